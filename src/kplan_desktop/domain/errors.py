@@ -1,0 +1,20 @@
+"""The one error type the domain raises for bad input, with a Japanese and an English message."""
+
+from __future__ import annotations
+
+
+class DomainError(ValueError):
+    """Input the domain refuses: a stable code, a Japanese message and an English one."""
+
+    def __init__(self, code: str, message_ja: str, message_en: str) -> None:
+        super().__init__(f"{message_ja} / {message_en}")
+        self.code = code
+        self.message_ja = message_ja
+        self.message_en = message_en
+
+    def message(self, lang: str = "ja") -> str:
+        return self.message_en if lang == "en" else self.message_ja
+
+    def both(self) -> str:
+        """One line, Japanese first, then English."""
+        return f"{self.message_ja} / {self.message_en}"

@@ -1,0 +1,300 @@
+"""Validation of one entered value: errors block saving, warnings need a comment.
+
+Every check lives here once; the grid, the command line and the merge all call check_entry.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kplan_desktop.domain.achievement import assess
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.model import (
+    Direction,
+    IndicatorSpec,
+    PlanSettings,
+    ValueKind,
+)
+from kplan_desktop.domain.units import split_unit
+from kplan_desktop.domain.values import ParsedValue, canonical, parse_value
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with a value: a stable code, its severity, and the message in both languages."""
+
+    code: str
+    severity: Severity
+    message_ja: str
+    message_en: str
+
+    def message(self, lang: str = "ja") -> str:
+        return self.message_en if lang == "en" else self.message_ja
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    """The outcome of checking one typed value: what it parsed to and what was found."""
+
+    parsed: ParsedValue | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    def can_save(self, comment: str | None) -> bool:
+        """No errors, and every warning explained by a comment."""
+        if self.parsed is None or self.errors:
+            return False
+        return not self.warnings or bool(comment and comment.strip())
+
+
+def _error(code: str, ja: str, en: str) -> Finding:
+    return Finding(code, Severity.ERROR, ja, en)
+
+
+def _warning(code: str, ja: str, en: str) -> Finding:
+    return Finding(code, Severity.WARNING, ja, en)
+
+
+def check_entry(
+    text: str,
+    spec: IndicatorSpec,
+    plan: PlanSettings,
+    fiscal_year: int,
+    history: Mapping[int, Decimal],
+) -> EntryCheck:
+    """Parse and validate `text` as the value of `spec` for `fiscal_year`.
+
+    `history` holds the indicator's known values in other years (the baseline is added here).
+    """
+    try:
+        parsed = parse_value(text, spec)
+    except DomainError as exc:
+        year_errors = _year_errors(plan, fiscal_year)
+        return EntryCheck(None, (*year_errors, _error(exc.code, exc.message_ja, exc.message_en)))
+    return EntryCheck(parsed, tuple(validate(parsed, spec, plan, fiscal_year, history)))
+
+
+def _year_errors(plan: PlanSettings, fiscal_year: int) -> list[Finding]:
+    if plan.in_period(fiscal_year):
+        return []
+    return [
+        _error(
+            "E_YEAR_OUT_OF_PLAN",
+            f"{fiscal_year}年度は計画期間（{plan.start_year}〜{plan.end_year}年度）の外です",
+            f"FY{fiscal_year} is outside the plan period (FY{plan.start_year}–FY{plan.end_year})",
+        )
+    ]
+
+
+def validate(
+    parsed: ParsedValue,
+    spec: IndicatorSpec,
+    plan: PlanSettings,
+    fiscal_year: int,
+    history: Mapping[int, Decimal],
+) -> list[Finding]:
+    findings = _year_errors(plan, fiscal_year)
+    if parsed.value is None:
+        return findings
+    kind_errors = _kind_errors(parsed.value, spec)
+    findings.extend(kind_errors)
+    if not findings:
+        findings.extend(_warnings(parsed.value, spec, plan, fiscal_year, history))
+    return findings
+
+
+def _with_unit(value: Decimal, spec: IndicatorSpec) -> str:
+    return f"{canonical(value)}{spec.unit or ''}"
+
+
+def _kind_errors(value: Decimal, spec: IndicatorSpec) -> list[Finding]:
+    kind = spec.value_kind
+    errors: list[Finding] = []
+    if kind is ValueKind.MILESTONE:
+        if value not in (0, 1):
+            errors.append(
+                _error(
+                    "E_MILESTONE_VALUE",
+                    "「達成」か「未達成」を入力してください",
+                    "Enter 達成 (done) or 未達成 (not done)",
+                )
+            )
+        return errors
+    if value < 0 and not spec.allow_negative:
+        errors.append(
+            _error(
+                "E_NEGATIVE",
+                f"この指標にマイナスの値は入力できません（入力: {canonical(value)}）",
+                f"This indicator cannot be negative (got {canonical(value)})",
+            )
+        )
+    if kind in (ValueKind.COUNT, ValueKind.PER_PERIOD, ValueKind.SCALED_COUNT):
+        scale = split_unit(spec.unit).scale if spec.unit else Decimal(1)
+        if kind is not ValueKind.SCALED_COUNT:
+            scale = Decimal(1)
+        if (value * scale) % 1 != 0:
+            errors.append(
+                _error(
+                    "E_FRACTION",
+                    f"「{spec.unit}」は整数で入力してください（入力: {canonical(value)}）",
+                    f"{spec.unit} takes whole numbers only (got {canonical(value)})",
+                )
+            )
+    if kind is ValueKind.PERCENT and not Decimal(0) <= value <= Decimal(100):
+        errors.append(
+            _error(
+                "E_PERCENT_RANGE",
+                f"割合は0〜100%の範囲で入力してください（入力: {canonical(value)}%）",
+                f"A percentage must be between 0 and 100 (got {canonical(value)}%)",
+            )
+        )
+    fractional_kinds = (ValueKind.PERCENT, ValueKind.DECIMAL, ValueKind.AMOUNT)
+    if spec.decimals is not None and kind in fractional_kinds:
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > spec.decimals:
+            errors.append(
+                _error(
+                    "E_DECIMALS",
+                    f"小数点以下は{spec.decimals}桁までです（入力: {canonical(value)}）",
+                    f"At most {spec.decimals} decimal places (got {canonical(value)})",
+                )
+            )
+    return errors
+
+
+def _previous(history: Mapping[int, Decimal], fiscal_year: int) -> tuple[int, Decimal] | None:
+    earlier = [year for year in history if year < fiscal_year]
+    if not earlier:
+        return None
+    year = max(earlier)
+    return year, history[year]
+
+
+def _warnings(
+    value: Decimal,
+    spec: IndicatorSpec,
+    plan: PlanSettings,
+    fiscal_year: int,
+    history: Mapping[int, Decimal],
+) -> list[Finding]:
+    if spec.direction is Direction.MILESTONE or spec.value_kind is ValueKind.MILESTONE:
+        return []
+    known = dict(history)
+    if spec.baseline is not None:
+        known.setdefault(spec.baseline_year or plan.baseline_year, spec.baseline)
+    known.pop(fiscal_year, None)
+    found: list[Finding] = []
+    previous = _previous(known, fiscal_year)
+    scale_slip = _scale_slip(value, spec, previous)
+    if scale_slip is not None:
+        found.append(scale_slip)
+    elif previous is not None and not spec.cumulative:
+        found.extend(_year_on_year(value, spec, previous))
+    if spec.cumulative:
+        in_plan = {y: v for y, v in known.items() if y >= plan.start_year}
+        last = _previous(in_plan, fiscal_year)
+        if last is not None and value < last[1]:
+            found.append(
+                _warning(
+                    "W_CUMULATIVE_DECREASE",
+                    f"累計の指標が前年（{last[0]}年度: {_with_unit(last[1], spec)}）より"
+                    "減っています",
+                    f"A cumulative indicator went down from FY{last[0]} "
+                    f"({_with_unit(last[1], spec)})",
+                )
+            )
+    if spec.target is not None and spec.target > 0 and value > 3 * spec.target:
+        found.append(
+            _warning(
+                "W_OVER_3X_TARGET",
+                f"目標値（{_with_unit(spec.target, spec)}）の3倍を超えています",
+                f"More than three times the target ({_with_unit(spec.target, spec)})",
+            )
+        )
+    if known.get(fiscal_year - 1) == value and known.get(fiscal_year - 2) == value:
+        found.append(
+            _warning(
+                "W_SAME_3_YEARS",
+                f"3年続けて同じ値（{_with_unit(value, spec)}）です。更新漏れではありませんか",
+                f"The same value ({_with_unit(value, spec)}) three years running: not updated?",
+            )
+        )
+    grade = assess(spec, plan, value).grade
+    if grade.is_letter and grade.value in plan.warn_grades:
+        label = grade.label(plan.grade_labels)
+        found.append(
+            _warning(
+                "W_LOW_GRADE",
+                f"評価が「{label}」になります。理由をコメントに記入してください",
+                f"This value grades {grade.label(plan.grade_labels, 'en')}: explain in a comment",
+            )
+        )
+    return found
+
+
+def _scale_slip(
+    value: Decimal, spec: IndicatorSpec, previous: tuple[int, Decimal] | None
+) -> Finding | None:
+    if previous is None or previous[1] <= 0 or value <= 0:
+        return None
+    prev = previous[1]
+    if spec.value_kind is ValueKind.PERCENT and value <= 1 and prev >= 5:
+        as_percent = value * 100
+        if prev / 2 <= as_percent <= prev * 2:
+            return _warning(
+                "W_SCALE_PERCENT",
+                f"{canonical(value)}%は{canonical(as_percent)}%の入力ミスではありませんか"
+                f"（前年: {canonical(prev)}%）",
+                f"Did you mean {canonical(as_percent)}% rather than {canonical(value)}%? "
+                f"(last year {canonical(prev)}%)",
+            )
+    if spec.value_kind is ValueKind.SCALED_COUNT and spec.unit:
+        parts = split_unit(spec.unit)
+        scaled = value / parts.scale
+        if value >= parts.scale and prev / 2 <= scaled <= prev * 2:
+            return _warning(
+                "W_SCALE_UNIT",
+                f"「{parts.base}」で入力していませんか。単位は「{spec.unit}」です"
+                f"（{canonical(scaled)}{spec.unit}のことですか。前年: {_with_unit(prev, spec)}）",
+                f"Typed in {parts.base}? The unit is {spec.unit} "
+                f"(did you mean {canonical(scaled)}{spec.unit}? "
+                f"last year {_with_unit(prev, spec)})",
+            )
+    return None
+
+
+def _year_on_year(
+    value: Decimal, spec: IndicatorSpec, previous: tuple[int, Decimal]
+) -> list[Finding]:
+    year, prev = previous
+    if prev == 0:
+        return []
+    change = (value - prev) / abs(prev)
+    if abs(change) <= spec.yoy_threshold:
+        return []
+    percent = canonical((change * 100).quantize(Decimal("0.1")))
+    limit = canonical(spec.yoy_threshold * 100)
+    return [
+        _warning(
+            "W_YOY_CHANGE",
+            f"{year}年度（{_with_unit(prev, spec)}）から{percent}%の変化です"
+            f"（目安: ±{limit}%）。値を確認してください",
+            f"A change of {percent}% from FY{year} ({_with_unit(prev, spec)}) "
+            f"(threshold ±{limit}%): please check",
+        )
+    ]

@@ -1,0 +1,150 @@
+"""Parsing values as clerks type them: 全角 digits, 1,225人, 98.7％, ▲3.2, 未集計, —."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.model import IndicatorSpec, MissingReason, ValueKind
+from kplan_desktop.domain.units import conversion_factor
+
+# A pasted cell can be anything; past this length it is not a value (and regexes stay cheap).
+MAX_INPUT_LENGTH = 100
+MAX_DIGITS = 18
+
+NO_VALUE_MARKS = frozenset({"", "-", "—", "―", "‐", "‒", "–", "−", "ー", "ｰ", "--"})
+NEGATIVE_MARKS = ("▲", "△", "-", "−")
+MILESTONE_DONE = frozenset({"達成", "済", "完了", "設立", "1"})
+MILESTONE_NOT_DONE = frozenset({"未達成", "未", "未完了", "未設立", "0"})
+
+_NUMBER = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>[^\d]*)",
+)
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    """A typed value understood: a number in the plan's unit, a reason it is missing, or neither.
+
+    Neither means "no value" (the cell was cleared with —, - or nothing).
+    """
+
+    value: Decimal | None = None
+    missing_reason: MissingReason | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None and self.missing_reason is None
+
+
+def canonical(value: Decimal) -> str:
+    """Exact decimal text without exponent or trailing zeros: 98.70 → '98.7', 1E+3 → '1000'."""
+    if value == 0:
+        return "0"
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def to_decimal(text: str) -> Decimal:
+    """Stored decimal text back to a Decimal; raises DomainError on anything else."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise DomainError(
+            "E_STORED_VALUE",
+            f"保存された値が数値ではありません: {text[:40]!r}",
+            f"Stored value is not a number: {text[:40]!r}",
+        ) from None
+    if not value.is_finite():
+        raise DomainError("E_STORED_VALUE", "保存された値が有限ではありません", "Not finite")
+    return value
+
+
+def _normalise(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def parse_value(text: str, spec: IndicatorSpec) -> ParsedValue:
+    """Parse one typed value for one indicator, converting to the plan's unit.
+
+    Raises DomainError for text that is not a value of this indicator (not a number, another
+    unit, a milestone word that is not one). Range checks are the validator's job.
+    """
+    if len(text) > MAX_INPUT_LENGTH:
+        raise DomainError(
+            "E_PARSE",
+            f"入力が長すぎます（{MAX_INPUT_LENGTH}文字まで）",
+            f"Input too long (at most {MAX_INPUT_LENGTH} characters)",
+        )
+    norm = _normalise(text)
+    if norm in NO_VALUE_MARKS:
+        return ParsedValue()
+    reason = MissingReason.from_label(norm)
+    if reason is not None:
+        return ParsedValue(missing_reason=reason)
+    if spec.value_kind is ValueKind.MILESTONE:
+        return _parse_milestone(norm, text)
+    if spec.value_kind is None or spec.unit is None:
+        raise DomainError(
+            "E_UNIT_NOT_SET",
+            "この指標は単位が未設定のため値を入力できません（企画担当課に設定を依頼してください）",
+            "This indicator has no unit set yet, so no value can be entered "
+            "(ask the planning division to set it)",
+        )
+    return _parse_number(norm, text, spec.unit)
+
+
+def _parse_milestone(norm: str, original: str) -> ParsedValue:
+    if norm in MILESTONE_DONE:
+        return ParsedValue(value=Decimal(1))
+    if norm in MILESTONE_NOT_DONE:
+        return ParsedValue(value=Decimal(0))
+    raise DomainError(
+        "E_MILESTONE_VALUE",
+        f"「達成」か「未達成」を入力してください（入力: {original[:40]}）",
+        f"Enter 達成 (done) or 未達成 (not done) (got: {original[:40]})",
+    )
+
+
+def _parse_number(norm: str, original: str, unit: str) -> ParsedValue:
+    negative = False
+    body = norm
+    if body[:1] in NEGATIVE_MARKS:
+        negative = True
+        body = body[1:]
+    elif body[:1] == "+":
+        body = body[1:]
+    match = _NUMBER.fullmatch(body)
+    if match is None:
+        raise DomainError(
+            "E_PARSE",
+            f"数値として読めません: {original[:40]}",
+            f"Not a number: {original[:40]}",
+        )
+    digits = match.group("num").replace(",", "")
+    # Keeps every later multiplication exact within Decimal's default 28-digit precision.
+    if len(digits.replace(".", "")) > MAX_DIGITS:
+        raise DomainError(
+            "E_PARSE",
+            f"桁数が多すぎます（{MAX_DIGITS}桁まで）: {original[:40]}",
+            f"Too many digits (at most {MAX_DIGITS}): {original[:40]}",
+        )
+    number = Decimal(digits)
+    typed_unit = match.group("unit")
+    if typed_unit:
+        factor = conversion_factor(typed_unit, unit)
+        if factor is None:
+            raise DomainError(
+                "E_UNIT_MISMATCH",
+                f"単位が違います: この指標の単位は「{unit}」です（入力: {typed_unit[:20]}）",
+                f"Wrong unit: this indicator is measured in {unit} (got: {typed_unit[:20]})",
+            )
+        number = number * factor
+    if negative and number != 0:
+        number = -number
+    return ParsedValue(value=number)
