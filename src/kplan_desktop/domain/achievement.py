@@ -159,8 +159,8 @@ def assess(
         grade = Grade.DATA_PENDING if pending else Grade.NOT_ASSESSABLE
         return Achievement(None, None, default_basis, grade)
     if spec.direction is Direction.MILESTONE:
-        rate = Decimal(1) if value >= spec.target else Decimal(0)
-        return Achievement(rate, rate, default_basis, grade_for_rate(rate, plan), value >= 1)
+        done = Decimal(1) if value >= spec.target else Decimal(0)
+        return Achievement(done, done, default_basis, grade_for_rate(done, plan), value >= 1)
     simple = simple_rate(spec, value)
     progress = progress_rate(spec, value)
     basis = default_basis
@@ -170,7 +170,7 @@ def assess(
         basis = RateBasis.SIMPLE
     elif basis is RateBasis.SIMPLE and simple is None and progress is not None:
         basis = RateBasis.PROGRESS
-    rate = progress if basis is RateBasis.PROGRESS else simple
+    rate: Decimal | None = progress if basis is RateBasis.PROGRESS else simple
     grade = Grade.NOT_ASSESSABLE if rate is None else grade_for_rate(rate, plan)
     return Achievement(simple, progress, basis, grade, target_met(spec, value))
 
