@@ -1,0 +1,179 @@
+"""The plan catalog as plain data: goals › policies › measures › indicators, and departments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kplan_desktop.domain.model import (
+    DEFAULT_YOY_THRESHOLD,
+    Comparator,
+    Direction,
+    IndicatorKind,
+    IndicatorSpec,
+    IndicatorStatus,
+    PlanSettings,
+    RateBasis,
+    ValueKind,
+)
+from kplan_desktop.domain.units import infer_value_kind
+
+TAG_STRATEGY = "総合戦略"
+TAG_REFORM = "行財政改革"
+
+
+@dataclass(frozen=True)
+class Department:
+    """A 課 that owns indicators; renamed 課 keep their code so past values stay attributed."""
+
+    code: str
+    name: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class CrossReference:
+    """A code in another plan (総合戦略 4-1-2, 行財政改革 3-1-2-2) that a direction serves."""
+
+    plan: str
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class MeasureDirection:
+    """施策の方向: a line of action under a measure, with its tags and cross-references."""
+
+    number: int
+    name: str
+    text: str = ""
+    tags: tuple[str, ...] = ()
+    cross_references: tuple[CrossReference, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """達成指標 or 活動指標, with everything the plan text says about it (None = not set)."""
+
+    code: str
+    kind: IndicatorKind
+    name: str | None
+    unit: str | None
+    department: str
+    description: str | None = None
+    value_kind: ValueKind | None = None
+    direction: Direction | None = None
+    comparator: Comparator | None = None
+    cumulative: bool = False
+    decimals: int | None = None
+    allow_negative: bool = False
+    baseline_year: int | None = None
+    baseline: Decimal | None = None
+    target_year: int | None = None
+    target: Decimal | None = None
+    official_rate: RateBasis | None = None
+    yoy_threshold: Decimal = DEFAULT_YOY_THRESHOLD
+    status: IndicatorStatus = IndicatorStatus.ACTIVE
+    note: str | None = None
+
+    @property
+    def effective_value_kind(self) -> ValueKind | None:
+        if self.value_kind is not None:
+            return self.value_kind
+        if self.direction is Direction.MILESTONE:
+            return ValueKind.MILESTONE
+        return infer_value_kind(self.unit)
+
+    @property
+    def display_name(self) -> str:
+        return self.name if self.name else "（名称未設定）"
+
+    def spec(self) -> IndicatorSpec:
+        return IndicatorSpec(
+            code=self.code,
+            unit=self.unit,
+            value_kind=self.effective_value_kind,
+            direction=self.direction,
+            comparator=self.comparator,
+            cumulative=self.cumulative,
+            decimals=self.decimals,
+            allow_negative=self.allow_negative,
+            baseline_year=self.baseline_year,
+            baseline=self.baseline,
+            target_year=self.target_year,
+            target=self.target,
+            official_rate=self.official_rate,
+            yoy_threshold=self.yoy_threshold,
+            status=self.status,
+        )
+
+
+@dataclass(frozen=True)
+class Measure:
+    """施策: its 目指す姿, directions, related individual plans and indicators."""
+
+    code: str
+    name: str
+    vision: str | None = None
+    directions: tuple[MeasureDirection, ...] = ()
+    related_plans: tuple[str, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """政策."""
+
+    code: str
+    name: str
+    measures: tuple[Measure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Goal:
+    """基本目標."""
+
+    code: str
+    name: str
+    subtitle: str | None = None
+    policies: tuple[Policy, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReferenceTable:
+    """Reference statistics printed in the plan (歳入 / 歳出), kept as exact decimal text."""
+
+    code: str
+    title: str
+    unit: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[Decimal | None, ...]], ...]
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan itself and its settings."""
+
+    code: str
+    name: str
+    settings: PlanSettings
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the planning division defines; the rest of the program reads it."""
+
+    plan: Plan
+    departments: tuple[Department, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    reference_tables: tuple[ReferenceTable, ...] = field(default_factory=tuple)
+
+    def indicators(self) -> Iterator[tuple[Goal, Policy, Measure, Indicator]]:
+        for goal in self.goals:
+            for policy in goal.policies:
+                for measure in policy.measures:
+                    for indicator in measure.indicators:
+                        yield goal, policy, measure, indicator
