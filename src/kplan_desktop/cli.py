@@ -1,2 +1,436 @@
-def main() -> int:
-    return 0
+"""The `kplan` command: thin wrappers over the store and the exchange formats.
+
+Exit codes: 0 done; 1 warnings that need a comment (nothing saved); 2 bad input or any error
+(one line, Japanese then English; nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from kplan_desktop import __version__
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year, parse_fiscal_year
+from kplan_desktop.domain.values import canonical
+
+EXIT_OK = 0
+EXIT_NEEDS_COMMENT = 1
+EXIT_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors say so in Japanese first, on one line, with exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"引数が正しくありません: {message} / Invalid arguments: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR)
+
+
+def _fiscal_year(text: str) -> int:
+    try:
+        return parse_fiscal_year(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.both()) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kplan",
+        description="総合計画の進行管理 (kplan-desktop): 実績の入力・検証・監査ログ",
+    )
+    parser.add_argument("--version", action="version", version=f"kplan {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="データベースのファイルまたはURL "
+        "(default: KPLAN_DATABASE_URL, else the user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser(
+        "init", help="データベースを作成し、シードのカタログを読み込む (create, migrate, load)"
+    )
+
+    catalog = sub.add_parser("catalog", help="カタログの書き出し・読み込み (export / import)")
+    catalog_sub = catalog.add_subparsers(
+        dest="catalog_command", required=True, parser_class=_Parser
+    )
+    export = catalog_sub.add_parser("export", help="カタログを書き出す")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--json", metavar="FILE", help="指標の一覧をJSONで書き出す ('-' = standard output)"
+    )
+    target.add_argument(
+        "-o", "--output", metavar="FILE", help="カタログ全体を .xlsx または .json で"
+    )
+    imp = catalog_sub.add_parser("import", help="カタログを読み込む (.json / .xlsx)")
+    imp.add_argument("file", type=Path)
+
+    enter = sub.add_parser("enter", help="実績値を入力する (one value)")
+    enter.add_argument("--indicator", required=True, metavar="CODE", help="指標コード (7-1-1-K3)")
+    enter.add_argument(
+        "--year", required=True, type=_fiscal_year, metavar="FY", help="年度 (R5, 2023)"
+    )
+    enter.add_argument(
+        "--value", required=True, metavar="TEXT", help="値 (1,225人, 98.7%%, 未集計, —)"
+    )
+    enter.add_argument("--comment", metavar="TEXT", help="コメント (警告がある値には必須)")
+
+    show = sub.add_parser("show", help="指標と実績を表示する")
+    show.add_argument("--department", metavar="CODE", help="課コード")
+    show.add_argument("--year", type=_fiscal_year, metavar="FY", help="年度")
+    show.add_argument("--json", action="store_true", help="JSONで出力")
+
+    validate = sub.add_parser("validate", help="保存済みの値を検証する")
+    validate.add_argument("--json", action="store_true", help="JSONで出力")
+
+    audit = sub.add_parser("audit", help="監査ログを表示する")
+    audit.add_argument("--indicator", metavar="CODE", help="指標コード")
+    audit.add_argument("--json", action="store_true", help="JSONで出力")
+
+    sub.add_parser("departments", help="課の一覧")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except DomainError as exc:
+        print(exc.both(), file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from kplan_desktop.store.engine import Store
+
+    store = Store.open(args.db)
+    try:
+        handler = {
+            "init": _init,
+            "catalog": _catalog,
+            "enter": _enter,
+            "show": _show,
+            "validate": _validate,
+            "audit": _audit,
+            "departments": _departments,
+        }[args.command]
+        return handler(store, args)
+    finally:
+        store.dispose()
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _init(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.exchange.catalog_json import catalog_hash, load
+    from kplan_desktop.store.audit import current_user
+    from kplan_desktop.store.catalog import indicator_count, replace_catalog
+    from kplan_desktop.store.paths import seed_catalog_path
+
+    if indicator_count(store) == 0:
+        seed = load(seed_catalog_path())
+        replace_catalog(
+            store, seed, catalog_hash(seed), who=current_user(), source="cli", detail="init: seed"
+        )
+        print(f"初期化しました（指標 {indicator_count(store)} 件） / Initialised: {store.url}")
+    else:
+        print(f"初期化済みです（変更なし） / Already initialised, nothing changed: {store.url}")
+    return EXIT_OK
+
+
+def _catalog(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.exchange import catalog_json
+    from kplan_desktop.store.audit import current_user
+    from kplan_desktop.store.catalog import read_catalog, replace_catalog
+
+    if args.catalog_command == "import":
+        path: Path = args.file
+        if path.suffix.lower() == ".xlsx":
+            from kplan_desktop.exchange.catalog_xlsx import read_catalog_xlsx
+
+            catalog = read_catalog_xlsx(path)
+        else:
+            catalog = catalog_json.load(path)
+        digest = catalog_json.catalog_hash(catalog)
+        change = replace_catalog(
+            store, catalog, digest, who=current_user(), source="cli", detail=f"import {path.name}"
+        )
+        if change.unchanged:
+            print("カタログに変更はありません / The catalog is unchanged")
+        else:
+            print(f"カタログを読み込みました: {change.summary()} / Catalog imported")
+        return EXIT_OK
+    current = read_catalog(store)
+    if current is None:
+        raise DomainError(
+            "E_NO_CATALOG",
+            "カタログが読み込まれていません（kplan init を実行してください）",
+            "No catalog is loaded (run kplan init)",
+        )
+    if args.json is not None:
+        text = json.dumps(catalog_json.flat_indicators(current), ensure_ascii=False, indent=2)
+        if args.json == "-":
+            print(text)
+        else:
+            _write_text(Path(args.json), text + "\n")
+        return EXIT_OK
+    out = Path(args.output)
+    if out.suffix.lower() == ".xlsx":
+        from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx
+
+        write_catalog_xlsx(current, out)
+    else:
+        _write_text(out, catalog_json.dumps(current))
+    print(f"書き出しました / Written: {out}")
+    return EXIT_OK
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DomainError(
+            "E_FILE",
+            f"ファイルに書き込めません: {path}（{exc.strerror}）",
+            f"Cannot write the file: {path} ({exc.strerror})",
+        ) from None
+
+
+def _enter(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.actuals import EntryRefused, Outcome, enter_value
+    from kplan_desktop.store.audit import current_user
+
+    try:
+        result = enter_value(
+            store,
+            args.indicator,
+            args.year,
+            args.value,
+            args.comment,
+            who=current_user(),
+            source="cli",
+        )
+    except EntryRefused as exc:
+        refused = exc.results[0]
+        if exc.only_warnings:
+            for finding in refused.check.warnings:
+                print(f"警告 {finding.code}: {finding.message_ja} / {finding.message_en}")
+            print(
+                "警告のある値はコメント（--comment）が必要です。保存していません / "
+                "A value with warnings needs --comment; nothing was saved",
+                file=sys.stderr,
+            )
+            return EXIT_NEEDS_COMMENT
+        first = refused.check.errors[0]
+        print(f"{first.message_ja} / {first.message_en}", file=sys.stderr)
+        return EXIT_ERROR
+    year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
+    shown = result.new[0] if result.new[0] is not None else (result.new[1] or "—")
+    labels = {
+        Outcome.NEW: ("保存しました", "saved"),
+        Outcome.UPDATED: ("更新しました", "updated"),
+        Outcome.CLEARED: ("消去しました", "cleared"),
+        Outcome.UNCHANGED: ("変更はありません", "unchanged"),
+    }
+    ja, en = labels.get(result.outcome, ("", ""))
+    print(f"{ja}: {args.indicator} {year} = {shown} / {en}")
+    for finding in result.check.warnings:
+        print(f"警告（コメントあり） {finding.code}: {finding.message_ja} / {finding.message_en}")
+    return EXIT_OK
+
+
+def _show(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.domain.achievement import format_rate
+    from kplan_desktop.store.actuals import department_exists
+    from kplan_desktop.store.overview import overview
+
+    if args.department is not None and not department_exists(store, args.department):
+        raise DomainError(
+            "E_UNKNOWN_DEPARTMENT",
+            f"課コード {args.department} はありません（kplan departments で一覧）",
+            f"Unknown department {args.department} (see kplan departments)",
+        )
+    catalog, rows = overview(store, department=args.department)
+    settings = catalog.plan.settings
+    years = [args.year] if args.year is not None else settings.years
+    grade_year = args.year if args.year is not None else settings.end_year
+    if args.json:
+        out = []
+        for row in rows:
+            ind = row.indicator
+            per_year = {}
+            for year in years:
+                actual = row.values.get(year)
+                ach = row.achievement(catalog, year)
+                per_year[str(year)] = {
+                    "value": None
+                    if actual is None or actual.value is None
+                    else canonical(actual.value),
+                    "missing_reason": None
+                    if actual is None or actual.missing_reason is None
+                    else actual.missing_reason.value,
+                    "comment": None if actual is None else actual.comment,
+                    "simple_rate": None if ach.simple_rate is None else str(ach.simple_rate),
+                    "progress_rate": None if ach.progress_rate is None else str(ach.progress_rate),
+                    "grade": ach.grade.value,
+                    "on_track": row.track(catalog, year).status.value,
+                }
+            out.append(
+                {
+                    "code": ind.code,
+                    "name": ind.name,
+                    "unit": ind.unit,
+                    "department": ind.department,
+                    "baseline": None if ind.baseline is None else canonical(ind.baseline),
+                    "target": None if ind.target is None else canonical(ind.target),
+                    "years": per_year,
+                }
+            )
+        _print_json(out)
+        return EXIT_OK
+    head = ["コード", "指標名", "単位", "基準値"]
+    head += [format_fiscal_year(y, FiscalYearStyle.SHORT) for y in years]
+    head += ["目標", "達成率", "評価"]
+    print("\t".join(head))
+    for row in rows:
+        ind = row.indicator
+        cells = [ind.code, ind.display_name, ind.unit or "未設定", _num(ind.baseline)]
+        for year in years:
+            actual = row.values.get(year)
+            if actual is None:
+                cells.append("")
+            elif actual.value is not None:
+                cells.append(canonical(actual.value))
+            else:
+                cells.append(actual.missing_reason.label_ja if actual.missing_reason else "")
+        target = _num(ind.target)
+        if ind.comparator is not None and ind.target is not None:
+            target += ind.comparator.label_ja
+        ach = row.achievement(catalog, grade_year)
+        cells += [target, format_rate(ach.rate), ach.grade.label(settings.grade_labels)]
+        print("\t".join(cells))
+    return EXIT_OK
+
+
+def _num(value: Any) -> str:
+    return "未設定" if value is None else canonical(value)
+
+
+def _validate(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.domain.validation import Severity
+    from kplan_desktop.store.actuals import stored_findings
+
+    findings = stored_findings(store)
+    errors = [f for f in findings if f.finding.severity is Severity.ERROR]
+    open_warnings = [
+        f for f in findings if f.finding.severity is Severity.WARNING and not f.explained
+    ]
+    if args.json:
+        _print_json(
+            [
+                {
+                    "indicator": f.indicator_code,
+                    "fiscal_year": f.fiscal_year,
+                    "code": f.finding.code,
+                    "severity": f.finding.severity.value,
+                    "explained": f.explained,
+                    "message_ja": f.finding.message_ja,
+                    "message_en": f.finding.message_en,
+                }
+                for f in findings
+            ]
+        )
+    else:
+        for f in findings:
+            state = "説明済み" if f.explained else ("エラー" if f in errors else "要コメント")
+            print(
+                f"{f.indicator_code}\t{f.fiscal_year}\t{state}\t{f.finding.code}\t"
+                f"{f.finding.message_ja} / {f.finding.message_en}"
+            )
+        print(
+            f"エラー {len(errors)} 件、コメント待ちの警告 {len(open_warnings)} 件 / "
+            f"{len(errors)} errors, {len(open_warnings)} warnings without a comment"
+        )
+    if errors:
+        return EXIT_ERROR
+    return EXIT_NEEDS_COMMENT if open_warnings else EXIT_OK
+
+
+def _audit(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.audit import audit_log
+
+    entries = audit_log(store, args.indicator)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": e.id,
+                    "at": e.at.isoformat(),
+                    "who": e.who,
+                    "source": e.source,
+                    "action": e.action,
+                    "indicator": e.indicator_code,
+                    "fiscal_year": e.fiscal_year,
+                    "old": {
+                        "value": e.old_value,
+                        "missing_reason": e.old_reason,
+                        "comment": e.old_comment,
+                    },
+                    "new": {
+                        "value": e.new_value,
+                        "missing_reason": e.new_reason,
+                        "comment": e.new_comment,
+                    },
+                    "detail": e.detail,
+                }
+                for e in entries
+            ]
+        )
+        return EXIT_OK
+    print(
+        "\t".join(
+            ["番号", "日時(UTC)", "入力者", "経路", "操作", "指標", "年度", "変更前", "変更後"]
+        )
+    )
+    for e in entries:
+        old = e.old_value or e.old_reason or "—"
+        new = e.new_value or e.new_reason or "—"
+        print(
+            "\t".join(
+                [
+                    str(e.id),
+                    e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                    e.who,
+                    e.source,
+                    e.action,
+                    e.indicator_code or "",
+                    "" if e.fiscal_year is None else str(e.fiscal_year),
+                    old,
+                    new if e.action != "catalog" else (e.detail or ""),
+                ]
+            )
+        )
+    return EXIT_OK
+
+
+def _departments(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.catalog import read_catalog
+
+    catalog = read_catalog(store)
+    for dep in catalog.departments if catalog else ():
+        print(f"{dep.code}\t{dep.name}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from kplan_desktop.domain.model import (
     Comparator,
@@ -234,8 +234,9 @@ def on_track(
         origin_year, origin = spec.baseline_year or plan.baseline_year, spec.baseline
     if fiscal_year <= origin_year or target_year <= origin_year:
         return _NOT_ASSESSABLE
-    share = min(Decimal(1), Decimal(fiscal_year - origin_year) / (target_year - origin_year))
-    expected = origin + (spec.target - origin) * share
+    # Multiply before dividing so the expected value is rounded once, not twice.
+    elapsed = min(fiscal_year, target_year) - origin_year
+    expected = origin + (spec.target - origin) * elapsed / (target_year - origin_year)
     if expected == origin:
         met = target_met(spec, value)
         return TrackResult(expected, None, TrackStatus.ON_TRACK if met else TrackStatus.BEHIND)
@@ -253,5 +254,9 @@ def format_rate(rate: Decimal | None) -> str:
     """A rate as a percentage with one decimal, rounded half up: 0.95454… → '95.5%'."""
     if rate is None:
         return "—"
-    percent = (rate * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    percent = rate * 100
+    with localcontext() as ctx:
+        # Room for every integer digit, so a huge rate is shown rather than raising.
+        ctx.prec = max(ctx.prec, percent.adjusted() + 3)
+        percent = percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{percent}%"

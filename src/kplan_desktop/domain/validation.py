@@ -234,8 +234,11 @@ def _warnings(
                 f"The same value ({_with_unit(value, spec)}) three years running: not updated?",
             )
         )
+    # Only the target year's value is graded for good: earlier years sit low on the way to a
+    # five-year target by design, and are judged by the on-track status instead.
+    target_year = spec.target_year or plan.end_year
     grade = assess(spec, plan, value).grade
-    if grade.is_letter and grade.value in plan.warn_grades:
+    if fiscal_year >= target_year and grade.is_letter and grade.value in plan.warn_grades:
         label = grade.label(plan.grade_labels)
         found.append(
             _warning(
@@ -287,7 +290,9 @@ def _year_on_year(
     change = (value - prev) / abs(prev)
     if abs(change) <= spec.yoy_threshold:
         return []
-    percent = canonical((change * 100).quantize(Decimal("0.1")))
+    # format() rounds like quantize() but cannot overflow the 28-digit context (a tiny previous
+    # value makes the change huge, and check_entry must never raise).
+    percent = canonical(Decimal(format(change * 100, ".1f")))
     limit = canonical(spec.yoy_threshold * 100)
     return [
         _warning(
@@ -298,3 +303,17 @@ def _year_on_year(
             f"(threshold ±{limit}%): please check",
         )
     ]
+
+
+MAX_COMMENT_LENGTH = 2000
+
+
+def check_comment(comment: str | None) -> Finding | None:
+    """A comment is free text, but bounded: a pasted document is not a comment."""
+    if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
+        return _error(
+            "E_COMMENT_TOO_LONG",
+            f"コメントは{MAX_COMMENT_LENGTH}文字までです（{len(comment)}文字）",
+            f"A comment has at most {MAX_COMMENT_LENGTH} characters (got {len(comment)})",
+        )
+    return None

@@ -20,8 +20,10 @@ NEGATIVE_MARKS = ("▲", "△", "-", "−")
 MILESTONE_DONE = frozenset({"達成", "済", "完了", "設立", "1"})
 MILESTONE_NOT_DONE = frozenset({"未達成", "未", "未完了", "未設立", "0"})
 
+# The unit may hold digits once it has started ('㎡' is 'm2' after NFKC, 't-CO2'), but must not
+# start with a digit, '.' or ',' so that '1.2.3' and '1,22,5' stay unreadable.
 _NUMBER = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>[^\d]*)",
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>(?:[^\d.,].*)?)",
 )
 
 
@@ -138,6 +140,14 @@ def _parse_number(norm: str, original: str, unit: str) -> ParsedValue:
     typed_unit = match.group("unit")
     if typed_unit:
         factor = conversion_factor(typed_unit, unit)
+        if factor is None and any(ch.isdigit() for ch in typed_unit):
+            # Digits after the number ('1e3', '1_000') make it unreadable, unless they belong
+            # to this indicator's unit ('㎡' is 'm2' after NFKC).
+            raise DomainError(
+                "E_PARSE",
+                f"数値として読めません: {original[:40]}",
+                f"Not a number: {original[:40]}",
+            )
         if factor is None:
             raise DomainError(
                 "E_UNIT_MISMATCH",

@@ -1,0 +1,111 @@
+"""The append-only audit log: every change, old → new, who, when, from where."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.models import AuditRow
+
+SOURCES = frozenset({"gui", "cli", "merge", "catalog", "test"})
+
+
+def current_user() -> str:
+    """The OS user name, as the audit log's 'who'."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything this program writes is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def record(
+    session: Session,
+    *,
+    who: str,
+    source: str,
+    action: str,
+    indicator_code: str | None = None,
+    fiscal_year: int | None = None,
+    old: tuple[str | None, str | None, str | None] = (None, None, None),
+    new: tuple[str | None, str | None, str | None] = (None, None, None),
+    detail: str | None = None,
+    at: datetime | None = None,
+) -> AuditRow:
+    """Add one audit row to the caller's transaction; (value, reason, comment) old and new."""
+    row = AuditRow(
+        at=at or now(),
+        who=who,
+        source=source,
+        action=action,
+        indicator_code=indicator_code,
+        fiscal_year=fiscal_year,
+        old_value=old[0],
+        old_reason=old[1],
+        old_comment=old[2],
+        new_value=new[0],
+        new_reason=new[1],
+        new_comment=new[2],
+        detail=detail,
+    )
+    session.add(row)
+    return row
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit row as the rest of the program reads it."""
+
+    id: int
+    at: datetime
+    who: str
+    source: str
+    action: str
+    indicator_code: str | None
+    fiscal_year: int | None
+    old_value: str | None
+    new_value: str | None
+    old_reason: str | None
+    new_reason: str | None
+    old_comment: str | None
+    new_comment: str | None
+    detail: str | None
+
+
+def audit_log(store: Store, indicator_code: str | None = None) -> list[AuditEntry]:
+    with store.session() as session:
+        query = select(AuditRow).order_by(AuditRow.id)
+        if indicator_code is not None:
+            query = query.where(AuditRow.indicator_code == indicator_code)
+        return [
+            AuditEntry(
+                id=r.id,
+                at=as_utc(r.at),
+                who=r.who,
+                source=r.source,
+                action=r.action,
+                indicator_code=r.indicator_code,
+                fiscal_year=r.fiscal_year,
+                old_value=r.old_value,
+                new_value=r.new_value,
+                old_reason=r.old_reason,
+                new_reason=r.new_reason,
+                old_comment=r.old_comment,
+                new_comment=r.new_comment,
+                detail=r.detail,
+            )
+            for r in session.scalars(query)
+        ]

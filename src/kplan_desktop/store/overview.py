@@ -1,0 +1,57 @@
+"""Indicators with their values and achievement, as the grid, `kplan show` and reports read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kplan_desktop.domain.achievement import Achievement, TrackResult, assess, on_track
+from kplan_desktop.domain.catalog import Catalog, Goal, Indicator, Measure, Policy
+from kplan_desktop.store.actuals import ActualView, read_actuals
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.engine import Store
+
+
+@dataclass(frozen=True)
+class IndicatorOverview:
+    """One indicator, its place in the plan, its values by year, and this year's achievement."""
+
+    goal: Goal
+    policy: Policy
+    measure: Measure
+    indicator: Indicator
+    values: dict[int, ActualView] = field(default_factory=dict)
+
+    def achievement(self, catalog: Catalog, fiscal_year: int) -> Achievement:
+        actual = self.values.get(fiscal_year)
+        return assess(
+            self.indicator.spec(),
+            catalog.plan.settings,
+            None if actual is None else actual.value,
+            None if actual is None else actual.missing_reason,
+        )
+
+    def track(self, catalog: Catalog, fiscal_year: int) -> TrackResult:
+        actual = self.values.get(fiscal_year)
+        value = None if actual is None else actual.value
+        return on_track(self.indicator.spec(), catalog.plan.settings, value, fiscal_year)
+
+
+def overview(
+    store: Store, *, department: str | None = None
+) -> tuple[Catalog, list[IndicatorOverview]]:
+    catalog = read_catalog(store)
+    if catalog is None:
+        from kplan_desktop.store.actuals import plan_settings
+
+        with store.session() as session:
+            plan_settings(session)  # raises the "no catalog" error
+        raise AssertionError("unreachable")
+    values: dict[str, dict[int, ActualView]] = {}
+    for actual in read_actuals(store, department=department):
+        values.setdefault(actual.indicator_code, {})[actual.fiscal_year] = actual
+    rows = [
+        IndicatorOverview(goal, policy, measure, indicator, values.get(indicator.code, {}))
+        for goal, policy, measure, indicator in catalog.indicators()
+        if department is None or indicator.department == department
+    ]
+    return catalog, rows

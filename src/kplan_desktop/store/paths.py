@@ -1,0 +1,44 @@
+"""Where things live: the default database file, and the shipped db/ folder (migrations, seed)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "kplan-desktop"
+ENV_DATABASE_URL = "KPLAN_DATABASE_URL"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / "kplan.sqlite3"
+
+
+def database_url(db: str | None = None) -> str:
+    """A path or URL from --db, else KPLAN_DATABASE_URL, else the per-user SQLite file."""
+    chosen = db or os.environ.get(ENV_DATABASE_URL) or None
+    if chosen is None:
+        path = default_database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" in chosen:
+        return chosen
+    return f"sqlite:///{Path(chosen).expanduser().resolve()}"
+
+
+def db_dir() -> Path:
+    """The db/ folder: inside the installed package (wheel, installer) or beside src/ (checkout)."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_db", package.parent.parent / "db"):
+        if (candidate / "migrations" / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError("kplan-desktop's db/ folder (migrations, seed) is missing")
+
+
+def seed_catalog_path() -> Path:
+    return db_dir() / "seed" / "catalog.json"
