@@ -511,3 +511,17 @@ def test_reaching_the_target_exactly_always_grades_a(
     if result.progress_rate is not None:
         # Progress is exact up to Decimal's 28 significant digits.
         assert result.progress_rate == (actual - baseline) / (target - baseline)
+
+
+def test_zero_on_a_lower_is_better_indicator_without_baseline_meets_the_target() -> None:
+    from kplan_desktop.domain.model import Direction
+
+    spec = IndicatorSpec(
+        "Z-1", "件", ValueKind.COUNT, direction=Direction.DECREASE, target=Decimal(5)
+    )
+    result = assess(
+        spec, PlanSettings(start_year=2022, end_year=2026, baseline_year=2020), Decimal(0)
+    )
+    assert result.simple_rate is None and result.progress_rate is None
+    assert result.target_met is True
+    assert result.grade is Grade.A

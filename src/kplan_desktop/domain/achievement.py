@@ -171,8 +171,13 @@ def assess(
     elif basis is RateBasis.SIMPLE and simple is None and progress is not None:
         basis = RateBasis.PROGRESS
     rate: Decimal | None = progress if basis is RateBasis.PROGRESS else simple
-    grade = Grade.NOT_ASSESSABLE if rate is None else grade_for_rate(rate, plan)
-    return Achievement(simple, progress, basis, grade, target_met(spec, value))
+    met = target_met(spec, value)
+    if rate is not None:
+        grade = grade_for_rate(rate, plan)
+    else:
+        # 0 where lower is better and no baseline: no ratio exists, but the target is met.
+        grade = Grade.A if met else Grade.NOT_ASSESSABLE
+    return Achievement(simple, progress, basis, grade, met)
 
 
 class TrackStatus(enum.Enum):

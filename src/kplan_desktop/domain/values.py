@@ -67,8 +67,13 @@ def to_decimal(text: str) -> Decimal:
     return value
 
 
+_SPACE_INSIDE_NUMBER = re.compile(r"(?<=[\d.,])\s+(?=[\d.,])")
+
+
 def _normalise(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """NFKC and no spaces, except that a space inside a number ('12 3') keeps it unreadable."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(_SPACE_INSIDE_NUMBER.sub("\x00", folded).split())
 
 
 def parse_value(text: str, spec: IndicatorSpec) -> ParsedValue:
