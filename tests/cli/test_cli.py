@@ -1,0 +1,300 @@
+"""The `kplan` command as a clerk and the planning division use it, on real SQLite files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kplan_desktop.cli import main
+from tests.conftest import dump
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def catalog_listing(db: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
+    capsys.readouterr()
+    assert run(db, "catalog", "export", "--json", "-") == 0
+    return {row["code"]: row for row in json.loads(capsys.readouterr().out)}
+
+
+def show_json(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, object]]:
+    capsys.readouterr()
+    assert run(db, "show", "--json", *args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert isinstance(data, list)
+    return data
+
+
+def test_init_twice_changes_nothing(db: Path) -> None:
+    before = dump(db)
+    assert run(db, "init") == 0
+    assert dump(db) == before
+
+
+def test_catalog_lists_every_seed_indicator_with_exact_numbers(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = catalog_listing(db, capsys)
+    assert len(rows) == 25
+    for key in (
+        "code",
+        "kind",
+        "name",
+        "unit",
+        "department",
+        "direction",
+        "cumulative",
+        "baseline",
+        "target",
+        "policy",
+        "measure",
+    ):
+        assert all(key in row for row in rows.values()), key
+    k3 = rows["7-1-1-K3"]
+    assert (k3["unit"], k3["baseline"], k3["target"]) == (
+        "人",
+        {"fiscal_year": 2020, "value": "1225"},
+        {"fiscal_year": 2026, "value": "7500", "comparator": ">="},
+    )
+    assert k3["kind"] == "activity" and k3["policy"] == "7-1" and k3["measure"] == "7-1-1"
+    hp = rows["7-4-1-K1"]
+    assert (hp["unit"], hp["baseline"]["value"], hp["target"]["value"]) == ("万件", "260", "360")  # type: ignore[index]
+    tax = rows["7-5-2-K1"]
+    assert (tax["unit"], tax["baseline"]["value"], tax["target"]["value"]) == ("%", "98.7", "99")  # type: ignore[index]
+    articles = rows["7-1-2-K1"]
+    assert articles["cumulative"] is True
+    assert (articles["baseline"]["value"], articles["target"]["value"]) == ("12", "60")  # type: ignore[index]
+    assert rows["7-4-1-K3"]["unit"] == "回／年"
+    assert rows["7-5-1-A1"]["target"]["value"] == "10000"  # type: ignore[index]
+    ratio = rows["7-5-2-A1"]
+    assert ratio["name"] == "経常収支比率" and ratio["direction"] == "decrease"
+    # Not set in the seed text: null, never an invented number.
+    assert ratio["baseline"]["value"] is None and ratio["target"]["value"] is None  # type: ignore[index]
+    assert rows["7-1-1-A1"]["name"] is None
+    assert rows["7-2-1-A1"]["baseline"]["value"] is None  # type: ignore[index]
+    assert rows["7-2-1-A1"]["target"]["value"] == "75"  # type: ignore[index]
+    assert rows["7-2-2-K1"]["direction"] == "milestone"
+    assert rows["7-2-2-K1"]["target"]["fiscal_year"] == 2022  # type: ignore[index]
+
+
+def test_clerk_enters_full_width_digits_with_unit(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        run(db, "enter", "--indicator", "7-1-1-K3", "--year", "R5", "--value", "１，２２５人") == 0
+    )
+    rows = {r["code"]: r for r in show_json(db, capsys, "--department", "community")}
+    assert rows["7-1-1-K3"]["years"]["2023"]["value"] == "1225"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "fragment"),
+    [
+        ("7-1-1-K3", "abc", "数値として読めません"),
+        ("7-1-1-K3", "-3", "マイナス"),
+        ("7-1-1-K3", "1.5", "整数"),
+        ("7-5-2-K1", "101%", "0〜100%"),
+        ("7-1-1-K3", "1,225件", "単位が違います"),
+        ("7-1-1-K3", "1" * 200, "長すぎます"),
+        ("9-9-9-K9", "3", "カタログにありません"),
+    ],
+)
+def test_bad_values_are_refused_with_one_line_and_nothing_changes(
+    db: Path, capsys: pytest.CaptureFixture[str], indicator: str, value: str, fragment: str
+) -> None:
+    before = dump(db)
+    capsys.readouterr()
+    assert run(db, "enter", "--indicator", indicator, "--year", "2023", "--value", value) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert fragment in err[0] and " / " in err[0]
+    assert dump(db) == before
+
+
+def test_a_year_outside_the_plan_is_refused(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = dump(db)
+    assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", "R2", "--value", "5") == 2
+    assert "計画期間" in capsys.readouterr().err
+    assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", "R9", "--value", "5") == 2
+    assert dump(db) == before
+
+
+def test_a_warning_needs_a_comment(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = dump(db)
+    # 98.7 % last (baseline) year, 0.987 typed: with one decimal allowed this is an error; on a
+    # count indicator a tenfold jump is a year-on-year warning.
+    assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", "2022", "--value", "100") == 1
+    out = capsys.readouterr()
+    assert "W_YOY_CHANGE" in out.out and "保存していません" in out.err
+    assert dump(db) == before
+    assert (
+        run(
+            db,
+            "enter",
+            "--indicator",
+            "7-1-1-K2",
+            "--year",
+            "2022",
+            "--value",
+            "100",
+            "--comment",
+            "会議を地区別に分けて開催したため",
+        )
+        == 0
+    )
+    rows = {r["code"]: r for r in show_json(db, capsys, "--year", "2022")}
+    assert rows["7-1-1-K2"]["years"]["2022"]["comment"] == "会議を地区別に分けて開催したため"  # type: ignore[index]
+
+
+def test_audit_shows_every_change_with_who_when_old_and_new(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "enter", "--indicator", "7-1-1-K1", "--year", "2023", "--value", "2回") == 0
+    assert run(db, "enter", "--indicator", "7-1-1-K1", "--year", "2023", "--value", "3") == 0
+    assert run(db, "enter", "--indicator", "7-1-1-K1", "--year", "2023", "--value", "未集計") == 0
+    assert run(db, "enter", "--indicator", "7-1-1-K1", "--year", "2023", "--value", "—") == 0
+    capsys.readouterr()
+    assert run(db, "audit", "--indicator", "7-1-1-K1", "--json") == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert [
+        (
+            e["old"]["value"],
+            e["old"]["missing_reason"],
+            e["new"]["value"],
+            e["new"]["missing_reason"],
+            e["action"],
+        )
+        for e in entries
+    ] == [
+        (None, None, "2", None, "enter"),
+        ("2", None, "3", None, "enter"),
+        ("3", None, None, "not_compiled", "enter"),
+        (None, "not_compiled", None, None, "clear"),
+    ]
+    assert all(e["who"] and e["source"] == "cli" and e["at"].endswith("+00:00") for e in entries)
+    assert run(db, "audit") == 0
+    table = capsys.readouterr().out
+    assert "7-1-1-K1" in table and "catalog" in table
+
+
+def test_entering_the_same_value_again_is_not_a_change(db: Path) -> None:
+    assert run(db, "enter", "--indicator", "7-1-1-K1", "--year", "2023", "--value", "3") == 0
+    before = dump(db)
+    assert run(db, "enter", "--indicator", "7-1-1-K1", "--year", "2023", "--value", "３回") == 0
+    assert dump(db) == before
+
+
+def test_validate_reports_open_warnings_and_errors(
+    db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(db, "validate") == 0
+    assert (
+        run(
+            db,
+            "enter",
+            "--indicator",
+            "7-1-1-K2",
+            "--year",
+            "2022",
+            "--value",
+            "150",
+            "--comment",
+            "理由",
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert run(db, "validate", "--json") == 0
+    findings = json.loads(capsys.readouterr().out)
+    assert [(f["indicator"], f["code"], f["explained"]) for f in findings] == [
+        ("7-1-1-K2", "W_YOY_CHANGE", True)
+    ]
+    # The planning division tightens the unit's rule: the stored value turns into an error.
+    capsys.readouterr()
+    exported = tmp_path / "catalog.json"
+    assert run(db, "catalog", "export", "-o", str(exported)) == 0
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    for goal in data["goals"]:
+        for policy in goal["policies"]:
+            for measure in policy["measures"]:
+                for ind in measure["indicators"]:
+                    if ind["code"] == "7-1-1-K2":
+                        ind["unit"] = "%"
+    exported.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert run(db, "catalog", "import", str(exported)) == 0
+    capsys.readouterr()
+    assert run(db, "validate") == 2
+    assert "E_PERCENT_RANGE" in capsys.readouterr().out
+
+
+def test_catalog_json_round_trip_changes_nothing(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "catalog.json"
+    assert run(db, "catalog", "export", "-o", str(out)) == 0
+    before = dump(db)
+    assert run(db, "catalog", "import", str(out)) == 0
+    assert dump(db) == before
+
+
+def test_catalog_import_refuses_to_orphan_values(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "enter", "--indicator", "7-1-1-K1", "--year", "2023", "--value", "3") == 0
+    out = tmp_path / "catalog.json"
+    assert run(db, "catalog", "export", "-o", str(out)) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    measure = data["goals"][0]["policies"][0]["measures"][0]
+    measure["indicators"] = [i for i in measure["indicators"] if i["code"] != "7-1-1-K1"]
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    before = dump(db)
+    capsys.readouterr()
+    assert run(db, "catalog", "import", str(out)) == 2
+    assert "7-1-1-K1" in capsys.readouterr().err
+    assert dump(db) == before
+
+
+@pytest.mark.parametrize("content", ["not json", '{"format": "other"}', "[]"])
+def test_a_broken_catalog_file_is_refused(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    before = dump(db)
+    assert run(db, "catalog", "import", str(bad)) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert dump(db) == before
+
+
+def test_database_url_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "env.sqlite3"
+    monkeypatch.setenv("KPLAN_DATABASE_URL", f"sqlite:///{path}")
+    assert main(["init"]) == 0
+    assert path.exists()
+    assert main(["enter", "--indicator", "7-1-1-K1", "--year", "2023", "--value", "3"]) == 0
+    capsys.readouterr()
+    assert main(["show", "--json", "--year", "2023"]) == 0
+    assert '"value": "3"' in capsys.readouterr().out
+
+
+def test_usage_errors_exit_2_with_japanese_first(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run(db, "enter", "--indicator", "7-1-1-K1", "--year", "そのうち", "--value", "3")
+    assert exc.value.code == 2
+    assert "引数が正しくありません" in capsys.readouterr().err
+
+
+def test_show_lists_a_department_with_grades(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db, "enter", "--indicator", "7-5-2-K1", "--year", "2026", "--value", "99.1%") == 0
+    capsys.readouterr()
+    assert run(db, "show", "--department", "tax") == 0
+    out = capsys.readouterr().out.splitlines()
+    line = next(row for row in out if row.startswith("7-5-2-K1"))
+    assert "99.1" in line and "\tA" in line
+    assert run(db, "show", "--department", "nowhere") == 2

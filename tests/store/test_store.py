@@ -1,0 +1,93 @@
+"""The store through its own functions: migrations, the one write path, atomic batches."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kplan_desktop.store.actuals import (
+    EntryRefused,
+    EntryRequest,
+    Outcome,
+    read_actuals,
+    write_actuals,
+)
+from kplan_desktop.store.audit import audit_log
+from kplan_desktop.store.engine import SCHEMA_HEAD, Store
+from kplan_desktop.store.paths import db_dir
+from tests.conftest import dump
+
+
+def test_schema_head_constant_matches_the_migrations() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(db_dir() / "migrations"))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_HEAD
+
+
+def test_opening_creates_the_schema_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "new.sqlite3"))
+    assert store.current_revision() == SCHEMA_HEAD
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    store.dispose()
+
+
+def test_a_batch_with_one_bad_value_writes_nothing(db: Path) -> None:
+    store = Store.open(str(db))
+    before = dump(db)
+    batch = [
+        EntryRequest("7-1-1-K1", 2023, "3"),
+        EntryRequest("7-1-1-K2", 2023, "50"),
+        EntryRequest("7-1-1-K3", 2023, "abc"),
+    ]
+    with pytest.raises(EntryRefused) as exc:
+        write_actuals(store, batch, who="tester", source="test")
+    assert [r.outcome for r in exc.value.results] == [Outcome.NEW, Outcome.NEW, Outcome.REFUSED]
+    assert dump(db) == before
+    results = write_actuals(store, batch, who="tester", source="test", all_or_nothing=False)
+    assert [r.outcome for r in results] == [Outcome.NEW, Outcome.NEW, Outcome.REFUSED]
+    stored = {(a.indicator_code, a.fiscal_year): a.value for a in read_actuals(store)}
+    assert stored == {("7-1-1-K1", 2023): Decimal(3), ("7-1-1-K2", 2023): Decimal(50)}
+    assert len([e for e in audit_log(store) if e.action == "enter"]) == 2
+    store.dispose()
+
+
+def test_a_dry_run_reports_outcomes_and_writes_nothing(db: Path) -> None:
+    store = Store.open(str(db))
+    before = dump(db)
+    results = write_actuals(
+        store, [EntryRequest("7-1-1-K1", 2023, "3")], who="t", source="test", dry_run=True
+    )
+    assert results[0].outcome is Outcome.NEW
+    assert dump(db) == before
+    store.dispose()
+
+
+def test_history_within_a_batch_feeds_the_checks(db: Path) -> None:
+    store = Store.open(str(db))
+    # 2022 = 60 and 2023 = 60 in one batch; a third 60 in 2024 is "the same three years".
+    write_actuals(
+        store,
+        [EntryRequest("7-1-1-K2", 2022, "60"), EntryRequest("7-1-1-K2", 2023, "60")],
+        who="t",
+        source="test",
+    )
+    with pytest.raises(EntryRefused) as exc:
+        write_actuals(store, [EntryRequest("7-1-1-K2", 2024, "60")], who="t", source="test")
+    assert exc.value.only_warnings
+    assert [f.code for f in exc.value.results[0].check.warnings] == ["W_SAME_3_YEARS"]
+    store.dispose()
+
+
+def test_a_url_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
+    from kplan_desktop.domain.errors import DomainError
+
+    with pytest.raises(DomainError) as exc:
+        Store.open("nosuchdialect://x")
+    assert exc.value.code == "E_DB_URL"
