@@ -132,16 +132,11 @@ def _print_json(data: Any) -> None:
 
 
 def _init(store: Any, args: argparse.Namespace) -> int:
-    from kplan_desktop.exchange.catalog_json import catalog_hash, load
+    from kplan_desktop.exchange.seed import ensure_seed
     from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.catalog import indicator_count, replace_catalog
-    from kplan_desktop.store.paths import seed_catalog_path
+    from kplan_desktop.store.catalog import indicator_count
 
-    if indicator_count(store) == 0:
-        seed = load(seed_catalog_path())
-        replace_catalog(
-            store, seed, catalog_hash(seed), who=current_user(), source="cli", detail="init: seed"
-        )
+    if ensure_seed(store, who=current_user(), source="cli"):
         print(f"初期化しました（指標 {indicator_count(store)} 件） / Initialised: {store.url}")
     else:
         print(f"初期化済みです（変更なし） / Already initialised, nothing changed: {store.url}")

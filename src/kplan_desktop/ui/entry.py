@@ -1,0 +1,71 @@
+"""Writing values from the window: undoable commands over the store's one write function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtGui import QUndoCommand
+
+from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.store.actuals import (
+    EntryRefused,
+    EntryRequest,
+    EntryResult,
+    State,
+    write_actuals,
+)
+from kplan_desktop.store.audit import current_user
+from kplan_desktop.store.engine import Store
+
+
+def state_text(state: State) -> str:
+    """A stored state as text the parser reads back to the same state ('' clears)."""
+    value, reason, _comment = state
+    if value is not None:
+        return value
+    if reason is not None:
+        return MissingReason(reason).label_ja
+    return ""
+
+
+class EntryCommand(QUndoCommand):
+    """One edit, paste or clear: redo writes the new values, undo writes the old ones back.
+
+    Both directions go through write_actuals, so each is its own change in the audit log.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        results: Sequence[EntryResult],
+        label: str,
+        on_done: Callable[[list[EntryResult]], None],
+    ) -> None:
+        super().__init__(label)
+        self._store = store
+        self._forward = [
+            EntryRequest(
+                r.request.indicator_code, r.request.fiscal_year, state_text(r.new), r.new[2] or ""
+            )
+            for r in results
+        ]
+        self._backward = [
+            EntryRequest(
+                r.request.indicator_code, r.request.fiscal_year, state_text(r.old), r.old[2] or ""
+            )
+            for r in reversed(results)
+        ]
+        self._on_done = on_done
+
+    def redo(self) -> None:
+        self._on_done(self._write(self._forward))
+
+    def undo(self) -> None:
+        self._on_done(self._write(self._backward))
+
+    def _write(self, requests: list[EntryRequest]) -> list[EntryResult]:
+        try:
+            return write_actuals(self._store, requests, who=current_user(), source="gui")
+        except EntryRefused as exc:
+            # A state valid when written can be refused later (its history changed since).
+            return exc.results
