@@ -43,6 +43,11 @@ MAX_CATALOG_BYTES = 20 * 1024 * 1024
 E = TypeVar("E", bound=Enum)
 
 
+def _default(value: Decimal | None, default: Decimal) -> Decimal:
+    """An explicit 0 is a setting, not a missing one."""
+    return default if value is None else value
+
+
 def _bad(where: str, what_ja: str, what_en: str) -> DomainError:
     return DomainError(
         "E_CATALOG",
@@ -340,15 +345,15 @@ def catalog_from_dict(data: object, where: str = "JSON") -> Catalog:
         start_year=start,
         end_year=end,
         baseline_year=baseline_year,
-        grade_a=g.decimal("a") or defaults.grade_a,
-        grade_b=g.decimal("b") or defaults.grade_b,
-        grade_c=g.decimal("c") or defaults.grade_c,
+        grade_a=_default(g.decimal("a"), defaults.grade_a),
+        grade_b=_default(g.decimal("b"), defaults.grade_b),
+        grade_c=_default(g.decimal("c"), defaults.grade_c),
         grade_labels=g.enum("labels", GradeLabels) or GradeLabels.LETTERS,
         warn_grades=frozenset(g.strings("warn_grades"))
         if "warn_grades" in g.data
         else defaults.warn_grades,
-        on_track=g.decimal("on_track") or defaults.on_track,
-        slightly_behind=g.decimal("slightly_behind") or defaults.slightly_behind,
+        on_track=_default(g.decimal("on_track"), defaults.on_track),
+        slightly_behind=_default(g.decimal("slightly_behind"), defaults.slightly_behind),
     )
     plan = Plan(p.text("code"), p.text("name"), settings)
     departments = _each(
@@ -422,7 +427,7 @@ def indicator_from_reader(r: _Reader) -> Indicator:
         target_year=target.integer("fiscal_year"),
         target=target.decimal("value"),
         official_rate=r.enum("official_rate", RateBasis),
-        yoy_threshold=r.decimal("yoy_threshold") or DEFAULT_YOY_THRESHOLD,
+        yoy_threshold=_default(r.decimal("yoy_threshold"), DEFAULT_YOY_THRESHOLD),
         status=r.enum("status", IndicatorStatus) or IndicatorStatus.ACTIVE,
         note=r.opt_text("note"),
     )
