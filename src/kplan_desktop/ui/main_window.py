@@ -55,12 +55,19 @@ class IndicatorFilter(QSortFilterProxyModel):
         self.measure_prefix = ""
 
     def set_flags(self, missing_only: bool, problems_only: bool, prefix: str) -> None:
+        # Qt 6.10 replaced invalidateFilter() with a begin/end pair.
+        modern = hasattr(self, "beginFilterChange")
+        if modern:
+            self.beginFilterChange()
         self.missing_only, self.problems_only, self.measure_prefix = (
             missing_only,
             problems_only,
             prefix,
         )
-        self.invalidateFilter()
+        if modern:
+            self.endFilterChange()
+        else:
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # type: ignore[override]
         if not super().filterAcceptsRow(row, parent):
