@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.domain.model import IndicatorSpec, MissingReason, ValueKind
+from kplan_desktop.domain.model import IndicatorSpec, MissingReason, PlanSettings, ValueKind
 from kplan_desktop.domain.units import conversion_factor
 
 # A pasted cell can be anything; past this length it is not a value (and regexes stay cheap).
@@ -50,6 +50,19 @@ def canonical(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def grading_to_dict(settings: PlanSettings) -> dict[str, object]:
+    """The plan's grading settings as plain data (the catalog file and the plan table share it)."""
+    return {
+        "a": canonical(settings.grade_a),
+        "b": canonical(settings.grade_b),
+        "c": canonical(settings.grade_c),
+        "labels": settings.grade_labels.value,
+        "warn_grades": sorted(settings.warn_grades),
+        "on_track": canonical(settings.on_track),
+        "slightly_behind": canonical(settings.slightly_behind),
+    }
 
 
 def to_decimal(text: str) -> Decimal:

@@ -34,7 +34,7 @@ from kplan_desktop.domain.model import (
     RateBasis,
     ValueKind,
 )
-from kplan_desktop.domain.values import canonical
+from kplan_desktop.domain.values import canonical, grading_to_dict
 
 FORMAT = "kplan-catalog/1"
 # A catalog is a few hundred indicators; anything far larger is not one.
@@ -96,15 +96,7 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
             "start_year": s.start_year,
             "end_year": s.end_year,
             "baseline_year": s.baseline_year,
-            "grading": {
-                "a": canonical(s.grade_a),
-                "b": canonical(s.grade_b),
-                "c": canonical(s.grade_c),
-                "labels": s.grade_labels.value,
-                "warn_grades": sorted(s.warn_grades),
-                "on_track": canonical(s.on_track),
-                "slightly_behind": canonical(s.slightly_behind),
-            },
+            "grading": grading_to_dict(s),
         },
         "departments": [
             {"code": d.code, "name": d.name, "active": d.active} for d in catalog.departments

@@ -32,7 +32,7 @@ from kplan_desktop.domain.model import (
     RateBasis,
     ValueKind,
 )
-from kplan_desktop.domain.values import canonical
+from kplan_desktop.domain.values import canonical, grading_to_dict
 from kplan_desktop.store.audit import record
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.models import (
@@ -154,15 +154,7 @@ def replace_catalog(
                 "start_year": s.start_year,
                 "end_year": s.end_year,
                 "baseline_year": s.baseline_year,
-                "grading": {
-                    "a": canonical(s.grade_a),
-                    "b": canonical(s.grade_b),
-                    "c": canonical(s.grade_c),
-                    "labels": s.grade_labels.value,
-                    "warn_grades": sorted(s.warn_grades),
-                    "on_track": canonical(s.on_track),
-                    "slightly_behind": canonical(s.slightly_behind),
-                },
+                "grading": grading_to_dict(s),
             },
         )
         known_departments = set(session.scalars(select(DepartmentRow.code)))
