@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -186,7 +185,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("actual", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_actual_fiscal_year"), ["fiscal_year"], unique=False)
-
 
 
 def downgrade() -> None:
