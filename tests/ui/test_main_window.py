@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from kplan_desktop.store.actuals import read_actuals
 from kplan_desktop.store.audit import audit_log
-from kplan_desktop.store.engine import Store
 from kplan_desktop.ui.main_window import MainWindow
+from tests.conftest import dump
 
 YEAR = 2025
+Opener = Callable[..., Any]
 
 
 @pytest.fixture
-def window(db: Path, qtbot: object) -> MainWindow:
-    store = Store.open(str(db))
-    win = MainWindow(store, department="community", fiscal_year=YEAR)
-    qtbot.addWidget(win)  # type: ignore[attr-defined]
-    win.show()
+def window(open_window: Opener) -> MainWindow:
+    win = open_window()
+    assert isinstance(win, MainWindow)
     return win
 
 
@@ -36,13 +34,24 @@ def row_of(window: MainWindow, code: str) -> int:
     raise AssertionError(code)
 
 
-def type_into(window: MainWindow, qtbot: object, code: str, text: str) -> None:
-    index = window.proxy.index(row_of(window, code), window.model.column_of_year(YEAR))
+def cell(window: MainWindow, code: str, year: int = YEAR) -> Any:
+    return window.proxy.index(row_of(window, code), window.model.column_of_year(year))
+
+
+def type_into(window: MainWindow, qtbot: Any, code: str, text: str, key: Any = None) -> None:
+    """Select the cell, type like a clerk (ASCII keys; Japanese arrives as committed IME text)."""
+    index = cell(window, code)
     window.grid.setCurrentIndex(index)
-    window.grid.edit(index)
-    editor = window.grid.focusWidget()
-    editor.setText(text)  # type: ignore[union-attr]
-    qtbot.keyClick(editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    window.grid.setFocus()
+    if text.isascii() and text:
+        qtbot.keyClicks(window.grid, text[0])
+        editor = window.grid.focusWidget()
+        qtbot.keyClicks(editor, text[1:])
+    else:
+        window.grid.edit(index)
+        editor = window.grid.focusWidget()
+        editor.setText(text)
+    qtbot.keyClick(editor, key or Qt.Key.Key_Return)
 
 
 def stored(window: MainWindow) -> dict[tuple[str, int], Decimal | None]:
@@ -50,32 +59,55 @@ def stored(window: MainWindow) -> dict[tuple[str, int], Decimal | None]:
 
 
 def test_clerk_types_a_value_and_enter_saves_it_and_moves_down(
-    window: MainWindow, qtbot: object
+    window: MainWindow, qtbot: Any
 ) -> None:
-    type_into(window, qtbot, "7-1-1-K2", "５５回")
+    type_into(window, qtbot, "7-1-1-K2", "55")
     assert stored(window) == {("7-1-1-K2", YEAR): Decimal(55)}
     assert window.grid.currentIndex().row() == row_of(window, "7-1-1-K3")
     assert "保存しました" in window.status.text()
     assert [e.source for e in audit_log(window.store, "7-1-1-K2")] == ["gui"]
 
 
+def test_full_width_digits_with_unit_are_read_like_the_cli(window: MainWindow, qtbot: Any) -> None:
+    type_into(window, qtbot, "7-1-1-K3", "１，２２５人")
+    assert stored(window) == {("7-1-1-K3", YEAR): Decimal(1225)}
+
+
+def test_a_whole_year_with_the_keyboard_alone(window: MainWindow, qtbot: Any) -> None:
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    window.grid.setFocus()
+    for value in ("3", "60", "1800"):
+        qtbot.keyClicks(window.grid, value[0])
+        editor = window.grid.focusWidget()
+        qtbot.keyClicks(editor, value[1:])
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert stored(window) == {
+        ("7-1-1-K1", YEAR): Decimal(3),
+        ("7-1-1-K2", YEAR): Decimal(60),
+        ("7-1-1-K3", YEAR): Decimal(1800),
+    }
+    assert "未入力 3 件" in window.status.text()
+
+
 def test_an_invalid_value_stays_in_the_editor_with_its_message(
-    window: MainWindow, qtbot: object
+    window: MainWindow, qtbot: Any, db: Path
 ) -> None:
-    type_into(window, qtbot, "7-1-1-K3", "1,225件")
-    assert stored(window) == {}
+    before = dump(db)
+    type_into(window, qtbot, "7-1-1-K3", "abc")
+    assert dump(db) == before
     editor = window.grid.focusWidget()
-    assert editor is not None and editor.text() == "1,225件"  # type: ignore[attr-defined]
-    assert "単位が違います" in window.status.text()
+    assert editor is not None and editor.text() == "abc"
+    assert "数値として読めません" in window.status.text()
+    assert "数値として読めません" in editor.toolTip()
 
 
 def test_a_warning_asks_for_a_comment(
-    window: MainWindow, qtbot: object, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
 
-    def answer(refused: object) -> str:
-        asked.append(refused.check.warnings[0].code)  # type: ignore[attr-defined]
+    def answer(refused: Any) -> str:
+        asked.append(refused.check.warnings[0].code)
         return "地区の行事が増えたため"
 
     monkeypatch.setattr(window, "ask_comment", answer)
@@ -85,7 +117,16 @@ def test_a_warning_asks_for_a_comment(
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
 
 
-def test_undo_and_redo_are_recorded_changes(window: MainWindow, qtbot: object) -> None:
+def test_a_warning_without_a_comment_saves_nothing(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path
+) -> None:
+    monkeypatch.setattr(window, "ask_comment", lambda refused: "")
+    before = dump(db)
+    type_into(window, qtbot, "7-1-1-K2", "200")
+    assert dump(db) == before
+
+
+def test_undo_and_redo_are_recorded_changes(window: MainWindow, qtbot: Any) -> None:
     type_into(window, qtbot, "7-1-1-K2", "55")
     window.undo_stack.undo()
     assert stored(window) == {}
@@ -95,38 +136,141 @@ def test_undo_and_redo_are_recorded_changes(window: MainWindow, qtbot: object) -
     assert actions == [(None, "55"), ("55", None), (None, "55")]
 
 
-def test_search_filters_by_name_or_code(window: MainWindow, qtbot: object) -> None:
+def test_delete_clears_and_records_the_missing_reason(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    type_into(window, qtbot, "7-1-1-K2", "55")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    monkeypatch.setattr(window, "ask_missing_reason", lambda: "該当なし")
+    qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
+    (actual,) = read_actuals(window.store)
+    assert actual.value is None and actual.missing_reason is not None
+    assert actual.missing_reason.label_ja == "該当なし"
+    assert cell(window, "7-1-1-K2").data() == "該当なし"
+
+
+def test_planning_division_pastes_a_5x3_block_with_two_bad_cells(
+    open_window: Opener, db: Path
+) -> None:
+    win = open_window(department=None, planning=True)
+    win.grid.setCurrentIndex(cell(win, "7-1-1-K1", 2023))
+    block = "\n".join(
+        [
+            "2\t3\t3",
+            "55\t58\tabc",
+            "1,300人\t1,500\t1,700人",
+            "（名称未設定）\t\t",
+            "13\t25\t-4",
+        ]
+    )
+    # Rows: 7-1-1-K1, -K2, -K3, 7-1-2-A1 (no unit set: any value refused), 7-1-2-K1.
+    # Row 4 is blank except for its first cell, which cannot be entered; 'abc' and '-4' are bad.
+    QApplication.clipboard().setText(block + "\n")
+    before_count = len(read_actuals(win.store))
+    win.paste_clipboard()
+    written = stored(win)
+    assert len(written) - before_count == 10
+    assert written[("7-1-1-K3", 2025)] == Decimal(1700)
+    assert written[("7-1-2-K1", 2024)] == Decimal(25)
+    assert ("7-1-1-K2", 2025) not in written and ("7-1-2-K1", 2025) not in written
+    problems = "\n".join(win.last_paste_problems)
+    assert "abc" in problems and "-4" in problems and "未設定" in problems
+    assert win.paste_report is not None and win.paste_report.isVisible()
+    assert len(win.last_paste_problems) == 3
+    # The whole paste is one undo step; each written value is its own audit change.
+    win.undo_stack.undo()
+    assert stored(win) == {}
+    win.undo_stack.redo()
+    assert len(stored(win)) == 10
+    assert len([e for e in audit_log(win.store) if e.action != "catalog"]) == 30
+
+
+def test_search_and_filters(window: MainWindow, qtbot: Any) -> None:
     assert window.proxy.rowCount() == 6
-    # QTest can only synthesise ASCII keys; Japanese arrives as committed input-method text.
     window.search.insert("補助金")
     assert window.proxy.rowCount() == 2
     window.search.clear()
-    qtbot.keyClicks(window.search, "7-1-2")  # type: ignore[attr-defined]
+    qtbot.keyClicks(window.search, "7-1-2")
     assert {window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())} == {
         "7-1-2-A1",
         "7-1-2-K1",
     }
+    window.search.clear()
+    type_into(window, qtbot, "7-1-1-K2", "55")
+    window.missing_box.setChecked(True)
+    assert window.proxy.rowCount() == 5
+    window.missing_box.setChecked(False)
+    window.problems_box.setChecked(True)
+    assert window.proxy.rowCount() == 0
 
 
-def test_other_years_and_other_departments_are_read_only(window: MainWindow) -> None:
-    row = row_of(window, "7-1-1-K2")
-    assert window.proxy.index(row, window.model.column_of_year(YEAR)).flags() & (
-        Qt.ItemFlag.ItemIsEditable
-    )
-    assert not window.proxy.index(row, window.model.column_of_year(YEAR - 1)).flags() & (
-        Qt.ItemFlag.ItemIsEditable
-    )
+def test_the_plan_tree_counts_missing_values_and_filters(window: MainWindow, qtbot: Any) -> None:
+    measure = window._tree_nodes["7-1-1"]
+    assert measure.text(1) == "4"
+    type_into(window, qtbot, "7-1-1-K2", "55")
+    assert measure.text(1) == "3"
+    assert window._tree_nodes["7-1"].text(1) == "5"
+    window.tree.setCurrentItem(window._tree_nodes["7-1-2"])
+    assert window.proxy.rowCount() == 2
+
+
+def test_other_years_and_other_departments_are_read_only(window: MainWindow, qtbot: Any) -> None:
+    assert cell(window, "7-1-1-K2").flags() & Qt.ItemFlag.ItemIsEditable
+    assert not cell(window, "7-1-1-K2", YEAR - 1).flags() & Qt.ItemFlag.ItemIsEditable
     window.all_box.setChecked(True)
-    assert window.proxy.rowCount() == 25
-    tax = window.proxy.index(row_of(window, "7-5-2-K1"), window.model.column_of_year(YEAR))
-    assert not tax.flags() & Qt.ItemFlag.ItemIsEditable
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 25)
+    assert not cell(window, "7-5-2-K1").flags() & Qt.ItemFlag.ItemIsEditable
 
 
-def test_a_grid_of_2000_generated_indicators_loads_and_filters(db: Path, qtbot: object) -> None:
+def test_settings_persist_across_a_restart(
+    open_window: Opener, settings_file: Path, qtbot: Any
+) -> None:
+    first = open_window()
+    # The offscreen screen is small: stay within it so the window manager does not clamp.
+    first.resize(first.minimumSizeHint().width(), 580)
+    qtbot.wait(10)
+    first.splitter.setSizes([200, 1, 480])
+    qtbot.wait(10)
+    sizes, height = first.splitter.sizes(), first.height()
+    first.grid.horizontalHeader().resizeSection(1, 123)
+    first.close()
+    assert settings_file.exists()
+    second = open_window()
+    qtbot.wait(10)
+    assert second.splitter.sizes() == sizes
+    assert second.height() == height
+    assert second.grid.horizontalHeader().sectionSize(1) == 123
+
+
+def test_values_survive_closing_and_reopening(open_window: Opener, qtbot: Any) -> None:
+    first = open_window()
+    type_into(first, qtbot, "7-1-1-K2", "55")
+    first.close()
+    second = open_window()
+    assert cell(second, "7-1-1-K2").data() == "55"
+
+
+def test_comment_editor_explains_a_warning(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(window, "ask_comment", lambda refused: "一次理由")
+    type_into(window, qtbot, "7-1-1-K2", "200")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    window.comment.setPlainText("会議を地区別に分けて開催したため")
+    window.save_comment()
+    (actual,) = read_actuals(window.store)
+    assert actual.value == Decimal(200)
+    assert actual.comment == "会議を地区別に分けて開催したため"
+
+
+def test_a_grid_of_2000_generated_indicators_loads_and_filters(
+    db: Path, open_window: Opener
+) -> None:
     import json
 
     from kplan_desktop.exchange.catalog_json import catalog_from_dict, catalog_hash, dumps, load
     from kplan_desktop.store.catalog import replace_catalog
+    from kplan_desktop.store.engine import Store
     from kplan_desktop.store.paths import seed_catalog_path
 
     data = json.loads(dumps(load(seed_catalog_path())))
@@ -138,8 +282,7 @@ def test_a_grid_of_2000_generated_indicators_loads_and_filters(db: Path, qtbot: 
     catalog = catalog_from_dict(data)
     store = Store.open(str(db))
     replace_catalog(store, catalog, catalog_hash(catalog), who="t", source="test", detail="big")
-    win = MainWindow(store, department=None, fiscal_year=YEAR)
-    qtbot.addWidget(win)  # type: ignore[attr-defined]
+    win = open_window(department=None, planning=True)
     assert win.proxy.rowCount() == 2000
     win.search.setText("生成指標20")
     assert win.proxy.rowCount() == 10 + 75  # 生成指標200–209 and 生成指標2000–2074
@@ -151,9 +294,11 @@ def test_self_test_command_exits_zero() -> None:
     assert main(["--self-test"]) == 0
 
 
-def test_screenshot_writes_a_png(db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("lang", "view"), [("ja", "grid"), ("en", "dashboard")])
+def test_screenshot_writes_a_png(db: Path, tmp_path: Path, lang: str, view: str) -> None:
     from kplan_desktop.ui.app import main
 
-    out = tmp_path / "grid.png"
-    assert main(["--db", str(db), "--department", "community", "--screenshot", str(out)]) == 0
+    out = tmp_path / "shot.png"
+    args = ["--db", str(db), "--department", "community", "--lang", lang, "--view", view]
+    assert main([*args, "--screenshot", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

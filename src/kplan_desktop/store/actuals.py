@@ -306,10 +306,16 @@ def _view(row: ActualRow) -> ActualView:
 
 
 def read_actuals(
-    store: Store, *, department: str | None = None, fiscal_year: int | None = None
+    store: Store,
+    *,
+    department: str | None = None,
+    fiscal_year: int | None = None,
+    indicator_codes: Iterable[str] | None = None,
 ) -> list[ActualView]:
     with store.session() as session:
         query = select(ActualRow).order_by(ActualRow.indicator_code, ActualRow.fiscal_year)
+        if indicator_codes is not None:
+            query = query.where(ActualRow.indicator_code.in_(list(indicator_codes)))
         if department is not None:
             query = query.join(IndicatorRow).where(IndicatorRow.department_code == department)
         if fiscal_year is not None:

@@ -1,4 +1,4 @@
-"""`kplan-desktop`: start the window, or render a screenshot, or run the self-test."""
+"""`kplan-desktop`: open the window, or render a screenshot, or run the self-test."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from kplan_desktop.domain.fiscal_year import fiscal_year_of
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kplan-desktop", description="総合計画の進行管理")
-    parser.add_argument("--db", metavar="PATH|URL", help="データベース")
-    parser.add_argument("--lang", choices=("ja", "en"), default=None, help="表示言語")
-    parser.add_argument("--department", metavar="CODE", help="課コード (default: saved setting)")
-    parser.add_argument("--year", type=int, help="入力する年度 (default: the last fiscal year)")
+    parser.add_argument("--db", metavar="PATH|URL", help="データベースのファイルまたはURL")
+    parser.add_argument("--lang", choices=("ja", "en"), help="表示言語 (default: setting, locale)")
+    parser.add_argument("--department", metavar="CODE", help="課コード ('planning' = 企画担当課)")
+    parser.add_argument("--year", type=int, metavar="FY", help="入力する年度 (2025)")
     parser.add_argument("--screenshot", metavar="FILE.png", type=Path, help="画面を保存して終了")
     parser.add_argument("--view", choices=("grid", "dashboard"), default="grid")
     parser.add_argument("--self-test", action="store_true", help="自己診断して終了")
@@ -34,17 +34,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.screenshot or args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QInputDialog
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from kplan_desktop.ui.i18n import choose_language, install_translator
+    from kplan_desktop.ui.settings import AppSettings
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("kplan-desktop")
+    # Windows has Yu Gothic UI / Meiryo; elsewhere fontconfig picks a CJK font for them.
+    font = QFont(app.font())
+    font.setFamilies(["Yu Gothic UI", "Meiryo", "Noto Sans CJK JP", "IPAexGothic", font.family()])
+    app.setFont(font)
+    settings = AppSettings()
+    lang = choose_language(args.lang, settings.language)
+    translator = install_translator(app, lang)
+    try:
+        return _run(app, args, settings, lang)
+    finally:
+        # Matters when main() runs inside a process that outlives it (the tests).
+        if translator is not None:
+            app.removeTranslator(translator)
+
+
+def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> int:
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.exchange.seed import ensure_seed
     from kplan_desktop.store.audit import current_user
     from kplan_desktop.store.catalog import read_catalog
     from kplan_desktop.store.engine import Store
-    from kplan_desktop.ui.main_window import MainWindow
+    from kplan_desktop.ui.first_run import FirstRunDialog
+    from kplan_desktop.ui.settings import ROLE_PLANNING, AppSettings
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication) and isinstance(settings, AppSettings)
+    if args.lang:
+        settings.save_language(args.lang)
     db = args.db
     if args.self_test:
         db = str(Path(tempfile.mkdtemp(prefix="kplan-selftest-")) / "self-test.sqlite3")
@@ -53,62 +80,103 @@ def main(argv: Sequence[str] | None = None) -> int:
         ensure_seed(store, who=current_user(), source="gui")
     except DomainError as exc:
         print(exc.both(), file=sys.stderr)
+        if not args.screenshot and not args.self_test:
+            QMessageBox.critical(None, "kplan-desktop", exc.message(lang))
         return 2
-    settings = QSettings("kplan-desktop", "kplan-desktop")
     catalog = read_catalog(store)
     assert catalog is not None
-    department = args.department or settings.value("department", None)
-    year = args.year or default_entry_year()
     if args.self_test:
-        return _self_test(store, catalog.departments[1].code, year)
-    if department is None and not args.screenshot:
-        names = [f"{d.code} {d.name}" for d in catalog.departments]
-        choice, ok = QInputDialog.getItem(
-            None, "kplan-desktop", "担当課を選んでください（企画担当課は全課）:", names, 0, False
-        )
-        if not ok:
-            return 0
-        department = choice.split(" ", 1)[0]
-        settings.setValue("department", department)
-    if department == "planning":
-        department = None
-    window = MainWindow(store, department=department, fiscal_year=year, lang=args.lang or "ja")
+        return _self_test(store, lang)
+    role, department, year = settings.role, settings.department, settings.fiscal_year
+    if args.department:
+        role = ROLE_PLANNING if args.department == ROLE_PLANNING else "department"
+        department = None if role == ROLE_PLANNING else args.department
+    if args.year:
+        year = args.year
+    if role is None or year is None:
+        if args.screenshot:
+            role, department = role or "department", department or catalog.departments[1].code
+            year = year or default_entry_year()
+        else:
+            dialog = FirstRunDialog(catalog, default_entry_year())
+            if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
+                return 0
+            role, department, year = dialog.role, dialog.department, dialog.fiscal_year
+            settings.save_role(role, department, year)
+    from kplan_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(
+        store,
+        department=department,
+        fiscal_year=year,
+        planning=role == ROLE_PLANNING,
+        lang=lang,
+        settings=None if args.screenshot else settings,
+    )
     if args.screenshot:
-        window.show()
-        app.processEvents()
-        window.grab().save(str(args.screenshot))
-        return 0
+        return _screenshot(app, window, args.screenshot, args.view)
     window.show()
     return app.exec()
 
 
-def _self_test(store: object, department: str, year: int) -> int:
-    """Build the window, enter a value, check it, undo it: exit 0 when all of that worked."""
+def _wait_loaded(app: object, window: object) -> None:
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from kplan_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow) and isinstance(app, QApplication)
+    deadline = time.monotonic() + 30
+    while not window.is_loaded and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _screenshot(app: object, window: object, path: Path, view: str) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from kplan_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow) and isinstance(app, QApplication)
+    window.show()
+    _wait_loaded(app, window)
+    if view == "dashboard":
+        window.tabs.setCurrentIndex(1)
+    app.processEvents()
+    return 0 if window.grab().save(str(path)) else 2
+
+
+def _self_test(store: object, lang: str) -> int:
+    """Build the window, refuse a bad value, save a good one, undo it: exit 0 when all worked.
+
+    A --windowed build has no console on Windows, so the exit code is the report.
+    """
+    from PySide6.QtWidgets import QApplication
+
     from kplan_desktop.store.actuals import read_actuals
     from kplan_desktop.store.engine import Store
     from kplan_desktop.ui.main_window import MainWindow
 
     assert isinstance(store, Store)
-    window = MainWindow(store, department=department, fiscal_year=year)
-    column = window.model.column_of_year(year)
-    row = next(
-        r
-        for r in range(window.proxy.rowCount())
-        if window.model.rows[
-            window.proxy.mapToSource(window.proxy.index(r, 0)).row()
-        ].indicator.unit
+    year = 2025
+    window = MainWindow(store, department="community", fiscal_year=year, lang=lang)
+    _wait_loaded(QApplication.instance(), window)
+    index = window.proxy.index(
+        window.proxy.mapFromSource(
+            window.model.index(window.model.row_of("7-1-1-K2") or 0, 0)
+        ).row(),
+        window.model.column_of_year(year),
     )
-    index = window.proxy.index(row, column)
-    if window.submit(index, "abc"):
-        return 1
-    baseline = window.model.rows[window.proxy.mapToSource(index).row()].indicator.baseline
-    if not window.submit(index, str(baseline or 1)):
-        return 1
-    if len(read_actuals(store)) != 1:
-        return 1
+    checks = [
+        not window.submit(index, "abc"),
+        window.submit(index, "55回"),
+        len(read_actuals(store)) == 1,
+    ]
     window.undo_stack.undo()
-    ok = len(read_actuals(store)) == 0
-    print("self-test: ok" if ok else "self-test: failed")
+    checks.append(len(read_actuals(store)) == 0)
+    ok = all(checks)
+    print("self-test: ok" if ok else f"self-test: failed {checks}")
     return 0 if ok else 1
 
 

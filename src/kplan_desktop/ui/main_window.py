@@ -1,9 +1,32 @@
-"""The main window: plan tree, indicator grid, detail panel; edits go through undoable commands."""
+"""The main window: plan tree, indicator grid, detail panel, dashboard.
+
+Every edit goes through an undoable command over the store's one write function; the window
+only asks the store and the domain, it holds no rules of its own.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
+import html
+from collections import Counter
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QCheckBox,
@@ -12,9 +35,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
     QSplitter,
     QStyledItemDelegate,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -24,27 +52,31 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop import __version__
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.store.actuals import (
     EntryRefused,
     EntryRequest,
     EntryResult,
     Outcome,
+    read_actuals,
     write_actuals,
 )
 from kplan_desktop.store.audit import audit_log, current_user
 from kplan_desktop.store.engine import Store
-from kplan_desktop.store.overview import overview
+from kplan_desktop.ui.dashboard import Dashboard
 from kplan_desktop.ui.entry import EntryCommand
-from kplan_desktop.ui.models.indicator_table import (
-    FILTER_ROLE,
-    STATE_ROLE,
-    CellState,
-    IndicatorTableModel,
-)
+from kplan_desktop.ui.models.cells import CellState, GridData, load_grid
+from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
+from kplan_desktop.ui.settings import AppSettings
+from kplan_desktop.ui.trend_chart import TrendChart
+from kplan_desktop.ui.workers import Job
+
+# A pasted block larger than this is not a block of plan values (and would freeze the grid).
+MAX_PASTE_CELLS = 5000
 
 
 class IndicatorFilter(QSortFilterProxyModel):
-    """Search by code or name, 'missing only', 'problems only'; nothing else."""
+    """Search by code or name, 'missing only', 'problems only', a branch of the plan tree."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,35 +84,31 @@ class IndicatorFilter(QSortFilterProxyModel):
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.missing_only = False
         self.problems_only = False
-        self.measure_prefix = ""
+        self.branch = ""
 
-    def set_flags(self, missing_only: bool, problems_only: bool, prefix: str) -> None:
+    def set_flags(self, missing_only: bool, problems_only: bool, branch: str) -> None:
         # Qt 6.10 replaced invalidateFilter() with a begin/end pair.
         modern = hasattr(self, "beginFilterChange")
         if modern:
             self.beginFilterChange()
-        self.missing_only, self.problems_only, self.measure_prefix = (
-            missing_only,
-            problems_only,
-            prefix,
-        )
+        self.missing_only, self.problems_only, self.branch = missing_only, problems_only, branch
         if modern:
             self.endFilterChange()
         else:
             self.invalidateFilter()
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # type: ignore[override]
-        if not super().filterAcceptsRow(row, parent):
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if not super().filterAcceptsRow(source_row, source_parent):
             return False
         model = self.sourceModel()
         assert isinstance(model, IndicatorTableModel)
-        overview_row = model.rows[row]
-        if self.measure_prefix and not (overview_row.indicator.code + "-").startswith(
-            self.measure_prefix + "-"
-        ):
+        code = model.rows[source_row].indicator.code
+        if self.branch and not code.startswith(self.branch + "-"):
             return False
-        state = model.cell_info(row, model.current_year).state
-        if self.missing_only and state not in (CellState.EMPTY, CellState.MISSING):
+        state = model.cell(source_row, model.current_year).state
+        if self.missing_only and state is not CellState.EMPTY:
             return False
         return not (self.problems_only and state not in (CellState.ERROR, CellState.WARNING))
 
@@ -101,10 +129,13 @@ class EntryDelegate(QStyledItemDelegate):
                 if self._window.submit(index, editor.text()):
                     self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
                     self._window.move_after_entry(down=key != Qt.Key.Key_Tab)
+                else:
+                    editor.setToolTip(self._window.last_message)
+                    editor.setStyleSheet("background: #fdecec;")
                 return True
         return super().eventFilter(editor, event)
 
-    def setModelData(self, editor: QWidget, model: object, index: QModelIndex) -> None:  # type: ignore[override]
+    def setModelData(self, editor: QWidget, model: object, index: object) -> None:  # type: ignore[override]
         # Values are written by submit() through the store, never by the model.
         return
 
@@ -112,56 +143,94 @@ class EntryDelegate(QStyledItemDelegate):
 class MainWindow(QMainWindow):
     """The clerk's window: find the department's indicators, type this year's values."""
 
+    loaded = Signal()
+
     def __init__(
-        self, store: Store, *, department: str | None, fiscal_year: int, lang: str = "ja"
+        self,
+        store: Store,
+        *,
+        department: str | None,
+        fiscal_year: int,
+        planning: bool = False,
+        lang: str = "ja",
+        settings: AppSettings | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.department = department
         self.fiscal_year = fiscal_year
+        self.planning = planning
         self.lang = lang
+        self.settings = settings
+        self.is_loaded = False
+        self.last_message = ""
+        self.last_paste_problems: list[str] = []
+        self.paste_report: QMessageBox | None = None
+        self._job: Job | None = None
+        self._tree_nodes: dict[str, QTreeWidgetItem] = {}
+        self._splitter_restored = False
         self.undo_stack = QUndoStack(self)
-        self.setWindowTitle(
-            self.tr("kplan-desktop — 総合計画の進行管理")
-            + f"  {format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)}"
-        )
         self.model = IndicatorTableModel()
         self.proxy = IndicatorFilter()
         self.proxy.setSourceModel(self.model)
         self._build()
-        self.refresh()
+        self._restore_state()
+        self.reload()
 
     # -- layout ------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        year = format_fiscal_year(self.fiscal_year, FiscalYearStyle.ERA_WITH_WESTERN)
+        who = self.tr("企画担当課") if self.planning else (self.department or "")
+        self.setWindowTitle(self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]")
+
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("計画体系"), self.tr("未入力")])
         self.tree.itemSelectionChanged.connect(self._apply_filter)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("指標名・コードで検索"))
+        self.search.setPlaceholderText(self.tr("指標名・コードで検索 (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply_filter)
         self.missing_box = QCheckBox(self.tr("未入力のみ"))
         self.problems_box = QCheckBox(self.tr("エラー・警告のみ"))
         self.all_box = QCheckBox(self.tr("全課を表示"))
+        self.all_box.setChecked(self.planning)
         for box in (self.missing_box, self.problems_box):
             box.toggled.connect(self._apply_filter)
-        self.all_box.toggled.connect(self.refresh)
+        self.all_box.toggled.connect(lambda _on: self.reload())
 
         self.grid = QTableView()
+        self.grid.setObjectName("grid")
         self.grid.setModel(self.proxy)
         self.grid.setItemDelegate(EntryDelegate(self))
-        self.grid.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
         self.grid.setEditTriggers(
             QTableView.EditTrigger.AnyKeyPressed
             | QTableView.EditTrigger.DoubleClicked
             | QTableView.EditTrigger.EditKeyPressed
         )
         self.grid.verticalHeader().setVisible(False)
+        self.grid.setAlternatingRowColors(False)
         self.grid.selectionModel().currentChanged.connect(self._show_detail)
 
         self.detail = QTextBrowser()
-        self.detail.setMinimumWidth(260)
+        self.chart = TrendChart()
+        self.chart.setMinimumHeight(220)
+        self.comment = QPlainTextEdit()
+        self.comment.setPlaceholderText(self.tr("コメント（警告がある値には理由が必要です）"))
+        self.comment.setMaximumHeight(90)
+        self.comment_button = QPushButton(self.tr("コメントを保存"))
+        self.comment_button.clicked.connect(self.save_comment)
+        self.comment_hint = QLabel()
+        self.comment_hint.setWordWrap(True)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.detail, 2)
+        side_layout.addWidget(self.chart, 2)
+        side_layout.addWidget(self.comment_hint)
+        side_layout.addWidget(self.comment)
+        side_layout.addWidget(self.comment_button)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -176,107 +245,248 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setSizes([260, 900, 300])
-        self.setCentralWidget(self.splitter)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([250, 900, 340])
+
+        self.dashboard = Dashboard()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.splitter, self.tr("入力"))
+        self.tabs.addTab(self.dashboard, self.tr("ダッシュボード"))
+        self.setCentralWidget(self.tabs)
 
         self.status = QLabel()
         self.statusBar().addWidget(self.status, 1)
+        self._build_menus()
+        self.resize(1500, 860)
 
-        edit_menu = self.menuBar().addMenu(self.tr("編集(&E)"))
+    def _action(self, text: str, slot: object, shortcut: object = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)  # type: ignore[arg-type]
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("ファイル(&F)"))
+        file_menu.addAction(
+            self._action(self.tr("終了"), self.close, QKeySequence.StandardKey.Quit)
+        )
+        edit_menu = bar.addMenu(self.tr("編集(&E)"))
         undo = self.undo_stack.createUndoAction(self, self.tr("元に戻す"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, self.tr("やり直す"))
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        clear = QAction(self.tr("値を消去"), self)
-        clear.setShortcut(QKeySequence.StandardKey.Delete)
-        clear.triggered.connect(self.clear_current)
-        for action in (undo, redo, clear):
-            edit_menu.addAction(action)
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        for action in (undo, redo):
             self.addAction(action)
-        self.menuBar().addMenu(self.tr("ファイル(&F)"))
-        self.menuBar().addMenu(self.tr("表示(&V)"))
-        help_menu = self.menuBar().addMenu(self.tr("ヘルプ(&H)"))
-        about = QAction(self.tr("バージョン情報"), self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
-        self.resize(1480, 820)
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(
+            self._action(self.tr("貼り付け"), self.paste_clipboard, QKeySequence.StandardKey.Paste)
+        )
+        edit_menu.addAction(
+            self._action(self.tr("値を消去…"), self.clear_current, QKeySequence.StandardKey.Delete)
+        )
+        edit_menu.addAction(
+            self._action(self.tr("検索"), self.search.setFocus, QKeySequence.StandardKey.Find)
+        )
+        view_menu = bar.addMenu(self.tr("表示(&V)"))
+        view_menu.addAction(
+            self._action(self.tr("入力"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        )
+        view_menu.addAction(
+            self._action(self.tr("ダッシュボード"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        )
+        view_menu.addAction(
+            self._action(self.tr("再読み込み"), self.reload, QKeySequence.StandardKey.Refresh)
+        )
+        if self.planning:
+            merge_menu = bar.addMenu(self.tr("集約(&A)"))
+            merge_menu.addAction(self._action(self.tr("全課の入力状況"), self._show_all_progress))
+        help_menu = bar.addMenu(self.tr("ヘルプ(&H)"))
+        help_menu.addAction(self._action(self.tr("キー操作"), self._show_keys, "F1"))
+        help_menu.addAction(self._action(self.tr("バージョン情報"), self._about))
 
-    # -- data --------------------------------------------------------------------------------
+    # -- settings ----------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Re-ask the store for the rows (after every write) and rebuild the tree."""
-        department = None if self.all_box.isChecked() else self.department
-        catalog, rows = overview(self.store, department=department)
-        current = self.grid.currentIndex()
-        self.model.reset(catalog, rows, self.fiscal_year, self.department)
+    def _restore_state(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.window_state("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def save_state(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.save_window_state("geometry", self.saveGeometry())
+        self.settings.save_window_state("splitter", self.splitter.saveState())
+        self.settings.save_window_state("columns", self.grid.horizontalHeader().saveState())
+        self.settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Splitter sizes only stick once the window has its real size.
+        state = self.settings.window_state("splitter") if self.settings else None
+        if state is not None and not self._splitter_restored:
+            self.splitter.restoreState(state)
+        self._splitter_restored = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+    # -- loading (off the UI thread) ---------------------------------------------------------
+
+    @property
+    def shown_department(self) -> str | None:
+        return None if self.all_box.isChecked() else self.department
+
+    def reload(self) -> None:
+        """Read the indicators in a worker; a progress dialog with Cancel shows if it is slow."""
+        if self._job is not None:
+            self._job.cancel()
+        department, year = self.shown_department, self.fiscal_year
+        job = Job(
+            lambda progress, cancelled: load_grid(self.store, department, year, progress, cancelled)
+        )
+        self._job = job
+        dialog = QProgressDialog(
+            self.tr("指標を読み込んでいます…"), self.tr("キャンセル"), 0, 0, self
+        )
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+        dialog.canceled.connect(job.cancel)
+        job.signals.progress.connect(
+            lambda n, total: (dialog.setMaximum(total), dialog.setValue(n))
+        )
+        job.signals.finished.connect(lambda data: self._loaded(job, data, dialog))
+        job.signals.failed.connect(lambda exc: self._load_failed(job, exc, dialog))
+        job.start()
+
+    def _loaded(self, job: Job, data: GridData | None, dialog: QProgressDialog) -> None:
+        dialog.reset()
+        dialog.deleteLater()
+        if job is not self._job:
+            return
+        self._job = None
+        if data is None:
+            return
+        self.model.reset(
+            data, self.fiscal_year, self.department, planning=self.planning, lang=self.lang
+        )
         self._fill_tree()
+        self._apply_filter()
         self.grid.resizeColumnsToContents()
-        self.grid.setColumnWidth(1, min(self.grid.columnWidth(1), 360))
-        if current.isValid():
-            self.grid.setCurrentIndex(self.proxy.index(current.row(), current.column()))
+        self.grid.setColumnWidth(1, min(self.grid.columnWidth(1), 340))
+        columns = self.settings.window_state("columns") if self.settings else None
+        if columns is not None and not self.is_loaded:
+            self.grid.horizontalHeader().restoreState(columns)
+        self.dashboard.show_overview(data.catalog, data.rows, self.fiscal_year)
         self._update_status()
+        first = self._first_editable()
+        if first.isValid() and not self.grid.currentIndex().isValid():
+            self.grid.setCurrentIndex(first)
+        self.is_loaded = True
+        self.loaded.emit()
+
+    def _load_failed(self, job: Job, exc: object, dialog: QProgressDialog) -> None:
+        dialog.reset()
+        if job is self._job:
+            self._job = None
+            QMessageBox.critical(self, self.tr("読み込めません"), str(exc))
+
+    def _first_editable(self) -> QModelIndex:
+        if self.fiscal_year not in self.model.years:
+            return QModelIndex()
+        column = self.model.column_of_year(self.fiscal_year)
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, column)
+            if index.flags() & Qt.ItemFlag.ItemIsEditable:
+                return index
+        return QModelIndex()
 
     def _fill_tree(self) -> None:
         self.tree.blockSignals(True)
         self.tree.clear()
-        missing: dict[str, int] = {}
-        for row, item in enumerate(self.model.rows):
-            state = self.model.cell_info(row, self.fiscal_year).state
-            if state in (CellState.EMPTY, CellState.MISSING):
-                code = item.indicator.code
-                for prefix in (item.goal.code, item.policy.code, item.measure.code, code):
-                    missing[prefix] = missing.get(prefix, 0) + 1
-        nodes: dict[str, QTreeWidgetItem] = {}
+        self._tree_nodes = {}
         for item in self.model.rows:
-            parent = None
+            parent: QTreeWidgetItem | None = None
             for code, name in (
-                (item.goal.code, f"基本目標{item.goal.code} {item.goal.name}"),
+                (item.goal.code, self.tr("基本目標{0} {1}").format(item.goal.code, item.goal.name)),
                 (item.policy.code, f"{item.policy.code} {item.policy.name}"),
                 (item.measure.code, f"{item.measure.code} {item.measure.name}"),
             ):
-                if code not in nodes:
-                    node = QTreeWidgetItem([name, str(missing.get(code, 0))])
+                node = self._tree_nodes.get(code)
+                if node is None:
+                    node = QTreeWidgetItem([name, ""])
                     node.setData(0, Qt.ItemDataRole.UserRole, code)
+                    node.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                     if parent is None:
                         self.tree.addTopLevelItem(node)
                     else:
                         parent.addChild(node)
-                    nodes[code] = node
-                parent = nodes[code]
+                    self._tree_nodes[code] = node
+                parent = node
         self.tree.expandAll()
+        self._update_tree_counts()
         self.tree.resizeColumnToContents(0)
         self.tree.blockSignals(False)
 
+    def _update_tree_counts(self) -> None:
+        missing: Counter[str] = Counter()
+        for row, item in enumerate(self.model.rows):
+            if self.model.cell(row, self.fiscal_year).state is CellState.EMPTY:
+                for code in (item.goal.code, item.policy.code, item.measure.code):
+                    missing[code] += 1
+        for code, node in self._tree_nodes.items():
+            node.setText(1, str(missing[code]))
+
     def _apply_filter(self) -> None:
         selected = self.tree.selectedItems()
-        prefix = selected[0].data(0, Qt.ItemDataRole.UserRole) if selected else ""
+        branch = selected[0].data(0, Qt.ItemDataRole.UserRole) if selected else ""
+        # Bounded: a pasted novel in the search box is not a search.
         self.proxy.setFilterFixedString(self.search.text().strip()[:200])
-        self.proxy.set_flags(self.missing_box.isChecked(), self.problems_box.isChecked(), prefix)
+        self.proxy.set_flags(self.missing_box.isChecked(), self.problems_box.isChecked(), branch)
 
     def _update_status(self, saved: str = "") -> None:
-        states = [
-            self.model.cell_info(row, self.fiscal_year).state
-            for row in range(len(self.model.rows))
-            if self.model.is_editable(row, self.model.column_of_year(self.fiscal_year))
-        ]
-        errors = states.count(CellState.ERROR)
-        warnings = states.count(CellState.WARNING)
-        missing = states.count(CellState.EMPTY)
-        text = self.tr("エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件").format(
-            errors, warnings, missing
+        editable_column = (
+            self.model.column_of_year(self.fiscal_year)
+            if self.fiscal_year in self.model.years
+            else -1
         )
-        self.status.setText(f"{saved}  {text}".strip())
+        states = [
+            self.model.cell(row, self.fiscal_year).state
+            for row in range(len(self.model.rows))
+            if self.model.is_editable(row, editable_column)
+        ]
+        text = self.tr("エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件").format(
+            states.count(CellState.ERROR),
+            states.count(CellState.WARNING),
+            states.count(CellState.EMPTY),
+        )
+        self.status.setText(f"{saved}　{text}".strip("　"))
 
     # -- entry -------------------------------------------------------------------------------
 
-    def submit(self, proxy_index: QModelIndex, text: str, comment: str | None = None) -> bool:
-        """Check and write one typed value; False (nothing written) when it is refused."""
+    def _request_for(
+        self, proxy_index: QModelIndex, text: str, comment: str | None
+    ) -> EntryRequest | None:
         index = self.proxy.mapToSource(proxy_index)
         if not index.isValid() or not self.model.is_editable(index.row(), index.column()):
+            return None
+        year = self.model.year_of_column(index.column())
+        assert year is not None
+        return EntryRequest(self.model.rows[index.row()].indicator.code, year, text, comment)
+
+    def submit(self, proxy_index: QModelIndex, text: str, comment: str | None = None) -> bool:
+        """Check and write one typed value; False (nothing written) when it is refused."""
+        request = self._request_for(proxy_index, text, comment)
+        if request is None:
             return False
-        indicator = self.model.rows[index.row()].indicator
-        request = EntryRequest(indicator.code, self.fiscal_year, text, comment)
         try:
             results = write_actuals(
                 self.store, [request], who=current_user(), source="gui", dry_run=True
@@ -290,13 +500,15 @@ class MainWindow(QMainWindow):
             return False
         if results[0].outcome is Outcome.UNCHANGED:
             return True
-        label = self.tr("{0} の入力").format(indicator.code)
-        self.undo_stack.push(EntryCommand(self.store, results, label, self._after_write))
+        self._push(results, self.tr("{0} の入力").format(request.indicator_code))
         return True
 
+    def _push(self, results: list[EntryResult], label: str) -> None:
+        self.undo_stack.push(EntryCommand(self.store, results, label, self._after_write))
+
     def ask_comment(self, refused: EntryResult) -> str:
-        """Warnings need a reason: ask for it (Japanese first; the warnings listed)."""
-        lines = "\n".join(f"・{f.message_ja}" for f in refused.check.warnings)
+        """Warnings need a reason: ask for it, listing the warnings."""
+        lines = "\n".join(f"・{f.message(self.lang)}" for f in refused.check.warnings)
         text, ok = QInputDialog.getMultiLineText(
             self,
             self.tr("コメントが必要です"),
@@ -305,71 +517,200 @@ class MainWindow(QMainWindow):
         return text.strip() if ok else ""
 
     def show_refusal(self, refused: EntryResult) -> None:
-        message = " / ".join(f.message_ja for f in refused.refused_because)
-        self.last_message = message
-        self.status.setText("✖ " + message)
-
-    last_message = ""
+        self.last_message = " / ".join(f.message(self.lang) for f in refused.refused_because)
+        self.status.setText("✖ " + self.last_message)
 
     def _after_write(self, results: list[EntryResult]) -> None:
-        self.refresh()
+        codes = {r.request.indicator_code for r in results}
+        by_code: dict[str, list] = {code: [] for code in codes}  # type: ignore[type-arg]
+        for actual in read_actuals(self.store, indicator_codes=codes):
+            by_code[actual.indicator_code].append(actual)
+        for code, values in by_code.items():
+            self.model.update_values(code, values)
+        self._update_tree_counts()
         written = [r for r in results if r.outcome is not Outcome.REFUSED]
+        saved = ""
         if written:
-            r = written[-1]
-            shown = r.new[0] or r.new[1] or "—"
-            self._update_status(
-                self.tr("保存しました: {0} = {1}").format(r.request.indicator_code, shown)
-            )
+            last = written[-1]
+            shown = last.new[0] or last.new[1] or "—"
+            saved = self.tr("保存しました: {0} = {1}").format(last.request.indicator_code, shown)
+            if len(written) > 1:
+                saved = self.tr("{0} 件を保存しました").format(len(written))
+        self._update_status(saved)
+        self._show_detail(self.grid.currentIndex(), QModelIndex())
 
     def move_after_entry(self, *, down: bool) -> None:
         index = self.grid.currentIndex()
         if down:
-            target = self.proxy.index(
-                min(index.row() + 1, self.proxy.rowCount() - 1), index.column()
-            )
+            row = min(index.row() + 1, self.proxy.rowCount() - 1)
+            target = self.proxy.index(row, index.column())
         else:
-            target = self.proxy.index(
-                index.row(), min(index.column() + 1, self.proxy.columnCount() - 1)
-            )
+            column = min(index.column() + 1, self.proxy.columnCount() - 1)
+            target = self.proxy.index(index.row(), column)
         self.grid.setCurrentIndex(target)
+
+    def ask_missing_reason(self) -> str | None:
+        """Delete: clear the value, or record why it is missing. None = cancelled."""
+        choices = [self.tr("空欄にする")] + [
+            reason.label_ja if self.lang != "en" else reason.label_en for reason in MissingReason
+        ]
+        choice, ok = QInputDialog.getItem(
+            self, self.tr("値を消去"), self.tr("消去した後の状態:"), choices, 0, False
+        )
+        if not ok:
+            return None
+        position = choices.index(choice)
+        return "" if position == 0 else list(MissingReason)[position - 1].label_ja
 
     def clear_current(self) -> None:
         index = self.grid.currentIndex()
-        if index.isValid() and index.data(STATE_ROLE) not in (None, CellState.EMPTY):
-            self.submit(index, "")
+        if self._request_for(index, "", None) is None:
+            return
+        replacement = self.ask_missing_reason()
+        if replacement is not None:
+            self.submit(index, replacement)
+
+    def paste_clipboard(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> list[EntryResult]:
+        """Paste a tab-separated block from the current cell: valid cells written as one undo
+        step, the others listed in one dialog."""
+        start = self.grid.currentIndex()
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
+        block = [line.split("\t") for line in lines]
+        if not start.isValid() or sum(len(r) for r in block) > MAX_PASTE_CELLS:
+            self.status.setText(
+                self.tr("貼り付けできません（セルを選ぶか、範囲を小さくしてください）")
+            )
+            return []
+        requests: list[EntryRequest] = []
+        problems: list[str] = []
+        for dr, cells in enumerate(block):
+            for dc, cell in enumerate(cells):
+                target = self.proxy.index(start.row() + dr, start.column() + dc)
+                request = self._request_for(target, cell, None) if target.isValid() else None
+                if request is None:
+                    problems.append(
+                        self.tr("{0}行{1}列「{2}」: 入力できないセルです").format(
+                            dr + 1, dc + 1, cell[:20]
+                        )
+                    )
+                    continue
+                requests.append(request)
+        if not requests:
+            self._report_paste(problems)
+            return []
+        results = write_actuals(
+            self.store,
+            requests,
+            who=current_user(),
+            source="gui",
+            dry_run=True,
+            all_or_nothing=False,
+        )
+        good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+        for r in results:
+            if r.outcome is Outcome.REFUSED:
+                reason = " / ".join(f.message(self.lang) for f in r.refused_because)
+                where = f"{r.request.indicator_code} {r.request.fiscal_year}"
+                problems.append(f"{where}「{r.request.text[:20]}」: {reason}")
+        if good:
+            self._push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
+        self._report_paste(problems)
+        return results
+
+    def _report_paste(self, problems: list[str]) -> None:
+        self.last_paste_problems = problems
+        if problems:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle(self.tr("貼り付けできなかったセル"))
+            box.setText(self.tr("{0} 個のセルは保存していません。").format(len(problems)))
+            box.setDetailedText("\n".join(problems))
+            box.setModal(False)
+            box.show()
+            self.paste_report = box
+
+    def save_comment(self) -> None:
+        """Save the comment editor's text for the current cell (same value, new comment)."""
+        index = self.grid.currentIndex()
+        text = index.data(Qt.ItemDataRole.EditRole) if index.isValid() else None
+        request = self._request_for(index, text or "", self.comment.toPlainText())
+        if request is None or not text:
+            self.status.setText(self.tr("コメントは入力済みのセルに付けられます"))
+            return
+        self.submit(index, request.text, request.comment)
 
     # -- detail ------------------------------------------------------------------------------
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
         source = self.proxy.mapToSource(current)
-        if not source.isValid():
+        if not source.isValid() or self.model.catalog is None:
             return
         item = self.model.rows[source.row()]
         ind = item.indicator
-        history = audit_log(self.store, ind.code)[-8:]
-        lines = [
-            f"<h3>{ind.code} {ind.display_name}</h3>",
-            f"<p><b>{self.tr('目指す姿')}</b><br>{item.measure.vision or '—'}</p>",
-            f"<p><b>{self.tr('指標の説明')}</b><br>{ind.description or '—'}</p>",
-            f"<p>{self.tr('単位')}: {ind.unit or '未設定'}　"
-            f"{self.tr('方向')}: {ind.direction.label_ja if ind.direction else '未設定'}　"
-            f"{self.tr('累計')}: {'はい' if ind.cumulative else 'いいえ'}</p>",
-            f"<p><b>{self.tr('履歴')}</b></p><ul>",
+        e = html.escape
+        not_set = self.tr("未設定")
+        comparator = "—" if ind.comparator is None else ind.comparator.label_ja
+        direction = ind.direction.label_ja if ind.direction else not_set
+        vision, description, history = self.tr("目指す姿"), self.tr("指標の説明"), self.tr("履歴")
+        unnamed = self.tr("（名称未設定）")
+        parts = [
+            f"<h3>{e(ind.code)} {e(ind.name or unnamed)}</h3>",
+            f"<p><b>{vision}</b><br>{e(item.measure.vision or '—')}</p>",
+            f"<p><b>{description}</b><br>{e(ind.description or '—')}</p>",
+            "<p>"
+            + self.tr("単位: {0}　方向: {1}　比較: {2}　累計: {3}").format(
+                e(ind.unit or not_set),
+                direction,
+                comparator,
+                self.tr("はい") if ind.cumulative else self.tr("いいえ"),
+            )
+            + "</p>",
+            f"<p><b>{history}</b></p><ul>",
         ]
-        for entry in reversed(history):
+        for entry in reversed(audit_log(self.store, ind.code)[-10:]):
             old = entry.old_value or entry.old_reason or "—"
             new = entry.new_value or entry.new_reason or "—"
-            lines.append(
-                f"<li>{entry.at:%Y-%m-%d %H:%M} {entry.who}: {entry.fiscal_year} {old} → {new}</li>"
+            parts.append(
+                f"<li>{entry.at:%Y-%m-%d %H:%M} {e(entry.who)} ({entry.source}): "
+                f"{entry.fiscal_year} {e(old)} → {e(new)}</li>"
             )
-        lines.append("</ul>")
-        self.detail.setHtml("".join(lines))
+        parts.append("</ul>")
+        self.detail.setHtml("".join(parts))
+        self.chart.show_indicator(self.model.catalog, item)
+        year = self.model.year_of_column(source.column()) or self.fiscal_year
+        actual = item.values.get(year)
+        self.comment.setPlainText(actual.comment or "" if actual else "")
+        state = self.model.cell(source.row(), year).state
+        if state is CellState.WARNING:
+            self.comment_hint.setText(
+                self.tr("⚠ 警告があります。理由をコメントに記入して保存してください。")
+            )
+            self.comment.setStyleSheet("background: #fff4d6;")
+        else:
+            self.comment_hint.setText("")
+            self.comment.setStyleSheet("")
+
+    def _show_all_progress(self) -> None:
+        self.all_box.setChecked(True)
+        self.tabs.setCurrentIndex(1)
+
+    def _show_keys(self) -> None:
+        QMessageBox.information(
+            self,
+            self.tr("キー操作"),
+            self.tr(
+                "文字を入力: 編集開始\nEnter: 保存して下へ\nTab: 保存して右へ\n"
+                "Ctrl+V: Excel から貼り付け\nDelete: 値を消去（欠測理由を選択）\n"
+                "Ctrl+Z / Ctrl+Y: 元に戻す / やり直す\nCtrl+F: 検索\nF5: 再読み込み"
+            ),
+        )
 
     def _about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         QMessageBox.about(
             self,
             self.tr("バージョン情報"),
-            f"kplan-desktop {__version__}\n{self.tr('データベース')}: {self.store.url}",
+            self.tr("kplan-desktop {0}\nデータベース: {1}").format(__version__, self.store.url),
         )

@@ -2,62 +2,49 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
-from kplan_desktop.domain.validation import Finding, Severity, validate
-from kplan_desktop.domain.values import ParsedValue, canonical
+from kplan_desktop.domain.values import canonical
+from kplan_desktop.store.actuals import ActualView
 from kplan_desktop.store.overview import IndicatorOverview
+from kplan_desktop.ui.models.cells import CellInfo, CellState, GridData, cell_info
 
 Index = QModelIndex | QPersistentModelIndex
 
-
-class CellState(enum.Enum):
-    """What a year cell shows besides its value."""
-
-    EMPTY = "empty"
-    OK = "ok"
-    MISSING = "missing"
-    WARNING = "warning"
-    EXPLAINED = "explained"
-    ERROR = "error"
-
-
 STATE_COLOURS = {
-    CellState.ERROR: "#f8d0d0",
-    CellState.WARNING: "#fde9b8",
-    CellState.EXPLAINED: "#e6f0d8",
-    CellState.MISSING: "#e4e4ee",
+    CellState.ERROR: "#f6cccc",
+    CellState.WARNING: "#fbe3a6",
+    CellState.EXPLAINED: "#e2efd4",
+    CellState.MISSING: "#e2e2ec",
 }
-STATE_MARKS = {
-    CellState.ERROR: "✖ ",
-    CellState.WARNING: "⚠ ",
-    CellState.EXPLAINED: "✎ ",
-    CellState.MISSING: "… ",
+STATE_ICONS = {
+    CellState.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    CellState.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    CellState.EXPLAINED: QStyle.StandardPixmap.SP_DialogApplyButton,
+    CellState.MISSING: QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
-
-FIXED_HEADERS = ("コード", "指標名", "単位", "区分", "基準値")
-TAIL_HEADERS = ("目標", "達成率", "評価")
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-@dataclass(frozen=True)
-class CellInfo:
-    state: CellState
-    findings: tuple[Finding, ...]
+FIXED_COLUMNS = 5
+TAIL_COLUMNS = 3
 
 
 class IndicatorTableModel(QAbstractTableModel):
-    """Rows are indicators; one column per plan year. Editing is routed to `edit_requested`."""
+    """Rows are indicators; one column per plan year. The model never writes."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,24 +52,43 @@ class IndicatorTableModel(QAbstractTableModel):
         self.rows: list[IndicatorOverview] = []
         self.years: list[int] = []
         self.current_year = 0
-        self.department: str | None = None
-        self._cells: dict[tuple[int, int], CellInfo] = {}
+        self.own_department: str | None = None
+        self.planning = False
+        self.lang = "ja"
+        self._cells: dict[tuple[str, int], CellInfo] = {}
+        self._row_of: dict[str, int] = {}
+        self._icons: dict[CellState, QIcon] = {}
 
     def reset(
         self,
-        catalog: Catalog,
-        rows: list[IndicatorOverview],
+        data: GridData,
         current_year: int,
-        department: str | None,
+        own_department: str | None,
+        *,
+        planning: bool = False,
+        lang: str = "ja",
     ) -> None:
         self.beginResetModel()
-        self.catalog = catalog
-        self.rows = rows
-        self.years = catalog.plan.settings.years
+        self.catalog = data.catalog
+        self.rows = data.rows
+        self.years = data.catalog.plan.settings.years
         self.current_year = current_year
-        self.department = department
-        self._cells = {}
+        self.own_department = own_department
+        self.planning = planning
+        self.lang = lang
+        self._cells = dict(data.cells)
+        self._row_of = {row.indicator.code: n for n, row in enumerate(self.rows)}
         self.endResetModel()
+
+    def update_values(self, code: str, values: list[ActualView]) -> None:
+        """A write changed one indicator: swap its values in and repaint its row only."""
+        row = self._row_of.get(code)
+        if row is None:
+            return
+        self.rows[row] = replace(self.rows[row], values={v.fiscal_year: v for v in values})
+        for year in self.years:
+            self._cells.pop((code, year), None)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     # -- shape -------------------------------------------------------------------------------
 
@@ -90,29 +96,48 @@ class IndicatorTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(FIXED_HEADERS) + len(self.years) + len(TAIL_HEADERS)
+        return 0 if parent.isValid() else FIXED_COLUMNS + len(self.years) + TAIL_COLUMNS
+
+    def row_of(self, code: str) -> int | None:
+        return self._row_of.get(code)
 
     def year_of_column(self, column: int) -> int | None:
-        offset = column - len(FIXED_HEADERS)
+        offset = column - FIXED_COLUMNS
         return self.years[offset] if 0 <= offset < len(self.years) else None
 
     def column_of_year(self, year: int) -> int:
-        return len(FIXED_HEADERS) + self.years.index(year)
+        return FIXED_COLUMNS + self.years.index(year)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation is not Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         year = self.year_of_column(section)
         if year is not None:
-            return format_fiscal_year(year, FiscalYearStyle.ERA)
-        if section < len(FIXED_HEADERS):
-            return FIXED_HEADERS[section]
-        return TAIL_HEADERS[section - len(FIXED_HEADERS) - len(self.years)]
+            style = FiscalYearStyle.ENGLISH if self.lang == "en" else FiscalYearStyle.ERA
+            return format_fiscal_year(year, style)
+        headers = [
+            QCoreApplication.translate("IndicatorTableModel", "コード"),
+            QCoreApplication.translate("IndicatorTableModel", "指標名"),
+            QCoreApplication.translate("IndicatorTableModel", "単位"),
+            QCoreApplication.translate("IndicatorTableModel", "区分"),
+            QCoreApplication.translate("IndicatorTableModel", "基準値"),
+            QCoreApplication.translate("IndicatorTableModel", "目標"),
+            QCoreApplication.translate("IndicatorTableModel", "達成率"),
+            QCoreApplication.translate("IndicatorTableModel", "評価"),
+        ]
+        if section < FIXED_COLUMNS:
+            return headers[section]
+        return headers[FIXED_COLUMNS + section - FIXED_COLUMNS - len(self.years)]
 
     def is_editable(self, row: int, column: int) -> bool:
-        overview = self.rows[row]
-        own = self.department is None or overview.indicator.department == self.department
-        return own and self.year_of_column(column) == self.current_year
+        year = self.year_of_column(column)
+        if year is None:
+            return False
+        if self.planning:
+            return year <= self.current_year
+        return (
+            year == self.current_year and self.rows[row].indicator.department == self.own_department
+        )
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -122,117 +147,120 @@ class IndicatorTableModel(QAbstractTableModel):
 
     # -- content -----------------------------------------------------------------------------
 
-    def cell_info(self, row: int, year: int) -> CellInfo:
-        key = (row, year)
-        if key not in self._cells:
-            self._cells[key] = self._compute_cell(row, year)
-        return self._cells[key]
-
-    def _compute_cell(self, row: int, year: int) -> CellInfo:
-        assert self.catalog is not None
+    def cell(self, row: int, year: int) -> CellInfo:
         overview = self.rows[row]
-        actual = overview.values.get(year)
-        if actual is None:
-            return CellInfo(CellState.EMPTY, ())
-        if actual.value is None:
-            return CellInfo(CellState.MISSING, ())
-        others: dict[int, Decimal] = {
-            y: a.value for y, a in overview.values.items() if a.value is not None and y != year
-        }
-        findings = tuple(
-            validate(
-                ParsedValue(actual.value),
-                overview.indicator.spec(),
-                self.catalog.plan.settings,
-                year,
-                others,
-            )
-        )
-        if any(f.severity is Severity.ERROR for f in findings):
-            return CellInfo(CellState.ERROR, findings)
-        if findings:
-            state = CellState.EXPLAINED if actual.comment else CellState.WARNING
-            return CellInfo(state, findings)
-        return CellInfo(CellState.OK, ())
+        key = (overview.indicator.code, year)
+        info = self._cells.get(key)
+        if info is None:
+            assert self.catalog is not None
+            info = self._cells[key] = cell_info(self.catalog, overview, year)
+        return info
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.catalog is None:
             return None
         overview = self.rows[index.row()]
-        indicator = overview.indicator
         column = index.column()
         year = self.year_of_column(column)
         if role == FILTER_ROLE:
-            return f"{indicator.code} {indicator.display_name}"
+            return f"{overview.indicator.code} {overview.indicator.display_name}"
         if year is not None:
             return self._year_data(index.row(), year, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._fixed_text(overview, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return indicator.description
+            return overview.indicator.description
         return None
 
     def _fixed_text(self, overview: IndicatorOverview, column: int) -> str:
         assert self.catalog is not None
         indicator = overview.indicator
+        not_set = QCoreApplication.translate("IndicatorTableModel", "未設定")
         if column == 0:
             return indicator.code
         if column == 1:
-            return indicator.display_name
+            return indicator.name or QCoreApplication.translate(
+                "IndicatorTableModel", "（名称未設定）"
+            )
         if column == 2:
-            return indicator.unit or "未設定"
+            return indicator.unit or not_set
         if column == 3:
-            return indicator.kind.label_ja
+            return (
+                QCoreApplication.translate("IndicatorTableModel", "達成")
+                if indicator.kind.value == "outcome"
+                else QCoreApplication.translate("IndicatorTableModel", "活動")
+            )
         if column == 4:
             return "—" if indicator.baseline is None else canonical(indicator.baseline)
-        tail = column - len(FIXED_HEADERS) - len(self.years)
+        tail = column - FIXED_COLUMNS - len(self.years)
         if tail == 0:
             if indicator.target is None:
-                return "未設定"
-            suffix = indicator.comparator.label_ja if indicator.comparator else ""
+                return not_set
+            comparator = indicator.comparator
+            suffix = (
+                ""
+                if comparator is None
+                else (
+                    QCoreApplication.translate("IndicatorTableModel", "以上")
+                    if comparator.value == ">="
+                    else QCoreApplication.translate("IndicatorTableModel", "以下")
+                )
+            )
             return canonical(indicator.target) + suffix
         achievement = overview.achievement(self.catalog, self.current_year)
         if tail == 1:
             return format_rate(achievement.rate)
-        return achievement.grade.label(self.catalog.plan.settings.grade_labels)
+        return achievement.grade.label(self.catalog.plan.settings.grade_labels, self.lang)
+
+    def _icon(self, state: CellState) -> QIcon | None:
+        pixmap = STATE_ICONS.get(state)
+        if pixmap is None:
+            return None
+        if state not in self._icons:
+            style = QApplication.style()
+            self._icons[state] = style.standardIcon(pixmap)
+        return self._icons[state]
 
     def _year_data(self, row: int, year: int, role: int) -> Any:
         actual = self.rows[row].values.get(year)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if actual is None:
                 return ""
-            text = (
-                canonical(actual.value)
-                if actual.value is not None
-                else (actual.missing_reason.label_ja if actual.missing_reason else "")
-            )
-            if role == Qt.ItemDataRole.EditRole:
-                return text
-            info = self.cell_info(row, year)
-            return STATE_MARKS.get(info.state, "") + text
-        info = self.cell_info(row, year)
+            if actual.value is not None:
+                return canonical(actual.value)
+            if actual.missing_reason is None:
+                return ""
+            reason = actual.missing_reason
+            return reason.label_en if self.lang == "en" else reason.label_ja
+        info = self.cell(row, year)
         if role == STATE_ROLE:
             return info.state
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(info.state)
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = STATE_COLOURS.get(info.state)
-            if (
-                colour is None
-                and year == self.current_year
-                and self.is_editable(row, self.column_of_year(year))
-            ):
+            if colour is None and self.is_editable(row, self.column_of_year(year)):
                 colour = "#ffffff"
-            return QBrush(QColor(colour)) if colour else None
+            return QBrush(QColor(colour)) if colour else QBrush(QColor("#f4f4f4"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [f.message_ja for f in info.findings]
+            lines = [f.message(self.lang) for f in info.findings]
             if actual is not None and actual.comment:
-                lines.append(f"コメント: {actual.comment}")
-            if info.state is CellState.MISSING and actual and actual.missing_reason:
-                lines.append(f"欠測理由: {actual.missing_reason.label_ja}")
+                lines.append(
+                    QCoreApplication.translate("IndicatorTableModel", "コメント: {0}").format(
+                        actual.comment
+                    )
+                )
+            if actual is not None and actual.missing_reason is not None:
+                lines.append(
+                    QCoreApplication.translate("IndicatorTableModel", "欠測理由: {0}").format(
+                        actual.missing_reason.label_ja
+                    )
+                )
             return "\n".join(lines) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        # Writing is the window's job (through the store); the model never writes by itself.
+        # Writing is the window's job, through the store's one write function.
         return False

@@ -1,0 +1,36 @@
+"""Choosing the UI language and loading the compiled Qt translations (.qm)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+
+def resources_dir() -> Path:
+    """resources/: inside the installed package (wheel, installer) or beside src/ (checkout)."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_resources", package.parent.parent / "resources"):
+        if (candidate / "translations").is_dir():
+            return candidate
+    raise FileNotFoundError("kplan-desktop's resources/ folder is missing")
+
+
+def choose_language(requested: str | None, saved: str | None) -> str:
+    """--lang first, then the saved setting, then the system locale; Japanese by default."""
+    if requested in ("ja", "en"):
+        return requested
+    if saved in ("ja", "en"):
+        return saved
+    return "en" if QLocale.system().language() == QLocale.Language.English else "ja"
+
+
+def install_translator(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Japanese is the source language; English comes from resources/translations/kplan_en.qm."""
+    if language != "en":
+        return None
+    translator = QTranslator(app)
+    if translator.load(str(resources_dir() / "translations" / "kplan_en.qm")):
+        app.installTranslator(translator)
+        return translator
+    return None

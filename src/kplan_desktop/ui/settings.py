@@ -1,0 +1,80 @@
+"""The user's settings (role, department, fiscal year, language, window state) in QSettings."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QByteArray, QSettings
+
+# Tests and portable installs point this at an .ini file of their own.
+ENV_SETTINGS_FILE = "KPLAN_SETTINGS_FILE"
+ROLE_DEPARTMENT = "department"
+ROLE_PLANNING = "planning"
+
+
+class AppSettings:
+    """Typed access to the few things the program remembers between runs."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        if settings is None:
+            path = os.environ.get(ENV_SETTINGS_FILE)
+            if path:
+                settings = QSettings(path, QSettings.Format.IniFormat)
+            else:
+                settings = QSettings(
+                    QSettings.Format.IniFormat,
+                    QSettings.Scope.UserScope,
+                    "kplan-desktop",
+                    "kplan-desktop",
+                )
+        self.qsettings = settings
+
+    def _text(self, key: str) -> str | None:
+        value = self.qsettings.value(key)
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def configured(self) -> bool:
+        return self.role is not None and self.fiscal_year is not None
+
+    @property
+    def role(self) -> str | None:
+        role = self._text("role")
+        return role if role in (ROLE_DEPARTMENT, ROLE_PLANNING) else None
+
+    @property
+    def department(self) -> str | None:
+        return self._text("department")
+
+    @property
+    def fiscal_year(self) -> int | None:
+        value = self.qsettings.value("fiscal_year")
+        try:
+            return int(str(value)) if value is not None else None
+        except ValueError:
+            return None
+
+    @property
+    def language(self) -> str | None:
+        lang = self._text("language")
+        return lang if lang in ("ja", "en") else None
+
+    def save_role(self, role: str, department: str | None, fiscal_year: int) -> None:
+        self.qsettings.setValue("role", role)
+        self.qsettings.setValue("department", department or "")
+        self.qsettings.setValue("fiscal_year", fiscal_year)
+        self.qsettings.sync()
+
+    def save_language(self, language: str) -> None:
+        self.qsettings.setValue("language", language)
+        self.qsettings.sync()
+
+    def window_state(self, key: str) -> QByteArray | None:
+        value = self.qsettings.value(f"window/{key}")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_window_state(self, key: str, value: QByteArray) -> None:
+        self.qsettings.setValue(f"window/{key}", value)
+
+    def sync(self) -> None:
+        self.qsettings.sync()

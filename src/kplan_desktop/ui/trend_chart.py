@@ -1,0 +1,297 @@
+"""One indicator's values over the plan years, with its baseline and target, as a line chart.
+
+The points are worked out once, as Decimals, in `trend_of` (plain Python, no Qt); the chart is
+drawn from those same points, converted to float only where they become QPointF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from PySide6.QtCharts import (
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QScatterSeries,
+    QValueAxis,
+    QXYSeries,
+)
+from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from kplan_desktop.domain.catalog import Catalog
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.model import ValueKind
+from kplan_desktop.domain.values import canonical
+from kplan_desktop.store.overview import IndicatorOverview
+
+Point = tuple[int, Decimal]
+
+ACTUAL_COLOUR = "#0072B2"
+BASELINE_COLOUR = "#555555"
+TARGET_COLOUR = "#D55E00"
+# The value axis shows at most this many decimals, however fine the data.
+_MAX_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class Trend:
+    """What the chart shows: the x range, and the points as entered and as the plan states them."""
+
+    years: list[int]
+    actual: list[Point] = field(default_factory=list)
+    baseline: list[Point] = field(default_factory=list)
+    target: list[Point] = field(default_factory=list)
+    target_marker: Point | None = None
+    milestone: bool = False
+
+    def runs(self) -> list[list[Point]]:
+        """The actual points split where a year is missing, so a gap is never bridged."""
+        runs: list[list[Point]] = []
+        for point in self.actual:
+            if runs and runs[-1][-1][0] == point[0] - 1:
+                runs[-1].append(point)
+            else:
+                runs.append([point])
+        return runs
+
+
+def trend_of(catalog: Catalog, row: IndicatorOverview) -> Trend:
+    """The points of one indicator: values as entered (running totals stay totals), no filling."""
+    settings = catalog.plan.settings
+    indicator = row.indicator
+    actual = sorted(
+        (year, view.value) for year, view in row.values.items() if view.value is not None
+    )
+    baseline_year = indicator.baseline_year or settings.baseline_year
+    target_year = indicator.target_year or settings.end_year
+    first = min([baseline_year, settings.start_year] + [year for year, _ in actual])
+    last = max(
+        [settings.end_year]
+        + ([target_year] if indicator.target is not None else [])
+        + [year for year, _ in actual]
+    )
+    baseline = [] if indicator.baseline is None else [(baseline_year, indicator.baseline)]
+    target: list[Point] = []
+    marker: Point | None = None
+    if indicator.target is not None:
+        target = [(first, indicator.target), (last, indicator.target)]
+        marker = (target_year, indicator.target)
+    return Trend(
+        years=list(range(first, last + 1)),
+        actual=actual,
+        baseline=baseline,
+        target=target,
+        target_marker=marker,
+        milestone=indicator.effective_value_kind is ValueKind.MILESTONE,
+    )
+
+
+def _decimals_of(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _decimals_for(step: float) -> int:
+    """Decimals needed to write the ticks `step` apart without two reading the same."""
+    for decimals in range(_MAX_DECIMALS + 1):
+        scaled = step * 10**decimals
+        if abs(scaled - round(scaled)) < 1e-6:
+            return decimals
+    return _MAX_DECIMALS
+
+
+def _qpoints(points: list[Point]) -> list[QPointF]:
+    return [QPointF(float(year), float(value)) for year, value in points]
+
+
+class TrendChart(QChartView):
+    """The actual per fiscal year against the baseline and the target line of one indicator."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumSize(480, 320)
+        self.trend: Trend | None = None
+        self.indicator_code: str | None = None
+        chart = QChart()
+        chart.setTitle(self.tr("指標を選ぶと推移を表示します"))
+        self.setChart(chart)
+
+    # -- data --------------------------------------------------------------------------------
+
+    def show_indicator(self, catalog: Catalog, row: IndicatorOverview) -> None:
+        self.trend = trend_of(catalog, row)
+        self.indicator_code = row.indicator.code
+        self._render(catalog, row, self.trend)
+
+    def series_points(self) -> dict[str, list[tuple[int, Decimal]]]:
+        """ "actual", "target" (the target line's two ends) and "baseline", as drawn."""
+        trend = self.trend
+        if trend is None:
+            return {"actual": [], "target": [], "baseline": []}
+        return {
+            "actual": list(trend.actual),
+            "target": list(trend.target),
+            "baseline": list(trend.baseline),
+        }
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def _quantity(self, value: Decimal, row: IndicatorOverview, milestone: bool) -> str:
+        if milestone:
+            return self.tr("達成") if value >= 1 else self.tr("未達成")
+        return canonical(value) + (row.indicator.unit or "")
+
+    def _title(self, row: IndicatorOverview, milestone: bool) -> str:
+        indicator = row.indicator
+        if milestone:
+            notes = [self.tr("達成／未達成")]
+        elif indicator.unit:
+            notes = [self.tr("単位: {0}").format(indicator.unit)]
+        else:
+            notes = [self.tr("単位未設定")]
+        if indicator.cumulative:
+            notes.append(self.tr("累計"))
+        return f"{indicator.code} {indicator.display_name}（{'、'.join(notes)}）"
+
+    def _render(self, catalog: Catalog, row: IndicatorOverview, trend: Trend) -> None:
+        chart = QChart()
+        title = self._title(row, trend.milestone)
+        if not (trend.actual or trend.baseline or trend.target):
+            title += self.tr("　— 実績・基準値・目標のいずれもありません")
+        chart.setTitle(title)
+        title_font = QFont(chart.titleFont())
+        title_font.setPointSizeF(max(title_font.pointSizeF(), 9) * 1.2)
+        title_font.setBold(True)
+        chart.setTitleFont(title_font)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setMargins(QMargins(8, 8, 8, 8))
+        chart.legend().setVisible(True)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+
+        x_axis = self._year_axis(trend.years)
+        y_axis = self._value_axis(trend)
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+
+        def add(series: QXYSeries, *, in_legend: bool = True) -> None:
+            chart.addSeries(series)
+            series.attachAxis(x_axis)
+            series.attachAxis(y_axis)
+            if not in_legend:
+                for marker in chart.legend().markers(series):
+                    marker.setVisible(False)
+
+        if trend.target:
+            line = QLineSeries()
+            value = trend.target[0][1]
+            comparator = row.indicator.comparator
+            suffix = comparator.label_ja if comparator and not trend.milestone else ""
+            line.setName(
+                self.tr("目標 {0}").format(self._quantity(value, row, trend.milestone) + suffix)
+            )
+            pen = QPen(QColor(TARGET_COLOUR))
+            pen.setWidthF(2)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            line.setPen(pen)
+            line.append(_qpoints(trend.target))
+            # The word 目標 on the line itself, at its left end (the target-year star often
+            # sits at the right end).
+            line.setPointLabelsFormat(self.tr("目標"))
+            line.setPointLabelsColor(QColor(TARGET_COLOUR))
+            line.setPointLabelsClipping(False)
+            line.setPointConfiguration(0, QXYSeries.PointConfiguration.LabelVisibility, True)
+            add(line)
+        if trend.target_marker is not None:
+            year, value = trend.target_marker
+            marker = QScatterSeries()
+            marker.setName(
+                self.tr("目標年度（{0}）").format(format_fiscal_year(year, FiscalYearStyle.SHORT))
+            )
+            marker.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeStar)
+            marker.setMarkerSize(16)
+            marker.setColor(QColor(TARGET_COLOUR))
+            marker.setBorderColor(QColor(TARGET_COLOUR))
+            marker.append(_qpoints([trend.target_marker]))
+            add(marker)
+        if trend.baseline:
+            year, value = trend.baseline[0]
+            base = QScatterSeries()
+            base.setName(
+                self.tr("基準値（{0}）{1}").format(
+                    format_fiscal_year(year, FiscalYearStyle.SHORT),
+                    self._quantity(value, row, trend.milestone),
+                )
+            )
+            base.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
+            base.setMarkerSize(11)
+            base.setColor(QColor(BASELINE_COLOUR))
+            base.setBorderColor(QColor(BASELINE_COLOUR))
+            base.append(_qpoints(trend.baseline))
+            add(base)
+        for run in trend.runs():
+            if len(run) < 2:
+                continue
+            segment = QLineSeries()
+            pen = QPen(QColor(ACTUAL_COLOUR))
+            pen.setWidthF(2.5)
+            segment.setPen(pen)
+            segment.append(_qpoints(run))
+            add(segment, in_legend=False)
+        points = QScatterSeries()
+        points.setName(self.tr("実績"))
+        points.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeCircle)
+        points.setMarkerSize(10)
+        points.setColor(QColor(ACTUAL_COLOUR))
+        points.setBorderColor(QColor(ACTUAL_COLOUR))
+        points.append(_qpoints(trend.actual))
+        add(points)
+
+        old = self.chart()
+        self.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+
+    def _year_axis(self, years: list[int]) -> QCategoryAxis:
+        axis = QCategoryAxis()
+        axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        axis.setStartValue(years[0] - 0.5)
+        for year in years:
+            axis.append(format_fiscal_year(year, FiscalYearStyle.SHORT), year)
+        axis.setRange(years[0] - 0.5, years[-1] + 0.5)
+        axis.setTitleText(self.tr("年度"))
+        return axis
+
+    def _value_axis(self, trend: Trend) -> QValueAxis | QCategoryAxis:
+        if trend.milestone:
+            axis = QCategoryAxis()
+            axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+            axis.setStartValue(-0.25)
+            axis.append(self.tr("未達成"), 0)
+            axis.append(self.tr("達成"), 1)
+            axis.setRange(-0.25, 1.25)
+            return axis
+        values = [v for _, v in trend.actual + trend.baseline + trend.target]
+        value_axis = QValueAxis()
+        if values:
+            low, high = min(values), max(values)
+            pad = (high - low) / 10 if high != low else max(abs(high) / 10, Decimal(1))
+            bottom = low - pad
+            if low >= 0 > bottom:
+                bottom = Decimal(0)
+            value_axis.setRange(float(bottom), float(high + pad))
+            value_axis.applyNiceNumbers()
+        else:
+            value_axis.setRange(0, 1)
+        step = (value_axis.max() - value_axis.min()) / max(value_axis.tickCount() - 1, 1)
+        decimals = max(
+            [_decimals_for(step)] + [min(_decimals_of(v), _MAX_DECIMALS) for v in values]
+        )
+        value_axis.setLabelFormat(f"%.{decimals}f")
+        # No axis title: the unit is in the chart title. (A vertical CJK axis title next to
+        # narrow tick labels gets elided to "⋮" by Qt Charts when the font falls back.)
+        return value_axis

@@ -1,0 +1,44 @@
+"""Running plain functions off the UI thread, with progress and a cancel flag."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class Cancelled(Exception):
+    """Raised inside a job when its cancel flag is set."""
+
+
+class JobSignals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class Job(QRunnable):
+    """Runs fn(progress, cancelled) in the thread pool; reports through Qt signals."""
+
+    def __init__(self, fn: Callable[[Callable[[int, int], None], Callable[[], bool]], Any]) -> None:
+        super().__init__()
+        self.signals = JobSignals()
+        self._fn = fn
+        self._cancel = threading.Event()
+        self.setAutoDelete(False)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            result = self._fn(self.signals.progress.emit, self._cancel.is_set)
+        except Exception as exc:  # reported to the window, which shows it
+            self.signals.failed.emit(exc)
+            return
+        self.signals.finished.emit(result)
+
+    def start(self) -> None:
+        QThreadPool.globalInstance().start(self)

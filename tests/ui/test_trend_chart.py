@@ -1,0 +1,159 @@
+"""The trend chart on a real SQLite file with the seed catalog: points, gaps, baseline, target."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCharts import QCategoryAxis, QLineSeries, QScatterSeries
+
+from kplan_desktop.domain.catalog import Catalog
+from kplan_desktop.store.actuals import EntryRequest, write_actuals
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.overview import IndicatorOverview, overview
+from kplan_desktop.ui.trend_chart import TrendChart
+
+
+@pytest.fixture
+def store(db: Path) -> Store:
+    return Store.open(str(db))
+
+
+@pytest.fixture
+def chart(qtbot: object) -> TrendChart:
+    view = TrendChart()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.resize(800, 480)
+    return view
+
+
+def enter(store: Store, code: str, *values: tuple[int, str]) -> None:
+    requests = [EntryRequest(code, year, text, "確認済み") for year, text in values]
+    write_actuals(store, requests, who="t", source="test")
+
+
+def row_of(store: Store, code: str) -> tuple[Catalog, IndicatorOverview]:
+    catalog, rows = overview(store)
+    return catalog, next(r for r in rows if r.indicator.code == code)
+
+
+def named(view: TrendChart, prefix: str) -> QScatterSeries | QLineSeries:
+    (series,) = [s for s in view.chart().series() if s.name().startswith(prefix)]
+    assert isinstance(series, QScatterSeries | QLineSeries)
+    return series
+
+
+def xy(series: QScatterSeries | QLineSeries) -> list[tuple[float, float]]:
+    return [(p.x(), p.y()) for p in series.points()]
+
+
+def test_points_with_a_gap_baseline_and_target(
+    chart: TrendChart, store: Store, tmp_path: Path
+) -> None:
+    enter(store, "7-1-1-K3", (2022, "2000"), (2024, "3500"))
+    chart.show_indicator(*row_of(store, "7-1-1-K3"))
+    assert chart.series_points() == {
+        "actual": [(2022, Decimal(2000)), (2024, Decimal(3500))],
+        "target": [(2020, Decimal(7500)), (2026, Decimal(7500))],
+        "baseline": [(2020, Decimal(1225))],
+    }
+    # The chart draws those points; nothing joins 2022 to 2024 across the missing 2023.
+    assert xy(named(chart, "実績")) == [(2022.0, 2000.0), (2024.0, 3500.0)]
+    assert xy(named(chart, "基準値")) == [(2020.0, 1225.0)]
+    target = named(chart, "目標 ")
+    assert isinstance(target, QLineSeries)
+    assert xy(target) == [(2020.0, 7500.0), (2026.0, 7500.0)]
+    assert target.pen().style().name == "DashLine"
+    assert xy(named(chart, "目標年度")) == [(2026.0, 7500.0)]
+    lines = [s for s in chart.chart().series() if isinstance(s, QLineSeries)]
+    assert lines == [target]
+    title = chart.chart().title()
+    assert "地区公民館コミュニティ事業への参加者数" in title and "人" in title
+    assert not chart.grab().isNull()
+    assert chart.grab().save(str(tmp_path / "trend.png"))
+
+
+def test_consecutive_years_are_joined(chart: TrendChart, store: Store) -> None:
+    enter(store, "7-1-1-K2", (2022, "55"), (2023, "60"), (2025, "69"))
+    chart.show_indicator(*row_of(store, "7-1-1-K2"))
+    segments = [
+        xy(s)
+        for s in chart.chart().series()
+        if isinstance(s, QLineSeries) and not s.name().startswith("目標")
+    ]
+    assert segments == [[(2022.0, 55.0), (2023.0, 60.0)]]
+    assert [p for p, _ in chart.series_points()["actual"]] == [2022, 2023, 2025]
+
+
+def test_the_year_axis_runs_from_the_baseline_to_the_plan_end(
+    chart: TrendChart, store: Store
+) -> None:
+    chart.show_indicator(*row_of(store, "7-1-1-K2"))
+    (axis,) = [a for a in chart.chart().axes() if isinstance(a, QCategoryAxis)]
+    assert axis.categoriesLabels() == ["R2", "R3", "R4", "R5", "R6", "R7", "R8"]
+
+
+def test_an_indicator_with_nothing_set_renders_empty(chart: TrendChart, store: Store) -> None:
+    chart.show_indicator(*row_of(store, "7-1-1-A1"))
+    assert chart.series_points() == {"actual": [], "target": [], "baseline": []}
+    assert "7-1-1-A1" in chart.chart().title()
+    assert not chart.grab().isNull()
+
+
+def test_nothing_shown_yet_has_empty_series(chart: TrendChart) -> None:
+    assert chart.series_points() == {"actual": [], "target": [], "baseline": []}
+    assert not chart.grab().isNull()
+
+
+def test_target_without_baseline(chart: TrendChart, store: Store) -> None:
+    enter(store, "7-2-1-A1", (2023, "70.5"))
+    chart.show_indicator(*row_of(store, "7-2-1-A1"))
+    points = chart.series_points()
+    assert points["baseline"] == []
+    assert points["actual"] == [(2023, Decimal("70.5"))]
+    # The plan's baseline year still starts the axis: the target line spans R2–R8.
+    assert points["target"] == [(2020, Decimal(75)), (2026, Decimal(75))]
+
+
+def test_missing_years_fall_back_to_the_plan(chart: TrendChart, store: Store) -> None:
+    catalog, row = row_of(store, "7-1-1-K2")
+    loose = dataclasses.replace(
+        row, indicator=dataclasses.replace(row.indicator, baseline_year=None, target_year=None)
+    )
+    chart.show_indicator(catalog, loose)
+    assert chart.series_points()["baseline"] == [(2020, Decimal(51))]
+    assert xy(named(chart, "目標年度")) == [(2026.0, 69.0)]
+
+
+def test_a_milestone_uses_achieved_and_not_achieved(chart: TrendChart, store: Store) -> None:
+    enter(store, "7-2-2-K1", (2022, "0"), (2023, "1"))
+    chart.show_indicator(*row_of(store, "7-2-2-K1"))
+    assert chart.series_points()["actual"] == [(2022, Decimal(0)), (2023, Decimal(1))]
+    labels = [a.categoriesLabels() for a in chart.chart().axes() if isinstance(a, QCategoryAxis)]
+    assert ["未達成", "達成"] in labels
+    assert not chart.grab().isNull()
+
+
+def test_a_cumulative_indicator_is_plotted_as_entered(chart: TrendChart, store: Store) -> None:
+    enter(store, "7-1-2-K1", (2022, "10"), (2023, "22"), (2024, "35"))
+    chart.show_indicator(*row_of(store, "7-1-2-K1"))
+    assert chart.series_points()["actual"] == [
+        (2022, Decimal(10)),
+        (2023, Decimal(22)),
+        (2024, Decimal(35)),
+    ]
+    assert "累計" in chart.chart().title()
+
+
+def test_showing_another_indicator_replaces_the_series(chart: TrendChart, store: Store) -> None:
+    enter(store, "7-1-1-K3", (2022, "2000"))
+    chart.show_indicator(*row_of(store, "7-1-1-K3"))
+    chart.show_indicator(*row_of(store, "7-1-1-A1"))
+    assert chart.series_points() == {"actual": [], "target": [], "baseline": []}
+    assert xy(named(chart, "実績")) == []
