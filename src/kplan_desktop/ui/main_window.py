@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QCheckBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -186,6 +187,10 @@ class MainWindow(QMainWindow):
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("計画体系"), self.tr("未入力")])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemSelectionChanged.connect(self._apply_filter)
 
         self.search = QLineEdit()
@@ -215,7 +220,8 @@ class MainWindow(QMainWindow):
 
         self.detail = QTextBrowser()
         self.chart = TrendChart()
-        self.chart.setMinimumHeight(220)
+        # The chart's title must not dictate the side panel's width.
+        self.chart.setMinimumSize(220, 220)
         self.comment = QPlainTextEdit()
         self.comment.setPlaceholderText(self.tr("コメント（警告がある値には理由が必要です）"))
         self.comment.setMaximumHeight(90)
@@ -247,7 +253,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([250, 900, 340])
+        self.splitter.setSizes([240, 960, 300])
 
         self.dashboard = Dashboard()
         self.tabs = QTabWidget()
@@ -403,9 +409,11 @@ class MainWindow(QMainWindow):
         if self.fiscal_year not in self.model.years:
             return QModelIndex()
         column = self.model.column_of_year(self.fiscal_year)
+        # Start on the first cell that can take a number (an indicator with its unit set).
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, column)
-            if index.flags() & Qt.ItemFlag.ItemIsEditable:
+            unit = self.proxy.index(row, 2).data()
+            if index.flags() & Qt.ItemFlag.ItemIsEditable and unit != self.tr("未設定"):
                 return index
         return QModelIndex()
 
@@ -433,7 +441,6 @@ class MainWindow(QMainWindow):
                 parent = node
         self.tree.expandAll()
         self._update_tree_counts()
-        self.tree.resizeColumnToContents(0)
         self.tree.blockSignals(False)
 
     def _update_tree_counts(self) -> None:
