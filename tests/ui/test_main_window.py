@@ -302,3 +302,20 @@ def test_screenshot_writes_a_png(db: Path, tmp_path: Path, lang: str, view: str)
     args = ["--db", str(db), "--department", "community", "--lang", lang, "--view", view]
     assert main([*args, "--screenshot", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_app_opens_the_database_in_the_loading_worker(db: Path, tmp_path: Path) -> None:
+    """With role and year known, the window paints first and the store opens off the UI thread."""
+    from kplan_desktop.ui.app import main
+
+    out = tmp_path / "worker.png"
+    args = ["--db", str(db), "--department", "community", "--year", "2025"]
+    assert main([*args, "--screenshot", str(out)]) == 0
+    assert out.stat().st_size > 10_000
+
+
+def test_a_database_that_cannot_be_opened_is_reported_not_crashed(tmp_path: Path) -> None:
+    from kplan_desktop.ui.app import main
+
+    args = ["--db", "nosuchdialect://x", "--department", "community", "--year", "2025"]
+    assert main([*args, "--screenshot", str(tmp_path / "x.png")]) == 2

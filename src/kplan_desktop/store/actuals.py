@@ -6,8 +6,7 @@ one transaction; nothing else in the program writes the actual table.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -31,69 +30,31 @@ from kplan_desktop.store.audit import SOURCES, as_utc, now, record
 from kplan_desktop.store.catalog import indicator_from_row, plan_settings_from_row
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.models import ActualRow, DepartmentRow, IndicatorRow, PlanRow
+from kplan_desktop.store.requests import (
+    EMPTY,
+    EntryRefused,
+    EntryRequest,
+    EntryResult,
+    Outcome,
+    State,
+)
 
-
-@dataclass(frozen=True)
-class EntryRequest:
-    """One value to write, as typed. comment=None keeps the comment already stored."""
-
-    indicator_code: str
-    fiscal_year: int
-    text: str
-    comment: str | None = None
-
-
-class Outcome(enum.Enum):
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    CLEARED = "cleared"
-    REFUSED = "refused"
-
-
-State = tuple[str | None, str | None, str | None]
-EMPTY: State = (None, None, None)
-
-
-@dataclass(frozen=True)
-class EntryResult:
-    """What happened to one request: the check, the outcome, the state before and after."""
-
-    request: EntryRequest
-    check: EntryCheck
-    outcome: Outcome
-    old: State = EMPTY
-    new: State = EMPTY
-
-    @property
-    def refused_because(self) -> tuple[Finding, ...]:
-        if self.outcome is not Outcome.REFUSED:
-            return ()
-        if self.check.errors:
-            return self.check.errors
-        return (_comment_required(),)
-
-
-def _comment_required() -> Finding:
-    return Finding(
-        "E_COMMENT_REQUIRED",
-        Severity.ERROR,
-        "警告がある値はコメント（理由）が必要です。保存していません",
-        "A value with warnings needs a comment explaining it; nothing was saved",
-    )
-
-
-class EntryRefused(DomainError):
-    """A batch was refused as a whole; `results` says why for every request."""
-
-    def __init__(self, results: Sequence[EntryResult]) -> None:
-        refused = [r for r in results if r.outcome is Outcome.REFUSED]
-        first = refused[0].refused_because[0] if refused else _comment_required()
-        only_warnings = all(not r.check.errors for r in refused)
-        code = "E_COMMENT_REQUIRED" if only_warnings else "E_VALIDATION"
-        super().__init__(code, first.message_ja, first.message_en)
-        self.results = list(results)
-        self.only_warnings = only_warnings
+__all__ = [
+    "EMPTY",
+    "ActualView",
+    "EntryRefused",
+    "EntryRequest",
+    "EntryResult",
+    "Outcome",
+    "State",
+    "StoredFinding",
+    "department_exists",
+    "enter_value",
+    "plan_settings",
+    "read_actuals",
+    "stored_findings",
+    "write_actuals",
+]
 
 
 def _state(row: ActualRow | None) -> State:

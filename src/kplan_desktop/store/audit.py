@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -11,16 +10,11 @@ from sqlalchemy.orm import Session
 
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.models import AuditRow
+from kplan_desktop.store.requests import current_user
+
+__all__ = ["AuditEntry", "as_utc", "audit_log", "current_user", "now", "record"]
 
 SOURCES = frozenset({"gui", "cli", "merge", "catalog", "test"})
-
-
-def current_user() -> str:
-    """The OS user name, as the audit log's 'who'."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return "unknown"
 
 
 def now() -> datetime:

@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="FILE.png", type=Path, help="画面を保存して終了")
     parser.add_argument("--view", choices=("grid", "dashboard"), default="grid")
     parser.add_argument("--self-test", action="store_true", help="自己診断して終了")
+    # For bench/: quit at the first paint of the window, or once the grid is filled.
+    parser.add_argument("--quit-after", choices=("paint", "loaded"), help=argparse.SUPPRESS)
     return parser
 
 
@@ -58,15 +60,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.removeTranslator(translator)
 
 
+def _open_store(db: str | None) -> object:
+    """Open (and migrate) the database and load the seed catalog into an empty one."""
+    from kplan_desktop.exchange.seed import ensure_seed
+    from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.requests import current_user
+
+    store = Store.open(db)
+    ensure_seed(store, who=current_user(), source="gui")
+    return store
+
+
 def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from kplan_desktop.domain.errors import DomainError
-    from kplan_desktop.exchange.seed import ensure_seed
-    from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.catalog import read_catalog
-    from kplan_desktop.store.engine import Store
-    from kplan_desktop.ui.first_run import FirstRunDialog
     from kplan_desktop.ui.settings import ROLE_PLANNING, AppSettings
 
     assert isinstance(app, QApplication) and isinstance(settings, AppSettings)
@@ -75,25 +83,31 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
     db = args.db
     if args.self_test:
         db = str(Path(tempfile.mkdtemp(prefix="kplan-selftest-")) / "self-test.sqlite3")
-    try:
-        store = Store.open(db)
-        ensure_seed(store, who=current_user(), source="gui")
-    except DomainError as exc:
-        print(exc.both(), file=sys.stderr)
-        if not args.screenshot and not args.self_test:
-            QMessageBox.critical(None, "kplan-desktop", exc.message(lang))
-        return 2
-    catalog = read_catalog(store)
-    assert catalog is not None
-    if args.self_test:
-        return _self_test(store, lang)
     role, department, year = settings.role, settings.department, settings.fiscal_year
     if args.department:
         role = ROLE_PLANNING if args.department == ROLE_PLANNING else "department"
         department = None if role == ROLE_PLANNING else args.department
     if args.year:
         year = args.year
-    if role is None or year is None:
+    source: object = lambda: _open_store(db)  # noqa: E731 - opened by the loading worker
+    if args.self_test or role is None or year is None:
+        # The first run needs the catalog's departments before any window exists.
+        try:
+            source = _open_store(db)
+        except DomainError as exc:
+            print(exc.both(), file=sys.stderr)
+            if not args.screenshot and not args.self_test:
+                QMessageBox.critical(None, "kplan-desktop", exc.message(lang))
+            return 2
+        if args.self_test:
+            return _self_test(source, lang)
+        from kplan_desktop.store.catalog import read_catalog
+        from kplan_desktop.store.engine import Store
+        from kplan_desktop.ui.first_run import FirstRunDialog
+
+        assert isinstance(source, Store)
+        catalog = read_catalog(source)
+        assert catalog is not None
         if args.screenshot:
             role, department = role or "department", department or catalog.departments[1].code
             year = year or default_entry_year()
@@ -105,8 +119,9 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
             settings.save_role(role, department, year)
     from kplan_desktop.ui.main_window import MainWindow
 
+    assert year is not None
     window = MainWindow(
-        store,
+        source,  # type: ignore[arg-type]
         department=department,
         fiscal_year=year,
         planning=role == ROLE_PLANNING,
@@ -115,8 +130,36 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
     )
     if args.screenshot:
         return _screenshot(app, window, args.screenshot, args.view)
+    if args.quit_after:
+        _quit_after(app, window, args.quit_after)
     window.show()
     return app.exec()
+
+
+def _quit_after(app: object, window: object, moment: str) -> None:
+    import time
+
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from kplan_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+
+    class _PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and (moment == "paint" or window.is_loaded):
+                if not self.done:
+                    # The bench reads this wall-clock time; process exit is not part of it.
+                    print(f"painted {time.time():.6f}", flush=True)
+                    self.done = True
+                QTimer.singleShot(0, app.quit)  # type: ignore[attr-defined]
+            return False
+
+        done = False
+
+    watch = _PaintWatch(window)
+    window.grid.viewport().installEventFilter(watch)
+    window.installEventFilter(watch)
 
 
 def _wait_loaded(app: object, window: object) -> None:
@@ -128,7 +171,7 @@ def _wait_loaded(app: object, window: object) -> None:
 
     assert isinstance(window, MainWindow) and isinstance(app, QApplication)
     deadline = time.monotonic() + 30
-    while not window.is_loaded and time.monotonic() < deadline:
+    while not window.is_loaded and not window.load_error and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.01)
 
@@ -141,6 +184,9 @@ def _screenshot(app: object, window: object, path: Path, view: str) -> int:
     assert isinstance(window, MainWindow) and isinstance(app, QApplication)
     window.show()
     _wait_loaded(app, window)
+    if window.load_error:
+        print(window.load_error, file=sys.stderr)
+        return 2
     if view == "dashboard":
         window.tabs.setCurrentIndex(1)
     app.processEvents()

@@ -8,6 +8,7 @@ those same numbers, which the read-only accessors return for tests.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -31,7 +32,9 @@ from PySide6.QtWidgets import (
 from kplan_desktop.domain.achievement import Grade
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
-from kplan_desktop.store.overview import IndicatorOverview
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.overview import IndicatorOverview
 
 NO_GRADE = "—"
 GRADE_KEYS = ("A", "B", "C", "D", NO_GRADE)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
 from kplan_desktop.domain.model import MissingReason
-from kplan_desktop.store.actuals import (
+from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
     EntryResult,
     State,
-    write_actuals,
+    current_user,
 )
-from kplan_desktop.store.audit import current_user
-from kplan_desktop.store.engine import Store
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
 
 
 def state_text(state: State) -> str:
@@ -64,6 +66,8 @@ class EntryCommand(QUndoCommand):
         self._on_done(self._write(self._backward))
 
     def _write(self, requests: list[EntryRequest]) -> list[EntryResult]:
+        from kplan_desktop.store.actuals import write_actuals
+
         try:
             return write_actuals(self._store, requests, who=current_user(), source="gui")
         except EntryRefused as exc:

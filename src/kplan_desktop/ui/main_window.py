@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
@@ -16,6 +18,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -54,16 +57,13 @@ from PySide6.QtWidgets import (
 from kplan_desktop import __version__
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason
-from kplan_desktop.store.actuals import (
+from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
     EntryResult,
     Outcome,
-    read_actuals,
-    write_actuals,
+    current_user,
 )
-from kplan_desktop.store.audit import audit_log, current_user
-from kplan_desktop.store.engine import Store
 from kplan_desktop.ui.dashboard import Dashboard
 from kplan_desktop.ui.entry import EntryCommand
 from kplan_desktop.ui.models.cells import CellState, GridData, load_grid
@@ -71,6 +71,9 @@ from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableM
 from kplan_desktop.ui.settings import AppSettings
 from kplan_desktop.ui.trend_chart import TrendChart
 from kplan_desktop.ui.workers import Job
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
 
 # A pasted block larger than this is not a block of plan values (and would freeze the grid).
 MAX_PASTE_CELLS = 5000
@@ -148,7 +151,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | Callable[[], Store],
         *,
         department: str | None,
         fiscal_year: int,
@@ -157,13 +160,17 @@ class MainWindow(QMainWindow):
         settings: AppSettings | None = None,
     ) -> None:
         super().__init__()
-        self.store = store
+        # A factory is called in the loading worker, so the window paints before the database
+        # layer (SQLAlchemy) is even imported.
+        self._open_store = store if callable(store) else None
+        self.store: Store = None if callable(store) else store  # type: ignore[assignment]
         self.department = department
         self.fiscal_year = fiscal_year
         self.planning = planning
         self.lang = lang
         self.settings = settings
         self.is_loaded = False
+        self.load_error: str | None = None
         self.last_message = ""
         self.last_paste_problems: list[str] = []
         self.paste_report: QMessageBox | None = None
@@ -176,7 +183,7 @@ class MainWindow(QMainWindow):
         self.proxy.setSourceModel(self.model)
         self._build()
         self._restore_state()
-        self.reload()
+        QTimer.singleShot(0, self.reload)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -356,9 +363,13 @@ class MainWindow(QMainWindow):
         if self._job is not None:
             self._job.cancel()
         department, year = self.shown_department, self.fiscal_year
-        job = Job(
-            lambda progress, cancelled: load_grid(self.store, department, year, progress, cancelled)
-        )
+
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
+            if self.store is None and self._open_store is not None:
+                self.store = self._open_store()
+            return load_grid(self.store, department, year, progress, cancelled)
+
+        job = Job(work)
         self._job = job
         dialog = QProgressDialog(
             self.tr("指標を読み込んでいます…"), self.tr("キャンセル"), 0, 0, self
@@ -403,7 +414,10 @@ class MainWindow(QMainWindow):
         dialog.reset()
         if job is self._job:
             self._job = None
-            QMessageBox.critical(self, self.tr("読み込めません"), str(exc))
+            self.load_error = str(exc)
+            self.status.setText("✖ " + self.load_error)
+            if QGuiApplication.platformName() != "offscreen":
+                QMessageBox.critical(self, self.tr("読み込めません"), self.load_error)
 
     def _first_editable(self) -> QModelIndex:
         if self.fiscal_year not in self.model.years:
@@ -494,6 +508,8 @@ class MainWindow(QMainWindow):
         request = self._request_for(proxy_index, text, comment)
         if request is None:
             return False
+        from kplan_desktop.store.actuals import write_actuals
+
         try:
             results = write_actuals(
                 self.store, [request], who=current_user(), source="gui", dry_run=True
@@ -528,6 +544,8 @@ class MainWindow(QMainWindow):
         self.status.setText("✖ " + self.last_message)
 
     def _after_write(self, results: list[EntryResult]) -> None:
+        from kplan_desktop.store.actuals import read_actuals
+
         codes = {r.request.indicator_code for r in results}
         by_code: dict[str, list] = {code: [] for code in codes}  # type: ignore[type-arg]
         for actual in read_actuals(self.store, indicator_codes=codes):
@@ -608,6 +626,8 @@ class MainWindow(QMainWindow):
         if not requests:
             self._report_paste(problems)
             return []
+        from kplan_desktop.store.actuals import write_actuals
+
         results = write_actuals(
             self.store,
             requests,
@@ -677,6 +697,8 @@ class MainWindow(QMainWindow):
             + "</p>",
             f"<p><b>{history}</b></p><ul>",
         ]
+        from kplan_desktop.store.audit import audit_log
+
         for entry in reversed(audit_log(self.store, ind.code)[-10:]):
             old = entry.old_value or entry.old_reason or "—"
             new = entry.new_value or entry.new_reason or "—"
@@ -719,5 +741,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             self.tr("バージョン情報"),
-            self.tr("kplan-desktop {0}\nデータベース: {1}").format(__version__, self.store.url),
+            self.tr("kplan-desktop {0}\nデータベース: {1}").format(
+                __version__, self.store.url if self.store else "—"
+            ),
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
     QCategoryAxis,
@@ -26,7 +27,9 @@ from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.model import ValueKind
 from kplan_desktop.domain.values import canonical
-from kplan_desktop.store.overview import IndicatorOverview
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.overview import IndicatorOverview
 
 Point = tuple[int, Decimal]
 

@@ -34,11 +34,21 @@ class Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(self.signals.progress.emit, self._cancel.is_set)
-        except Exception as exc:  # reported to the window, which shows it
-            self.signals.failed.emit(exc)
+            try:
+                result = self._fn(self._progress, self._cancel.is_set)
+            except Exception as exc:  # reported to the window, which shows it
+                self.signals.failed.emit(exc)
+                return
+            self.signals.finished.emit(result)
+        except RuntimeError:
+            # The window (and these signals) went away while the job ran: nobody to tell.
             return
-        self.signals.finished.emit(result)
+
+    def _progress(self, done: int, total: int) -> None:
+        try:
+            self.signals.progress.emit(done, total)
+        except RuntimeError:
+            self._cancel.set()
 
     def start(self) -> None:
         QThreadPool.globalInstance().start(self)

@@ -6,12 +6,15 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.validation import Finding, Severity, validate
 from kplan_desktop.domain.values import ParsedValue
-from kplan_desktop.store.engine import Store
-from kplan_desktop.store.overview import IndicatorOverview, overview
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.overview import IndicatorOverview
 
 
 class CellState(enum.Enum):
@@ -71,6 +74,8 @@ def load_grid(
     cancelled: Callable[[], bool],
 ) -> GridData | None:
     """Read the indicators and check this year's cells; None when cancelled."""
+    from kplan_desktop.store.overview import overview
+
     catalog, rows = overview(store, department=department)
     cells: dict[tuple[str, int], CellInfo] = {}
     total = len(rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -19,9 +19,11 @@ from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.values import canonical
-from kplan_desktop.store.actuals import ActualView
-from kplan_desktop.store.overview import IndicatorOverview
 from kplan_desktop.ui.models.cells import CellInfo, CellState, GridData, cell_info
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.actuals import ActualView
+    from kplan_desktop.store.overview import IndicatorOverview
 
 Index = QModelIndex | QPersistentModelIndex
 

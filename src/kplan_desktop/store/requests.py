@@ -1,0 +1,85 @@
+"""What a write asks for and what it got: plain types, importable without the database layer.
+
+The window imports these at start-up; SQLAlchemy loads only when the store is first used.
+"""
+
+from __future__ import annotations
+
+import enum
+import getpass
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.validation import EntryCheck, Finding, Severity
+
+
+def current_user() -> str:
+    """The OS user name, as the audit log's 'who'."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class EntryRequest:
+    """One value to write, as typed. comment=None keeps the comment already stored."""
+
+    indicator_code: str
+    fiscal_year: int
+    text: str
+    comment: str | None = None
+
+
+class Outcome(enum.Enum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    CLEARED = "cleared"
+    REFUSED = "refused"
+
+
+State = tuple[str | None, str | None, str | None]
+EMPTY: State = (None, None, None)
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    """What happened to one request: the check, the outcome, the state before and after."""
+
+    request: EntryRequest
+    check: EntryCheck
+    outcome: Outcome
+    old: State = EMPTY
+    new: State = EMPTY
+
+    @property
+    def refused_because(self) -> tuple[Finding, ...]:
+        if self.outcome is not Outcome.REFUSED:
+            return ()
+        if self.check.errors:
+            return self.check.errors
+        return (comment_required(),)
+
+
+def comment_required() -> Finding:
+    return Finding(
+        "E_COMMENT_REQUIRED",
+        Severity.ERROR,
+        "警告がある値はコメント（理由）が必要です。保存していません",
+        "A value with warnings needs a comment explaining it; nothing was saved",
+    )
+
+
+class EntryRefused(DomainError):
+    """A batch was refused as a whole; `results` says why for every request."""
+
+    def __init__(self, results: Sequence[EntryResult]) -> None:
+        refused = [r for r in results if r.outcome is Outcome.REFUSED]
+        first = refused[0].refused_because[0] if refused else comment_required()
+        only_warnings = all(not r.check.errors for r in refused)
+        code = "E_COMMENT_REQUIRED" if only_warnings else "E_VALIDATION"
+        super().__init__(code, first.message_ja, first.message_en)
+        self.results = list(results)
+        self.only_warnings = only_warnings
