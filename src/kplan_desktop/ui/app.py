@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from kplan_desktop.domain.fiscal_year import fiscal_year_of
-
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kplan-desktop", description="総合計画の進行管理")
@@ -29,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def default_entry_year(today: date | None = None) -> int:
     """Clerks report the year that just closed: in FY2026 they enter FY2025's actuals."""
+    from kplan_desktop.domain.fiscal_year import fiscal_year_of
+
     return fiscal_year_of(today or date.today()) - 1
 
 
@@ -158,8 +158,13 @@ def _quit_after(app: object, window: object, moment: str) -> None:
         done = False
 
     watch = _PaintWatch(window)
-    window.grid.viewport().installEventFilter(watch)
     window.installEventFilter(watch)
+
+    def watch_grid() -> None:
+        window.grid.viewport().installEventFilter(watch)
+        window.grid.viewport().update()
+
+    window.loaded.connect(watch_grid)
 
 
 def _wait_loaded(app: object, window: object) -> None:

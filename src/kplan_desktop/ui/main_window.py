@@ -55,25 +55,52 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop import __version__
-from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
-from kplan_desktop.domain.model import MissingReason
-from kplan_desktop.store.requests import (
-    EntryRefused,
-    EntryRequest,
-    EntryResult,
-    Outcome,
-    current_user,
-)
-from kplan_desktop.ui.dashboard import Dashboard
-from kplan_desktop.ui.entry import EntryCommand
-from kplan_desktop.ui.models.cells import CellState, GridData, load_grid
-from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
 from kplan_desktop.ui.settings import AppSettings
-from kplan_desktop.ui.trend_chart import TrendChart
-from kplan_desktop.ui.workers import Job
 
 if TYPE_CHECKING:
+    from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+    from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.requests import (
+        EntryRefused,
+        EntryRequest,
+        EntryResult,
+        Outcome,
+        current_user,
+    )
+    from kplan_desktop.ui.dashboard import Dashboard
+    from kplan_desktop.ui.entry import EntryCommand
+    from kplan_desktop.ui.models.cells import CellState, GridData, load_grid
+    from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
+    from kplan_desktop.ui.trend_chart import TrendChart
+    from kplan_desktop.ui.workers import Job
+
+
+def _late_imports() -> None:
+    """Bind what the window needs once it has painted its frame (see MainWindow._start).
+
+    Importing these before the first paint would make the window appear later; see the
+    first-paint figure in bench/bench_window.py.
+    """
+    global FiscalYearStyle, format_fiscal_year, MissingReason, EntryRefused, EntryRequest
+    global EntryResult, Outcome, current_user, Dashboard, EntryCommand, CellState, GridData
+    global load_grid, FILTER_ROLE, IndicatorTableModel, TrendChart, Job
+    from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+    from kplan_desktop.domain.model import MissingReason
+    from kplan_desktop.store.requests import (
+        EntryRefused,
+        EntryRequest,
+        EntryResult,
+        Outcome,
+        current_user,
+    )
+    from kplan_desktop.ui.dashboard import Dashboard
+    from kplan_desktop.ui.entry import EntryCommand
+    from kplan_desktop.ui.models.cells import CellState, GridData, load_grid
+    from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
+    from kplan_desktop.ui.trend_chart import TrendChart
+    from kplan_desktop.ui.workers import Job
+
 
 # A pasted block larger than this is not a block of plan values (and would freeze the grid).
 MAX_PASTE_CELLS = 5000
@@ -176,14 +203,39 @@ class MainWindow(QMainWindow):
         self.paste_report: QMessageBox | None = None
         self._job: Job | None = None
         self._tree_nodes: dict[str, QTreeWidgetItem] = {}
+        self._built = False
         self._splitter_restored = False
+        # The frame paints first; the body is built right after (see _start).
+        self.setWindowTitle("kplan-desktop")
+        self.setCentralWidget(QLabel(self.tr("読み込んでいます…")))
+        self.resize(1500, 860)
+        geometry = self.settings.window_state("geometry") if self.settings else None
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self._started = False
+        # A window that is never shown (a test, the self-test) still loads.
+        QTimer.singleShot(300, self._start)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._started:
+            # Zero-timers run before pending paints: wait for the frame's first paint.
+            QTimer.singleShot(0, self._start)
+        return super().event(event)
+
+    def _start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        _late_imports()
         self.undo_stack = QUndoStack(self)
         self.model = IndicatorTableModel()
         self.proxy = IndicatorFilter()
         self.proxy.setSourceModel(self.model)
+        self.reload()
         self._build()
-        self._restore_state()
-        QTimer.singleShot(0, self.reload)
+        self._built = True
+        if self.isVisible():
+            self._restore_splitter()
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -271,7 +323,6 @@ class MainWindow(QMainWindow):
         self.status = QLabel()
         self.statusBar().addWidget(self.status, 1)
         self._build_menus()
-        self.resize(1500, 860)
 
     def _action(self, text: str, slot: object, shortcut: object = None) -> QAction:
         action = QAction(text, self)
@@ -325,15 +376,15 @@ class MainWindow(QMainWindow):
 
     # -- settings ----------------------------------------------------------------------------
 
-    def _restore_state(self) -> None:
-        if self.settings is None:
-            return
-        geometry = self.settings.window_state("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+    def _restore_splitter(self) -> None:
+        # Splitter sizes only stick once the window has its real size.
+        state = self.settings.window_state("splitter") if self.settings else None
+        if state is not None and not self._splitter_restored:
+            self.splitter.restoreState(state)
+        self._splitter_restored = True
 
     def save_state(self) -> None:
-        if self.settings is None:
+        if self.settings is None or not self._built:
             return
         self.settings.save_window_state("geometry", self.saveGeometry())
         self.settings.save_window_state("splitter", self.splitter.saveState())
@@ -342,11 +393,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # Splitter sizes only stick once the window has its real size.
-        state = self.settings.window_state("splitter") if self.settings else None
-        if state is not None and not self._splitter_restored:
-            self.splitter.restoreState(state)
-        self._splitter_restored = True
+        if self._built:
+            self._restore_splitter()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
@@ -356,6 +404,8 @@ class MainWindow(QMainWindow):
 
     @property
     def shown_department(self) -> str | None:
+        if not self._built:
+            return None if self.planning else self.department
         return None if self.all_box.isChecked() else self.department
 
     def reload(self) -> None:

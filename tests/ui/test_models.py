@@ -1,0 +1,78 @@
+"""The grid's Qt model on its own (no widgets): what it shows, what it lets edit, cell states."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from kplan_desktop.store.actuals import EntryRequest, write_actuals
+from kplan_desktop.store.engine import Store
+from kplan_desktop.ui.models.cells import CellState, load_grid
+from kplan_desktop.ui.models.indicator_table import STATE_ROLE, IndicatorTableModel
+
+
+def model_for(db: Path, department: str | None, planning: bool = False) -> IndicatorTableModel:
+    store = Store.open(str(db))
+    data = load_grid(store, department, 2025, lambda done, total: None, lambda: False)
+    assert data is not None
+    model = IndicatorTableModel()
+    model.reset(data, 2025, department, planning=planning)
+    return model
+
+
+def test_the_model_shows_the_departments_indicators_and_their_states(db: Path) -> None:
+    store = Store.open(str(db))
+    write_actuals(
+        store,
+        [
+            EntryRequest("7-1-1-K2", 2024, "60"),
+            EntryRequest("7-1-1-K2", 2025, "200", "行事が増えたため"),
+            EntryRequest("7-1-1-K1", 2025, "未集計"),
+        ],
+        who="t",
+        source="test",
+    )
+    model = model_for(db, "community")
+    assert model.rowCount() == 6
+    assert model.headerData(model.column_of_year(2025), Qt.Orientation.Horizontal, 0) == (
+        "令和7年度"
+    )
+    k2 = model.row_of("7-1-1-K2")
+    assert k2 is not None
+    column = model.column_of_year(2025)
+    assert model.data(model.index(k2, column)) == "200"
+    assert model.data(model.index(k2, column), STATE_ROLE) is CellState.EXPLAINED
+    assert "行事が増えたため" in model.data(model.index(k2, column), Qt.ItemDataRole.ToolTipRole)
+    k1 = model.row_of("7-1-1-K1")
+    assert k1 is not None
+    assert model.data(model.index(k1, column)) == "未集計"
+    assert model.data(model.index(k1, column), STATE_ROLE) is CellState.MISSING
+    # Achievement and grade columns come from the domain: 200 against 51 → 69 is above 100 %.
+    tail = column + 2
+    assert model.data(model.index(k2, tail + 1)) == "827.8%"
+    assert model.data(model.index(k2, tail + 2)) == "A"
+    assert model.cell(k2, 2025).findings[0].code == "W_YOY_CHANGE"
+    assert Decimal(200) == model.rows[k2].values[2025].value
+
+
+def test_only_the_entry_year_of_own_indicators_is_editable(db: Path) -> None:
+    model = model_for(db, None)
+    editable = Qt.ItemFlag.ItemIsEditable
+    own = model.row_of("7-1-1-K2")
+    other = model.row_of("7-5-2-K1")
+    assert own is not None and other is not None
+    model.own_department = "community"
+    assert model.flags(model.index(own, model.column_of_year(2025))) & editable
+    assert not model.flags(model.index(own, model.column_of_year(2024))) & editable
+    assert not model.flags(model.index(other, model.column_of_year(2025))) & editable
+    planning = model_for(db, None, planning=True)
+    assert planning.flags(planning.index(other, planning.column_of_year(2023))) & editable
+    assert not planning.flags(planning.index(other, planning.column_of_year(2026))) & editable
+
+
+def test_setdata_never_writes(db: Path) -> None:
+    model = model_for(db, "community")
+    index = model.index(0, model.column_of_year(2025))
+    assert model.setData(index, "5") is False
