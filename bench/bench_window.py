@@ -78,16 +78,32 @@ def big_catalog(db: Path) -> None:
 
 
 def in_process_figures(db: Path) -> list[tuple[str, str, str, bool]]:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kplan_desktop.store.engine import Store
     from kplan_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
+    # A zero-timer ticks at every turn of the event loop: the longest gap is the longest block.
+    gaps, last = [0.0], [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps[0] = max(gaps[0], now - last[0])
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.timeout.connect(tick)
+    ticker.start(0)
     window = MainWindow(Store.open(str(db)), department=None, fiscal_year=2025, planning=True)
     window.show()
     while not window.is_loaded:
         app.processEvents()
+    for _ in range(20):
+        app.processEvents()
+    ticker.stop()
+    blocked = gaps[0] * 1000
     assert window.proxy.rowCount() == 2000
     keystrokes = []
     for word in ("生成指標1234", "7-1-1-K19", "補助金の紹介"):
@@ -113,6 +129,12 @@ def in_process_figures(db: Path) -> list[tuple[str, str, str, bool]]:
     key = statistics.median(keystrokes) * 1000
     entry = statistics.median(entries) * 1000
     return [
+        (
+            "longest UI-thread block while a 2,000-indicator grid opens",
+            f"{blocked:.0f} ms",
+            "≤ 100 ms",
+            blocked <= 100,
+        ),
         (
             "filter a 2,000-indicator grid, per keystroke (median)",
             f"{key:.1f} ms",
