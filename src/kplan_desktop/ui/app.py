@@ -62,12 +62,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _open_store(db: str | None) -> object:
     """Open (and migrate) the database and load the seed catalog into an empty one."""
-    from kplan_desktop.exchange.seed import ensure_seed
+    from kplan_desktop.store.catalog import indicator_count
     from kplan_desktop.store.engine import Store
     from kplan_desktop.store.requests import current_user
 
     store = Store.open(db)
-    ensure_seed(store, who=current_user(), source="gui")
+    if indicator_count(store) == 0:
+        from kplan_desktop.exchange.seed import ensure_seed
+
+        ensure_seed(store, who=current_user(), source="gui")
     return store
 
 

@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop import __version__
 from kplan_desktop.ui.settings import AppSettings
+from kplan_desktop.ui.workers import Job
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
@@ -70,10 +71,9 @@ if TYPE_CHECKING:
     )
     from kplan_desktop.ui.dashboard import Dashboard
     from kplan_desktop.ui.entry import EntryCommand
-    from kplan_desktop.ui.models.cells import CellState, GridData, load_grid
+    from kplan_desktop.ui.models.cells import CellState, GridData
     from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
     from kplan_desktop.ui.trend_chart import TrendChart
-    from kplan_desktop.ui.workers import Job
 
 
 def _late_imports() -> None:
@@ -84,7 +84,7 @@ def _late_imports() -> None:
     """
     global FiscalYearStyle, format_fiscal_year, MissingReason, EntryRefused, EntryRequest
     global EntryResult, Outcome, current_user, Dashboard, EntryCommand, CellState, GridData
-    global load_grid, FILTER_ROLE, IndicatorTableModel, TrendChart, Job
+    global load_grid, FILTER_ROLE, IndicatorTableModel, TrendChart
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.requests import (
@@ -99,7 +99,6 @@ def _late_imports() -> None:
     from kplan_desktop.ui.models.cells import CellState, GridData, load_grid
     from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
     from kplan_desktop.ui.trend_chart import TrendChart
-    from kplan_desktop.ui.workers import Job
 
 
 # A pasted block larger than this is not a block of plan values (and would freeze the grid).
@@ -226,12 +225,13 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
+        # The worker starts first: opening the database (importing SQLAlchemy) takes longest.
+        self.reload()
         _late_imports()
         self.undo_stack = QUndoStack(self)
         self.model = IndicatorTableModel()
         self.proxy = IndicatorFilter()
         self.proxy.setSourceModel(self.model)
-        self.reload()
         self._build()
         self._built = True
         if self.isVisible():
@@ -417,6 +417,8 @@ class MainWindow(QMainWindow):
         department, year = self.shown_department, self.fiscal_year
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
+            from kplan_desktop.ui.models.cells import load_grid
+
             if self.store is None and self._open_store is not None:
                 self.store = self._open_store()
             return load_grid(self.store, department, year, progress, cancelled)
