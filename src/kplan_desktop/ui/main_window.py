@@ -737,8 +737,13 @@ class MainWindow(QMainWindow):
         ind = item.indicator
         e = html.escape
         not_set = self.tr("未設定")
-        comparator = "—" if ind.comparator is None else ind.comparator.label_ja
-        direction = ind.direction.label_ja if ind.direction else not_set
+        english = self.lang == "en"
+        comparator = "—"
+        if ind.comparator is not None:
+            comparator = ind.comparator.value if english else ind.comparator.label_ja
+        direction = not_set
+        if ind.direction is not None:
+            direction = ind.direction.value if english else ind.direction.label_ja
         vision, description, history = self.tr("目指す姿"), self.tr("指標の説明"), self.tr("履歴")
         unnamed = self.tr("（名称未設定）")
         parts = [

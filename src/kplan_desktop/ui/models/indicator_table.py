@@ -255,7 +255,9 @@ class IndicatorTableModel(QAbstractTableModel):
             if actual is not None and actual.missing_reason is not None:
                 lines.append(
                     QCoreApplication.translate("IndicatorTableModel", "欠測理由: {0}").format(
-                        actual.missing_reason.label_ja
+                        actual.missing_reason.label_en
+                        if self.lang == "en"
+                        else actual.missing_reason.label_ja
                     )
                 )
             return "\n".join(lines) or None
