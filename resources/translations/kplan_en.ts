@@ -172,292 +172,302 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="233" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="244" />
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="234" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="245" />
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="237" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="248" />
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="237" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="248" />
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="245" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="256" />
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="248" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="259" />
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="249" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="260" />
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="250" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="261" />
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="274" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287" />
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="276" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="289" />
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="308" />
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="351" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="321" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="364" />
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="309" />
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="354" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="322" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="367" />
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="327" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="340" />
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="329" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="342" />
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="331" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="344" />
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="332" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="345" />
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="334" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="347" />
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="341" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="354" />
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="344" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="357" />
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="347" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="360" />
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="349" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="362" />
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="357" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="370" />
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="360" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="372" />
+        <source>言語</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="376" />
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="361" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377" />
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="362" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="378" />
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="363" />
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="771" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="379" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="810" />
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="364" />
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="782" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="380" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="821" />
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="414" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432" />
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="414" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432" />
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="459" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="487" />
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="480" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="508" />
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="554" />
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="565" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="593" />
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="576" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="604" />
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="577" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="605" />
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="600" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="628" />
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="602" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="630" />
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="618" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="646" />
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="622" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="650" />
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="622" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="650" />
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="648" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="676" />
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="659" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="687" />
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} "{2}": this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="685" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="713" />
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="694" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="722" />
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="695" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="723" />
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="707" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="735" />
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469" />
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="720" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="497" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="748" />
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="210" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="209" />
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="723" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="756" />
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="723" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="756" />
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="723" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="756" />
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="724" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="757" />
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="730" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="763" />
         <source>単位: {0}　方向: {1}　比較: {2}　累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="734" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="767" />
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="734" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="767" />
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="757" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="790" />
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="773" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="801" />
+        <source>表示言語は次回の起動から切り替わります</source>
+        <translation>The language changes the next time the program starts</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="812" />
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -476,7 +486,7 @@ Ctrl+F: find
 F5: reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="783" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="822" />
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}

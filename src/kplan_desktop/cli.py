@@ -27,8 +27,12 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors say so in Japanese first, on one line, with exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        print(f"引数が正しくありません: {message} / Invalid arguments: {message}", file=sys.stderr)
+        # A fiscal-year error already carries both languages; argparse's own are English.
+        if " / " in message:
+            line = message
+        else:
+            line = f"引数が正しくありません（kplan --help） / Invalid arguments: {message}"
+        print(line, file=sys.stderr)
         raise SystemExit(EXIT_ERROR)
 
 
@@ -105,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as exc:
         print(exc.both(), file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # `kplan show --json | head`: the reader left; nothing more to say.
+        sys.stderr.close()
+        return EXIT_OK
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -162,8 +170,18 @@ def _catalog(store: Any, args: argparse.Namespace) -> int:
         )
         if change.unchanged:
             print("カタログに変更はありません / The catalog is unchanged")
-        else:
-            print(f"カタログを読み込みました: {change.summary()} / Catalog imported")
+            return EXIT_OK
+        print(f"カタログを読み込みました: {change.summary()} / Catalog imported")
+        from kplan_desktop.domain.validation import Severity
+        from kplan_desktop.store.actuals import stored_findings
+
+        broken = [f for f in stored_findings(store) if f.finding.severity is Severity.ERROR]
+        if broken:
+            print(
+                f"注意: 入力済みの値 {len(broken)} 件がこのカタログではエラーになります"
+                f"（kplan validate で確認） / Note: {len(broken)} stored values are errors under "
+                "this catalog (see kplan validate)"
+            )
         return EXIT_OK
     current = read_catalog(store)
     if current is None:
@@ -230,7 +248,7 @@ def _enter(store: Any, args: argparse.Namespace) -> int:
         print(f"{first.message_ja} / {first.message_en}", file=sys.stderr)
         return EXIT_ERROR
     year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
-    shown = result.new[0] if result.new[0] is not None else (result.new[1] or "—")
+    shown = result.new[0] if result.new[0] is not None else _reason_label(result.new[1])
     labels = {
         Outcome.NEW: ("保存しました", "saved"),
         Outcome.UPDATED: ("更新しました", "updated"),
@@ -293,6 +311,8 @@ def _show(store: Any, args: argparse.Namespace) -> int:
             )
         _print_json(out)
         return EXIT_OK
+    grade_label = format_fiscal_year(grade_year, FiscalYearStyle.ERA_WITH_WESTERN)
+    print(f"（達成率・評価は{grade_label}の値 / rates and grades for FY{grade_year}）")
     head = ["コード", "指標名", "単位", "基準値"]
     head += [format_fiscal_year(y, FiscalYearStyle.SHORT) for y in years]
     head += ["目標", "達成率", "評価"]
@@ -315,6 +335,12 @@ def _show(store: Any, args: argparse.Namespace) -> int:
         cells += [target, format_rate(ach.rate), ach.grade.label(settings.grade_labels)]
         print("\t".join(cells))
     return EXIT_OK
+
+
+def _reason_label(reason: str | None) -> str:
+    from kplan_desktop.domain.model import MissingReason
+
+    return "—" if reason is None else MissingReason(reason).label_ja
 
 
 def _num(value: Any) -> str:
@@ -392,14 +418,11 @@ def _audit(store: Any, args: argparse.Namespace) -> int:
             ]
         )
         return EXIT_OK
-    print(
-        "\t".join(
-            ["番号", "日時(UTC)", "入力者", "経路", "操作", "指標", "年度", "変更前", "変更後"]
-        )
-    )
+    header = ["番号", "日時(UTC)", "入力者", "経路", "操作", "指標", "年度", "変更前", "変更後"]
+    print("\t".join([*header, "コメント"]))
     for e in entries:
-        old = e.old_value or e.old_reason or "—"
-        new = e.new_value or e.new_reason or "—"
+        old = e.old_value or _reason_label(e.old_reason)
+        new = e.new_value or _reason_label(e.new_reason)
         print(
             "\t".join(
                 [
@@ -412,6 +435,7 @@ def _audit(store: Any, args: argparse.Namespace) -> int:
                     "" if e.fiscal_year is None else str(e.fiscal_year),
                     old,
                     new if e.action != "catalog" else (e.detail or ""),
+                    e.new_comment or "",
                 ]
             )
         )

@@ -231,6 +231,25 @@ def test_validate_reports_open_warnings_and_errors(
     assert "E_PERCENT_RANGE" in capsys.readouterr().out
 
 
+def test_a_catalog_import_that_breaks_stored_values_says_so(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "enter", "--indicator", "7-5-2-K1", "--year", "2023", "--value", "98.7") == 0
+    out = tmp_path / "catalog.json"
+    assert run(db, "catalog", "export", "-o", str(out)) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    for goal in data["goals"]:
+        for policy in goal["policies"]:
+            for measure in policy["measures"]:
+                for ind in measure["indicators"]:
+                    if ind["code"] == "7-5-2-K1":
+                        ind["decimals"] = 0
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    assert run(db, "catalog", "import", str(out)) == 0
+    assert "1 件がこのカタログではエラー" in capsys.readouterr().out
+
+
 def test_catalog_json_round_trip_changes_nothing(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "catalog.json"
     assert run(db, "catalog", "export", "-o", str(out)) == 0
@@ -287,7 +306,13 @@ def test_usage_errors_exit_2_with_japanese_first(
     with pytest.raises(SystemExit) as exc:
         run(db, "enter", "--indicator", "7-1-1-K1", "--year", "そのうち", "--value", "3")
     assert exc.value.code == 2
-    assert "引数が正しくありません" in capsys.readouterr().err
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "年度" in err[0] and " / " in err[0]
+    with pytest.raises(SystemExit) as exc:
+        run(db, "catalog", "export")
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("引数が正しくありません")
 
 
 def test_show_lists_a_department_with_grades(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

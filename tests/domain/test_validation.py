@@ -473,3 +473,11 @@ def test_any_missing_reason_saves_without_findings(reason: MissingReason) -> Non
     result = check(reason.label_ja, PEOPLE)
     assert result.parsed == ParsedValue(missing_reason=reason)
     assert result.findings == ()
+
+
+def test_a_fraction_typed_for_a_percentage_with_one_decimal_suggests_the_percentage() -> None:
+    spec = IndicatorSpec("P-9", "%", ValueKind.PERCENT, decimals=1, baseline=Decimal("98.7"))
+    result = check("0.987", spec, history={2022: Decimal("98.7")})
+    assert codes(result) == ("E_DECIMALS",)
+    assert "98.7%のことですか" in result.errors[0].message_ja
+    assert "did you mean 98.7%?" in result.errors[0].message_en

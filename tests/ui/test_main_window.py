@@ -319,3 +319,36 @@ def test_a_database_that_cannot_be_opened_is_reported_not_crashed(tmp_path: Path
 
     args = ["--db", "nosuchdialect://x", "--department", "community", "--year", "2025"]
     assert main([*args, "--screenshot", str(tmp_path / "x.png")]) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--department", "nosuch", "--year", "2025"], "nosuch"),
+        (["--department", "community", "--year", "2030"], "計画期間"),
+    ],
+)
+def test_an_unknown_department_or_year_is_refused(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], fragment: str
+) -> None:
+    from kplan_desktop.ui.app import main
+
+    out = tmp_path / "x.png"
+    assert main(["--db", str(db), *args, "--screenshot", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and " / " in err
+    assert not out.exists()
+
+
+def test_lang_is_for_this_run_and_the_menu_saves_it(
+    db: Path, tmp_path: Path, settings_file: Path, open_window: Opener
+) -> None:
+    from kplan_desktop.ui.app import main
+    from kplan_desktop.ui.settings import AppSettings
+
+    args = ["--db", str(db), "--department", "community", "--year", "2025", "--lang", "en"]
+    assert main([*args, "--screenshot", str(tmp_path / "en.png")]) == 0
+    assert AppSettings().language is None
+    window = open_window()
+    window.choose_language("en")
+    assert AppSettings().language == "en"

@@ -167,11 +167,16 @@ def _kind_errors(value: Decimal, spec: IndicatorSpec) -> list[Finding]:
     if spec.decimals is not None and kind in fractional_kinds:
         exponent = value.normalize().as_tuple().exponent
         if isinstance(exponent, int) and -exponent > spec.decimals:
+            hint_ja = hint_en = ""
+            if kind is ValueKind.PERCENT and 0 < value <= 1:
+                # 0.987 typed for 98.7 %: the likeliest slip, say so.
+                hint_ja = f"。{canonical(value * 100)}%のことですか"
+                hint_en = f"; did you mean {canonical(value * 100)}%?"
             errors.append(
                 _error(
                     "E_DECIMALS",
-                    f"小数点以下は{spec.decimals}桁までです（入力: {canonical(value)}）",
-                    f"At most {spec.decimals} decimal places (got {canonical(value)})",
+                    f"小数点以下は{spec.decimals}桁までです（入力: {canonical(value)}）{hint_ja}",
+                    f"At most {spec.decimals} decimal place(s) (got {canonical(value)}){hint_en}",
                 )
             )
     return errors

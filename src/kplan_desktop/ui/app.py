@@ -81,8 +81,6 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
     from kplan_desktop.ui.settings import ROLE_PLANNING, AppSettings
 
     assert isinstance(app, QApplication) and isinstance(settings, AppSettings)
-    if args.lang:
-        settings.save_language(args.lang)
     db = args.db
     if args.self_test:
         db = str(Path(tempfile.mkdtemp(prefix="kplan-selftest-")) / "self-test.sqlite3")

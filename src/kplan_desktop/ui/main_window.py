@@ -369,6 +369,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(
             self._action(self.tr("再読み込み"), self.reload, QKeySequence.StandardKey.Refresh)
         )
+        language_menu = view_menu.addMenu(self.tr("言語"))
+        language_menu.addAction(self._action("日本語", lambda: self.choose_language("ja")))
+        language_menu.addAction(self._action("English", lambda: self.choose_language("en")))
         if self.planning:
             merge_menu = bar.addMenu(self.tr("集約(&A)"))
             merge_menu.addAction(self._action(self.tr("全課の入力状況"), self._show_all_progress))
@@ -458,6 +461,12 @@ class MainWindow(QMainWindow):
     def _finish_load(self, data: GridData) -> None:
         self.grid.resizeColumnsToContents()
         self.grid.setColumnWidth(1, min(self.grid.columnWidth(1), 340))
+        # Widths come from a sample of rows: leave room for any rate and grade label.
+        metrics = self.grid.fontMetrics()
+        for offset, sample in ((2, "888.8%"), (1, "データ未確定")):
+            column = self.model.columnCount() - offset
+            wanted = metrics.horizontalAdvance(sample) + 16
+            self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
         columns = self.settings.window_state("columns") if self.settings else None
         if columns is not None and not self.is_loaded:
             self.grid.horizontalHeader().restoreState(columns)
@@ -784,6 +793,12 @@ class MainWindow(QMainWindow):
         else:
             self.comment_hint.setText("")
             self.comment.setStyleSheet("")
+
+    def choose_language(self, language: str) -> None:
+        """Saved for the next start (Qt texts are fixed once the window is built)."""
+        if self.settings is not None:
+            self.settings.save_language(language)
+        self.status.setText(self.tr("表示言語は次回の起動から切り替わります"))
 
     def _show_all_progress(self) -> None:
         self.all_box.setChecked(True)
