@@ -198,6 +198,12 @@ def _catalog(store: Any, args: argparse.Namespace) -> int:
             _write_text(Path(args.json), text + "\n")
         return EXIT_OK
     out = Path(args.output)
+    if out.suffix.lower() not in (".xlsx", ".json"):
+        raise DomainError(
+            "E_FILE_TYPE",
+            f"書き出し先は .xlsx か .json にしてください: {out.name}",
+            f"Write the catalog to a .xlsx or .json file: {out.name}",
+        )
     if out.suffix.lower() == ".xlsx":
         from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx
 

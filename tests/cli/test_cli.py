@@ -250,6 +250,14 @@ def test_a_catalog_import_that_breaks_stored_values_says_so(
     assert "1 件がこのカタログではエラー" in capsys.readouterr().out
 
 
+def test_catalog_export_refuses_an_unknown_file_type(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "catalog", "export", "-o", str(tmp_path / "catalog.csv")) == 2
+    assert ".xlsx か .json" in capsys.readouterr().err
+    assert not (tmp_path / "catalog.csv").exists()
+
+
 def test_catalog_json_round_trip_changes_nothing(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "catalog.json"
     assert run(db, "catalog", "export", "-o", str(out)) == 0
