@@ -83,7 +83,7 @@ def _late_imports() -> None:
     first-paint figure in bench/bench_window.py.
     """
     global FiscalYearStyle, format_fiscal_year, MissingReason, EntryRefused, EntryRequest
-    global EntryResult, Outcome, current_user, Dashboard, EntryCommand, CellState, GridData
+    global EntryResult, Outcome, current_user, EntryCommand, CellState, GridData
     global load_grid, FILTER_ROLE, IndicatorTableModel, TrendChart
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
     from kplan_desktop.domain.model import MissingReason
@@ -94,7 +94,6 @@ def _late_imports() -> None:
         Outcome,
         current_user,
     )
-    from kplan_desktop.ui.dashboard import Dashboard
     from kplan_desktop.ui.entry import EntryCommand
     from kplan_desktop.ui.models.cells import CellState, GridData, load_grid
     from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
@@ -316,10 +315,13 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([240, 960, 300])
 
-        self.dashboard = Dashboard()
+        # Built when its tab is first opened: most sessions never look at it.
+        self.dashboard: Dashboard | None = None
+        self._grid_data: GridData | None = None
         self.tabs = QTabWidget()
         self.tabs.addTab(self.splitter, self.tr("入力"))
-        self.tabs.addTab(self.dashboard, self.tr("ダッシュボード"))
+        self.tabs.addTab(QWidget(), self.tr("ダッシュボード"))
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
         self.status = QLabel()
@@ -470,12 +472,18 @@ class MainWindow(QMainWindow):
         columns = self.settings.window_state("columns") if self.settings else None
         if columns is not None and not self.is_loaded:
             self.grid.horizontalHeader().restoreState(columns)
-        self.dashboard.show_overview(data.catalog, data.rows, self.fiscal_year)
+        self._grid_data = data
+        if self.tabs.currentIndex() == 1:
+            self._refresh_dashboard()
+        self.is_loaded = True
+        self.loaded.emit()
+        # The grid is filled; the detail panel of the first cell follows in the next turn.
+        QTimer.singleShot(0, self._select_first_cell)
+
+    def _select_first_cell(self) -> None:
         first = self._first_editable()
         if first.isValid() and not self.grid.currentIndex().isValid():
             self.grid.setCurrentIndex(first)
-        self.is_loaded = True
-        self.loaded.emit()
 
     def _load_failed(self, job: Job, exc: object, dialog: QProgressDialog) -> None:
         dialog.reset()
@@ -793,6 +801,25 @@ class MainWindow(QMainWindow):
         else:
             self.comment_hint.setText("")
             self.comment.setStyleSheet("")
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1:
+            self._refresh_dashboard()
+
+    def _refresh_dashboard(self) -> None:
+        if self._grid_data is None:
+            return
+        if self.dashboard is None:
+            from kplan_desktop.ui.dashboard import Dashboard
+
+            self.dashboard = Dashboard(lang=self.lang)
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(1)
+            self.tabs.insertTab(1, self.dashboard, self.tr("ダッシュボード"))
+            self.tabs.setCurrentIndex(1)
+            self.tabs.blockSignals(False)
+        data = self._grid_data
+        self.dashboard.show_overview(data.catalog, data.rows, self.fiscal_year)
 
     def choose_language(self, language: str) -> None:
         """Saved for the next start (Qt texts are fixed once the window is built)."""
