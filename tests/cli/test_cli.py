@@ -29,6 +29,25 @@ def show_json(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[
     return data
 
 
+def edited_catalog(db: Path, tmp_path: Path, code: str, **changes: object) -> Path:
+    """Export the catalog as JSON, change one indicator's fields, return the file."""
+    out = tmp_path / "catalog.json"
+    assert run(db, "catalog", "export", "-o", str(out)) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    found = [
+        indicator
+        for goal in data["goals"]
+        for policy in goal["policies"]
+        for measure in policy["measures"]
+        for indicator in measure["indicators"]
+        if indicator["code"] == code
+    ]
+    assert len(found) == 1
+    found[0].update(changes)
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
 def test_init_twice_changes_nothing(db: Path) -> None:
     before = dump(db)
     assert run(db, "init") == 0
@@ -215,16 +234,7 @@ def test_validate_reports_open_warnings_and_errors(
     ]
     # The planning division tightens the unit's rule: the stored value turns into an error.
     capsys.readouterr()
-    exported = tmp_path / "catalog.json"
-    assert run(db, "catalog", "export", "-o", str(exported)) == 0
-    data = json.loads(exported.read_text(encoding="utf-8"))
-    for goal in data["goals"]:
-        for policy in goal["policies"]:
-            for measure in policy["measures"]:
-                for ind in measure["indicators"]:
-                    if ind["code"] == "7-1-1-K2":
-                        ind["unit"] = "%"
-    exported.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    exported = edited_catalog(db, tmp_path, "7-1-1-K2", unit="%")
     assert run(db, "catalog", "import", str(exported)) == 0
     capsys.readouterr()
     assert run(db, "validate") == 2
@@ -235,16 +245,7 @@ def test_a_catalog_import_that_breaks_stored_values_says_so(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(db, "enter", "--indicator", "7-5-2-K1", "--year", "2023", "--value", "98.7") == 0
-    out = tmp_path / "catalog.json"
-    assert run(db, "catalog", "export", "-o", str(out)) == 0
-    data = json.loads(out.read_text(encoding="utf-8"))
-    for goal in data["goals"]:
-        for policy in goal["policies"]:
-            for measure in policy["measures"]:
-                for ind in measure["indicators"]:
-                    if ind["code"] == "7-5-2-K1":
-                        ind["decimals"] = 0
-    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = edited_catalog(db, tmp_path, "7-5-2-K1", decimals=0)
     capsys.readouterr()
     assert run(db, "catalog", "import", str(out)) == 0
     assert "1 件がこのカタログではエラー" in capsys.readouterr().out

@@ -25,7 +25,7 @@ from kplan_desktop.domain.validation import (
     check_entry,
     validate,
 )
-from kplan_desktop.domain.values import ParsedValue, canonical
+from kplan_desktop.domain.values import ParsedValue, canonical, to_decimal
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
 from kplan_desktop.store.catalog import indicator_from_row, plan_settings_from_row
 from kplan_desktop.store.engine import Store
@@ -122,7 +122,7 @@ def write_actuals(
         history: dict[str, dict[int, Decimal]] = {}
         for (code, year), row in rows.items():
             if row.value is not None:
-                history.setdefault(code, {})[year] = Decimal(row.value)
+                history.setdefault(code, {})[year] = to_decimal(row.value)
         moment = now()
         for request in batch:
             results.append(
@@ -257,7 +257,7 @@ def _view(row: ActualRow) -> ActualView:
     return ActualView(
         indicator_code=row.indicator_code,
         fiscal_year=row.fiscal_year,
-        value=None if row.value is None else Decimal(row.value),
+        value=None if row.value is None else to_decimal(row.value),
         missing_reason=None if row.missing_reason is None else MissingReason(row.missing_reason),
         comment=row.comment,
         entered_by=row.entered_by,
@@ -312,12 +312,12 @@ def stored_findings(store: Store) -> list[StoredFinding]:
             values.setdefault(row.indicator_code, {})[row.fiscal_year] = row
     for code, by_year in sorted(values.items()):
         spec = indicators[code].spec()
-        known = {y: Decimal(r.value) for y, r in by_year.items() if r.value is not None}
+        known = {y: to_decimal(r.value) for y, r in by_year.items() if r.value is not None}
         for year, row in sorted(by_year.items()):
             if row.value is None:
                 continue
             others = {y: v for y, v in known.items() if y != year}
-            parsed = ParsedValue(value=Decimal(row.value))
+            parsed = ParsedValue(value=to_decimal(row.value))
             for finding in validate(parsed, spec, plan, year, others):
                 explained = finding.severity is Severity.WARNING and bool(row.comment)
                 found.append(StoredFinding(code, year, finding, explained))

@@ -235,7 +235,7 @@ def replace_catalog(
         if removed:
             session.execute(delete(IndicatorRow).where(IndicatorRow.code.in_(removed)))
         change.removed = removed
-        measures = {m.code for _, _, m, _ in _measures(catalog)}
+        measures = {m.code for g in catalog.goals for p in g.policies for m in p.measures}
         policies = {p.code for g in catalog.goals for p in g.policies}
         goals = {g.code for g in catalog.goals}
         session.execute(delete(MeasureRow).where(MeasureRow.code.not_in(measures)))
@@ -269,10 +269,6 @@ def replace_catalog(
             detail=f"{detail}; {change.summary()}; sha256={catalog_hash}",
         )
     return change
-
-
-def _measures(catalog: Catalog) -> list[tuple[Goal, Policy, Measure, None]]:
-    return [(g, p, m, None) for g in catalog.goals for p in g.policies for m in p.measures]
 
 
 def _opt_dec(text: str | None) -> Decimal | None:

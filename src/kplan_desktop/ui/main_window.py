@@ -84,7 +84,7 @@ def _late_imports() -> None:
     """
     global FiscalYearStyle, format_fiscal_year, MissingReason, EntryRefused, EntryRequest
     global EntryResult, Outcome, current_user, EntryCommand, CellState, GridData
-    global load_grid, FILTER_ROLE, IndicatorTableModel, TrendChart
+    global FILTER_ROLE, IndicatorTableModel, TrendChart
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.requests import (
@@ -95,7 +95,7 @@ def _late_imports() -> None:
         current_user,
     )
     from kplan_desktop.ui.entry import EntryCommand
-    from kplan_desktop.ui.models.cells import CellState, GridData, load_grid
+    from kplan_desktop.ui.models.cells import CellState, GridData
     from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
     from kplan_desktop.ui.trend_chart import TrendChart
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -107,7 +107,3 @@ def _check_choice(catalog: Catalog, department: str | None, fiscal_year: int) ->
             f"{fiscal_year}年度は計画期間（{plan.start_year}〜{plan.end_year}年度）の外です",
             f"FY{fiscal_year} is outside the plan period (FY{plan.start_year}–FY{plan.end_year})",
         )
-
-
-def with_values(row: IndicatorOverview, values: dict[int, object]) -> IndicatorOverview:
-    return replace(row, values=values)  # type: ignore[arg-type]
