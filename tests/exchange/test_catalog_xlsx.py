@@ -545,3 +545,15 @@ def test_writing_replaces_an_existing_file(seed: Catalog, tmp_path: Path) -> Non
     write_catalog_xlsx(seed, path)
     assert read_catalog_xlsx(path) == seed
     assert [p.name for p in tmp_path.iterdir()] == ["catalog.xlsx"]
+
+
+def test_every_sheet_prints_landscape_one_page_wide(tmp_path: Path) -> None:
+
+    path = tmp_path / "print.xlsx"
+    write_catalog_xlsx(catalog_json.load(SEED), path)
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert book["指標"].print_title_rows == "$1:$2"
+    assert read_catalog_xlsx(path) == catalog_json.load(SEED)

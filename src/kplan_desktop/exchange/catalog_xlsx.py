@@ -627,6 +627,15 @@ def _save(book: Any, path: Path) -> None:
     # A sibling temporary file (created by openpyxl, so with the usual permissions), then an
     # atomic rename: an existing catalog is never left half-written.
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    for sheet in book.worksheets:
+        # Printed for review meetings: A4 landscape, as wide as one page, headers repeated.
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        if sheet.max_row > 2 and sheet.title != SHEET_REFERENCE:
+            sheet.print_title_rows = "1:2"
     try:
         book.save(temp)
         os.replace(temp, path)
