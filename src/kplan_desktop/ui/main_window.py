@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -211,6 +211,11 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._started = False
+        self._arrived: Callable[[], None] | None = None
+        # The worker starts now: opening the database (importing SQLAlchemy) takes longest, and
+        # runs while Qt lays out and paints the frame. What it returns before the body exists
+        # waits for _start.
+        self.reload()
         # A window that is never shown (a test, the self-test) still loads.
         QTimer.singleShot(300, self._start)
 
@@ -224,8 +229,6 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
-        # The worker starts first: opening the database (importing SQLAlchemy) takes longest.
-        self.reload()
         _late_imports()
         self.undo_stack = QUndoStack(self)
         self.model = IndicatorTableModel()
@@ -235,6 +238,9 @@ class MainWindow(QMainWindow):
         self._built = True
         if self.isVisible():
             self._restore_splitter()
+        if self._arrived is not None:
+            arrived, self._arrived = self._arrived, None
+            arrived()
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -439,9 +445,17 @@ class MainWindow(QMainWindow):
         job.signals.progress.connect(
             lambda n, total: (dialog.setMaximum(total), dialog.setValue(n))
         )
-        job.signals.finished.connect(lambda data: self._loaded(job, data, dialog))
-        job.signals.failed.connect(lambda exc: self._load_failed(job, exc, dialog))
+        job.signals.finished.connect(lambda data: self._when_built(self._loaded, job, data, dialog))
+        job.signals.failed.connect(
+            lambda exc: self._when_built(self._load_failed, job, exc, dialog)
+        )
         job.start()
+
+    def _when_built(self, handler: Callable[[Job, Any, QProgressDialog], None], *args: Any) -> None:
+        if self._built:
+            handler(*args)
+        else:
+            self._arrived = lambda: handler(*args)
 
     def _loaded(self, job: Job, data: GridData | None, dialog: QProgressDialog) -> None:
         dialog.reset()

@@ -1,0 +1,210 @@
+"""What travels between databases in a workbook: value rows with their revisions, and a header.
+
+Workbook writers and readers, the merge and the consolidated report all speak these types; the
+workbook layout lives in their own modules. Stdlib only.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+SUBMISSION_FORMAT = "kplan-submission/1"
+TEMPLATE_FORMAT = "kplan-template/1"
+
+
+@dataclass(frozen=True, order=True)
+class Revision:
+    """One change of one value: the database that made it and its change number there.
+
+    A value keeps its revision wherever it is merged, so a later file can say which value it
+    replaces, and the merge can tell an update from a conflict.
+    """
+
+    database: str
+    sequence: int
+
+    def __str__(self) -> str:
+        return f"{self.database}:{self.sequence}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Revision | None:
+        """`database:sequence` as written by str(); None for an empty cell. ValueError if bad."""
+        if text is None or not str(text).strip():
+            return None
+        database, sep, sequence = str(text).strip().rpartition(":")
+        if not sep or not database or not sequence.isdigit() or len(sequence) > 18:
+            raise ValueError(f"not a revision: {str(text)[:60]!r}")
+        return cls(database, int(sequence))
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """One stored value (or explained absence) of one indicator in one fiscal year."""
+
+    indicator: str
+    fiscal_year: int
+    value: str | None  # the exact canonical text the store keeps, e.g. "1225" or "98.7"
+    missing_reason: str | None  # a MissingReason code when there is no value
+    comment: str
+    entered_by: str
+    entered_at: datetime  # aware, UTC
+    revision: Revision | None
+    replaces: Revision | None
+
+    def key(self) -> tuple[str, int]:
+        return (self.indicator, self.fiscal_year)
+
+
+@dataclass(frozen=True)
+class SubmissionHeader:
+    """The metadata sheet of a submission workbook."""
+
+    department: str
+    fiscal_year: int
+    catalog_hash: str
+    program_version: str
+    exported_at: datetime
+    database: str  # the exporting database's id
+    finalised_by: str | None
+    finalised_at: datetime | None
+    row_count: int
+    payload_sha256: str
+    format: str = SUBMISSION_FORMAT
+
+    @property
+    def draft(self) -> bool:
+        return self.finalised_at is None
+
+
+class RowOutcome(enum.Enum):
+    """What the merge did (or, in a dry run, would do) with one row of a file."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+    @property
+    def label_ja(self) -> str:
+        return _OUTCOME_JA[self]
+
+
+_OUTCOME_JA = {
+    RowOutcome.NEW: "新規",
+    RowOutcome.UPDATED: "更新",
+    RowOutcome.UNCHANGED: "変更なし",
+    RowOutcome.CONFLICT: "競合",
+    RowOutcome.REJECTED: "却下",
+}
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One row of an import report: where it came from, what happened, and why."""
+
+    sheet_row: int | None  # the row number in the file's sheet, for the clerk to find it
+    indicator: str
+    fiscal_year: int | None
+    outcome: RowOutcome
+    reason_ja: str = ""
+    reason_en: str = ""
+    file_value: str | None = None  # the file's value (or missing-reason label), as text
+    db_value: str | None = None  # the database's value before the merge, as text
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """The outcome of merging one file."""
+
+    file: str  # the file's name as given
+    sha256: str  # of the whole file
+    kind: str  # "submission", "edited" (checksum mismatch), "resaved", or "template"
+    department: str | None
+    fiscal_year: int | None
+    merged_at: datetime
+    merged_by: str
+    dry_run: bool
+    written: bool  # False when nothing was written (dry run, refused, all unchanged)
+    lines: list[ReportLine] = field(default_factory=list)
+    notes_ja: list[str] = field(default_factory=list)  # file-level: draft, catalog mismatch …
+    notes_en: list[str] = field(default_factory=list)
+
+    def count(self, outcome: RowOutcome) -> int:
+        return sum(1 for line in self.lines if line.outcome is outcome)
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """A submission the planning database has received (one per department and year)."""
+
+    department: str
+    fiscal_year: int
+    file: str
+    sha256: str
+    kind: str
+    exported_at: datetime | None  # None for a template
+    finalised_by: str | None
+    finalised_at: datetime | None
+    merged_at: datetime
+    merged_by: str
+    rows: int
+
+
+_FIELDS = (
+    "indicator",
+    "fiscal_year",
+    "value",
+    "missing_reason",
+    "comment",
+    "entered_by",
+    "entered_at",
+    "revision",
+    "replaces",
+)
+
+
+def _field(row: ValueRow, name: str) -> str:
+    item = getattr(row, name)
+    if item is None:
+        return ""
+    if isinstance(item, datetime):
+        return utc_text(item)
+    return str(item)
+
+
+def utc_text(moment: datetime) -> str:
+    """An instant as fixed ISO text in UTC, to the second: 2026-05-31T09:15:00Z."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> datetime:
+    """The inverse of utc_text. ValueError if the text is not in that form."""
+    return datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def canonical_payload(rows: Iterable[ValueRow]) -> bytes:
+    """The rows in one fixed serialisation: sorted by indicator and year, one line each.
+
+    Fields are separated by tabs; a tab, newline or backslash inside a field is escaped, so
+    two different row sets never serialise alike.
+    """
+    lines = []
+    for row in sorted(rows, key=ValueRow.key):
+        fields = (_field(row, name) for name in _FIELDS)
+        lines.append("\t".join(_escape(f) for f in fields))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def payload_sha256(rows: Iterable[ValueRow]) -> str:
+    return hashlib.sha256(canonical_payload(rows)).hexdigest()
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
