@@ -12,33 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from kplan_desktop.domain.revision import Revision as Revision  # re-exported for the exchange
+
 SUBMISSION_FORMAT = "kplan-submission/1"
 TEMPLATE_FORMAT = "kplan-template/1"
-
-
-@dataclass(frozen=True, order=True)
-class Revision:
-    """One change of one value: the database that made it and its change number there.
-
-    A value keeps its revision wherever it is merged, so a later file can say which value it
-    replaces, and the merge can tell an update from a conflict.
-    """
-
-    database: str
-    sequence: int
-
-    def __str__(self) -> str:
-        return f"{self.database}:{self.sequence}"
-
-    @classmethod
-    def parse(cls, text: str | None) -> Revision | None:
-        """`database:sequence` as written by str(); None for an empty cell. ValueError if bad."""
-        if text is None or not str(text).strip():
-            return None
-        database, sep, sequence = str(text).strip().rpartition(":")
-        if not sep or not database or not sequence.isdigit() or len(sequence) > 18:
-            raise ValueError(f"not a revision: {str(text)[:60]!r}")
-        return cls(database, int(sequence))
 
 
 @dataclass(frozen=True)
@@ -54,6 +31,7 @@ class ValueRow:
     entered_at: datetime  # aware, UTC
     revision: Revision | None
     replaces: Revision | None
+    unit: str | None = None  # the catalog's unit when the value was entered; None if not set
 
     def key(self) -> tuple[str, int]:
         return (self.indicator, self.fiscal_year)
@@ -165,6 +143,7 @@ _FIELDS = (
     "entered_at",
     "revision",
     "replaces",
+    "unit",
 )
 
 

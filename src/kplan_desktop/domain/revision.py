@@ -1,0 +1,30 @@
+"""Revisions: which database made a change to a value, and its change number there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Revision:
+    """One change of one value: the database that made it and its change number there.
+
+    A value keeps its revision wherever it is merged, so a later file can say which value it
+    replaces, and the merge can tell an update from a conflict.
+    """
+
+    database: str
+    sequence: int
+
+    def __str__(self) -> str:
+        return f"{self.database}:{self.sequence}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Revision | None:
+        """`database:sequence` as written by str(); None for an empty cell. ValueError if bad."""
+        if text is None or not str(text).strip():
+            return None
+        database, sep, sequence = str(text).strip().rpartition(":")
+        if not sep or not database or not sequence.isdigit() or len(sequence) > 18:
+            raise ValueError(f"not a revision: {str(text)[:60]!r}")
+        return cls(database, int(sequence))
