@@ -1,14 +1,14 @@
-"""Alembic environment: the metadata is the one the store's models declare."""
+"""Alembic environment: the metadata is the one the store's tables declare."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from kplan_desktop.store.models import Base
+from kplan_desktop.store.models import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_migrations_offline() -> None:

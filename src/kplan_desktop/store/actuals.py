@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, RowMapping, bindparam, delete, insert, select, update
 
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import DomainError
@@ -29,7 +28,7 @@ from kplan_desktop.domain.values import ParsedValue, canonical, to_decimal
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
 from kplan_desktop.store.catalog import indicator_from_row, plan_settings_from_row
 from kplan_desktop.store.engine import Store
-from kplan_desktop.store.models import ActualRow, DepartmentRow, IndicatorRow, PlanRow
+from kplan_desktop.store.models import actual_table, department_table, indicator_table, plan_table
 from kplan_desktop.store.requests import (
     EMPTY,
     EntryRefused,
@@ -57,12 +56,6 @@ __all__ = [
 ]
 
 
-def _state(row: ActualRow | None) -> State:
-    if row is None:
-        return EMPTY
-    return (row.value, row.missing_reason, row.comment)
-
-
 def _unknown_indicator(code: str) -> EntryCheck:
     return EntryCheck(
         None,
@@ -77,8 +70,8 @@ def _unknown_indicator(code: str) -> EntryCheck:
     )
 
 
-def plan_settings(session: Session) -> PlanSettings:
-    row = session.scalars(select(PlanRow)).first()
+def plan_settings(conn: Connection) -> PlanSettings:
+    row = conn.execute(select(plan_table)).mappings().first()
     if row is None:
         raise DomainError(
             "E_NO_CATALOG",
@@ -108,29 +101,36 @@ def write_actuals(
         raise ValueError(f"unknown source {source!r}")
     batch = list(requests)
     results: list[EntryResult] = []
-    with store.transaction() as session:
-        plan = plan_settings(session)
+    with store.transaction() as conn:
+        plan = plan_settings(conn)
         codes = {r.indicator_code for r in batch}
         indicators = {
-            row.code: indicator_from_row(row)
-            for row in session.scalars(select(IndicatorRow).where(IndicatorRow.code.in_(codes)))
+            row["code"]: indicator_from_row(row)
+            for row in conn.execute(
+                select(indicator_table).where(indicator_table.c.code.in_(codes))
+            ).mappings()
         }
-        rows: dict[tuple[str, int], ActualRow] = {
-            (row.indicator_code, row.fiscal_year): row
-            for row in session.scalars(select(ActualRow).where(ActualRow.indicator_code.in_(codes)))
+        a = actual_table.c
+        stored: dict[tuple[str, int], State] = {
+            (code, year): (value, reason, comment)
+            for code, year, value, reason, comment in conn.execute(
+                select(a.indicator_code, a.fiscal_year, a.value, a.missing_reason, a.comment).where(
+                    a.indicator_code.in_(codes)
+                )
+            )
         }
         history: dict[str, dict[int, Decimal]] = {}
-        for (code, year), row in rows.items():
-            if row.value is not None:
-                history.setdefault(code, {})[year] = to_decimal(row.value)
+        for (code, year), (value, _, _) in stored.items():
+            if value is not None:
+                history.setdefault(code, {})[year] = to_decimal(value)
         moment = now()
         for request in batch:
             results.append(
                 _one(
-                    session,
+                    conn,
                     plan,
                     indicators,
-                    rows,
+                    stored,
                     history,
                     request,
                     who,
@@ -147,10 +147,10 @@ def write_actuals(
 
 
 def _one(
-    session: Session,
+    conn: Connection,
     plan: PlanSettings,
     indicators: dict[str, Indicator],
-    rows: dict[tuple[str, int], ActualRow],
+    stored: dict[tuple[str, int], State],
     history: dict[str, dict[int, Decimal]],
     request: EntryRequest,
     who: str,
@@ -170,8 +170,7 @@ def _one(
     comment_problem = check_comment(request.comment)
     if comment_problem is not None:
         check = EntryCheck(check.parsed, (*check.findings, comment_problem))
-    row = rows.get(key)
-    old = _state(row)
+    old = stored.get(key, EMPTY)
     comment = old[2] if request.comment is None else (request.comment.strip() or None)
     if not check.can_save(comment):
         return EntryResult(request, check, Outcome.REFUSED, old, old)
@@ -188,27 +187,15 @@ def _one(
     if new == EMPTY:
         outcome = Outcome.CLEARED
     else:
-        outcome = Outcome.NEW if row is None else Outcome.UPDATED
+        outcome = Outcome.UPDATED if key in stored else Outcome.NEW
     if parsed.value is None:
         known.pop(request.fiscal_year, None)
     else:
         known[request.fiscal_year] = parsed.value
     if write:
-        if outcome is Outcome.CLEARED:
-            assert row is not None
-            session.execute(delete(ActualRow).where(ActualRow.id == row.id))
-            del rows[key]
-        else:
-            if row is None:
-                row = ActualRow(
-                    indicator_code=request.indicator_code, fiscal_year=request.fiscal_year
-                )
-                session.add(row)
-                rows[key] = row
-            row.value, row.missing_reason, row.comment = new
-            row.entered_by, row.entered_at, row.source = who, moment, source
+        _write(conn, key, outcome, new, who, source, moment)
         record(
-            session,
+            conn,
             who=who,
             source=source,
             action="clear" if outcome is Outcome.CLEARED else "enter",
@@ -219,8 +206,50 @@ def _one(
             detail=detail,
             at=moment,
         )
-        session.flush()
+        # Later requests in the batch see this one's result, as they would in the database.
+        if outcome is Outcome.CLEARED:
+            del stored[key]
+        else:
+            stored[key] = new
     return EntryResult(request, check, outcome, old, new)
+
+
+# Built once and run with parameters: building a statement per request costs more than running it.
+_THIS_ROW = (
+    actual_table.c.indicator_code == bindparam("code"),
+    actual_table.c.fiscal_year == bindparam("year"),
+)
+_UPDATE_ROW = update(actual_table).where(*_THIS_ROW)
+_DELETE_ROW = delete(actual_table).where(*_THIS_ROW)
+
+
+def _write(
+    conn: Connection,
+    key: tuple[str, int],
+    outcome: Outcome,
+    new: State,
+    who: str,
+    source: str,
+    moment: datetime,
+) -> None:
+    """One row of the actual table, found by its unique (indicator, year), made to hold `new`."""
+    code, year = key
+    if outcome is Outcome.CLEARED:
+        conn.execute(_DELETE_ROW, {"code": code, "year": year})
+        return
+    value, reason, comment = new
+    stamp = {
+        "value": value,
+        "missing_reason": reason,
+        "comment": comment,
+        "entered_by": who,
+        "entered_at": moment,
+        "source": source,
+    }
+    if outcome is Outcome.NEW:
+        conn.execute(insert(actual_table), {"indicator_code": code, "fiscal_year": year, **stamp})
+    else:
+        conn.execute(_UPDATE_ROW, {"code": code, "year": year, **stamp})
 
 
 def enter_value(
@@ -253,16 +282,17 @@ class ActualView:
     source: str
 
 
-def _view(row: ActualRow) -> ActualView:
+def _view(row: RowMapping) -> ActualView:
+    reason = row["missing_reason"]
     return ActualView(
-        indicator_code=row.indicator_code,
-        fiscal_year=row.fiscal_year,
-        value=None if row.value is None else to_decimal(row.value),
-        missing_reason=None if row.missing_reason is None else MissingReason(row.missing_reason),
-        comment=row.comment,
-        entered_by=row.entered_by,
-        entered_at=as_utc(row.entered_at),
-        source=row.source,
+        indicator_code=row["indicator_code"],
+        fiscal_year=row["fiscal_year"],
+        value=None if row["value"] is None else to_decimal(row["value"]),
+        missing_reason=None if reason is None else MissingReason(reason),
+        comment=row["comment"],
+        entered_by=row["entered_by"],
+        entered_at=as_utc(row["entered_at"]),
+        source=row["source"],
     )
 
 
@@ -273,20 +303,22 @@ def read_actuals(
     fiscal_year: int | None = None,
     indicator_codes: Iterable[str] | None = None,
 ) -> list[ActualView]:
-    with store.session() as session:
-        query = select(ActualRow).order_by(ActualRow.indicator_code, ActualRow.fiscal_year)
-        if indicator_codes is not None:
-            query = query.where(ActualRow.indicator_code.in_(list(indicator_codes)))
-        if department is not None:
-            query = query.join(IndicatorRow).where(IndicatorRow.department_code == department)
-        if fiscal_year is not None:
-            query = query.where(ActualRow.fiscal_year == fiscal_year)
-        return [_view(row) for row in session.scalars(query)]
+    a = actual_table.c
+    query = select(actual_table).order_by(a.indicator_code, a.fiscal_year)
+    if indicator_codes is not None:
+        query = query.where(a.indicator_code.in_(list(indicator_codes)))
+    if department is not None:
+        query = query.join(indicator_table).where(indicator_table.c.department_code == department)
+    if fiscal_year is not None:
+        query = query.where(a.fiscal_year == fiscal_year)
+    with store.connect() as conn:
+        return [_view(row) for row in conn.execute(query).mappings()]
 
 
 def department_exists(store: Store, code: str) -> bool:
-    with store.session() as session:
-        return session.get(DepartmentRow, code) is not None
+    d = department_table.c
+    with store.connect() as conn:
+        return conn.scalar(select(d.code).where(d.code == code)) is not None
 
 
 @dataclass(frozen=True)
@@ -302,23 +334,27 @@ class StoredFinding:
 def stored_findings(store: Store) -> list[StoredFinding]:
     """Re-check every stored value (a catalog change can turn a good value bad)."""
     found: list[StoredFinding] = []
-    with store.session() as session:
-        plan = plan_settings(session)
+    a = actual_table.c
+    with store.connect() as conn:
+        plan = plan_settings(conn)
         indicators = {
-            row.code: indicator_from_row(row) for row in session.scalars(select(IndicatorRow))
+            row["code"]: indicator_from_row(row)
+            for row in conn.execute(select(indicator_table)).mappings()
         }
-        values: dict[str, dict[int, ActualRow]] = {}
-        for row in session.scalars(select(ActualRow)):
-            values.setdefault(row.indicator_code, {})[row.fiscal_year] = row
+        values: dict[str, dict[int, tuple[str | None, str | None]]] = {}
+        for code, year, value, comment in conn.execute(
+            select(a.indicator_code, a.fiscal_year, a.value, a.comment)
+        ):
+            values.setdefault(code, {})[year] = (value, comment)
     for code, by_year in sorted(values.items()):
         spec = indicators[code].spec()
-        known = {y: to_decimal(r.value) for y, r in by_year.items() if r.value is not None}
-        for year, row in sorted(by_year.items()):
-            if row.value is None:
+        known = {y: to_decimal(v) for y, (v, _) in by_year.items() if v is not None}
+        for year, (value, comment) in sorted(by_year.items()):
+            if value is None:
                 continue
             others = {y: v for y, v in known.items() if y != year}
-            parsed = ParsedValue(value=to_decimal(row.value))
+            parsed = ParsedValue(value=to_decimal(value))
             for finding in validate(parsed, spec, plan, year, others):
-                explained = finding.severity is Severity.WARNING and bool(row.comment)
+                explained = finding.severity is Severity.WARNING and bool(comment)
                 found.append(StoredFinding(code, year, finding, explained))
     return found

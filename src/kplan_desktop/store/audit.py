@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert, select
 
 from kplan_desktop.store.engine import Store
-from kplan_desktop.store.models import AuditRow
+from kplan_desktop.store.models import audit_table
 from kplan_desktop.store.requests import current_user
 
 __all__ = ["AuditEntry", "as_utc", "audit_log", "current_user", "now", "record"]
@@ -27,7 +26,7 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def record(
-    session: Session,
+    conn: Connection,
     *,
     who: str,
     source: str,
@@ -38,25 +37,26 @@ def record(
     new: tuple[str | None, str | None, str | None] = (None, None, None),
     detail: str | None = None,
     at: datetime | None = None,
-) -> AuditRow:
+) -> None:
     """Add one audit row to the caller's transaction; (value, reason, comment) old and new."""
-    row = AuditRow(
-        at=at or now(),
-        who=who,
-        source=source,
-        action=action,
-        indicator_code=indicator_code,
-        fiscal_year=fiscal_year,
-        old_value=old[0],
-        old_reason=old[1],
-        old_comment=old[2],
-        new_value=new[0],
-        new_reason=new[1],
-        new_comment=new[2],
-        detail=detail,
+    conn.execute(
+        insert(audit_table),
+        {
+            "at": at or now(),
+            "who": who,
+            "source": source,
+            "action": action,
+            "indicator_code": indicator_code,
+            "fiscal_year": fiscal_year,
+            "old_value": old[0],
+            "old_reason": old[1],
+            "old_comment": old[2],
+            "new_value": new[0],
+            "new_reason": new[1],
+            "new_comment": new[2],
+            "detail": detail,
+        },
     )
-    session.add(row)
-    return row
 
 
 @dataclass(frozen=True)
@@ -80,26 +80,10 @@ class AuditEntry:
 
 
 def audit_log(store: Store, indicator_code: str | None = None) -> list[AuditEntry]:
-    with store.session() as session:
-        query = select(AuditRow).order_by(AuditRow.id)
-        if indicator_code is not None:
-            query = query.where(AuditRow.indicator_code == indicator_code)
+    query = select(audit_table).order_by(audit_table.c.id)
+    if indicator_code is not None:
+        query = query.where(audit_table.c.indicator_code == indicator_code)
+    with store.connect() as conn:
         return [
-            AuditEntry(
-                id=r.id,
-                at=as_utc(r.at),
-                who=r.who,
-                source=r.source,
-                action=r.action,
-                indicator_code=r.indicator_code,
-                fiscal_year=r.fiscal_year,
-                old_value=r.old_value,
-                new_value=r.new_value,
-                old_reason=r.old_reason,
-                new_reason=r.new_reason,
-                old_comment=r.old_comment,
-                new_comment=r.new_comment,
-                detail=r.detail,
-            )
-            for r in session.scalars(query)
+            AuditEntry(**{**row, "at": as_utc(row["at"])}) for row in conn.execute(query).mappings()
         ]

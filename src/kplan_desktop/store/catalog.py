@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from kplan_desktop.domain.catalog import (
     Catalog,
@@ -34,18 +45,18 @@ from kplan_desktop.domain.model import (
 )
 from kplan_desktop.domain.values import canonical, grading_to_dict
 from kplan_desktop.store.audit import record
-from kplan_desktop.store.engine import Store
+from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.models import (
-    ActualRow,
-    DepartmentRow,
-    GoalRow,
-    IndicatorRow,
-    MeasureDirectionRow,
-    MeasureRow,
-    MetaRow,
-    PlanRow,
-    PolicyRow,
-    ReferenceTableRow,
+    actual_table,
+    department_table,
+    goal_table,
+    indicator_table,
+    measure_direction_table,
+    measure_table,
+    meta_table,
+    plan_table,
+    policy_table,
+    reference_table_table,
 )
 
 CATALOG_HASH_KEY = "catalog_hash"
@@ -96,18 +107,85 @@ def _indicator_columns(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def _upsert(session: Session, model: type[Any], key: str, values: dict[str, Any]) -> bool:
-    """Insert or update one row by primary key; True if anything changed."""
-    row = session.get(model, key)
-    if row is None:
-        session.add(model(**values))
-        return True
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    return changed
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One executemany INSERT; none for no rows (an empty list would insert a row of defaults)."""
+    if rows:
+        conn.execute(insert(table), rows)
+
+
+def _upsert(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> set[str]:
+    """Insert or update rows by their one-column primary key; the keys of the rows updated.
+
+    A key given twice ends with its last values, as one row. Rows already equal are left alone.
+    """
+    (key,) = table.primary_key.columns
+    wanted = {row[key.name]: row for row in rows}
+    stored = {row[key.name]: row for row in conn.execute(select(table)).mappings()}
+    changed = {
+        code: {name: value for name, value in row.items() if name != key.name}
+        for code, row in wanted.items()
+        if code in stored and any(stored[code][name] != value for name, value in row.items())
+    }
+    _insert(conn, table, [row for code, row in wanted.items() if code not in stored])
+    if changed:
+        conn.execute(
+            update(table).where(key == bindparam("_key")),
+            [{"_key": code, **values} for code, values in changed.items()],
+        )
+    return set(changed)
+
+
+def _hierarchy_rows(catalog: Catalog) -> dict[Table, list[dict[str, Any]]]:
+    """Goal, policy, measure, direction and indicator rows, each in the catalog's order."""
+    rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+    for g_pos, goal in enumerate(catalog.goals):
+        rows[goal_table].append(
+            {"code": goal.code, "name": goal.name, "subtitle": goal.subtitle, "position": g_pos}
+        )
+        for p_pos, policy in enumerate(goal.policies):
+            rows[policy_table].append(
+                {
+                    "code": policy.code,
+                    "goal_code": goal.code,
+                    "name": policy.name,
+                    "position": p_pos,
+                }
+            )
+            for m_pos, measure in enumerate(policy.measures):
+                rows[measure_table].append(
+                    {
+                        "code": measure.code,
+                        "policy_code": policy.code,
+                        "name": measure.name,
+                        "vision": measure.vision,
+                        "related_plans": list(measure.related_plans),
+                        "position": m_pos,
+                    }
+                )
+                rows[measure_direction_table] += [
+                    {
+                        "measure_code": measure.code,
+                        "number": direction.number,
+                        "name": direction.name,
+                        "text": direction.text,
+                        "tags": list(direction.tags),
+                        "cross_references": [
+                            {"plan": x.plan, "code": x.code, "title": x.title}
+                            for x in direction.cross_references
+                        ],
+                    }
+                    for direction in measure.directions
+                ]
+                rows[indicator_table] += [
+                    {
+                        **_indicator_columns(indicator),
+                        "code": indicator.code,
+                        "measure_code": measure.code,
+                        "position": i_pos,
+                    }
+                    for i_pos, indicator in enumerate(measure.indicators)
+                ]
+    return rows
 
 
 def replace_catalog(
@@ -116,21 +194,23 @@ def replace_catalog(
     """Make the database's catalog equal to `catalog`, in one transaction.
 
     Indicators that already hold actuals cannot be removed (their values would be orphaned);
-    such a catalog is refused and nothing changes.
+    such a catalog is refused and nothing changes. Parents are written before their children
+    and removed after them: SQLite checks each foreign key as the statement runs.
     """
     change = CatalogChange()
-    with store.transaction() as session:
-        stored_hash = session.get(MetaRow, CATALOG_HASH_KEY)
-        if stored_hash is not None and stored_hash.value == catalog_hash:
+    with store.transaction() as conn:
+        if meta_value(conn, CATALOG_HASH_KEY) == catalog_hash:
             change.unchanged = True
             return change
-        new_codes = {i.code for _, _, _, i in catalog.indicators()}
-        old_codes = set(session.scalars(select(IndicatorRow.code)))
-        removed = sorted(old_codes - new_codes)
+        new_codes = [i.code for _, _, _, i in catalog.indicators()]
+        old_codes = set(conn.scalars(select(indicator_table.c.code)))
+        removed = sorted(old_codes - set(new_codes))
         with_values = sorted(
             set(
-                session.scalars(
-                    select(ActualRow.indicator_code).where(ActualRow.indicator_code.in_(removed))
+                conn.scalars(
+                    select(actual_table.c.indicator_code).where(
+                        actual_table.c.indicator_code.in_(removed)
+                    )
                 )
             )
         )
@@ -143,126 +223,73 @@ def replace_catalog(
                 + ", ".join(with_values),
             )
         s = catalog.plan.settings
-        session.execute(delete(PlanRow).where(PlanRow.code != catalog.plan.code))
+        conn.execute(delete(plan_table).where(plan_table.c.code != catalog.plan.code))
         _upsert(
-            session,
-            PlanRow,
-            catalog.plan.code,
-            {
-                "code": catalog.plan.code,
-                "name": catalog.plan.name,
-                "start_year": s.start_year,
-                "end_year": s.end_year,
-                "baseline_year": s.baseline_year,
-                "grading": grading_to_dict(s),
-            },
-        )
-        known_departments = set(session.scalars(select(DepartmentRow.code)))
-        for n, dep in enumerate(catalog.departments):
-            if dep.code not in known_departments:
-                change.departments_added.append(dep.code)
-            _upsert(
-                session,
-                DepartmentRow,
-                dep.code,
-                {"code": dep.code, "name": dep.name, "active": dep.active, "position": n},
-            )
-        session.execute(delete(MeasureDirectionRow))
-        for g_pos, goal in enumerate(catalog.goals):
-            _upsert(
-                session,
-                GoalRow,
-                goal.code,
+            conn,
+            plan_table,
+            [
                 {
-                    "code": goal.code,
-                    "name": goal.name,
-                    "subtitle": goal.subtitle,
-                    "position": g_pos,
-                },
-            )
-            for p_pos, policy in enumerate(goal.policies):
-                _upsert(
-                    session,
-                    PolicyRow,
-                    policy.code,
-                    {
-                        "code": policy.code,
-                        "goal_code": goal.code,
-                        "name": policy.name,
-                        "position": p_pos,
-                    },
-                )
-                for m_pos, measure in enumerate(policy.measures):
-                    _upsert(
-                        session,
-                        MeasureRow,
-                        measure.code,
-                        {
-                            "code": measure.code,
-                            "policy_code": policy.code,
-                            "name": measure.name,
-                            "vision": measure.vision,
-                            "related_plans": list(measure.related_plans),
-                            "position": m_pos,
-                        },
-                    )
-                    session.flush()
-                    for direction in measure.directions:
-                        session.add(
-                            MeasureDirectionRow(
-                                measure_code=measure.code,
-                                number=direction.number,
-                                name=direction.name,
-                                text=direction.text,
-                                tags=list(direction.tags),
-                                cross_references=[
-                                    {"plan": x.plan, "code": x.code, "title": x.title}
-                                    for x in direction.cross_references
-                                ],
-                            )
-                        )
-                    for i_pos, indicator in enumerate(measure.indicators):
-                        values = _indicator_columns(indicator)
-                        values.update(
-                            code=indicator.code, measure_code=measure.code, position=i_pos
-                        )
-                        is_new = indicator.code not in old_codes
-                        if _upsert(session, IndicatorRow, indicator.code, values) and not is_new:
-                            change.changed.append(indicator.code)
-                        if is_new:
-                            change.added.append(indicator.code)
-        session.flush()
-        if removed:
-            session.execute(delete(IndicatorRow).where(IndicatorRow.code.in_(removed)))
+                    "code": catalog.plan.code,
+                    "name": catalog.plan.name,
+                    "start_year": s.start_year,
+                    "end_year": s.end_year,
+                    "baseline_year": s.baseline_year,
+                    "grading": grading_to_dict(s),
+                }
+            ],
+        )
+        known_departments = set(conn.scalars(select(department_table.c.code)))
+        change.departments_added = [
+            d.code for d in catalog.departments if d.code not in known_departments
+        ]
+        _upsert(
+            conn,
+            department_table,
+            (
+                {"code": d.code, "name": d.name, "active": d.active, "position": n}
+                for n, d in enumerate(catalog.departments)
+            ),
+        )
+        rows = _hierarchy_rows(catalog)
+        conn.execute(delete(measure_direction_table))
+        for level in (goal_table, policy_table, measure_table):
+            _upsert(conn, level, rows[level])
+        _insert(conn, measure_direction_table, rows[measure_direction_table])
+        updated = _upsert(conn, indicator_table, rows[indicator_table])
+        change.added = [code for code in new_codes if code not in old_codes]
+        change.changed = [code for code in new_codes if code in updated]
         change.removed = removed
+        conn.execute(delete(indicator_table).where(indicator_table.c.code.in_(removed)))
         measures = {m.code for g in catalog.goals for p in g.policies for m in p.measures}
         policies = {p.code for g in catalog.goals for p in g.policies}
         goals = {g.code for g in catalog.goals}
-        session.execute(delete(MeasureRow).where(MeasureRow.code.not_in(measures)))
-        session.execute(delete(PolicyRow).where(PolicyRow.code.not_in(policies)))
-        session.execute(delete(GoalRow).where(GoalRow.code.not_in(goals)))
-        session.execute(delete(ReferenceTableRow))
-        for t_pos, table in enumerate(catalog.reference_tables):
-            session.add(
-                ReferenceTableRow(
-                    code=table.code,
-                    title=table.title,
-                    unit=table.unit,
-                    source=table.source,
-                    note=table.note,
-                    columns=list(table.columns),
-                    rows=[
+        conn.execute(delete(measure_table).where(measure_table.c.code.not_in(measures)))
+        conn.execute(delete(policy_table).where(policy_table.c.code.not_in(policies)))
+        conn.execute(delete(goal_table).where(goal_table.c.code.not_in(goals)))
+        conn.execute(delete(reference_table_table))
+        _insert(
+            conn,
+            reference_table_table,
+            [
+                {
+                    "code": table.code,
+                    "title": table.title,
+                    "unit": table.unit,
+                    "source": table.source,
+                    "note": table.note,
+                    "columns": list(table.columns),
+                    "rows": [
                         {"label": label, "values": [_dec(v) for v in values]}
                         for label, values in table.rows
                     ],
-                    position=t_pos,
-                )
-            )
-        _upsert(
-            session, MetaRow, CATALOG_HASH_KEY, {"key": CATALOG_HASH_KEY, "value": catalog_hash}
+                    "position": t_pos,
+                }
+                for t_pos, table in enumerate(catalog.reference_tables)
+            ],
         )
+        _upsert(conn, meta_table, [{"key": CATALOG_HASH_KEY, "value": catalog_hash}])
         record(
-            session,
+            conn,
             who=who,
             source=source,
             action="catalog",
@@ -275,37 +302,37 @@ def _opt_dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def indicator_from_row(row: IndicatorRow) -> Indicator:
+def indicator_from_row(row: RowMapping) -> Indicator:
     return Indicator(
-        code=row.code,
-        kind=IndicatorKind(row.kind),
-        name=row.name,
-        unit=row.unit,
-        department=row.department_code,
-        description=row.description,
-        value_kind=None if row.value_kind is None else ValueKind(row.value_kind),
-        direction=None if row.direction is None else Direction(row.direction),
-        comparator=None if row.comparator is None else Comparator(row.comparator),
-        cumulative=row.cumulative,
-        decimals=row.decimals,
-        allow_negative=row.allow_negative,
-        baseline_year=row.baseline_year,
-        baseline=_opt_dec(row.baseline),
-        target_year=row.target_year,
-        target=_opt_dec(row.target),
-        official_rate=None if row.official_rate is None else RateBasis(row.official_rate),
-        yoy_threshold=Decimal(row.yoy_threshold),
-        status=IndicatorStatus(row.status),
-        note=row.note,
+        code=row["code"],
+        kind=IndicatorKind(row["kind"]),
+        name=row["name"],
+        unit=row["unit"],
+        department=row["department_code"],
+        description=row["description"],
+        value_kind=None if row["value_kind"] is None else ValueKind(row["value_kind"]),
+        direction=None if row["direction"] is None else Direction(row["direction"]),
+        comparator=None if row["comparator"] is None else Comparator(row["comparator"]),
+        cumulative=row["cumulative"],
+        decimals=row["decimals"],
+        allow_negative=row["allow_negative"],
+        baseline_year=row["baseline_year"],
+        baseline=_opt_dec(row["baseline"]),
+        target_year=row["target_year"],
+        target=_opt_dec(row["target"]),
+        official_rate=None if row["official_rate"] is None else RateBasis(row["official_rate"]),
+        yoy_threshold=Decimal(row["yoy_threshold"]),
+        status=IndicatorStatus(row["status"]),
+        note=row["note"],
     )
 
 
-def plan_settings_from_row(row: PlanRow) -> PlanSettings:
-    g = row.grading
+def plan_settings_from_row(row: RowMapping) -> PlanSettings:
+    g = row["grading"]
     return PlanSettings(
-        start_year=row.start_year,
-        end_year=row.end_year,
-        baseline_year=row.baseline_year,
+        start_year=row["start_year"],
+        end_year=row["end_year"],
+        baseline_year=row["baseline_year"],
         grade_a=Decimal(g["a"]),
         grade_b=Decimal(g["b"]),
         grade_c=Decimal(g["c"]),
@@ -318,70 +345,78 @@ def plan_settings_from_row(row: PlanRow) -> PlanSettings:
 
 def read_catalog(store: Store) -> Catalog | None:
     """The catalog held by the database, or None before one was loaded."""
-    with store.session() as session:
-        plan_row = session.scalars(select(PlanRow)).first()
+    with store.connect() as conn:
+        plan_row = conn.execute(select(plan_table)).mappings().first()
         if plan_row is None:
             return None
-        plan = Plan(plan_row.code, plan_row.name, plan_settings_from_row(plan_row))
+        plan = Plan(plan_row["code"], plan_row["name"], plan_settings_from_row(plan_row))
         departments = tuple(
-            Department(d.code, d.name, d.active)
-            for d in session.scalars(select(DepartmentRow).order_by(DepartmentRow.position))
+            Department(d["code"], d["name"], d["active"])
+            for d in conn.execute(
+                select(department_table).order_by(department_table.c.position)
+            ).mappings()
         )
         indicators: dict[str, list[Indicator]] = {}
-        for row in session.scalars(select(IndicatorRow).order_by(IndicatorRow.position)):
-            indicators.setdefault(row.measure_code, []).append(indicator_from_row(row))
+        for row in conn.execute(
+            select(indicator_table).order_by(indicator_table.c.position)
+        ).mappings():
+            indicators.setdefault(row["measure_code"], []).append(indicator_from_row(row))
         directions: dict[str, list[MeasureDirection]] = {}
-        direction_rows = session.scalars(
-            select(MeasureDirectionRow).order_by(MeasureDirectionRow.number)
-        )
-        for d in direction_rows:
-            directions.setdefault(d.measure_code, []).append(
+        for d in conn.execute(
+            select(measure_direction_table).order_by(measure_direction_table.c.number)
+        ).mappings():
+            directions.setdefault(d["measure_code"], []).append(
                 MeasureDirection(
-                    number=d.number,
-                    name=d.name,
-                    text=d.text,
-                    tags=tuple(d.tags),
+                    number=d["number"],
+                    name=d["name"],
+                    text=d["text"],
+                    tags=tuple(d["tags"]),
                     cross_references=tuple(
-                        CrossReference(x["plan"], x["code"], x["title"]) for x in d.cross_references
+                        CrossReference(x["plan"], x["code"], x["title"])
+                        for x in d["cross_references"]
                     ),
                 )
             )
         measures: dict[str, list[Measure]] = {}
-        for m in session.scalars(select(MeasureRow).order_by(MeasureRow.position)):
-            measures.setdefault(m.policy_code, []).append(
+        for m in conn.execute(select(measure_table).order_by(measure_table.c.position)).mappings():
+            measures.setdefault(m["policy_code"], []).append(
                 Measure(
-                    code=m.code,
-                    name=m.name,
-                    vision=m.vision,
-                    directions=tuple(directions.get(m.code, [])),
-                    related_plans=tuple(m.related_plans),
-                    indicators=tuple(indicators.get(m.code, [])),
+                    code=m["code"],
+                    name=m["name"],
+                    vision=m["vision"],
+                    directions=tuple(directions.get(m["code"], [])),
+                    related_plans=tuple(m["related_plans"]),
+                    indicators=tuple(indicators.get(m["code"], [])),
                 )
             )
         policies: dict[str, list[Policy]] = {}
-        for p in session.scalars(select(PolicyRow).order_by(PolicyRow.position)):
-            policies.setdefault(p.goal_code, []).append(
-                Policy(p.code, p.name, tuple(measures.get(p.code, [])))
+        for p in conn.execute(select(policy_table).order_by(policy_table.c.position)).mappings():
+            policies.setdefault(p["goal_code"], []).append(
+                Policy(p["code"], p["name"], tuple(measures.get(p["code"], [])))
             )
         goals = tuple(
-            Goal(g.code, g.name, g.subtitle, tuple(policies.get(g.code, [])))
-            for g in session.scalars(select(GoalRow).order_by(GoalRow.position))
+            Goal(g["code"], g["name"], g["subtitle"], tuple(policies.get(g["code"], [])))
+            for g in conn.execute(select(goal_table).order_by(goal_table.c.position)).mappings()
         )
         tables = tuple(
             ReferenceTable(
-                code=t.code,
-                title=t.title,
-                unit=t.unit,
-                columns=tuple(t.columns),
-                rows=tuple((r["label"], tuple(_opt_dec(v) for v in r["values"])) for r in t.rows),
-                source=t.source,
-                note=t.note,
+                code=t["code"],
+                title=t["title"],
+                unit=t["unit"],
+                columns=tuple(t["columns"]),
+                rows=tuple(
+                    (r["label"], tuple(_opt_dec(v) for v in r["values"])) for r in t["rows"]
+                ),
+                source=t["source"],
+                note=t["note"],
             )
-            for t in session.scalars(select(ReferenceTableRow).order_by(ReferenceTableRow.position))
+            for t in conn.execute(
+                select(reference_table_table).order_by(reference_table_table.c.position)
+            ).mappings()
         )
         return Catalog(plan, departments, goals, tables)
 
 
 def indicator_count(store: Store) -> int:
-    with store.session() as session:
-        return session.scalar(select(func.count()).select_from(IndicatorRow)) or 0
+    with store.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(indicator_table)) or 0

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.store.models import MetaRow
+from kplan_desktop.store.models import meta_table
 from kplan_desktop.store.paths import database_url, db_dir
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
@@ -35,11 +34,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Store:
-    """One database: its engine and a session factory. Open it with `Store.open`."""
+    """One database and its engine. Open it with `Store.open`."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
@@ -63,14 +61,15 @@ class Store:
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
-    def session(self) -> Session:
-        return self._sessions()
+    def connect(self) -> Connection:
+        """A connection for reads; use it in a `with`, which closes it and ends its transaction."""
+        return self.engine.connect()
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator[Connection]:
         """One unit of work: committed as a whole or rolled back as a whole."""
-        with self._sessions() as session, session.begin():
-            yield session
+        with self.engine.begin() as conn:
+            yield conn
 
     def current_revision(self) -> str | None:
         try:
@@ -105,13 +104,18 @@ class Store:
                 f"データベースを更新できません: {self.url}（{type(exc).__name__}）",
                 f"Cannot migrate the database: {self.url} ({type(exc).__name__})",
             ) from None
-        with self.transaction() as session:
-            if session.get(MetaRow, "database_id") is None:
-                session.add(MetaRow(key="database_id", value=uuid.uuid4().hex))
+        with self.transaction() as conn:
+            if meta_value(conn, "database_id") is None:
+                conn.execute(insert(meta_table), {"key": "database_id", "value": uuid.uuid4().hex})
 
     def meta(self, key: str) -> str | None:
-        with self.session() as session:
-            return session.scalar(select(MetaRow.value).where(MetaRow.key == key))
+        with self.connect() as conn:
+            return meta_value(conn, key)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def meta_value(conn: Connection, key: str) -> str | None:
+    """A fact from the meta table, read inside the caller's connection or transaction."""
+    return conn.scalar(select(meta_table.c.value).where(meta_table.c.key == key))

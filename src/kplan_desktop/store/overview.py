@@ -43,8 +43,8 @@ def overview(
     if catalog is None:
         from kplan_desktop.store.actuals import plan_settings
 
-        with store.session() as session:
-            plan_settings(session)  # raises the "no catalog" error
+        with store.connect() as conn:
+            plan_settings(conn)  # raises the "no catalog" error
         raise AssertionError("unreachable")
     values: dict[str, dict[int, ActualView]] = {}
     for actual in read_actuals(store, department=department):
