@@ -196,6 +196,10 @@ def test_search_and_filters(window: MainWindow, qtbot: Any) -> None:
         "7-1-2-K1",
     }
     window.search.clear()
+    # Typed with the IME still in full-width mode: the same two rows.
+    window.search.insert("７－１－２")
+    assert window.proxy.rowCount() == 2
+    window.search.clear()
     type_into(window, qtbot, "7-1-1-K2", "55")
     window.missing_box.setChecked(True)
     assert window.proxy.rowCount() == 5

@@ -7,6 +7,7 @@ only asks the store and the domain, it holds no rules of its own.
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -558,8 +559,9 @@ class MainWindow(QMainWindow):
     def _apply_filter(self) -> None:
         selected = self.tree.selectedItems()
         branch = selected[0].data(0, Qt.ItemDataRole.UserRole) if selected else ""
-        # Bounded: a pasted novel in the search box is not a search.
-        self.proxy.setFilterFixedString(self.search.text().strip()[:200])
+        # Bounded: a pasted novel in the search box is not a search. Full-width ７－１ finds 7-1.
+        wanted = unicodedata.normalize("NFKC", self.search.text()).strip()[:200]
+        self.proxy.setFilterFixedString(wanted)
         self.proxy.set_flags(self.missing_box.isChecked(), self.problems_box.isChecked(), branch)
 
     def _update_status(self, saved: str = "") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -165,7 +166,8 @@ class IndicatorTableModel(QAbstractTableModel):
         column = index.column()
         year = self.year_of_column(column)
         if role == FILTER_ROLE:
-            return f"{overview.indicator.code} {overview.indicator.display_name}"
+            text = f"{overview.indicator.code} {overview.indicator.display_name}"
+            return unicodedata.normalize("NFKC", text)
         if year is not None:
             return self._year_data(index.row(), year, role)
         if role == Qt.ItemDataRole.DisplayRole:
