@@ -1,7 +1,7 @@
 """What travels between databases in a workbook: value rows with their revisions, and a header.
 
 Workbook writers and readers, the merge and the consolidated report all speak these types; the
-workbook layout lives in their own modules. Stdlib only.
+workbook layout lives in their own modules.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from kplan_desktop.domain.revision import Revision as Revision  # re-exported for the exchange
+from kplan_desktop.store.submissions import SubmissionRecord as SubmissionRecord
 
 SUBMISSION_FORMAT = "kplan-submission/1"
 TEMPLATE_FORMAT = "kplan-template/1"
@@ -114,23 +115,6 @@ class MergeReport:
 
     def count(self, outcome: RowOutcome) -> int:
         return sum(1 for line in self.lines if line.outcome is outcome)
-
-
-@dataclass(frozen=True)
-class SubmissionRecord:
-    """A submission the planning database has received (one per department and year)."""
-
-    department: str
-    fiscal_year: int
-    file: str
-    sha256: str
-    kind: str
-    exported_at: datetime | None  # None for a template
-    finalised_by: str | None
-    finalised_at: datetime | None
-    merged_at: datetime
-    merged_by: str
-    rows: int
 
 
 _FIELDS = (

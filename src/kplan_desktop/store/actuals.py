@@ -6,7 +6,7 @@ one transaction; nothing else in the program writes the actual table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, RowMapping, bindparam, delete, insert, select
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason, PlanSettings
+from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.validation import (
     EntryCheck,
     Finding,
@@ -27,8 +28,14 @@ from kplan_desktop.domain.validation import (
 from kplan_desktop.domain.values import ParsedValue, canonical, to_decimal
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
 from kplan_desktop.store.catalog import indicator_from_row, plan_settings_from_row
-from kplan_desktop.store.engine import Store
-from kplan_desktop.store.models import actual_table, department_table, indicator_table, plan_table
+from kplan_desktop.store.engine import DATABASE_ID_KEY, Store, meta_value
+from kplan_desktop.store.models import (
+    actual_table,
+    department_table,
+    finalisation_table,
+    indicator_table,
+    plan_table,
+)
 from kplan_desktop.store.requests import (
     EMPTY,
     EntryRefused,
@@ -90,12 +97,18 @@ def write_actuals(
     detail: str | None = None,
     all_or_nothing: bool = True,
     dry_run: bool = False,
+    require_comment: bool = True,
+    also: Callable[[Connection, list[EntryResult]], None] | None = None,
 ) -> list[EntryResult]:
     """Validate and write values in one transaction; the audit log gets one row per change.
 
     all_or_nothing: one refused value refuses the batch (EntryRefused, nothing written).
     Otherwise the valid values are written and the refused ones come back as REFUSED.
     dry_run: everything is checked and the outcomes computed, nothing is written.
+    require_comment=False (merges): a warning without a comment is written, and stays an open
+    finding. `also` runs in the same transaction after the writes (a merge records the file
+    there), so the values and what is said about them commit together or not at all.
+    A finalised year refuses every change except a merge's.
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
@@ -119,60 +132,94 @@ def write_actuals(
                 )
             )
         }
+        revisions: dict[tuple[str, int], Revision | None] = {
+            (code, year): _revision(db, seq)
+            for code, year, db, seq in conn.execute(
+                select(a.indicator_code, a.fiscal_year, a.revision_db, a.revision_seq).where(
+                    a.indicator_code.in_(codes)
+                )
+            )
+        }
         history: dict[str, dict[int, Decimal]] = {}
         for (code, year), (value, _, _) in stored.items():
             if value is not None:
                 history.setdefault(code, {})[year] = to_decimal(value)
-        moment = now()
+        f = finalisation_table.c
+        closed = (
+            set()
+            if source == "merge"
+            else {(d, y) for d, y in conn.execute(select(f.department_code, f.fiscal_year))}
+        )
+        context = _Batch(
+            conn=conn,
+            plan=plan,
+            indicators=indicators,
+            stored=stored,
+            revisions=revisions,
+            history=history,
+            closed=closed,
+            database=meta_value(conn, DATABASE_ID_KEY) or "",
+            who=who,
+            source=source,
+            detail=detail,
+            moment=now(),
+            write=not dry_run,
+            require_comment=require_comment,
+        )
         for request in batch:
-            results.append(
-                _one(
-                    conn,
-                    plan,
-                    indicators,
-                    stored,
-                    history,
-                    request,
-                    who,
-                    source,
-                    detail,
-                    moment,
-                    write=not dry_run,
-                )
-            )
+            results.append(_one(context, request))
         refused = [r for r in results if r.outcome is Outcome.REFUSED]
         if refused and all_or_nothing:
             raise EntryRefused(results)
+        if also is not None and not dry_run:
+            also(conn, results)
     return results
 
 
-def _one(
-    conn: Connection,
-    plan: PlanSettings,
-    indicators: dict[str, Indicator],
-    stored: dict[tuple[str, int], State],
-    history: dict[str, dict[int, Decimal]],
-    request: EntryRequest,
-    who: str,
-    source: str,
-    detail: str | None,
-    moment: datetime,
-    *,
-    write: bool,
-) -> EntryResult:
-    indicator = indicators.get(request.indicator_code)
+def _revision(database: str | None, sequence: int | None) -> Revision | None:
+    return None if database is None or sequence is None else Revision(database, sequence)
+
+
+@dataclass
+class _Batch:
+    """What every request of one write_actuals call shares."""
+
+    conn: Connection
+    plan: PlanSettings
+    indicators: dict[str, Indicator]
+    stored: dict[tuple[str, int], State]
+    revisions: dict[tuple[str, int], Revision | None]
+    history: dict[str, dict[int, Decimal]]
+    closed: set[tuple[str, int]]
+    database: str
+    who: str
+    source: str
+    detail: str | None
+    moment: datetime
+    write: bool
+    require_comment: bool
+
+
+def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
+    indicator = batch.indicators.get(request.indicator_code)
     if indicator is None:
         return EntryResult(request, _unknown_indicator(request.indicator_code), Outcome.REFUSED)
     key = (request.indicator_code, request.fiscal_year)
-    known = history.setdefault(request.indicator_code, {})
+    known = batch.history.setdefault(request.indicator_code, {})
     others = {y: v for y, v in known.items() if y != request.fiscal_year}
-    check = check_entry(request.text, indicator.spec(), plan, request.fiscal_year, others)
-    comment_problem = check_comment(request.comment)
-    if comment_problem is not None:
-        check = EntryCheck(check.parsed, (*check.findings, comment_problem))
-    old = stored.get(key, EMPTY)
+    check = check_entry(request.text, indicator.spec(), batch.plan, request.fiscal_year, others)
+    extra = [check_comment(request.comment)]
+    if (indicator.department, request.fiscal_year) in batch.closed:
+        extra.append(_finalised(request.fiscal_year))
+    current = batch.revisions.get(key)
+    if request.check_expected and current != request.expected:
+        extra.append(_conflict(batch.stored.get(key, EMPTY)))
+    problems = tuple(p for p in extra if p is not None)
+    if problems:
+        check = EntryCheck(check.parsed, (*check.findings, *problems))
+    old = batch.stored.get(key, EMPTY)
     comment = old[2] if request.comment is None else (request.comment.strip() or None)
-    if not check.can_save(comment):
+    if check.errors or (batch.require_comment and not check.can_save(comment)):
         return EntryResult(request, check, Outcome.REFUSED, old, old)
     parsed = check.parsed
     assert parsed is not None
@@ -187,31 +234,54 @@ def _one(
     if new == EMPTY:
         outcome = Outcome.CLEARED
     else:
-        outcome = Outcome.UPDATED if key in stored else Outcome.NEW
+        outcome = Outcome.UPDATED if key in batch.stored else Outcome.NEW
     if parsed.value is None:
         known.pop(request.fiscal_year, None)
     else:
         known[request.fiscal_year] = parsed.value
-    if write:
-        _write(conn, key, outcome, new, who, source, moment)
-        record(
-            conn,
-            who=who,
-            source=source,
+    if batch.write:
+        sequence = record(
+            batch.conn,
+            who=batch.who,
+            source=batch.source,
             action="clear" if outcome is Outcome.CLEARED else "enter",
             indicator_code=request.indicator_code,
             fiscal_year=request.fiscal_year,
             old=old,
             new=new,
-            detail=detail,
-            at=moment,
+            detail=batch.detail,
+            at=batch.moment,
         )
+        revision = request.revision or Revision(request.origin or batch.database, sequence)
+        replaces = request.replaces if request.revision is not None else current
+        _write(batch, key, outcome, new, request, revision, replaces)
         # Later requests in the batch see this one's result, as they would in the database.
         if outcome is Outcome.CLEARED:
-            del stored[key]
+            del batch.stored[key]
+            batch.revisions.pop(key, None)
         else:
-            stored[key] = new
+            batch.stored[key] = new
+            batch.revisions[key] = revision
     return EntryResult(request, check, outcome, old, new)
+
+
+def _finalised(fiscal_year: int) -> Finding:
+    return Finding(
+        "E_FINALISED",
+        Severity.ERROR,
+        f"{fiscal_year}年度は確定済みのため変更できません（確定を取り消すと変更できます）",
+        f"FY{fiscal_year} is finalised and cannot change (withdraw the finalisation first)",
+    )
+
+
+def _conflict(current: State) -> Finding:
+    shown = current[0] or current[1] or "（なし）"
+    return Finding(
+        "E_CONFLICT",
+        Severity.ERROR,
+        f"この値はほかで変更されています（現在の値: {shown}）。確認してからやり直してください",
+        f"Someone else changed this value (now: {shown}); check it and try again",
+    )
 
 
 # Built once and run with parameters: building a statement per request costs more than running it.
@@ -224,32 +294,38 @@ _DELETE_ROW = delete(actual_table).where(*_THIS_ROW)
 
 
 def _write(
-    conn: Connection,
+    batch: _Batch,
     key: tuple[str, int],
     outcome: Outcome,
     new: State,
-    who: str,
-    source: str,
-    moment: datetime,
+    request: EntryRequest,
+    revision: Revision,
+    replaces: Revision | None,
 ) -> None:
     """One row of the actual table, found by its unique (indicator, year), made to hold `new`."""
     code, year = key
     if outcome is Outcome.CLEARED:
-        conn.execute(_DELETE_ROW, {"code": code, "year": year})
+        batch.conn.execute(_DELETE_ROW, {"code": code, "year": year})
         return
     value, reason, comment = new
     stamp = {
         "value": value,
         "missing_reason": reason,
         "comment": comment,
-        "entered_by": who,
-        "entered_at": moment,
-        "source": source,
+        "entered_by": request.entered_by or batch.who,
+        "entered_at": request.entered_at or batch.moment,
+        "source": batch.source,
+        "revision_db": revision.database,
+        "revision_seq": revision.sequence,
+        "replaces_db": None if replaces is None else replaces.database,
+        "replaces_seq": None if replaces is None else replaces.sequence,
     }
     if outcome is Outcome.NEW:
-        conn.execute(insert(actual_table), {"indicator_code": code, "fiscal_year": year, **stamp})
+        batch.conn.execute(
+            insert(actual_table), {"indicator_code": code, "fiscal_year": year, **stamp}
+        )
     else:
-        conn.execute(_UPDATE_ROW, {"code": code, "year": year, **stamp})
+        batch.conn.execute(_UPDATE_ROW, {"code": code, "year": year, **stamp})
 
 
 def enter_value(
@@ -280,6 +356,9 @@ class ActualView:
     entered_by: str
     entered_at: datetime
     source: str
+    text: str | None = None  # the value exactly as stored
+    revision: Revision | None = None
+    replaces: Revision | None = None
 
 
 def _view(row: RowMapping) -> ActualView:
@@ -293,6 +372,9 @@ def _view(row: RowMapping) -> ActualView:
         entered_by=row["entered_by"],
         entered_at=as_utc(row["entered_at"]),
         source=row["source"],
+        text=row["value"],
+        revision=_revision(row["revision_db"], row["revision_seq"]),
+        replaces=_revision(row["replaces_db"], row["replaces_seq"]),
     )
 
 

@@ -37,9 +37,12 @@ def record(
     new: tuple[str | None, str | None, str | None] = (None, None, None),
     detail: str | None = None,
     at: datetime | None = None,
-) -> None:
-    """Add one audit row to the caller's transaction; (value, reason, comment) old and new."""
-    conn.execute(
+) -> int:
+    """Add one audit row to the caller's transaction; (value, reason, comment) old and new.
+
+    Returns the row's number, which is also the sequence of the revision the change makes.
+    """
+    done = conn.execute(
         insert(audit_table),
         {
             "at": at or now(),
@@ -57,6 +60,9 @@ def record(
             "detail": detail,
         },
     )
+    key = done.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 @dataclass(frozen=True)

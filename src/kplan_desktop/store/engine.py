@@ -16,7 +16,9 @@ from kplan_desktop.store.paths import database_url, db_dir
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
+# Every database has its own id: the first half of the revisions it makes.
+DATABASE_ID_KEY = "database_id"
 
 
 class StoreError(DomainError):
@@ -105,8 +107,9 @@ class Store:
                 f"Cannot migrate the database: {self.url} ({type(exc).__name__})",
             ) from None
         with self.transaction() as conn:
-            if meta_value(conn, "database_id") is None:
-                conn.execute(insert(meta_table), {"key": "database_id", "value": uuid.uuid4().hex})
+            if meta_value(conn, DATABASE_ID_KEY) is None:
+                row = {"key": DATABASE_ID_KEY, "value": uuid.uuid4().hex}
+                conn.execute(insert(meta_table), row)
 
     def meta(self, key: str) -> str | None:
         with self.connect() as conn:

@@ -157,6 +157,12 @@ actual_table = Table(
     Column("entered_by", String(128), nullable=False),
     Column("entered_at", DateTime(timezone=True), nullable=False),
     Column("source", String(16), nullable=False),
+    # The value's revision (the database that made the change, and the audit row number there)
+    # and the revision it replaced. A merged value keeps the revision it was made with.
+    Column("revision_db", String(64)),
+    Column("revision_seq", Integer),
+    Column("replaces_db", String(64)),
+    Column("replaces_seq", Integer),
     UniqueConstraint("indicator_code", "fiscal_year"),
 )
 
@@ -178,4 +184,47 @@ audit_table = Table(
     Column("old_comment", Text),
     Column("new_comment", Text),
     Column("detail", Text),
+)
+
+# A department's fiscal year marked 確定 (finalised): its values are complete and explained, and
+# no longer change until the finalisation is withdrawn.
+finalisation_table = Table(
+    "finalisation",
+    metadata,
+    Column("department_code", String(64), ForeignKey("department.code"), primary_key=True),
+    Column("fiscal_year", Integer, primary_key=True),
+    Column("finalised_by", String(128), nullable=False),
+    Column("finalised_at", DateTime(timezone=True), nullable=False),
+)
+
+# A submission or template the planning database has merged, once per file content.
+submission_table = Table(
+    "submission",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("department_code", String(64), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("file", Text, nullable=False),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("origin_db", String(64)),
+    Column("catalog_hash", String(64)),
+    Column("exported_at", DateTime(timezone=True)),
+    Column("finalised_by", String(128)),
+    Column("finalised_at", DateTime(timezone=True)),
+    Column("merged_at", DateTime(timezone=True), nullable=False),
+    Column("merged_by", String(128), nullable=False),
+    Column("rows", Integer, nullable=False),
+)
+
+# The report of a merge that wrote something: its row outcomes as JSON, for the 取込結果 sheet.
+merge_report_table = Table(
+    "merge_report",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("who", String(128), nullable=False),
+    Column("file", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("body", Text, nullable=False),
 )

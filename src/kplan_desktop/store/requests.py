@@ -9,8 +9,10 @@ import enum
 import getpass
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.validation import EntryCheck, Finding, Severity
 
 
@@ -24,12 +26,25 @@ def current_user() -> str:
 
 @dataclass(frozen=True)
 class EntryRequest:
-    """One value to write, as typed. comment=None keeps the comment already stored."""
+    """One value to write, as typed. comment=None keeps the comment already stored.
+
+    The rest serves merges and shared databases: a merged value keeps the `revision` it was made
+    with (else it gets a new one of this database, or of `origin`), the `replaces` lineage and
+    who entered it when. With `check_expected`, the write is refused unless the stored value's
+    revision is still `expected` (None: nothing stored): no update is lost.
+    """
 
     indicator_code: str
     fiscal_year: int
     text: str
     comment: str | None = None
+    revision: Revision | None = None
+    origin: str | None = None
+    replaces: Revision | None = None
+    expected: Revision | None = None
+    check_expected: bool = False
+    entered_by: str | None = None
+    entered_at: datetime | None = None
 
 
 class Outcome(enum.Enum):

@@ -1,0 +1,263 @@
+"""Finalising a department's year, and what the planning database keeps about merged files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, insert, select
+
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.validation import Severity
+from kplan_desktop.store.actuals import department_exists, read_actuals, stored_findings
+from kplan_desktop.store.audit import SOURCES, as_utc, now, record
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.engine import DATABASE_ID_KEY, Store
+from kplan_desktop.store.models import finalisation_table, merge_report_table, submission_table
+
+
+@dataclass(frozen=True)
+class Finalisation:
+    department: str
+    fiscal_year: int
+    finalised_by: str
+    finalised_at: datetime
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """A submission the planning database has received (one per file content)."""
+
+    department: str
+    fiscal_year: int
+    file: str
+    sha256: str
+    kind: str
+    exported_at: datetime | None  # None for a template
+    finalised_by: str | None
+    finalised_at: datetime | None
+    merged_at: datetime
+    merged_by: str
+    rows: int
+    origin_db: str | None = None
+    catalog_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A merge report as saved: the exchange layer reads its JSON body."""
+
+    at: datetime
+    who: str
+    file: str
+    sha256: str
+    body: str
+
+
+def database_id(store: Store) -> str:
+    found = store.meta(DATABASE_ID_KEY)
+    assert found is not None, "every migrated database has an id"
+    return found
+
+
+def finalisation(store: Store, department: str, fiscal_year: int) -> Finalisation | None:
+    f = finalisation_table.c
+    with store.connect() as conn:
+        row = (
+            conn.execute(
+                select(finalisation_table).where(
+                    f.department_code == department, f.fiscal_year == fiscal_year
+                )
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        return None
+    return Finalisation(department, fiscal_year, row["finalised_by"], as_utc(row["finalised_at"]))
+
+
+def open_items(store: Store, department: str, fiscal_year: int) -> list[str]:
+    """What stands between a department's year and 確定, one line each (Japanese / English)."""
+    catalog = read_catalog(store)
+    if catalog is None:
+        return ["カタログがありません / No catalog"]
+    owned = [i.code for _, _, _, i in catalog.indicators() if i.department == department]
+    entered = {
+        a.indicator_code
+        for a in read_actuals(store, department=department, fiscal_year=fiscal_year)
+    }
+    items = [
+        f"{code}: 値も未記入の理由もありません / no value and no reason"
+        for code in owned
+        if code not in entered
+    ]
+    for found in stored_findings(store):
+        if found.indicator_code not in owned or found.fiscal_year != fiscal_year:
+            continue
+        finding = found.finding
+        if finding.severity is Severity.ERROR:
+            items.append(f"{found.indicator_code}: {finding.message_ja} / {finding.message_en}")
+        elif not found.explained:
+            items.append(
+                f"{found.indicator_code}: コメントのない警告 / unexplained warning: "
+                f"{finding.message_ja}"
+            )
+    return items
+
+
+def finalise(store: Store, department: str, fiscal_year: int, *, who: str, source: str) -> bool:
+    """Mark the year 確定; False if it already was. Refused while anything is open."""
+    _check(store, department, source)
+    if finalisation(store, department, fiscal_year) is not None:
+        return False
+    items = open_items(store, department, fiscal_year)
+    if items:
+        shown = "\n  ".join(items[:10]) + ("\n  …" if len(items) > 10 else "")
+        raise DomainError(
+            "E_NOT_COMPLETE",
+            f"確定できません。残っている項目が {len(items)} 件あります:\n  {shown}",
+            f"Cannot finalise: {len(items)} item(s) still open (listed above)",
+        )
+    moment = now()
+    with store.transaction() as conn:
+        conn.execute(
+            insert(finalisation_table),
+            {
+                "department_code": department,
+                "fiscal_year": fiscal_year,
+                "finalised_by": who,
+                "finalised_at": moment,
+            },
+        )
+        record(
+            conn,
+            who=who,
+            source=source,
+            action="finalise",
+            fiscal_year=fiscal_year,
+            detail=f"department={department}",
+            at=moment,
+        )
+    return True
+
+
+def withdraw_finalisation(
+    store: Store, department: str, fiscal_year: int, *, who: str, source: str
+) -> bool:
+    """Withdraw 確定 so values can change again; False if the year was not finalised."""
+    _check(store, department, source)
+    f = finalisation_table.c
+    with store.transaction() as conn:
+        gone = conn.execute(
+            delete(finalisation_table).where(
+                f.department_code == department, f.fiscal_year == fiscal_year
+            )
+        ).rowcount
+        if gone:
+            record(
+                conn,
+                who=who,
+                source=source,
+                action="withdraw",
+                fiscal_year=fiscal_year,
+                detail=f"department={department}",
+            )
+    return bool(gone)
+
+
+def _check(store: Store, department: str, source: str) -> None:
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    if not department_exists(store, department):
+        raise DomainError(
+            "E_UNKNOWN_DEPARTMENT",
+            f"課コード {department[:40]} はカタログにありません",
+            f"Department {department[:40]} is not in the catalog",
+        )
+
+
+def save_submission(conn: Connection, received: SubmissionRecord) -> None:
+    """Inside a merge's transaction: remember the file (once per content)."""
+    s = submission_table.c
+    if conn.scalar(select(s.id).where(s.sha256 == received.sha256)) is not None:
+        return
+    conn.execute(
+        insert(submission_table),
+        {
+            "department_code": received.department,
+            "fiscal_year": received.fiscal_year,
+            "file": received.file,
+            "sha256": received.sha256,
+            "kind": received.kind,
+            "origin_db": received.origin_db,
+            "catalog_hash": received.catalog_hash,
+            "exported_at": received.exported_at,
+            "finalised_by": received.finalised_by,
+            "finalised_at": received.finalised_at,
+            "merged_at": received.merged_at,
+            "merged_by": received.merged_by,
+            "rows": received.rows,
+        },
+    )
+
+
+def is_received(store: Store, sha256: str) -> bool:
+    s = submission_table.c
+    with store.connect() as conn:
+        return conn.scalar(select(s.id).where(s.sha256 == sha256)) is not None
+
+
+def submissions(store: Store) -> list[SubmissionRecord]:
+    s = submission_table.c
+    with store.connect() as conn:
+        rows = conn.execute(
+            select(submission_table).order_by(s.department_code, s.fiscal_year, s.merged_at)
+        ).mappings()
+        return [
+            SubmissionRecord(
+                department=row["department_code"],
+                fiscal_year=row["fiscal_year"],
+                file=row["file"],
+                sha256=row["sha256"],
+                kind=row["kind"],
+                exported_at=_utc(row["exported_at"]),
+                finalised_by=row["finalised_by"],
+                finalised_at=_utc(row["finalised_at"]),
+                merged_at=as_utc(row["merged_at"]),
+                merged_by=row["merged_by"],
+                rows=row["rows"],
+                origin_db=row["origin_db"],
+                catalog_hash=row["catalog_hash"],
+            )
+            for row in rows
+        ]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else as_utc(moment)
+
+
+def save_report(conn: Connection, report: StoredReport) -> None:
+    conn.execute(
+        insert(merge_report_table),
+        {
+            "at": report.at,
+            "who": report.who,
+            "file": report.file,
+            "sha256": report.sha256,
+            "body": report.body,
+        },
+    )
+
+
+def latest_reports(store: Store, limit: int = 200) -> list[StoredReport]:
+    """The newest merge reports first."""
+    m = merge_report_table.c
+    with store.connect() as conn:
+        rows = conn.execute(
+            select(merge_report_table).order_by(m.id.desc()).limit(limit)
+        ).mappings()
+        return [
+            StoredReport(as_utc(r["at"]), r["who"], r["file"], r["sha256"], r["body"]) for r in rows
+        ]

@@ -1,0 +1,157 @@
+"""Revisions on every value, the expected-revision check, finalising a year, the schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.revision import Revision
+from kplan_desktop.store.actuals import (
+    EntryRefused,
+    EntryRequest,
+    Outcome,
+    read_actuals,
+    write_actuals,
+)
+from kplan_desktop.store.audit import audit_log
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.models import metadata
+from kplan_desktop.store.submissions import (
+    database_id,
+    finalisation,
+    finalise,
+    open_items,
+    withdraw_finalisation,
+)
+from tests.conftest import dump
+
+COMMUNITY_YEAR = {
+    "7-1-1-A1": "未集計",
+    "7-1-1-K1": "3",
+    "7-1-1-K2": "55",
+    "7-1-1-K3": "1,500人",
+    "7-1-2-A1": "該当なし",
+    "7-1-2-K1": "20",
+}
+
+
+def _enter(store: Store, values: dict[str, str], year: int = 2024) -> None:
+    requests = [EntryRequest(code, year, text) for code, text in values.items()]
+    write_actuals(store, requests, who="clerk", source="test")
+
+
+def _stored(store: Store, code: str, year: int = 2024) -> object:
+    return next(a for a in read_actuals(store, indicator_codes=[code]) if a.fiscal_year == year)
+
+
+def test_the_schema_the_models_declare_is_the_one_the_migrations_build(db: Path) -> None:
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    engine.dispose()
+
+
+def test_every_change_gets_a_revision_of_this_database_named_after_its_audit_row(db: Path) -> None:
+    store = Store.open(str(db))
+    _enter(store, {"7-1-1-K2": "55"})
+    first = _stored(store, "7-1-1-K2")
+    entry = audit_log(store, "7-1-1-K2")[-1]
+    assert first.revision == Revision(database_id(store), entry.id)  # type: ignore[attr-defined]
+    assert first.replaces is None  # type: ignore[attr-defined]
+    assert first.text == "55"  # type: ignore[attr-defined]
+    _enter(store, {"7-1-1-K2": "56"})
+    second = _stored(store, "7-1-1-K2")
+    assert second.replaces == first.revision  # type: ignore[attr-defined]
+    assert second.revision.sequence > first.revision.sequence  # type: ignore[attr-defined]
+
+
+def test_a_write_that_names_a_stale_revision_is_refused_and_changes_nothing(db: Path) -> None:
+    store = Store.open(str(db))
+    _enter(store, {"7-1-1-K2": "55"})
+    seen = _stored(store, "7-1-1-K2").revision  # type: ignore[attr-defined]
+    _enter(store, {"7-1-1-K2": "57"})  # someone else, meanwhile
+    before = dump(db)
+    stale = EntryRequest("7-1-1-K2", 2024, "58", expected=seen, check_expected=True)
+    with pytest.raises(EntryRefused) as refused:
+        write_actuals(store, [stale], who="clerk", source="test")
+    assert refused.value.code == "E_VALIDATION"
+    assert "57" in refused.value.message_ja
+    assert dump(db) == before
+    current = _stored(store, "7-1-1-K2").revision  # type: ignore[attr-defined]
+    fresh = EntryRequest("7-1-1-K2", 2024, "58", expected=current, check_expected=True)
+    assert write_actuals(store, [fresh], who="clerk", source="test")[0].outcome is Outcome.UPDATED
+
+
+def test_a_merged_value_keeps_its_revision_and_lineage(db: Path) -> None:
+    store = Store.open(str(db))
+    theirs = Revision("dept-db", 12)
+    request = EntryRequest(
+        "7-1-1-K2",
+        2024,
+        "60",
+        revision=theirs,
+        replaces=Revision("dept-db", 7),
+        entered_by="clerk-a",
+    )
+    write_actuals(store, [request], who="planner", source="merge", require_comment=False)
+    stored = _stored(store, "7-1-1-K2")
+    assert stored.revision == theirs  # type: ignore[attr-defined]
+    assert stored.replaces == Revision("dept-db", 7)  # type: ignore[attr-defined]
+    assert stored.entered_by == "clerk-a"  # type: ignore[attr-defined]
+    assert audit_log(store, "7-1-1-K2")[-1].who == "planner"
+
+
+def test_finalising_needs_every_value_explained_then_locks_the_year(db: Path) -> None:
+    store = Store.open(str(db))
+    _enter(store, {"7-1-1-K2": "55"})
+    with pytest.raises(DomainError) as refused:
+        finalise(store, "community", 2024, who="clerk", source="test")
+    assert refused.value.code == "E_NOT_COMPLETE"
+    assert "7-1-1-K3" in refused.value.message_ja
+    assert finalisation(store, "community", 2024) is None
+    assert len(open_items(store, "community", 2024)) == 5
+    _enter(store, COMMUNITY_YEAR)
+    assert finalise(store, "community", 2024, who="clerk", source="test")
+    done = finalisation(store, "community", 2024)
+    assert done is not None and done.finalised_by == "clerk"
+    assert not finalise(store, "community", 2024, who="clerk", source="test")
+    before = dump(db)
+    with pytest.raises(EntryRefused) as locked:
+        _enter(store, {"7-1-1-K2": "56"})
+    assert locked.value.results[0].check.errors[0].code == "E_FINALISED"
+    assert dump(db) == before
+    # Another year and another department are not locked.
+    _enter(store, {"7-1-1-K2": "50"}, year=2023)
+    _enter(store, {"7-2-1-K1": "1"})
+    assert withdraw_finalisation(store, "community", 2024, who="clerk", source="test")
+    _enter(store, {"7-1-1-K2": "56"})
+    actions = [e.action for e in audit_log(store)]
+    assert "finalise" in actions and "withdraw" in actions
+
+
+def test_an_old_database_gets_revisions_for_the_values_it_already_holds(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    store = Store.open(str(path))
+    from kplan_desktop.exchange.seed import ensure_seed
+
+    ensure_seed(store, who="t", source="test")
+    _enter(store, {"7-1-1-K2": "55"})
+    store.dispose()
+    # Make it look like a database written before revisions existed, then migrate it again.
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE actual SET revision_db = NULL, revision_seq = NULL")
+        for table in ("merge_report", "submission", "finalisation"):
+            conn.execute(f"DROP TABLE {table}")
+        for column in ("replaces_seq", "replaces_db", "revision_seq", "revision_db"):
+            conn.execute(f"ALTER TABLE actual DROP COLUMN {column}")
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    store = Store.open(str(path))
+    stored = _stored(store, "7-1-1-K2")
+    last = audit_log(store, "7-1-1-K2")[-1].id
+    assert stored.revision == Revision(database_id(store), last)  # type: ignore[attr-defined]
