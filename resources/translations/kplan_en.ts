@@ -1,87 +1,306 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="91" />
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="91"/>
         <source>年度を選ぶと入力状況を表示します</source>
         <translation>Choose a fiscal year to see the progress of entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="97" />
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="97"/>
         <source>課別の入力状況</source>
         <translation>Entry progress by department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="99" />
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="99"/>
         <source>政策別の入力状況</source>
         <translation>Entry progress by policy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="176" />
-        <source>{0}の入力状況　全体 {1}/{2}</source>
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="176"/>
+        <source>{0}の入力状況&#x3000;全体 {1}/{2}</source>
         <translation>Entry progress for {0}  overall {1}/{2}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="189" />
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="189"/>
         <source>対象の指標がありません</source>
         <translation>No indicators to show</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="198" />
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="198"/>
         <source>{0} {1}/{2}</source>
         <translation>{0} {1}/{2}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="202" />
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="202"/>
         <source>{0}: {1} 件中 {2} 件入力済み</source>
         <translation>{0}: {2} of {1} entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="208" />
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="208"/>
         <source>— 評価なし（未入力・目標未設定など）</source>
         <translation>— not graded (no value, no target, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="214" />
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="214"/>
         <source>評価の分布（政策別）</source>
         <translation>Grades by policy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="238" />
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="238"/>
         <source>政策</source>
         <translation>Policy</translation>
     </message>
 </context>
 <context>
+    <name>ExchangeActions</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="346"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="382"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="272"/>
+        <source>確定する</source>
+        <translation>Finalise</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="215"/>
+        <source>この年度の値を確定します（確定後は値を変更できません）</source>
+        <translation>Finalise this year&apos;s values (they cannot change once finalised)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="341"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="346"/>
+        <source>確定を取り消す</source>
+        <translation>Withdraw finalisation</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="234"/>
+        <source>提出用ブックを書き出す…</source>
+        <translation>Export submission workbook…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="244"/>
+        <source>提出ブックを取り込む…</source>
+        <translation>Merge submission workbooks…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="246"/>
+        <source>記入用テンプレートを書き出す…</source>
+        <translation>Export fill-in template…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="249"/>
+        <source>集約ブックを作成…</source>
+        <translation>Create consolidated workbook…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="297"/>
+        <source>{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。</source>
+        <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="324"/>
+        <source>確定できません</source>
+        <translation>Cannot finalise</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="329"/>
+        <source>{0}を確定しました</source>
+        <translation>{0} finalised</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="343"/>
+        <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
+        <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="355"/>
+        <source>{0}の確定を取り消しました</source>
+        <translation>Finalisation of {0} withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="374"/>
+        <source>提出用ブックを書き出す</source>
+        <translation>Export submission workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
+        <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
+        <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="380"/>
+        <source>確定してから書き出す</source>
+        <translation>Finalise, then export</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="381"/>
+        <source>下書きとして書き出す</source>
+        <translation>Export as draft</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="391"/>
+        <source>提出_{0}_{1}.xlsx</source>
+        <translation>submission_{0}_{1}.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="393"/>
+        <source>_下書き</source>
+        <translation>_draft</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="394"/>
+        <source>提出用ブックの保存先</source>
+        <translation>Save the submission workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="410"/>
+        <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
+        <translation>Submission workbook written ({0} rows): {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="414"/>
+        <source>下書きの</source>
+        <translation>Draft: </translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="417"/>
+        <source>提出用ブックを書き出しています…</source>
+        <translation>Writing the submission workbook…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="427"/>
+        <source>取り込む提出ブックを選ぶ</source>
+        <translation>Choose submission workbooks to merge</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="429"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="701"/>
+        <source>Excel ブック (*.xlsx)</source>
+        <translation>Excel workbooks (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="467"/>
+        <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
+        <translation>Reading submission workbooks ({0} files)…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="483"/>
+        <source>取り込みをやめました（何も書き込んでいません）</source>
+        <translation>Merge cancelled (nothing written)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="518"/>
+        <source>取り込んでいます…</source>
+        <translation>Merging…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="531"/>
+        <source>{0} ファイルを取り込みました</source>
+        <translation>{0} file(s) merged</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="554"/>
+        <source>記入用_{0}_{1}.xlsx</source>
+        <translation>template_{0}_{1}.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="557"/>
+        <source>記入用テンプレートの保存先</source>
+        <translation>Save the fill-in template</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="574"/>
+        <source>記入用テンプレートを書き出しました: {0}</source>
+        <translation>Fill-in template written: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="577"/>
+        <source>記入用テンプレートを書き出しています…</source>
+        <translation>Writing the fill-in template…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="585"/>
+        <source>集約ブックの保存先</source>
+        <translation>Save the consolidated workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="585"/>
+        <source>集約_{0}.xlsx</source>
+        <translation>consolidated_{0}.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="604"/>
+        <source>集約ブックを作成しました（{0}）: {1}</source>
+        <translation>Consolidated workbook written ({0}): {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="609"/>
+        <source>集約ブックを作成しています…</source>
+        <translation>Writing the consolidated workbook…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="658"/>
+        <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
+{0}</source>
+        <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
+{0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="662"/>
+        <source>ファイルを読み書きできません: {0}</source>
+        <translation>Cannot read or write the file: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="665"/>
+        <source>処理できませんでした</source>
+        <translation>Could not complete</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="668"/>
+        <source>キャンセルしました（何も書き込んでいません）</source>
+        <translation>Cancelled (nothing written)</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="27" />
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="27"/>
         <source>はじめに — kplan-desktop</source>
         <translation>Welcome — kplan-desktop</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="30" />
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="30"/>
         <source>このパソコンを使う課と、実績を入力する年度を選んでください。</source>
         <translation>Choose the department that uses this PC and the fiscal year you are entering.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="32" />
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="32"/>
         <source>担当課として入力する</source>
         <translation>Enter values for a department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="33" />
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="33"/>
         <source>企画担当課（全課の集約）</source>
         <translation>Planning division (all departments)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="52" />
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="52"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="54" />
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="54"/>
         <source>入力する年度</source>
         <translation>Fiscal year to enter</translation>
     </message>
@@ -89,82 +308,82 @@
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="121" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="122"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="122" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="123"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="123" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="124"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="124" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="125"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="125" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="126"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="126" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="127"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="127" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="128"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="128" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="129"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="180" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="182"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="184" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="186"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="191" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="193"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="193" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="195"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="206" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="208"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="208" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="210"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="251" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="253"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="257" />
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="259"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
@@ -172,302 +391,303 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="244" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="259"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="245" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="260"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="248" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="263"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="248" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="263"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="256" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="271"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="259" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="274"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="260" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="275"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="261" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="276"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="302"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="289" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="304"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="321" />
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="364" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="339"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="387"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="322" />
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="367" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="390"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="895"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="340" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="361"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="342" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="365"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="344" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="367"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="345" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="368"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="347" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="370"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="354" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="357" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="380"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="360" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="383"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="362" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="370" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="372" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="395"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="376" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="399"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="400"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="378" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="402"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="379" />
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="810" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="403"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="914"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="380" />
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="821" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="404"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="934"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="484"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="484"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="487" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="554"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="508" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="575"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="554" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="622"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="593" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="661"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="604" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="672"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="605" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="673"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="628" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="696"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="630" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="698"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="646" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="731"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="650" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="735"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="650" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="735"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="676" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="761"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="687" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="772"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
-        <translation>Row {0}, column {1} "{2}": this cell cannot be edited</translation>
+        <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="713" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="798"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="722" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="807"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="723" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="808"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="735" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="820"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="497" />
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="748" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="833"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="209" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="217"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="756" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="841"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="756" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="841"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="756" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="841"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="757" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="842"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="763" />
-        <source>単位: {0}　方向: {1}　比較: {2}　累計: {3}</source>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="848"/>
+        <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="767" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="852"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="767" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="852"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="790" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="875"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="801" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="905"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="812" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="916"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -486,7 +706,21 @@ Ctrl+F: find
 F5: reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="822" />
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="923"/>
+        <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
+Ctrl+T: 記入用テンプレートを書き出す
+Ctrl+Shift+E: 集約ブックを作成</source>
+        <translation>Ctrl+I: merge submission workbooks (or drop the files on the window)
+Ctrl+T: export a fill-in template
+Ctrl+Shift+E: create the consolidated workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="927"/>
+        <source>Ctrl+E: 提出用ブックを書き出す</source>
+        <translation>Ctrl+E: export the submission workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="935"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
@@ -494,76 +728,386 @@ Database: {1}</translation>
     </message>
 </context>
 <context>
+    <name>MergePreviewDialog</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="368"/>
+        <source>提出ブックの取り込み — 確認</source>
+        <translation>Merge submission workbooks — preview</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="398"/>
+        <source>変更なしの行を隠す</source>
+        <translation>Hide unchanged rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="400"/>
+        <source>選んだ競合: ファイルの値を採る</source>
+        <translation>Selected conflicts: take the file&apos;s value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="402"/>
+        <source>選んだ競合: データベースの値を残す</source>
+        <translation>Selected conflicts: keep the database&apos;s value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="413"/>
+        <source>有効な行だけ取り込む</source>
+        <translation>Merge only the valid rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="416"/>
+        <source>却下された行があるファイルは、ふだんは何も書き込みません。チェックすると、そのファイルの有効な行だけを書き込みます。</source>
+        <translation>A file with rejected rows normally writes nothing. When checked, its valid rows are written.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="427"/>
+        <source>取り込む</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="430"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="466"/>
+        <source>提出ブック</source>
+        <translation>Submission workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="467"/>
+        <source>提出ブック（別のソフトで保存）</source>
+        <translation>Submission workbook (re-saved by another program)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="468"/>
+        <source>提出ブック（プログラムの外で編集）</source>
+        <translation>Submission workbook (edited outside the program)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="469"/>
+        <source>記入用テンプレート</source>
+        <translation>Fill-in template</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="489"/>
+        <source>読み込めません（このファイルは取り込みません）</source>
+        <translation>Cannot be read (this file is not merged)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="513"/>
+        <source>同じ指標・年度の行を含むファイルが複数あります（{0} 件）。先のファイルを書き込んだあと、後のファイルは書き込めないことがあります。その場合はもう一度取り込んでください。</source>
+        <translation>Several files hold rows for the same indicator and year ({0}). Once the first file is written, a later one may be refused; if so, merge it again.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="543"/>
+        <source>{0} ファイル、{1} 行</source>
+        <translation>{0} file(s), {1} rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="546"/>
+        <source>競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）</source>
+        <translation>{1} of {0} conflict(s) undecided (undecided rows are not written)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="553"/>
+        <source>⚠ 却下された行のあるファイル {0} 件は何も書き込みません（「有効な行だけ取り込む」で有効な行を書き込めます）</source>
+        <translation>⚠ {0} file(s) with rejected rows will write nothing (check “Merge only the valid rows” to write their valid rows)</translation>
+    </message>
+</context>
+<context>
+    <name>MergePreviewModel</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="160"/>
+        <source>ファイル</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="161"/>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="162"/>
+        <source>指標</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="163"/>
+        <source>年度</source>
+        <translation>Fiscal year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="164"/>
+        <source>結果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="165"/>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="166"/>
+        <source>ファイルの値</source>
+        <translation>File value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="167"/>
+        <source>データベースの値</source>
+        <translation>Database value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="168"/>
+        <source>競合の扱い</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="182"/>
+        <source>新規</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="184"/>
+        <source>更新</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="186"/>
+        <source>変更なし</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="188"/>
+        <source>競合</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="190"/>
+        <source>却下</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="194"/>
+        <source>未決定（書き込まない）</source>
+        <translation>Undecided (not written)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="195"/>
+        <source>ファイルの値を採る</source>
+        <translation>Take the file&apos;s value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="196"/>
+        <source>データベースの値を残す</source>
+        <translation>Keep the database&apos;s value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="228"/>
+        <source>クリックして、どちらの値を採るか選びます</source>
+        <translation>Click to choose which value to keep</translation>
+    </message>
+</context>
+<context>
+    <name>MergeSummaryDialog</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="583"/>
+        <source>取り込みの結果</source>
+        <translation>Merge result</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="589"/>
+        <source>読み込めません</source>
+        <translation>Cannot be read</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="597"/>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="603"/>
+        <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
+        <translation>{1} of {0} file(s) written.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="621"/>
+        <source>書き込みました</source>
+        <translation>Written</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="623"/>
+        <source>値の変更はありません（受け取ったことを記録しました）</source>
+        <translation>No values changed (the file is recorded as received)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="626"/>
+        <source>。未決定の競合 {0} 件は書き込んでいません</source>
+        <translation>; {0} undecided conflict(s) not written</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="628"/>
+        <source>却下された行があるため、何も書き込んでいません</source>
+        <translation>Rows were rejected, so nothing was written</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="630"/>
+        <source>書き込む変更はありません（取り込み済み）</source>
+        <translation>Nothing to write (already merged)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="636"/>
+        <source>ファイル</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="637"/>
+        <source>書き込み</source>
+        <translation>Written</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="637"/>
+        <source>説明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="641"/>
+        <source>済み</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="641"/>
+        <source>なし</source>
+        <translation>no</translation>
+    </message>
+</context>
+<context>
+    <name>OpenItemsDialog</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="115"/>
+        <source>確定できません</source>
+        <translation>Cannot finalise</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="119"/>
+        <source>{0}はまだ確定できません。残っている項目が {1} 件あります。値を入力するか、未記入の理由・警告へのコメントを付けてから確定してください。</source>
+        <translation>{0} cannot be finalised yet: {1} item(s) are still open. Enter the values, or give a reason for a missing value or a comment on a warning, then finalise.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="131"/>
+        <source>ダブルクリックでその指標へ移動します</source>
+        <translation>Double-click an item to go to its indicator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="134"/>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateDialog</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="154"/>
+        <source>記入用テンプレートを書き出す</source>
+        <translation>Export fill-in template</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="168"/>
+        <source>このプログラムを使わない課に送る、記入用のブックを書き出します。</source>
+        <translation>Writes a workbook to fill in, for a department that does not use this program.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="170"/>
+        <source>担当課</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="171"/>
+        <source>年度</source>
+        <translation>Fiscal year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="173"/>
+        <source>保存先を選ぶ…</source>
+        <translation>Choose where to save…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="174"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="124" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="124"/>
         <source>指標を選ぶと推移を表示します</source>
         <translation>Select an indicator to see its trend</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="149" />
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="278" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="278"/>
         <source>達成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="149" />
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="277" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="277"/>
         <source>未達成</source>
         <translation>Not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="155" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="155"/>
         <source>達成／未達成</source>
         <translation>Done / not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="157" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="157"/>
         <source>単位: {0}</source>
         <translation>unit: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="159" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="159"/>
         <source>単位未設定</source>
         <translation>unit not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="161" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="161"/>
         <source>累計</source>
         <translation>cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="168" />
-        <source>　— 実績・基準値・目標のいずれもありません</source>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="168"/>
+        <source>&#x3000;— 実績・基準値・目標のいずれもありません</source>
         <translation> — no actual, baseline or target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="198" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="198"/>
         <source>目標 {0}</source>
         <translation>Target {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="207" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="207"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="216" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="216"/>
         <source>目標年度（{0}）</source>
         <translation>Target year ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="228" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="228"/>
         <source>基準値（{0}）{1}</source>
         <translation>Baseline ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="249" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="249"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="269" />
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="269"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from kplan_desktop import __version__
+from kplan_desktop import __version__, cli_exchange
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year, parse_fiscal_year
 from kplan_desktop.domain.values import canonical
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--json", action="store_true", help="JSONで出力")
 
     sub.add_parser("departments", help="課の一覧")
+    cli_exchange.add_commands(sub, _fiscal_year)
     return parser
 
 
@@ -128,6 +129,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             "validate": _validate,
             "audit": _audit,
             "departments": _departments,
+            "finalise": cli_exchange.finalise,
+            "export": cli_exchange.export,
+            "template": cli_exchange.template,
+            "merge": cli_exchange.merge,
+            "report": cli_exchange.report,
         }[args.command]
         return handler(store, args)
     finally:

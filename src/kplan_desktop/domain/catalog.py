@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import (
     DEFAULT_YOY_THRESHOLD,
     Comparator,
@@ -170,6 +171,23 @@ class Catalog:
     departments: tuple[Department, ...] = ()
     goals: tuple[Goal, ...] = ()
     reference_tables: tuple[ReferenceTable, ...] = field(default_factory=tuple)
+
+    def check_choice(self, department: str | None, fiscal_year: int | None) -> None:
+        """A department and a year chosen by the user must exist (DomainError otherwise)."""
+        if department is not None and department not in {d.code for d in self.departments}:
+            raise DomainError(
+                "E_UNKNOWN_DEPARTMENT",
+                f"課コード {department[:40]} はカタログにありません",
+                f"Department {department[:40]} is not in the catalog",
+            )
+        plan = self.plan.settings
+        if fiscal_year is not None and not plan.in_period(fiscal_year):
+            raise DomainError(
+                "E_YEAR_OUT_OF_PLAN",
+                f"{fiscal_year}年度は計画期間（{plan.start_year}〜{plan.end_year}年度）の外です",
+                f"FY{fiscal_year} is outside the plan period "
+                f"(FY{plan.start_year}–FY{plan.end_year})",
+            )
 
     def indicators(self) -> Iterator[tuple[Goal, Policy, Measure, Indicator]]:
         for goal in self.goals:

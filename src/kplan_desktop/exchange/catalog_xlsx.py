@@ -62,6 +62,7 @@ from kplan_desktop.domain.model import (
 )
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.catalog_json import FORMAT, MAX_CATALOG_BYTES, catalog_from_dict
+from kplan_desktop.exchange.files import unwritable
 
 ERROR_CODE = "E_CATALOG_XLSX"
 
@@ -640,12 +641,7 @@ def _save(book: Any, path: Path) -> None:
         book.save(temp)
         os.replace(temp, path)
     except OSError as exc:
-        raise DomainError(
-            ERROR_CODE,
-            f"Excelファイルを書き込めません: {path.name}（{exc.strerror}。"
-            "Excelで開いたままではありませんか）",
-            f"Cannot write the workbook: {path.name} ({exc.strerror}; is it open in Excel?)",
-        ) from None
+        raise unwritable(ERROR_CODE, path, "Excelファイル", "workbook", exc) from None
     finally:
         temp.unlink(missing_ok=True)
 

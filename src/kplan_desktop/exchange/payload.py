@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -117,29 +118,6 @@ class MergeReport:
         return sum(1 for line in self.lines if line.outcome is outcome)
 
 
-_FIELDS = (
-    "indicator",
-    "fiscal_year",
-    "value",
-    "missing_reason",
-    "comment",
-    "entered_by",
-    "entered_at",
-    "revision",
-    "replaces",
-    "unit",
-)
-
-
-def _field(row: ValueRow, name: str) -> str:
-    item = getattr(row, name)
-    if item is None:
-        return ""
-    if isinstance(item, datetime):
-        return utc_text(item)
-    return str(item)
-
-
 def utc_text(moment: datetime) -> str:
     """An instant as fixed ISO text in UTC, to the second: 2026-05-31T09:15:00Z."""
     if moment.tzinfo is None:
@@ -148,8 +126,11 @@ def utc_text(moment: datetime) -> str:
 
 
 def parse_utc(text: str) -> datetime:
-    """The inverse of utc_text. ValueError if the text is not in that form."""
-    return datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    """The inverse of utc_text. ValueError if the text is not in exactly that form."""
+    text = text.strip()
+    if len(text) != 20 or text[10] != "T" or text[-1] != "Z" or not text[:4].isdigit():
+        raise ValueError(f"not a UTC time: {text[:40]!r}")
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
 def canonical_payload(rows: Iterable[ValueRow]) -> bytes:
@@ -160,13 +141,27 @@ def canonical_payload(rows: Iterable[ValueRow]) -> bytes:
     """
     lines = []
     for row in sorted(rows, key=ValueRow.key):
-        fields = (_field(row, name) for name in _FIELDS)
-        lines.append("\t".join(_escape(f) for f in fields))
+        fields = [
+            row.indicator,
+            str(row.fiscal_year),
+            row.value or "",
+            row.missing_reason or "",
+            row.comment,
+            row.entered_by,
+            utc_text(row.entered_at),
+            "" if row.revision is None else str(row.revision),
+            "" if row.replaces is None else str(row.replaces),
+            row.unit or "",
+        ]
+        lines.append("\t".join(_escape(f) if _SPECIAL.search(f) else f for f in fields))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def payload_sha256(rows: Iterable[ValueRow]) -> str:
     return hashlib.sha256(canonical_payload(rows)).hexdigest()
+
+
+_SPECIAL = re.compile(r"[\\\t\n\r]")
 
 
 def _escape(text: str) -> str:

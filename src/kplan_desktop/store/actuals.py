@@ -6,12 +6,25 @@ one transaction; nothing else in the program writes the actual table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
-from sqlalchemy import Connection, RowMapping, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    RowMapping,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import DomainError
@@ -26,11 +39,12 @@ from kplan_desktop.domain.validation import (
     validate,
 )
 from kplan_desktop.domain.values import ParsedValue, canonical, to_decimal
-from kplan_desktop.store.audit import SOURCES, as_utc, now, record
+from kplan_desktop.store.audit import SOURCES, as_utc, audit_row, now
 from kplan_desktop.store.catalog import indicator_from_row, plan_settings_from_row
 from kplan_desktop.store.engine import DATABASE_ID_KEY, Store, meta_value
 from kplan_desktop.store.models import (
     actual_table,
+    audit_table,
     department_table,
     finalisation_table,
     indicator_table,
@@ -54,6 +68,7 @@ __all__ = [
     "Outcome",
     "State",
     "StoredFinding",
+    "commit_checked",
     "department_exists",
     "enter_value",
     "plan_settings",
@@ -171,9 +186,107 @@ def write_actuals(
         refused = [r for r in results if r.outcome is Outcome.REFUSED]
         if refused and all_or_nothing:
             raise EntryRefused(results)
+        _flush(context)
         if also is not None and not dry_run:
             also(conn, results)
     return results
+
+
+def commit_checked(
+    store: Store,
+    checked: Sequence[EntryResult],
+    *,
+    who: str,
+    source: str,
+    detail: str | None = None,
+    also: Callable[[Connection, list[EntryResult]], None] | None = None,
+) -> None:
+    """Write what a dry run of write_actuals decided, without checking every value again.
+
+    The second half of a preview-then-write (the merge): every result must come from
+    `write_actuals(dry_run=True)` with `check_expected` requests. In one transaction, each
+    value's stored revision is compared with the one its check saw; if any differs, or a year
+    was finalised meanwhile, nothing is written (EntryRefused). The values are then written
+    exactly as checked, with their audit rows, in bulk.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    writes = [r for r in checked if r.outcome in (Outcome.NEW, Outcome.UPDATED, Outcome.CLEARED)]
+    if any(not r.request.check_expected for r in writes):
+        raise ValueError("commit_checked needs requests made with check_expected")
+    with store.transaction() as conn:
+        a = actual_table.c
+        codes = {r.request.indicator_code for r in writes}
+        now_stored = {
+            (code, year): _revision(db, seq)
+            for code, year, db, seq in conn.execute(
+                select(a.indicator_code, a.fiscal_year, a.revision_db, a.revision_seq).where(
+                    a.indicator_code.in_(codes)
+                )
+            )
+        }
+        f = finalisation_table.c
+        closed = (
+            set()
+            if source == "merge"
+            else {(d, y) for d, y in conn.execute(select(f.department_code, f.fiscal_year))}
+        )
+        owners: dict[str, str] = {}
+        if closed:
+            i = indicator_table.c
+            query = select(i.code, i.department_code).where(i.code.in_(codes))
+            owners = {code: department for code, department in conn.execute(query)}
+        batch = _Batch(
+            conn=conn,
+            plan=None,
+            indicators={},
+            stored={},
+            revisions={},
+            history={},
+            closed=closed,
+            database=meta_value(conn, DATABASE_ID_KEY) or "",
+            who=who,
+            source=source,
+            detail=detail,
+            moment=now(),
+            write=True,
+            require_comment=False,
+        )
+        refused: list[EntryResult] = []
+        for result in writes:
+            request = result.request
+            key = (request.indicator_code, request.fiscal_year)
+            if now_stored.get(key) != request.expected:
+                refused.append(_refused(result, _conflict(result.old)))
+                continue
+            if (owners.get(request.indicator_code), request.fiscal_year) in closed:
+                refused.append(_refused(result, _finalised(request.fiscal_year)))
+                continue
+            batch.audits.append(
+                audit_row(
+                    who=who,
+                    source=source,
+                    action="clear" if result.outcome is Outcome.CLEARED else "enter",
+                    indicator_code=request.indicator_code,
+                    fiscal_year=request.fiscal_year,
+                    old=result.old,
+                    new=result.new,
+                    detail=detail,
+                    at=batch.moment,
+                )
+            )
+            replaces = request.replaces if request.revision is not None else request.expected
+            batch.changes.append(_change(batch, key, result.outcome, result.new, request, replaces))
+        if refused:
+            raise EntryRefused(refused)
+        _flush(batch)
+        if also is not None:
+            also(conn, list(checked))
+
+
+def _refused(result: EntryResult, why: Finding) -> EntryResult:
+    check = EntryCheck(result.check.parsed, (*result.check.findings, why))
+    return EntryResult(result.request, check, Outcome.REFUSED, result.old, result.old)
 
 
 def _revision(database: str | None, sequence: int | None) -> Revision | None:
@@ -185,7 +298,7 @@ class _Batch:
     """What every request of one write_actuals call shares."""
 
     conn: Connection
-    plan: PlanSettings
+    plan: PlanSettings | None  # None when nothing is checked (commit_checked)
     indicators: dict[str, Indicator]
     stored: dict[tuple[str, int], State]
     revisions: dict[tuple[str, int], Revision | None]
@@ -198,6 +311,23 @@ class _Batch:
     moment: datetime
     write: bool
     require_comment: bool
+    # Changes wait here and go to the database together (executemany), in order.
+    audits: list[dict[str, object]] = field(default_factory=list)
+    changes: list[_Change] = field(default_factory=list)
+
+
+@dataclass
+class _Change:
+    """One pending write of the actual table; its revision's number is its audit row's id."""
+
+    outcome: Outcome
+    params: dict[str, object]
+    audit: int  # index into _Batch.audits
+    local: bool  # the revision is this write's own (numbered by its audit row)
+
+
+# Stands for a revision whose number the database has not given yet (same batch).
+_PENDING = Revision("", -1)
 
 
 def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
@@ -207,6 +337,7 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
     key = (request.indicator_code, request.fiscal_year)
     known = batch.history.setdefault(request.indicator_code, {})
     others = {y: v for y, v in known.items() if y != request.fiscal_year}
+    assert batch.plan is not None
     check = check_entry(request.text, indicator.spec(), batch.plan, request.fiscal_year, others)
     extra = [check_comment(request.comment)]
     if (indicator.department, request.fiscal_year) in batch.closed:
@@ -240,28 +371,28 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
     else:
         known[request.fiscal_year] = parsed.value
     if batch.write:
-        sequence = record(
-            batch.conn,
-            who=batch.who,
-            source=batch.source,
-            action="clear" if outcome is Outcome.CLEARED else "enter",
-            indicator_code=request.indicator_code,
-            fiscal_year=request.fiscal_year,
-            old=old,
-            new=new,
-            detail=batch.detail,
-            at=batch.moment,
+        batch.audits.append(
+            audit_row(
+                who=batch.who,
+                source=batch.source,
+                action="clear" if outcome is Outcome.CLEARED else "enter",
+                indicator_code=request.indicator_code,
+                fiscal_year=request.fiscal_year,
+                old=old,
+                new=new,
+                detail=batch.detail,
+                at=batch.moment,
+            )
         )
-        revision = request.revision or Revision(request.origin or batch.database, sequence)
         replaces = request.replaces if request.revision is not None else current
-        _write(batch, key, outcome, new, request, revision, replaces)
+        batch.changes.append(_change(batch, key, outcome, new, request, replaces))
         # Later requests in the batch see this one's result, as they would in the database.
         if outcome is Outcome.CLEARED:
             del batch.stored[key]
             batch.revisions.pop(key, None)
         else:
             batch.stored[key] = new
-            batch.revisions[key] = revision
+            batch.revisions[key] = request.revision or _PENDING
     return EntryResult(request, check, outcome, old, new)
 
 
@@ -289,43 +420,127 @@ _THIS_ROW = (
     actual_table.c.indicator_code == bindparam("code"),
     actual_table.c.fiscal_year == bindparam("year"),
 )
-_UPDATE_ROW = update(actual_table).where(*_THIS_ROW)
+_STAMP = (
+    "value",
+    "missing_reason",
+    "comment",
+    "entered_by",
+    "entered_at",
+    "source",
+    "revision_db",
+    "revision_seq",
+    "replaces_db",
+    "replaces_seq",
+)
+_UPDATE_ROW = (
+    update(actual_table).where(*_THIS_ROW).values(**{name: bindparam(name) for name in _STAMP})
+)
 _DELETE_ROW = delete(actual_table).where(*_THIS_ROW)
 
 
-def _write(
+def _change(
     batch: _Batch,
     key: tuple[str, int],
     outcome: Outcome,
     new: State,
     request: EntryRequest,
-    revision: Revision,
     replaces: Revision | None,
-) -> None:
-    """One row of the actual table, found by its unique (indicator, year), made to hold `new`."""
+) -> _Change:
+    """The pending write that makes the row of (indicator, year) hold `new`."""
     code, year = key
-    if outcome is Outcome.CLEARED:
-        batch.conn.execute(_DELETE_ROW, {"code": code, "year": year})
+    params: dict[str, object] = {"code": code, "year": year}
+    if outcome is not Outcome.CLEARED:
+        value, reason, comment = new
+        revision = request.revision
+        made_by = (request.origin or batch.database) if revision is None else revision.database
+        params |= {
+            "value": value,
+            "missing_reason": reason,
+            "comment": comment,
+            "entered_by": request.entered_by or batch.who,
+            "entered_at": request.entered_at or batch.moment,
+            "source": batch.source,
+            "revision_db": made_by,
+            "revision_seq": None if revision is None else revision.sequence,
+            "replaces_db": None if replaces is None else replaces.database,
+            "replaces_seq": None if replaces is None else replaces.sequence,
+        }
+    return _Change(outcome, params, len(batch.audits) - 1, request.revision is None)
+
+
+_INSERT_ROW = insert(actual_table).values(
+    indicator_code=bindparam("code"),
+    fiscal_year=bindparam("year"),
+    **{name: bindparam(name) for name in _STAMP},
+)
+
+
+def _flush(batch: _Batch) -> None:
+    """Write the pending audit rows, then the actual rows, each kind in one executemany."""
+    if not batch.audits:
         return
-    value, reason, comment = new
-    stamp = {
-        "value": value,
-        "missing_reason": reason,
-        "comment": comment,
-        "entered_by": request.entered_by or batch.who,
-        "entered_at": request.entered_at or batch.moment,
-        "source": batch.source,
-        "revision_db": revision.database,
-        "revision_seq": revision.sequence,
-        "replaces_db": None if replaces is None else replaces.database,
-        "replaces_seq": None if replaces is None else replaces.sequence,
+    # The audit rows are numbered here, after the highest number in use: SQLite then writes
+    # them in one executemany (with RETURNING it would insert them one by one). A writer that
+    # got in between makes this transaction fail (a stale snapshot, or the primary key), so a
+    # number is never shared.
+    last = batch.conn.scalar(select(func.coalesce(func.max(audit_table.c.id), 0)))
+    numbers = range(int(last or 0) + 1, int(last or 0) + 1 + len(batch.audits))
+    for number, row in zip(numbers, batch.audits, strict=True):
+        row["id"] = number
+    _insert_many(batch.conn, audit_table, batch.audits)
+    for change in batch.changes:
+        if change.local and change.outcome is not Outcome.CLEARED:
+            change.params["revision_seq"] = numbers[change.audit]
+    statements = {
+        Outcome.NEW: _INSERT_ROW,
+        Outcome.UPDATED: _UPDATE_ROW,
+        Outcome.CLEARED: _DELETE_ROW,
     }
-    if outcome is Outcome.NEW:
-        batch.conn.execute(
-            insert(actual_table), {"indicator_code": code, "fiscal_year": year, **stamp}
-        )
-    else:
-        batch.conn.execute(_UPDATE_ROW, {"code": code, "year": year, **stamp})
+    # Runs of the same kind go together; the order between runs is kept (a value entered,
+    # cleared and entered again in one batch is an insert, a delete and an insert).
+    for outcome, run in groupby(batch.changes, key=lambda change: change.outcome):
+        params = [change.params for change in run]
+        if outcome is Outcome.NEW:
+            _insert_many(batch.conn, actual_table, [_as_columns(p) for p in params])
+        else:
+            batch.conn.execute(statements[outcome], params)
+    batch.audits.clear()
+    batch.changes.clear()
+
+
+def _as_columns(params: dict[str, object]) -> dict[str, object]:
+    row = dict(params)
+    row["indicator_code"] = row.pop("code")
+    row["fiscal_year"] = row.pop("year")
+    return row
+
+
+def _insert_many(conn: Connection, table: Table, rows: list[dict[str, object]]) -> None:
+    """Insert rows in one executemany.
+
+    On SQLite the rows go to the driver as they are, with times in the text form SQLAlchemy
+    stores: its per-row parameter processing would cost more than SQLite's own insert (see
+    the merge benchmark). Other databases take the ordinary Core insert.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    columns = ", ".join(f'"{name}"' for name in names)
+    marks = ", ".join("?" for _ in names)
+    pick = itemgetter(*names)
+    times = [i for i, name in enumerate(names) if isinstance(table.c[name].type, DateTime)]
+    values = []
+    for row in rows:
+        item = list(pick(row))
+        for i in times:
+            moment = item[i]
+            if isinstance(moment, datetime):
+                item[i] = moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+        values.append(tuple(item))
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
 
 
 def enter_value(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
@@ -25,8 +26,7 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def record(
-    conn: Connection,
+def audit_row(
     *,
     who: str,
     source: str,
@@ -37,29 +37,31 @@ def record(
     new: tuple[str | None, str | None, str | None] = (None, None, None),
     detail: str | None = None,
     at: datetime | None = None,
-) -> int:
-    """Add one audit row to the caller's transaction; (value, reason, comment) old and new.
+) -> dict[str, object]:
+    """The columns of one audit row: (value, reason, comment) old and new."""
+    return {
+        "at": at or now(),
+        "who": who,
+        "source": source,
+        "action": action,
+        "indicator_code": indicator_code,
+        "fiscal_year": fiscal_year,
+        "old_value": old[0],
+        "old_reason": old[1],
+        "old_comment": old[2],
+        "new_value": new[0],
+        "new_reason": new[1],
+        "new_comment": new[2],
+        "detail": detail,
+    }
+
+
+def record(conn: Connection, **columns: Any) -> int:
+    """Add one audit row (the arguments of audit_row) to the caller's transaction.
 
     Returns the row's number, which is also the sequence of the revision the change makes.
     """
-    done = conn.execute(
-        insert(audit_table),
-        {
-            "at": at or now(),
-            "who": who,
-            "source": source,
-            "action": action,
-            "indicator_code": indicator_code,
-            "fiscal_year": fiscal_year,
-            "old_value": old[0],
-            "old_reason": old[1],
-            "old_comment": old[2],
-            "new_value": new[0],
-            "new_reason": new[1],
-            "new_comment": new[2],
-            "detail": detail,
-        },
-    )
+    done = conn.execute(insert(audit_table), audit_row(**columns))
     key = done.inserted_primary_key
     assert key is not None
     return int(key[0])

@@ -77,18 +77,31 @@ def finalisation(store: Store, department: str, fiscal_year: int) -> Finalisatio
     return Finalisation(department, fiscal_year, row["finalised_by"], as_utc(row["finalised_at"]))
 
 
-def open_items(store: Store, department: str, fiscal_year: int) -> list[str]:
-    """What stands between a department's year and 確定, one line each (Japanese / English)."""
+@dataclass(frozen=True)
+class OpenItem:
+    """One thing that stands between a department's year and 確定."""
+
+    indicator_code: str
+    message_ja: str
+    message_en: str
+
+    def text(self, lang: str = "ja") -> str:
+        message = self.message_en if lang == "en" else self.message_ja
+        return f"{self.indicator_code}: {message}"
+
+
+def open_items(store: Store, department: str, fiscal_year: int) -> list[OpenItem]:
+    """What stands between a department's year and 確定, in the catalog's order."""
     catalog = read_catalog(store)
     if catalog is None:
-        return ["カタログがありません / No catalog"]
+        return []
     owned = [i.code for _, _, _, i in catalog.indicators() if i.department == department]
     entered = {
         a.indicator_code
         for a in read_actuals(store, department=department, fiscal_year=fiscal_year)
     }
     items = [
-        f"{code}: 値も未記入の理由もありません / no value and no reason"
+        OpenItem(code, "値も未記入の理由もありません", "no value and no reason")
         for code in owned
         if code not in entered
     ]
@@ -97,13 +110,17 @@ def open_items(store: Store, department: str, fiscal_year: int) -> list[str]:
             continue
         finding = found.finding
         if finding.severity is Severity.ERROR:
-            items.append(f"{found.indicator_code}: {finding.message_ja} / {finding.message_en}")
+            items.append(OpenItem(found.indicator_code, finding.message_ja, finding.message_en))
         elif not found.explained:
             items.append(
-                f"{found.indicator_code}: コメントのない警告 / unexplained warning: "
-                f"{finding.message_ja}"
+                OpenItem(
+                    found.indicator_code,
+                    f"コメントのない警告: {finding.message_ja}",
+                    f"warning without a comment: {finding.message_en}",
+                )
             )
-    return items
+    order = {code: n for n, code in enumerate(owned)}
+    return sorted(items, key=lambda item: order.get(item.indicator_code, len(order)))
 
 
 def finalise(store: Store, department: str, fiscal_year: int, *, who: str, source: str) -> bool:
@@ -113,11 +130,13 @@ def finalise(store: Store, department: str, fiscal_year: int, *, who: str, sourc
         return False
     items = open_items(store, department, fiscal_year)
     if items:
-        shown = "\n  ".join(items[:10]) + ("\n  …" if len(items) > 10 else "")
+        more = "\n  …" if len(items) > 10 else ""
+        shown_ja = "\n  ".join(item.text("ja") for item in items[:10]) + more
+        shown_en = "\n  ".join(item.text("en") for item in items[:10]) + more
         raise DomainError(
             "E_NOT_COMPLETE",
-            f"確定できません。残っている項目が {len(items)} 件あります:\n  {shown}",
-            f"Cannot finalise: {len(items)} item(s) still open (listed above)",
+            f"確定できません。残っている項目が {len(items)} 件あります:\n  {shown_ja}",
+            f"Cannot finalise: {len(items)} item(s) still open:\n  {shown_en}",
         )
     moment = now()
     with store.transaction() as conn:

@@ -19,6 +19,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--year", type=int, metavar="FY", help="入力する年度 (2025)")
     parser.add_argument("--screenshot", metavar="FILE.png", type=Path, help="画面を保存して終了")
     parser.add_argument("--view", choices=("grid", "dashboard"), default="grid")
+    parser.add_argument(
+        "--merge-preview",
+        nargs="+",
+        type=Path,
+        metavar="FILE.xlsx",
+        help="--screenshot: 取り込みの確認画面 (--department planning)",
+    )
     parser.add_argument("--self-test", action="store_true", help="自己診断して終了")
     # For bench/: quit at the first paint of the window, or once the grid is filled.
     parser.add_argument("--quit-after", choices=("paint", "loaded"), help=argparse.SUPPRESS)
@@ -130,7 +137,7 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
         settings=None if args.screenshot else settings,
     )
     if args.screenshot:
-        return _screenshot(app, window, args.screenshot, args.view)
+        return _screenshot(app, window, args.screenshot, args.view, args.merge_preview)
     if args.quit_after:
         _quit_after(app, window, args.quit_after)
     window.show()
@@ -182,8 +189,10 @@ def _wait_loaded(app: object, window: object) -> None:
         time.sleep(0.01)
 
 
-def _screenshot(app: object, window: object, path: Path, view: str) -> int:
-    from PySide6.QtWidgets import QApplication
+def _screenshot(
+    app: object, window: object, path: Path, view: str, merge: list[Path] | None = None
+) -> int:
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from kplan_desktop.ui.main_window import MainWindow
 
@@ -195,8 +204,37 @@ def _screenshot(app: object, window: object, path: Path, view: str) -> int:
         return 2
     if view == "dashboard":
         window.tabs.setCurrentIndex(1)
+    shown: QWidget = window
+    if merge:
+        preview = _merge_preview(app, window, merge)
+        if not isinstance(preview, QWidget):
+            return 2
+        shown = preview
     app.processEvents()
-    return 0 if window.grab().save(str(path)) else 2
+    return 0 if shown.grab().save(str(path)) else 2
+
+
+def _merge_preview(app: object, window: object, files: list[Path]) -> object:
+    """Plan the files in the window's merge and wait for its preview dialog (None: failed)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from kplan_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow) and isinstance(app, QApplication)
+    if not window.planning:
+        print("--merge-preview needs --department planning", file=sys.stderr)
+        return None
+    window.exchange.merge_paths(files)
+    deadline = time.monotonic() + 60
+    exchange = window.exchange
+    while exchange.preview is None and exchange.job is not None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    if exchange.preview is None:
+        print(exchange.last_error or "no preview", file=sys.stderr)
+    return exchange.preview
 
 
 def _self_test(store: object, lang: str) -> int:

@@ -10,6 +10,7 @@ import html
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -25,6 +26,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -72,6 +76,7 @@ if TYPE_CHECKING:
     )
     from kplan_desktop.ui.dashboard import Dashboard
     from kplan_desktop.ui.entry import EntryCommand
+    from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
     from kplan_desktop.ui.models.cells import CellState, GridData
     from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
     from kplan_desktop.ui.trend_chart import TrendChart
@@ -85,7 +90,7 @@ def _late_imports() -> None:
     """
     global FiscalYearStyle, format_fiscal_year, MissingReason, EntryRefused, EntryRequest
     global EntryResult, Outcome, current_user, EntryCommand, CellState, GridData
-    global FILTER_ROLE, IndicatorTableModel, TrendChart
+    global FILTER_ROLE, IndicatorTableModel, TrendChart, ExchangeActions, xlsx_paths
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.requests import (
@@ -96,6 +101,7 @@ def _late_imports() -> None:
         current_user,
     )
     from kplan_desktop.ui.entry import EntryCommand
+    from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
     from kplan_desktop.ui.models.cells import CellState, GridData
     from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
     from kplan_desktop.ui.trend_chart import TrendChart
@@ -206,6 +212,8 @@ class MainWindow(QMainWindow):
         self._splitter_restored = False
         # The frame paints first; the body is built right after (see _start).
         self.setWindowTitle("kplan-desktop")
+        # Submission workbooks dropped on the window are merged (the planning division only).
+        self.setAcceptDrops(planning)
         self.setCentralWidget(QLabel(self.tr("読み込んでいます…")))
         self.resize(1500, 860)
         geometry = self.settings.window_state("geometry") if self.settings else None
@@ -246,6 +254,7 @@ class MainWindow(QMainWindow):
     # -- layout ------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.exchange = ExchangeActions(self)
         year = format_fiscal_year(self.fiscal_year, FiscalYearStyle.ERA_WITH_WESTERN)
         who = self.tr("企画担当課") if self.planning else (self.department or "")
         self.setWindowTitle(self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]")
@@ -312,6 +321,7 @@ class MainWindow(QMainWindow):
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.exchange.banner)
         column.addLayout(top)
         column.addWidget(self.grid)
 
@@ -333,6 +343,8 @@ class MainWindow(QMainWindow):
 
         self.status = QLabel()
         self.statusBar().addWidget(self.status, 1)
+        if not self.planning:
+            self.statusBar().addPermanentWidget(self.exchange.finalise_button)
         self._build_menus()
 
     def _action(self, text: str, slot: object, shortcut: object = None) -> QAction:
@@ -347,6 +359,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("ファイル(&F)"))
+        if not self.planning:
+            self.exchange.add_department_actions(file_menu)
         file_menu.addAction(
             self._action(self.tr("終了"), self.close, QKeySequence.StandardKey.Quit)
         )
@@ -384,6 +398,7 @@ class MainWindow(QMainWindow):
         if self.planning:
             merge_menu = bar.addMenu(self.tr("集約(&A)"))
             merge_menu.addAction(self._action(self.tr("全課の入力状況"), self._show_all_progress))
+            self.exchange.add_planning_actions(merge_menu)
         help_menu = bar.addMenu(self.tr("ヘルプ(&H)"))
         help_menu.addAction(self._action(self.tr("キー操作"), self._show_keys, "F1"))
         help_menu.addAction(self._action(self.tr("バージョン情報"), self._about))
@@ -413,6 +428,34 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         super().closeEvent(event)
+
+    # -- dropped workbooks (the planning division) -------------------------------------------
+
+    def _dropped_workbooks(self, event: QDropEvent | QDragMoveEvent) -> list[Path]:
+        if not self.planning or not self._built:
+            return []
+        return xlsx_paths(event.mimeData())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_workbooks(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._dropped_workbooks(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._dropped_workbooks(event)
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Out of the drop handler first: Explorer waits for it to return before it moves on.
+        QTimer.singleShot(0, lambda: self.exchange.merge_paths(paths))
 
     # -- loading (off the UI thread) ---------------------------------------------------------
 
@@ -491,6 +534,7 @@ class MainWindow(QMainWindow):
         if self.tabs.currentIndex() == 1:
             self._refresh_dashboard()
         self.is_loaded = True
+        self.exchange.refresh()
         self.loaded.emit()
         # The grid is filled; the detail panel of the first cell follows in the next turn.
         QTimer.singleShot(0, self._select_first_cell)
@@ -664,6 +708,23 @@ class MainWindow(QMainWindow):
             column = min(index.column() + 1, self.proxy.columnCount() - 1)
             target = self.proxy.index(index.row(), column)
         self.grid.setCurrentIndex(target)
+
+    def go_to_indicator(self, code: str) -> None:
+        """Select the entry-year cell of an indicator, clearing filters that hide it."""
+        row = self.model.row_of(code)
+        if row is None or self.fiscal_year not in self.model.years:
+            return
+        source = self.model.index(row, self.model.column_of_year(self.fiscal_year))
+        if not self.proxy.mapFromSource(source).isValid():
+            self.tree.clearSelection()
+            self.search.clear()
+            self.missing_box.setChecked(False)
+            self.problems_box.setChecked(False)
+        target = self.proxy.mapFromSource(source)
+        self.tabs.setCurrentIndex(0)
+        self.grid.setCurrentIndex(target)
+        self.grid.scrollTo(target)
+        self.grid.setFocus()
 
     def ask_missing_reason(self) -> str | None:
         """Delete: clear the value, or record why it is missing. None = cancelled."""
@@ -855,6 +916,15 @@ class MainWindow(QMainWindow):
                 "文字を入力: 編集開始\nEnter: 保存して下へ\nTab: 保存して右へ\n"
                 "Ctrl+V: Excel から貼り付け\nDelete: 値を消去（欠測理由を選択）\n"
                 "Ctrl+Z / Ctrl+Y: 元に戻す / やり直す\nCtrl+F: 検索\nF5: 再読み込み"
+            )
+            + "\n"
+            + (
+                self.tr(
+                    "Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）\n"
+                    "Ctrl+T: 記入用テンプレートを書き出す\nCtrl+Shift+E: 集約ブックを作成"
+                )
+                if self.planning
+                else self.tr("Ctrl+E: 提出用ブックを書き出す")
             ),
         )
 

@@ -1,8 +1,9 @@
-"""The user's settings (role, department, fiscal year, language, window state) in QSettings."""
+"""The user's settings (role, department, year, language, window state, folder) in QSettings."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -67,6 +68,16 @@ class AppSettings:
 
     def save_language(self, language: str) -> None:
         self.qsettings.setValue("language", language)
+        self.qsettings.sync()
+
+    @property
+    def last_folder(self) -> Path | None:
+        """Where the last workbook was saved or opened, if that folder still exists."""
+        text = self._text("exchange/last_folder")
+        return Path(text) if text and Path(text).is_dir() else None
+
+    def save_last_folder(self, folder: Path) -> None:
+        self.qsettings.setValue("exchange/last_folder", str(folder))
         self.qsettings.sync()
 
     def window_state(self, key: str) -> QByteArray | None:

@@ -77,7 +77,7 @@ def load_grid(
     from kplan_desktop.store.overview import overview
 
     catalog, rows = overview(store, department=department)
-    _check_choice(catalog, department, fiscal_year)
+    catalog.check_choice(department, fiscal_year)
     cells: dict[tuple[str, int], CellInfo] = {}
     total = len(rows)
     for n, row in enumerate(rows):
@@ -88,22 +88,3 @@ def load_grid(
         cells[(row.indicator.code, fiscal_year)] = cell_info(catalog, row, fiscal_year)
     progress(total, total)
     return GridData(catalog, rows, cells)
-
-
-def _check_choice(catalog: Catalog, department: str | None, fiscal_year: int) -> None:
-    """A department or year given on the command line or in the settings must exist."""
-    from kplan_desktop.domain.errors import DomainError
-
-    if department is not None and department not in {d.code for d in catalog.departments}:
-        raise DomainError(
-            "E_UNKNOWN_DEPARTMENT",
-            f"課コード {department[:40]} はカタログにありません",
-            f"Department {department[:40]} is not in the catalog",
-        )
-    plan = catalog.plan.settings
-    if not plan.in_period(fiscal_year):
-        raise DomainError(
-            "E_YEAR_OUT_OF_PLAN",
-            f"{fiscal_year}年度は計画期間（{plan.start_year}〜{plan.end_year}年度）の外です",
-            f"FY{fiscal_year} is outside the plan period (FY{plan.start_year}–FY{plan.end_year})",
-        )

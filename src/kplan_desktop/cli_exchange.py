@@ -1,0 +1,235 @@
+"""`kplan finalise`, `export`, `template`, `merge` and `report`: the workbook exchange commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.progress import TerminalProgress
+
+EXIT_OK = 0
+EXIT_ATTENTION = 1
+EXIT_ERROR = 2
+
+
+def add_commands(sub: Any, fiscal_year: Any) -> None:
+    """Register the exchange commands on the main parser's subparsers."""
+    finalise = sub.add_parser("finalise", help="課の年度を確定する (finalise)")
+    finalise.add_argument("--department", required=True, metavar="CODE", help="課コード")
+    finalise.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
+    finalise.add_argument(
+        "--withdraw", action="store_true", help="確定を取り消す (withdraw the finalisation)"
+    )
+
+    export = sub.add_parser("export", help="提出用ブックを書き出す (submission workbook)")
+    export.add_argument("--department", required=True, metavar="CODE", help="課コード")
+    export.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
+    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
+    export.add_argument(
+        "--draft", action="store_true", help="未確定のまま下書きとして書き出す (export a draft)"
+    )
+
+    template = sub.add_parser("template", help="記入用テンプレートを書き出す (fill-in template)")
+    template.add_argument("--department", required=True, metavar="CODE", help="課コード")
+    template.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
+    template.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
+
+    merge = sub.add_parser("merge", help="提出ブック・テンプレートを取り込む (merge)")
+    merge.add_argument("files", nargs="+", type=Path, metavar="FILE.xlsx")
+    merge.add_argument(
+        "--dry-run", action="store_true", help="書き込まずに結果だけ表示する (preview)"
+    )
+    merge.add_argument("--json", action="store_true", help="JSONで出力")
+    merge.add_argument(
+        "--accept-valid",
+        action="store_true",
+        help="却下された行があっても有効な行を書き込む (write the valid rows)",
+    )
+    merge.add_argument(
+        "--take",
+        choices=("file", "db"),
+        help="競合の解決: ファイルの値 (file) かデータベースの値 (db) を採る",
+    )
+
+    report = sub.add_parser("report", help="集約ブックを作成する (consolidated workbook)")
+    report.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
+    report.add_argument("--year", type=fiscal_year, metavar="FY", help="評価する年度")
+
+
+def _xlsx(path: Path) -> Path:
+    if path.suffix.lower() != ".xlsx":
+        raise DomainError(
+            "E_FILE_TYPE",
+            f"書き出し先は .xlsx にしてください: {path.name}",
+            f"Write to a .xlsx file: {path.name}",
+        )
+    return path
+
+
+def _year(year: int) -> str:
+    return format_fiscal_year(year, FiscalYearStyle.ERA_WITH_WESTERN)
+
+
+def finalise(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.requests import current_user
+    from kplan_desktop.store.submissions import finalise, withdraw_finalisation
+
+    who = current_user()
+    if args.withdraw:
+        done = withdraw_finalisation(store, args.department, args.year, who=who, source="cli")
+        if done:
+            print(f"確定を取り消しました: {args.department} {_year(args.year)} / withdrawn")
+        else:
+            print(f"確定されていません（変更なし）: {_year(args.year)} / was not finalised")
+        return EXIT_OK
+    if finalise(store, args.department, args.year, who=who, source="cli"):
+        print(f"確定しました: {args.department} {_year(args.year)} / finalised")
+    else:
+        print(f"確定済みです（変更なし）: {_year(args.year)} / already finalised")
+    return EXIT_OK
+
+
+def export(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.exchange.export import export_submission
+
+    out = _xlsx(args.output)
+    bar = TerminalProgress("書き出し / export")
+    try:
+        header = export_submission(
+            store, args.department, args.year, out, draft=args.draft, progress=bar
+        )
+    finally:
+        bar.close()
+    assert header is not None
+    draft = "（下書き・未確定）" if header.draft else ""
+    print(
+        f"書き出しました{draft}: {out}（{header.row_count} 行） / Written"
+        f"{' (draft)' if header.draft else ''}: {out} ({header.row_count} rows)"
+    )
+    return EXIT_OK
+
+
+def template(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.exchange.export import export_template
+
+    out = _xlsx(args.output)
+    bar = TerminalProgress("書き出し / template")
+    try:
+        export_template(store, args.department, args.year, out, progress=bar)
+    finally:
+        bar.close()
+    print(f"記入用テンプレートを書き出しました: {out} / Template written: {out}")
+    return EXIT_OK
+
+
+def merge(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.exchange.merge import (
+        apply_merge,
+        merge_context,
+        plan_merge,
+        report_to_dict,
+    )
+    from kplan_desktop.exchange.payload import MergeReport, RowOutcome
+    from kplan_desktop.store.requests import current_user
+
+    who = current_user()
+    results: list[MergeReport | DomainError] = []
+    context = merge_context(store)
+    for path in args.files:
+        bar = TerminalProgress(f"読み込み / reading {path.name}")
+        try:
+            plan = plan_merge(store, path, context=context, progress=bar)
+            bar.close()
+            results.append(
+                apply_merge(
+                    store,
+                    plan,
+                    who=who,
+                    accept_valid=args.accept_valid,
+                    take=args.take,
+                    dry_run=args.dry_run,
+                )
+            )
+        except DomainError as exc:
+            bar.close()
+            results.append(exc)
+    refused = any(
+        isinstance(r, DomainError) or (r.count(RowOutcome.REJECTED) and not args.accept_valid)
+        for r in results
+    )
+    conflicts = any(isinstance(r, MergeReport) and r.count(RowOutcome.CONFLICT) for r in results)
+    if args.json:
+        out = []
+        for path, result in zip(args.files, results, strict=True):
+            if isinstance(result, DomainError):
+                out.append(
+                    {
+                        "file": path.name,
+                        "refused": True,
+                        "code": result.code,
+                        "message_ja": result.message_ja,
+                        "message_en": result.message_en,
+                    }
+                )
+            else:
+                out.append({"refused": False, **report_to_dict(result)})
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for path, result in zip(args.files, results, strict=True):
+            _print_report(path, result)
+    if refused:
+        return EXIT_ERROR
+    return EXIT_ATTENTION if conflicts else EXIT_OK
+
+
+def _print_report(path: Path, result: Any) -> None:
+    from kplan_desktop.exchange.payload import RowOutcome
+
+    if isinstance(result, DomainError):
+        print(f"✖ {result.both()}", file=sys.stderr)
+        return
+    counts = "  ".join(f"{o.label_ja} {result.count(o)}" for o in RowOutcome)
+    year = "" if result.fiscal_year is None else _year(result.fiscal_year)
+    if result.dry_run:
+        state = "確認のみ（書き込んでいません） / dry run, nothing written"
+    elif result.written:
+        state = "書き込みました / written"
+    else:
+        state = "書き込んでいません / nothing written"
+    print(f"■ {path.name}  [{result.kind}] {result.department} {year}")
+    print(f"  {counts}  — {state}")
+    for ja, en in zip(result.notes_ja, result.notes_en, strict=True):
+        print(f"  ※ {ja} / {en}")
+    for line in result.lines:
+        where = "" if line.sheet_row is None else f"行{line.sheet_row}"
+        values = ""
+        if line.outcome in (RowOutcome.CONFLICT, RowOutcome.UPDATED) and line.db_value:
+            values = f"  ファイル {line.file_value} / データベース {line.db_value}"
+        elif line.file_value is not None:
+            values = f"  {line.file_value}"
+        reason = f"  {line.reason_ja}" if line.reason_ja else ""
+        print(
+            f"  {where:>6} {line.indicator:<12} {line.fiscal_year or '':<5} "
+            f"{line.outcome.label_ja}{values}{reason}"
+        )
+
+
+def report(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.exchange.report import write_consolidated
+    from kplan_desktop.store.requests import current_user
+
+    out = _xlsx(args.output)
+    bar = TerminalProgress("作成 / report")
+    try:
+        year = write_consolidated(store, out, args.year, who=current_user(), progress=bar)
+    finally:
+        bar.close()
+    assert year is not None
+    print(f"集約ブックを作成しました（{_year(year)}）: {out} / Consolidated workbook written")
+    return EXIT_OK

@@ -1,0 +1,139 @@
+"""A department's submission workbook and fill-in template, from the database to a file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from kplan_desktop import __version__
+from kplan_desktop.domain.catalog import Catalog
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_sha256
+from kplan_desktop.store.audit import now
+from kplan_desktop.store.catalog import CATALOG_HASH_KEY
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.overview import IndicatorOverview, overview
+from kplan_desktop.store.submissions import database_id, finalisation
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[ValueRow]:
+    """Every stored value of these indicators up to the year: what a submission carries.
+
+    Earlier years travel too, so a correction to last year's value reaches the planning
+    division the same way; the merge reports them as unchanged when they are.
+    """
+    values = []
+    for item in rows:
+        for year, actual in sorted(item.values.items()):
+            if year > fiscal_year:
+                continue
+            values.append(
+                ValueRow(
+                    indicator=actual.indicator_code,
+                    fiscal_year=year,
+                    value=actual.text,
+                    missing_reason=(
+                        None if actual.missing_reason is None else actual.missing_reason.value
+                    ),
+                    comment=actual.comment or "",
+                    entered_by=actual.entered_by,
+                    entered_at=actual.entered_at,
+                    revision=actual.revision,
+                    replaces=actual.replaces,
+                    unit=item.indicator.unit,
+                )
+            )
+    return values
+
+
+def _department_rows(
+    store: Store, department: str, fiscal_year: int
+) -> tuple[Catalog, list[IndicatorOverview]]:
+    catalog, rows = overview(store, department=department)
+    catalog.check_choice(department, fiscal_year)
+    return catalog, rows
+
+
+def export_submission(
+    store: Store,
+    department: str,
+    fiscal_year: int,
+    path: str | os.PathLike[str],
+    *,
+    draft: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    moment: datetime | None = None,
+) -> SubmissionHeader | None:
+    """Write the submission workbook; None if cancelled (no file then).
+
+    An unfinalised year is refused unless `draft`: a draft says so on every sheet.
+    """
+    from kplan_desktop.exchange.submission_xlsx import write_submission
+
+    catalog, rows = _department_rows(store, department, fiscal_year)
+    done = finalisation(store, department, fiscal_year)
+    if done is None and not draft:
+        year = format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)
+        raise DomainError(
+            "E_NOT_FINALISED",
+            f"{year}はまだ確定していません。確定してから書き出すか、下書きとして書き出して"
+            "ください（kplan finalise / export --draft）",
+            f"FY{fiscal_year} is not finalised: finalise it first, or export a draft "
+            "(kplan finalise / export --draft)",
+        )
+    values = submission_rows(rows, fiscal_year)
+    header = SubmissionHeader(
+        department=department,
+        fiscal_year=fiscal_year,
+        catalog_hash=store.meta(CATALOG_HASH_KEY) or "",
+        program_version=__version__,
+        exported_at=moment or now(),
+        database=database_id(store),
+        finalised_by=None if done is None else done.finalised_by,
+        finalised_at=None if done is None else done.finalised_at,
+        row_count=len(values),
+        payload_sha256=payload_sha256(values),
+    )
+    written = write_submission(
+        Path(path),
+        header,
+        catalog,
+        rows,
+        values,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    return header if written else None
+
+
+def export_template(
+    store: Store,
+    department: str,
+    fiscal_year: int,
+    path: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> bool:
+    """Write the fill-in template for a department without the program; False if cancelled."""
+    from kplan_desktop.exchange.submission_xlsx import write_template
+
+    catalog, rows = _department_rows(store, department, fiscal_year)
+    return write_template(
+        Path(path),
+        catalog,
+        rows,
+        department=department,
+        fiscal_year=fiscal_year,
+        catalog_hash=store.meta(CATALOG_HASH_KEY) or "",
+        program_version=__version__,
+        progress=progress,
+        cancelled=cancelled,
+    )

@@ -1,0 +1,703 @@
+"""The planning division's merge: a submission or template into the planning database.
+
+Two steps, so the window can show a preview: `plan_merge` reads the file and decides every row's
+outcome without writing; `apply_merge` writes what the plan says, through the store's one write
+function, in one transaction per file (values, the submission record and the report together).
+
+How a row is decided (a value travels with its revision and the revision it replaced):
+- nothing stored yet → new; the same content → unchanged;
+- the stored value is the one the file's value replaced → updated;
+- anything else → conflict: nothing is overwritten (the planning division corrected it, or an
+  older file arrives after a newer one); the planning division takes the file's or keeps its own.
+A template, or a submission whose checksum does not match (edited outside the program), has no
+trustworthy revisions: it may only update values that came from such files of that department.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from kplan_desktop.domain.catalog import Catalog, Indicator
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.domain.revision import Revision
+from kplan_desktop.exchange.payload import MergeReport, ReportLine, RowOutcome, parse_utc, utc_text
+from kplan_desktop.exchange.workbook_reader import (
+    DEFAULT_LIMITS,
+    IncomingRow,
+    IncomingWorkbook,
+    Limits,
+    read_exchange_workbook,
+)
+from kplan_desktop.store.actuals import (
+    ActualView,
+    EntryRefused,
+    EntryRequest,
+    EntryResult,
+    Outcome,
+    commit_checked,
+    read_actuals,
+    write_actuals,
+)
+from kplan_desktop.store.audit import now
+from kplan_desktop.store.catalog import CATALOG_HASH_KEY, read_catalog
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.submissions import (
+    StoredReport,
+    SubmissionRecord,
+    database_id,
+    is_received,
+    save_report,
+    save_submission,
+)
+
+Take = Literal["file", "db"]
+Key = tuple[str, int]
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+KIND_OF = {"verified": "submission", "resaved": "resaved", "edited": "edited"}
+
+
+@dataclass
+class PlannedRow:
+    """One row of the file with the outcome the merge would give it."""
+
+    incoming: IncomingRow
+    outcome: RowOutcome
+    reason_ja: str = ""
+    reason_en: str = ""
+    request: EntryRequest | None = None  # what would be written (for a conflict: the file's)
+    result: EntryResult | None = None  # the write path's check of `request` (a dry run)
+    file_value: str | None = None
+    db_value: str | None = None
+
+    @property
+    def key(self) -> Key | None:
+        year = self.incoming.fiscal_year
+        return None if year is None else (self.incoming.indicator, year)
+
+
+@dataclass
+class MergePlan:
+    """A file read and every row decided; nothing written yet."""
+
+    path: Path
+    workbook: IncomingWorkbook
+    kind: str
+    rows: list[PlannedRow]
+    already_received: bool
+    notes_ja: list[str] = field(default_factory=list)
+    notes_en: list[str] = field(default_factory=list)
+
+    def count(self, outcome: RowOutcome) -> int:
+        return sum(1 for row in self.rows if row.outcome is outcome)
+
+    @property
+    def conflicts(self) -> list[PlannedRow]:
+        return [row for row in self.rows if row.outcome is RowOutcome.CONFLICT]
+
+
+class MergeChanged(DomainError):
+    """The database changed between the preview and the write; nothing was written."""
+
+
+@dataclass(frozen=True)
+class MergeContext:
+    """What every file of one merge session compares against; read once, not per file."""
+
+    catalog: Catalog
+    indicators: dict[str, Indicator]
+    database: str
+    catalog_hash: str | None
+
+
+def merge_context(store: Store) -> MergeContext:
+    catalog = read_catalog(store)
+    if catalog is None:
+        raise DomainError("E_NO_CATALOG", "カタログが読み込まれていません", "No catalog is loaded")
+    indicators = {i.code: i for _, _, _, i in catalog.indicators()}
+    return MergeContext(catalog, indicators, database_id(store), store.meta(CATALOG_HASH_KEY))
+
+
+def plan_merge(
+    store: Store,
+    path: str | os.PathLike[str],
+    *,
+    context: MergeContext | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> MergePlan:
+    """Read a file and decide every row; WorkbookRejected/DomainError refuse the whole file.
+
+    Pass one `context` (merge_context) when planning many files against the same database.
+    """
+    source = Path(path)
+    workbook = read_exchange_workbook(source, limits=limits, progress=progress, cancelled=cancelled)
+    context = context or merge_context(store)
+    catalog = context.catalog
+    _check_file(catalog, workbook, source.name)
+    kind = KIND_OF.get(workbook.integrity, "template")
+    plan = MergePlan(
+        path=source,
+        workbook=workbook,
+        kind=kind,
+        rows=[],
+        already_received=is_received(store, workbook.sha256),
+        notes_ja=list(workbook.notes_ja),
+        notes_en=list(workbook.notes_en),
+    )
+    _file_notes(plan, context.catalog_hash)
+    indicators = context.indicators
+    codes = {row.indicator for row in workbook.rows if row.indicator in indicators}
+    stored = read_actuals(store, indicator_codes=codes)
+    current = {(a.indicator_code, a.fiscal_year): a for a in stored}
+    seen: set[Key] = set()
+    candidates: list[PlannedRow] = []
+    for row in workbook.rows:
+        planned = _precheck(catalog, indicators, workbook, row, seen)
+        plan.rows.append(planned)
+        if planned.request is not None:
+            candidates.append(planned)
+    if candidates:
+        _decide(store, workbook, candidates, current, context.database)
+    return plan
+
+
+def _check_file(catalog: Catalog, workbook: IncomingWorkbook, file: str) -> None:
+    if workbook.department not in {d.code for d in catalog.departments}:
+        raise DomainError(
+            "E_MERGE_DEPARTMENT",
+            f"{file}: 課コード {workbook.department[:40]} はカタログにありません",
+            f"{file}: department {workbook.department[:40]} is not in the catalog",
+        )
+    settings = catalog.plan.settings
+    if not settings.in_period(workbook.fiscal_year):
+        raise DomainError(
+            "E_MERGE_YEAR",
+            f"{file}: {workbook.fiscal_year}年度は計画期間"
+            f"（{settings.start_year}〜{settings.end_year}年度）の外です",
+            f"{file}: FY{workbook.fiscal_year} is outside the plan period",
+        )
+
+
+def _file_notes(plan: MergePlan, ours: str | None) -> None:
+    workbook = plan.workbook
+
+    def note(ja: str, en: str) -> None:
+        plan.notes_ja.append(ja)
+        plan.notes_en.append(en)
+
+    if plan.already_received:
+        note("このファイルは取り込み済みです", "This file has been merged before")
+    if workbook.integrity == "edited":
+        note(
+            "チェックサムが一致しません。プログラムの外で編集されたため、すべての行を検証しました",
+            "Checksum mismatch: edited outside the program, so every row was validated",
+        )
+    elif workbook.integrity == "resaved":
+        note(
+            "別のソフトで保存し直されています（内容はチェックサムと一致）",
+            "Re-saved by another program (contents match the checksum)",
+        )
+    elif workbook.integrity == "template":
+        note(
+            "記入用テンプレートからの取り込みです（チェックサムなし、すべてのセルを検証）",
+            "From a fill-in template (no checksum; every cell validated)",
+        )
+    if workbook.catalog_hash and ours and workbook.catalog_hash != ours:
+        note(
+            f"カタログの版が違います（ファイル {workbook.catalog_hash[:12]}、"
+            f"データベース {ours[:12]}）。指標・課・単位の違う行は却下しました",
+            f"Catalog version differs (file {workbook.catalog_hash[:12]}, database "
+            f"{ours[:12]}); rows whose indicator, department or unit differ are rejected",
+        )
+
+
+def _rejected(row: IncomingRow, ja: str, en: str) -> PlannedRow:
+    return PlannedRow(row, RowOutcome.REJECTED, ja, en, file_value=_file_text(row))
+
+
+def _file_text(row: IncomingRow) -> str | None:
+    if row.value_text is not None:
+        return row.value_text
+    if row.missing_reason is not None:
+        try:
+            return MissingReason(row.missing_reason).label_ja
+        except ValueError:
+            return row.missing_reason
+    return None
+
+
+def _precheck(
+    catalog: Catalog,
+    indicators: dict[str, Indicator],
+    workbook: IncomingWorkbook,
+    row: IncomingRow,
+    seen: set[Key],
+) -> PlannedRow:
+    """Rejections that need no database: damaged rows, other departments, other years."""
+    if row.problem_ja is not None:
+        return _rejected(row, row.problem_ja, row.problem_en or row.problem_ja)
+    indicator = indicators.get(row.indicator)
+    if indicator is None:
+        return _rejected(
+            row,
+            f"指標 {row.indicator[:40]} はカタログにありません",
+            f"indicator {row.indicator[:40]} is not in the catalog",
+        )
+    if indicator.department != workbook.department:
+        return _rejected(
+            row,
+            f"{indicator.department} の指標です（このファイルは {workbook.department}）",
+            f"owned by {indicator.department}, not by {workbook.department}",
+        )
+    year = row.fiscal_year
+    settings = catalog.plan.settings
+    if year is None or not settings.in_period(year) or year > workbook.fiscal_year:
+        return _rejected(
+            row,
+            f"年度 {year} は計画期間（{settings.start_year}〜{workbook.fiscal_year}年度）の外です",
+            f"fiscal year {year} is outside {settings.start_year}–{workbook.fiscal_year}",
+        )
+    if row.unit is not None and row.unit != (indicator.unit or ""):
+        return _rejected(
+            row,
+            f"単位が違います（ファイル: {row.unit}、カタログ: {indicator.unit or '未設定'}）",
+            f"unit mismatch (file: {row.unit}, catalog: {indicator.unit or 'not set'})",
+        )
+    text = _file_text(row)
+    if text is None:
+        return _rejected(row, "値も未記入の理由もありません", "neither a value nor a reason")
+    if (row.indicator, year) in seen:
+        return _rejected(row, "同じ指標・年度の行がすでにあります", "duplicate indicator and year")
+    seen.add((row.indicator, year))
+    trusted = workbook.integrity in ("verified", "resaved") and row.revision is not None
+    request = EntryRequest(
+        indicator_code=row.indicator,
+        fiscal_year=year,
+        text=row.value_text if row.value_text is not None else text,
+        comment=row.comment,
+        revision=row.revision if trusted else None,
+        origin=None if trusted else _workbook_origin(workbook.department),
+        replaces=row.replaces if trusted else None,
+        check_expected=True,
+        entered_by=row.entered_by or f"{workbook.department}（テンプレート）",
+        entered_at=row.entered_at,
+    )
+    return PlannedRow(row, RowOutcome.NEW, request=request, file_value=text)
+
+
+def _workbook_origin(department: str) -> str:
+    """The revisions of values that came from files without trustworthy revisions."""
+    return f"workbook:{department}"
+
+
+def _decide(
+    store: Store,
+    workbook: IncomingWorkbook,
+    candidates: list[PlannedRow],
+    current: dict[Key, ActualView],
+    ours: str,
+) -> None:
+    """Validate every candidate with the write path itself (a dry run), then compare revisions."""
+    for planned in candidates:
+        assert planned.request is not None and planned.key is not None
+        stored = current.get(planned.key)
+        planned.request = replace(
+            planned.request, expected=None if stored is None else stored.revision
+        )
+    dry = write_actuals(
+        store,
+        [p.request for p in candidates if p.request is not None],
+        who="preview",
+        source="merge",
+        dry_run=True,
+        all_or_nothing=False,
+        require_comment=False,
+    )
+    for planned, result in zip(candidates, dry, strict=True):
+        assert planned.key is not None
+        stored = current.get(planned.key)
+        planned.db_value = None if stored is None else _stored_text(stored)
+        planned.result = result
+        _classify(planned, result, stored, workbook, ours)
+
+
+def _stored_text(actual: ActualView) -> str | None:
+    if actual.text is not None:
+        return actual.text
+    return None if actual.missing_reason is None else actual.missing_reason.label_ja
+
+
+def _classify(
+    planned: PlannedRow,
+    result: EntryResult,
+    stored: ActualView | None,
+    workbook: IncomingWorkbook,
+    ours: str,
+) -> None:
+    def outcome(kind: RowOutcome, ja: str = "", en: str = "") -> None:
+        planned.outcome, planned.reason_ja, planned.reason_en = kind, ja, en
+        if kind in (RowOutcome.REJECTED, RowOutcome.UNCHANGED):
+            planned.request = planned.result = None
+
+    if result.outcome is Outcome.REFUSED:
+        first = result.refused_because[0]
+        outcome(RowOutcome.REJECTED, first.message_ja, first.message_en)
+        return
+    edited = "プログラムの外で編集された行" if workbook.integrity == "edited" else ""
+    edited_en = "row edited outside the program" if edited else ""
+    if result.outcome is Outcome.UNCHANGED:
+        outcome(RowOutcome.UNCHANGED, edited, edited_en)
+        return
+    if stored is None:
+        outcome(RowOutcome.NEW, edited, edited_en)
+        return
+    request = planned.request
+    assert request is not None
+    here = stored.revision
+    if request.revision is not None:
+        if request.replaces == here:
+            outcome(RowOutcome.UPDATED)
+            return
+        if here is not None and here.database == ours:
+            why = (
+                "企画担当課がデータベースで修正した値があります",
+                "corrected by the planning division",
+            )
+        elif here is not None and here.database == request.revision.database:
+            why = (
+                "より新しい値がすでに取り込まれています（古いファイル）",
+                "a newer value from this department is already merged (older file)",
+            )
+        else:
+            why = ("別の値がすでに取り込まれています", "another value is already merged")
+        outcome(RowOutcome.CONFLICT, *why)
+        return
+    if here is not None and here.database == _workbook_origin(workbook.department):
+        outcome(RowOutcome.UPDATED, edited, edited_en)
+        return
+    outcome(
+        RowOutcome.CONFLICT,
+        "データベースの値はこのファイル以外から入っています。どちらを採るか決めてください",
+        "the database's value came from elsewhere; decide which to keep",
+    )
+
+
+def apply_merge(
+    store: Store,
+    plan: MergePlan,
+    *,
+    who: str,
+    accept_valid: bool = False,
+    take: Take | dict[Key, Take] | None = None,
+    dry_run: bool = False,
+) -> MergeReport:
+    """Write what the plan decided; one transaction for the whole file.
+
+    A rejected row refuses the file unless `accept_valid`. Conflicts are written only where
+    `take` says "file" (for all, or per key); "db" keeps the database's value.
+    """
+    rows = [_resolve(row, take) for row in plan.rows]
+    rejected = any(row.outcome is RowOutcome.REJECTED for row in rows)
+    writes = [
+        row.result
+        for row in rows
+        if row.result is not None and row.outcome in (RowOutcome.NEW, RowOutcome.UPDATED)
+    ]
+    moment = now()
+    refused = rejected and not accept_valid
+    record_file = not plan.already_received
+    will_write = not dry_run and not refused and (bool(writes) or record_file)
+    report = _report(plan, rows, who, moment, dry_run=dry_run, written=will_write)
+    if refused and not dry_run:
+        report.notes_ja.append("却下された行があるため、このファイルは何も書き込んでいません")
+        report.notes_en.append("Rows were rejected, so nothing of this file was written")
+    if not will_write:
+        return report
+    workbook = plan.workbook
+    header = workbook.header
+    received = SubmissionRecord(
+        department=workbook.department,
+        fiscal_year=workbook.fiscal_year,
+        file=plan.path.name,
+        sha256=workbook.sha256,
+        kind=plan.kind,
+        exported_at=None if header is None else header.exported_at,
+        finalised_by=None if header is None else header.finalised_by,
+        finalised_at=None if header is None else header.finalised_at,
+        merged_at=moment,
+        merged_by=who,
+        rows=len(workbook.rows),
+        origin_db=None if header is None else header.database,
+        catalog_hash=workbook.catalog_hash,
+    )
+
+    def also(conn: object, _results: list[EntryResult]) -> None:
+        from sqlalchemy import Connection
+
+        assert isinstance(conn, Connection)
+        if record_file:
+            save_submission(conn, received)
+        body = report_to_json(report)
+        save_report(conn, StoredReport(moment, who, plan.path.name, workbook.sha256, body))
+
+    try:
+        # Every value was checked by the write path in plan_merge's dry run; this writes
+        # exactly that, unless a value changed since (then nothing).
+        commit_checked(
+            store,
+            writes,
+            who=who,
+            source="merge",
+            detail=f"{plan.path.name} sha256={workbook.sha256}",
+            also=also,
+        )
+    except EntryRefused as exc:
+        raise MergeChanged(
+            "E_MERGE_CHANGED",
+            f"{plan.path.name}: 確認のあとでデータベースが変わりました。何も書き込んでいません。"
+            f"もう一度取り込んでください（{exc.message_ja}）",
+            f"{plan.path.name}: the database changed after the preview; nothing was written. "
+            "Merge again",
+        ) from None
+    return report
+
+
+def _resolve(row: PlannedRow, take: Take | dict[Key, Take] | None) -> PlannedRow:
+    if row.outcome is not RowOutcome.CONFLICT or take is None:
+        return row
+    choice = take if isinstance(take, str) else take.get(row.key) if row.key else None
+    if choice == "file" and row.request is not None:
+        return replace(
+            row,
+            outcome=RowOutcome.UPDATED,
+            reason_ja=f"競合: ファイルの値を採用（{row.reason_ja}）",
+            reason_en=f"conflict: the file's value taken ({row.reason_en})",
+        )
+    if choice == "db":
+        return replace(
+            row,
+            outcome=RowOutcome.UNCHANGED,
+            request=None,
+            result=None,
+            reason_ja=f"競合: データベースの値を維持（{row.reason_ja}）",
+            reason_en=f"conflict: the database's value kept ({row.reason_en})",
+        )
+    return row
+
+
+def _report(
+    plan: MergePlan,
+    rows: list[PlannedRow],
+    who: str,
+    moment: datetime,
+    *,
+    dry_run: bool,
+    written: bool,
+) -> MergeReport:
+    workbook = plan.workbook
+    return MergeReport(
+        file=plan.path.name,
+        sha256=workbook.sha256,
+        kind=plan.kind,
+        department=workbook.department,
+        fiscal_year=workbook.fiscal_year,
+        merged_at=moment,
+        merged_by=who,
+        dry_run=dry_run,
+        written=written,
+        lines=[
+            ReportLine(
+                sheet_row=row.incoming.sheet_row,
+                indicator=row.incoming.indicator,
+                fiscal_year=row.incoming.fiscal_year,
+                outcome=row.outcome,
+                reason_ja=row.reason_ja,
+                reason_en=row.reason_en,
+                file_value=row.file_value,
+                db_value=row.db_value,
+            )
+            for row in rows
+        ],
+        notes_ja=list(plan.notes_ja),
+        notes_en=list(plan.notes_en),
+    )
+
+
+def merge_files(
+    store: Store,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    who: str,
+    accept_valid: bool = False,
+    take: Take | None = None,
+    dry_run: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> list[MergeReport | DomainError]:
+    """Merge files one by one (each all or nothing); a refused file is its DomainError."""
+    outcomes: list[MergeReport | DomainError] = []
+    context = merge_context(store)
+    for path in paths:
+        try:
+            plan = plan_merge(
+                store, path, context=context, limits=limits, progress=progress, cancelled=cancelled
+            )
+            outcomes.append(
+                apply_merge(
+                    store, plan, who=who, accept_valid=accept_valid, take=take, dry_run=dry_run
+                )
+            )
+        except DomainError as exc:
+            outcomes.append(exc)
+    return outcomes
+
+
+# -- reports as JSON (the CLI's --json and the stored reports) -------------------------------
+
+
+def report_to_dict(report: MergeReport) -> dict[str, object]:
+    year = report.fiscal_year
+    return {
+        "file": report.file,
+        "sha256": report.sha256,
+        "kind": report.kind,
+        "department": report.department,
+        "fiscal_year": year,
+        "fiscal_year_label": None
+        if year is None
+        else format_fiscal_year(year, FiscalYearStyle.ERA),
+        "merged_at": utc_text(report.merged_at),
+        "merged_by": report.merged_by,
+        "dry_run": report.dry_run,
+        "written": report.written,
+        "counts": {o.value: report.count(o) for o in RowOutcome},
+        "notes_ja": report.notes_ja,
+        "notes_en": report.notes_en,
+        "rows": [
+            {
+                "sheet_row": line.sheet_row,
+                "indicator": line.indicator,
+                "fiscal_year": line.fiscal_year,
+                "outcome": line.outcome.value,
+                "reason_ja": line.reason_ja,
+                "reason_en": line.reason_en,
+                "file_value": line.file_value,
+                "db_value": line.db_value,
+            }
+            for line in report.lines
+        ],
+    }
+
+
+_LINE_FIELDS = (
+    "sheet_row",
+    "indicator",
+    "fiscal_year",
+    "outcome",
+    "reason_ja",
+    "reason_en",
+    "file_value",
+    "db_value",
+)
+
+
+def report_to_json(report: MergeReport) -> str:
+    """The stored form: the report's fields, and its lines as rows of a fixed column list."""
+    data = {
+        "file": report.file,
+        "sha256": report.sha256,
+        "kind": report.kind,
+        "department": report.department,
+        "fiscal_year": report.fiscal_year,
+        "merged_at": utc_text(report.merged_at),
+        "merged_by": report.merged_by,
+        "dry_run": report.dry_run,
+        "written": report.written,
+        "notes_ja": report.notes_ja,
+        "notes_en": report.notes_en,
+        "columns": _LINE_FIELDS,
+        "lines": [
+            (
+                line.sheet_row,
+                line.indicator,
+                line.fiscal_year,
+                line.outcome.value,
+                line.reason_ja,
+                line.reason_en,
+                line.file_value,
+                line.db_value,
+            )
+            for line in report.lines
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def report_from_json(text: str) -> MergeReport:
+    data = json.loads(text)
+    index = {name: n for n, name in enumerate(data["columns"])}
+
+    def line(row: list[object]) -> ReportLine:
+        def get(name: str) -> Any:
+            return row[index[name]]
+
+        return ReportLine(
+            sheet_row=get("sheet_row"),
+            indicator=get("indicator"),
+            fiscal_year=get("fiscal_year"),
+            outcome=RowOutcome(get("outcome")),
+            reason_ja=get("reason_ja"),
+            reason_en=get("reason_en"),
+            file_value=get("file_value"),
+            db_value=get("db_value"),
+        )
+
+    return MergeReport(
+        file=data["file"],
+        sha256=data["sha256"],
+        kind=data["kind"],
+        department=data["department"],
+        fiscal_year=data["fiscal_year"],
+        merged_at=parse_utc(data["merged_at"]),
+        merged_by=data["merged_by"],
+        dry_run=data["dry_run"],
+        written=data["written"],
+        lines=[line(row) for row in data["lines"]],
+        notes_ja=list(data["notes_ja"]),
+        notes_en=list(data["notes_en"]),
+    )
+
+
+def stored_reports(store: Store, limit: int = 50) -> list[MergeReport]:
+    from kplan_desktop.store.submissions import latest_reports
+
+    return [report_from_json(saved.body) for saved in latest_reports(store, limit)]
+
+
+__all__ = [
+    "MergeChanged",
+    "MergeContext",
+    "MergePlan",
+    "PlannedRow",
+    "Revision",
+    "apply_merge",
+    "merge_context",
+    "merge_files",
+    "plan_merge",
+    "report_from_json",
+    "report_to_dict",
+    "report_to_json",
+    "stored_reports",
+]

@@ -1,0 +1,50 @@
+"""The consolidated workbook from the planning database: gather everything, then write it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from kplan_desktop.exchange.merge import stored_reports
+from kplan_desktop.exchange.report_xlsx import ReportData, write_report
+from kplan_desktop.store.actuals import stored_findings
+from kplan_desktop.store.audit import now
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.overview import overview
+from kplan_desktop.store.submissions import submissions
+
+
+def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportData:
+    """Everything the workbook shows; the year defaults to the latest one with values."""
+    catalog, rows = overview(store)
+    settings = catalog.plan.settings
+    if fiscal_year is None:
+        entered = [year for row in rows for year in row.values]
+        fiscal_year = max(entered, default=settings.start_year)
+    catalog.check_choice(None, fiscal_year)
+    return ReportData(
+        catalog=catalog,
+        rows=rows,
+        fiscal_year=fiscal_year,
+        submissions=submissions(store),
+        findings=[f for f in stored_findings(store) if not f.explained],
+        merge_reports=stored_reports(store),
+        generated_at=now(),
+        generated_by=who,
+    )
+
+
+def write_consolidated(
+    store: Store,
+    path: str | os.PathLike[str],
+    fiscal_year: int | None,
+    *,
+    who: str,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int | None:
+    """Write the consolidated workbook; the fiscal year it grades, or None if cancelled."""
+    data = report_data(store, fiscal_year, who=who)
+    if not write_report(path, data, progress=progress, cancelled=cancelled):
+        return None
+    return data.fiscal_year

@@ -1,0 +1,818 @@
+"""The department submission workbook and the fill-in template for departments without the program.
+
+Submission (format SUBMISSION_FORMAT), three sheets, in this order:
+
+- 提出 (visible): the printable report for people: title, department, fiscal year (令和N年度),
+  export date, a 「下書き（未確定）」 banner for a draft, then one row per indicator: code, name,
+  policy, measure, unit, baseline, every plan year before this one, this year's value, target
+  (its number format carries the unit and 以上 / 以下), achievement, grade, comment. Values are
+  numbers with a number format that shows the unit; a missing value shows its reason.
+- data (hidden, not veryHidden, so a curious clerk can unhide it): row 1 holds DATA_KEYS (every
+  field of ValueRow, in the order canonical_payload serialises them), then one row per ValueRow.
+  Every cell is a string cell holding exactly the text canonical_payload hashes, so the payload
+  survives a LibreOffice or Excel re-save byte for byte. A draft adds DRAFT_MARK in the first
+  free header cell after the keys (readers ignore unknown columns).
+- meta (visible, last, protected without a password): key / value / 項目 rows (META_KEYS). It is
+  visible on purpose: whoever receives the file can see whose it is, for which year, whether it
+  was finalised and its checksum; the protection only stops accidental typing.
+
+Template (format TEMPLATE_FORMAT):
+
+- 記入 (visible, protected without a password): title rows, then the header in row
+  TEMPLATE_HEADER_ROW and one row per indicator from the next row: code, name, unit, the
+  earlier plan years' values (for reference), then the three input columns
+  実績値（令和N年度）, 未記入の理由, コメント. Only the input cells are unlocked. A reader
+  finds the columns by their header text (TEMPLATE_CODE_LABEL, a label starting with
+  TEMPLATE_VALUE_LABEL, TEMPLATE_REASON_LABEL, TEMPLATE_COMMENT_LABEL) and the rows by the code
+  column. An indicator whose unit is not set cannot take a value (the domain refuses it), so its
+  value cell stays locked and grey.
+- meta (hidden; the workbook structure is locked without a password, so it is not unhidden by
+  accident): format, department, fiscal_year, catalog_hash, program_version, created_at.
+
+Every text cell is written as a string cell (never a formula, never an error value); text that
+starts with = + - @ is also marked with a quote prefix, so Excel keeps it as text when edited.
+Both writers build the file under a temporary name in the target folder and rename it at the
+end: a cancelled or failed export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from kplan_desktop.domain.achievement import format_rate
+from kplan_desktop.domain.catalog import Catalog, Indicator
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.model import MissingReason, ValueKind
+from kplan_desktop.domain.units import split_unit
+from kplan_desktop.domain.validation import MAX_COMMENT_LENGTH
+from kplan_desktop.exchange.files import unwritable
+from kplan_desktop.exchange.payload import (
+    SUBMISSION_FORMAT,
+    TEMPLATE_FORMAT,
+    SubmissionHeader,
+    ValueRow,
+    payload_sha256,
+    utc_text,
+)
+from kplan_desktop.store.actuals import ActualView
+from kplan_desktop.store.overview import IndicatorOverview
+
+__all__ = [
+    "DATA_KEYS",
+    "DRAFT_MARK",
+    "ERROR_CODE",
+    "META_KEYS",
+    "SHEET_DATA",
+    "SHEET_META",
+    "SHEET_REPORT",
+    "SHEET_TEMPLATE",
+    "TEMPLATE_CODE_LABEL",
+    "TEMPLATE_COMMENT_LABEL",
+    "TEMPLATE_HEADER_ROW",
+    "TEMPLATE_META_KEYS",
+    "TEMPLATE_REASON_LABEL",
+    "TEMPLATE_VALUE_LABEL",
+    "WRITER_MARK",
+    "write_submission",
+    "write_template",
+]
+
+ERROR_CODE = "E_SUBMISSION_XLSX"
+
+SHEET_REPORT = "提出"
+SHEET_DATA = "data"
+SHEET_META = "meta"
+SHEET_TEMPLATE = "記入"
+
+DATA_KEYS = (
+    "indicator",
+    "fiscal_year",
+    "value",
+    "missing_reason",
+    "comment",
+    "entered_by",
+    "entered_at",
+    "revision",
+    "replaces",
+    "unit",
+)
+META_KEYS = (
+    "format",
+    "department",
+    "fiscal_year",
+    "catalog_hash",
+    "program_version",
+    "exported_at",
+    "database",
+    "finalised_by",
+    "finalised_at",
+    "draft",
+    "row_count",
+    "payload_sha256",
+)
+TEMPLATE_META_KEYS = (
+    "format",
+    "department",
+    "fiscal_year",
+    "catalog_hash",
+    "program_version",
+    "created_at",
+)
+
+# Written to the core properties (creator and lastModifiedBy). A reader compares it, and the
+# application named in docProps/app.xml, to tell a file saved by this program from one saved
+# again by Excel or LibreOffice.
+WRITER_MARK = "kplan-desktop"
+DRAFT_MARK = "下書き（未確定）"
+DRAFT_MARK_EN = "DRAFT (not finalised)"
+
+TEMPLATE_HEADER_ROW = 4
+TEMPLATE_CODE_LABEL = "指標コード"
+TEMPLATE_VALUE_LABEL = "実績値"
+TEMPLATE_REASON_LABEL = "未記入の理由"
+TEMPLATE_COMMENT_LABEL = "コメント"
+
+REPORT_HEADER_ROW = 5
+EXCEL_MAX_TEXT = 32_767
+# Excel refuses a data validation whose prompt or error text is longer (titles: 32).
+PROMPT_MAX = 255
+PROMPT_TITLE_MAX = 32
+FORMULA_STARTS = ("=", "+", "-", "@")
+PROGRESS_EVERY = 200
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+_TITLE_FONT = Font(bold=True, size=14)
+_BOLD = Font(bold=True)
+_DRAFT_FONT = Font(bold=True, size=14, color="C00000")
+_KEY_FONT = Font(color="808080", size=9)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_DRAFT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_INPUT_FILL = PatternFill("solid", fgColor="FFFFE0")
+_LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+_UNLOCKED = Protection(locked=False)
+_FRACTIONAL_KINDS = (ValueKind.PERCENT, ValueKind.DECIMAL, ValueKind.AMOUNT)
+_WHOLE_KINDS = (ValueKind.COUNT, ValueKind.PER_PERIOD)
+_MILESTONE_DONE = "達成"
+_MILESTONE_NOT_DONE = "未達成"
+
+
+# -- small helpers ---------------------------------------------------------------------------
+
+
+class _Steps:
+    """Counts work done, reports progress every PROGRESS_EVERY steps and asks about cancel."""
+
+    def __init__(self, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
+        self.total = total
+        self.done = 0
+        self.progress = progress
+        self.cancelled = cancelled
+
+    def step(self) -> bool:
+        """One unit done; False when the user cancelled."""
+        self.done += 1
+        if self.done % PROGRESS_EVERY == 0:
+            if self.progress is not None:
+                self.progress(self.done, self.total)
+            return not self.stop()
+        return True
+
+    def stop(self) -> bool:
+        return self.cancelled is not None and self.cancelled()
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
+
+
+def _unwritable(where: str, what_ja: str, what_en: str) -> DomainError:
+    return DomainError(
+        ERROR_CODE,
+        f"Excelに書き出せない文字があります（{where}）: {what_ja}",
+        f"Text that cannot be written to Excel ({where}): {what_en}",
+    )
+
+
+def _text(ws: Any, row: int, column: int, text: str, where: str = "") -> Any:
+    """A string cell that stays a string: never a formula, never an error value."""
+    place = where or f"{ws.title}!{get_column_letter(column)}{row}"
+    if len(text) > EXCEL_MAX_TEXT:
+        raise _unwritable(
+            place,
+            f"1つのセルには{EXCEL_MAX_TEXT}文字までしか入りません",
+            f"a cell holds at most {EXCEL_MAX_TEXT} characters",
+        )
+    if "\r" in text:
+        # XML turns CR into LF when the file is read, so the text would not come back the same
+        # and the checksum would call the file edited.
+        raise _unwritable(
+            place, "改行コードCR（\\r）は保存できません", "a carriage return (\\r) does not survive"
+        )
+    cell = ws.cell(row=row, column=column)
+    try:
+        cell.value = text
+    except IllegalCharacterError:
+        raise _unwritable(
+            place, "Excelで使えない制御文字が含まれています", "a control character Excel refuses"
+        ) from None
+    # openpyxl makes "=…" a formula and "#N/A" an error value; both must stay text.
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
+def _number(ws: Any, row: int, column: int, value: Decimal, number_format: str) -> Any:
+    cell = ws.cell(row=row, column=column)
+    cell.value = int(value) if value == value.to_integral_value() else float(value)
+    cell.number_format = number_format
+    return cell
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _quoted(text: str) -> str:
+    """Literal text inside an Excel number format (a double quote cannot be escaped there)."""
+    return '"' + text.replace('"', "") + '"'
+
+
+def _unit_format(indicator: Indicator, decimals: int = 0, suffix: str = "") -> str:
+    """`#,##0"人"`, `#,##0.0"%"` (the % quoted so Excel does not multiply by 100), or General."""
+    kind = indicator.effective_value_kind
+    literal = (indicator.unit or "") + suffix
+    if kind is ValueKind.MILESTONE:
+        # 1 / 0 read as 達成 / 未達成; a comparator means nothing for a milestone.
+        return f"[=1]{_quoted(_MILESTONE_DONE)};[=0]{_quoted(_MILESTONE_NOT_DONE)};General"
+    if indicator.unit is None or kind is None:
+        return "General" + (_quoted(suffix) if suffix else "")
+    if kind in _FRACTIONAL_KINDS and indicator.decimals is not None:
+        decimals = max(decimals, indicator.decimals)
+    body = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return body + _quoted(literal)
+
+
+def _clip(text: str, limit: int) -> str:
+    """At most `limit` UTF-16 code units (as Excel counts), cut on a character, with '…'."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    kept: list[str] = []
+    used = 1  # the ellipsis
+    for char in text:
+        size = 2 if ord(char) > 0xFFFF else 1
+        if used + size > limit:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept) + "…"
+
+
+def _print_setup(ws: Any, title_rows: str, left_header: str, draft: bool) -> None:
+    """A4 landscape, one page wide, header rows repeated, page numbers, draft in the header."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddHeader.left.text = left_header.replace("&", "&&")
+    ws.oddHeader.left.size = 9
+    if draft:
+        ws.oddHeader.center.text = DRAFT_MARK
+        ws.oddHeader.center.size = 14
+        ws.oddHeader.center.color = "C00000"
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.center.size = 9
+
+
+def _save(book: Any, path: Path, steps: _Steps) -> bool:
+    """Save under a temporary sibling name, then rename; nothing is left behind on cancel."""
+    if steps.stop():
+        return False
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        book.save(temp)
+        if steps.stop():
+            return False
+        os.replace(temp, path)
+    except OSError as exc:
+        raise unwritable(ERROR_CODE, path, "Excelファイル", "workbook", exc) from None
+    finally:
+        temp.unlink(missing_ok=True)
+    steps.finish()
+    return True
+
+
+def _new_book() -> Any:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    book.properties.creator = WRITER_MARK
+    book.properties.lastModifiedBy = WRITER_MARK
+    return book
+
+
+def _department_name(catalog: Catalog, code: str) -> str:
+    for department in catalog.departments:
+        if department.code == code:
+            return department.name
+    return ""
+
+
+def _local(moment: datetime) -> str:
+    """An instant in the PC's local time, as a clerk reads it (the city hall is in Japan)."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _earlier_years(catalog: Catalog, fiscal_year: int) -> list[int]:
+    return [year for year in catalog.plan.settings.years if year < fiscal_year]
+
+
+def _show_actual(
+    ws: Any, row: int, column: int, indicator: Indicator, actual: ActualView | None
+) -> None:
+    """A stored value as a number in the unit's format, or the reason it is missing."""
+    if actual is None:
+        return
+    if actual.value is not None:
+        _number(ws, row, column, actual.value, _unit_format(indicator, _decimals(actual.value)))
+    elif actual.missing_reason is not None:
+        _text(ws, row, column, actual.missing_reason.label_ja).alignment = Alignment(
+            horizontal="right"
+        )
+
+
+def _label_pairs(ws: Any, row: int, *pairs: tuple[str, str]) -> None:
+    """Label / value pairs side by side in one row: 課 | 市民協働担当課 | 年度 | 令和7年度 …"""
+    for n, (label, value) in enumerate(pairs):
+        _text(ws, row, 2 * n + 1, label).font = _BOLD
+        _text(ws, row, 2 * n + 2, value)
+
+
+def _unit_text(indicator: Indicator) -> str:
+    if indicator.unit:
+        return indicator.unit
+    return "—" if indicator.effective_value_kind is ValueKind.MILESTONE else "未設定"
+
+
+@dataclass(frozen=True)
+class _Column:
+    label: str
+    width: float
+
+
+def _header_row(ws: Any, row: int, columns: Sequence[_Column]) -> None:
+    for n, column in enumerate(columns, start=1):
+        cell = _text(ws, row, n, column.label)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[get_column_letter(n)].width = column.width
+
+
+# -- the submission --------------------------------------------------------------------------
+
+
+def write_submission(
+    path: str | os.PathLike[str],
+    header: SubmissionHeader,
+    catalog: Catalog,
+    rows: list[IndicatorOverview],
+    values: list[ValueRow],
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> bool:
+    """Write a department's submission workbook; False (and no file) if cancelled.
+
+    `rows` are shown on the printable sheet as given (the caller picks the department's
+    indicators); `values` go to the machine sheet. The header's row count and payload checksum
+    must describe `values` (ValueError otherwise: a file that would read back as edited is a bug
+    of the caller, not something to write).
+    """
+    target = Path(path)
+    if header.format != SUBMISSION_FORMAT:
+        raise ValueError(f"not a submission header: {header.format!r}")
+    if header.row_count != len(values):
+        raise ValueError(f"row_count {header.row_count} but {len(values)} value rows")
+    if header.payload_sha256 != payload_sha256(values):
+        raise ValueError("payload_sha256 does not match the value rows")
+    steps = _Steps(len(rows) + len(values), progress, cancelled)
+    book = _new_book()
+    book.properties.title = "総合計画 指標実績 提出書"
+    book.properties.keywords = header.format
+    if not _write_report(book, header, catalog, rows, steps):
+        return False
+    if not _write_data(book, header, values, steps):
+        return False
+    _write_submission_meta(book, header, catalog)
+    return _save(book, target, steps)
+
+
+def _report_columns(catalog: Catalog, fiscal_year: int) -> list[_Column]:
+    columns = [
+        _Column("指標コード", 11),
+        _Column("指標名", 30),
+        _Column("政策", 20),
+        _Column("施策", 20),
+        _Column("単位", 8),
+        _Column("基準値", 11),
+    ]
+    columns += [
+        _Column(format_fiscal_year(year, FiscalYearStyle.SHORT), 11)
+        for year in _earlier_years(catalog, fiscal_year)
+    ]
+    columns += [
+        _Column(f"{format_fiscal_year(fiscal_year)}\n実績", 13),
+        _Column("目標値", 14),
+        _Column("達成率", 9),
+        _Column("評価", 10),
+        _Column("コメント", 40),
+    ]
+    return columns
+
+
+def _write_report(
+    book: Any,
+    header: SubmissionHeader,
+    catalog: Catalog,
+    rows: Sequence[IndicatorOverview],
+    steps: _Steps,
+) -> bool:
+    ws = book.create_sheet(SHEET_REPORT)
+    year_text = format_fiscal_year(header.fiscal_year)
+    department = f"{header.department} {_department_name(catalog, header.department)}".strip()
+    _text(ws, 1, 1, "総合計画 指標実績 提出書").font = _TITLE_FONT
+    _label_pairs(
+        ws, 2, ("課", department), ("年度", year_text), ("出力日", _local(header.exported_at))
+    )
+    if header.draft:
+        banner = _text(ws, 3, 1, f"{DRAFT_MARK}　この提出書は確定していません / {DRAFT_MARK_EN}")
+        banner.font = _DRAFT_FONT
+        for column in range(1, 9):
+            ws.cell(row=3, column=column).fill = _DRAFT_FILL
+    else:
+        assert header.finalised_at is not None
+        who = f"（{header.finalised_by}）" if header.finalised_by else ""
+        _text(ws, 3, 1, f"確定: {_local(header.finalised_at)}{who}").font = _BOLD
+    columns = _report_columns(catalog, header.fiscal_year)
+    _header_row(ws, REPORT_HEADER_ROW, columns)
+    ws.row_dimensions[REPORT_HEADER_ROW].height = 30
+    earlier = _earlier_years(catalog, header.fiscal_year)
+    labels = catalog.plan.settings.grade_labels
+    r = REPORT_HEADER_ROW
+    for item in rows:
+        r += 1
+        indicator = item.indicator
+        where = f"{SHEET_REPORT} {indicator.code}"
+        _text(ws, r, 1, indicator.code, where)
+        _text(ws, r, 2, indicator.display_name, where).alignment = _WRAP
+        _text(ws, r, 3, item.policy.name, where).alignment = _WRAP
+        _text(ws, r, 4, item.measure.name, where).alignment = _WRAP
+        _text(ws, r, 5, _unit_text(indicator), where)
+        if indicator.baseline is not None:
+            fmt = _unit_format(indicator, _decimals(indicator.baseline))
+            _number(ws, r, 6, indicator.baseline, fmt)
+        c = 7
+        for year in earlier:
+            _show_actual(ws, r, c, indicator, item.values.get(year))
+            c += 1
+        _show_actual(ws, r, c, indicator, item.values.get(header.fiscal_year))
+        ws.cell(row=r, column=c).font = _BOLD
+        if indicator.target is not None:
+            suffix = "" if indicator.comparator is None else indicator.comparator.label_ja
+            fmt = _unit_format(indicator, _decimals(indicator.target), suffix)
+            _number(ws, r, c + 1, indicator.target, fmt)
+        achievement = item.achievement(catalog, header.fiscal_year)
+        _text(ws, r, c + 2, format_rate(achievement.rate), where).alignment = Alignment(
+            horizontal="right", vertical="top"
+        )
+        _text(ws, r, c + 3, achievement.grade.label(labels), where).alignment = Alignment(
+            horizontal="center", vertical="top"
+        )
+        actual = item.values.get(header.fiscal_year)
+        if actual is not None and actual.comment:
+            _text(ws, r, c + 4, actual.comment, where).alignment = _WRAP
+        for column in range(1, c + 5):
+            cell = ws.cell(row=r, column=column)
+            if cell.alignment.vertical is None:
+                cell.alignment = _TOP
+        if not steps.step():
+            return False
+    ws.freeze_panes = ws.cell(row=REPORT_HEADER_ROW + 1, column=3).coordinate
+    _print_setup(
+        ws,
+        f"{REPORT_HEADER_ROW}:{REPORT_HEADER_ROW}",
+        f"総合計画 指標実績 提出書　{department}　{year_text}",
+        header.draft,
+    )
+    return True
+
+
+def _cell_texts(row: ValueRow) -> list[str]:
+    """The row's fields exactly as canonical_payload serialises them (before escaping)."""
+    texts: list[str] = []
+    for key in DATA_KEYS:
+        item = getattr(row, key)
+        if item is None:
+            texts.append("")
+        elif isinstance(item, datetime):
+            texts.append(utc_text(item))
+        else:
+            texts.append(str(item))
+    return texts
+
+
+def _write_data(
+    book: Any, header: SubmissionHeader, values: Sequence[ValueRow], steps: _Steps
+) -> bool:
+    ws = book.create_sheet(SHEET_DATA)
+    ws.sheet_state = "hidden"
+    for column, key in enumerate(DATA_KEYS, start=1):
+        _text(ws, 1, column, key).font = _BOLD
+        ws.column_dimensions[get_column_letter(column)].width = 14
+        # Text format for anything typed later, so 2025 or 98.7 stay the text the hash covers.
+        ws.column_dimensions[get_column_letter(column)].number_format = "@"
+    if header.draft:
+        note = _text(ws, 1, len(DATA_KEYS) + 1, f"{DRAFT_MARK} / {DRAFT_MARK_EN}")
+        note.font = Font(bold=True, color="C00000")
+        ws.column_dimensions[get_column_letter(len(DATA_KEYS) + 1)].width = 30
+    ws.column_dimensions["E"].width = 40
+    ws.column_dimensions["G"].width = 22
+    for r, row in enumerate(values, start=2):
+        where = f"{SHEET_DATA} {row.indicator} {row.fiscal_year}"
+        if len(row.comment) > MAX_COMMENT_LENGTH:
+            raise _unwritable(
+                where,
+                f"コメントは{MAX_COMMENT_LENGTH}文字までです",
+                f"a comment has at most {MAX_COMMENT_LENGTH} characters",
+            )
+        for column, text in enumerate(_cell_texts(row), start=1):
+            if text:
+                cell = _text(ws, r, column, text, where)
+                cell.number_format = "@"
+        if not steps.step():
+            return False
+    ws.freeze_panes = "A2"
+    _print_setup(ws, "1:1", f"{SHEET_DATA}　{header.department}", header.draft)
+    return True
+
+
+def _meta_sheet(book: Any, items: Sequence[tuple[str, str, str]], hidden: bool) -> Any:
+    ws = book.create_sheet(SHEET_META)
+    for column, (label, width) in enumerate((("key", 18), ("value", 70), ("項目", 36)), start=1):
+        _text(ws, 1, column, label).font = _BOLD
+        ws.column_dimensions[get_column_letter(column)].width = width
+    for r, (key, value, label) in enumerate(items, start=2):
+        _text(ws, r, 1, key).font = _KEY_FONT
+        if value:
+            _text(ws, r, 2, value).number_format = "@"
+        _text(ws, r, 3, label)
+    if hidden:
+        ws.sheet_state = "hidden"
+    return ws
+
+
+def _write_submission_meta(book: Any, header: SubmissionHeader, catalog: Catalog) -> None:
+    name = _department_name(catalog, header.department)
+    draft_label = (
+        f"{DRAFT_MARK} / {DRAFT_MARK_EN}" if header.draft else "確定済み（下書きではない）"
+    )
+    items = [
+        ("format", header.format, "形式（変更しないでください）"),
+        ("department", header.department, f"課コード（{name}）" if name else "課コード"),
+        (
+            "fiscal_year",
+            str(header.fiscal_year),
+            f"年度（{format_fiscal_year(header.fiscal_year)}）",
+        ),
+        ("catalog_hash", header.catalog_hash, "カタログの版（ハッシュ）"),
+        ("program_version", header.program_version, "プログラムの版"),
+        ("exported_at", utc_text(header.exported_at), "出力日時（UTC）"),
+        ("database", header.database, "出力したデータベースのID"),
+        ("finalised_by", header.finalised_by or "", "確定した人"),
+        (
+            "finalised_at",
+            "" if header.finalised_at is None else utc_text(header.finalised_at),
+            "確定日時（UTC）",
+        ),
+        ("draft", "yes" if header.draft else "no", draft_label),
+        ("row_count", str(header.row_count), "データの行数"),
+        ("payload_sha256", header.payload_sha256, "データのチェックサム（SHA-256）"),
+    ]
+    assert tuple(key for key, _, _ in items) == META_KEYS
+    ws = _meta_sheet(book, items, hidden=False)
+    if header.draft:
+        row = 2 + META_KEYS.index("draft")
+        for column in (2, 3):
+            cell = ws.cell(row=row, column=column)
+            cell.font = Font(bold=True, color="C00000")
+            cell.fill = _DRAFT_FILL
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    _print_setup(ws, "1:1", f"{SHEET_META}　{header.department}", header.draft)
+
+
+# -- the template ----------------------------------------------------------------------------
+
+
+def write_template(
+    path: str | os.PathLike[str],
+    catalog: Catalog,
+    rows: list[IndicatorOverview],
+    *,
+    department: str,
+    fiscal_year: int,
+    catalog_hash: str,
+    program_version: str,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> bool:
+    """Write the fill-in template for a department without the program; False if cancelled."""
+    target = Path(path)
+    steps = _Steps(len(rows), progress, cancelled)
+    created_at = datetime.now(UTC)
+    book = _new_book()
+    book.properties.title = "総合計画 指標実績 記入票"
+    book.properties.keywords = TEMPLATE_FORMAT
+    ws = book.create_sheet(SHEET_TEMPLATE)
+    year_text = format_fiscal_year(fiscal_year)
+    name = f"{department} {_department_name(catalog, department)}".strip()
+    _text(ws, 1, 1, f"総合計画 指標実績 記入票（{year_text}）").font = _TITLE_FONT
+    _label_pairs(ws, 2, ("課", name), ("年度", year_text), ("作成日", _local(created_at)))
+    _text(
+        ws,
+        3,
+        1,
+        "黄色のセルに入力してください。値がないときは実績値を空欄のまま「未記入の理由」を選んで"
+        "ください。入力欄のほかは変更できません。",
+    )
+    earlier = _earlier_years(catalog, fiscal_year)
+    columns = [_Column(TEMPLATE_CODE_LABEL, 11), _Column("指標名", 32), _Column("単位", 8)]
+    columns += [
+        _Column(f"{format_fiscal_year(year, FiscalYearStyle.SHORT)}（参考）", 11)
+        for year in earlier
+    ]
+    value_column = len(columns) + 1
+    columns += [
+        _Column(f"{TEMPLATE_VALUE_LABEL}（{year_text}）", 15),
+        _Column(TEMPLATE_REASON_LABEL, 13),
+        _Column(TEMPLATE_COMMENT_LABEL, 44),
+    ]
+    _header_row(ws, TEMPLATE_HEADER_ROW, columns)
+    ws.row_dimensions[TEMPLATE_HEADER_ROW].height = 30
+    reasons = DataValidation(
+        type="list",
+        formula1='"' + ",".join(reason.label_ja for reason in MissingReason) + '"',
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        promptTitle="未記入の理由",
+        prompt="実績値がないときだけ、一覧から選んでください。",
+        errorTitle="一覧にない理由です",
+        error="「" + "」「".join(r.label_ja for r in MissingReason) + "」から選んでください。",
+        errorStyle="stop",
+    )
+    if rows:
+        ws.add_data_validation(reasons)
+    r = TEMPLATE_HEADER_ROW
+    for item in rows:
+        r += 1
+        indicator = item.indicator
+        where = f"{SHEET_TEMPLATE} {indicator.code}"
+        _text(ws, r, 1, indicator.code, where)
+        _text(ws, r, 2, indicator.display_name, where).alignment = _WRAP
+        _text(ws, r, 3, _unit_text(indicator), where)
+        for offset, year in enumerate(earlier):
+            _show_actual(ws, r, 4 + offset, indicator, item.values.get(year))
+        value_cell = ws.cell(row=r, column=value_column)
+        validation = _value_validation(indicator)
+        if validation is None:
+            value_cell.fill = _LOCKED_FILL
+        else:
+            value_cell.protection = _UNLOCKED
+            value_cell.fill = _INPUT_FILL
+            value_cell.number_format = _input_format(indicator)
+            validation.add(value_cell.coordinate)
+            ws.add_data_validation(validation)
+        reason_cell = ws.cell(row=r, column=value_column + 1)
+        reason_cell.protection = _UNLOCKED
+        reason_cell.fill = _INPUT_FILL
+        reason_cell.number_format = "@"
+        reasons.add(reason_cell.coordinate)
+        comment_cell = ws.cell(row=r, column=value_column + 2)
+        comment_cell.protection = _UNLOCKED
+        comment_cell.fill = _INPUT_FILL
+        comment_cell.number_format = "@"
+        comment_cell.alignment = _WRAP
+        for column in range(1, value_column + 3):
+            cell = ws.cell(row=r, column=column)
+            if cell.alignment.vertical is None:
+                cell.alignment = _TOP
+        if not steps.step():
+            return False
+    ws.freeze_panes = ws.cell(row=TEMPLATE_HEADER_ROW + 1, column=3).coordinate
+    # Protected so that only the input cells take typing; no password, because protection here
+    # prevents slips, it is not security (the reader checks every cell anyway).
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    _print_setup(
+        ws,
+        f"{TEMPLATE_HEADER_ROW}:{TEMPLATE_HEADER_ROW}",
+        f"総合計画 指標実績 記入票　{name}　{year_text}",
+        False,
+    )
+    items = [
+        ("format", TEMPLATE_FORMAT, "形式（変更しないでください）"),
+        ("department", department, "課コード"),
+        ("fiscal_year", str(fiscal_year), f"年度（{year_text}）"),
+        ("catalog_hash", catalog_hash, "カタログの版（ハッシュ）"),
+        ("program_version", program_version, "プログラムの版"),
+        ("created_at", utc_text(created_at), "作成日時（UTC）"),
+    ]
+    assert tuple(key for key, _, _ in items) == TEMPLATE_META_KEYS
+    _meta_sheet(book, items, hidden=True)
+    # Locked structure keeps the meta sheet hidden and the sheet names as written; no password.
+    book.security = WorkbookProtection(lockStructure=True)
+    return _save(book, target, steps)
+
+
+def _input_format(indicator: Indicator) -> str:
+    """The unit shown beside what is typed, without rounding it away."""
+    kind = indicator.effective_value_kind
+    if kind in _WHOLE_KINDS:
+        return _unit_format(indicator)
+    if kind is ValueKind.MILESTONE or indicator.unit is None:
+        return "General"
+    return "General" + _quoted(indicator.unit)
+
+
+def _value_validation(indicator: Indicator) -> DataValidation | None:
+    """Excel's check of a typed value, from what the domain knows; None when none can be typed."""
+    kind = indicator.effective_value_kind
+    unit = indicator.unit
+    if kind is None or (unit is None and kind is not ValueKind.MILESTONE):
+        return None
+    unit_text = unit or "なし"
+    negative = indicator.allow_negative
+    options: dict[str, Any]
+    if kind is ValueKind.MILESTONE:
+        rule = f"「{_MILESTONE_DONE}」か「{_MILESTONE_NOT_DONE}」を選んでください"
+        options = {"type": "list", "formula1": f'"{_MILESTONE_DONE},{_MILESTONE_NOT_DONE}"'}
+    elif kind is ValueKind.PERCENT:
+        rule = "0から100までの数値を入力してください（%）"
+        options = {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"}
+    elif kind in _WHOLE_KINDS:
+        rule = "整数を入力してください" if negative else "0以上の整数を入力してください"
+        options = {"type": "whole", **_bounds(negative)}
+    else:
+        rule = "数値を入力してください" if negative else "0以上の数値を入力してください"
+        if kind is ValueKind.SCALED_COUNT:
+            rule += f"（{unit_text}単位。1{unit_text} = {split_unit(unit_text).scale:,}）"
+        options = {"type": "decimal", **_bounds(negative)}
+    if indicator.decimals is not None and kind in _FRACTIONAL_KINDS:
+        rule += f"。小数点以下{indicator.decimals}桁まで"
+    lines = [f"単位: {unit_text}", rule]
+    if indicator.description:
+        lines.append(f"指標の説明: {indicator.description}")
+    lines.append("値がないときは空欄のまま「未記入の理由」を選んでください。")
+    return DataValidation(
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        promptTitle=_clip(f"{indicator.code} の実績値", PROMPT_TITLE_MAX),
+        prompt=_clip("\n".join(lines), PROMPT_MAX),
+        errorTitle="入力できない値です",
+        error=_clip(f"{rule}。単位: {unit_text}（{indicator.code}）", PROMPT_MAX),
+        errorStyle="stop",
+        **options,
+    )
+
+
+def _bounds(negative: bool) -> dict[str, str]:
+    if negative:
+        # Excel's own number range: any number, no invented bound.
+        return {"operator": "between", "formula1": "-9.99E+307", "formula2": "9.99E+307"}
+    return {"operator": "greaterThanOrEqual", "formula1": "0"}

@@ -1,0 +1,649 @@
+"""The merge preview: every row of the chosen files with the outcome the merge would give it.
+
+The rows and their outcomes come from `exchange.merge.plan_merge`; the only state kept here is
+the planning division's choice for each conflict, handed to `apply_merge` as `take`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kplan_desktop.domain.catalog import Catalog
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.exchange.merge import Key, MergePlan, PlannedRow, Take
+from kplan_desktop.exchange.payload import MergeReport, RowOutcome
+
+Index = QModelIndex | QPersistentModelIndex
+
+OUTCOME_ROLE = Qt.ItemDataRole.UserRole + 1
+FILE, ROW, INDICATOR, YEAR, OUTCOME, REASON, FILE_VALUE, DB_VALUE, CHOICE = range(9)
+UNDECIDED = ""
+
+OUTCOME_COLOURS = {
+    RowOutcome.NEW: "#d9f0d9",
+    RowOutcome.UPDATED: "#d6e6fa",
+    RowOutcome.UNCHANGED: "#eeeeee",
+    RowOutcome.CONFLICT: "#fbe3a6",
+    RowOutcome.REJECTED: "#f6cccc",
+}
+# The icon's own colour is darker than the cell's, and each outcome has its own shape.
+_ICON_COLOURS = {
+    RowOutcome.NEW: "#2e7d32",
+    RowOutcome.UPDATED: "#1565c0",
+    RowOutcome.UNCHANGED: "#8a8a8a",
+    RowOutcome.CONFLICT: "#e0a000",
+    RowOutcome.REJECTED: "#c62828",
+}
+_STROKES: dict[RowOutcome, list[tuple[float, float, float, float]]] = {
+    RowOutcome.NEW: [(8, 4.5, 8, 11.5), (4.5, 8, 11.5, 8)],
+    RowOutcome.UPDATED: [(4.5, 8, 11.5, 8), (8.5, 5, 11.5, 8), (8.5, 11, 11.5, 8)],
+    RowOutcome.UNCHANGED: [(4.5, 6.5, 11.5, 6.5), (4.5, 9.5, 11.5, 9.5)],
+    RowOutcome.CONFLICT: [(8, 6, 8, 10), (8, 12.5, 8, 12.6)],
+    RowOutcome.REJECTED: [(5, 5, 11, 11), (11, 5, 5, 11)],
+}
+_icons: dict[RowOutcome, QIcon] = {}
+
+
+def outcome_icon(outcome: RowOutcome) -> QIcon:
+    """Plus (new), arrow (updated), equals (unchanged), ! triangle (conflict), cross (rejected)."""
+    if outcome in _icons:
+        return _icons[outcome]
+    size = 16
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = QColor(_ICON_COLOURS[outcome])
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    if outcome is RowOutcome.CONFLICT:
+        triangle = QPainterPath()
+        triangle.moveTo(8, 1)
+        triangle.lineTo(15, 15)
+        triangle.lineTo(1, 15)
+        triangle.closeSubpath()
+        painter.drawPath(triangle)
+        ink = QColor("#000000")
+    else:
+        painter.drawEllipse(QRectF(1, 1, 14, 14))
+        ink = QColor("#ffffff")
+    pen = QPen(ink, 2)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    for x1, y1, x2, y2 in _STROKES[outcome]:
+        painter.drawLine(QPointF(x1, y1), QPointF(x2, y2))
+    painter.end()
+    _icons[outcome] = QIcon(pixmap)
+    return _icons[outcome]
+
+
+@dataclass
+class PlannedFile:
+    """One chosen file: its merge plan, or why it was refused as a whole."""
+
+    path: Path
+    plan: MergePlan | None
+    error: DomainError | None = None
+
+
+@dataclass
+class MergedFile:
+    """One file after 取り込む: its report, or why nothing of it was written."""
+
+    path: Path
+    report: MergeReport | None
+    error: DomainError | None = None
+    undecided: int = 0  # conflicts left undecided (not written)
+
+
+class MergePreviewModel(QAbstractTableModel):
+    """One row per row of every planned file; the conflict choice is the only editable column."""
+
+    choices_changed = Signal()
+
+    def __init__(self, files: list[PlannedFile], catalog: Catalog | None, lang: str) -> None:
+        super().__init__()
+        self.files = files
+        self.lang = lang
+        indicators = [] if catalog is None else [i for _, _, _, i in catalog.indicators()]
+        self.names = {i.code: i.display_name for i in indicators}
+        self.lines: list[tuple[int, PlannedRow]] = [
+            (n, row) for n, file in enumerate(files) if file.plan for row in file.plan.rows
+        ]
+        self.choices: dict[int, str] = {}  # line -> "file" | "db"
+
+    # -- shape -------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else CHOICE + 1
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation is not Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return [
+            self.tr("ファイル"),
+            self.tr("行"),
+            self.tr("指標"),
+            self.tr("年度"),
+            self.tr("結果"),
+            self.tr("理由"),
+            self.tr("ファイルの値"),
+            self.tr("データベースの値"),
+            self.tr("競合の扱い"),
+        ][section]
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.isValid() and index.column() == CHOICE and self.is_conflict(index.row()):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    # -- content -----------------------------------------------------------------------------
+
+    def outcome_text(self, outcome: RowOutcome) -> str:
+        match outcome:
+            case RowOutcome.NEW:
+                return self.tr("新規")
+            case RowOutcome.UPDATED:
+                return self.tr("更新")
+            case RowOutcome.UNCHANGED:
+                return self.tr("変更なし")
+            case RowOutcome.CONFLICT:
+                return self.tr("競合")
+            case RowOutcome.REJECTED:
+                return self.tr("却下")
+
+    def choice_items(self) -> list[tuple[str, str]]:
+        return [
+            (UNDECIDED, self.tr("未決定（書き込まない）")),
+            ("file", self.tr("ファイルの値を採る")),
+            ("db", self.tr("データベースの値を残す")),
+        ]
+
+    def is_conflict(self, line: int) -> bool:
+        return self.lines[line][1].outcome is RowOutcome.CONFLICT
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        file_no, row = self.lines[index.row()]
+        column = index.column()
+        if role == OUTCOME_ROLE:
+            return row.outcome
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(file_no, row, index.row(), column)
+        if role == Qt.ItemDataRole.EditRole and column == CHOICE:
+            return self.choices.get(index.row(), UNDECIDED)
+        if role == Qt.ItemDataRole.DecorationRole and column == OUTCOME:
+            return outcome_icon(row.outcome)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column == OUTCOME:
+                return QBrush(QColor(OUTCOME_COLOURS[row.outcome]))
+            if column == CHOICE and row.outcome is RowOutcome.CONFLICT:
+                decided = index.row() in self.choices
+                return QBrush(QColor("#e2efd4" if decided else "#fff4d6"))
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == INDICATOR:
+                return self.names.get(row.incoming.indicator)
+            if column == REASON:
+                return self._reason(row) or None
+            if column == CHOICE and row.outcome is RowOutcome.CONFLICT:
+                return self.tr("クリックして、どちらの値を採るか選びます")
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (ROW, FILE_VALUE, DB_VALUE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _reason(self, row: PlannedRow) -> str:
+        return row.reason_en if self.lang == "en" else row.reason_ja
+
+    def _text(self, file_no: int, row: PlannedRow, line: int, column: int) -> Any:
+        incoming = row.incoming
+        if column == FILE:
+            return self.files[file_no].path.name
+        if column == ROW:
+            return incoming.sheet_row
+        if column == INDICATOR:
+            return incoming.indicator
+        if column == YEAR:
+            if incoming.fiscal_year is None:
+                return "—"
+            style = FiscalYearStyle.ENGLISH if self.lang == "en" else FiscalYearStyle.ERA
+            return format_fiscal_year(incoming.fiscal_year, style)
+        if column == OUTCOME:
+            return self.outcome_text(row.outcome)
+        if column == REASON:
+            return self._reason(row)
+        if column == FILE_VALUE:
+            return row.file_value if row.file_value is not None else "—"
+        if column == DB_VALUE:
+            return row.db_value if row.db_value is not None else "—"
+        if row.outcome is not RowOutcome.CONFLICT:
+            return ""
+        return dict(self.choice_items())[self.choices.get(line, UNDECIDED)]
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != CHOICE or not self.is_conflict(index.row()):
+            return False
+        if value not in (UNDECIDED, "file", "db"):
+            return False
+        self.choose([index.row()], value)
+        return True
+
+    def choose(self, lines: list[int], choice: str) -> None:
+        """Set the choice of these lines (conflicts only; others are ignored)."""
+        changed = [line for line in lines if self.is_conflict(line)]
+        for line in changed:
+            if choice == UNDECIDED:
+                self.choices.pop(line, None)
+            else:
+                self.choices[line] = choice
+        for line in changed:
+            cell = self.index(line, CHOICE)
+            self.dataChanged.emit(cell, cell)
+        if changed:
+            self.choices_changed.emit()
+
+    def take(self, file_no: int) -> dict[Key, Take]:
+        """The conflict choices of one file, as apply_merge's `take`."""
+        taken: dict[Key, Take] = {}
+        for line, choice in self.choices.items():
+            number, row = self.lines[line]
+            if number == file_no and row.key is not None:
+                taken[row.key] = "file" if choice == "file" else "db"
+        return taken
+
+    def undecided(self, file_no: int) -> int:
+        return sum(
+            1
+            for line, (number, row) in enumerate(self.lines)
+            if number == file_no and row.outcome is RowOutcome.CONFLICT and line not in self.choices
+        )
+
+
+class PreviewFilter(QSortFilterProxyModel):
+    """Optionally hides the rows the merge would leave unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hide_unchanged = False
+
+    def set_hide_unchanged(self, hide: bool) -> None:
+        # Qt 6.10 replaced invalidateFilter() with a begin/end pair.
+        modern = hasattr(self, "beginFilterChange")
+        if modern:
+            self.beginFilterChange()
+        self.hide_unchanged = hide
+        if modern:
+            self.endFilterChange()
+        else:
+            self.invalidateFilter()
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if not self.hide_unchanged:
+            return True
+        model = self.sourceModel()
+        outcome = model.index(source_row, OUTCOME, source_parent).data(OUTCOME_ROLE)
+        return outcome is not RowOutcome.UNCHANGED
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo for a conflict row: undecided, take the file's value, keep the database's."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        source = index.model()
+        while isinstance(source, QSortFilterProxyModel):
+            source = source.sourceModel()
+        assert isinstance(source, MergePreviewModel)
+        for code, text in source.choice_items():
+            combo.addItem(text, code)
+        # The choice counts at once, not only when the editor closes.
+        combo.activated.connect(lambda _n: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class MergePreviewDialog(QDialog):
+    """What 取り込む would do with every row of every chosen file; nothing is written here."""
+
+    def __init__(
+        self,
+        files: list[PlannedFile],
+        *,
+        catalog: Catalog | None,
+        lang: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.files = files
+        self.catalog = catalog
+        self.lang = lang
+        self.setWindowTitle(self.tr("提出ブックの取り込み — 確認"))
+        self.model = MergePreviewModel(files, catalog, lang)
+        self.proxy = PreviewFilter()
+        self.proxy.setSourceModel(self.model)
+
+        self.notes = QTextBrowser()
+        self.notes.setObjectName("merge_notes")
+        self.notes.setMaximumHeight(150)
+        self.notes.setHtml(self._notes_html())
+
+        self.table = QTableView()
+        self.table.setObjectName("merge_rows")
+        self.table.setModel(self.proxy)
+        self.table.setItemDelegateForColumn(CHOICE, ChoiceDelegate(self.table))
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.CurrentChanged
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setResizeContentsPrecision(200)
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(REASON, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(REASON, min(max(self.table.columnWidth(REASON), 160), 380))
+        self.table.setColumnWidth(CHOICE, max(self.table.columnWidth(CHOICE), 200))
+
+        self.hide_unchanged = QCheckBox(self.tr("変更なしの行を隠す"))
+        self.hide_unchanged.toggled.connect(self.proxy.set_hide_unchanged)
+        self.take_file_button = QPushButton(self.tr("選んだ競合: ファイルの値を採る"))
+        self.take_file_button.clicked.connect(lambda: self._choose_selected("file"))
+        self.keep_db_button = QPushButton(self.tr("選んだ競合: データベースの値を残す"))
+        self.keep_db_button.clicked.connect(lambda: self._choose_selected("db"))
+        has_conflicts = any(row.outcome is RowOutcome.CONFLICT for _, row in self.model.lines)
+        for button in (self.take_file_button, self.keep_db_button):
+            button.setEnabled(has_conflicts)
+        tools = QHBoxLayout()
+        tools.addWidget(self.hide_unchanged)
+        tools.addStretch(1)
+        tools.addWidget(self.take_file_button)
+        tools.addWidget(self.keep_db_button)
+
+        self.accept_valid_box = QCheckBox(self.tr("有効な行だけ取り込む"))
+        self.accept_valid_box.setToolTip(
+            self.tr(
+                "却下された行があるファイルは、ふだんは何も書き込みません。"
+                "チェックすると、そのファイルの有効な行だけを書き込みます。"
+            )
+        )
+        self.accept_valid_box.toggled.connect(self._update_footer)
+        self.footer = QLabel()
+        self.footer.setWordWrap(True)
+        self.model.choices_changed.connect(self._update_footer)
+
+        buttons = QDialogButtonBox()
+        self.merge_button = buttons.addButton(
+            self.tr("取り込む"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = buttons.addButton(
+            self.tr("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.merge_button.setEnabled(any(f.plan is not None for f in files))
+        self.cancel_button.setDefault(not self.merge_button.isEnabled())
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.notes)
+        layout.addLayout(tools)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.accept_valid_box)
+        layout.addWidget(self.footer)
+        layout.addWidget(buttons)
+        self._update_footer()
+        self.resize(1240, 680)
+
+    @property
+    def accept_valid(self) -> bool:
+        return self.accept_valid_box.isChecked()
+
+    def to_apply(self) -> list[tuple[PlannedFile, dict[Key, Take], int]]:
+        """Each readable file with its conflict choices and how many it leaves undecided."""
+        return [
+            (file, self.model.take(n), self.model.undecided(n))
+            for n, file in enumerate(self.files)
+            if file.plan is not None
+        ]
+
+    def _choose_selected(self, choice: str) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        lines = [self.proxy.mapToSource(index).row() for index in rows]
+        self.model.choose(lines, choice)
+
+    def _kind_text(self, kind: str) -> str:
+        texts = {
+            "submission": self.tr("提出ブック"),
+            "resaved": self.tr("提出ブック（別のソフトで保存）"),
+            "edited": self.tr("提出ブック（プログラムの外で編集）"),
+            "template": self.tr("記入用テンプレート"),
+        }
+        return texts.get(kind, kind)
+
+    def _counts(self, plan: MergePlan) -> str:
+        return "・".join(
+            f"{self.model.outcome_text(outcome)} {plan.count(outcome)}" for outcome in RowOutcome
+        )
+
+    def _notes_html(self) -> str:
+        e = html.escape
+        english = self.lang == "en"
+        known = [] if self.catalog is None else self.catalog.departments
+        departments = {d.code: d.name for d in known}
+        parts: list[str] = []
+        for file in self.files:
+            plan = file.plan
+            if plan is None:
+                assert file.error is not None
+                message = file.error.message(self.lang)
+                refused = self.tr("読み込めません（このファイルは取り込みません）")
+                parts.append(
+                    f"<p style='color:#b00020'>✖ <b>{e(file.path.name)}</b> — {e(refused)}<br>"
+                    f"{e(message)}</p>"
+                )
+                continue
+            book = plan.workbook
+            year = format_fiscal_year(
+                book.fiscal_year, FiscalYearStyle.ENGLISH if english else FiscalYearStyle.ERA
+            )
+            department = departments.get(book.department, book.department)
+            head = f"{self._kind_text(plan.kind)}　{department}　{year}"
+            parts.append(
+                f"<p>■ <b>{e(plan.path.name)}</b> — {e(head)}<br>{e(self._counts(plan))}</p>"
+            )
+            notes = plan.notes_en if english else plan.notes_ja
+            if notes:
+                parts.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul>")
+        overlap = self._overlapping_keys()
+        if overlap:
+            parts.append(
+                "<p>※ "
+                + e(
+                    self.tr(
+                        "同じ指標・年度の行を含むファイルが複数あります（{0} 件）。"
+                        "先のファイルを書き込んだあと、後のファイルは書き込めないことがあります。"
+                        "その場合はもう一度取り込んでください。"
+                    ).format(len(overlap))
+                )
+                + "</p>"
+            )
+        return "".join(parts)
+
+    def _overlapping_keys(self) -> set[Key]:
+        seen: set[Key] = set()
+        twice: set[Key] = set()
+        for file in self.files:
+            if file.plan is None:
+                continue
+            keys = {
+                row.key
+                for row in file.plan.rows
+                if row.key is not None and row.outcome is not RowOutcome.REJECTED
+            }
+            twice |= keys & seen
+            seen |= keys
+        return twice
+
+    def _update_footer(self) -> None:
+        undecided = sum(self.model.undecided(n) for n in range(len(self.files)))
+        conflicts = sum(1 for _, row in self.model.lines if row.outcome is RowOutcome.CONFLICT)
+        with_rejected = [
+            f for f in self.files if f.plan is not None and f.plan.count(RowOutcome.REJECTED)
+        ]
+        lines = [self.tr("{0} ファイル、{1} 行").format(len(self.files), len(self.model.lines))]
+        if conflicts:
+            lines.append(
+                self.tr("競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）").format(
+                    conflicts, undecided
+                )
+            )
+        if with_rejected and not self.accept_valid:
+            lines.append(
+                self.tr(
+                    "⚠ 却下された行のあるファイル {0} 件は何も書き込みません"
+                    "（「有効な行だけ取り込む」で有効な行を書き込めます）"
+                ).format(len(with_rejected))
+            )
+        self.footer.setText("　".join(lines))
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One file in the summary after 取り込む."""
+
+    file: str
+    counts: dict[RowOutcome, int]
+    written: bool
+    why: str
+
+
+class MergeSummaryDialog(QDialog):
+    """What 取り込む did, per file: the counts, whether it was written, and why not."""
+
+    def __init__(
+        self,
+        merged: list[MergedFile],
+        refused: list[PlannedFile],
+        *,
+        lang: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self.setWindowTitle(self.tr("取り込みの結果"))
+        self.lines = [self._line(m) for m in merged] + [
+            SummaryLine(
+                f.path.name,
+                {},
+                False,
+                f.error.message(lang) if f.error else self.tr("読み込めません"),
+            )
+            for f in refused
+        ]
+        self.view = QTextBrowser()
+        self.view.setObjectName("merge_summary")
+        self.view.setHtml(self._html())
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.tr("閉じる"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        written = sum(1 for line in self.lines if line.written)
+        layout.addWidget(
+            QLabel(
+                self.tr("{0} ファイルのうち {1} ファイルを書き込みました。").format(
+                    len(self.lines), written
+                )
+            )
+        )
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        self.resize(900, 420)
+
+    def _line(self, merged: MergedFile) -> SummaryLine:
+        report = merged.report
+        if report is None:
+            message = merged.error.message(self.lang) if merged.error else ""
+            return SummaryLine(merged.path.name, {}, False, message)
+        counts = {outcome: report.count(outcome) for outcome in RowOutcome}
+        if report.written:
+            changed = counts[RowOutcome.NEW] + counts[RowOutcome.UPDATED]
+            why = (
+                self.tr("書き込みました")
+                if changed
+                else self.tr("値の変更はありません（受け取ったことを記録しました）")
+            )
+            if merged.undecided:
+                why += self.tr("。未決定の競合 {0} 件は書き込んでいません").format(merged.undecided)
+        elif counts[RowOutcome.REJECTED]:
+            why = self.tr("却下された行があるため、何も書き込んでいません")
+        else:
+            why = self.tr("書き込む変更はありません（取り込み済み）")
+        return SummaryLine(merged.path.name, counts, report.written, why)
+
+    def _html(self) -> str:
+        e = html.escape
+        probe = MergePreviewModel([], None, self.lang)
+        heads = [self.tr("ファイル")] + [probe.outcome_text(o) for o in RowOutcome]
+        heads += [self.tr("書き込み"), self.tr("説明")]
+        rows = ["<tr>" + "".join(f"<th>{e(h)}</th>" for h in heads) + "</tr>"]
+        for line in self.lines:
+            counts = [str(line.counts[o]) if line.counts else "—" for o in RowOutcome]
+            mark = "✔ " + self.tr("済み") if line.written else "✖ " + self.tr("なし")
+            cells = [e(line.file), *counts, e(mark), e(line.why)]
+            colour = "#e2efd4" if line.written else "#fdecec"
+            rows.append(
+                f"<tr style='background:{colour}'>"
+                + "".join(f"<td>{cell}</td>" for cell in cells)
+                + "</tr>"
+            )
+        return "<table border='1' cellspacing='0' cellpadding='4'>" + "".join(rows) + "</table>"

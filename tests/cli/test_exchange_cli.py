@@ -1,0 +1,351 @@
+"""The workbook exchange from the command line: two departments submit, the planning division
+merges and reports — on real SQLite files and real .xlsx files written and read back."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kplan_desktop.cli import main
+from kplan_desktop.store.actuals import EntryRequest, write_actuals
+from kplan_desktop.store.engine import Store
+from tests.conftest import dump
+
+COMMUNITY = {
+    "7-1-1-A1": "未集計",
+    "7-1-1-K1": "3",
+    "7-1-1-K2": "55",
+    "7-1-1-K3": "1,500人",
+    "7-1-2-A1": "該当なし",
+    "7-1-2-K1": "20",
+}
+EQUALITY = {"7-2-1-A1": "70%", "7-2-1-K1": "1", "7-2-1-K2": "3"}
+YEAR = "2024"
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def init(path: Path) -> Path:
+    assert run(path, "init") == 0
+    return path
+
+
+def enter_all(db: Path, values: dict[str, str], year: str = YEAR, note: str = "") -> None:
+    for code, text in values.items():
+        comment = f"{note}{code}の説明"
+        assert run(db, "enter", "--indicator", code, "--year", year, "--value", text,
+                   "--comment", comment) == 0  # fmt: skip
+
+
+def submit(db: Path, department: str, out: Path) -> Path:
+    assert run(db, "finalise", "--department", department, "--year", YEAR) == 0
+    assert run(db, "export", "--department", department, "--year", YEAR, "-o", str(out)) == 0
+    return out
+
+
+def merge_json(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list]:
+    capsys.readouterr()
+    code = run(db, "merge", "--json", *args)
+    return code, json.loads(capsys.readouterr().out)
+
+
+def values_of(db: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, tuple[object, ...]]:
+    capsys.readouterr()
+    assert run(db, "show", "--json", "--year", YEAR) == 0
+    rows = json.loads(capsys.readouterr().out)
+    found = {}
+    for row in rows:
+        cell = row["years"].get(YEAR)
+        if cell and (cell["value"] is not None or cell["missing_reason"] is not None):
+            found[row["code"]] = (cell["value"], cell["missing_reason"], cell["comment"])
+    return found
+
+
+@pytest.fixture
+def offices(tmp_path: Path) -> dict[str, Path]:
+    """Two departments that entered, finalised and exported; a planning database."""
+    a, b, p = (init(tmp_path / f"{n}.sqlite3") for n in ("community", "equality", "planning"))
+    enter_all(a, COMMUNITY)
+    enter_all(b, EQUALITY)
+    return {
+        "community": a,
+        "equality": b,
+        "planning": p,
+        "a.xlsx": submit(a, "community", tmp_path / "community.xlsx"),
+        "b.xlsx": submit(b, "equality", tmp_path / "equality.xlsx"),
+    }
+
+
+def test_two_submissions_merge_into_the_planning_database_and_the_report(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = offices["planning"]
+    code, reports = merge_json(planning, capsys, str(offices["a.xlsx"]), str(offices["b.xlsx"]))
+    assert code == 0
+    assert [r["counts"]["new"] for r in reports] == [6, 3]
+    assert all(r["written"] and r["kind"] == "submission" for r in reports)
+    merged = values_of(planning, capsys)
+    assert merged == {
+        **values_of(offices["community"], capsys),
+        **values_of(offices["equality"], capsys),
+    }
+    assert merged["7-1-1-K3"] == ("1500", None, "7-1-1-K3の説明")
+    assert merged["7-2-1-A1"][0] == "70"
+    assert merged["7-1-1-A1"][1] == "not_compiled"
+    # The audit log names the file and its hash.
+    capsys.readouterr()
+    assert run(planning, "audit", "--indicator", "7-1-1-K2", "--json") == 0
+    audit = json.loads(capsys.readouterr().out)
+    assert audit[-1]["source"] == "merge" and "community.xlsx sha256=" in audit[-1]["detail"]
+
+    out = tmp_path / "集約.xlsx"
+    assert run(planning, "report", "-o", str(out), "--year", YEAR) == 0
+    book = openpyxl.load_workbook(out, read_only=True)
+    sheet = book["指標一覧"]
+    rows = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
+    header = rows[0]
+    code_col, year_col = header.index("指標コード"), header.index("年度")
+    actual_col, grade_col, comment_col = (
+        header.index("実績"),
+        header.index("評価"),
+        header.index("コメント"),
+    )
+    k2 = next(r for r in rows if r[code_col] == "7-1-1-K2" and r[year_col] == "令和6年度")
+    assert k2[actual_col] == 55
+    assert k2[comment_col] == "7-1-1-K2の説明"
+    assert k2[grade_col]  # a grade (or a non-grade label) is written
+    status = [[c for c in r] for r in book["提出状況"].iter_rows(values_only=True)]
+    assert any("community" in str(r) and "提出" in str(r) for r in status)
+    book.close()
+
+
+def test_merging_the_same_file_again_changes_nothing(
+    offices: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = offices["planning"]
+    assert merge_json(planning, capsys, str(offices["a.xlsx"]))[0] == 0
+    before = dump(planning)
+    code, reports = merge_json(planning, capsys, str(offices["a.xlsx"]))
+    assert code == 0
+    assert reports[0]["counts"]["unchanged"] == 6 and not reports[0]["written"]
+    assert dump(planning) == before
+
+
+def _edit_data_sheet(path: Path, out: Path, changes: dict[int, dict[str, str]]) -> Path:
+    book = openpyxl.load_workbook(path)
+    sheet = book["data"]
+    keys = [c.value for c in sheet[1]]
+    for row, fields in changes.items():
+        for key, text in fields.items():
+            sheet.cell(row=row, column=keys.index(key) + 1, value=text)
+    book.save(out)
+    return out
+
+
+def test_rows_for_another_department_or_outside_the_plan_are_rejected_all_or_nothing(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = offices["planning"]
+    edited = _edit_data_sheet(
+        offices["a.xlsx"],
+        tmp_path / "edited.xlsx",
+        {3: {"indicator": "7-2-1-K1"}, 4: {"fiscal_year": "2031"}},
+    )
+    before = dump(planning)
+    code, reports = merge_json(planning, capsys, str(edited))
+    assert code == 2
+    report = reports[0]
+    assert report["kind"] == "edited" and not report["written"]
+    rejected = [r for r in report["rows"] if r["outcome"] == "rejected"]
+    assert {r["sheet_row"] for r in rejected} == {3, 4}
+    assert "equality" in rejected[0]["reason_ja"] and "計画期間" in rejected[1]["reason_ja"]
+    assert dump(planning) == before
+
+    code, reports = merge_json(planning, capsys, "--accept-valid", str(edited))
+    assert code == 0
+    assert reports[0]["written"] and reports[0]["counts"]["new"] == 4
+    merged = values_of(planning, capsys)
+    assert set(merged) == {"7-1-1-A1", "7-1-1-K3", "7-1-2-A1", "7-1-2-K1"}
+
+
+def test_a_conflict_is_never_overwritten_and_take_decides(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning, community = offices["planning"], offices["community"]
+    assert merge_json(planning, capsys, str(offices["a.xlsx"]))[0] == 0
+    # The planning division corrects a value; the department sends a newer submission.
+    store = Store.open(str(planning))
+    write_actuals(store, [EntryRequest("7-1-1-K2", 2024, "56")], who="planner", source="test")
+    store.dispose()
+    assert (
+        run(community, "finalise", "--department", "community", "--year", YEAR, "--withdraw") == 0
+    )
+    assert run(community, "enter", "--indicator", "7-1-1-K2", "--year", YEAR, "--value", "57") == 0
+    assert run(community, "enter", "--indicator", "7-1-1-K1", "--year", YEAR, "--value", "4") == 0
+    newer = submit(community, "community", tmp_path / "newer.xlsx")
+    before = dump(planning)
+    code, reports = merge_json(planning, capsys, str(newer))
+    assert code == 1
+    outcomes = {r["indicator"]: r for r in reports[0]["rows"]}
+    conflict = outcomes["7-1-1-K2"]
+    assert conflict["outcome"] == "conflict"
+    assert (conflict["file_value"], conflict["db_value"]) == ("57", "56")
+    assert "企画担当課" in conflict["reason_ja"]
+    assert outcomes["7-1-1-K1"]["outcome"] == "updated"
+    assert values_of(planning, capsys)["7-1-1-K2"][0] == "56"
+    assert values_of(planning, capsys)["7-1-1-K1"][0] == "4"
+    assert dump(planning) != before
+    # The older file arriving late: its K1 value is older than the one merged.
+    code, reports = merge_json(planning, capsys, str(offices["a.xlsx"]))
+    late = {r["indicator"]: r for r in reports[0]["rows"]}["7-1-1-K1"]
+    assert late["outcome"] == "conflict" and "古いファイル" in late["reason_ja"]
+    assert values_of(planning, capsys)["7-1-1-K1"][0] == "4"
+    code, reports = merge_json(planning, capsys, "--take", "file", str(newer))
+    assert code == 0
+    assert values_of(planning, capsys)["7-1-1-K2"][0] == "57"
+
+
+def test_a_filled_template_merges_every_cell_validated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = init(tmp_path / "planning.sqlite3")
+    template = tmp_path / "template.xlsx"
+    assert run(planning, "template", "--department", "community", "--year", YEAR,
+               "-o", str(template)) == 0  # fmt: skip
+    book = openpyxl.load_workbook(template)
+    sheet = book["記入"]
+    header_row = next(r for r in range(1, 30) if any(c.value == "指標コード" for c in sheet[r]))
+    labels = [c.value for c in sheet[header_row]]
+    code_col = labels.index("指標コード") + 1
+    value_col = _input_column(labels, "値")
+    reason_col = _input_column(labels, "理由")
+    typed = {"7-1-1-K2": 55, "7-1-1-K3": 1500, "7-1-2-K1": "二十"}
+    for row in range(header_row + 1, sheet.max_row + 1):
+        code = sheet.cell(row=row, column=code_col).value
+        if code in typed:
+            sheet.cell(row=row, column=value_col, value=typed[code])
+        if code == "7-1-1-A1":
+            sheet.cell(row=row, column=reason_col, value="未集計")
+    book.save(template)
+    code, reports = merge_json(planning, capsys, str(template))
+    assert code == 2  # 二十 is not a number
+    report = reports[0]
+    assert report["kind"] == "template"
+    assert any("テンプレート" in n for n in report["notes_ja"])
+    bad = [r for r in report["rows"] if r["outcome"] == "rejected"]
+    assert [r["indicator"] for r in bad] == ["7-1-2-K1"]
+    code, reports = merge_json(planning, capsys, "--accept-valid", str(template))
+    assert code == 0
+    merged = values_of(planning, capsys)
+    assert merged["7-1-1-K2"][0] == "55"
+    assert merged["7-1-1-K3"][0] == "1500"
+    assert merged["7-1-1-A1"][1] == "not_compiled"
+
+
+def _input_column(labels: list[object], word: str) -> int:
+    found = [i for i, v in enumerate(labels) if isinstance(v, str) and word in v]
+    assert found, (word, labels)
+    return found[-1] + 1
+
+
+def _hostile_files(tmp_path: Path, good: Path) -> dict[str, Path]:
+    files: dict[str, Path] = {}
+
+    def put(name: str, data: bytes) -> None:
+        files[name] = tmp_path / name
+        files[name].write_bytes(data)
+
+    put("renamed.xlsx", "指標コード,値\n7-1-1-K2,55\n".encode())
+    put("document.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    put("random.xlsx", os.urandom(4096))
+    put("truncated.xlsx", good.read_bytes()[: good.stat().st_size // 2])
+    put("encrypted.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 4088)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("xl/media/padding.bin", b"\0" * (300 * 1024 * 1024))
+    files["bomb.xlsx"] = bomb
+    laughs = tmp_path / "laughs.xlsx"
+    entity = (
+        '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(laughs, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                declaration, _, rest = data.partition(b"?>")
+                data = (
+                    declaration + b"?>" + entity.encode() + rest if rest else entity.encode() + data
+                )
+            dst.writestr(item, data)
+    files["laughs.xlsx"] = laughs
+    return files
+
+
+def test_hostile_files_are_refused_with_one_clear_line_and_change_nothing(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = offices["planning"]
+    before = dump(planning)
+    for name, path in _hostile_files(tmp_path, offices["a.xlsx"]).items():
+        capsys.readouterr()
+        assert run(planning, "merge", str(path)) == 2, name
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1, (name, err)
+        assert name in err[0] and " / " in err[0], (name, err)
+        assert dump(planning) == before, name
+
+
+def test_export_refuses_an_unfinalised_year_unless_draft(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = init(tmp_path / "a.sqlite3")
+    enter_all(db, {"7-1-1-K2": "55"})
+    out = tmp_path / "draft.xlsx"
+    capsys.readouterr()
+    assert run(db, "export", "--department", "community", "--year", YEAR, "-o", str(out)) == 2
+    assert "確定" in capsys.readouterr().err
+    assert not out.exists()
+    assert run(db, "finalise", "--department", "community", "--year", YEAR) == 2
+    assert run(db, "export", "--department", "community", "--year", YEAR, "-o", str(out),
+               "--draft") == 0  # fmt: skip
+    book = openpyxl.load_workbook(out)
+    for sheet in book.worksheets:
+        texts = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+        assert "下書き" in texts or "draft" in texts.lower(), sheet.title
+    planning = init(tmp_path / "p.sqlite3")
+    code, reports = merge_json(planning, capsys, str(out))
+    assert code == 0
+    assert any("下書き" in n for n in reports[0]["notes_ja"])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_libreoffice_resave_merges_with_identical_values(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outdir = tmp_path / "lo"
+    profile = (tmp_path / "lo-profile").as_uri()
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(outdir), str(offices["a.xlsx"])],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    resaved = outdir / "community.xlsx"
+    planning, direct = offices["planning"], init(tmp_path / "direct.sqlite3")
+    code, reports = merge_json(planning, capsys, str(resaved))
+    assert code == 0 and reports[0]["counts"]["new"] == 6
+    assert reports[0]["kind"] in ("resaved", "edited")
+    assert merge_json(direct, capsys, str(offices["a.xlsx"]))[0] == 0
+    assert values_of(planning, capsys) == values_of(direct, capsys)
