@@ -2,6 +2,64 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>BackupActions</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="24"/>
+        <source>バックアップを作成</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="25"/>
+        <source>バックアップから復元…</source>
+        <translation>Restore from a backup…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="35"/>
+        <source>バックアップしています…</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="39"/>
+        <source>バックアップしました: {0}</source>
+        <translation>Backed up: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="54"/>
+        <source>復元するバックアップを選ぶ</source>
+        <translation>Choose the backup to restore</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="56"/>
+        <source>kplan のデータベース (*.sqlite3)</source>
+        <translation>kplan databases (*.sqlite3)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="62"/>
+        <source>バックアップから復元</source>
+        <translation>Restore from a backup</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="64"/>
+        <source>{0} の内容に戻します。今のデータベースは先にバックアップします。よろしいですか？</source>
+        <translation>Go back to the contents of {0}? The current database is backed up first.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="79"/>
+        <source>復元しています…</source>
+        <translation>Restoring…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="84"/>
+        <source>復元しました（元のデータベースのバックアップ: {0}）</source>
+        <translation>Restored (the replaced database was backed up to {0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="99"/>
+        <source>バックアップ</source>
+        <translation>Backup</translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
         <location filename="../../src/kplan_desktop/ui/dashboard.py" line="91"/>
@@ -58,8 +116,8 @@
     <name>ExchangeActions</name>
     <message>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="78"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="346"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="382"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="348"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="384"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -78,8 +136,8 @@
     <message>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="232"/>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="272"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="341"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="346"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="348"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
@@ -109,165 +167,165 @@
         <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="326"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="329"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="331"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="345"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="357"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="378"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="382"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="383"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="391"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="393"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="395"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="394"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="396"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="410"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="412"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="414"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="416"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="417"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="419"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="427"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="429"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="429"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="701"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="431"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="705"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="467"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="469"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="483"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="485"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="518"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="522"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="531"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="535"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="554"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="558"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="557"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="561"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="574"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="578"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="577"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="581"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="585"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="589"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="585"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="589"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="604"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="608"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="609"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="613"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="658"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="662"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="662"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="666"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="665"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="669"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="668"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="672"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -391,303 +449,303 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="263"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="264"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="267"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="267"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="275"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="278"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="279"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="280"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="302"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="306"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="308"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="339"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="387"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="394"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="340"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="390"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="895"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="344"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="397"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="902"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="361"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="365"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="372"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="367"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="374"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="368"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="375"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="370"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="384"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="387"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="383"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="390"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="392"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="400"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="402"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="399"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="406"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="400"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="407"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="402"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="409"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="403"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="914"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="410"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="921"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="404"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="934"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="411"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="941"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="484"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="491"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="484"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="491"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="554"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="561"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="575"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="582"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="622"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="629"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="661"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="668"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="672"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="679"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="673"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="680"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="696"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="703"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="698"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="705"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="731"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="738"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="735"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="742"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="735"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="742"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="761"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="768"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="772"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="779"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="798"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="805"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="807"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="814"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="808"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="815"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="820"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="827"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="564"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="833"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="571"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="840"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="220"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="841"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="848"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="841"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="848"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="841"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="848"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="842"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="849"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="848"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="855"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="852"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="859"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="852"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="859"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="875"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="882"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="905"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="912"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="916"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="923"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -706,7 +764,7 @@ Ctrl+F: find
 F5: reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="923"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="930"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -715,12 +773,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="927"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="934"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="935"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="942"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}

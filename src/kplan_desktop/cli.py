@@ -100,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("departments", help="課の一覧")
     cli_exchange.add_commands(sub, _fiscal_year)
+    backup = sub.add_parser("backup", help="データベースをバックアップする (backup)")
+    backup.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="保存先 (default: the backups folder)"
+    )
+    sub.add_parser("backups", help="自動バックアップの一覧 (list backups)")
+    restore = sub.add_parser("restore", help="バックアップから復元する (restore)")
+    restore.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -134,6 +141,9 @@ def _dispatch(args: argparse.Namespace) -> int:
             "template": cli_exchange.template,
             "merge": cli_exchange.merge,
             "report": cli_exchange.report,
+            "backup": _backup,
+            "backups": _backups,
+            "restore": _restore,
         }[args.command]
         return handler(store, args)
     finally:
@@ -171,6 +181,11 @@ def _catalog(store: Any, args: argparse.Namespace) -> int:
         else:
             catalog = catalog_json.load(path)
         digest = catalog_json.catalog_hash(catalog)
+        current_catalog = read_catalog(store)
+        if current_catalog is None or catalog_json.catalog_hash(current_catalog) != digest:
+            from kplan_desktop.store.backup import backup_before
+
+            backup_before(store, "catalog")
         change = replace_catalog(
             store, catalog, digest, who=current_user(), source="cli", detail=f"import {path.name}"
         )
@@ -465,3 +480,34 @@ def _departments(store: Any, args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _backup(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.backup import take_backup
+
+    target = take_backup(store, "manual", target=args.output)
+    print(f"バックアップしました / Backed up: {target}")
+    return EXIT_OK
+
+
+def _backups(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.backup import backup_folder, backups
+
+    found = backups(store)
+    print(f"{backup_folder(store)}（{len(found)} 件 / backups）")
+    for item in found:
+        local = item.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        print(f"  {local}  {item.reason:<8} {item.size / 1024:8.0f} KiB  {item.path.name}")
+    return EXIT_OK
+
+
+def _restore(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.audit import current_user
+    from kplan_desktop.store.backup import restore
+
+    replaced = restore(store, args.file, who=current_user(), source="cli")
+    print(
+        f"復元しました: {args.file.name}（元のデータベースのバックアップ: {replaced}） / "
+        f"Restored; the replaced database was backed up to {replaced}"
+    )
+    return EXIT_OK

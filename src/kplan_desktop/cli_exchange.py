@@ -140,6 +140,10 @@ def merge(store: Any, args: argparse.Namespace) -> int:
     who = current_user()
     results: list[MergeReport | DomainError] = []
     context = merge_context(store)
+    if not args.dry_run:
+        from kplan_desktop.store.backup import backup_before
+
+        backup_before(store, "merge")
     for path in args.files:
         bar = TerminalProgress(f"読み込み / reading {path.name}")
         try:

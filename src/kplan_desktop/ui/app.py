@@ -78,6 +78,13 @@ def _open_store(db: str | None) -> object:
         from kplan_desktop.exchange.seed import ensure_seed
 
         ensure_seed(store, who=current_user(), source="gui")
+    from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.store.backup import backup_at_start
+
+    try:
+        backup_at_start(store)  # the day's first start; a failed backup must not stop the work
+    except DomainError as exc:
+        print(exc.both(), file=sys.stderr)
     return store
 
 

@@ -500,8 +500,10 @@ class ExchangeActions(QObject):
         def work(progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.domain.errors import DomainError
             from kplan_desktop.exchange.merge import apply_merge
+            from kplan_desktop.store.backup import backup_before
             from kplan_desktop.ui.merge_preview import MergedFile
 
+            backup_before(store, "merge")
             merged: list[MergedFile] = []
             for n, (file, take, undecided) in enumerate(chosen):
                 assert file.plan is not None

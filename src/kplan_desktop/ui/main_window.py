@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         Outcome,
         current_user,
     )
+    from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.dashboard import Dashboard
     from kplan_desktop.ui.entry import EntryCommand
     from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
@@ -91,6 +92,7 @@ def _late_imports() -> None:
     global FiscalYearStyle, format_fiscal_year, MissingReason, EntryRefused, EntryRequest
     global EntryResult, Outcome, current_user, EntryCommand, CellState, GridData
     global FILTER_ROLE, IndicatorTableModel, TrendChart, ExchangeActions, xlsx_paths
+    global BackupActions
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.requests import (
@@ -100,6 +102,7 @@ def _late_imports() -> None:
         Outcome,
         current_user,
     )
+    from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.entry import EntryCommand
     from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
     from kplan_desktop.ui.models.cells import CellState, GridData
@@ -255,6 +258,7 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         self.exchange = ExchangeActions(self)
+        self.backups = BackupActions(self)
         year = format_fiscal_year(self.fiscal_year, FiscalYearStyle.ERA_WITH_WESTERN)
         who = self.tr("企画担当課") if self.planning else (self.department or "")
         self.setWindowTitle(self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]")
@@ -361,6 +365,9 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("ファイル(&F)"))
         if not self.planning:
             self.exchange.add_department_actions(file_menu)
+        file_menu.addSeparator()
+        self.backups.add_actions(file_menu)
+        file_menu.addSeparator()
         file_menu.addAction(
             self._action(self.tr("終了"), self.close, QKeySequence.StandardKey.Quit)
         )

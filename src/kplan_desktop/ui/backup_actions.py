@@ -1,0 +1,99 @@
+"""ファイル › バックアップを作成 / バックアップから復元: the store's backups, from the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+if TYPE_CHECKING:
+    from kplan_desktop.ui.main_window import MainWindow
+
+
+class BackupActions(QObject):
+    """Both run in a worker: a large database takes a moment to copy."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.last_backup: Path | None = None
+
+    def add_actions(self, menu: QMenu) -> None:
+        menu.addAction(self.window._action(self.tr("バックアップを作成"), self.backup))
+        menu.addAction(self.window._action(self.tr("バックアップから復元…"), self.restore))
+
+    def backup(self) -> None:
+        store = self.window.store
+
+        def work(_progress: Any, _cancelled: Any) -> Path:
+            from kplan_desktop.store.backup import take_backup
+
+            return take_backup(store, "manual")
+
+        self.window.exchange._start(self.tr("バックアップしています…"), work, self._backed_up)
+
+    def _backed_up(self, path: Path) -> None:
+        self.last_backup = path
+        self.window.status.setText(self.tr("バックアップしました: {0}").format(path))
+
+    def restore(self, chosen: str | None = None) -> None:
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.store.backup import backup_folder
+
+        w = self.window
+        try:
+            folder = backup_folder(w.store)
+        except DomainError as exc:
+            self._refused(exc)
+            return
+        if chosen is None:
+            chosen, _filter = QFileDialog.getOpenFileName(
+                w,
+                self.tr("復元するバックアップを選ぶ"),
+                str(folder),
+                self.tr("kplan のデータベース (*.sqlite3)"),
+            )
+        if not chosen:
+            return
+        answer = QMessageBox.question(
+            w,
+            self.tr("バックアップから復元"),
+            self.tr(
+                "{0} の内容に戻します。今のデータベースは先にバックアップします。よろしいですか？"
+            ).format(Path(chosen).name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        store = w.store
+
+        def work(_progress: Any, _cancelled: Any) -> Path:
+            from kplan_desktop.store.backup import restore
+            from kplan_desktop.store.requests import current_user
+
+            return restore(store, Path(chosen), who=current_user(), source="gui")
+
+        w.exchange._start(self.tr("復元しています…"), work, self._restored)
+
+    def _restored(self, replaced: Path) -> None:
+        w = self.window
+        w.undo_stack.clear()
+        message = self.tr("復元しました（元のデータベースのバックアップ: {0}）").format(replaced)
+
+        def say() -> None:
+            w.loaded.disconnect(say)
+            w.status.setText(message)
+
+        # After the grid is read again; its own status line would cover the message.
+        w.loaded.connect(say)
+        w.reload()
+
+    def _refused(self, exc: Exception) -> None:
+        from kplan_desktop.domain.errors import DomainError
+
+        text = exc.message(self.window.lang) if isinstance(exc, DomainError) else str(exc)
+        self.window.status.setText("✖ " + text)
+        QMessageBox.warning(self.window, self.tr("バックアップ"), text)
