@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,7 +24,7 @@ def db(tmp_path: Path) -> Path:
 
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every table's full content, for 'nothing changed' assertions."""
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn:
         tables = [
             r[0]
             for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
@@ -27,3 +32,36 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
         return {
             t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
         }
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs of our own: a real file system that fills up and can turn read-only."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small file system needs root")
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode(errors='replace')}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path) -> Path:
+    """Take every free byte of the disk; returns the filler to delete."""
+    filler = disk / "filler"
+    chunk = b"\0" * 4096
+    descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(descriptor, chunk) == len(chunk):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+    return filler

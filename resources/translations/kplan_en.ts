@@ -449,303 +449,308 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="264"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="265"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="268"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="268"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="276"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="278"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="279"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="280"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="280"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="281"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="306"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="307"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="308"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="309"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="343"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="394"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="344"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="395"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="344"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="397"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="902"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="398"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="931"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="366"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="372"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="373"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="375"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="375"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="376"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="378"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="384"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="387"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="388"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="390"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="391"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="392"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="400"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="401"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="402"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="403"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="406"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="407"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="407"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="408"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="409"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="410"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="410"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="921"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="411"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="950"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="411"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="941"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="412"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="970"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="491"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="491"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="561"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="562"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="582"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="583"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="629"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="630"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="668"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="669"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="701"/>
+        <source>保存できません</source>
+        <translation>Cannot save</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="708"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="680"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="709"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="703"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="732"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="705"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="734"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="738"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="767"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="742"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="771"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="742"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="771"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="768"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="797"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="779"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="808"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="805"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="834"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="814"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="843"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="815"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="844"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="827"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="856"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="571"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="840"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="572"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="869"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="221"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="848"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="877"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="848"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="877"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="848"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="877"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="849"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="878"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="855"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="884"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="859"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="888"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="859"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="888"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="882"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="911"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="912"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="941"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="923"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="952"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -764,7 +769,7 @@ Ctrl+F: find
 F5: reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="930"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="959"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -773,12 +778,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="934"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="963"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="942"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="971"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.store.requests import (
     EntryRefused,
@@ -42,9 +43,12 @@ class EntryCommand(QUndoCommand):
         results: Sequence[EntryResult],
         label: str,
         on_done: Callable[[list[EntryResult]], None],
+        on_error: Callable[[DomainError], None] | None = None,
     ) -> None:
         super().__init__(label)
         self._store = store
+        self._on_error = on_error
+        self._applied: list[EntryResult] | None = None
         self._forward = [
             EntryRequest(
                 r.request.indicator_code, r.request.fiscal_year, state_text(r.new), r.new[2] or ""
@@ -59,7 +63,26 @@ class EntryCommand(QUndoCommand):
         ]
         self._on_done = on_done
 
+    def apply(self) -> None:
+        """The first write, before the command joins the stack; DomainError if it fails.
+
+        A write the database could not take (disk full, read-only) must not leave a command on
+        the undo stack that never happened.
+        """
+        from kplan_desktop.store.actuals import write_actuals
+
+        try:
+            self._applied = write_actuals(
+                self._store, self._forward, who=current_user(), source="gui"
+            )
+        except EntryRefused as exc:
+            self._applied = exc.results
+
     def redo(self) -> None:
+        if self._applied is not None:
+            applied, self._applied = self._applied, None
+            self._on_done(applied)
+            return
         self._on_done(self._write(self._forward))
 
     def undo(self) -> None:
@@ -73,3 +96,7 @@ class EntryCommand(QUndoCommand):
         except EntryRefused as exc:
             # A state valid when written can be refused later (its history changed since).
             return exc.results
+        except DomainError as exc:
+            if self._on_error is not None:
+                self._on_error(exc)
+            return []

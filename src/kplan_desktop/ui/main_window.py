@@ -64,6 +64,7 @@ from kplan_desktop.ui.settings import AppSettings
 from kplan_desktop.ui.workers import Job
 
 if TYPE_CHECKING:
+    from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.engine import Store
@@ -665,11 +666,39 @@ class MainWindow(QMainWindow):
             return False
         if results[0].outcome is Outcome.UNCHANGED:
             return True
-        self._push(results, self.tr("{0} の入力").format(request.indicator_code))
+        return self._push(results, self.tr("{0} の入力").format(request.indicator_code))
+
+    def _push(self, results: list[EntryResult], label: str) -> bool:
+        """Write, then put the change on the undo stack; False if the database refused it."""
+        from kplan_desktop.domain.errors import DomainError
+
+        command = EntryCommand(
+            self.store,
+            results,
+            label,
+            self._after_write,
+            lambda exc: self._storage_failed(exc, history=True),
+        )
+        try:
+            command.apply()
+        except DomainError as exc:
+            self._storage_failed(exc)
+            return False
+        self.undo_stack.push(command)
         return True
 
-    def _push(self, results: list[EntryResult], label: str) -> None:
-        self.undo_stack.push(EntryCommand(self.store, results, label, self._after_write))
+    def _storage_failed(self, exc: DomainError, *, history: bool = False) -> None:
+        """The database could not be written (disk full, read-only, locked): nothing changed.
+
+        The typed value stays in the editor (submit returns False). An undo or redo that could
+        not be written leaves the history out of step with the database: it is dropped.
+        """
+        self.last_message = exc.message(self.lang)
+        self.status.setText("✖ " + self.last_message)
+        if history:
+            QTimer.singleShot(0, self.undo_stack.clear)
+        if QGuiApplication.platformName() != "offscreen":
+            QMessageBox.warning(self, self.tr("保存できません"), self.last_message)
 
     def ask_comment(self, refused: EntryResult) -> str:
         """Warnings need a reason: ask for it, listing the warnings."""
