@@ -126,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from kplan_desktop.store.engine import Store
 
+    if args.command != "init":
+        _require_database(args.db)
     store = Store.open(args.db)
     try:
         handler = {
@@ -148,6 +150,23 @@ def _dispatch(args: argparse.Namespace) -> int:
         return handler(store, args)
     finally:
         store.dispose()
+
+
+def _require_database(db: str | None) -> None:
+    """Only `init` creates a database: a mistyped --db path must not make an empty one."""
+    from sqlalchemy.engine import make_url
+
+    from kplan_desktop.store.paths import database_url
+
+    url = make_url(database_url(db))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database)
+        if not path.exists():
+            raise DomainError(
+                "E_NO_DATABASE",
+                f"データベースがありません: {path}（新しく作るときは kplan init）",
+                f"No database at {path} (kplan init creates one)",
+            )
 
 
 def _print_json(data: Any) -> None:
@@ -445,8 +464,8 @@ def _audit(store: Any, args: argparse.Namespace) -> int:
             ]
         )
         return EXIT_OK
-    header = ["番号", "日時(UTC)", "入力者", "経路", "操作", "指標", "年度", "変更前", "変更後"]
-    print("\t".join([*header, "コメント"]))
+    header = ["番号", "日時", "入力者", "経路", "操作", "指標", "年度", "変更前", "変更後"]
+    print("\t".join([*header, "コメント", "詳細"]))
     for e in entries:
         old = e.old_value or _reason_label(e.old_reason)
         new = e.new_value or _reason_label(e.new_reason)
@@ -454,15 +473,16 @@ def _audit(store: Any, args: argparse.Namespace) -> int:
             "\t".join(
                 [
                     str(e.id),
-                    e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                    e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                     e.who,
                     e.source,
                     e.action,
                     e.indicator_code or "",
                     "" if e.fiscal_year is None else str(e.fiscal_year),
                     old,
-                    new if e.action != "catalog" else (e.detail or ""),
+                    new,
                     e.new_comment or "",
+                    e.detail or "",
                 ]
             )
         )

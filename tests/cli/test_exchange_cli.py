@@ -349,3 +349,40 @@ def test_a_libreoffice_resave_merges_with_identical_values(
     assert reports[0]["kind"] in ("resaved", "edited")
     assert merge_json(direct, capsys, str(offices["a.xlsx"]))[0] == 0
     assert values_of(planning, capsys) == values_of(direct, capsys)
+
+
+def test_only_init_creates_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "typo.sqlite3"
+    capsys.readouterr()
+    assert run(missing, "show") == 2
+    assert "kplan init" in capsys.readouterr().err
+    assert not missing.exists()
+
+
+def test_finalise_refuses_a_year_outside_the_plan_and_a_department_without_indicators(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = init(tmp_path / "a.sqlite3")
+    before = dump(db)
+    for args, words in (
+        (("--department", "community", "--year", "2030"), "計画期間"),
+        (("--department", "community", "--year", "R12"), "計画期間"),
+        (("--department", "planning", "--year", YEAR), "指標はありません"),
+    ):
+        capsys.readouterr()
+        assert run(db, "finalise", *args) == 2
+        assert words in capsys.readouterr().err
+    assert dump(db) == before
+
+
+def test_an_unfinalisable_year_lists_what_is_open_japanese_then_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = init(tmp_path / "a.sqlite3")
+    capsys.readouterr()
+    assert run(db, "finalise", "--department", "community", "--year", YEAR) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("確定できません")
+    assert any("7-1-1-A1" in line and "単位が未設定" in line for line in err)
+    assert err[-1].startswith("7-1-2-K1") or "Cannot finalise" in "\n".join(err)
+    assert not any(line.endswith("/ Cannot finalise") for line in err)

@@ -308,6 +308,17 @@ def test_screenshot_writes_a_png(db: Path, tmp_path: Path, lang: str, view: str)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_a_screenshot_that_cannot_be_saved_says_why_and_the_year_takes_era_names(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kplan_desktop.ui.app import main
+
+    args = ["--db", str(db), "--department", "community", "--year", "R6"]
+    assert main([*args, "--screenshot", str(tmp_path / "none" / "x.png")]) == 2
+    assert "画像を保存できません" in capsys.readouterr().err
+    assert main([*args, "--screenshot", str(tmp_path / "r6.png")]) == 0
+
+
 def test_the_app_opens_the_database_in_the_loading_worker(db: Path, tmp_path: Path) -> None:
     """With role and year known, the window paints first and the store opens off the UI thread."""
     from kplan_desktop.ui.app import main

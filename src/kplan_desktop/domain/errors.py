@@ -16,5 +16,7 @@ class DomainError(ValueError):
         return self.message_en if lang == "en" else self.message_ja
 
     def both(self) -> str:
-        """One line, Japanese first, then English."""
+        """Japanese first, then English: one line, or a block when the message is a list."""
+        if "\n" in self.message_ja:
+            return f"{self.message_ja}\n{self.message_en}"
         return f"{self.message_ja} / {self.message_en}"

@@ -12,7 +12,9 @@ def unwritable(code: str, path: Path, what_ja: str, what_en: str, exc: OSError) 
     """A DomainError for a failed save of `path` (what_ja/what_en: e.g. 集約ブック)."""
     reason = exc.errno
     if reason in (errno.ENOENT, errno.ENOTDIR):
-        hint_ja, hint_en = "保存先のフォルダがありません", "the folder does not exist"
+        folder = path.parent
+        hint_ja = f"保存先のフォルダがありません: {folder}"
+        hint_en = f"the folder does not exist: {folder}"
     elif reason in (errno.ENOSPC, errno.EDQUOT):
         hint_ja, hint_en = "ディスクの空きがありません", "the disk is full"
     elif reason in (errno.EACCES, errno.EPERM, errno.EBUSY):

@@ -95,13 +95,22 @@ def open_items(store: Store, department: str, fiscal_year: int) -> list[OpenItem
     catalog = read_catalog(store)
     if catalog is None:
         return []
-    owned = [i.code for _, _, _, i in catalog.indicators() if i.department == department]
+    catalog.check_choice(department, fiscal_year)
+    mine = [i for _, _, _, i in catalog.indicators() if i.department == department]
+    owned = [i.code for i in mine]
+    no_unit = {i.code for i in mine if i.unit is None}
     entered = {
         a.indicator_code
         for a in read_actuals(store, department=department, fiscal_year=fiscal_year)
     }
     items = [
-        OpenItem(code, "値も未記入の理由もありません", "no value and no reason")
+        OpenItem(
+            code,
+            "単位が未設定のため値は入れられません。未集計・該当なし・非公表のどれかを入れてください",
+            "the unit is not set, so no value can be entered: enter 未集計, 該当なし or 非公表",
+        )
+        if code in no_unit
+        else OpenItem(code, "値も未記入の理由もありません", "no value and no reason")
         for code in owned
         if code not in entered
     ]
@@ -128,6 +137,15 @@ def finalise(store: Store, department: str, fiscal_year: int, *, who: str, sourc
     _check(store, department, source)
     if finalisation(store, department, fiscal_year) is not None:
         return False
+    catalog = read_catalog(store)
+    if catalog is not None and not any(
+        i.department == department for _, _, _, i in catalog.indicators()
+    ):
+        raise DomainError(
+            "E_NOTHING_TO_FINALISE",
+            f"課 {department} が担当する指標はありません。確定するものがありません",
+            f"Department {department} owns no indicator; there is nothing to finalise",
+        )
     items = open_items(store, department, fiscal_year)
     if items:
         more = "\n  …" if len(items) > 10 else ""

@@ -11,12 +11,23 @@ from datetime import date
 from pathlib import Path
 
 
+def _fiscal_year(text: str) -> int:
+    """2025, R7, 令和7年度 …, as `kplan` takes them; both languages when refused."""
+    from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.domain.fiscal_year import parse_fiscal_year
+
+    try:
+        return parse_fiscal_year(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.both()) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kplan-desktop", description="総合計画の進行管理")
     parser.add_argument("--db", metavar="PATH|URL", help="データベースのファイルまたはURL")
     parser.add_argument("--lang", choices=("ja", "en"), help="表示言語 (default: setting, locale)")
     parser.add_argument("--department", metavar="CODE", help="課コード ('planning' = 企画担当課)")
-    parser.add_argument("--year", type=int, metavar="FY", help="入力する年度 (2025)")
+    parser.add_argument("--year", type=_fiscal_year, metavar="FY", help="入力する年度 (2025, R7)")
     parser.add_argument("--screenshot", metavar="FILE.png", type=Path, help="画面を保存して終了")
     parser.add_argument("--view", choices=("grid", "dashboard"), default="grid")
     parser.add_argument(
@@ -218,7 +229,15 @@ def _screenshot(
             return 2
         shown = preview
     app.processEvents()
-    return 0 if shown.grab().save(str(path)) else 2
+    if shown.grab().save(str(path)):
+        return 0
+    print(
+        f"画像を保存できません: {path}（フォルダがあるか、拡張子が .png か .jpg か"
+        "確認してください） / "
+        f"Cannot save the image: {path} (check the folder exists and the suffix is .png or .jpg)",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _merge_preview(app: object, window: object, files: list[Path]) -> object:
