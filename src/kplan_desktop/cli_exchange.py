@@ -200,13 +200,17 @@ def _print_report(path: Path, result: Any) -> None:
         return
     counts = "  ".join(f"{o.label_ja} {result.count(o)}" for o in RowOutcome)
     year = "" if result.fiscal_year is None else _year(result.fiscal_year)
+    changed = result.count(RowOutcome.NEW) + result.count(RowOutcome.UPDATED)
     if result.dry_run:
         state = "確認のみ（書き込んでいません） / dry run, nothing written"
-    elif result.written:
+    elif result.written and changed:
         state = "書き込みました / written"
+    elif result.written:
+        state = "提出の記録だけ残しました（値の変更なし） / recorded the file; no value changed"
     else:
         state = "書き込んでいません / nothing written"
-    print(f"■ {path.name}  [{result.kind}] {result.department} {year}")
+    kind = _KIND_JA.get(result.kind, result.kind)
+    print(f"■ {path.name}  [{kind}] {result.department} {year}")
     print(f"  {counts}  — {state}")
     for ja, en in zip(result.notes_ja, result.notes_en, strict=True):
         print(f"  ※ {ja} / {en}")
@@ -222,6 +226,14 @@ def _print_report(path: Path, result: Any) -> None:
             f"  {where:>6} {line.indicator:<12} {line.fiscal_year or '':<5} "
             f"{line.outcome.label_ja}{values}{reason}"
         )
+
+
+_KIND_JA = {
+    "submission": "提出ブック",
+    "resaved": "提出ブック・再保存",
+    "edited": "提出ブック・編集あり",
+    "template": "記入用テンプレート",
+}
 
 
 def report(store: Any, args: argparse.Namespace) -> int:
