@@ -15,6 +15,14 @@ import pytest
 from kplan_desktop.cli import main
 
 
+@pytest.fixture(autouse=True)
+def log_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test logs to its own folder, never to the user's."""
+    folder = tmp_path / "logs"
+    monkeypatch.setenv("KPLAN_LOG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "kplan.sqlite3"

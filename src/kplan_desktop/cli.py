@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from kplan_desktop import __version__, cli_exchange
+from kplan_desktop import __version__, cli_exchange, logs
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year, parse_fiscal_year
 from kplan_desktop.domain.values import canonical
@@ -112,15 +112,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    log = logs.setup()
+    log.info("kplan %s", args.command)
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
     except DomainError as exc:
+        # The code only: a message can quote what was typed, and the log holds no values.
+        log.info("kplan %s refused: %s", args.command, exc.code)
         print(exc.both(), file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         # `kplan show --json | head`: the reader left; nothing more to say.
         sys.stderr.close()
         return EXIT_OK
+    log.info("kplan %s exit %d", args.command, code)
+    return code
 
 
 def _dispatch(args: argparse.Namespace) -> int:

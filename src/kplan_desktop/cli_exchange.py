@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kplan_desktop import logs
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.progress import TerminalProgress
@@ -162,6 +163,21 @@ def merge(store: Any, args: argparse.Namespace) -> int:
         except DomainError as exc:
             bar.close()
             results.append(exc)
+    log = logs.get()
+    for path, result in zip(args.files, results, strict=True):
+        if isinstance(result, DomainError):
+            log.info("merge %s refused: %s", path.name, result.code)
+        else:
+            counts = " ".join(f"{o.value}={result.count(o)}" for o in RowOutcome)
+            log.info(
+                "merge %s sha256=%s kind=%s %s written=%s dry_run=%s",
+                path.name,
+                result.sha256,
+                result.kind,
+                counts,
+                result.written,
+                result.dry_run,
+            )
     refused = any(
         isinstance(r, DomainError) or (r.count(RowOutcome.REJECTED) and not args.accept_valid)
         for r in results
