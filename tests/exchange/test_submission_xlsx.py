@@ -7,8 +7,10 @@ workbook, and read back with the safe reader (and, where installed, through Libr
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -51,6 +53,10 @@ from kplan_desktop.store.overview import IndicatorOverview, overview
 
 YEAR = 2024  # 令和6年度: the plan runs 2022–2026, so R4 and R5 come before it
 EXPORTED = datetime(2025, 5, 31, 9, 15, tzinfo=UTC)
+# Every year column of the 提出 sheet is headed alike: the era year, a line break, 実績.
+R4, R5, R6 = "令和4年度\n実績", "令和5年度\n実績", "令和6年度\n実績"
+# The template's input column: the reader's 実績値, the year on a line of its own.
+VALUE_HEADER = "実績値\n（令和6年度）"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -195,6 +201,28 @@ def sheet_texts(ws: Any) -> list[str]:
     return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
 
+def display_width(text: str) -> int:
+    """Column-width units a line of text needs at least: a full-width character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in text)
+
+
+def table_cells(ws: Any, header_row: int) -> list[Any]:
+    """Every cell of the table: the header row and each indicator row, across every column."""
+    width = sum(1 for cell in ws[header_row] if cell.value is not None)
+    return [
+        cell
+        for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=width)
+        for cell in row
+    ]
+
+
+def assert_thin_grid(cells: list[Any]) -> None:
+    for cell in cells:
+        border = cell.border
+        sides = (border.left, border.right, border.top, border.bottom)
+        assert all(side.style == "thin" for side in sides), cell.coordinate
+
+
 # -- the submission --------------------------------------------------------------------------
 
 
@@ -273,7 +301,7 @@ def test_meta_sheet_lists_every_key_and_the_machine_sheet_is_hidden(
     assert book[SHEET_DATA].sheet_state == "hidden"
     assert book[SHEET_REPORT].sheet_state == "visible"
     meta_ws = book[SHEET_META]
-    assert meta_ws.sheet_state == "visible"
+    assert meta_ws.sheet_state == "hidden"
     assert meta_ws.protection.sheet and meta_ws.protection.password is None
     meta = {row[0]: row[1] for row in meta_ws.iter_rows(min_row=2, values_only=True)}
     assert tuple(meta) == META_KEYS
@@ -313,18 +341,15 @@ def test_report_sheet_shows_units_reasons_targets_and_grades(
 ) -> None:
     path = write(community, "community", tmp_path / "s.xlsx")
     ws = openpyxl.load_workbook(path)[SHEET_REPORT]
-    assert ws["A1"].value == "総合計画 指標実績 提出書"
-    assert any("令和6年度" in text for text in sheet_texts(ws))
-    assert any("市民協働担当課" in text for text in sheet_texts(ws))
+    assert ws["A1"].value == "総合計画 指標実績 提出書（令和6年度）"
     labels = [cell.value for cell in ws[5]]
     assert labels[:6] == ["指標コード", "指標名", "政策", "施策", "単位", "基準値"]
-    assert labels[6:8] == ["R4", "R5"]
-    assert labels[8] == "令和6年度\n実績"
-    assert labels[9:] == ["目標値", "達成率", "評価", "コメント"]
+    assert labels[6:9] == [R4, R5, R6]
+    assert labels[9:] == ["目標値", "達成率", "評価", "進捗状況", "コメント"]
     k3 = report_row(ws, "7-1-1-K3")
-    this_year = k3["令和6年度\n実績"]
+    this_year = k3[R6]
     assert this_year.value == 2500 and this_year.number_format == '#,##0"人"'
-    assert k3["R4"].value == 1225 and k3["R4"].number_format == '#,##0"人"'
+    assert k3[R4].value == 1225 and k3[R4].number_format == '#,##0"人"'
     assert k3["基準値"].value == 1225
     assert k3["目標値"].value == 7500 and k3["目標値"].number_format == '#,##0"人以上"'
     assert k3["政策"].value == "市民活動の支援"
@@ -333,7 +358,8 @@ def test_report_sheet_shows_units_reasons_targets_and_grades(
     assert (k3["達成率"].value, k3["評価"].value) == ("20.3%", "D")
     assert k3["コメント"].value == "+25% 見込みどおり"
     a1 = report_row(ws, "7-1-1-A1")
-    assert a1["令和6年度\n実績"].value == MissingReason.NOT_COMPILED.label_ja
+    assert a1[R6].value == MissingReason.NOT_COMPILED.label_ja
+    assert a1[R6].alignment.horizontal == "right"  # where the numbers of the column sit
     assert a1["単位"].value == "未設定"
     assert a1["評価"].value == "—"
     k2 = report_row(ws, "7-1-1-K2")
@@ -352,8 +378,107 @@ def test_report_sheet_prints_a4_landscape_one_page_wide(
     assert ws.print_title_rows == "$5:$5"
     assert ws.oddFooter.center.text == "&P / &N"
     assert ws.freeze_panes == "C6"
-    assert ws.column_dimensions["B"].width >= 20
-    assert ws.column_dimensions["M"].width >= 30  # the comment
+    assert ws.column_dimensions["B"].width >= 16
+    assert ws.column_dimensions["N"].width >= 25  # the comment
+    assert ws["N5"].value == "コメント"
+
+
+def test_report_names_the_department_as_a_document_does(
+    community: Department, tmp_path: Path
+) -> None:
+    ws = openpyxl.load_workbook(write(community, "community", tmp_path / "s.xlsx"))[SHEET_REPORT]
+    assert [ws["A2"].value, ws["B2"].value] == ["担当課", "市民協働担当課"]
+    assert [ws["C2"].value, ws["D2"].value] == ["年度", "令和6年度"]
+    # The code appears once, in small grey print at the right end of the title row.
+    coded = [
+        cell for row in ws.iter_rows(max_row=4) for cell in row if "community" in str(cell.value)
+    ]
+    assert [cell.value for cell in coded] == ["課コード: community"]
+    assert coded[0].row == 1 and coded[0].font.sz <= 9
+    assert "市民協働担当課" in ws.oddHeader.left.text
+    assert "community" not in ws.oddHeader.left.text
+
+
+def test_every_year_column_is_headed_alike(community: Department, tmp_path: Path) -> None:
+    ws = openpyxl.load_workbook(write(community, "community", tmp_path / "s.xlsx"))[SHEET_REPORT]
+    labels = [str(cell.value) for cell in ws[5] if cell.value is not None]
+    years = [label for label in labels if "年度" in label]
+    assert years == [R4, R5, R6]
+    assert all(re.fullmatch(r"令和\d+年度\n実績", label) for label in years)
+    assert not any(re.match(r"[RH]\d", label) for label in labels)
+    # Each header line fits its column, so a header breaks only where the label breaks it.
+    for cell in ws[5]:
+        if cell.value is not None:
+            width = ws.column_dimensions[cell.column_letter].width
+            assert all(display_width(line) < width for line in cell.value.split("\n")), cell.value
+
+
+def test_report_table_prints_like_a_form(community: Department, tmp_path: Path) -> None:
+    long_name = (
+        "地区公民館で開かれるコミュニティ事業と出前講座への延べ参加者数（市外からの参加者を含む）"
+    )
+    rows = [
+        dataclasses.replace(r, indicator=dataclasses.replace(r.indicator, name=long_name))
+        if r.indicator.code == "7-1-1-K3"
+        else r
+        for r in community.rows
+    ]
+    header = header_for(community, "community", community.values)
+    path = tmp_path / "s.xlsx"
+    assert write_submission(path, header, community.catalog, rows, community.values)
+    ws = openpyxl.load_workbook(path)[SHEET_REPORT]
+
+    assert_thin_grid(table_cells(ws, 5))
+    assert ws.max_row == 5 + len(rows)
+    k3 = report_row(ws, "7-1-1-K3")
+    assert k3["指標名"].value == long_name
+    for label in ("指標名", "政策", "施策", "コメント"):
+        assert k3[label].alignment.wrap_text, label
+    # The long name wraps onto more lines than its column holds in one, and the row is made
+    # tall enough to show all of them (Excel does not grow it by itself).
+    name_width = ws.column_dimensions[k3["指標名"].column_letter].width
+    lines = -(-display_width(long_name) // int(name_width))
+    assert lines >= 2
+    assert ws.row_dimensions[k3["指標名"].row].height >= lines * 14
+    # No grade or status label is wider than its column (データ未確定 used to spill over).
+    for code in ("7-1-1-K2", "7-1-1-K3", "7-1-1-A1"):
+        for label in ("評価", "進捗状況", "達成率"):
+            cell = report_row(ws, code)[label]
+            width = ws.column_dimensions[cell.column_letter].width
+            assert display_width(str(cell.value)) < width, (code, label, cell.value)
+    assert report_row(ws, "7-1-1-K2")["評価"].value == "データ未確定"
+
+
+def test_a_mid_plan_value_on_schedule_reads_on_track_though_graded_c(
+    db: Path, tmp_path: Path
+) -> None:
+    # Baseline 1,225 people (2020), target 7,500 in 2026: by 令和6年度 the straight path
+    # expects about 5,408. 5,500 is ahead of it, yet only 68.1% of the final target.
+    enter(db, "7-1-1-K3", 2024, "5500", "見込みどおり")
+    # 2 → 5 meetings: 3 in 令和6年度 is half of the 4 the path expects by now.
+    enter(db, "7-1-1-K1", 2024, "3", "会場の都合")
+    dept = load(db, "community")
+    ws = openpyxl.load_workbook(write(dept, "community", tmp_path / "s.xlsx"))[SHEET_REPORT]
+    k3 = report_row(ws, "7-1-1-K3")
+    assert (k3["達成率"].value, k3["評価"].value, k3["進捗状況"].value) == ("68.1%", "C", "順調")
+    k1 = report_row(ws, "7-1-1-K1")
+    assert (k1["評価"].value, k1["進捗状況"].value) == ("D", "遅れ")
+    # Without a value there is nothing to judge the path by.
+    assert report_row(ws, "7-1-1-K2")["進捗状況"].value == "—"
+    assert any("進捗状況" in text and "※" in text for text in sheet_texts(ws))
+
+
+def test_the_meta_sheet_does_not_print_but_a_clerk_can_unhide_it(
+    community: Department, tmp_path: Path
+) -> None:
+    path = write(community, "community", tmp_path / "s.xlsx", finalised=True)
+    book = openpyxl.load_workbook(path)
+    assert book[SHEET_META].sheet_state == "hidden"  # not "veryHidden"
+    assert book[SHEET_DATA].sheet_state == "hidden"
+    # An unlocked structure is what lets Excel's 再表示 (unhide) bring it back.
+    assert book.security is None or not book.security.lockStructure
+    assert [ws.title for ws in book.worksheets if ws.sheet_state == "visible"] == [SHEET_REPORT]
+    assert read_exchange_workbook(path).integrity == "verified"
 
 
 def test_percent_keeps_its_decimals_as_a_number_and_as_text(
@@ -362,10 +487,10 @@ def test_percent_keeps_its_decimals_as_a_number_and_as_text(
     path = write(tax, "tax", tmp_path / "tax.xlsx")
     ws = openpyxl.load_workbook(path)[SHEET_REPORT]
     row = report_row(ws, "7-5-2-K1")
-    assert row["令和6年度\n実績"].value == pytest.approx(98.7)
-    assert row["令和6年度\n実績"].number_format == '#,##0.0"%"'
+    assert row[R6].value == pytest.approx(98.7)
+    assert row[R6].number_format == '#,##0.0"%"'
     # 99 of an indicator kept to one decimal prints as 99.0%.
-    assert row["R5"].value == 99 and row["R5"].number_format == '#,##0.0"%"'
+    assert row[R5].value == 99 and row[R5].number_format == '#,##0.0"%"'
     incoming = read_exchange_workbook(path)
     assert incoming.integrity == "verified"
     exact = {(r.indicator, r.fiscal_year): r.value_text for r in incoming.rows}
@@ -380,9 +505,9 @@ def test_a_value_with_more_decimals_than_usual_keeps_them(db: Path, tmp_path: Pa
     row = report_row(
         openpyxl.load_workbook(write(pr, "pr", tmp_path / "pr.xlsx"))[SHEET_REPORT], "7-4-1-K1"
     )
-    assert row["令和6年度\n実績"].value == pytest.approx(265.25)
-    assert row["令和6年度\n実績"].number_format == '#,##0.00"万件"'
-    assert row["R5"].number_format == '#,##0.0"万件"'
+    assert row[R6].value == pytest.approx(265.25)
+    assert row[R6].number_format == '#,##0.00"万件"'
+    assert row[R5].number_format == '#,##0.0"万件"'
     assert row["基準値"].number_format == '#,##0"万件"'
 
 
@@ -398,7 +523,7 @@ def test_value_of_an_indicator_without_a_unit_gets_the_general_format(
     header = header_for(community, "community", [])
     path = tmp_path / "general.xlsx"
     assert write_submission(path, header, community.catalog, rows, [])
-    cell = report_row(openpyxl.load_workbook(path)[SHEET_REPORT], "7-1-2-A1")["令和6年度\n実績"]
+    cell = report_row(openpyxl.load_workbook(path)[SHEET_REPORT], "7-1-2-A1")[R6]
     assert cell.value == 12.5
     assert cell.number_format == "General"
 
@@ -615,31 +740,61 @@ def test_template_unlocks_only_the_input_cells_without_a_password(
         "指標コード",
         "指標名",
         "単位",
-        "R4（参考）",
-        "R5（参考）",
-        "実績値（令和6年度）",
+        "令和4年度\n（参考）",
+        "令和5年度\n（参考）",
+        VALUE_HEADER,
         "未記入の理由",
         "コメント",
     ]
-    inputs = {columns["実績値（令和6年度）"], columns["未記入の理由"], columns["コメント"]}
+    inputs = {columns[VALUE_HEADER], columns["未記入の理由"], columns["コメント"]}
     rows = template_rows(ws)
     assert set(rows) == {r.indicator.code for r in community.rows}
     for code, r in rows.items():
         for column in range(1, len(columns) + 1):
             cell = ws.cell(row=r, column=column)
-            unitless_value = column == columns["実績値（令和6年度）"] and code.endswith("A1")
+            unitless_value = column == columns[VALUE_HEADER] and code.endswith("A1")
             expected_locked = column not in inputs or unitless_value
             assert cell.protection.locked is expected_locked, (code, column)
     # The earlier years are there for reference, with their units.
     k3 = rows["7-1-1-K3"]
-    assert ws.cell(row=k3, column=columns["R4（参考）"]).value == 1225
-    assert ws.cell(row=k3, column=columns["R5（参考）"]).value == 2000
+    assert ws.cell(row=k3, column=columns["令和4年度\n（参考）"]).value == 1225
+    assert ws.cell(row=k3, column=columns["令和5年度\n（参考）"]).value == 2000
     meta = {row[0]: row[1] for row in book[SHEET_META].iter_rows(min_row=2, values_only=True)}
     assert meta["format"] == "kplan-template/1"
     assert (meta["department"], meta["fiscal_year"]) == ("community", "2024")
     assert meta["catalog_hash"] == community.catalog_hash
     assert meta["program_version"] == __version__
     assert meta["created_at"].endswith("Z")
+
+
+def test_template_prints_like_a_form_with_the_input_cells_set_apart(
+    community: Department, tmp_path: Path
+) -> None:
+    ws = openpyxl.load_workbook(make_template(community, "community", tmp_path / "t.xlsx"))[
+        SHEET_TEMPLATE
+    ]
+    assert ws["A1"].value == "総合計画 指標実績 記入票（令和6年度）"
+    assert [ws["A2"].value, ws["B2"].value] == ["担当課", "市民協働担当課"]
+    assert_thin_grid(table_cells(ws, TEMPLATE_HEADER_ROW))
+    columns = template_columns(ws)
+    # Every header line fits its column: no lone ")" on a line of its own.
+    for label, column in columns.items():
+        width = ws.column_dimensions[openpyxl.utils.get_column_letter(column)].width
+        assert all(display_width(line) < width for line in label.split("\n")), label
+    inputs = {columns[VALUE_HEADER], columns["未記入の理由"], columns["コメント"]}
+    for code, r in template_rows(ws).items():
+        assert ws.cell(row=r, column=columns["指標名"]).alignment.wrap_text
+        assert ws.row_dimensions[r].height >= 30  # room to write by hand on a printout
+        for column in range(1, len(columns) + 1):
+            cell = ws.cell(row=r, column=column)
+            filled = cell.fill.fill_type == "solid"
+            colour = cell.fill.fgColor.rgb if filled else None
+            if not cell.protection.locked:
+                assert filled and colour != "00E7E6E6", (code, column)
+            elif column in inputs:
+                assert colour == "00E7E6E6", (code, column)  # a value that cannot be typed
+            else:
+                assert not filled, (code, column)
 
 
 def test_template_validates_each_value_by_what_the_domain_knows(
@@ -650,7 +805,7 @@ def test_template_validates_each_value_by_what_the_domain_knows(
     ]
     columns = template_columns(ws)
     rows = template_rows(ws)
-    value_letter = openpyxl.utils.get_column_letter(columns["実績値（令和6年度）"])
+    value_letter = openpyxl.utils.get_column_letter(columns[VALUE_HEADER])
     reason_letter = openpyxl.utils.get_column_letter(columns["未記入の理由"])
     (k3,) = validations_of(ws, f"{value_letter}{rows['7-1-1-K3']}")
     assert (k3.type, k3.operator, k3.formula1) == ("whole", "greaterThanOrEqual", "0")
@@ -667,7 +822,7 @@ def test_template_validates_each_value_by_what_the_domain_knows(
 
     ws = openpyxl.load_workbook(make_template(tax, "tax", tmp_path / "t.xlsx"))[SHEET_TEMPLATE]
     rows = template_rows(ws)
-    value_letter = openpyxl.utils.get_column_letter(template_columns(ws)["実績値（令和6年度）"])
+    value_letter = openpyxl.utils.get_column_letter(template_columns(ws)[VALUE_HEADER])
     (percent,) = validations_of(ws, f"{value_letter}{rows['7-5-2-K1']}")
     assert (percent.type, percent.operator) == ("decimal", "between")
     assert (percent.formula1, percent.formula2) == ("0", "100")
@@ -718,7 +873,7 @@ def test_clerk_fills_the_template_and_it_reads_back_exactly(
     columns = template_columns(ws)
     rows = template_rows(ws)
     value, reason, comment = (
-        columns["実績値（令和6年度）"],
+        columns[VALUE_HEADER],
         columns["未記入の理由"],
         columns["コメント"],
     )
@@ -763,7 +918,7 @@ def test_template_float_reads_as_its_shortest_exact_text(
     book = openpyxl.load_workbook(path)
     ws = book[SHEET_TEMPLATE]
     r = template_rows(ws)["7-5-2-K1"]
-    ws.cell(row=r, column=template_columns(ws)["実績値（令和6年度）"]).value = typed
+    ws.cell(row=r, column=template_columns(ws)[VALUE_HEADER]).value = typed
     book.save(path)
     (row,) = read_exchange_workbook(path).rows
     assert row.value_text == text
@@ -823,6 +978,8 @@ def test_libreoffice_prints_the_submission_and_the_template(
         assert lo_errors(done.stderr) == []
         pdf = lo_out / f"{source.stem}.pdf"
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+        # One page each: the hidden data and meta sheets are not printed with the document.
+        assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 1, source.name
 
 
 @needs_libreoffice
@@ -857,7 +1014,7 @@ def test_libreoffice_resave_of_a_filled_template_reads_the_same(
     ws = book[SHEET_TEMPLATE]
     columns = template_columns(ws)
     rows = template_rows(ws)
-    ws.cell(row=rows["7-1-1-K3"], column=columns["実績値（令和6年度）"]).value = 2600
+    ws.cell(row=rows["7-1-1-K3"], column=columns[VALUE_HEADER]).value = 2600
     ws.cell(row=rows["7-1-1-K2"], column=columns["未記入の理由"]).value = "該当なし"
     book.save(path)
     done = soffice(tmp_path, "xlsx", path, lo_out)

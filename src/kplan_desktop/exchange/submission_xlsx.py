@@ -2,26 +2,32 @@
 
 Submission (format SUBMISSION_FORMAT), three sheets, in this order:
 
-- 提出 (visible): the printable report for people: title, department, fiscal year (令和N年度),
-  export date, a 「下書き（未確定）」 banner for a draft, then one row per indicator: code, name,
-  policy, measure, unit, baseline, every plan year before this one, this year's value, target
-  (its number format carries the unit and 以上 / 以下), achievement, grade, comment. Values are
-  numbers with a number format that shows the unit; a missing value shows its reason.
+- 提出 (visible): the printable report for people: title with the fiscal year (令和N年度), the
+  department by name (its code only in small print), export date, a 「下書き（未確定）」 banner
+  for a draft, a note on how to read 評価 and 進捗状況, then a bordered table, one row per
+  indicator: code, name, policy, measure, unit, baseline, every plan year up to this one (each
+  headed 令和N年度 / 実績), target (its number format carries the unit and 以上 / 以下),
+  achievement, grade, on-track status (進捗状況), comment. Values are numbers with a number
+  format that shows the unit; a missing value shows its reason. Names, policies, measures and
+  comments wrap, and each row is made tall enough for its longest wrapped text.
 - data (hidden, not veryHidden, so a curious clerk can unhide it): row 1 holds DATA_KEYS (every
   field of ValueRow, in the order canonical_payload serialises them), then one row per ValueRow.
   Every cell is a string cell holding exactly the text canonical_payload hashes, so the payload
   survives a LibreOffice or Excel re-save byte for byte. A draft adds DRAFT_MARK in the first
   free header cell after the keys (readers ignore unknown columns).
-- meta (visible, last, protected without a password): key / value / 項目 rows (META_KEYS). It is
-  visible on purpose: whoever receives the file can see whose it is, for which year, whether it
-  was finalised and its checksum; the protection only stops accidental typing.
+- meta (hidden, not veryHidden, last, protected without a password): key / value / 項目 rows
+  (META_KEYS). Hidden so that it does not print with the document (a page of checksums means
+  nothing to a reader of the report); a clerk who wants to see whose file it is, for which year,
+  whether it was finalised and its checksum can unhide it, because the workbook structure is
+  not locked. The protection only stops accidental typing.
 
 Template (format TEMPLATE_FORMAT):
 
 - 記入 (visible, protected without a password): title rows, then the header in row
   TEMPLATE_HEADER_ROW and one row per indicator from the next row: code, name, unit, the
   earlier plan years' values (for reference), then the three input columns
-  実績値（令和N年度）, 未記入の理由, コメント. Only the input cells are unlocked. A reader
+  実績値 /（令和N年度）(a line break between the two), 未記入の理由, コメント, in a bordered
+  table. Only the input cells are unlocked, and they alone have a light fill. A reader
   finds the columns by their header text (TEMPLATE_CODE_LABEL, a label starting with
   TEMPLATE_VALUE_LABEL, TEMPLATE_REASON_LABEL, TEMPLATE_COMMENT_LABEL) and the rows by the code
   column. An indicator whose unit is not set cannot take a value (the domain refuses it), so its
@@ -37,8 +43,10 @@ end: a cancelled or failed export leaves nothing behind.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,16 +55,17 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 
-from kplan_desktop.domain.achievement import format_rate
+from kplan_desktop.domain.achievement import Grade, TrackStatus, format_rate
 from kplan_desktop.domain.catalog import Catalog, Indicator
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, ValueKind
 from kplan_desktop.domain.units import split_unit
 from kplan_desktop.domain.validation import MAX_COMMENT_LENGTH
@@ -162,12 +171,23 @@ _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 _DRAFT_FONT = Font(bold=True, size=14, color="C00000")
 _KEY_FONT = Font(color="808080", size=9)
+_NOTE_FONT = Font(size=9)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _DRAFT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _INPUT_FILL = PatternFill("solid", fgColor="FFFFE0")
 _LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
+_CENTER_WRAP = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_RIGHT = Alignment(horizontal="right", vertical="top")
+_CORNER = Alignment(horizontal="right")
+_THIN = Side(style="thin", color="000000")
+_GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+# Row heights in points. Excel does not grow a row for wrapped text written by a program, so
+# the writer sets the height; a line of 11 pt Japanese text (游ゴシック, Noto Sans CJK) needs
+# about 16 pt, and Excel refuses rows taller than 409 pt.
+_LINE_HEIGHT = 16.0
+_ROW_PADDING = 3.0
+_MAX_ROW_HEIGHT = 409.0
 _UNLOCKED = Protection(locked=False)
 _FRACTIONAL_KINDS = (ValueKind.PERCENT, ValueKind.DECIMAL, ValueKind.AMOUNT)
 _WHOLE_KINDS = (ValueKind.COUNT, ValueKind.PER_PERIOD)
@@ -295,6 +315,9 @@ def _print_setup(ws: Any, title_rows: str, left_header: str, draft: bool) -> Non
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # Narrower side margins than Excel's default leave the table a larger print scale.
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
     if title_rows:
         ws.print_title_rows = title_rows
     ws.oddHeader.left.text = left_header.replace("&", "&&")
@@ -340,6 +363,18 @@ def _department_name(catalog: Catalog, code: str) -> str:
     return ""
 
 
+def _department_title(catalog: Catalog, code: str) -> str:
+    """The department as a document names it: 市民協働担当課 (the code only when it has no name)."""
+    return _department_name(catalog, code) or code
+
+
+def _code_note(ws: Any, row: int, column: int, code: str) -> None:
+    """The department code in small print at the right end of the title row, for the machine."""
+    cell = _text(ws, row, column, f"課コード: {code}")
+    cell.font = _KEY_FONT
+    cell.alignment = _CORNER
+
+
 def _local(moment: datetime) -> str:
     """An instant in the PC's local time, as a clerk reads it (the city hall is in Japan)."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -364,7 +399,7 @@ def _show_actual(
 
 
 def _label_pairs(ws: Any, row: int, *pairs: tuple[str, str]) -> None:
-    """Label / value pairs side by side in one row: 課 | 市民協働担当課 | 年度 | 令和7年度 …"""
+    """Label / value pairs side by side in one row: 担当課 | 市民協働担当課 | 年度 | 令和7年度 …"""
     for n, (label, value) in enumerate(pairs):
         _text(ws, row, 2 * n + 1, label).font = _BOLD
         _text(ws, row, 2 * n + 2, value)
@@ -376,19 +411,68 @@ def _unit_text(indicator: Indicator) -> str:
     return "—" if indicator.effective_value_kind is ValueKind.MILESTONE else "未設定"
 
 
+def _text_width(text: str) -> float:
+    """Roughly how many column-width units `text` needs; a full-width character takes two.
+
+    On the generous side (2.2 and 1.1 rather than 2 and 1): a row a little too tall prints
+    fine, a row too short cuts the last line off.
+    """
+    return sum(2.2 if unicodedata.east_asian_width(char) in "WFA" else 1.1 for char in text)
+
+
+def _line_count(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` units wide."""
+    usable = max(width - 1.0, 1.0)
+    return sum(max(1, math.ceil(_text_width(line) / usable)) for line in text.split("\n"))
+
+
+def _year_label(year: int, what: str) -> str:
+    """Every year column is headed the same way: 令和6年度, a line break, what it holds."""
+    return f"{format_fiscal_year(year)}\n{what}"
+
+
 @dataclass(frozen=True)
 class _Column:
     label: str
     width: float
 
+    @property
+    def fitted(self) -> float:
+        """The width, widened so that no header line breaks except where the label breaks it."""
+        widest = max(_text_width(line) for line in self.label.split("\n"))
+        return max(self.width, round(widest + 0.5, 1))
+
 
 def _header_row(ws: Any, row: int, columns: Sequence[_Column]) -> None:
+    lines = 1
     for n, column in enumerate(columns, start=1):
         cell = _text(ws, row, n, column.label)
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
+        cell.border = _GRID
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.column_dimensions[get_column_letter(n)].width = column.width
+        ws.column_dimensions[get_column_letter(n)].width = column.fitted
+        lines = max(lines, _line_count(column.label, column.fitted))
+    ws.row_dimensions[row].height = max(lines, 2) * _LINE_HEIGHT + _ROW_PADDING
+
+
+def _table_row(ws: Any, row: int, columns: Sequence[_Column], least_lines: int = 1) -> None:
+    """Borders on every cell of a table row, text at the top, and room for every wrapped line."""
+    lines = least_lines
+    for n, column in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=n)
+        cell.border = _GRID
+        if cell.alignment.vertical is None:
+            # Keep the horizontal alignment (a missing reason sits right, as numbers do).
+            cell.alignment = Alignment(
+                horizontal=cell.alignment.horizontal,
+                vertical="top",
+                wrap_text=cell.alignment.wrap_text,
+            )
+        if cell.alignment.wrap_text and isinstance(cell.value, str):
+            lines = max(lines, _line_count(cell.value, column.fitted))
+    if lines > 1:
+        ws.row_dimensions[row].height = min(lines * _LINE_HEIGHT + _ROW_PADDING, _MAX_ROW_HEIGHT)
 
 
 # -- the submission --------------------------------------------------------------------------
@@ -430,25 +514,40 @@ def write_submission(
     return _save(book, target, steps)
 
 
-def _report_columns(catalog: Catalog, fiscal_year: int) -> list[_Column]:
+def _label_column(header: str, labels: Sequence[str], least: float) -> _Column:
+    """A column of short labels (評価, 進捗状況) wide enough that none of them overflows."""
+    widest = max((_text_width(label) for label in labels), default=0.0)
+    return _Column(header, max(least, round(widest + 1.5, 1)))
+
+
+def _text_column(header: str, texts: Sequence[str], least: float, most: float) -> _Column:
+    """A wrapping column as wide as its longest text needs, between `least` and `most`."""
+    widest = max((_text_width(text) for text in texts), default=0.0)
+    return _Column(header, min(max(least, round(widest + 1.0, 1)), most))
+
+
+def _report_columns(
+    catalog: Catalog, fiscal_year: int, rows: Sequence[IndicatorOverview]
+) -> list[_Column]:
+    grade_labels = catalog.plan.settings.grade_labels
     columns = [
-        _Column("指標コード", 11),
-        _Column("指標名", 30),
-        _Column("政策", 20),
-        _Column("施策", 20),
-        _Column("単位", 8),
+        _Column("指標コード", 10),
+        _text_column("指標名", [row.indicator.display_name for row in rows], 16, 30),
+        _text_column("政策", [row.policy.name for row in rows], 10, 20),
+        _text_column("施策", [row.measure.name for row in rows], 10, 20),
+        _Column("単位", 7),
         _Column("基準値", 11),
     ]
     columns += [
-        _Column(format_fiscal_year(year, FiscalYearStyle.SHORT), 11)
-        for year in _earlier_years(catalog, fiscal_year)
+        _Column(_year_label(year, "実績"), 11) for year in _earlier_years(catalog, fiscal_year)
     ]
     columns += [
-        _Column(f"{format_fiscal_year(fiscal_year)}\n実績", 13),
-        _Column("目標値", 14),
-        _Column("達成率", 9),
-        _Column("評価", 10),
-        _Column("コメント", 40),
+        _Column(_year_label(fiscal_year, "実績"), 12),
+        _Column("目標値", 13),
+        _Column("達成率", 8.5),
+        _label_column("評価", [grade.label(grade_labels) for grade in Grade], 7),
+        _label_column("進捗状況", [status.label() for status in TrackStatus], 9),
+        _Column("コメント", 28),
     ]
     return columns
 
@@ -462,10 +561,12 @@ def _write_report(
 ) -> bool:
     ws = book.create_sheet(SHEET_REPORT)
     year_text = format_fiscal_year(header.fiscal_year)
-    department = f"{header.department} {_department_name(catalog, header.department)}".strip()
-    _text(ws, 1, 1, "総合計画 指標実績 提出書").font = _TITLE_FONT
+    department = _department_title(catalog, header.department)
+    columns = _report_columns(catalog, header.fiscal_year, rows)
+    _text(ws, 1, 1, f"総合計画 指標実績 提出書（{year_text}）").font = _TITLE_FONT
+    _code_note(ws, 1, len(columns), header.department)
     _label_pairs(
-        ws, 2, ("課", department), ("年度", year_text), ("出力日", _local(header.exported_at))
+        ws, 2, ("担当課", department), ("年度", year_text), ("出力日", _local(header.exported_at))
     )
     if header.draft:
         banner = _text(ws, 3, 1, f"{DRAFT_MARK}　この提出書は確定していません / {DRAFT_MARK_EN}")
@@ -476,9 +577,17 @@ def _write_report(
         assert header.finalised_at is not None
         who = f"（{header.finalised_by}）" if header.finalised_by else ""
         _text(ws, 3, 1, f"確定: {_local(header.finalised_at)}{who}").font = _BOLD
-    columns = _report_columns(catalog, header.fiscal_year)
+    # In a year before the target year the grade measures the way to the final target, so an
+    # indicator on schedule still grades C or D; 進捗状況 is the mid-plan reading.
+    _text(
+        ws,
+        4,
+        1,
+        "※ 達成率・評価は目標値（目標年度の値）に対する達成度です。計画期間の途中の年度は、"
+        "基準値から目標値まで毎年同じだけ進んだ場合の今年度の見込みと比べた「進捗状況」も"
+        "ご覧ください。",
+    ).font = _NOTE_FONT
     _header_row(ws, REPORT_HEADER_ROW, columns)
-    ws.row_dimensions[REPORT_HEADER_ROW].height = 30
     earlier = _earlier_years(catalog, header.fiscal_year)
     labels = catalog.plan.settings.grade_labels
     r = REPORT_HEADER_ROW
@@ -490,7 +599,7 @@ def _write_report(
         _text(ws, r, 2, indicator.display_name, where).alignment = _WRAP
         _text(ws, r, 3, item.policy.name, where).alignment = _WRAP
         _text(ws, r, 4, item.measure.name, where).alignment = _WRAP
-        _text(ws, r, 5, _unit_text(indicator), where)
+        _text(ws, r, 5, _unit_text(indicator), where).alignment = _WRAP
         if indicator.baseline is not None:
             fmt = _unit_format(indicator, _decimals(indicator.baseline))
             _number(ws, r, 6, indicator.baseline, fmt)
@@ -505,19 +614,14 @@ def _write_report(
             fmt = _unit_format(indicator, _decimals(indicator.target), suffix)
             _number(ws, r, c + 1, indicator.target, fmt)
         achievement = item.achievement(catalog, header.fiscal_year)
-        _text(ws, r, c + 2, format_rate(achievement.rate), where).alignment = Alignment(
-            horizontal="right", vertical="top"
-        )
-        _text(ws, r, c + 3, achievement.grade.label(labels), where).alignment = Alignment(
-            horizontal="center", vertical="top"
-        )
+        _text(ws, r, c + 2, format_rate(achievement.rate), where).alignment = _RIGHT
+        _text(ws, r, c + 3, achievement.grade.label(labels), where).alignment = _CENTER_WRAP
+        track = item.track(catalog, header.fiscal_year)
+        _text(ws, r, c + 4, track.status.label(), where).alignment = _CENTER_WRAP
         actual = item.values.get(header.fiscal_year)
         if actual is not None and actual.comment:
-            _text(ws, r, c + 4, actual.comment, where).alignment = _WRAP
-        for column in range(1, c + 5):
-            cell = ws.cell(row=r, column=column)
-            if cell.alignment.vertical is None:
-                cell.alignment = _TOP
+            _text(ws, r, c + 5, actual.comment, where).alignment = _WRAP
+        _table_row(ws, r, columns)
         if not steps.step():
             return False
     ws.freeze_panes = ws.cell(row=REPORT_HEADER_ROW + 1, column=3).coordinate
@@ -622,7 +726,9 @@ def _write_submission_meta(book: Any, header: SubmissionHeader, catalog: Catalog
         ("payload_sha256", header.payload_sha256, "データのチェックサム（SHA-256）"),
     ]
     assert tuple(key for key, _, _ in items) == META_KEYS
-    ws = _meta_sheet(book, items, hidden=False)
+    # Hidden so that it does not print as a page of checksums; not veryHidden, and the
+    # structure stays unlocked, so anyone can unhide it to see whose file this is.
+    ws = _meta_sheet(book, items, hidden=True)
     if header.draft:
         row = 2 + META_KEYS.index("draft")
         for column in (2, 3):
@@ -658,9 +764,25 @@ def write_template(
     book.properties.keywords = TEMPLATE_FORMAT
     ws = book.create_sheet(SHEET_TEMPLATE)
     year_text = format_fiscal_year(fiscal_year)
-    name = f"{department} {_department_name(catalog, department)}".strip()
+    name = _department_title(catalog, department)
+    earlier = _earlier_years(catalog, fiscal_year)
+    columns = [
+        _Column(TEMPLATE_CODE_LABEL, 10),
+        _text_column("指標名", [row.indicator.display_name for row in rows], 16, 30),
+        _Column("単位", 7),
+    ]
+    columns += [_Column(_year_label(year, "（参考）"), 11) for year in earlier]
+    value_column = len(columns) + 1
+    columns += [
+        # The reader finds this column by the label's start; the year goes on its own line so
+        # that no narrow column breaks it before the closing parenthesis.
+        _Column(f"{TEMPLATE_VALUE_LABEL}\n（{year_text}）", 14),
+        _Column(TEMPLATE_REASON_LABEL, 13),
+        _Column(TEMPLATE_COMMENT_LABEL, 40),
+    ]
     _text(ws, 1, 1, f"総合計画 指標実績 記入票（{year_text}）").font = _TITLE_FONT
-    _label_pairs(ws, 2, ("課", name), ("年度", year_text), ("作成日", _local(created_at)))
+    _code_note(ws, 1, len(columns), department)
+    _label_pairs(ws, 2, ("担当課", name), ("年度", year_text), ("作成日", _local(created_at)))
     _text(
         ws,
         3,
@@ -668,20 +790,7 @@ def write_template(
         "黄色のセルに入力してください。値がないときは実績値を空欄のまま「未記入の理由」を選んで"
         "ください。入力欄のほかは変更できません。",
     )
-    earlier = _earlier_years(catalog, fiscal_year)
-    columns = [_Column(TEMPLATE_CODE_LABEL, 11), _Column("指標名", 32), _Column("単位", 8)]
-    columns += [
-        _Column(f"{format_fiscal_year(year, FiscalYearStyle.SHORT)}（参考）", 11)
-        for year in earlier
-    ]
-    value_column = len(columns) + 1
-    columns += [
-        _Column(f"{TEMPLATE_VALUE_LABEL}（{year_text}）", 15),
-        _Column(TEMPLATE_REASON_LABEL, 13),
-        _Column(TEMPLATE_COMMENT_LABEL, 44),
-    ]
     _header_row(ws, TEMPLATE_HEADER_ROW, columns)
-    ws.row_dimensions[TEMPLATE_HEADER_ROW].height = 30
     reasons = DataValidation(
         type="list",
         formula1='"' + ",".join(reason.label_ja for reason in MissingReason) + '"',
@@ -703,7 +812,7 @@ def write_template(
         where = f"{SHEET_TEMPLATE} {indicator.code}"
         _text(ws, r, 1, indicator.code, where)
         _text(ws, r, 2, indicator.display_name, where).alignment = _WRAP
-        _text(ws, r, 3, _unit_text(indicator), where)
+        _text(ws, r, 3, _unit_text(indicator), where).alignment = _WRAP
         for offset, year in enumerate(earlier):
             _show_actual(ws, r, 4 + offset, indicator, item.values.get(year))
         value_cell = ws.cell(row=r, column=value_column)
@@ -726,10 +835,8 @@ def write_template(
         comment_cell.fill = _INPUT_FILL
         comment_cell.number_format = "@"
         comment_cell.alignment = _WRAP
-        for column in range(1, value_column + 3):
-            cell = ws.cell(row=r, column=column)
-            if cell.alignment.vertical is None:
-                cell.alignment = _TOP
+        # Two lines at least: a printed template is sometimes filled in by hand.
+        _table_row(ws, r, columns, least_lines=2)
         if not steps.step():
             return False
     ws.freeze_panes = ws.cell(row=TEMPLATE_HEADER_ROW + 1, column=3).coordinate
