@@ -148,3 +148,21 @@ def test_a_merge_and_a_catalog_import_take_a_backup_first(
     assert len(backups(Store.open(str(db)))) == 1
     assert run(db, "merge", str(submission)) == 0
     assert [b.reason for b in backups(Store.open(str(db)))] == ["merge", "catalog"]
+
+
+def test_a_backup_killed_half_way_leaves_nothing_for_long(db: Path) -> None:
+    import os
+    import time
+
+    store = Store.open(str(db))
+    folder = db.parent / "backups"
+    folder.mkdir()
+    stale = folder / "kplan-20260101-000000-000000-manual.sqlite3.partial"
+    fresh = folder / "kplan-20260101-000001-000000-manual.sqlite3.partial"
+    for leftover in (stale, fresh):
+        leftover.write_bytes(b"half a copy")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    take_backup(store, "manual")
+    assert not stale.exists()
+    assert fresh.exists()  # perhaps another program's copy in progress: left alone

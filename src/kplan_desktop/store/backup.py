@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,16 +58,43 @@ def take_backup(store: Store, reason: str, *, target: Path | None = None, keep: 
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"kplan-{stamp}-{reason}.sqlite3"
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(target.parent)
     partial = target.with_name(target.name + ".partial")
     try:
         _copy(source, partial)
         os.replace(partial, target)
+        _sync_folder(target.parent)
     except (OSError, sqlite3.Error) as exc:
         partial.unlink(missing_ok=True)
         raise _failed(target, exc) from None
     if target.parent == backup_folder(store):
         _rotate(target.parent, keep)
     return target
+
+
+STALE_PARTIAL_SECONDS = 3600
+
+
+def _remove_stale_partials(folder: Path) -> None:
+    """A backup killed half way leaves its .partial files; an hour later nobody writes them."""
+    now = time.time()
+    for leftover in folder.glob("kplan-*.sqlite3.partial*"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                leftover.unlink()
+        except OSError:
+            pass
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows has no directory handles to sync."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -1,0 +1,1 @@
+"""Reliability: the database survives a program killed at any moment."""
