@@ -504,10 +504,6 @@ def _departments(store: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def _backup(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.backup import take_backup
 
@@ -537,3 +533,7 @@ def _restore(store: Any, args: argparse.Namespace) -> int:
         f"Restored; the replaced database was backed up to {replaced}"
     )
     return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

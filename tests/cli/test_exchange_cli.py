@@ -386,3 +386,18 @@ def test_an_unfinalisable_year_lists_what_is_open_japanese_then_english(
     assert any("7-1-1-A1" in line and "単位が未設定" in line for line in err)
     assert err[-1].startswith("7-1-2-K1") or "Cannot finalise" in "\n".join(err)
     assert not any(line.endswith("/ Cannot finalise") for line in err)
+
+
+def test_every_command_runs_as_a_module(tmp_path: Path) -> None:
+    """`python -m kplan_desktop.cli` reaches every handler (the bench and scripts call it so)."""
+    import sys
+
+    db = str(tmp_path / "m.sqlite3")
+    for args in (["init"], ["backups"], ["backup"], ["departments"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "kplan_desktop.cli", "--db", db, *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, (args, done.stderr)
