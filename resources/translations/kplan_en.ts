@@ -102,12 +102,12 @@
         <translation>— not graded (no value, no target, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="215"/>
         <source>評価の分布（政策別）</source>
         <translation>Grades by policy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/dashboard.py" line="239"/>
         <source>政策</source>
         <translation>Policy</translation>
     </message>
@@ -333,32 +333,32 @@
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="27"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="35"/>
         <source>はじめに — kplan-desktop</source>
         <translation>Welcome — kplan-desktop</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="30"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="38"/>
         <source>このパソコンを使う課と、実績を入力する年度を選んでください。</source>
         <translation>Choose the department that uses this PC and the fiscal year you are entering.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="32"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="40"/>
         <source>担当課として入力する</source>
         <translation>Enter values for a department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="33"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="41"/>
         <source>企画担当課（全課の集約）</source>
         <translation>Planning division (all departments)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="52"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="58"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="54"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="60"/>
         <source>入力する年度</source>
         <translation>Fiscal year to enter</translation>
     </message>
@@ -366,82 +366,82 @@
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="122"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="136"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="137"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="124"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="138"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="125"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="139"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="126"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="140"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="141"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="128"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="142"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="129"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="143"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="182"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="198"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="202"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="209"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="211"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="224"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="226"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="278"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="284"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
@@ -449,308 +449,313 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="268"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="269"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="272"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="272"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="280"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="283"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="280"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="284"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="285"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="307"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="328"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="309"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="330"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="344"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="375"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="426"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="345"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="398"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="931"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="995"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="366"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="397"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="373"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="404"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="375"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="406"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="407"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="409"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="416"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="388"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="419"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="391"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="422"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="424"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="401"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="403"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="434"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="407"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="438"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="408"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="410"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="441"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="411"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="950"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1014"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="412"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="970"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="443"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1034"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="562"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="617"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="583"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="638"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="630"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="685"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="669"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="724"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="701"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="756"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="708"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="763"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="709"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="764"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="732"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="787"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="734"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="789"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="767"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="822"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="771"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="826"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="771"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="826"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="797"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="852"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="808"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="863"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="834"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="890"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="843"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="899"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="844"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="900"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="856"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="912"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="572"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="869"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="627"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="925"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="225"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="877"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="933"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="877"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="933"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="877"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="314"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="878"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="934"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="884"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="940"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="888"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="944"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="888"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="944"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="911"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="965"/>
+        <source>この指標の変更記録はまだありません</source>
+        <translation>No changes recorded for this indicator yet</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="974"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="941"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1005"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="952"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1016"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -769,7 +774,7 @@ Ctrl+F: find
 F5: reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="959"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1023"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -778,12 +783,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="963"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1027"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="971"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1035"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
@@ -793,87 +798,97 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="368"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="396"/>
         <source>提出ブックの取り込み — 確認</source>
         <translation>Merge submission workbooks — preview</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="398"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="426"/>
         <source>変更なしの行を隠す</source>
         <translation>Hide unchanged rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="400"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="428"/>
         <source>選んだ競合: ファイルの値を採る</source>
         <translation>Selected conflicts: take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="402"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="430"/>
         <source>選んだ競合: データベースの値を残す</source>
         <translation>Selected conflicts: keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="413"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="441"/>
         <source>有効な行だけ取り込む</source>
         <translation>Merge only the valid rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="444"/>
         <source>却下された行があるファイルは、ふだんは何も書き込みません。チェックすると、そのファイルの有効な行だけを書き込みます。</source>
         <translation>A file with rejected rows normally writes nothing. When checked, its valid rows are written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="427"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="455"/>
         <source>取り込む</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="430"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="458"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="466"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="494"/>
         <source>提出ブック</source>
         <translation>Submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="467"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="495"/>
         <source>提出ブック（別のソフトで保存）</source>
         <translation>Submission workbook (re-saved by another program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="468"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="496"/>
         <source>提出ブック（プログラムの外で編集）</source>
         <translation>Submission workbook (edited outside the program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="469"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="497"/>
         <source>記入用テンプレート</source>
         <translation>Fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="489"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="517"/>
         <source>読み込めません（このファイルは取り込みません）</source>
         <translation>Cannot be read (this file is not merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="513"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="539"/>
         <source>同じ指標・年度の行を含むファイルが複数あります（{0} 件）。先のファイルを書き込んだあと、後のファイルは書き込めないことがあります。その場合はもう一度取り込んでください。</source>
         <translation>Several files hold rows for the same indicator and year ({0}). Once the first file is written, a later one may be refused; if so, merge it again.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="543"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="568"/>
         <source>{0} ファイル、{1} 行</source>
         <translation>{0} file(s), {1} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="546"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="570"/>
+        <source>{0} ファイル（{1} 件は取り込めません）</source>
+        <translation>{0} file(s) ({1} cannot be merged)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="571"/>
+        <source>{0} ファイル（{1} 件は取り込めません）、{2} 行</source>
+        <translation>{0} file(s) ({1} cannot be merged), {2} rows</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="584"/>
         <source>競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）</source>
         <translation>{1} of {0} conflict(s) undecided (undecided rows are not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="553"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="591"/>
         <source>⚠ 却下された行のあるファイル {0} 件は何も書き込みません（「有効な行だけ取り込む」で有効な行を書き込めます）</source>
         <translation>⚠ {0} file(s) with rejected rows will write nothing (check “Merge only the valid rows” to write their valid rows)</translation>
     </message>
@@ -881,92 +896,92 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="160"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="170"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="171"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="162"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="172"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="163"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="173"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="164"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="174"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="175"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="166"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="176"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="177"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="168"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="178"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="182"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="192"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="184"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="194"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="196"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="198"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="200"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="204"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="205"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="206"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="243"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
     </message>
@@ -974,72 +989,72 @@ Database: {1}</translation>
 <context>
     <name>MergeSummaryDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="583"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="621"/>
         <source>取り込みの結果</source>
         <translation>Merge result</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="589"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="627"/>
         <source>読み込めません</source>
         <translation>Cannot be read</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="597"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="635"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="603"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="641"/>
         <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
         <translation>{1} of {0} file(s) written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="621"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="659"/>
         <source>書き込みました</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="623"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="661"/>
         <source>値の変更はありません（受け取ったことを記録しました）</source>
         <translation>No values changed (the file is recorded as received)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="626"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="664"/>
         <source>。未決定の競合 {0} 件は書き込んでいません</source>
         <translation>; {0} undecided conflict(s) not written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="628"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="666"/>
         <source>却下された行があるため、何も書き込んでいません</source>
         <translation>Rows were rejected, so nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="630"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="668"/>
         <source>書き込む変更はありません（取り込み済み）</source>
         <translation>Nothing to write (already merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="636"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="674"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="637"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
         <source>書き込み</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="637"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
         <source>説明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="641"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="679"/>
         <source>済み</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="641"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="679"/>
         <source>なし</source>
         <translation>no</translation>
     </message>
@@ -1103,74 +1118,102 @@ Database: {1}</translation>
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="124"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="127"/>
         <source>指標を選ぶと推移を表示します</source>
         <translation>Select an indicator to see its trend</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="149"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="278"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="327"/>
         <source>達成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="149"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="326"/>
         <source>未達成</source>
         <translation>Not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="155"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="165"/>
         <source>達成／未達成</source>
         <translation>Done / not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="157"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="167"/>
         <source>単位: {0}</source>
         <translation>unit: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="169"/>
         <source>単位未設定</source>
         <translation>unit not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="171"/>
         <source>累計</source>
         <translation>cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="168"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="181"/>
         <source>&#x3000;— 実績・基準値・目標のいずれもありません</source>
         <translation> — no actual, baseline or target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="224"/>
+        <source>以上</source>
+        <translation> or more</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="224"/>
+        <source>以下</source>
+        <translation> or less</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="226"/>
         <source>目標 {0}</source>
         <translation>Target {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="239"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="216"/>
-        <source>目標年度（{0}）</source>
-        <translation>Target year ({0})</translation>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="244"/>
+        <source>目標年度（{0}）{1}</source>
+        <translation>Target year ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="253"/>
+        <source>目標年度</source>
+        <translation>Target year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="258"/>
         <source>基準値（{0}）{1}</source>
         <translation>Baseline ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="267"/>
+        <source>基準値</source>
+        <translation>Baseline</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="278"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="298"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="306"/>
+        <source>実績: {0}</source>
+        <translation>Actual: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="318"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>

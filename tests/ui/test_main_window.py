@@ -234,14 +234,17 @@ def test_settings_persist_across_a_restart(
     first.resize(first.minimumSizeHint().width(), 580)
     qtbot.wait(10)
     first.splitter.setSizes([200, 1, 480])
+    first.side_splitter.setSizes([100, 200, 300])
     qtbot.wait(10)
     sizes, height = first.splitter.sizes(), first.height()
+    side = first.side_splitter.sizes()
     first.grid.horizontalHeader().resizeSection(1, 123)
     first.close()
     assert settings_file.exists()
     second = open_window()
     qtbot.wait(10)
     assert second.splitter.sizes() == sizes
+    assert second.side_splitter.sizes() == side
     assert second.height() == height
     assert second.grid.horizontalHeader().sectionSize(1) == 123
 
@@ -367,3 +370,72 @@ def test_lang_is_for_this_run_and_the_menu_saves_it(
     window = open_window()
     window.choose_language("en")
     assert AppSettings().language == "en"
+
+
+def test_english_shows_western_fiscal_years_everywhere(
+    open_window: Opener, qapp: QApplication, qtbot: Any
+) -> None:
+    from kplan_desktop.ui.i18n import install_translator
+
+    translator = install_translator(qapp, "en")
+    try:
+        window = open_window(lang="en")
+        type_into(window, qtbot, "7-1-1-K2", "55")
+        window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+        assert window.windowTitle().endswith("FY2025]")
+        years = [
+            window.model.headerData(window.model.column_of_year(year), Qt.Orientation.Horizontal)
+            for year in window.model.years
+        ]
+        assert years == ["FY2022", "FY2023", "FY2024", "FY2025", "FY2026"]
+        history = window.history.toPlainText()
+        assert "FY2025 — → 55" in history
+        chart_text = "\n".join([window.chart.toolTip(), *window.chart.legend_labels()])
+        assert "FY2026" in chart_text and "Target year" in chart_text
+        window.tabs.setCurrentIndex(1)
+        dashboard = window.dashboard
+        assert dashboard is not None
+        assert dashboard.heading.text().startswith("Entry progress for FY2025")
+        assert dashboard.chart.title().endswith("FY2025")
+        shown = [
+            window.windowTitle(),
+            *years,
+            history,
+            chart_text,
+            dashboard.heading.text(),
+            dashboard.chart.title(),
+        ]
+        assert not [text for text in shown if "令和" in text or "R7" in text]
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def test_the_grade_column_fits_the_longest_english_grade(
+    open_window: Opener, qapp: QApplication
+) -> None:
+    from kplan_desktop.ui.i18n import install_translator
+
+    translator = install_translator(qapp, "en")
+    try:
+        window = open_window(lang="en")
+        grade = window.model.columnCount() - 1
+        assert window.model.headerData(grade, Qt.Orientation.Horizontal) == "Grade"
+        metrics = window.grid.fontMetrics()
+        wanted = metrics.horizontalAdvance("Cannot be assessed")
+        assert window.grid.columnWidth(grade) >= wanted
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def test_the_history_has_room_under_its_heading(window: MainWindow, qtbot: Any) -> None:
+    type_into(window, qtbot, "7-1-1-K2", "55")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    assert "R7 — → 55" in window.history.toPlainText()
+    four_lines = 4 * window.history.fontMetrics().lineSpacing()
+    assert window.history.height() >= four_lines
+    # Dragging the side panel's splitters cannot squeeze it away.
+    window.side_splitter.setSizes([2000, 0, 2000])
+    qtbot.wait(10)
+    assert window.history.height() >= four_lines
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+    assert "まだありません" in window.history.toPlainText()

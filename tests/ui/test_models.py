@@ -5,12 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
 from kplan_desktop.ui.models.cells import CellState, load_grid
-from kplan_desktop.ui.models.indicator_table import STATE_ROLE, IndicatorTableModel
+from kplan_desktop.ui.models.indicator_table import STATE_ROLE, IndicatorTableModel, grouped
 
 
 def model_for(db: Path, department: str | None, planning: bool = False) -> IndicatorTableModel:
@@ -76,3 +77,47 @@ def test_setdata_never_writes(db: Path) -> None:
     model = model_for(db, "community")
     index = model.index(0, model.column_of_year(2025))
     assert model.setData(index, "5") is False
+
+
+def test_numbers_are_shown_with_thousands_separators_and_edited_plain(db: Path) -> None:
+    store = Store.open(str(db))
+    write_actuals(store, [EntryRequest("7-1-1-K3", 2025, "１，２２５人")], who="t", source="test")
+    model = model_for(db, "community")
+    k3 = model.row_of("7-1-1-K3")
+    assert k3 is not None
+    value = model.index(k3, model.column_of_year(2025))
+    assert model.data(value) == "1,225"
+    assert model.data(value, Qt.ItemDataRole.EditRole) == "1225"
+    headers = [model.headerData(c, Qt.Orientation.Horizontal, 0) for c in range(5)]
+    baseline = model.index(k3, headers.index("基準値"))
+    assert model.data(baseline) == "1,225"
+    target = model.index(k3, model.columnCount() - 3)
+    assert model.data(target) == "7,500以上"
+    # Below a thousand nothing changes.
+    k2 = model.row_of("7-1-1-K2")
+    assert k2 is not None and model.data(model.index(k2, model.columnCount() - 3)) == "69"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("0", "0"),
+        ("999", "999"),
+        ("1000", "1,000"),
+        ("1E+3", "1,000"),
+        ("1234.50", "1,234.5"),
+        ("1234567.125", "1,234,567.125"),
+        ("-98765.4321", "-98,765.4321"),
+        ("0.0001", "0.0001"),
+        ("-999.99", "-999.99"),
+    ],
+)
+def test_grouping_keeps_every_decimal(stored: str, shown: str) -> None:
+    assert grouped(Decimal(stored)) == shown
+
+
+def test_every_grade_label_of_the_language_is_known_for_the_column_width(db: Path) -> None:
+    model = model_for(db, "community")
+    assert "データ未確定" in model.grade_labels()
+    model.lang = "en"
+    assert {"A", "Data pending", "Cannot be assessed"} <= set(model.grade_labels())

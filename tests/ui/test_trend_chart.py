@@ -157,3 +157,32 @@ def test_showing_another_indicator_replaces_the_series(chart: TrendChart, store:
     chart.show_indicator(*row_of(store, "7-1-1-A1"))
     assert chart.series_points() == {"actual": [], "target": [], "baseline": []}
     assert xy(named(chart, "実績")) == []
+
+
+def test_the_legend_is_short_and_the_numbers_are_in_the_tooltip(
+    chart: TrendChart, store: Store
+) -> None:
+    enter(store, "7-1-1-K3", (2022, "2000"))
+    chart.show_indicator(*row_of(store, "7-1-1-K3"))
+    # The long names were cut to "目標 5…" in the side panel: the legend says what each mark
+    # is, the tooltip gives the numbers, grouped like the grid.
+    assert chart.legend_labels() == ["目標", "目標年度", "基準値", "実績"]
+    tip = chart.toolTip().splitlines()
+    assert tip[0] == chart.chart().title()
+    assert "目標 7,500人以上" in tip
+    assert "目標年度（R8）7,500人" in tip
+    assert "基準値（R2）1,225人" in tip
+    assert "実績: R4 2,000人" in tip
+
+
+def test_english_years_are_western(store: Store, qtbot: object) -> None:
+    view = TrendChart(lang="en")
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    enter(store, "7-1-1-K2", (2022, "55"))
+    view.show_indicator(*row_of(store, "7-1-1-K2"))
+    (axis,) = [a for a in view.chart().axes() if isinstance(a, QCategoryAxis)]
+    assert axis.categoriesLabels() == [str(year) for year in range(2020, 2027)]
+    tip = view.toolTip()
+    assert "FY2026" in tip and "FY2020" in tip and "FY2022" in tip
+    assert "R8" not in tip and "令和" not in tip
+    assert all("R8" not in s.name() and "R2" not in s.name() for s in view.chart().series())

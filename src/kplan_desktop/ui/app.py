@@ -138,7 +138,7 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
             role, department = role or "department", department or catalog.departments[1].code
             year = year or default_entry_year()
         else:
-            dialog = FirstRunDialog(catalog, default_entry_year())
+            dialog = FirstRunDialog(catalog, default_entry_year(), lang=lang)
             if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
                 return 0
             role, department, year = dialog.role, dialog.department, dialog.fiscal_year

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.achievement import Grade
 from kplan_desktop.domain.catalog import Catalog
-from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.ui.i18n import year_text
 
 if TYPE_CHECKING:
     from kplan_desktop.store.overview import IndicatorOverview
@@ -170,7 +170,7 @@ class Dashboard(QWidget):
     # -- widgets -----------------------------------------------------------------------------
 
     def _render(self, catalog: Catalog, fiscal_year: int) -> None:
-        year = format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)
+        year = year_text(fiscal_year, self.lang)
         done = sum(g.done for g in self._departments)
         total = sum(g.total for g in self._departments)
         self.heading.setText(self.tr("{0}の入力状況　全体 {1}/{2}").format(year, done, total))
@@ -211,7 +211,8 @@ class Dashboard(QWidget):
 
     def _build_chart(self, catalog: Catalog, year: str) -> None:
         chart = QChart()
-        chart.setTitle(self.tr("評価の分布（政策別）") + f"　{year}")
+        space = " " if self.lang == "en" else "　"
+        chart.setTitle(self.tr("評価の分布（政策別）") + space + year)
         title_font = QFont(chart.titleFont())
         title_font.setPointSizeF(max(title_font.pointSizeF(), 9) * 1.25)
         title_font.setBold(True)

@@ -15,14 +15,22 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain.catalog import Catalog
-from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.settings import ROLE_DEPARTMENT, ROLE_PLANNING
 
 
 class FirstRunDialog(QDialog):
     """Asks the role and the fiscal year being entered; the answers go to the settings."""
 
-    def __init__(self, catalog: Catalog, default_year: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        default_year: int,
+        parent: QWidget | None = None,
+        *,
+        lang: str = "ja",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("はじめに — kplan-desktop"))
         layout = QVBoxLayout(self)
@@ -42,9 +50,7 @@ class FirstRunDialog(QDialog):
         self.year_combo = QComboBox()
         settings = catalog.plan.settings
         for year in range(settings.start_year, settings.end_year + 1):
-            self.year_combo.addItem(
-                format_fiscal_year(year, FiscalYearStyle.ERA_WITH_WESTERN), year
-            )
+            self.year_combo.addItem(year_text(year, lang, FiscalYearStyle.ERA_WITH_WESTERN), year)
         clamped = min(max(default_year, settings.start_year), settings.end_year)
         self.year_combo.setCurrentIndex(self.year_combo.findData(clamped))
         form = QFormLayout()

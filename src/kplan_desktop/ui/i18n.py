@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+if TYPE_CHECKING:
+    from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 
 
 def resources_dir() -> Path:
@@ -34,3 +38,15 @@ def install_translator(app: QCoreApplication, language: str) -> QTranslator | No
         app.installTranslator(translator)
         return translator
     return None
+
+
+def year_text(fiscal_year: int, lang: str, japanese: FiscalYearStyle | None = None) -> str:
+    """A fiscal year as the UI writes it: FY2024 in English, 令和6年度 (or `japanese`) otherwise.
+
+    Era names mean nothing to an English reader, so every style becomes the Western FY form.
+    """
+    from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+
+    if lang == "en":
+        return format_fiscal_year(fiscal_year, FiscalYearStyle.ENGLISH)
+    return format_fiscal_year(fiscal_year, japanese or FiscalYearStyle.ERA)

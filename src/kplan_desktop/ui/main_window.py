@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSplitter,
+    QStyle,
     QStyledItemDelegate,
     QTableView,
     QTabWidget,
@@ -60,12 +61,13 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop import __version__
+from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.settings import AppSettings
 from kplan_desktop.ui.workers import Job
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.errors import DomainError
-    from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+    from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.engine import Store
     from kplan_desktop.store.requests import (
@@ -90,11 +92,11 @@ def _late_imports() -> None:
     Importing these before the first paint would make the window appear later; see the
     first-paint figure in bench/bench_window.py.
     """
-    global FiscalYearStyle, format_fiscal_year, MissingReason, EntryRefused, EntryRequest
+    global FiscalYearStyle, MissingReason, EntryRefused, EntryRequest
     global EntryResult, Outcome, current_user, EntryCommand, CellState, GridData
     global FILTER_ROLE, IndicatorTableModel, TrendChart, ExchangeActions, xlsx_paths
     global BackupActions
-    from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+    from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.requests import (
         EntryRefused,
@@ -113,6 +115,8 @@ def _late_imports() -> None:
 
 # A pasted block larger than this is not a block of plan values (and would freeze the grid).
 MAX_PASTE_CELLS = 5000
+# The indicator-name column is never narrowed below this to fit the grid in its pane.
+NAME_MIN_WIDTH = 160
 
 
 class IndicatorFilter(QSortFilterProxyModel):
@@ -260,7 +264,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.exchange = ExchangeActions(self)
         self.backups = BackupActions(self)
-        year = format_fiscal_year(self.fiscal_year, FiscalYearStyle.ERA_WITH_WESTERN)
+        year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
         who = self.tr("企画担当課") if self.planning else (self.department or "")
         self.setWindowTitle(self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]")
 
@@ -300,9 +304,26 @@ class MainWindow(QMainWindow):
         self.grid.selectionModel().currentChanged.connect(self._show_detail)
 
         self.detail = QTextBrowser()
-        self.chart = TrendChart()
+        self.detail.setObjectName("detail")
+        self.history = QTextBrowser()
+        self.history.setObjectName("history")
+        # Room for four entries however the splitter is dragged: an empty-looking history
+        # under its heading read as "no changes" (English trial).
+        lines = self.history.fontMetrics().lineSpacing()
+        self.history.setMinimumHeight(4 * lines + 2 * self.history.frameWidth() + 8)
+        history_title = QLabel(self.tr("履歴"))
+        heading = history_title.font()
+        heading.setBold(True)
+        history_title.setFont(heading)
+        history_box = QWidget()
+        history_layout = QVBoxLayout(history_box)
+        history_layout.setContentsMargins(0, 4, 0, 0)
+        history_layout.setSpacing(2)
+        history_layout.addWidget(history_title)
+        history_layout.addWidget(self.history)
+        self.chart = TrendChart(lang=self.lang)
         # The chart's title must not dictate the side panel's width.
-        self.chart.setMinimumSize(220, 220)
+        self.chart.setMinimumSize(220, 240)
         self.comment = QPlainTextEdit()
         self.comment.setPlaceholderText(self.tr("コメント（警告がある値には理由が必要です）"))
         self.comment.setMaximumHeight(90)
@@ -310,11 +331,20 @@ class MainWindow(QMainWindow):
         self.comment_button.clicked.connect(self.save_comment)
         self.comment_hint = QLabel()
         self.comment_hint.setWordWrap(True)
+        # Shown only with a hint: an empty label left a blank band under the chart.
+        self.comment_hint.setVisible(False)
+        self.side_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.side_splitter.setObjectName("side_splitter")
+        self.side_splitter.setChildrenCollapsible(False)
+        for part in (self.detail, history_box, self.chart):
+            self.side_splitter.addWidget(part)
+        for position, stretch in enumerate((3, 2, 4)):
+            self.side_splitter.setStretchFactor(position, stretch)
+        self.side_splitter.setSizes([200, 150, 300])
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.detail, 2)
-        side_layout.addWidget(self.chart, 2)
+        side_layout.addWidget(self.side_splitter, 1)
         side_layout.addWidget(self.comment_hint)
         side_layout.addWidget(self.comment)
         side_layout.addWidget(self.comment_button)
@@ -335,7 +365,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([240, 960, 300])
+        # The side panel is wide enough for the trend chart's legend and its seven year ticks.
+        self.splitter.setSizes([190, 960, 350])
 
         # Built when its tab is first opened: most sessions never look at it.
         self.dashboard: Dashboard | None = None
@@ -415,9 +446,11 @@ class MainWindow(QMainWindow):
 
     def _restore_splitter(self) -> None:
         # Splitter sizes only stick once the window has its real size.
-        state = self.settings.window_state("splitter") if self.settings else None
-        if state is not None and not self._splitter_restored:
-            self.splitter.restoreState(state)
+        if self.settings is not None and not self._splitter_restored:
+            for key, splitter in (("splitter", self.splitter), ("side", self.side_splitter)):
+                state = self.settings.window_state(key)
+                if state is not None:
+                    splitter.restoreState(state)
         self._splitter_restored = True
 
     def save_state(self) -> None:
@@ -425,6 +458,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.save_window_state("geometry", self.saveGeometry())
         self.settings.save_window_state("splitter", self.splitter.saveState())
+        self.settings.save_window_state("side", self.side_splitter.saveState())
         self.settings.save_window_state("columns", self.grid.horizontalHeader().saveState())
         self.settings.sync()
 
@@ -529,12 +563,16 @@ class MainWindow(QMainWindow):
     def _finish_load(self, data: GridData) -> None:
         self.grid.resizeColumnsToContents()
         self.grid.setColumnWidth(1, min(self.grid.columnWidth(1), 340))
-        # Widths come from a sample of rows: leave room for any rate and grade label.
+        # Widths come from a sample of rows: leave room for any rate, and for the longest grade
+        # label of this language ("Cannot be assessed" is twice as wide as データ未確定).
         metrics = self.grid.fontMetrics()
-        for offset, sample in ((2, "888.8%"), (1, "データ未確定")):
+        grades = self.model.grade_labels() or ["—"]
+        longest_grade = max(grades, key=metrics.horizontalAdvance)
+        for offset, sample in ((2, "888.8%"), (1, longest_grade)):
             column = self.model.columnCount() - offset
             wanted = metrics.horizontalAdvance(sample) + 16
             self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
+        self._fit_name_column()
         columns = self.settings.window_state("columns") if self.settings else None
         if columns is not None and not self.is_loaded:
             self.grid.horizontalHeader().restoreState(columns)
@@ -546,6 +584,23 @@ class MainWindow(QMainWindow):
         self.loaded.emit()
         # The grid is filled; the detail panel of the first cell follows in the next turn.
         QTimer.singleShot(0, self._select_first_cell)
+
+    def _fit_name_column(self) -> None:
+        """Narrow the name column so the grade column is in view without scrolling sideways.
+
+        The name gives way (down to NAME_MIN_WIDTH) because it is elided with a tooltip and
+        stands in full in the detail panel; English labels made the grid 50 px too wide.
+        """
+        if not self.isVisible():
+            return
+        room = self.grid.viewport().width()
+        if not self.grid.verticalScrollBar().isVisible():
+            # The bar appears once many rows are shown: keep room for it.
+            room -= self.grid.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        excess = self.grid.horizontalHeader().length() - room
+        if excess > 0:
+            width = self.grid.columnWidth(1)
+            self.grid.setColumnWidth(1, max(width - excess, min(width, NAME_MIN_WIDTH)))
 
     def _select_first_cell(self) -> None:
         first = self._first_editable()
@@ -828,7 +883,8 @@ class MainWindow(QMainWindow):
         for r in results:
             if r.outcome is Outcome.REFUSED:
                 reason = " / ".join(f.message(self.lang) for f in r.refused_because)
-                where = f"{r.request.indicator_code} {r.request.fiscal_year}"
+                when = year_text(r.request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
+                where = f"{r.request.indicator_code} {when}"
                 problems.append(f"{where}「{r.request.text[:20]}」: {reason}")
         if good:
             self._push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
@@ -874,7 +930,7 @@ class MainWindow(QMainWindow):
         direction = not_set
         if ind.direction is not None:
             direction = ind.direction.value if english else ind.direction.label_ja
-        vision, description, history = self.tr("目指す姿"), self.tr("指標の説明"), self.tr("履歴")
+        vision, description = self.tr("目指す姿"), self.tr("指標の説明")
         unnamed = self.tr("（名称未設定）")
         parts = [
             f"<h3>{e(ind.code)} {e(ind.name or unnamed)}</h3>",
@@ -888,19 +944,26 @@ class MainWindow(QMainWindow):
                 self.tr("はい") if ind.cumulative else self.tr("いいえ"),
             )
             + "</p>",
-            f"<p><b>{history}</b></p><ul>",
         ]
+        self.detail.setHtml("".join(parts))
         from kplan_desktop.store.audit import audit_log
 
+        entries = []
         for entry in reversed(audit_log(self.store, ind.code)[-10:]):
             old = entry.old_value or entry.old_reason or "—"
             new = entry.new_value or entry.new_reason or "—"
-            parts.append(
-                f"<li>{entry.at:%Y-%m-%d %H:%M} {e(entry.who)} ({entry.source}): "
-                f"{entry.fiscal_year} {e(old)} → {e(new)}</li>"
+            when = "—"
+            if entry.fiscal_year is not None:
+                when = year_text(entry.fiscal_year, self.lang, FiscalYearStyle.SHORT)
+            entries.append(
+                f"<li>{entry.at:%Y-%m-%d %H:%M} {e(entry.who)} ({e(entry.source)}): "
+                f"{when} {e(old)} → {e(new)}</li>"
             )
-        parts.append("</ul>")
-        self.detail.setHtml("".join(parts))
+        if entries:
+            self.history.setHtml("<ul>" + "".join(entries) + "</ul>")
+        else:
+            none_yet = self.tr("この指標の変更記録はまだありません")
+            self.history.setHtml(f"<p>{e(none_yet)}</p>")
         self.chart.show_indicator(self.model.catalog, item)
         year = self.model.year_of_column(source.column()) or self.fiscal_year
         actual = item.values.get(year)
@@ -914,6 +977,7 @@ class MainWindow(QMainWindow):
         else:
             self.comment_hint.setText("")
             self.comment.setStyleSheet("")
+        self.comment_hint.setVisible(bool(self.comment_hint.text()))
 
     def _tab_changed(self, index: int) -> None:
         if index == 1:

@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.exchange.merge import Key, MergePlan, PlannedRow, Take
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
+from kplan_desktop.ui.i18n import year_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -75,6 +75,16 @@ _STROKES: dict[RowOutcome, list[tuple[float, float, float, float]]] = {
     RowOutcome.REJECTED: [(5, 5, 11, 11), (11, 5, 5, 11)],
 }
 _icons: dict[RowOutcome, QIcon] = {}
+# The order rows are listed in within a file: what needs the planning division's attention
+# first. Listed in sheet order, a few conflicts sat below hundreds of unchanged rows.
+OUTCOME_ORDER = (
+    RowOutcome.REJECTED,
+    RowOutcome.CONFLICT,
+    RowOutcome.UPDATED,
+    RowOutcome.NEW,
+    RowOutcome.UNCHANGED,
+)
+_RANK = {outcome: rank for rank, outcome in enumerate(OUTCOME_ORDER)}
 
 
 def outcome_icon(outcome: RowOutcome) -> QIcon:
@@ -199,6 +209,11 @@ class MergePreviewModel(QAbstractTableModel):
     def is_conflict(self, line: int) -> bool:
         return self.lines[line][1].outcome is RowOutcome.CONFLICT
 
+    def sort_key(self, line: int) -> tuple[int, int, int]:
+        """File by file; within a file problems first (OUTCOME_ORDER), then sheet order."""
+        file_no, row = self.lines[line]
+        return file_no, _RANK[row.outcome], line
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -245,8 +260,7 @@ class MergePreviewModel(QAbstractTableModel):
         if column == YEAR:
             if incoming.fiscal_year is None:
                 return "—"
-            style = FiscalYearStyle.ENGLISH if self.lang == "en" else FiscalYearStyle.ERA
-            return format_fiscal_year(incoming.fiscal_year, style)
+            return year_text(incoming.fiscal_year, self.lang)
         if column == OUTCOME:
             return self.outcome_text(row.outcome)
         if column == REASON:
@@ -299,11 +313,25 @@ class MergePreviewModel(QAbstractTableModel):
 
 
 class PreviewFilter(QSortFilterProxyModel):
-    """Optionally hides the rows the merge would leave unchanged."""
+    """Lists each file's problems first (see OUTCOME_ORDER); optionally hides unchanged rows."""
 
     def __init__(self) -> None:
         super().__init__()
         self.hide_unchanged = False
+
+    def setSourceModel(self, model: Any) -> None:
+        super().setSourceModel(model)
+        # The order comes from lessThan alone, whatever column is named here.
+        self.sort(0)
+
+    def lessThan(
+        self,
+        left: QModelIndex | QPersistentModelIndex,
+        right: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, MergePreviewModel)
+        return model.sort_key(left.row()) < model.sort_key(right.row())
 
     def set_hide_unchanged(self, hide: bool) -> None:
         # Qt 6.10 replaced invalidateFilter() with a begin/end pair.
@@ -493,9 +521,7 @@ class MergePreviewDialog(QDialog):
                 )
                 continue
             book = plan.workbook
-            year = format_fiscal_year(
-                book.fiscal_year, FiscalYearStyle.ENGLISH if english else FiscalYearStyle.ERA
-            )
+            year = year_text(book.fiscal_year, self.lang)
             department = departments.get(book.department, book.department)
             head = f"{self._kind_text(plan.kind)}　{department}　{year}"
             parts.append(
@@ -534,13 +560,25 @@ class MergePreviewDialog(QDialog):
             seen |= keys
         return twice
 
+    def _size_text(self) -> str:
+        """How many files and rows; refused files are named as such, never as "0 行"."""
+        files, rows = len(self.files), len(self.model.lines)
+        refused = sum(1 for f in self.files if f.plan is None)
+        if not refused:
+            return self.tr("{0} ファイル、{1} 行").format(files, rows)
+        if refused == files:
+            return self.tr("{0} ファイル（{1} 件は取り込めません）").format(files, refused)
+        return self.tr("{0} ファイル（{1} 件は取り込めません）、{2} 行").format(
+            files, refused, rows
+        )
+
     def _update_footer(self) -> None:
         undecided = sum(self.model.undecided(n) for n in range(len(self.files)))
         conflicts = sum(1 for _, row in self.model.lines if row.outcome is RowOutcome.CONFLICT)
         with_rejected = [
             f for f in self.files if f.plan is not None and f.plan.count(RowOutcome.REJECTED)
         ]
-        lines = [self.tr("{0} ファイル、{1} 行").format(len(self.files), len(self.model.lines))]
+        lines = [self._size_text()]
         if conflicts:
             lines.append(
                 self.tr("競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）").format(

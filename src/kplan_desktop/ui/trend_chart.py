@@ -14,19 +14,21 @@ from PySide6.QtCharts import (
     QCategoryAxis,
     QChart,
     QChartView,
+    QLegend,
     QLineSeries,
     QScatterSeries,
     QValueAxis,
     QXYSeries,
 )
-from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from kplan_desktop.domain.catalog import Catalog
-from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
-from kplan_desktop.domain.model import ValueKind
-from kplan_desktop.domain.values import canonical
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.domain.model import Comparator, ValueKind
+from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.models.indicator_table import grouped
 
 if TYPE_CHECKING:
     from kplan_desktop.store.overview import IndicatorOverview
@@ -114,8 +116,9 @@ def _qpoints(points: list[Point]) -> list[QPointF]:
 class TrendChart(QChartView):
     """The actual per fiscal year against the baseline and the target line of one indicator."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, lang: str = "ja") -> None:
         super().__init__(parent)
+        self.lang = lang
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumSize(480, 320)
         self.trend: Trend | None = None
@@ -130,6 +133,10 @@ class TrendChart(QChartView):
         self.trend = trend_of(catalog, row)
         self.indicator_code = row.indicator.code
         self._render(catalog, row, self.trend)
+
+    def legend_labels(self) -> list[str]:
+        """The legend's entries as drawn (short; the series' full names are in the tooltip)."""
+        return [marker.label() for marker in self.chart().legend().markers() if marker.isVisible()]
 
     def series_points(self) -> dict[str, list[tuple[int, Decimal]]]:
         """ "actual", "target" (the target line's two ends) and "baseline", as drawn."""
@@ -147,7 +154,10 @@ class TrendChart(QChartView):
     def _quantity(self, value: Decimal, row: IndicatorOverview, milestone: bool) -> str:
         if milestone:
             return self.tr("達成") if value >= 1 else self.tr("未達成")
-        return canonical(value) + (row.indicator.unit or "")
+        return grouped(value) + (row.indicator.unit or "")
+
+    def _year(self, year: int) -> str:
+        return year_text(year, self.lang, FiscalYearStyle.SHORT)
 
     def _title(self, row: IndicatorOverview, milestone: bool) -> str:
         indicator = row.indicator
@@ -159,7 +169,10 @@ class TrendChart(QChartView):
             notes = [self.tr("単位未設定")]
         if indicator.cumulative:
             notes.append(self.tr("累計"))
-        return f"{indicator.code} {indicator.display_name}（{'、'.join(notes)}）"
+        # The unit before the name: a long name is elided at the end in the narrow side panel.
+        if self.lang == "en":
+            return f"{indicator.code} ({', '.join(notes)}) {indicator.display_name}"
+        return f"{indicator.code}（{'、'.join(notes)}）{indicator.display_name}"
 
     def _render(self, catalog: Catalog, row: IndicatorOverview, trend: Trend) -> None:
         chart = QChart()
@@ -172,28 +185,43 @@ class TrendChart(QChartView):
         title_font.setBold(True)
         chart.setTitleFont(title_font)
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        # Value ticks with thousands separators (7,500), as the grid and the workbooks write
+        # numbers; both languages group digits the same way.
+        chart.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        chart.setLocalizeNumbers(True)
         chart.setMargins(QMargins(8, 8, 8, 8))
-        chart.legend().setVisible(True)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        legend = chart.legend()
+        legend.setVisible(True)
+        legend.setAlignment(Qt.AlignmentFlag.AlignBottom)
+        # Each entry drawn like its series (dashed line, star, square, dot), with a short label:
+        # full names with the numbers were cut to "目標 5…" in the side panel.
+        legend.setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
+        legend_font = QFont(legend.font())
+        legend_font.setPointSizeF(max(legend_font.pointSizeF() * 0.9, 7))
+        legend.setFont(legend_font)
 
         x_axis = self._year_axis(trend.years)
         y_axis = self._value_axis(trend)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
 
-        def add(series: QXYSeries, *, in_legend: bool = True) -> None:
+        def add(series: QXYSeries, label: str | None = None) -> None:
             chart.addSeries(series)
             series.attachAxis(x_axis)
             series.attachAxis(y_axis)
-            if not in_legend:
-                for marker in chart.legend().markers(series):
+            for marker in chart.legend().markers(series):
+                if label is None:
                     marker.setVisible(False)
+                else:
+                    marker.setLabel(label)
 
         if trend.target:
             line = QLineSeries()
             value = trend.target[0][1]
             comparator = row.indicator.comparator
-            suffix = comparator.label_ja if comparator and not trend.milestone else ""
+            suffix = ""
+            if comparator is not None and not trend.milestone:
+                suffix = self.tr("以上") if comparator is Comparator.GE else self.tr("以下")
             line.setName(
                 self.tr("目標 {0}").format(self._quantity(value, row, trend.milestone) + suffix)
             )
@@ -208,26 +236,27 @@ class TrendChart(QChartView):
             line.setPointLabelsColor(QColor(TARGET_COLOUR))
             line.setPointLabelsClipping(False)
             line.setPointConfiguration(0, QXYSeries.PointConfiguration.LabelVisibility, True)
-            add(line)
+            add(line, self.tr("目標"))
         if trend.target_marker is not None:
             year, value = trend.target_marker
             marker = QScatterSeries()
             marker.setName(
-                self.tr("目標年度（{0}）").format(format_fiscal_year(year, FiscalYearStyle.SHORT))
+                self.tr("目標年度（{0}）{1}").format(
+                    self._year(year), self._quantity(value, row, trend.milestone)
+                )
             )
             marker.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeStar)
             marker.setMarkerSize(16)
             marker.setColor(QColor(TARGET_COLOUR))
             marker.setBorderColor(QColor(TARGET_COLOUR))
             marker.append(_qpoints([trend.target_marker]))
-            add(marker)
+            add(marker, self.tr("目標年度"))
         if trend.baseline:
             year, value = trend.baseline[0]
             base = QScatterSeries()
             base.setName(
                 self.tr("基準値（{0}）{1}").format(
-                    format_fiscal_year(year, FiscalYearStyle.SHORT),
-                    self._quantity(value, row, trend.milestone),
+                    self._year(year), self._quantity(value, row, trend.milestone)
                 )
             )
             base.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
@@ -235,7 +264,7 @@ class TrendChart(QChartView):
             base.setColor(QColor(BASELINE_COLOUR))
             base.setBorderColor(QColor(BASELINE_COLOUR))
             base.append(_qpoints(trend.baseline))
-            add(base)
+            add(base, self.tr("基準値"))
         for run in trend.runs():
             if len(run) < 2:
                 continue
@@ -244,7 +273,7 @@ class TrendChart(QChartView):
             pen.setWidthF(2.5)
             segment.setPen(pen)
             segment.append(_qpoints(run))
-            add(segment, in_legend=False)
+            add(segment)
         points = QScatterSeries()
         points.setName(self.tr("実績"))
         points.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeCircle)
@@ -252,19 +281,39 @@ class TrendChart(QChartView):
         points.setColor(QColor(ACTUAL_COLOUR))
         points.setBorderColor(QColor(ACTUAL_COLOUR))
         points.append(_qpoints(trend.actual))
-        add(points)
+        add(points, self.tr("実績"))
+        self.setToolTip(self._summary(title, chart, row, trend))
 
         old = self.chart()
         self.setChart(chart)
         if old is not None:
             old.deleteLater()
 
+    def _summary(self, title: str, chart: QChart, row: IndicatorOverview, trend: Trend) -> str:
+        """The tooltip: the title in full, each legend entry with its numbers, every actual."""
+        lines = [title]
+        lines += [
+            series.name()
+            for series in chart.series()
+            if series.name() and series.name() != self.tr("実績")
+        ]
+        if trend.actual:
+            values = [
+                f"{self._year(year)} {self._quantity(value, row, trend.milestone)}"
+                for year, value in trend.actual
+            ]
+            separator = ", " if self.lang == "en" else "、"
+            lines.append(self.tr("実績: {0}").format(separator.join(values)))
+        return "\n".join(lines)
+
     def _year_axis(self, years: list[int]) -> QCategoryAxis:
         axis = QCategoryAxis()
         axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         axis.setStartValue(years[0] - 0.5)
         for year in years:
-            axis.append(format_fiscal_year(year, FiscalYearStyle.SHORT), year)
+            # FY2026 is too wide for seven ticks in the side panel; the axis title says 年度.
+            label = str(year) if self.lang == "en" else self._year(year)
+            axis.append(label, year)
         axis.setRange(years[0] - 0.5, years[-1] + 0.5)
         axis.setTitleText(self.tr("年度"))
         return axis

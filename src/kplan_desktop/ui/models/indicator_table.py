@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -16,10 +17,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from kplan_desktop.domain.achievement import format_rate
+from kplan_desktop.domain.achievement import Grade, format_rate
 from kplan_desktop.domain.catalog import Catalog
-from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.values import canonical
+from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.cells import CellInfo, CellState, GridData, cell_info
 
 if TYPE_CHECKING:
@@ -44,6 +45,20 @@ FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 FIXED_COLUMNS = 5
 TAIL_COLUMNS = 3
+
+
+def grouped(value: Decimal) -> str:
+    """The stored number with thousands separators, as the workbooks show it: 1225 → '1,225'.
+
+    Only the integer part is grouped; the decimals stay exactly as `canonical` writes them
+    (1234.50 → '1,234.5', never rounded). The editor gets the plain `canonical` text.
+    """
+    text = canonical(value)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, point, fraction = digits.partition(".")
+    if len(whole) <= 3:
+        return text
+    return f"{sign}{int(whole):,}{point}{fraction}"
 
 
 class IndicatorTableModel(QAbstractTableModel):
@@ -116,8 +131,7 @@ class IndicatorTableModel(QAbstractTableModel):
             return None
         year = self.year_of_column(section)
         if year is not None:
-            style = FiscalYearStyle.ENGLISH if self.lang == "en" else FiscalYearStyle.ERA
-            return format_fiscal_year(year, style)
+            return year_text(year, self.lang)
         headers = [
             QCoreApplication.translate("IndicatorTableModel", "コード"),
             QCoreApplication.translate("IndicatorTableModel", "指標名"),
@@ -173,7 +187,9 @@ class IndicatorTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._fixed_text(overview, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return overview.indicator.description
+            # The name first: the column may be too narrow for it.
+            indicator = overview.indicator
+            return "\n".join(t for t in (indicator.name, indicator.description) if t) or None
         return None
 
     def _fixed_text(self, overview: IndicatorOverview, column: int) -> str:
@@ -195,7 +211,7 @@ class IndicatorTableModel(QAbstractTableModel):
                 else QCoreApplication.translate("IndicatorTableModel", "活動")
             )
         if column == 4:
-            return "—" if indicator.baseline is None else canonical(indicator.baseline)
+            return "—" if indicator.baseline is None else grouped(indicator.baseline)
         tail = column - FIXED_COLUMNS - len(self.years)
         if tail == 0:
             if indicator.target is None:
@@ -210,11 +226,18 @@ class IndicatorTableModel(QAbstractTableModel):
                     else QCoreApplication.translate("IndicatorTableModel", "以下")
                 )
             )
-            return canonical(indicator.target) + suffix
+            return grouped(indicator.target) + suffix
         achievement = overview.achievement(self.catalog, self.current_year)
         if tail == 1:
             return format_rate(achievement.rate)
         return achievement.grade.label(self.catalog.plan.settings.grade_labels, self.lang)
+
+    def grade_labels(self) -> list[str]:
+        """Every label the grade column can show in this language (for the column's width)."""
+        labels = self.catalog.plan.settings.grade_labels if self.catalog else None
+        if labels is None:
+            return []
+        return [grade.label(labels, self.lang) for grade in Grade]
 
     def _icon(self, state: CellState) -> QIcon | None:
         pixmap = STATE_ICONS.get(state)
@@ -231,6 +254,8 @@ class IndicatorTableModel(QAbstractTableModel):
             if actual is None:
                 return ""
             if actual.value is not None:
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return grouped(actual.value)
                 return canonical(actual.value)
             if actual.missing_reason is None:
                 return ""

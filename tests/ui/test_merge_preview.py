@@ -1,0 +1,159 @@
+"""The merge preview's models and footer on real workbooks planned against a real database.
+
+A department's draft submission is written by the exporter, one value is spoiled in its data
+sheet with openpyxl (as a clerk editing the file by hand would), and the planning division's
+database is given one corrected value and one identical value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+
+from kplan_desktop.cli import main as kplan
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.exchange.export import export_submission
+from kplan_desktop.exchange.merge import plan_merge
+from kplan_desktop.exchange.payload import RowOutcome
+from kplan_desktop.store.actuals import write_actuals
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntryRequest
+from kplan_desktop.ui.merge_preview import (
+    FILE,
+    INDICATOR,
+    OUTCOME,
+    OUTCOME_ORDER,
+    OUTCOME_ROLE,
+    MergePreviewDialog,
+    MergePreviewModel,
+    PlannedFile,
+    PreviewFilter,
+)
+
+YEAR = 2024
+
+
+def enter(store: Store, values: dict[str, str]) -> None:
+    requests = [EntryRequest(code, YEAR, text, "確認済み") for code, text in values.items()]
+    write_actuals(store, requests, who="t", source="test")
+
+
+@pytest.fixture
+def planning(tmp_path: Path) -> Store:
+    path = tmp_path / "planning.sqlite3"
+    assert kplan(["--db", str(path), "init"]) == 0
+    store = Store.open(str(path))
+    # K2 corrected by the planning division (a conflict), K3 already as submitted (unchanged).
+    enter(store, {"7-1-1-K2": "60", "7-1-1-K3": "1300"})
+    return store
+
+
+@pytest.fixture
+def workbook(db: Path, tmp_path: Path) -> Path:
+    """The community department's draft for FY2024, with 7-1-2-K1's value spoiled by hand."""
+    store = Store.open(str(db))
+    enter(store, {"7-1-1-K1": "3", "7-1-1-K2": "55", "7-1-1-K3": "1300", "7-1-2-K1": "20"})
+    path = tmp_path / "提出_市民協働担当課_R6.xlsx"
+    assert export_submission(store, "community", YEAR, path, draft=True) is not None
+    book = openpyxl.load_workbook(path)
+    sheet = book["data"]
+    (row,) = [r for r in sheet.iter_rows(min_row=2) if r[0].value == "7-1-2-K1"]
+    row[2].value = "abc"
+    book.save(path)
+    return path
+
+
+def shown(proxy: PreviewFilter) -> list[tuple[str, str, RowOutcome]]:
+    """(file, indicator, outcome) of every row in the order the table lists them."""
+    return [
+        (
+            proxy.index(r, FILE).data(),
+            proxy.index(r, INDICATOR).data(),
+            proxy.index(r, OUTCOME).data(OUTCOME_ROLE),
+        )
+        for r in range(proxy.rowCount())
+    ]
+
+
+def test_problems_are_listed_first_within_each_file(
+    planning: Store, workbook: Path, tmp_path: Path
+) -> None:
+    plan = plan_merge(planning, workbook)
+    again = tmp_path / "再提出.xlsx"
+    again.write_bytes(workbook.read_bytes())
+    files = [PlannedFile(workbook, plan), PlannedFile(again, plan_merge(planning, again))]
+    # In the sheet the problems are not first: the rejected row is the last one.
+    assert [(row.incoming.indicator, row.outcome) for row in plan.rows] == [
+        ("7-1-1-K1", RowOutcome.NEW),
+        ("7-1-1-K2", RowOutcome.CONFLICT),
+        ("7-1-1-K3", RowOutcome.UNCHANGED),
+        ("7-1-2-K1", RowOutcome.REJECTED),
+    ]
+    model = MergePreviewModel(files, read_catalog(planning), "ja")
+    proxy = PreviewFilter()
+    proxy.setSourceModel(model)
+
+    rows = shown(proxy)
+    assert [f for f, _, _ in rows] == [workbook.name] * len(plan.rows) + [again.name] * len(
+        plan.rows
+    )
+    first_file = rows[: len(plan.rows)]
+    assert [(code, outcome) for _, code, outcome in first_file] == [
+        ("7-1-2-K1", RowOutcome.REJECTED),
+        ("7-1-1-K2", RowOutcome.CONFLICT),
+        ("7-1-1-K1", RowOutcome.NEW),
+        ("7-1-1-K3", RowOutcome.UNCHANGED),
+    ]
+    assert OUTCOME_ORDER[:2] == (RowOutcome.REJECTED, RowOutcome.CONFLICT)
+
+    # Hiding the unchanged rows keeps the order of the others.
+    proxy.set_hide_unchanged(True)
+    assert shown(proxy) == [r for r in rows if r[2] is not RowOutcome.UNCHANGED]
+
+
+def test_a_choice_in_the_sorted_table_reaches_the_right_row(
+    planning: Store, workbook: Path, qtbot: Any
+) -> None:
+    plan = plan_merge(planning, workbook)
+    dialog = MergePreviewDialog(
+        [PlannedFile(workbook, plan)], catalog=read_catalog(planning), lang="ja"
+    )
+    qtbot.addWidget(dialog)
+    # The conflict is the second row on screen, whatever its place in the sheet.
+    dialog.table.selectRow(1)
+    dialog.take_file_button.click()
+    ((key, take),) = dialog.model.take(0).items()
+    assert key == ("7-1-1-K2", YEAR) and take == "file"
+    assert dialog.proxy.index(1, OUTCOME).data(OUTCOME_ROLE) is RowOutcome.CONFLICT
+    assert "未決定 0 件" in dialog.footer.text()
+
+
+def refused(path: Path) -> PlannedFile:
+    error = DomainError("E_TEST", f"{path.name} は読めません", f"cannot read {path.name}")
+    return PlannedFile(path, None, error)
+
+
+def test_files_that_were_all_refused_are_said_to_be_refused(tmp_path: Path, qtbot: Any) -> None:
+    files = [refused(tmp_path / f"{name}.xlsx") for name in ("a", "b", "c")]
+    dialog = MergePreviewDialog(files, catalog=None, lang="ja")
+    qtbot.addWidget(dialog)
+    assert dialog.footer.text().startswith("3 ファイル（3 件は取り込めません）")
+    assert "0 行" not in dialog.footer.text()
+    assert not dialog.merge_button.isEnabled()
+
+
+def test_a_refused_file_beside_a_readable_one_is_counted(
+    planning: Store, workbook: Path, tmp_path: Path, qtbot: Any
+) -> None:
+    plan = plan_merge(planning, workbook)
+    files = [PlannedFile(workbook, plan), refused(tmp_path / "壊れた.xlsx")]
+    dialog = MergePreviewDialog(files, catalog=read_catalog(planning), lang="ja")
+    qtbot.addWidget(dialog)
+    expected = f"2 ファイル（1 件は取り込めません）、{len(plan.rows)} 行"
+    assert dialog.footer.text().startswith(expected)
+    assert dialog.table.model().index(0, OUTCOME).data(Qt.ItemDataRole.DisplayRole) == "却下"
