@@ -107,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("backups", help="自動バックアップの一覧 (list backups)")
     restore = sub.add_parser("restore", help="バックアップから復元する (restore)")
     restore.add_argument("file", type=Path, metavar="FILE")
+    key = sub.add_parser("key", help="提出ブックの署名鍵 (signing keys)")
+    key_sub = key.add_subparsers(dest="key_command", required=True, parser_class=_Parser)
+    key_export = key_sub.add_parser("export", help="この端末の鍵を書き出す（企画担当課へ渡す）")
+    key_export.add_argument("--department", required=True, metavar="CODE", help="課コード")
+    key_export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    key_import = key_sub.add_parser("import", help="課の鍵を登録する（企画担当課）")
+    key_import.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -152,6 +159,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "backup": _backup,
             "backups": _backups,
             "restore": _restore,
+            "key": _key,
         }[args.command]
         return handler(store, args)
     finally:
@@ -532,6 +540,30 @@ def _restore(store: Any, args: argparse.Namespace) -> int:
         f"復元しました: {args.file.name}（元のデータベースのバックアップ: {replaced}） / "
         f"Restored; the replaced database was backed up to {replaced}"
     )
+    return EXIT_OK
+
+
+
+def _key(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.actuals import department_exists
+    from kplan_desktop.store.audit import current_user
+    from kplan_desktop.store.keys import export_key, import_key
+
+    if args.key_command == "export":
+        if not department_exists(store, args.department):
+            raise DomainError(
+                "E_UNKNOWN_DEPARTMENT",
+                f"課コード {args.department[:40]} はカタログにありません",
+                f"Department {args.department[:40]} is not in the catalog",
+            )
+        export_key(store, args.department, args.output, who=current_user())
+        print(
+            f"鍵を書き出しました: {args.output}（企画担当課だけに渡してください） / "
+            f"Key written: {args.output} (give it to the planning division only)"
+        )
+        return EXIT_OK
+    key = import_key(store, args.file, who=current_user(), source="cli")
+    print(f"{key.department} の鍵を登録しました / Registered the key of {key.department}")
     return EXIT_OK
 
 

@@ -18,7 +18,7 @@ from kplan_desktop.store.backup import (
     restore,
     take_backup,
 )
-from kplan_desktop.store.engine import Store
+from kplan_desktop.store.engine import SCHEMA_HEAD, Store
 from tests.conftest import dump
 
 
@@ -45,7 +45,7 @@ def test_a_backup_is_a_consistent_copy_taken_while_the_database_is_open(db: Path
     holder.rollback()
     holder.close()
     assert copy.parent == db.parent / "backups"
-    assert check_backup(copy) == "0002"
+    assert check_backup(copy) == SCHEMA_HEAD
     assert dump(copy) == dump(db)
     assert not list(copy.parent.glob("*.partial"))
 

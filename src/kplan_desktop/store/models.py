@@ -228,3 +228,17 @@ merge_report_table = Table(
     Column("sha256", String(64), nullable=False),
     Column("body", Text, nullable=False),
 )
+
+# HMAC keys for submissions: this installation's own (own=True, made when first needed) and the
+# keys other installations exported, each bound to the department it signs for. Secret values
+# never leave this table except through `kplan key export`.
+signing_key_table = Table(
+    "signing_key",
+    metadata,
+    Column("database_id", String(64), primary_key=True),
+    Column("department_code", String(64)),
+    Column("secret", String(128), nullable=False),
+    Column("own", Boolean, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("added_by", String(128), nullable=False),
+)
