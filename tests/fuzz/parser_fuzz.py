@@ -75,9 +75,6 @@ KNOWN_DEFECTS = {
     "value-unclear-message": "parse_value quotes the input raw in its message, so a pasted "
     "newline breaks the one-line message (domain/values.py, _parse_number and "
     "_parse_milestone; fiscal_year.py escapes it with _shown)",
-    "year-foreign-digit": "parse_fiscal_year reads superscript and circled digits, which NFKC "
-    "folds before its ASCII-only patterns look (²⁰²⁴ → 2024, 令和⑥年度 → 2024; "
-    "domain/fiscal_year.py, parse_fiscal_year)",
 }
 
 

@@ -160,8 +160,7 @@ def test_a_refusal_quoting_a_pasted_newline_stays_one_line() -> None:
     assert "\n" not in info.value.both()
 
 
-@pytest.mark.xfail(strict=True, reason="known defect year-foreign-digit (KNOWN_DEFECTS)")
-@pytest.mark.parametrize("text", ["²⁰²⁴", "⑳⑳", "令和⑥年度", "R⑥"])
+@pytest.mark.parametrize("text", ["²⁰²⁴", "⑳⑳", "令和⑥年度", "R⑥", "2⁰74", "١٢"])
 def test_superscript_and_circled_years_are_refused(text: str) -> None:
     with pytest.raises(DomainError):
         parse_fiscal_year(text)

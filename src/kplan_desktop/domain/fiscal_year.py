@@ -92,6 +92,15 @@ def _shown(text: str) -> str:
     return visible + ("…" if len(text) > _MAX_SHOWN_CHARS else "")
 
 
+# Digits a clerk types: ASCII, full width, and the kanji zero of 二〇二四. NFKC would also turn
+# ², ⑥ or Arabic-Indic digits into these, and a year must not be read out of them.
+_CLERK_DIGITS = frozenset("0123456789０１２３４５６７８９〇")
+
+
+def _foreign_digits(text: str) -> bool:
+    return any(unicodedata.category(c).startswith("N") and c not in _CLERK_DIGITS for c in text)
+
+
 def _invalid(text: str) -> DomainError:
     shown = _shown(text)
     return DomainError(
@@ -181,7 +190,7 @@ def parse_fiscal_year(text: str) -> int:
 
     Raises DomainError (FISCAL_YEAR_INVALID or FISCAL_YEAR_OUT_OF_RANGE) for anything else.
     """
-    if len(text) > _MAX_INPUT_CHARS:
+    if len(text) > _MAX_INPUT_CHARS or _foreign_digits(text):
         raise _invalid(text)
     # NFKC folds full-width digits, letters, spaces and parentheses, and the ㋿/㍻ ligatures.
     normalised = unicodedata.normalize("NFKC", text).strip().upper()
