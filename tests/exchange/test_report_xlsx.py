@@ -494,6 +494,31 @@ def test_parts_choose_the_sheets(entered: Path, tmp_path: Path) -> None:
     assert openpyxl.load_workbook(path).sheetnames == ["指標一覧"]
 
 
+def test_reports_written_one_after_another_keep_their_own_styles(
+    report: Path, entered: Path, tmp_path: Path
+) -> None:
+    """Each style's indices are looked up once per workbook: a report written after another
+    (whose workbook numbered its styles differently) must not take the first one's."""
+    data = report_data(entered)
+    merges, again = tmp_path / "merges.xlsx", tmp_path / "again.xlsx"
+    assert write_report(merges, data, parts={ReportPart.MERGES})
+    assert write_report(again, data)
+
+    def looks(path: Path, sheet: str) -> list[tuple[object, ...]]:
+        ws = openpyxl.load_workbook(path)[sheet]
+        return [
+            (c.value, c.data_type, c.quotePrefix, fill_of(c), c.font.b, c.number_format)
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None or c.has_style
+        ]
+
+    assert looks(again, "指標一覧") == looks(report, "指標一覧")
+    assert looks(merges, "取込結果") == looks(report, "取込結果")
+    quoted = find_row(openpyxl.load_workbook(merges)["取込結果"], "=cmd|' /C calc'!A0.xlsx")
+    assert quoted[0].quotePrefix and quoted[0].data_type == "s"
+
+
 def test_a_folder_that_does_not_exist_is_an_error_in_both_languages(
     entered: Path, tmp_path: Path
 ) -> None:

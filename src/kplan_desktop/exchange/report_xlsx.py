@@ -14,8 +14,9 @@ Sheets, in order:
 - 提出状況, 検証結果, 取込結果, 参考データ.
 
 Written in openpyxl's write-only mode: rows stream to temporary files, so memory stays flat
-however many indicators there are. Every font, fill and number format is built once (`_Styles`)
-and every text cell goes through `text_cell`, which keeps text that looks like a formula text.
+however many indicators there are. Every font, fill and number format is built once (`_Styles`),
+its indices in the workbook's style tables are looked up once (`_Style.cell`), and every text
+cell goes through `text_cell`, which keeps text that looks like a formula text.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.marker import Marker
@@ -170,27 +171,60 @@ class _Cancelled(Exception):
 # -- cells and styles ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class _Style:
     """A combination of style objects, built once and applied to many cells."""
 
-    font: Font | None = None
-    fill: PatternFill | None = None
-    number_format: str | None = None
-    alignment: Alignment | None = None
-    border: Border | None = None
+    __slots__ = ("_arrays", "_book", "alignment", "border", "fill", "font", "number_format")
 
-    def apply(self, cell: Any) -> None:
+    def __init__(
+        self,
+        *,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        number_format: str | None = None,
+        alignment: Alignment | None = None,
+        border: Border | None = None,
+    ) -> None:
+        self.font = font
+        self.fill = fill
+        self.number_format = number_format
+        self.alignment = alignment
+        self.border = border
+        self._book: Any = None
+        self._arrays: dict[bool, Any] = {}
+
+    def cell(self, ws: Any, value: object, *, quote: bool = False) -> Any:
+        """A write-only cell holding `value` in this style (quote-prefixed if asked)."""
+        book = ws.parent
+        if book is not self._book:
+            self._book, self._arrays = book, {}
+        array = self._arrays.get(quote)
+        if array is None:
+            array = self._arrays[quote] = self._array(ws, quote)
+        # Setting font, fill … on a cell hashes each object to find its index in the workbook;
+        # the indices are the same for every cell of this style, so they are looked up once
+        # and copied into each new cell: a tenth of the time of a 60-department report.
+        return Cell(ws, row=1, column=1, value=value, style_array=array)
+
+    def _array(self, ws: Any, quote: bool) -> Any:
+        probe = WriteOnlyCell(ws)
         if self.font is not None:
-            cell.font = self.font
+            probe.font = self.font
         if self.fill is not None:
-            cell.fill = self.fill
+            probe.fill = self.fill
         if self.number_format is not None:
-            cell.number_format = self.number_format
+            probe.number_format = self.number_format
         if self.alignment is not None:
-            cell.alignment = self.alignment
+            probe.alignment = self.alignment
         if self.border is not None:
-            cell.border = self.border
+            probe.border = self.border
+        if quote:
+            probe.quotePrefix = True
+        return probe._style  # openpyxl's StyleArray: the indices of the objects set above
+
+
+# Unstyled text that looks like a formula still needs a cell of its own, for the quote prefix.
+_NO_STYLE = _Style()
 
 
 def clean_text(text: str) -> str:
@@ -215,19 +249,13 @@ def text_cell(ws: Any, text: str | None, style: _Style | None = None) -> Any:
     risky = value.startswith(_FORMULA_STARTS) or (value[0] == "#" and value in ERROR_CODES)
     if style is None and not risky:
         return value
-    cell = WriteOnlyCell(ws, value)
+    cell = (style or _NO_STYLE).cell(ws, value, quote=risky)
     cell.data_type = "s"
-    if risky:
-        cell.quotePrefix = True
-    if style is not None:
-        style.apply(cell)
     return cell
 
 
 def _styled(ws: Any, value: object, style: _Style) -> Any:
-    cell = WriteOnlyCell(ws, value)
-    style.apply(cell)
-    return cell
+    return style.cell(ws, value)
 
 
 def _decimals(value: Decimal) -> int:
