@@ -543,7 +543,6 @@ def _restore(store: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-
 def _key(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.actuals import department_exists
     from kplan_desktop.store.audit import current_user

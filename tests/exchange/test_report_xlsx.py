@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from kplan_desktop.cli import main
 from kplan_desktop.domain.catalog import Policy
@@ -21,6 +22,7 @@ from kplan_desktop.exchange.payload import MergeReport, ReportLine, RowOutcome, 
 from kplan_desktop.exchange.report_xlsx import (
     ReportData,
     ReportPart,
+    _page_starts,
     policy_sheet_name,
     write_report,
 )
@@ -153,6 +155,15 @@ def find_row(ws: Any, *prefix: object) -> tuple[Any, ...]:
         if tuple(c.value for c in row[: len(prefix)]) == prefix:
             return tuple(row)
     raise AssertionError(f"no row starting with {prefix!r} in {ws.title}")
+
+
+def chart_data_row(ws: Any, label: str) -> tuple[Any, ...]:
+    """The cells of the chart-data row labelled `label`, from its label on (right of the report)."""
+    for row in ws.iter_rows():
+        for n, cell in enumerate(row):
+            if cell.value == label:
+                return tuple(row[n:])
+    raise AssertionError(f"no chart data {label!r} in {ws.title}")
 
 
 def by_header(ws: Any, row: tuple[Any, ...], header_row: int = 1) -> dict[str, Any]:
@@ -313,14 +324,71 @@ def test_policy_sheets_hold_the_year_table_and_charts(report: Path) -> None:
 
 def test_line_chart_draws_actuals_against_a_flat_target(report: Path) -> None:
     ws = openpyxl.load_workbook(report)["政策7-1"]
-    actual = [c.value for c in find_row(ws, "7-1-1-K3 実績")]
-    target = [c.value for c in find_row(ws, "7-1-1-K3 目標")]
+    actual = [c.value for c in chart_data_row(ws, "7-1-1-K3 実績")]
+    target = [c.value for c in chart_data_row(ws, "7-1-1-K3 目標")]
     assert actual[1:6] == [3000, 4000, 5000, None, None]
     assert target[1:6] == [7500] * 5
     chart = next(c for c in ws._charts if type(c).__name__ == "LineChart" and "K3" in _title(c))
     refs = [s.val.numRef.f for s in chart.series]
     rows = {int(ref.rsplit("$", 1)[1]) for ref in refs}
-    assert rows == {find_row(ws, "7-1-1-K3 実績")[0].row, find_row(ws, "7-1-1-K3 目標")[0].row}
+    assert rows == {
+        chart_data_row(ws, "7-1-1-K3 実績")[0].row,
+        chart_data_row(ws, "7-1-1-K3 目標")[0].row,
+    }
+
+
+def test_chart_data_is_kept_out_of_the_printout(report: Path) -> None:
+    book = openpyxl.load_workbook(report)
+    for name in POLICY_SHEETS:
+        ws = book[name]
+        header = [c.value for c in find_row(ws, "施策", "指標コード")]
+        last = get_column_letter(header.index("進捗状況") + 1)
+        area = ws.print_area
+        assert area.startswith(f"'{name}'!$A$1:${last}$"), name
+        bottom = max((c.anchor._from.row + 1 for c in ws._charts), default=0) + 15
+        assert int(area.rsplit("$", 1)[1]) >= bottom, name  # every chart inside
+    ws = book["政策7-1"]
+    label = chart_data_row(ws, "7-1-1-K3 実績")[0]
+    assert label.column > column_index_from_string(last) + 1  # right of the report, a gap
+    # wide enough for 7,500人以上 (no ###) and for the series names
+    assert ws.column_dimensions[label.column_letter].width >= 14
+    value_letter = get_column_letter(label.column + 1)
+    assert ws.column_dimensions[value_letter].width >= 12
+
+
+def test_line_charts_draw_straight_segments(report: Path) -> None:
+    with zipfile.ZipFile(report) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        lines = [x for x in (archive.read(n) for n in charts) if b"lineChart>" in x]
+    assert lines
+    for xml in lines:
+        assert xml.count(b"<c:ser>") == xml.count(b'<c:smooth val="0"')
+        assert b'<c:smooth val="1"' not in xml
+
+
+def test_policy_sheet_charts_start_a_page_rather_than_be_split(report: Path) -> None:
+    ws = openpyxl.load_workbook(report)["政策7-1"]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks  # five charts in three bands do not fit one page at this scale
+    anchors = sorted({chart.anchor._from.row + 1 for chart in ws._charts})  # 1-based rows
+    for after in breaks:
+        assert after + 1 in anchors or not any(a <= after < a + 15 for a in anchors), after
+
+
+def test_page_starts_never_split_a_block() -> None:
+    rows = [(r, 1) for r in range(1, 11)] + [(11, 16), (27, 16), (43, 16)]
+    assert _page_starts(rows, 40, title_rows=1) == [27]
+    assert _page_starts(rows, 30, title_rows=1) == [27, 43]
+    assert _page_starts(rows, 20, title_rows=1) == [11, 27, 43]
+    assert _page_starts([(1, 5), (6, 50), (56, 5)], 20) == [6]  # the tall one runs on
+    assert _page_starts([(1, 5)], 20) == []
+
+
+def test_summary_header_row_is_tall_enough_for_two_lines(report: Path) -> None:
+    ws = openpyxl.load_workbook(report)["概要"]
+    header = find_row(ws, "区分", "コード")
+    assert ws.row_dimensions[header[0].row].height >= 30
+    assert any(c.value == "データ未確定" for c in header)
 
 
 def _title(chart: Any) -> str:
@@ -448,8 +516,14 @@ def test_every_sheet_prints_a4_landscape_one_page_wide_with_page_numbers(report:
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert str(ws.page_setup.paperSize) == "9", ws.title
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        if ws.title in POLICY_SHEETS:
+            # a fixed scale, so that the page breaks before the charts are kept (Excel drops
+            # manual breaks on a sheet fitted to a page)
+            assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+            assert 10 <= ws.page_setup.scale < 100, ws.title
+        else:
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert "&P" in ws.oddFooter.right.text, ws.title
     assert book["指標一覧"].print_title_rows == "$1:$1"
     assert book["政策7-1"].print_title_rows == "$4:$4"

@@ -48,6 +48,7 @@ from openpyxl.drawing.text import (
 )
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -102,6 +103,16 @@ EXCEL_MAX_TEXT = 32767
 MAX_LINE_CHARTS_PER_SHEET = 40
 # How often the long loops report progress and ask whether to stop, in rows.
 _TICK_ROWS = 256
+# A policy sheet's charts sit in bands of this many rows, two charts side by side.
+_CHART_ROWS = 16
+# Printing a policy sheet: A4 landscape inside openpyxl's default margins (0.75 in left and
+# right, 1 in top and bottom), rows taken at 16 pt (a little more than the 15 pt default) so
+# the estimated pages are never longer than the real ones.
+_PRINT_WIDTH_CM = 29.7 - 2 * 0.75 * 2.54
+_PRINT_HEIGHT_CM = 21.0 - 2 * 1.0 * 2.54
+_ROW_CM = 16 / 72 * 2.54
+# The header row of the summary, tall enough for two lines of bold text (データ未確定 …).
+_SUMMARY_HEADER_HEIGHT = 32
 
 # Text starting with one of these is a formula (or becomes one when edited) in Excel and
 # LibreOffice; a tab or CR in front hides it. Such text is written as a text cell, quote-prefixed.
@@ -613,7 +624,9 @@ class _Writer:
         grade_labels = self.settings.grade_labels
         sheet = self.sheet(
             SHEET_SUMMARY,
-            [8, 12, 34, 8, *[7] * 4, *[9] * 5, 9, 9, 9, 9, 9],
+            # The reasons an indicator is not graded (データ未確定, —（目標未設定）) take two
+            # lines of a 10-wide column; the header row is made tall enough for them.
+            [8, 12, 34, 8, *[7] * 4, *[10] * 5, 9, 9, 9, 9, 9],
             title_rows=None,
         )
         catalog = self.data.catalog
@@ -656,6 +669,8 @@ class _Writer:
             "提出率",
         ]
         header_row = sheet.row + 1
+        # A write-only sheet writes a row's height with the row: set before it is appended.
+        sheet.ws.row_dimensions[header_row].height = _SUMMARY_HEADER_HEIGHT
         cells = []
         for n, label in enumerate(headers):
             letter = n - 4
@@ -818,8 +833,17 @@ class _Writer:
         styles = self.styles
         years = self.years
         widths = [9, 12, 6, 36, 8, 11, *[11] * len(years), 13, 9, 12, 10]
+        report_columns = len(widths)
+        # The numbers the line charts read sit right of the report (after a narrow gap), in
+        # columns wide enough for them, outside the print area.
+        data_column = report_columns + 2
+        widths += [3, 16, *[13] * len(years)]
         sheet = self.sheet(name, widths, freeze="A5", title_rows="4:4")
         ws = sheet.ws
+        # Printed at a fixed scale with a page break before any chart that would not fit:
+        # Excel ignores manual page breaks on a sheet set to fit to a page width. (The sheet's
+        # properties are written with its first row, so this is set now; the scale later.)
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
         sheet.append([sheet.text(_label(f"政策{policy.code}", policy.name), styles.title)])
         sheet.append(
             [
@@ -867,7 +891,7 @@ class _Writer:
         sheet.skip()
 
         # Grades per measure: a table, and the bar chart drawn from it.
-        sheet.append([sheet.text(f"施策別の評価（{self.fy_label}）", styles.subtitle)])
+        grade_top = sheet.append([sheet.text(f"施策別の評価（{self.fy_label}）", styles.subtitle)])
         grade_header = sheet.row + 1
         # Code in A and name in the wide column D, as in the table above; counts from E.
         sheet.append(
@@ -910,9 +934,9 @@ class _Writer:
         charts: list[Any] = []
         if policy.measures:
             charts.append(self._grade_chart(ws, grade_header, grade_last, most))
-        chart_rows = 16
+        chart_rows = _CHART_ROWS
         bands = math.ceil((len(charts) + len(charted)) / 2)
-        sheet.append([sheet.text("グラフ", styles.subtitle)])
+        charts_heading = sheet.append([sheet.text("グラフ", styles.subtitle)])
         if skipped > 0:
             sheet.append(
                 [
@@ -923,15 +947,17 @@ class _Writer:
                 ]
             )
         charts_top = sheet.row + 1
-        sheet.skip(bands * chart_rows)
 
         # The numbers the line charts draw: actuals (blank where none) and the target per year.
-        # Text such as 未集計 in the year table would be drawn as zero, so the charts read here.
+        # Text such as 未集計 in the year table would be drawn as zero, so the charts read here,
+        # beside the charts (in the rows they cover) and right of the printed report.
+        gap: list[object] = [None] * (data_column - 1)
         data_header = 0
         if charted:
-            sheet.append([sheet.text("グラフ用データ", styles.subtitle)])
+            sheet.append([*gap, sheet.text("グラフ用データ", styles.subtitle)])
             data_header = sheet.append(
                 [
+                    *gap,
                     sheet.text("系列", styles.header),
                     *[sheet.text(self.year_labels[y], styles.header) for y in years],
                 ]
@@ -944,17 +970,20 @@ class _Writer:
                 values.append(None if actual is None else actual.value)
             data_row = sheet.append(
                 [
+                    *gap,
                     sheet.text(f"{code} 実績"),
                     *[self.value_cell(sheet, row, v) for v in values],
                 ]
             )
             sheet.append(
                 [
+                    *gap,
                     sheet.text(f"{code} 目標"),
                     *[self.target_cell(sheet, row) for _ in years],
                 ]
             )
-            charts.append(self._line_chart(ws, row, data_header, data_row, len(years)))
+            charts.append(self._line_chart(ws, row, data_header, data_row, data_column, len(years)))
+        sheet.skip(max(0, charts_top + bands * chart_rows - 1 - sheet.row))
 
         second_col = _column_at(sheet, 16.5)
         for n, chart in enumerate(charts):
@@ -962,6 +991,25 @@ class _Writer:
             column = 1 if side == 0 else second_col
             chart.anchor = f"{get_column_letter(column)}{charts_top + band * chart_rows}"
             ws.add_chart(chart)
+
+        # Print the report, not the chart data; no chart split by a page break.
+        last_row = charts_top + bands * chart_rows - 1 if bands else sheet.row
+        ws.print_area = f"A1:{get_column_letter(report_columns)}{last_row}"
+        chart_right = _column_cm(widths, second_col) + 16.0 if len(charts) > 1 else 16.0
+        printed_cm = max(_column_cm(widths, report_columns + 1), chart_right)
+        scale = _print_scale(printed_cm)
+        ws.page_setup.scale = scale
+        blocks = [(r, 1) for r in range(1, grade_top)]
+        blocks.append((grade_top, grade_last - grade_top + 1))
+        blocks += [(r, 1) for r in range(grade_last + 1, charts_heading)]
+        if bands:
+            # The heading stays with the first band of charts.
+            blocks.append((charts_heading, charts_top + chart_rows - charts_heading))
+            blocks += [(charts_top + b * chart_rows, chart_rows) for b in range(1, bands)]
+        else:
+            blocks += [(r, 1) for r in range(charts_heading, last_row + 1)]
+        for first in _page_starts(blocks, _page_rows(scale), title_rows=1):
+            ws.row_breaks.append(Break(id=first - 1))
 
     def _grade_chart(self, ws: Any, header_row: int, last_row: int, most: int) -> Any:
         chart = BarChart()
@@ -991,17 +1039,26 @@ class _Writer:
         _show_axes(chart)
         return chart
 
-    def _line_chart(self, ws: Any, row: _Row, header_row: int, data_row: int, years: int) -> Any:
+    def _line_chart(
+        self, ws: Any, row: _Row, header_row: int, data_row: int, column: int, years: int
+    ) -> Any:
         chart = LineChart()
         title = _label(row.indicator.code, row.name)
         chart.title = _chart_title(title if len(title) <= 40 else title[:39] + "…")
         chart.y_axis.title = row.unit or None
         chart.width, chart.height = 16, 7.5
         chart.legend.position = "b"
-        data = Reference(ws, min_col=1, max_col=1 + years, min_row=data_row, max_row=data_row + 1)
+        data = Reference(
+            ws, min_col=column, max_col=column + years, min_row=data_row, max_row=data_row + 1
+        )
         chart.add_data(data, from_rows=True, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, max_col=1 + years, min_row=header_row))
+        chart.set_categories(
+            Reference(ws, min_col=column + 1, max_col=column + years, min_row=header_row)
+        )
         actual, target = chart.series
+        # Straight segments between the years: a smoothed curve invents values between them.
+        actual.smooth = False
+        target.smooth = False
         actual.marker = Marker(symbol="circle", size=6)
         actual.graphicalProperties.line.solidFill = "2F5597"
         target.marker = Marker(symbol="none")
@@ -1459,6 +1516,51 @@ def _column_at(sheet: _Sheet, cm: float) -> int:
     while sheet.column_cm(column) < cm and column < 200:
         column += 1
     return column
+
+
+def _column_cm(widths: Sequence[float], column: int) -> float:
+    """Where column `column` (1-based) starts, in cm, at the widest a column is laid out.
+
+    Excel draws a column `w` characters wide as 7·w + 5 pixels at 96 dpi in Calibri 11;
+    LibreOffice without Calibri (or Carlito) falls back to a wider font, about 9.3·w + 5. The
+    wider is taken, so the printed report fits a page in either. Columns past `widths` are 8.43.
+    """
+    chars = list(widths[: column - 1]) + [8.43] * max(0, column - 1 - len(widths))
+    return sum(9.5 * w + 5 for w in chars) / 96 * 2.54
+
+
+def _print_scale(width_cm: float) -> int:
+    """The print scale (%) at which `width_cm` of sheet fits one A4 landscape page wide."""
+    fit = _PRINT_WIDTH_CM / width_cm * 100 if width_cm > 0 else 100
+    return max(10, min(100, math.floor(fit * 0.97)))
+
+
+def _page_rows(scale: int) -> int:
+    """How many rows one printed page holds at `scale` %, erring on the short side."""
+    return max(1, math.floor(_PRINT_HEIGHT_CM / (scale / 100) / _ROW_CM))
+
+
+def _page_starts(
+    blocks: Iterable[tuple[int, int]], page_rows: int, *, title_rows: int = 0
+) -> list[int]:
+    """The rows that must start a new page so no block (first row, rows) is split.
+
+    Every page after the first also prints `title_rows` repeated rows. A block taller than a
+    page starts a page of its own and runs on as it must.
+    """
+    starts: list[int] = []
+    used = 0
+    room = page_rows
+    for first, rows in blocks:
+        if used and used + rows > room:
+            starts.append(first)
+            used = 0
+            room = max(1, page_rows - title_rows)
+        used += rows
+        while used > room:  # only a block taller than a page: it spills, the rest follows
+            used -= room
+            room = max(1, page_rows - title_rows)
+    return starts
 
 
 def _chart_title(text: str) -> Any:
