@@ -18,6 +18,8 @@ from kplan_desktop.domain.model import (
 from kplan_desktop.domain.values import (
     MAX_INPUT_LENGTH,
     ParsedValue,
+    _parse_typed,
+    _plain_number,
     canonical,
     parse_value,
     to_decimal,
@@ -350,3 +352,56 @@ def test_canonical_text_reads_back_as_the_same_number(value: Decimal) -> None:
     text = canonical(value)
     assert "E" not in text and "e" not in text
     assert to_decimal(text) == value
+
+
+ALL_SPECS = [
+    PEOPLE,
+    PERCENT,
+    TEN_THOUSAND_CASES,
+    TIMES_A_YEAR,
+    RATIO,
+    MILLION_YEN,
+    SQUARE_METRES,
+    CO2_TONNES,
+    MILESTONE,
+    UNIT_NOT_SET,
+]
+PLAIN = st.from_regex(r"[0-9]{1,20}(\.[0-9]{1,20})?", fullmatch=True)
+PLAIN_LOOKING = st.from_regex(r"[0-9０-９]{0,22}([.．][0-9]{0,22})?[人%]?", fullmatch=True)
+
+
+def full_parse(text: str, spec: IndicatorSpec) -> ParsedValue | str:
+    try:
+        return _parse_typed(text, spec)
+    except DomainError as exc:
+        return exc.code
+
+
+@given(
+    text=st.one_of(
+        PLAIN, PLAIN_LOOKING, st.text(alphabet="0123456789.,-+ ", max_size=25), st.text()
+    ),
+    spec=st.sampled_from(ALL_SPECS),
+)
+@example(text="55", spec=PEOPLE)
+@example(text="98.7", spec=PERCENT)
+@example(text="007", spec=PEOPLE)
+@example(text="0.0", spec=RATIO)
+@example(text="1", spec=MILESTONE)
+@example(text="55", spec=UNIT_NOT_SET)
+@example(text="1" * 18, spec=PEOPLE)
+@example(text="1" * 19, spec=PEOPLE)
+@example(text="12345678.123456789", spec=RATIO)
+def test_the_short_way_for_plain_numbers_gives_exactly_what_the_full_parser_gives(
+    text: str, spec: IndicatorSpec
+) -> None:
+    plain = _plain_number(text, spec)
+    full = full_parse(text, spec)
+    if plain is not None:
+        assert isinstance(full, ParsedValue) and full.value is not None
+        assert plain == full
+        assert plain.value is not None and plain.value.as_tuple() == full.value.as_tuple()
+    try:
+        assert parse_value(text, spec) == full
+    except DomainError as exc:
+        assert exc.code == full

@@ -16,7 +16,8 @@ import time
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from kplan_desktop.exchange.payload import (
     Revision,
     SubmissionHeader,
     ValueRow,
+    canonical_payload,
     payload_sha256,
 )
 from kplan_desktop.exchange.submission_xlsx import (
@@ -732,6 +734,65 @@ def test_a_file_saved_again_by_excel_reads_as_resaved(submission: Path, tmp_path
     renamed = repack(submission, tmp_path / "user.xlsx", {"docProps/core.xml": core})
     assert read_exchange_workbook(renamed).integrity == "resaved"
     assert read_exchange_workbook(submission).integrity == "verified"
+
+
+def test_a_comment_with_tabs_newlines_and_backslashes_still_verifies(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    values = sample_values()
+    comment = "一行目\n二行目\tタブ\\円"
+    values[1] = replace(values[1], comment=comment)
+    incoming = read_exchange_workbook(make_submission(catalog, tmp_path / "escaped.xlsx", values))
+    assert incoming.integrity == "verified"
+    assert data_rows(incoming)["7-1-1-K1"].comment == comment
+
+
+def test_the_payload_is_serialised_as_files_already_sent_were() -> None:
+    """Files out in the departments must keep verifying: the bytes the checksum covers."""
+    nine_hours = timezone(timedelta(hours=9))
+    rows = [
+        ValueRow(
+            "7-1-1-K2",
+            2024,
+            "98.7",
+            None,
+            "前年\\t比\t増\n加\r",
+            "clerk",
+            datetime(2025, 5, 1, 18, 0, tzinfo=nine_hours),
+            Revision("db-1", 7),
+            Revision("db-1", 2),
+            "回",
+        ),
+        ValueRow(
+            "7-1-1-A1",
+            2024,
+            None,
+            "not_compiled",
+            "",
+            "clerk",
+            datetime(2025, 5, 2, tzinfo=UTC),
+            None,
+            None,
+        ),
+        ValueRow(
+            "7-1-1-K2",
+            2023,
+            "55",
+            None,
+            "",
+            "山田",
+            datetime(2024, 5, 2, tzinfo=UTC),
+            None,
+            None,
+            "回",
+        ),
+    ]
+    assert canonical_payload(rows).decode("utf-8") == (
+        "7-1-1-A1\t2024\t\tnot_compiled\t\tclerk\t2025-05-02T00:00:00Z\t\t\t\n"
+        "7-1-1-K2\t2023\t55\t\t\t山田\t2024-05-02T00:00:00Z\t\t\t回\n"
+        "7-1-1-K2\t2024\t98.7\t\t前年\\\\t比\\t増\\n加\\r\tclerk\t2025-05-01T09:00:00Z"
+        "\tdb-1:7\tdb-1:2\t回\n"
+    )
 
 
 def test_the_checksum_covers_the_whole_file(submission: Path) -> None:

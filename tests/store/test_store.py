@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from kplan_desktop.domain.model import ValueKind
 from kplan_desktop.store.actuals import (
     EntryRefused,
     EntryRequest,
+    KnownCatalog,
     Outcome,
     read_actuals,
     write_actuals,
 )
 from kplan_desktop.store.audit import audit_log
+from kplan_desktop.store.catalog import CATALOG_HASH_KEY, read_catalog, read_catalog_snapshot
 from kplan_desktop.store.engine import SCHEMA_HEAD, Store
 from kplan_desktop.store.paths import db_dir
 from tests.conftest import dump
@@ -91,3 +95,45 @@ def test_a_url_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DomainError) as exc:
         Store.open("nosuchdialect://x")
     assert exc.value.code == "E_DB_URL"
+
+
+def test_the_catalog_snapshot_holds_what_the_catalog_holds(db: Path) -> None:
+    store = Store.open(str(db))
+    catalog = read_catalog(store)
+    snapshot = read_catalog_snapshot(store)
+    assert catalog is not None and snapshot is not None
+    indicators = {i.code: i for _, _, _, i in catalog.indicators()}
+    assert snapshot.indicators.select([*indicators, "no-such-code"]) == indicators
+    assert snapshot.settings == catalog.plan.settings
+    assert snapshot.departments == {d.code for d in catalog.departments}
+    assert snapshot.catalog_hash == store.meta(CATALOG_HASH_KEY)
+    store.dispose()
+
+
+def test_indicators_read_by_the_caller_count_only_while_the_catalog_is_that_version(
+    db: Path,
+) -> None:
+    store = Store.open(str(db))
+    snapshot = read_catalog_snapshot(store)
+    assert snapshot is not None and snapshot.catalog_hash is not None
+    (counted,) = snapshot.indicators.select(["7-1-1-K2"]).values()
+    # The caller's copy makes it a percentage, so that 150 is out of range.
+    percent = {counted.code: replace(counted, unit="%", value_kind=ValueKind.PERCENT)}
+    request = [EntryRequest("7-1-1-K2", 2024, "150")]
+
+    def outcome(known: KnownCatalog) -> Outcome:
+        results = write_actuals(
+            store,
+            request,
+            who="t",
+            source="test",
+            dry_run=True,
+            all_or_nothing=False,
+            require_comment=False,
+            known=known,
+        )
+        return results[0].outcome
+
+    assert outcome(KnownCatalog(snapshot.catalog_hash, percent)) is Outcome.REFUSED
+    assert outcome(KnownCatalog("an older version", percent)) is Outcome.NEW
+    store.dispose()

@@ -68,26 +68,33 @@ class MissingReason(enum.Enum):
 
     @property
     def label_ja(self) -> str:
-        return {
-            MissingReason.NOT_COMPILED: "未集計",
-            MissingReason.NOT_APPLICABLE: "該当なし",
-            MissingReason.NOT_PUBLISHED: "非公表",
-        }[self]
+        return _REASON_JA[self]
 
     @property
     def label_en(self) -> str:
-        return {
-            MissingReason.NOT_COMPILED: "not yet compiled",
-            MissingReason.NOT_APPLICABLE: "not applicable",
-            MissingReason.NOT_PUBLISHED: "not published",
-        }[self]
+        return _REASON_EN[self]
 
     @classmethod
     def from_label(cls, text: str) -> MissingReason | None:
-        for reason in cls:
-            if text in (reason.label_ja, reason.value):
-                return reason
-        return None
+        """The reason named by its Japanese label or its code; None for anything else."""
+        return _REASON_BY_LABEL.get(text)
+
+
+# Module-level tables: every typed value is looked up here, so no per-call dict or enum scan.
+_REASON_JA = {
+    MissingReason.NOT_COMPILED: "未集計",
+    MissingReason.NOT_APPLICABLE: "該当なし",
+    MissingReason.NOT_PUBLISHED: "非公表",
+}
+_REASON_EN = {
+    MissingReason.NOT_COMPILED: "not yet compiled",
+    MissingReason.NOT_APPLICABLE: "not applicable",
+    MissingReason.NOT_PUBLISHED: "not published",
+}
+_REASON_BY_LABEL = {
+    **{reason.value: reason for reason in MissingReason},
+    **{label: reason for reason, label in _REASON_JA.items()},
+}
 
 
 class RateBasis(enum.Enum):

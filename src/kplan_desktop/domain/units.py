@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from kplan_desktop.domain.model import ValueKind
 
@@ -51,7 +52,12 @@ SCALE_PREFIXES: tuple[tuple[str, Decimal], ...] = (
 
 PER_YEAR_SUFFIX = "/年"
 
+# The functions below are pure and see few distinct units, but run once per checked value (a
+# merge checks thousands), so they are cached; bounded, as typed units come from users.
+_UNITS_CACHED = 1024
 
+
+@lru_cache(maxsize=_UNITS_CACHED)
 def normalise_unit(text: str) -> str:
     """NFKC, no spaces: '回／年' and '回 / 年' both become '回/年', '％' becomes '%'."""
     return "".join(unicodedata.normalize("NFKC", text).split())
@@ -65,6 +71,7 @@ class UnitParts:
     base: str
 
 
+@lru_cache(maxsize=_UNITS_CACHED)
 def split_unit(unit: str) -> UnitParts:
     norm = normalise_unit(unit)
     for prefix, factor in SCALE_PREFIXES:
@@ -74,6 +81,7 @@ def split_unit(unit: str) -> UnitParts:
     return UnitParts(Decimal(1), norm)
 
 
+@lru_cache(maxsize=_UNITS_CACHED)
 def infer_value_kind(unit: str | None) -> ValueKind | None:
     """The value kind a unit implies; None when the unit is not set."""
     if unit is None or not normalise_unit(unit):
@@ -100,6 +108,7 @@ def whole_number_scale(unit: str, kind: ValueKind) -> Decimal | None:
     return None
 
 
+@lru_cache(maxsize=_UNITS_CACHED)
 def conversion_factor(typed: str, unit: str) -> Decimal | None:
     """Factor turning a value typed with unit `typed` into the indicator's `unit`, or None.
 

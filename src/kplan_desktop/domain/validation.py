@@ -27,7 +27,8 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+# slots: kept with every checked value that has one (see EntryCheck).
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem with a value: a stable code, its severity, and the message in both languages."""
 
@@ -40,7 +41,8 @@ class Finding:
         return self.message_en if lang == "en" else self.message_ja
 
 
-@dataclass(frozen=True)
+# slots: a merge holds one per row of every file, and the collector scans them twice as fast.
+@dataclass(frozen=True, slots=True)
 class EntryCheck:
     """The outcome of checking one typed value: what it parsed to and what was found."""
 
@@ -144,9 +146,9 @@ def _kind_errors(value: Decimal, spec: IndicatorSpec) -> list[Finding]:
             )
         )
     if kind in (ValueKind.COUNT, ValueKind.PER_PERIOD, ValueKind.SCALED_COUNT):
-        scale = split_unit(spec.unit).scale if spec.unit else Decimal(1)
-        if kind is not ValueKind.SCALED_COUNT:
-            scale = Decimal(1)
+        scale = Decimal(1)
+        if kind is ValueKind.SCALED_COUNT and spec.unit:
+            scale = split_unit(spec.unit).scale
         if (value * scale) % 1 != 0:
             errors.append(
                 _error(
@@ -242,8 +244,8 @@ def _warnings(
     # Only the target year's value is graded for good: earlier years sit low on the way to a
     # five-year target by design, and are judged by the on-track status instead.
     target_year = spec.target_year or plan.end_year
-    grade = assess(spec, plan, value).grade
-    if fiscal_year >= target_year and grade.is_letter and grade.value in plan.warn_grades:
+    grade = assess(spec, plan, value).grade if fiscal_year >= target_year else None
+    if grade is not None and grade.is_letter and grade.value in plan.warn_grades:
         label = grade.label(plan.grade_labels)
         found.append(
             _warning(

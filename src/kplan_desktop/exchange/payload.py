@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 
 from kplan_desktop.domain.revision import Revision as Revision  # re-exported for the exchange
 from kplan_desktop.store.submissions import SubmissionRecord as SubmissionRecord
@@ -139,26 +140,73 @@ def canonical_payload(rows: Iterable[ValueRow]) -> bytes:
     Fields are separated by tabs; a tab, newline or backslash inside a field is escaped, so
     two different row sets never serialise alike.
     """
+    moments: dict[datetime, str] = {}  # values entered together share their time
     lines = []
-    for row in sorted(rows, key=ValueRow.key):
-        fields = [
+    for row in rows:
+        moment = moments.get(row.entered_at)
+        if moment is None:
+            moment = moments[row.entered_at] = utc_text(row.entered_at)
+        line = payload_line(
             row.indicator,
-            str(row.fiscal_year),
-            row.value or "",
-            row.missing_reason or "",
+            row.fiscal_year,
+            row.value,
+            row.missing_reason,
             row.comment,
             row.entered_by,
-            utc_text(row.entered_at),
-            "" if row.revision is None else str(row.revision),
-            "" if row.replaces is None else str(row.replaces),
-            row.unit or "",
-        ]
-        lines.append("\t".join(_escape(f) if _SPECIAL.search(f) else f for f in fields))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+            moment,
+            row.revision,
+            row.replaces,
+            row.unit,
+        )
+        lines.append((row.key(), line))
+    return _joined(lines)
+
+
+def payload_line(
+    indicator: str,
+    fiscal_year: int,
+    value: str | None,
+    missing_reason: str | None,
+    comment: str,
+    entered_by: str,
+    entered_at: str,
+    revision: Revision | None,
+    replaces: Revision | None,
+    unit: str | None,
+) -> str:
+    """One ValueRow's line of the canonical payload, from its fields (`entered_at` as utc_text).
+
+    A reader checking a file builds the lines from the cells it read, without a ValueRow each.
+    """
+    fields = [
+        indicator,
+        str(fiscal_year),
+        value or "",
+        missing_reason or "",
+        comment,
+        entered_by,
+        entered_at,
+        "" if revision is None else str(revision),
+        "" if replaces is None else str(replaces),
+        unit or "",
+    ]
+    if _SPECIAL.search("".join(fields)):  # one search per row: escaping is rare
+        return "\t".join(_escape(f) if _SPECIAL.search(f) else f for f in fields)
+    return "\t".join(fields)
+
+
+def _joined(lines: Iterable[tuple[tuple[str, int], str]]) -> bytes:
+    ordered = sorted(lines, key=itemgetter(0))
+    return ("\n".join(line for _, line in ordered) + "\n").encode("utf-8")
 
 
 def payload_sha256(rows: Iterable[ValueRow]) -> str:
     return hashlib.sha256(canonical_payload(rows)).hexdigest()
+
+
+def lines_sha256(lines: Iterable[tuple[tuple[str, int], str]]) -> str:
+    """payload_sha256 of rows given as their keys and payload_line texts."""
+    return hashlib.sha256(_joined(lines)).hexdigest()
 
 
 _SPECIAL = re.compile(r"[\\\t\n\r]")

@@ -6,7 +6,7 @@ one transaction; nothing else in the program writes the actual table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -40,7 +40,11 @@ from kplan_desktop.domain.validation import (
 )
 from kplan_desktop.domain.values import ParsedValue, canonical, to_decimal
 from kplan_desktop.store.audit import SOURCES, as_utc, audit_row, now
-from kplan_desktop.store.catalog import indicator_from_row, plan_settings_from_row
+from kplan_desktop.store.catalog import (
+    CATALOG_HASH_KEY,
+    indicator_from_row,
+    plan_settings_from_row,
+)
 from kplan_desktop.store.engine import DATABASE_ID_KEY, Store, meta_value
 from kplan_desktop.store.models import (
     actual_table,
@@ -65,6 +69,7 @@ __all__ = [
     "EntryRefused",
     "EntryRequest",
     "EntryResult",
+    "KnownCatalog",
     "Outcome",
     "State",
     "StoredFinding",
@@ -92,6 +97,18 @@ def _unknown_indicator(code: str) -> EntryCheck:
     )
 
 
+@dataclass(frozen=True)
+class KnownCatalog:
+    """Indicators a caller has read already, with the version of the catalog they came from.
+
+    A merge reads the catalog once for many files; write_actuals uses these only while the
+    database still holds that version (the hash changes with every catalog change).
+    """
+
+    catalog_hash: str
+    indicators: Mapping[str, Indicator]
+
+
 def plan_settings(conn: Connection) -> PlanSettings:
     row = conn.execute(select(plan_table)).mappings().first()
     if row is None:
@@ -114,6 +131,7 @@ def write_actuals(
     dry_run: bool = False,
     require_comment: bool = True,
     also: Callable[[Connection, list[EntryResult]], None] | None = None,
+    known: KnownCatalog | None = None,
 ) -> list[EntryResult]:
     """Validate and write values in one transaction; the audit log gets one row per change.
 
@@ -123,7 +141,8 @@ def write_actuals(
     require_comment=False (merges): a warning without a comment is written, and stays an open
     finding. `also` runs in the same transaction after the writes (a merge records the file
     there), so the values and what is said about them commit together or not at all.
-    A finalised year refuses every change except a merge's.
+    A finalised year refuses every change except a merge's. `known` saves reading the
+    indicators again (see KnownCatalog).
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
@@ -132,29 +151,22 @@ def write_actuals(
     with store.transaction() as conn:
         plan = plan_settings(conn)
         codes = {r.indicator_code for r in batch}
-        indicators = {
-            row["code"]: indicator_from_row(row)
-            for row in conn.execute(
-                select(indicator_table).where(indicator_table.c.code.in_(codes))
-            ).mappings()
-        }
+        indicators = _indicators(conn, codes, known)
         a = actual_table.c
-        stored: dict[tuple[str, int], State] = {
-            (code, year): (value, reason, comment)
-            for code, year, value, reason, comment in conn.execute(
-                select(a.indicator_code, a.fiscal_year, a.value, a.missing_reason, a.comment).where(
-                    a.indicator_code.in_(codes)
-                )
-            )
-        }
-        revisions: dict[tuple[str, int], Revision | None] = {
-            (code, year): _revision(db, seq)
-            for code, year, db, seq in conn.execute(
-                select(a.indicator_code, a.fiscal_year, a.revision_db, a.revision_seq).where(
-                    a.indicator_code.in_(codes)
-                )
-            )
-        }
+        stored: dict[tuple[str, int], State] = {}
+        revisions: dict[tuple[str, int], Revision | None] = {}
+        query = select(
+            a.indicator_code,
+            a.fiscal_year,
+            a.value,
+            a.missing_reason,
+            a.comment,
+            a.revision_db,
+            a.revision_seq,
+        ).where(a.indicator_code.in_(codes))
+        for code, year, value, reason, comment, db, seq in conn.execute(query):
+            stored[(code, year)] = (value, reason, comment)
+            revisions[(code, year)] = _revision(db, seq)
         history: dict[str, dict[int, Decimal]] = {}
         for (code, year), (value, _, _) in stored.items():
             if value is not None:
@@ -190,6 +202,16 @@ def write_actuals(
         if also is not None and not dry_run:
             also(conn, results)
     return results
+
+
+def _indicators(
+    conn: Connection, codes: set[str], known: KnownCatalog | None
+) -> dict[str, Indicator]:
+    """The catalog's indicators among `codes`: the caller's, if still the database's version."""
+    if known is not None and meta_value(conn, CATALOG_HASH_KEY) == known.catalog_hash:
+        return {code: known.indicators[code] for code in codes if code in known.indicators}
+    query = select(indicator_table).where(indicator_table.c.code.in_(codes))
+    return {row["code"]: indicator_from_row(row) for row in conn.execute(query).mappings()}
 
 
 def commit_checked(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -302,28 +302,83 @@ def _opt_dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+# The indicator table's columns an Indicator is made of, in the order of its fields.
+_INDICATOR_COLUMNS = tuple(
+    indicator_table.c[name]
+    for name in (
+        "code",
+        "kind",
+        "name",
+        "unit",
+        "department_code",
+        "description",
+        "value_kind",
+        "direction",
+        "comparator",
+        "cumulative",
+        "decimals",
+        "allow_negative",
+        "baseline_year",
+        "baseline",
+        "target_year",
+        "target",
+        "official_rate",
+        "yoy_threshold",
+        "status",
+        "note",
+    )
+)
+
+
 def indicator_from_row(row: RowMapping) -> Indicator:
+    return _indicator(tuple(row[column.name] for column in _INDICATOR_COLUMNS))
+
+
+def _indicator(values: Sequence[Any]) -> Indicator:
+    """An Indicator from the values of _INDICATOR_COLUMNS: the catalog reads thousands."""
+    (
+        code,
+        kind,
+        name,
+        unit,
+        department,
+        description,
+        value_kind,
+        direction,
+        comparator,
+        cumulative,
+        decimals,
+        allow_negative,
+        baseline_year,
+        baseline,
+        target_year,
+        target,
+        official_rate,
+        yoy_threshold,
+        status,
+        note,
+    ) = values
     return Indicator(
-        code=row["code"],
-        kind=IndicatorKind(row["kind"]),
-        name=row["name"],
-        unit=row["unit"],
-        department=row["department_code"],
-        description=row["description"],
-        value_kind=None if row["value_kind"] is None else ValueKind(row["value_kind"]),
-        direction=None if row["direction"] is None else Direction(row["direction"]),
-        comparator=None if row["comparator"] is None else Comparator(row["comparator"]),
-        cumulative=row["cumulative"],
-        decimals=row["decimals"],
-        allow_negative=row["allow_negative"],
-        baseline_year=row["baseline_year"],
-        baseline=_opt_dec(row["baseline"]),
-        target_year=row["target_year"],
-        target=_opt_dec(row["target"]),
-        official_rate=None if row["official_rate"] is None else RateBasis(row["official_rate"]),
-        yoy_threshold=Decimal(row["yoy_threshold"]),
-        status=IndicatorStatus(row["status"]),
-        note=row["note"],
+        code=code,
+        kind=IndicatorKind(kind),
+        name=name,
+        unit=unit,
+        department=department,
+        description=description,
+        value_kind=None if value_kind is None else ValueKind(value_kind),
+        direction=None if direction is None else Direction(direction),
+        comparator=None if comparator is None else Comparator(comparator),
+        cumulative=cumulative,
+        decimals=decimals,
+        allow_negative=allow_negative,
+        baseline_year=baseline_year,
+        baseline=_opt_dec(baseline),
+        target_year=target_year,
+        target=_opt_dec(target),
+        official_rate=None if official_rate is None else RateBasis(official_rate),
+        yoy_threshold=Decimal(yoy_threshold),
+        status=IndicatorStatus(status),
+        note=note,
     )
 
 
@@ -343,6 +398,50 @@ def plan_settings_from_row(row: RowMapping) -> PlanSettings:
     )
 
 
+class StoredIndicators:
+    """The catalog's indicators as the database holds them, each made an Indicator when asked.
+
+    A merge session holds the whole catalog while it reads file after file. Rows are plain
+    tuples, which the garbage collector stops scanning; Indicator objects it would scan at
+    every full collection (24,000 of them cost 0.2 s of collections in a 60-file merge).
+    """
+
+    def __init__(self, rows: dict[str, tuple[Any, ...]]) -> None:
+        self._rows = rows
+
+    def select(self, codes: Iterable[str]) -> dict[str, Indicator]:
+        """The Indicators of those `codes` that are in the catalog."""
+        rows = self._rows
+        return {code: _indicator(rows[code]) for code in codes if code in rows}
+
+
+@dataclass(frozen=True)
+class CatalogSnapshot:
+    """What checking incoming values needs of the catalog, read at one moment."""
+
+    settings: PlanSettings
+    departments: frozenset[str]
+    indicators: StoredIndicators
+    catalog_hash: str | None
+
+
+def read_catalog_snapshot(store: Store) -> CatalogSnapshot | None:
+    """The catalog's settings, department codes and indicators; None before one was loaded."""
+    with store.connect() as conn:
+        # The hash first: if the catalog is replaced while the rest is read, the hash is the
+        # older one, and write_actuals, seeing another version, reads indicators itself.
+        catalog_hash = meta_value(conn, CATALOG_HASH_KEY)
+        plan_row = conn.execute(select(plan_table)).mappings().first()
+        if plan_row is None:
+            return None
+        departments = frozenset(conn.scalars(select(department_table.c.code)))
+        query = select(*_INDICATOR_COLUMNS)
+        rows = {row[0]: tuple(row) for row in conn.execute(query)}
+        return CatalogSnapshot(
+            plan_settings_from_row(plan_row), departments, StoredIndicators(rows), catalog_hash
+        )
+
+
 def read_catalog(store: Store) -> Catalog | None:
     """The catalog held by the database, or None before one was loaded."""
     with store.connect() as conn:
@@ -357,10 +456,11 @@ def read_catalog(store: Store) -> Catalog | None:
             ).mappings()
         )
         indicators: dict[str, list[Indicator]] = {}
-        for row in conn.execute(
-            select(indicator_table).order_by(indicator_table.c.position)
-        ).mappings():
-            indicators.setdefault(row["measure_code"], []).append(indicator_from_row(row))
+        query = select(indicator_table.c.measure_code, *_INDICATOR_COLUMNS).order_by(
+            indicator_table.c.position
+        )
+        for row in conn.execute(query):
+            indicators.setdefault(row[0], []).append(_indicator(row[1:]))
         directions: dict[str, list[MeasureDirection]] = {}
         for d in conn.execute(
             select(measure_direction_table).order_by(measure_direction_table.c.number)
