@@ -68,14 +68,7 @@ MAX_DIGITS = 18  # the README's limit on typed digits
 
 # Defects the fuzzer found in code it may not change; the tests tolerate these kinds and pin
 # each with a strict xfail (test_parsers.py), the fuzz script counts them as crashes.
-KNOWN_DEFECTS = {
-    "value-foreign-digit": "parse_value reads digits of other scripts (1٣ → 13, ١٢ → 12) and "
-    "characters NFKC turns into digits (1² → 12, ① → 1): its number pattern uses \\d and "
-    "Decimal(), both Unicode-wide (domain/values.py, _NUMBER and _parse_number)",
-    "value-unclear-message": "parse_value quotes the input raw in its message, so a pasted "
-    "newline breaks the one-line message (domain/values.py, _parse_number and "
-    "_parse_milestone; fiscal_year.py escapes it with _shown)",
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

@@ -139,21 +139,18 @@ def test_the_year_oracle_refuses_what_the_text_does_not_say() -> None:
 # -- the defects found, pinned --------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="known defect value-foreign-digit (KNOWN_DEFECTS)")
 @pytest.mark.parametrize("text", ["1٣", "١٢", "१२", "๑๒", "1,2٣4"])
 def test_digits_of_another_script_are_refused(text: str) -> None:
     with pytest.raises(DomainError):
         parse_value(text, PEOPLE)
 
 
-@pytest.mark.xfail(strict=True, reason="known defect value-foreign-digit (KNOWN_DEFECTS)")
 @pytest.mark.parametrize("text", ["1²", "¹²³人", "①", "⑳人", "1⁰⁰"])
 def test_superscript_and_circled_digits_are_refused(text: str) -> None:
     with pytest.raises(DomainError):
         parse_value(text, PEOPLE)
 
 
-@pytest.mark.xfail(strict=True, reason="known defect value-unclear-message (KNOWN_DEFECTS)")
 def test_a_refusal_quoting_a_pasted_newline_stays_one_line() -> None:
     with pytest.raises(DomainError) as info:
         parse_value("12\n34", PEOPLE)

@@ -149,12 +149,38 @@ def _parse_milestone(norm: str, original: str) -> ParsedValue:
         return ParsedValue(value=Decimal(0))
     raise DomainError(
         "E_MILESTONE_VALUE",
-        f"「達成」か「未達成」を入力してください（入力: {original[:40]}）",
-        f"Enter 達成 (done) or 未達成 (not done) (got: {original[:40]})",
+        f"「達成」か「未達成」を入力してください（入力: {_shown(original)}）",
+        f"Enter 達成 (done) or 未達成 (not done) (got: {_shown(original)})",
     )
 
 
+# Digits a clerk types: ASCII and full width. NFKC would also turn ², ① or other scripts' digits
+# into these; a number must not be read out of them (they may still stand in a unit: m², CO₂).
+_CLERK_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+def _foreign_digit(text: str) -> bool:
+    for i, c in enumerate(text):
+        if unicodedata.category(c)[0] == "N" and c not in _CLERK_DIGITS:
+            before = text[i - 1] if i else ""
+            if not (before and unicodedata.category(before)[0] == "L"):
+                return True
+    return False
+
+
+def _shown(text: str) -> str:
+    """Typed text as quoted in a message: short, with control characters made visible."""
+    head = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text[:40])
+    return head + ("…" if len(text) > 40 else "")
+
+
 def _parse_number(norm: str, original: str, unit: str) -> ParsedValue:
+    if _foreign_digit(original):
+        raise DomainError(
+            "E_PARSE",
+            f"数値として読めません（使えない数字があります）: {_shown(original)}",
+            f"Not a number (it holds digits of another kind): {_shown(original)}",
+        )
     negative = False
     body = norm
     if body[:1] in NEGATIVE_MARKS:
@@ -166,16 +192,22 @@ def _parse_number(norm: str, original: str, unit: str) -> ParsedValue:
     if match is None:
         raise DomainError(
             "E_PARSE",
-            f"数値として読めません: {original[:40]}",
-            f"Not a number: {original[:40]}",
+            f"数値として読めません: {_shown(original)}",
+            f"Not a number: {_shown(original)}",
         )
     digits = match.group("num").replace(",", "")
+    if not digits.isascii():
+        raise DomainError(
+            "E_PARSE",
+            f"数値として読めません（使えない数字があります）: {_shown(original)}",
+            f"Not a number (it holds digits of another kind): {_shown(original)}",
+        )
     # Keeps every later multiplication exact within Decimal's default 28-digit precision.
     if len(digits.replace(".", "")) > MAX_DIGITS:
         raise DomainError(
             "E_PARSE",
-            f"桁数が多すぎます（{MAX_DIGITS}桁まで）: {original[:40]}",
-            f"Too many digits (at most {MAX_DIGITS}): {original[:40]}",
+            f"桁数が多すぎます（{MAX_DIGITS}桁まで）: {_shown(original)}",
+            f"Too many digits (at most {MAX_DIGITS}): {_shown(original)}",
         )
     number = Decimal(digits)
     typed_unit = match.group("unit")
@@ -186,8 +218,8 @@ def _parse_number(norm: str, original: str, unit: str) -> ParsedValue:
             # to this indicator's unit ('㎡' is 'm2' after NFKC).
             raise DomainError(
                 "E_PARSE",
-                f"数値として読めません: {original[:40]}",
-                f"Not a number: {original[:40]}",
+                f"数値として読めません: {_shown(original)}",
+                f"Not a number: {_shown(original)}",
             )
         if factor is None:
             raise DomainError(

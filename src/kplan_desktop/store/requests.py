@@ -24,7 +24,7 @@ def current_user() -> str:
         return "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryRequest:
     """One value to write, as typed. comment=None keeps the comment already stored.
 
@@ -59,7 +59,7 @@ State = tuple[str | None, str | None, str | None]
 EMPTY: State = (None, None, None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryResult:
     """What happened to one request: the check, the outcome, the state before and after."""
 
