@@ -107,10 +107,6 @@ KNOWN_DEFECTS = {
     "beyond row 100,001 (body() reads to max_row=limit+1 and never sees a row at 100,010 or "
     "1,048,576, so the file is merged without it instead of being refused as too long); "
     "exchange/workbook_reader.py, _BookReader.body",
-    "value-and-reason-merged": "a row giving both a value and a missing reason (an edited "
-    "submission, or a template with both cells filled) is merged as the value and the reason "
-    "is dropped without a word; exchange/workbook_reader.py (data_row, template) and "
-    "exchange/merge.py (_precheck)",
     "unclear-refusal": "a refusal quotes text from the file raw, a meta value (format, "
     "fiscal_year, finalised_at; the department in merge.py _check_file) or a zip member's name "
     "(_scan_part via _corrupt), so a newline or carriage return in it breaks the one-line "

@@ -283,6 +283,12 @@ def _precheck(
     text = _file_text(row)
     if text is None:
         return _rejected(row, "値も未記入の理由もありません", "neither a value nor a reason")
+    if row.value_text is not None and row.missing_reason is not None:
+        return _rejected(
+            row,
+            "値と未記入の理由の両方があります（どちらか一方にしてください）",
+            "both a value and a reason for its absence (give one of them)",
+        )
     if (row.indicator, year) in seen:
         return _rejected(row, "同じ指標・年度の行がすでにあります", "duplicate indicator and year")
     key = (row.indicator, year)
