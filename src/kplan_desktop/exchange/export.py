@@ -12,9 +12,11 @@ from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_sha256
+from kplan_desktop.exchange.signing import sign, signed_text
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.keys import own_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.submissions import database_id, finalisation
 
@@ -89,17 +91,21 @@ def export_submission(
             "(kplan finalise / export --draft)",
         )
     values = submission_rows(rows, fiscal_year)
+    digest = payload_sha256(values)
+    database = database_id(store)
+    key = own_key(store, who=done.finalised_by if done is not None else "export")
     header = SubmissionHeader(
         department=department,
         fiscal_year=fiscal_year,
         catalog_hash=store.meta(CATALOG_HASH_KEY) or "",
         program_version=__version__,
         exported_at=moment or now(),
-        database=database_id(store),
+        database=database,
         finalised_by=None if done is None else done.finalised_by,
         finalised_at=None if done is None else done.finalised_at,
         row_count=len(values),
-        payload_sha256=payload_sha256(values),
+        payload_sha256=digest,
+        signature=sign(key.secret, signed_text(department, fiscal_year, database, digest)),
     )
     written = write_submission(
         Path(path),

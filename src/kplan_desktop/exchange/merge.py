@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -29,10 +29,12 @@ from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.exchange.payload import MergeReport, ReportLine, RowOutcome, parse_utc, utc_text
+from kplan_desktop.exchange.signing import signed_text, verify
 from kplan_desktop.exchange.workbook_reader import (
     DEFAULT_LIMITS,
     IncomingRow,
     IncomingWorkbook,
+    Integrity,
     Limits,
     read_exchange_workbook,
 )
@@ -50,6 +52,7 @@ from kplan_desktop.store.actuals import (
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import CatalogSnapshot, read_catalog_snapshot
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.keys import registered_key
 from kplan_desktop.store.submissions import (
     StoredReport,
     SubmissionRecord,
@@ -144,6 +147,8 @@ def plan_merge(
     context = context or merge_context(store)
     catalog = context.catalog
     _check_file(catalog.settings, catalog.departments, workbook, source.name)
+    indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
+    workbook = _check_signature(store, workbook, indicators, source.name)
     kind = KIND_OF.get(workbook.integrity, "template")
     plan = MergePlan(
         path=source,
@@ -155,8 +160,6 @@ def plan_merge(
         notes_en=list(workbook.notes_en),
     )
     _file_notes(plan, catalog.catalog_hash)
-    # This file's indicators only, as Indicators for as long as the file is planned.
-    indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
     stored = read_actuals(store, indicator_codes=set(indicators))
     current = {(a.indicator_code, a.fiscal_year): a for a in stored}
     seen: set[Key] = set()
@@ -172,6 +175,75 @@ def plan_merge(
             known = KnownCatalog(catalog.catalog_hash, indicators)
         _decide(store, workbook, candidates, current, context.database, known)
     return plan
+
+
+def _check_signature(
+    store: Store, workbook: IncomingWorkbook, indicators: Mapping[str, Indicator], file: str
+) -> IncomingWorkbook:
+    """Who vouches for the rows: the signature of a registered installation, or nobody.
+
+    A valid signature of the file's own department leaves the file as it is (and says so); a
+    signature that does not match, or one stripped from a file of a registered installation,
+    makes it "edited" — every row validated, its revisions not trusted. A key registered for
+    another department, or rows of another department in a signed file, refuse the file.
+    """
+    header = workbook.header
+    if header is None:
+        return workbook
+    key = registered_key(store, header.database)
+    if key is None:
+        if header.signature is None:
+            return workbook
+        return _noted(
+            workbook,
+            "署名を確認できません（この端末の鍵が未登録: kplan key import）",
+            "Signature not checked: that installation's key is not registered",
+        )
+    if key.department != workbook.department:
+        raise DomainError(
+            "E_MERGE_SIGNER",
+            f"{file}: {key.department} の端末の鍵で署名されていますが、{workbook.department} "
+            "の提出になっています。取り込みません",
+            f"{file}: signed with the key of {key.department}'s installation but claims to be "
+            f"{workbook.department}'s submission; refused",
+        )
+    others = sorted({i.department for i in indicators.values()} - {key.department})
+    if others:
+        raise DomainError(
+            "E_MERGE_SIGNER_ROWS",
+            f"{file}: 署名した課（{key.department}）以外の指標の行があります（{others[0]}）。"
+            "取り込みません",
+            f"{file}: rows of another department ({others[0]}) than the signer's "
+            f"({key.department}); refused",
+        )
+    message = signed_text(
+        workbook.department, workbook.fiscal_year, header.database, header.payload_sha256
+    )
+    if header.signature is not None and verify(key.secret, message, header.signature):
+        if workbook.integrity == "edited":
+            return workbook
+        return _noted(
+            workbook,
+            f"署名を確認しました（{key.department} の端末から出力、変更なし）",
+            f"Signature verified: exported by {key.department}'s installation, unchanged",
+        )
+    return _noted(
+        workbook,
+        "署名が一致しません。出力後に書き換えられています（すべての行を検証し、版は信用しません）",
+        "The signature does not match: changed after export (rows validated, revisions untrusted)",
+        integrity="edited",
+    )
+
+
+def _noted(
+    workbook: IncomingWorkbook, ja: str, en: str, *, integrity: Integrity | None = None
+) -> IncomingWorkbook:
+    return replace(
+        workbook,
+        integrity=integrity or workbook.integrity,
+        notes_ja=[*workbook.notes_ja, ja],
+        notes_en=[*workbook.notes_en, en],
+    )
 
 
 def _check_file(

@@ -55,6 +55,7 @@ class SubmissionHeader:
     row_count: int
     payload_sha256: str
     format: str = SUBMISSION_FORMAT
+    signature: str | None = None  # HMAC of signed_text() with the exporting installation's key
 
     @property
     def draft(self) -> bool:

@@ -133,6 +133,7 @@ META_KEYS = (
     "draft",
     "row_count",
     "payload_sha256",
+    "signature",
 )
 TEMPLATE_META_KEYS = (
     "format",
@@ -724,6 +725,7 @@ def _write_submission_meta(book: Any, header: SubmissionHeader, catalog: Catalog
         ("draft", "yes" if header.draft else "no", draft_label),
         ("row_count", str(header.row_count), "データの行数"),
         ("payload_sha256", header.payload_sha256, "データのチェックサム（SHA-256）"),
+        ("signature", header.signature or "", "出力した端末の署名（HMAC-SHA256）"),
     ]
     assert tuple(key for key, _, _ in items) == META_KEYS
     # Hidden so that it does not print as a page of checksums; not veryHidden, and the

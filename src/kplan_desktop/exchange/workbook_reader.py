@@ -791,6 +791,7 @@ class _BookReader:
             row_count=int(row_count),
             payload_sha256=checksum,
             format=SUBMISSION_FORMAT,
+            signature=meta.get("signature", "").strip().lower() or None,
         )
 
     def submission(
