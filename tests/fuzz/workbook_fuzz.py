@@ -107,13 +107,6 @@ KNOWN_DEFECTS = {
     "beyond row 100,001 (body() reads to max_row=limit+1 and never sees a row at 100,010 or "
     "1,048,576, so the file is merged without it instead of being refused as too long); "
     "exchange/workbook_reader.py, _BookReader.body",
-    "unclear-refusal": "a refusal quotes text from the file raw, a meta value (format, "
-    "fiscal_year, finalised_at; the department in merge.py _check_file) or a zip member's name "
-    "(_scan_part via _corrupt), so a newline or carriage return in it breaks the one-line "
-    "message; exchange/workbook_reader.py (_BookReader.read, meta_error, _scan_part)",
-    "row-reason-not-one-line": "a rejected row's reason quotes the cell raw (parse_value's "
-    "message, as value-unclear-message in parser_fuzz; the indicator code and the unit in "
-    "merge.py _precheck), so a newline in a cell breaks the report's one line per row",
 }
 
 

@@ -36,6 +36,7 @@ from kplan_desktop.exchange.workbook_reader import (
     IncomingWorkbook,
     Integrity,
     Limits,
+    one_line,
     read_exchange_workbook,
 )
 from kplan_desktop.store.actuals import (
@@ -246,17 +247,21 @@ def _noted(
     )
 
 
+def _one_line_error(code: str, message_ja: str, message_en: str) -> DomainError:
+    return DomainError(code, one_line(message_ja), one_line(message_en))
+
+
 def _check_file(
     settings: PlanSettings, departments: frozenset[str], workbook: IncomingWorkbook, file: str
 ) -> None:
     if workbook.department not in departments:
-        raise DomainError(
+        raise _one_line_error(
             "E_MERGE_DEPARTMENT",
             f"{file}: 課コード {workbook.department[:40]} はカタログにありません",
             f"{file}: department {workbook.department[:40]} is not in the catalog",
         )
     if not settings.in_period(workbook.fiscal_year):
-        raise DomainError(
+        raise _one_line_error(
             "E_MERGE_YEAR",
             f"{file}: {workbook.fiscal_year}年度は計画期間"
             f"（{settings.start_year}〜{settings.end_year}年度）の外です",
@@ -298,7 +303,9 @@ def _file_notes(plan: MergePlan, ours: str | None) -> None:
 
 
 def _rejected(row: IncomingRow, ja: str, en: str) -> PlannedRow:
-    return PlannedRow(row, RowOutcome.REJECTED, ja, en, file_value=_file_text(row))
+    return PlannedRow(
+        row, RowOutcome.REJECTED, one_line(ja), one_line(en), file_value=_file_text(row)
+    )
 
 
 def _file_text(row: IncomingRow) -> str | None:

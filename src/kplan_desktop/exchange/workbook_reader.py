@@ -209,11 +209,19 @@ _UNREADABLE: _Problem = ("読めない値です", "unreadable value")
 
 
 def _reject(code: str, file: str, what_ja: str, what_en: str) -> WorkbookRejected:
+    """Every file-level refusal: one line, whatever the file put in the text it quotes."""
     return WorkbookRejected(
         code,
-        f"「{file}」は読み込めません: {what_ja}",
-        f"Cannot read {file}: {what_en}",
+        one_line(f"「{file}」は読み込めません: {what_ja}"),
+        one_line(f"Cannot read {file}: {what_en}"),
     )
+
+
+def one_line(text: str) -> str:
+    """Control characters (a newline in a sheet name or cell) made visible, not obeyed."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
 def _corrupt(file: str, detail: str) -> WorkbookRejected:
