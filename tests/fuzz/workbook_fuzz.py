@@ -101,13 +101,7 @@ TEMPLATE_FILL: dict[str, tuple[object, str | None, str]] = {
 
 # Defects the fuzzer found in code it may not change; the tests tolerate these kinds (each is
 # pinned by a corpus file whose replay is a strict xfail), the fuzz script counts them.
-KNOWN_DEFECTS = {
-    "rows-dropped-silently": "the reader skips, without a word, rows whose number repeats or "
-    "goes backwards (openpyxl's read-only sheet yields rows in increasing order only) and rows "
-    "beyond row 100,001 (body() reads to max_row=limit+1 and never sees a row at 100,010 or "
-    "1,048,576, so the file is merged without it instead of being refused as too long); "
-    "exchange/workbook_reader.py, _BookReader.body",
-}
+KNOWN_DEFECTS = {}
 
 
 # -- the bases --------------------------------------------------------------------------------

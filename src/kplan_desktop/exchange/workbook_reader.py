@@ -52,6 +52,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import unicodedata
 import warnings
 import zipfile
@@ -190,6 +191,7 @@ _OVERLAP = max(len(p) for p in _FORBIDDEN_XML) - 1
 # memchr speed, a word over 10x slower).
 _DECLARATION_MARK = b"!"
 _META_ROWS = 200
+_HEADER_ROOM = 50  # rows above the data (headers, notes) that do not count against max_rows
 _HEADER_COLUMNS = 64
 _MAX_META_TEXT = 500
 
@@ -415,14 +417,66 @@ def _check_zip(
         kept: dict[str, bytes] = {}
         for info in infos:
             _check_cancel(cancelled)
-            content = _scan_part(archive, info, file, keep=info.filename == _APP_PART)
+            part = info.filename
+            rows = (
+                _RowNumbers(file, limits, part.rsplit("/", 1)[-1])
+                if _SHEET_PART.fullmatch(part)
+                else None
+            )
+            content = _scan_part(archive, info, file, keep=info.filename == _APP_PART, rows=rows)
             if content is not None:
                 kept[info.filename] = content
         return kept
 
 
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_ROW_TAG = re.compile(rb"<row\b[^>]*?\sr=\"(\d{1,12})\"")
+
+
+class _RowNumbers:
+    """The row numbers a sheet's XML declares, checked as they stream past.
+
+    openpyxl's read-only sheet silently skips a row whose number repeats or goes backwards,
+    and stops at the last row asked for: such rows would vanish from a merge. They are refused
+    here, before openpyxl reads anything.
+    """
+
+    def __init__(self, file: str, limits: Limits, part: str) -> None:
+        self.file = file
+        self.part = part
+        self.limit = limits.max_rows + _HEADER_ROOM
+        self.last = 0
+        self.carry = b""
+
+    def feed(self, chunk: bytes, *, final: bool = False) -> None:
+        buffer = self.carry + chunk
+        if final:
+            scan, self.carry = buffer, b""
+        else:
+            cut = buffer.rfind(b"<row")
+            keep = cut if cut != -1 and buffer.find(b">", cut) == -1 else len(buffer) - 4
+            keep = max(keep, 0)
+            scan, self.carry = buffer[:keep], buffer[keep:]
+        for match in _ROW_TAG.finditer(scan):
+            number = int(match.group(1))
+            if number > self.limit:
+                raise _too_many_rows(self.file, self.part, number, self.limit - _HEADER_ROOM)
+            if number <= self.last:
+                raise _layout(
+                    self.file,
+                    f"行番号が重複しているか、逆順です（{number}行目）",
+                    f"a row number repeats or goes backwards (row {number})",
+                )
+            self.last = number
+
+
 def _scan_part(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, *, keep: bool
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    file: str,
+    *,
+    keep: bool,
+    rows: _RowNumbers | None = None,
 ) -> bytes | None:
     """Read one part to its end (the CRC is checked there) and look for DTDs on the way."""
     kept = bytearray()
@@ -440,8 +494,12 @@ def _scan_part(
                     if any(pattern in lowered for pattern in _FORBIDDEN_XML):
                         raise _xml_entity(file)
                 tail = window[-_OVERLAP:]
+                if rows is not None:
+                    rows.feed(chunk)
                 if keep and len(kept) < _CHUNK:
                     kept += chunk
+            if rows is not None:
+                rows.feed(b"", final=True)
     except WorkbookRejected:
         raise
     except Exception as exc:  # zlib, CRC, truncation, unknown compression: all mean damage
