@@ -161,3 +161,13 @@ def test_a_refusal_quoting_a_pasted_newline_stays_one_line() -> None:
 def test_superscript_and_circled_years_are_refused(text: str) -> None:
     with pytest.raises(DomainError):
         parse_fiscal_year(text)
+
+
+def test_a_milestone_is_not_read_out_of_a_superscript_one() -> None:
+    from kplan_desktop.domain.model import IndicatorSpec, ValueKind
+
+    milestone = IndicatorSpec("M", None, ValueKind.MILESTONE)
+    assert parse_value("1", milestone).value == 1
+    for text in ("¹", "①"):
+        with pytest.raises(DomainError):
+            parse_value(text, milestone)

@@ -130,6 +130,12 @@ def _parse_typed(text: str, spec: IndicatorSpec) -> ParsedValue:
     reason = MissingReason.from_label(norm)
     if reason is not None:
         return ParsedValue(missing_reason=reason)
+    if _foreign_digit(text):
+        raise DomainError(
+            "E_PARSE",
+            f"数値として読めません（使えない数字があります）: {_shown(text)}",
+            f"Not a number (it holds digits of another kind): {_shown(text)}",
+        )
     if spec.value_kind is ValueKind.MILESTONE:
         return _parse_milestone(norm, text)
     if spec.value_kind is None or spec.unit is None:
@@ -175,12 +181,6 @@ def _shown(text: str) -> str:
 
 
 def _parse_number(norm: str, original: str, unit: str) -> ParsedValue:
-    if _foreign_digit(original):
-        raise DomainError(
-            "E_PARSE",
-            f"数値として読めません（使えない数字があります）: {_shown(original)}",
-            f"Not a number (it holds digits of another kind): {_shown(original)}",
-        )
     negative = False
     body = norm
     if body[:1] in NEGATIVE_MARKS:
