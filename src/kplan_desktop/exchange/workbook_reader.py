@@ -430,7 +430,7 @@ def _check_zip(
 
 
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
-_ROW_TAG = re.compile(rb"<row\b[^>]*?\sr=\"(\d{1,12})\"")
+_ROW_TAG = re.compile(rb"<row\b[^>]*?\sr=[\"']([^\"']{0,20})[\"']")
 
 
 class _RowNumbers:
@@ -458,7 +458,14 @@ class _RowNumbers:
             keep = max(keep, 0)
             scan, self.carry = buffer[:keep], buffer[keep:]
         for match in _ROW_TAG.finditer(scan):
-            number = int(match.group(1))
+            text = match.group(1).strip()
+            if not text.isdigit() or len(text) > 12:
+                raise _layout(
+                    self.file,
+                    "行番号が正しくありません",
+                    "a row number is not a positive whole number",
+                )
+            number = int(text)
             if number > self.limit:
                 raise _too_many_rows(self.file, self.part, number, self.limit - _HEADER_ROOM)
             if number <= self.last:
@@ -768,7 +775,9 @@ class _BookReader:
         Every iter_rows call parses the sheet from its start, so the header is not read alone.
         """
         last = header_row + self.limits.max_rows
-        rows = ws.iter_rows(min_row=header_row, max_row=last + 1, max_col=_HEADER_COLUMNS)
+        # Past the scan's limit (_RowNumbers) no row exists, so this reads every row there is.
+        stop = last + _HEADER_ROOM + 1
+        rows = ws.iter_rows(min_row=header_row, max_row=stop, max_col=_HEADER_COLUMNS)
         return next(rows, ()), rows
 
     def body(
