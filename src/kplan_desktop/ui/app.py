@@ -80,10 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _open_store(db: str | None) -> object:
     """Open (and migrate) the database and load the seed catalog into an empty one."""
+    from kplan_desktop import logs
     from kplan_desktop.store.catalog import indicator_count
     from kplan_desktop.store.engine import Store
     from kplan_desktop.store.requests import current_user
 
+    logs.setup().info("kplan-desktop opens its database")
     store = Store.open(db)
     if indicator_count(store) == 0:
         from kplan_desktop.exchange.seed import ensure_seed
