@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kplan_desktop import __version__, cli_exchange, logs
+from kplan_desktop.domain.catalog import unknown_department
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year, parse_fiscal_year
 from kplan_desktop.domain.values import canonical
@@ -328,11 +329,7 @@ def _show(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.overview import overview
 
     if args.department is not None and not department_exists(store, args.department):
-        raise DomainError(
-            "E_UNKNOWN_DEPARTMENT",
-            f"課コード {args.department} はありません（kplan departments で一覧）",
-            f"Unknown department {args.department} (see kplan departments)",
-        )
+        raise unknown_department(args.department)
     catalog, rows = overview(store, department=args.department)
     settings = catalog.plan.settings
     years = [args.year] if args.year is not None else settings.years
@@ -550,11 +547,7 @@ def _key(store: Any, args: argparse.Namespace) -> int:
 
     if args.key_command == "export":
         if not department_exists(store, args.department):
-            raise DomainError(
-                "E_UNKNOWN_DEPARTMENT",
-                f"課コード {args.department[:40]} はカタログにありません",
-                f"Department {args.department[:40]} is not in the catalog",
-            )
+            raise unknown_department(args.department)
         export_key(store, args.department, args.output, who=current_user())
         print(
             f"鍵を書き出しました: {args.output}（企画担当課だけに渡してください） / "

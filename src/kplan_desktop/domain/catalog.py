@@ -24,6 +24,15 @@ TAG_STRATEGY = "総合戦略"
 TAG_REFORM = "行財政改革"
 
 
+def unknown_department(code: str) -> DomainError:
+    """The one refusal of a department code the catalog does not have."""
+    return DomainError(
+        "E_UNKNOWN_DEPARTMENT",
+        f"課コード {code[:40]} はカタログにありません（kplan departments で一覧）",
+        f"Department {code[:40]} is not in the catalog (see kplan departments)",
+    )
+
+
 @dataclass(frozen=True)
 class Department:
     """A 課 that owns indicators; renamed 課 keep their code so past values stay attributed."""
@@ -175,11 +184,7 @@ class Catalog:
     def check_choice(self, department: str | None, fiscal_year: int | None) -> None:
         """A department and a year chosen by the user must exist (DomainError otherwise)."""
         if department is not None and department not in {d.code for d in self.departments}:
-            raise DomainError(
-                "E_UNKNOWN_DEPARTMENT",
-                f"課コード {department[:40]} はカタログにありません",
-                f"Department {department[:40]} is not in the catalog",
-            )
+            raise unknown_department(department)
         plan = self.plan.settings
         if fiscal_year is not None and not plan.in_period(fiscal_year):
             raise DomainError(

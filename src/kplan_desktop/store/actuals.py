@@ -171,12 +171,7 @@ def write_actuals(
         for (code, year), (value, _, _) in stored.items():
             if value is not None:
                 history.setdefault(code, {})[year] = to_decimal(value)
-        f = finalisation_table.c
-        closed = (
-            set()
-            if source == "merge"
-            else {(d, y) for d, y in conn.execute(select(f.department_code, f.fiscal_year))}
-        )
+        closed = _closed_years(conn, source)
         context = _Batch(
             conn=conn,
             plan=plan,
@@ -247,12 +242,7 @@ def commit_checked(
                 )
             )
         }
-        f = finalisation_table.c
-        closed = (
-            set()
-            if source == "merge"
-            else {(d, y) for d, y in conn.execute(select(f.department_code, f.fiscal_year))}
-        )
+        closed = _closed_years(conn, source)
         owners: dict[str, str] = {}
         if closed:
             i = indicator_table.c
@@ -309,6 +299,14 @@ def commit_checked(
 def _refused(result: EntryResult, why: Finding) -> EntryResult:
     check = EntryCheck(result.check.parsed, (*result.check.findings, why))
     return EntryResult(result.request, check, Outcome.REFUSED, result.old, result.old)
+
+
+def _closed_years(conn: Connection, source: str) -> set[tuple[str, int]]:
+    """The finalised (department, year) pairs that refuse a write; a merge is not refused."""
+    if source == "merge":
+        return set()
+    f = finalisation_table.c
+    return {(d, y) for d, y in conn.execute(select(f.department_code, f.fiscal_year))}
 
 
 def _revision(database: str | None, sequence: int | None) -> Revision | None:

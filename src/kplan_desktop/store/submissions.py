@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select
 
+from kplan_desktop.domain.catalog import unknown_department
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.validation import Severity
 from kplan_desktop.store.actuals import department_exists, read_actuals, stored_findings
@@ -207,11 +208,7 @@ def _check(store: Store, department: str, source: str) -> None:
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     if not department_exists(store, department):
-        raise DomainError(
-            "E_UNKNOWN_DEPARTMENT",
-            f"課コード {department[:40]} はカタログにありません",
-            f"Department {department[:40]} is not in the catalog",
-        )
+        raise unknown_department(department)
 
 
 def save_submission(conn: Connection, received: SubmissionRecord) -> None:

@@ -62,6 +62,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop import __version__
 from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.models.filtering import change_filter
 from kplan_desktop.ui.settings import AppSettings
 from kplan_desktop.ui.workers import Job
 
@@ -131,15 +132,11 @@ class IndicatorFilter(QSortFilterProxyModel):
         self.branch = ""
 
     def set_flags(self, missing_only: bool, problems_only: bool, branch: str) -> None:
-        # Qt 6.10 replaced invalidateFilter() with a begin/end pair.
-        modern = hasattr(self, "beginFilterChange")
-        if modern:
-            self.beginFilterChange()
-        self.missing_only, self.problems_only, self.branch = missing_only, problems_only, branch
-        if modern:
-            self.endFilterChange()
-        else:
-            self.invalidateFilter()
+        def change() -> None:
+            self.missing_only, self.problems_only = missing_only, problems_only
+            self.branch = branch
+
+        change_filter(self, change)
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex

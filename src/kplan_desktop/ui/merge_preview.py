@@ -45,6 +45,7 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.exchange.merge import Key, MergePlan, PlannedRow, Take
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
 from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.models.filtering import change_filter
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -334,15 +335,10 @@ class PreviewFilter(QSortFilterProxyModel):
         return model.sort_key(left.row()) < model.sort_key(right.row())
 
     def set_hide_unchanged(self, hide: bool) -> None:
-        # Qt 6.10 replaced invalidateFilter() with a begin/end pair.
-        modern = hasattr(self, "beginFilterChange")
-        if modern:
-            self.beginFilterChange()
-        self.hide_unchanged = hide
-        if modern:
-            self.endFilterChange()
-        else:
-            self.invalidateFilter()
+        def change() -> None:
+            self.hide_unchanged = hide
+
+        change_filter(self, change)
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
