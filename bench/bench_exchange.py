@@ -211,10 +211,12 @@ def lean_pipeline(files: list[Path], db: Path, out: Path, report: dict[str, Any]
 
 
 def program_plans(store: object, files: list[Path]) -> list[object]:
-    from kplan_desktop.exchange.merge import merge_context, plan_merge
+    """What the window's 取り込み preview does: plan every file, keeping every plan."""
+    from kplan_desktop.exchange.merge import merge_context, plan_merge, planning_batch
 
     context = merge_context(store)  # type: ignore[arg-type]
-    return [plan_merge(store, path, context=context) for path in files]  # type: ignore[arg-type]
+    with planning_batch():
+        return [plan_merge(store, path, context=context) for path in files]  # type: ignore[arg-type]
 
 
 def program_apply(store: object, plans: list[object]) -> None:

@@ -73,3 +73,26 @@ def fill(disk: Path) -> Path:
     finally:
         os.close(descriptor)
     return filler
+
+
+def set_target(path: Path, code: str, target: str) -> None:
+    """The planning division changes one indicator's target: a catalog edit, a new version."""
+    from kplan_desktop.exchange.catalog_files import save_catalog_edit
+    from kplan_desktop.exchange.catalog_json import catalog_from_dict, catalog_to_dict
+    from kplan_desktop.store.catalog import read_catalog
+    from kplan_desktop.store.engine import Store
+
+    store = Store.open(str(path))
+    try:
+        catalog = read_catalog(store)
+        assert catalog is not None
+        data = catalog_to_dict(catalog)
+        for goal in data["goals"]:
+            for policy in goal["policies"]:
+                for measure in policy["measures"]:
+                    for indicator in measure["indicators"]:
+                        if indicator["code"] == code:
+                            indicator["target"]["value"] = target
+        save_catalog_edit(store, catalog_from_dict(data), who="企画", source="test", detail="t")
+    finally:
+        store.dispose()

@@ -60,6 +60,144 @@
     </message>
 </context>
 <context>
+    <name>CatalogActions</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="90"/>
+        <source>カタログを書き出す…</source>
+        <translation>Export the catalog…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="92"/>
+        <source>カタログを読み込む…</source>
+        <translation>Import a catalog…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="212"/>
+        <source>カタログの版の履歴</source>
+        <translation>Catalog versions</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="118"/>
+        <source>カタログの保存先</source>
+        <translation>Save the catalog as</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="119"/>
+        <source>カタログ.xlsx</source>
+        <translation>catalog.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="120"/>
+        <source>Excel ブック (*.xlsx);;JSON (*.json)</source>
+        <translation>Excel workbook (*.xlsx);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="131"/>
+        <source>カタログを書き出せません</source>
+        <translation>Cannot export the catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="136"/>
+        <source>カタログ（{0}）を書き出しました: {1}</source>
+        <translation>Catalog ({0}) exported: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="150"/>
+        <source>読み込むカタログを選ぶ</source>
+        <translation>Choose the catalog to import</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="152"/>
+        <source>カタログ (*.xlsx *.json)</source>
+        <translation>Catalog (*.xlsx *.json)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="163"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="179"/>
+        <source>カタログを読み込めません</source>
+        <translation>Cannot import the catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="187"/>
+        <source>カタログ（{0}）を読み込みました</source>
+        <translation>Catalog ({0}) imported</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="199"/>
+        <source>初期カタログ</source>
+        <translation>initial catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="200"/>
+        <source>この端末で編集</source>
+        <translation>edited here</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="201"/>
+        <source>読み込み</source>
+        <translation>imported</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="213"/>
+        <source>版の記録はありません</source>
+        <translation>No versions recorded</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="214"/>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogImportDialog</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="34"/>
+        <source>カタログを読み込む</source>
+        <translation>Import a catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="40"/>
+        <source>版なし</source>
+        <translation>no version</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="43"/>
+        <source>読み込むカタログ: {0}</source>
+        <translation>Incoming catalog: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="46"/>
+        <source>使用中のカタログ: {0}</source>
+        <translation>Catalog in use: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="49"/>
+        <source>カタログに変更はありません。</source>
+        <translation>The catalog is unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="52"/>
+        <source>違い: {0}</source>
+        <translation>Differences: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="54"/>
+        <source>入力済みの値はすべてそのまま残ります。新しい目標値で評価し直します。</source>
+        <translation>Every entered value stays as it is; grades are computed again with the new targets.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="66"/>
+        <source>読み込む</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="69"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
         <location filename="../../src/kplan_desktop/ui/dashboard.py" line="91"/>
@@ -110,6 +248,110 @@
         <location filename="../../src/kplan_desktop/ui/dashboard.py" line="239"/>
         <source>政策</source>
         <translation>Policy</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationDialog</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="65"/>
+        <source>施策評価（{0}）</source>
+        <translation>Measure evaluation ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="77"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="85"/>
+        <source>（未記入）</source>
+        <translation>(not filled in)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="82"/>
+        <source>この1年の成果と、見えてきた課題</source>
+        <translation>This year&apos;s results and the issues that emerged</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="90"/>
+        <source>今後の方向性の説明</source>
+        <translation>What the next step means in practice</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="93"/>
+        <source>企画担当課が記入します</source>
+        <translation>Written by the planning division</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="99"/>
+        <source>指標の評価</source>
+        <translation>Indicator grades</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="100"/>
+        <source>自己評価</source>
+        <translation>Self-evaluation</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="101"/>
+        <source>成果と課題</source>
+        <translation>Results and issues</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="102"/>
+        <source>今後の方向性</source>
+        <translation>Next step</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="103"/>
+        <source>方向性の説明</source>
+        <translation>Next-step details</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="104"/>
+        <source>評価者のコメント</source>
+        <translation>Reviewer&apos;s comment</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="111"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="114"/>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="156"/>
+        <source>（計画に記載なし）</source>
+        <translation>(not stated in the plan)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="159"/>
+        <source>目指す姿: {0}</source>
+        <translation>Aim: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="161"/>
+        <source>なし</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="162"/>
+        <source>{0}（目安 {1}）</source>
+        <translation>{0} (suggests {1})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="215"/>
+        <source>保存できません</source>
+        <translation>Cannot save</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="219"/>
+        <source>保存しました: {0}</source>
+        <translation>Saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="221"/>
+        <source>変更はありません</source>
+        <translation>Nothing changed</translation>
     </message>
 </context>
 <context>
@@ -243,89 +485,89 @@
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="431"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="705"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="712"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="469"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="476"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="485"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="492"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="522"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="529"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="535"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="542"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="558"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="565"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="561"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="568"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="578"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="585"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="581"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="588"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="589"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="596"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="589"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="596"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="608"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="615"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="613"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="620"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="662"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="669"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="666"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="673"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="669"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="676"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="672"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="679"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -449,253 +691,289 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="270"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="271"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="274"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="274"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="280"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="282"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="285"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="286"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="328"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="330"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="330"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="332"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="375"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="433"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="376"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="995"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="436"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1011"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="397"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="404"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="404"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="411"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="406"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="413"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="407"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="414"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="409"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="416"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="423"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="419"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="426"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="424"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="431"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="441"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="438"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="444"/>
+        <source>評価(&amp;R)</source>
+        <translation>&amp;Review</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="446"/>
+        <source>施策評価…</source>
+        <translation>Measure evaluation…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="448"/>
+        <source>カタログ(&amp;C)</source>
+        <translation>&amp;Catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="451"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="452"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="441"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="454"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1014"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="455"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1049"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="443"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1034"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1070"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="539"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="539"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="617"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="633"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="638"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="654"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="685"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="701"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="724"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="740"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="756"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="772"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="763"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="779"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="764"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="780"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="787"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="803"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="789"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="805"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="822"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="838"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="826"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="842"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="826"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="842"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="852"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="868"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="863"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="879"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="890"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="906"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="899"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="915"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="900"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="916"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="912"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="928"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="627"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="925"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1051"/>
+        <source>文字を入力: 編集開始
+Enter: 保存して下へ
+Tab: 保存して右へ
+Ctrl+V: Excel から貼り付け
+Delete: 値を消去（欠測理由を選択）
+Ctrl+Z / Ctrl+Y: 元に戻す / やり直す
+Ctrl+F: 検索
+F5: 再読み込み
+Ctrl+Shift+H: 施策評価</source>
+        <translation>Type: start editing
+Enter: save and move down
+Tab: save and move right
+Ctrl+V: paste from Excel
+Delete: clear a value (choose a missing reason)
+Ctrl+Z / Ctrl+Y: undo / redo
+Ctrl+F: find
+F5: reload
+Ctrl+Shift+H: Measure evaluation</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="643"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="941"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -705,76 +983,57 @@
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="933"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="949"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="933"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="949"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="314"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="316"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="934"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="950"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="940"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="956"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="944"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="960"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="944"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="960"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="965"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="981"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="974"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="990"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1005"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1021"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1016"/>
-        <source>文字を入力: 編集開始
-Enter: 保存して下へ
-Tab: 保存して右へ
-Ctrl+V: Excel から貼り付け
-Delete: 値を消去（欠測理由を選択）
-Ctrl+Z / Ctrl+Y: 元に戻す / やり直す
-Ctrl+F: 検索
-F5: 再読み込み</source>
-        <translation>Type: start editing
-Enter: save and move down
-Tab: save and move right
-Ctrl+V: paste from Excel
-Delete: clear a value (choose a missing reason)
-Ctrl+Z / Ctrl+Y: undo / redo
-Ctrl+F: find
-F5: reload</translation>
-    </message>
-    <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1023"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1059"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -783,12 +1042,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1027"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1063"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1035"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1071"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
@@ -798,97 +1057,97 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="392"/>
         <source>提出ブックの取り込み — 確認</source>
         <translation>Merge submission workbooks — preview</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="422"/>
         <source>変更なしの行を隠す</source>
         <translation>Hide unchanged rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="428"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="424"/>
         <source>選んだ競合: ファイルの値を採る</source>
         <translation>Selected conflicts: take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="430"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="426"/>
         <source>選んだ競合: データベースの値を残す</source>
         <translation>Selected conflicts: keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="441"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="437"/>
         <source>有効な行だけ取り込む</source>
         <translation>Merge only the valid rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="444"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="440"/>
         <source>却下された行があるファイルは、ふだんは何も書き込みません。チェックすると、そのファイルの有効な行だけを書き込みます。</source>
         <translation>A file with rejected rows normally writes nothing. When checked, its valid rows are written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="455"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="451"/>
         <source>取り込む</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="458"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="454"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="494"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="490"/>
         <source>提出ブック</source>
         <translation>Submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="495"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="491"/>
         <source>提出ブック（別のソフトで保存）</source>
         <translation>Submission workbook (re-saved by another program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="496"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="492"/>
         <source>提出ブック（プログラムの外で編集）</source>
         <translation>Submission workbook (edited outside the program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="497"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="493"/>
         <source>記入用テンプレート</source>
         <translation>Fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="517"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="513"/>
         <source>読み込めません（このファイルは取り込みません）</source>
         <translation>Cannot be read (this file is not merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="535"/>
         <source>同じ指標・年度の行を含むファイルが複数あります（{0} 件）。先のファイルを書き込んだあと、後のファイルは書き込めないことがあります。その場合はもう一度取り込んでください。</source>
         <translation>Several files hold rows for the same indicator and year ({0}). Once the first file is written, a later one may be refused; if so, merge it again.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="568"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="564"/>
         <source>{0} ファイル、{1} 行</source>
         <translation>{0} file(s), {1} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="570"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="566"/>
         <source>{0} ファイル（{1} 件は取り込めません）</source>
         <translation>{0} file(s) ({1} cannot be merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="571"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="567"/>
         <source>{0} ファイル（{1} 件は取り込めません）、{2} 行</source>
         <translation>{0} file(s) ({1} cannot be merged), {2} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="584"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="580"/>
         <source>競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）</source>
         <translation>{1} of {0} conflict(s) undecided (undecided rows are not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="591"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="587"/>
         <source>⚠ 却下された行のあるファイル {0} 件は何も書き込みません（「有効な行だけ取り込む」で有効な行を書き込めます）</source>
         <translation>⚠ {0} file(s) with rejected rows will write nothing (check “Merge only the valid rows” to write their valid rows)</translation>
     </message>
@@ -896,92 +1155,92 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="170"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="171"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="172"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="173"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="174"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="175"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="175"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="176"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="177"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="178"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="179"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="192"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="193"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="195"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="197"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="199"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="201"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="205"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="206"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="207"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="244"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
     </message>
@@ -989,72 +1248,72 @@ Database: {1}</translation>
 <context>
     <name>MergeSummaryDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="621"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="617"/>
         <source>取り込みの結果</source>
         <translation>Merge result</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="627"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="623"/>
         <source>読み込めません</source>
         <translation>Cannot be read</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="635"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="631"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="641"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="637"/>
         <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
         <translation>{1} of {0} file(s) written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="659"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="655"/>
         <source>書き込みました</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="661"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="657"/>
         <source>値の変更はありません（受け取ったことを記録しました）</source>
         <translation>No values changed (the file is recorded as received)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="664"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="660"/>
         <source>。未決定の競合 {0} 件は書き込んでいません</source>
         <translation>; {0} undecided conflict(s) not written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="666"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="662"/>
         <source>却下された行があるため、何も書き込んでいません</source>
         <translation>Rows were rejected, so nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="668"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="664"/>
         <source>書き込む変更はありません（取り込み済み）</source>
         <translation>Nothing to write (already merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="674"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="670"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="671"/>
         <source>書き込み</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="671"/>
         <source>説明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
         <source>済み</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
         <source>なし</source>
         <translation>no</translation>
     </message>

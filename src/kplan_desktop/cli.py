@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from kplan_desktop import __version__, cli_exchange, logs
+from kplan_desktop import __version__, cli_console, cli_exchange, logs
 from kplan_desktop.domain.catalog import unknown_department
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year, parse_fiscal_year
@@ -22,6 +22,8 @@ from kplan_desktop.domain.values import canonical
 EXIT_OK = 0
 EXIT_NEEDS_COMMENT = 1
 EXIT_ERROR = 2
+# The planning console's commands (cli_console), filled when the parser is built.
+_CONSOLE: dict[str, cli_console.Handler] = {}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,8 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument(
         "-o", "--output", metavar="FILE", help="カタログ全体を .xlsx または .json で"
     )
-    imp = catalog_sub.add_parser("import", help="カタログを読み込む (.json / .xlsx)")
+    imp = catalog_sub.add_parser(
+        "import", help="カタログを読み込む (.json / .xlsx): 違いを表示してから読み込む"
+    )
     imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="違いを表示するだけで読み込まない")
+    catalog_sub.add_parser("versions", help="カタログの版の履歴 (version history)")
 
     enter = sub.add_parser("enter", help="実績値を入力する (one value)")
     enter.add_argument("--indicator", required=True, metavar="CODE", help="指標コード (7-1-1-K3)")
@@ -101,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("departments", help="課の一覧")
     cli_exchange.add_commands(sub, _fiscal_year)
+    _CONSOLE.update(cli_console.add_commands(sub, _fiscal_year))
     backup = sub.add_parser("backup", help="データベースをバックアップする (backup)")
     backup.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="保存先 (default: the backups folder)"
@@ -161,6 +168,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "backups": _backups,
             "restore": _restore,
             "key": _key,
+            **_CONSOLE,
         }[args.command]
         return handler(store, args)
     finally:
@@ -203,41 +211,13 @@ def _init(store: Any, args: argparse.Namespace) -> int:
 
 def _catalog(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.exchange import catalog_json
-    from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.catalog import read_catalog, replace_catalog
+    from kplan_desktop.exchange.catalog_files import export_catalog
+    from kplan_desktop.store.catalog import read_catalog
 
     if args.catalog_command == "import":
-        path: Path = args.file
-        if path.suffix.lower() == ".xlsx":
-            from kplan_desktop.exchange.catalog_xlsx import read_catalog_xlsx
-
-            catalog = read_catalog_xlsx(path)
-        else:
-            catalog = catalog_json.load(path)
-        digest = catalog_json.catalog_hash(catalog)
-        current_catalog = read_catalog(store)
-        if current_catalog is None or catalog_json.catalog_hash(current_catalog) != digest:
-            from kplan_desktop.store.backup import backup_before
-
-            backup_before(store, "catalog")
-        change = replace_catalog(
-            store, catalog, digest, who=current_user(), source="cli", detail=f"import {path.name}"
-        )
-        if change.unchanged:
-            print("カタログに変更はありません / The catalog is unchanged")
-            return EXIT_OK
-        print(f"カタログを読み込みました: {change.summary()} / Catalog imported")
-        from kplan_desktop.domain.validation import Severity
-        from kplan_desktop.store.actuals import stored_findings
-
-        broken = [f for f in stored_findings(store) if f.finding.severity is Severity.ERROR]
-        if broken:
-            print(
-                f"注意: 入力済みの値 {len(broken)} 件がこのカタログではエラーになります"
-                f"（kplan validate で確認） / Note: {len(broken)} stored values are errors under "
-                "this catalog (see kplan validate)"
-            )
-        return EXIT_OK
+        return _catalog_import(store, args.file, args.dry_run)
+    if args.catalog_command == "versions":
+        return _catalog_versions(store)
     current = read_catalog(store)
     if current is None:
         raise DomainError(
@@ -259,13 +239,75 @@ def _catalog(store: Any, args: argparse.Namespace) -> int:
             f"書き出し先は .xlsx か .json にしてください: {out.name}",
             f"Write the catalog to a .xlsx or .json file: {out.name}",
         )
-    if out.suffix.lower() == ".xlsx":
-        from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx
+    version = export_catalog(store, out)
+    label = "" if version is None else f" {version.label()} / {version.label_en()}"
+    print(f"書き出しました / Written: {out}{label}")
+    return EXIT_OK
 
-        write_catalog_xlsx(current, out)
+
+def _catalog_import(store: Any, path: Path, dry_run: bool) -> int:
+    from kplan_desktop.exchange.catalog_files import install_catalog, preview_import
+    from kplan_desktop.store.audit import current_user
+
+    preview = preview_import(store, path)
+    incoming = preview.issued.version
+    shown = (
+        "版なし / no version" if incoming is None else f"{incoming.label()} / {incoming.label_en()}"
+    )
+    in_use = preview.current
+    print(f"読み込むカタログ / Incoming: {shown}")
+    if in_use is not None:
+        print(f"使用中のカタログ / In use: {in_use.label()} / {in_use.label_en()}")
+    for ja, en in zip(preview.notes_ja(), preview.notes_en(), strict=True):
+        print(f"注意: {ja} / Note: {en}")
+    if preview.unchanged:
+        print("カタログに変更はありません / The catalog is unchanged")
     else:
-        _write_text(out, catalog_json.dumps(current))
-    print(f"書き出しました / Written: {out}")
+        print(f"違い: {preview.diff.summary_ja()} / Differences: {preview.diff.summary_en()}")
+        for line in preview.diff.lines_ja():
+            print(f"  {line}")
+    if dry_run:
+        print("--dry-run: 読み込んでいません / nothing imported")
+        return EXIT_OK
+    if not preview.unchanged:
+        from kplan_desktop.store.backup import backup_before
+
+        backup_before(store, "catalog")
+    change = install_catalog(
+        store, preview.issued, who=current_user(), source="cli", detail=f"import {path.name}"
+    )
+    if change.unchanged:
+        return EXIT_OK
+    version = change.version
+    assert version is not None
+    print(
+        f"カタログを読み込みました（{version.label()}）: {change.summary()} / "
+        f"Catalog imported ({version.label_en()})"
+    )
+    from kplan_desktop.domain.validation import Severity
+    from kplan_desktop.store.actuals import stored_findings
+
+    broken = [f for f in stored_findings(store) if f.finding.severity is Severity.ERROR]
+    if broken:
+        print(
+            f"注意: 入力済みの値 {len(broken)} 件がこのカタログではエラーになります"
+            f"（kplan validate で確認） / Note: {len(broken)} stored values are errors under "
+            "this catalog (see kplan validate)"
+        )
+    return EXIT_OK
+
+
+def _catalog_versions(store: Any) -> int:
+    from kplan_desktop.store.catalog import catalog_versions
+
+    origins = {"seed": "初期カタログ", "edit": "この端末で編集", "import": "読み込み"}
+    for record in catalog_versions(store):
+        v = record.version
+        origin = origins.get(record.origin, record.origin)
+        print(
+            f"第{v.sequence}版\t{v.issued_at:%Y-%m-%d %H:%M}\t{origin}"
+            f"\t{record.issued_by}\t{v.catalog_hash[:12]}"
+        )
     return EXIT_OK
 
 

@@ -60,6 +60,7 @@ def add_commands(sub: Any, fiscal_year: Any) -> None:
     report = sub.add_parser("report", help="集約ブックを作成する (consolidated workbook)")
     report.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
     report.add_argument("--year", type=fiscal_year, metavar="FY", help="評価する年度")
+    report.add_argument("--plan", metavar="NAME", help="他計画ごとのブック (総合戦略 / 行財政改革)")
 
 
 def _xlsx(path: Path) -> Path:
@@ -259,9 +260,19 @@ def report(store: Any, args: argparse.Namespace) -> int:
     out = _xlsx(args.output)
     bar = TerminalProgress("作成 / report")
     try:
-        year = write_consolidated(store, out, args.year, who=current_user(), progress=bar)
+        if args.plan is not None:
+            from kplan_desktop.exchange.report import write_plan_report
+
+            year = write_plan_report(
+                store, out, args.plan, args.year, who=current_user(), progress=bar
+            )
+        else:
+            year = write_consolidated(store, out, args.year, who=current_user(), progress=bar)
     finally:
         bar.close()
     assert year is not None
-    print(f"集約ブックを作成しました（{_year(year)}）: {out} / Consolidated workbook written")
+    if args.plan is not None:
+        print(f"{args.plan}のブックを作成しました（{_year(year)}）: {out} / Workbook written")
+    else:
+        print(f"集約ブックを作成しました（{_year(year)}）: {out} / Consolidated workbook written")
     return EXIT_OK

@@ -35,9 +35,9 @@ def setup() -> logging.Logger:
     path = log_path()
     if any(getattr(h, "baseFilename", None) == str(path) for h in logger.handlers):
         return logger
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-        handler.close()
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+        old.close()
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:

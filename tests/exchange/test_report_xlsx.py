@@ -34,11 +34,14 @@ FY = 2024  # 令和6年度
 HYPERLINK = '=HYPERLINK("http://example.com/","click")'
 MERGED_AT = datetime(2025, 5, 20, 1, 30, tzinfo=UTC)
 POLICY_SHEETS = ["政策7-1", "政策7-2", "政策7-3", "政策7-4", "政策7-5"]
+# The seed's eight measures, one 施策評価シート each.
+MEASURES = ["7-1-1", "7-1-2", "7-2-1", "7-2-2", "7-3-1", "7-4-1", "7-5-1", "7-5-2"]
 ALL_SHEETS = [
     "概要",
     "指標一覧",
     *POLICY_SHEETS,
     "計画横断",
+    *[f"施策評価{m}" for m in MEASURES],
     "提出状況",
     "検証結果",
     "取込結果",
@@ -317,7 +320,8 @@ def test_policy_sheets_hold_the_year_table_and_charts(report: Path) -> None:
     with zipfile.ZipFile(report) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         xml = b"".join(archive.read(n) for n in charts)
-    assert len(charts) == sum(len(book[name]._charts) for name in POLICY_SHEETS)
+    sheets = [*POLICY_SHEETS, *[f"施策評価{m}" for m in MEASURES]]
+    assert len(charts) == sum(len(book[name]._charts) for name in sheets)
     assert xml.count(b"lineChart>") >= 2 * 4 and b"barChart>" in xml
     assert "政策7-1" in xml.decode("utf-8")  # the series read the sheet's own cells
 
@@ -511,10 +515,12 @@ def test_reference_tables_are_copied(report: Path) -> None:
     assert revenue[1:3] == (24591, 5591)
 
 
-def test_every_sheet_prints_a4_landscape_one_page_wide_with_page_numbers(report: Path) -> None:
+def test_every_sheet_prints_a4_one_page_wide_with_page_numbers(report: Path) -> None:
     book = openpyxl.load_workbook(report)
     for ws in book.worksheets:
-        assert ws.page_setup.orientation == "landscape", ws.title
+        # 施策評価シート are A4 portrait, as the paper forms they replace; the rest landscape.
+        portrait = ws.title.startswith("施策評価")
+        assert ws.page_setup.orientation == ("portrait" if portrait else "landscape"), ws.title
         assert str(ws.page_setup.paperSize) == "9", ws.title
         if ws.title in POLICY_SHEETS:
             # a fixed scale, so that the page breaks before the charts are kept (Excel drops

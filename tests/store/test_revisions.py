@@ -146,7 +146,14 @@ def test_an_old_database_gets_revisions_for_the_values_it_already_holds(tmp_path
     # Make it look like a database written before revisions existed, then migrate it again.
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE actual SET revision_db = NULL, revision_seq = NULL")
-        for table in ("signing_key", "merge_report", "submission", "finalisation"):
+        for table in (
+            "measure_evaluation",
+            "catalog_version",
+            "signing_key",
+            "merge_report",
+            "submission",
+            "finalisation",
+        ):
             conn.execute(f"DROP TABLE {table}")
         for column in ("replaces_seq", "replaces_db", "revision_seq", "revision_db"):
             conn.execute(f"ALTER TABLE actual DROP COLUMN {column}")

@@ -200,3 +200,80 @@ class Catalog:
                 for measure in policy.measures:
                     for indicator in measure.indicators:
                         yield goal, policy, measure, indicator
+
+
+def reference_plan(reference: CrossReference) -> str:
+    """The plan a cross-reference belongs to; by its code's shape when the catalog says neither
+    (総合戦略 KPIs are numbered 4-1-2, 行財政改革 action items 2-2-1-1)."""
+    if reference.plan in (TAG_STRATEGY, TAG_REFORM):
+        return reference.plan
+    if reference.plan:
+        return reference.plan
+    return TAG_REFORM if len(reference.code.split("-")) >= 4 else TAG_STRATEGY
+
+
+def direction_plans(direction: MeasureDirection) -> set[str]:
+    """The plans besides the comprehensive plan that a direction serves."""
+    plans = {tag for tag in direction.tags if tag in (TAG_STRATEGY, TAG_REFORM)}
+    plans.update(reference_plan(x) for x in direction.cross_references)
+    return plans
+
+
+@dataclass(frozen=True)
+class PlanLink:
+    """One item of another plan (its code and title there, "" when only tagged) and the
+    measure direction of the comprehensive plan that serves it."""
+
+    plan: str
+    code: str
+    title: str
+    goal: Goal
+    policy: Policy
+    measure: Measure
+    direction: MeasureDirection
+
+
+def linked_plans(catalog: Catalog) -> list[str]:
+    """The other plans the catalog links to: 総合戦略 and 行財政改革 first, then any other."""
+    found: set[str] = set()
+    for goal in catalog.goals:
+        for policy in goal.policies:
+            for measure in policy.measures:
+                for direction in measure.directions:
+                    found |= direction_plans(direction)
+    order = {TAG_STRATEGY: 0, TAG_REFORM: 1}
+    return sorted(found, key=lambda p: (order.get(p, 2), p))
+
+
+def plan_links(catalog: Catalog, plan: str | None = None) -> list[PlanLink]:
+    """Every link to another plan (or to `plan` only), ordered by plan and by code."""
+    links: list[PlanLink] = []
+    for goal in catalog.goals:
+        for policy in goal.policies:
+            for measure in policy.measures:
+                for direction in measure.directions:
+                    referenced: set[str] = set()
+                    for x in direction.cross_references:
+                        owner = reference_plan(x)
+                        referenced.add(owner)
+                        links.append(
+                            PlanLink(owner, x.code, x.title, goal, policy, measure, direction)
+                        )
+                    for tagged in direction_plans(direction) - referenced:
+                        links.append(PlanLink(tagged, "", "", goal, policy, measure, direction))
+    order = {TAG_STRATEGY: 0, TAG_REFORM: 1}
+
+    def key(link: PlanLink) -> tuple[int, str, tuple[tuple[int, int | str], ...]]:
+        parts = tuple((0, int(p)) if p.isdigit() else (1, p) for p in link.code.split("-"))
+        return (order.get(link.plan, 2), link.plan, parts)
+
+    ordered = sorted(links, key=key)
+    return [link for link in ordered if plan is None or link.plan == plan]
+
+
+def unknown_plan(name: str, choices: list[str]) -> DomainError:
+    return DomainError(
+        "E_UNKNOWN_PLAN",
+        f"計画「{name[:40]}」はカタログの計画横断にありません（{'・'.join(choices) or 'なし'}）",
+        f"The catalog links no plan named {name[:40]!r} (choices: {', '.join(choices) or 'none'})",
+    )

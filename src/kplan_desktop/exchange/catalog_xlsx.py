@@ -260,7 +260,22 @@ PLAN_KEYS = (
         ("plan", "grading", "slightly_behind"),
     ),
 )
-_PLAN_KEYS = {k.key: k for k in PLAN_KEYS}
+# The catalog version (written by the program, checked on import; not part of the content hash).
+VERSION_KEYS = (
+    _plan_key(
+        "version_sequence", "カタログの版（変更しないでください）", _INT, ("version", "sequence")
+    ),
+    _plan_key(
+        "version_hash",
+        "版の内容ハッシュ（変更しないでください）",
+        _TEXT,
+        ("version", "catalog_hash"),
+    ),
+    _plan_key(
+        "version_issued_at", "版の発行日時（変更しないでください）", _TEXT, ("version", "issued_at")
+    ),
+)
+_PLAN_KEYS = {k.key: k for k in (*PLAN_KEYS, *VERSION_KEYS)}
 
 _KEY_FONT = Font(size=8, color="FF808080")
 _LABEL_FONT = Font(bold=True)
@@ -322,13 +337,18 @@ class _Bad(Exception):
 # -- writing ---------------------------------------------------------------------------------
 
 
-def write_catalog_xlsx(catalog: Catalog, path: Path) -> None:
-    """Write the catalog as a workbook (replacing `path` only once the whole file is written)."""
+def write_catalog_xlsx(
+    catalog: Catalog, path: Path, version: Mapping[str, object] | None = None
+) -> None:
+    """Write the catalog as a workbook (replacing `path` only once the whole file is written).
+
+    `version`: the catalog version's sequence, catalog_hash and issued_at, on the 計画 sheet.
+    """
     file = path.name
     book = openpyxl.Workbook()
     book.remove(book.active)
     book.properties.creator = "kplan-desktop"
-    _write_plan(book, catalog.plan, file)
+    _write_plan(book, catalog.plan, file, version)
     _write_table(
         book,
         SHEET_DEPARTMENTS,
@@ -555,7 +575,9 @@ def _write_table(
             _choice_list(ws, ("TRUE", "FALSE"), f"{letter}3:{letter}1048576")
 
 
-def _write_plan(book: Any, plan: Plan, file: str) -> None:
+def _write_plan(
+    book: Any, plan: Plan, file: str, version: Mapping[str, object] | None = None
+) -> None:
     s = plan.settings
     values: dict[str, object] = {
         "format": FORMAT,
@@ -576,7 +598,12 @@ def _write_plan(book: Any, plan: Plan, file: str) -> None:
     ws = book.create_sheet(SHEET_PLAN)
     _header(ws, PLAN_COLUMNS)
     key_spec, label_spec, _ = PLAN_COLUMNS
-    for r, item in enumerate(PLAN_KEYS, start=FIRST_DATA_ROW):
+    keys: tuple[_PlanKey, ...] = PLAN_KEYS
+    if version is not None:
+        keys = (*PLAN_KEYS, *VERSION_KEYS)
+        for item in VERSION_KEYS:
+            values[item.key] = version[item.path[-1]]
+    for r, item in enumerate(keys, start=FIRST_DATA_ROW):
         _put(ws, r, 1, item.key, key_spec, file)
         _put(ws, r, 2, item.label, label_spec, file)
         spec = item.column
@@ -953,7 +980,7 @@ class _WorkbookReader:
         self.places[where] = located[id(part)]
 
     def plan(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"plan": {"grading": {}}}
+        data: dict[str, Any] = {"plan": {"grading": {}}, "version": {}}
         seen: dict[str, int] = {}
         for row in _table(self.book, SHEET_PLAN, PLAN_COLUMNS, self.file, optional=("label",)):
             key = row.text("key")
@@ -1256,10 +1283,15 @@ def read_catalog_xlsx(path: Path) -> Catalog:
 
     Raises DomainError (E_CATALOG_XLSX, or catalog_from_dict's code) naming sheet and row.
     """
+    return read_catalog_xlsx_with_version(path)[0]
+
+
+def read_catalog_xlsx_with_version(path: Path) -> tuple[Catalog, dict[str, Any]]:
+    """The catalog and its version fields as written (empty when the file has none)."""
     book = _open(path)
     reader = _WorkbookReader(book, path.name)
     data = reader.catalog_dict()
     try:
-        return catalog_from_dict(data, _ROOT)
+        return catalog_from_dict(data, _ROOT), dict(data.get("version") or {})
     except DomainError as exc:
         raise _relocate(exc, reader.places, path.name) from None

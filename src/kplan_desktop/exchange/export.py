@@ -11,11 +11,13 @@ from kplan_desktop import __version__
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.exchange.evaluation_exchange import evaluation_rows, evaluations_sha256
 from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_sha256
 from kplan_desktop.exchange.signing import sign, signed_text
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.evaluations import read_evaluations
 from kplan_desktop.store.keys import own_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.submissions import database_id, finalisation
@@ -91,6 +93,7 @@ def export_submission(
             "(kplan finalise / export --draft)",
         )
     values = submission_rows(rows, fiscal_year)
+    evaluations = evaluation_rows(catalog, department, fiscal_year, read_evaluations(store))
     digest = payload_sha256(values)
     database = database_id(store)
     key = own_key(store, who=done.finalised_by if done is not None else "export")
@@ -106,6 +109,7 @@ def export_submission(
         row_count=len(values),
         payload_sha256=digest,
         signature=sign(key.secret, signed_text(department, fiscal_year, database, digest)),
+        evaluation_sha256=evaluations_sha256(row.texts() for row in evaluations),
     )
     written = write_submission(
         Path(path),
@@ -113,6 +117,7 @@ def export_submission(
         catalog,
         rows,
         values,
+        evaluations=evaluations,
         progress=progress,
         cancelled=cancelled,
     )

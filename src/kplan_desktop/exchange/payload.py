@@ -56,6 +56,7 @@ class SubmissionHeader:
     payload_sha256: str
     format: str = SUBMISSION_FORMAT
     signature: str | None = None  # HMAC of signed_text() with the exporting installation's key
+    evaluation_sha256: str = ""  # of the 施策評価 rows (evaluation_exchange); "" in older files
 
     @property
     def draft(self) -> bool:

@@ -10,6 +10,7 @@ from kplan_desktop.exchange.report_xlsx import ReportData, write_report
 from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.evaluations import read_evaluations
 from kplan_desktop.store.overview import overview
 from kplan_desktop.store.submissions import submissions
 
@@ -31,6 +32,9 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
         merge_reports=stored_reports(store),
         generated_at=now(),
         generated_by=who,
+        evaluations={
+            v.evaluation.measure_code: v for v in read_evaluations(store, fiscal_year=fiscal_year)
+        },
     )
 
 
@@ -46,5 +50,33 @@ def write_consolidated(
     """Write the consolidated workbook; the fiscal year it grades, or None if cancelled."""
     data = report_data(store, fiscal_year, who=who)
     if not write_report(path, data, progress=progress, cancelled=cancelled):
+        return None
+    return data.fiscal_year
+
+
+def write_plan_report(
+    store: Store,
+    path: str | os.PathLike[str],
+    plan: str,
+    fiscal_year: int | None,
+    *,
+    who: str,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int | None:
+    """A workbook for one linked plan (総合戦略, 行財政改革): its items and the indicators that
+    serve them; the fiscal year it grades, or None if cancelled."""
+    from dataclasses import replace
+
+    from kplan_desktop.domain.catalog import linked_plans, unknown_plan
+    from kplan_desktop.exchange.report_xlsx import ReportPart
+
+    data = report_data(store, fiscal_year, who=who)
+    choices = linked_plans(data.catalog)
+    if plan not in choices:
+        raise unknown_plan(plan, choices)
+    data = replace(data, linked_plan=plan)
+    parts = {ReportPart.LINKED_PLAN}
+    if not write_report(path, data, parts=parts, progress=progress, cancelled=cancelled):
         return None
     return data.fiscal_year

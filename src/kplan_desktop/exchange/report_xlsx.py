@@ -25,6 +25,7 @@ import enum
 import math
 import os
 import secrets
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -57,19 +58,24 @@ from kplan_desktop.domain.catalog import (
     TAG_REFORM,
     TAG_STRATEGY,
     Catalog,
-    CrossReference,
     Indicator,
     Measure,
     MeasureDirection,
+    PlanLink,
     Policy,
+    direction_plans,
+    plan_links,
+    reference_plan,
 )
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.evaluation import owning_department, suggested_grade
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import Direction, IndicatorSpec, PlanSettings
 from kplan_desktop.domain.validation import Severity
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome, SubmissionRecord
 from kplan_desktop.store.actuals import ActualView, StoredFinding
+from kplan_desktop.store.evaluations import EvaluationView
 from kplan_desktop.store.overview import IndicatorOverview
 
 __all__ = [
@@ -96,6 +102,7 @@ SHEET_SUBMISSIONS = "提出状況"
 SHEET_FINDINGS = "検証結果"
 SHEET_MERGES = "取込結果"
 SHEET_REFERENCE = "参考データ"
+EVALUATION_SHEET_PREFIX = "施策評価"
 
 EXCEL_MAX_TEXT = 32767
 # Past this many line charts a policy sheet becomes a scroll of charts nobody reads (and a
@@ -155,6 +162,8 @@ class ReportPart(enum.Enum):
     INDICATORS = "indicators"
     POLICIES = "policies"
     CROSS_PLAN = "cross_plan"
+    LINKED_PLAN = "linked_plan"
+    EVALUATIONS = "evaluations"
     SUBMISSIONS = "submissions"
     FINDINGS = "findings"
     MERGES = "merges"
@@ -173,6 +182,10 @@ class ReportData:
     merge_reports: list[MergeReport] = field(default_factory=list)
     generated_at: datetime = field(default_factory=datetime.now)
     generated_by: str = ""
+    # 施策評価 of the graded year, by measure code.
+    evaluations: dict[str, EvaluationView] = field(default_factory=dict)
+    # The other plan (総合戦略, 行財政改革) a per-plan workbook is for (ReportPart.LINKED_PLAN).
+    linked_plan: str | None = None
 
 
 class _Cancelled(Exception):
@@ -296,6 +309,7 @@ class _Styles:
             border=Border(bottom=thin),
         )
         self.label = _Style(font=self.bold)
+        self.label_top = _Style(font=self.bold, alignment=Alignment(vertical="top"))
         self.wrap = _Style(alignment=Alignment(wrap_text=True, vertical="top"))
         self.muted = _Style(font=Font(italic=True, color="595959"))
         self.percent = _Style(number_format="0.0%")
@@ -392,13 +406,6 @@ def _local(moment: datetime) -> datetime:
 def _code_key(code: str) -> tuple[tuple[int, int | str], ...]:
     """4-1-2 < 4-1-10: numeric parts compare as numbers."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in code.split("-"))
-
-
-def _plan_of(reference: CrossReference) -> str:
-    """The plan a cross-reference code belongs to; by its shape when the catalog says neither."""
-    if reference.plan in (TAG_STRATEGY, TAG_REFORM):
-        return reference.plan
-    return TAG_REFORM if len(reference.code.split("-")) >= 4 else TAG_STRATEGY
 
 
 def policy_sheet_name(policy: Policy, taken: Collection[str] = ()) -> str:
@@ -544,6 +551,8 @@ class _Writer:
             ReportPart.INDICATORS: len(self.rows) * len(self.years),
             ReportPart.POLICIES: len(self.rows),
             ReportPart.CROSS_PLAN: 1,
+            ReportPart.LINKED_PLAN: 1,
+            ReportPart.EVALUATIONS: len(self.rows),
             ReportPart.SUBMISSIONS: 1,
             ReportPart.FINDINGS: len(data.findings),
             ReportPart.MERGES: sum(len(r.lines) + len(r.notes_ja) for r in data.merge_reports),
@@ -609,6 +618,16 @@ class _Writer:
             reason = actual.missing_reason
             return sheet.text(reason.label_ja if reason is not None else "", self.styles.muted)
         return self.value_cell(sheet, row, actual.value)
+
+    def measured_cells(self, sheet: _Sheet, row: _Row) -> list[Any]:
+        """Baseline, the actual of every plan year, target, achievement rate and grade."""
+        return [
+            self.baseline_cell(sheet, row),
+            *[self.actual_cell(sheet, row, row.actual(y)) for y in self.years],
+            self.target_cell(sheet, row),
+            self.rate_cell(sheet, row.achievement),
+            self.grade_cell(sheet, row.achievement.grade),
+        ]
 
     def grade_cell(self, sheet: _Sheet, grade: Grade) -> Any:
         label = grade.label(self.settings.grade_labels)
@@ -878,11 +897,7 @@ class _Writer:
                     sheet.text(indicator.kind.label_ja),
                     sheet.text(row.name),
                     sheet.text(row.unit),
-                    self.baseline_cell(sheet, row),
-                    *[self.actual_cell(sheet, row, row.actual(y)) for y in years],
-                    self.target_cell(sheet, row),
-                    self.rate_cell(sheet, row.achievement),
-                    self.grade_cell(sheet, row.achievement.grade),
+                    *self.measured_cells(sheet, row),
                     sheet.text(row.track.label()),
                 ]
             )
@@ -1067,6 +1082,225 @@ class _Writer:
         _show_axes(chart)
         return chart
 
+    # -- a linked plan (総合戦略, 行財政改革) ----------------------------------------------
+
+    def linked_plan(self) -> None:
+        """One plan's items, each with the comprehensive plan's indicators that serve it."""
+        plan = self.data.linked_plan
+        if plan is None:
+            return
+        styles = self.styles
+        years = self.years
+        widths = [10, 26, 22, 24, 11, 30, 14, 10, *[10] * len(years), 11, 9, 8, 10]
+        sheet = self.sheet(plan[:31], widths, freeze="A5", title_rows="4:4")
+        sheet.append(
+            [
+                sheet.text(
+                    clean_text(f"{plan} — 総合計画の指標による進捗（{self.fy_label}）"),
+                    styles.title,
+                )
+            ]
+        )
+        sheet.append(
+            [
+                sheet.text(
+                    f"総合計画の施策の方向に付いた{clean_text(plan)}のコードごとに、その施策の指標と"
+                    "実績を示します。実績の入力は総合計画と共通です。",
+                    styles.muted,
+                )
+            ]
+        )
+        sheet.skip()
+        self.header(
+            sheet,
+            [
+                "コード",
+                "項目名",
+                "総合計画の施策",
+                "施策の方向",
+                "指標コード",
+                "指標名",
+                "担当課",
+                "基準値",
+                *[self.year_labels[y] for y in years],
+                "目標値",
+                "達成率",
+                "評価",
+                "進捗状況",
+            ],
+        )
+        by_measure: dict[str, list[_Row]] = {}
+        for row in self.rows:
+            by_measure.setdefault(row.entry.measure.code, []).append(row)
+        links: list[PlanLink] = plan_links(self.data.catalog, plan)
+        for link in links:
+            item = [
+                sheet.text(link.code or "（タグのみ）"),
+                sheet.text(clean_text(link.title), styles.wrap),
+                sheet.text(clean_text(_label(link.measure.code, link.measure.name)), styles.wrap),
+                sheet.text(
+                    clean_text(f"({link.direction.number}) {link.direction.name}"), styles.wrap
+                ),
+            ]
+            members = by_measure.get(link.measure.code, [])
+            for row in members:
+                sheet.append(
+                    [
+                        *item,
+                        sheet.text(row.indicator.code),
+                        sheet.text(row.name, styles.wrap),
+                        sheet.text(row.department),
+                        *self.measured_cells(sheet, row),
+                        sheet.text(row.track.label()),
+                    ]
+                )
+            if not members:
+                sheet.append(
+                    [*item, None, sheet.text("（この施策には指標がありません）", styles.muted)]
+                )
+        if not links:
+            sheet.append([sheet.text(f"{clean_text(plan)}と結び付いた施策の方向はありません。")])
+        self.tick()
+
+    # -- 施策評価シート ----------------------------------------------------------------------
+
+    def evaluation_sheets(self) -> None:
+        """One A4 portrait sheet per measure: 目指す姿, its indicators, a chart of their
+        achievement rates, the department's evaluation and the reviewer's comment."""
+        by_measure: dict[str, list[_Row]] = {}
+        for row in self.rows:
+            by_measure.setdefault(row.entry.measure.code, []).append(row)
+        for goal in self.data.catalog.goals:
+            for policy in goal.policies:
+                for measure in policy.measures:
+                    members = by_measure.get(measure.code, [])
+                    self._evaluation_sheet(goal.code, goal.name, policy, measure, members)
+                    self.tick(len(members))
+
+    def _evaluation_sheet(
+        self, goal_code: str, goal_name: str, policy: Policy, measure: Measure, rows: list[_Row]
+    ) -> None:
+        styles = self.styles
+        years = self.years
+        widths = [17, 30, 6, 9, *[9] * len(years), 10, 8, 6]
+        columns = len(widths)
+        last_col = get_column_letter(columns)
+        name = _unique_sheet_name(f"{EVALUATION_SHEET_PREFIX}{measure.code}", self.sheet_names)
+        sheet = self.sheet(name, widths)
+        ws = sheet.ws
+        ws.page_setup.orientation = "portrait"
+        ws.oddHeader.right.text = f"施策評価シート　{self.fy_label}"
+        evaluation = self.data.evaluations.get(measure.code)
+        found = None if evaluation is None else evaluation.evaluation
+        departments = [r.indicator.department for r in rows]
+        owner = owning_department(departments)
+
+        def block(label: str, text: str, empty: str = "（未記入）") -> None:
+            shown = clean_text(text) if text.strip() else empty
+            number = sheet.row + 1
+            width = sum(widths[1:])
+            lines = sum(max(1, math.ceil(_text_units(part) / width)) for part in shown.split("\n"))
+            ws.row_dimensions[number].height = max(18, 15 * min(lines, 60))
+            sheet.append([sheet.text(label, styles.label), sheet.text(shown, styles.wrap)])
+            ws.merged_cells.add(f"B{number}:{last_col}{number}")
+
+        sheet.append([sheet.text(f"施策評価シート（{self.fy_label}）", styles.title)])
+        sheet.append(
+            [
+                sheet.text(
+                    clean_text(
+                        f"基本目標{goal_code} {goal_name} ／ 政策{policy.code} {policy.name}"
+                    ),
+                    styles.muted,
+                )
+            ]
+        )
+        sheet.append(
+            [sheet.text(clean_text(_label(f"施策{measure.code}", measure.name)), styles.subtitle)]
+        )
+        department = "" if owner is None else self.departments.get(owner, owner)
+        sheet.append([sheet.text("担当課", styles.label), sheet.text(clean_text(department))])
+        sheet.skip()
+        block("目指す姿", measure.vision or "", "（計画に記載なし）")
+        sheet.skip()
+        sheet.append([sheet.text("指標", styles.subtitle)])
+        header_row = self.header(
+            sheet,
+            [
+                "指標コード",
+                "指標名",
+                "単位",
+                "基準値",
+                *[self.year_labels[y] for y in years],
+                "目標値",
+                "達成率",
+                "評価",
+            ],
+        )
+        for row in rows:
+            sheet.append(
+                [
+                    sheet.text(row.indicator.code),
+                    sheet.text(row.name, styles.wrap),
+                    sheet.text(row.unit),
+                    *self.measured_cells(sheet, row),
+                ]
+            )
+        if not rows:
+            sheet.append([sheet.text("この施策には指標がありません。", styles.muted)])
+        table_last = sheet.row
+        sheet.skip()
+        grades = [r.achievement.grade.value for r in rows if r.achievement.grade.is_letter]
+        if rows:
+            chart = BarChart()
+            chart.type = "bar"
+            chart.title = _chart_title(f"指標の達成率（{self.fy_label}）")
+            chart.y_axis.number_format = "0%"
+            chart.y_axis.majorGridlines = None
+            chart.legend = None
+            chart.width, chart.height = 15, max(4.0, 1.2 + 0.8 * len(rows))
+            rate_col = columns - 1
+            chart.add_data(
+                Reference(ws, min_col=rate_col, min_row=header_row, max_row=table_last),
+                titles_from_data=True,
+            )
+            chart.set_categories(
+                Reference(ws, min_col=1, min_row=header_row + 1, max_row=table_last)
+            )
+            chart.series[0].graphicalProperties.solidFill = "2F5597"
+            _show_axes(chart)
+            chart.anchor = f"B{sheet.row + 1}"
+            ws.add_chart(chart)
+            chart_rows = math.ceil(chart.height / _ROW_CM) + 1
+            sheet.skip(chart_rows)
+        sheet.append([sheet.text("施策の評価", styles.subtitle)])
+        guidance = " ".join(grades) or "なし"
+        suggested = suggested_grade(grades)
+        sheet.append(
+            [
+                sheet.text("自己評価", styles.label),
+                sheet.text((found.grade if found and found.grade else "（未記入）"), styles.label),
+                None,
+                sheet.text(f"指標の評価: {guidance}（目安 {suggested or '－'}）", styles.muted),
+            ]
+        )
+        block("成果と課題", "" if found is None else found.results)
+        step = "" if found is None or found.next_step is None else found.next_step.label_ja
+        sheet.append(
+            [
+                sheet.text("今後の方向性", styles.label),
+                sheet.text(step or "（未記入）", styles.label),
+            ]
+        )
+        block("方向性の説明", "" if found is None else found.next_text)
+        block("評価者のコメント", "" if found is None else found.reviewer_comment)
+        if evaluation is not None:
+            when = _local(evaluation.entered_at).strftime("%Y-%m-%d %H:%M")
+            sheet.append(
+                [sheet.text(f"記入: {clean_text(evaluation.entered_by)}（{when}）", styles.muted)]
+            )
+        ws.print_area = f"A1:{last_col}{sheet.row}"
+
     # -- 計画横断 ------------------------------------------------------------------------------
 
     def cross_plan(self) -> None:
@@ -1095,22 +1329,22 @@ class _Writer:
         for goal in self.data.catalog.goals:
             for policy in goal.policies:
                 for measure in policy.measures:
-                    directions = [d for d in measure.directions if _plans(d)]
+                    directions = [d for d in measure.directions if direction_plans(d)]
                     if directions:
                         tagged.append((measure, directions))
                     for direction in directions:
-                        referenced = {_plan_of(x) for x in direction.cross_references}
+                        referenced = {reference_plan(x) for x in direction.cross_references}
                         for reference in direction.cross_references:
                             entries.append(
                                 (
-                                    _plan_of(reference),
+                                    reference_plan(reference),
                                     reference.code,
                                     reference.title,
                                     measure,
                                     direction,
                                 )
                             )
-                        for plan in _plans(direction) - referenced:
+                        for plan in direction_plans(direction) - referenced:
                             entries.append((plan, "", "", measure, direction))
         order = {TAG_STRATEGY: 0, TAG_REFORM: 1}
         entries.sort(key=lambda e: (order.get(e[0], 2), e[0], _code_key(e[1])))
@@ -1171,10 +1405,10 @@ class _Writer:
             for direction in directions:
                 for reference in direction.cross_references:
                     line = _label(reference.code, reference.title)
-                    bucket = references.setdefault(_plan_of(reference), [])
+                    bucket = references.setdefault(reference_plan(reference), [])
                     if line not in bucket:
                         bucket.append(line)
-                for plan in _plans(direction):
+                for plan in direction_plans(direction):
                     bucket = references.setdefault(plan, [])
                     if not bucket:
                         bucket.append(f"（施策の方向{direction.number}）")
@@ -1453,6 +1687,8 @@ class _Writer:
             (ReportPart.INDICATORS, self.indicator_list),
             (ReportPart.POLICIES, self.policy_sheets),
             (ReportPart.CROSS_PLAN, self.cross_plan),
+            (ReportPart.LINKED_PLAN, self.linked_plan),
+            (ReportPart.EVALUATIONS, self.evaluation_sheets),
             (ReportPart.SUBMISSIONS, self.submissions),
             (ReportPart.FINDINGS, self.findings),
             (ReportPart.MERGES, self.merges),
@@ -1489,11 +1725,19 @@ class _Writer:
         return True
 
 
-def _plans(direction: MeasureDirection) -> set[str]:
-    """The plans besides the comprehensive plan that a direction serves."""
-    plans = {tag for tag in direction.tags if tag in (TAG_STRATEGY, TAG_REFORM)}
-    plans.update(_plan_of(x) for x in direction.cross_references)
-    return plans
+def _unique_sheet_name(wanted: str, taken: Collection[str]) -> str:
+    name = wanted.translate(_SHEET_NAME_FORBIDDEN)[:_SHEET_NAME_MAX]
+    n = 2
+    while name in taken:
+        suffix = f"_{n}"
+        name = wanted[: _SHEET_NAME_MAX - len(suffix)] + suffix
+        n += 1
+    return name
+
+
+def _text_units(text: str) -> float:
+    """How wide a text is in column-width units: a full-width character counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text) * 1.1
 
 
 def _year_text(fiscal_year: int | None) -> str | None:

@@ -65,10 +65,18 @@ from openpyxl.worksheet.page import PageMargins
 from kplan_desktop.domain.achievement import Grade, TrackStatus, format_rate
 from kplan_desktop.domain.catalog import Catalog, Indicator
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.evaluation import NextStep
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, ValueKind
 from kplan_desktop.domain.units import split_unit
 from kplan_desktop.domain.validation import MAX_COMMENT_LENGTH
+from kplan_desktop.exchange.evaluation_exchange import (
+    EVALUATION_KEYS,
+    SHEET_EVALUATION,
+    SHEET_EVALUATION_PRINT,
+    EvaluationRow,
+    evaluations_sha256,
+)
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.payload import (
     SUBMISSION_FORMAT,
@@ -134,6 +142,7 @@ META_KEYS = (
     "row_count",
     "payload_sha256",
     "signature",
+    "evaluation_sha256",
 )
 TEMPLATE_META_KEYS = (
     "format",
@@ -486,6 +495,7 @@ def write_submission(
     rows: list[IndicatorOverview],
     values: list[ValueRow],
     *,
+    evaluations: Sequence[EvaluationRow] = (),
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> bool:
@@ -511,8 +521,55 @@ def write_submission(
         return False
     if not _write_data(book, header, values, steps):
         return False
+    if evaluations:
+        _write_evaluations(book, header, catalog, evaluations)
     _write_submission_meta(book, header, catalog)
     return _save(book, target, steps)
+
+
+def _write_evaluations(
+    book: Any, header: SubmissionHeader, catalog: Catalog, rows: Sequence[EvaluationRow]
+) -> None:
+    """施策評価: a printable sheet, and the hidden machine sheet the merge reads."""
+    if evaluations_sha256(row.texts() for row in rows) != header.evaluation_sha256:
+        raise ValueError("evaluation_sha256 does not match the evaluation rows")
+    names = {m.code: m.name for g in catalog.goals for p in g.policies for m in p.measures}
+    ws = book.create_sheet(SHEET_EVALUATION_PRINT)
+    labels = ("施策", "施策名", "年度", "自己評価", "成果と課題", "今後の方向性", "方向性の説明")
+    for column, (label, width) in enumerate(
+        zip(labels, (9, 22, 12, 8, 50, 10, 40), strict=True), 1
+    ):
+        _text(ws, 1, column, label).font = _BOLD
+        ws.column_dimensions[get_column_letter(column)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r, row in enumerate(rows, start=2):
+        where = f"{SHEET_EVALUATION_PRINT} {row.measure} {row.fiscal_year}"
+        step = "" if row.next_step is None else NextStep(row.next_step).label_ja
+        texts = (
+            row.measure,
+            _clip(names.get(row.measure, ""), 200),
+            format_fiscal_year(row.fiscal_year),
+            row.grade or "",
+            row.results,
+            step,
+            row.next_text,
+        )
+        for column, text in enumerate(texts, start=1):
+            if text:
+                _text(ws, r, column, text, where).alignment = wrap
+    ws.freeze_panes = "A2"
+    _print_setup(ws, "1:1", f"{SHEET_EVALUATION_PRINT}　{header.department}", header.draft)
+    data = book.create_sheet(SHEET_EVALUATION)
+    data.sheet_state = "hidden"
+    for column, key in enumerate(EVALUATION_KEYS, start=1):
+        _text(data, 1, column, key).font = _BOLD
+        data.column_dimensions[get_column_letter(column)].number_format = "@"
+    for r, row in enumerate(rows, start=2):
+        for column, text in enumerate(row.texts(), start=1):
+            if text:
+                _text(
+                    data, r, column, text, f"{SHEET_EVALUATION} {row.measure}"
+                ).number_format = "@"
 
 
 def _label_column(header: str, labels: Sequence[str], least: float) -> _Column:
@@ -726,6 +783,7 @@ def _write_submission_meta(book: Any, header: SubmissionHeader, catalog: Catalog
         ("row_count", str(header.row_count), "データの行数"),
         ("payload_sha256", header.payload_sha256, "データのチェックサム（SHA-256）"),
         ("signature", header.signature or "", "出力した端末の署名（HMAC-SHA256）"),
+        ("evaluation_sha256", header.evaluation_sha256, "施策評価のチェックサム（SHA-256）"),
     ]
     assert tuple(key for key, _, _ in items) == META_KEYS
     # Hidden so that it does not print as a page of checksums; not veryHidden, and the

@@ -71,6 +71,13 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.domain.values import canonical
+from kplan_desktop.exchange.evaluation_exchange import (
+    SHEET_EVALUATION,
+    IncomingEvaluation,
+    evaluations_sha256,
+    read_evaluation_rows,
+    sheet_texts,
+)
 from kplan_desktop.exchange.payload import (
     SUBMISSION_FORMAT,
     TEMPLATE_FORMAT,
@@ -169,6 +176,9 @@ class IncomingWorkbook:
     sha256: str  # of the whole file
     notes_ja: list[str] = field(default_factory=list)
     notes_en: list[str] = field(default_factory=list)
+    # 施策評価 rows (submissions only); verified: their checksum matches the meta sheet's.
+    evaluations: list[IncomingEvaluation] = field(default_factory=list)
+    evaluations_verified: bool = False
 
 
 Progress = Callable[[int, int], None]
@@ -867,6 +877,7 @@ class _BookReader:
             payload_sha256=checksum,
             format=SUBMISSION_FORMAT,
             signature=meta.get("signature", "").strip().lower() or None,
+            evaluation_sha256=meta.get("evaluation_sha256", "").strip().lower(),
         )
 
     def submission(
@@ -930,6 +941,10 @@ class _BookReader:
         if meta.get("draft", "") != ("yes" if header.draft else "no"):
             notes_ja.append("meta シートの draft と確定日時が食い違っています")
             notes_en.append("the meta sheet's draft flag disagrees with finalised_at")
+        evaluations, verified = self.evaluations(header)
+        if evaluations and not verified:
+            notes_ja.append("施策評価がプログラムの外で編集されています（チェックサム不一致）")
+            notes_en.append("the measure evaluations were edited outside the program")
         return IncomingWorkbook(
             kind="submission",
             integrity=integrity,
@@ -941,7 +956,21 @@ class _BookReader:
             sha256=digest,
             notes_ja=notes_ja,
             notes_en=notes_en,
+            evaluations=evaluations,
+            evaluations_verified=verified,
         )
+
+    def evaluations(self, header: SubmissionHeader) -> tuple[list[IncomingEvaluation], bool]:
+        """The 施策評価 rows, and whether their checksum is the meta sheet's."""
+        if SHEET_EVALUATION not in self.book.sheetnames:
+            return [], not header.evaluation_sha256
+        try:
+            first, grid = sheet_texts(self.book, SHEET_EVALUATION, self.limits.max_rows)
+            rows, texts = read_evaluation_rows(grid, first)
+        except DomainError as exc:
+            raise _layout(self.file, exc.message_ja, exc.message_en) from None
+        verified = evaluations_sha256(texts) == header.evaluation_sha256
+        return rows, verified
 
     def data_columns(self, first: tuple[Any, ...]) -> dict[str, int]:
         columns: dict[str, int] = {}

@@ -14,6 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     DateTime,
     RowMapping,
@@ -163,8 +164,8 @@ def write_actuals(
             a.comment,
             a.revision_db,
             a.revision_seq,
-        ).where(a.indicator_code.in_(codes))
-        for code, year, value, reason, comment, db, seq in conn.execute(query):
+        ).where(_among(codes, indicators))
+        for code, year, value, reason, comment, db, seq in conn.execute(query).all():
             stored[(code, year)] = (value, reason, comment)
             revisions[(code, year)] = _revision(db, seq)
         history: dict[str, dict[int, Decimal]] = {}
@@ -197,6 +198,22 @@ def write_actuals(
         if also is not None and not dry_run:
             also(conn, results)
     return results
+
+
+# Above this many codes, the stored values are selected by their departments: binding hundreds
+# of codes costs more than reading a department's other values too.
+_CODES_INLINE = 50
+
+
+def _among(codes: set[str], indicators: Mapping[str, Indicator]) -> ColumnElement[bool]:
+    """The actual rows of `codes` (a superset when selected by department)."""
+    a = actual_table.c
+    if len(codes) <= _CODES_INLINE or len(indicators) != len(codes):
+        return a.indicator_code.in_(codes)
+    departments = {indicator.department for indicator in indicators.values()}
+    i = indicator_table.c
+    owned = select(i.code).where(i.department_code.in_(departments))
+    return a.indicator_code.in_(owned.scalar_subquery())
 
 
 def _indicators(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,7 @@ from kplan_desktop.domain.catalog import (
     Policy,
     ReferenceTable,
 )
+from kplan_desktop.domain.catalog_diff import CatalogVersion, check_newer
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import (
     Comparator,
@@ -44,10 +46,11 @@ from kplan_desktop.domain.model import (
     ValueKind,
 )
 from kplan_desktop.domain.values import canonical, grading_to_dict
-from kplan_desktop.store.audit import record
+from kplan_desktop.store.audit import as_utc, now, record
 from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.models import (
     actual_table,
+    catalog_version_table,
     department_table,
     goal_table,
     indicator_table,
@@ -71,6 +74,7 @@ class CatalogChange:
     removed: list[str] = field(default_factory=list)
     departments_added: list[str] = field(default_factory=list)
     unchanged: bool = False
+    version: CatalogVersion | None = None
 
     def summary(self) -> str:
         return (
@@ -188,20 +192,101 @@ def _hierarchy_rows(catalog: Catalog) -> dict[Table, list[dict[str, Any]]]:
     return rows
 
 
+def _version_from_row(row: RowMapping) -> CatalogVersion:
+    return CatalogVersion(row["sequence"], row["catalog_hash"], as_utc(row["issued_at"]))
+
+
+def _current_version(conn: Connection) -> CatalogVersion | None:
+    t = catalog_version_table.c
+    row = (
+        conn.execute(select(catalog_version_table).order_by(t.sequence.desc()).limit(1))
+        .mappings()
+        .first()
+    )
+    return None if row is None else _version_from_row(row)
+
+
+def current_catalog_version(store: Store) -> CatalogVersion | None:
+    """The version of the catalog in use (None before the first catalog)."""
+    with store.connect() as conn:
+        return _current_version(conn)
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    version: CatalogVersion
+    issued_by: str
+    origin: str
+    recorded_at: datetime
+
+
+def catalog_versions(store: Store) -> list[VersionRecord]:
+    """Every catalog version this database has held, newest first."""
+    t = catalog_version_table.c
+    with store.connect() as conn:
+        rows = conn.execute(select(catalog_version_table).order_by(t.sequence.desc())).mappings()
+        return [
+            VersionRecord(
+                _version_from_row(r), r["issued_by"], r["origin"], as_utc(r["recorded_at"])
+            )
+            for r in rows
+        ]
+
+
+def catalog_content(store: Store, catalog_hash: str) -> str | None:
+    """The catalog (as catalog_json text) of an earlier version, if this database held it."""
+    t = catalog_version_table.c
+    with store.connect() as conn:
+        query = (
+            select(t.content)
+            .where(t.catalog_hash == catalog_hash, t.content.is_not(None))
+            .order_by(t.sequence.desc())
+            .limit(1)
+        )
+        return conn.execute(query).scalar()
+
+
 def replace_catalog(
-    store: Store, catalog: Catalog, catalog_hash: str, *, who: str, source: str, detail: str
+    store: Store,
+    catalog: Catalog,
+    catalog_hash: str,
+    *,
+    who: str,
+    source: str,
+    detail: str,
+    version: CatalogVersion | None = None,
+    content: str | None = None,
+    origin: str = "edit",
 ) -> CatalogChange:
     """Make the database's catalog equal to `catalog`, in one transaction.
 
     Indicators that already hold actuals cannot be removed (their values would be orphaned);
     such a catalog is refused and nothing changes. Parents are written before their children
     and removed after them: SQLite checks each foreign key as the statement runs.
+
+    Every new catalog becomes a version: `version` when the catalog was issued elsewhere (an
+    import keeps the planning division's number, and a catalog older than the one in use, or
+    another catalog under the same number, is refused), otherwise the next number (an edit
+    here). `content` (the catalog as JSON) is kept with the version.
     """
     change = CatalogChange()
     with store.transaction() as conn:
+        current = _current_version(conn)
+        if version is not None:
+            check_newer(current, version)
         if meta_value(conn, CATALOG_HASH_KEY) == catalog_hash:
             change.unchanged = True
+            if version is not None and current is not None and version.sequence > current.sequence:
+                # The same content under a newer number: take the number, change nothing else.
+                _add_version(conn, version, who, origin, content)
             return change
+        if version is None:
+            version = CatalogVersion(
+                1 if current is None else current.sequence + 1, catalog_hash, now()
+            )
+        elif version.catalog_hash != catalog_hash:
+            raise ValueError("the version's hash is not the catalog's")
+        change.version = version
         new_codes = [i.code for _, _, _, i in catalog.indicators()]
         old_codes = set(conn.scalars(select(indicator_table.c.code)))
         removed = sorted(old_codes - set(new_codes))
@@ -288,14 +373,32 @@ def replace_catalog(
             ],
         )
         _upsert(conn, meta_table, [{"key": CATALOG_HASH_KEY, "value": catalog_hash}])
+        _add_version(conn, version, who, origin, content)
         record(
             conn,
             who=who,
             source=source,
             action="catalog",
-            detail=f"{detail}; {change.summary()}; sha256={catalog_hash}",
+            detail=f"{detail}; {change.summary()}; version={version.sequence}; "
+            f"sha256={catalog_hash}",
         )
     return change
+
+
+def _add_version(
+    conn: Connection, version: CatalogVersion, who: str, origin: str, content: str | None
+) -> None:
+    conn.execute(
+        insert(catalog_version_table).values(
+            sequence=version.sequence,
+            catalog_hash=version.catalog_hash,
+            issued_at=version.issued_at,
+            issued_by=who,
+            origin=origin,
+            recorded_at=now(),
+            content=content,
+        )
+    )
 
 
 def _opt_dec(text: str | None) -> Decimal | None:
@@ -360,26 +463,37 @@ def _indicator(values: Sequence[Any]) -> Indicator:
     ) = values
     return Indicator(
         code=code,
-        kind=IndicatorKind(kind),
+        kind=_KINDS[kind],
         name=name,
         unit=unit,
         department=department,
         description=description,
-        value_kind=None if value_kind is None else ValueKind(value_kind),
-        direction=None if direction is None else Direction(direction),
-        comparator=None if comparator is None else Comparator(comparator),
-        cumulative=cumulative,
+        value_kind=None if value_kind is None else _VALUE_KINDS[value_kind],
+        direction=None if direction is None else _DIRECTIONS[direction],
+        comparator=None if comparator is None else _COMPARATORS[comparator],
+        cumulative=bool(cumulative),
         decimals=decimals,
-        allow_negative=allow_negative,
+        allow_negative=bool(allow_negative),
         baseline_year=baseline_year,
         baseline=_opt_dec(baseline),
         target_year=target_year,
         target=_opt_dec(target),
-        official_rate=None if official_rate is None else RateBasis(official_rate),
+        official_rate=None if official_rate is None else _RATES[official_rate],
         yoy_threshold=Decimal(yoy_threshold),
-        status=IndicatorStatus(status),
+        status=_STATUSES[status],
         note=note,
     )
+
+
+# Enum members by stored value: a dict lookup is several times faster than Enum(value), and a
+# merge turns thousands of rows into indicators. A value not in the enum is a KeyError, as
+# Enum(value) would raise ValueError: the database holds only what replace_catalog wrote.
+_KINDS = {m.value: m for m in IndicatorKind}
+_VALUE_KINDS = {m.value: m for m in ValueKind}
+_DIRECTIONS = {m.value: m for m in Direction}
+_COMPARATORS = {m.value: m for m in Comparator}
+_RATES = {m.value: m for m in RateBasis}
+_STATUSES = {m.value: m for m in IndicatorStatus}
 
 
 def plan_settings_from_row(row: RowMapping) -> PlanSettings:
@@ -436,7 +550,8 @@ def read_catalog_snapshot(store: Store) -> CatalogSnapshot | None:
             return None
         departments = frozenset(conn.scalars(select(department_table.c.code)))
         query = select(*_INDICATOR_COLUMNS)
-        rows = {row[0]: tuple(row) for row in conn.execute(query)}
+        # all(): one fetchall, not a fetchone per row (24,000 rows in a large catalog)
+        rows = {row[0]: tuple(row) for row in conn.execute(query).all()}
         return CatalogSnapshot(
             plan_settings_from_row(plan_row), departments, StoredIndicators(rows), catalog_hash
         )

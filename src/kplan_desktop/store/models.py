@@ -242,3 +242,38 @@ signing_key_table = Table(
     Column("added_at", DateTime(timezone=True), nullable=False),
     Column("added_by", String(128), nullable=False),
 )
+
+# Every catalog the database has held, numbered: the planning division's edits make the next
+# number; a department takes the number of the catalog it imports. `content` is the catalog as
+# JSON (catalog_json), so a submission made under an older version can be explained row by row.
+catalog_version_table = Table(
+    "catalog_version",
+    metadata,
+    Column("sequence", Integer, primary_key=True),
+    Column("catalog_hash", String(64), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_by", String(128), nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("content", Text),
+)
+
+# 施策評価: per measure and fiscal year, the owning department's self-evaluation, results and
+# next steps, and the planning division's reviewer comment. Revisions as for actuals.
+measure_evaluation_table = Table(
+    "measure_evaluation",
+    metadata,
+    Column("measure_code", String(32), primary_key=True),
+    Column("fiscal_year", Integer, primary_key=True),
+    Column("grade", String(1)),
+    Column("results", Text, nullable=False),
+    Column("next_step", String(8)),
+    Column("next_text", Text, nullable=False),
+    Column("reviewer_comment", Text, nullable=False),
+    Column("entered_by", String(128), nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+    Column("revision_db", String(64)),
+    Column("revision_seq", Integer),
+    Column("replaces_db", String(64)),
+    Column("replaces_seq", Integer),
+)

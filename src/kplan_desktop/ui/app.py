@@ -172,10 +172,11 @@ def _quit_after(app: object, window: object, moment: str) -> None:
     from kplan_desktop.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
+    shown: MainWindow = window
 
     class _PaintWatch(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and (moment == "paint" or window.is_loaded):
+            if event.type() == QEvent.Type.Paint and (moment == "paint" or shown.is_loaded):
                 if not self.done:
                     # The bench reads this wall-clock time; process exit is not part of it.
                     print(f"painted {time.time():.6f}", flush=True)

@@ -444,25 +444,32 @@ class ExchangeActions(QObject):
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.domain.errors import DomainError
-            from kplan_desktop.exchange.merge import plan_merge
+            from kplan_desktop.exchange.merge import merge_context, plan_merge, planning_batch
             from kplan_desktop.ui.merge_preview import PlannedFile
 
             files: list[PlannedFile] = []
             scale = 1000
-            for n, path in enumerate(unique):
+            try:
+                context = merge_context(store)
+            except DomainError as exc:
+                return [PlannedFile(path, None, exc) for path in unique]
+            with planning_batch():  # the preview keeps every file's plan
+                for n, path in enumerate(unique):
 
-                def step(done: int, total: int, n: int = n) -> None:
-                    part = done * scale // total if total else 0
-                    progress(n * scale + part, len(unique) * scale)
+                    def step(done: int, total: int, n: int = n) -> None:
+                        part = done * scale // total if total else 0
+                        progress(n * scale + part, len(unique) * scale)
 
-                try:
-                    plan = plan_merge(store, path, progress=step, cancelled=cancelled)
-                except DomainError as exc:
-                    files.append(PlannedFile(path, None, exc))
-                else:
-                    files.append(PlannedFile(path, plan))
-                if cancelled():
-                    return None
+                    try:
+                        plan = plan_merge(
+                            store, path, context=context, progress=step, cancelled=cancelled
+                        )
+                    except DomainError as exc:
+                        files.append(PlannedFile(path, None, exc))
+                    else:
+                        files.append(PlannedFile(path, plan))
+                    if cancelled():
+                        return None
             return files
 
         self._start(

@@ -38,6 +38,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QCheckBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
         current_user,
     )
     from kplan_desktop.ui.backup_actions import BackupActions
+    from kplan_desktop.ui.catalog_actions import CatalogActions
     from kplan_desktop.ui.dashboard import Dashboard
     from kplan_desktop.ui.entry import EntryCommand
     from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
@@ -96,7 +98,7 @@ def _late_imports() -> None:
     global FiscalYearStyle, MissingReason, EntryRefused, EntryRequest
     global EntryResult, Outcome, current_user, EntryCommand, CellState, GridData
     global FILTER_ROLE, IndicatorTableModel, TrendChart, ExchangeActions, xlsx_paths
-    global BackupActions
+    global BackupActions, CatalogActions
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.requests import (
@@ -107,6 +109,7 @@ def _late_imports() -> None:
         current_user,
     )
     from kplan_desktop.ui.backup_actions import BackupActions
+    from kplan_desktop.ui.catalog_actions import CatalogActions
     from kplan_desktop.ui.entry import EntryCommand
     from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
     from kplan_desktop.ui.models.cells import CellState, GridData
@@ -176,7 +179,7 @@ class EntryDelegate(QStyledItemDelegate):
                 return True
         return super().eventFilter(editor, event)
 
-    def setModelData(self, editor: QWidget, model: object, index: object) -> None:  # type: ignore[override]
+    def setModelData(self, editor: QWidget, model: object, index: object) -> None:
         # Values are written by submit() through the store, never by the model.
         return
 
@@ -261,6 +264,8 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.exchange = ExchangeActions(self)
         self.backups = BackupActions(self)
+        self.catalog_actions = CatalogActions(self)
+        self.evaluation_dialog: QDialog | None = None
         year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
         who = self.tr("企画担当課") if self.planning else (self.department or "")
         self.setWindowTitle(self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]")
@@ -380,12 +385,17 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(self.exchange.finalise_button)
         self._build_menus()
 
-    def _action(self, text: str, slot: object, shortcut: object = None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(shortcut)  # type: ignore[arg-type]
+            action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         self.addAction(action)
         return action
 
@@ -431,6 +441,12 @@ class MainWindow(QMainWindow):
         language_menu = view_menu.addMenu(self.tr("言語"))
         language_menu.addAction(self._action("日本語", lambda: self.choose_language("ja")))
         language_menu.addAction(self._action("English", lambda: self.choose_language("en")))
+        review_menu = bar.addMenu(self.tr("評価(&R)"))
+        review_menu.addAction(
+            self._action(self.tr("施策評価…"), self.open_evaluations, "Ctrl+Shift+H")
+        )
+        catalog_menu = bar.addMenu(self.tr("カタログ(&C)"))
+        self.catalog_actions.add_actions(catalog_menu)
         if self.planning:
             merge_menu = bar.addMenu(self.tr("集約(&A)"))
             merge_menu.addAction(self._action(self.tr("全課の入力状況"), self._show_all_progress))
@@ -525,9 +541,12 @@ class MainWindow(QMainWindow):
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)
         dialog.canceled.connect(job.cancel)
-        job.signals.progress.connect(
-            lambda n, total: (dialog.setMaximum(total), dialog.setValue(n))
-        )
+
+        def step(n: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(n)
+
+        job.signals.progress.connect(step)
         job.signals.finished.connect(lambda data: self._when_built(self._loaded, job, data, dialog))
         job.signals.failed.connect(
             lambda exc: self._when_built(self._load_failed, job, exc, dialog)
@@ -1005,6 +1024,25 @@ class MainWindow(QMainWindow):
         self.all_box.setChecked(True)
         self.tabs.setCurrentIndex(1)
 
+    def open_evaluations(self) -> None:
+        """施策評価: the department's measures (all of them for the planning division)."""
+        from kplan_desktop.ui.evaluation_dialog import EvaluationDialog
+
+        if self.store is None or not self.is_loaded:
+            return
+        self.evaluation_dialog = EvaluationDialog(
+            self.store,
+            self.fiscal_year,
+            department=self.department,
+            planning=self.planning,
+            who=current_user(),
+            year_label=year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN),
+            lang=self.lang,
+            parent=self,
+        )
+        self.evaluation_dialog.exec()
+        self.evaluation_dialog = None
+
     def _show_keys(self) -> None:
         QMessageBox.information(
             self,
@@ -1012,7 +1050,8 @@ class MainWindow(QMainWindow):
             self.tr(
                 "文字を入力: 編集開始\nEnter: 保存して下へ\nTab: 保存して右へ\n"
                 "Ctrl+V: Excel から貼り付け\nDelete: 値を消去（欠測理由を選択）\n"
-                "Ctrl+Z / Ctrl+Y: 元に戻す / やり直す\nCtrl+F: 検索\nF5: 再読み込み"
+                "Ctrl+Z / Ctrl+Y: 元に戻す / やり直す\nCtrl+F: 検索\nF5: 再読み込み\n"
+                "Ctrl+Shift+H: 施策評価"
             )
             + "\n"
             + (

@@ -1,0 +1,127 @@
+"""`kplan` commands of the planning console: 施策評価 (evaluate, evaluations, review)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kplan_desktop.domain.errors import DomainError
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+Handler = Callable[[Any, argparse.Namespace], int]
+
+
+def add_commands(sub: Any, fiscal_year: Callable[[str], int]) -> dict[str, Handler]:
+    evaluate = sub.add_parser(
+        "evaluate", help="施策評価を記入する (self-evaluation, results, next step)"
+    )
+    evaluate.add_argument("--measure", required=True, metavar="CODE", help="施策コード (7-1-1)")
+    evaluate.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
+    evaluate.add_argument("--grade", metavar="A-D", help="自己評価 (A・B・C・D)")
+    results = evaluate.add_mutually_exclusive_group()
+    results.add_argument("--results", metavar="TEXT", help="成果と課題")
+    results.add_argument("--results-file", type=Path, metavar="FILE", help="成果と課題 (UTF-8)")
+    evaluate.add_argument("--next", metavar="STEP", help="今後の方向性 (拡充/継続/改善/縮小/廃止)")
+    evaluate.add_argument("--next-text", metavar="TEXT", help="今後の方向性の説明")
+
+    listing = sub.add_parser("evaluations", help="施策評価の一覧 (with the indicator grades)")
+    listing.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
+    listing.add_argument("--department", metavar="CODE", help="課コード")
+    listing.add_argument("--json", action="store_true", help="JSONで出力")
+
+    review = sub.add_parser("review", help="施策評価に評価者のコメントを付ける (planning)")
+    review.add_argument("--measure", required=True, metavar="CODE", help="施策コード")
+    review.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
+    review.add_argument("--comment", required=True, metavar="TEXT", help="評価者のコメント")
+    return {
+        "evaluate": evaluate_command,
+        "evaluations": evaluations_command,
+        "review": review_command,
+    }
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DomainError(
+            "E_FILE",
+            f"ファイルを読めません: {path.name}（UTF-8のテキストにしてください）",
+            f"Cannot read {path.name} as UTF-8 text ({type(exc).__name__})",
+        ) from None
+
+
+def evaluate_command(store: Any, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from kplan_desktop.domain.evaluation import Evaluation, parse_grade, parse_next_step
+    from kplan_desktop.store.audit import current_user
+    from kplan_desktop.store.evaluations import read_evaluation, save_evaluation
+
+    current = read_evaluation(store, args.measure, args.year)
+    base = (
+        Evaluation(args.measure, args.year, None, "", None, "")
+        if current is None
+        else current.evaluation
+    )
+    wanted = base
+    if args.grade is not None:
+        wanted = replace(wanted, grade=parse_grade(args.grade))
+    if args.results is not None:
+        wanted = replace(wanted, results=args.results)
+    if args.results_file is not None:
+        wanted = replace(wanted, results=_read_text(args.results_file))
+    if args.next is not None:
+        wanted = replace(wanted, next_step=parse_next_step(args.next))
+    if args.next_text is not None:
+        wanted = replace(wanted, next_text=args.next_text)
+    saved = save_evaluation(
+        store,
+        wanted,
+        who=current_user(),
+        source="cli",
+        expected=None if current is None else current.revision,
+    )
+    if saved is None:
+        print("変更はありません / Nothing changed")
+    else:
+        print(f"保存しました: 施策 {args.measure} {args.year}年度 / saved")
+    return EXIT_OK
+
+
+def review_command(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.audit import current_user
+    from kplan_desktop.store.evaluations import save_review_comment
+
+    changed = save_review_comment(
+        store, args.measure, args.year, args.comment, who=current_user(), source="cli"
+    )
+    print("保存しました / saved" if changed else "変更はありません / Nothing changed")
+    return EXIT_OK
+
+
+def evaluations_command(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.evaluations import evaluation_overview
+
+    rows = evaluation_overview(store, args.year, department=args.department)
+    if args.json:
+        json.dump([row.to_dict() for row in rows], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for row in rows:
+        e = row.evaluation
+        step = "" if e is None or e.next_step is None else e.next_step.label_ja
+        grade = "" if e is None or e.grade is None else e.grade
+        guidance = " ".join(row.indicator_grades) or "－"
+        print(
+            f"{row.measure.code}\t{row.department or ''}\t自己評価 {grade or '－'}"
+            f"（指標の評価: {guidance}、目安 {row.suggested or '－'}）"
+            f"\t{step or '－'}\t{row.measure.name}"
+        )
+    return EXIT_OK

@@ -1,0 +1,206 @@
+"""Catalog distribution: the planning division issues catalog versions, departments import them.
+
+A catalog file (.xlsx or .json) carries its version: the number the planning division counts up
+with each change, the SHA-256 of its content and the date it was issued. Importing shows the
+differences first; it keeps every entered value (replace_catalog refuses to drop an indicator
+that holds values) and refuses a catalog older than the one in use. A file whose content no
+longer matches its version's hash was edited outside the program: it imports as a local edit
+(the next number here), and says so.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kplan_desktop.domain.catalog import Catalog
+from kplan_desktop.domain.catalog_diff import CatalogDiff, CatalogVersion, catalog_diff, check_newer
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.exchange import catalog_json
+from kplan_desktop.exchange.files import unwritable
+from kplan_desktop.exchange.payload import parse_utc, utc_text
+from kplan_desktop.store.catalog import (
+    CatalogChange,
+    current_catalog_version,
+    read_catalog,
+    replace_catalog,
+)
+from kplan_desktop.store.engine import Store
+
+
+@dataclass(frozen=True)
+class IssuedCatalog:
+    """A catalog read from a file, with the version it was issued as (None: none, or edited)."""
+
+    catalog: Catalog
+    catalog_hash: str
+    version: CatalogVersion | None
+    edited: bool  # the file names a version, but its content is not that version's
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a catalog file would do, for the user to confirm."""
+
+    path: Path
+    issued: IssuedCatalog
+    current: CatalogVersion | None
+    diff: CatalogDiff
+    unchanged: bool
+
+    def notes_ja(self) -> list[str]:
+        notes = []
+        if self.issued.edited:
+            notes.append(
+                "このファイルは発行後に編集されています。この端末での変更として新しい版になります"
+            )
+        elif self.issued.version is None:
+            notes.append("版のないカタログです。この端末での変更として新しい版になります")
+        return notes
+
+    def notes_en(self) -> list[str]:
+        notes = []
+        if self.issued.edited:
+            notes.append("edited after it was issued: it becomes a new local version here")
+        elif self.issued.version is None:
+            notes.append("a catalog without a version: it becomes a new local version here")
+        return notes
+
+
+def version_fields(version: CatalogVersion) -> dict[str, Any]:
+    return {
+        "sequence": version.sequence,
+        "catalog_hash": version.catalog_hash,
+        "issued_at": utc_text(version.issued_at),
+    }
+
+
+def _bad_version(file: str, detail: str) -> DomainError:
+    return DomainError(
+        "E_CATALOG_VERSION",
+        f"カタログの版の情報が読めません（{file}: {detail}）",
+        f"The catalog's version cannot be read ({file}: {detail})",
+    )
+
+
+def _version(fields: dict[str, Any], file: str) -> CatalogVersion | None:
+    if not any(v not in (None, "") for v in fields.values()):
+        return None
+    sequence = fields.get("sequence")
+    digest = fields.get("catalog_hash")
+    issued = fields.get("issued_at")
+    if isinstance(sequence, str) and sequence.isdecimal():
+        sequence = int(sequence)
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
+        raise _bad_version(file, "sequence")
+    if not isinstance(digest, str) or len(digest) != 64:
+        raise _bad_version(file, "catalog_hash")
+    if not isinstance(issued, str):
+        raise _bad_version(file, "issued_at")
+    try:
+        moment: datetime = parse_utc(issued)
+    except ValueError:
+        raise _bad_version(file, "issued_at") from None
+    return CatalogVersion(sequence, digest, moment)
+
+
+def read_catalog_file(path: Path) -> IssuedCatalog:
+    """A catalog .xlsx or .json with its version (DomainError when it cannot be read)."""
+    if path.suffix.lower() == ".xlsx":
+        from kplan_desktop.exchange.catalog_xlsx import read_catalog_xlsx_with_version
+
+        catalog, fields = read_catalog_xlsx_with_version(path)
+    else:
+        catalog = catalog_json.load(path)
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+        fields = raw.get("version") if isinstance(raw.get("version"), dict) else {}
+    digest = catalog_json.catalog_hash(catalog)
+    version = _version(fields, path.name)
+    edited = version is not None and version.catalog_hash != digest
+    return IssuedCatalog(catalog, digest, None if edited else version, edited)
+
+
+def preview_import(store: Store, path: Path) -> ImportPreview:
+    """Read a catalog file and compare it with the catalog in use; refuses an older one."""
+    issued = read_catalog_file(path)
+    current = current_catalog_version(store)
+    if issued.version is not None:
+        check_newer(current, issued.version)
+    in_use = read_catalog(store)
+    diff = CatalogDiff() if in_use is None else catalog_diff(in_use, issued.catalog)
+    unchanged = in_use is not None and catalog_json.catalog_hash(in_use) == issued.catalog_hash
+    return ImportPreview(path, issued, current, diff, unchanged)
+
+
+def install_catalog(
+    store: Store, issued: IssuedCatalog, *, who: str, source: str, detail: str
+) -> CatalogChange:
+    """Make `issued` the catalog in use, keeping its version (or the next number)."""
+    return replace_catalog(
+        store,
+        issued.catalog,
+        issued.catalog_hash,
+        who=who,
+        source=source,
+        detail=detail,
+        version=issued.version,
+        content=catalog_json.dumps(issued.catalog),
+        origin="import" if issued.version is not None else "edit",
+    )
+
+
+def save_catalog_edit(
+    store: Store, catalog: Catalog, *, who: str, source: str, detail: str
+) -> CatalogChange:
+    """A catalog changed here (the planning division's editor): the next version number."""
+    return replace_catalog(
+        store,
+        catalog,
+        catalog_json.catalog_hash(catalog),
+        who=who,
+        source=source,
+        detail=detail,
+        content=catalog_json.dumps(catalog),
+        origin="edit",
+    )
+
+
+def export_catalog(store: Store, path: Path) -> CatalogVersion | None:
+    """Write the catalog in use with its version to .xlsx or .json; returns the version."""
+    catalog = read_catalog(store)
+    if catalog is None:
+        raise DomainError(
+            "E_NO_CATALOG",
+            "カタログが読み込まれていません（kplan init を実行してください）",
+            "No catalog is loaded (run kplan init)",
+        )
+    version = current_catalog_version(store)
+    digest = catalog_json.catalog_hash(catalog)
+    if version is not None and version.catalog_hash != digest:
+        version = None  # should not happen: the version table and the catalog disagree
+    fields = None if version is None else version_fields(version)
+    if path.suffix.lower() == ".xlsx":
+        from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx
+
+        write_catalog_xlsx(catalog, path, fields)
+    else:
+        data = catalog_json.catalog_to_dict(catalog)
+        if fields is not None:
+            data["version"] = fields
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        _write_atomically(path, text)
+    return version
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace `path` only once the whole text is on disk."""
+    part = path.with_name(f".{path.name}.part")
+    try:
+        part.write_text(text, encoding="utf-8")
+        part.replace(path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise unwritable("E_FILE", path, "カタログ", "catalog", exc) from None

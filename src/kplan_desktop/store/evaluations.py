@@ -1,0 +1,395 @@
+"""施策評価 in the database: the one write path for a measure's evaluation and its reviewer comment.
+
+Like a value, an evaluation carries its revision (this database and its audit row number) and
+the revision it replaced; a write may name the revision it started from and is refused
+(E_CONFLICT) if the stored one is another. A finalised year refuses the department's changes
+(a merge is not refused); the planning division's reviewer comment is its own field and never
+comes from a department's file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from kplan_desktop.domain.catalog import Goal, Measure, Policy
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.evaluation import (
+    Evaluation,
+    NextStep,
+    check_text,
+    owning_department,
+    suggested_grade,
+)
+from kplan_desktop.domain.revision import Revision
+from kplan_desktop.store.audit import SOURCES, as_utc, now, record
+from kplan_desktop.store.engine import DATABASE_ID_KEY, Store, meta_value
+from kplan_desktop.store.models import (
+    finalisation_table,
+    indicator_table,
+    measure_evaluation_table,
+    measure_table,
+    plan_table,
+)
+
+_NEXT = {step.value: step for step in NextStep}
+# "Any stored revision will do": a write that does not check what it started from.
+ANY: Any = object()
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    """A stored evaluation with who entered it, when, and its revisions."""
+
+    evaluation: Evaluation
+    entered_by: str
+    entered_at: datetime
+    revision: Revision | None
+    replaces: Revision | None
+
+
+def _owner(conn: Connection, measure_code: str) -> str | None:
+    i = indicator_table.c
+    rows = conn.execute(
+        select(i.department_code).where(i.measure_code == measure_code).order_by(i.position)
+    ).all()
+    return owning_department([department for (department,) in rows])
+
+
+def _revision(database: str | None, sequence: int | None) -> Revision | None:
+    return None if database is None or sequence is None else Revision(database, sequence)
+
+
+def _view(row: RowMapping) -> EvaluationView:
+    step = row["next_step"]
+    return EvaluationView(
+        Evaluation(
+            measure_code=row["measure_code"],
+            fiscal_year=row["fiscal_year"],
+            grade=row["grade"],
+            results=row["results"],
+            next_step=None if step is None else _NEXT[step],
+            next_text=row["next_text"],
+            reviewer_comment=row["reviewer_comment"],
+        ),
+        row["entered_by"],
+        as_utc(row["entered_at"]),
+        _revision(row["revision_db"], row["revision_seq"]),
+        _revision(row["replaces_db"], row["replaces_seq"]),
+    )
+
+
+def read_evaluations(
+    store: Store,
+    *,
+    fiscal_year: int | None = None,
+    measure_codes: Iterable[str] | None = None,
+) -> list[EvaluationView]:
+    t = measure_evaluation_table.c
+    query = select(measure_evaluation_table).order_by(t.measure_code, t.fiscal_year)
+    if fiscal_year is not None:
+        query = query.where(t.fiscal_year == fiscal_year)
+    if measure_codes is not None:
+        query = query.where(t.measure_code.in_(list(measure_codes)))
+    with store.connect() as conn:
+        return [_view(row) for row in conn.execute(query).mappings()]
+
+
+def read_evaluation(store: Store, measure_code: str, fiscal_year: int) -> EvaluationView | None:
+    found = read_evaluations(store, fiscal_year=fiscal_year, measure_codes=[measure_code])
+    return found[0] if found else None
+
+
+def _refuse(code: str, ja: str, en: str) -> DomainError:
+    return DomainError(code, ja, en)
+
+
+def _check_place(conn: Connection, measure_code: str, fiscal_year: int) -> str | None:
+    """The measure exists and the year is in the plan; returns the measure's department."""
+    if (
+        conn.scalar(select(measure_table.c.code).where(measure_table.c.code == measure_code))
+        is None
+    ):
+        raise _refuse(
+            "E_UNKNOWN_MEASURE",
+            f"施策 {measure_code[:40]} はカタログにありません",
+            f"Measure {measure_code[:40]} is not in the catalog",
+        )
+    p = conn.execute(select(plan_table.c.start_year, plan_table.c.end_year)).first()
+    if p is None or not p[0] <= fiscal_year <= p[1]:
+        raise _refuse(
+            "E_YEAR_OUT_OF_PLAN",
+            f"{fiscal_year}年度は計画期間の外です",
+            f"FY{fiscal_year} is outside the plan period",
+        )
+    return _owner(conn, measure_code)
+
+
+def _finalised(conn: Connection, department: str | None, fiscal_year: int) -> bool:
+    if department is None:
+        return False
+    f = finalisation_table.c
+    query = select(f.department_code).where(
+        f.department_code == department, f.fiscal_year == fiscal_year
+    )
+    return conn.scalar(query) is not None
+
+
+def save_evaluation(
+    store: Store,
+    evaluation: Evaluation,
+    *,
+    who: str,
+    source: str,
+    expected: Revision | None = ANY,
+) -> EvaluationView | None:
+    """Write the department's part of an evaluation (grade, results, next step and its text)
+    in its own transaction; see write_evaluation. None when nothing changed."""
+    with store.transaction() as conn:
+        return write_evaluation(conn, evaluation, who=who, source=source, expected=expected)
+
+
+def write_evaluation(
+    conn: Connection,
+    evaluation: Evaluation,
+    *,
+    who: str,
+    source: str,
+    expected: Revision | None = ANY,
+    revision: Revision | None = None,
+    replaces: Revision | None = None,
+    entered_by: str | None = None,
+    entered_at: datetime | None = None,
+    origin: str | None = None,
+) -> EvaluationView | None:
+    """The one write of a department's evaluation, inside the caller's transaction.
+
+    The stored reviewer comment is kept. `expected`: the revision the user started from
+    (E_CONFLICT if the stored one differs). `revision`/`replaces`/`entered_*`: a merge keeps
+    the department's own; `origin` names the revision of a file's evaluation that has none
+    (as for values). Returns the stored evaluation; None when nothing changed.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    results = check_text(evaluation.results, "成果と課題", "results and issues")
+    next_text = check_text(evaluation.next_text, "今後の方向性の説明", "next-step text")
+    if evaluation.grade is not None and evaluation.grade not in ("A", "B", "C", "D"):
+        raise ValueError("grade must be parsed with parse_grade")
+    wanted = replace(evaluation, results=results, next_text=next_text)
+    department = _check_place(conn, wanted.measure_code, wanted.fiscal_year)
+    if source != "merge" and _finalised(conn, department, wanted.fiscal_year):
+        raise _refuse(
+            "E_FINALISED",
+            f"{wanted.fiscal_year}年度は確定済みのため変更できません（確定を取り消すと変更できます）",
+            f"FY{wanted.fiscal_year} is finalised and cannot change "
+            "(withdraw the finalisation first)",
+        )
+    current = _current(conn, wanted.measure_code, wanted.fiscal_year)
+    here = None if current is None else current.revision
+    if expected is not ANY and expected != here:
+        raise _conflict(current)
+    if current is not None and current.evaluation.department_part == wanted.department_part:
+        return None
+    stored_comment = "" if current is None else current.evaluation.reviewer_comment
+    old = "" if current is None else _summary(current.evaluation)
+    sequence = record(
+        conn,
+        who=who,
+        source=source,
+        action="evaluate",
+        fiscal_year=wanted.fiscal_year,
+        detail=f"施策 {wanted.measure_code}: {old} → {_summary(wanted)}",
+    )
+    own = Revision(origin or meta_value(conn, DATABASE_ID_KEY) or "", sequence)
+    made = revision or own
+    kept = replaces if revision is not None else here
+    values = {
+        "grade": wanted.grade,
+        "results": results,
+        "next_step": None if wanted.next_step is None else wanted.next_step.value,
+        "next_text": next_text,
+        "reviewer_comment": stored_comment,
+        "entered_by": entered_by or who,
+        "entered_at": entered_at or now(),
+        "revision_db": made.database,
+        "revision_seq": made.sequence,
+        "replaces_db": None if kept is None else kept.database,
+        "replaces_seq": None if kept is None else kept.sequence,
+    }
+    _put(conn, wanted.measure_code, wanted.fiscal_year, values, exists=current is not None)
+    return _current(conn, wanted.measure_code, wanted.fiscal_year)
+
+
+def save_review_comment(
+    store: Store, measure_code: str, fiscal_year: int, comment: str, *, who: str, source: str
+) -> bool:
+    """The planning division's reviewer comment (any time, finalised or not); True if changed."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    text = check_text(comment, "評価者のコメント", "reviewer comment")
+    with store.transaction() as conn:
+        _check_place(conn, measure_code, fiscal_year)
+        current = _current(conn, measure_code, fiscal_year)
+        if (current.evaluation.reviewer_comment if current else "") == text:
+            return False
+        record(
+            conn,
+            who=who,
+            source=source,
+            action="review",
+            fiscal_year=fiscal_year,
+            detail=f"施策 {measure_code}: 評価者コメント {len(text)}文字",
+        )
+        if current is None:
+            values = {
+                "grade": None,
+                "results": "",
+                "next_step": None,
+                "next_text": "",
+                "reviewer_comment": text,
+                "entered_by": who,
+                "entered_at": now(),
+            }
+            _put(conn, measure_code, fiscal_year, values, exists=False)
+        else:
+            _put(conn, measure_code, fiscal_year, {"reviewer_comment": text}, exists=True)
+        return True
+
+
+def _current(conn: Connection, measure_code: str, fiscal_year: int) -> EvaluationView | None:
+    t = measure_evaluation_table.c
+    row = (
+        conn.execute(
+            select(measure_evaluation_table).where(
+                t.measure_code == measure_code, t.fiscal_year == fiscal_year
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else _view(row)
+
+
+def _put(
+    conn: Connection, measure_code: str, fiscal_year: int, values: dict[str, Any], *, exists: bool
+) -> None:
+    t = measure_evaluation_table.c
+    if exists:
+        conn.execute(
+            update(measure_evaluation_table)
+            .where(t.measure_code == measure_code, t.fiscal_year == fiscal_year)
+            .values(**values)
+        )
+    else:
+        conn.execute(
+            insert(measure_evaluation_table).values(
+                measure_code=measure_code, fiscal_year=fiscal_year, **values
+            )
+        )
+
+
+def _summary(evaluation: Evaluation) -> str:
+    step = "" if evaluation.next_step is None else evaluation.next_step.label_ja
+    grade = evaluation.grade or "－"
+    return f"評価 {grade} / {step or '－'} / 成果と課題 {len(evaluation.results)}文字"
+
+
+def _conflict(current: EvaluationView | None) -> DomainError:
+    shown = "（なし）" if current is None else _summary(current.evaluation)
+    return _refuse(
+        "E_CONFLICT",
+        f"この施策評価はほかで変更されています（現在: {shown}）。確認してからやり直してください",
+        f"Someone else changed this evaluation (now: {shown}); check it and try again",
+    )
+
+
+@dataclass(frozen=True)
+class MeasureEvaluationRow:
+    """A measure, the department that evaluates it, its indicators' grades for the year (the
+    guidance shown beside the self-evaluation) and the stored evaluation, if any."""
+
+    goal: Goal
+    policy: Policy
+    measure: Measure
+    department: str | None
+    indicator_grades: list[str]
+    suggested: str | None
+    stored: EvaluationView | None
+
+    @property
+    def evaluation(self) -> Evaluation | None:
+        return None if self.stored is None else self.stored.evaluation
+
+    def to_dict(self) -> dict[str, object]:
+        e = self.evaluation
+        return {
+            "measure": self.measure.code,
+            "name": self.measure.name,
+            "department": self.department,
+            "indicator_grades": self.indicator_grades,
+            "suggested_grade": self.suggested,
+            "grade": None if e is None else e.grade,
+            "results": "" if e is None else e.results,
+            "next_step": None if e is None or e.next_step is None else e.next_step.value,
+            "next_text": "" if e is None else e.next_text,
+            "reviewer_comment": "" if e is None else e.reviewer_comment,
+            "revision": None
+            if self.stored is None or self.stored.revision is None
+            else str(self.stored.revision),
+        }
+
+
+def evaluation_overview(
+    store: Store, fiscal_year: int, *, department: str | None = None
+) -> list[MeasureEvaluationRow]:
+    """Every measure (of `department`, when given) with its evaluation for `fiscal_year`."""
+    from kplan_desktop.store.overview import overview
+
+    catalog, rows = overview(store)
+    catalog.check_choice(department, fiscal_year)
+    grades: dict[str, list[str]] = {}
+    for row in rows:
+        grade = row.achievement(catalog, fiscal_year).grade
+        if grade.is_letter:
+            grades.setdefault(row.measure.code, []).append(grade.value)
+    stored = {
+        v.evaluation.measure_code: v for v in read_evaluations(store, fiscal_year=fiscal_year)
+    }
+    out = []
+    for goal in catalog.goals:
+        for policy in goal.policies:
+            for measure in policy.measures:
+                owner = owning_department([i.department for i in measure.indicators])
+                if department is not None and owner != department:
+                    continue
+                measure_grades = grades.get(measure.code, [])
+                out.append(
+                    MeasureEvaluationRow(
+                        goal,
+                        policy,
+                        measure,
+                        owner,
+                        measure_grades,
+                        suggested_grade(measure_grades),
+                        stored.get(measure.code),
+                    )
+                )
+    return out
+
+
+def measure_owners(store: Store) -> dict[str, str | None]:
+    """Every measure's evaluating department (see owning_department)."""
+    i = indicator_table.c
+    with store.connect() as conn:
+        measures = conn.scalars(select(measure_table.c.code)).all()
+        rows = conn.execute(
+            select(i.measure_code, i.department_code).order_by(i.measure_code, i.position)
+        ).all()
+    departments: dict[str, list[str]] = {code: [] for code in measures}
+    for measure, department in rows:
+        departments.setdefault(measure, []).append(department)
+    return {code: owning_department(found) for code, found in departments.items()}

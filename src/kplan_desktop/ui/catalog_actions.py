@@ -1,0 +1,216 @@
+"""The window's カタログ menu: export the catalog with its version, import one (differences
+first), and the version history. The planning division edits; departments import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from kplan_desktop.exchange.catalog_files import ImportPreview
+    from kplan_desktop.ui.main_window import MainWindow
+
+
+class CatalogImportDialog(QDialog):
+    """The differences a catalog file would make, before anything changes."""
+
+    def __init__(self, preview: ImportPreview, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("カタログを読み込む"))
+        layout = QVBoxLayout(self)
+        english = lang == "en"
+        incoming = preview.issued.version
+        in_use = preview.current
+        if incoming is None:
+            incoming_text = self.tr("版なし")
+        else:
+            incoming_text = incoming.label_en() if english else incoming.label()
+        lines = [self.tr("読み込むカタログ: {0}").format(incoming_text)]
+        if in_use is not None:
+            in_use_text = in_use.label_en() if english else in_use.label()
+            lines.append(self.tr("使用中のカタログ: {0}").format(in_use_text))
+        lines += preview.notes_en() if english else preview.notes_ja()
+        if preview.unchanged:
+            lines.append(self.tr("カタログに変更はありません。"))
+        else:
+            summary = preview.diff.summary_en() if english else preview.diff.summary_ja()
+            lines.append(self.tr("違い: {0}").format(summary))
+            lines.append(
+                self.tr("入力済みの値はすべてそのまま残ります。新しい目標値で評価し直します。")
+            )
+        self.message = QLabel("\n".join(lines))
+        self.message.setObjectName("catalog_import_message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.changes = QListWidget()
+        self.changes.setObjectName("catalog_changes")
+        self.changes.addItems(preview.diff.lines_ja())
+        layout.addWidget(self.changes, 1)
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton(
+            self.tr("読み込む"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.import_button.setEnabled(not preview.unchanged)
+        buttons.addButton(self.tr("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 420)
+
+
+class CatalogActions(QObject):
+    """カタログ(&C): 書き出す (planning), 読み込む, 版の履歴."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dialog: CatalogImportDialog | None = None
+        self.last_message = ""
+        self.export_action: QAction | None = None
+        self.import_action: QAction | None = None
+
+    def add_actions(self, menu: QMenu) -> None:
+        w = self.window
+        if w.planning:
+            self.export_action = w._action(self.tr("カタログを書き出す…"), self.export_catalog)
+            menu.addAction(self.export_action)
+        self.import_action = w._action(self.tr("カタログを読み込む…"), self.import_catalog)
+        menu.addAction(self.import_action)
+        menu.addSeparator()
+        menu.addAction(w._action(self.tr("カタログの版の履歴"), self.show_versions))
+
+    def _ready(self) -> bool:
+        return self.window.is_loaded and self.window.store is not None
+
+    def _say(self, text: str) -> None:
+        self.last_message = text
+        self.window.status.setText(text)
+
+    def _error(self, title: str, message: str) -> None:
+        self._say("✖ " + message.splitlines()[0])
+        QMessageBox.critical(self.window, title, message)
+
+    def export_catalog(self, path: Path | None = None) -> None:
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.exchange.catalog_files import export_catalog
+
+        w = self.window
+        if not self._ready():
+            return
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                w,
+                self.tr("カタログの保存先"),
+                str(w.exchange._folder() / self.tr("カタログ.xlsx")),
+                self.tr("Excel ブック (*.xlsx);;JSON (*.json)"),
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+            if path.suffix.lower() not in (".xlsx", ".json"):
+                path = path.with_name(path.name + ".xlsx")
+        assert w.store is not None
+        try:
+            version = export_catalog(w.store, path)
+        except DomainError as exc:
+            self._error(self.tr("カタログを書き出せません"), exc.message(w.lang))
+            return
+        shown = ""
+        if version is not None:
+            shown = version.label_en() if w.lang == "en" else version.label()
+        self._say(self.tr("カタログ（{0}）を書き出しました: {1}").format(shown, path))
+
+    def import_catalog(self, path: Path | None = None) -> bool:
+        """Show the differences, then import on 読み込む; True when the catalog changed."""
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.exchange.catalog_files import install_catalog, preview_import
+        from kplan_desktop.store.requests import current_user
+
+        w = self.window
+        if not self._ready():
+            return False
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(
+                w,
+                self.tr("読み込むカタログを選ぶ"),
+                str(w.exchange._folder()),
+                self.tr("カタログ (*.xlsx *.json)"),
+            )
+            if not chosen:
+                return False
+            path = Path(chosen)
+        assert w.store is not None
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            preview = preview_import(w.store, path)
+        except DomainError as exc:
+            QApplication.restoreOverrideCursor()
+            self._error(self.tr("カタログを読み込めません"), exc.message(w.lang))
+            return False
+        QApplication.restoreOverrideCursor()
+        self.dialog = CatalogImportDialog(preview, w.lang, w)
+        accepted = self.dialog.exec() == QDialog.DialogCode.Accepted
+        self.dialog = None
+        if not accepted or preview.unchanged:
+            return False
+        try:
+            from kplan_desktop.store.backup import backup_before
+
+            backup_before(w.store, "catalog")
+            change = install_catalog(
+                w.store, preview.issued, who=current_user(), source="gui", detail=path.name
+            )
+        except DomainError as exc:
+            self._error(self.tr("カタログを読み込めません"), exc.message(w.lang))
+            return False
+        # Undo history refers to the old catalog's rules: it ends here.
+        w.undo_stack.clear()
+        version = change.version
+        shown = (
+            "" if version is None else (version.label_en() if w.lang == "en" else version.label())
+        )
+        self._say(self.tr("カタログ（{0}）を読み込みました").format(shown))
+        w.reload()
+        return True
+
+    def show_versions(self) -> None:
+        from kplan_desktop.store.catalog import catalog_versions
+
+        w = self.window
+        if not self._ready():
+            return
+        assert w.store is not None
+        origins = {
+            "seed": self.tr("初期カタログ"),
+            "edit": self.tr("この端末で編集"),
+            "import": self.tr("読み込み"),
+        }
+        lines = []
+        for record in catalog_versions(w.store):
+            v = record.version
+            label = v.label_en() if w.lang == "en" else v.label()
+            lines.append(
+                f"{label}  {origins.get(record.origin, record.origin)}  {record.issued_by}"
+                f"  {v.catalog_hash[:12]}"
+            )
+        box = QMessageBox(w)
+        box.setWindowTitle(self.tr("カタログの版の履歴"))
+        box.setText("\n".join(lines) or self.tr("版の記録はありません"))
+        box.addButton(self.tr("閉じる"), QMessageBox.ButtonRole.RejectRole)
+        self.last_message = box.text()
+        box.exec()

@@ -1,0 +1,325 @@
+"""The planning console from the command line: catalog versions and their distribution, and
+施策評価 entered, exported, merged and printed — real SQLite files and .xlsx files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kplan_desktop.cli import main
+from tests.conftest import dump, set_target
+
+YEAR = "2024"
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def init(path: Path) -> Path:
+    assert run(path, "init") == 0
+    return path
+
+
+def show(db: Path, capsys: pytest.CaptureFixture[str], year: str = YEAR) -> dict[str, dict]:
+    capsys.readouterr()
+    assert run(db, "show", "--year", year, "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    return {row["code"]: {**row, **row["years"][year]} for row in rows}
+
+
+def versions(db: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    capsys.readouterr()
+    assert run(db, "catalog", "versions") == 0
+    return capsys.readouterr().out.splitlines()
+
+
+# -- catalog versions and distribution ------------------------------------------------------
+
+
+def test_a_changed_target_reaches_a_department_and_every_value_survives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = init(tmp_path / "planning.sqlite3")
+    department = init(tmp_path / "community.sqlite3")
+    for code, text in {"7-1-1-K3": "3,000人", "7-1-1-K2": "55", "7-1-1-K1": "3"}.items():
+        assert run(department, "enter", "--indicator", code, "--year", YEAR, "--value", text,
+                   "--comment", "説明") == 0  # fmt: skip
+    before = show(department, capsys)["7-1-1-K3"]
+    values_before = dump(department)["actual"]
+
+    set_target(planning, "7-1-1-K3", "3500")
+    assert versions(planning, capsys)[0].startswith("第2版")
+    catalog_file = tmp_path / "カタログ.xlsx"
+    assert run(planning, "catalog", "export", "-o", str(catalog_file)) == 0
+
+    capsys.readouterr()
+    assert run(department, "catalog", "import", str(catalog_file), "--dry-run") == 0
+    preview = capsys.readouterr().out
+    assert "目標値 7500 → 3500" in preview and "nothing imported" in preview
+    assert versions(department, capsys)[0].startswith("第1版")
+
+    assert run(department, "catalog", "import", str(catalog_file)) == 0
+    assert versions(department, capsys)[0].startswith("第2版")
+    assert dump(department)["actual"] == values_before  # every entered value is still there
+    after = show(department, capsys)["7-1-1-K3"]
+    assert (before["target"], after["target"]) == ("7500", "3500")
+    assert before["grade"] != after["grade"]  # 3,000 of 3,500 grades differently than of 7,500
+
+    # The department goes on and sends its values; the planning division merges them all.
+    out = tmp_path / "community.xlsx"
+    assert run(department, "export", "--department", "community", "--year", YEAR, "--draft",
+               "-o", str(out)) == 0  # fmt: skip
+    assert run(planning, "merge", str(out)) == 0
+    merged = {(r[1], r[2], r[3]) for r in dump(planning)["actual"]}
+    sent = {(r[1], r[2], r[3]) for r in dump(department)["actual"]}
+    assert sent and sent == merged
+
+
+def test_an_older_or_forked_catalog_is_refused_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = init(tmp_path / "planning.sqlite3")
+    department = init(tmp_path / "community.sqlite3")
+    first = tmp_path / "v1.json"
+    assert run(planning, "catalog", "export", "-o", str(first)) == 0
+    set_target(planning, "7-1-1-K3", "3500")
+    second = tmp_path / "v2.xlsx"
+    assert run(planning, "catalog", "export", "-o", str(second)) == 0
+    assert run(department, "catalog", "import", str(second)) == 0
+
+    before = dump(department)
+    capsys.readouterr()
+    assert run(department, "catalog", "import", str(first)) == 2
+    error = capsys.readouterr().err
+    assert "古いため読み込めません" in error and "older than the one in use" in error
+    assert dump(department) == before
+
+    # The department edits its own copy: version 3 here. The planning division's next version is
+    # also number 3 but another catalog: refused, with what to do.
+    set_target(department, "7-1-1-K3", "9999")
+    set_target(planning, "7-1-1-K3", "4000")
+    third = tmp_path / "v3.json"
+    assert run(planning, "catalog", "export", "-o", str(third)) == 0
+    before = dump(department)
+    capsys.readouterr()
+    assert run(department, "catalog", "import", str(third)) == 2
+    assert "同じ版番号" in capsys.readouterr().err
+    assert dump(department) == before
+
+
+def test_a_catalog_file_edited_after_export_imports_as_a_local_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = init(tmp_path / "planning.sqlite3")
+    exported = tmp_path / "catalog.json"
+    assert run(planning, "catalog", "export", "-o", str(exported)) == 0
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    assert data["version"]["sequence"] == 1
+    data["plan"]["name"] = data["plan"]["name"] + "（改）"
+    exported.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    assert run(planning, "catalog", "import", str(exported)) == 0
+    out = capsys.readouterr().out
+    assert "発行後に編集されています" in out
+    assert versions(planning, capsys)[0].startswith("第2版")
+
+
+# -- 施策評価 -------------------------------------------------------------------------------
+
+
+def evaluate(db: Path, *args: str) -> int:
+    return run(db, "evaluate", "--measure", "7-1-1", "--year", YEAR, *args)
+
+
+def evaluations(db: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict]:
+    capsys.readouterr()
+    assert run(db, "evaluations", "--year", YEAR, "--json") == 0
+    return {row["measure"]: row for row in json.loads(capsys.readouterr().out)}
+
+
+def test_an_evaluation_is_validated_and_a_refusal_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = init(tmp_path / "community.sqlite3")
+    assert evaluate(db, "--grade", "ｂ", "--results", "参加者が増えた\r\n若年層が課題",
+                    "--next", "継続", "--next-text", "講座を増やす") == 0  # fmt: skip
+    row = evaluations(db, capsys)["7-1-1"]
+    assert (row["grade"], row["next_step"]) == ("B", "continue")
+    assert row["results"] == "参加者が増えた\n若年層が課題"
+    assert row["department"] == "community"
+    before = dump(db)
+    capsys.readouterr()
+    for bad in (("--grade", "E"), ("--next", "延長"), ("--results", "x" * 4001)):
+        assert evaluate(db, *bad) == 2
+    assert run(db, "evaluate", "--measure", "9-9-9", "--year", YEAR, "--grade", "A") == 2
+    assert run(db, "evaluate", "--measure", "7-1-1", "--year", "2040", "--grade", "A") == 2
+    errors = capsys.readouterr().err
+    assert "A・B・C・D" in errors and "拡充" in errors and "4000文字" in errors
+    assert dump(db) == before
+
+
+def test_evaluations_travel_in_the_submission_and_merge_like_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    department = init(tmp_path / "community.sqlite3")
+    planning = init(tmp_path / "planning.sqlite3")
+    assert evaluate(department, "--grade", "B", "--results", "成果", "--next", "継続") == 0
+    first = tmp_path / "first.xlsx"
+    assert run(department, "export", "--department", "community", "--year", YEAR, "--draft",
+               "-o", str(first)) == 0  # fmt: skip
+    book = openpyxl.load_workbook(first)
+    assert book["evaluation"].sheet_state == "hidden"
+    assert book["施策評価"]["E2"].value == "成果"
+
+    assert run(planning, "merge", str(first)) == 0
+    assert run(planning, "review", "--measure", "7-1-1", "--year", YEAR, "--comment", "了解") == 0
+    merged = evaluations(planning, capsys)["7-1-1"]
+    assert (merged["grade"], merged["results"], merged["reviewer_comment"]) == ("B", "成果", "了解")
+    assert merged["revision"] == evaluations(department, capsys)["7-1-1"]["revision"]
+
+    before = dump(planning)
+    capsys.readouterr()
+    assert run(planning, "merge", "--json", str(first)) == 0
+    lines = json.loads(capsys.readouterr().out)[0]["rows"]
+    assert [line["outcome"] for line in lines] == ["unchanged"]
+    assert dump(planning)["measure_evaluation"] == before["measure_evaluation"]
+
+    # The department revises it: an update; the reviewer comment stays.
+    assert evaluate(department, "--grade", "A") == 0
+    second = tmp_path / "second.xlsx"
+    assert run(department, "export", "--department", "community", "--year", YEAR, "--draft",
+               "-o", str(second)) == 0  # fmt: skip
+    assert run(planning, "merge", str(second)) == 0
+    merged = evaluations(planning, capsys)["7-1-1"]
+    assert (merged["grade"], merged["reviewer_comment"]) == ("A", "了解")
+
+    # The planning division corrects it itself; the department's next file is a conflict.
+    assert evaluate(planning, "--next", "改善") == 0
+    assert evaluate(department, "--results", "成果（追記）") == 0
+    third = tmp_path / "third.xlsx"
+    assert run(department, "export", "--department", "community", "--year", YEAR, "--draft",
+               "-o", str(third)) == 0  # fmt: skip
+    before = dump(planning)
+    capsys.readouterr()
+    assert run(planning, "merge", "--json", str(third)) == 1  # 1: a conflict awaits a decision
+    (report,) = json.loads(capsys.readouterr().out)
+    (line,) = [line for line in report["rows"] if line["indicator"].startswith("施策評価")]
+    assert line["outcome"] == "conflict" and "企画" not in line.get("reason_en", "x")
+    assert dump(planning)["measure_evaluation"] == before["measure_evaluation"]
+    assert run(planning, "merge", "--take", "file", str(third)) == 0
+    merged = evaluations(planning, capsys)["7-1-1"]
+    assert (merged["results"], merged["next_step"]) == ("成果（追記）", "continue")
+
+
+def test_an_evaluation_edited_in_the_file_is_not_trusted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    department = init(tmp_path / "community.sqlite3")
+    planning = init(tmp_path / "planning.sqlite3")
+    assert evaluate(department, "--grade", "C", "--results", "遅れ") == 0
+    out = tmp_path / "sub.xlsx"
+    assert run(department, "export", "--department", "community", "--year", YEAR, "--draft",
+               "-o", str(out)) == 0  # fmt: skip
+    assert run(planning, "evaluate", "--measure", "7-1-1", "--year", YEAR, "--grade", "B") == 0
+    book = openpyxl.load_workbook(out)
+    book["evaluation"]["C2"] = "A"  # someone improves the grade in Excel
+    book.save(out)
+    before = dump(planning)
+    capsys.readouterr()
+    assert run(planning, "merge", "--json", str(out)) == 1  # 1: a conflict awaits a decision
+    (report,) = json.loads(capsys.readouterr().out)
+    assert any("施策評価がプログラムの外で編集" in note for note in report["notes_ja"])
+    (line,) = [line for line in report["rows"] if line["indicator"].startswith("施策評価")]
+    assert line["outcome"] == "conflict"
+    assert dump(planning)["measure_evaluation"] == before["measure_evaluation"]
+
+
+def test_a_finalised_year_refuses_a_new_evaluation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = init(tmp_path / "equality.sqlite3")
+    for code, text in {"7-2-1-A1": "70%", "7-2-1-K1": "1", "7-2-1-K2": "3"}.items():
+        assert run(db, "enter", "--indicator", code, "--year", YEAR, "--value", text,
+                   "--comment", "説明") == 0  # fmt: skip
+    assert run(db, "finalise", "--department", "equality", "--year", YEAR) == 0
+    before = dump(db)
+    capsys.readouterr()
+    assert run(db, "evaluate", "--measure", "7-2-1", "--year", YEAR, "--grade", "A") == 2
+    assert "確定済み" in capsys.readouterr().err
+    assert dump(db) == before
+
+
+def test_the_report_has_a_printable_evaluation_sheet_for_every_measure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = init(tmp_path / "planning.sqlite3")
+    assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", YEAR, "--value", "1,000人",
+               "--comment", "減少") == 0  # fmt: skip
+    assert evaluate(db, "--grade", "C", "--results", "参加者が減少した", "--next", "改善",
+                    "--next-text", "広報を見直す") == 0  # fmt: skip
+    assert run(db, "review", "--measure", "7-1-1", "--year", YEAR, "--comment", "要報告") == 0
+    out = tmp_path / "集約.xlsx"
+    assert run(db, "report", "--year", YEAR, "-o", str(out)) == 0
+    book = openpyxl.load_workbook(out)
+    sheets = [name for name in book.sheetnames if name.startswith("施策評価")]
+    assert len(sheets) == 8  # the seed's eight measures
+    ws = book["施策評価7-1-1"]
+    texts = {str(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
+    assert {"参加者が減少した", "改善", "広報を見直す", "要報告", "C"} <= texts
+    assert any(t == "目指す姿" for t in texts) and any(t == "7-1-1-K3" for t in texts)
+    assert ws.page_setup.orientation == "portrait" and ws.print_area
+    assert len(ws._charts) == 1
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    pdf_dir = tmp_path / "pdf"
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(pdf_dir), str(out)],
+        capture_output=True, text=True, timeout=240, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pdf = pdf_dir / "集約.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 10_000
+
+
+# -- 一元化: one entry of actuals serves the other plans ------------------------------------
+
+
+def test_a_per_plan_workbook_lists_the_tagged_directions_with_current_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = init(tmp_path / "planning.sqlite3")
+    assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", YEAR, "--value", "1,234人",
+               "--comment", "説明") == 0  # fmt: skip
+    out = tmp_path / "総合戦略.xlsx"
+    assert run(db, "report", "--plan", "総合戦略", "--year", YEAR, "-o", str(out)) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["総合戦略"]
+    ws = book["総合戦略"]
+    header = [c.value for c in ws[4]]
+    year_column = header.index("令和6年度")
+    rows = [r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]]
+    codes = {r[0] for r in rows}
+    # The seed tags 7-1-1 (1) with 総合戦略 4-1-2 and 7-2-2 (1) with 4-1-1.
+    assert {"4-1-1", "4-1-2"} <= codes
+    k3 = [r for r in rows if r[0] == "4-1-2" and r[4] == "7-1-1-K3"]
+    assert len(k3) == 1 and k3[0][year_column] == 1234
+    assert all(r[0] != "2-2-1-1" for r in rows)  # 行財政改革 items are in their own workbook
+    reform = tmp_path / "行財政改革.xlsx"
+    assert run(db, "report", "--plan", "行財政改革", "--year", YEAR, "-o", str(reform)) == 0
+    reform_codes = {r[0] for r in openpyxl.load_workbook(reform).active.iter_rows(
+        min_row=5, values_only=True) if r[0]}  # fmt: skip
+    assert reform_codes and not reform_codes & {"4-1-1", "4-1-2"}
+
+    capsys.readouterr()
+    missing = tmp_path / "x.xlsx"
+    assert run(db, "report", "--plan", "まち・ひと", "-o", str(missing)) == 2
+    assert "総合戦略・行財政改革" in capsys.readouterr().err
+    assert not missing.exists()

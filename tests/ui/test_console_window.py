@@ -1,0 +1,144 @@
+"""The planning console in the window: catalog export and import (differences first), and
+施策評価 — on real SQLite files and catalog workbooks, the real window driven by qtbot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from kplan_desktop.cli import main as kplan
+from kplan_desktop.domain.evaluation import NextStep
+from kplan_desktop.store.catalog import current_catalog_version
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.evaluations import read_evaluation
+from kplan_desktop.ui.catalog_actions import CatalogImportDialog
+from kplan_desktop.ui.evaluation_dialog import EvaluationDialog
+from kplan_desktop.ui.main_window import MainWindow
+from kplan_desktop.ui.settings import AppSettings
+from tests.conftest import dump, set_target
+
+YEAR = 2024
+
+
+@pytest.fixture
+def planning_db(tmp_path: Path) -> Path:
+    path = tmp_path / "planning.sqlite3"
+    assert kplan(["--db", str(path), "init"]) == 0
+    return path
+
+
+def open_window(qtbot: Any, path: Path, **options: Any) -> MainWindow:
+    window = MainWindow(Store.open(str(path)), settings=AppSettings(), **options)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.is_loaded, timeout=10000)
+    return window
+
+
+def test_planning_exports_and_a_department_imports_after_seeing_the_differences(
+    qtbot: Any, planning_db: Path, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert kplan(["--db", str(db), "enter", "--indicator", "7-1-1-K3", "--year", str(YEAR),
+                  "--value", "3,000人", "--comment", "説明"]) == 0  # fmt: skip
+    set_target(planning_db, "7-1-1-K3", "3500")
+    planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
+    catalog_file = tmp_path / "カタログ.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a: (str(catalog_file), "Excel (*.xlsx)")
+    )
+    planner.catalog_actions.export_catalog()
+    assert catalog_file.exists() and "第2版" in planner.catalog_actions.last_message
+
+    clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
+    values = dump(db)["actual"]
+    seen: list[list[str]] = []
+
+    def cancel(dialog: CatalogImportDialog) -> int:
+        seen.append([dialog.changes.item(n).text() for n in range(dialog.changes.count())])
+        return QDialog.DialogCode.Rejected.value
+
+    monkeypatch.setattr(CatalogImportDialog, "exec", cancel)
+    assert clerk.catalog_actions.import_catalog(catalog_file) is False
+    assert any("目標値 7500 → 3500" in line for line in seen[0])
+    assert current_catalog_version(clerk.store).sequence == 1  # cancelled: nothing changed
+
+    monkeypatch.setattr(
+        CatalogImportDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted.value
+    )
+    assert clerk.catalog_actions.import_catalog(catalog_file) is True
+    assert current_catalog_version(clerk.store).sequence == 2
+    assert "第2版" in clerk.catalog_actions.last_message
+    assert dump(db)["actual"] == values
+    qtbot.waitUntil(lambda: clerk.is_loaded, timeout=10000)
+
+
+def test_an_older_catalog_is_refused_in_the_window_with_a_message(
+    qtbot: Any, planning_db: Path, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = tmp_path / "v1.json"
+    assert kplan(["--db", str(planning_db), "catalog", "export", "-o", str(old)]) == 0
+    set_target(db, "7-1-1-K3", "3500")  # the department is already on version 2
+    clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    before = dump(db)
+    assert clerk.catalog_actions.import_catalog(old) is False
+    assert shown and "古いため読み込めません" in shown[0]
+    assert dump(db) == before
+
+
+def test_a_department_fills_an_evaluation_and_the_planning_division_reviews_it(
+    qtbot: Any, db: Path
+) -> None:
+    clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
+    dialog = EvaluationDialog(
+        clerk.store, YEAR, department="community", planning=False, who="担当", year_label="R6"
+    )
+    qtbot.addWidget(dialog)
+    codes = [dialog.measures.item(n).text() for n in range(dialog.measures.count())]
+    assert len(codes) == 2 and "7-1-1" in codes[0]  # only the department's measures
+    assert dialog.reviewer.isReadOnly()
+    dialog.grade.setCurrentIndex(dialog.grade.findData("B"))
+    dialog.results.setPlainText("参加者が増えた")
+    dialog.next_step.setCurrentIndex(dialog.next_step.findData(NextStep.EXPAND.value))
+    dialog.next_text.setPlainText("講座を増やす")
+    assert dialog.save() is True
+    stored = read_evaluation(clerk.store, "7-1-1", YEAR)
+    assert stored is not None
+    assert (stored.evaluation.grade, stored.evaluation.next_step) == ("B", NextStep.EXPAND)
+    assert dialog.measures.item(0).text().startswith("✔")
+
+    planner = EvaluationDialog(
+        clerk.store, YEAR, department=None, planning=True, who="企画", year_label="R6"
+    )
+    qtbot.addWidget(planner)
+    assert planner.measures.count() == 8  # every measure of the plan
+    assert planner.results.toPlainText() == "参加者が増えた"
+    planner.reviewer.setPlainText("次年度に報告を")
+    assert planner.save() is True
+    stored = read_evaluation(clerk.store, "7-1-1", YEAR)
+    assert stored is not None and stored.evaluation.reviewer_comment == "次年度に報告を"
+    assert stored.evaluation.results == "参加者が増えた"
+
+
+def test_an_evaluation_changed_meanwhile_is_refused_and_nothing_is_lost(
+    qtbot: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
+    dialog = EvaluationDialog(
+        clerk.store, YEAR, department="community", planning=False, who="担当", year_label="R6"
+    )
+    qtbot.addWidget(dialog)
+    # Someone else saves an evaluation of the same measure after the form was opened.
+    assert kplan(["--db", str(db), "evaluate", "--measure", "7-1-1", "--year", str(YEAR),
+                  "--grade", "D"]) == 0  # fmt: skip
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    dialog.grade.setCurrentIndex(dialog.grade.findData("A"))
+    before = dump(db)
+    assert dialog.save() is False
+    assert shown and "ほかで変更されています" in shown[0]
+    assert dump(db) == before
