@@ -190,16 +190,15 @@ def step_merge(workspace: Workspace) -> str:
     return f"{len(outcome.lines)} row(s) merged into a second database"
 
 
-def database_steps(*, merge: bool = True) -> list[Step]:
+def database_steps() -> list[Step]:
     """The steps that need no Qt; `run` numbers them."""
     steps = [
         ("database", "データベース（マイグレーション）", step_database),
         ("seed", "シードの読み込み", step_seed),
         ("entry", "値の入力と検証", step_entry),
         ("export", "提出ブックの書き出し", step_export),
+        ("merge", "2つ目のデータベースへの取り込み", step_merge),
     ]
-    if merge:
-        steps.append(("merge", "2つ目のデータベースへの取り込み", step_merge))
     return [Step(0, name, ja, run) for name, ja, run in steps]
 
 
