@@ -42,6 +42,16 @@ def test_opening_creates_the_schema_with_wal_and_foreign_keys(tmp_path: Path) ->
     store.dispose()
 
 
+def test_a_path_whose_url_holds_percent_signs_migrates(tmp_path: Path) -> None:
+    """A Windows path's URL is all %3A and %5C (C:\\…), which configparser took as interpolation."""
+    folder = tmp_path / "50% 完了"
+    folder.mkdir()
+    store = Store.open(str(folder / "kplan.sqlite3"))
+    assert "%" in store.url
+    assert store.current_revision() == SCHEMA_HEAD
+    store.dispose()
+
+
 def test_a_batch_with_one_bad_value_writes_nothing(db: Path) -> None:
     store = Store.open(str(db))
     before = dump(db)

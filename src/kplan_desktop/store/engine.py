@@ -175,7 +175,8 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(db_dir() / "migrations"))
-        config.set_main_option("sqlalchemy.url", self.url)
+        # configparser reads % as interpolation: a Windows path's URL is full of %3A and %5C.
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         try:
             with self.engine.begin() as conn:
                 config.attributes["connection"] = conn

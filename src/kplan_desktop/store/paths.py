@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -32,9 +33,13 @@ def database_url(db: str | None = None) -> str:
 
 
 def db_dir() -> Path:
-    """The db/ folder: inside the installed package (wheel, installer) or beside src/ (checkout)."""
+    """The db/ folder: in the frozen bundle, the installed package (wheel) or beside src/."""
     package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "_db", package.parent.parent / "db"):
+    candidates = [package / "_db", package.parent.parent / "db"]
+    bundle = getattr(sys, "_MEIPASS", None)  # set by PyInstaller's bootloader
+    if bundle:
+        candidates.insert(0, Path(bundle) / "kplan_desktop" / "_db")
+    for candidate in candidates:
         if (candidate / "migrations" / "env.py").is_file():
             return candidate
     raise FileNotFoundError("kplan-desktop's db/ folder (migrations, seed) is missing")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -37,7 +37,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE.xlsx",
         help="--screenshot: 取り込みの確認画面 (--department planning)",
     )
-    parser.add_argument("--self-test", action="store_true", help="自己診断して終了")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="自己診断して終了 (self-test: exit 0, or 10 + the failing step; see self-test.log)",
+    )
+    parser.add_argument("--version", action="store_true", help="版を表示して終了 (version)")
     # For bench/: quit at the first paint of the window, or once the grid is filled.
     parser.add_argument("--quit-after", choices=("paint", "loaded"), help=argparse.SUPPRESS)
     return parser
@@ -50,8 +55,26 @@ def default_entry_year(today: date | None = None) -> int:
     return fiscal_year_of(today or date.today()) - 1
 
 
+def _tolerant_output() -> None:
+    """Japanese text must not crash the program where the output cannot take it.
+
+    A Windows program whose output goes to a pipe or file writes in the ANSI code page
+    (cp1252 on an English system); a windowed one may have no output at all (None).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     args = _parser().parse_args(argv)
+    if args.version:
+        from kplan_desktop import __version__
+
+        if sys.stdout is not None:  # None in a windowed program on Windows
+            print(f"kplan-desktop {__version__}")
+        return 0
     if args.screenshot or args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QFont
@@ -67,15 +90,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     font = QFont(app.font())
     font.setFamilies(["Yu Gothic UI", "Meiryo", "Noto Sans CJK JP", "IPAexGothic", font.family()])
     app.setFont(font)
+    _set_icon(app)
     settings = AppSettings()
     lang = choose_language(args.lang, settings.language)
     translator = install_translator(app, lang)
     try:
+        if args.self_test:
+            return _self_test(lang)
         return _run(app, args, settings, lang)
     finally:
         # Matters when main() runs inside a process that outlives it (the tests).
         if translator is not None:
             app.removeTranslator(translator)
+
+
+def _set_icon(app: object) -> None:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from kplan_desktop.ui.i18n import icon_path
+
+    assert isinstance(app, QApplication)
+    path = icon_path()
+    if path.is_file():
+        app.setWindowIcon(QIcon(str(path)))
 
 
 def _open_store(db: str | None) -> object:
@@ -109,8 +147,6 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
 
     assert isinstance(app, QApplication) and isinstance(settings, AppSettings)
     db = args.db
-    if args.self_test:
-        db = str(Path(tempfile.mkdtemp(prefix="kplan-selftest-")) / "self-test.sqlite3")
     role, department, year = settings.role, settings.department, settings.fiscal_year
     if args.department:
         role = ROLE_PLANNING if args.department == ROLE_PLANNING else "department"
@@ -118,17 +154,15 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
     if args.year:
         year = args.year
     source: object = lambda: _open_store(db)  # noqa: E731 - opened by the loading worker
-    if args.self_test or role is None or year is None:
+    if role is None or year is None:
         # The first run needs the catalog's departments before any window exists.
         try:
             source = _open_store(db)
         except DomainError as exc:
             print(exc.both(), file=sys.stderr)
-            if not args.screenshot and not args.self_test:
+            if not args.screenshot:
                 QMessageBox.critical(None, "kplan-desktop", exc.message(lang))
             return 2
-        if args.self_test:
-            return _self_test(source, lang)
         from kplan_desktop.store.catalog import read_catalog
         from kplan_desktop.store.engine import Store
         from kplan_desktop.ui.first_run import FirstRunDialog
@@ -266,37 +300,98 @@ def _merge_preview(app: object, window: object, files: list[Path]) -> object:
     return exchange.preview
 
 
-def _self_test(store: object, lang: str) -> int:
-    """Build the window, refuse a bad value, save a good one, undo it: exit 0 when all worked.
+def _self_test(lang: str) -> int:
+    """Every layer once on temporary databases, then the window offscreen (kplan_desktop.self_test).
 
-    A --windowed build has no console on Windows, so the exit code is the report.
+    A --windowed build has no console on Windows: the exit code and the report file are the
+    result.
     """
+    from kplan_desktop import self_test
+
+    steps = [
+        self_test.Step(0, "resources", "リソース（翻訳・アイコン）", _step_resources),
+        *self_test.database_steps(),
+        self_test.Step(
+            0, "window", "メイン画面（オフスクリーン）", lambda ws: _step_window(ws, lang)
+        ),
+    ]
+    return self_test.run(steps)
+
+
+def _step_resources(_workspace: object) -> str:
+    """The compiled translations and the icon are found where the program runs from."""
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtGui import QIcon
+
+    from kplan_desktop.self_test import SelfTestFailed
+    from kplan_desktop.ui.i18n import icon_path, resources_dir
+
+    folder = resources_dir()
+    qm = folder / "translations" / "kplan_en.qm"
+    translator = QTranslator()
+    if not translator.load(str(qm)) or translator.isEmpty():
+        raise SelfTestFailed(f"翻訳を読み込めません: {qm}", f"cannot load the translations: {qm}")
+    if QIcon(str(icon_path())).isNull():
+        raise SelfTestFailed(
+            f"アイコンを読み込めません: {icon_path()}", f"cannot load the icon: {icon_path()}"
+        )
+    return f"translations and icon from {folder}"
+
+
+def _step_window(workspace: object, lang: str) -> str:
+    """The planning division's window on the merged database: loads, refuses, saves, undoes."""
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    from kplan_desktop import self_test
+    from kplan_desktop.self_test import SelfTestFailed, Workspace
     from kplan_desktop.store.actuals import read_actuals
     from kplan_desktop.store.engine import Store
     from kplan_desktop.ui.main_window import MainWindow
 
+    assert isinstance(workspace, Workspace)
+    store = workspace.store("b")
     assert isinstance(store, Store)
-    year = 2025
-    window = MainWindow(store, department="community", fiscal_year=year, lang=lang)
-    _wait_loaded(QApplication.instance(), window)
-    index = window.proxy.index(
-        window.proxy.mapFromSource(
-            window.model.index(window.model.row_of("7-1-1-K2") or 0, 0)
-        ).row(),
-        window.model.column_of_year(year),
-    )
-    checks = [
-        not window.submit(index, "abc"),
-        window.submit(index, "55回"),
-        len(read_actuals(store)) == 1,
-    ]
-    window.undo_stack.undo()
-    checks.append(len(read_actuals(store)) == 0)
-    ok = all(checks)
-    print("self-test: ok" if ok else f"self-test: failed {checks}")
-    return 0 if ok else 1
+    year, code = self_test.YEAR, self_test.INDICATOR
+    window = MainWindow(store, department=None, fiscal_year=year, planning=True, lang=lang)
+    try:
+        _wait_loaded(QApplication.instance(), window)
+        if not window.is_loaded or window.load_error:
+            raise SelfTestFailed(
+                f"画面が読み込めません: {window.load_error}",
+                f"the window did not load: {window.load_error}",
+            )
+        row = window.model.row_of(code)
+        if row is None:
+            raise SelfTestFailed(f"{code} が表示されていません", f"{code} is not in the grid")
+        column = window.model.column_of_year(year)
+        shown = window.model.index(row, column).data()
+        index = window.proxy.mapFromSource(window.model.index(row, column))
+
+        def stored() -> list[str | None]:
+            return [a.text for a in read_actuals(store) if a.indicator_code == code]
+
+        checks = {
+            "merged value shown": str(shown).startswith(self_test.STORED_VALUE),
+            "invalid value refused": not window.submit(index, self_test.BAD_VALUE),
+            "value saved": window.submit(index, "56回") and stored() == ["56"],
+        }
+        window.undo_stack.undo()
+        checks["undo restores"] = stored() == [self_test.STORED_VALUE]
+        failed = [name for name, ok in checks.items() if not ok]
+        if failed:
+            raise SelfTestFailed(f"画面の確認に失敗: {failed}", f"window checks failed: {failed}")
+        return f"{QGuiApplication.platformName()}: {window.proxy.rowCount()} rows, " + ", ".join(
+            checks
+        )
+    finally:
+        # A write starts a reload in the thread pool: let it finish before the folder goes.
+        QThreadPool.globalInstance().waitForDone(30000)
+        QApplication.processEvents()
+        window.close()
+        window.deleteLater()
+        QApplication.processEvents()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,12 +13,20 @@ if TYPE_CHECKING:
 
 
 def resources_dir() -> Path:
-    """resources/: inside the installed package (wheel, installer) or beside src/ (checkout)."""
+    """resources/: in the frozen bundle, the installed package (wheel) or beside src/ (checkout)."""
     package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "_resources", package.parent.parent / "resources"):
+    candidates = [package / "_resources", package.parent.parent / "resources"]
+    bundle = getattr(sys, "_MEIPASS", None)  # set by PyInstaller's bootloader
+    if bundle:
+        candidates.insert(0, Path(bundle) / "kplan_desktop" / "_resources")
+    for candidate in candidates:
         if (candidate / "translations").is_dir():
             return candidate
     raise FileNotFoundError("kplan-desktop's resources/ folder is missing")
+
+
+def icon_path() -> Path:
+    return resources_dir() / "icons" / "kplan-desktop.png"
 
 
 def choose_language(requested: str | None, saved: str | None) -> str:

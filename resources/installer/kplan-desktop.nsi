@@ -1,0 +1,97 @@
+; kplan-desktop: the per-user Windows installer (no administrator rights needed).
+;
+; Built by scripts/build-windows (and .github/workflows/windows.yml):
+;   makensis -INPUTCHARSET UTF8 -DVERSION=0.1.0 -DVERSION4=0.1.0.0 -DBUNDLE=dist/windows/kplan-desktop
+;            -DICON=resources/icons/kplan-desktop.ico -DOUTFILE=dist/kplan-desktop-0.1.0-setup.exe
+;            resources/installer/kplan-desktop.nsi
+;
+; The program goes to %LOCALAPPDATA%\Programs\kplan-desktop. The user's database, backups and log
+; live in %LOCALAPPDATA%\kplan-desktop and the settings in %APPDATA%\kplan-desktop: this script
+; never writes or deletes there, so an upgrade keeps them and an uninstall leaves them.
+
+Unicode true
+; Debian's default stub is 32-bit (needs 32-bit Wine, fails silently without it); 64-bit it is.
+Target amd64-unicode
+RequestExecutionLevel user
+ManifestDPIAware true
+!ifdef UNCOMPRESSED
+  SetCompress off  ; scripts/build-windows' test-only "older version": quick to make
+!else
+  SetCompressor /SOLID lzma
+!endif
+
+!ifndef VERSION | VERSION4 | BUNDLE | ICON | OUTFILE
+  !error "makensis -DVERSION=x.y.z -DVERSION4=x.y.z.0 -DBUNDLE=dir -DICON=file.ico -DOUTFILE=setup.exe"
+!endif
+
+!define APP "kplan-desktop"
+!define NAME_JA "総合計画 進行管理"
+!define EXE "kplan-desktop.exe"
+!define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP}"
+
+Name "${NAME_JA} (${APP} ${VERSION})"
+OutFile "${OUTFILE}"
+InstallDir "$LOCALAPPDATA\Programs\${APP}"
+InstallDirRegKey HKCU "${UNINST_KEY}" "InstallLocation"
+BrandingText "${APP} ${VERSION}"
+
+VIProductVersion "${VERSION4}"
+VIAddVersionKey /LANG=1041 "ProductName" "${NAME_JA} (${APP})"
+VIAddVersionKey /LANG=1041 "FileDescription" "${NAME_JA} セットアップ"
+VIAddVersionKey /LANG=1041 "FileVersion" "${VERSION}"
+VIAddVersionKey /LANG=1041 "ProductVersion" "${VERSION}"
+VIAddVersionKey /LANG=1041 "LegalCopyright" "MIT License"
+
+!include "MUI2.nsh"
+!include "FileFunc.nsh"
+
+!define MUI_ICON "${ICON}"
+!define MUI_UNICON "${ICON}"
+!define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE}"
+!insertmacro MUI_PAGE_DIRECTORY
+!insertmacro MUI_PAGE_INSTFILES
+!insertmacro MUI_PAGE_FINISH
+!insertmacro MUI_UNPAGE_CONFIRM
+!insertmacro MUI_UNPAGE_INSTFILES
+!insertmacro MUI_LANGUAGE "Japanese"
+!insertmacro MUI_LANGUAGE "English"
+
+LangString DataKept ${LANG_JAPANESE} "プログラムを削除しました。データベース・バックアップ・ログは削除していません:$\r$\n$LOCALAPPDATA\${APP}$\r$\n設定: $APPDATA\${APP}$\r$\n再インストールするとそのまま使えます。不要なら、このフォルダーを手で削除してください。"
+LangString DataKept ${LANG_ENGLISH} "The program was removed. The database, its backups and the log were kept:$\r$\n$LOCALAPPDATA\${APP}$\r$\nSettings: $APPDATA\${APP}$\r$\nA new installation uses them again. Delete these folders by hand if they are no longer needed."
+
+Section "kplan-desktop"
+  SetShellVarContext current
+  ; An upgrade: the older version's program files go first, so none of them lingers.
+  ; The user's data is not under $INSTDIR.
+  RMDir /r "$INSTDIR\_internal"
+  Delete "$INSTDIR\${EXE}"
+  SetOutPath "$INSTDIR"
+  File /r "${BUNDLE}\*"
+  WriteUninstaller "$INSTDIR\Uninstall.exe"
+  CreateShortCut "$SMPROGRAMS\${NAME_JA}.lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\${EXE}" 0
+  ; Apps & features (per user)
+  WriteRegStr HKCU "${UNINST_KEY}" "DisplayName" "${NAME_JA} (${APP})"
+  WriteRegStr HKCU "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr HKCU "${UNINST_KEY}" "Publisher" "${APP}"
+  WriteRegStr HKCU "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\${EXE}"
+  WriteRegStr HKCU "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr HKCU "${UNINST_KEY}" "UninstallString" '"$INSTDIR\Uninstall.exe"'
+  WriteRegStr HKCU "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\Uninstall.exe" /S'
+  WriteRegDWORD HKCU "${UNINST_KEY}" "NoModify" 1
+  WriteRegDWORD HKCU "${UNINST_KEY}" "NoRepair" 1
+  ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
+  WriteRegDWORD HKCU "${UNINST_KEY}" "EstimatedSize" $0
+SectionEnd
+
+Section "Uninstall"
+  SetShellVarContext current
+  Delete "$SMPROGRAMS\${NAME_JA}.lnk"
+  ; Only what the installer put there: never a folder the user chose with their own files in it.
+  RMDir /r "$INSTDIR\_internal"
+  Delete "$INSTDIR\${EXE}"
+  Delete "$INSTDIR\Uninstall.exe"
+  RMDir "$INSTDIR"
+  DeleteRegKey HKCU "${UNINST_KEY}"
+  DetailPrint "$(DataKept)"
+  MessageBox MB_OK|MB_ICONINFORMATION "$(DataKept)" /SD IDOK
+SectionEnd
