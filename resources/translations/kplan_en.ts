@@ -62,137 +62,469 @@
 <context>
     <name>CatalogActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="90"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="92"/>
+        <source>カタログを編集…</source>
+        <translation>Edit the catalog…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="93"/>
         <source>カタログを書き出す…</source>
         <translation>Export the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="92"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="95"/>
         <source>カタログを読み込む…</source>
         <translation>Import a catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="95"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="98"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="237"/>
         <source>カタログの版の履歴</source>
         <translation>Catalog versions</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="130"/>
+        <source>カタログを保存しました（{0}）</source>
+        <translation>Catalog saved ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="143"/>
         <source>カタログの保存先</source>
         <translation>Save the catalog as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="119"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="144"/>
         <source>カタログ.xlsx</source>
         <translation>catalog.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="145"/>
         <source>Excel ブック (*.xlsx);;JSON (*.json)</source>
         <translation>Excel workbook (*.xlsx);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="131"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="156"/>
         <source>カタログを書き出せません</source>
         <translation>Cannot export the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="136"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="161"/>
         <source>カタログ（{0}）を書き出しました: {1}</source>
         <translation>Catalog ({0}) exported: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="150"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="175"/>
         <source>読み込むカタログを選ぶ</source>
         <translation>Choose the catalog to import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="152"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="177"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="163"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="179"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="204"/>
         <source>カタログを読み込めません</source>
         <translation>Cannot import the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="212"/>
         <source>カタログ（{0}）を読み込みました</source>
         <translation>Catalog ({0}) imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="224"/>
         <source>初期カタログ</source>
         <translation>initial catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="225"/>
         <source>この端末で編集</source>
         <translation>edited here</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="201"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="226"/>
         <source>読み込み</source>
         <translation>imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="238"/>
         <source>版の記録はありません</source>
         <translation>No versions recorded</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="239"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
 </context>
 <context>
+    <name>CatalogEditor</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="95"/>
+        <source>カタログの編集</source>
+        <translation>Edit the catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="264"/>
+        <source>コード</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="265"/>
+        <source>名前</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="104"/>
+        <source>左の一覧から項目を選んでください</source>
+        <translation>Choose an item in the list on the left</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="110"/>
+        <source>指標を追加</source>
+        <translation>Add indicator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="112"/>
+        <source>課を追加</source>
+        <translation>Add department</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="114"/>
+        <source>指標を廃止</source>
+        <translation>Retire indicator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
+        <source>指標を削除</source>
+        <translation>Delete indicator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="143"/>
+        <source>元に戻す</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="147"/>
+        <source>やり直す</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="151"/>
+        <source>保存（新しい版）</source>
+        <translation>Save (new version)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="154"/>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="188"/>
+        <source>件数・人数（整数）</source>
+        <translation>Count (whole number)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="189"/>
+        <source>千人・万円など（単位つきの数）</source>
+        <translation>Scaled count (thousands, 10,000 yen, …)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="190"/>
+        <source>割合（%）</source>
+        <translation>Percentage (%)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="191"/>
+        <source>小数</source>
+        <translation>Decimal</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="192"/>
+        <source>金額</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="193"/>
+        <source>期間あたりの数</source>
+        <translation>Per period</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="194"/>
+        <source>達成／未達成</source>
+        <translation>Achieved / not achieved</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="197"/>
+        <source>（単位から判断）</source>
+        <translation>(from the unit)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
+        <source>（未設定）</source>
+        <translation>(not set)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="205"/>
+        <source>累計値</source>
+        <translation>Cumulative</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
+        <source>実施中</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="222"/>
+        <source>未着手</source>
+        <translation>Not started</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="223"/>
+        <source>廃止</source>
+        <translation>Retired</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="277"/>
+        <source>適用</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="233"/>
+        <source>指標コード</source>
+        <translation>Indicator code</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="234"/>
+        <source>指標名</source>
+        <translation>Indicator name</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
+        <source>区分</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="236"/>
+        <source>単位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="237"/>
+        <source>値の種類</source>
+        <translation>Value kind</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
+        <source>方向</source>
+        <translation>Direction</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
+        <source>目標の比較</source>
+        <translation>Target comparator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="241"/>
+        <source>小数桁</source>
+        <translation>Decimals</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
+        <source>基準年度</source>
+        <translation>Baseline year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
+        <source>基準値（単位つきでも可）</source>
+        <translation>Baseline (a unit may be typed)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
+        <source>目標年度</source>
+        <translation>Target year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="245"/>
+        <source>目標値（単位つきでも可）</source>
+        <translation>Target (a unit may be typed)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
+        <source>前年比の警告（0.5 = 50%）</source>
+        <translation>Year-on-year warning (0.5 = 50%)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
+        <source>状態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="248"/>
+        <source>担当課</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="249"/>
+        <source>指標の説明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
+        <source>備考</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
+        <source>有効（指標を担当できる）</source>
+        <translation>Active (may own indicators)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
+        <source>課コード</source>
+        <translation>Department code</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="280"/>
+        <source>課名</source>
+        <translation>Department name</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="295"/>
+        <source>課</source>
+        <translation>Departments</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="299"/>
+        <source>{0}（無効）</source>
+        <translation>{0} (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="318"/>
+        <source>{0}（廃止）</source>
+        <translation>{0} (retired)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="412"/>
+        <source>副題</source>
+        <translation>Subtitle</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="420"/>
+        <source>目指す姿</source>
+        <translation>Aim</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="446"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="612"/>
+        <source>変更はありません</source>
+        <translation>Nothing changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="449"/>
+        <source>変更しました（保存するまで反映されません）: {0}</source>
+        <translation>Changed (takes effect when saved): {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="510"/>
+        <source>指標 {0} を変更</source>
+        <translation>Indicator {0} changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="525"/>
+        <source>{0} を変更</source>
+        <translation>{0} changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="532"/>
+        <source>課 {0} を変更</source>
+        <translation>Department {0} changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="564"/>
+        <source>指標 {0} を追加</source>
+        <translation>Indicator {0} added</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="580"/>
+        <source>指標 {0} を廃止</source>
+        <translation>Indicator {0} retired</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="595"/>
+        <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
+        <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="601"/>
+        <source>指標 {0} を削除</source>
+        <translation>Indicator {0} deleted</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="622"/>
+        <source>保存できません</source>
+        <translation>Cannot save</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="628"/>
+        <source>保存しました（{0}）</source>
+        <translation>Saved ({0})</translation>
+    </message>
+</context>
+<context>
     <name>CatalogImportDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="34"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="35"/>
         <source>カタログを読み込む</source>
         <translation>Import a catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="40"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="41"/>
         <source>版なし</source>
         <translation>no version</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="43"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="44"/>
         <source>読み込むカタログ: {0}</source>
         <translation>Incoming catalog: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="46"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="47"/>
         <source>使用中のカタログ: {0}</source>
         <translation>Catalog in use: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="49"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="50"/>
         <source>カタログに変更はありません。</source>
         <translation>The catalog is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="52"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="53"/>
         <source>違い: {0}</source>
         <translation>Differences: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="54"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="55"/>
         <source>入力済みの値はすべてそのまま残ります。新しい目標値で評価し直します。</source>
         <translation>Every entered value stays as it is; grades are computed again with the new targets.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="66"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="67"/>
         <source>読み込む</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="69"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="70"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>

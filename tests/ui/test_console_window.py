@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from kplan_desktop.cli import main as kplan
 from kplan_desktop.domain.evaluation import NextStep
-from kplan_desktop.store.catalog import current_catalog_version
+from kplan_desktop.store.catalog import current_catalog_version, read_catalog
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluation
 from kplan_desktop.ui.catalog_actions import CatalogImportDialog
@@ -142,3 +142,103 @@ def test_an_evaluation_changed_meanwhile_is_refused_and_nothing_is_lost(
     assert dialog.save() is False
     assert shown and "ほかで変更されています" in shown[0]
     assert dump(db) == before
+
+
+# -- the catalog editor ---------------------------------------------------------------------
+
+
+def editor_on(qtbot: Any, path: Path) -> Any:
+    from kplan_desktop.ui.catalog_editor import CatalogEditor
+
+    store = Store.open(str(path))
+    catalog = read_catalog(store)
+    assert catalog is not None
+    editor = CatalogEditor(store, catalog, who="企画")
+    qtbot.addWidget(editor)
+    return editor
+
+
+def test_the_editor_changes_a_target_with_undo_and_saves_a_new_version(
+    qtbot: Any, planning_db: Path
+) -> None:
+    editor = editor_on(qtbot, planning_db)
+    editor.select("indicator", "7-1-1-K3")
+    assert editor.i_target.text() == "7500"
+    editor.i_target.setText("3,500人")
+    assert editor.apply_indicator() is True
+    assert edit_target(editor) == "3500"
+    editor.undo_stack.undo()
+    assert edit_target(editor) == "7500" and editor.i_target.text() == "7500"
+    editor.undo_stack.redo()
+    assert edit_target(editor) == "3500"
+    before = dump(planning_db)["actual"]
+    assert editor.save() is True and "第2版" in editor.last_message
+    store = Store.open(str(planning_db))
+    version = current_catalog_version(store)
+    assert version is not None and version.sequence == 2
+    catalog = read_catalog(store)
+    assert catalog is not None
+    found = [i for _, _, _, i in catalog.indicators() if i.code == "7-1-1-K3"]
+    assert str(found[0].target) == "3500"
+    assert dump(planning_db)["actual"] == before
+    assert any(r[4] == "catalog" for r in dump(planning_db)["audit"])  # audited
+
+
+def edit_target(editor: Any) -> str:
+    from kplan_desktop.domain.catalog_edit import find_indicator
+
+    found = find_indicator(editor.catalog, "7-1-1-K3")
+    assert found is not None
+    return str(found[1].target)
+
+
+def test_the_editor_refuses_a_target_in_another_unit_and_keeps_values(
+    qtbot: Any, planning_db: Path
+) -> None:
+    assert kplan(["--db", str(planning_db), "enter", "--indicator", "7-1-1-K3", "--year",
+                  str(YEAR), "--value", "1,000人", "--comment", "説明"]) == 0  # fmt: skip
+    editor = editor_on(qtbot, planning_db)
+    editor.select("indicator", "7-1-1-K3")
+    editor.i_target.setText("3,500円")
+    assert editor.apply_indicator() is False
+    assert "目標値" in editor.last_message and editor.undo_stack.count() == 0
+    # An indicator with values is retired, never deleted.
+    assert editor.remove_indicator() is False and "廃止" in editor.last_message
+    assert editor.retire_indicator() is True
+    # A new indicator (no values) can be added and removed again.
+    assert editor.add_indicator() is True
+    added = editor._selected()
+    assert added == ("indicator", "7-1-1-K4")
+    assert editor.remove_indicator() is True
+    # A department that owns indicators cannot be made inactive.
+    editor.select("department", "community")
+    editor.d_active.setChecked(False)
+    assert editor.apply_department() is False and "指標を担当" in editor.last_message
+    before = dump(planning_db)["actual"]
+    assert editor.save() is True
+    store = Store.open(str(planning_db))
+    catalog = read_catalog(store)
+    assert catalog is not None
+    statuses = {i.code: i.status.value for _, _, _, i in catalog.indicators()}
+    assert statuses["7-1-1-K3"] == "discontinued" and "7-1-1-K4" not in statuses
+    assert dump(planning_db)["actual"] == before
+
+
+def test_the_planning_window_opens_the_editor_from_the_catalog_menu(
+    qtbot: Any, planning_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kplan_desktop.ui.catalog_editor import CatalogEditor
+
+    planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
+
+    def edit_and_save(editor: CatalogEditor) -> int:
+        editor.select("measure", "7-1-1")
+        editor.n_name.setText("コミュニティづくり（改）")
+        assert editor.apply_named()
+        assert editor.save()
+        return 0
+
+    monkeypatch.setattr(CatalogEditor, "exec", edit_and_save)
+    planner.catalog_actions.edit_catalog()
+    assert "第2版" in planner.catalog_actions.last_message
+    qtbot.waitUntil(lambda: planner.is_loaded, timeout=10000)

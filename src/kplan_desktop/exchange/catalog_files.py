@@ -204,3 +204,9 @@ def _write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         part.unlink(missing_ok=True)
         raise unwritable("E_FILE", path, "カタログ", "catalog", exc) from None
+
+
+def check_catalog(catalog: Catalog) -> None:
+    """Every rule a catalog file is held to (codes unique, departments known, years in the
+    plan, …): the editor's catalog passes the same checks as an imported one."""
+    catalog_json.catalog_from_dict(catalog_json.catalog_to_dict(catalog), "catalog")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from kplan_desktop.exchange.catalog_files import ImportPreview
+    from kplan_desktop.ui.catalog_editor import CatalogEditor
     from kplan_desktop.ui.main_window import MainWindow
 
 
@@ -80,6 +81,7 @@ class CatalogActions(QObject):
         super().__init__(window)
         self.window = window
         self.dialog: CatalogImportDialog | None = None
+        self.editor: CatalogEditor | None = None
         self.last_message = ""
         self.export_action: QAction | None = None
         self.import_action: QAction | None = None
@@ -87,6 +89,7 @@ class CatalogActions(QObject):
     def add_actions(self, menu: QMenu) -> None:
         w = self.window
         if w.planning:
+            menu.addAction(w._action(self.tr("カタログを編集…"), self.edit_catalog, "Ctrl+Shift+K"))
             self.export_action = w._action(self.tr("カタログを書き出す…"), self.export_catalog)
             menu.addAction(self.export_action)
         self.import_action = w._action(self.tr("カタログを読み込む…"), self.import_catalog)
@@ -104,6 +107,28 @@ class CatalogActions(QObject):
     def _error(self, title: str, message: str) -> None:
         self._say("✖ " + message.splitlines()[0])
         QMessageBox.critical(self.window, title, message)
+
+    def edit_catalog(self) -> None:
+        """The catalog editor; a saved edit becomes the next version and the grid reloads."""
+        from kplan_desktop.store.catalog import read_catalog
+        from kplan_desktop.store.requests import current_user
+        from kplan_desktop.ui.catalog_editor import CatalogEditor
+
+        w = self.window
+        if not self._ready() or not w.planning:
+            return
+        assert w.store is not None
+        catalog = read_catalog(w.store)
+        if catalog is None:
+            return
+        self.editor = CatalogEditor(w.store, catalog, who=current_user(), parent=w)
+        self.editor.exec()
+        saved = self.editor.saved_version
+        self.editor = None
+        if saved:
+            w.undo_stack.clear()
+            self._say(self.tr("カタログを保存しました（{0}）").format(saved))
+            w.reload()
 
     def export_catalog(self, path: Path | None = None) -> None:
         from kplan_desktop.domain.errors import DomainError

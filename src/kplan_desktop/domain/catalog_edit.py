@@ -1,0 +1,183 @@
+"""Edits of the catalog as plain functions: each returns a new Catalog (the catalog is immutable),
+so an editor can keep the one before for undo. Rules of a single edit live here; the rules of
+the whole catalog (codes unique, departments known, …) are checked when it is read or saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+
+from kplan_desktop.domain.catalog import Catalog, Department, Indicator, Measure
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.model import IndicatorKind
+from kplan_desktop.domain.values import parse_value
+
+
+def _map_measures(catalog: Catalog, change: Callable[[Measure], Measure]) -> Catalog:
+    goals = tuple(
+        replace(
+            goal,
+            policies=tuple(
+                replace(policy, measures=tuple(change(m) for m in policy.measures))
+                for policy in goal.policies
+            ),
+        )
+        for goal in catalog.goals
+    )
+    return replace(catalog, goals=goals)
+
+
+def find_indicator(catalog: Catalog, code: str) -> tuple[Measure, Indicator] | None:
+    for _, _, measure, indicator in catalog.indicators():
+        if indicator.code == code:
+            return measure, indicator
+    return None
+
+
+def find_measure(catalog: Catalog, code: str) -> Measure | None:
+    for goal in catalog.goals:
+        for policy in goal.policies:
+            for measure in policy.measures:
+                if measure.code == code:
+                    return measure
+    return None
+
+
+def replace_indicator(catalog: Catalog, indicator: Indicator) -> Catalog:
+    """The indicator with the same code, replaced (KeyError if there is none)."""
+    if find_indicator(catalog, indicator.code) is None:
+        raise KeyError(indicator.code)
+    return _map_measures(
+        catalog,
+        lambda m: replace(
+            m,
+            indicators=tuple(indicator if i.code == indicator.code else i for i in m.indicators),
+        ),
+    )
+
+
+def add_indicator(catalog: Catalog, measure_code: str, indicator: Indicator) -> Catalog:
+    """A new indicator at the end of a measure; its code must be new."""
+    if find_indicator(catalog, indicator.code) is not None:
+        raise DomainError(
+            "E_CATALOG_DUPLICATE",
+            f"指標コード {indicator.code} はすでにあります",
+            f"Indicator code {indicator.code} already exists",
+        )
+    if find_measure(catalog, measure_code) is None:
+        raise KeyError(measure_code)
+    return _map_measures(
+        catalog,
+        lambda m: (
+            replace(m, indicators=(*m.indicators, indicator)) if m.code == measure_code else m
+        ),
+    )
+
+
+def remove_indicator(catalog: Catalog, code: str) -> Catalog:
+    """An indicator without values may go; one with values is retired instead (the store
+    refuses to drop values)."""
+    return _map_measures(
+        catalog, lambda m: replace(m, indicators=tuple(i for i in m.indicators if i.code != code))
+    )
+
+
+def next_indicator_code(catalog: Catalog, measure: Measure, kind: IndicatorKind) -> str:
+    """7-1-1-K4 after K1–K3 (K for 活動, A for 達成)."""
+    letter = "A" if kind is IndicatorKind.OUTCOME else "K"
+    taken = {i.code for _, _, _, i in catalog.indicators()}
+    number = 1
+    while f"{measure.code}-{letter}{number}" in taken:
+        number += 1
+    return f"{measure.code}-{letter}{number}"
+
+
+def replace_measure(catalog: Catalog, code: str, *, name: str, vision: str | None) -> Catalog:
+    if not name.strip():
+        raise DomainError("E_CATALOG_NAME", "施策名が空です", "The measure's name is empty")
+    return _map_measures(
+        catalog,
+        lambda m: (
+            replace(m, name=name.strip(), vision=(vision or "").strip() or None)
+            if m.code == code
+            else m
+        ),
+    )
+
+
+def replace_policy(catalog: Catalog, code: str, *, name: str) -> Catalog:
+    if not name.strip():
+        raise DomainError("E_CATALOG_NAME", "政策名が空です", "The policy's name is empty")
+    goals = tuple(
+        replace(
+            goal,
+            policies=tuple(
+                replace(p, name=name.strip()) if p.code == code else p for p in goal.policies
+            ),
+        )
+        for goal in catalog.goals
+    )
+    return replace(catalog, goals=goals)
+
+
+def replace_goal(catalog: Catalog, code: str, *, name: str, subtitle: str | None) -> Catalog:
+    if not name.strip():
+        raise DomainError("E_CATALOG_NAME", "基本目標の名前が空です", "The goal's name is empty")
+    goals = tuple(
+        replace(g, name=name.strip(), subtitle=(subtitle or "").strip() or None)
+        if g.code == code
+        else g
+        for g in catalog.goals
+    )
+    return replace(catalog, goals=goals)
+
+
+def put_department(catalog: Catalog, department: Department) -> Catalog:
+    """Add a department, or change the one with its code (name, active)."""
+    if not department.code.strip() or not department.name.strip():
+        raise DomainError(
+            "E_CATALOG_DEPARTMENT",
+            "課コードと課名が必要です",
+            "A department needs a code and a name",
+        )
+    known = [d for d in catalog.departments if d.code == department.code]
+    if known:
+        departments = tuple(
+            department if d.code == department.code else d for d in catalog.departments
+        )
+    else:
+        departments = (*catalog.departments, department)
+    if not department.active:
+        owned = [i.code for _, _, _, i in catalog.indicators() if i.department == department.code]
+        if owned:
+            raise DomainError(
+                "E_CATALOG_DEPARTMENT_IN_USE",
+                f"指標を担当している課は無効にできません（{', '.join(owned[:5])}）。"
+                "先に指標の担当課を変えてください",
+                "A department that owns indicators cannot be made inactive "
+                f"({', '.join(owned[:5])})",
+            )
+    return replace(catalog, departments=departments)
+
+
+def decimal_in_unit(text: str, indicator: Indicator, what_ja: str, what_en: str) -> Decimal | None:
+    """A baseline or target typed as text (「7,500人」, 「98.7%」), read in the indicator's unit:
+    a number in another unit is an error. Blank is None (not set)."""
+    if not text.strip():
+        return None
+    try:
+        parsed = parse_value(text, indicator.spec())
+    except DomainError as exc:
+        raise DomainError(
+            "E_CATALOG_VALUE",
+            f"{what_ja}: {exc.message_ja}",
+            f"{what_en}: {exc.message_en}",
+        ) from None
+    if parsed.value is None:
+        raise DomainError(
+            "E_CATALOG_VALUE",
+            f"{what_ja}は数値で入力してください",
+            f"The {what_en} must be a number",
+        )
+    return parsed.value

@@ -1,0 +1,629 @@
+"""カタログの編集 (the planning division): the plan's structure on the left, the selected item's
+form on the right. Each applied change is checked at once (a target in another unit is an
+error) and can be undone (Ctrl+Z / Ctrl+Y); 保存 (Ctrl+S) checks the whole catalog again and
+writes it as the next catalog version, audited, after a backup. Nothing is written before.
+
+Indicators that hold values are retired (status 廃止), never deleted; the store refuses to drop
+values in any case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kplan_desktop.domain import catalog_edit as edit
+from kplan_desktop.domain.catalog import Catalog, Department, Indicator
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.model import (
+    Comparator,
+    Direction,
+    IndicatorKind,
+    IndicatorStatus,
+    ValueKind,
+)
+from kplan_desktop.domain.values import canonical
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
+
+KEY = Qt.ItemDataRole.UserRole
+
+
+class _Change(QUndoCommand):
+    """One applied edit: the catalog before and after."""
+
+    def __init__(self, editor: CatalogEditor, before: Catalog, after: Catalog, label: str) -> None:
+        super().__init__(label)
+        self.editor = editor
+        self.before = before
+        self.after = after
+
+    def redo(self) -> None:
+        self.editor.show_catalog(self.after)
+
+    def undo(self) -> None:
+        self.editor.show_catalog(self.before)
+
+
+def _combo(items: list[tuple[str, object]]) -> QComboBox:
+    box = QComboBox()
+    for label, data in items:
+        box.addItem(label, data)
+    return box
+
+
+def _dec(value: Decimal | None) -> str:
+    return "" if value is None else canonical(value)
+
+
+class CatalogEditor(QDialog):
+    def __init__(self, store: Store, catalog: Catalog, *, who: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.who = who
+        self.catalog = catalog
+        self.original = catalog
+        self.saved_version = ""
+        self.last_message = ""
+        self.undo_stack = QUndoStack(self)
+        self.setWindowTitle(self.tr("カタログの編集"))
+
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("catalog_tree")
+        self.tree.setHeaderLabels([self.tr("コード"), self.tr("名前")])
+        self.tree.setColumnWidth(0, 140)
+        self.tree.currentItemChanged.connect(lambda *_: self._select())
+
+        self.forms = QStackedWidget()
+        self.empty_form = QLabel(self.tr("左の一覧から項目を選んでください"))
+        self.forms.addWidget(self.empty_form)
+        self._build_indicator_form()
+        self._build_named_form()
+        self._build_department_form()
+
+        self.add_indicator_button = QPushButton(self.tr("指標を追加"))
+        self.add_indicator_button.clicked.connect(self.add_indicator)
+        self.add_department_button = QPushButton(self.tr("課を追加"))
+        self.add_department_button.clicked.connect(self.add_department)
+        self.retire_button = QPushButton(self.tr("指標を廃止"))
+        self.retire_button.clicked.connect(self.retire_indicator)
+        self.remove_button = QPushButton(self.tr("指標を削除"))
+        self.remove_button.clicked.connect(self.remove_indicator)
+        tools = QHBoxLayout()
+        for button in (
+            self.add_indicator_button,
+            self.add_department_button,
+            self.retire_button,
+            self.remove_button,
+        ):
+            tools.addWidget(button)
+        tools.addStretch(1)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.tree)
+        left_layout.addLayout(tools)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.forms)
+        splitter.setStretchFactor(1, 2)
+
+        self.status = QLabel()
+        self.status.setObjectName("catalog_editor_status")
+        self.status.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.undo_button = buttons.addButton(
+            self.tr("元に戻す"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.redo_button = buttons.addButton(
+            self.tr("やり直す"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.redo_button.clicked.connect(self.undo_stack.redo)
+        self.save_button = buttons.addButton(
+            self.tr("保存（新しい版）"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.clicked.connect(self.save)
+        buttons.addButton(self.tr("閉じる"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.save_button.setEnabled(not clean))
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        for sequence, slot in (
+            (QKeySequence.StandardKey.Undo, self.undo_stack.undo),
+            (QKeySequence.StandardKey.Redo, self.undo_stack.redo),
+            (QKeySequence("Ctrl+Y"), self.undo_stack.redo),
+            (QKeySequence.StandardKey.Save, self.save),
+        ):
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.activated.connect(slot)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.resize(1100, 700)
+        self.show_catalog(catalog)
+
+    # -- forms -----------------------------------------------------------------------------
+
+    def _build_indicator_form(self) -> None:
+        form_widget = QWidget()
+        form = QFormLayout(form_widget)
+        self.i_code = QLabel()
+        self.i_name = QLineEdit()
+        self.i_kind = _combo([(k.label_ja, k) for k in IndicatorKind])
+        self.i_unit = QLineEdit()
+        value_kinds = {
+            ValueKind.COUNT: self.tr("件数・人数（整数）"),
+            ValueKind.SCALED_COUNT: self.tr("千人・万円など（単位つきの数）"),
+            ValueKind.PERCENT: self.tr("割合（%）"),
+            ValueKind.DECIMAL: self.tr("小数"),
+            ValueKind.AMOUNT: self.tr("金額"),
+            ValueKind.PER_PERIOD: self.tr("期間あたりの数"),
+            ValueKind.MILESTONE: self.tr("達成／未達成"),
+        }
+        self.i_value_kind = _combo(
+            [(self.tr("（単位から判断）"), None), *[(value_kinds[v], v) for v in ValueKind]]
+        )
+        self.i_direction = _combo(
+            [(self.tr("（未設定）"), None), *[(d.label_ja, d) for d in Direction]]
+        )
+        self.i_comparator = _combo(
+            [(self.tr("（未設定）"), None), *[(c.label_ja, c) for c in Comparator]]
+        )
+        self.i_cumulative = QCheckBox(self.tr("累計値"))
+        self.i_decimals = QSpinBox()
+        self.i_decimals.setRange(-1, 6)
+        self.i_decimals.setSpecialValueText(self.tr("（未設定）"))
+        self.i_baseline_year = QSpinBox()
+        self.i_baseline_year.setRange(0, 2100)
+        self.i_baseline_year.setSpecialValueText(self.tr("（未設定）"))
+        self.i_baseline = QLineEdit()
+        self.i_target_year = QSpinBox()
+        self.i_target_year.setRange(0, 2100)
+        self.i_target_year.setSpecialValueText(self.tr("（未設定）"))
+        self.i_target = QLineEdit()
+        self.i_target.setObjectName("indicator_target")
+        self.i_yoy = QLineEdit()
+        self.i_status = _combo(
+            [
+                (self.tr("実施中"), IndicatorStatus.ACTIVE),
+                (self.tr("未着手"), IndicatorStatus.NOT_STARTED),
+                (self.tr("廃止"), IndicatorStatus.DISCONTINUED),
+            ]
+        )
+        self.i_department = QComboBox()
+        self.i_description = QPlainTextEdit()
+        self.i_description.setMaximumHeight(70)
+        self.i_note = QLineEdit()
+        apply = QPushButton(self.tr("適用"))
+        apply.setObjectName("indicator_apply")
+        apply.clicked.connect(self.apply_indicator)
+        form.addRow(self.tr("指標コード"), self.i_code)
+        form.addRow(self.tr("指標名"), self.i_name)
+        form.addRow(self.tr("区分"), self.i_kind)
+        form.addRow(self.tr("単位"), self.i_unit)
+        form.addRow(self.tr("値の種類"), self.i_value_kind)
+        form.addRow(self.tr("方向"), self.i_direction)
+        form.addRow(self.tr("目標の比較"), self.i_comparator)
+        form.addRow("", self.i_cumulative)
+        form.addRow(self.tr("小数桁"), self.i_decimals)
+        form.addRow(self.tr("基準年度"), self.i_baseline_year)
+        form.addRow(self.tr("基準値（単位つきでも可）"), self.i_baseline)
+        form.addRow(self.tr("目標年度"), self.i_target_year)
+        form.addRow(self.tr("目標値（単位つきでも可）"), self.i_target)
+        form.addRow(self.tr("前年比の警告（0.5 = 50%）"), self.i_yoy)
+        form.addRow(self.tr("状態"), self.i_status)
+        form.addRow(self.tr("担当課"), self.i_department)
+        form.addRow(self.tr("指標の説明"), self.i_description)
+        form.addRow(self.tr("備考"), self.i_note)
+        form.addRow("", apply)
+        self.indicator_form = form_widget
+        self.forms.addWidget(form_widget)
+
+    def _build_named_form(self) -> None:
+        form_widget = QWidget()
+        form = QFormLayout(form_widget)
+        self.n_code = QLabel()
+        self.n_name = QLineEdit()
+        self.n_text = QPlainTextEdit()
+        self.n_text_label = QLabel()
+        apply = QPushButton(self.tr("適用"))
+        apply.clicked.connect(self.apply_named)
+        form.addRow(self.tr("コード"), self.n_code)
+        form.addRow(self.tr("名前"), self.n_name)
+        form.addRow(self.n_text_label, self.n_text)
+        form.addRow("", apply)
+        self.named_form = form_widget
+        self.forms.addWidget(form_widget)
+
+    def _build_department_form(self) -> None:
+        form_widget = QWidget()
+        form = QFormLayout(form_widget)
+        self.d_code = QLineEdit()
+        self.d_name = QLineEdit()
+        self.d_active = QCheckBox(self.tr("有効（指標を担当できる）"))
+        apply = QPushButton(self.tr("適用"))
+        apply.clicked.connect(self.apply_department)
+        form.addRow(self.tr("課コード"), self.d_code)
+        form.addRow(self.tr("課名"), self.d_name)
+        form.addRow("", self.d_active)
+        form.addRow("", apply)
+        self.department_form = form_widget
+        self.forms.addWidget(form_widget)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def show_catalog(self, catalog: Catalog) -> None:
+        """Show `catalog` (after an edit, an undo or a redo), keeping the selection."""
+        current = self.tree.currentItem()
+        selected = None if current is None else current.data(0, KEY)
+        self.catalog = catalog
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        departments = QTreeWidgetItem([self.tr("課"), ""])
+        departments.setData(0, KEY, ("departments", ""))
+        self.tree.addTopLevelItem(departments)
+        for d in catalog.departments:
+            label = d.name if d.active else self.tr("{0}（無効）").format(d.name)
+            item = QTreeWidgetItem([d.code, label])
+            item.setData(0, KEY, ("department", d.code))
+            departments.addChild(item)
+        for goal in catalog.goals:
+            g = QTreeWidgetItem([goal.code, goal.name])
+            g.setData(0, KEY, ("goal", goal.code))
+            self.tree.addTopLevelItem(g)
+            for policy in goal.policies:
+                p = QTreeWidgetItem([policy.code, policy.name])
+                p.setData(0, KEY, ("policy", policy.code))
+                g.addChild(p)
+                for measure in policy.measures:
+                    m = QTreeWidgetItem([measure.code, measure.name])
+                    m.setData(0, KEY, ("measure", measure.code))
+                    p.addChild(m)
+                    for indicator in measure.indicators:
+                        name = indicator.display_name
+                        if indicator.status is IndicatorStatus.DISCONTINUED:
+                            name = self.tr("{0}（廃止）").format(name)
+                        i = QTreeWidgetItem([indicator.code, name])
+                        i.setData(0, KEY, ("indicator", indicator.code))
+                        m.addChild(i)
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+        if selected is not None:
+            self.select(*selected)
+        else:
+            self._select()
+
+    def select(self, kind: str, code: str) -> None:
+        for item in self._items():
+            if item.data(0, KEY) == (kind, code):
+                self.tree.setCurrentItem(item)
+                self._select()
+                return
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        found: list[QTreeWidgetItem] = []
+
+        def walk(item: QTreeWidgetItem | None) -> None:
+            if item is None:
+                return
+            found.append(item)
+            for n in range(item.childCount()):
+                walk(item.child(n))
+
+        for n in range(self.tree.topLevelItemCount()):
+            walk(self.tree.topLevelItem(n))
+        return found
+
+    def _selected(self) -> tuple[str, str] | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        kind, code = item.data(0, KEY)
+        return str(kind), str(code)
+
+    def _select(self) -> None:
+        selected = self._selected()
+        kind = None if selected is None else selected[0]
+        self.retire_button.setEnabled(kind == "indicator")
+        self.remove_button.setEnabled(kind == "indicator")
+        self.add_indicator_button.setEnabled(kind in ("measure", "indicator"))
+        if selected is None:
+            self.forms.setCurrentWidget(self.empty_form)
+            return
+        kind, code = selected
+        if kind == "indicator":
+            self._fill_indicator(code)
+        elif kind == "department":
+            self._fill_department(code)
+        elif kind in ("goal", "policy", "measure"):
+            self._fill_named(kind, code)
+        else:
+            self.forms.setCurrentWidget(self.empty_form)
+
+    def _fill_indicator(self, code: str) -> None:
+        found = edit.find_indicator(self.catalog, code)
+        if found is None:
+            return
+        _, i = found
+        self.i_code.setText(i.code)
+        self.i_name.setText(i.name or "")
+        self.i_kind.setCurrentIndex(self.i_kind.findData(i.kind))
+        self.i_unit.setText(i.unit or "")
+        self.i_value_kind.setCurrentIndex(max(0, self.i_value_kind.findData(i.value_kind)))
+        self.i_direction.setCurrentIndex(max(0, self.i_direction.findData(i.direction)))
+        self.i_comparator.setCurrentIndex(max(0, self.i_comparator.findData(i.comparator)))
+        self.i_cumulative.setChecked(i.cumulative)
+        self.i_decimals.setValue(-1 if i.decimals is None else i.decimals)
+        self.i_baseline_year.setValue(i.baseline_year or 0)
+        self.i_baseline.setText(_dec(i.baseline))
+        self.i_target_year.setValue(i.target_year or 0)
+        self.i_target.setText(_dec(i.target))
+        self.i_yoy.setText(_dec(i.yoy_threshold))
+        self.i_status.setCurrentIndex(self.i_status.findData(i.status))
+        self.i_department.clear()
+        for d in self.catalog.departments:
+            if d.active or d.code == i.department:
+                self.i_department.addItem(f"{d.name}（{d.code}）", d.code)
+        self.i_department.setCurrentIndex(self.i_department.findData(i.department))
+        self.i_description.setPlainText(i.description or "")
+        self.i_note.setText(i.note or "")
+        self.forms.setCurrentWidget(self.indicator_form)
+
+    def _fill_named(self, kind: str, code: str) -> None:
+        self.n_code.setText(code)
+        self.n_text.setVisible(kind != "policy")
+        self.n_text_label.setVisible(kind != "policy")
+        for goal in self.catalog.goals:
+            if kind == "goal" and goal.code == code:
+                self.n_name.setText(goal.name)
+                self.n_text_label.setText(self.tr("副題"))
+                self.n_text.setPlainText(goal.subtitle or "")
+            for policy in goal.policies:
+                if kind == "policy" and policy.code == code:
+                    self.n_name.setText(policy.name)
+                for measure in policy.measures:
+                    if kind == "measure" and measure.code == code:
+                        self.n_name.setText(measure.name)
+                        self.n_text_label.setText(self.tr("目指す姿"))
+                        self.n_text.setPlainText(measure.vision or "")
+        self.forms.setCurrentWidget(self.named_form)
+
+    def _fill_department(self, code: str) -> None:
+        for d in self.catalog.departments:
+            if d.code == code:
+                self.d_code.setText(d.code)
+                self.d_code.setReadOnly(True)
+                self.d_name.setText(d.name)
+                self.d_active.setChecked(d.active)
+        self.forms.setCurrentWidget(self.department_form)
+
+    # -- editing ---------------------------------------------------------------------------
+
+    def _apply(self, label: str, change: Callable[[Catalog], Catalog]) -> bool:
+        """Make one change, checked; refused changes are shown and change nothing."""
+        from kplan_desktop.exchange.catalog_files import check_catalog
+
+        try:
+            after = change(self.catalog)
+            check_catalog(after)
+        except DomainError as exc:
+            self._say(exc.message_ja, error=True)
+            return False
+        if after == self.catalog:
+            self._say(self.tr("変更はありません"))
+            return False
+        self.undo_stack.push(_Change(self, self.catalog, after, label))
+        self._say(self.tr("変更しました（保存するまで反映されません）: {0}").format(label))
+        return True
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.last_message = text
+        self.status.setText(("✖ " if error else "") + text)
+        self.status.setStyleSheet("color: #b00020;" if error else "")
+
+    def form_indicator(self) -> Indicator:
+        """The indicator as the form holds it (DomainError for a value it cannot be)."""
+        found = edit.find_indicator(self.catalog, self.i_code.text())
+        assert found is not None
+        _, old = found
+        decimals = self.i_decimals.value()
+        shaped = replace(
+            old,
+            name=self.i_name.text().strip() or None,
+            kind=self.i_kind.currentData(),
+            unit=self.i_unit.text().strip() or None,
+            value_kind=self.i_value_kind.currentData(),
+            direction=self.i_direction.currentData(),
+            comparator=self.i_comparator.currentData(),
+            cumulative=self.i_cumulative.isChecked(),
+            decimals=None if decimals < 0 else decimals,
+            baseline_year=self.i_baseline_year.value() or None,
+            target_year=self.i_target_year.value() or None,
+            status=self.i_status.currentData(),
+            department=str(self.i_department.currentData()),
+            description=self.i_description.toPlainText().strip() or None,
+            note=self.i_note.text().strip() or None,
+        )
+        yoy = self.i_yoy.text().strip()
+        try:
+            threshold = Decimal(yoy) if yoy else old.yoy_threshold
+        except ArithmeticError:
+            raise DomainError(
+                "E_CATALOG_VALUE",
+                f"前年比の警告は 0.5 のような数で入力してください（「{yoy[:20]}」）",
+                f"The year-on-year threshold is a number such as 0.5 (got {yoy[:20]!r})",
+            ) from None
+        if not threshold.is_finite() or threshold <= 0:
+            raise DomainError(
+                "E_CATALOG_VALUE",
+                "前年比の警告は正の数です",
+                "The year-on-year threshold must be positive",
+            )
+        return replace(
+            shaped,
+            baseline=edit.decimal_in_unit(self.i_baseline.text(), shaped, "基準値", "baseline"),
+            target=edit.decimal_in_unit(self.i_target.text(), shaped, "目標値", "target"),
+            yoy_threshold=threshold,
+        )
+
+    def apply_indicator(self) -> bool:
+        code = self.i_code.text()
+        try:
+            indicator = self.form_indicator()
+        except DomainError as exc:
+            self._say(exc.message_ja, error=True)
+            return False
+        return self._apply(
+            self.tr("指標 {0} を変更").format(code),
+            lambda c: edit.replace_indicator(c, indicator),
+        )
+
+    def apply_named(self) -> bool:
+        selected = self._selected()
+        if selected is None:
+            return False
+        kind, code = selected
+        name, text = self.n_name.text(), self.n_text.toPlainText()
+        changes: dict[str, Callable[[Catalog], Catalog]] = {
+            "goal": lambda c: edit.replace_goal(c, code, name=name, subtitle=text),
+            "policy": lambda c: edit.replace_policy(c, code, name=name),
+            "measure": lambda c: edit.replace_measure(c, code, name=name, vision=text),
+        }
+        return self._apply(self.tr("{0} を変更").format(code), changes[kind])
+
+    def apply_department(self) -> bool:
+        department = Department(
+            self.d_code.text().strip(), self.d_name.text().strip(), self.d_active.isChecked()
+        )
+        return self._apply(
+            self.tr("課 {0} を変更").format(department.code),
+            lambda c: edit.put_department(c, department),
+        )
+
+    def add_department(self) -> None:
+        self.tree.clearSelection()
+        self.forms.setCurrentWidget(self.department_form)
+        self.d_code.setReadOnly(False)
+        self.d_code.clear()
+        self.d_name.clear()
+        self.d_active.setChecked(True)
+        self.d_code.setFocus()
+
+    def add_indicator(self) -> bool:
+        selected = self._selected()
+        if selected is None:
+            return False
+        kind, code = selected
+        measure_code = code
+        if kind == "indicator":
+            found = edit.find_indicator(self.catalog, code)
+            if found is None:
+                return False
+            measure_code = found[0].code
+        measure = edit.find_measure(self.catalog, measure_code)
+        if measure is None:
+            return False
+        new_code = edit.next_indicator_code(self.catalog, measure, IndicatorKind.ACTIVITY)
+        owner = measure.indicators[0].department if measure.indicators else None
+        owner = owner or next((d.code for d in self.catalog.departments if d.active), "")
+        indicator = Indicator(new_code, IndicatorKind.ACTIVITY, None, None, owner)
+        done = self._apply(
+            self.tr("指標 {0} を追加").format(new_code),
+            lambda c: edit.add_indicator(c, measure_code, indicator),
+        )
+        if done:
+            self.select("indicator", new_code)
+        return done
+
+    def retire_indicator(self) -> bool:
+        selected = self._selected()
+        if selected is None or selected[0] != "indicator":
+            return False
+        found = edit.find_indicator(self.catalog, selected[1])
+        if found is None:
+            return False
+        retired = replace(found[1], status=IndicatorStatus.DISCONTINUED)
+        return self._apply(
+            self.tr("指標 {0} を廃止").format(retired.code),
+            lambda c: edit.replace_indicator(c, retired),
+        )
+
+    def remove_indicator(self) -> bool:
+        """Only an indicator without values; one with values is retired instead."""
+        from kplan_desktop.store.actuals import read_actuals
+
+        selected = self._selected()
+        if selected is None or selected[0] != "indicator":
+            return False
+        code = selected[1]
+        if read_actuals(self.store, indicator_codes=[code]):
+            self._say(
+                self.tr(
+                    "指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください"
+                ).format(code),
+                error=True,
+            )
+            return False
+        return self._apply(
+            self.tr("指標 {0} を削除").format(code), lambda c: edit.remove_indicator(c, code)
+        )
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Write the edited catalog as the next version (after a backup); True when saved."""
+        from kplan_desktop.exchange.catalog_files import check_catalog, save_catalog_edit
+        from kplan_desktop.store.backup import backup_before
+
+        if self.catalog == self.original:
+            self._say(self.tr("変更はありません"))
+            return False
+        try:
+            check_catalog(self.catalog)
+            backup_before(self.store, "catalog")
+            change = save_catalog_edit(
+                self.store, self.catalog, who=self.who, source="gui", detail="カタログの編集"
+            )
+        except DomainError as exc:
+            self._say(exc.message_ja, error=True)
+            QMessageBox.warning(self, self.tr("保存できません"), exc.message_ja)
+            return False
+        version = change.version
+        self.saved_version = "" if version is None else version.label()
+        self.original = self.catalog
+        self.undo_stack.setClean()
+        self._say(self.tr("保存しました（{0}）").format(self.saved_version))
+        return True
