@@ -1074,216 +1074,223 @@
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="433"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="435"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="378"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="436"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1011"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="438"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1036"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="404"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="379"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="441"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1021"/>
+        <source>計画横断</source>
+        <translation>Plans</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="406"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="411"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="413"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="413"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="415"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="414"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="416"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="418"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="423"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="425"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="428"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="431"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="431"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="433"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="444"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="441"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="446"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="444"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="449"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="446"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="451"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="448"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="453"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="451"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="456"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="452"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="457"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="454"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="459"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="455"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1049"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="460"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1074"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="456"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1070"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="461"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1095"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="544"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="544"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="633"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="640"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="654"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="661"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="701"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="708"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="740"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="747"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="772"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="779"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="779"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="786"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="780"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="787"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="803"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="810"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="805"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="812"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="838"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="845"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="842"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="849"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="842"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="849"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="868"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="875"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="879"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="886"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="906"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="913"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="915"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="922"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="916"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="923"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="928"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="935"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1051"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1076"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1304,8 +1311,8 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="643"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="941"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="650"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="948"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -1315,12 +1322,12 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="949"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="956"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="949"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="956"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
@@ -1330,42 +1337,42 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="950"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="957"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="956"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="963"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="960"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="967"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="960"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="967"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="981"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="988"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="990"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="997"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1021"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1046"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1059"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1084"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1374,12 +1381,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1063"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1088"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1071"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1096"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
@@ -1671,6 +1678,44 @@ Database: {1}</translation>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="134"/>
         <source>閉じる</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>PlansView</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plans_view.py" line="21"/>
+        <source>総合計画の施策の方向に付いた他計画のコードごとに、その施策の指標と今年度の状況を示します。実績の入力は一度で三つの計画に使われます。</source>
+        <translation>For each code of another plan attached to a direction of the comprehensive plan: the measure&apos;s indicators and this year&apos;s status. One entry of actuals serves all three plans.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plans_view.py" line="30"/>
+        <source>計画・コード・指標</source>
+        <translation>Plan · code · indicator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plans_view.py" line="31"/>
+        <source>総合計画の施策・方向</source>
+        <translation>Measure · direction (comprehensive plan)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plans_view.py" line="32"/>
+        <source>実績</source>
+        <translation>Actual</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plans_view.py" line="33"/>
+        <source>評価</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plans_view.py" line="34"/>
+        <source>進捗状況</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plans_view.py" line="54"/>
+        <source>（コードなし）</source>
+        <translation>(no code)</translation>
     </message>
 </context>
 <context>

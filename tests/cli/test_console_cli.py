@@ -323,3 +323,26 @@ def test_a_per_plan_workbook_lists_the_tagged_directions_with_current_values(
     assert run(db, "report", "--plan", "まち・ひと", "-o", str(missing)) == 2
     assert "総合戦略・行財政改革" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_a_submission_made_under_an_older_catalog_is_explained_row_by_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = init(tmp_path / "planning.sqlite3")
+    department = init(tmp_path / "community.sqlite3")
+    for code, text in {"7-1-1-K3": "3,000人", "7-1-1-K2": "55"}.items():
+        assert run(department, "enter", "--indicator", code, "--year", YEAR, "--value", text,
+                   "--comment", "説明") == 0  # fmt: skip
+    out = tmp_path / "community.xlsx"
+    assert run(department, "export", "--department", "community", "--year", YEAR, "--draft",
+               "-o", str(out)) == 0  # fmt: skip
+    set_target(planning, "7-1-1-K3", "3500")  # the planning division moved on meanwhile
+    capsys.readouterr()
+    assert run(planning, "merge", "--json", str(out)) == 0
+    (report,) = json.loads(capsys.readouterr().out)
+    rows = {row["indicator"]: row for row in report["rows"]}
+    assert rows["7-1-1-K3"]["outcome"] == "new"
+    assert "カタログが変更（目標値 7500→3500）" in rows["7-1-1-K3"]["reason_ja"]
+    assert "target 7500→3500" in rows["7-1-1-K3"]["reason_en"]
+    assert "カタログ" not in rows["7-1-1-K2"]["reason_ja"]
+    assert any("カタログの版が違います" in note for note in report["notes_ja"])

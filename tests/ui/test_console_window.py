@@ -242,3 +242,27 @@ def test_the_planning_window_opens_the_editor_from_the_catalog_menu(
     planner.catalog_actions.edit_catalog()
     assert "第2版" in planner.catalog_actions.last_message
     qtbot.waitUntil(lambda: planner.is_loaded, timeout=10000)
+
+
+def test_the_plans_tab_lists_each_linked_plan_with_the_indicators_serving_it(
+    qtbot: Any, planning_db: Path
+) -> None:
+    assert kplan(["--db", str(planning_db), "enter", "--indicator", "7-1-1-K3", "--year",
+                  str(YEAR), "--value", "1,234人", "--comment", "説明"]) == 0  # fmt: skip
+    planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
+    planner.tabs.setCurrentIndex(2)
+    view = planner.plans_view
+    assert view is not None and planner.tabs.currentWidget() is view
+    plans = [view.tree.topLevelItem(n).text(0) for n in range(view.tree.topLevelItemCount())]
+    assert plans == ["総合戦略", "行財政改革"]
+    strategy = view.tree.topLevelItem(0)
+    items = [strategy.child(n).text(0) for n in range(strategy.childCount())]
+    assert any(text.startswith("4-1-2") for text in items)
+    assert "7-1-1-K3" in view.codes_under("総合戦略")
+    (k3,) = [
+        strategy.child(n).child(m)
+        for n in range(strategy.childCount())
+        for m in range(strategy.child(n).childCount())
+        if strategy.child(n).child(m).text(0).startswith("7-1-1-K3")
+    ]
+    assert k3.text(2) == "1234人" and k3.text(3) == "D"

@@ -224,6 +224,12 @@ def _plan_merge(
         if catalog.catalog_hash is not None:
             known = KnownCatalog(catalog.catalog_hash, indicators)
         _decide(store, workbook, candidates, current, context.database, known)
+    if (
+        workbook.catalog_hash
+        and catalog.catalog_hash
+        and workbook.catalog_hash != catalog.catalog_hash
+    ):
+        _explain_catalog_changes(store, plan, workbook.catalog_hash, indicators)
     if workbook.evaluations:
         measures = {e.measure for e in workbook.evaluations}
         stored_evaluations = {
@@ -453,6 +459,41 @@ def _precheck(
         entered_at=row.entered_at,
     )
     return PlannedRow(row, RowOutcome.NEW, request=request, file_value=text)
+
+
+def _explain_catalog_changes(
+    store: Store, plan: MergePlan, file_hash: str, indicators: Mapping[str, Indicator]
+) -> None:
+    """A file made under an earlier catalog: say, on each row whose indicator changed since,
+    what changed (a new target grades the same value differently). A catalog this database
+    never held is explained once, for the whole file (_file_notes)."""
+    from kplan_desktop.domain.catalog_diff import indicator_changes
+    from kplan_desktop.exchange.catalog_json import loads
+    from kplan_desktop.store.catalog import catalog_content
+
+    content = catalog_content(store, file_hash)
+    if content is None:
+        return
+    try:
+        then = {i.code: i for _, _, _, i in loads(content).indicators()}
+    except DomainError:
+        return
+    for row in plan.rows:
+        code = row.incoming.indicator
+        before, now_ = then.get(code), indicators.get(code)
+        if before is None or now_ is None:
+            continue
+        changes = indicator_changes(before, now_)
+        if not changes:
+            continue
+        ja = "、".join(f"{c.label} {c.old or '未設定'}→{c.new or '未設定'}" for c in changes)
+        en = ", ".join(f"{c.field} {c.old or '-'}→{c.new or '-'}" for c in changes)
+        row.reason_ja = "；".join(
+            x for x in (row.reason_ja, f"ファイルの作成後にカタログが変更（{ja}）") if x
+        )
+        row.reason_en = "; ".join(
+            x for x in (row.reason_en, f"catalog changed since the file ({en})") if x
+        )
 
 
 def _workbook_origin(department: str) -> str:

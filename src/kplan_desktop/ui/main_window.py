@@ -376,6 +376,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.splitter, self.tr("入力"))
         self.tabs.addTab(QWidget(), self.tr("ダッシュボード"))
+        self.tabs.addTab(QWidget(), self.tr("計画横断"))
+        self.plans_view: Any = None
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
@@ -434,6 +436,9 @@ class MainWindow(QMainWindow):
         )
         view_menu.addAction(
             self._action(self.tr("ダッシュボード"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        )
+        view_menu.addAction(
+            self._action(self.tr("計画横断"), lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         )
         view_menu.addAction(
             self._action(self.tr("再読み込み"), self.reload, QKeySequence.StandardKey.Refresh)
@@ -595,6 +600,8 @@ class MainWindow(QMainWindow):
         self._grid_data = data
         if self.tabs.currentIndex() == 1:
             self._refresh_dashboard()
+        elif self.tabs.currentIndex() == 2:
+            self._refresh_plans()
         self.is_loaded = True
         self.exchange.refresh()
         self.loaded.emit()
@@ -998,6 +1005,24 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if index == 1:
             self._refresh_dashboard()
+        elif index == 2:
+            self._refresh_plans()
+
+    def _refresh_plans(self) -> None:
+        """計画横断: the other plans' items and the indicators that serve them."""
+        if self._grid_data is None:
+            return
+        if self.plans_view is None:
+            from kplan_desktop.ui.plans_view import PlansView
+
+            self.plans_view = PlansView(lang=self.lang)
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(2)
+            self.tabs.insertTab(2, self.plans_view, self.tr("計画横断"))
+            self.tabs.setCurrentIndex(2)
+            self.tabs.blockSignals(False)
+        data = self._grid_data
+        self.plans_view.show_plans(data.catalog, data.rows, self.fiscal_year)
 
     def _refresh_dashboard(self) -> None:
         if self._grid_data is None:
