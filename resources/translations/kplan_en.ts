@@ -530,6 +530,122 @@
     </message>
 </context>
 <context>
+    <name>CycleActions</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="137"/>
+        <source>提出状況…</source>
+        <translation>Submission status…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="148"/>
+        <source>{0}の入力受付はまだ始まっていません</source>
+        <translation>{0} is not open for entry yet</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="150"/>
+        <source>{0}: 入力受付中（提出期限なし）</source>
+        <translation>{0}: open for entry (no due date)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="154"/>
+        <source>あと{0}日</source>
+        <translation>{0} days left</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="156"/>
+        <source>{0}日過ぎています</source>
+        <translation>{0} days overdue</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="157"/>
+        <source>{0}の提出期限: {1}（{2}）</source>
+        <translation>{0} due: {1} ({2})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="178"/>
+        <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
+        <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="182"/>
+        <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
+        <translation>Everything is entered: finalise and export the submission workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="229"/>
+        <source>受付を始められません</source>
+        <translation>Cannot open the year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="244"/>
+        <source>未提出の課の一覧の保存先</source>
+        <translation>Save the list of departments still to submit</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="245"/>
+        <source>未提出の課.xlsx</source>
+        <translation>departments-to-submit.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="246"/>
+        <source>Excel ブック (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="257"/>
+        <source>書き出せません</source>
+        <translation>Cannot write the file</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="259"/>
+        <source>未提出の課 {0} 件を書き出しました: {1}</source>
+        <translation>{0} departments still to submit written: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>CycleStatusDialog</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="72"/>
+        <source>提出状況（{0}）</source>
+        <translation>Submission status ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="78"/>
+        <source>課コード</source>
+        <translation>Department code</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="78"/>
+        <source>課名</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="78"/>
+        <source>状況</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="78"/>
+        <source>入力済み／指標数</source>
+        <translation>Entered / indicators</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="82"/>
+        <source>年度の入力受付を始める…</source>
+        <translation>Open the year for entry…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="84"/>
+        <source>未提出の課を書き出す…</source>
+        <translation>Write the departments still to submit…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="89"/>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
         <location filename="../../src/kplan_desktop/ui/dashboard.py" line="91"/>
@@ -1023,274 +1139,274 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="273"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="274"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="277"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="277"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="282"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="285"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="288"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="286"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="289"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="290"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="330"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="333"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="332"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="335"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="378"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="438"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1036"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="382"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1042"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="379"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="441"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1021"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="383"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="445"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1027"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="406"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="410"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="413"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="417"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="415"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="419"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="420"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="418"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="422"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="425"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="428"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="431"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="435"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="433"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="437"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="444"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="448"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="446"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="450"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="449"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="453"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="451"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="455"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="453"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="457"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="460"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="457"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="461"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="459"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="464"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="460"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1074"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="465"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1080"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="461"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1095"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="466"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1101"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="549"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="549"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="640"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="646"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="661"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="667"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="708"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="714"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="747"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="753"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="779"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="785"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="786"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="792"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="787"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="793"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="810"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="816"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="812"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="818"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="845"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="851"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="849"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="855"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="849"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="855"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="875"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="881"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="886"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="892"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="913"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="919"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="922"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="928"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="923"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="929"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="935"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="941"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1076"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1082"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1311,68 +1427,68 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="650"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="948"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="656"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="954"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="227"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="956"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="962"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="956"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="962"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="316"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="319"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="957"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="963"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="963"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="969"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="967"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="973"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="967"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="973"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="988"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="994"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="997"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1003"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1046"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1052"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1084"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1090"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1381,12 +1497,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1088"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1094"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1096"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1102"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
@@ -1678,6 +1794,34 @@ Database: {1}</translation>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="134"/>
         <source>閉じる</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>OpenYearDialog</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="39"/>
+        <source>{0}の入力受付</source>
+        <translation>Open {0} for entry</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="40"/>
+        <source>提出期限を設ける</source>
+        <translation>Set a due date</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="50"/>
+        <source>提出期限</source>
+        <translation>Due date</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="52"/>
+        <source>受付を始める</source>
+        <translation>Open for entry</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="53"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>

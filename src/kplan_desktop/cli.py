@@ -276,6 +276,9 @@ def _catalog_import(store: Any, path: Path, dry_run: bool) -> int:
     change = install_catalog(
         store, preview.issued, who=current_user(), source="cli", detail=f"import {path.name}"
     )
+    if change.cycles_opened:
+        years = "、".join(str(y) for y, _ in preview.issued.cycles)
+        print(f"入力受付中の年度を受け取りました（{years}） / Open fiscal years received")
     if change.unchanged:
         return EXIT_OK
     version = change.version

@@ -39,11 +39,82 @@ def add_commands(sub: Any, fiscal_year: Callable[[str], int]) -> dict[str, Handl
     review.add_argument("--measure", required=True, metavar="CODE", help="施策コード")
     review.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     review.add_argument("--comment", required=True, metavar="TEXT", help="評価者のコメント")
+    cycle = sub.add_parser("cycle", help="年度の進行 (open a year, submission status; 企画担当課)")
+    cycle_sub = cycle.add_subparsers(dest="cycle_command", required=True)
+    open_year = cycle_sub.add_parser("open", help="年度の入力受付を始める（提出期限つき）")
+    open_year.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
+    open_year.add_argument("--due", type=_due_date, metavar="YYYY-MM-DD", help="提出期限")
+    status = cycle_sub.add_parser("status", help="課ごとの提出状況")
+    status.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
+    status.add_argument("--json", action="store_true", help="JSONで出力")
+    pending = cycle_sub.add_parser("pending", help="未提出の課の一覧を書き出す (.xlsx)")
+    pending.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
+    pending.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
     return {
         "evaluate": evaluate_command,
         "evaluations": evaluations_command,
         "review": review_command,
+        "cycle": cycle_command,
     }
+
+
+def _due_date(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日付は 2025-06-30 の形で入力してください: {text[:20]} / "
+            f"write the date as 2025-06-30: {text[:20]}"
+        ) from None
+
+
+def cycle_command(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.audit import current_user
+    from kplan_desktop.store.catalog import read_catalog
+    from kplan_desktop.store.cycle import PENDING, department_statuses, open_year, year_cycle
+
+    catalog = read_catalog(store)
+    if catalog is None:
+        raise DomainError("E_NO_CATALOG", "カタログがありません", "No catalog is loaded")
+    if args.cycle_command == "open":
+        opened = open_year(store, catalog, args.year, args.due, who=current_user(), source="cli")
+        due = "なし" if opened.due_date is None else opened.due_date.isoformat()
+        print(f"{args.year}年度の入力受付を始めました（提出期限: {due}） / FY{args.year} opened")
+        return EXIT_OK
+    catalog.check_choice(None, args.year)
+    rows = department_statuses(store, catalog, args.year)
+    cycle = year_cycle(store, args.year)
+    if args.cycle_command == "pending":
+        from kplan_desktop.exchange.cycle_xlsx import write_pending
+
+        waiting = [r for r in rows if r.status in PENDING]
+        write_pending(args.output, args.year, cycle, waiting)
+        print(
+            f"未提出の課 {len(waiting)} 件を書き出しました: {args.output} / {len(waiting)} written"
+        )
+        return EXIT_OK
+    if args.json:
+        data = [
+            {
+                "department": r.code,
+                "name": r.name,
+                "status": r.status.value,
+                "indicators": r.indicators,
+                "entered": r.entered,
+            }
+            for r in rows
+        ]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if cycle is not None:
+        due = "なし" if cycle.due_date is None else cycle.due_date.isoformat()
+        print(f"{args.year}年度 提出期限 / due: {due}")
+    for r in rows:
+        print(f"{r.code}\t{r.status.label()}\t{r.entered}/{r.indicators}\t{r.name}")
+    return EXIT_OK
 
 
 def _read_text(path: Path) -> str:

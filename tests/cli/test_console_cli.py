@@ -346,3 +346,63 @@ def test_a_submission_made_under_an_older_catalog_is_explained_row_by_row(
     assert "target 7500→3500" in rows["7-1-1-K3"]["reason_en"]
     assert "カタログ" not in rows["7-1-1-K2"]["reason_ja"]
     assert any("カタログの版が違います" in note for note in report["notes_ja"])
+
+
+# -- the yearly cycle -------------------------------------------------------------------------
+
+
+def statuses(db: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    capsys.readouterr()
+    assert run(db, "cycle", "status", "--year", YEAR, "--json") == 0
+    return {row["department"]: row["status"] for row in json.loads(capsys.readouterr().out)}
+
+
+def test_the_yearly_cycle_follows_a_department_from_not_started_to_merged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = init(tmp_path / "planning.sqlite3")
+    department = init(tmp_path / "equality.sqlite3")
+    assert run(planning, "cycle", "open", "--year", YEAR, "--due", "2025-06-30") == 0
+    with pytest.raises(SystemExit) as refused:
+        run(planning, "cycle", "open", "--year", YEAR, "--due", "30/06/2025")
+    assert refused.value.code == 2
+    assert statuses(planning, capsys)["equality"] == "not_started"
+
+    # The catalog file carries the open year and its due date to the department.
+    catalog_file = tmp_path / "catalog.xlsx"
+    assert run(planning, "catalog", "export", "-o", str(catalog_file)) == 0
+    assert run(department, "catalog", "import", str(catalog_file)) == 0
+    capsys.readouterr()
+    assert run(department, "cycle", "status", "--year", YEAR) == 0
+    assert "2025-06-30" in capsys.readouterr().out
+
+    values = {"7-2-1-A1": "70%", "7-2-1-K1": "1", "7-2-1-K2": "3"}
+    assert run(department, "enter", "--indicator", "7-2-1-K1", "--year", YEAR, "--value", "1",
+               "--comment", "説明") == 0  # fmt: skip
+    assert statuses(department, capsys)["equality"] == "in_progress"
+    draft = tmp_path / "draft.xlsx"
+    assert run(department, "export", "--department", "equality", "--year", YEAR, "--draft",
+               "-o", str(draft)) == 0  # fmt: skip
+    assert run(planning, "merge", str(draft)) == 0
+    assert statuses(planning, capsys)["equality"] == "submitted"
+
+    pending = tmp_path / "未提出.xlsx"
+    assert run(planning, "cycle", "pending", "--year", YEAR, "-o", str(pending)) == 0
+    listed = [r[0] for r in openpyxl.load_workbook(pending).active.iter_rows(
+        min_row=5, values_only=True)]  # fmt: skip
+    assert "equality" in listed and "community" in listed
+
+    for code, text in values.items():
+        assert run(department, "enter", "--indicator", code, "--year", YEAR, "--value", text,
+                   "--comment", "説明") == 0  # fmt: skip
+    assert run(department, "finalise", "--department", "equality", "--year", YEAR) == 0
+    assert statuses(department, capsys)["equality"] == "finalised"
+    final = tmp_path / "final.xlsx"
+    assert run(department, "export", "--department", "equality", "--year", YEAR,
+               "-o", str(final)) == 0  # fmt: skip
+    assert run(planning, "merge", str(final)) == 0
+    assert statuses(planning, capsys)["equality"] == "merged"
+    assert run(planning, "cycle", "pending", "--year", YEAR, "-o", str(pending)) == 0
+    listed = [r[0] for r in openpyxl.load_workbook(pending).active.iter_rows(
+        min_row=5, values_only=True)]  # fmt: skip
+    assert "equality" not in listed and "community" in listed

@@ -147,6 +147,7 @@ def test_an_old_database_gets_revisions_for_the_values_it_already_holds(tmp_path
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE actual SET revision_db = NULL, revision_seq = NULL")
         for table in (
+            "fiscal_year_cycle",
             "measure_evaluation",
             "catalog_version",
             "signing_key",

@@ -266,3 +266,48 @@ def test_the_plans_tab_lists_each_linked_plan_with_the_indicators_serving_it(
         if strategy.child(n).child(m).text(0).startswith("7-1-1-K3")
     ]
     assert k3.text(2) == "1234人" and k3.text(3) == "D"
+
+
+# -- the yearly cycle -------------------------------------------------------------------------
+
+
+def test_a_department_window_shows_the_due_date_and_what_it_still_owes(
+    qtbot: Any, db: Path
+) -> None:
+    clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
+    assert clerk.cycle.banner.isHidden()  # the year is not opened yet
+    assert kplan(["--db", str(db), "cycle", "open", "--year", str(YEAR), "--due",
+                  "2025-06-30"]) == 0  # fmt: skip
+    assert kplan(["--db", str(db), "enter", "--indicator", "7-1-1-K3", "--year", str(YEAR),
+                  "--value", "1,500人", "--comment", "説明"]) == 0  # fmt: skip
+    clerk.close()
+    clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
+    assert not clerk.cycle.banner.isHidden()
+    text = clerk.cycle.banner.text()
+    assert "2025-06-30" in text and "未入力 5 件" in text  # 6 indicators, 1 entered
+
+
+def test_planning_opens_a_year_sees_every_status_and_writes_the_pending_list(
+    qtbot: Any, planning_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from kplan_desktop.ui.cycle_actions import CycleStatusDialog
+
+    planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
+    assert planner.cycle.open_year(date(2025, 6, 30)) is True
+    assert "2025-06-30" in planner.cycle.last_message
+    seen: list[list[str]] = []
+
+    def look(dialog: CycleStatusDialog) -> int:
+        seen.append([dialog.table.item(n, 2).text() for n in range(dialog.table.rowCount())])
+        seen.append([dialog.due.text()])
+        return 0
+
+    monkeypatch.setattr(CycleStatusDialog, "exec", look)
+    planner.cycle.show_status()
+    assert seen[0] and set(seen[0]) == {"未着手"} and "2025-06-30" in seen[1][0]
+    out = tmp_path / "未提出.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(out), "xlsx"))
+    assert planner.cycle.write_pending() is True
+    assert out.exists() and "未提出の課" in planner.cycle.last_message

@@ -620,10 +620,14 @@ def test_each_role_sees_only_its_own_exchange_menus(planner: MainWindow, clerk: 
     assert "確定する" not in planning["ファイル(&F)"]
     assert planning["集約(&A)"] == [
         "全課の入力状況",
+        "提出状況…",
         "提出ブックを取り込む…",
         "記入用テンプレートを書き出す…",
         "集約ブックを作成…",
     ]
+    assert "カタログを編集…" in planning["カタログ(&C)"]
+    assert "カタログを編集…" not in department["カタログ(&C)"]
+    assert "カタログを読み込む…" in department["カタログ(&C)"]
     assert not planner.exchange.finalise_button.isVisible()
     assert planner.acceptDrops() and not clerk.acceptDrops()
     # Not yet finalised: 確定を取り消す does not apply.

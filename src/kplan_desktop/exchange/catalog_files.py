@@ -11,8 +11,10 @@ longer matches its version's hash was edited outside the program: it imports as 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,8 @@ class IssuedCatalog:
     catalog_hash: str
     version: CatalogVersion | None
     edited: bool  # the file names a version, but its content is not that version's
+    # Fiscal years the planning division opened for entry, with their due dates.
+    cycles: tuple[tuple[int, date | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,14 +117,64 @@ def read_catalog_file(path: Path) -> IssuedCatalog:
         from kplan_desktop.exchange.catalog_xlsx import read_catalog_xlsx_with_version
 
         catalog, fields = read_catalog_xlsx_with_version(path)
+        cycles = _cycles_from_text(fields.pop("cycle_text", None), path.name)
     else:
         catalog = catalog_json.load(path)
         raw = json.loads(path.read_text(encoding="utf-8-sig"))
         fields = raw.get("version") if isinstance(raw.get("version"), dict) else {}
+        cycles = _cycles_from_json(raw.get("cycle"), path.name)
     digest = catalog_json.catalog_hash(catalog)
     version = _version(fields, path.name)
     edited = version is not None and version.catalog_hash != digest
-    return IssuedCatalog(catalog, digest, None if edited else version, edited)
+    return IssuedCatalog(catalog, digest, None if edited else version, edited, cycles)
+
+
+def _bad_cycle(file: str, detail: str) -> DomainError:
+    return DomainError(
+        "E_CATALOG_CYCLE",
+        f"入力受付中の年度と提出期限が読めません（{file}: {detail[:40]}）。例: 2024=2025-06-30",
+        f"The open fiscal years and due dates cannot be read ({file}: {detail[:40]}); "
+        "e.g. 2024=2025-06-30",
+    )
+
+
+def _cycle(year_text: str, due_text: str, file: str) -> tuple[int, date | None]:
+    year_text, due_text = year_text.strip(), due_text.strip()
+    if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
+        raise _bad_cycle(file, year_text)
+    try:
+        due = date.fromisoformat(due_text) if due_text else None
+    except ValueError:
+        raise _bad_cycle(file, due_text) from None
+    return int(year_text), due
+
+
+def _cycles_from_text(text: object, file: str) -> tuple[tuple[int, date | None], ...]:
+    if not isinstance(text, str) or not text.strip():
+        return ()
+    out = []
+    for part in re.split(r"[、,，\n]", text):
+        if part.strip():
+            year, _, due = part.partition("=")
+            out.append(_cycle(year, due, file))
+    return tuple(out)
+
+
+def _cycles_from_json(items: object, file: str) -> tuple[tuple[int, date | None], ...]:
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise _bad_cycle(file, "cycle")
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise _bad_cycle(file, "cycle")
+        out.append(_cycle(str(item.get("fiscal_year", "")), str(item.get("due_date") or ""), file))
+    return tuple(out)
+
+
+def _cycles_text(cycles: Iterable[tuple[int, date | None]]) -> str:
+    return "、".join(f"{y}={'' if d is None else d.isoformat()}" for y, d in cycles)
 
 
 def preview_import(store: Store, path: Path) -> ImportPreview:
@@ -138,8 +192,11 @@ def preview_import(store: Store, path: Path) -> ImportPreview:
 def install_catalog(
     store: Store, issued: IssuedCatalog, *, who: str, source: str, detail: str
 ) -> CatalogChange:
-    """Make `issued` the catalog in use, keeping its version (or the next number)."""
-    return replace_catalog(
+    """Make `issued` the catalog in use, keeping its version (or the next number), and open
+    the fiscal years the file opens, with their due dates."""
+    from kplan_desktop.store.cycle import receive_cycles
+
+    change = replace_catalog(
         store,
         issued.catalog,
         issued.catalog_hash,
@@ -150,6 +207,8 @@ def install_catalog(
         content=catalog_json.dumps(issued.catalog),
         origin="import" if issued.version is not None else "edit",
     )
+    change.cycles_opened = receive_cycles(store, list(issued.cycles), who=who)
+    return change
 
 
 def save_catalog_edit(
@@ -181,15 +240,23 @@ def export_catalog(store: Store, path: Path) -> CatalogVersion | None:
     digest = catalog_json.catalog_hash(catalog)
     if version is not None and version.catalog_hash != digest:
         version = None  # should not happen: the version table and the catalog disagree
-    fields = None if version is None else version_fields(version)
+    from kplan_desktop.store.cycle import year_cycles
+
+    cycles = [(c.fiscal_year, c.due_date) for c in year_cycles(store).values()]
+    fields = (
+        None if version is None else {**version_fields(version), "cycle_text": _cycles_text(cycles)}
+    )
     if path.suffix.lower() == ".xlsx":
         from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx
 
         write_catalog_xlsx(catalog, path, fields)
     else:
         data = catalog_json.catalog_to_dict(catalog)
-        if fields is not None:
-            data["version"] = fields
+        if version is not None:
+            data["version"] = version_fields(version)
+        data["cycle"] = [
+            {"fiscal_year": y, "due_date": None if d is None else d.isoformat()} for y, d in cycles
+        ]
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         _write_atomically(path, text)
     return version

@@ -274,6 +274,12 @@ VERSION_KEYS = (
     _plan_key(
         "version_issued_at", "版の発行日時（変更しないでください）", _TEXT, ("version", "issued_at")
     ),
+    _plan_key(
+        "open_years",
+        "入力受付中の年度と提出期限（例: 2024=2025-06-30、企画担当課が設定）",
+        _TEXT,
+        ("cycle_text",),
+    ),
 )
 _PLAN_KEYS = {k.key: k for k in (*PLAN_KEYS, *VERSION_KEYS)}
 
@@ -602,7 +608,7 @@ def _write_plan(
     if version is not None:
         keys = (*PLAN_KEYS, *VERSION_KEYS)
         for item in VERSION_KEYS:
-            values[item.key] = version[item.path[-1]]
+            values[item.key] = version.get(item.path[-1])
     for r, item in enumerate(keys, start=FIRST_DATA_ROW):
         _put(ws, r, 1, item.key, key_spec, file)
         _put(ws, r, 2, item.label, label_spec, file)
@@ -980,7 +986,7 @@ class _WorkbookReader:
         self.places[where] = located[id(part)]
 
     def plan(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"plan": {"grading": {}}, "version": {}}
+        data: dict[str, Any] = {"plan": {"grading": {}}, "version": {}, "cycle_text": None}
         seen: dict[str, int] = {}
         for row in _table(self.book, SHEET_PLAN, PLAN_COLUMNS, self.file, optional=("label",)):
             key = row.text("key")
@@ -1292,6 +1298,8 @@ def read_catalog_xlsx_with_version(path: Path) -> tuple[Catalog, dict[str, Any]]
     reader = _WorkbookReader(book, path.name)
     data = reader.catalog_dict()
     try:
-        return catalog_from_dict(data, _ROOT), dict(data.get("version") or {})
+        fields = dict(data.get("version") or {})
+        fields["cycle_text"] = data.get("cycle_text")
+        return catalog_from_dict(data, _ROOT), fields
     except DomainError as exc:
         raise _relocate(exc, reader.places, path.name) from None

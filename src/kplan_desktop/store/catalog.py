@@ -75,6 +75,7 @@ class CatalogChange:
     departments_added: list[str] = field(default_factory=list)
     unchanged: bool = False
     version: CatalogVersion | None = None
+    cycles_opened: int = 0  # fiscal years a catalog file opened here (exchange.catalog_files)
 
     def summary(self) -> str:
         return (

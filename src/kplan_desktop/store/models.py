@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -276,4 +277,15 @@ measure_evaluation_table = Table(
     Column("revision_seq", Integer),
     Column("replaces_db", String(64)),
     Column("replaces_seq", Integer),
+)
+
+# The yearly cycle: a fiscal year the planning division opened for entry, and its due date.
+# Catalog files carry it to the departments (exchange.catalog_files).
+fiscal_year_cycle_table = Table(
+    "fiscal_year_cycle",
+    metadata,
+    Column("fiscal_year", Integer, primary_key=True),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("opened_by", String(128), nullable=False),
+    Column("due_date", Date),
 )

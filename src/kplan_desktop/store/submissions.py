@@ -85,6 +85,7 @@ class OpenItem:
     indicator_code: str
     message_ja: str
     message_en: str
+    missing: bool = False  # no value and no reason yet (else an error or unexplained warning)
 
     def text(self, lang: str = "ja") -> str:
         message = self.message_en if lang == "en" else self.message_ja
@@ -109,9 +110,10 @@ def open_items(store: Store, department: str, fiscal_year: int) -> list[OpenItem
             code,
             "単位が未設定のため値は入れられません。未集計・該当なし・非公表のどれかを入れてください",
             "the unit is not set, so no value can be entered: enter 未集計, 該当なし or 非公表",
+            missing=True,
         )
         if code in no_unit
-        else OpenItem(code, "値も未記入の理由もありません", "no value and no reason")
+        else OpenItem(code, "値も未記入の理由もありません", "no value and no reason", missing=True)
         for code in owned
         if code not in entered
     ]

@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     )
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
+    from kplan_desktop.ui.cycle_actions import CycleActions
     from kplan_desktop.ui.dashboard import Dashboard
     from kplan_desktop.ui.entry import EntryCommand
     from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
@@ -98,7 +99,7 @@ def _late_imports() -> None:
     global FiscalYearStyle, MissingReason, EntryRefused, EntryRequest
     global EntryResult, Outcome, current_user, EntryCommand, CellState, GridData
     global FILTER_ROLE, IndicatorTableModel, TrendChart, ExchangeActions, xlsx_paths
-    global BackupActions, CatalogActions
+    global BackupActions, CatalogActions, CycleActions
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.requests import (
@@ -110,6 +111,7 @@ def _late_imports() -> None:
     )
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
+    from kplan_desktop.ui.cycle_actions import CycleActions
     from kplan_desktop.ui.entry import EntryCommand
     from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
     from kplan_desktop.ui.models.cells import CellState, GridData
@@ -265,6 +267,7 @@ class MainWindow(QMainWindow):
         self.exchange = ExchangeActions(self)
         self.backups = BackupActions(self)
         self.catalog_actions = CatalogActions(self)
+        self.cycle = CycleActions(self)
         self.evaluation_dialog: QDialog | None = None
         year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
         who = self.tr("企画担当課") if self.planning else (self.department or "")
@@ -358,6 +361,7 @@ class MainWindow(QMainWindow):
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.cycle.banner)
         column.addWidget(self.exchange.banner)
         column.addLayout(top)
         column.addWidget(self.grid)
@@ -455,6 +459,7 @@ class MainWindow(QMainWindow):
         if self.planning:
             merge_menu = bar.addMenu(self.tr("集約(&A)"))
             merge_menu.addAction(self._action(self.tr("全課の入力状況"), self._show_all_progress))
+            self.cycle.add_planning_actions(merge_menu)
             self.exchange.add_planning_actions(merge_menu)
         help_menu = bar.addMenu(self.tr("ヘルプ(&H)"))
         help_menu.addAction(self._action(self.tr("キー操作"), self._show_keys, "F1"))
@@ -604,6 +609,7 @@ class MainWindow(QMainWindow):
             self._refresh_plans()
         self.is_loaded = True
         self.exchange.refresh()
+        self.cycle.refresh()
         self.loaded.emit()
         # The grid is filled; the detail panel of the first cell follows in the next turn.
         QTimer.singleShot(0, self._select_first_cell)

@@ -1,0 +1,48 @@
+"""The list of departments still to submit, as a small printable workbook for the planning
+division to send round or tick off."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Font
+
+from kplan_desktop.domain.fiscal_year import format_fiscal_year
+from kplan_desktop.exchange.files import unwritable
+from kplan_desktop.exchange.report_xlsx import clean_text
+from kplan_desktop.store.cycle import DepartmentStatus, YearCycle
+
+
+def write_pending(
+    path: Path, fiscal_year: int, cycle: YearCycle | None, rows: Sequence[DepartmentStatus]
+) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "未提出"
+    ws["A1"] = f"{format_fiscal_year(fiscal_year)} 未提出の課"
+    ws["A1"].font = Font(bold=True, size=14)
+    due = "—" if cycle is None or cycle.due_date is None else cycle.due_date.isoformat()
+    ws["A2"] = f"提出期限: {due}"
+    header = ("課コード", "課名", "状況", "入力済み", "指標数")
+    for number, label in enumerate(header, start=1):
+        ws.cell(row=4, column=number, value=label).font = Font(bold=True)
+    for r, row in enumerate(rows, start=5):
+        texts: tuple[tuple[int, str], ...] = ((1, row.code), (2, row.name))
+        for column, text in texts:
+            cell = ws.cell(row=r, column=column)
+            cell.value = clean_text(text)
+            cell.data_type = "s"  # text, even when it looks like a formula
+        ws.cell(row=r, column=3, value=row.status.label())
+        ws.cell(row=r, column=4, value=row.entered)
+        ws.cell(row=r, column=5, value=row.indicators)
+    for letter, width in zip("ABCDE", (14, 28, 18, 10, 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.oddFooter.right.text = "&P / &N"
+    try:
+        book.save(path)
+    except OSError as exc:
+        raise unwritable("E_FILE", path, "未提出の課の一覧", "list of departments", exc) from None

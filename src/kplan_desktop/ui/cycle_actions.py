@@ -1,0 +1,263 @@
+"""The yearly cycle in the window: a department sees the due date and what it still owes from
+the moment the window opens; the planning division opens a year with its due date, follows
+every department's status, and writes the list of departments still to submit."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, QObject
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.cycle import DepartmentStatus, YearCycle
+    from kplan_desktop.ui.main_window import MainWindow
+
+
+class OpenYearDialog(QDialog):
+    """年度の入力受付を始める: the due date (or none)."""
+
+    def __init__(self, year_label: str, due: date | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("{0}の入力受付").format(year_label))
+        self.has_due = QCheckBox(self.tr("提出期限を設ける"))
+        self.has_due.setChecked(True)
+        self.due = QDateEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        start = due or date.today()
+        self.due.setDate(QDate(start.year, start.month, start.day))
+        self.has_due.toggled.connect(self.due.setEnabled)
+        form = QFormLayout(self)
+        form.addRow(self.has_due)
+        form.addRow(self.tr("提出期限"), self.due)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.tr("受付を始める"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.tr("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def due_date(self) -> date | None:
+        if not self.has_due.isChecked():
+            return None
+        d = self.due.date()
+        return date(d.year(), d.month(), d.day())
+
+
+class CycleStatusDialog(QDialog):
+    """提出状況: every department's status for the year."""
+
+    def __init__(self, cycle: CycleActions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cycle = cycle
+        window = cycle.window
+        self.setWindowTitle(self.tr("提出状況（{0}）").format(cycle.year_label()))
+        self.due = QLabel()
+        self.due.setObjectName("cycle_due")
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("cycle_table")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("課コード"), self.tr("課名"), self.tr("状況"), self.tr("入力済み／指標数")]
+        )
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        open_button = QPushButton(self.tr("年度の入力受付を始める…"))
+        open_button.clicked.connect(self.open_year)
+        pending_button = QPushButton(self.tr("未提出の課を書き出す…"))
+        pending_button.clicked.connect(lambda: self.cycle.write_pending())
+        buttons = QDialogButtonBox()
+        buttons.addButton(open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(pending_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.tr("閉じる"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.due)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.resize(640, 420)
+        self.lang = window.lang
+        self.fill()
+
+    def fill(self) -> None:
+        cycle, rows = self.cycle.statuses()
+        self.due.setText(self.cycle.due_text(cycle))
+        self.table.setRowCount(len(rows))
+        for n, row in enumerate(rows):
+            for column, text in enumerate(
+                (
+                    row.code,
+                    row.name,
+                    row.status.label(self.lang),
+                    f"{row.entered}／{row.indicators}",
+                )
+            ):
+                self.table.setItem(n, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    def open_year(self) -> None:
+        if self.cycle.open_year():
+            self.fill()
+
+
+class CycleActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.last_message = ""
+        self.banner = QLabel()
+        self.banner.setObjectName("due_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel { background: #fff4e0; border: 1px solid #e0a040; border-radius: 3px;"
+            " padding: 4px 8px; color: #5a3a00; }"
+        )
+        self.banner.hide()
+        self.status_dialog: CycleStatusDialog | None = None
+
+    def add_planning_actions(self, menu: QMenu) -> None:
+        w = self.window
+        menu.addAction(w._action(self.tr("提出状況…"), self.show_status, "Ctrl+Shift+S"))
+
+    def year_label(self) -> str:
+        from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+        from kplan_desktop.ui.i18n import year_text
+
+        w = self.window
+        return year_text(w.fiscal_year, w.lang, FiscalYearStyle.ERA_WITH_WESTERN)
+
+    def due_text(self, cycle: YearCycle | None, today: date | None = None) -> str:
+        if cycle is None:
+            return self.tr("{0}の入力受付はまだ始まっていません").format(self.year_label())
+        if cycle.due_date is None:
+            return self.tr("{0}: 入力受付中（提出期限なし）").format(self.year_label())
+        left = cycle.days_left(today or date.today())
+        assert left is not None
+        if left >= 0:
+            when = self.tr("あと{0}日").format(left)
+        else:
+            when = self.tr("{0}日過ぎています").format(-left)
+        return self.tr("{0}の提出期限: {1}（{2}）").format(
+            self.year_label(), cycle.due_date.isoformat(), when
+        )
+
+    def refresh(self) -> None:
+        """A department's banner: the due date and what it still owes (on every load)."""
+        from kplan_desktop.store.cycle import year_cycle
+        from kplan_desktop.store.submissions import open_items
+
+        w = self.window
+        if w.planning or w.department is None or w.store is None:
+            self.banner.hide()
+            return
+        cycle = year_cycle(w.store, w.fiscal_year)
+        if cycle is None:
+            self.banner.hide()
+            return
+        items = open_items(w.store, w.department, w.fiscal_year)
+        missing = sum(1 for item in items if item.missing)
+        rest = len(items) - missing
+        if items:
+            owes = self.tr("残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件").format(
+                missing, rest
+            )
+        else:
+            owes = self.tr("すべて入力済みです。確定して提出用ブックを書き出してください")
+        text = f"{self.due_text(cycle)}　{owes}"
+        self.last_message = text
+        self.banner.setText("⏰ " + text)
+        self.banner.show()
+
+    def statuses(self) -> tuple[YearCycle | None, list[DepartmentStatus]]:
+        from kplan_desktop.store.cycle import department_statuses, year_cycle
+
+        w = self.window
+        catalog = w.model.catalog
+        assert w.store is not None and catalog is not None
+        return year_cycle(w.store, w.fiscal_year), department_statuses(
+            w.store, catalog, w.fiscal_year
+        )
+
+    def show_status(self) -> None:
+        w = self.window
+        if not w.is_loaded or w.store is None or w.model.catalog is None:
+            return
+        self.status_dialog = CycleStatusDialog(self, w)
+        self.status_dialog.exec()
+        self.status_dialog = None
+
+    def open_year(self, due: date | bool | None = False) -> bool:
+        """Open the window's year for entry; `due` given skips the dialog (False: ask)."""
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.store.cycle import open_year, year_cycle
+        from kplan_desktop.store.requests import current_user
+
+        w = self.window
+        assert w.store is not None and w.model.catalog is not None
+        if due is False:
+            current = year_cycle(w.store, w.fiscal_year)
+            dialog = OpenYearDialog(
+                self.year_label(), None if current is None else current.due_date, w
+            )
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            due = dialog.due_date()
+        assert due is None or isinstance(due, date)
+        try:
+            cycle = open_year(
+                w.store, w.model.catalog, w.fiscal_year, due, who=current_user(), source="gui"
+            )
+        except DomainError as exc:
+            self.last_message = exc.message(w.lang)
+            QMessageBox.warning(w, self.tr("受付を始められません"), self.last_message)
+            return False
+        self.last_message = self.due_text(cycle)
+        w.status.setText(self.last_message)
+        return True
+
+    def write_pending(self, path: Path | None = None) -> bool:
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.exchange.cycle_xlsx import write_pending
+        from kplan_desktop.store.cycle import PENDING
+
+        w = self.window
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                w,
+                self.tr("未提出の課の一覧の保存先"),
+                str(w.exchange._folder() / self.tr("未提出の課.xlsx")),
+                self.tr("Excel ブック (*.xlsx)"),
+            )
+            if not chosen:
+                return False
+            path = Path(chosen)
+        cycle, rows = self.statuses()
+        waiting = [r for r in rows if r.status in PENDING]
+        try:
+            write_pending(path, w.fiscal_year, cycle, waiting)
+        except DomainError as exc:
+            self.last_message = exc.message(w.lang)
+            QMessageBox.critical(w, self.tr("書き出せません"), self.last_message)
+            return False
+        self.last_message = self.tr("未提出の課 {0} 件を書き出しました: {1}").format(
+            len(waiting), path
+        )
+        w.status.setText(self.last_message)
+        return True
