@@ -449,253 +449,314 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="273"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="274"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="277"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="277"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="280"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="285"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="288"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="289"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="290"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="328"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="333"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="330"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="335"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="375"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="431"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="376"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="995"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1178"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="397"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="402"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="404"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="409"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="406"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="411"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="407"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="412"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="409"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="414"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="421"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="419"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="424"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="427"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="424"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="437"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="438"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="443"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="444"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="441"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="446"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1014"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="447"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1197"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="443"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1034"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="448"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1217"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="531"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="531"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="617"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="630"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="638"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="651"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="685"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="698"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="724"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="755"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="756"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="772"/>
+        <source>ほかの人が保存した値を使います: {0}</source>
+        <translation>Using the value someone else saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="779"/>
+        <source>（なし）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="780"/>
+        <source>（空欄）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="782"/>
+        <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
+        <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="788"/>
+        <source>ほかの人が変更しました</source>
+        <translation>Changed by someone else</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="790"/>
+        <source>{0} の値は、編集中にほかの人が変更しました。</source>
+        <translation>Someone else changed the value of {0} while you were editing it.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="794"/>
+        <source>相手の値: {0}</source>
+        <translation>Their value: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="796"/>
+        <source>あなたの値: {0}</source>
+        <translation>Your value: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="798"/>
+        <source>自分の値で保存</source>
+        <translation>Keep mine</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="799"/>
+        <source>相手の値を使う</source>
+        <translation>Take theirs</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="817"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="939"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="763"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="826"/>
+        <source>サーバーに接続できません</source>
+        <translation>Cannot reach the server</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="892"/>
+        <source>ほかの人が変更した {0} 件の指標を表示しました</source>
+        <translation>Showing {0} indicators someone else changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="946"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="764"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="947"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="787"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="970"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="789"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="972"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="822"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1005"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="826"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1009"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="826"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1009"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="852"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1035"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="863"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1046"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="890"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1073"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="899"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1082"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="900"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1083"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="912"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1095"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="627"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="925"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="640"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1108"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -705,57 +766,57 @@
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="933"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1116"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="933"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1116"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="314"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="319"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="934"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1117"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="940"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1123"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="944"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1127"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="944"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1127"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="965"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1148"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="974"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1157"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1005"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1188"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1016"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1199"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -774,7 +835,7 @@ Ctrl+F: find
 F5: reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1023"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1206"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -783,12 +844,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1027"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1210"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1035"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1218"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
@@ -798,97 +859,97 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="392"/>
         <source>提出ブックの取り込み — 確認</source>
         <translation>Merge submission workbooks — preview</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="422"/>
         <source>変更なしの行を隠す</source>
         <translation>Hide unchanged rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="428"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="424"/>
         <source>選んだ競合: ファイルの値を採る</source>
         <translation>Selected conflicts: take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="430"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="426"/>
         <source>選んだ競合: データベースの値を残す</source>
         <translation>Selected conflicts: keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="441"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="437"/>
         <source>有効な行だけ取り込む</source>
         <translation>Merge only the valid rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="444"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="440"/>
         <source>却下された行があるファイルは、ふだんは何も書き込みません。チェックすると、そのファイルの有効な行だけを書き込みます。</source>
         <translation>A file with rejected rows normally writes nothing. When checked, its valid rows are written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="455"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="451"/>
         <source>取り込む</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="458"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="454"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="494"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="490"/>
         <source>提出ブック</source>
         <translation>Submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="495"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="491"/>
         <source>提出ブック（別のソフトで保存）</source>
         <translation>Submission workbook (re-saved by another program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="496"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="492"/>
         <source>提出ブック（プログラムの外で編集）</source>
         <translation>Submission workbook (edited outside the program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="497"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="493"/>
         <source>記入用テンプレート</source>
         <translation>Fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="517"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="513"/>
         <source>読み込めません（このファイルは取り込みません）</source>
         <translation>Cannot be read (this file is not merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="535"/>
         <source>同じ指標・年度の行を含むファイルが複数あります（{0} 件）。先のファイルを書き込んだあと、後のファイルは書き込めないことがあります。その場合はもう一度取り込んでください。</source>
         <translation>Several files hold rows for the same indicator and year ({0}). Once the first file is written, a later one may be refused; if so, merge it again.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="568"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="564"/>
         <source>{0} ファイル、{1} 行</source>
         <translation>{0} file(s), {1} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="570"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="566"/>
         <source>{0} ファイル（{1} 件は取り込めません）</source>
         <translation>{0} file(s) ({1} cannot be merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="571"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="567"/>
         <source>{0} ファイル（{1} 件は取り込めません）、{2} 行</source>
         <translation>{0} file(s) ({1} cannot be merged), {2} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="584"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="580"/>
         <source>競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）</source>
         <translation>{1} of {0} conflict(s) undecided (undecided rows are not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="591"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="587"/>
         <source>⚠ 却下された行のあるファイル {0} 件は何も書き込みません（「有効な行だけ取り込む」で有効な行を書き込めます）</source>
         <translation>⚠ {0} file(s) with rejected rows will write nothing (check “Merge only the valid rows” to write their valid rows)</translation>
     </message>
@@ -896,92 +957,92 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="170"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="171"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="172"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="173"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="174"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="175"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="175"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="176"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="177"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="178"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="179"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="192"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="193"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="195"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="197"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="199"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="201"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="205"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="206"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="207"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="244"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
     </message>
@@ -989,72 +1050,72 @@ Database: {1}</translation>
 <context>
     <name>MergeSummaryDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="621"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="617"/>
         <source>取り込みの結果</source>
         <translation>Merge result</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="627"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="623"/>
         <source>読み込めません</source>
         <translation>Cannot be read</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="635"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="631"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="641"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="637"/>
         <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
         <translation>{1} of {0} file(s) written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="659"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="655"/>
         <source>書き込みました</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="661"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="657"/>
         <source>値の変更はありません（受け取ったことを記録しました）</source>
         <translation>No values changed (the file is recorded as received)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="664"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="660"/>
         <source>。未決定の競合 {0} 件は書き込んでいません</source>
         <translation>; {0} undecided conflict(s) not written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="666"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="662"/>
         <source>却下された行があるため、何も書き込んでいません</source>
         <translation>Rows were rejected, so nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="668"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="664"/>
         <source>書き込む変更はありません（取り込み済み）</source>
         <translation>Nothing to write (already merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="674"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="670"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="671"/>
         <source>書き込み</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="671"/>
         <source>説明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
         <source>済み</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
         <source>なし</source>
         <translation>no</translation>
     </message>

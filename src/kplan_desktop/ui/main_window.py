@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
+    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -114,6 +115,8 @@ def _late_imports() -> None:
     from kplan_desktop.ui.trend_chart import TrendChart
 
 
+# How often the grid asks a shared server whether someone else saved something (a cheap query).
+POLL_MS = 5000
 # A pasted block larger than this is not a block of plan values (and would freeze the grid).
 MAX_PASTE_CELLS = 5000
 # The indicator-name column is never narrowed below this to fit the grid in its pane.
@@ -226,6 +229,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self._started = False
         self._arrived: Callable[[], None] | None = None
+        # On a shared server, values others save appear within POLL_MS (see poll_changes).
+        self._last_change: tuple[int, int] | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self.poll_changes)
         # The worker starts now: opening the database (importing SQLAlchemy) takes longest, and
         # runs while Qt lays out and paints the frame. What it returns before the body exists
         # waits for _start.
@@ -577,6 +585,8 @@ class MainWindow(QMainWindow):
         if self.tabs.currentIndex() == 1:
             self._refresh_dashboard()
         self.is_loaded = True
+        if self.store.is_server and not self._poll.isActive():
+            self._poll.start()
         self.exchange.refresh()
         self.loaded.emit()
         # The grid is filled; the detail panel of the first cell follows in the next turn.
@@ -610,6 +620,12 @@ class MainWindow(QMainWindow):
             self._job = None
             self.load_error = str(exc)
             self.status.setText("✖ " + self.load_error)
+            from kplan_desktop.store.engine import StoreError
+
+            if isinstance(exc, StoreError) and exc.connection_problem:
+                if self.ask_retry(exc.message(self.lang)):
+                    QTimer.singleShot(0, self.reload)
+                return
             if QGuiApplication.platformName() != "offscreen":
                 QMessageBox.critical(self, self.tr("読み込めません"), self.load_error)
 
@@ -696,13 +712,25 @@ class MainWindow(QMainWindow):
             return None
         year = self.model.year_of_column(index.column())
         assert year is not None
-        return EntryRequest(self.model.rows[index.row()].indicator.code, year, text, comment)
+        row = self.model.rows[index.row()]
+        shown = row.values.get(year)
+        # The revision the clerk is looking at: if someone else changed the value since, the
+        # write is refused and the clerk chooses (see _resolve_conflict).
+        return EntryRequest(
+            row.indicator.code,
+            year,
+            text,
+            comment,
+            expected=None if shown is None else shown.revision,
+            check_expected=True,
+        )
 
     def submit(self, proxy_index: QModelIndex, text: str, comment: str | None = None) -> bool:
         """Check and write one typed value; False (nothing written) when it is refused."""
         request = self._request_for(proxy_index, text, comment)
         if request is None:
             return False
+        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.actuals import write_actuals
 
         try:
@@ -711,14 +739,160 @@ class MainWindow(QMainWindow):
             )
         except EntryRefused as exc:
             refused = exc.results[0]
+            if {f.code for f in refused.check.errors} == {"E_CONFLICT"}:
+                return self._resolve_conflict(proxy_index, refused, comment)
             if exc.only_warnings and comment is None:
                 reason = self.ask_comment(refused)
                 return bool(reason) and self.submit(proxy_index, text, reason)
             self.show_refusal(refused)
             return False
+        except DomainError as exc:
+            if self._retry_after(exc):
+                return self.submit(proxy_index, text, comment)
+            return False
         if results[0].outcome is Outcome.UNCHANGED:
             return True
         return self._push(results, self.tr("{0} の入力").format(request.indicator_code))
+
+    def _resolve_conflict(
+        self, proxy_index: QModelIndex, refused: EntryResult, comment: str | None
+    ) -> bool:
+        """Someone else changed the value since the grid showed it: keep mine or take theirs.
+
+        Keeping mine writes the typed value over theirs (naming the revision it replaces);
+        taking theirs drops the typed value and shows theirs; cancelling leaves the typed value
+        in the editor (the row is not refreshed under it: that would overwrite the editor).
+        """
+        code = refused.request.indicator_code
+        choice = self.ask_conflict(refused)
+        if choice == "mine":
+            self.refresh_values({code})
+            return self.submit(proxy_index, refused.request.text, comment)
+        if choice == "theirs":
+            self.refresh_values({code})
+            self._update_status(self.tr("ほかの人が保存した値を使います: {0}").format(code))
+            return True
+        self.show_refusal(refused)
+        return False
+
+    def ask_conflict(self, refused: EntryResult) -> str | None:
+        """'mine', 'theirs' or None (cancel): the dialog that shows both values."""
+        theirs = refused.old[0] or refused.old[1] or self.tr("（なし）")
+        mine = refused.request.text or self.tr("（空欄）")
+        self.last_message = self.tr(
+            "この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}"
+        ).format(theirs, mine)
+        if QGuiApplication.platformName() == "offscreen":
+            return None
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("ほかの人が変更しました"))
+        box.setText(
+            self.tr("{0} の値は、編集中にほかの人が変更しました。").format(
+                refused.request.indicator_code
+            )
+            + "\n"
+            + self.tr("相手の値: {0}").format(theirs)
+            + "\n"
+            + self.tr("あなたの値: {0}").format(mine)
+        )
+        keep = box.addButton(self.tr("自分の値で保存"), QMessageBox.ButtonRole.AcceptRole)
+        take = box.addButton(self.tr("相手の値を使う"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is keep:
+            return "mine"
+        if box.clickedButton() is take:
+            return "theirs"
+        return None
+
+    def _retry_after(self, exc: DomainError) -> bool:
+        """A storage or connection problem: say so, and True if the user asks to try again."""
+        from kplan_desktop.store.engine import StoreError
+
+        self.last_message = exc.message(self.lang)
+        self.status.setText("✖ " + self.last_message)
+        if isinstance(exc, StoreError) and exc.retryable:
+            return self.ask_retry(self.last_message)
+        if QGuiApplication.platformName() != "offscreen":
+            QMessageBox.warning(self, self.tr("保存できません"), self.last_message)
+        return False
+
+    def ask_retry(self, message: str) -> bool:
+        """The server could not be reached (or the connection broke): try again?"""
+        if QGuiApplication.platformName() == "offscreen":
+            return False
+        answer = QMessageBox.warning(
+            self,
+            self.tr("サーバーに接続できません"),
+            message,
+            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Retry
+
+    def refresh_values(self, codes: set[str] | None = None) -> int:
+        """Swap in values others changed since the grid read them; returns how many indicators.
+
+        The indicator whose cell is being edited keeps what is typed: its row is left as it
+        was, so saving it names the revision the clerk started from and meets the conflict.
+        """
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.store.actuals import read_actuals
+
+        if not self.is_loaded or self.store is None:
+            return 0
+        try:
+            if codes is None:
+                fresh = read_actuals(self.store, department=self.shown_department)
+            else:
+                fresh = read_actuals(self.store, indicator_codes=codes)
+        except DomainError as exc:
+            self.status.setText("✖ " + exc.message(self.lang))
+            return 0
+        by_code: dict[str, list[Any]] = {}
+        for actual in fresh:
+            by_code.setdefault(actual.indicator_code, []).append(actual)
+        editing = None
+        if codes is None and self.grid.state() == QAbstractItemView.State.EditingState:
+            source = self.proxy.mapToSource(self.grid.currentIndex())
+            if source.isValid():
+                editing = self.model.rows[source.row()].indicator.code
+        changed = 0
+        for row in list(self.model.rows):
+            code = row.indicator.code
+            if (codes is not None and code not in codes) or code == editing:
+                continue
+            values = by_code.get(code, [])
+            now = {v.fiscal_year: v.revision for v in values}
+            if now != {year: v.revision for year, v in row.values.items()}:
+                self.model.update_values(code, values)
+                changed += 1
+        if changed:
+            self._update_tree_counts()
+            self._update_status()
+        return changed
+
+    def poll_changes(self) -> int:
+        """On a shared server: pick up what others saved, when the audit log has grown."""
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.store.audit import last_change
+
+        if not self.is_loaded or self.store is None or self._job is not None:
+            return 0
+        try:
+            seen = last_change(self.store)
+        except DomainError as exc:
+            self.status.setText("✖ " + exc.message(self.lang))
+            return 0
+        if seen == self._last_change:
+            return 0
+        changed = self.refresh_values()
+        self._last_change = seen
+        if changed:
+            self._update_status(
+                self.tr("ほかの人が変更した {0} 件の指標を表示しました").format(changed)
+            )
+        return changed
 
     def _push(self, results: list[EntryResult], label: str) -> bool:
         """Write, then put the change on the undo stack; False if the database refused it."""
@@ -733,7 +907,20 @@ class MainWindow(QMainWindow):
         )
         try:
             command.apply()
+        except EntryRefused as exc:
+            # Someone saved between the check and the write: show theirs, keep the editor.
+            self.refresh_values({r.request.indicator_code for r in exc.results})
+            refused = [r for r in exc.results if r.outcome is Outcome.REFUSED]
+            if refused:
+                self.show_refusal(refused[0])
+            return False
         except DomainError as exc:
+            from kplan_desktop.store.engine import StoreError
+
+            if isinstance(exc, StoreError) and exc.retryable:
+                if self._retry_after(exc):
+                    return self._push(results, label)
+                return False
             self._storage_failed(exc)
             return False
         self.undo_stack.push(command)
