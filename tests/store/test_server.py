@@ -270,3 +270,29 @@ def test_writers_racing_on_the_same_values_lose_nothing_and_share_no_audit_numbe
     assert len(entries) == len(codes) * (1 + rounds * workers)
     assert len({e.id for e in audit_log(seed)}) == len(audit_log(seed))
     assert sum(conflicts) > 0  # they did race
+
+
+def test_a_pc_moves_its_local_values_up_with_export_and_a_planning_merge(
+    server: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    local = tmp_path / "local.sqlite3"
+    assert main(["--db", str(local), "init"]) == 0
+    for code, value in (("7-1-1-K1", "3"), ("7-1-1-K2", "55"), ("7-1-1-K3", "1500")):
+        assert main(["--db", str(local), "enter", "--indicator", code, "--year", "2024",
+                     "--value", value, "--comment", "c"]) == 0  # fmt: skip
+    out = tmp_path / "community.xlsx"
+    assert main(["--db", str(local), "export", "--department", "community", "--year", "2024",
+                 "-o", str(out), "--draft"]) == 0  # fmt: skip
+    # A department login may not merge (the merged-file record is the planning division's).
+    before = dump(server["admin"])
+    capsys.readouterr()
+    assert main(["--db", server["clerk"], "merge", str(out)]) == 2
+    assert "権限がありません" in capsys.readouterr().err
+    assert dump(server["admin"]) == before
+    assert main(["--db", server["planner"], "merge", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["--db", server["clerk"], "show", "--json", "--year", "2024"]) == 0
+    import json
+
+    shown = {r["code"]: r["years"]["2024"]["value"] for r in json.loads(capsys.readouterr().out)}
+    assert (shown["7-1-1-K1"], shown["7-1-1-K2"], shown["7-1-1-K3"]) == ("3", "55", "1500")
