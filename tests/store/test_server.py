@@ -213,13 +213,21 @@ def test_a_server_that_is_down_or_a_wrong_password_gives_one_clear_message(
     with pytest.raises(DomainError) as refused:
         Store.open(wrong)
     assert refused.value.code == "E_DB_AUTH"
+    elsewhere = make_url(server["admin"]).set(database="no_such_database")
+    with pytest.raises(DomainError) as missing:
+        Store.open(elsewhere.render_as_string(hide_password=False))
+    assert missing.value.code == "E_DB_MISSING"
 
 
 def test_writers_racing_on_the_same_values_lose_nothing_and_share_no_audit_number(
-    db: str,
+    db: str, pg_cluster: Cluster
 ) -> None:
     """Eight sessions each raise three values by one, from what they read, many times over."""
     codes = ["7-1-1-K1", "7-1-1-K2", "7-1-1-K3"]
+    deadlocks_sql = text("SELECT deadlocks FROM pg_stat_database WHERE datname = :d")
+    admin = create_engine(pg_cluster.admin_url)
+    with admin.connect() as conn:
+        deadlocks = conn.scalar(deadlocks_sql, {"d": make_url(db).database})
     seed = Store.open(db)
     write_actuals(
         seed, [EntryRequest(c, 2024, "1000", comment="c") for c in codes], who="s", source="test"
@@ -270,6 +278,9 @@ def test_writers_racing_on_the_same_values_lose_nothing_and_share_no_audit_numbe
     assert len(entries) == len(codes) * (1 + rounds * workers)
     assert len({e.id for e in audit_log(seed)}) == len(audit_log(seed))
     assert sum(conflicts) > 0  # they did race
+    with admin.connect() as conn:
+        assert conn.scalar(deadlocks_sql, {"d": make_url(db).database}) == deadlocks
+    admin.dispose()
 
 
 def test_a_pc_moves_its_local_values_up_with_export_and_a_planning_merge(
@@ -296,3 +307,65 @@ def test_a_pc_moves_its_local_values_up_with_export_and_a_planning_merge(
 
     shown = {r["code"]: r["years"]["2024"]["value"] for r in json.loads(capsys.readouterr().out)}
     assert (shown["7-1-1-K1"], shown["7-1-1-K2"], shown["7-1-1-K3"]) == ("3", "55", "1500")
+
+
+def test_writers_adding_the_same_new_values_in_opposite_orders_never_deadlock(
+    db: str, pg_cluster: Cluster
+) -> None:
+    """Six sessions each add the same fifteen first values, half in the opposite order."""
+    cells = [(c, y) for c in ("7-1-1-K1", "7-1-1-K2", "7-1-1-K3") for y in range(2022, 2027)]
+    deadlocks_sql = text("SELECT deadlocks FROM pg_stat_database WHERE datname = :d")
+    name = make_url(db).database
+    admin = create_engine(pg_cluster.admin_url)
+    with admin.connect() as conn:
+        before = conn.scalar(deadlocks_sql, {"d": name})
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+    stores = [Store.open(db) for _ in range(6)]
+    start = threading.Barrier(6)
+
+    def worker(n: int) -> None:
+        order = list(reversed(cells)) if n % 2 else cells
+        requests = [
+            EntryRequest(c, y, str(50 + n), "c", expected=None, check_expected=True)
+            for c, y in order
+        ]
+        try:
+            start.wait()
+            write_actuals(stores[n], requests, who=f"w{n}", source="test")
+            outcomes.append("written")
+        except EntryRefused:
+            outcomes.append("conflict")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert sorted(outcomes) == ["conflict"] * 5 + ["written"]
+    values = {a.text for a in read_actuals(stores[0], fiscal_year=2024)}
+    assert len(values) == 1  # one writer's batch, whole
+    with admin.connect() as conn:
+        assert conn.scalar(deadlocks_sql, {"d": name}) == before
+    admin.dispose()
+
+
+def test_a_table_a_later_version_adds_is_read_by_all_and_written_by_planning_after_init(
+    server: dict[str, str], pg_cluster: Cluster
+) -> None:
+    pg_cluster.psql(
+        "CREATE TABLE later_table (id integer PRIMARY KEY)",
+        make_url(server["admin"]).database or "",
+    )
+    assert main(["server", "init", "--admin-url", server["admin"]]) == 0
+    assert psql(pg_cluster, server["clerk"], "SELECT count(*) FROM later_table").returncode == 0
+    refused = psql(pg_cluster, server["clerk"], "INSERT INTO later_table VALUES (1)")
+    assert refused.returncode != 0 and "permission denied" in refused.stderr
+    done = psql(pg_cluster, server["planner"], "INSERT INTO later_table VALUES (1)")
+    assert done.returncode == 0, done.stderr
+    # The program's bookkeeping stays the administrator's.
+    assert psql(pg_cluster, server["planner"], "DELETE FROM alembic_version").returncode != 0
+    assert psql(pg_cluster, server["planner"], "UPDATE audit SET who = 'x'").returncode != 0

@@ -566,6 +566,11 @@ def _flush(batch: _Batch) -> None:
     for outcome, run in groupby(batch.changes, key=lambda change: change.outcome):
         params = [change.params for change in run]
         if outcome is Outcome.NEW:
+            if _shared(batch.conn):
+                # Two writers adding the same new values wait on each other's unique keys: in
+                # one order, the second waits and then meets the conflict instead of a
+                # deadlock. (A run of inserts never holds the same value twice.)
+                params.sort(key=itemgetter("code", "year"))
             _insert_many(batch.conn, actual_table, [_as_columns(p) for p in params])
             continue
         done = batch.conn.execute(statements[outcome], params)

@@ -88,6 +88,13 @@ E_DB_CONNECTION_LOST = (
     "The connection to the database server was lost; this change was not saved. "
     "Save it again once the connection is back",
 )
+E_DB_MISSING = (
+    "E_DB_MISSING",
+    "サーバーにそのデータベースがありません（URLのデータベース名を確認してください。"
+    "新しく作るのはサーバーの管理者です: createdb）",
+    "The server has no such database (check the database name in the URL; the server's "
+    "administrator creates it with createdb)",
+)
 E_DB_DENIED = (
     "E_DB_DENIED",
     "このデータを変更する権限がありません（サーバーが拒否しました）。何も保存していません",
@@ -115,7 +122,7 @@ _UNREACHABLE_WORDS = (
     "the database system is starting up",
     "the database system is shutting down",
 )
-_AUTH_WORDS = ("password authentication failed", "no password supplied", "does not exist")
+_AUTH_WORDS = ("password authentication failed", "no password supplied")
 _LOST_WORDS = (
     "server closed the connection",
     "terminating connection",
@@ -140,7 +147,13 @@ def server_error(exc: DBAPIError) -> StoreError | None:
         found = E_DB_DENIED
     elif state in ("40001", "40P01", "23505", "55P03"):
         found = E_DB_BUSY
-    elif state.startswith("28") or (not state and any(w in said for w in _AUTH_WORDS)):
+    elif state == "3D000" or ("database" in said and "does not exist" in said):
+        found = E_DB_MISSING
+    elif (
+        state.startswith("28")
+        or any(w in said for w in _AUTH_WORDS)
+        or ('role "' in said and "does not exist" in said)
+    ):
         found = E_DB_AUTH
     elif state.startswith(("08", "57P")) or any(w in said for w in _LOST_WORDS):
         found = E_DB_CONNECTION_LOST

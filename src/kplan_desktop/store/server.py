@@ -30,22 +30,13 @@ ROLE_TABLE = "kplan_role"
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _USER = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
 
-# Tables every member reads; the planning role also writes them (the catalog and what the
-# planning division keeps). `actual`, `audit`, `finalisation` and `signing_key` are set apart.
-_CATALOG_TABLES = (
-    "plan",
-    "department",
-    "goal",
-    "policy",
-    "measure",
-    "measure_direction",
-    "indicator",
-    "reference_table",
-    "meta",
-    "submission",
-    "merge_report",
-    "year_lock",
-)
+# Every table is read by every member and written by the planning role, except these: the
+# values and 確定 (row-level security decides), the audit log (appended to by everyone, changed by
+# nobody), the signing keys (the planning division's only), and the program's own bookkeeping.
+# A table a later migration adds follows the rule once `server init` runs again.
+_APPEND_ONLY = ("audit",)
+_SECRET = ("signing_key",)
+_BOOKKEEPING = ("alembic_version", ROLE_TABLE)
 
 _FUNCTIONS = """
 CREATE OR REPLACE FUNCTION kplan_is_planning() RETURNS boolean
@@ -175,22 +166,21 @@ def server_init(store: Store) -> ServerRoles:
         database = store.engine.url.database or ""
         conn.execute(text(f"GRANT CONNECT ON DATABASE {_quoted(database)} TO {_ident(member)}"))
         conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {_ident(member)}"))
-        conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {_ident(member)}"))
-        everyone = ", ".join([*_CATALOG_TABLES, "actual", "audit", "finalisation"])
-        conn.execute(
-            text(f"GRANT SELECT ON {everyone}, alembic_version, {ROLE_TABLE} TO {_ident(member)}")
-        )
-        conn.execute(text(f"GRANT INSERT ON audit TO {_ident(member)}"))
-        conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON actual TO {_ident(member)}"))
-        conn.execute(text(f"GRANT INSERT, DELETE ON finalisation TO {_ident(member)}"))
-        conn.execute(
-            text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {_ident(member)}")
-        )
-        catalog = ", ".join(_CATALOG_TABLES)
-        conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {catalog} TO {_ident(planning)}"))
-        conn.execute(
-            text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON signing_key TO {_ident(planning)}")
-        )
+        m, p = _ident(member), _ident(planning)
+        for statement in (
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {m}, {p}",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {m}",
+            f"REVOKE SELECT ON {', '.join(_SECRET)} FROM {m}",
+            f"GRANT INSERT ON {', '.join(_APPEND_ONLY)} TO {m}",
+            f"GRANT INSERT, UPDATE, DELETE ON actual TO {m}",
+            f"GRANT INSERT, DELETE ON finalisation TO {m}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {m}",
+            f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {p}",
+            f"REVOKE UPDATE, DELETE ON {', '.join(_APPEND_ONLY)} FROM {p}",
+            f"REVOKE INSERT, UPDATE, DELETE ON {', '.join(_BOOKKEEPING)} FROM {p}",
+            f"GRANT SELECT ON {', '.join(_SECRET)} TO {p}",
+        ):
+            conn.execute(text(statement))
         for table, policies in _POLICIES.items():
             conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
             for name in conn.scalars(
