@@ -82,11 +82,18 @@ def test_cancelling_the_conflict_keeps_the_typed_value_in_the_editor(
     assert "60" in window.last_message
 
 
+def poll(window: MainWindow, qtbot: Any) -> int:
+    """One look at the server, as the timer takes it; how many indicators it swapped in."""
+    window.poll_changes()
+    qtbot.waitUntil(lambda: window._poll_job is None, timeout=10000)
+    return window.last_poll_changed
+
+
 def test_values_others_save_appear_without_losing_what_is_being_typed(
     window: MainWindow, qtbot: Any, db: Path
 ) -> None:
-    assert window.poll_changes() == 0  # the first poll finds the grid current
-    assert window.poll_changes() == 0
+    assert poll(window, qtbot) == 0  # the first look finds the grid current
+    assert poll(window, qtbot) == 0
     # The clerk is typing into K3 while someone else saves K1 and K3.
     index = cell(window, "7-1-1-K3")
     window.grid.setCurrentIndex(index)
@@ -96,10 +103,27 @@ def test_values_others_save_appear_without_losing_what_is_being_typed(
     qtbot.keyClicks(editor, "23")
     someone_else_saves(db, "4", code="7-1-1-K1")
     someone_else_saves(db, "2000", code="7-1-1-K3")
-    assert window.poll_changes() == 1  # K1; K3 waits while its editor is open
+    assert poll(window, qtbot) == 1  # K1; K3 waits while its editor is open
     assert cell(window, "7-1-1-K1").data() == "4"
     assert window.grid.focusWidget() is editor and editor.text() == "123"
-    assert window.poll_changes() == 0
+    assert poll(window, qtbot) == 0
+    # Once the editor is closed without saving, K3 catches up.
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert poll(window, qtbot) == 1
+    assert cell(window, "7-1-1-K3").data() == "2,000"
+
+
+def test_a_server_that_does_not_answer_is_said_in_the_status_bar_not_a_frozen_window(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kplan_desktop.store.audit as audit
+
+    def down(store: Any) -> Any:
+        raise StoreError(*E_DB_CONNECTION_LOST)
+
+    monkeypatch.setattr(audit, "last_change", down)
+    assert poll(window, qtbot) == 0
+    assert "接続が切れました" in window.status.text()
 
 
 def test_a_dropped_connection_says_so_and_retry_saves(

@@ -231,6 +231,8 @@ class MainWindow(QMainWindow):
         self._arrived: Callable[[], None] | None = None
         # On a shared server, values others save appear within POLL_MS (see poll_changes).
         self._last_change: tuple[int, int] | None = None
+        self._poll_job: Job | None = None
+        self.last_poll_changed = 0
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self.poll_changes)
@@ -830,33 +832,29 @@ class MainWindow(QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Retry
 
-    def refresh_values(self, codes: set[str] | None = None) -> int:
-        """Swap in values others changed since the grid read them; returns how many indicators.
-
-        The indicator whose cell is being edited keeps what is typed: its row is left as it
-        was, so saving it names the revision the clerk started from and meets the conflict.
-        """
+    def refresh_values(self, codes: set[str]) -> int:
+        """Read these indicators' values again and show them (after a conflict)."""
         from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.actuals import read_actuals
 
         if not self.is_loaded or self.store is None:
             return 0
         try:
-            if codes is None:
-                fresh = read_actuals(self.store, department=self.shown_department)
-            else:
-                fresh = read_actuals(self.store, indicator_codes=codes)
+            fresh = read_actuals(self.store, indicator_codes=codes)
         except DomainError as exc:
             self.status.setText("✖ " + exc.message(self.lang))
             return 0
+        return self._swap_in(fresh, codes, editing=None)
+
+    def _swap_in(self, fresh: list[Any], codes: set[str] | None, editing: str | None) -> int:
+        """Show the values read for `codes` (None: every row) where they differ from the grid's.
+
+        `editing` is left as it was: refreshing the row of an open editor would overwrite what
+        is typed; its save names the revision the clerk started from and meets the conflict.
+        """
         by_code: dict[str, list[Any]] = {}
         for actual in fresh:
             by_code.setdefault(actual.indicator_code, []).append(actual)
-        editing = None
-        if codes is None and self.grid.state() == QAbstractItemView.State.EditingState:
-            source = self.proxy.mapToSource(self.grid.currentIndex())
-            if source.isValid():
-                editing = self.model.rows[source.row()].indicator.code
         changed = 0
         for row in list(self.model.rows):
             code = row.indicator.code
@@ -872,27 +870,64 @@ class MainWindow(QMainWindow):
             self._update_status()
         return changed
 
-    def poll_changes(self) -> int:
-        """On a shared server: pick up what others saved, when the audit log has grown."""
-        from kplan_desktop.domain.errors import DomainError
-        from kplan_desktop.store.audit import last_change
-
+    def poll_changes(self) -> None:
+        """On a shared server: ask, off the UI thread, whether anyone saved something since the
+        last look, and if so read the shown values (a server that does not answer never freezes
+        the window; it only says so in the status bar)."""
         if not self.is_loaded or self.store is None or self._job is not None:
-            return 0
-        try:
-            seen = last_change(self.store)
-        except DomainError as exc:
-            self.status.setText("✖ " + exc.message(self.lang))
-            return 0
-        if seen == self._last_change:
-            return 0
-        changed = self.refresh_values()
+            return
+        if self._poll_job is not None:
+            return
+        store, department, last = self.store, self.shown_department, self._last_change
+
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
+            from kplan_desktop.store.actuals import read_actuals
+            from kplan_desktop.store.audit import last_change
+
+            seen = last_change(store)
+            if seen == last:
+                return seen, None
+            return seen, read_actuals(store, department=department)
+
+        job = Job(work)
+        self._poll_job = job
+        job.signals.finished.connect(lambda result: self._polled(job, result))
+        job.signals.failed.connect(lambda exc: self._poll_failed(job, exc))
+        job.start()
+
+    def _polled(self, job: Job, result: tuple[tuple[int, int], list[Any] | None]) -> None:
+        if job is not self._poll_job:
+            return
+        self._poll_job = None
+        seen, fresh = result
+        self.last_poll_changed = 0
+        if fresh is None or self._job is not None:
+            return
+        editing = None
+        if self.grid.state() == QAbstractItemView.State.EditingState:
+            source = self.proxy.mapToSource(self.grid.currentIndex())
+            if source.isValid():
+                editing = self.model.rows[source.row()].indicator.code
+        self.last_poll_changed = self._swap_in(fresh, None, editing)
         self._last_change = seen
-        if changed:
+        if editing is not None:
+            # Look again next time, so the edited row catches up once its editor closes.
+            self._last_change = None
+        if self.last_poll_changed:
             self._update_status(
-                self.tr("ほかの人が変更した {0} 件の指標を表示しました").format(changed)
+                self.tr("ほかの人が変更した {0} 件の指標を表示しました").format(
+                    self.last_poll_changed
+                )
             )
-        return changed
+
+    def _poll_failed(self, job: Job, exc: object) -> None:
+        if job is not self._poll_job:
+            return
+        self._poll_job = None
+        from kplan_desktop.domain.errors import DomainError
+
+        message = exc.message(self.lang) if isinstance(exc, DomainError) else str(exc)
+        self.status.setText("✖ " + message)
 
     def _push(self, results: list[EntryResult], label: str) -> bool:
         """Write, then put the change on the undo stack; False if the database refused it."""
