@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -152,3 +153,31 @@ def test_the_year_commands_lock_list_and_unlock(
     capsys.readouterr()
     assert run("year", "list") == 0
     assert capsys.readouterr().out == ""
+
+
+def test_a_merge_into_a_locked_year_is_refused_whole_even_if_locked_after_its_preview(
+    new_db: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kplan_desktop.exchange.merge import apply_merge, plan_merge
+
+    department, planning = new_db("community"), new_db("planning")
+    for db in (department, planning):
+        assert main(["--db", str(db), "init"]) == 0
+    for code, value in (("7-1-1-K1", "3"), ("7-1-1-K2", "55")):
+        assert main(["--db", str(department), "enter", "--indicator", code, "--year", "2024",
+                     "--value", value, "--comment", "c"]) == 0  # fmt: skip
+    out = tmp_path / "community.xlsx"
+    assert main(["--db", str(department), "export", "--department", "community", "--year",
+                 "2024", "-o", str(out), "--draft"]) == 0  # fmt: skip
+    store = Store.open(str(planning))
+    preview = plan_merge(store, out)  # checked while the year was open
+    lock_year(store, YEAR, "planner")
+    before = dump(planning)
+    with pytest.raises(DomainError) as refused:
+        apply_merge(store, preview, who="planner")
+    assert "締め切られています" in refused.value.message_ja
+    assert dump(planning) == before
+    capsys.readouterr()
+    assert main(["--db", str(planning), "merge", str(out)]) != 0
+    assert "締め切られています" in capsys.readouterr().out + capsys.readouterr().err
+    assert dump(planning) == before
