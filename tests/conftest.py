@@ -1,4 +1,11 @@
-"""Shared fixtures: a real SQLite file per test, initialised with the seed catalog."""
+"""Shared fixtures: a real database per test, initialised with the seed catalog.
+
+The store, CLI and exchange tests run twice, on a SQLite file and on a database of a throwaway
+PostgreSQL cluster (tests/pgcluster.py), through one parametrised `backend` fixture; a test that
+is about SQLite files themselves is marked `sqlite_only`. KPLAN_TEST_POSTGRES=required (set by
+scripts/test) makes a cluster that cannot start an error, =off leaves PostgreSQL out; by
+default the PostgreSQL half is skipped where no server binaries are installed.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,40 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from kplan_desktop.cli import main
+from tests.pgcluster import Cluster, ClusterUnavailable, start_cluster
+
+BACKENDS = ("sqlite", "postgresql")
+# Only these run on both backends: the window and the fuzzers are about the program, not the
+# database, and running them twice would double the test time for nothing.
+_ON_BOTH = ("store", "cli", "exchange")
+_TESTS = Path(__file__).resolve().parent
+
+Database = Path | str  # a SQLite file, or a PostgreSQL URL
+
+
+def _postgres_wanted() -> str:
+    return os.environ.get("KPLAN_TEST_POSTGRES", "auto")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    if metafunc.definition.get_closest_marker("postgresql_only"):
+        metafunc.parametrize("backend", ["postgresql"], indirect=True)
+        return
+    where = Path(str(metafunc.definition.path)).resolve().relative_to(_TESTS).parts
+    if where[0] not in _ON_BOTH or _postgres_wanted() == "off":
+        return
+    metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
 @pytest.fixture(autouse=True)
@@ -23,16 +57,67 @@ def log_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One PostgreSQL cluster for the whole run, listening on 127.0.0.1 only."""
+    if _postgres_wanted() == "off":
+        pytest.skip("KPLAN_TEST_POSTGRES=off")
+    try:
+        cluster = start_cluster()
+    except ClusterUnavailable as exc:
+        if _postgres_wanted() == "required":
+            pytest.fail(f"KPLAN_TEST_POSTGRES=required, but: {exc}")
+        pytest.skip(str(exc))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "kplan.sqlite3"
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def new_db(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Database]]:
+    """Makes a new, empty database of this test's backend: a file path or a server URL."""
+    made: list[str] = []
+    cluster: Cluster | None = None
+    if backend == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+
+    def make(name: str) -> Database:
+        if cluster is None:
+            return tmp_path / f"{name}.sqlite3"
+        database = cluster.create_database()
+        made.append(database)
+        return cluster.url(database)
+
+    yield make
+    for database in made:
+        assert cluster is not None
+        cluster.drop_database(database)
+
+
+@pytest.fixture
+def db(new_db: Callable[[str], Database]) -> Database:
+    path = new_db("kplan")
     assert main(["--db", str(path), "init"]) == 0
     return path
 
 
-def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+def is_postgres(db: Database) -> bool:
+    return str(db).startswith("postgresql")
+
+
+def dump(db: Database) -> dict[str, list[tuple[object, ...]]]:
     """Every table's full content, for 'nothing changed' assertions."""
-    with closing(sqlite3.connect(path)) as conn:
+    if is_postgres(db):
+        return _dump_server(str(db))
+    with closing(sqlite3.connect(db)) as conn:
         tables = [
             r[0]
             for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
@@ -40,6 +125,24 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
         return {
             t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
         }
+
+
+def _dump_server(url: str) -> dict[str, list[tuple[object, ...]]]:
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(plain) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+        ]
+        found = {}
+        for t in tables:
+            rows = conn.execute(f'SELECT * FROM "{t}"').fetchall()
+            found[t] = sorted((tuple(r) for r in rows), key=repr)
+        return found
 
 
 @pytest.fixture

@@ -1139,274 +1139,335 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="283"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="284"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="295"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="288"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="298"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="289"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="299"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="290"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="300"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="333"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="343"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="335"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="345"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="391"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="449"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="382"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1042"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="392"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="452"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1264"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="383"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="445"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1027"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="455"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1249"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="410"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="420"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="417"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="427"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="419"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="420"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="430"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="445"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="437"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="447"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="448"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="458"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="450"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="460"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="453"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="463"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="455"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="465"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="457"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="467"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="460"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="470"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="461"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="474"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="465"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1080"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="475"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1302"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="466"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1101"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="476"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1323"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="549"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="559"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="549"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="559"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="646"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="664"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="667"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="685"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="714"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="732"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="753"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="789"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="785"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="807"/>
+        <source>ほかの人が保存した値を使います: {0}</source>
+        <translation>Using the value someone else saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="814"/>
+        <source>（なし）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="815"/>
+        <source>（空欄）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="817"/>
+        <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
+        <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="823"/>
+        <source>ほかの人が変更しました</source>
+        <translation>Changed by someone else</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="825"/>
+        <source>{0} の値は、編集中にほかの人が変更しました。</source>
+        <translation>Someone else changed the value of {0} while you were editing it.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="829"/>
+        <source>相手の値: {0}</source>
+        <translation>Their value: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="831"/>
+        <source>あなたの値: {0}</source>
+        <translation>Your value: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="833"/>
+        <source>自分の値で保存</source>
+        <translation>Keep mine</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="834"/>
+        <source>相手の値を使う</source>
+        <translation>Take theirs</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="852"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1007"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="792"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="861"/>
+        <source>サーバーに接続できません</source>
+        <translation>Cannot reach the server</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="950"/>
+        <source>ほかの人が変更した {0} 件の指標を表示しました</source>
+        <translation>Showing {0} indicators someone else changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1014"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="793"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1015"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="816"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1038"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="818"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1040"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="851"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1073"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="855"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1077"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="855"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1077"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="881"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1103"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="892"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1114"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="919"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1141"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="928"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1150"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="929"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1151"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="941"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1163"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1304"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1427,68 +1488,68 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="656"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="954"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="674"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1176"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="230"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="962"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1184"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="962"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1184"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="319"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="329"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="963"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1185"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="969"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1191"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="973"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1195"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="973"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1195"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="994"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1216"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1003"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1225"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1052"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1274"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1090"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1312"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1497,12 +1558,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1094"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1316"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1102"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1324"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}

@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--value", required=True, metavar="TEXT", help="値 (1,225人, 98.7%%, 未集計, —)"
     )
     enter.add_argument("--comment", metavar="TEXT", help="コメント (警告がある値には必須)")
+    enter.add_argument(
+        "--revision",
+        metavar="REV",
+        help="編集を始めたときの版 (show --json の revision; 未入力なら none)。"
+        "ほかの人が先に変更していれば保存せず、現在の値を表示して終了コード2",
+    )
 
     show = sub.add_parser("show", help="指標と実績を表示する")
     show.add_argument("--department", metavar="CODE", help="課コード")
@@ -106,6 +112,41 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--json", action="store_true", help="JSONで出力")
 
     sub.add_parser("departments", help="課の一覧")
+
+    year = sub.add_parser("year", help="年度ロック (lock / unlock a fiscal year; 企画担当課)")
+    year_sub = year.add_subparsers(dest="year_command", required=True, parser_class=_Parser)
+    lock = year_sub.add_parser("lock", help="年度を締め切る（以後の変更をすべて拒否）")
+    lock.add_argument("--year", required=True, type=_fiscal_year, metavar="FY", help="年度")
+    lock.add_argument("--note", metavar="TEXT", help="メモ")
+    unlock = year_sub.add_parser("unlock", help="年度ロックを解除する（理由が必要）")
+    unlock.add_argument("--year", required=True, type=_fiscal_year, metavar="FY", help="年度")
+    unlock.add_argument("--reason", required=True, metavar="TEXT", help="解除の理由")
+    year_sub.add_parser("list", help="ロック中の年度")
+
+    server = sub.add_parser(
+        "server", help="共有 PostgreSQL サーバーの設定 (roles, users; IT administrators)"
+    )
+    server_sub = server.add_subparsers(dest="server_command", required=True, parser_class=_Parser)
+    server_init = server_sub.add_parser(
+        "init", help="スキーマ・シード・課ごとの役割・行レベルセキュリティを作成する"
+    )
+    server_init.add_argument(
+        "--admin-url",
+        metavar="URL",
+        help="管理者のURL postgresql+psycopg://ADMIN@HOST/DB (default: --db)",
+    )
+    add_user = server_sub.add_parser("add-user", help="ログインを作成する (a login in a role)")
+    add_user.add_argument("name", metavar="NAME", help="ユーザー名")
+    who = add_user.add_mutually_exclusive_group(required=True)
+    who.add_argument("--department", metavar="CODE", help="課コード")
+    who.add_argument("--planning", action="store_true", help="企画担当課")
+    add_user.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="パスワードの1行目 (なければ入力を求める)",
+    )
+    add_user.add_argument("--admin-url", metavar="URL", help="管理者のURL (default: --db)")
     cli_exchange.add_commands(sub, _fiscal_year)
     _CONSOLE.update(cli_console.add_commands(sub, _fiscal_year))
     backup = sub.add_parser("backup", help="データベースをバックアップする (backup)")
@@ -147,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from kplan_desktop.store.engine import Store
 
+    if args.command == "server":
+        return _server(args)
     if args.command != "init":
         _require_database(args.db)
     store = Store.open(args.db)
@@ -159,6 +202,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "validate": _validate,
             "audit": _audit,
             "departments": _departments,
+            "year": _year,
             "finalise": cli_exchange.finalise,
             "export": cli_exchange.export,
             "template": cli_exchange.template,
@@ -325,20 +369,39 @@ def _write_text(path: Path, text: str) -> None:
         ) from None
 
 
+def _started_from(text: str | None) -> tuple[bool, Any]:
+    """--revision: (check it, the revision); "none" names a value that was not there."""
+    from kplan_desktop.domain.revision import Revision
+
+    if text is None:
+        return False, None
+    if text.strip().lower() in ("none", "-", ""):
+        return True, None
+    try:
+        return True, Revision.parse(text)
+    except ValueError:
+        raise DomainError(
+            "E_REVISION",
+            f"版の書き方が正しくありません: {text[:60]}（show --json の revision の値）",
+            f"Not a revision: {text[:60]} (use the revision from show --json)",
+        ) from None
+
+
 def _enter(store: Any, args: argparse.Namespace) -> int:
-    from kplan_desktop.store.actuals import EntryRefused, Outcome, enter_value
+    from kplan_desktop.store.actuals import EntryRefused, EntryRequest, Outcome, write_actuals
     from kplan_desktop.store.audit import current_user
 
+    check, expected = _started_from(args.revision)
+    request = EntryRequest(
+        args.indicator,
+        args.year,
+        args.value,
+        args.comment,
+        expected=expected,
+        check_expected=check,
+    )
     try:
-        result = enter_value(
-            store,
-            args.indicator,
-            args.year,
-            args.value,
-            args.comment,
-            who=current_user(),
-            source="cli",
-        )
+        result = write_actuals(store, [request], who=current_user(), source="cli")[0]
     except EntryRefused as exc:
         refused = exc.results[0]
         if exc.only_warnings:
@@ -352,6 +415,8 @@ def _enter(store: Any, args: argparse.Namespace) -> int:
             return EXIT_NEEDS_COMMENT
         first = refused.check.errors[0]
         print(f"{first.message_ja} / {first.message_en}", file=sys.stderr)
+        if any(f.code == "E_CONFLICT" for f in refused.check.errors):
+            _print_current(store, args.indicator, args.year)
         return EXIT_ERROR
     year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
     shown = result.new[0] if result.new[0] is not None else _reason_label(result.new[1])
@@ -366,6 +431,27 @@ def _enter(store: Any, args: argparse.Namespace) -> int:
     for finding in result.check.warnings:
         print(f"警告（コメントあり） {finding.code}: {finding.message_ja} / {finding.message_en}")
     return EXIT_OK
+
+
+def _print_current(store: Any, code: str, year: int) -> None:
+    """After a conflict: the value someone else saved, and its revision to start from again."""
+    from kplan_desktop.store.actuals import read_actuals
+
+    found = [a for a in read_actuals(store, indicator_codes=[code]) if a.fiscal_year == year]
+    if not found:
+        print("現在の値: （なし） / current value: (none) revision=none", file=sys.stderr)
+        return
+    now = found[0]
+    shown = (
+        now.text
+        if now.text is not None
+        else _reason_label(None if now.missing_reason is None else now.missing_reason.value)
+    )
+    print(
+        f"現在の値: {shown}（入力者 {now.entered_by}） / current value: {shown} "
+        f"revision={now.revision}",
+        file=sys.stderr,
+    )
 
 
 def _show(store: Any, args: argparse.Namespace) -> int:
@@ -395,6 +481,9 @@ def _show(store: Any, args: argparse.Namespace) -> int:
                     if actual is None or actual.missing_reason is None
                     else actual.missing_reason.value,
                     "comment": None if actual is None else actual.comment,
+                    "revision": None
+                    if actual is None or actual.revision is None
+                    else str(actual.revision),
                     "simple_rate": None if ach.simple_rate is None else str(ach.simple_rate),
                     "progress_rate": None if ach.progress_rate is None else str(ach.progress_rate),
                     "grade": ach.grade.value,
@@ -552,6 +641,92 @@ def _departments(store: Any, args: argparse.Namespace) -> int:
     for dep in catalog.departments if catalog else ():
         print(f"{dep.code}\t{dep.name}")
     return EXIT_OK
+
+
+def _year(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.store.audit import current_user
+    from kplan_desktop.store.years import lock_year, locked_years, unlock_year
+
+    if args.year_command == "list":
+        for year in sorted(locked_years(store)):
+            print(f"{year}\t{format_fiscal_year(year, FiscalYearStyle.ERA_WITH_WESTERN)}")
+        return EXIT_OK
+    label = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
+    if args.year_command == "lock":
+        if lock_year(store, args.year, current_user(), note=args.note):
+            print(f"{label}をロックしました / FY{args.year} locked")
+        else:
+            print(f"{label}はロック済みです（変更なし） / FY{args.year} was locked already")
+        return EXIT_OK
+    if unlock_year(store, args.year, current_user(), args.reason):
+        print(f"{label}のロックを解除しました / FY{args.year} unlocked")
+    else:
+        print(f"{label}はロックされていません（変更なし） / FY{args.year} was not locked")
+    return EXIT_OK
+
+
+def _server(args: argparse.Namespace) -> int:
+    from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.paths import database_url
+    from kplan_desktop.store.server import add_user, server_init
+
+    url = database_url(args.admin_url or args.db)
+    if not url.startswith("postgresql"):
+        raise DomainError(
+            "E_NOT_SERVER",
+            "--admin-url に PostgreSQL のURL（postgresql+psycopg://管理者@ホスト/データベース）を"
+            "指定してください",
+            "Give --admin-url a PostgreSQL URL (postgresql+psycopg://ADMIN@HOST/DATABASE)",
+        )
+    if args.server_command == "add-user":
+        password = _password(args.password_file)
+        store = Store.open(url)
+        try:
+            role = add_user(
+                store, args.name, password, department=None if args.planning else args.department
+            )
+        finally:
+            store.dispose()
+        print(f"ユーザー {args.name} を作成しました（役割 {role}） / Created {args.name} in {role}")
+        return EXIT_OK
+    store = Store.open(url)
+    try:
+        _init(store, args)
+        roles = server_init(store)
+    finally:
+        store.dispose()
+    print(f"企画担当課の役割 / planning role: {roles.planning}")
+    for code, role in roles.departments.items():
+        print(f"課 {code} の役割 / department role: {role}")
+    print(
+        "ログインは kplan server add-user で作成してください / "
+        "Create logins with kplan server add-user"
+    )
+    return EXIT_OK
+
+
+def _password(path: Path | None) -> str:
+    """The first line of the password file, or asked twice at the terminal."""
+    if path is not None:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise DomainError(
+                "E_FILE",
+                f"パスワードファイルを読めません: {path}（{exc.strerror}）",
+                f"Cannot read the password file: {path} ({exc.strerror})",
+            ) from None
+        return lines[0] if lines else ""
+    import getpass
+
+    first = getpass.getpass("パスワード / Password: ")
+    if getpass.getpass("もう一度 / Again: ") != first:
+        raise DomainError(
+            "E_PASSWORD",
+            "2回入力したパスワードが一致しません",
+            "The two passwords differ",
+        )
+    return first
 
 
 def _backup(store: Any, args: argparse.Namespace) -> int:

@@ -406,3 +406,18 @@ def test_the_yearly_cycle_follows_a_department_from_not_started_to_merged(
     listed = [r[0] for r in openpyxl.load_workbook(pending).active.iter_rows(
         min_row=5, values_only=True)]  # fmt: skip
     assert "equality" not in listed and "community" in listed
+
+
+def test_a_locked_year_refuses_an_evaluation_and_a_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = init(tmp_path / "planning.sqlite3")
+    assert evaluate(db, "--grade", "B") == 0
+    assert run(db, "year", "lock", "--year", YEAR) == 0
+    before = dump(db)
+    capsys.readouterr()
+    assert evaluate(db, "--grade", "A") == 2
+    assert run(db, "review", "--measure", "7-1-1", "--year", YEAR, "--comment", "x") == 2
+    errors = capsys.readouterr().err
+    assert errors.count("年度ロック") == 2 and "locked" in errors
+    assert dump(db) == before

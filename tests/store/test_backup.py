@@ -21,6 +21,9 @@ from kplan_desktop.store.backup import (
 from kplan_desktop.store.engine import SCHEMA_HEAD, Store
 from tests.conftest import dump
 
+# Backups and full disks are about SQLite files; the server is backed up with pg_dump.
+pytestmark = pytest.mark.sqlite_only
+
 
 def run(db: Path, *args: str) -> int:
     return main(["--db", str(db), *args])

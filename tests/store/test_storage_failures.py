@@ -15,6 +15,9 @@ from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actual
 from kplan_desktop.store.engine import Store
 from tests.conftest import dump, fill
 
+# Backups and full disks are about SQLite files; the server is backed up with pg_dump.
+pytestmark = pytest.mark.sqlite_only
+
 
 def cap_pages(store: Store, pages: int | None) -> None:
     """SQLite's own limit on the file's size: past it, writes fail as on a full disk."""

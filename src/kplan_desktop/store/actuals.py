@@ -46,7 +46,7 @@ from kplan_desktop.store.catalog import (
     indicator_from_row,
     plan_settings_from_row,
 )
-from kplan_desktop.store.engine import DATABASE_ID_KEY, Store, meta_value
+from kplan_desktop.store.engine import DATABASE_ID_KEY, E_DB_DENIED, Store, StoreError, meta_value
 from kplan_desktop.store.models import (
     actual_table,
     audit_table,
@@ -63,6 +63,7 @@ from kplan_desktop.store.requests import (
     Outcome,
     State,
 )
+from kplan_desktop.store.years import locked_finding, locked_years_in
 
 __all__ = [
     "EMPTY",
@@ -148,23 +149,35 @@ def write_actuals(
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     batch = list(requests)
-    results: list[EntryResult] = []
-    with store.transaction() as conn:
+
+    def attempt(conn: Connection) -> list[EntryResult]:
+        results: list[EntryResult] = []
         plan = plan_settings(conn)
         codes = {r.indicator_code for r in batch}
         indicators = _indicators(conn, codes, known)
         a = actual_table.c
         stored: dict[tuple[str, int], State] = {}
         revisions: dict[tuple[str, int], Revision | None] = {}
-        query = select(
-            a.indicator_code,
-            a.fiscal_year,
-            a.value,
-            a.missing_reason,
-            a.comment,
-            a.revision_db,
-            a.revision_seq,
-        ).where(_among(codes, indicators))
+        query = (
+            select(
+                a.indicator_code,
+                a.fiscal_year,
+                a.value,
+                a.missing_reason,
+                a.comment,
+                a.revision_db,
+                a.revision_seq,
+            )
+            # Exactly these rows on a shared server (they are locked); by department on a
+            # file when there are many (see _among).
+            .where(a.indicator_code.in_(codes) if _shared(conn) else _among(codes, indicators))
+            .order_by(a.indicator_code, a.fiscal_year)
+        )
+        if _shared(conn) and not dry_run:
+            # Another writer of these values waits here until this one commits (rows locked
+            # in one order, so two writers never wait for each other): the revision checked
+            # below is still the stored one when the change is written.
+            query = query.with_for_update()
         for code, year, value, reason, comment, db, seq in conn.execute(query).all():
             stored[(code, year)] = (value, reason, comment)
             revisions[(code, year)] = _revision(db, seq)
@@ -181,6 +194,7 @@ def write_actuals(
             revisions=revisions,
             history=history,
             closed=closed,
+            locked=locked_years_in(conn),
             database=meta_value(conn, DATABASE_ID_KEY) or "",
             who=who,
             source=source,
@@ -197,7 +211,14 @@ def write_actuals(
         _flush(context)
         if also is not None and not dry_run:
             also(conn, results)
-    return results
+        return results
+
+    return store.run(attempt)
+
+
+def _shared(conn: Connection) -> bool:
+    """A server many people write at once (SQLite has one writer at a time anyway)."""
+    return conn.dialect.name == "postgresql"
 
 
 # Above this many codes, the stored values are selected by their departments: binding hundreds
@@ -248,23 +269,27 @@ def commit_checked(
     writes = [r for r in checked if r.outcome in (Outcome.NEW, Outcome.UPDATED, Outcome.CLEARED)]
     if any(not r.request.check_expected for r in writes):
         raise ValueError("commit_checked needs requests made with check_expected")
-    with store.transaction() as conn:
+
+    def attempt(conn: Connection) -> None:
         a = actual_table.c
         codes = {r.request.indicator_code for r in writes}
+        query = (
+            select(a.indicator_code, a.fiscal_year, a.revision_db, a.revision_seq)
+            .where(a.indicator_code.in_(codes))
+            .order_by(a.indicator_code, a.fiscal_year)
+        )
+        if _shared(conn):
+            query = query.with_for_update()
         now_stored = {
-            (code, year): _revision(db, seq)
-            for code, year, db, seq in conn.execute(
-                select(a.indicator_code, a.fiscal_year, a.revision_db, a.revision_seq).where(
-                    a.indicator_code.in_(codes)
-                )
-            )
+            (code, year): _revision(db, seq) for code, year, db, seq in conn.execute(query)
         }
         closed = _closed_years(conn, source)
+        locked = locked_years_in(conn)
         owners: dict[str, str] = {}
         if closed:
             i = indicator_table.c
-            query = select(i.code, i.department_code).where(i.code.in_(codes))
-            owners = {code: department for code, department in conn.execute(query)}
+            owned = select(i.code, i.department_code).where(i.code.in_(codes))
+            owners = {code: department for code, department in conn.execute(owned)}
         batch = _Batch(
             conn=conn,
             plan=None,
@@ -273,6 +298,7 @@ def commit_checked(
             revisions={},
             history={},
             closed=closed,
+            locked=locked,
             database=meta_value(conn, DATABASE_ID_KEY) or "",
             who=who,
             source=source,
@@ -287,6 +313,9 @@ def commit_checked(
             key = (request.indicator_code, request.fiscal_year)
             if now_stored.get(key) != request.expected:
                 refused.append(_refused(result, _conflict(result.old)))
+                continue
+            if request.fiscal_year in locked:
+                refused.append(_refused(result, locked_finding(request.fiscal_year)))
                 continue
             if (owners.get(request.indicator_code), request.fiscal_year) in closed:
                 refused.append(_refused(result, _finalised(request.fiscal_year)))
@@ -311,6 +340,8 @@ def commit_checked(
         _flush(batch)
         if also is not None:
             also(conn, list(checked))
+
+    store.run(attempt)
 
 
 def _refused(result: EntryResult, why: Finding) -> EntryResult:
@@ -341,6 +372,7 @@ class _Batch:
     revisions: dict[tuple[str, int], Revision | None]
     history: dict[str, dict[int, Decimal]]
     closed: set[tuple[str, int]]
+    locked: set[int]
     database: str
     who: str
     source: str
@@ -377,6 +409,8 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
     assert batch.plan is not None
     check = check_entry(request.text, indicator.spec(), batch.plan, request.fiscal_year, others)
     extra = [check_comment(request.comment)]
+    if request.fiscal_year in batch.locked:
+        extra.append(locked_finding(request.fiscal_year))
     if (indicator.department, request.fiscal_year) in batch.closed:
         extra.append(_finalised(request.fiscal_year))
     current = batch.revisions.get(key)
@@ -516,15 +550,28 @@ def _flush(batch: _Batch) -> None:
     """Write the pending audit rows, then the actual rows, each kind in one executemany."""
     if not batch.audits:
         return
-    # The audit rows are numbered here, after the highest number in use: SQLite then writes
-    # them in one executemany (with RETURNING it would insert them one by one). A writer that
-    # got in between makes this transaction fail (a stale snapshot, or the primary key), so a
-    # number is never shared.
-    last = batch.conn.scalar(select(func.coalesce(func.max(audit_table.c.id), 0)))
-    numbers = range(int(last or 0) + 1, int(last or 0) + 1 + len(batch.audits))
-    for number, row in zip(numbers, batch.audits, strict=True):
-        row["id"] = number
-    _insert_many(batch.conn, audit_table, batch.audits)
+    numbers: Sequence[int]
+    if _shared(batch.conn):
+        # The server's sequence numbers them: concurrent writers never share a number and
+        # never wait for each other's max(); RETURNING gives them back in the rows' order.
+        numbers = (
+            batch.conn.execute(
+                insert(audit_table).returning(audit_table.c.id, sort_by_parameter_order=True),
+                batch.audits,
+            )
+            .scalars()
+            .all()
+        )
+    else:
+        # Numbered here, after the highest number in use: SQLite then writes them in one
+        # executemany (with RETURNING it would insert them one by one). A writer that got in
+        # between makes this transaction fail (a stale snapshot, or the primary key), so a
+        # number is never shared.
+        last = batch.conn.scalar(select(func.coalesce(func.max(audit_table.c.id), 0)))
+        numbers = range(int(last or 0) + 1, int(last or 0) + 1 + len(batch.audits))
+        for number, row in zip(numbers, batch.audits, strict=True):
+            row["id"] = number
+        _insert_many(batch.conn, audit_table, batch.audits)
     for change in batch.changes:
         if change.local and change.outcome is not Outcome.CLEARED:
             change.params["revision_seq"] = numbers[change.audit]
@@ -538,9 +585,18 @@ def _flush(batch: _Batch) -> None:
     for outcome, run in groupby(batch.changes, key=lambda change: change.outcome):
         params = [change.params for change in run]
         if outcome is Outcome.NEW:
+            if _shared(batch.conn):
+                # Two writers adding the same new values wait on each other's unique keys: in
+                # one order, the second waits and then meets the conflict instead of a
+                # deadlock. (A run of inserts never holds the same value twice.)
+                params.sort(key=itemgetter("code", "year"))
             _insert_many(batch.conn, actual_table, [_as_columns(p) for p in params])
-        else:
-            batch.conn.execute(statements[outcome], params)
+            continue
+        done = batch.conn.execute(statements[outcome], params)
+        if _shared(batch.conn) and done.rowcount != len(params):
+            # Row-level security hides a row this login may not change: the change did not
+            # happen, so none of the batch may (the audit rows are already in it).
+            raise StoreError(*E_DB_DENIED)
     batch.audits.clear()
     batch.changes.clear()
 

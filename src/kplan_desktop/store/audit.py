@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.models import audit_table
 from kplan_desktop.store.requests import current_user
 
-__all__ = ["AuditEntry", "as_utc", "audit_log", "current_user", "now", "record"]
+__all__ = ["AuditEntry", "as_utc", "audit_log", "current_user", "last_change", "now", "record"]
 
 SOURCES = frozenset({"gui", "cli", "merge", "catalog", "test"})
 
@@ -95,3 +95,17 @@ def audit_log(store: Store, indicator_code: str | None = None) -> list[AuditEntr
         return [
             AuditEntry(**{**row, "at": as_utc(row["at"])}) for row in conn.execute(query).mappings()
         ]
+
+
+def last_change(store: Store) -> tuple[int, int]:
+    """How many audit rows there are and the newest's number: changes whenever anyone saves.
+
+    Both, because on a server a transaction that took a smaller number can commit later.
+    """
+    with store.connect() as conn:
+        row = conn.execute(
+            select(func.count(), func.coalesce(func.max(audit_table.c.id), 0)).select_from(
+                audit_table
+            )
+        ).one()
+    return int(row[0]), int(row[1])

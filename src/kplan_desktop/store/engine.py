@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.models import meta_table
@@ -17,13 +17,25 @@ from kplan_desktop.store.paths import database_url, db_dir
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 # Every database has its own id: the first half of the revisions it makes.
 DATABASE_ID_KEY = "database_id"
 
 
+T = TypeVar("T")
+
+
 class StoreError(DomainError):
     """The database cannot be opened or written."""
+
+    @property
+    def connection_problem(self) -> bool:
+        """The server could not be reached or the connection broke: trying again may work."""
+        return self.code in CONNECTION_CODES
+
+    @property
+    def retryable(self) -> bool:
+        return self.code in CONNECTION_CODES or self.code == "E_DB_BUSY"
 
 
 # What SQLite says, and what the clerk is told.
@@ -53,6 +65,112 @@ _STORAGE_PROBLEMS = (
         "A disk read or write failed, so nothing was saved",
     ),
 )
+
+
+# What a PostgreSQL server or the network says, by SQLSTATE class or by the client's words
+# (a refused or broken connection has no SQLSTATE), and what the user is told.
+E_DB_UNREACHABLE = (
+    "E_DB_UNREACHABLE",
+    "データベースサーバーに接続できません（サーバーが停止しているか、ネットワークがつながって"
+    "いません）。何も保存していません。しばらくしてからもう一度試してください",
+    "Cannot reach the database server (it is down or the network is cut); nothing was saved. "
+    "Try again in a moment",
+)
+E_DB_AUTH = (
+    "E_DB_AUTH",
+    "データベースサーバーにログインできません（ユーザー名またはパスワードが違います）",
+    "Cannot log in to the database server (wrong user name or password)",
+)
+E_DB_CONNECTION_LOST = (
+    "E_DB_CONNECTION_LOST",
+    "データベースサーバーとの接続が切れました。この変更は保存されていません。"
+    "接続が戻ったらもう一度保存してください",
+    "The connection to the database server was lost; this change was not saved. "
+    "Save it again once the connection is back",
+)
+E_DB_MISSING = (
+    "E_DB_MISSING",
+    "サーバーにそのデータベースがありません（URLのデータベース名を確認してください。"
+    "新しく作るのはサーバーの管理者です: createdb）",
+    "The server has no such database (check the database name in the URL; the server's "
+    "administrator creates it with createdb)",
+)
+E_DB_DENIED = (
+    "E_DB_DENIED",
+    "このデータを変更する権限がありません（サーバーが拒否しました）。何も保存していません",
+    "You are not allowed to change this data (refused by the server); nothing was saved",
+)
+E_DB_BUSY = (
+    "E_DB_BUSY",
+    "ほかの人の保存と重なったため保存できませんでした。もう一度保存してください",
+    "Someone else was saving the same data at the same moment; nothing was saved. Save again",
+)
+E_LOCKED_YEAR_SERVER = (
+    "E_LOCKED_YEAR",
+    "この年度は締め切られています（年度ロック）。変更できません",
+    "This fiscal year is locked; it cannot change",
+)
+CONNECTION_CODES = frozenset({"E_DB_UNREACHABLE", "E_DB_CONNECTION_LOST"})
+_UNREACHABLE_WORDS = (
+    "connection refused",
+    "could not connect",
+    "timeout expired",
+    "no route to host",
+    "could not translate host name",
+    "name or service not known",
+    "network is unreachable",
+    "the database system is starting up",
+    "the database system is shutting down",
+)
+_AUTH_WORDS = ("password authentication failed", "no password supplied")
+_LOST_WORDS = (
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "consuming input failed",
+    "connection already closed",
+    "ssl syscall",
+    "connection reset",
+    "broken pipe",
+    "connection is lost",
+)
+
+
+def server_error(exc: DBAPIError) -> StoreError | None:
+    """The user's message for what a PostgreSQL server or the network said; None if unknown."""
+    state = str(getattr(exc.orig, "sqlstate", None) or "")
+    said = str(exc.orig).lower()
+    found: tuple[str, str, str] | None = None
+    if state == "P0001" and "e_locked_year" in said:
+        found = E_LOCKED_YEAR_SERVER
+    elif state == "42501" or "row-level security" in said:
+        found = E_DB_DENIED
+    elif state in ("40001", "40P01", "23505", "55P03"):
+        found = E_DB_BUSY
+    elif state == "3D000" or ("database" in said and "does not exist" in said):
+        found = E_DB_MISSING
+    elif (
+        state.startswith("28")
+        or any(w in said for w in _AUTH_WORDS)
+        or ('role "' in said and "does not exist" in said)
+    ):
+        found = E_DB_AUTH
+    elif state.startswith(("08", "57P")) or any(w in said for w in _LOST_WORDS):
+        found = E_DB_CONNECTION_LOST
+        if any(w in said for w in _UNREACHABLE_WORDS):
+            found = E_DB_UNREACHABLE
+    elif any(w in said for w in _UNREACHABLE_WORDS):
+        found = E_DB_UNREACHABLE
+    if found is None:
+        return None
+    code, ja, en = found
+    return StoreError(code, ja, en)
+
+
+# A unique-key race, a deadlock or a serialization failure rolls the whole transaction back;
+# running it again from the start is then safe, and usually succeeds.
+_RERUN_STATES = frozenset({"40001", "40P01", "23505"})
+RERUNS = 6
 
 
 _NEARLY_FULL = 64 * 1024  # bytes: less than this left on the disk counts as full
@@ -90,8 +208,16 @@ class Store:
     @classmethod
     def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
         url = database_url(db)
+        options: dict[str, Any] = {}
+        if url.startswith("postgresql"):
+            # A connection the server or the network dropped while idle is replaced before
+            # use; a server that does not answer is reported after 5 s, not the OS's minutes.
+            options = {
+                "pool_pre_ping": True,
+                "connect_args": {"connect_timeout": 5, "application_name": "kplan"},
+            }
         try:
-            engine = create_engine(url)
+            engine = create_engine(url, **options)
         except (SQLAlchemyError, ValueError, ImportError) as exc:
             raise StoreError(
                 "E_DB_URL",
@@ -109,22 +235,79 @@ class Store:
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
-    def connect(self) -> Connection:
-        """A connection for reads; use it in a `with`, which closes it and ends its transaction."""
-        return self.engine.connect()
+    @property
+    def is_server(self) -> bool:
+        """A shared PostgreSQL server rather than this PC's SQLite file."""
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reads; use it in a `with`, which closes it and ends its transaction.
+
+        A server that cannot be reached, or a connection that breaks, raises StoreError.
+        """
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except DBAPIError as exc:
+            known = server_error(exc) if self.is_server else None
+            if known is None:
+                raise
+            raise known from None
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One unit of work: committed as a whole or rolled back as a whole.
 
         A database that cannot take the write (disk full, read-only, locked by another
-        program) raises StoreError with what to do; the transaction is rolled back.
+        program; a server that is down, refuses the login or the change, or a connection
+        that breaks) raises StoreError with what to do; the transaction is rolled back.
         """
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as exc:
-            raise storage_error(self.url, exc) from None
+        except DBAPIError as exc:
+            if self.is_server:
+                known = server_error(exc)
+                if known is not None:
+                    raise known from None
+                raise StoreError(
+                    "E_DB_WRITE",
+                    f"データベースに保存できませんでした（{type(exc.orig).__name__}）",
+                    f"Could not write to the database ({type(exc.orig).__name__})",
+                ) from None
+            if isinstance(exc, OperationalError):
+                raise storage_error(self.url, exc) from None
+            raise
+
+    def run(self, work: Callable[[Connection], T]) -> T:
+        """`work` in one transaction; on a server, run again from the start after a race.
+
+        Two writers inserting the same value, a deadlock or a serialization failure roll the
+        transaction back whole; the next attempt reads the database afresh, so it sees what
+        the other writer committed (and a stale `expected` is refused as a conflict).
+        """
+        for attempt in range(1, RERUNS + 1):
+            try:
+                with self.engine.begin() as conn:
+                    return work(conn)
+            except DBAPIError as exc:
+                state = str(getattr(exc.orig, "sqlstate", None) or "")
+                if self.is_server and state in _RERUN_STATES and attempt < RERUNS:
+                    continue
+                if self.is_server:
+                    known = server_error(exc)
+                    if known is not None:
+                        raise known from None
+                    raise StoreError(
+                        "E_DB_WRITE",
+                        f"データベースに保存できませんでした（{type(exc.orig).__name__}）",
+                        f"Could not write to the database ({type(exc.orig).__name__})",
+                    ) from None
+                if isinstance(exc, OperationalError):
+                    raise storage_error(self.url, exc) from None
+                raise
+        raise AssertionError("unreachable")
 
     def current_revision(self) -> str | None:
         try:
@@ -134,6 +317,8 @@ class Store:
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except SQLAlchemyError as exc:
             known = self._storage_problem(exc)
+            if known is None and self.is_server and isinstance(exc, DBAPIError):
+                known = server_error(exc)
             if known is not None:
                 raise known from None
             raise StoreError(
@@ -179,6 +364,9 @@ class Store:
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         try:
             with self.engine.begin() as conn:
+                if self.is_server:
+                    # Two PCs opening a new server database at once migrate it once.
+                    conn.execute(text("SELECT pg_advisory_xact_lock(7301)"))
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
         except SQLAlchemyError as exc:

@@ -181,6 +181,7 @@ def write_evaluation(
         raise ValueError("grade must be parsed with parse_grade")
     wanted = replace(evaluation, results=results, next_text=next_text)
     department = _check_place(conn, wanted.measure_code, wanted.fiscal_year)
+    _refuse_locked(conn, wanted.fiscal_year)
     if source != "merge" and _finalised(conn, department, wanted.fiscal_year):
         raise _refuse(
             "E_FINALISED",
@@ -194,7 +195,6 @@ def write_evaluation(
         raise _conflict(current)
     if current is not None and current.evaluation.department_part == wanted.department_part:
         return None
-    stored_comment = "" if current is None else current.evaluation.reviewer_comment
     old = "" if current is None else _summary(current.evaluation)
     sequence = record(
         conn,
@@ -212,7 +212,6 @@ def write_evaluation(
         "results": results,
         "next_step": None if wanted.next_step is None else wanted.next_step.value,
         "next_text": next_text,
-        "reviewer_comment": stored_comment,
         "entered_by": entered_by or who,
         "entered_at": entered_at or now(),
         "revision_db": made.database,
@@ -220,8 +219,18 @@ def write_evaluation(
         "replaces_db": None if kept is None else kept.database,
         "replaces_seq": None if kept is None else kept.sequence,
     }
+    if current is None:
+        values["reviewer_comment"] = ""  # the planning division's column, never updated here
     _put(conn, wanted.measure_code, wanted.fiscal_year, values, exists=current is not None)
     return _current(conn, wanted.measure_code, wanted.fiscal_year)
+
+
+def _refuse_locked(conn: Connection, fiscal_year: int) -> None:
+    from kplan_desktop.store.years import locked_finding, locked_years_in
+
+    if fiscal_year in locked_years_in(conn):
+        finding = locked_finding(fiscal_year)
+        raise _refuse(finding.code, finding.message_ja, finding.message_en)
 
 
 def save_review_comment(
@@ -233,6 +242,7 @@ def save_review_comment(
     text = check_text(comment, "評価者のコメント", "reviewer comment")
     with store.transaction() as conn:
         _check_place(conn, measure_code, fiscal_year)
+        _refuse_locked(conn, fiscal_year)
         current = _current(conn, measure_code, fiscal_year)
         if (current.evaluation.reviewer_comment if current else "") == text:
             return False

@@ -289,3 +289,14 @@ fiscal_year_cycle_table = Table(
     Column("opened_by", String(128), nullable=False),
     Column("due_date", Date),
 )
+
+# A fiscal year the planning division has closed (年度ロック): every write to it is refused, by
+# the program on every backend and, on PostgreSQL, by a trigger in the database as well.
+year_lock_table = Table(
+    "year_lock",
+    metadata,
+    Column("fiscal_year", Integer, primary_key=True, autoincrement=False),
+    Column("locked_at", DateTime(timezone=True), nullable=False),
+    Column("locked_by", String(128), nullable=False),
+    Column("note", Text),
+)

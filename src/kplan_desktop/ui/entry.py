@@ -49,6 +49,19 @@ class EntryCommand(QUndoCommand):
         self._store = store
         self._on_error = on_error
         self._applied: list[EntryResult] | None = None
+        # The first write names the revisions the clerk saw (a conflict refuses it); undo and
+        # redo are deliberate steps over the clerk's own change and name none.
+        self._first = [
+            EntryRequest(
+                r.request.indicator_code,
+                r.request.fiscal_year,
+                state_text(r.new),
+                r.new[2] or "",
+                expected=r.request.expected,
+                check_expected=r.request.check_expected,
+            )
+            for r in results
+        ]
         self._forward = [
             EntryRequest(
                 r.request.indicator_code, r.request.fiscal_year, state_text(r.new), r.new[2] or ""
@@ -73,9 +86,11 @@ class EntryCommand(QUndoCommand):
 
         try:
             self._applied = write_actuals(
-                self._store, self._forward, who=current_user(), source="gui"
+                self._store, self._first, who=current_user(), source="gui"
             )
         except EntryRefused as exc:
+            if any(f.code == "E_CONFLICT" for r in exc.results for f in r.check.errors):
+                raise
             self._applied = exc.results
 
     def redo(self) -> None:

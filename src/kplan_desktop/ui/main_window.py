@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
+    QAbstractItemView,
     QCheckBox,
     QDialog,
     QHBoxLayout,
@@ -119,6 +120,8 @@ def _late_imports() -> None:
     from kplan_desktop.ui.trend_chart import TrendChart
 
 
+# How often the grid asks a shared server whether someone else saved something (a cheap query).
+POLL_MS = 5000
 # A pasted block larger than this is not a block of plan values (and would freeze the grid).
 MAX_PASTE_CELLS = 5000
 # The indicator-name column is never narrowed below this to fit the grid in its pane.
@@ -231,6 +234,13 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self._started = False
         self._arrived: Callable[[], None] | None = None
+        # On a shared server, values others save appear within POLL_MS (see poll_changes).
+        self._last_change: tuple[int, int] | None = None
+        self._poll_job: Job | None = None
+        self.last_poll_changed = 0
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self.poll_changes)
         # The worker starts now: opening the database (importing SQLAlchemy) takes longest, and
         # runs while Qt lays out and paints the frame. What it returns before the body exists
         # waits for _start.
@@ -608,6 +618,8 @@ class MainWindow(QMainWindow):
         elif self.tabs.currentIndex() == 2:
             self._refresh_plans()
         self.is_loaded = True
+        if self.store.is_server and not self._poll.isActive():
+            self._poll.start()
         self.exchange.refresh()
         self.cycle.refresh()
         self.loaded.emit()
@@ -642,6 +654,12 @@ class MainWindow(QMainWindow):
             self._job = None
             self.load_error = str(exc)
             self.status.setText("✖ " + self.load_error)
+            from kplan_desktop.store.engine import StoreError
+
+            if isinstance(exc, StoreError) and exc.connection_problem:
+                if self.ask_retry(exc.message(self.lang)):
+                    QTimer.singleShot(0, self.reload)
+                return
             if QGuiApplication.platformName() != "offscreen":
                 QMessageBox.critical(self, self.tr("読み込めません"), self.load_error)
 
@@ -728,13 +746,25 @@ class MainWindow(QMainWindow):
             return None
         year = self.model.year_of_column(index.column())
         assert year is not None
-        return EntryRequest(self.model.rows[index.row()].indicator.code, year, text, comment)
+        row = self.model.rows[index.row()]
+        shown = row.values.get(year)
+        # The revision the clerk is looking at: if someone else changed the value since, the
+        # write is refused and the clerk chooses (see _resolve_conflict).
+        return EntryRequest(
+            row.indicator.code,
+            year,
+            text,
+            comment,
+            expected=None if shown is None else shown.revision,
+            check_expected=True,
+        )
 
     def submit(self, proxy_index: QModelIndex, text: str, comment: str | None = None) -> bool:
         """Check and write one typed value; False (nothing written) when it is refused."""
         request = self._request_for(proxy_index, text, comment)
         if request is None:
             return False
+        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.actuals import write_actuals
 
         try:
@@ -743,14 +773,193 @@ class MainWindow(QMainWindow):
             )
         except EntryRefused as exc:
             refused = exc.results[0]
+            if {f.code for f in refused.check.errors} == {"E_CONFLICT"}:
+                return self._resolve_conflict(proxy_index, refused, comment)
             if exc.only_warnings and comment is None:
                 reason = self.ask_comment(refused)
                 return bool(reason) and self.submit(proxy_index, text, reason)
             self.show_refusal(refused)
             return False
+        except DomainError as exc:
+            if self._retry_after(exc):
+                return self.submit(proxy_index, text, comment)
+            return False
         if results[0].outcome is Outcome.UNCHANGED:
             return True
         return self._push(results, self.tr("{0} の入力").format(request.indicator_code))
+
+    def _resolve_conflict(
+        self, proxy_index: QModelIndex, refused: EntryResult, comment: str | None
+    ) -> bool:
+        """Someone else changed the value since the grid showed it: keep mine or take theirs.
+
+        Keeping mine writes the typed value over theirs (naming the revision it replaces);
+        taking theirs drops the typed value and shows theirs; cancelling leaves the typed value
+        in the editor (the row is not refreshed under it: that would overwrite the editor).
+        """
+        code = refused.request.indicator_code
+        choice = self.ask_conflict(refused)
+        if choice == "mine":
+            self.refresh_values({code})
+            return self.submit(proxy_index, refused.request.text, comment)
+        if choice == "theirs":
+            self.refresh_values({code})
+            self._update_status(self.tr("ほかの人が保存した値を使います: {0}").format(code))
+            return True
+        self.show_refusal(refused)
+        return False
+
+    def ask_conflict(self, refused: EntryResult) -> str | None:
+        """'mine', 'theirs' or None (cancel): the dialog that shows both values."""
+        theirs = refused.old[0] or refused.old[1] or self.tr("（なし）")
+        mine = refused.request.text or self.tr("（空欄）")
+        self.last_message = self.tr(
+            "この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}"
+        ).format(theirs, mine)
+        if QGuiApplication.platformName() == "offscreen":
+            return None
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("ほかの人が変更しました"))
+        box.setText(
+            self.tr("{0} の値は、編集中にほかの人が変更しました。").format(
+                refused.request.indicator_code
+            )
+            + "\n"
+            + self.tr("相手の値: {0}").format(theirs)
+            + "\n"
+            + self.tr("あなたの値: {0}").format(mine)
+        )
+        keep = box.addButton(self.tr("自分の値で保存"), QMessageBox.ButtonRole.AcceptRole)
+        take = box.addButton(self.tr("相手の値を使う"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is keep:
+            return "mine"
+        if box.clickedButton() is take:
+            return "theirs"
+        return None
+
+    def _retry_after(self, exc: DomainError) -> bool:
+        """A storage or connection problem: say so, and True if the user asks to try again."""
+        from kplan_desktop.store.engine import StoreError
+
+        self.last_message = exc.message(self.lang)
+        self.status.setText("✖ " + self.last_message)
+        if isinstance(exc, StoreError) and exc.retryable:
+            return self.ask_retry(self.last_message)
+        if QGuiApplication.platformName() != "offscreen":
+            QMessageBox.warning(self, self.tr("保存できません"), self.last_message)
+        return False
+
+    def ask_retry(self, message: str) -> bool:
+        """The server could not be reached (or the connection broke): try again?"""
+        if QGuiApplication.platformName() == "offscreen":
+            return False
+        answer = QMessageBox.warning(
+            self,
+            self.tr("サーバーに接続できません"),
+            message,
+            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Retry
+
+    def refresh_values(self, codes: set[str]) -> int:
+        """Read these indicators' values again and show them (after a conflict)."""
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.store.actuals import read_actuals
+
+        if not self.is_loaded or self.store is None:
+            return 0
+        try:
+            fresh = read_actuals(self.store, indicator_codes=codes)
+        except DomainError as exc:
+            self.status.setText("✖ " + exc.message(self.lang))
+            return 0
+        return self._swap_in(fresh, codes, editing=None)
+
+    def _swap_in(self, fresh: list[Any], codes: set[str] | None, editing: str | None) -> int:
+        """Show the values read for `codes` (None: every row) where they differ from the grid's.
+
+        `editing` is left as it was: refreshing the row of an open editor would overwrite what
+        is typed; its save names the revision the clerk started from and meets the conflict.
+        """
+        by_code: dict[str, list[Any]] = {}
+        for actual in fresh:
+            by_code.setdefault(actual.indicator_code, []).append(actual)
+        changed = 0
+        for row in list(self.model.rows):
+            code = row.indicator.code
+            if (codes is not None and code not in codes) or code == editing:
+                continue
+            values = by_code.get(code, [])
+            now = {v.fiscal_year: v.revision for v in values}
+            if now != {year: v.revision for year, v in row.values.items()}:
+                self.model.update_values(code, values)
+                changed += 1
+        if changed:
+            self._update_tree_counts()
+            self._update_status()
+        return changed
+
+    def poll_changes(self) -> None:
+        """On a shared server: ask, off the UI thread, whether anyone saved something since the
+        last look, and if so read the shown values (a server that does not answer never freezes
+        the window; it only says so in the status bar)."""
+        if not self.is_loaded or self.store is None or self._job is not None:
+            return
+        if self._poll_job is not None:
+            return
+        store, department, last = self.store, self.shown_department, self._last_change
+
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
+            from kplan_desktop.store.actuals import read_actuals
+            from kplan_desktop.store.audit import last_change
+
+            seen = last_change(store)
+            if seen == last:
+                return seen, None
+            return seen, read_actuals(store, department=department)
+
+        job = Job(work)
+        self._poll_job = job
+        job.signals.finished.connect(lambda result: self._polled(job, result))
+        job.signals.failed.connect(lambda exc: self._poll_failed(job, exc))
+        job.start()
+
+    def _polled(self, job: Job, result: tuple[tuple[int, int], list[Any] | None]) -> None:
+        if job is not self._poll_job:
+            return
+        self._poll_job = None
+        seen, fresh = result
+        self.last_poll_changed = 0
+        if fresh is None or self._job is not None:
+            return
+        editing = None
+        if self.grid.state() == QAbstractItemView.State.EditingState:
+            source = self.proxy.mapToSource(self.grid.currentIndex())
+            if source.isValid():
+                editing = self.model.rows[source.row()].indicator.code
+        self.last_poll_changed = self._swap_in(fresh, None, editing)
+        self._last_change = seen
+        if editing is not None:
+            # Look again next time, so the edited row catches up once its editor closes.
+            self._last_change = None
+        if self.last_poll_changed:
+            self._update_status(
+                self.tr("ほかの人が変更した {0} 件の指標を表示しました").format(
+                    self.last_poll_changed
+                )
+            )
+
+    def _poll_failed(self, job: Job, exc: object) -> None:
+        if job is not self._poll_job:
+            return
+        self._poll_job = None
+        from kplan_desktop.domain.errors import DomainError
+
+        message = exc.message(self.lang) if isinstance(exc, DomainError) else str(exc)
+        self.status.setText("✖ " + message)
 
     def _push(self, results: list[EntryResult], label: str) -> bool:
         """Write, then put the change on the undo stack; False if the database refused it."""
@@ -765,7 +974,20 @@ class MainWindow(QMainWindow):
         )
         try:
             command.apply()
+        except EntryRefused as exc:
+            # Someone saved between the check and the write: show theirs, keep the editor.
+            self.refresh_values({r.request.indicator_code for r in exc.results})
+            refused = [r for r in exc.results if r.outcome is Outcome.REFUSED]
+            if refused:
+                self.show_refusal(refused[0])
+            return False
         except DomainError as exc:
+            from kplan_desktop.store.engine import StoreError
+
+            if isinstance(exc, StoreError) and exc.retryable:
+                if self._retry_after(exc):
+                    return self._push(results, label)
+                return False
             self._storage_failed(exc)
             return False
         self.undo_stack.push(command)

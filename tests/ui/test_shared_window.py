@@ -1,0 +1,181 @@
+"""The window on a database others write too: conflicts, values arriving, a dropped connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actuals
+from kplan_desktop.store.engine import E_DB_CONNECTION_LOST, Store, StoreError
+from kplan_desktop.ui.main_window import MainWindow
+from tests.conftest import dump
+from tests.ui.test_main_window import YEAR, cell, type_into
+
+Opener = Callable[..., Any]
+CODE = "7-1-1-K2"
+
+
+@pytest.fixture
+def window(open_window: Opener) -> MainWindow:
+    win = open_window()
+    assert isinstance(win, MainWindow)
+    return win
+
+
+def someone_else_saves(db: Path | str, text: str, code: str = CODE) -> None:
+    other = Store.open(str(db))
+    write_actuals(other, [EntryRequest(code, YEAR, text, "c")], who="other", source="test")
+    other.dispose()
+
+
+def value_of(window: MainWindow, code: str = CODE) -> Decimal | None:
+    found = [a for a in read_actuals(window.store, indicator_codes=[code]) if a.fiscal_year == YEAR]
+    return found[0].value if found else None
+
+
+def test_a_value_someone_changed_meanwhile_asks_and_keeping_mine_saves_mine(
+    window: MainWindow, qtbot: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    type_into(window, qtbot, CODE, "55")
+    someone_else_saves(db, "60")
+    asked: list[tuple[object, str]] = []
+
+    def choose(refused: Any) -> str:
+        asked.append((refused.old[0], refused.request.text))
+        return "mine"
+
+    monkeypatch.setattr(window, "ask_conflict", choose)
+    type_into(window, qtbot, CODE, "57")
+    assert asked == [("60", "57")]  # both values shown
+    assert value_of(window) == Decimal(57)
+    assert cell(window, CODE).data() == "57"
+
+
+def test_taking_theirs_drops_the_typed_value_and_shows_theirs(
+    window: MainWindow, qtbot: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    type_into(window, qtbot, CODE, "55")
+    someone_else_saves(db, "60")
+    before = dump(db)
+    monkeypatch.setattr(window, "ask_conflict", lambda refused: "theirs")
+    type_into(window, qtbot, CODE, "57")
+    assert dump(db) == before
+    assert cell(window, CODE).data() == "60"
+
+
+def test_cancelling_the_conflict_keeps_the_typed_value_in_the_editor(
+    window: MainWindow, qtbot: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    type_into(window, qtbot, CODE, "55")
+    someone_else_saves(db, "60")
+    before = dump(db)
+    monkeypatch.setattr(window, "ask_conflict", lambda refused: None)
+    type_into(window, qtbot, CODE, "57")
+    assert dump(db) == before
+    editor = window.grid.focusWidget()
+    assert editor is not None and editor.text() == "57"
+    assert "60" in window.last_message
+
+
+def poll(window: MainWindow, qtbot: Any) -> int:
+    """One look at the server, as the timer takes it; how many indicators it swapped in."""
+    window.poll_changes()
+    qtbot.waitUntil(lambda: window._poll_job is None, timeout=10000)
+    return window.last_poll_changed
+
+
+def test_values_others_save_appear_without_losing_what_is_being_typed(
+    window: MainWindow, qtbot: Any, db: Path
+) -> None:
+    assert poll(window, qtbot) == 0  # the first look finds the grid current
+    assert poll(window, qtbot) == 0
+    # The clerk is typing into K3 while someone else saves K1 and K3.
+    index = cell(window, "7-1-1-K3")
+    window.grid.setCurrentIndex(index)
+    window.grid.setFocus()
+    qtbot.keyClicks(window.grid, "1")
+    editor = window.grid.focusWidget()
+    qtbot.keyClicks(editor, "23")
+    someone_else_saves(db, "4", code="7-1-1-K1")
+    someone_else_saves(db, "2000", code="7-1-1-K3")
+    assert poll(window, qtbot) == 1  # K1; K3 waits while its editor is open
+    assert cell(window, "7-1-1-K1").data() == "4"
+    assert window.grid.focusWidget() is editor and editor.text() == "123"
+    assert poll(window, qtbot) == 0
+    # Once the editor is closed without saving, K3 catches up.
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert poll(window, qtbot) == 1
+    assert cell(window, "7-1-1-K3").data() == "2,000"
+
+
+def test_a_server_that_does_not_answer_is_said_in_the_status_bar_not_a_frozen_window(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kplan_desktop.store.audit as audit
+
+    def down(store: Any) -> Any:
+        raise StoreError(*E_DB_CONNECTION_LOST)
+
+    monkeypatch.setattr(audit, "last_change", down)
+    assert poll(window, qtbot) == 0
+    assert "接続が切れました" in window.status.text()
+
+
+def test_a_dropped_connection_says_so_and_retry_saves(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kplan_desktop.store.actuals as actuals
+
+    real = actuals.write_actuals
+    failures = [StoreError(*E_DB_CONNECTION_LOST)]
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        if failures and not kwargs.get("dry_run"):
+            raise failures.pop()
+        return real(*args, **kwargs)
+
+    asked: list[str] = []
+
+    def retry(message: str) -> bool:
+        asked.append(message)
+        return True
+
+    monkeypatch.setattr(actuals, "write_actuals", flaky)
+    monkeypatch.setattr(window, "ask_retry", retry)
+    type_into(window, qtbot, CODE, "55")
+    assert len(asked) == 1 and "接続が切れました" in asked[0]
+    assert value_of(window) == Decimal(55)
+
+
+def test_a_dropped_connection_without_retry_keeps_the_typed_value(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path
+) -> None:
+    import kplan_desktop.store.actuals as actuals
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise StoreError(*E_DB_CONNECTION_LOST)
+
+    monkeypatch.setattr(actuals, "write_actuals", down)
+    monkeypatch.setattr(window, "ask_retry", lambda message: False)
+    before = dump(db)
+    type_into(window, qtbot, CODE, "55")
+    assert dump(db) == before
+    editor = window.grid.focusWidget()
+    assert editor is not None and editor.text() == "55"
+    assert "接続が切れました" in window.status.text()
+
+
+@pytest.mark.postgresql_only
+def test_on_the_server_the_grid_polls_for_values_others_save(
+    open_window: Opener, db: str, qtbot: Any
+) -> None:
+    win = open_window()
+    assert win._poll.isActive()  # only on a server
+    someone_else_saves(db, "61")
+    qtbot.waitUntil(lambda: cell(win, CODE).data() == "61", timeout=15000)
+    assert Qt.ItemFlag.ItemIsEditable & cell(win, CODE).flags()
