@@ -162,321 +162,336 @@
 <context>
     <name>CatalogEditor</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="96"/>
         <source>カタログの編集</source>
         <translation>Edit the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="99"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="100"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="99"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="100"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
         <source>名前</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="104"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="105"/>
         <source>左の一覧から項目を選んでください</source>
         <translation>Choose an item in the list on the left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
         <source>指標を追加</source>
         <translation>Add indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="113"/>
         <source>課を追加</source>
         <translation>Add department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="114"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="115"/>
         <source>指標を廃止</source>
         <translation>Retire indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="117"/>
         <source>指標を削除</source>
         <translation>Delete indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="143"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="144"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="147"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="148"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="151"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="152"/>
         <source>保存（新しい版）</source>
         <translation>Save (new version)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="155"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="194"/>
         <source>件数・人数（整数）</source>
         <translation>Count (whole number)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="195"/>
         <source>千人・万円など（単位つきの数）</source>
         <translation>Scaled count (thousands, 10,000 yen, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="196"/>
         <source>割合（%）</source>
         <translation>Percentage (%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="191"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="197"/>
         <source>小数</source>
         <translation>Decimal</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="192"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="198"/>
         <source>金額</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="199"/>
         <source>期間あたりの数</source>
         <translation>Per period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="200"/>
         <source>達成／未達成</source>
         <translation>Achieved / not achieved</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="197"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="203"/>
         <source>（単位から判断）</source>
         <translation>(from the unit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="200"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="203"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="208"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="211"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
         <source>（未設定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="211"/>
         <source>累計値</source>
         <translation>Cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="230"/>
         <source>実施中</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="222"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="231"/>
         <source>未着手</source>
         <translation>Not started</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="223"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="232"/>
         <source>廃止</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="230"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="262"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="289"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
         <source>指標コード</source>
         <translation>Indicator code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
         <source>指標名</source>
         <translation>Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="245"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
         <source>値の種類</source>
         <translation>Value kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="248"/>
         <source>目標の比較</source>
         <translation>Target comparator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="241"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
         <source>小数桁</source>
         <translation>Decimals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
         <source>基準年度</source>
         <translation>Baseline year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
         <source>基準値（単位つきでも可）</source>
         <translation>Baseline (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
         <source>目標値（単位つきでも可）</source>
         <translation>Target (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="255"/>
+        <source>年度別目標（年度=目標、「、」区切り）</source>
+        <translation>Interim targets (year=target, separated by 「、」)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="256"/>
         <source>前年比の警告（0.5 = 50%）</source>
         <translation>Year-on-year warning (0.5 = 50%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="257"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="258"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="259"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="260"/>
         <source>備考</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="286"/>
         <source>有効（指標を担当できる）</source>
         <translation>Active (may own indicators)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="288"/>
+        <source>担当者・内線・メール</source>
+        <translation>Person, extension, mail</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="291"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="280"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="292"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="295"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="293"/>
+        <source>連絡先</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="308"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="299"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="312"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="318"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="331"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="412"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="426"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="420"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="434"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="446"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="461"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="632"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="449"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="464"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="510"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="526"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="525"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="541"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="532"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="551"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="564"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="584"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="580"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="600"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="595"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="615"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="601"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="621"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="622"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="642"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="628"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="648"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -537,67 +552,132 @@
         <translation>Submission status…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="148"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="138"/>
+        <source>年度をロックする（締め切り）…</source>
+        <translation>Lock the year (close the review)…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="139"/>
+        <source>年度のロックを解除する…</source>
+        <translation>Unlock the year…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="159"/>
+        <source>年度をロックする</source>
+        <translation>Lock the year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="161"/>
+        <source>{0}をロックします。以後、この年度の値・施策評価の変更と取り込みはすべて拒否されます（解除は理由とともに記録されます）。よろしいですか？</source>
+        <translation>Lock {0}? Every change to its values and evaluations, and every merge into it, will be refused (an unlock is recorded with its reason).</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="171"/>
+        <source>ロックできません</source>
+        <translation>Cannot lock the year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="174"/>
+        <source>{0}をロックしました</source>
+        <translation>{0} locked</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="176"/>
+        <source>{0}はすでにロックされています</source>
+        <translation>{0} is already locked</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="197"/>
+        <source>年度のロックを解除する</source>
+        <translation>Unlock the year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="198"/>
+        <source>{0}のロックを解除する理由（記録されます）</source>
+        <translation>Why unlock {0}? (recorded)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="206"/>
+        <source>ロックを解除できません</source>
+        <translation>Cannot unlock the year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="209"/>
+        <source>{0}のロックを解除しました</source>
+        <translation>{0} unlocked</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="211"/>
+        <source>{0}はロックされていません</source>
+        <translation>{0} is not locked</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="226"/>
         <source>{0}の入力受付はまだ始まっていません</source>
         <translation>{0} is not open for entry yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="150"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="228"/>
         <source>{0}: 入力受付中（提出期限なし）</source>
         <translation>{0}: open for entry (no due date)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="232"/>
         <source>あと{0}日</source>
         <translation>{0} days left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="234"/>
         <source>{0}日過ぎています</source>
         <translation>{0} days overdue</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="157"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="235"/>
         <source>{0}の提出期限: {1}（{2}）</source>
         <translation>{0} due: {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="247"/>
+        <source>{0}は締め切られています（年度ロック）。値・施策評価は変更できません</source>
+        <translation>{0} is closed (locked): values and evaluations cannot change</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="264"/>
         <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
         <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="182"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="268"/>
         <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
         <translation>Everything is entered: finalise and export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="315"/>
         <source>受付を始められません</source>
         <translation>Cannot open the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="330"/>
         <source>未提出の課の一覧の保存先</source>
         <translation>Save the list of departments still to submit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="331"/>
         <source>未提出の課.xlsx</source>
         <translation>departments-to-submit.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="332"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="343"/>
         <source>書き出せません</source>
         <translation>Cannot write the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="345"/>
         <source>未提出の課 {0} 件を書き出しました: {1}</source>
         <translation>{0} departments still to submit written: {1}</translation>
     </message>

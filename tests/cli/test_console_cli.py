@@ -12,6 +12,8 @@ import openpyxl
 import pytest
 
 from kplan_desktop.cli import main
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.engine import Store
 from tests.conftest import dump, set_target
 
 YEAR = "2024"
@@ -421,3 +423,49 @@ def test_a_locked_year_refuses_an_evaluation_and_a_review(
     errors = capsys.readouterr().err
     assert errors.count("年度ロック") == 2 and "locked" in errors
     assert dump(db) == before
+
+
+def test_an_interim_target_grades_its_year_and_a_contact_travels_with_the_catalog(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning = init(tmp_path / "planning.sqlite3")
+    department = init(tmp_path / "community.sqlite3")
+    exported = tmp_path / "catalog.json"
+    assert run(planning, "catalog", "export", "-o", str(exported)) == 0
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    del data["version"]
+    data["departments"][1]["contact"] = "市民協働担当 内線1234"
+    for goal in data["goals"]:
+        for policy in goal["policies"]:
+            for measure in policy["measures"]:
+                for indicator in measure["indicators"]:
+                    if indicator["code"] == "7-1-1-K3":
+                        indicator["interim_targets"] = [{"fiscal_year": 2024, "value": "1500"}]
+    exported.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert run(planning, "catalog", "import", str(exported)) == 0
+    workbook = tmp_path / "catalog.xlsx"
+    assert run(planning, "catalog", "export", "-o", str(workbook)) == 0
+    assert run(department, "catalog", "import", str(workbook)) == 0
+    for db in (planning, department):
+        assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", YEAR, "--value", "1,500人",
+                   "--comment", "説明") == 0  # fmt: skip
+        row = show(db, capsys)["7-1-1-K3"]
+        assert row["grade"] == "A"  # 1,500 of FY2024's interim target 1,500 (not of 7,500)
+    store = Store.open(str(department))
+    try:
+        catalog = read_catalog(store)
+        assert catalog is not None
+        contacts = {d.code: d.contact for d in catalog.departments}
+    finally:
+        store.dispose()
+    assert contacts["community"] == "市民協働担当 内線1234"
+    # An interim target after the target year is refused, and changes nothing.
+    data["goals"][0]["policies"][0]["measures"][0]["indicators"][3]["interim_targets"] = [
+        {"fiscal_year": 2026, "value": "9000"}
+    ]
+    exported.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    before = dump(planning)
+    capsys.readouterr()
+    assert run(planning, "catalog", "import", str(exported)) == 2
+    assert "年度別目標" in capsys.readouterr().err
+    assert dump(planning) == before

@@ -311,3 +311,62 @@ def test_planning_opens_a_year_sees_every_status_and_writes_the_pending_list(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(out), "xlsx"))
     assert planner.cycle.write_pending() is True
     assert out.exists() and "未提出の課" in planner.cycle.last_message
+
+
+def test_the_editor_sets_interim_targets_in_the_unit_and_a_department_contact(
+    qtbot: Any, planning_db: Path
+) -> None:
+    editor = editor_on(qtbot, planning_db)
+    editor.select("indicator", "7-1-1-K3")
+    editor.i_interim.setText("2024=1,500人、2025=3000")
+    assert editor.apply_indicator() is True
+    editor.i_interim.setText("2024=1,500円")
+    assert editor.apply_indicator() is False and "2024年度の目標" in editor.last_message
+    editor.select("department", "community")
+    editor.d_contact.setText("内線1234")
+    assert editor.apply_department() is True
+    assert editor.save() is True
+    store = Store.open(str(planning_db))
+    catalog = read_catalog(store)
+    assert catalog is not None
+    (k3,) = [i for _, _, _, i in catalog.indicators() if i.code == "7-1-1-K3"]
+    assert [(y, str(v)) for y, v in k3.interim_targets] == [(2024, "1500"), (2025, "3000")]
+    assert {d.code: d.contact for d in catalog.departments}["community"] == "内線1234"
+
+
+# -- the year lock in the window -------------------------------------------------------------
+
+
+def grid_cell(window: MainWindow, code: str, year: int = YEAR) -> Any:
+    for row in range(window.proxy.rowCount()):
+        if window.proxy.index(row, 0).data() == code:
+            return window.proxy.index(row, window.model.column_of_year(year))
+    raise AssertionError(code)
+
+
+def test_a_locked_year_refuses_a_write_from_the_window_with_a_clear_message(
+    qtbot: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planner = open_window(qtbot, db, department=None, planning=True, fiscal_year=YEAR)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    assert planner.cycle.lock_year() is True
+    assert "ロックしました" in planner.cycle.last_message
+    assert not planner.cycle.banner.isHidden() and "年度ロック" in planner.cycle.banner.text()
+    planner.close()
+
+    clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
+    assert "締め切られています" in clerk.cycle.banner.text()
+    before = dump(db)
+    assert clerk.submit(grid_cell(clerk, "7-1-1-K2"), "55") is False
+    assert "年度ロック" in clerk.last_message
+    assert dump(db) == before
+    clerk.close()
+
+    planner = open_window(qtbot, db, department=None, planning=True, fiscal_year=YEAR)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    assert planner.cycle.unlock_year("") is False  # a reason is required
+    assert warned and "理由" in warned[0]
+    assert planner.cycle.unlock_year("数値の訂正のため") is True
+    audit = [r for r in dump(db)["audit"] if r[4] in ("year_lock", "year_unlock")]
+    assert len(audit) == 2 and any("数値の訂正のため" in str(r) for r in audit)

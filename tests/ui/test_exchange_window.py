@@ -621,6 +621,8 @@ def test_each_role_sees_only_its_own_exchange_menus(planner: MainWindow, clerk: 
     assert planning["集約(&A)"] == [
         "全課の入力状況",
         "提出状況…",
+        "年度をロックする（締め切り）…",
+        "年度のロックを解除する…",
         "提出ブックを取り込む…",
         "記入用テンプレートを書き出す…",
         "集約ブックを作成…",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kplan_desktop.domain.errors import DomainError
@@ -40,6 +40,7 @@ class Department:
     code: str
     name: str
     active: bool = True
+    contact: str | None = None  # 連絡先: a person, an extension, a mail address
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class Indicator:
     yoy_threshold: Decimal = DEFAULT_YOY_THRESHOLD
     status: IndicatorStatus = IndicatorStatus.ACTIVE
     note: str | None = None
+    # 年度別目標: a target for a year before the target year, in year order.
+    interim_targets: tuple[tuple[int, Decimal], ...] = ()
 
     @property
     def effective_value_kind(self) -> ValueKind | None:
@@ -98,6 +101,14 @@ class Indicator:
     @property
     def display_name(self) -> str:
         return self.name if self.name else "（名称未設定）"
+
+    def spec_for(self, fiscal_year: int) -> IndicatorSpec:
+        """The spec a value of `fiscal_year` is graded with: that year's interim target
+        (年度別目標) when the plan sets one, else the plan's target."""
+        for year, target in self.interim_targets:
+            if year == fiscal_year:
+                return replace(self.spec(), target_year=year, target=target)
+        return self.spec()
 
     def spec(self) -> IndicatorSpec:
         return IndicatorSpec(

@@ -4,6 +4,7 @@ the whole catalog (codes unique, departments known, …) are checked when it is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -181,3 +182,34 @@ def decimal_in_unit(text: str, indicator: Indicator, what_ja: str, what_en: str)
             f"The {what_en} must be a number",
         )
     return parsed.value
+
+
+# Between interim targets: 、 or ; or a new line — not a comma, which groups thousands (1,500).
+INTERIM_SEPARATOR = re.compile(r"[、;；\n]")
+
+
+def interim_targets(text: str, indicator: Indicator) -> tuple[tuple[int, Decimal], ...]:
+    """年度別目標 typed as 「2024=5000、2025=6,000人」: each in the indicator's unit."""
+    out: dict[int, Decimal] = {}
+    for part in INTERIM_SEPARATOR.split(text):
+        if not part.strip():
+            continue
+        year_text, sep, value_text = part.partition("=")
+        year_text = year_text.strip()
+        if not sep or not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
+            raise DomainError(
+                "E_CATALOG_VALUE",
+                f"年度別目標は「2024=5000」の形で入力してください（「{part.strip()[:20]}」）",
+                f"Write interim targets as 2024=5000 (got {part.strip()[:20]!r})",
+            )
+        value = decimal_in_unit(
+            value_text, indicator, f"{year_text}年度の目標", f"FY{year_text} target"
+        )
+        if value is None:
+            raise DomainError(
+                "E_CATALOG_VALUE",
+                f"{year_text}年度の目標値がありません",
+                f"FY{year_text} has no target value",
+            )
+        out[int(year_text)] = value
+    return tuple(sorted(out.items()))

@@ -61,7 +61,7 @@ def _dec(value: Decimal | None) -> str | None:
 
 
 def indicator_to_dict(indicator: Indicator) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "code": indicator.code,
         "kind": indicator.kind.value,
         "name": indicator.name,
@@ -84,6 +84,13 @@ def indicator_to_dict(indicator: Indicator) -> dict[str, Any]:
         "status": indicator.status.value,
         "note": indicator.note,
     }
+    # Only when set: a catalog without them keeps the hash it always had.
+    if indicator.interim_targets:
+        data["interim_targets"] = [
+            {"fiscal_year": year, "value": canonical(value)}
+            for year, value in indicator.interim_targets
+        ]
+    return data
 
 
 def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
@@ -98,9 +105,7 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
             "baseline_year": s.baseline_year,
             "grading": grading_to_dict(s),
         },
-        "departments": [
-            {"code": d.code, "name": d.name, "active": d.active} for d in catalog.departments
-        ],
+        "departments": [_department_to_dict(d) for d in catalog.departments],
         "goals": [
             {
                 "code": g.code,
@@ -133,6 +138,13 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
             for t in catalog.reference_tables
         ],
     }
+
+
+def _department_to_dict(d: Department) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": d.code, "name": d.name, "active": d.active}
+    if d.contact:
+        data["contact"] = d.contact  # only when set: the catalog's hash stays as it was
+    return data
 
 
 def _measure_to_dict(m: Measure) -> dict[str, Any]:
@@ -351,7 +363,9 @@ def catalog_from_dict(data: object, where: str = "JSON") -> Catalog:
     departments = _each(
         root,
         "departments",
-        lambda d: Department(d.text("code"), d.text("name"), d.flag("active", True)),
+        lambda d: Department(
+            d.text("code"), d.text("name"), d.flag("active", True), d.opt_text("contact")
+        ),
     )
     goals = _each(root, "goals", _goal)
     tables = _each(root, "reference_tables", _table)
@@ -422,7 +436,28 @@ def indicator_from_reader(r: _Reader) -> Indicator:
         yoy_threshold=_default(r.decimal("yoy_threshold"), DEFAULT_YOY_THRESHOLD),
         status=r.enum("status", IndicatorStatus) or IndicatorStatus.ACTIVE,
         note=r.opt_text("note"),
+        interim_targets=_interim_targets(r),
     )
+
+
+def _interim_targets(r: _Reader) -> tuple[tuple[int, Decimal], ...]:
+    items = _each(
+        r, "interim_targets", lambda x: (x.integer("fiscal_year", True), x.decimal("value"))
+    )
+    out = []
+    for year, value in items:
+        if year is None or value is None:
+            raise _bad(
+                r.where,
+                "年度別目標には年度と値が必要です",
+                "an interim target needs a year and a value",
+            )
+        out.append((year, value))
+    if len({y for y, _ in out}) != len(out):
+        raise _bad(
+            r.where, "年度別目標の年度が重複しています", "an interim target's year is repeated"
+        )
+    return tuple(sorted(out))
 
 
 def _table(r: _Reader) -> ReferenceTable:
@@ -468,3 +503,14 @@ def _check_consistency(catalog: Catalog) -> None:
             )
         if indicator.decimals is not None and not 0 <= indicator.decimals <= 6:
             raise _bad(where, "小数桁は0〜6です", "decimals must be 0–6")
+        settings = catalog.plan.settings
+        for year, _value in indicator.interim_targets:
+            if not settings.in_period(year) or (
+                indicator.target_year is not None and year >= indicator.target_year
+            ):
+                raise _bad(
+                    where,
+                    f"年度別目標の年度 {year} は計画期間内で、目標年度より前にしてください",
+                    f"an interim target's year ({year}) must be in the plan and before the "
+                    "target year",
+                )

@@ -50,6 +50,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kplan_desktop.domain.catalog import Catalog, Plan, ReferenceTable
+from kplan_desktop.domain.catalog_edit import INTERIM_SEPARATOR
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import (
     Comparator,
@@ -146,6 +147,7 @@ DEPARTMENT_COLUMNS = (
     _Column("code", "課コード", width=16),
     _Column("name", "課名", width=28),
     _Column("active", "有効", _BOOL, width=8),
+    _Column("contact", "連絡先", width=28),
 )
 
 STRUCTURE_COLUMNS = (
@@ -206,6 +208,7 @@ INDICATOR_COLUMNS = (
     _Column("yoy_threshold", "前年比の許容変動（0.5 = 50%）", _DEC, width=14),
     _enum_column("status", "状態", IndicatorStatus),
     _Column("note", "備考", width=40, wrap=True),
+    _Column("interim_targets", "年度別目標（例: 2024=5000、2025=6000）", width=30, wrap=True),
 )
 
 REFERENCE_COLUMNS = (
@@ -359,7 +362,10 @@ def write_catalog_xlsx(
         book,
         SHEET_DEPARTMENTS,
         DEPARTMENT_COLUMNS,
-        [{"code": d.code, "name": d.name, "active": d.active} for d in catalog.departments],
+        [
+            {"code": d.code, "name": d.name, "active": d.active, "contact": d.contact}
+            for d in catalog.departments
+        ],
         file,
     )
     _write_table(book, SHEET_STRUCTURE, STRUCTURE_COLUMNS, _structure_rows(catalog, file), file)
@@ -486,6 +492,10 @@ def _indicator_rows(catalog: Catalog) -> list[dict[str, object]]:
             "yoy_threshold": canonical(i.yoy_threshold),
             "status": i.status.value,
             "note": i.note,
+            "interim_targets": TAG_SEPARATOR.join(
+                f"{y}={canonical(v)}" for y, v in i.interim_targets
+            )
+            or None,
         }
         for _goal, _policy, measure, i in catalog.indicators()
     ]
@@ -1020,12 +1030,20 @@ class _WorkbookReader:
         self.places["departments"] = (SHEET_DEPARTMENTS, ())
         result = []
         for n, row in enumerate(
-            _table(self.book, SHEET_DEPARTMENTS, DEPARTMENT_COLUMNS, self.file)
+            _table(
+                self.book, SHEET_DEPARTMENTS, DEPARTMENT_COLUMNS, self.file, optional=("contact",)
+            )
         ):
             self.places[f"departments[{n}]"] = (SHEET_DEPARTMENTS, (row.number,))
-            result.append(
-                {"code": row.text("code"), "name": row.text("name"), "active": row.value("active")}
-            )
+            department = {
+                "code": row.text("code"),
+                "name": row.text("name"),
+                "active": row.value("active"),
+            }
+            contact = row.text("contact") if "contact" in row.cells else None
+            if contact:
+                department["contact"] = contact
+            result.append(department)
         return result
 
     def structure(
@@ -1128,7 +1146,10 @@ class _WorkbookReader:
 
     def indicators(self, measures: Mapping[str, dict[str, Any]], located: dict[int, Place]) -> None:
         by_code: dict[str, list[int]] = {}
-        for row in _table(self.book, SHEET_INDICATORS, INDICATOR_COLUMNS, self.file):
+        columns = INDICATOR_COLUMNS
+        for row in _table(
+            self.book, SHEET_INDICATORS, columns, self.file, optional=("interim_targets",)
+        ):
             measure = self._measure(row, measures)
             v = row.value
             indicator = {
@@ -1154,6 +1175,19 @@ class _WorkbookReader:
                 "status": v("status"),
                 "note": row.text("note"),
             }
+            interim = row.text("interim_targets") if "interim_targets" in row.cells else None
+            if interim:
+                indicator["interim_targets"] = [
+                    {
+                        "fiscal_year": int(year) if year.strip().isdecimal() else year.strip(),
+                        "value": value.strip(),
+                    }
+                    for year, _, value in (
+                        part.partition("=")
+                        for part in INTERIM_SEPARATOR.split(interim)
+                        if part.strip()
+                    )
+                ]
             measure["indicators"].append(indicator)
             located[id(indicator)] = (SHEET_INDICATORS, (row.number,))
             by_code.setdefault(str(indicator["code"]), []).append(row.number)

@@ -25,11 +25,11 @@ def write_pending(
     ws["A1"].font = Font(bold=True, size=14)
     due = "—" if cycle is None or cycle.due_date is None else cycle.due_date.isoformat()
     ws["A2"] = f"提出期限: {due}"
-    header = ("課コード", "課名", "状況", "入力済み", "指標数")
+    header = ("課コード", "課名", "状況", "入力済み", "指標数", "連絡先")
     for number, label in enumerate(header, start=1):
         ws.cell(row=4, column=number, value=label).font = Font(bold=True)
     for r, row in enumerate(rows, start=5):
-        texts: tuple[tuple[int, str], ...] = ((1, row.code), (2, row.name))
+        texts: tuple[tuple[int, str], ...] = ((1, row.code), (2, row.name), (6, row.contact or ""))
         for column, text in texts:
             cell = ws.cell(row=r, column=column)
             cell.value = clean_text(text)
@@ -37,7 +37,7 @@ def write_pending(
         ws.cell(row=r, column=3, value=row.status.label())
         ws.cell(row=r, column=4, value=row.entered)
         ws.cell(row=r, column=5, value=row.indicators)
-    for letter, width in zip("ABCDE", (14, 28, 18, 10, 10), strict=True):
+    for letter, width in zip("ABCDEF", (14, 28, 18, 10, 10, 30), strict=True):
         ws.column_dimensions[letter].width = width
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -513,7 +513,7 @@ class _Writer:
 
     def _row(self, entry: IndicatorOverview) -> _Row:
         indicator = entry.indicator
-        spec = indicator.spec()
+        spec = indicator.spec_for(self.fiscal_year)
         actual = entry.values.get(self.fiscal_year)
         value = None if actual is None else actual.value
         reason = None if actual is None else actual.missing_reason
@@ -798,13 +798,16 @@ class _Writer:
             fixed = [text_cell(ws, text) for text in texts]
             # Plain strings can go into every year's row; a cell object belongs to one row.
             shared = all(cell is None or isinstance(cell, str) for cell in fixed)
+            interim = bool(row.indicator.interim_targets)
             for year in self.years:
                 actual = row.entry.values.get(year)
+                # Each year against its own interim target (年度別目標), when the plan sets one.
+                spec = row.indicator.spec_for(year) if interim else row.spec
                 if actual is None:
-                    achievement = assess(row.spec, settings, None, None)
+                    achievement = assess(spec, settings, None, None)
                     comment = None
                 else:
-                    achievement = assess(row.spec, settings, actual.value, actual.missing_reason)
+                    achievement = assess(spec, settings, actual.value, actual.missing_reason)
                     comment = actual.comment
                 label, grade_style = grade_cells[achievement.grade]
                 ws.append(

@@ -109,6 +109,8 @@ def _indicator_columns(indicator: Indicator) -> dict[str, Any]:
         "yoy_threshold": canonical(indicator.yoy_threshold),
         "status": indicator.status.value,
         "note": indicator.note,
+        "interim_targets": [[year, canonical(value)] for year, value in indicator.interim_targets]
+        or None,
     }
 
 
@@ -332,7 +334,13 @@ def replace_catalog(
             conn,
             department_table,
             (
-                {"code": d.code, "name": d.name, "active": d.active, "position": n}
+                {
+                    "code": d.code,
+                    "name": d.name,
+                    "active": d.active,
+                    "contact": d.contact,
+                    "position": n,
+                }
                 for n, d in enumerate(catalog.departments)
             ),
         )
@@ -430,6 +438,7 @@ _INDICATOR_COLUMNS = tuple(
         "yoy_threshold",
         "status",
         "note",
+        "interim_targets",
     )
 )
 
@@ -461,6 +470,7 @@ def _indicator(values: Sequence[Any]) -> Indicator:
         yoy_threshold,
         status,
         note,
+        interim,
     ) = values
     return Indicator(
         code=code,
@@ -483,6 +493,9 @@ def _indicator(values: Sequence[Any]) -> Indicator:
         yoy_threshold=Decimal(yoy_threshold),
         status=_STATUSES[status],
         note=note,
+        interim_targets=()
+        if not interim
+        else tuple((int(year), Decimal(value)) for year, value in interim),
     )
 
 
@@ -566,7 +579,7 @@ def read_catalog(store: Store) -> Catalog | None:
             return None
         plan = Plan(plan_row["code"], plan_row["name"], plan_settings_from_row(plan_row))
         departments = tuple(
-            Department(d["code"], d["name"], d["active"])
+            Department(d["code"], d["name"], d["active"], d["contact"])
             for d in conn.execute(
                 select(department_table).order_by(department_table.c.position)
             ).mappings()

@@ -73,6 +73,7 @@ class DepartmentStatus:
     entered: int  # indicators with a value or a reason for the year
     finalised_at: datetime | None
     merged_at: datetime | None  # the last submission of the year merged here
+    contact: str | None = None
 
 
 def _cycle(year: int, opened_at: datetime, opened_by: str, due: date | None) -> YearCycle:
@@ -221,6 +222,7 @@ def department_statuses(store: Store, catalog: Catalog, fiscal_year: int) -> lis
                 entered=entered.get(department.code, 0),
                 finalised_at=None if done is None else as_utc(done),
                 merged_at=None if got is None else as_utc(got[0]),
+                contact=department.contact,
             )
         )
     return out

@@ -57,6 +57,7 @@ department_table = Table(
     Column("name", Text, nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("position", Integer, nullable=False, default=0),
+    Column("contact", Text),
 )
 
 goal_table = Table(
@@ -129,6 +130,8 @@ indicator_table = Table(
     Column("yoy_threshold", String(40), nullable=False),
     Column("status", String(16), nullable=False),
     Column("note", Text),
+    # 年度別目標: [[fiscal_year, "exact decimal"], …], null when the plan sets none.
+    Column("interim_targets", JSON),
 )
 
 # Reference statistics (歳入 / 歳出) from the plan, values as exact decimal text.

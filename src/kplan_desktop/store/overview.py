@@ -24,7 +24,7 @@ class IndicatorOverview:
     def achievement(self, catalog: Catalog, fiscal_year: int) -> Achievement:
         actual = self.values.get(fiscal_year)
         return assess(
-            self.indicator.spec(),
+            self.indicator.spec_for(fiscal_year),
             catalog.plan.settings,
             None if actual is None else actual.value,
             None if actual is None else actual.missing_reason,
@@ -33,7 +33,9 @@ class IndicatorOverview:
     def track(self, catalog: Catalog, fiscal_year: int) -> TrackResult:
         actual = self.values.get(fiscal_year)
         value = None if actual is None else actual.value
-        return on_track(self.indicator.spec(), catalog.plan.settings, value, fiscal_year)
+        return on_track(
+            self.indicator.spec_for(fiscal_year), catalog.plan.settings, value, fiscal_year
+        )
 
 
 def overview(

@@ -9,6 +9,7 @@ values in any case.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -155,7 +156,7 @@ class CatalogEditor(QDialog):
         buttons.rejected.connect(self.reject)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.save_button.setEnabled(not clean))
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
         self.save_button.setEnabled(False)
@@ -174,6 +175,11 @@ class CatalogEditor(QDialog):
         layout.addWidget(buttons)
         self.resize(1100, 700)
         self.show_catalog(catalog)
+
+    def _clean_changed(self, clean: bool) -> None:
+        # RuntimeError: the dialog is being destroyed, and its undo stack goes last.
+        with contextlib.suppress(RuntimeError):
+            self.save_button.setEnabled(not clean)
 
     # -- forms -----------------------------------------------------------------------------
 
@@ -215,6 +221,9 @@ class CatalogEditor(QDialog):
         self.i_target_year.setSpecialValueText(self.tr("（未設定）"))
         self.i_target = QLineEdit()
         self.i_target.setObjectName("indicator_target")
+        self.i_interim = QLineEdit()
+        self.i_interim.setObjectName("indicator_interim")
+        self.i_interim.setPlaceholderText("2024=5000、2025=6000")
         self.i_yoy = QLineEdit()
         self.i_status = _combo(
             [
@@ -243,6 +252,7 @@ class CatalogEditor(QDialog):
         form.addRow(self.tr("基準値（単位つきでも可）"), self.i_baseline)
         form.addRow(self.tr("目標年度"), self.i_target_year)
         form.addRow(self.tr("目標値（単位つきでも可）"), self.i_target)
+        form.addRow(self.tr("年度別目標（年度=目標、「、」区切り）"), self.i_interim)
         form.addRow(self.tr("前年比の警告（0.5 = 50%）"), self.i_yoy)
         form.addRow(self.tr("状態"), self.i_status)
         form.addRow(self.tr("担当課"), self.i_department)
@@ -274,10 +284,13 @@ class CatalogEditor(QDialog):
         self.d_code = QLineEdit()
         self.d_name = QLineEdit()
         self.d_active = QCheckBox(self.tr("有効（指標を担当できる）"))
+        self.d_contact = QLineEdit()
+        self.d_contact.setPlaceholderText(self.tr("担当者・内線・メール"))
         apply = QPushButton(self.tr("適用"))
         apply.clicked.connect(self.apply_department)
         form.addRow(self.tr("課コード"), self.d_code)
         form.addRow(self.tr("課名"), self.d_name)
+        form.addRow(self.tr("連絡先"), self.d_contact)
         form.addRow("", self.d_active)
         form.addRow("", apply)
         self.department_form = form_widget
@@ -391,6 +404,7 @@ class CatalogEditor(QDialog):
         self.i_baseline.setText(_dec(i.baseline))
         self.i_target_year.setValue(i.target_year or 0)
         self.i_target.setText(_dec(i.target))
+        self.i_interim.setText("、".join(f"{y}={_dec(v)}" for y, v in i.interim_targets))
         self.i_yoy.setText(_dec(i.yoy_threshold))
         self.i_status.setCurrentIndex(self.i_status.findData(i.status))
         self.i_department.clear()
@@ -428,6 +442,7 @@ class CatalogEditor(QDialog):
                 self.d_code.setReadOnly(True)
                 self.d_name.setText(d.name)
                 self.d_active.setChecked(d.active)
+                self.d_contact.setText(d.contact or "")
         self.forms.setCurrentWidget(self.department_form)
 
     # -- editing ---------------------------------------------------------------------------
@@ -497,6 +512,7 @@ class CatalogEditor(QDialog):
             baseline=edit.decimal_in_unit(self.i_baseline.text(), shaped, "基準値", "baseline"),
             target=edit.decimal_in_unit(self.i_target.text(), shaped, "目標値", "target"),
             yoy_threshold=threshold,
+            interim_targets=edit.interim_targets(self.i_interim.text(), shaped),
         )
 
     def apply_indicator(self) -> bool:
@@ -526,7 +542,10 @@ class CatalogEditor(QDialog):
 
     def apply_department(self) -> bool:
         department = Department(
-            self.d_code.text().strip(), self.d_name.text().strip(), self.d_active.isChecked()
+            self.d_code.text().strip(),
+            self.d_name.text().strip(),
+            self.d_active.isChecked(),
+            self.d_contact.text().strip() or None,
         )
         return self._apply(
             self.tr("課 {0} を変更").format(department.code),
@@ -539,6 +558,7 @@ class CatalogEditor(QDialog):
         self.d_code.setReadOnly(False)
         self.d_code.clear()
         self.d_name.clear()
+        self.d_contact.clear()
         self.d_active.setChecked(True)
         self.d_code.setFocus()
 

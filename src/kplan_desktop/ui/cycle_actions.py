@@ -135,6 +135,84 @@ class CycleActions(QObject):
     def add_planning_actions(self, menu: QMenu) -> None:
         w = self.window
         menu.addAction(w._action(self.tr("提出状況…"), self.show_status, "Ctrl+Shift+S"))
+        menu.addAction(w._action(self.tr("年度をロックする（締め切り）…"), self.lock_year))
+        menu.addAction(w._action(self.tr("年度のロックを解除する…"), self.unlock_year))
+
+    def _locked(self) -> bool:
+        from kplan_desktop.store.years import locked_years
+
+        w = self.window
+        return w.store is not None and w.fiscal_year in locked_years(w.store)
+
+    def lock_year(self, confirm: bool = True) -> bool:
+        """年度ロック: the review is closed, every write to the year is refused (audited)."""
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.store.requests import current_user
+        from kplan_desktop.store.years import lock_year
+
+        w = self.window
+        if w.store is None or not w.is_loaded:
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                w,
+                self.tr("年度をロックする"),
+                self.tr(
+                    "{0}をロックします。以後、この年度の値・施策評価の変更と取り込みはすべて"
+                    "拒否されます（解除は理由とともに記録されます）。よろしいですか？"
+                ).format(self.year_label()),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            done = lock_year(w.store, w.fiscal_year, current_user(), source="gui")
+        except DomainError as exc:
+            self.last_message = exc.message(w.lang)
+            QMessageBox.warning(w, self.tr("ロックできません"), self.last_message)
+            return False
+        w.undo_stack.clear()  # undoing an edit of a locked year would be refused
+        self.refresh()
+        self.last_message = (
+            self.tr("{0}をロックしました").format(self.year_label())
+            if done
+            else self.tr("{0}はすでにロックされています").format(self.year_label())
+        )
+        w.status.setText(self.last_message)
+        return done
+
+    def unlock_year(self, reason: str | None = None) -> bool:
+        """Open a locked year again; the reason is required and audited."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.store.requests import current_user
+        from kplan_desktop.store.years import unlock_year
+
+        w = self.window
+        if w.store is None or not w.is_loaded:
+            return False
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                w,
+                self.tr("年度のロックを解除する"),
+                self.tr("{0}のロックを解除する理由（記録されます）").format(self.year_label()),
+            )
+            if not ok:
+                return False
+        try:
+            done = unlock_year(w.store, w.fiscal_year, current_user(), reason, source="gui")
+        except DomainError as exc:
+            self.last_message = exc.message(w.lang)
+            QMessageBox.warning(w, self.tr("ロックを解除できません"), self.last_message)
+            return False
+        self.refresh()
+        self.last_message = (
+            self.tr("{0}のロックを解除しました").format(self.year_label())
+            if done
+            else self.tr("{0}はロックされていません").format(self.year_label())
+        )
+        w.status.setText(self.last_message)
+        return done
 
     def year_label(self) -> str:
         from kplan_desktop.domain.fiscal_year import FiscalYearStyle
@@ -164,6 +242,14 @@ class CycleActions(QObject):
         from kplan_desktop.store.submissions import open_items
 
         w = self.window
+        if w.store is not None and self._locked():
+            text = self.tr(
+                "{0}は締め切られています（年度ロック）。値・施策評価は変更できません"
+            ).format(self.year_label())
+            self.last_message = text
+            self.banner.setText("🔒 " + text)
+            self.banner.show()
+            return
         if w.planning or w.department is None or w.store is None:
             self.banner.hide()
             return
