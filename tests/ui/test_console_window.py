@@ -370,3 +370,41 @@ def test_a_locked_year_refuses_a_write_from_the_window_with_a_clear_message(
     assert planner.cycle.unlock_year("数値の訂正のため") is True
     audit = [r for r in dump(db)["audit"] if r[4] in ("year_lock", "year_unlock")]
     assert len(audit) == 2 and any("数値の訂正のため" in str(r) for r in audit)
+
+
+def test_an_evaluation_conflict_is_decided_in_the_merge_preview(
+    qtbot: Any, db: Path, planning_db: Path, tmp_path: Path
+) -> None:
+    from kplan_desktop.exchange.payload import RowOutcome
+    from kplan_desktop.ui.merge_preview import CHOICE
+
+    def run(path: Path, *args: str) -> int:
+        return kplan(["--db", str(path), *args])
+
+    assert run(db, "evaluate", "--measure", "7-1-1", "--year", str(YEAR), "--grade", "B",
+               "--results", "課の記入") == 0  # fmt: skip
+    out = tmp_path / "community.xlsx"
+    assert run(db, "export", "--department", "community", "--year", str(YEAR), "--draft",
+               "-o", str(out)) == 0  # fmt: skip
+    assert run(planning_db, "evaluate", "--measure", "7-1-1", "--year", str(YEAR), "--grade",
+               "C", "--results", "企画の記入") == 0  # fmt: skip
+    planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
+    planner.exchange.preview = None
+    planner.exchange.merge_paths([out])
+    qtbot.waitUntil(lambda: planner.exchange.preview is not None, timeout=15000)
+    preview = planner.exchange.preview
+    assert preview is not None
+    model = preview.model
+    (line,) = [n for n in range(model.rowCount()) if model.index(n, 2).data() == "施策評価 7-1-1"]
+    assert model.lines[line][1].outcome is RowOutcome.CONFLICT
+    assert (
+        "自己評価 B" in model.index(line, 6).data() and "自己評価 C" in model.index(line, 7).data()
+    )
+    assert model.setData(model.index(line, CHOICE), "file") is True
+    planner.exchange.summary = None
+    preview.merge_button.click()
+    qtbot.waitUntil(lambda: planner.exchange.summary is not None, timeout=15000)
+    store = Store.open(str(planning_db))
+    stored = read_evaluation(store, "7-1-1", YEAR)
+    assert stored is not None
+    assert (stored.evaluation.grade, stored.evaluation.results) == ("B", "課の記入")

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.exchange.evaluation_exchange import PlannedEvaluation
 from kplan_desktop.exchange.merge import Key, MergePlan, PlannedRow, Take
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
 from kplan_desktop.ui.i18n import year_text
@@ -140,6 +141,42 @@ class MergedFile:
     undecided: int = 0  # conflicts left undecided (not written)
 
 
+@dataclass(frozen=True)
+class _EvaluationIncoming:
+    sheet_row: int
+    indicator: str  # 施策評価 7-1-1
+    fiscal_year: int | None
+
+
+@dataclass(frozen=True)
+class EvaluationLine:
+    """A 施策評価 of a file, shown and decided like a value's row."""
+
+    incoming: _EvaluationIncoming
+    outcome: RowOutcome
+    reason_ja: str
+    reason_en: str
+    file_value: str | None
+    db_value: str | None
+    key: Key
+
+    @classmethod
+    def of(cls, planned: PlannedEvaluation) -> EvaluationLine:
+        from kplan_desktop.exchange.evaluation_exchange import shown
+        from kplan_desktop.exchange.merge import evaluation_key
+
+        row = planned.incoming
+        return cls(
+            _EvaluationIncoming(row.sheet_row, planned.label, row.fiscal_year),
+            planned.outcome,
+            planned.reason_ja,
+            planned.reason_en,
+            shown(row.evaluation),
+            None if planned.stored is None else shown(planned.stored.evaluation),
+            evaluation_key(planned),
+        )
+
+
 class MergePreviewModel(QAbstractTableModel):
     """One row per row of every planned file; the conflict choice is the only editable column."""
 
@@ -151,9 +188,12 @@ class MergePreviewModel(QAbstractTableModel):
         self.lang = lang
         indicators = [] if catalog is None else [i for _, _, _, i in catalog.indicators()]
         self.names = {i.code: i.display_name for i in indicators}
-        self.lines: list[tuple[int, PlannedRow]] = [
-            (n, row) for n, file in enumerate(files) if file.plan for row in file.plan.rows
-        ]
+        self.lines: list[tuple[int, PlannedRow | EvaluationLine]] = []
+        for n, file in enumerate(files):
+            if file.plan is None:
+                continue
+            self.lines += [(n, row) for row in file.plan.rows]
+            self.lines += [(n, EvaluationLine.of(e)) for e in file.plan.evaluations]
         self.choices: dict[int, str] = {}  # line -> "file" | "db"
 
     # -- shape -------------------------------------------------------------------------------
@@ -247,10 +287,10 @@ class MergePreviewModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _reason(self, row: PlannedRow) -> str:
+    def _reason(self, row: PlannedRow | EvaluationLine) -> str:
         return row.reason_en if self.lang == "en" else row.reason_ja
 
-    def _text(self, file_no: int, row: PlannedRow, line: int, column: int) -> Any:
+    def _text(self, file_no: int, row: PlannedRow | EvaluationLine, line: int, column: int) -> Any:
         incoming = row.incoming
         if column == FILE:
             return self.files[file_no].path.name
