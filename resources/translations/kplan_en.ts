@@ -162,336 +162,368 @@
 <context>
     <name>CatalogEditor</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="96"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="102"/>
         <source>カタログの編集</source>
         <translation>Edit the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="100"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="281"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="100"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="282"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="308"/>
         <source>名前</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="105"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
         <source>左の一覧から項目を選んでください</source>
         <translation>Choose an item in the list on the left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="118"/>
         <source>指標を追加</source>
         <translation>Add indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="113"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
         <source>課を追加</source>
         <translation>Add department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="115"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="122"/>
         <source>指標を廃止</source>
         <translation>Retire indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="117"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="124"/>
         <source>指標を削除</source>
         <translation>Delete indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="144"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="151"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="148"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="155"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="152"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="159"/>
         <source>保存（新しい版）</source>
         <translation>Save (new version)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="155"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="162"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="201"/>
         <source>件数・人数（整数）</source>
         <translation>Count (whole number)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="202"/>
         <source>千人・万円など（単位つきの数）</source>
         <translation>Scaled count (thousands, 10,000 yen, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="203"/>
         <source>割合（%）</source>
         <translation>Percentage (%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="197"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="204"/>
         <source>小数</source>
         <translation>Decimal</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="205"/>
         <source>金額</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="206"/>
         <source>期間あたりの数</source>
         <translation>Per period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="207"/>
         <source>達成／未達成</source>
         <translation>Achieved / not achieved</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="210"/>
         <source>（単位から判断）</source>
         <translation>(from the unit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="206"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="209"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="214"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="216"/>
         <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="228"/>
         <source>（未設定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
         <source>累計値</source>
         <translation>Cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="237"/>
         <source>実施中</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
         <source>未着手</source>
         <translation>Not started</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
         <source>廃止</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="289"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="249"/>
         <source>指標コード</source>
         <translation>Indicator code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
         <source>指標名</source>
         <translation>Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
         <source>値の種類</source>
         <translation>Value kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="255"/>
         <source>目標の比較</source>
         <translation>Target comparator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="257"/>
         <source>小数桁</source>
         <translation>Decimals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="258"/>
         <source>基準年度</source>
         <translation>Baseline year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="259"/>
         <source>基準値（単位つきでも可）</source>
         <translation>Baseline (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="260"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="261"/>
         <source>目標値（単位つきでも可）</source>
         <translation>Target (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="255"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="262"/>
         <source>年度別目標（年度=目標、「、」区切り）</source>
         <translation>Interim targets (year=target, separated by 「、」)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
         <source>前年比の警告（0.5 = 50%）</source>
         <translation>Year-on-year warning (0.5 = 50%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="264"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="265"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
         <source>備考</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="286"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="307"/>
+        <source>施策の方向</source>
+        <translation>Measure direction</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="309"/>
+        <source>内容</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="310"/>
+        <source>タグ</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="311"/>
+        <source>他計画の項目（1行に1件: 計画|コード|項目名）</source>
+        <translation>Other plans&apos; items (one per line: plan|code|title)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="321"/>
         <source>有効（指標を担当できる）</source>
         <translation>Active (may own indicators)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="288"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
         <source>担当者・内線・メール</source>
         <translation>Person, extension, mail</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="291"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="326"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="327"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="293"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="328"/>
         <source>連絡先</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="308"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="343"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="312"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="347"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="331"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="366"/>
+        <source>方向: {0}</source>
+        <translation>Direction: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="373"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="470"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="478"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="461"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="632"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="513"/>
+        <source>施策の方向 {0} ({1}) を変更</source>
+        <translation>Direction {0} ({1}) changed</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="542"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="713"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="545"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="526"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="607"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="541"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="622"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="551"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="632"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="584"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="665"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="600"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="681"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="615"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="696"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="621"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="702"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="642"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="723"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="648"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="729"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -577,12 +609,12 @@
         <translation>Cannot lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="176"/>
         <source>{0}をロックしました</source>
         <translation>{0} locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="178"/>
         <source>{0}はすでにロックされています</source>
         <translation>{0} is already locked</translation>
     </message>
@@ -602,12 +634,12 @@
         <translation>Cannot unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="210"/>
         <source>{0}のロックを解除しました</source>
         <translation>{0} unlocked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="212"/>
         <source>{0}はロックされていません</source>
         <translation>{0} is not locked</translation>
     </message>
@@ -1653,97 +1685,97 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="392"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="432"/>
         <source>提出ブックの取り込み — 確認</source>
         <translation>Merge submission workbooks — preview</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="462"/>
         <source>変更なしの行を隠す</source>
         <translation>Hide unchanged rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="424"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="464"/>
         <source>選んだ競合: ファイルの値を採る</source>
         <translation>Selected conflicts: take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="466"/>
         <source>選んだ競合: データベースの値を残す</source>
         <translation>Selected conflicts: keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="437"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="477"/>
         <source>有効な行だけ取り込む</source>
         <translation>Merge only the valid rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="440"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="480"/>
         <source>却下された行があるファイルは、ふだんは何も書き込みません。チェックすると、そのファイルの有効な行だけを書き込みます。</source>
         <translation>A file with rejected rows normally writes nothing. When checked, its valid rows are written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="451"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="491"/>
         <source>取り込む</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="454"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="494"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="490"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="530"/>
         <source>提出ブック</source>
         <translation>Submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="491"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="531"/>
         <source>提出ブック（別のソフトで保存）</source>
         <translation>Submission workbook (re-saved by another program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="492"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="532"/>
         <source>提出ブック（プログラムの外で編集）</source>
         <translation>Submission workbook (edited outside the program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="493"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="533"/>
         <source>記入用テンプレート</source>
         <translation>Fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="513"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="553"/>
         <source>読み込めません（このファイルは取り込みません）</source>
         <translation>Cannot be read (this file is not merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="535"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="575"/>
         <source>同じ指標・年度の行を含むファイルが複数あります（{0} 件）。先のファイルを書き込んだあと、後のファイルは書き込めないことがあります。その場合はもう一度取り込んでください。</source>
         <translation>Several files hold rows for the same indicator and year ({0}). Once the first file is written, a later one may be refused; if so, merge it again.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="564"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="604"/>
         <source>{0} ファイル、{1} 行</source>
         <translation>{0} file(s), {1} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="566"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="606"/>
         <source>{0} ファイル（{1} 件は取り込めません）</source>
         <translation>{0} file(s) ({1} cannot be merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="567"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="607"/>
         <source>{0} ファイル（{1} 件は取り込めません）、{2} 行</source>
         <translation>{0} file(s) ({1} cannot be merged), {2} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="580"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="620"/>
         <source>競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）</source>
         <translation>{1} of {0} conflict(s) undecided (undecided rows are not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="587"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="627"/>
         <source>⚠ 却下された行のあるファイル {0} 件は何も書き込みません（「有効な行だけ取り込む」で有効な行を書き込めます）</source>
         <translation>⚠ {0} file(s) with rejected rows will write nothing (check “Merge only the valid rows” to write their valid rows)</translation>
     </message>
@@ -1751,92 +1783,92 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="211"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="212"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="213"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="214"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="175"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="215"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="216"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="217"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="218"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="179"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="219"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="233"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="235"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="197"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="237"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="239"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="201"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="241"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="245"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="246"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="247"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="284"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
     </message>
@@ -1844,72 +1876,72 @@ Database: {1}</translation>
 <context>
     <name>MergeSummaryDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="617"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="657"/>
         <source>取り込みの結果</source>
         <translation>Merge result</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="623"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="663"/>
         <source>読み込めません</source>
         <translation>Cannot be read</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="631"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="671"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="637"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="677"/>
         <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
         <translation>{1} of {0} file(s) written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="655"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="695"/>
         <source>書き込みました</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="657"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="697"/>
         <source>値の変更はありません（受け取ったことを記録しました）</source>
         <translation>No values changed (the file is recorded as received)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="660"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="700"/>
         <source>。未決定の競合 {0} 件は書き込んでいません</source>
         <translation>; {0} undecided conflict(s) not written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="662"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="702"/>
         <source>却下された行があるため、何も書き込んでいません</source>
         <translation>Rows were rejected, so nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="664"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="704"/>
         <source>書き込む変更はありません（取り込み済み）</source>
         <translation>Nothing to write (already merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="670"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="710"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="671"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="711"/>
         <source>書き込み</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="671"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="711"/>
         <source>説明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="715"/>
         <source>済み</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="715"/>
         <source>なし</source>
         <translation>no</translation>
     </message>

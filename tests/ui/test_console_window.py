@@ -408,3 +408,25 @@ def test_an_evaluation_conflict_is_decided_in_the_merge_preview(
     stored = read_evaluation(store, "7-1-1", YEAR)
     assert stored is not None
     assert (stored.evaluation.grade, stored.evaluation.results) == ("B", "課の記入")
+
+
+def test_the_editor_links_a_direction_to_another_plans_item(
+    qtbot: Any, planning_db: Path, tmp_path: Path
+) -> None:
+    editor = editor_on(qtbot, planning_db)
+    editor.select("direction", "7-1-2#1")
+    assert editor.forms.currentWidget() is editor.direction_form
+    editor.r_strategy.setChecked(True)
+    editor.r_links.setPlainText("総合戦略|4-9-9|新しいKPI")
+    assert editor.apply_direction() is True
+    editor.r_links.setPlainText("総合戦略 4-9-9")
+    assert editor.apply_direction() is False and "計画|コード|項目名" in editor.last_message
+    assert editor.save() is True
+    out = tmp_path / "総合戦略.xlsx"
+    assert kplan(["--db", str(planning_db), "report", "--plan", "総合戦略", "-o", str(out)]) == 0
+    import openpyxl
+
+    codes = {
+        r[0] for r in openpyxl.load_workbook(out).active.iter_rows(min_row=5, values_only=True)
+    }
+    assert "4-9-9" in codes

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
-from kplan_desktop.domain.catalog import Catalog, Department, Indicator, Measure
+from kplan_desktop.domain.catalog import Catalog, CrossReference, Department, Indicator, Measure
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import IndicatorKind
 from kplan_desktop.domain.values import parse_value
@@ -213,3 +213,52 @@ def interim_targets(text: str, indicator: Indicator) -> tuple[tuple[int, Decimal
             )
         out[int(year_text)] = value
     return tuple(sorted(out.items()))
+
+
+def cross_references(text: str) -> tuple[CrossReference, ...]:
+    """Links to other plans typed one per line as 「計画|コード|項目名」."""
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in re.split(r"[|｜]", line)]
+        if len(parts) != 3 or not parts[0] or not parts[1]:
+            raise DomainError(
+                "E_CATALOG_LINK",
+                f"他計画の項目は「計画|コード|項目名」の形で1行に1件です（「{line.strip()[:30]}」）",
+                f"Write each link as plan|code|title on its own line (got {line.strip()[:30]!r})",
+            )
+        out.append(CrossReference(parts[0], parts[1], parts[2]))
+    return tuple(out)
+
+
+def replace_direction(
+    catalog: Catalog,
+    measure_code: str,
+    number: int,
+    *,
+    name: str,
+    text: str,
+    tags: list[str],
+    links: tuple[CrossReference, ...],
+) -> Catalog:
+    """A 施策の方向's name, text, tags (総合戦略, 行財政改革) and links to other plans' items."""
+    if not name.strip():
+        raise DomainError(
+            "E_CATALOG_NAME", "施策の方向の名前が空です", "The direction's name is empty"
+        )
+
+    def change(measure: Measure) -> Measure:
+        if measure.code != measure_code:
+            return measure
+        directions = tuple(
+            replace(
+                d, name=name.strip(), text=text.strip(), tags=tuple(tags), cross_references=links
+            )
+            if d.number == number
+            else d
+            for d in measure.directions
+        )
+        return replace(measure, directions=directions)
+
+    return _map_measures(catalog, change)

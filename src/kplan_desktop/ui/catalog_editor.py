@@ -39,7 +39,13 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain import catalog_edit as edit
-from kplan_desktop.domain.catalog import Catalog, Department, Indicator
+from kplan_desktop.domain.catalog import (
+    TAG_REFORM,
+    TAG_STRATEGY,
+    Catalog,
+    Department,
+    Indicator,
+)
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import (
     Comparator,
@@ -106,6 +112,7 @@ class CatalogEditor(QDialog):
         self.forms.addWidget(self.empty_form)
         self._build_indicator_form()
         self._build_named_form()
+        self._build_direction_form()
         self._build_department_form()
 
         self.add_indicator_button = QPushButton(self.tr("指標を追加"))
@@ -278,6 +285,34 @@ class CatalogEditor(QDialog):
         self.named_form = form_widget
         self.forms.addWidget(form_widget)
 
+    def _build_direction_form(self) -> None:
+        form_widget = QWidget()
+        form = QFormLayout(form_widget)
+        self.r_where = QLabel()
+        self.r_name = QLineEdit()
+        self.r_text = QPlainTextEdit()
+        self.r_text.setMaximumHeight(90)
+        self.r_strategy = QCheckBox(TAG_STRATEGY)
+        self.r_reform = QCheckBox(TAG_REFORM)
+        self.r_links = QPlainTextEdit()
+        self.r_links.setObjectName("direction_links")
+        self.r_links.setPlaceholderText("総合戦略|4-1-2|コミュニティ活動の充実")
+        apply = QPushButton(self.tr("適用"))
+        apply.setObjectName("direction_apply")
+        apply.clicked.connect(self.apply_direction)
+        tags = QHBoxLayout()
+        tags.addWidget(self.r_strategy)
+        tags.addWidget(self.r_reform)
+        tags.addStretch(1)
+        form.addRow(self.tr("施策の方向"), self.r_where)
+        form.addRow(self.tr("名前"), self.r_name)
+        form.addRow(self.tr("内容"), self.r_text)
+        form.addRow(self.tr("タグ"), tags)
+        form.addRow(self.tr("他計画の項目（1行に1件: 計画|コード|項目名）"), self.r_links)
+        form.addRow("", apply)
+        self.direction_form = form_widget
+        self.forms.addWidget(form_widget)
+
     def _build_department_form(self) -> None:
         form_widget = QWidget()
         form = QFormLayout(form_widget)
@@ -325,6 +360,13 @@ class CatalogEditor(QDialog):
                     m = QTreeWidgetItem([measure.code, measure.name])
                     m.setData(0, KEY, ("measure", measure.code))
                     p.addChild(m)
+                    for direction in measure.directions:
+                        key = f"{measure.code}#{direction.number}"
+                        node = QTreeWidgetItem(
+                            [f"({direction.number})", self.tr("方向: {0}").format(direction.name)]
+                        )
+                        node.setData(0, KEY, ("direction", key))
+                        m.addChild(node)
                     for indicator in measure.indicators:
                         name = indicator.display_name
                         if indicator.status is IndicatorStatus.DISCONTINUED:
@@ -381,6 +423,8 @@ class CatalogEditor(QDialog):
             self._fill_indicator(code)
         elif kind == "department":
             self._fill_department(code)
+        elif kind == "direction":
+            self._fill_direction(code)
         elif kind in ("goal", "policy", "measure"):
             self._fill_named(kind, code)
         else:
@@ -434,6 +478,43 @@ class CatalogEditor(QDialog):
                         self.n_text_label.setText(self.tr("目指す姿"))
                         self.n_text.setPlainText(measure.vision or "")
         self.forms.setCurrentWidget(self.named_form)
+
+    def _fill_direction(self, key: str) -> None:
+        measure_code, _, number = key.partition("#")
+        measure = edit.find_measure(self.catalog, measure_code)
+        if measure is None:
+            return
+        for direction in measure.directions:
+            if str(direction.number) == number:
+                self.r_where.setText(f"{measure.code} {measure.name} ({direction.number})")
+                self.r_name.setText(direction.name)
+                self.r_text.setPlainText(direction.text)
+                self.r_strategy.setChecked(TAG_STRATEGY in direction.tags)
+                self.r_reform.setChecked(TAG_REFORM in direction.tags)
+                self.r_links.setPlainText(
+                    "\n".join(f"{x.plan}|{x.code}|{x.title}" for x in direction.cross_references)
+                )
+        self.forms.setCurrentWidget(self.direction_form)
+
+    def apply_direction(self) -> bool:
+        selected = self._selected()
+        if selected is None or selected[0] != "direction":
+            return False
+        measure_code, _, number = selected[1].partition("#")
+        tags = [t for t, box in ((TAG_STRATEGY, self.r_strategy), (TAG_REFORM, self.r_reform))
+                if box.isChecked()]  # fmt: skip
+        try:
+            links = edit.cross_references(self.r_links.toPlainText())
+        except DomainError as exc:
+            self._say(exc.message_ja, error=True)
+            return False
+        name, text = self.r_name.text(), self.r_text.toPlainText()
+        return self._apply(
+            self.tr("施策の方向 {0} ({1}) を変更").format(measure_code, number),
+            lambda c: edit.replace_direction(
+                c, measure_code, int(number), name=name, text=text, tags=tags, links=links
+            ),
+        )
 
     def _fill_department(self, code: str) -> None:
         for d in self.catalog.departments:
