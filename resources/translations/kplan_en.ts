@@ -297,7 +297,7 @@
         <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
         <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
         <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="329"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
@@ -422,108 +422,154 @@
         <translation>Person, extension, mail</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="326"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="331"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="327"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="332"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="328"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="333"/>
         <source>連絡先</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="335"/>
+        <source>名称変更・統合の年度（から）</source>
+        <translation>Year of the rename or merge (from)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="336"/>
+        <source>統合先（この課の指標が移る）</source>
+        <translation>Merge into (its indicators move there)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="337"/>
+        <source>履歴</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="351"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="347"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="355"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="366"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="374"/>
         <source>方向: {0}</source>
         <translation>Direction: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="373"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="381"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="470"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="478"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="478"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="486"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="513"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="521"/>
         <source>施策の方向 {0} ({1}) を変更</source>
         <translation>Direction {0} ({1}) changed</translation>
     </message>
     <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="535"/>
+        <source>{0}年度まで「{1}」</source>
+        <translation>“{1}” until FY{0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="538"/>
+        <source>{0}年度まで報告、以後は {1} に統合</source>
+        <translation>reported until FY{0}, then merged into {1}</translation>
+    </message>
+    <message>
         <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="542"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="713"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="696"/>
+        <source>なし</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="559"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="768"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="545"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="562"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="607"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="624"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="622"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="639"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="632"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="664"/>
+        <source>課 {0} を {1} に統合（{2}年度から）</source>
+        <translation>Department {0} merged into {1} (from FY{2})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="666"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="665"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="669"/>
+        <source>課コードと課名が必要です</source>
+        <translation>A department needs a code and a name</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="679"/>
+        <source>（統合しない）</source>
+        <translation>(no merge)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="720"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="681"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="736"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="696"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="751"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="702"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="757"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="723"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="778"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="729"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="784"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -1208,42 +1254,42 @@
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="199"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="203"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="210"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="212"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="225"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="227"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="278"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="279"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="285"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>

@@ -461,7 +461,8 @@ def _show(store: Any, args: argparse.Namespace) -> int:
 
     if args.department is not None and not department_exists(store, args.department):
         raise unknown_department(args.department)
-    catalog, rows = overview(store, department=args.department)
+    # With --year, the indicators the department reported that year (a merged 課's past).
+    catalog, rows = overview(store, department=args.department, fiscal_year=args.year)
     settings = catalog.plan.settings
     years = [args.year] if args.year is not None else settings.years
     grade_year = args.year if args.year is not None else settings.end_year

@@ -469,3 +469,69 @@ def test_an_interim_target_grades_its_year_and_a_contact_travels_with_the_catalo
     assert run(planning, "catalog", "import", str(exported)) == 2
     assert "年度別目標" in capsys.readouterr().err
     assert dump(planning) == before
+
+
+# -- department history ----------------------------------------------------------------------
+
+
+def merge_departments(db: Path, old: str, new: str, from_year: int) -> None:
+    from kplan_desktop.domain.catalog_edit import merge_department
+    from kplan_desktop.exchange.catalog_files import save_catalog_edit
+
+    store = Store.open(str(db))
+    try:
+        catalog = read_catalog(store)
+        assert catalog is not None
+        merged = merge_department(catalog, old, new, from_year)
+        save_catalog_edit(store, merged, who="企画", source="test", detail="統合")
+    finally:
+        store.dispose()
+
+
+def test_a_merged_department_keeps_its_past_and_its_indicators_move_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = init(tmp_path / "planning.sqlite3")
+    receiver = init(tmp_path / "receiver.sqlite3")
+    assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", "2024", "--value", "1,500人",
+               "--comment", "説明") == 0  # fmt: skip
+    values = dump(db)["actual"]
+    merge_departments(db, "community", "equality", 2025)
+    assert dump(db)["actual"] == values  # nothing of the past moves or goes
+
+    # community still reports FY2024 (its past), equality owns the indicators from FY2025.
+    assert "7-1-1-K3" in show_department(db, capsys, "community", "2024")
+    assert "7-1-1-K3" not in show_department(db, capsys, "community", "2025")
+    assert "7-1-1-K3" in show_department(db, capsys, "equality", "2025")
+    assert "7-1-1-K3" not in show_department(db, capsys, "equality", "2024")
+
+    # Each department's file for its own years merges into a database with the same catalog.
+    catalog_file = tmp_path / "catalog.xlsx"
+    assert run(db, "catalog", "export", "-o", str(catalog_file)) == 0
+    assert run(receiver, "catalog", "import", str(catalog_file)) == 0
+    old_file, new_file = tmp_path / "community-2024.xlsx", tmp_path / "equality-2025.xlsx"
+    assert run(db, "export", "--department", "community", "--year", "2024", "--draft",
+               "-o", str(old_file)) == 0  # fmt: skip
+    assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", "2025", "--value", "1,800人",
+               "--comment", "説明") == 0  # fmt: skip
+    assert run(db, "export", "--department", "equality", "--year", "2025", "--draft",
+               "-o", str(new_file)) == 0  # fmt: skip
+    for path in (old_file, new_file):
+        capsys.readouterr()
+        assert run(receiver, "merge", "--json", str(path)) == 0
+        rows = json.loads(capsys.readouterr().out)[0]["rows"]
+        assert rows and all(r["outcome"] != "rejected" for r in rows), rows
+    merged = {(r[1], r[2], r[3]) for r in dump(receiver)["actual"]}
+    assert {("7-1-1-K3", 2024, "1500"), ("7-1-1-K3", 2025, "1800")} <= merged
+    # community cannot send FY2025 for the indicators it no longer owns.
+    late = tmp_path / "community-2025.xlsx"
+    assert run(db, "export", "--department", "community", "--year", "2025", "--draft",
+               "-o", str(late)) == 2  # fmt: skip
+
+
+def show_department(
+    db: Path, capsys: pytest.CaptureFixture[str], department: str, year: str
+) -> list[str]:
+    capsys.readouterr()
+    assert run(db, "show", "--department", department, "--year", year, "--json") == 0
+    return [row["code"] for row in json.loads(capsys.readouterr().out)]

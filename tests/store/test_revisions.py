@@ -159,8 +159,15 @@ def test_an_old_database_gets_revisions_for_the_values_it_already_holds(tmp_path
             conn.execute(f"DROP TABLE {table}")
         for column in ("replaces_seq", "replaces_db", "revision_seq", "revision_db"):
             conn.execute(f"ALTER TABLE actual DROP COLUMN {column}")
-        conn.execute("ALTER TABLE department DROP COLUMN contact")
-        conn.execute("ALTER TABLE indicator DROP COLUMN interim_targets")
+        for table, column in (
+            ("department", "contact"),
+            ("department", "former_names"),
+            ("department", "merged_into"),
+            ("department", "until_year"),
+            ("indicator", "interim_targets"),
+            ("indicator", "former_owners"),
+        ):
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         conn.execute("UPDATE alembic_version SET version_num = '0001'")
     store = Store.open(str(path))
     stored = _stored(store, "7-1-1-K2")

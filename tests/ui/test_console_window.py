@@ -430,3 +430,27 @@ def test_the_editor_links_a_direction_to_another_plans_item(
         r[0] for r in openpyxl.load_workbook(out).active.iter_rows(min_row=5, values_only=True)
     }
     assert "4-9-9" in codes
+
+
+def test_the_editor_renames_and_merges_a_department_from_a_year(
+    qtbot: Any, planning_db: Path
+) -> None:
+    editor = editor_on(qtbot, planning_db)
+    editor.select("department", "intl")
+    editor.d_from_year.setValue(2025)
+    editor.d_name.setText("国際交流課")
+    assert editor.apply_department() is True
+    editor.select("department", "intl")
+    assert "2024年度まで「多文化共生担当課」" in editor.d_history.text()
+    editor.d_from_year.setValue(2025)
+    editor.d_merge_into.setCurrentIndex(editor.d_merge_into.findData("equality"))
+    assert editor.apply_department() is True
+    assert editor.save() is True
+    store = Store.open(str(planning_db))
+    catalog = read_catalog(store)
+    assert catalog is not None
+    intl = {d.code: d for d in catalog.departments}["intl"]
+    assert (intl.active, intl.merged_into, intl.until_year) == (False, "equality", 2024)
+    assert intl.name_for(2024) == "多文化共生担当課" and intl.name_for(2025) == "国際交流課"
+    moved = [i for _, _, _, i in catalog.indicators() if i.former_owners]
+    assert moved and all(i.department == "equality" and i.owner_for(2024) == "intl" for i in moved)

@@ -41,6 +41,18 @@ class Department:
     name: str
     active: bool = True
     contact: str | None = None  # 連絡先: a person, an extension, a mail address
+    # History: the names it had (each until a fiscal year, inclusive), and, for a 課 merged into
+    # another, that one's code and the last fiscal year this one reported.
+    former_names: tuple[tuple[int, str], ...] = ()
+    merged_into: str | None = None
+    until_year: int | None = None
+
+    def name_for(self, fiscal_year: int) -> str:
+        """The name the 課 had in `fiscal_year`."""
+        for until, name in self.former_names:
+            if fiscal_year <= until:
+                return name
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,15 @@ class Indicator:
     note: str | None = None
     # 年度別目標: a target for a year before the target year, in year order.
     interim_targets: tuple[tuple[int, Decimal], ...] = ()
+    # Departments that owned it before `department`: (last fiscal year, department), in order.
+    former_owners: tuple[tuple[int, str], ...] = ()
+
+    def owner_for(self, fiscal_year: int) -> str:
+        """The department that owned (reports) the indicator in `fiscal_year`."""
+        for until, department in self.former_owners:
+            if fiscal_year <= until:
+                return department
+        return self.department
 
     @property
     def effective_value_kind(self) -> ValueKind | None:

@@ -262,3 +262,59 @@ def replace_direction(
         return replace(measure, directions=directions)
 
     return _map_measures(catalog, change)
+
+
+def rename_department(catalog: Catalog, code: str, name: str, from_year: int) -> Catalog:
+    """A 課 renamed from `from_year`: its values and submissions keep their code, and the
+    years before show the old name."""
+    known = {d.code: d for d in catalog.departments}
+    department = known.get(code)
+    if department is None:
+        raise KeyError(code)
+    if not name.strip() or name.strip() == department.name:
+        return catalog
+    renamed = replace(
+        department,
+        name=name.strip(),
+        former_names=(*department.former_names, (from_year - 1, department.name)),
+    )
+    return replace(
+        catalog, departments=tuple(renamed if d.code == code else d for d in catalog.departments)
+    )
+
+
+def merge_department(catalog: Catalog, old: str, new: str, from_year: int) -> Catalog:
+    """課 `old` merged into `new` from `from_year`: its indicators move to `new` and remember
+    that `old` reported them until the year before; `old` stays, inactive, for its past values,
+    finalisations and submissions."""
+    known = {d.code: d for d in catalog.departments}
+    if old not in known or new not in known or old == new:
+        raise DomainError(
+            "E_CATALOG_DEPARTMENT",
+            "統合する課と統合先の課を選んでください（別の課）",
+            "Choose the department to merge and another one to merge it into",
+        )
+    if not known[new].active:
+        raise DomainError(
+            "E_CATALOG_DEPARTMENT",
+            f"統合先の課 {new} は無効です",
+            f"The department to merge into ({new}) is inactive",
+        )
+    until = from_year - 1
+
+    def move(measure: Measure) -> Measure:
+        return replace(
+            measure,
+            indicators=tuple(
+                replace(i, department=new, former_owners=(*i.former_owners, (until, old)))
+                if i.department == old
+                else i
+                for i in measure.indicators
+            ),
+        )
+
+    moved = _map_measures(catalog, move)
+    retired = replace(known[old], active=False, merged_into=new, until_year=until)
+    return replace(
+        moved, departments=tuple(retired if d.code == old else d for d in moved.departments)
+    )

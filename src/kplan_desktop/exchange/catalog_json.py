@@ -85,6 +85,11 @@ def indicator_to_dict(indicator: Indicator) -> dict[str, Any]:
         "note": indicator.note,
     }
     # Only when set: a catalog without them keeps the hash it always had.
+    if indicator.former_owners:
+        data["former_owners"] = [
+            {"until": until, "department": department}
+            for until, department in indicator.former_owners
+        ]
     if indicator.interim_targets:
         data["interim_targets"] = [
             {"fiscal_year": year, "value": canonical(value)}
@@ -142,8 +147,14 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
 
 def _department_to_dict(d: Department) -> dict[str, Any]:
     data: dict[str, Any] = {"code": d.code, "name": d.name, "active": d.active}
+    # Each only when set: a catalog without them keeps the hash it always had.
     if d.contact:
-        data["contact"] = d.contact  # only when set: the catalog's hash stays as it was
+        data["contact"] = d.contact
+    if d.former_names:
+        data["former_names"] = [{"until": until, "name": name} for until, name in d.former_names]
+    if d.merged_into:
+        data["merged_into"] = d.merged_into
+        data["until_year"] = d.until_year
     return data
 
 
@@ -364,7 +375,13 @@ def catalog_from_dict(data: object, where: str = "JSON") -> Catalog:
         root,
         "departments",
         lambda d: Department(
-            d.text("code"), d.text("name"), d.flag("active", True), d.opt_text("contact")
+            d.text("code"),
+            d.text("name"),
+            d.flag("active", True),
+            d.opt_text("contact"),
+            former_names=_history(d, "former_names", "name"),
+            merged_into=d.opt_text("merged_into"),
+            until_year=d.integer("until_year"),
         ),
     )
     goals = _each(root, "goals", _goal)
@@ -437,7 +454,17 @@ def indicator_from_reader(r: _Reader) -> Indicator:
         status=r.enum("status", IndicatorStatus) or IndicatorStatus.ACTIVE,
         note=r.opt_text("note"),
         interim_targets=_interim_targets(r),
+        former_owners=_history(r, "former_owners", "department"),
     )
+
+
+def _history(r: _Reader, key: str, field: str) -> tuple[tuple[int, str], ...]:
+    """[{"until": year, field: text}, …] in year order."""
+    items = _each(r, key, lambda x: (x.integer("until", True), x.text(field)))
+    years = [until for until, _ in items]
+    if years != sorted(set(years)):
+        raise _bad(r.where, f"{key} の年度は重複せず昇順にしてください", f"{key}: years in order")
+    return tuple((int(until), text) for until, text in items)
 
 
 def _interim_targets(r: _Reader) -> tuple[tuple[int, Decimal], ...]:
@@ -503,6 +530,13 @@ def _check_consistency(catalog: Catalog) -> None:
             )
         if indicator.decimals is not None and not 0 <= indicator.decimals <= 6:
             raise _bad(where, "小数桁は0〜6です", "decimals must be 0–6")
+        for _until, former in indicator.former_owners:
+            if former not in departments:
+                raise _bad(
+                    where,
+                    f"以前の担当課 {former} がありません",
+                    f"unknown former department {former}",
+                )
         settings = catalog.plan.settings
         for year, _value in indicator.interim_targets:
             if not settings.in_period(year) or (

@@ -148,7 +148,12 @@ DEPARTMENT_COLUMNS = (
     _Column("name", "課名", width=28),
     _Column("active", "有効", _BOOL, width=8),
     _Column("contact", "連絡先", width=28),
+    _Column("former_names", "以前の名称（例: 2024=旧課名）", width=28, wrap=True),
+    _Column("merged_into", "統合先の課コード", width=14),
+    _Column("until_year", "最後の年度（統合）", _INT, width=10),
 )
+# Optional on reading: workbooks written before these columns existed still read.
+DEPARTMENT_OPTIONAL = ("contact", "former_names", "merged_into", "until_year")
 
 STRUCTURE_COLUMNS = (
     _LEVEL_COLUMN,
@@ -209,7 +214,9 @@ INDICATOR_COLUMNS = (
     _enum_column("status", "状態", IndicatorStatus),
     _Column("note", "備考", width=40, wrap=True),
     _Column("interim_targets", "年度別目標（例: 2024=5000、2025=6000）", width=30, wrap=True),
+    _Column("former_owners", "以前の担当課（例: 2024=旧課コード）", width=24, wrap=True),
 )
+INDICATOR_OPTIONAL = ("interim_targets", "former_owners")
 
 REFERENCE_COLUMNS = (
     _Column("key", "種別", width=10),
@@ -363,7 +370,15 @@ def write_catalog_xlsx(
         SHEET_DEPARTMENTS,
         DEPARTMENT_COLUMNS,
         [
-            {"code": d.code, "name": d.name, "active": d.active, "contact": d.contact}
+            {
+                "code": d.code,
+                "name": d.name,
+                "active": d.active,
+                "contact": d.contact,
+                "former_names": _pairs(d.former_names) or None,
+                "merged_into": d.merged_into,
+                "until_year": d.until_year,
+            }
             for d in catalog.departments
         ],
         file,
@@ -492,6 +507,7 @@ def _indicator_rows(catalog: Catalog) -> list[dict[str, object]]:
             "yoy_threshold": canonical(i.yoy_threshold),
             "status": i.status.value,
             "note": i.note,
+            "former_owners": _pairs(i.former_owners) or None,
             "interim_targets": TAG_SEPARATOR.join(
                 f"{y}={canonical(v)}" for y, v in i.interim_targets
             )
@@ -499,6 +515,22 @@ def _indicator_rows(catalog: Catalog) -> list[dict[str, object]]:
         }
         for _goal, _policy, measure, i in catalog.indicators()
     ]
+
+
+def _pairs(items: Iterable[tuple[int, str]]) -> str:
+    """(year, text) pairs as 「2024=総務課、2025=…」."""
+    return TAG_SEPARATOR.join(f"{year}={text}" for year, text in items)
+
+
+def _history(text: str | None) -> list[dict[str, Any]]:
+    """The inverse of _pairs, as the JSON shape ({"until", "value"}) before naming the field."""
+    out: list[dict[str, Any]] = []
+    for part in INTERIM_SEPARATOR.split(text or ""):
+        if part.strip():
+            year, _, value = part.partition("=")
+            year = year.strip()
+            out.append({"until": int(year) if year.isdecimal() else year, "value": value.strip()})
+    return out
 
 
 def _put(ws: Any, row: int, column: int, value: object, spec: _Column, file: str) -> None:
@@ -1031,7 +1063,11 @@ class _WorkbookReader:
         result = []
         for n, row in enumerate(
             _table(
-                self.book, SHEET_DEPARTMENTS, DEPARTMENT_COLUMNS, self.file, optional=("contact",)
+                self.book,
+                SHEET_DEPARTMENTS,
+                DEPARTMENT_COLUMNS,
+                self.file,
+                optional=DEPARTMENT_OPTIONAL,
             )
         ):
             self.places[f"departments[{n}]"] = (SHEET_DEPARTMENTS, (row.number,))
@@ -1043,6 +1079,15 @@ class _WorkbookReader:
             contact = row.text("contact") if "contact" in row.cells else None
             if contact:
                 department["contact"] = contact
+            names = row.text("former_names") if "former_names" in row.cells else None
+            if names:
+                department["former_names"] = [
+                    {"until": item["until"], "name": item["value"]} for item in _history(names)
+                ]
+            merged = row.text("merged_into") if "merged_into" in row.cells else None
+            if merged:
+                department["merged_into"] = merged
+                department["until_year"] = row.value("until_year")
             result.append(department)
         return result
 
@@ -1148,7 +1193,7 @@ class _WorkbookReader:
         by_code: dict[str, list[int]] = {}
         columns = INDICATOR_COLUMNS
         for row in _table(
-            self.book, SHEET_INDICATORS, columns, self.file, optional=("interim_targets",)
+            self.book, SHEET_INDICATORS, columns, self.file, optional=INDICATOR_OPTIONAL
         ):
             measure = self._measure(row, measures)
             v = row.value
@@ -1175,6 +1220,12 @@ class _WorkbookReader:
                 "status": v("status"),
                 "note": row.text("note"),
             }
+            owners = row.text("former_owners") if "former_owners" in row.cells else None
+            if owners:
+                indicator["former_owners"] = [
+                    {"until": item["until"], "department": item["value"]}
+                    for item in _history(owners)
+                ]
             interim = row.text("interim_targets") if "interim_targets" in row.cells else None
             if interim:
                 indicator["interim_targets"] = [

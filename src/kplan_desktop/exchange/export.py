@@ -59,8 +59,18 @@ def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[Val
 def _department_rows(
     store: Store, department: str, fiscal_year: int
 ) -> tuple[Catalog, list[IndicatorOverview]]:
-    catalog, rows = overview(store, department=department)
+    catalog, rows = overview(store, department=department, fiscal_year=fiscal_year)
     catalog.check_choice(department, fiscal_year)
+    for known in catalog.departments:
+        merged = known.merged_into and known.until_year is not None
+        if known.code == department and merged and fiscal_year > (known.until_year or 0):
+            raise DomainError(
+                "E_DEPARTMENT_MERGED",
+                f"課 {department} は{known.until_year}年度までで {known.merged_into} に統合"
+                f"されています。{fiscal_year}年度は {known.merged_into} が提出します",
+                f"Department {department} was merged into {known.merged_into} after "
+                f"FY{known.until_year}; {known.merged_into} submits FY{fiscal_year}",
+            )
     return catalog, rows
 
 

@@ -419,11 +419,14 @@ def _precheck(
             f"指標 {row.indicator[:40]} はカタログにありません",
             f"indicator {row.indicator[:40]} is not in the catalog",
         )
-    if indicator.department != workbook.department:
+    # The file's department must own the indicator in the file's year (a 課 merged into another
+    # keeps sending its earlier years; the one it joined sends them from then on).
+    owner = indicator.owner_for(workbook.fiscal_year)
+    if owner != workbook.department:
         return _rejected(
             row,
-            f"{indicator.department} の指標です（このファイルは {workbook.department}）",
-            f"owned by {indicator.department}, not by {workbook.department}",
+            f"{owner} の指標です（このファイルは {workbook.department}）",
+            f"owned by {owner}, not by {workbook.department}",
         )
     year = row.fiscal_year
     if year is None or not settings.in_period(year) or year > workbook.fiscal_year:

@@ -1471,11 +1471,15 @@ class _Writer:
         known = {d.code for d in departments}
         extra = sorted({code for code, _ in latest} - known)
         rows = 0
+        by_code = {d.code: d for d in departments}
         for code, name, active in [
             *((d.code, d.name, d.active) for d in departments),
             *((c, c, True) for c in extra),
         ]:
             for year in years:
+                # A renamed 課 shows the name it had that year.
+                if code in by_code:
+                    name = by_code[code].name_for(year)
                 record = latest.get((code, year))
                 if record is not None:
                     status = sheet.text("提出済み", styles.good)

@@ -411,7 +411,7 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
     extra = [check_comment(request.comment)]
     if request.fiscal_year in batch.locked:
         extra.append(locked_finding(request.fiscal_year))
-    if (indicator.department, request.fiscal_year) in batch.closed:
+    if (indicator.owner_for(request.fiscal_year), request.fiscal_year) in batch.closed:
         extra.append(_finalised(request.fiscal_year))
     current = batch.revisions.get(key)
     if request.check_expected and current != request.expected:

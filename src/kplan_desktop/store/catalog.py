@@ -111,6 +111,7 @@ def _indicator_columns(indicator: Indicator) -> dict[str, Any]:
         "note": indicator.note,
         "interim_targets": [[year, canonical(value)] for year, value in indicator.interim_targets]
         or None,
+        "former_owners": [list(item) for item in indicator.former_owners] or None,
     }
 
 
@@ -339,6 +340,9 @@ def replace_catalog(
                     "name": d.name,
                     "active": d.active,
                     "contact": d.contact,
+                    "former_names": [list(item) for item in d.former_names] or None,
+                    "merged_into": d.merged_into,
+                    "until_year": d.until_year,
                     "position": n,
                 }
                 for n, d in enumerate(catalog.departments)
@@ -439,6 +443,7 @@ _INDICATOR_COLUMNS = tuple(
         "status",
         "note",
         "interim_targets",
+        "former_owners",
     )
 )
 
@@ -471,6 +476,7 @@ def _indicator(values: Sequence[Any]) -> Indicator:
         status,
         note,
         interim,
+        former,
     ) = values
     return Indicator(
         code=code,
@@ -496,6 +502,7 @@ def _indicator(values: Sequence[Any]) -> Indicator:
         interim_targets=()
         if not interim
         else tuple((int(year), Decimal(value)) for year, value in interim),
+        former_owners=() if not former else tuple((int(y), str(d)) for y, d in former),
     )
 
 
@@ -579,7 +586,15 @@ def read_catalog(store: Store) -> Catalog | None:
             return None
         plan = Plan(plan_row["code"], plan_row["name"], plan_settings_from_row(plan_row))
         departments = tuple(
-            Department(d["code"], d["name"], d["active"], d["contact"])
+            Department(
+                d["code"],
+                d["name"],
+                d["active"],
+                d["contact"],
+                tuple((int(y), str(n)) for y, n in d["former_names"] or ()),
+                d["merged_into"],
+                d["until_year"],
+            )
             for d in conn.execute(
                 select(department_table).order_by(department_table.c.position)
             ).mappings()

@@ -58,6 +58,10 @@ department_table = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("position", Integer, nullable=False, default=0),
     Column("contact", Text),
+    # History: [[last fiscal year, name], …]; a 課 merged into another and its last year.
+    Column("former_names", JSON),
+    Column("merged_into", String(64)),
+    Column("until_year", Integer),
 )
 
 goal_table = Table(
@@ -132,6 +136,8 @@ indicator_table = Table(
     Column("note", Text),
     # 年度別目標: [[fiscal_year, "exact decimal"], …], null when the plan sets none.
     Column("interim_targets", JSON),
+    # The departments that owned it before: [[last fiscal year, department], …].
+    Column("former_owners", JSON),
 )
 
 # Reference statistics (歳入 / 歳出) from the plan, values as exact decimal text.

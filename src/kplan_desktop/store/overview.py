@@ -39,8 +39,11 @@ class IndicatorOverview:
 
 
 def overview(
-    store: Store, *, department: str | None = None
+    store: Store, *, department: str | None = None, fiscal_year: int | None = None
 ) -> tuple[Catalog, list[IndicatorOverview]]:
+    """The catalog and its indicators with their values: of `department` when given — the
+    ones it owned in `fiscal_year` (a 課 merged into another still has its past years), else
+    the ones it owns now."""
     catalog = read_catalog(store)
     if catalog is None:
         from kplan_desktop.store.actuals import plan_settings
@@ -48,12 +51,23 @@ def overview(
         with store.connect() as conn:
             plan_settings(conn)  # raises the "no catalog" error
         raise AssertionError("unreachable")
+    chosen = [
+        (goal, policy, measure, indicator)
+        for goal, policy, measure, indicator in catalog.indicators()
+        if department is None
+        or (indicator.department if fiscal_year is None else indicator.owner_for(fiscal_year))
+        == department
+    ]
+    if department is not None and any(i.department != department for *_, i in chosen):
+        # Indicators it reported before they moved to another 課: read them by code.
+        stored = read_actuals(store, indicator_codes=[i.code for *_, i in chosen])
+    else:
+        stored = read_actuals(store, department=department)
     values: dict[str, dict[int, ActualView]] = {}
-    for actual in read_actuals(store, department=department):
+    for actual in stored:
         values.setdefault(actual.indicator_code, {})[actual.fiscal_year] = actual
     rows = [
         IndicatorOverview(goal, policy, measure, indicator, values.get(indicator.code, {}))
-        for goal, policy, measure, indicator in catalog.indicators()
-        if department is None or indicator.department == department
+        for goal, policy, measure, indicator in chosen
     ]
     return catalog, rows

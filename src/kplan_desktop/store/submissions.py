@@ -98,7 +98,7 @@ def open_items(store: Store, department: str, fiscal_year: int) -> list[OpenItem
     if catalog is None:
         return []
     catalog.check_choice(department, fiscal_year)
-    mine = [i for _, _, _, i in catalog.indicators() if i.department == department]
+    mine = [i for _, _, _, i in catalog.indicators() if i.owner_for(fiscal_year) == department]
     owned = [i.code for i in mine]
     no_unit = {i.code for i in mine if i.unit is None}
     entered = {
@@ -142,7 +142,7 @@ def finalise(store: Store, department: str, fiscal_year: int, *, who: str, sourc
         return False
     catalog = read_catalog(store)
     if catalog is not None and not any(
-        i.department == department for _, _, _, i in catalog.indicators()
+        i.owner_for(fiscal_year) == department for _, _, _, i in catalog.indicators()
     ):
         raise DomainError(
             "E_NOTHING_TO_FINALISE",

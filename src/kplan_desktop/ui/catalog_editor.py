@@ -321,12 +321,20 @@ class CatalogEditor(QDialog):
         self.d_active = QCheckBox(self.tr("有効（指標を担当できる）"))
         self.d_contact = QLineEdit()
         self.d_contact.setPlaceholderText(self.tr("担当者・内線・メール"))
+        self.d_from_year = QSpinBox()
+        self.d_from_year.setRange(1900, 2200)
+        self.d_merge_into = QComboBox()
+        self.d_history = QLabel()
+        self.d_history.setWordWrap(True)
         apply = QPushButton(self.tr("適用"))
         apply.clicked.connect(self.apply_department)
         form.addRow(self.tr("課コード"), self.d_code)
         form.addRow(self.tr("課名"), self.d_name)
         form.addRow(self.tr("連絡先"), self.d_contact)
         form.addRow("", self.d_active)
+        form.addRow(self.tr("名称変更・統合の年度（から）"), self.d_from_year)
+        form.addRow(self.tr("統合先（この課の指標が移る）"), self.d_merge_into)
+        form.addRow(self.tr("履歴"), self.d_history)
         form.addRow("", apply)
         self.department_form = form_widget
         self.forms.addWidget(form_widget)
@@ -524,6 +532,15 @@ class CatalogEditor(QDialog):
                 self.d_name.setText(d.name)
                 self.d_active.setChecked(d.active)
                 self.d_contact.setText(d.contact or "")
+                history = [self.tr("{0}年度まで「{1}」").format(y, n) for y, n in d.former_names]
+                if d.merged_into:
+                    history.append(
+                        self.tr("{0}年度まで報告、以後は {1} に統合").format(
+                            d.until_year, d.merged_into
+                        )
+                    )
+                self.d_history.setText("、".join(history) or self.tr("なし"))
+        self._fill_merge_targets(code)
         self.forms.setCurrentWidget(self.department_form)
 
     # -- editing ---------------------------------------------------------------------------
@@ -622,15 +639,51 @@ class CatalogEditor(QDialog):
         return self._apply(self.tr("{0} を変更").format(code), changes[kind])
 
     def apply_department(self) -> bool:
-        department = Department(
-            self.d_code.text().strip(),
-            self.d_name.text().strip(),
-            self.d_active.isChecked(),
-            self.d_contact.text().strip() or None,
+        code = self.d_code.text().strip()
+        name = self.d_name.text().strip()
+        year = self.d_from_year.value()
+        target = self.d_merge_into.currentData()
+        known = {d.code: d for d in self.catalog.departments}
+
+        def change(catalog: Catalog) -> Catalog:
+            current = {d.code: d for d in catalog.departments}.get(code)
+            if current is not None and name and name != current.name:
+                catalog = edit.rename_department(catalog, code, name, year)
+                current = {d.code: d for d in catalog.departments}[code]
+            department = replace(
+                current or Department(code, name),
+                active=self.d_active.isChecked(),
+                contact=self.d_contact.text().strip() or None,
+            )
+            if target:
+                catalog = edit.merge_department(catalog, code, str(target), year)
+                return catalog
+            return edit.put_department(catalog, department)
+
+        label = (
+            self.tr("課 {0} を {1} に統合（{2}年度から）").format(code, target, year)
+            if target
+            else self.tr("課 {0} を変更").format(code)
         )
-        return self._apply(
-            self.tr("課 {0} を変更").format(department.code),
-            lambda c: edit.put_department(c, department),
+        if code not in known and not name:
+            self._say(self.tr("課コードと課名が必要です"), error=True)
+            return False
+        return self._apply(label, change)
+
+    def _fill_merge_targets(self, code: str | None) -> None:
+        from datetime import date
+
+        from kplan_desktop.domain.fiscal_year import fiscal_year_of
+
+        self.d_merge_into.clear()
+        self.d_merge_into.addItem(self.tr("（統合しない）"), None)
+        for d in self.catalog.departments:
+            if d.active and d.code != code:
+                self.d_merge_into.addItem(f"{d.name}（{d.code}）", d.code)
+        settings = self.catalog.plan.settings
+        self.d_from_year.setRange(settings.start_year, settings.end_year + 1)
+        self.d_from_year.setValue(
+            min(max(fiscal_year_of(date.today()), settings.start_year), settings.end_year + 1)
         )
 
     def add_department(self) -> None:
@@ -640,6 +693,8 @@ class CatalogEditor(QDialog):
         self.d_code.clear()
         self.d_name.clear()
         self.d_contact.clear()
+        self.d_history.setText(self.tr("なし"))
+        self._fill_merge_targets(None)
         self.d_active.setChecked(True)
         self.d_code.setFocus()
 

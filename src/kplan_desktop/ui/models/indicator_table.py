@@ -153,7 +153,8 @@ class IndicatorTableModel(QAbstractTableModel):
         if self.planning:
             return year <= self.current_year
         return (
-            year == self.current_year and self.rows[row].indicator.department == self.own_department
+            year == self.current_year
+            and self.rows[row].indicator.owner_for(year) == self.own_department
         )
 
     def flags(self, index: Index) -> Qt.ItemFlag:
