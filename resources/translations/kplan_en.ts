@@ -162,414 +162,424 @@
 <context>
     <name>CatalogEditor</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="107"/>
         <source>カタログの編集</source>
         <translation>Edit the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="106"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="294"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="106"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="282"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="308"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="295"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="322"/>
         <source>名前</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
         <source>左の一覧から項目を選んでください</source>
         <translation>Choose an item in the list on the left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="123"/>
         <source>指標を追加</source>
         <translation>Add indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="125"/>
         <source>課を追加</source>
         <translation>Add department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="122"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="127"/>
         <source>指標を廃止</source>
         <translation>Retire indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="124"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="129"/>
         <source>指標を削除</source>
         <translation>Delete indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="151"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="156"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="155"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="160"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="164"/>
         <source>保存（新しい版）</source>
         <translation>Save (new version)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="162"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="167"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="201"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="206"/>
         <source>件数・人数（整数）</source>
         <translation>Count (whole number)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="207"/>
         <source>千人・万円など（単位つきの数）</source>
         <translation>Scaled count (thousands, 10,000 yen, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="208"/>
         <source>割合（%）</source>
         <translation>Percentage (%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="209"/>
         <source>小数</source>
         <translation>Decimal</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="210"/>
         <source>金額</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="211"/>
         <source>期間あたりの数</source>
         <translation>Per period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="212"/>
         <source>達成／未達成</source>
         <translation>Achieved / not achieved</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
         <source>（単位から判断）</source>
         <translation>(from the unit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="213"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
         <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="224"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="233"/>
         <source>（未設定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="223"/>
         <source>累計値</source>
         <translation>Cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
         <source>実施中</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
         <source>未着手</source>
         <translation>Not started</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
         <source>廃止</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="329"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="314"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="343"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="257"/>
         <source>指標コード</source>
         <translation>Indicator code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="258"/>
         <source>指標名</source>
         <translation>Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="259"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="260"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="261"/>
         <source>値の種類</source>
         <translation>Value kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="262"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="255"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
         <source>目標の比較</source>
         <translation>Target comparator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="265"/>
         <source>小数桁</source>
         <translation>Decimals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
         <source>基準年度</source>
         <translation>Baseline year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
         <source>基準値（単位つきでも可）</source>
         <translation>Baseline (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
         <source>目標値（単位つきでも可）</source>
         <translation>Target (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
         <source>年度別目標（年度=目標、「、」区切り）</source>
         <translation>Interim targets (year=target, separated by 「、」)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
         <source>前年比の警告（0.5 = 50%）</source>
         <translation>Year-on-year warning (0.5 = 50%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="273"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
         <source>備考</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="307"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
+        <source>他計画の項目（この指標・1行に1件）</source>
+        <translation>Other plans&apos; items (this indicator; one per line)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="291"/>
+        <source>他計画の項目（施策全体・1行に1件）</source>
+        <translation>Other plans&apos; items (the whole measure; one per line)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="321"/>
         <source>施策の方向</source>
         <translation>Measure direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="309"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="310"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
         <source>タグ</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="311"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="325"/>
         <source>他計画の項目（1行に1件: 計画|コード|項目名）</source>
         <translation>Other plans&apos; items (one per line: plan|code|title)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="321"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="335"/>
         <source>有効（指標を担当できる）</source>
         <translation>Active (may own indicators)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="337"/>
         <source>担当者・内線・メール</source>
         <translation>Person, extension, mail</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="331"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="345"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="332"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="333"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="347"/>
         <source>連絡先</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="335"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="349"/>
         <source>名称変更・統合の年度（から）</source>
         <translation>Year of the rename or merge (from)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="336"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="350"/>
         <source>統合先（この課の指標が移る）</source>
         <translation>Merge into (its indicators move there)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="351"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="351"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="365"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="369"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="388"/>
         <source>方向: {0}</source>
         <translation>Direction: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="395"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="478"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="495"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="486"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="503"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="521"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="539"/>
         <source>施策の方向 {0} ({1}) を変更</source>
         <translation>Direction {0} ({1}) changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="535"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="553"/>
         <source>{0}年度まで「{1}」</source>
         <translation>“{1}” until FY{0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="538"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="556"/>
         <source>{0}年度まで報告、以後は {1} に統合</source>
         <translation>reported until FY{0}, then merged into {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="542"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="696"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="560"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="720"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="559"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="768"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="577"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="792"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="562"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="580"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="624"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="643"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="639"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="663"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="664"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="688"/>
         <source>課 {0} を {1} に統合（{2}年度から）</source>
         <translation>Department {0} merged into {1} (from FY{2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="666"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="690"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="669"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="693"/>
         <source>課コードと課名が必要です</source>
         <translation>A department needs a code and a name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="703"/>
         <source>（統合しない）</source>
         <translation>(no merge)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="720"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="744"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="736"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="760"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="751"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="775"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="757"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="781"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="778"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="802"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="784"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="808"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>

@@ -339,7 +339,7 @@ def test_reordered_columns_still_read(seed: Catalog, tmp_path: Path) -> None:
 
     edit(path, reverse)
     ws = openpyxl.load_workbook(path)["指標"]
-    assert ws.cell(row=1, column=1).value == "former_owners"
+    assert ws.cell(row=1, column=1).value == "links"
     assert read_catalog_xlsx(path) == seed
 
 

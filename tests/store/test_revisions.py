@@ -166,6 +166,8 @@ def test_an_old_database_gets_revisions_for_the_values_it_already_holds(tmp_path
             ("department", "until_year"),
             ("indicator", "interim_targets"),
             ("indicator", "former_owners"),
+            ("indicator", "links"),
+            ("measure", "links"),
         ):
             conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         conn.execute("UPDATE alembic_version SET version_num = '0001'")

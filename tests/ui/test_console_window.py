@@ -454,3 +454,41 @@ def test_the_editor_renames_and_merges_a_department_from_a_year(
     assert intl.name_for(2024) == "多文化共生担当課" and intl.name_for(2025) == "国際交流課"
     moved = [i for _, _, _, i in catalog.indicators() if i.former_owners]
     assert moved and all(i.department == "equality" and i.owner_for(2024) == "intl" for i in moved)
+
+
+def test_a_measure_or_a_single_indicator_serves_another_plans_item(
+    qtbot: Any, planning_db: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    editor = editor_on(qtbot, planning_db)
+    editor.select("measure", "7-3-1")
+    editor.n_links.setPlainText("行財政改革|9-9-9-1|産学官の連携")
+    assert editor.apply_named() is True
+    editor.select("indicator", "7-1-2-K1")
+    editor.i_links.setPlainText("総合戦略|4-7-7|市民団体の支援")
+    assert editor.apply_indicator() is True
+    editor.i_links.setPlainText("総合戦略 4-7-7")
+    assert editor.apply_indicator() is False and "計画|コード|項目名" in editor.last_message
+    assert editor.save() is True
+
+    # The links travel through the catalog workbook to another database.
+    catalog_file = tmp_path / "catalog.xlsx"
+    other = tmp_path / "other.sqlite3"
+    assert kplan(["--db", str(planning_db), "catalog", "export", "-o", str(catalog_file)]) == 0
+    assert kplan(["--db", str(other), "init"]) == 0
+    assert kplan(["--db", str(other), "catalog", "import", str(catalog_file)]) == 0
+
+    def plan_rows(plan: str) -> dict[str, set[str]]:
+        out = tmp_path / f"{plan}.xlsx"
+        assert kplan(["--db", str(other), "report", "--plan", plan, "-o", str(out)]) == 0
+        rows: dict[str, set[str]] = {}
+        for r in openpyxl.load_workbook(out).active.iter_rows(min_row=5, values_only=True):
+            if r[0] and r[4]:
+                rows.setdefault(str(r[0]), set()).add(str(r[4]))
+        return rows
+
+    strategy = plan_rows("総合戦略")
+    assert strategy["4-7-7"] == {"7-1-2-K1"}  # the one indicator, not its whole measure
+    reform = plan_rows("行財政改革")
+    assert reform["9-9-9-1"] >= {"7-3-1-K1"}  # every indicator of the measure

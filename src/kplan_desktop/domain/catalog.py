@@ -103,6 +103,8 @@ class Indicator:
     interim_targets: tuple[tuple[int, Decimal], ...] = ()
     # Departments that owned it before `department`: (last fiscal year, department), in order.
     former_owners: tuple[tuple[int, str], ...] = ()
+    # Items of other plans this indicator serves by itself (a 総合戦略 KPI measured by it).
+    links: tuple[CrossReference, ...] = ()
 
     def owner_for(self, fiscal_year: int) -> str:
         """The department that owned (reports) the indicator in `fiscal_year`."""
@@ -161,6 +163,8 @@ class Measure:
     directions: tuple[MeasureDirection, ...] = ()
     related_plans: tuple[str, ...] = ()
     indicators: tuple[Indicator, ...] = ()
+    # Items of other plans the whole measure serves (all its indicators count for them).
+    links: tuple[CrossReference, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,8 +257,9 @@ def direction_plans(direction: MeasureDirection) -> set[str]:
 
 @dataclass(frozen=True)
 class PlanLink:
-    """One item of another plan (its code and title there, "" when only tagged) and the
-    measure direction of the comprehensive plan that serves it."""
+    """One item of another plan (its code and title there, "" when only tagged) and what of the
+    comprehensive plan serves it: a measure direction (all the measure's indicators), the
+    measure itself, or one indicator (`indicator` set)."""
 
     plan: str
     code: str
@@ -262,7 +267,21 @@ class PlanLink:
     goal: Goal
     policy: Policy
     measure: Measure
-    direction: MeasureDirection
+    direction: MeasureDirection | None
+    indicator: Indicator | None = None
+
+    @property
+    def serving(self) -> str:
+        """The comprehensive plan's side, as one line: measure ／ direction or indicator."""
+        where = f"{self.measure.code} {self.measure.name}"
+        if self.indicator is not None:
+            return f"{where} ／ {self.indicator.code} {self.indicator.display_name}"
+        if self.direction is not None:
+            return f"{where} ／ ({self.direction.number}) {self.direction.name}"
+        return where
+
+    def serves(self, indicator: Indicator) -> bool:
+        return self.indicator is None or self.indicator.code == indicator.code
 
 
 def linked_plans(catalog: Catalog) -> list[str]:
@@ -273,6 +292,9 @@ def linked_plans(catalog: Catalog) -> list[str]:
             for measure in policy.measures:
                 for direction in measure.directions:
                     found |= direction_plans(direction)
+                found |= {reference_plan(x) for x in measure.links}
+                for indicator in measure.indicators:
+                    found |= {reference_plan(x) for x in indicator.links}
     order = {TAG_STRATEGY: 0, TAG_REFORM: 1}
     return sorted(found, key=lambda p: (order.get(p, 2), p))
 
@@ -293,6 +315,18 @@ def plan_links(catalog: Catalog, plan: str | None = None) -> list[PlanLink]:
                         )
                     for tagged in direction_plans(direction) - referenced:
                         links.append(PlanLink(tagged, "", "", goal, policy, measure, direction))
+                for x in measure.links:
+                    links.append(
+                        PlanLink(reference_plan(x), x.code, x.title, goal, policy, measure, None)
+                    )
+                for indicator in measure.indicators:
+                    for x in indicator.links:
+                        links.append(
+                            PlanLink(
+                                reference_plan(x), x.code, x.title, goal, policy, measure, None,
+                                indicator,
+                            )
+                        )  # fmt: skip
     order = {TAG_STRATEGY: 0, TAG_REFORM: 1}
 
     def key(link: PlanLink) -> tuple[int, str, tuple[tuple[int, int | str], ...]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 
-from kplan_desktop.domain.catalog import Catalog, Indicator
+from kplan_desktop.domain.catalog import Catalog, CrossReference, Indicator
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import IndicatorStatus
 
@@ -48,6 +48,8 @@ FIELD_LABELS: dict[str, str] = {
     "status": "状態",
     "note": "備考",
     "interim_targets": "年度別目標",
+    "former_owners": "以前の担当課",
+    "links": "他計画の項目",
 }
 
 
@@ -130,8 +132,18 @@ def _text(value: object) -> str:
     if hasattr(value, "value"):
         return str(value.value)
     if isinstance(value, tuple):
-        return "、".join(f"{y}年度 {_text(v)}" for y, v in value)
+        return "、".join(_item(v) for v in value)
     return str(value)
+
+
+def _item(value: object) -> str:
+    """One entry of a tuple field: (year, value) pairs, or links to other plans."""
+    if isinstance(value, tuple) and len(value) == 2:
+        year, item = value
+        return f"{year}年度 {_text(item)}"
+    if isinstance(value, CrossReference):
+        return f"{value.plan} {value.code}"
+    return _text(value)
 
 
 def indicator_changes(old: Indicator, new: Indicator) -> tuple[FieldChange, ...]:
@@ -193,7 +205,10 @@ def _structure(catalog: Catalog) -> object:
                 (
                     p.code,
                     p.name,
-                    [(m.code, m.name, m.vision, m.directions, m.related_plans) for m in p.measures],
+                    [
+                        (m.code, m.name, m.vision, m.directions, m.related_plans, m.links)
+                        for m in p.measures
+                    ],
                 )
                 for p in g.policies
             ],

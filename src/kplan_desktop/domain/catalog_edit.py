@@ -94,17 +94,25 @@ def next_indicator_code(catalog: Catalog, measure: Measure, kind: IndicatorKind)
     return f"{measure.code}-{letter}{number}"
 
 
-def replace_measure(catalog: Catalog, code: str, *, name: str, vision: str | None) -> Catalog:
+def replace_measure(
+    catalog: Catalog,
+    code: str,
+    *,
+    name: str,
+    vision: str | None,
+    links: tuple[CrossReference, ...] | None = None,
+) -> Catalog:
+    """A measure's name and 目指す姿, and (given) its links to other plans' items."""
     if not name.strip():
         raise DomainError("E_CATALOG_NAME", "施策名が空です", "The measure's name is empty")
-    return _map_measures(
-        catalog,
-        lambda m: (
-            replace(m, name=name.strip(), vision=(vision or "").strip() or None)
-            if m.code == code
-            else m
-        ),
-    )
+
+    def change(m: Measure) -> Measure:
+        if m.code != code:
+            return m
+        changed = replace(m, name=name.strip(), vision=(vision or "").strip() or None)
+        return changed if links is None else replace(changed, links=links)
+
+    return _map_measures(catalog, change)
 
 
 def replace_policy(catalog: Catalog, code: str, *, name: str) -> Catalog:

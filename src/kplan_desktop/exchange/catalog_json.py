@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
@@ -85,6 +85,8 @@ def indicator_to_dict(indicator: Indicator) -> dict[str, Any]:
         "note": indicator.note,
     }
     # Only when set: a catalog without them keeps the hash it always had.
+    if indicator.links:
+        data["links"] = _links(indicator.links)
     if indicator.former_owners:
         data["former_owners"] = [
             {"until": until, "department": department}
@@ -158,8 +160,16 @@ def _department_to_dict(d: Department) -> dict[str, Any]:
     return data
 
 
+def _links(references: Iterable[CrossReference]) -> list[dict[str, str]]:
+    return [{"plan": x.plan, "code": x.code, "title": x.title} for x in references]
+
+
+def _links_from(r: _Reader, key: str) -> tuple[CrossReference, ...]:
+    return _each(r, key, lambda x: CrossReference(x.text("plan"), x.text("code"), x.text("title")))
+
+
 def _measure_to_dict(m: Measure) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "code": m.code,
         "name": m.name,
         "vision": m.vision,
@@ -178,6 +188,9 @@ def _measure_to_dict(m: Measure) -> dict[str, Any]:
         ],
         "indicators": [indicator_to_dict(i) for i in m.indicators],
     }
+    if m.links:  # only when set: the catalog's hash stays as it was
+        data["links"] = _links(m.links)
+    return data
 
 
 def dumps(catalog: Catalog) -> str:
@@ -409,6 +422,7 @@ def _measure(r: _Reader) -> Measure:
         directions=_each(r, "directions", _direction),
         related_plans=r.strings("related_plans"),
         indicators=_each(r, "indicators", indicator_from_reader),
+        links=_links_from(r, "links"),
     )
 
 
@@ -455,6 +469,7 @@ def indicator_from_reader(r: _Reader) -> Indicator:
         note=r.opt_text("note"),
         interim_targets=_interim_targets(r),
         former_owners=_history(r, "former_owners", "department"),
+        links=_links_from(r, "links"),
     )
 
 

@@ -49,7 +49,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kplan_desktop.domain.catalog import Catalog, Plan, ReferenceTable
+from kplan_desktop.domain.catalog import Catalog, CrossReference, Plan, ReferenceTable
 from kplan_desktop.domain.catalog_edit import INTERIM_SEPARATOR
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import (
@@ -163,6 +163,7 @@ STRUCTURE_COLUMNS = (
     _Column("subtitle", "副題（基本目標）", width=20, wrap=True),
     _Column("vision", "目指す姿（施策）", width=60, wrap=True),
     _Column("related_plans", "関連する個別計画（施策・1行に1件）", width=40, wrap=True),
+    _Column("links", "他計画の項目（施策・1行に1件: 計画|コード|項目名）", width=44, wrap=True),
 )
 
 DIRECTION_COLUMNS = (
@@ -215,8 +216,9 @@ INDICATOR_COLUMNS = (
     _Column("note", "備考", width=40, wrap=True),
     _Column("interim_targets", "年度別目標（例: 2024=5000、2025=6000）", width=30, wrap=True),
     _Column("former_owners", "以前の担当課（例: 2024=旧課コード）", width=24, wrap=True),
+    _Column("links", "他計画の項目（1行に1件: 計画|コード|項目名）", width=44, wrap=True),
 )
-INDICATOR_OPTIONAL = ("interim_targets", "former_owners")
+INDICATOR_OPTIONAL = ("interim_targets", "former_owners", "links")
 
 REFERENCE_COLUMNS = (
     _Column("key", "種別", width=10),
@@ -447,6 +449,7 @@ def _structure_rows(catalog: Catalog, file: str) -> list[dict[str, object]]:
                         "name": m.name,
                         "vision": m.vision,
                         "related_plans": related or None,
+                        "links": _reference_lines(m.links, f"施策 {m.code}") or None,
                     },
                 )
     return rows
@@ -460,16 +463,7 @@ def _direction_rows(catalog: Catalog, file: str) -> list[dict[str, object]]:
                 for d in m.directions:
                     what = f"施策 {m.code} の方向 {d.number}"
                     tags = _join(d.tags, TAG_SEPARATOR, _TAG_SPLIT, what)
-                    refs = [
-                        "|".join(
-                            (
-                                _join([x.plan], "", re.compile(r"[|｜\n]"), what),
-                                _join([x.code], "", re.compile(r"[|｜\n]"), what),
-                                _join([x.title], "", re.compile(r"\n"), what),
-                            )
-                        )
-                        for x in d.cross_references
-                    ]
+                    refs = _reference_lines(d.cross_references, what)
                     rows.append(
                         {
                             "measure": m.code,
@@ -477,7 +471,7 @@ def _direction_rows(catalog: Catalog, file: str) -> list[dict[str, object]]:
                             "name": d.name,
                             "text": d.text,
                             "tags": tags or None,
-                            "cross_references": "\n".join(refs) or None,
+                            "cross_references": refs or None,
                         }
                     )
     return rows
@@ -508,6 +502,7 @@ def _indicator_rows(catalog: Catalog) -> list[dict[str, object]]:
             "status": i.status.value,
             "note": i.note,
             "former_owners": _pairs(i.former_owners) or None,
+            "links": _reference_lines(i.links, f"指標 {i.code}") or None,
             "interim_targets": TAG_SEPARATOR.join(
                 f"{y}={canonical(v)}" for y, v in i.interim_targets
             )
@@ -515,6 +510,20 @@ def _indicator_rows(catalog: Catalog) -> list[dict[str, object]]:
         }
         for _goal, _policy, measure, i in catalog.indicators()
     ]
+
+
+def _reference_lines(references: Iterable[CrossReference], what: str) -> str:
+    """Links to other plans, one per line as 計画|コード|項目名."""
+    return "\n".join(
+        "|".join(
+            (
+                _join([x.plan], "", re.compile(r"[|｜\n]"), what),
+                _join([x.code], "", re.compile(r"[|｜\n]"), what),
+                _join([x.title], "", re.compile(r"\n"), what),
+            )
+        )
+        for x in references
+    )
 
 
 def _pairs(items: Iterable[tuple[int, str]]) -> str:
@@ -1094,7 +1103,7 @@ class _WorkbookReader:
     def structure(
         self,
     ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dict[int, Place]]:
-        rows = _table(self.book, SHEET_STRUCTURE, STRUCTURE_COLUMNS, self.file)
+        rows = _table(self.book, SHEET_STRUCTURE, STRUCTURE_COLUMNS, self.file, optional=("links",))
         by_level: dict[str, list[_Row]] = {level: [] for level in _LEVELS}
         for row in rows:
             level = row.value("level")
@@ -1105,8 +1114,8 @@ class _WorkbookReader:
         goals: list[dict[str, Any]] = []
         found: dict[str, dict[str, dict[str, Any]]] = {level: {} for level in _LEVELS}
         unused = {
-            "goal": ("parent", "vision", "related_plans"),
-            "policy": ("subtitle", "vision", "related_plans"),
+            "goal": ("parent", "vision", "related_plans", "links"),
+            "policy": ("subtitle", "vision", "related_plans", "links"),
             "measure": ("subtitle",),
         }
         parents = {"policy": "goal", "measure": "policy"}
@@ -1151,6 +1160,9 @@ class _WorkbookReader:
                         directions=[],
                         indicators=[],
                     )
+                    links = self.references(row, "links")
+                    if links:
+                        part["links"] = links
                 found[level][code] = part
                 located[id(part)] = (SHEET_STRUCTURE, (row.number,))
         return goals, found["measure"], located
@@ -1166,19 +1178,27 @@ class _WorkbookReader:
             )
         return measure
 
+    @staticmethod
+    def references(row: _Row, key: str) -> list[dict[str, str]]:
+        """Lines 計画|コード|項目名 of one cell."""
+        if key not in row.cells:
+            return []
+        references = []
+        for line in row.items(key, re.compile(r"\n")):
+            parts = [part.strip() for part in _REF_SPLIT.split(line, maxsplit=2)]
+            if len(parts) != 3:
+                raise row.error(
+                    key,
+                    f"「計画|コード|項目名」の形ではありません: {line[:40]}",
+                    f"not in the form plan|code|title: {line[:40]}",
+                )
+            references.append({"plan": parts[0], "code": parts[1], "title": parts[2]})
+        return references
+
     def directions(self, measures: Mapping[str, dict[str, Any]], located: dict[int, Place]) -> None:
         for row in _table(self.book, SHEET_DIRECTIONS, DIRECTION_COLUMNS, self.file):
             measure = self._measure(row, measures)
-            references = []
-            for line in row.items("cross_references", re.compile(r"\n")):
-                parts = [part.strip() for part in _REF_SPLIT.split(line, maxsplit=2)]
-                if len(parts) != 3:
-                    raise row.error(
-                        "cross_references",
-                        f"「計画|コード|項目名」の形ではありません: {line[:40]}",
-                        f"not in the form plan|code|title: {line[:40]}",
-                    )
-                references.append({"plan": parts[0], "code": parts[1], "title": parts[2]})
+            references = self.references(row, "cross_references")
             direction = {
                 "number": row.value("number"),
                 "name": row.text("name"),
@@ -1220,6 +1240,9 @@ class _WorkbookReader:
                 "status": v("status"),
                 "note": row.text("note"),
             }
+            links = self.references(row, "links")
+            if links:
+                indicator["links"] = links
             owners = row.text("former_owners") if "former_owners" in row.cells else None
             if owners:
                 indicator["former_owners"] = [

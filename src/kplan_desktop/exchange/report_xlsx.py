@@ -1141,11 +1141,9 @@ class _Writer:
                 sheet.text(link.code or "（タグのみ）"),
                 sheet.text(clean_text(link.title), styles.wrap),
                 sheet.text(clean_text(_label(link.measure.code, link.measure.name)), styles.wrap),
-                sheet.text(
-                    clean_text(f"({link.direction.number}) {link.direction.name}"), styles.wrap
-                ),
+                sheet.text(clean_text(_serving_part(link)), styles.wrap),
             ]
-            members = by_measure.get(link.measure.code, [])
+            members = [r for r in by_measure.get(link.measure.code, []) if link.serves(r.indicator)]
             for row in members:
                 sheet.append(
                     [
@@ -1327,7 +1325,6 @@ class _Writer:
         for row in self.rows:
             by_measure.setdefault(row.entry.measure.code, []).append(row)
 
-        entries: list[tuple[str, str, str, Measure, MeasureDirection]] = []
         tagged: list[tuple[Measure, list[MeasureDirection]]] = []
         for goal in self.data.catalog.goals:
             for policy in goal.policies:
@@ -1335,22 +1332,8 @@ class _Writer:
                     directions = [d for d in measure.directions if direction_plans(d)]
                     if directions:
                         tagged.append((measure, directions))
-                    for direction in directions:
-                        referenced = {reference_plan(x) for x in direction.cross_references}
-                        for reference in direction.cross_references:
-                            entries.append(
-                                (
-                                    reference_plan(reference),
-                                    reference.code,
-                                    reference.title,
-                                    measure,
-                                    direction,
-                                )
-                            )
-                        for plan in direction_plans(direction) - referenced:
-                            entries.append((plan, "", "", measure, direction))
-        order = {TAG_STRATEGY: 0, TAG_REFORM: 1}
-        entries.sort(key=lambda e: (order.get(e[0], 2), e[0], _code_key(e[1])))
+        # Every link: by direction, by measure and by indicator, in plan and code order.
+        entries = plan_links(self.data.catalog)
 
         sheet.append([sheet.text("他計画のコード別", styles.subtitle)])
         self.header(
@@ -1367,16 +1350,17 @@ class _Writer:
                 "評価対象外",
             ],
         )
-        for plan, code, title, measure, direction in entries:
-            members = by_measure.get(measure.code, [])
+        for link in entries:
+            measure = link.measure
+            members = [r for r in by_measure.get(measure.code, []) if link.serves(r.indicator)]
             grades = Counter(r.achievement.grade for r in members)
             sheet.append(
                 [
-                    sheet.text(plan),
-                    sheet.text(code),
-                    sheet.text(title),
+                    sheet.text(link.plan),
+                    sheet.text(link.code),
+                    sheet.text(link.title),
                     sheet.text(_label(measure.code, measure.name)),
-                    sheet.text(f"({direction.number}) {direction.name}"),
+                    sheet.text(_serving_part(link)),
                     sheet.text("、".join(r.indicator.code for r in members), styles.wrap),
                     len(members),
                     *[grades.get(g, 0) for g in _LETTERS],
@@ -1730,6 +1714,15 @@ class _Writer:
         if self._progress is not None:
             self._progress(self.total, self.total)
         return True
+
+
+def _serving_part(link: PlanLink) -> str:
+    """The direction, or the measure as a whole, or the one indicator that serves the item."""
+    if link.indicator is not None:
+        return f"指標 {link.indicator.code}"
+    if link.direction is not None:
+        return f"({link.direction.number}) {link.direction.name}"
+    return "施策全体"
 
 
 def _unique_sheet_name(wanted: str, taken: Collection[str]) -> str:

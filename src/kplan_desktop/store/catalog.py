@@ -112,7 +112,16 @@ def _indicator_columns(indicator: Indicator) -> dict[str, Any]:
         "interim_targets": [[year, canonical(value)] for year, value in indicator.interim_targets]
         or None,
         "former_owners": [list(item) for item in indicator.former_owners] or None,
+        "links": _links(indicator.links),
     }
+
+
+def _links(references: Sequence[CrossReference]) -> list[list[str]] | None:
+    return [[x.plan, x.code, x.title] for x in references] or None
+
+
+def _links_from(stored: Any) -> tuple[CrossReference, ...]:
+    return tuple(CrossReference(str(p), str(c), str(t)) for p, c, t in stored or ())
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -167,6 +176,7 @@ def _hierarchy_rows(catalog: Catalog) -> dict[Table, list[dict[str, Any]]]:
                         "name": measure.name,
                         "vision": measure.vision,
                         "related_plans": list(measure.related_plans),
+                        "links": _links(measure.links),
                         "position": m_pos,
                     }
                 )
@@ -444,6 +454,7 @@ _INDICATOR_COLUMNS = tuple(
         "note",
         "interim_targets",
         "former_owners",
+        "links",
     )
 )
 
@@ -477,6 +488,7 @@ def _indicator(values: Sequence[Any]) -> Indicator:
         note,
         interim,
         former,
+        links,
     ) = values
     return Indicator(
         code=code,
@@ -503,6 +515,7 @@ def _indicator(values: Sequence[Any]) -> Indicator:
         if not interim
         else tuple((int(year), Decimal(value)) for year, value in interim),
         former_owners=() if not former else tuple((int(y), str(d)) for y, d in former),
+        links=_links_from(links),
     )
 
 
@@ -631,6 +644,7 @@ def read_catalog(store: Store) -> Catalog | None:
                     directions=tuple(directions.get(m["code"], [])),
                     related_plans=tuple(m["related_plans"]),
                     indicators=tuple(indicators.get(m["code"], [])),
+                    links=_links_from(m["links"]),
                 )
             )
         policies: dict[str, list[Policy]] = {}

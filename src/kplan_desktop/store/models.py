@@ -91,6 +91,8 @@ measure_table = Table(
     Column("vision", Text),
     Column("related_plans", JSON, nullable=False),
     Column("position", Integer, nullable=False, default=0),
+    # Items of other plans the whole measure serves: [[plan, code, title], …].
+    Column("links", JSON),
 )
 
 # 施策の方向 with its tags (総合戦略, 行財政改革) and cross-references.
@@ -138,6 +140,8 @@ indicator_table = Table(
     Column("interim_targets", JSON),
     # The departments that owned it before: [[last fiscal year, department], …].
     Column("former_owners", JSON),
+    # Items of other plans this indicator serves by itself: [[plan, code, title], …].
+    Column("links", JSON),
 )
 
 # Reference statistics (歳入 / 歳出) from the plan, values as exact decimal text.

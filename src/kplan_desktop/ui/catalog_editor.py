@@ -43,6 +43,7 @@ from kplan_desktop.domain.catalog import (
     TAG_REFORM,
     TAG_STRATEGY,
     Catalog,
+    CrossReference,
     Department,
     Indicator,
 )
@@ -83,6 +84,10 @@ def _combo(items: list[tuple[str, object]]) -> QComboBox:
     for label, data in items:
         box.addItem(label, data)
     return box
+
+
+def _link_lines(references: tuple[CrossReference, ...]) -> str:
+    return "\n".join(f"{x.plan}|{x.code}|{x.title}" for x in references)
 
 
 def _dec(value: Decimal | None) -> str:
@@ -243,6 +248,9 @@ class CatalogEditor(QDialog):
         self.i_description = QPlainTextEdit()
         self.i_description.setMaximumHeight(70)
         self.i_note = QLineEdit()
+        self.i_links = QPlainTextEdit()
+        self.i_links.setMaximumHeight(60)
+        self.i_links.setPlaceholderText("総合戦略|4-1-2-KPI1|参加者数")
         apply = QPushButton(self.tr("適用"))
         apply.setObjectName("indicator_apply")
         apply.clicked.connect(self.apply_indicator)
@@ -265,6 +273,7 @@ class CatalogEditor(QDialog):
         form.addRow(self.tr("担当課"), self.i_department)
         form.addRow(self.tr("指標の説明"), self.i_description)
         form.addRow(self.tr("備考"), self.i_note)
+        form.addRow(self.tr("他計画の項目（この指標・1行に1件）"), self.i_links)
         form.addRow("", apply)
         self.indicator_form = form_widget
         self.forms.addWidget(form_widget)
@@ -276,11 +285,16 @@ class CatalogEditor(QDialog):
         self.n_name = QLineEdit()
         self.n_text = QPlainTextEdit()
         self.n_text_label = QLabel()
+        self.n_links = QPlainTextEdit()
+        self.n_links.setMaximumHeight(80)
+        self.n_links.setPlaceholderText("総合戦略|4-1-2|コミュニティ活動の充実")
+        self.n_links_label = QLabel(self.tr("他計画の項目（施策全体・1行に1件）"))
         apply = QPushButton(self.tr("適用"))
         apply.clicked.connect(self.apply_named)
         form.addRow(self.tr("コード"), self.n_code)
         form.addRow(self.tr("名前"), self.n_name)
         form.addRow(self.n_text_label, self.n_text)
+        form.addRow(self.n_links_label, self.n_links)
         form.addRow("", apply)
         self.named_form = form_widget
         self.forms.addWidget(form_widget)
@@ -466,12 +480,15 @@ class CatalogEditor(QDialog):
         self.i_department.setCurrentIndex(self.i_department.findData(i.department))
         self.i_description.setPlainText(i.description or "")
         self.i_note.setText(i.note or "")
+        self.i_links.setPlainText(_link_lines(i.links))
         self.forms.setCurrentWidget(self.indicator_form)
 
     def _fill_named(self, kind: str, code: str) -> None:
         self.n_code.setText(code)
         self.n_text.setVisible(kind != "policy")
         self.n_text_label.setVisible(kind != "policy")
+        self.n_links.setVisible(kind == "measure")
+        self.n_links_label.setVisible(kind == "measure")
         for goal in self.catalog.goals:
             if kind == "goal" and goal.code == code:
                 self.n_name.setText(goal.name)
@@ -485,6 +502,7 @@ class CatalogEditor(QDialog):
                         self.n_name.setText(measure.name)
                         self.n_text_label.setText(self.tr("目指す姿"))
                         self.n_text.setPlainText(measure.vision or "")
+                        self.n_links.setPlainText(_link_lines(measure.links))
         self.forms.setCurrentWidget(self.named_form)
 
     def _fill_direction(self, key: str) -> None:
@@ -611,6 +629,7 @@ class CatalogEditor(QDialog):
             target=edit.decimal_in_unit(self.i_target.text(), shaped, "目標値", "target"),
             yoy_threshold=threshold,
             interim_targets=edit.interim_targets(self.i_interim.text(), shaped),
+            links=edit.cross_references(self.i_links.toPlainText()),
         )
 
     def apply_indicator(self) -> bool:
@@ -631,10 +650,15 @@ class CatalogEditor(QDialog):
             return False
         kind, code = selected
         name, text = self.n_name.text(), self.n_text.toPlainText()
+        try:
+            links = edit.cross_references(self.n_links.toPlainText()) if kind == "measure" else ()
+        except DomainError as exc:
+            self._say(exc.message_ja, error=True)
+            return False
         changes: dict[str, Callable[[Catalog], Catalog]] = {
             "goal": lambda c: edit.replace_goal(c, code, name=name, subtitle=text),
             "policy": lambda c: edit.replace_policy(c, code, name=name),
-            "measure": lambda c: edit.replace_measure(c, code, name=name, vision=text),
+            "measure": lambda c: edit.replace_measure(c, code, name=name, vision=text, links=links),
         }
         return self._apply(self.tr("{0} を変更").format(code), changes[kind])
 

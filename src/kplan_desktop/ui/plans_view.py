@@ -52,14 +52,13 @@ class PlansView(QWidget):
             self.tree.addTopLevelItem(top)
             for link in plan_links(catalog, plan):
                 title = f"{link.code} {link.title}".strip() or self.tr("（コードなし）")
-                where = (
-                    f"{link.measure.code} {link.measure.name} ／ "
-                    f"({link.direction.number}) {link.direction.name}"
-                )
+                where = link.serving
                 item = QTreeWidgetItem([title, where])
                 item.setToolTip(1, where)
                 top.addChild(item)
                 for row in by_measure.get(link.measure.code, []):
+                    if not link.serves(row.indicator):
+                        continue
                     actual = row.values.get(fiscal_year)
                     if actual is None:
                         shown = ""
