@@ -874,98 +874,103 @@
         <translation>Measure evaluation ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="77"/>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="85"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="92"/>
         <source>（未記入）</source>
         <translation>(not filled in)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="82"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="89"/>
         <source>この1年の成果と、見えてきた課題</source>
         <translation>This year&apos;s results and the issues that emerged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="90"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="97"/>
         <source>今後の方向性の説明</source>
         <translation>What the next step means in practice</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="93"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="100"/>
         <source>企画担当課が記入します</source>
         <translation>Written by the planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="106"/>
         <source>指標の評価</source>
         <translation>Indicator grades</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="100"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="107"/>
         <source>自己評価</source>
         <translation>Self-evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="101"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="108"/>
         <source>成果と課題</source>
         <translation>Results and issues</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="109"/>
         <source>今後の方向性</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="103"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="110"/>
         <source>方向性の説明</source>
         <translation>Next-step details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="104"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="111"/>
         <source>評価者のコメント</source>
         <translation>Reviewer&apos;s comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="118"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="114"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="121"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="161"/>
+        <source>{0}は締め切られています（年度ロック）。施策評価は表示のみで、変更できません</source>
+        <translation>{0} is closed (locked): the evaluations are shown but cannot change</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="183"/>
         <source>（計画に記載なし）</source>
         <translation>(not stated in the plan)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="186"/>
         <source>目指す姿: {0}</source>
         <translation>Aim: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="188"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="162"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="189"/>
         <source>{0}（目安 {1}）</source>
         <translation>{0} (suggests {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="242"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="246"/>
         <source>保存しました: {0}</source>
         <translation>Saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="248"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>

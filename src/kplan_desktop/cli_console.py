@@ -89,6 +89,13 @@ def cycle_command(store: Any, args: argparse.Namespace) -> int:
     if args.cycle_command == "pending":
         from kplan_desktop.exchange.cycle_xlsx import write_pending
 
+        if args.output.suffix.lower() != ".xlsx":
+            raise DomainError(
+                "E_FILE_TYPE",
+                f"書き出し先は .xlsx にしてください: {args.output.name}",
+                f"Write to a .xlsx file: {args.output.name}",
+            )
+
         waiting = [r for r in rows if r.status in PENDING]
         write_pending(args.output, args.year, cycle, waiting)
         print(
@@ -117,14 +124,19 @@ def cycle_command(store: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _first_line(text: str, limit: int = 60) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit and "\n" not in text.strip() else line[:limit] + "…"
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise DomainError(
             "E_FILE",
-            f"ファイルを読めません: {path.name}（UTF-8のテキストにしてください）",
-            f"Cannot read {path.name} as UTF-8 text ({type(exc).__name__})",
+            f"ファイルを読めません: {path}（UTF-8のテキストにしてください）",
+            f"Cannot read {path} as UTF-8 text ({type(exc).__name__})",
         ) from None
 
 
@@ -195,4 +207,8 @@ def evaluations_command(store: Any, args: argparse.Namespace) -> int:
             f"（指標の評価: {guidance}、目安 {row.suggested or '－'}）"
             f"\t{step or '－'}\t{row.measure.name}"
         )
+        if e is not None and e.results:
+            print(f"\t成果と課題: {_first_line(e.results)}")
+        if e is not None and e.reviewer_comment:
+            print(f"\t評価者のコメント: {_first_line(e.reviewer_comment)}")
     return EXIT_OK

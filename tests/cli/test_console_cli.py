@@ -535,3 +535,26 @@ def show_department(
     capsys.readouterr()
     assert run(db, "show", "--department", department, "--year", year, "--json") == 0
     return [row["code"] for row in json.loads(capsys.readouterr().out)]
+
+
+def test_a_locked_year_cannot_be_opened_and_the_listing_shows_the_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = init(tmp_path / "planning.sqlite3")
+    assert run(db, "cycle", "open", "--year", YEAR, "--due", "2025-06-30") == 0
+    assert run(db, "cycle", "open", "--year", YEAR, "--due", "2025-06-30") == 0
+    opened = [r for r in dump(db)["audit"] if r[4] == "open_year"]
+    assert len(opened) == 1  # the same due date again changes (and records) nothing
+    assert run(db, "cycle", "pending", "--year", YEAR, "-o", str(tmp_path / "x.txt")) == 2
+    assert evaluate(db, "--grade", "B", "--results", "成果あり") == 0
+    assert run(db, "review", "--measure", "7-1-1", "--year", YEAR, "--comment", "了解") == 0
+    capsys.readouterr()
+    assert run(db, "evaluations", "--year", YEAR) == 0
+    listing = capsys.readouterr().out
+    assert "成果と課題: 成果あり" in listing and "評価者のコメント: 了解" in listing
+    assert run(db, "year", "lock", "--year", YEAR) == 0
+    before = dump(db)
+    capsys.readouterr()
+    assert run(db, "cycle", "open", "--year", YEAR, "--due", "2025-08-31") == 2
+    assert "年度ロック" in capsys.readouterr().err
+    assert dump(db) == before

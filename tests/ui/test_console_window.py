@@ -492,3 +492,16 @@ def test_a_measure_or_a_single_indicator_serves_another_plans_item(
     assert strategy["4-7-7"] == {"7-1-2-K1"}  # the one indicator, not its whole measure
     reform = plan_rows("行財政改革")
     assert reform["9-9-9-1"] >= {"7-3-1-K1"}  # every indicator of the measure
+
+
+def test_the_evaluation_dialog_says_at_once_that_a_locked_year_is_read_only(
+    qtbot: Any, db: Path
+) -> None:
+    assert kplan(["--db", str(db), "year", "lock", "--year", str(YEAR)]) == 0
+    store = Store.open(str(db))
+    dialog = EvaluationDialog(
+        store, YEAR, department="community", planning=False, who="担当", year_label="令和6年度"
+    )
+    qtbot.addWidget(dialog)
+    assert not dialog.notice.isHidden() and "年度ロック" in dialog.notice.text()
+    assert not dialog.save_button.isEnabled() and dialog.results.isReadOnly()

@@ -93,6 +93,16 @@ def year_cycle(store: Store, fiscal_year: int) -> YearCycle | None:
     return year_cycles(store).get(fiscal_year)
 
 
+def year_cycle_in(conn: Connection, fiscal_year: int) -> YearCycle | None:
+    t = fiscal_year_cycle_table.c
+    row = conn.execute(
+        select(t.fiscal_year, t.opened_at, t.opened_by, t.due_date).where(
+            t.fiscal_year == fiscal_year
+        )
+    ).first()
+    return None if row is None else _cycle(*row)
+
+
 def open_year(
     store: Store,
     catalog: Catalog,
@@ -112,7 +122,18 @@ def open_year(
             f"提出期限 {due_date:%Y-%m-%d} が年度の始まりより前です",
             f"The due date {due_date:%Y-%m-%d} is before the fiscal year begins",
         )
+    from kplan_desktop.store.years import locked_finding, locked_years_in
+
     with store.transaction() as conn:
+        if fiscal_year in locked_years_in(conn):
+            finding = locked_finding(fiscal_year)
+            raise DomainError(finding.code, finding.message_ja, finding.message_en)
+        t = fiscal_year_cycle_table.c
+        same = conn.execute(select(t.due_date).where(t.fiscal_year == fiscal_year)).first()
+        if same is not None and same[0] == due_date:
+            found = year_cycle_in(conn, fiscal_year)
+            assert found is not None
+            return found
         _put_cycle(conn, fiscal_year, due_date, who)
         record(
             conn,

@@ -247,7 +247,7 @@ class CycleActions(QObject):
                 "{0}は締め切られています（年度ロック）。値・施策評価は変更できません"
             ).format(self.year_label())
             self.last_message = text
-            self.banner.setText("🔒 " + text)
+            self.banner.setText("■ " + text)  # no emoji: the CJK fonts draw them as boxes
             self.banner.show()
             return
         if w.planning or w.department is None or w.store is None:
@@ -268,7 +268,7 @@ class CycleActions(QObject):
             owes = self.tr("すべて入力済みです。確定して提出用ブックを書き出してください")
         text = f"{self.due_text(cycle)}　{owes}"
         self.last_message = text
-        self.banner.setText("⏰ " + text)
+        self.banner.setText("■ " + text)
         self.banner.show()
 
     def statuses(self) -> tuple[YearCycle | None, list[DepartmentStatus]]:

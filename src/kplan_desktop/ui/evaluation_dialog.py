@@ -64,6 +64,13 @@ class EvaluationDialog(QDialog):
         self.last_message = ""
         self.setWindowTitle(self.tr("施策評価（{0}）").format(year_label))
 
+        self.notice = QLabel()
+        self.notice.setObjectName("evaluation_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "QLabel { background: #fff4e0; border: 1px solid #e0a040; padding: 4px 8px; }"
+        )
+        self.notice.hide()
         self.measures = QListWidget()
         self.measures.setObjectName("evaluation_measures")
         self.measures.currentRowChanged.connect(self._show)
@@ -117,9 +124,11 @@ class EvaluationDialog(QDialog):
         save_key.activated.connect(self.save)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
         self.resize(960, 620)
+        self.locked = self._locked(year_label)
         self.reload()
 
     # -- reading -------------------------------------------------------------------------
@@ -140,6 +149,24 @@ class EvaluationDialog(QDialog):
         if self.rows:
             self.measures.setCurrentRow(max(0, min(selected, len(self.rows) - 1)))
             self._show(self.measures.currentRow())
+
+    def _locked(self, year_label: str) -> bool:
+        """A locked year is read-only here, said at once (not only when 保存 is refused)."""
+        from kplan_desktop.store.years import locked_years
+
+        locked = self.fiscal_year in locked_years(self.store)
+        if locked:
+            self.notice.setText(
+                self.tr(
+                    "{0}は締め切られています（年度ロック）。施策評価は表示のみで、変更できません"
+                ).format(year_label)
+            )
+            self.notice.show()
+            for widget in (self.grade, self.next_step, self.save_button):
+                widget.setEnabled(False)
+            for edit in (self.results, self.next_text, self.reviewer):
+                edit.setReadOnly(True)
+        return locked
 
     def select(self, measure_code: str) -> None:
         for n, row in enumerate(self.rows):
