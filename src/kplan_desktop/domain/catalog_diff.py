@@ -121,6 +121,16 @@ class CatalogDiff:
         out += self.other_ja
         return out
 
+    def lines_en(self) -> list[str]:
+        out = [f"added: {i.code} {i.name or ''}".rstrip() for i in self.added]
+        for change in self.changed:
+            parts = ", ".join(f"{c.field} {c.old or '-'} → {c.new or '-'}" for c in change.changes)
+            out.append(f"changed: {change.code} ({parts})")
+        out += [f"retired: {i.code}" for i in self.retired]
+        out += [f"removed: {i.code}" for i in self.removed]
+        out += self.other_en
+        return out
+
 
 def _text(value: object) -> str:
     if value is None:

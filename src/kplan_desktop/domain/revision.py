@@ -21,6 +21,11 @@ class Revision:
         return f"{self.database}:{self.sequence}"
 
     @classmethod
+    def of(cls, database: str | None, sequence: int | None) -> Revision | None:
+        """The revision stored as two columns; None when either is empty."""
+        return None if database is None or sequence is None else cls(database, sequence)
+
+    @classmethod
     def parse(cls, text: str | None) -> Revision | None:
         """`database:sequence` as written by str(); None for an empty cell. ValueError if bad."""
         if text is None or not str(text).strip():

@@ -27,7 +27,7 @@ from kplan_desktop.domain.evaluation import (
 )
 from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
-from kplan_desktop.exchange.payload import RowOutcome, parse_utc, utc_text
+from kplan_desktop.exchange.payload import RowOutcome, escape_field, parse_utc, utc_text
 from kplan_desktop.store.evaluations import EvaluationView, write_evaluation
 
 SHEET_EVALUATION = "evaluation"
@@ -77,13 +77,9 @@ class EvaluationRow:
         ]
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def evaluations_sha256(rows: Iterable[Sequence[str]]) -> str:
     """SHA-256 of the rows' cell texts, sorted by measure and year, tab-separated, escaped."""
-    lines = sorted("\t".join(_escape(t) for t in texts) for texts in rows)
+    lines = sorted("\t".join(escape_field(t) for t in texts) for texts in rows)
     return hashlib.sha256(("\n".join(lines) + "\n").encode("utf-8")).hexdigest()
 
 

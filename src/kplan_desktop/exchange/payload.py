@@ -193,7 +193,7 @@ def payload_line(
         unit or "",
     ]
     if _SPECIAL.search("".join(fields)):  # one search per row: escaping is rare
-        return "\t".join(_escape(f) if _SPECIAL.search(f) else f for f in fields)
+        return "\t".join(escape_field(f) if _SPECIAL.search(f) else f for f in fields)
     return "\t".join(fields)
 
 
@@ -214,5 +214,6 @@ def lines_sha256(lines: Iterable[tuple[tuple[str, int], str]]) -> str:
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 
 
-def _escape(text: str) -> str:
+def escape_field(text: str) -> str:
+    """A field of a checksummed line: a tab, newline, CR or backslash inside it escaped."""
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")

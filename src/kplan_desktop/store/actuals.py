@@ -180,7 +180,7 @@ def write_actuals(
             query = query.with_for_update()
         for code, year, value, reason, comment, db, seq in conn.execute(query).all():
             stored[(code, year)] = (value, reason, comment)
-            revisions[(code, year)] = _revision(db, seq)
+            revisions[(code, year)] = Revision.of(db, seq)
         history: dict[str, dict[int, Decimal]] = {}
         for (code, year), (value, _, _) in stored.items():
             if value is not None:
@@ -281,7 +281,7 @@ def commit_checked(
         if _shared(conn):
             query = query.with_for_update()
         now_stored = {
-            (code, year): _revision(db, seq) for code, year, db, seq in conn.execute(query)
+            (code, year): Revision.of(db, seq) for code, year, db, seq in conn.execute(query)
         }
         closed = _closed_years(conn, source)
         locked = locked_years_in(conn)
@@ -355,10 +355,6 @@ def _closed_years(conn: Connection, source: str) -> set[tuple[str, int]]:
         return set()
     f = finalisation_table.c
     return {(d, y) for d, y in conn.execute(select(f.department_code, f.fiscal_year))}
-
-
-def _revision(database: str | None, sequence: int | None) -> Revision | None:
-    return None if database is None or sequence is None else Revision(database, sequence)
 
 
 @dataclass
@@ -681,8 +677,8 @@ def _view(row: RowMapping) -> ActualView:
         entered_at=as_utc(row["entered_at"]),
         source=row["source"],
         text=row["value"],
-        revision=_revision(row["revision_db"], row["revision_seq"]),
-        replaces=_revision(row["replaces_db"], row["replaces_seq"]),
+        revision=Revision.of(row["revision_db"], row["revision_seq"]),
+        replaces=Revision.of(row["replaces_db"], row["replaces_seq"]),
     )
 
 

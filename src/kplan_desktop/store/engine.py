@@ -6,7 +6,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -267,18 +267,7 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except DBAPIError as exc:
-            if self.is_server:
-                known = server_error(exc)
-                if known is not None:
-                    raise known from None
-                raise StoreError(
-                    "E_DB_WRITE",
-                    f"データベースに保存できませんでした（{type(exc.orig).__name__}）",
-                    f"Could not write to the database ({type(exc.orig).__name__})",
-                ) from None
-            if isinstance(exc, OperationalError):
-                raise storage_error(self.url, exc) from None
-            raise
+            self._raise_mapped(exc)
 
     def run(self, work: Callable[[Connection], T]) -> T:
         """`work` in one transaction; on a server, run again from the start after a race.
@@ -295,19 +284,23 @@ class Store:
                 state = str(getattr(exc.orig, "sqlstate", None) or "")
                 if self.is_server and state in _RERUN_STATES and attempt < RERUNS:
                     continue
-                if self.is_server:
-                    known = server_error(exc)
-                    if known is not None:
-                        raise known from None
-                    raise StoreError(
-                        "E_DB_WRITE",
-                        f"データベースに保存できませんでした（{type(exc.orig).__name__}）",
-                        f"Could not write to the database ({type(exc.orig).__name__})",
-                    ) from None
-                if isinstance(exc, OperationalError):
-                    raise storage_error(self.url, exc) from None
-                raise
+                self._raise_mapped(exc)
         raise AssertionError("unreachable")
+
+    def _raise_mapped(self, exc: DBAPIError) -> NoReturn:
+        """A database error as the one clear StoreError the user is shown (or as it was)."""
+        if self.is_server:
+            known = server_error(exc)
+            if known is not None:
+                raise known from None
+            raise StoreError(
+                "E_DB_WRITE",
+                f"データベースに保存できませんでした（{type(exc.orig).__name__}）",
+                f"Could not write to the database ({type(exc.orig).__name__})",
+            ) from None
+        if isinstance(exc, OperationalError):
+            raise storage_error(self.url, exc) from None
+        raise exc
 
     def current_revision(self) -> str | None:
         try:

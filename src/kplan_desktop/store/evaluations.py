@@ -60,10 +60,6 @@ def _owner(conn: Connection, measure_code: str) -> str | None:
     return owning_department([department for (department,) in rows])
 
 
-def _revision(database: str | None, sequence: int | None) -> Revision | None:
-    return None if database is None or sequence is None else Revision(database, sequence)
-
-
 def _view(row: RowMapping) -> EvaluationView:
     step = row["next_step"]
     return EvaluationView(
@@ -78,8 +74,8 @@ def _view(row: RowMapping) -> EvaluationView:
         ),
         row["entered_by"],
         as_utc(row["entered_at"]),
-        _revision(row["revision_db"], row["revision_seq"]),
-        _revision(row["replaces_db"], row["replaces_seq"]),
+        Revision.of(row["revision_db"], row["revision_seq"]),
+        Revision.of(row["replaces_db"], row["replaces_seq"]),
     )
 
 

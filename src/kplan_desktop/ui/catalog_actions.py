@@ -60,7 +60,7 @@ class CatalogImportDialog(QDialog):
         layout.addWidget(self.message)
         self.changes = QListWidget()
         self.changes.setObjectName("catalog_changes")
-        self.changes.addItems(preview.diff.lines_ja())
+        self.changes.addItems(preview.diff.lines_en() if english else preview.diff.lines_ja())
         layout.addWidget(self.changes, 1)
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton(
@@ -121,7 +121,7 @@ class CatalogActions(QObject):
         catalog = read_catalog(w.store)
         if catalog is None:
             return
-        self.editor = CatalogEditor(w.store, catalog, who=current_user(), parent=w)
+        self.editor = CatalogEditor(w.store, catalog, who=current_user(), lang=w.lang, parent=w)
         self.editor.exec()
         saved = self.editor.saved_version
         self.editor = None

@@ -95,8 +95,17 @@ def _dec(value: Decimal | None) -> str:
 
 
 class CatalogEditor(QDialog):
-    def __init__(self, store: Store, catalog: Catalog, *, who: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        *,
+        who: str,
+        lang: str = "ja",
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
+        self.lang = lang
         self.store = store
         self.who = who
         self.catalog = catalog
@@ -532,7 +541,7 @@ class CatalogEditor(QDialog):
         try:
             links = edit.cross_references(self.r_links.toPlainText())
         except DomainError as exc:
-            self._say(exc.message_ja, error=True)
+            self._say(exc.message(self.lang), error=True)
             return False
         name, text = self.r_name.text(), self.r_text.toPlainText()
         return self._apply(
@@ -571,7 +580,7 @@ class CatalogEditor(QDialog):
             after = change(self.catalog)
             check_catalog(after)
         except DomainError as exc:
-            self._say(exc.message_ja, error=True)
+            self._say(exc.message(self.lang), error=True)
             return False
         if after == self.catalog:
             self._say(self.tr("変更はありません"))
@@ -637,7 +646,7 @@ class CatalogEditor(QDialog):
         try:
             indicator = self.form_indicator()
         except DomainError as exc:
-            self._say(exc.message_ja, error=True)
+            self._say(exc.message(self.lang), error=True)
             return False
         return self._apply(
             self.tr("指標 {0} を変更").format(code),
@@ -653,7 +662,7 @@ class CatalogEditor(QDialog):
         try:
             links = edit.cross_references(self.n_links.toPlainText()) if kind == "measure" else ()
         except DomainError as exc:
-            self._say(exc.message_ja, error=True)
+            self._say(exc.message(self.lang), error=True)
             return False
         changes: dict[str, Callable[[Catalog], Catalog]] = {
             "goal": lambda c: edit.replace_goal(c, code, name=name, subtitle=text),
@@ -798,8 +807,8 @@ class CatalogEditor(QDialog):
                 self.store, self.catalog, who=self.who, source="gui", detail="カタログの編集"
             )
         except DomainError as exc:
-            self._say(exc.message_ja, error=True)
-            QMessageBox.warning(self, self.tr("保存できません"), exc.message_ja)
+            self._say(exc.message(self.lang), error=True)
+            QMessageBox.warning(self, self.tr("保存できません"), exc.message(self.lang))
             return False
         version = change.version
         self.saved_version = "" if version is None else version.label()
