@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
@@ -527,7 +527,7 @@ def test_dropping_workbooks_on_the_planning_window_opens_the_preview(
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(submission))])
     enter_event = QDragEnterEvent(
-        QPointF(50, 50),
+        QPoint(50, 50),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
@@ -537,7 +537,7 @@ def test_dropping_workbooks_on_the_planning_window_opens_the_preview(
     assert enter_event.isAccepted()
     # A department's window does not take workbooks; nor does anything but .xlsx.
     refused = QDragEnterEvent(
-        QPointF(50, 50),
+        QPoint(50, 50),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
@@ -549,7 +549,7 @@ def test_dropping_workbooks_on_the_planning_window_opens_the_preview(
     text.setUrls([QUrl.fromLocalFile(str(submission.with_suffix(".csv")))])
     assert not planner._dropped_workbooks(
         QDropEvent(
-            QPointF(50, 50),
+            QPoint(50, 50),
             Qt.DropAction.CopyAction,
             text,
             Qt.MouseButton.LeftButton,
@@ -558,7 +558,7 @@ def test_dropping_workbooks_on_the_planning_window_opens_the_preview(
     )
 
     drop = QDropEvent(
-        QPointF(50, 50),
+        QPoint(50, 50),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,

@@ -231,17 +231,17 @@ def _quit_after(app: object, window: object, moment: str) -> None:
 
 
 def _wait_loaded(app: object, window: object) -> None:
-    import time
-
     from PySide6.QtWidgets import QApplication
 
     from kplan_desktop.ui.main_window import MainWindow
+    from kplan_desktop.ui.workers import wait_for
 
     assert isinstance(window, MainWindow) and isinstance(app, QApplication)
-    deadline = time.monotonic() + 30
-    while not window.is_loaded and not window.load_error and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
+    wait_for(
+        [window.loaded, window.load_failed],
+        lambda: window.is_loaded or bool(window.load_error),
+        30,
+    )
 
 
 def _screenshot(
@@ -279,8 +279,6 @@ def _screenshot(
 
 def _merge_preview(app: object, window: object, files: list[Path]) -> object:
     """Plan the files in the window's merge and wait for its preview dialog (None: failed)."""
-    import time
-
     from PySide6.QtWidgets import QApplication
 
     from kplan_desktop.ui.main_window import MainWindow
@@ -289,12 +287,11 @@ def _merge_preview(app: object, window: object, files: list[Path]) -> object:
     if not window.planning:
         print("--merge-preview needs --department planning", file=sys.stderr)
         return None
-    window.exchange.merge_paths(files)
-    deadline = time.monotonic() + 60
+    from kplan_desktop.ui.workers import wait_for
+
     exchange = window.exchange
-    while exchange.preview is None and exchange.job is not None and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
+    exchange.merge_paths(files)
+    wait_for([exchange.job_ended], lambda: exchange.preview is not None or exchange.job is None, 60)
     if exchange.preview is None:
         print(exchange.last_error or "no preview", file=sys.stderr)
     return exchange.preview

@@ -193,6 +193,8 @@ class MainWindow(QMainWindow):
     """The clerk's window: find the department's indicators, type this year's values."""
 
     loaded = Signal()
+    # Emitted with the message when a load fails, so callers wait on a signal, not a poll loop.
+    load_failed = Signal(str)
 
     def __init__(
         self,
@@ -530,7 +532,7 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
         # Out of the drop handler first: Explorer waits for it to return before it moves on.
-        QTimer.singleShot(0, lambda: self.exchange.merge_paths(paths))
+        QTimer.singleShot(0, self, lambda: self.exchange.merge_paths(paths))
 
     # -- loading (off the UI thread) ---------------------------------------------------------
 
@@ -594,7 +596,8 @@ class MainWindow(QMainWindow):
         self._apply_filter()
         self._update_status()
         # The rest in a later turn of the event loop, so the UI thread never blocks for long.
-        QTimer.singleShot(0, lambda: self._finish_load(data))
+        # With the window as context: a load that ends after the window is gone does nothing.
+        QTimer.singleShot(0, self, lambda: self._finish_load(data))
 
     def _finish_load(self, data: GridData) -> None:
         self.grid.resizeColumnsToContents()
@@ -654,6 +657,7 @@ class MainWindow(QMainWindow):
             self._job = None
             self.load_error = str(exc)
             self.status.setText("✖ " + self.load_error)
+            self.load_failed.emit(self.load_error)
             from kplan_desktop.store.engine import StoreError
 
             if isinstance(exc, StoreError) and exc.connection_problem:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import (
+    QEventLoop,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 
 
 class Cancelled(Exception):
@@ -52,3 +60,33 @@ class Job(QRunnable):
 
     def start(self) -> None:
         QThreadPool.globalInstance().start(self)
+
+
+def wait_for(signals: Sequence[SignalInstance], done: Callable[[], bool], seconds: float) -> bool:
+    """Run the event loop until one of `signals` fires with `done()` true, or `seconds` pass.
+
+    Returns done(). Waiting on signals, never a loop over processEvents(): PySide6 6.12.0 on
+    CPython 3.11 drops a reference to None in every static call (processEvents, singleShot),
+    and a tight loop of them ends in "Fatal Python error: none_dealloc" (issue 20).
+    """
+    if done():
+        return True
+    loop = QEventLoop()
+
+    def check(*_args: object) -> None:
+        if done():
+            loop.quit()
+
+    for signal in signals:
+        signal.connect(check)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    timer.start(int(seconds * 1000))
+    try:
+        loop.exec()
+    finally:
+        timer.stop()
+        for signal in signals:
+            signal.disconnect(check)
+    return done()
