@@ -1,0 +1,312 @@
+"""Plan generations (計画期): one basic plan after another, and series that run across them.
+
+A city's comprehensive plan is revised every four or five years (前期基本計画, 後期基本計画,
+次期基本計画 …). Each generation has its own catalog, period and codes; an indicator the next
+plan keeps (a 継続 indicator) is linked to the one before, so its series runs on whole.
+"Generation" is the program's word: "plan" alone already names the linked plans
+(総合戦略, 行財政改革).
+
+Pure rules only: which generation a fiscal year belongs to, whether a new period may follow,
+what a continuing indicator's baseline is proposed from, a series across generations graded
+year by year against the plan it belonged to, and the figures of a plan's final evaluation
+(最終評価).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kplan_desktop.domain.achievement import Achievement, Grade, assess
+from kplan_desktop.domain.catalog import Catalog, Indicator
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import format_fiscal_year as era_label
+from kplan_desktop.domain.model import MissingReason, PlanSettings
+
+
+class GenerationStatus(enum.Enum):
+    """A generation being prepared, the one in use, or one closed by its final evaluation."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+    def label(self, lang: str = "ja") -> str:
+        ja = {
+            GenerationStatus.DRAFT: "準備中",
+            GenerationStatus.ACTIVE: "実施中",
+            GenerationStatus.CLOSED: "終了（最終評価済み）",
+        }
+        en = {
+            GenerationStatus.DRAFT: "draft",
+            GenerationStatus.ACTIVE: "in force",
+            GenerationStatus.CLOSED: "closed (final evaluation written)",
+        }
+        return (en if lang == "en" else ja)[self]
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One plan generation: its number (1, 2, … in order), name and period (fiscal years)."""
+
+    number: int
+    name: str
+    start_year: int
+    end_year: int
+    status: GenerationStatus = GenerationStatus.ACTIVE
+
+    def covers(self, fiscal_year: int) -> bool:
+        return self.start_year <= fiscal_year <= self.end_year
+
+    @property
+    def writable(self) -> bool:
+        """A closed generation is read-only, as a locked year is."""
+        return self.status is not GenerationStatus.CLOSED
+
+    def label(self) -> str:
+        return f"{self.name}（{era_label(self.start_year)}〜{era_label(self.end_year)}）"
+
+    def label_en(self) -> str:
+        return f"{self.name} (FY{self.start_year}–FY{self.end_year})"
+
+
+def generation_of_year(generations: Iterable[Generation], fiscal_year: int) -> Generation:
+    """The generation whose period holds `fiscal_year`; a year outside every period is refused."""
+    for generation in generations:
+        if generation.covers(fiscal_year):
+            return generation
+    raise DomainError(
+        "E_NO_GENERATION",
+        f"{era_label(fiscal_year)}はどの計画期の期間にも入っていません",
+        f"FY{fiscal_year} is in no plan generation's period",
+    )
+
+
+def check_next_period(generations: Sequence[Generation], start_year: int, end_year: int) -> None:
+    """A new generation starts after the last one ends (years never belong to two plans)."""
+    if end_year < start_year:
+        raise DomainError(
+            "E_GENERATION_PERIOD",
+            f"計画期間の終わり（{era_label(end_year)}）が始まり（{era_label(start_year)}）より前です",
+            f"The period ends (FY{end_year}) before it starts (FY{start_year})",
+        )
+    if not generations:
+        return
+    last = max(generations, key=lambda g: g.end_year)
+    if start_year <= last.end_year:
+        raise DomainError(
+            "E_GENERATION_PERIOD",
+            f"新しい計画期は{last.label()}の終わりより後に始めてください"
+            f"（{era_label(last.end_year + 1)}から）",
+            f"The new generation must start after {last.label_en()} ends "
+            f"(from FY{last.end_year + 1})",
+        )
+
+
+class Succession(enum.Enum):
+    """What the next plan does with an indicator of the current one."""
+
+    CONTINUE = "continue"  # 継続: the same series goes on under the new plan
+    REPLACE = "replace"  # 見直し: a new indicator takes its place; the old series ends
+    END = "end"  # 終了: the old series ends, nothing takes its place
+
+    def label(self, lang: str = "ja") -> str:
+        ja = {Succession.CONTINUE: "継続", Succession.REPLACE: "見直し", Succession.END: "終了"}
+        en = {Succession.CONTINUE: "continue", Succession.REPLACE: "replace", Succession.END: "end"}
+        return (en if lang == "en" else ja)[self]
+
+
+@dataclass(frozen=True)
+class SuccessionDecision:
+    """One indicator's fate in the next plan: the old code, the decision, the new code (none
+    when it ends) and, for a continuing one, the year whose actual becomes the new baseline."""
+
+    old_code: str
+    succession: Succession
+    new_code: str | None = None
+    base_year: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.succession is Succession.END and self.new_code is not None:
+            raise DomainError(
+                "E_SUCCESSION",
+                f"{self.old_code}: 終了する指標に新しいコードは付けられません",
+                f"{self.old_code}: an indicator that ends has no new code",
+            )
+        if self.succession is not Succession.END and not self.new_code:
+            raise DomainError(
+                "E_SUCCESSION",
+                f"{self.old_code}: 新しい計画での指標コードを指定してください",
+                f"{self.old_code}: give the indicator's code in the new plan",
+            )
+        if self.base_year is not None and self.succession is not Succession.CONTINUE:
+            raise DomainError(
+                "E_SUCCESSION",
+                f"{self.old_code}: 基準年度は継続する指標にだけ指定できます",
+                f"{self.old_code}: only a continuing indicator takes a base year",
+            )
+
+
+def proposed_baseline(
+    decision: SuccessionDecision, old_values: Mapping[int, Decimal | None]
+) -> Decimal | None:
+    """The new baseline of a continuing indicator: the old plan's actual of the base year.
+
+    None ("not set") when the actual is not in yet; it fills itself in when it arrives. Never
+    another year's value: a baseline from the wrong year would shift every rate of the plan.
+    """
+    if decision.succession is not Succession.CONTINUE or decision.base_year is None:
+        return None
+    return old_values.get(decision.base_year)
+
+
+@dataclass(frozen=True)
+class SeriesLink:
+    """One generation's part of a series: the generation, the indicator as that plan defined it
+    (its own target, unit and baseline), and the plan's grading settings."""
+
+    generation: Generation
+    indicator: Indicator
+    settings: PlanSettings
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One year of a series across plans, graded against the plan the year belonged to."""
+
+    fiscal_year: int
+    generation: int
+    code: str
+    value: Decimal | None
+    achievement: Achievement
+
+
+@dataclass(frozen=True)
+class Series:
+    points: tuple[SeriesPoint, ...]
+    # The first fiscal year of each later generation: where the chart draws a plan boundary.
+    boundaries: tuple[int, ...]
+
+
+def series_across(
+    links: Sequence[SeriesLink],
+    values: Mapping[tuple[int, str], Mapping[int, Decimal | None]],
+    reasons: Mapping[tuple[int, str], Mapping[int, MissingReason]] | None = None,
+) -> Series:
+    """A continuing indicator's whole history: each generation's years from its own values
+    (keyed by generation number and code), graded against that generation's target."""
+    points: list[SeriesPoint] = []
+    boundaries: list[int] = []
+    ordered = sorted(links, key=lambda link: link.generation.start_year)
+    for position, link in enumerate(ordered):
+        key = (link.generation.number, link.indicator.code)
+        years = values.get(key, {})
+        missing = (reasons or {}).get(key, {})
+        if position:
+            boundaries.append(link.generation.start_year)
+        for year in sorted(y for y in set(years) | set(missing) if link.generation.covers(y)):
+            value = years.get(year)
+            spec = link.indicator.spec_for(year)
+            points.append(
+                SeriesPoint(
+                    year,
+                    link.generation.number,
+                    link.indicator.code,
+                    value,
+                    assess(spec, link.settings, value, missing.get(year)),
+                )
+            )
+    return Series(tuple(points), tuple(boundaries))
+
+
+@dataclass(frozen=True)
+class FinalIndicator:
+    """最終評価 of one indicator: the value judged (the target year's, else the latest in the
+    period, named by its year), the achievement against the plan's target, and its successor."""
+
+    code: str
+    name: str
+    policy: str
+    measure: str
+    value_year: int | None
+    value: Decimal | None
+    achievement: Achievement
+    successor: SuccessionDecision | None = None
+
+    @property
+    def reached(self) -> bool:
+        return self.achievement.target_met is True
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    """Grades of a group of indicators (a measure, a policy, the plan) and how many reached
+    their targets."""
+
+    grades: Mapping[Grade, int]
+    reached: int
+    total: int
+
+
+@dataclass(frozen=True)
+class FinalEvaluation:
+    generation: Generation
+    indicators: tuple[FinalIndicator, ...]
+    by_measure: Mapping[str, GradeCount] = field(default_factory=dict)
+    by_policy: Mapping[str, GradeCount] = field(default_factory=dict)
+    plan: GradeCount = field(default_factory=lambda: GradeCount({}, 0, 0))
+
+
+def _count(items: Iterable[FinalIndicator]) -> GradeCount:
+    listed = list(items)
+    grades = Counter(item.achievement.grade for item in listed)
+    return GradeCount(dict(grades), sum(item.reached for item in listed), len(listed))
+
+
+def final_evaluation(
+    generation: Generation,
+    catalog: Catalog,
+    values: Mapping[str, Mapping[int, Decimal | None]],
+    reasons: Mapping[str, Mapping[int, MissingReason]] | None = None,
+    successors: Mapping[str, SuccessionDecision] | None = None,
+) -> FinalEvaluation:
+    """The plan's final evaluation: each indicator judged by its target-year actual (the latest
+    actual of the period when that one is missing, its year named), grouped by measure, policy
+    and the whole plan."""
+    settings = catalog.plan.settings
+    out: list[FinalIndicator] = []
+    for _, policy, measure, indicator in catalog.indicators():
+        years = values.get(indicator.code, {})
+        target_year = indicator.target_year or settings.end_year
+        known = sorted(
+            (y for y, v in years.items() if v is not None and generation.covers(y)), reverse=True
+        )
+        year = target_year if years.get(target_year) is not None else (known[0] if known else None)
+        value = years.get(year) if year is not None else None
+        reason = (reasons or {}).get(indicator.code, {}).get(target_year)
+        # Judged against the final target: the spec of the target year, not of an interim one.
+        spec = indicator.spec_for(target_year)
+        out.append(
+            FinalIndicator(
+                indicator.code,
+                indicator.display_name,
+                policy.code,
+                measure.code,
+                year,
+                value,
+                assess(spec, settings, value, None if value is not None else reason),
+                (successors or {}).get(indicator.code),
+            )
+        )
+    by_measure = {
+        code: _count(i for i in out if i.measure == code)
+        for code in dict.fromkeys(i.measure for i in out)
+    }
+    by_policy = {
+        code: _count(i for i in out if i.policy == code)
+        for code in dict.fromkeys(i.policy for i in out)
+    }
+    return FinalEvaluation(generation, tuple(out), by_measure, by_policy, _count(out))

@@ -1,0 +1,150 @@
+"""Plan generations: years belong to one plan, series run across plans, the final evaluation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from kplan_desktop.domain.achievement import Grade
+from kplan_desktop.domain.catalog import Catalog, Indicator
+from kplan_desktop.domain.catalog_edit import find_indicator
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.generation import (
+    Generation,
+    GenerationStatus,
+    SeriesLink,
+    Succession,
+    SuccessionDecision,
+    check_next_period,
+    final_evaluation,
+    generation_of_year,
+    proposed_baseline,
+    series_across,
+)
+from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.exchange.catalog_json import load
+from kplan_desktop.store.paths import seed_catalog_path
+
+LATE = Generation(1, "後期基本計画", 2022, 2026)
+NEXT = Generation(2, "次期基本計画", 2027, 2031, GenerationStatus.DRAFT)
+
+
+@pytest.fixture(scope="module")
+def seed() -> Catalog:
+    return load(seed_catalog_path())
+
+
+def _indicator(catalog: Catalog, code: str) -> Indicator:
+    found = find_indicator(catalog, code)
+    assert found is not None
+    return found[1]
+
+
+def test_each_fiscal_year_belongs_to_one_generation() -> None:
+    assert generation_of_year([LATE, NEXT], 2026) is LATE
+    assert generation_of_year([LATE, NEXT], 2027) is NEXT
+    with pytest.raises(DomainError) as caught:
+        generation_of_year([LATE, NEXT], 2021)
+    assert caught.value.code == "E_NO_GENERATION"
+    assert "令和3年度" in caught.value.message_ja
+    assert LATE.label() == "後期基本計画（令和4年度〜令和8年度）"
+
+
+def test_a_new_period_starts_after_the_last_one_ends() -> None:
+    check_next_period([LATE], 2027, 2031)
+    for start, end in ((2026, 2030), (2024, 2028), (2028, 2027)):
+        with pytest.raises(DomainError) as caught:
+            check_next_period([LATE], start, end)
+        assert caught.value.code == "E_GENERATION_PERIOD"
+    check_next_period([], 2022, 2026)
+
+
+def test_a_closed_generation_is_read_only() -> None:
+    assert LATE.writable and NEXT.writable
+    assert not replace(LATE, status=GenerationStatus.CLOSED).writable
+
+
+def test_a_decision_is_whole_or_refused() -> None:
+    SuccessionDecision("7-1-1-K3", Succession.CONTINUE, "1-1-1-K1", 2026)
+    SuccessionDecision("7-1-1-K1", Succession.END)
+    for bad in (
+        lambda: SuccessionDecision("7-1-1-K1", Succession.END, "1-1-1-K9"),
+        lambda: SuccessionDecision("7-1-1-K1", Succession.CONTINUE),
+        lambda: SuccessionDecision("7-1-1-K1", Succession.REPLACE, "1-1-1-K2", 2026),
+    ):
+        with pytest.raises(DomainError):
+            bad()
+
+
+def test_the_baseline_comes_from_the_chosen_years_actual_or_stays_not_set() -> None:
+    decision = SuccessionDecision("7-1-1-K3", Succession.CONTINUE, "1-1-1-K1", 2026)
+    old = {2025: Decimal(5900), 2026: Decimal(6245)}
+    assert proposed_baseline(decision, old) == Decimal(6245)
+    # The base year's actual is not in yet: not set, never the year before's.
+    assert proposed_baseline(decision, {2025: Decimal(5900)}) is None
+    ended = SuccessionDecision("7-1-1-K3", Succession.END)
+    assert proposed_baseline(ended, old) is None
+
+
+def test_a_series_across_two_plans_is_graded_against_each_plans_target(seed: Catalog) -> None:
+    old = _indicator(seed, "7-1-1-K3")  # baseline 1,225人 (R2), target 7,500人 (R8)
+    new = replace(
+        old,
+        code="1-1-1-K1",
+        baseline_year=2026,
+        baseline=Decimal(6245),
+        target_year=2031,
+        target=Decimal(9000),
+    )
+    settings = seed.plan.settings
+    next_settings = replace(settings, start_year=2027, end_year=2031, baseline_year=2026)
+    series = series_across(
+        [SeriesLink(NEXT, new, next_settings), SeriesLink(LATE, old, settings)],
+        {
+            (1, "7-1-1-K3"): {2025: Decimal(5900), 2026: Decimal(6245), 2027: Decimal(1)},
+            (2, "1-1-1-K1"): {2027: Decimal(6796)},
+        },
+    )
+    assert series.boundaries == (2027,)
+    # 2027 of generation 1 lies outside its period and is not part of the series.
+    assert [(p.fiscal_year, p.generation, p.code) for p in series.points] == [
+        (2025, 1, "7-1-1-K3"),
+        (2026, 1, "7-1-1-K3"),
+        (2027, 2, "1-1-1-K1"),
+    ]
+    # By hand: (6245 − 1225) ÷ (7500 − 1225) = 0.8 → B against the old plan;
+    # (6796 − 6245) ÷ (9000 − 6245) = 0.2 → D against the new plan.
+    r2026, r2027 = series.points[1].achievement, series.points[2].achievement
+    assert (r2026.rate, r2026.grade) == (Decimal("0.8"), Grade.B)
+    assert (r2027.rate, r2027.grade) == (Decimal("0.2"), Grade.D)
+
+
+def test_the_final_evaluation_counts_by_hand(seed: Catalog) -> None:
+    values = {
+        "7-1-1-K1": {2026: Decimal(5)},  # target 5 from 2: (5−2)/(5−2) = 1 → A, reached
+        "7-1-1-K2": {2025: Decimal(60)},  # R8 missing: R7 judged, (60−51)/(69−51) = 0.5 → C
+        "7-1-1-K3": {2026: Decimal(6245)},  # 0.8 → B
+        "7-2-1-K1": {2026: Decimal(2)},  # (2−1)/(5−1) = 0.25 → D
+    }
+    reasons = {"7-2-1-K2": {2026: MissingReason.NOT_APPLICABLE}}
+    successor = SuccessionDecision("7-1-1-K3", Succession.CONTINUE, "1-1-1-K1", 2026)
+    result = final_evaluation(LATE, seed, values, reasons, successors={"7-1-1-K3": successor})
+    by_code = {item.code: item for item in result.indicators}
+    assert len(by_code) == len(list(seed.indicators()))
+    assert (by_code["7-1-1-K1"].achievement.grade, by_code["7-1-1-K1"].reached) == (Grade.A, True)
+    assert (by_code["7-1-1-K2"].value_year, by_code["7-1-1-K2"].achievement.grade) == (
+        2025,
+        Grade.C,
+    )
+    assert by_code["7-1-1-K3"].successor == successor
+    assert by_code["7-2-1-K2"].achievement.grade is Grade.NOT_ASSESSABLE
+    assert by_code["7-1-2-K1"].achievement.grade is Grade.DATA_PENDING
+    measure = result.by_measure["7-1-1"]
+    assert (measure.total, measure.reached) == (4, 1)
+    assert measure.grades[Grade.A] == 1 and measure.grades[Grade.B] == 1
+    assert measure.grades[Grade.C] == 1 and measure.grades[Grade.NO_TARGET] == 1
+    policy = result.by_policy["7-2"]
+    assert policy.grades[Grade.D] == 1 and policy.reached == 0
+    assert result.plan.total == len(by_code) and result.plan.reached == 1
