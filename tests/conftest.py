@@ -57,6 +57,14 @@ def log_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def key_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keeps its private signing keys in its own folder, never in the user's."""
+    folder = tmp_path / "keys"
+    monkeypatch.setenv("KPLAN_KEY_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
     """One PostgreSQL cluster for the whole run, listening on 127.0.0.1 only."""

@@ -878,6 +878,7 @@ class _BookReader:
             format=SUBMISSION_FORMAT,
             signature=meta.get("signature", "").strip().lower() or None,
             evaluation_sha256=meta.get("evaluation_sha256", "").strip().lower(),
+            draft_flag=meta.get("draft", ""),
         )
 
     def submission(
