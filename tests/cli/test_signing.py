@@ -353,3 +353,67 @@ def test_a_full_disk_on_key_export_says_so_and_leaves_no_file(
     err = capsys.readouterr().err
     assert "ディスクがいっぱい" in err and "Disk full" in err
     assert list(folder.iterdir()) == []
+
+
+def _previous_release_planning(tmp_path: Path, community: Path, secret: str) -> Path:
+    """A planning database of the previous release (schema 0009) with community's HMAC secret
+    registered, then opened by this release (which migrates it)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.paths import db_dir
+
+    planning = tmp_path / "old-planning.sqlite3"
+    assert run(planning, "init") == 0
+    config = Config()
+    config.set_main_option("script_location", str(db_dir() / "migrations"))
+    config.set_main_option("sqlalchemy.url", f"sqlite:///{planning}")
+    command.downgrade(config, "0009")
+    community_id = Store.open(str(community)).meta("database_id")
+    with closing(sqlite3.connect(planning)) as conn:
+        conn.execute(
+            "INSERT INTO signing_key (database_id, department_code, secret, own, added_at, "
+            "added_by) VALUES (?, 'community', ?, 0, '2026-01-01 00:00:00', 't')",
+            (community_id, secret),
+        )
+        conn.commit()
+    Store.open(str(planning)).dispose()  # this release migrates it
+    return planning
+
+
+def test_a_previous_release_signature_verifies_during_the_transition_and_says_so(
+    setup: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hashlib
+    import hmac
+
+    from kplan_desktop.exchange.signing import legacy_signed_text
+
+    secret = "a7" * 32
+    planning = _previous_release_planning(tmp_path, setup["community"], secret)
+    assert secret.encode() not in planning.read_bytes()  # no secret left in the database
+    meta = meta_of(setup["signed"])
+    message = legacy_signed_text("community", 2024, meta["database"], meta["payload_sha256"])
+    old_signature = hmac.new(bytes.fromhex(secret), message, hashlib.sha256).hexdigest()
+    old_file = forge(
+        setup["signed"], tmp_path / "old.xlsx", meta={"signature": old_signature}, recompute=False
+    )
+    code, reports = merge_json(planning, capsys, "--dry-run", str(old_file))
+    assert code == 0, reports
+    assert any("以前の版の署名" in n for n in reports[0]["notes_ja"])
+    # Its data changed (checksum recomputed, as a forger would): the old signature fails.
+    changed = forge(
+        setup["signed"], tmp_path / "old-changed.xlsx", data={"value": "99"},
+        meta={"signature": old_signature},
+    )  # fmt: skip
+    before = dump(planning)
+    capsys.readouterr()
+    assert run(planning, "merge", str(changed)) == 2
+    assert dump(planning) == before
+    # A file of this release needs community's new public key; registered, it verifies.
+    assert run(planning, "merge", "--dry-run", str(setup["signed"])) == 2
+    assert "新しい鍵" in capsys.readouterr().err
+    assert run(planning, "key", "import", str(setup["key"])) == 0
+    code, reports = merge_json(planning, capsys, "--dry-run", str(setup["signed"]))
+    assert code == 0 and any("署名を確認しました" in n for n in reports[0]["notes_ja"])

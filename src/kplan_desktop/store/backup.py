@@ -389,6 +389,7 @@ def restore(
     live = database_path(store)
     # What is checked is what is restored: a private copy of the file's bytes (a -wal file
     # beside it cannot add anything after the check).
+    check_backup(path)  # a missing, oversized or foreign file is refused before it is copied
     staged = live.with_name(f".{live.name}.restore-{os.getpid()}")
     try:
         try:
