@@ -168,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     key_export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
     key_import = key_sub.add_parser("import", help="課の鍵を登録する（企画担当課）")
     key_import.add_argument("file", type=Path, metavar="FILE")
+    key_import.add_argument(
+        "--replace",
+        action="store_true",
+        help="同じ課・同じ端末の作り直した鍵で置き換える (the installation made a new key)",
+    )
     key_sub.add_parser("list", help="登録済みの課の鍵の一覧（企画担当課）")
     return parser
 
@@ -792,7 +797,7 @@ def _key(store: Any, args: argparse.Namespace) -> int:
         for known in registered_keys(store):
             print(f"{known.department}\t{known.database_id}\t{known.fingerprint}")
         return EXIT_OK
-    key = import_key(store, args.file, who=current_user(), source="cli")
+    key = import_key(store, args.file, who=current_user(), source="cli", replace=args.replace)
     print(
         f"{key.department} の鍵を登録しました（指紋 {key.fingerprint}） / "
         f"Registered the key of {key.department} (fingerprint {key.fingerprint})"

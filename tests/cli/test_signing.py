@@ -417,3 +417,35 @@ def test_a_previous_release_signature_verifies_during_the_transition_and_says_so
     assert run(planning, "key", "import", str(setup["key"])) == 0
     code, reports = merge_json(planning, capsys, "--dry-run", str(setup["signed"]))
     assert code == 0 and any("署名を確認しました" in n for n in reports[0]["notes_ja"])
+
+
+def test_a_lost_private_key_makes_a_new_one_which_replaces_the_registration_only_on_request(
+    setup: dict[str, Path], key_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The department's database moved to a new PC (no private key there): its next export is
+    signed with a new key; the planning division refuses it until it replaces the key."""
+    for pem in key_folder.glob("*.pem"):
+        pem.unlink()
+    community, planning = setup["community"], setup["planning"]
+    again = tmp_path / "again.xlsx"
+    assert run(community, "export", "--department", "community", "--year", "2024", "-o",
+               str(again)) == 0  # fmt: skip
+    capsys.readouterr()
+    assert run(planning, "merge", "--dry-run", str(again)) == 2
+    assert "署名が一致しません" in capsys.readouterr().err
+    new_key = tmp_path / "new.kplan-key"
+    assert run(community, "key", "export", "--department", "community", "-o", str(new_key)) == 0
+    before = dump(planning)
+    assert run(planning, "key", "import", str(new_key)) == 2
+    assert "--replace" in capsys.readouterr().err
+    assert dump(planning) == before
+    assert run(planning, "key", "import", "--replace", str(new_key)) == 0
+    code, reports = merge_json(planning, capsys, "--dry-run", str(again))
+    assert code == 0 and any("署名を確認しました" in n for n in reports[0]["notes_ja"])
+    # The file signed with the old key no longer verifies.
+    assert run(planning, "merge", "--dry-run", str(setup["signed"])) == 2
+    capsys.readouterr()
+    assert run(planning, "key", "list") == 0
+    listed = capsys.readouterr().out
+    fingerprint = json.loads(new_key.read_text(encoding="utf-8"))["public_key"][:4]
+    assert listed.startswith("community\t") and fingerprint in listed

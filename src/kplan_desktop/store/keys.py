@@ -247,10 +247,14 @@ def read_key_file(path: Path) -> SigningKey:
     return SigningKey(data["database"], data["department"], public)
 
 
-def import_key(store: Store, path: Path, *, who: str, source: str) -> SigningKey:
+def import_key(
+    store: Store, path: Path, *, who: str, source: str, replace: bool = False
+) -> SigningKey:
     """Register a department's public key; refuses a file that is not one or contradicts one.
 
     A department registered before public keys (its key removed by 0010) gets its new key here.
+    `replace`: the installation made a new key (its database moved to another PC, or its key
+    file was lost); the new key replaces the registered one of the same department (audited).
     """
 
     def refuse(code: str, ja: str, en: str) -> DomainError:
@@ -271,7 +275,7 @@ def import_key(store: Store, path: Path, *, who: str, source: str) -> SigningKey
         if row is not None and row["department_code"] == key.department:
             if row["public_key"] == key.public_key:
                 return key
-            if row["public_key"] is None:
+            if row["public_key"] is None or replace:
                 conn.execute(
                     update(signing_key_table)
                     .where(k.database_id == key.database_id)
@@ -283,15 +287,17 @@ def import_key(store: Store, path: Path, *, who: str, source: str) -> SigningKey
                     source=source,
                     action="key",
                     detail=f"registered the public key of {key.department} ({key.database_id}) "
-                    f"in place of its previous-release key",
+                    f"in place of its {'previous-release' if row['public_key'] is None else 'old'}"
+                    f" key",
                 )
                 return key
         if row is not None:
             raise refuse(
                 "E_KEY_CONFLICT",
-                f"この端末の鍵はすでに {row['department_code']} として登録済みで、内容が違います",
+                f"この端末の鍵はすでに {row['department_code']} として登録済みで、内容が違います"
+                "（同じ課の鍵を作り直したときは --replace）",
                 f"a different key is already registered for that installation "
-                f"({row['department_code']})",
+                f"({row['department_code']}; a new key of the same department: --replace)",
             )
         conn.execute(
             insert(signing_key_table),
