@@ -1383,12 +1383,22 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Choose the signing key file to register</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="114"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="121"/>
+        <source>課の署名鍵を置き換える</source>
+        <translation>Replace a department&apos;s signing key</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="123"/>
+        <source>{0} のこの端末には別の鍵が登録されています（指紋 {1}）。新しい鍵（指紋 {2}）に置き換えると、以前の鍵で署名されたファイルは取り込めなくなります。課が鍵を作り直したことを確かめましたか？置き換えますか？</source>
+        <translation>Another key is registered for this installation of {0} (fingerprint {1}). If it is replaced with the new key (fingerprint {2}), files signed with the earlier key can no longer be merged. Have you confirmed that the department made a new key? Replace it?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="138"/>
         <source>課の署名鍵を登録</source>
         <translation>Register a department&apos;s signing key</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="140"/>
         <source>{0} の署名鍵を登録します。
 端末（データベースID）: {1}
 指紋: {2}
@@ -1401,12 +1411,12 @@ Fingerprint: {2}
 Check that the fingerprint is the one the department told you. Once registered, this department&apos;s submissions can be merged only when signed with this key. Register it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="133"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="159"/>
         <source>{0} の署名鍵を登録しました（指紋 {1}）</source>
         <translation>Registered the signing key of {0} (fingerprint {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="160"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="186"/>
         <source>署名鍵</source>
         <translation>Signing keys</translation>
     </message>
@@ -2222,52 +2232,52 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>RegisteredKeysDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="199"/>
         <source>登録済みの署名鍵</source>
         <translation>Registered signing keys</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
         <source>課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
         <source>端末（データベースID）</source>
         <translation>Installation (database ID)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
         <source>指紋</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="182"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="208"/>
         <source>新しい鍵の登録待ち（以前の版の鍵）</source>
         <translation>Waiting for its new key (previous release&apos;s key)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="184"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="210"/>
         <source>登録済み</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="220"/>
         <source>鍵が登録された課の提出ブックは、その鍵の署名があり、出力後に変更されていないときだけ取り込めます。鍵ファイルには秘密の情報は含まれません。</source>
         <translation>A department with a registered key can send submissions only signed with that key and unchanged since export. Key files hold no secret.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="225"/>
         <source>登録された鍵はありません</source>
         <translation>No key is registered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="228"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>

@@ -49,7 +49,12 @@ def answer(monkeypatch: pytest.MonkeyPatch, name: str, button: Any, asked: list[
 
 
 def test_a_department_exports_and_the_planning_division_registers_its_key(
-    qtbot: Any, db: Path, planning_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any,
+    db: Path,
+    planning_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    key_folder: Path,
 ) -> None:
     clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
     key_file = tmp_path / "community"  # the suffix is added
@@ -84,6 +89,21 @@ def test_a_department_exports_and_the_planning_division_registers_its_key(
     assert dialog.table.item(0, 2).text() == exported.fingerprint
     dialog.grab().save(str(tmp_path / "keys.png"))
     dialog.close()
+    # The department's private key is lost: its new key replaces the registration only after
+    # a warning that names both fingerprints.
+    for pem in key_folder.glob("*.pem"):
+        pem.unlink()
+    renewed = clerk.keys.export_key(str(tmp_path / "renewed.kplan-key"))
+    assert renewed is not None and renewed.public_key != exported.public_key
+    warned_replace: list[str] = []
+    answer(monkeypatch, "warning", QMessageBox.StandardButton.Cancel, warned_replace)
+    before = dump(planning_db)
+    assert planner.keys.register_key(str(tmp_path / "renewed.kplan-key")) is None
+    assert dump(planning_db) == before
+    assert exported.fingerprint in warned_replace[0] and renewed.fingerprint in warned_replace[0]
+    answer(monkeypatch, "warning", QMessageBox.StandardButton.Yes, warned_replace)
+    assert planner.keys.register_key(str(tmp_path / "renewed.kplan-key")) is not None
+    assert [k.public_key for k in registered_keys(planner.store)] == [renewed.public_key]
     # A file that is not a key: refused with a clear message, nothing registered.
     bad = tmp_path / "bad.kplan-key"
     bad.write_text("{}", encoding="utf-8")

@@ -88,7 +88,7 @@ class KeyActions(QObject):
         """Register a department's key file, after the planning division has compared the
         department, the installation and the fingerprint the department read out."""
         from kplan_desktop.domain.errors import DomainError
-        from kplan_desktop.store.keys import import_key, read_key_file
+        from kplan_desktop.store.keys import import_key, read_key_file, registered_key
         from kplan_desktop.store.requests import current_user
 
         w = self.window
@@ -106,9 +106,33 @@ class KeyActions(QObject):
         path = Path(chosen)
         try:
             key = read_key_file(path)
+            existing = registered_key(w.store, key.database_id)
         except DomainError as exc:
             self._refused(exc)
             return None
+        replace = (
+            existing is not None
+            and existing.department == key.department
+            and existing.public_key not in (None, key.public_key)
+        )
+        if replace:
+            answer = QMessageBox.warning(
+                w,
+                self.tr("課の署名鍵を置き換える"),
+                self.tr(
+                    "{0} のこの端末には別の鍵が登録されています（指紋 {1}）。新しい鍵（指紋 {2}）"
+                    "に置き換えると、以前の鍵で署名されたファイルは取り込めなくなります。"
+                    "課が鍵を作り直したことを確かめましたか？置き換えますか？"
+                ).format(
+                    self._department_label(key.department or ""),
+                    existing.fingerprint if existing is not None else "",
+                    key.fingerprint,
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
         answer = QMessageBox.question(
             w,
             self.tr("課の署名鍵を登録"),
@@ -125,7 +149,9 @@ class KeyActions(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return None
         try:
-            registered = import_key(w.store, path, who=current_user(), source="gui")
+            registered = import_key(
+                w.store, path, who=current_user(), source="gui", replace=replace
+            )
         except DomainError as exc:
             self._refused(exc)
             return None
