@@ -327,8 +327,10 @@ def _check_signature(
         if not accept_unsigned:
             raise _one_line_error(
                 "E_MERGE_SIGNATURE",
-                f"{file}: {why_ja}。取り込みません（確認のうえ受け入れるには --accept-unsigned）",
-                f"{file}: {why_en}; refused (to accept it after checking: --accept-unsigned)",
+                f"{file}: {why_ja}。取り込みません（確認のうえ受け入れるには、取り込み確認の"
+                "チェックか --accept-unsigned）",
+                f"{file}: {why_en}; refused (to accept it after checking: the preview's checkbox "
+                "or --accept-unsigned)",
             )
         accepted = _noted(
             workbook,
