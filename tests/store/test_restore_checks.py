@@ -105,6 +105,27 @@ def test_a_padded_or_oversized_file_is_refused(db: Path, tmp_path: Path) -> None
     assert dump(db) == before
 
 
+def test_a_file_padded_with_free_pages_is_refused(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Padding SQLite itself keeps (a large value written and deleted): the pages stay, free.
+    The limit is lowered so that the test writes megabytes, not the real limit's 64 MB."""
+    from kplan_desktop.store import backup
+
+    padded = backup_of(db, tmp_path / "free.sqlite3")
+    with closing(sqlite3.connect(padded)) as conn:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('pad', ?)", ("x" * 4_000_000,))
+        conn.commit()
+        conn.execute("DELETE FROM meta WHERE key = 'pad'")
+        conn.commit()
+    monkeypatch.setattr(backup, "MAX_FREE_BYTES", 1_000_000)
+    before = dump(db)
+    with pytest.raises(DomainError) as refused:
+        restore(Store.open(str(db)), padded, who="t", source="test")
+    assert "水増し" in refused.value.message_ja
+    assert dump(db) == before
+
+
 def test_another_installations_backup_needs_confirmation_naming_both(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
