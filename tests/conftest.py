@@ -57,6 +57,28 @@ def log_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Session fixtures (the fuzzer's bases, the crash test's databases) and the processes they
+    start sign too: their private keys go to a folder of the run, never the user's."""
+    folder = tmp_path_factory.mktemp("keys")
+    was = os.environ.get("KPLAN_KEY_DIR")
+    os.environ["KPLAN_KEY_DIR"] = str(folder)
+    yield folder
+    if was is None:
+        os.environ.pop("KPLAN_KEY_DIR", None)
+    else:
+        os.environ["KPLAN_KEY_DIR"] = was
+
+
+@pytest.fixture(autouse=True)
+def key_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keeps its private signing keys in its own folder, never in the user's."""
+    folder = tmp_path / "keys"
+    monkeypatch.setenv("KPLAN_KEY_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
     """One PostgreSQL cluster for the whole run, listening on 127.0.0.1 only."""

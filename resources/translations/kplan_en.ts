@@ -4,57 +4,92 @@
 <context>
     <name>BackupActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="24"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="25"/>
         <source>バックアップを作成</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="25"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="26"/>
         <source>バックアップから復元…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="35"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="36"/>
         <source>バックアップしています…</source>
         <translation>Backing up…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="39"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="40"/>
         <source>バックアップしました: {0}</source>
         <translation>Backed up: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="54"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="55"/>
         <source>復元するバックアップを選ぶ</source>
         <translation>Choose the backup to restore</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="56"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="57"/>
         <source>kplan のデータベース (*.sqlite3)</source>
         <translation>kplan databases (*.sqlite3)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="62"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="71"/>
+        <source>復元をやめました（何も変えていません）</source>
+        <translation>Restore cancelled (nothing changed)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="76"/>
         <source>バックアップから復元</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="64"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="78"/>
         <source>{0} の内容に戻します。今のデータベースは先にバックアップします。よろしいですか？</source>
         <translation>Go back to the contents of {0}? The current database is backed up first.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="79"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="99"/>
         <source>復元しています…</source>
         <translation>Restoring…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="104"/>
+        <source>別のカタログ（この端末が使ったことのないカタログ）</source>
+        <translation>another catalog (one this installation never used)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="106"/>
+        <source>別の端末</source>
+        <translation>another installation</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="110"/>
+        <source>別の端末のバックアップ</source>
+        <translation>Another installation&apos;s backup</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="112"/>
+        <source>このバックアップは{0}のデータベースです。
+
+バックアップ: データベースID {1}、カタログ {2}
+この端末: データベースID {3}、カタログ {4}
+
+復元すると、この端末のデータベースID・登録済みの鍵・値はすべてバックアップのものになります。本当に復元しますか？</source>
+        <translation>This backup is a database of {0}.
+
+Backup: database ID {1}, catalog {2}
+This installation: database ID {3}, catalog {4}
+
+Restoring it replaces this installation&apos;s database ID, registered keys and values with the backup&apos;s. Restore it?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="132"/>
         <source>復元しました（元のデータベースのバックアップ: {0}）</source>
         <translation>Restored (the replaced database was backed up to {0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="147"/>
         <source>バックアップ</source>
         <translation>Backup</translation>
     </message>
@@ -162,424 +197,424 @@
 <context>
     <name>CatalogEditor</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
         <source>カタログの編集</source>
         <translation>Edit the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="303"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="295"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="322"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="331"/>
         <source>名前</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="125"/>
         <source>左の一覧から項目を選んでください</source>
         <translation>Choose an item in the list on the left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="132"/>
         <source>指標を追加</source>
         <translation>Add indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="125"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="134"/>
         <source>課を追加</source>
         <translation>Add department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="136"/>
         <source>指標を廃止</source>
         <translation>Retire indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="129"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="138"/>
         <source>指標を削除</source>
         <translation>Delete indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="165"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="160"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="169"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="164"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="173"/>
         <source>保存（新しい版）</source>
         <translation>Save (new version)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="176"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
         <source>件数・人数（整数）</source>
         <translation>Count (whole number)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="216"/>
         <source>千人・万円など（単位つきの数）</source>
         <translation>Scaled count (thousands, 10,000 yen, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="217"/>
         <source>割合（%）</source>
         <translation>Percentage (%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
         <source>小数</source>
         <translation>Decimal</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="219"/>
         <source>金額</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="220"/>
         <source>期間あたりの数</source>
         <translation>Per period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
         <source>達成／未達成</source>
         <translation>Achieved / not achieved</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="224"/>
         <source>（単位から判断）</source>
         <translation>(from the unit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="226"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="229"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
         <source>（未設定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="223"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="232"/>
         <source>累計値</source>
         <translation>Cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
         <source>実施中</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
         <source>未着手</source>
         <translation>Not started</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
         <source>廃止</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="292"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="314"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="301"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="352"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
         <source>指標コード</source>
         <translation>Indicator code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
         <source>指標名</source>
         <translation>Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
         <source>値の種類</source>
         <translation>Value kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
         <source>目標の比較</source>
         <translation>Target comparator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
         <source>小数桁</source>
         <translation>Decimals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
         <source>基準年度</source>
         <translation>Baseline year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
         <source>基準値（単位つきでも可）</source>
         <translation>Baseline (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="277"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="278"/>
         <source>目標値（単位つきでも可）</source>
         <translation>Target (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
         <source>年度別目標（年度=目標、「、」区切り）</source>
         <translation>Interim targets (year=target, separated by 「、」)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="280"/>
         <source>前年比の警告（0.5 = 50%）</source>
         <translation>Year-on-year warning (0.5 = 50%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="281"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="282"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="283"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="284"/>
         <source>備考</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="285"/>
         <source>他計画の項目（この指標・1行に1件）</source>
         <translation>Other plans&apos; items (this indicator; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="291"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
         <source>他計画の項目（施策全体・1行に1件）</source>
         <translation>Other plans&apos; items (the whole measure; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="321"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="330"/>
         <source>施策の方向</source>
         <translation>Measure direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="332"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="333"/>
         <source>タグ</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="325"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="334"/>
         <source>他計画の項目（1行に1件: 計画|コード|項目名）</source>
         <translation>Other plans&apos; items (one per line: plan|code|title)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="335"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="344"/>
         <source>有効（指標を担当できる）</source>
         <translation>Active (may own indicators)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
         <source>担当者・内線・メール</source>
         <translation>Person, extension, mail</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="354"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="355"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="347"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="356"/>
         <source>連絡先</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="349"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="358"/>
         <source>名称変更・統合の年度（から）</source>
         <translation>Year of the rename or merge (from)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="350"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="359"/>
         <source>統合先（この課の指標が移る）</source>
         <translation>Merge into (its indicators move there)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="351"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="360"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="374"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="369"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="378"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="388"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="397"/>
         <source>方向: {0}</source>
         <translation>Direction: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="404"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="495"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="504"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="503"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="512"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="548"/>
         <source>施策の方向 {0} ({1}) を変更</source>
         <translation>Direction {0} ({1}) changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="553"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="562"/>
         <source>{0}年度まで「{1}」</source>
         <translation>“{1}” until FY{0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="556"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="565"/>
         <source>{0}年度まで報告、以後は {1} に統合</source>
         <translation>reported until FY{0}, then merged into {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="560"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="720"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="569"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="729"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="577"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="792"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="586"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="801"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="580"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="589"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="643"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="652"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="663"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="672"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="688"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="697"/>
         <source>課 {0} を {1} に統合（{2}年度から）</source>
         <translation>Department {0} merged into {1} (from FY{2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="690"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="699"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="693"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="702"/>
         <source>課コードと課名が必要です</source>
         <translation>A department needs a code and a name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="703"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="712"/>
         <source>（統合しない）</source>
         <translation>(no merge)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="744"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="753"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="760"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="769"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="775"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="784"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="781"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="790"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="802"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="811"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="808"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="817"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -1106,89 +1141,89 @@
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="431"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="712"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="734"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="476"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="484"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="492"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="507"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="529"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="551"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="542"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="564"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="565"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="587"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="568"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="590"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="585"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="607"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="588"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="610"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="596"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="618"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="596"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="618"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="615"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="637"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="642"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="669"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="691"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="673"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="695"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="676"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="698"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="701"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1310,337 +1345,414 @@
     </message>
 </context>
 <context>
+    <name>KeyActions</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="40"/>
+        <source>署名鍵を書き出す…</source>
+        <translation>Export signing key…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="44"/>
+        <source>課の署名鍵を登録…</source>
+        <translation>Register a department&apos;s signing key…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="45"/>
+        <source>登録済みの署名鍵…</source>
+        <translation>Registered signing keys…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="64"/>
+        <source>署名鍵（公開鍵）の保存先</source>
+        <translation>Save the signing key (public key) as</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="66"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="102"/>
+        <source>kplan の鍵ファイル (*.kplan-key)</source>
+        <translation>kplan key files (*.kplan-key)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="80"/>
+        <source>署名鍵（公開鍵）を書き出しました: {0}（指紋 {1}）。企画担当課へ渡してください</source>
+        <translation>Signing key (public key) written: {0} (fingerprint {1}). Give it to the planning division</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="100"/>
+        <source>登録する署名鍵のファイルを選ぶ</source>
+        <translation>Choose the signing key file to register</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="121"/>
+        <source>課の署名鍵を置き換える</source>
+        <translation>Replace a department&apos;s signing key</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="123"/>
+        <source>{0} のこの端末には別の鍵が登録されています（指紋 {1}）。新しい鍵（指紋 {2}）に置き換えると、以前の鍵で署名されたファイルは取り込めなくなります。課が鍵を作り直したことを確かめましたか？置き換えますか？</source>
+        <translation>Another key is registered for this installation of {0} (fingerprint {1}). If it is replaced with the new key (fingerprint {2}), files signed with the earlier key can no longer be merged. Have you confirmed that the department made a new key? Replace it?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="138"/>
+        <source>課の署名鍵を登録</source>
+        <translation>Register a department&apos;s signing key</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="140"/>
+        <source>{0} の署名鍵を登録します。
+端末（データベースID）: {1}
+指紋: {2}
+
+課から聞いた指紋と同じか確かめてください。登録すると、この課の提出ブックはこの鍵の署名がなければ取り込めなくなります。登録しますか？</source>
+        <translation>Register the signing key of {0}.
+Installation (database ID): {1}
+Fingerprint: {2}
+
+Check that the fingerprint is the one the department told you. Once registered, this department&apos;s submissions can be merged only when signed with this key. Register it?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="159"/>
+        <source>{0} の署名鍵を登録しました（指紋 {1}）</source>
+        <translation>Registered the signing key of {0} (fingerprint {1})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="186"/>
+        <source>署名鍵</source>
+        <translation>Signing keys</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="286"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="290"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="290"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="295"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="298"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="301"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="299"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="302"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="303"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="346"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="348"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="391"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="449"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="394"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="453"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="392"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="452"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1264"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1269"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="455"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1249"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="459"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1254"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="420"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="423"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="427"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="431"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="433"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="430"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="434"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="436"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="443"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="446"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="445"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="449"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="447"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="451"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="462"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="460"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="464"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="463"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="467"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="465"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="467"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="470"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="474"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="475"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="479"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="475"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1302"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="480"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1307"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="476"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1323"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="481"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1328"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="559"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="564"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="559"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="564"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="664"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="669"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="685"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="690"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="732"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="737"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="789"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="794"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="807"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="812"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="814"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="819"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="815"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="820"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="817"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="822"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="823"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="828"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="825"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="830"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="829"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="834"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="831"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="836"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="833"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="838"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="834"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="839"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="852"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1007"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="857"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1012"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="861"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="866"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="950"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="955"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1014"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1019"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1015"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1020"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1038"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1043"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1040"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1045"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1073"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1078"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1077"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1082"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1077"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1082"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1103"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1108"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1114"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1119"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1141"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1146"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1150"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1155"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1151"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1156"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1163"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1168"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1304"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1309"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1661,68 +1773,68 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="674"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1176"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1181"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="232"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1184"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1189"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1184"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1189"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="329"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="332"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1185"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1190"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1191"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1196"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1195"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1200"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1195"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1200"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1216"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1221"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1225"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1230"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1274"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1279"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1312"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1317"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1731,12 +1843,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1316"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1321"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1324"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1329"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
@@ -1746,97 +1858,118 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="443"/>
         <source>提出ブックの取り込み — 確認</source>
         <translation>Merge submission workbooks — preview</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="462"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="473"/>
         <source>変更なしの行を隠す</source>
         <translation>Hide unchanged rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="475"/>
         <source>選んだ競合: ファイルの値を採る</source>
         <translation>Selected conflicts: take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="466"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="477"/>
         <source>選んだ競合: データベースの値を残す</source>
         <translation>Selected conflicts: keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="477"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="488"/>
         <source>有効な行だけ取り込む</source>
         <translation>Merge only the valid rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="480"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="491"/>
         <source>却下された行があるファイルは、ふだんは何も書き込みません。チェックすると、そのファイルの有効な行だけを書き込みます。</source>
         <translation>A file with rejected rows normally writes nothing. When checked, its valid rows are written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="491"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="502"/>
         <source>取り込む</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="494"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="505"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="530"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="533"/>
+        <source>署名で確認できないファイルも受け入れる（データベースと違う値はすべて競合）</source>
+        <translation>Accept files no signature vouches for (every value differing from the database is a conflict)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="548"/>
+        <source>署名で確認できないファイル</source>
+        <translation>Files no signature vouches for</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="550"/>
+        <source>次のファイルは、登録された鍵の署名で確認できません（署名がない・一致しない・登録されていない端末から）:
+{0}
+
+受け入れると、ファイルの版の情報は信用せず、データベースと違う値はすべて競合になります（上書きしません）。課に確かめたうえで受け入れますか？</source>
+        <translation>These files are not vouched for by a registered key&apos;s signature (none, one that does not match, or from an unregistered installation):
+{0}
+
+If accepted, their revision claims are not trusted and every value that differs from the database is a conflict (nothing is overwritten). Accept them after checking with the department?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="580"/>
         <source>提出ブック</source>
         <translation>Submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="531"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="581"/>
         <source>提出ブック（別のソフトで保存）</source>
         <translation>Submission workbook (re-saved by another program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="532"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="582"/>
         <source>提出ブック（プログラムの外で編集）</source>
         <translation>Submission workbook (edited outside the program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="533"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="583"/>
         <source>記入用テンプレート</source>
         <translation>Fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="553"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="603"/>
         <source>読み込めません（このファイルは取り込みません）</source>
         <translation>Cannot be read (this file is not merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="575"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="625"/>
         <source>同じ指標・年度の行を含むファイルが複数あります（{0} 件）。先のファイルを書き込んだあと、後のファイルは書き込めないことがあります。その場合はもう一度取り込んでください。</source>
         <translation>Several files hold rows for the same indicator and year ({0}). Once the first file is written, a later one may be refused; if so, merge it again.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="604"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="654"/>
         <source>{0} ファイル、{1} 行</source>
         <translation>{0} file(s), {1} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="606"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="656"/>
         <source>{0} ファイル（{1} 件は取り込めません）</source>
         <translation>{0} file(s) ({1} cannot be merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="607"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="657"/>
         <source>{0} ファイル（{1} 件は取り込めません）、{2} 行</source>
         <translation>{0} file(s) ({1} cannot be merged), {2} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="670"/>
         <source>競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）</source>
         <translation>{1} of {0} conflict(s) undecided (undecided rows are not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="627"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="677"/>
         <source>⚠ 却下された行のあるファイル {0} 件は何も書き込みません（「有効な行だけ取り込む」で有効な行を書き込めます）</source>
         <translation>⚠ {0} file(s) with rejected rows will write nothing (check “Merge only the valid rows” to write their valid rows)</translation>
     </message>
@@ -1844,92 +1977,92 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="216"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="217"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="218"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="219"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="220"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="221"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="222"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="223"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="224"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="238"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="240"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="242"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="244"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="241"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="246"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="250"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="251"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="252"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="289"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
     </message>
@@ -1937,72 +2070,72 @@ Database: {1}</translation>
 <context>
     <name>MergeSummaryDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="657"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="707"/>
         <source>取り込みの結果</source>
         <translation>Merge result</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="663"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="713"/>
         <source>読み込めません</source>
         <translation>Cannot be read</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="671"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="721"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="677"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="727"/>
         <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
         <translation>{1} of {0} file(s) written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="695"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="745"/>
         <source>書き込みました</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="697"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="747"/>
         <source>値の変更はありません（受け取ったことを記録しました）</source>
         <translation>No values changed (the file is recorded as received)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="700"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="750"/>
         <source>。未決定の競合 {0} 件は書き込んでいません</source>
         <translation>; {0} undecided conflict(s) not written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="702"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="752"/>
         <source>却下された行があるため、何も書き込んでいません</source>
         <translation>Rows were rejected, so nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="704"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="754"/>
         <source>書き込む変更はありません（取り込み済み）</source>
         <translation>Nothing to write (already merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="710"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="760"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="711"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="761"/>
         <source>書き込み</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="711"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="761"/>
         <source>説明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="715"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="765"/>
         <source>済み</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="715"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="765"/>
         <source>なし</source>
         <translation>no</translation>
     </message>
@@ -2094,6 +2227,59 @@ Database: {1}</translation>
         <location filename="../../src/kplan_desktop/ui/plans_view.py" line="54"/>
         <source>（コードなし）</source>
         <translation>(no code)</translation>
+    </message>
+</context>
+<context>
+    <name>RegisteredKeysDialog</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="199"/>
+        <source>登録済みの署名鍵</source>
+        <translation>Registered signing keys</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <source>課</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <source>端末（データベースID）</source>
+        <translation>Installation (database ID)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <source>指紋</source>
+        <translation>Fingerprint</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <source>状態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="208"/>
+        <source>新しい鍵の登録待ち（以前の版の鍵）</source>
+        <translation>Waiting for its new key (previous release&apos;s key)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="210"/>
+        <source>登録済み</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="220"/>
+        <source>鍵が登録された課の提出ブックは、その鍵の署名があり、出力後に変更されていないときだけ取り込めます。鍵ファイルには秘密の情報は含まれません。</source>
+        <translation>A department with a registered key can send submissions only signed with that key and unchanged since export. Key files hold no secret.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="225"/>
+        <source>登録された鍵はありません</source>
+        <translation>No key is registered</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="228"/>
+        <source>閉じる</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>

@@ -156,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("backups", help="自動バックアップの一覧 (list backups)")
     restore = sub.add_parser("restore", help="バックアップから復元する (restore)")
     restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument(
+        "--other-installation",
+        action="store_true",
+        help="別の端末・別のカタログのバックアップでも復元する (restore another installation's)",
+    )
     key = sub.add_parser("key", help="提出ブックの署名鍵 (signing keys)")
     key_sub = key.add_subparsers(dest="key_command", required=True, parser_class=_Parser)
     key_export = key_sub.add_parser("export", help="この端末の鍵を書き出す（企画担当課へ渡す）")
@@ -163,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     key_export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
     key_import = key_sub.add_parser("import", help="課の鍵を登録する（企画担当課）")
     key_import.add_argument("file", type=Path, metavar="FILE")
+    key_import.add_argument(
+        "--replace",
+        action="store_true",
+        help="同じ課・同じ端末の作り直した鍵で置き換える (the installation made a new key)",
+    )
+    key_sub.add_parser("list", help="登録済みの課の鍵の一覧（企画担当課）")
     return parser
 
 
@@ -753,7 +764,13 @@ def _restore(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.audit import current_user
     from kplan_desktop.store.backup import restore
 
-    replaced = restore(store, args.file, who=current_user(), source="cli")
+    replaced = restore(
+        store,
+        args.file,
+        who=current_user(),
+        source="cli",
+        other_installation=args.other_installation,
+    )
     print(
         f"復元しました: {args.file.name}（元のデータベースのバックアップ: {replaced}） / "
         f"Restored; the replaced database was backed up to {replaced}"
@@ -764,19 +781,27 @@ def _restore(store: Any, args: argparse.Namespace) -> int:
 def _key(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.actuals import department_exists
     from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.keys import export_key, import_key
+    from kplan_desktop.store.keys import export_key, import_key, registered_keys
 
     if args.key_command == "export":
         if not department_exists(store, args.department):
             raise unknown_department(args.department)
-        export_key(store, args.department, args.output, who=current_user())
+        key = export_key(store, args.department, args.output, who=current_user())
         print(
-            f"鍵を書き出しました: {args.output}（企画担当課だけに渡してください） / "
-            f"Key written: {args.output} (give it to the planning division only)"
+            f"公開鍵を書き出しました: {args.output}（指紋 {key.fingerprint}。秘密の情報は"
+            f"含みません。企画担当課へ渡してください） / Public key written: {args.output} "
+            f"(fingerprint {key.fingerprint}; no secret in it; give it to the planning division)"
         )
         return EXIT_OK
-    key = import_key(store, args.file, who=current_user(), source="cli")
-    print(f"{key.department} の鍵を登録しました / Registered the key of {key.department}")
+    if args.key_command == "list":
+        for known in registered_keys(store):
+            print(f"{known.department}\t{known.database_id}\t{known.fingerprint}")
+        return EXIT_OK
+    key = import_key(store, args.file, who=current_user(), source="cli", replace=args.replace)
+    print(
+        f"{key.department} の鍵を登録しました（指紋 {key.fingerprint}） / "
+        f"Registered the key of {key.department} (fingerprint {key.fingerprint})"
+    )
     return EXIT_OK
 
 

@@ -52,6 +52,12 @@ def add_commands(sub: Any, fiscal_year: Any) -> None:
         help="却下された行があっても有効な行を書き込む (write the valid rows)",
     )
     merge.add_argument(
+        "--accept-unsigned",
+        action="store_true",
+        help="鍵が登録された課の署名のない・一致しないファイルも受け入れる（違う値はすべて競合）"
+        " (accept files without a valid signature; every differing value is a conflict)",
+    )
+    merge.add_argument(
         "--take",
         choices=("file", "db"),
         help="競合の解決: ファイルの値 (file) かデータベースの値 (db) を採る",
@@ -149,7 +155,13 @@ def merge(store: Any, args: argparse.Namespace) -> int:
     for path in args.files:
         bar = TerminalProgress(f"読み込み / reading {path.name}")
         try:
-            plan = plan_merge(store, path, context=context, progress=bar)
+            plan = plan_merge(
+                store,
+                path,
+                context=context,
+                progress=bar,
+                accept_unsigned=args.accept_unsigned,
+            )
             bar.close()
             results.append(
                 apply_merge(

@@ -7,6 +7,7 @@ printed too, for a terminal.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -225,6 +226,11 @@ def run(steps: list[Step], report: Path | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="kplan-selftest-"))
     workspace = Workspace(folder)
     code = 0
+    # The temporary databases' signing keys go with them, never into the user's key folder.
+    from kplan_desktop.store.paths import ENV_KEY_DIR
+
+    keys_were = os.environ.get(ENV_KEY_DIR)
+    os.environ[ENV_KEY_DIR] = str(folder / "keys")
     try:
         for step in numbered:
             started = time.perf_counter()
@@ -244,6 +250,10 @@ def run(steps: list[Step], report: Path | None = None) -> int:
             if callable(dispose):
                 dispose()
         shutil.rmtree(folder, ignore_errors=True)
+        if keys_were is None:
+            os.environ.pop(ENV_KEY_DIR, None)
+        else:
+            os.environ[ENV_KEY_DIR] = keys_were
     say(
         "self-test: ok / 自己診断: 正常"
         if code == 0

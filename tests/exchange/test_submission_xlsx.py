@@ -124,6 +124,7 @@ def header_for(
         finalised_at=datetime(2025, 6, 1, 1, 0, tzinfo=UTC) if finalised else None,
         row_count=len(values),
         payload_sha256=payload_sha256(values),
+        draft_flag="no" if finalised else "yes",
     )
 
 

@@ -54,10 +54,20 @@ def test_backup_then_restore_brings_the_values_back_in_the_grid(
 
 
 def test_restore_cancelled_at_the_question_changes_nothing(
-    open_window: Any, monkeypatch: pytest.MonkeyPatch, db: Path, tmp_path: Path
+    open_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path, tmp_path: Path
 ) -> None:
     window: MainWindow = open_window()
+    window.backups.backup()
+    qtbot.waitUntil(lambda: window.backups.last_backup is not None, timeout=10000)
+    assert window.backups.last_backup is not None
+    saved = window.backups.last_backup
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Cancel)
     before = dump(db)
+    window.backups.restore(str(saved))
+    assert dump(db) == before
+    # A file that is not a backup is refused before the question, with the reason.
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(str(a[2])))
     window.backups.restore(str(tmp_path / "whatever.sqlite3"))
+    assert "ファイルがありません" in warned[0]
     assert dump(db) == before

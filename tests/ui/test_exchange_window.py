@@ -626,7 +626,11 @@ def test_each_role_sees_only_its_own_exchange_menus(planner: MainWindow, clerk: 
         "提出ブックを取り込む…",
         "記入用テンプレートを書き出す…",
         "集約ブックを作成…",
+        "課の署名鍵を登録…",
+        "登録済みの署名鍵…",
     ]
+    assert "署名鍵を書き出す…" in department["ファイル(&F)"]
+    assert "署名鍵を書き出す…" not in planning["ファイル(&F)"]
     assert "カタログを編集…" in planning["カタログ(&C)"]
     assert "カタログを編集…" not in department["カタログ(&C)"]
     assert "カタログを読み込む…" in department["カタログ(&C)"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -13,12 +14,12 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.exchange.evaluation_exchange import evaluation_rows, evaluations_sha256
 from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_sha256
-from kplan_desktop.exchange.signing import sign, signed_text
+from kplan_desktop.exchange.signing import sign, signed_message
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluations
-from kplan_desktop.store.keys import own_key
+from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.submissions import database_id, finalisation
 
@@ -106,8 +107,8 @@ def export_submission(
     evaluations = evaluation_rows(catalog, department, fiscal_year, read_evaluations(store))
     digest = payload_sha256(values)
     database = database_id(store)
-    key = own_key(store, who=done.finalised_by if done is not None else "export")
-    header = SubmissionHeader(
+    key = own_private_key(store, who=done.finalised_by if done is not None else "export")
+    unsigned = SubmissionHeader(
         department=department,
         fiscal_year=fiscal_year,
         catalog_hash=store.meta(CATALOG_HASH_KEY) or "",
@@ -118,9 +119,10 @@ def export_submission(
         finalised_at=None if done is None else done.finalised_at,
         row_count=len(values),
         payload_sha256=digest,
-        signature=sign(key.secret, signed_text(department, fiscal_year, database, digest)),
         evaluation_sha256=evaluations_sha256(row.texts() for row in evaluations),
+        draft_flag="no" if done is not None else "yes",
     )
+    header = replace(unsigned, signature=sign(key, signed_message(unsigned)))
     written = write_submission(
         Path(path),
         header,

@@ -15,6 +15,7 @@ trustworthy revisions: it may only update values that came from such files of th
 
 from __future__ import annotations
 
+import enum
 import gc
 import json
 import os
@@ -38,7 +39,14 @@ from kplan_desktop.exchange.evaluation_exchange import (
 )
 from kplan_desktop.exchange.evaluation_exchange import shown as shown_evaluation
 from kplan_desktop.exchange.payload import MergeReport, ReportLine, RowOutcome, parse_utc, utc_text
-from kplan_desktop.exchange.signing import signed_text, verify
+from kplan_desktop.exchange.signing import (
+    is_current,
+    is_legacy,
+    legacy_signed_text,
+    legacy_verify,
+    signed_message,
+    verify,
+)
 from kplan_desktop.exchange.workbook_reader import (
     DEFAULT_LIMITS,
     IncomingRow,
@@ -63,7 +71,7 @@ from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import CatalogSnapshot, read_catalog_snapshot
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import measure_owners, read_evaluations
-from kplan_desktop.store.keys import registered_key
+from kplan_desktop.store.keys import departments_with_keys, legacy_secret, registered_key
 from kplan_desktop.store.submissions import (
     StoredReport,
     SubmissionRecord,
@@ -79,6 +87,14 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 KIND_OF = {"verified": "submission", "resaved": "resaved", "edited": "edited"}
+
+
+class Trust(enum.Enum):
+    """How far a file's own claims are believed once its signature has been checked."""
+
+    AS_READ = "as_read"  # the reader's verdict stands (verified, resaved, edited, template)
+    NO_EVALUATIONS = "no_evaluations"  # a previous-release signature: evaluations not covered
+    NONE = "none"  # accepted without a valid signature: every differing value is a conflict
 
 
 # slots: a merge holds one per row of every file, and the collector scans them twice as fast.
@@ -113,6 +129,7 @@ class MergePlan:
     notes_ja: list[str] = field(default_factory=list)
     notes_en: list[str] = field(default_factory=list)
     evaluations: list[PlannedEvaluation] = field(default_factory=list)
+    trust: Trust = Trust.AS_READ
 
     @property
     def evaluations_trusted(self) -> bool:
@@ -182,13 +199,16 @@ def plan_merge(
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    accept_unsigned: bool = False,
 ) -> MergePlan:
     """Read a file and decide every row; WorkbookRejected/DomainError refuse the whole file.
 
     Pass one `context` (merge_context) when planning many files against the same database.
+    `accept_unsigned`: the planning division accepts a file its signature policy would refuse
+    (_check_signature); every value it holds that differs from the database is then a conflict.
     """
     with planning_batch():
-        return _plan_merge(store, Path(path), context, limits, progress, cancelled)
+        return _plan_merge(store, Path(path), context, limits, progress, cancelled, accept_unsigned)
 
 
 def _plan_merge(
@@ -198,15 +218,17 @@ def _plan_merge(
     limits: Limits,
     progress: Progress | None,
     cancelled: Cancelled | None,
+    accept_unsigned: bool = False,
 ) -> MergePlan:
     workbook = read_exchange_workbook(source, limits=limits, progress=progress, cancelled=cancelled)
     context = context or merge_context(store)
     catalog = context.catalog
     _check_file(catalog.settings, catalog.departments, workbook, source.name)
     indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
-    workbook = _check_signature(store, workbook, indicators, source.name)
+    workbook, trust = _check_signature(store, workbook, indicators, source.name, accept_unsigned)
     kind = KIND_OF.get(workbook.integrity, "template")
     plan = MergePlan(
+        trust=trust,
         path=source,
         workbook=workbook,
         kind=kind,
@@ -254,31 +276,92 @@ def _plan_merge(
             trusted=plan.evaluations_trusted,
             origin=_workbook_origin(workbook.department),
         )
+    _distrust(plan)
     return plan
 
 
-def _check_signature(
-    store: Store, workbook: IncomingWorkbook, indicators: Mapping[str, Indicator], file: str
-) -> IncomingWorkbook:
-    """Who vouches for the rows: the signature of a registered installation, or nobody.
+_DISTRUSTED = (
+    "署名で確認できないファイルのため、データベースと違う値は競合です",
+    "the file's signature vouches for nothing, so a value differing from the database is a "
+    "conflict",
+)
 
-    A valid signature of the file's own department leaves the file as it is (and says so); a
-    signature that does not match, or one stripped from a file of a registered installation,
-    makes it "edited" — every row validated, its revisions not trusted. A key registered for
-    another department, or rows of another department in a signed file, refuse the file.
+
+def _distrust(plan: MergePlan) -> None:
+    """A file nobody vouches for claims nothing: what would update a stored value conflicts."""
+    if plan.trust is Trust.AS_READ:
+        return
+    if plan.trust is Trust.NONE:
+        for row in plan.rows:
+            if row.outcome is RowOutcome.UPDATED:
+                row.outcome, row.reason_ja, row.reason_en = RowOutcome.CONFLICT, *_DISTRUSTED
+    plan.evaluations = [
+        replace(e, outcome=RowOutcome.CONFLICT, reason_ja=_DISTRUSTED[0], reason_en=_DISTRUSTED[1])
+        if e.outcome is RowOutcome.UPDATED
+        else e
+        for e in plan.evaluations
+    ]
+
+
+def _check_signature(
+    store: Store,
+    workbook: IncomingWorkbook,
+    indicators: Mapping[str, Indicator],
+    file: str,
+    accept_unsigned: bool,
+) -> tuple[IncomingWorkbook, Trust]:
+    """Who vouches for the file: the signature of a registered installation, or nobody.
+
+    For a department with a registered key, only a file signed by one of its registered keys,
+    unchanged since (data rows, evaluations and meta), passes as it is. A missing, wrong or
+    foreign signature, a file from an unregistered database id and a template are refused whole
+    unless the planning division accepts them explicitly (`accept_unsigned`); then nothing the
+    file claims about revisions is believed. A key registered for another department, or rows
+    of another department in a signed file, refuse the file always. For a department without a
+    registered key, files pass as the reader judged them (and say that nothing was checked).
     """
     header = workbook.header
+    guarded = workbook.department in departments_with_keys(store)
+
+    def untrusted(why_ja: str, why_en: str) -> tuple[IncomingWorkbook, Trust]:
+        if not accept_unsigned:
+            raise _one_line_error(
+                "E_MERGE_SIGNATURE",
+                f"{file}: {why_ja}。取り込みません（確認のうえ受け入れるには、取り込み確認の"
+                "チェックか --accept-unsigned）",
+                f"{file}: {why_en}; refused (to accept it after checking: the preview's checkbox "
+                "or --accept-unsigned)",
+            )
+        accepted = _noted(
+            workbook,
+            f"{why_ja}。企画担当課の判断で受け入れました: データベースと違う値はすべて競合です",
+            f"{why_en}; accepted by the planning division: every value that differs from the "
+            "database is a conflict",
+            integrity="edited" if workbook.header is not None else None,
+        )
+        return replace(accepted, evaluations_verified=False), Trust.NONE
+
     if header is None:
-        return workbook
+        if not guarded:
+            return workbook, Trust.AS_READ
+        return untrusted(
+            f"{workbook.department} は鍵が登録されている課ですが、署名のないテンプレートです",
+            f"{workbook.department} has a registered key, but this is an unsigned template",
+        )
     key = registered_key(store, header.database)
     if key is None:
+        if guarded:
+            return untrusted(
+                f"登録されていない端末（データベースID {header.database[:40]}）の出力です",
+                f"exported by an unregistered installation (database {header.database[:40]})",
+            )
         if header.signature is None:
-            return workbook
+            return workbook, Trust.AS_READ
         return _noted(
             workbook,
             "署名を確認できません（この端末の鍵が未登録: kplan key import）",
             "Signature not checked: that installation's key is not registered",
-        )
+        ), Trust.AS_READ
     if key.department != workbook.department:
         raise DomainError(
             "E_MERGE_SIGNER",
@@ -296,23 +379,46 @@ def _check_signature(
             f"{file}: rows of another department ({others[0]}) than the signer's "
             f"({key.department}); refused",
         )
-    message = signed_text(
-        workbook.department, workbook.fiscal_year, header.database, header.payload_sha256
-    )
-    if header.signature is not None and verify(key.secret, message, header.signature):
-        if workbook.integrity == "edited":
-            return workbook
+    signature = header.signature
+    rows_intact = workbook.integrity in ("verified", "resaved")
+    if signature is None:
+        return untrusted("署名がありません", "the file carries no signature")
+    if is_current(signature):
+        if key.public_key is None:
+            return untrusted(
+                f"{key.department} の新しい鍵がまだ登録されていません（kplan key import）",
+                f"{key.department}'s new key is not registered yet (kplan key import)",
+            )
+        if not verify(key.public_key, signed_message(header), signature):
+            return untrusted(
+                "署名が一致しません（出力後に書き換えられたか、別の鍵の署名です）",
+                "the signature does not match (changed after export, or another key's)",
+            )
+        if not (rows_intact and workbook.evaluations_verified):
+            return untrusted(
+                "署名のあとでデータまたは施策評価が書き換えられています",
+                "the data or the evaluations were changed after signing",
+            )
         return _noted(
             workbook,
             f"署名を確認しました（{key.department} の端末から出力、変更なし）",
             f"Signature verified: exported by {key.department}'s installation, unchanged",
-        )
-    return _noted(
-        workbook,
-        "署名が一致しません。出力後に書き換えられています（すべての行を検証し、版は信用しません）",
-        "The signature does not match: changed after export (rows validated, revisions untrusted)",
-        integrity="edited",
+        ), Trust.AS_READ
+    secret = legacy_secret(store, header.database) if is_legacy(signature) else None
+    message = legacy_signed_text(
+        workbook.department, workbook.fiscal_year, header.database, header.payload_sha256
     )
+    if secret is None or not rows_intact or not legacy_verify(secret, message, signature):
+        return untrusted("署名が一致しません", "the signature does not match")
+    noted = _noted(
+        workbook,
+        f"以前の版の署名（HMAC）を確認しました（{key.department}、移行期間のみ）。施策評価と"
+        "確定の状態は署名されていないため、施策評価の違いはすべて競合です",
+        f"Previous-release signature (HMAC) verified ({key.department}; transition release "
+        "only). It does not cover the evaluations or the finalised state: every differing "
+        "evaluation is a conflict",
+    )
+    return replace(noted, evaluations_verified=False), Trust.NO_EVALUATIONS
 
 
 def _noted(
@@ -817,6 +923,7 @@ def merge_files(
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    accept_unsigned: bool = False,
 ) -> list[MergeReport | DomainError]:
     """Merge files one by one (each all or nothing); a refused file is its DomainError."""
     outcomes: list[MergeReport | DomainError] = []
@@ -824,7 +931,13 @@ def merge_files(
     for path in paths:
         try:
             plan = plan_merge(
-                store, path, context=context, limits=limits, progress=progress, cancelled=cancelled
+                store,
+                path,
+                context=context,
+                limits=limits,
+                progress=progress,
+                cancelled=cancelled,
+                accept_unsigned=accept_unsigned,
             )
             outcomes.append(
                 apply_merge(
@@ -964,6 +1077,7 @@ __all__ = [
     "MergePlan",
     "PlannedRow",
     "Revision",
+    "Trust",
     "apply_merge",
     "merge_context",
     "merge_files",

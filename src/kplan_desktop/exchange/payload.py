@@ -55,8 +55,9 @@ class SubmissionHeader:
     row_count: int
     payload_sha256: str
     format: str = SUBMISSION_FORMAT
-    signature: str | None = None  # HMAC of signed_text() with the exporting installation's key
+    signature: str | None = None  # exchange/signing: Ed25519 over signed_message(this header)
     evaluation_sha256: str = ""  # of the 施策評価 rows (evaluation_exchange); "" in older files
+    draft_flag: str = ""  # the meta sheet's draft cell as written ("yes"/"no") or read
 
     @property
     def draft(self) -> bool:

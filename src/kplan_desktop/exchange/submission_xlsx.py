@@ -779,10 +779,10 @@ def _write_submission_meta(book: Any, header: SubmissionHeader, catalog: Catalog
             "" if header.finalised_at is None else utc_text(header.finalised_at),
             "確定日時（UTC）",
         ),
-        ("draft", "yes" if header.draft else "no", draft_label),
+        ("draft", header.draft_flag or ("yes" if header.draft else "no"), draft_label),
         ("row_count", str(header.row_count), "データの行数"),
         ("payload_sha256", header.payload_sha256, "データのチェックサム（SHA-256）"),
-        ("signature", header.signature or "", "出力した端末の署名（HMAC-SHA256）"),
+        ("signature", header.signature or "", "出力した端末の署名（Ed25519）"),
         ("evaluation_sha256", header.evaluation_sha256, "施策評価のチェックサム（SHA-256）"),
     ]
     assert tuple(key for key, _, _ in items) == META_KEYS

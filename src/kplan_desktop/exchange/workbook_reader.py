@@ -878,6 +878,7 @@ class _BookReader:
             format=SUBMISSION_FORMAT,
             signature=meta.get("signature", "").strip().lower() or None,
             evaluation_sha256=meta.get("evaluation_sha256", "").strip().lower(),
+            draft_flag=meta.get("draft", ""),
         )
 
     def submission(
@@ -963,7 +964,9 @@ class _BookReader:
     def evaluations(self, header: SubmissionHeader) -> tuple[list[IncomingEvaluation], bool]:
         """The 施策評価 rows, and whether their checksum is the meta sheet's."""
         if SHEET_EVALUATION not in self.book.sheetnames:
-            return [], not header.evaluation_sha256
+            # A department without evaluations has no sheet; its checksum is of no rows.
+            expected = header.evaluation_sha256
+            return [], not expected or expected == evaluations_sha256([])
         try:
             first, grid = sheet_texts(self.book, SHEET_EVALUATION, self.limits.max_rows)
             rows, texts = read_evaluation_rows(grid, first)

@@ -8,20 +8,29 @@ before every merge, catalog import or restore — and the newest `keep` of them 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.audit import record
-from kplan_desktop.store.engine import Store, StoreError
+from kplan_desktop.store.catalog import CATALOG_HASH_KEY
+from kplan_desktop.store.engine import DATABASE_ID_KEY, SCHEMA_HEAD, Store, StoreError, meta_value
+from kplan_desktop.store.models import catalog_version_table
+from kplan_desktop.store.paths import db_dir
 
 KEEP = 14
-KNOWN_SCHEMAS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 _NAME = re.compile(r"^kplan-(\d{8}-\d{6}-\d{6})-([a-z-]+)\.sqlite3$")
 
 
@@ -151,52 +160,275 @@ def backup_at_start(store: Store, *, today: datetime | None = None) -> Path | No
     return take_backup(store, "start")
 
 
-def check_backup(path: Path) -> str:
-    """The schema version of a kplan database file; DomainError if it is not one we know."""
+# A kplan database of ten years of a city's plan is a few MB; a file many times that is not one.
+MAX_BACKUP_BYTES = 512 * 1024 * 1024
+# Free pages beyond this (and beyond half the file) are padding, not a database that shrank.
+MAX_FREE_BYTES = 64 * 1024 * 1024
+
+SchemaObject = tuple[str, str, str, tuple[tuple[object, ...], ...]]
+
+
+def schema_objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
+    """Every table (with its columns), index (with its columns), trigger and view of a file.
+
+    Read from sqlite_master and the table_xinfo / index_xinfo pragmas only: nothing of the file
+    runs. SQLite's statistics tables (ANALYZE) are not part of a schema.
+    """
+    found: set[SchemaObject] = set()
+    rows = conn.execute("SELECT type, name, tbl_name FROM sqlite_master").fetchall()
+    for kind, name, table in rows:
+        if str(name).startswith("sqlite_stat"):
+            continue
+        detail: tuple[tuple[object, ...], ...] = ()
+        if kind == "table":
+            # By name: a column's place differs with the path a database took through the
+            # migrations (a table rebuilt by a later one), and a place holds no code.
+            detail = tuple(
+                sorted(
+                    (r[1], str(r[2]).upper(), r[3], r[5], r[6])
+                    for r in conn.execute("SELECT * FROM pragma_table_xinfo(?)", (name,))
+                )
+            )
+        elif kind == "index":
+            detail = tuple(
+                (r[2], r[3], r[5])
+                for r in conn.execute("SELECT * FROM pragma_index_xinfo(?)", (name,))
+            )
+        found.add((str(kind), str(name), str(table), detail))
+    return frozenset(found)
+
+
+def known_schema_versions() -> tuple[str, ...]:
+    """Every revision of the migrations, oldest first (read from db/migrations, not a list)."""
+    return tuple(reversed([r.revision for r in _scripts().walk_revisions()]))
+
+
+def _scripts() -> Any:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(db_dir() / "migrations"))
+    return ScriptDirectory.from_config(config)
+
+
+@functools.cache
+def expected_schema(version: str) -> frozenset[SchemaObject]:
+    """The schema objects of a kplan database at `version`: a fresh temporary database migrated
+    to it with the migrations themselves, so the expectation can never drift from them."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    with tempfile.TemporaryDirectory(prefix="kplan-schema-") as folder:
+        path = Path(folder) / "schema.sqlite3"
+        engine = create_engine(f"sqlite:///{path}")
+        config = Config()
+        config.set_main_option("script_location", str(db_dir() / "migrations"))
+        config.set_main_option("sqlalchemy.url", f"sqlite:///{path}".replace("%", "%%"))
+        try:
+            with engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, version)
+        finally:
+            engine.dispose()
+        with closing(sqlite3.connect(path)) as conn:
+            return schema_objects(conn)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Whose database a file is: the installation (database id) and the catalog it holds."""
+
+    database_id: str
+    catalog_hash: str
+
+    def describe(self) -> str:
+        return f"ID {self.database_id[:12] or '—'} / catalog {self.catalog_hash[:12] or '—'}"
+
+
+@dataclass(frozen=True)
+class BackupCheck:
+    version: str
+    identity: Identity
+
+
+class OtherInstallation(DomainError):
+    """The backup is another installation's, or holds a catalog this database never held."""
+
+    def __init__(self, path: Path, theirs: Identity, ours: Identity, other_catalog: bool) -> None:
+        what_ja = "別のカタログ" if other_catalog else "別の端末"
+        what_en = "another catalog" if other_catalog else "another installation"
+        super().__init__(
+            "E_RESTORE_OTHER",
+            f"{path.name} は{what_ja}のデータベースです（バックアップ: {theirs.describe()}、"
+            f"この端末: {ours.describe()}）。確認のうえ復元するには --other-installation",
+            f"{path.name} is a database of {what_en} (backup: {theirs.describe()}; this "
+            f"installation: {ours.describe()}); to restore it after checking: "
+            "--other-installation",
+        )
+        self.theirs = theirs
+        self.ours = ours
+        self.other_catalog = other_catalog
+
+
+def check_backup(path: Path, *, shown: Path | None = None) -> BackupCheck:
+    """What a backup is, if it is exactly a kplan database; DomainError naming why not.
+
+    Accepted only when its schema objects are exactly those of a known kplan schema version
+    (no extra trigger, no view in place of a table), its page size is one SQLite makes, its
+    size is its pages and not much more than its data, and SQLite finds it intact.
+    """
+
+    name = (shown or path).name
 
     def refuse(why_ja: str, why_en: str) -> DomainError:
         return DomainError(
             "E_NOT_A_BACKUP",
-            f"{path.name} は復元できません: {why_ja}",
-            f"Cannot restore {path.name}: {why_en}",
+            f"{name} は復元できません: {why_ja}",
+            f"Cannot restore {name}: {why_en}",
         )
 
     if not path.is_file():
         raise refuse("ファイルがありません", "no such file")
+    size = path.stat().st_size
+    if size > MAX_BACKUP_BYTES:
+        raise refuse(
+            f"大きすぎます（{size // (1024 * 1024)} MB）",
+            f"too large ({size // (1024 * 1024)} MB)",
+        )
     with path.open("rb") as head:
         if head.read(16) != b"SQLite format 3\x00":
             raise refuse("SQLiteのデータベースではありません", "not a SQLite database")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)) as conn:
+            page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+            pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+            free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+            if page_size < 512 or page_size > 65536 or page_size & (page_size - 1):
+                raise refuse(f"ページサイズが異常です（{page_size}）", f"bad page size {page_size}")
+            if pages * page_size != size:
+                raise refuse(
+                    "ファイルの大きさがデータベースのページ数と合いません（後ろに何か付いています）",
+                    "the file size does not match its pages (something is appended)",
+                )
+            if free * page_size > MAX_FREE_BYTES and free * 2 > pages:
+                raise refuse("空きページで水増しされています", "the file is padded with free pages")
+            objects = schema_objects(conn)
+            names = {name for _, name, _, _ in objects}
+            if not {"alembic_version", "meta", "actual", "audit"} <= names:
+                raise refuse("kplan のデータベースではありません", "not a kplan database")
+            version = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+            if len(version) != 1 or version[0][0] not in known_schema_versions():
+                found = str(version[0][0])[:20] if version else None
+                raise refuse(f"未知のスキーマ版です（{found}）", f"unknown schema version {found}")
+            known = str(version[0][0])
+            if objects != expected_schema(known):
+                extra = sorted(f"{k} {n}" for k, n, _, _ in objects - expected_schema(known))
+                missing = sorted(f"{k} {n}" for k, n, _, _ in expected_schema(known) - objects)
+                what = ", ".join([*(f"+{x}" for x in extra), *(f"-{x}" for x in missing)][:3])
+                raise refuse(
+                    f"スキーマが kplan {known} 版と違います（{what}）",
+                    f"its schema differs from kplan's version {known} ({what})",
+                )
             if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
                 raise refuse("ファイルが壊れています", "the file is damaged")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            if not {"alembic_version", "meta", "actual", "audit"} <= tables:
-                raise refuse("kplan のデータベースではありません", "not a kplan database")
-            version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
+            identity = _identity(conn)
     except sqlite3.Error as exc:
         raise refuse(f"読み込めません（{exc}）", f"unreadable ({exc})") from None
-    if version is None or version[0] not in KNOWN_SCHEMAS:
-        shown = None if version is None else version[0]
-        raise refuse(f"未知のスキーマ版です（{shown}）", f"unknown schema version {shown}")
-    return str(version[0])
+    return BackupCheck(known, identity)
 
 
-def restore(store: Store, path: Path, *, who: str, source: str) -> Path:
+def _identity(conn: sqlite3.Connection) -> Identity:
+    values = dict(
+        conn.execute(
+            "SELECT key, value FROM meta WHERE key IN (?, ?)", (DATABASE_ID_KEY, CATALOG_HASH_KEY)
+        ).fetchall()
+    )
+    return Identity(str(values.get(DATABASE_ID_KEY) or ""), str(values.get(CATALOG_HASH_KEY) or ""))
+
+
+def this_identity(store: Store) -> tuple[Identity, frozenset[str]]:
+    """This database's identity, and every catalog hash it has held."""
+    with store.connect() as conn:
+        identity = Identity(
+            meta_value(conn, DATABASE_ID_KEY) or "", meta_value(conn, CATALOG_HASH_KEY) or ""
+        )
+        held = frozenset(
+            str(h) for h in conn.execute(select(catalog_version_table.c.catalog_hash)).scalars()
+        )
+    return identity, held | {identity.catalog_hash}
+
+
+def inspect_backup(
+    store: Store, path: Path, *, shown: Path | None = None
+) -> tuple[BackupCheck, OtherInstallation | None]:
+    """check_backup, and whether the file is another installation's (or catalog's)."""
+    checked = check_backup(path, shown=shown)
+    ours, held = this_identity(store)
+    theirs = checked.identity
+    other_catalog = bool(theirs.catalog_hash) and theirs.catalog_hash not in held
+    if theirs.database_id != ours.database_id or other_catalog:
+        return checked, OtherInstallation(shown or path, theirs, ours, other_catalog)
+    return checked, None
+
+
+def restore(
+    store: Store, path: Path, *, who: str, source: str, other_installation: bool = False
+) -> Path:
     """Put a backup's content in place of the database; returns the backup of what it replaced.
 
-    The current database is backed up first; then the backup is copied into the live file with
-    the same online backup API, so other connections see the restored content, not a swapped
-    file. An older schema is migrated afterwards.
+    The file is checked first (check_backup): its schema must be exactly a known version's, so
+    nothing of it (a trigger, a view) can run when the program writes. A backup of another
+    installation or catalog is refused unless `other_installation`. The current database is
+    backed up; then the backup is copied into the live file with the online backup API, so other
+    connections see the restored content, not a swapped file. An older schema is migrated; the
+    result is checked once more against the current schema before the restore's own audit row
+    is written.
     """
-    check_backup(path)
-    replaced = take_backup(store, "restore")
     live = database_path(store)
-    store.engine.dispose()
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    # What is checked is what is restored: a private copy of the file's bytes (a -wal file
+    # beside it cannot add anything after the check).
+    check_backup(path)  # a missing, oversized or foreign file is refused before it is copied
+    staged = live.with_name(f".{live.name}.restore-{os.getpid()}")
+    try:
+        try:
+            shutil.copyfile(path, staged)
+        except OSError as exc:
+            raise _failed(staged, exc) from None
+        checked, other = inspect_backup(store, staged, shown=path)
+        if other is not None and not other_installation:
+            raise other
+        replaced = take_backup(store, "restore")
+        store.engine.dispose()
+        _copy_into(staged, live)
+    finally:
+        staged.unlink(missing_ok=True)
+    store.migrate()
+    try:
+        with closing(sqlite3.connect(f"file:{live}?mode=ro", uri=True)) as conn:
+            now_schema = schema_objects(conn)
+        if now_schema != expected_schema(SCHEMA_HEAD):
+            raise DomainError(
+                "E_NOT_A_BACKUP",
+                f"{path.name} は復元できません: 更新後のスキーマが正しくありません",
+                f"Cannot restore {path.name}: the schema is wrong after migrating",
+            )
+    except (sqlite3.Error, DomainError):
+        store.engine.dispose()
+        _copy_into(replaced, live)
+        raise
+    detail = f"restored {path.name} (schema {checked.version}); the replaced database is "
+    detail += replaced.name
+    if other is not None:
+        detail += f"; another installation's: {other.theirs.describe()}"
+    with store.transaction() as conn:
+        record(conn, who=who, source=source, action="restore", detail=detail)
+    return replaced
+
+
+def _copy_into(source: Path, live: Path) -> None:
+    src = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
     dst = sqlite3.connect(live)
     try:
         with dst:
@@ -206,16 +438,42 @@ def restore(store: Store, path: Path, *, who: str, source: str) -> Path:
     finally:
         dst.close()
         src.close()
-    store.migrate()
-    with store.transaction() as conn:
-        record(
-            conn,
-            who=who,
-            source=source,
-            action="restore",
-            detail=f"restored {path.name}; the replaced database is {replaced.name}",
-        )
-    return replaced
+
+
+def scrub_old_backups(store: Store) -> int:
+    """Blank the signing secrets the previous release kept in its backups (schema before
+    0010), keeping them only in the owner-only transition file (store/keys); each file is
+    rewritten by VACUUM so that no copy of a secret stays in its free space. Returns how many
+    files were scrubbed; a file that cannot be opened is left as it is."""
+    from kplan_desktop.store.keys import save_legacy_secrets
+
+    try:
+        folder = backup_folder(store)
+    except StoreError:
+        return 0
+    database = store.meta(DATABASE_ID_KEY) or ""
+    scrubbed = 0
+    for info in backups_in(folder):
+        try:
+            with closing(sqlite3.connect(info.path)) as conn:
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(signing_key)")}
+                if "secret" not in columns:
+                    continue
+                rows = conn.execute(
+                    "SELECT database_id, secret FROM signing_key WHERE NOT own AND secret != ''"
+                ).fetchall()
+                mine = conn.execute("SELECT value FROM meta WHERE key = ?", (DATABASE_ID_KEY,))
+                found = mine.fetchone()
+                if rows and found is not None and found[0] == database:
+                    save_legacy_secrets(database, {str(a): str(b) for a, b in rows})
+                conn.execute("PRAGMA secure_delete = ON")
+                with conn:
+                    conn.execute("UPDATE signing_key SET secret = ''")
+                conn.execute("VACUUM")
+            scrubbed += 1
+        except (sqlite3.Error, OSError):
+            continue
+    return scrubbed
 
 
 def backup_before(store: Store, reason: str) -> Path | None:

@@ -17,7 +17,8 @@ from kplan_desktop.store.paths import database_url, db_dir
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
+SECRETS_REMOVED = "0010"  # the first revision whose database holds no signing secret
 # Every database has its own id: the first half of the revisions it makes.
 DATABASE_ID_KEY = "database_id"
 
@@ -346,7 +347,8 @@ class Store:
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision; a no-op when it is current."""
-        if self.current_revision() == SCHEMA_HEAD:
+        was = self.current_revision()
+        if was == SCHEMA_HEAD:
             return
         from alembic import command
         from alembic.config import Config
@@ -372,6 +374,17 @@ class Store:
             if meta_value(conn, DATABASE_ID_KEY) is None:
                 row = {"key": DATABASE_ID_KEY, "value": uuid.uuid4().hex}
                 conn.execute(insert(meta_table), row)
+        if was is not None and was < SECRETS_REMOVED and not self.is_server:
+            # 0010 removed the signing secrets: none may linger in the write-ahead log or in
+            # the backups the previous release took.
+            from kplan_desktop.store.backup import scrub_old_backups
+
+            with self.engine.connect() as conn:
+                # Rebuilt whole: a page that held a secret can be reused with the old bytes
+                # still in its unused space, which secure_delete does not reach.
+                conn.exec_driver_sql("VACUUM")
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            scrub_old_backups(self)
 
     def meta(self, key: str) -> str | None:
         with self.connect() as conn:

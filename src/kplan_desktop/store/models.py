@@ -243,15 +243,16 @@ merge_report_table = Table(
     Column("body", Text, nullable=False),
 )
 
-# HMAC keys for submissions: this installation's own (own=True, made when first needed) and the
-# keys other installations exported, each bound to the department it signs for. Secret values
-# never leave this table except through `kplan key export`.
+# Ed25519 public keys for submissions (store/keys): this installation's own (own=True; its
+# private key is a file of the data folder, never here) and the keys departments sent the
+# planning division, each bound to the department it signs for. No secret is kept here.
+# public_key is NULL for a department registered before 0010 until its new key is registered.
 signing_key_table = Table(
     "signing_key",
     metadata,
     Column("database_id", String(64), primary_key=True),
     Column("department_code", String(64)),
-    Column("secret", String(128), nullable=False),
+    Column("public_key", String(64)),
     Column("own", Boolean, nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
     Column("added_by", String(128), nullable=False),

@@ -10,10 +10,19 @@ import platformdirs
 
 APP_NAME = "kplan-desktop"
 ENV_DATABASE_URL = "KPLAN_DATABASE_URL"
+ENV_KEY_DIR = "KPLAN_KEY_DIR"
 
 
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def key_dir() -> Path:
+    """This user's signing keys (one private key per database it exports from): in the data
+    folder, never inside a database or beside it, so no copy or backup of a database holds one.
+    KPLAN_KEY_DIR moves it (the tests give each test its own)."""
+    chosen = os.environ.get(ENV_KEY_DIR)
+    return Path(chosen) if chosen else data_dir() / "keys"
 
 
 def default_database_path() -> Path:

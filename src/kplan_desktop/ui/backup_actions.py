@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 if TYPE_CHECKING:
+    from kplan_desktop.store.backup import OtherInstallation
     from kplan_desktop.ui.main_window import MainWindow
 
 
@@ -57,6 +58,19 @@ class BackupActions(QObject):
             )
         if not chosen:
             return
+        other_installation = False
+        try:
+            from kplan_desktop.store.backup import inspect_backup
+
+            _checked, other = inspect_backup(w.store, Path(chosen))
+        except DomainError as exc:
+            self._refused(exc)
+            return
+        if other is not None:
+            if not self._confirm_other(other):
+                w.status.setText(self.tr("復元をやめました（何も変えていません）"))
+                return
+            other_installation = True
         answer = QMessageBox.question(
             w,
             self.tr("バックアップから復元"),
@@ -74,9 +88,43 @@ class BackupActions(QObject):
             from kplan_desktop.store.backup import restore
             from kplan_desktop.store.requests import current_user
 
-            return restore(store, Path(chosen), who=current_user(), source="gui")
+            return restore(
+                store,
+                Path(chosen),
+                who=current_user(),
+                source="gui",
+                other_installation=other_installation,
+            )
 
         w.exchange._start(self.tr("復元しています…"), work, self._restored)
+
+    def _confirm_other(self, other: OtherInstallation) -> bool:
+        """A backup of another installation or catalog: say whose, and ask (default: no)."""
+        what = (
+            self.tr("別のカタログ（この端末が使ったことのないカタログ）")
+            if other.other_catalog
+            else self.tr("別の端末")
+        )
+        answer = QMessageBox.warning(
+            self.window,
+            self.tr("別の端末のバックアップ"),
+            self.tr(
+                "このバックアップは{0}のデータベースです。\n\n"
+                "バックアップ: データベースID {1}、カタログ {2}\n"
+                "この端末: データベースID {3}、カタログ {4}\n\n"
+                "復元すると、この端末のデータベースID・登録済みの鍵・値はすべてバックアップの"
+                "ものになります。本当に復元しますか？"
+            ).format(
+                what,
+                other.theirs.database_id or "—",
+                other.theirs.catalog_hash[:12] or "—",
+                other.ours.database_id or "—",
+                other.ours.catalog_hash[:12] or "—",
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _restored(self, replaced: Path) -> None:
         w = self.window

@@ -434,8 +434,11 @@ class ExchangeActions(QObject):
             self._remember(Path(chosen[0]).parent)
             self.merge_paths([Path(p) for p in chosen])
 
-    def merge_paths(self, paths: list[Path]) -> None:
-        """Read and plan every file in a worker, then open the preview (nothing written yet)."""
+    def merge_paths(self, paths: list[Path], *, accept_unsigned: bool = False) -> None:
+        """Read and plan every file in a worker, then open the preview (nothing written yet).
+
+        `accept_unsigned`: the planning division confirmed, in the preview, that it accepts
+        files no registered key vouches for (every differing value is then a conflict)."""
         w = self.window
         if not w.planning or not self._ready() or not paths:
             return
@@ -462,7 +465,12 @@ class ExchangeActions(QObject):
 
                     try:
                         plan = plan_merge(
-                            store, path, context=context, progress=step, cancelled=cancelled
+                            store,
+                            path,
+                            context=context,
+                            progress=step,
+                            cancelled=cancelled,
+                            accept_unsigned=accept_unsigned,
                         )
                     except DomainError as exc:
                         files.append(PlannedFile(path, None, exc))
@@ -475,22 +483,36 @@ class ExchangeActions(QObject):
         self._start(
             self.tr("提出ブックを読み込んでいます（{0} ファイル）…").format(len(unique)),
             work,
-            self._planned,
+            lambda files: self._planned(files, accept_unsigned),
         )
 
-    def _planned(self, files: list[PlannedFile] | None) -> None:
+    def _planned(self, files: list[PlannedFile] | None, accept_unsigned: bool = False) -> None:
         from kplan_desktop.ui.merge_preview import MergePreviewDialog
 
         if files is None:
             self._cancelled()
             return
         w = self.window
-        dialog = MergePreviewDialog(files, catalog=w.model.catalog, lang=w.lang, parent=w)
+        dialog = MergePreviewDialog(
+            files,
+            catalog=w.model.catalog,
+            lang=w.lang,
+            parent=w,
+            accept_unsigned=accept_unsigned,
+        )
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.accepted.connect(lambda: self._apply(dialog))
-        dialog.rejected.connect(
-            lambda: w.status.setText(self.tr("取り込みをやめました（何も書き込んでいません）"))
-        )
+
+        def cancelled() -> None:
+            w.status.setText(self.tr("取り込みをやめました（何も書き込んでいません）"))
+
+        def replan() -> None:
+            dialog.rejected.disconnect(cancelled)
+            dialog.reject()
+            self.merge_paths([f.path for f in files], accept_unsigned=True)
+
+        dialog.rejected.connect(cancelled)
+        dialog.accept_unsigned_requested.connect(replan)
         self.preview = dialog
         dialog.open()
 

@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     from kplan_desktop.ui.dashboard import Dashboard
     from kplan_desktop.ui.entry import EntryCommand
     from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
+    from kplan_desktop.ui.key_actions import KeyActions
     from kplan_desktop.ui.models.cells import CellState, GridData
     from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
     from kplan_desktop.ui.trend_chart import TrendChart
@@ -100,7 +101,7 @@ def _late_imports() -> None:
     global FiscalYearStyle, MissingReason, EntryRefused, EntryRequest
     global EntryResult, Outcome, current_user, EntryCommand, CellState, GridData
     global FILTER_ROLE, IndicatorTableModel, TrendChart, ExchangeActions, xlsx_paths
-    global BackupActions, CatalogActions, CycleActions
+    global BackupActions, CatalogActions, CycleActions, KeyActions
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.requests import (
@@ -115,6 +116,7 @@ def _late_imports() -> None:
     from kplan_desktop.ui.cycle_actions import CycleActions
     from kplan_desktop.ui.entry import EntryCommand
     from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
+    from kplan_desktop.ui.key_actions import KeyActions
     from kplan_desktop.ui.models.cells import CellState, GridData
     from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
     from kplan_desktop.ui.trend_chart import TrendChart
@@ -278,6 +280,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.exchange = ExchangeActions(self)
         self.backups = BackupActions(self)
+        self.keys = KeyActions(self)
         self.catalog_actions = CatalogActions(self)
         self.cycle = CycleActions(self)
         self.evaluation_dialog: QDialog | None = None
@@ -422,6 +425,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("ファイル(&F)"))
         if not self.planning:
             self.exchange.add_department_actions(file_menu)
+            self.keys.add_department_actions(file_menu)
         file_menu.addSeparator()
         self.backups.add_actions(file_menu)
         file_menu.addSeparator()
@@ -473,6 +477,7 @@ class MainWindow(QMainWindow):
             merge_menu.addAction(self._action(self.tr("全課の入力状況"), self._show_all_progress))
             self.cycle.add_planning_actions(merge_menu)
             self.exchange.add_planning_actions(merge_menu)
+            self.keys.add_planning_actions(merge_menu)
         help_menu = bar.addMenu(self.tr("ヘルプ(&H)"))
         help_menu.addAction(self._action(self.tr("キー操作"), self._show_keys, "F1"))
         help_menu.addAction(self._action(self.tr("バージョン情報"), self._about))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -120,6 +121,10 @@ def outcome_icon(outcome: RowOutcome) -> QIcon:
     painter.end()
     _icons[outcome] = QIcon(pixmap)
     return _icons[outcome]
+
+
+# The refusals of the signature policy that the planning division may overrule.
+_UNSIGNED = ("E_MERGE_SIGNATURE",)
 
 
 @dataclass
@@ -417,6 +422,10 @@ class ChoiceDelegate(QStyledItemDelegate):
 class MergePreviewDialog(QDialog):
     """What 取り込む would do with every row of every chosen file; nothing is written here."""
 
+    # The planning division confirmed it accepts files whose signature vouches for nothing:
+    # the files are planned again with accept_unsigned (exchange.merge._check_signature).
+    accept_unsigned_requested = Signal()
+
     def __init__(
         self,
         files: list[PlannedFile],
@@ -424,9 +433,11 @@ class MergePreviewDialog(QDialog):
         catalog: Catalog | None,
         lang: str,
         parent: QWidget | None = None,
+        accept_unsigned: bool = False,
     ) -> None:
         super().__init__(parent)
         self.files = files
+        self.accepted_unsigned = accept_unsigned
         self.catalog = catalog
         self.lang = lang
         self.setWindowTitle(self.tr("提出ブックの取り込み — 確認"))
@@ -503,6 +514,7 @@ class MergePreviewDialog(QDialog):
         layout.addLayout(tools)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.accept_valid_box)
+        layout.addWidget(self._unsigned_box())
         layout.addWidget(self.footer)
         layout.addWidget(buttons)
         self._update_footer()
@@ -511,6 +523,44 @@ class MergePreviewDialog(QDialog):
     @property
     def accept_valid(self) -> bool:
         return self.accept_valid_box.isChecked()
+
+    def unsigned_files(self) -> list[PlannedFile]:
+        """Files refused because no registered key vouches for them (signature policy)."""
+        return [f for f in self.files if f.error is not None and f.error.code in _UNSIGNED]
+
+    def _unsigned_box(self) -> QCheckBox:
+        self.accept_unsigned_box = QCheckBox(
+            self.tr("署名で確認できないファイルも受け入れる（データベースと違う値はすべて競合）")
+        )
+        self.accept_unsigned_box.setObjectName("accept_unsigned")
+        self.accept_unsigned_box.setChecked(self.accepted_unsigned)
+        self.accept_unsigned_box.setEnabled(not self.accepted_unsigned)
+        self.accept_unsigned_box.setVisible(self.accepted_unsigned or bool(self.unsigned_files()))
+        self.accept_unsigned_box.toggled.connect(self._confirm_unsigned)
+        return self.accept_unsigned_box
+
+    def _confirm_unsigned(self, checked: bool) -> None:
+        if not checked or self.accepted_unsigned:
+            return
+        names = "\n".join(f"・{f.path.name}" for f in self.unsigned_files())
+        answer = QMessageBox.warning(
+            self,
+            self.tr("署名で確認できないファイル"),
+            self.tr(
+                "次のファイルは、登録された鍵の署名で確認できません（署名がない・一致しない・"
+                "登録されていない端末から）:\n{0}\n\n受け入れると、ファイルの版の情報は"
+                "信用せず、データベースと違う値はすべて競合になります（上書きしません）。"
+                "課に確かめたうえで受け入れますか？"
+            ).format(names),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.accept_unsigned_box.blockSignals(True)
+            self.accept_unsigned_box.setChecked(False)
+            self.accept_unsigned_box.blockSignals(False)
+            return
+        self.accept_unsigned_requested.emit()
 
     def to_apply(self) -> list[tuple[PlannedFile, dict[Key, Take], int]]:
         """Each readable file with its conflict choices and how many it leaves undecided."""
