@@ -8,9 +8,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from kplan_desktop.progress import Cancelled
 
-class Cancelled(Exception):
-    """Raised inside a job when its cancel flag is set."""
+__all__ = ["Cancelled", "Job", "JobSignals"]
 
 
 class JobSignals(QObject):
