@@ -45,7 +45,6 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -63,6 +62,7 @@ from kplan_desktop.domain.model import (
 )
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.catalog_json import FORMAT, catalog_from_dict
+from kplan_desktop.exchange.cells import set_text, text_problem
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, GatedWorkbook, open_workbook
 
@@ -83,7 +83,6 @@ SHEETS = (
     SHEET_REFERENCE,
 )
 
-EXCEL_MAX_TEXT = 32_767
 MAX_NUMBER_TEXT = 100
 MAX_EXPONENT = 100
 
@@ -91,7 +90,6 @@ FIRST_DATA_ROW = 3
 TAG_SEPARATOR = "、"
 _TAG_SPLIT = re.compile(r"[、,，\n]")
 _REF_SPLIT = re.compile(r"[|｜]")
-_FORMULA_STARTS = ("=", "+", "-", "@")
 # catalog_from_dict's `where` root; its messages are re-worded to name sheet and row.
 _ROOT = "xlsx"
 
@@ -552,26 +550,12 @@ def _put(ws: Any, row: int, column: int, value: object, spec: _Column, file: str
             where = get_column_letter(column)
             return _error(file, ws.title, (row,), f"{spec.key} ({where})", what_ja, what_en)
 
-        if len(value) > EXCEL_MAX_TEXT:
-            raise refuse(
-                f"Excelのセルには{EXCEL_MAX_TEXT}文字までしか入りません",
-                f"an Excel cell holds at most {EXCEL_MAX_TEXT} characters",
-            )
-        if "\r" in value:
-            raise refuse(
-                "改行コードCR（\\r）はExcelで保てません", "a carriage return (\\r) does not survive"
-            )
-        try:
-            cell.value = value
-        except IllegalCharacterError:
-            raise refuse(
-                "Excelで使えない制御文字が含まれています", "a control character Excel cannot hold"
-            ) from None
-        # openpyxl turns "=…" into a formula and "#N/A" into an error: keep them plain text, and
-        # mark leading = + - @ so that Excel, too, keeps the text when the cell is edited.
-        cell.data_type = "s"
-        if value.startswith(_FORMULA_STARTS):
-            cell.quotePrefix = True
+        # Text stays text, quote-prefixed when it looks like a formula (exchange/cells.py);
+        # what a cell cannot hold exactly is refused, naming the cell.
+        problem = text_problem(value)
+        if problem is not None:
+            raise refuse(*problem)
+        set_text(cell, value)
     elif isinstance(value, bool | int):
         cell.value = value
     else:  # pragma: no cover - the row builders only produce str, int, bool and None
