@@ -9,6 +9,7 @@ backups, log) is owner-only on POSIX.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -261,3 +262,20 @@ def test_a_full_disk_is_called_a_full_disk(
     assert "ディスクの空き" in line and "disk is full" in line, line
     (small_disk / "filler.bin").unlink()
     assert dump(db) == before
+
+
+def test_a_catalog_with_control_characters_in_its_texts_is_refused_whole(
+    initialised: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = tmp_path / "catalog.json"
+    assert run(initialised, "catalog", "export", "-o", str(exported)) == 0
+    text = exported.read_text(encoding="utf-8")
+    name = json.loads(text)["departments"][0]["name"]
+    exported.write_text(text.replace(json.dumps(name, ensure_ascii=False),
+                                     json.dumps(name + "\x1b[2J", ensure_ascii=False), 1),
+                        encoding="utf-8")  # fmt: skip
+    before = dump(initialised)
+    capsys.readouterr()
+    assert run(initialised, "catalog", "import", str(exported)) == 2
+    assert "制御文字" in one_line(capsys)
+    assert dump(initialised) == before

@@ -34,6 +34,7 @@ from kplan_desktop.domain.model import (
     RateBasis,
     ValueKind,
 )
+from kplan_desktop.domain.text import control_characters, line_breaks
 from kplan_desktop.domain.values import canonical, grading_to_dict
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, loads_json, read_json
 
@@ -255,7 +256,7 @@ class _Reader:
         value = self._get(key, True)
         if not isinstance(value, str) or not value.strip():
             raise _bad(self.where, f"「{key}」は文字列です", f"'{key}' must be a non-empty string")
-        return value
+        return self._free(key, value)
 
     def opt_text(self, key: str) -> str | None:
         value = self._get(key, False)
@@ -263,6 +264,19 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise _bad(self.where, f"「{key}」は文字列です", f"'{key}' must be a string")
+        return self._free(key, value)
+
+    def _free(self, key: str, value: str) -> str:
+        """Catalog text follows the rule of every free text (domain.text): no control
+        character but line breaks and tabs, whether it comes from a file or the editor."""
+        found = control_characters(line_breaks(value))
+        if found:
+            shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
+            raise _bad(
+                self.where,
+                f"「{key}」に制御文字（{shown}）が含まれています",
+                f"'{key}' contains control characters ({shown})",
+            )
         return value
 
     def integer(self, key: str, required: bool = False) -> int | None:
