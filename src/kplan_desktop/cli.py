@@ -7,9 +7,10 @@ Exit codes: 0 done; 1 warnings that need a comment (nothing saved); 2 bad input 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,6 +18,7 @@ from kplan_desktop import __version__, cli_console, cli_exchange, logs
 from kplan_desktop.domain.catalog import unknown_department
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year, parse_fiscal_year
+from kplan_desktop.domain.text import visible
 from kplan_desktop.domain.values import canonical
 
 EXIT_OK = 0
@@ -182,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     log = logs.setup()
     log.info("kplan %s", args.command)
     try:
-        code = _dispatch(args)
+        with _visible_output():
+            code = _dispatch(args)
     except DomainError as exc:
         # The code only: a message can quote what was typed, and the log holds no values.
         log.info("kplan %s refused: %s", args.command, exc.code)
@@ -192,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `kplan show --json | head`: the reader left; nothing more to say.
         sys.stderr.close()
         return EXIT_OK
+    except Exception as exc:  # the last line of defence: one line, the traceback in the log
+        ja, en = logs.unexpected(exc, f"kplan {args.command}")
+        print(f"{ja} / {en}", file=sys.stderr)
+        return EXIT_ERROR
     log.info("kplan %s exit %d", args.command, code)
     return code
 
@@ -234,9 +241,16 @@ def _require_database(db: str | None) -> None:
     """Only `init` creates a database: a mistyped --db path must not make an empty one."""
     from sqlalchemy.engine import make_url
 
+    from kplan_desktop.store.engine import bad_url
     from kplan_desktop.store.paths import database_url
 
-    url = make_url(database_url(db))
+    raw = database_url(db)
+    try:
+        url = make_url(raw)
+        url.get_backend_name()
+        url.port  # noqa: B018 - a port that is not a number fails here, not in a traceback
+    except Exception as exc:  # ArgumentError, ValueError: the URL cannot be parsed
+        raise bad_url(raw, exc) from None
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         path = Path(url.database)
         if not path.exists():
@@ -626,9 +640,12 @@ def _audit(store: Any, args: argparse.Namespace) -> int:
     for e in entries:
         old = e.old_value or _reason_label(e.old_reason)
         new = e.new_value or _reason_label(e.new_reason)
+        # One line per entry: a line break, a tab or an escape sequence someone stored in a
+        # comment is shown as \u000a, never obeyed (domain.text.visible).
         print(
             "\t".join(
-                [
+                visible(field)
+                for field in [
                     str(e.id),
                     e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                     e.who,
@@ -644,6 +661,37 @@ def _audit(store: Any, args: argparse.Namespace) -> int:
             )
         )
     return EXIT_OK
+
+
+# Every C0 and C1 control but tab and line feed: on a terminal they move the cursor, recolour
+# or retitle it. Whatever a listing prints, stored text included, shows them as \u001b.
+_CONTROLS = {c: f"\\u{c:04x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c not in (9, 10)}
+
+
+class _VisibleStream:
+    """stdout with control characters made visible (JSON stays JSON: they are in strings)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self.stream.write(text.translate(_CONTROLS)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def _visible_output() -> Iterator[None]:
+    original = sys.stdout
+    if original is None:  # a windowed program on Windows has none
+        yield
+        return
+    sys.stdout = _VisibleStream(original)
+    try:
+        yield
+    finally:
+        sys.stdout = original
 
 
 def _departments(store: Any, args: argparse.Namespace) -> int:

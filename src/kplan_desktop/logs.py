@@ -2,17 +2,24 @@
 
 It records what happened (a command, a merge with its file name, hash and counts, a backup, an
 error's code) and never a value, a comment, the content of a workbook or a key: those belong in
-the database and its audit log, where access is controlled.
+the database and its audit log, where access is controlled. An error nobody expected is the
+exception: its traceback is logged (unexpected), so support can find the defect, while the user
+sees one line. No password reaches the log: every record passes mask_secrets, which hides the
+password of a database URL (postgresql://user:secret@host) and a password=… setting.
+
+The log folder is owner-only on POSIX (0700, files 0600): a traceback names paths and files.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from kplan_desktop.store.paths import data_dir
+from kplan_desktop.domain.text import mask_secrets, visible
+from kplan_desktop.store.paths import data_dir, private_dir, private_file
 
 LOGGER = "kplan"
 ENV_LOG_DIR = "KPLAN_LOG_DIR"
@@ -41,15 +48,42 @@ def setup() -> logging.Logger:
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = RotatingFileHandler(
+        private_dir(path.parent)
+        handler: logging.Handler = _PrivateRotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
         )
     except OSError:
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(_MaskingFormatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
     return logger
+
+
+class _PrivateRotatingFileHandler(RotatingFileHandler):
+    """Each log file, the first and every one rotation starts, is created owner-only."""
+
+    def _open(self):  # type: ignore[no-untyped-def]  # the base class's signature
+        private_file(Path(self.baseFilename))
+        return super()._open()
+
+
+class _MaskingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_secrets(super().format(record))
+
+
+def unexpected(exc: BaseException, what: str) -> tuple[str, str]:
+    """An error no code path expected: its traceback to the log (passwords masked), and the
+    one line the user is shown, Japanese and English."""
+    log = setup()
+    trace = "".join(traceback.format_exception(exc))
+    log.error("%s failed unexpectedly\n%s", what, trace)
+    said = visible(mask_secrets(f"{type(exc).__name__}: {exc}"))[:200]
+    where = log_path()
+    return (
+        f"予期しないエラーで中断しました（{said}）。詳しい記録はログにあります: {where}",
+        f"Stopped by an unexpected error ({said}); the details are in the log: {where}",
+    )
 
 
 def get() -> logging.Logger:

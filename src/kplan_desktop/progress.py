@@ -1,7 +1,10 @@
-"""A progress bar for the terminal: long exports, merges and reports show how far they are.
+"""The one progress / cancel protocol, and a progress bar for the terminal.
 
-Exchange functions take a `progress(done, total)` callback; the CLI passes one of these. It
-draws only on a terminal, so scripts and tests that capture stderr see no bar.
+Long jobs (reading a file, a merge, an export, a report) are plain functions that take a
+`progress(done, total)` callback and a `cancelled()` check; they call check_cancel at their
+cancel points, which raises Cancelled (never a partial result). The window's workers pass both
+from a Qt job; the CLI passes a TerminalProgress, which draws only on a terminal, so scripts and
+tests that capture stderr see no bar.
 """
 
 from __future__ import annotations
@@ -45,3 +48,18 @@ class TerminalProgress:
             self.stream.write("\n")
             self.stream.flush()
             self._drawn = False
+
+
+# -- cancelling ------------------------------------------------------------------------------
+
+CancelCheck = Callable[[], bool]
+
+
+class Cancelled(Exception):
+    """The user cancelled a long job; there is no partial result."""
+
+
+def check_cancel(cancelled: CancelCheck | None) -> None:
+    """The one cancel point: raises Cancelled once `cancelled()` says so."""
+    if cancelled is not None and cancelled():
+        raise Cancelled

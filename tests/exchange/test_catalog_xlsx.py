@@ -388,7 +388,7 @@ def test_missing_key_column_is_refused(seed: Catalog, tmp_path: Path) -> None:
 def test_random_bytes_named_xlsx_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "catalog.xlsx"
     path.write_bytes(os.urandom(4096))
-    error = refused(path)
+    error = refused(path, "E_WB_NOT_XLSX")  # the file gate's refusal, as for a submission
     assert "catalog.xlsx" in error.message_ja
 
 
@@ -398,15 +398,15 @@ def test_zip_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "catalog.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("hello.txt", "not a workbook")
-    refused(path)
+    refused(path, "E_WB_NOT_XLSX")
 
 
 def test_missing_file_and_oversized_file_are_refused(tmp_path: Path) -> None:
-    refused(tmp_path / "absent.xlsx")
+    refused(tmp_path / "absent.xlsx", "E_WB_FILE")
     big = tmp_path / "big.xlsx"
     with big.open("wb") as handle:
         handle.truncate(21 * 1024 * 1024)
-    assert "20" in refused(big).message_ja
+    assert "20" in refused(big, "E_WB_TOO_LARGE").message_ja
 
 
 def test_missing_sheet_is_refused(seed: Catalog, tmp_path: Path) -> None:

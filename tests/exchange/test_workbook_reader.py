@@ -28,7 +28,7 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.exchange import catalog_json, workbook_reader
+from kplan_desktop.exchange import catalog_json, gate, workbook_reader
 from kplan_desktop.exchange.payload import (
     Revision,
     SubmissionHeader,
@@ -425,7 +425,7 @@ def test_defusedxml_refuses_the_same_tricks_when_the_scan_is_off(
 ) -> None:
     """The second layer: openpyxl parses with defusedxml, workbook part and sheets alike."""
     assert openpyxl.DEFUSEDXML is True
-    monkeypatch.setattr(workbook_reader, "_FORBIDDEN_XML", ())
+    monkeypatch.setattr(gate, "_FORBIDDEN_XML", ())
     for part in ("xl/workbook.xml", sheet_part(submission, SHEET_DATA)):
         path = poisoned(submission, tmp_path / "second.xlsx", part, prolog, reference)
         error = rejected(path)

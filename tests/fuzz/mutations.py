@@ -666,6 +666,47 @@ def _deep_nesting(work: Work) -> str:
     return f"deep {depth} after {anchor} in {part}"
 
 
+@operator(XML, 0.3)
+def _wide_row(work: Work) -> str:
+    """A hidden row in the meta sheet with more cells than a spreadsheet has columns (the
+    trial's 13 M-cell row, made small: tests.fuzz.hostile.wide_row makes the full size)."""
+    rng = work.rng
+    xml = work.text(work.sheet_part("meta"))
+    if xml is None or "</sheetData>" not in xml:
+        return "wide row: no meta sheet"
+    cells = rng.choice([16_385, 20_000, 60_000])
+    row = "".join(f'<c t="n"><v>{rng.randrange(10)}</v></c>' for _ in range(cells))
+    work.put(
+        work.sheet_part("meta"),
+        xml.replace("</sheetData>", f'<row r="{_last_row(xml) + 1}" hidden="1">{row}</row>'
+                    "</sheetData>", 1),
+    )  # fmt: skip
+    return f"hidden meta row of {cells} cells"
+
+
+@operator(XML, 0.2)
+def _many_shared_strings(work: Work) -> str:
+    """More shared strings than the gate allows, none of them used by a cell (openpyxl reads
+    them all when it opens the file; the trial's 11.7 M in tests.fuzz.hostile)."""
+    count = work.rng.choice([600_001, 700_000])
+    items = "<si><t>1</t></si>" * count
+    work.put(
+        "xl/sharedStrings.xml",
+        f'<sst xmlns="{MAIN_NS}" count="{count}" uniqueCount="{count}">{items}</sst>',
+    )
+    types = work.text("[Content_Types].xml") or ""
+    if "sharedStrings" not in types:
+        work.put(
+            "[Content_Types].xml",
+            types.replace(
+                "</Types>",
+                '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+                'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+            ),
+        )
+    return f"{count} shared strings"
+
+
 _DOCTYPES = (
     '<!DOCTYPE x [<!ENTITY a "2024">]>',
     '<!DOCTYPE lolz [<!ENTITY l "ll"><!ENTITY l1 "&l;&l;&l;&l;"><!ENTITY l2 "&l1;&l1;&l1;">]>',

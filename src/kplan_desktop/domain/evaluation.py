@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.text import check_free_text
 
 GRADES = ("A", "B", "C", "D")
 # Long enough for a page of 成果と課題; a pasted document is not an evaluation.
@@ -102,18 +103,12 @@ def parse_next_step(text: str | None) -> NextStep | None:
 def check_text(text: str, what_ja: str, what_en: str) -> str:
     """A bounded free text, without control characters other than line breaks and tabs;
     line breaks become LF (a workbook cell cannot keep a CR)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = check_free_text(text, what_ja, what_en, code="E_EVALUATION_CONTROL")
     if len(text) > MAX_EVALUATION_TEXT:
         raise _bad(
             "E_EVALUATION_TOO_LONG",
             f"{what_ja}は{MAX_EVALUATION_TEXT}文字までです（{len(text)}文字）",
             f"The {what_en} has at most {MAX_EVALUATION_TEXT} characters (got {len(text)})",
-        )
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        raise _bad(
-            "E_EVALUATION_CONTROL",
-            f"{what_ja}に制御文字が含まれています",
-            f"The {what_en} contains control characters",
         )
     return text.strip()
 

@@ -18,6 +18,7 @@ from kplan_desktop.domain.model import (
     PlanSettings,
     ValueKind,
 )
+from kplan_desktop.domain.text import check_free_text
 from kplan_desktop.domain.units import split_unit
 from kplan_desktop.domain.values import ParsedValue, canonical, parse_value
 
@@ -316,11 +317,19 @@ MAX_COMMENT_LENGTH = 2000
 
 
 def check_comment(comment: str | None) -> Finding | None:
-    """A comment is free text, but bounded: a pasted document is not a comment."""
-    if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
+    """A comment is free text, but bounded: a pasted document is not a comment; and it holds
+    no control character but line breaks and tabs (domain.text, the rule of every free text):
+    an ESC would drive a terminal listing it, and a workbook cannot hold it."""
+    if comment is None:
+        return None
+    if len(comment) > MAX_COMMENT_LENGTH:
         return _error(
             "E_COMMENT_TOO_LONG",
             f"コメントは{MAX_COMMENT_LENGTH}文字までです（{len(comment)}文字）",
             f"A comment has at most {MAX_COMMENT_LENGTH} characters (got {len(comment)})",
         )
+    try:
+        check_free_text(comment, "コメント", "comment", code="E_COMMENT_CONTROL")
+    except DomainError as exc:
+        return _error(exc.code, exc.message_ja, exc.message_en)
     return None

@@ -23,6 +23,7 @@ from kplan_desktop.domain.catalog_diff import CatalogDiff, CatalogVersion, catal
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.exchange import catalog_json
 from kplan_desktop.exchange.files import unwritable
+from kplan_desktop.exchange.gate import CATALOG_LIMITS, read_json
 from kplan_desktop.exchange.payload import parse_utc, utc_text
 from kplan_desktop.store.catalog import (
     CatalogChange,
@@ -119,9 +120,12 @@ def read_catalog_file(path: Path) -> IssuedCatalog:
         catalog, fields = read_catalog_xlsx_with_version(path)
         cycles = _cycles_from_text(fields.pop("cycle_text", None), path.name)
     else:
-        catalog = catalog_json.load(path)
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
-        fields = raw.get("version") if isinstance(raw.get("version"), dict) else {}
+        # Read once, through the gate (size, UTF-8, nesting depth before json.loads).
+        raw = read_json(path, CATALOG_LIMITS)
+        catalog = catalog_json.catalog_from_dict(raw, path.name)
+        assert isinstance(raw, dict)  # catalog_from_dict refuses anything else
+        stated = raw.get("version")
+        fields = stated if isinstance(stated, dict) else {}
         cycles = _cycles_from_json(raw.get("cycle"), path.name)
     digest = catalog_json.catalog_hash(catalog)
     version = _version(fields, path.name)

@@ -34,11 +34,11 @@ from kplan_desktop.domain.model import (
     RateBasis,
     ValueKind,
 )
+from kplan_desktop.domain.text import control_characters, line_breaks
 from kplan_desktop.domain.values import canonical, grading_to_dict
+from kplan_desktop.exchange.gate import CATALOG_LIMITS, loads_json, read_json
 
 FORMAT = "kplan-catalog/1"
-# A catalog is a few hundred indicators; anything far larger is not one.
-MAX_CATALOG_BYTES = 20 * 1024 * 1024
 
 E = TypeVar("E", bound=Enum)
 
@@ -227,30 +227,13 @@ def flat_indicators(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 def load(path: Path) -> Catalog:
-    try:
-        size = path.stat().st_size
-        if size > MAX_CATALOG_BYTES:
-            raise _bad(path.name, "ファイルが大きすぎます", "file too large")
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DomainError(
-            "E_FILE",
-            f"カタログファイルを読めません: {path.name}（{exc.strerror}）",
-            f"Cannot read the catalog file: {path.name} ({exc.strerror})",
-        ) from None
-    except UnicodeDecodeError:
-        raise _bad(path.name, "UTF-8のテキストではありません", "not UTF-8 text") from None
-    return loads(text, path.name)
+    """A catalog JSON file, through the gate (size, UTF-8, nesting depth) first."""
+    return catalog_from_dict(read_json(path, CATALOG_LIMITS), path.name)
 
 
 def loads(text: str, where: str = "JSON") -> Catalog:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _bad(
-            where, f"JSONとして読めません（{exc.lineno}行目）", f"not JSON (line {exc.lineno})"
-        ) from None
-    return catalog_from_dict(data, where)
+    """Catalog JSON text: the gate's depth check, then json.loads."""
+    return catalog_from_dict(loads_json(text, CATALOG_LIMITS, where), where)
 
 
 class _Reader:
@@ -273,7 +256,7 @@ class _Reader:
         value = self._get(key, True)
         if not isinstance(value, str) or not value.strip():
             raise _bad(self.where, f"「{key}」は文字列です", f"'{key}' must be a non-empty string")
-        return value
+        return self._free(key, value)
 
     def opt_text(self, key: str) -> str | None:
         value = self._get(key, False)
@@ -281,6 +264,19 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise _bad(self.where, f"「{key}」は文字列です", f"'{key}' must be a string")
+        return self._free(key, value)
+
+    def _free(self, key: str, value: str) -> str:
+        """Catalog text follows the rule of every free text (domain.text): no control
+        character but line breaks and tabs, whether it comes from a file or the editor."""
+        found = control_characters(line_breaks(value))
+        if found:
+            shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
+            raise _bad(
+                self.where,
+                f"「{key}」に制御文字（{shown}）が含まれています",
+                f"'{key}' contains control characters ({shown})",
+            )
         return value
 
     def integer(self, key: str, required: bool = False) -> int | None:

@@ -10,8 +10,8 @@ import openpyxl
 from openpyxl.styles import Font
 
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
+from kplan_desktop.exchange.cells import clean_text, set_text
 from kplan_desktop.exchange.files import unwritable
-from kplan_desktop.exchange.report_xlsx import clean_text
 from kplan_desktop.store.cycle import DepartmentStatus, YearCycle
 
 
@@ -31,9 +31,8 @@ def write_pending(
     for r, row in enumerate(rows, start=5):
         texts: tuple[tuple[int, str], ...] = ((1, row.code), (2, row.name), (6, row.contact or ""))
         for column, text in texts:
-            cell = ws.cell(row=r, column=column)
-            cell.value = clean_text(text)
-            cell.data_type = "s"  # text, even when it looks like a formula
+            # text, quote-prefixed when it looks like a formula, as in every other workbook
+            set_text(ws.cell(row=r, column=column), clean_text(text))
         ws.cell(row=r, column=3, value=row.status.label())
         ws.cell(row=r, column=4, value=row.entered)
         ws.cell(row=r, column=5, value=row.indicators)

@@ -36,7 +36,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.marker import Marker
 from openpyxl.chart.text import RichText, Text
@@ -72,6 +71,7 @@ from kplan_desktop.domain.evaluation import owning_department, suggested_grade
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import Direction, IndicatorSpec, PlanSettings
 from kplan_desktop.domain.validation import Severity
+from kplan_desktop.exchange.cells import clean_text, needs_quote
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome, SubmissionRecord
 from kplan_desktop.store.actuals import ActualView, StoredFinding
@@ -104,7 +104,6 @@ SHEET_MERGES = "取込結果"
 SHEET_REFERENCE = "参考データ"
 EVALUATION_SHEET_PREFIX = "施策評価"
 
-EXCEL_MAX_TEXT = 32767
 # Past this many line charts a policy sheet becomes a scroll of charts nobody reads (and a
 # 2,000-indicator plan would write 2,000 drawings); the year table above still lists every one.
 MAX_LINE_CHARTS_PER_SHEET = 40
@@ -121,9 +120,6 @@ _ROW_CM = 16 / 72 * 2.54
 # The header row of the summary, tall enough for two lines of bold text (データ未確定 …).
 _SUMMARY_HEADER_HEIGHT = 32
 
-# Text starting with one of these is a formula (or becomes one when edited) in Excel and
-# LibreOffice; a tab or CR in front hides it. Such text is written as a text cell, quote-prefixed.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 _SHEET_NAME_MAX = 31
 # The first column of the grade counts on a policy sheet (E: after the code and the wide name).
@@ -251,15 +247,6 @@ class _Style:
 _NO_STYLE = _Style()
 
 
-def clean_text(text: str) -> str:
-    """Text as a cell can hold it: CR made LF, control characters replaced, length bounded."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if ILLEGAL_CHARACTERS_RE.search(text) is not None:
-        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
-    return text[:EXCEL_MAX_TEXT]
-
-
 def text_cell(ws: Any, text: str | None, style: _Style | None = None) -> Any:
     """A text value for `ws.append`: never a formula, an error code or a number.
 
@@ -270,7 +257,7 @@ def text_cell(ws: Any, text: str | None, style: _Style | None = None) -> Any:
     if text is None or text == "":
         return None
     value = clean_text(text)
-    risky = value.startswith(_FORMULA_STARTS) or (value[0] == "#" and value in ERROR_CODES)
+    risky = needs_quote(value)
     if style is None and not risky:
         return value
     cell = (style or _NO_STYLE).cell(ws, value, quote=risky)

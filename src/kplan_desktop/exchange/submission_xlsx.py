@@ -57,7 +57,6 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
@@ -70,6 +69,7 @@ from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, ValueKind
 from kplan_desktop.domain.units import split_unit
 from kplan_desktop.domain.validation import MAX_COMMENT_LENGTH
+from kplan_desktop.exchange.cells import set_text, text_problem
 from kplan_desktop.exchange.evaluation_exchange import (
     EVALUATION_KEYS,
     SHEET_EVALUATION,
@@ -167,11 +167,9 @@ TEMPLATE_REASON_LABEL = "未記入の理由"
 TEMPLATE_COMMENT_LABEL = "コメント"
 
 REPORT_HEADER_ROW = 5
-EXCEL_MAX_TEXT = 32_767
 # Excel refuses a data validation whose prompt or error text is longer (titles: 32).
 PROMPT_MAX = 255
 PROMPT_TITLE_MAX = 32
-FORMULA_STARTS = ("=", "+", "-", "@")
 PROGRESS_EVERY = 200
 
 Progress = Callable[[int, int], None]
@@ -244,31 +242,13 @@ def _unwritable(where: str, what_ja: str, what_en: str) -> DomainError:
 
 def _text(ws: Any, row: int, column: int, text: str, where: str = "") -> Any:
     """A string cell that stays a string: never a formula, never an error value."""
-    place = where or f"{ws.title}!{get_column_letter(column)}{row}"
-    if len(text) > EXCEL_MAX_TEXT:
-        raise _unwritable(
-            place,
-            f"1つのセルには{EXCEL_MAX_TEXT}文字までしか入りません",
-            f"a cell holds at most {EXCEL_MAX_TEXT} characters",
-        )
-    if "\r" in text:
-        # XML turns CR into LF when the file is read, so the text would not come back the same
-        # and the checksum would call the file edited.
-        raise _unwritable(
-            place, "改行コードCR（\\r）は保存できません", "a carriage return (\\r) does not survive"
-        )
-    cell = ws.cell(row=row, column=column)
-    try:
-        cell.value = text
-    except IllegalCharacterError:
-        raise _unwritable(
-            place, "Excelで使えない制御文字が含まれています", "a control character Excel refuses"
-        ) from None
-    # openpyxl makes "=…" a formula and "#N/A" an error value; both must stay text.
-    cell.data_type = "s"
-    if text.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True
-    return cell
+    # A text that would not come back the same (a CR, a control character, too long) would
+    # make the checksum call the file edited: refused with the cell policy's reason.
+    problem = text_problem(text)
+    if problem is not None:
+        place = where or f"{ws.title}!{get_column_letter(column)}{row}"
+        raise _unwritable(place, *problem)
+    return set_text(ws.cell(row=row, column=column), text)
 
 
 def _number(ws: Any, row: int, column: int, value: Decimal, number_format: str) -> Any:

@@ -1,28 +1,16 @@
 """Reading a submission workbook or a fill-in template that came from outside, safely.
 
-A file is checked in this order before openpyxl parses any of it, and refused as a whole with
-one WorkbookRejected (Japanese and English message) at the first check that fails:
-
-1. it exists, is readable, is not empty and holds at most Limits.max_bytes (read once into
-   memory, so every later check and the checksum see the same bytes);
-2. it is a zip: if not, the common look-alikes are named: an OLE2 compound file (a
-   password-protected workbook, which Excel encrypts into OLE2, or an old .xls), a PDF, a text
-   or CSV file; anything else is "not an Excel workbook";
-3. the zip's central directory is sane: at most Limits.max_members parts, declared unpacked
-   size at most Limits.max_uncompressed, no part both larger than Limits.ratio_floor and
-   compressed more than Limits.max_ratio to one (a zip bomb), no encrypted or duplicate part,
-   and [Content_Types].xml and xl/workbook.xml are there;
-4. every part is read in a streaming way (so a CRC error or a truncated part is found) and
-   scanned for <!DOCTYPE and <!ENTITY (also in UTF-16): an xlsx never needs a DTD, and entity
-   tricks (billion laughs, external entities) are refused before any XML parser runs. openpyxl
-   parses with defusedxml as well, which would refuse the same payloads.
+A file first passes the gate (exchange/gate.py), which every file the program reads passes:
+size, zip, members, ratio, bytes actually inflated, DTDs, rows with content, cells per row and
+in the book, shared strings. It refuses the file as a whole with one WorkbookRejected (the
+gate's FileRejected: Japanese and English on one line) at the first limit.
 
 Then openpyxl opens the file read-only and without evaluating anything (data_only=False). The
-meta sheet's `format` says whether it is a submission or a template; a sheet whose declared
-dimension is larger than Limits.max_rows is refused before it is read, and rows are counted
-while streaming in case the dimension lies. Cell-level trouble is a problem of that row, not
-a rejection: a formula (never evaluated), an error value, a date, time or TRUE/FALSE where a
-number or text belongs, a string longer than Limits.max_cell_chars, a field that does not parse.
+meta sheet's `format` says whether it is a submission or a template; rows are counted again
+while reading, so no row past Limits.max_rows is ever taken. Cell-level trouble is a problem of
+that row, not a rejection: a formula (never evaluated), an error value, a date, time or
+TRUE/FALSE where a number or text belongs, a string longer than Limits.max_cell_chars, a field
+that does not parse.
 A formula is a cell of type "f"; in a value or missing-reason cell, text starting with "=" is
 treated as one too (no value starts so), while a comment may well start with "=" and stays text.
 
@@ -52,10 +40,8 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import re
 import unicodedata
 import warnings
-import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -70,6 +56,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.domain.text import visible
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.evaluation_exchange import (
     SHEET_EVALUATION,
@@ -77,6 +64,15 @@ from kplan_desktop.exchange.evaluation_exchange import (
     evaluations_sha256,
     read_evaluation_rows,
     sheet_texts,
+)
+from kplan_desktop.exchange.gate import (
+    WORKBOOK_LIMITS,
+    FileRejected,
+    Limits,
+    open_workbook,
+    rejection,
+    too_many_rows,
+    xml_entity_rejection,
 )
 from kplan_desktop.exchange.payload import (
     SUBMISSION_FORMAT,
@@ -100,6 +96,7 @@ from kplan_desktop.exchange.submission_xlsx import (
     TEMPLATE_VALUE_LABEL,
     WRITER_MARK,
 )
+from kplan_desktop.progress import CancelCheck, Cancelled, check_cancel
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -111,35 +108,14 @@ __all__ = [
     "read_exchange_workbook",
 ]
 
-MIB = 1024 * 1024
 PROGRESS_EVERY = 200
 
 Kind = Literal["submission", "template"]
 Integrity = Literal["verified", "edited", "resaved", "template"]
 
-
-@dataclass(frozen=True)
-class Limits:
-    """How much of a file the reader accepts before refusing it."""
-
-    max_bytes: int = 20 * MIB
-    max_uncompressed: int = 200 * MIB
-    max_members: int = 1_000
-    max_ratio: int = 200
-    ratio_floor: int = 10 * MIB
-    max_rows: int = 100_000
-    max_cell_chars: int = 2_000
-
-
-DEFAULT_LIMITS = Limits()
-
-
-class WorkbookRejected(DomainError):
-    """The file as a whole cannot be read; nothing of it is used."""
-
-
-class Cancelled(Exception):
-    """The user cancelled reading; there is no partial result."""
+# The gate's limits (exchange/gate.py) are the reader's: one definition.
+DEFAULT_LIMITS = WORKBOOK_LIMITS
+WorkbookRejected = FileRejected
 
 
 # slots: a merge holds one per row of every file, and the collector scans them twice as fast.
@@ -182,26 +158,9 @@ class IncomingWorkbook:
 
 
 Progress = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
 
-_OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
-_REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 _APP_PART = "docProps/app.xml"
-_CHUNK = 1 << 20
-_TEXT_SAMPLE = 8192
-_FORBIDDEN_XML = tuple(
-    word.encode(encoding)
-    for word in ("<!doctype", "<!entity")
-    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
-)
-_OVERLAP = max(len(p) for p in _FORBIDDEN_XML) - 1
-# Every forbidden word holds the byte "!" (UTF-8 and UTF-16 alike), which few parts contain:
-# a window without one needs no lower-casing and no search word by word (a byte is found at
-# memchr speed, a word over 10x slower).
-_DECLARATION_MARK = b"!"
 _META_ROWS = 200
-_HEADER_ROOM = 50  # rows above the data (headers, notes) that do not count against max_rows
 _HEADER_COLUMNS = 64
 _MAX_META_TEXT = 500
 
@@ -219,50 +178,9 @@ _UNREADABLE: _Problem = ("読めない値です", "unreadable value")
 
 # -- rejections ------------------------------------------------------------------------------
 
-
-def _reject(code: str, file: str, what_ja: str, what_en: str) -> WorkbookRejected:
-    """Every file-level refusal: one line, whatever the file put in the text it quotes."""
-    return WorkbookRejected(
-        code,
-        one_line(f"「{file}」は読み込めません: {what_ja}"),
-        one_line(f"Cannot read {file}: {what_en}"),
-    )
-
-
-def one_line(text: str) -> str:
-    """Control characters (a newline in a sheet name or cell) made visible, not obeyed."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
-
-
-def _corrupt(file: str, detail: str) -> WorkbookRejected:
-    return _reject(
-        "E_WB_CORRUPT",
-        file,
-        f"ファイルが壊れているか、途中で切れています（{detail}）",
-        f"the file is damaged or truncated ({detail})",
-    )
-
-
-def _bomb(file: str, what_ja: str, what_en: str) -> WorkbookRejected:
-    return _reject(
-        "E_WB_ZIP_BOMB",
-        file,
-        f"展開すると極端に大きくなるファイルです（圧縮爆弾の疑い: {what_ja}）",
-        f"the file unpacks to an absurd size (a zip bomb? {what_en})",
-    )
-
-
-def _xml_entity(file: str) -> WorkbookRejected:
-    return _reject(
-        "E_WB_XML_ENTITY",
-        file,
-        "XMLの文書型定義（DOCTYPE）や実体宣言（ENTITY）が含まれています。"
-        "Excelブックには不要で、安全のため読み込みません",
-        "an XML part holds a DOCTYPE or ENTITY declaration, which an Excel workbook never needs; "
-        "refused for safety",
-    )
+_reject = rejection
+# Control characters (a newline in a sheet name or cell) made visible, not obeyed.
+one_line = visible
 
 
 def _not_kplan(file: str, why_ja: str, why_en: str) -> WorkbookRejected:
@@ -283,250 +201,8 @@ def _layout(file: str, what_ja: str, what_en: str) -> WorkbookRejected:
     )
 
 
-def _too_many_rows(file: str, sheet: str, rows: int | None, limit: int) -> WorkbookRejected:
-    count_ja = f"{rows:,}行以上" if rows is not None else "上限を超える行"
-    count_en = f"{rows:,} rows or more" if rows is not None else "more rows than allowed"
-    return _reject(
-        "E_WB_TOO_MANY_ROWS",
-        file,
-        f"シート「{sheet}」の行が多すぎます（{count_ja}。{limit:,}行まで）",
-        f"the sheet {sheet} has too many rows ({count_en}; at most {limit:,})",
-    )
-
-
-# -- the file before any XML parser ----------------------------------------------------------
-
-
-def _read_bytes(path: Path, limits: Limits) -> bytes:
-    file = path.name
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise _too_large(file, size, limits)
-        with path.open("rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
-    except FileNotFoundError:
-        raise _reject(
-            "E_WB_FILE", file, "ファイルが見つかりません", "the file does not exist"
-        ) from None
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise _reject(
-            "E_WB_FILE", file, f"ファイルを開けません（{reason}）", f"cannot open it ({reason})"
-        ) from None
-    if len(data) > limits.max_bytes:
-        raise _too_large(file, len(data), limits)
-    if not data:
-        raise _reject("E_WB_FILE", file, "ファイルが空です（0バイト）", "the file is empty")
-    return data
-
-
-def _too_large(file: str, size: int, limits: Limits) -> WorkbookRejected:
-    return _reject(
-        "E_WB_TOO_LARGE",
-        file,
-        f"ファイルが大きすぎます（{size / MIB:.1f}MB。{limits.max_bytes / MIB:.1f}MBまで）",
-        f"the file is too large ({size / MIB:.1f} MB; at most {limits.max_bytes / MIB:.1f} MB)",
-    )
-
-
-def _looks_like_text(sample: bytes) -> bool:
-    if sample.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return True
-    if b"\x00" in sample:
-        return False
-    control = sum(1 for byte in sample if byte < 0x20 and byte not in (9, 10, 12, 13))
-    return control + sample.count(0x7F) <= len(sample) // 100
-
-
-def _check_signature(data: bytes, file: str) -> None:
-    if data.startswith(_ZIP_MAGICS):
-        return
-    if data.startswith(_OLE2_MAGIC):
-        raise _reject(
-            "E_WB_ENCRYPTED_OR_XLS",
-            file,
-            "パスワードで保護（暗号化）されたブックか、古い形式（.xls）のファイルです。"
-            "パスワードを解除し、Excelブック（.xlsx）として保存し直してください",
-            "it is a password-protected (encrypted) workbook or an old .xls file; remove the "
-            "password and save it as an Excel workbook (.xlsx)",
-        )
-    if data.startswith(b"%PDF"):
-        raise _reject(
-            "E_WB_PDF",
-            file,
-            "PDFファイルです。Excelブック（.xlsx）を選んでください",
-            "it is a PDF file; choose the Excel workbook (.xlsx)",
-        )
-    if _looks_like_text(data[:_TEXT_SAMPLE]):
-        raise _reject(
-            "E_WB_TEXT",
-            file,
-            "テキスト（CSVなど）のファイルで、Excelブック（.xlsx）ではありません",
-            "this is a text/CSV file, not an .xlsx workbook",
-        )
-    raise _reject(
-        "E_WB_NOT_XLSX",
-        file,
-        "Excelブック（.xlsx）ではありません",
-        "not an Excel workbook (.xlsx)",
-    )
-
-
-def _check_zip(
-    data: bytes, file: str, limits: Limits, cancelled: CancelCheck | None
-) -> dict[str, bytes]:
-    """Every check on the zip itself; returns the small parts the reader reads by hand."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except Exception as exc:  # BadZipFile, NotImplementedError (zip version), EOFError, …
-        raise _corrupt(file, f"zip: {type(exc).__name__}: {str(exc)[:80]}") from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > limits.max_members:
-            raise _bomb(
-                file,
-                f"部品が{len(infos):,}個（{limits.max_members:,}個まで）",
-                f"{len(infos):,} parts (at most {limits.max_members:,})",
-            )
-        declared = sum(info.file_size for info in infos)
-        if declared > limits.max_uncompressed:
-            raise _bomb(
-                file,
-                f"展開後 {declared / MIB:,.0f}MB（{limits.max_uncompressed / MIB:,.0f}MBまで）",
-                f"{declared / MIB:,.0f} MB unpacked "
-                f"(at most {limits.max_uncompressed / MIB:,.0f} MB)",
-            )
-        for info in infos:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
-                raise _bomb(
-                    file,
-                    f"{info.filename[:60]} の圧縮率 {ratio:,.0f}:1",
-                    f"{info.filename[:60]} compressed {ratio:,.0f}:1",
-                )
-        names = [info.filename for info in infos]
-        if len(set(names)) != len(names):
-            raise _corrupt(file, "同じ名前の部品が2つあります / duplicate part names")
-        if any(info.flag_bits & 0x1 for info in infos):
-            raise _reject(
-                "E_WB_ENCRYPTED_OR_XLS",
-                file,
-                "暗号化された部品があります。パスワードを解除して保存し直してください",
-                "a part is encrypted; remove the password and save it again",
-            )
-        for required in _REQUIRED_PARTS:
-            if required not in names:
-                raise _reject(
-                    "E_WB_NOT_XLSX",
-                    file,
-                    f"Excelブックに必要な部品（{required}）がありません。"
-                    "壊れているか、Excelブック（.xlsx）ではありません",
-                    f"the part {required} is missing: damaged, or not an .xlsx workbook",
-                )
-        kept: dict[str, bytes] = {}
-        for info in infos:
-            _check_cancel(cancelled)
-            part = info.filename
-            rows = (
-                _RowNumbers(file, limits, part.rsplit("/", 1)[-1])
-                if _SHEET_PART.fullmatch(part)
-                else None
-            )
-            content = _scan_part(archive, info, file, keep=info.filename == _APP_PART, rows=rows)
-            if content is not None:
-                kept[info.filename] = content
-        return kept
-
-
-_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
-_ROW_TAG = re.compile(rb"<row\b[^>]*?\sr=[\"']([^\"']{0,20})[\"']")
-
-
-class _RowNumbers:
-    """The row numbers a sheet's XML declares, checked as they stream past.
-
-    openpyxl's read-only sheet silently skips a row whose number repeats or goes backwards,
-    and stops at the last row asked for: such rows would vanish from a merge. They are refused
-    here, before openpyxl reads anything.
-    """
-
-    def __init__(self, file: str, limits: Limits, part: str) -> None:
-        self.file = file
-        self.part = part
-        self.limit = limits.max_rows + _HEADER_ROOM
-        self.last = 0
-        self.carry = b""
-
-    def feed(self, chunk: bytes, *, final: bool = False) -> None:
-        buffer = self.carry + chunk
-        if final:
-            scan, self.carry = buffer, b""
-        else:
-            cut = buffer.rfind(b"<row")
-            keep = cut if cut != -1 and buffer.find(b">", cut) == -1 else len(buffer) - 4
-            keep = max(keep, 0)
-            scan, self.carry = buffer[:keep], buffer[keep:]
-        for match in _ROW_TAG.finditer(scan):
-            text = match.group(1).strip()
-            if not text.isdigit() or len(text) > 12:
-                raise _layout(
-                    self.file,
-                    "行番号が正しくありません",
-                    "a row number is not a positive whole number",
-                )
-            number = int(text)
-            if number > self.limit:
-                raise _too_many_rows(self.file, self.part, number, self.limit - _HEADER_ROOM)
-            if number <= self.last:
-                raise _layout(
-                    self.file,
-                    f"行番号が重複しているか、逆順です（{number}行目）",
-                    f"a row number repeats or goes backwards (row {number})",
-                )
-            self.last = number
-
-
-def _scan_part(
-    archive: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    file: str,
-    *,
-    keep: bool,
-    rows: _RowNumbers | None = None,
-) -> bytes | None:
-    """Read one part to its end (the CRC is checked there) and look for DTDs on the way."""
-    kept = bytearray()
-    total = 0
-    tail = b""
-    try:
-        with archive.open(info) as part:
-            while chunk := part.read(_CHUNK):
-                total += len(chunk)
-                if total > info.file_size:
-                    raise _corrupt(file, f"{info.filename[:60]}: size")
-                window = tail + chunk
-                if _DECLARATION_MARK in window:
-                    lowered = window.lower()
-                    if any(pattern in lowered for pattern in _FORBIDDEN_XML):
-                        raise _xml_entity(file)
-                tail = window[-_OVERLAP:]
-                if rows is not None:
-                    rows.feed(chunk)
-                if keep and len(kept) < _CHUNK:
-                    kept += chunk
-            if rows is not None:
-                rows.feed(b"", final=True)
-    except WorkbookRejected:
-        raise
-    except Exception as exc:  # zlib, CRC, truncation, unknown compression: all mean damage
-        raise _corrupt(file, f"{info.filename[:60]}: {type(exc).__name__}") from None
-    return bytes(kept) if keep else None
-
-
 def _check_cancel(cancelled: CancelCheck | None) -> None:
-    if cancelled is not None and cancelled():
-        raise Cancelled
+    check_cancel(cancelled)
 
 
 # -- the workbook ----------------------------------------------------------------------------
@@ -542,9 +218,8 @@ def read_exchange_workbook(
     """Read a submission or template; WorkbookRejected for a file-level refusal."""
     source = Path(path)
     file = source.name
-    data = _read_bytes(source, limits)
-    _check_signature(data, file)
-    parts = _check_zip(data, file, limits, cancelled)
+    gated = open_workbook(source, limits, keep=(_APP_PART,), cancelled=cancelled)
+    data, parts = gated.data, gated.parts
     digest = hashlib.sha256(data).hexdigest()
     book = _load(data, file)
     try:
@@ -554,7 +229,7 @@ def read_exchange_workbook(
         raise
     except Exception as exc:  # openpyxl parses sheets lazily; any failure there is damage
         if _from_defusedxml(exc):
-            raise _xml_entity(file) from None
+            raise xml_entity_rejection(file) from None
         raise _reject(
             "E_WB_UNREADABLE",
             file,
@@ -575,7 +250,7 @@ def _load(data: bytes, file: str) -> Any:
             )
     except Exception as exc:  # openpyxl raises many kinds of error for a damaged workbook
         if _from_defusedxml(exc):
-            raise _xml_entity(file) from None
+            raise xml_entity_rejection(file) from None
         raise _reject(
             "E_WB_UNREADABLE",
             file,
@@ -771,12 +446,6 @@ class _BookReader:
             )
         return ws
 
-    def check_dimension(self, ws: Any, header_rows: int) -> None:
-        """Refuse a sheet whose declared size is too large before reading a row of it."""
-        declared = getattr(ws, "max_row", None)
-        if isinstance(declared, int) and declared - header_rows > self.limits.max_rows:
-            raise _too_many_rows(self.file, ws.title, declared - header_rows, self.limits.max_rows)
-
     def header_and_rows(
         self, ws: Any, header_row: int
     ) -> tuple[tuple[Any, ...], Iterator[tuple[Any, ...]]]:
@@ -786,7 +455,7 @@ class _BookReader:
         """
         last = header_row + self.limits.max_rows
         # Past the scan's limit (_RowNumbers) no row exists, so this reads every row there is.
-        stop = last + _HEADER_ROOM + 1
+        stop = last + self.limits.header_rows + 1
         rows = ws.iter_rows(min_row=header_row, max_row=stop, max_col=_HEADER_COLUMNS)
         return next(rows, ()), rows
 
@@ -800,7 +469,7 @@ class _BookReader:
             if all(_blank_cell(cell) for cell in cells):
                 continue
             if number > last:
-                raise _too_many_rows(self.file, ws.title, None, self.limits.max_rows)
+                raise too_many_rows(self.file, ws.title, None, self.limits.max_rows)
             yield number, cells
 
     def meta(self) -> dict[str, str]:
@@ -889,7 +558,6 @@ class _BookReader:
             self.file, f"「{SHEET_DATA}」シートがありません", f"there is no {SHEET_DATA} sheet"
         )
         ws = self.sheet(SHEET_DATA, missing)
-        self.check_dimension(ws, 1)
         first, sheet_rows = self.header_and_rows(ws, 1)
         columns = self.data_columns(first)
         steps = _Steps(header.row_count, self.progress, self.cancelled)
@@ -1122,7 +790,6 @@ class _BookReader:
             f"there is no {SHEET_TEMPLATE} sheet",
         )
         ws = self.sheet(SHEET_TEMPLATE, missing)
-        self.check_dimension(ws, TEMPLATE_HEADER_ROW)
         header, sheet_rows = self.header_and_rows(ws, TEMPLATE_HEADER_ROW)
         code_col, value_col, reason_col, comment_col = self.template_columns(header)
         declared = getattr(ws, "max_row", None)

@@ -31,6 +31,7 @@ from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.revision import Revision
+from kplan_desktop.domain.text import line_breaks
 from kplan_desktop.domain.validation import (
     EntryCheck,
     Finding,
@@ -416,7 +417,9 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
     if problems:
         check = EntryCheck(check.parsed, (*check.findings, *problems))
     old = batch.stored.get(key, EMPTY)
-    comment = old[2] if request.comment is None else (request.comment.strip() or None)
+    # CR LF and CR become LF (domain.text's rule for every free text; a cell cannot keep a CR)
+    given = request.comment
+    comment = old[2] if given is None else (line_breaks(given).strip() or None)
     if check.errors or (batch.require_comment and not check.can_save(comment)):
         return EntryResult(request, check, Outcome.REFUSED, old, old)
     parsed = check.parsed

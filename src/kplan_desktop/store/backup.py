@@ -8,6 +8,7 @@ before every merge, catalog import or restore — and the newest `keep` of them 
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -28,7 +29,7 @@ from kplan_desktop.store.audit import record
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY
 from kplan_desktop.store.engine import DATABASE_ID_KEY, SCHEMA_HEAD, Store, StoreError, meta_value
 from kplan_desktop.store.models import catalog_version_table
-from kplan_desktop.store.paths import db_dir
+from kplan_desktop.store.paths import db_dir, private_dir, private_file
 
 KEEP = 14
 _NAME = re.compile(r"^kplan-(\d{8}-\d{6}-\d{6})-([a-z-]+)\.sqlite3$")
@@ -66,10 +67,11 @@ def take_backup(store: Store, reason: str, *, target: Path | None = None, keep: 
         folder = backup_folder(store)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"kplan-{stamp}-{reason}.sqlite3"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)  # a new backups folder is owner-only (0700 on POSIX)
     _remove_stale_partials(target.parent)
     partial = target.with_name(target.name + ".partial")
     try:
+        private_file(partial)  # and so is each copy (0600), before a byte is in it
         _copy(source, partial)
         os.replace(partial, target)
         _sync_folder(target.parent)
@@ -120,12 +122,26 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def _failed(target: Path, exc: Exception) -> StoreError:
-    detail = getattr(exc, "strerror", None) or str(exc)
-    return StoreError(
-        "E_BACKUP_FAILED",
-        f"バックアップを作れません: {target}（{detail}）",
-        f"Cannot write the backup: {target} ({detail})",
+    detail_ja = detail_en = getattr(exc, "strerror", None) or str(exc)
+    full = (
+        getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in detail_en
     )
+    if not full and "disk I/O error" in detail_en:
+        try:
+            disk = os.statvfs(target.parent)
+            full = full or disk.f_bavail * disk.f_frsize < FULL_BELOW
+        except (OSError, AttributeError):  # no statvfs on Windows
+            pass
+    if full:
+        detail_ja, detail_en = "ディスクの空きがありません", "the disk is full"
+    return StoreError(
+        "E_BACKUP_FULL" if full else "E_BACKUP_FAILED",
+        f"バックアップを作れません: {target}（{detail_ja}）",
+        f"Cannot write the backup: {target} ({detail_en})",
+    )
+
+
+FULL_BELOW = 1024 * 1024  # bytes left: a copy that failed with less than this hit a full disk
 
 
 def backups(store: Store) -> list[BackupInfo]:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.text import mask_secrets
 from kplan_desktop.store.models import meta_table
-from kplan_desktop.store.paths import database_url, db_dir
+from kplan_desktop.store.paths import database_url, db_dir, private_file
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
@@ -190,6 +193,59 @@ def storage_error(url: str, exc: OperationalError) -> StoreError:
     )
 
 
+def bad_url(url: str, exc: BaseException) -> StoreError:
+    """A database URL that cannot be used, quoted without its password."""
+    shown = mask_secrets(url)[:120]
+    why = mask_secrets(f"{type(exc).__name__}: {exc}")[:160]
+    return StoreError(
+        "E_DB_URL",
+        f"データベースのURLが正しくありません: {shown}（{why}）",
+        f"Invalid database URL: {shown} ({why})",
+    )
+
+
+def known_revisions() -> frozenset[str]:
+    """The schema revisions this program's migrations know (their file names' numbers)."""
+    versions = db_dir() / "migrations" / "versions"
+    return frozenset(p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py"))
+
+
+def _refuse_foreign(database: str | None, url: str) -> None:
+    """An SQLite file with tables but no kplan schema is another program's: not touched.
+
+    Read through a read-only connection of its own: the engine's first connection sets WAL
+    mode, which already rewrites the file's header."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            tables = [
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            ]
+    except (OSError, sqlite3.Error):
+        return  # not a database at all, or unreadable: opening it says so
+    if tables and "alembic_version" not in tables:
+        raise StoreError(
+            "E_DB_NOT_KPLAN",
+            f"このファイルは総合計画のデータベースではありません（ほかのプログラムの表が"
+            f"{len(tables)}個あります）。何も変更していません: {url}",
+            f"This file is not a kplan database (it holds {len(tables)} tables of another "
+            f"program); nothing was changed: {url}",
+        )
+
+
+def _create_private(database: str | None) -> None:
+    """A new database file starts owner-only (SQLite gives its -wal and -shm the same mode)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists() and path.parent.is_dir():
+        private_file(path)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -220,13 +276,12 @@ class Store:
         try:
             engine = create_engine(url, **options)
         except (SQLAlchemyError, ValueError, ImportError) as exc:
-            raise StoreError(
-                "E_DB_URL",
-                f"データベースのURLが正しくありません: {url[:80]}（{exc}）",
-                f"Invalid database URL: {url[:80]} ({exc})",
-            ) from None
+            raise bad_url(url, exc) from None
         if engine.dialect.name == "sqlite":
+            # Before the first connection, whose pragmas (WAL) would already change the file.
+            _refuse_foreign(engine.url.database, engine.url.render_as_string())
             event.listen(engine, "connect", _sqlite_pragmas)
+            _create_private(engine.url.database)
         store = cls(engine)
         if migrate:
             store.migrate()
@@ -300,7 +355,7 @@ class Store:
                 f"Could not write to the database ({type(exc.orig).__name__})",
             ) from None
         if isinstance(exc, OperationalError):
-            raise storage_error(self.url, exc) from None
+            raise (self._storage_problem(exc) or storage_error(self.url, exc)) from None
         raise exc
 
     def current_revision(self) -> str | None:
@@ -327,29 +382,44 @@ class Store:
         Opening a WAL database creates files beside it, so a full or read-only folder already
         fails at open, with SQLite saying only "unable to open database file".
         """
-        if isinstance(exc, OperationalError):
-            said = storage_error(self.url, exc)
-            if said.code != "E_DB_WRITE":
-                return said
+        said = storage_error(self.url, exc) if isinstance(exc, OperationalError) else None
+        # SQLite often says "disk I/O error" when a write to the -wal file found the disk full:
+        # the file system says which it was.
+        if said is not None and said.code not in ("E_DB_WRITE", "E_DB_IO"):
+            return said
         database = self.engine.url.database
         if self.engine.url.get_backend_name() != "sqlite" or not database:
             return None
         try:
             disk = os.statvfs(os.path.dirname(os.path.abspath(database)))
         except (OSError, AttributeError):  # no statvfs on Windows
-            return None
+            return said
         for _words, code, ja, en in _STORAGE_PROBLEMS:
             if code == "E_DB_READONLY" and disk.f_flag & os.ST_RDONLY:
                 return StoreError(code, ja, en)
             if code == "E_DB_FULL" and disk.f_bavail * disk.f_frsize < _NEARLY_FULL:
                 return StoreError(code, ja, en)
-        return None
+        return said
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision; a no-op when it is current."""
-        was = self.current_revision()
-        if was == SCHEMA_HEAD:
+        """Bring the schema to the newest revision; a no-op when it is current.
+
+        Refused, changing nothing: a database of a newer program (a revision this one does not
+        know), and an SQLite file that holds tables but is not a kplan database (--db pointing
+        at another program's file would otherwise get twenty kplan tables added to it).
+        """
+        current = was = self.current_revision()
+        if current == SCHEMA_HEAD:
             return
+        if current is not None and current not in known_revisions():
+            raise StoreError(
+                "E_DB_NEWER",
+                f"このデータベースは新しい版のプログラムで作られています"
+                f"（スキーマ {current[:20]}）。プログラムを更新してください。"
+                f"何も変更していません: {self.url}",
+                f"This database was made by a newer version of the program (schema "
+                f"{current[:20]}); update the program. Nothing was changed: {self.url}",
+            )
         from alembic import command
         from alembic.config import Config
 

@@ -1,4 +1,10 @@
-"""Where things live: the default database file, and the shipped db/ folder (migrations, seed)."""
+"""Where things live: the default database file, and the shipped db/ folder (migrations, seed).
+
+What the program creates for its user alone — the data folder, the database, its backups, the
+log — is owner-only on POSIX: folders 0700, files 0600 (private_dir, private_file), whatever
+the umask. On Windows the per-user folders (%LOCALAPPDATA%) already admit only their user,
+the administrators and SYSTEM, and the modes are not used.
+"""
 
 from __future__ import annotations
 
@@ -34,11 +40,47 @@ def database_url(db: str | None = None) -> str:
     chosen = db or os.environ.get(ENV_DATABASE_URL) or None
     if chosen is None:
         path = default_database_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         return f"sqlite:///{path}"
     if "://" in chosen:
         return chosen
     return f"sqlite:///{Path(chosen).expanduser().resolve()}"
+
+
+OWNER_ONLY_DIR = 0o700
+OWNER_ONLY_FILE = 0o600
+
+
+def private_dir(path: Path, *, ours: bool = False) -> Path:
+    """Create the folder (and missing parents) owner-only on POSIX; an existing folder keeps
+    its mode, except one that is the program's own (`ours`, or the data folder and what it
+    holds), which is tightened."""
+    missing = []
+    folder = path
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    path.mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
+    if os.name == "posix":
+        own = data_dir()
+        for created in missing:
+            os.chmod(created, OWNER_ONLY_DIR)  # mkdir's mode is masked by the umask
+        if ours or path == own or own in path.parents:
+            os.chmod(path, OWNER_ONLY_DIR)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create the file owner-only (0600 on POSIX) if it does not exist; an existing file keeps
+    its mode. Opened O_EXCL, so a file that appears meanwhile is not touched."""
+    if os.name == "posix" and not path.exists():
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY_FILE)
+        except FileExistsError:
+            return path
+        os.close(descriptor)
+        os.chmod(path, OWNER_ONLY_FILE)  # the umask may have taken bits off; never adds any
+    return path
 
 
 def db_dir() -> Path:

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, delete, insert, select, text
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.text import check_free_text
 from kplan_desktop.domain.validation import Finding, Severity
 from kplan_desktop.store.audit import SOURCES, now, record
 from kplan_desktop.store.engine import Store
@@ -61,6 +62,7 @@ def lock_year(
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     _check_year(fiscal_year)
+    note = check_free_text(note or "", "メモ", "note").strip()[:2000] or None
     with store.transaction() as conn:
         if store.is_server:
             # Waits for the writers already in flight to commit, and holds new ones until the
@@ -74,7 +76,7 @@ def lock_year(
                 "fiscal_year": fiscal_year,
                 "locked_at": now(),
                 "locked_by": who,
-                "note": (note or "").strip()[:2000] or None,
+                "note": note,
             },
         )
         record(
@@ -83,7 +85,7 @@ def lock_year(
             source=source,
             action="year_lock",
             fiscal_year=fiscal_year,
-            detail=(note or "").strip()[:2000] or None,
+            detail=note,
         )
     return True
 
@@ -95,7 +97,7 @@ def unlock_year(
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     _check_year(fiscal_year)
-    why = reason.strip()[:2000]
+    why = check_free_text(reason, "解除の理由", "reason").strip()[:2000]
     if not why:
         raise DomainError(
             "E_REASON_REQUIRED",

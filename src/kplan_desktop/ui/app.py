@@ -94,14 +94,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = AppSettings()
     lang = choose_language(args.lang, settings.language)
     translator = install_translator(app, lang)
+    previous_hook = sys.excepthook
+    _catch_unexpected(lang, quiet=bool(args.screenshot or args.self_test))
     try:
         if args.self_test:
             return _self_test(lang)
         return _run(app, args, settings, lang)
+    except Exception as exc:  # before the window runs: one line, the traceback in the log
+        _report_unexpected(exc, lang, quiet=bool(args.screenshot))
+        return 2
     finally:
         # Matters when main() runs inside a process that outlives it (the tests).
+        sys.excepthook = previous_hook
         if translator is not None:
             app.removeTranslator(translator)
+
+
+def _report_unexpected(exc: BaseException, lang: str, *, quiet: bool) -> None:
+    """An error no code path expected: its traceback to the log (passwords masked), one line
+    on stderr, and the same line in a dialog; the window goes on where it can."""
+    from kplan_desktop import logs
+
+    ja, en = logs.unexpected(exc, "kplan-desktop")
+    if sys.stderr is not None:
+        print(f"{ja} / {en}", file=sys.stderr)
+    if not quiet:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "kplan-desktop", en if lang == "en" else ja)
+
+
+def _catch_unexpected(lang: str, *, quiet: bool) -> None:
+    """Qt calls slots from its event loop, where an exception would only print a traceback."""
+
+    def hook(kind: type[BaseException], exc: BaseException, trace: object) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, trace)  # type: ignore[arg-type]
+            return
+        _report_unexpected(exc, lang, quiet=quiet)
+
+    sys.excepthook = hook
 
 
 def _set_icon(app: object) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from kplan_desktop.store.paths import private_dir, private_file
+
 # Tests and portable installs point this at an .ini file of their own.
 ENV_SETTINGS_FILE = "KPLAN_SETTINGS_FILE"
 ROLE_DEPARTMENT = "department"
@@ -28,6 +30,9 @@ class AppSettings:
                     "kplan-desktop",
                     "kplan-desktop",
                 )
+                # The program's own settings folder and file: owner-only on POSIX.
+                file = Path(settings.fileName())
+                private_file(private_dir(file.parent, ours=True) / file.name)
         self.qsettings = settings
 
     def _text(self, key: str) -> str | None:

@@ -16,9 +16,9 @@ from PySide6.QtCore import (
     SignalInstance,
 )
 
+from kplan_desktop.progress import Cancelled
 
-class Cancelled(Exception):
-    """Raised inside a job when its cancel flag is set."""
+__all__ = ["Cancelled", "Job", "JobSignals"]
 
 
 class JobSignals(QObject):

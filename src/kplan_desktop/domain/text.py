@@ -1,0 +1,68 @@
+"""Free text from people and files: one rule for what it may hold, one way to show it.
+
+A comment, a reviewer's note, an evaluation text, a reason, a name: each is checked at entry by
+check_free_text (no control character but line break and tab), the rule evaluations have used
+from the start. Listings and messages show any text through visible(), so an escape sequence
+kept in an old row, a file name or a sheet name is printed as \\u001b, never obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kplan_desktop.domain.errors import DomainError
+
+__all__ = ["check_free_text", "control_characters", "line_breaks", "mask_secrets", "visible"]
+
+# Line breaks and tabs are ordinary in a comment; every other C0/C1 control is refused.
+_ALLOWED_CONTROLS = "\n\t"
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters the rule refuses, in order of appearance (none: an empty list)."""
+    return [c for c in text if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS]
+
+
+def line_breaks(text: str) -> str:
+    """CR LF and CR made LF: a workbook cell cannot keep a CR (XML reads it back as LF)."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_free_text(text: str, what_ja: str, what_en: str, *, code: str = "E_CONTROL_CHAR") -> str:
+    """The text as stored: CR LF and CR become LF; DomainError when a control character is in it."""
+    text = line_breaks(text)
+    found = control_characters(text)
+    if found:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
+        raise DomainError(
+            code,
+            f"{what_ja}に制御文字（{shown}）が含まれています",
+            f"The {what_en} contains control characters ({shown})",
+        )
+    return text
+
+
+def visible(text: str) -> str:
+    """Control and other non-printable characters made visible (\\u001b), so text stays on one
+    line and a terminal never obeys an escape sequence someone stored."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
+# scheme://user:PASSWORD@host — the password, up to the authority's last @
+_URL_PASSWORD = re.compile(r"([A-Za-z][\w+.-]*://[^:/?#@\s]*:)[^\s/?#]*@")
+# password=… in a connection string or an error message
+_KEY_PASSWORD = re.compile(
+    r"(?i)((?:password|passwd|pwd)\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;&)]+)"
+)
+
+
+def mask_secrets(text: str) -> str:
+    """The text with every password it may hold replaced by *** (a database URL's, and a
+    password=… setting's): for messages, the log and anything else a person may see."""
+    text = _URL_PASSWORD.sub(r"\1***@", text)
+    return _KEY_PASSWORD.sub(r"\1***", text)

@@ -1,0 +1,76 @@
+"""The one cell-writing policy every workbook the program writes follows.
+
+Submissions, templates, catalog workbooks, the consolidated report and the pending list all
+write text through here:
+
+- text stays text: openpyxl would store "=…" as a formula and "#N/A" as an error value, so a
+  text cell is always of data type "s";
+- text that Excel or LibreOffice would take for a formula once a user edits the cell — it starts
+  with = + - @, or with a tab, CR or LF that hides such a start — or that is an error code
+  (#N/A, #REF! …) gets Excel's quote prefix, which keeps it text;
+- a cell holds at most EXCEL_MAX_TEXT characters and no control character Excel refuses; a CR
+  does not survive (XML reads it back as LF). Writers whose file is read back and checked (the
+  submission, the catalog) refuse such text with text_problem's reason; the report and the
+  pending list, which are only read by people, write clean_text's version of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+__all__ = [
+    "EXCEL_MAX_TEXT",
+    "FORMULA_STARTS",
+    "clean_text",
+    "needs_quote",
+    "set_text",
+    "text_problem",
+]
+
+EXCEL_MAX_TEXT = 32_767
+# Text starting with one of these is a formula (or becomes one when edited) in Excel and
+# LibreOffice; a tab, CR or LF in front hides it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def needs_quote(text: str) -> bool:
+    """Whether the text would turn into a formula or an error value in a spreadsheet."""
+    return bool(text) and (
+        text.startswith(FORMULA_STARTS) or (text[0] == "#" and text in ERROR_CODES)
+    )
+
+
+def text_problem(text: str) -> tuple[str, str] | None:
+    """Why the text cannot be written to a cell exactly (Japanese, English); None if it can."""
+    if len(text) > EXCEL_MAX_TEXT:
+        return (
+            f"1つのセルには{EXCEL_MAX_TEXT}文字までしか入りません",
+            f"a cell holds at most {EXCEL_MAX_TEXT} characters",
+        )
+    if "\r" in text:
+        # XML turns CR into LF when the file is read, so the text would not come back the same.
+        return ("改行コードCR（\\r）は保存できません", "a carriage return (\\r) does not survive")
+    if ILLEGAL_CHARACTERS_RE.search(text) is not None:
+        return ("Excelで使えない制御文字が含まれています", "a control character Excel refuses")
+    return None
+
+
+def clean_text(text: str) -> str:
+    """Text as a cell can hold it: CR made LF, control characters replaced, length bounded."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if ILLEGAL_CHARACTERS_RE.search(text) is not None:
+        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    return text[:EXCEL_MAX_TEXT]
+
+
+def set_text(cell: Any, text: str) -> Any:
+    """Put text a cell can hold (see text_problem) into `cell` as text, quote-prefixed when it
+    looks like a formula; returns the cell."""
+    cell.value = text
+    cell.data_type = "s"
+    if needs_quote(text):
+        cell.quotePrefix = True
+    return cell

@@ -1,0 +1,58 @@
+"""The one cell-writing policy (exchange/cells.py), as every writer applies it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kplan_desktop.exchange.cells import clean_text, needs_quote, text_problem
+from kplan_desktop.exchange.cycle_xlsx import write_pending
+from kplan_desktop.store.cycle import DepartmentStatus, Status
+
+RISKY = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\n=1+1", "\r=1+1", "#N/A", "#REF!"]
+SAFE = ["総務課", "1-2", "a=b", "#1", "メール: a@example.invalid"]
+
+
+@pytest.mark.parametrize("text", RISKY)
+def test_formula_like_and_error_texts_need_the_quote_prefix(text: str) -> None:
+    assert needs_quote(text)
+
+
+@pytest.mark.parametrize("text", SAFE)
+def test_ordinary_texts_do_not(text: str) -> None:
+    assert not needs_quote(text)
+
+
+def test_what_a_cell_cannot_hold_is_named_or_cleaned() -> None:
+    assert text_problem("a\rb") is not None and text_problem("a\x1bb") is not None
+    assert text_problem("x" * 32_768) is not None and text_problem("改行\nタブ\t") is None
+    assert clean_text("a\r\nb\x1bc") == "a\nb\ufffdc"
+
+
+def test_the_pending_list_quotes_formula_like_names_and_contacts_like_every_workbook(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        DepartmentStatus(
+            code=f"d{n}",
+            name=text,
+            status=Status.NOT_STARTED,
+            indicators=3,
+            entered=0,
+            finalised_at=None,
+            merged_at=None,
+            contact=f"-{n} 内線",
+        )
+        for n, text in enumerate([*RISKY[:4], "\t=cmd|' /C calc'!A0"])
+    ]
+    path = tmp_path / "pending.xlsx"
+    write_pending(path, 2024, None, rows)
+    ws = openpyxl.load_workbook(path).active
+    written = [ws.cell(row=r, column=c) for r in range(5, 5 + len(rows)) for c in (2, 6)]
+    assert len(written) == 10
+    for cell in written:
+        assert cell.data_type == "s", cell.coordinate
+        assert cell.quotePrefix, (cell.coordinate, cell.value)
+    assert not ws.cell(row=5, column=1).quotePrefix  # "d0": nothing to guard
