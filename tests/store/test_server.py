@@ -116,14 +116,18 @@ def test_a_department_login_cannot_touch_another_departments_value_or_the_catalo
     # as deletable.
     assert psql(pg_cluster, clerk, "DELETE FROM actual RETURNING id").stdout == ""
     assert dump(server["admin"]) == before
-    # The clerk's own department is writable, with psql as with the program.
+    # The clerk's own department is writable through the server's write function only, with
+    # psql as with the program; the audit row names the login, whatever the client says.
     own = psql(
         pg_cluster,
         clerk,
-        "INSERT INTO actual (indicator_code, fiscal_year, value, entered_by, entered_at, source)"
-        f" VALUES ('{COMMUNITY_CODE}', 2023, '51', 'x', now(), 'cli')",
+        f"SELECT kplan_put_actual('{COMMUNITY_CODE}', 2023, '51', null, null, false, null,"
+        " null, 'cli', null, 'k1', 'somebody')",
     )
     assert own.returncode == 0, own.stderr
+    last = audit_log(Store.open(server["admin"]))[-1]
+    assert (last.who, last.client_user, last.new_value) == (
+        make_url(clerk).username, "somebody", "51")  # fmt: skip
 
 
 def test_the_program_as_a_department_login_is_refused_by_the_server_and_changes_nothing(
