@@ -151,6 +151,13 @@ _UNREACHABLE_WORDS = (
     "network is unreachable",
     "the database system is shutting down",
 )
+# A server starting up or recovering after a crash refuses connections with SQLSTATE 57P03,
+# which a connection that was never made does not carry: its words, then.
+_STARTING_WORDS = (
+    "the database system is starting up",
+    "not yet accepting connections",
+    "the database system is in recovery mode",
+)
 _AUTH_WORDS = ("password authentication failed", "no password supplied")
 _LOST_WORDS = (
     "server closed the connection",
@@ -170,7 +177,7 @@ def server_error(exc: DBAPIError) -> StoreError | None:
     state = str(getattr(exc.orig, "sqlstate", None) or "")
     said = str(exc.orig).lower()
     found: tuple[str, str, str] | None = None
-    if state == "57P03" or "the database system is starting up" in said:
+    if state == "57P03" or any(w in said for w in _STARTING_WORDS):
         found = E_DB_STARTING
     elif state == "P0001" and "e_locked_year" in said:
         found = E_LOCKED_YEAR_SERVER
