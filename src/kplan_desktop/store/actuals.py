@@ -444,10 +444,14 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
     if request.check_expected and current != request.expected:
         extra.append(_conflict(batch.stored.get(key, EMPTY)))
     problems = tuple(p for p in extra if p is not None)
-    if problems:
-        check = EntryCheck(check.parsed, (*check.findings, *problems))
     old = batch.stored.get(key, EMPTY)
     comment = old[2] if request.comment is None else (request.comment.strip() or None)
+    if request.fiscal_year in batch.locked and _state(check, comment) == old:
+        # A locked year's row exactly as stored (an R7 file carries its R6 rows): nothing
+        # changes, so nothing is refused; only a change to a locked year is.
+        return EntryResult(request, check, Outcome.UNCHANGED, old, old)
+    if problems:
+        check = EntryCheck(check.parsed, (*check.findings, *problems))
     if check.errors or (batch.require_comment and not check.can_save(comment)):
         return EntryResult(request, check, Outcome.REFUSED, old, old)
     parsed = check.parsed
@@ -493,6 +497,18 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
             batch.stored[key] = new
             batch.revisions[key] = request.revision or _PENDING
     return EntryResult(request, check, outcome, old, new)
+
+
+def _state(check: EntryCheck, comment: str | None) -> State | None:
+    """What a request would store, if it parsed: (value, reason, comment)."""
+    parsed = check.parsed
+    if parsed is None:
+        return None
+    if parsed.is_empty:
+        return EMPTY
+    value = None if parsed.value is None else canonical(parsed.value)
+    reason = None if parsed.missing_reason is None else parsed.missing_reason.value
+    return (value, reason, comment)
 
 
 def _finalised(fiscal_year: int) -> Finding:

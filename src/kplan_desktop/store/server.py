@@ -245,6 +245,53 @@ def server_init(store: Store) -> ServerRoles:
     return ServerRoles(member, planning, departments)
 
 
+# Words that name a role rather than a department: `--department planning` means the planning
+# division everywhere else, so it never silently makes a clerk of a department coded so.
+RESERVED_DEPARTMENT_CODES = frozenset({"planning", "member"})
+
+
+@dataclass(frozen=True)
+class LoginRole:
+    """What the server says a login is: the planning division, or one department's clerk."""
+
+    planning: bool
+    department: str | None
+
+
+def login_role(store: Store) -> LoginRole | None:
+    """The login's kplan role on a server; None for the administrator (the database's owner or
+    a superuser), a login in no kplan role, or a PC's own file."""
+    if not store.is_server:
+        return None
+    with store.connect() as conn:
+        if conn.scalar(text(f"SELECT to_regclass('{ROLE_TABLE}')")) is None:
+            return None
+        owner = conn.scalar(
+            text(
+                "SELECT r.rolsuper OR pg_has_role(session_user, d.datdba, 'USAGE')"
+                " FROM pg_roles r, pg_database d"
+                " WHERE r.rolname = session_user AND d.datname = current_database()"
+            )
+        )
+        if owner:
+            return None
+        found = [
+            (code,)
+            for (code,) in conn.execute(
+                text(
+                    f"SELECT department_code FROM {ROLE_TABLE}"
+                    " WHERE pg_has_role(session_user, role_name, 'MEMBER')"
+                    " ORDER BY department_code NULLS FIRST"
+                )
+            )
+        ]
+    if not found:
+        return None
+    if found[0][0] is None:
+        return LoginRole(planning=True, department=None)
+    return LoginRole(planning=False, department=str(found[0][0]))
+
+
 def _set_session_limits(conn: Connection, database: str) -> None:
     """SESSION_LIMITS on the database, each unless IT staff set it already (kept on a rerun)."""
     present = {
@@ -280,6 +327,14 @@ def add_user(store: Store, name: str, password: str, *, department: str | None) 
             "ユーザー名は英小文字・数字・_ . - で、英小文字か _ で始めてください（63文字まで）",
             "A user name is lower-case letters, digits, _ . - and starts with a letter or _ "
             "(at most 63 characters)",
+        )
+    if department is not None and department.lower() in RESERVED_DEPARTMENT_CODES:
+        raise _refuse(
+            "E_DEPARTMENT_AMBIGUOUS",
+            f"「--department {department[:20]}」は使えません。企画担当課のログインは --planning で"
+            "作成してください（課コードが役割の名前と同じ課には、ログインを作成できません）",
+            f"--department {department[:20]} is not accepted: create a planning-division login "
+            "with --planning (a department whose code is a role word cannot get logins)",
         )
     if len(password) < 8:
         raise _refuse(
