@@ -14,9 +14,8 @@ from tests.store.test_server import server
 
 __all__ = ["server"]
 
-pytestmark = pytest.mark.postgresql_only
 
-
+@pytest.mark.postgresql_only
 def test_the_login_decides_the_department_and_a_contradiction_is_refused(
     server: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -37,3 +36,30 @@ def test_the_login_decides_the_department_and_a_contradiction_is_refused(
     out = tmp_path / "own.png"
     assert main(["--db", server["clerk"], "--year", "2024", "--screenshot", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_server_still_starting_offers_retry_when_the_window_opens(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from kplan_desktop.ui.app import main
+    from tests.store.test_server_recovery import StartingServer
+
+    fake = StartingServer()
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.Retry, QMessageBox.StandardButton.Cancel]
+
+    def answer(parent: object, title: str, text: str, *buttons: object) -> object:
+        asked.append(text)
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(QMessageBox, "warning", answer)
+    try:
+        url = f"postgresql+psycopg://clerk:pw@127.0.0.1:{fake.port}/kplan"
+        assert main(["--db", url, "--year", "2024"]) == 2
+    finally:
+        fake.close()
+    assert len(asked) == 2  # asked, retried, asked again, cancelled
+    assert all("起動中" in text for text in asked)
+    assert "starting up" in capsys.readouterr().err

@@ -159,18 +159,32 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
     login = None
     if on_server(db):
         # On the shared server the login decides the department, not this PC's settings.
-        try:
-            from kplan_desktop.store.engine import Store
+        from kplan_desktop.store.engine import Store, StoreError
 
-            opened = _open_store(db)
-            assert isinstance(opened, Store)
-            source = opened
-            login = decide_by_login(opened, args.department)
-        except DomainError as exc:
-            print(exc.both(), file=sys.stderr)
-            if not args.screenshot:
+        while True:
+            try:
+                opened = _open_store(db)
+                assert isinstance(opened, Store)
+                source = opened
+                login = decide_by_login(opened, args.department)
+                break
+            except DomainError as exc:
+                print(exc.both(), file=sys.stderr)
+                if args.screenshot:
+                    return 2
+                if isinstance(exc, StoreError) and exc.retryable:
+                    # Down, unreachable or still starting: the clerk may try again.
+                    answer = QMessageBox.warning(
+                        None,
+                        "kplan-desktop",
+                        exc.message(lang),
+                        QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+                    )
+                    if answer == QMessageBox.StandardButton.Retry:
+                        continue
+                    return 2
                 QMessageBox.critical(None, "kplan-desktop", exc.message(lang))
-            return 2
+                return 2
         if login is not None:
             role, department = login
     if role is None or year is None:
