@@ -422,6 +422,8 @@ def test_an_r7_submission_merges_after_r6_is_locked_its_r6_rows_unchanged(
     assert reports[0]["counts"]["new"] == 6 and reports[0]["written"]
     # A change to the locked year is refused on its own row; the file's other rows merge.
     withdrawn = tmp_path / "community-r7-changed.xlsx"
+    assert run(planning, "enter", "--indicator", "7-1-1-K1", "--year", "2025",
+               "--value", "") == 0  # fmt: skip
     before = values_of(planning, capsys)
     capsys.readouterr()
     book = openpyxl.load_workbook(r7)
@@ -438,8 +440,12 @@ def test_an_r7_submission_merges_after_r6_is_locked_its_r6_rows_unchanged(
     code, reports = merge_json(planning, capsys, str(withdrawn))
     outcomes = {(x["indicator"], x["fiscal_year"]): x["outcome"] for x in reports[0]["rows"]}
     assert outcomes[("7-1-1-K2", 2024)] == "rejected"
-    assert outcomes[("7-1-1-K1", 2025)] in ("updated", "conflict")
-    assert reports[0]["written"] and reports[0]["counts"]["rejected"] == 1, [
-        r for r in reports[0]["rows"] if r["outcome"] == "rejected"
-    ]
+    assert outcomes[("7-1-1-K1", 2025)] == "new"
+    assert (
+        reports[0]["written"] and reports[0]["counts"]["rejected"] == 1
+    )  # (exit 2: a row refused)
     assert values_of(planning, capsys) == before  # R6 as it was
+    capsys.readouterr()
+    assert run(planning, "show", "--json", "--year", "2025") == 0
+    shown = {r["code"]: r["years"]["2025"]["value"] for r in json.loads(capsys.readouterr().out)}
+    assert shown["7-1-1-K1"] == "4"  # the file's other row merged
