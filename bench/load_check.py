@@ -1,20 +1,26 @@
 """Load check of the shared server: many departments entering at once, planning reporting.
 
-    .venv/bin/python bench/load_check.py [--clients 40] [--values 500] [--timeout 900]
+    .venv/bin/python bench/load_check.py [--clients 40] [--values 500] [--contended 5]
+                                         [--timeout 900]
 
 Starts a throwaway PostgreSQL cluster on 127.0.0.1 (tests/pgcluster.py; fsync on, as a real
 server), sets it up as an administrator would (`server init`, one login per department and one
 for the planning division), and then runs, all at once, each in its own process:
 
-- CLIENTS department clients, each logged in as its own department, entering VALUES values of
-  its own indicators one at a time through the program's one write function: half of them new
-  values, then each corrected once naming the revision it replaces (the no-lost-update path);
+- CLIENTS department clients, two to a department (each its own login), entering VALUES values
+  of their own indicators one at a time through the program's one write function: half of them
+  new values, then each corrected once naming the revision it replaces (the no-lost-update
+  path);
+- meanwhile both clients of a department raise the same shared values (one indicator, every
+  year) by one, CONTENDED times each, each time from the revision they read: they collide, the
+  loser is refused with the conflict, reads again and retries — conflicts under load;
 - one planning client writing the consolidated report workbook (`kplan report`) every second.
 
-It reports throughput and the p50/p99 latency of one write, and checks at the end, as the
-administrator: every value present exactly once with the value its client wrote last, audit
-rows = writes, zero lost updates, zero deadlocks (the server's own counter). Loopback only;
-bounded by --timeout. Exit 1 if any check fails.
+It reports throughput, the p50/p99 latency of one write and the conflicts met, and checks at
+the end, as the administrator: every value present exactly once with the value its client
+wrote last, every shared value raised exactly once per successful write (no lost update), audit
+rows = writes, conflicts met when two clients share a department, zero deadlocks (the server's
+own counter). Loopback only; bounded by --timeout. Exit 1 if any check fails.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 YEARS = (2022, 2023, 2024, 2025, 2026)
 PASSWORD = "load-check-password"
 COMMENT = "負荷試験"
+SHARED_START = 100
 
 
 def catalog_for(departments: int, indicators: int) -> Any:
@@ -72,6 +79,14 @@ def catalog_for(departments: int, indicators: int) -> Any:
                     "department": f"d{n:02}",
                 }
                 for k in range(indicators)
+            ]
+            + [
+                {
+                    **template,
+                    "code": shared_code(n),
+                    "name": f"負荷共有指標{n}",
+                    "department": f"d{n:02}",
+                }
             ],
         }
         policies.append({"code": f"9-{n + 1}", "name": f"負荷政策{n}", "measures": [measure]})
@@ -79,8 +94,21 @@ def catalog_for(departments: int, indicators: int) -> Any:
     return catalog_from_dict(data)
 
 
+def department_of(client: int) -> int:
+    return client // 2
+
+
+def shared_code(department: int) -> str:
+    return f"9-{department + 1}-1-S"
+
+
 def cells_of(n: int, indicators: int) -> list[tuple[str, int]]:
-    return [(f"9-{n + 1}-1-K{k + 1}", year) for k in range(indicators) for year in YEARS]
+    """Client n's own cells: every other indicator of its department (its partner has the
+    rest)."""
+    d = department_of(n)
+    return [
+        (f"9-{d + 1}-1-K{2 * k + n % 2 + 1}", year) for k in range(indicators) for year in YEARS
+    ]
 
 
 def first_value(code: str, year: int) -> str:
@@ -88,10 +116,18 @@ def first_value(code: str, year: int) -> str:
     return str(50 + zlib.crc32(f"{code}/{year}".encode()) % 10)
 
 
-def client(url: str, n: int, cells: list[tuple[str, int]], start: Any, out: Any) -> None:
-    """One department clerk: enter every cell, then correct each naming its revision."""
+def client(
+    url: str, n: int, cells: list[tuple[str, int]], contended: int, start: Any, out: Any
+) -> None:
+    """One department clerk: enter every cell, then correct each naming its revision; between
+    them, raise the department's shared values by one, `contended` times each."""
     from kplan_desktop.domain.errors import DomainError
-    from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actuals
+    from kplan_desktop.store.actuals import (
+        EntryRefused,
+        EntryRequest,
+        read_actuals,
+        write_actuals,
+    )
     from kplan_desktop.store.engine import Store
 
     store = Store.open(url)
@@ -111,10 +147,48 @@ def client(url: str, n: int, cells: list[tuple[str, int]], start: Any, out: Any)
             failures.append(exc.code)
         latencies.append(time.perf_counter() - moment)
 
+    conflicts = 0
+    raised = 0
+    shared = shared_code(department_of(n))
+
+    def raise_shared(year: int) -> None:
+        nonlocal conflicts, raised, written
+        while True:
+            now = [
+                a for a in read_actuals(store, indicator_codes=[shared]) if a.fiscal_year == year
+            ]
+            text = str(int(now[0].text or 0) + 1)
+            request = EntryRequest(
+                shared, year, text, COMMENT, expected=now[0].revision, check_expected=True
+            )
+            moment = time.perf_counter()
+            try:
+                write_actuals(store, [request], who=f"clerk{n}", source="cli")
+            except EntryRefused as exc:
+                latencies.append(time.perf_counter() - moment)
+                codes = {f.code for r in exc.results for f in r.check.errors}
+                if codes != {"E_CONFLICT"}:
+                    failures.append(",".join(sorted(codes)))
+                    return
+                conflicts += 1
+                continue
+            except DomainError as exc:
+                latencies.append(time.perf_counter() - moment)
+                failures.append(exc.code)
+                return
+            latencies.append(time.perf_counter() - moment)
+            written += 1
+            raised += 1
+            return
+
     for code, year in cells:
         write(EntryRequest(code, year, first_value(code, year), COMMENT, check_expected=True))
+    for _ in range(contended):
+        for year in YEARS:
+            raise_shared(year)
     mine = {
-        (a.indicator_code, a.fiscal_year): a for a in read_actuals(store, department=f"d{n:02}")
+        (a.indicator_code, a.fiscal_year): a
+        for a in read_actuals(store, department=f"d{department_of(n):02}")
     }
     for code, year in cells:
         stored = mine[(code, year)]
@@ -130,6 +204,8 @@ def client(url: str, n: int, cells: list[tuple[str, int]], start: Any, out: Any)
             "latencies": latencies,
             "failures": failures,
             "written": written,
+            "raised": raised,
+            "conflicts": conflicts,
             "seconds": time.perf_counter() - began,
         }
     )
@@ -167,11 +243,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=40)
     parser.add_argument("--values", type=int, default=500, help="writes per client (even)")
+    parser.add_argument(
+        "--contended", type=int, default=5, help="raises of each shared value per client"
+    )
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds, whole run")
     args = parser.parse_args()
     if not 1 <= args.clients <= 150 or args.values < 10 or args.values % (2 * len(YEARS)):
         parser.error("--clients 1..150; --values a multiple of 10")
+    if not 0 <= args.contended <= 100:
+        parser.error("--contended 0..100")
     indicators = args.values // 2 // len(YEARS)
+    departments = (args.clients + 1) // 2
 
     from sqlalchemy import create_engine, func, select, text
     from tests.pgcluster import start_cluster
@@ -188,13 +270,25 @@ def main() -> int:
         name = cluster.create_database("kplan_load")
         admin_url = cluster.url(name)
         admin = Store.open(admin_url)
-        catalog = catalog_for(args.clients, indicators)
+        catalog = catalog_for(departments, 2 * indicators)
         replace_catalog(
             admin, catalog, catalog_hash(catalog), who="admin", source="test", detail="load check"
         )
+        from kplan_desktop.store.actuals import EntryRequest, write_actuals
+
+        write_actuals(
+            admin,
+            [
+                EntryRequest(shared_code(d), year, str(SHARED_START), COMMENT)
+                for d in range(departments)
+                for year in YEARS
+            ],
+            who="admin",
+            source="test",
+        )
         server_init(admin)
         for n in range(args.clients):
-            add_user(admin, f"clerk{n}", PASSWORD, department=f"d{n:02}")
+            add_user(admin, f"clerk{n}", PASSWORD, department=f"d{department_of(n):02}")
         add_user(admin, "planner", PASSWORD, department=None)
         engine = create_engine(admin_url)
         deadlocks_sql = text("SELECT deadlocks FROM pg_stat_database WHERE datname = :d")
@@ -213,6 +307,7 @@ def main() -> int:
                     cluster.url(name, f"clerk{n}", PASSWORD),
                     n,
                     cells_of(n, indicators),
+                    args.contended,
                     start,
                     results,
                 ),
@@ -239,11 +334,17 @@ def main() -> int:
 
         latencies = [x for d in done for x in d["latencies"]]
         writes = sum(d["written"] for d in done)
+        conflicts = sum(d["conflicts"] for d in done)
+        raised = sum(d["raised"] for d in done)
         failures = [f for d in done for f in d["failures"]]
         expected = {}
         for n in range(args.clients):
             for code, year in cells_of(n, indicators):
                 expected[(code, year)] = str(int(first_value(code, year)) + 1)
+        for d in range(departments):
+            sharing = len([n for n in range(args.clients) if department_of(n) == d])
+            for year in YEARS:
+                expected[(shared_code(d), year)] = str(SHARED_START + sharing * args.contended)
         a = actual_table.c
         with engine.connect() as conn:
             rows = conn.execute(
@@ -287,15 +388,20 @@ def main() -> int:
             "duplicated": len(duplicated),
             "lost_updates": len(lost),
             "audit_rows": audit_rows,
+            "shared_raises": raised,
+            "conflicts": conflicts,
             "deadlocks": deadlocks,
         }
+        contended_writes = args.clients * args.contended * len(YEARS)
         ok = (
-            writes == args.clients * args.values
+            writes == args.clients * args.values + contended_writes
+            and raised == contended_writes
+            and (conflicts > 0 or args.clients < 2 or args.contended == 0)
             and not failures
             and not missing
             and not duplicated
             and not lost
-            and audit_rows == writes
+            and audit_rows == writes + departments * len(YEARS)
             and deadlocks == 0
             and not planned["failures"]
         )
@@ -304,7 +410,7 @@ def main() -> int:
             f"load check: {writes} writes by {args.clients} clients in {wall:.1f} s "
             f"({writes / wall:.0f}/s), p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms; "
             f"reports {figures['reports']}; missing={len(missing)} duplicated={len(duplicated)} "
-            f"lost={len(lost)} audit={audit_rows} deadlocks={deadlocks}: "
+            f"lost={len(lost)} audit={audit_rows} conflicts={conflicts} deadlocks={deadlocks}: "
             + ("OK" if ok else "FAILED")
         )
         return 0 if ok else 1

@@ -2418,4 +2418,17 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>Fiscal year</translation>
     </message>
 </context>
+<context>
+    <name>SaveWorker</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/save_worker.py" line="112"/>
+        <source>サーバーの応答を待っています…（保存中。このままお待ちください）</source>
+        <translation>Waiting for the server… (saving; please wait)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/save_worker.py" line="121"/>
+        <source>保存中</source>
+        <translation>Saving</translation>
+    </message>
+</context>
 </TS>

@@ -137,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="管理者のURL postgresql+psycopg://ADMIN@HOST/DB (default: --db)",
     )
+    server_init.add_argument(
+        "--admin-password-file",
+        type=Path,
+        metavar="FILE",
+        help="管理者のパスワードの1行目 (なければ ~/.pgpass、端末では入力を求める)",
+    )
     add_user = server_sub.add_parser("add-user", help="ログインを作成する (a login in a role)")
     add_user.add_argument("name", metavar="NAME", help="ユーザー名")
     who = add_user.add_mutually_exclusive_group(required=True)
@@ -149,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="パスワードの1行目 (なければ入力を求める)",
     )
     add_user.add_argument("--admin-url", metavar="URL", help="管理者のURL (default: --db)")
+    add_user.add_argument(
+        "--admin-password-file",
+        type=Path,
+        metavar="FILE",
+        help="管理者のパスワードの1行目 (なければ ~/.pgpass、端末では入力を求める)",
+    )
     cli_exchange.add_commands(sub, _fiscal_year)
     _CONSOLE.update(cli_console.add_commands(sub, _fiscal_year))
     backup = sub.add_parser("backup", help="データベースをバックアップする (backup)")
@@ -726,7 +738,6 @@ def _year(store: Any, args: argparse.Namespace) -> int:
 
 
 def _server(args: argparse.Namespace) -> int:
-    from kplan_desktop.store.engine import Store
     from kplan_desktop.store.paths import database_url
     from kplan_desktop.store.server import add_user, server_init
 
@@ -740,7 +751,7 @@ def _server(args: argparse.Namespace) -> int:
         )
     if args.server_command == "add-user":
         password = _password(args.password_file)
-        store = Store.open(url)
+        store = _open_as_admin(url, args.admin_password_file)
         try:
             role = add_user(
                 store, args.name, password, department=None if args.planning else args.department
@@ -749,7 +760,7 @@ def _server(args: argparse.Namespace) -> int:
             store.dispose()
         print(f"ユーザー {args.name} を作成しました（役割 {role}） / Created {args.name} in {role}")
         return EXIT_OK
-    store = Store.open(url)
+    store = _open_as_admin(url, args.admin_password_file)
     try:
         _init(store, args)
         roles = server_init(store)
@@ -765,18 +776,45 @@ def _server(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _open_as_admin(url: str, password_file: Path | None) -> Any:
+    """The administrator's connection. The password: the first line of `password_file`, else
+    libpq's own (~/.pgpass, PGPASSWORD), else asked once at a terminal — never on the command
+    line."""
+    from sqlalchemy.engine import make_url
+
+    from kplan_desktop.store.engine import Store, StoreError
+
+    parts = make_url(url)
+    if password_file is not None:
+        parts = parts.set(password=_first_line(password_file))
+        return Store.open(parts.render_as_string(hide_password=False))
+    try:
+        return Store.open(url)
+    except StoreError as exc:
+        if exc.code != "E_DB_AUTH" or parts.password is not None or not sys.stdin.isatty():
+            raise
+    import getpass
+
+    typed = getpass.getpass(f"{parts.username} のパスワード / password for {parts.username}: ")
+    return Store.open(parts.set(password=typed).render_as_string(hide_password=False))
+
+
+def _first_line(path: Path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DomainError(
+            "E_FILE",
+            f"パスワードファイルを読めません: {path}（{exc.strerror}）",
+            f"Cannot read the password file: {path} ({exc.strerror})",
+        ) from None
+    return lines[0] if lines else ""
+
+
 def _password(path: Path | None) -> str:
     """The first line of the password file, or asked twice at the terminal."""
     if path is not None:
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise DomainError(
-                "E_FILE",
-                f"パスワードファイルを読めません: {path}（{exc.strerror}）",
-                f"Cannot read the password file: {path} ({exc.strerror})",
-            ) from None
-        return lines[0] if lines else ""
+        return _first_line(path)
     import getpass
 
     first = getpass.getpass("パスワード / Password: ")

@@ -401,3 +401,51 @@ def test_every_command_runs_as_a_module(tmp_path: Path) -> None:
             timeout=120,
         )
         assert done.returncode == 0, (args, done.stderr)
+
+
+def test_an_r7_submission_merges_after_r6_is_locked_its_r6_rows_unchanged(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planning, community = offices["planning"], offices["community"]
+    assert merge_json(planning, capsys, str(offices["a.xlsx"]))[0] == 0
+    assert run(planning, "year", "lock", "--year", "R6") == 0
+    enter_all(community, COMMUNITY, year="2025", note="R7: ")
+    assert run(community, "finalise", "--department", "community", "--year", "2025") == 0
+    r7 = tmp_path / "community-r7.xlsx"
+    assert run(community, "export", "--department", "community", "--year", "2025",
+               "-o", str(r7)) == 0  # fmt: skip
+    code, reports = merge_json(planning, capsys, str(r7))
+    assert code == 0, reports
+    lines = reports[0]["rows"]
+    r6 = [line for line in lines if line["fiscal_year"] == 2024]
+    assert len(r6) == 6 and {line["outcome"] for line in r6} == {"unchanged"}
+    assert reports[0]["counts"]["new"] == 6 and reports[0]["written"]
+    # A change to the locked year is refused on its own row; the file's other rows merge.
+    withdrawn = tmp_path / "community-r7-changed.xlsx"
+    assert run(planning, "enter", "--indicator", "7-1-1-K1", "--year", "2025",
+               "--value", "") == 0  # fmt: skip
+    before = values_of(planning, capsys)
+    capsys.readouterr()
+    book = openpyxl.load_workbook(r7)
+    sheet = book["data"]
+    keys = [c.value for c in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        year = sheet.cell(row=row, column=keys.index("fiscal_year") + 1).value
+        code_cell = sheet.cell(row=row, column=keys.index("indicator") + 1).value
+        if str(year) == "2024" and code_cell == "7-1-1-K2":
+            sheet.cell(row=row, column=keys.index("value") + 1, value="56")
+        if str(year) == "2025" and code_cell == "7-1-1-K1":
+            sheet.cell(row=row, column=keys.index("value") + 1, value="4")
+    book.save(withdrawn)
+    code, reports = merge_json(planning, capsys, str(withdrawn))
+    outcomes = {(x["indicator"], x["fiscal_year"]): x["outcome"] for x in reports[0]["rows"]}
+    assert outcomes[("7-1-1-K2", 2024)] == "rejected"
+    assert outcomes[("7-1-1-K1", 2025)] == "new"
+    assert (
+        reports[0]["written"] and reports[0]["counts"]["rejected"] == 1
+    )  # (exit 2: a row refused)
+    assert values_of(planning, capsys) == before  # R6 as it was
+    capsys.readouterr()
+    assert run(planning, "show", "--json", "--year", "2025") == 0
+    shown = {r["code"]: r["years"]["2025"]["value"] for r in json.loads(capsys.readouterr().out)}
+    assert shown["7-1-1-K1"] == "4"  # the file's other row merged

@@ -116,14 +116,18 @@ def test_a_department_login_cannot_touch_another_departments_value_or_the_catalo
     # as deletable.
     assert psql(pg_cluster, clerk, "DELETE FROM actual RETURNING id").stdout == ""
     assert dump(server["admin"]) == before
-    # The clerk's own department is writable, with psql as with the program.
+    # The clerk's own department is writable through the server's write function only, with
+    # psql as with the program; the audit row names the login, whatever the client says.
     own = psql(
         pg_cluster,
         clerk,
-        "INSERT INTO actual (indicator_code, fiscal_year, value, entered_by, entered_at, source)"
-        f" VALUES ('{COMMUNITY_CODE}', 2023, '51', 'x', now(), 'cli')",
+        f"SELECT kplan_put_actual('{COMMUNITY_CODE}', 2023, '51', null, null, false, null,"
+        " null, 'cli', null, 'k1', 'somebody')",
     )
     assert own.returncode == 0, own.stderr
+    last = audit_log(Store.open(server["admin"]))[-1]
+    assert (last.who, last.client_user, last.new_value) == (
+        make_url(clerk).username, "somebody", "51")  # fmt: skip
 
 
 def test_the_program_as_a_department_login_is_refused_by_the_server_and_changes_nothing(
@@ -409,3 +413,53 @@ def test_a_department_login_evaluates_only_its_own_measures_and_never_the_review
                  "--grade", "A"]) == 0  # fmt: skip
     rows = {r[0]: r for r in dump(server["admin"])["measure_evaluation"]}
     assert rows["7-1-1"][2] == "A" and rows["7-1-1"][6] == "了解"
+
+
+def test_add_user_never_makes_a_clerk_of_a_department_named_like_a_role(
+    server: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "password.txt"
+    secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    before = dump(server["admin"])
+    capsys.readouterr()
+    for word in ("planning", "PLANNING", "member"):
+        assert main(["--db", server["admin"], "server", "add-user", "someone", "--department",
+                     word, "--password-file", str(secret)]) == 2  # fmt: skip
+        assert "--planning" in capsys.readouterr().err
+    assert dump(server["admin"]) == before
+    engine = create_engine(server["admin"])
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM pg_roles WHERE rolname = 'someone'")) == 0
+    engine.dispose()
+
+
+def test_server_init_as_the_readme_says_an_admin_with_createrole_and_a_password_file(
+    pg_cluster: Cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not a superuser: a login with CREATEROLE that owns the database, its password in a file."""
+    name = f"kplan_readme_{os.getpid()}"
+    admin = f"kadmin_{os.getpid()}"
+    pg_cluster.psql(f"CREATE ROLE {admin} LOGIN CREATEROLE PASSWORD '{PASSWORD}'")
+    pg_cluster.psql(f"CREATE DATABASE {name} OWNER {admin}")
+    try:
+        secret = tmp_path / "admin-password"
+        secret.write_text(PASSWORD + "\n", encoding="utf-8")
+        url = pg_cluster.url(name, admin)  # no password in the URL
+        assert main(["server", "init", "--admin-url", url, "--admin-password-file",
+                     str(secret)]) == 0  # fmt: skip
+        assert main(["server", "add-user", f"tanaka_{os.getpid()}", "--department", "community",
+                     "--admin-url", url, "--admin-password-file", str(secret),
+                     "--password-file", str(secret)]) == 0  # fmt: skip
+        capsys.readouterr()
+        # Without the file (and no terminal, no ~/.pgpass) the login is refused, clearly.
+        assert main(["server", "init", "--admin-url", url]) == 2
+        assert "ログインできません" in capsys.readouterr().err
+        clerk = pg_cluster.url(name, f"tanaka_{os.getpid()}", PASSWORD)
+        assert main(["--db", clerk, "enter", "--indicator", COMMUNITY_CODE, "--year", "2024",
+                     "--value", "55"]) == 0  # fmt: skip
+        refused = psql(pg_cluster, clerk, "CREATE TEMP TABLE kplan_role (x int)")
+        assert refused.returncode != 0
+    finally:
+        pg_cluster.drop_database(name)
+        pg_cluster.psql(f"DROP ROLE IF EXISTS tanaka_{os.getpid()}")
+        pg_cluster.psql(f"DROP OWNED BY {admin}; DROP ROLE IF EXISTS {admin}")

@@ -110,6 +110,8 @@ class PlannedRow:
     result: EntryResult | None = None  # the write path's check of `request` (a dry run)
     file_value: str | None = None
     db_value: str | None = None
+    # Rejected only because its fiscal year is locked: the file's other rows still merge.
+    only_locked: bool = False
 
     @property
     def key(self) -> Key | None:
@@ -672,6 +674,8 @@ def _classify(
 
     if result.outcome is Outcome.REFUSED:
         first = result.refused_because[0]
+        codes = {finding.code for finding in result.check.errors}
+        planned.only_locked = codes == {"E_LOCKED_YEAR"}
         outcome(RowOutcome.REJECTED, first.message_ja, first.message_en)
         return
     edited = "プログラムの外で編集された行" if workbook.integrity == "edited" else ""
@@ -729,14 +733,20 @@ def apply_merge(
     """
     rows = [_resolve(row, take) for row in plan.rows]
     evaluations = [_resolve_evaluation(e, take) for e in plan.evaluations]
-    rejected = any(row.outcome is RowOutcome.REJECTED for row in rows) or any(
-        e.outcome is RowOutcome.REJECTED for e in evaluations
-    )
     writes = [
         row.result
         for row in rows
         if row.result is not None and row.outcome in (RowOutcome.NEW, RowOutcome.UPDATED)
     ]
+    # A change to a locked year is refused on its own row; it does not hold back the file's
+    # other rows (an R7 file carries its R6 rows; those as stored are unchanged anyway). A file
+    # with nothing else to write is refused as a whole, as before.
+    locked_only = any(row.outcome is RowOutcome.REJECTED and row.only_locked for row in rows)
+    rejected = (
+        any(row.outcome is RowOutcome.REJECTED and not row.only_locked for row in rows)
+        or any(e.outcome is RowOutcome.REJECTED for e in evaluations)
+        or (locked_only and not writes and not any(e.writes for e in evaluations))
+    )
     moment = now()
     refused = rejected and not accept_valid
     record_file = not plan.already_received

@@ -6,6 +6,7 @@ one transaction; nothing else in the program writes the actual table.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 
@@ -150,6 +152,7 @@ def write_actuals(
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     batch = list(requests)
+    key = new_request_key()
 
     def attempt(conn: Connection) -> list[EntryResult]:
         results: list[EntryResult] = []
@@ -159,6 +162,8 @@ def write_actuals(
         a = actual_table.c
         stored: dict[tuple[str, int], State] = {}
         revisions: dict[tuple[str, int], Revision | None] = {}
+        seen: dict[tuple[str, int], tuple[str | None, int | None]] = {}
+        by_function = _by_function(conn, source)
         query = (
             select(
                 a.indicator_code,
@@ -174,14 +179,16 @@ def write_actuals(
             .where(a.indicator_code.in_(codes) if _shared(conn) else _among(codes, indicators))
             .order_by(a.indicator_code, a.fiscal_year)
         )
-        if _shared(conn) and not dry_run:
+        if _shared(conn) and not dry_run and not by_function:
             # Another writer of these values waits here until this one commits (rows locked
             # in one order, so two writers never wait for each other): the revision checked
-            # below is still the stored one when the change is written.
+            # below is still the stored one when the change is written. (The write functions
+            # lock the rows themselves and refuse a row that changed since this read.)
             query = query.with_for_update()
         for code, year, value, reason, comment, db, seq in conn.execute(query).all():
             stored[(code, year)] = (value, reason, comment)
             revisions[(code, year)] = Revision.of(db, seq)
+            seen[(code, year)] = (db, seq)
         history: dict[str, dict[int, Decimal]] = {}
         for (code, year), (value, _, _) in stored.items():
             if value is not None:
@@ -203,6 +210,9 @@ def write_actuals(
             moment=now(),
             write=not dry_run,
             require_comment=require_comment,
+            request_key=key,
+            by_function=by_function,
+            seen=seen,
         )
         for request in batch:
             results.append(_one(context, request))
@@ -214,12 +224,24 @@ def write_actuals(
             also(conn, results)
         return results
 
-    return store.run(attempt)
+    return store.run(attempt, key=None if dry_run else key)
+
+
+def new_request_key() -> str:
+    """A write's idempotency key, stored with its audit rows (see Store.run)."""
+    return uuid.uuid4().hex
 
 
 def _shared(conn: Connection) -> bool:
     """A server many people write at once (SQLite has one writer at a time anyway)."""
     return conn.dialect.name == "postgresql"
+
+
+def _by_function(conn: Connection, source: str) -> bool:
+    """Typed values on a server go through its write function (kplan_put_actual), which checks
+    them again and writes the audit row with the login; a merge (the planning division's
+    only) writes the tables directly, keeping the revisions its files carry."""
+    return _shared(conn) and source != "merge"
 
 
 # Above this many codes, the stored values are selected by their departments: binding hundreds
@@ -270,6 +292,9 @@ def commit_checked(
     writes = [r for r in checked if r.outcome in (Outcome.NEW, Outcome.UPDATED, Outcome.CLEARED)]
     if any(not r.request.check_expected for r in writes):
         raise ValueError("commit_checked needs requests made with check_expected")
+    if source != "merge":
+        raise ValueError("commit_checked is the merge's")
+    request_key = new_request_key()
 
     def attempt(conn: Connection) -> None:
         a = actual_table.c
@@ -307,6 +332,7 @@ def commit_checked(
             moment=now(),
             write=True,
             require_comment=False,
+            request_key=request_key,
         )
         refused: list[EntryResult] = []
         for result in writes:
@@ -332,6 +358,7 @@ def commit_checked(
                     new=result.new,
                     detail=detail,
                     at=batch.moment,
+                    request_key=request_key,
                 )
             )
             replaces = request.replaces if request.revision is not None else request.expected
@@ -342,7 +369,7 @@ def commit_checked(
         if also is not None:
             also(conn, list(checked))
 
-    store.run(attempt)
+    store.run(attempt, key=request_key)
 
 
 def _refused(result: EntryResult, why: Finding) -> EntryResult:
@@ -377,6 +404,10 @@ class _Batch:
     moment: datetime
     write: bool
     require_comment: bool
+    request_key: str | None = None
+    by_function: bool = False
+    # The revision columns of each row as read (what a write function must still find there).
+    seen: dict[tuple[str, int], tuple[str | None, int | None]] = field(default_factory=dict)
     # Changes wait here and go to the database together (executemany), in order.
     audits: list[dict[str, object]] = field(default_factory=list)
     changes: list[_Change] = field(default_factory=list)
@@ -414,12 +445,16 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
     if request.check_expected and current != request.expected:
         extra.append(_conflict(batch.stored.get(key, EMPTY)))
     problems = tuple(p for p in extra if p is not None)
-    if problems:
-        check = EntryCheck(check.parsed, (*check.findings, *problems))
     old = batch.stored.get(key, EMPTY)
     # CR LF and CR become LF (domain.text's rule for every free text; a cell cannot keep a CR)
     given = request.comment
     comment = old[2] if given is None else (line_breaks(given).strip() or None)
+    if request.fiscal_year in batch.locked and _state(check, comment) == old:
+        # A locked year's row exactly as stored (an R7 file carries its R6 rows): nothing
+        # changes, so nothing is refused; only a change to a locked year is.
+        return EntryResult(request, check, Outcome.UNCHANGED, old, old)
+    if problems:
+        check = EntryCheck(check.parsed, (*check.findings, *problems))
     if check.errors or (batch.require_comment and not check.can_save(comment)):
         return EntryResult(request, check, Outcome.REFUSED, old, old)
     parsed = check.parsed
@@ -452,6 +487,7 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
                 new=new,
                 detail=batch.detail,
                 at=batch.moment,
+                request_key=batch.request_key,
             )
         )
         replaces = request.replaces if request.revision is not None else current
@@ -464,6 +500,18 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
             batch.stored[key] = new
             batch.revisions[key] = request.revision or _PENDING
     return EntryResult(request, check, outcome, old, new)
+
+
+def _state(check: EntryCheck, comment: str | None) -> State | None:
+    """What a request would store, if it parsed: (value, reason, comment)."""
+    parsed = check.parsed
+    if parsed is None:
+        return None
+    if parsed.is_empty:
+        return EMPTY
+    value = None if parsed.value is None else canonical(parsed.value)
+    reason = None if parsed.missing_reason is None else parsed.missing_reason.value
+    return (value, reason, comment)
 
 
 def _finalised(fiscal_year: int) -> Finding:
@@ -549,6 +597,9 @@ def _flush(batch: _Batch) -> None:
     """Write the pending audit rows, then the actual rows, each kind in one executemany."""
     if not batch.audits:
         return
+    if batch.by_function:
+        _flush_by_function(batch)
+        return
     numbers: Sequence[int]
     if _shared(batch.conn):
         # The server's sequence numbers them: concurrent writers never share a number and
@@ -596,6 +647,54 @@ def _flush(batch: _Batch) -> None:
             # Row-level security hides a row this login may not change: the change did not
             # happen, so none of the batch may (the audit rows are already in it).
             raise StoreError(*E_DB_DENIED)
+    batch.audits.clear()
+    batch.changes.clear()
+
+
+_PUT_ACTUAL = text(
+    "SELECT kplan_put_actual(:code, :year, :value, :reason, :comment, :seen_row, :seen_db,"
+    " :seen_seq, :source, :detail, :request_key, :client_user)"
+)
+
+
+def _flush_by_function(batch: _Batch) -> None:
+    """The pending changes through the server's write function, one call each, in order.
+
+    The function checks the login's department, the year lock, 確定 and the value's shape
+    again, refuses a row that changed since it was read (a conflict: Store.run reads again),
+    and writes the audit row itself with the login and the server's clock.
+    """
+    seen = dict(batch.seen)
+    # Rows are locked in one order (a stable sort keeps one value's changes in their order),
+    # so two writers of the same values wait for each other instead of deadlocking.
+    ordered = sorted(batch.changes, key=lambda c: (str(c.params["code"]), c.params["year"]))
+    for change in ordered:
+        params = change.params
+        key = (str(params["code"]), int(str(params["year"])))
+        cleared = change.outcome is Outcome.CLEARED
+        before = seen.get(key)
+        number = batch.conn.scalar(
+            _PUT_ACTUAL,
+            {
+                "code": key[0],
+                "year": key[1],
+                "value": None if cleared else params["value"],
+                "reason": None if cleared else params["missing_reason"],
+                "comment": None if cleared else params["comment"],
+                "seen_row": before is not None,
+                "seen_db": None if before is None else before[0],
+                "seen_seq": None if before is None else before[1],
+                "source": batch.source,
+                "detail": batch.detail,
+                "request_key": batch.request_key,
+                "client_user": batch.who,
+            },
+        )
+        if cleared:
+            seen.pop(key, None)
+        elif number is not None:
+            database = batch.database
+            seen[key] = (database, int(number))
     batch.audits.clear()
     batch.changes.clear()
 

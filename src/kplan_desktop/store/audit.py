@@ -37,8 +37,13 @@ def audit_row(
     new: tuple[str | None, str | None, str | None] = (None, None, None),
     detail: str | None = None,
     at: datetime | None = None,
+    request_key: str | None = None,
 ) -> dict[str, object]:
-    """The columns of one audit row: (value, reason, comment) old and new."""
+    """The columns of one audit row: (value, reason, comment) old and new.
+
+    request_key: the write's idempotency key (see Store.run); on a server the audit row's
+    `who` and `at` are the login and the server's clock whatever is given here.
+    """
     return {
         "at": at or now(),
         "who": who,
@@ -53,6 +58,7 @@ def audit_row(
         "new_reason": new[1],
         "new_comment": new[2],
         "detail": detail,
+        "request_key": request_key,
     }
 
 
@@ -85,6 +91,8 @@ class AuditEntry:
     old_comment: str | None
     new_comment: str | None
     detail: str | None
+    request_key: str | None = None
+    client_user: str | None = None
 
 
 def audit_log(store: Store, indicator_code: str | None = None) -> list[AuditEntry]:

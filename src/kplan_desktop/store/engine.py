@@ -15,12 +15,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.text import mask_secrets
-from kplan_desktop.store.models import meta_table
+from kplan_desktop.store.models import audit_table, meta_table
 from kplan_desktop.store.paths import database_url, db_dir, private_file
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0011"
 SECRETS_REMOVED = "0010"  # the first revision whose database holds no signing secret
 # Every database has its own id: the first half of the revisions it makes.
 DATABASE_ID_KEY = "database_id"
@@ -39,7 +39,7 @@ class StoreError(DomainError):
 
     @property
     def retryable(self) -> bool:
-        return self.code in CONNECTION_CODES or self.code == "E_DB_BUSY"
+        return self.code in CONNECTION_CODES or self.code in ("E_DB_BUSY", "E_DB_TIMEOUT")
 
 
 # What SQLite says, and what the clerk is told.
@@ -114,7 +114,37 @@ E_LOCKED_YEAR_SERVER = (
     "この年度は締め切られています（年度ロック）。変更できません",
     "This fiscal year is locked; it cannot change",
 )
-CONNECTION_CODES = frozenset({"E_DB_UNREACHABLE", "E_DB_CONNECTION_LOST"})
+E_DB_STARTING = (
+    "E_DB_STARTING",
+    "データベースサーバーを起動中です。何も保存していません。しばらくしてからもう一度試してください",
+    "The database server is starting up; nothing was saved. Try again shortly",
+)
+E_DB_TIMEOUT = (
+    "E_DB_TIMEOUT",
+    "データベースサーバーの応答が時間内にありませんでした（ほかの人の作業を待っています）。"
+    "何も保存していません。しばらくしてからもう一度試してください",
+    "The database server did not answer in time (it is waiting for someone else's work); "
+    "nothing was saved. Try again shortly",
+)
+E_FINALISED_SERVER = (
+    "E_FINALISED",
+    "この年度は確定済みのため変更できません（確定を取り消すと変更できます）。何も保存していません",
+    "This fiscal year is finalised and cannot change (withdraw the finalisation first); "
+    "nothing was saved",
+)
+E_DB_REFUSED = (
+    "E_DB_REFUSED",
+    "サーバーがこの変更を規則違反として拒否しました。何も保存していません",
+    "The server refused this change as breaking a rule; nothing was saved",
+)
+E_DB_UNCONFIRMED = (
+    "E_DB_UNCONFIRMED",
+    "データベースサーバーとの接続が保存の途中で切れ、保存されたかどうかを確かめられませんでした。"
+    "接続が戻ったら表示を更新（F5）して値を確認してください",
+    "The connection to the database server broke during the save, and whether it was saved "
+    "could not be confirmed. Once the connection is back, reload (F5) and check the value",
+)
+CONNECTION_CODES = frozenset({"E_DB_UNREACHABLE", "E_DB_CONNECTION_LOST", "E_DB_STARTING"})
 _UNREACHABLE_WORDS = (
     "connection refused",
     "could not connect",
@@ -123,8 +153,14 @@ _UNREACHABLE_WORDS = (
     "could not translate host name",
     "name or service not known",
     "network is unreachable",
-    "the database system is starting up",
     "the database system is shutting down",
+)
+# A server starting up or recovering after a crash refuses connections with SQLSTATE 57P03,
+# which a connection that was never made does not carry: its words, then.
+_STARTING_WORDS = (
+    "the database system is starting up",
+    "not yet accepting connections",
+    "the database system is in recovery mode",
 )
 _AUTH_WORDS = ("password authentication failed", "no password supplied")
 _LOST_WORDS = (
@@ -145,12 +181,22 @@ def server_error(exc: DBAPIError) -> StoreError | None:
     state = str(getattr(exc.orig, "sqlstate", None) or "")
     said = str(exc.orig).lower()
     found: tuple[str, str, str] | None = None
-    if state == "P0001" and "e_locked_year" in said:
+    if state == "57P03" or any(w in said for w in _STARTING_WORDS):
+        found = E_DB_STARTING
+    elif state == "P0001" and "e_locked_year" in said:
         found = E_LOCKED_YEAR_SERVER
+    elif state == "P0001" and "e_finalised" in said:
+        found = E_FINALISED_SERVER
+    elif state == "P0001" and said.startswith("e_"):
+        # A write function's own refusal (the rules the program checks first; seen when
+        # something else changed in between, or a client skipped the program's checks).
+        found = E_DB_REFUSED
     elif state == "42501" or "row-level security" in said:
         found = E_DB_DENIED
-    elif state in ("40001", "40P01", "23505", "55P03"):
+    elif state in ("40001", "40P01", "23505"):
         found = E_DB_BUSY
+    elif state in ("55P03", "57014") or "lock timeout" in said:
+        found = E_DB_TIMEOUT
     elif state == "3D000" or ("database" in said and "does not exist" in said):
         found = E_DB_MISSING
     elif (
@@ -174,6 +220,8 @@ def server_error(exc: DBAPIError) -> StoreError | None:
 # A unique-key race, a deadlock or a serialization failure rolls the whole transaction back;
 # running it again from the start is then safe, and usually succeeds.
 _RERUN_STATES = frozenset({"40001", "40P01", "23505"})
+# Held by a write with an idempotency key until it ends; `Store.committed` waits for it.
+_KEY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))")
 RERUNS = 6
 
 
@@ -269,9 +317,18 @@ class Store:
         if url.startswith("postgresql"):
             # A connection the server or the network dropped while idle is replaced before
             # use; a server that does not answer is reported after 5 s, not the OS's minutes.
+            # TCP keepalives: a server whose network vanished is noticed in about a minute
+            # rather than the OS's hours (the session limits are the server's: server init).
             options = {
                 "pool_pre_ping": True,
-                "connect_args": {"connect_timeout": 5, "application_name": "kplan"},
+                "connect_args": {
+                    "connect_timeout": 5,
+                    "application_name": "kplan",
+                    "keepalives": 1,
+                    "keepalives_idle": 30,
+                    "keepalives_interval": 10,
+                    "keepalives_count": 3,
+                },
             }
         try:
             engine = create_engine(url, **options)
@@ -325,23 +382,56 @@ class Store:
         except DBAPIError as exc:
             self._raise_mapped(exc)
 
-    def run(self, work: Callable[[Connection], T]) -> T:
+    def run(self, work: Callable[[Connection], T], *, key: str | None = None) -> T:
         """`work` in one transaction; on a server, run again from the start after a race.
 
         Two writers inserting the same value, a deadlock or a serialization failure roll the
         transaction back whole; the next attempt reads the database afresh, so it sees what
         the other writer committed (and a stale `expected` is refused as a conflict).
+
+        key: the write's idempotency key, which `work` stores with its audit rows (and holds
+        as an advisory lock on a server). When the connection breaks after `work` finished —
+        at the commit, whose reply may be lost — a fresh connection asks the server whether
+        the key is there: saved (the result is returned), not saved (E_DB_CONNECTION_LOST),
+        or, if that cannot be told, E_DB_UNCONFIRMED; never a guess.
         """
         for attempt in range(1, RERUNS + 1):
+            finished: list[T] = []
             try:
                 with self.engine.begin() as conn:
-                    return work(conn)
+                    if key is not None and self.is_server:
+                        conn.execute(_KEY_LOCK, {"k": key})
+                    finished.append(work(conn))
+                return finished[0]
             except DBAPIError as exc:
                 state = str(getattr(exc.orig, "sqlstate", None) or "")
                 if self.is_server and state in _RERUN_STATES and attempt < RERUNS:
                     continue
+                if key is not None and finished and self.is_server:
+                    known = server_error(exc)
+                    lost = known is not None and known.connection_problem
+                    if lost and self.committed(key):
+                        return finished[0]
                 self._raise_mapped(exc)
         raise AssertionError("unreachable")
+
+    def committed(self, key: str) -> bool:
+        """Whether a write with this idempotency key is in the database (see `run`).
+
+        On a server it first waits (within the server's lock timeout) for the advisory lock the
+        write held, so a transaction the server is still finishing is not missed. Raises
+        StoreError E_DB_UNCONFIRMED when the server cannot say.
+        """
+        found = select(audit_table.c.id).where(audit_table.c.request_key == key).limit(1)
+        for _ in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    if self.is_server:
+                        conn.execute(_KEY_LOCK, {"k": key})
+                    return conn.scalar(found) is not None
+            except DBAPIError:
+                continue
+        raise StoreError(*E_DB_UNCONFIRMED)
 
     def _raise_mapped(self, exc: DBAPIError) -> NoReturn:
         """A database error as the one clear StoreError the user is shown (or as it was)."""

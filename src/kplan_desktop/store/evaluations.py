@@ -9,12 +9,13 @@ comes from a department's file.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, select, text, update
 
 from kplan_desktop.domain.catalog import Goal, Measure, Policy
 from kplan_desktop.domain.errors import DomainError
@@ -145,8 +146,13 @@ def save_evaluation(
 ) -> EvaluationView | None:
     """Write the department's part of an evaluation (grade, results, next step and its text)
     in its own transaction; see write_evaluation. None when nothing changed."""
-    with store.transaction() as conn:
-        return write_evaluation(conn, evaluation, who=who, source=source, expected=expected)
+    key = uuid.uuid4().hex
+    return store.run(
+        lambda conn: write_evaluation(
+            conn, evaluation, who=who, source=source, expected=expected, request_key=key
+        ),
+        key=key,
+    )
 
 
 def write_evaluation(
@@ -161,6 +167,7 @@ def write_evaluation(
     entered_by: str | None = None,
     entered_at: datetime | None = None,
     origin: str | None = None,
+    request_key: str | None = None,
 ) -> EvaluationView | None:
     """The one write of a department's evaluation, inside the caller's transaction.
 
@@ -192,13 +199,47 @@ def write_evaluation(
     if current is not None and current.evaluation.department_part == wanted.department_part:
         return None
     old = "" if current is None else _summary(current.evaluation)
+    detail = f"施策 {wanted.measure_code}: {old} → {_summary(wanted)}"
+    if conn.dialect.name == "postgresql" and source != "merge":
+        # On a server the write function checks the login's department, the lock, 確定 and
+        # the texts again, and writes the audit row itself (a department login writes no
+        # table). It refuses a row that changed since `current` was read.
+        t = measure_evaluation_table.c
+        seen = conn.execute(
+            select(t.revision_db, t.revision_seq).where(
+                t.measure_code == wanted.measure_code, t.fiscal_year == wanted.fiscal_year
+            )
+        ).first()
+        conn.execute(
+            text(
+                "SELECT kplan_put_evaluation(:measure, :year, :grade, :results, :step, :next,"
+                " :seen_row, :seen_db, :seen_seq, :source, :detail, :key, :client)"
+            ),
+            {
+                "measure": wanted.measure_code,
+                "year": wanted.fiscal_year,
+                "grade": wanted.grade,
+                "results": results,
+                "step": None if wanted.next_step is None else wanted.next_step.value,
+                "next": next_text,
+                "seen_row": seen is not None,
+                "seen_db": None if seen is None else seen[0],
+                "seen_seq": None if seen is None else seen[1],
+                "source": source,
+                "detail": detail,
+                "key": request_key,
+                "client": who,
+            },
+        )
+        return _current(conn, wanted.measure_code, wanted.fiscal_year)
     sequence = record(
         conn,
         who=who,
         source=source,
         action="evaluate",
         fiscal_year=wanted.fiscal_year,
-        detail=f"施策 {wanted.measure_code}: {old} → {_summary(wanted)}",
+        detail=detail,
+        request_key=request_key,
     )
     own = Revision(origin or meta_value(conn, DATABASE_ID_KEY) or "", sequence)
     made = revision or own

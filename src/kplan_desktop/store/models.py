@@ -198,6 +198,10 @@ audit_table = Table(
     Column("old_comment", Text),
     Column("new_comment", Text),
     Column("detail", Text),
+    # The write's idempotency key: a client whose commit reply was lost looks it up.
+    Column("request_key", String(64), index=True),
+    # On a shared server `who` is the login; the PC's OS user stays here as a note.
+    Column("client_user", String(128)),
 )
 
 # A department's fiscal year marked 確定 (finalised): its values are complete and explained, and
@@ -313,4 +317,14 @@ year_lock_table = Table(
     Column("locked_at", DateTime(timezone=True), nullable=False),
     Column("locked_by", String(128), nullable=False),
     Column("note", Text),
+)
+
+# On a shared server: which database role stands for which department (NULL: the planning
+# division). `kplan server init` fills it; the server's write functions read it to know a
+# login's department. Empty on a PC's own file.
+kplan_role_table = Table(
+    "kplan_role",
+    metadata,
+    Column("role_name", Text, primary_key=True),
+    Column("department_code", Text),
 )

@@ -5,13 +5,15 @@
 - a role per department (`<db>_dept_<code>`) and one for the planning division
   (`<db>_planning`), all members of `<db>_member`; none can log in — people get logins that are
   members of one of them (`add_user`);
-- grants: every member reads the catalog and the values, and appends to the audit log (never
-  changes or deletes it); only the planning role changes the catalog, the year locks, the
-  merged-file records and the signing keys;
-- row-level security on `actual` and `finalisation`: a department role writes only the rows of
-  indicators its department owns; the planning role writes every row. On `measure_evaluation`
-  a department writes the evaluations of measures it has indicators in, never the reviewer
-  comment.
+- grants: every member reads the catalog and the values; a department role writes nothing
+  directly — it calls the SECURITY DEFINER write functions of migration 0011, which check the
+  login's department, the year lock, 確定 and the value's shape, and write the audit row with
+  the login and the server's clock; only the planning role writes tables (the catalog, the
+  year locks, merges, the reviewer comment, the signing keys) and appends to the audit log;
+- the database: no TEMP and no CONNECT for PUBLIC (CONNECT for the kplan roles), and the
+  session limits of SESSION_LIMITS unless IT staff changed them;
+- row-level security on `actual`, `finalisation` and `measure_evaluation`, a second line for
+  the planning role's direct writes.
 
 The database owner (the administrator who ran `server init`) is not subject to the policies.
 Role names carry the database's name, so two kplan databases on one server do not share roles.
@@ -27,54 +29,76 @@ from sqlalchemy import Connection, select, text
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.models import department_table
+from kplan_desktop.store.server_rules import rules_sql
 
 ROLE_TABLE = "kplan_role"
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _USER = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
 
 # Every table is read by every member and written by the planning role, except these: the
-# values and 確定 (row-level security decides), the audit log (appended to by everyone, changed by
-# nobody), the signing keys (the planning division's only), and the program's own bookkeeping.
-# A table a later migration adds follows the rule once `server init` runs again.
+# audit log (appended to by the planning role, changed by nobody), the signing keys (the
+# planning division's only), and the program's own bookkeeping. A department login writes no
+# table at all: it calls the write functions. A table a later migration adds follows the rule
+# once `server init` runs again.
 _APPEND_ONLY = ("audit",)
-# What a department may change of an evaluation: everything but the reviewer comment.
-_EVALUATION_COLUMNS = (
-    "grade, results, next_step, next_text, entered_by, entered_at,"
-    " revision_db, revision_seq, replaces_db, replaces_seq"
-)
 _SECRET = ("signing_key",)
 _BOOKKEEPING = ("alembic_version", ROLE_TABLE)
 
+# The policies' helpers. A policy runs them as the invoker, so each has a fixed search_path
+# with pg_temp last and names every table with its schema: a temporary table cannot stand in
+# for kplan_role or indicator. ({s} is the kplan schema.)
 _FUNCTIONS = """
-CREATE OR REPLACE FUNCTION kplan_is_planning() RETURNS boolean
-LANGUAGE sql STABLE AS $$
+CREATE OR REPLACE FUNCTION {s}.kplan_is_planning() RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, {s}, pg_temp AS $$
     SELECT EXISTS (
-        SELECT 1 FROM kplan_role
+        SELECT 1 FROM {s}.kplan_role
         WHERE department_code IS NULL AND pg_has_role(current_user, role_name, 'MEMBER')
     )
 $$;
-CREATE OR REPLACE FUNCTION kplan_owns_department(department text) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT kplan_is_planning() OR EXISTS (
-        SELECT 1 FROM kplan_role
+CREATE OR REPLACE FUNCTION {s}.kplan_owns_department(department text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, {s}, pg_temp AS $$
+    SELECT {s}.kplan_is_planning() OR EXISTS (
+        SELECT 1 FROM {s}.kplan_role
         WHERE department_code = department AND pg_has_role(current_user, role_name, 'MEMBER')
     )
 $$;
-CREATE OR REPLACE FUNCTION kplan_may_evaluate(measure text) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT kplan_is_planning() OR EXISTS (
-        SELECT 1 FROM indicator i JOIN kplan_role r ON r.department_code = i.department_code
+CREATE OR REPLACE FUNCTION {s}.kplan_may_evaluate(measure text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, {s}, pg_temp AS $$
+    SELECT {s}.kplan_is_planning() OR EXISTS (
+        SELECT 1 FROM {s}.indicator i JOIN {s}.kplan_role r
+            ON r.department_code = i.department_code
         WHERE i.measure_code = measure AND pg_has_role(current_user, r.role_name, 'MEMBER')
     )
 $$;
-CREATE OR REPLACE FUNCTION kplan_may_write(indicator text) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT kplan_is_planning() OR EXISTS (
-        SELECT 1 FROM indicator i JOIN kplan_role r ON r.department_code = i.department_code
+CREATE OR REPLACE FUNCTION {s}.kplan_may_write(indicator text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, {s}, pg_temp AS $$
+    SELECT {s}.kplan_is_planning() OR EXISTS (
+        SELECT 1 FROM {s}.indicator i JOIN {s}.kplan_role r
+            ON r.department_code = i.department_code
         WHERE i.code = indicator AND pg_has_role(current_user, r.role_name, 'MEMBER')
     )
 $$;
 """
+
+# The write functions of migration 0011 that every member may call: the only way a department
+# login changes values, 確定 and evaluations (see that migration).
+_WRITE_FUNCTIONS = (
+    "kplan_put_actual(text, integer, text, text, text, boolean, text, integer, text, text, text,"
+    " text)",
+    "kplan_finalise(text, integer, text, text, text)",
+    "kplan_withdraw(text, integer, text, text, text)",
+    "kplan_put_evaluation(text, integer, text, text, text, text, boolean, text, integer, text,"
+    " text, text, text)",
+)
+
+# Every session on the database gets these unless IT staff set others (ALTER DATABASE … SET,
+# or ALTER ROLE … IN DATABASE … SET for one login): a session waiting for a lock, a statement
+# running long, or a PC frozen inside a transaction never holds the others up for longer.
+SESSION_LIMITS = {
+    "lock_timeout": "5s",
+    "statement_timeout": "60s",
+    "idle_in_transaction_session_timeout": "60s",
+}
 
 # An UPDATE of another department's row fails loudly (its WITH CHECK), rather than matching no
 # row; a DELETE of one matches no row, and write_actuals refuses a change that did not happen.
@@ -185,27 +209,31 @@ def server_init(store: Store) -> ServerRoles:
             [{"r": planning, "d": None}]
             + [{"r": role, "d": code} for code, role in departments.items()],
         )
-        conn.execute(text(_FUNCTIONS))
-        database = store.engine.url.database or ""
-        conn.execute(text(f"GRANT CONNECT ON DATABASE {_quoted(database)} TO {_ident(member)}"))
-        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {_ident(member)}"))
+        schema = _quoted(str(conn.scalar(text("SELECT current_schema()")) or "public"))
+        conn.execute(text(_FUNCTIONS.format(s=schema)))
+        for statement in rules_sql(schema):  # the domain's rules of this version
+            conn.execute(text(statement))
+        database = _quoted(store.engine.url.database or "")
         m, p = _ident(member), _ident(planning)
         for statement in (
-            f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {m}, {p}",
-            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {m}",
+            f"REVOKE TEMPORARY, CONNECT ON DATABASE {database} FROM PUBLIC",
+            f"REVOKE TEMPORARY ON DATABASE {database} FROM {m}, {p}",
+            f"GRANT CONNECT ON DATABASE {database} TO {m}",
+            f"GRANT USAGE ON SCHEMA {schema} TO {m}",
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {m}, {p}",
+            f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {m}, {p}",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {m}",
             f"REVOKE SELECT ON {', '.join(_SECRET)} FROM {m}",
-            f"GRANT INSERT ON {', '.join(_APPEND_ONLY)} TO {m}",
-            f"GRANT INSERT, UPDATE, DELETE ON actual TO {m}",
-            f"GRANT INSERT, DELETE ON finalisation TO {m}",
-            f"GRANT INSERT ON measure_evaluation TO {m}",
-            f"GRANT UPDATE ({_EVALUATION_COLUMNS}) ON measure_evaluation TO {m}",
-            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {m}",
-            f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {p}",
+            f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {p}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {p}",
             f"REVOKE UPDATE, DELETE ON {', '.join(_APPEND_ONLY)} FROM {p}",
             f"REVOKE INSERT, UPDATE, DELETE ON {', '.join(_BOOKKEEPING)} FROM {p}",
             f"GRANT SELECT ON {', '.join(_SECRET)} TO {p}",
+            *(f"REVOKE ALL ON FUNCTION {schema}.{f} FROM PUBLIC" for f in _WRITE_FUNCTIONS),
+            *(f"GRANT EXECUTE ON FUNCTION {schema}.{f} TO {m}" for f in _WRITE_FUNCTIONS),
         ):
             conn.execute(text(statement))
+        _set_session_limits(conn, database)
         for table, policies in _POLICIES.items():
             conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
             for name in conn.scalars(
@@ -215,6 +243,71 @@ def server_init(store: Store) -> ServerRoles:
             for policy in policies:
                 conn.execute(text(policy))
     return ServerRoles(member, planning, departments)
+
+
+# Words that name a role rather than a department: `--department planning` means the planning
+# division everywhere else, so it never silently makes a clerk of a department coded so.
+RESERVED_DEPARTMENT_CODES = frozenset({"planning", "member"})
+
+
+@dataclass(frozen=True)
+class LoginRole:
+    """What the server says a login is: the planning division, or one department's clerk."""
+
+    planning: bool
+    department: str | None
+
+
+def login_role(store: Store) -> LoginRole | None:
+    """The login's kplan role on a server; None for the administrator (the database's owner or
+    a superuser), a login in no kplan role, or a PC's own file."""
+    if not store.is_server:
+        return None
+    with store.connect() as conn:
+        if conn.scalar(text(f"SELECT to_regclass('{ROLE_TABLE}')")) is None:
+            return None
+        owner = conn.scalar(
+            text(
+                "SELECT r.rolsuper OR pg_has_role(session_user, d.datdba, 'USAGE')"
+                " FROM pg_roles r, pg_database d"
+                " WHERE r.rolname = session_user AND d.datname = current_database()"
+            )
+        )
+        if owner:
+            return None
+        found = [
+            (code,)
+            for (code,) in conn.execute(
+                text(
+                    f"SELECT department_code FROM {ROLE_TABLE}"
+                    " WHERE pg_has_role(session_user, role_name, 'MEMBER')"
+                    " ORDER BY department_code NULLS FIRST"
+                )
+            )
+        ]
+    if not found:
+        return None
+    if found[0][0] is None:
+        return LoginRole(planning=True, department=None)
+    return LoginRole(planning=False, department=str(found[0][0]))
+
+
+def _set_session_limits(conn: Connection, database: str) -> None:
+    """SESSION_LIMITS on the database, each unless IT staff set it already (kept on a rerun)."""
+    present = {
+        str(setting).split("=", 1)[0]
+        for row in conn.execute(
+            text(
+                "SELECT unnest(setconfig) FROM pg_db_role_setting s"
+                " JOIN pg_database d ON d.oid = s.setdatabase"
+                " WHERE d.datname = current_database() AND s.setrole = 0"
+            )
+        )
+        for setting in row
+    }
+    for name, value in SESSION_LIMITS.items():
+        if name not in present:
+            conn.execute(text(f"ALTER DATABASE {database} SET {name} = '{value}'"))
 
 
 def _quoted(name: str) -> str:
@@ -234,6 +327,14 @@ def add_user(store: Store, name: str, password: str, *, department: str | None) 
             "ユーザー名は英小文字・数字・_ . - で、英小文字か _ で始めてください（63文字まで）",
             "A user name is lower-case letters, digits, _ . - and starts with a letter or _ "
             "(at most 63 characters)",
+        )
+    if department is not None and department.lower() in RESERVED_DEPARTMENT_CODES:
+        raise _refuse(
+            "E_DEPARTMENT_AMBIGUOUS",
+            f"「--department {department[:20]}」は使えません。企画担当課のログインは --planning で"
+            "作成してください（課コードが役割の名前と同じ課には、ログインを作成できません）",
+            f"--department {department[:20]} is not accepted: create a planning-division login "
+            "with --planning (a department whose code is a role word cannot get logins)",
         )
     if len(password) < 8:
         raise _refuse(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, text
 
 from kplan_desktop.domain.catalog import unknown_department
 from kplan_desktop.domain.errors import DomainError
@@ -159,6 +160,17 @@ def finalise(store: Store, department: str, fiscal_year: int, *, who: str, sourc
             f"確定できません。残っている項目が {len(items)} 件あります:\n  {shown_ja}",
             f"Cannot finalise: {len(items)} item(s) still open:\n  {shown_en}",
         )
+    key = uuid.uuid4().hex
+    if store.is_server:
+        # The server's write function: the login's department, the year lock, the audit row.
+        done = store.run(
+            lambda conn: conn.scalar(
+                text("SELECT kplan_finalise(:d, :y, :s, :k, :c)"),
+                {"d": department, "y": fiscal_year, "s": source, "k": key, "c": who},
+            ),
+            key=key,
+        )
+        return bool(done)
     moment = now()
     with store.transaction() as conn:
         conn.execute(
@@ -187,6 +199,16 @@ def withdraw_finalisation(
 ) -> bool:
     """Withdraw 確定 so values can change again; False if the year was not finalised."""
     _check(store, department, source)
+    if store.is_server:
+        key = uuid.uuid4().hex
+        done = store.run(
+            lambda conn: conn.scalar(
+                text("SELECT kplan_withdraw(:d, :y, :s, :k, :c)"),
+                {"d": department, "y": fiscal_year, "s": source, "k": key, "c": who},
+            ),
+            key=key,
+        )
+        return bool(done)
     f = finalisation_table.c
     with store.transaction() as conn:
         gone = conn.execute(

@@ -186,6 +186,39 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
     if args.year:
         year = args.year
     source: object = lambda: _open_store(db)  # noqa: E731 - opened by the loading worker
+    from kplan_desktop.ui.server_login import decide_by_login, on_server
+
+    login = None
+    if on_server(db):
+        # On the shared server the login decides the department, not this PC's settings.
+        from kplan_desktop.store.engine import Store, StoreError
+
+        while True:
+            try:
+                opened = _open_store(db)
+                assert isinstance(opened, Store)
+                source = opened
+                login = decide_by_login(opened, args.department)
+                break
+            except DomainError as exc:
+                print(exc.both(), file=sys.stderr)
+                if args.screenshot:
+                    return 2
+                if isinstance(exc, StoreError) and exc.retryable:
+                    # Down, unreachable or still starting: the clerk may try again.
+                    answer = QMessageBox.warning(
+                        None,
+                        "kplan-desktop",
+                        exc.message(lang),
+                        QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+                    )
+                    if answer == QMessageBox.StandardButton.Retry:
+                        continue
+                    return 2
+                QMessageBox.critical(None, "kplan-desktop", exc.message(lang))
+                return 2
+        if login is not None:
+            role, department = login
     if role is None or year is None:
         # The first run needs the catalog's departments before any window exists.
         try:
@@ -213,6 +246,8 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
             settings.save_role(role, department, year)
     from kplan_desktop.ui.main_window import MainWindow
 
+    if login is not None:
+        role, department = login
     assert year is not None
     window = MainWindow(
         source,  # type: ignore[arg-type]

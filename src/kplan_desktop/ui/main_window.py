@@ -594,6 +594,9 @@ class MainWindow(QMainWindow):
         self._job = None
         if data is None:
             return
+        from kplan_desktop.ui.save_worker import attach
+
+        attach(self.store, self)  # saves to a server: off the UI thread, "waiting" shown
         self.model.reset(
             data, self.fiscal_year, self.department, planning=self.planning, lang=self.lang
         )
