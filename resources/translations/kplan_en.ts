@@ -1424,335 +1424,335 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="286"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="288"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="289"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="290"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="292"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="290"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="292"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="300"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="301"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="303"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="302"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="304"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="303"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="305"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="346"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="348"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="348"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="350"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="394"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="453"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="455"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="395"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="456"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1269"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="397"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1276"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="396"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="459"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1254"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="398"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="461"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1261"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="423"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="425"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="431"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="433"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="433"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="435"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="436"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="436"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="438"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="443"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="445"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="446"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="448"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="449"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="451"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="451"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="453"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="462"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="464"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="466"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="467"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="473"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="476"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="475"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="477"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="479"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="481"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="480"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1307"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="482"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1314"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="481"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1328"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="483"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1335"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="566"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="566"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="669"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="676"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="690"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="697"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="737"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="744"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="794"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="801"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="812"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="819"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="819"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="826"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="820"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="827"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="822"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="829"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="828"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="835"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="830"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="837"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="834"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="841"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="836"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="843"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="838"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="845"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="839"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="846"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="857"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1012"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="864"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1019"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="866"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="873"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="955"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="962"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1019"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1026"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1020"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1027"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1043"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1050"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1045"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1052"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1078"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1085"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1089"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1082"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1089"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1108"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1115"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1119"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1126"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1146"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1153"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1155"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1162"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1156"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1163"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1168"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1175"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1309"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1316"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1773,68 +1773,68 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="679"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1181"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="686"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1188"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="234"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1189"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1196"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1189"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1196"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="332"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="334"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1190"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1197"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1196"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1203"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1200"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1207"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1200"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1207"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1221"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1228"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1230"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1237"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1279"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1286"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1317"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1324"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1843,12 +1843,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1321"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1328"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1329"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1336"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
@@ -2283,6 +2283,19 @@ If accepted, their revision claims are not trusted and every value that differs 
     </message>
 </context>
 <context>
+    <name>SaveWorker</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/save_worker.py" line="112"/>
+        <source>サーバーの応答を待っています…（保存中。このままお待ちください）</source>
+        <translation>Waiting for the server… (saving; please wait)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/save_worker.py" line="121"/>
+        <source>保存中</source>
+        <translation>Saving</translation>
+    </message>
+</context>
+<context>
     <name>TemplateDialog</name>
     <message>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="154"/>
@@ -2416,19 +2429,6 @@ If accepted, their revision claims are not trusted and every value that differs 
         <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="318"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
-    </message>
-</context>
-<context>
-    <name>SaveWorker</name>
-    <message>
-        <location filename="../../src/kplan_desktop/ui/save_worker.py" line="112"/>
-        <source>サーバーの応答を待っています…（保存中。このままお待ちください）</source>
-        <translation>Waiting for the server… (saving; please wait)</translation>
-    </message>
-    <message>
-        <location filename="../../src/kplan_desktop/ui/save_worker.py" line="121"/>
-        <source>保存中</source>
-        <translation>Saving</translation>
     </message>
 </context>
 </TS>
