@@ -159,10 +159,10 @@ def bare_read(files: list[Path]) -> list[list[tuple[object, ...]]]:
     return out
 
 
-def calamine_read(files: list[Path]) -> list[list[list[object]]]:
+def calamine_read(files: list[Path]) -> list[list[list[Any]]]:
     from python_calamine import CalamineWorkbook
 
-    out = []
+    out: list[list[list[Any]]] = []
     for path in files:
         book = CalamineWorkbook.from_path(str(path))
         rows = book.get_sheet_by_name("data").to_python()

@@ -63,7 +63,7 @@ def catalog_data(indicators: int, per_department: int) -> dict[str, Any]:
             policy_code = f"{goal_code}-{p + 1}"
             policy_measures = []
             for m in range(MEASURES):
-                measure = {
+                measure: dict[str, Any] = {
                     "code": f"{policy_code}-{m + 1}",
                     "name": f"生成施策{policy_code}-{m + 1}",
                     "vision": None,
