@@ -20,7 +20,11 @@ of 400 value rows per department. Ratios of medians over alternating runs (A B A
     reference computes nothing: no grades, no queries for the report, no checks. Split into its
     merge and report halves, timed inside the same runs. (This was (d) before issue 20.)
 The consolidated report at 60 departments (300 with --large), each side in its own process:
-write_consolidated ÷ openpyxl write-only of the same workbook, time and peak memory.
+write_consolidated ÷ openpyxl write-only of the same workbook, time and peak memory. The
+reference holds the read-back workbook (every cell as Python objects) in memory while it writes,
+which a script streaming from the database would not: its peak is high, and the memory figure
+flatters the program (the write-only writing itself streams; see bench_report.py for the
+memory of writing alone, above a baseline process).
 python-calamine's read of the same sheets is shown as the floor wherever files are read.
 """
 
