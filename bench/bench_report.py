@@ -30,7 +30,6 @@ import json
 import os
 import pickle
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from common import Row, peak_mib, print_table
 
 # Three runs of each keep the whole of scripts/bench within ten minutes.
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -560,17 +561,6 @@ def write_reference(spec: dict[str, Any], out: Path) -> None:
     book.save(out)
 
 
-def _peak_mib() -> float:
-    """This process's peak RSS. ru_maxrss would do, but Linux carries it over from the parent
-    across fork and exec, so the bench's own peak would mask every child's: VmHWM does not."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
-    return int(line.split()[1]) / 1024
-
-
 # A run: what it writes. "base-…" runs build the same input and write nothing.
 REPORT_RUNS = {"list": True, "report": True, "base-report": False}
 REFERENCE_RUNS = {
@@ -608,7 +598,7 @@ def child(mode: str, folder: Path) -> None:
             write_reference(spec, out)
             seconds = time.perf_counter() - start
     out.unlink(missing_ok=True)
-    print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib()}))
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib()}))
 
 
 def _run(mode: str, folder: Path) -> dict[str, float]:
@@ -665,12 +655,12 @@ def main() -> int:
     whole_mem = extra("report", "base-report") - extra("ref-all", "base-ref-all")
     list_cells, _ = counts["list"]
     all_cells, all_charts = counts["all"]
-    rows = [
+    rows: list[Row] = [
         (
             f"reference: openpyxl write-only script, the {list_cells:,} cells of 指標一覧",
             f"{ref_list:.2f} s, {extra('ref-list', 'base-ref-list'):+.1f} MiB",
             "—",
-            True,
+            None,
         ),
         (
             "(c) 指標一覧 (write_report, parts={INDICATORS}) ÷ that reference",
@@ -689,9 +679,9 @@ def main() -> int:
             f"and the {all_charts} charts",
             f"{ref_all:.2f} s, {extra('ref-all', 'base-ref-all'):+.1f} MiB",
             "—",
-            True,
+            None,
         ),
-        ("whole report (write_report) ÷ that reference", f"{whole:.2f}×", "—", True),
+        ("whole report (write_report) ÷ that reference", f"{whole:.2f}×", "—", None),
         (
             "peak memory, whole report − that reference",
             f"{whole_mem:+.1f} MiB",
@@ -700,11 +690,7 @@ def main() -> int:
         ),
     ]
     title = f"consolidated workbook, 2,000 indicators × 12 years, medians of {RUNS} runs"
-    print(f"| {title} | measured | goal | met |")
-    print("|---|---|---|---|")
-    for name, value, goal, met in rows:
-        print(f"| {name} | {value} | {goal} | {'yes' if met else 'NO'} |")
-    return 0 if all(met for *_, met in rows) else 1
+    return 0 if print_table(title, rows) else 3  # 3: a goal missed (1 is a crash)
 
 
 if __name__ == "__main__":

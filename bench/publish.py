@@ -1,0 +1,91 @@
+"""Write one run of scripts/bench into docs/performance.md and the README's summary.
+
+    python bench/publish.py TABLES.md --seconds S --load-before "L1 L5 L15" --load-after "…"
+
+TABLES.md is what the bench scripts printed (Markdown tables). docs/performance.md gets every
+table with the run's circumstances (when, which commit, the machine's cores and load — other
+work on the machine slows both sides of a ratio, but not always alike); the README, between its
+markers, the figures that have a goal and a link to the rest. Only text between the markers
+changes, so the surrounding prose stays as written by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def _between(path: Path, body: str, fresh: str) -> None:
+    """Replace the text between the markers of `path` (made from `fresh` if it has none)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else fresh
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"{path}: no {BEGIN} … {END} markers")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{BEGIN}\n{body.strip()}\n{END}{tail}", encoding="utf-8")
+
+
+def _commit() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", "src") else ""
+    return git("rev-parse", "--short", "HEAD") + dirty
+
+
+def goal_rows(tables: str) -> list[str]:
+    """The rows of every table that have a goal, under one header."""
+    rows = []
+    for line in tables.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[3] in ("yes", "NO"):
+            rows.append(line)
+    return ["| figure | measured | goal | met |", "|---|---|---|---|", *rows]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tables", type=Path)
+    parser.add_argument("--seconds", type=float, required=True)
+    parser.add_argument("--load-before", required=True)
+    parser.add_argument("--load-after", required=True)
+    args = parser.parse_args()
+    tables = args.tables.read_text(encoding="utf-8")
+    large = os.environ.get("BENCH_LARGE", "") == "1"
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    circumstances = (
+        f"Run of `scripts/bench{' --large' if large else ''}` finished {when} at commit "
+        f"{_commit()}, {args.seconds / 60:.0f} minutes, on {os.cpu_count()} cores "
+        f"({platform.system()} {platform.machine()}, Python {platform.python_version()}); "
+        f"load average (1, 5, 15 min) {args.load_before} at the start, {args.load_after} at "
+        "the end."
+    )
+    goals = goal_rows(tables)
+    met = sum(1 for row in goals[2:] if row.rstrip().endswith("| yes |"))
+    _between(
+        ROOT / "docs" / "performance.md",
+        f"{circumstances}\n\n{tables}",
+        f"# Performance\n\n{BEGIN}\n{END}\n",
+    )
+    summary = "\n".join(
+        [
+            f"{circumstances} {met} of {len(goals) - 2} goals met. Every figure with its "
+            "reference: [docs/performance.md](docs/performance.md).",
+            "",
+            *goals,
+        ]
+    )
+    _between(ROOT / "README.md", summary, "")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
