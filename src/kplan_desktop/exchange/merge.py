@@ -566,7 +566,10 @@ def _classify(
 
     if result.outcome is Outcome.REFUSED:
         first = result.refused_because[0]
-        outcome(RowOutcome.REJECTED, first.message_ja, first.message_en)
+        cell = planned.incoming.value_cell
+        where_ja = f"（セル {cell}）" if cell else ""
+        where_en = f" (cell {cell})" if cell else ""
+        outcome(RowOutcome.REJECTED, first.message_ja + where_ja, first.message_en + where_en)
         return
     edited = "プログラムの外で編集された行" if workbook.integrity == "edited" else ""
     edited_en = "row edited outside the program" if edited else ""

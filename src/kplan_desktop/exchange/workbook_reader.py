@@ -160,6 +160,9 @@ class IncomingRow:
     problem_ja: str | None = None
     problem_en: str | None = None
     unit: str | None = None  # the unit the value was entered in (submissions only)
+    value_cell: str | None = None  # the value's cell in the file (F6), to name it in messages
+    notes_ja: tuple[str, ...] = ()  # what the reader saw beside the row (a stray value)
+    notes_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -631,13 +634,18 @@ def _cell_text(
         return None, _BOOLEAN
     if isinstance(value, datetime | date | time | timedelta):
         return None, _DATE
-    if isinstance(value, int):
-        return str(value), None
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
             return None, _NOT_FINITE
         # repr is the shortest text that reads back as the same float: 98.7, not 98.70000000001
-        return canonical(Decimal(repr(value))), None
+        number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+        if value_cell:
+            # What the clerk sees: 0.9 under a percent format is 90% (Excel and Calc both store
+            # a typed "90%" so), and the domain parses "90%" for the indicator's unit.
+            scale = percent_scale(str(getattr(cell, "number_format", "") or ""), number)
+            if scale:
+                return canonical(number * Decimal(100) ** scale) + "%" * scale, None
+        return canonical(number), None
     if isinstance(value, str):
         if len(value) > limit:
             return None, (
@@ -646,6 +654,38 @@ def _cell_text(
             )
         return value, None
     return None, _UNREADABLE
+
+
+_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def percent_scale(number_format: str, value: Decimal) -> int:
+    """How many times a number format multiplies `value` by 100 when it shows it: the number of
+    real % signs in the section that applies. A quoted "%", an escaped \\%, [colour] or [$-411]
+    blocks, _x spacing and *x fill are literal text and never scale (General"%" shows 0.9 as
+    0.9%); the sections are positive;negative;zero, as in Excel and Calc.
+    """
+    if "%" not in number_format:
+        return 0
+    sections: list[str] = []
+    current: list[str] = []
+    for piece in re.split(r'("[^"]*"|\\.)', number_format):
+        if piece.startswith(('"', "\\")):
+            current.append(piece)
+            continue
+        parts = piece.split(";")
+        current.append(parts[0])
+        for part in parts[1:]:
+            sections.append("".join(current))
+            current = [part]
+    sections.append("".join(current))
+    if value < 0 and len(sections) > 1:
+        section = sections[1]
+    elif value == 0 and len(sections) > 2:
+        section = sections[2]
+    else:
+        section = sections[0]
+    return _FORMAT_LITERAL.sub("", section).count("%")
 
 
 def _blank_cell(cell: Any) -> bool:
@@ -1035,6 +1075,7 @@ class _BookReader:
             problem_ja=problem_ja,
             problem_en=problem_en,
             unit=unit,
+            value_cell=cells_.where(columns["value"]) or None,
         )
         if problems or fiscal_year is None or moment is None:
             return row, None
@@ -1158,6 +1199,7 @@ class _BookReader:
                     replaces=None,
                     problem_ja=problem_ja,
                     problem_en=problem_en,
+                    value_cell=row.where(value_col) or None,
                 )
             )
         steps.finish()
@@ -1229,8 +1271,14 @@ class _RowCells:
             return value
         text, problem = _cell_text(cell, self.limit, value_cell=value_cell)
         if problem is not None:
-            self.problems.add(label, problem)
+            where = self.where(column)
+            self.problems.add(f"{label} {where}" if where else label, problem)
         return text
+
+    def where(self, column: int) -> str:
+        """The cell's address as the spreadsheet shows it (F6), or '' when unknown."""
+        coordinate = getattr(self.cells[column - 1], "coordinate", None)
+        return coordinate if isinstance(coordinate, str) else ""
 
     def blank(self, column: int) -> bool:
         return _blank_cell(self.cells[column - 1])
