@@ -157,3 +157,53 @@ def test_a_refused_file_beside_a_readable_one_is_counted(
     expected = f"2 ファイル（1 件は取り込めません）、{len(plan.rows)} 行"
     assert dialog.footer.text().startswith(expected)
     assert dialog.table.model().index(0, OUTCOME).data(Qt.ItemDataRole.DisplayRole) == "却下"
+
+
+def pr_template_with_a_scale_slip(planning: Store, tmp_path: Path) -> Path:
+    """The 広報広聴担当課 template with 2,600,000 typed for a 万件 indicator (last: 260万件)."""
+    from kplan_desktop.exchange.export import export_template
+
+    path = tmp_path / "記入票_広報広聴担当課.xlsx"
+    export_template(planning, "pr", YEAR, path)
+    book = openpyxl.load_workbook(path)
+    ws = book["記入"]
+    header = {c.value.split("\n")[0]: c.column for c in ws[4] if isinstance(c.value, str)}
+    (row,) = [r for r in ws.iter_rows(min_row=5) if r[0].value == "7-4-1-K1"]
+    ws.cell(row=row[0].row, column=header["実績値"]).value = "2,600,000"
+    book.save(path)
+    return path
+
+
+def test_a_row_with_an_unexplained_warning_is_shown_and_held_until_accepted(
+    planning: Store, tmp_path: Path, qtbot: Any
+) -> None:
+    from kplan_desktop.exchange.merge import apply_merge
+    from kplan_desktop.store.actuals import read_actuals
+    from kplan_desktop.ui.merge_preview import REASON
+
+    path = pr_template_with_a_scale_slip(planning, tmp_path)
+    plan = plan_merge(planning, path)
+    dialog = MergePreviewDialog(
+        [PlannedFile(path, plan)], catalog=read_catalog(planning), lang="ja"
+    )
+    qtbot.addWidget(dialog)
+    (line,) = [
+        r
+        for r in range(dialog.proxy.rowCount())
+        if dialog.proxy.index(r, INDICATOR).data() == "7-4-1-K1"
+    ]
+    reason = dialog.proxy.index(line, REASON).data()
+    assert "⚠ 警告（コメントなし）" in reason and "W_SCALE_UNIT" in reason
+    assert "コメントのない警告がある行 1 件" in dialog.footer.text()
+    assert dialog.accept_warnings_box.isEnabled() and not dialog.accept_warnings
+
+    held = apply_merge(planning, plan, who="t", accept_warnings=dialog.accept_warnings)
+    assert held.held_for_warnings and not held.written
+    assert not [a for a in read_actuals(planning, department="pr") if a.fiscal_year == YEAR]
+
+    dialog.accept_warnings_box.setChecked(True)
+    assert "コメントのない警告がある行" not in dialog.footer.text()
+    report = apply_merge(planning, plan, who="t", accept_warnings=dialog.accept_warnings)
+    assert report.written and [line.indicator for line in report.warned] == ["7-4-1-K1"]
+    (stored,) = [a for a in read_actuals(planning, department="pr") if a.fiscal_year == YEAR]
+    assert (stored.indicator_code, stored.text, stored.comment) == ("7-4-1-K1", "2600000", None)

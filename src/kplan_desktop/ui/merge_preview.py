@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.validation import Finding
 from kplan_desktop.exchange.evaluation_exchange import PlannedEvaluation
 from kplan_desktop.exchange.merge import Key, MergePlan, PlannedRow, Take
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
@@ -51,6 +52,8 @@ from kplan_desktop.ui.models.filtering import change_filter
 Index = QModelIndex | QPersistentModelIndex
 
 OUTCOME_ROLE = Qt.ItemDataRole.UserRole + 1
+WARNING_COLOUR = "#fff0b3"
+_WARNABLE = (RowOutcome.NEW, RowOutcome.UPDATED, RowOutcome.CONFLICT)
 FILE, ROW, INDICATOR, YEAR, OUTCOME, REASON, FILE_VALUE, DB_VALUE, CHOICE = range(9)
 UNDECIDED = ""
 
@@ -271,6 +274,8 @@ class MergePreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             if column == OUTCOME:
                 return QBrush(QColor(OUTCOME_COLOURS[row.outcome]))
+            if column == REASON and self.warnings(row):
+                return QBrush(QColor(WARNING_COLOUR))
             if column == CHOICE and row.outcome is RowOutcome.CONFLICT:
                 decided = index.row() in self.choices
                 return QBrush(QColor("#e2efd4" if decided else "#fff4d6"))
@@ -288,7 +293,27 @@ class MergePreviewModel(QAbstractTableModel):
         return None
 
     def _reason(self, row: PlannedRow | EvaluationLine) -> str:
-        return row.reason_en if self.lang == "en" else row.reason_ja
+        reason = row.reason_en if self.lang == "en" else row.reason_ja
+        warnings = self.warnings(row)
+        if not warnings:
+            return reason
+        head = self.tr("⚠ 警告（コメントなし）")
+        texts = [f"{head}: {w.message(self.lang)} [{w.code}]" for w in warnings]
+        return "\n".join(x for x in (reason, *texts) if x)
+
+    @staticmethod
+    def warnings(row: PlannedRow | EvaluationLine) -> tuple[Finding, ...]:
+        """The row's warnings that the file's comment does not explain (values only)."""
+        if isinstance(row, EvaluationLine) or row.outcome not in _WARNABLE:
+            return ()
+        return row.warnings
+
+    def warned_rows(self, file_no: int | None = None) -> int:
+        return sum(
+            1
+            for number, row in self.lines
+            if (file_no is None or number == file_no) and self.warnings(row)
+        )
 
     def _text(self, file_no: int, row: PlannedRow | EvaluationLine, line: int, column: int) -> Any:
         incoming = row.incoming
@@ -482,6 +507,19 @@ class MergePreviewDialog(QDialog):
             )
         )
         self.accept_valid_box.toggled.connect(self._update_footer)
+        self.accept_warnings_box = QCheckBox(
+            self.tr("コメントのない警告を承知で取り込む（未説明の警告として残す）")
+        )
+        self.accept_warnings_box.setObjectName("accept_warnings")
+        self.accept_warnings_box.setToolTip(
+            self.tr(
+                "入力画面ならコメントを求める警告（桁違い、前年からの大きな変化など）があり、"
+                "ファイルにコメントがない行があると、そのファイルは何も書き込みません。"
+                "チェックすると、値をそのまま書き込み、未説明の警告として残します。"
+            )
+        )
+        self.accept_warnings_box.setEnabled(self.model.warned_rows() > 0)
+        self.accept_warnings_box.toggled.connect(self._update_footer)
         self.footer = QLabel()
         self.footer.setWordWrap(True)
         self.model.choices_changed.connect(self._update_footer)
@@ -502,7 +540,11 @@ class MergePreviewDialog(QDialog):
         layout.addWidget(self.notes)
         layout.addLayout(tools)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.accept_valid_box)
+        options = QHBoxLayout()
+        options.addWidget(self.accept_valid_box)
+        options.addWidget(self.accept_warnings_box)
+        options.addStretch(1)
+        layout.addLayout(options)
         layout.addWidget(self.footer)
         layout.addWidget(buttons)
         self._update_footer()
@@ -511,6 +553,10 @@ class MergePreviewDialog(QDialog):
     @property
     def accept_valid(self) -> bool:
         return self.accept_valid_box.isChecked()
+
+    @property
+    def accept_warnings(self) -> bool:
+        return self.accept_warnings_box.isChecked()
 
     def to_apply(self) -> list[tuple[PlannedFile, dict[Key, Take], int]]:
         """Each readable file with its conflict choices and how many it leaves undecided."""
@@ -628,6 +674,14 @@ class MergePreviewDialog(QDialog):
                     "（「有効な行だけ取り込む」で有効な行を書き込めます）"
                 ).format(len(with_rejected))
             )
+        warned = [n for n in range(len(self.files)) if self.model.warned_rows(n)]
+        if warned and not self.accept_warnings:
+            lines.append(
+                self.tr(
+                    "⚠ コメントのない警告がある行 {0} 件: そのファイル {1} 件は何も書き込みません"
+                    "（「コメントのない警告を承知で取り込む」で書き込めます）"
+                ).format(self.model.warned_rows(), len(warned))
+            )
         self.footer.setText("　".join(lines))
 
 
@@ -700,6 +754,10 @@ class MergeSummaryDialog(QDialog):
                 why += self.tr("。未決定の競合 {0} 件は書き込んでいません").format(merged.undecided)
         elif counts[RowOutcome.REJECTED]:
             why = self.tr("却下された行があるため、何も書き込んでいません")
+        elif report.held_for_warnings:
+            why = self.tr("コメントのない警告がある行 {0} 件のため、何も書き込んでいません").format(
+                len(report.warned)
+            )
         else:
             why = self.tr("書き込む変更はありません（取り込み済み）")
         return SummaryLine(merged.path.name, counts, report.written, why)
