@@ -516,6 +516,16 @@ def test_a_template_with_its_sheet_or_headings_changed_is_refused(
     renamed = tmp_path / "renamed.xlsx"
     renamed.write_bytes(template.read_bytes())
     edit(renamed, lambda book: setattr(book[SHEET_TEMPLATE], "title", "入力"))
+    # A clerk's renamed sheet is still the one laid out as the template: read, with a note.
+    incoming = read_exchange_workbook(renamed)
+    assert incoming.rows == read_exchange_workbook(template).rows
+    assert any("「入力」に変わっています" in note for note in incoming.notes_ja)
+
+    def unlaid(book: Any) -> None:
+        ws = book["入力"]
+        ws.cell(row=TEMPLATE_HEADER_ROW, column=1).value = "コード"
+
+    edit(renamed, unlaid)
     assert "「記入」シートがありません" in rejected(renamed).message_ja
 
     def heading(book: Any) -> None:

@@ -100,6 +100,8 @@ def run(pipe, job):
                 if key == -1:
                     key = formats.addNew(op["format"], locale)
                 sheet.getCellByPosition(col, row).NumberFormat = key
+            elif kind == "show_sheet":
+                sheet.IsVisible = True
             elif kind == "unprotect_sheet":
                 sheet.unprotect("")
             elif kind == "delete_rows":

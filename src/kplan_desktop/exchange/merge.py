@@ -265,6 +265,12 @@ def _plan_merge(
         and workbook.catalog_hash != catalog.catalog_hash
     ):
         _explain_catalog_changes(store, plan, workbook.catalog_hash, indicators)
+    for planned in plan.rows:
+        # What the reader saw beside the row (a value typed outside the input columns).
+        incoming = planned.incoming
+        if incoming.notes_ja:
+            planned.reason_ja = "；".join(x for x in (planned.reason_ja, *incoming.notes_ja) if x)
+            planned.reason_en = "; ".join(x for x in (planned.reason_en, *incoming.notes_en) if x)
     if workbook.evaluations:
         measures = {e.measure for e in workbook.evaluations}
         stored_evaluations = {

@@ -18,9 +18,10 @@ one WorkbookRejected (Japanese and English message) at the first check that fail
    parses with defusedxml as well, which would refuse the same payloads.
 
 Then openpyxl opens the file read-only and without evaluating anything (data_only=False). The
-meta sheet's `format` says whether it is a submission or a template; a sheet whose declared
-dimension is larger than Limits.max_rows is refused before it is read, and rows are counted
-while streaming in case the dimension lies. Cell-level trouble is a problem of that row, not
+meta sheet's `format` says whether it is a submission or a template. Rows were counted while
+the zip was scanned (step 4): a sheet with a row holding content beyond Limits.max_rows is
+refused, named by its visible name; empty rows (Calc writes <row r="1048576"> after a deleted
+row) and the declared dimension do not count. Cell-level trouble is a problem of that row, not
 a rejection: a formula (never evaluated), an error value, a date, time or TRUE/FALSE where a
 number or text belongs, a string longer than Limits.max_cell_chars, a field that does not parse.
 A formula is a cell of type "f"; in a value or missing-reason cell, text starting with "=" is
@@ -68,7 +69,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.domain.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from kplan_desktop.domain.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.evaluation_exchange import (
@@ -428,11 +429,12 @@ def _check_zip(
                     f"the part {required} is missing: damaged, or not an .xlsx workbook",
                 )
         kept: dict[str, bytes] = {}
+        visible = _sheet_names(archive)
         for info in infos:
             _check_cancel(cancelled)
             part = info.filename
             rows = (
-                _RowNumbers(file, limits, part.rsplit("/", 1)[-1])
+                _RowNumbers(file, limits, visible.get(part) or part.rsplit("/", 1)[-1])
                 if _SHEET_PART.fullmatch(part)
                 else None
             )
@@ -444,6 +446,9 @@ def _check_zip(
 
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
 _ROW_TAG = re.compile(rb"<row\b[^>]*?\sr=[\"']([^\"']{0,20})[\"']")
+# What the row scan looks at: a row's start tag, its end, and what gives a cell content (a
+# value, an inline string, a formula). A styled but empty cell (<c r="A5" s="3"/>) is none.
+_ROW_EVENT = re.compile(rb"<row\b[^>]*>|</row>|<(?:v|is|f)\b")
 
 
 class _RowNumbers:
@@ -451,43 +456,97 @@ class _RowNumbers:
 
     openpyxl's read-only sheet silently skips a row whose number repeats or goes backwards,
     and stops at the last row asked for: such rows would vanish from a merge. They are refused
-    here, before openpyxl reads anything.
+    here, before openpyxl reads anything. Only rows that hold content count against the limit:
+    LibreOffice Calc writes an empty <row r="1048576"> after a row was deleted, and that row
+    is nothing to read. `sheet` is the sheet's visible name (its part's name if unknown).
     """
 
-    def __init__(self, file: str, limits: Limits, part: str) -> None:
+    def __init__(self, file: str, limits: Limits, sheet: str) -> None:
         self.file = file
-        self.part = part
+        self.sheet = sheet
         self.limit = limits.max_rows + _HEADER_ROOM
         self.last = 0
         self.carry = b""
+        self.beyond: int | None = None  # an open row past the limit: refused if it holds content
 
     def feed(self, chunk: bytes, *, final: bool = False) -> None:
         buffer = self.carry + chunk
-        if final:
-            scan, self.carry = buffer, b""
+        cut = buffer.rfind(b"<")
+        if not final and cut != -1 and buffer.find(b">", cut) == -1:
+            # An unfinished tag (or a lone "<") waits for the next chunk.
+            scan, self.carry = buffer[:cut], buffer[cut:]
         else:
-            cut = buffer.rfind(b"<row")
-            keep = cut if cut != -1 and buffer.find(b">", cut) == -1 else len(buffer) - 4
-            keep = max(keep, 0)
-            scan, self.carry = buffer[:keep], buffer[keep:]
-        for match in _ROW_TAG.finditer(scan):
-            text = match.group(1).strip()
-            if not text.isdigit() or len(text) > 12:
-                raise _layout(
-                    self.file,
-                    "行番号が正しくありません",
-                    "a row number is not a positive whole number",
-                )
-            number = int(text)
-            if number > self.limit:
-                raise _too_many_rows(self.file, self.part, number, self.limit - _HEADER_ROOM)
-            if number <= self.last:
-                raise _layout(
-                    self.file,
-                    f"行番号が重複しているか、逆順です（{number}行目）",
-                    f"a row number repeats or goes backwards (row {number})",
-                )
-            self.last = number
+            scan, self.carry = buffer, b""
+        for event in _ROW_EVENT.finditer(scan):
+            tag = event.group(0)
+            if tag == b"</row>":
+                self.beyond = None
+            elif tag.startswith(b"<row"):
+                self.row(tag)
+            elif self.beyond is not None:
+                raise _too_many_rows(self.file, self.sheet, self.beyond, self.limit - _HEADER_ROOM)
+
+    def row(self, tag: bytes) -> None:
+        match = _ROW_TAG.match(tag)
+        if match is None:
+            return
+        text = match.group(1).strip()
+        if not text.isdigit() or len(text) > 12:
+            raise _layout(
+                self.file,
+                "行番号が正しくありません",
+                "a row number is not a positive whole number",
+            )
+        number = int(text)
+        if number <= self.last:
+            raise _layout(
+                self.file,
+                f"シート「{self.sheet}」の行番号が重複しているか、逆順です（{number}行目）",
+                f"a row number of the sheet {self.sheet} repeats or goes backwards (row {number})",
+            )
+        self.last = number
+        if number > self.limit and not tag.rstrip().endswith(b"/>"):
+            self.beyond = number
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet part's visible name ({'xl/worksheets/sheet1.xml': '記入'}), for messages.
+
+    Read from xl/workbook.xml and its relationships; {} when they cannot be read (the part's
+    own name is shown then). Small parts only, parsed without DTDs or entities.
+    """
+    try:
+        workbook = _small_part(archive, "xl/workbook.xml")
+        rels = _small_part(archive, "xl/_rels/workbook.xml.rels")
+        if workbook is None or rels is None:
+            return {}
+        targets: dict[str, str] = {}
+        for element in safe_fromstring(rels, forbid_dtd=True).iter():
+            if str(element.tag).rpartition("}")[2] == "Relationship":
+                target = element.get("Target", "")
+                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                targets[element.get("Id", "")] = part
+        names: dict[str, str] = {}
+        for element in safe_fromstring(workbook, forbid_dtd=True).iter():
+            if str(element.tag).rpartition("}")[2] != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+            if rid in targets:
+                names[targets[rid]] = one_line(element.get("name", ""))
+        return names
+    except Exception:  # a damaged part is found by the scan; here it only costs the names
+        return {}
+
+
+def _small_part(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > _CHUNK:
+        return None
+    with archive.open(info) as part:
+        return part.read(_CHUNK + 1)[:_CHUNK]
 
 
 def _scan_part(
@@ -811,14 +870,8 @@ class _BookReader:
             )
         return ws
 
-    def check_dimension(self, ws: Any, header_rows: int) -> None:
-        """Refuse a sheet whose declared size is too large before reading a row of it."""
-        declared = getattr(ws, "max_row", None)
-        if isinstance(declared, int) and declared - header_rows > self.limits.max_rows:
-            raise _too_many_rows(self.file, ws.title, declared - header_rows, self.limits.max_rows)
-
     def header_and_rows(
-        self, ws: Any, header_row: int
+        self, ws: Any, header_row: int, *, max_col: int | None = _HEADER_COLUMNS
     ) -> tuple[tuple[Any, ...], Iterator[tuple[Any, ...]]]:
         """The header row's cells and the rows under it, from one pass over the sheet.
 
@@ -827,13 +880,14 @@ class _BookReader:
         last = header_row + self.limits.max_rows
         # Past the scan's limit (_RowNumbers) no row exists, so this reads every row there is.
         stop = last + _HEADER_ROOM + 1
-        rows = ws.iter_rows(min_row=header_row, max_row=stop, max_col=_HEADER_COLUMNS)
+        rows = ws.iter_rows(min_row=header_row, max_row=stop, max_col=max_col)
         return next(rows, ()), rows
 
     def body(
-        self, ws: Any, rows: Iterator[tuple[Any, ...]], first_row: int, width: int
+        self, ws: Any, rows: Iterator[tuple[Any, ...]], first_row: int, width: int | None
     ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        """Non-empty rows from first_row, numbered, `width` cells each; at most Limits.max_rows."""
+        """Non-empty rows from first_row, numbered, `width` cells each (None: every cell);
+        at most Limits.max_rows."""
         last = first_row + self.limits.max_rows - 1
         for number, row in enumerate(rows, start=first_row):
             cells = row[:width]
@@ -928,7 +982,6 @@ class _BookReader:
             self.file, f"「{SHEET_DATA}」シートがありません", f"there is no {SHEET_DATA} sheet"
         )
         ws = self.sheet(SHEET_DATA, missing)
-        self.check_dimension(ws, 1)
         first, sheet_rows = self.header_and_rows(ws, 1)
         columns = self.data_columns(first)
         steps = _Steps(header.row_count, self.progress, self.cancelled)
@@ -1154,32 +1207,51 @@ class _BookReader:
     def template(self, meta: Mapping[str, str], digest: str) -> IncomingWorkbook:
         department = self.meta_text(meta, "department")
         fiscal_year = self.meta_year(meta)
-        missing = _layout(
-            self.file,
-            f"「{SHEET_TEMPLATE}」シートがありません",
-            f"there is no {SHEET_TEMPLATE} sheet",
-        )
-        ws = self.sheet(SHEET_TEMPLATE, missing)
-        self.check_dimension(ws, TEMPLATE_HEADER_ROW)
-        header, sheet_rows = self.header_and_rows(ws, TEMPLATE_HEADER_ROW)
-        code_col, value_col, reason_col, comment_col = self.template_columns(header)
+        ws, columns, notes_ja, notes_en = self.template_sheet(fiscal_year)
+        _, sheet_rows = self.header_and_rows(ws, TEMPLATE_HEADER_ROW, max_col=None)
+        code_col, value_col = columns.code, columns.value
+        reason_col, comment_col = columns.reason, columns.comment
+        # The declared size is only a hint for the progress bar: Calc declares A1:H1048576
+        # after a row was deleted (the scan counts the rows that hold content).
         declared = getattr(ws, "max_row", None)
         total = declared - TEMPLATE_HEADER_ROW if isinstance(declared, int) else 0
+        total = min(total, self.limits.max_rows)
         steps = _Steps(total, self.progress, self.cancelled)
         limit = self.limits.max_cell_chars
         rows: list[IncomingRow] = []
         seen: set[tuple[str, int]] = set()
         width = max(code_col, value_col, reason_col, comment_col)
-        for number, cells in self.body(ws, sheet_rows, TEMPLATE_HEADER_ROW + 1, width):
+        for number, full in self.body(ws, sheet_rows, TEMPLATE_HEADER_ROW + 1, None):
             steps.step()
+            cells = full[:width] + tuple(_EMPTY for _ in range(width - len(full)))
             row = _RowCells(cells, limit)
             code = (row.text(code_col, TEMPLATE_CODE_LABEL) or "").strip()
             value = row.text(value_col, TEMPLATE_VALUE_LABEL, value_cell=True)
             reason_text = row.text(reason_col, TEMPLATE_REASON_LABEL, value_cell=True)
             comment = row.text(comment_col, TEMPLATE_COMMENT_LABEL) or ""
             problems = row.problems
-            if not problems and all(row.blank(c) for c in (value_col, reason_col, comment_col)):
+            stray = columns.stray(full)
+            inputs_blank = all(row.blank(c) for c in (value_col, reason_col, comment_col))
+            if not problems and inputs_blank and not stray:
                 continue
+            stray_ja = "、".join(f"{where}「{text}」" for where, text in stray)
+            stray_en = ", ".join(f"{where} {text!r}" for where, text in stray)
+            row_notes_ja: tuple[str, ...] = ()
+            row_notes_en: tuple[str, ...] = ()
+            if stray and inputs_blank:
+                # Only outside the columns: a value typed in the wrong place, never "no value".
+                problems.add(
+                    TEMPLATE_VALUE_LABEL,
+                    (
+                        f"実績値・未記入の理由・コメントの列の外に入力があります（{stray_ja}）。"
+                        "取り込む値は実績値の列に入力してください",
+                        f"something was typed outside the value, reason and comment columns "
+                        f"({stray_en}); type the value in the value column",
+                    ),
+                )
+            elif stray:
+                row_notes_ja = (f"入力欄の外の内容は取り込みません: {stray_ja}",)
+                row_notes_en = (f"not merged, outside the input columns: {stray_en}",)
             if not code:
                 problems.add(TEMPLATE_CODE_LABEL, ("指標コードが空です", "no indicator code"))
             reason = self.reason(reason_text, problems, TEMPLATE_REASON_LABEL)
@@ -1200,6 +1272,8 @@ class _BookReader:
                     problem_ja=problem_ja,
                     problem_en=problem_en,
                     value_cell=row.where(value_col) or None,
+                    notes_ja=row_notes_ja,
+                    notes_en=row_notes_en,
                 )
             )
         steps.finish()
@@ -1212,23 +1286,141 @@ class _BookReader:
             header=None,
             rows=rows,
             sha256=digest,
-            notes_ja=["記入票（テンプレート）です。すべての行を検証します"],
-            notes_en=["a fill-in template; every row will be checked"],
+            notes_ja=["記入票（テンプレート）です。すべての行を検証します", *notes_ja]
+            + ([] if rows else ["⚠ 記入された値が1つもありません（空の記入票です）"]),
+            notes_en=["a fill-in template; every row will be checked", *notes_en]
+            + ([] if rows else ["⚠ nothing was filled in (an empty template)"]),
         )
 
-    def template_columns(self, header: tuple[Any, ...]) -> tuple[int, int, int, int]:
+    def template_sheet(
+        self, fiscal_year: int
+    ) -> tuple[Any, _TemplateColumns, list[str], list[str]]:
+        """The sheet the values are typed in, and notes on the others.
+
+        Normally 記入. A clerk may rename it (then the one sheet laid out as a template is read,
+        and a note says so) or copy it: a copy with anything in its input columns, or any other
+        sheet with content, refuses the file, because values there would be lost.
+        """
+        notes_ja: list[str] = []
+        notes_en: list[str] = []
+        laid_out: list[tuple[Any, _TemplateColumns]] = []
+        others: list[Any] = []
+        for name in self.book.sheetnames:
+            if name == SHEET_META:
+                continue
+            ws = self.book[name]
+            if not hasattr(ws, "iter_rows"):
+                continue
+            header = next(
+                ws.iter_rows(min_row=TEMPLATE_HEADER_ROW, max_row=TEMPLATE_HEADER_ROW), ()
+            )
+            # The sheet named 記入 must be laid out as the template wrote it (else the message
+            # names what is missing); another sheet may be anything.
+            strict = name == SHEET_TEMPLATE
+            columns = self.template_columns(header, fiscal_year, name, strict=strict)
+            if columns is None:
+                others.append(ws)
+            else:
+                laid_out.append((ws, columns))
+        main = [item for item in laid_out if item[0].title == SHEET_TEMPLATE]
+        if not main and len(laid_out) == 1:
+            main = laid_out
+            shown = one_line(laid_out[0][0].title)
+            notes_ja.append(
+                f"記入シートの名前が「{shown}」に変わっています（内容は読み取りました）"
+            )
+            notes_en.append(f"the {SHEET_TEMPLATE} sheet was renamed {shown!r} (read anyway)")
+        if not main:
+            if laid_out:
+                names = "」「".join(one_line(ws.title) for ws, _ in laid_out)
+                raise _layout(
+                    self.file,
+                    f"「{SHEET_TEMPLATE}」シートがなく、記入票の形のシートが複数あります"
+                    f"（「{names}」）。どれに入力したか分からないため読み込みません",
+                    f"there is no {SHEET_TEMPLATE} sheet, and several sheets are laid out as one "
+                    f"({names}); which one holds the values is unclear",
+                )
+            raise _layout(
+                self.file,
+                f"「{SHEET_TEMPLATE}」シートがありません",
+                f"there is no {SHEET_TEMPLATE} sheet",
+            )
+        ws, columns = main[0]
+        for other, other_columns in laid_out:
+            if other is ws:
+                continue
+            name = one_line(other.title)
+            filled = self.first_content(other, other_columns.inputs())
+            if filled is not None:
+                raise _layout(
+                    self.file,
+                    f"シート「{name}」（記入シートの写し）にも入力があります（{filled}）。"
+                    f"値は「{ws.title}」シートだけに入力してください。写しは読み取りません",
+                    f"the sheet {name} (a copy of the {SHEET_TEMPLATE} sheet) holds input too "
+                    f"({filled}); type values only in {ws.title}; copies are not read",
+                )
+            notes_ja.append(f"シート「{name}」（記入シートの写し、入力なし）は読み取っていません")
+            notes_en.append(f"the sheet {name} (an empty copy of the template) was not read")
+        for other in others:
+            filled = self.first_content(other, None)
+            if filled is not None:
+                name = one_line(other.title)
+                raise _layout(
+                    self.file,
+                    f"シート「{name}」に内容があります（{filled}）。このシートは読み取らないため、"
+                    f"値は「{ws.title}」シートに入力し、このシートは削除してください",
+                    f"the sheet {name} holds content ({filled}) that is not read; type values "
+                    f"in {ws.title} and delete that sheet",
+                )
+        return ws, columns, notes_ja, notes_en
+
+    def first_content(self, ws: Any, columns: frozenset[int] | None) -> str | None:
+        """The first non-empty cell ('F6「90」') below the header rows of a template copy (in
+        `columns`), or anywhere in another sheet (columns None); None when there is none."""
+        first_row = TEMPLATE_HEADER_ROW + 1 if columns is not None else 1
+        limit = first_row + self.limits.max_rows
+        for row in ws.iter_rows(min_row=first_row, max_row=limit):
+            for cell in row:
+                column = getattr(cell, "column", None)
+                if columns is not None and column not in columns:
+                    continue
+                if not _blank_cell(cell):
+                    text, _ = _cell_text(cell, 40)
+                    where = getattr(cell, "coordinate", "")
+                    return one_line(f"{where}「{(text or '')[:40]}」")
+        return None
+
+    def template_columns(
+        self, header: tuple[Any, ...], fiscal_year: int, sheet: str, *, strict: bool = True
+    ) -> _TemplateColumns | None:
+        """The columns of a sheet laid out as a template, found by their headers.
+
+        None (strict=False) when the sheet is not laid out as one. The value column's header
+        must be the only one that starts with 実績値 and name the file's fiscal year, as the
+        template wrote it: a clerk's own 実績値（速報値） beside it makes the file ambiguous.
+        """
         found: dict[str, int] = {}
+        values: list[tuple[int, str]] = []
+        known: set[int] = set()
         for index, cell in enumerate(header):
             text, _ = _cell_text(cell, _MAX_META_TEXT)
             label = "" if text is None else _norm(text)
+            column = index + 1
+            if label.startswith(TEMPLATE_VALUE_LABEL):
+                values.append((column, label))
+                known.add(column)
+                continue
             for key, matches in (
                 ("code", label == TEMPLATE_CODE_LABEL),
-                ("value", label.startswith(TEMPLATE_VALUE_LABEL)),
                 ("reason", label == TEMPLATE_REASON_LABEL),
                 ("comment", label == TEMPLATE_COMMENT_LABEL),
             ):
                 if matches and key not in found:
-                    found[key] = index + 1
+                    found[key] = column
+            if label in _TEMPLATE_LABELS or label.endswith(_TEMPLATE_REFERENCE_MARK):
+                known.add(column)
+        if values:
+            found["value"] = values[0][0]
         labels = {
             "code": TEMPLATE_CODE_LABEL,
             "value": TEMPLATE_VALUE_LABEL,
@@ -1237,14 +1429,93 @@ class _BookReader:
         }
         absent = [labels[key] for key in labels if key not in found]
         if absent:
+            if not strict or "code" not in found:
+                return None
             raise _layout(
                 self.file,
-                f"「{SHEET_TEMPLATE}」シートの{TEMPLATE_HEADER_ROW}行目に見出し"
+                f"「{sheet}」シートの{TEMPLATE_HEADER_ROW}行目に見出し"
                 f"「{'」「'.join(absent)}」がありません",
-                f"row {TEMPLATE_HEADER_ROW} of the {SHEET_TEMPLATE} sheet lacks the headings "
+                f"row {TEMPLATE_HEADER_ROW} of the {sheet} sheet lacks the headings "
                 f"{', '.join(absent)}",
             )
-        return found["code"], found["value"], found["reason"], found["comment"]
+
+        def named(column: int, label: str) -> str:
+            return one_line(f"{_column_letter(column)}列「{label.replace(chr(10), '')[:40]}」")
+
+        if len(values) > 1:
+            both = "、".join(named(c, label) for c, label in values)
+            raise _layout(
+                self.file,
+                f"「{sheet}」シートに実績値の列が{len(values)}つあります（{both}）。"
+                "どちらの値か分からないため読み込みません。使わない列を削除してください",
+                f"the {sheet} sheet has {len(values)} value columns ({both}); which one holds "
+                "the values is unclear: delete the one not meant",
+            )
+        column, label = values[0]
+        era = format_fiscal_year(fiscal_year)
+        if era not in label and f"{fiscal_year}年度" not in label:
+            raise _layout(
+                self.file,
+                f"「{sheet}」シートの実績値の列の見出し（{named(column, label)}）が"
+                f"このファイルの年度（{era}）になっていません",
+                f"the value column's heading ({named(column, label)}) does not name the "
+                f"file's fiscal year ({era})",
+            )
+        return _TemplateColumns(
+            found["code"], found["value"], found["reason"], found["comment"], frozenset(known)
+        )
+
+
+@dataclass(frozen=True)
+class _TemplateColumns:
+    """Where a template's columns are (1-based), and which columns the template wrote."""
+
+    code: int
+    value: int
+    reason: int
+    comment: int
+    known: frozenset[int]
+
+    def inputs(self) -> frozenset[int]:
+        return frozenset((self.value, self.reason, self.comment))
+
+    def stray(self, cells: tuple[Any, ...]) -> list[tuple[str, str]]:
+        """Non-empty cells of a row in columns the template did not write: (address, text)."""
+        found: list[tuple[str, str]] = []
+        for index, cell in enumerate(cells):
+            if index + 1 in self.known or _blank_cell(cell):
+                continue
+            text, _ = _cell_text(cell, 40)
+            where = getattr(cell, "coordinate", None) or _column_letter(index + 1)
+            found.append((str(where), one_line((text or "?")[:40])))
+        return found
+
+
+# The template's headings besides the value's, and the earlier years' "（参考）" columns.
+_TEMPLATE_LABELS = (
+    TEMPLATE_CODE_LABEL,
+    TEMPLATE_REASON_LABEL,
+    TEMPLATE_COMMENT_LABEL,
+    "指標名",
+    "単位",
+)
+_TEMPLATE_REFERENCE_MARK = "(参考)"
+
+
+class _Empty:
+    value = None
+    data_type = "n"
+
+
+_EMPTY = _Empty()
+
+
+def _column_letter(column: int) -> str:
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 class _RowCells:
