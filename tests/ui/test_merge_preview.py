@@ -207,3 +207,42 @@ def test_a_row_with_an_unexplained_warning_is_shown_and_held_until_accepted(
     assert report.written and [line.indicator for line in report.warned] == ["7-4-1-K1"]
     (stored,) = [a for a in read_actuals(planning, department="pr") if a.fiscal_year == YEAR]
     assert (stored.indicator_code, stored.text, stored.comment) == ("7-4-1-K1", "2600000", None)
+
+
+def test_the_preview_shows_the_stored_value_with_its_unit_and_every_files_notes(
+    planning: Store, tmp_path: Path, qtbot: Any
+) -> None:
+    from kplan_desktop.exchange.export import export_template
+    from kplan_desktop.ui.merge_preview import FILE_VALUE
+
+    path = tmp_path / "記入票_広報広聴担当課.xlsx"
+    export_template(planning, "pr", YEAR, path)
+    book = openpyxl.load_workbook(path)
+    ws = book["記入"]
+    header = {c.value.split("\n")[0]: c.column for c in ws[4] if isinstance(c.value, str)}
+    for row in ws.iter_rows(min_row=5):
+        typed = {"7-4-1-K1": "3,412,000件", "7-4-1-K2": "4000"}.get(str(row[0].value))
+        if typed:
+            ws.cell(row=row[0].row, column=header["実績値"]).value = typed
+            ws.cell(row=row[0].row, column=header["コメント"]).value = "確認済み"
+    book.save(path)
+    # Eight files, so that the notes are long: every one of them must be readable at once.
+    copies = []
+    for n in range(8):
+        copy = tmp_path / f"記入票_{n}.xlsx"
+        copy.write_bytes(path.read_bytes())
+        copies.append(PlannedFile(copy, plan_merge(planning, copy)))
+    dialog = MergePreviewDialog(copies, catalog=read_catalog(planning), lang="ja")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    values = {
+        dialog.proxy.index(r, INDICATOR).data(): dialog.proxy.index(r, FILE_VALUE).data()
+        for r in range(dialog.proxy.rowCount())
+    }
+    assert values["7-4-1-K1"] == "341.2万件（入力: 3,412,000件）"
+    assert values["7-4-1-K2"] == "4000件"  # typed as stored: no second text
+    assert dialog.notes.verticalScrollBar().maximum() == 0
+    assert dialog.table.height() >= 120
+    assert not dialog.grab().isNull()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kplan_desktop.domain.catalog import Indicator
+from kplan_desktop.domain.catalog_diff import CatalogVersion
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, PlanSettings
@@ -164,13 +165,26 @@ class MergeContext:
 
     catalog: CatalogSnapshot
     database: str
+    # The catalog versions this database has held, by hash: a file's catalog is named by its
+    # number and date (第3版（2026-04-01）), which people know, never by its hash.
+    versions: Mapping[str, CatalogVersion] = field(default_factory=dict)
 
 
 def merge_context(store: Store) -> MergeContext:
+    from kplan_desktop.store.catalog import catalog_versions
+
     catalog = read_catalog_snapshot(store)
     if catalog is None:
         raise DomainError("E_NO_CATALOG", "カタログが読み込まれていません", "No catalog is loaded")
-    return MergeContext(catalog, database_id(store))
+    versions = {r.version.catalog_hash: r.version for r in catalog_versions(store)}
+    return MergeContext(catalog, database_id(store), versions)
+
+
+def _version_label(versions: Mapping[str, CatalogVersion], digest: str, lang: str) -> str:
+    version = versions.get(digest)
+    if version is not None:
+        return version.label_en() if lang == "en" else version.label()
+    return "an unknown version" if lang == "en" else "この端末にない版"
 
 
 # After a batch that left at least this many new objects, one full collection (one pass over
@@ -242,7 +256,7 @@ def _plan_merge(
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
     )
-    _file_notes(plan, catalog.catalog_hash)
+    _file_notes(plan, catalog.catalog_hash, context.versions)
     # Only the file's department's indicators can pass: one query by department, not a list of
     # hundreds of codes to bind.
     stored = read_actuals(store, department=workbook.department)
@@ -381,7 +395,7 @@ def _check_file(
         )
 
 
-def _file_notes(plan: MergePlan, ours: str | None) -> None:
+def _file_notes(plan: MergePlan, ours: str | None, versions: Mapping[str, CatalogVersion]) -> None:
     workbook = plan.workbook
 
     def note(ja: str, en: str) -> None:
@@ -406,11 +420,14 @@ def _file_notes(plan: MergePlan, ours: str | None) -> None:
             "From a fill-in template (no checksum; every cell validated)",
         )
     if workbook.catalog_hash and ours and workbook.catalog_hash != ours:
+        theirs = workbook.catalog_hash
         note(
-            f"カタログの版が違います（ファイル {workbook.catalog_hash[:12]}、"
-            f"データベース {ours[:12]}）。指標・課・単位の違う行は却下しました",
-            f"Catalog version differs (file {workbook.catalog_hash[:12]}, database "
-            f"{ours[:12]}); rows whose indicator, department or unit differ are rejected",
+            f"カタログの版が違います（ファイル: {_version_label(versions, theirs, 'ja')}、"
+            f"データベース: {_version_label(versions, ours, 'ja')}）。"
+            "指標・課・単位の違う行は却下しました",
+            f"Catalog version differs (file: {_version_label(versions, theirs, 'en')}, "
+            f"database: {_version_label(versions, ours, 'en')}); rows whose indicator, "
+            "department or unit differ are rejected",
         )
 
 

@@ -1286,9 +1286,10 @@ class _BookReader:
             header=None,
             rows=rows,
             sha256=digest,
-            notes_ja=["記入票（テンプレート）です。すべての行を検証します", *notes_ja]
+            # (The merge says that it is a template; the reader says only what it saw.)
+            notes_ja=[*notes_ja]
             + ([] if rows else ["⚠ 記入された値が1つもありません（空の記入票です）"]),
-            notes_en=["a fill-in template; every row will be checked", *notes_en]
+            notes_en=[*notes_en]
             + ([] if rows else ["⚠ nothing was filled in (an empty template)"]),
         )
 
