@@ -162,424 +162,424 @@
 <context>
     <name>CatalogEditor</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
         <source>カタログの編集</source>
         <translation>Edit the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="303"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="295"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="322"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="331"/>
         <source>名前</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="125"/>
         <source>左の一覧から項目を選んでください</source>
         <translation>Choose an item in the list on the left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="132"/>
         <source>指標を追加</source>
         <translation>Add indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="125"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="134"/>
         <source>課を追加</source>
         <translation>Add department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="136"/>
         <source>指標を廃止</source>
         <translation>Retire indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="129"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="138"/>
         <source>指標を削除</source>
         <translation>Delete indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="165"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="160"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="169"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="164"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="173"/>
         <source>保存（新しい版）</source>
         <translation>Save (new version)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="176"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
         <source>件数・人数（整数）</source>
         <translation>Count (whole number)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="216"/>
         <source>千人・万円など（単位つきの数）</source>
         <translation>Scaled count (thousands, 10,000 yen, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="217"/>
         <source>割合（%）</source>
         <translation>Percentage (%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
         <source>小数</source>
         <translation>Decimal</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="219"/>
         <source>金額</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="220"/>
         <source>期間あたりの数</source>
         <translation>Per period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
         <source>達成／未達成</source>
         <translation>Achieved / not achieved</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="224"/>
         <source>（単位から判断）</source>
         <translation>(from the unit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="226"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="229"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
         <source>（未設定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="223"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="232"/>
         <source>累計値</source>
         <translation>Cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
         <source>実施中</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
         <source>未着手</source>
         <translation>Not started</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
         <source>廃止</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="292"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="314"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="301"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="352"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
         <source>指標コード</source>
         <translation>Indicator code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
         <source>指標名</source>
         <translation>Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
         <source>値の種類</source>
         <translation>Value kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
         <source>目標の比較</source>
         <translation>Target comparator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
         <source>小数桁</source>
         <translation>Decimals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
         <source>基準年度</source>
         <translation>Baseline year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
         <source>基準値（単位つきでも可）</source>
         <translation>Baseline (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="277"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="278"/>
         <source>目標値（単位つきでも可）</source>
         <translation>Target (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
         <source>年度別目標（年度=目標、「、」区切り）</source>
         <translation>Interim targets (year=target, separated by 「、」)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="280"/>
         <source>前年比の警告（0.5 = 50%）</source>
         <translation>Year-on-year warning (0.5 = 50%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="281"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="282"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="283"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="284"/>
         <source>備考</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="285"/>
         <source>他計画の項目（この指標・1行に1件）</source>
         <translation>Other plans&apos; items (this indicator; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="291"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
         <source>他計画の項目（施策全体・1行に1件）</source>
         <translation>Other plans&apos; items (the whole measure; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="321"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="330"/>
         <source>施策の方向</source>
         <translation>Measure direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="332"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="333"/>
         <source>タグ</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="325"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="334"/>
         <source>他計画の項目（1行に1件: 計画|コード|項目名）</source>
         <translation>Other plans&apos; items (one per line: plan|code|title)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="335"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="344"/>
         <source>有効（指標を担当できる）</source>
         <translation>Active (may own indicators)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
         <source>担当者・内線・メール</source>
         <translation>Person, extension, mail</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="354"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="355"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="347"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="356"/>
         <source>連絡先</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="349"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="358"/>
         <source>名称変更・統合の年度（から）</source>
         <translation>Year of the rename or merge (from)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="350"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="359"/>
         <source>統合先（この課の指標が移る）</source>
         <translation>Merge into (its indicators move there)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="351"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="360"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="374"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="369"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="378"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="388"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="397"/>
         <source>方向: {0}</source>
         <translation>Direction: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="404"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="495"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="504"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="503"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="512"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="548"/>
         <source>施策の方向 {0} ({1}) を変更</source>
         <translation>Direction {0} ({1}) changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="553"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="562"/>
         <source>{0}年度まで「{1}」</source>
         <translation>“{1}” until FY{0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="556"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="565"/>
         <source>{0}年度まで報告、以後は {1} に統合</source>
         <translation>reported until FY{0}, then merged into {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="560"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="720"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="569"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="729"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="577"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="792"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="586"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="801"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="580"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="589"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="643"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="652"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="663"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="672"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="688"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="697"/>
         <source>課 {0} を {1} に統合（{2}年度から）</source>
         <translation>Department {0} merged into {1} (from FY{2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="690"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="699"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="693"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="702"/>
         <source>課コードと課名が必要です</source>
         <translation>A department needs a code and a name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="703"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="712"/>
         <source>（統合しない）</source>
         <translation>(no merge)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="744"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="753"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="760"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="769"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="775"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="784"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="781"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="790"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="802"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="811"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="808"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="817"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -1106,7 +1106,7 @@
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="431"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="712"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="718"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
@@ -1121,107 +1121,150 @@
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="529"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="535"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="542"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="548"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="565"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="571"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="568"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="574"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="585"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="591"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="588"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="596"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="602"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="596"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="602"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="615"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="621"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="626"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="669"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="675"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="673"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="679"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="676"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="682"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="685"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
 </context>
 <context>
+    <name>FirstRun</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="108"/>
+        <source>はじめに — 総合計画のカタログ</source>
+        <translation>Getting started — the plan catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="110"/>
+        <source>このデータベースにはまだ総合計画のカタログ（指標の一覧）がありません。どのカタログで始めますか。</source>
+        <translation>This database has no plan catalog (the list of indicators) yet. Which catalog do you start from?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="117"/>
+        <source>別の市町村の計画で使うときは、企画担当課が作ったカタログファイルを選んでください。同梱のカタログは読み込まれません。</source>
+        <translation>For another municipality&apos;s plan, choose the catalog file the planning division made. The shipped catalog is then not loaded.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="124"/>
+        <source>同梱のカタログ（かすみがうら市）で始める</source>
+        <translation>Start with the shipped catalog (Kasumigaura)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="128"/>
+        <source>カタログファイルを選ぶ…</source>
+        <translation>Choose a catalog file…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="132"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="146"/>
+        <source>カタログファイルを選ぶ</source>
+        <translation>Choose a catalog file</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="148"/>
+        <source>カタログ (*.json *.xlsx)</source>
+        <translation>Catalog (*.json *.xlsx)</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="35"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="41"/>
         <source>はじめに — kplan-desktop</source>
         <translation>Welcome — kplan-desktop</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="38"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="44"/>
         <source>このパソコンを使う課と、実績を入力する年度を選んでください。</source>
         <translation>Choose the department that uses this PC and the fiscal year you are entering.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="40"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="46"/>
         <source>担当課として入力する</source>
         <translation>Enter values for a department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="41"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="47"/>
         <source>企画担当課（全課の集約）</source>
         <translation>Planning division (all departments)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="58"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="64"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="60"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="66"/>
         <source>入力する年度</source>
         <translation>Fiscal year to enter</translation>
     </message>
@@ -1746,263 +1789,298 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="488"/>
         <source>提出ブックの取り込み — 確認</source>
         <translation>Merge submission workbooks — preview</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="462"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="517"/>
         <source>変更なしの行を隠す</source>
         <translation>Hide unchanged rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="519"/>
         <source>選んだ競合: ファイルの値を採る</source>
         <translation>Selected conflicts: take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="466"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="521"/>
         <source>選んだ競合: データベースの値を残す</source>
         <translation>Selected conflicts: keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="477"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="532"/>
         <source>有効な行だけ取り込む</source>
         <translation>Merge only the valid rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="480"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="535"/>
         <source>却下された行があるファイルは、ふだんは何も書き込みません。チェックすると、そのファイルの有効な行だけを書き込みます。</source>
         <translation>A file with rejected rows normally writes nothing. When checked, its valid rows are written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="491"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="541"/>
+        <source>コメントのない警告を承知で取り込む（未説明の警告として残す）</source>
+        <translation>Merge rows whose warnings have no comment (kept as unexplained warnings)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="546"/>
+        <source>入力画面ならコメントを求める警告（桁違い、前年からの大きな変化など）があり、ファイルにコメントがない行があると、そのファイルは何も書き込みません。チェックすると、値をそのまま書き込み、未説明の警告として残します。</source>
+        <translation>A file with a row whose warning (a scale slip, a large change from last year, …) would need a comment in the entry window, and has none in the file, writes nothing. When checked, such values are written as they are and kept as unexplained warnings.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="559"/>
         <source>取り込む</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="494"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="562"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="530"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="648"/>
         <source>提出ブック</source>
         <translation>Submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="531"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="649"/>
         <source>提出ブック（別のソフトで保存）</source>
         <translation>Submission workbook (re-saved by another program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="532"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="650"/>
         <source>提出ブック（プログラムの外で編集）</source>
         <translation>Submission workbook (edited outside the program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="533"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="651"/>
         <source>記入用テンプレート</source>
         <translation>Fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="553"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="675"/>
+        <source>すべてのファイル</source>
+        <translation>All files</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="684"/>
         <source>読み込めません（このファイルは取り込みません）</source>
         <translation>Cannot be read (this file is not merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="575"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="706"/>
         <source>同じ指標・年度の行を含むファイルが複数あります（{0} 件）。先のファイルを書き込んだあと、後のファイルは書き込めないことがあります。その場合はもう一度取り込んでください。</source>
         <translation>Several files hold rows for the same indicator and year ({0}). Once the first file is written, a later one may be refused; if so, merge it again.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="604"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="735"/>
         <source>{0} ファイル、{1} 行</source>
         <translation>{0} file(s), {1} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="606"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="737"/>
         <source>{0} ファイル（{1} 件は取り込めません）</source>
         <translation>{0} file(s) ({1} cannot be merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="607"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="738"/>
         <source>{0} ファイル（{1} 件は取り込めません）、{2} 行</source>
         <translation>{0} file(s) ({1} cannot be merged), {2} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="751"/>
         <source>競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）</source>
         <translation>{1} of {0} conflict(s) undecided (undecided rows are not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="627"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="758"/>
         <source>⚠ 却下された行のあるファイル {0} 件は何も書き込みません（「有効な行だけ取り込む」で有効な行を書き込めます）</source>
         <translation>⚠ {0} file(s) with rejected rows will write nothing (check “Merge only the valid rows” to write their valid rows)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="766"/>
+        <source>⚠ コメントのない警告がある行 {0} 件: そのファイル {1} 件は何も書き込みません（「コメントのない警告を承知で取り込む」で書き込めます）</source>
+        <translation>⚠ {0} row(s) with warnings and no comment: their {1} file(s) will write nothing (check “Merge rows whose warnings have no comment” to write them)</translation>
     </message>
 </context>
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="218"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="219"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="220"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="221"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="222"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="223"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="224"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="225"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="226"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="240"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="242"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="244"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="246"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="241"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="248"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="252"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="253"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="254"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="293"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="304"/>
+        <source>⚠ 警告（コメントなし）</source>
+        <translation>⚠ Warning (no comment)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="362"/>
+        <source>{0}（入力: {1}）</source>
+        <translation>{0} (typed: {1})</translation>
     </message>
 </context>
 <context>
     <name>MergeSummaryDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="657"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="796"/>
         <source>取り込みの結果</source>
         <translation>Merge result</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="663"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="802"/>
         <source>読み込めません</source>
         <translation>Cannot be read</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="671"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="810"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="677"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="816"/>
         <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
         <translation>{1} of {0} file(s) written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="695"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="834"/>
         <source>書き込みました</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="697"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="836"/>
         <source>値の変更はありません（受け取ったことを記録しました）</source>
         <translation>No values changed (the file is recorded as received)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="700"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="839"/>
         <source>。未決定の競合 {0} 件は書き込んでいません</source>
         <translation>; {0} undecided conflict(s) not written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="702"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="841"/>
         <source>却下された行があるため、何も書き込んでいません</source>
         <translation>Rows were rejected, so nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="704"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="843"/>
+        <source>コメントのない警告がある行 {0} 件のため、何も書き込んでいません</source>
+        <translation>{0} row(s) have warnings without a comment, so nothing was written</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="847"/>
         <source>書き込む変更はありません（取り込み済み）</source>
         <translation>Nothing to write (already merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="710"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="853"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="711"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="854"/>
         <source>書き込み</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="711"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="854"/>
         <source>説明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="715"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="858"/>
         <source>済み</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="715"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="858"/>
         <source>なし</source>
         <translation>no</translation>
     </message>
