@@ -96,9 +96,13 @@ def run(pipe, job):
             elif kind == "number_format":
                 col, row = split_cell(op["cell"])
                 locale = uno.createUnoStruct("com.sun.star.lang.Locale")
-                key = formats.queryKey(op["format"], locale, False)
-                if key == -1:
-                    key = formats.addNew(op["format"], locale)
+                if op["format"] == "General":
+                    # Calc's own standard format (標準), not a user format named "General".
+                    key = formats.getStandardIndex(locale)
+                else:
+                    key = formats.queryKey(op["format"], locale, False)
+                    if key == -1:
+                        key = formats.addNew(op["format"], locale)
                 sheet.getCellByPosition(col, row).NumberFormat = key
             elif kind == "show_sheet":
                 sheet.IsVisible = True

@@ -117,3 +117,60 @@ def test_counts_typed_in_calc_merge_and_a_date_is_refused_with_its_cell(
     assert {c: values[c][0] for c in COUNTS} == {c: want for c, (_, want) in COUNTS.items()}
     assert values["7-1-1-A1"][1] == "not_compiled"
     assert "7-1-2-K1" not in values
+
+
+# Every combination of the cell's number format and what the clerk types, in Calc (seen here,
+# 7.4) — and what Excel would do, where it differs (not run here; sources in the test above).
+# (format, typed) → the value merged, or None when the row is refused (never a wrong number
+# written without a word).
+COMBINATIONS = [
+    ("General", "90%", "90"),  # Calc and Excel: 0.9 with the format 0% → read ×100
+    ("General", "90", "90"),
+    ("0.0%", "90%", "90"),  # 0.9, shown 90.0%
+    # Calc stores 90 (shown 9000.0%) → 9000 %: refused as out of range. Excel's automatic
+    # percent entry would store 0.9 → 90 merged.
+    ("0.0%", "90", None),
+    ("@", "90%", "90"),  # text in both programs
+    ("@", "90", "90"),
+    # The format templates had before: Calc stores 0.9, shown "0.9%" — only the warning that
+    # 0.9 % follows 98.7 % (W_SCALE_PERCENT) keeps it from being merged without a word.
+    ('General"%"', "90%", "held"),
+]
+
+
+@pytest.mark.parametrize(("number_format", "typed", "merged"), COMBINATIONS)
+def test_each_number_format_and_typed_percentage(
+    calc: Calc,
+    base: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    number_format: str,
+    typed: str,
+    merged: str | None,
+) -> None:
+    db = fresh_db(base, tmp_path, "planning")
+    assert kplan(db, "enter", "--indicator", PERCENT, "--year", "2023", "--value", "98.7") == 0
+    source = template(db, "tax", tmp_path / "tax.xlsx")
+    cell = cell_of(source, PERCENT)
+    filled = tmp_path / "tax-filled.xlsx"
+    ops = [
+        {"op": "unprotect_sheet", "sheet": SHEET_TEMPLATE},
+        {"op": "number_format", "sheet": SHEET_TEMPLATE, "cell": cell, "format": number_format},
+        type_(SHEET_TEMPLATE, cell, typed),
+    ]
+    calc.run(source, ops, filled)
+    before = dump(db)
+
+    code, (report,) = merge(db, capsys, str(filled))
+
+    (row,) = [r for r in report["rows"] if r["indicator"] == PERCENT]
+    if merged == "held":
+        assert code == 1 and report["held_for_warnings"]
+        assert [w["code"] for w in row["warnings"]] == ["W_SCALE_PERCENT"]
+        assert dump(db) == before
+    elif merged is None:
+        assert code == 2 and row["outcome"] == "rejected"
+        assert dump(db) == before
+    else:
+        assert code == 0, (row["warnings"], row["file_value"])
+        assert stored(db, capsys)[PERCENT][0] == merged
