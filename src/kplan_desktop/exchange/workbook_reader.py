@@ -446,9 +446,10 @@ def _check_zip(
 
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
 _ROW_TAG = re.compile(rb"<row\b[^>]*?\sr=[\"']([^\"']{0,20})[\"']")
-# What the row scan looks at: a row's start tag, its end, and what gives a cell content (a
-# value, an inline string, a formula). A styled but empty cell (<c r="A5" s="3"/>) is none.
-_ROW_EVENT = re.compile(rb"<row\b[^>]*>|</row>|<(?:v|is|f)\b")
+# What the row scan looks at: a row's start tag, and what gives a cell content (a value, an
+# inline string, a formula). A styled but empty cell (<c r="A5" s="3"/>) has none.
+_ROW_START = re.compile(rb"<row\b[^>]*>")
+_CELL_CONTENT = re.compile(rb"<(?:v|is|f)\b")
 
 
 class _RowNumbers:
@@ -477,14 +478,23 @@ class _RowNumbers:
             scan, self.carry = buffer[:cut], buffer[cut:]
         else:
             scan, self.carry = buffer, b""
-        for event in _ROW_EVENT.finditer(scan):
-            tag = event.group(0)
-            if tag == b"</row>":
+        # Row tags are matched in C (re); cells are looked at only inside a row past the limit.
+        pos = 0
+        while True:
+            if self.beyond is not None:
+                end = scan.find(b"</row>", pos)
+                if _CELL_CONTENT.search(scan, pos, len(scan) if end == -1 else end):
+                    limit = self.limit - _HEADER_ROOM
+                    raise _too_many_rows(self.file, self.sheet, self.beyond, limit)
+                if end == -1:
+                    return
                 self.beyond = None
-            elif tag.startswith(b"<row"):
-                self.row(tag)
-            elif self.beyond is not None:
-                raise _too_many_rows(self.file, self.sheet, self.beyond, self.limit - _HEADER_ROOM)
+                pos = end + len(b"</row>")
+            match = _ROW_START.search(scan, pos)
+            if match is None:
+                return
+            self.row(match.group(0))
+            pos = match.end()
 
     def row(self, tag: bytes) -> None:
         match = _ROW_TAG.match(tag)
