@@ -84,3 +84,44 @@ def test_a_clerk_typing_90_percent_into_the_data_sheet_merges_90(
     assert code == 0, report
     assert report["kind"] == "edited"  # the checksum no longer matches: every row checked
     assert stored(planning, capsys)[PERCENT][0] == "90"
+    # The printable sheet still shows 98.7: said on the row, the data's value taken.
+    (row,) = [r for r in report["rows"] if r["indicator"] == PERCENT]
+    assert "98.7" in row["reason_ja"] and "提出" in row["reason_ja"]
+
+
+def test_a_value_changed_on_the_printable_sheet_is_refused_not_lost(
+    calc: Calc,
+    submission: Path,
+    planning: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A clerk corrects this year's value on the visible 提出 sheet (the data sheet is hidden)
+    and types a value into an empty row: the merge reads the data sheet, so both would be lost
+    without a word. Each is a refused row naming its cell."""
+    from tests.conftest import dump
+
+    book = openpyxl.load_workbook(submission)
+    ws = book["提出"]
+    header = next(r for r in ws.iter_rows() if any(c.value == "指標コード" for c in r))
+    column = next(c.column_letter for c in header if c.value == "令和6年度\n実績")
+    rows = {r[0].value: r[0].row for r in ws.iter_rows(min_row=header[0].row + 1) if r[0].value}
+    (other,) = [code for code in rows if code != PERCENT]  # tax's other indicator, no value
+    edited = tmp_path / "edited-report.xlsx"
+    ops = [
+        {"op": "unprotect_sheet", "sheet": "提出"},
+        type_("提出", f"{column}{rows[PERCENT]}", "97.5"),
+        type_("提出", f"{column}{rows[other]}", "120"),
+    ]
+    calc.run(submission, ops, edited)
+    before = dump(planning)
+
+    code, (report,) = merge(planning, capsys, str(edited))
+
+    assert code == 2
+    assert dump(planning) == before
+    found = {r["indicator"]: r for r in report["rows"] if r["outcome"] == "rejected"}
+    assert f"{column}{rows[PERCENT]}" in found[PERCENT]["reason_ja"]
+    assert "97.5" in found[PERCENT]["reason_ja"] and "98.7" in found[PERCENT]["reason_ja"]
+    assert f"{column}{rows[other]}" in found[other]["reason_ja"]
+    assert any("提出」シートの値が変更" in note for note in report["notes_ja"])

@@ -58,7 +58,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -93,6 +93,7 @@ from kplan_desktop.exchange.submission_xlsx import (
     DATA_KEYS,
     SHEET_DATA,
     SHEET_META,
+    SHEET_REPORT,
     SHEET_TEMPLATE,
     TEMPLATE_CODE_LABEL,
     TEMPLATE_COMMENT_LABEL,
@@ -757,6 +758,26 @@ def percent_scale(number_format: str, value: Decimal) -> int:
     return _FORMAT_LITERAL.sub("", section).count("%")
 
 
+def _same_as_data(text: str | None, data: IncomingRow | None) -> bool:
+    """Whether the 提出 sheet's text of this year's value shows what the data row holds."""
+    if data is None:
+        return text is None or not text.strip()
+    if data.value_text is not None:
+        if text is None:
+            return False
+        try:
+            return Decimal(text.strip()) == Decimal(data.value_text)
+        except ArithmeticError:
+            return text.strip() == data.value_text
+    if data.missing_reason is not None:
+        try:
+            label = MissingReason(data.missing_reason).label_ja
+        except ValueError:
+            return True
+        return text is not None and text.strip() == label
+    return text is None or not text.strip()
+
+
 def _blank_cell(cell: Any) -> bool:
     """Nothing in the cell: no value, or only spaces (LibreOffice may keep empty strings)."""
     if getattr(cell, "data_type", None) == "f":
@@ -1038,6 +1059,27 @@ class _BookReader:
         if len(rows) != header.row_count:
             notes_ja.append(f"行数が出力時（{header.row_count}行）と違います（{len(rows)}行）")
             notes_en.append(f"{len(rows)} rows, but {header.row_count} when exported")
+        # Only a file a spreadsheet program saved can have its 提出 sheet edited by hand; the
+        # program's own files skip the extra sheet (a merge reads dozens of them).
+        written_here = "openpyxl" in application.lower()
+        written_here = written_here and self.book.properties.lastModifiedBy == WRITER_MARK
+        # With the data untouched (re-saved), a change on 提出 refuses its row; with the data
+        # edited, the data's value is taken and a 提出 sheet that disagrees is said on the row.
+        report_rows = (
+            None if written_here else self.report_edits(header, rows, refuse=integrity != "edited")
+        )
+        if report_rows:
+            rows = report_rows
+        mark = f"「{SHEET_REPORT}」シート"
+        if report_rows and any(mark in (row.problem_ja or "") for row in report_rows):
+            notes_ja.append(
+                f"⚠「{SHEET_REPORT}」シートの値が変更されています。その行は取り込みません"
+                "（課でプログラムに入力し、出力し直してください）"
+            )
+            notes_en.append(
+                f"values were changed on the {SHEET_REPORT} sheet; those rows are not merged "
+                "(the department enters them in the program and exports again)"
+            )
         if header.draft:
             notes_ja.append("下書き（未確定）の提出書です")
             notes_en.append("this submission is a draft (not finalised)")
@@ -1062,6 +1104,111 @@ class _BookReader:
             evaluations=evaluations,
             evaluations_verified=verified,
         )
+
+    def report_edits(
+        self, header: SubmissionHeader, rows: list[IncomingRow], *, refuse: bool
+    ) -> list[IncomingRow] | None:
+        """The rows again, when a clerk changed this year's values on the printable 提出 sheet:
+        the merge reads the data sheet, so such a change would be lost without a word. Each
+        changed value is a problem of its row, naming the cell; a value typed where the data
+        has none is a row of its own. None when the 提出 sheet agrees (or is not there)."""
+        if SHEET_REPORT not in self.book.sheetnames:
+            return None
+        ws = self.book[SHEET_REPORT]
+        if not hasattr(ws, "iter_rows"):
+            return None
+        year_label = format_fiscal_year(header.fiscal_year) + "実績"
+        code_col = value_col = None
+        sheet = ws.iter_rows(min_row=1, max_row=self.limits.max_rows + _HEADER_ROOM)
+        for row in sheet:
+            labels = [_norm(str(c.value)).replace("\n", "") if c.value else "" for c in row]
+            if TEMPLATE_CODE_LABEL in labels and year_label in labels:
+                code_col = labels.index(TEMPLATE_CODE_LABEL)
+                value_col = labels.index(year_label)
+                break
+        if code_col is None or value_col is None:
+            return None
+        shown = {
+            row.indicator: row
+            for row in rows
+            if row.fiscal_year == header.fiscal_year and row.problem_ja is None
+        }
+        changed: dict[str, tuple[str, str]] = {}
+        extra: list[IncomingRow] = []
+        for row in sheet:
+            if len(row) <= max(code_col, value_col):
+                continue
+            code_text, _ = _cell_text(row[code_col], _MAX_META_TEXT)
+            code = (code_text or "").strip()
+            if not code:
+                continue
+            cell = row[value_col]
+            text, _ = _cell_text(cell, self.limits.max_cell_chars)
+            data = shown.get(code)
+            # Only what was typed there counts: an empty cell takes nothing away.
+            if text is None or not text.strip() or _same_as_data(text, data):
+                continue
+            where = str(getattr(cell, "coordinate", "") or "")
+            typed = one_line((text or "空欄")[:40])
+            if data is None:
+                extra.append(
+                    IncomingRow(
+                        sheet_row=getattr(cell, "row", 0) or 0,
+                        indicator=code,
+                        fiscal_year=header.fiscal_year,
+                        value_text=None,
+                        missing_reason=None,
+                        comment="",
+                        entered_by=None,
+                        entered_at=None,
+                        revision=None,
+                        replaces=None,
+                        problem_ja=f"「{SHEET_REPORT}」シートの {where} に値（{typed}）が入力されて"
+                        "いますが、提出データにありません。取り込みません",
+                        problem_en=f"a value ({typed}) was typed in {where} on the {SHEET_REPORT} "
+                        "sheet, but the submission's data has none; not merged",
+                        value_cell=where or None,
+                    )
+                )
+            else:
+                changed[code] = (where, typed)
+        if not changed and not extra:
+            return None
+        out: list[IncomingRow] = []
+        for row in rows:
+            edit = changed.get(row.indicator) if row.fiscal_year == header.fiscal_year else None
+            if edit is None:
+                out.append(row)
+                continue
+            where, typed = edit
+            data_text = row.value_text or row.missing_reason
+            if not refuse:
+                out.append(
+                    replace(
+                        row,
+                        notes_ja=(
+                            *row.notes_ja,
+                            f"「{SHEET_REPORT}」シートの {where} は {typed}"
+                            f"（データの値 {data_text or '空欄'} を取り込みます）",
+                        ),
+                        notes_en=(
+                            *row.notes_en,
+                            f"{where} on the {SHEET_REPORT} sheet shows {typed} (the data's "
+                            f"{data_text or 'empty'} is merged)",
+                        ),
+                    )
+                )
+                continue
+            out.append(
+                replace(
+                    row,
+                    problem_ja=f"「{SHEET_REPORT}」シートの {where} が {typed} に変更されています"
+                    f"（提出データ: {data_text or '空欄'}）。取り込みません",
+                    problem_en=f"{where} on the {SHEET_REPORT} sheet was changed to {typed} "
+                    f"(the submission's data: {data_text or 'empty'}); not merged",
+                )
+            )
+        return out + extra
 
     def evaluations(self, header: SubmissionHeader) -> tuple[list[IncomingEvaluation], bool]:
         """The 施策評価 rows, and whether their checksum is the meta sheet's."""
