@@ -62,8 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    sub.add_parser(
+    init = sub.add_parser(
         "init", help="データベースを作成し、シードのカタログを読み込む (create, migrate, load)"
+    )
+    init.add_argument(
+        "--catalog",
+        type=Path,
+        metavar="FILE",
+        help="シードの代わりにこのカタログ (.json / .xlsx) で始める (another city's catalog)",
     )
 
     catalog = sub.add_parser("catalog", help="カタログの書き出し・読み込み (export / import)")
@@ -279,11 +285,12 @@ def _print_json(data: Any) -> None:
 
 
 def _init(store: Any, args: argparse.Namespace) -> int:
-    from kplan_desktop.exchange.seed import ensure_seed
+    from kplan_desktop.exchange.seed import init_catalog
     from kplan_desktop.store.audit import current_user
     from kplan_desktop.store.catalog import indicator_count
 
-    if ensure_seed(store, who=current_user(), source="cli"):
+    catalog = getattr(args, "catalog", None)  # `server init` initialises with the seed
+    if init_catalog(store, catalog, who=current_user(), source="cli"):
         print(f"初期化しました（指標 {indicator_count(store)} 件） / Initialised: {store.url}")
     else:
         print(f"初期化済みです（変更なし） / Already initialised, nothing changed: {store.url}")
@@ -368,6 +375,13 @@ def _catalog_import(store: Any, path: Path, dry_run: bool) -> int:
         f"カタログを読み込みました（{version.label()}）: {change.summary()} / "
         f"Catalog imported ({version.label_en()})"
     )
+    if change.departments_retired:
+        retired = ", ".join(change.departments_retired)
+        print(
+            f"このカタログにない課を廃止しました（入力済みの値・提出の記録は残ります）: {retired}"
+            f" / Departments not in this catalog were retired (their values and records are "
+            f"kept): {retired}"
+        )
     from kplan_desktop.domain.validation import Severity
     from kplan_desktop.store.actuals import stored_findings
 

@@ -58,6 +58,12 @@ def add_commands(sub: Any, fiscal_year: Any) -> None:
         " (accept files without a valid signature; every differing value is a conflict)",
     )
     merge.add_argument(
+        "--accept-warnings",
+        action="store_true",
+        help="コメントのない警告がある行も書き込み、未説明の警告として残す "
+        "(write rows whose warnings no comment explains)",
+    )
+    merge.add_argument(
         "--take",
         choices=("file", "db"),
         help="競合の解決: ファイルの値 (file) かデータベースの値 (db) を採る",
@@ -169,6 +175,7 @@ def merge(store: Any, args: argparse.Namespace) -> int:
                     plan,
                     who=who,
                     accept_valid=args.accept_valid,
+                    accept_warnings=args.accept_warnings,
                     take=args.take,
                     dry_run=args.dry_run,
                 )
@@ -196,6 +203,7 @@ def merge(store: Any, args: argparse.Namespace) -> int:
         for r in results
     )
     conflicts = any(isinstance(r, MergeReport) and r.count(RowOutcome.CONFLICT) for r in results)
+    held = any(isinstance(r, MergeReport) and r.held_for_warnings for r in results)
     if args.json:
         out = []
         for path, result in zip(args.files, results, strict=True):
@@ -216,9 +224,40 @@ def merge(store: Any, args: argparse.Namespace) -> int:
     else:
         for path, result in zip(args.files, results, strict=True):
             _print_report(path, result)
+        _print_warnings(args.files, results, accepted=args.accept_warnings)
     if refused:
         return EXIT_ERROR
-    return EXIT_ATTENTION if conflicts else EXIT_OK
+    return EXIT_ATTENTION if conflicts or held else EXIT_OK
+
+
+def _print_warnings(paths: list[Path], results: list[Any], *, accepted: bool) -> None:
+    """Every unexplained warning, one line each: file, row, code, the warning."""
+    lines = [
+        (path, line, warning)
+        for path, result in zip(paths, results, strict=True)
+        if not isinstance(result, DomainError)
+        for line in result.warned
+        for warning in line.warnings
+    ]
+    if not lines:
+        return
+    if accepted:
+        print(
+            f"コメントのない警告 {len(lines)} 件（承知の上で取り込み、未説明の警告として残します）"
+            " / "
+            f"{len(lines)} warnings without a comment (accepted; kept as unexplained)"
+        )
+    else:
+        print(
+            f"コメントのない警告 {len(lines)} 件（--accept-warnings で書き込めます） / "
+            f"{len(lines)} warnings without a comment (write them with --accept-warnings)"
+        )
+    for path, line, warning in lines:
+        row = "-" if line.sheet_row is None else f"行{line.sheet_row}"
+        print(
+            f"{path.name}\t{row}\t{line.indicator}\t{warning.code}\t"
+            f"{warning.message_ja} / {warning.message_en}"
+        )
 
 
 def _print_report(path: Path, result: Any) -> None:

@@ -516,6 +516,16 @@ def test_a_template_with_its_sheet_or_headings_changed_is_refused(
     renamed = tmp_path / "renamed.xlsx"
     renamed.write_bytes(template.read_bytes())
     edit(renamed, lambda book: setattr(book[SHEET_TEMPLATE], "title", "入力"))
+    # A clerk's renamed sheet is still the one laid out as the template: read, with a note.
+    incoming = read_exchange_workbook(renamed)
+    assert incoming.rows == read_exchange_workbook(template).rows
+    assert any("「入力」に変わっています" in note for note in incoming.notes_ja)
+
+    def unlaid(book: Any) -> None:
+        ws = book["入力"]
+        ws.cell(row=TEMPLATE_HEADER_ROW, column=1).value = "コード"
+
+    edit(renamed, unlaid)
     assert "「記入」シートがありません" in rejected(renamed).message_ja
 
     def heading(book: Any) -> None:
@@ -859,3 +869,23 @@ def test_damage_inside_the_xml_parts_raises_only_workbook_rejected(
         except WorkbookRejected as error:
             outcomes.add(error.code)
     assert "E_WB_UNREADABLE" in outcomes
+
+
+def test_rows_are_counted_by_content_and_the_sheet_is_named_as_shown(template: Path) -> None:
+    # An empty row at the sheet's very end (LibreOffice Calc writes one after a deleted row)
+    # is nothing to read; a value there is too many rows, named by the sheet's visible name.
+    def empty_last_row(book: Any) -> None:
+        book[SHEET_TEMPLATE].row_dimensions[1_048_576].height = 12.8
+
+    edit(template, empty_last_row)
+    with zipfile.ZipFile(template) as archive:
+        assert b'<row r="1048576"' in archive.read("xl/worksheets/sheet1.xml")
+    assert read_exchange_workbook(template).kind == "template"
+
+    edit(template, lambda book: book[SHEET_TEMPLATE].cell(row=1_048_576, column=9, value="x"))
+    error = rejected(template)
+    assert error.code == "E_WB_TOO_MANY_ROWS"
+    assert (
+        f"シート「{SHEET_TEMPLATE}」" in error.message_ja and "sheet1.xml" not in error.message_ja
+    )
+    assert SHEET_TEMPLATE in error.message_en

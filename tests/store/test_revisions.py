@@ -168,6 +168,7 @@ def test_an_old_database_gets_revisions_for_the_values_it_already_holds(tmp_path
             ("department", "former_names"),
             ("department", "merged_into"),
             ("department", "until_year"),
+            ("department", "retired"),
             ("indicator", "interim_targets"),
             ("indicator", "former_owners"),
             ("indicator", "links"),

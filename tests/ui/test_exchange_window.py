@@ -420,7 +420,8 @@ def test_a_conflict_is_offered_with_both_values_and_the_file_value_can_be_taken(
     assert len(conflicts) == 1
     row = conflicts[0]
     assert model.index(row, 2).data() == "7-1-1-K2"
-    assert model.index(row, 6).data() == "58" and model.index(row, 7).data() == "57"
+    # The values with their unit, as stored (issue 13, item 5).
+    assert model.index(row, 6).data() == "58回" and model.index(row, 7).data() == "57回"
     assert "企画担当課" in model.index(row, 5).data()
     assert model.index(row, CHOICE).data() == "未決定（書き込まない）"
     assert model.index(row, CHOICE).flags() & Qt.ItemFlag.ItemIsEditable

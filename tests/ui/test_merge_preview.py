@@ -157,3 +157,92 @@ def test_a_refused_file_beside_a_readable_one_is_counted(
     expected = f"2 ファイル（1 件は取り込めません）、{len(plan.rows)} 行"
     assert dialog.footer.text().startswith(expected)
     assert dialog.table.model().index(0, OUTCOME).data(Qt.ItemDataRole.DisplayRole) == "却下"
+
+
+def pr_template_with_a_scale_slip(planning: Store, tmp_path: Path) -> Path:
+    """The 広報広聴担当課 template with 2,600,000 typed for a 万件 indicator (last: 260万件)."""
+    from kplan_desktop.exchange.export import export_template
+
+    path = tmp_path / "記入票_広報広聴担当課.xlsx"
+    export_template(planning, "pr", YEAR, path)
+    book = openpyxl.load_workbook(path)
+    ws = book["記入"]
+    header = {c.value.split("\n")[0]: c.column for c in ws[4] if isinstance(c.value, str)}
+    (row,) = [r for r in ws.iter_rows(min_row=5) if r[0].value == "7-4-1-K1"]
+    ws.cell(row=row[0].row, column=header["実績値"]).value = "2,600,000"
+    book.save(path)
+    return path
+
+
+def test_a_row_with_an_unexplained_warning_is_shown_and_held_until_accepted(
+    planning: Store, tmp_path: Path, qtbot: Any
+) -> None:
+    from kplan_desktop.exchange.merge import apply_merge
+    from kplan_desktop.store.actuals import read_actuals
+    from kplan_desktop.ui.merge_preview import REASON
+
+    path = pr_template_with_a_scale_slip(planning, tmp_path)
+    plan = plan_merge(planning, path)
+    dialog = MergePreviewDialog(
+        [PlannedFile(path, plan)], catalog=read_catalog(planning), lang="ja"
+    )
+    qtbot.addWidget(dialog)
+    (line,) = [
+        r
+        for r in range(dialog.proxy.rowCount())
+        if dialog.proxy.index(r, INDICATOR).data() == "7-4-1-K1"
+    ]
+    reason = dialog.proxy.index(line, REASON).data()
+    assert "⚠ 警告（コメントなし）" in reason and "W_SCALE_UNIT" in reason
+    assert "コメントのない警告がある行 1 件" in dialog.footer.text()
+    assert dialog.accept_warnings_box.isEnabled() and not dialog.accept_warnings
+
+    held = apply_merge(planning, plan, who="t", accept_warnings=dialog.accept_warnings)
+    assert held.held_for_warnings and not held.written
+    assert not [a for a in read_actuals(planning, department="pr") if a.fiscal_year == YEAR]
+
+    dialog.accept_warnings_box.setChecked(True)
+    assert "コメントのない警告がある行" not in dialog.footer.text()
+    report = apply_merge(planning, plan, who="t", accept_warnings=dialog.accept_warnings)
+    assert report.written and [line.indicator for line in report.warned] == ["7-4-1-K1"]
+    (stored,) = [a for a in read_actuals(planning, department="pr") if a.fiscal_year == YEAR]
+    assert (stored.indicator_code, stored.text, stored.comment) == ("7-4-1-K1", "2600000", None)
+
+
+def test_the_preview_shows_the_stored_value_with_its_unit_and_every_files_notes(
+    planning: Store, tmp_path: Path, qtbot: Any
+) -> None:
+    from kplan_desktop.exchange.export import export_template
+    from kplan_desktop.ui.merge_preview import FILE_VALUE
+
+    path = tmp_path / "記入票_広報広聴担当課.xlsx"
+    export_template(planning, "pr", YEAR, path)
+    book = openpyxl.load_workbook(path)
+    ws = book["記入"]
+    header = {c.value.split("\n")[0]: c.column for c in ws[4] if isinstance(c.value, str)}
+    for row in ws.iter_rows(min_row=5):
+        typed = {"7-4-1-K1": "3,412,000件", "7-4-1-K2": "4000"}.get(str(row[0].value))
+        if typed:
+            ws.cell(row=row[0].row, column=header["実績値"]).value = typed
+            ws.cell(row=row[0].row, column=header["コメント"]).value = "確認済み"
+    book.save(path)
+    # Eight files, so that the notes are long: every one of them must be readable at once.
+    copies = []
+    for n in range(8):
+        copy = tmp_path / f"記入票_{n}.xlsx"
+        copy.write_bytes(path.read_bytes())
+        copies.append(PlannedFile(copy, plan_merge(planning, copy)))
+    dialog = MergePreviewDialog(copies, catalog=read_catalog(planning), lang="ja")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    values = {
+        dialog.proxy.index(r, INDICATOR).data(): dialog.proxy.index(r, FILE_VALUE).data()
+        for r in range(dialog.proxy.rowCount())
+    }
+    assert values["7-4-1-K1"] == "341.2万件（入力: 3,412,000件）"
+    assert values["7-4-1-K2"] == "4000件"  # typed as stored: no second text
+    assert dialog.notes.verticalScrollBar().maximum() == 0
+    assert dialog.table.height() >= 120
+    assert not dialog.grab().isNull()

@@ -231,7 +231,7 @@ def save_catalog_edit(
     )
 
 
-def export_catalog(store: Store, path: Path) -> CatalogVersion | None:
+def export_catalog(store: Store, path: Path) -> CatalogVersion:
     """Write the catalog in use with its version to .xlsx or .json; returns the version."""
     catalog = read_catalog(store)
     if catalog is None:
@@ -242,22 +242,31 @@ def export_catalog(store: Store, path: Path) -> CatalogVersion | None:
         )
     version = current_catalog_version(store)
     digest = catalog_json.catalog_hash(catalog)
-    if version is not None and version.catalog_hash != digest:
-        version = None  # should not happen: the version table and the catalog disagree
+    if version is None or version.catalog_hash != digest:
+        # The recorded version is not of the catalog held (a database from before imports
+        # retired dropped departments): record this content as the next version, so that no
+        # department ever receives a catalog without one.
+        from kplan_desktop.store.catalog import restamp_catalog
+        from kplan_desktop.store.requests import current_user
+
+        version = restamp_catalog(
+            store,
+            digest,
+            who=current_user(),
+            source="catalog",
+            content=catalog_json.dumps(catalog),
+        )
     from kplan_desktop.store.cycle import year_cycles
 
     cycles = [(c.fiscal_year, c.due_date) for c in year_cycles(store).values()]
-    fields = (
-        None if version is None else {**version_fields(version), "cycle_text": _cycles_text(cycles)}
-    )
+    fields = {**version_fields(version), "cycle_text": _cycles_text(cycles)}
     if path.suffix.lower() == ".xlsx":
         from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx
 
         write_catalog_xlsx(catalog, path, fields)
     else:
         data = catalog_json.catalog_to_dict(catalog)
-        if version is not None:
-            data["version"] = version_fields(version)
+        data["version"] = version_fields(version)
         data["cycle"] = [
             {"fiscal_year": y, "due_date": None if d is None else d.isoformat()} for y, d in cycles
         ]

@@ -27,18 +27,26 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kplan_desktop.domain.catalog import Indicator
+from kplan_desktop.domain.catalog_diff import CatalogVersion
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.revision import Revision
-from kplan_desktop.domain.validation import EntryCheck
+from kplan_desktop.domain.validation import EntryCheck, Finding
 from kplan_desktop.exchange.evaluation_exchange import (
     PlannedEvaluation,
     apply_evaluations,
     plan_evaluations,
 )
 from kplan_desktop.exchange.evaluation_exchange import shown as shown_evaluation
-from kplan_desktop.exchange.payload import MergeReport, ReportLine, RowOutcome, parse_utc, utc_text
+from kplan_desktop.exchange.payload import (
+    MergeReport,
+    ReportLine,
+    ReportWarning,
+    RowOutcome,
+    parse_utc,
+    utc_text,
+)
 from kplan_desktop.exchange.signing import (
     is_current,
     is_legacy,
@@ -118,6 +126,18 @@ class PlannedRow:
         year = self.incoming.fiscal_year
         return None if year is None else (self.incoming.indicator, year)
 
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The entry rules' warnings on the value that the file's comment does not explain.
+
+        The same rule as the window's: a warning needs a comment (EntryCheck.can_save).
+        """
+        if self.result is None or self.request is None:
+            return ()
+        if (self.request.comment or "").strip():
+            return ()
+        return self.result.check.warnings
+
 
 @dataclass
 class MergePlan:
@@ -145,6 +165,14 @@ class MergePlan:
     def conflicts(self) -> list[PlannedRow]:
         return [row for row in self.rows if row.outcome is RowOutcome.CONFLICT]
 
+    @property
+    def warned(self) -> list[PlannedRow]:
+        """Rows that would be written (or may be, for a conflict) with unexplained warnings."""
+        return [row for row in self.rows if row.outcome in _WRITABLE and row.warnings]
+
+
+_WRITABLE = (RowOutcome.NEW, RowOutcome.UPDATED, RowOutcome.CONFLICT)
+
 
 class MergeChanged(DomainError):
     """The database changed between the preview and the write; nothing was written."""
@@ -156,13 +184,26 @@ class MergeContext:
 
     catalog: CatalogSnapshot
     database: str
+    # The catalog versions this database has held, by hash: a file's catalog is named by its
+    # number and date (第3版（2026-04-01）), which people know, never by its hash.
+    versions: Mapping[str, CatalogVersion] = field(default_factory=dict)
 
 
 def merge_context(store: Store) -> MergeContext:
+    from kplan_desktop.store.catalog import catalog_versions
+
     catalog = read_catalog_snapshot(store)
     if catalog is None:
         raise DomainError("E_NO_CATALOG", "カタログが読み込まれていません", "No catalog is loaded")
-    return MergeContext(catalog, database_id(store))
+    versions = {r.version.catalog_hash: r.version for r in catalog_versions(store)}
+    return MergeContext(catalog, database_id(store), versions)
+
+
+def _version_label(versions: Mapping[str, CatalogVersion], digest: str, lang: str) -> str:
+    version = versions.get(digest)
+    if version is not None:
+        return version.label_en() if lang == "en" else version.label()
+    return "an unknown version" if lang == "en" else "この端末にない版"
 
 
 # After a batch that left at least this many new objects, one full collection (one pass over
@@ -239,7 +280,7 @@ def _plan_merge(
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
     )
-    _file_notes(plan, catalog.catalog_hash)
+    _file_notes(plan, catalog.catalog_hash, context.versions)
     # Only the file's department's indicators can pass: one query by department, not a list of
     # hundreds of codes to bind.
     stored = read_actuals(store, department=workbook.department)
@@ -262,6 +303,12 @@ def _plan_merge(
         and workbook.catalog_hash != catalog.catalog_hash
     ):
         _explain_catalog_changes(store, plan, workbook.catalog_hash, indicators)
+    for planned in plan.rows:
+        # What the reader saw beside the row (a value typed outside the input columns).
+        incoming = planned.incoming
+        if incoming.notes_ja:
+            planned.reason_ja = "；".join(x for x in (planned.reason_ja, *incoming.notes_ja) if x)
+            planned.reason_en = "; ".join(x for x in (planned.reason_en, *incoming.notes_en) if x)
     if workbook.evaluations:
         measures = {e.measure for e in workbook.evaluations}
         stored_evaluations = {
@@ -456,7 +503,7 @@ def _check_file(
         )
 
 
-def _file_notes(plan: MergePlan, ours: str | None) -> None:
+def _file_notes(plan: MergePlan, ours: str | None, versions: Mapping[str, CatalogVersion]) -> None:
     workbook = plan.workbook
 
     def note(ja: str, en: str) -> None:
@@ -481,11 +528,14 @@ def _file_notes(plan: MergePlan, ours: str | None) -> None:
             "From a fill-in template (no checksum; every cell validated)",
         )
     if workbook.catalog_hash and ours and workbook.catalog_hash != ours:
+        theirs = workbook.catalog_hash
         note(
-            f"カタログの版が違います（ファイル {workbook.catalog_hash[:12]}、"
-            f"データベース {ours[:12]}）。指標・課・単位の違う行は却下しました",
-            f"Catalog version differs (file {workbook.catalog_hash[:12]}, database "
-            f"{ours[:12]}); rows whose indicator, department or unit differ are rejected",
+            f"カタログの版が違います（ファイル: {_version_label(versions, theirs, 'ja')}、"
+            f"データベース: {_version_label(versions, ours, 'ja')}）。"
+            "指標・課・単位の違う行は却下しました",
+            f"Catalog version differs (file: {_version_label(versions, theirs, 'en')}, "
+            f"database: {_version_label(versions, ours, 'en')}); rows whose indicator, "
+            "department or unit differ are rejected",
         )
 
 
@@ -676,7 +726,10 @@ def _classify(
         first = result.refused_because[0]
         codes = {finding.code for finding in result.check.errors}
         planned.only_locked = codes == {"E_LOCKED_YEAR"}
-        outcome(RowOutcome.REJECTED, first.message_ja, first.message_en)
+        cell = planned.incoming.value_cell
+        where_ja = f"（セル {cell}）" if cell else ""
+        where_en = f" (cell {cell})" if cell else ""
+        outcome(RowOutcome.REJECTED, first.message_ja + where_ja, first.message_en + where_en)
         return
     edited = "プログラムの外で編集された行" if workbook.integrity == "edited" else ""
     edited_en = "row edited outside the program" if edited else ""
@@ -723,13 +776,18 @@ def apply_merge(
     *,
     who: str,
     accept_valid: bool = False,
+    accept_warnings: bool = False,
     take: Take | dict[Key, Take] | None = None,
     dry_run: bool = False,
 ) -> MergeReport:
     """Write what the plan decided; one transaction for the whole file.
 
     A rejected row refuses the file unless `accept_valid`. Conflicts are written only where
-    `take` says "file" (for all, or per key); "db" keeps the database's value.
+    `take` says "file" (for all, or per key); "db" keeps the database's value. A row to be
+    written with a warning that the file's comment does not explain (the window would ask for
+    one) holds the whole file back unless `accept_warnings`: then it is written without a
+    comment, so it stays an unexplained warning (kplan validate, 検証結果), and the report
+    lists it either way.
     """
     rows = [_resolve(row, take) for row in plan.rows]
     evaluations = [_resolve_evaluation(e, take) for e in plan.evaluations]
@@ -747,16 +805,58 @@ def apply_merge(
         or any(e.outcome is RowOutcome.REJECTED for e in evaluations)
         or (locked_only and not writes and not any(e.writes for e in evaluations))
     )
+    warned = [
+        row for row in rows if row.outcome in (RowOutcome.NEW, RowOutcome.UPDATED) and row.warnings
+    ]
     moment = now()
     refused = rejected and not accept_valid
+    held = bool(warned) and not accept_warnings
     record_file = not plan.already_received
     evaluation_writes = any(e.writes for e in evaluations)
-    will_write = not dry_run and not refused and (bool(writes) or record_file or evaluation_writes)
-    report = _report(plan, rows, who, moment, dry_run=dry_run, written=will_write)
+    will_write = (
+        not dry_run
+        and not refused
+        and not held
+        and (bool(writes) or record_file or evaluation_writes)
+    )
+    report = _report(
+        plan,
+        rows,
+        who,
+        moment,
+        dry_run=dry_run,
+        written=will_write,
+        accepted=accept_warnings,
+        held=held,
+    )
     report.lines.extend(_evaluation_lines(evaluations))
     if refused and not dry_run:
         report.notes_ja.append("却下された行があるため、このファイルは何も書き込んでいません")
         report.notes_en.append("Rows were rejected, so nothing of this file was written")
+    if warned:
+        if held:
+            ja = (
+                f"コメントのない警告が {len(warned)} 行にあります。値を確かめ、ファイルにコメントを"
+                "書いてもらうか、警告を承知で取り込んでください（--accept-warnings）"
+            )
+            en = (
+                f"{len(warned)} rows have warnings without a comment: check the values, have the "
+                "file's comment explain them, or accept them (--accept-warnings)"
+            )
+            if not dry_run and not refused:
+                ja += "。何も書き込んでいません"
+                en += "; nothing was written"
+        else:
+            ja = (
+                f"コメントのない警告が {len(warned)} 行にあります。承知の上で取り込み、"
+                "未説明の警告として残します"
+            )
+            en = (
+                f"{len(warned)} rows have warnings without a comment: accepted, and kept as "
+                "unexplained warnings"
+            )
+        report.notes_ja.append(ja)
+        report.notes_en.append(en)
     if not will_write:
         return report
     workbook = plan.workbook
@@ -892,9 +992,12 @@ def _report(
     *,
     dry_run: bool,
     written: bool,
+    accepted: bool = False,
+    held: bool = False,
 ) -> MergeReport:
     workbook = plan.workbook
     return MergeReport(
+        held_for_warnings=held,
         file=plan.path.name,
         sha256=workbook.sha256,
         kind=plan.kind,
@@ -910,10 +1013,13 @@ def _report(
                 indicator=row.incoming.indicator,
                 fiscal_year=row.incoming.fiscal_year,
                 outcome=row.outcome,
-                reason_ja=row.reason_ja,
-                reason_en=row.reason_en,
+                reason_ja=_with_warnings(row.reason_ja, row.warnings, "ja", accepted),
+                reason_en=_with_warnings(row.reason_en, row.warnings, "en", accepted),
                 file_value=row.file_value,
                 db_value=row.db_value,
+                warnings=tuple(
+                    ReportWarning(w.code, w.message_ja, w.message_en) for w in row.warnings
+                ),
             )
             for row in rows
         ],
@@ -922,12 +1028,26 @@ def _report(
     )
 
 
+def _with_warnings(reason: str, warnings: tuple[Finding, ...], lang: str, accepted: bool) -> str:
+    """The row's reason with its unexplained warnings, so that every listing of the report (the
+    preview, the CLI, the 取込結果 sheet) says them."""
+    if not warnings:
+        return reason
+    if lang == "ja":
+        head = "警告（コメントなし・承知の上で取込）" if accepted else "警告（コメントなし）"
+    else:
+        head = "warning without a comment, accepted" if accepted else "warning without a comment"
+    texts = [f"{head}: {w.code} {w.message(lang)}" for w in warnings]
+    return ("；" if lang == "ja" else "; ").join(x for x in (reason, *texts) if x)
+
+
 def merge_files(
     store: Store,
     paths: Iterable[str | os.PathLike[str]],
     *,
     who: str,
     accept_valid: bool = False,
+    accept_warnings: bool = False,
     take: Take | None = None,
     dry_run: bool = False,
     limits: Limits = DEFAULT_LIMITS,
@@ -951,7 +1071,13 @@ def merge_files(
             )
             outcomes.append(
                 apply_merge(
-                    store, plan, who=who, accept_valid=accept_valid, take=take, dry_run=dry_run
+                    store,
+                    plan,
+                    who=who,
+                    accept_valid=accept_valid,
+                    accept_warnings=accept_warnings,
+                    take=take,
+                    dry_run=dry_run,
                 )
             )
         except DomainError as exc:
@@ -977,6 +1103,7 @@ def report_to_dict(report: MergeReport) -> dict[str, object]:
         "merged_by": report.merged_by,
         "dry_run": report.dry_run,
         "written": report.written,
+        "held_for_warnings": report.held_for_warnings,
         "counts": {o.value: report.count(o) for o in RowOutcome},
         "notes_ja": report.notes_ja,
         "notes_en": report.notes_en,
@@ -990,6 +1117,10 @@ def report_to_dict(report: MergeReport) -> dict[str, object]:
                 "reason_en": line.reason_en,
                 "file_value": line.file_value,
                 "db_value": line.db_value,
+                "warnings": [
+                    {"code": w.code, "message_ja": w.message_ja, "message_en": w.message_en}
+                    for w in line.warnings
+                ],
             }
             for line in report.lines
         ],
@@ -1005,6 +1136,7 @@ _LINE_FIELDS = (
     "reason_en",
     "file_value",
     "db_value",
+    "warnings",
 )
 
 
@@ -1033,9 +1165,11 @@ def report_to_json(report: MergeReport) -> str:
                 line.reason_en,
                 line.file_value,
                 line.db_value,
+                [[w.code, w.message_ja, w.message_en] for w in line.warnings],
             )
             for line in report.lines
         ],
+        "held_for_warnings": report.held_for_warnings,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -1048,6 +1182,9 @@ def report_from_json(text: str) -> MergeReport:
         def get(name: str) -> Any:
             return row[index[name]]
 
+        # Reports stored before warnings were listed have no such column.
+        stored_warnings: list[list[str]] = get("warnings") if "warnings" in index else []
+
         return ReportLine(
             sheet_row=get("sheet_row"),
             indicator=get("indicator"),
@@ -1057,6 +1194,7 @@ def report_from_json(text: str) -> MergeReport:
             reason_en=get("reason_en"),
             file_value=get("file_value"),
             db_value=get("db_value"),
+            warnings=tuple(ReportWarning(*w) for w in stored_warnings),
         )
 
     return MergeReport(
@@ -1072,6 +1210,7 @@ def report_from_json(text: str) -> MergeReport:
         lines=[line(row) for row in data["lines"]],
         notes_ja=list(data["notes_ja"]),
         notes_en=list(data["notes_en"]),
+        held_for_warnings=bool(data.get("held_for_warnings", False)),
     )
 
 

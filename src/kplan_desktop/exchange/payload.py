@@ -88,6 +88,15 @@ _OUTCOME_JA = {
 
 
 @dataclass(frozen=True)
+class ReportWarning:
+    """A warning of the entry rules on a merged row that its file's comment does not explain."""
+
+    code: str
+    message_ja: str
+    message_en: str
+
+
+@dataclass(frozen=True)
 class ReportLine:
     """One row of an import report: where it came from, what happened, and why."""
 
@@ -99,6 +108,8 @@ class ReportLine:
     reason_en: str = ""
     file_value: str | None = None  # the file's value (or missing-reason label), as text
     db_value: str | None = None  # the database's value before the merge, as text
+    # Warnings the window would ask a comment for, and the file gave none (see apply_merge).
+    warnings: tuple[ReportWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,9 +128,16 @@ class MergeReport:
     lines: list[ReportLine] = field(default_factory=list)
     notes_ja: list[str] = field(default_factory=list)  # file-level: draft, catalog mismatch …
     notes_en: list[str] = field(default_factory=list)
+    # Nothing written because rows have warnings without a comment (and they were not accepted).
+    held_for_warnings: bool = False
 
     def count(self, outcome: RowOutcome) -> int:
         return sum(1 for line in self.lines if line.outcome is outcome)
+
+    @property
+    def warned(self) -> list[ReportLine]:
+        """The lines with warnings that no comment explains."""
+        return [line for line in self.lines if line.warnings]
 
 
 def utc_text(moment: datetime) -> str:

@@ -27,7 +27,8 @@ Template (format TEMPLATE_FORMAT):
   TEMPLATE_HEADER_ROW and one row per indicator from the next row: code, name, unit, the
   earlier plan years' values (for reference), then the three input columns
   実績値 /（令和N年度）(a line break between the two), 未記入の理由, コメント, in a bordered
-  table. Only the input cells are unlocked, and they alone have a light fill. A reader
+  table. Only the input cells are unlocked, and they alone have a light fill. Value cells are
+  text cells (VALUE_CELL_FORMAT): the typed text reaches the domain's parser unchanged. A reader
   finds the columns by their header text (TEMPLATE_CODE_LABEL, a label starting with
   TEMPLATE_VALUE_LABEL, TEMPLATE_REASON_LABEL, TEMPLATE_COMMENT_LABEL) and the rows by the code
   column. An indicator whose unit is not set cannot take a value (the domain refuses it), so its
@@ -104,6 +105,7 @@ __all__ = [
     "TEMPLATE_META_KEYS",
     "TEMPLATE_REASON_LABEL",
     "TEMPLATE_VALUE_LABEL",
+    "VALUE_CELL_FORMAT",
     "WRITER_MARK",
     "write_submission",
     "write_template",
@@ -165,6 +167,14 @@ TEMPLATE_CODE_LABEL = "指標コード"
 TEMPLATE_VALUE_LABEL = "実績値"
 TEMPLATE_REASON_LABEL = "未記入の理由"
 TEMPLATE_COMMENT_LABEL = "コメント"
+# The number format of a template's value cells: Text. What a clerk types there stays the
+# characters typed, in Excel and in LibreOffice Calc alike, and the domain parses them as the
+# window does ("90", "90%", "９０％" and "90.0" are all 90 for a % indicator). Any number format
+# lets the spreadsheet program parse first, and the two parse differently (seen in Calc 7.4,
+# tests/realclient): "90%" typed under General"%" or #,##0"人" becomes the number 0.9 and
+# "2024/4/1" the serial 45383, both shown without a trace; under a real percent format Calc
+# stores a typed 90 as 90 (9000%) where Excel's automatic percent entry stores 0.9.
+VALUE_CELL_FORMAT = "@"
 
 REPORT_HEADER_ROW = 5
 # Excel refuses a data validation whose prompt or error text is longer (titles: 32).
@@ -862,7 +872,9 @@ def write_template(
         else:
             value_cell.protection = _UNLOCKED
             value_cell.fill = _INPUT_FILL
-            value_cell.number_format = _input_format(indicator)
+            # Text: whatever the clerk types stays exactly as typed (see VALUE_CELL_FORMAT).
+            value_cell.number_format = VALUE_CELL_FORMAT
+            value_cell.alignment = _RIGHT
             validation.add(value_cell.coordinate)
             ws.add_data_validation(validation)
         reason_cell = ws.cell(row=r, column=value_column + 1)
@@ -906,16 +918,6 @@ def write_template(
     return _save(book, target, steps)
 
 
-def _input_format(indicator: Indicator) -> str:
-    """The unit shown beside what is typed, without rounding it away."""
-    kind = indicator.effective_value_kind
-    if kind in _WHOLE_KINDS:
-        return _unit_format(indicator)
-    if kind is ValueKind.MILESTONE or indicator.unit is None:
-        return "General"
-    return "General" + _quoted(indicator.unit)
-
-
 def _value_validation(indicator: Indicator) -> DataValidation | None:
     """Excel's check of a typed value, from what the domain knows; None when none can be typed."""
     kind = indicator.effective_value_kind
@@ -925,20 +927,23 @@ def _value_validation(indicator: Indicator) -> DataValidation | None:
     unit_text = unit or "なし"
     negative = indicator.allow_negative
     options: dict[str, Any]
+    # Only the milestone's list is checked while typing: a value cell is a text cell (see
+    # VALUE_CELL_FORMAT), and Excel's and Calc's number checks refuse text such as "90" in it.
+    # The reader checks every value with the domain's rules; the prompt says what they are.
     if kind is ValueKind.MILESTONE:
         rule = f"「{_MILESTONE_DONE}」か「{_MILESTONE_NOT_DONE}」を選んでください"
         options = {"type": "list", "formula1": f'"{_MILESTONE_DONE},{_MILESTONE_NOT_DONE}"'}
     elif kind is ValueKind.PERCENT:
-        rule = "0から100までの数値を入力してください（%）"
-        options = {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"}
+        rule = "0から100までの数値を入力してください（90% は 90 または 90%）"
+        options = {}
     elif kind in _WHOLE_KINDS:
         rule = "整数を入力してください" if negative else "0以上の整数を入力してください"
-        options = {"type": "whole", **_bounds(negative)}
+        options = {}
     else:
         rule = "数値を入力してください" if negative else "0以上の数値を入力してください"
         if kind is ValueKind.SCALED_COUNT:
             rule += f"（{unit_text}単位。1{unit_text} = {split_unit(unit_text).scale:,}）"
-        options = {"type": "decimal", **_bounds(negative)}
+        options = {}
     if indicator.decimals is not None and kind in _FRACTIONAL_KINDS:
         rule += f"。小数点以下{indicator.decimals}桁まで"
     lines = [f"単位: {unit_text}", rule]
@@ -956,10 +961,3 @@ def _value_validation(indicator: Indicator) -> DataValidation | None:
         errorStyle="stop",
         **options,
     )
-
-
-def _bounds(negative: bool) -> dict[str, str]:
-    if negative:
-        # Excel's own number range: any number, no invented bound.
-        return {"operator": "between", "formula1": "-9.99E+307", "formula2": "9.99E+307"}
-    return {"operator": "greaterThanOrEqual", "formula1": "0"}

@@ -40,10 +40,11 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -54,7 +55,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.domain.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from kplan_desktop.domain.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.domain.text import visible
 from kplan_desktop.domain.values import canonical
@@ -88,6 +89,7 @@ from kplan_desktop.exchange.submission_xlsx import (
     DATA_KEYS,
     SHEET_DATA,
     SHEET_META,
+    SHEET_REPORT,
     SHEET_TEMPLATE,
     TEMPLATE_CODE_LABEL,
     TEMPLATE_COMMENT_LABEL,
@@ -136,6 +138,9 @@ class IncomingRow:
     problem_ja: str | None = None
     problem_en: str | None = None
     unit: str | None = None  # the unit the value was entered in (submissions only)
+    value_cell: str | None = None  # the value's cell in the file (F6), to name it in messages
+    notes_ja: tuple[str, ...] = ()  # what the reader saw beside the row (a stray value)
+    notes_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -306,13 +311,18 @@ def _cell_text(
         return None, _BOOLEAN
     if isinstance(value, datetime | date | time | timedelta):
         return None, _DATE
-    if isinstance(value, int):
-        return str(value), None
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
             return None, _NOT_FINITE
         # repr is the shortest text that reads back as the same float: 98.7, not 98.70000000001
-        return canonical(Decimal(repr(value))), None
+        number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+        if value_cell:
+            # What the clerk sees: 0.9 under a percent format is 90% (Excel and Calc both store
+            # a typed "90%" so), and the domain parses "90%" for the indicator's unit.
+            scale = percent_scale(str(getattr(cell, "number_format", "") or ""), number)
+            if scale:
+                return canonical(number * Decimal(100) ** scale) + "%" * scale, None
+        return canonical(number), None
     if isinstance(value, str):
         if len(value) > limit:
             return None, (
@@ -321,6 +331,58 @@ def _cell_text(
             )
         return value, None
     return None, _UNREADABLE
+
+
+_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def percent_scale(number_format: str, value: Decimal) -> int:
+    """How many times a number format multiplies `value` by 100 when it shows it: the number of
+    real % signs in the section that applies. A quoted "%", an escaped \\%, [colour] or [$-411]
+    blocks, _x spacing and *x fill are literal text and never scale (General"%" shows 0.9 as
+    0.9%); the sections are positive;negative;zero, as in Excel and Calc.
+    """
+    if "%" not in number_format:
+        return 0
+    sections: list[str] = []
+    current: list[str] = []
+    for piece in re.split(r'("[^"]*"|\\.)', number_format):
+        if piece.startswith(('"', "\\")):
+            current.append(piece)
+            continue
+        parts = piece.split(";")
+        current.append(parts[0])
+        for part in parts[1:]:
+            sections.append("".join(current))
+            current = [part]
+    sections.append("".join(current))
+    if value < 0 and len(sections) > 1:
+        section = sections[1]
+    elif value == 0 and len(sections) > 2:
+        section = sections[2]
+    else:
+        section = sections[0]
+    return _FORMAT_LITERAL.sub("", section).count("%")
+
+
+def _same_as_data(text: str | None, data: IncomingRow | None) -> bool:
+    """Whether the 提出 sheet's text of this year's value shows what the data row holds."""
+    if data is None:
+        return text is None or not text.strip()
+    if data.value_text is not None:
+        if text is None:
+            return False
+        try:
+            return Decimal(text.strip()) == Decimal(data.value_text)
+        except ArithmeticError:
+            return text.strip() == data.value_text
+    if data.missing_reason is not None:
+        try:
+            label = MissingReason(data.missing_reason).label_ja
+        except ValueError:
+            return True
+        return text is not None and text.strip() == label
+    return text is None or not text.strip()
 
 
 def _blank_cell(cell: Any) -> bool:
@@ -447,7 +509,7 @@ class _BookReader:
         return ws
 
     def header_and_rows(
-        self, ws: Any, header_row: int
+        self, ws: Any, header_row: int, *, max_col: int | None = _HEADER_COLUMNS
     ) -> tuple[tuple[Any, ...], Iterator[tuple[Any, ...]]]:
         """The header row's cells and the rows under it, from one pass over the sheet.
 
@@ -456,13 +518,14 @@ class _BookReader:
         last = header_row + self.limits.max_rows
         # Past the scan's limit (_RowNumbers) no row exists, so this reads every row there is.
         stop = last + self.limits.header_rows + 1
-        rows = ws.iter_rows(min_row=header_row, max_row=stop, max_col=_HEADER_COLUMNS)
+        rows = ws.iter_rows(min_row=header_row, max_row=stop, max_col=max_col)
         return next(rows, ()), rows
 
     def body(
-        self, ws: Any, rows: Iterator[tuple[Any, ...]], first_row: int, width: int
+        self, ws: Any, rows: Iterator[tuple[Any, ...]], first_row: int, width: int | None
     ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        """Non-empty rows from first_row, numbered, `width` cells each; at most Limits.max_rows."""
+        """Non-empty rows from first_row, numbered, `width` cells each (None: every cell);
+        at most Limits.max_rows."""
         last = first_row + self.limits.max_rows - 1
         for number, row in enumerate(rows, start=first_row):
             cells = row[:width]
@@ -604,6 +667,27 @@ class _BookReader:
         if len(rows) != header.row_count:
             notes_ja.append(f"行数が出力時（{header.row_count}行）と違います（{len(rows)}行）")
             notes_en.append(f"{len(rows)} rows, but {header.row_count} when exported")
+        # Only a file a spreadsheet program saved can have its 提出 sheet edited by hand; the
+        # program's own files skip the extra sheet (a merge reads dozens of them).
+        written_here = "openpyxl" in application.lower()
+        written_here = written_here and self.book.properties.lastModifiedBy == WRITER_MARK
+        # With the data untouched (re-saved), a change on 提出 refuses its row; with the data
+        # edited, the data's value is taken and a 提出 sheet that disagrees is said on the row.
+        report_rows = (
+            None if written_here else self.report_edits(header, rows, refuse=integrity != "edited")
+        )
+        if report_rows:
+            rows = report_rows
+        mark = f"「{SHEET_REPORT}」シート"
+        if report_rows and any(mark in (row.problem_ja or "") for row in report_rows):
+            notes_ja.append(
+                f"⚠「{SHEET_REPORT}」シートの値が変更されています。その行は取り込みません"
+                "（課でプログラムに入力し、出力し直してください）"
+            )
+            notes_en.append(
+                f"values were changed on the {SHEET_REPORT} sheet; those rows are not merged "
+                "(the department enters them in the program and exports again)"
+            )
         if header.draft:
             notes_ja.append("下書き（未確定）の提出書です")
             notes_en.append("this submission is a draft (not finalised)")
@@ -628,6 +712,111 @@ class _BookReader:
             evaluations=evaluations,
             evaluations_verified=verified,
         )
+
+    def report_edits(
+        self, header: SubmissionHeader, rows: list[IncomingRow], *, refuse: bool
+    ) -> list[IncomingRow] | None:
+        """The rows again, when a clerk changed this year's values on the printable 提出 sheet:
+        the merge reads the data sheet, so such a change would be lost without a word. Each
+        changed value is a problem of its row, naming the cell; a value typed where the data
+        has none is a row of its own. None when the 提出 sheet agrees (or is not there)."""
+        if SHEET_REPORT not in self.book.sheetnames:
+            return None
+        ws = self.book[SHEET_REPORT]
+        if not hasattr(ws, "iter_rows"):
+            return None
+        year_label = format_fiscal_year(header.fiscal_year) + "実績"
+        code_col = value_col = None
+        sheet = ws.iter_rows(min_row=1, max_row=self.limits.max_rows + self.limits.header_rows)
+        for row in sheet:
+            labels = [_norm(str(c.value)).replace("\n", "") if c.value else "" for c in row]
+            if TEMPLATE_CODE_LABEL in labels and year_label in labels:
+                code_col = labels.index(TEMPLATE_CODE_LABEL)
+                value_col = labels.index(year_label)
+                break
+        if code_col is None or value_col is None:
+            return None
+        shown = {
+            row.indicator: row
+            for row in rows
+            if row.fiscal_year == header.fiscal_year and row.problem_ja is None
+        }
+        changed: dict[str, tuple[str, str]] = {}
+        extra: list[IncomingRow] = []
+        for row in sheet:
+            if len(row) <= max(code_col, value_col):
+                continue
+            code_text, _ = _cell_text(row[code_col], _MAX_META_TEXT)
+            code = (code_text or "").strip()
+            if not code:
+                continue
+            cell = row[value_col]
+            text, _ = _cell_text(cell, self.limits.max_cell_chars)
+            data = shown.get(code)
+            # Only what was typed there counts: an empty cell takes nothing away.
+            if text is None or not text.strip() or _same_as_data(text, data):
+                continue
+            where = str(getattr(cell, "coordinate", "") or "")
+            typed = one_line((text or "空欄")[:40])
+            if data is None:
+                extra.append(
+                    IncomingRow(
+                        sheet_row=getattr(cell, "row", 0) or 0,
+                        indicator=code,
+                        fiscal_year=header.fiscal_year,
+                        value_text=None,
+                        missing_reason=None,
+                        comment="",
+                        entered_by=None,
+                        entered_at=None,
+                        revision=None,
+                        replaces=None,
+                        problem_ja=f"「{SHEET_REPORT}」シートの {where} に値（{typed}）が入力されて"
+                        "いますが、提出データにありません。取り込みません",
+                        problem_en=f"a value ({typed}) was typed in {where} on the {SHEET_REPORT} "
+                        "sheet, but the submission's data has none; not merged",
+                        value_cell=where or None,
+                    )
+                )
+            else:
+                changed[code] = (where, typed)
+        if not changed and not extra:
+            return None
+        out: list[IncomingRow] = []
+        for row in rows:
+            edit = changed.get(row.indicator) if row.fiscal_year == header.fiscal_year else None
+            if edit is None:
+                out.append(row)
+                continue
+            where, typed = edit
+            data_text = row.value_text or row.missing_reason
+            if not refuse:
+                out.append(
+                    replace(
+                        row,
+                        notes_ja=(
+                            *row.notes_ja,
+                            f"「{SHEET_REPORT}」シートの {where} は {typed}"
+                            f"（データの値 {data_text or '空欄'} を取り込みます）",
+                        ),
+                        notes_en=(
+                            *row.notes_en,
+                            f"{where} on the {SHEET_REPORT} sheet shows {typed} (the data's "
+                            f"{data_text or 'empty'} is merged)",
+                        ),
+                    )
+                )
+                continue
+            out.append(
+                replace(
+                    row,
+                    problem_ja=f"「{SHEET_REPORT}」シートの {where} が {typed} に変更されています"
+                    f"（提出データ: {data_text or '空欄'}）。取り込みません",
+                    problem_en=f"{where} on the {SHEET_REPORT} sheet was changed to {typed} "
+                    f"(the submission's data: {data_text or 'empty'}); not merged",
+                )
+            )
+        return out + extra
 
     def evaluations(self, header: SubmissionHeader) -> tuple[list[IncomingEvaluation], bool]:
         """The 施策評価 rows, and whether their checksum is the meta sheet's."""
@@ -706,6 +895,7 @@ class _BookReader:
             problem_ja=problem_ja,
             problem_en=problem_en,
             unit=unit,
+            value_cell=cells_.where(columns["value"]) or None,
         )
         if problems or fiscal_year is None or moment is None:
             return row, None
@@ -784,31 +974,51 @@ class _BookReader:
     def template(self, meta: Mapping[str, str], digest: str) -> IncomingWorkbook:
         department = self.meta_text(meta, "department")
         fiscal_year = self.meta_year(meta)
-        missing = _layout(
-            self.file,
-            f"「{SHEET_TEMPLATE}」シートがありません",
-            f"there is no {SHEET_TEMPLATE} sheet",
-        )
-        ws = self.sheet(SHEET_TEMPLATE, missing)
-        header, sheet_rows = self.header_and_rows(ws, TEMPLATE_HEADER_ROW)
-        code_col, value_col, reason_col, comment_col = self.template_columns(header)
+        ws, columns, notes_ja, notes_en = self.template_sheet(fiscal_year)
+        _, sheet_rows = self.header_and_rows(ws, TEMPLATE_HEADER_ROW, max_col=None)
+        code_col, value_col = columns.code, columns.value
+        reason_col, comment_col = columns.reason, columns.comment
+        # The declared size is only a hint for the progress bar: Calc declares A1:H1048576
+        # after a row was deleted (the scan counts the rows that hold content).
         declared = getattr(ws, "max_row", None)
         total = declared - TEMPLATE_HEADER_ROW if isinstance(declared, int) else 0
+        total = min(total, self.limits.max_rows)
         steps = _Steps(total, self.progress, self.cancelled)
         limit = self.limits.max_cell_chars
         rows: list[IncomingRow] = []
         seen: set[tuple[str, int]] = set()
         width = max(code_col, value_col, reason_col, comment_col)
-        for number, cells in self.body(ws, sheet_rows, TEMPLATE_HEADER_ROW + 1, width):
+        for number, full in self.body(ws, sheet_rows, TEMPLATE_HEADER_ROW + 1, None):
             steps.step()
+            cells = full[:width] + tuple(_EMPTY for _ in range(width - len(full)))
             row = _RowCells(cells, limit)
             code = (row.text(code_col, TEMPLATE_CODE_LABEL) or "").strip()
             value = row.text(value_col, TEMPLATE_VALUE_LABEL, value_cell=True)
             reason_text = row.text(reason_col, TEMPLATE_REASON_LABEL, value_cell=True)
             comment = row.text(comment_col, TEMPLATE_COMMENT_LABEL) or ""
             problems = row.problems
-            if not problems and all(row.blank(c) for c in (value_col, reason_col, comment_col)):
+            stray = columns.stray(full)
+            inputs_blank = all(row.blank(c) for c in (value_col, reason_col, comment_col))
+            if not problems and inputs_blank and not stray:
                 continue
+            stray_ja = "、".join(f"{where}「{text}」" for where, text in stray)
+            stray_en = ", ".join(f"{where} {text!r}" for where, text in stray)
+            row_notes_ja: tuple[str, ...] = ()
+            row_notes_en: tuple[str, ...] = ()
+            if stray and inputs_blank:
+                # Only outside the columns: a value typed in the wrong place, never "no value".
+                problems.add(
+                    TEMPLATE_VALUE_LABEL,
+                    (
+                        f"実績値・未記入の理由・コメントの列の外に入力があります（{stray_ja}）。"
+                        "取り込む値は実績値の列に入力してください",
+                        f"something was typed outside the value, reason and comment columns "
+                        f"({stray_en}); type the value in the value column",
+                    ),
+                )
+            elif stray:
+                row_notes_ja = (f"入力欄の外の内容は取り込みません: {stray_ja}",)
+                row_notes_en = (f"not merged, outside the input columns: {stray_en}",)
             if not code:
                 problems.add(TEMPLATE_CODE_LABEL, ("指標コードが空です", "no indicator code"))
             reason = self.reason(reason_text, problems, TEMPLATE_REASON_LABEL)
@@ -828,6 +1038,9 @@ class _BookReader:
                     replaces=None,
                     problem_ja=problem_ja,
                     problem_en=problem_en,
+                    value_cell=row.where(value_col) or None,
+                    notes_ja=row_notes_ja,
+                    notes_en=row_notes_en,
                 )
             )
         steps.finish()
@@ -840,23 +1053,142 @@ class _BookReader:
             header=None,
             rows=rows,
             sha256=digest,
-            notes_ja=["記入票（テンプレート）です。すべての行を検証します"],
-            notes_en=["a fill-in template; every row will be checked"],
+            # (The merge says that it is a template; the reader says only what it saw.)
+            notes_ja=[*notes_ja]
+            + ([] if rows else ["⚠ 記入された値が1つもありません（空の記入票です）"]),
+            notes_en=[*notes_en]
+            + ([] if rows else ["⚠ nothing was filled in (an empty template)"]),
         )
 
-    def template_columns(self, header: tuple[Any, ...]) -> tuple[int, int, int, int]:
+    def template_sheet(
+        self, fiscal_year: int
+    ) -> tuple[Any, _TemplateColumns, list[str], list[str]]:
+        """The sheet the values are typed in, and notes on the others.
+
+        Normally 記入. A clerk may rename it (then the one sheet laid out as a template is read,
+        and a note says so) or copy it: a copy with anything in its input columns, or any other
+        sheet with content, refuses the file, because values there would be lost.
+        """
+        notes_ja: list[str] = []
+        notes_en: list[str] = []
+        laid_out: list[tuple[Any, _TemplateColumns]] = []
+        others: list[Any] = []
+        for name in self.book.sheetnames:
+            if name == SHEET_META:
+                continue
+            ws = self.book[name]
+            if not hasattr(ws, "iter_rows"):
+                continue
+            header = next(
+                ws.iter_rows(min_row=TEMPLATE_HEADER_ROW, max_row=TEMPLATE_HEADER_ROW), ()
+            )
+            # The sheet named 記入 must be laid out as the template wrote it (else the message
+            # names what is missing); another sheet may be anything.
+            strict = name == SHEET_TEMPLATE
+            columns = self.template_columns(header, fiscal_year, name, strict=strict)
+            if columns is None:
+                others.append(ws)
+            else:
+                laid_out.append((ws, columns))
+        main = [item for item in laid_out if item[0].title == SHEET_TEMPLATE]
+        if not main and len(laid_out) == 1:
+            main = laid_out
+            shown = one_line(laid_out[0][0].title)
+            notes_ja.append(
+                f"記入シートの名前が「{shown}」に変わっています（内容は読み取りました）"
+            )
+            notes_en.append(f"the {SHEET_TEMPLATE} sheet was renamed {shown!r} (read anyway)")
+        if not main:
+            if laid_out:
+                names = "」「".join(one_line(ws.title) for ws, _ in laid_out)
+                raise _layout(
+                    self.file,
+                    f"「{SHEET_TEMPLATE}」シートがなく、記入票の形のシートが複数あります"
+                    f"（「{names}」）。どれに入力したか分からないため読み込みません",
+                    f"there is no {SHEET_TEMPLATE} sheet, and several sheets are laid out as one "
+                    f"({names}); which one holds the values is unclear",
+                )
+            raise _layout(
+                self.file,
+                f"「{SHEET_TEMPLATE}」シートがありません",
+                f"there is no {SHEET_TEMPLATE} sheet",
+            )
+        ws, columns = main[0]
+        for other, other_columns in laid_out:
+            if other is ws:
+                continue
+            name = one_line(other.title)
+            filled = self.first_content(other, other_columns.inputs())
+            if filled is not None:
+                raise _layout(
+                    self.file,
+                    f"シート「{name}」（記入シートの写し）にも入力があります（{filled}）。"
+                    f"値は「{ws.title}」シートだけに入力してください。写しは読み取りません",
+                    f"the sheet {name} (a copy of the {SHEET_TEMPLATE} sheet) holds input too "
+                    f"({filled}); type values only in {ws.title}; copies are not read",
+                )
+            notes_ja.append(f"シート「{name}」（記入シートの写し、入力なし）は読み取っていません")
+            notes_en.append(f"the sheet {name} (an empty copy of the template) was not read")
+        for other in others:
+            filled = self.first_content(other, None)
+            if filled is not None:
+                name = one_line(other.title)
+                raise _layout(
+                    self.file,
+                    f"シート「{name}」に内容があります（{filled}）。このシートは読み取らないため、"
+                    f"値は「{ws.title}」シートに入力し、このシートは削除してください",
+                    f"the sheet {name} holds content ({filled}) that is not read; type values "
+                    f"in {ws.title} and delete that sheet",
+                )
+        return ws, columns, notes_ja, notes_en
+
+    def first_content(self, ws: Any, columns: frozenset[int] | None) -> str | None:
+        """The first non-empty cell ('F6「90」') below the header rows of a template copy (in
+        `columns`), or anywhere in another sheet (columns None); None when there is none."""
+        first_row = TEMPLATE_HEADER_ROW + 1 if columns is not None else 1
+        limit = first_row + self.limits.max_rows
+        for row in ws.iter_rows(min_row=first_row, max_row=limit):
+            for cell in row:
+                column = getattr(cell, "column", None)
+                if columns is not None and column not in columns:
+                    continue
+                if not _blank_cell(cell):
+                    text, _ = _cell_text(cell, 40)
+                    where = getattr(cell, "coordinate", "")
+                    return one_line(f"{where}「{(text or '')[:40]}」")
+        return None
+
+    def template_columns(
+        self, header: tuple[Any, ...], fiscal_year: int, sheet: str, *, strict: bool = True
+    ) -> _TemplateColumns | None:
+        """The columns of a sheet laid out as a template, found by their headers.
+
+        None (strict=False) when the sheet is not laid out as one. The value column's header
+        must be the only one that starts with 実績値 and name the file's fiscal year, as the
+        template wrote it: a clerk's own 実績値（速報値） beside it makes the file ambiguous.
+        """
         found: dict[str, int] = {}
+        values: list[tuple[int, str]] = []
+        known: set[int] = set()
         for index, cell in enumerate(header):
             text, _ = _cell_text(cell, _MAX_META_TEXT)
             label = "" if text is None else _norm(text)
+            column = index + 1
+            if label.startswith(TEMPLATE_VALUE_LABEL):
+                values.append((column, label))
+                known.add(column)
+                continue
             for key, matches in (
                 ("code", label == TEMPLATE_CODE_LABEL),
-                ("value", label.startswith(TEMPLATE_VALUE_LABEL)),
                 ("reason", label == TEMPLATE_REASON_LABEL),
                 ("comment", label == TEMPLATE_COMMENT_LABEL),
             ):
                 if matches and key not in found:
-                    found[key] = index + 1
+                    found[key] = column
+            if label in _TEMPLATE_LABELS or label.endswith(_TEMPLATE_REFERENCE_MARK):
+                known.add(column)
+        if values:
+            found["value"] = values[0][0]
         labels = {
             "code": TEMPLATE_CODE_LABEL,
             "value": TEMPLATE_VALUE_LABEL,
@@ -865,14 +1197,93 @@ class _BookReader:
         }
         absent = [labels[key] for key in labels if key not in found]
         if absent:
+            if not strict or "code" not in found:
+                return None
             raise _layout(
                 self.file,
-                f"「{SHEET_TEMPLATE}」シートの{TEMPLATE_HEADER_ROW}行目に見出し"
+                f"「{sheet}」シートの{TEMPLATE_HEADER_ROW}行目に見出し"
                 f"「{'」「'.join(absent)}」がありません",
-                f"row {TEMPLATE_HEADER_ROW} of the {SHEET_TEMPLATE} sheet lacks the headings "
+                f"row {TEMPLATE_HEADER_ROW} of the {sheet} sheet lacks the headings "
                 f"{', '.join(absent)}",
             )
-        return found["code"], found["value"], found["reason"], found["comment"]
+
+        def named(column: int, label: str) -> str:
+            return one_line(f"{_column_letter(column)}列「{label.replace(chr(10), '')[:40]}」")
+
+        if len(values) > 1:
+            both = "、".join(named(c, label) for c, label in values)
+            raise _layout(
+                self.file,
+                f"「{sheet}」シートに実績値の列が{len(values)}つあります（{both}）。"
+                "どちらの値か分からないため読み込みません。使わない列を削除してください",
+                f"the {sheet} sheet has {len(values)} value columns ({both}); which one holds "
+                "the values is unclear: delete the one not meant",
+            )
+        column, label = values[0]
+        era = format_fiscal_year(fiscal_year)
+        if era not in label and f"{fiscal_year}年度" not in label:
+            raise _layout(
+                self.file,
+                f"「{sheet}」シートの実績値の列の見出し（{named(column, label)}）が"
+                f"このファイルの年度（{era}）になっていません",
+                f"the value column's heading ({named(column, label)}) does not name the "
+                f"file's fiscal year ({era})",
+            )
+        return _TemplateColumns(
+            found["code"], found["value"], found["reason"], found["comment"], frozenset(known)
+        )
+
+
+@dataclass(frozen=True)
+class _TemplateColumns:
+    """Where a template's columns are (1-based), and which columns the template wrote."""
+
+    code: int
+    value: int
+    reason: int
+    comment: int
+    known: frozenset[int]
+
+    def inputs(self) -> frozenset[int]:
+        return frozenset((self.value, self.reason, self.comment))
+
+    def stray(self, cells: tuple[Any, ...]) -> list[tuple[str, str]]:
+        """Non-empty cells of a row in columns the template did not write: (address, text)."""
+        found: list[tuple[str, str]] = []
+        for index, cell in enumerate(cells):
+            if index + 1 in self.known or _blank_cell(cell):
+                continue
+            text, _ = _cell_text(cell, 40)
+            where = getattr(cell, "coordinate", None) or _column_letter(index + 1)
+            found.append((str(where), one_line((text or "?")[:40])))
+        return found
+
+
+# The template's headings besides the value's, and the earlier years' "（参考）" columns.
+_TEMPLATE_LABELS = (
+    TEMPLATE_CODE_LABEL,
+    TEMPLATE_REASON_LABEL,
+    TEMPLATE_COMMENT_LABEL,
+    "指標名",
+    "単位",
+)
+_TEMPLATE_REFERENCE_MARK = "(参考)"
+
+
+class _Empty:
+    value = None
+    data_type = "n"
+
+
+_EMPTY = _Empty()
+
+
+def _column_letter(column: int) -> str:
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 class _RowCells:
@@ -899,8 +1310,14 @@ class _RowCells:
             return value
         text, problem = _cell_text(cell, self.limit, value_cell=value_cell)
         if problem is not None:
-            self.problems.add(label, problem)
+            where = self.where(column)
+            self.problems.add(f"{label} {where}" if where else label, problem)
         return text
+
+    def where(self, column: int) -> str:
+        """The cell's address as the spreadsheet shows it (F6), or '' when unknown."""
+        coordinate = getattr(self.cells[column - 1], "coordinate", None)
+        return coordinate if isinstance(coordinate, str) else ""
 
     def blank(self, column: int) -> bool:
         return _blank_cell(self.cells[column - 1])

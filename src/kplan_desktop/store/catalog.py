@@ -73,6 +73,8 @@ class CatalogChange:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     departments_added: list[str] = field(default_factory=list)
+    # Departments the new catalog no longer lists: kept inactive for their history (retired).
+    departments_retired: list[str] = field(default_factory=list)
     unchanged: bool = False
     version: CatalogVersion | None = None
     cycles_opened: int = 0  # fiscal years a catalog file opened here (exchange.catalog_files)
@@ -80,7 +82,8 @@ class CatalogChange:
     def summary(self) -> str:
         return (
             f"added={len(self.added)} changed={len(self.changed)} removed={len(self.removed)} "
-            f"departments_added={len(self.departments_added)}"
+            f"departments_added={len(self.departments_added)} "
+            f"departments_retired={len(self.departments_retired)}"
         )
 
 
@@ -337,10 +340,22 @@ def replace_catalog(
                 }
             ],
         )
-        known_departments = set(conn.scalars(select(department_table.c.code)))
+        d_ = department_table.c
+        listed = {d.code for d in catalog.departments}
+        known_departments = set(conn.scalars(select(d_.code).where(d_.retired.is_(False))))
         change.departments_added = [
             d.code for d in catalog.departments if d.code not in known_departments
         ]
+        # A department the catalog drops is retired, not deleted: its finalisations, merged
+        # files, audit rows and indicators' former owners keep naming it. Retired, it is no
+        # longer part of the catalog (read_catalog), so the stored catalog hashes as imported.
+        change.departments_retired = sorted(known_departments - listed)
+        if change.departments_retired:
+            conn.execute(
+                update(department_table)
+                .where(d_.code.in_(change.departments_retired))
+                .values(active=False, retired=True)
+            )
         _upsert(
             conn,
             department_table,
@@ -354,6 +369,7 @@ def replace_catalog(
                     "merged_into": d.merged_into,
                     "until_year": d.until_year,
                     "position": n,
+                    "retired": False,
                 }
                 for n, d in enumerate(catalog.departments)
             ),
@@ -406,6 +422,31 @@ def replace_catalog(
             f"sha256={catalog_hash}",
         )
     return change
+
+
+def restamp_catalog(
+    store: Store, catalog_hash: str, *, who: str, source: str, content: str | None
+) -> CatalogVersion:
+    """Record the catalog the database holds as the next version, when its recorded version
+    names other content (an earlier program kept the departments an import dropped, so the
+    stored catalog no longer hashed as imported). A catalog is never handed out without one.
+    """
+    with store.transaction() as conn:
+        current = _current_version(conn)
+        version = CatalogVersion(
+            1 if current is None else current.sequence + 1, catalog_hash, now()
+        )
+        _upsert(conn, meta_table, [{"key": CATALOG_HASH_KEY, "value": catalog_hash}])
+        _add_version(conn, version, who, "edit", content)
+        record(
+            conn,
+            who=who,
+            source=source,
+            action="catalog",
+            detail=f"version recorded for the catalog held; version={version.sequence}; "
+            f"sha256={catalog_hash}",
+        )
+    return version
 
 
 def _add_version(
@@ -582,7 +623,8 @@ def read_catalog_snapshot(store: Store) -> CatalogSnapshot | None:
         plan_row = conn.execute(select(plan_table)).mappings().first()
         if plan_row is None:
             return None
-        departments = frozenset(conn.scalars(select(department_table.c.code)))
+        d_ = department_table.c
+        departments = frozenset(conn.scalars(select(d_.code).where(d_.retired.is_(False))))
         query = select(*_INDICATOR_COLUMNS)
         # all(): one fetchall, not a fetchone per row (24,000 rows in a large catalog)
         rows = {row[0]: tuple(row) for row in conn.execute(query).all()}
@@ -609,7 +651,9 @@ def read_catalog(store: Store) -> Catalog | None:
                 d["until_year"],
             )
             for d in conn.execute(
-                select(department_table).order_by(department_table.c.position)
+                select(department_table)
+                .where(department_table.c.retired.is_(False))
+                .order_by(department_table.c.position)
             ).mappings()
         )
         indicators: dict[str, list[Indicator]] = {}

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 # Named constraints keep Alembic's batch migrations on SQLite and PostgreSQL in step.
@@ -62,6 +63,9 @@ department_table = Table(
     Column("former_names", JSON),
     Column("merged_into", String(64)),
     Column("until_year", Integer),
+    # Dropped by a catalog import: kept (with active False) for the values, submissions and
+    # audit rows that name it, but no longer part of the catalog (read_catalog leaves it out).
+    Column("retired", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 goal_table = Table(

@@ -6,7 +6,7 @@ import argparse
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -148,8 +148,9 @@ def _set_icon(app: object) -> None:
         app.setWindowIcon(QIcon(str(path)))
 
 
-def _open_store(db: str | None) -> object:
-    """Open (and migrate) the database and load the seed catalog into an empty one."""
+def _open_store(db: str | None, choose_catalog: Callable[[], Path | None] | None = None) -> object:
+    """Open (and migrate) the database and give an empty one its first catalog: the file
+    `choose_catalog` names (the first-run choice), else the seed."""
     from kplan_desktop import logs
     from kplan_desktop.store.catalog import indicator_count
     from kplan_desktop.store.engine import Store
@@ -158,9 +159,10 @@ def _open_store(db: str | None) -> object:
     logs.setup().info("kplan-desktop opens its database")
     store = Store.open(db)
     if indicator_count(store) == 0:
-        from kplan_desktop.exchange.seed import ensure_seed
+        from kplan_desktop.exchange.seed import init_catalog
 
-        ensure_seed(store, who=current_user(), source="gui")
+        path = None if choose_catalog is None else choose_catalog()
+        init_catalog(store, path, who=current_user(), source="gui")
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.store.backup import backup_at_start
 
@@ -221,8 +223,13 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
             role, department = login
     if role is None or year is None:
         # The first run needs the catalog's departments before any window exists.
+        from kplan_desktop.ui.first_run import CatalogChoiceCancelled, choose_first_catalog
+
+        chooser = None if args.screenshot else (lambda: choose_first_catalog(lang=lang))
         try:
-            source = _open_store(db)
+            source = _open_store(db, chooser)
+        except CatalogChoiceCancelled:
+            return 0
         except DomainError as exc:
             print(exc.both(), file=sys.stderr)
             if not args.screenshot:

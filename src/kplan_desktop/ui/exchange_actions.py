@@ -524,6 +524,7 @@ class ExchangeActions(QObject):
         chosen = dialog.to_apply()
         refused = [f for f in dialog.files if f.plan is None]
         accept_valid = dialog.accept_valid
+        accept_warnings = dialog.accept_warnings
         store, who = w.store, current_user()
 
         def work(progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
@@ -538,7 +539,12 @@ class ExchangeActions(QObject):
                 assert file.plan is not None
                 try:
                     report = apply_merge(
-                        store, file.plan, who=who, accept_valid=accept_valid, take=take
+                        store,
+                        file.plan,
+                        who=who,
+                        accept_valid=accept_valid,
+                        accept_warnings=accept_warnings,
+                        take=take,
                     )
                 except DomainError as exc:
                     merged.append(MergedFile(file.path, None, exc))

@@ -1,14 +1,20 @@
-"""The first-run dialog: who uses this PC (a department or the planning division), which year."""
+"""The first run: which catalog a new database starts from (the seed, or another city's file),
+then who uses this PC (a department or the planning division) and which year."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -78,3 +84,68 @@ class FirstRunDialog(QDialog):
     @property
     def fiscal_year(self) -> int:
         return int(self.year_combo.currentData())
+
+
+class CatalogChoiceCancelled(Exception):
+    """The user closed the first-run catalog choice: nothing was loaded, the program ends."""
+
+
+def choose_first_catalog(
+    parent: QWidget | None = None,
+    *,
+    lang: str = "ja",
+    pick_file: object = None,
+) -> Path | None:
+    """Ask which catalog an empty database starts from: None for the shipped seed, or the
+    path of another city's catalog file (.json / .xlsx). CatalogChoiceCancelled if closed.
+
+    `pick_file` (tests) replaces the file dialog: a callable returning a path or None.
+    """
+    del lang  # the texts come from the installed translator
+    while True:
+        box = QMessageBox(parent)
+        box.setObjectName("first_catalog")
+        box.setWindowTitle(QCoreApplication.translate("FirstRun", "はじめに — 総合計画のカタログ"))
+        box.setText(
+            QCoreApplication.translate(
+                "FirstRun",
+                "このデータベースにはまだ総合計画のカタログ（指標の一覧）がありません。"
+                "どのカタログで始めますか。",
+            )
+        )
+        box.setInformativeText(
+            QCoreApplication.translate(
+                "FirstRun",
+                "別の市町村の計画で使うときは、企画担当課が作ったカタログファイルを選んでください。"
+                "同梱のカタログは読み込まれません。",
+            )
+        )
+        seed = box.addButton(
+            QCoreApplication.translate("FirstRun", "同梱のカタログ（かすみがうら市）で始める"),
+            QMessageBox.ButtonRole.AcceptRole,
+        )
+        from_file = box.addButton(
+            QCoreApplication.translate("FirstRun", "カタログファイルを選ぶ…"),
+            QMessageBox.ButtonRole.ActionRole,
+        )
+        box.addButton(
+            QCoreApplication.translate("FirstRun", "キャンセル"), QMessageBox.ButtonRole.RejectRole
+        )
+        box.setDefaultButton(seed)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is seed:
+            return None
+        if clicked is not from_file:
+            raise CatalogChoiceCancelled
+        if callable(pick_file):
+            chosen = pick_file()
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(
+                parent,
+                QCoreApplication.translate("FirstRun", "カタログファイルを選ぶ"),
+                "",
+                QCoreApplication.translate("FirstRun", "カタログ (*.json *.xlsx)"),
+            )
+        if chosen:
+            return Path(str(chosen))

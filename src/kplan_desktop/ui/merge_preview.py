@@ -7,6 +7,7 @@ the planning division's choice for each conflict, handed to `apply_merge` as `ta
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -43,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.validation import Finding
 from kplan_desktop.exchange.evaluation_exchange import PlannedEvaluation
 from kplan_desktop.exchange.merge import Key, MergePlan, PlannedRow, Take
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
@@ -52,6 +55,9 @@ from kplan_desktop.ui.models.filtering import change_filter
 Index = QModelIndex | QPersistentModelIndex
 
 OUTCOME_ROLE = Qt.ItemDataRole.UserRole + 1
+WARNING_COLOUR = "#fff0b3"
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_WARNABLE = (RowOutcome.NEW, RowOutcome.UPDATED, RowOutcome.CONFLICT)
 FILE, ROW, INDICATOR, YEAR, OUTCOME, REASON, FILE_VALUE, DB_VALUE, CHOICE = range(9)
 UNDECIDED = ""
 
@@ -193,6 +199,7 @@ class MergePreviewModel(QAbstractTableModel):
         self.lang = lang
         indicators = [] if catalog is None else [i for _, _, _, i in catalog.indicators()]
         self.names = {i.code: i.display_name for i in indicators}
+        self.units = {i.code: i.unit or "" for i in indicators}
         self.lines: list[tuple[int, PlannedRow | EvaluationLine]] = []
         for n, file in enumerate(files):
             if file.plan is None:
@@ -276,6 +283,8 @@ class MergePreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             if column == OUTCOME:
                 return QBrush(QColor(OUTCOME_COLOURS[row.outcome]))
+            if column == REASON and self.warnings(row):
+                return QBrush(QColor(WARNING_COLOUR))
             if column == CHOICE and row.outcome is RowOutcome.CONFLICT:
                 decided = index.row() in self.choices
                 return QBrush(QColor("#e2efd4" if decided else "#fff4d6"))
@@ -293,7 +302,27 @@ class MergePreviewModel(QAbstractTableModel):
         return None
 
     def _reason(self, row: PlannedRow | EvaluationLine) -> str:
-        return row.reason_en if self.lang == "en" else row.reason_ja
+        reason = row.reason_en if self.lang == "en" else row.reason_ja
+        warnings = self.warnings(row)
+        if not warnings:
+            return reason
+        head = self.tr("⚠ 警告（コメントなし）")
+        texts = [f"{head}: {w.message(self.lang)} [{w.code}]" for w in warnings]
+        return "\n".join(x for x in (reason, *texts) if x)
+
+    @staticmethod
+    def warnings(row: PlannedRow | EvaluationLine) -> tuple[Finding, ...]:
+        """The row's warnings that the file's comment does not explain (values only)."""
+        if isinstance(row, EvaluationLine) or row.outcome not in _WARNABLE:
+            return ()
+        return row.warnings
+
+    def warned_rows(self, file_no: int | None = None) -> int:
+        return sum(
+            1
+            for number, row in self.lines
+            if (file_no is None or number == file_no) and self.warnings(row)
+        )
 
     def _text(self, file_no: int, row: PlannedRow | EvaluationLine, line: int, column: int) -> Any:
         incoming = row.incoming
@@ -312,12 +341,39 @@ class MergePreviewModel(QAbstractTableModel):
         if column == REASON:
             return self._reason(row)
         if column == FILE_VALUE:
-            return row.file_value if row.file_value is not None else "—"
+            return self.file_value_text(row)
         if column == DB_VALUE:
-            return row.db_value if row.db_value is not None else "—"
+            return self.db_value_text(row)
         if row.outcome is not RowOutcome.CONFLICT:
             return ""
         return dict(self.choice_items())[self.choices.get(line, UNDECIDED)]
+
+    def stored_value(self, row: PlannedRow | EvaluationLine) -> str | None:
+        """The number the merge would store (341.2), as the database keeps it; None if none."""
+        if isinstance(row, EvaluationLine) or row.result is None:
+            return None
+        return row.result.new[0]
+
+    def file_value_text(self, row: PlannedRow | EvaluationLine) -> str:
+        """The stored value and its unit, beside the typed text where they differ:
+        341.2万人（入力: 3,412,000人）. What was typed stays visible, what is stored leads."""
+        typed = row.file_value
+        value = self.stored_value(row)
+        if value is None:
+            return typed if typed is not None else "—"
+        stored = f"{value}{self.units.get(row.incoming.indicator, '')}"
+        if typed is None or typed.strip() in (stored, value):
+            return stored
+        return self.tr("{0}（入力: {1}）").format(stored, typed)
+
+    def db_value_text(self, row: PlannedRow | EvaluationLine) -> str:
+        """The database's value with its unit, like the file's (a reason as its label)."""
+        value = row.db_value
+        if value is None:
+            return "—"
+        if isinstance(row, PlannedRow) and _NUMBER.fullmatch(value):
+            return f"{value}{self.units.get(row.incoming.indicator, '')}"
+        return value
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or index.column() != CHOICE or not self.is_conflict(index.row()):
@@ -447,7 +503,6 @@ class MergePreviewDialog(QDialog):
 
         self.notes = QTextBrowser()
         self.notes.setObjectName("merge_notes")
-        self.notes.setMaximumHeight(150)
         self.notes.setHtml(self._notes_html())
 
         self.table = QTableView()
@@ -493,6 +548,19 @@ class MergePreviewDialog(QDialog):
             )
         )
         self.accept_valid_box.toggled.connect(self._update_footer)
+        self.accept_warnings_box = QCheckBox(
+            self.tr("コメントのない警告を承知で取り込む（未説明の警告として残す）")
+        )
+        self.accept_warnings_box.setObjectName("accept_warnings")
+        self.accept_warnings_box.setToolTip(
+            self.tr(
+                "入力画面ならコメントを求める警告（桁違い、前年からの大きな変化など）があり、"
+                "ファイルにコメントがない行があると、そのファイルは何も書き込みません。"
+                "チェックすると、値をそのまま書き込み、未説明の警告として残します。"
+            )
+        )
+        self.accept_warnings_box.setEnabled(self.model.warned_rows() > 0)
+        self.accept_warnings_box.toggled.connect(self._update_footer)
         self.footer = QLabel()
         self.footer.setWordWrap(True)
         self.model.choices_changed.connect(self._update_footer)
@@ -509,16 +577,62 @@ class MergePreviewDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
+        # The notes of every file over the rows, in a splitter: the notes get the height they
+        # need to be read without scrolling (up to most of the dialog), the rows the rest.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("merge_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        rows_area = QWidget()
+        rows_layout = QVBoxLayout(rows_area)
+        rows_layout.setContentsMargins(0, 0, 0, 0)
+        rows_layout.addLayout(tools)
+        rows_layout.addWidget(self.table, 1)
+        self.splitter.addWidget(self.notes)
+        self.splitter.addWidget(rows_area)
+        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.notes)
-        layout.addLayout(tools)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.accept_valid_box)
+        layout.addWidget(self.splitter, 1)
+        options = QHBoxLayout()
+        options.addWidget(self.accept_valid_box)
+        options.addWidget(self.accept_warnings_box)
+        options.addStretch(1)
+        layout.addLayout(options)
         layout.addWidget(self._unsigned_box())
         layout.addWidget(self.footer)
         layout.addWidget(buttons)
         self._update_footer()
         self.resize(1240, 680)
+        self._grow_for_notes()
+        self.fit_notes()
+
+    def _grow_for_notes(self) -> None:
+        """Taller than the usual 680 px when the notes need it, as far as the screen allows."""
+        screen = self.screen()
+        room = 680 if screen is None else screen.availableGeometry().height() - 40
+        wanted = 680 + max(0, self.notes_height() - 150)
+        self.resize(1240, max(680, min(wanted, room)))
+
+    def notes_height(self) -> int:
+        """The height that shows every file's notes at the notes' current width."""
+        document = self.notes.document().clone()
+        width = self.notes.viewport().width() or self.width() - 40
+        document.setTextWidth(width)
+        frame = self.notes.frameWidth() * 2
+        return int(document.size().height()) + frame + 8
+
+    def fit_notes(self) -> None:
+        """Give the notes what they need (at most three quarters of the splitter)."""
+        total = max(self.splitter.height(), self.height() - 160)
+        wanted = min(self.notes_height(), int(total * 0.75))
+        self.splitter.setSizes([wanted, max(total - wanted, 120)])
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.fit_notes()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.fit_notes()
 
     @property
     def accept_valid(self) -> bool:
@@ -562,6 +676,10 @@ class MergePreviewDialog(QDialog):
             return
         self.accept_unsigned_requested.emit()
 
+    @property
+    def accept_warnings(self) -> bool:
+        return self.accept_warnings_box.isChecked()
+
     def to_apply(self) -> list[tuple[PlannedFile, dict[Key, Take], int]]:
         """Each readable file with its conflict choices and how many it leaves undecided."""
         return [
@@ -590,11 +708,24 @@ class MergePreviewDialog(QDialog):
         )
 
     def _notes_html(self) -> str:
+        """Every file's notes, compact enough to be read without scrolling: one paragraph per
+        file, and the notes every file shares said once, at the top."""
         e = html.escape
         english = self.lang == "en"
         known = [] if self.catalog is None else self.catalog.departments
         departments = {d.code: d.name for d in known}
+        plans = [f.plan for f in self.files if f.plan is not None]
+        notes_of = [p.notes_en if english else p.notes_ja for p in plans]
+        shared = [n for n in notes_of[0] if all(n in other for other in notes_of)] if plans else []
+        if len(plans) < 2:
+            shared = []
+        tight = "margin-top:0; margin-bottom:4px"
         parts: list[str] = []
+        if shared:
+            head = e(self.tr("すべてのファイル"))
+            parts.append(
+                f"<p style='{tight}'>{head}: " + "　".join(f"※ {e(n)}" for n in shared) + "</p>"
+            )
         for file in self.files:
             plan = file.plan
             if plan is None:
@@ -602,24 +733,24 @@ class MergePreviewDialog(QDialog):
                 message = file.error.message(self.lang)
                 refused = self.tr("読み込めません（このファイルは取り込みません）")
                 parts.append(
-                    f"<p style='color:#b00020'>✖ <b>{e(file.path.name)}</b> — {e(refused)}<br>"
-                    f"{e(message)}</p>"
+                    f"<p style='color:#b00020; {tight}'>✖ <b>{e(file.path.name)}</b> — "
+                    f"{e(refused)}<br>{e(message)}</p>"
                 )
                 continue
             book = plan.workbook
             year = year_text(book.fiscal_year, self.lang)
             department = departments.get(book.department, book.department)
             head = f"{self._kind_text(plan.kind)}　{department}　{year}"
+            notes = [n for n in (plan.notes_en if english else plan.notes_ja) if n not in shared]
+            lines = "".join(f"<br>　※ {e(n)}" for n in notes)
             parts.append(
-                f"<p>■ <b>{e(plan.path.name)}</b> — {e(head)}<br>{e(self._counts(plan))}</p>"
+                f"<p style='{tight}'>■ <b>{e(plan.path.name)}</b> — {e(head)}　"
+                f"{e(self._counts(plan))}{lines}</p>"
             )
-            notes = plan.notes_en if english else plan.notes_ja
-            if notes:
-                parts.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul>")
         overlap = self._overlapping_keys()
         if overlap:
             parts.append(
-                "<p>※ "
+                f"<p style='{tight}'>※ "
                 + e(
                     self.tr(
                         "同じ指標・年度の行を含むファイルが複数あります（{0} 件）。"
@@ -677,6 +808,14 @@ class MergePreviewDialog(QDialog):
                     "⚠ 却下された行のあるファイル {0} 件は何も書き込みません"
                     "（「有効な行だけ取り込む」で有効な行を書き込めます）"
                 ).format(len(with_rejected))
+            )
+        warned = [n for n in range(len(self.files)) if self.model.warned_rows(n)]
+        if warned and not self.accept_warnings:
+            lines.append(
+                self.tr(
+                    "⚠ コメントのない警告がある行 {0} 件: そのファイル {1} 件は何も書き込みません"
+                    "（「コメントのない警告を承知で取り込む」で書き込めます）"
+                ).format(self.model.warned_rows(), len(warned))
             )
         self.footer.setText("　".join(lines))
 
@@ -750,6 +889,10 @@ class MergeSummaryDialog(QDialog):
                 why += self.tr("。未決定の競合 {0} 件は書き込んでいません").format(merged.undecided)
         elif counts[RowOutcome.REJECTED]:
             why = self.tr("却下された行があるため、何も書き込んでいません")
+        elif report.held_for_warnings:
+            why = self.tr("コメントのない警告がある行 {0} 件のため、何も書き込んでいません").format(
+                len(report.warned)
+            )
         else:
             why = self.tr("書き込む変更はありません（取り込み済み）")
         return SummaryLine(merged.path.name, counts, report.written, why)

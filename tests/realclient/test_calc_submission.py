@@ -1,0 +1,127 @@
+"""The department's submission workbook re-saved in LibreOffice Calc, as is and after a clerk's
+edit of its data sheet (issue 13, item 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kplan_desktop.exchange.submission_xlsx import SHEET_DATA
+from tests.realclient.calc import Calc, read, type_
+from tests.realclient.helpers import YEAR, kplan, merge, stored
+
+PERCENT = "7-5-2-K1"
+
+
+@pytest.fixture
+def submission(tmp_path: Path) -> Path:
+    db = tmp_path / "tax.sqlite3"
+    assert kplan(db, "init") == 0
+    assert kplan(db, "enter", "--indicator", PERCENT, "--year", YEAR, "--value", "98.7%") == 0
+    out = tmp_path / "提出_税務担当課.xlsx"
+    args = ("export", "--department", "tax", "--year", YEAR, "--draft", "-o", str(out))
+    assert kplan(db, *args) == 0
+    return out
+
+
+@pytest.fixture
+def planning(tmp_path: Path) -> Path:
+    db = tmp_path / "planning.sqlite3"
+    assert kplan(db, "init") == 0
+    return db
+
+
+def value_cell(path: Path, code: str) -> str:
+    ws = openpyxl.load_workbook(path)[SHEET_DATA]
+    header = [c.value for c in ws[1]]
+    column = header.index("value")
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == code and row[1].value == YEAR:
+            return row[column].coordinate
+    raise AssertionError(code)
+
+
+def test_a_submission_resaved_by_calc_merges_unchanged(
+    calc: Calc,
+    submission: Path,
+    planning: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    resaved = tmp_path / "resaved.xlsx"
+    calc.run(submission, [], resaved)
+    assert resaved.read_bytes() != submission.read_bytes()
+
+    code, (report,) = merge(planning, capsys, str(resaved))
+
+    assert code == 0, report
+    assert report["kind"] == "resaved"
+    assert stored(planning, capsys)[PERCENT][0] == "98.7"
+
+
+def test_a_clerk_typing_90_percent_into_the_data_sheet_merges_90(
+    calc: Calc,
+    submission: Path,
+    planning: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cell = value_cell(submission, PERCENT)
+    edited = tmp_path / "edited.xlsx"
+    ops = [
+        {"op": "show_sheet", "sheet": SHEET_DATA},
+        type_(SHEET_DATA, cell, "90%"),
+        read(SHEET_DATA, cell),
+    ]
+    (seen,) = calc.run(submission, ops, edited)
+    # The data sheet's cells are text cells: Calc keeps "90%" as typed.
+    assert (seen["type"], seen["string"]) == ("TEXT", "90%")
+
+    code, (report,) = merge(planning, capsys, str(edited))
+
+    assert code == 0, report
+    assert report["kind"] == "edited"  # the checksum no longer matches: every row checked
+    assert stored(planning, capsys)[PERCENT][0] == "90"
+    # The printable sheet still shows 98.7: said on the row, the data's value taken.
+    (row,) = [r for r in report["rows"] if r["indicator"] == PERCENT]
+    assert "98.7" in row["reason_ja"] and "提出" in row["reason_ja"]
+
+
+def test_a_value_changed_on_the_printable_sheet_is_refused_not_lost(
+    calc: Calc,
+    submission: Path,
+    planning: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A clerk corrects this year's value on the visible 提出 sheet (the data sheet is hidden)
+    and types a value into an empty row: the merge reads the data sheet, so both would be lost
+    without a word. Each is a refused row naming its cell."""
+    from tests.conftest import dump
+
+    book = openpyxl.load_workbook(submission)
+    ws = book["提出"]
+    header = next(r for r in ws.iter_rows() if any(c.value == "指標コード" for c in r))
+    column = next(c.column_letter for c in header if c.value == "令和6年度\n実績")
+    rows = {r[0].value: r[0].row for r in ws.iter_rows(min_row=header[0].row + 1) if r[0].value}
+    (other,) = [code for code in rows if code != PERCENT]  # tax's other indicator, no value
+    edited = tmp_path / "edited-report.xlsx"
+    ops = [
+        {"op": "unprotect_sheet", "sheet": "提出"},
+        type_("提出", f"{column}{rows[PERCENT]}", "97.5"),
+        type_("提出", f"{column}{rows[other]}", "120"),
+    ]
+    calc.run(submission, ops, edited)
+    before = dump(planning)
+
+    code, (report,) = merge(planning, capsys, str(edited))
+
+    assert code == 2
+    assert dump(planning) == before
+    found = {r["indicator"]: r for r in report["rows"] if r["outcome"] == "rejected"}
+    assert f"{column}{rows[PERCENT]}" in found[PERCENT]["reason_ja"]
+    assert "97.5" in found[PERCENT]["reason_ja"] and "98.7" in found[PERCENT]["reason_ja"]
+    assert f"{column}{rows[other]}" in found[other]["reason_ja"]
+    assert any("提出」シートの値が変更" in note for note in report["notes_ja"])
