@@ -162,424 +162,424 @@
 <context>
     <name>CatalogEditor</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
         <source>カタログの編集</source>
         <translation>Edit the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="303"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="295"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="322"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="331"/>
         <source>名前</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="125"/>
         <source>左の一覧から項目を選んでください</source>
         <translation>Choose an item in the list on the left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="132"/>
         <source>指標を追加</source>
         <translation>Add indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="125"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="134"/>
         <source>課を追加</source>
         <translation>Add department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="136"/>
         <source>指標を廃止</source>
         <translation>Retire indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="129"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="138"/>
         <source>指標を削除</source>
         <translation>Delete indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="165"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="160"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="169"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="164"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="173"/>
         <source>保存（新しい版）</source>
         <translation>Save (new version)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="176"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
         <source>件数・人数（整数）</source>
         <translation>Count (whole number)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="216"/>
         <source>千人・万円など（単位つきの数）</source>
         <translation>Scaled count (thousands, 10,000 yen, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="217"/>
         <source>割合（%）</source>
         <translation>Percentage (%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
         <source>小数</source>
         <translation>Decimal</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="219"/>
         <source>金額</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="220"/>
         <source>期間あたりの数</source>
         <translation>Per period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
         <source>達成／未達成</source>
         <translation>Achieved / not achieved</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="224"/>
         <source>（単位から判断）</source>
         <translation>(from the unit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="226"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="229"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
         <source>（未設定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="223"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="232"/>
         <source>累計値</source>
         <translation>Cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
         <source>実施中</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
         <source>未着手</source>
         <translation>Not started</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
         <source>廃止</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="292"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="314"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="301"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="352"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
         <source>指標コード</source>
         <translation>Indicator code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
         <source>指標名</source>
         <translation>Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
         <source>値の種類</source>
         <translation>Value kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
         <source>目標の比較</source>
         <translation>Target comparator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
         <source>小数桁</source>
         <translation>Decimals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
         <source>基準年度</source>
         <translation>Baseline year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
         <source>基準値（単位つきでも可）</source>
         <translation>Baseline (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="277"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="278"/>
         <source>目標値（単位つきでも可）</source>
         <translation>Target (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
         <source>年度別目標（年度=目標、「、」区切り）</source>
         <translation>Interim targets (year=target, separated by 「、」)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="280"/>
         <source>前年比の警告（0.5 = 50%）</source>
         <translation>Year-on-year warning (0.5 = 50%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="281"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="282"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="283"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="284"/>
         <source>備考</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="285"/>
         <source>他計画の項目（この指標・1行に1件）</source>
         <translation>Other plans&apos; items (this indicator; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="291"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
         <source>他計画の項目（施策全体・1行に1件）</source>
         <translation>Other plans&apos; items (the whole measure; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="321"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="330"/>
         <source>施策の方向</source>
         <translation>Measure direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="332"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="333"/>
         <source>タグ</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="325"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="334"/>
         <source>他計画の項目（1行に1件: 計画|コード|項目名）</source>
         <translation>Other plans&apos; items (one per line: plan|code|title)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="335"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="344"/>
         <source>有効（指標を担当できる）</source>
         <translation>Active (may own indicators)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
         <source>担当者・内線・メール</source>
         <translation>Person, extension, mail</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="354"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="355"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="347"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="356"/>
         <source>連絡先</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="349"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="358"/>
         <source>名称変更・統合の年度（から）</source>
         <translation>Year of the rename or merge (from)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="350"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="359"/>
         <source>統合先（この課の指標が移る）</source>
         <translation>Merge into (its indicators move there)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="351"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="360"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="374"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="369"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="378"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="388"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="397"/>
         <source>方向: {0}</source>
         <translation>Direction: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="404"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="495"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="504"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="503"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="512"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="548"/>
         <source>施策の方向 {0} ({1}) を変更</source>
         <translation>Direction {0} ({1}) changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="553"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="562"/>
         <source>{0}年度まで「{1}」</source>
         <translation>“{1}” until FY{0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="556"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="565"/>
         <source>{0}年度まで報告、以後は {1} に統合</source>
         <translation>reported until FY{0}, then merged into {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="560"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="720"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="569"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="729"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="577"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="792"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="586"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="801"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="580"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="589"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="643"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="652"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="663"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="672"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="688"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="697"/>
         <source>課 {0} を {1} に統合（{2}年度から）</source>
         <translation>Department {0} merged into {1} (from FY{2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="690"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="699"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="693"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="702"/>
         <source>課コードと課名が必要です</source>
         <translation>A department needs a code and a name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="703"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="712"/>
         <source>（統合しない）</source>
         <translation>(no merge)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="744"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="753"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="760"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="769"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="775"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="784"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="781"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="790"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="802"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="811"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="808"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="817"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -630,6 +630,29 @@
         <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="70"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>CommentDialog</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="52"/>
+        <source>コメントが必要です</source>
+        <translation>A comment is needed</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="56"/>
+        <source>次の警告があります。理由を入力してください:</source>
+        <translation>This value has warnings. Please give the reason:</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="67"/>
+        <source>前の値に書かれたコメントです。この値にも当てはまるか確認してください。</source>
+        <translation>This comment was written for the previous value. Check that it also fits this value.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="76"/>
+        <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（入力した値は残ります）</source>
+        <translation>Enter: save   Shift+Enter: new line   Esc: cancel (the typed value stays)</translation>
     </message>
 </context>
 <context>
@@ -1312,335 +1335,338 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="308"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="313"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="324"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="324"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="295"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="332"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="335"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="299"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="336"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="337"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="380"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="382"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="391"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="449"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="428"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="486"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="392"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="452"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1264"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="489"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1414"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="455"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1249"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="430"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1399"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="420"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="457"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="427"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="464"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="466"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="430"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="467"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="476"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="479"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="445"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="482"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="447"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="484"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="495"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="460"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="497"/>
+        <source>詳細パネル</source>
+        <translation>Detail panel</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="504"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="463"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="507"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="465"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="509"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="467"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="511"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="470"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="514"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="515"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="518"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="475"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1302"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="519"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1452"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="476"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1323"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="520"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1473"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="559"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="608"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="559"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="608"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="664"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="759"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="685"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="785"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="732"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="832"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="789"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="903"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="807"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="921"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="814"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="928"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="815"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="929"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="817"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="931"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="823"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="937"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="825"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="939"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="829"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="943"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="831"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="945"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="833"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="947"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="834"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="948"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="852"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1007"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="966"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1121"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="861"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="975"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="950"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1064"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1014"/>
         <source>コメントが必要です</source>
-        <translation>A comment is needed</translation>
+        <translation type="vanished">A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1015"/>
         <source>次の警告があります。理由を入力してください:</source>
-        <translation>This value has warnings. Please give the reason:</translation>
+        <translation type="vanished">This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1038"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1188"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1040"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1190"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1073"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1223"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1077"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1227"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1077"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1227"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1103"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1253"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1114"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1264"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1141"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1291"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1150"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1300"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1151"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1301"/>
         <source>{0} 個のセルは保存していません。</source>
         <translation>{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1163"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1313"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1304"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1454"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1661,68 +1687,68 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="674"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1176"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="771"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1326"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="250"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1184"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1334"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1184"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1334"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="329"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="366"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1185"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1335"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1191"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1341"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1195"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1345"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1195"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1345"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1216"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1366"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1225"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1375"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1274"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1424"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1312"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1462"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1731,12 +1757,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1316"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1466"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1324"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1474"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}

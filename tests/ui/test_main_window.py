@@ -112,7 +112,9 @@ def test_a_warning_asks_for_a_comment(
 
     monkeypatch.setattr(window, "ask_comment", answer)
     type_into(window, qtbot, "7-1-1-K2", "200")
-    assert asked == ["W_YOY_CHANGE"]
+    # The dialog opens once the cell's editor is closed (a turn of the event loop later).
+    qtbot.waitUntil(lambda: asked == ["W_YOY_CHANGE"])
+    assert window.grid.currentIndex().row() == row_of(window, "7-1-1-K3")
     (actual,) = read_actuals(window.store)
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
 
@@ -120,10 +122,21 @@ def test_a_warning_asks_for_a_comment(
 def test_a_warning_without_a_comment_saves_nothing(
     window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path
 ) -> None:
-    monkeypatch.setattr(window, "ask_comment", lambda refused: "")
+    asked: list[str] = []
+
+    def cancel(refused: Any) -> str:
+        asked.append(refused.request.text)
+        return ""
+
+    monkeypatch.setattr(window, "ask_comment", cancel)
     before = dump(db)
     type_into(window, qtbot, "7-1-1-K2", "200")
+    qtbot.waitUntil(lambda: asked == ["200"])
     assert dump(db) == before
+    # Cancel keeps the typed text in a cell editor on the same cell.
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None and editor.text() == "200"
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K2")
 
 
 def test_undo_and_redo_are_recorded_changes(window: MainWindow, qtbot: Any) -> None:
@@ -262,6 +275,7 @@ def test_comment_editor_explains_a_warning(
 ) -> None:
     monkeypatch.setattr(window, "ask_comment", lambda refused: "一次理由")
     type_into(window, qtbot, "7-1-1-K2", "200")
+    qtbot.waitUntil(lambda: len(read_actuals(window.store)) == 1)
     window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
     window.comment.setPlainText("会議を地区別に分けて開催したため")
     window.save_comment()

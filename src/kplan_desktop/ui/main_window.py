@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
     QShowEvent,
     QUndoStack,
 )
@@ -126,6 +127,9 @@ POLL_MS = 5000
 MAX_PASTE_CELLS = 5000
 # The indicator-name column is never narrowed below this to fit the grid in its pane.
 NAME_MIN_WIDTH = 160
+# The window's size where the screen has room; below this width the detail panel folds away
+# so the entry year, target, rate and grade stay in view (see _fold_side).
+WIDE = (1500, 860)
 
 
 class IndicatorFilter(QSortFilterProxyModel):
@@ -174,12 +178,25 @@ class EntryDelegate(QStyledItemDelegate):
             assert isinstance(event, QKeyEvent)
             key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
-                index = self._window.grid.currentIndex()
-                if self._window.submit(index, editor.text()):
+                window = self._window
+                index = window.grid.currentIndex()
+                text = editor.text()
+                down = key != Qt.Key.Key_Tab
+                if window.submit(index, text, ask=False):
                     self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-                    self._window.move_after_entry(down=key != Qt.Key.Key_Tab)
+                    window.move_after_entry(down=down)
+                elif window.comment_wanted is not None:
+                    # The comment dialog must not depend on this editor: a real window system
+                    # moves the focus to the dialog, and the view deletes an editor that loses
+                    # it (a crash under xcb). Close it now; Cancel opens a new one with the text.
+                    refused, window.comment_wanted = window.comment_wanted, None
+                    self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+                    target = QPersistentModelIndex(index)
+                    QTimer.singleShot(
+                        0, lambda: window.comment_then_save(target, text, refused, down=down)
+                    )
                 else:
-                    editor.setToolTip(self._window.last_message)
+                    editor.setToolTip(window.last_message)
                     editor.setStyleSheet("background: #fdecec;")
                 return True
         return super().eventFilter(editor, event)
@@ -219,6 +236,9 @@ class MainWindow(QMainWindow):
         self.last_message = ""
         self.last_paste_problems: list[str] = []
         self.paste_report: QMessageBox | None = None
+        # A warned value waiting for its comment (see EntryDelegate), and the open dialog.
+        self.comment_wanted: EntryResult | None = None
+        self.comment_dialog: QDialog | None = None
         self._job: Job | None = None
         self._tree_nodes: dict[str, QTreeWidgetItem] = {}
         self._built = False
@@ -228,10 +248,9 @@ class MainWindow(QMainWindow):
         # Submission workbooks dropped on the window are merged (the planning division only).
         self.setAcceptDrops(planning)
         self.setCentralWidget(QLabel(self.tr("読み込んでいます…")))
-        self.resize(1500, 860)
         geometry = self.settings.window_state("geometry") if self.settings else None
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._fit_screen()
         self._started = False
         self._arrived: Callable[[], None] | None = None
         # On a shared server, values others save appear within POLL_MS (see poll_changes).
@@ -247,6 +266,16 @@ class MainWindow(QMainWindow):
         self.reload()
         # A window that is never shown (a test, the self-test) still loads.
         QTimer.singleShot(300, self._start)
+
+    def _fit_screen(self) -> None:
+        """1500×860 where it fits; on a smaller screen (a 1366×768 laptop) the whole screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        if room is None or (room.width() >= WIDE[0] and room.height() >= WIDE[1]):
+            self.resize(*WIDE)
+            return
+        self.resize(min(WIDE[0], room.width()), min(WIDE[1], room.height()))
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._started:
@@ -273,15 +302,23 @@ class MainWindow(QMainWindow):
 
     # -- layout ------------------------------------------------------------------------------
 
+    def _set_title(self) -> None:
+        """The title names the department (its name once the catalog is read) and the year."""
+        year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
+        who = self.tr("企画担当課") if self.planning else (self.department or "")
+        catalog = self.model.catalog
+        if not self.planning and catalog is not None:
+            names = {d.code: d.name for d in catalog.departments}
+            who = names.get(who, who)
+        self.setWindowTitle(self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]")
+
     def _build(self) -> None:
         self.exchange = ExchangeActions(self)
         self.backups = BackupActions(self)
         self.catalog_actions = CatalogActions(self)
         self.cycle = CycleActions(self)
         self.evaluation_dialog: QDialog | None = None
-        year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
-        who = self.tr("企画担当課") if self.planning else (self.department or "")
-        self.setWindowTitle(self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]")
+        self._set_title()
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("計画体系"), self.tr("未入力")])
@@ -457,6 +494,13 @@ class MainWindow(QMainWindow):
         view_menu.addAction(
             self._action(self.tr("再読み込み"), self.reload, QKeySequence.StandardKey.Refresh)
         )
+        self.side_action = self._action(self.tr("詳細パネル"), self.toggle_side, "F9")
+        self.side_action.setCheckable(True)
+        self.side_action.setChecked(True)
+        view_menu.addAction(self.side_action)
+        self.splitter.splitterMoved.connect(
+            lambda _pos, _index: self.side_action.setChecked(self.splitter.sizes()[2] > 0)
+        )
         language_menu = view_menu.addMenu(self.tr("言語"))
         language_menu.addAction(self._action("日本語", lambda: self.choose_language("ja")))
         language_menu.addAction(self._action("English", lambda: self.choose_language("en")))
@@ -499,6 +543,11 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._built:
             self._restore_splitter()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.is_loaded:
+            QTimer.singleShot(0, self._fit_name_column)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
@@ -590,6 +639,7 @@ class MainWindow(QMainWindow):
         self.model.reset(
             data, self.fiscal_year, self.department, planning=self.planning, lang=self.lang
         )
+        self._set_title()
         self._fill_tree()
         self._apply_filter()
         self._update_status()
@@ -608,6 +658,7 @@ class MainWindow(QMainWindow):
             column = self.model.columnCount() - offset
             wanted = metrics.horizontalAdvance(sample) + 16
             self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
+        self._fold_side()
         self._fit_name_column()
         columns = self.settings.window_state("columns") if self.settings else None
         if columns is not None and not self.is_loaded:
@@ -627,26 +678,70 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._select_first_cell)
 
     def _fit_name_column(self) -> None:
-        """Narrow the name column so the grade column is in view without scrolling sideways.
+        """Fit the grid to its pane so the entry year, target, rate and grade are in view.
 
-        The name gives way (down to NAME_MIN_WIDTH) because it is elided with a tooltip and
-        stands in full in the detail panel; English labels made the grid 50 px too wide.
+        Too wide: the name gives way first (down to NAME_MIN_WIDTH; it is elided with a tooltip
+        and stands in full in the detail panel), then the years before last year narrow. Room
+        to spare: the name widens to show itself whole.
         """
-        if not self.isVisible():
+        if not self.isVisible() or self.model.catalog is None:
             return
         room = self.grid.viewport().width()
         if not self.grid.verticalScrollBar().isVisible():
             # The bar appears once many rows are shown: keep room for it.
             room -= self.grid.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         excess = self.grid.horizontalHeader().length() - room
-        if excess > 0:
-            width = self.grid.columnWidth(1)
-            self.grid.setColumnWidth(1, max(width - excess, min(width, NAME_MIN_WIDTH)))
+        width = self.grid.columnWidth(1)
+        if excess < 0:
+            wanted = max(self.grid.sizeHintForColumn(1), width)
+            self.grid.setColumnWidth(1, min(wanted, width - excess))
+            return
+        if excess == 0:
+            return
+        narrower = max(width - excess, min(width, NAME_MIN_WIDTH))
+        self.grid.setColumnWidth(1, narrower)
+        excess -= width - narrower
+        early = [
+            self.model.column_of_year(year)
+            for year in self.model.years
+            if year < self.fiscal_year - 1
+        ]
+        narrow = self.grid.fontMetrics().horizontalAdvance("8,888") + 8
+        for column in early:
+            if excess <= 0:
+                break
+            now = self.grid.columnWidth(column)
+            cut = min(excess, max(0, now - narrow))
+            self.grid.setColumnWidth(column, now - cut)
+            excess -= cut
+
+    def _fold_side(self) -> None:
+        """On a narrow window the detail panel folds away (表示 › 詳細パネル, F9, opens it)."""
+        saved = self.settings.window_state("splitter") if self.settings is not None else None
+        if saved is not None:
+            return  # the clerk's own arrangement
+        if self.width() < WIDE[0] - 20:
+            sizes = self.splitter.sizes()
+            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+        self.side_action.setChecked(self.splitter.sizes()[2] > 0)
+
+    def toggle_side(self, show: bool) -> None:
+        sizes = self.splitter.sizes()
+        if show and sizes[2] == 0:
+            self.splitter.setSizes([sizes[0], max(sizes[1] - 350, 200), 350])
+        elif not show and sizes[2] > 0:
+            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+        self._fit_name_column()
 
     def _select_first_cell(self) -> None:
+        """Focus on the first entry-year cell that still needs a value, scrolled into view."""
         first = self._first_editable()
         if first.isValid() and not self.grid.currentIndex().isValid():
             self.grid.setCurrentIndex(first)
+            self.grid.scrollTo(first)
+            if self.tabs.currentIndex() == 0 and QGuiApplication.platformName() != "offscreen":
+                self.activateWindow()
+            self.grid.setFocus()
 
     def _load_failed(self, job: Job, exc: object, dialog: QProgressDialog) -> None:
         dialog.reset()
@@ -667,13 +762,18 @@ class MainWindow(QMainWindow):
         if self.fiscal_year not in self.model.years:
             return QModelIndex()
         column = self.model.column_of_year(self.fiscal_year)
-        # Start on the first cell that can take a number (an indicator with its unit set).
+        # Start on the first cell that still needs a value and can take a number (an indicator
+        # with its unit set); when every cell is filled, on the first such cell.
+        candidates = []
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, column)
             unit = self.proxy.index(row, 2).data()
             if index.flags() & Qt.ItemFlag.ItemIsEditable and unit != self.tr("未設定"):
-                return index
-        return QModelIndex()
+                source = self.proxy.mapToSource(index)
+                if self.model.cell(source.row(), self.fiscal_year).state is CellState.EMPTY:
+                    return index
+                candidates.append(index)
+        return candidates[0] if candidates else QModelIndex()
 
     def _fill_tree(self) -> None:
         self.tree.blockSignals(True)
@@ -759,8 +859,19 @@ class MainWindow(QMainWindow):
             check_expected=True,
         )
 
-    def submit(self, proxy_index: QModelIndex, text: str, comment: str | None = None) -> bool:
-        """Check and write one typed value; False (nothing written) when it is refused."""
+    def submit(
+        self,
+        proxy_index: QModelIndex,
+        text: str,
+        comment: str | None = None,
+        *,
+        ask: bool = True,
+    ) -> bool:
+        """Check and write one typed value; False (nothing written) when it is refused.
+
+        A value that needs a comment asks for it at once, or with ask=False leaves the refusal
+        in `comment_wanted` for the caller to ask once its cell editor is closed.
+        """
         request = self._request_for(proxy_index, text, comment)
         if request is None:
             return False
@@ -776,6 +887,9 @@ class MainWindow(QMainWindow):
             if {f.code for f in refused.check.errors} == {"E_CONFLICT"}:
                 return self._resolve_conflict(proxy_index, refused, comment)
             if exc.only_warnings and comment is None:
+                if not ask:
+                    self.comment_wanted = refused
+                    return False
                 reason = self.ask_comment(refused)
                 return bool(reason) and self.submit(proxy_index, text, reason)
             self.show_refusal(refused)
@@ -1006,15 +1120,51 @@ class MainWindow(QMainWindow):
         if QGuiApplication.platformName() != "offscreen":
             QMessageBox.warning(self, self.tr("保存できません"), self.last_message)
 
+    def comment_then_save(
+        self, target: QPersistentModelIndex, text: str, refused: EntryResult, *, down: bool
+    ) -> bool:
+        """Ask the comment a warned value needs, then save; Cancel reopens the cell's editor
+        with the typed text. True when the value was saved."""
+        if not target.isValid():
+            return False
+        index = self.proxy.index(target.row(), target.column())
+        self.grid.setCurrentIndex(index)
+        reason = self.ask_comment(refused)
+        saved = bool(reason) and self.submit(index, text, reason)
+        self.grid.setFocus()
+        if saved:
+            self.grid.setCurrentIndex(index)
+            self.move_after_entry(down=down)
+        else:
+            self.reopen_editor(index, text)
+        return saved
+
+    def reopen_editor(self, index: QModelIndex, text: str) -> None:
+        """Open the cell's editor again holding `text` (a cancelled comment keeps the value)."""
+        self.grid.setCurrentIndex(index)
+        self.grid.edit(index)
+        editor = self.grid.indexWidget(index)
+        if isinstance(editor, QLineEdit):
+            editor.setText(text)
+            editor.setFocus()
+
     def ask_comment(self, refused: EntryResult) -> str:
-        """Warnings need a reason: ask for it, listing the warnings."""
-        lines = "\n".join(f"・{f.message(self.lang)}" for f in refused.check.warnings)
-        text, ok = QInputDialog.getMultiLineText(
-            self,
-            self.tr("コメントが必要です"),
-            self.tr("次の警告があります。理由を入力してください:") + "\n" + lines,
-        )
-        return text.strip() if ok else ""
+        """Warnings need a reason: ask for it, listing the warnings ('' = cancelled).
+
+        A comment written for the value before is shown for reuse and must be confirmed again.
+        """
+        from kplan_desktop.ui.comment_dialog import CommentDialog
+
+        warnings = [f.message(self.lang) for f in refused.check.warnings]
+        dialog = CommentDialog(warnings, refused.old[2], self)
+        self.comment_dialog = dialog
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return ""
+            return dialog.comment
+        finally:
+            self.comment_dialog = None
+            dialog.deleteLater()
 
     def show_refusal(self, refused: EntryResult) -> None:
         self.last_message = " / ".join(f.message(self.lang) for f in refused.refused_because)
