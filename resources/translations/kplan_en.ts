@@ -1252,82 +1252,87 @@
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="136"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="169"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="137"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="170"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="138"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="171"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="139"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="172"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="140"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="173"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="141"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="174"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="142"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="175"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="143"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="176"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="177"/>
+        <source>進捗状況</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="233"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="237"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="244"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="246"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="259"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="261"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="318"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="324"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
@@ -1335,270 +1340,275 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="308"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="311"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="313"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="316"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="327"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="327"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="332"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="335"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="335"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="339"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="336"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="340"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="341"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="382"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="387"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="428"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="486"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="433"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="493"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="429"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="489"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1414"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="495"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1542"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="430"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1399"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="498"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1527"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="457"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="462"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="466"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="467"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="472"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="474"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="476"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="481"/>
+        <source>コピー</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="484"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="479"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="487"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="482"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="490"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="484"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="495"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="501"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="497"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="503"/>
         <source>詳細パネル</source>
         <translation>Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="510"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="507"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="513"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="509"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="515"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="511"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="517"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="514"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="520"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="515"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="521"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="518"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="524"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="519"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1452"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="525"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1580"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="520"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1473"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1601"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="608"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="614"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="608"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="614"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="759"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="767"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="785"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="793"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="832"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="862"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="903"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="933"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="921"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="951"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="928"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="958"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="929"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="959"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="931"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="961"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="937"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="967"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="939"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="969"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="943"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="973"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="945"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="975"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="947"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="977"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="948"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="978"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="966"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1121"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="996"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1151"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="975"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1005"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1064"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1094"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
@@ -1611,62 +1621,61 @@
         <translation type="vanished">This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1188"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1218"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1190"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1220"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1223"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1253"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1227"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1257"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1227"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1257"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1253"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1283"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1264"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1294"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1291"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1323"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1300"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1347"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1301"/>
         <source>{0} 個のセルは保存していません。</source>
-        <translation>{0} cells were not saved.</translation>
+        <translation type="vanished">{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1313"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1441"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1454"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1582"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1687,68 +1696,83 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="771"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1326"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="779"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1454"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="253"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1334"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1462"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1334"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1462"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="366"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="371"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="1335"/>
+        <source>（警告があるため、コメントを付けて入力してください）</source>
+        <translation> (it has warnings: type it with a comment)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1353"/>
+        <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかのセルは保存しました。</source>
+        <translation>{0} cell(s) were not saved (shown in red in the grid). The other cells were saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1405"/>
+        <source>{0} 行 × {1} 列をコピーしました</source>
+        <translation>Copied {0} rows × {1} columns</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1463"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1341"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1469"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1345"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1473"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1345"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1473"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1366"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1494"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1375"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1503"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1424"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1552"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1462"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1590"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1757,12 +1781,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1466"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1594"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1474"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1602"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}

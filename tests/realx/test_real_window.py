@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QColor, QImage
+
 from tests.realx.conftest import App, XServer
 
 YEAR = "2025"
@@ -154,3 +155,50 @@ def stored(app: App, code: str, year: str = YEAR) -> tuple[str | None, str | Non
 def read_cells(path: Path) -> bytes:
     with zipfile.ZipFile(path) as book:
         return book.read("xl/worksheets/sheet1.xml")
+
+
+def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    tmp_path: Path,
+) -> None:
+    x = xservers(1280, 720)
+    app, state = open_window(start_app, x, history_db)
+    assert state["current"]["code"] == "7-1-1-K1"
+    # Paste a block copied from a spreadsheet: two values down the entry column.
+    x.set_clipboard("2\n60\n")
+    x.key("ctrl+v")
+    app.wait(lambda s: "2 件を保存しました" in s["status"])
+    assert stored(app, "7-1-1-K1") == ("2", None) and stored(app, "7-1-1-K2") == ("60", None)
+    # Copy a 3×2 block (last year and this year of K1..K3) with the keyboard.
+    x.key("shift+Down", "shift+Down", "shift+Left", "ctrl+c")
+    app.wait(lambda s: "コピーしました" in s["status"])
+    assert x.clipboard().splitlines() == ["3\t2", "55\t60", "1300\t"]
+    # Undo takes the whole paste back.
+    x.key("ctrl+z")
+    app.wait(lambda s: stored(app, "7-1-1-K1") == (None, None))
+    assert stored(app, "7-1-1-K2") == (None, None)
+    # Export: not finalised yet, so the window asks; choose the draft with the keyboard.
+    x.key("ctrl+e")
+    state = app.wait(lambda s: s["modal"] == "提出用ブックを書き出す")
+    for _ in range(4):
+        if state["focus_text"] == "下書きとして書き出す":
+            break
+        x.key("Tab")
+        state = app.wait(lambda s: s["focus_text"] is not None)
+    assert state["focus_text"] == "下書きとして書き出す", state
+    x.key("space")
+    # Qt's own file dialog, in Japanese.
+    state = app.wait(lambda s: s["modal"] == "提出用ブックの保存先")
+    texts = " ".join(state["modal_texts"])
+    x.screenshot(SHOTS / "file-dialog-ja.png")
+    assert "ファイル名" in texts and "キャンセル" in texts, texts
+    target = tmp_path / "submission.xlsx"
+    x.key("ctrl+a")
+    x.type(str(target))
+    x.key("Return")
+    app.wait(lambda s: "書き出しました" in s["status"], timeout=30)
+    assert zipfile.is_zipfile(target)
+    assert b"7-1-1-K1" in read_cells(target) or target.stat().st_size > 5000
+    assert app.alive

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kplan_desktop.store.actuals import read_actuals
 from kplan_desktop.store.audit import audit_log
@@ -432,7 +432,7 @@ def test_the_grade_column_fits_the_longest_english_grade(
     translator = install_translator(qapp, "en")
     try:
         window = open_window(lang="en")
-        grade = window.model.columnCount() - 1
+        grade = window.model.grade_column
         assert window.model.headerData(grade, Qt.Orientation.Horizontal) == "Grade"
         metrics = window.grid.fontMetrics()
         wanted = metrics.horizontalAdvance("Cannot be assessed")
@@ -453,3 +453,69 @@ def test_the_history_has_room_under_its_heading(window: MainWindow, qtbot: Any) 
     assert window.history.height() >= four_lines
     window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
     assert "まだありません" in window.history.toPlainText()
+
+
+def test_ctrl_c_copies_the_selected_block_as_tab_separated_lines(
+    window: MainWindow, qtbot: Any
+) -> None:
+    type_into(window, qtbot, "7-1-1-K3", "1225")
+    entry = cell(window, "7-1-1-K1").column()
+    model = window.grid.selectionModel()
+    top, bottom = cell(window, "7-1-1-K1"), cell(window, "7-1-1-K3")
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    block = QItemSelection(
+        window.proxy.index(top.row(), entry - 1), window.proxy.index(bottom.row(), entry)
+    )
+    model.select(block, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    text = QApplication.clipboard().text()
+    # Stored numbers without separators, so a spreadsheet reads them in any locale.
+    assert text == "\t\n\t\n\t1225\n"
+    assert "3 行 × 2 列をコピーしました" in window.status.text()
+
+
+def test_search_keys_and_a_cleared_search_keeps_the_current_cell(
+    window: MainWindow, qtbot: Any
+) -> None:
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "7-1-2")  # hides 7-1-1-K3
+    assert window.proxy.rowCount() == 2
+    window.search.clear()
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
+    # Down (or Enter) in the search box moves into the grid, on the cell found.
+    qtbot.keyClicks(window.search, "K3")
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.grid.hasFocus()
+    assert window.grid.currentIndex().data() == "" and row_of(window, "7-1-1-K3") == 0
+    window.search.clear()
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
+    # Ctrl+1 from anywhere brings the focus back to the grid.
+    window.search.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.grid.hasFocus() and window.tabs.currentIndex() == 0
+
+
+def test_the_paste_report_names_refused_cells_with_their_warnings_and_marks_them(
+    window: MainWindow, qtbot: Any
+) -> None:
+    from kplan_desktop.ui.models.indicator_table import MARKED_COLOUR
+
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    QApplication.clipboard().setText("2\nabc\n9000\n")
+    window.paste_clipboard()
+    report = window.paste_report
+    assert report is not None and report.isVisible() and report.isModal()
+    text = "\n".join(window.last_paste_problems)
+    assert "7-1-1-K2 R7「abc」: " in text and "数値として読めません" in text
+    # 9000 against 1,225 last known: a warning, which a paste cannot explain.
+    assert "7-1-1-K3 R7「9000」" in text and "コメントを付けて入力" in text
+    assert "Show Details" not in " ".join(w.text() for w in report.findChildren(QPushButton))
+    for code in ("7-1-1-K2", "7-1-1-K3"):
+        colour = cell(window, code).data(Qt.ItemDataRole.BackgroundRole).color().name()
+        assert colour == MARKED_COLOUR
+    assert cell(window, "7-1-1-K1").data(Qt.ItemDataRole.BackgroundRole).color().name() != (
+        MARKED_COLOUR
+    )

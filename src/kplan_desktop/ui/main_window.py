@@ -235,12 +235,15 @@ class MainWindow(QMainWindow):
         self.load_error: str | None = None
         self.last_message = ""
         self.last_paste_problems: list[str] = []
-        self.paste_report: QMessageBox | None = None
+        self.paste_report: QDialog | None = None
         # A warned value waiting for its comment (see EntryDelegate), and the open dialog.
         self.comment_wanted: EntryResult | None = None
         self.comment_dialog: QDialog | None = None
         self._job: Job | None = None
         self._tree_nodes: dict[str, QTreeWidgetItem] = {}
+        # The cell to make current again when a filter that hid it is cleared.
+        self._kept_cell: QPersistentModelIndex | None = None
+        self._filtering = False
         self._built = False
         self._splitter_restored = False
         # The frame paints first; the body is built right after (see _start).
@@ -332,6 +335,7 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText(self.tr("指標名・コードで検索 (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply_filter)
+        self.search.installEventFilter(self)
         self.missing_box = QCheckBox(self.tr("未入力のみ"))
         self.problems_box = QCheckBox(self.tr("エラー・警告のみ"))
         self.all_box = QCheckBox(self.tr("全課を表示"))
@@ -353,6 +357,7 @@ class MainWindow(QMainWindow):
         # Column widths from the first rows only: measuring 2,000 rows froze the window 0.4 s.
         self.grid.horizontalHeader().setResizeContentsPrecision(100)
         self.grid.setAlternatingRowColors(False)
+        self.grid.selectionModel().currentChanged.connect(self._remember_cell)
         self.grid.selectionModel().currentChanged.connect(self._show_detail)
 
         self.detail = QTextBrowser()
@@ -473,6 +478,9 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(
+            self._action(self.tr("コピー"), self.copy_selection, QKeySequence.StandardKey.Copy)
+        )
+        edit_menu.addAction(
             self._action(self.tr("貼り付け"), self.paste_clipboard, QKeySequence.StandardKey.Paste)
         )
         edit_menu.addAction(
@@ -482,9 +490,7 @@ class MainWindow(QMainWindow):
             self._action(self.tr("検索"), self.search.setFocus, QKeySequence.StandardKey.Find)
         )
         view_menu = bar.addMenu(self.tr("表示(&V)"))
-        view_menu.addAction(
-            self._action(self.tr("入力"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
-        )
+        view_menu.addAction(self._action(self.tr("入力"), self.focus_grid, "Ctrl+1"))
         view_menu.addAction(
             self._action(self.tr("ダッシュボード"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
         )
@@ -654,8 +660,10 @@ class MainWindow(QMainWindow):
         metrics = self.grid.fontMetrics()
         grades = self.model.grade_labels() or ["—"]
         longest_grade = max(grades, key=metrics.horizontalAdvance)
-        for offset, sample in ((2, "888.8%"), (1, longest_grade)):
-            column = self.model.columnCount() - offset
+        for column, sample in (
+            (self.model.rate_column, "888.8%"),
+            (self.model.grade_column, longest_grade),
+        ):
             wanted = metrics.horizontalAdvance(sample) + 16
             self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
         self._fold_side()
@@ -811,6 +819,28 @@ class MainWindow(QMainWindow):
             node.setText(1, str(missing[code]))
 
     def _apply_filter(self) -> None:
+        """Filter the grid; the clerk's current cell is current again whenever it is shown."""
+        self._filtering = True
+        try:
+            self._filter_rows()
+        finally:
+            self._filtering = False
+        kept = self._kept_cell
+        if kept is not None and kept.isValid():
+            again = self.proxy.mapFromSource(self.model.index(kept.row(), kept.column()))
+            if again.isValid() and again != self.grid.currentIndex():
+                self.grid.setCurrentIndex(again)
+                self.grid.scrollTo(again)
+
+    def _remember_cell(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The cell the clerk moved to (not where a filter pushed the current cell)."""
+        if self._filtering:
+            return
+        source = self.proxy.mapToSource(current)
+        if source.isValid():
+            self._kept_cell = QPersistentModelIndex(source)
+
+    def _filter_rows(self) -> None:
         selected = self.tree.selectedItems()
         branch = selected[0].data(0, Qt.ItemDataRole.UserRole) if selected else ""
         # Bounded: a pasted novel in the search box is not a search. Full-width ７－１ finds 7-1.
@@ -1281,28 +1311,126 @@ class MainWindow(QMainWindow):
             all_or_nothing=False,
         )
         good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+        marks: dict[tuple[str, int], str] = {}
         for r in results:
             if r.outcome is Outcome.REFUSED:
-                reason = " / ".join(f.message(self.lang) for f in r.refused_because)
+                reason = self._refusal_text(r)
                 when = year_text(r.request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
                 where = f"{r.request.indicator_code} {when}"
                 problems.append(f"{where}「{r.request.text[:20]}」: {reason}")
+                marks[(r.request.indicator_code, r.request.fiscal_year)] = reason
         if good:
             self._push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
+        self.model.mark(marks)
         self._report_paste(problems)
         return results
 
+    def _refusal_text(self, refused: EntryResult) -> str:
+        """Why a pasted cell was not saved: its errors, else its warnings (a paste carries no
+        comment, so a warned value waits to be typed with one)."""
+        if refused.check.errors:
+            return " / ".join(f.message(self.lang) for f in refused.check.errors)
+        warnings = " / ".join(f.message(self.lang) for f in refused.check.warnings)
+        if warnings:
+            return warnings + self.tr("（警告があるため、コメントを付けて入力してください）")
+        return " / ".join(f.message(self.lang) for f in refused.refused_because)
+
     def _report_paste(self, problems: list[str]) -> None:
+        """One modal report naming every cell not saved, with why; it takes the focus."""
         self.last_paste_problems = problems
-        if problems:
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Icon.Warning)
-            box.setWindowTitle(self.tr("貼り付けできなかったセル"))
-            box.setText(self.tr("{0} 個のセルは保存していません。").format(len(problems)))
-            box.setDetailedText("\n".join(problems))
-            box.setModal(False)
-            box.show()
-            self.paste_report = box
+        if not problems:
+            return
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        box = QDialog(self)
+        box.setObjectName("paste_report")
+        box.setWindowTitle(self.tr("貼り付けできなかったセル"))
+        box.setModal(True)
+        layout = QVBoxLayout(box)
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "{0} 個のセルは保存していません（表では赤で示しています）。"
+                    "ほかのセルは保存しました。"
+                ).format(len(problems))
+            )
+        )
+        listing = QPlainTextEdit("\n".join(problems))
+        listing.setObjectName("paste_problems")
+        listing.setReadOnly(True)
+        listing.setTabChangesFocus(True)
+        layout.addWidget(listing)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(box.reject)
+        layout.addWidget(buttons)
+        box.resize(640, 320)
+        box.finished.connect(lambda _result: self.grid.setFocus())
+        box.open()
+        buttons.button(QDialogButtonBox.StandardButton.Close).setFocus()
+        self.paste_report = box
+
+    def copy_selection(self) -> str:
+        """Ctrl+C: the selected block as tab-separated lines, as Excel and Calc paste them.
+
+        Values are the stored numbers without thousands separators (a clerk's spreadsheet
+        reads 1225 the same in every locale); other columns as shown.
+        """
+        indexes = self.grid.selectionModel().selectedIndexes()
+        if not indexes:
+            current = self.grid.currentIndex()
+            indexes = [current] if current.isValid() else []
+        if not indexes:
+            return ""
+        rows = sorted({i.row() for i in indexes})
+        columns = sorted({i.column() for i in indexes})
+        chosen = {(i.row(), i.column()) for i in indexes}
+        lines = []
+        for row in range(rows[0], rows[-1] + 1):
+            cells = []
+            for column in range(columns[0], columns[-1] + 1):
+                text = ""
+                if (row, column) in chosen:
+                    index = self.proxy.index(row, column)
+                    source = self.proxy.mapToSource(index)
+                    role = Qt.ItemDataRole.DisplayRole
+                    if self.model.year_of_column(source.column()) is not None:
+                        role = Qt.ItemDataRole.EditRole
+                    value = index.data(role)
+                    text = "" if value is None else str(value)
+                cells.append(" ".join(text.replace("\t", " ").splitlines()))
+            lines.append("\t".join(cells))
+        block = "\n".join(lines) + "\n"
+        QGuiApplication.clipboard().setText(block)
+        self.status.setText(
+            self.tr("{0} 行 × {1} 列をコピーしました").format(len(lines), len(columns))
+        )
+        return block
+
+    def focus_grid(self) -> None:
+        """Ctrl+1: the entry tab, focus in the grid on its current (or first needed) cell."""
+        self.tabs.setCurrentIndex(0)
+        if not self.grid.currentIndex().isValid() and self.is_loaded:
+            first = self._first_editable()
+            if first.isValid():
+                self.grid.setCurrentIndex(first)
+        self.grid.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down or Enter in the search box moves into the grid."""
+        if watched is getattr(self, "search", None) and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if not self.grid.currentIndex().isValid() and self.proxy.rowCount():
+                    column = max(self._entry_column(), 0)
+                    self.grid.setCurrentIndex(self.proxy.index(0, column))
+                self.grid.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _entry_column(self) -> int:
+        if self.fiscal_year not in self.model.years:
+            return -1
+        return self.model.column_of_year(self.fiscal_year)
 
     def save_comment(self) -> None:
         """Save the comment editor's text for the current cell (same value, new comment)."""

@@ -62,6 +62,7 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         "window": _rect(window.frameGeometry()),
         "focus": type(focus).__name__ if focus is not None else None,
         "focus_name": focus.objectName() if focus is not None else None,
+        "focus_text": focus.text() if isinstance(focus, (QAbstractButton, QLineEdit)) else None,
         "modal": modal.windowTitle() if modal is not None else None,
         "modal_texts": _texts(modal) if modal is not None else [],
         "status": window.status.text() if window.is_loaded else "",
@@ -84,12 +85,12 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
             "year": model.year_of_column(source.column()),
             "column": current.column(),
         }
-        last = model.columnCount() - 1
         columns = {
             "entry": model.column_of_year(window.fiscal_year),
-            "target": last - 2,
-            "rate": last - 1,
-            "grade": last,
+            "target": model.target_column,
+            "rate": model.rate_column,
+            "grade": model.grade_column,
+            "track": model.track_column,
             "name": 1,
         }
         cells: dict[str, Any] = {}

@@ -44,7 +44,10 @@ STATE_ICONS = {
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 FIXED_COLUMNS = 5
-TAIL_COLUMNS = 3
+# 目標, 達成率, 評価, 進捗状況 (the on-track status, in the submission workbook's words).
+TAIL_COLUMNS = 4
+# A cell the last paste could not save: drawn in this colour until it is written.
+MARKED_COLOUR = "#f8c8c8"
 
 
 def grouped(value: Decimal) -> str:
@@ -76,6 +79,8 @@ class IndicatorTableModel(QAbstractTableModel):
         self._cells: dict[tuple[str, int], CellInfo] = {}
         self._row_of: dict[str, int] = {}
         self._icons: dict[CellState, QIcon] = {}
+        # Cells the last paste refused, with why (shown until the cell is written).
+        self.marked: dict[tuple[str, int], str] = {}
 
     def reset(
         self,
@@ -96,7 +101,34 @@ class IndicatorTableModel(QAbstractTableModel):
         self.lang = lang
         self._cells = dict(data.cells)
         self._row_of = {row.indicator.code: n for n, row in enumerate(self.rows)}
+        self.marked = {}
         self.endResetModel()
+
+    @property
+    def target_column(self) -> int:
+        return FIXED_COLUMNS + len(self.years)
+
+    @property
+    def rate_column(self) -> int:
+        return self.target_column + 1
+
+    @property
+    def grade_column(self) -> int:
+        return self.target_column + 2
+
+    @property
+    def track_column(self) -> int:
+        return self.target_column + 3
+
+    def mark(self, cells: dict[tuple[str, int], str]) -> None:
+        """Mark the cells a paste refused (replacing the previous marks); repaint them."""
+        touched = set(self.marked) | set(cells)
+        self.marked = dict(cells)
+        for code, year in touched:
+            row = self._row_of.get(code)
+            if row is not None and year in self.years:
+                index = self.index(row, self.column_of_year(year))
+                self.dataChanged.emit(index, index)
 
     def update_values(self, code: str, values: list[ActualView]) -> None:
         """A write changed one indicator: swap its values in and repaint its row only."""
@@ -106,6 +138,7 @@ class IndicatorTableModel(QAbstractTableModel):
         self.rows[row] = replace(self.rows[row], values={v.fiscal_year: v for v in values})
         for year in self.years:
             self._cells.pop((code, year), None)
+            self.marked.pop((code, year), None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     # -- shape -------------------------------------------------------------------------------
@@ -141,6 +174,7 @@ class IndicatorTableModel(QAbstractTableModel):
             QCoreApplication.translate("IndicatorTableModel", "目標"),
             QCoreApplication.translate("IndicatorTableModel", "達成率"),
             QCoreApplication.translate("IndicatorTableModel", "評価"),
+            QCoreApplication.translate("IndicatorTableModel", "進捗状況"),
         ]
         if section < FIXED_COLUMNS:
             return headers[section]
@@ -231,6 +265,8 @@ class IndicatorTableModel(QAbstractTableModel):
         achievement = overview.achievement(self.catalog, self.current_year)
         if tail == 1:
             return format_rate(achievement.rate)
+        if tail == 3:
+            return overview.track(self.catalog, self.current_year).status.label(self.lang)
         return achievement.grade.label(self.catalog.plan.settings.grade_labels, self.lang)
 
     def grade_labels(self) -> list[str]:
@@ -267,13 +303,16 @@ class IndicatorTableModel(QAbstractTableModel):
             return info.state
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(info.state)
+        marked = self.marked.get((self.rows[row].indicator.code, year))
         if role == Qt.ItemDataRole.BackgroundRole:
-            colour = STATE_COLOURS.get(info.state)
+            colour = MARKED_COLOUR if marked is not None else STATE_COLOURS.get(info.state)
             if colour is None and self.is_editable(row, self.column_of_year(year)):
                 colour = "#ffffff"
             return QBrush(QColor(colour)) if colour else QBrush(QColor("#f4f4f4"))
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f.message(self.lang) for f in info.findings]
+            if marked is not None:
+                lines.insert(0, marked)
             if actual is not None and actual.comment:
                 lines.append(
                     QCoreApplication.translate("IndicatorTableModel", "コメント: {0}").format(
