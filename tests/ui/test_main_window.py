@@ -504,14 +504,15 @@ def test_the_paste_report_names_refused_cells_with_their_warnings_and_marks_them
     from kplan_desktop.ui.models.indicator_table import MARKED_COLOUR
 
     window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
-    QApplication.clipboard().setText("2\nabc\n9000\n")
+    QApplication.clipboard().setText("2\nabc\n20000\n")
     window.paste_clipboard()
     report = window.paste_report
     assert report is not None and report.isVisible() and report.isModal()
     text = "\n".join(window.last_paste_problems)
     assert "7-1-1-K2 R7「abc」: " in text and "数値として読めません" in text
-    # 9000 against 1,225 last known: a warning, which a paste cannot explain.
-    assert "7-1-1-K3 R7「9000」" in text and "コメントを付けて入力" in text
+    # 20000 against 1,225 (baseline) and far off the path to 7,500: a warning a paste cannot
+    # explain.
+    assert "7-1-1-K3 R7「20000」" in text and "コメントを付けて入力" in text
     assert "Show Details" not in " ".join(w.text() for w in report.findChildren(QPushButton))
     for code in ("7-1-1-K2", "7-1-1-K3"):
         colour = cell(window, code).data(Qt.ItemDataRole.BackgroundRole).color().name()
