@@ -1239,12 +1239,12 @@
         <translation>Planning division (all departments)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="58"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="62"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="60"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="64"/>
         <source>入力する年度</source>
         <translation>Fiscal year to enter</translation>
     </message>
@@ -1398,14 +1398,14 @@
     <message>
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="434"/>
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="495"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1542"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1572"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="435"/>
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="498"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1527"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1557"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
@@ -1506,109 +1506,119 @@
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="525"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1580"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1610"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1601"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1631"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="614"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="564"/>
+        <source>終了の確認</source>
+        <translation>Quit?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="565"/>
+        <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
+        <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="632"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="614"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="632"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="767"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="785"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="793"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="811"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="862"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="880"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="933"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="951"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="951"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="969"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="958"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="976"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="959"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="977"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="961"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="979"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="967"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="985"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="969"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="987"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="973"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="991"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="975"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="993"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="977"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="995"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="978"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="996"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="996"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1151"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1014"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1169"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1005"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1023"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1094"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1112"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
@@ -1621,47 +1631,47 @@
         <translation type="vanished">This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1218"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1248"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1220"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1250"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1253"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1283"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1257"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1287"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1257"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1287"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1283"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1313"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1294"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1324"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1323"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1353"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1347"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1377"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
@@ -1670,12 +1680,12 @@
         <translation type="vanished">{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1441"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1471"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1582"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1612"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1696,8 +1706,8 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="779"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1454"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="797"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1484"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -1707,12 +1717,12 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1462"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1492"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1462"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1492"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
@@ -1722,57 +1732,57 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1335"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1365"/>
         <source>（警告があるため、コメントを付けて入力してください）</source>
         <translation> (it has warnings: type it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1353"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1383"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかのセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (shown in red in the grid). The other cells were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1405"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1435"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1463"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1493"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1469"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1499"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1473"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1503"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1473"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1503"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1494"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1524"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1503"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1533"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1552"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1582"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1590"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1620"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1781,12 +1791,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1594"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1624"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1602"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1632"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}

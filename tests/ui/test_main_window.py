@@ -160,6 +160,10 @@ def test_delete_clears_and_records_the_missing_reason(
     assert actual.value is None and actual.missing_reason is not None
     assert actual.missing_reason.label_ja == "該当なし"
     assert cell(window, "7-1-1-K2").data() == "該当なし"
+    # People's words in the status bar and the history, never the stored code.
+    assert "7-1-1-K2 = 該当なし" in window.status.text()
+    history = window.history.toPlainText()
+    assert "55 → 該当なし" in history and "not_applicable" not in history
 
 
 def test_planning_division_pastes_a_5x3_block_with_two_bad_cells(

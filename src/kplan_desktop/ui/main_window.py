@@ -550,6 +550,24 @@ class MainWindow(QMainWindow):
         if self._built:
             self._restore_splitter()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc that nothing else took (no editor, no dialog) asks before quitting."""
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            if self.ask_quit():
+                self.close()
+            return
+        super().keyPressEvent(event)
+
+    def ask_quit(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("終了の確認"),
+            self.tr("kplan-desktop を終了しますか？（入力した値は保存済みです）"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.is_loaded:
@@ -955,7 +973,7 @@ class MainWindow(QMainWindow):
 
     def ask_conflict(self, refused: EntryResult) -> str | None:
         """'mine', 'theirs' or None (cancel): the dialog that shows both values."""
-        theirs = refused.old[0] or refused.old[1] or self.tr("（なし）")
+        theirs = self.shown_state(refused.old[0], refused.old[1]) or self.tr("（なし）")
         mine = refused.request.text or self.tr("（空欄）")
         self.last_message = self.tr(
             "この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}"
@@ -1196,6 +1214,18 @@ class MainWindow(QMainWindow):
             self.comment_dialog = None
             dialog.deleteLater()
 
+    def shown_state(self, value: str | None, reason: str | None) -> str:
+        """A stored value or missing reason as people read it (未集計, not not_compiled)."""
+        if value:
+            return value
+        if not reason:
+            return ""
+        try:
+            missing = MissingReason(reason)
+        except ValueError:
+            return reason
+        return missing.label_en if self.lang == "en" else missing.label_ja
+
     def show_refusal(self, refused: EntryResult) -> None:
         self.last_message = " / ".join(f.message(self.lang) for f in refused.refused_because)
         self.status.setText("✖ " + self.last_message)
@@ -1214,7 +1244,7 @@ class MainWindow(QMainWindow):
         saved = ""
         if written:
             last = written[-1]
-            shown = last.new[0] or last.new[1] or "—"
+            shown = self.shown_state(last.new[0], last.new[1]) or "—"
             saved = self.tr("保存しました: {0} = {1}").format(last.request.indicator_code, shown)
             if len(written) > 1:
                 saved = self.tr("{0} 件を保存しました").format(len(written))
@@ -1479,8 +1509,8 @@ class MainWindow(QMainWindow):
 
         entries = []
         for entry in reversed(audit_log(self.store, ind.code)[-10:]):
-            old = entry.old_value or entry.old_reason or "—"
-            new = entry.new_value or entry.new_reason or "—"
+            old = self.shown_state(entry.old_value, entry.old_reason) or "—"
+            new = self.shown_state(entry.new_value, entry.new_reason) or "—"
             when = "—"
             if entry.fiscal_year is not None:
                 when = year_text(entry.fiscal_year, self.lang, FiscalYearStyle.SHORT)
