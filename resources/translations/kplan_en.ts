@@ -658,137 +658,137 @@
 <context>
     <name>CycleActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="137"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="171"/>
         <source>提出状況…</source>
         <translation>Submission status…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="138"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="172"/>
         <source>年度をロックする（締め切り）…</source>
         <translation>Lock the year (close the review)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="139"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="173"/>
         <source>年度のロックを解除する…</source>
         <translation>Unlock the year…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="193"/>
         <source>年度をロックする</source>
         <translation>Lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="195"/>
         <source>{0}をロックします。以後、この年度の値・施策評価の変更と取り込みはすべて拒否されます（解除は理由とともに記録されます）。よろしいですか？</source>
         <translation>Lock {0}? Every change to its values and evaluations, and every merge into it, will be refused (an unlock is recorded with its reason).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="205"/>
         <source>ロックできません</source>
         <translation>Cannot lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="210"/>
         <source>{0}をロックしました</source>
         <translation>{0} locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="212"/>
         <source>{0}はすでにロックされています</source>
         <translation>{0} is already locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="197"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="231"/>
         <source>年度のロックを解除する</source>
         <translation>Unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="232"/>
         <source>{0}のロックを解除する理由（記録されます）</source>
         <translation>Why unlock {0}? (recorded)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="240"/>
         <source>ロックを解除できません</source>
         <translation>Cannot unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="244"/>
         <source>{0}のロックを解除しました</source>
         <translation>{0} unlocked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="246"/>
         <source>{0}はロックされていません</source>
         <translation>{0} is not locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="260"/>
         <source>{0}の入力受付はまだ始まっていません</source>
         <translation>{0} is not open for entry yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="262"/>
         <source>{0}: 入力受付中（提出期限なし）</source>
         <translation>{0}: open for entry (no due date)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="266"/>
         <source>あと{0}日</source>
         <translation>{0} days left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="268"/>
         <source>{0}日過ぎています</source>
         <translation>{0} days overdue</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="269"/>
         <source>{0}の提出期限: {1}（{2}）</source>
         <translation>{0} due: {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="281"/>
         <source>{0}は締め切られています（年度ロック）。値・施策評価は変更できません</source>
         <translation>{0} is closed (locked): values and evaluations cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="298"/>
         <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
         <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="302"/>
         <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
         <translation>Everything is entered: finalise and export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="315"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="353"/>
         <source>受付を始められません</source>
         <translation>Cannot open the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="330"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="368"/>
         <source>未提出の課の一覧の保存先</source>
         <translation>Save the list of departments still to submit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="331"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="369"/>
         <source>未提出の課.xlsx</source>
         <translation>departments-to-submit.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="332"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="370"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="381"/>
         <source>書き出せません</source>
         <translation>Cannot write the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="383"/>
         <source>未提出の課 {0} 件を書き出しました: {1}</source>
         <translation>{0} departments still to submit written: {1}</translation>
     </message>
@@ -796,42 +796,42 @@
 <context>
     <name>CycleStatusDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="72"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="106"/>
         <source>提出状況（{0}）</source>
         <translation>Submission status ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
         <source>課名</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
         <source>状況</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
         <source>入力済み／指標数</source>
         <translation>Entered / indicators</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="82"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
         <source>年度の入力受付を始める…</source>
         <translation>Open the year for entry…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="118"/>
         <source>未提出の課を書き出す…</source>
         <translation>Write the departments still to submit…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="89"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="123"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -973,27 +973,31 @@
         <translation>Aim: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="190"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="189"/>
-        <source>{0}（目安 {1}）</source>
-        <translation>{0} (suggests {1})</translation>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="192"/>
+        <source>目安: {0}</source>
+        <translation>Suggested: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="242"/>
+        <source>{0}（目安 {1}）</source>
+        <translation type="vanished">{0} (suggests {1})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="246"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="250"/>
         <source>保存しました: {0}</source>
         <translation>Saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="252"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
@@ -1252,87 +1256,92 @@
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="169"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="180"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="170"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="181"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="182"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="183"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="184"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="185"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="175"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="186"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="187"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="188"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="189"/>
+        <source>担当課</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="245"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="249"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="256"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="258"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="271"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="273"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="318"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="333"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="339"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
@@ -2093,27 +2102,32 @@ Database: {1}</translation>
 <context>
     <name>OpenYearDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="39"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="51"/>
         <source>{0}の入力受付</source>
         <translation>Open {0} for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="40"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="52"/>
         <source>提出期限を設ける</source>
         <translation>Set a due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="50"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="59"/>
+        <source>例: 2026-06-30 または 20260630</source>
+        <translation>e.g. 2026-06-30 or 20260630</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="67"/>
         <source>提出期限</source>
         <translation>Due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="52"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="70"/>
         <source>受付を始める</source>
         <translation>Open for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="53"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="71"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>

@@ -81,6 +81,7 @@ class IndicatorTableModel(QAbstractTableModel):
         self._icons: dict[CellState, QIcon] = {}
         # Cells the last paste refused, with why (shown until the cell is written).
         self.marked: dict[tuple[str, int], str] = {}
+        self._department_names: dict[str, str] = {}
 
     def reset(
         self,
@@ -102,6 +103,9 @@ class IndicatorTableModel(QAbstractTableModel):
         self._cells = dict(data.cells)
         self._row_of = {row.indicator.code: n for n, row in enumerate(self.rows)}
         self.marked = {}
+        self._department_names = {
+            d.code: d.name_for(current_year) for d in data.catalog.departments
+        }
         self.endResetModel()
 
     @property
@@ -119,6 +123,10 @@ class IndicatorTableModel(QAbstractTableModel):
     @property
     def track_column(self) -> int:
         return self.target_column + 3
+
+    @property
+    def department_column(self) -> int | None:
+        return self.target_column + 4 if self.planning else None
 
     def mark(self, cells: dict[tuple[str, int], str]) -> None:
         """Mark the cells a paste refused (replacing the previous marks); repaint them."""
@@ -147,7 +155,10 @@ class IndicatorTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else FIXED_COLUMNS + len(self.years) + TAIL_COLUMNS
+        if parent.isValid():
+            return 0
+        # The planning division sees every 課's indicators: a 担当課 column names the owner.
+        return FIXED_COLUMNS + len(self.years) + TAIL_COLUMNS + (1 if self.planning else 0)
 
     def row_of(self, code: str) -> int | None:
         return self._row_of.get(code)
@@ -175,6 +186,7 @@ class IndicatorTableModel(QAbstractTableModel):
             QCoreApplication.translate("IndicatorTableModel", "達成率"),
             QCoreApplication.translate("IndicatorTableModel", "評価"),
             QCoreApplication.translate("IndicatorTableModel", "進捗状況"),
+            QCoreApplication.translate("IndicatorTableModel", "担当課"),
         ]
         if section < FIXED_COLUMNS:
             return headers[section]
@@ -267,6 +279,9 @@ class IndicatorTableModel(QAbstractTableModel):
             return format_rate(achievement.rate)
         if tail == 3:
             return overview.track(self.catalog, self.current_year).status.label(self.lang)
+        if tail == 4:
+            owner = indicator.owner_for(self.current_year)
+            return self._department_names.get(owner, owner)
         return achievement.grade.label(self.catalog.plan.settings.grade_labels, self.lang)
 
     def grade_labels(self) -> list[str]:
