@@ -202,3 +202,22 @@ def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
     assert zipfile.is_zipfile(target)
     assert b"7-1-1-K1" in read_cells(target) or target.stat().st_size > 5000
     assert app.alive
+
+
+def test_the_paste_report_takes_the_focus_and_names_each_refused_cell(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    x = xservers(1366, 768)
+    app, state = open_window(start_app, x, history_db)
+    assert state["current"]["code"] == "7-1-1-K1"
+    x.set_clipboard("3\nabc\n")
+    x.key("ctrl+v")
+    state = app.wait(lambda s: s["modal"] == "貼り付けできなかったセル")
+    texts = " ".join(state["modal_texts"])
+    assert "1 個のセルは保存していません" in texts and "Show Details" not in texts, texts
+    # The report has the keyboard: Esc closes it and the grid has the focus again.
+    assert state["focus"] in ("QPushButton", "QPlainTextEdit"), state
+    x.key("Escape")
+    state = app.wait(lambda s: s["modal"] is None and s["focus"] == "QTableView")
+    assert stored(app, "7-1-1-K1") == ("3", None) and stored(app, "7-1-1-K2") == (None, None)
+    assert app.alive
