@@ -126,7 +126,8 @@ def test_a_warned_value_esc_20_times_then_ctrl_enter_with_a_comment(
         state = app.wait(lambda s: s["modal"] == "コメントが必要です")
         assert any("263.6%" in t for t in state["modal_texts"]), state["modal_texts"]
         x.key("Escape")
-        state = app.wait(lambda s: s["modal"] is None and s.get("editing"))
+        # Back in the cell's editor, which has the keyboard again.
+        state = app.wait(lambda s: s["modal"] is None and s.get("editor_text") is not None)
         assert app.alive, attempt
         assert state["editor_text"] == "200", (attempt, state)
     # The typed text is really in the focused editor: select it and copy it with the keyboard.
@@ -216,7 +217,7 @@ def test_the_paste_report_takes_the_focus_and_names_each_refused_cell(
     texts = " ".join(state["modal_texts"])
     assert "1 個のセルは保存していません" in texts and "Show Details" not in texts, texts
     # The report has the keyboard: Esc closes it and the grid has the focus again.
-    assert state["focus"] in ("QPushButton", "QPlainTextEdit"), state
+    state = app.wait(lambda s: s["focus"] in ("QPushButton", "QPlainTextEdit"), timeout=5)
     x.key("Escape")
     state = app.wait(lambda s: s["modal"] is None and s["focus"] == "QTableView")
     assert stored(app, "7-1-1-K1") == ("3", None) and stored(app, "7-1-1-K2") == (None, None)

@@ -1396,6 +1396,8 @@ class MainWindow(QMainWindow):
         box.resize(640, 320)
         box.finished.connect(lambda _result: self.grid.setFocus())
         box.open()
+        box.raise_()
+        box.activateWindow()
         buttons.button(QDialogButtonBox.StandardButton.Close).setFocus()
         self.paste_report = box
 
