@@ -732,12 +732,18 @@ class MainWindow(QMainWindow):
             for year in self.model.years
             if year < self.fiscal_year - 1
         ]
-        narrow = self.grid.fontMetrics().horizontalAdvance("8,888") + 8
+        narrow = self.grid.fontMetrics().horizontalAdvance("88,888") + 8
         for column in early:
             if excess <= 0:
                 break
             now = self.grid.columnWidth(column)
             cut = min(excess, max(0, now - narrow))
+            if cut > 0:
+                # A narrowed year is headed R4 rather than a clipped 令和4年度.
+                year = self.model.year_of_column(column)
+                assert year is not None
+                self.model.short_years.add(year)
+                self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
             self.grid.setColumnWidth(column, now - cut)
             excess -= cut
 

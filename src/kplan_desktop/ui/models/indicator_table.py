@@ -82,6 +82,8 @@ class IndicatorTableModel(QAbstractTableModel):
         # Cells the last paste refused, with why (shown until the cell is written).
         self.marked: dict[tuple[str, int], str] = {}
         self._department_names: dict[str, str] = {}
+        # Years whose column the window narrowed: their header is written short (R4).
+        self.short_years: set[int] = set()
 
     def reset(
         self,
@@ -175,6 +177,10 @@ class IndicatorTableModel(QAbstractTableModel):
             return None
         year = self.year_of_column(section)
         if year is not None:
+            if year in self.short_years:
+                from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+
+                return year_text(year, self.lang, FiscalYearStyle.SHORT)
             return year_text(year, self.lang)
         headers = [
             QCoreApplication.translate("IndicatorTableModel", "コード"),
