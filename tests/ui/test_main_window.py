@@ -327,6 +327,11 @@ def test_screenshot_writes_a_png(db: Path, tmp_path: Path, lang: str, view: str)
     args = ["--db", str(db), "--department", "community", "--lang", lang, "--view", view]
     assert main([*args, "--screenshot", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The whole window, not fitted to the offscreen platform's nominal 800×600 screen.
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1500, 860)
 
 
 def test_a_screenshot_that_cannot_be_saved_says_why_and_the_year_takes_era_names(

@@ -274,7 +274,9 @@ class MainWindow(QMainWindow):
         """1500×860 where it fits; on a smaller screen (a 1366×768 laptop) the whole screen."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         room = screen.availableGeometry() if screen is not None else None
-        if room is None or (room.width() >= WIDE[0] and room.height() >= WIDE[1]):
+        # Offscreen (screenshots, tests) has a nominal 800×600 screen: keep the full size.
+        offscreen = QGuiApplication.platformName() == "offscreen"
+        if room is None or offscreen or (room.width() >= WIDE[0] and room.height() >= WIDE[1]):
             self.resize(*WIDE)
             return
         self.resize(min(WIDE[0], room.width()), min(WIDE[1], room.height()))
