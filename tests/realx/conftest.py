@@ -63,6 +63,20 @@ class XServer:
     def clipboard(self) -> str:
         return self.run("xclip", "-selection", "clipboard", "-o")
 
+    def wait_clipboard(self, expected: str, timeout: float = 5) -> str:
+        """The clipboard once it holds `expected` (a program sets it when it gets to the key)."""
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            try:
+                text = self.clipboard()
+            except subprocess.CalledProcessError:
+                text = ""
+            if text == expected:
+                break
+            time.sleep(0.05)
+        return text
+
     def set_clipboard(self, text: str) -> None:
         # xclip stays to serve the selection until another program takes it.
         owner = subprocess.Popen(

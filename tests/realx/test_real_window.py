@@ -132,7 +132,7 @@ def test_a_warned_value_esc_20_times_then_ctrl_enter_with_a_comment(
         assert state["editor_text"] == "200", (attempt, state)
     # The typed text is really in the focused editor: select it and copy it with the keyboard.
     x.key("ctrl+a", "ctrl+c")
-    assert x.clipboard() == "200"
+    assert x.wait_clipboard("200") == "200"
     assert stored(app, "7-1-1-K2") == (None, None)
     x.key("Return")
     app.wait(lambda s: s["modal"] == "コメントが必要です")
@@ -182,12 +182,15 @@ def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
     assert stored(app, "7-1-1-K2") == (None, None)
     # Export: not finalised yet, so the window asks; choose the draft with the keyboard.
     x.key("ctrl+e")
-    state = app.wait(lambda s: s["modal"] == "提出用ブックを書き出す")
-    for _ in range(4):
+    # Wait for the question to have the keyboard (activation is asynchronous), then Tab to the
+    # draft button, each time waiting for the focus to move.
+    state = app.wait(lambda s: s["modal"] == "提出用ブックを書き出す" and s["focus_text"])
+    for _ in range(6):
         if state["focus_text"] == "下書きとして書き出す":
             break
+        before = state["focus_text"]
         x.key("Tab")
-        state = app.wait(lambda s: s["focus_text"] is not None)
+        state = app.wait(lambda s, before=before: s["focus_text"] not in (None, before))
     assert state["focus_text"] == "下書きとして書き出す", state
     x.key("space")
     # Qt's own file dialog, in Japanese.
