@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -136,24 +137,28 @@ def _start_server(width: int, height: int) -> XServer:
         number = pipe.readline().strip()
     assert number, "Xvfb did not start"
     server = XServer(f":{number}", width, height, [xvfb])
-    wm = subprocess.Popen(
-        ["openbox", "--sm-disable"],
-        env=server.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server.processes.append(wm)
-    # The window manager is ready once it names itself on the root window.
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            if "window id" in server.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK"):
-                return server
-        except subprocess.CalledProcessError:
-            pass
-        time.sleep(0.1)
+    # openbox's own output, shown if it does not start (the child keeps its copy of the file).
+    with tempfile.TemporaryFile() as log:
+        for _attempt in range(2):
+            wm = subprocess.Popen(
+                ["openbox", "--sm-disable"], env=server.env, stdout=log, stderr=log
+            )
+            server.processes.append(wm)
+            # The window manager is ready once it names itself on the root window.
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and wm.poll() is None:
+                try:
+                    if "window id" in server.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK"):
+                        return server
+                except subprocess.CalledProcessError:
+                    pass
+                time.sleep(0.1)
+            if wm.poll() is None:
+                break  # running but silent: starting another would not help
+        log.seek(0)
+        output = log.read().decode(errors="replace")[-2000:]
     server.stop()
-    raise AssertionError("openbox did not start")
+    raise AssertionError(f"openbox did not start on {server.display}: {output}")
 
 
 @pytest.fixture(scope="session")
