@@ -145,8 +145,8 @@ def test_a_year_outside_the_plan_is_refused(db: Path, capsys: pytest.CaptureFixt
 def test_a_warning_needs_a_comment(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = dump(db)
     # 98.7 % last (baseline) year, 0.987 typed: with one decimal allowed this is an error; on a
-    # count indicator a tenfold jump is a year-on-year warning.
-    assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", "2022", "--value", "100") == 1
+    # count indicator 51 → 120 in two years is a year-on-year warning.
+    assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", "2022", "--value", "120") == 1
     out = capsys.readouterr()
     assert "W_YOY_CHANGE" in out.out and "保存していません" in out.err
     assert dump(db) == before
@@ -159,7 +159,7 @@ def test_a_warning_needs_a_comment(db: Path, capsys: pytest.CaptureFixture[str])
             "--year",
             "2022",
             "--value",
-            "100",
+            "120",
             "--comment",
             "会議を地区別に分けて開催したため",
         )

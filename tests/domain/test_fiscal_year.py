@@ -350,3 +350,28 @@ def test_full_width_everything_parses_like_ascii(fiscal_year: int) -> None:
     for ascii_text in _ascii_forms(fiscal_year):
         full_width = ascii_text.translate(_FULL_WIDTH_ASCII)
         assert parse_fiscal_year(full_width) == fiscal_year
+
+
+def test_the_default_due_date_is_the_end_of_the_first_quarter_after_the_year() -> None:
+    from kplan_desktop.domain.fiscal_year import default_due_date
+
+    assert default_due_date(2025) == datetime.date(2026, 6, 30)
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-06-30", "2026/6/30", "20260630", "２０２６年６月３０日", " 2026.06.30 "]
+)
+def test_dates_are_read_as_typed(text: str) -> None:
+    from kplan_desktop.domain.fiscal_year import parse_date
+
+    assert parse_date(text) == datetime.date(2026, 6, 30)
+
+
+@pytest.mark.parametrize("text", ["", "2026-02-30", "30/06/2026", "2026063", "R8.6.30"])
+def test_what_is_not_a_date_is_refused_in_both_languages(text: str) -> None:
+    from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.domain.fiscal_year import parse_date
+
+    with pytest.raises(DomainError) as exc:
+        parse_date(text)
+    assert exc.value.code == "E_DATE" and "日付として読めません" in exc.value.message_ja

@@ -205,20 +205,60 @@ def test_the_year_on_year_threshold_is_fifty_percent_either_way(
 
 def test_year_on_year_compares_with_the_nearest_earlier_known_year() -> None:
     # 2022 is unknown; 2021 (100) is the nearest earlier; the later 2024 value is ignored.
+    # Two years from 2021 to 2023: the ±50% a year allows ±100%.
     history = {2020: Decimal(10), 2021: Decimal(100), 2024: Decimal(1000)}
-    assert codes(check("140", PEOPLE, history=history)) == ()
-    result = check("160", PEOPLE, history=history)
+    assert codes(check("200", PEOPLE, history=history)) == ()
+    result = check("201", PEOPLE, history=history)
     assert codes(result) == ("W_YOY_CHANGE",)
-    assert "2021" in result.warnings[0].message_ja
+    # The year as the UI writes it, and the span the threshold covers.
+    expected = "令和3年度（100人）から101%の変化です（目安: 2年で±100%）"
+    assert expected in result.warnings[0].message_ja
+    assert "FY2021" in result.warnings[0].message_en
 
 
-def test_year_on_year_falls_back_to_the_baseline() -> None:
+def test_year_on_year_falls_back_to_the_baseline_scaled_by_the_years_between() -> None:
     spec = IndicatorSpec("B-12", "人", ValueKind.COUNT, baseline=Decimal(100))
-    # No history: compared with the 2020 baseline of 100.
-    result = check("200", spec, fiscal_year=2022)
+    # No history: compared with the 2020 baseline of 100, two years before 2022.
+    result = check("201", spec, fiscal_year=2022)
     assert codes(result) == ("W_YOY_CHANGE",)
-    assert "2020" in result.warnings[0].message_ja
-    assert codes(check("120", spec, fiscal_year=2022)) == ()
+    assert "令和2年度" in result.warnings[0].message_ja
+    assert codes(check("200", spec, fiscal_year=2022)) == ()
+
+
+def test_ordinary_progress_toward_a_five_year_target_needs_no_comment() -> None:
+    """Baseline 2 (2020), target 5 (2026): 4 in 2025 with the years between empty is progress
+    on the way (it warned as +100% against the baseline)."""
+    spec = IndicatorSpec(
+        "B-30", "回", ValueKind.COUNT, baseline=Decimal(2), target=Decimal(5), target_year=2026
+    )
+    assert codes(check("4", spec, fiscal_year=2025)) == ()
+    # Last known value 2 in 2024: 4.5 is where the straight path to 5 in 2026 runs.
+    spec_path = IndicatorSpec("B-31", "回", ValueKind.COUNT, target=Decimal(20), target_year=2026)
+    assert codes(check("11", spec_path, fiscal_year=2025, history={2024: Decimal(2)})) == ()
+    # Off the path and far from last year: a jump.
+    jump = check("30", spec_path, fiscal_year=2025, history={2024: Decimal(2)})
+    assert codes(jump) == ("W_YOY_CHANGE",)
+
+
+def test_a_cumulative_jump_warns_as_a_jump_not_only_as_over_three_times_the_target() -> None:
+    spec = IndicatorSpec(
+        "B-32",
+        "件",
+        ValueKind.COUNT,
+        direction=Direction.INCREASE,
+        cumulative=True,
+        target=Decimal(100),
+        target_year=2026,
+    )
+    result = check("360", spec, fiscal_year=2024, history={2022: Decimal(20), 2023: Decimal(36)})
+    assert codes(result) == ("W_YOY_CHANGE", "W_OVER_3X_TARGET")
+    assert "令和5年度（36件）から900%の変化です" in result.warnings[0].message_ja
+    # A jump below three times the target is still a jump.
+    assert codes(check("250", spec, fiscal_year=2024, history={2023: Decimal(36)})) == (
+        "W_YOY_CHANGE",
+    )
+    # Steady growth of a running total is not.
+    assert codes(check("60", spec, fiscal_year=2024, history={2023: Decimal(36)})) == ()
 
 
 def test_year_on_year_ignores_the_value_being_replaced() -> None:
@@ -232,9 +272,10 @@ def test_an_indicator_with_its_own_year_on_year_threshold() -> None:
     assert codes(check("120", spec, history={2022: Decimal(100)})) == ()
 
 
-def test_year_on_year_is_not_checked_for_a_cumulative_indicator() -> None:
-    # A running total may well double.
-    assert codes(check("30", CUMULATIVE, history={2022: Decimal(10)})) == ()
+def test_a_cumulative_indicator_may_double_in_a_year_but_not_more() -> None:
+    # A running total may well double; the per-year threshold is twice the indicator's.
+    assert codes(check("20", CUMULATIVE, history={2022: Decimal(10)})) == ()
+    assert codes(check("21", CUMULATIVE, history={2022: Decimal(10)})) == ("W_YOY_CHANGE",)
 
 
 def test_year_on_year_from_a_previous_zero_is_not_a_change() -> None:
@@ -255,7 +296,7 @@ def test_a_cumulative_total_that_goes_down_needs_a_comment() -> None:
         "18", CUMULATIVE, fiscal_year=2024, history={2022: Decimal(10), 2023: Decimal(20)}
     )
     assert codes(result) == ("W_CUMULATIVE_DECREASE",)
-    assert "2023" in result.warnings[0].message_ja
+    assert "令和5年度" in result.warnings[0].message_ja
     assert result.can_save("集計方法の変更")
 
 

@@ -147,3 +147,30 @@ def test_indicators_read_by_the_caller_count_only_while_the_catalog_is_that_vers
     assert outcome(KnownCatalog(snapshot.catalog_hash, percent)) is Outcome.REFUSED
     assert outcome(KnownCatalog("an older version", percent)) is Outcome.NEW
     store.dispose()
+
+
+def test_a_changed_value_does_not_keep_the_comment_written_for_the_old_one(db: Path) -> None:
+    """50 → 7 kept 「abc」 written for 50: a comment explains one value, not the next."""
+    store = Store.open(str(db))
+    enter = write_actuals
+    # 51 (2020 baseline) → 150 in 2022 is a jump: it needs (and gets) a comment.
+    enter(store, [EntryRequest("7-1-1-K2", 2022, "150", "abc")], who="t", source="test")
+    # The same value again without a comment keeps it.
+    (same,) = enter(store, [EntryRequest("7-1-1-K2", 2022, "150")], who="t", source="test")
+    assert same.outcome is Outcome.UNCHANGED and same.new[2] == "abc"
+    # Another warned value: the old comment no longer counts; the refusal carries it for reuse.
+    before = dump(db)
+    with pytest.raises(EntryRefused) as exc:
+        enter(store, [EntryRequest("7-1-1-K2", 2022, "140")], who="t", source="test")
+    (refused,) = exc.value.results
+    assert refused.outcome is Outcome.REFUSED and refused.old[2] == "abc"
+    assert dump(db) == before
+    # A value without warnings: saved without the old comment, and the audit says so.
+    (plain,) = enter(store, [EntryRequest("7-1-1-K2", 2022, "60")], who="t", source="test")
+    assert plain.new == ("60", None, None)
+    (actual,) = read_actuals(store)
+    assert actual.comment is None
+    last = audit_log(store, "7-1-1-K2")[-1]
+    assert (last.old_comment, last.new_comment) == ("abc", None)
+    assert last.detail is not None and "前のコメントを外しました" in last.detail
+    store.dispose()

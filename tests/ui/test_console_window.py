@@ -505,3 +505,25 @@ def test_the_evaluation_dialog_says_at_once_that_a_locked_year_is_read_only(
     qtbot.addWidget(dialog)
     assert not dialog.notice.isHidden() and "年度ロック" in dialog.notice.text()
     assert not dialog.save_button.isEnabled() and dialog.results.isReadOnly()
+
+
+def test_the_evaluation_dialog_names_which_indicator_has_which_grade(qtbot: Any, db: Path) -> None:
+    for code, value in (("7-1-1-K3", "3,000人"), ("7-1-1-K2", "69")):
+        assert kplan(["--db", str(db), "enter", "--indicator", code, "--year", str(YEAR),
+                      "--value", value, "--comment", "説明"]) == 0  # fmt: skip
+    store = Store.open(str(db))
+    dialog = EvaluationDialog(
+        store, YEAR, department="community", planning=False, who="担当", year_label="R6"
+    )
+    qtbot.addWidget(dialog)
+    dialog.measures.setCurrentRow(0)
+    text = dialog.guidance.text()
+    lines = text.splitlines()
+    named = [line for line in lines if line.startswith("7-1-1-K")]
+    assert len(named) == 2, text
+    assert any(
+        line.startswith("7-1-1-K3 地区公民館コミュニティ事業への参加者数: ") for line in named
+    )
+    assert all(line[-1] in "ABCD" for line in named), text
+    assert lines[-1].startswith("目安: ")
+    store.dispose()

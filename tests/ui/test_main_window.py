@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kplan_desktop.store.actuals import read_actuals
 from kplan_desktop.store.audit import audit_log
@@ -112,7 +112,9 @@ def test_a_warning_asks_for_a_comment(
 
     monkeypatch.setattr(window, "ask_comment", answer)
     type_into(window, qtbot, "7-1-1-K2", "200")
-    assert asked == ["W_YOY_CHANGE"]
+    # The dialog opens once the cell's editor is closed (a turn of the event loop later).
+    qtbot.waitUntil(lambda: asked == ["W_YOY_CHANGE"])
+    assert window.grid.currentIndex().row() == row_of(window, "7-1-1-K3")
     (actual,) = read_actuals(window.store)
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
 
@@ -120,10 +122,21 @@ def test_a_warning_asks_for_a_comment(
 def test_a_warning_without_a_comment_saves_nothing(
     window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path
 ) -> None:
-    monkeypatch.setattr(window, "ask_comment", lambda refused: "")
+    asked: list[str] = []
+
+    def cancel(refused: Any) -> str:
+        asked.append(refused.request.text)
+        return ""
+
+    monkeypatch.setattr(window, "ask_comment", cancel)
     before = dump(db)
     type_into(window, qtbot, "7-1-1-K2", "200")
+    qtbot.waitUntil(lambda: asked == ["200"])
     assert dump(db) == before
+    # Cancel keeps the typed text in a cell editor on the same cell.
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None and editor.text() == "200"
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K2")
 
 
 def test_undo_and_redo_are_recorded_changes(window: MainWindow, qtbot: Any) -> None:
@@ -147,6 +160,10 @@ def test_delete_clears_and_records_the_missing_reason(
     assert actual.value is None and actual.missing_reason is not None
     assert actual.missing_reason.label_ja == "該当なし"
     assert cell(window, "7-1-1-K2").data() == "該当なし"
+    # People's words in the status bar and the history, never the stored code.
+    assert "7-1-1-K2 = 該当なし" in window.status.text()
+    history = window.history.toPlainText()
+    assert "55 → 該当なし" in history and "not_applicable" not in history
 
 
 def test_planning_division_pastes_a_5x3_block_with_two_bad_cells(
@@ -262,6 +279,7 @@ def test_comment_editor_explains_a_warning(
 ) -> None:
     monkeypatch.setattr(window, "ask_comment", lambda refused: "一次理由")
     type_into(window, qtbot, "7-1-1-K2", "200")
+    qtbot.waitUntil(lambda: len(read_actuals(window.store)) == 1)
     window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
     window.comment.setPlainText("会議を地区別に分けて開催したため")
     window.save_comment()
@@ -309,6 +327,11 @@ def test_screenshot_writes_a_png(db: Path, tmp_path: Path, lang: str, view: str)
     args = ["--db", str(db), "--department", "community", "--lang", lang, "--view", view]
     assert main([*args, "--screenshot", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The whole window, not fitted to the offscreen platform's nominal 800×600 screen.
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1500, 860)
 
 
 def test_a_screenshot_that_cannot_be_saved_says_why_and_the_year_takes_era_names(
@@ -418,7 +441,7 @@ def test_the_grade_column_fits_the_longest_english_grade(
     translator = install_translator(qapp, "en")
     try:
         window = open_window(lang="en")
-        grade = window.model.columnCount() - 1
+        grade = window.model.grade_column
         assert window.model.headerData(grade, Qt.Orientation.Horizontal) == "Grade"
         metrics = window.grid.fontMetrics()
         wanted = metrics.horizontalAdvance("Cannot be assessed")
@@ -439,3 +462,70 @@ def test_the_history_has_room_under_its_heading(window: MainWindow, qtbot: Any) 
     assert window.history.height() >= four_lines
     window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
     assert "まだありません" in window.history.toPlainText()
+
+
+def test_ctrl_c_copies_the_selected_block_as_tab_separated_lines(
+    window: MainWindow, qtbot: Any
+) -> None:
+    type_into(window, qtbot, "7-1-1-K3", "1225")
+    entry = cell(window, "7-1-1-K1").column()
+    model = window.grid.selectionModel()
+    top, bottom = cell(window, "7-1-1-K1"), cell(window, "7-1-1-K3")
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    block = QItemSelection(
+        window.proxy.index(top.row(), entry - 1), window.proxy.index(bottom.row(), entry)
+    )
+    model.select(block, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    text = QApplication.clipboard().text()
+    # Stored numbers without separators, so a spreadsheet reads them in any locale.
+    assert text == "\t\n\t\n\t1225\n"
+    assert "3 行 × 2 列をコピーしました" in window.status.text()
+
+
+def test_search_keys_and_a_cleared_search_keeps_the_current_cell(
+    window: MainWindow, qtbot: Any
+) -> None:
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "7-1-2")  # hides 7-1-1-K3
+    assert window.proxy.rowCount() == 2
+    window.search.clear()
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
+    # Down (or Enter) in the search box moves into the grid, on the cell found.
+    qtbot.keyClicks(window.search, "K3")
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.grid.hasFocus()
+    assert window.grid.currentIndex().data() == "" and row_of(window, "7-1-1-K3") == 0
+    window.search.clear()
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
+    # Ctrl+1 from anywhere brings the focus back to the grid.
+    window.search.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.grid.hasFocus() and window.tabs.currentIndex() == 0
+
+
+def test_the_paste_report_names_refused_cells_with_their_warnings_and_marks_them(
+    window: MainWindow, qtbot: Any
+) -> None:
+    from kplan_desktop.ui.models.indicator_table import MARKED_COLOUR
+
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    QApplication.clipboard().setText("2\nabc\n20000\n")
+    window.paste_clipboard()
+    report = window.paste_report
+    assert report is not None and report.isVisible() and report.isModal()
+    text = "\n".join(window.last_paste_problems)
+    assert "7-1-1-K2 R7「abc」: " in text and "数値として読めません" in text
+    # 20000 against 1,225 (baseline) and far off the path to 7,500: a warning a paste cannot
+    # explain.
+    assert "7-1-1-K3 R7「20000」" in text and "コメントを付けて入力" in text
+    assert "Show Details" not in " ".join(w.text() for w in report.findChildren(QPushButton))
+    for code in ("7-1-1-K2", "7-1-1-K3"):
+        colour = cell(window, code).data(Qt.ItemDataRole.BackgroundRole).color().name()
+        assert colour == MARKED_COLOUR
+    assert cell(window, "7-1-1-K1").data(Qt.ItemDataRole.BackgroundRole).color().name() != (
+        MARKED_COLOUR
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -91,11 +92,11 @@ def test_numbers_are_shown_with_thousands_separators_and_edited_plain(db: Path) 
     headers = [model.headerData(c, Qt.Orientation.Horizontal, 0) for c in range(5)]
     baseline = model.index(k3, headers.index("基準値"))
     assert model.data(baseline) == "1,225"
-    target = model.index(k3, model.columnCount() - 3)
+    target = model.index(k3, model.target_column)
     assert model.data(target) == "7,500以上"
     # Below a thousand nothing changes.
     k2 = model.row_of("7-1-1-K2")
-    assert k2 is not None and model.data(model.index(k2, model.columnCount() - 3)) == "69"
+    assert k2 is not None and model.data(model.index(k2, model.target_column)) == "69"
 
 
 @pytest.mark.parametrize(
@@ -121,3 +122,30 @@ def test_every_grade_label_of_the_language_is_known_for_the_column_width(db: Pat
     assert "データ未確定" in model.grade_labels()
     model.lang = "en"
     assert {"A", "Data pending", "Cannot be assessed"} <= set(model.grade_labels())
+
+
+def test_the_planning_grid_names_each_indicators_department_and_its_progress(
+    open_window: Any, db: Path
+) -> None:
+    from kplan_desktop.domain.achievement import TrackStatus
+
+    store = Store.open(str(db))
+    write_actuals(store, [EntryRequest("7-1-1-K3", 2025, "1300")], who="t", source="test")
+    store.dispose()
+    window = open_window(department=None, planning=True)
+    model = window.model
+    column = model.department_column
+    assert column is not None and column == model.columnCount() - 1
+    assert model.headerData(column, Qt.Orientation.Horizontal) == "担当課"
+    k1 = model.row_of("7-1-1-K1")
+    assert k1 is not None and model.data(model.index(k1, column)) == "市民協働担当課"
+    assert model.headerData(model.track_column, Qt.Orientation.Horizontal) == "進捗状況"
+    # 1,300 against a path from 1,225 to 7,500: behind, in the submission workbook's words.
+    k3 = model.row_of("7-1-1-K3")
+    assert k3 is not None
+    assert model.data(model.index(k3, model.track_column)) == TrackStatus.BEHIND.label()
+    assert TrackStatus.BEHIND.label() == "遅れ"
+    # A department's own grid has no such column.
+    clerk = open_window()
+    assert clerk.model.department_column is None
+    assert clerk.model.columnCount() == model.columnCount() - 1

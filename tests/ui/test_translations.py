@@ -56,4 +56,18 @@ def test_english_is_loaded_and_japanese_is_the_default(qapp: QApplication) -> No
     finally:
         qapp.removeTranslator(translator)
     assert QCoreApplication.translate("MainWindow", "全課を表示") == "全課を表示"
-    assert install_translator(qapp, "ja") is None
+
+
+def test_the_japanese_ui_loads_qts_own_japanese(qapp: QApplication) -> None:
+    """Qt's dialogs (file dialog, message-box buttons) speak Japanese in the Japanese UI."""
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    translator = install_translator(qapp, "ja")
+    try:
+        assert translator is not None
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "キャンセル"
+        assert QCoreApplication.translate("QFileDialog", "File &name:") != "File &name:"
+        assert QCoreApplication.translate("QMessageBox", "Show Details...") != "Show Details..."
+        # Our own texts stay the Japanese source.
+        assert QCoreApplication.translate("MainWindow", "全課を表示") == "全課を表示"
+    finally:
+        qapp.removeTranslator(translator)

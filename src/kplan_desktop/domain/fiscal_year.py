@@ -257,3 +257,30 @@ def plan_years(start: int, end: int) -> list[int]:
             f"The plan period ends ({end}) before it starts ({start}).",
         )
     return list(range(start, end + 1))
+
+
+def default_due_date(fiscal_year: int) -> datetime.date:
+    """The usual due date of a year's values: the end of the first quarter after the fiscal
+    year (FY2025 runs April 2025 to March 2026; its values are due by 30 June 2026)."""
+    return datetime.date(fiscal_year + 1, 6, 30)
+
+
+_DATE_PARTS = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(text: str) -> datetime.date:
+    """A date as typed: 2026-06-30, 2026/6/30, 2026年6月30日, 20260630 (full-width digits too)."""
+    shown = unicodedata.normalize("NFKC", text).strip()
+    match = _DATE_PARTS.match(shown)
+    if match is None and re.fullmatch(r"\d{8}", shown):
+        match = re.match(r"(\d{4})(\d{2})(\d{2})", shown)
+    if match is not None:
+        try:
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            pass
+    raise DomainError(
+        "E_DATE",
+        f"日付として読めません: {_shown(text)}（例: 2026-06-30、20260630）",
+        f"Not a date: {_shown(text)} (e.g. 2026-06-30, 20260630)",
+    )

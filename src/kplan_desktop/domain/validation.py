@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from kplan_desktop.domain.achievement import assess
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.model import (
     Direction,
     IndicatorSpec,
@@ -211,8 +212,9 @@ def _warnings(
     scale_slip = _scale_slip(value, spec, previous)
     if scale_slip is not None:
         found.append(scale_slip)
-    elif previous is not None and not spec.cumulative:
-        found.extend(_year_on_year(value, spec, previous))
+    elif previous is not None and not (spec.cumulative and value < previous[1]):
+        # A running total that goes down has its own warning below.
+        found.extend(_year_on_year(value, spec, plan, fiscal_year, previous))
     if spec.cumulative:
         in_plan = {y: v for y, v in known.items() if y >= plan.start_year}
         last = _previous(in_plan, fiscal_year)
@@ -220,7 +222,7 @@ def _warnings(
             found.append(
                 _warning(
                     "W_CUMULATIVE_DECREASE",
-                    f"累計の指標が前年（{last[0]}年度: {_with_unit(last[1], spec)}）より"
+                    f"累計の指標が前年（{_era(last[0])}: {_with_unit(last[1], spec)}）より"
                     "減っています",
                     f"A cumulative indicator went down from FY{last[0]} "
                     f"({_with_unit(last[1], spec)})",
@@ -289,26 +291,64 @@ def _scale_slip(
     return None
 
 
+def _era(fiscal_year: int) -> str:
+    """A year in a Japanese message, as the rest of the UI writes it: 令和6年度."""
+    return format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)
+
+
+def _on_path(
+    value: Decimal,
+    spec: IndicatorSpec,
+    plan: PlanSettings,
+    fiscal_year: int,
+    previous: tuple[int, Decimal],
+) -> bool:
+    """The value lies near the straight path from the last known value to the target.
+
+    Ordinary progress toward a five-year target is not a jump, however far it is from the last
+    known value; 'near' is the indicator's own threshold around the path's value this year.
+    """
+    year, prev = previous
+    target_year = spec.target_year or plan.end_year
+    if spec.target is None or not year < fiscal_year <= target_year:
+        return False
+    expected = prev + (spec.target - prev) * (fiscal_year - year) / (target_year - year)
+    if expected == 0:
+        return False
+    return abs(value - expected) <= spec.yoy_threshold * abs(expected)
+
+
 def _year_on_year(
-    value: Decimal, spec: IndicatorSpec, previous: tuple[int, Decimal]
+    value: Decimal,
+    spec: IndicatorSpec,
+    plan: PlanSettings,
+    fiscal_year: int,
+    previous: tuple[int, Decimal],
 ) -> list[Finding]:
+    """A jump from the last known value: the threshold is per year, so it grows with the
+    empty years between (and a running total may double in a year); a value on the straight
+    path to the target is never a jump."""
     year, prev = previous
     if prev == 0:
         return []
     change = (value - prev) / abs(prev)
-    if abs(change) <= spec.yoy_threshold:
+    years = max(fiscal_year - year, 1)
+    allowed = spec.yoy_threshold * years * (2 if spec.cumulative else 1)
+    if abs(change) <= allowed or _on_path(value, spec, plan, fiscal_year, previous):
         return []
     # format() rounds like quantize() but cannot overflow the 28-digit context (a tiny previous
     # value makes the change huge, and check_entry must never raise).
     percent = canonical(Decimal(format(change * 100, ".1f")))
-    limit = canonical(spec.yoy_threshold * 100)
+    limit = canonical(allowed * 100)
+    span_ja = f"{years}年で" if years > 1 else ""
+    span_en = f" over {years} years" if years > 1 else ""
     return [
         _warning(
             "W_YOY_CHANGE",
-            f"{year}年度（{_with_unit(prev, spec)}）から{percent}%の変化です"
-            f"（目安: ±{limit}%）。値を確認してください",
+            f"{_era(year)}（{_with_unit(prev, spec)}）から{percent}%の変化です"
+            f"（目安: {span_ja}±{limit}%）。値を確認してください",
             f"A change of {percent}% from FY{year} ({_with_unit(prev, spec)}) "
-            f"(threshold ±{limit}%): please check",
+            f"(threshold ±{limit}%{span_en}): please check",
         )
     ]
 

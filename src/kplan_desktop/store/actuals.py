@@ -449,6 +449,13 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
     # CR LF and CR become LF (domain.text's rule for every free text; a cell cannot keep a CR)
     given = request.comment
     comment = old[2] if given is None else (line_breaks(given).strip() or None)
+    # A comment explains the value it was written for: when the value changes without a new
+    # comment, the old one does not carry over (the window offers it again for reuse).
+    dropped = False
+    parsed = check.parsed
+    if given is None and old[2] is not None and parsed is not None:
+        dropped = _value_and_reason(parsed) != old[:2]
+        comment = None if dropped else comment
     if request.fiscal_year in batch.locked and _state(check, comment) == old:
         # A locked year's row exactly as stored (an R7 file carries its R6 rows): nothing
         # changes, so nothing is refused; only a change to a locked year is.
@@ -457,13 +464,11 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
         check = EntryCheck(check.parsed, (*check.findings, *problems))
     if check.errors or (batch.require_comment and not check.can_save(comment)):
         return EntryResult(request, check, Outcome.REFUSED, old, old)
-    parsed = check.parsed
     assert parsed is not None
     if parsed.is_empty:
         new: State = EMPTY
     else:
-        value = None if parsed.value is None else canonical(parsed.value)
-        reason = None if parsed.missing_reason is None else parsed.missing_reason.value
+        value, reason = _value_and_reason(parsed)
         new = (value, reason, comment)
     if new == old:
         return EntryResult(request, check, Outcome.UNCHANGED, old, new)
@@ -485,7 +490,7 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
                 fiscal_year=request.fiscal_year,
                 old=old,
                 new=new,
-                detail=batch.detail,
+                detail=_with_note(batch.detail, COMMENT_DROPPED if dropped else None),
                 at=batch.moment,
                 request_key=batch.request_key,
             )
@@ -509,9 +514,28 @@ def _state(check: EntryCheck, comment: str | None) -> State | None:
         return None
     if parsed.is_empty:
         return EMPTY
+    value, reason = _value_and_reason(parsed)
+    return (value, reason, comment)
+
+
+# The audit's detail when a value changed and the comment written for the old one was dropped.
+COMMENT_DROPPED = (
+    "値が変わったため前のコメントを外しました / the comment written for the previous value "
+    "was dropped"
+)
+
+
+def _value_and_reason(parsed: ParsedValue) -> tuple[str | None, str | None]:
+    """The stored (value, missing_reason) of a parsed entry."""
     value = None if parsed.value is None else canonical(parsed.value)
     reason = None if parsed.missing_reason is None else parsed.missing_reason.value
-    return (value, reason, comment)
+    return value, reason
+
+
+def _with_note(detail: str | None, note: str | None) -> str | None:
+    if note is None:
+        return detail
+    return note if not detail else f"{detail}; {note}"
 
 
 def _finalised(fiscal_year: int) -> Finding:

@@ -366,6 +366,8 @@ class MeasureEvaluationRow:
     indicator_grades: list[str]
     suggested: str | None
     stored: EvaluationView | None
+    # (indicator code, name, grade) of each graded indicator: which indicator has which grade.
+    graded: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def evaluation(self) -> Evaluation | None:
@@ -399,10 +401,13 @@ def evaluation_overview(
     catalog, rows = overview(store)
     catalog.check_choice(department, fiscal_year)
     grades: dict[str, list[str]] = {}
+    graded: dict[str, list[tuple[str, str, str]]] = {}
     for row in rows:
         grade = row.achievement(catalog, fiscal_year).grade
         if grade.is_letter:
             grades.setdefault(row.measure.code, []).append(grade.value)
+            named = (row.indicator.code, row.indicator.display_name, grade.value)
+            graded.setdefault(row.measure.code, []).append(named)
     stored = {
         v.evaluation.measure_code: v for v in read_evaluations(store, fiscal_year=fiscal_year)
     }
@@ -423,6 +428,7 @@ def evaluation_overview(
                         measure_grades,
                         suggested_grade(measure_grades),
                         stored.get(measure.code),
+                        tuple(graded.get(measure.code, ())),
                     )
                 )
     return out

@@ -268,6 +268,10 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
         return _screenshot(app, window, args.screenshot, args.view, args.merge_preview)
     if args.quit_after:
         _quit_after(app, window, args.quit_after)
+    if os.environ.get("KPLAN_PROBE"):  # the real-window tests (tests/realx) read the window
+        from kplan_desktop.ui.probe import install
+
+        install(window)
     window.show()
     return app.exec()
 
@@ -395,13 +399,18 @@ def _step_resources(_workspace: object) -> str:
     from PySide6.QtGui import QIcon
 
     from kplan_desktop.self_test import SelfTestFailed
-    from kplan_desktop.ui.i18n import icon_path, resources_dir
+    from kplan_desktop.ui.i18n import icon_path, qt_translations_dir, resources_dir
 
     folder = resources_dir()
     qm = folder / "translations" / "kplan_en.qm"
     translator = QTranslator()
     if not translator.load(str(qm)) or translator.isEmpty():
         raise SelfTestFailed(f"翻訳を読み込めません: {qm}", f"cannot load the translations: {qm}")
+    qt_ja = qt_translations_dir() / "qtbase_ja.qm"
+    if not translator.load(str(qt_ja)) or translator.isEmpty():
+        raise SelfTestFailed(
+            f"Qt の日本語訳を読み込めません: {qt_ja}", f"cannot load Qt's translations: {qt_ja}"
+        )
     if QIcon(str(icon_path())).isNull():
         raise SelfTestFailed(
             f"アイコンを読み込めません: {icon_path()}", f"cannot load the icon: {icon_path()}"

@@ -8,15 +8,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -32,22 +32,40 @@ if TYPE_CHECKING:
 
 
 class OpenYearDialog(QDialog):
-    """年度の入力受付を始める: the due date (or none)."""
+    """年度の入力受付を始める: the due date (or none), typed as digits or picked; it defaults to
+    the end of the first quarter after the fiscal year (domain.fiscal_year.default_due_date)."""
 
-    def __init__(self, year_label: str, due: date | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        year_label: str,
+        due: date | None,
+        parent: QWidget | None = None,
+        *,
+        fiscal_year: int | None = None,
+        lang: str = "ja",
+    ) -> None:
+        from kplan_desktop.domain.fiscal_year import default_due_date, fiscal_year_of
+
         super().__init__(parent)
+        self.lang = lang
         self.setWindowTitle(self.tr("{0}の入力受付").format(year_label))
         self.has_due = QCheckBox(self.tr("提出期限を設ける"))
         self.has_due.setChecked(True)
-        self.due = QDateEdit()
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("yyyy-MM-dd")
-        start = due or date.today()
-        self.due.setDate(QDate(start.year, start.month, start.day))
+        start = due or default_due_date(
+            fiscal_year if fiscal_year is not None else fiscal_year_of(date.today()) - 1
+        )
+        self.due = QLineEdit(start.isoformat())
+        self.due.setObjectName("due_date")
+        self.due.setPlaceholderText(self.tr("例: 2026-06-30 または 20260630"))
+        self.due.selectAll()
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setVisible(False)
         self.has_due.toggled.connect(self.due.setEnabled)
         form = QFormLayout(self)
         form.addRow(self.has_due)
         form.addRow(self.tr("提出期限"), self.due)
+        form.addRow(self.message)
         buttons = QDialogButtonBox()
         buttons.addButton(self.tr("受付を始める"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.tr("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -55,11 +73,27 @@ class OpenYearDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def accept(self) -> None:
+        """Accepted only with a date that reads as one (the message says why not)."""
+        from kplan_desktop.domain.errors import DomainError
+        from kplan_desktop.domain.fiscal_year import parse_date
+
+        if self.has_due.isChecked():
+            try:
+                parse_date(self.due.text())
+            except DomainError as exc:
+                self.message.setText(exc.message(self.lang))
+                self.message.setVisible(True)
+                self.due.setFocus()
+                return
+        super().accept()
+
     def due_date(self) -> date | None:
+        from kplan_desktop.domain.fiscal_year import parse_date
+
         if not self.has_due.isChecked():
             return None
-        d = self.due.date()
-        return date(d.year(), d.month(), d.day())
+        return parse_date(self.due.text())
 
 
 class CycleStatusDialog(QDialog):
@@ -300,7 +334,11 @@ class CycleActions(QObject):
         if due is False:
             current = year_cycle(w.store, w.fiscal_year)
             dialog = OpenYearDialog(
-                self.year_label(), None if current is None else current.due_date, w
+                self.year_label(),
+                None if current is None else current.due_date,
+                w,
+                fiscal_year=w.fiscal_year,
+                lang=w.lang,
             )
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False

@@ -185,8 +185,10 @@ class EvaluationDialog(QDialog):
             f"<b>{row.measure.code} {row.measure.name}</b><br>"
             + self.tr("目指す姿: {0}").format(vision)
         )
-        grades = " ".join(row.indicator_grades) or self.tr("なし")
-        self.guidance.setText(self.tr("{0}（目安 {1}）").format(grades, row.suggested or "－"))
+        # Which indicator has which grade, then the suggestion they add up to.
+        lines = [f"{code} {name}: {grade}" for code, name, grade in row.graded]
+        grades = "\n".join(lines) or " ".join(row.indicator_grades) or self.tr("なし")
+        self.guidance.setText(grades + "\n" + self.tr("目安: {0}").format(row.suggested or "－"))
         e = row.evaluation or Evaluation(row.measure.code, self.fiscal_year, None, "", None, "")
         self.grade.setCurrentIndex(max(0, self.grade.findData(e.grade)))
         self.results.setPlainText(e.results)

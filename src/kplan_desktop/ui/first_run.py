@@ -50,9 +50,13 @@ class FirstRunDialog(QDialog):
         group.addButton(self.department_button)
         group.addButton(self.planning_button)
         self.department_combo = QComboBox()
-        for department in catalog.departments:
-            if department.active:
-                self.department_combo.addItem(department.name, department.code)
+        # The 課 that own indicators come first (the first of them is chosen): the planning
+        # division enters nothing as a department, so it is never the default.
+        owners = {indicator.department for *_path, indicator in catalog.indicators()}
+        active = [d for d in catalog.departments if d.active]
+        active.sort(key=lambda d: d.code not in owners or d.code == ROLE_PLANNING)
+        for department in active:
+            self.department_combo.addItem(department.name, department.code)
         self.year_combo = QComboBox()
         settings = catalog.plan.settings
         for year in range(settings.start_year, settings.end_year + 1):

@@ -38,12 +38,28 @@ def choose_language(requested: str | None, saved: str | None) -> str:
     return "en" if QLocale.system().language() == QLocale.Language.English else "ja"
 
 
+def qt_translations_dir() -> Path:
+    """Where Qt's own translations (qtbase_ja.qm …) are: Qt's path, else PySide6's folder."""
+    from PySide6.QtCore import QLibraryInfo
+
+    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    if (folder / "qtbase_ja.qm").is_file():
+        return folder
+    import PySide6
+
+    return Path(PySide6.__file__).resolve().parent / "Qt" / "translations"
+
+
 def install_translator(app: QCoreApplication, language: str) -> QTranslator | None:
-    """Japanese is the source language; English comes from resources/translations/kplan_en.qm."""
-    if language != "en":
-        return None
+    """Japanese is the source language of our texts; Qt's own dialogs (file dialog, message-box
+    buttons, 'Show Details…') speak it through qtbase_ja.qm. English comes from
+    resources/translations/kplan_en.qm."""
     translator = QTranslator(app)
-    if translator.load(str(resources_dir() / "translations" / "kplan_en.qm")):
+    if language != "en":
+        loaded = translator.load(str(qt_translations_dir() / "qtbase_ja.qm"))
+    else:
+        loaded = translator.load(str(resources_dir() / "translations" / "kplan_en.qm"))
+    if loaded:
         app.installTranslator(translator)
         return translator
     return None

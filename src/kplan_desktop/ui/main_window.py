@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
     QShowEvent,
     QUndoStack,
 )
@@ -128,6 +129,9 @@ POLL_MS = 5000
 MAX_PASTE_CELLS = 5000
 # The indicator-name column is never narrowed below this to fit the grid in its pane.
 NAME_MIN_WIDTH = 160
+# The window's size where the screen has room; below this width the detail panel folds away
+# so the entry year, target, rate and grade stay in view (see _fold_side).
+WIDE = (1500, 860)
 
 
 class IndicatorFilter(QSortFilterProxyModel):
@@ -176,12 +180,25 @@ class EntryDelegate(QStyledItemDelegate):
             assert isinstance(event, QKeyEvent)
             key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
-                index = self._window.grid.currentIndex()
-                if self._window.submit(index, editor.text()):
+                window = self._window
+                index = window.grid.currentIndex()
+                text = editor.text()
+                down = key != Qt.Key.Key_Tab
+                if window.submit(index, text, ask=False):
                     self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-                    self._window.move_after_entry(down=key != Qt.Key.Key_Tab)
+                    window.move_after_entry(down=down)
+                elif window.comment_wanted is not None:
+                    # The comment dialog must not depend on this editor: a real window system
+                    # moves the focus to the dialog, and the view deletes an editor that loses
+                    # it (a crash under xcb). Close it now; Cancel opens a new one with the text.
+                    refused, window.comment_wanted = window.comment_wanted, None
+                    self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+                    target = QPersistentModelIndex(index)
+                    QTimer.singleShot(
+                        0, lambda: window.comment_then_save(target, text, refused, down=down)
+                    )
                 else:
-                    editor.setToolTip(self._window.last_message)
+                    editor.setToolTip(window.last_message)
                     editor.setStyleSheet("background: #fdecec;")
                 return True
         return super().eventFilter(editor, event)
@@ -222,9 +239,15 @@ class MainWindow(QMainWindow):
         self.load_error: str | None = None
         self.last_message = ""
         self.last_paste_problems: list[str] = []
-        self.paste_report: QMessageBox | None = None
+        self.paste_report: QDialog | None = None
+        # A warned value waiting for its comment (see EntryDelegate), and the open dialog.
+        self.comment_wanted: EntryResult | None = None
+        self.comment_dialog: QDialog | None = None
         self._job: Job | None = None
         self._tree_nodes: dict[str, QTreeWidgetItem] = {}
+        # The cell to make current again when a filter that hid it is cleared.
+        self._kept_cell: QPersistentModelIndex | None = None
+        self._filtering = False
         self._built = False
         self._splitter_restored = False
         # The frame paints first; the body is built right after (see _start).
@@ -232,10 +255,9 @@ class MainWindow(QMainWindow):
         # Submission workbooks dropped on the window are merged (the planning division only).
         self.setAcceptDrops(planning)
         self.setCentralWidget(QLabel(self.tr("読み込んでいます…")))
-        self.resize(1500, 860)
         geometry = self.settings.window_state("geometry") if self.settings else None
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._fit_screen()
         self._started = False
         self._arrived: Callable[[], None] | None = None
         # On a shared server, values others save appear within POLL_MS (see poll_changes).
@@ -251,6 +273,18 @@ class MainWindow(QMainWindow):
         self.reload()
         # A window that is never shown (a test, the self-test) still loads.
         QTimer.singleShot(300, self._start)
+
+    def _fit_screen(self) -> None:
+        """1500×860 where it fits; on a smaller screen (a 1366×768 laptop) the whole screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        # Offscreen (screenshots, tests) has a nominal 800×600 screen: keep the full size.
+        offscreen = QGuiApplication.platformName() == "offscreen"
+        if room is None or offscreen or (room.width() >= WIDE[0] and room.height() >= WIDE[1]):
+            self.resize(*WIDE)
+            return
+        self.resize(min(WIDE[0], room.width()), min(WIDE[1], room.height()))
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._started:
@@ -277,6 +311,16 @@ class MainWindow(QMainWindow):
 
     # -- layout ------------------------------------------------------------------------------
 
+    def _set_title(self) -> None:
+        """The title names the department (its name once the catalog is read) and the year."""
+        year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
+        who = self.tr("企画担当課") if self.planning else (self.department or "")
+        catalog = self.model.catalog
+        if not self.planning and catalog is not None:
+            names = {d.code: d.name for d in catalog.departments}
+            who = names.get(who, who)
+        self.setWindowTitle(self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]")
+
     def _build(self) -> None:
         self.exchange = ExchangeActions(self)
         self.backups = BackupActions(self)
@@ -284,9 +328,7 @@ class MainWindow(QMainWindow):
         self.catalog_actions = CatalogActions(self)
         self.cycle = CycleActions(self)
         self.evaluation_dialog: QDialog | None = None
-        year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
-        who = self.tr("企画担当課") if self.planning else (self.department or "")
-        self.setWindowTitle(self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]")
+        self._set_title()
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("計画体系"), self.tr("未入力")])
@@ -300,6 +342,7 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText(self.tr("指標名・コードで検索 (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply_filter)
+        self.search.installEventFilter(self)
         self.missing_box = QCheckBox(self.tr("未入力のみ"))
         self.problems_box = QCheckBox(self.tr("エラー・警告のみ"))
         self.all_box = QCheckBox(self.tr("全課を表示"))
@@ -321,6 +364,7 @@ class MainWindow(QMainWindow):
         # Column widths from the first rows only: measuring 2,000 rows froze the window 0.4 s.
         self.grid.horizontalHeader().setResizeContentsPrecision(100)
         self.grid.setAlternatingRowColors(False)
+        self.grid.selectionModel().currentChanged.connect(self._remember_cell)
         self.grid.selectionModel().currentChanged.connect(self._show_detail)
 
         self.detail = QTextBrowser()
@@ -442,6 +486,9 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(
+            self._action(self.tr("コピー"), self.copy_selection, QKeySequence.StandardKey.Copy)
+        )
+        edit_menu.addAction(
             self._action(self.tr("貼り付け"), self.paste_clipboard, QKeySequence.StandardKey.Paste)
         )
         edit_menu.addAction(
@@ -451,9 +498,7 @@ class MainWindow(QMainWindow):
             self._action(self.tr("検索"), self.search.setFocus, QKeySequence.StandardKey.Find)
         )
         view_menu = bar.addMenu(self.tr("表示(&V)"))
-        view_menu.addAction(
-            self._action(self.tr("入力"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
-        )
+        view_menu.addAction(self._action(self.tr("入力"), self.focus_grid, "Ctrl+1"))
         view_menu.addAction(
             self._action(self.tr("ダッシュボード"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
         )
@@ -462,6 +507,13 @@ class MainWindow(QMainWindow):
         )
         view_menu.addAction(
             self._action(self.tr("再読み込み"), self.reload, QKeySequence.StandardKey.Refresh)
+        )
+        self.side_action = self._action(self.tr("詳細パネル"), self.toggle_side, "F9")
+        self.side_action.setCheckable(True)
+        self.side_action.setChecked(True)
+        view_menu.addAction(self.side_action)
+        self.splitter.splitterMoved.connect(
+            lambda _pos, _index: self.side_action.setChecked(self.splitter.sizes()[2] > 0)
         )
         language_menu = view_menu.addMenu(self.tr("言語"))
         language_menu.addAction(self._action("日本語", lambda: self.choose_language("ja")))
@@ -506,6 +558,29 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._built:
             self._restore_splitter()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc that nothing else took (no editor, no dialog) asks before quitting."""
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            if self.ask_quit():
+                self.close()
+            return
+        super().keyPressEvent(event)
+
+    def ask_quit(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("終了の確認"),
+            self.tr("kplan-desktop を終了しますか？（入力した値は保存済みです）"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.is_loaded:
+            QTimer.singleShot(0, self._fit_name_column)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
@@ -600,6 +675,7 @@ class MainWindow(QMainWindow):
         self.model.reset(
             data, self.fiscal_year, self.department, planning=self.planning, lang=self.lang
         )
+        self._set_title()
         self._fill_tree()
         self._apply_filter()
         self._update_status()
@@ -615,10 +691,13 @@ class MainWindow(QMainWindow):
         metrics = self.grid.fontMetrics()
         grades = self.model.grade_labels() or ["—"]
         longest_grade = max(grades, key=metrics.horizontalAdvance)
-        for offset, sample in ((2, "888.8%"), (1, longest_grade)):
-            column = self.model.columnCount() - offset
+        for column, sample in (
+            (self.model.rate_column, "888.8%"),
+            (self.model.grade_column, longest_grade),
+        ):
             wanted = metrics.horizontalAdvance(sample) + 16
             self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
+        self._fold_side()
         self._fit_name_column()
         columns = self.settings.window_state("columns") if self.settings else None
         if columns is not None and not self.is_loaded:
@@ -638,26 +717,76 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._select_first_cell)
 
     def _fit_name_column(self) -> None:
-        """Narrow the name column so the grade column is in view without scrolling sideways.
+        """Fit the grid to its pane so the entry year, target, rate and grade are in view.
 
-        The name gives way (down to NAME_MIN_WIDTH) because it is elided with a tooltip and
-        stands in full in the detail panel; English labels made the grid 50 px too wide.
+        Too wide: the name gives way first (down to NAME_MIN_WIDTH; it is elided with a tooltip
+        and stands in full in the detail panel), then the years before last year narrow. Room
+        to spare: the name widens to show itself whole.
         """
-        if not self.isVisible():
+        if not self.isVisible() or self.model.catalog is None:
             return
         room = self.grid.viewport().width()
         if not self.grid.verticalScrollBar().isVisible():
             # The bar appears once many rows are shown: keep room for it.
             room -= self.grid.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         excess = self.grid.horizontalHeader().length() - room
-        if excess > 0:
-            width = self.grid.columnWidth(1)
-            self.grid.setColumnWidth(1, max(width - excess, min(width, NAME_MIN_WIDTH)))
+        width = self.grid.columnWidth(1)
+        if excess < 0:
+            wanted = max(self.grid.sizeHintForColumn(1), width)
+            self.grid.setColumnWidth(1, min(wanted, width - excess))
+            return
+        if excess == 0:
+            return
+        narrower = max(width - excess, min(width, NAME_MIN_WIDTH))
+        self.grid.setColumnWidth(1, narrower)
+        excess -= width - narrower
+        early = [
+            self.model.column_of_year(year)
+            for year in self.model.years
+            if year < self.fiscal_year - 1
+        ]
+        narrow = self.grid.fontMetrics().horizontalAdvance("88,888") + 8
+        for column in early:
+            if excess <= 0:
+                break
+            now = self.grid.columnWidth(column)
+            cut = min(excess, max(0, now - narrow))
+            if cut > 0:
+                # A narrowed year is headed R4 rather than a clipped 令和4年度.
+                year = self.model.year_of_column(column)
+                assert year is not None
+                self.model.short_years.add(year)
+                self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+            self.grid.setColumnWidth(column, now - cut)
+            excess -= cut
+
+    def _fold_side(self) -> None:
+        """On a narrow window the detail panel folds away (表示 › 詳細パネル, F9, opens it)."""
+        saved = self.settings.window_state("splitter") if self.settings is not None else None
+        if saved is not None:
+            return  # the clerk's own arrangement
+        if self.width() < WIDE[0] - 20:
+            sizes = self.splitter.sizes()
+            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+        self.side_action.setChecked(self.splitter.sizes()[2] > 0)
+
+    def toggle_side(self, show: bool) -> None:
+        sizes = self.splitter.sizes()
+        if show and sizes[2] == 0:
+            self.splitter.setSizes([sizes[0], max(sizes[1] - 350, 200), 350])
+        elif not show and sizes[2] > 0:
+            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+        self._fit_name_column()
 
     def _select_first_cell(self) -> None:
+        """Focus on the first entry-year cell that still needs a value, scrolled into view."""
         first = self._first_editable()
         if first.isValid() and not self.grid.currentIndex().isValid():
             self.grid.setCurrentIndex(first)
+            self.grid.scrollTo(first)
+            if self.tabs.currentIndex() == 0 and QGuiApplication.platformName() != "offscreen":
+                self.activateWindow()
+            self.grid.setFocus()
 
     def _load_failed(self, job: Job, exc: object, dialog: QProgressDialog) -> None:
         dialog.reset()
@@ -679,13 +808,18 @@ class MainWindow(QMainWindow):
         if self.fiscal_year not in self.model.years:
             return QModelIndex()
         column = self.model.column_of_year(self.fiscal_year)
-        # Start on the first cell that can take a number (an indicator with its unit set).
+        # Start on the first cell that still needs a value and can take a number (an indicator
+        # with its unit set); when every cell is filled, on the first such cell.
+        candidates = []
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, column)
             unit = self.proxy.index(row, 2).data()
             if index.flags() & Qt.ItemFlag.ItemIsEditable and unit != self.tr("未設定"):
-                return index
-        return QModelIndex()
+                source = self.proxy.mapToSource(index)
+                if self.model.cell(source.row(), self.fiscal_year).state is CellState.EMPTY:
+                    return index
+                candidates.append(index)
+        return candidates[0] if candidates else QModelIndex()
 
     def _fill_tree(self) -> None:
         self.tree.blockSignals(True)
@@ -723,6 +857,28 @@ class MainWindow(QMainWindow):
             node.setText(1, str(missing[code]))
 
     def _apply_filter(self) -> None:
+        """Filter the grid; the clerk's current cell is current again whenever it is shown."""
+        self._filtering = True
+        try:
+            self._filter_rows()
+        finally:
+            self._filtering = False
+        kept = self._kept_cell
+        if kept is not None and kept.isValid():
+            again = self.proxy.mapFromSource(self.model.index(kept.row(), kept.column()))
+            if again.isValid() and again != self.grid.currentIndex():
+                self.grid.setCurrentIndex(again)
+                self.grid.scrollTo(again)
+
+    def _remember_cell(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The cell the clerk moved to (not where a filter pushed the current cell)."""
+        if self._filtering:
+            return
+        source = self.proxy.mapToSource(current)
+        if source.isValid():
+            self._kept_cell = QPersistentModelIndex(source)
+
+    def _filter_rows(self) -> None:
         selected = self.tree.selectedItems()
         branch = selected[0].data(0, Qt.ItemDataRole.UserRole) if selected else ""
         # Bounded: a pasted novel in the search box is not a search. Full-width ７－１ finds 7-1.
@@ -771,8 +927,19 @@ class MainWindow(QMainWindow):
             check_expected=True,
         )
 
-    def submit(self, proxy_index: QModelIndex, text: str, comment: str | None = None) -> bool:
-        """Check and write one typed value; False (nothing written) when it is refused."""
+    def submit(
+        self,
+        proxy_index: QModelIndex,
+        text: str,
+        comment: str | None = None,
+        *,
+        ask: bool = True,
+    ) -> bool:
+        """Check and write one typed value; False (nothing written) when it is refused.
+
+        A value that needs a comment asks for it at once, or with ask=False leaves the refusal
+        in `comment_wanted` for the caller to ask once its cell editor is closed.
+        """
         request = self._request_for(proxy_index, text, comment)
         if request is None:
             return False
@@ -788,6 +955,9 @@ class MainWindow(QMainWindow):
             if {f.code for f in refused.check.errors} == {"E_CONFLICT"}:
                 return self._resolve_conflict(proxy_index, refused, comment)
             if exc.only_warnings and comment is None:
+                if not ask:
+                    self.comment_wanted = refused
+                    return False
                 reason = self.ask_comment(refused)
                 return bool(reason) and self.submit(proxy_index, text, reason)
             self.show_refusal(refused)
@@ -823,7 +993,7 @@ class MainWindow(QMainWindow):
 
     def ask_conflict(self, refused: EntryResult) -> str | None:
         """'mine', 'theirs' or None (cancel): the dialog that shows both values."""
-        theirs = refused.old[0] or refused.old[1] or self.tr("（なし）")
+        theirs = self.shown_state(refused.old[0], refused.old[1]) or self.tr("（なし）")
         mine = refused.request.text or self.tr("（空欄）")
         self.last_message = self.tr(
             "この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}"
@@ -1018,15 +1188,63 @@ class MainWindow(QMainWindow):
         if QGuiApplication.platformName() != "offscreen":
             QMessageBox.warning(self, self.tr("保存できません"), self.last_message)
 
+    def comment_then_save(
+        self, target: QPersistentModelIndex, text: str, refused: EntryResult, *, down: bool
+    ) -> bool:
+        """Ask the comment a warned value needs, then save; Cancel reopens the cell's editor
+        with the typed text. True when the value was saved."""
+        if not target.isValid():
+            return False
+        index = self.proxy.index(target.row(), target.column())
+        self.grid.setCurrentIndex(index)
+        reason = self.ask_comment(refused)
+        saved = bool(reason) and self.submit(index, text, reason)
+        self.grid.setFocus()
+        if saved:
+            self.grid.setCurrentIndex(index)
+            self.move_after_entry(down=down)
+        else:
+            self.reopen_editor(index, text)
+        return saved
+
+    def reopen_editor(self, index: QModelIndex, text: str) -> None:
+        """Open the cell's editor again holding `text` (a cancelled comment keeps the value)."""
+        self.grid.setCurrentIndex(index)
+        self.grid.edit(index)
+        editor = self.grid.indexWidget(index)
+        if isinstance(editor, QLineEdit):
+            editor.setText(text)
+            editor.setFocus()
+
     def ask_comment(self, refused: EntryResult) -> str:
-        """Warnings need a reason: ask for it, listing the warnings."""
-        lines = "\n".join(f"・{f.message(self.lang)}" for f in refused.check.warnings)
-        text, ok = QInputDialog.getMultiLineText(
-            self,
-            self.tr("コメントが必要です"),
-            self.tr("次の警告があります。理由を入力してください:") + "\n" + lines,
-        )
-        return text.strip() if ok else ""
+        """Warnings need a reason: ask for it, listing the warnings ('' = cancelled).
+
+        A comment written for the value before is shown for reuse and must be confirmed again.
+        """
+        from kplan_desktop.ui.comment_dialog import CommentDialog
+
+        warnings = [f.message(self.lang) for f in refused.check.warnings]
+        dialog = CommentDialog(warnings, refused.old[2], self)
+        self.comment_dialog = dialog
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return ""
+            return dialog.comment
+        finally:
+            self.comment_dialog = None
+            dialog.deleteLater()
+
+    def shown_state(self, value: str | None, reason: str | None) -> str:
+        """A stored value or missing reason as people read it (未集計, not not_compiled)."""
+        if value:
+            return value
+        if not reason:
+            return ""
+        try:
+            missing = MissingReason(reason)
+        except ValueError:
+            return reason
+        return missing.label_en if self.lang == "en" else missing.label_ja
 
     def show_refusal(self, refused: EntryResult) -> None:
         self.last_message = " / ".join(f.message(self.lang) for f in refused.refused_because)
@@ -1046,7 +1264,7 @@ class MainWindow(QMainWindow):
         saved = ""
         if written:
             last = written[-1]
-            shown = last.new[0] or last.new[1] or "—"
+            shown = self.shown_state(last.new[0], last.new[1]) or "—"
             saved = self.tr("保存しました: {0} = {1}").format(last.request.indicator_code, shown)
             if len(written) > 1:
                 saved = self.tr("{0} 件を保存しました").format(len(written))
@@ -1143,28 +1361,128 @@ class MainWindow(QMainWindow):
             all_or_nothing=False,
         )
         good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+        marks: dict[tuple[str, int], str] = {}
         for r in results:
             if r.outcome is Outcome.REFUSED:
-                reason = " / ".join(f.message(self.lang) for f in r.refused_because)
+                reason = self._refusal_text(r)
                 when = year_text(r.request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
                 where = f"{r.request.indicator_code} {when}"
                 problems.append(f"{where}「{r.request.text[:20]}」: {reason}")
+                marks[(r.request.indicator_code, r.request.fiscal_year)] = reason
         if good:
             self._push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
+        self.model.mark(marks)
         self._report_paste(problems)
         return results
 
+    def _refusal_text(self, refused: EntryResult) -> str:
+        """Why a pasted cell was not saved: its errors, else its warnings (a paste carries no
+        comment, so a warned value waits to be typed with one)."""
+        if refused.check.errors:
+            return " / ".join(f.message(self.lang) for f in refused.check.errors)
+        warnings = " / ".join(f.message(self.lang) for f in refused.check.warnings)
+        if warnings:
+            return warnings + self.tr("（警告があるため、コメントを付けて入力してください）")
+        return " / ".join(f.message(self.lang) for f in refused.refused_because)
+
     def _report_paste(self, problems: list[str]) -> None:
+        """One modal report naming every cell not saved, with why; it takes the focus."""
         self.last_paste_problems = problems
-        if problems:
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Icon.Warning)
-            box.setWindowTitle(self.tr("貼り付けできなかったセル"))
-            box.setText(self.tr("{0} 個のセルは保存していません。").format(len(problems)))
-            box.setDetailedText("\n".join(problems))
-            box.setModal(False)
-            box.show()
-            self.paste_report = box
+        if not problems:
+            return
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        box = QDialog(self)
+        box.setObjectName("paste_report")
+        box.setWindowTitle(self.tr("貼り付けできなかったセル"))
+        box.setModal(True)
+        layout = QVBoxLayout(box)
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "{0} 個のセルは保存していません（表では赤で示しています）。"
+                    "ほかのセルは保存しました。"
+                ).format(len(problems))
+            )
+        )
+        listing = QPlainTextEdit("\n".join(problems))
+        listing.setObjectName("paste_problems")
+        listing.setReadOnly(True)
+        listing.setTabChangesFocus(True)
+        layout.addWidget(listing)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(box.reject)
+        layout.addWidget(buttons)
+        box.resize(640, 320)
+        box.finished.connect(lambda _result: self.grid.setFocus())
+        box.open()
+        box.raise_()
+        box.activateWindow()
+        buttons.button(QDialogButtonBox.StandardButton.Close).setFocus()
+        self.paste_report = box
+
+    def copy_selection(self) -> str:
+        """Ctrl+C: the selected block as tab-separated lines, as Excel and Calc paste them.
+
+        Values are the stored numbers without thousands separators (a clerk's spreadsheet
+        reads 1225 the same in every locale); other columns as shown.
+        """
+        indexes = self.grid.selectionModel().selectedIndexes()
+        if not indexes:
+            current = self.grid.currentIndex()
+            indexes = [current] if current.isValid() else []
+        if not indexes:
+            return ""
+        rows = sorted({i.row() for i in indexes})
+        columns = sorted({i.column() for i in indexes})
+        chosen = {(i.row(), i.column()) for i in indexes}
+        lines = []
+        for row in range(rows[0], rows[-1] + 1):
+            cells = []
+            for column in range(columns[0], columns[-1] + 1):
+                text = ""
+                if (row, column) in chosen:
+                    index = self.proxy.index(row, column)
+                    source = self.proxy.mapToSource(index)
+                    role = Qt.ItemDataRole.DisplayRole
+                    if self.model.year_of_column(source.column()) is not None:
+                        role = Qt.ItemDataRole.EditRole
+                    value = index.data(role)
+                    text = "" if value is None else str(value)
+                cells.append(" ".join(text.replace("\t", " ").splitlines()))
+            lines.append("\t".join(cells))
+        block = "\n".join(lines) + "\n"
+        QGuiApplication.clipboard().setText(block)
+        self.status.setText(
+            self.tr("{0} 行 × {1} 列をコピーしました").format(len(lines), len(columns))
+        )
+        return block
+
+    def focus_grid(self) -> None:
+        """Ctrl+1: the entry tab, focus in the grid on its current (or first needed) cell."""
+        self.tabs.setCurrentIndex(0)
+        if not self.grid.currentIndex().isValid() and self.is_loaded:
+            first = self._first_editable()
+            if first.isValid():
+                self.grid.setCurrentIndex(first)
+        self.grid.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down or Enter in the search box moves into the grid."""
+        if watched is getattr(self, "search", None) and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if not self.grid.currentIndex().isValid() and self.proxy.rowCount():
+                    column = max(self._entry_column(), 0)
+                    self.grid.setCurrentIndex(self.proxy.index(0, column))
+                self.grid.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _entry_column(self) -> int:
+        if self.fiscal_year not in self.model.years:
+            return -1
+        return self.model.column_of_year(self.fiscal_year)
 
     def save_comment(self) -> None:
         """Save the comment editor's text for the current cell (same value, new comment)."""
@@ -1213,8 +1531,8 @@ class MainWindow(QMainWindow):
 
         entries = []
         for entry in reversed(audit_log(self.store, ind.code)[-10:]):
-            old = entry.old_value or entry.old_reason or "—"
-            new = entry.new_value or entry.new_reason or "—"
+            old = self.shown_state(entry.old_value, entry.old_reason) or "—"
+            new = self.shown_state(entry.new_value, entry.new_reason) or "—"
             when = "—"
             if entry.fiscal_year is not None:
                 when = year_text(entry.fiscal_year, self.lang, FiscalYearStyle.SHORT)

@@ -44,7 +44,10 @@ STATE_ICONS = {
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 FIXED_COLUMNS = 5
-TAIL_COLUMNS = 3
+# 目標, 達成率, 評価, 進捗状況 (the on-track status, in the submission workbook's words).
+TAIL_COLUMNS = 4
+# A cell the last paste could not save: drawn in this colour until it is written.
+MARKED_COLOUR = "#f8c8c8"
 
 
 def grouped(value: Decimal) -> str:
@@ -76,6 +79,11 @@ class IndicatorTableModel(QAbstractTableModel):
         self._cells: dict[tuple[str, int], CellInfo] = {}
         self._row_of: dict[str, int] = {}
         self._icons: dict[CellState, QIcon] = {}
+        # Cells the last paste refused, with why (shown until the cell is written).
+        self.marked: dict[tuple[str, int], str] = {}
+        self._department_names: dict[str, str] = {}
+        # Years whose column the window narrowed: their header is written short (R4).
+        self.short_years: set[int] = set()
 
     def reset(
         self,
@@ -96,7 +104,41 @@ class IndicatorTableModel(QAbstractTableModel):
         self.lang = lang
         self._cells = dict(data.cells)
         self._row_of = {row.indicator.code: n for n, row in enumerate(self.rows)}
+        self.marked = {}
+        self._department_names = {
+            d.code: d.name_for(current_year) for d in data.catalog.departments
+        }
         self.endResetModel()
+
+    @property
+    def target_column(self) -> int:
+        return FIXED_COLUMNS + len(self.years)
+
+    @property
+    def rate_column(self) -> int:
+        return self.target_column + 1
+
+    @property
+    def grade_column(self) -> int:
+        return self.target_column + 2
+
+    @property
+    def track_column(self) -> int:
+        return self.target_column + 3
+
+    @property
+    def department_column(self) -> int | None:
+        return self.target_column + 4 if self.planning else None
+
+    def mark(self, cells: dict[tuple[str, int], str]) -> None:
+        """Mark the cells a paste refused (replacing the previous marks); repaint them."""
+        touched = set(self.marked) | set(cells)
+        self.marked = dict(cells)
+        for code, year in touched:
+            row = self._row_of.get(code)
+            if row is not None and year in self.years:
+                index = self.index(row, self.column_of_year(year))
+                self.dataChanged.emit(index, index)
 
     def update_values(self, code: str, values: list[ActualView]) -> None:
         """A write changed one indicator: swap its values in and repaint its row only."""
@@ -106,6 +148,7 @@ class IndicatorTableModel(QAbstractTableModel):
         self.rows[row] = replace(self.rows[row], values={v.fiscal_year: v for v in values})
         for year in self.years:
             self._cells.pop((code, year), None)
+            self.marked.pop((code, year), None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     # -- shape -------------------------------------------------------------------------------
@@ -114,7 +157,10 @@ class IndicatorTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else FIXED_COLUMNS + len(self.years) + TAIL_COLUMNS
+        if parent.isValid():
+            return 0
+        # The planning division sees every 課's indicators: a 担当課 column names the owner.
+        return FIXED_COLUMNS + len(self.years) + TAIL_COLUMNS + (1 if self.planning else 0)
 
     def row_of(self, code: str) -> int | None:
         return self._row_of.get(code)
@@ -131,6 +177,10 @@ class IndicatorTableModel(QAbstractTableModel):
             return None
         year = self.year_of_column(section)
         if year is not None:
+            if year in self.short_years:
+                from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+
+                return year_text(year, self.lang, FiscalYearStyle.SHORT)
             return year_text(year, self.lang)
         headers = [
             QCoreApplication.translate("IndicatorTableModel", "コード"),
@@ -141,6 +191,8 @@ class IndicatorTableModel(QAbstractTableModel):
             QCoreApplication.translate("IndicatorTableModel", "目標"),
             QCoreApplication.translate("IndicatorTableModel", "達成率"),
             QCoreApplication.translate("IndicatorTableModel", "評価"),
+            QCoreApplication.translate("IndicatorTableModel", "進捗状況"),
+            QCoreApplication.translate("IndicatorTableModel", "担当課"),
         ]
         if section < FIXED_COLUMNS:
             return headers[section]
@@ -231,6 +283,11 @@ class IndicatorTableModel(QAbstractTableModel):
         achievement = overview.achievement(self.catalog, self.current_year)
         if tail == 1:
             return format_rate(achievement.rate)
+        if tail == 3:
+            return overview.track(self.catalog, self.current_year).status.label(self.lang)
+        if tail == 4:
+            owner = indicator.owner_for(self.current_year)
+            return self._department_names.get(owner, owner)
         return achievement.grade.label(self.catalog.plan.settings.grade_labels, self.lang)
 
     def grade_labels(self) -> list[str]:
@@ -267,13 +324,16 @@ class IndicatorTableModel(QAbstractTableModel):
             return info.state
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(info.state)
+        marked = self.marked.get((self.rows[row].indicator.code, year))
         if role == Qt.ItemDataRole.BackgroundRole:
-            colour = STATE_COLOURS.get(info.state)
+            colour = MARKED_COLOUR if marked is not None else STATE_COLOURS.get(info.state)
             if colour is None and self.is_editable(row, self.column_of_year(year)):
                 colour = "#ffffff"
             return QBrush(QColor(colour)) if colour else QBrush(QColor("#f4f4f4"))
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f.message(self.lang) for f in info.findings]
+            if marked is not None:
+                lines.insert(0, marked)
             if actual is not None and actual.comment:
                 lines.append(
                     QCoreApplication.translate("IndicatorTableModel", "コメント: {0}").format(

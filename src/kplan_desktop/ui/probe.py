@@ -1,0 +1,140 @@
+"""What the window shows, written to a file for the real-window tests (KPLAN_PROBE=FILE).
+
+The tests drive the program with real X input (xdotool) in another process; this report is how
+they learn where the cells are on the screen, which widget has the focus and which dialog is
+open. It only reads the window, and does nothing unless the variable is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QObject, QRect, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from kplan_desktop.ui.main_window import MainWindow
+
+
+def _rect(rect: QRect) -> list[int]:
+    return [rect.x(), rect.y(), rect.width(), rect.height()]
+
+
+def _global(widget: QWidget, rect: QRect) -> list[int]:
+    top_left = widget.mapToGlobal(rect.topLeft())
+    return [top_left.x(), top_left.y(), rect.width(), rect.height()]
+
+
+def _texts(widget: QWidget) -> list[str]:
+    found: list[str] = []
+    for child in widget.findChildren(QWidget):
+        if not child.isVisible():
+            continue
+        if isinstance(child, (QLabel, QAbstractButton)):
+            found.append(child.text())
+        elif isinstance(child, QLineEdit):
+            found.append(child.placeholderText())
+    return [t for t in found if t]
+
+
+def snapshot(window: MainWindow) -> dict[str, Any]:
+    """The window's state as plain data (also handy for debugging by hand)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    focus = app.focusWidget()
+    modal = app.activeModalWidget()
+    screen = window.screen().availableGeometry() if window.screen() else QRect()
+    report: dict[str, Any] = {
+        "pid": os.getpid(),
+        "loaded": window.is_loaded,
+        "title": window.windowTitle(),
+        "screen": _rect(screen),
+        "window": _rect(window.frameGeometry()),
+        "focus": type(focus).__name__ if focus is not None else None,
+        "focus_name": focus.objectName() if focus is not None else None,
+        "focus_text": focus.text() if isinstance(focus, (QAbstractButton, QLineEdit)) else None,
+        "modal": modal.windowTitle() if modal is not None else None,
+        "modal_texts": _texts(modal) if modal is not None else [],
+        "status": window.status.text() if window.is_loaded else "",
+    }
+    if not window.is_loaded:
+        return report
+    grid = window.grid
+    current = grid.currentIndex()
+    report["editing"] = grid.state() == QAbstractItemView.State.EditingState
+    report["editor_text"] = (
+        focus.text() if isinstance(focus, QLineEdit) and report["editing"] else None
+    )
+    report["viewport"] = _global(grid.viewport(), grid.viewport().rect())
+    if current.isValid():
+        source = window.proxy.mapToSource(current)
+        model = window.model
+        row = model.rows[source.row()]
+        report["current"] = {
+            "code": row.indicator.code,
+            "year": model.year_of_column(source.column()),
+            "column": current.column(),
+        }
+        columns = {
+            "entry": model.column_of_year(window.fiscal_year),
+            "target": model.target_column,
+            "rate": model.rate_column,
+            "grade": model.grade_column,
+            "track": model.track_column,
+            "name": 1,
+        }
+        cells: dict[str, Any] = {}
+        for name, column in columns.items():
+            index: QModelIndex = window.proxy.index(current.row(), column)
+            rect = grid.visualRect(index)
+            cells[name] = {
+                "rect": _global(grid.viewport(), rect),
+                "header": model.headerData(column, _horizontal()),
+                "text": index.data(),
+            }
+        report["cells"] = cells
+    return report
+
+
+def _horizontal() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.Orientation.Horizontal
+
+
+class Probe(QObject):
+    """Writes the snapshot whenever it changes (checked every 100 ms), atomically."""
+
+    def __init__(self, window: MainWindow, path: Path) -> None:
+        super().__init__(window)
+        self._window = window
+        self._path = path
+        self._last = ""
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self.write)
+        self._timer.start()
+
+    def write(self) -> None:
+        text = json.dumps(snapshot(self._window), ensure_ascii=False, sort_keys=True)
+        if text == self._last:
+            return
+        self._last = text
+        partial = self._path.with_name(self._path.name + ".part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(self._path)
+
+
+def install(window: MainWindow) -> Probe | None:
+    path = os.environ.get("KPLAN_PROBE")
+    return Probe(window, Path(path)) if path else None

@@ -1,0 +1,227 @@
+"""The clerk's window in a real window system: Xvfb + openbox, real key presses (xdotool).
+
+Offscreen tests never see focus changes between windows; these do (the comment dialog crashed
+the program 8 times out of 8 here, never offscreen).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from tests.realx.conftest import App, XServer
+
+YEAR = "2025"
+# The screenshots stay for a look after the run (out/ is not committed).
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "realx"
+SHOTS.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture
+def history_db(tmp_path: Path) -> Path:
+    """The seed catalog with earlier years' values, as a department has after a year or two."""
+    db = tmp_path / "kplan.sqlite"
+
+    def kplan(*args: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "kplan_desktop.cli", "--db", str(db), *args],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    kplan("init")
+    for code, year, value in (
+        ("7-1-1-K2", "2023", "52"),
+        ("7-1-1-K2", "2024", "55"),
+        ("7-1-1-K1", "2024", "3"),
+        ("7-1-1-K3", "2024", "1300"),
+    ):
+        kplan("enter", "--indicator", code, "--year", year, "--value", value)
+    return db
+
+
+Start = Callable[..., App]
+
+
+def open_window(start_app: Start, x: XServer, db: Path, *args: str) -> tuple[App, dict[str, Any]]:
+    app = start_app(x, db, "--department", "community", "--year", YEAR, "--lang", "ja", *args)
+    return app, app.loaded()
+
+
+def inside(rect: list[int], area: list[int]) -> bool:
+    x, y, w, h = rect
+    ax, ay, aw, ah = area
+    return w > 0 and h > 0 and x >= ax and y >= ay and x + w <= ax + aw and y + h <= ay + ah
+
+
+def assert_columns_on_screen(x: XServer, state: dict[str, Any], shot: Path) -> None:
+    """The selected row's entry-year, target, rate and grade cells lie inside the grid's
+    viewport and the screen, and the screenshot shows the selected cell's highlight there."""
+    screen = [0, 0, x.width, x.height]
+    for name in ("entry", "target", "rate", "grade"):
+        rect = state["cells"][name]["rect"]
+        assert inside(rect, state["viewport"]), (name, rect, state["viewport"])
+        assert inside(rect, screen), (name, rect, screen)
+    image = QImage(str(x.screenshot(shot)))
+    assert (image.width(), image.height()) == (x.width, x.height)
+    ex, ey, ew, eh = state["cells"]["entry"]["rect"]
+    # The current cell is drawn selected (a saturated highlight), unlike the cells beside it.
+    inner = QColor(image.pixel(ex + ew // 2, ey + eh // 2))
+    assert inner.saturation() > 80, (inner.name(), state["cells"]["entry"])
+    gx, gy, _gw, gh = state["cells"]["grade"]["rect"]
+    grade = QColor(image.pixel(gx + 2, gy + gh // 2))
+    assert grade.saturation() < 80, grade.name()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768), (1920, 1080)])
+def test_start_focus_and_the_entry_columns_are_on_screen(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    tmp_path: Path,
+    size: tuple[int, int],
+) -> None:
+    x = xservers(*size)
+    _app, state = open_window(start_app, x, history_db)
+    # Focus starts in the grid on the first entry-year cell that needs a value.
+    assert state["focus"] == "QTableView", state
+    assert (state["current"]["code"], state["current"]["year"]) == ("7-1-1-K1", 2025)
+    assert inside(state["window"], [0, 0, *size]), state["window"]
+    assert_columns_on_screen(x, state, SHOTS / f"start-{size[0]}x{size[1]}.png")
+    # The title names the department, not its code.
+    assert "市民協働担当課" in state["title"] and "community" not in state["title"]
+
+
+def test_type_a_value_and_enter_saves_it_without_the_mouse(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    x = xservers(1280, 720)
+    app, _state = open_window(start_app, x, history_db)
+    x.type("4")
+    x.key("Return")
+    state = app.wait(lambda s: s["current"]["code"] == "7-1-1-K2" and "保存しました" in s["status"])
+    assert stored(app, "7-1-1-K1") == ("4", None)
+    assert state["focus"] == "QTableView"
+
+
+def test_a_warned_value_esc_20_times_then_ctrl_enter_with_a_comment(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    x = xservers(1280, 720)
+    app, _state = open_window(start_app, x, history_db)
+    x.key("Down")  # 7-1-1-K2: 55 last year
+    app.wait(lambda s: s["current"]["code"] == "7-1-1-K2")
+    x.type("200")
+    for attempt in range(20):
+        x.key("Return")
+        state = app.wait(lambda s: s["modal"] == "コメントが必要です")
+        assert any("263.6%" in t for t in state["modal_texts"]), state["modal_texts"]
+        x.key("Escape")
+        # Back in the cell's editor, which has the keyboard again.
+        state = app.wait(lambda s: s["modal"] is None and s.get("editor_text") is not None)
+        assert app.alive, attempt
+        assert state["editor_text"] == "200", (attempt, state)
+    # The typed text is really in the focused editor: select it and copy it with the keyboard.
+    x.key("ctrl+a", "ctrl+c")
+    assert x.wait_clipboard("200") == "200"
+    assert stored(app, "7-1-1-K2") == (None, None)
+    x.key("Return")
+    app.wait(lambda s: s["modal"] == "コメントが必要です")
+    x.type("more meetings this year")
+    x.key("ctrl+Return")
+    state = app.wait(lambda s: s["modal"] is None and s["current"]["code"] == "7-1-1-K3")
+    assert stored(app, "7-1-1-K2") == ("200", "more meetings this year")
+    (line,) = [row for row in app.kplan("audit").splitlines() if "\t7-1-1-K2\t2025\t" in row]
+    assert "\t200\tmore meetings this year" in line, line
+    assert app.alive
+
+
+def stored(app: App, code: str, year: str = YEAR) -> tuple[str | None, str | None]:
+    """(value, comment) of a cell as `kplan show --json` reads it from the database."""
+    rows = json.loads(app.kplan("show", "--json", "--department", "community"))
+    (row,) = [r for r in rows if r["code"] == code]
+    cell = row["years"][year]
+    return cell["value"], cell["comment"]
+
+
+def read_cells(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as book:
+        return book.read("xl/worksheets/sheet1.xml")
+
+
+def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    tmp_path: Path,
+) -> None:
+    x = xservers(1280, 720)
+    app, state = open_window(start_app, x, history_db)
+    assert state["current"]["code"] == "7-1-1-K1"
+    # Paste a block copied from a spreadsheet: two values down the entry column.
+    x.set_clipboard("2\n60\n")
+    x.key("ctrl+v")
+    app.wait(lambda s: "2 件を保存しました" in s["status"])
+    assert stored(app, "7-1-1-K1") == ("2", None) and stored(app, "7-1-1-K2") == ("60", None)
+    # Copy a 3×2 block (last year and this year of K1..K3) with the keyboard.
+    x.key("shift+Down", "shift+Down", "shift+Left", "ctrl+c")
+    app.wait(lambda s: "コピーしました" in s["status"])
+    assert x.clipboard().splitlines() == ["3\t2", "55\t60", "1300\t"]
+    # Undo takes the whole paste back.
+    x.key("ctrl+z")
+    app.wait(lambda s: stored(app, "7-1-1-K1") == (None, None))
+    assert stored(app, "7-1-1-K2") == (None, None)
+    # Export: not finalised yet, so the window asks; choose the draft with the keyboard.
+    x.key("ctrl+e")
+    # Wait for the question to have the keyboard (activation is asynchronous), then Tab to the
+    # draft button, each time waiting for the focus to move.
+    state = app.wait(lambda s: s["modal"] == "提出用ブックを書き出す" and s["focus_text"])
+    for _ in range(6):
+        if state["focus_text"] == "下書きとして書き出す":
+            break
+        before = state["focus_text"]
+        x.key("Tab")
+        state = app.wait(lambda s, before=before: s["focus_text"] not in (None, before))
+    assert state["focus_text"] == "下書きとして書き出す", state
+    x.key("space")
+    # Qt's own file dialog, in Japanese.
+    state = app.wait(lambda s: s["modal"] == "提出用ブックの保存先")
+    texts = " ".join(state["modal_texts"])
+    x.screenshot(SHOTS / "file-dialog-ja.png")
+    assert "ファイル名" in texts and "キャンセル" in texts, texts
+    target = tmp_path / "submission.xlsx"
+    x.key("ctrl+a")
+    x.type(str(target))
+    x.key("Return")
+    app.wait(lambda s: "書き出しました" in s["status"], timeout=30)
+    assert zipfile.is_zipfile(target)
+    assert b"7-1-1-K1" in read_cells(target) or target.stat().st_size > 5000
+    assert app.alive
+
+
+def test_the_paste_report_takes_the_focus_and_names_each_refused_cell(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    x = xservers(1366, 768)
+    app, state = open_window(start_app, x, history_db)
+    assert state["current"]["code"] == "7-1-1-K1"
+    x.set_clipboard("3\nabc\n")
+    x.key("ctrl+v")
+    state = app.wait(lambda s: s["modal"] == "貼り付けできなかったセル")
+    texts = " ".join(state["modal_texts"])
+    assert "1 個のセルは保存していません" in texts and "Show Details" not in texts, texts
+    # The report has the keyboard: Esc closes it and the grid has the focus again.
+    state = app.wait(lambda s: s["focus"] in ("QPushButton", "QPlainTextEdit"), timeout=5)
+    x.key("Escape")
+    state = app.wait(lambda s: s["modal"] is None and s["focus"] == "QTableView")
+    assert stored(app, "7-1-1-K1") == ("3", None) and stored(app, "7-1-1-K2") == (None, None)
+    assert app.alive
