@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from kplan_desktop import __version__
 from kplan_desktop.ui.i18n import year_text
@@ -175,7 +176,15 @@ class EntryDelegate(QStyledItemDelegate):
             key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
                 index = self._window.grid.currentIndex()
-                if self._window.submit(index, editor.text()):
+                saved = self._window.submit(index, editor.text())
+                if not Shiboken.isValid(editor):
+                    # A dialog submit() opened (the comment, a conflict) took the focus, and the
+                    # view closed and deleted this editor meanwhile: touching it crashed the
+                    # program (seen under X at 150 % and under Wine, never offscreen).
+                    if saved:
+                        self._window.move_after_entry(down=key != Qt.Key.Key_Tab)
+                    return True
+                if saved:
                     self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
                     self._window.move_after_entry(down=key != Qt.Key.Key_Tab)
                 else:
