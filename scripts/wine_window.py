@@ -271,6 +271,7 @@ def drive(args: argparse.Namespace, report: Report) -> None:
         env = {**os.environ, "DISPLAY": display}
         env["KPLAN_SETTINGS_FILE"] = winepath(out / "settings.ini")
         env["KPLAN_LOG_DIR"] = winepath(out / "logs")
+        env["KPLAN_DEFAULTS_FILE"] = ""  # IT's defaults (a later step installs some) not here
         # The program's output piped (a file as its stdout kills it under Wine).
         program = subprocess.Popen(
             [
