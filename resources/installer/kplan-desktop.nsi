@@ -110,9 +110,10 @@ Function .onInit
       SetErrorLevel 740  ; ERROR_ELEVATION_REQUIRED
       Quit
     ${EndIf}
-    SetShellVarContext all
     ; Unless /D= named a folder: Program Files, or where the last machine-wide install went.
+    ; (Compared while $LOCALAPPDATA is still the user's: SetShellVarContext changes it.)
     ReadRegStr $R3 HKCU "${UNINST_KEY}" "InstallLocation"
+    SetShellVarContext current
     ${If} $INSTDIR == "$LOCALAPPDATA\Programs\${APP}"
     ${OrIf} $INSTDIR == $R3
       ReadRegStr $R3 HKLM "${UNINST_KEY}" "InstallLocation"
@@ -122,6 +123,7 @@ Function .onInit
         StrCpy $INSTDIR "$PROGRAMFILES64\${APP}"
       ${EndIf}
     ${EndIf}
+    SetShellVarContext all
   ${EndIf}
 FunctionEnd
 
