@@ -124,7 +124,7 @@ def _high_dpi_policy() -> None:
     Windows' own programs at that setting. Rounding (Qt 5's default) would make 150 % into 2.0 —
     a window a third larger than the clerk asked for, which no longer fits a 1920×1080 laptop —
     and rounding down would make it 1.0, text too small for the clerk who asked for larger.
-    Must run before the QApplication exists; QT_SCALE_FACTOR_ROUNDING_POLICY still overrides it.
+    Must run before the QApplication exists.
     """
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
