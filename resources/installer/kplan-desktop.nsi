@@ -8,6 +8,17 @@
 ; The program goes to %LOCALAPPDATA%\Programs\kplan-desktop. The user's database, backups and log
 ; live in %LOCALAPPDATA%\kplan-desktop and the settings in %APPDATA%\kplan-desktop: this script
 ; never writes or deletes there, so an upgrade keeps them and an uninstall leaves them.
+;
+; For IT staff (README, Packaging):
+;   setup.exe /S                       per user, silent (no administrator rights)
+;   setup.exe /S /ALLUSERS             every user of the PC: %ProgramFiles%\kplan-desktop, HKLM,
+;                                      the all-users Start menu; needs an elevated process (exit
+;                                      code 740 otherwise). Each user's data stays per user.
+;   setup.exe /S /SETTINGS=X:\defaults.ini   also copies IT's defaults file (site_defaults.py)
+;                                      to %APPDATA%\kplan-desktop (per user) or
+;                                      %ProgramData%\kplan-desktop (with /ALLUSERS)
+;   -DSIGN=command                     makensis runs `command file` on the uninstaller and the
+;                                      installer it writes (scripts/sign-windows: Authenticode)
 
 Unicode true
 ; Debian's default stub is 32-bit (needs 32-bit Wine, fails silently without it); 64-bit it is.
@@ -44,6 +55,16 @@ VIAddVersionKey /LANG=1041 "LegalCopyright" "MIT License"
 
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
+!include "LogicLib.nsh"
+
+!ifdef SIGN
+  ; Signed as makensis writes them: the uninstaller before it is packed into the installer.
+  !uninstfinalize '"${SIGN}" "%1"' = 0
+  !finalize '"${SIGN}" "%1"' = 0
+!endif
+
+Var AllUsers
+Var Settings
 
 !define MUI_ICON "${ICON}"
 !define MUI_UNICON "${ICON}"
@@ -59,8 +80,59 @@ VIAddVersionKey /LANG=1041 "LegalCopyright" "MIT License"
 LangString DataKept ${LANG_JAPANESE} "プログラムを削除しました。データベース・バックアップ・ログは削除していません:$\r$\n$LOCALAPPDATA\${APP}$\r$\n設定: $APPDATA\${APP}$\r$\n再インストールするとそのまま使えます。不要なら、このフォルダーを手で削除してください。"
 LangString DataKept ${LANG_ENGLISH} "The program was removed. The database, its backups and the log were kept:$\r$\n$LOCALAPPDATA\${APP}$\r$\nSettings: $APPDATA\${APP}$\r$\nA new installation uses them again. Delete these folders by hand if they are no longer needed."
 
+LangString NeedsAdmin ${LANG_JAPANESE} "/ALLUSERS（全ユーザーへのインストール）には管理者としての実行が必要です。"
+LangString NeedsAdmin ${LANG_ENGLISH} "/ALLUSERS (an installation for every user) must run as an administrator."
+LangString NoSettings ${LANG_JAPANESE} "/SETTINGS の設定ファイルが見つかりません: "
+LangString NoSettings ${LANG_ENGLISH} "The /SETTINGS file was not found: "
+
+Function .onInit
+  ${GetParameters} $R0
+  StrCpy $AllUsers 0
+  ClearErrors
+  ${GetOptions} $R0 "/ALLUSERS" $R1
+  ${IfNot} ${Errors}
+    StrCpy $AllUsers 1
+  ${EndIf}
+  ClearErrors
+  ${GetOptions} $R0 "/SETTINGS=" $Settings
+  ${If} ${Errors}
+    StrCpy $Settings ""
+  ${ElseIfNot} ${FileExists} "$Settings"
+    MessageBox MB_OK|MB_ICONSTOP "$(NoSettings)$Settings" /SD IDOK
+    SetErrorLevel 2
+    Quit
+  ${EndIf}
+  ${If} $AllUsers == 1
+    UserInfo::GetAccountType
+    Pop $R2
+    ${If} $R2 != "Admin"
+      MessageBox MB_OK|MB_ICONSTOP "$(NeedsAdmin)" /SD IDOK
+      SetErrorLevel 740  ; ERROR_ELEVATION_REQUIRED
+      Quit
+    ${EndIf}
+    ; Unless /D= named a folder: Program Files, or where the last machine-wide install went.
+    ; (Compared while $LOCALAPPDATA is still the user's: SetShellVarContext changes it.)
+    ReadRegStr $R3 HKCU "${UNINST_KEY}" "InstallLocation"
+    SetShellVarContext current
+    ${If} $INSTDIR == "$LOCALAPPDATA\Programs\${APP}"
+    ${OrIf} $INSTDIR == $R3
+      ReadRegStr $R3 HKLM "${UNINST_KEY}" "InstallLocation"
+      ${If} $R3 != ""
+        StrCpy $INSTDIR $R3
+      ${Else}
+        StrCpy $INSTDIR "$PROGRAMFILES64\${APP}"
+      ${EndIf}
+    ${EndIf}
+    SetShellVarContext all
+  ${EndIf}
+FunctionEnd
+
 Section "kplan-desktop"
-  SetShellVarContext current
+  ${If} $AllUsers == 1
+    SetShellVarContext all
+  ${Else}
+    SetShellVarContext current
+  ${EndIf}
   ; An upgrade: the older version's program files go first, so none of them lingers.
   ; The user's data is not under $INSTDIR.
   RMDir /r "$INSTDIR\_internal"
@@ -70,28 +142,54 @@ Section "kplan-desktop"
   WriteUninstaller "$INSTDIR\Uninstall.exe"
   CreateShortCut "$SMPROGRAMS\${NAME_JA}.lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\${EXE}" 0
   ; Apps & features (per user)
-  WriteRegStr HKCU "${UNINST_KEY}" "DisplayName" "${NAME_JA} (${APP})"
-  WriteRegStr HKCU "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
-  WriteRegStr HKCU "${UNINST_KEY}" "Publisher" "${APP}"
-  WriteRegStr HKCU "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\${EXE}"
-  WriteRegStr HKCU "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
-  WriteRegStr HKCU "${UNINST_KEY}" "UninstallString" '"$INSTDIR\Uninstall.exe"'
-  WriteRegStr HKCU "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\Uninstall.exe" /S'
-  WriteRegDWORD HKCU "${UNINST_KEY}" "NoModify" 1
-  WriteRegDWORD HKCU "${UNINST_KEY}" "NoRepair" 1
+  WriteRegStr SHCTX "${UNINST_KEY}" "DisplayName" "${NAME_JA} (${APP})"
+  WriteRegStr SHCTX "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr SHCTX "${UNINST_KEY}" "Publisher" "${APP}"
+  WriteRegStr SHCTX "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\${EXE}"
+  WriteRegStr SHCTX "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr SHCTX "${UNINST_KEY}" "UninstallString" '"$INSTDIR\Uninstall.exe"'
+  WriteRegStr SHCTX "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\Uninstall.exe" /S'
+  WriteRegDWORD SHCTX "${UNINST_KEY}" "NoModify" 1
+  WriteRegDWORD SHCTX "${UNINST_KEY}" "NoRepair" 1
   ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
-  WriteRegDWORD HKCU "${UNINST_KEY}" "EstimatedSize" $0
+  WriteRegDWORD SHCTX "${UNINST_KEY}" "EstimatedSize" $0
+  ; IT's defaults file: for this user, or (machine-wide) for every user of the PC.
+  ${If} $Settings != ""
+    CreateDirectory "$APPDATA\${APP}"
+    ClearErrors
+    CopyFiles /SILENT "$Settings" "$APPDATA\${APP}\defaults.ini"
+    ${If} ${Errors}
+      MessageBox MB_OK|MB_ICONSTOP "$(NoSettings)$Settings" /SD IDOK
+      SetErrorLevel 2
+    ${EndIf}
+  ${EndIf}
 SectionEnd
 
+Function un.onInit
+  ; Machine-wide when this is the folder the all-users entry names.
+  ReadRegStr $R0 HKLM "${UNINST_KEY}" "InstallLocation"
+  ${If} $R0 == $INSTDIR
+    UserInfo::GetAccountType
+    Pop $R2
+    ${If} $R2 != "Admin"
+      MessageBox MB_OK|MB_ICONSTOP "$(NeedsAdmin)" /SD IDOK
+      SetErrorLevel 740
+      Quit
+    ${EndIf}
+    SetShellVarContext all
+  ${Else}
+    SetShellVarContext current
+  ${EndIf}
+FunctionEnd
+
 Section "Uninstall"
-  SetShellVarContext current
   Delete "$SMPROGRAMS\${NAME_JA}.lnk"
   ; Only what the installer put there: never a folder the user chose with their own files in it.
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${EXE}"
   Delete "$INSTDIR\Uninstall.exe"
   RMDir "$INSTDIR"
-  DeleteRegKey HKCU "${UNINST_KEY}"
+  DeleteRegKey SHCTX "${UNINST_KEY}"
   DetailPrint "$(DataKept)"
   MessageBox MB_OK|MB_ICONINFORMATION "$(DataKept)" /SD IDOK
 SectionEnd

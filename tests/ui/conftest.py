@@ -18,6 +18,14 @@ def settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def defaults_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """IT's pre-seeded defaults (kplan_desktop.site_defaults): none unless a test writes one."""
+    path = tmp_path / "defaults.ini"
+    monkeypatch.setenv("KPLAN_DEFAULTS_FILE", str(path))
+    return path
+
+
 @pytest.fixture
 def open_window(db: Path, qtbot: object) -> Callable[..., object]:
     """Open the main window on the test database and wait until its grid is loaded."""

@@ -9,6 +9,10 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kplan_desktop.domain.errors import DomainError
 
 
 def _fiscal_year(text: str) -> int:
@@ -77,21 +81,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.screenshot or args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
     from kplan_desktop.ui.i18n import choose_language, install_translator
     from kplan_desktop.ui.settings import AppSettings
 
     existing = QApplication.instance()
+    if not isinstance(existing, QApplication):
+        _high_dpi_policy()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("kplan-desktop")
-    # Windows has Yu Gothic UI / Meiryo; elsewhere fontconfig picks a CJK font for them.
-    font = QFont(app.font())
-    font.setFamilies(["Yu Gothic UI", "Meiryo", "Noto Sans CJK JP", "IPAexGothic", font.family()])
-    app.setFont(font)
+    _japanese_font(app)
     _set_icon(app)
     settings = AppSettings()
+    if not args.self_test:  # the self-test never touches the user's settings
+        problem = _apply_site_defaults(settings)
+        if problem is not None:
+            print(problem.both(), file=sys.stderr)
+            if not args.screenshot:
+                from PySide6.QtWidgets import QMessageBox
+
+                lang = choose_language(args.lang, None)
+                QMessageBox.critical(None, "kplan-desktop", problem.message(lang))
+            return 2
     lang = choose_language(args.lang, settings.language)
     translator = install_translator(app, lang)
     previous_hook = sys.excepthook
@@ -136,6 +148,68 @@ def _catch_unexpected(lang: str, *, quiet: bool) -> None:
     sys.excepthook = hook
 
 
+def _high_dpi_policy() -> None:
+    """Windows' display scaling (125 %, 150 %) exactly as set, chosen here rather than by default.
+
+    Qt 6 always scales by the screen's DPI; the rounding policy decides what a fractional
+    setting becomes. PassThrough keeps 150 % as 1.5, so text and the grid are as large as in
+    Windows' own programs at that setting. Rounding (Qt 5's default) would make 150 % into 2.0 —
+    a window a third larger than the clerk asked for, which no longer fits a 1920×1080 laptop —
+    and rounding down would make it 1.0, text too small for the clerk who asked for larger.
+    Must run before the QApplication exists.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+
+
+# Windows 10/11 ship Yu Gothic UI (the Japanese UI font), Meiryo UI and Meiryo; MS UI Gothic is
+# on every Japanese Windows since XP. Elsewhere fontconfig finds a CJK font (Noto, IPA).
+JAPANESE_FONTS = [
+    "Yu Gothic UI",
+    "Meiryo UI",
+    "Meiryo",
+    "MS UI Gothic",
+    "Noto Sans CJK JP",
+    "IPAexGothic",
+]
+
+
+def _japanese_font(app: object) -> None:
+    """Ask for the fonts a Japanese Windows has by name, falling back to the platform's own."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    font = QFont(app.font())
+    font.setFamilies([*JAPANESE_FONTS, font.family()])
+    app.setFont(font)
+
+
+def _apply_site_defaults(settings: object) -> DomainError | None:
+    """Seed the user's settings once from IT's defaults file (kplan_desktop.site_defaults)."""
+    from kplan_desktop import logs
+    from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.site_defaults import find_defaults
+    from kplan_desktop.ui.settings import AppSettings
+
+    assert isinstance(settings, AppSettings)
+    if settings.defaults_applied is not None:
+        return None
+    try:
+        defaults = find_defaults()
+    except DomainError as exc:
+        logs.setup().warning("site defaults refused: %s", exc.code)
+        return exc
+    if defaults is not None:
+        seeded = settings.apply_defaults(defaults)
+        logs.setup().info("site defaults from %s: %s", defaults.source, ", ".join(seeded) or "-")
+    return None
+
+
 def _set_icon(app: object) -> None:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
@@ -148,9 +222,15 @@ def _set_icon(app: object) -> None:
         app.setWindowIcon(QIcon(str(path)))
 
 
-def _open_store(db: str | None, choose_catalog: Callable[[], Path | None] | None = None) -> object:
-    """Open (and migrate) the database and give an empty one its first catalog: the file
-    `choose_catalog` names (the first-run choice), else the seed."""
+def _open_store(
+    db: str | None,
+    choose_catalog: Callable[[], Path | None] | None = None,
+    *,
+    catalog: Path | None = None,
+) -> object:
+    """Open (and migrate) the database and give an empty one its first catalog: `catalog` (the
+    one IT named in its defaults), else the file `choose_catalog` names (the first-run choice),
+    else the seed."""
     from kplan_desktop import logs
     from kplan_desktop.store.catalog import indicator_count
     from kplan_desktop.store.engine import Store
@@ -159,10 +239,13 @@ def _open_store(db: str | None, choose_catalog: Callable[[], Path | None] | None
     logs.setup().info("kplan-desktop opens its database")
     store = Store.open(db)
     if indicator_count(store) == 0:
-        from kplan_desktop.exchange.seed import init_catalog
+        if catalog is not None:
+            _install_site_catalog(store, catalog)
+        else:
+            from kplan_desktop.exchange.seed import init_catalog
 
-        path = None if choose_catalog is None else choose_catalog()
-        init_catalog(store, path, who=current_user(), source="gui")
+            path = None if choose_catalog is None else choose_catalog()
+            init_catalog(store, path, who=current_user(), source="gui")
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.store.backup import backup_at_start
 
@@ -173,21 +256,50 @@ def _open_store(db: str | None, choose_catalog: Callable[[], Path | None] | None
     return store
 
 
+def _install_site_catalog(store: object, catalog: Path) -> None:
+    """The catalog file IT named (departments and indicators) into a new, empty database."""
+    from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.exchange.catalog_files import install_catalog, preview_import
+    from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.requests import current_user
+
+    assert isinstance(store, Store)
+    try:
+        preview = preview_import(store, catalog)
+    except (OSError, DomainError) as exc:
+        ja, en = (
+            (exc.message_ja, exc.message_en)
+            if isinstance(exc, DomainError)
+            else (str(exc.strerror), str(exc.strerror))
+        )
+        raise DomainError(
+            "E_SITE_CATALOG",
+            f"情報システム担当が指定したカタログを使えません: {catalog}（{ja}）",
+            f"Cannot use the catalog IT named: {catalog} ({en})",
+        ) from exc
+    install_catalog(
+        store, preview.issued, who=current_user(), source="gui", detail=f"defaults: {catalog.name}"
+    )
+
+
 def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.store.paths import ENV_DATABASE_URL
     from kplan_desktop.ui.settings import ROLE_PLANNING, AppSettings
 
     assert isinstance(app, QApplication) and isinstance(settings, AppSettings)
-    db = args.db
+    # --db, else KPLAN_DATABASE_URL, else the user's setting (seeded by IT), else the local file.
+    db = args.db or os.environ.get(ENV_DATABASE_URL) or settings.database
+    site_catalog = settings.catalog
     role, department, year = settings.role, settings.department, settings.fiscal_year
     if args.department:
         role = ROLE_PLANNING if args.department == ROLE_PLANNING else "department"
         department = None if role == ROLE_PLANNING else args.department
     if args.year:
         year = args.year
-    source: object = lambda: _open_store(db)  # noqa: E731 - opened by the loading worker
+    source: object = lambda: _open_store(db, catalog=site_catalog)  # noqa: E731 - opened by the loading worker
     from kplan_desktop.ui.server_login import decide_by_login, on_server
 
     login = None
@@ -197,7 +309,7 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
 
         while True:
             try:
-                opened = _open_store(db)
+                opened = _open_store(db, catalog=site_catalog)
                 assert isinstance(opened, Store)
                 source = opened
                 login = decide_by_login(opened, args.department)
@@ -227,7 +339,7 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
 
         chooser = None if args.screenshot else (lambda: choose_first_catalog(lang=lang))
         try:
-            source = _open_store(db, chooser)
+            source = _open_store(db, None if site_catalog else chooser, catalog=site_catalog)
         except CatalogChoiceCancelled:
             return 0
         except DomainError as exc:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from kplan_desktop.site_defaults import SiteDefaults
 from kplan_desktop.store.paths import private_dir, private_file
 
 # Tests and portable installs point this at an .ini file of their own.
@@ -64,6 +65,37 @@ class AppSettings:
     def language(self) -> str | None:
         lang = self._text("language")
         return lang if lang in ("ja", "en") else None
+
+    @property
+    def database(self) -> str | None:
+        """The database the user works in (from IT's defaults file); None: the local file."""
+        return self._text("database")
+
+    @property
+    def catalog(self) -> Path | None:
+        """The catalog file a new, empty database starts from (IT's defaults); None: the seed."""
+        text = self._text("defaults/catalog")
+        return Path(text) if text else None
+
+    @property
+    def defaults_applied(self) -> str | None:
+        """The IT defaults file this user's settings were seeded from, once."""
+        return self._text("defaults/source")
+
+    def apply_defaults(self, defaults: SiteDefaults) -> list[str]:
+        """Seed the user's settings from IT's file, once: what the user set stays; the keys set."""
+        seeded = []
+        for key, value in (
+            ("database", defaults.database),
+            ("defaults/catalog", None if defaults.catalog is None else str(defaults.catalog)),
+            ("language", defaults.language),
+        ):
+            if value is not None and self._text(key) is None:
+                self.qsettings.setValue(key, value)
+                seeded.append(key)
+        self.qsettings.setValue("defaults/source", str(defaults.source))
+        self.qsettings.sync()
+        return seeded
 
     def save_role(self, role: str, department: str | None, fiscal_year: int) -> None:
         self.qsettings.setValue("role", role)
