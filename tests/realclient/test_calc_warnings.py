@@ -19,7 +19,9 @@ from tests.realclient.helpers import cell_of, fresh_db, kplan, stored, template
 # 7-4-1-K3 in 回／年 (baseline 3).
 TYPED = {
     "7-4-1-K1": "2,600,000",  # typed in 件 for a 万件 indicator: a scale slip (W_SCALE_UNIT)
-    "7-4-1-K2": "9000",  # +157% on the baseline: W_YOY_CHANGE
+    # +271% on the baseline (令和2年度): beyond ±50% a year over the years between, far off the
+    # path to the target, and under three times the target: W_YOY_CHANGE alone.
+    "7-4-1-K2": "13000",
     "7-4-1-K3": "20",  # +567%, but the clerk's comment explains it
 }
 COMMENT = "イベントを大幅に増やしたため"
@@ -88,7 +90,7 @@ def test_accepted_warnings_are_written_as_unexplained_and_reported(
     values = stored(db, capsys)
     assert {code: values[code][0] for code in TYPED} == {
         "7-4-1-K1": "2600000",
-        "7-4-1-K2": "9000",
+        "7-4-1-K2": "13000",
         "7-4-1-K3": "20",
     }
     assert values["7-4-1-K3"][2] == COMMENT

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -71,11 +72,18 @@ def assert_columns_on_screen(x: XServer, state: dict[str, Any], shot: Path) -> N
         rect = state["cells"][name]["rect"]
         assert inside(rect, state["viewport"]), (name, rect, state["viewport"])
         assert inside(rect, screen), (name, rect, screen)
-    image = QImage(str(x.screenshot(shot)))
-    assert (image.width(), image.height()) == (x.width, x.height)
     ex, ey, ew, eh = state["cells"]["entry"]["rect"]
     # The current cell is drawn selected (a saturated highlight), unlike the cells beside it.
-    inner = QColor(image.pixel(ex + ew // 2, ey + eh // 2))
+    # The X server shows the window's paint a moment after the program reports its state (on
+    # a loaded machine, seconds): look again for a while before calling the highlight missing.
+    deadline = time.monotonic() + 10
+    while True:
+        image = QImage(str(x.screenshot(shot)))
+        assert (image.width(), image.height()) == (x.width, x.height)
+        inner = QColor(image.pixel(ex + ew // 2, ey + eh // 2))
+        if inner.saturation() > 80 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert inner.saturation() > 80, (inner.name(), state["cells"]["entry"])
     gx, gy, _gw, gh = state["cells"]["grade"]["rect"]
     grade = QColor(image.pixel(gx + 2, gy + gh // 2))

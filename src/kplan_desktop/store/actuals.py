@@ -709,7 +709,8 @@ def _flush_by_function(batch: _Batch) -> None:
                 "seen_db": None if before is None else before[0],
                 "seen_seq": None if before is None else before[1],
                 "source": batch.source,
-                "detail": batch.detail,
+                # The audit row's own detail: the batch's, with a dropped comment's note.
+                "detail": batch.audits[change.audit]["detail"],
                 "request_key": batch.request_key,
                 "client_user": batch.who,
             },
