@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from kplan_desktop import __version__, cli_console, cli_exchange, logs
 from kplan_desktop.domain.catalog import unknown_department
@@ -192,6 +195,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `kplan show --json | head`: the reader left; nothing more to say.
         sys.stderr.close()
         return EXIT_OK
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        # A database error nothing above expected (a constraint the file itself carries, a
+        # damaged file): its transaction was rolled back; one line naming its kind, no traceback.
+        cause = getattr(exc, "orig", None) or exc
+        log.warning("kplan %s database error: %s", args.command, type(cause).__name__)
+        kind = type(cause).__name__
+        detail = str(cause).splitlines()[0][:200] if str(cause) else ""
+        print(
+            f"データベースが処理を拒みました。何も保存していません（{kind}: {detail}）"
+            f" / The database refused the operation; nothing was saved ({kind}: {detail})",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     log.info("kplan %s exit %d", args.command, code)
     return code
 

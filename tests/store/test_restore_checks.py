@@ -149,21 +149,52 @@ def test_another_installations_backup_needs_confirmation_naming_both(
     assert any(row[4] == "restore" and theirs_id[:12] in str(row) for row in restored["audit"])
 
 
-def test_a_backup_of_the_previous_schema_is_restored_and_migrated(
-    db: Path, tmp_path: Path, key_folder: Path
-) -> None:
-    """A backup the previous release took (0009, with a registered HMAC secret) restores; the
-    migration moves the secret out of the database."""
+def previous_release_backup(db: Path, folder: Path) -> Path:
+    """A backup as the previous release (schema 0009) wrote it of this database: a file made by
+    the migrations up to 0009 (so its schema text is a real 0009's, not a downgrade's), holding
+    this database's rows (copied from a downgraded backup)."""
     from alembic import command
     from alembic.config import Config
 
     from kplan_desktop.store.paths import db_dir
 
-    old = backup_of(db, tmp_path / "old.sqlite3")
-    config = Config()
-    config.set_main_option("script_location", str(db_dir() / "migrations"))
-    config.set_main_option("sqlalchemy.url", f"sqlite:///{old}")
-    command.downgrade(config, "0009")
+    def migrated(path: Path, upgrade: bool) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(db_dir() / "migrations"))
+        config.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
+        (command.upgrade if upgrade else command.downgrade)(config, "0009")
+
+    rows = backup_of(db, folder / "downgraded.sqlite3")
+    migrated(rows, upgrade=False)
+    old = folder / "old.sqlite3"
+    migrated(old, upgrade=True)
+    with closing(sqlite3.connect(old)) as conn:
+        conn.execute("ATTACH DATABASE ? AS source", (str(rows),))
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not str(r[0]).startswith("sqlite_")
+        ]
+        for table in tables:
+            columns = ", ".join(
+                f'"{r[1]}"' for r in conn.execute("SELECT * FROM pragma_table_info(?)", (table,))
+            )
+            conn.execute(f'DELETE FROM main."{table}"')
+            conn.execute(
+                f'INSERT INTO main."{table}" ({columns}) SELECT {columns} FROM source."{table}"'
+            )
+        conn.commit()
+        conn.execute("DETACH DATABASE source")
+        conn.execute("VACUUM")
+    return old
+
+
+def test_a_backup_of_the_previous_schema_is_restored_and_migrated(
+    db: Path, tmp_path: Path, key_folder: Path
+) -> None:
+    """A backup the previous release took (0009, with a registered HMAC secret) restores; the
+    migration moves the secret out of the database."""
+    old = previous_release_backup(db, tmp_path)
     with closing(sqlite3.connect(old)) as conn:
         conn.execute(
             "INSERT INTO signing_key (database_id, department_code, secret, own, added_at, "
@@ -190,3 +221,108 @@ def test_a_backup_of_the_previous_schema_is_restored_and_migrated(
         assert rows.fetchall() == [("abc", "community", None)]
     take_backup(store, "manual", target=tmp_path / "after.sqlite3")
     assert ("5e" * 32).encode() not in (tmp_path / "after.sqlite3").read_bytes()
+
+
+def _planted(schema_row: tuple[str, str, str, str]) -> tuple[str, ...]:
+    """Statements that write a schema object straight into sqlite_master (writable_schema), as
+    an attacker does for names and texts SQLite's own CREATE would refuse."""
+    kind, name, table, sql = schema_row
+    quoted = ", ".join("'" + part.replace("'", "''") + "'" for part in (kind, name, table))
+    return (
+        "PRAGMA writable_schema = ON",
+        f"INSERT INTO sqlite_master VALUES ({quoted}, 0, '{sql.replace(chr(39), chr(39) * 2)}')",
+        "PRAGMA writable_schema = OFF",
+    )
+
+
+_RESHAPED = {
+    "trigger named like SQLite's statistics": _planted(
+        (
+            "trigger",
+            "sqlite_stat_x",
+            "audit",
+            "CREATE TRIGGER sqlite_stat_x AFTER INSERT ON audit BEGIN "
+            "UPDATE actual SET value = '999999'; END",
+        )
+    ),
+    "view named like SQLite's statistics": _planted(
+        ("view", "sqlite_stat1", "sqlite_stat1", "CREATE VIEW sqlite_stat1 AS SELECT 1")
+    ),
+    "statistics table of another shape": (
+        "ANALYZE",
+        "PRAGMA writable_schema = ON",
+        "UPDATE sqlite_master SET sql = 'CREATE TABLE sqlite_stat1(tbl,idx,stat,extra)' "
+        "WHERE name = 'sqlite_stat1'",
+        "PRAGMA writable_schema = OFF",
+    ),
+    "CHECK added to a table's text": (
+        "PRAGMA writable_schema = ON",
+        "UPDATE sqlite_master SET sql = replace(sql, 'CONSTRAINT pk_actual PRIMARY KEY (id),', "
+        "'CONSTRAINT pk_actual PRIMARY KEY (id), CHECK (value IS NULL OR value != ''7''),') "
+        "WHERE name = 'actual'",
+        "PRAGMA writable_schema = OFF",
+    ),
+    "partial index under the expected name": (
+        "DROP INDEX ix_actual_fiscal_year",
+        "CREATE INDEX ix_actual_fiscal_year ON actual (fiscal_year) WHERE fiscal_year < 2000",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_RESHAPED))
+def test_a_backup_whose_schema_text_or_internal_names_differ_is_refused(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: str
+) -> None:
+    """Names and columns are not enough: the SQL text SQLite obeys is compared, and only
+    SQLite's own internal tables of exactly their shape are passed over."""
+    assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", "2024", "--value", "55") == 0
+    bad = _tampered(db, tmp_path / "bad.sqlite3", *_RESHAPED[shape])
+    with closing(sqlite3.connect(bad)) as conn:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+    before = dump(db)
+    capsys.readouterr()
+    assert run(db, "restore", str(bad)) == 2
+    err = capsys.readouterr().err
+    assert "復元できません" in err and "スキーマ" in err, err
+    assert dump(db) == before
+
+
+def test_a_backup_with_sqlite_statistics_restores(db: Path, tmp_path: Path) -> None:
+    """ANALYZE's tables (sqlite_stat1, and sqlite_stat4 where SQLite builds it) are SQLite's,
+    not the schema's: such a backup restores."""
+    assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", "2024", "--value", "55") == 0
+    analysed = _tampered(db, tmp_path / "analysed.sqlite3", "ANALYZE")
+    with closing(sqlite3.connect(analysed)) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "sqlite_stat1" in names
+    assert run(db, "restore", str(analysed)) == 0
+
+
+def test_a_constraint_planted_in_the_live_database_gives_one_line_exit_2(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database error nothing expected (here a CHECK written into the file by plain SQL) ends
+    as one line naming it, exit 2, nothing saved: never a traceback."""
+    with closing(sqlite3.connect(db)) as conn:
+        for statement in _RESHAPED["CHECK added to a table's text"]:
+            conn.execute(statement)
+        conn.commit()
+    before = dump(db)
+    capsys.readouterr()
+    code = run(
+        db,
+        "enter",
+        "--indicator",
+        "7-1-1-K2",
+        "--year",
+        "2024",
+        "--value",
+        "7",
+        "--comment",
+        "確認",
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "データベース" in err and "IntegrityError" in err, err
+    assert dump(db) == before

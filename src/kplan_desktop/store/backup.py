@@ -165,19 +165,39 @@ MAX_BACKUP_BYTES = 512 * 1024 * 1024
 # Free pages beyond this (and beyond half the file) are padding, not a database that shrank.
 MAX_FREE_BYTES = 64 * 1024 * 1024
 
-SchemaObject = tuple[str, str, str, tuple[tuple[object, ...], ...]]
+SchemaObject = tuple[str, str, str, str, tuple[tuple[object, ...], ...]]
+
+# The tables SQLite itself makes (ANALYZE; AUTOINCREMENT), each exactly as SQLite writes it. Only
+# these, of type 'table' and with this very text, are not part of kplan's schema; anything else
+# named like them (a trigger or view `sqlite_stat_x`, a stat table with another shape) is.
+_SQLITE_INTERNAL = {
+    "sqlite_stat1": "CREATE TABLE sqlite_stat1(tbl,idx,stat)",
+    "sqlite_stat4": "CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)",
+    "sqlite_sequence": "CREATE TABLE sqlite_sequence(name,seq)",
+}
+_SPACE = re.compile(r"\s+")
+
+
+def _normalised_sql(sql: object) -> str:
+    """An object's SQL text with every run of white space as one space (None: an automatic
+    index, which has no text)."""
+    return "" if sql is None else _SPACE.sub(" ", str(sql)).strip()
 
 
 def schema_objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
-    """Every table (with its columns), index (with its columns), trigger and view of a file.
+    """Every table, index, trigger and view of a file: type, name, table, its SQL text (white
+    space normalised) and its columns.
 
     Read from sqlite_master and the table_xinfo / index_xinfo pragmas only: nothing of the file
-    runs. SQLite's statistics tables (ANALYZE) are not part of a schema.
+    runs. The SQL text is what SQLite obeys (a CHECK, a partial index's WHERE, a trigger's body),
+    so two objects are the same only if their texts are. Only SQLite's own internal tables, of
+    exactly their shape, are left out (_SQLITE_INTERNAL).
     """
     found: set[SchemaObject] = set()
-    rows = conn.execute("SELECT type, name, tbl_name FROM sqlite_master").fetchall()
-    for kind, name, table in rows:
-        if str(name).startswith("sqlite_stat"):
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    for kind, name, table, sql in rows:
+        text = _normalised_sql(sql)
+        if kind == "table" and _SQLITE_INTERNAL.get(str(name)) == text and name == table:
             continue
         detail: tuple[tuple[object, ...], ...] = ()
         if kind == "table":
@@ -194,7 +214,7 @@ def schema_objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
                 (r[2], r[3], r[5])
                 for r in conn.execute("SELECT * FROM pragma_index_xinfo(?)", (name,))
             )
-        found.add((str(kind), str(name), str(table), detail))
+        found.add((str(kind), str(name), str(table), text, detail))
     return frozenset(found)
 
 
@@ -315,7 +335,7 @@ def check_backup(path: Path, *, shown: Path | None = None) -> BackupCheck:
             if free * page_size > MAX_FREE_BYTES and free * 2 > pages:
                 raise refuse("空きページで水増しされています", "the file is padded with free pages")
             objects = schema_objects(conn)
-            names = {name for _, name, _, _ in objects}
+            names = {name for _, name, _, _, _ in objects}
             if not {"alembic_version", "meta", "actual", "audit"} <= names:
                 raise refuse("kplan のデータベースではありません", "not a kplan database")
             version = conn.execute("SELECT version_num FROM alembic_version").fetchall()
@@ -324,8 +344,8 @@ def check_backup(path: Path, *, shown: Path | None = None) -> BackupCheck:
                 raise refuse(f"未知のスキーマ版です（{found}）", f"unknown schema version {found}")
             known = str(version[0][0])
             if objects != expected_schema(known):
-                extra = sorted(f"{k} {n}" for k, n, _, _ in objects - expected_schema(known))
-                missing = sorted(f"{k} {n}" for k, n, _, _ in expected_schema(known) - objects)
+                extra = sorted(f"{k} {n}" for k, n, *_ in objects - expected_schema(known))
+                missing = sorted(f"{k} {n}" for k, n, *_ in expected_schema(known) - objects)
                 what = ", ".join([*(f"+{x}" for x in extra), *(f"-{x}" for x in missing)][:3])
                 raise refuse(
                     f"スキーマが kplan {known} 版と違います（{what}）",
