@@ -417,6 +417,13 @@ def test_a_previous_release_signature_verifies_during_the_transition_and_says_so
     assert run(planning, "key", "import", str(setup["key"])) == 0
     code, reports = merge_json(planning, capsys, "--dry-run", str(setup["signed"]))
     assert code == 0 and any("署名を確認しました" in n for n in reports[0]["notes_ja"])
+    # community now signs with its Ed25519 key: an old-format file (an old secret, leaked or
+    # planted, can still make one) vouches for nothing any more.
+    before = dump(planning)
+    capsys.readouterr()
+    assert run(planning, "merge", str(old_file)) == 2
+    assert "新しい鍵が登録済み" in capsys.readouterr().err
+    assert dump(planning) == before
 
 
 def test_a_lost_private_key_makes_a_new_one_which_replaces_the_registration_only_on_request(

@@ -5,7 +5,6 @@ installation unless confirmed; the restore's own audit row is written after the 
 from __future__ import annotations
 
 import itertools
-import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -189,11 +188,15 @@ def previous_release_backup(db: Path, folder: Path) -> Path:
     return old
 
 
-def test_a_backup_of_the_previous_schema_is_restored_and_migrated(
+def test_a_backup_of_the_previous_schema_is_restored_and_migrated_without_its_secrets(
     db: Path, tmp_path: Path, key_folder: Path
 ) -> None:
-    """A backup the previous release took (0009, with a registered HMAC secret) restores; the
-    migration moves the secret out of the database."""
+    """A backup the previous release took (0009, with a registered HMAC secret) restores and is
+    migrated; its secret is dropped, never kept as a transition secret: a crafted backup must not
+    plant a secret that verifies forged old-format files. The transition file the live
+    database's own upgrade wrote stays exactly as it was."""
+    from kplan_desktop.store.keys import legacy_file, legacy_secret
+
     old = previous_release_backup(db, tmp_path)
     with closing(sqlite3.connect(old)) as conn:
         conn.execute(
@@ -209,11 +212,16 @@ def test_a_backup_of_the_previous_schema_is_restored_and_migrated(
     earlier = folder / "kplan-20260101-000000-000000-start.sqlite3"
     earlier.write_bytes(old.read_bytes())
     store = Store.open(str(db))
+    transition = legacy_file(store.meta("database_id") or "")
+    transition.parent.mkdir(parents=True, exist_ok=True)
+    kept = '{"format": "kplan-legacy-hmac/1", "secrets": {"own-upgrade": "' + "11" * 32 + '"}}'
+    transition.write_text(kept, encoding="utf-8")
     restore(store, old, who="t", source="test")
     assert ("5e" * 32).encode() not in earlier.read_bytes()
     assert check_backup(earlier).version == "0009"  # still restorable
-    legacy = json.loads(next(key_folder.glob("legacy-hmac-*.json")).read_text(encoding="utf-8"))
-    assert legacy["secrets"] == {"abc": "5e" * 32}
+    assert transition.read_text(encoding="utf-8") == kept  # not extended
+    assert legacy_secret(store, "abc") is None
+    assert [p.name for p in key_folder.glob("legacy-hmac-*.json")] == [transition.name]
     assert store.current_revision() == SCHEMA_HEAD
     assert ("5e" * 32).encode() not in db.read_bytes()
     with closing(sqlite3.connect(db)) as conn:

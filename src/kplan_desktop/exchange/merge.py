@@ -404,6 +404,13 @@ def _check_signature(
             f"署名を確認しました（{key.department} の端末から出力、変更なし）",
             f"Signature verified: exported by {key.department}'s installation, unchanged",
         ), Trust.AS_READ
+    if key.public_key is not None:
+        # The department signs with its Ed25519 key now: an HMAC of the previous release is
+        # what a leaked (or planted) old secret could still make, so it vouches for nothing.
+        return untrusted(
+            f"以前の版の署名（HMAC）ですが、{key.department} には新しい鍵が登録済みです",
+            f"a previous-release signature (HMAC), but {key.department} has its new key registered",
+        )
     secret = legacy_secret(store, header.database) if is_legacy(signature) else None
     message = legacy_signed_text(
         workbook.department, workbook.fiscal_year, header.database, header.payload_sha256

@@ -424,7 +424,7 @@ def restore(
         _copy_into(staged, live)
     finally:
         staged.unlink(missing_ok=True)
-    store.migrate()
+    store.migrate(keep_legacy_secrets=False)
     try:
         with closing(sqlite3.connect(f"file:{live}?mode=ro", uri=True)) as conn:
             now_schema = schema_objects(conn)
@@ -462,16 +462,14 @@ def _copy_into(source: Path, live: Path) -> None:
 
 def scrub_old_backups(store: Store) -> int:
     """Blank the signing secrets the previous release kept in its backups (schema before
-    0010), keeping them only in the owner-only transition file (store/keys); each file is
-    rewritten by VACUUM so that no copy of a secret stays in its free space. Returns how many
-    files were scrubbed; a file that cannot be opened is left as it is."""
-    from kplan_desktop.store.keys import save_legacy_secrets
-
+    0010); each file is rewritten by VACUUM so that no copy of a secret stays in its free
+    space. A backup's secrets are never kept (the transition file holds only what the live
+    database's own upgrade moved out: a file in the backups folder is no source of trust).
+    Returns how many files were scrubbed; a file that cannot be opened is left as it is."""
     try:
         folder = backup_folder(store)
     except StoreError:
         return 0
-    database = store.meta(DATABASE_ID_KEY) or ""
     scrubbed = 0
     for info in backups_in(folder):
         try:
@@ -479,13 +477,6 @@ def scrub_old_backups(store: Store) -> int:
                 columns = {r[1] for r in conn.execute("PRAGMA table_info(signing_key)")}
                 if "secret" not in columns:
                     continue
-                rows = conn.execute(
-                    "SELECT database_id, secret FROM signing_key WHERE NOT own AND secret != ''"
-                ).fetchall()
-                mine = conn.execute("SELECT value FROM meta WHERE key = ?", (DATABASE_ID_KEY,))
-                found = mine.fetchone()
-                if rows and found is not None and found[0] == database:
-                    save_legacy_secrets(database, {str(a): str(b) for a, b in rows})
                 conn.execute("PRAGMA secure_delete = ON")
                 with conn:
                     conn.execute("UPDATE signing_key SET secret = ''")

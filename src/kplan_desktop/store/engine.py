@@ -345,8 +345,13 @@ class Store:
                 return StoreError(code, ja, en)
         return None
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest revision; a no-op when it is current."""
+    def migrate(self, *, keep_legacy_secrets: bool = True) -> None:
+        """Bring the schema to the newest revision; a no-op when it is current.
+
+        `keep_legacy_secrets`: the upgrade of this installation's own live database keeps the
+        previous release's HMAC secrets for the transition (0010); a restored file's are
+        dropped (False), so no file can plant a secret that then verifies forged files.
+        """
         was = self.current_revision()
         if was == SCHEMA_HEAD:
             return
@@ -363,6 +368,7 @@ class Store:
                     # Two PCs opening a new server database at once migrate it once.
                     conn.execute(text("SELECT pg_advisory_xact_lock(7301)"))
                 config.attributes["connection"] = conn
+                config.attributes["keep_legacy_secrets"] = keep_legacy_secrets
                 command.upgrade(config, "head")
         except SQLAlchemyError as exc:
             raise StoreError(
