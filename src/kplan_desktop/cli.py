@@ -777,6 +777,7 @@ def _backups(store: Any, args: argparse.Namespace) -> int:
 
 
 def _restore(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.exchange.catalog_json import stored_catalog_hash
     from kplan_desktop.store.audit import current_user
     from kplan_desktop.store.backup import restore
 
@@ -786,6 +787,7 @@ def _restore(store: Any, args: argparse.Namespace) -> int:
         who=current_user(),
         source="cli",
         other_installation=args.other_installation,
+        catalog_identity=stored_catalog_hash,
     )
     print(
         f"復元しました: {args.file.name}（元のデータベースのバックアップ: {replaced}） / "

@@ -13,6 +13,7 @@ import pytest
 
 from kplan_desktop.cli import main
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.exchange.catalog_json import stored_catalog_hash
 from kplan_desktop.store.backup import (
     OtherInstallation,
     check_backup,
@@ -99,7 +100,13 @@ def test_a_padded_or_oversized_file_is_refused(db: Path, tmp_path: Path) -> None
         out.write(b"\0" * (4 * 1024 * 1024))
     before = dump(db)
     with pytest.raises(DomainError) as refused:
-        restore(Store.open(str(db)), padded, who="t", source="test")
+        restore(
+            Store.open(str(db)),
+            padded,
+            who="t",
+            source="test",
+            catalog_identity=stored_catalog_hash,
+        )
     assert "ページ数" in refused.value.message_ja
     assert dump(db) == before
 
@@ -120,7 +127,13 @@ def test_a_file_padded_with_free_pages_is_refused(
     monkeypatch.setattr(backup, "MAX_FREE_BYTES", 1_000_000)
     before = dump(db)
     with pytest.raises(DomainError) as refused:
-        restore(Store.open(str(db)), padded, who="t", source="test")
+        restore(
+            Store.open(str(db)),
+            padded,
+            who="t",
+            source="test",
+            catalog_identity=stored_catalog_hash,
+        )
     assert "水増し" in refused.value.message_ja
     assert dump(db) == before
 
@@ -142,7 +155,13 @@ def test_another_installations_backup_needs_confirmation_naming_both(
     assert "--other-installation" in err
     assert dump(db) == before
     with pytest.raises(OtherInstallation):
-        restore(Store.open(str(db)), theirs, who="t", source="test")
+        restore(
+            Store.open(str(db)),
+            theirs,
+            who="t",
+            source="test",
+            catalog_identity=stored_catalog_hash,
+        )
     assert run(db, "restore", "--other-installation", str(theirs)) == 0
     restored = dump(db)
     assert any(row[4] == "restore" and theirs_id[:12] in str(row) for row in restored["audit"])
@@ -216,7 +235,7 @@ def test_a_backup_of_the_previous_schema_is_restored_and_migrated_without_its_se
     transition.parent.mkdir(parents=True, exist_ok=True)
     kept = '{"format": "kplan-legacy-hmac/1", "secrets": {"own-upgrade": "' + "11" * 32 + '"}}'
     transition.write_text(kept, encoding="utf-8")
-    restore(store, old, who="t", source="test")
+    restore(store, old, who="t", source="test", catalog_identity=stored_catalog_hash)
     assert ("5e" * 32).encode() not in earlier.read_bytes()
     assert check_backup(earlier).version == "0009"  # still restorable
     assert transition.read_text(encoding="utf-8") == kept  # not extended
@@ -334,3 +353,38 @@ def test_a_constraint_planted_in_the_live_database_gives_one_line_exit_2(
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert "データベース" in err and "IntegrityError" in err, err
     assert dump(db) == before
+
+
+_CATALOG_FORGERIES = {
+    "its catalog rows removed from meta": ("DELETE FROM meta WHERE key = 'catalog_hash'",),
+    "its catalog tables edited, the meta row kept": (
+        "UPDATE indicator SET name = '書き換えた指標', target = '1' WHERE code = '7-1-1-K2'",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_CATALOG_FORGERIES))
+def test_another_catalog_is_judged_by_the_tables_not_the_meta_row(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: str
+) -> None:
+    """A backup of this installation whose catalog tables hold another catalog than the one its
+    meta row names (or which names none) is another catalog's: refused, the database as it was;
+    restored only when confirmed."""
+    bad = _tampered(db, tmp_path / "bad.sqlite3", *_CATALOG_FORGERIES[shape])
+    before = dump(db)
+    capsys.readouterr()
+    assert run(db, "restore", str(bad)) == 2
+    err = capsys.readouterr().err
+    assert "別のカタログ" in err, err
+    assert dump(db) == before
+    assert run(db, "restore", "--other-installation", str(bad)) == 0
+
+
+def test_an_unchanged_backup_restores_with_its_catalog(db: Path, tmp_path: Path) -> None:
+    assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", "2024", "--value", "55") == 0
+    good = backup_of(db, tmp_path / "good.sqlite3")
+    assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", "2024", "--value", "56") == 0
+    assert run(db, "restore", str(good)) == 0
+    with closing(sqlite3.connect(db)) as conn:
+        value = conn.execute("SELECT value FROM actual WHERE indicator_code = '7-1-1-K2'")
+        assert value.fetchone() == ("55",)

@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.audit import record
@@ -387,14 +389,22 @@ def inspect_backup(
     checked = check_backup(path, shown=shown)
     ours, held = this_identity(store)
     theirs = checked.identity
-    other_catalog = bool(theirs.catalog_hash) and theirs.catalog_hash not in held
+    # A backup that does not say its catalog is treated as another catalog's (restore then
+    # checks what its catalog tables actually hold).
+    other_catalog = not theirs.catalog_hash or theirs.catalog_hash not in held
     if theirs.database_id != ours.database_id or other_catalog:
         return checked, OtherInstallation(shown or path, theirs, ours, other_catalog)
     return checked, None
 
 
 def restore(
-    store: Store, path: Path, *, who: str, source: str, other_installation: bool = False
+    store: Store,
+    path: Path,
+    *,
+    who: str,
+    source: str,
+    catalog_identity: Callable[[Store], str],
+    other_installation: bool = False,
 ) -> Path:
     """Put a backup's content in place of the database; returns the backup of what it replaced.
 
@@ -404,9 +414,13 @@ def restore(
     backed up; then the backup is copied into the live file with the online backup API, so other
     connections see the restored content, not a swapped file. An older schema is migrated; the
     result is checked once more against the current schema before the restore's own audit row
-    is written.
+    is written. The backup's catalog is judged by what its catalog tables hold
+    (`catalog_identity`: the hash of the catalog read back from a store, from the exchange
+    layer), not by its meta row: unless `other_installation`, it must be the catalog the file
+    says and one this database has held; otherwise the replaced database is put back.
     """
     live = database_path(store)
+    ours, held = this_identity(store)
     # What is checked is what is restored: a private copy of the file's bytes (a -wal file
     # beside it cannot add anything after the check).
     check_backup(path)  # a missing, oversized or foreign file is refused before it is copied
@@ -434,7 +448,13 @@ def restore(
                 f"{path.name} は復元できません: 更新後のスキーマが正しくありません",
                 f"Cannot restore {path.name}: the schema is wrong after migrating",
             )
-    except (sqlite3.Error, DomainError):
+        actual = catalog_identity(store)
+        if not other_installation and (
+            actual != checked.identity.catalog_hash or actual not in held
+        ):
+            theirs = Identity(checked.identity.database_id, actual)
+            raise OtherInstallation(path, theirs, ours, other_catalog=True)
+    except (sqlite3.Error, DomainError, SQLAlchemyError):
         store.engine.dispose()
         _copy_into(replaced, live)
         raise
