@@ -456,3 +456,32 @@ def test_a_lost_private_key_makes_a_new_one_which_replaces_the_registration_only
     listed = capsys.readouterr().out
     fingerprint = json.loads(new_key.read_text(encoding="utf-8"))["public_key"][:4]
     assert listed.startswith("community\t") and fingerprint in listed
+
+
+def test_an_accepted_unverified_file_records_no_finalisation_and_names_the_real_reason(
+    setup: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A finalised submission, unchanged, signed again with a key nobody registered: accepted
+    with --accept-unsigned it is merged as a draft (its finalisation is not recorded, and the
+    note says so), and the note names the signature, not a checksum that does match."""
+    planning = tmp_path / "p2.sqlite3"
+    assert run(planning, "init") == 0
+    assert run(planning, "key", "import", str(setup["key"])) == 0
+    foreign = tmp_path / "foreign.xlsx"
+    forge(setup["signed"], foreign, recompute=False)
+    book = openpyxl.load_workbook(foreign)
+    _set_meta(book, {"signature": _foreign_signature(foreign)})
+    book.save(foreign)
+    assert meta_of(foreign)["finalised_by"]
+    code, reports = merge_json(planning, capsys, "--accept-unsigned", str(foreign))
+    assert code == 0, reports
+    notes = " ".join(reports[0]["notes_ja"])
+    assert "署名が一致しません" in notes and "チェックサムが一致しません" not in notes, notes
+    assert "確定" in notes and "下書き" in notes, notes
+    with closing(sqlite3.connect(planning)) as conn:
+        received = conn.execute("SELECT finalised_by, finalised_at FROM submission").fetchall()
+    assert received == [(None, None)]
+    capsys.readouterr()
+    assert run(planning, "cycle", "status", "--year", "2024") == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "community" in x)
+    assert "下書き" in line, line

@@ -225,6 +225,7 @@ def _plan_merge(
     catalog = context.catalog
     _check_file(catalog.settings, catalog.departments, workbook, source.name)
     indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
+    read_integrity = workbook.integrity  # the reader's verdict, before the signature's
     workbook, trust = _check_signature(store, workbook, indicators, source.name, accept_unsigned)
     kind = KIND_OF.get(workbook.integrity, "template")
     plan = MergePlan(
@@ -237,7 +238,17 @@ def _plan_merge(
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
     )
-    _file_notes(plan, catalog.catalog_hash)
+    _file_notes(plan, catalog.catalog_hash, read_integrity)
+    header = workbook.header
+    if trust is Trust.NONE and header is not None and header.finalised_by is not None:
+        plan.notes_ja.append(
+            f"署名で確認できないため、ファイルの確定（{header.finalised_by[:40]}）は記録しません。"
+            "下書きとして取り込みます"
+        )
+        plan.notes_en.append(
+            f"The signature vouches for nothing, so the file's finalisation (by "
+            f"{header.finalised_by[:40]}) is not recorded: merged as a draft"
+        )
     # Only the file's department's indicators can pass: one query by department, not a list of
     # hundreds of codes to bind.
     stored = read_actuals(store, department=workbook.department)
@@ -461,7 +472,9 @@ def _check_file(
         )
 
 
-def _file_notes(plan: MergePlan, ours: str | None) -> None:
+def _file_notes(plan: MergePlan, ours: str | None, read_integrity: Integrity | None) -> None:
+    """File-level notes; `read_integrity`: what the reader found, before an unverified file was
+    marked edited (so that the note names the real reason)."""
     workbook = plan.workbook
 
     def note(ja: str, en: str) -> None:
@@ -470,7 +483,12 @@ def _file_notes(plan: MergePlan, ours: str | None) -> None:
 
     if plan.already_received:
         note("このファイルは取り込み済みです", "This file has been merged before")
-    if workbook.integrity == "edited":
+    if workbook.integrity == "edited" and read_integrity != "edited":
+        note(
+            "署名で確認できないファイルのため、すべての行を検証しました（チェックサムは一致）",
+            "The signature vouches for nothing, so every row was validated (the checksums match)",
+        )
+    elif workbook.integrity == "edited":
         note(
             "チェックサムが一致しません。プログラムの外で編集されたため、すべての行を検証しました",
             "Checksum mismatch: edited outside the program, so every row was validated",
@@ -765,8 +783,9 @@ def apply_merge(
         sha256=workbook.sha256,
         kind=plan.kind,
         exported_at=None if header is None else header.exported_at,
-        finalised_by=None if header is None else header.finalised_by,
-        finalised_at=None if header is None else header.finalised_at,
+        # A finalisation nobody vouches for is not one: the file is recorded as a draft.
+        finalised_by=None if header is None or plan.trust is Trust.NONE else header.finalised_by,
+        finalised_at=None if header is None or plan.trust is Trust.NONE else header.finalised_at,
         merged_at=moment,
         merged_by=who,
         rows=len(workbook.rows),
