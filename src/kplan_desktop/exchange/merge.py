@@ -227,6 +227,7 @@ def _plan_merge(
     indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
     read_integrity = workbook.integrity  # the reader's verdict, before the signature's
     workbook, trust = _check_signature(store, workbook, indicators, source.name, accept_unsigned)
+    workbook = _check_visible(workbook, trust, source.name)
     kind = KIND_OF.get(workbook.integrity, "template")
     plan = MergePlan(
         trust=trust,
@@ -437,6 +438,36 @@ def _check_signature(
         "evaluation is a conflict",
     )
     return replace(noted, evaluations_verified=False), Trust.NO_EVALUATIONS
+
+
+def _check_visible(workbook: IncomingWorkbook, trust: Trust, file: str) -> IncomingWorkbook:
+    """The 提出 sheet people read must show what the data sheet (what is signed and merged)
+    holds. A difference refuses a file whose data is as exported (verified or re-saved): it
+    would be merged as its signature or checksum vouches, while people read other values. In a
+    file accepted without a valid signature (every differing value is a conflict) or whose
+    data was edited (every row checked) it is named in a note."""
+    if not workbook.visible_differences:
+        return workbook
+    differences = workbook.visible_differences
+    shown = "、".join(f"{c}: {v or '空'}（データ {d or '空'}）" for c, v, d in differences[:3])
+    shown_en = "; ".join(
+        f"{c}: {v or 'empty'} (data {d or 'empty'})" for c, v, d in differences[:3]
+    )
+    what_ja = f"提出シートの表示がデータと違います（{len(differences)}か所: {shown}）"
+    what_en = (
+        f"the 提出 sheet shows other values than its data ({len(differences)} cells: {shown_en})"
+    )
+    if trust is Trust.NONE or workbook.integrity not in ("verified", "resaved"):
+        # Every row is checked on its own already (an edited file), or conflicts (unsigned):
+        # the difference is said, next to that.
+        return _noted(workbook, what_ja, what_en)
+    raise _one_line_error(
+        "E_MERGE_VISIBLE",
+        f"{file}: {what_ja}。ファイルが出力後に書き換えられています。取り込みません"
+        "（値は kplan で入力し直して書き出してください）",
+        f"{file}: {what_en}; the file was changed after export; refused (enter the values in "
+        "kplan and export again)",
+    )
 
 
 def _noted(
