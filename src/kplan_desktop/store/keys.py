@@ -277,7 +277,13 @@ def import_key(
         # Exactly a department code of the catalog, as stored: no trimming, no width or case
         # folding, so a look-alike ("intl " or full-width letters) is refused, not matched.
         codes = set(conn.scalars(select(department_table.c.code)))
-        if key.department not in codes or key.department == PLANNING_ROLE:
+        if key.department == PLANNING_ROLE:
+            raise refuse(
+                "E_KEY_DEPARTMENT",
+                "企画担当課（planning）の鍵は課の鍵として登録できません",
+                "the planning division's key cannot be registered as a department's",
+            )
+        if key.department not in codes:
             shown = ascii(key.department)[:70]
             raise refuse(
                 "E_KEY_DEPARTMENT",
