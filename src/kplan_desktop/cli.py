@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from kplan_desktop import __version__, cli_console, cli_exchange, logs
 from kplan_desktop.domain.catalog import unknown_department
@@ -213,6 +216,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `kplan show --json | head`: the reader left; nothing more to say.
         sys.stderr.close()
         return EXIT_OK
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        # A database error nothing above expected (a constraint the file itself carries, a
+        # damaged file): its transaction was rolled back; one line naming its kind, no traceback.
+        cause = getattr(exc, "orig", None) or exc
+        log.warning("kplan %s database error: %s", args.command, type(cause).__name__)
+        kind = type(cause).__name__
+        detail = str(cause).splitlines()[0][:200] if str(cause) else ""
+        print(
+            f"データベースが処理を拒みました。何も保存していません（{kind}: {detail}）"
+            f" / The database refused the operation; nothing was saved ({kind}: {detail})",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     except Exception as exc:  # the last line of defence: one line, the traceback in the log
         ja, en = logs.unexpected(exc, f"kplan {args.command}")
         print(f"{ja} / {en}", file=sys.stderr)
@@ -861,6 +877,7 @@ def _backups(store: Any, args: argparse.Namespace) -> int:
 
 
 def _restore(store: Any, args: argparse.Namespace) -> int:
+    from kplan_desktop.exchange.catalog_json import stored_catalog_hash
     from kplan_desktop.store.audit import current_user
     from kplan_desktop.store.backup import restore
 
@@ -870,6 +887,7 @@ def _restore(store: Any, args: argparse.Namespace) -> int:
         who=current_user(),
         source="cli",
         other_installation=args.other_installation,
+        catalog_identity=stored_catalog_hash,
     )
     print(
         f"復元しました: {args.file.name}（元のデータベースのバックアップ: {replaced}） / "

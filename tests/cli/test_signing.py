@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import stat
+import subprocess
 import zipfile
 from contextlib import closing
 from pathlib import Path
@@ -417,6 +419,13 @@ def test_a_previous_release_signature_verifies_during_the_transition_and_says_so
     assert run(planning, "key", "import", str(setup["key"])) == 0
     code, reports = merge_json(planning, capsys, "--dry-run", str(setup["signed"]))
     assert code == 0 and any("署名を確認しました" in n for n in reports[0]["notes_ja"])
+    # community now signs with its Ed25519 key: an old-format file (an old secret, leaked or
+    # planted, can still make one) vouches for nothing any more.
+    before = dump(planning)
+    capsys.readouterr()
+    assert run(planning, "merge", str(old_file)) == 2
+    assert "新しい鍵が登録済み" in capsys.readouterr().err
+    assert dump(planning) == before
 
 
 def test_a_lost_private_key_makes_a_new_one_which_replaces_the_registration_only_on_request(
@@ -449,3 +458,105 @@ def test_a_lost_private_key_makes_a_new_one_which_replaces_the_registration_only
     listed = capsys.readouterr().out
     fingerprint = json.loads(new_key.read_text(encoding="utf-8"))["public_key"][:4]
     assert listed.startswith("community\t") and fingerprint in listed
+
+
+def test_an_accepted_unverified_file_records_no_finalisation_and_names_the_real_reason(
+    setup: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A finalised submission, unchanged, signed again with a key nobody registered: accepted
+    with --accept-unsigned it is merged as a draft (its finalisation is not recorded, and the
+    note says so), and the note names the signature, not a checksum that does match."""
+    planning = tmp_path / "p2.sqlite3"
+    assert run(planning, "init") == 0
+    assert run(planning, "key", "import", str(setup["key"])) == 0
+    foreign = tmp_path / "foreign.xlsx"
+    forge(setup["signed"], foreign, recompute=False)
+    book = openpyxl.load_workbook(foreign)
+    _set_meta(book, {"signature": _foreign_signature(foreign)})
+    book.save(foreign)
+    assert meta_of(foreign)["finalised_by"]
+    code, reports = merge_json(planning, capsys, "--accept-unsigned", str(foreign))
+    assert code == 0, reports
+    notes = " ".join(reports[0]["notes_ja"])
+    assert "署名が一致しません" in notes and "チェックサムが一致しません" not in notes, notes
+    assert "確定" in notes and "下書き" in notes, notes
+    with closing(sqlite3.connect(planning)) as conn:
+        received = conn.execute("SELECT finalised_by, finalised_at FROM submission").fetchall()
+    assert received == [(None, None)]
+    capsys.readouterr()
+    assert run(planning, "cycle", "status", "--year", "2024") == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "community" in x)
+    assert "下書き" in line, line
+
+
+def _visible_edit(source: Path, out: Path, column_label: str, value: object) -> Path:
+    """Change the 提出 sheet's cell of INDICATOR in the column headed `column_label` (its
+    first line), as a clerk or forger does in Excel; the data and meta sheets untouched, the
+    writer mark kept, so the file reads as the program's own."""
+    book = openpyxl.load_workbook(source)
+    ws = book["提出"]
+    header = 5
+    labels = [str(c.value or "") for c in ws[header]]
+    column = next(n for n, label in enumerate(labels, start=1) if column_label in label)
+    row = next(r for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 1).value == INDICATOR)
+    ws.cell(row=row, column=column, value=value)
+    book.properties.lastModifiedBy = "kplan-desktop"
+    book.save(out)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("label", "value"),
+    [("令和6年度\n実績", 999), ("令和6年度\n実績", "=4+995"), ("コメント", "全件達成")],
+)
+def test_a_visible_cell_that_differs_from_the_signed_data_refuses_the_file(
+    setup: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    label: str,
+    value: object,
+) -> None:
+    """The signature covers the data sheet; people read the 提出 sheet. A value or comment
+    changed there (the data, checksum and signature intact) is not merged as 'verified,
+    unchanged': the file is refused, naming the cell, and the database stays as it was."""
+    visible = _visible_edit(setup["signed"], tmp_path / "visible.xlsx", label, value)
+    assert read_exchange_workbook(visible).integrity == "verified"
+    planning = tmp_path / "p2.sqlite3"
+    assert run(planning, "init") == 0
+    assert run(planning, "key", "import", str(setup["key"])) == 0
+    before = dump(planning)
+    capsys.readouterr()
+    assert run(planning, "merge", str(visible)) == 2
+    err = capsys.readouterr().err
+    assert "提出シートの表示がデータと違います" in err and "提出!" in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert dump(planning) == before
+    # The file as exported merges, signature verified.
+    code, reports = merge_json(planning, capsys, str(setup["signed"]))
+    assert code == 0 and any("署名を確認しました" in n for n in reports[0]["notes_ja"])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_libreoffice_resave_without_edits_still_verifies(
+    setup: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clerk opens the exported file in LibreOffice Calc and saves it again without editing:
+    the visible sheet still shows the data, and the signature still verifies."""
+    outdir = tmp_path / "lo"
+    profile = (tmp_path / "lo-profile").as_uri()
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(outdir), str(setup["signed"])],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    resaved = outdir / setup["signed"].name
+    workbook = read_exchange_workbook(resaved)
+    assert workbook.integrity == "resaved" and workbook.visible_differences == []
+    planning = tmp_path / "p2.sqlite3"
+    assert run(planning, "init") == 0
+    assert run(planning, "key", "import", str(setup["key"])) == 0
+    code, reports = merge_json(planning, capsys, str(resaved))
+    assert code == 0, reports
+    assert any("署名を確認しました" in n for n in reports[0]["notes_ja"])
+    assert _stored(planning) == ("55", "D")

@@ -98,7 +98,9 @@ def test_a_value_changed_on_the_printable_sheet_is_refused_not_lost(
 ) -> None:
     """A clerk corrects this year's value on the visible 提出 sheet (the data sheet is hidden)
     and types a value into an empty row: the merge reads the data sheet, so both would be lost
-    without a word. Each is a refused row naming its cell."""
+    without a word. The file as exported (its data verified) is refused whole, naming each
+    cell, what it shows and what the data holds (the signature work of issue 14 made the
+    check file-level: the data sheet is what is signed)."""
     from tests.conftest import dump
 
     book = openpyxl.load_workbook(submission)
@@ -120,8 +122,7 @@ def test_a_value_changed_on_the_printable_sheet_is_refused_not_lost(
 
     assert code == 2
     assert dump(planning) == before
-    found = {r["indicator"]: r for r in report["rows"] if r["outcome"] == "rejected"}
-    assert f"{column}{rows[PERCENT]}" in found[PERCENT]["reason_ja"]
-    assert "97.5" in found[PERCENT]["reason_ja"] and "98.7" in found[PERCENT]["reason_ja"]
-    assert f"{column}{rows[other]}" in found[other]["reason_ja"]
-    assert any("提出」シートの値が変更" in note for note in report["notes_ja"])
+    assert report["refused"] is True and report["code"] == "E_MERGE_VISIBLE"
+    message = report["message_ja"]
+    assert f"{column}{rows[PERCENT]}: 97.5（データ 98.7）" in message
+    assert f"{column}{rows[other]}: 120（データ 空）" in message

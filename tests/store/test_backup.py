@@ -11,6 +11,7 @@ import pytest
 
 from kplan_desktop.cli import main
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.exchange.catalog_json import stored_catalog_hash
 from kplan_desktop.store.backup import (
     backup_at_start,
     backups,
@@ -124,7 +125,7 @@ def test_restore_refuses_what_is_not_a_kplan_database_and_changes_nothing(
         assert "復元できません" in err and words in err
         assert dump(db) == before
     with pytest.raises(DomainError):
-        restore(store, text, who="t", source="test")
+        restore(store, text, who="t", source="test", catalog_identity=stored_catalog_hash)
 
 
 def test_backups_are_refused_clearly_for_a_server_database() -> None:

@@ -7,7 +7,8 @@ before: its registration, and so the refusal of its unsigned files, stays until 
 registered). The own secret is dropped (a new key pair is made, outside the database, when
 first needed). The secrets of registered departments are moved out to an owner-only file beside
 this user's private keys (store/keys.save_legacy_secrets), so that files signed by the previous
-release still verify during one transition release.
+release still verify during one transition release — only when this installation's own live
+database is upgraded; a restored backup's secrets are dropped, never kept.
 
 Revision ID: 0010
 Revises: 0009
@@ -26,8 +27,13 @@ depends_on = None
 
 
 def upgrade() -> None:
+    from alembic import context
+
     from kplan_desktop.store.keys import save_legacy_secrets
 
+    # Only the upgrade of this installation's own live database keeps secrets; a restored
+    # backup's are dropped (Store.migrate(keep_legacy_secrets=False)).
+    keep = bool(context.config.attributes.get("keep_legacy_secrets", True))
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
         # Freed pages are zeroed: the secrets do not stay behind in the file's free space (nor
@@ -38,7 +44,7 @@ def upgrade() -> None:
     ).scalar_one_or_none()
     rows = conn.execute(sa.text("SELECT database_id, secret FROM signing_key WHERE NOT own")).all()
     secrets = {str(r[0]): str(r[1]) for r in rows if r[1]}
-    if secrets and database:
+    if secrets and database and keep:
         save_legacy_secrets(str(database), secrets)
     conn.execute(sa.text("DELETE FROM signing_key WHERE own"))
     with op.batch_alter_table("signing_key") as batch:

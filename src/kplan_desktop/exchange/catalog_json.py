@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kplan_desktop.domain.catalog import (
     Catalog,
@@ -37,6 +37,9 @@ from kplan_desktop.domain.model import (
 from kplan_desktop.domain.text import control_characters, line_breaks
 from kplan_desktop.domain.values import canonical, grading_to_dict
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, loads_json, read_json
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
 
 FORMAT = "kplan-catalog/1"
 
@@ -203,6 +206,15 @@ def catalog_hash(catalog: Catalog) -> str:
         catalog_to_dict(catalog), ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
     return hashlib.sha256(canonical_text.encode("utf-8")).hexdigest()
+
+
+def stored_catalog_hash(store: Store) -> str:
+    """The identity of the catalog a database's tables actually hold (not what its meta row
+    says): the hash of the catalog read back from them; "" when it holds none."""
+    from kplan_desktop.store.catalog import read_catalog
+
+    catalog = read_catalog(store)
+    return "" if catalog is None else catalog_hash(catalog)
 
 
 def flat_indicators(catalog: Catalog) -> list[dict[str, Any]]:

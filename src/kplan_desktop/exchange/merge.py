@@ -268,7 +268,9 @@ def _plan_merge(
     catalog = context.catalog
     _check_file(catalog.settings, catalog.departments, workbook, source.name)
     indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
+    read_integrity = workbook.integrity  # the reader's verdict, before the signature's
     workbook, trust = _check_signature(store, workbook, indicators, source.name, accept_unsigned)
+    workbook = _check_visible(workbook, trust, source.name)
     kind = KIND_OF.get(workbook.integrity, "template")
     plan = MergePlan(
         trust=trust,
@@ -280,7 +282,17 @@ def _plan_merge(
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
     )
-    _file_notes(plan, catalog.catalog_hash, context.versions)
+    _file_notes(plan, catalog.catalog_hash, context.versions, read_integrity)
+    header = workbook.header
+    if trust is Trust.NONE and header is not None and header.finalised_by is not None:
+        plan.notes_ja.append(
+            f"署名で確認できないため、ファイルの確定（{header.finalised_by[:40]}）は記録しません。"
+            "下書きとして取り込みます"
+        )
+        plan.notes_en.append(
+            f"The signature vouches for nothing, so the file's finalisation (by "
+            f"{header.finalised_by[:40]}) is not recorded: merged as a draft"
+        )
     # Only the file's department's indicators can pass: one query by department, not a list of
     # hundreds of codes to bind.
     stored = read_actuals(store, department=workbook.department)
@@ -453,6 +465,13 @@ def _check_signature(
             f"署名を確認しました（{key.department} の端末から出力、変更なし）",
             f"Signature verified: exported by {key.department}'s installation, unchanged",
         ), Trust.AS_READ
+    if key.public_key is not None:
+        # The department signs with its Ed25519 key now: an HMAC of the previous release is
+        # what a leaked (or planted) old secret could still make, so it vouches for nothing.
+        return untrusted(
+            f"以前の版の署名（HMAC）ですが、{key.department} には新しい鍵が登録済みです",
+            f"a previous-release signature (HMAC), but {key.department} has its new key registered",
+        )
     secret = legacy_secret(store, header.database) if is_legacy(signature) else None
     message = legacy_signed_text(
         workbook.department, workbook.fiscal_year, header.database, header.payload_sha256
@@ -468,6 +487,36 @@ def _check_signature(
         "evaluation is a conflict",
     )
     return replace(noted, evaluations_verified=False), Trust.NO_EVALUATIONS
+
+
+def _check_visible(workbook: IncomingWorkbook, trust: Trust, file: str) -> IncomingWorkbook:
+    """The 提出 sheet people read must show what the data sheet (what is signed and merged)
+    holds. A difference refuses a file whose data is as exported (verified or re-saved): it
+    would be merged as its signature or checksum vouches, while people read other values. In a
+    file accepted without a valid signature (every differing value is a conflict) or whose
+    data was edited (every row checked) it is named in a note."""
+    if not workbook.visible_differences:
+        return workbook
+    differences = workbook.visible_differences
+    shown = "、".join(f"{c}: {v or '空'}（データ {d or '空'}）" for c, v, d in differences[:3])
+    shown_en = "; ".join(
+        f"{c}: {v or 'empty'} (data {d or 'empty'})" for c, v, d in differences[:3]
+    )
+    what_ja = f"提出シートの表示がデータと違います（{len(differences)}か所: {shown}）"
+    what_en = (
+        f"the 提出 sheet shows other values than its data ({len(differences)} cells: {shown_en})"
+    )
+    if trust is Trust.NONE or workbook.integrity not in ("verified", "resaved"):
+        # Every row is checked on its own already (an edited file), or conflicts (unsigned):
+        # the difference is said, next to that.
+        return _noted(workbook, what_ja, what_en)
+    raise _one_line_error(
+        "E_MERGE_VISIBLE",
+        f"{file}: {what_ja}。ファイルが出力後に書き換えられています。取り込みません"
+        "（値は kplan で入力し直して書き出してください）",
+        f"{file}: {what_en}; the file was changed after export; refused (enter the values in "
+        "kplan and export again)",
+    )
 
 
 def _noted(
@@ -503,7 +552,14 @@ def _check_file(
         )
 
 
-def _file_notes(plan: MergePlan, ours: str | None, versions: Mapping[str, CatalogVersion]) -> None:
+def _file_notes(
+    plan: MergePlan,
+    ours: str | None,
+    versions: Mapping[str, CatalogVersion],
+    read_integrity: Integrity | None,
+) -> None:
+    """File-level notes; `read_integrity`: what the reader found, before an unverified file was
+    marked edited (so that the note names the real reason)."""
     workbook = plan.workbook
 
     def note(ja: str, en: str) -> None:
@@ -512,7 +568,12 @@ def _file_notes(plan: MergePlan, ours: str | None, versions: Mapping[str, Catalo
 
     if plan.already_received:
         note("このファイルは取り込み済みです", "This file has been merged before")
-    if workbook.integrity == "edited":
+    if workbook.integrity == "edited" and read_integrity != "edited":
+        note(
+            "署名で確認できないファイルのため、すべての行を検証しました（チェックサムは一致）",
+            "The signature vouches for nothing, so every row was validated (the checksums match)",
+        )
+    elif workbook.integrity == "edited":
         note(
             "チェックサムが一致しません。プログラムの外で編集されたため、すべての行を検証しました",
             "Checksum mismatch: edited outside the program, so every row was validated",
@@ -868,8 +929,9 @@ def apply_merge(
         sha256=workbook.sha256,
         kind=plan.kind,
         exported_at=None if header is None else header.exported_at,
-        finalised_by=None if header is None else header.finalised_by,
-        finalised_at=None if header is None else header.finalised_at,
+        # A finalisation nobody vouches for is not one: the file is recorded as a draft.
+        finalised_by=None if header is None or plan.trust is Trust.NONE else header.finalised_by,
+        finalised_at=None if header is None or plan.trust is Trust.NONE else header.finalised_at,
         merged_at=moment,
         merged_by=who,
         rows=len(workbook.rows),

@@ -21,6 +21,7 @@ import hmac
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from kplan_desktop.domain.public_key import is_sound_public_key
 from kplan_desktop.exchange.payload import SubmissionHeader, escape_field, utc_text
 
 SIGNATURE_FORMAT = "kplan-signature/2"
@@ -65,13 +66,17 @@ def is_legacy(signature: str | None) -> bool:
 
 
 def verify(public_key_hex: str, message: bytes, signature: str) -> bool:
-    """Whether `signature` is the signature of `message` by the key; False for any malformed one."""
+    """Whether `signature` is the signature of `message` by the key; False for any malformed one
+    and for any degenerate key (domain/public_key), however its row came into the database."""
     text = signature.strip().lower()
     if not text.startswith(SIGNATURE_PREFIX):
         return False
     try:
         raw = bytes.fromhex(text[len(SIGNATURE_PREFIX) :])
-        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex))
+        public = bytes.fromhex(public_key_hex)
+        if not is_sound_public_key(public):
+            return False
+        key = Ed25519PublicKey.from_public_bytes(public)
         key.verify(raw, message)
     except (ValueError, InvalidSignature):
         return False

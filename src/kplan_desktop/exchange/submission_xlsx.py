@@ -426,6 +426,14 @@ def _line_count(text: str, width: float) -> int:
     return sum(max(1, math.ceil(_text_width(line) / usable)) for line in text.split("\n"))
 
 
+REPORT_COMMENT_LABEL = "コメント"
+
+
+def report_value_label(year: int) -> str:
+    """The 提出 sheet's header of the column showing the submission year's values."""
+    return _year_label(year, "実績")
+
+
 def _year_label(year: int, what: str) -> str:
     """Every year column is headed the same way: 令和6年度, a line break, what it holds."""
     return f"{format_fiscal_year(year)}\n{what}"
@@ -590,12 +598,12 @@ def _report_columns(
         _Column(_year_label(year, "実績"), 11) for year in _earlier_years(catalog, fiscal_year)
     ]
     columns += [
-        _Column(_year_label(fiscal_year, "実績"), 12),
+        _Column(report_value_label(fiscal_year), 12),
         _Column("目標値", 13),
         _Column("達成率", 8.5),
         _label_column("評価", [grade.label(grade_labels) for grade in Grade], 7),
         _label_column("進捗状況", [status.label() for status in TrackStatus], 9),
-        _Column("コメント", 28),
+        _Column(REPORT_COMMENT_LABEL, 28),
     ]
     return columns
 

@@ -43,16 +43,18 @@ import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
 import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
+from openpyxl.cell.read_only import EMPTY_CELL
+from openpyxl.utils import get_column_letter
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_year
@@ -87,6 +89,8 @@ from kplan_desktop.exchange.payload import (
 )
 from kplan_desktop.exchange.submission_xlsx import (
     DATA_KEYS,
+    REPORT_COMMENT_LABEL,
+    REPORT_HEADER_ROW,
     SHEET_DATA,
     SHEET_META,
     SHEET_REPORT,
@@ -97,6 +101,7 @@ from kplan_desktop.exchange.submission_xlsx import (
     TEMPLATE_REASON_LABEL,
     TEMPLATE_VALUE_LABEL,
     WRITER_MARK,
+    report_value_label,
 )
 from kplan_desktop.progress import CancelCheck, Cancelled, check_cancel
 
@@ -160,6 +165,9 @@ class IncomingWorkbook:
     # 施策評価 rows (submissions only); verified: their checksum matches the meta sheet's.
     evaluations: list[IncomingEvaluation] = field(default_factory=list)
     evaluations_verified: bool = False
+    # Cells of the visible 提出 sheet that do not show what the data row holds: (cell, shown,
+    # data). Nothing signs what people read, so the merge refuses a file where they differ.
+    visible_differences: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 Progress = Callable[[int, int], None]
@@ -383,6 +391,49 @@ def _same_as_data(text: str | None, data: IncomingRow | None) -> bool:
             return True
         return text is not None and text.strip() == label
     return text is None or not text.strip()
+
+
+def _lines(text: str | None) -> str:
+    """A comment as text, whatever line ends and surrounding space a re-save gave it."""
+    return "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
+
+
+def _shown(cell: Any) -> str:
+    if getattr(cell, "data_type", None) == "f":
+        return str(cell.value)[:40]
+    return "" if cell.value is None else str(cell.value)[:40]
+
+
+def _data_value(row: IncomingRow | None) -> str:
+    if row is None:
+        return ""
+    if row.missing_reason is not None:
+        return MissingReason(row.missing_reason).label_ja
+    return row.value_text or ""
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        number = Decimal(_norm(text).replace(",", ""))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _shows_value(cell: Any, row: IncomingRow | None) -> bool:
+    """Whether a 提出 sheet value cell shows the data row's value (or reason, or nothing)."""
+    text, problem = _cell_text(cell, 200, value_cell=True)
+    if problem is not None:
+        return False
+    if _blank(text):
+        return row is None or (_blank(row.value_text) and row.missing_reason is None)
+    assert text is not None
+    if row is None:
+        return False
+    if row.missing_reason is not None:
+        return _blank(row.value_text) and _reason_code(text) == row.missing_reason
+    shown, stored = _decimal(text), _decimal(row.value_text or "")
+    return shown is not None and stored is not None and shown == stored
 
 
 def _blank_cell(cell: Any) -> bool:
@@ -695,6 +746,7 @@ class _BookReader:
             notes_ja.append("meta シートの draft と確定日時が食い違っています")
             notes_en.append("the meta sheet's draft flag disagrees with finalised_at")
         evaluations, verified = self.evaluations(header)
+        differences = self.visible_differences(header.fiscal_year, rows)
         if evaluations and not verified:
             notes_ja.append("施策評価がプログラムの外で編集されています（チェックサム不一致）")
             notes_en.append("the measure evaluations were edited outside the program")
@@ -711,6 +763,7 @@ class _BookReader:
             notes_en=notes_en,
             evaluations=evaluations,
             evaluations_verified=verified,
+            visible_differences=differences,
         )
 
     def report_edits(
@@ -817,6 +870,55 @@ class _BookReader:
                 )
             )
         return out + extra
+
+    def visible_differences(
+        self, fiscal_year: int, rows: Sequence[IncomingRow]
+    ) -> list[tuple[str, str, str]]:
+        """Every value and comment cell of the 提出 sheet compared with the data row it shows.
+
+        The data sheet is what is signed and merged; the 提出 sheet is what people read and
+        print. They are compared by meaning (a number as a decimal, a reason by its label, a
+        comment as text), so a re-save by Excel or LibreOffice, which keeps both, passes; a
+        visible cell changed by hand (or a formula put in one) is a difference.
+        """
+        if SHEET_REPORT not in self.book.sheetnames:
+            return []
+        ws = self.book[SHEET_REPORT]
+        if not hasattr(ws, "iter_rows"):
+            return [(SHEET_REPORT, "?", "")]
+        # One row per indicator of the department, not per data row: not held to the data
+        # sheet's row limit (header_and_rows reads no further than the scan allows anyway).
+        first, sheet_rows = self.header_and_rows(ws, REPORT_HEADER_ROW)
+
+        def squeezed(value: object) -> str:
+            return "".join(str(value).split()) if isinstance(value, str) else ""
+
+        labels = [squeezed(getattr(cell, "value", None)) for cell in first]
+        wanted = squeezed(report_value_label(fiscal_year))
+        if wanted not in labels or squeezed(REPORT_COMMENT_LABEL) not in labels:
+            return [(f"{SHEET_REPORT}!{REPORT_HEADER_ROW}", "?", "")]
+        value_at = labels.index(wanted)
+        comment_at = labels.index(squeezed(REPORT_COMMENT_LABEL))
+        data = {row.indicator: row for row in rows if row.fiscal_year == fiscal_year}
+        found: list[tuple[str, str, str]] = []
+        width = max(value_at, comment_at) + 1
+        for number, row_cells in enumerate(sheet_rows, start=REPORT_HEADER_ROW + 1):
+            cells = (*row_cells[:width], *(EMPTY_CELL,) * (width - len(row_cells)))
+            if all(_blank_cell(cell) for cell in cells):
+                continue
+            code_text, _ = _cell_text(cells[0], 64)
+            code = (code_text or "").strip()
+            row = data.get(code)
+            value_cell, comment_cell = cells[value_at], cells[comment_at]
+            if not _shows_value(value_cell, row):
+                place = f"{SHEET_REPORT}!{get_column_letter(value_at + 1)}{number}"
+                found.append((place, _shown(value_cell), _data_value(row)))
+            stored_comment = "" if row is None else row.comment
+            shown_comment, problem = _cell_text(comment_cell, 100_000)
+            if problem is not None or _lines(shown_comment) != _lines(stored_comment):
+                place = f"{SHEET_REPORT}!{get_column_letter(comment_at + 1)}{number}"
+                found.append((place, _shown(comment_cell), stored_comment[:40]))
+        return found
 
     def evaluations(self, header: SubmissionHeader) -> tuple[list[IncomingEvaluation], bool]:
         """The 施策評価 rows, and whether their checksum is the meta sheet's."""

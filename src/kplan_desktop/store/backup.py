@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.audit import record
@@ -181,19 +183,39 @@ MAX_BACKUP_BYTES = 512 * 1024 * 1024
 # Free pages beyond this (and beyond half the file) are padding, not a database that shrank.
 MAX_FREE_BYTES = 64 * 1024 * 1024
 
-SchemaObject = tuple[str, str, str, tuple[tuple[object, ...], ...]]
+SchemaObject = tuple[str, str, str, str, tuple[tuple[object, ...], ...]]
+
+# The tables SQLite itself makes (ANALYZE; AUTOINCREMENT), each exactly as SQLite writes it. Only
+# these, of type 'table' and with this very text, are not part of kplan's schema; anything else
+# named like them (a trigger or view `sqlite_stat_x`, a stat table with another shape) is.
+_SQLITE_INTERNAL = {
+    "sqlite_stat1": "CREATE TABLE sqlite_stat1(tbl,idx,stat)",
+    "sqlite_stat4": "CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)",
+    "sqlite_sequence": "CREATE TABLE sqlite_sequence(name,seq)",
+}
+_SPACE = re.compile(r"\s+")
+
+
+def _normalised_sql(sql: object) -> str:
+    """An object's SQL text with every run of white space as one space (None: an automatic
+    index, which has no text)."""
+    return "" if sql is None else _SPACE.sub(" ", str(sql)).strip()
 
 
 def schema_objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
-    """Every table (with its columns), index (with its columns), trigger and view of a file.
+    """Every table, index, trigger and view of a file: type, name, table, its SQL text (white
+    space normalised) and its columns.
 
     Read from sqlite_master and the table_xinfo / index_xinfo pragmas only: nothing of the file
-    runs. SQLite's statistics tables (ANALYZE) are not part of a schema.
+    runs. The SQL text is what SQLite obeys (a CHECK, a partial index's WHERE, a trigger's body),
+    so two objects are the same only if their texts are. Only SQLite's own internal tables, of
+    exactly their shape, are left out (_SQLITE_INTERNAL).
     """
     found: set[SchemaObject] = set()
-    rows = conn.execute("SELECT type, name, tbl_name FROM sqlite_master").fetchall()
-    for kind, name, table in rows:
-        if str(name).startswith("sqlite_stat"):
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    for kind, name, table, sql in rows:
+        text = _normalised_sql(sql)
+        if kind == "table" and _SQLITE_INTERNAL.get(str(name)) == text and name == table:
             continue
         detail: tuple[tuple[object, ...], ...] = ()
         if kind == "table":
@@ -210,7 +232,7 @@ def schema_objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
                 (r[2], r[3], r[5])
                 for r in conn.execute("SELECT * FROM pragma_index_xinfo(?)", (name,))
             )
-        found.add((str(kind), str(name), str(table), detail))
+        found.add((str(kind), str(name), str(table), text, detail))
     return frozenset(found)
 
 
@@ -331,7 +353,7 @@ def check_backup(path: Path, *, shown: Path | None = None) -> BackupCheck:
             if free * page_size > MAX_FREE_BYTES and free * 2 > pages:
                 raise refuse("空きページで水増しされています", "the file is padded with free pages")
             objects = schema_objects(conn)
-            names = {name for _, name, _, _ in objects}
+            names = {name for _, name, _, _, _ in objects}
             if not {"alembic_version", "meta", "actual", "audit"} <= names:
                 raise refuse("kplan のデータベースではありません", "not a kplan database")
             version = conn.execute("SELECT version_num FROM alembic_version").fetchall()
@@ -340,8 +362,8 @@ def check_backup(path: Path, *, shown: Path | None = None) -> BackupCheck:
                 raise refuse(f"未知のスキーマ版です（{found}）", f"unknown schema version {found}")
             known = str(version[0][0])
             if objects != expected_schema(known):
-                extra = sorted(f"{k} {n}" for k, n, _, _ in objects - expected_schema(known))
-                missing = sorted(f"{k} {n}" for k, n, _, _ in expected_schema(known) - objects)
+                extra = sorted(f"{k} {n}" for k, n, *_ in objects - expected_schema(known))
+                missing = sorted(f"{k} {n}" for k, n, *_ in expected_schema(known) - objects)
                 what = ", ".join([*(f"+{x}" for x in extra), *(f"-{x}" for x in missing)][:3])
                 raise refuse(
                     f"スキーマが kplan {known} 版と違います（{what}）",
@@ -383,14 +405,22 @@ def inspect_backup(
     checked = check_backup(path, shown=shown)
     ours, held = this_identity(store)
     theirs = checked.identity
-    other_catalog = bool(theirs.catalog_hash) and theirs.catalog_hash not in held
+    # A backup that does not say its catalog is treated as another catalog's (restore then
+    # checks what its catalog tables actually hold).
+    other_catalog = not theirs.catalog_hash or theirs.catalog_hash not in held
     if theirs.database_id != ours.database_id or other_catalog:
         return checked, OtherInstallation(shown or path, theirs, ours, other_catalog)
     return checked, None
 
 
 def restore(
-    store: Store, path: Path, *, who: str, source: str, other_installation: bool = False
+    store: Store,
+    path: Path,
+    *,
+    who: str,
+    source: str,
+    catalog_identity: Callable[[Store], str],
+    other_installation: bool = False,
 ) -> Path:
     """Put a backup's content in place of the database; returns the backup of what it replaced.
 
@@ -400,9 +430,13 @@ def restore(
     backed up; then the backup is copied into the live file with the online backup API, so other
     connections see the restored content, not a swapped file. An older schema is migrated; the
     result is checked once more against the current schema before the restore's own audit row
-    is written.
+    is written. The backup's catalog is judged by what its catalog tables hold
+    (`catalog_identity`: the hash of the catalog read back from a store, from the exchange
+    layer), not by its meta row: unless `other_installation`, it must be the catalog the file
+    says and one this database has held; otherwise the replaced database is put back.
     """
     live = database_path(store)
+    ours, held = this_identity(store)
     # What is checked is what is restored: a private copy of the file's bytes (a -wal file
     # beside it cannot add anything after the check).
     check_backup(path)  # a missing, oversized or foreign file is refused before it is copied
@@ -420,7 +454,7 @@ def restore(
         _copy_into(staged, live)
     finally:
         staged.unlink(missing_ok=True)
-    store.migrate()
+    store.migrate(keep_legacy_secrets=False)
     try:
         with closing(sqlite3.connect(f"file:{live}?mode=ro", uri=True)) as conn:
             now_schema = schema_objects(conn)
@@ -430,7 +464,13 @@ def restore(
                 f"{path.name} は復元できません: 更新後のスキーマが正しくありません",
                 f"Cannot restore {path.name}: the schema is wrong after migrating",
             )
-    except (sqlite3.Error, DomainError):
+        actual = catalog_identity(store)
+        if not other_installation and (
+            actual != checked.identity.catalog_hash or actual not in held
+        ):
+            theirs = Identity(checked.identity.database_id, actual)
+            raise OtherInstallation(path, theirs, ours, other_catalog=True)
+    except (sqlite3.Error, DomainError, SQLAlchemyError):
         store.engine.dispose()
         _copy_into(replaced, live)
         raise
@@ -458,16 +498,14 @@ def _copy_into(source: Path, live: Path) -> None:
 
 def scrub_old_backups(store: Store) -> int:
     """Blank the signing secrets the previous release kept in its backups (schema before
-    0010), keeping them only in the owner-only transition file (store/keys); each file is
-    rewritten by VACUUM so that no copy of a secret stays in its free space. Returns how many
-    files were scrubbed; a file that cannot be opened is left as it is."""
-    from kplan_desktop.store.keys import save_legacy_secrets
-
+    0010); each file is rewritten by VACUUM so that no copy of a secret stays in its free
+    space. A backup's secrets are never kept (the transition file holds only what the live
+    database's own upgrade moved out: a file in the backups folder is no source of trust).
+    Returns how many files were scrubbed; a file that cannot be opened is left as it is."""
     try:
         folder = backup_folder(store)
     except StoreError:
         return 0
-    database = store.meta(DATABASE_ID_KEY) or ""
     scrubbed = 0
     for info in backups_in(folder):
         try:
@@ -475,13 +513,6 @@ def scrub_old_backups(store: Store) -> int:
                 columns = {r[1] for r in conn.execute("PRAGMA table_info(signing_key)")}
                 if "secret" not in columns:
                     continue
-                rows = conn.execute(
-                    "SELECT database_id, secret FROM signing_key WHERE NOT own AND secret != ''"
-                ).fetchall()
-                mine = conn.execute("SELECT value FROM meta WHERE key = ?", (DATABASE_ID_KEY,))
-                found = mine.fetchone()
-                if rows and found is not None and found[0] == database:
-                    save_legacy_secrets(database, {str(a): str(b) for a, b in rows})
                 conn.execute("PRAGMA secure_delete = ON")
                 with conn:
                     conn.execute("UPDATE signing_key SET secret = ''")

@@ -491,12 +491,16 @@ class Store:
                 return StoreError(code, ja, en)
         return said
 
-    def migrate(self) -> None:
+    def migrate(self, *, keep_legacy_secrets: bool = True) -> None:
         """Bring the schema to the newest revision; a no-op when it is current.
 
         Refused, changing nothing: a database of a newer program (a revision this one does not
         know), and an SQLite file that holds tables but is not a kplan database (--db pointing
         at another program's file would otherwise get twenty kplan tables added to it).
+
+        `keep_legacy_secrets`: the upgrade of this installation's own live database keeps the
+        previous release's HMAC secrets for the transition (0010); a restored file's are
+        dropped (False), so no file can plant a secret that then verifies forged files.
         """
         current = was = self.current_revision()
         if current == SCHEMA_HEAD:
@@ -523,6 +527,7 @@ class Store:
                     # Two PCs opening a new server database at once migrate it once.
                     conn.execute(text("SELECT pg_advisory_xact_lock(7301)"))
                 config.attributes["connection"] = conn
+                config.attributes["keep_legacy_secrets"] = keep_legacy_secrets
                 command.upgrade(config, "head")
         except SQLAlchemyError as exc:
             raise StoreError(

@@ -29,15 +29,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import delete, insert, select, update
 
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.public_key import is_sound_public_key
 from kplan_desktop.store.audit import now, record
 from kplan_desktop.store.engine import DATABASE_ID_KEY, Store, meta_value
-from kplan_desktop.store.models import signing_key_table
+from kplan_desktop.store.models import department_table, signing_key_table
 from kplan_desktop.store.paths import key_dir
 
 KEY_FORMAT = "kplan-key/2"
 LEGACY_KEY_FORMAT = "kplan-key/1"
 LEGACY_FILE = "legacy-hmac-{database}.json"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# The planning division's role name: never a department that signs submissions.
+PLANNING_ROLE = "planning"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -242,6 +245,12 @@ def read_key_file(path: Path) -> SigningKey:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(public))
     except ValueError:
         raise refuse("E_KEY_FILE", "鍵の値が正しくありません", "the key is malformed") from None
+    if not is_sound_public_key(bytes.fromhex(public)):
+        raise refuse(
+            "E_KEY_WEAK",
+            "鍵の値が正しい公開鍵ではありません（どんな署名でも通ってしまう特殊な値です）",
+            "the key is not a proper public key (a degenerate value any signature would pass)",
+        )
     if not _SAFE_ID.match(data["database"]) or len(data["department"]) > 64:
         raise refuse("E_KEY_FILE", "鍵ファイルの項目が正しくありません", "malformed key file")
     return SigningKey(data["database"], data["department"], public)
@@ -265,6 +274,39 @@ def import_key(
     with store.transaction() as conn:
         if key.database_id == meta_value(conn, DATABASE_ID_KEY):
             raise refuse("E_KEY_OWN", "この端末自身の鍵です", "this is this installation's own key")
+        # Exactly a department code of the catalog, as stored: no trimming, no width or case
+        # folding, so a look-alike ("intl " or full-width letters) is refused, not matched.
+        codes = set(conn.scalars(select(department_table.c.code)))
+        if key.department == PLANNING_ROLE:
+            raise refuse(
+                "E_KEY_DEPARTMENT",
+                "企画担当課（planning）の鍵は課の鍵として登録できません",
+                "the planning division's key cannot be registered as a department's",
+            )
+        if key.department not in codes:
+            shown = ascii(key.department)[:70]
+            raise refuse(
+                "E_KEY_DEPARTMENT",
+                f"鍵ファイルの課 {shown} はカタログの課コードではありません",
+                f"the key file's department {shown} is not a department code of the catalog",
+            )
+        holder = conn.execute(
+            select(k.database_id, k.department_code, k.own).where(
+                k.public_key == key.public_key, k.database_id != key.database_id
+            )
+        ).first()
+        if holder is not None:
+            whose = (
+                "この端末" if holder.own else f"{holder.department_code}（{holder.database_id}）"
+            )
+            raise refuse(
+                "E_KEY_DUPLICATE",
+                f"同じ公開鍵がすでに {whose} の鍵として登録されています。"
+                "1つの鍵は1つの端末のものです",
+                f"the same public key is already registered for "
+                f"{'this installation' if holder.own else holder.department_code}; one key "
+                "belongs to one installation",
+            )
         row = (
             conn.execute(
                 select(signing_key_table).where(k.database_id == key.database_id, k.own.is_(False))

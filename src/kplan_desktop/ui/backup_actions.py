@@ -85,6 +85,7 @@ class BackupActions(QObject):
         store = w.store
 
         def work(_progress: Any, _cancelled: Any) -> Path:
+            from kplan_desktop.exchange.catalog_json import stored_catalog_hash
             from kplan_desktop.store.backup import restore
             from kplan_desktop.store.requests import current_user
 
@@ -94,6 +95,7 @@ class BackupActions(QObject):
                 who=current_user(),
                 source="gui",
                 other_installation=other_installation,
+                catalog_identity=stored_catalog_hash,
             )
 
         w.exchange._start(self.tr("復元しています…"), work, self._restored)
