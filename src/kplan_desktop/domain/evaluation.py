@@ -99,6 +99,17 @@ def parse_next_step(text: str | None) -> NextStep | None:
     )
 
 
+# The control characters a free text may hold (line breaks, after CR became LF, and tabs);
+# every other one (Unicode category Cc) is refused — here, and by the shared server's write
+# functions (store/server_rules.py builds their pattern from these two definitions).
+ALLOWED_CONTROLS = "\n\t"
+
+
+def is_refused_control(char: str) -> bool:
+    """A control character no free text may hold."""
+    return unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROLS
+
+
 def check_text(text: str, what_ja: str, what_en: str) -> str:
     """A bounded free text, without control characters other than line breaks and tabs;
     line breaks become LF (a workbook cell cannot keep a CR)."""
@@ -109,7 +120,7 @@ def check_text(text: str, what_ja: str, what_en: str) -> str:
             f"{what_ja}は{MAX_EVALUATION_TEXT}文字までです（{len(text)}文字）",
             f"The {what_en} has at most {MAX_EVALUATION_TEXT} characters (got {len(text)})",
         )
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
+    if any(is_refused_control(c) for c in text):
         raise _bad(
             "E_EVALUATION_CONTROL",
             f"{what_ja}に制御文字が含まれています",

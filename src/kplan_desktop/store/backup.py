@@ -21,7 +21,19 @@ from kplan_desktop.store.audit import record
 from kplan_desktop.store.engine import Store, StoreError
 
 KEEP = 14
-KNOWN_SCHEMAS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+KNOWN_SCHEMAS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0010b",
+)
 _NAME = re.compile(r"^kplan-(\d{8}-\d{6}-\d{6})-([a-z-]+)\.sqlite3$")
 
 

@@ -17,7 +17,7 @@ from kplan_desktop.store.paths import database_url, db_dir
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0010b"
 # Every database has its own id: the first half of the revisions it makes.
 DATABASE_ID_KEY = "database_id"
 

@@ -54,6 +54,22 @@ def _check_year(fiscal_year: int) -> None:
         )
 
 
+# The year's row every write to it holds FOR SHARE until it commits (migration 0010b).
+_GATE = text(
+    "INSERT INTO kplan_write_gate (department_code, fiscal_year, changed_at)"
+    " VALUES ('', :y, clock_timestamp()) ON CONFLICT (department_code, fiscal_year)"
+    " DO UPDATE SET changed_at = EXCLUDED.changed_at"
+)
+
+
+def _meet_writers(conn: Connection, fiscal_year: int) -> str:
+    """On a server: wait for the writes to the year in flight, and make every write whose
+    snapshot is older than this change fail (it runs again and meets the lock). Only this
+    year's writers are waited for. Returns the login, who the server knows made the change."""
+    conn.execute(_GATE, {"y": fiscal_year})
+    return str(conn.scalar(text("SELECT session_user")))
+
+
 def lock_year(
     store: Store, fiscal_year: int, who: str, *, note: str | None = None, source: str = "cli"
 ) -> bool:
@@ -62,10 +78,8 @@ def lock_year(
         raise ValueError(f"unknown source {source!r}")
     _check_year(fiscal_year)
     with store.transaction() as conn:
-        if store.is_server:
-            # Waits for the writers already in flight to commit, and holds new ones until the
-            # lock is in: no write to the year can commit after this returns.
-            conn.execute(text("LOCK TABLE actual IN SHARE MODE"))
+        # On a server the login locks the year (the PC's user goes to the audit as a note).
+        locked_by = _meet_writers(conn, fiscal_year) if store.is_server else who
         if fiscal_year in locked_years_in(conn):
             return False
         conn.execute(
@@ -73,7 +87,7 @@ def lock_year(
             {
                 "fiscal_year": fiscal_year,
                 "locked_at": now(),
-                "locked_by": who,
+                "locked_by": locked_by,
                 "note": (note or "").strip()[:2000] or None,
             },
         )
@@ -103,6 +117,8 @@ def unlock_year(
             "Give the reason for unlocking the year (--reason)",
         )
     with store.transaction() as conn:
+        if store.is_server:
+            _meet_writers(conn, fiscal_year)
         done = conn.execute(
             delete(year_lock_table).where(year_lock_table.c.fiscal_year == fiscal_year)
         )
