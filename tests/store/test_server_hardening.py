@@ -251,3 +251,72 @@ def test_no_value_for_an_indicator_without_a_unit_and_no_control_characters_in_a
     # Line breaks and tabs stay allowed.
     with session(attacked["clerk"]) as conn:
         assert put(conn, "7-1-1-K1", 2024, "3", comment="一行目\n二行目\tタブ") is not None
+
+
+def test_saved_or_not_cannot_be_held_up_by_another_login_holding_the_keys_lock(
+    attacked: dict[str, str],
+) -> None:
+    """The lookup after a lost reply waited for an advisory lock any login could see in
+    pg_locks and hold; it now asks the server about the write's transaction."""
+    key = "5f0c0ffee0000000000000000000beef"
+    clerk = Store.open(attacked["clerk"])
+    xids: list[str] = []
+
+    def work(conn: object) -> None:
+        from sqlalchemy import Connection
+
+        assert isinstance(conn, Connection)
+        xids.append(str(conn.scalar(text("SELECT pg_current_xact_id()::text"))))
+        conn.execute(
+            text(PUT.replace("%s", "{}").format(
+                ":c", "2024", "'12'", "NULL", "false", "NULL", "NULL", ":k")),
+            {"c": COMMUNITY_CODE, "k": key},
+        )  # fmt: skip
+
+    clerk.run(work, key=key)
+    with session(attacked["clerk"]) as attacker:
+        attacker.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (key,))
+        started = time.monotonic()
+        assert clerk.committed(key)
+        assert clerk.committed(key, xid=xids[0])
+        assert not clerk.committed("never-written")
+        assert time.monotonic() - started < 2
+    # A transaction the server is still finishing is waited for, then answered.
+    with session(attacked["admin"]) as writer:
+        writer.execute("BEGIN")
+        xid = str((writer.execute("SELECT pg_current_xact_id()::text").fetchone() or [""])[0])
+        writer.execute(
+            "INSERT INTO audit (at, who, source, action, request_key)"
+            " VALUES (now(), 'x', 'cli', 'enter', 'slow-key')"
+        )
+        answer: list[bool] = []
+        asking = threading.Thread(
+            target=lambda: answer.append(clerk.committed("slow-key", xid=xid))
+        )
+        asking.start()
+        time.sleep(0.6)
+        assert asking.is_alive()
+        writer.execute("COMMIT")
+        asking.join(10)
+    assert answer == [True]
+
+
+def test_a_clerk_who_removes_the_lock_timeout_still_waits_only_the_functions_limit(
+    attacked: dict[str, str],
+) -> None:
+    from kplan_desktop.store.server import add_user
+    from tests.store.test_server import PASSWORD, login
+
+    database = make_url(attacked["admin"]).database
+    add_user(Store.open(attacked["admin"]), f"other_{database}", PASSWORD, department="community")
+    other = login(attacked["admin"], f"other_{database}")
+    with session(attacked["clerk"]) as holder, session(other) as waiter:
+        holder.execute("BEGIN")
+        put(holder, COMMUNITY_CODE, 2024, "13")
+        waiter.execute("SET lock_timeout = 0")
+        waiter.execute("SET statement_timeout = 0")
+        started = time.monotonic()
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            put(waiter, COMMUNITY_CODE, 2024, "14")
+        assert time.monotonic() - started < 15
+        holder.execute("ROLLBACK")

@@ -37,12 +37,24 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-# How long a write function waits for a row another session holds, whatever the session says.
-FUNCTION_LOCK_TIMEOUT = "10s"
-_SETTINGS = (
-    "SECURITY DEFINER SET search_path = pg_catalog, {s}, pg_temp"
-    f" SET lock_timeout = '{FUNCTION_LOCK_TIMEOUT}'"
-)
+_SETTINGS = "SECURITY DEFINER SET search_path = pg_catalog, {s}, pg_temp"
+
+# The longest a write function waits for a row another session holds, whatever the session
+# says (a clerk's `SET lock_timeout = 0`): a shorter limit IT staff set stays. Set for the
+# calling write function only (no SET clause here, so the change ends with that function).
+FUNCTION_LOCK_TIMEOUT_MS = 10000
+_CAP_LOCK_TIMEOUT = f"""
+CREATE OR REPLACE FUNCTION {{s}}.kplan_cap_lock_timeout() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    ms bigint;
+BEGIN
+    SELECT setting::bigint INTO ms FROM pg_catalog.pg_settings WHERE name = 'lock_timeout';
+    IF ms OPERATOR(pg_catalog.=) 0 OR ms OPERATOR(pg_catalog.>) {FUNCTION_LOCK_TIMEOUT_MS} THEN
+        PERFORM pg_catalog.set_config('lock_timeout', '{FUNCTION_LOCK_TIMEOUT_MS}ms', true);
+    END IF;
+END
+$$
+"""
 
 # The meeting row of a (department, year); department '' is the year as a whole.
 _GATE = """
@@ -159,6 +171,7 @@ DECLARE
     moment timestamptz := clock_timestamp();
 BEGIN
     PERFORM {s}.kplan_require_read_committed();
+    PERFORM {s}.kplan_cap_lock_timeout();
     IF p_source IS NULL OR p_source NOT IN ('gui', 'cli', 'test') THEN
         PERFORM {s}.kplan_refuse('E_SOURCE', 'not a source of typed values');
     END IF;
@@ -241,6 +254,7 @@ DECLARE
     moment timestamptz := clock_timestamp();
 BEGIN
     PERFORM {s}.kplan_require_read_committed();
+    PERFORM {s}.kplan_cap_lock_timeout();
     IF NOT EXISTS (SELECT 1 FROM {s}.department WHERE code = p_department) THEN
         PERFORM {s}.kplan_refuse('E_UNKNOWN_DEPARTMENT', 'unknown department');
     END IF;
@@ -300,6 +314,7 @@ DECLARE
     moment timestamptz := clock_timestamp();
 BEGIN
     PERFORM {s}.kplan_require_read_committed();
+    PERFORM {s}.kplan_cap_lock_timeout();
     IF NOT {s}.kplan_login_may_write(p_department) THEN
         PERFORM {s}.kplan_refuse('E_DEPARTMENT', 'another department', '42501');
     END IF;
@@ -343,6 +358,7 @@ DECLARE
     moment timestamptz := clock_timestamp();
 BEGIN
     PERFORM {s}.kplan_require_read_committed();
+    PERFORM {s}.kplan_cap_lock_timeout();
     IF p_source IS NULL OR p_source NOT IN ('gui', 'cli', 'test') THEN
         PERFORM {s}.kplan_refuse('E_SOURCE', 'not a source');
     END IF;
@@ -425,6 +441,7 @@ FUNCTIONS = (
     "kplan_gate(text, integer, boolean)",
     "kplan_require_read_committed()",
     "kplan_owner_for(text, integer)",
+    "kplan_cap_lock_timeout()",
 )
 
 
@@ -443,7 +460,8 @@ def upgrade() -> None:
         " fiscal_year integer NOT NULL, changed_at timestamptz,"
         " CONSTRAINT pk_kplan_write_gate PRIMARY KEY (department_code, fiscal_year))"
     )
-    for body in (_GATE, _READ_COMMITTED, _LOCKED_YEAR, _AUDIT_IDENTITY, _OWNER_FOR):
+    for body in (_GATE, _READ_COMMITTED, _CAP_LOCK_TIMEOUT, _LOCKED_YEAR, _AUDIT_IDENTITY,
+                 _OWNER_FOR):  # fmt: skip
         op.execute(body.format(s=s, settings=settings))
     op.execute(
         f"CREATE TRIGGER finalisation_year_lock BEFORE INSERT OR UPDATE OR DELETE"
