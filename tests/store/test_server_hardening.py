@@ -34,11 +34,10 @@ pytestmark = pytest.mark.postgresql_only
 COMMUNITY_INDICATORS = ("7-1-1-A1", "7-1-1-K1", "7-1-1-K3", "7-1-2-A1", "7-1-2-K1", COMMUNITY_CODE)
 
 
-@contextmanager
-def session(url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
     """A login's own connection, outside the program (autocommit: the SQL says BEGIN)."""
     parts = make_url(url)
-    conn = psycopg.connect(
+    return psycopg.connect(
         host=parts.host,
         port=parts.port,
         user=parts.username,
@@ -46,6 +45,11 @@ def session(url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
         dbname=parts.database,
         autocommit=True,
     )
+
+
+@contextmanager
+def session(url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    conn = connect(url)
     try:
         yield conn
     finally:
@@ -320,3 +324,77 @@ def test_a_clerk_who_removes_the_lock_timeout_still_waits_only_the_functions_lim
             put(waiter, COMMUNITY_CODE, 2024, "14")
         assert time.monotonic() - started < 15
         holder.execute("ROLLBACK")
+
+
+def test_a_clerk_idling_in_a_save_is_named_seen_and_ended_by_the_planning_division(
+    attacked: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kplan_desktop.cli import main
+    from kplan_desktop.store.engine import StoreError
+
+    clerk_login = str(make_url(attacked["clerk"]).username)
+    with session(attacked["clerk"]) as clerk:
+        clerk.execute("SET idle_in_transaction_session_timeout = 0")  # the clerk's own choice
+        clerk.execute("BEGIN")
+        put(clerk, COMMUNITY_CODE, 2024, "15")
+        pid = int((clerk.execute("SELECT pg_backend_pid()").fetchone() or [0])[0])
+        planner = Store.open(attacked["planner"])
+        with pytest.raises(StoreError) as blocked:
+            lock_year(planner, 2024, "planner")
+        assert blocked.value.code == "E_YEAR_LOCK_BLOCKED"
+        assert clerk_login in str(blocked.value) and str(pid) in str(blocked.value)
+        capsys.readouterr()
+        assert main(["--db", attacked["planner"], "server", "sessions"]) == 0
+        listed = [line.split("\t") for line in capsys.readouterr().out.splitlines()[1:]]
+        mine = [row for row in listed if row[0] == str(pid)]
+        assert mine and mine[0][1] == clerk_login and mine[0][3] == "idle in transaction"
+        # The planning division's own sessions and the administrator's are not ended.
+        with session(attacked["admin"]) as admin_conn:
+            admin_pid = int((admin_conn.execute("SELECT pg_backend_pid()").fetchone() or [0])[0])
+            assert main(["--db", attacked["planner"], "server", "sessions",
+                         "--terminate", str(admin_pid)]) != 0  # fmt: skip
+            assert admin_conn.execute("SELECT 1").fetchone() == (1,)
+        assert main(["--db", attacked["planner"], "server", "sessions",
+                     "--terminate", str(pid)]) == 0  # fmt: skip
+        with pytest.raises(psycopg.OperationalError):
+            clerk.execute("SELECT 1")
+    assert lock_year(Store.open(attacked["planner"]), 2024, "planner")
+    # A clerk may not end anybody's session.
+    with session(attacked["planner"]) as planner_conn:
+        planner_pid = int((planner_conn.execute("SELECT pg_backend_pid()").fetchone() or [0])[0])
+        assert main(["--db", attacked["clerk"], "server", "sessions",
+                     "--terminate", str(planner_pid)]) != 0  # fmt: skip
+        assert planner_conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_one_clerk_cannot_take_every_connection(attacked: dict[str, str]) -> None:
+    from kplan_desktop.store.server import CONNECTION_LIMIT
+
+    held: list[psycopg.Connection[tuple[object, ...]]] = []
+    try:
+        with pytest.raises(psycopg.OperationalError) as refused:
+            for _ in range(CONNECTION_LIMIT + 1):
+                held.append(connect(attacked["clerk"]))
+        assert "too many connections" in str(refused.value)
+        assert len(held) == CONNECTION_LIMIT
+        # Others still get in.
+        with session(attacked["planner"]) as planner:
+            assert planner.execute("SHOW idle_session_timeout").fetchone() == ("8h",)
+    finally:
+        for conn in held:
+            conn.close()
+
+
+def test_server_init_is_not_held_up_by_a_clerk_holding_its_old_lock(
+    attacked: dict[str, str],
+) -> None:
+    from kplan_desktop.cli import main
+    from kplan_desktop.store.server import INIT_LOCK_TABLE
+
+    with session(attacked["clerk"]) as clerk:
+        clerk.execute("SELECT pg_advisory_lock(7302)")
+        started = time.monotonic()
+        assert main(["server", "init", "--admin-url", attacked["admin"]]) == 0
+        assert time.monotonic() - started < 20
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            clerk.execute(f"BEGIN; LOCK TABLE {INIT_LOCK_TABLE} IN ACCESS SHARE MODE")

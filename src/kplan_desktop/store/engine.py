@@ -226,6 +226,7 @@ _XACT_STATUS = text("SELECT pg_xact_status(CAST(:x AS xid8))")
 # connection's backend ends it within the write functions' lock timeout).
 COMMIT_WAIT = 15.0
 RERUNS = 6
+POOL_SIZE, POOL_OVERFLOW = 3, 3
 
 
 _NEARLY_FULL = 64 * 1024  # bytes: less than this left on the disk counts as full
@@ -269,8 +270,12 @@ class Store:
             # use; a server that does not answer is reported after 5 s, not the OS's minutes.
             # TCP keepalives: a server whose network vanished is noticed in about a minute
             # rather than the OS's hours (the session limits are the server's: server init).
+            # At most POOL_SIZE + POOL_OVERFLOW connections per process: below the server's
+            # CONNECTION LIMIT per login (store/server.py).
             options = {
                 "pool_pre_ping": True,
+                "pool_size": POOL_SIZE,
+                "max_overflow": POOL_OVERFLOW,
                 "connect_args": {
                     "connect_timeout": 5,
                     "application_name": "kplan",

@@ -3,13 +3,16 @@ is refused — by write_actuals on every backend, and on PostgreSQL by a trigger
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.validation import Finding, Severity
 from kplan_desktop.store.audit import SOURCES, now, record
-from kplan_desktop.store.engine import Store
+from kplan_desktop.store.engine import Store, StoreError
 from kplan_desktop.store.models import year_lock_table
 
 __all__ = ["lock_year", "locked_finding", "locked_years", "locked_years_in", "unlock_year"]
@@ -62,11 +65,53 @@ _GATE = text(
 )
 
 
+# Who holds up a session: its blockers' logins and process ids (see `kplan server sessions`).
+_BLOCKERS = text(
+    "SELECT usename, pid FROM pg_stat_activity WHERE pid = ANY (pg_blocking_pids(:pid))"
+    " ORDER BY pid"
+)
+
+
 def _meet_writers(conn: Connection, fiscal_year: int) -> str:
     """On a server: wait for the writes to the year in flight, and make every write whose
     snapshot is older than this change fail (it runs again and meets the lock). Only this
-    year's writers are waited for. Returns the login, who the server knows made the change."""
-    conn.execute(_GATE, {"y": fiscal_year})
+    year's writers are waited for. Returns the login, who the server knows made the change.
+
+    A write held open longer than the lock timeout (a clerk idling inside a transaction) is
+    named in the refusal, with its process id for `kplan server sessions --terminate`."""
+    me = int(conn.scalar(text("SELECT pg_backend_pid()")) or 0)
+    seen: list[tuple[str, int]] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        # Another connection asks whom this one waits for, while it waits.
+        if stop.wait(0.5):
+            return
+        try:
+            with conn.engine.connect() as other:
+                seen.extend((str(u), int(p)) for u, p in other.execute(_BLOCKERS, {"pid": me}))
+        except SQLAlchemyError:
+            pass
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        conn.execute(_GATE, {"y": fiscal_year})
+    except OperationalError as exc:
+        state = str(getattr(exc.orig, "sqlstate", None) or "")
+        watcher.join(5)
+        if state != "55P03" or not seen:
+            raise
+        names = ", ".join(f"{user} (PID {pid})" for user, pid in seen)
+        raise StoreError(
+            "E_YEAR_LOCK_BLOCKED",
+            f"{_label(fiscal_year)}に保存中のままのセッションがあるため、ロックできません: "
+            f"{names}。kplan server sessions で確認し、必要なら --terminate PID で終了してください",
+            f"FY{fiscal_year} cannot be locked: a session holds a save to it open: {names}. "
+            "See kplan server sessions, and end it with --terminate PID if need be",
+        ) from None
+    finally:
+        stop.set()
     return str(conn.scalar(text("SELECT session_user")))
 
 
