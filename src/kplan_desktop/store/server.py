@@ -21,15 +21,16 @@ Role names carry the database's name, so two kplan databases on one server do no
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.store.engine import Store
-from kplan_desktop.store.models import department_table
+from kplan_desktop.store.engine import Store, meta_value
+from kplan_desktop.store.models import department_table, meta_table
 from kplan_desktop.store.server_rules import rules_sql
 
 ROLE_TABLE = "kplan_role"
@@ -115,6 +116,8 @@ _PLANNING_PREDEFINED = ("pg_read_all_stats", "pg_signal_backend")
 # server init takes this table's lock (no kplan role may read or lock it), so two
 # administrators never run it at once and no clerk can hold it up.
 INIT_LOCK_TABLE = "kplan_init_lock"
+# meta keys: the policies server init made on a table (a fingerprint of their text).
+_POLICY_KEY = "server_policies:"
 
 # An UPDATE of another department's row fails loudly (its WITH CHECK), rather than matching no
 # row; a DELETE of one matches no row, and write_actuals refuses a change that did not happen.
@@ -254,14 +257,7 @@ def server_init(store: Store) -> ServerRoles:
             conn.execute(text(statement))
         _set_session_limits(conn, database)
         _grant_predefined(conn, planning)
-        for table, policies in _POLICIES.items():
-            conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
-            for name in conn.scalars(
-                text("SELECT policyname FROM pg_policies WHERE tablename = :t"), {"t": table}
-            ):
-                conn.execute(text(f'DROP POLICY "{name}" ON {table}'))
-            for policy in policies:
-                conn.execute(text(policy))
+        _put_policies(conn)
     return ServerRoles(member, planning, departments)
 
 
@@ -310,6 +306,42 @@ def login_role(store: Store) -> LoginRole | None:
     if found[0][0] is None:
         return LoginRole(planning=True, department=None)
     return LoginRole(planning=False, department=str(found[0][0]))
+
+
+def _policies_in_place(conn: Connection, table: str, policies: tuple[str, ...]) -> bool:
+    """Row-level security on, and exactly these policies as this version made them."""
+    enabled = conn.scalar(
+        text("SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass(:t)"), {"t": table}
+    )
+    names = set(
+        conn.scalars(text("SELECT policyname FROM pg_policies WHERE tablename = :t"), {"t": table})
+    )
+    wanted = {policy.split()[2] for policy in policies}
+    made = meta_value(conn, f"{_POLICY_KEY}{table}")
+    return bool(enabled) and names == wanted and made == _fingerprint(policies)
+
+
+def _fingerprint(policies: tuple[str, ...]) -> str:
+    return hashlib.sha256("\n".join(policies).encode("utf-8")).hexdigest()
+
+
+def _put_policies(conn: Connection) -> None:
+    """Row-level security and the policies, each table's only when not already as wanted:
+    ALTER TABLE and CREATE POLICY wait for every reader of the table (an idle clerk's open
+    transaction too), so a rerun of `server init` on a current server takes no such lock."""
+    for table, policies in _POLICIES.items():
+        if _policies_in_place(conn, table, policies):
+            continue
+        conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+        for name in conn.scalars(
+            text("SELECT policyname FROM pg_policies WHERE tablename = :t"), {"t": table}
+        ):
+            conn.execute(text(f'DROP POLICY "{name}" ON {table}'))
+        for policy in policies:
+            conn.execute(text(policy))
+        key = f"{_POLICY_KEY}{table}"
+        conn.execute(delete(meta_table).where(meta_table.c.key == key))
+        conn.execute(insert(meta_table), {"key": key, "value": _fingerprint(policies)})
 
 
 def _grant_predefined(conn: Connection, planning: str) -> None:
