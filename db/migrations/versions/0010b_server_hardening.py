@@ -451,15 +451,21 @@ def _schema() -> str:
 
 
 def upgrade() -> None:
+    # On both backends, so one schema is declared (store/models.py); used on a server only.
+    if not sa.inspect(op.get_bind()).has_table("kplan_write_gate"):
+        op.create_table(
+            "kplan_write_gate",
+            sa.Column("department_code", sa.Text(), nullable=False),
+            sa.Column("fiscal_year", sa.Integer(), autoincrement=False, nullable=False),
+            sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True),
+            sa.PrimaryKeyConstraint(
+                "department_code", "fiscal_year", name=op.f("pk_kplan_write_gate")
+            ),
+        )
     if op.get_bind().dialect.name != "postgresql":
         return
     s = _schema()
     settings = _SETTINGS.format(s=s)
-    op.execute(
-        f"CREATE TABLE IF NOT EXISTS {s}.kplan_write_gate (department_code text NOT NULL,"
-        " fiscal_year integer NOT NULL, changed_at timestamptz,"
-        " CONSTRAINT pk_kplan_write_gate PRIMARY KEY (department_code, fiscal_year))"
-    )
     for body in (_GATE, _READ_COMMITTED, _CAP_LOCK_TIMEOUT, _LOCKED_YEAR, _AUDIT_IDENTITY,
                  _OWNER_FOR):  # fmt: skip
         op.execute(body.format(s=s, settings=settings))
@@ -476,9 +482,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Only the new trigger goes: the write functions keep this revision's bodies (and the
-    # table they meet on) until the database is upgraded again.
+    # Only the new trigger goes on a server: the write functions keep this revision's bodies
+    # (and the table they meet on) until the database is upgraded again.
     if op.get_bind().dialect.name != "postgresql":
+        op.drop_table("kplan_write_gate")
         return
     s = _schema()
     op.execute(f"DROP TRIGGER IF EXISTS finalisation_year_lock ON {s}.finalisation")
