@@ -152,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="管理者のパスワードの1行目 (なければ ~/.pgpass、端末では入力を求める)",
     )
+    server_sessions = server_sub.add_parser(
+        "sessions",
+        help="データベースへの接続と、誰が誰を待たせているか (sessions; planning division)",
+    )
+    server_sessions.add_argument(
+        "--terminate", type=int, metavar="PID", help="課のログインのセッションを終了する"
+    )
     add_user = server_sub.add_parser("add-user", help="ログインを作成する (a login in a role)")
     add_user.add_argument("name", metavar="NAME", help="ユーザー名")
     who = add_user.add_mutually_exclusive_group(required=True)
@@ -771,6 +778,8 @@ def _server(args: argparse.Namespace) -> int:
     from kplan_desktop.store.paths import database_url
     from kplan_desktop.store.server import add_user, server_init
 
+    if args.server_command == "sessions":
+        return _sessions(args)
     url = database_url(args.admin_url or args.db)
     if not url.startswith("postgresql"):
         raise DomainError(
@@ -803,6 +812,34 @@ def _server(args: argparse.Namespace) -> int:
         "ログインは kplan server add-user で作成してください / "
         "Create logins with kplan server add-user"
     )
+    return EXIT_OK
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    """`kplan server sessions [--terminate PID]`, with the login of --db (the planning
+    division's, to see and end every clerk's session)."""
+    from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.paths import database_url
+    from kplan_desktop.store.server import sessions, terminate_session
+
+    store = Store.open(database_url(args.db), migrate=False)
+    try:
+        if args.terminate is not None:
+            login = terminate_session(store, args.terminate)
+            print(
+                f"PID {args.terminate}（{login}）のセッションを終了しました / "
+                f"Ended the session of PID {args.terminate} ({login})"
+            )
+            return EXIT_OK
+        print("PID\tlogin\tclient\tstate\ttransaction since (UTC)\twaits for\tholds up")
+        for found in sessions(store):
+            print(
+                f"{found.pid}\t{found.login}\t{found.client}\t{found.state}\t"
+                f"{found.transaction_since}\t{','.join(map(str, found.blocked_by))}\t"
+                f"{','.join(map(str, found.blocks))}"
+            )
+    finally:
+        store.dispose()
     return EXIT_OK
 
 

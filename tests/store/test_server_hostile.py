@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.actuals import EntryRefused, EntryRequest, write_actuals
 from kplan_desktop.store.audit import audit_log
 from kplan_desktop.store.engine import Store
@@ -245,6 +247,9 @@ BAD_INPUTS = [
 ]
 
 
+NO_UNIT = "7-1-2-K1"  # its unit is taken away for the test
+
+
 def test_both_write_paths_refuse_the_same_inputs(
     db: Path | str, request: pytest.FixtureRequest
 ) -> None:
@@ -255,15 +260,29 @@ def test_both_write_paths_refuse_the_same_inputs(
         from kplan_desktop.cli import main
 
         assert main(["server", "init", "--admin-url", str(db)]) == 0
+    with store.transaction() as conn:  # an indicator whose unit is not set yet
+        conn.execute(
+            text("UPDATE indicator SET unit = NULL, value_kind = NULL WHERE code = :c"),
+            {"c": NO_UNIT},
+        )
     before = dump(db)
-    for code, year, typed, _ in BAD_INPUTS:
+    for code, year, typed, _ in [*BAD_INPUTS, (NO_UNIT, 2024, "5", "5")]:
         with pytest.raises(EntryRefused):
             write_actuals(store, [EntryRequest(code, year, typed, "c")], who="x", source="cli")
+    # 確定 of a year with values still missing, and of a year outside the plan.
+    for year in (2024, 1900):
+        with pytest.raises(DomainError):
+            finalise(store, "community", year, who="x", source="cli")
     if store.is_server:
         pg_cluster: Cluster = request.getfixturevalue("pg_cluster")
-        for code, year, typed, sent in BAD_INPUTS:
+        for code, year, typed, sent in [*BAD_INPUTS, (NO_UNIT, 2024, "5", "5")]:
             done = psql(pg_cluster, str(db), put(code, year, sent or typed, comment="c"))
             assert done.returncode != 0, (code, year, typed)
+        for year, code in ((2024, "E_NOT_COMPLETE"), (1900, "E_YEAR_OUT_OF_PLAN")):
+            done = psql(
+                pg_cluster, str(db), f"SELECT kplan_finalise('community', {year}, 'cli', 'k', 'x')"
+            )
+            assert done.returncode != 0 and code in done.stderr, (year, done.stderr)
         # Shapes the program never sends: not canonical, a value and a reason, a bad reason.
         for value, reason in (("05", None), ("1.50", None), ("1e3", None), ("-0", None),
                               ("5", "not_compiled"), (None, "bogus")):  # fmt: skip

@@ -13,15 +13,30 @@ import unicodedata
 
 from kplan_desktop.domain.errors import DomainError
 
-__all__ = ["check_free_text", "control_characters", "line_breaks", "mask_secrets", "visible"]
+__all__ = [
+    "ALLOWED_CONTROLS",
+    "check_free_text",
+    "control_characters",
+    "is_refused_control",
+    "line_breaks",
+    "mask_secrets",
+    "visible",
+]
 
-# Line breaks and tabs are ordinary in a comment; every other C0/C1 control is refused.
-_ALLOWED_CONTROLS = "\n\t"
+# Line breaks and tabs are ordinary in a comment; every other C0/C1 control is refused — here,
+# and by the shared server's write functions (store/server_rules.py builds their pattern from
+# is_refused_control).
+ALLOWED_CONTROLS = "\n\t"
+
+
+def is_refused_control(char: str) -> bool:
+    """A control character no free text may hold."""
+    return unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROLS
 
 
 def control_characters(text: str) -> list[str]:
     """The control characters the rule refuses, in order of appearance (none: an empty list)."""
-    return [c for c in text if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS]
+    return [c for c in text if is_refused_control(c)]
 
 
 def line_breaks(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -20,7 +21,7 @@ from kplan_desktop.store.paths import database_url, db_dir, private_file
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
-SCHEMA_HEAD = "0012"
+SCHEMA_HEAD = "0013"
 SECRETS_REMOVED = "0010"  # the first revision whose database holds no signing secret
 # Every database has its own id: the first half of the revisions it makes.
 DATABASE_ID_KEY = "database_id"
@@ -220,9 +221,16 @@ def server_error(exc: DBAPIError) -> StoreError | None:
 # A unique-key race, a deadlock or a serialization failure rolls the whole transaction back;
 # running it again from the start is then safe, and usually succeeds.
 _RERUN_STATES = frozenset({"40001", "40P01", "23505"})
-# Held by a write with an idempotency key until it ends; `Store.committed` waits for it.
-_KEY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))")
+# The server's number of a write's transaction: `Store.committed` asks the server whether it
+# committed (pg_xact_status), which no other login can hold up or fake — an advisory lock on
+# the key, visible in pg_locks, could be held by any login to make the answer "unconfirmed".
+_XACT_ID = text("SELECT pg_current_xact_id()::text")
+_XACT_STATUS = text("SELECT pg_xact_status(CAST(:x AS xid8))")
+# How long `committed` waits for a transaction the server is still finishing (a lost
+# connection's backend ends it within the write functions' lock timeout).
+COMMIT_WAIT = 15.0
 RERUNS = 6
+POOL_SIZE, POOL_OVERFLOW = 3, 3
 
 
 _NEARLY_FULL = 64 * 1024  # bytes: less than this left on the disk counts as full
@@ -319,8 +327,12 @@ class Store:
             # use; a server that does not answer is reported after 5 s, not the OS's minutes.
             # TCP keepalives: a server whose network vanished is noticed in about a minute
             # rather than the OS's hours (the session limits are the server's: server init).
+            # At most POOL_SIZE + POOL_OVERFLOW connections per process: below the server's
+            # CONNECTION LIMIT per login (store/server.py).
             options = {
                 "pool_pre_ping": True,
+                "pool_size": POOL_SIZE,
+                "max_overflow": POOL_OVERFLOW,
                 "connect_args": {
                     "connect_timeout": 5,
                     "application_name": "kplan",
@@ -389,18 +401,19 @@ class Store:
         transaction back whole; the next attempt reads the database afresh, so it sees what
         the other writer committed (and a stale `expected` is refused as a conflict).
 
-        key: the write's idempotency key, which `work` stores with its audit rows (and holds
-        as an advisory lock on a server). When the connection breaks after `work` finished —
+        key: the write's idempotency key, which `work` stores with its audit rows (on a server
+        the transaction's number is noted too). When the connection breaks after `work` finished —
         at the commit, whose reply may be lost — a fresh connection asks the server whether
         the key is there: saved (the result is returned), not saved (E_DB_CONNECTION_LOST),
         or, if that cannot be told, E_DB_UNCONFIRMED; never a guess.
         """
         for attempt in range(1, RERUNS + 1):
             finished: list[T] = []
+            xid: str | None = None
             try:
                 with self.engine.begin() as conn:
                     if key is not None and self.is_server:
-                        conn.execute(_KEY_LOCK, {"k": key})
+                        xid = str(conn.scalar(_XACT_ID))
                     finished.append(work(conn))
                 return finished[0]
             except DBAPIError as exc:
@@ -410,27 +423,35 @@ class Store:
                 if key is not None and finished and self.is_server:
                     known = server_error(exc)
                     lost = known is not None and known.connection_problem
-                    if lost and self.committed(key):
+                    if lost and self.committed(key, xid=xid):
                         return finished[0]
                 self._raise_mapped(exc)
         raise AssertionError("unreachable")
 
-    def committed(self, key: str) -> bool:
+    def committed(self, key: str, *, xid: str | None = None) -> bool:
         """Whether a write with this idempotency key is in the database (see `run`).
 
-        On a server it first waits (within the server's lock timeout) for the advisory lock the
-        write held, so a transaction the server is still finishing is not missed. Raises
+        xid: the write's transaction number on a server; while the server still reports it in
+        progress (a transaction it is finishing), this waits up to COMMIT_WAIT seconds. Raises
         StoreError E_DB_UNCONFIRMED when the server cannot say.
         """
         found = select(audit_table.c.id).where(audit_table.c.request_key == key).limit(1)
-        for _ in range(3):
+        deadline = time.monotonic() + COMMIT_WAIT
+        failures = 0
+        while failures < 3:
             try:
                 with self.engine.begin() as conn:
-                    if self.is_server:
-                        conn.execute(_KEY_LOCK, {"k": key})
+                    status = conn.scalar(_XACT_STATUS, {"x": xid}) if xid else None
+                    if status == "in progress":
+                        if time.monotonic() > deadline:
+                            break
+                        time.sleep(0.2)
+                        continue
+                    if status == "aborted":
+                        return False
                     return conn.scalar(found) is not None
             except DBAPIError:
-                continue
+                failures += 1
         raise StoreError(*E_DB_UNCONFIRMED)
 
     def _raise_mapped(self, exc: DBAPIError) -> NoReturn:

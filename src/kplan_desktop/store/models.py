@@ -332,3 +332,14 @@ kplan_role_table = Table(
     Column("role_name", Text, primary_key=True),
     Column("department_code", Text),
 )
+
+# On a shared server: the row where a write and a change of its year's state meet (migration
+# 0013). Department '' is the year as a whole. Writers hold a row FOR SHARE, year lock /
+# 確定 update it. Empty on a PC's own file.
+kplan_write_gate_table = Table(
+    "kplan_write_gate",
+    metadata,
+    Column("department_code", Text, primary_key=True),
+    Column("fiscal_year", Integer, primary_key=True, autoincrement=False),
+    Column("changed_at", DateTime(timezone=True)),
+)

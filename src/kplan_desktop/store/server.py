@@ -21,14 +21,16 @@ Role names carry the database's name, so two kplan databases on one server do no
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy.exc import DBAPIError
 
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.store.engine import Store
-from kplan_desktop.store.models import department_table
+from kplan_desktop.store.engine import Store, meta_value
+from kplan_desktop.store.models import department_table, meta_table
 from kplan_desktop.store.server_rules import rules_sql
 
 ROLE_TABLE = "kplan_role"
@@ -98,7 +100,24 @@ SESSION_LIMITS = {
     "lock_timeout": "5s",
     "statement_timeout": "60s",
     "idle_in_transaction_session_timeout": "60s",
+    "idle_session_timeout": "8h",
 }
+
+# How many connections one login may hold at once (CREATE ROLE … CONNECTION LIMIT), so one PC
+# cannot take every connection the server has. The program holds at most POOL_SIZE +
+# POOL_OVERFLOW per process (store/engine.py); IT staff may change it per login:
+# ALTER ROLE tanaka CONNECTION LIMIT 20.
+CONNECTION_LIMIT = 10
+
+# The predefined roles the planning division gets, to see the sessions on the database and end
+# a clerk's that holds others up (`kplan server sessions`).
+_PLANNING_PREDEFINED = ("pg_read_all_stats", "pg_signal_backend")
+
+# server init takes this table's lock (no kplan role may read or lock it), so two
+# administrators never run it at once and no clerk can hold it up.
+INIT_LOCK_TABLE = "kplan_init_lock"
+# meta keys: the policies server init made on a table (a fingerprint of their text).
+_POLICY_KEY = "server_policies:"
 
 # An UPDATE of another department's row fails loudly (its WITH CHECK), rather than matching no
 # row; a DELETE of one matches no row, and write_actuals refuses a change that did not happen.
@@ -187,8 +206,10 @@ def server_init(store: Store) -> ServerRoles:
     prefix = role_prefix(store)
     member, planning = f"{prefix}_member", f"{prefix}_planning"
     with store.transaction() as conn:
-        # Two administrators running this at once would race on CREATE ROLE.
-        conn.execute(text("SELECT pg_advisory_xact_lock(7302)"))
+        # Two administrators running this at once would race on CREATE ROLE. An advisory
+        # lock could be taken and held by any login; this table no kplan role may touch.
+        conn.execute(text(f"CREATE TABLE IF NOT EXISTS {INIT_LOCK_TABLE} (x integer)"))
+        conn.execute(text(f"LOCK TABLE {INIT_LOCK_TABLE} IN EXCLUSIVE MODE"))
         departments = {
             code: department_role(prefix, code)
             for code in conn.scalars(select(department_table.c.code).order_by("code"))
@@ -224,6 +245,7 @@ def server_init(store: Store) -> ServerRoles:
             f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {m}, {p}",
             f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {m}",
             f"REVOKE SELECT ON {', '.join(_SECRET)} FROM {m}",
+            f"REVOKE ALL ON {INIT_LOCK_TABLE} FROM {m}, {p}",
             f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {p}",
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {p}",
             f"REVOKE UPDATE, DELETE ON {', '.join(_APPEND_ONLY)} FROM {p}",
@@ -234,14 +256,8 @@ def server_init(store: Store) -> ServerRoles:
         ):
             conn.execute(text(statement))
         _set_session_limits(conn, database)
-        for table, policies in _POLICIES.items():
-            conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
-            for name in conn.scalars(
-                text("SELECT policyname FROM pg_policies WHERE tablename = :t"), {"t": table}
-            ):
-                conn.execute(text(f'DROP POLICY "{name}" ON {table}'))
-            for policy in policies:
-                conn.execute(text(policy))
+        _grant_predefined(conn, planning)
+        _put_policies(conn)
     return ServerRoles(member, planning, departments)
 
 
@@ -290,6 +306,147 @@ def login_role(store: Store) -> LoginRole | None:
     if found[0][0] is None:
         return LoginRole(planning=True, department=None)
     return LoginRole(planning=False, department=str(found[0][0]))
+
+
+def _policies_in_place(conn: Connection, table: str, policies: tuple[str, ...]) -> bool:
+    """Row-level security on, and exactly these policies as this version made them."""
+    enabled = conn.scalar(
+        text("SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass(:t)"), {"t": table}
+    )
+    names = set(
+        conn.scalars(text("SELECT policyname FROM pg_policies WHERE tablename = :t"), {"t": table})
+    )
+    wanted = {policy.split()[2] for policy in policies}
+    made = meta_value(conn, f"{_POLICY_KEY}{table}")
+    return bool(enabled) and names == wanted and made == _fingerprint(policies)
+
+
+def _fingerprint(policies: tuple[str, ...]) -> str:
+    return hashlib.sha256("\n".join(policies).encode("utf-8")).hexdigest()
+
+
+def _put_policies(conn: Connection) -> None:
+    """Row-level security and the policies, each table's only when not already as wanted:
+    ALTER TABLE and CREATE POLICY wait for every reader of the table (an idle clerk's open
+    transaction too), so a rerun of `server init` on a current server takes no such lock."""
+    for table, policies in _POLICIES.items():
+        if _policies_in_place(conn, table, policies):
+            continue
+        conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+        for name in conn.scalars(
+            text("SELECT policyname FROM pg_policies WHERE tablename = :t"), {"t": table}
+        ):
+            conn.execute(text(f'DROP POLICY "{name}" ON {table}'))
+        for policy in policies:
+            conn.execute(text(policy))
+        key = f"{_POLICY_KEY}{table}"
+        conn.execute(delete(meta_table).where(meta_table.c.key == key))
+        conn.execute(insert(meta_table), {"key": key, "value": _fingerprint(policies)})
+
+
+def _grant_predefined(conn: Connection, planning: str) -> None:
+    """pg_read_all_stats and pg_signal_backend for the planning role, where the administrator
+    may grant them (PostgreSQL 16 needs ADMIN OPTION on them; a refusal leaves them out)."""
+    for role in _PLANNING_PREDEFINED:
+        held = conn.scalar(text("SELECT pg_has_role(:p, :r, 'MEMBER')"), {"p": planning, "r": role})
+        if held:
+            continue
+        try:
+            with conn.begin_nested():
+                conn.execute(text(f"GRANT {role} TO {_ident(planning)}"))
+        except DBAPIError:
+            continue
+
+
+@dataclass(frozen=True)
+class Session:
+    """One connection to the database, as `kplan server sessions` shows it."""
+
+    pid: int
+    login: str
+    application: str
+    client: str
+    state: str
+    transaction_since: str
+    blocked_by: tuple[int, ...]
+    blocks: tuple[int, ...]
+    protected: bool  # a superuser, the administrator or the planning division
+
+
+_SESSIONS = text(
+    """
+    SELECT a.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''),
+           coalesce(host(a.client_addr), 'local'), coalesce(a.state, ''),
+           coalesce(to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ''),
+           pg_blocking_pids(a.pid),
+           coalesce(r.rolsuper, false)
+             OR coalesce(pg_has_role(a.usesysid, d.datdba, 'MEMBER'), false)
+             OR EXISTS (SELECT 1 FROM kplan_role k
+                        WHERE k.department_code IS NULL
+                          AND pg_has_role(a.usesysid, k.role_name, 'MEMBER'))
+    FROM pg_stat_activity a
+    JOIN pg_database d ON d.oid = a.datid
+    LEFT JOIN pg_roles r ON r.oid = a.usesysid
+    WHERE d.datname = current_database() AND a.backend_type = 'client backend'
+      AND a.pid <> pg_backend_pid()
+    ORDER BY a.xact_start NULLS LAST, a.pid
+    """
+)
+
+
+def sessions(store: Store) -> list[Session]:
+    """The other connections to the database: who, from where, in a transaction since when,
+    and who waits for whom. The planning division sees every login's (pg_read_all_stats)."""
+    _require_server(store)
+    with store.connect() as conn:
+        rows = list(conn.execute(_SESSIONS))
+    blocks: dict[int, list[int]] = {}
+    for row in rows:
+        for blocker in row[6] or ():
+            blocks.setdefault(int(blocker), []).append(int(row[0]))
+    return [
+        Session(
+            pid=int(row[0]),
+            login=str(row[1]),
+            application=str(row[2]),
+            client=str(row[3]),
+            state=str(row[4]),
+            transaction_since=str(row[5]),
+            blocked_by=tuple(int(p) for p in row[6] or ()),
+            blocks=tuple(blocks.get(int(row[0]), ())),
+            protected=bool(row[7]),
+        )
+        for row in rows
+    ]
+
+
+def terminate_session(store: Store, pid: int) -> str:
+    """End a clerk's session on this database (its open transaction is rolled back). Refuses a
+    superuser's, the administrator's and the planning division's sessions. Returns the login."""
+    _require_server(store)
+    found = {s.pid: s for s in sessions(store)}.get(pid)
+    if found is None:
+        raise _refuse(
+            "E_NO_SUCH_SESSION",
+            f"このデータベースに PID {pid} のセッションはありません",
+            f"No session with PID {pid} on this database",
+        )
+    if found.protected:
+        raise _refuse(
+            "E_SESSION_PROTECTED",
+            f"PID {pid}（{found.login[:40]}）は管理者か企画担当課のセッションのため終了しません",
+            f"PID {pid} ({found.login[:40]}) is the administrator's or the planning "
+            "division's session and is not ended",
+        )
+    with store.connect() as conn:
+        ended = conn.scalar(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+    if not ended:
+        raise _refuse(
+            "E_SESSION_NOT_ENDED",
+            f"PID {pid} を終了できませんでした（権限がありません）",
+            f"Could not end PID {pid} (no permission)",
+        )
+    return found.login
 
 
 def _set_session_limits(conn: Connection, database: str) -> None:
@@ -373,8 +530,13 @@ def add_user(store: Store, name: str, password: str, *, department: str | None) 
         # CREATE ROLE takes no bind parameters: psycopg quotes the name and the password.
         from psycopg import sql
 
-        statement = sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
-            sql.Identifier(name), sql.Literal(password), sql.Identifier(role)
+        statement = sql.SQL(
+            "CREATE ROLE {} LOGIN PASSWORD {} CONNECTION LIMIT {} IN ROLE {}"
+        ).format(
+            sql.Identifier(name),
+            sql.Literal(password),
+            sql.Literal(CONNECTION_LIMIT),
+            sql.Identifier(role),
         )
         raw = conn.connection.driver_connection
         assert raw is not None

@@ -11,6 +11,7 @@ program's.
 from __future__ import annotations
 
 from kplan_desktop.domain.model import Direction, MissingReason, ValueKind
+from kplan_desktop.domain.text import is_refused_control
 from kplan_desktop.domain.units import COUNTERS, PER_YEAR_SUFFIX, SCALE_PREFIXES
 from kplan_desktop.domain.validation import MAX_COMMENT_LENGTH
 
@@ -21,6 +22,22 @@ def _literal(text: str) -> str:
 
 def _array(items: list[str]) -> str:
     return "ARRAY[" + ", ".join(_literal(item) for item in items) + "]::text[]"
+
+
+def refused_controls_pattern() -> str:
+    """A POSIX bracket expression of the control characters a comment may not hold (the
+    domain's is_refused_control; CR is allowed, the program turns it into LF). NUL never
+    reaches a PostgreSQL text value."""
+    ranges: list[tuple[int, int]] = []
+    for point in range(1, 0x100):
+        if point == 0x0D or not is_refused_control(chr(point)):
+            continue
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    parts = "".join(f"\\x{a:02x}" if a == b else f"\\x{a:02x}-\\x{b:02x}" for a, b in ranges)
+    return "[" + parts + "]"
 
 
 def value_kind_sql(schema: str) -> str:
@@ -117,6 +134,9 @@ BEGIN
     IF p_comment IS NOT NULL AND char_length(p_comment) > {MAX_COMMENT_LENGTH} THEN
         PERFORM {schema}.kplan_refuse('E_COMMENT_TOO_LONG', 'comment too long');
     END IF;
+    IF p_comment ~ '{refused_controls_pattern()}' THEN
+        PERFORM {schema}.kplan_refuse('E_COMMENT_CONTROL', 'control characters in the comment');
+    END IF;
     IF p_value IS NULL AND p_reason IS NULL AND p_comment IS NOT NULL THEN
         PERFORM {schema}.kplan_refuse('E_SHAPE', 'a comment without a value');
     END IF;
@@ -129,6 +149,10 @@ BEGIN
     END IF;
     v := p_value::numeric;
     SELECT * INTO k FROM {schema}.kplan_value_kind(ind.unit, ind.value_kind, ind.direction);
+    IF k.kind IS DISTINCT FROM {_literal(ValueKind.MILESTONE.value)}
+       AND (k.kind IS NULL OR ind.unit IS NULL) THEN
+        PERFORM {schema}.kplan_refuse('E_UNIT_NOT_SET', 'the indicator has no unit yet');
+    END IF;
     IF k.kind = {_literal(ValueKind.MILESTONE.value)} THEN
         IF v NOT IN (0, 1) THEN
             PERFORM {schema}.kplan_refuse('E_MILESTONE_VALUE', 'a milestone is 0 or 1');

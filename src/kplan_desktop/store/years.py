@@ -3,14 +3,17 @@ is refused — by write_actuals on every backend, and on PostgreSQL by a trigger
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.text import check_free_text
 from kplan_desktop.domain.validation import Finding, Severity
 from kplan_desktop.store.audit import SOURCES, now, record
-from kplan_desktop.store.engine import Store
+from kplan_desktop.store.engine import Store, StoreError
 from kplan_desktop.store.models import year_lock_table
 
 __all__ = ["lock_year", "locked_finding", "locked_years", "locked_years_in", "unlock_year"]
@@ -55,6 +58,64 @@ def _check_year(fiscal_year: int) -> None:
         )
 
 
+# The year's row every write to it holds FOR SHARE until it commits (migration 0013).
+_GATE = text(
+    "INSERT INTO kplan_write_gate (department_code, fiscal_year, changed_at)"
+    " VALUES ('', :y, clock_timestamp()) ON CONFLICT (department_code, fiscal_year)"
+    " DO UPDATE SET changed_at = EXCLUDED.changed_at"
+)
+
+
+# Who holds up a session: its blockers' logins and process ids (see `kplan server sessions`).
+_BLOCKERS = text(
+    "SELECT usename, pid FROM pg_stat_activity WHERE pid = ANY (pg_blocking_pids(:pid))"
+    " ORDER BY pid"
+)
+
+
+def _meet_writers(conn: Connection, fiscal_year: int) -> str:
+    """On a server: wait for the writes to the year in flight, and make every write whose
+    snapshot is older than this change fail (it runs again and meets the lock). Only this
+    year's writers are waited for. Returns the login, who the server knows made the change.
+
+    A write held open longer than the lock timeout (a clerk idling inside a transaction) is
+    named in the refusal, with its process id for `kplan server sessions --terminate`."""
+    me = int(conn.scalar(text("SELECT pg_backend_pid()")) or 0)
+    seen: list[tuple[str, int]] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        # Another connection asks whom this one waits for, while it waits.
+        if stop.wait(0.5):
+            return
+        try:
+            with conn.engine.connect() as other:
+                seen.extend((str(u), int(p)) for u, p in other.execute(_BLOCKERS, {"pid": me}))
+        except SQLAlchemyError:
+            pass
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        conn.execute(_GATE, {"y": fiscal_year})
+    except OperationalError as exc:
+        state = str(getattr(exc.orig, "sqlstate", None) or "")
+        watcher.join(5)
+        if state != "55P03" or not seen:
+            raise
+        names = ", ".join(f"{user} (PID {pid})" for user, pid in seen)
+        raise StoreError(
+            "E_YEAR_LOCK_BLOCKED",
+            f"{_label(fiscal_year)}に保存中のままのセッションがあるため、ロックできません: "
+            f"{names}。kplan server sessions で確認し、必要なら --terminate PID で終了してください",
+            f"FY{fiscal_year} cannot be locked: a session holds a save to it open: {names}. "
+            "See kplan server sessions, and end it with --terminate PID if need be",
+        ) from None
+    finally:
+        stop.set()
+    return str(conn.scalar(text("SELECT session_user")))
+
+
 def lock_year(
     store: Store, fiscal_year: int, who: str, *, note: str | None = None, source: str = "cli"
 ) -> bool:
@@ -64,10 +125,8 @@ def lock_year(
     _check_year(fiscal_year)
     note = check_free_text(note or "", "メモ", "note").strip()[:2000] or None
     with store.transaction() as conn:
-        if store.is_server:
-            # Waits for the writers already in flight to commit, and holds new ones until the
-            # lock is in: no write to the year can commit after this returns.
-            conn.execute(text("LOCK TABLE actual IN SHARE MODE"))
+        # On a server the login locks the year (the PC's user goes to the audit as a note).
+        locked_by = _meet_writers(conn, fiscal_year) if store.is_server else who
         if fiscal_year in locked_years_in(conn):
             return False
         conn.execute(
@@ -75,7 +134,7 @@ def lock_year(
             {
                 "fiscal_year": fiscal_year,
                 "locked_at": now(),
-                "locked_by": who,
+                "locked_by": locked_by,
                 "note": note,
             },
         )
@@ -105,6 +164,8 @@ def unlock_year(
             "Give the reason for unlocking the year (--reason)",
         )
     with store.transaction() as conn:
+        if store.is_server:
+            _meet_writers(conn, fiscal_year)
         done = conn.execute(
             delete(year_lock_table).where(year_lock_table.c.fiscal_year == fiscal_year)
         )
