@@ -49,27 +49,27 @@
         <translation>Go back to the contents of {0}? The current database is backed up first.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="101"/>
         <source>復元しています…</source>
         <translation>Restoring…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="104"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="106"/>
         <source>別のカタログ（この端末が使ったことのないカタログ）</source>
         <translation>another catalog (one this installation never used)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="108"/>
         <source>別の端末</source>
         <translation>another installation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="112"/>
         <source>別の端末のバックアップ</source>
         <translation>Another installation&apos;s backup</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="114"/>
         <source>このバックアップは{0}のデータベースです。
 
 バックアップ: データベースID {1}、カタログ {2}
@@ -84,12 +84,12 @@ This installation: database ID {3}, catalog {4}
 Restoring it replaces this installation&apos;s database ID, registered keys and values with the backup&apos;s. Restore it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="134"/>
         <source>復元しました（元のデータベースのバックアップ: {0}）</source>
         <translation>Restored (the replaced database was backed up to {0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="147"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="149"/>
         <source>バックアップ</source>
         <translation>Backup</translation>
     </message>
