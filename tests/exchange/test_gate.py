@@ -22,9 +22,14 @@ from pathlib import Path
 import pytest
 from tests.conftest import dump
 from tests.fuzz.hostile import (
+    big_comments,
+    big_styles,
     deep_json,
+    long_cell,
+    merged_range,
     packed_ratio,
     ratio_bomb_catalog,
+    rich_runs,
     shared_strings,
     wide_row,
 )
@@ -145,6 +150,42 @@ SHAPES: dict[str, tuple[Shape, str, str]] = {
         ),
         "catalog",
         "",
+    ),
+    # Parts the first gate did not bound (the second trial).
+    "10MB-styles-submission": (
+        lambda b, out: big_styles(b["submission"], out / "styles.xlsx"),
+        "merge",
+        "xl/styles.xml",
+    ),
+    "4x10MB-comments-catalog": (
+        lambda b, out: big_comments(b["catalog"], out / "comments.xlsx"),
+        "catalog",
+        "comments",
+    ),
+    "merged-A30-XFD1048576-catalog": (
+        lambda b, out: merged_range(b["catalog"], out / "merged.xlsx", "指標"),
+        "catalog",
+        "指標",
+    ),
+    "merged-A30-GR20000-catalog": (
+        lambda b, out: merged_range(b["catalog"], out / "merged2.xlsx", "指標", "A30:GR20000"),
+        "catalog",
+        "指標",
+    ),
+    "666k-rich-text-runs-submission": (
+        lambda b, out: rich_runs(b["submission"], out / "runs.xlsx", "meta"),
+        "merge",
+        "runs",
+    ),
+    "666k-rich-text-runs-catalog": (
+        lambda b, out: rich_runs(b["catalog"], out / "runs-cat.xlsx", "指標"),
+        "catalog",
+        "runs",
+    ),
+    "150M-char-formula-submission": (
+        lambda b, out: long_cell(b["submission"], out / "long.xlsx", "meta"),
+        "merge",
+        "2,000",
     ),
 }
 
