@@ -278,6 +278,23 @@ def deep_json(out: Path, depth: int = 200_000) -> Path:
     return out
 
 
+def wide_json(out: Path, shape: str, size: int = 19_900_000) -> Path:
+    """A catalog JSON of `size` bytes whose plan is many small values (the second trial):
+    "siblings" 60-deep [[...]] side by side (987 MB), "objects" [{},{},...] (540 MB), "number"
+    one integer of that many digits (int() refuses it: an unexpected error)."""
+    head, tail = '{"format": "kplan-catalog/1", "plan": ', "}"
+    room = size - len(head) - len(tail) - 2
+    if shape == "siblings":
+        unit = "[" * 60 + "]" * 60 + ","
+    elif shape == "objects":
+        unit = "{},"
+    else:
+        unit = "9"
+    body = (unit * (room // len(unit))).rstrip(",")
+    out.write_text(head + (body if shape == "number" else f"[{body}]") + tail, encoding="utf-8")
+    return out
+
+
 def packed_ratio(path: Path) -> tuple[int, float]:
     """The file's largest part, unpacked bytes, and its compression ratio."""
     with zipfile.ZipFile(path) as archive:
@@ -295,5 +312,6 @@ __all__ = [
     "ratio_bomb_catalog",
     "rich_runs",
     "shared_strings",
+    "wide_json",
     "wide_row",
 ]

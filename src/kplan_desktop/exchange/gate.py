@@ -61,6 +61,7 @@ __all__ = [
     "Limits",
     "SheetShape",
     "check_json_depth",
+    "check_json_shape",
     "open_workbook",
     "read_json",
     "rejection",
@@ -99,7 +100,7 @@ class Limits:
     max_runs: int = 100_000
     # JSON: values and containers (a 20,000-indicator catalog has about 400,000) and the digits
     # of one number (int() refuses more than 4,300).
-    max_json_values: int = 2_000_000
+    max_json_values: int = 1_000_000
     max_json_number: int = 100
 
 
@@ -814,28 +815,67 @@ _STRING_START = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
 
 # -- JSON ------------------------------------------------------------------------------------
 
-# A string (skipped whole, escapes and all) or a bracket: only brackets outside strings nest.
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+# A string (skipped whole, escapes and all), a bracket, a comma or a number: only brackets
+# outside strings nest, and only numbers outside strings are converted.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},]|-?[0-9][0-9.eE+-]*', re.DOTALL)
+
+
+def _json_refusal(
+    file: str, what_ja: str, what_en: str, code: str = "E_JSON_TOO_LARGE"
+) -> FileRejected:
+    return rejection(code, file, what_ja, what_en)
+
+
+def check_json_shape(text: str, limits: Limits, file: str) -> None:
+    """Refuse JSON nested deeper than max_json_depth, holding more than max_json_values values
+    and containers, or a number longer than max_json_number characters: counted in one pass
+    without recursion, before json.loads (which recurses, and builds every value)."""
+    depth_limit = limits.max_json_depth
+    cheap = text.count("[") + text.count("{")
+    if (
+        cheap <= depth_limit
+        and cheap + text.count(",") <= limits.max_json_values
+        and re.search(rf"[0-9]{{{limits.max_json_number + 1},}}", text) is None
+    ):
+        return
+    depth = 0
+    values = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first == '"':
+            continue
+        if first in "[{":
+            depth += 1
+            values += 1
+            if depth > depth_limit:
+                raise _json_refusal(
+                    file,
+                    f"JSONの入れ子が深すぎます（{depth_limit}段まで）",
+                    f"the JSON is nested too deeply (at most {depth_limit} levels)",
+                    "E_JSON_TOO_DEEP",
+                )
+        elif first in "]}":
+            depth -= 1
+        elif first == ",":
+            values += 1
+        elif len(token) > limits.max_json_number:
+            raise _json_refusal(
+                file,
+                f"JSONの数値が長すぎます（{limits.max_json_number}文字まで）",
+                f"a number in the JSON is too long (at most {limits.max_json_number} characters)",
+            )
+        if values > limits.max_json_values:
+            raise _json_refusal(
+                file,
+                f"JSONの値が多すぎます（{limits.max_json_values:,}個まで）",
+                f"the JSON holds too many values (at most {limits.max_json_values:,})",
+            )
 
 
 def check_json_depth(text: str, limit: int, file: str) -> None:
-    """Refuse JSON nested deeper than `limit`, counted without recursion (json.loads recurses)."""
-    if text.count("[") + text.count("{") <= limit:
-        return
-    depth = 0
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > limit:
-                raise rejection(
-                    "E_JSON_TOO_DEEP",
-                    file,
-                    f"JSONの入れ子が深すぎます（{limit}段まで）",
-                    f"the JSON is nested too deeply (at most {limit} levels)",
-                )
-        elif token in "]}":
-            depth -= 1
+    """Only the nesting depth (the shape check with this depth limit)."""
+    check_json_shape(text, Limits(max_json_depth=limit), file)
 
 
 def read_json(path: Path, limits: Limits, *, cancelled: CancelCheck | None = None) -> object:
@@ -852,7 +892,7 @@ def read_json(path: Path, limits: Limits, *, cancelled: CancelCheck | None = Non
 
 def loads_json(text: str, limits: Limits, file: str) -> object:
     """JSON text (already in memory) through the depth check, then json.loads."""
-    check_json_depth(text, limits.max_json_depth, file)
+    check_json_shape(text, limits, file)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
