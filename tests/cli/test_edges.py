@@ -71,6 +71,33 @@ def test_another_programs_sqlite_file_is_refused_and_left_as_it_was(
     assert tables == ["note"]
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        "CREATE VIEW v AS SELECT 1 AS one",
+        "PRAGMA application_id = 1179604289",
+        "PRAGMA user_version = 7",
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);"
+        "INSERT INTO alembic_version VALUES ('ae1027a6acf')",
+    ],
+    ids=["only-a-view", "application-id", "user-version", "unknown-alembic-revision"],
+)
+def test_other_sqlite_files_without_tables_are_refused_byte_identical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: str
+) -> None:
+    other = tmp_path / "other.db"
+    with closing(sqlite3.connect(other)) as conn:
+        conn.executescript(make)
+        conn.commit()
+    before = other.read_bytes()
+    for command in (["init"], ["show"]):
+        assert run(other, *command) == 2
+        line = one_line(capsys)
+        assert "総合計画のデータベースではありません" in line and "not a kplan database" in line
+    assert other.read_bytes() == before
+    assert not (tmp_path / "other.db-wal").exists()
+
+
 def test_a_database_of_a_newer_schema_is_refused_in_one_line(
     initialised: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
