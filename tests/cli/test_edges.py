@@ -118,8 +118,10 @@ def test_a_database_of_a_newer_schema_is_refused_in_one_line(
         f"postgresql+nodriver://kplan:{SECRET}@db.example.invalid/kplan",
         f"postgresql+psycopg://kplan:{SECRET}@db.example.invalid:notaport/kplan",
         f"postgresql+psycopg://kplan:{SECRET}@db.example.invalid:99999999/kplan",
+        f"postgresql+psycopg://alice:Xy/{SECRET}@localhost:abc/kplan",
+        f"postgresql+psycopg://alice:Xy?{SECRET}#@q@localhost:abc/kplan",
     ],
-    ids=["bad-driver", "bad-port", "port-out-of-range"],
+    ids=["bad-driver", "bad-port", "port-out-of-range", "slash-in-password", "at-in-password"],
 )
 def test_a_bad_url_is_one_line_and_its_password_reaches_neither_stderr_nor_the_log(
     url: str, log_folder: Path, capsys: pytest.CaptureFixture[str]

@@ -53,8 +53,9 @@ def visible(text: str) -> str:
     return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
-# scheme://user:PASSWORD@host — the password, up to the authority's last @
-_URL_PASSWORD = re.compile(r"([A-Za-z][\w+.-]*://[^:/?#@\s]*:)[^\s/?#]*@")
+# Everything between "//user:" and the last "@" of the URL: a password may hold an unencoded
+# "/", "?", "#" or "@" (masking part of a host is better than showing part of a password).
+_URL_PASSWORD = re.compile(r"([A-Za-z][\w+.-]*://[^:/?#@\s]*:)\S*@")
 # password=… in a connection string or an error message
 _KEY_PASSWORD = re.compile(
     r"(?i)((?:password|passwd|pwd)\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;&)]+)"
