@@ -308,3 +308,53 @@ def test_a_catalog_with_control_characters_in_its_texts_is_refused_whole(
     assert run(initialised, "catalog", "import", str(exported)) == 2
     assert "制御文字" in one_line(capsys)
     assert dump(initialised) == before
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "a\u202eb",
+        "a\u2066b\u2069",
+        "zero\u200bwidth",
+        "bom\ufeff",
+        "line\u2028sep",
+        "p\u2029",
+        "a\udc9bb",
+    ],
+    ids=["RLO", "isolates", "ZWSP", "BOM", "LS", "PS", "undecodable-byte"],
+)
+def test_format_characters_and_undecodable_bytes_are_refused_at_entry(
+    initialised: Path, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    before = dump(initialised)
+    capsys.readouterr()
+    assert run(initialised, "enter", "--indicator", "7-1-1-K1", "--year", "2024",
+               "--value", "3", f"--comment={bad}") == 2  # fmt: skip
+    line = one_line(capsys)
+    refused = next(c for c in bad if not c.isprintable())
+    assert "書式文字" in line and f"U+{ord(refused):04X}" in line
+    assert run(initialised, "year", "lock", "--year", "2023", f"--note={bad}") == 2
+    assert "書式文字" in one_line(capsys)
+    assert run(initialised, "evaluate", "--measure", "7-1-1", "--year", "2024",
+               f"--results={bad}") == 2  # fmt: skip
+    assert "書式文字" in one_line(capsys)
+    assert dump(initialised) == before
+
+
+def test_ordinary_japanese_text_is_kept_and_stored_format_characters_are_listed_escaped(
+    initialised: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ordinary = "東京都　特別区（第２期）・ｶﾀｶﾅ ①"
+    assert run(initialised, "evaluate", "--measure", "7-1-1", "--year", "2024",
+               f"--results={ordinary}") == 0  # fmt: skip
+    capsys.readouterr()
+    assert run(initialised, "evaluations", "--year", "2024") == 0
+    assert f"成果と課題: {ordinary}" in capsys.readouterr().out
+    # Stored before this rule, or by plain SQL: shown escaped, and not cut at U+2028.
+    with closing(sqlite3.connect(initialised)) as conn:
+        conn.execute("UPDATE measure_evaluation SET results = ?", ("前\u202e後\u2028続き",))
+        conn.commit()
+    assert run(initialised, "evaluations", "--year", "2024") == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\u2028" not in out
+    assert "成果と課題: 前\\u202e後\\u2028続き" in out

@@ -19,9 +19,26 @@ __all__ = ["check_free_text", "control_characters", "line_breaks", "mask_secrets
 _ALLOWED_CONTROLS = "\n\t"
 
 
+# Besides controls (Cc): format characters (Cf: bidi overrides and isolates U+202A-202E,
+# U+2066-2069, marks, zero-width space U+200B, BOM U+FEFF), which reorder or hide what a reader
+# sees; line and paragraph separators (Zl, Zp: U+2028, U+2029), which break a listing's line;
+# and lone surrogates (Cs: an undecodable byte of a command line). The zero-width (non-)joiner
+# stays: ordinary in some scripts and emoji.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_ALLOWED_FORMAT = "\u200c\u200d"
+
+
 def control_characters(text: str) -> list[str]:
-    """The control characters the rule refuses, in order of appearance (none: an empty list)."""
-    return [c for c in text if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS]
+    """The characters the rule refuses, in order of appearance (none: an empty list)."""
+    if text.isprintable():
+        return []
+    return [
+        c
+        for c in text
+        if unicodedata.category(c) in _REFUSED_CATEGORIES
+        and c not in _ALLOWED_CONTROLS
+        and c not in _ALLOWED_FORMAT
+    ]
 
 
 def line_breaks(text: str) -> str:
@@ -39,8 +56,8 @@ def check_free_text(text: str, what_ja: str, what_en: str, *, code: str = "E_CON
         shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
         raise DomainError(
             code,
-            f"{what_ja}に制御文字（{shown}）が含まれています",
-            f"The {what_en} contains control characters ({shown})",
+            f"{what_ja}に制御文字・書式文字・読めないバイト（{shown}）が含まれています",
+            f"The {what_en} contains control, format or undecodable characters ({shown})",
         )
     return text
 
@@ -50,7 +67,12 @@ def visible(text: str) -> str:
     line and a terminal never obeys an escape sequence someone stored."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+    # A space of another width (U+3000, the ideographic space of Japanese text) is printable
+    # text, though str.isprintable() says otherwise.
+    return "".join(
+        c if c.isprintable() or unicodedata.category(c) == "Zs" else f"\\u{ord(c):04x}"
+        for c in text
+    )
 
 
 # Everything between "//user:" and the last "@" of the URL: a password may hold an unencoded
