@@ -293,6 +293,29 @@ def test_a_full_disk_is_called_a_full_disk(
     assert dump(db) == before
 
 
+def test_workbooks_and_the_log_on_a_full_disk_end_in_one_line_without_tracebacks(
+    initialised: Path, small_disk: Path
+) -> None:
+    """In a child, so that what the zip's finaliser or the log handler print at exit is seen."""
+    env = {**os.environ, "KPLAN_LOG_DIR": str(small_disk / "logs")}
+    kplan = [sys.executable, "-c", "import sys; from kplan_desktop.cli import main; "
+             "sys.exit(main(sys.argv[1:]))", "--db", str(initialised)]  # fmt: skip
+    assert subprocess.run([*kplan, "show"], env=env, capture_output=True).returncode == 0
+    _fill(small_disk)
+    for command in (
+        ["report", "--year", "2024", "-o", str(small_disk / "report.xlsx")],
+        ["template", "--department", "community", "--year", "2024",
+         "-o", str(small_disk / "template.xlsx")],
+    ):  # fmt: skip
+        done = subprocess.run([*kplan, *command], env=env, capture_output=True, text=True)
+        assert done.returncode == 2, done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "disk is full" in lines[0], done.stderr
+        assert "Traceback" not in done.stderr and "Logging error" not in done.stderr
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler.bin", "logs"]
+    (small_disk / "filler.bin").unlink()
+
+
 def test_a_catalog_with_control_characters_in_its_texts_is_refused_whole(
     initialised: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
