@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.text import visible
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -125,8 +126,12 @@ def cycle_command(store: Any, args: argparse.Namespace) -> int:
 
 
 def _first_line(text: str, limit: int = 60) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= limit and "\n" not in text.strip() else line[:limit] + "…"
+    """The first line (split at LF only: splitlines() also cuts at U+2028 and other separators
+    a stored text may hold), with anything unprintable shown escaped."""
+    whole = text.strip()
+    line = whole.split("\n", 1)[0]
+    short = line if len(line) <= limit and "\n" not in whole else line[:limit] + "…"
+    return visible(short)
 
 
 def _read_text(path: Path) -> str:
@@ -205,7 +210,7 @@ def evaluations_command(store: Any, args: argparse.Namespace) -> int:
         print(
             f"{row.measure.code}\t{row.department or ''}\t自己評価 {grade or '－'}"
             f"（指標の評価: {guidance}、目安 {row.suggested or '－'}）"
-            f"\t{step or '－'}\t{row.measure.name}"
+            f"\t{step or '－'}\t{visible(row.measure.name)}"
         )
         if e is not None and e.results:
             print(f"\t成果と課題: {_first_line(e.results)}")

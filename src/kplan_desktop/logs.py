@@ -66,6 +66,10 @@ class _PrivateRotatingFileHandler(RotatingFileHandler):
         private_file(Path(self.baseFilename))
         return super()._open()
 
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A record that cannot be written (full disk, folder gone) is dropped quietly: the
+        base class prints "--- Logging error ---" and a traceback on stderr for each."""
+
 
 class _MaskingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:

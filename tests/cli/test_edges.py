@@ -71,6 +71,33 @@ def test_another_programs_sqlite_file_is_refused_and_left_as_it_was(
     assert tables == ["note"]
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        "CREATE VIEW v AS SELECT 1 AS one",
+        "PRAGMA application_id = 1179604289",
+        "PRAGMA user_version = 7",
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);"
+        "INSERT INTO alembic_version VALUES ('ae1027a6acf')",
+    ],
+    ids=["only-a-view", "application-id", "user-version", "unknown-alembic-revision"],
+)
+def test_other_sqlite_files_without_tables_are_refused_byte_identical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: str
+) -> None:
+    other = tmp_path / "other.db"
+    with closing(sqlite3.connect(other)) as conn:
+        conn.executescript(make)
+        conn.commit()
+    before = other.read_bytes()
+    for command in (["init"], ["show"]):
+        assert run(other, *command) == 2
+        line = one_line(capsys)
+        assert "総合計画のデータベースではありません" in line and "not a kplan database" in line
+    assert other.read_bytes() == before
+    assert not (tmp_path / "other.db-wal").exists()
+
+
 def test_a_database_of_a_newer_schema_is_refused_in_one_line(
     initialised: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -91,8 +118,10 @@ def test_a_database_of_a_newer_schema_is_refused_in_one_line(
         f"postgresql+nodriver://kplan:{SECRET}@db.example.invalid/kplan",
         f"postgresql+psycopg://kplan:{SECRET}@db.example.invalid:notaport/kplan",
         f"postgresql+psycopg://kplan:{SECRET}@db.example.invalid:99999999/kplan",
+        f"postgresql+psycopg://alice:Xy/{SECRET}@localhost:abc/kplan",
+        f"postgresql+psycopg://alice:Xy?{SECRET}#@q@localhost:abc/kplan",
     ],
-    ids=["bad-driver", "bad-port", "port-out-of-range"],
+    ids=["bad-driver", "bad-port", "port-out-of-range", "slash-in-password", "at-in-password"],
 )
 def test_a_bad_url_is_one_line_and_its_password_reaches_neither_stderr_nor_the_log(
     url: str, log_folder: Path, capsys: pytest.CaptureFixture[str]
@@ -264,6 +293,29 @@ def test_a_full_disk_is_called_a_full_disk(
     assert dump(db) == before
 
 
+def test_workbooks_and_the_log_on_a_full_disk_end_in_one_line_without_tracebacks(
+    initialised: Path, small_disk: Path
+) -> None:
+    """In a child, so that what the zip's finaliser or the log handler print at exit is seen."""
+    env = {**os.environ, "KPLAN_LOG_DIR": str(small_disk / "logs")}
+    kplan = [sys.executable, "-c", "import sys; from kplan_desktop.cli import main; "
+             "sys.exit(main(sys.argv[1:]))", "--db", str(initialised)]  # fmt: skip
+    assert subprocess.run([*kplan, "show"], env=env, capture_output=True).returncode == 0
+    _fill(small_disk)
+    for command in (
+        ["report", "--year", "2024", "-o", str(small_disk / "report.xlsx")],
+        ["template", "--department", "community", "--year", "2024",
+         "-o", str(small_disk / "template.xlsx")],
+    ):  # fmt: skip
+        done = subprocess.run([*kplan, *command], env=env, capture_output=True, text=True)
+        assert done.returncode == 2, done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "disk is full" in lines[0], done.stderr
+        assert "Traceback" not in done.stderr and "Logging error" not in done.stderr
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler.bin", "logs"]
+    (small_disk / "filler.bin").unlink()
+
+
 def test_a_catalog_with_control_characters_in_its_texts_is_refused_whole(
     initialised: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -279,3 +331,53 @@ def test_a_catalog_with_control_characters_in_its_texts_is_refused_whole(
     assert run(initialised, "catalog", "import", str(exported)) == 2
     assert "制御文字" in one_line(capsys)
     assert dump(initialised) == before
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "a\u202eb",
+        "a\u2066b\u2069",
+        "zero\u200bwidth",
+        "bom\ufeff",
+        "line\u2028sep",
+        "p\u2029",
+        "a\udc9bb",
+    ],
+    ids=["RLO", "isolates", "ZWSP", "BOM", "LS", "PS", "undecodable-byte"],
+)
+def test_format_characters_and_undecodable_bytes_are_refused_at_entry(
+    initialised: Path, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    before = dump(initialised)
+    capsys.readouterr()
+    assert run(initialised, "enter", "--indicator", "7-1-1-K1", "--year", "2024",
+               "--value", "3", f"--comment={bad}") == 2  # fmt: skip
+    line = one_line(capsys)
+    refused = next(c for c in bad if not c.isprintable())
+    assert "書式文字" in line and f"U+{ord(refused):04X}" in line
+    assert run(initialised, "year", "lock", "--year", "2023", f"--note={bad}") == 2
+    assert "書式文字" in one_line(capsys)
+    assert run(initialised, "evaluate", "--measure", "7-1-1", "--year", "2024",
+               f"--results={bad}") == 2  # fmt: skip
+    assert "書式文字" in one_line(capsys)
+    assert dump(initialised) == before
+
+
+def test_ordinary_japanese_text_is_kept_and_stored_format_characters_are_listed_escaped(
+    initialised: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ordinary = "東京都　特別区（第２期）・ｶﾀｶﾅ ①"
+    assert run(initialised, "evaluate", "--measure", "7-1-1", "--year", "2024",
+               f"--results={ordinary}") == 0  # fmt: skip
+    capsys.readouterr()
+    assert run(initialised, "evaluations", "--year", "2024") == 0
+    assert f"成果と課題: {ordinary}" in capsys.readouterr().out
+    # Stored before this rule, or by plain SQL: shown escaped, and not cut at U+2028.
+    with closing(sqlite3.connect(initialised)) as conn:
+        conn.execute("UPDATE measure_evaluation SET results = ?", ("前\u202e後\u2028続き",))
+        conn.commit()
+    assert run(initialised, "evaluations", "--year", "2024") == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\u2028" not in out
+    assert "成果と課題: 前\\u202e後\\u2028続き" in out

@@ -22,10 +22,16 @@ from pathlib import Path
 import pytest
 from tests.conftest import dump
 from tests.fuzz.hostile import (
+    big_comments,
+    big_styles,
     deep_json,
+    long_cell,
+    merged_range,
     packed_ratio,
     ratio_bomb_catalog,
+    rich_runs,
     shared_strings,
+    wide_json,
     wide_row,
 )
 
@@ -37,6 +43,7 @@ from kplan_desktop.exchange.gate import (
     FileRejected,
     Limits,
     check_json_depth,
+    check_json_shape,
     open_workbook,
 )
 from kplan_desktop.exchange.workbook_reader import read_exchange_workbook
@@ -145,6 +152,57 @@ SHAPES: dict[str, tuple[Shape, str, str]] = {
         ),
         "catalog",
         "",
+    ),
+    # Parts the first gate did not bound (the second trial).
+    "10MB-styles-submission": (
+        lambda b, out: big_styles(b["submission"], out / "styles.xlsx"),
+        "merge",
+        "xl/styles.xml",
+    ),
+    "4x10MB-comments-catalog": (
+        lambda b, out: big_comments(b["catalog"], out / "comments.xlsx"),
+        "catalog",
+        "comments",
+    ),
+    "merged-A30-XFD1048576-catalog": (
+        lambda b, out: merged_range(b["catalog"], out / "merged.xlsx", "指標"),
+        "catalog",
+        "指標",
+    ),
+    "merged-A30-GR20000-catalog": (
+        lambda b, out: merged_range(b["catalog"], out / "merged2.xlsx", "指標", "A30:GR20000"),
+        "catalog",
+        "指標",
+    ),
+    "666k-rich-text-runs-submission": (
+        lambda b, out: rich_runs(b["submission"], out / "runs.xlsx", "meta"),
+        "merge",
+        "runs",
+    ),
+    "666k-rich-text-runs-catalog": (
+        lambda b, out: rich_runs(b["catalog"], out / "runs-cat.xlsx", "指標"),
+        "catalog",
+        "runs",
+    ),
+    "19.9MB-of-60-deep-sibling-arrays-json": (
+        lambda b, out: wide_json(out / "siblings.json", "siblings"),
+        "catalog",
+        "1,000,000",
+    ),
+    "19.9MB-of-empty-objects-json": (
+        lambda b, out: wide_json(out / "objects.json", "objects"),
+        "catalog",
+        "1,000,000",
+    ),
+    "19.9M-digit-number-json": (
+        lambda b, out: wide_json(out / "number.json", "number"),
+        "catalog",
+        "100",
+    ),
+    "150M-char-formula-submission": (
+        lambda b, out: long_cell(b["submission"], out / "long.xlsx", "meta"),
+        "merge",
+        "2,000",
     ),
 }
 
@@ -307,3 +365,16 @@ def test_deep_json_is_refused_before_json_loads_and_brackets_in_strings_do_not_c
         check_json_depth("[" * (limit + 1) + "]" * (limit + 1), limit, "x.json")
     with pytest.raises(FileRejected):
         check_json_depth('{"a": "\\\\", "b": ' + "[" * (limit + 1), limit, "x.json")
+
+
+def test_json_values_and_numbers_are_counted_outside_strings_only() -> None:
+    """A 20,000-indicator catalog holds some 400,000 values: well under the limit; commas and
+    digits inside strings are text, not values."""
+    limits = Limits()
+    check_json_shape("[" + ",".join(["1"] * 900_000) + "]", limits, "ok.json")
+    check_json_shape('["' + "," * 3_000_000 + "9" * 500 + '"]', limits, "text.json")
+    with pytest.raises(FileRejected, match="too many values"):
+        check_json_shape("[" + ",".join(["{}"] * 1_000_001) + "]", limits, "many.json")
+    with pytest.raises(FileRejected, match="number in the JSON is too long"):
+        check_json_shape('{"a": ' + "9" * 101 + "}", limits, "long.json")
+    check_json_shape('{"a": -1.5e+300}', limits, "small.json")

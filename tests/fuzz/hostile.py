@@ -190,12 +190,108 @@ def ratio_bomb_catalog(
     return _rewrite(catalog, out, {part: change})
 
 
+def big_styles(source: Path, out: Path, fonts: int = 200_000) -> Path:
+    """xl/styles.xml holding `fonts` fonts, 9.6 MB: under the ratio check's floor (the trial:
+    10 MB of <font> took openpyxl 358 MB)."""
+    font = b'<font><sz val="11"/><name val="Calibri"/></font>'
+
+    def change(xml: bytes) -> Iterator[bytes]:
+        head, mark, tail = xml.partition(b"<fonts")
+        yield head + mark
+        yield b' count="%d">' % fonts
+        for _ in range(fonts // 1000):
+            yield font * 1000
+        yield b"</fonts>" + tail.partition(b"</fonts>")[2]
+
+    return _rewrite(source, out, {"xl/styles.xml": change})
+
+
+def big_comments(source: Path, out: Path, parts: int = 4, each: int = 10 * 1024 * 1024) -> Path:
+    """`parts` comment parts of `each` bytes (the trial: 4 x 10 MB in a catalog, 472 MB)."""
+    comment = b'<comment ref="A1" authorId="0"><text><t>note</t></text></comment>'
+
+    def make() -> Iterator[bytes]:
+        yield f'<comments xmlns="{MAIN_NS}"><authors><author>a</author></authors>'.encode()
+        yield b"<commentList>"
+        for _ in range(each // (len(comment) * 1000)):
+            yield comment * 1000
+        yield b"</commentList></comments>"
+
+    return _rewrite(source, out, {}, {f"xl/comments{n + 1}.xml": make for n in range(parts)})
+
+
+def merged_range(source: Path, out: Path, sheet: str, ref: str = "A30:XFD1048576") -> Path:
+    """One merged range over the sheet `sheet` (openpyxl's full mode makes a cell per cell
+    covered: A30:XFD1048576 took 3.4 GB)."""
+    with zipfile.ZipFile(source) as archive:
+        part = _sheet_parts(archive)[sheet]
+
+    def change(xml: bytes) -> Iterator[bytes]:
+        merge = f'<mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'.encode()
+        head, end, tail = xml.partition(b"</sheetData>")
+        yield head + end + merge + tail
+
+    return _rewrite(source, out, {part: change})
+
+
+def rich_runs(source: Path, out: Path, sheet: str, runs: int = 666_000) -> Path:
+    """One inline string of `runs` rich-text runs in `sheet` (666 k runs: 362 MB)."""
+    with zipfile.ZipFile(source) as archive:
+        part = _sheet_parts(archive)[sheet]
+    run = b"<r><t>x</t></r>"
+
+    def change(xml: bytes) -> Iterator[bytes]:
+        head, end, tail = xml.partition(b"</sheetData>")
+        rows = [int(n) for n in re.findall(rb'<row\b[^>]*?\br="(\d+)"', head)]
+        yield head + b'<row r="%d"><c r="A%d" t="inlineStr"><is>' % ((max(rows) + 1,) * 2)
+        for _ in range(runs // 1000):
+            yield run * 1000
+        yield b"</is></c></row>" + end + tail
+
+    return _rewrite(source, out, {part: change})
+
+
+def long_cell(source: Path, out: Path, sheet: str, chars: int = 40_000_000, seed: int = 14) -> Path:
+    """One formula `chars` characters long in `sheet`, random digits so it packs some 5 to one
+    (the trial's 150 M characters: 508 MB, accepted)."""
+    rng = random.Random(seed)
+    table = _digits("{n}+", 10)
+    with zipfile.ZipFile(source) as archive:
+        part = _sheet_parts(archive)[sheet]
+
+    def change(xml: bytes) -> Iterator[bytes]:
+        head, end, tail = xml.partition(b"</sheetData>")
+        rows = [int(n) for n in re.findall(rb'<row\b[^>]*?\br="(\d+)"', head)]
+        yield head + b'<row r="%d"><c r="A%d"><f>' % ((max(rows) + 1,) * 2)
+        yield from _random_items(table, chars // 2, rng)
+        yield b"1</f></c></row>" + end + tail
+
+    return _rewrite(source, out, {part: change})
+
+
 def deep_json(out: Path, depth: int = 200_000) -> Path:
     """A catalog JSON whose plan is `depth` arrays deep."""
     out.write_text(
         '{"format": "kplan-catalog/1", "plan": ' + "[" * depth + "]" * depth + "}",
         encoding="utf-8",
     )
+    return out
+
+
+def wide_json(out: Path, shape: str, size: int = 19_900_000) -> Path:
+    """A catalog JSON of `size` bytes whose plan is many small values (the second trial):
+    "siblings" 60-deep [[...]] side by side (987 MB), "objects" [{},{},...] (540 MB), "number"
+    one integer of that many digits (int() refuses it: an unexpected error)."""
+    head, tail = '{"format": "kplan-catalog/1", "plan": ', "}"
+    room = size - len(head) - len(tail) - 2
+    if shape == "siblings":
+        unit = "[" * 60 + "]" * 60 + ","
+    elif shape == "objects":
+        unit = "{},"
+    else:
+        unit = "9"
+    body = (unit * (room // len(unit))).rstrip(",")
+    out.write_text(head + (body if shape == "number" else f"[{body}]") + tail, encoding="utf-8")
     return out
 
 
@@ -207,9 +303,15 @@ def packed_ratio(path: Path) -> tuple[int, float]:
 
 
 __all__ = [
+    "big_comments",
+    "big_styles",
     "deep_json",
+    "long_cell",
+    "merged_range",
     "packed_ratio",
     "ratio_bomb_catalog",
+    "rich_runs",
     "shared_strings",
+    "wide_json",
     "wide_row",
 ]

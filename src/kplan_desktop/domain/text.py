@@ -30,12 +30,27 @@ ALLOWED_CONTROLS = "\n\t"
 
 
 def is_refused_control(char: str) -> bool:
-    """A control character no free text may hold."""
-    return unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROLS
+    """A character no free text may hold (see _REFUSED_CATEGORIES)."""
+    return (
+        unicodedata.category(char) in _REFUSED_CATEGORIES
+        and char not in ALLOWED_CONTROLS
+        and char not in _ALLOWED_FORMAT
+    )
+
+
+# Besides controls (Cc): format characters (Cf: bidi overrides and isolates U+202A-202E,
+# U+2066-2069, marks, zero-width space U+200B, BOM U+FEFF), which reorder or hide what a reader
+# sees; line and paragraph separators (Zl, Zp: U+2028, U+2029), which break a listing's line;
+# and lone surrogates (Cs: an undecodable byte of a command line). The zero-width (non-)joiner
+# stays: ordinary in some scripts and emoji.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_ALLOWED_FORMAT = "\u200c\u200d"
 
 
 def control_characters(text: str) -> list[str]:
-    """The control characters the rule refuses, in order of appearance (none: an empty list)."""
+    """The characters the rule refuses, in order of appearance (none: an empty list)."""
+    if text.isprintable():
+        return []
     return [c for c in text if is_refused_control(c)]
 
 
@@ -54,8 +69,8 @@ def check_free_text(text: str, what_ja: str, what_en: str, *, code: str = "E_CON
         shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
         raise DomainError(
             code,
-            f"{what_ja}に制御文字（{shown}）が含まれています",
-            f"The {what_en} contains control characters ({shown})",
+            f"{what_ja}に制御文字・書式文字・読めないバイト（{shown}）が含まれています",
+            f"The {what_en} contains control, format or undecodable characters ({shown})",
         )
     return text
 
@@ -65,11 +80,17 @@ def visible(text: str) -> str:
     line and a terminal never obeys an escape sequence someone stored."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+    # A space of another width (U+3000, the ideographic space of Japanese text) is printable
+    # text, though str.isprintable() says otherwise.
+    return "".join(
+        c if c.isprintable() or unicodedata.category(c) == "Zs" else f"\\u{ord(c):04x}"
+        for c in text
+    )
 
 
-# scheme://user:PASSWORD@host — the password, up to the authority's last @
-_URL_PASSWORD = re.compile(r"([A-Za-z][\w+.-]*://[^:/?#@\s]*:)[^\s/?#]*@")
+# Everything between "//user:" and the last "@" of the URL: a password may hold an unencoded
+# "/", "?", "#" or "@" (masking part of a host is better than showing part of a password).
+_URL_PASSWORD = re.compile(r"([A-Za-z][\w+.-]*://[^:/?#@\s]*:)\S*@")
 # password=… in a connection string or an error message
 _KEY_PASSWORD = re.compile(
     r"(?i)((?:password|passwd|pwd)\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;&)]+)"

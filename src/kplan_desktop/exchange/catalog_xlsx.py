@@ -62,7 +62,7 @@ from kplan_desktop.domain.model import (
 )
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.catalog_json import FORMAT, catalog_from_dict
-from kplan_desktop.exchange.cells import set_text, text_problem
+from kplan_desktop.exchange.cells import save_book, set_text, text_problem
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, GatedWorkbook, open_workbook
 
@@ -702,7 +702,7 @@ def _save(book: Any, path: Path) -> None:
         if sheet.max_row > 2 and sheet.title != SHEET_REFERENCE:
             sheet.print_title_rows = "1:2"
     try:
-        book.save(temp)
+        save_book(book, temp)
         os.replace(temp, path)
     except OSError as exc:
         raise unwritable(ERROR_CODE, path, "Excelファイル", "workbook", exc) from None

@@ -16,6 +16,8 @@ write text through here:
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
 from typing import Any
 
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -25,6 +27,7 @@ __all__ = [
     "FORMULA_STARTS",
     "clean_text",
     "needs_quote",
+    "save_book",
     "set_text",
     "text_problem",
 ]
@@ -74,3 +77,21 @@ def set_text(cell: Any, text: str) -> Any:
     if needs_quote(text):
         cell.quotePrefix = True
     return cell
+
+
+def save_book(book: Any, path: Path) -> None:
+    """Write an openpyxl workbook to `path`, the zip closed whatever happens.
+
+    openpyxl's own save leaves its zip open when a write fails (a full disk): the zip's
+    finaliser then tries again and prints "Exception ignored … OSError" with a traceback.
+    Here the OSError is raised once, to the caller, and the partial file is removed."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    if getattr(book, "write_only", False) and not book.worksheets:
+        book.create_sheet()
+    try:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(book, archive).write_data()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise

@@ -10,7 +10,7 @@ import openpyxl
 from openpyxl.styles import Font
 
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
-from kplan_desktop.exchange.cells import clean_text, set_text
+from kplan_desktop.exchange.cells import clean_text, save_book, set_text
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.store.cycle import DepartmentStatus, YearCycle
 
@@ -42,6 +42,6 @@ def write_pending(
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.oddFooter.right.text = "&P / &N"
     try:
-        book.save(path)
+        save_book(book, path)
     except OSError as exc:
         raise unwritable("E_FILE", path, "未提出の課の一覧", "list of departments", exc) from None

@@ -61,6 +61,7 @@ __all__ = [
     "Limits",
     "SheetShape",
     "check_json_depth",
+    "check_json_shape",
     "open_workbook",
     "read_json",
     "rejection",
@@ -89,6 +90,18 @@ class Limits:
     max_cell_chars: int = 2_000
     max_columns: int = 16_384
     max_json_depth: int = 64
+    # Every part that is not a worksheet or the shared strings (styles, comments, drawings,
+    # themes, media): the program writes none over 100 KB, Excel a styles part of a few hundred
+    # KB; openpyxl turns each XML byte of them into tens of bytes of objects.
+    max_part_bytes: int = 4 * MIB
+    max_other_bytes: int = 12 * MIB
+    # Rich-text runs (<r>) in the shared strings and inline strings of the whole book: the
+    # program writes none; each costs openpyxl some 500 bytes.
+    max_runs: int = 100_000
+    # JSON: values and containers (a 20,000-indicator catalog has about 400,000) and the digits
+    # of one number (int() refuses more than 4,300).
+    max_json_values: int = 1_000_000
+    max_json_number: int = 100
 
 
 # A submission of 100,000 rows is 1.3 M cells and 300,000 shared strings (each row's revision
@@ -324,6 +337,7 @@ def open_workbook(
         gated = GatedWorkbook(data)
         wanted = set(keep)
         budget = _Budget(file, limits)
+        others = 0
         for info in infos:
             check_cancel(cancelled)
             name = info.filename
@@ -335,7 +349,10 @@ def open_workbook(
                 counter = _SheetCounter(file, limits, sheet, budget)
                 gated.sheets[sheet.name] = sheet
             elif name in strings:
-                counter = _StringCounter(file, limits)
+                counter = _StringCounter(file, limits, budget)
+            else:
+                others += info.file_size
+                _check_other_part(file, name, info.file_size, others, limits)
             content = _scan_part(
                 archive, info, file, limits, budget, counter, cancelled, keep=name in wanted
             )
@@ -383,6 +400,28 @@ def _check_directory(archive: zipfile.ZipFile, file: str, limits: Limits) -> lis
     return infos
 
 
+def _check_other_part(file: str, part: str, size: int, total: int, limits: Limits) -> None:
+    """A part that is neither a worksheet nor the shared strings (styles, comments, drawings):
+    its declared size (the bytes that come out are held to it while inflating) and their sum."""
+    if size > limits.max_part_bytes:
+        limit = limits.max_part_bytes / MIB
+        raise rejection(
+            "E_WB_PART_TOO_LARGE",
+            file,
+            f"部品 {part[:60]} が大きすぎます（{size / MIB:,.1f}MB。{limit:,.0f}MBまで）",
+            f"the part {part[:60]} is too large ({size / MIB:,.1f} MB; at most {limit:,.0f} MB)",
+        )
+    if total > limits.max_other_bytes:
+        limit = limits.max_other_bytes / MIB
+        raise rejection(
+            "E_WB_PART_TOO_LARGE",
+            file,
+            f"書式・コメント・図などの部品が大きすぎます（合計{limit:,.0f}MBまで）",
+            f"the styles, comments, drawings and other parts are too large "
+            f"(at most {limit:,.0f} MB together)",
+        )
+
+
 def _check_ratio(file: str, part: str, size: int, packed: int, limits: Limits) -> None:
     ratio = size / max(packed, 1)
     if size > limits.ratio_floor and ratio > limits.max_ratio:
@@ -401,6 +440,28 @@ class _Budget:
         self.limits = limits
         self.total = 0
         self.cell_count = 0
+        self.run_count = 0
+
+    def runs(self, count: int) -> None:
+        self.run_count += count
+        if self.run_count > self.limits.max_runs:
+            raise rejection(
+                "E_WB_RICH_TEXT",
+                self.file,
+                f"書式付き文字列の部分（ラン）が多すぎます（{self.limits.max_runs:,}個まで）",
+                f"too many rich-text runs (at most {self.limits.max_runs:,})",
+            )
+
+    def merged(self, sheet: SheetShape, ref: str) -> None:
+        """A merged range: openpyxl makes a cell for each cell it covers."""
+        area = _range_area(ref)
+        if area is None:
+            raise _layout(
+                self.file,
+                f"シート「{sheet.name}」の結合セルの範囲が正しくありません",
+                f"a merged range in the sheet {sheet.name} is not a cell range",
+            )
+        self.cells(sheet, area)
 
     def cells(self, sheet: SheetShape, count: int) -> None:
         self.cell_count += count
@@ -423,6 +484,29 @@ class _Budget:
                 f"展開後 {limit:,.0f}MB を超えます",
                 f"more than {limit:,.0f} MB unpacked",
             )
+
+
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+
+
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    found = _CELL_REF.fullmatch(ref.strip())
+    if found is None:
+        return None
+    column = 0
+    for letter in found.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return column, int(found.group(2))
+
+
+def _range_area(ref: str) -> int | None:
+    """Cells covered by "A1:B2" (or one cell "A1"); None when it is not a range."""
+    first, _, last = ref.partition(":")
+    start = _cell_position(first)
+    end = _cell_position(last) if last else start
+    if start is None or end is None:
+        return None
+    return (abs(end[0] - start[0]) + 1) * (abs(end[1] - start[1]) + 1)
 
 
 # -- the parts that name the sheets ----------------------------------------------------------
@@ -549,11 +633,37 @@ def _scan_part(
 class _Tags(_Counter):
     """Cuts a stream of XML into pieces that never split a tag (a tag up to a megabyte)."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, limits: Limits) -> None:
         self.file = file
         self.carry = b""
+        # One cell's text (a <t>, <f> or <v>) is the bytes between two tags: a character is at
+        # least one byte, an entity at most 12 bytes for one character, so text longer than
+        # this many bytes is longer than max_cell_chars, refused before openpyxl holds it.
+        self.text_limit = max(limits.max_cell_chars * 12, 64 * 1024)
+        self.max_chars = limits.max_cell_chars
+        self.text_run = 0  # bytes since the last "<", across chunks
+        self.long_text = re.compile(rb"[^<]{%d,}" % (self.text_limit + 1))
+
+    def check_text(self, chunk: bytes) -> None:
+        first = chunk.find(b"<")
+        if first == -1:
+            self.text_run += len(chunk)
+        else:
+            self.text_run += first
+            if self.text_run <= self.text_limit and self.long_text.search(chunk, first) is None:
+                self.text_run = len(chunk) - chunk.rfind(b"<") - 1
+                return
+            self.text_run = self.text_limit + 1
+        if self.text_run > self.text_limit:
+            raise rejection(
+                "E_WB_CELL_TOO_LONG",
+                self.file,
+                f"1つのセルの文字が多すぎます（{self.max_chars:,}文字まで）",
+                f"a cell holds too much text (at most {self.max_chars:,} characters)",
+            )
 
     def feed(self, chunk: bytes, *, final: bool = False) -> None:
+        self.check_text(chunk)
         buffer = self.carry + chunk if self.carry else chunk
         if final:
             scan, self.carry = buffer, b""
@@ -576,6 +686,8 @@ _ROW_START = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
 _CELL_START = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
 # A value, an inline string or a formula: the cell holds something (a style alone is nothing).
 _CONTENT = re.compile(rb"<(?:[\w.-]+:)?(?:v|is|f)[\s/>]")
+_RUN_START = re.compile(rb"<(?:[\w.-]+:)?r[\s>]")
+_MERGE_TAG = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b([^>]*)>")
 _ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([^"']{0,20})["']""")
 
 
@@ -583,7 +695,7 @@ class _SheetCounter(_Tags):
     """Rows with content, cells per row and in the book, as one worksheet streams past."""
 
     def __init__(self, file: str, limits: Limits, sheet: SheetShape, budget: _Budget) -> None:
-        super().__init__(file)
+        super().__init__(file, limits)
         self.limits = limits
         self.sheet = sheet
         self.book = budget
@@ -593,6 +705,12 @@ class _SheetCounter(_Tags):
         self.row_limit = limits.max_rows + limits.header_rows
 
     def scan(self, piece: bytes) -> None:
+        runs = len(_RUN_START.findall(piece))
+        if runs:
+            self.book.runs(runs)
+        if b"mergeCell" in piece:
+            for merge in _MERGE_TAG.finditer(piece):
+                self.book.merged(self.sheet, _attributes(merge.group(1)).get("ref", ""))
         start = 0
         for match in _ROW_START.finditer(piece):
             self.cells(piece[start : match.start()])
@@ -660,14 +778,18 @@ class _SheetCounter(_Tags):
 class _StringCounter(_Tags):
     """The shared strings' count and bytes, which openpyxl keeps all at once."""
 
-    def __init__(self, file: str, limits: Limits) -> None:
-        super().__init__(file)
+    def __init__(self, file: str, limits: Limits, budget: _Budget) -> None:
+        super().__init__(file, limits)
         self.limits = limits
+        self.book = budget
         self.count = 0
         self.bytes = 0
 
     def scan(self, piece: bytes) -> None:
         self.bytes += len(piece)
+        runs = len(_RUN_START.findall(piece))
+        if runs:
+            self.book.runs(runs)
         self.count += len(_STRING_START.findall(piece))
         if self.count > self.limits.max_shared_strings:
             raise rejection(
@@ -693,28 +815,67 @@ _STRING_START = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
 
 # -- JSON ------------------------------------------------------------------------------------
 
-# A string (skipped whole, escapes and all) or a bracket: only brackets outside strings nest.
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+# A string (skipped whole, escapes and all), a bracket, a comma or a number: only brackets
+# outside strings nest, and only numbers outside strings are converted.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},]|-?[0-9][0-9.eE+-]*', re.DOTALL)
+
+
+def _json_refusal(
+    file: str, what_ja: str, what_en: str, code: str = "E_JSON_TOO_LARGE"
+) -> FileRejected:
+    return rejection(code, file, what_ja, what_en)
+
+
+def check_json_shape(text: str, limits: Limits, file: str) -> None:
+    """Refuse JSON nested deeper than max_json_depth, holding more than max_json_values values
+    and containers, or a number longer than max_json_number characters: counted in one pass
+    without recursion, before json.loads (which recurses, and builds every value)."""
+    depth_limit = limits.max_json_depth
+    cheap = text.count("[") + text.count("{")
+    if (
+        cheap <= depth_limit
+        and cheap + text.count(",") <= limits.max_json_values
+        and re.search(rf"[0-9]{{{limits.max_json_number + 1},}}", text) is None
+    ):
+        return
+    depth = 0
+    values = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first == '"':
+            continue
+        if first in "[{":
+            depth += 1
+            values += 1
+            if depth > depth_limit:
+                raise _json_refusal(
+                    file,
+                    f"JSONの入れ子が深すぎます（{depth_limit}段まで）",
+                    f"the JSON is nested too deeply (at most {depth_limit} levels)",
+                    "E_JSON_TOO_DEEP",
+                )
+        elif first in "]}":
+            depth -= 1
+        elif first == ",":
+            values += 1
+        elif len(token) > limits.max_json_number:
+            raise _json_refusal(
+                file,
+                f"JSONの数値が長すぎます（{limits.max_json_number}文字まで）",
+                f"a number in the JSON is too long (at most {limits.max_json_number} characters)",
+            )
+        if values > limits.max_json_values:
+            raise _json_refusal(
+                file,
+                f"JSONの値が多すぎます（{limits.max_json_values:,}個まで）",
+                f"the JSON holds too many values (at most {limits.max_json_values:,})",
+            )
 
 
 def check_json_depth(text: str, limit: int, file: str) -> None:
-    """Refuse JSON nested deeper than `limit`, counted without recursion (json.loads recurses)."""
-    if text.count("[") + text.count("{") <= limit:
-        return
-    depth = 0
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > limit:
-                raise rejection(
-                    "E_JSON_TOO_DEEP",
-                    file,
-                    f"JSONの入れ子が深すぎます（{limit}段まで）",
-                    f"the JSON is nested too deeply (at most {limit} levels)",
-                )
-        elif token in "]}":
-            depth -= 1
+    """Only the nesting depth (the shape check with this depth limit)."""
+    check_json_shape(text, Limits(max_json_depth=limit), file)
 
 
 def read_json(path: Path, limits: Limits, *, cancelled: CancelCheck | None = None) -> object:
@@ -731,7 +892,7 @@ def read_json(path: Path, limits: Limits, *, cancelled: CancelCheck | None = Non
 
 def loads_json(text: str, limits: Limits, file: str) -> object:
     """JSON text (already in memory) through the depth check, then json.loads."""
-    check_json_depth(text, limits.max_json_depth, file)
+    check_json_shape(text, limits, file)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -71,7 +71,7 @@ from kplan_desktop.domain.evaluation import owning_department, suggested_grade
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import Direction, IndicatorSpec, PlanSettings
 from kplan_desktop.domain.validation import Severity
-from kplan_desktop.exchange.cells import clean_text, needs_quote
+from kplan_desktop.exchange.cells import clean_text, needs_quote, save_book
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome, SubmissionRecord
 from kplan_desktop.store.actuals import ActualView, StoredFinding
@@ -1682,7 +1682,7 @@ class _Writer:
                     step()
             if not self.sheet_names:
                 self.sheet("空", [10]).append([])
-            self.book.save(temp)
+            save_book(self.book, temp)
             if self._cancelled is not None and self._cancelled():
                 raise _Cancelled
             os.replace(temp, path)

@@ -70,7 +70,7 @@ from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, ValueKind
 from kplan_desktop.domain.units import split_unit
 from kplan_desktop.domain.validation import MAX_COMMENT_LENGTH
-from kplan_desktop.exchange.cells import set_text, text_problem
+from kplan_desktop.exchange.cells import save_book, set_text, text_problem
 from kplan_desktop.exchange.evaluation_exchange import (
     EVALUATION_KEYS,
     SHEET_EVALUATION,
@@ -336,7 +336,7 @@ def _save(book: Any, path: Path, steps: _Steps) -> bool:
         return False
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        book.save(temp)
+        save_book(book, temp)
         if steps.stop():
             return False
         os.replace(temp, path)

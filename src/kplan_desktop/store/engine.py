@@ -267,10 +267,13 @@ def known_revisions() -> frozenset[str]:
 
 
 def _refuse_foreign(database: str | None, url: str) -> None:
-    """An SQLite file with tables but no kplan schema is another program's: not touched.
+    """A non-empty SQLite file that is not a kplan database is another program's: not touched.
 
-    Read through a read-only connection of its own: the engine's first connection sets WAL
-    mode, which already rewrites the file's header."""
+    Not kplan's: any schema object (table, view, index, trigger) without kplan's alembic_version
+    table, a non-zero application_id or user_version (kplan sets neither), or an alembic_version
+    naming a revision this program does not know (a newer kplan's database is refused as
+    newer). Read through a read-only connection of its own: the engine's first connection sets
+    WAL mode, which already rewrites the file's header."""
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
@@ -278,19 +281,48 @@ def _refuse_foreign(database: str | None, url: str) -> None:
         if not path.is_file() or path.stat().st_size == 0:
             return
         with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
-            tables = [
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            objects = [
+                (str(r[0]), str(r[1]))
+                for r in conn.execute(
+                    "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                )
             ]
+            marks = [
+                int(conn.execute("PRAGMA application_id").fetchone()[0]),
+                int(conn.execute("PRAGMA user_version").fetchone()[0]),
+            ]
+            tables = {name for kind, name in objects if kind == "table"}
+            revisions: list[str] = []
+            if "alembic_version" in tables:
+                revisions = [
+                    str(r[0]) for r in conn.execute("SELECT version_num FROM alembic_version")
+                ]
     except (OSError, sqlite3.Error):
         return  # not a database at all, or unreadable: opening it says so
-    if tables and "alembic_version" not in tables:
+    unknown = [r for r in revisions if r not in known_revisions()]
+    if unknown and len(tables) > 1:
+        raise _newer(unknown[0], url)
+    if not objects and not any(marks):
+        return
+    if "alembic_version" not in tables or unknown or any(marks):
         raise StoreError(
             "E_DB_NOT_KPLAN",
-            f"このファイルは総合計画のデータベースではありません（ほかのプログラムの表が"
-            f"{len(tables)}個あります）。何も変更していません: {url}",
-            f"This file is not a kplan database (it holds {len(tables)} tables of another "
-            f"program); nothing was changed: {url}",
+            f"このファイルは総合計画のデータベースではありません（ほかのプログラムのもの"
+            f"が{len(objects)}個あります）。何も変更していません: {url}",
+            f"This file is not a kplan database (it holds {len(objects)} schema objects of "
+            f"another program); nothing was changed: {url}",
         )
+
+
+def _newer(current: str, url: str) -> StoreError:
+    return StoreError(
+        "E_DB_NEWER",
+        f"このデータベースは新しい版のプログラムで作られています"
+        f"（スキーマ {current[:20]}）。プログラムを更新してください。"
+        f"何も変更していません: {url}",
+        f"This database was made by a newer version of the program (schema "
+        f"{current[:20]}); update the program. Nothing was changed: {url}",
+    )
 
 
 def _create_private(database: str | None) -> None:
@@ -527,14 +559,7 @@ class Store:
         if current == SCHEMA_HEAD:
             return
         if current is not None and current not in known_revisions():
-            raise StoreError(
-                "E_DB_NEWER",
-                f"このデータベースは新しい版のプログラムで作られています"
-                f"（スキーマ {current[:20]}）。プログラムを更新してください。"
-                f"何も変更していません: {self.url}",
-                f"This database was made by a newer version of the program (schema "
-                f"{current[:20]}); update the program. Nothing was changed: {self.url}",
-            )
+            raise _newer(current, self.url)
         from alembic import command
         from alembic.config import Config
 

@@ -25,12 +25,13 @@ def _array(items: list[str]) -> str:
 
 
 def refused_controls_pattern() -> str:
-    """A POSIX bracket expression of the control characters a comment may not hold (the
-    domain's is_refused_control; CR is allowed, the program turns it into LF). NUL never
-    reaches a PostgreSQL text value."""
+    """A bracket expression of the characters a comment may not hold (the domain's
+    is_refused_control: controls, format and separator characters; CR is allowed, the program
+    turns it into LF). NUL never reaches a PostgreSQL text value."""
     ranges: list[tuple[int, int]] = []
-    for point in range(1, 0x100):
-        if point == 0x0D or not is_refused_control(chr(point)):
+    for point in range(1, 0x110000):
+        # Surrogates never reach a PostgreSQL text value; CR becomes LF in the program.
+        if point == 0x0D or 0xD800 <= point <= 0xDFFF or not is_refused_control(chr(point)):
             continue
         if ranges and ranges[-1][1] == point - 1:
             ranges[-1] = (ranges[-1][0], point)
