@@ -71,7 +71,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason
-from kplan_desktop.domain.values import canonical
+from kplan_desktop.domain.values import DASH_PROBLEM, canonical, is_dash
 from kplan_desktop.exchange.evaluation_exchange import (
     SHEET_EVALUATION,
     IncomingEvaluation,
@@ -814,11 +814,15 @@ class _RowProblems:
         self.ja: list[str] = []
         self.en: list[str] = []
 
-    def add(self, column: str, problem: _Problem) -> None:
+    def add(self, column: str, problem: _Problem, column_en: str | None = None) -> None:
         ja = f"{problem[0]}（{column}）"
         if ja not in self.ja:
             self.ja.append(ja)
-            self.en.append(f"{problem[1]} ({column})")
+            self.en.append(f"{problem[1]} ({column if column_en is None else column_en})")
+
+    def add_cell(self, address: str, problem: _Problem) -> None:
+        """A problem named by its cell: （セル G8） / (cell G8)."""
+        self.add(f"セル {address}", problem, f"cell {address}")
 
     def __bool__(self) -> bool:
         return bool(self.ja)
@@ -1257,6 +1261,8 @@ class _BookReader:
         if fiscal_year is None:
             problems.add("fiscal_year", ("年度が読めません", "the fiscal year cannot be read"))
         value = cells_.text(columns["value"], "value", value_cell=True)
+        if is_dash(value):
+            problems.add_cell(cells_.where(columns["value"]), DASH_PROBLEM)
         reason_text = cells_.text(columns["missing_reason"], "missing_reason", value_cell=True)
         reason = self.reason(reason_text, problems, "missing_reason")
         comment = cells_.text(columns["comment"], "comment") or ""
@@ -1384,6 +1390,8 @@ class _BookReader:
             row = _RowCells(cells, limit)
             code = (row.text(code_col, TEMPLATE_CODE_LABEL) or "").strip()
             value = row.text(value_col, TEMPLATE_VALUE_LABEL, value_cell=True)
+            if is_dash(value):
+                row.problems.add_cell(row.where(value_col), DASH_PROBLEM)
             reason_text = row.text(reason_col, TEMPLATE_REASON_LABEL, value_cell=True)
             comment = row.text(comment_col, TEMPLATE_COMMENT_LABEL) or ""
             problems = row.problems
