@@ -100,7 +100,11 @@ from kplan_desktop.exchange.submission_xlsx import (
     TEMPLATE_HEADER_ROW,
     TEMPLATE_REASON_LABEL,
     TEMPLATE_VALUE_LABEL,
+    TEMPLATE_WRITTEN_KEY,
     WRITER_MARK,
+    WrittenCells,
+    written_digest,
+    written_label,
 )
 
 __all__ = [
@@ -778,6 +782,16 @@ def _same_as_data(text: str | None, data: IncomingRow | None) -> bool:
     return text is None or not text.strip()
 
 
+def _reason_label(code: str | None) -> str | None:
+    """A stored missing reason as the clerk knows it (未集計), never its code."""
+    if code is None:
+        return None
+    try:
+        return MissingReason(code).label_ja
+    except ValueError:
+        return code
+
+
 def _blank_cell(cell: Any) -> bool:
     """Nothing in the cell: no value, or only spaces (LibreOffice may keep empty strings)."""
     if getattr(cell, "data_type", None) == "f":
@@ -942,7 +956,8 @@ class _BookReader:
             ws.iter_rows(min_row=2, max_row=_META_ROWS, max_col=2), start=2
         ):
             key, key_problem = _cell_text(key_cell, _MAX_META_TEXT)
-            value, value_problem = _cell_text(value_cell, _MAX_META_TEXT)
+            long = key is not None and key.strip() == TEMPLATE_WRITTEN_KEY
+            value, value_problem = _cell_text(value_cell, 32767 if long else _MAX_META_TEXT)
             problem = key_problem or value_problem
             if problem is not None:
                 raise _layout(
@@ -1122,44 +1137,68 @@ class _BookReader:
         if not hasattr(ws, "iter_rows"):
             return None
         year_label = format_fiscal_year(header.fiscal_year) + "実績"
-        code_col = value_col = None
+        # Every year's 実績 column the sheet shows (this year's and the earlier ones), and the
+        # comment column: each is held by the data sheet too, so a change is never ignored.
+        year_of = {
+            format_fiscal_year(year) + "実績": year
+            for year in range(max(MIN_FISCAL_YEAR, header.fiscal_year - 20), header.fiscal_year + 1)
+        }
+        code_col = None
+        year_cols: dict[int, int] = {}
+        comment_col: int | None = None
         sheet = ws.iter_rows(min_row=1, max_row=self.limits.max_rows + _HEADER_ROOM)
         for row in sheet:
             labels = [_norm(str(c.value)).replace("\n", "") if c.value else "" for c in row]
             if TEMPLATE_CODE_LABEL in labels and year_label in labels:
                 code_col = labels.index(TEMPLATE_CODE_LABEL)
-                value_col = labels.index(year_label)
+                year_cols = {
+                    i: year_of[label] for i, label in enumerate(labels) if label in year_of
+                }
+                if TEMPLATE_COMMENT_LABEL in labels:
+                    comment_col = labels.index(TEMPLATE_COMMENT_LABEL)
                 break
-        if code_col is None or value_col is None:
+        if code_col is None:
             return None
-        shown = {
-            row.indicator: row
-            for row in rows
-            if row.fiscal_year == header.fiscal_year and row.problem_ja is None
-        }
-        changed: dict[str, tuple[str, str]] = {}
+        shown = {(row.indicator, row.fiscal_year): row for row in rows if row.problem_ja is None}
+        changed: dict[tuple[str, int | None], tuple[str, str]] = {}
         extra: list[IncomingRow] = []
         for row in sheet:
-            if len(row) <= max(code_col, value_col):
+            if len(row) <= code_col:
                 continue
             code_text, _ = _cell_text(row[code_col], _MAX_META_TEXT)
             code = (code_text or "").strip()
             if not code:
                 continue
-            cell = row[value_col]
-            text, _ = _cell_text(cell, self.limits.max_cell_chars)
-            data = shown.get(code)
-            # Only what was typed there counts: an empty cell takes nothing away.
-            if text is None or not text.strip() or _same_as_data(text, data):
-                continue
-            where = str(getattr(cell, "coordinate", "") or "")
-            typed = one_line((text or "空欄")[:40])
-            if data is None:
+            if comment_col is not None and comment_col < len(row):
+                cell = row[comment_col]
+                text, _ = _cell_text(cell, self.limits.max_cell_chars)
+                data = shown.get((code, header.fiscal_year))
+                held = "" if data is None else data.comment
+                # As for values, only what was typed counts (an empty cell takes nothing
+                # away); spacing and line breaks as the sheet shows them do not count.
+                if text and text.strip() and "".join(text.split()) != "".join(held.split()):
+                    where = str(getattr(cell, "coordinate", "") or "")
+                    typed = one_line((text or "空欄")[:40])
+                    changed[(code, header.fiscal_year)] = (where, f"コメント「{typed}」")
+            for value_col, year in year_cols.items():
+                if value_col >= len(row):
+                    continue
+                cell = row[value_col]
+                text, _ = _cell_text(cell, self.limits.max_cell_chars)
+                data = shown.get((code, year))
+                # Only what was typed there counts: an empty cell takes nothing away.
+                if text is None or not text.strip() or _same_as_data(text, data):
+                    continue
+                where = str(getattr(cell, "coordinate", "") or "")
+                typed = one_line((text or "空欄")[:40])
+                if data is not None:
+                    changed[(code, year)] = (where, typed)
+                    continue
                 extra.append(
                     IncomingRow(
                         sheet_row=getattr(cell, "row", 0) or 0,
                         indicator=code,
-                        fiscal_year=header.fiscal_year,
+                        fiscal_year=year,
                         value_text=None,
                         missing_reason=None,
                         comment="",
@@ -1174,18 +1213,18 @@ class _BookReader:
                         value_cell=where or None,
                     )
                 )
-            else:
-                changed[code] = (where, typed)
         if not changed and not extra:
             return None
         out: list[IncomingRow] = []
         for row in rows:
-            edit = changed.get(row.indicator) if row.fiscal_year == header.fiscal_year else None
+            edit = changed.get((row.indicator, row.fiscal_year))
             if edit is None:
                 out.append(row)
                 continue
             where, typed = edit
-            data_text = row.value_text or row.missing_reason
+            data_text = row.value_text or _reason_label(row.missing_reason)
+            if typed.startswith("コメント"):
+                data_text = f"コメント「{row.comment}」" if row.comment else None
             if not refuse:
                 out.append(
                     replace(
@@ -1371,6 +1410,11 @@ class _BookReader:
         department = self.meta_text(meta, "department")
         fiscal_year = self.meta_year(meta)
         ws, columns, notes_ja, notes_en = self.template_sheet(fiscal_year)
+        written_text = meta.get(TEMPLATE_WRITTEN_KEY)
+        written = None if written_text is None else WrittenCells.from_text(written_text)
+        if written_text is not None and written is None:
+            raise self.meta_error(TEMPLATE_WRITTEN_KEY, written_text)
+        checked = self.checked_columns(ws, written)
         _, sheet_rows = self.header_and_rows(ws, TEMPLATE_HEADER_ROW, max_col=None)
         code_col, value_col = columns.code, columns.value
         reason_col, comment_col = columns.reason, columns.comment
@@ -1384,6 +1428,8 @@ class _BookReader:
         rows: list[IncomingRow] = []
         seen: set[tuple[str, int]] = set()
         width = max(code_col, value_col, reason_col, comment_col)
+        present: set[str] = set()
+        left_empty: list[str] = []
         for number, full in self.body(ws, sheet_rows, TEMPLATE_HEADER_ROW + 1, None):
             steps.step()
             cells = full[:width] + tuple(_EMPTY for _ in range(width - len(full)))
@@ -1397,8 +1443,28 @@ class _BookReader:
             problems = row.problems
             stray = columns.stray(full)
             inputs_blank = all(row.blank(c) for c in (value_col, reason_col, comment_col))
-            if not problems and inputs_blank and not stray:
+            changed = self.changed_cells(written, checked, code, full)
+            present.add(code)
+            if not problems and inputs_blank and not stray and not changed:
+                protection = getattr(cells[value_col - 1], "protection", None)
+                if code and getattr(protection, "locked", True) is False:
+                    left_empty.append(code)
                 continue
+            if changed:
+                shown_ja = "、".join(f"セル {where}「{text}」" for where, text in changed)
+                shown_en = ", ".join(f"cell {where} {text!r}" for where, text in changed)
+                target = row.where(value_col)
+                problems.add(
+                    TEMPLATE_VALUE_LABEL,
+                    (
+                        f"記入票が書いたセルの内容が変わっています（{shown_ja}）。"
+                        f"指標名・単位・参考の年度の列は取り込みません。"
+                        f"この年度の値はセル {target} に入力してください",
+                        f"a cell the template wrote was changed ({shown_en}); the name, unit "
+                        f"and earlier-year columns are not merged: type this year's value in "
+                        f"cell {target}",
+                    ),
+                )
             stray_ja = "、".join(f"{where}「{text}」" for where, text in stray)
             stray_en = ", ".join(f"{where} {text!r}" for where, text in stray)
             row_notes_ja: tuple[str, ...] = ()
@@ -1442,6 +1508,23 @@ class _BookReader:
                 )
             )
         steps.finish()
+        if written is not None:
+            deleted = [code for code in written.rows if code not in present]
+            for code in deleted:
+                notes_ja.append(
+                    f"⚠ 指標 {code} の行がありません（削除されています）。"
+                    "この指標は取り込んでいません"
+                )
+                notes_en.append(
+                    f"⚠ the row of indicator {code} is missing (deleted); nothing merged for it"
+                )
+        if left_empty and rows:
+            count = len(left_empty)
+            notes_ja.append(f"値も未記入の理由もない指標（{count}件）: {'、'.join(left_empty)}")
+            notes_en.append(
+                f"{count} indicator{'s' if count != 1 else ''} with neither a value nor a "
+                f"reason: {', '.join(left_empty)}"
+            )
         return IncomingWorkbook(
             kind="template",
             integrity="template",
@@ -1457,6 +1540,63 @@ class _BookReader:
             notes_en=[*notes_en]
             + ([] if rows else ["⚠ nothing was filled in (an empty template)"]),
         )
+
+    def checked_columns(self, ws: Any, written: WrittenCells | None) -> list[tuple[int, int]]:
+        """(index in written.labels, column) of the name, unit and earlier-year columns this
+        file still has; first refuses the file when a cell above the header row holds content the
+        template did not write (a value typed there would be lost)."""
+        if written is None:
+            return []
+        top_rows = ws.iter_rows(min_row=1, max_row=TEMPLATE_HEADER_ROW - 1)
+        for cell in (cell for row in top_rows for cell in row):
+            if _blank_cell(cell):
+                continue
+            where = str(getattr(cell, "coordinate", ""))
+            if written.top.get(where) != written_digest(cell.value):
+                text, _ = _cell_text(cell, 40)
+                shown = one_line((text or "?")[:40])
+                raise _layout(
+                    self.file,
+                    f"「{one_line(ws.title)}」シートのセル {where} に記入票が書いていない内容"
+                    f"（「{shown}」）があります。見出しの部分は取り込みません。"
+                    "値は実績値の列に入力し、このセルは元に戻してください",
+                    f"cell {where} of the {one_line(ws.title)} sheet holds {shown!r}, which "
+                    "the template did not write; the header area is not merged: type values "
+                    "in the value column and undo this cell",
+                )
+        header = next(ws.iter_rows(min_row=TEMPLATE_HEADER_ROW, max_row=TEMPLATE_HEADER_ROW), ())
+        where_label: dict[str, int] = {}
+        for index, cell in enumerate(header):
+            if isinstance(cell.value, str):
+                where_label.setdefault(written_label(cell.value), index + 1)
+        return [
+            (i, where_label[label])
+            for i, label in enumerate(written.labels)
+            if label in where_label
+        ]
+
+    @staticmethod
+    def changed_cells(
+        written: WrittenCells | None,
+        checked: list[tuple[int, int]],
+        code: str,
+        cells: tuple[Any, ...],
+    ) -> list[tuple[str, str]]:
+        """Cells of the row in the name, unit and earlier-year columns whose content is not
+        what the template wrote there: (address, text). Emptied cells are not counted."""
+        if written is None or code not in written.rows:
+            return []
+        digests = written.rows[code]
+        found: list[tuple[str, str]] = []
+        for index, column in checked:
+            if column > len(cells) or _blank_cell(cells[column - 1]):
+                continue
+            cell = cells[column - 1]
+            if written_digest(cell.value) != digests[index]:
+                text, _ = _cell_text(cell, 40)
+                where = getattr(cell, "coordinate", None) or _column_letter(column)
+                found.append((str(where), one_line((text or "?")[:40])))
+        return found
 
     def template_sheet(
         self, fiscal_year: int
