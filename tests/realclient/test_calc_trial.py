@@ -204,3 +204,45 @@ def test_an_earlier_year_or_a_comment_edited_on_the_printable_sheet_is_refused_o
     }
     assert f"{earlier}{row}" in found[(code_, 2023)] and "96" in found[(code_, 2023)]
     assert f"{comment}{row}" in found[(code_, 2024)] and "速報値" in found[(code_, 2024)]
+
+
+def test_an_edited_data_sheet_marks_only_the_rows_that_differ_from_the_printable_sheet(
+    calc: Calc, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    from kplan_desktop.exchange.submission_xlsx import SHEET_DATA
+
+    percent = "7-5-2-K1"
+    db = tmp_path / "tax.sqlite3"
+    assert kplan(db, "init") == 0
+    assert kplan(db, "enter", "--indicator", percent, "--year", "2024", "--value", "98.7") == 0
+    assert kplan(db, "enter", "--indicator", percent, "--year", "2023", "--value", "95") == 0
+    submission = tmp_path / "提出.xlsx"
+    args = ("export", "--department", "tax", "--year", "2024", "--draft", "-o", str(submission))
+    assert kplan(db, *args) == 0
+    ws = openpyxl.load_workbook(submission)[SHEET_DATA]
+    header = [c.value for c in ws[1]]
+    cell = next(
+        r[header.index("value")].coordinate
+        for r in ws.iter_rows(min_row=2)
+        if r[0].value == percent and r[1].value == "2024"
+    )
+    planning = tmp_path / "planning.sqlite3"
+    assert kplan(planning, "init") == 0
+    edited = tmp_path / "edited.xlsx"
+    calc.run(
+        submission,
+        [{"op": "show_sheet", "sheet": SHEET_DATA}, type_(SHEET_DATA, cell, "97")],
+        edited,
+    )
+
+    code, (report,) = merge(planning, capsys, str(edited))
+
+    assert code == 0, report
+    assert report["kind"] == "edited"
+    reasons = {(r["indicator"], r["fiscal_year"]): r["reason_ja"] for r in report["rows"]}
+    assert "プログラムの外で編集された行" in reasons[(percent, 2024)]
+    others = [why for key, why in reasons.items() if key != (percent, 2024)]
+    assert others and not any("プログラムの外で編集された行" in why for why in others)
+    assert any(f"{percent} 2024" in note for note in report["notes_ja"])

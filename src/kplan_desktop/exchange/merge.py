@@ -621,7 +621,8 @@ def _classify(
         where_en = f" (cell {cell})" if cell else ""
         outcome(RowOutcome.REJECTED, first.message_ja + where_ja, first.message_en + where_en)
         return
-    edited = "プログラムの外で編集された行" if workbook.integrity == "edited" else ""
+    edited_row = workbook.integrity == "edited" and planned.incoming.edited_outside is not False
+    edited = "プログラムの外で編集された行" if edited_row else ""
     edited_en = "row edited outside the program" if edited else ""
     if result.outcome is Outcome.UNCHANGED:
         outcome(RowOutcome.UNCHANGED, edited, edited_en)

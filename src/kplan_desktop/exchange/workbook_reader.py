@@ -169,6 +169,9 @@ class IncomingRow:
     value_cell: str | None = None  # the value's cell in the file (F6), to name it in messages
     notes_ja: tuple[str, ...] = ()  # what the reader saw beside the row (a stray value)
     notes_en: tuple[str, ...] = ()
+    # In a file whose data sheet was edited: whether this row differs from the 提出 sheet
+    # (None when that cannot be known: then every row counts as edited).
+    edited_outside: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -1090,6 +1093,21 @@ class _BookReader:
         if report_rows:
             rows = report_rows
         mark = f"「{SHEET_REPORT}」シート"
+        if report_rows and integrity == "edited":
+            # Only the rows whose data disagrees with the printable sheet are marked edited.
+            rows = [
+                replace(row, edited_outside=any(mark in n for n in row.notes_ja)) for row in rows
+            ]
+            differ = [f"{r.indicator} {r.fiscal_year}" for r in rows if r.edited_outside]
+            notes_ja.append(
+                f"データシートが「{SHEET_REPORT}」シートと違う行（{len(differ)}件）: "
+                + "、".join(differ)
+            )
+            notes_en.append(
+                f"{len(differ)} row{'s' if len(differ) != 1 else ''} of the data sheet "
+                f"differ{'s' if len(differ) == 1 else ''} from the {SHEET_REPORT} sheet: "
+                + ", ".join(differ)
+            )
         if report_rows and any(mark in (row.problem_ja or "") for row in report_rows):
             notes_ja.append(
                 f"⚠「{SHEET_REPORT}」シートの値が変更されています。その行は取り込みません"
