@@ -431,6 +431,11 @@ def _file_notes(plan: MergePlan, ours: str | None, versions: Mapping[str, Catalo
         )
 
 
+def _rows(count: int) -> str:
+    """'1 row has' / '3 rows have', for English messages."""
+    return "1 row has" if count == 1 else f"{count} rows have"
+
+
 def _rejected(row: IncomingRow, ja: str, en: str) -> PlannedRow:
     return PlannedRow(
         row, RowOutcome.REJECTED, one_line(ja), one_line(en), file_value=_file_text(row)
@@ -725,7 +730,7 @@ def apply_merge(
                 "書いてもらうか、警告を承知で取り込んでください（--accept-warnings）"
             )
             en = (
-                f"{len(warned)} rows have warnings without a comment: check the values, have the "
+                f"{_rows(len(warned))} warnings without a comment: check the values, have the "
                 "file's comment explain them, or accept them (--accept-warnings)"
             )
             if not dry_run and not refused:
@@ -737,7 +742,7 @@ def apply_merge(
                 "未説明の警告として残します"
             )
             en = (
-                f"{len(warned)} rows have warnings without a comment: accepted, and kept as "
+                f"{_rows(len(warned))} warnings without a comment: accepted, and kept as "
                 "unexplained warnings"
             )
         report.notes_ja.append(ja)

@@ -824,6 +824,21 @@ def _fiscal_year(text: str) -> int | None:
     return year if MIN_FISCAL_YEAR <= year <= MAX_FISCAL_YEAR else None
 
 
+# The data sheet's column keys as a Japanese message names them (never the internal word).
+_DATA_LABELS_JA = {
+    "indicator": "指標コード",
+    "fiscal_year": "年度",
+    "value": "値",
+    "missing_reason": "未記入の理由",
+    "comment": "コメント",
+    "entered_by": "入力者",
+    "entered_at": "入力日時",
+    "revision": "版",
+    "replaces": "前の版",
+    "unit": "単位",
+}
+
+
 class _RowProblems:
     """The problems found in one row, in both languages, each named by its column."""
 
@@ -832,7 +847,9 @@ class _RowProblems:
         self.en: list[str] = []
 
     def add(self, column: str, problem: _Problem, column_en: str | None = None) -> None:
-        ja = f"{problem[0]}（{column}）"
+        key, _, rest = column.partition(" ")
+        shown = _DATA_LABELS_JA.get(key)
+        ja = f"{problem[0]}（{column if shown is None else f'{shown} {rest}'.strip()}）"
         if ja not in self.ja:
             self.ja.append(ja)
             self.en.append(f"{problem[1]} ({column if column_en is None else column_en})")
