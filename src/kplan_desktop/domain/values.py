@@ -20,6 +20,27 @@ NEGATIVE_MARKS = ("▲", "△", "-", "−")
 MILESTONE_DONE = frozenset({"達成", "済", "完了", "設立", "1"})
 MILESTONE_NOT_DONE = frozenset({"未達成", "未", "未完了", "未設立", "0"})
 
+# A dash alone. The entry window and `kplan enter` take it as "clear this value" (the clerk sees
+# the stored value and clears it on purpose, with an audit row). In a workbook cell it is never
+# read: in Japanese tables a dash often means zero or "none", so a workbook's dash is refused on
+# its row (dash_problem) and never clears a stored value. This is the one place that decides.
+DASH_MARKS = NO_VALUE_MARKS - {""} | frozenset({"－", "ｰ", "―", "‐"})
+
+
+def is_dash(text: str | None) -> bool:
+    """True for a dash alone (-, ―, ー, －, — …), spaces around it ignored."""
+    if text is None:
+        return False
+    folded = "".join(unicodedata.normalize("NFKC", text).split())
+    return folded != "" and (folded in DASH_MARKS or text.strip() in DASH_MARKS)
+
+
+DASH_PROBLEM = (
+    "「-」は値として読めません。0 なら 0 と、値がないなら未記入の理由を選んでください",
+    "a dash is not a value: type 0 for zero, or choose a reason when there is no value",
+)
+
+
 # The unit may hold digits once it has started ('㎡' is 'm2' after NFKC, 't-CO2'), but must not
 # start with a digit, '.' or ',' so that '1.2.3' and '1,22,5' stay unreadable.
 _NUMBER = re.compile(

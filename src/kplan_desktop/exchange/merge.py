@@ -600,6 +600,11 @@ def _file_notes(
         )
 
 
+def _rows(count: int) -> str:
+    """'1 row has' / '3 rows have', for English messages."""
+    return "1 row has" if count == 1 else f"{count} rows have"
+
+
 def _rejected(row: IncomingRow, ja: str, en: str) -> PlannedRow:
     return PlannedRow(
         row, RowOutcome.REJECTED, one_line(ja), one_line(en), file_value=_file_text(row)
@@ -792,7 +797,8 @@ def _classify(
         where_en = f" (cell {cell})" if cell else ""
         outcome(RowOutcome.REJECTED, first.message_ja + where_ja, first.message_en + where_en)
         return
-    edited = "プログラムの外で編集された行" if workbook.integrity == "edited" else ""
+    edited_row = workbook.integrity == "edited" and planned.incoming.edited_outside is not False
+    edited = "プログラムの外で編集された行" if edited_row else ""
     edited_en = "row edited outside the program" if edited else ""
     if result.outcome is Outcome.UNCHANGED:
         outcome(RowOutcome.UNCHANGED, edited, edited_en)
@@ -901,7 +907,7 @@ def apply_merge(
                 "書いてもらうか、警告を承知で取り込んでください（--accept-warnings）"
             )
             en = (
-                f"{len(warned)} rows have warnings without a comment: check the values, have the "
+                f"{_rows(len(warned))} warnings without a comment: check the values, have the "
                 "file's comment explain them, or accept them (--accept-warnings)"
             )
             if not dry_run and not refused:
@@ -913,7 +919,7 @@ def apply_merge(
                 "未説明の警告として残します"
             )
             en = (
-                f"{len(warned)} rows have warnings without a comment: accepted, and kept as "
+                f"{_rows(len(warned))} warnings without a comment: accepted, and kept as "
                 "unexplained warnings"
             )
         report.notes_ja.append(ja)

@@ -44,6 +44,8 @@ end: a cancelled or failed export leaves nothing behind.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 import secrets
@@ -70,7 +72,7 @@ from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, ValueKind
 from kplan_desktop.domain.units import split_unit
 from kplan_desktop.domain.validation import MAX_COMMENT_LENGTH
-from kplan_desktop.exchange.cells import save_book, set_text, text_problem
+from kplan_desktop.exchange.cells import EXCEL_MAX_TEXT, save_book, set_text, text_problem
 from kplan_desktop.exchange.evaluation_exchange import (
     EVALUATION_KEYS,
     SHEET_EVALUATION,
@@ -105,10 +107,14 @@ __all__ = [
     "TEMPLATE_META_KEYS",
     "TEMPLATE_REASON_LABEL",
     "TEMPLATE_VALUE_LABEL",
+    "TEMPLATE_WRITTEN_KEY",
     "VALUE_CELL_FORMAT",
     "WRITER_MARK",
+    "WrittenCells",
     "write_submission",
     "write_template",
+    "written_digest",
+    "written_label",
 ]
 
 ERROR_CODE = "E_SUBMISSION_XLSX"
@@ -154,6 +160,81 @@ TEMPLATE_META_KEYS = (
     "program_version",
     "created_at",
 )
+
+# The meta key that fingerprints every cell the template wrote outside its input columns (the
+# header area, and per indicator its name, unit and earlier years' values): the reader names any
+# such cell whose content a clerk changed (a value typed into a reference column is never
+# dropped silently). A template without it (older versions) is read as before.
+TEMPLATE_WRITTEN_KEY = "written_cells"
+TEMPLATE_WRITTEN_ROWS = 3  # rows 1-3 above the header row: the title, the department, the hint
+
+
+def written_label(text: str) -> str:
+    """A column's header as the fingerprint keys it (width-folded, no line breaks)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def written_digest(value: object) -> str:
+    """A short fingerprint of a cell's value, the same for what openpyxl wrote and what Calc or
+    Excel saves again (numbers by their exact decimal, text as it is)."""
+    if value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+        text = "0" if number == 0 else format(number.normalize(), "f")
+    else:
+        text = str(value)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass(frozen=True)
+class WrittenCells:
+    """What the template wrote outside its input columns, as fingerprints."""
+
+    top: dict[str, str]  # address in rows 1-3 → digest
+    labels: tuple[str, ...]  # written_label of the checked columns (name, unit, earlier years)
+    rows: dict[str, tuple[str, ...]]  # indicator code → digests, in `labels` order
+
+    def to_text(self) -> str:
+        data = {"top": self.top, "labels": list(self.labels), "rows": self.rows}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @staticmethod
+    def from_text(text: str) -> WrittenCells | None:
+        try:
+            data = json.loads(text)
+            top = {str(k): str(v) for k, v in dict(data["top"]).items()}
+            labels = tuple(str(label) for label in data["labels"])
+            rows = {str(k): tuple(str(d) for d in v) for k, v in dict(data["rows"]).items()}
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+        if any(len(v) != len(labels) for v in rows.values()):
+            return None
+        return WrittenCells(top, labels, rows)
+
+
+def _written_cells(ws: Any, width: int, value_column: int) -> WrittenCells:
+    top = {
+        cell.coordinate: written_digest(cell.value)
+        for row in ws.iter_rows(min_row=1, max_row=TEMPLATE_WRITTEN_ROWS, max_col=width)
+        for cell in row
+        if cell.value is not None
+    }
+    checked = range(2, value_column)  # name, unit and the earlier years (A is the code)
+    labels = tuple(
+        written_label(str(ws.cell(row=TEMPLATE_HEADER_ROW, column=c).value or "")) for c in checked
+    )
+    rows = {
+        str(ws.cell(row=r, column=1).value): tuple(
+            written_digest(ws.cell(row=r, column=c).value) for c in checked
+        )
+        for r in range(TEMPLATE_HEADER_ROW + 1, ws.max_row + 1)
+        if ws.cell(row=r, column=1).value
+    }
+    return WrittenCells(top, labels, rows)
+
 
 # Written to the core properties (creator and lastModifiedBy). A reader compares it, and the
 # application named in docProps/app.xml, to tell a file saved by this program from one saved
@@ -920,6 +1001,9 @@ def write_template(
         ("created_at", utc_text(created_at), "作成日時（UTC）"),
     ]
     assert tuple(key for key, _, _ in items) == TEMPLATE_META_KEYS
+    written = _written_cells(ws, len(columns), value_column).to_text()
+    if len(written) <= EXCEL_MAX_TEXT:
+        items.append((TEMPLATE_WRITTEN_KEY, written, "記入票が書いたセル（変更しないでください）"))
     _meta_sheet(book, items, hidden=True)
     # Locked structure keeps the meta sheet hidden and the sheet names as written; no password.
     book.security = WorkbookProtection(lockStructure=True)

@@ -60,7 +60,7 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.domain.text import visible
-from kplan_desktop.domain.values import canonical
+from kplan_desktop.domain.values import DASH_PROBLEM, canonical, is_dash
 from kplan_desktop.exchange.evaluation_exchange import (
     SHEET_EVALUATION,
     IncomingEvaluation,
@@ -100,8 +100,12 @@ from kplan_desktop.exchange.submission_xlsx import (
     TEMPLATE_HEADER_ROW,
     TEMPLATE_REASON_LABEL,
     TEMPLATE_VALUE_LABEL,
+    TEMPLATE_WRITTEN_KEY,
     WRITER_MARK,
+    WrittenCells,
     report_value_label,
+    written_digest,
+    written_label,
 )
 from kplan_desktop.progress import CancelCheck, Cancelled, check_cancel
 
@@ -146,6 +150,9 @@ class IncomingRow:
     value_cell: str | None = None  # the value's cell in the file (F6), to name it in messages
     notes_ja: tuple[str, ...] = ()  # what the reader saw beside the row (a stray value)
     notes_en: tuple[str, ...] = ()
+    # In a file whose data sheet was edited: whether this row differs from the 提出 sheet
+    # (None when that cannot be known: then every row counts as edited).
+    edited_outside: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -436,6 +443,16 @@ def _shows_value(cell: Any, row: IncomingRow | None) -> bool:
     return shown is not None and stored is not None and shown == stored
 
 
+def _reason_label(code: str | None) -> str | None:
+    """A stored missing reason as the clerk knows it (未集計), never its code."""
+    if code is None:
+        return None
+    try:
+        return MissingReason(code).label_ja
+    except ValueError:
+        return code
+
+
 def _blank_cell(cell: Any) -> bool:
     """Nothing in the cell: no value, or only spaces (LibreOffice may keep empty strings)."""
     if getattr(cell, "data_type", None) == "f":
@@ -465,6 +482,21 @@ def _fiscal_year(text: str) -> int | None:
     return year if MIN_FISCAL_YEAR <= year <= MAX_FISCAL_YEAR else None
 
 
+# The data sheet's column keys as a Japanese message names them (never the internal word).
+_DATA_LABELS_JA = {
+    "indicator": "指標コード",
+    "fiscal_year": "年度",
+    "value": "値",
+    "missing_reason": "未記入の理由",
+    "comment": "コメント",
+    "entered_by": "入力者",
+    "entered_at": "入力日時",
+    "revision": "版",
+    "replaces": "前の版",
+    "unit": "単位",
+}
+
+
 class _RowProblems:
     """The problems found in one row, in both languages, each named by its column."""
 
@@ -472,11 +504,17 @@ class _RowProblems:
         self.ja: list[str] = []
         self.en: list[str] = []
 
-    def add(self, column: str, problem: _Problem) -> None:
-        ja = f"{problem[0]}（{column}）"
+    def add(self, column: str, problem: _Problem, column_en: str | None = None) -> None:
+        key, _, rest = column.partition(" ")
+        shown = _DATA_LABELS_JA.get(key)
+        ja = f"{problem[0]}（{column if shown is None else f'{shown} {rest}'.strip()}）"
         if ja not in self.ja:
             self.ja.append(ja)
-            self.en.append(f"{problem[1]} ({column})")
+            self.en.append(f"{problem[1]} ({column if column_en is None else column_en})")
+
+    def add_cell(self, address: str, problem: _Problem) -> None:
+        """A problem named by its cell: （セル G8） / (cell G8)."""
+        self.add(f"セル {address}", problem, f"cell {address}")
 
     def __bool__(self) -> bool:
         return bool(self.ja)
@@ -596,7 +634,8 @@ class _BookReader:
             ws.iter_rows(min_row=2, max_row=_META_ROWS, max_col=2), start=2
         ):
             key, key_problem = _cell_text(key_cell, _MAX_META_TEXT)
-            value, value_problem = _cell_text(value_cell, _MAX_META_TEXT)
+            long = key is not None and key.strip() == TEMPLATE_WRITTEN_KEY
+            value, value_problem = _cell_text(value_cell, 32767 if long else _MAX_META_TEXT)
             problem = key_problem or value_problem
             if problem is not None:
                 raise _layout(
@@ -730,6 +769,21 @@ class _BookReader:
         if report_rows:
             rows = report_rows
         mark = f"「{SHEET_REPORT}」シート"
+        if report_rows and integrity == "edited":
+            # Only the rows whose data disagrees with the printable sheet are marked edited.
+            rows = [
+                replace(row, edited_outside=any(mark in n for n in row.notes_ja)) for row in rows
+            ]
+            differ = [f"{r.indicator} {r.fiscal_year}" for r in rows if r.edited_outside]
+            notes_ja.append(
+                f"データシートが「{SHEET_REPORT}」シートと違う行（{len(differ)}件）: "
+                + "、".join(differ)
+            )
+            notes_en.append(
+                f"{len(differ)} row{'s' if len(differ) != 1 else ''} of the data sheet "
+                f"differ{'s' if len(differ) == 1 else ''} from the {SHEET_REPORT} sheet: "
+                + ", ".join(differ)
+            )
         if report_rows and any(mark in (row.problem_ja or "") for row in report_rows):
             notes_ja.append(
                 f"⚠「{SHEET_REPORT}」シートの値が変更されています。その行は取り込みません"
@@ -779,44 +833,68 @@ class _BookReader:
         if not hasattr(ws, "iter_rows"):
             return None
         year_label = format_fiscal_year(header.fiscal_year) + "実績"
-        code_col = value_col = None
+        # Every year's 実績 column the sheet shows (this year's and the earlier ones), and the
+        # comment column: each is held by the data sheet too, so a change is never ignored.
+        year_of = {
+            format_fiscal_year(year) + "実績": year
+            for year in range(max(MIN_FISCAL_YEAR, header.fiscal_year - 20), header.fiscal_year + 1)
+        }
+        code_col = None
+        year_cols: dict[int, int] = {}
+        comment_col: int | None = None
         sheet = ws.iter_rows(min_row=1, max_row=self.limits.max_rows + self.limits.header_rows)
         for row in sheet:
             labels = [_norm(str(c.value)).replace("\n", "") if c.value else "" for c in row]
             if TEMPLATE_CODE_LABEL in labels and year_label in labels:
                 code_col = labels.index(TEMPLATE_CODE_LABEL)
-                value_col = labels.index(year_label)
+                year_cols = {
+                    i: year_of[label] for i, label in enumerate(labels) if label in year_of
+                }
+                if TEMPLATE_COMMENT_LABEL in labels:
+                    comment_col = labels.index(TEMPLATE_COMMENT_LABEL)
                 break
-        if code_col is None or value_col is None:
+        if code_col is None:
             return None
-        shown = {
-            row.indicator: row
-            for row in rows
-            if row.fiscal_year == header.fiscal_year and row.problem_ja is None
-        }
-        changed: dict[str, tuple[str, str]] = {}
+        shown = {(row.indicator, row.fiscal_year): row for row in rows if row.problem_ja is None}
+        changed: dict[tuple[str, int | None], tuple[str, str]] = {}
         extra: list[IncomingRow] = []
         for row in sheet:
-            if len(row) <= max(code_col, value_col):
+            if len(row) <= code_col:
                 continue
             code_text, _ = _cell_text(row[code_col], _MAX_META_TEXT)
             code = (code_text or "").strip()
             if not code:
                 continue
-            cell = row[value_col]
-            text, _ = _cell_text(cell, self.limits.max_cell_chars)
-            data = shown.get(code)
-            # Only what was typed there counts: an empty cell takes nothing away.
-            if text is None or not text.strip() or _same_as_data(text, data):
-                continue
-            where = str(getattr(cell, "coordinate", "") or "")
-            typed = one_line((text or "空欄")[:40])
-            if data is None:
+            if comment_col is not None and comment_col < len(row):
+                cell = row[comment_col]
+                text, _ = _cell_text(cell, self.limits.max_cell_chars)
+                data = shown.get((code, header.fiscal_year))
+                held = "" if data is None else data.comment
+                # As for values, only what was typed counts (an empty cell takes nothing
+                # away); spacing and line breaks as the sheet shows them do not count.
+                if text and text.strip() and "".join(text.split()) != "".join(held.split()):
+                    where = str(getattr(cell, "coordinate", "") or "")
+                    typed = one_line((text or "空欄")[:40])
+                    changed[(code, header.fiscal_year)] = (where, f"コメント「{typed}」")
+            for value_col, year in year_cols.items():
+                if value_col >= len(row):
+                    continue
+                cell = row[value_col]
+                text, _ = _cell_text(cell, self.limits.max_cell_chars)
+                data = shown.get((code, year))
+                # Only what was typed there counts: an empty cell takes nothing away.
+                if text is None or not text.strip() or _same_as_data(text, data):
+                    continue
+                where = str(getattr(cell, "coordinate", "") or "")
+                typed = one_line((text or "空欄")[:40])
+                if data is not None:
+                    changed[(code, year)] = (where, typed)
+                    continue
                 extra.append(
                     IncomingRow(
                         sheet_row=getattr(cell, "row", 0) or 0,
                         indicator=code,
-                        fiscal_year=header.fiscal_year,
+                        fiscal_year=year,
                         value_text=None,
                         missing_reason=None,
                         comment="",
@@ -831,18 +909,18 @@ class _BookReader:
                         value_cell=where or None,
                     )
                 )
-            else:
-                changed[code] = (where, typed)
         if not changed and not extra:
             return None
         out: list[IncomingRow] = []
         for row in rows:
-            edit = changed.get(row.indicator) if row.fiscal_year == header.fiscal_year else None
+            edit = changed.get((row.indicator, row.fiscal_year))
             if edit is None:
                 out.append(row)
                 continue
             where, typed = edit
-            data_text = row.value_text or row.missing_reason
+            data_text = row.value_text or _reason_label(row.missing_reason)
+            if typed.startswith("コメント"):
+                data_text = f"コメント「{row.comment}」" if row.comment else None
             if not refuse:
                 out.append(
                     replace(
@@ -969,6 +1047,8 @@ class _BookReader:
         if fiscal_year is None:
             problems.add("fiscal_year", ("年度が読めません", "the fiscal year cannot be read"))
         value = cells_.text(columns["value"], "value", value_cell=True)
+        if is_dash(value):
+            problems.add_cell(cells_.where(columns["value"]), DASH_PROBLEM)
         reason_text = cells_.text(columns["missing_reason"], "missing_reason", value_cell=True)
         reason = self.reason(reason_text, problems, "missing_reason")
         comment = cells_.text(columns["comment"], "comment") or ""
@@ -1077,6 +1157,11 @@ class _BookReader:
         department = self.meta_text(meta, "department")
         fiscal_year = self.meta_year(meta)
         ws, columns, notes_ja, notes_en = self.template_sheet(fiscal_year)
+        written_text = meta.get(TEMPLATE_WRITTEN_KEY)
+        written = None if written_text is None else WrittenCells.from_text(written_text)
+        if written_text is not None and written is None:
+            raise self.meta_error(TEMPLATE_WRITTEN_KEY, written_text)
+        checked = self.checked_columns(ws, written)
         _, sheet_rows = self.header_and_rows(ws, TEMPLATE_HEADER_ROW, max_col=None)
         code_col, value_col = columns.code, columns.value
         reason_col, comment_col = columns.reason, columns.comment
@@ -1090,19 +1175,43 @@ class _BookReader:
         rows: list[IncomingRow] = []
         seen: set[tuple[str, int]] = set()
         width = max(code_col, value_col, reason_col, comment_col)
+        present: set[str] = set()
+        left_empty: list[str] = []
         for number, full in self.body(ws, sheet_rows, TEMPLATE_HEADER_ROW + 1, None):
             steps.step()
             cells = full[:width] + tuple(_EMPTY for _ in range(width - len(full)))
             row = _RowCells(cells, limit)
             code = (row.text(code_col, TEMPLATE_CODE_LABEL) or "").strip()
             value = row.text(value_col, TEMPLATE_VALUE_LABEL, value_cell=True)
+            if is_dash(value):
+                row.problems.add_cell(row.where(value_col), DASH_PROBLEM)
             reason_text = row.text(reason_col, TEMPLATE_REASON_LABEL, value_cell=True)
             comment = row.text(comment_col, TEMPLATE_COMMENT_LABEL) or ""
             problems = row.problems
             stray = columns.stray(full)
             inputs_blank = all(row.blank(c) for c in (value_col, reason_col, comment_col))
-            if not problems and inputs_blank and not stray:
+            changed = self.changed_cells(written, checked, code, full)
+            present.add(code)
+            if not problems and inputs_blank and not stray and not changed:
+                protection = getattr(cells[value_col - 1], "protection", None)
+                if code and getattr(protection, "locked", True) is False:
+                    left_empty.append(code)
                 continue
+            if changed:
+                shown_ja = "、".join(f"セル {where}「{text}」" for where, text in changed)
+                shown_en = ", ".join(f"cell {where} {text!r}" for where, text in changed)
+                target = row.where(value_col)
+                problems.add(
+                    TEMPLATE_VALUE_LABEL,
+                    (
+                        f"記入票が書いたセルの内容が変わっています（{shown_ja}）。"
+                        f"指標名・単位・参考の年度の列は取り込みません。"
+                        f"この年度の値はセル {target} に入力してください",
+                        f"a cell the template wrote was changed ({shown_en}); the name, unit "
+                        f"and earlier-year columns are not merged: type this year's value in "
+                        f"cell {target}",
+                    ),
+                )
             stray_ja = "、".join(f"{where}「{text}」" for where, text in stray)
             stray_en = ", ".join(f"{where} {text!r}" for where, text in stray)
             row_notes_ja: tuple[str, ...] = ()
@@ -1146,6 +1255,23 @@ class _BookReader:
                 )
             )
         steps.finish()
+        if written is not None:
+            deleted = [code for code in written.rows if code not in present]
+            for code in deleted:
+                notes_ja.append(
+                    f"⚠ 指標 {code} の行がありません（削除されています）。"
+                    "この指標は取り込んでいません"
+                )
+                notes_en.append(
+                    f"⚠ the row of indicator {code} is missing (deleted); nothing merged for it"
+                )
+        if left_empty and rows:
+            count = len(left_empty)
+            notes_ja.append(f"値も未記入の理由もない指標（{count}件）: {'、'.join(left_empty)}")
+            notes_en.append(
+                f"{count} indicator{'s' if count != 1 else ''} with neither a value nor a "
+                f"reason: {', '.join(left_empty)}"
+            )
         return IncomingWorkbook(
             kind="template",
             integrity="template",
@@ -1161,6 +1287,63 @@ class _BookReader:
             notes_en=[*notes_en]
             + ([] if rows else ["⚠ nothing was filled in (an empty template)"]),
         )
+
+    def checked_columns(self, ws: Any, written: WrittenCells | None) -> list[tuple[int, int]]:
+        """(index in written.labels, column) of the name, unit and earlier-year columns this
+        file still has; first refuses the file when a cell above the header row holds content the
+        template did not write (a value typed there would be lost)."""
+        if written is None:
+            return []
+        top_rows = ws.iter_rows(min_row=1, max_row=TEMPLATE_HEADER_ROW - 1)
+        for cell in (cell for row in top_rows for cell in row):
+            if _blank_cell(cell):
+                continue
+            where = str(getattr(cell, "coordinate", ""))
+            if written.top.get(where) != written_digest(cell.value):
+                text, _ = _cell_text(cell, 40)
+                shown = one_line((text or "?")[:40])
+                raise _layout(
+                    self.file,
+                    f"「{one_line(ws.title)}」シートのセル {where} に記入票が書いていない内容"
+                    f"（「{shown}」）があります。見出しの部分は取り込みません。"
+                    "値は実績値の列に入力し、このセルは元に戻してください",
+                    f"cell {where} of the {one_line(ws.title)} sheet holds {shown!r}, which "
+                    "the template did not write; the header area is not merged: type values "
+                    "in the value column and undo this cell",
+                )
+        header = next(ws.iter_rows(min_row=TEMPLATE_HEADER_ROW, max_row=TEMPLATE_HEADER_ROW), ())
+        where_label: dict[str, int] = {}
+        for index, cell in enumerate(header):
+            if isinstance(cell.value, str):
+                where_label.setdefault(written_label(cell.value), index + 1)
+        return [
+            (i, where_label[label])
+            for i, label in enumerate(written.labels)
+            if label in where_label
+        ]
+
+    @staticmethod
+    def changed_cells(
+        written: WrittenCells | None,
+        checked: list[tuple[int, int]],
+        code: str,
+        cells: tuple[Any, ...],
+    ) -> list[tuple[str, str]]:
+        """Cells of the row in the name, unit and earlier-year columns whose content is not
+        what the template wrote there: (address, text). Emptied cells are not counted."""
+        if written is None or code not in written.rows:
+            return []
+        digests = written.rows[code]
+        found: list[tuple[str, str]] = []
+        for index, column in checked:
+            if column > len(cells) or _blank_cell(cells[column - 1]):
+                continue
+            cell = cells[column - 1]
+            if written_digest(cell.value) != digests[index]:
+                text, _ = _cell_text(cell, 40)
+                where = getattr(cell, "coordinate", None) or _column_letter(column)
+                found.append((str(where), one_line((text or "?")[:40])))
+        return found
 
     def template_sheet(
         self, fiscal_year: int
