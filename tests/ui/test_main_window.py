@@ -529,3 +529,38 @@ def test_the_paste_report_names_refused_cells_with_their_warnings_and_marks_them
     assert cell(window, "7-1-1-K1").data(Qt.ItemDataRole.BackgroundRole).color().name() != (
         MARKED_COLOUR
     )
+
+
+def test_leaving_a_warned_value_after_esc_asks_again_never_drops_it(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc on the comment dialog keeps 200 in the editor; Down then asks again (as Return
+    does), and the value is saved with the comment; nothing is dropped silently."""
+    answers = ["", "地区の行事が増えたため"]
+    asked: list[str] = []
+
+    def answer(refused: Any) -> str:
+        asked.append(refused.request.text)
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(window, "ask_comment", answer)
+    type_into(window, qtbot, "7-1-1-K2", "200")
+    qtbot.waitUntil(lambda: asked == ["200"])
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None and editor.text() == "200"
+    qtbot.keyClick(editor, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: asked == ["200", "200"])
+    (actual,) = read_actuals(window.store)
+    assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
+
+
+def test_clicking_away_from_a_refused_value_reopens_it(window: MainWindow, qtbot: Any) -> None:
+    type_into(window, qtbot, "7-1-1-K2", "abc")
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+    qtbot.waitUntil(lambda: window.grid.currentIndex() == cell(window, "7-1-1-K2"))
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None and editor.text() == "abc"
+    assert "数値として読めません" in window.status.text()

@@ -202,8 +202,28 @@ class EntryDelegate(QStyledItemDelegate):
         return super().eventFilter(editor, event)
 
     def setModelData(self, editor: QWidget, model: object, index: object) -> None:
-        # Values are written by submit() through the store, never by the model.
-        return
+        """Leaving an editor any other way than Esc (Down, a click elsewhere) submits its text
+        as Return does, as a spreadsheet does: a warned value asks for its comment again, a
+        refused one reopens its editor. Never a silent drop. Values are written by submit()
+        through the store, never by the model."""
+        if not isinstance(editor, QLineEdit) or not isinstance(index, QModelIndex):
+            return
+        window = self._window
+        proxy_index = window.proxy.index(index.row(), index.column())
+        text = editor.text()
+        if not proxy_index.isValid() or text == (proxy_index.data(Qt.ItemDataRole.EditRole) or ""):
+            return
+        if window.submit(proxy_index, text, ask=False):
+            return
+        target = QPersistentModelIndex(proxy_index)
+        going = QPersistentModelIndex(window.grid.currentIndex())
+        if window.comment_wanted is not None:
+            refused, window.comment_wanted = window.comment_wanted, None
+            QTimer.singleShot(
+                0, lambda: window.comment_then_save(target, text, refused, down=True, go_to=going)
+            )
+        else:
+            QTimer.singleShot(0, lambda: window.reopen_refused(target, text))
 
 
 class MainWindow(QMainWindow):
@@ -1177,7 +1197,13 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("保存できません"), self.last_message)
 
     def comment_then_save(
-        self, target: QPersistentModelIndex, text: str, refused: EntryResult, *, down: bool
+        self,
+        target: QPersistentModelIndex,
+        text: str,
+        refused: EntryResult,
+        *,
+        down: bool,
+        go_to: QPersistentModelIndex | None = None,
     ) -> bool:
         """Ask the comment a warned value needs, then save; Cancel reopens the cell's editor
         with the typed text. True when the value was saved."""
@@ -1190,7 +1216,10 @@ class MainWindow(QMainWindow):
         self.grid.setFocus()
         if saved:
             self.grid.setCurrentIndex(index)
-            self.move_after_entry(down=down)
+            if go_to is not None and go_to.isValid() and go_to != target:
+                self.grid.setCurrentIndex(self.proxy.index(go_to.row(), go_to.column()))
+            else:
+                self.move_after_entry(down=down)
         else:
             self.reopen_editor(index, text)
         return saved
@@ -1203,6 +1232,17 @@ class MainWindow(QMainWindow):
         if isinstance(editor, QLineEdit):
             editor.setText(text)
             editor.setFocus()
+
+    def reopen_refused(self, target: QPersistentModelIndex, text: str) -> None:
+        """A refused value left by moving away comes back in its editor with its message."""
+        if not target.isValid():
+            return
+        index = self.proxy.index(target.row(), target.column())
+        self.reopen_editor(index, text)
+        editor = self.grid.indexWidget(index)
+        if isinstance(editor, QLineEdit):
+            editor.setToolTip(self.last_message)
+            editor.setStyleSheet("background: #fdecec;")
 
     def ask_comment(self, refused: EntryResult) -> str:
         """Warnings need a reason: ask for it, listing the warnings ('' = cancelled).
