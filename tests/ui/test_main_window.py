@@ -564,3 +564,37 @@ def test_clicking_away_from_a_refused_value_reopens_it(window: MainWindow, qtbot
     editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
     assert editor is not None and editor.text() == "abc"
     assert "数値として読めません" in window.status.text()
+
+
+def test_the_close_button_asks_when_a_typed_value_is_not_saved(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str | None] = []
+    answers = [False, True]
+
+    def ask(pending: str | None = None) -> bool:
+        asked.append(pending)
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(window, "ask_quit", ask)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    window.grid.setFocus()
+    qtbot.keyClicks(window.grid, "5")
+    qtbot.keyClicks(window.grid.focusWidget(), "5")
+    assert not window.close()  # the title bar's X: "No" keeps the window and the typed text
+    assert asked == ["55"] and window.isVisible()
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None and editor.text() == "55"
+    assert window.close()
+    assert asked == ["55", "55"]
+    QApplication.processEvents()
+    assert stored(window) == {}  # "Yes" quits without saving it, as the question says
+
+
+def test_the_close_button_does_not_ask_when_everything_is_saved(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str | None] = []
+    monkeypatch.setattr(window, "ask_quit", lambda pending=None: asked.append(pending) or False)
+    type_into(window, qtbot, "7-1-1-K2", "55")
+    assert window.close() and asked == []

@@ -580,15 +580,41 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    def ask_quit(self) -> bool:
+    def ask_quit(self, pending: str | None = None) -> bool:
+        """Ask before quitting; `pending` is a typed value not saved yet (named in the question)."""
+        if pending is None:
+            text = self.tr("kplan-desktop を終了しますか？（入力した値は保存済みです）")
+        else:
+            text = self.tr(
+                "入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？"
+            ).format(pending[:40])
         answer = QMessageBox.question(
             self,
             self.tr("終了の確認"),
-            self.tr("kplan-desktop を終了しますか？（入力した値は保存済みです）"),
+            text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def discard_pending(self) -> None:
+        """Close an open cell editor without the submit that leaving an editor makes."""
+        editor = self.grid.indexWidget(self.grid.currentIndex()) if self._built else None
+        if isinstance(editor, QLineEdit):
+            self.grid.itemDelegate().closeEditor.emit(
+                editor, QAbstractItemDelegate.EndEditHint.RevertModelCache
+            )
+
+    def pending_value(self) -> str | None:
+        """The text of an open cell editor that differs from the stored value (not saved)."""
+        if not self._built:
+            return None
+        index = self.grid.currentIndex()
+        editor = self.grid.indexWidget(index) if index.isValid() else None
+        if not isinstance(editor, QLineEdit):
+            return None
+        text = editor.text()
+        return None if text == (index.data(Qt.ItemDataRole.EditRole) or "") else text
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -596,6 +622,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._fit_name_column)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """The title bar's close button asks, as Esc does, when a typed value is not saved
+        (an open editor, or the comment dialog waiting); otherwise everything is saved and
+        it closes at once."""
+        pending = self.pending_value()
+        if pending is None and self.comment_dialog is not None:
+            pending = self.comment_dialog.property("pending_text") or ""
+        if pending is not None and not self.ask_quit(pending):
+            event.ignore()
+            return
+        self.discard_pending()
         self.save_state()
         super().closeEvent(event)
 
@@ -1253,6 +1289,7 @@ class MainWindow(QMainWindow):
 
         warnings = [f.message(self.lang) for f in refused.check.warnings]
         dialog = CommentDialog(warnings, refused.old[2], self)
+        dialog.setProperty("pending_text", refused.request.text)
         self.comment_dialog = dialog
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
