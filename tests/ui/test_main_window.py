@@ -598,3 +598,79 @@ def test_the_close_button_does_not_ask_when_everything_is_saved(
     monkeypatch.setattr(window, "ask_quit", lambda pending=None: asked.append(pending) or False)
     type_into(window, qtbot, "7-1-1-K2", "55")
     assert window.close() and asked == []
+
+
+def select_down(window: MainWindow, qtbot: Any, code: str, steps: int) -> None:
+    """Click-free selection as a clerk makes it: the cell, then Shift+Down `steps` times."""
+    window.grid.setCurrentIndex(cell(window, code))
+    window.grid.setFocus()
+    for _ in range(steps):
+        qtbot.keyClick(window.grid, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+
+
+def test_paste_lands_at_the_top_left_of_the_selection(window: MainWindow, qtbot: Any) -> None:
+    select_down(window, qtbot, "7-1-1-K1", 2)  # the cursor is on K3, the selection K1..K3
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
+    QApplication.clipboard().setText("3\n60\n1800\n")
+    window.paste_clipboard()
+    assert stored(window) == {
+        ("7-1-1-K1", YEAR): Decimal(3),
+        ("7-1-1-K2", YEAR): Decimal(60),
+        ("7-1-1-K3", YEAR): Decimal(1800),
+    }
+
+
+def test_one_copied_cell_fills_the_selected_range_as_in_excel(
+    window: MainWindow, qtbot: Any
+) -> None:
+    select_down(window, qtbot, "7-1-1-K1", 2)
+    QApplication.clipboard().setText("該当なし\n")
+    window.paste_clipboard()
+    for code in ("7-1-1-K1", "7-1-1-K2", "7-1-1-K3"):
+        assert cell(window, code).data() == "該当なし"
+    assert "7-1-2-A1" not in {a.indicator_code for a in read_actuals(window.store)}
+
+
+def test_a_pasted_value_with_a_warning_asks_for_its_comment(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = ["", "地区の行事が増えたため"]
+    asked: list[str] = []
+
+    def answer(refused: Any) -> str:
+        asked.append(refused.request.text)
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(window, "ask_comment", answer)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    QApplication.clipboard().setText("200")
+    window.paste_clipboard()  # Cancel: the value waits in the cell's editor, not thrown away
+    assert asked == ["200"] and stored(window) == {}
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None and editor.text() == "200"
+    window.discard_pending()
+    window.paste_clipboard()
+    (actual,) = read_actuals(window.store)
+    assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
+    assert window.paste_report is None
+
+
+def test_the_paste_report_names_cells_by_code_and_year_and_says_when_none_was_saved(
+    window: MainWindow, qtbot: Any
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    last = window.proxy.rowCount() - 1
+    column = window.model.column_of_year(YEAR)
+    window.grid.setCurrentIndex(window.proxy.index(last, column))
+    QApplication.clipboard().setText("abc\tx\nq\n")
+    window.paste_clipboard()
+    text = "\n".join(window.last_paste_problems)
+    code = window.proxy.index(last, 0).data()
+    assert f"{code} R7「abc」" in text
+    assert "行" not in text.replace("行事", "")  # never "1行2列"
+    assert f"{code} R8「x」" in text and "表の外「q」" in text
+    report = window.paste_report
+    assert report is not None
+    summary = report.findChild(QLabel, "paste_summary").text()
+    assert "保存したセルはありません" in summary and "ほかのセルは保存しました" not in summary

@@ -1388,30 +1388,45 @@ class MainWindow(QMainWindow):
         self.paste_text(QGuiApplication.clipboard().text())
 
     def paste_text(self, text: str) -> list[EntryResult]:
-        """Paste a tab-separated block from the current cell: valid cells written as one undo
-        step, the others listed in one dialog."""
-        start = self.grid.currentIndex()
+        """Paste a tab-separated block at the top-left cell of the selection (as Excel and Calc
+        do): valid cells written as one undo step, the others listed in one dialog. A single
+        copied cell fills every selected cell, as in Excel."""
         lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
         block = [line.split("\t") for line in lines]
-        if not start.isValid() or sum(len(r) for r in block) > MAX_PASTE_CELLS:
+        selected = self.grid.selectionModel().selectedIndexes()
+        start = self.grid.currentIndex()
+        if selected:
+            start = self.proxy.index(
+                min(i.row() for i in selected), min(i.column() for i in selected)
+            )
+        targets: list[tuple[QModelIndex, str]] = []
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            targets = [
+                (i, block[0][0]) for i in sorted(selected, key=lambda i: (i.row(), i.column()))
+            ]
+        elif start.isValid():
+            targets = [
+                (self.proxy.index(start.row() + dr, start.column() + dc), cell)
+                for dr, cells in enumerate(block)
+                for dc, cell in enumerate(cells)
+            ]
+        if not targets or len(targets) > MAX_PASTE_CELLS:
             self.status.setText(
                 self.tr("貼り付けできません（セルを選ぶか、範囲を小さくしてください）")
             )
             return []
         requests: list[EntryRequest] = []
         problems: list[str] = []
-        for dr, cells in enumerate(block):
-            for dc, cell in enumerate(cells):
-                target = self.proxy.index(start.row() + dr, start.column() + dc)
-                request = self._request_for(target, cell, None) if target.isValid() else None
-                if request is None:
-                    problems.append(
-                        self.tr("{0}行{1}列「{2}」: 入力できないセルです").format(
-                            dr + 1, dc + 1, cell[:20]
-                        )
+        for target, cell in targets:
+            request = self._request_for(target, cell, None) if target.isValid() else None
+            if request is None:
+                problems.append(
+                    self.tr("{0}「{1}」: 入力できないセルです").format(
+                        self._cell_name(target), cell[:20]
                     )
-                    continue
-                requests.append(request)
+                )
+                continue
+            requests.append(request)
         if not requests:
             self._report_paste(problems)
             return []
@@ -1426,6 +1441,17 @@ class MainWindow(QMainWindow):
             all_or_nothing=False,
         )
         good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+        if len(targets) == 1 and len(results) == 1:
+            (only,) = results
+            if only.outcome is Outcome.REFUSED and only.check.warnings and not only.check.errors:
+                # One pasted cell with a warning is a typed value: it asks for its comment;
+                # Cancel leaves it in the cell's editor, never thrown away.
+                target, cell = targets[0]
+                reason = self.ask_comment(only)
+                if not (reason and self.submit(target, cell, reason)):
+                    self.reopen_editor(target, cell)
+                self.last_paste_problems = []
+                return results
         marks: dict[tuple[str, int], str] = {}
         for r in results:
             if r.outcome is Outcome.REFUSED:
@@ -1437,8 +1463,20 @@ class MainWindow(QMainWindow):
         if good:
             self._push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
         self.model.mark(marks)
-        self._report_paste(problems)
+        self._report_paste(problems, saved=len(good))
         return results
+
+    def _cell_name(self, index: QModelIndex) -> str:
+        """A cell as the paste report names it: indicator code and year (7-1-1-K2 R7)."""
+        if not index.isValid():
+            return self.tr("表の外")
+        code = str(self.proxy.index(index.row(), 0).data() or "")
+        source = self.proxy.mapToSource(index)
+        year = self.model.year_of_column(source.column())
+        if year is not None:
+            return f"{code} {year_text(year, self.lang, FiscalYearStyle.SHORT)}"
+        heading = self.proxy.headerData(index.column(), Qt.Orientation.Horizontal)
+        return f"{code} {heading or ''}".strip()
 
     def _refusal_text(self, refused: EntryResult) -> str:
         """Why a pasted cell was not saved: its errors, else its warnings (a paste carries no
@@ -1450,7 +1488,7 @@ class MainWindow(QMainWindow):
             return warnings + self.tr("（警告があるため、コメントを付けて入力してください）")
         return " / ".join(f.message(self.lang) for f in refused.refused_because)
 
-    def _report_paste(self, problems: list[str]) -> None:
+    def _report_paste(self, problems: list[str], saved: int = 0) -> None:
         """One modal report naming every cell not saved, with why; it takes the focus."""
         self.last_paste_problems = problems
         if not problems:
@@ -1462,14 +1500,19 @@ class MainWindow(QMainWindow):
         box.setWindowTitle(self.tr("貼り付けできなかったセル"))
         box.setModal(True)
         layout = QVBoxLayout(box)
-        layout.addWidget(
-            QLabel(
-                self.tr(
-                    "{0} 個のセルは保存していません（表では赤で示しています）。"
-                    "ほかのセルは保存しました。"
-                ).format(len(problems))
-            )
-        )
+        if saved:
+            summary = self.tr(
+                "{0} 個のセルは保存していません（表では赤で示しています）。"
+                "ほかの {1} 個のセルは保存しました。"
+            ).format(len(problems), saved)
+        else:
+            summary = self.tr(
+                "{0} 個のセルは保存していません（表では赤で示しています）。"
+                "保存したセルはありません。"
+            ).format(len(problems))
+        summary_label = QLabel(summary)
+        summary_label.setObjectName("paste_summary")
+        layout.addWidget(summary_label)
         listing = QPlainTextEdit("\n".join(problems))
         listing.setObjectName("paste_problems")
         listing.setReadOnly(True)
