@@ -674,3 +674,20 @@ def test_the_paste_report_names_cells_by_code_and_year_and_says_when_none_was_sa
     assert report is not None
     summary = report.findChild(QLabel, "paste_summary").text()
     assert "保存したセルはありません" in summary and "ほかのセルは保存しました" not in summary
+
+
+def test_search_down_lands_on_the_entry_year_and_a_read_only_cell_says_why(
+    window: MainWindow, qtbot: Any
+) -> None:
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1", 2023))  # an earlier year clicked
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "K3")
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
+    # Typing into a past year is not swallowed silently: the status bar says why.
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3", 2023))
+    window.grid.setFocus()
+    qtbot.keyClicks(window.grid, "2700")
+    assert "読み取り専用" in window.status.text() and "令和7年度" in window.status.text()
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3", 2023)
+    assert stored(window) == {}

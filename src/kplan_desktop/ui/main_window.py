@@ -370,6 +370,7 @@ class MainWindow(QMainWindow):
         self.grid.setObjectName("grid")
         self.grid.setModel(self.proxy)
         self.grid.setItemDelegate(EntryDelegate(self))
+        self.grid.installEventFilter(self)
         self.grid.setEditTriggers(
             QTableView.EditTrigger.AnyKeyPressed
             | QTableView.EditTrigger.DoubleClicked
@@ -1580,12 +1581,54 @@ class MainWindow(QMainWindow):
         if watched is getattr(self, "search", None) and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if not self.grid.currentIndex().isValid() and self.proxy.rowCount():
-                    column = max(self._entry_column(), 0)
-                    self.grid.setCurrentIndex(self.proxy.index(0, column))
+                # On the entry-year cell of the found row (the current row if it was found),
+                # never on the earlier year that was clicked before the search.
+                if self.proxy.rowCount():
+                    current = self.grid.currentIndex()
+                    row = current.row() if current.isValid() else 0
+                    column = self._entry_column()
+                    if column < 0:
+                        column = max(current.column(), 0)
+                    self.grid.setCurrentIndex(self.proxy.index(row, column))
                 self.grid.setFocus()
                 return True
+        if watched is getattr(self, "grid", None) and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if self._explain_read_only(event):
+                return True  # said why; the key does not jump the cursor to another row
         return super().eventFilter(watched, event)
+
+    def _explain_read_only(self, event: QKeyEvent) -> bool:
+        """Typing into a cell that cannot be entered says why in the status bar (True)."""
+        text = event.text()
+        if (
+            not text
+            or not text.isprintable()
+            or event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        ):
+            return False
+        index = self.grid.currentIndex()
+        if not index.isValid() or index.flags() & Qt.ItemFlag.ItemIsEditable:
+            return False
+        source = self.proxy.mapToSource(index)
+        year = self.model.year_of_column(source.column())
+        entry = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
+        if year is not None and year != self.fiscal_year and not self.planning:
+            reason = self.tr("過去の年度は読み取り専用です。入力できるのは {0} の列です").format(
+                entry
+            )
+        elif year is not None and year > self.fiscal_year:
+            reason = self.tr("この年度はまだ入力できません。入力できるのは {0} の列です").format(
+                entry
+            )
+        elif year is not None:
+            reason = self.tr("この指標は他の課の担当です（読み取り専用）")
+        else:
+            reason = self.tr("この列は入力できません。値は {0} の列に入力します").format(entry)
+        self.last_message = reason
+        self.status.setText("🔒 " + reason)
+        return True
 
     def _entry_column(self) -> int:
         if self.fiscal_year not in self.model.years:
