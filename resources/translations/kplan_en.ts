@@ -978,7 +978,7 @@
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="192"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="191"/>
         <source>目安: {0}</source>
         <translation>Suggested: {0}</translation>
     </message>
@@ -987,17 +987,17 @@
         <translation type="vanished">{0} (suggests {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="244"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="248"/>
         <source>保存しました: {0}</source>
         <translation>Saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="250"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
@@ -1097,125 +1097,125 @@
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="394"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="396"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="397"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="412"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="413"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="417"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="419"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="420"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="429"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="430"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="431"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="712"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="713"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="476"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="477"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="492"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="493"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="529"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="530"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="542"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="543"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="565"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="566"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="568"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="569"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="585"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="586"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="588"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="589"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="596"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="597"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="596"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="597"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="615"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="616"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="621"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="669"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="670"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="673"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="674"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="676"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="677"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="680"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1256,92 +1256,92 @@
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="180"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="188"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="181"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="189"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="182"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="190"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="183"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="191"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="184"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="192"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="185"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="193"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="194"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="195"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="196"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="197"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="253"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="257"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="264"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="266"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="279"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="281"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="333"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="341"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="339"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="347"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
@@ -1349,285 +1349,290 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="311"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="333"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="316"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="338"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="327"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="349"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="327"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="349"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="335"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="357"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="339"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="361"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="362"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="341"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="363"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="408"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="387"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="410"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="433"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="493"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="516"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="434"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="495"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1572"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="457"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="518"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1752"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="435"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="498"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1557"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1737"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="462"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="485"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="494"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="472"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="495"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="497"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="481"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="504"/>
         <source>コピー</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="484"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="507"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="487"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="510"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="490"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="513"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="515"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="501"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="524"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="503"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
         <source>詳細パネル</source>
         <translation>Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="510"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="533"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="513"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="536"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="515"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="538"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="517"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="540"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="520"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="543"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="544"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="524"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="547"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="525"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1610"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1790"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1631"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="549"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1811"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="590"/>
+        <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
+        <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="594"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="565"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="587"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="632"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="691"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="632"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="691"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="785"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="857"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="811"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="883"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="880"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="952"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="951"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1023"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="969"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1041"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="976"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1048"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="977"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1049"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="979"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1051"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="985"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1057"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="987"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1059"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="991"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1063"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="993"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1065"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="995"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1067"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="996"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1068"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1014"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1169"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1086"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1241"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1023"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1095"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1112"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1184"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
@@ -1640,47 +1645,46 @@
         <translation type="vanished">This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1248"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1341"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1250"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1343"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1283"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1376"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1287"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1380"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1287"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1380"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1313"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1423"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1324"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
-        <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
+        <translation type="vanished">Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1353"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1472"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1377"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1508"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
@@ -1689,12 +1693,12 @@
         <translation type="vanished">{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1471"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1651"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1612"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1792"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1715,83 +1719,122 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="797"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1484"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="869"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1664"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="273"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1492"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1432"/>
+        <source>{0}「{1}」: 入力できないセルです</source>
+        <translation>{0} “{1}”: this cell cannot be entered</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1480"/>
+        <source>表の外</source>
+        <translation>Outside the table</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1513"/>
+        <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
+        <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1518"/>
+        <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
+        <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1672"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1492"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1672"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="371"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="394"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1365"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1496"/>
         <source>（警告があるため、コメントを付けて入力してください）</source>
         <translation> (it has warnings: type it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1383"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかのセルは保存しました。</source>
-        <translation>{0} cell(s) were not saved (shown in red in the grid). The other cells were saved.</translation>
+        <translation type="vanished">{0} cell(s) were not saved (shown in red in the grid). The other cells were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1435"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1573"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1493"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1625"/>
+        <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
+        <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1629"/>
+        <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
+        <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1633"/>
+        <source>この指標は他の課の担当です（読み取り専用）</source>
+        <translation>This indicator belongs to another department (read-only)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1635"/>
+        <source>この列は入力できません。値は {0} の列に入力します</source>
+        <translation>This column cannot be entered. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1673"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1499"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1679"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1503"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1683"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1503"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1683"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1524"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1704"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1533"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1713"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1582"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1762"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1620"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1800"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1800,12 +1843,12 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1624"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1804"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1632"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1812"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}

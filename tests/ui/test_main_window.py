@@ -691,3 +691,23 @@ def test_search_down_lands_on_the_entry_year_and_a_read_only_cell_says_why(
     assert "読み取り専用" in window.status.text() and "令和7年度" in window.status.text()
     assert window.grid.currentIndex() == cell(window, "7-1-1-K3", 2023)
     assert stored(window) == {}
+
+
+def test_narrow_window_names_every_year_one_way_and_the_entry_year_fits_its_labels(
+    open_window: Opener, qtbot: Any
+) -> None:
+    first = open_window()
+    entry = first.model.column_of_year(YEAR)
+    first.grid.setColumnWidth(entry, 30)  # a clerk narrowed it last time
+    first.close()
+    window = open_window()
+    metrics = window.grid.fontMetrics()
+    assert window.grid.columnWidth(entry) >= metrics.horizontalAdvance("該当なし") + 8
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: bool(window.model.short_years))
+    QApplication.processEvents()
+    headers = [
+        window.proxy.headerData(window.model.column_of_year(year), Qt.Orientation.Horizontal)
+        for year in window.model.years
+    ]
+    assert all(h.startswith("R") for h in headers), headers

@@ -737,17 +737,22 @@ class MainWindow(QMainWindow):
         metrics = self.grid.fontMetrics()
         grades = self.model.grade_labels() or ["—"]
         longest_grade = max(grades, key=metrics.horizontalAdvance)
-        for column, sample in (
-            (self.model.rate_column, "888.8%"),
-            (self.model.grade_column, longest_grade),
-        ):
+        samples = [(self.model.rate_column, "888.8%"), (self.model.grade_column, longest_grade)]
+        if self._entry_column() >= 0:
+            # The entry year shows 該当なし / 未集計 (Not applicable in English) whole.
+            labels = [self.shown_state(None, reason.value) for reason in MissingReason]
+            samples.append(
+                (self._entry_column(), max([*labels, "88,888,888"], key=metrics.horizontalAdvance))
+            )
+        # Saved widths come back, but never below what the labels need.
+        columns = self.settings.window_state("columns") if self.settings else None
+        if columns is not None and not self.is_loaded:
+            self.grid.horizontalHeader().restoreState(columns)
+        for column, sample in samples:
             wanted = metrics.horizontalAdvance(sample) + 16
             self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
         self._fold_side()
         self._fit_name_column()
-        columns = self.settings.window_state("columns") if self.settings else None
-        if columns is not None and not self.is_loaded:
-            self.grid.horizontalHeader().restoreState(columns)
         self._grid_data = data
         if self.tabs.currentIndex() == 1:
             self._refresh_dashboard()
@@ -802,7 +807,9 @@ class MainWindow(QMainWindow):
                 year = self.model.year_of_column(column)
                 assert year is not None
                 self.model.short_years.add(year)
-                self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+                self.model.headerDataChanged.emit(
+                    Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+                )
             self.grid.setColumnWidth(column, now - cut)
             excess -= cut
 
