@@ -1132,125 +1132,125 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="394"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="396"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="397"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="412"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="413"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="417"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="419"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="420"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="429"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="430"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="431"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="740"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="741"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="484"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="485"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="507"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="508"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="557"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="558"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="570"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="571"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="593"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="596"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="597"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="613"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="614"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="616"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="617"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="624"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="625"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="624"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="625"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="643"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="644"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="648"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="649"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="697"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="698"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="701"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="702"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="704"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="705"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="707"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="708"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1334,92 +1334,92 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="188"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="189"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="190"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="191"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="192"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="191"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="193"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="192"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="194"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="195"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="253"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="255"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="257"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="264"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="266"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="279"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="281"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="339"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="341"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="347"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="196"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="197"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
@@ -1504,265 +1504,265 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="317"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="337"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="322"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="342"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="334"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="354"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="334"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="354"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="342"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="362"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="346"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="366"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="347"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="367"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="348"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="368"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="392"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="413"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="394"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="415"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="440"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="501"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="461"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="522"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="441"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="503"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1594"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="462"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="524"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1764"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="506"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1579"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="463"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="527"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1749"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="490"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="477"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="498"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="479"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="500"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="480"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="501"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="482"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="503"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="513"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="495"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="516"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="498"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="519"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="500"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="521"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="509"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="530"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="518"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="539"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="542"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="523"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="544"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="525"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="546"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="528"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="549"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="529"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="550"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="533"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="554"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="534"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1632"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="555"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1802"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="535"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1653"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="556"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1823"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="641"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="698"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="641"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="698"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="805"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="869"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="831"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="895"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="900"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="964"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="971"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1035"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="989"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1053"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="996"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1060"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="997"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1061"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="999"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1063"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1005"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1069"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1007"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1071"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1011"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1075"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1013"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1077"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1015"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1079"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1016"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1080"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1034"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1189"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1098"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1253"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1043"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1107"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1132"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1196"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
@@ -1775,47 +1775,46 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1268"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1353"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1270"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1355"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1303"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1388"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1307"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1392"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1307"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1392"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1333"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1435"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1344"/>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
-        <translation>Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
+        <translation type="vanished">Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1373"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1484"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1397"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1520"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
@@ -1824,12 +1823,12 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1493"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1663"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1634"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1804"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1850,68 +1849,68 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="817"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1506"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="881"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1676"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="277"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1514"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1684"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1514"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1684"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="399"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1515"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1685"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1521"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1691"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1525"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1695"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1525"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1695"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1546"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1716"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1555"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1725"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1604"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1774"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1642"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1812"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1920,51 +1919,95 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1646"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1816"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1654"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1824"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
 Database: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="489"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="510"/>
         <source>コピー</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="511"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="532"/>
         <source>詳細パネル</source>
         <translation>Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="573"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="601"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="574"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="594"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1385"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1508"/>
         <source>（警告があるため、コメントを付けて入力してください）</source>
         <translation> (it has warnings: type it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1403"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかのセルは保存しました。</source>
-        <translation>{0} cell(s) were not saved (shown in red in the grid). The other cells were saved.</translation>
+        <translation type="vanished">{0} cell(s) were not saved (shown in red in the grid). The other cells were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1457"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1585"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="597"/>
+        <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
+        <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1444"/>
+        <source>{0}「{1}」: 入力できないセルです</source>
+        <translation>{0} “{1}”: this cell cannot be entered</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1492"/>
+        <source>表の外</source>
+        <translation>Outside the table</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1525"/>
+        <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
+        <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1530"/>
+        <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
+        <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1637"/>
+        <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
+        <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1641"/>
+        <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
+        <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1645"/>
+        <source>この指標は他の課の担当です（読み取り専用）</source>
+        <translation>This indicator belongs to another department (read-only)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1647"/>
+        <source>この列は入力できません。値は {0} の列に入力します</source>
+        <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
 </context>
 <context>

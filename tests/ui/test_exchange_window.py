@@ -720,3 +720,19 @@ def test_the_merge_preview_can_be_rendered_to_a_png(
     # Only the planning division merges.
     refused = ["--db", str(planning_db), "--department", "community", "--year", str(YEAR)]
     assert main([*refused, "--screenshot", str(out), "--merge-preview", str(submission)]) == 2
+
+
+def test_return_on_the_unfinalised_export_question_does_not_finalise(
+    open_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_window()
+    seen: list[str] = []
+
+    def record(box: QMessageBox) -> int:
+        seen.append(box.defaultButton().text())
+        return 0  # nothing clicked: cancel
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
+    window.exchange.export_submission()
+    assert seen == ["下書きとして書き出す"]
+    assert window.exchange.finalised is None

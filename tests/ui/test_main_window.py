@@ -529,3 +529,185 @@ def test_the_paste_report_names_refused_cells_with_their_warnings_and_marks_them
     assert cell(window, "7-1-1-K1").data(Qt.ItemDataRole.BackgroundRole).color().name() != (
         MARKED_COLOUR
     )
+
+
+def test_leaving_a_warned_value_after_esc_asks_again_never_drops_it(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc on the comment dialog keeps 200 in the editor; Down then asks again (as Return
+    does), and the value is saved with the comment; nothing is dropped silently."""
+    answers = ["", "地区の行事が増えたため"]
+    asked: list[str] = []
+
+    def answer(refused: Any) -> str:
+        asked.append(refused.request.text)
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(window, "ask_comment", answer)
+    type_into(window, qtbot, "7-1-1-K2", "200")
+    qtbot.waitUntil(lambda: asked == ["200"])
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None and editor.text() == "200"
+    qtbot.keyClick(editor, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: asked == ["200", "200"])
+    (actual,) = read_actuals(window.store)
+    assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
+
+
+def test_clicking_away_from_a_refused_value_reopens_it(window: MainWindow, qtbot: Any) -> None:
+    type_into(window, qtbot, "7-1-1-K2", "abc")
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+    qtbot.waitUntil(lambda: window.grid.currentIndex() == cell(window, "7-1-1-K2"))
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None and editor.text() == "abc"
+    assert "数値として読めません" in window.status.text()
+
+
+def test_the_close_button_asks_when_a_typed_value_is_not_saved(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str | None] = []
+    answers = [False, True]
+
+    def ask(pending: str | None = None) -> bool:
+        asked.append(pending)
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(window, "ask_quit", ask)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    window.grid.setFocus()
+    qtbot.keyClicks(window.grid, "5")
+    qtbot.keyClicks(window.grid.focusWidget(), "5")
+    assert not window.close()  # the title bar's X: "No" keeps the window and the typed text
+    assert asked == ["55"] and window.isVisible()
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None and editor.text() == "55"
+    assert window.close()
+    assert asked == ["55", "55"]
+    QApplication.processEvents()
+    assert stored(window) == {}  # "Yes" quits without saving it, as the question says
+
+
+def test_the_close_button_does_not_ask_when_everything_is_saved(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str | None] = []
+    monkeypatch.setattr(window, "ask_quit", lambda pending=None: asked.append(pending) or False)
+    type_into(window, qtbot, "7-1-1-K2", "55")
+    assert window.close() and asked == []
+
+
+def select_down(window: MainWindow, qtbot: Any, code: str, steps: int) -> None:
+    """Click-free selection as a clerk makes it: the cell, then Shift+Down `steps` times."""
+    window.grid.setCurrentIndex(cell(window, code))
+    window.grid.setFocus()
+    for _ in range(steps):
+        qtbot.keyClick(window.grid, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+
+
+def test_paste_lands_at_the_top_left_of_the_selection(window: MainWindow, qtbot: Any) -> None:
+    select_down(window, qtbot, "7-1-1-K1", 2)  # the cursor is on K3, the selection K1..K3
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
+    QApplication.clipboard().setText("3\n60\n1800\n")
+    window.paste_clipboard()
+    assert stored(window) == {
+        ("7-1-1-K1", YEAR): Decimal(3),
+        ("7-1-1-K2", YEAR): Decimal(60),
+        ("7-1-1-K3", YEAR): Decimal(1800),
+    }
+
+
+def test_one_copied_cell_fills_the_selected_range_as_in_excel(
+    window: MainWindow, qtbot: Any
+) -> None:
+    select_down(window, qtbot, "7-1-1-K1", 2)
+    QApplication.clipboard().setText("該当なし\n")
+    window.paste_clipboard()
+    for code in ("7-1-1-K1", "7-1-1-K2", "7-1-1-K3"):
+        assert cell(window, code).data() == "該当なし"
+    assert "7-1-2-A1" not in {a.indicator_code for a in read_actuals(window.store)}
+
+
+def test_a_pasted_value_with_a_warning_asks_for_its_comment(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = ["", "地区の行事が増えたため"]
+    asked: list[str] = []
+
+    def answer(refused: Any) -> str:
+        asked.append(refused.request.text)
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(window, "ask_comment", answer)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    QApplication.clipboard().setText("200")
+    window.paste_clipboard()  # Cancel: the value waits in the cell's editor, not thrown away
+    assert asked == ["200"] and stored(window) == {}
+    editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
+    assert editor is not None and editor.text() == "200"
+    window.discard_pending()
+    window.paste_clipboard()
+    (actual,) = read_actuals(window.store)
+    assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
+    assert window.paste_report is None
+
+
+def test_the_paste_report_names_cells_by_code_and_year_and_says_when_none_was_saved(
+    window: MainWindow, qtbot: Any
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    last = window.proxy.rowCount() - 1
+    column = window.model.column_of_year(YEAR)
+    window.grid.setCurrentIndex(window.proxy.index(last, column))
+    QApplication.clipboard().setText("abc\tx\nq\n")
+    window.paste_clipboard()
+    text = "\n".join(window.last_paste_problems)
+    code = window.proxy.index(last, 0).data()
+    assert f"{code} R7「abc」" in text
+    assert "行" not in text.replace("行事", "")  # never "1行2列"
+    assert f"{code} R8「x」" in text and "表の外「q」" in text
+    report = window.paste_report
+    assert report is not None
+    summary = report.findChild(QLabel, "paste_summary").text()
+    assert "保存したセルはありません" in summary and "ほかのセルは保存しました" not in summary
+
+
+def test_search_down_lands_on_the_entry_year_and_a_read_only_cell_says_why(
+    window: MainWindow, qtbot: Any
+) -> None:
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1", 2023))  # an earlier year clicked
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "K3")
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
+    # Typing into a past year is not swallowed silently: the status bar says why.
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3", 2023))
+    window.grid.setFocus()
+    qtbot.keyClicks(window.grid, "2700")
+    assert "読み取り専用" in window.status.text() and "令和7年度" in window.status.text()
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K3", 2023)
+    assert stored(window) == {}
+
+
+def test_narrow_window_names_every_year_one_way_and_the_entry_year_fits_its_labels(
+    open_window: Opener, qtbot: Any
+) -> None:
+    first = open_window()
+    entry = first.model.column_of_year(YEAR)
+    first.grid.setColumnWidth(entry, 30)  # a clerk narrowed it last time
+    first.close()
+    window = open_window()
+    metrics = window.grid.fontMetrics()
+    assert window.grid.columnWidth(entry) >= metrics.horizontalAdvance("該当なし") + 8
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: bool(window.model.short_years))
+    QApplication.processEvents()
+    headers = [
+        window.proxy.headerData(window.model.column_of_year(year), Qt.Orientation.Horizontal)
+        for year in window.model.years
+    ]
+    assert all(h.startswith("R") for h in headers), headers

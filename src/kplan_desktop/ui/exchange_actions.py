@@ -383,6 +383,7 @@ class ExchangeActions(QObject):
                     ("draft", self.tr("下書きとして書き出す")),
                     ("cancel", self.tr("キャンセル")),
                 ],
+                default=1,  # Return never finalises: finalising is a deliberate click
             )
             if answer == "cancel":
                 return

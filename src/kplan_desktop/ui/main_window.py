@@ -204,8 +204,28 @@ class EntryDelegate(QStyledItemDelegate):
         return super().eventFilter(editor, event)
 
     def setModelData(self, editor: QWidget, model: object, index: object) -> None:
-        # Values are written by submit() through the store, never by the model.
-        return
+        """Leaving an editor any other way than Esc (Down, a click elsewhere) submits its text
+        as Return does, as a spreadsheet does: a warned value asks for its comment again, a
+        refused one reopens its editor. Never a silent drop. Values are written by submit()
+        through the store, never by the model."""
+        if not isinstance(editor, QLineEdit) or not isinstance(index, QModelIndex):
+            return
+        window = self._window
+        proxy_index = window.proxy.index(index.row(), index.column())
+        text = editor.text()
+        if not proxy_index.isValid() or text == (proxy_index.data(Qt.ItemDataRole.EditRole) or ""):
+            return
+        if window.submit(proxy_index, text, ask=False):
+            return
+        target = QPersistentModelIndex(proxy_index)
+        going = QPersistentModelIndex(window.grid.currentIndex())
+        if window.comment_wanted is not None:
+            refused, window.comment_wanted = window.comment_wanted, None
+            QTimer.singleShot(
+                0, lambda: window.comment_then_save(target, text, refused, down=True, go_to=going)
+            )
+        else:
+            QTimer.singleShot(0, lambda: window.reopen_refused(target, text))
 
 
 class MainWindow(QMainWindow):
@@ -355,6 +375,7 @@ class MainWindow(QMainWindow):
         self.grid.setObjectName("grid")
         self.grid.setModel(self.proxy)
         self.grid.setItemDelegate(EntryDelegate(self))
+        self.grid.installEventFilter(self)
         self.grid.setEditTriggers(
             QTableView.EditTrigger.AnyKeyPressed
             | QTableView.EditTrigger.DoubleClicked
@@ -567,15 +588,41 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    def ask_quit(self) -> bool:
+    def ask_quit(self, pending: str | None = None) -> bool:
+        """Ask before quitting; `pending` is a typed value not saved yet (named in the question)."""
+        if pending is None:
+            text = self.tr("kplan-desktop を終了しますか？（入力した値は保存済みです）")
+        else:
+            text = self.tr(
+                "入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？"
+            ).format(pending[:40])
         answer = QMessageBox.question(
             self,
             self.tr("終了の確認"),
-            self.tr("kplan-desktop を終了しますか？（入力した値は保存済みです）"),
+            text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def discard_pending(self) -> None:
+        """Close an open cell editor without the submit that leaving an editor makes."""
+        editor = self.grid.indexWidget(self.grid.currentIndex()) if self._built else None
+        if isinstance(editor, QLineEdit):
+            self.grid.itemDelegate().closeEditor.emit(
+                editor, QAbstractItemDelegate.EndEditHint.RevertModelCache
+            )
+
+    def pending_value(self) -> str | None:
+        """The text of an open cell editor that differs from the stored value (not saved)."""
+        if not self._built:
+            return None
+        index = self.grid.currentIndex()
+        editor = self.grid.indexWidget(index) if index.isValid() else None
+        if not isinstance(editor, QLineEdit):
+            return None
+        text = editor.text()
+        return None if text == (index.data(Qt.ItemDataRole.EditRole) or "") else text
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -583,6 +630,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._fit_name_column)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """The title bar's close button asks, as Esc does, when a typed value is not saved
+        (an open editor, or the comment dialog waiting); otherwise everything is saved and
+        it closes at once."""
+        pending = self.pending_value()
+        if pending is None and self.comment_dialog is not None:
+            pending = self.comment_dialog.property("pending_text") or ""
+        if pending is not None and not self.ask_quit(pending):
+            event.ignore()
+            return
+        self.discard_pending()
         self.save_state()
         super().closeEvent(event)
 
@@ -691,17 +748,22 @@ class MainWindow(QMainWindow):
         metrics = self.grid.fontMetrics()
         grades = self.model.grade_labels() or ["—"]
         longest_grade = max(grades, key=metrics.horizontalAdvance)
-        for column, sample in (
-            (self.model.rate_column, "888.8%"),
-            (self.model.grade_column, longest_grade),
-        ):
+        samples = [(self.model.rate_column, "888.8%"), (self.model.grade_column, longest_grade)]
+        if self._entry_column() >= 0:
+            # The entry year shows 該当なし / 未集計 (Not applicable in English) whole.
+            labels = [self.shown_state(None, reason.value) for reason in MissingReason]
+            samples.append(
+                (self._entry_column(), max([*labels, "88,888,888"], key=metrics.horizontalAdvance))
+            )
+        # Saved widths come back, but never below what the labels need.
+        columns = self.settings.window_state("columns") if self.settings else None
+        if columns is not None and not self.is_loaded:
+            self.grid.horizontalHeader().restoreState(columns)
+        for column, sample in samples:
             wanted = metrics.horizontalAdvance(sample) + 16
             self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
         self._fold_side()
         self._fit_name_column()
-        columns = self.settings.window_state("columns") if self.settings else None
-        if columns is not None and not self.is_loaded:
-            self.grid.horizontalHeader().restoreState(columns)
         self._grid_data = data
         if self.tabs.currentIndex() == 1:
             self._refresh_dashboard()
@@ -756,7 +818,9 @@ class MainWindow(QMainWindow):
                 year = self.model.year_of_column(column)
                 assert year is not None
                 self.model.short_years.add(year)
-                self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+                self.model.headerDataChanged.emit(
+                    Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+                )
             self.grid.setColumnWidth(column, now - cut)
             excess -= cut
 
@@ -1189,7 +1253,13 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("保存できません"), self.last_message)
 
     def comment_then_save(
-        self, target: QPersistentModelIndex, text: str, refused: EntryResult, *, down: bool
+        self,
+        target: QPersistentModelIndex,
+        text: str,
+        refused: EntryResult,
+        *,
+        down: bool,
+        go_to: QPersistentModelIndex | None = None,
     ) -> bool:
         """Ask the comment a warned value needs, then save; Cancel reopens the cell's editor
         with the typed text. True when the value was saved."""
@@ -1202,7 +1272,10 @@ class MainWindow(QMainWindow):
         self.grid.setFocus()
         if saved:
             self.grid.setCurrentIndex(index)
-            self.move_after_entry(down=down)
+            if go_to is not None and go_to.isValid() and go_to != target:
+                self.grid.setCurrentIndex(self.proxy.index(go_to.row(), go_to.column()))
+            else:
+                self.move_after_entry(down=down)
         else:
             self.reopen_editor(index, text)
         return saved
@@ -1216,6 +1289,17 @@ class MainWindow(QMainWindow):
             editor.setText(text)
             editor.setFocus()
 
+    def reopen_refused(self, target: QPersistentModelIndex, text: str) -> None:
+        """A refused value left by moving away comes back in its editor with its message."""
+        if not target.isValid():
+            return
+        index = self.proxy.index(target.row(), target.column())
+        self.reopen_editor(index, text)
+        editor = self.grid.indexWidget(index)
+        if isinstance(editor, QLineEdit):
+            editor.setToolTip(self.last_message)
+            editor.setStyleSheet("background: #fdecec;")
+
     def ask_comment(self, refused: EntryResult) -> str:
         """Warnings need a reason: ask for it, listing the warnings ('' = cancelled).
 
@@ -1225,6 +1309,7 @@ class MainWindow(QMainWindow):
 
         warnings = [f.message(self.lang) for f in refused.check.warnings]
         dialog = CommentDialog(warnings, refused.old[2], self)
+        dialog.setProperty("pending_text", refused.request.text)
         self.comment_dialog = dialog
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -1323,30 +1408,45 @@ class MainWindow(QMainWindow):
         self.paste_text(QGuiApplication.clipboard().text())
 
     def paste_text(self, text: str) -> list[EntryResult]:
-        """Paste a tab-separated block from the current cell: valid cells written as one undo
-        step, the others listed in one dialog."""
-        start = self.grid.currentIndex()
+        """Paste a tab-separated block at the top-left cell of the selection (as Excel and Calc
+        do): valid cells written as one undo step, the others listed in one dialog. A single
+        copied cell fills every selected cell, as in Excel."""
         lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
         block = [line.split("\t") for line in lines]
-        if not start.isValid() or sum(len(r) for r in block) > MAX_PASTE_CELLS:
+        selected = self.grid.selectionModel().selectedIndexes()
+        start = self.grid.currentIndex()
+        if selected:
+            start = self.proxy.index(
+                min(i.row() for i in selected), min(i.column() for i in selected)
+            )
+        targets: list[tuple[QModelIndex, str]] = []
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            targets = [
+                (i, block[0][0]) for i in sorted(selected, key=lambda i: (i.row(), i.column()))
+            ]
+        elif start.isValid():
+            targets = [
+                (self.proxy.index(start.row() + dr, start.column() + dc), cell)
+                for dr, cells in enumerate(block)
+                for dc, cell in enumerate(cells)
+            ]
+        if not targets or len(targets) > MAX_PASTE_CELLS:
             self.status.setText(
                 self.tr("貼り付けできません（セルを選ぶか、範囲を小さくしてください）")
             )
             return []
         requests: list[EntryRequest] = []
         problems: list[str] = []
-        for dr, cells in enumerate(block):
-            for dc, cell in enumerate(cells):
-                target = self.proxy.index(start.row() + dr, start.column() + dc)
-                request = self._request_for(target, cell, None) if target.isValid() else None
-                if request is None:
-                    problems.append(
-                        self.tr("{0}行{1}列「{2}」: 入力できないセルです").format(
-                            dr + 1, dc + 1, cell[:20]
-                        )
+        for target, cell in targets:
+            request = self._request_for(target, cell, None) if target.isValid() else None
+            if request is None:
+                problems.append(
+                    self.tr("{0}「{1}」: 入力できないセルです").format(
+                        self._cell_name(target), cell[:20]
                     )
-                    continue
-                requests.append(request)
+                )
+                continue
+            requests.append(request)
         if not requests:
             self._report_paste(problems)
             return []
@@ -1361,6 +1461,17 @@ class MainWindow(QMainWindow):
             all_or_nothing=False,
         )
         good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+        if len(targets) == 1 and len(results) == 1:
+            (only,) = results
+            if only.outcome is Outcome.REFUSED and only.check.warnings and not only.check.errors:
+                # One pasted cell with a warning is a typed value: it asks for its comment;
+                # Cancel leaves it in the cell's editor, never thrown away.
+                target, cell = targets[0]
+                reason = self.ask_comment(only)
+                if not (reason and self.submit(target, cell, reason)):
+                    self.reopen_editor(target, cell)
+                self.last_paste_problems = []
+                return results
         marks: dict[tuple[str, int], str] = {}
         for r in results:
             if r.outcome is Outcome.REFUSED:
@@ -1372,8 +1483,20 @@ class MainWindow(QMainWindow):
         if good:
             self._push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
         self.model.mark(marks)
-        self._report_paste(problems)
+        self._report_paste(problems, saved=len(good))
         return results
+
+    def _cell_name(self, index: QModelIndex) -> str:
+        """A cell as the paste report names it: indicator code and year (7-1-1-K2 R7)."""
+        if not index.isValid():
+            return self.tr("表の外")
+        code = str(self.proxy.index(index.row(), 0).data() or "")
+        source = self.proxy.mapToSource(index)
+        year = self.model.year_of_column(source.column())
+        if year is not None:
+            return f"{code} {year_text(year, self.lang, FiscalYearStyle.SHORT)}"
+        heading = self.proxy.headerData(index.column(), Qt.Orientation.Horizontal)
+        return f"{code} {heading or ''}".strip()
 
     def _refusal_text(self, refused: EntryResult) -> str:
         """Why a pasted cell was not saved: its errors, else its warnings (a paste carries no
@@ -1385,7 +1508,7 @@ class MainWindow(QMainWindow):
             return warnings + self.tr("（警告があるため、コメントを付けて入力してください）")
         return " / ".join(f.message(self.lang) for f in refused.refused_because)
 
-    def _report_paste(self, problems: list[str]) -> None:
+    def _report_paste(self, problems: list[str], saved: int = 0) -> None:
         """One modal report naming every cell not saved, with why; it takes the focus."""
         self.last_paste_problems = problems
         if not problems:
@@ -1397,14 +1520,19 @@ class MainWindow(QMainWindow):
         box.setWindowTitle(self.tr("貼り付けできなかったセル"))
         box.setModal(True)
         layout = QVBoxLayout(box)
-        layout.addWidget(
-            QLabel(
-                self.tr(
-                    "{0} 個のセルは保存していません（表では赤で示しています）。"
-                    "ほかのセルは保存しました。"
-                ).format(len(problems))
-            )
-        )
+        if saved:
+            summary = self.tr(
+                "{0} 個のセルは保存していません（表では赤で示しています）。"
+                "ほかの {1} 個のセルは保存しました。"
+            ).format(len(problems), saved)
+        else:
+            summary = self.tr(
+                "{0} 個のセルは保存していません（表では赤で示しています）。"
+                "保存したセルはありません。"
+            ).format(len(problems))
+        summary_label = QLabel(summary)
+        summary_label.setObjectName("paste_summary")
+        layout.addWidget(summary_label)
         listing = QPlainTextEdit("\n".join(problems))
         listing.setObjectName("paste_problems")
         listing.setReadOnly(True)
@@ -1472,12 +1600,54 @@ class MainWindow(QMainWindow):
         if watched is getattr(self, "search", None) and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if not self.grid.currentIndex().isValid() and self.proxy.rowCount():
-                    column = max(self._entry_column(), 0)
-                    self.grid.setCurrentIndex(self.proxy.index(0, column))
+                # On the entry-year cell of the found row (the current row if it was found),
+                # never on the earlier year that was clicked before the search.
+                if self.proxy.rowCount():
+                    current = self.grid.currentIndex()
+                    row = current.row() if current.isValid() else 0
+                    column = self._entry_column()
+                    if column < 0:
+                        column = max(current.column(), 0)
+                    self.grid.setCurrentIndex(self.proxy.index(row, column))
                 self.grid.setFocus()
                 return True
+        if watched is getattr(self, "grid", None) and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if self._explain_read_only(event):
+                return True  # said why; the key does not jump the cursor to another row
         return super().eventFilter(watched, event)
+
+    def _explain_read_only(self, event: QKeyEvent) -> bool:
+        """Typing into a cell that cannot be entered says why in the status bar (True)."""
+        text = event.text()
+        if (
+            not text
+            or not text.isprintable()
+            or event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        ):
+            return False
+        index = self.grid.currentIndex()
+        if not index.isValid() or index.flags() & Qt.ItemFlag.ItemIsEditable:
+            return False
+        source = self.proxy.mapToSource(index)
+        year = self.model.year_of_column(source.column())
+        entry = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
+        if year is not None and year != self.fiscal_year and not self.planning:
+            reason = self.tr("過去の年度は読み取り専用です。入力できるのは {0} の列です").format(
+                entry
+            )
+        elif year is not None and year > self.fiscal_year:
+            reason = self.tr("この年度はまだ入力できません。入力できるのは {0} の列です").format(
+                entry
+            )
+        elif year is not None:
+            reason = self.tr("この指標は他の課の担当です（読み取り専用）")
+        else:
+            reason = self.tr("この列は入力できません。値は {0} の列に入力します").format(entry)
+        self.last_message = reason
+        self.status.setText("🔒 " + reason)
+        return True
 
     def _entry_column(self) -> int:
         if self.fiscal_year not in self.model.years:

@@ -177,7 +177,9 @@ class IndicatorTableModel(QAbstractTableModel):
             return None
         year = self.year_of_column(section)
         if year is not None:
-            if year in self.short_years:
+            if self.short_years:
+                # Once one year is narrowed, every year is named the same short way (R4 … R7),
+                # never R4 beside 令和6年度.
                 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 
                 return year_text(year, self.lang, FiscalYearStyle.SHORT)
