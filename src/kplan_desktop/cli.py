@@ -251,6 +251,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _server(args)
     if args.command != "init":
         _require_database(args.db)
+    elif getattr(args, "catalog", None) is not None:
+        from kplan_desktop.exchange.catalog_files import read_catalog_file
+
+        # Checked before the database is opened: a refused catalog leaves no new, empty
+        # database file behind (init_catalog reads it again once the store is open).
+        read_catalog_file(args.catalog)
     store = Store.open(args.db)
     try:
         handler = {

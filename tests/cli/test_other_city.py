@@ -181,3 +181,24 @@ def test_a_catalog_that_no_longer_hashes_as_its_version_is_exported_with_a_new_o
     assert issued.version is not None and issued.version.sequence == 2
     assert issued.version.catalog_hash == issued.catalog_hash
     assert "第2版" in printed
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["[" * 5000 + "]" * 5000, '{"plan": {"name": "壊れた"', "[" + "{}," * 20000 + "{}]"],
+    ids=["deep", "cut-off", "not-a-catalog"],
+)
+def test_init_with_a_refused_catalog_leaves_no_database_behind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    catalog = folder / "other.json"
+    catalog.write_text(content, encoding="utf-8")
+    db = folder / "new.sqlite3"
+
+    assert main(["--db", str(db), "init", "--catalog", str(catalog)]) == 2
+
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and " / " in err
+    assert sorted(p.name for p in folder.iterdir()) == ["other.json"]
