@@ -40,6 +40,7 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.exchange.catalog_files import read_catalog_file
 from kplan_desktop.exchange.gate import (
     CATALOG_LIMITS,
+    WORKBOOK_LIMITS,
     FileRejected,
     Limits,
     check_json_depth,
@@ -378,3 +379,21 @@ def test_json_values_and_numbers_are_counted_outside_strings_only() -> None:
     with pytest.raises(FileRejected, match="number in the JSON is too long"):
         check_json_shape('{"a": ' + "9" * 101 + "}", limits, "long.json")
     check_json_shape('{"a": -1.5e+300}', limits, "small.json")
+
+
+def test_a_row_larger_than_the_row_budget_is_refused_while_streaming(tmp_path: Path) -> None:
+    """openpyxl's read-only mode holds a whole row at once: 16,000 cells of 10 KB text in one
+    row took 257 MB though every cell count was within its limit. The row's bytes are counted
+    as the sheet streams past; shown here with a small budget on a real template."""
+    from dataclasses import replace
+
+    db = tmp_path / "plan.sqlite3"
+    assert main(["--db", str(db), "init"]) == 0
+    template = tmp_path / "template.xlsx"
+    args = ["--db", str(db), "template", "--department", "community", "--year", "R6"]
+    assert main([*args, "-o", str(template)]) == 0
+    assert open_workbook(template, WORKBOOK_LIMITS).sheets
+    with pytest.raises(DomainError) as refused:
+        open_workbook(template, replace(WORKBOOK_LIMITS, max_row_bytes=200))
+    assert refused.value.code == "E_WB_ROW_TOO_LARGE"
+    assert "行目が大きすぎます" in refused.value.message_ja

@@ -84,6 +84,9 @@ class Limits:
     header_rows: int = 50
     # Excel's own width: a row with more cells was not written by a spreadsheet
     max_row_cells: int = 16_384
+    # XML bytes of one row: openpyxl's read-only mode holds a whole row at once (16,000 cells
+    # of 10 KB text, 160 MB of row, took 257 MB); the program's widest row is a few KB.
+    max_row_bytes: int = 16 * MIB
     max_cells: int = 3_000_000
     max_shared_strings: int = 600_000
     max_shared_string_bytes: int = 48 * MIB
@@ -701,6 +704,7 @@ class _SheetCounter(_Tags):
         self.book = budget
         self.row = 0  # the number of the row being read (0: before the first)
         self.row_cells = 0
+        self.row_bytes = 0
         self.row_content = False
         self.row_limit = limits.max_rows + limits.header_rows
 
@@ -743,11 +747,22 @@ class _SheetCounter(_Tags):
                 )
         self.row = number
         self.row_cells = 0
+        self.row_bytes = 0
         self.row_content = False
 
     def cells(self, piece: bytes) -> None:
         if not piece or self.row == 0:
             return
+        self.row_bytes += len(piece)
+        if self.row_bytes > self.limits.max_row_bytes:
+            raise rejection(
+                "E_WB_ROW_TOO_LARGE",
+                self.file,
+                f"シート「{self.sheet.name}」の{self.row:,}行目が大きすぎます"
+                f"（1行に{self.limits.max_row_bytes // MIB} MBまで）",
+                f"row {self.row:,} of the sheet {self.sheet.name} is too large "
+                f"(at most {self.limits.max_row_bytes // MIB} MB in a row)",
+            )
         count = len(_CELL_START.findall(piece))
         if count:
             self.row_cells += count
