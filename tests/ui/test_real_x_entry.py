@@ -127,6 +127,11 @@ def test_the_comment_dialog_from_the_cell_editor_does_not_crash_the_window(
         time.sleep(2)
         assert program.poll() is None, f"the program died: {program.communicate()[0][-600:]}"
         assert stored(db, "7-1-1-K2", capsys) is None  # cancelled: nothing saved
+        # The typed 500 waits in the cell's editor (leaving it would ask for the comment
+        # again); Esc there lets it go, as in a spreadsheet.
+        x("xdotool", "key", "Escape")
+        time.sleep(0.5)
+        assert program.poll() is None
         # And the window still takes values after the dialog (the cell it stayed on).
         x("xdotool", "windowactivate", "--sync", main)
         x("xdotool", "key", "--delay", "100", "ctrl+f", "Tab", "Tab", "Tab", "Tab")
