@@ -1,6 +1,6 @@
 """Achievement: the simple and the progress rate, grades, and on-track status against the path.
 
-The formulas, with worked examples, are written out in the README ("Achievement").
+The formulas, with worked examples, are written out in docs/rules.md ("Achievement").
 """
 
 from __future__ import annotations
