@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from kplan_desktop import __version__, cli_console, cli_exchange, logs
+from kplan_desktop import __version__, cli_console, cli_exchange, cli_final, logs
 from kplan_desktop.domain.catalog import unknown_department
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year, parse_fiscal_year
@@ -179,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cli_exchange.add_commands(sub, _fiscal_year)
     _CONSOLE.update(cli_console.add_commands(sub, _fiscal_year))
+    _CONSOLE.update(cli_final.register(sub, _fiscal_year))
     backup = sub.add_parser("backup", help="データベースをバックアップする (backup)")
     backup.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="保存先 (default: the backups folder)"

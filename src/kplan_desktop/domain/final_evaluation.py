@@ -97,6 +97,11 @@ class FinalIndicator:
         return self.indicator.code
 
     @property
+    def target(self) -> Decimal | None:
+        """The target the final actual is judged against (the final year's)."""
+        return self.indicator.spec_for(self.final_year).target
+
+    @property
     def state(self) -> FinalState:
         grade = self.achievement.grade
         if grade is Grade.NO_TARGET:
