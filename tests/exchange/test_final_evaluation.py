@@ -246,8 +246,11 @@ def test_the_final_evaluation_matches_the_hand_computation(
     for code, (total, reached, missed, unjudged, _) in BY_POLICY.items():
         assert tallies[("政策", code)][3:7] == (total, reached, missed, unjudged), code
     assert tallies[("全体", None)][3:7] == PLAN
-    assert tallies[("施策", "7-1-1")][16:18] == ("B", "継続")
-    assert tallies[("施策", "7-1-2")][16] == "未記入"
+    header = next(r for r in summary.iter_rows(values_only=True) if r[0] == "区分")
+    assert header[15:17] == ("施策評価（R8）", "今後の方向性")
+    assert tallies[("施策", "7-1-1")][15:17] == ("B", "継続")
+    assert tallies[("施策", "7-1-2")][15] == "未記入"
+    assert tallies[("政策", "7-1")][15] == "B1 未記入1"
     for ws in (summary, sheet):
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
         assert ws.print_area and ws.print_title_rows
@@ -298,3 +301,21 @@ def test_libreoffice_prints_the_workbook_with_the_plans_figures(
     size = next(line for line in info.splitlines() if line.startswith("Page size:"))
     # A4 landscape: 841.89 × 595.28 pt.
     assert "(A4)" in size and size.split()[2].startswith("841"), size
+
+
+@pytest.mark.sqlite_only
+def test_another_generation_or_file_type_is_refused_in_both_languages(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert run(db, "final-evaluation", "--generation", "2", "--json") == 2
+    err = capsys.readouterr().err
+    assert "計画期 2 はこのデータベースにありません" in err and "generation 2" in err
+    wrong = tmp_path / "最終評価.csv"
+    assert run(db, "final-evaluation", "--out", str(wrong)) == 2
+    assert ".xlsx" in capsys.readouterr().err and not wrong.exists()
+    assert run(db, "final-evaluation", "--out", str(tmp_path / "none" / "a.xlsx")) == 2
+    assert "最終評価ブックを保存できません" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "final-evaluation" in capsys.readouterr().out

@@ -111,8 +111,14 @@ class _Sheet:
         self.row += 1
         return self.row
 
+    def _cell(self, column: int) -> Any:
+        # Every cell inside the printed columns: one past them would fall off the print area.
+        if not 1 <= column <= len(self.widths):
+            raise ValueError(f"column {column} is outside the sheet's {len(self.widths)}")
+        return self.ws.cell(row=self.row, column=column)
+
     def text(self, column: int, text: str | None, **style: Any) -> Any:
-        cell = self.ws.cell(row=self.row, column=column)
+        cell = self._cell(column)
         if text:
             set_text(cell, clean_text(text))
             alignment = style.get("alignment")
@@ -125,7 +131,7 @@ class _Sheet:
         return cell
 
     def number(self, column: int, value: Decimal | int | None, fmt: str, **style: Any) -> Any:
-        cell = self.ws.cell(row=self.row, column=column)
+        cell = self._cell(column)
         if value is not None:
             cell.value = value
             cell.number_format = fmt
@@ -212,7 +218,7 @@ class _Writer:
         generation = result.generation
         last = _year(result.evaluation_year)
         grading = self.settings
-        widths = [6, 8, 24, 7, 7, 7, 9, 9, *[5] * 4, 10, 8, 10, 13, 10]
+        widths = [6, 8, 24, 7, 7, 7, 9, 9, *[5] * 4, 10, 8, 10, 13, 11]
         sheet = _Sheet(self.book, SHEET_SUMMARY, widths)
         sheet.ws.oddHeader.right.text = f"最終評価　{clean_text(generation.name)}"[:200]
         sheet.next_row()
@@ -284,13 +290,13 @@ class _Writer:
             shown = " ".join(f"{g}{n}" for g, n in grades.items() if g is not None and n)
             if grades.get(None):
                 shown = (shown + " " if shown else "") + f"未記入{grades[None]}"
-            sheet.text(17, shown, alignment=_WRAP, fill=_POLICY)
-            sheet.text(18, None, fill=_POLICY)
+            sheet.text(16, shown, alignment=_CENTER, fill=_POLICY)
+            sheet.text(17, None, fill=_POLICY)
             for measure in policy.measures:
                 self._tally_row(sheet, "施策", measure.code, measure.name, measure.tally)
-                sheet.text(17, measure.self_grade or "未記入", alignment=_CENTER)
+                sheet.text(16, measure.self_grade or "未記入", alignment=_CENTER)
                 step = measure.next_step
-                sheet.text(18, "" if step is None else step.label_ja, alignment=_CENTER)
+                sheet.text(17, "" if step is None else step.label_ja, alignment=_CENTER)
         self._tally_row(sheet, "全体", "", "計画全体", plan, bold=True)
         sheet.next_row()
         for text in (
