@@ -75,11 +75,8 @@ def final_evaluation_command(store: Any, args: argparse.Namespace) -> int:
     if out is not None:
         from kplan_desktop.exchange.final_evaluation_xlsx import write_final_evaluation
         from kplan_desktop.store.audit import current_user
-        from kplan_desktop.store.catalog import read_catalog
 
-        catalog = read_catalog(store)
-        assert catalog is not None  # gather_final_evaluation refused a database without one
-        write_final_evaluation(out, result, catalog, who=current_user())
+        write_final_evaluation(out, result, who=current_user())
     if args.json:
         json.dump(final_evaluation_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

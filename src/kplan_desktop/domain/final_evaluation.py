@@ -208,11 +208,15 @@ class FinalEvaluation:
     """The plan's final evaluation: every indicator, every policy with its measures, the plan."""
 
     generation: Generation
-    plan_name: str
+    catalog: Catalog  # the generation's catalog the figures were computed from
     evaluation_year: int  # the year whose 施策評価 is shown: the plan's last
     indicators: tuple[FinalIndicator, ...]
     policies: tuple[FinalPolicy, ...]
     plan: GradeTally
+
+    @property
+    def plan_name(self) -> str:
+        return self.catalog.plan.name
 
     def indicator(self, code: str) -> FinalIndicator:
         return next(item for item in self.indicators if item.code == code)
@@ -316,7 +320,7 @@ def final_evaluation(
             )
     return FinalEvaluation(
         generation=generation,
-        plan_name=catalog.plan.name,
+        catalog=catalog,
         evaluation_year=last_year,
         indicators=tuple(items),
         policies=tuple(policies),

@@ -33,7 +33,6 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kplan_desktop.domain.achievement import Grade, format_rate, rounded_rate
-from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.final_evaluation import (
     FinalEvaluation,
     FinalIndicator,
@@ -198,11 +197,9 @@ def _grade_style(grade: Grade) -> dict[str, Any]:
 
 
 class _Writer:
-    def __init__(
-        self, result: FinalEvaluation, catalog: Catalog, generated_at: datetime, who: str
-    ) -> None:
+    def __init__(self, result: FinalEvaluation, generated_at: datetime, who: str) -> None:
         self.result = result
-        self.catalog = catalog
+        catalog = result.catalog
         self.settings: PlanSettings = catalog.plan.settings
         self.labels = self.settings.grade_labels
         self.generated_at = generated_at
@@ -493,12 +490,11 @@ def _plain(value: Decimal) -> str:
 def write_final_evaluation(
     path: str | os.PathLike[str],
     result: FinalEvaluation,
-    catalog: Catalog,
     *,
     who: str,
     generated_at: datetime | None = None,
 ) -> None:
-    """Write the 最終評価 workbook of `result` (the figures of `catalog`'s generation) to
-    `path`, replacing a file there whole or not at all; DomainError when it cannot be saved."""
+    """Write the 最終評価 workbook of `result` to `path`, replacing a file there whole or
+    not at all; DomainError when it cannot be saved."""
     moment = generated_at or datetime.now()
-    _Writer(result, catalog, moment, who).write(Path(path))
+    _Writer(result, moment, who).write(Path(path))
