@@ -173,7 +173,7 @@ def _lines(text: str, width: float) -> int:
     character counts two, with a margin for fonts wider than Excel's)."""
     lines = 0
     for part in text.split("\n"):
-        units = sum(1.8 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in part)
+        units = sum(1.7 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in part)
         lines += max(1, math.ceil(units / max(width - 1, 1)))
     return lines
 
