@@ -12,7 +12,18 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from kplan_desktop import __version__, logs
-from kplan_desktop.cli import backup, catalog, console, exchange, keys, server, setup, values, years
+from kplan_desktop.cli import (
+    backup,
+    catalog,
+    console,
+    exchange,
+    final,
+    keys,
+    server,
+    setup,
+    values,
+    years,
+)
 from kplan_desktop.cli.base import Parser, visible_output
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError
@@ -32,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     # The order of `kplan --help`.
-    for family in (setup, catalog, values, years, server, exchange, console, backup, keys):
+    for family in (setup, catalog, values, years, server, exchange, console, final, backup, keys):
         family.register(sub)
     return parser
 
