@@ -146,7 +146,7 @@ def export_template(
     cancelled: Cancelled | None = None,
 ) -> bool:
     """Write the fill-in template for a department without the program; False if cancelled."""
-    from kplan_desktop.exchange.submission_xlsx import write_template
+    from kplan_desktop.exchange.submission_template import write_template
 
     catalog, rows = _department_rows(store, department, fiscal_year)
     return write_template(
