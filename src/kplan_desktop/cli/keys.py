@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from kplan_desktop.cli.base import Parser, SubParsers, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.catalog import unknown_department
+from kplan_desktop.store.actuals import department_exists
+from kplan_desktop.store.audit import current_user
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -32,8 +34,7 @@ def register(sub: SubParsers) -> None:
 
 
 def key_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.actuals import department_exists
-    from kplan_desktop.store.audit import current_user
+    # Lazy: the signing keys load cryptography (about 0.05 s), for this command only.
     from kplan_desktop.store.keys import export_key, import_key, registered_keys
 
     if args.key_command == "export":
