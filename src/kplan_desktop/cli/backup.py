@@ -11,6 +11,7 @@ from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.exchange.catalog_json import stored_catalog_hash
 from kplan_desktop.store.audit import current_user
 from kplan_desktop.store.backup import backup_folder, backups, restore, take_backup
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -56,7 +57,7 @@ def restore_command(store: Store, args: argparse.Namespace) -> Exit:
         store,
         args.file,
         who=current_user(),
-        source="cli",
+        source=EntrySource.CLI,
         other_installation=args.other_installation,
         catalog_identity=stored_catalog_hash,
     )

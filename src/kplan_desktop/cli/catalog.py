@@ -17,6 +17,7 @@ from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import current_user
 from kplan_desktop.store.backup import backup_before
 from kplan_desktop.store.catalog import catalog_versions, read_catalog
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -100,7 +101,11 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
     if not preview.unchanged:
         backup_before(store, "catalog")
     change = install_catalog(
-        store, preview.issued, who=current_user(), source="cli", detail=f"import {path.name}"
+        store,
+        preview.issued,
+        who=current_user(),
+        source=EntrySource.CLI,
+        detail=f"import {path.name}",
     )
     if change.cycles_opened:
         years = "、".join(str(y) for y, _ in preview.issued.cycles)

@@ -24,6 +24,7 @@ from kplan_desktop.store.evaluations import (
     save_evaluation,
     save_review_comment,
 )
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -85,7 +86,9 @@ def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
     if catalog is None:
         raise DomainError("E_NO_CATALOG", "カタログがありません", "No catalog is loaded")
     if args.cycle_command == "open":
-        opened = open_year(store, catalog, args.year, args.due, who=current_user(), source="cli")
+        opened = open_year(
+            store, catalog, args.year, args.due, who=current_user(), source=EntrySource.CLI
+        )
         due = "なし" if opened.due_date is None else opened.due_date.isoformat()
         print(f"{args.year}年度の入力受付を始めました（提出期限: {due}） / FY{args.year} opened")
         return Exit.OK
@@ -175,7 +178,7 @@ def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
         store,
         wanted,
         who=current_user(),
-        source="cli",
+        source=EntrySource.CLI,
         expected=None if current is None else current.revision,
     )
     if saved is None:
@@ -188,7 +191,7 @@ def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
 def review_command(store: Store, args: argparse.Namespace) -> Exit:
 
     changed = save_review_comment(
-        store, args.measure, args.year, args.comment, who=current_user(), source="cli"
+        store, args.measure, args.year, args.comment, who=current_user(), source=EntrySource.CLI
     )
     print("保存しました / saved" if changed else "変更はありません / Nothing changed")
     return Exit.OK

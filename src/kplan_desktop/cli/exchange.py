@@ -16,7 +16,7 @@ from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
 from kplan_desktop.progress import TerminalProgress
 from kplan_desktop.store.backup import backup_before
-from kplan_desktop.store.requests import current_user
+from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.store.submissions import finalise, withdraw_finalisation
 
 if TYPE_CHECKING:
@@ -104,13 +104,15 @@ def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
 
     who = current_user()
     if args.withdraw:
-        done = withdraw_finalisation(store, args.department, args.year, who=who, source="cli")
+        done = withdraw_finalisation(
+            store, args.department, args.year, who=who, source=EntrySource.CLI
+        )
         if done:
             print(f"確定を取り消しました: {args.department} {_year(args.year)} / withdrawn")
         else:
             print(f"確定されていません（変更なし）: {_year(args.year)} / was not finalised")
         return Exit.OK
-    if finalise(store, args.department, args.year, who=who, source="cli"):
+    if finalise(store, args.department, args.year, who=who, source=EntrySource.CLI):
         print(f"確定しました: {args.department} {_year(args.year)} / finalised")
     else:
         print(f"確定済みです（変更なし）: {_year(args.year)} / already finalised")

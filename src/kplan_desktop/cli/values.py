@@ -29,6 +29,7 @@ from kplan_desktop.store.actuals import (
 from kplan_desktop.store.audit import audit_log, current_user
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.overview import overview
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -99,7 +100,7 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
         check_expected=check,
     )
     try:
-        result = write_actuals(store, [request], who=current_user(), source="cli")[0]
+        result = write_actuals(store, [request], who=current_user(), source=EntrySource.CLI)[0]
     except EntryRefused as exc:
         refused = exc.results[0]
         if exc.only_warnings:
@@ -117,7 +118,8 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
             _print_current(store, args.indicator, args.year)
         return Exit.ERROR
     year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
-    shown = result.new[0] if result.new[0] is not None else reason_label(result.new[1])
+    new = result.new
+    shown = new.value if new.value is not None else reason_label(new.missing_reason)
     labels = {
         Outcome.NEW: ("保存しました", "saved"),
         Outcome.UPDATED: ("更新しました", "updated"),

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -51,6 +51,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from openpyxl.cell import _CellSetValue
 
 from kplan_desktop.domain.achievement import Achievement, Grade, TrackStatus, assess, on_track
 from kplan_desktop.domain.catalog import (
@@ -213,7 +216,7 @@ class _Style:
         self._book: Any = None
         self._arrays: dict[bool, Any] = {}
 
-    def cell(self, ws: Any, value: object, *, quote: bool = False) -> Any:
+    def cell(self, ws: Any, value: _CellSetValue, *, quote: bool = False) -> Any:
         """A write-only cell holding `value` in this style (quote-prefixed if asked)."""
         book = ws.parent
         if book is not self._book:
@@ -240,7 +243,8 @@ class _Style:
             probe.border = self.border
         if quote:
             probe.quotePrefix = True
-        return probe._style  # openpyxl's StyleArray: the indices of the objects set above
+        # openpyxl's StyleArray: the indices of the objects set above (its stubs leave it out)
+        return probe._style  # type: ignore[attr-defined]
 
 
 # Unstyled text that looks like a formula still needs a cell of its own, for the quote prefix.
@@ -265,7 +269,7 @@ def text_cell(ws: Any, text: str | None, style: _Style | None = None) -> Any:
     return cell
 
 
-def _styled(ws: Any, value: object, style: _Style) -> Any:
+def _styled(ws: Any, value: _CellSetValue, style: _Style) -> Any:
     return style.cell(ws, value)
 
 
@@ -457,7 +461,7 @@ class _Sheet:
     def text(self, value: str | None, style: _Style | None = None) -> Any:
         return text_cell(self.ws, value, style)
 
-    def styled(self, value: object, style: _Style) -> Any:
+    def styled(self, value: _CellSetValue, style: _Style) -> Any:
         if value is None:
             return None
         return _styled(self.ws, value, style)
@@ -1027,7 +1031,8 @@ class _Writer:
         chart.y_axis.majorUnit = max(1, math.ceil(most / 8))
         chart.y_axis.scaling.min = 0
         chart.width, chart.height = 16, 7.5
-        chart.legend.position = "b"
+        if chart.legend is not None:  # a new chart has one
+            chart.legend.position = "b"
         if last_row > header_row:
             data = Reference(
                 ws,
@@ -1052,7 +1057,8 @@ class _Writer:
         chart.title = _chart_title(title if len(title) <= 40 else title[:39] + "…")
         chart.y_axis.title = row.unit or None
         chart.width, chart.height = 16, 7.5
-        chart.legend.position = "b"
+        if chart.legend is not None:  # a new chart has one
+            chart.legend.position = "b"
         data = Reference(
             ws, min_col=column, max_col=column + years, min_row=data_row, max_row=data_row + 1
         )

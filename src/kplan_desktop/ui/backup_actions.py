@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from kplan_desktop.store.requests import EntrySource, current_user
+
 if TYPE_CHECKING:
     from kplan_desktop.store.backup import OtherInstallation
     from kplan_desktop.ui.main_window import MainWindow
@@ -87,13 +89,12 @@ class BackupActions(QObject):
         def work(_progress: Any, _cancelled: Any) -> Path:
             from kplan_desktop.exchange.catalog_json import stored_catalog_hash
             from kplan_desktop.store.backup import restore
-            from kplan_desktop.store.requests import current_user
 
             return restore(
                 store,
                 Path(chosen),
                 who=current_user(),
-                source="gui",
+                source=EntrySource.GUI,
                 other_installation=other_installation,
                 catalog_identity=stored_catalog_hash,
             )

@@ -56,6 +56,7 @@ from kplan_desktop.domain.model import (
     ValueKind,
 )
 from kplan_desktop.domain.values import canonical
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -804,7 +805,11 @@ class CatalogEditor(QDialog):
             check_catalog(self.catalog)
             backup_before(self.store, "catalog")
             change = save_catalog_edit(
-                self.store, self.catalog, who=self.who, source="gui", detail="カタログの編集"
+                self.store,
+                self.catalog,
+                who=self.who,
+                source=EntrySource.GUI,
+                detail="カタログの編集",
             )
         except DomainError as exc:
             self._say(exc.message(self.lang), error=True)

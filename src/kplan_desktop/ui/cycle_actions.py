@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.store.requests import EntrySource, current_user
+
 if TYPE_CHECKING:
     from kplan_desktop.store.cycle import DepartmentStatus, YearCycle
     from kplan_desktop.ui.main_window import MainWindow
@@ -181,7 +183,6 @@ class CycleActions(QObject):
     def lock_year(self, confirm: bool = True) -> bool:
         """年度ロック: the review is closed, every write to the year is refused (audited)."""
         from kplan_desktop.domain.errors import DomainError
-        from kplan_desktop.store.requests import current_user
         from kplan_desktop.store.years import lock_year
 
         w = self.window
@@ -199,7 +200,7 @@ class CycleActions(QObject):
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:
-            done = lock_year(w.store, w.fiscal_year, current_user(), source="gui")
+            done = lock_year(w.store, w.fiscal_year, current_user(), source=EntrySource.GUI)
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
             QMessageBox.warning(w, self.tr("ロックできません"), self.last_message)
@@ -219,7 +220,6 @@ class CycleActions(QObject):
         from PySide6.QtWidgets import QInputDialog
 
         from kplan_desktop.domain.errors import DomainError
-        from kplan_desktop.store.requests import current_user
         from kplan_desktop.store.years import unlock_year
 
         w = self.window
@@ -234,7 +234,9 @@ class CycleActions(QObject):
             if not ok:
                 return False
         try:
-            done = unlock_year(w.store, w.fiscal_year, current_user(), reason, source="gui")
+            done = unlock_year(
+                w.store, w.fiscal_year, current_user(), reason, source=EntrySource.GUI
+            )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
             QMessageBox.warning(w, self.tr("ロックを解除できません"), self.last_message)
@@ -327,7 +329,6 @@ class CycleActions(QObject):
         """Open the window's year for entry; `due` given skips the dialog (False: ask)."""
         from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.cycle import open_year, year_cycle
-        from kplan_desktop.store.requests import current_user
 
         w = self.window
         assert w.store is not None and w.model.catalog is not None
@@ -346,7 +347,12 @@ class CycleActions(QObject):
         assert due is None or isinstance(due, date)
         try:
             cycle = open_year(
-                w.store, w.model.catalog, w.fiscal_year, due, who=current_user(), source="gui"
+                w.store,
+                w.model.catalog,
+                w.fiscal_year,
+                due,
+                who=current_user(),
+                source=EntrySource.GUI,
             )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)

@@ -31,6 +31,7 @@ from kplan_desktop.store.evaluations import (
     save_evaluation,
     save_review_comment,
 )
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -227,7 +228,11 @@ class EvaluationDialog(QDialog):
             empty = wanted.department_part == (None, "", None, "")
             if row.stored is not None or not empty:
                 saved = save_evaluation(
-                    self.store, wanted, who=self.who, source="gui", expected=self.started_from
+                    self.store,
+                    wanted,
+                    who=self.who,
+                    source=EntrySource.GUI,
+                    expected=self.started_from,
                 )
             reviewed = False
             if self.planning:
@@ -237,7 +242,7 @@ class EvaluationDialog(QDialog):
                     self.fiscal_year,
                     self.reviewer.toPlainText(),
                     who=self.who,
-                    source="gui",
+                    source=EntrySource.GUI,
                 )
         except DomainError as exc:
             self.last_message = exc.message(self.lang)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.workers import Job
 
 if TYPE_CHECKING:
@@ -309,14 +310,15 @@ class ExchangeActions(QObject):
     def finalise(self) -> bool:
         """確定: True when the year is (now) finalised; open items are listed in one dialog."""
         from kplan_desktop.domain.errors import DomainError
-        from kplan_desktop.store.requests import current_user
         from kplan_desktop.store.submissions import finalise, open_items
 
         w = self.window
         if w.department is None or not self._ready():
             return False
         try:
-            finalise(w.store, w.department, w.fiscal_year, who=current_user(), source="gui")
+            finalise(
+                w.store, w.department, w.fiscal_year, who=current_user(), source=EntrySource.GUI
+            )
         except DomainError as exc:
             if exc.code == "E_NOT_COMPLETE":
                 self._show_open_items(
@@ -333,7 +335,6 @@ class ExchangeActions(QObject):
 
     def withdraw(self) -> bool:
         """確定を取り消す, after a confirmation; True when withdrawn."""
-        from kplan_desktop.store.requests import current_user
         from kplan_desktop.store.submissions import withdraw_finalisation
 
         w = self.window
@@ -351,7 +352,7 @@ class ExchangeActions(QObject):
         if answer != "withdraw":
             return False
         withdraw_finalisation(
-            w.store, w.department, w.fiscal_year, who=current_user(), source="gui"
+            w.store, w.department, w.fiscal_year, who=current_user(), source=EntrySource.GUI
         )
         self.refresh()
         w.status.setText(self.tr("{0}の確定を取り消しました").format(self._year_text()))
@@ -519,8 +520,6 @@ class ExchangeActions(QObject):
 
     def _apply(self, dialog: MergePreviewDialog) -> None:
         """取り込む: apply_merge per file, each in its own transaction."""
-        from kplan_desktop.store.requests import current_user
-
         w = self.window
         chosen = dialog.to_apply()
         refused = [f for f in dialog.files if f.plan is None]
@@ -630,7 +629,6 @@ class ExchangeActions(QObject):
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.exchange.report import write_consolidated
-            from kplan_desktop.store.requests import current_user
 
             return write_consolidated(
                 store, path, year, who=current_user(), progress=progress, cancelled=cancelled

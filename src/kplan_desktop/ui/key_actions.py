@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.store.requests import EntrySource, current_user
+
 if TYPE_CHECKING:
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.store.keys import SigningKey
@@ -51,7 +53,6 @@ class KeyActions(QObject):
         shown so that both sides can compare it on the phone."""
         from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.keys import export_key
-        from kplan_desktop.store.requests import current_user
 
         w = self.window
         department = w.department
@@ -89,7 +90,6 @@ class KeyActions(QObject):
         department, the installation and the fingerprint the department read out."""
         from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.keys import import_key, read_key_file, registered_key
-        from kplan_desktop.store.requests import current_user
 
         w = self.window
         if not w.planning:
@@ -150,7 +150,7 @@ class KeyActions(QObject):
             return None
         try:
             registered = import_key(
-                w.store, path, who=current_user(), source="gui", replace=replace
+                w.store, path, who=current_user(), source=EntrySource.GUI, replace=replace
             )
         except DomainError as exc:
             self._refused(exc)
