@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.requests import EntrySource, current_user
 
 if TYPE_CHECKING:
@@ -42,7 +43,6 @@ class BackupActions(QObject):
         self.window.status.setText(self.tr("バックアップしました: {0}").format(path))
 
     def restore(self, chosen: str | None = None) -> None:
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.backup import backup_folder
 
         w = self.window
@@ -143,8 +143,6 @@ class BackupActions(QObject):
         w.reload()
 
     def _refused(self, exc: Exception) -> None:
-        from kplan_desktop.domain.errors import DomainError
-
         text = exc.message(self.window.lang) if isinstance(exc, DomainError) else str(exc)
         self.window.status.setText("✖ " + text)
         QMessageBox.warning(self.window, self.tr("バックアップ"), text)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.requests import EntrySource, current_user
 
 if TYPE_CHECKING:
@@ -132,7 +133,6 @@ class CatalogActions(QObject):
             w.reload()
 
     def export_catalog(self, path: Path | None = None) -> None:
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.exchange.catalog_files import export_catalog
 
         w = self.window
@@ -163,7 +163,6 @@ class CatalogActions(QObject):
 
     def import_catalog(self, path: Path | None = None) -> bool:
         """Show the differences, then import on 読み込む; True when the catalog changed."""
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.exchange.catalog_files import install_catalog, preview_import
 
         w = self.window

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.evaluation import Evaluation, NextStep
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.store.evaluations import (
@@ -217,8 +218,6 @@ class EvaluationDialog(QDialog):
     def save(self) -> bool:
         """Save the form; a refusal (finalised year, too long, changed meanwhile) is shown and
         nothing is written."""
-        from kplan_desktop.domain.errors import DomainError
-
         wanted = self.form_evaluation()
         row = self.current
         if wanted is None or row is None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.requests import EntrySource, current_user
 
 if TYPE_CHECKING:
@@ -51,7 +52,6 @@ class KeyActions(QObject):
     def export_key(self, chosen: str | None = None) -> SigningKey | None:
         """Write this installation's public key for the planning division; the fingerprint is
         shown so that both sides can compare it on the phone."""
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.keys import export_key
 
         w = self.window
@@ -88,7 +88,6 @@ class KeyActions(QObject):
     def register_key(self, chosen: str | None = None) -> SigningKey | None:
         """Register a department's key file, after the planning division has compared the
         department, the installation and the fingerprint the department read out."""
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.keys import import_key, read_key_file, registered_key
 
         w = self.window
