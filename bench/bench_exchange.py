@@ -153,10 +153,10 @@ def bare_read(files: list[Path]) -> list[list[tuple[object, ...]]]:
     """A bare openpyxl read-only loop over the same sheets the merge reads (data and meta)."""
     import openpyxl
 
-    out = []
+    out: list[list[tuple[object, ...]]] = []
     for path in files:
         book = openpyxl.load_workbook(path, read_only=True)
-        rows = list(book["data"].iter_rows(values_only=True))
+        rows: list[tuple[object, ...]] = list(book["data"].iter_rows(values_only=True))
         rows += list(book["meta"].iter_rows(values_only=True))
         out.append(rows)
         book.close()

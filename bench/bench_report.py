@@ -29,6 +29,7 @@ import html
 import json
 import os
 import pickle
+import posixpath
 import re
 import statistics
 import subprocess
@@ -120,7 +121,7 @@ def build_data() -> Any:
                 by_year = {}
                 for y in range(START, END + 1):
                     step = Decimal(y - START + 1) * (baseline / 12)
-                    value = (baseline + step).quantize(
+                    value: Decimal | None = (baseline + step).quantize(
                         Decimal(1) if not decimals else Decimal("0.1")
                     )
                     reason = None
@@ -220,6 +221,8 @@ def build_data() -> Any:
 # -- the reference: the report read back, written again by a plain write-only script -----------
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# A drawing part's relationship type (openpyxl's SpreadsheetDrawing._rel_type, not in its stubs).
+_DRAWING_RELATION = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
 _TEXT_TYPES = ("inlineStr", "s", "str")
 _EMU_PER_CM = 360_000
 
@@ -389,8 +392,7 @@ def _chart_spec(chart: Any) -> dict[str, Any]:
 
 def read_back(report: Path) -> dict[str, Any]:
     """Every sheet of `report`: its cells (value, style index), each style once, its charts."""
-    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.packaging.relationship import get_dependents
     from openpyxl.reader.drawings import find_images
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.numbers import is_date_format
@@ -425,9 +427,11 @@ def read_back(report: Path) -> dict[str, Any]:
         cells = _read_sheet(xml, reader.shared_strings, style_of)
         del xml
         charts = []
-        relations = get_rels_path(relation.target)
+        # where a part's relationships are kept (openpyxl's get_rels_path, which is untyped)
+        folder, part = posixpath.split(relation.target)
+        relations = posixpath.join(folder, "_rels", f"{part}.rels")
         if relations in names:
-            for drawing in get_dependents(archive, relations).find(SpreadsheetDrawing._rel_type):
+            for drawing in get_dependents(archive, relations).find(_DRAWING_RELATION):
                 found, _ = find_images(archive, drawing.target)
                 charts += [_chart_spec(chart) for chart in found]
         sheets.append({"title": sheet.name, **cells, "charts": charts})

@@ -16,8 +16,15 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kplan_desktop import __version__, logs
+from kplan_desktop.store.requests import EntrySource
+
+# Each step imports the layer it checks when it runs, so that a bundle missing a module fails
+# at that step, named, rather than the whole self-test at its first import.
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
 
 REPORT_NAME = "self-test.log"
 FIRST_STEP_CODE = 10
@@ -30,7 +37,7 @@ YEAR = 2025
 GOOD_VALUE = "55回"
 STORED_VALUE = "55"
 BAD_VALUE = "abc"
-SOURCE = "test"  # the audit log's source for the self-test's temporary writes
+SOURCE = EntrySource.TEST  # the audit log's source for the self-test's temporary writes
 
 
 class SelfTestFailed(Exception):
@@ -42,10 +49,10 @@ class Workspace:
     """What the steps share: the temporary folder and the databases opened in it."""
 
     folder: Path
-    stores: dict[str, object] = field(default_factory=dict)
+    stores: dict[str, Store] = field(default_factory=dict)
     submission: Path | None = None
 
-    def store(self, name: str) -> object:
+    def store(self, name: str) -> Store:
         return self.stores[name]
 
 
@@ -75,7 +82,7 @@ def _check(condition: bool, ja: str, en: str) -> None:
         raise SelfTestFailed(f"{ja} / {en}")
 
 
-def _store(workspace: Workspace, name: str) -> object:
+def _store(workspace: Workspace, name: str) -> Store:
     from kplan_desktop.exchange.seed import ensure_seed
     from kplan_desktop.store.catalog import indicator_count
     from kplan_desktop.store.engine import Store
@@ -107,11 +114,9 @@ def step_seed(workspace: Workspace) -> str:
     """Load the shipped seed catalog into the temporary database."""
     from kplan_desktop.exchange.seed import ensure_seed
     from kplan_desktop.store.catalog import indicator_count
-    from kplan_desktop.store.engine import Store
     from kplan_desktop.store.paths import seed_catalog_path
 
     store = workspace.store("a")
-    assert isinstance(store, Store)
     _check(
         ensure_seed(store, who="self-test", source=SOURCE),
         "シードを読み込めませんでした",
@@ -125,11 +130,9 @@ def step_seed(workspace: Workspace) -> str:
 def step_entry(workspace: Workspace) -> str:
     """Enter a value through the one write path: a bad one is refused, a good one stored."""
     from kplan_desktop.store.actuals import enter_value, read_actuals
-    from kplan_desktop.store.engine import Store
     from kplan_desktop.store.requests import EntryRefused, Outcome
 
     store = workspace.store("a")
-    assert isinstance(store, Store)
     try:
         enter_value(store, INDICATOR, YEAR, BAD_VALUE, who="self-test", source=SOURCE)
     except EntryRefused:
@@ -152,10 +155,8 @@ def step_entry(workspace: Workspace) -> str:
 def step_export(workspace: Workspace) -> str:
     """Write the department's submission workbook (a draft: the seed's year is not finalisable)."""
     from kplan_desktop.exchange.export import export_submission
-    from kplan_desktop.store.engine import Store
 
     store = workspace.store("a")
-    assert isinstance(store, Store)
     path = workspace.folder / "submission.xlsx"
     header = export_submission(store, DEPARTMENT, YEAR, path, draft=True)
     _check(
@@ -172,12 +173,10 @@ def step_merge(workspace: Workspace) -> str:
     from kplan_desktop.exchange.merge import merge_files
     from kplan_desktop.exchange.payload import MergeReport
     from kplan_desktop.store.actuals import read_actuals
-    from kplan_desktop.store.engine import Store
 
     _check(workspace.submission is not None, "提出ブックがありません", "no submission to merge")
     assert workspace.submission is not None
     store = _store(workspace, "b")
-    assert isinstance(store, Store)
     (outcome,) = merge_files(store, [workspace.submission], who="self-test")
     if not isinstance(outcome, MergeReport):
         raise SelfTestFailed(f"取り込めません: {outcome.both()}", f"merge refused: {outcome}")
@@ -246,9 +245,7 @@ def run(steps: list[Step], report: Path | None = None) -> int:
             say(f"ok {step.number} {step.name} ({step.title_ja}) {elapsed:.0f} ms: {detail}")
     finally:
         for store in workspace.stores.values():
-            dispose = getattr(store, "dispose", None)
-            if callable(dispose):
-                dispose()
+            store.dispose()
         shutil.rmtree(folder, ignore_errors=True)
         if keys_were is None:
             os.environ.pop(ENV_KEY_DIR, None)

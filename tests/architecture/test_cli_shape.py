@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from kplan_desktop.cli import build_parser
@@ -77,3 +79,20 @@ def test_each_family_module_registers_its_own_commands() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = {f.name for f in tree.body if isinstance(f, ast.FunctionDef)}
         assert "register" in names, path.name
+
+
+def test_a_command_without_a_workbook_starts_without_openpyxl(tmp_path: Path) -> None:
+    """The CLI's one lazy boundary: the workbook modules (openpyxl) load only for the commands
+    that write or read a workbook."""
+    db = tmp_path / "k.sqlite3"
+    script = (
+        "import sys; from kplan_desktop.cli import main;"
+        f"code = main(['--db', {str(db)!r}, 'init']);"
+        f"code += main(['--db', {str(db)!r}, 'departments']);"
+        "print('openpyxl' in sys.modules); sys.exit(code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "False"

@@ -162,6 +162,10 @@ def test_the_log_never_holds_a_password(log_folder: Path) -> None:
     assert SECRET not in text
 
 
+def file_mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_database_backups_and_log_are_created_owner_only(tmp_path: Path, log_folder: Path) -> None:
     folder = tmp_path / "data"
@@ -174,15 +178,14 @@ def test_database_backups_and_log_are_created_owner_only(tmp_path: Path, log_fol
         assert run(db, "backup") == 0
     finally:
         os.umask(old)
-    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
-    assert mode(db) == 0o600
+    assert file_mode(db) == 0o600
     for beside in folder.glob("kplan.sqlite3-*"):  # -wal, -shm while open
-        assert mode(beside) == 0o600, beside
+        assert file_mode(beside) == 0o600, beside
     backups = folder / "backups"
-    assert mode(backups) == 0o700
+    assert file_mode(backups) == 0o700
     copies = list(backups.glob("*.sqlite3"))
-    assert copies and all(mode(p) == 0o600 for p in copies)
-    assert mode(log_folder) == 0o700 and mode(log_folder / "kplan.log") == 0o600
+    assert copies and all(file_mode(p) == 0o600 for p in copies)
+    assert file_mode(log_folder) == 0o700 and file_mode(log_folder / "kplan.log") == 0o600
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
@@ -206,10 +209,9 @@ def test_the_default_data_folder_and_settings_are_owner_only(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     settings = Path(done.stdout.strip().splitlines()[-1])
     data = home / ".local" / "share" / "kplan-desktop"
-    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
-    assert mode(data) == 0o700 and mode(data / "kplan.sqlite3") == 0o600
-    assert mode(data / "logs") == 0o700 and mode(data / "logs" / "kplan.log") == 0o600
-    assert mode(settings.parent) == 0o700 and mode(settings) == 0o600
+    assert file_mode(data) == 0o700 and file_mode(data / "kplan.sqlite3") == 0o600
+    assert file_mode(data / "logs") == 0o700 and file_mode(data / "logs" / "kplan.log") == 0o600
+    assert file_mode(settings.parent) == 0o700 and file_mode(settings) == 0o600
 
 
 def test_control_characters_are_refused_at_entry_and_escaped_in_the_audit_listing(

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -52,7 +53,9 @@ def submit(db: Path, department: str, out: Path) -> Path:
     return out
 
 
-def merge_json(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list]:
+def merge_json(
+    db: Path, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, list[dict[str, Any]]]:
     capsys.readouterr()
     code = run(db, "merge", "--json", *args)
     return code, json.loads(capsys.readouterr().out)
@@ -62,7 +65,7 @@ def values_of(db: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, tuple[o
     capsys.readouterr()
     assert run(db, "show", "--json", "--year", YEAR) == 0
     rows = json.loads(capsys.readouterr().out)
-    found = {}
+    found: dict[str, tuple[object, ...]] = {}
     for row in rows:
         cell = row["years"].get(YEAR)
         if cell and (cell["value"] is not None or cell["missing_reason"] is not None):
@@ -224,14 +227,14 @@ def test_a_filled_template_merges_every_cell_validated(
     book = openpyxl.load_workbook(template)
     sheet = book["記入"]
     header_row = next(r for r in range(1, 30) if any(c.value == "指標コード" for c in sheet[r]))
-    labels = [c.value for c in sheet[header_row]]
+    labels: list[object] = [c.value for c in sheet[header_row]]
     code_col = labels.index("指標コード") + 1
     value_col = _input_column(labels, "値")
     reason_col = _input_column(labels, "理由")
-    typed = {"7-1-1-K2": 55, "7-1-1-K3": 1500, "7-1-2-K1": "二十"}
+    typed: dict[str, int | str] = {"7-1-1-K2": 55, "7-1-1-K3": 1500, "7-1-2-K1": "二十"}
     for row in range(header_row + 1, sheet.max_row + 1):
         code = sheet.cell(row=row, column=code_col).value
-        if code in typed:
+        if isinstance(code, str) and code in typed:
             sheet.cell(row=row, column=value_col, value=typed[code])
         if code == "7-1-1-A1":
             sheet.cell(row=row, column=reason_col, value="未集計")

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,8 +103,8 @@ BY_HAND = {
 def test_rates_of_the_other_city_match_the_figures_worked_by_hand(
     other_city: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for code, text in ENTERED.items():
-        args = ("enter", "--indicator", code, "--year", "2025", "--value", text)
+    for indicator, text in ENTERED.items():
+        args = ("enter", "--indicator", indicator, "--year", "2025", "--value", text)
         assert run(other_city, capsys, *args, "--comment", "確認済み")[0] == 0
     code, out = run(other_city, capsys, "show", "--json", "--year", "2025")
     assert code == 0
@@ -121,7 +122,7 @@ def test_rates_of_the_other_city_match_the_figures_worked_by_hand(
 
 def seed_without(dropped: set[str], to: str) -> dict[str, object]:
     """The seed catalog with `dropped` departments gone and their indicators moved to `to`."""
-    data = json.loads(SEED.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(SEED.read_text(encoding="utf-8"))
     data["departments"] = [d for d in data["departments"] if d["code"] not in dropped]
     for goal in data["goals"]:
         for policy in goal["policies"]:

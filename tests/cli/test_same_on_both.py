@@ -100,7 +100,7 @@ def test_every_command_answers_the_same_on_sqlite_and_on_the_server(
     (tmp_path / "lite").mkdir()
     (tmp_path / "server").mkdir()
     server = new_db("kplan")
-    on_server = session(server, tmp_path / "server", capsys, str(make_url(server).username))
+    on_server = session(server, tmp_path / "server", capsys, str(make_url(str(server)).username))
     lite = tmp_path / "lite" / "kplan.sqlite3"
     on_file = session(lite, tmp_path / "lite", capsys, current_user())
     assert on_server["show"] == on_file["show"]

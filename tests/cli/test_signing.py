@@ -14,6 +14,7 @@ import subprocess
 import zipfile
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -31,6 +32,7 @@ from kplan_desktop.exchange.payload import ValueRow, payload_sha256
 from kplan_desktop.exchange.signing import signed_message
 from kplan_desktop.exchange.workbook_reader import read_exchange_workbook
 from tests.conftest import dump
+from tests.workbooks import as_text
 
 INDICATOR = "7-1-1-K2"
 
@@ -39,7 +41,9 @@ def run(db: Path, *args: str) -> int:
     return main(["--db", str(db), *args])
 
 
-def merge_json(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list]:
+def merge_json(
+    db: Path, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, list[dict[str, Any]]]:
     capsys.readouterr()
     code = run(db, "merge", "--json", *args)
     return code, json.loads(capsys.readouterr().out)
@@ -203,7 +207,7 @@ def _revision_forged(s: dict[str, Path], out: Path) -> Path:
     return forge(
         s["signed"],
         out,
-        data={"value": "99", "replaces": merged, "revision": f"{database}:999999"},
+        data={"value": "99", "replaces": as_text(merged), "revision": f"{database}:999999"},
         evaluation={"grade": "A"},
         meta={"signature": ""},
     )
@@ -489,7 +493,7 @@ def test_an_accepted_unverified_file_records_no_finalisation_and_names_the_real_
     assert "下書き" in line, line
 
 
-def _visible_edit(source: Path, out: Path, column_label: str, value: object) -> Path:
+def _visible_edit(source: Path, out: Path, column_label: str, value: str | int) -> Path:
     """Change the 提出 sheet's cell of INDICATOR in the column headed `column_label` (its
     first line), as a clerk or forger does in Excel; the data and meta sheets untouched, the
     writer mark kept, so the file reads as the program's own."""
@@ -514,7 +518,7 @@ def test_a_visible_cell_that_differs_from_the_signed_data_refuses_the_file(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     label: str,
-    value: object,
+    value: str | int,
 ) -> None:
     """The signature covers the data sheet; people read the 提出 sheet. A value or comment
     changed there (the data, checksum and signature intact) is not merged as 'verified,

@@ -41,7 +41,7 @@ def test_each_indicator_is_judged_by_its_target_years_actual_only(seed: Catalog)
     reasons = {"7-2-1-K2": {2026: MissingReason.NOT_APPLICABLE}}
     result = final_evaluation(plan_generation(seed), seed, values, reasons)
     k1, k2, k3 = (result.indicator(f"7-1-1-K{n}") for n in (1, 2, 3))
-    assert (k1.achievement.rate, k1.achievement.grade, k1.reached) == (1, Grade.A, True)
+    assert (k1.achievement.rate, k1.achievement.grade, k1.reached) == (Decimal(1), Grade.A, True)
     assert (k2.value, k2.state, k2.achievement.grade, k2.reached) == (
         None,
         FinalState.NO_FINAL_ACTUAL,

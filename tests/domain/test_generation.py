@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -72,11 +73,12 @@ def test_a_closed_generation_is_read_only() -> None:
 def test_a_decision_is_whole_or_refused() -> None:
     SuccessionDecision("7-1-1-K3", Succession.CONTINUE, "1-1-1-K1", 2026)
     SuccessionDecision("7-1-1-K1", Succession.END)
-    for bad in (
+    refused: list[Callable[[], object]] = [
         lambda: SuccessionDecision("7-1-1-K1", Succession.END, "1-1-1-K9"),
         lambda: SuccessionDecision("7-1-1-K1", Succession.CONTINUE),
         lambda: SuccessionDecision("7-1-1-K1", Succession.REPLACE, "1-1-1-K2", 2026),
-    ):
+    ]
+    for bad in refused:
         with pytest.raises(DomainError):
             bad()
 

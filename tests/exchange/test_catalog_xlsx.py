@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from tests.workbooks import fits_to_page
 
 from kplan_desktop.domain.catalog import (
     Catalog,
@@ -554,6 +555,6 @@ def test_every_sheet_prints_landscape_one_page_wide(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
-        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToWidth == 1 and fits_to_page(sheet)
     assert book["指標"].print_title_rows == "$1:$2"
     assert read_catalog_xlsx(path) == catalog_json.load(SEED)

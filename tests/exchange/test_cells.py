@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.workbooks import sheet
 
 from kplan_desktop.exchange.cells import clean_text, needs_quote, text_problem
 from kplan_desktop.exchange.cycle_xlsx import write_pending
@@ -49,7 +50,7 @@ def test_the_pending_list_quotes_formula_like_names_and_contacts_like_every_work
     ]
     path = tmp_path / "pending.xlsx"
     write_pending(path, 2024, None, rows)
-    ws = openpyxl.load_workbook(path).active
+    ws = sheet(openpyxl.load_workbook(path))
     written = [ws.cell(row=r, column=c) for r in range(5, 5 + len(rows)) for c in (2, 6)]
     assert len(written) == 10
     for cell in written:

@@ -192,11 +192,11 @@ def test_the_final_evaluation_matches_the_hand_computation(
     assert all(item["next_plan"] is None for item in data["indicators"])
 
     policies = {p["code"]: p for p in data["policies"]}
-    for code, (total, reached, missed, unjudged, share) in BY_POLICY.items():
+    for code, (total, reached_n, missed, unjudged, share) in BY_POLICY.items():
         p = policies[code]
         assert (p["indicators"], p["reached"], p["not_reached"], p["not_judged"]) == (
             total,
-            reached,
+            reached_n,
             missed,
             unjudged,
         ), code
@@ -243,18 +243,19 @@ def test_the_final_evaluation_matches_the_hand_computation(
         for r in summary.iter_rows(values_only=True)
         if r[0] in ("政策", "施策", "全体")
     }
-    for code, (total, reached, missed, unjudged, _) in BY_POLICY.items():
-        assert tallies[("政策", code)][3:7] == (total, reached, missed, unjudged), code
+    for code, (total, reached_n, missed, unjudged, _) in BY_POLICY.items():
+        assert tallies[("政策", code)][3:7] == (total, reached_n, missed, unjudged), code
     assert tallies[("全体", None)][3:7] == PLAN
-    header = next(r for r in summary.iter_rows(values_only=True) if r[0] == "区分")
-    assert header[15:17] == ("施策評価（R8）", "今後の方向性")
+    heading = next(r for r in summary.iter_rows(values_only=True) if r[0] == "区分")
+    assert heading[15:17] == ("施策評価（R8）", "今後の方向性")
     assert tallies[("施策", "7-1-1")][15:17] == ("B", "継続")
     assert tallies[("施策", "7-1-2")][15] == "未記入"
     assert tallies[("政策", "7-1")][15] == "B1 未記入1"
     for ws in (summary, sheet):
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
         assert ws.print_area and ws.print_title_rows
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        setup = ws.sheet_properties.pageSetUpPr
+        assert setup is not None and setup.fitToPage and ws.page_setup.fitToWidth == 1
 
 
 @pytest.mark.sqlite_only

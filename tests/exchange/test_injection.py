@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import openpyxl.xml
 import pytest
+from openpyxl.cell.cell import Cell, MergedCell
 
 from kplan_desktop.cli import main
 
@@ -31,7 +32,7 @@ def run(db: Path, *args: str) -> int:
     return main(["--db", str(db), *args])
 
 
-def every_cell(path: Path) -> list[openpyxl.cell.cell.Cell]:
+def every_cell(path: Path) -> list[Cell | MergedCell]:
     book = openpyxl.load_workbook(path)
     return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
 

@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 from openpyxl.utils import column_index_from_string, get_column_letter
+from tests.workbooks import chart_top_row, charts, fits_to_page, header_text, sheet
 
 from kplan_desktop.cli import main
 from kplan_desktop.domain.catalog import Policy
@@ -314,14 +315,14 @@ def test_policy_sheets_hold_the_year_table_and_charts(report: Path) -> None:
     measure = [c.value for c in find_row(ws, "7-1-1", None, None, "コミュニティづくり")]
     assert measure[4:9] == [0, 0, 1, 0, 3]  # A B C D, not graded
     assert ws.freeze_panes == "A5"
-    kinds = sorted(type(chart).__name__ for chart in ws._charts)
+    kinds = sorted(type(chart).__name__ for chart in charts(ws))
     # the grade bar chart, and a line per indicator with a target (K1, K2, K3, 7-1-2-K1)
     assert kinds == ["BarChart", "LineChart", "LineChart", "LineChart", "LineChart"]
     with zipfile.ZipFile(report) as archive:
-        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-        xml = b"".join(archive.read(n) for n in charts)
+        parts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        xml = b"".join(archive.read(n) for n in parts)
     sheets = [*POLICY_SHEETS, *[f"施策評価{m}" for m in MEASURES]]
-    assert len(charts) == sum(len(book[name]._charts) for name in sheets)
+    assert len(parts) == sum(len(charts(sheet(book, name))) for name in sheets)
     assert xml.count(b"lineChart>") >= 2 * 4 and b"barChart>" in xml
     assert "政策7-1" in xml.decode("utf-8")  # the series read the sheet's own cells
 
@@ -332,7 +333,7 @@ def test_line_chart_draws_actuals_against_a_flat_target(report: Path) -> None:
     target = [c.value for c in chart_data_row(ws, "7-1-1-K3 目標")]
     assert actual[1:6] == [3000, 4000, 5000, None, None]
     assert target[1:6] == [7500] * 5
-    chart = next(c for c in ws._charts if type(c).__name__ == "LineChart" and "K3" in _title(c))
+    chart = next(c for c in charts(ws) if type(c).__name__ == "LineChart" and "K3" in _title(c))
     refs = [s.val.numRef.f for s in chart.series]
     rows = {int(ref.rsplit("$", 1)[1]) for ref in refs}
     assert rows == {
@@ -349,7 +350,7 @@ def test_chart_data_is_kept_out_of_the_printout(report: Path) -> None:
         last = get_column_letter(header.index("進捗状況") + 1)
         area = ws.print_area
         assert area.startswith(f"'{name}'!$A$1:${last}$"), name
-        bottom = max((c.anchor._from.row + 1 for c in ws._charts), default=0) + 15
+        bottom = max((chart_top_row(c) for c in charts(ws)), default=0) + 15
         assert int(area.rsplit("$", 1)[1]) >= bottom, name  # every chart inside
     ws = book["政策7-1"]
     label = chart_data_row(ws, "7-1-1-K3 実績")[0]
@@ -374,7 +375,7 @@ def test_policy_sheet_charts_start_a_page_rather_than_be_split(report: Path) -> 
     ws = openpyxl.load_workbook(report)["政策7-1"]
     breaks = [b.id for b in ws.row_breaks.brk]
     assert breaks  # five charts in three bands do not fit one page at this scale
-    anchors = sorted({chart.anchor._from.row + 1 for chart in ws._charts})  # 1-based rows
+    anchors = sorted({chart_top_row(chart) for chart in charts(ws)})  # 1-based rows
     for after in breaks:
         assert after + 1 in anchors or not any(a <= after < a + 15 for a in anchors), after
 
@@ -525,12 +526,12 @@ def test_every_sheet_prints_a4_one_page_wide_with_page_numbers(report: Path) -> 
         if ws.title in POLICY_SHEETS:
             # a fixed scale, so that the page breaks before the charts are kept (Excel drops
             # manual breaks on a sheet fitted to a page)
-            assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-            assert 10 <= ws.page_setup.scale < 100, ws.title
+            assert not fits_to_page(ws), ws.title
+            assert ws.page_setup.scale is not None and 10 <= ws.page_setup.scale < 100, ws.title
         else:
             assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        assert "&P" in ws.oddFooter.right.text, ws.title
+            assert fits_to_page(ws), ws.title
+        assert "&P" in header_text(ws, "oddFooter", "right"), ws.title
     assert book["指標一覧"].print_title_rows == "$1:$1"
     assert book["政策7-1"].print_title_rows == "$4:$4"
 

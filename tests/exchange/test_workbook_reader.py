@@ -25,6 +25,7 @@ import openpyxl
 import pytest
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
+from tests.workbooks import sheet
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
@@ -441,7 +442,7 @@ def test_defusedxml_refuses_the_same_tricks_when_the_scan_is_off(
 def test_a_plain_workbook_is_not_a_kplan_file(tmp_path: Path) -> None:
     path = tmp_path / "plain.xlsx"
     book = openpyxl.Workbook()
-    book.active["A1"] = "集計表"
+    sheet(book)["A1"] = "集計表"
     book.save(path)
     error = rejected(path)
     assert error.code == "E_WB_NOT_KPLAN"

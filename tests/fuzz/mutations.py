@@ -40,6 +40,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import openpyxl
 from defusedxml.ElementTree import fromstring
+from openpyxl.cell.cell import Cell
 
 from kplan_desktop.domain.model import IndicatorSpec
 from tests.fuzz.parser_fuzz import broken_value, clerk_value, random_text
@@ -100,7 +101,7 @@ def describe_base(name: str, data: bytes) -> Base:
             for cell in main[header]:
                 text = str(cell.value or "")
                 role = "value" if text.startswith("実績値") else roles.get(text)
-                if role is not None:
+                if role is not None and isinstance(cell, Cell):  # a merged cell has no letter
                     columns[role] = cell.column_letter
             code_column = columns["code"]
         rows = [

@@ -89,7 +89,7 @@ COMMUNITY = {"7-1-1-A1": "未集計", "7-1-1-K1": "3", "7-1-1-K2": "55", "7-1-1-
 COMMUNITY_2023 = {"7-1-1-K1": "2", "7-1-1-K3": "1,300人"}
 EQUALITY = {"7-2-1-A1": "70%", "7-2-1-K1": "1", "7-2-1-K2": "3"}
 EQUALITY_2023 = {"7-2-1-A1": "65.5%"}
-TEMPLATE_FILL: dict[str, tuple[object, str | None, str]] = {
+TEMPLATE_FILL: dict[str, tuple[str | int | None, str | None, str]] = {
     "7-1-1-A1": (None, "未集計", ""),
     "7-1-1-K1": ("3", None, "記入: 3回"),
     "7-1-1-K2": (55, None, ""),
@@ -101,7 +101,7 @@ TEMPLATE_FILL: dict[str, tuple[object, str | None, str]] = {
 
 # Defects the fuzzer found in code it may not change; the tests tolerate these kinds (each is
 # pinned by a corpus file whose replay is a strict xfail), the fuzz script counts them.
-KNOWN_DEFECTS = {}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 # -- the bases --------------------------------------------------------------------------------

@@ -21,20 +21,23 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
-from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+import uno
+from com.sun.star.beans import PropertyValue
+from com.sun.star.connection import NoConnectException
+
+# UNO objects have no Python types (pyuno builds them at run time): they are Any here.
 
 
-def prop(name, value):
+def prop(name: str, value: object) -> Any:
     p = PropertyValue()
     p.Name = name
     p.Value = value
     return p
 
 
-def connect(pipe):
+def connect(pipe: str) -> tuple[Any, Any]:
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local
@@ -54,24 +57,24 @@ def connect(pipe):
     return desktop, dispatcher
 
 
-def column_index(letter):
+def column_index(letter: str) -> int:
     n = 0
     for ch in letter.upper():
         n = n * 26 + ord(ch) - 64
     return n - 1
 
 
-def split_cell(ref):
+def split_cell(ref: str) -> tuple[int, int]:
     letters = "".join(c for c in ref if c.isalpha())
     digits = "".join(c for c in ref if c.isdigit())
     return column_index(letters), int(digits) - 1
 
 
-def run(pipe, job):
+def run(pipe: str, job: dict[str, Any]) -> list[dict[str, object]]:
     desktop, dispatcher = connect(pipe)
     url = uno.systemPathToFileUrl(str(Path(job["open"]).resolve()))
     doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
-    results = []
+    results: list[dict[str, object]] = []
     try:
         controller = doc.getCurrentController()
         frame = controller.getFrame()
@@ -154,7 +157,7 @@ def run(pipe, job):
     return results
 
 
-def main():
+def main() -> None:
     pipe, job_file = sys.argv[1], sys.argv[2]
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     print(json.dumps(run(pipe, job), ensure_ascii=False))

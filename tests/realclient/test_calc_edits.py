@@ -72,8 +72,8 @@ def test_a_template_in_which_calc_deleted_a_row_merges(
     source = base[1]
     # Row 5 (7-1-1-A1, no unit) deleted: the rows below move up one.
     ops: list[dict[str, Any]] = [*UNPROTECT, {"op": "delete_rows", "sheet": S, "row": 5}]
-    for code, text in TYPED.items():
-        cell = cell_of(source, code)
+    for indicator, text in TYPED.items():
+        cell = cell_of(source, indicator)
         ops.append(type_(S, f"{cell[0]}{int(cell[1:]) - 1}", text))
     filled = tmp_path / "deleted.xlsx"
     calc.run(source, ops, filled)

@@ -107,7 +107,9 @@ def test_a_value_changed_on_the_printable_sheet_is_refused_not_lost(
     ws = book["提出"]
     header = next(r for r in ws.iter_rows() if any(c.value == "指標コード" for c in r))
     column = next(c.column_letter for c in header if c.value == "令和6年度\n実績")
-    rows = {r[0].value: r[0].row for r in ws.iter_rows(min_row=header[0].row + 1) if r[0].value}
+    top = header[0].row
+    assert top is not None
+    rows = {r[0].value: r[0].row for r in ws.iter_rows(min_row=top + 1) if r[0].value}
     (other,) = [code for code in rows if code != PERCENT]  # tax's other indicator, no value
     edited = tmp_path / "edited-report.xlsx"
     ops = [

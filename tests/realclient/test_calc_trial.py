@@ -181,7 +181,9 @@ def test_an_earlier_year_and_a_comment_edited_on_the_printable_sheet_refuse_the_
     header = next(r for r in ws.iter_rows() if any(c.value == "指標コード" for c in r))
     earlier = next(c.column_letter for c in header if c.value == "令和5年度\n実績")
     comment = next(c.column_letter for c in header if c.value == "コメント")
-    row = next(r[0].row for r in ws.iter_rows(min_row=header[0].row + 1) if r[0].value == code_)
+    top = header[0].row
+    assert top is not None
+    row = next(r[0].row for r in ws.iter_rows(min_row=top + 1) if r[0].value == code_)
     planning = tmp_path / "planning.sqlite3"
     assert kplan(planning, "init") == 0
     before = dump(planning)

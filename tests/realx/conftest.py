@@ -220,7 +220,7 @@ class App:
             return {}
         return data
 
-    def wait(self, what: Callable[[dict[str, Any]], bool], timeout: float = 15) -> dict[str, Any]:
+    def wait(self, what: Callable[[dict[str, Any]], object], timeout: float = 15) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         state: dict[str, Any] = {}
         while time.monotonic() < deadline:

@@ -198,7 +198,11 @@ def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
             break
         before = state["focus_text"]
         x.key("Tab")
-        state = app.wait(lambda s, before=before: s["focus_text"] not in (None, before))
+
+        def moved(s: dict[str, Any], before: object = before) -> bool:
+            return s["focus_text"] not in (None, before)
+
+        state = app.wait(moved)
     assert state["focus_text"] == "下書きとして書き出す", state
     x.key("space")
     # Qt's own file dialog, in Japanese.

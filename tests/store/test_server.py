@@ -195,7 +195,7 @@ def test_a_connection_killed_mid_transaction_leaves_no_partial_change(
 
     requests = [EntryRequest(COMMUNITY_CODE, 2024, "55"), EntryRequest("7-1-1-K1", 2024, "3")]
     with pytest.raises(StoreError) as lost:
-        write_actuals(store, requests, who="a", source="test", also=kill_myself)  # type: ignore[arg-type]
+        write_actuals(store, requests, who="a", source="test", also=kill_myself)
     assert lost.value.code == "E_DB_CONNECTION_LOST"
     assert "保存されていません" in lost.value.message_ja
     admin.dispose()

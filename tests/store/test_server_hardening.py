@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import psycopg
 import pytest
@@ -57,6 +57,12 @@ def session(url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
 
 
 PUT = "SELECT kplan_put_actual(%s, %s, %s, NULL, %s, %s, %s, %s, 'cli', NULL, %s, 'sato')"
+
+
+def backend_pid(conn: psycopg.Connection[tuple[object, ...]]) -> int:
+    row = conn.execute("SELECT pg_backend_pid()").fetchone()
+    assert row is not None and isinstance(row[0], int)
+    return row[0]
 
 
 def put(conn: psycopg.Connection[tuple[object, ...]], code: str, year: int, value: str,
@@ -184,7 +190,8 @@ def test_the_audit_is_dated_when_the_write_happens_not_when_the_transaction_bega
             " ON v.indicator_code = a.indicator_code AND v.fiscal_year = a.fiscal_year"
             " WHERE a.request_key = 'backdate'"
         ).fetchone() or (None, None)
-    assert began is not None and at is not None and entered is not None
+    assert began is not None and isinstance(began[0], datetime)
+    assert isinstance(at, datetime) and isinstance(entered, datetime)
     assert at - began[0] >= timedelta(seconds=1.4)
     assert entered == at
 
@@ -337,7 +344,7 @@ def test_a_clerk_idling_in_a_save_is_named_seen_and_ended_by_the_planning_divisi
         clerk.execute("SET idle_in_transaction_session_timeout = 0")  # the clerk's own choice
         clerk.execute("BEGIN")
         put(clerk, COMMUNITY_CODE, 2024, "15")
-        pid = int((clerk.execute("SELECT pg_backend_pid()").fetchone() or [0])[0])
+        pid = backend_pid(clerk)
         planner = Store.open(attacked["planner"])
         with pytest.raises(StoreError) as blocked:
             lock_year(planner, 2024, "planner")
@@ -350,7 +357,7 @@ def test_a_clerk_idling_in_a_save_is_named_seen_and_ended_by_the_planning_divisi
         assert mine and mine[0][1] == clerk_login and mine[0][3] == "idle in transaction"
         # The planning division's own sessions and the administrator's are not ended.
         with session(attacked["admin"]) as admin_conn:
-            admin_pid = int((admin_conn.execute("SELECT pg_backend_pid()").fetchone() or [0])[0])
+            admin_pid = backend_pid(admin_conn)
             assert main(["--db", attacked["planner"], "server", "sessions",
                          "--terminate", str(admin_pid)]) != 0  # fmt: skip
             assert admin_conn.execute("SELECT 1").fetchone() == (1,)
@@ -361,7 +368,7 @@ def test_a_clerk_idling_in_a_save_is_named_seen_and_ended_by_the_planning_divisi
     assert lock_year(Store.open(attacked["planner"]), 2024, "planner")
     # A clerk may not end anybody's session.
     with session(attacked["planner"]) as planner_conn:
-        planner_pid = int((planner_conn.execute("SELECT pg_backend_pid()").fetchone() or [0])[0])
+        planner_pid = backend_pid(planner_conn)
         assert main(["--db", attacked["clerk"], "server", "sessions",
                      "--terminate", str(planner_pid)]) != 0  # fmt: skip
         assert planner_conn.execute("SELECT 1").fetchone() == (1,)

@@ -172,7 +172,7 @@ def test_direct_writes_rekeying_audit_forgery_reviewer_comment_locks_and_roles_a
         "lock the values table": "BEGIN; LOCK TABLE actual IN ACCESS EXCLUSIVE MODE; COMMIT",
         "lock it less strongly": "BEGIN; LOCK TABLE actual IN SHARE MODE; COMMIT",
         "lock rows": "BEGIN; SELECT * FROM actual FOR UPDATE; COMMIT",
-        "become the planning division": "SET ROLE " + make_url(admin).database + "_planning",
+        "become the planning division": f"SET ROLE {make_url(admin).database}_planning",
         "become the administrator": "SET ROLE postgres",
         "become someone else": "SET SESSION AUTHORIZATION postgres",
         "make a function": "CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1'",

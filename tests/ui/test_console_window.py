@@ -17,8 +17,11 @@ from kplan_desktop.store.evaluations import read_evaluation
 from kplan_desktop.ui.catalog_actions import CatalogImportDialog
 from kplan_desktop.ui.evaluation_dialog import EvaluationDialog
 from kplan_desktop.ui.main_window import MainWindow
+from kplan_desktop.ui.plans_view import PlansView
 from kplan_desktop.ui.settings import AppSettings
 from tests.conftest import dump, set_target
+from tests.ui.qt import children, item_text, top_level_item, top_level_text
+from tests.workbooks import sheet
 
 YEAR = 2024
 
@@ -63,13 +66,15 @@ def test_planning_exports_and_a_department_imports_after_seeing_the_differences(
     monkeypatch.setattr(CatalogImportDialog, "exec", cancel)
     assert clerk.catalog_actions.import_catalog(catalog_file) is False
     assert any("目標値 7500 → 3500" in line for line in seen[0])
-    assert current_catalog_version(clerk.store).sequence == 1  # cancelled: nothing changed
+    version = current_catalog_version(clerk.store)
+    assert version is not None and version.sequence == 1  # cancelled: nothing changed
 
     monkeypatch.setattr(
         CatalogImportDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted.value
     )
     assert clerk.catalog_actions.import_catalog(catalog_file) is True
-    assert current_catalog_version(clerk.store).sequence == 2
+    version = current_catalog_version(clerk.store)
+    assert version is not None and version.sequence == 2
     assert "第2版" in clerk.catalog_actions.last_message
     assert dump(db)["actual"] == values
     qtbot.waitUntil(lambda: clerk.is_loaded, timeout=10000)
@@ -252,18 +257,18 @@ def test_the_plans_tab_lists_each_linked_plan_with_the_indicators_serving_it(
     planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
     planner.tabs.setCurrentIndex(2)
     view = planner.plans_view
-    assert view is not None and planner.tabs.currentWidget() is view
-    plans = [view.tree.topLevelItem(n).text(0) for n in range(view.tree.topLevelItemCount())]
+    assert isinstance(view, PlansView) and planner.tabs.currentWidget() is view
+    plans = [top_level_text(view.tree, n) for n in range(view.tree.topLevelItemCount())]
     assert plans == ["総合戦略", "行財政改革"]
-    strategy = view.tree.topLevelItem(0)
-    items = [strategy.child(n).text(0) for n in range(strategy.childCount())]
+    strategy = top_level_item(view.tree, 0)
+    items = [child.text(0) for child in children(strategy)]
     assert any(text.startswith("4-1-2") for text in items)
     assert "7-1-1-K3" in view.codes_under("総合戦略")
     (k3,) = [
-        strategy.child(n).child(m)
-        for n in range(strategy.childCount())
-        for m in range(strategy.child(n).childCount())
-        if strategy.child(n).child(m).text(0).startswith("7-1-1-K3")
+        indicator
+        for measure in children(strategy)
+        for indicator in children(measure)
+        if indicator.text(0).startswith("7-1-1-K3")
     ]
     assert k3.text(2) == "1234人" and k3.text(3) == "D"
 
@@ -300,7 +305,7 @@ def test_planning_opens_a_year_sees_every_status_and_writes_the_pending_list(
     seen: list[list[str]] = []
 
     def look(dialog: CycleStatusDialog) -> int:
-        seen.append([dialog.table.item(n, 2).text() for n in range(dialog.table.rowCount())])
+        seen.append([item_text(dialog.table, n, 2) for n in range(dialog.table.rowCount())])
         seen.append([dialog.due.text()])
         return 0
 
@@ -427,7 +432,7 @@ def test_the_editor_links_a_direction_to_another_plans_item(
     import openpyxl
 
     codes = {
-        r[0] for r in openpyxl.load_workbook(out).active.iter_rows(min_row=5, values_only=True)
+        r[0] for r in sheet(openpyxl.load_workbook(out)).iter_rows(min_row=5, values_only=True)
     }
     assert "4-9-9" in codes
 
@@ -483,7 +488,7 @@ def test_a_measure_or_a_single_indicator_serves_another_plans_item(
         out = tmp_path / f"{plan}.xlsx"
         assert kplan(["--db", str(other), "report", "--plan", plan, "-o", str(out)]) == 0
         rows: dict[str, set[str]] = {}
-        for r in openpyxl.load_workbook(out).active.iter_rows(min_row=5, values_only=True):
+        for r in sheet(openpyxl.load_workbook(out)).iter_rows(min_row=5, values_only=True):
             if r[0] and r[4]:
                 rows.setdefault(str(r[0]), set()).add(str(r[4]))
         return rows

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QMessageBox
 
 from kplan_desktop.cli import main as kplan
 from kplan_desktop.exchange.payload import RowOutcome
@@ -26,6 +26,7 @@ from kplan_desktop.ui.main_window import MainWindow
 from kplan_desktop.ui.merge_preview import CHOICE, OUTCOME, MergePreviewDialog
 from kplan_desktop.ui.settings import AppSettings
 from tests.conftest import dump
+from tests.ui.qt import menus
 
 YEAR = 2024
 # Every community indicator of FY2024, with values that raise no warning.
@@ -471,7 +472,8 @@ def test_an_undecided_conflict_keeps_the_database_value(
     index = preview.proxy.mapFromSource(preview.model.index(row, CHOICE))
     preview.table.setCurrentIndex(index)
     editor = preview.table.indexWidget(index) or preview.table.focusWidget()
-    assert [editor.itemText(n) for n in range(editor.count())] == [  # type: ignore[union-attr]
+    assert isinstance(editor, QComboBox)
+    assert [editor.itemText(n) for n in range(editor.count())] == [
         "未決定（書き込まない）",
         "ファイルの値を採る",
         "データベースの値を残す",
@@ -603,8 +605,7 @@ def test_planning_writes_a_template_and_the_consolidated_workbook(
 def menu_texts(window: MainWindow) -> dict[str, list[str]]:
     return {
         menu.title(): [a.text() for a in menu.actions() if a.text()]
-        for menu in (action.menu() for action in window.menuBar().actions())
-        if menu is not None
+        for menu in menus(window.menuBar())
     }
 
 

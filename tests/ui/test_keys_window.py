@@ -21,6 +21,7 @@ from kplan_desktop.store.keys import registered_keys
 from kplan_desktop.ui.main_window import MainWindow
 from kplan_desktop.ui.settings import AppSettings
 from tests.conftest import dump
+from tests.ui.qt import item_text, menu_entries
 
 YEAR = 2024
 
@@ -65,11 +66,11 @@ def test_a_department_exports_and_the_planning_division_registers_its_key(
     if os.name == "posix":
         assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert exported.fingerprint in clerk.status.text()
-    menus = [a.text() for m in clerk.menuBar().actions() for a in m.menu().actions()]
+    menus = menu_entries(clerk.menuBar())
     assert "署名鍵を書き出す…" in menus
 
     planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
-    menus = [a.text() for m in planner.menuBar().actions() for a in m.menu().actions()]
+    menus = menu_entries(planner.menuBar())
     assert "課の署名鍵を登録…" in menus and "登録済みの署名鍵…" in menus
     asked: list[str] = []
     # Cancelled at the question: nothing is registered.
@@ -85,8 +86,8 @@ def test_a_department_exports_and_the_planning_division_registers_its_key(
     assert "登録しました" in planner.status.text()
     dialog = planner.keys.show_keys()
     assert dialog.table.rowCount() == 1
-    assert "市民協働" in dialog.table.item(0, 0).text()
-    assert dialog.table.item(0, 2).text() == exported.fingerprint
+    assert "市民協働" in item_text(dialog.table, 0, 0)
+    assert item_text(dialog.table, 0, 2) == exported.fingerprint
     dialog.grab().save(str(tmp_path / "keys.png"))
     dialog.close()
     # The department's private key is lost: its new key replaces the registration only after
@@ -116,7 +117,10 @@ def test_a_department_exports_and_the_planning_division_registers_its_key(
 def _forged_submission(db: Path, planning_db: Path, tmp_path: Path) -> Path:
     """community's signed submission, merged; then a copy with 7-1-1-K2 changed and its
     signature stripped."""
-    run = lambda path, *a: kplan(["--db", str(path), *a])  # noqa: E731
+
+    def run(path: Path, *args: str) -> int:
+        return kplan(["--db", str(path), *args])
+
     assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", str(YEAR), "--value", "55") == 0
     signed = tmp_path / "signed.xlsx"
     assert run(db, "export", "--department", "community", "--year", str(YEAR), "-o",

@@ -15,6 +15,7 @@ from kplan_desktop.store.actuals import read_actuals
 from kplan_desktop.store.audit import audit_log
 from kplan_desktop.ui.main_window import MainWindow
 from tests.conftest import dump
+from tests.ui.qt import line_editor
 
 YEAR = 2025
 Opener = Callable[..., Any]
@@ -50,7 +51,7 @@ def type_into(window: MainWindow, qtbot: Any, code: str, text: str, key: Any = N
     else:
         window.grid.edit(index)
         editor = window.grid.focusWidget()
-        editor.setText(text)
+        line_editor(editor).setText(text)
     qtbot.keyClick(editor, key or Qt.Key.Key_Return)
 
 
@@ -96,7 +97,7 @@ def test_an_invalid_value_stays_in_the_editor_with_its_message(
     type_into(window, qtbot, "7-1-1-K3", "abc")
     assert dump(db) == before
     editor = window.grid.focusWidget()
-    assert editor is not None and editor.text() == "abc"
+    assert line_editor(editor).text() == "abc"
     assert "数値として読めません" in window.status.text()
     assert "数値として読めません" in editor.toolTip()
 
@@ -135,7 +136,7 @@ def test_a_warning_without_a_comment_saves_nothing(
     assert dump(db) == before
     # Cancel keeps the typed text in a cell editor on the same cell.
     editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
-    assert editor is not None and editor.text() == "200"
+    assert line_editor(editor).text() == "200"
     assert window.grid.currentIndex() == cell(window, "7-1-1-K2")
 
 
@@ -401,6 +402,7 @@ def test_english_shows_western_fiscal_years_everywhere(
     from kplan_desktop.ui.i18n import install_translator
 
     translator = install_translator(qapp, "en")
+    assert translator is not None
     try:
         window = open_window(lang="en")
         type_into(window, qtbot, "7-1-1-K2", "55")
@@ -439,6 +441,7 @@ def test_the_grade_column_fits_the_longest_english_grade(
     from kplan_desktop.ui.i18n import install_translator
 
     translator = install_translator(qapp, "en")
+    assert translator is not None
     try:
         window = open_window(lang="en")
         grade = window.model.grade_column
@@ -547,7 +550,7 @@ def test_leaving_a_warned_value_after_esc_asks_again_never_drops_it(
     type_into(window, qtbot, "7-1-1-K2", "200")
     qtbot.waitUntil(lambda: asked == ["200"])
     editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
-    assert editor is not None and editor.text() == "200"
+    assert line_editor(editor).text() == "200"
     qtbot.keyClick(editor, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: asked == ["200", "200"])
     (actual,) = read_actuals(window.store)
@@ -562,7 +565,7 @@ def test_clicking_away_from_a_refused_value_reopens_it(window: MainWindow, qtbot
     window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
     qtbot.waitUntil(lambda: window.grid.currentIndex() == cell(window, "7-1-1-K2"))
     editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
-    assert editor is not None and editor.text() == "abc"
+    assert line_editor(editor).text() == "abc"
     assert "数値として読めません" in window.status.text()
 
 
@@ -584,7 +587,7 @@ def test_the_close_button_asks_when_a_typed_value_is_not_saved(
     assert not window.close()  # the title bar's X: "No" keeps the window and the typed text
     assert asked == ["55"] and window.isVisible()
     editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
-    assert editor is not None and editor.text() == "55"
+    assert line_editor(editor).text() == "55"
     assert window.close()
     assert asked == ["55", "55"]
     QApplication.processEvents()
@@ -595,7 +598,12 @@ def test_the_close_button_does_not_ask_when_everything_is_saved(
     window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str | None] = []
-    monkeypatch.setattr(window, "ask_quit", lambda pending=None: asked.append(pending) or False)
+
+    def ask_quit(pending: str | None = None) -> bool:
+        asked.append(pending)
+        return False
+
+    monkeypatch.setattr(window, "ask_quit", ask_quit)
     type_into(window, qtbot, "7-1-1-K2", "55")
     assert window.close() and asked == []
 
@@ -647,7 +655,7 @@ def test_a_pasted_value_with_a_warning_asks_for_its_comment(
     window.paste_clipboard()  # Cancel: the value waits in the cell's editor, not thrown away
     assert asked == ["200"] and stored(window) == {}
     editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
-    assert editor is not None and editor.text() == "200"
+    assert line_editor(editor).text() == "200"
     window.discard_pending()
     window.paste_clipboard()
     (actual,) = read_actuals(window.store)
@@ -672,7 +680,9 @@ def test_the_paste_report_names_cells_by_code_and_year_and_says_when_none_was_sa
     assert f"{code} R8「x」" in text and "表の外「q」" in text
     report = window.paste_report
     assert report is not None
-    summary = report.findChild(QLabel, "paste_summary").text()
+    label = report.findChild(QLabel, "paste_summary")
+    assert label is not None
+    summary = label.text()
     assert "保存したセルはありません" in summary and "ほかのセルは保存しました" not in summary
 
 

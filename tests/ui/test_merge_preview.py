@@ -168,8 +168,9 @@ def pr_template_with_a_scale_slip(planning: Store, tmp_path: Path) -> Path:
     book = openpyxl.load_workbook(path)
     ws = book["記入"]
     header = {c.value.split("\n")[0]: c.column for c in ws[4] if isinstance(c.value, str)}
-    (row,) = [r for r in ws.iter_rows(min_row=5) if r[0].value == "7-4-1-K1"]
-    ws.cell(row=row[0].row, column=header["実績値"]).value = "2,600,000"
+    (row,) = [r[0].row for r in ws.iter_rows(min_row=5) if r[0].value == "7-4-1-K1"]
+    assert row is not None
+    ws.cell(row=row, column=header["実績値"]).value = "2,600,000"
     book.save(path)
     return path
 
@@ -222,9 +223,10 @@ def test_the_preview_shows_the_stored_value_with_its_unit_and_every_files_notes(
     header = {c.value.split("\n")[0]: c.column for c in ws[4] if isinstance(c.value, str)}
     for row in ws.iter_rows(min_row=5):
         typed = {"7-4-1-K1": "3,412,000件", "7-4-1-K2": "4000"}.get(str(row[0].value))
-        if typed:
-            ws.cell(row=row[0].row, column=header["実績値"]).value = typed
-            ws.cell(row=row[0].row, column=header["コメント"]).value = "確認済み"
+        at = row[0].row
+        if typed and at is not None:
+            ws.cell(row=at, column=header["実績値"]).value = typed
+            ws.cell(row=at, column=header["コメント"]).value = "確認済み"
     book.save(path)
     # Eight files, so that the notes are long: every one of them must be readable at once.
     copies = []

@@ -14,6 +14,7 @@ from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actual
 from kplan_desktop.store.engine import E_DB_CONNECTION_LOST, Store, StoreError
 from kplan_desktop.ui.main_window import MainWindow
 from tests.conftest import dump
+from tests.ui.qt import line_editor
 from tests.ui.test_main_window import YEAR, cell, type_into
 
 Opener = Callable[..., Any]
@@ -78,7 +79,7 @@ def test_cancelling_the_conflict_keeps_the_typed_value_in_the_editor(
     type_into(window, qtbot, CODE, "57")
     assert dump(db) == before
     editor = window.grid.focusWidget()
-    assert editor is not None and editor.text() == "57"
+    assert line_editor(editor).text() == "57"
     assert "60" in window.last_message
 
 
@@ -105,7 +106,7 @@ def test_values_others_save_appear_without_losing_what_is_being_typed(
     someone_else_saves(db, "2000", code="7-1-1-K3")
     assert poll(window, qtbot) == 1  # K1; K3 waits while its editor is open
     assert cell(window, "7-1-1-K1").data() == "4"
-    assert window.grid.focusWidget() is editor and editor.text() == "123"
+    assert window.grid.focusWidget() is editor and line_editor(editor).text() == "123"
     assert poll(window, qtbot) == 0
     # Once the editor is closed without saving, K3 catches up.
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
@@ -166,7 +167,7 @@ def test_a_dropped_connection_without_retry_keeps_the_typed_value(
     type_into(window, qtbot, CODE, "55")
     assert dump(db) == before
     editor = window.grid.focusWidget()
-    assert editor is not None and editor.text() == "55"
+    assert line_editor(editor).text() == "55"
     assert "接続が切れました" in window.status.text()
 
 

@@ -16,13 +16,18 @@ QM = resources_dir() / "translations" / "kplan_en.qm"
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _translation_type(message: ET.Element) -> str | None:
+    translation = message.find("translation")
+    return None if translation is None else translation.get("type")
+
+
 def test_every_message_has_an_english_translation() -> None:
     messages = ET.parse(TS).getroot().iter("message")
     untranslated = [
         m.findtext("source")
         for m in messages
         if not (m.findtext("translation") or "").strip()
-        or m.find("translation").get("type") in ("unfinished", "obsolete")  # type: ignore[union-attr]
+        or _translation_type(m) in ("unfinished", "obsolete")
     ]
     assert untranslated == []
 
@@ -49,8 +54,8 @@ def test_english_is_loaded_and_japanese_is_the_default(qapp: QApplication) -> No
     assert choose_language("en", "ja") == "en"
     assert choose_language(None, "en") == "en"
     translator = install_translator(qapp, "en")
+    assert translator is not None
     try:
-        assert translator is not None
         assert QCoreApplication.translate("MainWindow", "全課を表示") == "All departments"
         assert QCoreApplication.translate("IndicatorTableModel", "達成率") == "Achievement"
     finally:
@@ -62,8 +67,8 @@ def test_the_japanese_ui_loads_qts_own_japanese(qapp: QApplication) -> None:
     """Qt's dialogs (file dialog, message-box buttons) speak Japanese in the Japanese UI."""
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     translator = install_translator(qapp, "ja")
+    assert translator is not None
     try:
-        assert translator is not None
         assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "キャンセル"
         assert QCoreApplication.translate("QFileDialog", "File &name:") != "File &name:"
         assert QCoreApplication.translate("QMessageBox", "Show Details...") != "Show Details..."

@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING
 
 from kplan_desktop.cli.base import SubParsers, runs
 from kplan_desktop.cli.exit_codes import Exit
+from kplan_desktop.exchange.catalog_json import stored_catalog_hash
+from kplan_desktop.store.audit import current_user
+from kplan_desktop.store.backup import backup_folder, backups, restore, take_backup
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -20,18 +24,17 @@ def register(sub: SubParsers) -> None:
     )
     runs(backup, backup_command)
     runs(sub.add_parser("backups", help="自動バックアップの一覧 (list backups)"), backups_command)
-    restore = sub.add_parser("restore", help="バックアップから復元する (restore)")
-    restore.add_argument("file", type=Path, metavar="FILE")
-    restore.add_argument(
+    restore_parser = sub.add_parser("restore", help="バックアップから復元する (restore)")
+    restore_parser.add_argument("file", type=Path, metavar="FILE")
+    restore_parser.add_argument(
         "--other-installation",
         action="store_true",
         help="別の端末・別のカタログのバックアップでも復元する (restore another installation's)",
     )
-    runs(restore, restore_command)
+    runs(restore_parser, restore_command)
 
 
 def backup_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.backup import take_backup
 
     target = take_backup(store, "manual", target=args.output)
     print(f"バックアップしました / Backed up: {target}")
@@ -39,7 +42,6 @@ def backup_command(store: Store, args: argparse.Namespace) -> Exit:
 
 
 def backups_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.backup import backup_folder, backups
 
     found = backups(store)
     print(f"{backup_folder(store)}（{len(found)} 件 / backups）")
@@ -50,15 +52,12 @@ def backups_command(store: Store, args: argparse.Namespace) -> Exit:
 
 
 def restore_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.exchange.catalog_json import stored_catalog_hash
-    from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.backup import restore
 
     replaced = restore(
         store,
         args.file,
         who=current_user(),
-        source="cli",
+        source=EntrySource.CLI,
         other_installation=args.other_installation,
         catalog_identity=stored_catalog_hash,
     )

@@ -10,14 +10,16 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
+from typing import NoReturn, TextIO, TypeAlias
+
+from sqlalchemy.engine import make_url
 
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import parse_fiscal_year
-
-if TYPE_CHECKING:
-    from kplan_desktop.store.engine import Store
+from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.store.engine import Store, bad_url
+from kplan_desktop.store.paths import database_url
 
 # The `add_subparsers()` object each command family adds its sub-commands to.
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -47,10 +49,6 @@ def fiscal_year(text: str) -> int:
 
 def _require_database(db: str | None) -> None:
     """Only `init` creates a database: a mistyped --db path must not make an empty one."""
-    from sqlalchemy.engine import make_url
-
-    from kplan_desktop.store.engine import bad_url
-    from kplan_desktop.store.paths import database_url
 
     raw = database_url(db)
     try:
@@ -82,7 +80,6 @@ class StoreCommand:
     before_open: Callable[[argparse.Namespace], None]
 
     def __call__(self, args: argparse.Namespace) -> Exit:
-        from kplan_desktop.store.engine import Store
 
         self.before_open(args)
         store = Store.open(args.db)
@@ -109,7 +106,7 @@ def runs_alone(
     parser.set_defaults(run=handler)
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
@@ -126,7 +123,6 @@ def write_text(path: Path, text: str) -> None:
 
 
 def reason_label(reason: str | None) -> str:
-    from kplan_desktop.domain.model import MissingReason
 
     return "—" if reason is None else MissingReason(reason).label_ja
 
@@ -139,13 +135,13 @@ _CONTROLS = {c: f"\\u{c:04x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c n
 class _VisibleStream:
     """stdout with control characters made visible (JSON stays JSON: they are in strings)."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
     def write(self, text: str) -> int:
         return int(self.stream.write(text.translate(_CONTROLS)))
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         return getattr(self.stream, name)
 
 

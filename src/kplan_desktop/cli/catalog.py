@@ -10,6 +10,14 @@ from typing import TYPE_CHECKING
 from kplan_desktop.cli.base import Parser, SubParsers, runs, write_text
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.validation import Severity
+from kplan_desktop.exchange import catalog_json
+from kplan_desktop.exchange.catalog_files import export_catalog, install_catalog, preview_import
+from kplan_desktop.store.actuals import stored_findings
+from kplan_desktop.store.audit import current_user
+from kplan_desktop.store.backup import backup_before
+from kplan_desktop.store.catalog import catalog_versions, read_catalog
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -36,9 +44,6 @@ def register(sub: SubParsers) -> None:
 
 
 def catalog_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.exchange import catalog_json
-    from kplan_desktop.exchange.catalog_files import export_catalog
-    from kplan_desktop.store.catalog import read_catalog
 
     if args.catalog_command == "import":
         return _catalog_import(store, args.file, args.dry_run)
@@ -72,8 +77,6 @@ def catalog_command(store: Store, args: argparse.Namespace) -> Exit:
 
 
 def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
-    from kplan_desktop.exchange.catalog_files import install_catalog, preview_import
-    from kplan_desktop.store.audit import current_user
 
     preview = preview_import(store, path)
     incoming = preview.issued.version
@@ -96,11 +99,13 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
         print("--dry-run: 読み込んでいません / nothing imported")
         return Exit.OK
     if not preview.unchanged:
-        from kplan_desktop.store.backup import backup_before
-
         backup_before(store, "catalog")
     change = install_catalog(
-        store, preview.issued, who=current_user(), source="cli", detail=f"import {path.name}"
+        store,
+        preview.issued,
+        who=current_user(),
+        source=EntrySource.CLI,
+        detail=f"import {path.name}",
     )
     if change.cycles_opened:
         years = "、".join(str(y) for y, _ in preview.issued.cycles)
@@ -120,8 +125,6 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
             f" / Departments not in this catalog were retired (their values and records are "
             f"kept): {retired}"
         )
-    from kplan_desktop.domain.validation import Severity
-    from kplan_desktop.store.actuals import stored_findings
 
     broken = [f for f in stored_findings(store) if f.finding.severity is Severity.ERROR]
     if broken:
@@ -134,7 +137,6 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
 
 
 def _catalog_versions(store: Store) -> Exit:
-    from kplan_desktop.store.catalog import catalog_versions
 
     origins = {"seed": "初期カタログ", "edit": "この端末で編集", "import": "読み込み"}
     for record in catalog_versions(store):

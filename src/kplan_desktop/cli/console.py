@@ -5,13 +5,26 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kplan_desktop.cli.base import Parser, SubParsers, fiscal_year, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.evaluation import Evaluation, parse_grade, parse_next_step
 from kplan_desktop.domain.text import visible
+from kplan_desktop.store.audit import current_user
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.cycle import PENDING, department_statuses, open_year, year_cycle
+from kplan_desktop.store.evaluations import (
+    evaluation_overview,
+    read_evaluation,
+    save_evaluation,
+    save_review_comment,
+)
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -44,9 +57,9 @@ def register(sub: SubParsers) -> None:
     runs(review, review_command)
     cycle = sub.add_parser("cycle", help="年度の進行 (open a year, submission status; 企画担当課)")
     cycle_sub = cycle.add_subparsers(dest="cycle_command", required=True, parser_class=Parser)
-    open_year = cycle_sub.add_parser("open", help="年度の入力受付を始める（提出期限つき）")
-    open_year.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
-    open_year.add_argument("--due", type=_due_date, metavar="YYYY-MM-DD", help="提出期限")
+    open_parser = cycle_sub.add_parser("open", help="年度の入力受付を始める（提出期限つき）")
+    open_parser.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
+    open_parser.add_argument("--due", type=_due_date, metavar="YYYY-MM-DD", help="提出期限")
     status = cycle_sub.add_parser("status", help="課ごとの提出状況")
     status.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     status.add_argument("--json", action="store_true", help="JSONで出力")
@@ -56,8 +69,7 @@ def register(sub: SubParsers) -> None:
     runs(cycle, cycle_command)
 
 
-def _due_date(text: str) -> Any:
-    from datetime import date
+def _due_date(text: str) -> date:
 
     try:
         return date.fromisoformat(text.strip())
@@ -69,15 +81,14 @@ def _due_date(text: str) -> Any:
 
 
 def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.catalog import read_catalog
-    from kplan_desktop.store.cycle import PENDING, department_statuses, open_year, year_cycle
 
     catalog = read_catalog(store)
     if catalog is None:
         raise DomainError("E_NO_CATALOG", "カタログがありません", "No catalog is loaded")
     if args.cycle_command == "open":
-        opened = open_year(store, catalog, args.year, args.due, who=current_user(), source="cli")
+        opened = open_year(
+            store, catalog, args.year, args.due, who=current_user(), source=EntrySource.CLI
+        )
         due = "なし" if opened.due_date is None else opened.due_date.isoformat()
         print(f"{args.year}年度の入力受付を始めました（提出期限: {due}） / FY{args.year} opened")
         return Exit.OK
@@ -85,8 +96,6 @@ def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
     rows = department_statuses(store, catalog, args.year)
     cycle = year_cycle(store, args.year)
     if args.cycle_command == "pending":
-        from kplan_desktop.exchange.cycle_xlsx import write_pending
-
         if args.output.suffix.lower() != ".xlsx":
             raise DomainError(
                 "E_FILE_TYPE",
@@ -95,6 +104,10 @@ def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
             )
 
         waiting = [r for r in rows if r.status in PENDING]
+        # Lazy: the workbook modules load openpyxl (about 0.1-0.2 s); only the commands that write
+        # or read a workbook pay for it (every other `kplan` command starts without it).
+        from kplan_desktop.exchange.cycle_xlsx import write_pending
+
         write_pending(args.output, args.year, cycle, waiting)
         print(
             f"未提出の課 {len(waiting)} 件を書き出しました: {args.output} / {len(waiting)} written"
@@ -143,11 +156,6 @@ def _read_text(path: Path) -> str:
 
 
 def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
-    from dataclasses import replace
-
-    from kplan_desktop.domain.evaluation import Evaluation, parse_grade, parse_next_step
-    from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.evaluations import read_evaluation, save_evaluation
 
     current = read_evaluation(store, args.measure, args.year)
     base = (
@@ -170,7 +178,7 @@ def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
         store,
         wanted,
         who=current_user(),
-        source="cli",
+        source=EntrySource.CLI,
         expected=None if current is None else current.revision,
     )
     if saved is None:
@@ -181,18 +189,15 @@ def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
 
 
 def review_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.evaluations import save_review_comment
 
     changed = save_review_comment(
-        store, args.measure, args.year, args.comment, who=current_user(), source="cli"
+        store, args.measure, args.year, args.comment, who=current_user(), source=EntrySource.CLI
     )
     print("保存しました / saved" if changed else "変更はありません / Nothing changed")
     return Exit.OK
 
 
 def evaluations_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.evaluations import evaluation_overview
 
     rows = evaluation_overview(store, args.year, department=args.department)
     if args.json:

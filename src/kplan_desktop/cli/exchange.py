@@ -6,27 +6,33 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kplan_desktop import logs
 from kplan_desktop.cli.base import SubParsers, fiscal_year, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.exchange.payload import MergeReport, RowOutcome
 from kplan_desktop.progress import TerminalProgress
+from kplan_desktop.store.backup import backup_before
+from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.store.submissions import finalise, withdraw_finalisation
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
 
 
 def register(sub: SubParsers) -> None:
-    finalise = sub.add_parser("finalise", help="課の年度を確定する (finalise)")
-    finalise.add_argument("--department", required=True, metavar="CODE", help="課コード")
-    finalise.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
-    finalise.add_argument(
+    finalise_parser = sub.add_parser("finalise", help="課の年度を確定する (finalise)")
+    finalise_parser.add_argument("--department", required=True, metavar="CODE", help="課コード")
+    finalise_parser.add_argument(
+        "--year", required=True, type=fiscal_year, metavar="FY", help="年度"
+    )
+    finalise_parser.add_argument(
         "--withdraw", action="store_true", help="確定を取り消す (withdraw the finalisation)"
     )
-    runs(finalise, finalise_command)
+    runs(finalise_parser, finalise_command)
 
     export = sub.add_parser("export", help="提出用ブックを書き出す (submission workbook)")
     export.add_argument("--department", required=True, metavar="CODE", help="課コード")
@@ -95,18 +101,18 @@ def _year(year: int) -> str:
 
 
 def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.requests import current_user
-    from kplan_desktop.store.submissions import finalise, withdraw_finalisation
 
     who = current_user()
     if args.withdraw:
-        done = withdraw_finalisation(store, args.department, args.year, who=who, source="cli")
+        done = withdraw_finalisation(
+            store, args.department, args.year, who=who, source=EntrySource.CLI
+        )
         if done:
             print(f"確定を取り消しました: {args.department} {_year(args.year)} / withdrawn")
         else:
             print(f"確定されていません（変更なし）: {_year(args.year)} / was not finalised")
         return Exit.OK
-    if finalise(store, args.department, args.year, who=who, source="cli"):
+    if finalise(store, args.department, args.year, who=who, source=EntrySource.CLI):
         print(f"確定しました: {args.department} {_year(args.year)} / finalised")
     else:
         print(f"確定済みです（変更なし）: {_year(args.year)} / already finalised")
@@ -114,6 +120,7 @@ def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
 
 
 def export_command(store: Store, args: argparse.Namespace) -> Exit:
+    # Lazy (see merge_command): the submission writer loads the signing keys (cryptography).
     from kplan_desktop.exchange.export import export_submission
 
     out = _xlsx(args.output)
@@ -134,6 +141,7 @@ def export_command(store: Store, args: argparse.Namespace) -> Exit:
 
 
 def template_command(store: Store, args: argparse.Namespace) -> Exit:
+    # Lazy (see merge_command): the submission writer loads the signing keys (cryptography).
     from kplan_desktop.exchange.export import export_template
 
     out = _xlsx(args.output)
@@ -147,21 +155,15 @@ def template_command(store: Store, args: argparse.Namespace) -> Exit:
 
 
 def merge_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.exchange.merge import (
-        apply_merge,
-        merge_context,
-        plan_merge,
-        report_to_dict,
-    )
-    from kplan_desktop.exchange.payload import MergeReport, RowOutcome
-    from kplan_desktop.store.requests import current_user
 
     who = current_user()
     results: list[MergeReport | DomainError] = []
+    # Lazy: the workbook modules load openpyxl (about 0.1-0.2 s); only the commands that write
+    # or read a workbook pay for it (every other `kplan` command starts without it).
+    from kplan_desktop.exchange.merge import apply_merge, merge_context, plan_merge, report_to_dict
+
     context = merge_context(store)
     if not args.dry_run:
-        from kplan_desktop.store.backup import backup_before
-
         backup_before(store, "merge")
     for path in args.files:
         bar = TerminalProgress(f"読み込み / reading {path.name}")
@@ -235,7 +237,9 @@ def merge_command(store: Store, args: argparse.Namespace) -> Exit:
     return Exit.ATTENTION if conflicts or held else Exit.OK
 
 
-def _print_warnings(paths: list[Path], results: list[Any], *, accepted: bool) -> None:
+def _print_warnings(
+    paths: list[Path], results: list[MergeReport | DomainError], *, accepted: bool
+) -> None:
     """Every unexplained warning, one line each: file, row, code, the warning."""
     lines = [
         (path, line, warning)
@@ -265,8 +269,7 @@ def _print_warnings(paths: list[Path], results: list[Any], *, accepted: bool) ->
         )
 
 
-def _print_report(path: Path, result: Any) -> None:
-    from kplan_desktop.exchange.payload import RowOutcome
+def _print_report(path: Path, result: MergeReport | DomainError) -> None:
 
     if isinstance(result, DomainError):
         print(f"✖ {result.both()}", file=sys.stderr)
@@ -310,15 +313,15 @@ _KIND_JA = {
 
 
 def report_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.exchange.report import write_consolidated
-    from kplan_desktop.store.requests import current_user
+
+    # Lazy: the workbook modules load openpyxl (about 0.1-0.2 s); only the commands that write
+    # or read a workbook pay for it (every other `kplan` command starts without it).
+    from kplan_desktop.exchange.report import write_consolidated, write_plan_report
 
     out = _xlsx(args.output)
     bar = TerminalProgress("作成 / report")
     try:
         if args.plan is not None:
-            from kplan_desktop.exchange.report import write_plan_report
-
             year = write_plan_report(
                 store, out, args.plan, args.year, who=current_user(), progress=bar
             )

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 from kplan_desktop.cli.base import Parser, SubParsers, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.catalog import unknown_department
+from kplan_desktop.store.actuals import department_exists
+from kplan_desktop.store.audit import current_user
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -32,8 +35,7 @@ def register(sub: SubParsers) -> None:
 
 
 def key_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.actuals import department_exists
-    from kplan_desktop.store.audit import current_user
+    # Lazy: the signing keys load cryptography (about 0.05 s), for this command only.
     from kplan_desktop.store.keys import export_key, import_key, registered_keys
 
     if args.key_command == "export":
@@ -50,7 +52,9 @@ def key_command(store: Store, args: argparse.Namespace) -> Exit:
         for known in registered_keys(store):
             print(f"{known.department}\t{known.database_id}\t{known.fingerprint}")
         return Exit.OK
-    key = import_key(store, args.file, who=current_user(), source="cli", replace=args.replace)
+    key = import_key(
+        store, args.file, who=current_user(), source=EntrySource.CLI, replace=args.replace
+    )
     print(
         f"{key.department} の鍵を登録しました（指紋 {key.fingerprint}） / "
         f"Registered the key of {key.department} (fingerprint {key.fingerprint})"

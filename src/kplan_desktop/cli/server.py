@@ -4,17 +4,19 @@ the planning division). These commands open their own connections (the administr
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import make_url
 
 from kplan_desktop.cli.base import Parser, SubParsers, runs_alone
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.cli.setup import init_database
 from kplan_desktop.domain.errors import DomainError
-
-if TYPE_CHECKING:
-    from kplan_desktop.store.engine import Store
+from kplan_desktop.store.engine import Store, StoreError
+from kplan_desktop.store.paths import database_url
+from kplan_desktop.store.server import add_user, server_init, sessions, terminate_session
 
 
 def register(sub: SubParsers) -> None:
@@ -22,15 +24,15 @@ def register(sub: SubParsers) -> None:
         "server", help="共有 PostgreSQL サーバーの設定 (roles, users; IT administrators)"
     )
     server_sub = server.add_subparsers(dest="server_command", required=True, parser_class=Parser)
-    server_init = server_sub.add_parser(
+    init_parser = server_sub.add_parser(
         "init", help="スキーマ・シード・課ごとの役割・行レベルセキュリティを作成する"
     )
-    server_init.add_argument(
+    init_parser.add_argument(
         "--admin-url",
         metavar="URL",
         help="管理者のURL postgresql+psycopg://ADMIN@HOST/DB (default: --db)",
     )
-    server_init.add_argument(
+    init_parser.add_argument(
         "--admin-password-file",
         type=Path,
         metavar="FILE",
@@ -43,19 +45,21 @@ def register(sub: SubParsers) -> None:
     server_sessions.add_argument(
         "--terminate", type=int, metavar="PID", help="課のログインのセッションを終了する"
     )
-    add_user = server_sub.add_parser("add-user", help="ログインを作成する (a login in a role)")
-    add_user.add_argument("name", metavar="NAME", help="ユーザー名")
-    who = add_user.add_mutually_exclusive_group(required=True)
+    add_user_parser = server_sub.add_parser(
+        "add-user", help="ログインを作成する (a login in a role)"
+    )
+    add_user_parser.add_argument("name", metavar="NAME", help="ユーザー名")
+    who = add_user_parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--department", metavar="CODE", help="課コード")
     who.add_argument("--planning", action="store_true", help="企画担当課")
-    add_user.add_argument(
+    add_user_parser.add_argument(
         "--password-file",
         type=Path,
         metavar="FILE",
         help="パスワードの1行目 (なければ入力を求める)",
     )
-    add_user.add_argument("--admin-url", metavar="URL", help="管理者のURL (default: --db)")
-    add_user.add_argument(
+    add_user_parser.add_argument("--admin-url", metavar="URL", help="管理者のURL (default: --db)")
+    add_user_parser.add_argument(
         "--admin-password-file",
         type=Path,
         metavar="FILE",
@@ -65,8 +69,6 @@ def register(sub: SubParsers) -> None:
 
 
 def server_command(args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.paths import database_url
-    from kplan_desktop.store.server import add_user, server_init
 
     if args.server_command == "sessions":
         return _sessions(args)
@@ -108,9 +110,6 @@ def server_command(args: argparse.Namespace) -> Exit:
 def _sessions(args: argparse.Namespace) -> Exit:
     """`kplan server sessions [--terminate PID]`, with the login of --db (the planning
     division's, to see and end every clerk's session)."""
-    from kplan_desktop.store.engine import Store
-    from kplan_desktop.store.paths import database_url
-    from kplan_desktop.store.server import sessions, terminate_session
 
     store = Store.open(database_url(args.db), migrate=False)
     try:
@@ -137,9 +136,6 @@ def _open_as_admin(url: str, password_file: Path | None) -> Store:
     """The administrator's connection. The password: the first line of `password_file`, else
     libpq's own (~/.pgpass, PGPASSWORD), else asked once at a terminal — never on the command
     line."""
-    from sqlalchemy.engine import make_url
-
-    from kplan_desktop.store.engine import Store, StoreError
 
     parts = make_url(url)
     if password_file is not None:
@@ -150,7 +146,6 @@ def _open_as_admin(url: str, password_file: Path | None) -> Store:
     except StoreError as exc:
         if exc.code != "E_DB_AUTH" or parts.password is not None or not sys.stdin.isatty():
             raise
-    import getpass
 
     typed = getpass.getpass(f"{parts.username} のパスワード / password for {parts.username}: ")
     return Store.open(parts.set(password=typed).render_as_string(hide_password=False))
@@ -172,7 +167,6 @@ def _password(path: Path | None) -> str:
     """The first line of the password file, or asked twice at the terminal."""
     if path is not None:
         return _first_line(path)
-    import getpass
 
     first = getpass.getpass("パスワード / Password: ")
     if getpass.getpass("もう一度 / Again: ") != first:

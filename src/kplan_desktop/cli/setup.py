@@ -8,6 +8,11 @@ from typing import TYPE_CHECKING
 
 from kplan_desktop.cli.base import SubParsers, runs
 from kplan_desktop.cli.exit_codes import Exit
+from kplan_desktop.exchange.catalog_files import read_catalog_file
+from kplan_desktop.exchange.seed import init_catalog
+from kplan_desktop.store.audit import current_user
+from kplan_desktop.store.catalog import indicator_count
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -31,18 +36,13 @@ def _catalog_first(args: argparse.Namespace) -> None:
     opened, so a refused catalog leaves no new, empty database file behind (init_catalog reads
     it again once the store is open)."""
     if args.catalog is not None:
-        from kplan_desktop.exchange.catalog_files import read_catalog_file
-
         read_catalog_file(args.catalog)
 
 
 def init_database(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.exchange.seed import init_catalog
-    from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.catalog import indicator_count
 
     catalog = getattr(args, "catalog", None)  # `server init` initialises with the seed
-    if init_catalog(store, catalog, who=current_user(), source="cli"):
+    if init_catalog(store, catalog, who=current_user(), source=EntrySource.CLI):
         print(f"初期化しました（指標 {indicator_count(store)} 件） / Initialised: {store.url}")
     else:
         print(f"初期化済みです（変更なし） / Already initialised, nothing changed: {store.url}")

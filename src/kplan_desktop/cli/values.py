@@ -4,15 +4,32 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kplan_desktop.cli.base import SubParsers, fiscal_year, print_json, reason_label, runs
 from kplan_desktop.cli.exit_codes import Exit
+from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.catalog import unknown_department
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.text import visible
+from kplan_desktop.domain.validation import Severity
 from kplan_desktop.domain.values import canonical
+from kplan_desktop.store.actuals import (
+    EntryRefused,
+    EntryRequest,
+    Outcome,
+    department_exists,
+    read_actuals,
+    stored_findings,
+    write_actuals,
+)
+from kplan_desktop.store.audit import audit_log, current_user
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.overview import overview
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -54,9 +71,8 @@ def register(sub: SubParsers) -> None:
     runs(sub.add_parser("departments", help="課の一覧"), departments_command)
 
 
-def _started_from(text: str | None) -> tuple[bool, Any]:
+def _started_from(text: str | None) -> tuple[bool, Revision | None]:
     """--revision: (check it, the revision); "none" names a value that was not there."""
-    from kplan_desktop.domain.revision import Revision
 
     if text is None:
         return False, None
@@ -73,8 +89,6 @@ def _started_from(text: str | None) -> tuple[bool, Any]:
 
 
 def enter_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.actuals import EntryRefused, EntryRequest, Outcome, write_actuals
-    from kplan_desktop.store.audit import current_user
 
     check, expected = _started_from(args.revision)
     request = EntryRequest(
@@ -86,7 +100,7 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
         check_expected=check,
     )
     try:
-        result = write_actuals(store, [request], who=current_user(), source="cli")[0]
+        result = write_actuals(store, [request], who=current_user(), source=EntrySource.CLI)[0]
     except EntryRefused as exc:
         refused = exc.results[0]
         if exc.only_warnings:
@@ -104,7 +118,8 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
             _print_current(store, args.indicator, args.year)
         return Exit.ERROR
     year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
-    shown = result.new[0] if result.new[0] is not None else reason_label(result.new[1])
+    new = result.new
+    shown = new.value if new.value is not None else reason_label(new.missing_reason)
     labels = {
         Outcome.NEW: ("保存しました", "saved"),
         Outcome.UPDATED: ("更新しました", "updated"),
@@ -120,7 +135,6 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
 
 def _print_current(store: Store, code: str, year: int) -> None:
     """After a conflict: the value someone else saved, and its revision to start from again."""
-    from kplan_desktop.store.actuals import read_actuals
 
     found = [a for a in read_actuals(store, indicator_codes=[code]) if a.fiscal_year == year]
     if not found:
@@ -140,9 +154,6 @@ def _print_current(store: Store, code: str, year: int) -> None:
 
 
 def show_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.domain.achievement import format_rate
-    from kplan_desktop.store.actuals import department_exists
-    from kplan_desktop.store.overview import overview
 
     if args.department is not None and not department_exists(store, args.department):
         raise unknown_department(args.department)
@@ -214,13 +225,11 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
-def _num(value: Any) -> str:
+def _num(value: Decimal | None) -> str:
     return "未設定" if value is None else canonical(value)
 
 
 def validate_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.domain.validation import Severity
-    from kplan_desktop.store.actuals import stored_findings
 
     findings = stored_findings(store)
     errors = [f for f in findings if f.finding.severity is Severity.ERROR]
@@ -259,7 +268,6 @@ def validate_command(store: Store, args: argparse.Namespace) -> Exit:
 
 
 def audit_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.audit import audit_log
 
     entries = audit_log(store, args.indicator)
     if args.json:
@@ -318,7 +326,6 @@ def audit_command(store: Store, args: argparse.Namespace) -> Exit:
 
 
 def departments_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.catalog import read_catalog
 
     catalog = read_catalog(store)
     for dep in catalog.departments if catalog else ():

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from kplan_desktop.cli.base import Parser, SubParsers, fiscal_year, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.store.audit import current_user
+from kplan_desktop.store.years import lock_year, locked_years, unlock_year
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -27,8 +29,6 @@ def register(sub: SubParsers) -> None:
 
 
 def year_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.years import lock_year, locked_years, unlock_year
 
     if args.year_command == "list":
         for year in sorted(locked_years(store)):

@@ -31,6 +31,8 @@ class Revision:
         if text is None or not str(text).strip():
             return None
         database, sep, sequence = str(text).strip().rpartition(":")
-        if not sep or not database or not sequence.isdigit() or len(sequence) > 18:
+        # ASCII digits only: str() writes them, and "３" or "²" would be a second spelling.
+        digits = sequence.isascii() and sequence.isdigit()
+        if not sep or not database or not digits or len(sequence) > 18:
             raise ValueError(f"not a revision: {str(text)[:60]!r}")
         return cls(database, int(sequence))

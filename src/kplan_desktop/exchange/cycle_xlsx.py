@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.exchange.cells import clean_text, save_book, set_text
@@ -19,8 +20,8 @@ def write_pending(
     path: Path, fiscal_year: int, cycle: YearCycle | None, rows: Sequence[DepartmentStatus]
 ) -> None:
     book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "未提出"
+    book.remove(book.worksheets[0])
+    ws: Worksheet = book.create_sheet("未提出")
     ws["A1"] = f"{format_fiscal_year(fiscal_year)} 未提出の課"
     ws["A1"].font = Font(bold=True, size=14)
     due = "—" if cycle is None or cycle.due_date is None else cycle.due_date.isoformat()
@@ -40,7 +41,8 @@ def write_pending(
         ws.column_dimensions[letter].width = width
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.oddFooter.right.text = "&P / &N"
+    if ws.oddFooter is not None:  # a new sheet has one
+        ws.oddFooter.right.text = "&P / &N"
     try:
         save_book(book, path)
     except OSError as exc:

@@ -70,6 +70,13 @@ _CENTER = Alignment(horizontal="center", vertical="center")
 _MIDDLE = Alignment(vertical="center")
 
 
+def _header(ws: Worksheet, text: str) -> None:
+    """The page header's right part (at most Excel's 255 characters of header text)."""
+    header = ws.oddHeader
+    if header is not None:  # a new sheet has one (openpyxl's stubs allow None)
+        header.right.text = text[:200]
+
+
 def _year(fiscal_year: int | None, style: FiscalYearStyle = FiscalYearStyle.ERA) -> str:
     return "" if fiscal_year is None else format_fiscal_year(fiscal_year, style)
 
@@ -99,8 +106,10 @@ class _Sheet:
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.page_margins.top = ws.page_margins.bottom = 0.75
-        ws.oddFooter.left.text = "&A"
-        ws.oddFooter.right.text = "&P / &N"
+        footer = ws.oddFooter
+        if footer is not None:  # a new sheet has one (openpyxl's stubs allow None)
+            footer.left.text = "&A"
+            footer.right.text = "&P / &N"
 
     @property
     def last_column(self) -> str:
@@ -206,7 +215,7 @@ class _Writer:
         self.who = who
         self.departments = {d.code: d.name for d in catalog.departments}
         self.book = Workbook()
-        self.book.remove(self.book.active)
+        self.book.remove(self.book.worksheets[0])
 
     # -- 最終評価 -------------------------------------------------------------------------------
 
@@ -217,7 +226,7 @@ class _Writer:
         grading = self.settings
         widths = [6, 8, 24, 7, 7, 7, 9, 9, *[5] * 4, 10, 8, 10, 13, 11]
         sheet = _Sheet(self.book, SHEET_SUMMARY, widths)
-        sheet.ws.oddHeader.right.text = f"最終評価　{clean_text(generation.name)}"[:200]
+        _header(sheet.ws, f"最終評価　{clean_text(generation.name)}")
         sheet.next_row()
         sheet.text(1, "総合計画 最終評価", font=Font(bold=True, size=16))
         sheet.next_row()
@@ -344,7 +353,7 @@ class _Writer:
         widths = [10, 5, 30, 17, 6, 11, 9, 5, 11, 5, 9, 8, 9, 7, 22, 16]
         sheet = _Sheet(self.book, SHEET_INDICATORS, widths)
         name = clean_text(result.generation.name)
-        sheet.ws.oddHeader.right.text = f"最終評価（指標別）　{name}"[:200]
+        _header(sheet.ws, f"最終評価（指標別）　{name}")
         sheet.next_row()
         sheet.text(1, "最終評価（指標別）", font=Font(bold=True, size=14))
         sheet.next_row()

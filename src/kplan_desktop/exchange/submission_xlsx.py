@@ -309,7 +309,7 @@ def _save(book: Any, path: Path, steps: _Steps) -> bool:
 
 def _new_book() -> Any:
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     book.properties.creator = WRITER_MARK
     book.properties.lastModifiedBy = WRITER_MARK
     return book

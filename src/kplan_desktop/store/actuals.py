@@ -63,6 +63,7 @@ from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
     EntryResult,
+    EntrySource,
     Outcome,
     State,
 )
@@ -186,7 +187,7 @@ def write_actuals(
             # lock the rows themselves and refuse a row that changed since this read.)
             query = query.with_for_update()
         for code, year, value, reason, comment, db, seq in conn.execute(query).all():
-            stored[(code, year)] = (value, reason, comment)
+            stored[(code, year)] = State(value, reason, comment)
             revisions[(code, year)] = Revision.of(db, seq)
             seen[(code, year)] = (db, seq)
         history: dict[str, dict[int, Decimal]] = {}
@@ -379,7 +380,7 @@ def _refused(result: EntryResult, why: Finding) -> EntryResult:
 
 def _closed_years(conn: Connection, source: str) -> set[tuple[str, int]]:
     """The finalised (department, year) pairs that refuse a write; a merge is not refused."""
-    if source == "merge":
+    if source == EntrySource.MERGE:
         return set()
     f = finalisation_table.c
     return {(d, y) for d, y in conn.execute(select(f.department_code, f.fiscal_year))}
@@ -448,13 +449,13 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
     old = batch.stored.get(key, EMPTY)
     # CR LF and CR become LF (domain.text's rule for every free text; a cell cannot keep a CR)
     given = request.comment
-    comment = old[2] if given is None else (line_breaks(given).strip() or None)
+    comment = old.comment if given is None else (line_breaks(given).strip() or None)
     # A comment explains the value it was written for: when the value changes without a new
     # comment, the old one does not carry over (the window offers it again for reuse).
     dropped = False
     parsed = check.parsed
-    if given is None and old[2] is not None and parsed is not None:
-        dropped = _value_and_reason(parsed) != old[:2]
+    if given is None and old.comment is not None and parsed is not None:
+        dropped = _value_and_reason(parsed) != (old.value, old.missing_reason)
         comment = None if dropped else comment
     if request.fiscal_year in batch.locked and _state(check, comment) == old:
         # A locked year's row exactly as stored (an R7 file carries its R6 rows): nothing
@@ -469,7 +470,7 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
         new: State = EMPTY
     else:
         value, reason = _value_and_reason(parsed)
-        new = (value, reason, comment)
+        new = State(value, reason, comment)
     if new == old:
         return EntryResult(request, check, Outcome.UNCHANGED, old, new)
     if new == EMPTY:
@@ -515,7 +516,7 @@ def _state(check: EntryCheck, comment: str | None) -> State | None:
     if parsed.is_empty:
         return EMPTY
     value, reason = _value_and_reason(parsed)
-    return (value, reason, comment)
+    return State(value, reason, comment)
 
 
 # The audit's detail when a value changed and the comment written for the old one was dropped.
@@ -548,7 +549,7 @@ def _finalised(fiscal_year: int) -> Finding:
 
 
 def _conflict(current: State) -> Finding:
-    shown = current[0] or current[1] or "（なし）"
+    shown = current.value or current.missing_reason or "（なし）"
     return Finding(
         "E_CONFLICT",
         Severity.ERROR,

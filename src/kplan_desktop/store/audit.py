@@ -10,11 +10,11 @@ from sqlalchemy import Connection, func, insert, select
 
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.models import audit_table
-from kplan_desktop.store.requests import current_user
+from kplan_desktop.store.requests import EntrySource, current_user
 
 __all__ = ["AuditEntry", "as_utc", "audit_log", "current_user", "last_change", "now", "record"]
 
-SOURCES = frozenset({"gui", "cli", "merge", "catalog", "test"})
+SOURCES = frozenset(EntrySource)
 
 
 def now() -> datetime:

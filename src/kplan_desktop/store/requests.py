@@ -10,6 +10,7 @@ import getpass
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.revision import Revision
@@ -47,6 +48,17 @@ class EntryRequest:
     entered_at: datetime | None = None
 
 
+class EntrySource(enum.StrEnum):
+    """Where a write comes from, as the audit log records it (its `source` column; the shared
+    server's write functions accept gui, cli and test)."""
+
+    GUI = "gui"
+    CLI = "cli"
+    MERGE = "merge"
+    CATALOG = "catalog"
+    TEST = "test"
+
+
 class Outcome(enum.Enum):
     NEW = "new"
     UPDATED = "updated"
@@ -55,8 +67,16 @@ class Outcome(enum.Enum):
     REFUSED = "refused"
 
 
-State = tuple[str | None, str | None, str | None]
-EMPTY: State = (None, None, None)
+class State(NamedTuple):
+    """What one value's row holds: the value as stored text, the reason it is missing, the
+    comment (all None: no row)."""
+
+    value: str | None
+    missing_reason: str | None
+    comment: str | None
+
+
+EMPTY = State(None, None, None)
 
 
 @dataclass(frozen=True, slots=True)

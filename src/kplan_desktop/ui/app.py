@@ -9,10 +9,20 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
+# The application's entry is the one place that imports lazily, for the first-paint figure
+# (bench/bench_window.py): Qt, the database layer and the window load only once they are needed.
+# Their types are here for the annotations only.
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
     from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.self_test import Workspace
+    from kplan_desktop.store.engine import Store
+    from kplan_desktop.ui.main_window import MainWindow
+    from kplan_desktop.ui.settings import AppSettings
 
 
 def _fiscal_year(text: str) -> int:
@@ -139,9 +149,9 @@ def _report_unexpected(exc: BaseException, lang: str, *, quiet: bool) -> None:
 def _catch_unexpected(lang: str, *, quiet: bool) -> None:
     """Qt calls slots from its event loop, where an exception would only print a traceback."""
 
-    def hook(kind: type[BaseException], exc: BaseException, trace: object) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, trace: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
-            sys.__excepthook__(kind, exc, trace)  # type: ignore[arg-type]
+            sys.__excepthook__(kind, exc, trace)
             return
         _report_unexpected(exc, lang, quiet=quiet)
 
@@ -178,25 +188,21 @@ JAPANESE_FONTS = [
 ]
 
 
-def _japanese_font(app: object) -> None:
+def _japanese_font(app: QApplication) -> None:
     """Ask for the fonts a Japanese Windows has by name, falling back to the platform's own."""
     from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication
 
-    assert isinstance(app, QApplication)
     font = QFont(app.font())
     font.setFamilies([*JAPANESE_FONTS, font.family()])
     app.setFont(font)
 
 
-def _apply_site_defaults(settings: object) -> DomainError | None:
+def _apply_site_defaults(settings: AppSettings) -> DomainError | None:
     """Seed the user's settings once from IT's defaults file (kplan_desktop.site_defaults)."""
     from kplan_desktop import logs
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.site_defaults import find_defaults
-    from kplan_desktop.ui.settings import AppSettings
 
-    assert isinstance(settings, AppSettings)
     if settings.defaults_applied is not None:
         return None
     try:
@@ -210,13 +216,11 @@ def _apply_site_defaults(settings: object) -> DomainError | None:
     return None
 
 
-def _set_icon(app: object) -> None:
+def _set_icon(app: QApplication) -> None:
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
 
     from kplan_desktop.ui.i18n import icon_path
 
-    assert isinstance(app, QApplication)
     path = icon_path()
     if path.is_file():
         app.setWindowIcon(QIcon(str(path)))
@@ -227,14 +231,14 @@ def _open_store(
     choose_catalog: Callable[[], Path | None] | None = None,
     *,
     catalog: Path | None = None,
-) -> object:
+) -> Store:
     """Open (and migrate) the database and give an empty one its first catalog: `catalog` (the
     one IT named in its defaults), else the file `choose_catalog` names (the first-run choice),
     else the seed."""
     from kplan_desktop import logs
     from kplan_desktop.store.catalog import indicator_count
     from kplan_desktop.store.engine import Store
-    from kplan_desktop.store.requests import current_user
+    from kplan_desktop.store.requests import EntrySource, current_user
 
     logs.setup().info("kplan-desktop opens its database")
     store = Store.open(db)
@@ -245,7 +249,7 @@ def _open_store(
             from kplan_desktop.exchange.seed import init_catalog
 
             path = None if choose_catalog is None else choose_catalog()
-            init_catalog(store, path, who=current_user(), source="gui")
+            init_catalog(store, path, who=current_user(), source=EntrySource.GUI)
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.store.backup import backup_at_start
 
@@ -256,14 +260,12 @@ def _open_store(
     return store
 
 
-def _install_site_catalog(store: object, catalog: Path) -> None:
+def _install_site_catalog(store: Store, catalog: Path) -> None:
     """The catalog file IT named (departments and indicators) into a new, empty database."""
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.exchange.catalog_files import install_catalog, preview_import
-    from kplan_desktop.store.engine import Store
-    from kplan_desktop.store.requests import current_user
+    from kplan_desktop.store.requests import EntrySource, current_user
 
-    assert isinstance(store, Store)
     try:
         preview = preview_import(store, catalog)
     except (OSError, DomainError) as exc:
@@ -278,18 +280,21 @@ def _install_site_catalog(store: object, catalog: Path) -> None:
             f"Cannot use the catalog IT named: {catalog} ({en})",
         ) from exc
     install_catalog(
-        store, preview.issued, who=current_user(), source="gui", detail=f"defaults: {catalog.name}"
+        store,
+        preview.issued,
+        who=current_user(),
+        source=EntrySource.GUI,
+        detail=f"defaults: {catalog.name}",
     )
 
 
-def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lang: str) -> int:
+    from PySide6.QtWidgets import QMessageBox
 
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.store.paths import ENV_DATABASE_URL
-    from kplan_desktop.ui.settings import ROLE_PLANNING, AppSettings
+    from kplan_desktop.ui.settings import ROLE_PLANNING
 
-    assert isinstance(app, QApplication) and isinstance(settings, AppSettings)
     # --db, else KPLAN_DATABASE_URL, else the user's setting (seeded by IT), else the local file.
     db = args.db or os.environ.get(ENV_DATABASE_URL) or settings.database
     site_catalog = settings.catalog
@@ -299,18 +304,23 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
         department = None if role == ROLE_PLANNING else args.department
     if args.year:
         year = args.year
-    source: object = lambda: _open_store(db, catalog=site_catalog)  # noqa: E731 - opened by the loading worker
+
+    def open_later() -> Store:
+        """Called by the window's loading worker: the window paints before the database layer
+        is even imported."""
+        return _open_store(db, catalog=site_catalog)
+
+    source: Store | Callable[[], Store] = open_later
     from kplan_desktop.ui.server_login import decide_by_login, on_server
 
     login = None
     if on_server(db):
         # On the shared server the login decides the department, not this PC's settings.
-        from kplan_desktop.store.engine import Store, StoreError
+        from kplan_desktop.store.engine import StoreError
 
         while True:
             try:
                 opened = _open_store(db, catalog=site_catalog)
-                assert isinstance(opened, Store)
                 source = opened
                 login = decide_by_login(opened, args.department)
                 break
@@ -348,10 +358,8 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
                 QMessageBox.critical(None, "kplan-desktop", exc.message(lang))
             return 2
         from kplan_desktop.store.catalog import read_catalog
-        from kplan_desktop.store.engine import Store
         from kplan_desktop.ui.first_run import FirstRunDialog
 
-        assert isinstance(source, Store)
         catalog = read_catalog(source)
         assert catalog is not None
         if args.screenshot:
@@ -369,7 +377,7 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
         role, department = login
     assert year is not None
     window = MainWindow(
-        source,  # type: ignore[arg-type]
+        source,
         department=department,
         fiscal_year=year,
         planning=role == ROLE_PLANNING,
@@ -388,15 +396,12 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
     return app.exec()
 
 
-def _quit_after(app: object, window: object, moment: str) -> None:
+def _quit_after(app: QApplication, window: MainWindow, moment: str) -> None:
     import time
 
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    from kplan_desktop.ui.main_window import MainWindow
-
-    assert isinstance(window, MainWindow)
-    shown: MainWindow = window
+    shown = window
 
     class _PaintWatch(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -405,7 +410,7 @@ def _quit_after(app: object, window: object, moment: str) -> None:
                     # The bench reads this wall-clock time; process exit is not part of it.
                     print(f"painted {time.time():.6f}", flush=True)
                     self.done = True
-                QTimer.singleShot(0, app.quit)  # type: ignore[attr-defined]
+                QTimer.singleShot(0, app.quit)
             return False
 
         done = False
@@ -420,13 +425,9 @@ def _quit_after(app: object, window: object, moment: str) -> None:
     window.loaded.connect(watch_grid)
 
 
-def _wait_loaded(app: object, window: object) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    from kplan_desktop.ui.main_window import MainWindow
+def _wait_loaded(app: QApplication, window: MainWindow) -> None:
     from kplan_desktop.ui.workers import wait_for
 
-    assert isinstance(window, MainWindow) and isinstance(app, QApplication)
     wait_for(
         [window.loaded, window.load_failed],
         lambda: window.is_loaded or bool(window.load_error),
@@ -435,13 +436,10 @@ def _wait_loaded(app: object, window: object) -> None:
 
 
 def _screenshot(
-    app: object, window: object, path: Path, view: str, merge: list[Path] | None = None
+    app: QApplication, window: MainWindow, path: Path, view: str, merge: list[Path] | None = None
 ) -> int:
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QWidget
 
-    from kplan_desktop.ui.main_window import MainWindow
-
-    assert isinstance(window, MainWindow) and isinstance(app, QApplication)
     window.show()
     _wait_loaded(app, window)
     if window.load_error:
@@ -467,13 +465,8 @@ def _screenshot(
     return 2
 
 
-def _merge_preview(app: object, window: object, files: list[Path]) -> object:
+def _merge_preview(app: QApplication, window: MainWindow, files: list[Path]) -> QWidget | None:
     """Plan the files in the window's merge and wait for its preview dialog (None: failed)."""
-    from PySide6.QtWidgets import QApplication
-
-    from kplan_desktop.ui.main_window import MainWindow
-
-    assert isinstance(window, MainWindow) and isinstance(app, QApplication)
     if not window.planning:
         print("--merge-preview needs --department planning", file=sys.stderr)
         return None
@@ -505,7 +498,7 @@ def _self_test(lang: str) -> int:
     return self_test.run(steps)
 
 
-def _step_resources(_workspace: object) -> str:
+def _step_resources(_workspace: Workspace) -> str:
     """The compiled translations and the icon are found where the program runs from."""
     from PySide6.QtCore import QTranslator
     from PySide6.QtGui import QIcon
@@ -530,25 +523,25 @@ def _step_resources(_workspace: object) -> str:
     return f"translations and icon from {folder}"
 
 
-def _step_window(workspace: object, lang: str) -> str:
+def _step_window(workspace: Workspace, lang: str) -> str:
     """The planning division's window on the merged database: loads, refuses, saves, undoes."""
     from PySide6.QtCore import QThreadPool
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from kplan_desktop import self_test
-    from kplan_desktop.self_test import SelfTestFailed, Workspace
+    from kplan_desktop.self_test import SelfTestFailed
     from kplan_desktop.store.actuals import read_actuals
-    from kplan_desktop.store.engine import Store
     from kplan_desktop.ui.main_window import MainWindow
 
-    assert isinstance(workspace, Workspace)
     store = workspace.store("b")
-    assert isinstance(store, Store)
     year, code = self_test.YEAR, self_test.INDICATOR
     window = MainWindow(store, department=None, fiscal_year=year, planning=True, lang=lang)
     try:
-        _wait_loaded(QApplication.instance(), window)
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            raise SelfTestFailed("Qt のアプリケーションがありません", "no Qt application")
+        _wait_loaded(app, window)
         if not window.is_loaded or window.load_error:
             raise SelfTestFailed(
                 f"画面が読み込めません: {window.load_error}",

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.store.requests import EntrySource, current_user
+
 if TYPE_CHECKING:
     from kplan_desktop.store.backup import OtherInstallation
     from kplan_desktop.ui.main_window import MainWindow
@@ -40,7 +43,6 @@ class BackupActions(QObject):
         self.window.status.setText(self.tr("バックアップしました: {0}").format(path))
 
     def restore(self, chosen: str | None = None) -> None:
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.backup import backup_folder
 
         w = self.window
@@ -87,13 +89,12 @@ class BackupActions(QObject):
         def work(_progress: Any, _cancelled: Any) -> Path:
             from kplan_desktop.exchange.catalog_json import stored_catalog_hash
             from kplan_desktop.store.backup import restore
-            from kplan_desktop.store.requests import current_user
 
             return restore(
                 store,
                 Path(chosen),
                 who=current_user(),
-                source="gui",
+                source=EntrySource.GUI,
                 other_installation=other_installation,
                 catalog_identity=stored_catalog_hash,
             )
@@ -142,8 +143,6 @@ class BackupActions(QObject):
         w.reload()
 
     def _refused(self, exc: Exception) -> None:
-        from kplan_desktop.domain.errors import DomainError
-
         text = exc.message(self.window.lang) if isinstance(exc, DomainError) else str(exc)
         self.window.status.setText("✖ " + text)
         QMessageBox.warning(self.window, self.tr("バックアップ"), text)

@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.store.requests import EntrySource, current_user
+
 if TYPE_CHECKING:
     from kplan_desktop.exchange.catalog_files import ImportPreview
     from kplan_desktop.ui.catalog_editor import CatalogEditor
@@ -111,7 +114,6 @@ class CatalogActions(QObject):
     def edit_catalog(self) -> None:
         """The catalog editor; a saved edit becomes the next version and the grid reloads."""
         from kplan_desktop.store.catalog import read_catalog
-        from kplan_desktop.store.requests import current_user
         from kplan_desktop.ui.catalog_editor import CatalogEditor
 
         w = self.window
@@ -131,7 +133,6 @@ class CatalogActions(QObject):
             w.reload()
 
     def export_catalog(self, path: Path | None = None) -> None:
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.exchange.catalog_files import export_catalog
 
         w = self.window
@@ -162,9 +163,7 @@ class CatalogActions(QObject):
 
     def import_catalog(self, path: Path | None = None) -> bool:
         """Show the differences, then import on 読み込む; True when the catalog changed."""
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.exchange.catalog_files import install_catalog, preview_import
-        from kplan_desktop.store.requests import current_user
 
         w = self.window
         if not self._ready():
@@ -198,7 +197,11 @@ class CatalogActions(QObject):
 
             backup_before(w.store, "catalog")
             change = install_catalog(
-                w.store, preview.issued, who=current_user(), source="gui", detail=path.name
+                w.store,
+                preview.issued,
+                who=current_user(),
+                source=EntrySource.GUI,
+                detail=path.name,
             )
         except DomainError as exc:
             self._error(self.tr("カタログを読み込めません"), exc.message(w.lang))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,7 @@ from kplan_desktop.domain.catalog import (
     Indicator,
 )
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import fiscal_year_of
 from kplan_desktop.domain.model import (
     Comparator,
     Direction,
@@ -56,6 +58,7 @@ from kplan_desktop.domain.model import (
     ValueKind,
 )
 from kplan_desktop.domain.values import canonical
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -704,10 +707,6 @@ class CatalogEditor(QDialog):
         return self._apply(label, change)
 
     def _fill_merge_targets(self, code: str | None) -> None:
-        from datetime import date
-
-        from kplan_desktop.domain.fiscal_year import fiscal_year_of
-
         self.d_merge_into.clear()
         self.d_merge_into.addItem(self.tr("（統合しない）"), None)
         for d in self.catalog.departments:
@@ -804,7 +803,11 @@ class CatalogEditor(QDialog):
             check_catalog(self.catalog)
             backup_before(self.store, "catalog")
             change = save_catalog_edit(
-                self.store, self.catalog, who=self.who, source="gui", detail="カタログの編集"
+                self.store,
+                self.catalog,
+                who=self.who,
+                source=EntrySource.GUI,
+                detail="カタログの編集",
             )
         except DomainError as exc:
             self._say(exc.message(self.lang), error=True)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -25,6 +26,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import (
+    FiscalYearStyle,
+    default_due_date,
+    fiscal_year_of,
+    parse_date,
+)
+from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.ui.i18n import year_text
 
 if TYPE_CHECKING:
     from kplan_desktop.store.cycle import DepartmentStatus, YearCycle
@@ -44,8 +55,6 @@ class OpenYearDialog(QDialog):
         fiscal_year: int | None = None,
         lang: str = "ja",
     ) -> None:
-        from kplan_desktop.domain.fiscal_year import default_due_date, fiscal_year_of
-
         super().__init__(parent)
         self.lang = lang
         self.setWindowTitle(self.tr("{0}の入力受付").format(year_label))
@@ -75,9 +84,6 @@ class OpenYearDialog(QDialog):
 
     def accept(self) -> None:
         """Accepted only with a date that reads as one (the message says why not)."""
-        from kplan_desktop.domain.errors import DomainError
-        from kplan_desktop.domain.fiscal_year import parse_date
-
         if self.has_due.isChecked():
             try:
                 parse_date(self.due.text())
@@ -89,8 +95,6 @@ class OpenYearDialog(QDialog):
         super().accept()
 
     def due_date(self) -> date | None:
-        from kplan_desktop.domain.fiscal_year import parse_date
-
         if not self.has_due.isChecked():
             return None
         return parse_date(self.due.text())
@@ -180,8 +184,6 @@ class CycleActions(QObject):
 
     def lock_year(self, confirm: bool = True) -> bool:
         """年度ロック: the review is closed, every write to the year is refused (audited)."""
-        from kplan_desktop.domain.errors import DomainError
-        from kplan_desktop.store.requests import current_user
         from kplan_desktop.store.years import lock_year
 
         w = self.window
@@ -199,7 +201,7 @@ class CycleActions(QObject):
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:
-            done = lock_year(w.store, w.fiscal_year, current_user(), source="gui")
+            done = lock_year(w.store, w.fiscal_year, current_user(), source=EntrySource.GUI)
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
             QMessageBox.warning(w, self.tr("ロックできません"), self.last_message)
@@ -216,10 +218,6 @@ class CycleActions(QObject):
 
     def unlock_year(self, reason: str | None = None) -> bool:
         """Open a locked year again; the reason is required and audited."""
-        from PySide6.QtWidgets import QInputDialog
-
-        from kplan_desktop.domain.errors import DomainError
-        from kplan_desktop.store.requests import current_user
         from kplan_desktop.store.years import unlock_year
 
         w = self.window
@@ -234,7 +232,9 @@ class CycleActions(QObject):
             if not ok:
                 return False
         try:
-            done = unlock_year(w.store, w.fiscal_year, current_user(), reason, source="gui")
+            done = unlock_year(
+                w.store, w.fiscal_year, current_user(), reason, source=EntrySource.GUI
+            )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
             QMessageBox.warning(w, self.tr("ロックを解除できません"), self.last_message)
@@ -249,9 +249,6 @@ class CycleActions(QObject):
         return done
 
     def year_label(self) -> str:
-        from kplan_desktop.domain.fiscal_year import FiscalYearStyle
-        from kplan_desktop.ui.i18n import year_text
-
         w = self.window
         return year_text(w.fiscal_year, w.lang, FiscalYearStyle.ERA_WITH_WESTERN)
 
@@ -325,9 +322,7 @@ class CycleActions(QObject):
 
     def open_year(self, due: date | bool | None = False) -> bool:
         """Open the window's year for entry; `due` given skips the dialog (False: ask)."""
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.cycle import open_year, year_cycle
-        from kplan_desktop.store.requests import current_user
 
         w = self.window
         assert w.store is not None and w.model.catalog is not None
@@ -346,7 +341,12 @@ class CycleActions(QObject):
         assert due is None or isinstance(due, date)
         try:
             cycle = open_year(
-                w.store, w.model.catalog, w.fiscal_year, due, who=current_user(), source="gui"
+                w.store,
+                w.model.catalog,
+                w.fiscal_year,
+                due,
+                who=current_user(),
+                source=EntrySource.GUI,
             )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
@@ -357,7 +357,6 @@ class CycleActions(QObject):
         return True
 
     def write_pending(self, path: Path | None = None) -> bool:
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.exchange.cycle_xlsx import write_pending
         from kplan_desktop.store.cycle import PENDING
 

@@ -13,6 +13,7 @@ from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
     EntryResult,
+    EntrySource,
     State,
     current_user,
 )
@@ -23,11 +24,10 @@ if TYPE_CHECKING:
 
 def state_text(state: State) -> str:
     """A stored state as text the parser reads back to the same state ('' clears)."""
-    value, reason, _comment = state
-    if value is not None:
-        return value
-    if reason is not None:
-        return MissingReason(reason).label_ja
+    if state.value is not None:
+        return state.value
+    if state.missing_reason is not None:
+        return MissingReason(state.missing_reason).label_ja
     return ""
 
 
@@ -56,7 +56,7 @@ class EntryCommand(QUndoCommand):
                 r.request.indicator_code,
                 r.request.fiscal_year,
                 state_text(r.new),
-                r.new[2] or "",
+                r.new.comment or "",
                 expected=r.request.expected,
                 check_expected=r.request.check_expected,
             )
@@ -64,13 +64,19 @@ class EntryCommand(QUndoCommand):
         ]
         self._forward = [
             EntryRequest(
-                r.request.indicator_code, r.request.fiscal_year, state_text(r.new), r.new[2] or ""
+                r.request.indicator_code,
+                r.request.fiscal_year,
+                state_text(r.new),
+                r.new.comment or "",
             )
             for r in results
         ]
         self._backward = [
             EntryRequest(
-                r.request.indicator_code, r.request.fiscal_year, state_text(r.old), r.old[2] or ""
+                r.request.indicator_code,
+                r.request.fiscal_year,
+                state_text(r.old),
+                r.old.comment or "",
             )
             for r in reversed(results)
         ]
@@ -86,7 +92,7 @@ class EntryCommand(QUndoCommand):
 
         try:
             self._applied = write_actuals(
-                self._store, self._first, who=current_user(), source="gui"
+                self._store, self._first, who=current_user(), source=EntrySource.GUI
             )
         except EntryRefused as exc:
             if any(f.code == "E_CONFLICT" for r in exc.results for f in r.check.errors):
@@ -107,7 +113,7 @@ class EntryCommand(QUndoCommand):
         from kplan_desktop.store.actuals import write_actuals
 
         try:
-            return write_actuals(self._store, requests, who=current_user(), source="gui")
+            return write_actuals(self._store, requests, who=current_user(), source=EntrySource.GUI)
         except EntryRefused as exc:
             # A state valid when written can be refused later (its history changed since).
             return exc.results

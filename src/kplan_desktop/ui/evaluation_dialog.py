@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.evaluation import Evaluation, NextStep
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.store.evaluations import (
@@ -31,6 +32,7 @@ from kplan_desktop.store.evaluations import (
     save_evaluation,
     save_review_comment,
 )
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -216,8 +218,6 @@ class EvaluationDialog(QDialog):
     def save(self) -> bool:
         """Save the form; a refusal (finalised year, too long, changed meanwhile) is shown and
         nothing is written."""
-        from kplan_desktop.domain.errors import DomainError
-
         wanted = self.form_evaluation()
         row = self.current
         if wanted is None or row is None:
@@ -227,7 +227,11 @@ class EvaluationDialog(QDialog):
             empty = wanted.department_part == (None, "", None, "")
             if row.stored is not None or not empty:
                 saved = save_evaluation(
-                    self.store, wanted, who=self.who, source="gui", expected=self.started_from
+                    self.store,
+                    wanted,
+                    who=self.who,
+                    source=EntrySource.GUI,
+                    expected=self.started_from,
                 )
             reviewed = False
             if self.planning:
@@ -237,7 +241,7 @@ class EvaluationDialog(QDialog):
                     self.fiscal_year,
                     self.reviewer.toPlainText(),
                     who=self.who,
-                    source="gui",
+                    source=EntrySource.GUI,
                 )
         except DomainError as exc:
             self.last_message = exc.message(self.lang)

@@ -31,7 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kplan_desktop.ui.workers import Job
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.ui.workers import Cancelled, Job
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.catalog import Catalog
@@ -149,7 +152,6 @@ class TemplateDialog(QDialog):
 
     def __init__(self, catalog: Catalog, fiscal_year: int, lang: str, parent: QWidget) -> None:
         super().__init__(parent)
-        from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 
         self.setWindowTitle(self.tr("記入用テンプレートを書き出す"))
         self.department_combo = QComboBox()
@@ -274,8 +276,6 @@ class ExchangeActions(QObject):
     # -- 確定 --------------------------------------------------------------------------------
 
     def _year_text(self, year: int | None = None) -> str:
-        from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
-
         style = FiscalYearStyle.ENGLISH if self.window.lang == "en" else FiscalYearStyle.ERA
         return format_fiscal_year(year or self.window.fiscal_year, style)
 
@@ -308,15 +308,15 @@ class ExchangeActions(QObject):
 
     def finalise(self) -> bool:
         """確定: True when the year is (now) finalised; open items are listed in one dialog."""
-        from kplan_desktop.domain.errors import DomainError
-        from kplan_desktop.store.requests import current_user
         from kplan_desktop.store.submissions import finalise, open_items
 
         w = self.window
         if w.department is None or not self._ready():
             return False
         try:
-            finalise(w.store, w.department, w.fiscal_year, who=current_user(), source="gui")
+            finalise(
+                w.store, w.department, w.fiscal_year, who=current_user(), source=EntrySource.GUI
+            )
         except DomainError as exc:
             if exc.code == "E_NOT_COMPLETE":
                 self._show_open_items(
@@ -333,7 +333,6 @@ class ExchangeActions(QObject):
 
     def withdraw(self) -> bool:
         """確定を取り消す, after a confirmation; True when withdrawn."""
-        from kplan_desktop.store.requests import current_user
         from kplan_desktop.store.submissions import withdraw_finalisation
 
         w = self.window
@@ -351,7 +350,7 @@ class ExchangeActions(QObject):
         if answer != "withdraw":
             return False
         withdraw_finalisation(
-            w.store, w.department, w.fiscal_year, who=current_user(), source="gui"
+            w.store, w.department, w.fiscal_year, who=current_user(), source=EntrySource.GUI
         )
         self.refresh()
         w.status.setText(self.tr("{0}の確定を取り消しました").format(self._year_text()))
@@ -447,7 +446,6 @@ class ExchangeActions(QObject):
         store = w.store
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
-            from kplan_desktop.domain.errors import DomainError
             from kplan_desktop.exchange.merge import merge_context, plan_merge, planning_batch
             from kplan_desktop.ui.merge_preview import PlannedFile
 
@@ -519,8 +517,6 @@ class ExchangeActions(QObject):
 
     def _apply(self, dialog: MergePreviewDialog) -> None:
         """取り込む: apply_merge per file, each in its own transaction."""
-        from kplan_desktop.store.requests import current_user
-
         w = self.window
         chosen = dialog.to_apply()
         refused = [f for f in dialog.files if f.plan is None]
@@ -529,7 +525,6 @@ class ExchangeActions(QObject):
         store, who = w.store, current_user()
 
         def work(progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            from kplan_desktop.domain.errors import DomainError
             from kplan_desktop.exchange.merge import apply_merge
             from kplan_desktop.store.backup import backup_before
             from kplan_desktop.ui.merge_preview import MergedFile
@@ -630,7 +625,6 @@ class ExchangeActions(QObject):
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.exchange.report import write_consolidated
-            from kplan_desktop.store.requests import current_user
 
             return write_consolidated(
                 store, path, year, who=current_user(), progress=progress, cancelled=cancelled
@@ -684,9 +678,7 @@ class ExchangeActions(QObject):
         self._update_state()
 
     def _failed(self, exc: BaseException, target: Path | None) -> None:
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.exchange.workbook_reader import Cancelled as ReadCancelled
-        from kplan_desktop.ui.workers import Cancelled
 
         if isinstance(exc, ReadCancelled | Cancelled):
             self._cancelled()
@@ -768,7 +760,5 @@ class ExchangeActions(QObject):
         return _UNSAFE_NAME.sub("_", names.get(code, code))[:60]
 
     def _short(self, year: int | None = None) -> str:
-        from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
-
         style = FiscalYearStyle.ENGLISH if self.window.lang == "en" else FiscalYearStyle.SHORT
         return format_fiscal_year(year or self.window.fiscal_year, style)

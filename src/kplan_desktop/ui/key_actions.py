@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.store.requests import EntrySource, current_user
+
 if TYPE_CHECKING:
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.store.keys import SigningKey
@@ -49,9 +52,7 @@ class KeyActions(QObject):
     def export_key(self, chosen: str | None = None) -> SigningKey | None:
         """Write this installation's public key for the planning division; the fingerprint is
         shown so that both sides can compare it on the phone."""
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.keys import export_key
-        from kplan_desktop.store.requests import current_user
 
         w = self.window
         department = w.department
@@ -87,9 +88,7 @@ class KeyActions(QObject):
     def register_key(self, chosen: str | None = None) -> SigningKey | None:
         """Register a department's key file, after the planning division has compared the
         department, the installation and the fingerprint the department read out."""
-        from kplan_desktop.domain.errors import DomainError
         from kplan_desktop.store.keys import import_key, read_key_file, registered_key
-        from kplan_desktop.store.requests import current_user
 
         w = self.window
         if not w.planning:
@@ -150,7 +149,7 @@ class KeyActions(QObject):
             return None
         try:
             registered = import_key(
-                w.store, path, who=current_user(), source="gui", replace=replace
+                w.store, path, who=current_user(), source=EntrySource.GUI, replace=replace
             )
         except DomainError as exc:
             self._refused(exc)

@@ -352,7 +352,7 @@ class MergePreviewModel(QAbstractTableModel):
         """The number the merge would store (341.2), as the database keeps it; None if none."""
         if isinstance(row, EvaluationLine) or row.result is None:
             return None
-        return row.result.new[0]
+        return row.result.new.value
 
     def file_value_text(self, row: PlannedRow | EvaluationLine) -> str:
         """The stored value and its unit, beside the typed text where they differ:

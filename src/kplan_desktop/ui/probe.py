@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QObject, QRect, QTimer
+from PySide6.QtCore import QModelIndex, QObject, QRect, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -107,8 +107,6 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
 
 
 def _horizontal() -> Any:
-    from PySide6.QtCore import Qt
-
     return Qt.Orientation.Horizontal
 
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QThread, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
 
 T = TypeVar("T")
 
@@ -138,16 +141,17 @@ class ResponsiveRun:
         self.last_wait = time.monotonic() - began
 
 
-def attach(store: Any, window: QWidget, *, always: bool = False) -> ResponsiveRun | None:
+def attach(store: Store | None, window: QWidget, *, always: bool = False) -> ResponsiveRun | None:
     """Route the store's transactions through a ResponsiveRun for this window (once).
 
     Only on a shared server unless `always`: a PC's own file answers in milliseconds.
     """
-    if store is None or not (always or getattr(store, "is_server", False)):
+    if store is None or not (always or store.is_server):
         return None
     current = store.__dict__.get("run")
     if isinstance(current, ResponsiveRun):
         return current
     responsive = ResponsiveRun(type(store).run.__get__(store), window)
-    store.run = responsive
+    # This store's transactions, and only this store's, now go through the worker.
+    store.run = responsive  # type: ignore[method-assign]
     return responsive

@@ -68,7 +68,7 @@ def write_catalog_xlsx(
     """
     file = path.name
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     book.properties.creator = "kplan-desktop"
     _write_plan(book, catalog.plan, file, version)
     _write_table(

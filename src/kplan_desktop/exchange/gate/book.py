@@ -6,7 +6,6 @@ import io
 import warnings
 from typing import Any
 
-import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
@@ -18,6 +17,10 @@ APP_PART = "docProps/app.xml"
 
 def load_book(data: bytes, file: str) -> Any:
     """The workbook, read-only and unevaluated; a refusal (E_WB_UNREADABLE) if it is damaged."""
+    # Imported here: the gate also checks catalog JSON, and a command that reads no workbook
+    # (kplan init, departments) starts without openpyxl (tests/architecture/test_cli_shape.py).
+    import openpyxl
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about features it drops (extensions, styles); none matter here.

@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart.text import RichText, Text
@@ -41,6 +41,9 @@ from kplan_desktop.exchange.payload import MergeReport, SubmissionRecord
 from kplan_desktop.store.actuals import ActualView, StoredFinding
 from kplan_desktop.store.evaluations import EvaluationView
 from kplan_desktop.store.overview import IndicatorOverview
+
+if TYPE_CHECKING:
+    from openpyxl.cell import _CellSetValue
 
 ERROR_CODE = "E_REPORT_XLSX"
 
@@ -162,7 +165,7 @@ class _Style:
         self._book: Any = None
         self._arrays: dict[bool, Any] = {}
 
-    def cell(self, ws: Any, value: object, *, quote: bool = False) -> Any:
+    def cell(self, ws: Any, value: _CellSetValue, *, quote: bool = False) -> Any:
         """A write-only cell holding `value` in this style (quote-prefixed if asked)."""
         book = ws.parent
         if book is not self._book:
@@ -189,7 +192,8 @@ class _Style:
             probe.border = self.border
         if quote:
             probe.quotePrefix = True
-        return probe._style  # openpyxl's StyleArray: the indices of the objects set above
+        # openpyxl's StyleArray: the indices of the objects set above (its stubs leave it out)
+        return probe._style  # type: ignore[attr-defined]
 
 
 # Unstyled text that looks like a formula still needs a cell of its own, for the quote prefix.
@@ -214,7 +218,7 @@ def text_cell(ws: Any, text: str | None, style: _Style | None = None) -> Any:
     return cell
 
 
-def _styled(ws: Any, value: object, style: _Style) -> Any:
+def _styled(ws: Any, value: _CellSetValue, style: _Style) -> Any:
     return style.cell(ws, value)
 
 
@@ -326,7 +330,7 @@ def _label(code: str, name: str) -> str:
 
 
 def _rate_value(rate: Decimal | None) -> Decimal | None:
-    """The rate rounded half up to 0.1 % (as the README and `kplan show` do), for a 0.0% cell."""
+    """The rate rounded half up to 0.1 % (as docs/rules.md and `kplan show` do), for a 0.0% cell."""
     if rate is None or not rate.is_finite():
         return None
     return (rate * 1000).to_integral_value(rounding=ROUND_HALF_UP) / 1000
@@ -406,7 +410,7 @@ class _Sheet:
     def text(self, value: str | None, style: _Style | None = None) -> Any:
         return text_cell(self.ws, value, style)
 
-    def styled(self, value: object, style: _Style) -> Any:
+    def styled(self, value: _CellSetValue, style: _Style) -> Any:
         if value is None:
             return None
         return _styled(self.ws, value, style)

@@ -261,7 +261,8 @@ class PolicySheets(WriterCore):
         chart.y_axis.majorUnit = max(1, math.ceil(most / 8))
         chart.y_axis.scaling.min = 0
         chart.width, chart.height = 16, 7.5
-        chart.legend.position = "b"
+        if chart.legend is not None:  # a new chart has one
+            chart.legend.position = "b"
         if last_row > header_row:
             data = Reference(
                 ws,
@@ -286,7 +287,8 @@ class PolicySheets(WriterCore):
         chart.title = _chart_title(title if len(title) <= 40 else title[:39] + "…")
         chart.y_axis.title = row.unit or None
         chart.width, chart.height = 16, 7.5
-        chart.legend.position = "b"
+        if chart.legend is not None:  # a new chart has one
+            chart.legend.position = "b"
         data = Reference(
             ws, min_col=column, max_col=column + years, min_row=data_row, max_row=data_row + 1
         )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "build-windows"
 WORKFLOW = REPO / ".github" / "workflows" / "windows.yml"
 STEP = re.compile(r'^(step|wine_step) ([a-z0-9-]+) "', re.MULTILINE)

@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_installed_wheel_initialises_a_database_from_its_own_db_folder(tmp_path: Path) -> None:
