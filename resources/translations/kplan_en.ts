@@ -4,72 +4,72 @@
 <context>
     <name>BackupActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="25"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="27"/>
         <source>バックアップを作成</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="26"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="28"/>
         <source>バックアップから復元…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="36"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="38"/>
         <source>バックアップしています…</source>
         <translation>Backing up…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="40"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="42"/>
         <source>バックアップしました: {0}</source>
         <translation>Backed up: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="55"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="57"/>
         <source>復元するバックアップを選ぶ</source>
         <translation>Choose the backup to restore</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="57"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="59"/>
         <source>kplan のデータベース (*.sqlite3)</source>
         <translation>kplan databases (*.sqlite3)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="71"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="73"/>
         <source>復元をやめました（何も変えていません）</source>
         <translation>Restore cancelled (nothing changed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="78"/>
         <source>バックアップから復元</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="80"/>
         <source>{0} の内容に戻します。今のデータベースは先にバックアップします。よろしいですか？</source>
         <translation>Go back to the contents of {0}? The current database is backed up first.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="101"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="103"/>
         <source>復元しています…</source>
         <translation>Restoring…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="108"/>
         <source>別のカタログ（この端末が使ったことのないカタログ）</source>
         <translation>another catalog (one this installation never used)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="108"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="110"/>
         <source>別の端末</source>
         <translation>another installation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="114"/>
         <source>別の端末のバックアップ</source>
         <translation>Another installation&apos;s backup</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="114"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="116"/>
         <source>このバックアップは{0}のデータベースです。
 
 バックアップ: データベースID {1}、カタログ {2}
@@ -84,12 +84,12 @@ This installation: database ID {3}, catalog {4}
 Restoring it replaces this installation&apos;s database ID, registered keys and values with the backup&apos;s. Restore it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="136"/>
         <source>復元しました（元のデータベースのバックアップ: {0}）</source>
         <translation>Restored (the replaced database was backed up to {0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="151"/>
         <source>バックアップ</source>
         <translation>Backup</translation>
     </message>
@@ -97,99 +97,99 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="92"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="93"/>
         <source>カタログを編集…</source>
         <translation>Edit the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="93"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="94"/>
         <source>カタログを書き出す…</source>
         <translation>Export the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="96"/>
         <source>カタログを読み込む…</source>
         <translation>Import a catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="98"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="238"/>
         <source>カタログの版の履歴</source>
         <translation>Catalog versions</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="130"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="131"/>
         <source>カタログを保存しました（{0}）</source>
         <translation>Catalog saved ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="143"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="144"/>
         <source>カタログの保存先</source>
         <translation>Save the catalog as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="144"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="145"/>
         <source>カタログ.xlsx</source>
         <translation>catalog.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="145"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="146"/>
         <source>Excel ブック (*.xlsx);;JSON (*.json)</source>
         <translation>Excel workbook (*.xlsx);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="157"/>
         <source>カタログを書き出せません</source>
         <translation>Cannot export the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="162"/>
         <source>カタログ（{0}）を書き出しました: {1}</source>
         <translation>Catalog ({0}) exported: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="175"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="176"/>
         <source>読み込むカタログを選ぶ</source>
         <translation>Choose the catalog to import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="178"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="188"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="205"/>
         <source>カタログを読み込めません</source>
         <translation>Cannot import the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="213"/>
         <source>カタログ（{0}）を読み込みました</source>
         <translation>Catalog ({0}) imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="225"/>
         <source>初期カタログ</source>
         <translation>initial catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="226"/>
         <source>この端末で編集</source>
         <translation>edited here</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="227"/>
         <source>読み込み</source>
         <translation>imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="239"/>
         <source>版の記録はありません</source>
         <translation>No versions recorded</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="240"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -622,47 +622,47 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogImportDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="35"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="36"/>
         <source>カタログを読み込む</source>
         <translation>Import a catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="41"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="42"/>
         <source>版なし</source>
         <translation>no version</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="44"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="45"/>
         <source>読み込むカタログ: {0}</source>
         <translation>Incoming catalog: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="47"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="48"/>
         <source>使用中のカタログ: {0}</source>
         <translation>Catalog in use: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="50"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="51"/>
         <source>カタログに変更はありません。</source>
         <translation>The catalog is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="53"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="54"/>
         <source>違い: {0}</source>
         <translation>Differences: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="55"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="56"/>
         <source>入力済みの値はすべてそのまま残ります。新しい目標値で評価し直します。</source>
         <translation>Every entered value stays as it is; grades are computed again with the new targets.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="68"/>
         <source>読み込む</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="71"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -670,22 +670,22 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="52"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="54"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="56"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="65"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="76"/>
         <source>前の値に書かれたコメントです。この値にも当てはまるか確認してください。</source>
         <translation>This comment was written for the previous value. Check that it also fits this value.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="85"/>
         <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（入力した値は残ります）</source>
         <translation>Enter: save   Shift+Enter: new line   Esc: cancel (the typed value stays)</translation>
     </message>
@@ -693,137 +693,137 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CycleActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="172"/>
         <source>提出状況…</source>
         <translation>Submission status…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="173"/>
         <source>年度をロックする（締め切り）…</source>
         <translation>Lock the year (close the review)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="174"/>
         <source>年度のロックを解除する…</source>
         <translation>Unlock the year…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="194"/>
         <source>年度をロックする</source>
         <translation>Lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="196"/>
         <source>{0}をロックします。以後、この年度の値・施策評価の変更と取り込みはすべて拒否されます（解除は理由とともに記録されます）。よろしいですか？</source>
         <translation>Lock {0}? Every change to its values and evaluations, and every merge into it, will be refused (an unlock is recorded with its reason).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="206"/>
         <source>ロックできません</source>
         <translation>Cannot lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="211"/>
         <source>{0}をロックしました</source>
         <translation>{0} locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="213"/>
         <source>{0}はすでにロックされています</source>
         <translation>{0} is already locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="232"/>
         <source>年度のロックを解除する</source>
         <translation>Unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="233"/>
         <source>{0}のロックを解除する理由（記録されます）</source>
         <translation>Why unlock {0}? (recorded)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="241"/>
         <source>ロックを解除できません</source>
         <translation>Cannot unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="245"/>
         <source>{0}のロックを解除しました</source>
         <translation>{0} unlocked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="247"/>
         <source>{0}はロックされていません</source>
         <translation>{0} is not locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="261"/>
         <source>{0}の入力受付はまだ始まっていません</source>
         <translation>{0} is not open for entry yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="263"/>
         <source>{0}: 入力受付中（提出期限なし）</source>
         <translation>{0}: open for entry (no due date)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="267"/>
         <source>あと{0}日</source>
         <translation>{0} days left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="269"/>
         <source>{0}日過ぎています</source>
         <translation>{0} days overdue</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="270"/>
         <source>{0}の提出期限: {1}（{2}）</source>
         <translation>{0} due: {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="282"/>
         <source>{0}は締め切られています（年度ロック）。値・施策評価は変更できません</source>
         <translation>{0} is closed (locked): values and evaluations cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="299"/>
         <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
         <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="302"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="303"/>
         <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
         <translation>Everything is entered: finalise and export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="353"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="354"/>
         <source>受付を始められません</source>
         <translation>Cannot open the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="368"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="369"/>
         <source>未提出の課の一覧の保存先</source>
         <translation>Save the list of departments still to submit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="369"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="370"/>
         <source>未提出の課.xlsx</source>
         <translation>departments-to-submit.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="370"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="371"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="382"/>
         <source>書き出せません</source>
         <translation>Cannot write the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="383"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="384"/>
         <source>未提出の課 {0} 件を書き出しました: {1}</source>
         <translation>{0} departments still to submit written: {1}</translation>
     </message>
@@ -831,42 +831,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CycleStatusDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="107"/>
         <source>提出状況（{0}）</source>
         <translation>Submission status ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="113"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="113"/>
         <source>課名</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="113"/>
         <source>状況</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="113"/>
         <source>入力済み／指標数</source>
         <translation>Entered / indicators</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="117"/>
         <source>年度の入力受付を始める…</source>
         <translation>Open the year for entry…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="119"/>
         <source>未提出の課を書き出す…</source>
         <translation>Write the departments still to submit…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="124"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -1256,6 +1256,54 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
 </context>
 <context>
+    <name>FileDialogs</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="29"/>
+        <source>保存(&amp;S)</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="31"/>
+        <source>開く(&amp;O)</source>
+        <translation>&amp;Open</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="34"/>
+        <source>場所(&amp;L):</source>
+        <translation>&amp;Look in:</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="35"/>
+        <source>ファイル名(&amp;N):</source>
+        <translation>File &amp;name:</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="36"/>
+        <source>ファイルの種類(&amp;T):</source>
+        <translation>Files of &amp;type:</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="38"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="48"/>
+        <source>フォルダー</source>
+        <translation>Folder</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="51"/>
+        <source>ファイル</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="52"/>
+        <source>{0} ファイル</source>
+        <translation>{0} File</translation>
+    </message>
+</context>
+<context>
     <name>FirstRun</name>
     <message>
         <location filename="../../src/kplan_desktop/ui/first_run.py" line="112"/>
@@ -1427,58 +1475,58 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>KeyActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="40"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="41"/>
         <source>署名鍵を書き出す…</source>
         <translation>Export signing key…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="44"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="45"/>
         <source>課の署名鍵を登録…</source>
         <translation>Register a department&apos;s signing key…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="45"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="46"/>
         <source>登録済みの署名鍵…</source>
         <translation>Registered signing keys…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="64"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="65"/>
         <source>署名鍵（公開鍵）の保存先</source>
         <translation>Save the signing key (public key) as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="66"/>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="103"/>
         <source>kplan の鍵ファイル (*.kplan-key)</source>
         <translation>kplan key files (*.kplan-key)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="80"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="81"/>
         <source>署名鍵（公開鍵）を書き出しました: {0}（指紋 {1}）。企画担当課へ渡してください</source>
         <translation>Signing key (public key) written: {0} (fingerprint {1}). Give it to the planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="100"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="101"/>
         <source>登録する署名鍵のファイルを選ぶ</source>
         <translation>Choose the signing key file to register</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="121"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="122"/>
         <source>課の署名鍵を置き換える</source>
         <translation>Replace a department&apos;s signing key</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="124"/>
         <source>{0} のこの端末には別の鍵が登録されています（指紋 {1}）。新しい鍵（指紋 {2}）に置き換えると、以前の鍵で署名されたファイルは取り込めなくなります。課が鍵を作り直したことを確かめましたか？置き換えますか？</source>
         <translation>Another key is registered for this installation of {0} (fingerprint {1}). If it is replaced with the new key (fingerprint {2}), files signed with the earlier key can no longer be merged. Have you confirmed that the department made a new key? Replace it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="138"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="139"/>
         <source>課の署名鍵を登録</source>
         <translation>Register a department&apos;s signing key</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="140"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="141"/>
         <source>{0} の署名鍵を登録します。
 端末（データベースID）: {1}
 指紋: {2}
@@ -1491,12 +1539,12 @@ Fingerprint: {2}
 Check that the fingerprint is the one the department told you. Once registered, this department&apos;s submissions can be merged only when signed with this key. Register it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="160"/>
         <source>{0} の署名鍵を登録しました（指紋 {1}）</source>
         <translation>Registered the signing key of {0} (fingerprint {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="187"/>
         <source>署名鍵</source>
         <translation>Signing keys</translation>
     </message>
@@ -1504,265 +1552,265 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="338"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="342"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="343"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="354"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="355"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="354"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="355"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="363"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="366"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="367"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="367"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="368"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="368"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="369"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="413"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="414"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="415"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="416"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="461"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="522"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="462"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="523"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="462"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="524"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1764"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="463"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="525"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1829"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="463"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="527"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1749"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="528"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1814"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="490"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="491"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="498"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="499"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="500"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="501"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="501"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="502"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="503"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="504"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="513"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="514"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="516"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="517"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="519"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="520"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="522"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="530"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="531"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="540"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="542"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="543"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="545"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="546"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="547"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="549"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="550"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="550"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="551"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="554"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="555"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="555"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1802"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="556"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1867"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="556"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1823"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="557"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1888"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="698"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="699"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="698"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="699"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="869"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="870"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="895"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="896"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="964"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="965"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1035"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1036"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1053"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1054"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1060"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1061"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1061"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1062"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1063"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1064"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1069"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1070"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1071"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1072"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1075"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1076"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1077"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1078"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1079"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1080"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1080"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1081"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1098"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1253"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1099"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1254"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1107"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1108"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1196"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1197"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
@@ -1775,32 +1823,32 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1353"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1360"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1355"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1362"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1388"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1395"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1392"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1399"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1392"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1399"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1435"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1442"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
@@ -1809,12 +1857,12 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1484"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1512"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1520"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1585"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
@@ -1823,12 +1871,12 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1663"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1728"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1804"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1869"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1849,68 +1897,83 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="881"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1676"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="882"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1741"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="278"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1684"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1749"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1684"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1749"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="399"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="400"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1685"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1509"/>
+        <source>貼り付けた値「{0}」は保存していません: {1}</source>
+        <translation>The pasted value “{0}” is not saved: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1534"/>
+        <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
+        <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1571"/>
+        <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
+        <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1750"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1691"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1756"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1695"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1760"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1695"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1760"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1716"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1781"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1725"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1790"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1774"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1839"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1812"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1877"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1919,93 +1982,92 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1816"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1881"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1824"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1889"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
 Database: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="510"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="511"/>
         <source>コピー</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="532"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="533"/>
         <source>詳細パネル</source>
         <translation>Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="601"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="602"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="594"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="595"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1508"/>
         <source>（警告があるため、コメントを付けて入力してください）</source>
-        <translation> (it has warnings: type it with a comment)</translation>
+        <translation type="vanished"> (it has warnings: type it with a comment)</translation>
     </message>
     <message>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかのセルは保存しました。</source>
         <translation type="vanished">{0} cell(s) were not saved (shown in red in the grid). The other cells were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1585"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1650"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="597"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="598"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
         <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1444"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1451"/>
         <source>{0}「{1}」: 入力できないセルです</source>
         <translation>{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1492"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1554"/>
         <source>表の外</source>
         <translation>Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1525"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1590"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1530"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1595"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1637"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1702"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1641"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1706"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1645"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1710"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1647"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1712"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
@@ -2356,32 +2418,32 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>OpenYearDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="51"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="52"/>
         <source>{0}の入力受付</source>
         <translation>Open {0} for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="52"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="53"/>
         <source>提出期限を設ける</source>
         <translation>Set a due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="68"/>
         <source>提出期限</source>
         <translation>Due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="71"/>
         <source>受付を始める</source>
         <translation>Open for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="71"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="72"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="59"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="60"/>
         <source>例: 2026-06-30 または 20260630</source>
         <translation>e.g. 2026-06-30 or 20260630</translation>
     </message>
@@ -2427,52 +2489,52 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>RegisteredKeysDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="200"/>
         <source>登録済みの署名鍵</source>
         <translation>Registered signing keys</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="204"/>
         <source>課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="204"/>
         <source>端末（データベースID）</source>
         <translation>Installation (database ID)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="204"/>
         <source>指紋</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="204"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="209"/>
         <source>新しい鍵の登録待ち（以前の版の鍵）</source>
         <translation>Waiting for its new key (previous release&apos;s key)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="211"/>
         <source>登録済み</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="220"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="221"/>
         <source>鍵が登録された課の提出ブックは、その鍵の署名があり、出力後に変更されていないときだけ取り込めます。鍵ファイルには秘密の情報は含まれません。</source>
         <translation>A department with a registered key can send submissions only signed with that key and unchanged since export. Key files hold no secret.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="226"/>
         <source>登録された鍵はありません</source>
         <translation>No key is registered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="229"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>

@@ -58,6 +58,9 @@ def no_unexpected_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(QInputDialog, name, refuse)
     for name in ("critical", "information", "warning", "question"):
         monkeypatch.setattr(QMessageBox, name, refuse)
+    from kplan_desktop.ui import file_dialogs
     from kplan_desktop.ui.comment_dialog import CommentDialog
+
+    monkeypatch.setattr(file_dialogs, "choose", lambda *a: refuse(*a))
 
     monkeypatch.setattr(CommentDialog, "exec", lambda self: refuse(self, self.windowTitle()))

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from kplan_desktop.cli import main as kplan
 from kplan_desktop.domain.evaluation import NextStep
 from kplan_desktop.store.catalog import current_catalog_version, read_catalog
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluation
+from kplan_desktop.ui import file_dialogs
 from kplan_desktop.ui.catalog_actions import CatalogImportDialog
 from kplan_desktop.ui.evaluation_dialog import EvaluationDialog
 from kplan_desktop.ui.main_window import MainWindow
@@ -46,9 +47,7 @@ def test_planning_exports_and_a_department_imports_after_seeing_the_differences(
     set_target(planning_db, "7-1-1-K3", "3500")
     planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
     catalog_file = tmp_path / "カタログ.xlsx"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a: (str(catalog_file), "Excel (*.xlsx)")
-    )
+    monkeypatch.setattr(file_dialogs, "choose", lambda *a: [str(catalog_file)])
     planner.catalog_actions.export_catalog()
     assert catalog_file.exists() and "第2版" in planner.catalog_actions.last_message
 
@@ -308,7 +307,7 @@ def test_planning_opens_a_year_sees_every_status_and_writes_the_pending_list(
     planner.cycle.show_status()
     assert seen[0] and set(seen[0]) == {"未着手"} and "2025-06-30" in seen[1][0]
     out = tmp_path / "未提出.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(out), "xlsx"))
+    monkeypatch.setattr(file_dialogs, "choose", lambda *a: [str(out)])
     assert planner.cycle.write_pending() is True
     assert out.exists() and "未提出の課" in planner.cycle.last_message
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kplan_desktop.cli import main as kplan
 from kplan_desktop.exchange.payload import RowOutcome
@@ -22,6 +22,8 @@ from kplan_desktop.store.actuals import read_actuals, write_actuals
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntryRequest, current_user
 from kplan_desktop.store.submissions import finalisation, submissions
+from kplan_desktop.ui import file_dialogs
+from kplan_desktop.ui.file_dialogs import Mode
 from kplan_desktop.ui.main_window import MainWindow
 from kplan_desktop.ui.merge_preview import CHOICE, OUTCOME, MergePreviewDialog
 from kplan_desktop.ui.settings import AppSettings
@@ -47,8 +49,7 @@ def no_unanswered_file_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> object:
         raise AssertionError(f"unexpected file dialog: {args[1:3]}")
 
-    for name in ("getSaveFileName", "getOpenFileNames", "getOpenFileName"):
-        monkeypatch.setattr(QFileDialog, name, refuse)
+    monkeypatch.setattr(file_dialogs, "choose", refuse)
 
 
 @pytest.fixture
@@ -114,11 +115,12 @@ def save_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
     """Answer the next save dialogs with this path; returns the suggested names."""
     suggested: list[str] = []
 
-    def answer(parent: object, title: str, start: str, filters: str) -> tuple[str, str]:
+    def answer(parent: object, title: str, start: str, filters: str, mode: Mode) -> list[str]:
+        assert mode is Mode.SAVE
         suggested.append(start)
-        return str(path), filters
+        return [str(path)]
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
+    monkeypatch.setattr(file_dialogs, "choose", answer)
     return suggested
 
 
@@ -356,9 +358,7 @@ def test_planning_merges_a_submission_through_the_preview(
     monkeypatch: pytest.MonkeyPatch,
     planning_db: Path,
 ) -> None:
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileNames", lambda *args: ([str(submission)], "Excel (*.xlsx)")
-    )
+    monkeypatch.setattr(file_dialogs, "choose", lambda *args: [str(submission)])
     assert planner.exchange.merge_action is not None
     assert planner.exchange.merge_action.shortcut().toString() == "Ctrl+I"
     planner.exchange.merge_action.trigger()

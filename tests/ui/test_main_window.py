@@ -508,13 +508,19 @@ def test_search_keys_and_a_cleared_search_keeps_the_current_cell(
 
 
 def test_the_paste_report_names_refused_cells_with_their_warnings_and_marks_them(
-    window: MainWindow, qtbot: Any
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kplan_desktop.ui.models.indicator_table import MARKED_COLOUR
 
+    asked: list[str] = []
+    monkeypatch.setattr(
+        window, "ask_comment", lambda refused, step="": asked.append(refused.request.text) or ""
+    )
     window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
     QApplication.clipboard().setText("2\nabc\n20000\n")
     window.paste_clipboard()
+    # The warned cell was offered for its comment (Esc: not given), the wrong one was not.
+    assert asked == ["20000"]
     report = window.paste_report
     assert report is not None and report.isVisible() and report.isModal()
     text = "\n".join(window.last_paste_problems)
@@ -522,6 +528,9 @@ def test_the_paste_report_names_refused_cells_with_their_warnings_and_marks_them
     # 20000 against 1,225 (baseline) and far off the path to 7,500: a warning a paste cannot
     # explain.
     assert "7-1-1-K3 R7「20000」" in text and "コメントを付けて入力" in text
+    assert "コメント待ち" in text and (("7-1-1-K3", YEAR) not in stored(window))
+    tip = cell(window, "7-1-1-K3").data(Qt.ItemDataRole.ToolTipRole)
+    assert "貼り付けた値「20000」は保存していません" in tip
     assert "Show Details" not in " ".join(w.text() for w in report.findChildren(QPushButton))
     for code in ("7-1-1-K2", "7-1-1-K3"):
         colour = cell(window, code).data(Qt.ItemDataRole.BackgroundRole).color().name()
@@ -711,3 +720,94 @@ def test_narrow_window_names_every_year_one_way_and_the_entry_year_fits_its_labe
         for year in window.model.years
     ]
     assert all(h.startswith("R") for h in headers), headers
+
+
+def test_each_warned_cell_of_a_pasted_block_is_offered_for_its_comment(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two warned cells in a block: a comment for each in turn, then the whole paste is one
+    undo step with its comments."""
+    asked: list[tuple[str, str]] = []
+
+    def answer(refused: Any, step: str = "") -> str:
+        asked.append((refused.request.indicator_code, step))
+        return f"理由 {len(asked)}"
+
+    monkeypatch.setattr(window, "ask_comment", answer)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    QApplication.clipboard().setText("2\n200\n20000\n")
+    window.paste_clipboard()
+    assert [code for code, _step in asked] == ["7-1-1-K2", "7-1-1-K3"]
+    assert "1 / 2" in asked[0][1] and "2 / 2" in asked[1][1]
+    comments = {a.indicator_code: (a.value, a.comment) for a in read_actuals(window.store)}
+    assert comments == {
+        "7-1-1-K1": (Decimal(2), None),
+        "7-1-1-K2": (Decimal(200), "理由 1"),
+        "7-1-1-K3": (Decimal(20000), "理由 2"),
+    }
+    assert window.paste_report is None and window.last_paste_problems == []
+    window.undo_stack.undo()
+    assert read_actuals(window.store) == []
+
+
+def test_esc_on_a_pasted_cells_comment_leaves_it_and_the_rest_pending_never_saved(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = ["地区の行事が増えたため", ""]
+    asked: list[str] = []
+
+    def answer(refused: Any, step: str = "") -> str:
+        asked.append(refused.request.indicator_code)
+        return answers[len(asked) - 1] if len(asked) <= len(answers) else "never asked"
+
+    monkeypatch.setattr(window, "ask_comment", answer)
+    # 7-1-2-A1 is past K3: three warned cells, Esc on the second.
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    QApplication.clipboard().setText("200\n20000\n99999\n")
+    window.paste_clipboard()
+    assert asked[:2] == ["7-1-1-K2", "7-1-1-K3"] and len(asked) == 2
+    assert stored(window) == {("7-1-1-K2", YEAR): Decimal(200)}
+    problems = "\n".join(window.last_paste_problems)
+    # The cancelled cell and the one after it: unsaved, listed and marked, with their values.
+    assert "7-1-1-K3 R7「20000」" in problems and "コメント待ち" in problems
+    third = window.proxy.index(row_of(window, "7-1-1-K3") + 1, 0).data()
+    assert f"{third} R7「99999」" in problems
+    assert len(window.last_paste_problems) == 2
+    report = window.paste_report
+    assert report is not None and report.isVisible()
+    tip = cell(window, "7-1-1-K3").data(Qt.ItemDataRole.ToolTipRole)
+    assert "貼り付けた値「20000」は保存していません" in tip
+
+
+def test_the_code_and_name_columns_stay_in_view_when_the_years_scroll(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """A narrow window scrolls the years; the code and name stay at the left, over them."""
+    window.resize(700, 600)
+    qtbot.waitUntil(lambda: window.grid.width() < 650)
+    grid = window.grid
+    frozen = grid.frozen
+    last = window.proxy.columnCount() - 1
+    row = row_of(window, "7-1-1-K2")
+    grid.setCurrentIndex(window.proxy.index(row, last))
+    qtbot.waitUntil(lambda: grid.horizontalScrollBar().value() > 0)
+    assert frozen.isVisible()
+    widths = grid.columnWidth(0) + grid.columnWidth(1)
+    assert frozen.width() == widths and frozen.x() <= grid.frameWidth()
+    assert [frozen.isColumnHidden(c) for c in range(4)] == [False, False, True, True]
+    # The frozen view shows this row's code and name where the grid's own are scrolled away.
+    code = frozen.visualRect(window.proxy.index(row, 0))
+    assert code.left() >= 0 and code.right() <= widths
+    assert grid.visualRect(window.proxy.index(row, 0)).right() < 0
+    assert frozen.indexAt(code.center()).data() == "7-1-1-K2"
+    # The last column is beside the frozen ones, not under them; moving left back to the entry
+    # year keeps it out from under them too.
+    assert grid.visualRect(grid.currentIndex()).left() >= widths
+    entry = cell(window, "7-1-1-K2")
+    grid.setCurrentIndex(entry)
+    assert grid.visualRect(entry).left() >= widths
+    # The two views scroll their rows together and share the selection.
+    grid.verticalScrollBar().setValue(grid.verticalScrollBar().maximum())
+    assert frozen.verticalScrollBar().value() == grid.verticalScrollBar().value()
+    assert frozen.selectionModel() is grid.selectionModel()
+    assert not frozen.focusPolicy() & Qt.FocusPolicy.TabFocus

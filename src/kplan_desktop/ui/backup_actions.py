@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
+
+from kplan_desktop.ui.file_dialogs import open_file
 
 if TYPE_CHECKING:
     from kplan_desktop.store.backup import OtherInstallation
@@ -50,7 +52,7 @@ class BackupActions(QObject):
             self._refused(exc)
             return
         if chosen is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
+            chosen = open_file(
                 w,
                 self.tr("復元するバックアップを選ぶ"),
                 str(folder),

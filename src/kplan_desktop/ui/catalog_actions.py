@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QMenu,
@@ -20,6 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from kplan_desktop.ui.file_dialogs import open_file, save_file
 
 if TYPE_CHECKING:
     from kplan_desktop.exchange.catalog_files import ImportPreview
@@ -138,7 +139,7 @@ class CatalogActions(QObject):
         if not self._ready():
             return
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
+            chosen = save_file(
                 w,
                 self.tr("カタログの保存先"),
                 str(w.exchange._folder() / self.tr("カタログ.xlsx")),
@@ -170,7 +171,7 @@ class CatalogActions(QObject):
         if not self._ready():
             return False
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(
+            chosen = open_file(
                 w,
                 self.tr("読み込むカタログを選ぶ"),
                 str(w.exchange._folder()),

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +24,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from kplan_desktop.ui.file_dialogs import save_file
 
 if TYPE_CHECKING:
     from kplan_desktop.store.cycle import DepartmentStatus, YearCycle
@@ -363,7 +364,7 @@ class CycleActions(QObject):
 
         w = self.window
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
+            chosen = save_file(
                 w,
                 self.tr("未提出の課の一覧の保存先"),
                 str(w.exchange._folder() / self.tr("未提出の課.xlsx")),

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QListWidget,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.ui.file_dialogs import open_files, save_file
 from kplan_desktop.ui.workers import Job
 
 if TYPE_CHECKING:
@@ -425,7 +425,7 @@ class ExchangeActions(QObject):
         """Choose one or more submission workbooks (or templates) and preview their merge."""
         if not self.window.planning or not self._ready():
             return
-        chosen, _filter = QFileDialog.getOpenFileNames(
+        chosen = open_files(
             self.window,
             self.tr("取り込む提出ブックを選ぶ"),
             str(self._folder()),
@@ -737,7 +737,7 @@ class ExchangeActions(QObject):
 
     def save_path(self, title: str, name: str) -> Path | None:
         """A save dialog in the last used folder (else Documents); the folder is remembered."""
-        chosen, _filter = QFileDialog.getSaveFileName(
+        chosen = save_file(
             self.window, title, str(self._folder() / name), self.tr("Excel ブック (*.xlsx)")
         )
         if not chosen:

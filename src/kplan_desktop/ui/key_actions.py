@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMenu,
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from kplan_desktop.ui.file_dialogs import open_file, save_file
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.errors import DomainError
@@ -59,7 +60,7 @@ class KeyActions(QObject):
             return None
         if chosen is None:
             name = f"{department}.kplan-key"
-            chosen, _filter = QFileDialog.getSaveFileName(
+            chosen = save_file(
                 w,
                 self.tr("署名鍵（公開鍵）の保存先"),
                 str(w.exchange._folder() / name),
@@ -95,7 +96,7 @@ class KeyActions(QObject):
         if not w.planning:
             return None
         if chosen is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
+            chosen = open_file(
                 w,
                 self.tr("登録する署名鍵のファイルを選ぶ"),
                 str(w.exchange._folder()),

@@ -64,6 +64,7 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop import __version__
+from kplan_desktop.ui.frozen_grid import FrozenGrid
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.filtering import change_filter
 from kplan_desktop.ui.settings import AppSettings
@@ -371,7 +372,7 @@ class MainWindow(QMainWindow):
             box.toggled.connect(self._apply_filter)
         self.all_box.toggled.connect(lambda _on: self.reload())
 
-        self.grid = QTableView()
+        self.grid = FrozenGrid()
         self.grid.setObjectName("grid")
         self.grid.setModel(self.proxy)
         self.grid.setItemDelegate(EntryDelegate(self))
@@ -1300,15 +1301,21 @@ class MainWindow(QMainWindow):
             editor.setToolTip(self.last_message)
             editor.setStyleSheet("background: #fdecec;")
 
-    def ask_comment(self, refused: EntryResult) -> str:
+    def ask_comment(self, refused: EntryResult, step: str = "") -> str:
         """Warnings need a reason: ask for it, listing the warnings ('' = cancelled).
 
+        The dialog names the cell and the value; `step` says where a paste's series stands.
         A comment written for the value before is shown for reuse and must be confirmed again.
         """
         from kplan_desktop.ui.comment_dialog import CommentDialog
 
         warnings = [f.message(self.lang) for f in refused.check.warnings]
-        dialog = CommentDialog(warnings, refused.old[2], self)
+        request = refused.request
+        when = year_text(request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
+        where = f"{request.indicator_code} {when}「{request.text[:40]}」"
+        if step:
+            where += "　" + step
+        dialog = CommentDialog(warnings, refused.old[2], self, where=where)
         dialog.setProperty("pending_text", refused.request.text)
         self.comment_dialog = dialog
         try:
@@ -1472,6 +1479,25 @@ class MainWindow(QMainWindow):
                     self.reopen_editor(target, cell)
                 self.last_paste_problems = []
                 return results
+        # Each warned cell is offered for its comment in turn; Esc ends the series, and the
+        # cells not commented stay unsaved, marked and listed: nothing saved or dropped silently.
+        warned = [r for r in results if self._only_warned(r)]
+        commented = self._ask_paste_comments(warned)
+        if commented:
+            checked = write_actuals(
+                self.store,
+                commented,
+                who=current_user(),
+                source="gui",
+                dry_run=True,
+                all_or_nothing=False,
+            )
+            good += [r for r in checked if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+            done = {(r.request.indicator_code, r.request.fiscal_year) for r in good}
+            results = [
+                r for r in results if (r.request.indicator_code, r.request.fiscal_year) not in done
+            ]
+            results += [r for r in checked if r.outcome is Outcome.REFUSED]
         marks: dict[tuple[str, int], str] = {}
         for r in results:
             if r.outcome is Outcome.REFUSED:
@@ -1479,12 +1505,48 @@ class MainWindow(QMainWindow):
                 when = year_text(r.request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
                 where = f"{r.request.indicator_code} {when}"
                 problems.append(f"{where}「{r.request.text[:20]}」: {reason}")
-                marks[(r.request.indicator_code, r.request.fiscal_year)] = reason
+                marks[(r.request.indicator_code, r.request.fiscal_year)] = self.tr(
+                    "貼り付けた値「{0}」は保存していません: {1}"
+                ).format(r.request.text[:20], reason)
         if good:
             self._push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
         self.model.mark(marks)
         self._report_paste(problems, saved=len(good))
         return results
+
+    @staticmethod
+    def _only_warned(result: EntryResult) -> bool:
+        """Refused only for warnings (a comment lets it in), not for an error or a conflict."""
+        return (
+            result.outcome is Outcome.REFUSED
+            and bool(result.check.warnings)
+            and not result.check.errors
+        )
+
+    def _ask_paste_comments(self, warned: list[EntryResult]) -> list[EntryRequest]:
+        """The comment dialog for each warned cell of a paste, in turn; the requests with
+        their comments. Esc (or Cancel) ends the series: that cell and the rest stay unsaved."""
+        from dataclasses import replace
+
+        commented: list[EntryRequest] = []
+        for position, refused in enumerate(warned, start=1):
+            self.grid.setCurrentIndex(self._index_of(refused.request))
+            step = self.tr("（{0} / {1} 件目。Esc で残りも保存せずに終わります）").format(
+                position, len(warned)
+            )
+            reason = self.ask_comment(refused, step)
+            if not reason:
+                break
+            commented.append(replace(refused.request, comment=reason))
+        self.grid.setFocus()
+        return commented
+
+    def _index_of(self, request: EntryRequest) -> QModelIndex:
+        row = self.model.row_of(request.indicator_code)
+        if row is None or request.fiscal_year not in self.model.years:
+            return QModelIndex()
+        column = self.model.column_of_year(request.fiscal_year)
+        return self.proxy.mapFromSource(self.model.index(row, column))
 
     def _cell_name(self, index: QModelIndex) -> str:
         """A cell as the paste report names it: indicator code and year (7-1-1-K2 R7)."""
@@ -1505,7 +1567,10 @@ class MainWindow(QMainWindow):
             return " / ".join(f.message(self.lang) for f in refused.check.errors)
         warnings = " / ".join(f.message(self.lang) for f in refused.check.warnings)
         if warnings:
-            return warnings + self.tr("（警告があるため、コメントを付けて入力してください）")
+            return warnings + self.tr(
+                "（コメント待ち: コメントがないため保存していません。"
+                "コメントを付けて入力してください）"
+            )
         return " / ".join(f.message(self.lang) for f in refused.refused_because)
 
     def _report_paste(self, problems: list[str], saved: int = 0) -> None:
