@@ -89,7 +89,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Restored (the replaced database was backed up to {0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="151"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="146"/>
         <source>バックアップ</source>
         <translation>Backup</translation>
     </message>
@@ -113,83 +113,83 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="99"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="240"/>
         <source>カタログの版の履歴</source>
         <translation>Catalog versions</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="131"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="133"/>
         <source>カタログを保存しました（{0}）</source>
         <translation>Catalog saved ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="144"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="146"/>
         <source>カタログの保存先</source>
         <translation>Save the catalog as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="145"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="147"/>
         <source>カタログ.xlsx</source>
         <translation>catalog.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="146"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="148"/>
         <source>Excel ブック (*.xlsx);;JSON (*.json)</source>
         <translation>Excel workbook (*.xlsx);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="157"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="159"/>
         <source>カタログを書き出せません</source>
         <translation>Cannot export the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="162"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="164"/>
         <source>カタログ（{0}）を書き出しました: {1}</source>
         <translation>Catalog ({0}) exported: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="178"/>
         <source>読み込むカタログを選ぶ</source>
         <translation>Choose the catalog to import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="180"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="189"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="191"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="207"/>
         <source>カタログを読み込めません</source>
         <translation>Cannot import the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="215"/>
         <source>カタログ（{0}）を読み込みました</source>
         <translation>Catalog ({0}) imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="227"/>
         <source>初期カタログ</source>
         <translation>initial catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="228"/>
         <source>この端末で編集</source>
         <translation>edited here</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="229"/>
         <source>読み込み</source>
         <translation>imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="241"/>
         <source>版の記録はありません</source>
         <translation>No versions recorded</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="242"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -1040,217 +1040,216 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ExchangeActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="78"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="348"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="384"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="340"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="212"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="231"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="168"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="228"/>
         <source>確定する</source>
         <translation>Finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="171"/>
         <source>この年度の値を確定します（確定後は値を変更できません）</source>
         <translation>Finalise this year&apos;s values (they cannot change once finalised)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="232"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="272"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="343"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="348"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="299"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="304"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="190"/>
         <source>提出用ブックを書き出す…</source>
         <translation>Export submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="200"/>
         <source>提出ブックを取り込む…</source>
         <translation>Merge submission workbooks…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="202"/>
         <source>記入用テンプレートを書き出す…</source>
         <translation>Export fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="205"/>
         <source>集約ブックを作成…</source>
         <translation>Create consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="297"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="253"/>
         <source>{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。</source>
         <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="326"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="282"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="331"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="287"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="301"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="357"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="313"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="332"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="334"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="382"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="338"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="383"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="339"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="394"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="350"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="352"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="397"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="353"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="413"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="369"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="417"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="373"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="420"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="430"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="386"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="432"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="741"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="388"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="692"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="485"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="441"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="508"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="464"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="558"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="514"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="571"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="527"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="545"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="597"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="548"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="614"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="565"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="617"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="568"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="625"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="576"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="625"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="576"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="644"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="595"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="649"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="600"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="698"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="649"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="702"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="653"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="705"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="656"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="708"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="659"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1552,265 +1551,264 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="338"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="376"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="363"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="401"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="367"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="405"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="368"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="406"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="369"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="407"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="414"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="452"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="454"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="462"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="523"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="500"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="559"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="463"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="525"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1829"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="501"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="561"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1862"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="464"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="528"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1814"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="502"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1847"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="491"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="529"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="499"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="536"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="501"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="537"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="502"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="538"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="540"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="514"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="550"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="517"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="553"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="520"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="556"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="522"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="558"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="531"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="567"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="540"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="576"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="543"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="579"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="545"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="581"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="547"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="583"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="550"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="586"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="551"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="587"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="555"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="591"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="556"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1867"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="592"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1900"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="557"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1888"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="593"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1921"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="699"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="748"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="699"/>
         <source>キャンセル</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="870"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="903"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="896"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="929"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="965"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="998"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1036"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1069"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1054"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1087"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1061"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1094"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1062"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1095"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1064"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1097"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1070"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1103"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1072"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1105"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1076"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1109"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1078"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1111"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1080"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1113"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1081"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1114"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1099"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1254"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1132"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1287"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1108"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1141"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1197"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1230"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
@@ -1823,32 +1821,32 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1360"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1393"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1362"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1395"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1395"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1428"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1399"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1432"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1399"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1432"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1442"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1475"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
@@ -1857,12 +1855,12 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1512"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1545"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1585"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1618"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
@@ -1871,12 +1869,12 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1728"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1761"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1869"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1902"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1897,83 +1895,83 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="882"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1741"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="915"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1774"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="278"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="275"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1749"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1782"/>
         <source>目指す姿</source>
         <translation>Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1749"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1782"/>
         <source>指標の説明</source>
         <translation>About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="400"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="438"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1509"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1542"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
         <translation>The pasted value “{0}” is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1534"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1567"/>
         <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
         <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1571"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1604"/>
         <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
         <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1750"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1783"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1756"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1789"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1760"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1793"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1760"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1793"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1781"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1814"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1790"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1823"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1839"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1872"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1877"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1910"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1982,34 +1980,34 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1881"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1914"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1889"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1922"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
 Database: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="511"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="547"/>
         <source>コピー</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="533"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="569"/>
         <source>詳細パネル</source>
         <translation>Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="602"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="638"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="595"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="631"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
@@ -2022,52 +2020,52 @@ Database: {1}</translation>
         <translation type="vanished">{0} cell(s) were not saved (shown in red in the grid). The other cells were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1650"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1683"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="598"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="634"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
         <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1451"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1484"/>
         <source>{0}「{1}」: 入力できないセルです</source>
         <translation>{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1554"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1587"/>
         <source>表の外</source>
         <translation>Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1590"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1623"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1595"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1628"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1702"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1735"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1706"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1739"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1710"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1743"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1712"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1745"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
@@ -2395,22 +2393,22 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>OpenItemsDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="115"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="71"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="119"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="75"/>
         <source>{0}はまだ確定できません。残っている項目が {1} 件あります。値を入力するか、未記入の理由・警告へのコメントを付けてから確定してください。</source>
         <translation>{0} cannot be finalised yet: {1} item(s) are still open. Enter the values, or give a reason for a missing value or a comment on a warning, then finalise.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="131"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="87"/>
         <source>ダブルクリックでその指標へ移動します</source>
         <translation>Double-click an item to go to its indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="90"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -2555,32 +2553,32 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TemplateDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="110"/>
         <source>記入用テンプレートを書き出す</source>
         <translation>Export fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="168"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="124"/>
         <source>このプログラムを使わない課に送る、記入用のブックを書き出します。</source>
         <translation>Writes a workbook to fill in, for a department that does not use this program.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="170"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="126"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="127"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="129"/>
         <source>保存先を選ぶ…</source>
         <translation>Choose where to save…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="130"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -2686,6 +2684,14 @@ If accepted, their revision claims are not trusted and every value that differs 
         <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="318"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
+    </message>
+</context>
+<context>
+    <name>Workers</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/workers.py" line="85"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 </TS>

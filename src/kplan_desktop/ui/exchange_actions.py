@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QMimeData, QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QMimeData, QObject, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,19 +24,18 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from kplan_desktop.ui.file_dialogs import open_files, save_file
-from kplan_desktop.ui.workers import Job
+from kplan_desktop.ui.workers import Job, Work, run_job
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.catalog import Catalog
     from kplan_desktop.store.submissions import Finalisation
-    from kplan_desktop.ui.main_window import MainWindow
+    from kplan_desktop.ui.host import Host
     from kplan_desktop.ui.merge_preview import (
         MergedFile,
         MergePreviewDialog,
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
         PlannedFile,
     )
 
-Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
 # More files than this in one drop is a folder dragged by mistake, not a batch of submissions.
 MAX_MERGE_FILES = 200
@@ -61,48 +59,6 @@ def xlsx_paths(mime: QMimeData) -> list[Path]:
         for url in mime.urls()
         if url.isLocalFile() and url.toLocalFile().lower().endswith(".xlsx")
     ]
-
-
-def run_job(
-    parent: QWidget,
-    label: str,
-    work: Work,
-    done: Callable[[Any], None],
-    failed: Callable[[BaseException], None],
-    *,
-    cancellable: bool = True,
-) -> Job:
-    """Run work(progress, cancelled) in the thread pool behind a progress dialog."""
-    job = Job(work)
-    dialog = QProgressDialog(
-        label, QCoreApplication.translate("ExchangeActions", "キャンセル"), 0, 0, parent
-    )
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-    if cancellable:
-        dialog.canceled.connect(job.cancel)
-    else:
-        # Writing a merge is one short transaction per file: stopping half-way would leave some
-        # files written, which is harder to explain than waiting a moment.
-        dialog.setCancelButton(None)
-
-    def finish(handler: Callable[[Any], None], value: Any) -> None:
-        try:
-            dialog.reset()
-        except RuntimeError:
-            return  # the window closed while the job ran: nobody to tell
-        dialog.deleteLater()
-        handler(value)
-
-    def progress(done: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-
-    job.signals.progress.connect(progress)
-    job.signals.finished.connect(lambda value: finish(done, value))
-    job.signals.failed.connect(lambda exc: finish(failed, exc))
-    job.start()
-    return job
 
 
 class OpenItemsDialog(QDialog):
@@ -191,8 +147,8 @@ class ExchangeActions(QObject):
     # A job ended (written, failed or cancelled).
     job_ended = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: Host) -> None:
+        super().__init__(window.widget)
         self.window = window
         self.job: Job | None = None
         self.finalised: Finalisation | None = None
@@ -228,9 +184,9 @@ class ExchangeActions(QObject):
     def add_department_actions(self, menu: QMenu) -> None:
         """ファイル: 確定する, 確定を取り消す, 提出用ブックを書き出す (a department's window)."""
         w = self.window
-        self.finalise_action = w._action(self.tr("確定する"), self.finalise)
-        self.withdraw_action = w._action(self.tr("確定を取り消す"), self.withdraw)
-        self.export_action = w._action(
+        self.finalise_action = w.action(self.tr("確定する"), self.finalise)
+        self.withdraw_action = w.action(self.tr("確定を取り消す"), self.withdraw)
+        self.export_action = w.action(
             self.tr("提出用ブックを書き出す…"), self.export_submission, "Ctrl+E"
         )
         for action in (self.finalise_action, self.withdraw_action, self.export_action):
@@ -241,11 +197,11 @@ class ExchangeActions(QObject):
     def add_planning_actions(self, menu: QMenu) -> None:
         """集約: 取り込む, テンプレート, 集約ブック (the planning division's window)."""
         w = self.window
-        self.merge_action = w._action(self.tr("提出ブックを取り込む…"), self.merge, "Ctrl+I")
-        self.template_action = w._action(
+        self.merge_action = w.action(self.tr("提出ブックを取り込む…"), self.merge, "Ctrl+I")
+        self.template_action = w.action(
             self.tr("記入用テンプレートを書き出す…"), self.export_template, "Ctrl+T"
         )
-        self.report_action = w._action(
+        self.report_action = w.action(
             self.tr("集約ブックを作成…"), self.write_report, "Ctrl+Shift+E"
         )
         menu.addSeparator()
@@ -358,7 +314,7 @@ class ExchangeActions(QObject):
         return True
 
     def _show_open_items(self, items: list[str]) -> None:
-        dialog = OpenItemsDialog(items, self._year_text(), self.window)
+        dialog = OpenItemsDialog(items, self._year_text(), self.window.widget)
         dialog.go_to.connect(self.window.go_to_indicator)
         self.open_items_dialog = dialog
         dialog.open()
@@ -417,7 +373,7 @@ class ExchangeActions(QObject):
                 text = self.tr("下書きの") + text
             w.status.setText(text)
 
-        self._start(self.tr("提出用ブックを書き出しています…"), work, done, path)
+        self.start(self.tr("提出用ブックを書き出しています…"), work, done, path)
 
     # -- the planning division ---------------------------------------------------------------
 
@@ -426,9 +382,9 @@ class ExchangeActions(QObject):
         if not self.window.planning or not self._ready():
             return
         chosen = open_files(
-            self.window,
+            self.window.widget,
             self.tr("取り込む提出ブックを選ぶ"),
-            str(self._folder()),
+            str(self.folder()),
             self.tr("Excel ブック (*.xlsx)"),
         )
         if chosen:
@@ -481,7 +437,7 @@ class ExchangeActions(QObject):
                         return None
             return files
 
-        self._start(
+        self.start(
             self.tr("提出ブックを読み込んでいます（{0} ファイル）…").format(len(unique)),
             work,
             lambda files: self._planned(files, accept_unsigned),
@@ -498,7 +454,7 @@ class ExchangeActions(QObject):
             files,
             catalog=w.model.catalog,
             lang=w.lang,
-            parent=w,
+            parent=w.widget,
             accept_unsigned=accept_unsigned,
         )
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -554,7 +510,7 @@ class ExchangeActions(QObject):
                 progress(n + 1, len(chosen))
             return merged
 
-        self._start(
+        self.start(
             self.tr("取り込んでいます…"),
             work,
             lambda merged: self._merged(merged, refused),
@@ -565,18 +521,13 @@ class ExchangeActions(QObject):
         from kplan_desktop.ui.merge_preview import MergeSummaryDialog
 
         w = self.window
-        summary = MergeSummaryDialog(merged, refused, lang=w.lang, parent=w)
+        summary = MergeSummaryDialog(merged, refused, lang=w.lang, parent=w.widget)
         self.summary = summary
         written = sum(1 for m in merged if m.report is not None and m.report.written)
         message = self.tr("{0} ファイルを取り込みました").format(written)
 
-        def reloaded() -> None:
-            w.loaded.disconnect(reloaded)
-            w._update_status(message)
-
         # The reloaded grid rewrites the status line: the message goes in front of its counts.
-        w.loaded.connect(reloaded)
-        w.reload()
+        w.reload(then=lambda: w.update_status(message))
         w.status.setText(message)
         summary.open()
 
@@ -585,7 +536,7 @@ class ExchangeActions(QObject):
         w = self.window
         if not w.planning or not self._ready() or w.model.catalog is None:
             return
-        dialog = TemplateDialog(w.model.catalog, w.fiscal_year, w.lang, w)
+        dialog = TemplateDialog(w.model.catalog, w.fiscal_year, w.lang, w.widget)
         dialog.accepted.connect(lambda: self.write_template(dialog.department, dialog.fiscal_year))
         self.template_dialog = dialog
         dialog.open()
@@ -614,7 +565,7 @@ class ExchangeActions(QObject):
                 self.tr("記入用テンプレートを書き出しました: {0}").format(path)
             )
 
-        self._start(self.tr("記入用テンプレートを書き出しています…"), work, done, path)
+        self.start(self.tr("記入用テンプレートを書き出しています…"), work, done, path)
 
     def write_report(self) -> None:
         """The consolidated workbook of the window's fiscal year."""
@@ -646,11 +597,11 @@ class ExchangeActions(QObject):
                 )
             )
 
-        self._start(self.tr("集約ブックを作成しています…"), work, done, path)
+        self.start(self.tr("集約ブックを作成しています…"), work, done, path)
 
     # -- shared ------------------------------------------------------------------------------
 
-    def _start(
+    def start(
         self,
         label: str,
         work: Work,
@@ -674,7 +625,7 @@ class ExchangeActions(QObject):
             return call
 
         self.job = run_job(
-            self.window,
+            self.window.widget,
             label,
             work,
             ended(done),
@@ -710,13 +661,13 @@ class ExchangeActions(QObject):
     def _error(self, title: str, message: str) -> None:
         self.last_error = message
         self.window.status.setText("✖ " + message.splitlines()[0])
-        QMessageBox.critical(self.window, title, message)
+        QMessageBox.critical(self.window.widget, title, message)
 
     def ask(
         self, title: str, text: str, choices: list[tuple[str, str]], *, default: int = 0
     ) -> str:
         """A question with one button per choice; the last choice is Cancel (and Esc)."""
-        box = QMessageBox(self.window)
+        box = QMessageBox(self.window.widget)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(title)
         box.setText(text)
@@ -738,7 +689,7 @@ class ExchangeActions(QObject):
     def save_path(self, title: str, name: str) -> Path | None:
         """A save dialog in the last used folder (else Documents); the folder is remembered."""
         chosen = save_file(
-            self.window, title, str(self._folder() / name), self.tr("Excel ブック (*.xlsx)")
+            self.window.widget, title, str(self.folder() / name), self.tr("Excel ブック (*.xlsx)")
         )
         if not chosen:
             return None
@@ -748,7 +699,7 @@ class ExchangeActions(QObject):
         self._remember(path.parent)
         return path
 
-    def _folder(self) -> Path:
+    def folder(self) -> Path:
         settings = self.window.settings
         remembered = settings.last_folder if settings is not None else None
         if remembered is not None:

@@ -28,22 +28,22 @@ from kplan_desktop.ui.file_dialogs import open_file, save_file
 if TYPE_CHECKING:
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.store.keys import SigningKey
-    from kplan_desktop.ui.main_window import MainWindow
+    from kplan_desktop.ui.host import Host
 
 
 class KeyActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: Host) -> None:
+        super().__init__(window.widget)
         self.window = window
         self.list_dialog: RegisteredKeysDialog | None = None
 
     def add_department_actions(self, menu: QMenu) -> None:
-        menu.addAction(self.window._action(self.tr("署名鍵を書き出す…"), self.export_key))
+        menu.addAction(self.window.action(self.tr("署名鍵を書き出す…"), self.export_key))
 
     def add_planning_actions(self, menu: QMenu) -> None:
         menu.addSeparator()
-        menu.addAction(self.window._action(self.tr("課の署名鍵を登録…"), self.register_key))
-        menu.addAction(self.window._action(self.tr("登録済みの署名鍵…"), self.show_keys))
+        menu.addAction(self.window.action(self.tr("課の署名鍵を登録…"), self.register_key))
+        menu.addAction(self.window.action(self.tr("登録済みの署名鍵…"), self.show_keys))
 
     # -- a department ------------------------------------------------------------------------
 
@@ -61,9 +61,9 @@ class KeyActions(QObject):
         if chosen is None:
             name = f"{department}.kplan-key"
             chosen = save_file(
-                w,
+                w.widget,
                 self.tr("署名鍵（公開鍵）の保存先"),
-                str(w.exchange._folder() / name),
+                str(w.folder() / name),
                 self.tr("kplan の鍵ファイル (*.kplan-key)"),
             )
         if not chosen:
@@ -97,9 +97,9 @@ class KeyActions(QObject):
             return None
         if chosen is None:
             chosen = open_file(
-                w,
+                w.widget,
                 self.tr("登録する署名鍵のファイルを選ぶ"),
-                str(w.exchange._folder()),
+                str(w.folder()),
                 self.tr("kplan の鍵ファイル (*.kplan-key)"),
             )
         if not chosen:
@@ -118,7 +118,7 @@ class KeyActions(QObject):
         )
         if replace:
             answer = QMessageBox.warning(
-                w,
+                w.widget,
                 self.tr("課の署名鍵を置き換える"),
                 self.tr(
                     "{0} のこの端末には別の鍵が登録されています（指紋 {1}）。新しい鍵（指紋 {2}）"
@@ -135,7 +135,7 @@ class KeyActions(QObject):
             if answer != QMessageBox.StandardButton.Yes:
                 return None
         answer = QMessageBox.question(
-            w,
+            w.widget,
             self.tr("課の署名鍵を登録"),
             self.tr(
                 "{0} の署名鍵を登録します。\n端末（データベースID）: {1}\n指紋: {2}\n\n"
@@ -167,7 +167,7 @@ class KeyActions(QObject):
         from kplan_desktop.store.keys import registered_keys
 
         dialog = RegisteredKeysDialog(
-            registered_keys(self.window.store), self._department_label, self.window
+            registered_keys(self.window.store), self._department_label, self.window.widget
         )
         self.list_dialog = dialog
         dialog.open()
@@ -184,7 +184,7 @@ class KeyActions(QObject):
     def _refused(self, exc: DomainError) -> None:
         text = exc.message(self.window.lang)
         self.window.status.setText("✖ " + text)
-        QMessageBox.warning(self.window, self.tr("署名鍵"), text)
+        QMessageBox.warning(self.window.widget, self.tr("署名鍵"), text)
 
 
 class RegisteredKeysDialog(QDialog):

@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QSplitter,
     QStyle,
@@ -64,11 +63,12 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop import __version__
+from kplan_desktop.session import Session
 from kplan_desktop.ui.frozen_grid import FrozenGrid
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.filtering import change_filter
 from kplan_desktop.ui.settings import AppSettings
-from kplan_desktop.ui.workers import Job
+from kplan_desktop.ui.workers import Job, Work, run_job
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.errors import DomainError
@@ -249,12 +249,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         # A factory is called in the loading worker, so the window paints before the database
         # layer (SQLAlchemy) is even imported.
-        self._open_store = store if callable(store) else None
-        self.store: Store = None if callable(store) else store  # type: ignore[assignment]
-        self.department = department
-        self.fiscal_year = fiscal_year
-        self.planning = planning
-        self.lang = lang
+        self.session = Session.start(
+            store, department=department, fiscal_year=fiscal_year, planning=planning, lang=lang
+        )
         self.settings = settings
         self.is_loaded = False
         self.load_error: str | None = None
@@ -294,6 +291,47 @@ class MainWindow(QMainWindow):
         self.reload()
         # A window that is never shown (a test, the self-test) still loads.
         QTimer.singleShot(300, self._start)
+
+    # -- the session (kplan_desktop.session), as the parts of the window read it -------------
+
+    @property
+    def store(self) -> Store:
+        """The session's store (None until the loading worker has opened it)."""
+        return self.session.store  # type: ignore[return-value]
+
+    @property
+    def department(self) -> str | None:
+        return self.session.department
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.session.fiscal_year
+
+    @property
+    def planning(self) -> bool:
+        return self.session.planning
+
+    @property
+    def lang(self) -> str:
+        return self.session.lang
+
+    @property
+    def widget(self) -> QWidget:
+        return self
+
+    def run(
+        self,
+        label: str,
+        work: Work,
+        done: Callable[[Any], None],
+        target: Path | None = None,
+        *,
+        cancellable: bool = True,
+    ) -> None:
+        self.exchange.start(label, work, done, target, cancellable=cancellable)
+
+    def folder(self) -> Path:
+        return self.exchange.folder()
 
     def _fit_screen(self) -> None:
         """1500×860 where it fits; on a smaller screen (a 1366×768 laptop) the whole screen."""
@@ -472,7 +510,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(self.exchange.finalise_button)
         self._build_menus()
 
-    def _action(
+    def action(
         self,
         text: str,
         slot: Callable[..., object],
@@ -495,9 +533,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.backups.add_actions(file_menu)
         file_menu.addSeparator()
-        file_menu.addAction(
-            self._action(self.tr("終了"), self.close, QKeySequence.StandardKey.Quit)
-        )
+        file_menu.addAction(self.action(self.tr("終了"), self.close, QKeySequence.StandardKey.Quit))
         edit_menu = bar.addMenu(self.tr("編集(&E)"))
         undo = self.undo_stack.createUndoAction(self, self.tr("元に戻す"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -508,29 +544,29 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(
-            self._action(self.tr("コピー"), self.copy_selection, QKeySequence.StandardKey.Copy)
+            self.action(self.tr("コピー"), self.copy_selection, QKeySequence.StandardKey.Copy)
         )
         edit_menu.addAction(
-            self._action(self.tr("貼り付け"), self.paste_clipboard, QKeySequence.StandardKey.Paste)
+            self.action(self.tr("貼り付け"), self.paste_clipboard, QKeySequence.StandardKey.Paste)
         )
         edit_menu.addAction(
-            self._action(self.tr("値を消去…"), self.clear_current, QKeySequence.StandardKey.Delete)
+            self.action(self.tr("値を消去…"), self.clear_current, QKeySequence.StandardKey.Delete)
         )
         edit_menu.addAction(
-            self._action(self.tr("検索"), self.search.setFocus, QKeySequence.StandardKey.Find)
+            self.action(self.tr("検索"), self.search.setFocus, QKeySequence.StandardKey.Find)
         )
         view_menu = bar.addMenu(self.tr("表示(&V)"))
-        view_menu.addAction(self._action(self.tr("入力"), self.focus_grid, "Ctrl+1"))
+        view_menu.addAction(self.action(self.tr("入力"), self.focus_grid, "Ctrl+1"))
         view_menu.addAction(
-            self._action(self.tr("ダッシュボード"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+            self.action(self.tr("ダッシュボード"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
         )
         view_menu.addAction(
-            self._action(self.tr("計画横断"), lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
+            self.action(self.tr("計画横断"), lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         )
         view_menu.addAction(
-            self._action(self.tr("再読み込み"), self.reload, QKeySequence.StandardKey.Refresh)
+            self.action(self.tr("再読み込み"), self.reload, QKeySequence.StandardKey.Refresh)
         )
-        self.side_action = self._action(self.tr("詳細パネル"), self.toggle_side, "F9")
+        self.side_action = self.action(self.tr("詳細パネル"), self.toggle_side, "F9")
         self.side_action.setCheckable(True)
         self.side_action.setChecked(True)
         view_menu.addAction(self.side_action)
@@ -538,23 +574,23 @@ class MainWindow(QMainWindow):
             lambda _pos, _index: self.side_action.setChecked(self.splitter.sizes()[2] > 0)
         )
         language_menu = view_menu.addMenu(self.tr("言語"))
-        language_menu.addAction(self._action("日本語", lambda: self.choose_language("ja")))
-        language_menu.addAction(self._action("English", lambda: self.choose_language("en")))
+        language_menu.addAction(self.action("日本語", lambda: self.choose_language("ja")))
+        language_menu.addAction(self.action("English", lambda: self.choose_language("en")))
         review_menu = bar.addMenu(self.tr("評価(&R)"))
         review_menu.addAction(
-            self._action(self.tr("施策評価…"), self.open_evaluations, "Ctrl+Shift+H")
+            self.action(self.tr("施策評価…"), self.open_evaluations, "Ctrl+Shift+H")
         )
         catalog_menu = bar.addMenu(self.tr("カタログ(&C)"))
         self.catalog_actions.add_actions(catalog_menu)
         if self.planning:
             merge_menu = bar.addMenu(self.tr("集約(&A)"))
-            merge_menu.addAction(self._action(self.tr("全課の入力状況"), self._show_all_progress))
+            merge_menu.addAction(self.action(self.tr("全課の入力状況"), self._show_all_progress))
             self.cycle.add_planning_actions(merge_menu)
             self.exchange.add_planning_actions(merge_menu)
             self.keys.add_planning_actions(merge_menu)
         help_menu = bar.addMenu(self.tr("ヘルプ(&H)"))
-        help_menu.addAction(self._action(self.tr("キー操作"), self._show_keys, "F1"))
-        help_menu.addAction(self._action(self.tr("バージョン情報"), self._about))
+        help_menu.addAction(self.action(self.tr("キー操作"), self._show_keys, "F1"))
+        help_menu.addAction(self.action(self.tr("バージョン情報"), self._about))
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -680,48 +716,46 @@ class MainWindow(QMainWindow):
             return None if self.planning else self.department
         return None if self.all_box.isChecked() else self.department
 
-    def reload(self) -> None:
-        """Read the indicators in a worker; a progress dialog with Cancel shows if it is slow."""
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Read the indicators in a worker; a progress dialog with Cancel shows if it is slow.
+        `then` is called once the grid is filled again."""
         if self._job is not None:
             self._job.cancel()
+        if then is not None:
+
+            def once() -> None:
+                self.loaded.disconnect(once)
+                then()
+
+            self.loaded.connect(once)
         department, year = self.shown_department, self.fiscal_year
+        session = self.session
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             from kplan_desktop.ui.models.cells import load_grid
 
-            if self.store is None and self._open_store is not None:
-                self.store = self._open_store()
-            return load_grid(self.store, department, year, progress, cancelled)
+            return load_grid(session.open(), department, year, progress, cancelled)
 
-        job = Job(work)
+        job: Job | None = None
+
+        def loaded(data: Any) -> None:
+            self._when_built(self._loaded, job, data)
+
+        def failed(exc: Any) -> None:
+            self._when_built(self._load_failed, job, exc)
+
+        job = run_job(
+            self, self.tr("指標を読み込んでいます…"), work, loaded, failed, min_duration=400
+        )
         self._job = job
-        dialog = QProgressDialog(
-            self.tr("指標を読み込んでいます…"), self.tr("キャンセル"), 0, 0, self
-        )
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
-        dialog.canceled.connect(job.cancel)
 
-        def step(n: int, total: int) -> None:
-            dialog.setMaximum(total)
-            dialog.setValue(n)
-
-        job.signals.progress.connect(step)
-        job.signals.finished.connect(lambda data: self._when_built(self._loaded, job, data, dialog))
-        job.signals.failed.connect(
-            lambda exc: self._when_built(self._load_failed, job, exc, dialog)
-        )
-        job.start()
-
-    def _when_built(self, handler: Callable[[Job, Any, QProgressDialog], None], *args: Any) -> None:
+    def _when_built(self, handler: Callable[[Job | None, Any], None], *args: Any) -> None:
         if self._built:
             handler(*args)
         else:
             self._arrived = lambda: handler(*args)
 
-    def _loaded(self, job: Job, data: GridData | None, dialog: QProgressDialog) -> None:
-        dialog.reset()
-        dialog.deleteLater()
+    def _loaded(self, job: Job | None, data: GridData | None) -> None:
         if job is not self._job:
             return
         self._job = None
@@ -736,7 +770,7 @@ class MainWindow(QMainWindow):
         self._set_title()
         self._fill_tree()
         self._apply_filter()
-        self._update_status()
+        self.update_status()
         # The rest in a later turn of the event loop, so the UI thread never blocks for long.
         # With the window as context: a load that ends after the window is gone does nothing.
         QTimer.singleShot(0, self, lambda: self._finish_load(data))
@@ -853,8 +887,7 @@ class MainWindow(QMainWindow):
                 self.activateWindow()
             self.grid.setFocus()
 
-    def _load_failed(self, job: Job, exc: object, dialog: QProgressDialog) -> None:
-        dialog.reset()
+    def _load_failed(self, job: Job | None, exc: object) -> None:
         if job is self._job:
             self._job = None
             self.load_error = str(exc)
@@ -951,7 +984,7 @@ class MainWindow(QMainWindow):
         self.proxy.setFilterFixedString(wanted)
         self.proxy.set_flags(self.missing_box.isChecked(), self.problems_box.isChecked(), branch)
 
-    def _update_status(self, saved: str = "") -> None:
+    def update_status(self, saved: str = "") -> None:
         editable_column = (
             self.model.column_of_year(self.fiscal_year)
             if self.fiscal_year in self.model.years
@@ -1051,7 +1084,7 @@ class MainWindow(QMainWindow):
             return self.submit(proxy_index, refused.request.text, comment)
         if choice == "theirs":
             self.refresh_values({code})
-            self._update_status(self.tr("ほかの人が保存した値を使います: {0}").format(code))
+            self.update_status(self.tr("ほかの人が保存した値を使います: {0}").format(code))
             return True
         self.show_refusal(refused)
         return False
@@ -1146,7 +1179,7 @@ class MainWindow(QMainWindow):
                 changed += 1
         if changed:
             self._update_tree_counts()
-            self._update_status()
+            self.update_status()
         return changed
 
     def poll_changes(self) -> None:
@@ -1193,7 +1226,7 @@ class MainWindow(QMainWindow):
             # Look again next time, so the edited row catches up once its editor closes.
             self._last_change = None
         if self.last_poll_changed:
-            self._update_status(
+            self.update_status(
                 self.tr("ほかの人が変更した {0} 件の指標を表示しました").format(
                     self.last_poll_changed
                 )
@@ -1360,7 +1393,7 @@ class MainWindow(QMainWindow):
             saved = self.tr("保存しました: {0} = {1}").format(last.request.indicator_code, shown)
             if len(written) > 1:
                 saved = self.tr("{0} 件を保存しました").format(len(written))
-        self._update_status(saved)
+        self.update_status(saved)
         self._show_detail(self.grid.currentIndex(), QModelIndex())
 
     def move_after_entry(self, *, down: bool) -> None:
