@@ -668,6 +668,14 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
 </context>
 <context>
+    <name>ChangePoller</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/poller.py" line="84"/>
+        <source>ほかの人が変更した {0} 件の指標を表示しました</source>
+        <translation>Showing {0} indicators someone else changed</translation>
+    </message>
+</context>
+<context>
     <name>CommentDialog</name>
     <message>
         <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="54"/>
@@ -922,6 +930,193 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <location filename="../../src/kplan_desktop/ui/dashboard.py" line="239"/>
         <source>政策</source>
         <translation>Policy</translation>
+    </message>
+</context>
+<context>
+    <name>DetailPanel</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="47"/>
+        <source>履歴</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="61"/>
+        <source>コメント（警告がある値には理由が必要です）</source>
+        <translation>Comment (a value with warnings needs a reason)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="63"/>
+        <source>コメントを保存</source>
+        <translation>Save comment</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="95"/>
+        <source>未設定</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="103"/>
+        <source>目指す姿</source>
+        <translation>Aim</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="103"/>
+        <source>指標の説明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="104"/>
+        <source>（名称未設定）</source>
+        <translation>(name not set)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="110"/>
+        <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
+        <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="114"/>
+        <source>はい</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="114"/>
+        <source>いいえ</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="135"/>
+        <source>この指標の変更記録はまだありません</source>
+        <translation>No changes recorded for this indicator yet</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="144"/>
+        <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
+        <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
+    </message>
+</context>
+<context>
+    <name>EntryController</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="132"/>
+        <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
+        <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="201"/>
+        <source>{0} の入力</source>
+        <translation>Entry of {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="219"/>
+        <source>ほかの人が保存した値を使います: {0}</source>
+        <translation>Using the value someone else saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="226"/>
+        <source>（なし）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="227"/>
+        <source>（空欄）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="229"/>
+        <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
+        <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="235"/>
+        <source>ほかの人が変更しました</source>
+        <translation>Changed by someone else</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="237"/>
+        <source>{0} の値は、編集中にほかの人が変更しました。</source>
+        <translation>Someone else changed the value of {0} while you were editing it.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="241"/>
+        <source>相手の値: {0}</source>
+        <translation>Their value: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
+        <source>あなたの値: {0}</source>
+        <translation>Your value: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
+        <source>自分の値で保存</source>
+        <translation>Keep mine</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
+        <source>相手の値を使う</source>
+        <translation>Take theirs</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="360"/>
+        <source>保存できません</source>
+        <translation>Cannot save</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="273"/>
+        <source>サーバーに接続できません</source>
+        <translation>Cannot reach the server</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="465"/>
+        <source>保存しました: {0} = {1}</source>
+        <translation>Saved: {0} = {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="467"/>
+        <source>{0} 件を保存しました</source>
+        <translation>Saved {0} values</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="483"/>
+        <source>空欄にする</source>
+        <translation>Leave empty</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="487"/>
+        <source>値を消去</source>
+        <translation>Clear value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="487"/>
+        <source>消去した後の状態:</source>
+        <translation>After clearing:</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="527"/>
+        <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
+        <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="531"/>
+        <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
+        <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="535"/>
+        <source>この指標は他の課の担当です（読み取り専用）</source>
+        <translation>This indicator belongs to another department (read-only)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="537"/>
+        <source>この列は入力できません。値は {0} の列に入力します</source>
+        <translation>This column cannot be entered. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="554"/>
+        <source>コメントは入力済みのセルに付けられます</source>
+        <translation>A comment can be added to a cell that has a value</translation>
     </message>
 </context>
 <context>
@@ -1551,174 +1746,166 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="250"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="255"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
         <source>計画体系</source>
-        <translation>Plan</translation>
+        <translation type="vanished">Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="393"/>
         <source>未入力</source>
-        <translation>Missing</translation>
+        <translation type="vanished">Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="401"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
-        <translation>Search name or code (Ctrl+F)</translation>
+        <translation type="vanished">Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="405"/>
         <source>未入力のみ</source>
-        <translation>Missing only</translation>
+        <translation type="vanished">Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="406"/>
         <source>エラー・警告のみ</source>
-        <translation>Errors and warnings only</translation>
+        <translation type="vanished">Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="407"/>
         <source>全課を表示</source>
-        <translation>All departments</translation>
+        <translation type="vanished">All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="452"/>
         <source>コメント（警告がある値には理由が必要です）</source>
-        <translation>Comment (a value with warnings needs a reason)</translation>
+        <translation type="vanished">Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="454"/>
         <source>コメントを保存</source>
-        <translation>Save comment</translation>
+        <translation type="vanished">Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="500"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="559"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="319"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="415"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="501"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="561"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1862"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="320"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="417"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="825"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="502"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="564"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1847"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="321"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="420"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="810"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="529"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="536"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="388"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="537"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="389"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="538"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="390"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="540"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="392"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="550"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="403"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="553"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="408"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="556"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="412"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="558"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="414"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="567"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="423"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="576"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="579"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="435"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="581"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="437"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="583"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="586"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="587"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="443"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="591"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="447"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="592"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1900"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="448"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="863"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="593"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1921"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="449"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="884"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="748"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="604"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -1727,90 +1914,73 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="903"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="762"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="929"/>
         <source>基本目標{0} {1}</source>
-        <translation>Goal {0} {1}</translation>
+        <translation type="vanished">Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="998"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
-        <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
+        <translation type="vanished">{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1069"/>
         <source>{0} の入力</source>
-        <translation>Entry of {0}</translation>
+        <translation type="vanished">Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1087"/>
         <source>ほかの人が保存した値を使います: {0}</source>
-        <translation>Using the value someone else saved: {0}</translation>
+        <translation type="vanished">Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1094"/>
         <source>（なし）</source>
-        <translation>(none)</translation>
+        <translation type="vanished">(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1095"/>
         <source>（空欄）</source>
-        <translation>(empty)</translation>
+        <translation type="vanished">(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1097"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
-        <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
+        <translation type="vanished">Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1103"/>
         <source>ほかの人が変更しました</source>
-        <translation>Changed by someone else</translation>
+        <translation type="vanished">Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1105"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
-        <translation>Someone else changed the value of {0} while you were editing it.</translation>
+        <translation type="vanished">Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1109"/>
         <source>相手の値: {0}</source>
-        <translation>Their value: {0}</translation>
+        <translation type="vanished">Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1111"/>
         <source>あなたの値: {0}</source>
-        <translation>Your value: {0}</translation>
+        <translation type="vanished">Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1113"/>
         <source>自分の値で保存</source>
-        <translation>Keep mine</translation>
+        <translation type="vanished">Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1114"/>
         <source>相手の値を使う</source>
-        <translation>Take theirs</translation>
+        <translation type="vanished">Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1132"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1287"/>
         <source>保存できません</source>
-        <translation>Cannot save</translation>
+        <translation type="vanished">Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1141"/>
         <source>サーバーに接続できません</source>
-        <translation>Cannot reach the server</translation>
+        <translation type="vanished">Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1230"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
-        <translation>Showing {0} indicators someone else changed</translation>
+        <translation type="vanished">Showing {0} indicators someone else changed</translation>
     </message>
     <message>
         <source>コメントが必要です</source>
@@ -1821,60 +1991,51 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1393"/>
         <source>保存しました: {0} = {1}</source>
-        <translation>Saved: {0} = {1}</translation>
+        <translation type="vanished">Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1395"/>
         <source>{0} 件を保存しました</source>
-        <translation>Saved {0} values</translation>
+        <translation type="vanished">Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1428"/>
         <source>空欄にする</source>
-        <translation>Leave empty</translation>
+        <translation type="vanished">Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1432"/>
         <source>値を消去</source>
-        <translation>Clear value</translation>
+        <translation type="vanished">Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1432"/>
         <source>消去した後の状態:</source>
-        <translation>After clearing:</translation>
+        <translation type="vanished">After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1475"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
-        <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
+        <translation type="vanished">Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation type="vanished">Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1545"/>
         <source>貼り付け（{0} 件）</source>
-        <translation>Paste ({0} values)</translation>
+        <translation type="vanished">Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1618"/>
         <source>貼り付けできなかったセル</source>
-        <translation>Cells not pasted</translation>
+        <translation type="vanished">Cells not pasted</translation>
     </message>
     <message>
         <source>{0} 個のセルは保存していません。</source>
         <translation type="vanished">{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1761"/>
         <source>コメントは入力済みのセルに付けられます</source>
-        <translation>A comment can be added to a cell that has a value</translation>
+        <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1902"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="865"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1895,83 +2056,70 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="915"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1774"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="774"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="156"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1782"/>
         <source>目指す姿</source>
-        <translation>Aim (in five years)</translation>
+        <translation type="vanished">Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1782"/>
         <source>指標の説明</source>
-        <translation>About the indicator</translation>
+        <translation type="vanished">About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="438"/>
         <source>履歴</source>
-        <translation>History</translation>
+        <translation type="vanished">History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1542"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
-        <translation>The pasted value “{0}” is not saved: {1}</translation>
+        <translation type="vanished">The pasted value “{0}” is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1567"/>
         <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
-        <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
+        <translation type="vanished">({0} of {1}; Esc stops here and saves none of the rest)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1604"/>
         <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
-        <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
+        <translation type="vanished"> (awaiting a comment: not saved without one; enter it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1783"/>
         <source>（名称未設定）</source>
-        <translation>(name not set)</translation>
+        <translation type="vanished">(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1789"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
-        <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
+        <translation type="vanished">Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1793"/>
         <source>はい</source>
-        <translation>yes</translation>
+        <translation type="vanished">yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1793"/>
         <source>いいえ</source>
-        <translation>no</translation>
+        <translation type="vanished">no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1814"/>
         <source>この指標の変更記録はまだありません</source>
-        <translation>No changes recorded for this indicator yet</translation>
+        <translation type="vanished">No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1823"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
-        <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
+        <translation type="vanished">⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1872"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="835"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1910"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="873"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
@@ -1980,34 +2128,34 @@ Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1914"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="877"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
         <translation>Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1922"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="885"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
 Database: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="547"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="399"/>
         <source>コピー</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="569"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="425"/>
         <source>詳細パネル</source>
         <translation>Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="638"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="494"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="631"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="487"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
@@ -2020,54 +2168,45 @@ Database: {1}</translation>
         <translation type="vanished">{0} cell(s) were not saved (shown in red in the grid). The other cells were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1683"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
-        <translation>Copied {0} rows × {1} columns</translation>
+        <translation type="vanished">Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="634"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="490"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
         <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1484"/>
         <source>{0}「{1}」: 入力できないセルです</source>
-        <translation>{0} “{1}”: this cell cannot be entered</translation>
+        <translation type="vanished">{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1587"/>
         <source>表の外</source>
-        <translation>Outside the table</translation>
+        <translation type="vanished">Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1623"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
-        <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
+        <translation type="vanished">{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1628"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
-        <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
+        <translation type="vanished">{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1735"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
-        <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
+        <translation type="vanished">Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1739"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
-        <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
+        <translation type="vanished">This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1743"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
-        <translation>This indicator belongs to another department (read-only)</translation>
+        <translation type="vanished">This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1745"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
-        <translation>This column cannot be entered. Values are entered in the {0} column</translation>
+        <translation type="vanished">This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
 </context>
 <context>
@@ -2444,6 +2583,102 @@ If accepted, their revision claims are not trusted and every value that differs 
         <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="60"/>
         <source>例: 2026-06-30 または 20260630</source>
         <translation>e.g. 2026-06-30 or 20260630</translation>
+    </message>
+</context>
+<context>
+    <name>PasteController</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="73"/>
+        <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
+        <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="82"/>
+        <source>{0}「{1}」: 入力できないセルです</source>
+        <translation>{0} “{1}”: this cell cannot be entered</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="140"/>
+        <source>貼り付けた値「{0}」は保存していません: {1}</source>
+        <translation>The pasted value “{0}” is not saved: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="143"/>
+        <source>貼り付け（{0} 件）</source>
+        <translation>Paste ({0} values)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="165"/>
+        <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
+        <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="185"/>
+        <source>表の外</source>
+        <translation>Outside the table</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="202"/>
+        <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
+        <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="216"/>
+        <source>貼り付けできなかったセル</source>
+        <translation>Cells not pasted</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="221"/>
+        <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
+        <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="226"/>
+        <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
+        <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="281"/>
+        <source>{0} 行 × {1} 列をコピーしました</source>
+        <translation>Copied {0} rows × {1} columns</translation>
+    </message>
+</context>
+<context>
+    <name>PlanTree</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="84"/>
+        <source>計画体系</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="84"/>
+        <source>未入力</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="92"/>
+        <source>指標名・コードで検索 (Ctrl+F)</source>
+        <translation>Search name or code (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="96"/>
+        <source>未入力のみ</source>
+        <translation>Missing only</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="97"/>
+        <source>エラー・警告のみ</source>
+        <translation>Errors and warnings only</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="98"/>
+        <source>全課を表示</source>
+        <translation>All departments</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="140"/>
+        <source>基本目標{0} {1}</source>
+        <translation>Goal {0} {1}</translation>
     </message>
 </context>
 <context>

@@ -356,8 +356,8 @@ def test_a_locked_year_refuses_a_write_from_the_window_with_a_clear_message(
     clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
     assert "締め切られています" in clerk.cycle.banner.text()
     before = dump(db)
-    assert clerk.submit(grid_cell(clerk, "7-1-1-K2"), "55") is False
-    assert "年度ロック" in clerk.last_message
+    assert clerk.entry.submit(grid_cell(clerk, "7-1-1-K2"), "55") is False
+    assert "年度ロック" in clerk.entry.last_message
     assert dump(db) == before
     clerk.close()
 

@@ -134,7 +134,7 @@ def cell(window: MainWindow, code: str, year: int = YEAR) -> Any:
 def enter(window: MainWindow, values: dict[str, str]) -> None:
     """Type each value into its cell (what Enter does after typing)."""
     for code, text in values.items():
-        assert window.submit(cell(window, code), text), window.last_message
+        assert window.entry.submit(cell(window, code), text), window.entry.last_message
 
 
 def finish_job(window: MainWindow, qtbot: Any) -> None:
@@ -240,7 +240,7 @@ def test_clerk_finalises_a_complete_year_and_the_window_shows_it(
 
     # The store refuses a change in the finalised year; the grid says why.
     before = dump(db)
-    assert not clerk.submit(cell(clerk, "7-1-1-K2"), "56")
+    assert not clerk.entry.submit(cell(clerk, "7-1-1-K2"), "56")
     assert "確定済みのため変更できません" in clerk.status.text()
     assert dump(db) == before
 
@@ -254,7 +254,7 @@ def test_clerk_finalises_a_complete_year_and_the_window_shows_it(
     assert finalisation(clerk.store, "community", YEAR) is None
     assert not banner.isVisible()
     assert clerk.exchange.finalise_button.text() == "確定する"
-    assert clerk.submit(cell(clerk, "7-1-1-K2"), "56")
+    assert clerk.entry.submit(cell(clerk, "7-1-1-K2"), "56")
 
 
 def test_a_finalised_year_shows_its_banner_when_the_window_opens(
