@@ -670,7 +670,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ChangePoller</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/poller.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/poller.py" line="89"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
@@ -935,62 +935,62 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="47"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="50"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="61"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="64"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="63"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="66"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="98"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="103"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="106"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="103"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="106"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="104"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="107"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="113"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="114"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="117"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="114"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="117"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="135"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="138"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="144"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="147"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
@@ -998,123 +998,123 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EntryController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="149"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="201"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="218"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="236"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="244"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="252"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="254"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="241"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="260"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="263"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="360"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="377"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="290"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="465"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="482"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="467"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="484"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="483"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="500"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="487"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="487"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="527"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="561"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="531"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="565"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="535"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="569"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="537"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="571"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="554"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="587"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -1235,216 +1235,216 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ExchangeActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="304"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="340"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="330"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="366"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="168"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="187"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="254"/>
         <source>確定する</source>
         <translation>Finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="174"/>
         <source>この年度の値を確定します（確定後は値を変更できません）</source>
         <translation>Finalise this year&apos;s values (they cannot change once finalised)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="188"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="228"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="299"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="325"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="330"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="216"/>
         <source>提出用ブックを書き出す…</source>
         <translation>Export submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="226"/>
         <source>提出ブックを取り込む…</source>
         <translation>Merge submission workbooks…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="228"/>
         <source>記入用テンプレートを書き出す…</source>
         <translation>Export fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="231"/>
         <source>集約ブックを作成…</source>
         <translation>Create consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="279"/>
         <source>{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。</source>
         <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="282"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="308"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="287"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="313"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="301"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="327"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="313"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="339"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="332"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="358"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="334"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="360"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="338"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="364"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="339"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="365"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="350"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="352"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="378"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="353"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="379"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="369"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="395"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="373"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="399"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="402"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="386"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="412"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="388"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="692"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="414"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="718"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="441"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="467"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="490"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="514"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="540"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="527"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="553"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="545"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="571"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="574"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="565"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="591"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="568"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="576"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="602"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="576"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="602"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="595"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="621"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="600"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="626"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="649"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="675"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="653"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="679"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="656"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="682"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="659"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="685"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1571,6 +1571,14 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <location filename="../../src/kplan_desktop/ui/first_run.py" line="70"/>
         <source>入力する年度</source>
         <translation>Fiscal year to enter</translation>
+    </message>
+</context>
+<context>
+    <name>GridFit</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="161"/>
+        <source>未設定</source>
+        <translation>not set</translation>
     </message>
 </context>
 <context>
@@ -1746,12 +1754,12 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="223"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="228"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
@@ -1788,124 +1796,95 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="319"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="415"/>
         <source>入力</source>
-        <translation>Entry</translation>
+        <translation type="vanished">Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="320"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="417"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="825"/>
         <source>ダッシュボード</source>
-        <translation>Dashboard</translation>
+        <translation type="vanished">Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="321"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="420"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="810"/>
         <source>計画横断</source>
-        <translation>Plans</translation>
+        <translation type="vanished">Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
         <source>ファイル(&amp;F)</source>
-        <translation>&amp;File</translation>
+        <translation type="vanished">&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="388"/>
         <source>終了</source>
-        <translation>Quit</translation>
+        <translation type="vanished">Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="389"/>
         <source>編集(&amp;E)</source>
-        <translation>&amp;Edit</translation>
+        <translation type="vanished">&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="390"/>
         <source>元に戻す</source>
-        <translation>Undo</translation>
+        <translation type="vanished">Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="392"/>
         <source>やり直す</source>
-        <translation>Redo</translation>
+        <translation type="vanished">Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="403"/>
         <source>貼り付け</source>
-        <translation>Paste</translation>
+        <translation type="vanished">Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="408"/>
         <source>値を消去…</source>
-        <translation>Clear value…</translation>
+        <translation type="vanished">Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="412"/>
         <source>検索</source>
-        <translation>Find</translation>
+        <translation type="vanished">Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="414"/>
         <source>表示(&amp;V)</source>
-        <translation>&amp;View</translation>
+        <translation type="vanished">&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="423"/>
         <source>再読み込み</source>
-        <translation>Reload</translation>
+        <translation type="vanished">Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="432"/>
         <source>言語</source>
-        <translation>Language</translation>
+        <translation type="vanished">Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="435"/>
         <source>評価(&amp;R)</source>
-        <translation>&amp;Review</translation>
+        <translation type="vanished">&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="437"/>
         <source>施策評価…</source>
-        <translation>Measure evaluation…</translation>
+        <translation type="vanished">Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
         <source>カタログ(&amp;C)</source>
-        <translation>&amp;Catalog</translation>
+        <translation type="vanished">&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="442"/>
         <source>集約(&amp;A)</source>
-        <translation>&amp;Aggregate</translation>
+        <translation type="vanished">&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="443"/>
         <source>全課の入力状況</source>
-        <translation>Progress of all departments</translation>
+        <translation type="vanished">Progress of all departments</translation>
+    </message>
+    <message>
+        <source>ヘルプ(&amp;H)</source>
+        <translation type="vanished">&amp;Help</translation>
+    </message>
+    <message>
+        <source>キー操作</source>
+        <translation type="vanished">Keyboard</translation>
+    </message>
+    <message>
+        <source>バージョン情報</source>
+        <translation type="vanished">About</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="447"/>
-        <source>ヘルプ(&amp;H)</source>
-        <translation>&amp;Help</translation>
-    </message>
-    <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="448"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="863"/>
-        <source>キー操作</source>
-        <translation>Keyboard</translation>
-    </message>
-    <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="449"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="884"/>
-        <source>バージョン情報</source>
-        <translation>About</translation>
-    </message>
-    <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="604"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -1914,7 +1893,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="762"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="503"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2035,7 +2014,6 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="865"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -2045,7 +2023,7 @@ Ctrl+Z / Ctrl+Y: 元に戻す / やり直す
 Ctrl+F: 検索
 F5: 再読み込み
 Ctrl+Shift+H: 施策評価</source>
-        <translation>Type: start editing
+        <translation type="vanished">Type: start editing
 Enter: save and move down
 Tab: save and move right
 Ctrl+V: paste from Excel
@@ -2056,12 +2034,11 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="774"/>
         <source>未設定</source>
-        <translation>not set</translation>
+        <translation type="vanished">not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="141"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
@@ -2114,48 +2091,42 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation type="vanished">⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="835"/>
         <source>表示言語は次回の起動から切り替わります</source>
-        <translation>The language changes the next time the program starts</translation>
+        <translation type="vanished">The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="873"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
-        <translation>Ctrl+I: merge submission workbooks (or drop the files on the window)
+        <translation type="vanished">Ctrl+I: merge submission workbooks (or drop the files on the window)
 Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="877"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
-        <translation>Ctrl+E: export the submission workbook</translation>
+        <translation type="vanished">Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="885"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
-        <translation>kplan-desktop {0}
+        <translation type="vanished">kplan-desktop {0}
 Database: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="399"/>
         <source>コピー</source>
-        <translation>Copy</translation>
+        <translation type="vanished">Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="425"/>
         <source>詳細パネル</source>
-        <translation>Detail panel</translation>
+        <translation type="vanished">Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="494"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="487"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="374"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
@@ -2172,7 +2143,7 @@ Database: {1}</translation>
         <translation type="vanished">Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="490"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
         <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
@@ -2588,57 +2559,57 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PasteController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="73"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="76"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="82"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="85"/>
         <source>{0}「{1}」: 入力できないセルです</source>
         <translation>{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="140"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="143"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
         <translation>The pasted value “{0}” is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="143"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="146"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="168"/>
         <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
         <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="185"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="188"/>
         <source>表の外</source>
         <translation>Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="205"/>
         <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
         <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="219"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="224"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="229"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="284"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>
@@ -2646,37 +2617,37 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PlanTree</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="50"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="50"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="92"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="58"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="96"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="62"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="97"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="63"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="98"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="64"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="140"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="106"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
@@ -2919,6 +2890,198 @@ If accepted, their revision claims are not trusted and every value that differs 
         <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="318"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="76"/>
+        <source>ファイル(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="84"/>
+        <source>終了</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="86"/>
+        <source>編集(&amp;E)</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="87"/>
+        <source>元に戻す</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="89"/>
+        <source>やり直す</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="96"/>
+        <source>コピー</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="99"/>
+        <source>貼り付け</source>
+        <translation>Paste</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="102"/>
+        <source>値を消去…</source>
+        <translation>Clear value…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="105"/>
+        <source>検索</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="107"/>
+        <source>表示(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="108"/>
+        <source>入力</source>
+        <translation>Entry</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="110"/>
+        <source>ダッシュボード</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="113"/>
+        <source>計画横断</source>
+        <translation>Plans</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="116"/>
+        <source>再読み込み</source>
+        <translation>Reload</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="118"/>
+        <source>詳細パネル</source>
+        <translation>Detail panel</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="127"/>
+        <source>言語</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="130"/>
+        <source>評価(&amp;R)</source>
+        <translation>&amp;Review</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="131"/>
+        <source>施策評価…</source>
+        <translation>Measure evaluation…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="132"/>
+        <source>カタログ(&amp;C)</source>
+        <translation>&amp;Catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="135"/>
+        <source>集約(&amp;A)</source>
+        <translation>&amp;Aggregate</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="136"/>
+        <source>全課の入力状況</source>
+        <translation>Progress of all departments</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="140"/>
+        <source>ヘルプ(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="141"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="172"/>
+        <source>キー操作</source>
+        <translation>Keyboard</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="142"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="193"/>
+        <source>バージョン情報</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="148"/>
+        <source>表示言語は次回の起動から切り替わります</source>
+        <translation>The language changes the next time the program starts</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="174"/>
+        <source>文字を入力: 編集開始
+Enter: 保存して下へ
+Tab: 保存して右へ
+Ctrl+V: Excel から貼り付け
+Delete: 値を消去（欠測理由を選択）
+Ctrl+Z / Ctrl+Y: 元に戻す / やり直す
+Ctrl+F: 検索
+F5: 再読み込み
+Ctrl+Shift+H: 施策評価</source>
+        <translation>Type: start editing
+Enter: save and move down
+Tab: save and move right
+Ctrl+V: paste from Excel
+Delete: clear a value (choose a missing reason)
+Ctrl+Z / Ctrl+Y: undo / redo
+Ctrl+F: find
+F5: reload
+Ctrl+Shift+H: Measure evaluation</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="182"/>
+        <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
+Ctrl+T: 記入用テンプレートを書き出す
+Ctrl+Shift+E: 集約ブックを作成</source>
+        <translation>Ctrl+I: merge submission workbooks (or drop the files on the window)
+Ctrl+T: export a fill-in template
+Ctrl+Shift+E: create the consolidated workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="186"/>
+        <source>Ctrl+E: 提出用ブックを書き出す</source>
+        <translation>Ctrl+E: export the submission workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="194"/>
+        <source>kplan-desktop {0}
+データベース: {1}</source>
+        <translation>kplan-desktop {0}
+Database: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>WindowTabs</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="26"/>
+        <source>入力</source>
+        <translation>Entry</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="27"/>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="66"/>
+        <source>ダッシュボード</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="28"/>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="51"/>
+        <source>計画横断</source>
+        <translation>Plans</translation>
     </message>
 </context>
 <context>

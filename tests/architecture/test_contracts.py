@@ -49,6 +49,7 @@ def test_the_tree_keeps_every_contract(tmp_path: Path) -> None:
             "import circle",
         ),
         ("session.py", "import PySide6.QtCore  # noqa", "The session is Qt-free"),
+        ("ui/parts.py", "import kplan_desktop.ui.paste  # noqa", "No import circle among"),
     ],
 )
 def test_a_broken_layer_fails_the_check(

@@ -38,7 +38,7 @@ def open_window(db: Path, qtbot: object) -> Callable[..., object]:
         options.update(kwargs)
         window = MainWindow(Store.open(str(db)), settings=AppSettings(), **options)  # type: ignore[arg-type]
         # A test may end with a typed value in an editor: the close at teardown must not ask.
-        qtbot.addWidget(window, before_close_func=MainWindow.discard_pending)  # type: ignore[attr-defined]
+        qtbot.addWidget(window, before_close_func=lambda w: w.entry.discard_pending())  # type: ignore[attr-defined]
         window.show()
         qtbot.waitUntil(lambda: window.is_loaded, timeout=10000)  # type: ignore[attr-defined]
         return window

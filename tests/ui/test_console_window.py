@@ -250,7 +250,7 @@ def test_the_plans_tab_lists_each_linked_plan_with_the_indicators_serving_it(
                   str(YEAR), "--value", "1,234人", "--comment", "説明"]) == 0  # fmt: skip
     planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
     planner.tabs.setCurrentIndex(2)
-    view = planner.plans_view
+    view = planner.window_tabs.plans_view
     assert view is not None and planner.tabs.currentWidget() is view
     plans = [view.tree.topLevelItem(n).text(0) for n in range(view.tree.topLevelItemCount())]
     assert plans == ["総合戦略", "行財政改革"]

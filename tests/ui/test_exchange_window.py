@@ -548,7 +548,7 @@ def test_dropping_workbooks_on_the_planning_window_opens_the_preview(
     assert not refused.isAccepted()
     text = QMimeData()
     text.setUrls([QUrl.fromLocalFile(str(submission.with_suffix(".csv")))])
-    assert not planner._dropped_workbooks(
+    assert not planner.exchange.dropped_workbooks(
         QDropEvent(
             QPoint(50, 50),
             Qt.DropAction.CopyAction,

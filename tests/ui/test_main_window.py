@@ -282,7 +282,7 @@ def test_comment_editor_explains_a_warning(
     qtbot.waitUntil(lambda: len(read_actuals(window.store)) == 1)
     window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
     window.comment.setPlainText("会議を地区別に分けて開催したため")
-    window.entry.save_comment()
+    window.entry.save_comment(window.comment.toPlainText())
     (actual,) = read_actuals(window.store)
     assert actual.value == Decimal(200)
     assert actual.comment == "会議を地区別に分けて開催したため"
@@ -391,7 +391,7 @@ def test_lang_is_for_this_run_and_the_menu_saves_it(
     assert main([*args, "--screenshot", str(tmp_path / "en.png")]) == 0
     assert AppSettings().language is None
     window = open_window()
-    window.choose_language("en")
+    window.menus.choose_language("en")
     assert AppSettings().language == "en"
 
 
@@ -416,7 +416,7 @@ def test_english_shows_western_fiscal_years_everywhere(
         chart_text = "\n".join([window.chart.toolTip(), *window.chart.legend_labels()])
         assert "FY2026" in chart_text and "Target year" in chart_text
         window.tabs.setCurrentIndex(1)
-        dashboard = window.dashboard
+        dashboard = window.window_tabs.dashboard
         assert dashboard is not None
         assert dashboard.heading.text().startswith("Entry progress for FY2025")
         assert dashboard.chart.title().endswith("FY2025")
@@ -659,7 +659,7 @@ def test_a_pasted_value_with_a_warning_asks_for_its_comment(
     assert asked == ["200"] and stored(window) == {}
     editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
     assert editor is not None and editor.text() == "200"
-    window.discard_pending()
+    window.entry.discard_pending()
     window.paste.paste_clipboard()
     (actual,) = read_actuals(window.store)
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"

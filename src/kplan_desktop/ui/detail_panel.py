@@ -25,6 +25,8 @@ from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
+    from kplan_desktop.ui.entry_controller import EntryController
+
     pass
 
 
@@ -32,8 +34,9 @@ class DetailPanel(Part):
     """The side panel: the indicator's description, its history, its trend chart and the
     comment editor of the current cell."""
 
-    def __init__(self, shared: Shared) -> None:
+    def __init__(self, shared: Shared, entry: EntryController) -> None:
         super().__init__(shared)
+        self.entry = entry
         from kplan_desktop.ui.trend_chart import TrendChart
 
         self.detail = QTextBrowser()

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
+    QAbstractItemView,
     QDialog,
     QInputDialog,
     QLineEdit,
@@ -117,6 +118,22 @@ class EntryController(Part):
         # A warned value waiting for its comment (see EntryDelegate), and the open dialog.
         self.comment_wanted: EntryResult | None = None
         self.comment_dialog: QDialog | None = None
+
+    def attach(self) -> None:
+        """Make the grid the entry grid: this delegate, this event filter, typing edits."""
+        grid = self.grid
+        grid.setObjectName("grid")
+        grid.setItemDelegate(EntryDelegate(self))
+        grid.installEventFilter(self)
+        grid.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        grid.verticalHeader().setVisible(False)
+        # Column widths from the first rows only: measuring 2,000 rows froze the window 0.4 s.
+        grid.horizontalHeader().setResizeContentsPrecision(100)
+        grid.setAlternatingRowColors(False)
 
     def update_status(self, saved: str = "") -> None:
         editable_column = (
@@ -499,6 +516,23 @@ class EntryController(Part):
         if replacement is not None:
             self.submit(index, replacement)
 
+    def discard_pending(self) -> None:
+        """Close an open cell editor without the submit that leaving an editor makes."""
+        editor = self.grid.indexWidget(self.grid.currentIndex())
+        if isinstance(editor, QLineEdit):
+            self.grid.itemDelegate().closeEditor.emit(
+                editor, QAbstractItemDelegate.EndEditHint.RevertModelCache
+            )
+
+    def pending_value(self) -> str | None:
+        """The text of an open cell editor that differs from the stored value (not saved)."""
+        index = self.grid.currentIndex()
+        editor = self.grid.indexWidget(index) if index.isValid() else None
+        if not isinstance(editor, QLineEdit):
+            return None
+        text = editor.text()
+        return None if text == (index.data(Qt.ItemDataRole.EditRole) or "") else text
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Typing into a read-only cell of the grid says why (the key goes nowhere)."""
         if watched is self.grid and event.type() == QEvent.Type.KeyPress:
@@ -544,11 +578,10 @@ class EntryController(Part):
             return -1
         return self.model.column_of_year(self.fiscal_year)
 
-    def save_comment(self) -> None:
+    def save_comment(self, comment: str) -> None:
         """Save the comment editor's text for the current cell (same value, new comment)."""
         index = self.grid.currentIndex()
         text = index.data(Qt.ItemDataRole.EditRole) if index.isValid() else None
-        comment = self.detail_panel.comment.toPlainText()
         request = self.request_for(index, text or "", comment)
         if request is None or not text:
             self.status.setText(self.tr("コメントは入力済みのセルに付けられます"))

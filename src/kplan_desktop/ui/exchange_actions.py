@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QObject, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QMimeData, QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -141,6 +141,9 @@ class TemplateDialog(QDialog):
         return int(self.year_combo.currentData())
 
 
+DROP_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+
+
 class ExchangeActions(QObject):
     """The exchange menus, the 確定 banner and button, and the jobs behind them."""
 
@@ -178,6 +181,29 @@ class ExchangeActions(QObject):
         self.merge_action: QAction | None = None
         self.template_action: QAction | None = None
         self.report_action: QAction | None = None
+
+    # -- workbooks dropped on the window (the planning division) ----------------------------
+
+    def dropped_workbooks(self, event: QDropEvent | QDragMoveEvent) -> list[Path]:
+        if not self.window.planning:
+            return []
+        return xlsx_paths(event.mimeData())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Submission workbooks dragged onto the window are merged (nothing else is taken)."""
+        kind = event.type()
+        if watched is not self.window.widget or kind not in DROP_EVENTS:
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QDragMoveEvent | QDropEvent)
+        paths = self.dropped_workbooks(event)
+        if not paths:
+            event.ignore()
+            return True
+        event.acceptProposedAction()
+        if kind == QEvent.Type.Drop:
+            # Out of the drop handler first: Explorer waits for it to return before it moves on.
+            QTimer.singleShot(0, self, lambda: self.merge_paths(paths))
+        return True
 
     # -- menus -------------------------------------------------------------------------------
 

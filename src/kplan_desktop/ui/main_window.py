@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
-    QModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -20,9 +19,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -31,49 +27,41 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
-    QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QStyle,
-    QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from kplan_desktop import __version__
 from kplan_desktop.session import Session
 from kplan_desktop.ui.frozen_grid import FrozenGrid
 from kplan_desktop.ui.i18n import year_text
-from kplan_desktop.ui.parts import Shared
+from kplan_desktop.ui.parts import Shared, fit_screen
 from kplan_desktop.ui.settings import AppSettings
 from kplan_desktop.ui.workers import Job, Work, run_job
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
-    from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.engine import Store
-    from kplan_desktop.store.requests import (
-        current_user,
-    )
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
     from kplan_desktop.ui.cycle_actions import CycleActions
-    from kplan_desktop.ui.dashboard import Dashboard
     from kplan_desktop.ui.detail_panel import DetailPanel
-    from kplan_desktop.ui.entry_controller import EntryController, EntryDelegate
-    from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
+    from kplan_desktop.ui.entry_controller import EntryController
+    from kplan_desktop.ui.exchange_actions import ExchangeActions
+    from kplan_desktop.ui.grid_fit import GridFit
     from kplan_desktop.ui.key_actions import KeyActions
-    from kplan_desktop.ui.models.cells import CellState, GridData
+    from kplan_desktop.ui.models.cells import GridData
+    from kplan_desktop.ui.models.indicator_filter import IndicatorFilter
     from kplan_desktop.ui.models.indicator_table import IndicatorTableModel
     from kplan_desktop.ui.paste import PasteController
-    from kplan_desktop.ui.plan_tree import IndicatorFilter, PlanTree
+    from kplan_desktop.ui.plan_tree import PlanTree
     from kplan_desktop.ui.poller import ChangePoller
+    from kplan_desktop.ui.window_menus import WindowMenus
+    from kplan_desktop.ui.window_tabs import WindowTabs
 
 
 def _late_imports() -> None:
@@ -87,7 +75,7 @@ def _late_imports() -> None:
     global FILTER_ROLE, IndicatorTableModel, TrendChart, ExchangeActions, xlsx_paths
     global BackupActions, CatalogActions, CycleActions, KeyActions
     global DetailPanel, EntryController, EntryDelegate, PasteController, IndicatorFilter
-    global PlanTree, ChangePoller
+    global PlanTree, ChangePoller, GridFit, WindowMenus, WindowTabs
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.domain.model import MissingReason
     from kplan_desktop.store.requests import (
@@ -104,20 +92,17 @@ def _late_imports() -> None:
     from kplan_desktop.ui.entry import EntryCommand
     from kplan_desktop.ui.entry_controller import EntryController, EntryDelegate
     from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
+    from kplan_desktop.ui.grid_fit import GridFit
     from kplan_desktop.ui.key_actions import KeyActions
     from kplan_desktop.ui.models.cells import CellState, GridData
+    from kplan_desktop.ui.models.indicator_filter import IndicatorFilter
     from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
     from kplan_desktop.ui.paste import PasteController
-    from kplan_desktop.ui.plan_tree import IndicatorFilter, PlanTree
+    from kplan_desktop.ui.plan_tree import PlanTree
     from kplan_desktop.ui.poller import ChangePoller
     from kplan_desktop.ui.trend_chart import TrendChart
-
-
-# The indicator-name column is never narrowed below this to fit the grid in its pane.
-NAME_MIN_WIDTH = 160
-# The window's size where the screen has room; below this width the detail panel folds away
-# so the entry year, target, rate and grade stay in view (see _fold_side).
-WIDE = (1500, 860)
+    from kplan_desktop.ui.window_menus import WindowMenus
+    from kplan_desktop.ui.window_tabs import WindowTabs
 
 
 class MainWindow(QMainWindow):
@@ -156,7 +141,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(QLabel(self.tr("読み込んでいます…")))
         geometry = self.settings.window_state("geometry") if self.settings else None
         if geometry is None or not self.restoreGeometry(geometry):
-            self._fit_screen()
+            fit_screen(self)
         self._started = False
         self._arrived: Callable[[], None] | None = None
         # The worker starts now: opening the database (importing SQLAlchemy) takes longest, and
@@ -206,18 +191,6 @@ class MainWindow(QMainWindow):
 
     def folder(self) -> Path:
         return self.exchange.folder()
-
-    def _fit_screen(self) -> None:
-        """1500×860 where it fits; on a smaller screen (a 1366×768 laptop) the whole screen."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry() if screen is not None else None
-        # Offscreen (screenshots, tests) has a nominal 800×600 screen: keep the full size.
-        offscreen = QGuiApplication.platformName() == "offscreen"
-        if room is None or offscreen or (room.width() >= WIDE[0] and room.height() >= WIDE[1]):
-            self.resize(*WIDE)
-            return
-        self.resize(min(WIDE[0], room.width()), min(WIDE[1], room.height()))
-        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._started:
@@ -284,28 +257,30 @@ class MainWindow(QMainWindow):
         )
         self.grid = shared.grid
         self.grid.setModel(self.proxy)
-        self.entry = shared.entry = EntryController(shared)
-        self.plan_tree = shared.tree = PlanTree(shared)
-        self.detail_panel = shared.detail = DetailPanel(shared)
-        self.paste = shared.paste = PasteController(shared)
-        self.poller = ChangePoller(shared)
+        self.entry = entry = EntryController(shared)
+        self.plan_tree = PlanTree(shared, entry)
+        self.detail_panel = DetailPanel(shared, entry)
+        self.paste = PasteController(shared, entry)
+        self.poller = ChangePoller(shared, entry, self.plan_tree)
         self.entry.values_changed.connect(self.plan_tree.update_counts)
         self.entry.values_changed.connect(self.detail_panel.refresh)
         self.plan_tree.scope_changed.connect(self.reload)
         panel = self.detail_panel
-        panel.comment_button.clicked.connect(self.entry.save_comment)
+        panel.comment_button.clicked.connect(
+            lambda: entry.save_comment(panel.comment.toPlainText())
+        )
         # The widgets tests and the probe look at, under their usual names.
         self.tree, self.search = self.plan_tree.tree, self.plan_tree.search
         self.detail, self.history, self.chart = panel.detail, panel.history, panel.chart
         self.comment, self.side_splitter = panel.comment, panel.side_splitter
         self.exchange = ExchangeActions(self)
+        self.installEventFilter(self.exchange)
         self.backups = BackupActions(self)
         self.keys = KeyActions(self)
         self.catalog_actions = CatalogActions(self)
         self.cycle = CycleActions(self)
-        self.evaluation_dialog: QDialog | None = None
         self._set_title()
-        self._build_grid()
+        self.entry.attach()
         self.splitter = QSplitter()
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self._centre())
@@ -313,35 +288,18 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         # The side panel is wide enough for the trend chart's legend and its seven year ticks.
         self.splitter.setSizes([190, 960, 350])
-        # Built when its tab is first opened: most sessions never look at it.
-        self.dashboard: Dashboard | None = None
-        self._grid_data: GridData | None = None
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.splitter, self.tr("入力"))
-        self.tabs.addTab(QWidget(), self.tr("ダッシュボード"))
-        self.tabs.addTab(QWidget(), self.tr("計画横断"))
-        self.plans_view: Any = None
-        self.tabs.currentChanged.connect(self._tab_changed)
+        self.window_tabs = WindowTabs(shared, self.splitter)
+        self.tabs = self.window_tabs.tabs
         self.setCentralWidget(self.tabs)
+        self.fit = GridFit(shared, entry)
+        self.fit.splitter, self.fit.tabs = self.splitter, self.tabs
         self.statusBar().addWidget(self.status, 1)
         if not self.planning:
             self.statusBar().addPermanentWidget(self.exchange.finalise_button)
-        self._build_menus()
-
-    def _build_grid(self) -> None:
-        grid = self.grid
-        grid.setObjectName("grid")
-        grid.setItemDelegate(EntryDelegate(self.entry))
-        grid.installEventFilter(self.entry)
-        grid.setEditTriggers(
-            QTableView.EditTrigger.AnyKeyPressed
-            | QTableView.EditTrigger.DoubleClicked
-            | QTableView.EditTrigger.EditKeyPressed
-        )
-        grid.verticalHeader().setVisible(False)
-        # Column widths from the first rows only: measuring 2,000 rows froze the window 0.4 s.
-        grid.horizontalHeader().setResizeContentsPrecision(100)
-        grid.setAlternatingRowColors(False)
+        self.side_action: QAction | None = None
+        self.menus = WindowMenus(shared)
+        self.menus.build(self, self.menuBar())
+        self.fit.side_action = self.side_action
 
     def _centre(self) -> QWidget:
         """The banners, the search and filter row, and the grid."""
@@ -359,94 +317,23 @@ class MainWindow(QMainWindow):
         column.addWidget(self.grid)
         return centre
 
-    def update_status(self, saved: str = "") -> None:
-        self.entry.update_status(saved)
+    def focus_grid(self) -> None:
+        """Ctrl+1: the entry tab, focus in the grid on its current (or first needed) cell."""
+        self.fit.focus_grid()
+
+    def toggle_side(self, show: bool) -> None:
+        self.fit.toggle_side(show)
+
+    def show_all_progress(self) -> None:
+        self.plan_tree.all_box.setChecked(True)
+        self.tabs.setCurrentIndex(1)
 
     def go_to_indicator(self, code: str) -> None:
         """Select the entry-year cell of an indicator, clearing filters that hide it."""
-        row = self.model.row_of(code)
-        if row is None or self.fiscal_year not in self.model.years:
-            return
-        source = self.model.index(row, self.model.column_of_year(self.fiscal_year))
-        if not self.proxy.mapFromSource(source).isValid():
-            self.plan_tree.clear_filters()
-        target = self.proxy.mapFromSource(source)
-        self.tabs.setCurrentIndex(0)
-        self.grid.setCurrentIndex(target)
-        self.grid.scrollTo(target)
-        self.grid.setFocus()
+        self.fit.go_to_indicator(code, self.plan_tree.clear_filters)
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("ファイル(&F)"))
-        if not self.planning:
-            self.exchange.add_department_actions(file_menu)
-            self.keys.add_department_actions(file_menu)
-        file_menu.addSeparator()
-        self.backups.add_actions(file_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(self.action(self.tr("終了"), self.close, QKeySequence.StandardKey.Quit))
-        edit_menu = bar.addMenu(self.tr("編集(&E)"))
-        undo = self.undo_stack.createUndoAction(self, self.tr("元に戻す"))
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, self.tr("やり直す"))
-        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        for action in (undo, redo):
-            self.addAction(action)
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(
-            self.action(self.tr("コピー"), self.paste.copy_selection, QKeySequence.StandardKey.Copy)
-        )
-        edit_menu.addAction(
-            self.action(
-                self.tr("貼り付け"), self.paste.paste_clipboard, QKeySequence.StandardKey.Paste
-            )
-        )
-        edit_menu.addAction(
-            self.action(
-                self.tr("値を消去…"), self.entry.clear_current, QKeySequence.StandardKey.Delete
-            )
-        )
-        edit_menu.addAction(
-            self.action(self.tr("検索"), self.search.setFocus, QKeySequence.StandardKey.Find)
-        )
-        view_menu = bar.addMenu(self.tr("表示(&V)"))
-        view_menu.addAction(self.action(self.tr("入力"), self.focus_grid, "Ctrl+1"))
-        view_menu.addAction(
-            self.action(self.tr("ダッシュボード"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
-        )
-        view_menu.addAction(
-            self.action(self.tr("計画横断"), lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
-        )
-        view_menu.addAction(
-            self.action(self.tr("再読み込み"), self.reload, QKeySequence.StandardKey.Refresh)
-        )
-        self.side_action = self.action(self.tr("詳細パネル"), self.toggle_side, "F9")
-        self.side_action.setCheckable(True)
-        self.side_action.setChecked(True)
-        view_menu.addAction(self.side_action)
-        self.splitter.splitterMoved.connect(
-            lambda _pos, _index: self.side_action.setChecked(self.splitter.sizes()[2] > 0)
-        )
-        language_menu = view_menu.addMenu(self.tr("言語"))
-        language_menu.addAction(self.action("日本語", lambda: self.choose_language("ja")))
-        language_menu.addAction(self.action("English", lambda: self.choose_language("en")))
-        review_menu = bar.addMenu(self.tr("評価(&R)"))
-        review_menu.addAction(
-            self.action(self.tr("施策評価…"), self.open_evaluations, "Ctrl+Shift+H")
-        )
-        catalog_menu = bar.addMenu(self.tr("カタログ(&C)"))
-        self.catalog_actions.add_actions(catalog_menu)
-        if self.planning:
-            merge_menu = bar.addMenu(self.tr("集約(&A)"))
-            merge_menu.addAction(self.action(self.tr("全課の入力状況"), self._show_all_progress))
-            self.cycle.add_planning_actions(merge_menu)
-            self.exchange.add_planning_actions(merge_menu)
-            self.keys.add_planning_actions(merge_menu)
-        help_menu = bar.addMenu(self.tr("ヘルプ(&H)"))
-        help_menu.addAction(self.action(self.tr("キー操作"), self._show_keys, "F1"))
-        help_menu.addAction(self.action(self.tr("バージョン情報"), self._about))
+    def update_status(self, saved: str = "") -> None:
+        self.entry.update_status(saved)
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -498,71 +385,27 @@ class MainWindow(QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def discard_pending(self) -> None:
-        """Close an open cell editor without the submit that leaving an editor makes."""
-        editor = self.grid.indexWidget(self.grid.currentIndex()) if self._built else None
-        if isinstance(editor, QLineEdit):
-            self.grid.itemDelegate().closeEditor.emit(
-                editor, QAbstractItemDelegate.EndEditHint.RevertModelCache
-            )
-
-    def pending_value(self) -> str | None:
-        """The text of an open cell editor that differs from the stored value (not saved)."""
-        if not self._built:
-            return None
-        index = self.grid.currentIndex()
-        editor = self.grid.indexWidget(index) if index.isValid() else None
-        if not isinstance(editor, QLineEdit):
-            return None
-        text = editor.text()
-        return None if text == (index.data(Qt.ItemDataRole.EditRole) or "") else text
-
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.is_loaded:
-            QTimer.singleShot(0, self._fit_name_column)
+            QTimer.singleShot(0, self.fit.fit_name_column)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The title bar's close button asks, as Esc does, when a typed value is not saved
         (an open editor, or the comment dialog waiting); otherwise everything is saved and
         it closes at once."""
-        pending = self.pending_value()
+        if not self._built:
+            super().closeEvent(event)
+            return
+        pending = self.entry.pending_value()
         if pending is None and self.entry.comment_dialog is not None:
             pending = self.entry.comment_dialog.property("pending_text") or ""
         if pending is not None and not self.ask_quit(pending):
             event.ignore()
             return
-        self.discard_pending()
+        self.entry.discard_pending()
         self.save_state()
         super().closeEvent(event)
-
-    # -- dropped workbooks (the planning division) -------------------------------------------
-
-    def _dropped_workbooks(self, event: QDropEvent | QDragMoveEvent) -> list[Path]:
-        if not self.planning or not self._built:
-            return []
-        return xlsx_paths(event.mimeData())
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_workbooks(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if self._dropped_workbooks(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = self._dropped_workbooks(event)
-        if not paths:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        # Out of the drop handler first: Explorer waits for it to return before it moves on.
-        QTimer.singleShot(0, self, lambda: self.exchange.merge_paths(paths))
 
     # -- loading (off the UI thread) ---------------------------------------------------------
 
@@ -632,37 +475,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: self._finish_load(data))
 
     def _finish_load(self, data: GridData) -> None:
-        self.grid.resizeColumnsToContents()
-        self.grid.setColumnWidth(1, min(self.grid.columnWidth(1), 340))
-        # Widths come from a sample of rows: leave room for any rate, and for the longest grade
-        # label of this language ("Cannot be assessed" is twice as wide as データ未確定).
-        metrics = self.grid.fontMetrics()
-        grades = self.model.grade_labels() or ["—"]
-        longest_grade = max(grades, key=metrics.horizontalAdvance)
-        samples = [(self.model.rate_column, "888.8%"), (self.model.grade_column, longest_grade)]
-        if self.entry.entry_column() >= 0:
-            # The entry year shows 該当なし / 未集計 (Not applicable in English) whole.
-            labels = [self.entry.shown_state(None, reason.value) for reason in MissingReason]
-            samples.append(
-                (
-                    self.entry.entry_column(),
-                    max([*labels, "88,888,888"], key=metrics.horizontalAdvance),
-                )
-            )
-        # Saved widths come back, but never below what the labels need.
-        columns = self.settings.window_state("columns") if self.settings else None
-        if columns is not None and not self.is_loaded:
-            self.grid.horizontalHeader().restoreState(columns)
-        for column, sample in samples:
-            wanted = metrics.horizontalAdvance(sample) + 16
-            self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
-        self._fold_side()
-        self._fit_name_column()
-        self._grid_data = data
-        if self.tabs.currentIndex() == 1:
-            self._refresh_dashboard()
-        elif self.tabs.currentIndex() == 2:
-            self._refresh_plans()
+        self.fit.fit_columns()
+        self.window_tabs.data = data
+        self.window_tabs.refresh()
         self.is_loaded = True
         if self.store.is_server and not self.poller.timer.isActive():
             self.poller.timer.start()
@@ -670,81 +485,7 @@ class MainWindow(QMainWindow):
         self.cycle.refresh()
         self.loaded.emit()
         # The grid is filled; the detail panel of the first cell follows in the next turn.
-        QTimer.singleShot(0, self._select_first_cell)
-
-    def _fit_name_column(self) -> None:
-        """Fit the grid to its pane so the entry year, target, rate and grade are in view.
-
-        Too wide: the name gives way first (down to NAME_MIN_WIDTH; it is elided with a tooltip
-        and stands in full in the detail panel), then the years before last year narrow. Room
-        to spare: the name widens to show itself whole.
-        """
-        if not self.isVisible() or self.model.catalog is None:
-            return
-        room = self.grid.viewport().width()
-        if not self.grid.verticalScrollBar().isVisible():
-            # The bar appears once many rows are shown: keep room for it.
-            room -= self.grid.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        excess = self.grid.horizontalHeader().length() - room
-        width = self.grid.columnWidth(1)
-        if excess < 0:
-            wanted = max(self.grid.sizeHintForColumn(1), width)
-            self.grid.setColumnWidth(1, min(wanted, width - excess))
-            return
-        if excess == 0:
-            return
-        narrower = max(width - excess, min(width, NAME_MIN_WIDTH))
-        self.grid.setColumnWidth(1, narrower)
-        excess -= width - narrower
-        early = [
-            self.model.column_of_year(year)
-            for year in self.model.years
-            if year < self.fiscal_year - 1
-        ]
-        narrow = self.grid.fontMetrics().horizontalAdvance("88,888") + 8
-        for column in early:
-            if excess <= 0:
-                break
-            now = self.grid.columnWidth(column)
-            cut = min(excess, max(0, now - narrow))
-            if cut > 0:
-                # A narrowed year is headed R4 rather than a clipped 令和4年度.
-                year = self.model.year_of_column(column)
-                assert year is not None
-                self.model.short_years.add(year)
-                self.model.headerDataChanged.emit(
-                    Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
-                )
-            self.grid.setColumnWidth(column, now - cut)
-            excess -= cut
-
-    def _fold_side(self) -> None:
-        """On a narrow window the detail panel folds away (表示 › 詳細パネル, F9, opens it)."""
-        saved = self.settings.window_state("splitter") if self.settings is not None else None
-        if saved is not None:
-            return  # the clerk's own arrangement
-        if self.width() < WIDE[0] - 20:
-            sizes = self.splitter.sizes()
-            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
-        self.side_action.setChecked(self.splitter.sizes()[2] > 0)
-
-    def toggle_side(self, show: bool) -> None:
-        sizes = self.splitter.sizes()
-        if show and sizes[2] == 0:
-            self.splitter.setSizes([sizes[0], max(sizes[1] - 350, 200), 350])
-        elif not show and sizes[2] > 0:
-            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
-        self._fit_name_column()
-
-    def _select_first_cell(self) -> None:
-        """Focus on the first entry-year cell that still needs a value, scrolled into view."""
-        first = self._first_editable()
-        if first.isValid() and not self.grid.currentIndex().isValid():
-            self.grid.setCurrentIndex(first)
-            self.grid.scrollTo(first)
-            if self.tabs.currentIndex() == 0 and QGuiApplication.platformName() != "offscreen":
-                self.activateWindow()
-            self.grid.setFocus()
+        QTimer.singleShot(0, self.fit.select_first_cell)
 
     def _load_failed(self, job: Job | None, exc: object) -> None:
         if job is self._job:
@@ -761,128 +502,6 @@ class MainWindow(QMainWindow):
             if QGuiApplication.platformName() != "offscreen":
                 QMessageBox.critical(self, self.tr("読み込めません"), self.load_error)
 
-    def _first_editable(self) -> QModelIndex:
-        if self.fiscal_year not in self.model.years:
-            return QModelIndex()
-        column = self.model.column_of_year(self.fiscal_year)
-        # Start on the first cell that still needs a value and can take a number (an indicator
-        # with its unit set); when every cell is filled, on the first such cell.
-        candidates = []
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, column)
-            unit = self.proxy.index(row, 2).data()
-            if index.flags() & Qt.ItemFlag.ItemIsEditable and unit != self.tr("未設定"):
-                source = self.proxy.mapToSource(index)
-                if self.model.cell(source.row(), self.fiscal_year).state is CellState.EMPTY:
-                    return index
-                candidates.append(index)
-        return candidates[0] if candidates else QModelIndex()
-
     # -- entry -------------------------------------------------------------------------------
 
-    def focus_grid(self) -> None:
-        """Ctrl+1: the entry tab, focus in the grid on its current (or first needed) cell."""
-        self.tabs.setCurrentIndex(0)
-        if not self.grid.currentIndex().isValid() and self.is_loaded:
-            first = self._first_editable()
-            if first.isValid():
-                self.grid.setCurrentIndex(first)
-        self.grid.setFocus()
-
     # -- detail ------------------------------------------------------------------------------
-
-    def _tab_changed(self, index: int) -> None:
-        if index == 1:
-            self._refresh_dashboard()
-        elif index == 2:
-            self._refresh_plans()
-
-    def _refresh_plans(self) -> None:
-        """計画横断: the other plans' items and the indicators that serve them."""
-        if self._grid_data is None:
-            return
-        if self.plans_view is None:
-            from kplan_desktop.ui.plans_view import PlansView
-
-            self.plans_view = PlansView(lang=self.lang)
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(2)
-            self.tabs.insertTab(2, self.plans_view, self.tr("計画横断"))
-            self.tabs.setCurrentIndex(2)
-            self.tabs.blockSignals(False)
-        data = self._grid_data
-        self.plans_view.show_plans(data.catalog, data.rows, self.fiscal_year)
-
-    def _refresh_dashboard(self) -> None:
-        if self._grid_data is None:
-            return
-        if self.dashboard is None:
-            from kplan_desktop.ui.dashboard import Dashboard
-
-            self.dashboard = Dashboard(lang=self.lang)
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(1)
-            self.tabs.insertTab(1, self.dashboard, self.tr("ダッシュボード"))
-            self.tabs.setCurrentIndex(1)
-            self.tabs.blockSignals(False)
-        data = self._grid_data
-        self.dashboard.show_overview(data.catalog, data.rows, self.fiscal_year)
-
-    def choose_language(self, language: str) -> None:
-        """Saved for the next start (Qt texts are fixed once the window is built)."""
-        if self.settings is not None:
-            self.settings.save_language(language)
-        self.status.setText(self.tr("表示言語は次回の起動から切り替わります"))
-
-    def _show_all_progress(self) -> None:
-        self.plan_tree.all_box.setChecked(True)
-        self.tabs.setCurrentIndex(1)
-
-    def open_evaluations(self) -> None:
-        """施策評価: the department's measures (all of them for the planning division)."""
-        from kplan_desktop.ui.evaluation_dialog import EvaluationDialog
-
-        if self.store is None or not self.is_loaded:
-            return
-        self.evaluation_dialog = EvaluationDialog(
-            self.store,
-            self.fiscal_year,
-            department=self.department,
-            planning=self.planning,
-            who=current_user(),
-            year_label=year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN),
-            lang=self.lang,
-            parent=self,
-        )
-        self.evaluation_dialog.exec()
-        self.evaluation_dialog = None
-
-    def _show_keys(self) -> None:
-        QMessageBox.information(
-            self,
-            self.tr("キー操作"),
-            self.tr(
-                "文字を入力: 編集開始\nEnter: 保存して下へ\nTab: 保存して右へ\n"
-                "Ctrl+V: Excel から貼り付け\nDelete: 値を消去（欠測理由を選択）\n"
-                "Ctrl+Z / Ctrl+Y: 元に戻す / やり直す\nCtrl+F: 検索\nF5: 再読み込み\n"
-                "Ctrl+Shift+H: 施策評価"
-            )
-            + "\n"
-            + (
-                self.tr(
-                    "Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）\n"
-                    "Ctrl+T: 記入用テンプレートを書き出す\nCtrl+Shift+E: 集約ブックを作成"
-                )
-                if self.planning
-                else self.tr("Ctrl+E: 提出用ブックを書き出す")
-            ),
-        )
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("バージョン情報"),
-            self.tr("kplan-desktop {0}\nデータベース: {1}").format(
-                __version__, self.store.url if self.store else "—"
-            ),
-        )

@@ -1,28 +1,43 @@
 """The parts of the main window share one `Shared`: the session, the grid and its models, the
-status line and the undo stack; each part reaches the others through it (no part imports the
-window)."""
+status line and the undo stack. A part that needs another is given it (the entry controller is
+the one the others use); no part imports the window."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
-    from PySide6.QtWidgets import QLabel, QWidget
+    from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
     from kplan_desktop.session import Session
     from kplan_desktop.store.engine import Store
-    from kplan_desktop.ui.detail_panel import DetailPanel
-    from kplan_desktop.ui.entry_controller import EntryController
     from kplan_desktop.ui.frozen_grid import FrozenGrid
+    from kplan_desktop.ui.models.indicator_filter import IndicatorFilter
     from kplan_desktop.ui.models.indicator_table import IndicatorTableModel
-    from kplan_desktop.ui.paste import PasteController
-    from kplan_desktop.ui.plan_tree import IndicatorFilter, PlanTree
     from kplan_desktop.ui.settings import AppSettings
+
+# The window's size where the screen has room; below this width the detail panel folds away
+# so the entry year, target, rate and grade stay in view (see grid_fit.GridFit.fold_side).
+WIDE = (1500, 860)
+
+
+def fit_screen(window: QMainWindow) -> None:
+    """1500×860 where it fits; on a smaller screen (a 1366×768 laptop) the whole screen."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry() if screen is not None else None
+    # Offscreen (screenshots, tests) has a nominal 800×600 screen: keep the full size.
+    offscreen = QGuiApplication.platformName() == "offscreen"
+    if room is None or offscreen or (room.width() >= WIDE[0] and room.height() >= WIDE[1]):
+        window.resize(*WIDE)
+        return
+    window.resize(min(WIDE[0], room.width()), min(WIDE[1], room.height()))
+    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 def _never() -> bool:
@@ -31,7 +46,7 @@ def _never() -> bool:
 
 @dataclass
 class Shared:
-    """What the window's parts share; the parts themselves are filled in as they are built."""
+    """What the window's parts share."""
 
     session: Session
     widget: QWidget
@@ -44,10 +59,6 @@ class Shared:
     # Whether the grid is filled, and whether a load is running (the window knows).
     is_loaded: Callable[[], bool] = _never
     loading: Callable[[], bool] = _never
-    tree: PlanTree | None = field(default=None)
-    detail: DetailPanel | None = field(default=None)
-    entry: EntryController | None = field(default=None)
-    paste: PasteController | None = field(default=None)
 
 
 class Part(QObject):
@@ -108,18 +119,3 @@ class Part(QObject):
     @property
     def is_loaded(self) -> bool:
         return self.shared.is_loaded()
-
-    @property
-    def plan_tree(self) -> PlanTree:
-        assert self.shared.tree is not None
-        return self.shared.tree
-
-    @property
-    def detail_panel(self) -> DetailPanel:
-        assert self.shared.detail is not None
-        return self.shared.detail
-
-    @property
-    def entry(self) -> EntryController:
-        assert self.shared.entry is not None
-        return self.shared.entry

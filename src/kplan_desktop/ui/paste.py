@@ -27,6 +27,8 @@ from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
+    from kplan_desktop.ui.entry_controller import EntryController
+
     pass
 
 
@@ -37,8 +39,9 @@ MAX_PASTE_CELLS = 5000
 class PasteController(Part):
     """Ctrl+V of a block from a spreadsheet, and Ctrl+C of a block to one."""
 
-    def __init__(self, shared: Shared) -> None:
+    def __init__(self, shared: Shared, entry: EntryController) -> None:
         super().__init__(shared)
+        self.entry = entry
         self.last_paste_problems: list[str] = []
         self.paste_report: QDialog | None = None
 

@@ -16,6 +16,9 @@ from kplan_desktop.ui.parts import Part, Shared
 from kplan_desktop.ui.workers import Job
 
 if TYPE_CHECKING:
+    from kplan_desktop.ui.entry_controller import EntryController
+    from kplan_desktop.ui.plan_tree import PlanTree
+
     pass
 
 
@@ -26,8 +29,10 @@ POLL_MS = 5000
 class ChangePoller(Part):
     """On a shared server, values others save appear within POLL_MS."""
 
-    def __init__(self, shared: Shared) -> None:
+    def __init__(self, shared: Shared, entry: EntryController, plan_tree: PlanTree) -> None:
         super().__init__(shared)
+        self.entry = entry
+        self.plan_tree = plan_tree
         self._last_change: tuple[int, int] | None = None
         self.poll_job: Job | None = None
         self.last_poll_changed = 0
