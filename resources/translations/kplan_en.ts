@@ -197,424 +197,424 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogEditor</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="81"/>
         <source>カタログの編集</source>
         <translation>Edit the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="303"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="85"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="304"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="331"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="85"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="296"/>
         <source>名前</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="125"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="90"/>
         <source>左の一覧から項目を選んでください</source>
         <translation>Choose an item in the list on the left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="97"/>
         <source>指標を追加</source>
         <translation>Add indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="99"/>
         <source>課を追加</source>
         <translation>Add department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="136"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="101"/>
         <source>指標を廃止</source>
         <translation>Retire indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="138"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="103"/>
         <source>指標を削除</source>
         <translation>Delete indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="130"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="169"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="134"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="138"/>
         <source>保存（新しい版）</source>
         <translation>Save (new version)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="141"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="180"/>
         <source>件数・人数（整数）</source>
         <translation>Count (whole number)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="181"/>
         <source>千人・万円など（単位つきの数）</source>
         <translation>Scaled count (thousands, 10,000 yen, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="182"/>
         <source>割合（%）</source>
         <translation>Percentage (%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="183"/>
         <source>小数</source>
         <translation>Decimal</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="184"/>
         <source>金額</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="220"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="185"/>
         <source>期間あたりの数</source>
         <translation>Per period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="186"/>
         <source>達成／未達成</source>
         <translation>Achieved / not achieved</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="189"/>
         <source>（単位から判断）</source>
         <translation>(from the unit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="227"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="230"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="192"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="207"/>
         <source>（未設定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="197"/>
         <source>累計値</source>
         <translation>Cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="216"/>
         <source>実施中</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="217"/>
         <source>未着手</source>
         <translation>Not started</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
         <source>廃止</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="301"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="352"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="288"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="317"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="231"/>
         <source>指標コード</source>
         <translation>Indicator code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="232"/>
         <source>指標名</source>
         <translation>Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="233"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="234"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
         <source>値の種類</source>
         <translation>Value kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="236"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="237"/>
         <source>目標の比較</source>
         <translation>Target comparator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
         <source>小数桁</source>
         <translation>Decimals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="240"/>
         <source>基準年度</source>
         <translation>Baseline year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="241"/>
         <source>基準値（単位つきでも可）</source>
         <translation>Baseline (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="278"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
         <source>目標値（単位つきでも可）</source>
         <translation>Target (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
         <source>年度別目標（年度=目標、「、」区切り）</source>
         <translation>Interim targets (year=target, separated by 「、」)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="280"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="245"/>
         <source>前年比の警告（0.5 = 50%）</source>
         <translation>Year-on-year warning (0.5 = 50%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="282"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="283"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="248"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="249"/>
         <source>備考</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
         <source>他計画の項目（この指標・1行に1件）</source>
         <translation>Other plans&apos; items (this indicator; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="265"/>
         <source>他計画の項目（施策全体・1行に1件）</source>
         <translation>Other plans&apos; items (the whole measure; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="330"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="295"/>
         <source>施策の方向</source>
         <translation>Measure direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="332"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="297"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="333"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="298"/>
         <source>タグ</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="334"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="299"/>
         <source>他計画の項目（1行に1件: 計画|コード|項目名）</source>
         <translation>Other plans&apos; items (one per line: plan|code|title)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="344"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="309"/>
         <source>有効（指標を担当できる）</source>
         <translation>Active (may own indicators)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="311"/>
         <source>担当者・内線・メール</source>
         <translation>Person, extension, mail</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="354"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="319"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="320"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="356"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="321"/>
         <source>連絡先</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="358"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
         <source>名称変更・統合の年度（から）</source>
         <translation>Year of the rename or merge (from)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="359"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
         <source>統合先（この課の指標が移る）</source>
         <translation>Merge into (its indicators move there)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="360"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="325"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="339"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="343"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="397"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="362"/>
         <source>方向: {0}</source>
         <translation>Direction: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="404"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="369"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="469"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="512"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="477"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="513"/>
         <source>施策の方向 {0} ({1}) を変更</source>
         <translation>Direction {0} ({1}) changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="562"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="527"/>
         <source>{0}年度まで「{1}」</source>
         <translation>“{1}” until FY{0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="565"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="530"/>
         <source>{0}年度まで報告、以後は {1} に統合</source>
         <translation>reported until FY{0}, then merged into {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="569"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="729"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="534"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="694"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="586"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="801"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="551"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="766"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="589"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="554"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="652"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="617"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="672"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="637"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="697"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="662"/>
         <source>課 {0} を {1} に統合（{2}年度から）</source>
         <translation>Department {0} merged into {1} (from FY{2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="699"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="664"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="702"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="667"/>
         <source>課コードと課名が必要です</source>
         <translation>A department needs a code and a name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="712"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="677"/>
         <source>（統合しない）</source>
         <translation>(no merge)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="753"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="718"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="769"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="734"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="784"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="749"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="790"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="755"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="811"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="776"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="817"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="782"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -1235,216 +1235,216 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ExchangeActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="330"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="366"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="327"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="363"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="171"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="213"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="168"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="251"/>
         <source>確定する</source>
         <translation>Finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="171"/>
         <source>この年度の値を確定します（確定後は値を変更できません）</source>
         <translation>Finalise this year&apos;s values (they cannot change once finalised)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="214"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="254"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="325"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="330"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="322"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="327"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="213"/>
         <source>提出用ブックを書き出す…</source>
         <translation>Export submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="223"/>
         <source>提出ブックを取り込む…</source>
         <translation>Merge submission workbooks…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="225"/>
         <source>記入用テンプレートを書き出す…</source>
         <translation>Export fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="228"/>
         <source>集約ブックを作成…</source>
         <translation>Create consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="276"/>
         <source>{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。</source>
         <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="308"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="305"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="313"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="310"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="327"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="324"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="339"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="336"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="358"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="355"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="360"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="357"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="364"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="361"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="373"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="375"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="379"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="392"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="399"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="396"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="402"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="399"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="412"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="409"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="414"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="718"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="411"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="715"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="467"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="464"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="490"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="487"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="540"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="537"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="553"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="550"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="571"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="568"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="574"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="571"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="591"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="588"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="591"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="602"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="599"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="602"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="599"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="621"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="618"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="626"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="623"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="675"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="672"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="679"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="676"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="682"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="679"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="685"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="682"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -2183,57 +2183,57 @@ Database: {1}</translation>
 <context>
     <name>MergePreviewDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="499"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="72"/>
         <source>提出ブックの取り込み — 確認</source>
         <translation>Merge submission workbooks — preview</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="528"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="101"/>
         <source>変更なしの行を隠す</source>
         <translation>Hide unchanged rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="530"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="103"/>
         <source>選んだ競合: ファイルの値を採る</source>
         <translation>Selected conflicts: take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="532"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="105"/>
         <source>選んだ競合: データベースの値を残す</source>
         <translation>Selected conflicts: keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="543"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="116"/>
         <source>有効な行だけ取り込む</source>
         <translation>Merge only the valid rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="546"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="119"/>
         <source>却下された行があるファイルは、ふだんは何も書き込みません。チェックすると、そのファイルの有効な行だけを書き込みます。</source>
         <translation>A file with rejected rows normally writes nothing. When checked, its valid rows are written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="570"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="143"/>
         <source>取り込む</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="573"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="146"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="647"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="220"/>
         <source>署名で確認できないファイルも受け入れる（データベースと違う値はすべて競合）</source>
         <translation>Accept files no signature vouches for (every value differing from the database is a conflict)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="662"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="235"/>
         <source>署名で確認できないファイル</source>
         <translation>Files no signature vouches for</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="664"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="237"/>
         <source>次のファイルは、登録された鍵の署名で確認できません（署名がない・一致しない・登録されていない端末から）:
 {0}
 
@@ -2244,77 +2244,77 @@ Database: {1}</translation>
 If accepted, their revision claims are not trusted and every value that differs from the database is a conflict (nothing is overwritten). Accept them after checking with the department?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="698"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="271"/>
         <source>提出ブック</source>
         <translation>Submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="699"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="272"/>
         <source>提出ブック（別のソフトで保存）</source>
         <translation>Submission workbook (re-saved by another program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="700"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="273"/>
         <source>提出ブック（プログラムの外で編集）</source>
         <translation>Submission workbook (edited outside the program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="701"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="274"/>
         <source>記入用テンプレート</source>
         <translation>Fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="734"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="307"/>
         <source>読み込めません（このファイルは取り込みません）</source>
         <translation>Cannot be read (this file is not merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="756"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="329"/>
         <source>同じ指標・年度の行を含むファイルが複数あります（{0} 件）。先のファイルを書き込んだあと、後のファイルは書き込めないことがあります。その場合はもう一度取り込んでください。</source>
         <translation>Several files hold rows for the same indicator and year ({0}). Once the first file is written, a later one may be refused; if so, merge it again.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="785"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="358"/>
         <source>{0} ファイル、{1} 行</source>
         <translation>{0} file(s), {1} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="787"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="360"/>
         <source>{0} ファイル（{1} 件は取り込めません）</source>
         <translation>{0} file(s) ({1} cannot be merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="788"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="361"/>
         <source>{0} ファイル（{1} 件は取り込めません）、{2} 行</source>
         <translation>{0} file(s) ({1} cannot be merged), {2} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="801"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="374"/>
         <source>競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）</source>
         <translation>{1} of {0} conflict(s) undecided (undecided rows are not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="808"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="381"/>
         <source>⚠ 却下された行のあるファイル {0} 件は何も書き込みません（「有効な行だけ取り込む」で有効な行を書き込めます）</source>
         <translation>⚠ {0} file(s) with rejected rows will write nothing (check “Merge only the valid rows” to write their valid rows)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="552"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="125"/>
         <source>コメントのない警告を承知で取り込む（未説明の警告として残す）</source>
         <translation>Merge rows whose warnings have no comment (kept as unexplained warnings)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="557"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="130"/>
         <source>入力画面ならコメントを求める警告（桁違い、前年からの大きな変化など）があり、ファイルにコメントがない行があると、そのファイルは何も書き込みません。チェックすると、値をそのまま書き込み、未説明の警告として残します。</source>
         <translation>A file with a row whose warning (a scale slip, a large change from last year, …) would need a comment in the entry window, and has none in the file, writes nothing. When checked, such values are written as they are and kept as unexplained warnings.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="725"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="298"/>
         <source>すべてのファイル</source>
         <translation>All files</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="816"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="389"/>
         <source>⚠ コメントのない警告がある行 {0} 件: そのファイル {1} 件は何も書き込みません（「コメントのない警告を承知で取り込む」で書き込めます）</source>
         <translation>⚠ {0} row(s) with warnings and no comment: their {1} file(s) will write nothing (check “Merge rows whose warnings have no comment” to write them)</translation>
     </message>
@@ -2322,102 +2322,102 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="223"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="206"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="207"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="208"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="209"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="210"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="211"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="212"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="213"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="214"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="228"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="230"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="232"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="234"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="236"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="240"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="241"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="242"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="281"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="309"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="292"/>
         <source>⚠ 警告（コメントなし）</source>
         <translation>⚠ Warning (no comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="367"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="350"/>
         <source>{0}（入力: {1}）</source>
         <translation>{0} (typed: {1})</translation>
     </message>
@@ -2425,77 +2425,77 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>MergeSummaryDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="846"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="48"/>
         <source>取り込みの結果</source>
         <translation>Merge result</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="852"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="54"/>
         <source>読み込めません</source>
         <translation>Cannot be read</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="860"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="62"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="866"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="68"/>
         <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
         <translation>{1} of {0} file(s) written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="884"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="86"/>
         <source>書き込みました</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="886"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="88"/>
         <source>値の変更はありません（受け取ったことを記録しました）</source>
         <translation>No values changed (the file is recorded as received)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="889"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="91"/>
         <source>。未決定の競合 {0} 件は書き込んでいません</source>
         <translation>; {0} undecided conflict(s) not written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="891"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="93"/>
         <source>却下された行があるため、何も書き込んでいません</source>
         <translation>Rows were rejected, so nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="897"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="99"/>
         <source>書き込む変更はありません（取り込み済み）</source>
         <translation>Nothing to write (already merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="903"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="105"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="904"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="106"/>
         <source>書き込み</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="904"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="106"/>
         <source>説明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="908"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="110"/>
         <source>済み</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="908"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="110"/>
         <source>なし</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="893"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="95"/>
         <source>コメントのない警告がある行 {0} 件のため、何も書き込んでいません</source>
         <translation>{0} row(s) have warnings without a comment, so nothing was written</translation>
     </message>
@@ -2503,22 +2503,22 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>OpenItemsDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="71"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="68"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="75"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="72"/>
         <source>{0}はまだ確定できません。残っている項目が {1} 件あります。値を入力するか、未記入の理由・警告へのコメントを付けてから確定してください。</source>
         <translation>{0} cannot be finalised yet: {1} item(s) are still open. Enter the values, or give a reason for a missing value or a comment on a warning, then finalise.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="87"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="84"/>
         <source>ダブルクリックでその指標へ移動します</source>
         <translation>Double-click an item to go to its indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="90"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="87"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -2759,32 +2759,32 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TemplateDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="107"/>
         <source>記入用テンプレートを書き出す</source>
         <translation>Export fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="124"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="121"/>
         <source>このプログラムを使わない課に送る、記入用のブックを書き出します。</source>
         <translation>Writes a workbook to fill in, for a department that does not use this program.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="126"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="123"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="124"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="129"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="126"/>
         <source>保存先を選ぶ…</source>
         <translation>Choose where to save…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="130"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="127"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>

@@ -375,7 +375,7 @@ def test_an_evaluation_conflict_is_decided_in_the_merge_preview(
     qtbot: Any, db: Path, planning_db: Path, tmp_path: Path
 ) -> None:
     from kplan_desktop.exchange.payload import RowOutcome
-    from kplan_desktop.ui.merge_preview import CHOICE
+    from kplan_desktop.ui.merge_preview_model import CHOICE
 
     def run(path: Path, *args: str) -> int:
         return kplan(["--db", str(path), *args])

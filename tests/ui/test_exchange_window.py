@@ -25,7 +25,8 @@ from kplan_desktop.store.submissions import finalisation, submissions
 from kplan_desktop.ui import file_dialogs
 from kplan_desktop.ui.file_dialogs import Mode
 from kplan_desktop.ui.main_window import MainWindow
-from kplan_desktop.ui.merge_preview import CHOICE, OUTCOME, MergePreviewDialog
+from kplan_desktop.ui.merge_preview import MergePreviewDialog
+from kplan_desktop.ui.merge_preview_model import CHOICE, OUTCOME
 from kplan_desktop.ui.settings import AppSettings
 from tests.conftest import dump
 

@@ -36,12 +36,9 @@ if TYPE_CHECKING:
     from kplan_desktop.domain.catalog import Catalog
     from kplan_desktop.store.submissions import Finalisation
     from kplan_desktop.ui.host import Host
-    from kplan_desktop.ui.merge_preview import (
-        MergedFile,
-        MergePreviewDialog,
-        MergeSummaryDialog,
-        PlannedFile,
-    )
+    from kplan_desktop.ui.merge_preview import MergePreviewDialog
+    from kplan_desktop.ui.merge_preview_model import MergedFile, PlannedFile
+    from kplan_desktop.ui.merge_summary import MergeSummaryDialog
 
 
 # More files than this in one drop is a folder dragged by mistake, not a batch of submissions.
@@ -431,7 +428,7 @@ class ExchangeActions(QObject):
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.domain.errors import DomainError
             from kplan_desktop.exchange.merge import merge_context, plan_merge, planning_batch
-            from kplan_desktop.ui.merge_preview import PlannedFile
+            from kplan_desktop.ui.merge_preview_model import PlannedFile
 
             files: list[PlannedFile] = []
             scale = 1000
@@ -514,7 +511,7 @@ class ExchangeActions(QObject):
             from kplan_desktop.domain.errors import DomainError
             from kplan_desktop.exchange.merge import apply_merge
             from kplan_desktop.store.backup import backup_before
-            from kplan_desktop.ui.merge_preview import MergedFile
+            from kplan_desktop.ui.merge_preview_model import MergedFile
 
             backup_before(store, "merge")
             merged: list[MergedFile] = []
@@ -544,7 +541,7 @@ class ExchangeActions(QObject):
         )
 
     def _merged(self, merged: list[MergedFile], refused: list[PlannedFile]) -> None:
-        from kplan_desktop.ui.merge_preview import MergeSummaryDialog
+        from kplan_desktop.ui.merge_summary import MergeSummaryDialog
 
         w = self.window
         summary = MergeSummaryDialog(merged, refused, lang=w.lang, parent=w.widget)
