@@ -1,7 +1,8 @@
-"""The main window: plan tree, indicator grid, detail panel, dashboard.
-
-Every edit goes through an undoable command over the store's one write function; the window
-only asks the store and the domain, it holds no rules of its own.
+"""The main window: it paints its frame at once, loads the grid in a worker and assembles its
+parts — the plan tree and filter (plan_tree), the entry controller (entry_controller), paste
+and copy (paste), the detail panel (detail_panel), the change poller (poller), the grid's fit
+(grid_fit), the tabs (window_tabs), the menus (window_menus) and the action classes, which see
+it as a ui.host.Host. The session's state is a Qt-free kplan_desktop.session.Session.
 """
 
 from __future__ import annotations
@@ -68,39 +69,27 @@ def _late_imports() -> None:
     """Bind what the window needs once it has painted its frame (see MainWindow._start).
 
     Importing these before the first paint would make the window appear later; see the
-    first-paint figure in bench/bench_window.py.
+    first-paint figure in bench/bench_window.py. The parts import what they need themselves.
     """
-    global FiscalYearStyle, MissingReason, EntryRefused, EntryRequest
-    global EntryResult, Outcome, current_user, EntryCommand, CellState, GridData
-    global FILTER_ROLE, IndicatorTableModel, TrendChart, ExchangeActions, xlsx_paths
-    global BackupActions, CatalogActions, CycleActions, KeyActions
-    global DetailPanel, EntryController, EntryDelegate, PasteController, IndicatorFilter
-    global PlanTree, ChangePoller, GridFit, WindowMenus, WindowTabs
+    global FiscalYearStyle, GridData, IndicatorTableModel, IndicatorFilter
+    global ExchangeActions, BackupActions, CatalogActions, CycleActions, KeyActions
+    global DetailPanel, EntryController, PasteController, PlanTree, ChangePoller
+    global GridFit, WindowMenus, WindowTabs
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
-    from kplan_desktop.domain.model import MissingReason
-    from kplan_desktop.store.requests import (
-        EntryRefused,
-        EntryRequest,
-        EntryResult,
-        Outcome,
-        current_user,
-    )
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
     from kplan_desktop.ui.cycle_actions import CycleActions
     from kplan_desktop.ui.detail_panel import DetailPanel
-    from kplan_desktop.ui.entry import EntryCommand
-    from kplan_desktop.ui.entry_controller import EntryController, EntryDelegate
-    from kplan_desktop.ui.exchange_actions import ExchangeActions, xlsx_paths
+    from kplan_desktop.ui.entry_controller import EntryController
+    from kplan_desktop.ui.exchange_actions import ExchangeActions
     from kplan_desktop.ui.grid_fit import GridFit
     from kplan_desktop.ui.key_actions import KeyActions
-    from kplan_desktop.ui.models.cells import CellState, GridData
+    from kplan_desktop.ui.models.cells import GridData
     from kplan_desktop.ui.models.indicator_filter import IndicatorFilter
-    from kplan_desktop.ui.models.indicator_table import FILTER_ROLE, IndicatorTableModel
+    from kplan_desktop.ui.models.indicator_table import IndicatorTableModel
     from kplan_desktop.ui.paste import PasteController
     from kplan_desktop.ui.plan_tree import PlanTree
     from kplan_desktop.ui.poller import ChangePoller
-    from kplan_desktop.ui.trend_chart import TrendChart
     from kplan_desktop.ui.window_menus import WindowMenus
     from kplan_desktop.ui.window_tabs import WindowTabs
 
