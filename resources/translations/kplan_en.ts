@@ -4,72 +4,72 @@
 <context>
     <name>BackupActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="25"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="29"/>
         <source>バックアップを作成</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="26"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="30"/>
         <source>バックアップから復元…</source>
         <translation>Restore from a backup…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="36"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="40"/>
         <source>バックアップしています…</source>
         <translation>Backing up…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="40"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="44"/>
         <source>バックアップしました: {0}</source>
         <translation>Backed up: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="55"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="58"/>
         <source>復元するバックアップを選ぶ</source>
         <translation>Choose the backup to restore</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="57"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="60"/>
         <source>kplan のデータベース (*.sqlite3)</source>
         <translation>kplan databases (*.sqlite3)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="71"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="74"/>
         <source>復元をやめました（何も変えていません）</source>
         <translation>Restore cancelled (nothing changed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="79"/>
         <source>バックアップから復元</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="81"/>
         <source>{0} の内容に戻します。今のデータベースは先にバックアップします。よろしいですか？</source>
         <translation>Go back to the contents of {0}? The current database is backed up first.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="101"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="103"/>
         <source>復元しています…</source>
         <translation>Restoring…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="108"/>
         <source>別のカタログ（この端末が使ったことのないカタログ）</source>
         <translation>another catalog (one this installation never used)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="108"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="110"/>
         <source>別の端末</source>
         <translation>another installation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="114"/>
         <source>別の端末のバックアップ</source>
         <translation>Another installation&apos;s backup</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="114"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="116"/>
         <source>このバックアップは{0}のデータベースです。
 
 バックアップ: データベースID {1}、カタログ {2}
@@ -84,12 +84,12 @@ This installation: database ID {3}, catalog {4}
 Restoring it replaces this installation&apos;s database ID, registered keys and values with the backup&apos;s. Restore it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="136"/>
         <source>復元しました（元のデータベースのバックアップ: {0}）</source>
         <translation>Restored (the replaced database was backed up to {0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="144"/>
         <source>バックアップ</source>
         <translation>Backup</translation>
     </message>
@@ -97,99 +97,99 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="92"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="95"/>
         <source>カタログを編集…</source>
         <translation>Edit the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="93"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="96"/>
         <source>カタログを書き出す…</source>
         <translation>Export the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="98"/>
         <source>カタログを読み込む…</source>
         <translation>Import a catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="98"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="101"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="242"/>
         <source>カタログの版の履歴</source>
         <translation>Catalog versions</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="130"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="134"/>
         <source>カタログを保存しました（{0}）</source>
         <translation>Catalog saved ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="143"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="146"/>
         <source>カタログの保存先</source>
         <translation>Save the catalog as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="144"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="147"/>
         <source>カタログ.xlsx</source>
         <translation>catalog.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="145"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="148"/>
         <source>Excel ブック (*.xlsx);;JSON (*.json)</source>
         <translation>Excel workbook (*.xlsx);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="159"/>
         <source>カタログを書き出せません</source>
         <translation>Cannot export the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="164"/>
         <source>カタログ（{0}）を書き出しました: {1}</source>
         <translation>Catalog ({0}) exported: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="175"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="176"/>
         <source>読み込むカタログを選ぶ</source>
         <translation>Choose the catalog to import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="178"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="188"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="209"/>
         <source>カタログを読み込めません</source>
         <translation>Cannot import the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="217"/>
         <source>カタログ（{0}）を読み込みました</source>
         <translation>Catalog ({0}) imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="229"/>
         <source>初期カタログ</source>
         <translation>initial catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="230"/>
         <source>この端末で編集</source>
         <translation>edited here</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="231"/>
         <source>読み込み</source>
         <translation>imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="243"/>
         <source>版の記録はありません</source>
         <translation>No versions recorded</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="244"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -197,424 +197,424 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogEditor</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="84"/>
         <source>カタログの編集</source>
         <translation>Edit the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="303"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="88"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="120"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="304"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="331"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="88"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="299"/>
         <source>名前</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="125"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="93"/>
         <source>左の一覧から項目を選んでください</source>
         <translation>Choose an item in the list on the left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="100"/>
         <source>指標を追加</source>
         <translation>Add indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="102"/>
         <source>課を追加</source>
         <translation>Add department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="136"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="104"/>
         <source>指標を廃止</source>
         <translation>Retire indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="138"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="106"/>
         <source>指標を削除</source>
         <translation>Delete indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="133"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="169"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="137"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="141"/>
         <source>保存（新しい版）</source>
         <translation>Save (new version)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="144"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="183"/>
         <source>件数・人数（整数）</source>
         <translation>Count (whole number)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="184"/>
         <source>千人・万円など（単位つきの数）</source>
         <translation>Scaled count (thousands, 10,000 yen, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="185"/>
         <source>割合（%）</source>
         <translation>Percentage (%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="186"/>
         <source>小数</source>
         <translation>Decimal</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="187"/>
         <source>金額</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="220"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="188"/>
         <source>期間あたりの数</source>
         <translation>Per period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="189"/>
         <source>達成／未達成</source>
         <translation>Achieved / not achieved</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="192"/>
         <source>（単位から判断）</source>
         <translation>(from the unit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="227"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="230"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="210"/>
         <source>（未設定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="200"/>
         <source>累計値</source>
         <translation>Cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="219"/>
         <source>実施中</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="220"/>
         <source>未着手</source>
         <translation>Not started</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
         <source>廃止</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="263"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="301"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="352"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="291"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="320"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="234"/>
         <source>指標コード</source>
         <translation>Indicator code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
         <source>指標名</source>
         <translation>Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="236"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="237"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
         <source>値の種類</source>
         <translation>Value kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="240"/>
         <source>目標の比較</source>
         <translation>Target comparator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
         <source>小数桁</source>
         <translation>Decimals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
         <source>基準年度</source>
         <translation>Baseline year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
         <source>基準値（単位つきでも可）</source>
         <translation>Baseline (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="245"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="278"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
         <source>目標値（単位つきでも可）</source>
         <translation>Target (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
         <source>年度別目標（年度=目標、「、」区切り）</source>
         <translation>Interim targets (year=target, separated by 「、」)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="280"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="248"/>
         <source>前年比の警告（0.5 = 50%）</source>
         <translation>Year-on-year warning (0.5 = 50%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="249"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="282"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="283"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
         <source>備考</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
         <source>他計画の項目（この指標・1行に1件）</source>
         <translation>Other plans&apos; items (this indicator; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
         <source>他計画の項目（施策全体・1行に1件）</source>
         <translation>Other plans&apos; items (the whole measure; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="330"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="298"/>
         <source>施策の方向</source>
         <translation>Measure direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="332"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="333"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="301"/>
         <source>タグ</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="334"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="302"/>
         <source>他計画の項目（1行に1件: 計画|コード|項目名）</source>
         <translation>Other plans&apos; items (one per line: plan|code|title)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="344"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="312"/>
         <source>有効（指標を担当できる）</source>
         <translation>Active (may own indicators)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="314"/>
         <source>担当者・内線・メール</source>
         <translation>Person, extension, mail</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="354"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="322"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="356"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
         <source>連絡先</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="358"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="326"/>
         <source>名称変更・統合の年度（から）</source>
         <translation>Year of the rename or merge (from)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="359"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="327"/>
         <source>統合先（この課の指標が移る）</source>
         <translation>Merge into (its indicators move there)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="360"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="328"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="342"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="397"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="365"/>
         <source>方向: {0}</source>
         <translation>Direction: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="404"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="372"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="472"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="512"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="480"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="516"/>
         <source>施策の方向 {0} ({1}) を変更</source>
         <translation>Direction {0} ({1}) changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="562"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="530"/>
         <source>{0}年度まで「{1}」</source>
         <translation>“{1}” until FY{0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="565"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="533"/>
         <source>{0}年度まで報告、以後は {1} に統合</source>
         <translation>reported until FY{0}, then merged into {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="569"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="729"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="537"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="693"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="586"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="801"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="554"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="765"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="589"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="557"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="652"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="620"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="672"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="640"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="697"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="665"/>
         <source>課 {0} を {1} に統合（{2}年度から）</source>
         <translation>Department {0} merged into {1} (from FY{2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="699"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="667"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="702"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="670"/>
         <source>課コードと課名が必要です</source>
         <translation>A department needs a code and a name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="712"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="676"/>
         <source>（統合しない）</source>
         <translation>(no merge)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="753"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="717"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="769"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="733"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="784"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="748"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="790"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="754"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="811"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="779"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="817"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="785"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -622,70 +622,78 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogImportDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="35"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="38"/>
         <source>カタログを読み込む</source>
         <translation>Import a catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="41"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="44"/>
         <source>版なし</source>
         <translation>no version</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="44"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="47"/>
         <source>読み込むカタログ: {0}</source>
         <translation>Incoming catalog: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="47"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="50"/>
         <source>使用中のカタログ: {0}</source>
         <translation>Catalog in use: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="50"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="53"/>
         <source>カタログに変更はありません。</source>
         <translation>The catalog is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="53"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="56"/>
         <source>違い: {0}</source>
         <translation>Differences: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="55"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="58"/>
         <source>入力済みの値はすべてそのまま残ります。新しい目標値で評価し直します。</source>
         <translation>Every entered value stays as it is; grades are computed again with the new targets.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="70"/>
         <source>読み込む</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="73"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
 </context>
 <context>
+    <name>ChangePoller</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/poller.py" line="89"/>
+        <source>ほかの人が変更した {0} 件の指標を表示しました</source>
+        <translation>Showing {0} indicators someone else changed</translation>
+    </message>
+</context>
+<context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="52"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="54"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="56"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="65"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="76"/>
         <source>前の値に書かれたコメントです。この値にも当てはまるか確認してください。</source>
         <translation>This comment was written for the previous value. Check that it also fits this value.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="85"/>
         <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（入力した値は残ります）</source>
         <translation>Enter: save   Shift+Enter: new line   Esc: cancel (the typed value stays)</translation>
     </message>
@@ -693,52 +701,52 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CycleActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="175"/>
         <source>提出状況…</source>
         <translation>Submission status…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="176"/>
         <source>年度をロックする（締め切り）…</source>
         <translation>Lock the year (close the review)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="177"/>
         <source>年度のロックを解除する…</source>
         <translation>Unlock the year…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="195"/>
         <source>年度をロックする</source>
         <translation>Lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="197"/>
         <source>{0}をロックします。以後、この年度の値・施策評価の変更と取り込みはすべて拒否されます（解除は理由とともに記録されます）。よろしいですか？</source>
         <translation>Lock {0}? Every change to its values and evaluations, and every merge into it, will be refused (an unlock is recorded with its reason).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="207"/>
         <source>ロックできません</source>
         <translation>Cannot lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="212"/>
         <source>{0}をロックしました</source>
         <translation>{0} locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="214"/>
         <source>{0}はすでにロックされています</source>
         <translation>{0} is already locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="229"/>
         <source>年度のロックを解除する</source>
         <translation>Unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="230"/>
         <source>{0}のロックを解除する理由（記録されます）</source>
         <translation>Why unlock {0}? (recorded)</translation>
     </message>
@@ -758,42 +766,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>{0} is not locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="257"/>
         <source>{0}の入力受付はまだ始まっていません</source>
         <translation>{0} is not open for entry yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="259"/>
         <source>{0}: 入力受付中（提出期限なし）</source>
         <translation>{0}: open for entry (no due date)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="263"/>
         <source>あと{0}日</source>
         <translation>{0} days left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="265"/>
         <source>{0}日過ぎています</source>
         <translation>{0} days overdue</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="266"/>
         <source>{0}の提出期限: {1}（{2}）</source>
         <translation>{0} due: {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="278"/>
         <source>{0}は締め切られています（年度ロック）。値・施策評価は変更できません</source>
         <translation>{0} is closed (locked): values and evaluations cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="295"/>
         <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
         <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="302"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="299"/>
         <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
         <translation>Everything is entered: finalise and export the submission workbook</translation>
     </message>
@@ -803,27 +811,27 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Cannot open the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="368"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="367"/>
         <source>未提出の課の一覧の保存先</source>
         <translation>Save the list of departments still to submit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="369"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="368"/>
         <source>未提出の課.xlsx</source>
         <translation>departments-to-submit.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="370"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="369"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="380"/>
         <source>書き出せません</source>
         <translation>Cannot write the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="383"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="382"/>
         <source>未提出の課 {0} 件を書き出しました: {1}</source>
         <translation>{0} departments still to submit written: {1}</translation>
     </message>
@@ -831,42 +839,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CycleStatusDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="110"/>
         <source>提出状況（{0}）</source>
         <translation>Submission status ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
         <source>課名</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
         <source>状況</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
         <source>入力済み／指標数</source>
         <translation>Entered / indicators</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="120"/>
         <source>年度の入力受付を始める…</source>
         <translation>Open the year for entry…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="122"/>
         <source>未提出の課を書き出す…</source>
         <translation>Write the departments still to submit…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="127"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -925,90 +933,277 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
 </context>
 <context>
+    <name>DetailPanel</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="50"/>
+        <source>履歴</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="64"/>
+        <source>コメント（警告がある値には理由が必要です）</source>
+        <translation>Comment (a value with warnings needs a reason)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="66"/>
+        <source>コメントを保存</source>
+        <translation>Save comment</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="98"/>
+        <source>未設定</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="106"/>
+        <source>目指す姿</source>
+        <translation>Aim</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="106"/>
+        <source>指標の説明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="107"/>
+        <source>（名称未設定）</source>
+        <translation>(name not set)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="113"/>
+        <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
+        <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="117"/>
+        <source>はい</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="117"/>
+        <source>いいえ</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="138"/>
+        <source>この指標の変更記録はまだありません</source>
+        <translation>No changes recorded for this indicator yet</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="147"/>
+        <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
+        <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
+    </message>
+</context>
+<context>
+    <name>EntryController</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="149"/>
+        <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
+        <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="218"/>
+        <source>{0} の入力</source>
+        <translation>Entry of {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="236"/>
+        <source>ほかの人が保存した値を使います: {0}</source>
+        <translation>Using the value someone else saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
+        <source>（なし）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="244"/>
+        <source>（空欄）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
+        <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
+        <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="252"/>
+        <source>ほかの人が変更しました</source>
+        <translation>Changed by someone else</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="254"/>
+        <source>{0} の値は、編集中にほかの人が変更しました。</source>
+        <translation>Someone else changed the value of {0} while you were editing it.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
+        <source>相手の値: {0}</source>
+        <translation>Their value: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="260"/>
+        <source>あなたの値: {0}</source>
+        <translation>Your value: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
+        <source>自分の値で保存</source>
+        <translation>Keep mine</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="263"/>
+        <source>相手の値を使う</source>
+        <translation>Take theirs</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="377"/>
+        <source>保存できません</source>
+        <translation>Cannot save</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="290"/>
+        <source>サーバーに接続できません</source>
+        <translation>Cannot reach the server</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="482"/>
+        <source>保存しました: {0} = {1}</source>
+        <translation>Saved: {0} = {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="484"/>
+        <source>{0} 件を保存しました</source>
+        <translation>Saved {0} values</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="500"/>
+        <source>空欄にする</source>
+        <translation>Leave empty</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
+        <source>値を消去</source>
+        <translation>Clear value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
+        <source>消去した後の状態:</source>
+        <translation>After clearing:</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="561"/>
+        <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
+        <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="565"/>
+        <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
+        <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="569"/>
+        <source>この指標は他の課の担当です（読み取り専用）</source>
+        <translation>This indicator belongs to another department (read-only)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="571"/>
+        <source>この列は入力できません。値は {0} の列に入力します</source>
+        <translation>This column cannot be entered. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="587"/>
+        <source>コメントは入力済みのセルに付けられます</source>
+        <translation>A comment can be added to a cell that has a value</translation>
+    </message>
+</context>
+<context>
     <name>EvaluationDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="65"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="67"/>
         <source>施策評価（{0}）</source>
         <translation>Measure evaluation ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="84"/>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="92"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="86"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="94"/>
         <source>（未記入）</source>
         <translation>(not filled in)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="89"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="91"/>
         <source>この1年の成果と、見えてきた課題</source>
         <translation>This year&apos;s results and the issues that emerged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="97"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="99"/>
         <source>今後の方向性の説明</source>
         <translation>What the next step means in practice</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="100"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="102"/>
         <source>企画担当課が記入します</source>
         <translation>Written by the planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="108"/>
         <source>指標の評価</source>
         <translation>Indicator grades</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="109"/>
         <source>自己評価</source>
         <translation>Self-evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="108"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="110"/>
         <source>成果と課題</source>
         <translation>Results and issues</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="109"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="111"/>
         <source>今後の方向性</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="112"/>
         <source>方向性の説明</source>
         <translation>Next-step details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="113"/>
         <source>評価者のコメント</source>
         <translation>Reviewer&apos;s comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="120"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="121"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="123"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="163"/>
         <source>{0}は締め切られています（年度ロック）。施策評価は表示のみで、変更できません</source>
         <translation>{0} is closed (locked): the evaluations are shown but cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="183"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="185"/>
         <source>（計画に記載なし）</source>
         <translation>(not stated in the plan)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="188"/>
         <source>目指す姿: {0}</source>
         <translation>Aim: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="192"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
@@ -1017,22 +1212,22 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">{0} (suggests {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="248"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="252"/>
         <source>保存しました: {0}</source>
         <translation>Saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="254"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="191"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="193"/>
         <source>目安: {0}</source>
         <translation>Suggested: {0}</translation>
     </message>
@@ -1040,219 +1235,266 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ExchangeActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="78"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="348"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="384"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="326"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="170"/>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="212"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="231"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="253"/>
         <source>確定する</source>
         <translation>Finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="173"/>
         <source>この年度の値を確定します（確定後は値を変更できません）</source>
         <translation>Finalise this year&apos;s values (they cannot change once finalised)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="232"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="272"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="343"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="348"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="321"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="326"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="215"/>
         <source>提出用ブックを書き出す…</source>
         <translation>Export submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="225"/>
         <source>提出ブックを取り込む…</source>
         <translation>Merge submission workbooks…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="227"/>
         <source>記入用テンプレートを書き出す…</source>
         <translation>Export fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="230"/>
         <source>集約ブックを作成…</source>
         <translation>Create consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="297"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="276"/>
         <source>{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。</source>
         <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="326"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="305"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="331"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="310"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="323"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="357"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="335"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="354"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="356"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="382"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="360"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="383"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="361"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="394"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="372"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="374"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="397"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="375"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="413"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="391"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="417"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="395"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="420"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="398"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="430"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="408"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="432"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="741"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="410"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="707"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="485"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="462"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="508"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="485"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="558"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="532"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="571"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="545"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="563"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="597"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="566"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="614"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="583"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="617"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="586"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="625"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="625"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="644"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="612"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="649"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="617"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="698"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="664"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="702"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="668"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="705"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="671"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="708"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="674"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
+    </message>
+</context>
+<context>
+    <name>FileDialogs</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="29"/>
+        <source>保存(&amp;S)</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="31"/>
+        <source>開く(&amp;O)</source>
+        <translation>&amp;Open</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="34"/>
+        <source>場所(&amp;L):</source>
+        <translation>&amp;Look in:</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="35"/>
+        <source>ファイル名(&amp;N):</source>
+        <translation>File &amp;name:</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="36"/>
+        <source>ファイルの種類(&amp;T):</source>
+        <translation>Files of &amp;type:</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="38"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="48"/>
+        <source>フォルダー</source>
+        <translation>Folder</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="51"/>
+        <source>ファイル</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="52"/>
+        <source>{0} ファイル</source>
+        <translation>{0} File</translation>
     </message>
 </context>
 <context>
@@ -1329,6 +1571,14 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <location filename="../../src/kplan_desktop/ui/first_run.py" line="70"/>
         <source>入力する年度</source>
         <translation>Fiscal year to enter</translation>
+    </message>
+</context>
+<context>
+    <name>GridFit</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="161"/>
+        <source>未設定</source>
+        <translation>not set</translation>
     </message>
 </context>
 <context>
@@ -1427,58 +1677,58 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>KeyActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="40"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="43"/>
         <source>署名鍵を書き出す…</source>
         <translation>Export signing key…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="44"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="47"/>
         <source>課の署名鍵を登録…</source>
         <translation>Register a department&apos;s signing key…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="45"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="48"/>
         <source>登録済みの署名鍵…</source>
         <translation>Registered signing keys…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="64"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="65"/>
         <source>署名鍵（公開鍵）の保存先</source>
         <translation>Save the signing key (public key) as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="66"/>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="101"/>
         <source>kplan の鍵ファイル (*.kplan-key)</source>
         <translation>kplan key files (*.kplan-key)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="80"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="81"/>
         <source>署名鍵（公開鍵）を書き出しました: {0}（指紋 {1}）。企画担当課へ渡してください</source>
         <translation>Signing key (public key) written: {0} (fingerprint {1}). Give it to the planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="100"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="99"/>
         <source>登録する署名鍵のファイルを選ぶ</source>
         <translation>Choose the signing key file to register</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="121"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="120"/>
         <source>課の署名鍵を置き換える</source>
         <translation>Replace a department&apos;s signing key</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="122"/>
         <source>{0} のこの端末には別の鍵が登録されています（指紋 {1}）。新しい鍵（指紋 {2}）に置き換えると、以前の鍵で署名されたファイルは取り込めなくなります。課が鍵を作り直したことを確かめましたか？置き換えますか？</source>
         <translation>Another key is registered for this installation of {0} (fingerprint {1}). If it is replaced with the new key (fingerprint {2}), files signed with the earlier key can no longer be merged. Have you confirmed that the department made a new key? Replace it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="138"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="137"/>
         <source>課の署名鍵を登録</source>
         <translation>Register a department&apos;s signing key</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="140"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="139"/>
         <source>{0} の署名鍵を登録します。
 端末（データベースID）: {1}
 指紋: {2}
@@ -1491,12 +1741,12 @@ Fingerprint: {2}
 Check that the fingerprint is the one the department told you. Once registered, this department&apos;s submissions can be merged only when signed with this key. Register it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="158"/>
         <source>{0} の署名鍵を登録しました（指紋 {1}）</source>
         <translation>Registered the signing key of {0} (fingerprint {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="185"/>
         <source>署名鍵</source>
         <translation>Signing keys</translation>
     </message>
@@ -1504,267 +1754,212 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="212"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="342"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="217"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="354"/>
         <source>計画体系</source>
-        <translation>Plan</translation>
+        <translation type="vanished">Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="354"/>
         <source>未入力</source>
-        <translation>Missing</translation>
+        <translation type="vanished">Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="362"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
-        <translation>Search name or code (Ctrl+F)</translation>
+        <translation type="vanished">Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="366"/>
         <source>未入力のみ</source>
-        <translation>Missing only</translation>
+        <translation type="vanished">Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="367"/>
         <source>エラー・警告のみ</source>
-        <translation>Errors and warnings only</translation>
+        <translation type="vanished">Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="368"/>
         <source>全課を表示</source>
-        <translation>All departments</translation>
+        <translation type="vanished">All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="413"/>
         <source>コメント（警告がある値には理由が必要です）</source>
-        <translation>Comment (a value with warnings needs a reason)</translation>
+        <translation type="vanished">Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="415"/>
         <source>コメントを保存</source>
-        <translation>Save comment</translation>
+        <translation type="vanished">Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="461"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="522"/>
         <source>入力</source>
-        <translation>Entry</translation>
+        <translation type="vanished">Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="462"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="524"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1764"/>
         <source>ダッシュボード</source>
-        <translation>Dashboard</translation>
+        <translation type="vanished">Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="463"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="527"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1749"/>
         <source>計画横断</source>
-        <translation>Plans</translation>
+        <translation type="vanished">Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="490"/>
         <source>ファイル(&amp;F)</source>
-        <translation>&amp;File</translation>
+        <translation type="vanished">&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="498"/>
         <source>終了</source>
-        <translation>Quit</translation>
+        <translation type="vanished">Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="500"/>
         <source>編集(&amp;E)</source>
-        <translation>&amp;Edit</translation>
+        <translation type="vanished">&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="501"/>
         <source>元に戻す</source>
-        <translation>Undo</translation>
+        <translation type="vanished">Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="503"/>
         <source>やり直す</source>
-        <translation>Redo</translation>
+        <translation type="vanished">Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="513"/>
         <source>貼り付け</source>
-        <translation>Paste</translation>
+        <translation type="vanished">Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="516"/>
         <source>値を消去…</source>
-        <translation>Clear value…</translation>
+        <translation type="vanished">Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="519"/>
         <source>検索</source>
-        <translation>Find</translation>
+        <translation type="vanished">Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="521"/>
         <source>表示(&amp;V)</source>
-        <translation>&amp;View</translation>
+        <translation type="vanished">&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="530"/>
         <source>再読み込み</source>
-        <translation>Reload</translation>
+        <translation type="vanished">Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="539"/>
         <source>言語</source>
-        <translation>Language</translation>
+        <translation type="vanished">Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="542"/>
         <source>評価(&amp;R)</source>
-        <translation>&amp;Review</translation>
+        <translation type="vanished">&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="544"/>
         <source>施策評価…</source>
-        <translation>Measure evaluation…</translation>
+        <translation type="vanished">Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="546"/>
         <source>カタログ(&amp;C)</source>
-        <translation>&amp;Catalog</translation>
+        <translation type="vanished">&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="549"/>
         <source>集約(&amp;A)</source>
-        <translation>&amp;Aggregate</translation>
+        <translation type="vanished">&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="550"/>
         <source>全課の入力状況</source>
-        <translation>Progress of all departments</translation>
+        <translation type="vanished">Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="554"/>
         <source>ヘルプ(&amp;H)</source>
-        <translation>&amp;Help</translation>
+        <translation type="vanished">&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="555"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1802"/>
         <source>キー操作</source>
-        <translation>Keyboard</translation>
+        <translation type="vanished">Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="556"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1823"/>
         <source>バージョン情報</source>
-        <translation>About</translation>
+        <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="698"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="436"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="698"/>
         <source>キャンセル</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="869"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="895"/>
         <source>基本目標{0} {1}</source>
-        <translation>Goal {0} {1}</translation>
+        <translation type="vanished">Goal {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="964"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
-        <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
+        <translation type="vanished">{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1035"/>
         <source>{0} の入力</source>
-        <translation>Entry of {0}</translation>
+        <translation type="vanished">Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1053"/>
         <source>ほかの人が保存した値を使います: {0}</source>
-        <translation>Using the value someone else saved: {0}</translation>
+        <translation type="vanished">Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1060"/>
         <source>（なし）</source>
-        <translation>(none)</translation>
+        <translation type="vanished">(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1061"/>
         <source>（空欄）</source>
-        <translation>(empty)</translation>
+        <translation type="vanished">(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1063"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
-        <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
+        <translation type="vanished">Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1069"/>
         <source>ほかの人が変更しました</source>
-        <translation>Changed by someone else</translation>
+        <translation type="vanished">Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1071"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
-        <translation>Someone else changed the value of {0} while you were editing it.</translation>
+        <translation type="vanished">Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1075"/>
         <source>相手の値: {0}</source>
-        <translation>Their value: {0}</translation>
+        <translation type="vanished">Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1077"/>
         <source>あなたの値: {0}</source>
-        <translation>Your value: {0}</translation>
+        <translation type="vanished">Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1079"/>
         <source>自分の値で保存</source>
-        <translation>Keep mine</translation>
+        <translation type="vanished">Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1080"/>
         <source>相手の値を使う</source>
-        <translation>Take theirs</translation>
+        <translation type="vanished">Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1098"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1253"/>
         <source>保存できません</source>
-        <translation>Cannot save</translation>
+        <translation type="vanished">Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1107"/>
         <source>サーバーに接続できません</source>
-        <translation>Cannot reach the server</translation>
+        <translation type="vanished">Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1196"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
-        <translation>Showing {0} indicators someone else changed</translation>
+        <translation type="vanished">Showing {0} indicators someone else changed</translation>
     </message>
     <message>
         <source>コメントが必要です</source>
@@ -1775,60 +1970,50 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1353"/>
         <source>保存しました: {0} = {1}</source>
-        <translation>Saved: {0} = {1}</translation>
+        <translation type="vanished">Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1355"/>
         <source>{0} 件を保存しました</source>
-        <translation>Saved {0} values</translation>
+        <translation type="vanished">Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1388"/>
         <source>空欄にする</source>
-        <translation>Leave empty</translation>
+        <translation type="vanished">Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1392"/>
         <source>値を消去</source>
-        <translation>Clear value</translation>
+        <translation type="vanished">Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1392"/>
         <source>消去した後の状態:</source>
-        <translation>After clearing:</translation>
+        <translation type="vanished">After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1435"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
-        <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
+        <translation type="vanished">Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
         <source>{0}行{1}列「{2}」: 入力できないセルです</source>
         <translation type="vanished">Row {0}, column {1} &quot;{2}&quot;: this cell cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1484"/>
         <source>貼り付け（{0} 件）</source>
-        <translation>Paste ({0} values)</translation>
+        <translation type="vanished">Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1520"/>
         <source>貼り付けできなかったセル</source>
-        <translation>Cells not pasted</translation>
+        <translation type="vanished">Cells not pasted</translation>
     </message>
     <message>
         <source>{0} 個のセルは保存していません。</source>
         <translation type="vanished">{0} cells were not saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1663"/>
         <source>コメントは入力済みのセルに付けられます</source>
-        <translation>A comment can be added to a cell that has a value</translation>
+        <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1804"/>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -1838,7 +2023,7 @@ Ctrl+Z / Ctrl+Y: 元に戻す / やり直す
 Ctrl+F: 検索
 F5: 再読み込み
 Ctrl+Shift+H: 施策評価</source>
-        <translation>Type: start editing
+        <translation type="vanished">Type: start editing
 Enter: save and move down
 Tab: save and move right
 Ctrl+V: paste from Excel
@@ -1849,221 +2034,206 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="881"/>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1676"/>
         <source>未設定</source>
-        <translation>not set</translation>
+        <translation type="vanished">not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="130"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1684"/>
         <source>目指す姿</source>
-        <translation>Aim (in five years)</translation>
+        <translation type="vanished">Aim (in five years)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1684"/>
         <source>指標の説明</source>
-        <translation>About the indicator</translation>
+        <translation type="vanished">About the indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="399"/>
         <source>履歴</source>
-        <translation>History</translation>
+        <translation type="vanished">History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1685"/>
+        <source>貼り付けた値「{0}」は保存していません: {1}</source>
+        <translation type="vanished">The pasted value “{0}” is not saved: {1}</translation>
+    </message>
+    <message>
+        <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
+        <translation type="vanished">({0} of {1}; Esc stops here and saves none of the rest)</translation>
+    </message>
+    <message>
+        <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
+        <translation type="vanished"> (awaiting a comment: not saved without one; enter it with a comment)</translation>
+    </message>
+    <message>
         <source>（名称未設定）</source>
-        <translation>(name not set)</translation>
+        <translation type="vanished">(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1691"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
-        <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
+        <translation type="vanished">Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1695"/>
         <source>はい</source>
-        <translation>yes</translation>
+        <translation type="vanished">yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1695"/>
         <source>いいえ</source>
-        <translation>no</translation>
+        <translation type="vanished">no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1716"/>
         <source>この指標の変更記録はまだありません</source>
-        <translation>No changes recorded for this indicator yet</translation>
+        <translation type="vanished">No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1725"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
-        <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
+        <translation type="vanished">⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1774"/>
         <source>表示言語は次回の起動から切り替わります</source>
-        <translation>The language changes the next time the program starts</translation>
+        <translation type="vanished">The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1812"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
-        <translation>Ctrl+I: merge submission workbooks (or drop the files on the window)
+        <translation type="vanished">Ctrl+I: merge submission workbooks (or drop the files on the window)
 Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1816"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
-        <translation>Ctrl+E: export the submission workbook</translation>
+        <translation type="vanished">Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1824"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
-        <translation>kplan-desktop {0}
+        <translation type="vanished">kplan-desktop {0}
 Database: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="510"/>
         <source>コピー</source>
-        <translation>Copy</translation>
+        <translation type="vanished">Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="532"/>
         <source>詳細パネル</source>
-        <translation>Detail panel</translation>
+        <translation type="vanished">Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="601"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="370"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="594"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="363"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1508"/>
         <source>（警告があるため、コメントを付けて入力してください）</source>
-        <translation> (it has warnings: type it with a comment)</translation>
+        <translation type="vanished"> (it has warnings: type it with a comment)</translation>
     </message>
     <message>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかのセルは保存しました。</source>
         <translation type="vanished">{0} cell(s) were not saved (shown in red in the grid). The other cells were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1585"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
-        <translation>Copied {0} rows × {1} columns</translation>
+        <translation type="vanished">Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="597"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="366"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
         <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1444"/>
         <source>{0}「{1}」: 入力できないセルです</source>
-        <translation>{0} “{1}”: this cell cannot be entered</translation>
+        <translation type="vanished">{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1492"/>
         <source>表の外</source>
-        <translation>Outside the table</translation>
+        <translation type="vanished">Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1525"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
-        <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
+        <translation type="vanished">{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1530"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
-        <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
+        <translation type="vanished">{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1637"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
-        <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
+        <translation type="vanished">Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1641"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
-        <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
+        <translation type="vanished">This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1645"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
-        <translation>This indicator belongs to another department (read-only)</translation>
+        <translation type="vanished">This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="1647"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
-        <translation>This column cannot be entered. Values are entered in the {0} column</translation>
+        <translation type="vanished">This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
 </context>
 <context>
     <name>MergePreviewDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="499"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="72"/>
         <source>提出ブックの取り込み — 確認</source>
         <translation>Merge submission workbooks — preview</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="528"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="101"/>
         <source>変更なしの行を隠す</source>
         <translation>Hide unchanged rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="530"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="103"/>
         <source>選んだ競合: ファイルの値を採る</source>
         <translation>Selected conflicts: take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="532"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="105"/>
         <source>選んだ競合: データベースの値を残す</source>
         <translation>Selected conflicts: keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="543"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="116"/>
         <source>有効な行だけ取り込む</source>
         <translation>Merge only the valid rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="546"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="119"/>
         <source>却下された行があるファイルは、ふだんは何も書き込みません。チェックすると、そのファイルの有効な行だけを書き込みます。</source>
         <translation>A file with rejected rows normally writes nothing. When checked, its valid rows are written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="570"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="143"/>
         <source>取り込む</source>
         <translation>Merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="573"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="146"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="647"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="220"/>
         <source>署名で確認できないファイルも受け入れる（データベースと違う値はすべて競合）</source>
         <translation>Accept files no signature vouches for (every value differing from the database is a conflict)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="662"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="235"/>
         <source>署名で確認できないファイル</source>
         <translation>Files no signature vouches for</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="664"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="237"/>
         <source>次のファイルは、登録された鍵の署名で確認できません（署名がない・一致しない・登録されていない端末から）:
 {0}
 
@@ -2074,77 +2244,77 @@ Database: {1}</translation>
 If accepted, their revision claims are not trusted and every value that differs from the database is a conflict (nothing is overwritten). Accept them after checking with the department?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="698"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="271"/>
         <source>提出ブック</source>
         <translation>Submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="699"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="272"/>
         <source>提出ブック（別のソフトで保存）</source>
         <translation>Submission workbook (re-saved by another program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="700"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="273"/>
         <source>提出ブック（プログラムの外で編集）</source>
         <translation>Submission workbook (edited outside the program)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="701"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="274"/>
         <source>記入用テンプレート</source>
         <translation>Fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="734"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="307"/>
         <source>読み込めません（このファイルは取り込みません）</source>
         <translation>Cannot be read (this file is not merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="756"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="329"/>
         <source>同じ指標・年度の行を含むファイルが複数あります（{0} 件）。先のファイルを書き込んだあと、後のファイルは書き込めないことがあります。その場合はもう一度取り込んでください。</source>
         <translation>Several files hold rows for the same indicator and year ({0}). Once the first file is written, a later one may be refused; if so, merge it again.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="785"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="358"/>
         <source>{0} ファイル、{1} 行</source>
         <translation>{0} file(s), {1} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="787"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="360"/>
         <source>{0} ファイル（{1} 件は取り込めません）</source>
         <translation>{0} file(s) ({1} cannot be merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="788"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="361"/>
         <source>{0} ファイル（{1} 件は取り込めません）、{2} 行</source>
         <translation>{0} file(s) ({1} cannot be merged), {2} rows</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="801"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="374"/>
         <source>競合 {0} 件のうち未決定 {1} 件（未決定の行は書き込みません）</source>
         <translation>{1} of {0} conflict(s) undecided (undecided rows are not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="808"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="381"/>
         <source>⚠ 却下された行のあるファイル {0} 件は何も書き込みません（「有効な行だけ取り込む」で有効な行を書き込めます）</source>
         <translation>⚠ {0} file(s) with rejected rows will write nothing (check “Merge only the valid rows” to write their valid rows)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="552"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="125"/>
         <source>コメントのない警告を承知で取り込む（未説明の警告として残す）</source>
         <translation>Merge rows whose warnings have no comment (kept as unexplained warnings)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="557"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="130"/>
         <source>入力画面ならコメントを求める警告（桁違い、前年からの大きな変化など）があり、ファイルにコメントがない行があると、そのファイルは何も書き込みません。チェックすると、値をそのまま書き込み、未説明の警告として残します。</source>
         <translation>A file with a row whose warning (a scale slip, a large change from last year, …) would need a comment in the entry window, and has none in the file, writes nothing. When checked, such values are written as they are and kept as unexplained warnings.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="725"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="298"/>
         <source>すべてのファイル</source>
         <translation>All files</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="816"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="389"/>
         <source>⚠ コメントのない警告がある行 {0} 件: そのファイル {1} 件は何も書き込みません（「コメントのない警告を承知で取り込む」で書き込めます）</source>
         <translation>⚠ {0} row(s) with warnings and no comment: their {1} file(s) will write nothing (check “Merge rows whose warnings have no comment” to write them)</translation>
     </message>
@@ -2152,102 +2322,102 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="223"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="206"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="207"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="208"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="209"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="210"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="211"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="212"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="213"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="214"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="228"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="230"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="232"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="234"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="236"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="240"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="241"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="242"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="281"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="309"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="292"/>
         <source>⚠ 警告（コメントなし）</source>
         <translation>⚠ Warning (no comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="367"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="350"/>
         <source>{0}（入力: {1}）</source>
         <translation>{0} (typed: {1})</translation>
     </message>
@@ -2255,77 +2425,77 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>MergeSummaryDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="846"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="48"/>
         <source>取り込みの結果</source>
         <translation>Merge result</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="852"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="54"/>
         <source>読み込めません</source>
         <translation>Cannot be read</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="860"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="62"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="866"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="68"/>
         <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
         <translation>{1} of {0} file(s) written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="884"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="86"/>
         <source>書き込みました</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="886"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="88"/>
         <source>値の変更はありません（受け取ったことを記録しました）</source>
         <translation>No values changed (the file is recorded as received)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="889"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="91"/>
         <source>。未決定の競合 {0} 件は書き込んでいません</source>
         <translation>; {0} undecided conflict(s) not written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="891"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="93"/>
         <source>却下された行があるため、何も書き込んでいません</source>
         <translation>Rows were rejected, so nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="897"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="99"/>
         <source>書き込む変更はありません（取り込み済み）</source>
         <translation>Nothing to write (already merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="903"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="105"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="904"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="106"/>
         <source>書き込み</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="904"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="106"/>
         <source>説明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="908"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="110"/>
         <source>済み</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="908"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="110"/>
         <source>なし</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview.py" line="893"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="95"/>
         <source>コメントのない警告がある行 {0} 件のため、何も書き込んでいません</source>
         <translation>{0} row(s) have warnings without a comment, so nothing was written</translation>
     </message>
@@ -2333,22 +2503,22 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>OpenItemsDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="115"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="71"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="119"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="75"/>
         <source>{0}はまだ確定できません。残っている項目が {1} 件あります。値を入力するか、未記入の理由・警告へのコメントを付けてから確定してください。</source>
         <translation>{0} cannot be finalised yet: {1} item(s) are still open. Enter the values, or give a reason for a missing value or a comment on a warning, then finalise.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="131"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="87"/>
         <source>ダブルクリックでその指標へ移動します</source>
         <translation>Double-click an item to go to its indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="90"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -2356,34 +2526,130 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>OpenYearDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="51"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="60"/>
         <source>{0}の入力受付</source>
         <translation>Open {0} for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="52"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="61"/>
         <source>提出期限を設ける</source>
         <translation>Set a due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="76"/>
         <source>提出期限</source>
         <translation>Due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="79"/>
         <source>受付を始める</source>
         <translation>Open for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="71"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="80"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="59"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="68"/>
         <source>例: 2026-06-30 または 20260630</source>
         <translation>e.g. 2026-06-30 or 20260630</translation>
+    </message>
+</context>
+<context>
+    <name>PasteController</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="76"/>
+        <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
+        <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="85"/>
+        <source>{0}「{1}」: 入力できないセルです</source>
+        <translation>{0} “{1}”: this cell cannot be entered</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="143"/>
+        <source>貼り付けた値「{0}」は保存していません: {1}</source>
+        <translation>The pasted value “{0}” is not saved: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="146"/>
+        <source>貼り付け（{0} 件）</source>
+        <translation>Paste ({0} values)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="168"/>
+        <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
+        <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="188"/>
+        <source>表の外</source>
+        <translation>Outside the table</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="205"/>
+        <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
+        <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="219"/>
+        <source>貼り付けできなかったセル</source>
+        <translation>Cells not pasted</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="224"/>
+        <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
+        <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="229"/>
+        <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
+        <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="284"/>
+        <source>{0} 行 × {1} 列をコピーしました</source>
+        <translation>Copied {0} rows × {1} columns</translation>
+    </message>
+</context>
+<context>
+    <name>PlanTree</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="50"/>
+        <source>計画体系</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="50"/>
+        <source>未入力</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="58"/>
+        <source>指標名・コードで検索 (Ctrl+F)</source>
+        <translation>Search name or code (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="62"/>
+        <source>未入力のみ</source>
+        <translation>Missing only</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="63"/>
+        <source>エラー・警告のみ</source>
+        <translation>Errors and warnings only</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="64"/>
+        <source>全課を表示</source>
+        <translation>All departments</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="106"/>
+        <source>基本目標{0} {1}</source>
+        <translation>Goal {0} {1}</translation>
     </message>
 </context>
 <context>
@@ -2427,52 +2693,52 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>RegisteredKeysDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="198"/>
         <source>登録済みの署名鍵</source>
         <translation>Registered signing keys</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="202"/>
         <source>課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="202"/>
         <source>端末（データベースID）</source>
         <translation>Installation (database ID)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="202"/>
         <source>指紋</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="202"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="207"/>
         <source>新しい鍵の登録待ち（以前の版の鍵）</source>
         <translation>Waiting for its new key (previous release&apos;s key)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="209"/>
         <source>登録済み</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="220"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="219"/>
         <source>鍵が登録された課の提出ブックは、その鍵の署名があり、出力後に変更されていないときだけ取り込めます。鍵ファイルには秘密の情報は含まれません。</source>
         <translation>A department with a registered key can send submissions only signed with that key and unchanged since export. Key files hold no secret.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="224"/>
         <source>登録された鍵はありません</source>
         <translation>No key is registered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="227"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -2480,12 +2746,12 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>SaveWorker</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/save_worker.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/save_worker.py" line="115"/>
         <source>サーバーの応答を待っています…（保存中。このままお待ちください）</source>
         <translation>Waiting for the server… (saving; please wait)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/save_worker.py" line="121"/>
+        <location filename="../../src/kplan_desktop/ui/save_worker.py" line="124"/>
         <source>保存中</source>
         <translation>Saving</translation>
     </message>
@@ -2493,32 +2759,32 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TemplateDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="109"/>
         <source>記入用テンプレートを書き出す</source>
         <translation>Export fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="168"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="123"/>
         <source>このプログラムを使わない課に送る、記入用のブックを書き出します。</source>
         <translation>Writes a workbook to fill in, for a department that does not use this program.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="170"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="125"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="126"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="128"/>
         <source>保存先を選ぶ…</source>
         <translation>Choose where to save…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="129"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -2624,6 +2890,206 @@ If accepted, their revision claims are not trusted and every value that differs 
         <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="318"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="76"/>
+        <source>ファイル(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="84"/>
+        <source>終了</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="86"/>
+        <source>編集(&amp;E)</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="87"/>
+        <source>元に戻す</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="89"/>
+        <source>やり直す</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="96"/>
+        <source>コピー</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="99"/>
+        <source>貼り付け</source>
+        <translation>Paste</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="102"/>
+        <source>値を消去…</source>
+        <translation>Clear value…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="105"/>
+        <source>検索</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="107"/>
+        <source>表示(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="108"/>
+        <source>入力</source>
+        <translation>Entry</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="110"/>
+        <source>ダッシュボード</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="113"/>
+        <source>計画横断</source>
+        <translation>Plans</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="116"/>
+        <source>再読み込み</source>
+        <translation>Reload</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="118"/>
+        <source>詳細パネル</source>
+        <translation>Detail panel</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="127"/>
+        <source>言語</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="130"/>
+        <source>評価(&amp;R)</source>
+        <translation>&amp;Review</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="131"/>
+        <source>施策評価…</source>
+        <translation>Measure evaluation…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="132"/>
+        <source>カタログ(&amp;C)</source>
+        <translation>&amp;Catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="135"/>
+        <source>集約(&amp;A)</source>
+        <translation>&amp;Aggregate</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="136"/>
+        <source>全課の入力状況</source>
+        <translation>Progress of all departments</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="140"/>
+        <source>ヘルプ(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="141"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="172"/>
+        <source>キー操作</source>
+        <translation>Keyboard</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="142"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="193"/>
+        <source>バージョン情報</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="148"/>
+        <source>表示言語は次回の起動から切り替わります</source>
+        <translation>The language changes the next time the program starts</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="174"/>
+        <source>文字を入力: 編集開始
+Enter: 保存して下へ
+Tab: 保存して右へ
+Ctrl+V: Excel から貼り付け
+Delete: 値を消去（欠測理由を選択）
+Ctrl+Z / Ctrl+Y: 元に戻す / やり直す
+Ctrl+F: 検索
+F5: 再読み込み
+Ctrl+Shift+H: 施策評価</source>
+        <translation>Type: start editing
+Enter: save and move down
+Tab: save and move right
+Ctrl+V: paste from Excel
+Delete: clear a value (choose a missing reason)
+Ctrl+Z / Ctrl+Y: undo / redo
+Ctrl+F: find
+F5: reload
+Ctrl+Shift+H: Measure evaluation</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="182"/>
+        <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
+Ctrl+T: 記入用テンプレートを書き出す
+Ctrl+Shift+E: 集約ブックを作成</source>
+        <translation>Ctrl+I: merge submission workbooks (or drop the files on the window)
+Ctrl+T: export a fill-in template
+Ctrl+Shift+E: create the consolidated workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="186"/>
+        <source>Ctrl+E: 提出用ブックを書き出す</source>
+        <translation>Ctrl+E: export the submission workbook</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="194"/>
+        <source>kplan-desktop {0}
+データベース: {1}</source>
+        <translation>kplan-desktop {0}
+Database: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>WindowTabs</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="26"/>
+        <source>入力</source>
+        <translation>Entry</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="27"/>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="66"/>
+        <source>ダッシュボード</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="28"/>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="51"/>
+        <source>計画横断</source>
+        <translation>Plans</translation>
+    </message>
+</context>
+<context>
+    <name>Workers</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/workers.py" line="85"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 </TS>

@@ -38,6 +38,18 @@ def test_the_tree_keeps_every_contract(tmp_path: Path) -> None:
         ("domain/units.py", "import PySide6.QtCore  # noqa", "domain/ imports no Qt"),
         ("store/paths.py", "import kplan_desktop.exchange.files  # noqa", "Layers"),
         ("exchange/files.py", "import PySide6  # noqa", "Only ui/ imports Qt"),
+        (
+            "ui/backup_actions.py",
+            "from kplan_desktop.ui.main_window import MainWindow  # noqa",
+            "import circle",
+        ),
+        (
+            "ui/cycle_actions.py",
+            "if TYPE_CHECKING:\n    import kplan_desktop.ui.main_window  # noqa",
+            "import circle",
+        ),
+        ("session.py", "import PySide6.QtCore  # noqa", "The session is Qt-free"),
+        ("ui/parts.py", "import kplan_desktop.ui.paste  # noqa", "No import circle among"),
     ],
 )
 def test_a_broken_layer_fails_the_check(

@@ -182,13 +182,16 @@ def xservers() -> Iterator[Callable[[int, int], XServer]]:
 class App:
     """kplan-desktop in its own process on an X display, reporting its state (KPLAN_PROBE)."""
 
-    def __init__(self, x: XServer, db: Path, folder: Path, *args: str) -> None:
+    def __init__(
+        self, x: XServer, db: Path, folder: Path, *args: str, env: dict[str, str] | None = None
+    ) -> None:
         self.x = x
         self.db = db
         self.folder = folder
         self.probe_path = folder / "probe.json"
         self.probe_path.unlink(missing_ok=True)
         self.log = folder / "app.log"
+        extra_env = env or {}
         env = x.env
         env.update(
             {
@@ -200,6 +203,7 @@ class App:
             }
         )
         env.pop("QT_QPA_PLATFORMTHEME", None)
+        env.update(extra_env)
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "kplan_desktop", "--db", str(db), *args],
@@ -263,8 +267,8 @@ class App:
 def start_app(tmp_path: Path) -> Iterator[Callable[..., App]]:
     apps: list[App] = []
 
-    def start(x: XServer, db: Path, *args: str) -> App:
-        app = App(x, db, tmp_path, *args)
+    def start(x: XServer, db: Path, *args: str, env: dict[str, str] | None = None) -> App:
+        app = App(x, db, tmp_path, *args, env=env)
         apps.append(app)
         return app
 

@@ -53,8 +53,12 @@ def history_db(tmp_path: Path) -> Path:
 Start = Callable[..., App]
 
 
-def open_window(start_app: Start, x: XServer, db: Path, *args: str) -> tuple[App, dict[str, Any]]:
-    app = start_app(x, db, "--department", "community", "--year", YEAR, "--lang", "ja", *args)
+def open_window(
+    start_app: Start, x: XServer, db: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[App, dict[str, Any]]:
+    app = start_app(
+        x, db, "--department", "community", "--year", YEAR, "--lang", "ja", *args, env=env
+    )
     return app, app.loaded()
 
 
@@ -207,9 +211,13 @@ def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
     x.key("space")
     # Qt's own file dialog, in Japanese.
     state = app.wait(lambda s: s["modal"] == "提出用ブックの保存先")
-    texts = " ".join(state["modal_texts"])
+    texts = [t.replace("&", "") for t in state["modal_texts"]]
     x.screenshot(SHOTS / "file-dialog-ja.png")
-    assert "ファイル名" in texts and "キャンセル" in texts, texts
+    # Every label and button in Japanese (qtbase_ja alone left "Look in:" and "Files of type:").
+    for japanese in ("場所(L):", "ファイル名(N):", "ファイルの種類(T):", "保存(S)", "キャンセル"):
+        assert japanese in texts, (japanese, texts)
+    for english in ("Look in", "File name", "Files of type", "Save", "Cancel", "Open"):
+        assert not [t for t in texts if t.startswith(english)], (english, texts)
     target = tmp_path / "submission.xlsx"
     x.key("ctrl+a")
     x.type(str(target))
@@ -236,4 +244,71 @@ def test_the_paste_report_takes_the_focus_and_names_each_refused_cell(
     x.key("Escape")
     state = app.wait(lambda s: s["modal"] is None and s["focus"] == "QTableView")
     assert stored(app, "7-1-1-K1") == ("3", None) and stored(app, "7-1-1-K2") == (None, None)
+    assert app.alive
+
+
+def test_each_warned_cell_of_a_pasted_block_asks_for_its_comment_and_esc_leaves_it_pending(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    x = xservers(1280, 720)
+    app, state = open_window(start_app, x, history_db)
+    assert state["current"]["code"] == "7-1-1-K1"
+    x.set_clipboard("2\n200\n20000\n")
+    x.key("ctrl+v")
+    # The first warned cell: the dialog names it and the value; a comment and Ctrl+Enter.
+    state = app.wait(lambda s: s["modal"] == "コメントが必要です")
+    texts = " ".join(state["modal_texts"])
+    assert "7-1-1-K2" in texts and "「200」" in texts and "1 / 2" in texts, texts
+    x.type("more meetings")
+    x.key("ctrl+Return")
+    # The second: Esc leaves it unsaved, and the report names it as waiting for a comment.
+    state = app.wait(
+        lambda s: s["modal"] == "コメントが必要です" and "2 / 2" in " ".join(s["modal_texts"])
+    )
+    assert "7-1-1-K3" in " ".join(state["modal_texts"])
+    x.key("Escape")
+    state = app.wait(lambda s: s["modal"] == "貼り付けできなかったセル")
+    texts = " ".join(state["modal_texts"])
+    assert "1 個のセルは保存していません" in texts and "ほかの 2 個のセルは保存しました" in texts
+    x.key("Escape")
+    app.wait(lambda s: s["modal"] is None and s["focus"] == "QTableView")
+    assert stored(app, "7-1-1-K1") == ("2", None)
+    assert stored(app, "7-1-1-K2") == ("200", "more meetings")
+    assert stored(app, "7-1-1-K3") == (None, None)
+    assert app.alive
+
+
+@pytest.mark.parametrize("scale", ["1", "1.5"])
+def test_the_code_and_name_stay_on_screen_when_the_years_scroll_right(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path, scale: str
+) -> None:
+    """At 1366×768 (and at 150 %), the last column scrolled into view: the frozen code and
+    name of the current row are on screen beside it, read back from the screenshot."""
+    x = xservers(1366, 768)
+    app, state = open_window(start_app, x, history_db, env={"QT_SCALE_FACTOR": scale})
+    if state["hscroll"][1] == 0:
+        # Everything fits: open the detail panel (F9) so the years must scroll.
+        x.key("F9")
+        state = app.wait(lambda s: s["hscroll"][1] > 0)
+    x.key("End")
+    state = app.wait(lambda s: s["hscroll"][0] > 0 and s["hscroll"][0] == s["hscroll"][1])
+    frozen = state["frozen"]
+    assert frozen["visible"] and frozen["text"][0] == state["current"]["code"]
+    screen = [0, 0, round(x.width / float(scale)), round(x.height / float(scale))]
+    for name in ("code", "name"):
+        assert inside(frozen[name], state["viewport"]) and inside(frozen[name], screen), name
+    # The grid's own code cell is scrolled away; the frozen one stands where it was.
+    assert not inside(state["cells"]["name"]["rect"], state["viewport"])
+    shot = x.screenshot(SHOTS / f"frozen-1366x768-{scale}.png")
+    # The probe speaks Qt's device-independent pixels; the screenshot has the screen's.
+    code = [round(n * float(scale)) for n in frozen["code"]]
+    crop = SHOTS / f"frozen-code-{scale}.png"
+    # Upscaled, grey, thresholded and framed in white: tesseract reads the code exactly.
+    x.run(
+        "convert", str(shot), "-crop", f"{code[2]}x{code[3]}+{code[0]}+{code[1]}",
+        "-resize", "200%", "-colorspace", "Gray", "-threshold", "60%",
+        "-bordercolor", "white", "-border", "20", str(crop),
+    )  # fmt: skip
+    read = x.run("tesseract", str(crop), "-", "--psm", "7", timeout=60)
+    assert read.strip() == frozen["text"][0], read
     assert app.alive

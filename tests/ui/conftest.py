@@ -38,7 +38,7 @@ def open_window(db: Path, qtbot: object) -> Callable[..., object]:
         options.update(kwargs)
         window = MainWindow(Store.open(str(db)), settings=AppSettings(), **options)  # type: ignore[arg-type]
         # A test may end with a typed value in an editor: the close at teardown must not ask.
-        qtbot.addWidget(window, before_close_func=MainWindow.discard_pending)  # type: ignore[attr-defined]
+        qtbot.addWidget(window, before_close_func=lambda w: w.entry.discard_pending())  # type: ignore[attr-defined]
         window.show()
         qtbot.waitUntil(lambda: window.is_loaded, timeout=10000)  # type: ignore[attr-defined]
         return window
@@ -58,6 +58,9 @@ def no_unexpected_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(QInputDialog, name, refuse)
     for name in ("critical", "information", "warning", "question"):
         monkeypatch.setattr(QMessageBox, name, refuse)
+    from kplan_desktop.ui import file_dialogs
     from kplan_desktop.ui.comment_dialog import CommentDialog
+
+    monkeypatch.setattr(file_dialogs, "choose", lambda *a: refuse(*a))
 
     monkeypatch.setattr(CommentDialog, "exec", lambda self: refuse(self, self.windowTitle()))

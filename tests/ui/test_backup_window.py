@@ -30,13 +30,13 @@ def test_backup_then_restore_brings_the_values_back_in_the_grid(
     open_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path
 ) -> None:
     window: MainWindow = open_window()
-    assert window.submit(cell(window, "7-1-1-K2"), "55")
+    assert window.entry.submit(cell(window, "7-1-1-K2"), "55")
     window.backups.backup()
     qtbot.waitUntil(lambda: window.backups.last_backup is not None, timeout=10000)
     saved = window.backups.last_backup
     assert saved is not None and saved.exists()
     assert "バックアップしました" in window.status.text()
-    assert window.submit(cell(window, "7-1-1-K2"), "58")
+    assert window.entry.submit(cell(window, "7-1-1-K2"), "58")
     assert cell(window, "7-1-1-K2").data() == "58"
     asked: list[str] = []
 

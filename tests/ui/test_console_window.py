@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from kplan_desktop.cli import main as kplan
 from kplan_desktop.domain.evaluation import NextStep
 from kplan_desktop.store.catalog import current_catalog_version, read_catalog
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluation
+from kplan_desktop.ui import file_dialogs
 from kplan_desktop.ui.catalog_actions import CatalogImportDialog
 from kplan_desktop.ui.evaluation_dialog import EvaluationDialog
 from kplan_desktop.ui.main_window import MainWindow
@@ -49,9 +50,7 @@ def test_planning_exports_and_a_department_imports_after_seeing_the_differences(
     set_target(planning_db, "7-1-1-K3", "3500")
     planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
     catalog_file = tmp_path / "カタログ.xlsx"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a: (str(catalog_file), "Excel (*.xlsx)")
-    )
+    monkeypatch.setattr(file_dialogs, "choose", lambda *a: [str(catalog_file)])
     planner.catalog_actions.export_catalog()
     assert catalog_file.exists() and "第2版" in planner.catalog_actions.last_message
 
@@ -256,7 +255,7 @@ def test_the_plans_tab_lists_each_linked_plan_with_the_indicators_serving_it(
                   str(YEAR), "--value", "1,234人", "--comment", "説明"]) == 0  # fmt: skip
     planner = open_window(qtbot, planning_db, department=None, planning=True, fiscal_year=YEAR)
     planner.tabs.setCurrentIndex(2)
-    view = planner.plans_view
+    view = planner.window_tabs.plans_view
     assert isinstance(view, PlansView) and planner.tabs.currentWidget() is view
     plans = [top_level_text(view.tree, n) for n in range(view.tree.topLevelItemCount())]
     assert plans == ["総合戦略", "行財政改革"]
@@ -313,7 +312,7 @@ def test_planning_opens_a_year_sees_every_status_and_writes_the_pending_list(
     planner.cycle.show_status()
     assert seen[0] and set(seen[0]) == {"未着手"} and "2025-06-30" in seen[1][0]
     out = tmp_path / "未提出.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(out), "xlsx"))
+    monkeypatch.setattr(file_dialogs, "choose", lambda *a: [str(out)])
     assert planner.cycle.write_pending() is True
     assert out.exists() and "未提出の課" in planner.cycle.last_message
 
@@ -362,8 +361,8 @@ def test_a_locked_year_refuses_a_write_from_the_window_with_a_clear_message(
     clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
     assert "締め切られています" in clerk.cycle.banner.text()
     before = dump(db)
-    assert clerk.submit(grid_cell(clerk, "7-1-1-K2"), "55") is False
-    assert "年度ロック" in clerk.last_message
+    assert clerk.entry.submit(grid_cell(clerk, "7-1-1-K2"), "55") is False
+    assert "年度ロック" in clerk.entry.last_message
     assert dump(db) == before
     clerk.close()
 
@@ -381,7 +380,7 @@ def test_an_evaluation_conflict_is_decided_in_the_merge_preview(
     qtbot: Any, db: Path, planning_db: Path, tmp_path: Path
 ) -> None:
     from kplan_desktop.exchange.payload import RowOutcome
-    from kplan_desktop.ui.merge_preview import CHOICE
+    from kplan_desktop.ui.merge_preview_model import CHOICE
 
     def run(path: Path, *args: str) -> int:
         return kplan(["--db", str(path), *args])

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 
 from kplan_desktop.cli import main as kplan
 from kplan_desktop.exchange.payload import RowOutcome
@@ -22,8 +22,11 @@ from kplan_desktop.store.actuals import read_actuals, write_actuals
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntryRequest, current_user
 from kplan_desktop.store.submissions import finalisation, submissions
+from kplan_desktop.ui import file_dialogs
+from kplan_desktop.ui.file_dialogs import Mode
 from kplan_desktop.ui.main_window import MainWindow
-from kplan_desktop.ui.merge_preview import CHOICE, OUTCOME, MergePreviewDialog
+from kplan_desktop.ui.merge_preview import MergePreviewDialog
+from kplan_desktop.ui.merge_preview_model import CHOICE, OUTCOME
 from kplan_desktop.ui.settings import AppSettings
 from tests.conftest import dump
 from tests.ui.qt import menus
@@ -48,8 +51,7 @@ def no_unanswered_file_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> object:
         raise AssertionError(f"unexpected file dialog: {args[1:3]}")
 
-    for name in ("getSaveFileName", "getOpenFileNames", "getOpenFileName"):
-        monkeypatch.setattr(QFileDialog, name, refuse)
+    monkeypatch.setattr(file_dialogs, "choose", refuse)
 
 
 @pytest.fixture
@@ -115,11 +117,12 @@ def save_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
     """Answer the next save dialogs with this path; returns the suggested names."""
     suggested: list[str] = []
 
-    def answer(parent: object, title: str, start: str, filters: str) -> tuple[str, str]:
+    def answer(parent: object, title: str, start: str, filters: str, mode: Mode) -> list[str]:
+        assert mode is Mode.SAVE
         suggested.append(start)
-        return str(path), filters
+        return [str(path)]
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
+    monkeypatch.setattr(file_dialogs, "choose", answer)
     return suggested
 
 
@@ -133,7 +136,7 @@ def cell(window: MainWindow, code: str, year: int = YEAR) -> Any:
 def enter(window: MainWindow, values: dict[str, str]) -> None:
     """Type each value into its cell (what Enter does after typing)."""
     for code, text in values.items():
-        assert window.submit(cell(window, code), text), window.last_message
+        assert window.entry.submit(cell(window, code), text), window.entry.last_message
 
 
 def finish_job(window: MainWindow, qtbot: Any) -> None:
@@ -239,7 +242,7 @@ def test_clerk_finalises_a_complete_year_and_the_window_shows_it(
 
     # The store refuses a change in the finalised year; the grid says why.
     before = dump(db)
-    assert not clerk.submit(cell(clerk, "7-1-1-K2"), "56")
+    assert not clerk.entry.submit(cell(clerk, "7-1-1-K2"), "56")
     assert "確定済みのため変更できません" in clerk.status.text()
     assert dump(db) == before
 
@@ -253,7 +256,7 @@ def test_clerk_finalises_a_complete_year_and_the_window_shows_it(
     assert finalisation(clerk.store, "community", YEAR) is None
     assert not banner.isVisible()
     assert clerk.exchange.finalise_button.text() == "確定する"
-    assert clerk.submit(cell(clerk, "7-1-1-K2"), "56")
+    assert clerk.entry.submit(cell(clerk, "7-1-1-K2"), "56")
 
 
 def test_a_finalised_year_shows_its_banner_when_the_window_opens(
@@ -357,9 +360,7 @@ def test_planning_merges_a_submission_through_the_preview(
     monkeypatch: pytest.MonkeyPatch,
     planning_db: Path,
 ) -> None:
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileNames", lambda *args: ([str(submission)], "Excel (*.xlsx)")
-    )
+    monkeypatch.setattr(file_dialogs, "choose", lambda *args: [str(submission)])
     assert planner.exchange.merge_action is not None
     assert planner.exchange.merge_action.shortcut().toString() == "Ctrl+I"
     planner.exchange.merge_action.trigger()
@@ -550,7 +551,7 @@ def test_dropping_workbooks_on_the_planning_window_opens_the_preview(
     assert not refused.isAccepted()
     text = QMimeData()
     text.setUrls([QUrl.fromLocalFile(str(submission.with_suffix(".csv")))])
-    assert not planner._dropped_workbooks(
+    assert not planner.exchange.dropped_workbooks(
         QDropEvent(
             QPoint(50, 50),
             Qt.DropAction.CopyAction,

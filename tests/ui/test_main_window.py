@@ -111,7 +111,7 @@ def test_a_warning_asks_for_a_comment(
         asked.append(refused.check.warnings[0].code)
         return "地区の行事が増えたため"
 
-    monkeypatch.setattr(window, "ask_comment", answer)
+    monkeypatch.setattr(window.entry, "ask_comment", answer)
     type_into(window, qtbot, "7-1-1-K2", "200")
     # The dialog opens once the cell's editor is closed (a turn of the event loop later).
     qtbot.waitUntil(lambda: asked == ["W_YOY_CHANGE"])
@@ -129,7 +129,7 @@ def test_a_warning_without_a_comment_saves_nothing(
         asked.append(refused.request.text)
         return ""
 
-    monkeypatch.setattr(window, "ask_comment", cancel)
+    monkeypatch.setattr(window.entry, "ask_comment", cancel)
     before = dump(db)
     type_into(window, qtbot, "7-1-1-K2", "200")
     qtbot.waitUntil(lambda: asked == ["200"])
@@ -155,7 +155,7 @@ def test_delete_clears_and_records_the_missing_reason(
 ) -> None:
     type_into(window, qtbot, "7-1-1-K2", "55")
     window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
-    monkeypatch.setattr(window, "ask_missing_reason", lambda: "該当なし")
+    monkeypatch.setattr(window.entry, "ask_missing_reason", lambda: "該当なし")
     qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
     (actual,) = read_actuals(window.store)
     assert actual.value is None and actual.missing_reason is not None
@@ -185,16 +185,16 @@ def test_planning_division_pastes_a_5x3_block_with_two_bad_cells(
     # Row 4 is blank except for its first cell, which cannot be entered; 'abc' and '-4' are bad.
     QApplication.clipboard().setText(block + "\n")
     before_count = len(read_actuals(win.store))
-    win.paste_clipboard()
+    win.paste.paste_clipboard()
     written = stored(win)
     assert len(written) - before_count == 10
     assert written[("7-1-1-K3", 2025)] == Decimal(1700)
     assert written[("7-1-2-K1", 2024)] == Decimal(25)
     assert ("7-1-1-K2", 2025) not in written and ("7-1-2-K1", 2025) not in written
-    problems = "\n".join(win.last_paste_problems)
+    problems = "\n".join(win.paste.last_paste_problems)
     assert "abc" in problems and "-4" in problems and "未設定" in problems
-    assert win.paste_report is not None and win.paste_report.isVisible()
-    assert len(win.last_paste_problems) == 3
+    assert win.paste.paste_report is not None and win.paste.paste_report.isVisible()
+    assert len(win.paste.last_paste_problems) == 3
     # The whole paste is one undo step; each written value is its own audit change.
     win.undo_stack.undo()
     assert stored(win) == {}
@@ -219,27 +219,27 @@ def test_search_and_filters(window: MainWindow, qtbot: Any) -> None:
     assert window.proxy.rowCount() == 2
     window.search.clear()
     type_into(window, qtbot, "7-1-1-K2", "55")
-    window.missing_box.setChecked(True)
+    window.plan_tree.missing_box.setChecked(True)
     assert window.proxy.rowCount() == 5
-    window.missing_box.setChecked(False)
-    window.problems_box.setChecked(True)
+    window.plan_tree.missing_box.setChecked(False)
+    window.plan_tree.problems_box.setChecked(True)
     assert window.proxy.rowCount() == 0
 
 
 def test_the_plan_tree_counts_missing_values_and_filters(window: MainWindow, qtbot: Any) -> None:
-    measure = window._tree_nodes["7-1-1"]
+    measure = window.plan_tree.nodes["7-1-1"]
     assert measure.text(1) == "4"
     type_into(window, qtbot, "7-1-1-K2", "55")
     assert measure.text(1) == "3"
-    assert window._tree_nodes["7-1"].text(1) == "5"
-    window.tree.setCurrentItem(window._tree_nodes["7-1-2"])
+    assert window.plan_tree.nodes["7-1"].text(1) == "5"
+    window.tree.setCurrentItem(window.plan_tree.nodes["7-1-2"])
     assert window.proxy.rowCount() == 2
 
 
 def test_other_years_and_other_departments_are_read_only(window: MainWindow, qtbot: Any) -> None:
     assert cell(window, "7-1-1-K2").flags() & Qt.ItemFlag.ItemIsEditable
     assert not cell(window, "7-1-1-K2", YEAR - 1).flags() & Qt.ItemFlag.ItemIsEditable
-    window.all_box.setChecked(True)
+    window.plan_tree.all_box.setChecked(True)
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 25)
     assert not cell(window, "7-5-2-K1").flags() & Qt.ItemFlag.ItemIsEditable
 
@@ -278,12 +278,12 @@ def test_values_survive_closing_and_reopening(open_window: Opener, qtbot: Any) -
 def test_comment_editor_explains_a_warning(
     window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(window, "ask_comment", lambda refused: "一次理由")
+    monkeypatch.setattr(window.entry, "ask_comment", lambda refused: "一次理由")
     type_into(window, qtbot, "7-1-1-K2", "200")
     qtbot.waitUntil(lambda: len(read_actuals(window.store)) == 1)
     window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
     window.comment.setPlainText("会議を地区別に分けて開催したため")
-    window.save_comment()
+    window.entry.save_comment(window.comment.toPlainText())
     (actual,) = read_actuals(window.store)
     assert actual.value == Decimal(200)
     assert actual.comment == "会議を地区別に分けて開催したため"
@@ -392,7 +392,7 @@ def test_lang_is_for_this_run_and_the_menu_saves_it(
     assert main([*args, "--screenshot", str(tmp_path / "en.png")]) == 0
     assert AppSettings().language is None
     window = open_window()
-    window.choose_language("en")
+    window.menus.choose_language("en")
     assert AppSettings().language == "en"
 
 
@@ -418,7 +418,7 @@ def test_english_shows_western_fiscal_years_everywhere(
         chart_text = "\n".join([window.chart.toolTip(), *window.chart.legend_labels()])
         assert "FY2026" in chart_text and "Target year" in chart_text
         window.tabs.setCurrentIndex(1)
-        dashboard = window.dashboard
+        dashboard = window.window_tabs.dashboard
         assert dashboard is not None
         assert dashboard.heading.text().startswith("Entry progress for FY2025")
         assert dashboard.chart.title().endswith("FY2025")
@@ -511,20 +511,32 @@ def test_search_keys_and_a_cleared_search_keeps_the_current_cell(
 
 
 def test_the_paste_report_names_refused_cells_with_their_warnings_and_marks_them(
-    window: MainWindow, qtbot: Any
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kplan_desktop.ui.models.indicator_table import MARKED_COLOUR
 
+    asked: list[str] = []
+
+    def ask(refused: Any, step: str = "") -> str:
+        asked.append(refused.request.text)
+        return ""
+
+    monkeypatch.setattr(window.entry, "ask_comment", ask)
     window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
     QApplication.clipboard().setText("2\nabc\n20000\n")
-    window.paste_clipboard()
-    report = window.paste_report
+    window.paste.paste_clipboard()
+    # The warned cell was offered for its comment (Esc: not given), the wrong one was not.
+    assert asked == ["20000"]
+    report = window.paste.paste_report
     assert report is not None and report.isVisible() and report.isModal()
-    text = "\n".join(window.last_paste_problems)
+    text = "\n".join(window.paste.last_paste_problems)
     assert "7-1-1-K2 R7「abc」: " in text and "数値として読めません" in text
     # 20000 against 1,225 (baseline) and far off the path to 7,500: a warning a paste cannot
     # explain.
     assert "7-1-1-K3 R7「20000」" in text and "コメントを付けて入力" in text
+    assert "コメント待ち" in text and (("7-1-1-K3", YEAR) not in stored(window))
+    tip = cell(window, "7-1-1-K3").data(Qt.ItemDataRole.ToolTipRole)
+    assert "貼り付けた値「20000」は保存していません" in tip
     assert "Show Details" not in " ".join(w.text() for w in report.findChildren(QPushButton))
     for code in ("7-1-1-K2", "7-1-1-K3"):
         colour = cell(window, code).data(Qt.ItemDataRole.BackgroundRole).color().name()
@@ -546,7 +558,7 @@ def test_leaving_a_warned_value_after_esc_asks_again_never_drops_it(
         asked.append(refused.request.text)
         return answers[len(asked) - 1]
 
-    monkeypatch.setattr(window, "ask_comment", answer)
+    monkeypatch.setattr(window.entry, "ask_comment", answer)
     type_into(window, qtbot, "7-1-1-K2", "200")
     qtbot.waitUntil(lambda: asked == ["200"])
     editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
@@ -620,7 +632,7 @@ def test_paste_lands_at_the_top_left_of_the_selection(window: MainWindow, qtbot:
     select_down(window, qtbot, "7-1-1-K1", 2)  # the cursor is on K3, the selection K1..K3
     assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
     QApplication.clipboard().setText("3\n60\n1800\n")
-    window.paste_clipboard()
+    window.paste.paste_clipboard()
     assert stored(window) == {
         ("7-1-1-K1", YEAR): Decimal(3),
         ("7-1-1-K2", YEAR): Decimal(60),
@@ -633,7 +645,7 @@ def test_one_copied_cell_fills_the_selected_range_as_in_excel(
 ) -> None:
     select_down(window, qtbot, "7-1-1-K1", 2)
     QApplication.clipboard().setText("該当なし\n")
-    window.paste_clipboard()
+    window.paste.paste_clipboard()
     for code in ("7-1-1-K1", "7-1-1-K2", "7-1-1-K3"):
         assert cell(window, code).data() == "該当なし"
     assert "7-1-2-A1" not in {a.indicator_code for a in read_actuals(window.store)}
@@ -649,18 +661,18 @@ def test_a_pasted_value_with_a_warning_asks_for_its_comment(
         asked.append(refused.request.text)
         return answers[len(asked) - 1]
 
-    monkeypatch.setattr(window, "ask_comment", answer)
+    monkeypatch.setattr(window.entry, "ask_comment", answer)
     window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
     QApplication.clipboard().setText("200")
-    window.paste_clipboard()  # Cancel: the value waits in the cell's editor, not thrown away
+    window.paste.paste_clipboard()  # Cancel: the value waits in the cell's editor, not thrown away
     assert asked == ["200"] and stored(window) == {}
     editor = window.grid.indexWidget(cell(window, "7-1-1-K2"))
     assert line_editor(editor).text() == "200"
-    window.discard_pending()
-    window.paste_clipboard()
+    window.entry.discard_pending()
+    window.paste.paste_clipboard()
     (actual,) = read_actuals(window.store)
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
-    assert window.paste_report is None
+    assert window.paste.paste_report is None
 
 
 def test_the_paste_report_names_cells_by_code_and_year_and_says_when_none_was_saved(
@@ -672,13 +684,13 @@ def test_the_paste_report_names_cells_by_code_and_year_and_says_when_none_was_sa
     column = window.model.column_of_year(YEAR)
     window.grid.setCurrentIndex(window.proxy.index(last, column))
     QApplication.clipboard().setText("abc\tx\nq\n")
-    window.paste_clipboard()
-    text = "\n".join(window.last_paste_problems)
+    window.paste.paste_clipboard()
+    text = "\n".join(window.paste.last_paste_problems)
     code = window.proxy.index(last, 0).data()
     assert f"{code} R7「abc」" in text
     assert "行" not in text.replace("行事", "")  # never "1行2列"
     assert f"{code} R8「x」" in text and "表の外「q」" in text
-    report = window.paste_report
+    report = window.paste.paste_report
     assert report is not None
     label = report.findChild(QLabel, "paste_summary")
     assert label is not None
@@ -721,3 +733,94 @@ def test_narrow_window_names_every_year_one_way_and_the_entry_year_fits_its_labe
         for year in window.model.years
     ]
     assert all(h.startswith("R") for h in headers), headers
+
+
+def test_each_warned_cell_of_a_pasted_block_is_offered_for_its_comment(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two warned cells in a block: a comment for each in turn, then the whole paste is one
+    undo step with its comments."""
+    asked: list[tuple[str, str]] = []
+
+    def answer(refused: Any, step: str = "") -> str:
+        asked.append((refused.request.indicator_code, step))
+        return f"理由 {len(asked)}"
+
+    monkeypatch.setattr(window.entry, "ask_comment", answer)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    QApplication.clipboard().setText("2\n200\n20000\n")
+    window.paste.paste_clipboard()
+    assert [code for code, _step in asked] == ["7-1-1-K2", "7-1-1-K3"]
+    assert "1 / 2" in asked[0][1] and "2 / 2" in asked[1][1]
+    comments = {a.indicator_code: (a.value, a.comment) for a in read_actuals(window.store)}
+    assert comments == {
+        "7-1-1-K1": (Decimal(2), None),
+        "7-1-1-K2": (Decimal(200), "理由 1"),
+        "7-1-1-K3": (Decimal(20000), "理由 2"),
+    }
+    assert window.paste.paste_report is None and window.paste.last_paste_problems == []
+    window.undo_stack.undo()
+    assert read_actuals(window.store) == []
+
+
+def test_esc_on_a_pasted_cells_comment_leaves_it_and_the_rest_pending_never_saved(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = ["地区の行事が増えたため", ""]
+    asked: list[str] = []
+
+    def answer(refused: Any, step: str = "") -> str:
+        asked.append(refused.request.indicator_code)
+        return answers[len(asked) - 1] if len(asked) <= len(answers) else "never asked"
+
+    monkeypatch.setattr(window.entry, "ask_comment", answer)
+    # 7-1-2-A1 is past K3: three warned cells, Esc on the second.
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    QApplication.clipboard().setText("200\n20000\n99999\n")
+    window.paste.paste_clipboard()
+    assert asked[:2] == ["7-1-1-K2", "7-1-1-K3"] and len(asked) == 2
+    assert stored(window) == {("7-1-1-K2", YEAR): Decimal(200)}
+    problems = "\n".join(window.paste.last_paste_problems)
+    # The cancelled cell and the one after it: unsaved, listed and marked, with their values.
+    assert "7-1-1-K3 R7「20000」" in problems and "コメント待ち" in problems
+    third = window.proxy.index(row_of(window, "7-1-1-K3") + 1, 0).data()
+    assert f"{third} R7「99999」" in problems
+    assert len(window.paste.last_paste_problems) == 2
+    report = window.paste.paste_report
+    assert report is not None and report.isVisible()
+    tip = cell(window, "7-1-1-K3").data(Qt.ItemDataRole.ToolTipRole)
+    assert "貼り付けた値「20000」は保存していません" in tip
+
+
+def test_the_code_and_name_columns_stay_in_view_when_the_years_scroll(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """A narrow window scrolls the years; the code and name stay at the left, over them."""
+    window.resize(700, 600)
+    qtbot.waitUntil(lambda: window.grid.width() < 650)
+    grid = window.grid
+    frozen = grid.frozen
+    last = window.proxy.columnCount() - 1
+    row = row_of(window, "7-1-1-K2")
+    grid.setCurrentIndex(window.proxy.index(row, last))
+    qtbot.waitUntil(lambda: grid.horizontalScrollBar().value() > 0)
+    assert frozen.isVisible()
+    widths = grid.columnWidth(0) + grid.columnWidth(1)
+    assert frozen.width() == widths and frozen.x() <= grid.frameWidth()
+    assert [frozen.isColumnHidden(c) for c in range(4)] == [False, False, True, True]
+    # The frozen view shows this row's code and name where the grid's own are scrolled away.
+    code = frozen.visualRect(window.proxy.index(row, 0))
+    assert code.left() >= 0 and code.right() <= widths
+    assert grid.visualRect(window.proxy.index(row, 0)).right() < 0
+    assert frozen.indexAt(code.center()).data() == "7-1-1-K2"
+    # The last column is beside the frozen ones, not under them; moving left back to the entry
+    # year keeps it out from under them too.
+    assert grid.visualRect(grid.currentIndex()).left() >= widths
+    entry = cell(window, "7-1-1-K2")
+    grid.setCurrentIndex(entry)
+    assert grid.visualRect(entry).left() >= widths
+    # The two views scroll their rows together and share the selection.
+    grid.verticalScrollBar().setValue(grid.verticalScrollBar().maximum())
+    assert frozen.verticalScrollBar().value() == grid.verticalScrollBar().value()
+    assert frozen.selectionModel() is grid.selectionModel()
+    assert not frozen.focusPolicy() & Qt.FocusPolicy.TabFocus

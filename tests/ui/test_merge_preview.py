@@ -23,13 +23,13 @@ from kplan_desktop.store.actuals import write_actuals
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntryRequest
-from kplan_desktop.ui.merge_preview import (
+from kplan_desktop.ui.merge_preview import MergePreviewDialog
+from kplan_desktop.ui.merge_preview_model import (
     FILE,
     INDICATOR,
     OUTCOME,
     OUTCOME_ORDER,
     OUTCOME_ROLE,
-    MergePreviewDialog,
     MergePreviewModel,
     PlannedFile,
     PreviewFilter,
@@ -180,7 +180,7 @@ def test_a_row_with_an_unexplained_warning_is_shown_and_held_until_accepted(
 ) -> None:
     from kplan_desktop.exchange.merge import apply_merge
     from kplan_desktop.store.actuals import read_actuals
-    from kplan_desktop.ui.merge_preview import REASON
+    from kplan_desktop.ui.merge_preview_model import REASON
 
     path = pr_template_with_a_scale_slip(planning, tmp_path)
     plan = plan_merge(planning, path)
@@ -214,7 +214,7 @@ def test_the_preview_shows_the_stored_value_with_its_unit_and_every_files_notes(
     planning: Store, tmp_path: Path, qtbot: Any
 ) -> None:
     from kplan_desktop.exchange.export import export_template
-    from kplan_desktop.ui.merge_preview import FILE_VALUE
+    from kplan_desktop.ui.merge_preview_model import FILE_VALUE
 
     path = tmp_path / "記入票_広報広聴担当課.xlsx"
     export_template(planning, "pr", YEAR, path)

@@ -106,17 +106,17 @@ def test_a_save_waiting_on_another_clerks_lock_leaves_the_window_responsive(
         seen: list[object] = []
         QTimer.singleShot(800, lambda: seen.append(_waiting_box(window)))
         began = time.monotonic()
-        assert window.submit(cell(window, COMMUNITY_CODE, 2024), "55", "c") is False
+        assert window.entry.submit(cell(window, COMMUNITY_CODE, 2024), "55", "c") is False
         took = time.monotonic() - began
         timer.stop()
         assert 1.5 < took < 6, took
         assert len(ticks) >= 0.6 * took / 0.05  # painted and ticked while waiting
         assert seen and seen[0] is not None  # "waiting for the server" was shown
-        assert "時間内" in window.last_message  # E_DB_TIMEOUT, with Retry in a real session
+        assert "時間内" in window.entry.last_message  # E_DB_TIMEOUT, with Retry in a real session
     finally:
         holder.rollback()
         holder.close()
-    assert window.submit(cell(window, COMMUNITY_CODE, 2024), "55", "c") is True
+    assert window.entry.submit(cell(window, COMMUNITY_CODE, 2024), "55", "c") is True
     stored = read_actuals(store, indicator_codes=[COMMUNITY_CODE])
     assert [a.text for a in stored if a.fiscal_year == 2024] == ["55"]
     QApplication.processEvents()

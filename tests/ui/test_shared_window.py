@@ -50,7 +50,7 @@ def test_a_value_someone_changed_meanwhile_asks_and_keeping_mine_saves_mine(
         asked.append((refused.old[0], refused.request.text))
         return "mine"
 
-    monkeypatch.setattr(window, "ask_conflict", choose)
+    monkeypatch.setattr(window.entry, "ask_conflict", choose)
     type_into(window, qtbot, CODE, "57")
     assert asked == [("60", "57")]  # both values shown
     assert value_of(window) == Decimal(57)
@@ -63,7 +63,7 @@ def test_taking_theirs_drops_the_typed_value_and_shows_theirs(
     type_into(window, qtbot, CODE, "55")
     someone_else_saves(db, "60")
     before = dump(db)
-    monkeypatch.setattr(window, "ask_conflict", lambda refused: "theirs")
+    monkeypatch.setattr(window.entry, "ask_conflict", lambda refused: "theirs")
     type_into(window, qtbot, CODE, "57")
     assert dump(db) == before
     assert cell(window, CODE).data() == "60"
@@ -75,19 +75,19 @@ def test_cancelling_the_conflict_keeps_the_typed_value_in_the_editor(
     type_into(window, qtbot, CODE, "55")
     someone_else_saves(db, "60")
     before = dump(db)
-    monkeypatch.setattr(window, "ask_conflict", lambda refused: None)
+    monkeypatch.setattr(window.entry, "ask_conflict", lambda refused: None)
     type_into(window, qtbot, CODE, "57")
     assert dump(db) == before
     editor = window.grid.focusWidget()
     assert line_editor(editor).text() == "57"
-    assert "60" in window.last_message
+    assert "60" in window.entry.last_message
 
 
 def poll(window: MainWindow, qtbot: Any) -> int:
     """One look at the server, as the timer takes it; how many indicators it swapped in."""
-    window.poll_changes()
-    qtbot.waitUntil(lambda: window._poll_job is None, timeout=10000)
-    return window.last_poll_changed
+    window.poller.poll_changes()
+    qtbot.waitUntil(lambda: window.poller.poll_job is None, timeout=10000)
+    return window.poller.last_poll_changed
 
 
 def test_values_others_save_appear_without_losing_what_is_being_typed(
@@ -147,7 +147,7 @@ def test_a_dropped_connection_says_so_and_retry_saves(
         return True
 
     monkeypatch.setattr(actuals, "write_actuals", flaky)
-    monkeypatch.setattr(window, "ask_retry", retry)
+    monkeypatch.setattr(window.entry, "ask_retry", retry)
     type_into(window, qtbot, CODE, "55")
     assert len(asked) == 1 and "接続が切れました" in asked[0]
     assert value_of(window) == Decimal(55)
@@ -162,7 +162,7 @@ def test_a_dropped_connection_without_retry_keeps_the_typed_value(
         raise StoreError(*E_DB_CONNECTION_LOST)
 
     monkeypatch.setattr(actuals, "write_actuals", down)
-    monkeypatch.setattr(window, "ask_retry", lambda message: False)
+    monkeypatch.setattr(window.entry, "ask_retry", lambda message: False)
     before = dump(db)
     type_into(window, qtbot, CODE, "55")
     assert dump(db) == before
@@ -176,7 +176,7 @@ def test_on_the_server_the_grid_polls_for_values_others_save(
     open_window: Opener, db: str, qtbot: Any
 ) -> None:
     win = open_window()
-    assert win._poll.isActive()  # only on a server
+    assert win.poller.timer.isActive()  # only on a server
     someone_else_saves(db, "61")
     qtbot.waitUntil(lambda: cell(win, CODE).data() == "61", timeout=15000)
     assert Qt.ItemFlag.ItemIsEditable & cell(win, CODE).flags()

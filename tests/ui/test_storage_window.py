@@ -31,16 +31,16 @@ def test_a_value_typed_on_a_full_disk_is_kept_and_saved_when_space_returns(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.is_loaded, timeout=10000)
-    assert window.submit(cell(window, "7-1-1-K1"), "3")
+    assert window.entry.submit(cell(window, "7-1-1-K1"), "3")
     before = dump(db)
     filler = fill(small_disk)
     comment = "説明" * 300
-    assert not window.submit(cell(window, "7-1-1-K2"), "55", comment)
+    assert not window.entry.submit(cell(window, "7-1-1-K2"), "55", comment)
     assert "ディスク" in window.status.text()
     assert window.undo_stack.count() == 1  # only the first, real entry
     filler.unlink()
     assert dump(db) == before
-    assert window.submit(cell(window, "7-1-1-K2"), "55", comment)
+    assert window.entry.submit(cell(window, "7-1-1-K2"), "55", comment)
     assert {a.indicator_code for a in read_actuals(window.store, fiscal_year=2025)} == {
         "7-1-1-K1",
         "7-1-1-K2",

@@ -56,11 +56,12 @@ def test_english_is_loaded_and_japanese_is_the_default(qapp: QApplication) -> No
     translator = install_translator(qapp, "en")
     assert translator is not None
     try:
-        assert QCoreApplication.translate("MainWindow", "全課を表示") == "All departments"
+        assert translator is not None
+        assert QCoreApplication.translate("PlanTree", "全課を表示") == "All departments"
         assert QCoreApplication.translate("IndicatorTableModel", "達成率") == "Achievement"
     finally:
         qapp.removeTranslator(translator)
-    assert QCoreApplication.translate("MainWindow", "全課を表示") == "全課を表示"
+    assert QCoreApplication.translate("PlanTree", "全課を表示") == "全課を表示"
 
 
 def test_the_japanese_ui_loads_qts_own_japanese(qapp: QApplication) -> None:
@@ -73,6 +74,6 @@ def test_the_japanese_ui_loads_qts_own_japanese(qapp: QApplication) -> None:
         assert QCoreApplication.translate("QFileDialog", "File &name:") != "File &name:"
         assert QCoreApplication.translate("QMessageBox", "Show Details...") != "Show Details..."
         # Our own texts stay the Japanese source.
-        assert QCoreApplication.translate("MainWindow", "全課を表示") == "全課を表示"
+        assert QCoreApplication.translate("PlanTree", "全課を表示") == "全課を表示"
     finally:
         qapp.removeTranslator(translator)

@@ -559,8 +559,8 @@ def _step_window(workspace: Workspace, lang: str) -> str:
 
         checks = {
             "merged value shown": str(shown).startswith(self_test.STORED_VALUE),
-            "invalid value refused": not window.submit(index, self_test.BAD_VALUE),
-            "value saved": window.submit(index, "56回") and stored() == ["56"],
+            "invalid value refused": not window.entry.submit(index, self_test.BAD_VALUE),
+            "value saved": window.entry.submit(index, "56回") and stored() == ["56"],
         }
         window.undo_stack.undo()
         checks["undo restores"] = stored() == [self_test.STORED_VALUE]

@@ -6,27 +6,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.ui.file_dialogs import open_file
 
 if TYPE_CHECKING:
     from kplan_desktop.store.backup import OtherInstallation
-    from kplan_desktop.ui.main_window import MainWindow
+    from kplan_desktop.ui.host import Host
 
 
 class BackupActions(QObject):
     """Both run in a worker: a large database takes a moment to copy."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: Host) -> None:
+        super().__init__(window.widget)
         self.window = window
         self.last_backup: Path | None = None
 
     def add_actions(self, menu: QMenu) -> None:
-        menu.addAction(self.window._action(self.tr("バックアップを作成"), self.backup))
-        menu.addAction(self.window._action(self.tr("バックアップから復元…"), self.restore))
+        menu.addAction(self.window.action(self.tr("バックアップを作成"), self.backup))
+        menu.addAction(self.window.action(self.tr("バックアップから復元…"), self.restore))
 
     def backup(self) -> None:
         store = self.window.store
@@ -36,7 +37,7 @@ class BackupActions(QObject):
 
             return take_backup(store, "manual")
 
-        self.window.exchange._start(self.tr("バックアップしています…"), work, self._backed_up)
+        self.window.run(self.tr("バックアップしています…"), work, self._backed_up)
 
     def _backed_up(self, path: Path) -> None:
         self.last_backup = path
@@ -52,8 +53,8 @@ class BackupActions(QObject):
             self._refused(exc)
             return
         if chosen is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
-                w,
+            chosen = open_file(
+                w.widget,
                 self.tr("復元するバックアップを選ぶ"),
                 str(folder),
                 self.tr("kplan のデータベース (*.sqlite3)"),
@@ -74,7 +75,7 @@ class BackupActions(QObject):
                 return
             other_installation = True
         answer = QMessageBox.question(
-            w,
+            w.widget,
             self.tr("バックアップから復元"),
             self.tr(
                 "{0} の内容に戻します。今のデータベースは先にバックアップします。よろしいですか？"
@@ -99,7 +100,7 @@ class BackupActions(QObject):
                 catalog_identity=stored_catalog_hash,
             )
 
-        w.exchange._start(self.tr("復元しています…"), work, self._restored)
+        w.run(self.tr("復元しています…"), work, self._restored)
 
     def _confirm_other(self, other: OtherInstallation) -> bool:
         """A backup of another installation or catalog: say whose, and ask (default: no)."""
@@ -109,7 +110,7 @@ class BackupActions(QObject):
             else self.tr("別の端末")
         )
         answer = QMessageBox.warning(
-            self.window,
+            self.window.widget,
             self.tr("別の端末のバックアップ"),
             self.tr(
                 "このバックアップは{0}のデータベースです。\n\n"
@@ -134,15 +135,10 @@ class BackupActions(QObject):
         w.undo_stack.clear()
         message = self.tr("復元しました（元のデータベースのバックアップ: {0}）").format(replaced)
 
-        def say() -> None:
-            w.loaded.disconnect(say)
-            w.status.setText(message)
-
         # After the grid is read again; its own status line would cover the message.
-        w.loaded.connect(say)
-        w.reload()
+        w.reload(then=lambda: w.status.setText(message))
 
     def _refused(self, exc: Exception) -> None:
         text = exc.message(self.window.lang) if isinstance(exc, DomainError) else str(exc)
         self.window.status.setText("✖ " + text)
-        QMessageBox.warning(self.window, self.tr("バックアップ"), text)
+        QMessageBox.warning(self.window.widget, self.tr("バックアップ"), text)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QMenu,
@@ -23,11 +22,12 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.ui.file_dialogs import open_file, save_file
 
 if TYPE_CHECKING:
     from kplan_desktop.exchange.catalog_files import ImportPreview
     from kplan_desktop.ui.catalog_editor import CatalogEditor
-    from kplan_desktop.ui.main_window import MainWindow
+    from kplan_desktop.ui.host import Host
 
 
 class CatalogImportDialog(QDialog):
@@ -80,8 +80,8 @@ class CatalogImportDialog(QDialog):
 class CatalogActions(QObject):
     """カタログ(&C): 書き出す (planning), 読み込む, 版の履歴."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: Host) -> None:
+        super().__init__(window.widget)
         self.window = window
         self.dialog: CatalogImportDialog | None = None
         self.editor: CatalogEditor | None = None
@@ -92,13 +92,13 @@ class CatalogActions(QObject):
     def add_actions(self, menu: QMenu) -> None:
         w = self.window
         if w.planning:
-            menu.addAction(w._action(self.tr("カタログを編集…"), self.edit_catalog, "Ctrl+Shift+K"))
-            self.export_action = w._action(self.tr("カタログを書き出す…"), self.export_catalog)
+            menu.addAction(w.action(self.tr("カタログを編集…"), self.edit_catalog, "Ctrl+Shift+K"))
+            self.export_action = w.action(self.tr("カタログを書き出す…"), self.export_catalog)
             menu.addAction(self.export_action)
-        self.import_action = w._action(self.tr("カタログを読み込む…"), self.import_catalog)
+        self.import_action = w.action(self.tr("カタログを読み込む…"), self.import_catalog)
         menu.addAction(self.import_action)
         menu.addSeparator()
-        menu.addAction(w._action(self.tr("カタログの版の履歴"), self.show_versions))
+        menu.addAction(w.action(self.tr("カタログの版の履歴"), self.show_versions))
 
     def _ready(self) -> bool:
         return self.window.is_loaded and self.window.store is not None
@@ -109,7 +109,7 @@ class CatalogActions(QObject):
 
     def _error(self, title: str, message: str) -> None:
         self._say("✖ " + message.splitlines()[0])
-        QMessageBox.critical(self.window, title, message)
+        QMessageBox.critical(self.window.widget, title, message)
 
     def edit_catalog(self) -> None:
         """The catalog editor; a saved edit becomes the next version and the grid reloads."""
@@ -123,7 +123,9 @@ class CatalogActions(QObject):
         catalog = read_catalog(w.store)
         if catalog is None:
             return
-        self.editor = CatalogEditor(w.store, catalog, who=current_user(), lang=w.lang, parent=w)
+        self.editor = CatalogEditor(
+            w.store, catalog, who=current_user(), lang=w.lang, parent=w.widget
+        )
         self.editor.exec()
         saved = self.editor.saved_version
         self.editor = None
@@ -139,10 +141,10 @@ class CatalogActions(QObject):
         if not self._ready():
             return
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                w,
+            chosen = save_file(
+                w.widget,
                 self.tr("カタログの保存先"),
-                str(w.exchange._folder() / self.tr("カタログ.xlsx")),
+                str(w.folder() / self.tr("カタログ.xlsx")),
                 self.tr("Excel ブック (*.xlsx);;JSON (*.json)"),
             )
             if not chosen:
@@ -169,10 +171,10 @@ class CatalogActions(QObject):
         if not self._ready():
             return False
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(
-                w,
+            chosen = open_file(
+                w.widget,
                 self.tr("読み込むカタログを選ぶ"),
-                str(w.exchange._folder()),
+                str(w.folder()),
                 self.tr("カタログ (*.xlsx *.json)"),
             )
             if not chosen:
@@ -187,7 +189,7 @@ class CatalogActions(QObject):
             self._error(self.tr("カタログを読み込めません"), exc.message(w.lang))
             return False
         QApplication.restoreOverrideCursor()
-        self.dialog = CatalogImportDialog(preview, w.lang, w)
+        self.dialog = CatalogImportDialog(preview, w.lang, w.widget)
         accepted = self.dialog.exec() == QDialog.DialogCode.Accepted
         self.dialog = None
         if not accepted or preview.unchanged:
@@ -236,7 +238,7 @@ class CatalogActions(QObject):
                 f"{label}  {origins.get(record.origin, record.origin)}  {record.issued_by}"
                 f"  {v.catalog_hash[:12]}"
             )
-        box = QMessageBox(w)
+        box = QMessageBox(w.widget)
         box.setWindowTitle(self.tr("カタログの版の履歴"))
         box.setText("\n".join(lines) or self.tr("版の記録はありません"))
         box.addButton(self.tr("閉じる"), QMessageBox.ButtonRole.RejectRole)

@@ -16,8 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,7 +43,6 @@ from kplan_desktop.domain.catalog import (
     TAG_REFORM,
     TAG_STRATEGY,
     Catalog,
-    CrossReference,
     Department,
     Indicator,
 )
@@ -57,44 +55,11 @@ from kplan_desktop.domain.model import (
     IndicatorStatus,
     ValueKind,
 )
-from kplan_desktop.domain.values import canonical
 from kplan_desktop.store.requests import EntrySource
+from kplan_desktop.ui.catalog_widgets import KEY, Change, combo, dec, link_lines
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
-
-KEY = Qt.ItemDataRole.UserRole
-
-
-class _Change(QUndoCommand):
-    """One applied edit: the catalog before and after."""
-
-    def __init__(self, editor: CatalogEditor, before: Catalog, after: Catalog, label: str) -> None:
-        super().__init__(label)
-        self.editor = editor
-        self.before = before
-        self.after = after
-
-    def redo(self) -> None:
-        self.editor.show_catalog(self.after)
-
-    def undo(self) -> None:
-        self.editor.show_catalog(self.before)
-
-
-def _combo(items: list[tuple[str, object]]) -> QComboBox:
-    box = QComboBox()
-    for label, data in items:
-        box.addItem(label, data)
-    return box
-
-
-def _link_lines(references: tuple[CrossReference, ...]) -> str:
-    return "\n".join(f"{x.plan}|{x.code}|{x.title}" for x in references)
-
-
-def _dec(value: Decimal | None) -> str:
-    return "" if value is None else canonical(value)
 
 
 class CatalogEditor(QDialog):
@@ -212,7 +177,7 @@ class CatalogEditor(QDialog):
         form = QFormLayout(form_widget)
         self.i_code = QLabel()
         self.i_name = QLineEdit()
-        self.i_kind = _combo([(k.label_ja, k) for k in IndicatorKind])
+        self.i_kind = combo([(k.label_ja, k) for k in IndicatorKind])
         self.i_unit = QLineEdit()
         value_kinds = {
             ValueKind.COUNT: self.tr("件数・人数（整数）"),
@@ -223,13 +188,13 @@ class CatalogEditor(QDialog):
             ValueKind.PER_PERIOD: self.tr("期間あたりの数"),
             ValueKind.MILESTONE: self.tr("達成／未達成"),
         }
-        self.i_value_kind = _combo(
+        self.i_value_kind = combo(
             [(self.tr("（単位から判断）"), None), *[(value_kinds[v], v) for v in ValueKind]]
         )
-        self.i_direction = _combo(
+        self.i_direction = combo(
             [(self.tr("（未設定）"), None), *[(d.label_ja, d) for d in Direction]]
         )
-        self.i_comparator = _combo(
+        self.i_comparator = combo(
             [(self.tr("（未設定）"), None), *[(c.label_ja, c) for c in Comparator]]
         )
         self.i_cumulative = QCheckBox(self.tr("累計値"))
@@ -249,7 +214,7 @@ class CatalogEditor(QDialog):
         self.i_interim.setObjectName("indicator_interim")
         self.i_interim.setPlaceholderText("2024=5000、2025=6000")
         self.i_yoy = QLineEdit()
-        self.i_status = _combo(
+        self.i_status = combo(
             [
                 (self.tr("実施中"), IndicatorStatus.ACTIVE),
                 (self.tr("未着手"), IndicatorStatus.NOT_STARTED),
@@ -479,11 +444,11 @@ class CatalogEditor(QDialog):
         self.i_cumulative.setChecked(i.cumulative)
         self.i_decimals.setValue(-1 if i.decimals is None else i.decimals)
         self.i_baseline_year.setValue(i.baseline_year or 0)
-        self.i_baseline.setText(_dec(i.baseline))
+        self.i_baseline.setText(dec(i.baseline))
         self.i_target_year.setValue(i.target_year or 0)
-        self.i_target.setText(_dec(i.target))
-        self.i_interim.setText("、".join(f"{y}={_dec(v)}" for y, v in i.interim_targets))
-        self.i_yoy.setText(_dec(i.yoy_threshold))
+        self.i_target.setText(dec(i.target))
+        self.i_interim.setText("、".join(f"{y}={dec(v)}" for y, v in i.interim_targets))
+        self.i_yoy.setText(dec(i.yoy_threshold))
         self.i_status.setCurrentIndex(self.i_status.findData(i.status))
         self.i_department.clear()
         for d in self.catalog.departments:
@@ -492,7 +457,7 @@ class CatalogEditor(QDialog):
         self.i_department.setCurrentIndex(self.i_department.findData(i.department))
         self.i_description.setPlainText(i.description or "")
         self.i_note.setText(i.note or "")
-        self.i_links.setPlainText(_link_lines(i.links))
+        self.i_links.setPlainText(link_lines(i.links))
         self.forms.setCurrentWidget(self.indicator_form)
 
     def _fill_named(self, kind: str, code: str) -> None:
@@ -514,7 +479,7 @@ class CatalogEditor(QDialog):
                         self.n_name.setText(measure.name)
                         self.n_text_label.setText(self.tr("目指す姿"))
                         self.n_text.setPlainText(measure.vision or "")
-                        self.n_links.setPlainText(_link_lines(measure.links))
+                        self.n_links.setPlainText(link_lines(measure.links))
         self.forms.setCurrentWidget(self.named_form)
 
     def _fill_direction(self, key: str) -> None:
@@ -588,7 +553,7 @@ class CatalogEditor(QDialog):
         if after == self.catalog:
             self._say(self.tr("変更はありません"))
             return False
-        self.undo_stack.push(_Change(self, self.catalog, after, label))
+        self.undo_stack.push(Change(self, self.catalog, after, label))
         self._say(self.tr("変更しました（保存するまで反映されません）: {0}").format(label))
         return True
 

@@ -46,12 +46,21 @@ class CommentDialog(QDialog):
         warnings: list[str],
         previous: str | None,
         parent: QWidget | None = None,
+        *,
+        where: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("comment_dialog")
         self.setWindowTitle(self.tr("コメントが必要です"))
         self.setModal(True)
         layout = QVBoxLayout(self)
+        # Which cell and value the comment is for (a paste asks for several in turn).
+        self.where_label = QLabel(where)
+        self.where_label.setObjectName("comment_where")
+        self.where_label.setWordWrap(True)
+        self.where_label.setStyleSheet("font-weight: bold;")
+        self.where_label.setVisible(bool(where))
+        layout.addWidget(self.where_label)
         intro = QLabel(
             self.tr("次の警告があります。理由を入力してください:")
             + "\n"

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QInputDialog,
     QLabel,
@@ -35,11 +34,12 @@ from kplan_desktop.domain.fiscal_year import (
     parse_date,
 )
 from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.ui.file_dialogs import save_file
 from kplan_desktop.ui.i18n import year_text
 
 if TYPE_CHECKING:
     from kplan_desktop.store.cycle import DepartmentStatus, YearCycle
-    from kplan_desktop.ui.main_window import MainWindow
+    from kplan_desktop.ui.host import Host
 
 
 class OpenYearDialog(QDialog):
@@ -156,8 +156,8 @@ class CycleStatusDialog(QDialog):
 
 
 class CycleActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: Host) -> None:
+        super().__init__(window.widget)
         self.window = window
         self.last_message = ""
         self.banner = QLabel()
@@ -172,9 +172,9 @@ class CycleActions(QObject):
 
     def add_planning_actions(self, menu: QMenu) -> None:
         w = self.window
-        menu.addAction(w._action(self.tr("提出状況…"), self.show_status, "Ctrl+Shift+S"))
-        menu.addAction(w._action(self.tr("年度をロックする（締め切り）…"), self.lock_year))
-        menu.addAction(w._action(self.tr("年度のロックを解除する…"), self.unlock_year))
+        menu.addAction(w.action(self.tr("提出状況…"), self.show_status, "Ctrl+Shift+S"))
+        menu.addAction(w.action(self.tr("年度をロックする（締め切り）…"), self.lock_year))
+        menu.addAction(w.action(self.tr("年度のロックを解除する…"), self.unlock_year))
 
     def _locked(self) -> bool:
         from kplan_desktop.store.years import locked_years
@@ -191,7 +191,7 @@ class CycleActions(QObject):
             return False
         if confirm:
             answer = QMessageBox.question(
-                w,
+                w.widget,
                 self.tr("年度をロックする"),
                 self.tr(
                     "{0}をロックします。以後、この年度の値・施策評価の変更と取り込みはすべて"
@@ -204,7 +204,7 @@ class CycleActions(QObject):
             done = lock_year(w.store, w.fiscal_year, current_user(), source=EntrySource.GUI)
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
-            QMessageBox.warning(w, self.tr("ロックできません"), self.last_message)
+            QMessageBox.warning(w.widget, self.tr("ロックできません"), self.last_message)
             return False
         w.undo_stack.clear()  # undoing an edit of a locked year would be refused
         self.refresh()
@@ -225,7 +225,7 @@ class CycleActions(QObject):
             return False
         if reason is None:
             reason, ok = QInputDialog.getText(
-                w,
+                w.widget,
                 self.tr("年度のロックを解除する"),
                 self.tr("{0}のロックを解除する理由（記録されます）").format(self.year_label()),
             )
@@ -237,7 +237,7 @@ class CycleActions(QObject):
             )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
-            QMessageBox.warning(w, self.tr("ロックを解除できません"), self.last_message)
+            QMessageBox.warning(w.widget, self.tr("ロックを解除できません"), self.last_message)
             return False
         self.refresh()
         self.last_message = (
@@ -316,7 +316,7 @@ class CycleActions(QObject):
         w = self.window
         if not w.is_loaded or w.store is None or w.model.catalog is None:
             return
-        self.status_dialog = CycleStatusDialog(self, w)
+        self.status_dialog = CycleStatusDialog(self, w.widget)
         self.status_dialog.exec()
         self.status_dialog = None
 
@@ -331,7 +331,7 @@ class CycleActions(QObject):
             dialog = OpenYearDialog(
                 self.year_label(),
                 None if current is None else current.due_date,
-                w,
+                w.widget,
                 fiscal_year=w.fiscal_year,
                 lang=w.lang,
             )
@@ -350,7 +350,7 @@ class CycleActions(QObject):
             )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
-            QMessageBox.warning(w, self.tr("受付を始められません"), self.last_message)
+            QMessageBox.warning(w.widget, self.tr("受付を始められません"), self.last_message)
             return False
         self.last_message = self.due_text(cycle)
         w.status.setText(self.last_message)
@@ -362,10 +362,10 @@ class CycleActions(QObject):
 
         w = self.window
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
-                w,
+            chosen = save_file(
+                w.widget,
                 self.tr("未提出の課の一覧の保存先"),
-                str(w.exchange._folder() / self.tr("未提出の課.xlsx")),
+                str(w.folder() / self.tr("未提出の課.xlsx")),
                 self.tr("Excel ブック (*.xlsx)"),
             )
             if not chosen:
@@ -377,7 +377,7 @@ class CycleActions(QObject):
             write_pending(path, w.fiscal_year, cycle, waiting)
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
-            QMessageBox.critical(w, self.tr("書き出せません"), self.last_message)
+            QMessageBox.critical(w.widget, self.tr("書き出せません"), self.last_message)
             return False
         self.last_message = self.tr("未提出の課 {0} 件を書き出しました: {1}").format(
             len(waiting), path

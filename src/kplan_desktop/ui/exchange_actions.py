@@ -12,20 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QMimeData, QObject, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QMimeData, QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,20 +32,17 @@ from PySide6.QtWidgets import (
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.store.requests import EntrySource, current_user
-from kplan_desktop.ui.workers import Cancelled, Job
+from kplan_desktop.ui.file_dialogs import open_files, save_file
+from kplan_desktop.ui.workers import Cancelled, Job, Work, run_job
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.catalog import Catalog
     from kplan_desktop.store.submissions import Finalisation
-    from kplan_desktop.ui.main_window import MainWindow
-    from kplan_desktop.ui.merge_preview import (
-        MergedFile,
-        MergePreviewDialog,
-        MergeSummaryDialog,
-        PlannedFile,
-    )
+    from kplan_desktop.ui.host import Host
+    from kplan_desktop.ui.merge_preview import MergePreviewDialog
+    from kplan_desktop.ui.merge_preview_model import MergedFile, PlannedFile
+    from kplan_desktop.ui.merge_summary import MergeSummaryDialog
 
-Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
 # More files than this in one drop is a folder dragged by mistake, not a batch of submissions.
 MAX_MERGE_FILES = 200
@@ -64,48 +59,6 @@ def xlsx_paths(mime: QMimeData) -> list[Path]:
         for url in mime.urls()
         if url.isLocalFile() and url.toLocalFile().lower().endswith(".xlsx")
     ]
-
-
-def run_job(
-    parent: QWidget,
-    label: str,
-    work: Work,
-    done: Callable[[Any], None],
-    failed: Callable[[BaseException], None],
-    *,
-    cancellable: bool = True,
-) -> Job:
-    """Run work(progress, cancelled) in the thread pool behind a progress dialog."""
-    job = Job(work)
-    dialog = QProgressDialog(
-        label, QCoreApplication.translate("ExchangeActions", "キャンセル"), 0, 0, parent
-    )
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-    if cancellable:
-        dialog.canceled.connect(job.cancel)
-    else:
-        # Writing a merge is one short transaction per file: stopping half-way would leave some
-        # files written, which is harder to explain than waiting a moment.
-        dialog.setCancelButton(None)
-
-    def finish(handler: Callable[[Any], None], value: Any) -> None:
-        try:
-            dialog.reset()
-        except RuntimeError:
-            return  # the window closed while the job ran: nobody to tell
-        dialog.deleteLater()
-        handler(value)
-
-    def progress(done: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-
-    job.signals.progress.connect(progress)
-    job.signals.finished.connect(lambda value: finish(done, value))
-    job.signals.failed.connect(lambda exc: finish(failed, exc))
-    job.start()
-    return job
 
 
 class OpenItemsDialog(QDialog):
@@ -187,14 +140,17 @@ class TemplateDialog(QDialog):
         return int(self.year_combo.currentData())
 
 
+DROP_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+
+
 class ExchangeActions(QObject):
     """The exchange menus, the 確定 banner and button, and the jobs behind them."""
 
     # A job ended (written, failed or cancelled).
     job_ended = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: Host) -> None:
+        super().__init__(window.widget)
         self.window = window
         self.job: Job | None = None
         self.finalised: Finalisation | None = None
@@ -225,14 +181,37 @@ class ExchangeActions(QObject):
         self.template_action: QAction | None = None
         self.report_action: QAction | None = None
 
+    # -- workbooks dropped on the window (the planning division) ----------------------------
+
+    def dropped_workbooks(self, event: QDropEvent | QDragMoveEvent) -> list[Path]:
+        if not self.window.planning:
+            return []
+        return xlsx_paths(event.mimeData())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Submission workbooks dragged onto the window are merged (nothing else is taken)."""
+        kind = event.type()
+        if watched is not self.window.widget or kind not in DROP_EVENTS:
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QDragMoveEvent | QDropEvent)
+        paths = self.dropped_workbooks(event)
+        if not paths:
+            event.ignore()
+            return True
+        event.acceptProposedAction()
+        if kind == QEvent.Type.Drop:
+            # Out of the drop handler first: Explorer waits for it to return before it moves on.
+            QTimer.singleShot(0, self, lambda: self.merge_paths(paths))
+        return True
+
     # -- menus -------------------------------------------------------------------------------
 
     def add_department_actions(self, menu: QMenu) -> None:
         """ファイル: 確定する, 確定を取り消す, 提出用ブックを書き出す (a department's window)."""
         w = self.window
-        self.finalise_action = w._action(self.tr("確定する"), self.finalise)
-        self.withdraw_action = w._action(self.tr("確定を取り消す"), self.withdraw)
-        self.export_action = w._action(
+        self.finalise_action = w.action(self.tr("確定する"), self.finalise)
+        self.withdraw_action = w.action(self.tr("確定を取り消す"), self.withdraw)
+        self.export_action = w.action(
             self.tr("提出用ブックを書き出す…"), self.export_submission, "Ctrl+E"
         )
         for action in (self.finalise_action, self.withdraw_action, self.export_action):
@@ -243,11 +222,11 @@ class ExchangeActions(QObject):
     def add_planning_actions(self, menu: QMenu) -> None:
         """集約: 取り込む, テンプレート, 集約ブック (the planning division's window)."""
         w = self.window
-        self.merge_action = w._action(self.tr("提出ブックを取り込む…"), self.merge, "Ctrl+I")
-        self.template_action = w._action(
+        self.merge_action = w.action(self.tr("提出ブックを取り込む…"), self.merge, "Ctrl+I")
+        self.template_action = w.action(
             self.tr("記入用テンプレートを書き出す…"), self.export_template, "Ctrl+T"
         )
-        self.report_action = w._action(
+        self.report_action = w.action(
             self.tr("集約ブックを作成…"), self.write_report, "Ctrl+Shift+E"
         )
         menu.addSeparator()
@@ -357,7 +336,7 @@ class ExchangeActions(QObject):
         return True
 
     def _show_open_items(self, items: list[str]) -> None:
-        dialog = OpenItemsDialog(items, self._year_text(), self.window)
+        dialog = OpenItemsDialog(items, self._year_text(), self.window.widget)
         dialog.go_to.connect(self.window.go_to_indicator)
         self.open_items_dialog = dialog
         dialog.open()
@@ -416,7 +395,7 @@ class ExchangeActions(QObject):
                 text = self.tr("下書きの") + text
             w.status.setText(text)
 
-        self._start(self.tr("提出用ブックを書き出しています…"), work, done, path)
+        self.start(self.tr("提出用ブックを書き出しています…"), work, done, path)
 
     # -- the planning division ---------------------------------------------------------------
 
@@ -424,10 +403,10 @@ class ExchangeActions(QObject):
         """Choose one or more submission workbooks (or templates) and preview their merge."""
         if not self.window.planning or not self._ready():
             return
-        chosen, _filter = QFileDialog.getOpenFileNames(
-            self.window,
+        chosen = open_files(
+            self.window.widget,
             self.tr("取り込む提出ブックを選ぶ"),
-            str(self._folder()),
+            str(self.folder()),
             self.tr("Excel ブック (*.xlsx)"),
         )
         if chosen:
@@ -447,7 +426,7 @@ class ExchangeActions(QObject):
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.exchange.merge import merge_context, plan_merge, planning_batch
-            from kplan_desktop.ui.merge_preview import PlannedFile
+            from kplan_desktop.ui.merge_preview_model import PlannedFile
 
             files: list[PlannedFile] = []
             scale = 1000
@@ -479,7 +458,7 @@ class ExchangeActions(QObject):
                         return None
             return files
 
-        self._start(
+        self.start(
             self.tr("提出ブックを読み込んでいます（{0} ファイル）…").format(len(unique)),
             work,
             lambda files: self._planned(files, accept_unsigned),
@@ -496,7 +475,7 @@ class ExchangeActions(QObject):
             files,
             catalog=w.model.catalog,
             lang=w.lang,
-            parent=w,
+            parent=w.widget,
             accept_unsigned=accept_unsigned,
         )
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -527,7 +506,7 @@ class ExchangeActions(QObject):
         def work(progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.exchange.merge import apply_merge
             from kplan_desktop.store.backup import backup_before
-            from kplan_desktop.ui.merge_preview import MergedFile
+            from kplan_desktop.ui.merge_preview_model import MergedFile
 
             backup_before(store, "merge")
             merged: list[MergedFile] = []
@@ -549,7 +528,7 @@ class ExchangeActions(QObject):
                 progress(n + 1, len(chosen))
             return merged
 
-        self._start(
+        self.start(
             self.tr("取り込んでいます…"),
             work,
             lambda merged: self._merged(merged, refused),
@@ -557,21 +536,16 @@ class ExchangeActions(QObject):
         )
 
     def _merged(self, merged: list[MergedFile], refused: list[PlannedFile]) -> None:
-        from kplan_desktop.ui.merge_preview import MergeSummaryDialog
+        from kplan_desktop.ui.merge_summary import MergeSummaryDialog
 
         w = self.window
-        summary = MergeSummaryDialog(merged, refused, lang=w.lang, parent=w)
+        summary = MergeSummaryDialog(merged, refused, lang=w.lang, parent=w.widget)
         self.summary = summary
         written = sum(1 for m in merged if m.report is not None and m.report.written)
         message = self.tr("{0} ファイルを取り込みました").format(written)
 
-        def reloaded() -> None:
-            w.loaded.disconnect(reloaded)
-            w._update_status(message)
-
         # The reloaded grid rewrites the status line: the message goes in front of its counts.
-        w.loaded.connect(reloaded)
-        w.reload()
+        w.reload(then=lambda: w.update_status(message))
         w.status.setText(message)
         summary.open()
 
@@ -580,7 +554,7 @@ class ExchangeActions(QObject):
         w = self.window
         if not w.planning or not self._ready() or w.model.catalog is None:
             return
-        dialog = TemplateDialog(w.model.catalog, w.fiscal_year, w.lang, w)
+        dialog = TemplateDialog(w.model.catalog, w.fiscal_year, w.lang, w.widget)
         dialog.accepted.connect(lambda: self.write_template(dialog.department, dialog.fiscal_year))
         self.template_dialog = dialog
         dialog.open()
@@ -609,7 +583,7 @@ class ExchangeActions(QObject):
                 self.tr("記入用テンプレートを書き出しました: {0}").format(path)
             )
 
-        self._start(self.tr("記入用テンプレートを書き出しています…"), work, done, path)
+        self.start(self.tr("記入用テンプレートを書き出しています…"), work, done, path)
 
     def write_report(self) -> None:
         """The consolidated workbook of the window's fiscal year."""
@@ -640,11 +614,11 @@ class ExchangeActions(QObject):
                 )
             )
 
-        self._start(self.tr("集約ブックを作成しています…"), work, done, path)
+        self.start(self.tr("集約ブックを作成しています…"), work, done, path)
 
     # -- shared ------------------------------------------------------------------------------
 
-    def _start(
+    def start(
         self,
         label: str,
         work: Work,
@@ -668,7 +642,7 @@ class ExchangeActions(QObject):
             return call
 
         self.job = run_job(
-            self.window,
+            self.window.widget,
             label,
             work,
             ended(done),
@@ -702,13 +676,13 @@ class ExchangeActions(QObject):
     def _error(self, title: str, message: str) -> None:
         self.last_error = message
         self.window.status.setText("✖ " + message.splitlines()[0])
-        QMessageBox.critical(self.window, title, message)
+        QMessageBox.critical(self.window.widget, title, message)
 
     def ask(
         self, title: str, text: str, choices: list[tuple[str, str]], *, default: int = 0
     ) -> str:
         """A question with one button per choice; the last choice is Cancel (and Esc)."""
-        box = QMessageBox(self.window)
+        box = QMessageBox(self.window.widget)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(title)
         box.setText(text)
@@ -729,8 +703,8 @@ class ExchangeActions(QObject):
 
     def save_path(self, title: str, name: str) -> Path | None:
         """A save dialog in the last used folder (else Documents); the folder is remembered."""
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self.window, title, str(self._folder() / name), self.tr("Excel ブック (*.xlsx)")
+        chosen = save_file(
+            self.window.widget, title, str(self.folder() / name), self.tr("Excel ブック (*.xlsx)")
         )
         if not chosen:
             return None
@@ -740,7 +714,7 @@ class ExchangeActions(QObject):
         self._remember(path.parent)
         return path
 
-    def _folder(self) -> Path:
+    def folder(self) -> Path:
         settings = self.window.settings
         remembered = settings.last_folder if settings is not None else None
         if remembered is not None:

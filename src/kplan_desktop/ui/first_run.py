@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.ui.file_dialogs import open_file
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.settings import ROLE_DEPARTMENT, ROLE_PLANNING
 
@@ -145,7 +145,7 @@ def choose_first_catalog(
         if callable(pick_file):
             chosen = pick_file()
         else:
-            chosen, _ = QFileDialog.getOpenFileName(
+            chosen = open_file(
                 parent,
                 QCoreApplication.translate("FirstRun", "カタログファイルを選ぶ"),
                 "",

@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMenu,
@@ -26,26 +25,27 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.ui.file_dialogs import open_file, save_file
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.store.keys import SigningKey
-    from kplan_desktop.ui.main_window import MainWindow
+    from kplan_desktop.ui.host import Host
 
 
 class KeyActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: Host) -> None:
+        super().__init__(window.widget)
         self.window = window
         self.list_dialog: RegisteredKeysDialog | None = None
 
     def add_department_actions(self, menu: QMenu) -> None:
-        menu.addAction(self.window._action(self.tr("署名鍵を書き出す…"), self.export_key))
+        menu.addAction(self.window.action(self.tr("署名鍵を書き出す…"), self.export_key))
 
     def add_planning_actions(self, menu: QMenu) -> None:
         menu.addSeparator()
-        menu.addAction(self.window._action(self.tr("課の署名鍵を登録…"), self.register_key))
-        menu.addAction(self.window._action(self.tr("登録済みの署名鍵…"), self.show_keys))
+        menu.addAction(self.window.action(self.tr("課の署名鍵を登録…"), self.register_key))
+        menu.addAction(self.window.action(self.tr("登録済みの署名鍵…"), self.show_keys))
 
     # -- a department ------------------------------------------------------------------------
 
@@ -60,10 +60,10 @@ class KeyActions(QObject):
             return None
         if chosen is None:
             name = f"{department}.kplan-key"
-            chosen, _filter = QFileDialog.getSaveFileName(
-                w,
+            chosen = save_file(
+                w.widget,
                 self.tr("署名鍵（公開鍵）の保存先"),
-                str(w.exchange._folder() / name),
+                str(w.folder() / name),
                 self.tr("kplan の鍵ファイル (*.kplan-key)"),
             )
         if not chosen:
@@ -94,10 +94,10 @@ class KeyActions(QObject):
         if not w.planning:
             return None
         if chosen is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
-                w,
+            chosen = open_file(
+                w.widget,
                 self.tr("登録する署名鍵のファイルを選ぶ"),
-                str(w.exchange._folder()),
+                str(w.folder()),
                 self.tr("kplan の鍵ファイル (*.kplan-key)"),
             )
         if not chosen:
@@ -116,7 +116,7 @@ class KeyActions(QObject):
         )
         if replace:
             answer = QMessageBox.warning(
-                w,
+                w.widget,
                 self.tr("課の署名鍵を置き換える"),
                 self.tr(
                     "{0} のこの端末には別の鍵が登録されています（指紋 {1}）。新しい鍵（指紋 {2}）"
@@ -133,7 +133,7 @@ class KeyActions(QObject):
             if answer != QMessageBox.StandardButton.Yes:
                 return None
         answer = QMessageBox.question(
-            w,
+            w.widget,
             self.tr("課の署名鍵を登録"),
             self.tr(
                 "{0} の署名鍵を登録します。\n端末（データベースID）: {1}\n指紋: {2}\n\n"
@@ -165,7 +165,7 @@ class KeyActions(QObject):
         from kplan_desktop.store.keys import registered_keys
 
         dialog = RegisteredKeysDialog(
-            registered_keys(self.window.store), self._department_label, self.window
+            registered_keys(self.window.store), self._department_label, self.window.widget
         )
         self.list_dialog = dialog
         dialog.open()
@@ -182,7 +182,7 @@ class KeyActions(QObject):
     def _refused(self, exc: DomainError) -> None:
         text = exc.message(self.window.lang)
         self.window.status.setText("✖ " + text)
-        QMessageBox.warning(self.window, self.tr("署名鍵"), text)
+        QMessageBox.warning(self.window.widget, self.tr("署名鍵"), text)
 
 
 class RegisteredKeysDialog(QDialog):

@@ -47,6 +47,14 @@ def _texts(widget: QWidget) -> list[str]:
     return [t for t in found if t]
 
 
+def _qt_class(widget: QWidget) -> str:
+    """The widget's Qt class (a QTableView subclass of ours reports QTableView)."""
+    for kind in type(widget).__mro__:
+        if kind.__module__.startswith("PySide6"):
+            return kind.__name__
+    return type(widget).__name__
+
+
 def snapshot(window: MainWindow) -> dict[str, Any]:
     """The window's state as plain data (also handy for debugging by hand)."""
     app = QApplication.instance()
@@ -60,7 +68,7 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         "title": window.windowTitle(),
         "screen": _rect(screen),
         "window": _rect(window.frameGeometry()),
-        "focus": type(focus).__name__ if focus is not None else None,
+        "focus": _qt_class(focus) if focus is not None else None,
         "focus_name": focus.objectName() if focus is not None else None,
         "focus_text": focus.text() if isinstance(focus, (QAbstractButton, QLineEdit)) else None,
         "modal": modal.windowTitle() if modal is not None else None,
@@ -103,6 +111,22 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
                 "text": index.data(),
             }
         report["cells"] = cells
+        # The frozen code and name columns over the grid's left edge (see frozen_grid).
+        frozen = getattr(grid, "frozen", None)
+        if frozen is not None:
+            report["frozen"] = {
+                "visible": frozen.isVisible(),
+                "area": _global(frozen, frozen.rect()),
+                "code": _global(
+                    frozen.viewport(), frozen.visualRect(frozen.model().index(current.row(), 0))
+                ),
+                "name": _global(
+                    frozen.viewport(), frozen.visualRect(frozen.model().index(current.row(), 1))
+                ),
+                "text": [frozen.model().index(current.row(), column).data() for column in (0, 1)],
+            }
+        bar = grid.horizontalScrollBar()
+        report["hscroll"] = [bar.value(), bar.maximum()]
     return report
 
 

@@ -7,18 +7,24 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEventLoop,
     QObject,
     QRunnable,
+    Qt,
     QThreadPool,
     QTimer,
     Signal,
     SignalInstance,
 )
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from kplan_desktop.progress import Cancelled
 
-__all__ = ["Cancelled", "Job", "JobSignals"]
+__all__ = ["Cancelled", "Job", "JobSignals", "Work", "run_job"]
+
+# work(progress, cancelled) -> result, run off the UI thread.
+Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
 
 class JobSignals(QObject):
@@ -60,6 +66,50 @@ class Job(QRunnable):
 
     def start(self) -> None:
         QThreadPool.globalInstance().start(self)
+
+
+def run_job(
+    parent: QWidget,
+    label: str,
+    work: Work,
+    done: Callable[[Any], None],
+    failed: Callable[[BaseException], None],
+    *,
+    cancellable: bool = True,
+    min_duration: int = 300,
+) -> Job:
+    """Run work(progress, cancelled) in the thread pool behind a progress dialog (shown when
+    the job takes longer than `min_duration` ms); `done` or `failed` gets its end."""
+    job = Job(work)
+    dialog = QProgressDialog(
+        label, QCoreApplication.translate("Workers", "キャンセル"), 0, 0, parent
+    )
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(min_duration)
+    if cancellable:
+        dialog.canceled.connect(job.cancel)
+    else:
+        # Writing a merge is one short transaction per file: stopping half-way would leave some
+        # files written, which is harder to explain than waiting a moment.
+        dialog.setCancelButton(None)
+
+    def finish(handler: Callable[[Any], None], value: Any) -> None:
+        try:
+            dialog.reset()
+        except RuntimeError:
+            return  # the window closed while the job ran: nobody to tell
+        dialog.deleteLater()
+        handler(value)
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+
+    job.signals.progress.connect(progress)
+    job.signals.finished.connect(lambda value: finish(done, value))
+    job.signals.failed.connect(lambda exc: finish(failed, exc))
+    job.start()
+    return job
 
 
 def wait_for(signals: Sequence[SignalInstance], done: Callable[[], bool], seconds: float) -> bool:

@@ -1,0 +1,79 @@
+"""One working session's state, without Qt: the database, the department, the fiscal year, the
+role, the acting user and the language.
+
+The window holds one (and hands it to its parts); the command line can build one the same way.
+Opening the database is deferred to `open()`, so a window paints before SQLAlchemy is imported.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
+
+
+class Role(enum.StrEnum):
+    """Who is working: a department entering its values, or the planning division (企画担当課)."""
+
+    DEPARTMENT = "department"
+    PLANNING = "planning"
+
+
+@dataclass
+class Session:
+    """The session's state. `store` is None until `open()` (or given opened)."""
+
+    department: str | None
+    fiscal_year: int
+    role: Role = Role.DEPARTMENT
+    lang: str = "ja"
+    store: Store | None = None
+    opener: Callable[[], Store] | None = None
+    # The audit log's 'who' when given; else the OS user name, looked up on first use.
+    user: str | None = None
+
+    @classmethod
+    def start(
+        cls,
+        store: Store | Callable[[], Store],
+        *,
+        department: str | None,
+        fiscal_year: int,
+        planning: bool = False,
+        lang: str = "ja",
+        who: str | None = None,
+    ) -> Session:
+        """A session on an open store, or on a factory called by `open()` (in a worker)."""
+        role = Role.PLANNING if planning else Role.DEPARTMENT
+        opened = None if callable(store) else store
+        opener = store if callable(store) else None
+        return cls(department, fiscal_year, role, lang, opened, opener, who)
+
+    @property
+    def who(self) -> str:
+        """The acting user, as the audit log names them."""
+        if self.user is None:
+            from kplan_desktop.store.requests import current_user
+
+            self.user = current_user()
+        return self.user
+
+    @property
+    def planning(self) -> bool:
+        return self.role is Role.PLANNING
+
+    @property
+    def english(self) -> bool:
+        return self.lang == "en"
+
+    def open(self) -> Store:
+        """The store, opened by the factory on first use."""
+        if self.store is None:
+            if self.opener is None:
+                raise RuntimeError("the session has neither a store nor a way to open one")
+            self.store = self.opener()
+        return self.store

@@ -1,0 +1,153 @@
+"""The detail panel beside the grid, with the comment editor."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.models.cells import CellState
+from kplan_desktop.ui.parts import Part, Shared
+
+if TYPE_CHECKING:
+    from kplan_desktop.ui.entry_controller import EntryController
+
+    pass
+
+
+class DetailPanel(Part):
+    """The side panel: the indicator's description, its history, its trend chart and the
+    comment editor of the current cell."""
+
+    def __init__(self, shared: Shared, entry: EntryController) -> None:
+        super().__init__(shared)
+        self.entry = entry
+        from kplan_desktop.ui.trend_chart import TrendChart
+
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("detail")
+        self.history = QTextBrowser()
+        self.history.setObjectName("history")
+        # Room for four entries however the splitter is dragged: an empty-looking history
+        # under its heading read as "no changes" (English trial).
+        lines = self.history.fontMetrics().lineSpacing()
+        self.history.setMinimumHeight(4 * lines + 2 * self.history.frameWidth() + 8)
+        history_title = QLabel(self.tr("履歴"))
+        heading = history_title.font()
+        heading.setBold(True)
+        history_title.setFont(heading)
+        history_box = QWidget()
+        history_layout = QVBoxLayout(history_box)
+        history_layout.setContentsMargins(0, 4, 0, 0)
+        history_layout.setSpacing(2)
+        history_layout.addWidget(history_title)
+        history_layout.addWidget(self.history)
+        self.chart = TrendChart(lang=self.lang)
+        # The chart's title must not dictate the side panel's width.
+        self.chart.setMinimumSize(220, 240)
+        self.comment = QPlainTextEdit()
+        self.comment.setPlaceholderText(self.tr("コメント（警告がある値には理由が必要です）"))
+        self.comment.setMaximumHeight(90)
+        self.comment_button = QPushButton(self.tr("コメントを保存"))
+        self.comment_hint = QLabel()
+        self.comment_hint.setWordWrap(True)
+        # Shown only with a hint: an empty label left a blank band under the chart.
+        self.comment_hint.setVisible(False)
+        self.side_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.side_splitter.setObjectName("side_splitter")
+        self.side_splitter.setChildrenCollapsible(False)
+        for part in (self.detail, history_box, self.chart):
+            self.side_splitter.addWidget(part)
+        for position, stretch in enumerate((3, 2, 4)):
+            self.side_splitter.setStretchFactor(position, stretch)
+        self.side_splitter.setSizes([200, 150, 300])
+        self.side = QWidget()
+        side_layout = QVBoxLayout(self.side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.side_splitter, 1)
+        side_layout.addWidget(self.comment_hint)
+        side_layout.addWidget(self.comment)
+        side_layout.addWidget(self.comment_button)
+        self.grid.selectionModel().currentChanged.connect(self.show_cell)
+
+    def refresh(self) -> None:
+        self.show_cell(self.grid.currentIndex(), QModelIndex())
+
+    def show_cell(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        source = self.proxy.mapToSource(current)
+        if not source.isValid() or self.model.catalog is None:
+            return
+        item = self.model.rows[source.row()]
+        ind = item.indicator
+        e = html.escape
+        not_set = self.tr("未設定")
+        english = self.lang == "en"
+        comparator = "—"
+        if ind.comparator is not None:
+            comparator = ind.comparator.value if english else ind.comparator.label_ja
+        direction = not_set
+        if ind.direction is not None:
+            direction = ind.direction.value if english else ind.direction.label_ja
+        vision, description = self.tr("目指す姿"), self.tr("指標の説明")
+        unnamed = self.tr("（名称未設定）")
+        parts = [
+            f"<h3>{e(ind.code)} {e(ind.name or unnamed)}</h3>",
+            f"<p><b>{vision}</b><br>{e(item.measure.vision or '—')}</p>",
+            f"<p><b>{description}</b><br>{e(ind.description or '—')}</p>",
+            "<p>"
+            + self.tr("単位: {0}　方向: {1}　比較: {2}　累計: {3}").format(
+                e(ind.unit or not_set),
+                direction,
+                comparator,
+                self.tr("はい") if ind.cumulative else self.tr("いいえ"),
+            )
+            + "</p>",
+        ]
+        self.detail.setHtml("".join(parts))
+        from kplan_desktop.store.audit import audit_log
+
+        entries = []
+        for entry in reversed(audit_log(self.store, ind.code)[-10:]):
+            old = self.entry.shown_state(entry.old_value, entry.old_reason) or "—"
+            new = self.entry.shown_state(entry.new_value, entry.new_reason) or "—"
+            when = "—"
+            if entry.fiscal_year is not None:
+                when = year_text(entry.fiscal_year, self.lang, FiscalYearStyle.SHORT)
+            entries.append(
+                f"<li>{entry.at:%Y-%m-%d %H:%M} {e(entry.who)} ({e(entry.source)}): "
+                f"{when} {e(old)} → {e(new)}</li>"
+            )
+        if entries:
+            self.history.setHtml("<ul>" + "".join(entries) + "</ul>")
+        else:
+            none_yet = self.tr("この指標の変更記録はまだありません")
+            self.history.setHtml(f"<p>{e(none_yet)}</p>")
+        self.chart.show_indicator(self.model.catalog, item)
+        year = self.model.year_of_column(source.column()) or self.fiscal_year
+        actual = item.values.get(year)
+        self.comment.setPlainText(actual.comment or "" if actual else "")
+        state = self.model.cell(source.row(), year).state
+        if state is CellState.WARNING:
+            self.comment_hint.setText(
+                self.tr("⚠ 警告があります。理由をコメントに記入して保存してください。")
+            )
+            self.comment.setStyleSheet("background: #fff4d6;")
+        else:
+            self.comment_hint.setText("")
+            self.comment.setStyleSheet("")
+        self.comment_hint.setVisible(bool(self.comment_hint.text()))

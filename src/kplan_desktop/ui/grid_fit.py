@@ -1,0 +1,191 @@
+"""Fitting the grid to its window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import (
+    QSplitter,
+    QStyle,
+    QTabWidget,
+)
+
+from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.ui.models.cells import CellState
+from kplan_desktop.ui.parts import WIDE, Part, Shared
+
+if TYPE_CHECKING:
+    from kplan_desktop.ui.entry_controller import EntryController
+
+
+# The indicator-name column is never narrowed below this to fit the grid in its pane.
+NAME_MIN_WIDTH = 160
+
+
+class GridFit(Part):
+    """The grid's columns fitted to the window, the detail panel folded on a narrow one, and
+    the first cell that needs a value."""
+
+    def __init__(self, shared: Shared, entry: EntryController) -> None:
+        super().__init__(shared)
+        self.entry = entry
+        # Given by the window once built.
+        self.splitter = QSplitter()
+        self.side_action: QAction | None = None
+        self.tabs: QTabWidget | None = None
+
+    def fit_columns(self) -> None:
+        """Column widths once the grid is filled: every label whole, the entry year, target,
+        rate and grade in view (the detail panel folds away on a narrow window)."""
+        self.grid.resizeColumnsToContents()
+        self.grid.setColumnWidth(1, min(self.grid.columnWidth(1), 340))
+        # Widths come from a sample of rows: leave room for any rate, and for the longest grade
+        # label of this language ("Cannot be assessed" is twice as wide as データ未確定).
+        metrics = self.grid.fontMetrics()
+        grades = self.model.grade_labels() or ["—"]
+        longest_grade = max(grades, key=metrics.horizontalAdvance)
+        samples = [(self.model.rate_column, "888.8%"), (self.model.grade_column, longest_grade)]
+        if self.entry.entry_column() >= 0:
+            # The entry year shows 該当なし / 未集計 (Not applicable in English) whole.
+            labels = [self.entry.shown_state(None, reason.value) for reason in MissingReason]
+            samples.append(
+                (
+                    self.entry.entry_column(),
+                    max([*labels, "88,888,888"], key=metrics.horizontalAdvance),
+                )
+            )
+        # Saved widths come back, but never below what the labels need.
+        settings = self.shared.settings
+        columns = settings.window_state("columns") if settings else None
+        if columns is not None and not self.is_loaded:
+            self.grid.horizontalHeader().restoreState(columns)
+        for column, sample in samples:
+            wanted = metrics.horizontalAdvance(sample) + 16
+            self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
+        self.fold_side()
+        self.fit_name_column()
+
+    def fit_name_column(self) -> None:
+        """Fit the grid to its pane so the entry year, target, rate and grade are in view.
+
+        Too wide: the name gives way first (down to NAME_MIN_WIDTH; it is elided with a tooltip
+        and stands in full in the detail panel), then the years before last year narrow. Room
+        to spare: the name widens to show itself whole.
+        """
+        if not self.widget.isVisible() or self.model.catalog is None:
+            return
+        room = self.grid.viewport().width()
+        if not self.grid.verticalScrollBar().isVisible():
+            # The bar appears once many rows are shown: keep room for it.
+            room -= self.grid.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        excess = self.grid.horizontalHeader().length() - room
+        width = self.grid.columnWidth(1)
+        if excess < 0:
+            wanted = max(self.grid.sizeHintForColumn(1), width)
+            self.grid.setColumnWidth(1, min(wanted, width - excess))
+            return
+        if excess == 0:
+            return
+        narrower = max(width - excess, min(width, NAME_MIN_WIDTH))
+        self.grid.setColumnWidth(1, narrower)
+        excess -= width - narrower
+        early = [
+            self.model.column_of_year(year)
+            for year in self.model.years
+            if year < self.fiscal_year - 1
+        ]
+        narrow = self.grid.fontMetrics().horizontalAdvance("88,888") + 8
+        for column in early:
+            if excess <= 0:
+                break
+            now = self.grid.columnWidth(column)
+            cut = min(excess, max(0, now - narrow))
+            if cut > 0:
+                # A narrowed year is headed R4 rather than a clipped 令和4年度.
+                year = self.model.year_of_column(column)
+                assert year is not None
+                self.model.short_years.add(year)
+                self.model.headerDataChanged.emit(
+                    Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+                )
+            self.grid.setColumnWidth(column, now - cut)
+            excess -= cut
+
+    def fold_side(self) -> None:
+        """On a narrow window the detail panel folds away (表示 › 詳細パネル, F9, opens it)."""
+        settings = self.shared.settings
+        saved = settings.window_state("splitter") if settings is not None else None
+        if saved is not None:
+            return  # the clerk's own arrangement
+        if self.widget.width() < WIDE[0] - 20:
+            sizes = self.splitter.sizes()
+            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+        if self.side_action is not None:
+            self.side_action.setChecked(self.splitter.sizes()[2] > 0)
+
+    def toggle_side(self, show: bool) -> None:
+        sizes = self.splitter.sizes()
+        if show and sizes[2] == 0:
+            self.splitter.setSizes([sizes[0], max(sizes[1] - 350, 200), 350])
+        elif not show and sizes[2] > 0:
+            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+        self.fit_name_column()
+
+    def select_first_cell(self) -> None:
+        """Focus on the first entry-year cell that still needs a value, scrolled into view."""
+        first = self.first_editable()
+        if first.isValid() and not self.grid.currentIndex().isValid():
+            self.grid.setCurrentIndex(first)
+            self.grid.scrollTo(first)
+            on_entry = self.tabs is None or self.tabs.currentIndex() == 0
+            if on_entry and QGuiApplication.platformName() != "offscreen":
+                self.widget.activateWindow()
+            self.grid.setFocus()
+
+    def first_editable(self) -> QModelIndex:
+        if self.fiscal_year not in self.model.years:
+            return QModelIndex()
+        column = self.model.column_of_year(self.fiscal_year)
+        # Start on the first cell that still needs a value and can take a number (an indicator
+        # with its unit set); when every cell is filled, on the first such cell.
+        candidates = []
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, column)
+            unit = self.proxy.index(row, 2).data()
+            if index.flags() & Qt.ItemFlag.ItemIsEditable and unit != self.tr("未設定"):
+                source = self.proxy.mapToSource(index)
+                if self.model.cell(source.row(), self.fiscal_year).state is CellState.EMPTY:
+                    return index
+                candidates.append(index)
+        return candidates[0] if candidates else QModelIndex()
+
+    def go_to_indicator(self, code: str, clear_filters: Callable[[], None]) -> None:
+        """Select the entry-year cell of an indicator, clearing filters that hide it."""
+        row = self.model.row_of(code)
+        if row is None or self.fiscal_year not in self.model.years:
+            return
+        source = self.model.index(row, self.model.column_of_year(self.fiscal_year))
+        if not self.proxy.mapFromSource(source).isValid():
+            clear_filters()
+        target = self.proxy.mapFromSource(source)
+        if self.tabs is not None:
+            self.tabs.setCurrentIndex(0)
+        self.grid.setCurrentIndex(target)
+        self.grid.scrollTo(target)
+        self.grid.setFocus()
+
+    def focus_grid(self) -> None:
+        """Ctrl+1: the entry tab, focus in the grid on its current (or first needed) cell."""
+        if self.tabs is not None:
+            self.tabs.setCurrentIndex(0)
+        if not self.grid.currentIndex().isValid() and self.is_loaded:
+            first = self.first_editable()
+            if first.isValid():
+                self.grid.setCurrentIndex(first)
+        self.grid.setFocus()

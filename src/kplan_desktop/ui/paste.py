@@ -1,0 +1,286 @@
+"""Pasting a block into the grid and copying one out of it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
+
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.store.requests import (
+    EntryRequest,
+    EntryResult,
+    Outcome,
+    current_user,
+)
+from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.parts import Part, Shared
+
+if TYPE_CHECKING:
+    from kplan_desktop.ui.entry_controller import EntryController
+
+    pass
+
+
+# A pasted block larger than this is not a block of plan values (and would freeze the grid).
+MAX_PASTE_CELLS = 5000
+
+
+class PasteController(Part):
+    """Ctrl+V of a block from a spreadsheet, and Ctrl+C of a block to one."""
+
+    def __init__(self, shared: Shared, entry: EntryController) -> None:
+        super().__init__(shared)
+        self.entry = entry
+        self.last_paste_problems: list[str] = []
+        self.paste_report: QDialog | None = None
+
+    def paste_clipboard(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> list[EntryResult]:
+        """Paste a tab-separated block at the top-left cell of the selection (as Excel and Calc
+        do): valid cells written as one undo step, the others listed in one dialog. A single
+        copied cell fills every selected cell, as in Excel."""
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
+        block = [line.split("\t") for line in lines]
+        selected = self.grid.selectionModel().selectedIndexes()
+        start = self.grid.currentIndex()
+        if selected:
+            start = self.proxy.index(
+                min(i.row() for i in selected), min(i.column() for i in selected)
+            )
+        targets: list[tuple[QModelIndex, str]] = []
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            targets = [
+                (i, block[0][0]) for i in sorted(selected, key=lambda i: (i.row(), i.column()))
+            ]
+        elif start.isValid():
+            targets = [
+                (self.proxy.index(start.row() + dr, start.column() + dc), cell)
+                for dr, cells in enumerate(block)
+                for dc, cell in enumerate(cells)
+            ]
+        if not targets or len(targets) > MAX_PASTE_CELLS:
+            self.status.setText(
+                self.tr("貼り付けできません（セルを選ぶか、範囲を小さくしてください）")
+            )
+            return []
+        requests: list[EntryRequest] = []
+        problems: list[str] = []
+        for target, cell in targets:
+            request = self.entry.request_for(target, cell, None) if target.isValid() else None
+            if request is None:
+                problems.append(
+                    self.tr("{0}「{1}」: 入力できないセルです").format(
+                        self._cell_name(target), cell[:20]
+                    )
+                )
+                continue
+            requests.append(request)
+        if not requests:
+            self._report_paste(problems)
+            return []
+        from kplan_desktop.store.actuals import write_actuals
+
+        results = write_actuals(
+            self.store,
+            requests,
+            who=current_user(),
+            source="gui",
+            dry_run=True,
+            all_or_nothing=False,
+        )
+        good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+        if len(targets) == 1 and len(results) == 1:
+            (only,) = results
+            if only.outcome is Outcome.REFUSED and only.check.warnings and not only.check.errors:
+                # One pasted cell with a warning is a typed value: it asks for its comment;
+                # Cancel leaves it in the cell's editor, never thrown away.
+                target, cell = targets[0]
+                reason = self.entry.ask_comment(only)
+                if not (reason and self.entry.submit(target, cell, reason)):
+                    self.entry.reopen_editor(target, cell)
+                self.last_paste_problems = []
+                return results
+        # Each warned cell is offered for its comment in turn; Esc ends the series, and the
+        # cells not commented stay unsaved, marked and listed: nothing saved or dropped silently.
+        warned = [r for r in results if self._only_warned(r)]
+        commented = self._ask_paste_comments(warned)
+        if commented:
+            checked = write_actuals(
+                self.store,
+                commented,
+                who=current_user(),
+                source="gui",
+                dry_run=True,
+                all_or_nothing=False,
+            )
+            good += [r for r in checked if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+            done = {(r.request.indicator_code, r.request.fiscal_year) for r in good}
+            results = [
+                r for r in results if (r.request.indicator_code, r.request.fiscal_year) not in done
+            ]
+            results += [r for r in checked if r.outcome is Outcome.REFUSED]
+        marks: dict[tuple[str, int], str] = {}
+        for r in results:
+            if r.outcome is Outcome.REFUSED:
+                reason = self._refusal_text(r)
+                when = year_text(r.request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
+                where = f"{r.request.indicator_code} {when}"
+                problems.append(f"{where}「{r.request.text[:20]}」: {reason}")
+                marks[(r.request.indicator_code, r.request.fiscal_year)] = self.tr(
+                    "貼り付けた値「{0}」は保存していません: {1}"
+                ).format(r.request.text[:20], reason)
+        if good:
+            self.entry.push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
+        self.model.mark(marks)
+        self._report_paste(problems, saved=len(good))
+        return results
+
+    @staticmethod
+    def _only_warned(result: EntryResult) -> bool:
+        """Refused only for warnings (a comment lets it in), not for an error or a conflict."""
+        return (
+            result.outcome is Outcome.REFUSED
+            and bool(result.check.warnings)
+            and not result.check.errors
+        )
+
+    def _ask_paste_comments(self, warned: list[EntryResult]) -> list[EntryRequest]:
+        """The comment dialog for each warned cell of a paste, in turn; the requests with
+        their comments. Esc (or Cancel) ends the series: that cell and the rest stay unsaved."""
+        from dataclasses import replace
+
+        commented: list[EntryRequest] = []
+        for position, refused in enumerate(warned, start=1):
+            self.grid.setCurrentIndex(self._index_of(refused.request))
+            step = self.tr("（{0} / {1} 件目。Esc で残りも保存せずに終わります）").format(
+                position, len(warned)
+            )
+            reason = self.entry.ask_comment(refused, step)
+            if not reason:
+                break
+            commented.append(replace(refused.request, comment=reason))
+        self.grid.setFocus()
+        return commented
+
+    def _index_of(self, request: EntryRequest) -> QModelIndex:
+        row = self.model.row_of(request.indicator_code)
+        if row is None or request.fiscal_year not in self.model.years:
+            return QModelIndex()
+        column = self.model.column_of_year(request.fiscal_year)
+        return self.proxy.mapFromSource(self.model.index(row, column))
+
+    def _cell_name(self, index: QModelIndex) -> str:
+        """A cell as the paste report names it: indicator code and year (7-1-1-K2 R7)."""
+        if not index.isValid():
+            return self.tr("表の外")
+        code = str(self.proxy.index(index.row(), 0).data() or "")
+        source = self.proxy.mapToSource(index)
+        year = self.model.year_of_column(source.column())
+        if year is not None:
+            return f"{code} {year_text(year, self.lang, FiscalYearStyle.SHORT)}"
+        heading = self.proxy.headerData(index.column(), Qt.Orientation.Horizontal)
+        return f"{code} {heading or ''}".strip()
+
+    def _refusal_text(self, refused: EntryResult) -> str:
+        """Why a pasted cell was not saved: its errors, else its warnings (a paste carries no
+        comment, so a warned value waits to be typed with one)."""
+        if refused.check.errors:
+            return " / ".join(f.message(self.lang) for f in refused.check.errors)
+        warnings = " / ".join(f.message(self.lang) for f in refused.check.warnings)
+        if warnings:
+            return warnings + self.tr(
+                "（コメント待ち: コメントがないため保存していません。"
+                "コメントを付けて入力してください）"
+            )
+        return " / ".join(f.message(self.lang) for f in refused.refused_because)
+
+    def _report_paste(self, problems: list[str], saved: int = 0) -> None:
+        """One modal report naming every cell not saved, with why; it takes the focus."""
+        self.last_paste_problems = problems
+        if not problems:
+            return
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        box = QDialog(self.widget)
+        box.setObjectName("paste_report")
+        box.setWindowTitle(self.tr("貼り付けできなかったセル"))
+        box.setModal(True)
+        layout = QVBoxLayout(box)
+        if saved:
+            summary = self.tr(
+                "{0} 個のセルは保存していません（表では赤で示しています）。"
+                "ほかの {1} 個のセルは保存しました。"
+            ).format(len(problems), saved)
+        else:
+            summary = self.tr(
+                "{0} 個のセルは保存していません（表では赤で示しています）。"
+                "保存したセルはありません。"
+            ).format(len(problems))
+        summary_label = QLabel(summary)
+        summary_label.setObjectName("paste_summary")
+        layout.addWidget(summary_label)
+        listing = QPlainTextEdit("\n".join(problems))
+        listing.setObjectName("paste_problems")
+        listing.setReadOnly(True)
+        listing.setTabChangesFocus(True)
+        layout.addWidget(listing)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(box.reject)
+        layout.addWidget(buttons)
+        box.resize(640, 320)
+        box.finished.connect(lambda _result: self.grid.setFocus())
+        box.open()
+        box.raise_()
+        box.activateWindow()
+        buttons.button(QDialogButtonBox.StandardButton.Close).setFocus()
+        self.paste_report = box
+
+    def copy_selection(self) -> str:
+        """Ctrl+C: the selected block as tab-separated lines, as Excel and Calc paste them.
+
+        Values are the stored numbers without thousands separators (a clerk's spreadsheet
+        reads 1225 the same in every locale); other columns as shown.
+        """
+        indexes = self.grid.selectionModel().selectedIndexes()
+        if not indexes:
+            current = self.grid.currentIndex()
+            indexes = [current] if current.isValid() else []
+        if not indexes:
+            return ""
+        rows = sorted({i.row() for i in indexes})
+        columns = sorted({i.column() for i in indexes})
+        chosen = {(i.row(), i.column()) for i in indexes}
+        lines = []
+        for row in range(rows[0], rows[-1] + 1):
+            cells = []
+            for column in range(columns[0], columns[-1] + 1):
+                text = ""
+                if (row, column) in chosen:
+                    index = self.proxy.index(row, column)
+                    source = self.proxy.mapToSource(index)
+                    role = Qt.ItemDataRole.DisplayRole
+                    if self.model.year_of_column(source.column()) is not None:
+                        role = Qt.ItemDataRole.EditRole
+                    value = index.data(role)
+                    text = "" if value is None else str(value)
+                cells.append(" ".join(text.replace("\t", " ").splitlines()))
+            lines.append("\t".join(cells))
+        block = "\n".join(lines) + "\n"
+        QGuiApplication.clipboard().setText(block)
+        self.status.setText(
+            self.tr("{0} 行 × {1} 列をコピーしました").format(len(lines), len(columns))
+        )
+        return block

@@ -1,0 +1,162 @@
+"""The plan tree, the search box and the filters of the grid."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHeaderView,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
+
+from kplan_desktop.ui.models.cells import CellState
+from kplan_desktop.ui.parts import Part, Shared
+
+if TYPE_CHECKING:
+    from kplan_desktop.ui.entry_controller import EntryController
+
+    pass
+
+
+class PlanTree(Part):
+    """The plan tree (基本目標 › 施策 › 事業) with its missing counts, the search box and the
+    filter boxes above the grid."""
+
+    # 全課を表示 was switched: the grid must be read again.
+    scope_changed = Signal()
+
+    def __init__(self, shared: Shared, entry: EntryController) -> None:
+        super().__init__(shared)
+        self.entry = entry
+        self.nodes: dict[str, QTreeWidgetItem] = {}
+        # The cell to make current again when a filter that hid it is cleared.
+        self._kept_cell: QPersistentModelIndex | None = None
+        self._filtering = False
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("計画体系"), self.tr("未入力")])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.itemSelectionChanged.connect(self.apply_filter)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("指標名・コードで検索 (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.apply_filter)
+        self.search.installEventFilter(self)
+        self.missing_box = QCheckBox(self.tr("未入力のみ"))
+        self.problems_box = QCheckBox(self.tr("エラー・警告のみ"))
+        self.all_box = QCheckBox(self.tr("全課を表示"))
+        self.all_box.setChecked(self.planning)
+        for box in (self.missing_box, self.problems_box):
+            box.toggled.connect(self.apply_filter)
+        self.all_box.toggled.connect(lambda _on: self.scope_changed.emit())
+        self.grid.selectionModel().currentChanged.connect(self.remember_cell)
+
+    @property
+    def shown_department(self) -> str | None:
+        return None if self.all_box.isChecked() else self.department
+
+    def clear_filters(self) -> None:
+        self.tree.clearSelection()
+        self.search.clear()
+        self.missing_box.setChecked(False)
+        self.problems_box.setChecked(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down or Enter in the search box moves into the grid."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                # On the entry-year cell of the found row (the current row if it was found),
+                # never on the earlier year that was clicked before the search.
+                if self.proxy.rowCount():
+                    current = self.grid.currentIndex()
+                    row = current.row() if current.isValid() else 0
+                    column = self.entry.entry_column()
+                    if column < 0:
+                        column = max(current.column(), 0)
+                    self.grid.setCurrentIndex(self.proxy.index(row, column))
+                self.grid.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def fill(self) -> None:
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self.nodes = {}
+        for item in self.model.rows:
+            parent: QTreeWidgetItem | None = None
+            for code, name in (
+                (item.goal.code, self.tr("基本目標{0} {1}").format(item.goal.code, item.goal.name)),
+                (item.policy.code, f"{item.policy.code} {item.policy.name}"),
+                (item.measure.code, f"{item.measure.code} {item.measure.name}"),
+            ):
+                node = self.nodes.get(code)
+                if node is None:
+                    node = QTreeWidgetItem([name, ""])
+                    node.setData(0, Qt.ItemDataRole.UserRole, code)
+                    node.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+                    if parent is None:
+                        self.tree.addTopLevelItem(node)
+                    else:
+                        parent.addChild(node)
+                    self.nodes[code] = node
+                parent = node
+        self.tree.expandAll()
+        self.update_counts()
+        self.tree.blockSignals(False)
+
+    def update_counts(self) -> None:
+        missing: Counter[str] = Counter()
+        for row, item in enumerate(self.model.rows):
+            if self.model.cell(row, self.fiscal_year).state is CellState.EMPTY:
+                for code in (item.goal.code, item.policy.code, item.measure.code):
+                    missing[code] += 1
+        for code, node in self.nodes.items():
+            node.setText(1, str(missing[code]))
+
+    def apply_filter(self) -> None:
+        """Filter the grid; the clerk's current cell is current again whenever it is shown."""
+        self._filtering = True
+        try:
+            self._filter_rows()
+        finally:
+            self._filtering = False
+        kept = self._kept_cell
+        if kept is not None and kept.isValid():
+            again = self.proxy.mapFromSource(self.model.index(kept.row(), kept.column()))
+            if again.isValid() and again != self.grid.currentIndex():
+                self.grid.setCurrentIndex(again)
+                self.grid.scrollTo(again)
+
+    def remember_cell(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The cell the clerk moved to (not where a filter pushed the current cell)."""
+        if self._filtering:
+            return
+        source = self.proxy.mapToSource(current)
+        if source.isValid():
+            self._kept_cell = QPersistentModelIndex(source)
+
+    def _filter_rows(self) -> None:
+        selected = self.tree.selectedItems()
+        branch = selected[0].data(0, Qt.ItemDataRole.UserRole) if selected else ""
+        # Bounded: a pasted novel in the search box is not a search. Full-width ７－１ finds 7-1.
+        wanted = unicodedata.normalize("NFKC", self.search.text()).strip()[:200]
+        self.proxy.setFilterFixedString(wanted)
+        self.proxy.set_flags(self.missing_box.isChecked(), self.problems_box.isChecked(), branch)

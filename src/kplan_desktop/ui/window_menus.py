@@ -1,0 +1,197 @@
+"""The window's menus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QLineEdit,
+    QMenuBar,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+)
+
+from kplan_desktop import __version__
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.store.requests import (
+    current_user,
+)
+from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.parts import Part, Shared
+
+if TYPE_CHECKING:
+    from kplan_desktop.ui.backup_actions import BackupActions
+    from kplan_desktop.ui.catalog_actions import CatalogActions
+    from kplan_desktop.ui.cycle_actions import CycleActions
+    from kplan_desktop.ui.entry_controller import EntryController
+    from kplan_desktop.ui.exchange_actions import ExchangeActions
+    from kplan_desktop.ui.key_actions import KeyActions
+    from kplan_desktop.ui.paste import PasteController
+
+
+class MenuHost(Protocol):
+    """What the menus reach in the window."""
+
+    exchange: ExchangeActions
+    keys: KeyActions
+    backups: BackupActions
+    catalog_actions: CatalogActions
+    cycle: CycleActions
+    entry: EntryController
+    paste: PasteController
+    search: QLineEdit
+    tabs: QTabWidget
+    splitter: QSplitter
+    side_action: QAction | None
+
+    def action(
+        self,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction: ...
+
+    def focus_grid(self) -> None: ...
+
+    def reload(self, then: Callable[[], None] | None = None) -> None: ...
+
+    def toggle_side(self, show: bool) -> None: ...
+
+    def show_all_progress(self) -> None: ...
+
+
+class WindowMenus(Part):
+    """The menu bar and the commands only the menus reach (help, about, 施策評価, language)."""
+
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(shared)
+        self.evaluation_dialog: QDialog | None = None
+
+    def build(self, host: MenuHost, bar: QMenuBar) -> None:
+        action = host.action
+        file_menu = bar.addMenu(self.tr("ファイル(&F)"))
+        if not self.planning:
+            host.exchange.add_department_actions(file_menu)
+            host.keys.add_department_actions(file_menu)
+        file_menu.addSeparator()
+        host.backups.add_actions(file_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(
+            action(self.tr("終了"), self.widget.close, QKeySequence.StandardKey.Quit)
+        )
+        edit_menu = bar.addMenu(self.tr("編集(&E)"))
+        undo = self.undo_stack.createUndoAction(self.widget, self.tr("元に戻す"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self.widget, self.tr("やり直す"))
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        for step in (undo, redo):
+            self.widget.addAction(step)
+            edit_menu.addAction(step)
+        edit_menu.addSeparator()
+        edit_menu.addAction(
+            action(self.tr("コピー"), host.paste.copy_selection, QKeySequence.StandardKey.Copy)
+        )
+        edit_menu.addAction(
+            action(self.tr("貼り付け"), host.paste.paste_clipboard, QKeySequence.StandardKey.Paste)
+        )
+        edit_menu.addAction(
+            action(self.tr("値を消去…"), host.entry.clear_current, QKeySequence.StandardKey.Delete)
+        )
+        edit_menu.addAction(
+            action(self.tr("検索"), host.search.setFocus, QKeySequence.StandardKey.Find)
+        )
+        view_menu = bar.addMenu(self.tr("表示(&V)"))
+        view_menu.addAction(action(self.tr("入力"), host.focus_grid, "Ctrl+1"))
+        view_menu.addAction(
+            action(self.tr("ダッシュボード"), lambda: host.tabs.setCurrentIndex(1), "Ctrl+2")
+        )
+        view_menu.addAction(
+            action(self.tr("計画横断"), lambda: host.tabs.setCurrentIndex(2), "Ctrl+3")
+        )
+        view_menu.addAction(
+            action(self.tr("再読み込み"), host.reload, QKeySequence.StandardKey.Refresh)
+        )
+        side = action(self.tr("詳細パネル"), host.toggle_side, "F9")
+        side.setCheckable(True)
+        side.setChecked(True)
+        view_menu.addAction(side)
+        host.side_action = side
+        splitter = host.splitter
+        splitter.splitterMoved.connect(
+            lambda _pos, _index: side.setChecked(splitter.sizes()[2] > 0)
+        )
+        language_menu = view_menu.addMenu(self.tr("言語"))
+        language_menu.addAction(action("日本語", lambda: self.choose_language("ja")))
+        language_menu.addAction(action("English", lambda: self.choose_language("en")))
+        review_menu = bar.addMenu(self.tr("評価(&R)"))
+        review_menu.addAction(action(self.tr("施策評価…"), self.open_evaluations, "Ctrl+Shift+H"))
+        catalog_menu = bar.addMenu(self.tr("カタログ(&C)"))
+        host.catalog_actions.add_actions(catalog_menu)
+        if self.planning:
+            merge_menu = bar.addMenu(self.tr("集約(&A)"))
+            merge_menu.addAction(action(self.tr("全課の入力状況"), host.show_all_progress))
+            host.cycle.add_planning_actions(merge_menu)
+            host.exchange.add_planning_actions(merge_menu)
+            host.keys.add_planning_actions(merge_menu)
+        help_menu = bar.addMenu(self.tr("ヘルプ(&H)"))
+        help_menu.addAction(action(self.tr("キー操作"), self.show_keys, "F1"))
+        help_menu.addAction(action(self.tr("バージョン情報"), self.about))
+
+    def choose_language(self, language: str) -> None:
+        """Saved for the next start (Qt texts are fixed once the window is built)."""
+        if self.shared.settings is not None:
+            self.shared.settings.save_language(language)
+        self.status.setText(self.tr("表示言語は次回の起動から切り替わります"))
+
+    def open_evaluations(self) -> None:
+        """施策評価: the department's measures (all of them for the planning division)."""
+        from kplan_desktop.ui.evaluation_dialog import EvaluationDialog
+
+        if self.store is None or not self.is_loaded:
+            return
+        self.evaluation_dialog = EvaluationDialog(
+            self.store,
+            self.fiscal_year,
+            department=self.department,
+            planning=self.planning,
+            who=current_user(),
+            year_label=year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN),
+            lang=self.lang,
+            parent=self.widget,
+        )
+        self.evaluation_dialog.exec()
+        self.evaluation_dialog = None
+
+    def show_keys(self) -> None:
+        QMessageBox.information(
+            self.widget,
+            self.tr("キー操作"),
+            self.tr(
+                "文字を入力: 編集開始\nEnter: 保存して下へ\nTab: 保存して右へ\n"
+                "Ctrl+V: Excel から貼り付け\nDelete: 値を消去（欠測理由を選択）\n"
+                "Ctrl+Z / Ctrl+Y: 元に戻す / やり直す\nCtrl+F: 検索\nF5: 再読み込み\n"
+                "Ctrl+Shift+H: 施策評価"
+            )
+            + "\n"
+            + (
+                self.tr(
+                    "Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）\n"
+                    "Ctrl+T: 記入用テンプレートを書き出す\nCtrl+Shift+E: 集約ブックを作成"
+                )
+                if self.planning
+                else self.tr("Ctrl+E: 提出用ブックを書き出す")
+            ),
+        )
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self.widget,
+            self.tr("バージョン情報"),
+            self.tr("kplan-desktop {0}\nデータベース: {1}").format(
+                __version__, self.store.url if self.store else "—"
+            ),
+        )
