@@ -180,6 +180,7 @@ def _plan_merge(
         already_received=is_received(store, workbook.sha256),
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
+        units={code: indicator.unit or "" for code, indicator in indicators.items()},
     )
     _file_notes(plan, catalog.catalog_hash, context.versions, read_integrity)
     header = workbook.header
@@ -411,8 +412,8 @@ def _classify(
         codes = {finding.code for finding in result.check.errors}
         planned.only_locked = codes == {"E_LOCKED_YEAR"}
         cell = planned.incoming.value_cell
-        where_ja = f"（セル {cell}）" if cell else ""
-        where_en = f" (cell {cell})" if cell else ""
+        where_ja = f"（{planned.incoming.value_place_ja}）" if cell else ""
+        where_en = f" ({planned.incoming.value_place_en})" if cell else ""
         outcome(RowOutcome.REJECTED, first.message_ja + where_ja, first.message_en + where_en)
         return
     edited_row = workbook.integrity == "edited" and planned.incoming.edited_outside is not False

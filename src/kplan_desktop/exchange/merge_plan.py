@@ -90,6 +90,8 @@ class MergePlan:
     notes_en: list[str] = field(default_factory=list)
     evaluations: list[PlannedEvaluation] = field(default_factory=list)
     trust: Trust = Trust.AS_READ
+    # Each row's indicator's unit, to show a stored value as the database keeps it (341.2万人).
+    units: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def evaluations_trusted(self) -> bool:
