@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kplan_desktop import __version__, cli_console, cli_exchange, logs
 from kplan_desktop.domain.catalog import unknown_department
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year, parse_fiscal_year
 from kplan_desktop.domain.text import visible
 from kplan_desktop.domain.values import canonical
@@ -337,11 +337,7 @@ def _catalog(store: Any, args: argparse.Namespace) -> int:
         return _catalog_versions(store)
     current = read_catalog(store)
     if current is None:
-        raise DomainError(
-            "E_NO_CATALOG",
-            "カタログが読み込まれていません（kplan init を実行してください）",
-            "No catalog is loaded (run kplan init)",
-        )
+        raise no_catalog()
     if args.json is not None:
         text = json.dumps(catalog_json.flat_indicators(current), ensure_ascii=False, indent=2)
         if args.json == "-":

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.text import visible
 
 EXIT_OK = 0
@@ -78,7 +78,7 @@ def cycle_command(store: Any, args: argparse.Namespace) -> int:
 
     catalog = read_catalog(store)
     if catalog is None:
-        raise DomainError("E_NO_CATALOG", "カタログがありません", "No catalog is loaded")
+        raise no_catalog()
     if args.cycle_command == "open":
         opened = open_year(store, catalog, args.year, args.due, who=current_user(), source="cli")
         due = "なし" if opened.due_date is None else opened.due_date.isoformat()

@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kplan_desktop.domain.catalog import Indicator
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.validation import EntryCheck
@@ -102,7 +102,7 @@ def merge_context(store: Store) -> MergeContext:
 
     catalog = read_catalog_snapshot(store)
     if catalog is None:
-        raise DomainError("E_NO_CATALOG", "カタログが読み込まれていません", "No catalog is loaded")
+        raise no_catalog()
     versions = {r.version.catalog_hash: r.version for r in catalog_versions(store)}
     return MergeContext(catalog, database_id(store), versions)
 

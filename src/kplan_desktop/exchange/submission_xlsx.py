@@ -67,7 +67,13 @@ from kplan_desktop.domain.evaluation import NextStep
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import ValueKind
 from kplan_desktop.domain.validation import MAX_COMMENT_LENGTH
-from kplan_desktop.exchange.cells import save_book, set_text, text_problem
+from kplan_desktop.exchange.cells import (
+    format_decimals,
+    format_literal,
+    save_book,
+    set_text,
+    text_problem,
+)
 from kplan_desktop.exchange.evaluation_exchange import (
     EVALUATION_KEYS,
     SHEET_EVALUATION,
@@ -227,29 +233,20 @@ def _number(ws: Any, row: int, column: int, value: Decimal, number_format: str) 
     return cell
 
 
-def _decimals(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def _quoted(text: str) -> str:
-    """Literal text inside an Excel number format (a double quote cannot be escaped there)."""
-    return '"' + text.replace('"', "") + '"'
-
-
 def _unit_format(indicator: Indicator, decimals: int = 0, suffix: str = "") -> str:
     """`#,##0"人"`, `#,##0.0"%"` (the % quoted so Excel does not multiply by 100), or General."""
     kind = indicator.effective_value_kind
     literal = (indicator.unit or "") + suffix
     if kind is ValueKind.MILESTONE:
         # 1 / 0 read as 達成 / 未達成; a comparator means nothing for a milestone.
-        return f"[=1]{_quoted(_MILESTONE_DONE)};[=0]{_quoted(_MILESTONE_NOT_DONE)};General"
+        done, not_done = format_literal(_MILESTONE_DONE), format_literal(_MILESTONE_NOT_DONE)
+        return f"[=1]{done};[=0]{not_done};General"
     if indicator.unit is None or kind is None:
-        return "General" + (_quoted(suffix) if suffix else "")
+        return "General" + (format_literal(suffix) if suffix else "")
     if kind in _FRACTIONAL_KINDS and indicator.decimals is not None:
         decimals = max(decimals, indicator.decimals)
     body = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return body + _quoted(literal)
+    return body + format_literal(literal)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -350,7 +347,9 @@ def _show_actual(
     if actual is None:
         return
     if actual.value is not None:
-        _number(ws, row, column, actual.value, _unit_format(indicator, _decimals(actual.value)))
+        _number(
+            ws, row, column, actual.value, _unit_format(indicator, format_decimals(actual.value))
+        )
     elif actual.missing_reason is not None:
         _text(ws, row, column, actual.missing_reason.label_ja).alignment = Alignment(
             horizontal="right"
@@ -603,7 +602,7 @@ def _write_report(
         _text(ws, r, 4, item.measure.name, where).alignment = _WRAP
         _text(ws, r, 5, _unit_text(indicator), where).alignment = _WRAP
         if indicator.baseline is not None:
-            fmt = _unit_format(indicator, _decimals(indicator.baseline))
+            fmt = _unit_format(indicator, format_decimals(indicator.baseline))
             _number(ws, r, 6, indicator.baseline, fmt)
         c = 7
         for year in earlier:
@@ -613,7 +612,7 @@ def _write_report(
         ws.cell(row=r, column=c).font = _BOLD
         if indicator.target is not None:
             suffix = "" if indicator.comparator is None else indicator.comparator.label_ja
-            fmt = _unit_format(indicator, _decimals(indicator.target), suffix)
+            fmt = _unit_format(indicator, format_decimals(indicator.target), suffix)
             _number(ws, r, c + 1, indicator.target, fmt)
         achievement = item.achievement(catalog, header.fiscal_year)
         _text(ws, r, c + 2, format_rate(achievement.rate), where).alignment = _RIGHT

@@ -14,12 +14,11 @@ from kplan_desktop.domain.catalog import (
 )
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import Direction, PlanSettings
-from kplan_desktop.exchange.cells import clean_text
+from kplan_desktop.exchange.cells import clean_text, format_decimals
 from kplan_desktop.exchange.report.base import (
     ReportData,
     ReportPart,
     _Cancelled,
-    _decimals,
     _label,
     _rate_value,
     _Row,
@@ -145,7 +144,7 @@ class WriterCore:
             return self.styles.milestone
         decimals = indicator.decimals or 0
         if value is not None:
-            decimals = max(decimals, _decimals(value))
+            decimals = max(decimals, format_decimals(value))
         return self.styles.number(unit, decimals, suffix)
 
     def value_cell(self, sheet: _Sheet, row: _Row, value: Decimal | None) -> Any:
