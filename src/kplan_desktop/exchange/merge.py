@@ -45,13 +45,11 @@ from kplan_desktop.exchange.merge_checks import (
 )
 from kplan_desktop.exchange.merge_plan import (
     KIND_OF,
-    Cancelled,
     Key,
     MergeChanged,
     MergeContext,
     MergePlan,
     PlannedRow,
-    Progress,
     Take,
     Trust,
 )
@@ -72,6 +70,7 @@ from kplan_desktop.exchange.workbook_reader import (
     Limits,
     read_exchange_workbook,
 )
+from kplan_desktop.progress import CancelCheck, Progress
 from kplan_desktop.store.actuals import (
     ActualView,
     EntryRefused,
@@ -140,7 +139,7 @@ def plan_merge(
     context: MergeContext | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
     accept_unsigned: bool = False,
 ) -> MergePlan:
     """Read a file and decide every row; WorkbookRejected/DomainError refuse the whole file.
@@ -159,7 +158,7 @@ def _plan_merge(
     context: MergeContext | None,
     limits: Limits,
     progress: Progress | None,
-    cancelled: Cancelled | None,
+    cancelled: CancelCheck | None,
     accept_unsigned: bool = False,
 ) -> MergePlan:
     workbook = read_exchange_workbook(source, limits=limits, progress=progress, cancelled=cancelled)
@@ -666,7 +665,7 @@ def merge_files(
     dry_run: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
     accept_unsigned: bool = False,
 ) -> list[MergeReport | DomainError]:
     """Merge files one by one (each all or nothing); a refused file is its DomainError."""

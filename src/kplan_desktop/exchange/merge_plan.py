@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -29,8 +29,6 @@ from kplan_desktop.store.catalog import CatalogSnapshot
 
 Take = Literal["file", "db"]
 Key = tuple[str, int]
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 KIND_OF = {"verified": "submission", "resaved": "resaved", "edited": "edited"}
 

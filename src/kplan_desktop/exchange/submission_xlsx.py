@@ -48,7 +48,7 @@ import math
 import os
 import secrets
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -116,6 +116,7 @@ from kplan_desktop.exchange.submission_layout import (
     written_digest,
     written_label,
 )
+from kplan_desktop.progress import CancelCheck, Progress, Steps, false_when_cancelled
 from kplan_desktop.store.actuals import ActualView
 from kplan_desktop.store.overview import IndicatorOverview
 
@@ -145,10 +146,7 @@ __all__ = [
 # Excel refuses a data validation whose prompt or error text is longer (titles: 32).
 PROMPT_MAX = 255
 PROMPT_TITLE_MAX = 32
-PROGRESS_EVERY = 200
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
@@ -179,32 +177,6 @@ _MILESTONE_NOT_DONE = "未達成"
 
 
 # -- small helpers ---------------------------------------------------------------------------
-
-
-class _Steps:
-    """Counts work done, reports progress every PROGRESS_EVERY steps and asks about cancel."""
-
-    def __init__(self, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
-        self.total = total
-        self.done = 0
-        self.progress = progress
-        self.cancelled = cancelled
-
-    def step(self) -> bool:
-        """One unit done; False when the user cancelled."""
-        self.done += 1
-        if self.done % PROGRESS_EVERY == 0:
-            if self.progress is not None:
-                self.progress(self.done, self.total)
-            return not self.stop()
-        return True
-
-    def stop(self) -> bool:
-        return self.cancelled is not None and self.cancelled()
-
-    def finish(self) -> None:
-        if self.progress is not None:
-            self.progress(self.total, self.total)
 
 
 def _unwritable(where: str, what_ja: str, what_en: str) -> DomainError:
@@ -286,21 +258,21 @@ def _print_setup(ws: Any, title_rows: str, left_header: str, draft: bool) -> Non
     ws.oddFooter.center.size = 9
 
 
-def _save(book: Any, path: Path, steps: _Steps) -> bool:
+def _save(book: Any, path: Path, steps: Steps) -> bool:
     """Save under a temporary sibling name, then rename; nothing is left behind on cancel."""
-    if steps.stop():
-        return False
+    steps.check()
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         save_book(book, temp)
-        if steps.stop():
-            return False
+        # The last cancel point (the progress callback may cancel too): before the rename,
+        # so a cancelled job never leaves a file behind.
+        steps.finish()
+        steps.check()
         os.replace(temp, path)
     except OSError as exc:
         raise unwritable(ERROR_CODE, path, "Excelファイル", "workbook", exc) from None
     finally:
         temp.unlink(missing_ok=True)
-    steps.finish()
     return True
 
 
@@ -431,6 +403,7 @@ def _table_row(ws: Any, row: int, columns: Sequence[_Column], least_lines: int =
 # -- the submission --------------------------------------------------------------------------
 
 
+@false_when_cancelled
 def write_submission(
     path: str | os.PathLike[str],
     header: SubmissionHeader,
@@ -440,7 +413,7 @@ def write_submission(
     *,
     evaluations: Sequence[EvaluationRow] = (),
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> bool:
     """Write a department's submission workbook; False (and no file) if cancelled.
 
@@ -456,14 +429,12 @@ def write_submission(
         raise ValueError(f"row_count {header.row_count} but {len(values)} value rows")
     if header.payload_sha256 != payload_sha256(values):
         raise ValueError("payload_sha256 does not match the value rows")
-    steps = _Steps(len(rows) + len(values), progress, cancelled)
+    steps = Steps(len(rows) + len(values), progress, cancelled)
     book = _new_book()
     book.properties.title = "総合計画 指標実績 提出書"
     book.properties.keywords = header.format
-    if not _write_report(book, header, catalog, rows, steps):
-        return False
-    if not _write_data(book, header, values, steps):
-        return False
+    _write_report(book, header, catalog, rows, steps)
+    _write_data(book, header, values, steps)
     if evaluations:
         _write_evaluations(book, header, catalog, evaluations)
     _write_submission_meta(book, header, catalog)
@@ -558,8 +529,8 @@ def _write_report(
     header: SubmissionHeader,
     catalog: Catalog,
     rows: Sequence[IndicatorOverview],
-    steps: _Steps,
-) -> bool:
+    steps: Steps,
+) -> None:
     ws = book.create_sheet(SHEET_REPORT)
     year_text = format_fiscal_year(header.fiscal_year)
     department = _department_title(catalog, header.department)
@@ -623,8 +594,7 @@ def _write_report(
         if actual is not None and actual.comment:
             _text(ws, r, c + 5, actual.comment, where).alignment = _WRAP
         _table_row(ws, r, columns)
-        if not steps.step():
-            return False
+        steps.step()
     ws.freeze_panes = ws.cell(row=REPORT_HEADER_ROW + 1, column=3).coordinate
     _print_setup(
         ws,
@@ -632,7 +602,6 @@ def _write_report(
         f"総合計画 指標実績 提出書　{department}　{year_text}",
         header.draft,
     )
-    return True
 
 
 def _cell_texts(row: ValueRow) -> list[str]:
@@ -650,8 +619,8 @@ def _cell_texts(row: ValueRow) -> list[str]:
 
 
 def _write_data(
-    book: Any, header: SubmissionHeader, values: Sequence[ValueRow], steps: _Steps
-) -> bool:
+    book: Any, header: SubmissionHeader, values: Sequence[ValueRow], steps: Steps
+) -> None:
     ws = book.create_sheet(SHEET_DATA)
     ws.sheet_state = "hidden"
     for column, key in enumerate(DATA_KEYS, start=1):
@@ -677,11 +646,9 @@ def _write_data(
             if text:
                 cell = _text(ws, r, column, text, where)
                 cell.number_format = "@"
-        if not steps.step():
-            return False
+        steps.step()
     ws.freeze_panes = "A2"
     _print_setup(ws, "1:1", f"{SHEET_DATA}　{header.department}", header.draft)
-    return True
 
 
 def _meta_sheet(book: Any, items: Sequence[tuple[str, str, str]], hidden: bool) -> Any:

@@ -133,10 +133,6 @@ class ReportData:
     linked_plan: str | None = None
 
 
-class _Cancelled(Exception):
-    """Raised inside the writer when the caller asks to stop; never leaves this module."""
-
-
 # -- cells and styles ------------------------------------------------------------------------
 
 

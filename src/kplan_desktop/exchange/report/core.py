@@ -18,7 +18,6 @@ from kplan_desktop.exchange.cells import clean_text, format_decimals
 from kplan_desktop.exchange.report.base import (
     ReportData,
     ReportPart,
-    _Cancelled,
     _label,
     _rate_value,
     _Row,
@@ -27,6 +26,7 @@ from kplan_desktop.exchange.report.base import (
     _styled,
     _Styles,
 )
+from kplan_desktop.progress import check_cancel
 from kplan_desktop.store.actuals import ActualView
 from kplan_desktop.store.overview import IndicatorOverview
 
@@ -114,8 +114,7 @@ class WriterCore:
         self.done = min(self.done + rows, self.total)
         if self._progress is not None:
             self._progress(self.done, self.total)
-        if self._cancelled is not None and self._cancelled():
-            raise _Cancelled
+        check_cancel(self._cancelled)
 
     def sheet(
         self,

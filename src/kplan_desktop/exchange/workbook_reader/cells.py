@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -32,9 +31,6 @@ from kplan_desktop.exchange.submission_layout import (
     TEMPLATE_COMMENT_LABEL,
     TEMPLATE_REASON_LABEL,
 )
-from kplan_desktop.progress import CancelCheck, check_cancel
-
-PROGRESS_EVERY = 200
 
 Kind = Literal["submission", "template"]
 Integrity = Literal["verified", "edited", "resaved", "template"]
@@ -155,9 +151,6 @@ class IncomingWorkbook:
     visible_differences: list[VisibleDifference] = field(default_factory=list)
 
 
-Progress = Callable[[int, int], None]
-
-
 _META_ROWS = 200
 _HEADER_COLUMNS = 64
 _MAX_META_TEXT = 500
@@ -197,10 +190,6 @@ def _layout(file: str, what_ja: str, what_en: str) -> WorkbookRejected:
         f"シートの構成が正しくありません: {what_ja}",
         f"the sheets are not as written by the program: {what_en}",
     )
-
-
-def _check_cancel(cancelled: CancelCheck | None) -> None:
-    check_cancel(cancelled)
 
 
 def _norm(text: str) -> str:
@@ -437,27 +426,6 @@ class _RowProblems:
         if not self.ja:
             return None, None
         return "; ".join(self.ja), "; ".join(self.en)
-
-
-class _Steps:
-    def __init__(
-        self, total: int, progress: Progress | None, cancelled: CancelCheck | None
-    ) -> None:
-        self.total = total
-        self.done = 0
-        self.progress = progress
-        self.cancelled = cancelled
-
-    def step(self) -> None:
-        self.done += 1
-        if self.done % PROGRESS_EVERY == 0:
-            if self.progress is not None:
-                self.progress(self.done, max(self.total, self.done))
-            _check_cancel(self.cancelled)
-
-    def finish(self) -> None:
-        if self.progress is not None:
-            self.progress(self.done, self.done)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,6 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _MAX_META_TEXT,
     _META_ROWS,
     IncomingRow,
-    Progress,
     WorkbookRejected,
     _blank,
     _blank_cell,
@@ -51,7 +50,7 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _RowCells,
     _RowProblems,
 )
-from kplan_desktop.progress import CancelCheck
+from kplan_desktop.progress import CancelCheck, Progress
 
 
 class BookCore:

@@ -33,10 +33,10 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _lines,
     _shown,
     _shows_value,
-    _Steps,
     one_line,
 )
 from kplan_desktop.exchange.workbook_reader.core import BookCore
+from kplan_desktop.progress import Steps
 
 
 class SubmissionReader(BookCore):
@@ -52,7 +52,7 @@ class SubmissionReader(BookCore):
         ws = self.sheet(SHEET_DATA, missing)
         first, sheet_rows = self.header_and_rows(ws, 1)
         columns = self.data_columns(first)
-        steps = _Steps(header.row_count, self.progress, self.cancelled)
+        steps = Steps(header.row_count, self.progress, self.cancelled)
         rows: list[IncomingRow] = []
         # The payload rebuilt from the rows, line by line, as the writer serialised it.
         rebuilt: list[tuple[tuple[str, int], str]] = []

@@ -34,11 +34,11 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _layout,
     _norm,
     _RowCells,
-    _Steps,
     _TemplateColumns,
     one_line,
 )
 from kplan_desktop.exchange.workbook_reader.core import BookCore
+from kplan_desktop.progress import Steps
 
 
 class TemplateReader(BookCore):
@@ -61,7 +61,7 @@ class TemplateReader(BookCore):
         declared = getattr(ws, "max_row", None)
         total = declared - TEMPLATE_HEADER_ROW if isinstance(declared, int) else 0
         total = min(total, self.limits.max_rows)
-        steps = _Steps(total, self.progress, self.cancelled)
+        steps = Steps(total, self.progress, self.cancelled)
         limit = self.limits.max_cell_chars
         rows: list[IncomingRow] = []
         seen: set[tuple[str, int]] = set()
