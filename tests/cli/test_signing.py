@@ -532,7 +532,8 @@ def test_a_visible_cell_that_differs_from_the_signed_data_refuses_the_file(
     capsys.readouterr()
     assert run(planning, "merge", str(visible)) == 2
     err = capsys.readouterr().err
-    assert "提出シートの表示がデータと違います" in err and "提出!" in err, err
+    assert "提出シートの表示がデータと違います" in err and "提出 シート " in err, err
+    assert "sheet 提出, cell " in err, err
     assert len(err.strip().splitlines()) == 1, err
     assert dump(planning) == before
     # The file as exported merges, signature verified.

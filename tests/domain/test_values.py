@@ -230,6 +230,37 @@ def test_clerk_types_something_that_is_not_a_number(text: str) -> None:
     assert error_code(text, PEOPLE) == "E_PARSE"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024/4/1",
+        "２０２４／４／１",
+        "2024-04-01",
+        "2024.4.1",
+        "2024年4月1日",
+        "2024年4月",
+        "令和6年4月1日",
+        "令和元年5月1日",
+        "R6.4.1",
+        "H31/4/30",
+        "4月1日",
+    ],
+)
+def test_a_date_typed_as_a_value_is_refused_and_called_a_date(text: str) -> None:
+    """A clerk who types a date where the count belongs (Calc and Excel would make it a serial
+    number in any cell not formatted as text) is told it is a date, not only "not a number"."""
+    for spec in (PEOPLE, PERCENT, MILLION_YEN):
+        with pytest.raises(DomainError) as info:
+            parse_value(text, spec)
+        assert info.value.code == "E_PARSE"
+        assert "日付" in info.value.message_ja and "date" in info.value.message_en
+
+
+@pytest.mark.parametrize("text", ["2024", "1,234", "12.5", "90%", "2,024人"])
+def test_numbers_that_look_a_little_like_dates_are_still_numbers(text: str) -> None:
+    assert parse_value(text, PEOPLE if "%" not in text else PERCENT).value is not None
+
+
 def test_a_value_for_an_indicator_without_a_unit_is_refused_until_the_unit_is_set() -> None:
     assert error_code("12", UNIT_NOT_SET) == "E_UNIT_NOT_SET"
     assert error_code("12", IndicatorSpec("A-11", None, ValueKind.COUNT)) == "E_UNIT_NOT_SET"

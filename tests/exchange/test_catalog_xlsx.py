@@ -558,3 +558,30 @@ def test_every_sheet_prints_landscape_one_page_wide(tmp_path: Path) -> None:
         assert sheet.page_setup.fitToWidth == 1 and fits_to_page(sheet)
     assert book["指標"].print_title_rows == "$1:$2"
     assert read_catalog_xlsx(path) == catalog_json.load(SEED)
+
+
+@pytest.mark.parametrize("start", ["=", "\t=", "\n=", "+", "-", "@"])
+def test_formula_like_catalog_text_stays_text_under_the_one_cell_policy(
+    tmp_path: Path, start: str
+) -> None:
+    """The catalog workbook writes text through exchange/cells like every writer: text that
+    starts like a formula — also behind a tab or a line break — gets the quote prefix, stays a
+    string cell, and reads back unchanged."""
+    data = catalog_json.catalog_to_dict(catalog_json.load(SEED))
+    text = f'{start}HYPERLINK("http://example.invalid","x") 目指す姿'
+    data["goals"][0]["policies"][0]["measures"][0]["vision"] = text
+    catalog = catalog_json.catalog_from_dict(data)
+    path = tmp_path / "catalog.xlsx"
+    write_catalog_xlsx(catalog, path)
+
+    cells = [
+        cell
+        for ws in openpyxl.load_workbook(path).worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value == text
+    ]
+    assert cells, "the vision was not written"
+    for cell in cells:
+        assert cell.data_type == "s" and cell.quotePrefix, (cell.coordinate, cell.value)
+    assert read_catalog_xlsx(path) == catalog

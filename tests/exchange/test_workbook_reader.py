@@ -602,10 +602,10 @@ def test_a_formula_in_a_comment_cell_is_a_problem_but_formula_like_text_is_not(
     assert data_rows(incoming)["7-1-1-A1"].comment == "@集計中"
     set_data_cell(submission, "7-1-1-K1", "comment", '=HYPERLINK("http://example.com","x")')
     row = data_rows(read_exchange_workbook(submission))["7-1-1-K1"]
-    # Named in Japanese by the column's Japanese name and its cell, never the internal key.
-    assert (
-        row.problem_ja is not None and "数式" in row.problem_ja and "（コメント " in row.problem_ja
-    )
+    # Named in Japanese by its sheet, its cell and the column's Japanese name, never the
+    # internal key.
+    assert row.problem_ja is not None and "数式" in row.problem_ja
+    assert "（data シート E3、コメント）" in row.problem_ja
     assert "comment" not in row.problem_ja
     assert row.problem_en is not None and "comment" in row.problem_en
 

@@ -4,6 +4,7 @@ edit of its data sheet (issue 13, item 6)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -70,7 +71,7 @@ def test_a_clerk_typing_90_percent_into_the_data_sheet_merges_90(
 ) -> None:
     cell = value_cell(submission, PERCENT)
     edited = tmp_path / "edited.xlsx"
-    ops = [
+    ops: list[dict[str, Any]] = [
         {"op": "show_sheet", "sheet": SHEET_DATA},
         type_(SHEET_DATA, cell, "90%"),
         read(SHEET_DATA, cell),
@@ -128,3 +129,82 @@ def test_a_value_changed_on_the_printable_sheet_is_refused_not_lost(
     message = report["message_ja"]
     assert f"{column}{rows[PERCENT]}: 97.5（データ 98.7）" in message
     assert f"{column}{rows[other]}: 120（データ 空）" in message
+
+
+def printable_cell(path: Path, code: str) -> tuple[str, int]:
+    """The column of this year's 実績 on the 提出 sheet, and `code`'s row there."""
+    ws = openpyxl.load_workbook(path)["提出"]
+    header = next(r for r in ws.iter_rows() if any(c.value == "指標コード" for c in r))
+    column = next(c.column_letter for c in header if c.value == "令和6年度\n実績")
+    header_row = header[0].row
+    assert header_row is not None
+    row = next(r[0].row for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == code)
+    assert row is not None
+    return column, row
+
+
+def test_a_row_deleted_from_the_printable_sheet_refuses_the_file_naming_it(
+    calc: Calc,
+    submission: Path,
+    planning: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A clerk deletes an indicator's row on the visible 提出 sheet (meaning: not this one).
+    The data sheet still holds its value: merged as exported, it would go in without a word.
+    The file as exported is refused whole, naming the deleted row and what the data holds."""
+    from tests.conftest import dump
+
+    edited = tmp_path / "deleted-row.xlsx"
+    ops: list[dict[str, Any]] = [
+        {"op": "unprotect_sheet", "sheet": "提出"},
+        {"op": "delete_rows", "sheet": "提出", "row": printable_cell(submission, PERCENT)[1]},
+    ]
+    calc.run(submission, ops, edited)
+    before = dump(planning)
+
+    code, (report,) = merge(planning, capsys, str(edited))
+
+    assert code == 2
+    assert dump(planning) == before
+    assert report["refused"] is True and report["code"] == "E_MERGE_VISIBLE", report
+    assert (
+        f"提出 シート: 指標 {PERCENT} の行が削除されています（データ 98.7）"
+        in (report["message_ja"])
+    )
+    assert f"the row of indicator {PERCENT} was deleted (data 98.7)" in report["message_en"]
+
+
+def test_a_row_deleted_from_the_data_sheet_is_refused_on_its_row_never_dropped(
+    calc: Calc,
+    submission: Path,
+    planning: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A clerk unhides the data sheet and deletes a row: the 提出 sheet still shows its value.
+    The value is not merged silently as "nothing": its row is refused, naming the cell that
+    shows it and saying the data has no such row."""
+    from tests.conftest import dump
+
+    data_row = int("".join(c for c in value_cell(submission, PERCENT) if c.isdigit()))
+    column, shown_at = printable_cell(submission, PERCENT)
+    edited = tmp_path / "deleted-data-row.xlsx"
+    ops: list[dict[str, Any]] = [
+        {"op": "show_sheet", "sheet": SHEET_DATA},
+        {"op": "unprotect_sheet", "sheet": SHEET_DATA},
+        {"op": "delete_rows", "sheet": SHEET_DATA, "row": data_row},
+    ]
+    calc.run(submission, ops, edited)
+    before = dump(planning)
+
+    code, (report,) = merge(planning, capsys, str(edited))
+
+    assert code == 2, report
+    assert dump(planning) == before
+    assert report["kind"] == "edited"
+    (row,) = [r for r in report["rows"] if r["indicator"] == PERCENT]
+    assert row["outcome"] == "rejected"
+    assert f"提出 シート {column}{shown_at} に値（98.7）" in row["reason_ja"]
+    assert "98.7" in row["reason_ja"] and "データシートの行が削除された" in row["reason_ja"]
+    assert "a row of the data sheet was deleted" in row["reason_en"]

@@ -57,7 +57,7 @@ def test_a_dash_in_a_value_cell_is_refused_and_never_clears_a_stored_value(
         row = rows[indicator]
         assert row["outcome"] == "rejected", row
         assert "「-」は値として読めません" in row["reason_ja"]
-        assert f"セル {cell_of(source, indicator)}" in row["reason_ja"]
+        assert f"{S} シート {cell_of(source, indicator)}" in row["reason_ja"]
 
 
 def test_a_value_typed_in_a_reference_name_or_unit_column_is_refused_on_its_row(
@@ -200,11 +200,13 @@ def test_an_earlier_year_and_a_comment_edited_on_the_printable_sheet_refuse_the_
     assert code == 2, report
     assert dump(planning) == before
     # The file's data is as exported (verified), so a visible difference refuses it whole
-    # (issue 14's check of the 提出 sheet against the signed data), naming the comment cell.
-    # The earlier year's cell is not named there yet: the row-level check that names it runs
-    # for files that are merged row by row (an edited or unsigned file).
+    # (issue 14's check of the 提出 sheet against the signed data), naming every cell changed:
+    # the earlier year's value and the comment, each with what it shows and what the data
+    # holds (one comparison, the same one that says them on their rows in an edited file).
     assert report["refused"] is True and report["code"] == "E_MERGE_VISIBLE", report
-    assert f"{comment}{row}: 速報値" in report["message_ja"]
+    assert f"提出 シート {earlier}{row}: 96（データ 95）" in report["message_ja"]
+    assert f"提出 シート {comment}{row}: 速報値（データ 空）" in report["message_ja"]
+    assert f"sheet 提出, cell {earlier}{row}: 96 (data 95)" in report["message_en"]
 
 
 def test_an_edited_data_sheet_marks_only_the_rows_that_differ_from_the_printable_sheet(

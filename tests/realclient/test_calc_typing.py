@@ -109,7 +109,21 @@ def test_counts_typed_in_calc_merge_and_a_date_is_refused_with_its_cell(
     assert dump(db) == before
     (date_row,) = [r for r in report["rows"] if r["indicator"] == "7-1-2-K1"]
     assert date_row["outcome"] == "rejected"
-    assert date_cell in date_row["reason_ja"] and date_cell in date_row["reason_en"]
+    # Named as a date (not only "not a number"), in its sheet and cell.
+    assert "日付" in date_row["reason_ja"] and "date" in date_row["reason_en"]
+    assert f"{SHEET_TEMPLATE} シート {date_cell}" in date_row["reason_ja"]
+    assert f"sheet {SHEET_TEMPLATE}, cell {date_cell}" in date_row["reason_en"]
+
+    # The stored value with its unit beside the typed text, as the window's preview shows it:
+    # in --json and in the report printed by `kplan merge`.
+    (count,) = [r for r in report["rows"] if r["indicator"] == "7-1-1-K3"]
+    assert (count["file_value"], count["stored_value"], count["unit"]) == ("1,234", "1234", "人")
+    assert count["file_text"] == "1234人（入力: 1,234）"
+    capsys.readouterr()
+    assert kplan(db, "merge", "--dry-run", "--accept-valid", str(filled)) == 0
+    printed = capsys.readouterr().out
+    (line,) = [x for x in printed.splitlines() if "7-1-1-K3" in x]
+    assert "1234人（入力: 1,234）" in line
 
     code, _ = merge(db, capsys, "--accept-valid", str(filled))
     assert code == 0

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from kplan_desktop.cli.base import Parser, SubParsers, runs, write_text
 from kplan_desktop.cli.exit_codes import Exit
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.validation import Severity
 from kplan_desktop.exchange import catalog_json
 from kplan_desktop.exchange.catalog_files import export_catalog, install_catalog, preview_import
@@ -51,11 +51,7 @@ def catalog_command(store: Store, args: argparse.Namespace) -> Exit:
         return _catalog_versions(store)
     current = read_catalog(store)
     if current is None:
-        raise DomainError(
-            "E_NO_CATALOG",
-            "カタログが読み込まれていません（kplan init を実行してください）",
-            "No catalog is loaded (run kplan init)",
-        )
+        raise no_catalog()
     if args.json is not None:
         text = json.dumps(catalog_json.flat_indicators(current), ensure_ascii=False, indent=2)
         if args.json == "-":

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kplan_desktop.cli.base import Parser, SubParsers, fiscal_year, runs
 from kplan_desktop.cli.exit_codes import Exit
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.evaluation import Evaluation, parse_grade, parse_next_step
 from kplan_desktop.domain.text import visible
 from kplan_desktop.store.audit import current_user
@@ -84,7 +84,7 @@ def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
 
     catalog = read_catalog(store)
     if catalog is None:
-        raise DomainError("E_NO_CATALOG", "カタログがありません", "No catalog is loaded")
+        raise no_catalog()
     if args.cycle_command == "open":
         opened = open_year(
             store, catalog, args.year, args.due, who=current_user(), source=EntrySource.CLI

@@ -293,10 +293,13 @@ def _print_report(path: Path, result: MergeReport | DomainError) -> None:
     for line in result.lines:
         where = "" if line.sheet_row is None else f"行{line.sheet_row}"
         values = ""
+        # The stored value with its unit beside the typed text, as the merge preview shows it:
+        # 341.2万人（入力: 3,412,000人）.
+        shown = line.file_text
         if line.outcome in (RowOutcome.CONFLICT, RowOutcome.UPDATED) and line.db_value:
-            values = f"  ファイル {line.file_value} / データベース {line.db_value}"
-        elif line.file_value is not None:
-            values = f"  {line.file_value}"
+            values = f"  ファイル {shown} / データベース {line.db_text}"
+        elif shown is not None:
+            values = f"  {shown}"
         reason = f"  {line.reason_ja}" if line.reason_ja else ""
         print(
             f"  {where:>6} {line.indicator:<12} {line.fiscal_year or '':<5} "

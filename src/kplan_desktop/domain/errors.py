@@ -20,3 +20,13 @@ class DomainError(ValueError):
         if "\n" in self.message_ja:
             return f"{self.message_ja}\n{self.message_en}"
         return f"{self.message_ja} / {self.message_en}"
+
+
+def no_catalog() -> DomainError:
+    """E_NO_CATALOG: the database holds no catalog yet. One definition, one wording, for every
+    command and use case that needs the catalog."""
+    return DomainError(
+        "E_NO_CATALOG",
+        "カタログが読み込まれていません（kplan init を実行してください）",
+        "No catalog is loaded (run kplan init)",
+    )

@@ -114,6 +114,18 @@ def _normalise(text: str) -> str:
     return "".join(_SPACE_INSIDE_NUMBER.sub("\x00", folded).split())
 
 
+# A date typed where a number belongs, after NFKC: 2024/4/1, 2024-04-01, 2024.4.1, 2024年4月1日,
+# 2024年4月, 令和6年4月1日 (元年 too), R6.4.1, H31/4/30, 4月1日. Calc and Excel turn such typing
+# into a date (a serial number) in any cell not formatted as text; here it is named a date,
+# never read as a number or taken for another unit.
+_ERA = r"(?:令和|平成|昭和|[RHSrhs])(?:\d{1,2}|元)"
+_DATE_TEXT = re.compile(
+    rf"(?:\d{{4}}|{_ERA})(?:[/.\-]\d{{1,2}}[/.\-]\d{{1,2}}|年\d{{1,2}}月(?:\d{{1,2}}日)?)"
+    rf"|{_ERA}年"
+    r"|\d{1,2}月\d{1,2}日"
+)
+
+
 def parse_value(text: str, spec: IndicatorSpec) -> ParsedValue:
     """Parse one typed value for one indicator, converting to the plan's unit.
 
@@ -165,6 +177,12 @@ def _parse_typed(text: str, spec: IndicatorSpec) -> ParsedValue:
             "この指標は単位が未設定のため値を入力できません（企画担当課に設定を依頼してください）",
             "This indicator has no unit set yet, so no value can be entered "
             "(ask the planning division to set it)",
+        )
+    if _DATE_TEXT.fullmatch(norm):
+        raise DomainError(
+            "E_PARSE",
+            f"日付は値として入力できません（入力: {_shown(text)}）。数値を入力してください",
+            f"A date is not a value (typed: {_shown(text)}); enter a number",
         )
     return _parse_number(norm, text, spec.unit)
 

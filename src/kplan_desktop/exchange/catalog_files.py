@@ -20,7 +20,7 @@ from typing import Any
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.catalog_diff import CatalogDiff, CatalogVersion, catalog_diff, check_newer
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.exchange import catalog_json
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, read_json
@@ -235,11 +235,7 @@ def export_catalog(store: Store, path: Path) -> CatalogVersion:
     """Write the catalog in use with its version to .xlsx or .json; returns the version."""
     catalog = read_catalog(store)
     if catalog is None:
-        raise DomainError(
-            "E_NO_CATALOG",
-            "カタログが読み込まれていません（kplan init を実行してください）",
-            "No catalog is loaded (run kplan init)",
-        )
+        raise no_catalog()
     version = current_catalog_version(store)
     digest = catalog_json.catalog_hash(catalog)
     if version is None or version.catalog_hash != digest:

@@ -8,6 +8,8 @@ write text through here:
 - text that Excel or LibreOffice would take for a formula once a user edits the cell — it starts
   with = + - @, or with a tab, CR or LF that hides such a start — or that is an error code
   (#N/A, #REF! …) gets Excel's quote prefix, which keeps it text;
+- a number format's literal text (a unit) is quoted one way (format_literal) and shows as many
+  decimals as the value holds, up to a bound (format_decimals);
 - a cell holds at most EXCEL_MAX_TEXT characters and no control character Excel refuses; a CR
   does not survive (XML reads it back as LF). Writers whose file is read back and checked (the
   submission, the catalog) refuse such text with text_problem's reason; the report and the
@@ -17,6 +19,7 @@ write text through here:
 from __future__ import annotations
 
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,8 @@ __all__ = [
     "EXCEL_MAX_TEXT",
     "FORMULA_STARTS",
     "clean_text",
+    "format_decimals",
+    "format_literal",
     "needs_quote",
     "save_book",
     "set_text",
@@ -77,6 +82,25 @@ def set_text(cell: Any, text: str) -> Any:
     if needs_quote(text):
         cell.quotePrefix = True
     return cell
+
+
+# A number format shows at most this many decimals (Excel's own limit is 30; more is noise).
+MAX_FORMAT_DECIMALS = 10
+
+
+def format_literal(text: str) -> str:
+    """Text as a literal inside a number format: 人 → "人". A double quote cannot be escaped
+    there, so it is shown as ” (never dropped); no text gives ''."""
+    return '"' + text.replace('"', "”") + '"' if text else ""
+
+
+def format_decimals(value: Decimal) -> int:
+    """How many decimals a number format needs to show `value` as stored (98.70 → 2, 3 → 0),
+    at most MAX_FORMAT_DECIMALS."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN or infinity: never stored, shown without decimals
+        return 0
+    return min(-exponent, MAX_FORMAT_DECIMALS) if exponent < 0 else 0
 
 
 def save_book(book: Any, path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.exchange.evaluation_exchange import evaluation_rows, evaluations_sha256
 from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_sha256
 from kplan_desktop.exchange.signing import sign, signed_message
+from kplan_desktop.progress import CancelCheck, Progress
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY
 from kplan_desktop.store.engine import Store
@@ -22,9 +22,6 @@ from kplan_desktop.store.evaluations import read_evaluations
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.submissions import database_id, finalisation
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 
 def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[ValueRow]:
@@ -83,7 +80,7 @@ def export_submission(
     *,
     draft: bool = False,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
     moment: datetime | None = None,
 ) -> SubmissionHeader | None:
     """Write the submission workbook; None if cancelled (no file then).
@@ -143,7 +140,7 @@ def export_template(
     path: str | os.PathLike[str],
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> bool:
     """Write the fill-in template for a department without the program; False if cancelled."""
     from kplan_desktop.exchange.submission_template import write_template

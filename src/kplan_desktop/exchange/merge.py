@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kplan_desktop.domain.catalog import Indicator
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.validation import EntryCheck
@@ -45,13 +45,11 @@ from kplan_desktop.exchange.merge_checks import (
 )
 from kplan_desktop.exchange.merge_plan import (
     KIND_OF,
-    Cancelled,
     Key,
     MergeChanged,
     MergeContext,
     MergePlan,
     PlannedRow,
-    Progress,
     Take,
     Trust,
 )
@@ -72,6 +70,7 @@ from kplan_desktop.exchange.workbook_reader import (
     Limits,
     read_exchange_workbook,
 )
+from kplan_desktop.progress import CancelCheck, Progress
 from kplan_desktop.store.actuals import (
     ActualView,
     EntryRefused,
@@ -102,7 +101,7 @@ def merge_context(store: Store) -> MergeContext:
 
     catalog = read_catalog_snapshot(store)
     if catalog is None:
-        raise DomainError("E_NO_CATALOG", "カタログが読み込まれていません", "No catalog is loaded")
+        raise no_catalog()
     versions = {r.version.catalog_hash: r.version for r in catalog_versions(store)}
     return MergeContext(catalog, database_id(store), versions)
 
@@ -140,7 +139,7 @@ def plan_merge(
     context: MergeContext | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
     accept_unsigned: bool = False,
 ) -> MergePlan:
     """Read a file and decide every row; WorkbookRejected/DomainError refuse the whole file.
@@ -159,7 +158,7 @@ def _plan_merge(
     context: MergeContext | None,
     limits: Limits,
     progress: Progress | None,
-    cancelled: Cancelled | None,
+    cancelled: CancelCheck | None,
     accept_unsigned: bool = False,
 ) -> MergePlan:
     workbook = read_exchange_workbook(source, limits=limits, progress=progress, cancelled=cancelled)
@@ -180,6 +179,7 @@ def _plan_merge(
         already_received=is_received(store, workbook.sha256),
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
+        units={code: indicator.unit or "" for code, indicator in indicators.items()},
     )
     _file_notes(plan, catalog.catalog_hash, context.versions, read_integrity)
     header = workbook.header
@@ -411,8 +411,8 @@ def _classify(
         codes = {finding.code for finding in result.check.errors}
         planned.only_locked = codes == {"E_LOCKED_YEAR"}
         cell = planned.incoming.value_cell
-        where_ja = f"（セル {cell}）" if cell else ""
-        where_en = f" (cell {cell})" if cell else ""
+        where_ja = f"（{planned.incoming.value_place_ja}）" if cell else ""
+        where_en = f" ({planned.incoming.value_place_en})" if cell else ""
         outcome(RowOutcome.REJECTED, first.message_ja + where_ja, first.message_en + where_en)
         return
     edited_row = workbook.integrity == "edited" and planned.incoming.edited_outside is not False
@@ -665,7 +665,7 @@ def merge_files(
     dry_run: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
     accept_unsigned: bool = False,
 ) -> list[MergeReport | DomainError]:
     """Merge files one by one (each all or nothing); a refused file is its DomainError."""

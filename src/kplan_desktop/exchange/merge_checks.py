@@ -181,24 +181,30 @@ def _check_signature(
 
 def _check_visible(workbook: IncomingWorkbook, trust: Trust, file: str) -> IncomingWorkbook:
     """The 提出 sheet people read must show what the data sheet (what is signed and merged)
-    holds. A difference refuses a file whose data is as exported (verified or re-saved): it
-    would be merged as its signature or checksum vouches, while people read other values. In a
-    file accepted without a valid signature (every differing value is a conflict) or whose
-    data was edited (every row checked) it is named in a note."""
-    if not workbook.visible_differences:
-        return workbook
+    holds. The reader compared them once (printable_differences) and said each difference on
+    its row; here a file whose data is as exported (verified or re-saved) and believed as read
+    is refused whole, naming every cell that differs (sheet, cell, what it shows now, what the
+    data holds): it would be merged as its signature or checksum vouches while people read
+    other values. A file merged row by row (its data edited, or accepted without a valid
+    signature) has each difference on its row already, and a note naming them all."""
     differences = workbook.visible_differences
-    shown = "、".join(f"{c}: {v or '空'}（データ {d or '空'}）" for c, v, d in differences[:3])
-    shown_en = "; ".join(
-        f"{c}: {v or 'empty'} (data {d or 'empty'})" for c, v, d in differences[:3]
+    if not differences:
+        return workbook
+    named = differences[:_NAMED]
+    more = len(differences) - len(named)
+    what_ja = (
+        f"提出シートの表示がデータと違います（{len(differences)}か所: "
+        + "、".join(d.text_ja for d in named)
+        + (f"、ほか{more}か所" if more else "")
+        + "）"
     )
-    what_ja = f"提出シートの表示がデータと違います（{len(differences)}か所: {shown}）"
     what_en = (
-        f"the 提出 sheet shows other values than its data ({len(differences)} cells: {shown_en})"
+        f"the 提出 sheet shows other values than its data ({len(differences)} cells: "
+        + "; ".join(d.text_en for d in named)
+        + (f"; {more} more" if more else "")
+        + ")"
     )
     if trust is Trust.NONE or workbook.integrity not in ("verified", "resaved"):
-        # Every row is checked on its own already (an edited file), or conflicts (unsigned):
-        # the difference is said, next to that.
         return _noted(workbook, what_ja, what_en)
     raise _one_line_error(
         "E_MERGE_VISIBLE",
@@ -207,6 +213,10 @@ def _check_visible(workbook: IncomingWorkbook, trust: Trust, file: str) -> Incom
         f"{file}: {what_en}; the file was changed after export; refused (enter the values in "
         "kplan and export again)",
     )
+
+
+# A refusal names this many cells, then counts the rest.
+_NAMED = 50
 
 
 def _noted(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -29,8 +29,6 @@ from kplan_desktop.store.catalog import CatalogSnapshot
 
 Take = Literal["file", "db"]
 Key = tuple[str, int]
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 KIND_OF = {"verified": "submission", "resaved": "resaved", "edited": "edited"}
 
@@ -90,6 +88,8 @@ class MergePlan:
     notes_en: list[str] = field(default_factory=list)
     evaluations: list[PlannedEvaluation] = field(default_factory=list)
     trust: Trust = Trust.AS_READ
+    # Each row's indicator's unit, to show a stored value as the database keeps it (341.2万人).
+    units: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def evaluations_trusted(self) -> bool:

@@ -137,6 +137,8 @@ def _report(
                 warnings=tuple(
                     ReportWarning(w.code, w.message_ja, w.message_en) for w in row.warnings
                 ),
+                stored_value=None if row.result is None else row.result.new[0],
+                unit=plan.units.get(row.incoming.indicator) or None,
             )
             for row in rows
         ],

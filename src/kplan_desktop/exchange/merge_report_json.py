@@ -50,6 +50,11 @@ def report_to_dict(report: MergeReport) -> dict[str, object]:
                 "reason_en": line.reason_en,
                 "file_value": line.file_value,
                 "db_value": line.db_value,
+                # The value as stored, in the indicator's unit, and as the preview shows it
+                # beside the typed text: 341.2万人（入力: 3,412,000人）.
+                "stored_value": line.stored_value,
+                "unit": line.unit,
+                "file_text": line.file_text,
                 "warnings": [
                     {"code": w.code, "message_ja": w.message_ja, "message_en": w.message_en}
                     for w in line.warnings
@@ -70,6 +75,8 @@ _LINE_FIELDS = (
     "file_value",
     "db_value",
     "warnings",
+    "stored_value",
+    "unit",
 )
 
 
@@ -99,6 +106,8 @@ def report_to_json(report: MergeReport) -> str:
                 line.file_value,
                 line.db_value,
                 [[w.code, w.message_ja, w.message_en] for w in line.warnings],
+                line.stored_value,
+                line.unit,
             )
             for line in report.lines
         ],
@@ -128,6 +137,9 @@ def report_from_json(text: str) -> MergeReport:
             file_value=get("file_value"),
             db_value=get("db_value"),
             warnings=tuple(ReportWarning(*w) for w in stored_warnings),
+            # Reports stored before the stored value was kept have neither column.
+            stored_value=get("stored_value") if "stored_value" in index else None,
+            unit=get("unit") if "unit" in index else None,
         )
 
     return MergeReport(

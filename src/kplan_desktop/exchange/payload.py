@@ -110,6 +110,36 @@ class ReportLine:
     db_value: str | None = None  # the database's value before the merge, as text
     # Warnings the window would ask a comment for, and the file gave none (see apply_merge).
     warnings: tuple[ReportWarning, ...] = ()
+    # What the merge stores (or would) from the file's value, in the indicator's unit: the
+    # typed 3,412,000人 is stored 341.2 (万人). None when the row stores nothing.
+    stored_value: str | None = None
+    unit: str | None = None
+
+    @property
+    def stored_text(self) -> str | None:
+        """The stored value with its unit (341.2万人); None when the row stores nothing."""
+        if self.stored_value is None:
+            return None
+        return f"{self.stored_value}{self.unit or ''}"
+
+    @property
+    def db_text(self) -> str | None:
+        """The database's value before the merge, a number with its unit (a reason as is)."""
+        value = self.db_value
+        if value is None or not self.unit or _NUMBER.fullmatch(value) is None:
+            return value
+        return f"{value}{self.unit}"
+
+    @property
+    def file_text(self) -> str | None:
+        """The stored value and its unit, beside the typed text where they differ, as the
+        merge preview shows it: 341.2万人（入力: 3,412,000人）."""
+        stored, typed = self.stored_text, self.file_value
+        if stored is None:
+            return typed
+        if typed is None or typed.strip() in (stored, self.stored_value):
+            return stored
+        return f"{stored}（入力: {typed}）"
 
 
 @dataclass(frozen=True)
@@ -231,6 +261,8 @@ def lines_sha256(lines: Iterable[tuple[tuple[str, int], str]]) -> str:
 
 
 _SPECIAL = re.compile(r"[\\\t\n\r]")
+# A stored value as the database keeps it (98.7, -3): shown with its unit.
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def escape_field(text: str) -> str:

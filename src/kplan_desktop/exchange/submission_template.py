@@ -48,8 +48,6 @@ from kplan_desktop.exchange.submission_xlsx import (
     _WRAP,
     PROMPT_MAX,
     PROMPT_TITLE_MAX,
-    Cancelled,
-    Progress,
     _clip,
     _code_note,
     _Column,
@@ -63,12 +61,12 @@ from kplan_desktop.exchange.submission_xlsx import (
     _print_setup,
     _save,
     _show_actual,
-    _Steps,
     _table_row,
     _text,
     _text_column,
     _unit_text,
 )
+from kplan_desktop.progress import CancelCheck, Progress, Steps, false_when_cancelled
 from kplan_desktop.store.overview import IndicatorOverview
 
 
@@ -96,6 +94,7 @@ def _written_cells(ws: Any, width: int, value_column: int) -> WrittenCells:
 # -- the template ----------------------------------------------------------------------------
 
 
+@false_when_cancelled
 def write_template(
     path: str | os.PathLike[str],
     catalog: Catalog,
@@ -106,11 +105,11 @@ def write_template(
     catalog_hash: str,
     program_version: str,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> bool:
     """Write the fill-in template for a department without the program; False if cancelled."""
     target = Path(path)
-    steps = _Steps(len(rows), progress, cancelled)
+    steps = Steps(len(rows), progress, cancelled)
     created_at = datetime.now(UTC)
     book = _new_book()
     book.properties.title = "総合計画 指標実績 記入票"
@@ -192,8 +191,7 @@ def write_template(
         comment_cell.alignment = _WRAP
         # Two lines at least: a printed template is sometimes filled in by hand.
         _table_row(ws, r, columns, least_lines=2)
-        if not steps.step():
-            return False
+        steps.step()
     ws.freeze_panes = ws.cell(row=TEMPLATE_HEADER_ROW + 1, column=3).coordinate
     # Protected so that only the input cells take typing; no password, because protection here
     # prevents slips, it is not security (the reader checks every cell anyway).

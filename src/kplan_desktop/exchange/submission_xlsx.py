@@ -48,7 +48,7 @@ import math
 import os
 import secrets
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -67,7 +67,13 @@ from kplan_desktop.domain.evaluation import NextStep
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import ValueKind
 from kplan_desktop.domain.validation import MAX_COMMENT_LENGTH
-from kplan_desktop.exchange.cells import save_book, set_text, text_problem
+from kplan_desktop.exchange.cells import (
+    format_decimals,
+    format_literal,
+    save_book,
+    set_text,
+    text_problem,
+)
 from kplan_desktop.exchange.evaluation_exchange import (
     EVALUATION_KEYS,
     SHEET_EVALUATION,
@@ -110,6 +116,7 @@ from kplan_desktop.exchange.submission_layout import (
     written_digest,
     written_label,
 )
+from kplan_desktop.progress import CancelCheck, Progress, Steps, false_when_cancelled
 from kplan_desktop.store.actuals import ActualView
 from kplan_desktop.store.overview import IndicatorOverview
 
@@ -139,10 +146,7 @@ __all__ = [
 # Excel refuses a data validation whose prompt or error text is longer (titles: 32).
 PROMPT_MAX = 255
 PROMPT_TITLE_MAX = 32
-PROGRESS_EVERY = 200
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
@@ -175,32 +179,6 @@ _MILESTONE_NOT_DONE = "未達成"
 # -- small helpers ---------------------------------------------------------------------------
 
 
-class _Steps:
-    """Counts work done, reports progress every PROGRESS_EVERY steps and asks about cancel."""
-
-    def __init__(self, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
-        self.total = total
-        self.done = 0
-        self.progress = progress
-        self.cancelled = cancelled
-
-    def step(self) -> bool:
-        """One unit done; False when the user cancelled."""
-        self.done += 1
-        if self.done % PROGRESS_EVERY == 0:
-            if self.progress is not None:
-                self.progress(self.done, self.total)
-            return not self.stop()
-        return True
-
-    def stop(self) -> bool:
-        return self.cancelled is not None and self.cancelled()
-
-    def finish(self) -> None:
-        if self.progress is not None:
-            self.progress(self.total, self.total)
-
-
 def _unwritable(where: str, what_ja: str, what_en: str) -> DomainError:
     return DomainError(
         ERROR_CODE,
@@ -227,29 +205,20 @@ def _number(ws: Any, row: int, column: int, value: Decimal, number_format: str) 
     return cell
 
 
-def _decimals(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def _quoted(text: str) -> str:
-    """Literal text inside an Excel number format (a double quote cannot be escaped there)."""
-    return '"' + text.replace('"', "") + '"'
-
-
 def _unit_format(indicator: Indicator, decimals: int = 0, suffix: str = "") -> str:
     """`#,##0"人"`, `#,##0.0"%"` (the % quoted so Excel does not multiply by 100), or General."""
     kind = indicator.effective_value_kind
     literal = (indicator.unit or "") + suffix
     if kind is ValueKind.MILESTONE:
         # 1 / 0 read as 達成 / 未達成; a comparator means nothing for a milestone.
-        return f"[=1]{_quoted(_MILESTONE_DONE)};[=0]{_quoted(_MILESTONE_NOT_DONE)};General"
+        done, not_done = format_literal(_MILESTONE_DONE), format_literal(_MILESTONE_NOT_DONE)
+        return f"[=1]{done};[=0]{not_done};General"
     if indicator.unit is None or kind is None:
-        return "General" + (_quoted(suffix) if suffix else "")
+        return "General" + (format_literal(suffix) if suffix else "")
     if kind in _FRACTIONAL_KINDS and indicator.decimals is not None:
         decimals = max(decimals, indicator.decimals)
     body = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return body + _quoted(literal)
+    return body + format_literal(literal)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -289,21 +258,21 @@ def _print_setup(ws: Any, title_rows: str, left_header: str, draft: bool) -> Non
     ws.oddFooter.center.size = 9
 
 
-def _save(book: Any, path: Path, steps: _Steps) -> bool:
+def _save(book: Any, path: Path, steps: Steps) -> bool:
     """Save under a temporary sibling name, then rename; nothing is left behind on cancel."""
-    if steps.stop():
-        return False
+    steps.check()
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         save_book(book, temp)
-        if steps.stop():
-            return False
+        # The last cancel point (the progress callback may cancel too): before the rename,
+        # so a cancelled job never leaves a file behind.
+        steps.finish()
+        steps.check()
         os.replace(temp, path)
     except OSError as exc:
         raise unwritable(ERROR_CODE, path, "Excelファイル", "workbook", exc) from None
     finally:
         temp.unlink(missing_ok=True)
-    steps.finish()
     return True
 
 
@@ -350,7 +319,9 @@ def _show_actual(
     if actual is None:
         return
     if actual.value is not None:
-        _number(ws, row, column, actual.value, _unit_format(indicator, _decimals(actual.value)))
+        _number(
+            ws, row, column, actual.value, _unit_format(indicator, format_decimals(actual.value))
+        )
     elif actual.missing_reason is not None:
         _text(ws, row, column, actual.missing_reason.label_ja).alignment = Alignment(
             horizontal="right"
@@ -432,6 +403,7 @@ def _table_row(ws: Any, row: int, columns: Sequence[_Column], least_lines: int =
 # -- the submission --------------------------------------------------------------------------
 
 
+@false_when_cancelled
 def write_submission(
     path: str | os.PathLike[str],
     header: SubmissionHeader,
@@ -441,7 +413,7 @@ def write_submission(
     *,
     evaluations: Sequence[EvaluationRow] = (),
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> bool:
     """Write a department's submission workbook; False (and no file) if cancelled.
 
@@ -457,14 +429,12 @@ def write_submission(
         raise ValueError(f"row_count {header.row_count} but {len(values)} value rows")
     if header.payload_sha256 != payload_sha256(values):
         raise ValueError("payload_sha256 does not match the value rows")
-    steps = _Steps(len(rows) + len(values), progress, cancelled)
+    steps = Steps(len(rows) + len(values), progress, cancelled)
     book = _new_book()
     book.properties.title = "総合計画 指標実績 提出書"
     book.properties.keywords = header.format
-    if not _write_report(book, header, catalog, rows, steps):
-        return False
-    if not _write_data(book, header, values, steps):
-        return False
+    _write_report(book, header, catalog, rows, steps)
+    _write_data(book, header, values, steps)
     if evaluations:
         _write_evaluations(book, header, catalog, evaluations)
     _write_submission_meta(book, header, catalog)
@@ -559,8 +529,8 @@ def _write_report(
     header: SubmissionHeader,
     catalog: Catalog,
     rows: Sequence[IndicatorOverview],
-    steps: _Steps,
-) -> bool:
+    steps: Steps,
+) -> None:
     ws = book.create_sheet(SHEET_REPORT)
     year_text = format_fiscal_year(header.fiscal_year)
     department = _department_title(catalog, header.department)
@@ -603,7 +573,7 @@ def _write_report(
         _text(ws, r, 4, item.measure.name, where).alignment = _WRAP
         _text(ws, r, 5, _unit_text(indicator), where).alignment = _WRAP
         if indicator.baseline is not None:
-            fmt = _unit_format(indicator, _decimals(indicator.baseline))
+            fmt = _unit_format(indicator, format_decimals(indicator.baseline))
             _number(ws, r, 6, indicator.baseline, fmt)
         c = 7
         for year in earlier:
@@ -613,7 +583,7 @@ def _write_report(
         ws.cell(row=r, column=c).font = _BOLD
         if indicator.target is not None:
             suffix = "" if indicator.comparator is None else indicator.comparator.label_ja
-            fmt = _unit_format(indicator, _decimals(indicator.target), suffix)
+            fmt = _unit_format(indicator, format_decimals(indicator.target), suffix)
             _number(ws, r, c + 1, indicator.target, fmt)
         achievement = item.achievement(catalog, header.fiscal_year)
         _text(ws, r, c + 2, format_rate(achievement.rate), where).alignment = _RIGHT
@@ -624,8 +594,7 @@ def _write_report(
         if actual is not None and actual.comment:
             _text(ws, r, c + 5, actual.comment, where).alignment = _WRAP
         _table_row(ws, r, columns)
-        if not steps.step():
-            return False
+        steps.step()
     ws.freeze_panes = ws.cell(row=REPORT_HEADER_ROW + 1, column=3).coordinate
     _print_setup(
         ws,
@@ -633,7 +602,6 @@ def _write_report(
         f"総合計画 指標実績 提出書　{department}　{year_text}",
         header.draft,
     )
-    return True
 
 
 def _cell_texts(row: ValueRow) -> list[str]:
@@ -651,8 +619,8 @@ def _cell_texts(row: ValueRow) -> list[str]:
 
 
 def _write_data(
-    book: Any, header: SubmissionHeader, values: Sequence[ValueRow], steps: _Steps
-) -> bool:
+    book: Any, header: SubmissionHeader, values: Sequence[ValueRow], steps: Steps
+) -> None:
     ws = book.create_sheet(SHEET_DATA)
     ws.sheet_state = "hidden"
     for column, key in enumerate(DATA_KEYS, start=1):
@@ -678,11 +646,9 @@ def _write_data(
             if text:
                 cell = _text(ws, r, column, text, where)
                 cell.number_format = "@"
-        if not steps.step():
-            return False
+        steps.step()
     ws.freeze_panes = "A2"
     _print_setup(ws, "1:1", f"{SHEET_DATA}　{header.department}", header.draft)
-    return True
 
 
 def _meta_sheet(book: Any, items: Sequence[tuple[str, str, str]], hidden: bool) -> Any:

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 
 from kplan_desktop.domain.catalog import Indicator
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import no_catalog
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.text import line_breaks
@@ -118,11 +118,7 @@ class KnownCatalog:
 def plan_settings(conn: Connection) -> PlanSettings:
     row = conn.execute(select(plan_table)).mappings().first()
     if row is None:
-        raise DomainError(
-            "E_NO_CATALOG",
-            "カタログが読み込まれていません（kplan init を実行してください）",
-            "No catalog is loaded (run kplan init)",
-        )
+        raise no_catalog()
     return plan_settings_from_row(row)
 
 

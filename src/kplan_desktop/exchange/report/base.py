@@ -36,7 +36,7 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import Direction, IndicatorSpec
 from kplan_desktop.domain.validation import Severity
-from kplan_desktop.exchange.cells import clean_text, needs_quote
+from kplan_desktop.exchange.cells import clean_text, format_literal, needs_quote
 from kplan_desktop.exchange.payload import MergeReport, SubmissionRecord
 from kplan_desktop.store.actuals import ActualView, StoredFinding
 from kplan_desktop.store.evaluations import EvaluationView
@@ -136,10 +136,6 @@ class ReportData:
     linked_plan: str | None = None
 
 
-class _Cancelled(Exception):
-    """Raised inside the writer when the caller asks to stop; never leaves this module."""
-
-
 # -- cells and styles ------------------------------------------------------------------------
 
 
@@ -222,18 +218,6 @@ def _styled(ws: Any, value: _CellSetValue, style: _Style) -> Any:
     return style.cell(ws, value)
 
 
-def _decimals(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    if not isinstance(exponent, int):  # NaN or infinity: never stored, shown without decimals
-        return 0
-    return min(-exponent, 10) if exponent < 0 else 0
-
-
-def _quoted(label: str) -> str:
-    """A unit as a literal inside a number format (a double quote cannot be escaped there)."""
-    return '"' + label.replace('"', "”") + '"' if label else ""
-
-
 class _Styles:
     """Every font, fill, border, alignment and number format of the report, each made once."""
 
@@ -283,7 +267,7 @@ class _Styles:
         style = self._numbers.get(key)
         if style is None:
             digits = "#,##0" + ("." + "0" * decimals if decimals else "")
-            style = _Style(number_format=digits + _quoted((unit or "") + suffix))
+            style = _Style(number_format=digits + format_literal((unit or "") + suffix))
             self._numbers[key] = style
         return style
 

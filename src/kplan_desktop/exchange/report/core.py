@@ -14,12 +14,10 @@ from kplan_desktop.domain.catalog import (
 )
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import Direction, PlanSettings
-from kplan_desktop.exchange.cells import clean_text
+from kplan_desktop.exchange.cells import clean_text, format_decimals
 from kplan_desktop.exchange.report.base import (
     ReportData,
     ReportPart,
-    _Cancelled,
-    _decimals,
     _label,
     _rate_value,
     _Row,
@@ -28,6 +26,7 @@ from kplan_desktop.exchange.report.base import (
     _styled,
     _Styles,
 )
+from kplan_desktop.progress import check_cancel
 from kplan_desktop.store.actuals import ActualView
 from kplan_desktop.store.overview import IndicatorOverview
 
@@ -115,8 +114,7 @@ class WriterCore:
         self.done = min(self.done + rows, self.total)
         if self._progress is not None:
             self._progress(self.done, self.total)
-        if self._cancelled is not None and self._cancelled():
-            raise _Cancelled
+        check_cancel(self._cancelled)
 
     def sheet(
         self,
@@ -145,7 +143,7 @@ class WriterCore:
             return self.styles.milestone
         decimals = indicator.decimals or 0
         if value is not None:
-            decimals = max(decimals, _decimals(value))
+            decimals = max(decimals, format_decimals(value))
         return self.styles.number(unit, decimals, suffix)
 
     def value_cell(self, sheet: _Sheet, row: _Row, value: Decimal | None) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 
 from kplan_desktop.domain.achievement import Grade
 from kplan_desktop.domain.validation import Severity
+from kplan_desktop.exchange.cells import format_decimals
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome, SubmissionRecord
 from kplan_desktop.exchange.report.base import (
     _KIND_JA,
@@ -17,7 +18,6 @@ from kplan_desktop.exchange.report.base import (
     SHEET_MERGES,
     SHEET_REFERENCE,
     SHEET_SUBMISSIONS,
-    _decimals,
     _local,
     _Sheet,
     _styled,
@@ -273,7 +273,7 @@ class RecordSheets(WriterCore):
                         *[
                             None
                             if v is None
-                            else _styled(sheet.ws, v, styles.number(None, _decimals(v)))
+                            else _styled(sheet.ws, v, styles.number(None, format_decimals(v)))
                             for v in values
                         ],
                     ]

@@ -10,12 +10,13 @@ from typing import Any
 
 from kplan_desktop.exchange.cells import save_book
 from kplan_desktop.exchange.files import unwritable
-from kplan_desktop.exchange.report.base import ERROR_CODE, ReportData, ReportPart, _Cancelled
+from kplan_desktop.exchange.report.base import ERROR_CODE, ReportData, ReportPart
 from kplan_desktop.exchange.report.cross_plan import CrossPlanSheet
 from kplan_desktop.exchange.report.evaluations import EvaluationSheets
 from kplan_desktop.exchange.report.policies import PolicySheets
 from kplan_desktop.exchange.report.records import RecordSheets
 from kplan_desktop.exchange.report.summary import SummarySheets
+from kplan_desktop.progress import Cancelled, check_cancel
 
 
 class _Writer(SummarySheets, PolicySheets, CrossPlanSheet, EvaluationSheets, RecordSheets):
@@ -47,10 +48,9 @@ class _Writer(SummarySheets, PolicySheets, CrossPlanSheet, EvaluationSheets, Rec
             if not self.sheet_names:
                 self.sheet("空", [10]).append([])
             save_book(self.book, temp)
-            if self._cancelled is not None and self._cancelled():
-                raise _Cancelled
+            check_cancel(self._cancelled)
             os.replace(temp, path)
-        except _Cancelled:
+        except Cancelled:
             _discard(self.book)
             return False
         except OSError as exc:

@@ -31,7 +31,7 @@ A template's rows come from its 記入 sheet: columns found by their header text
 TEMPLATE_HEADER_ROW, rows by the code column; rows whose value, reason and comment are all
 empty are skipped.
 
-progress(done, total) is called every PROGRESS_EVERY rows; when cancelled() returns True the
+progress(done, total) is called every 200 rows (progress.Steps); when cancelled() returns True the
 reader raises Cancelled (it never returns a partial result).
 
 Modules: `cells` (results, problems, refusals, cell text), `core` (sheets, meta, data rows),
@@ -60,14 +60,13 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     IncomingRow,
     IncomingWorkbook,
     Integrity,
-    Progress,
     WorkbookRejected,
     _not_kplan,
     one_line,
 )
 from kplan_desktop.exchange.workbook_reader.submission import SubmissionReader
 from kplan_desktop.exchange.workbook_reader.template import TemplateReader
-from kplan_desktop.progress import CancelCheck, Cancelled
+from kplan_desktop.progress import CancelCheck, Cancelled, Progress
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -32,9 +31,6 @@ from kplan_desktop.exchange.submission_layout import (
     TEMPLATE_COMMENT_LABEL,
     TEMPLATE_REASON_LABEL,
 )
-from kplan_desktop.progress import CancelCheck, check_cancel
-
-PROGRESS_EVERY = 200
 
 Kind = Literal["submission", "template"]
 Integrity = Literal["verified", "edited", "resaved", "template"]
@@ -63,11 +59,74 @@ class IncomingRow:
     problem_en: str | None = None
     unit: str | None = None  # the unit the value was entered in (submissions only)
     value_cell: str | None = None  # the value's cell in the file (F6), to name it in messages
+    value_sheet: str | None = None  # the sheet that cell is on, by its visible name
     notes_ja: tuple[str, ...] = ()  # what the reader saw beside the row (a stray value)
     notes_en: tuple[str, ...] = ()
     # In a file whose data sheet was edited: whether this row differs from the 提出 sheet
     # (None when that cannot be known: then every row counts as edited).
     edited_outside: bool | None = None
+
+    @property
+    def value_place_ja(self) -> str:
+        """The value's cell as a person finds it: 記入 シート F6 (セル F6 without its sheet)."""
+        if self.value_sheet:
+            return f"{self.value_sheet} シート {self.value_cell or ''}".rstrip()
+        return f"セル {self.value_cell or ''}".rstrip()
+
+    @property
+    def value_place_en(self) -> str:
+        if self.value_sheet:
+            return f"sheet {self.value_sheet}, cell {self.value_cell or ''}".rstrip()
+        return f"cell {self.value_cell or ''}".rstrip()
+
+
+@dataclass(frozen=True)
+class VisibleDifference:
+    """A cell of the printable 提出 sheet that does not show what the data sheet holds.
+
+    `what`: "value" (a year's 実績 cell), "comment", "row" (the indicator's row was deleted
+    from the sheet: `cell` is ''), "layout" (the sheet's header cannot be found). `shown` is
+    what the cell shows now, `data` what the data sheet holds: what the program wrote there.
+    """
+
+    sheet: str
+    cell: str
+    indicator: str
+    fiscal_year: int | None
+    what: Literal["value", "comment", "row", "layout"]
+    shown: str
+    data: str
+
+    @property
+    def place_ja(self) -> str:
+        return f"{self.sheet} シート {self.cell}".rstrip()
+
+    @property
+    def place_en(self) -> str:
+        return f"sheet {self.sheet}, cell {self.cell}" if self.cell else f"sheet {self.sheet}"
+
+    @property
+    def text_ja(self) -> str:
+        """提出 シート D12: 97.5（データ 98.7）; a deleted row by its indicator."""
+        if self.what == "row":
+            return (
+                f"{self.place_ja}: 指標 {self.indicator} の行が削除されています"
+                f"（データ {self.data or '空'}）"
+            )
+        if self.what == "layout":
+            return f"{self.place_ja}: 見出しの行が出力時と違います"
+        return f"{self.place_ja}: {self.shown or '空'}（データ {self.data or '空'}）"
+
+    @property
+    def text_en(self) -> str:
+        if self.what == "row":
+            return (
+                f"{self.place_en}: the row of indicator {self.indicator} was deleted "
+                f"(data {self.data or 'empty'})"
+            )
+        if self.what == "layout":
+            return f"{self.place_en}: the header row is not as exported"
+        return f"{self.place_en}: {self.shown or 'empty'} (data {self.data or 'empty'})"
 
 
 @dataclass(frozen=True)
@@ -87,12 +146,9 @@ class IncomingWorkbook:
     # 施策評価 rows (submissions only); verified: their checksum matches the meta sheet's.
     evaluations: list[IncomingEvaluation] = field(default_factory=list)
     evaluations_verified: bool = False
-    # Cells of the visible 提出 sheet that do not show what the data row holds: (cell, shown,
-    # data). Nothing signs what people read, so the merge refuses a file where they differ.
-    visible_differences: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-Progress = Callable[[int, int], None]
+    # Cells of the visible 提出 sheet that do not show what the data row holds. Nothing signs
+    # what people read, so the merge refuses a file as exported where they differ.
+    visible_differences: list[VisibleDifference] = field(default_factory=list)
 
 
 _META_ROWS = 200
@@ -134,10 +190,6 @@ def _layout(file: str, what_ja: str, what_en: str) -> WorkbookRejected:
         f"シートの構成が正しくありません: {what_ja}",
         f"the sheets are not as written by the program: {what_en}",
     )
-
-
-def _check_cancel(cancelled: CancelCheck | None) -> None:
-    check_cancel(cancelled)
 
 
 def _norm(text: str) -> str:
@@ -333,13 +385,16 @@ _DATA_LABELS_JA = {
 
 
 class _RowProblems:
-    """The problems found in one row, in both languages, each named by its column."""
+    """The problems found in one row, in both languages, each named by its cell as the
+    spreadsheet shows it: （記入 シート F6） / (sheet 記入, cell F6)."""
 
-    def __init__(self) -> None:
+    def __init__(self, sheet: str = "") -> None:
+        self.sheet = sheet
         self.ja: list[str] = []
         self.en: list[str] = []
 
     def add(self, column: str, problem: _Problem, column_en: str | None = None) -> None:
+        """A problem named by its column, for a cell whose address is not known."""
         key, _, rest = column.partition(" ")
         shown = _DATA_LABELS_JA.get(key)
         ja = f"{problem[0]}（{column if shown is None else f'{shown} {rest}'.strip()}）"
@@ -347,9 +402,22 @@ class _RowProblems:
             self.ja.append(ja)
             self.en.append(f"{problem[1]} ({column if column_en is None else column_en})")
 
-    def add_cell(self, address: str, problem: _Problem) -> None:
-        """A problem named by its cell: （セル G8） / (cell G8)."""
-        self.add(f"セル {address}", problem, f"cell {address}")
+    def add_cell(self, address: str, problem: _Problem, column: str = "") -> None:
+        """A problem named by its cell and column: （data シート E3、コメント） / (sheet data,
+        cell E3, comment); by its column alone when the address is not known."""
+        if not address:
+            self.add(column or "?", problem)
+            return
+        label = _DATA_LABELS_JA.get(column, column)
+        if self.sheet:
+            place_ja = f"{self.sheet} シート {address}"
+            place_en = f"sheet {self.sheet}, cell {address}"
+        else:
+            place_ja, place_en = f"セル {address}", f"cell {address}"
+        ja = f"{problem[0]}（{place_ja}{f'、{label}' if label else ''}）"
+        if ja not in self.ja:
+            self.ja.append(ja)
+            self.en.append(f"{problem[1]} ({place_en}{f', {column}' if column else ''})")
 
     def __bool__(self) -> bool:
         return bool(self.ja)
@@ -358,27 +426,6 @@ class _RowProblems:
         if not self.ja:
             return None, None
         return "; ".join(self.ja), "; ".join(self.en)
-
-
-class _Steps:
-    def __init__(
-        self, total: int, progress: Progress | None, cancelled: CancelCheck | None
-    ) -> None:
-        self.total = total
-        self.done = 0
-        self.progress = progress
-        self.cancelled = cancelled
-
-    def step(self) -> None:
-        self.done += 1
-        if self.done % PROGRESS_EVERY == 0:
-            if self.progress is not None:
-                self.progress(self.done, max(self.total, self.done))
-            _check_cancel(self.cancelled)
-
-    def finish(self) -> None:
-        if self.progress is not None:
-            self.progress(self.done, self.done)
 
 
 @dataclass(frozen=True)
@@ -436,10 +483,10 @@ def _column_letter(column: int) -> str:
 class _RowCells:
     """The cells of one row, read as text; what cannot be read becomes a problem of the row."""
 
-    def __init__(self, cells: tuple[Any, ...], limit: int) -> None:
+    def __init__(self, cells: tuple[Any, ...], limit: int, sheet: str = "") -> None:
         self.cells = cells
         self.limit = limit
-        self.problems = _RowProblems()
+        self.problems = _RowProblems(sheet)
 
     def text(self, column: int, label: str, *, value_cell: bool = False) -> str | None:
         cell = self.cells[column - 1]
@@ -457,8 +504,7 @@ class _RowCells:
             return value
         text, problem = _cell_text(cell, self.limit, value_cell=value_cell)
         if problem is not None:
-            where = self.where(column)
-            self.problems.add(f"{label} {where}" if where else label, problem)
+            self.problems.add_cell(self.where(column), problem, label)
         return text
 
     def where(self, column: int) -> str:

@@ -39,7 +39,6 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _MAX_META_TEXT,
     _META_ROWS,
     IncomingRow,
-    Progress,
     WorkbookRejected,
     _blank,
     _blank_cell,
@@ -51,7 +50,7 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _RowCells,
     _RowProblems,
 )
-from kplan_desktop.progress import CancelCheck
+from kplan_desktop.progress import CancelCheck, Progress
 
 
 class BookCore:
@@ -229,31 +228,40 @@ class BookCore:
     ) -> tuple[IncomingRow, tuple[tuple[str, int], str] | None]:
         """The row as read, and its payload line with its key (None when it cannot be rebuilt)."""
         # Each field is read, then parsed, in DATA_KEYS order: a row's problems read that way.
-        cells_ = _RowCells(cells, self.limits.max_cell_chars)
+        cells_ = _RowCells(cells, self.limits.max_cell_chars, SHEET_DATA)
+        at = {key: cells_.where(column) for key, column in columns.items()}
         problems = cells_.problems
         indicator = cells_.text(columns["indicator"], "indicator")
         if _blank(indicator):
-            problems.add("indicator", ("指標コードが空です", "no indicator code"))
+            problems.add_cell(
+                at["indicator"], ("指標コードが空です", "no indicator code"), "indicator"
+            )
         year_text = cells_.text(columns["fiscal_year"], "fiscal_year")
         fiscal_year = None if year_text is None else _fiscal_year(year_text)
         if fiscal_year is None:
-            problems.add("fiscal_year", ("年度が読めません", "the fiscal year cannot be read"))
+            problems.add_cell(
+                at["fiscal_year"],
+                ("年度が読めません", "the fiscal year cannot be read"),
+                "fiscal_year",
+            )
         value = cells_.text(columns["value"], "value", value_cell=True)
         if is_dash(value):
             problems.add_cell(cells_.where(columns["value"]), DASH_PROBLEM)
         reason_text = cells_.text(columns["missing_reason"], "missing_reason", value_cell=True)
-        reason = self.reason(reason_text, problems, "missing_reason")
+        reason = self.reason(reason_text, problems, "missing_reason", at["missing_reason"])
         comment = cells_.text(columns["comment"], "comment") or ""
         entered_by = cells_.text(columns["entered_by"], "entered_by")
-        moment = self.moment(cells_.text(columns["entered_at"], "entered_at"), problems)
+        moment = self.moment(
+            cells_.text(columns["entered_at"], "entered_at"), problems, at["entered_at"]
+        )
         entered_at = None if moment is None else moment[0]
         revision_text = cells_.text(columns["revision"], "revision")
-        revision = self.revision(revision_text, problems, "revision")
+        revision = self.revision(revision_text, problems, "revision", at["revision"])
         replaces_text = cells_.text(columns["replaces"], "replaces")
-        replaces = self.revision(replaces_text, problems, "replaces")
+        replaces = self.revision(replaces_text, problems, "replaces", at["replaces"])
         unit = cells_.text(columns["unit"], "unit") or None
         code = (indicator or "").strip()
-        self.duplicate(code, fiscal_year, seen, problems)
+        self.duplicate(code, fiscal_year, seen, problems, at["indicator"])
         problem_ja, problem_en = problems.texts()
         row = IncomingRow(
             sheet_row=number,
@@ -270,6 +278,7 @@ class BookCore:
             problem_en=problem_en,
             unit=unit,
             value_cell=cells_.where(columns["value"]) or None,
+            value_sheet=SHEET_DATA,
         )
         if problems or fiscal_year is None or moment is None:
             return row, None
@@ -288,26 +297,31 @@ class BookCore:
         return row, ((code, fiscal_year), line)
 
     @staticmethod
-    def reason(text: str | None, problems: _RowProblems, column: str) -> str | None:
+    def reason(
+        text: str | None, problems: _RowProblems, column: str, where: str = ""
+    ) -> str | None:
         if _blank(text):
             return None
         assert text is not None
         code = _reason_code(text)
         if code is None:
             choices = "、".join(r.label_ja for r in MissingReason)
-            problems.add(
-                column,
+            problems.add_cell(
+                where,
                 (
                     f"未記入の理由「{text[:20]}」が読めません（{choices}）",
                     f"unknown missing reason {text[:20]!r}",
                 ),
+                column,
             )
         return code
 
-    def moment(self, text: str | None, problems: _RowProblems) -> tuple[datetime, str] | None:
+    def moment(
+        self, text: str | None, problems: _RowProblems, where: str = ""
+    ) -> tuple[datetime, str] | None:
         """The entry time, and its text as the payload holds it (utc_text)."""
         if _blank(text):
-            problems.add("entered_at", ("入力日時が空です", "no entry time"))
+            problems.add_cell(where, ("入力日時が空です", "no entry time"), "entered_at")
             return None
         assert text is not None
         # Values entered together share their time: each text is parsed once per file.
@@ -317,29 +331,40 @@ class BookCore:
         try:
             parsed = parse_utc(text)
         except ValueError:
-            problems.add("entered_at", ("入力日時が読めません", "the entry time cannot be read"))
+            problems.add_cell(
+                where, ("入力日時が読めません", "the entry time cannot be read"), "entered_at"
+            )
             return None
         moment = self.moments[text] = (parsed, utc_text(parsed))
         return moment
 
     @staticmethod
-    def revision(text: str | None, problems: _RowProblems, column: str) -> Revision | None:
+    def revision(
+        text: str | None, problems: _RowProblems, column: str, where: str = ""
+    ) -> Revision | None:
         try:
             return Revision.parse(text)
         except ValueError:
-            problems.add(column, ("版（revision）が読めません", "the revision cannot be read"))
+            problems.add_cell(
+                where, ("版（revision）が読めません", "the revision cannot be read"), column
+            )
             return None
 
     @staticmethod
     def duplicate(
-        code: str, fiscal_year: int | None, seen: set[tuple[str, int]], problems: _RowProblems
+        code: str,
+        fiscal_year: int | None,
+        seen: set[tuple[str, int]],
+        problems: _RowProblems,
+        where: str = "",
     ) -> None:
         if not code or fiscal_year is None:
             return
         if (code, fiscal_year) in seen:
-            problems.add(
-                "indicator",
+            problems.add_cell(
+                where,
                 ("同じ指標・年度の行がこれより前にあります", "an earlier row has the same key"),
+                "indicator",
             )
         seen.add((code, fiscal_year))
 

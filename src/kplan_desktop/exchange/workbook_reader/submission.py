@@ -8,9 +8,8 @@ from dataclasses import replace
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 
-from kplan_desktop.domain.fiscal_year import MIN_FISCAL_YEAR, format_fiscal_year
+from kplan_desktop.domain.fiscal_year import MIN_FISCAL_YEAR
 from kplan_desktop.exchange.payload import (
-    SubmissionHeader,
     lines_sha256,
 )
 from kplan_desktop.exchange.submission_layout import (
@@ -19,29 +18,25 @@ from kplan_desktop.exchange.submission_layout import (
     SHEET_DATA,
     SHEET_REPORT,
     TEMPLATE_CODE_LABEL,
-    TEMPLATE_COMMENT_LABEL,
     WRITER_MARK,
     report_value_label,
 )
 from kplan_desktop.exchange.workbook_reader.cells import (
-    _MAX_META_TEXT,
     IncomingRow,
     IncomingWorkbook,
     Integrity,
+    VisibleDifference,
     _blank_cell,
     _cell_text,
     _data_value,
     _layout,
     _lines,
-    _norm,
-    _reason_label,
-    _same_as_data,
     _shown,
     _shows_value,
-    _Steps,
     one_line,
 )
 from kplan_desktop.exchange.workbook_reader.core import BookCore
+from kplan_desktop.progress import Steps
 
 
 class SubmissionReader(BookCore):
@@ -57,7 +52,7 @@ class SubmissionReader(BookCore):
         ws = self.sheet(SHEET_DATA, missing)
         first, sheet_rows = self.header_and_rows(ws, 1)
         columns = self.data_columns(first)
-        steps = _Steps(header.row_count, self.progress, self.cancelled)
+        steps = Steps(header.row_count, self.progress, self.cancelled)
         rows: list[IncomingRow] = []
         # The payload rebuilt from the rows, line by line, as the writer serialised it.
         rebuilt: list[tuple[tuple[str, int], str]] = []
@@ -101,23 +96,22 @@ class SubmissionReader(BookCore):
         if len(rows) != header.row_count:
             notes_ja.append(f"行数が出力時（{header.row_count}行）と違います（{len(rows)}行）")
             notes_en.append(f"{len(rows)} rows, but {header.row_count} when exported")
-        # Only a file a spreadsheet program saved can have its 提出 sheet edited by hand; the
-        # program's own files skip the extra sheet (a merge reads dozens of them).
+        # The printable 提出 sheet against the data, once: with the data untouched (verified or
+        # re-saved) a change there refuses its row (and the merge refuses the file as exported,
+        # naming every cell); with the data edited, the data's value is taken and the sheet
+        # that disagrees is said on the row.
+        differences = self.printable_differences(header.fiscal_year, rows)
+        # Only a file a spreadsheet program saved can have its 提出 sheet edited by hand: the
+        # program's own files are said different as a whole (the merge refuses them), not on
+        # their rows.
         written_here = "openpyxl" in application.lower()
         written_here = written_here and self.book.properties.lastModifiedBy == WRITER_MARK
-        # With the data untouched (re-saved), a change on 提出 refuses its row; with the data
-        # edited, the data's value is taken and a 提出 sheet that disagrees is said on the row.
-        report_rows = (
-            None if written_here else self.report_edits(header, rows, refuse=integrity != "edited")
-        )
-        if report_rows:
-            rows = report_rows
-        mark = f"「{SHEET_REPORT}」シート"
-        if report_rows and integrity == "edited":
+        on_rows = bool(differences) and not written_here
+        refused = 0
+        if on_rows:
+            rows, refused = differences_on_rows(rows, differences, refuse=integrity != "edited")
+        if on_rows and integrity == "edited":
             # Only the rows whose data disagrees with the printable sheet are marked edited.
-            rows = [
-                replace(row, edited_outside=any(mark in n for n in row.notes_ja)) for row in rows
-            ]
             differ = [f"{r.indicator} {r.fiscal_year}" for r in rows if r.edited_outside]
             notes_ja.append(
                 f"データシートが「{SHEET_REPORT}」シートと違う行（{len(differ)}件）: "
@@ -128,13 +122,14 @@ class SubmissionReader(BookCore):
                 f"differ{'s' if len(differ) == 1 else ''} from the {SHEET_REPORT} sheet: "
                 + ", ".join(differ)
             )
-        if report_rows and any(mark in (row.problem_ja or "") for row in report_rows):
+        if refused:
             notes_ja.append(
-                f"⚠「{SHEET_REPORT}」シートの値が変更されています。その行は取り込みません"
-                "（課でプログラムに入力し、出力し直してください）"
+                f"⚠「{SHEET_REPORT}」シートが変更されています（{refused}行）。"
+                "その行は取り込みません（課でプログラムに入力し、出力し直してください）"
             )
             notes_en.append(
-                f"values were changed on the {SHEET_REPORT} sheet; those rows are not merged "
+                f"the {SHEET_REPORT} sheet was changed "
+                f"({refused} row{'s' if refused != 1 else ''}); those rows are not merged "
                 "(the department enters them in the program and exports again)"
             )
         if header.draft:
@@ -144,7 +139,6 @@ class SubmissionReader(BookCore):
             notes_ja.append("meta シートの draft と確定日時が食い違っています")
             notes_en.append("the meta sheet's draft flag disagrees with finalised_at")
         evaluations, verified = self.evaluations(header)
-        differences = self.visible_differences(header.fiscal_year, rows)
         if evaluations and not verified:
             notes_ja.append("施策評価がプログラムの外で編集されています（チェックサム不一致）")
             notes_en.append("the measure evaluations were edited outside the program")
@@ -164,180 +158,214 @@ class SubmissionReader(BookCore):
             visible_differences=differences,
         )
 
-    def report_edits(
-        self, header: SubmissionHeader, rows: list[IncomingRow], *, refuse: bool
-    ) -> list[IncomingRow] | None:
-        """The rows again, when a clerk changed this year's values on the printable 提出 sheet:
-        the merge reads the data sheet, so such a change would be lost without a word. Each
-        changed value is a problem of its row, naming the cell; a value typed where the data
-        has none is a row of its own. None when the 提出 sheet agrees (or is not there)."""
-        if SHEET_REPORT not in self.book.sheetnames:
-            return None
-        ws = self.book[SHEET_REPORT]
-        if not hasattr(ws, "iter_rows"):
-            return None
-        year_label = format_fiscal_year(header.fiscal_year) + "実績"
-        # Every year's 実績 column the sheet shows (this year's and the earlier ones), and the
-        # comment column: each is held by the data sheet too, so a change is never ignored.
-        year_of = {
-            format_fiscal_year(year) + "実績": year
-            for year in range(max(MIN_FISCAL_YEAR, header.fiscal_year - 20), header.fiscal_year + 1)
-        }
-        code_col = None
-        year_cols: dict[int, int] = {}
-        comment_col: int | None = None
-        sheet = ws.iter_rows(min_row=1, max_row=self.limits.max_rows + self.limits.header_rows)
-        for row in sheet:
-            labels = [_norm(str(c.value)).replace("\n", "") if c.value else "" for c in row]
-            if TEMPLATE_CODE_LABEL in labels and year_label in labels:
-                code_col = labels.index(TEMPLATE_CODE_LABEL)
-                year_cols = {
-                    i: year_of[label] for i, label in enumerate(labels) if label in year_of
-                }
-                if TEMPLATE_COMMENT_LABEL in labels:
-                    comment_col = labels.index(TEMPLATE_COMMENT_LABEL)
-                break
-        if code_col is None:
-            return None
-        shown = {(row.indicator, row.fiscal_year): row for row in rows if row.problem_ja is None}
-        changed: dict[tuple[str, int | None], tuple[str, str]] = {}
-        extra: list[IncomingRow] = []
-        for row in sheet:
-            if len(row) <= code_col:
-                continue
-            code_text, _ = _cell_text(row[code_col], _MAX_META_TEXT)
-            code = (code_text or "").strip()
-            if not code:
-                continue
-            if comment_col is not None and comment_col < len(row):
-                cell = row[comment_col]
-                text, _ = _cell_text(cell, self.limits.max_cell_chars)
-                data = shown.get((code, header.fiscal_year))
-                held = "" if data is None else data.comment
-                # As for values, only what was typed counts (an empty cell takes nothing
-                # away); spacing and line breaks as the sheet shows them do not count.
-                if text and text.strip() and "".join(text.split()) != "".join(held.split()):
-                    where = str(getattr(cell, "coordinate", "") or "")
-                    typed = one_line((text or "空欄")[:40])
-                    changed[(code, header.fiscal_year)] = (where, f"コメント「{typed}」")
-            for value_col, year in year_cols.items():
-                if value_col >= len(row):
-                    continue
-                cell = row[value_col]
-                text, _ = _cell_text(cell, self.limits.max_cell_chars)
-                data = shown.get((code, year))
-                # Only what was typed there counts: an empty cell takes nothing away.
-                if text is None or not text.strip() or _same_as_data(text, data):
-                    continue
-                where = str(getattr(cell, "coordinate", "") or "")
-                typed = one_line((text or "空欄")[:40])
-                if data is not None:
-                    changed[(code, year)] = (where, typed)
-                    continue
-                extra.append(
-                    IncomingRow(
-                        sheet_row=getattr(cell, "row", 0) or 0,
-                        indicator=code,
-                        fiscal_year=year,
-                        value_text=None,
-                        missing_reason=None,
-                        comment="",
-                        entered_by=None,
-                        entered_at=None,
-                        revision=None,
-                        replaces=None,
-                        problem_ja=f"「{SHEET_REPORT}」シートの {where} に値（{typed}）が入力されて"
-                        "いますが、提出データにありません。取り込みません",
-                        problem_en=f"a value ({typed}) was typed in {where} on the {SHEET_REPORT} "
-                        "sheet, but the submission's data has none; not merged",
-                        value_cell=where or None,
-                    )
-                )
-        if not changed and not extra:
-            return None
-        out: list[IncomingRow] = []
-        for row in rows:
-            edit = changed.get((row.indicator, row.fiscal_year))
-            if edit is None:
-                out.append(row)
-                continue
-            where, typed = edit
-            data_text = row.value_text or _reason_label(row.missing_reason)
-            if typed.startswith("コメント"):
-                data_text = f"コメント「{row.comment}」" if row.comment else None
-            if not refuse:
-                out.append(
-                    replace(
-                        row,
-                        notes_ja=(
-                            *row.notes_ja,
-                            f"「{SHEET_REPORT}」シートの {where} は {typed}"
-                            f"（データの値 {data_text or '空欄'} を取り込みます）",
-                        ),
-                        notes_en=(
-                            *row.notes_en,
-                            f"{where} on the {SHEET_REPORT} sheet shows {typed} (the data's "
-                            f"{data_text or 'empty'} is merged)",
-                        ),
-                    )
-                )
-                continue
-            out.append(
-                replace(
-                    row,
-                    problem_ja=f"「{SHEET_REPORT}」シートの {where} が {typed} に変更されています"
-                    f"（提出データ: {data_text or '空欄'}）。取り込みません",
-                    problem_en=f"{where} on the {SHEET_REPORT} sheet was changed to {typed} "
-                    f"(the submission's data: {data_text or 'empty'}); not merged",
-                )
-            )
-        return out + extra
-
-    def visible_differences(
+    def printable_differences(
         self, fiscal_year: int, rows: Sequence[IncomingRow]
-    ) -> list[tuple[str, str, str]]:
-        """Every value and comment cell of the 提出 sheet compared with the data row it shows.
+    ) -> list[VisibleDifference]:
+        """Every cell of the printable 提出 sheet that does not show what the data sheet holds:
+        each year's 実績 column, the comment column, and a row deleted from the sheet.
 
         The data sheet is what is signed and merged; the 提出 sheet is what people read and
-        print. They are compared by meaning (a number as a decimal, a reason by its label, a
-        comment as text), so a re-save by Excel or LibreOffice, which keeps both, passes; a
-        visible cell changed by hand (or a formula put in one) is a difference.
+        print (and where a clerk who unprotects it types). They are compared by meaning (a
+        number as a decimal, a reason by its label, a comment as text), so a re-save by Excel
+        or LibreOffice, which keeps both, passes. The one comparison both uses of it share:
+        the merge refuses a file as exported that differs, naming every cell, and says each
+        difference on its row in a file merged row by row (merge_checks.check_printable).
         """
         if SHEET_REPORT not in self.book.sheetnames:
             return []
         ws = self.book[SHEET_REPORT]
         if not hasattr(ws, "iter_rows"):
-            return [(SHEET_REPORT, "?", "")]
+            return [VisibleDifference(SHEET_REPORT, "", "", None, "layout", "", "")]
         # One row per indicator of the department, not per data row: not held to the data
         # sheet's row limit (header_and_rows reads no further than the scan allows anyway).
         first, sheet_rows = self.header_and_rows(ws, REPORT_HEADER_ROW)
-
-        def squeezed(value: object) -> str:
-            return "".join(str(value).split()) if isinstance(value, str) else ""
-
-        labels = [squeezed(getattr(cell, "value", None)) for cell in first]
-        wanted = squeezed(report_value_label(fiscal_year))
-        if wanted not in labels or squeezed(REPORT_COMMENT_LABEL) not in labels:
-            return [(f"{SHEET_REPORT}!{REPORT_HEADER_ROW}", "?", "")]
-        value_at = labels.index(wanted)
-        comment_at = labels.index(squeezed(REPORT_COMMENT_LABEL))
-        data = {row.indicator: row for row in rows if row.fiscal_year == fiscal_year}
-        found: list[tuple[str, str, str]] = []
-        width = max(value_at, comment_at) + 1
+        labels = [_squeezed(getattr(cell, "value", None)) for cell in first]
+        comment_label = _squeezed(REPORT_COMMENT_LABEL)
+        if _squeezed(report_value_label(fiscal_year)) not in labels or comment_label not in labels:
+            where = f"A{REPORT_HEADER_ROW}"
+            return [VisibleDifference(SHEET_REPORT, where, "", None, "layout", "", "")]
+        # Every year's 実績 column the sheet shows (this year's and the earlier ones), and the
+        # comment column: each is held by the data sheet too, so a change is never ignored.
+        year_at = {
+            labels.index(label): year
+            for year in range(max(MIN_FISCAL_YEAR, fiscal_year - 20), fiscal_year + 1)
+            if (label := _squeezed(report_value_label(year))) in labels
+        }
+        code_label = _squeezed(TEMPLATE_CODE_LABEL)
+        code_at = labels.index(code_label) if code_label in labels else 0
+        comment_at = labels.index(comment_label)
+        data = {(row.indicator, row.fiscal_year): row for row in rows}
+        found: list[VisibleDifference] = []
+        present: set[str] = set()
+        width = max(code_at, comment_at, *year_at) + 1
         for number, row_cells in enumerate(sheet_rows, start=REPORT_HEADER_ROW + 1):
             cells = (*row_cells[:width], *(EMPTY_CELL,) * (width - len(row_cells)))
             if all(_blank_cell(cell) for cell in cells):
                 continue
-            code_text, _ = _cell_text(cells[0], 64)
+            code_text, _ = _cell_text(cells[code_at], 64)
             code = (code_text or "").strip()
-            row = data.get(code)
-            value_cell, comment_cell = cells[value_at], cells[comment_at]
-            if not _shows_value(value_cell, row):
-                place = f"{SHEET_REPORT}!{get_column_letter(value_at + 1)}{number}"
-                found.append((place, _shown(value_cell), _data_value(row)))
+            present.add(code)
+            for column, year in year_at.items():
+                cell, row = cells[column], data.get((code, year))
+                if not _shows_value(cell, row):
+                    where = f"{get_column_letter(column + 1)}{number}"
+                    shown = one_line(_shown(cell))
+                    found.append(
+                        VisibleDifference(
+                            SHEET_REPORT, where, code, year, "value", shown, _data_value(row)
+                        )
+                    )
+            row = data.get((code, fiscal_year))
             stored_comment = "" if row is None else row.comment
-            shown_comment, problem = _cell_text(comment_cell, 100_000)
+            shown_comment, problem = _cell_text(cells[comment_at], 100_000)
             if problem is not None or _lines(shown_comment) != _lines(stored_comment):
-                place = f"{SHEET_REPORT}!{get_column_letter(comment_at + 1)}{number}"
-                found.append((place, _shown(comment_cell), stored_comment[:40]))
+                where = f"{get_column_letter(comment_at + 1)}{number}"
+                shown = one_line(_shown(cells[comment_at]))
+                found.append(
+                    VisibleDifference(
+                        SHEET_REPORT,
+                        where,
+                        code,
+                        fiscal_year,
+                        "comment",
+                        shown,
+                        one_line(stored_comment[:40]),
+                    )
+                )
+        # A row deleted from the sheet: the data still holds what it showed. Said by the
+        # indicator (its cells are gone), never passed over.
+        shown_years = set(year_at.values())
+        deleted: dict[str, IncomingRow] = {}
+        for row in rows:
+            gone = row.indicator and row.indicator not in present
+            if (
+                gone
+                and row.fiscal_year in shown_years
+                and (row.fiscal_year == fiscal_year or row.indicator not in deleted)
+            ):
+                deleted[row.indicator] = row
+        for code, row in deleted.items():
+            found.append(
+                VisibleDifference(
+                    SHEET_REPORT, "", code, row.fiscal_year, "row", "", _data_value(row)
+                )
+            )
         return found
+
+
+def differences_on_rows(
+    rows: list[IncomingRow], differences: Sequence[VisibleDifference], *, refuse: bool
+) -> tuple[list[IncomingRow], int]:
+    """Each difference of the printable sheet on the row it concerns.
+
+    With the data as exported (`refuse`), what a clerk changed on the 提出 sheet is not in the
+    data the merge reads: the row is refused, naming the cell, what it shows and what the data
+    holds. With the data edited, the data's value is taken and the difference said on the row
+    (only those rows count as edited). Either way a value typed where the data holds none is a
+    row of its own, refused, and the data of a row deleted from the sheet is refused: never
+    merged or dropped without a word. Returns the rows and how many were refused so.
+    """
+    by_key: dict[tuple[str, int | None], list[VisibleDifference]] = {}
+    for difference in differences:
+        if difference.what in ("value", "comment"):
+            by_key.setdefault((difference.indicator, difference.fiscal_year), []).append(difference)
+    deleted = {d.indicator for d in differences if d.what == "row"}
+    out: list[IncomingRow] = []
+    refused = 0
+    for row in rows:
+        if row.indicator in deleted:
+            refused += 1
+            out.append(
+                replace(
+                    row,
+                    problem_ja=f"「{SHEET_REPORT}」シートで指標 {row.indicator} の行が削除されて"
+                    "います。取り込みません（値を消すときは課でプログラムに入力し、出力し直して"
+                    "ください）",
+                    problem_en=f"the row of indicator {row.indicator} was deleted from the "
+                    f"{SHEET_REPORT} sheet; not merged (to clear a value, the department "
+                    "enters it in the program and exports again)",
+                )
+            )
+            continue
+        # Only what was typed counts on a row: an emptied cell takes nothing away (the merge
+        # still refuses a file as exported whose printable sheet was emptied there).
+        said = [d for d in by_key.pop((row.indicator, row.fiscal_year), []) if d.shown.strip()]
+        if not said:
+            out.append(row if refuse else replace(row, edited_outside=False))
+            continue
+        if refuse:
+            refused += 1
+            out.append(
+                replace(
+                    row,
+                    problem_ja="、".join(
+                        f"{d.place_ja} が {d.shown or '空欄'} に変更されています"
+                        f"（提出データ: {d.data or '空欄'}）"
+                        for d in said
+                    )
+                    + "。取り込みません",
+                    problem_en="; ".join(
+                        f"{d.place_en} was changed to {d.shown or 'nothing'} "
+                        f"(the submission's data: {d.data or 'empty'})"
+                        for d in said
+                    )
+                    + "; not merged",
+                )
+            )
+            continue
+        out.append(
+            replace(
+                row,
+                edited_outside=True,
+                notes_ja=(
+                    *row.notes_ja,
+                    *(
+                        f"{d.place_ja} は {d.shown or '空欄'}"
+                        f"（データの値 {d.data or '空欄'} を取り込みます）"
+                        for d in said
+                    ),
+                ),
+                notes_en=(
+                    *row.notes_en,
+                    *(
+                        f"{d.place_en} shows {d.shown or 'nothing'} "
+                        f"(the data's {d.data or 'empty'} is merged)"
+                        for d in said
+                    ),
+                ),
+            )
+        )
+    # What is left was typed on the 提出 sheet where the data holds nothing.
+    for said in by_key.values():
+        for d in said:
+            if d.what != "value" or not d.shown:
+                continue
+            row_number = int("".join(c for c in d.cell if c.isdigit()) or 0)
+            refused += 1
+            out.append(
+                IncomingRow(
+                    sheet_row=row_number,
+                    indicator=d.indicator,
+                    fiscal_year=d.fiscal_year,
+                    value_text=None,
+                    missing_reason=None,
+                    comment="",
+                    entered_by=None,
+                    entered_at=None,
+                    revision=None,
+                    replaces=None,
+                    problem_ja=f"{d.place_ja} に値（{d.shown}）が入力されていますが、提出データに"
+                    "ありません（データシートの行が削除されたか、書き加えられた値です）。取り込みません",
+                    problem_en=f"{d.place_en} shows a value ({d.shown}), but the submission's "
+                    "data has none (a row of the data sheet was deleted, or the value was typed "
+                    "there); not merged",
+                    value_cell=d.cell or None,
+                    value_sheet=d.sheet,
+                )
+            )
+    return out, refused
+
+
+def _squeezed(value: object) -> str:
+    """A header as compared: text without any spacing or line break; '' for anything else."""
+    return "".join(str(value).split()) if isinstance(value, str) else ""

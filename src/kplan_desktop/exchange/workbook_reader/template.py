@@ -34,11 +34,11 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _layout,
     _norm,
     _RowCells,
-    _Steps,
     _TemplateColumns,
     one_line,
 )
 from kplan_desktop.exchange.workbook_reader.core import BookCore
+from kplan_desktop.progress import Steps
 
 
 class TemplateReader(BookCore):
@@ -61,7 +61,7 @@ class TemplateReader(BookCore):
         declared = getattr(ws, "max_row", None)
         total = declared - TEMPLATE_HEADER_ROW if isinstance(declared, int) else 0
         total = min(total, self.limits.max_rows)
-        steps = _Steps(total, self.progress, self.cancelled)
+        steps = Steps(total, self.progress, self.cancelled)
         limit = self.limits.max_cell_chars
         rows: list[IncomingRow] = []
         seen: set[tuple[str, int]] = set()
@@ -71,7 +71,7 @@ class TemplateReader(BookCore):
         for number, full in self.body(ws, sheet_rows, TEMPLATE_HEADER_ROW + 1, None):
             steps.step()
             cells = full[:width] + tuple(_EMPTY for _ in range(width - len(full)))
-            row = _RowCells(cells, limit)
+            row = _RowCells(cells, limit, str(ws.title))
             code = (row.text(code_col, TEMPLATE_CODE_LABEL) or "").strip()
             value = row.text(value_col, TEMPLATE_VALUE_LABEL, value_cell=True)
             if is_dash(value):
@@ -92,8 +92,8 @@ class TemplateReader(BookCore):
                 shown_ja = "、".join(f"セル {where}「{text}」" for where, text in changed)
                 shown_en = ", ".join(f"cell {where} {text!r}" for where, text in changed)
                 target = row.where(value_col)
-                problems.add(
-                    TEMPLATE_VALUE_LABEL,
+                problems.add_cell(
+                    changed[0][0],
                     (
                         f"記入票が書いたセルの内容が変わっています（{shown_ja}）。"
                         f"指標名・単位・参考の年度の列は取り込みません。"
@@ -109,8 +109,8 @@ class TemplateReader(BookCore):
             row_notes_en: tuple[str, ...] = ()
             if stray and inputs_blank:
                 # Only outside the columns: a value typed in the wrong place, never "no value".
-                problems.add(
-                    TEMPLATE_VALUE_LABEL,
+                problems.add_cell(
+                    stray[0][0],
                     (
                         f"実績値・未記入の理由・コメントの列の外に入力があります（{stray_ja}）。"
                         "取り込む値は実績値の列に入力してください",
@@ -122,9 +122,15 @@ class TemplateReader(BookCore):
                 row_notes_ja = (f"入力欄の外の内容は取り込みません: {stray_ja}",)
                 row_notes_en = (f"not merged, outside the input columns: {stray_en}",)
             if not code:
-                problems.add(TEMPLATE_CODE_LABEL, ("指標コードが空です", "no indicator code"))
-            reason = self.reason(reason_text, problems, TEMPLATE_REASON_LABEL)
-            self.duplicate(code, fiscal_year, seen, problems)
+                problems.add_cell(
+                    row.where(code_col),
+                    ("指標コードが空です", "no indicator code"),
+                    TEMPLATE_CODE_LABEL,
+                )
+            reason = self.reason(
+                reason_text, problems, TEMPLATE_REASON_LABEL, row.where(reason_col)
+            )
+            self.duplicate(code, fiscal_year, seen, problems, row.where(code_col))
             problem_ja, problem_en = problems.texts()
             rows.append(
                 IncomingRow(
@@ -141,6 +147,7 @@ class TemplateReader(BookCore):
                     problem_ja=problem_ja,
                     problem_en=problem_en,
                     value_cell=row.where(value_col) or None,
+                    value_sheet=str(ws.title),
                     notes_ja=row_notes_ja,
                     notes_en=row_notes_en,
                 )
