@@ -495,7 +495,7 @@ def _enter(store: Any, args: argparse.Namespace) -> int:
             return EXIT_NEEDS_COMMENT
         first = refused.check.errors[0]
         print(f"{first.message_ja} / {first.message_en}", file=sys.stderr)
-        if any(f.code == "E_CONFLICT" for f in refused.check.errors):
+        if refused.conflict:
             _print_current(store, args.indicator, args.year)
         return EXIT_ERROR
     year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)

@@ -20,3 +20,13 @@ class DomainError(ValueError):
         if "\n" in self.message_ja:
             return f"{self.message_ja}\n{self.message_en}"
         return f"{self.message_ja} / {self.message_en}"
+
+
+CONFLICT = "E_CONFLICT"
+
+
+class Conflict(DomainError):
+    """The stored row is no longer the one the change was based on: someone else changed it."""
+
+    def __init__(self, message_ja: str, message_en: str) -> None:
+        super().__init__(CONFLICT, message_ja, message_en)

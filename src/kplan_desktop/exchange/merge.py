@@ -28,8 +28,9 @@ from typing import Any, Literal
 
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.catalog_diff import CatalogVersion
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import Conflict, DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.lineage import Incoming, Lineage, decide
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.validation import EntryCheck, Finding
@@ -808,33 +809,40 @@ def _classify(
         return
     request = planned.request
     assert request is not None
-    here = stored.revision
-    if request.revision is not None:
-        if request.replaces == here:
-            outcome(RowOutcome.UPDATED)
-            return
-        if here is not None and here.database == ours:
-            why = (
-                "企画担当課がデータベースで修正した値があります",
-                "corrected by the planning division",
-            )
-        elif here is not None and here.database == request.revision.database:
-            why = (
-                "より新しい値がすでに取り込まれています（古いファイル）",
-                "a newer value from this department is already merged (older file)",
-            )
-        else:
-            why = ("別の値がすでに取り込まれています", "another value is already merged")
-        outcome(RowOutcome.CONFLICT, *why)
-        return
-    if here is not None and here.database == _workbook_origin(workbook.department):
-        outcome(RowOutcome.UPDATED, edited, edited_en)
-        return
-    outcome(
-        RowOutcome.CONFLICT,
-        "データベースの値はこのファイル以外から入っています。どちらを採るか決めてください",
-        "the database's value came from elsewhere; decide which to keep",
+    lineage = decide(
+        Incoming(request.revision, request.replaces),
+        stored.revision,
+        origin=_workbook_origin(workbook.department),
+        here=ours,
     )
+    if lineage is Lineage.FOLLOWS:
+        outcome(RowOutcome.UPDATED)
+    elif lineage is Lineage.SAME_ORIGIN:
+        outcome(RowOutcome.UPDATED, edited, edited_en)
+    elif lineage is Lineage.CHANGED_HERE:
+        outcome(
+            RowOutcome.CONFLICT,
+            "企画担当課がデータベースで修正した値があります",
+            "corrected by the planning division",
+        )
+    elif lineage is Lineage.OLDER_FILE:
+        outcome(
+            RowOutcome.CONFLICT,
+            "より新しい値がすでに取り込まれています（古いファイル）",
+            "a newer value from this department is already merged (older file)",
+        )
+    elif request.revision is not None:
+        outcome(
+            RowOutcome.CONFLICT,
+            "別の値がすでに取り込まれています",
+            "another value is already merged",
+        )
+    else:
+        outcome(
+            RowOutcome.CONFLICT,
+            "データベースの値はこのファイル以外から入っています。どちらを採るか決めてください",
+            "the database's value came from elsewhere; decide which to keep",
+        )
 
 
 def apply_merge(
@@ -972,9 +980,7 @@ def apply_merge(
             detail=f"{plan.path.name} sha256={workbook.sha256}",
             also=also,
         )
-    except DomainError as exc:
-        if not isinstance(exc, EntryRefused) and exc.code != "E_CONFLICT":
-            raise
+    except (EntryRefused, Conflict) as exc:
         raise MergeChanged(
             "E_MERGE_CHANGED",
             f"{plan.path.name}: 確認のあとでデータベースが変わりました。何も書き込んでいません。"

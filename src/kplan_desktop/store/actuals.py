@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 
 from kplan_desktop.domain.catalog import Indicator
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import CONFLICT, DomainError
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.text import line_breaks
@@ -550,7 +550,7 @@ def _finalised(fiscal_year: int) -> Finding:
 def _conflict(current: State) -> Finding:
     shown = current[0] or current[1] or "（なし）"
     return Finding(
-        "E_CONFLICT",
+        CONFLICT,
         Severity.ERROR,
         f"この値はほかで変更されています（現在の値: {shown}）。確認してからやり直してください",
         f"Someone else changed this value (now: {shown}); check it and try again",

@@ -413,6 +413,32 @@ class Store:
             raise known from None
 
     @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """One consistent read of the database: every query inside sees the same moment.
+
+        On SQLite a deferred read transaction (WAL: a writer may commit meanwhile, unseen here);
+        on PostgreSQL a REPEATABLE READ READ ONLY transaction. Nothing inside can write. A
+        server that cannot be reached, or a connection that breaks, raises StoreError.
+        """
+        try:
+            with self.engine.connect() as conn:
+                if self.is_server:
+                    conn = conn.execution_options(
+                        isolation_level="REPEATABLE READ", postgresql_readonly=True
+                    )
+                    conn.begin()
+                else:
+                    # pysqlite starts a transaction only before a write: BEGIN by hand makes
+                    # the reads one snapshot (the first read takes it); closing rolls it back.
+                    conn.exec_driver_sql("BEGIN DEFERRED")
+                yield conn
+        except DBAPIError as exc:
+            known = server_error(exc) if self.is_server else None
+            if known is None:
+                raise
+            raise known from None
+
+    @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One unit of work: committed as a whole or rolled back as a whole.
 

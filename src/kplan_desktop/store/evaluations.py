@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, insert, select, text, update
 
 from kplan_desktop.domain.catalog import Goal, Measure, Policy
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import Conflict, DomainError
 from kplan_desktop.domain.evaluation import (
     Evaluation,
     NextStep,
@@ -345,10 +345,9 @@ def _summary(evaluation: Evaluation) -> str:
     return f"評価 {grade} / {step or '－'} / 成果と課題 {len(evaluation.results)}文字"
 
 
-def _conflict(current: EvaluationView | None) -> DomainError:
+def _conflict(current: EvaluationView | None) -> Conflict:
     shown = "（なし）" if current is None else _summary(current.evaluation)
-    return _refuse(
-        "E_CONFLICT",
+    return Conflict(
         f"この施策評価はほかで変更されています（現在: {shown}）。確認してからやり直してください",
         f"Someone else changed this evaluation (now: {shown}); check it and try again",
     )

@@ -89,7 +89,7 @@ class EntryCommand(QUndoCommand):
                 self._store, self._first, who=current_user(), source="gui"
             )
         except EntryRefused as exc:
-            if any(f.code == "E_CONFLICT" for r in exc.results for f in r.check.errors):
+            if exc.conflict:
                 raise
             self._applied = exc.results
 

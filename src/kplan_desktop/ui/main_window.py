@@ -1016,7 +1016,7 @@ class MainWindow(QMainWindow):
             )
         except EntryRefused as exc:
             refused = exc.results[0]
-            if {f.code for f in refused.check.errors} == {"E_CONFLICT"}:
+            if refused.only_conflict:
                 return self._resolve_conflict(proxy_index, refused, comment)
             if exc.only_warnings and comment is None:
                 if not ask:
