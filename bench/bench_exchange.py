@@ -83,7 +83,8 @@ GOAL_REPORT, GOAL_REPORT_MIB = 1.1, 100.0
 
 def workload(files: int) -> tuple[Path, list[Path]]:
     """The planning division's empty database and the departments' submissions."""
-    return catalog_db(files * ROWS, ROWS), submissions(files * ROWS, ROWS)
+    with files * ROWS.snapshot() as conn:
+        return catalog_db(files * ROWS, ROWS), submissions(conn, ROWS)
 
 
 def timed(work: Callable[[], object]) -> float:

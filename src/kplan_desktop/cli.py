@@ -320,7 +320,8 @@ def _init(store: Any, args: argparse.Namespace) -> int:
 
     catalog = getattr(args, "catalog", None)  # `server init` initialises with the seed
     if init_catalog(store, catalog, who=current_user(), source="cli"):
-        print(f"初期化しました（指標 {indicator_count(store)} 件） / Initialised: {store.url}")
+        with store.snapshot() as conn:
+            print(f"初期化しました（指標 {indicator_count(conn)} 件） / Initialised: {store.url}")
     else:
         print(f"初期化済みです（変更なし） / Already initialised, nothing changed: {store.url}")
     return EXIT_OK
@@ -335,7 +336,8 @@ def _catalog(store: Any, args: argparse.Namespace) -> int:
         return _catalog_import(store, args.file, args.dry_run)
     if args.catalog_command == "versions":
         return _catalog_versions(store)
-    current = read_catalog(store)
+    with store.snapshot() as conn:
+        current = read_catalog(conn)
     if current is None:
         raise DomainError(
             "E_NO_CATALOG",
@@ -390,9 +392,10 @@ def _catalog_import(store: Any, path: Path, dry_run: bool) -> int:
         from kplan_desktop.store.backup import backup_before
 
         backup_before(store, "catalog")
-    change = install_catalog(
-        store, preview.issued, who=current_user(), source="cli", detail=f"import {path.name}"
-    )
+    with store.transaction() as conn:
+        change = install_catalog(
+            conn, preview.issued, who=current_user(), source="cli", detail=f"import {path.name}"
+        )
     if change.cycles_opened:
         years = "、".join(str(y) for y, _ in preview.issued.cycles)
         print(f"入力受付中の年度を受け取りました（{years}） / Open fiscal years received")
@@ -414,7 +417,8 @@ def _catalog_import(store: Any, path: Path, dry_run: bool) -> int:
     from kplan_desktop.domain.validation import Severity
     from kplan_desktop.store.actuals import stored_findings
 
-    broken = [f for f in stored_findings(store) if f.finding.severity is Severity.ERROR]
+    with store.snapshot() as conn:
+        broken = [f for f in stored_findings(conn) if f.finding.severity is Severity.ERROR]
     if broken:
         print(
             f"注意: 入力済みの値 {len(broken)} 件がこのカタログではエラーになります"
@@ -428,7 +432,9 @@ def _catalog_versions(store: Any) -> int:
     from kplan_desktop.store.catalog import catalog_versions
 
     origins = {"seed": "初期カタログ", "edit": "この端末で編集", "import": "読み込み"}
-    for record in catalog_versions(store):
+    with store.snapshot() as conn:
+        records = catalog_versions(conn)
+    for record in records:
         v = record.version
         origin = origins.get(record.origin, record.origin)
         print(
@@ -481,7 +487,11 @@ def _enter(store: Any, args: argparse.Namespace) -> int:
         check_expected=check,
     )
     try:
-        result = write_actuals(store, [request], who=current_user(), source="cli")[0]
+        result = store.write(
+            lambda conn, key: write_actuals(
+                conn, [request], who=current_user(), source="cli", request_key=key
+            )
+        )[0]
     except EntryRefused as exc:
         refused = exc.results[0]
         if exc.only_warnings:
@@ -517,7 +527,8 @@ def _print_current(store: Any, code: str, year: int) -> None:
     """After a conflict: the value someone else saved, and its revision to start from again."""
     from kplan_desktop.store.actuals import read_actuals
 
-    found = [a for a in read_actuals(store, indicator_codes=[code]) if a.fiscal_year == year]
+    with store.snapshot() as conn:
+        found = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == year]
     if not found:
         print("現在の値: （なし） / current value: (none) revision=none", file=sys.stderr)
         return
@@ -539,10 +550,11 @@ def _show(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.actuals import department_exists
     from kplan_desktop.store.overview import overview
 
-    if args.department is not None and not department_exists(store, args.department):
-        raise unknown_department(args.department)
-    # With --year, the indicators the department reported that year (a merged 課's past).
-    catalog, rows = overview(store, department=args.department, fiscal_year=args.year)
+    with store.snapshot() as conn:
+        if args.department is not None and not department_exists(conn, args.department):
+            raise unknown_department(args.department)
+        # With --year, the indicators the department reported that year (a merged 課's past).
+        catalog, rows = overview(conn, department=args.department, fiscal_year=args.year)
     settings = catalog.plan.settings
     years = [args.year] if args.year is not None else settings.years
     grade_year = args.year if args.year is not None else settings.end_year
@@ -623,7 +635,8 @@ def _validate(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.domain.validation import Severity
     from kplan_desktop.store.actuals import stored_findings
 
-    findings = stored_findings(store)
+    with store.snapshot() as conn:
+        findings = stored_findings(conn)
     errors = [f for f in findings if f.finding.severity is Severity.ERROR]
     open_warnings = [
         f for f in findings if f.finding.severity is Severity.WARNING and not f.explained
@@ -662,7 +675,8 @@ def _validate(store: Any, args: argparse.Namespace) -> int:
 def _audit(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.audit import audit_log
 
-    entries = audit_log(store, args.indicator)
+    with store.snapshot() as conn:
+        entries = audit_log(conn, args.indicator)
     if args.json:
         _print_json(
             [
@@ -752,7 +766,8 @@ def _visible_output() -> Iterator[None]:
 def _departments(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.catalog import read_catalog
 
-    catalog = read_catalog(store)
+    with store.snapshot() as conn:
+        catalog = read_catalog(conn)
     for dep in catalog.departments if catalog else ():
         print(f"{dep.code}\t{dep.name}")
     return EXIT_OK
@@ -763,17 +778,23 @@ def _year(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.years import lock_year, locked_years, unlock_year
 
     if args.year_command == "list":
-        for year in sorted(locked_years(store)):
+        with store.snapshot() as conn:
+            locked = locked_years(conn)
+        for year in sorted(locked):
             print(f"{year}\t{format_fiscal_year(year, FiscalYearStyle.ERA_WITH_WESTERN)}")
         return EXIT_OK
     label = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
     if args.year_command == "lock":
-        if lock_year(store, args.year, current_user(), note=args.note):
+        with store.transaction() as conn:
+            done = lock_year(conn, args.year, current_user(), note=args.note)
+        if done:
             print(f"{label}をロックしました / FY{args.year} locked")
         else:
             print(f"{label}はロック済みです（変更なし） / FY{args.year} was locked already")
         return EXIT_OK
-    if unlock_year(store, args.year, current_user(), args.reason):
+    with store.transaction() as conn:
+        done = unlock_year(conn, args.year, current_user(), args.reason)
+    if done:
         print(f"{label}のロックを解除しました / FY{args.year} unlocked")
     else:
         print(f"{label}はロックされていません（変更なし） / FY{args.year} was not locked")
@@ -798,9 +819,10 @@ def _server(args: argparse.Namespace) -> int:
         password = _password(args.password_file)
         store = _open_as_admin(url, args.admin_password_file)
         try:
-            role = add_user(
-                store, args.name, password, department=None if args.planning else args.department
-            )
+            with store.transaction() as conn:
+                role = add_user(
+                    conn, args.name, password, department=None if args.planning else args.department
+                )
         finally:
             store.dispose()
         print(f"ユーザー {args.name} を作成しました（役割 {role}） / Created {args.name} in {role}")
@@ -808,7 +830,8 @@ def _server(args: argparse.Namespace) -> int:
     store = _open_as_admin(url, args.admin_password_file)
     try:
         _init(store, args)
-        roles = server_init(store)
+        with store.transaction() as conn:
+            roles = server_init(conn)
     finally:
         store.dispose()
     print(f"企画担当課の役割 / planning role: {roles.planning}")
@@ -831,14 +854,17 @@ def _sessions(args: argparse.Namespace) -> int:
     store = Store.open(database_url(args.db), migrate=False)
     try:
         if args.terminate is not None:
-            login = terminate_session(store, args.terminate)
+            with store.transaction() as conn:
+                login = terminate_session(conn, args.terminate)
             print(
                 f"PID {args.terminate}（{login}）のセッションを終了しました / "
                 f"Ended the session of PID {args.terminate} ({login})"
             )
             return EXIT_OK
         print("PID\tlogin\tclient\tstate\ttransaction since (UTC)\twaits for\tholds up")
-        for found in sessions(store):
+        with store.snapshot() as conn:
+            found_sessions = sessions(conn)
+        for found in found_sessions:
             print(
                 f"{found.pid}\t{found.login}\t{found.client}\t{found.state}\t"
                 f"{found.transaction_since}\t{','.join(map(str, found.blocked_by))}\t"
@@ -945,9 +971,10 @@ def _key(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.keys import export_key, import_key, registered_keys
 
     if args.key_command == "export":
-        if not department_exists(store, args.department):
-            raise unknown_department(args.department)
-        key = export_key(store, args.department, args.output, who=current_user())
+        with store.transaction() as conn:
+            if not department_exists(conn, args.department):
+                raise unknown_department(args.department)
+            key = export_key(conn, args.department, args.output, who=current_user())
         print(
             f"公開鍵を書き出しました: {args.output}（指紋 {key.fingerprint}。秘密の情報は"
             f"含みません。企画担当課へ渡してください） / Public key written: {args.output} "
@@ -955,10 +982,13 @@ def _key(store: Any, args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if args.key_command == "list":
-        for known in registered_keys(store):
+        with store.snapshot() as conn:
+            keys = registered_keys(conn)
+        for known in keys:
             print(f"{known.department}\t{known.database_id}\t{known.fingerprint}")
         return EXIT_OK
-    key = import_key(store, args.file, who=current_user(), source="cli", replace=args.replace)
+    with store.transaction() as conn:
+        key = import_key(conn, args.file, who=current_user(), source="cli", replace=args.replace)
     print(
         f"{key.department} の鍵を登録しました（指紋 {key.fingerprint}） / "
         f"Registered the key of {key.department} (fingerprint {key.fingerprint})"

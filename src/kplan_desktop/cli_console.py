@@ -76,17 +76,20 @@ def cycle_command(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.catalog import read_catalog
     from kplan_desktop.store.cycle import PENDING, department_statuses, open_year, year_cycle
 
-    catalog = read_catalog(store)
+    with store.snapshot() as conn:
+        catalog = read_catalog(conn)
     if catalog is None:
         raise DomainError("E_NO_CATALOG", "カタログがありません", "No catalog is loaded")
     if args.cycle_command == "open":
-        opened = open_year(store, catalog, args.year, args.due, who=current_user(), source="cli")
+        with store.transaction() as conn:
+            opened = open_year(conn, catalog, args.year, args.due, who=current_user(), source="cli")
         due = "なし" if opened.due_date is None else opened.due_date.isoformat()
         print(f"{args.year}年度の入力受付を始めました（提出期限: {due}） / FY{args.year} opened")
         return EXIT_OK
     catalog.check_choice(None, args.year)
-    rows = department_statuses(store, catalog, args.year)
-    cycle = year_cycle(store, args.year)
+    with store.snapshot() as conn:
+        rows = department_statuses(conn, catalog, args.year)
+        cycle = year_cycle(conn, args.year)
     if args.cycle_command == "pending":
         from kplan_desktop.exchange.cycle_xlsx import write_pending
 
@@ -152,7 +155,8 @@ def evaluate_command(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.audit import current_user
     from kplan_desktop.store.evaluations import read_evaluation, save_evaluation
 
-    current = read_evaluation(store, args.measure, args.year)
+    with store.snapshot() as conn:
+        current = read_evaluation(conn, args.measure, args.year)
     base = (
         Evaluation(args.measure, args.year, None, "", None, "")
         if current is None
@@ -169,12 +173,15 @@ def evaluate_command(store: Any, args: argparse.Namespace) -> int:
         wanted = replace(wanted, next_step=parse_next_step(args.next))
     if args.next_text is not None:
         wanted = replace(wanted, next_text=args.next_text)
-    saved = save_evaluation(
-        store,
-        wanted,
-        who=current_user(),
-        source="cli",
-        expected=None if current is None else current.revision,
+    saved = store.write(
+        lambda conn, key: save_evaluation(
+            conn,
+            wanted,
+            who=current_user(),
+            source="cli",
+            expected=None if current is None else current.revision,
+            request_key=key,
+        )
     )
     if saved is None:
         print("変更はありません / Nothing changed")
@@ -187,9 +194,10 @@ def review_command(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.audit import current_user
     from kplan_desktop.store.evaluations import save_review_comment
 
-    changed = save_review_comment(
-        store, args.measure, args.year, args.comment, who=current_user(), source="cli"
-    )
+    with store.transaction() as conn:
+        changed = save_review_comment(
+            conn, args.measure, args.year, args.comment, who=current_user(), source="cli"
+        )
     print("保存しました / saved" if changed else "変更はありません / Nothing changed")
     return EXIT_OK
 
@@ -197,7 +205,8 @@ def review_command(store: Any, args: argparse.Namespace) -> int:
 def evaluations_command(store: Any, args: argparse.Namespace) -> int:
     from kplan_desktop.store.evaluations import evaluation_overview
 
-    rows = evaluation_overview(store, args.year, department=args.department)
+    with store.snapshot() as conn:
+        rows = evaluation_overview(conn, args.year, department=args.department)
     if args.json:
         json.dump([row.to_dict() for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -95,13 +95,21 @@ def finalise(store: Any, args: argparse.Namespace) -> int:
 
     who = current_user()
     if args.withdraw:
-        done = withdraw_finalisation(store, args.department, args.year, who=who, source="cli")
+        done = store.write(
+            lambda conn, key: withdraw_finalisation(
+                conn, args.department, args.year, who=who, source="cli", request_key=key
+            )
+        )
         if done:
             print(f"確定を取り消しました: {args.department} {_year(args.year)} / withdrawn")
         else:
             print(f"確定されていません（変更なし）: {_year(args.year)} / was not finalised")
         return EXIT_OK
-    if finalise(store, args.department, args.year, who=who, source="cli"):
+    if store.write(
+        lambda conn, key: finalise(
+            conn, args.department, args.year, who=who, source="cli", request_key=key
+        )
+    ):
         print(f"確定しました: {args.department} {_year(args.year)} / finalised")
     else:
         print(f"確定済みです（変更なし）: {_year(args.year)} / already finalised")

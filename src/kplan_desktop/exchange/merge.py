@@ -26,6 +26,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from sqlalchemy import Connection
+
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.catalog_diff import CatalogVersion
 from kplan_desktop.domain.errors import Conflict, DomainError
@@ -191,13 +193,19 @@ class MergeContext:
 
 
 def merge_context(store: Store) -> MergeContext:
+    """The context of a merge session, read in one snapshot."""
+    with store.snapshot() as conn:
+        return _context(conn)
+
+
+def _context(conn: Connection) -> MergeContext:
     from kplan_desktop.store.catalog import catalog_versions
 
-    catalog = read_catalog_snapshot(store)
+    catalog = read_catalog_snapshot(conn)
     if catalog is None:
         raise DomainError("E_NO_CATALOG", "カタログが読み込まれていません", "No catalog is loaded")
-    versions = {r.version.catalog_hash: r.version for r in catalog_versions(store)}
-    return MergeContext(catalog, database_id(store), versions)
+    versions = {r.version.catalog_hash: r.version for r in catalog_versions(conn)}
+    return MergeContext(catalog, database_id(conn), versions)
 
 
 def _version_label(versions: Mapping[str, CatalogVersion], digest: str, lang: str) -> str:
@@ -265,12 +273,23 @@ def _plan_merge(
     accept_unsigned: bool = False,
 ) -> MergePlan:
     workbook = read_exchange_workbook(source, limits=limits, progress=progress, cancelled=cancelled)
-    context = context or merge_context(store)
+    # Read: everything the decisions compare against, in one snapshot of the database.
+    with store.snapshot() as conn:
+        return _plan_read(conn, source, workbook, context or _context(conn), accept_unsigned)
+
+
+def _plan_read(
+    conn: Connection,
+    source: Path,
+    workbook: IncomingWorkbook,
+    context: MergeContext,
+    accept_unsigned: bool,
+) -> MergePlan:
     catalog = context.catalog
     _check_file(catalog.settings, catalog.departments, workbook, source.name)
     indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
     read_integrity = workbook.integrity  # the reader's verdict, before the signature's
-    workbook, trust = _check_signature(store, workbook, indicators, source.name, accept_unsigned)
+    workbook, trust = _check_signature(conn, workbook, indicators, source.name, accept_unsigned)
     workbook = _check_visible(workbook, trust, source.name)
     kind = KIND_OF.get(workbook.integrity, "template")
     plan = MergePlan(
@@ -279,7 +298,7 @@ def _plan_merge(
         workbook=workbook,
         kind=kind,
         rows=[],
-        already_received=is_received(store, workbook.sha256),
+        already_received=is_received(conn, workbook.sha256),
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
     )
@@ -296,7 +315,7 @@ def _plan_merge(
         )
     # Only the file's department's indicators can pass: one query by department, not a list of
     # hundreds of codes to bind.
-    stored = read_actuals(store, department=workbook.department)
+    stored = read_actuals(conn, department=workbook.department)
     current = {(a.indicator_code, a.fiscal_year): a for a in stored}
     seen: set[Key] = set()
     candidates: list[PlannedRow] = []
@@ -309,13 +328,13 @@ def _plan_merge(
         known = None
         if catalog.catalog_hash is not None:
             known = KnownCatalog(catalog.catalog_hash, indicators)
-        _decide(store, workbook, candidates, current, context.database, known)
+        _decide(conn, workbook, candidates, current, context.database, known)
     if (
         workbook.catalog_hash
         and catalog.catalog_hash
         and workbook.catalog_hash != catalog.catalog_hash
     ):
-        _explain_catalog_changes(store, plan, workbook.catalog_hash, indicators)
+        _explain_catalog_changes(conn, plan, workbook.catalog_hash, indicators)
     for planned in plan.rows:
         # What the reader saw beside the row (a value typed outside the input columns).
         incoming = planned.incoming
@@ -326,11 +345,11 @@ def _plan_merge(
         measures = {e.measure for e in workbook.evaluations}
         stored_evaluations = {
             (v.evaluation.measure_code, v.evaluation.fiscal_year): v
-            for v in read_evaluations(store, measure_codes=measures)
+            for v in read_evaluations(conn, measure_codes=measures)
         }
         plan.evaluations = plan_evaluations(
             catalog.settings,
-            measure_owners(store),
+            measure_owners(conn),
             workbook.department,
             workbook.fiscal_year,
             workbook.evaluations,
@@ -366,7 +385,7 @@ def _distrust(plan: MergePlan) -> None:
 
 
 def _check_signature(
-    store: Store,
+    conn: Connection,
     workbook: IncomingWorkbook,
     indicators: Mapping[str, Indicator],
     file: str,
@@ -383,7 +402,7 @@ def _check_signature(
     registered key, files pass as the reader judged them (and say that nothing was checked).
     """
     header = workbook.header
-    guarded = workbook.department in departments_with_keys(store)
+    guarded = workbook.department in departments_with_keys(conn)
 
     def untrusted(why_ja: str, why_en: str) -> tuple[IncomingWorkbook, Trust]:
         if not accept_unsigned:
@@ -410,7 +429,7 @@ def _check_signature(
             f"{workbook.department} は鍵が登録されている課ですが、署名のないテンプレートです",
             f"{workbook.department} has a registered key, but this is an unsigned template",
         )
-    key = registered_key(store, header.database)
+    key = registered_key(conn, header.database)
     if key is None:
         if guarded:
             return untrusted(
@@ -473,7 +492,7 @@ def _check_signature(
             f"以前の版の署名（HMAC）ですが、{key.department} には新しい鍵が登録済みです",
             f"a previous-release signature (HMAC), but {key.department} has its new key registered",
         )
-    secret = legacy_secret(store, header.database) if is_legacy(signature) else None
+    secret = legacy_secret(conn, header.database) if is_legacy(signature) else None
     message = legacy_signed_text(
         workbook.department, workbook.fiscal_year, header.database, header.payload_sha256
     )
@@ -698,7 +717,7 @@ def _precheck(
 
 
 def _explain_catalog_changes(
-    store: Store, plan: MergePlan, file_hash: str, indicators: Mapping[str, Indicator]
+    conn: Connection, plan: MergePlan, file_hash: str, indicators: Mapping[str, Indicator]
 ) -> None:
     """A file made under an earlier catalog: say, on each row whose indicator changed since,
     what changed (a new target grades the same value differently). A catalog this database
@@ -707,7 +726,7 @@ def _explain_catalog_changes(
     from kplan_desktop.exchange.catalog_json import loads
     from kplan_desktop.store.catalog import catalog_content
 
-    content = catalog_content(store, file_hash)
+    content = catalog_content(conn, file_hash)
     if content is None:
         return
     try:
@@ -738,7 +757,7 @@ def _workbook_origin(department: str) -> str:
 
 
 def _decide(
-    store: Store,
+    conn: Connection,
     workbook: IncomingWorkbook,
     candidates: list[PlannedRow],
     current: dict[Key, ActualView],
@@ -747,7 +766,7 @@ def _decide(
 ) -> None:
     """Validate every candidate with the write path itself (a dry run), then compare revisions."""
     dry = write_actuals(
-        store,
+        conn,
         [p.request for p in candidates if p.request is not None],
         who="preview",
         source="merge",
@@ -953,10 +972,18 @@ def apply_merge(
         catalog_hash=workbook.catalog_hash,
     )
 
-    def also(conn: object, _results: list[EntryResult]) -> None:
-        from sqlalchemy import Connection
-
-        assert isinstance(conn, Connection)
+    def write(conn: Connection, key: str) -> None:
+        # Every value was checked by the write path in plan_merge's dry run; this writes
+        # exactly that, unless a value changed since (then nothing). What is said about the
+        # values (evaluations, the file, the report) commits with them or not at all.
+        commit_checked(
+            conn,
+            writes,
+            who=who,
+            source="merge",
+            detail=f"{plan.path.name} sha256={workbook.sha256}",
+            request_key=key,
+        )
         apply_evaluations(
             conn,
             evaluations,
@@ -970,16 +997,7 @@ def apply_merge(
         save_report(conn, StoredReport(moment, who, plan.path.name, workbook.sha256, body))
 
     try:
-        # Every value was checked by the write path in plan_merge's dry run; this writes
-        # exactly that, unless a value changed since (then nothing).
-        commit_checked(
-            store,
-            writes,
-            who=who,
-            source="merge",
-            detail=f"{plan.path.name} sha256={workbook.sha256}",
-            also=also,
-        )
+        store.write(write)
     except (EntryRefused, Conflict) as exc:
         raise MergeChanged(
             "E_MERGE_CHANGED",
@@ -1288,10 +1306,10 @@ def report_from_json(text: str) -> MergeReport:
     )
 
 
-def stored_reports(store: Store, limit: int = 50) -> list[MergeReport]:
+def stored_reports(conn: Connection, limit: int = 50) -> list[MergeReport]:
     from kplan_desktop.store.submissions import latest_reports
 
-    return [report_from_json(saved.body) for saved in latest_reports(store, limit)]
+    return [report_from_json(saved.body) for saved in latest_reports(conn, limit)]
 
 
 __all__ = [

@@ -238,7 +238,9 @@ def _open_store(
 
     logs.setup().info("kplan-desktop opens its database")
     store = Store.open(db)
-    if indicator_count(store) == 0:
+    with store.snapshot() as conn:
+        empty = indicator_count(conn) == 0
+    if empty:
         if catalog is not None:
             _install_site_catalog(store, catalog)
         else:
@@ -277,9 +279,14 @@ def _install_site_catalog(store: object, catalog: Path) -> None:
             f"情報システム担当が指定したカタログを使えません: {catalog}（{ja}）",
             f"Cannot use the catalog IT named: {catalog} ({en})",
         ) from exc
-    install_catalog(
-        store, preview.issued, who=current_user(), source="gui", detail=f"defaults: {catalog.name}"
-    )
+    with store.transaction() as conn:
+        install_catalog(
+            conn,
+            preview.issued,
+            who=current_user(),
+            source="gui",
+            detail=f"defaults: {catalog.name}",
+        )
 
 
 def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> int:
@@ -352,7 +359,8 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
         from kplan_desktop.ui.first_run import FirstRunDialog
 
         assert isinstance(source, Store)
-        catalog = read_catalog(source)
+        with source.snapshot() as conn:
+            catalog = read_catalog(conn)
         assert catalog is not None
         if args.screenshot:
             role, department = role or "department", department or catalog.departments[1].code
@@ -562,7 +570,8 @@ def _step_window(workspace: object, lang: str) -> str:
         index = window.proxy.mapFromSource(window.model.index(row, column))
 
         def stored() -> list[str | None]:
-            return [a.text for a in read_actuals(store) if a.indicator_code == code]
+            with store.snapshot() as conn:
+                return [a.text for a in read_actuals(conn) if a.indicator_code == code]
 
         checks = {
             "merged value shown": str(shown).startswith(self_test.STORED_VALUE),

@@ -85,8 +85,10 @@ class EntryCommand(QUndoCommand):
         from kplan_desktop.store.actuals import write_actuals
 
         try:
-            self._applied = write_actuals(
-                self._store, self._first, who=current_user(), source="gui"
+            self._applied = self._store.write(
+                lambda conn, key: write_actuals(
+                    conn, self._first, who=current_user(), source="gui", request_key=key
+                )
             )
         except EntryRefused as exc:
             if exc.conflict:
@@ -107,7 +109,11 @@ class EntryCommand(QUndoCommand):
         from kplan_desktop.store.actuals import write_actuals
 
         try:
-            return write_actuals(self._store, requests, who=current_user(), source="gui")
+            return self._store.write(
+                lambda conn, key: write_actuals(
+                    conn, requests, who=current_user(), source="gui", request_key=key
+                )
+            )
         except EntryRefused as exc:
             # A state valid when written can be refused later (its history changed since).
             return exc.results

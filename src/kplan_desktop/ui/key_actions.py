@@ -71,7 +71,8 @@ class KeyActions(QObject):
         if path.suffix.lower() != ".kplan-key":
             path = path.with_name(path.name + ".kplan-key")
         try:
-            key = export_key(w.store, department, path, who=current_user())
+            with w.store.transaction() as conn:
+                key = export_key(conn, department, path, who=current_user())
         except DomainError as exc:
             self._refused(exc)
             return None
@@ -106,7 +107,8 @@ class KeyActions(QObject):
         path = Path(chosen)
         try:
             key = read_key_file(path)
-            existing = registered_key(w.store, key.database_id)
+            with w.store.snapshot() as conn:
+                existing = registered_key(conn, key.database_id)
         except DomainError as exc:
             self._refused(exc)
             return None
@@ -149,9 +151,10 @@ class KeyActions(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return None
         try:
-            registered = import_key(
-                w.store, path, who=current_user(), source="gui", replace=replace
-            )
+            with w.store.transaction() as conn:
+                registered = import_key(
+                    conn, path, who=current_user(), source="gui", replace=replace
+                )
         except DomainError as exc:
             self._refused(exc)
             return None
@@ -165,9 +168,10 @@ class KeyActions(QObject):
     def show_keys(self) -> RegisteredKeysDialog:
         from kplan_desktop.store.keys import registered_keys
 
-        dialog = RegisteredKeysDialog(
-            registered_keys(self.window.store), self._department_label, self.window
-        )
+        with self.window.store.snapshot() as conn:
+            dialog = RegisteredKeysDialog(
+                registered_keys(conn), self._department_label, self.window
+            )
         self.list_dialog = dialog
         dialog.open()
         return dialog

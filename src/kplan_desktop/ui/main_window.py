@@ -1011,9 +1011,10 @@ class MainWindow(QMainWindow):
         from kplan_desktop.store.actuals import write_actuals
 
         try:
-            results = write_actuals(
-                self.store, [request], who=current_user(), source="gui", dry_run=True
-            )
+            with self.store.snapshot() as conn:
+                results = write_actuals(
+                    conn, [request], who=current_user(), source="gui", dry_run=True
+                )
         except EntryRefused as exc:
             refused = exc.results[0]
             if refused.only_conflict:
@@ -1118,7 +1119,8 @@ class MainWindow(QMainWindow):
         if not self.is_loaded or self.store is None:
             return 0
         try:
-            fresh = read_actuals(self.store, indicator_codes=codes)
+            with self.store.snapshot() as conn:
+                fresh = read_actuals(conn, indicator_codes=codes)
         except DomainError as exc:
             self.status.setText("✖ " + exc.message(self.lang))
             return 0
@@ -1162,10 +1164,11 @@ class MainWindow(QMainWindow):
             from kplan_desktop.store.actuals import read_actuals
             from kplan_desktop.store.audit import last_change
 
-            seen = last_change(store)
-            if seen == last:
-                return seen, None
-            return seen, read_actuals(store, department=department)
+            with store.snapshot() as conn:
+                seen = last_change(conn)
+                if seen == last:
+                    return seen, None
+                return seen, read_actuals(conn, department=department)
 
         job = Job(work)
         self._poll_job = job
@@ -1340,7 +1343,9 @@ class MainWindow(QMainWindow):
 
         codes = {r.request.indicator_code for r in results}
         by_code: dict[str, list] = {code: [] for code in codes}  # type: ignore[type-arg]
-        for actual in read_actuals(self.store, indicator_codes=codes):
+        with self.store.snapshot() as conn:
+            stored = read_actuals(conn, indicator_codes=codes)
+        for actual in stored:
             by_code[actual.indicator_code].append(actual)
         for code, values in by_code.items():
             self.model.update_values(code, values)
@@ -1452,14 +1457,15 @@ class MainWindow(QMainWindow):
             return []
         from kplan_desktop.store.actuals import write_actuals
 
-        results = write_actuals(
-            self.store,
-            requests,
-            who=current_user(),
-            source="gui",
-            dry_run=True,
-            all_or_nothing=False,
-        )
+        with self.store.snapshot() as conn:
+            results = write_actuals(
+                conn,
+                requests,
+                who=current_user(),
+                source="gui",
+                dry_run=True,
+                all_or_nothing=False,
+            )
         good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
         if len(targets) == 1 and len(results) == 1:
             (only,) = results
@@ -1700,7 +1706,9 @@ class MainWindow(QMainWindow):
         from kplan_desktop.store.audit import audit_log
 
         entries = []
-        for entry in reversed(audit_log(self.store, ind.code)[-10:]):
+        with self.store.snapshot() as conn:
+            logged = audit_log(conn, ind.code)
+        for entry in reversed(logged[-10:]):
             old = self.shown_state(entry.old_value, entry.old_reason) or "—"
             new = self.shown_state(entry.new_value, entry.new_reason) or "—"
             when = "—"
