@@ -81,7 +81,7 @@ def build_data() -> Any:
         RowOutcome,
         SubmissionRecord,
     )
-    from kplan_desktop.exchange.report_xlsx import ReportData
+    from kplan_desktop.exchange.report import ReportData
     from kplan_desktop.store.actuals import ActualView, StoredFinding
     from kplan_desktop.store.overview import IndicatorOverview
 
@@ -575,7 +575,7 @@ def child(mode: str, folder: Path) -> None:
     """One measured run in a fresh process; prints its seconds and peak RSS as JSON."""
     from openpyxl import Workbook  # noqa: F401  (the same modules in every run)
 
-    from kplan_desktop.exchange.report_xlsx import ReportPart, write_report
+    from kplan_desktop.exchange.report import ReportPart, write_report
 
     seconds = 0.0
     out = folder / f"{mode}.xlsx"
@@ -614,7 +614,7 @@ def _run(mode: str, folder: Path) -> dict[str, float]:
 
 
 def main() -> int:
-    from kplan_desktop.exchange.report_xlsx import ReportPart, write_report
+    from kplan_desktop.exchange.report import ReportPart, write_report
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -26,10 +26,10 @@ ensure_venv() {
         python3 -m venv .venv
     fi
     local stamp=".venv/.installed-$extras"
-    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-        echo "== installing Python packages ($extras)"
+    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
+        echo "== installing Python packages ($extras), versions from constraints.txt"
         .venv/bin/python -m pip install -q --upgrade pip
-        .venv/bin/python -m pip install -q -e ".[$extras]"
+        .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
         touch "$stamp"
     fi
 }

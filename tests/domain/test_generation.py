@@ -1,4 +1,4 @@
-"""Plan generations: years belong to one plan, series run across plans, the final evaluation."""
+"""Plan generations: years belong to one plan, series run across plans."""
 
 from __future__ import annotations
 
@@ -18,12 +18,11 @@ from kplan_desktop.domain.generation import (
     Succession,
     SuccessionDecision,
     check_next_period,
-    final_evaluation,
     generation_of_year,
+    plan_generation,
     proposed_baseline,
     series_across,
 )
-from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.exchange.catalog_json import load
 from kplan_desktop.store.paths import seed_catalog_path
 
@@ -50,6 +49,10 @@ def test_each_fiscal_year_belongs_to_one_generation() -> None:
     assert caught.value.code == "E_NO_GENERATION"
     assert "令和3年度" in caught.value.message_ja
     assert LATE.label() == "後期基本計画（令和4年度〜令和8年度）"
+
+
+def test_the_database_holds_one_generation_today(seed: Catalog) -> None:
+    assert plan_generation(seed) == Generation(1, seed.plan.name, 2022, 2026)
 
 
 def test_a_new_period_starts_after_the_last_one_ends() -> None:
@@ -119,32 +122,3 @@ def test_a_series_across_two_plans_is_graded_against_each_plans_target(seed: Cat
     r2026, r2027 = series.points[1].achievement, series.points[2].achievement
     assert (r2026.rate, r2026.grade) == (Decimal("0.8"), Grade.B)
     assert (r2027.rate, r2027.grade) == (Decimal("0.2"), Grade.D)
-
-
-def test_the_final_evaluation_counts_by_hand(seed: Catalog) -> None:
-    values = {
-        "7-1-1-K1": {2026: Decimal(5)},  # target 5 from 2: (5−2)/(5−2) = 1 → A, reached
-        "7-1-1-K2": {2025: Decimal(60)},  # R8 missing: R7 judged, (60−51)/(69−51) = 0.5 → C
-        "7-1-1-K3": {2026: Decimal(6245)},  # 0.8 → B
-        "7-2-1-K1": {2026: Decimal(2)},  # (2−1)/(5−1) = 0.25 → D
-    }
-    reasons = {"7-2-1-K2": {2026: MissingReason.NOT_APPLICABLE}}
-    successor = SuccessionDecision("7-1-1-K3", Succession.CONTINUE, "1-1-1-K1", 2026)
-    result = final_evaluation(LATE, seed, values, reasons, successors={"7-1-1-K3": successor})
-    by_code = {item.code: item for item in result.indicators}
-    assert len(by_code) == len(list(seed.indicators()))
-    assert (by_code["7-1-1-K1"].achievement.grade, by_code["7-1-1-K1"].reached) == (Grade.A, True)
-    assert (by_code["7-1-1-K2"].value_year, by_code["7-1-1-K2"].achievement.grade) == (
-        2025,
-        Grade.C,
-    )
-    assert by_code["7-1-1-K3"].successor == successor
-    assert by_code["7-2-1-K2"].achievement.grade is Grade.NOT_ASSESSABLE
-    assert by_code["7-1-2-K1"].achievement.grade is Grade.DATA_PENDING
-    measure = result.by_measure["7-1-1"]
-    assert (measure.total, measure.reached) == (4, 1)
-    assert measure.grades[Grade.A] == 1 and measure.grades[Grade.B] == 1
-    assert measure.grades[Grade.C] == 1 and measure.grades[Grade.NO_TARGET] == 1
-    policy = result.by_policy["7-2"]
-    assert policy.grades[Grade.D] == 1 and policy.reached == 0
-    assert result.plan.total == len(by_code) and result.plan.reached == 1

@@ -19,13 +19,13 @@ from kplan_desktop.domain.catalog import Policy
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.validation import Finding, Severity
 from kplan_desktop.exchange.payload import MergeReport, ReportLine, RowOutcome, SubmissionRecord
-from kplan_desktop.exchange.report_xlsx import (
+from kplan_desktop.exchange.report import (
     ReportData,
     ReportPart,
-    _page_starts,
     policy_sheet_name,
     write_report,
 )
+from kplan_desktop.exchange.report.base import _page_starts
 from kplan_desktop.store.actuals import StoredFinding, stored_findings
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.overview import overview

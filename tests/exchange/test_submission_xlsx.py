@@ -34,6 +34,7 @@ from kplan_desktop.exchange.payload import (
     ValueRow,
     payload_sha256,
 )
+from kplan_desktop.exchange.submission_template import write_template
 from kplan_desktop.exchange.submission_xlsx import (
     DATA_KEYS,
     DRAFT_MARK,
@@ -45,7 +46,6 @@ from kplan_desktop.exchange.submission_xlsx import (
     SHEET_TEMPLATE,
     TEMPLATE_HEADER_ROW,
     write_submission,
-    write_template,
 )
 from kplan_desktop.exchange.workbook_reader import IncomingRow, read_exchange_workbook
 from kplan_desktop.store.engine import Store

@@ -28,7 +28,8 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.exchange import catalog_json, gate, workbook_reader
+from kplan_desktop.exchange import catalog_json, workbook_reader
+from kplan_desktop.exchange.gate import scan as gate_scan
 from kplan_desktop.exchange.payload import (
     Revision,
     SubmissionHeader,
@@ -36,6 +37,7 @@ from kplan_desktop.exchange.payload import (
     canonical_payload,
     payload_sha256,
 )
+from kplan_desktop.exchange.submission_template import write_template
 from kplan_desktop.exchange.submission_xlsx import (
     DATA_KEYS,
     SHEET_DATA,
@@ -44,7 +46,6 @@ from kplan_desktop.exchange.submission_xlsx import (
     SHEET_TEMPLATE,
     TEMPLATE_HEADER_ROW,
     write_submission,
-    write_template,
 )
 from kplan_desktop.exchange.workbook_reader import (
     Cancelled,
@@ -396,7 +397,7 @@ def test_entity_tricks_in_a_sheet_are_refused_before_parsing(
     def never(data: bytes, file: str) -> None:
         raise AssertionError("openpyxl was asked to parse a file with a DTD")
 
-    monkeypatch.setattr(workbook_reader, "_load", never)
+    monkeypatch.setattr(workbook_reader, "load_book", never)
     part = sheet_part(submission, SHEET_DATA)
     path = poisoned(submission, tmp_path / "entities.xlsx", part, prolog, reference)
     error = rejected(path)
@@ -425,7 +426,7 @@ def test_defusedxml_refuses_the_same_tricks_when_the_scan_is_off(
 ) -> None:
     """The second layer: openpyxl parses with defusedxml, workbook part and sheets alike."""
     assert openpyxl.DEFUSEDXML is True
-    monkeypatch.setattr(gate, "_FORBIDDEN_XML", ())
+    monkeypatch.setattr(gate_scan, "_FORBIDDEN_XML", ())
     for part in ("xl/workbook.xml", sheet_part(submission, SHEET_DATA)):
         path = poisoned(submission, tmp_path / "second.xlsx", part, prolog, reference)
         error = rejected(path)

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kplan_desktop.exchange.report_xlsx import SHEET_MERGES
+from kplan_desktop.exchange.report import SHEET_MERGES
 from kplan_desktop.exchange.submission_xlsx import SHEET_TEMPLATE
 from tests.conftest import dump
 from tests.realclient.calc import Calc, type_

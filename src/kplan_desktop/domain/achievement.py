@@ -1,6 +1,6 @@
 """Achievement: the simple and the progress rate, grades, and on-track status against the path.
 
-The formulas, with worked examples, are written out in the README ("Achievement").
+The formulas, with worked examples, are written out in docs/rules.md ("Achievement").
 """
 
 from __future__ import annotations
@@ -255,13 +255,21 @@ def on_track(
     return TrackResult(expected, health, status)
 
 
+def rounded_rate(rate: Decimal | None) -> Decimal | None:
+    """A rate rounded half up to 0.1 % (0.95454… → 0.955), as every view shows it."""
+    if rate is None or not rate.is_finite():
+        return None
+    with localcontext() as ctx:
+        # Room for every integer digit, so a huge rate is rounded rather than raising.
+        ctx.prec = max(ctx.prec, rate.adjusted() + 6)
+        return rate.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
 def format_rate(rate: Decimal | None) -> str:
     """A rate as a percentage with one decimal, rounded half up: 0.95454… → '95.5%'."""
-    if rate is None:
+    rounded = rounded_rate(rate)
+    if rounded is None:
         return "—"
-    percent = rate * 100
     with localcontext() as ctx:
-        # Room for every integer digit, so a huge rate is shown rather than raising.
-        ctx.prec = max(ctx.prec, percent.adjusted() + 3)
-        percent = percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{percent}%"
+        ctx.prec = max(ctx.prec, rounded.adjusted() + 6)
+        return f"{rounded.scaleb(2)}%"

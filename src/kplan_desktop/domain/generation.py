@@ -8,19 +8,18 @@ plan keeps (a 継続 indicator) is linked to the one before, so its series runs 
 
 Pure rules only: which generation a fiscal year belongs to, whether a new period may follow,
 what a continuing indicator's baseline is proposed from, a series across generations graded
-year by year against the plan it belonged to, and the figures of a plan's final evaluation
-(最終評価).
+year by year against the plan it belonged to. The final evaluation (最終評価) of a generation is
+`final_evaluation`'s.
 """
 
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from kplan_desktop.domain.achievement import Achievement, Grade, assess
+from kplan_desktop.domain.achievement import Achievement, assess
 from kplan_desktop.domain.catalog import Catalog, Indicator
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import format_fiscal_year as era_label
@@ -71,6 +70,13 @@ class Generation:
 
     def label_en(self) -> str:
         return f"{self.name} (FY{self.start_year}–FY{self.end_year})"
+
+
+def plan_generation(catalog: Catalog) -> Generation:
+    """The one generation a database holds until generations are stored: number 1, the
+    catalog's plan and period."""
+    settings = catalog.plan.settings
+    return Generation(1, catalog.plan.name, settings.start_year, settings.end_year)
 
 
 def generation_of_year(generations: Iterable[Generation], fiscal_year: int) -> Generation:
@@ -220,93 +226,3 @@ def series_across(
                 )
             )
     return Series(tuple(points), tuple(boundaries))
-
-
-@dataclass(frozen=True)
-class FinalIndicator:
-    """最終評価 of one indicator: the value judged (the target year's, else the latest in the
-    period, named by its year), the achievement against the plan's target, and its successor."""
-
-    code: str
-    name: str
-    policy: str
-    measure: str
-    value_year: int | None
-    value: Decimal | None
-    achievement: Achievement
-    successor: SuccessionDecision | None = None
-
-    @property
-    def reached(self) -> bool:
-        return self.achievement.target_met is True
-
-
-@dataclass(frozen=True)
-class GradeCount:
-    """Grades of a group of indicators (a measure, a policy, the plan) and how many reached
-    their targets."""
-
-    grades: Mapping[Grade, int]
-    reached: int
-    total: int
-
-
-@dataclass(frozen=True)
-class FinalEvaluation:
-    generation: Generation
-    indicators: tuple[FinalIndicator, ...]
-    by_measure: Mapping[str, GradeCount] = field(default_factory=dict)
-    by_policy: Mapping[str, GradeCount] = field(default_factory=dict)
-    plan: GradeCount = field(default_factory=lambda: GradeCount({}, 0, 0))
-
-
-def _count(items: Iterable[FinalIndicator]) -> GradeCount:
-    listed = list(items)
-    grades = Counter(item.achievement.grade for item in listed)
-    return GradeCount(dict(grades), sum(item.reached for item in listed), len(listed))
-
-
-def final_evaluation(
-    generation: Generation,
-    catalog: Catalog,
-    values: Mapping[str, Mapping[int, Decimal | None]],
-    reasons: Mapping[str, Mapping[int, MissingReason]] | None = None,
-    successors: Mapping[str, SuccessionDecision] | None = None,
-) -> FinalEvaluation:
-    """The plan's final evaluation: each indicator judged by its target-year actual (the latest
-    actual of the period when that one is missing, its year named), grouped by measure, policy
-    and the whole plan."""
-    settings = catalog.plan.settings
-    out: list[FinalIndicator] = []
-    for _, policy, measure, indicator in catalog.indicators():
-        years = values.get(indicator.code, {})
-        target_year = indicator.target_year or settings.end_year
-        known = sorted(
-            (y for y, v in years.items() if v is not None and generation.covers(y)), reverse=True
-        )
-        year = target_year if years.get(target_year) is not None else (known[0] if known else None)
-        value = years.get(year) if year is not None else None
-        reason = (reasons or {}).get(indicator.code, {}).get(target_year)
-        # Judged against the final target: the spec of the target year, not of an interim one.
-        spec = indicator.spec_for(target_year)
-        out.append(
-            FinalIndicator(
-                indicator.code,
-                indicator.display_name,
-                policy.code,
-                measure.code,
-                year,
-                value,
-                assess(spec, settings, value, None if value is not None else reason),
-                (successors or {}).get(indicator.code),
-            )
-        )
-    by_measure = {
-        code: _count(i for i in out if i.measure == code)
-        for code in dict.fromkeys(i.measure for i in out)
-    }
-    by_policy = {
-        code: _count(i for i in out if i.policy == code)
-        for code in dict.fromkeys(i.policy for i in out)
-    }
-    return FinalEvaluation(generation, tuple(out), by_measure, by_policy, _count(out))

@@ -153,7 +153,7 @@ def export_template(
     cancelled: Cancelled | None = None,
 ) -> bool:
     """Write the fill-in template for a department without the program; False if cancelled."""
-    from kplan_desktop.exchange.submission_xlsx import write_template
+    from kplan_desktop.exchange.submission_template import write_template
 
     with store.snapshot() as conn:
         catalog, rows = _department_rows(conn, department, fiscal_year)

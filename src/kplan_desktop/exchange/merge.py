@@ -11,60 +11,68 @@ How a row is decided (a value travels with its revision and the revision it repl
   older file arrives after a newer one); the planning division takes the file's or keeps its own.
 A template, or a submission whose checksum does not match (edited outside the program), has no
 trustworthy revisions: it may only update values that came from such files of that department.
+
+Modules: merge_plan (the types), merge_checks (file-level checks: signature, printable sheet),
+merge_report (notes and the report), merge_report_json (the report as JSON).
 """
 
 from __future__ import annotations
 
-import enum
 import gc
-import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
 
 from sqlalchemy import Connection
 
 from kplan_desktop.domain.catalog import Indicator
-from kplan_desktop.domain.catalog_diff import CatalogVersion
 from kplan_desktop.domain.errors import Conflict, DomainError
-from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.lineage import Incoming, Lineage, decide
-from kplan_desktop.domain.model import MissingReason, PlanSettings
+from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
-from kplan_desktop.domain.validation import EntryCheck, Finding
+from kplan_desktop.domain.validation import EntryCheck
 from kplan_desktop.exchange.evaluation_exchange import (
     PlannedEvaluation,
     apply_evaluations,
     plan_evaluations,
 )
-from kplan_desktop.exchange.evaluation_exchange import shown as shown_evaluation
+from kplan_desktop.exchange.merge_checks import (
+    _check_file,
+    _check_signature,
+    _check_visible,
+    _distrust,
+    _file_text,
+    _rejected,
+)
+from kplan_desktop.exchange.merge_plan import (
+    KIND_OF,
+    Cancelled,
+    Key,
+    MergeChanged,
+    MergeContext,
+    MergePlan,
+    PlannedRow,
+    Progress,
+    Take,
+    Trust,
+)
+from kplan_desktop.exchange.merge_report import _evaluation_lines, _file_notes, _report, _rows
+from kplan_desktop.exchange.merge_report_json import (
+    report_from_json,
+    report_to_dict,
+    report_to_json,
+)
 from kplan_desktop.exchange.payload import (
     MergeReport,
-    ReportLine,
-    ReportWarning,
     RowOutcome,
-    parse_utc,
-    utc_text,
-)
-from kplan_desktop.exchange.signing import (
-    is_current,
-    is_legacy,
-    legacy_signed_text,
-    legacy_verify,
-    signed_message,
-    verify,
 )
 from kplan_desktop.exchange.workbook_reader import (
     DEFAULT_LIMITS,
     IncomingRow,
     IncomingWorkbook,
-    Integrity,
     Limits,
-    one_line,
     read_exchange_workbook,
 )
 from kplan_desktop.store.actuals import (
@@ -79,10 +87,9 @@ from kplan_desktop.store.actuals import (
     write_actuals,
 )
 from kplan_desktop.store.audit import now
-from kplan_desktop.store.catalog import CatalogSnapshot, read_catalog_snapshot
+from kplan_desktop.store.catalog import read_catalog_snapshot
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import measure_owners, read_evaluations
-from kplan_desktop.store.keys import departments_with_keys, legacy_secret, registered_key
 from kplan_desktop.store.submissions import (
     StoredReport,
     SubmissionRecord,
@@ -91,105 +98,6 @@ from kplan_desktop.store.submissions import (
     save_report,
     save_submission,
 )
-
-Take = Literal["file", "db"]
-Key = tuple[str, int]
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
-
-KIND_OF = {"verified": "submission", "resaved": "resaved", "edited": "edited"}
-
-
-class Trust(enum.Enum):
-    """How far a file's own claims are believed once its signature has been checked."""
-
-    AS_READ = "as_read"  # the reader's verdict stands (verified, resaved, edited, template)
-    NO_EVALUATIONS = "no_evaluations"  # a previous-release signature: evaluations not covered
-    NONE = "none"  # accepted without a valid signature: every differing value is a conflict
-
-
-# slots: a merge holds one per row of every file, and the collector scans them twice as fast.
-@dataclass(slots=True)
-class PlannedRow:
-    """One row of the file with the outcome the merge would give it."""
-
-    incoming: IncomingRow
-    outcome: RowOutcome
-    reason_ja: str = ""
-    reason_en: str = ""
-    request: EntryRequest | None = None  # what would be written (for a conflict: the file's)
-    result: EntryResult | None = None  # the write path's check of `request` (a dry run)
-    file_value: str | None = None
-    db_value: str | None = None
-    # Rejected only because its fiscal year is locked: the file's other rows still merge.
-    only_locked: bool = False
-
-    @property
-    def key(self) -> Key | None:
-        year = self.incoming.fiscal_year
-        return None if year is None else (self.incoming.indicator, year)
-
-    @property
-    def warnings(self) -> tuple[Finding, ...]:
-        """The entry rules' warnings on the value that the file's comment does not explain.
-
-        The same rule as the window's: a warning needs a comment (EntryCheck.can_save).
-        """
-        if self.result is None or self.request is None:
-            return ()
-        if (self.request.comment or "").strip():
-            return ()
-        return self.result.check.warnings
-
-
-@dataclass
-class MergePlan:
-    """A file read and every row decided; nothing written yet."""
-
-    path: Path
-    workbook: IncomingWorkbook
-    kind: str
-    rows: list[PlannedRow]
-    already_received: bool
-    notes_ja: list[str] = field(default_factory=list)
-    notes_en: list[str] = field(default_factory=list)
-    evaluations: list[PlannedEvaluation] = field(default_factory=list)
-    trust: Trust = Trust.AS_READ
-
-    @property
-    def evaluations_trusted(self) -> bool:
-        w = self.workbook
-        return w.integrity in ("verified", "resaved") and w.evaluations_verified
-
-    def count(self, outcome: RowOutcome) -> int:
-        return sum(1 for row in self.rows if row.outcome is outcome)
-
-    @property
-    def conflicts(self) -> list[PlannedRow]:
-        return [row for row in self.rows if row.outcome is RowOutcome.CONFLICT]
-
-    @property
-    def warned(self) -> list[PlannedRow]:
-        """Rows that would be written (or may be, for a conflict) with unexplained warnings."""
-        return [row for row in self.rows if row.outcome in _WRITABLE and row.warnings]
-
-
-_WRITABLE = (RowOutcome.NEW, RowOutcome.UPDATED, RowOutcome.CONFLICT)
-
-
-class MergeChanged(DomainError):
-    """The database changed between the preview and the write; nothing was written."""
-
-
-@dataclass(frozen=True)
-class MergeContext:
-    """What every file of one merge session compares against; read once, not per file."""
-
-    catalog: CatalogSnapshot
-    database: str
-    # The catalog versions this database has held, by hash: a file's catalog is named by its
-    # number and date (第3版（2026-04-01）), which people know, never by its hash.
-    versions: Mapping[str, CatalogVersion] = field(default_factory=dict)
 
 
 def merge_context(store: Store) -> MergeContext:
@@ -208,15 +116,6 @@ def _context(conn: Connection) -> MergeContext:
     return MergeContext(catalog, database_id(conn), versions)
 
 
-def _version_label(versions: Mapping[str, CatalogVersion], digest: str, lang: str) -> str:
-    version = versions.get(digest)
-    if version is not None:
-        return version.label_en() if lang == "en" else version.label()
-    return "an unknown version" if lang == "en" else "この端末にない版"
-
-
-# After a batch that left at least this many new objects, one full collection (one pass over
-# everything) is cheaper than letting the collector promote them generation by generation.
 _COLLECT_AFTER = 50_000
 
 
@@ -359,287 +258,6 @@ def _plan_read(
         )
     _distrust(plan)
     return plan
-
-
-_DISTRUSTED = (
-    "署名で確認できないファイルのため、データベースと違う値は競合です",
-    "the file's signature vouches for nothing, so a value differing from the database is a "
-    "conflict",
-)
-
-
-def _distrust(plan: MergePlan) -> None:
-    """A file nobody vouches for claims nothing: what would update a stored value conflicts."""
-    if plan.trust is Trust.AS_READ:
-        return
-    if plan.trust is Trust.NONE:
-        for row in plan.rows:
-            if row.outcome is RowOutcome.UPDATED:
-                row.outcome, row.reason_ja, row.reason_en = RowOutcome.CONFLICT, *_DISTRUSTED
-    plan.evaluations = [
-        replace(e, outcome=RowOutcome.CONFLICT, reason_ja=_DISTRUSTED[0], reason_en=_DISTRUSTED[1])
-        if e.outcome is RowOutcome.UPDATED
-        else e
-        for e in plan.evaluations
-    ]
-
-
-def _check_signature(
-    conn: Connection,
-    workbook: IncomingWorkbook,
-    indicators: Mapping[str, Indicator],
-    file: str,
-    accept_unsigned: bool,
-) -> tuple[IncomingWorkbook, Trust]:
-    """Who vouches for the file: the signature of a registered installation, or nobody.
-
-    For a department with a registered key, only a file signed by one of its registered keys,
-    unchanged since (data rows, evaluations and meta), passes as it is. A missing, wrong or
-    foreign signature, a file from an unregistered database id and a template are refused whole
-    unless the planning division accepts them explicitly (`accept_unsigned`); then nothing the
-    file claims about revisions is believed. A key registered for another department, or rows
-    of another department in a signed file, refuse the file always. For a department without a
-    registered key, files pass as the reader judged them (and say that nothing was checked).
-    """
-    header = workbook.header
-    guarded = workbook.department in departments_with_keys(conn)
-
-    def untrusted(why_ja: str, why_en: str) -> tuple[IncomingWorkbook, Trust]:
-        if not accept_unsigned:
-            raise _one_line_error(
-                "E_MERGE_SIGNATURE",
-                f"{file}: {why_ja}。取り込みません（確認のうえ受け入れるには、取り込み確認の"
-                "チェックか --accept-unsigned）",
-                f"{file}: {why_en}; refused (to accept it after checking: the preview's checkbox "
-                "or --accept-unsigned)",
-            )
-        accepted = _noted(
-            workbook,
-            f"{why_ja}。企画担当課の判断で受け入れました: データベースと違う値はすべて競合です",
-            f"{why_en}; accepted by the planning division: every value that differs from the "
-            "database is a conflict",
-            integrity="edited" if workbook.header is not None else None,
-        )
-        return replace(accepted, evaluations_verified=False), Trust.NONE
-
-    if header is None:
-        if not guarded:
-            return workbook, Trust.AS_READ
-        return untrusted(
-            f"{workbook.department} は鍵が登録されている課ですが、署名のないテンプレートです",
-            f"{workbook.department} has a registered key, but this is an unsigned template",
-        )
-    key = registered_key(conn, header.database)
-    if key is None:
-        if guarded:
-            return untrusted(
-                f"登録されていない端末（データベースID {header.database[:40]}）の出力です",
-                f"exported by an unregistered installation (database {header.database[:40]})",
-            )
-        if header.signature is None:
-            return workbook, Trust.AS_READ
-        return _noted(
-            workbook,
-            "署名を確認できません（この端末の鍵が未登録: kplan key import）",
-            "Signature not checked: that installation's key is not registered",
-        ), Trust.AS_READ
-    if key.department != workbook.department:
-        raise DomainError(
-            "E_MERGE_SIGNER",
-            f"{file}: {key.department} の端末の鍵で署名されていますが、{workbook.department} "
-            "の提出になっています。取り込みません",
-            f"{file}: signed with the key of {key.department}'s installation but claims to be "
-            f"{workbook.department}'s submission; refused",
-        )
-    others = sorted({i.department for i in indicators.values()} - {key.department})
-    if others:
-        raise DomainError(
-            "E_MERGE_SIGNER_ROWS",
-            f"{file}: 署名した課（{key.department}）以外の指標の行があります（{others[0]}）。"
-            "取り込みません",
-            f"{file}: rows of another department ({others[0]}) than the signer's "
-            f"({key.department}); refused",
-        )
-    signature = header.signature
-    rows_intact = workbook.integrity in ("verified", "resaved")
-    if signature is None:
-        return untrusted("署名がありません", "the file carries no signature")
-    if is_current(signature):
-        if key.public_key is None:
-            return untrusted(
-                f"{key.department} の新しい鍵がまだ登録されていません（kplan key import）",
-                f"{key.department}'s new key is not registered yet (kplan key import)",
-            )
-        if not verify(key.public_key, signed_message(header), signature):
-            return untrusted(
-                "署名が一致しません（出力後に書き換えられたか、別の鍵の署名です）",
-                "the signature does not match (changed after export, or another key's)",
-            )
-        if not (rows_intact and workbook.evaluations_verified):
-            return untrusted(
-                "署名のあとでデータまたは施策評価が書き換えられています",
-                "the data or the evaluations were changed after signing",
-            )
-        return _noted(
-            workbook,
-            f"署名を確認しました（{key.department} の端末から出力、変更なし）",
-            f"Signature verified: exported by {key.department}'s installation, unchanged",
-        ), Trust.AS_READ
-    if key.public_key is not None:
-        # The department signs with its Ed25519 key now: an HMAC of the previous release is
-        # what a leaked (or planted) old secret could still make, so it vouches for nothing.
-        return untrusted(
-            f"以前の版の署名（HMAC）ですが、{key.department} には新しい鍵が登録済みです",
-            f"a previous-release signature (HMAC), but {key.department} has its new key registered",
-        )
-    secret = legacy_secret(conn, header.database) if is_legacy(signature) else None
-    message = legacy_signed_text(
-        workbook.department, workbook.fiscal_year, header.database, header.payload_sha256
-    )
-    if secret is None or not rows_intact or not legacy_verify(secret, message, signature):
-        return untrusted("署名が一致しません", "the signature does not match")
-    noted = _noted(
-        workbook,
-        f"以前の版の署名（HMAC）を確認しました（{key.department}、移行期間のみ）。施策評価と"
-        "確定の状態は署名されていないため、施策評価の違いはすべて競合です",
-        f"Previous-release signature (HMAC) verified ({key.department}; transition release "
-        "only). It does not cover the evaluations or the finalised state: every differing "
-        "evaluation is a conflict",
-    )
-    return replace(noted, evaluations_verified=False), Trust.NO_EVALUATIONS
-
-
-def _check_visible(workbook: IncomingWorkbook, trust: Trust, file: str) -> IncomingWorkbook:
-    """The 提出 sheet people read must show what the data sheet (what is signed and merged)
-    holds. A difference refuses a file whose data is as exported (verified or re-saved): it
-    would be merged as its signature or checksum vouches, while people read other values. In a
-    file accepted without a valid signature (every differing value is a conflict) or whose
-    data was edited (every row checked) it is named in a note."""
-    if not workbook.visible_differences:
-        return workbook
-    differences = workbook.visible_differences
-    shown = "、".join(f"{c}: {v or '空'}（データ {d or '空'}）" for c, v, d in differences[:3])
-    shown_en = "; ".join(
-        f"{c}: {v or 'empty'} (data {d or 'empty'})" for c, v, d in differences[:3]
-    )
-    what_ja = f"提出シートの表示がデータと違います（{len(differences)}か所: {shown}）"
-    what_en = (
-        f"the 提出 sheet shows other values than its data ({len(differences)} cells: {shown_en})"
-    )
-    if trust is Trust.NONE or workbook.integrity not in ("verified", "resaved"):
-        # Every row is checked on its own already (an edited file), or conflicts (unsigned):
-        # the difference is said, next to that.
-        return _noted(workbook, what_ja, what_en)
-    raise _one_line_error(
-        "E_MERGE_VISIBLE",
-        f"{file}: {what_ja}。ファイルが出力後に書き換えられています。取り込みません"
-        "（値は kplan で入力し直して書き出してください）",
-        f"{file}: {what_en}; the file was changed after export; refused (enter the values in "
-        "kplan and export again)",
-    )
-
-
-def _noted(
-    workbook: IncomingWorkbook, ja: str, en: str, *, integrity: Integrity | None = None
-) -> IncomingWorkbook:
-    return replace(
-        workbook,
-        integrity=integrity or workbook.integrity,
-        notes_ja=[*workbook.notes_ja, ja],
-        notes_en=[*workbook.notes_en, en],
-    )
-
-
-def _one_line_error(code: str, message_ja: str, message_en: str) -> DomainError:
-    return DomainError(code, one_line(message_ja), one_line(message_en))
-
-
-def _check_file(
-    settings: PlanSettings, departments: frozenset[str], workbook: IncomingWorkbook, file: str
-) -> None:
-    if workbook.department not in departments:
-        raise _one_line_error(
-            "E_MERGE_DEPARTMENT",
-            f"{file}: 課コード {workbook.department[:40]} はカタログにありません",
-            f"{file}: department {workbook.department[:40]} is not in the catalog",
-        )
-    if not settings.in_period(workbook.fiscal_year):
-        raise _one_line_error(
-            "E_MERGE_YEAR",
-            f"{file}: {workbook.fiscal_year}年度は計画期間"
-            f"（{settings.start_year}〜{settings.end_year}年度）の外です",
-            f"{file}: FY{workbook.fiscal_year} is outside the plan period",
-        )
-
-
-def _file_notes(
-    plan: MergePlan,
-    ours: str | None,
-    versions: Mapping[str, CatalogVersion],
-    read_integrity: Integrity | None,
-) -> None:
-    """File-level notes; `read_integrity`: what the reader found, before an unverified file was
-    marked edited (so that the note names the real reason)."""
-    workbook = plan.workbook
-
-    def note(ja: str, en: str) -> None:
-        plan.notes_ja.append(ja)
-        plan.notes_en.append(en)
-
-    if plan.already_received:
-        note("このファイルは取り込み済みです", "This file has been merged before")
-    if workbook.integrity == "edited" and read_integrity != "edited":
-        note(
-            "署名で確認できないファイルのため、すべての行を検証しました（チェックサムは一致）",
-            "The signature vouches for nothing, so every row was validated (the checksums match)",
-        )
-    elif workbook.integrity == "edited":
-        note(
-            "チェックサムが一致しません。プログラムの外で編集されたため、すべての行を検証しました",
-            "Checksum mismatch: edited outside the program, so every row was validated",
-        )
-    elif workbook.integrity == "resaved":
-        note(
-            "別のソフトで保存し直されています（内容はチェックサムと一致）",
-            "Re-saved by another program (contents match the checksum)",
-        )
-    elif workbook.integrity == "template":
-        note(
-            "記入用テンプレートからの取り込みです（チェックサムなし、すべてのセルを検証）",
-            "From a fill-in template (no checksum; every cell validated)",
-        )
-    if workbook.catalog_hash and ours and workbook.catalog_hash != ours:
-        theirs = workbook.catalog_hash
-        note(
-            f"カタログの版が違います（ファイル: {_version_label(versions, theirs, 'ja')}、"
-            f"データベース: {_version_label(versions, ours, 'ja')}）。"
-            "指標・課・単位の違う行は却下しました",
-            f"Catalog version differs (file: {_version_label(versions, theirs, 'en')}, "
-            f"database: {_version_label(versions, ours, 'en')}); rows whose indicator, "
-            "department or unit differ are rejected",
-        )
-
-
-def _rows(count: int) -> str:
-    """'1 row has' / '3 rows have', for English messages."""
-    return "1 row has" if count == 1 else f"{count} rows have"
-
-
-def _rejected(row: IncomingRow, ja: str, en: str) -> PlannedRow:
-    return PlannedRow(
-        row, RowOutcome.REJECTED, one_line(ja), one_line(en), file_value=_file_text(row)
-    )
-
-
-def _file_text(row: IncomingRow) -> str | None:
-    if row.value_text is not None:
-        return row.value_text
-    if row.missing_reason is not None:
-        try:
-            return MissingReason(row.missing_reason).label_ja
-        except ValueError:
-            return row.missing_reason
-    return None
 
 
 def _precheck(
@@ -1060,79 +678,6 @@ def _resolve_evaluation(
     return planned
 
 
-def _evaluation_lines(evaluations: list[PlannedEvaluation]) -> list[ReportLine]:
-    return [
-        ReportLine(
-            sheet_row=e.incoming.sheet_row,
-            indicator=e.label,
-            fiscal_year=e.incoming.fiscal_year,
-            outcome=RowOutcome.UPDATED if e.take_file else e.outcome,
-            reason_ja=e.reason_ja,
-            reason_en=e.reason_en,
-            file_value=shown_evaluation(e.incoming.evaluation),
-            db_value=None if e.stored is None else shown_evaluation(e.stored.evaluation),
-        )
-        for e in evaluations
-    ]
-
-
-def _report(
-    plan: MergePlan,
-    rows: list[PlannedRow],
-    who: str,
-    moment: datetime,
-    *,
-    dry_run: bool,
-    written: bool,
-    accepted: bool = False,
-    held: bool = False,
-) -> MergeReport:
-    workbook = plan.workbook
-    return MergeReport(
-        held_for_warnings=held,
-        file=plan.path.name,
-        sha256=workbook.sha256,
-        kind=plan.kind,
-        department=workbook.department,
-        fiscal_year=workbook.fiscal_year,
-        merged_at=moment,
-        merged_by=who,
-        dry_run=dry_run,
-        written=written,
-        lines=[
-            ReportLine(
-                sheet_row=row.incoming.sheet_row,
-                indicator=row.incoming.indicator,
-                fiscal_year=row.incoming.fiscal_year,
-                outcome=row.outcome,
-                reason_ja=_with_warnings(row.reason_ja, row.warnings, "ja", accepted),
-                reason_en=_with_warnings(row.reason_en, row.warnings, "en", accepted),
-                file_value=row.file_value,
-                db_value=row.db_value,
-                warnings=tuple(
-                    ReportWarning(w.code, w.message_ja, w.message_en) for w in row.warnings
-                ),
-            )
-            for row in rows
-        ],
-        notes_ja=list(plan.notes_ja),
-        notes_en=list(plan.notes_en),
-    )
-
-
-def _with_warnings(reason: str, warnings: tuple[Finding, ...], lang: str, accepted: bool) -> str:
-    """The row's reason with its unexplained warnings, so that every listing of the report (the
-    preview, the CLI, the 取込結果 sheet) says them."""
-    if not warnings:
-        return reason
-    if lang == "ja":
-        head = "警告（コメントなし・承知の上で取込）" if accepted else "警告（コメントなし）"
-    else:
-        head = "warning without a comment, accepted" if accepted else "warning without a comment"
-    texts = [f"{head}: {w.code} {w.message(lang)}" for w in warnings]
-    return ("；" if lang == "ja" else "; ").join(x for x in (reason, *texts) if x)
-
-
 def merge_files(
     store: Store,
     paths: Iterable[str | os.PathLike[str]],
@@ -1177,135 +722,6 @@ def merge_files(
     return outcomes
 
 
-# -- reports as JSON (the CLI's --json and the stored reports) -------------------------------
-
-
-def report_to_dict(report: MergeReport) -> dict[str, object]:
-    year = report.fiscal_year
-    return {
-        "file": report.file,
-        "sha256": report.sha256,
-        "kind": report.kind,
-        "department": report.department,
-        "fiscal_year": year,
-        "fiscal_year_label": None
-        if year is None
-        else format_fiscal_year(year, FiscalYearStyle.ERA),
-        "merged_at": utc_text(report.merged_at),
-        "merged_by": report.merged_by,
-        "dry_run": report.dry_run,
-        "written": report.written,
-        "held_for_warnings": report.held_for_warnings,
-        "counts": {o.value: report.count(o) for o in RowOutcome},
-        "notes_ja": report.notes_ja,
-        "notes_en": report.notes_en,
-        "rows": [
-            {
-                "sheet_row": line.sheet_row,
-                "indicator": line.indicator,
-                "fiscal_year": line.fiscal_year,
-                "outcome": line.outcome.value,
-                "reason_ja": line.reason_ja,
-                "reason_en": line.reason_en,
-                "file_value": line.file_value,
-                "db_value": line.db_value,
-                "warnings": [
-                    {"code": w.code, "message_ja": w.message_ja, "message_en": w.message_en}
-                    for w in line.warnings
-                ],
-            }
-            for line in report.lines
-        ],
-    }
-
-
-_LINE_FIELDS = (
-    "sheet_row",
-    "indicator",
-    "fiscal_year",
-    "outcome",
-    "reason_ja",
-    "reason_en",
-    "file_value",
-    "db_value",
-    "warnings",
-)
-
-
-def report_to_json(report: MergeReport) -> str:
-    """The stored form: the report's fields, and its lines as rows of a fixed column list."""
-    data = {
-        "file": report.file,
-        "sha256": report.sha256,
-        "kind": report.kind,
-        "department": report.department,
-        "fiscal_year": report.fiscal_year,
-        "merged_at": utc_text(report.merged_at),
-        "merged_by": report.merged_by,
-        "dry_run": report.dry_run,
-        "written": report.written,
-        "notes_ja": report.notes_ja,
-        "notes_en": report.notes_en,
-        "columns": _LINE_FIELDS,
-        "lines": [
-            (
-                line.sheet_row,
-                line.indicator,
-                line.fiscal_year,
-                line.outcome.value,
-                line.reason_ja,
-                line.reason_en,
-                line.file_value,
-                line.db_value,
-                [[w.code, w.message_ja, w.message_en] for w in line.warnings],
-            )
-            for line in report.lines
-        ],
-        "held_for_warnings": report.held_for_warnings,
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def report_from_json(text: str) -> MergeReport:
-    data = json.loads(text)
-    index = {name: n for n, name in enumerate(data["columns"])}
-
-    def line(row: list[object]) -> ReportLine:
-        def get(name: str) -> Any:
-            return row[index[name]]
-
-        # Reports stored before warnings were listed have no such column.
-        stored_warnings: list[list[str]] = get("warnings") if "warnings" in index else []
-
-        return ReportLine(
-            sheet_row=get("sheet_row"),
-            indicator=get("indicator"),
-            fiscal_year=get("fiscal_year"),
-            outcome=RowOutcome(get("outcome")),
-            reason_ja=get("reason_ja"),
-            reason_en=get("reason_en"),
-            file_value=get("file_value"),
-            db_value=get("db_value"),
-            warnings=tuple(ReportWarning(*w) for w in stored_warnings),
-        )
-
-    return MergeReport(
-        file=data["file"],
-        sha256=data["sha256"],
-        kind=data["kind"],
-        department=data["department"],
-        fiscal_year=data["fiscal_year"],
-        merged_at=parse_utc(data["merged_at"]),
-        merged_by=data["merged_by"],
-        dry_run=data["dry_run"],
-        written=data["written"],
-        lines=[line(row) for row in data["lines"]],
-        notes_ja=list(data["notes_ja"]),
-        notes_en=list(data["notes_en"]),
-        held_for_warnings=bool(data.get("held_for_warnings", False)),
-    )
-
-
 def stored_reports(conn: Connection, limit: int = 50) -> list[MergeReport]:
     from kplan_desktop.store.submissions import latest_reports
 
@@ -1313,11 +729,13 @@ def stored_reports(conn: Connection, limit: int = 50) -> list[MergeReport]:
 
 
 __all__ = [
+    "Key",
     "MergeChanged",
     "MergeContext",
     "MergePlan",
     "PlannedRow",
     "Revision",
+    "Take",
     "Trust",
     "apply_merge",
     "merge_context",

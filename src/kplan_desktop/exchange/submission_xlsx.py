@@ -44,15 +44,13 @@ end: a cancelled or failed export leaves nothing behind.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import os
 import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -60,8 +58,6 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
 from kplan_desktop.domain.achievement import Grade, TrackStatus, format_rate
@@ -69,10 +65,9 @@ from kplan_desktop.domain.catalog import Catalog, Indicator
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.evaluation import NextStep
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
-from kplan_desktop.domain.model import MissingReason, ValueKind
-from kplan_desktop.domain.units import split_unit
+from kplan_desktop.domain.model import ValueKind
 from kplan_desktop.domain.validation import MAX_COMMENT_LENGTH
-from kplan_desktop.exchange.cells import EXCEL_MAX_TEXT, save_book, set_text, text_problem
+from kplan_desktop.exchange.cells import save_book, set_text, text_problem
 from kplan_desktop.exchange.evaluation_exchange import (
     EVALUATION_KEYS,
     SHEET_EVALUATION,
@@ -83,11 +78,37 @@ from kplan_desktop.exchange.evaluation_exchange import (
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.payload import (
     SUBMISSION_FORMAT,
-    TEMPLATE_FORMAT,
     SubmissionHeader,
     ValueRow,
     payload_sha256,
     utc_text,
+)
+from kplan_desktop.exchange.submission_layout import (
+    DATA_KEYS,
+    DRAFT_MARK,
+    DRAFT_MARK_EN,
+    ERROR_CODE,
+    META_KEYS,
+    REPORT_COMMENT_LABEL,
+    REPORT_HEADER_ROW,
+    SHEET_DATA,
+    SHEET_META,
+    SHEET_REPORT,
+    SHEET_TEMPLATE,
+    TEMPLATE_CODE_LABEL,
+    TEMPLATE_COMMENT_LABEL,
+    TEMPLATE_HEADER_ROW,
+    TEMPLATE_META_KEYS,
+    TEMPLATE_REASON_LABEL,
+    TEMPLATE_VALUE_LABEL,
+    TEMPLATE_WRITTEN_KEY,
+    VALUE_CELL_FORMAT,
+    WRITER_MARK,
+    WrittenCells,
+    _year_label,
+    report_value_label,
+    written_digest,
+    written_label,
 )
 from kplan_desktop.store.actuals import ActualView
 from kplan_desktop.store.overview import IndicatorOverview
@@ -112,152 +133,9 @@ __all__ = [
     "WRITER_MARK",
     "WrittenCells",
     "write_submission",
-    "write_template",
     "written_digest",
     "written_label",
 ]
-
-ERROR_CODE = "E_SUBMISSION_XLSX"
-
-SHEET_REPORT = "提出"
-SHEET_DATA = "data"
-SHEET_META = "meta"
-SHEET_TEMPLATE = "記入"
-
-DATA_KEYS = (
-    "indicator",
-    "fiscal_year",
-    "value",
-    "missing_reason",
-    "comment",
-    "entered_by",
-    "entered_at",
-    "revision",
-    "replaces",
-    "unit",
-)
-META_KEYS = (
-    "format",
-    "department",
-    "fiscal_year",
-    "catalog_hash",
-    "program_version",
-    "exported_at",
-    "database",
-    "finalised_by",
-    "finalised_at",
-    "draft",
-    "row_count",
-    "payload_sha256",
-    "signature",
-    "evaluation_sha256",
-)
-TEMPLATE_META_KEYS = (
-    "format",
-    "department",
-    "fiscal_year",
-    "catalog_hash",
-    "program_version",
-    "created_at",
-)
-
-# The meta key that fingerprints every cell the template wrote outside its input columns (the
-# header area, and per indicator its name, unit and earlier years' values): the reader names any
-# such cell whose content a clerk changed (a value typed into a reference column is never
-# dropped silently). A template without it (older versions) is read as before.
-TEMPLATE_WRITTEN_KEY = "written_cells"
-TEMPLATE_WRITTEN_ROWS = 3  # rows 1-3 above the header row: the title, the department, the hint
-
-
-def written_label(text: str) -> str:
-    """A column's header as the fingerprint keys it (width-folded, no line breaks)."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def written_digest(value: object) -> str:
-    """A short fingerprint of a cell's value, the same for what openpyxl wrote and what Calc or
-    Excel saves again (numbers by their exact decimal, text as it is)."""
-    if value is None:
-        text = ""
-    elif isinstance(value, bool):
-        text = str(value)
-    elif isinstance(value, int | float | Decimal):
-        number = Decimal(str(value))
-        text = "0" if number == 0 else format(number.normalize(), "f")
-    else:
-        text = str(value)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
-
-
-@dataclass(frozen=True)
-class WrittenCells:
-    """What the template wrote outside its input columns, as fingerprints."""
-
-    top: dict[str, str]  # address in rows 1-3 → digest
-    labels: tuple[str, ...]  # written_label of the checked columns (name, unit, earlier years)
-    rows: dict[str, tuple[str, ...]]  # indicator code → digests, in `labels` order
-
-    def to_text(self) -> str:
-        data = {"top": self.top, "labels": list(self.labels), "rows": self.rows}
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-    @staticmethod
-    def from_text(text: str) -> WrittenCells | None:
-        try:
-            data = json.loads(text)
-            top = {str(k): str(v) for k, v in dict(data["top"]).items()}
-            labels = tuple(str(label) for label in data["labels"])
-            rows = {str(k): tuple(str(d) for d in v) for k, v in dict(data["rows"]).items()}
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return None
-        if any(len(v) != len(labels) for v in rows.values()):
-            return None
-        return WrittenCells(top, labels, rows)
-
-
-def _written_cells(ws: Any, width: int, value_column: int) -> WrittenCells:
-    top = {
-        cell.coordinate: written_digest(cell.value)
-        for row in ws.iter_rows(min_row=1, max_row=TEMPLATE_WRITTEN_ROWS, max_col=width)
-        for cell in row
-        if cell.value is not None
-    }
-    checked = range(2, value_column)  # name, unit and the earlier years (A is the code)
-    labels = tuple(
-        written_label(str(ws.cell(row=TEMPLATE_HEADER_ROW, column=c).value or "")) for c in checked
-    )
-    rows = {
-        str(ws.cell(row=r, column=1).value): tuple(
-            written_digest(ws.cell(row=r, column=c).value) for c in checked
-        )
-        for r in range(TEMPLATE_HEADER_ROW + 1, ws.max_row + 1)
-        if ws.cell(row=r, column=1).value
-    }
-    return WrittenCells(top, labels, rows)
-
-
-# Written to the core properties (creator and lastModifiedBy). A reader compares it, and the
-# application named in docProps/app.xml, to tell a file saved by this program from one saved
-# again by Excel or LibreOffice.
-WRITER_MARK = "kplan-desktop"
-DRAFT_MARK = "下書き（未確定）"
-DRAFT_MARK_EN = "DRAFT (not finalised)"
-
-TEMPLATE_HEADER_ROW = 4
-TEMPLATE_CODE_LABEL = "指標コード"
-TEMPLATE_VALUE_LABEL = "実績値"
-TEMPLATE_REASON_LABEL = "未記入の理由"
-TEMPLATE_COMMENT_LABEL = "コメント"
-# The number format of a template's value cells: Text. What a clerk types there stays the
-# characters typed, in Excel and in LibreOffice Calc alike, and the domain parses them as the
-# window does ("90", "90%", "９０％" and "90.0" are all 90 for a % indicator). Any number format
-# lets the spreadsheet program parse first, and the two parse differently (seen in Calc 7.4,
-# tests/realclient): "90%" typed under General"%" or #,##0"人" becomes the number 0.9 and
-# "2024/4/1" the serial 45383, both shown without a trace; under a real percent format Calc
-# stores a typed 90 as 90 (9000%) where Excel's automatic percent entry stores 0.9.
-VALUE_CELL_FORMAT = "@"
-
-REPORT_HEADER_ROW = 5
 # Excel refuses a data validation whose prompt or error text is longer (titles: 32).
 PROMPT_MAX = 255
 PROMPT_TITLE_MAX = 32
@@ -505,19 +383,6 @@ def _line_count(text: str, width: float) -> int:
     """How many lines `text` wraps to in a column `width` units wide."""
     usable = max(width - 1.0, 1.0)
     return sum(max(1, math.ceil(_text_width(line) / usable)) for line in text.split("\n"))
-
-
-REPORT_COMMENT_LABEL = "コメント"
-
-
-def report_value_label(year: int) -> str:
-    """The 提出 sheet's header of the column showing the submission year's values."""
-    return _year_label(year, "実績")
-
-
-def _year_label(year: int, what: str) -> str:
-    """Every year column is headed the same way: 令和6年度, a line break, what it holds."""
-    return f"{format_fiscal_year(year)}\n{what}"
 
 
 @dataclass(frozen=True)
@@ -877,179 +742,3 @@ def _write_submission_meta(book: Any, header: SubmissionHeader, catalog: Catalog
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     _print_setup(ws, "1:1", f"{SHEET_META}　{header.department}", header.draft)
-
-
-# -- the template ----------------------------------------------------------------------------
-
-
-def write_template(
-    path: str | os.PathLike[str],
-    catalog: Catalog,
-    rows: list[IndicatorOverview],
-    *,
-    department: str,
-    fiscal_year: int,
-    catalog_hash: str,
-    program_version: str,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
-) -> bool:
-    """Write the fill-in template for a department without the program; False if cancelled."""
-    target = Path(path)
-    steps = _Steps(len(rows), progress, cancelled)
-    created_at = datetime.now(UTC)
-    book = _new_book()
-    book.properties.title = "総合計画 指標実績 記入票"
-    book.properties.keywords = TEMPLATE_FORMAT
-    ws = book.create_sheet(SHEET_TEMPLATE)
-    year_text = format_fiscal_year(fiscal_year)
-    name = _department_title(catalog, department)
-    earlier = _earlier_years(catalog, fiscal_year)
-    columns = [
-        _Column(TEMPLATE_CODE_LABEL, 10),
-        _text_column("指標名", [row.indicator.display_name for row in rows], 16, 30),
-        _Column("単位", 7),
-    ]
-    columns += [_Column(_year_label(year, "（参考）"), 11) for year in earlier]
-    value_column = len(columns) + 1
-    columns += [
-        # The reader finds this column by the label's start; the year goes on its own line so
-        # that no narrow column breaks it before the closing parenthesis.
-        _Column(f"{TEMPLATE_VALUE_LABEL}\n（{year_text}）", 14),
-        _Column(TEMPLATE_REASON_LABEL, 13),
-        _Column(TEMPLATE_COMMENT_LABEL, 40),
-    ]
-    _text(ws, 1, 1, f"総合計画 指標実績 記入票（{year_text}）").font = _TITLE_FONT
-    _code_note(ws, 1, len(columns), department)
-    _label_pairs(ws, 2, ("担当課", name), ("年度", year_text), ("作成日", _local(created_at)))
-    _text(
-        ws,
-        3,
-        1,
-        "黄色のセルに入力してください。値がないときは実績値を空欄のまま「未記入の理由」を選んで"
-        "ください。入力欄のほかは変更できません。",
-    )
-    _header_row(ws, TEMPLATE_HEADER_ROW, columns)
-    reasons = DataValidation(
-        type="list",
-        formula1='"' + ",".join(reason.label_ja for reason in MissingReason) + '"',
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
-        promptTitle="未記入の理由",
-        prompt="実績値がないときだけ、一覧から選んでください。",
-        errorTitle="一覧にない理由です",
-        error="「" + "」「".join(r.label_ja for r in MissingReason) + "」から選んでください。",
-        errorStyle="stop",
-    )
-    if rows:
-        ws.add_data_validation(reasons)
-    r = TEMPLATE_HEADER_ROW
-    for item in rows:
-        r += 1
-        indicator = item.indicator
-        where = f"{SHEET_TEMPLATE} {indicator.code}"
-        _text(ws, r, 1, indicator.code, where)
-        _text(ws, r, 2, indicator.display_name, where).alignment = _WRAP
-        _text(ws, r, 3, _unit_text(indicator), where).alignment = _WRAP
-        for offset, year in enumerate(earlier):
-            _show_actual(ws, r, 4 + offset, indicator, item.values.get(year))
-        value_cell = ws.cell(row=r, column=value_column)
-        validation = _value_validation(indicator)
-        if validation is None:
-            value_cell.fill = _LOCKED_FILL
-        else:
-            value_cell.protection = _UNLOCKED
-            value_cell.fill = _INPUT_FILL
-            # Text: whatever the clerk types stays exactly as typed (see VALUE_CELL_FORMAT).
-            value_cell.number_format = VALUE_CELL_FORMAT
-            value_cell.alignment = _RIGHT
-            validation.add(value_cell.coordinate)
-            ws.add_data_validation(validation)
-        reason_cell = ws.cell(row=r, column=value_column + 1)
-        reason_cell.protection = _UNLOCKED
-        reason_cell.fill = _INPUT_FILL
-        reason_cell.number_format = "@"
-        reasons.add(reason_cell.coordinate)
-        comment_cell = ws.cell(row=r, column=value_column + 2)
-        comment_cell.protection = _UNLOCKED
-        comment_cell.fill = _INPUT_FILL
-        comment_cell.number_format = "@"
-        comment_cell.alignment = _WRAP
-        # Two lines at least: a printed template is sometimes filled in by hand.
-        _table_row(ws, r, columns, least_lines=2)
-        if not steps.step():
-            return False
-    ws.freeze_panes = ws.cell(row=TEMPLATE_HEADER_ROW + 1, column=3).coordinate
-    # Protected so that only the input cells take typing; no password, because protection here
-    # prevents slips, it is not security (the reader checks every cell anyway).
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    _print_setup(
-        ws,
-        f"{TEMPLATE_HEADER_ROW}:{TEMPLATE_HEADER_ROW}",
-        f"総合計画 指標実績 記入票　{name}　{year_text}",
-        False,
-    )
-    items = [
-        ("format", TEMPLATE_FORMAT, "形式（変更しないでください）"),
-        ("department", department, "課コード"),
-        ("fiscal_year", str(fiscal_year), f"年度（{year_text}）"),
-        ("catalog_hash", catalog_hash, "カタログの版（ハッシュ）"),
-        ("program_version", program_version, "プログラムの版"),
-        ("created_at", utc_text(created_at), "作成日時（UTC）"),
-    ]
-    assert tuple(key for key, _, _ in items) == TEMPLATE_META_KEYS
-    written = _written_cells(ws, len(columns), value_column).to_text()
-    if len(written) <= EXCEL_MAX_TEXT:
-        items.append((TEMPLATE_WRITTEN_KEY, written, "記入票が書いたセル（変更しないでください）"))
-    _meta_sheet(book, items, hidden=True)
-    # Locked structure keeps the meta sheet hidden and the sheet names as written; no password.
-    book.security = WorkbookProtection(lockStructure=True)
-    return _save(book, target, steps)
-
-
-def _value_validation(indicator: Indicator) -> DataValidation | None:
-    """Excel's check of a typed value, from what the domain knows; None when none can be typed."""
-    kind = indicator.effective_value_kind
-    unit = indicator.unit
-    if kind is None or (unit is None and kind is not ValueKind.MILESTONE):
-        return None
-    unit_text = unit or "なし"
-    negative = indicator.allow_negative
-    options: dict[str, Any]
-    # Only the milestone's list is checked while typing: a value cell is a text cell (see
-    # VALUE_CELL_FORMAT), and Excel's and Calc's number checks refuse text such as "90" in it.
-    # The reader checks every value with the domain's rules; the prompt says what they are.
-    if kind is ValueKind.MILESTONE:
-        rule = f"「{_MILESTONE_DONE}」か「{_MILESTONE_NOT_DONE}」を選んでください"
-        options = {"type": "list", "formula1": f'"{_MILESTONE_DONE},{_MILESTONE_NOT_DONE}"'}
-    elif kind is ValueKind.PERCENT:
-        rule = "0から100までの数値を入力してください（90% は 90 または 90%）"
-        options = {}
-    elif kind in _WHOLE_KINDS:
-        rule = "整数を入力してください" if negative else "0以上の整数を入力してください"
-        options = {}
-    else:
-        rule = "数値を入力してください" if negative else "0以上の数値を入力してください"
-        if kind is ValueKind.SCALED_COUNT:
-            rule += f"（{unit_text}単位。1{unit_text} = {split_unit(unit_text).scale:,}）"
-        options = {}
-    if indicator.decimals is not None and kind in _FRACTIONAL_KINDS:
-        rule += f"。小数点以下{indicator.decimals}桁まで"
-    lines = [f"単位: {unit_text}", rule]
-    if indicator.description:
-        lines.append(f"指標の説明: {indicator.description}")
-    lines.append("値がないときは空欄のまま「未記入の理由」を選んでください。")
-    return DataValidation(
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
-        promptTitle=_clip(f"{indicator.code} の実績値", PROMPT_TITLE_MAX),
-        prompt=_clip("\n".join(lines), PROMPT_MAX),
-        errorTitle="入力できない値です",
-        error=_clip(f"{rule}。単位: {unit_text}（{indicator.code}）", PROMPT_MAX),
-        errorStyle="stop",
-        **options,
-    )

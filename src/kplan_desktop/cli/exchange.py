@@ -6,26 +6,27 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kplan_desktop import logs
+from kplan_desktop.cli.base import SubParsers, fiscal_year, runs
+from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.progress import TerminalProgress
 
-EXIT_OK = 0
-EXIT_ATTENTION = 1
-EXIT_ERROR = 2
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
 
 
-def add_commands(sub: Any, fiscal_year: Any) -> None:
-    """Register the exchange commands on the main parser's subparsers."""
+def register(sub: SubParsers) -> None:
     finalise = sub.add_parser("finalise", help="課の年度を確定する (finalise)")
     finalise.add_argument("--department", required=True, metavar="CODE", help="課コード")
     finalise.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     finalise.add_argument(
         "--withdraw", action="store_true", help="確定を取り消す (withdraw the finalisation)"
     )
+    runs(finalise, finalise_command)
 
     export = sub.add_parser("export", help="提出用ブックを書き出す (submission workbook)")
     export.add_argument("--department", required=True, metavar="CODE", help="課コード")
@@ -34,11 +35,13 @@ def add_commands(sub: Any, fiscal_year: Any) -> None:
     export.add_argument(
         "--draft", action="store_true", help="未確定のまま下書きとして書き出す (export a draft)"
     )
+    runs(export, export_command)
 
     template = sub.add_parser("template", help="記入用テンプレートを書き出す (fill-in template)")
     template.add_argument("--department", required=True, metavar="CODE", help="課コード")
     template.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     template.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
+    runs(template, template_command)
 
     merge = sub.add_parser("merge", help="提出ブック・テンプレートを取り込む (merge)")
     merge.add_argument("files", nargs="+", type=Path, metavar="FILE.xlsx")
@@ -68,11 +71,13 @@ def add_commands(sub: Any, fiscal_year: Any) -> None:
         choices=("file", "db"),
         help="競合の解決: ファイルの値 (file) かデータベースの値 (db) を採る",
     )
+    runs(merge, merge_command)
 
     report = sub.add_parser("report", help="集約ブックを作成する (consolidated workbook)")
     report.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
     report.add_argument("--year", type=fiscal_year, metavar="FY", help="評価する年度")
     report.add_argument("--plan", metavar="NAME", help="他計画ごとのブック (総合戦略 / 行財政改革)")
+    runs(report, report_command)
 
 
 def _xlsx(path: Path) -> Path:
@@ -89,7 +94,7 @@ def _year(year: int) -> str:
     return format_fiscal_year(year, FiscalYearStyle.ERA_WITH_WESTERN)
 
 
-def finalise(store: Any, args: argparse.Namespace) -> int:
+def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
     from kplan_desktop.store.requests import current_user
     from kplan_desktop.store.submissions import finalise, withdraw_finalisation
 
@@ -104,7 +109,7 @@ def finalise(store: Any, args: argparse.Namespace) -> int:
             print(f"確定を取り消しました: {args.department} {_year(args.year)} / withdrawn")
         else:
             print(f"確定されていません（変更なし）: {_year(args.year)} / was not finalised")
-        return EXIT_OK
+        return Exit.OK
     if store.write(
         lambda conn, key: finalise(
             conn, args.department, args.year, who=who, source="cli", request_key=key
@@ -113,10 +118,10 @@ def finalise(store: Any, args: argparse.Namespace) -> int:
         print(f"確定しました: {args.department} {_year(args.year)} / finalised")
     else:
         print(f"確定済みです（変更なし）: {_year(args.year)} / already finalised")
-    return EXIT_OK
+    return Exit.OK
 
 
-def export(store: Any, args: argparse.Namespace) -> int:
+def export_command(store: Store, args: argparse.Namespace) -> Exit:
     from kplan_desktop.exchange.export import export_submission
 
     out = _xlsx(args.output)
@@ -133,10 +138,10 @@ def export(store: Any, args: argparse.Namespace) -> int:
         f"書き出しました{draft}: {out}（{header.row_count} 行） / Written"
         f"{' (draft)' if header.draft else ''}: {out} ({header.row_count} rows)"
     )
-    return EXIT_OK
+    return Exit.OK
 
 
-def template(store: Any, args: argparse.Namespace) -> int:
+def template_command(store: Store, args: argparse.Namespace) -> Exit:
     from kplan_desktop.exchange.export import export_template
 
     out = _xlsx(args.output)
@@ -146,10 +151,10 @@ def template(store: Any, args: argparse.Namespace) -> int:
     finally:
         bar.close()
     print(f"記入用テンプレートを書き出しました: {out} / Template written: {out}")
-    return EXIT_OK
+    return Exit.OK
 
 
-def merge(store: Any, args: argparse.Namespace) -> int:
+def merge_command(store: Store, args: argparse.Namespace) -> Exit:
     from kplan_desktop.exchange.merge import (
         apply_merge,
         merge_context,
@@ -234,8 +239,8 @@ def merge(store: Any, args: argparse.Namespace) -> int:
             _print_report(path, result)
         _print_warnings(args.files, results, accepted=args.accept_warnings)
     if refused:
-        return EXIT_ERROR
-    return EXIT_ATTENTION if conflicts or held else EXIT_OK
+        return Exit.ERROR
+    return Exit.ATTENTION if conflicts or held else Exit.OK
 
 
 def _print_warnings(paths: list[Path], results: list[Any], *, accepted: bool) -> None:
@@ -312,7 +317,7 @@ _KIND_JA = {
 }
 
 
-def report(store: Any, args: argparse.Namespace) -> int:
+def report_command(store: Store, args: argparse.Namespace) -> Exit:
     from kplan_desktop.exchange.report import write_consolidated
     from kplan_desktop.store.requests import current_user
 
@@ -334,4 +339,4 @@ def report(store: Any, args: argparse.Namespace) -> int:
         print(f"{args.plan}のブックを作成しました（{_year(year)}）: {out} / Workbook written")
     else:
         print(f"集約ブックを作成しました（{_year(year)}）: {out} / Consolidated workbook written")
-    return EXIT_OK
+    return Exit.OK

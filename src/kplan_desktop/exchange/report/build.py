@@ -6,7 +6,8 @@ import os
 from collections.abc import Callable
 
 from kplan_desktop.exchange.merge import stored_reports
-from kplan_desktop.exchange.report_xlsx import ReportData, write_report
+from kplan_desktop.exchange.report.base import ReportData
+from kplan_desktop.exchange.report.writer import write_report
 from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.engine import Store
@@ -72,7 +73,7 @@ def write_plan_report(
     from dataclasses import replace
 
     from kplan_desktop.domain.catalog import linked_plans, unknown_plan
-    from kplan_desktop.exchange.report_xlsx import ReportPart
+    from kplan_desktop.exchange.report.base import ReportPart
 
     data = report_data(store, fiscal_year, who=who)
     choices = linked_plans(data.catalog)

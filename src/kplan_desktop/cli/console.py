@@ -5,20 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kplan_desktop.cli.base import Parser, SubParsers, fiscal_year, runs
+from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.text import visible
 
-EXIT_OK = 0
-EXIT_ERROR = 2
-
-Handler = Callable[[Any, argparse.Namespace], int]
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
 
 
-def add_commands(sub: Any, fiscal_year: Callable[[str], int]) -> dict[str, Handler]:
+def register(sub: SubParsers) -> None:
     evaluate = sub.add_parser(
         "evaluate", help="施策評価を記入する (self-evaluation, results, next step)"
     )
@@ -30,18 +29,21 @@ def add_commands(sub: Any, fiscal_year: Callable[[str], int]) -> dict[str, Handl
     results.add_argument("--results-file", type=Path, metavar="FILE", help="成果と課題 (UTF-8)")
     evaluate.add_argument("--next", metavar="STEP", help="今後の方向性 (拡充/継続/改善/縮小/廃止)")
     evaluate.add_argument("--next-text", metavar="TEXT", help="今後の方向性の説明")
+    runs(evaluate, evaluate_command)
 
     listing = sub.add_parser("evaluations", help="施策評価の一覧 (with the indicator grades)")
     listing.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     listing.add_argument("--department", metavar="CODE", help="課コード")
     listing.add_argument("--json", action="store_true", help="JSONで出力")
+    runs(listing, evaluations_command)
 
     review = sub.add_parser("review", help="施策評価に評価者のコメントを付ける (planning)")
     review.add_argument("--measure", required=True, metavar="CODE", help="施策コード")
     review.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     review.add_argument("--comment", required=True, metavar="TEXT", help="評価者のコメント")
+    runs(review, review_command)
     cycle = sub.add_parser("cycle", help="年度の進行 (open a year, submission status; 企画担当課)")
-    cycle_sub = cycle.add_subparsers(dest="cycle_command", required=True)
+    cycle_sub = cycle.add_subparsers(dest="cycle_command", required=True, parser_class=Parser)
     open_year = cycle_sub.add_parser("open", help="年度の入力受付を始める（提出期限つき）")
     open_year.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     open_year.add_argument("--due", type=_due_date, metavar="YYYY-MM-DD", help="提出期限")
@@ -51,12 +53,7 @@ def add_commands(sub: Any, fiscal_year: Callable[[str], int]) -> dict[str, Handl
     pending = cycle_sub.add_parser("pending", help="未提出の課の一覧を書き出す (.xlsx)")
     pending.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     pending.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
-    return {
-        "evaluate": evaluate_command,
-        "evaluations": evaluations_command,
-        "review": review_command,
-        "cycle": cycle_command,
-    }
+    runs(cycle, cycle_command)
 
 
 def _due_date(text: str) -> Any:
@@ -71,7 +68,7 @@ def _due_date(text: str) -> Any:
         ) from None
 
 
-def cycle_command(store: Any, args: argparse.Namespace) -> int:
+def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
     from kplan_desktop.store.audit import current_user
     from kplan_desktop.store.catalog import read_catalog
     from kplan_desktop.store.cycle import PENDING, department_statuses, open_year, year_cycle
@@ -85,7 +82,7 @@ def cycle_command(store: Any, args: argparse.Namespace) -> int:
             opened = open_year(conn, catalog, args.year, args.due, who=current_user(), source="cli")
         due = "なし" if opened.due_date is None else opened.due_date.isoformat()
         print(f"{args.year}年度の入力受付を始めました（提出期限: {due}） / FY{args.year} opened")
-        return EXIT_OK
+        return Exit.OK
     catalog.check_choice(None, args.year)
     with store.snapshot() as conn:
         rows = department_statuses(conn, catalog, args.year)
@@ -105,7 +102,7 @@ def cycle_command(store: Any, args: argparse.Namespace) -> int:
         print(
             f"未提出の課 {len(waiting)} 件を書き出しました: {args.output} / {len(waiting)} written"
         )
-        return EXIT_OK
+        return Exit.OK
     if args.json:
         data = [
             {
@@ -119,13 +116,13 @@ def cycle_command(store: Any, args: argparse.Namespace) -> int:
         ]
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-        return EXIT_OK
+        return Exit.OK
     if cycle is not None:
         due = "なし" if cycle.due_date is None else cycle.due_date.isoformat()
         print(f"{args.year}年度 提出期限 / due: {due}")
     for r in rows:
         print(f"{r.code}\t{r.status.label()}\t{r.entered}/{r.indicators}\t{r.name}")
-    return EXIT_OK
+    return Exit.OK
 
 
 def _first_line(text: str, limit: int = 60) -> str:
@@ -148,7 +145,7 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def evaluate_command(store: Any, args: argparse.Namespace) -> int:
+def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
     from dataclasses import replace
 
     from kplan_desktop.domain.evaluation import Evaluation, parse_grade, parse_next_step
@@ -187,10 +184,10 @@ def evaluate_command(store: Any, args: argparse.Namespace) -> int:
         print("変更はありません / Nothing changed")
     else:
         print(f"保存しました: 施策 {args.measure} {args.year}年度 / saved")
-    return EXIT_OK
+    return Exit.OK
 
 
-def review_command(store: Any, args: argparse.Namespace) -> int:
+def review_command(store: Store, args: argparse.Namespace) -> Exit:
     from kplan_desktop.store.audit import current_user
     from kplan_desktop.store.evaluations import save_review_comment
 
@@ -199,10 +196,10 @@ def review_command(store: Any, args: argparse.Namespace) -> int:
             conn, args.measure, args.year, args.comment, who=current_user(), source="cli"
         )
     print("保存しました / saved" if changed else "変更はありません / Nothing changed")
-    return EXIT_OK
+    return Exit.OK
 
 
-def evaluations_command(store: Any, args: argparse.Namespace) -> int:
+def evaluations_command(store: Store, args: argparse.Namespace) -> Exit:
     from kplan_desktop.store.evaluations import evaluation_overview
 
     with store.snapshot() as conn:
@@ -210,7 +207,7 @@ def evaluations_command(store: Any, args: argparse.Namespace) -> int:
     if args.json:
         json.dump([row.to_dict() for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-        return EXIT_OK
+        return Exit.OK
     for row in rows:
         e = row.evaluation
         step = "" if e is None or e.next_step is None else e.next_step.label_ja
@@ -225,4 +222,4 @@ def evaluations_command(store: Any, args: argparse.Namespace) -> int:
             print(f"\t成果と課題: {_first_line(e.results)}")
         if e is not None and e.reviewer_comment:
             print(f"\t評価者のコメント: {_first_line(e.reviewer_comment)}")
-    return EXIT_OK
+    return Exit.OK

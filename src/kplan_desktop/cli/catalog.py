@@ -1,0 +1,152 @@
+"""`kplan catalog export | import | versions`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kplan_desktop.cli.base import Parser, SubParsers, runs, write_text
+from kplan_desktop.cli.exit_codes import Exit
+from kplan_desktop.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
+
+
+def register(sub: SubParsers) -> None:
+    catalog = sub.add_parser("catalog", help="カタログの書き出し・読み込み (export / import)")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True, parser_class=Parser)
+    export = catalog_sub.add_parser("export", help="カタログを書き出す")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--json", metavar="FILE", help="指標の一覧をJSONで書き出す ('-' = standard output)"
+    )
+    target.add_argument(
+        "-o", "--output", metavar="FILE", help="カタログ全体を .xlsx または .json で"
+    )
+    imp = catalog_sub.add_parser(
+        "import", help="カタログを読み込む (.json / .xlsx): 違いを表示してから読み込む"
+    )
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="違いを表示するだけで読み込まない")
+    catalog_sub.add_parser("versions", help="カタログの版の履歴 (version history)")
+    runs(catalog, catalog_command)
+
+
+def catalog_command(store: Store, args: argparse.Namespace) -> Exit:
+    from kplan_desktop.exchange import catalog_json
+    from kplan_desktop.exchange.catalog_files import export_catalog
+    from kplan_desktop.store.catalog import read_catalog
+
+    if args.catalog_command == "import":
+        return _catalog_import(store, args.file, args.dry_run)
+    if args.catalog_command == "versions":
+        return _catalog_versions(store)
+    with store.snapshot() as conn:
+        current = read_catalog(conn)
+    if current is None:
+        raise DomainError(
+            "E_NO_CATALOG",
+            "カタログが読み込まれていません（kplan init を実行してください）",
+            "No catalog is loaded (run kplan init)",
+        )
+    if args.json is not None:
+        text = json.dumps(catalog_json.flat_indicators(current), ensure_ascii=False, indent=2)
+        if args.json == "-":
+            print(text)
+        else:
+            write_text(Path(args.json), text + "\n")
+        return Exit.OK
+    out = Path(args.output)
+    if out.suffix.lower() not in (".xlsx", ".json"):
+        raise DomainError(
+            "E_FILE_TYPE",
+            f"書き出し先は .xlsx か .json にしてください: {out.name}",
+            f"Write the catalog to a .xlsx or .json file: {out.name}",
+        )
+    version = export_catalog(store, out)
+    label = "" if version is None else f" {version.label()} / {version.label_en()}"
+    print(f"書き出しました / Written: {out}{label}")
+    return Exit.OK
+
+
+def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
+    from kplan_desktop.exchange.catalog_files import install_catalog, preview_import
+    from kplan_desktop.store.audit import current_user
+
+    preview = preview_import(store, path)
+    incoming = preview.issued.version
+    shown = (
+        "版なし / no version" if incoming is None else f"{incoming.label()} / {incoming.label_en()}"
+    )
+    in_use = preview.current
+    print(f"読み込むカタログ / Incoming: {shown}")
+    if in_use is not None:
+        print(f"使用中のカタログ / In use: {in_use.label()} / {in_use.label_en()}")
+    for ja, en in zip(preview.notes_ja(), preview.notes_en(), strict=True):
+        print(f"注意: {ja} / Note: {en}")
+    if preview.unchanged:
+        print("カタログに変更はありません / The catalog is unchanged")
+    else:
+        print(f"違い: {preview.diff.summary_ja()} / Differences: {preview.diff.summary_en()}")
+        for line in preview.diff.lines_ja():
+            print(f"  {line}")
+    if dry_run:
+        print("--dry-run: 読み込んでいません / nothing imported")
+        return Exit.OK
+    if not preview.unchanged:
+        from kplan_desktop.store.backup import backup_before
+
+        backup_before(store, "catalog")
+    with store.transaction() as conn:
+        change = install_catalog(
+            conn, preview.issued, who=current_user(), source="cli", detail=f"import {path.name}"
+        )
+    if change.cycles_opened:
+        years = "、".join(str(y) for y, _ in preview.issued.cycles)
+        print(f"入力受付中の年度を受け取りました（{years}） / Open fiscal years received")
+    if change.unchanged:
+        return Exit.OK
+    version = change.version
+    assert version is not None
+    print(
+        f"カタログを読み込みました（{version.label()}）: {change.summary()} / "
+        f"Catalog imported ({version.label_en()})"
+    )
+    if change.departments_retired:
+        retired = ", ".join(change.departments_retired)
+        print(
+            f"このカタログにない課を廃止しました（入力済みの値・提出の記録は残ります）: {retired}"
+            f" / Departments not in this catalog were retired (their values and records are "
+            f"kept): {retired}"
+        )
+    from kplan_desktop.domain.validation import Severity
+    from kplan_desktop.store.actuals import stored_findings
+
+    with store.snapshot() as conn:
+        broken = [f for f in stored_findings(conn) if f.finding.severity is Severity.ERROR]
+    if broken:
+        print(
+            f"注意: 入力済みの値 {len(broken)} 件がこのカタログではエラーになります"
+            f"（kplan validate で確認） / Note: {len(broken)} stored values are errors under "
+            "this catalog (see kplan validate)"
+        )
+    return Exit.OK
+
+
+def _catalog_versions(store: Store) -> Exit:
+    from kplan_desktop.store.catalog import catalog_versions
+
+    origins = {"seed": "初期カタログ", "edit": "この端末で編集", "import": "読み込み"}
+    with store.snapshot() as conn:
+        records = catalog_versions(conn)
+    for record in records:
+        v = record.version
+        origin = origins.get(record.origin, record.origin)
+        print(
+            f"第{v.sequence}版\t{v.issued_at:%Y-%m-%d %H:%M}\t{origin}"
+            f"\t{record.issued_by}\t{v.catalog_hash[:12]}"
+        )
+    return Exit.OK

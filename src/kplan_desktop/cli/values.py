@@ -1,0 +1,335 @@
+"""`kplan enter`, `show`, `validate`, `audit` and `departments`: one value in, the values out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from kplan_desktop.cli.base import SubParsers, fiscal_year, print_json, reason_label, runs
+from kplan_desktop.cli.exit_codes import Exit
+from kplan_desktop.domain.catalog import unknown_department
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.text import visible
+from kplan_desktop.domain.values import canonical
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
+
+
+def register(sub: SubParsers) -> None:
+    enter = sub.add_parser("enter", help="実績値を入力する (one value)")
+    enter.add_argument("--indicator", required=True, metavar="CODE", help="指標コード (7-1-1-K3)")
+    enter.add_argument(
+        "--year", required=True, type=fiscal_year, metavar="FY", help="年度 (R5, 2023)"
+    )
+    enter.add_argument(
+        "--value", required=True, metavar="TEXT", help="値 (1,225人, 98.7%%, 未集計, —)"
+    )
+    enter.add_argument("--comment", metavar="TEXT", help="コメント (警告がある値には必須)")
+    enter.add_argument(
+        "--revision",
+        metavar="REV",
+        help="編集を始めたときの版 (show --json の revision; 未入力なら none)。"
+        "ほかの人が先に変更していれば保存せず、現在の値を表示して終了コード2",
+    )
+    runs(enter, enter_command)
+
+    show = sub.add_parser("show", help="指標と実績を表示する")
+    show.add_argument("--department", metavar="CODE", help="課コード")
+    show.add_argument("--year", type=fiscal_year, metavar="FY", help="年度")
+    show.add_argument("--json", action="store_true", help="JSONで出力")
+    runs(show, show_command)
+
+    validate = sub.add_parser("validate", help="保存済みの値を検証する")
+    validate.add_argument("--json", action="store_true", help="JSONで出力")
+    runs(validate, validate_command)
+
+    audit = sub.add_parser("audit", help="監査ログを表示する")
+    audit.add_argument("--indicator", metavar="CODE", help="指標コード")
+    audit.add_argument("--json", action="store_true", help="JSONで出力")
+    runs(audit, audit_command)
+
+    runs(sub.add_parser("departments", help="課の一覧"), departments_command)
+
+
+def _started_from(text: str | None) -> tuple[bool, Any]:
+    """--revision: (check it, the revision); "none" names a value that was not there."""
+    from kplan_desktop.domain.revision import Revision
+
+    if text is None:
+        return False, None
+    if text.strip().lower() in ("none", "-", ""):
+        return True, None
+    try:
+        return True, Revision.parse(text)
+    except ValueError:
+        raise DomainError(
+            "E_REVISION",
+            f"版の書き方が正しくありません: {text[:60]}（show --json の revision の値）",
+            f"Not a revision: {text[:60]} (use the revision from show --json)",
+        ) from None
+
+
+def enter_command(store: Store, args: argparse.Namespace) -> Exit:
+    from kplan_desktop.store.actuals import EntryRefused, EntryRequest, Outcome, write_actuals
+    from kplan_desktop.store.audit import current_user
+
+    check, expected = _started_from(args.revision)
+    request = EntryRequest(
+        args.indicator,
+        args.year,
+        args.value,
+        args.comment,
+        expected=expected,
+        check_expected=check,
+    )
+    try:
+        result = store.write(
+            lambda conn, key: write_actuals(
+                conn, [request], who=current_user(), source="cli", request_key=key
+            )
+        )[0]
+    except EntryRefused as exc:
+        refused = exc.results[0]
+        if exc.only_warnings:
+            for finding in refused.check.warnings:
+                print(f"警告 {finding.code}: {finding.message_ja} / {finding.message_en}")
+            print(
+                "警告のある値はコメント（--comment）が必要です。保存していません / "
+                "A value with warnings needs --comment; nothing was saved",
+                file=sys.stderr,
+            )
+            return Exit.ATTENTION
+        first = refused.check.errors[0]
+        print(f"{first.message_ja} / {first.message_en}", file=sys.stderr)
+        if any(f.code == "E_CONFLICT" for f in refused.check.errors):
+            _print_current(store, args.indicator, args.year)
+        return Exit.ERROR
+    year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
+    shown = result.new[0] if result.new[0] is not None else reason_label(result.new[1])
+    labels = {
+        Outcome.NEW: ("保存しました", "saved"),
+        Outcome.UPDATED: ("更新しました", "updated"),
+        Outcome.CLEARED: ("消去しました", "cleared"),
+        Outcome.UNCHANGED: ("変更はありません", "unchanged"),
+    }
+    ja, en = labels.get(result.outcome, ("", ""))
+    print(f"{ja}: {args.indicator} {year} = {shown} / {en}")
+    for finding in result.check.warnings:
+        print(f"警告（コメントあり） {finding.code}: {finding.message_ja} / {finding.message_en}")
+    return Exit.OK
+
+
+def _print_current(store: Store, code: str, year: int) -> None:
+    """After a conflict: the value someone else saved, and its revision to start from again."""
+    from kplan_desktop.store.actuals import read_actuals
+
+    with store.snapshot() as conn:
+        found = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == year]
+    if not found:
+        print("現在の値: （なし） / current value: (none) revision=none", file=sys.stderr)
+        return
+    now = found[0]
+    shown = (
+        now.text
+        if now.text is not None
+        else reason_label(None if now.missing_reason is None else now.missing_reason.value)
+    )
+    print(
+        f"現在の値: {shown}（入力者 {now.entered_by}） / current value: {shown} "
+        f"revision={now.revision}",
+        file=sys.stderr,
+    )
+
+
+def show_command(store: Store, args: argparse.Namespace) -> Exit:
+    from kplan_desktop.domain.achievement import format_rate
+    from kplan_desktop.store.actuals import department_exists
+    from kplan_desktop.store.overview import overview
+
+    with store.snapshot() as conn:
+        if args.department is not None and not department_exists(conn, args.department):
+            raise unknown_department(args.department)
+        # With --year, the indicators the department reported that year (a merged 課's past).
+        catalog, rows = overview(conn, department=args.department, fiscal_year=args.year)
+    settings = catalog.plan.settings
+    years = [args.year] if args.year is not None else settings.years
+    grade_year = args.year if args.year is not None else settings.end_year
+    if args.json:
+        out = []
+        for row in rows:
+            ind = row.indicator
+            per_year = {}
+            for year in years:
+                actual = row.values.get(year)
+                ach = row.achievement(catalog, year)
+                per_year[str(year)] = {
+                    "value": None
+                    if actual is None or actual.value is None
+                    else canonical(actual.value),
+                    "missing_reason": None
+                    if actual is None or actual.missing_reason is None
+                    else actual.missing_reason.value,
+                    "comment": None if actual is None else actual.comment,
+                    "revision": None
+                    if actual is None or actual.revision is None
+                    else str(actual.revision),
+                    "simple_rate": None if ach.simple_rate is None else str(ach.simple_rate),
+                    "progress_rate": None if ach.progress_rate is None else str(ach.progress_rate),
+                    "grade": ach.grade.value,
+                    "on_track": row.track(catalog, year).status.value,
+                }
+            out.append(
+                {
+                    "code": ind.code,
+                    "name": ind.name,
+                    "unit": ind.unit,
+                    "department": ind.department,
+                    "baseline": None if ind.baseline is None else canonical(ind.baseline),
+                    "target": None if ind.target is None else canonical(ind.target),
+                    "years": per_year,
+                }
+            )
+        print_json(out)
+        return Exit.OK
+    grade_label = format_fiscal_year(grade_year, FiscalYearStyle.ERA_WITH_WESTERN)
+    print(f"（達成率・評価は{grade_label}の値 / rates and grades for FY{grade_year}）")
+    head = ["コード", "指標名", "単位", "基準値"]
+    head += [format_fiscal_year(y, FiscalYearStyle.SHORT) for y in years]
+    head += ["目標", "達成率", "評価"]
+    print("\t".join(head))
+    for row in rows:
+        ind = row.indicator
+        cells = [ind.code, ind.display_name, ind.unit or "未設定", _num(ind.baseline)]
+        for year in years:
+            actual = row.values.get(year)
+            if actual is None:
+                cells.append("")
+            elif actual.value is not None:
+                cells.append(canonical(actual.value))
+            else:
+                cells.append(actual.missing_reason.label_ja if actual.missing_reason else "")
+        target = _num(ind.target)
+        if ind.comparator is not None and ind.target is not None:
+            target += ind.comparator.label_ja
+        ach = row.achievement(catalog, grade_year)
+        cells += [target, format_rate(ach.rate), ach.grade.label(settings.grade_labels)]
+        print("\t".join(cells))
+    return Exit.OK
+
+
+def _num(value: Any) -> str:
+    return "未設定" if value is None else canonical(value)
+
+
+def validate_command(store: Store, args: argparse.Namespace) -> Exit:
+    from kplan_desktop.domain.validation import Severity
+    from kplan_desktop.store.actuals import stored_findings
+
+    with store.snapshot() as conn:
+        findings = stored_findings(conn)
+    errors = [f for f in findings if f.finding.severity is Severity.ERROR]
+    open_warnings = [
+        f for f in findings if f.finding.severity is Severity.WARNING and not f.explained
+    ]
+    if args.json:
+        print_json(
+            [
+                {
+                    "indicator": f.indicator_code,
+                    "fiscal_year": f.fiscal_year,
+                    "code": f.finding.code,
+                    "severity": f.finding.severity.value,
+                    "explained": f.explained,
+                    "message_ja": f.finding.message_ja,
+                    "message_en": f.finding.message_en,
+                }
+                for f in findings
+            ]
+        )
+    else:
+        for f in findings:
+            state = "説明済み" if f.explained else ("エラー" if f in errors else "要コメント")
+            print(
+                f"{f.indicator_code}\t{f.fiscal_year}\t{state}\t{f.finding.code}\t"
+                f"{f.finding.message_ja} / {f.finding.message_en}"
+            )
+        print(
+            f"エラー {len(errors)} 件、コメント待ちの警告 {len(open_warnings)} 件 / "
+            f"{len(errors)} errors, {len(open_warnings)} warnings without a comment"
+        )
+    if errors:
+        return Exit.ERROR
+    return Exit.ATTENTION if open_warnings else Exit.OK
+
+
+def audit_command(store: Store, args: argparse.Namespace) -> Exit:
+    from kplan_desktop.store.audit import audit_log
+
+    with store.snapshot() as conn:
+        entries = audit_log(conn, args.indicator)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": e.id,
+                    "at": e.at.isoformat(),
+                    "who": e.who,
+                    "source": e.source,
+                    "action": e.action,
+                    "indicator": e.indicator_code,
+                    "fiscal_year": e.fiscal_year,
+                    "old": {
+                        "value": e.old_value,
+                        "missing_reason": e.old_reason,
+                        "comment": e.old_comment,
+                    },
+                    "new": {
+                        "value": e.new_value,
+                        "missing_reason": e.new_reason,
+                        "comment": e.new_comment,
+                    },
+                    "detail": e.detail,
+                }
+                for e in entries
+            ]
+        )
+        return Exit.OK
+    header = ["番号", "日時", "入力者", "経路", "操作", "指標", "年度", "変更前", "変更後"]
+    print("\t".join([*header, "コメント", "詳細"]))
+    for e in entries:
+        old = e.old_value or reason_label(e.old_reason)
+        new = e.new_value or reason_label(e.new_reason)
+        # One line per entry: a line break, a tab or an escape sequence someone stored in a
+        # comment is shown as \u000a, never obeyed (domain.text.visible).
+        print(
+            "\t".join(
+                visible(field)
+                for field in [
+                    str(e.id),
+                    e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                    e.who,
+                    e.source,
+                    e.action,
+                    e.indicator_code or "",
+                    "" if e.fiscal_year is None else str(e.fiscal_year),
+                    old,
+                    new,
+                    e.new_comment or "",
+                    e.detail or "",
+                ]
+            )
+        )
+    return Exit.OK
+
+
+def departments_command(store: Store, args: argparse.Namespace) -> Exit:
+    from kplan_desktop.store.catalog import read_catalog
+
+    with store.snapshot() as conn:
+        catalog = read_catalog(conn)
+    for dep in catalog.departments if catalog else ():
+        print(f"{dep.code}\t{dep.name}")
+    return Exit.OK

@@ -1,0 +1,186 @@
+"""最終評価 from the planning database: gather the figures of one plan generation, and the same
+figures as `kplan final-evaluation --json` prints them.
+
+The generation is an explicit argument wherever the figures are computed; today a database
+holds one plan, generation 1 (`plan_generation`), and any other is refused by name.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from kplan_desktop.domain.achievement import Grade, rounded_rate
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.evaluation import Evaluation
+from kplan_desktop.domain.final_evaluation import (
+    FinalEvaluation,
+    FinalIndicator,
+    GradeTally,
+    final_evaluation,
+)
+from kplan_desktop.domain.generation import Generation, plan_generation
+from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.domain.values import canonical
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.evaluations import read_evaluations
+from kplan_desktop.store.overview import overview
+
+__all__ = ["FORMAT", "final_evaluation_json", "gather_final_evaluation", "no_such_generation"]
+
+FORMAT = "kplan-final-evaluation/1"
+
+
+def no_such_generation(number: int) -> DomainError:
+    return DomainError(
+        "E_NO_GENERATION",
+        f"計画期 {number} はこのデータベースにありません（今は計画期 1 の計画だけです）",
+        f"Plan generation {number} is not in this database (it holds generation 1 only)",
+    )
+
+
+def gather_final_evaluation(store: Store, generation: int | Generation = 1) -> FinalEvaluation:
+    """The final evaluation of a generation (its number, or the Generation itself), from the
+    values and the 施策評価 of its last year stored now."""
+    with store.snapshot() as conn:
+        catalog, rows = overview(conn)
+        current = plan_generation(catalog)
+        number = generation if isinstance(generation, int) else generation.number
+        chosen = current if isinstance(generation, int) else generation
+        stored = read_evaluations(conn, fiscal_year=chosen.end_year)
+    if number != current.number:
+        raise no_such_generation(number)
+    values: dict[str, dict[int, Decimal | None]] = {}
+    reasons: dict[str, dict[int, MissingReason]] = {}
+    for row in rows:
+        code = row.indicator.code
+        values[code] = {year: actual.value for year, actual in row.values.items()}
+        reasons[code] = {
+            year: actual.missing_reason
+            for year, actual in row.values.items()
+            if actual.missing_reason is not None
+        }
+    evaluations: dict[str, Evaluation] = {
+        view.evaluation.measure_code: view.evaluation for view in stored
+    }
+    return final_evaluation(chosen, catalog, values, reasons, evaluations)
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else canonical(value)
+
+
+def _rate(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _tally(tally: GradeTally) -> dict[str, Any]:
+    share = tally.reached_share
+    return {
+        "indicators": tally.total,
+        "reached": tally.reached,
+        "not_reached": tally.not_reached,
+        "not_judged": tally.not_judged,
+        "reached_share": _rate(share),
+        "grades": {grade.value: tally.grades.get(grade, 0) for grade in Grade},
+    }
+
+
+def _evaluation(evaluation: Evaluation | None) -> dict[str, Any] | None:
+    if evaluation is None:
+        return None
+    step = evaluation.next_step
+    return {
+        "fiscal_year": evaluation.fiscal_year,
+        "grade": evaluation.grade,
+        "results": evaluation.results,
+        "next_step": None if step is None else step.value,
+        "next_text": evaluation.next_text,
+        "reviewer_comment": evaluation.reviewer_comment,
+    }
+
+
+def _indicator(item: FinalIndicator) -> dict[str, Any]:
+    ind = item.indicator
+    ach = item.achievement
+    successor = item.successor
+    return {
+        "code": ind.code,
+        "name": ind.name,
+        "kind": ind.kind.value,
+        "unit": ind.unit,
+        "department": ind.department,
+        "goal": item.goal,
+        "policy": item.policy,
+        "measure": item.measure,
+        "direction": None if ind.direction is None else ind.direction.value,
+        "comparator": None if ind.comparator is None else ind.comparator.value,
+        "cumulative": ind.cumulative,
+        "baseline_year": ind.baseline_year,
+        "baseline": _number(ind.baseline),
+        "target": _number(item.target),
+        "final_year": item.final_year,
+        "value": _number(item.value),
+        "missing_reason": None if item.missing_reason is None else item.missing_reason.value,
+        "state": item.state.value,
+        "state_ja": item.state_text("ja"),
+        "state_en": item.state_text("en"),
+        "simple_rate": _rate(ach.simple_rate),
+        "progress_rate": _rate(ach.progress_rate),
+        "rate_basis": ach.basis.value,
+        "rate": _rate(ach.rate),
+        "rate_rounded": _rate(rounded_rate(ach.rate)),
+        "grade": ach.grade.value,
+        "reached": item.reached,
+        "latest": None
+        if item.latest_year is None
+        else {"fiscal_year": item.latest_year, "value": _number(item.latest_value)},
+        "next_plan": None
+        if successor is None
+        else {
+            "succession": successor.succession.value,
+            "code": successor.new_code,
+            "base_year": successor.base_year,
+            "baseline": _number(item.next_baseline),
+        },
+    }
+
+
+def final_evaluation_json(result: FinalEvaluation) -> dict[str, Any]:
+    """The figures of the final evaluation as JSON-ready data: numbers and rates as exact
+    decimal text (1 = 100 %), grades and states as their codes."""
+    generation = result.generation
+    return {
+        "format": FORMAT,
+        "generation": {
+            "number": generation.number,
+            "name": generation.name,
+            "start_year": generation.start_year,
+            "end_year": generation.end_year,
+            "status": generation.status.value,
+        },
+        "evaluation_year": result.evaluation_year,
+        "plan": _tally(result.plan),
+        "policies": [
+            {
+                "code": policy.code,
+                "name": policy.name,
+                "goal": policy.goal,
+                **_tally(policy.tally),
+                "self_evaluations": {
+                    (grade or "none"): count for grade, count in policy.self_grades.items()
+                },
+                "measures": [
+                    {
+                        "code": measure.code,
+                        "name": measure.name,
+                        **_tally(measure.tally),
+                        "evaluation": _evaluation(measure.evaluation),
+                    }
+                    for measure in policy.measures
+                ],
+            }
+            for policy in result.policies
+        ],
+        "indicators": [_indicator(item) for item in result.indicators],
+    }

@@ -1,0 +1,260 @@
+"""A merged file's checks before its rows are decided: department and year, the signature
+(who vouches for the file), and the printable sheet against the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from sqlalchemy import Connection
+
+from kplan_desktop.domain.catalog import Indicator
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.model import MissingReason, PlanSettings
+from kplan_desktop.exchange.merge_plan import MergePlan, PlannedRow, Trust
+from kplan_desktop.exchange.payload import (
+    RowOutcome,
+)
+from kplan_desktop.exchange.signing import (
+    is_current,
+    is_legacy,
+    legacy_signed_text,
+    legacy_verify,
+    signed_message,
+    verify,
+)
+from kplan_desktop.exchange.workbook_reader import (
+    IncomingRow,
+    IncomingWorkbook,
+    Integrity,
+    one_line,
+)
+from kplan_desktop.store.keys import departments_with_keys, legacy_secret, registered_key
+
+_DISTRUSTED = (
+    "署名で確認できないファイルのため、データベースと違う値は競合です",
+    "the file's signature vouches for nothing, so a value differing from the database is a "
+    "conflict",
+)
+
+
+def _distrust(plan: MergePlan) -> None:
+    """A file nobody vouches for claims nothing: what would update a stored value conflicts."""
+    if plan.trust is Trust.AS_READ:
+        return
+    if plan.trust is Trust.NONE:
+        for row in plan.rows:
+            if row.outcome is RowOutcome.UPDATED:
+                row.outcome, row.reason_ja, row.reason_en = RowOutcome.CONFLICT, *_DISTRUSTED
+    plan.evaluations = [
+        replace(e, outcome=RowOutcome.CONFLICT, reason_ja=_DISTRUSTED[0], reason_en=_DISTRUSTED[1])
+        if e.outcome is RowOutcome.UPDATED
+        else e
+        for e in plan.evaluations
+    ]
+
+
+def _check_signature(
+    conn: Connection,
+    workbook: IncomingWorkbook,
+    indicators: Mapping[str, Indicator],
+    file: str,
+    accept_unsigned: bool,
+) -> tuple[IncomingWorkbook, Trust]:
+    """Who vouches for the file: the signature of a registered installation, or nobody.
+
+    For a department with a registered key, only a file signed by one of its registered keys,
+    unchanged since (data rows, evaluations and meta), passes as it is. A missing, wrong or
+    foreign signature, a file from an unregistered database id and a template are refused whole
+    unless the planning division accepts them explicitly (`accept_unsigned`); then nothing the
+    file claims about revisions is believed. A key registered for another department, or rows
+    of another department in a signed file, refuse the file always. For a department without a
+    registered key, files pass as the reader judged them (and say that nothing was checked).
+    """
+    header = workbook.header
+    guarded = workbook.department in departments_with_keys(conn)
+
+    def untrusted(why_ja: str, why_en: str) -> tuple[IncomingWorkbook, Trust]:
+        if not accept_unsigned:
+            raise _one_line_error(
+                "E_MERGE_SIGNATURE",
+                f"{file}: {why_ja}。取り込みません（確認のうえ受け入れるには、取り込み確認の"
+                "チェックか --accept-unsigned）",
+                f"{file}: {why_en}; refused (to accept it after checking: the preview's checkbox "
+                "or --accept-unsigned)",
+            )
+        accepted = _noted(
+            workbook,
+            f"{why_ja}。企画担当課の判断で受け入れました: データベースと違う値はすべて競合です",
+            f"{why_en}; accepted by the planning division: every value that differs from the "
+            "database is a conflict",
+            integrity="edited" if workbook.header is not None else None,
+        )
+        return replace(accepted, evaluations_verified=False), Trust.NONE
+
+    if header is None:
+        if not guarded:
+            return workbook, Trust.AS_READ
+        return untrusted(
+            f"{workbook.department} は鍵が登録されている課ですが、署名のないテンプレートです",
+            f"{workbook.department} has a registered key, but this is an unsigned template",
+        )
+    key = registered_key(conn, header.database)
+    if key is None:
+        if guarded:
+            return untrusted(
+                f"登録されていない端末（データベースID {header.database[:40]}）の出力です",
+                f"exported by an unregistered installation (database {header.database[:40]})",
+            )
+        if header.signature is None:
+            return workbook, Trust.AS_READ
+        return _noted(
+            workbook,
+            "署名を確認できません（この端末の鍵が未登録: kplan key import）",
+            "Signature not checked: that installation's key is not registered",
+        ), Trust.AS_READ
+    if key.department != workbook.department:
+        raise DomainError(
+            "E_MERGE_SIGNER",
+            f"{file}: {key.department} の端末の鍵で署名されていますが、{workbook.department} "
+            "の提出になっています。取り込みません",
+            f"{file}: signed with the key of {key.department}'s installation but claims to be "
+            f"{workbook.department}'s submission; refused",
+        )
+    others = sorted({i.department for i in indicators.values()} - {key.department})
+    if others:
+        raise DomainError(
+            "E_MERGE_SIGNER_ROWS",
+            f"{file}: 署名した課（{key.department}）以外の指標の行があります（{others[0]}）。"
+            "取り込みません",
+            f"{file}: rows of another department ({others[0]}) than the signer's "
+            f"({key.department}); refused",
+        )
+    signature = header.signature
+    rows_intact = workbook.integrity in ("verified", "resaved")
+    if signature is None:
+        return untrusted("署名がありません", "the file carries no signature")
+    if is_current(signature):
+        if key.public_key is None:
+            return untrusted(
+                f"{key.department} の新しい鍵がまだ登録されていません（kplan key import）",
+                f"{key.department}'s new key is not registered yet (kplan key import)",
+            )
+        if not verify(key.public_key, signed_message(header), signature):
+            return untrusted(
+                "署名が一致しません（出力後に書き換えられたか、別の鍵の署名です）",
+                "the signature does not match (changed after export, or another key's)",
+            )
+        if not (rows_intact and workbook.evaluations_verified):
+            return untrusted(
+                "署名のあとでデータまたは施策評価が書き換えられています",
+                "the data or the evaluations were changed after signing",
+            )
+        return _noted(
+            workbook,
+            f"署名を確認しました（{key.department} の端末から出力、変更なし）",
+            f"Signature verified: exported by {key.department}'s installation, unchanged",
+        ), Trust.AS_READ
+    if key.public_key is not None:
+        # The department signs with its Ed25519 key now: an HMAC of the previous release is
+        # what a leaked (or planted) old secret could still make, so it vouches for nothing.
+        return untrusted(
+            f"以前の版の署名（HMAC）ですが、{key.department} には新しい鍵が登録済みです",
+            f"a previous-release signature (HMAC), but {key.department} has its new key registered",
+        )
+    secret = legacy_secret(conn, header.database) if is_legacy(signature) else None
+    message = legacy_signed_text(
+        workbook.department, workbook.fiscal_year, header.database, header.payload_sha256
+    )
+    if secret is None or not rows_intact or not legacy_verify(secret, message, signature):
+        return untrusted("署名が一致しません", "the signature does not match")
+    noted = _noted(
+        workbook,
+        f"以前の版の署名（HMAC）を確認しました（{key.department}、移行期間のみ）。施策評価と"
+        "確定の状態は署名されていないため、施策評価の違いはすべて競合です",
+        f"Previous-release signature (HMAC) verified ({key.department}; transition release "
+        "only). It does not cover the evaluations or the finalised state: every differing "
+        "evaluation is a conflict",
+    )
+    return replace(noted, evaluations_verified=False), Trust.NO_EVALUATIONS
+
+
+def _check_visible(workbook: IncomingWorkbook, trust: Trust, file: str) -> IncomingWorkbook:
+    """The 提出 sheet people read must show what the data sheet (what is signed and merged)
+    holds. A difference refuses a file whose data is as exported (verified or re-saved): it
+    would be merged as its signature or checksum vouches, while people read other values. In a
+    file accepted without a valid signature (every differing value is a conflict) or whose
+    data was edited (every row checked) it is named in a note."""
+    if not workbook.visible_differences:
+        return workbook
+    differences = workbook.visible_differences
+    shown = "、".join(f"{c}: {v or '空'}（データ {d or '空'}）" for c, v, d in differences[:3])
+    shown_en = "; ".join(
+        f"{c}: {v or 'empty'} (data {d or 'empty'})" for c, v, d in differences[:3]
+    )
+    what_ja = f"提出シートの表示がデータと違います（{len(differences)}か所: {shown}）"
+    what_en = (
+        f"the 提出 sheet shows other values than its data ({len(differences)} cells: {shown_en})"
+    )
+    if trust is Trust.NONE or workbook.integrity not in ("verified", "resaved"):
+        # Every row is checked on its own already (an edited file), or conflicts (unsigned):
+        # the difference is said, next to that.
+        return _noted(workbook, what_ja, what_en)
+    raise _one_line_error(
+        "E_MERGE_VISIBLE",
+        f"{file}: {what_ja}。ファイルが出力後に書き換えられています。取り込みません"
+        "（値は kplan で入力し直して書き出してください）",
+        f"{file}: {what_en}; the file was changed after export; refused (enter the values in "
+        "kplan and export again)",
+    )
+
+
+def _noted(
+    workbook: IncomingWorkbook, ja: str, en: str, *, integrity: Integrity | None = None
+) -> IncomingWorkbook:
+    return replace(
+        workbook,
+        integrity=integrity or workbook.integrity,
+        notes_ja=[*workbook.notes_ja, ja],
+        notes_en=[*workbook.notes_en, en],
+    )
+
+
+def _one_line_error(code: str, message_ja: str, message_en: str) -> DomainError:
+    return DomainError(code, one_line(message_ja), one_line(message_en))
+
+
+def _check_file(
+    settings: PlanSettings, departments: frozenset[str], workbook: IncomingWorkbook, file: str
+) -> None:
+    if workbook.department not in departments:
+        raise _one_line_error(
+            "E_MERGE_DEPARTMENT",
+            f"{file}: 課コード {workbook.department[:40]} はカタログにありません",
+            f"{file}: department {workbook.department[:40]} is not in the catalog",
+        )
+    if not settings.in_period(workbook.fiscal_year):
+        raise _one_line_error(
+            "E_MERGE_YEAR",
+            f"{file}: {workbook.fiscal_year}年度は計画期間"
+            f"（{settings.start_year}〜{settings.end_year}年度）の外です",
+            f"{file}: FY{workbook.fiscal_year} is outside the plan period",
+        )
+
+
+def _rejected(row: IncomingRow, ja: str, en: str) -> PlannedRow:
+    return PlannedRow(
+        row, RowOutcome.REJECTED, one_line(ja), one_line(en), file_value=_file_text(row)
+    )
+
+
+def _file_text(row: IncomingRow) -> str | None:
+    if row.value_text is not None:
+        return row.value_text
+    if row.missing_reason is not None:
+        try:
+            return MissingReason(row.missing_reason).label_ja
+        except ValueError:
+            return row.missing_reason
+    return None
