@@ -230,7 +230,8 @@ def store_entry_child() -> None:
         before = last_rowids(ours)
         request = EntryRequest(code, ENTRY_YEAR, str(52 + n % 5), "生成")
         start, cpu = time.perf_counter(), time.process_time()
-        write_actuals(store, [request], who="bench", source="gui")
+        with store.transaction() as conn2:
+            write_actuals(conn2, [request], who="bench", source="gui")
         took = (time.perf_counter() - start, time.process_time() - cpu)
         rows = rows_since(ours, before)
         assert sorted(rows) == ["actual", "audit"], sorted(rows)

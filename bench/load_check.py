@@ -141,7 +141,8 @@ def client(
         nonlocal written
         moment = time.perf_counter()
         try:
-            write_actuals(store, [request], who=f"clerk{n}", source="cli")
+            with store.transaction() as conn:
+                write_actuals(conn, [request], who=f"clerk{n}", source="cli")
             written += 1
         except DomainError as exc:
             failures.append(exc.code)
@@ -154,16 +155,18 @@ def client(
     def raise_shared(year: int) -> None:
         nonlocal conflicts, raised, written
         while True:
-            now = [
-                a for a in read_actuals(store, indicator_codes=[shared]) if a.fiscal_year == year
-            ]
+            with store.snapshot() as conn:
+                now = [
+                    a for a in read_actuals(conn, indicator_codes=[shared]) if a.fiscal_year == year
+                ]
             text = str(int(now[0].text or 0) + 1)
             request = EntryRequest(
                 shared, year, text, COMMENT, expected=now[0].revision, check_expected=True
             )
             moment = time.perf_counter()
             try:
-                write_actuals(store, [request], who=f"clerk{n}", source="cli")
+                with store.transaction() as conn:
+                    write_actuals(conn, [request], who=f"clerk{n}", source="cli")
             except EntryRefused as exc:
                 latencies.append(time.perf_counter() - moment)
                 codes = {f.code for r in exc.results for f in r.check.errors}
@@ -186,10 +189,11 @@ def client(
     for _ in range(contended):
         for year in YEARS:
             raise_shared(year)
-    mine = {
-        (a.indicator_code, a.fiscal_year): a
-        for a in read_actuals(store, department=f"d{department_of(n):02}")
-    }
+    with store.snapshot() as conn:
+        mine = {
+            (a.indicator_code, a.fiscal_year): a
+            for a in read_actuals(conn, department=f"d{department_of(n):02}")
+        }
     for code, year in cells:
         stored = mine[(code, year)]
         corrected = str(int(stored.text or 0) + 1)
@@ -271,25 +275,28 @@ def main() -> int:
         admin_url = cluster.url(name)
         admin = Store.open(admin_url)
         catalog = catalog_for(departments, 2 * indicators)
-        replace_catalog(
-            admin, catalog, catalog_hash(catalog), who="admin", source="test", detail="load check"
-        )
+        with admin.transaction() as conn2:
+            digest = catalog_hash(catalog)
+            replace_catalog(conn2, catalog, digest, who="admin", source="test", detail="load check")
         from kplan_desktop.store.actuals import EntryRequest, write_actuals
 
-        write_actuals(
-            admin,
-            [
-                EntryRequest(shared_code(d), year, str(SHARED_START), COMMENT)
-                for d in range(departments)
-                for year in YEARS
-            ],
-            who="admin",
-            source="test",
-        )
-        server_init(admin)
+        with admin.transaction() as conn2:
+            write_actuals(
+                conn2,
+                [
+                    EntryRequest(shared_code(d), year, str(SHARED_START), COMMENT)
+                    for d in range(departments)
+                    for year in YEARS
+                ],
+                who="admin",
+                source="test",
+            )
+            server_init(conn2)
         for n in range(args.clients):
-            add_user(admin, f"clerk{n}", PASSWORD, department=f"d{department_of(n):02}")
-        add_user(admin, "planner", PASSWORD, department=None)
+            with admin.transaction() as conn2:
+                add_user(conn2, f"clerk{n}", PASSWORD, department=f"d{department_of(n):02}")
+        with admin.transaction() as conn2:
+            add_user(conn2, "planner", PASSWORD, department=None)
         engine = create_engine(admin_url)
         deadlocks_sql = text("SELECT deadlocks FROM pg_stat_database WHERE datname = :d")
         with engine.connect() as conn:

@@ -130,7 +130,8 @@ def _new_database(path: Path, indicators: int, per_department: int) -> None:
 
     catalog = catalog_from_dict(catalog_data(indicators, per_department))
     store = Store.open(str(path))
-    replace_catalog(store, catalog, catalog_hash(catalog), who="bench", source="test", detail="")
+    with store.transaction() as conn:
+        replace_catalog(conn, catalog, catalog_hash(catalog), who="bench", source="test", detail="")
     store.dispose()
 
 
@@ -162,7 +163,8 @@ def filled_db(indicators: int, per_department: int) -> Path:
                 EntryRequest(code, YEAR, str(50 + (start + n) % 9), "生成")
                 for n, (code, _) in enumerate(codes[start : start + 5000])
             ]
-            write_actuals(store, requests, who="bench", source="test")
+            with store.transaction() as conn:
+                write_actuals(conn, requests, who="bench", source="test")
         store.dispose()
 
     return _built(f"filled-{indicators}-{per_department}.sqlite3", build)

@@ -209,7 +209,8 @@ def set_target(path: Path, code: str, target: str) -> None:
 
     store = Store.open(str(path))
     try:
-        catalog = read_catalog(store)
+        with store.snapshot() as conn:
+            catalog = read_catalog(conn)
         assert catalog is not None
         data = catalog_to_dict(catalog)
         for goal in data["goals"]:

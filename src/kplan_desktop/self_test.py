@@ -90,7 +90,8 @@ def _store(workspace: Workspace, name: str) -> Store:
     store = Store.open(str(workspace.folder / f"{name}.sqlite3"))
     workspace.stores[name] = store
     ensure_seed(store, who="self-test", source=SOURCE)
-    _check(indicator_count(store) > 0, "シードが読み込まれていません", "the seed did not load")
+    with store.snapshot() as conn:
+        _check(indicator_count(conn) > 0, "シードが読み込まれていません", "the seed did not load")
     return store
 
 
@@ -122,7 +123,8 @@ def step_seed(workspace: Workspace) -> str:
         "シードを読み込めませんでした",
         "the seed was not loaded",
     )
-    count = indicator_count(store)
+    with store.snapshot() as conn:
+        count = indicator_count(conn)
     _check(count > 0, "指標がありません", "no indicator was loaded")
     return f"{count} indicators from {seed_catalog_path()}"
 
@@ -134,16 +136,19 @@ def step_entry(workspace: Workspace) -> str:
 
     store = workspace.store("a")
     try:
-        enter_value(store, INDICATOR, YEAR, BAD_VALUE, who="self-test", source=SOURCE)
+        with store.transaction() as conn:
+            enter_value(conn, INDICATOR, YEAR, BAD_VALUE, who="self-test", source=SOURCE)
     except EntryRefused:
         pass
     else:
         raise SelfTestFailed(
             f"不正な値 {BAD_VALUE!r} が保存されました", f"the invalid value {BAD_VALUE!r} was saved"
         )
-    result = enter_value(store, INDICATOR, YEAR, GOOD_VALUE, who="self-test", source=SOURCE)
+    with store.transaction() as conn:
+        result = enter_value(conn, INDICATOR, YEAR, GOOD_VALUE, who="self-test", source=SOURCE)
     _check(result.outcome is Outcome.NEW, "値が保存されていません", "the value was not saved")
-    stored = [a.text for a in read_actuals(store) if a.indicator_code == INDICATOR]
+    with store.snapshot() as conn:
+        stored = [a.text for a in read_actuals(conn) if a.indicator_code == INDICATOR]
     _check(
         stored == [STORED_VALUE],
         f"保存された値が違います: {stored}",
@@ -181,7 +186,8 @@ def step_merge(workspace: Workspace) -> str:
     if not isinstance(outcome, MergeReport):
         raise SelfTestFailed(f"取り込めません: {outcome.both()}", f"merge refused: {outcome}")
     _check(outcome.written, "何も書き込まれていません", "the merge wrote nothing")
-    merged = [(a.indicator_code, a.fiscal_year, a.text) for a in read_actuals(store)]
+    with store.snapshot() as conn:
+        merged = [(a.indicator_code, a.fiscal_year, a.text) for a in read_actuals(conn)]
     _check(
         merged == [(INDICATOR, YEAR, STORED_VALUE)],
         f"取り込まれた値が違います: {merged}",

@@ -461,7 +461,8 @@ def test_an_interim_target_grades_its_year_and_a_contact_travels_with_the_catalo
         assert row["grade"] == "A"  # 1,500 of FY2024's interim target 1,500 (not of 7,500)
     store = Store.open(str(department))
     try:
-        catalog = read_catalog(store)
+        with store.snapshot() as conn:
+            catalog = read_catalog(conn)
         assert catalog is not None
         contacts = {d.code: d.contact for d in catalog.departments}
     finally:
@@ -488,7 +489,8 @@ def merge_departments(db: Path, old: str, new: str, from_year: int) -> None:
 
     store = Store.open(str(db))
     try:
-        catalog = read_catalog(store)
+        with store.snapshot() as conn:
+            catalog = read_catalog(conn)
         assert catalog is not None
         merged = merge_department(catalog, old, new, from_year)
         save_catalog_edit(store, merged, who="企画", source="test", detail="統合")

@@ -187,7 +187,8 @@ def test_a_conflict_is_never_overwritten_and_take_decides(
     assert merge_json(planning, capsys, str(offices["a.xlsx"]))[0] == 0
     # The planning division corrects a value; the department sends a newer submission.
     store = Store.open(str(planning))
-    write_actuals(store, [EntryRequest("7-1-1-K2", 2024, "56")], who="planner", source="test")
+    with store.transaction() as conn:
+        write_actuals(conn, [EntryRequest("7-1-1-K2", 2024, "56")], who="planner", source="test")
     store.dispose()
     assert (
         run(community, "finalise", "--department", "community", "--year", YEAR, "--withdraw") == 0

@@ -33,8 +33,10 @@ def test_every_use_case_refuses_with_the_one_no_catalog_error(empty: Path, tmp_p
         uses: dict[str, Callable[[], object]] = {
             "merge": lambda: merge_context(store),
             "catalog export": lambda: export_catalog(store, tmp_path / "out.json"),
-            "entry": lambda: write_actuals(
-                store, [EntryRequest("7-1-1-K1", 2024, "3")], who="t", source="test"
+            "entry": lambda: store.write(
+                lambda conn, key: write_actuals(
+                    conn, [EntryRequest("7-1-1-K1", 2024, "3")], who="t", source="test"
+                )
             ),
         }
         for name, use in uses.items():

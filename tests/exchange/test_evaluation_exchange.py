@@ -48,7 +48,8 @@ def exported(tmp_path: Path) -> Path:
     store = Store.open(str(db))
     try:
         evaluation = Evaluation(MEASURE, YEAR, "B", "参加者が増えた", NextStep.IMPROVE, "周知")
-        assert save_evaluation(store, evaluation, who="山田", source="test") is not None
+        with store.transaction() as conn:
+            assert save_evaluation(conn, evaluation, who="山田", source="test") is not None
     finally:
         store.dispose()
     out = tmp_path / "提出.xlsx"
@@ -103,15 +104,17 @@ def test_each_incoming_evaluation_is_decided_like_a_value(exported: Path, tmp_pa
     assert run(planning, "init") == 0
     store = Store.open(str(planning))
     try:
-        owners = measure_owners(store)
+        with store.snapshot() as conn:
+            owners = measure_owners(conn)
         settings = _settings(store)
         (row,) = incoming_of(exported)[0]
 
         def decide(rows: list[IncomingEvaluation], *, trusted: bool = True) -> list[RowOutcome]:
-            stored = {
-                (v.evaluation.measure_code, v.evaluation.fiscal_year): v
-                for v in read_evaluations(store)
-            }
+            with store.snapshot() as conn:
+                stored = {
+                    (v.evaluation.measure_code, v.evaluation.fiscal_year): v
+                    for v in read_evaluations(conn)
+                }
             planned = plan_evaluations(
                 settings, owners, "community", YEAR, rows, stored, trusted=trusted, origin="x"
             )
@@ -134,7 +137,8 @@ def test_each_incoming_evaluation_is_decided_like_a_value(exported: Path, tmp_pa
     assert run(planning, "merge", str(exported)) == 0
     store = Store.open(str(planning))
     try:
-        (view,) = read_evaluations(store, fiscal_year=YEAR)
+        with store.snapshot() as conn:
+            (view,) = read_evaluations(conn, fiscal_year=YEAR)
         assert row.evaluation is not None
         assert view.evaluation.department_part == row.evaluation.department_part
         assert view.revision == row.revision
@@ -153,6 +157,7 @@ def test_each_incoming_evaluation_is_decided_like_a_value(exported: Path, tmp_pa
 
 
 def _settings(store: Store) -> PlanSettings:
-    catalog = read_catalog(store)
+    with store.snapshot() as conn:
+        catalog = read_catalog(conn)
     assert catalog is not None
     return catalog.plan.settings

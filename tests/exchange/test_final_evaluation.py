@@ -121,14 +121,16 @@ def _fill(db: Database) -> None:
     ]
     store = Store.open(str(db))
     try:
-        write_actuals(store, requests, who="tester", source="test")
+        with store.transaction() as conn:
+            write_actuals(conn, requests, who="tester", source="test")
         for evaluation in (
             Evaluation("7-1-1", 2026, "B", "参加者が目標を超えた", NextStep.CONTINUE, ""),
             Evaluation("7-5-2", 2026, "A", "", NextStep.EXPAND, ""),
             # R7 only: the final evaluation shows 7-1-2 as 未記入.
             Evaluation("7-1-2", 2025, "A", "", NextStep.CONTINUE, ""),
         ):
-            save_evaluation(store, evaluation, who="tester", source="test")
+            with store.transaction() as conn:
+                save_evaluation(conn, evaluation, who="tester", source="test")
     finally:
         store.dispose()
 

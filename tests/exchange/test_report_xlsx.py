@@ -119,8 +119,9 @@ def merge_report() -> MergeReport:
 def report_data(db: Path, **changes: Any) -> ReportData:
     store = Store.open(str(db))
     try:
-        catalog, rows = overview(store)
-        found = stored_findings(store)
+        with store.snapshot() as conn:
+            catalog, rows = overview(conn)
+            found = stored_findings(conn)
     finally:
         store.dispose()
     unexplained = Finding("W_SAME_VALUE", Severity.WARNING, "同じ値が3年続いています", "same value")

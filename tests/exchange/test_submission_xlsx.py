@@ -103,7 +103,8 @@ def value_rows(rows: list[IndicatorOverview]) -> list[ValueRow]:
 def load(db: Path, department: str) -> Department:
     store = Store.open(str(db))
     try:
-        catalog, rows = overview(store, department=department)
+        with store.snapshot() as conn:
+            catalog, rows = overview(conn, department=department)
         database = store.meta("database_id")
     finally:
         store.dispose()

@@ -198,7 +198,8 @@ def build_bases(folder: Path) -> Bases:
             EntryRequest("7-2-1-K1", 2024, "2", "企画担当課が修正"),
             EntryRequest("7-1-1-K1", 2024, "—"),
         ]
-        write_actuals(store, corrections, who="planner", source="test")
+        with store.transaction() as conn:
+            write_actuals(conn, corrections, who="planner", source="test")
     finally:
         store.dispose()
     for db in (empty, merged, corrected, community, equality):

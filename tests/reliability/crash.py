@@ -194,7 +194,8 @@ def department_files(
                       "--comment", comment)  # fmt: skip
         else:
             store = Store.open(str(db))
-            write_actuals(store, version, who="setup", source="test")
+            with store.transaction() as conn:
+                write_actuals(conn, version, who="setup", source="test")
             store.dispose()
         kplan(db, "finalise", "--department", department, "--year", year)
         path = out / f"{department}-v{n + 1}.xlsx"
@@ -424,10 +425,11 @@ class Checker:
     def check_contents(self, db: Path, found: Findings) -> None:
         store = Store.open(str(db))
         try:
-            actuals = read_actuals(store)
-            audits = audit_log(store)
-            received = submissions(store)
-            reports = latest_reports(store, limit=1 << 30)
+            with store.snapshot() as conn:
+                actuals = read_actuals(conn)
+                audits = audit_log(conn)
+                received = submissions(conn)
+                reports = latest_reports(conn, limit=1 << 30)
             database = store.meta(DATABASE_ID_KEY)
         finally:
             store.dispose()

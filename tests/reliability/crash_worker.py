@@ -132,13 +132,14 @@ class Worker:
             }
         )
         say("enter", op)
-        results = write_actuals(
-            self.store,
-            [EntryRequest(code, year, text, comment) for code, year, text in requests],
-            who=WHO,
-            source="test",
-            detail=op_detail(op),
-        )
+        with self.store.transaction() as conn:
+            results = write_actuals(
+                conn,
+                [EntryRequest(code, year, text, comment) for code, year, text in requests],
+                who=WHO,
+                source="test",
+                detail=op_detail(op),
+            )
         say("ack", op)
         changes = [
             [

@@ -19,27 +19,30 @@ CODE, YEAR = "7-1-1-K2", 2024
 
 
 def stored(store: Store, code: str = CODE, year: int = YEAR) -> object:
-    found = [a for a in read_actuals(store, indicator_codes=[code]) if a.fiscal_year == year]
+    with store.snapshot() as conn:
+        found = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == year]
     return found[0] if found else None
 
 
 def test_two_sessions_edit_one_value_and_the_second_is_refused_with_both_values(
     db: Path,
 ) -> None:
-    write_actuals(Store.open(str(db)), [EntryRequest(CODE, YEAR, "50")], who="a", source="test")
+    with Store.open(str(db)).transaction() as conn:
+        write_actuals(conn, [EntryRequest(CODE, YEAR, "50")], who="a", source="test")
     mine, theirs = Store.open(str(db)), Store.open(str(db))
     started = stored(mine).revision  # type: ignore[attr-defined]
     assert stored(theirs).revision == started  # type: ignore[attr-defined]
-    write_actuals(
-        theirs,
-        [EntryRequest(CODE, YEAR, "60", expected=started, check_expected=True)],
-        who="them",
-        source="test",
-    )
-    before = dump(db)
-    with pytest.raises(EntryRefused) as refused:
+    with theirs.transaction() as conn:
         write_actuals(
-            mine,
+            conn,
+            [EntryRequest(CODE, YEAR, "60", expected=started, check_expected=True)],
+            who="them",
+            source="test",
+        )
+    before = dump(db)
+    with pytest.raises(EntryRefused) as refused, mine.transaction() as conn:
+        write_actuals(
+            conn,
             [EntryRequest(CODE, YEAR, "70", expected=started, check_expected=True)],
             who="me",
             source="test",
@@ -51,23 +54,26 @@ def test_two_sessions_edit_one_value_and_the_second_is_refused_with_both_values(
     assert dump(db) == before
     # Keeping mine: write again from the revision now stored.
     now = stored(mine).revision  # type: ignore[attr-defined]
-    write_actuals(
-        mine,
-        [EntryRequest(CODE, YEAR, "70", expected=now, check_expected=True)],
-        who="me",
-        source="test",
-    )
+    with mine.transaction() as conn:
+        write_actuals(
+            conn,
+            [EntryRequest(CODE, YEAR, "70", expected=now, check_expected=True)],
+            who="me",
+            source="test",
+        )
     assert stored(mine).text == "70"  # type: ignore[attr-defined]
-    assert [e.new_value for e in audit_log(mine, CODE)] == ["50", "60", "70"]
+    with mine.snapshot() as conn:
+        assert [e.new_value for e in audit_log(conn, CODE)] == ["50", "60", "70"]
 
 
 def test_a_first_value_entered_twice_at_once_is_a_conflict_not_an_overwrite(db: Path) -> None:
     one, two = Store.open(str(db)), Store.open(str(db))
     first = EntryRequest(CODE, YEAR, "55", expected=None, check_expected=True)
-    write_actuals(one, [first], who="one", source="test")
-    with pytest.raises(EntryRefused) as refused:
+    with one.transaction() as conn:
+        write_actuals(conn, [first], who="one", source="test")
+    with pytest.raises(EntryRefused) as refused, two.transaction() as conn:
         write_actuals(
-            two,
+            conn,
             [EntryRequest(CODE, YEAR, "56", expected=None, check_expected=True)],
             who="two",
             source="test",
@@ -108,30 +114,33 @@ def test_a_locked_year_refuses_every_write_until_unlocked_with_a_reason(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = Store.open(str(db))
-    write_actuals(store, [EntryRequest(CODE, YEAR, "50")], who="a", source="test")
-    assert lock_year(store, YEAR, "planner", note="R6 closed")
-    assert not lock_year(store, YEAR, "planner")
-    assert locked_years(store) == {YEAR}
+    with store.transaction() as conn:
+        write_actuals(conn, [EntryRequest(CODE, YEAR, "50")], who="a", source="test")
+        assert lock_year(conn, YEAR, "planner", note="R6 closed")
+        assert not lock_year(conn, YEAR, "planner")
+        assert locked_years(conn) == {YEAR}
     before = dump(db)
     for source in ("gui", "cli", "merge"):
-        with pytest.raises(EntryRefused) as refused:
-            write_actuals(store, [EntryRequest(CODE, YEAR, "51")], who="a", source=source)
+        with pytest.raises(EntryRefused) as refused, store.transaction() as conn:
+            write_actuals(conn, [EntryRequest(CODE, YEAR, "51")], who="a", source=source)
         assert refused.value.results[0].check.errors[0].code == "E_LOCKED_YEAR"
     # Clearing is a write too; other years are not locked.
-    with pytest.raises(EntryRefused):
-        write_actuals(store, [EntryRequest(CODE, YEAR, "")], who="a", source="test")
+    with pytest.raises(EntryRefused), store.transaction() as conn:
+        write_actuals(conn, [EntryRequest(CODE, YEAR, "")], who="a", source="test")
     assert dump(db) == before
     assert main(["--db", str(db), "enter", "--indicator", CODE, "--year", str(YEAR),
                  "--value", "52"]) == 2  # fmt: skip
     assert "締め切られています" in capsys.readouterr().err
     assert dump(db) == before
-    write_actuals(store, [EntryRequest(CODE, 2023, "49")], who="a", source="test")
-    with pytest.raises(DomainError) as no_reason:
-        unlock_year(store, YEAR, "planner", "  ")
+    with store.transaction() as conn:
+        write_actuals(conn, [EntryRequest(CODE, 2023, "49")], who="a", source="test")
+    with pytest.raises(DomainError) as no_reason, store.transaction() as conn:
+        unlock_year(conn, YEAR, "planner", "  ")
     assert no_reason.value.code == "E_REASON_REQUIRED"
-    assert unlock_year(store, YEAR, "planner", "a correction from the department")
-    write_actuals(store, [EntryRequest(CODE, YEAR, "51")], who="a", source="test")
-    actions = [(e.action, e.fiscal_year, e.detail) for e in audit_log(store)]
+    with store.transaction() as conn:
+        assert unlock_year(conn, YEAR, "planner", "a correction from the department")
+        write_actuals(conn, [EntryRequest(CODE, YEAR, "51")], who="a", source="test")
+        actions = [(e.action, e.fiscal_year, e.detail) for e in audit_log(conn)]
     assert ("year_lock", YEAR, "R6 closed") in actions
     assert ("year_unlock", YEAR, "a correction from the department") in actions
 
@@ -171,7 +180,8 @@ def test_a_merge_into_a_locked_year_is_refused_whole_even_if_locked_after_its_pr
                  "2024", "-o", str(out), "--draft"]) == 0  # fmt: skip
     store = Store.open(str(planning))
     preview = plan_merge(store, out)  # checked while the year was open
-    lock_year(store, YEAR, "planner")
+    with store.transaction() as conn:
+        lock_year(conn, YEAR, "planner")
     before = dump(planning)
     with pytest.raises(DomainError) as refused:
         apply_merge(store, preview, who="planner")

@@ -239,7 +239,8 @@ def test_a_backup_of_the_previous_schema_is_restored_and_migrated_without_its_se
     assert ("5e" * 32).encode() not in earlier.read_bytes()
     assert check_backup(earlier).version == "0009"  # still restorable
     assert transition.read_text(encoding="utf-8") == kept  # not extended
-    assert legacy_secret(store, "abc") is None
+    with store.snapshot() as conn2:
+        assert legacy_secret(conn2, "abc") is None
     assert [p.name for p in key_folder.glob("legacy-hmac-*.json")] == [transition.name]
     assert store.current_revision() == SCHEMA_HEAD
     assert ("5e" * 32).encode() not in db.read_bytes()

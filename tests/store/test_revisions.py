@@ -43,11 +43,13 @@ COMMUNITY_YEAR = {
 
 def _enter(store: Store, values: dict[str, str], year: int = 2024) -> None:
     requests = [EntryRequest(code, year, text) for code, text in values.items()]
-    write_actuals(store, requests, who="clerk", source="test")
+    with store.transaction() as conn:
+        write_actuals(conn, requests, who="clerk", source="test")
 
 
 def _stored(store: Store, code: str, year: int = 2024) -> object:
-    return next(a for a in read_actuals(store, indicator_codes=[code]) if a.fiscal_year == year)
+    with store.snapshot() as conn:
+        return next(a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == year)
 
 
 def test_the_schema_the_models_declare_is_the_one_the_migrations_build(db: Path) -> None:
@@ -61,8 +63,9 @@ def test_every_change_gets_a_revision_of_this_database_named_after_its_audit_row
     store = Store.open(str(db))
     _enter(store, {"7-1-1-K2": "55"})
     first = _stored(store, "7-1-1-K2")
-    entry = audit_log(store, "7-1-1-K2")[-1]
-    assert first.revision == Revision(database_id(store), entry.id)  # type: ignore[attr-defined]
+    with store.snapshot() as conn:
+        entry = audit_log(conn, "7-1-1-K2")[-1]
+        assert first.revision == Revision(database_id(conn), entry.id)  # type: ignore[attr-defined]
     assert first.replaces is None  # type: ignore[attr-defined]
     assert first.text == "55"  # type: ignore[attr-defined]
     _enter(store, {"7-1-1-K2": "56"})
@@ -78,14 +81,17 @@ def test_a_write_that_names_a_stale_revision_is_refused_and_changes_nothing(db: 
     _enter(store, {"7-1-1-K2": "57"})  # someone else, meanwhile
     before = dump(db)
     stale = EntryRequest("7-1-1-K2", 2024, "58", expected=seen, check_expected=True)
-    with pytest.raises(EntryRefused) as refused:
-        write_actuals(store, [stale], who="clerk", source="test")
+    with pytest.raises(EntryRefused) as refused, store.transaction() as conn:
+        write_actuals(conn, [stale], who="clerk", source="test")
     assert refused.value.code == "E_VALIDATION"
     assert "57" in refused.value.message_ja
     assert dump(db) == before
     current = _stored(store, "7-1-1-K2").revision  # type: ignore[attr-defined]
     fresh = EntryRequest("7-1-1-K2", 2024, "58", expected=current, check_expected=True)
-    assert write_actuals(store, [fresh], who="clerk", source="test")[0].outcome is Outcome.UPDATED
+    with store.transaction() as conn:
+        assert (
+            write_actuals(conn, [fresh], who="clerk", source="test")[0].outcome is Outcome.UPDATED
+        )
 
 
 def test_a_merged_value_keeps_its_revision_and_lineage(db: Path) -> None:
@@ -99,12 +105,14 @@ def test_a_merged_value_keeps_its_revision_and_lineage(db: Path) -> None:
         replaces=Revision("dept-db", 7),
         entered_by="clerk-a",
     )
-    write_actuals(store, [request], who="planner", source="merge", require_comment=False)
+    with store.transaction() as conn:
+        write_actuals(conn, [request], who="planner", source="merge", require_comment=False)
     stored = _stored(store, "7-1-1-K2")
     assert stored.revision == theirs  # type: ignore[attr-defined]
     assert stored.replaces == Revision("dept-db", 7)  # type: ignore[attr-defined]
     assert stored.entered_by == "clerk-a"  # type: ignore[attr-defined]
-    last = audit_log(store, "7-1-1-K2")[-1]
+    with store.snapshot() as conn:
+        last = audit_log(conn, "7-1-1-K2")[-1]
     # On a server the audit's `who` is the login; the name the program gave is its note.
     assert (last.client_user if store.is_server else last.who) == "planner"
 
@@ -112,19 +120,22 @@ def test_a_merged_value_keeps_its_revision_and_lineage(db: Path) -> None:
 def test_finalising_needs_every_value_explained_then_locks_the_year(db: Path) -> None:
     store = Store.open(str(db))
     _enter(store, {"7-1-1-K2": "55"})
-    with pytest.raises(DomainError) as refused:
-        finalise(store, "community", 2024, who="clerk", source="test")
+    with pytest.raises(DomainError) as refused, store.transaction() as conn:
+        finalise(conn, "community", 2024, who="clerk", source="test")
     assert refused.value.code == "E_NOT_COMPLETE"
     assert "7-1-1-K3" in refused.value.message_ja
-    assert finalisation(store, "community", 2024) is None
-    assert len(open_items(store, "community", 2024)) == 5
+    with store.snapshot() as conn:
+        assert finalisation(conn, "community", 2024) is None
+        assert len(open_items(conn, "community", 2024)) == 5
     _enter(store, COMMUNITY_YEAR)
-    assert finalise(store, "community", 2024, who="clerk", source="test")
-    done = finalisation(store, "community", 2024)
+    with store.transaction() as conn:
+        assert finalise(conn, "community", 2024, who="clerk", source="test")
+        done = finalisation(conn, "community", 2024)
     # On a server, the login finalised it (the server knows who; the PC's name is a note).
     who = str(store.engine.url.username) if store.is_server else "clerk"
     assert done is not None and done.finalised_by == who
-    assert not finalise(store, "community", 2024, who="clerk", source="test")
+    with store.transaction() as conn:
+        assert not finalise(conn, "community", 2024, who="clerk", source="test")
     before = dump(db)
     with pytest.raises(EntryRefused) as locked:
         _enter(store, {"7-1-1-K2": "56"})
@@ -133,9 +144,11 @@ def test_finalising_needs_every_value_explained_then_locks_the_year(db: Path) ->
     # Another year and another department are not locked.
     _enter(store, {"7-1-1-K2": "50"}, year=2023)
     _enter(store, {"7-2-1-K1": "1"})
-    assert withdraw_finalisation(store, "community", 2024, who="clerk", source="test")
+    with store.transaction() as conn:
+        assert withdraw_finalisation(conn, "community", 2024, who="clerk", source="test")
     _enter(store, {"7-1-1-K2": "56"})
-    actions = [e.action for e in audit_log(store)]
+    with store.snapshot() as conn:
+        actions = [e.action for e in audit_log(conn)]
     assert "finalise" in actions and "withdraw" in actions
 
 
@@ -183,5 +196,6 @@ def test_an_old_database_gets_revisions_for_the_values_it_already_holds(tmp_path
         conn.execute("UPDATE alembic_version SET version_num = '0001'")
     store = Store.open(str(path))
     stored = _stored(store, "7-1-1-K2")
-    last = audit_log(store, "7-1-1-K2")[-1].id
-    assert stored.revision == Revision(database_id(store), last)  # type: ignore[attr-defined]
+    with store.snapshot() as conn2:
+        last = audit_log(conn2, "7-1-1-K2")[-1].id
+        assert stored.revision == Revision(database_id(conn2), last)  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ import os
 import subprocess
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,13 @@ from sqlalchemy.engine import make_url
 
 from kplan_desktop.cli import main
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.store.actuals import EntryRefused, EntryRequest, read_actuals, write_actuals
+from kplan_desktop.store.actuals import (
+    EntryRefused,
+    EntryRequest,
+    EntryResult,
+    read_actuals,
+    write_actuals,
+)
 from kplan_desktop.store.audit import audit_log
 from kplan_desktop.store.engine import Store, StoreError
 from kplan_desktop.store.years import lock_year
@@ -83,7 +90,8 @@ def test_a_department_login_cannot_touch_another_departments_value_or_the_catalo
     server: dict[str, str], pg_cluster: Cluster
 ) -> None:
     admin = Store.open(server["admin"])
-    write_actuals(admin, [EntryRequest(EQUALITY_CODE, 2024, "1")], who="eq", source="test")
+    with admin.transaction() as conn:
+        write_actuals(conn, [EntryRequest(EQUALITY_CODE, 2024, "1")], who="eq", source="test")
     before = dump(server["admin"])
     clerk = server["clerk"]
     refusals = {
@@ -125,7 +133,8 @@ def test_a_department_login_cannot_touch_another_departments_value_or_the_catalo
         " null, 'cli', null, 'k1', 'somebody')",
     )
     assert own.returncode == 0, own.stderr
-    last = audit_log(Store.open(server["admin"]))[-1]
+    with Store.open(server["admin"]).snapshot() as conn:
+        last = audit_log(conn)[-1]
     assert (last.who, last.client_user, last.new_value) == (
         make_url(clerk).username, "somebody", "51")  # fmt: skip
 
@@ -138,10 +147,11 @@ def test_the_program_as_a_department_login_is_refused_by_the_server_and_changes_
                  "--value", "55"]) == 0  # fmt: skip
     # Clearing another department's value: the server hides the row from the delete, and the
     # program refuses the change that did not happen (its audit row with it).
-    write_actuals(
-        Store.open(server["admin"]), [EntryRequest(EQUALITY_CODE, 2024, "1")], who="eq",
-        source="test",
-    )  # fmt: skip
+    with Store.open(server["admin"]).transaction() as conn:
+        write_actuals(
+            conn, [EntryRequest(EQUALITY_CODE, 2024, "1")], who="eq",
+            source="test",
+        )  # fmt: skip
     before = dump(server["admin"])
     capsys.readouterr()
     for value in ("2", ""):
@@ -164,7 +174,8 @@ def test_the_database_itself_refuses_a_write_to_a_locked_year(
     server: dict[str, str], pg_cluster: Cluster
 ) -> None:
     store = Store.open(server["admin"])
-    lock_year(store, 2024, "planner")
+    with store.transaction() as conn:
+        lock_year(conn, 2024, "planner")
     before = dump(server["admin"])
     # Even the administrator's psql, which row-level security does not stop.
     done = psql(
@@ -181,11 +192,12 @@ def test_a_connection_killed_mid_transaction_leaves_no_partial_change(
     db: str, pg_cluster: Cluster
 ) -> None:
     store = Store.open(db)
-    write_actuals(store, [EntryRequest(COMMUNITY_CODE, 2023, "50")], who="a", source="test")
+    with store.transaction() as conn2:
+        write_actuals(conn2, [EntryRequest(COMMUNITY_CODE, 2023, "50")], who="a", source="test")
     before = dump(db)
     admin = create_engine(pg_cluster.admin_url)
 
-    def kill_myself(conn: Connection, _results: object) -> None:
+    def kill_myself(conn: Connection) -> None:
         # The values and their audit rows are written, not committed: the server ends it here.
         pid = conn.scalar(text("SELECT pg_backend_pid()"))
         with admin.connect() as other:
@@ -194,15 +206,21 @@ def test_a_connection_killed_mid_transaction_leaves_no_partial_change(
         conn.execute(text("SELECT 1"))
 
     requests = [EntryRequest(COMMUNITY_CODE, 2024, "55"), EntryRequest("7-1-1-K1", 2024, "3")]
+
+    def write(conn: Connection, key: str) -> None:
+        write_actuals(conn, requests, who="a", source="test", request_key=key)
+        kill_myself(conn)
+
     with pytest.raises(StoreError) as lost:
-        write_actuals(store, requests, who="a", source="test", also=kill_myself)
+        store.write(write)
     assert lost.value.code == "E_DB_CONNECTION_LOST"
     assert "保存されていません" in lost.value.message_ja
     admin.dispose()
     assert dump(db) == before
     # The next write gets a fresh connection and goes through.
-    write_actuals(store, requests, who="a", source="test")
-    assert {a.text for a in read_actuals(store, fiscal_year=2024)} == {"55", "3"}
+    with store.transaction() as conn2:
+        write_actuals(conn2, requests, who="a", source="test")
+        assert {a.text for a in read_actuals(conn2, fiscal_year=2024)} == {"55", "3"}
 
 
 def test_a_server_that_is_down_or_a_wrong_password_gives_one_clear_message(
@@ -233,9 +251,13 @@ def test_writers_racing_on_the_same_values_lose_nothing_and_share_no_audit_numbe
     with admin.connect() as conn:
         deadlocks = conn.scalar(deadlocks_sql, {"d": make_url(db).database})
     seed = Store.open(db)
-    write_actuals(
-        seed, [EntryRequest(c, 2024, "1000", comment="c") for c in codes], who="s", source="test"
-    )
+    with seed.transaction() as conn2:
+        write_actuals(
+            conn2,
+            [EntryRequest(c, 2024, "1000", comment="c") for c in codes],
+            who="s",
+            source="test",
+        )
     rounds, workers = 15, 8
     conflicts = [0] * workers
     errors: list[BaseException] = []
@@ -244,7 +266,8 @@ def test_writers_racing_on_the_same_values_lose_nothing_and_share_no_audit_numbe
         try:
             for _ in range(rounds):
                 while True:
-                    now = {a.indicator_code: a for a in read_actuals(store, fiscal_year=2024)}
+                    with store.snapshot() as conn:
+                        now = {a.indicator_code: a for a in read_actuals(conn, fiscal_year=2024)}
                     # Half of them ask in the opposite order: still no deadlock.
                     order = list(reversed(codes)) if n % 2 else codes
                     requests = [
@@ -259,7 +282,7 @@ def test_writers_racing_on_the_same_values_lose_nothing_and_share_no_audit_numbe
                         for c in order
                     ]
                     try:
-                        write_actuals(store, requests, who=f"w{n}", source="test")
+                        store.write(partial(_write_batch, batch=requests, who=f"w{n}"))
                         break
                     except EntryRefused:
                         conflicts[n] += 1
@@ -276,11 +299,14 @@ def test_writers_racing_on_the_same_values_lose_nothing_and_share_no_audit_numbe
     for thread in threads:
         thread.join(timeout=120)
     assert not errors, errors
-    final = {a.indicator_code: a.text for a in read_actuals(seed, fiscal_year=2024)}
+    with seed.snapshot() as conn2:
+        final = {a.indicator_code: a.text for a in read_actuals(conn2, fiscal_year=2024)}
     assert final == {c: str(1000 + rounds * workers) for c in codes}  # no update lost
-    entries = [e for e in audit_log(seed) if e.fiscal_year == 2024 and e.action == "enter"]
+    with seed.snapshot() as conn2:
+        entries = [e for e in audit_log(conn2) if e.fiscal_year == 2024 and e.action == "enter"]
     assert len(entries) == len(codes) * (1 + rounds * workers)
-    assert len({e.id for e in audit_log(seed)}) == len(audit_log(seed))
+    with seed.snapshot() as conn2:
+        assert len({e.id for e in audit_log(conn2)}) == len(audit_log(conn2))
     assert sum(conflicts) > 0  # they did race
     with admin.connect() as conn:
         assert conn.scalar(deadlocks_sql, {"d": make_url(db).database}) == deadlocks
@@ -336,7 +362,11 @@ def test_writers_adding_the_same_new_values_in_opposite_orders_never_deadlock(
         ]
         try:
             start.wait()
-            write_actuals(stores[n], requests, who=f"w{n}", source="test")
+            stores[n].write(
+                lambda conn, key: write_actuals(
+                    conn, requests, who=f"w{n}", source="test", request_key=key
+                )
+            )
             outcomes.append("written")
         except EntryRefused:
             outcomes.append("conflict")
@@ -350,7 +380,8 @@ def test_writers_adding_the_same_new_values_in_opposite_orders_never_deadlock(
         thread.join(timeout=60)
     assert not errors, errors
     assert sorted(outcomes) == ["conflict"] * 5 + ["written"]
-    values = {a.text for a in read_actuals(stores[0], fiscal_year=2024)}
+    with stores[0].snapshot() as conn2:
+        values = {a.text for a in read_actuals(conn2, fiscal_year=2024)}
     assert len(values) == 1  # one writer's batch, whole
     with admin.connect() as conn:
         assert conn.scalar(deadlocks_sql, {"d": name}) == before
@@ -463,3 +494,9 @@ def test_server_init_as_the_readme_says_an_admin_with_createrole_and_a_password_
         pg_cluster.drop_database(name)
         pg_cluster.psql(f"DROP ROLE IF EXISTS tanaka_{os.getpid()}")
         pg_cluster.psql(f"DROP OWNED BY {admin}; DROP ROLE IF EXISTS {admin}")
+
+
+def _write_batch(
+    conn: Connection, key: str, *, batch: list[EntryRequest], who: str
+) -> list[EntryResult]:
+    return write_actuals(conn, batch, who=who, source="test", request_key=key)

@@ -83,7 +83,8 @@ def test_a_snapshot_older_than_the_year_lock_cannot_write_into_the_locked_year(
     with session(attacked["clerk"]) as clerk:
         clerk.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         clerk.execute("SELECT count(*) FROM actual").fetchone()
-        assert lock_year(Store.open(attacked["planner"]), 2023, "planner")
+        with Store.open(attacked["planner"]).transaction() as conn:
+            assert lock_year(conn, 2023, "planner")
         before = dump(attacked["admin"])
         with pytest.raises(psycopg.Error):
             put(clerk, COMMUNITY_CODE, 2023, "999")
@@ -95,8 +96,9 @@ def test_a_snapshot_older_than_a_colleagues_finalisation_cannot_write(
     attacked: dict[str, str],
 ) -> None:
     admin = Store.open(attacked["admin"])
-    write_actuals(admin, [EntryRequest(c, 2025, "未集計") for c in COMMUNITY_INDICATORS],
-                  who="seed", source="test")  # fmt: skip
+    with admin.transaction() as conn:
+        write_actuals(conn, [EntryRequest(c, 2025, "未集計") for c in COMMUNITY_INDICATORS],
+                      who="seed", source="test")  # fmt: skip
     with session(attacked["clerk"]) as clerk, session(attacked["planner"]) as colleague:
         clerk.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         clerk.execute("SELECT count(*) FROM finalisation").fetchone()
@@ -118,7 +120,8 @@ def test_the_planning_divisions_direct_write_from_an_old_snapshot_meets_the_lock
     with session(attacked["planner"]) as planner:
         planner.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         planner.execute("SELECT count(*) FROM year_lock").fetchone()
-        assert lock_year(Store.open(attacked["admin"]), 2023, "other planner")
+        with Store.open(attacked["admin"]).transaction() as conn:
+            assert lock_year(conn, 2023, "other planner")
         before = dump(attacked["admin"])
         with pytest.raises(psycopg.errors.SerializationFailure):
             planner.execute(
@@ -166,7 +169,8 @@ def test_an_idle_writer_holds_up_the_lock_of_its_own_year_only(
         clerk.execute("BEGIN")
         put(clerk, COMMUNITY_CODE, 2024, "8")
         started = time.monotonic()
-        assert lock_year(Store.open(attacked["planner"]), 2025, "planner")
+        with Store.open(attacked["planner"]).transaction() as conn2:
+            assert lock_year(conn2, 2025, "planner")
         assert time.monotonic() - started < 3
         clerk.execute("COMMIT")
     stored = Store.open(attacked["admin"])
@@ -200,14 +204,17 @@ def test_withdrawing_a_finalisation_in_a_locked_year_is_refused(
     attacked: dict[str, str],
 ) -> None:
     admin = Store.open(attacked["admin"])
-    write_actuals(admin, [EntryRequest(c, 2025, "未集計") for c in COMMUNITY_INDICATORS],
-                  who="seed", source="test")  # fmt: skip
+    with admin.transaction() as conn2:
+        write_actuals(conn2, [EntryRequest(c, 2025, "未集計") for c in COMMUNITY_INDICATORS],
+                      who="seed", source="test")  # fmt: skip
     clerk = Store.open(attacked["clerk"])
-    assert finalise(clerk, "community", 2025, who="x", source="cli")
-    lock_year(admin, 2025, "planner")
+    with clerk.transaction() as conn2:
+        assert finalise(conn2, "community", 2025, who="x", source="cli")
+    with admin.transaction() as conn2:
+        lock_year(conn2, 2025, "planner")
     before = dump(attacked["admin"])
-    with pytest.raises(Exception) as through_program:
-        withdraw_finalisation(clerk, "community", 2025, who="x", source="cli")
+    with pytest.raises(Exception) as through_program, clerk.transaction() as conn2:
+        withdraw_finalisation(conn2, "community", 2025, who="x", source="cli")
     assert "E_LOCKED_YEAR" in str(through_program.value) or "ロック" in str(through_program.value)
     with session(attacked["clerk"]) as conn, pytest.raises(psycopg.Error) as by_hand:
         conn.execute("SELECT kplan_withdraw('community', 2025, 'cli', 'w', NULL)")
@@ -226,8 +233,8 @@ def test_the_server_refuses_the_finalisations_the_program_refuses(
     clerk = Store.open(attacked["clerk"])
     before = dump(attacked["admin"])
     for year in (2025, 1900):
-        with pytest.raises(Exception) as program:
-            finalise(clerk, "community", year, who="x", source="cli")
+        with pytest.raises(Exception) as program, clerk.transaction() as conn2:
+            finalise(conn2, "community", year, who="x", source="cli")
         with session(attacked["clerk"]) as conn, pytest.raises(psycopg.Error) as server_said:
             conn.execute("SELECT kplan_finalise('community', %s, 'cli', 'f', NULL)", (year,))
         code = "E_NOT_COMPLETE" if year == 2025 else "E_YEAR_OUT_OF_PLAN"
@@ -247,8 +254,8 @@ def test_no_value_for_an_indicator_without_a_unit_and_no_control_characters_in_a
         )
     clerk = Store.open(attacked["clerk"])
     before = dump(attacked["admin"])
-    with pytest.raises(EntryRefused) as program:
-        write_actuals(clerk, [EntryRequest(COMMUNITY_CODE, 2024, "5")], who="x", source="cli")
+    with pytest.raises(EntryRefused) as program, clerk.transaction() as conn2:
+        write_actuals(conn2, [EntryRequest(COMMUNITY_CODE, 2024, "5")], who="x", source="cli")
     assert "E_UNIT_NOT_SET" in {f.code for f in program.value.results[0].refused_because}
     with session(attacked["clerk"]) as conn:
         with pytest.raises(psycopg.Error) as no_unit:
@@ -319,7 +326,8 @@ def test_a_clerk_who_removes_the_lock_timeout_still_waits_only_the_functions_lim
     from tests.store.test_server import PASSWORD, login
 
     database = make_url(attacked["admin"]).database
-    add_user(Store.open(attacked["admin"]), f"other_{database}", PASSWORD, department="community")
+    with Store.open(attacked["admin"]).transaction() as conn:
+        add_user(conn, f"other_{database}", PASSWORD, department="community")
     other = login(attacked["admin"], f"other_{database}")
     with session(attacked["clerk"]) as holder, session(other) as waiter:
         holder.execute("BEGIN")
@@ -346,8 +354,8 @@ def test_a_clerk_idling_in_a_save_is_named_seen_and_ended_by_the_planning_divisi
         put(clerk, COMMUNITY_CODE, 2024, "15")
         pid = backend_pid(clerk)
         planner = Store.open(attacked["planner"])
-        with pytest.raises(StoreError) as blocked:
-            lock_year(planner, 2024, "planner")
+        with pytest.raises(StoreError) as blocked, planner.transaction() as conn:
+            lock_year(conn, 2024, "planner")
         assert blocked.value.code == "E_YEAR_LOCK_BLOCKED"
         assert clerk_login in str(blocked.value) and str(pid) in str(blocked.value)
         capsys.readouterr()
@@ -365,7 +373,8 @@ def test_a_clerk_idling_in_a_save_is_named_seen_and_ended_by_the_planning_divisi
                      "--terminate", str(pid)]) == 0  # fmt: skip
         with pytest.raises(psycopg.OperationalError):
             clerk.execute("SELECT 1")
-    assert lock_year(Store.open(attacked["planner"]), 2024, "planner")
+    with Store.open(attacked["planner"]).transaction() as conn:
+        assert lock_year(conn, 2024, "planner")
     # A clerk may not end anybody's session.
     with session(attacked["planner"]) as planner_conn:
         planner_pid = backend_pid(planner_conn)

@@ -72,17 +72,18 @@ def put(code: str, year: int, value: str | None, *, reason: str | None = None,
 def attacked(server: dict[str, str]) -> dict[str, str]:
     """The server with values of two departments, a locked year and a finalised year."""
     admin = Store.open(server["admin"])
-    write_actuals(
-        admin,
-        [
-            EntryRequest(EQUALITY_CODE, 2023, "10", "c"),
-            EntryRequest(COMMUNITY_CODE, 2023, "40", "c"),
-            EntryRequest(COMMUNITY_CODE, 2022, "30", "c"),
-        ],
-        who="seed",
-        source="test",
-    )
-    lock_year(admin, 2022, "planner")
+    with admin.transaction() as conn:
+        write_actuals(
+            conn,
+            [
+                EntryRequest(EQUALITY_CODE, 2023, "10", "c"),
+                EntryRequest(COMMUNITY_CODE, 2023, "40", "c"),
+                EntryRequest(COMMUNITY_CODE, 2022, "30", "c"),
+            ],
+            who="seed",
+            source="test",
+        )
+        lock_year(conn, 2022, "planner")
     return server
 
 
@@ -198,7 +199,8 @@ def test_direct_writes_rekeying_audit_forgery_reviewer_comment_locks_and_roles_a
     # and the server's clock, the PC's name stays a note.
     done = psql(pg_cluster, clerk, put(COMMUNITY_CODE, 2024, "55"))
     assert done.returncode == 0, done.stderr
-    last = audit_log(Store.open(admin))[-1]
+    with Store.open(admin).snapshot() as conn:
+        last = audit_log(conn)[-1]
     assert (last.who, last.client_user, last.new_value) == (
         make_url(clerk).username, "sato", "55")  # fmt: skip
 
@@ -214,15 +216,16 @@ def test_the_program_as_a_clerk_may_not_review_and_records_its_login(
     assert main(["--db", clerk, "review", "--measure", "7-1-1", "--year", "2024",
                  "--comment", "自分で良いと書く"]) == 2  # fmt: skip
     assert dump(attacked["admin"]) == before
-    with pytest.raises(Exception) as review:
-        save_review_comment(Store.open(clerk), "7-1-1", 2024, "x", who="x", source="cli")
+    with pytest.raises(Exception) as review, Store.open(clerk).transaction() as conn:
+        save_review_comment(conn, "7-1-1", 2024, "x", who="x", source="cli")
     assert "権限" in str(review.value)
     monkeypatch.setenv("USER", "somebody")
     monkeypatch.setenv("LOGNAME", "somebody")
     capsys.readouterr()
     assert main(["--db", clerk, "enter", "--indicator", COMMUNITY_CODE, "--year", "2024",
                  "--value", "56"]) == 0  # fmt: skip
-    last = audit_log(Store.open(attacked["admin"]))[-1]
+    with Store.open(attacked["admin"]).snapshot() as conn:
+        last = audit_log(conn)[-1]
     login = make_url(clerk).username
     assert (last.who, last.client_user) == (login, "somebody")
     stored = [r for r in dump(attacked["admin"])["actual"] if r[1] == COMMUNITY_CODE]
@@ -231,8 +234,10 @@ def test_the_program_as_a_clerk_may_not_review_and_records_its_login(
     for code in ("7-1-1-A1", "7-1-1-K1", "7-1-1-K3", "7-1-2-A1", "7-1-2-K1", COMMUNITY_CODE):
         assert main(["--db", clerk, "enter", "--indicator", code, "--year", "2025",
                      "--value", "未集計"]) == 0  # fmt: skip
-    assert finalise(Store.open(clerk), "community", 2025, who="somebody", source="cli")
-    assert audit_log(Store.open(attacked["admin"]))[-1].who == login
+    with Store.open(clerk).transaction() as conn:
+        assert finalise(conn, "community", 2025, who="somebody", source="cli")
+    with Store.open(attacked["admin"]).snapshot() as conn:
+        assert audit_log(conn)[-1].who == login
 
 
 # (indicator, year, what is typed): each refused by the domain on a PC's file; the canonical
@@ -255,7 +260,8 @@ def test_both_write_paths_refuse_the_same_inputs(
 ) -> None:
     """The program's checks on SQLite; on the server, the write function by itself (psql)."""
     store = Store.open(str(db))
-    lock_year(store, 2022, "planner")
+    with store.transaction() as conn2:
+        lock_year(conn2, 2022, "planner")
     if store.is_server:
         from kplan_desktop.cli import main
 
@@ -267,12 +273,12 @@ def test_both_write_paths_refuse_the_same_inputs(
         )
     before = dump(db)
     for code, year, typed, _ in [*BAD_INPUTS, (NO_UNIT, 2024, "5", "5")]:
-        with pytest.raises(EntryRefused):
-            write_actuals(store, [EntryRequest(code, year, typed, "c")], who="x", source="cli")
+        with pytest.raises(EntryRefused), store.transaction() as conn2:
+            write_actuals(conn2, [EntryRequest(code, year, typed, "c")], who="x", source="cli")
     # 確定 of a year with values still missing, and of a year outside the plan.
     for year in (2024, 1900):
-        with pytest.raises(DomainError):
-            finalise(store, "community", year, who="x", source="cli")
+        with pytest.raises(DomainError), store.transaction() as conn2:
+            finalise(conn2, "community", year, who="x", source="cli")
     if store.is_server:
         pg_cluster: Cluster = request.getfixturevalue("pg_cluster")
         for code, year, typed, sent in [*BAD_INPUTS, (NO_UNIT, 2024, "5", "5")]:

@@ -109,9 +109,11 @@ def test_a_commit_whose_reply_is_lost_is_found_saved_and_the_clerk_told_so(
     out = capsys.readouterr()
     assert "保存しました" in out.out or "Saved" in out.out, out
     assert "保存されていません" not in out.err
-    stored = read_actuals(Store.open(server["admin"]), indicator_codes=[COMMUNITY_CODE])
+    with Store.open(server["admin"]).snapshot() as conn:
+        stored = read_actuals(conn, indicator_codes=[COMMUNITY_CODE])
     assert [a.text for a in stored if a.fiscal_year == 2024] == ["55"]
-    entries = [e for e in audit_log(Store.open(server["admin"])) if e.new_value == "55"]
+    with Store.open(server["admin"]).snapshot() as conn:
+        entries = [e for e in audit_log(conn) if e.new_value == "55"]
     assert len(entries) == 1 and entries[0].request_key  # once, with its key
 
 
@@ -130,8 +132,8 @@ def test_a_connection_cut_before_the_commit_arrives_is_reported_not_saved(
     # The window's way in: the same, as an exception it shows with Retry.
     proxy.cut.clear()
     proxy.armed = "before"
-    with pytest.raises(StoreError) as lost:
-        write_actuals(Store.open(clerk), [EntryRequest(COMMUNITY_CODE, 2024, "56")],
+    with pytest.raises(StoreError) as lost, Store.open(clerk).transaction() as conn:
+        write_actuals(conn, [EntryRequest(COMMUNITY_CODE, 2024, "56")],
                       who="x", source="gui")  # fmt: skip
     assert lost.value.code == "E_DB_CONNECTION_LOST" and lost.value.retryable
     assert dump(server["admin"]) == before
@@ -162,7 +164,8 @@ def test_a_frozen_pc_inside_its_transaction_stalls_nobody_beyond_the_timeouts(
         ALTER DATABASE "{database}" SET idle_in_transaction_session_timeout = '3s'""",
         database,
     )
-    add_user(admin, f"other_{database}", PASSWORD, department="community")
+    with admin.transaction() as conn:
+        add_user(conn, f"other_{database}", PASSWORD, department="community")
     other = Store.open(login(server["admin"], f"other_{database}"))
     script = tmp_path / "holder.py"
     script.write_text(_HOLDER, encoding="utf-8")
@@ -178,8 +181,8 @@ def test_a_frozen_pc_inside_its_transaction_stalls_nobody_beyond_the_timeouts(
         assert holder.stdout.readline().strip() == "holding"
         os.kill(holder.pid, signal.SIGSTOP)  # frozen, holding the row, inside its transaction
         began = time.monotonic()
-        with pytest.raises(StoreError) as waited:
-            write_actuals(other, [EntryRequest(COMMUNITY_CODE, 2024, "2", "c")], who="o",
+        with pytest.raises(StoreError) as waited, other.transaction() as conn:
+            write_actuals(conn, [EntryRequest(COMMUNITY_CODE, 2024, "2", "c")], who="o",
                           source="cli")  # fmt: skip
         took = time.monotonic() - began
         assert waited.value.code == "E_DB_TIMEOUT" and waited.value.retryable
@@ -189,17 +192,20 @@ def test_a_frozen_pc_inside_its_transaction_stalls_nobody_beyond_the_timeouts(
         deadline = time.monotonic() + 15
         while True:
             try:
-                write_actuals(other, [EntryRequest(COMMUNITY_CODE, 2024, "2", "c")], who="o",
-                              source="cli")  # fmt: skip
+                with other.transaction() as conn:
+                    write_actuals(conn, [EntryRequest(COMMUNITY_CODE, 2024, "2", "c")], who="o",
+                                  source="cli")  # fmt: skip
                 break
             except StoreError as exc:
                 assert exc.code == "E_DB_TIMEOUT"
                 assert time.monotonic() < deadline
                 time.sleep(0.5)
         assert time.monotonic() - began < 10
-        stored = read_actuals(admin, indicator_codes=[COMMUNITY_CODE])
+        with admin.snapshot() as conn:
+            stored = read_actuals(conn, indicator_codes=[COMMUNITY_CODE])
         assert [a.text for a in stored if a.fiscal_year == 2024] == ["2"]
-        assert not [e for e in audit_log(admin) if e.client_user == "frozen"]
+        with admin.snapshot() as conn:
+            assert not [e for e in audit_log(conn) if e.client_user == "frozen"]
     finally:
         os.kill(holder.pid, signal.SIGCONT)
         holder.kill()
@@ -274,10 +280,10 @@ def test_a_server_that_is_starting_says_so_for_reads_and_writes_and_offers_retry
         with pytest.raises(StoreError) as opening:
             Store.open(url)
         store = Store.open(url, migrate=False)
-        with pytest.raises(StoreError) as reading:
-            read_actuals(store)
-        with pytest.raises(StoreError) as writing:
-            write_actuals(store, [EntryRequest(COMMUNITY_CODE, 2024, "1")], who="x",
+        with pytest.raises(StoreError) as reading, store.snapshot() as conn:
+            read_actuals(conn)
+        with pytest.raises(StoreError) as writing, store.transaction() as conn:
+            write_actuals(conn, [EntryRequest(COMMUNITY_CODE, 2024, "1")], who="x",
                           source="gui")  # fmt: skip
         for refused in (opening.value, reading.value, writing.value):
             assert refused.code == "E_DB_STARTING" and refused.retryable

@@ -43,14 +43,15 @@ def test_a_full_database_refuses_the_write_whole_and_takes_it_when_space_returns
         for n in (1, 2)
         for year in range(2022, 2027)
     ]
-    with pytest.raises(DomainError) as refused:
-        write_actuals(store, big, who="clerk", source="test")
+    with pytest.raises(DomainError) as refused, store.transaction() as conn2:
+        write_actuals(conn2, big, who="clerk", source="test")
     assert refused.value.code == "E_DB_FULL"
     assert "ディスクの空き" in refused.value.message_ja
     assert dump(db) == before
     free = Store.open(str(db))
-    write_actuals(free, big, who="clerk", source="test")
-    assert len(read_actuals(free)) == len(big)
+    with free.transaction() as conn2:
+        write_actuals(conn2, big, who="clerk", source="test")
+        assert len(read_actuals(conn2)) == len(big)
 
 
 def test_a_full_file_system_gives_one_clear_line_and_loses_nothing(

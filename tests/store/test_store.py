@@ -12,6 +12,7 @@ from kplan_desktop.domain.model import ValueKind
 from kplan_desktop.store.actuals import (
     EntryRefused,
     EntryRequest,
+    EntryResult,
     KnownCatalog,
     Outcome,
     read_actuals,
@@ -60,24 +61,28 @@ def test_a_batch_with_one_bad_value_writes_nothing(db: Path) -> None:
         EntryRequest("7-1-1-K2", 2023, "50"),
         EntryRequest("7-1-1-K3", 2023, "abc"),
     ]
-    with pytest.raises(EntryRefused) as exc:
-        write_actuals(store, batch, who="tester", source="test")
+    with pytest.raises(EntryRefused) as exc, store.transaction() as conn:
+        write_actuals(conn, batch, who="tester", source="test")
     assert [r.outcome for r in exc.value.results] == [Outcome.NEW, Outcome.NEW, Outcome.REFUSED]
     assert dump(db) == before
-    results = write_actuals(store, batch, who="tester", source="test", all_or_nothing=False)
+    with store.transaction() as conn:
+        results = write_actuals(conn, batch, who="tester", source="test", all_or_nothing=False)
     assert [r.outcome for r in results] == [Outcome.NEW, Outcome.NEW, Outcome.REFUSED]
-    stored = {(a.indicator_code, a.fiscal_year): a.value for a in read_actuals(store)}
+    with store.snapshot() as conn:
+        stored = {(a.indicator_code, a.fiscal_year): a.value for a in read_actuals(conn)}
     assert stored == {("7-1-1-K1", 2023): Decimal(3), ("7-1-1-K2", 2023): Decimal(50)}
-    assert len([e for e in audit_log(store) if e.action == "enter"]) == 2
+    with store.snapshot() as conn:
+        assert len([e for e in audit_log(conn) if e.action == "enter"]) == 2
     store.dispose()
 
 
 def test_a_dry_run_reports_outcomes_and_writes_nothing(db: Path) -> None:
     store = Store.open(str(db))
     before = dump(db)
-    results = write_actuals(
-        store, [EntryRequest("7-1-1-K1", 2023, "3")], who="t", source="test", dry_run=True
-    )
+    with store.transaction() as conn:
+        results = write_actuals(
+            conn, [EntryRequest("7-1-1-K1", 2023, "3")], who="t", source="test", dry_run=True
+        )
     assert results[0].outcome is Outcome.NEW
     assert dump(db) == before
     store.dispose()
@@ -86,14 +91,15 @@ def test_a_dry_run_reports_outcomes_and_writes_nothing(db: Path) -> None:
 def test_history_within_a_batch_feeds_the_checks(db: Path) -> None:
     store = Store.open(str(db))
     # 2022 = 60 and 2023 = 60 in one batch; a third 60 in 2024 is "the same three years".
-    write_actuals(
-        store,
-        [EntryRequest("7-1-1-K2", 2022, "60"), EntryRequest("7-1-1-K2", 2023, "60")],
-        who="t",
-        source="test",
-    )
-    with pytest.raises(EntryRefused) as exc:
-        write_actuals(store, [EntryRequest("7-1-1-K2", 2024, "60")], who="t", source="test")
+    with store.transaction() as conn:
+        write_actuals(
+            conn,
+            [EntryRequest("7-1-1-K2", 2022, "60"), EntryRequest("7-1-1-K2", 2023, "60")],
+            who="t",
+            source="test",
+        )
+    with pytest.raises(EntryRefused) as exc, store.transaction() as conn:
+        write_actuals(conn, [EntryRequest("7-1-1-K2", 2024, "60")], who="t", source="test")
     assert exc.value.only_warnings
     assert [f.code for f in exc.value.results[0].check.warnings] == ["W_SAME_3_YEARS"]
     store.dispose()
@@ -109,8 +115,9 @@ def test_a_url_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_the_catalog_snapshot_holds_what_the_catalog_holds(db: Path) -> None:
     store = Store.open(str(db))
-    catalog = read_catalog(store)
-    snapshot = read_catalog_snapshot(store)
+    with store.snapshot() as conn:
+        catalog = read_catalog(conn)
+        snapshot = read_catalog_snapshot(conn)
     assert catalog is not None and snapshot is not None
     indicators = {i.code: i for _, _, _, i in catalog.indicators()}
     assert snapshot.indicators.select([*indicators, "no-such-code"]) == indicators
@@ -124,7 +131,8 @@ def test_indicators_read_by_the_caller_count_only_while_the_catalog_is_that_vers
     db: Path,
 ) -> None:
     store = Store.open(str(db))
-    snapshot = read_catalog_snapshot(store)
+    with store.snapshot() as conn:
+        snapshot = read_catalog_snapshot(conn)
     assert snapshot is not None and snapshot.catalog_hash is not None
     (counted,) = snapshot.indicators.select(["7-1-1-K2"]).values()
     # The caller's copy makes it a percentage, so that 150 is out of range.
@@ -132,16 +140,17 @@ def test_indicators_read_by_the_caller_count_only_while_the_catalog_is_that_vers
     request = [EntryRequest("7-1-1-K2", 2024, "150")]
 
     def outcome(known: KnownCatalog) -> Outcome:
-        results = write_actuals(
-            store,
-            request,
-            who="t",
-            source="test",
-            dry_run=True,
-            all_or_nothing=False,
-            require_comment=False,
-            known=known,
-        )
+        with store.transaction() as conn:
+            results = write_actuals(
+                conn,
+                request,
+                who="t",
+                source="test",
+                dry_run=True,
+                all_or_nothing=False,
+                require_comment=False,
+                known=known,
+            )
         return results[0].outcome
 
     assert outcome(KnownCatalog(snapshot.catalog_hash, percent)) is Outcome.REFUSED
@@ -152,7 +161,11 @@ def test_indicators_read_by_the_caller_count_only_while_the_catalog_is_that_vers
 def test_a_changed_value_does_not_keep_the_comment_written_for_the_old_one(db: Path) -> None:
     """50 → 7 kept 「abc」 written for 50: a comment explains one value, not the next."""
     store = Store.open(str(db))
-    enter = write_actuals
+
+    def enter(store: Store, requests: list[EntryRequest], **how: str) -> list[EntryResult]:
+        with store.transaction() as conn:
+            return write_actuals(conn, requests, **how)  # type: ignore[arg-type]
+
     # 51 (2020 baseline) → 150 in 2022 is a jump: it needs (and gets) a comment.
     enter(store, [EntryRequest("7-1-1-K2", 2022, "150", "abc")], who="t", source="test")
     # The same value again without a comment keeps it.
@@ -168,9 +181,11 @@ def test_a_changed_value_does_not_keep_the_comment_written_for_the_old_one(db: P
     # A value without warnings: saved without the old comment, and the audit says so.
     (plain,) = enter(store, [EntryRequest("7-1-1-K2", 2022, "60")], who="t", source="test")
     assert plain.new == ("60", None, None)
-    (actual,) = read_actuals(store)
+    with store.snapshot() as conn:
+        (actual,) = read_actuals(conn)
     assert actual.comment is None
-    last = audit_log(store, "7-1-1-K2")[-1]
+    with store.snapshot() as conn:
+        last = audit_log(conn, "7-1-1-K2")[-1]
     assert (last.old_comment, last.new_comment) == ("abc", None)
     assert last.detail is not None and "前のコメントを外しました" in last.detail
     store.dispose()

@@ -15,7 +15,8 @@ from tests.conftest import dump
 
 
 def value(window: MainWindow, code: str) -> object:
-    found = [a for a in read_actuals(window.store, indicator_codes=[code]) if a.fiscal_year == 2025]
+    with window.store.snapshot() as conn:
+        found = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == 2025]
     return found[0].text if found else None
 
 

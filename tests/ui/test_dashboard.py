@@ -35,11 +35,13 @@ def dashboard(qtbot: object) -> Dashboard:
 
 def enter(store: Store, *values: tuple[str, int, str]) -> None:
     requests = [EntryRequest(code, year, text, "確認済み") for code, year, text in values]
-    write_actuals(store, requests, who="t", source="test")
+    with store.transaction() as conn:
+        write_actuals(conn, requests, who="t", source="test")
 
 
 def show(dashboard: Dashboard, store: Store, department: str | None = None) -> None:
-    catalog, rows = overview(store, department=department)
+    with store.snapshot() as conn:
+        catalog, rows = overview(conn, department=department)
     dashboard.show_overview(catalog, rows, YEAR)
 
 
@@ -150,7 +152,8 @@ def test_showing_again_replaces_the_bars(dashboard: Dashboard, store: Store) -> 
 
 
 def test_a_percent_sign_in_a_name_is_shown_not_expanded(dashboard: Dashboard, store: Store) -> None:
-    catalog, rows = overview(store)
+    with store.snapshot() as conn:
+        catalog, rows = overview(conn)
     renamed = tuple(
         dataclasses.replace(d, name="100%課") if d.code == "finance" else d
         for d in catalog.departments
@@ -160,7 +163,8 @@ def test_a_percent_sign_in_a_name_is_shown_not_expanded(dashboard: Dashboard, st
 
 
 def test_no_rows_shows_empty_sections(dashboard: Dashboard, store: Store) -> None:
-    catalog, _ = overview(store)
+    with store.snapshot() as conn:
+        catalog, _ = overview(conn)
     dashboard.show_overview(catalog, [], YEAR)
     assert dashboard.department_progress() == {}
     assert dashboard.grade_counts() == {}

@@ -177,7 +177,8 @@ def outcomes(preview: MergePreviewDialog) -> dict[str, RowOutcome]:
 
 def planning_value(path: Path, code: str) -> Decimal | None:
     store = Store.open(str(path))
-    (actual,) = [a for a in read_actuals(store, indicator_codes=[code]) if a.fiscal_year == YEAR]
+    with store.snapshot() as conn:
+        (actual,) = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == YEAR]
     return actual.value
 
 
@@ -212,7 +213,8 @@ def test_finalise_is_refused_with_the_open_items_in_one_dialog(
         "7-1-2-K1",
     ]
     assert dump(db) == before
-    assert finalisation(clerk.store, "community", YEAR) is None
+    with clerk.store.snapshot() as conn:
+        assert finalisation(conn, "community", YEAR) is None
     assert not clerk.exchange.banner.isVisible()
     # Double-clicking an item goes to that indicator's cell.
     dialog.items.itemActivated.emit(dialog.items.item(1))
@@ -228,7 +230,8 @@ def test_clerk_finalises_a_complete_year_and_the_window_shows_it(
     enter(clerk, COMMUNITY_YEAR)
     assert clerk.exchange.finalise_action is not None
     clerk.exchange.finalise_action.trigger()
-    done = finalisation(clerk.store, "community", YEAR)
+    with clerk.store.snapshot() as conn:
+        done = finalisation(conn, "community", YEAR)
     assert done is not None and done.finalised_by == current_user()
     banner = clerk.exchange.banner
     assert banner.isVisible()
@@ -249,11 +252,13 @@ def test_clerk_finalises_a_complete_year_and_the_window_shows_it(
     # 確定を取り消す asks first; answered, the year is open again.
     answers.will_click("キャンセル")
     clerk.exchange.finalise_button.click()
-    assert finalisation(clerk.store, "community", YEAR) is not None
+    with clerk.store.snapshot() as conn:
+        assert finalisation(conn, "community", YEAR) is not None
     answers.will_click("確定を取り消す")
     clerk.exchange.finalise_button.click()
     assert "確定を取り消します" in answers.asked[-1]
-    assert finalisation(clerk.store, "community", YEAR) is None
+    with clerk.store.snapshot() as conn:
+        assert finalisation(conn, "community", YEAR) is None
     assert not banner.isVisible()
     assert clerk.exchange.finalise_button.text() == "確定する"
     assert clerk.entry.submit(cell(clerk, "7-1-1-K2"), "56")
@@ -387,7 +392,8 @@ def test_planning_merges_a_submission_through_the_preview(
     # Shown grouped like the workbooks; the editor gets the plain value.
     assert cell(planner, "7-1-1-K3").data() == "1,500"
     assert cell(planner, "7-1-1-K3").data(Qt.ItemDataRole.EditRole) == "1500"
-    assert [s.file for s in submissions(planner.store)] == [submission.name]
+    with planner.store.snapshot() as conn:
+        assert [s.file for s in submissions(conn)] == [submission.name]
 
 
 def test_a_conflict_is_offered_with_both_values_and_the_file_value_can_be_taken(
@@ -402,12 +408,13 @@ def test_a_conflict_is_offered_with_both_values_and_the_file_value_can_be_taken(
 ) -> None:
     merge_through_preview(planner, qtbot, preview_of(planner, qtbot, submission))
     # The planning division corrects a value by hand ...
-    write_actuals(
-        Store.open(str(planning_db)),
-        [EntryRequest("7-1-1-K2", YEAR, "57")],
-        who="planner",
-        source="test",
-    )
+    with Store.open(str(planning_db)).transaction() as conn:
+        write_actuals(
+            conn,
+            [EntryRequest("7-1-1-K2", YEAR, "57")],
+            who="planner",
+            source="test",
+        )
     # ... and the department sends a newer submission with another value.
     answers.will_click("確定を取り消す")
     assert clerk.exchange.withdraw()
@@ -454,12 +461,13 @@ def test_an_undecided_conflict_keeps_the_database_value(
     answers: Answers,
 ) -> None:
     merge_through_preview(planner, qtbot, preview_of(planner, qtbot, submission))
-    write_actuals(
-        Store.open(str(planning_db)),
-        [EntryRequest("7-1-1-K2", YEAR, "57")],
-        who="planner",
-        source="test",
-    )
+    with Store.open(str(planning_db)).transaction() as conn:
+        write_actuals(
+            conn,
+            [EntryRequest("7-1-1-K2", YEAR, "57")],
+            who="planner",
+            source="test",
+        )
     answers.will_click("確定を取り消す")
     assert clerk.exchange.withdraw()
     enter(clerk, {"7-1-1-K2": "58", "7-1-2-K1": "21"})
@@ -658,7 +666,8 @@ def test_finalise_then_export_in_one_go(
     assert clerk.exchange.export_action is not None
     clerk.exchange.export_action.trigger()
     finish_job(clerk, qtbot)
-    assert finalisation(clerk.store, "community", YEAR) is not None
+    with clerk.store.snapshot() as conn:
+        assert finalisation(conn, "community", YEAR) is not None
     assert clerk.exchange.banner.isVisible()
     assert out.exists() and "下書き" not in Path(suggested[0]).name
 

@@ -17,7 +17,8 @@ def test_the_department_choice_defaults_to_a_department_that_owns_indicators(
     db: Path, qtbot: Any
 ) -> None:
     store = Store.open(str(db))
-    catalog = read_catalog(store)
+    with store.snapshot() as conn:
+        catalog = read_catalog(conn)
     assert catalog is not None
     owners = {indicator.department for *_path, indicator in catalog.indicators()}
     dialog = FirstRunDialog(catalog, 2025)

@@ -82,7 +82,8 @@ def test_a_department_exports_and_the_planning_division_registers_its_key(
     answer(monkeypatch, "question", QMessageBox.StandardButton.Yes, asked)
     registered = planner.keys.register_key(str(written))
     assert registered is not None and registered.public_key == exported.public_key
-    assert [k.department for k in registered_keys(planner.store)] == ["community"]
+    with planner.store.snapshot() as conn:
+        assert [k.department for k in registered_keys(conn)] == ["community"]
     assert "登録しました" in planner.status.text()
     dialog = planner.keys.show_keys()
     assert dialog.table.rowCount() == 1
@@ -104,7 +105,8 @@ def test_a_department_exports_and_the_planning_division_registers_its_key(
     assert exported.fingerprint in warned_replace[0] and renewed.fingerprint in warned_replace[0]
     answer(monkeypatch, "warning", QMessageBox.StandardButton.Yes, warned_replace)
     assert planner.keys.register_key(str(tmp_path / "renewed.kplan-key")) is not None
-    assert [k.public_key for k in registered_keys(planner.store)] == [renewed.public_key]
+    with planner.store.snapshot() as conn:
+        assert [k.public_key for k in registered_keys(conn)] == [renewed.public_key]
     # A file that is not a key: refused with a clear message, nothing registered.
     bad = tmp_path / "bad.kplan-key"
     bad.write_text("{}", encoding="utf-8")

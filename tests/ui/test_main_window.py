@@ -56,7 +56,8 @@ def type_into(window: MainWindow, qtbot: Any, code: str, text: str, key: Any = N
 
 
 def stored(window: MainWindow) -> dict[tuple[str, int], Decimal | None]:
-    return {(a.indicator_code, a.fiscal_year): a.value for a in read_actuals(window.store)}
+    with window.store.snapshot() as conn:
+        return {(a.indicator_code, a.fiscal_year): a.value for a in read_actuals(conn)}
 
 
 def test_clerk_types_a_value_and_enter_saves_it_and_moves_down(
@@ -66,7 +67,8 @@ def test_clerk_types_a_value_and_enter_saves_it_and_moves_down(
     assert stored(window) == {("7-1-1-K2", YEAR): Decimal(55)}
     assert window.grid.currentIndex().row() == row_of(window, "7-1-1-K3")
     assert "保存しました" in window.status.text()
-    assert [e.source for e in audit_log(window.store, "7-1-1-K2")] == ["gui"]
+    with window.store.snapshot() as conn:
+        assert [e.source for e in audit_log(conn, "7-1-1-K2")] == ["gui"]
 
 
 def test_full_width_digits_with_unit_are_read_like_the_cli(window: MainWindow, qtbot: Any) -> None:
@@ -116,7 +118,8 @@ def test_a_warning_asks_for_a_comment(
     # The dialog opens once the cell's editor is closed (a turn of the event loop later).
     qtbot.waitUntil(lambda: asked == ["W_YOY_CHANGE"])
     assert window.grid.currentIndex().row() == row_of(window, "7-1-1-K3")
-    (actual,) = read_actuals(window.store)
+    with window.store.snapshot() as conn:
+        (actual,) = read_actuals(conn)
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
 
 
@@ -146,7 +149,8 @@ def test_undo_and_redo_are_recorded_changes(window: MainWindow, qtbot: Any) -> N
     assert stored(window) == {}
     window.undo_stack.redo()
     assert stored(window) == {("7-1-1-K2", YEAR): Decimal(55)}
-    actions = [(e.old_value, e.new_value) for e in audit_log(window.store, "7-1-1-K2")]
+    with window.store.snapshot() as conn:
+        actions = [(e.old_value, e.new_value) for e in audit_log(conn, "7-1-1-K2")]
     assert actions == [(None, "55"), ("55", None), (None, "55")]
 
 
@@ -157,7 +161,8 @@ def test_delete_clears_and_records_the_missing_reason(
     window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
     monkeypatch.setattr(window.entry, "ask_missing_reason", lambda: "該当なし")
     qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
-    (actual,) = read_actuals(window.store)
+    with window.store.snapshot() as conn:
+        (actual,) = read_actuals(conn)
     assert actual.value is None and actual.missing_reason is not None
     assert actual.missing_reason.label_ja == "該当なし"
     assert cell(window, "7-1-1-K2").data() == "該当なし"
@@ -184,7 +189,8 @@ def test_planning_division_pastes_a_5x3_block_with_two_bad_cells(
     # Rows: 7-1-1-K1, -K2, -K3, 7-1-2-A1 (no unit set: any value refused), 7-1-2-K1.
     # Row 4 is blank except for its first cell, which cannot be entered; 'abc' and '-4' are bad.
     QApplication.clipboard().setText(block + "\n")
-    before_count = len(read_actuals(win.store))
+    with win.store.snapshot() as conn:
+        before_count = len(read_actuals(conn))
     win.paste.paste_clipboard()
     written = stored(win)
     assert len(written) - before_count == 10
@@ -200,7 +206,8 @@ def test_planning_division_pastes_a_5x3_block_with_two_bad_cells(
     assert stored(win) == {}
     win.undo_stack.redo()
     assert len(stored(win)) == 10
-    assert len([e for e in audit_log(win.store) if e.action != "catalog"]) == 30
+    with win.store.snapshot() as conn:
+        assert len([e for e in audit_log(conn) if e.action != "catalog"]) == 30
 
 
 def test_search_and_filters(window: MainWindow, qtbot: Any) -> None:
@@ -280,11 +287,12 @@ def test_comment_editor_explains_a_warning(
 ) -> None:
     monkeypatch.setattr(window.entry, "ask_comment", lambda refused: "一次理由")
     type_into(window, qtbot, "7-1-1-K2", "200")
-    qtbot.waitUntil(lambda: len(read_actuals(window.store)) == 1)
+    qtbot.waitUntil(lambda: len(stored(window)) == 1)
     window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
     window.comment.setPlainText("会議を地区別に分けて開催したため")
     window.entry.save_comment(window.comment.toPlainText())
-    (actual,) = read_actuals(window.store)
+    with window.store.snapshot() as conn:
+        (actual,) = read_actuals(conn)
     assert actual.value == Decimal(200)
     assert actual.comment == "会議を地区別に分けて開催したため"
 
@@ -307,7 +315,8 @@ def test_a_grid_of_2000_generated_indicators_loads_and_filters(
     ]
     catalog = catalog_from_dict(data)
     store = Store.open(str(db))
-    replace_catalog(store, catalog, catalog_hash(catalog), who="t", source="test", detail="big")
+    with store.transaction() as conn:
+        replace_catalog(conn, catalog, catalog_hash(catalog), who="t", source="test", detail="big")
     win = open_window(department=None, planning=True)
     assert win.proxy.rowCount() == 2000
     win.search.setText("生成指標20")
@@ -565,7 +574,8 @@ def test_leaving_a_warned_value_after_esc_asks_again_never_drops_it(
     assert line_editor(editor).text() == "200"
     qtbot.keyClick(editor, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: asked == ["200", "200"])
-    (actual,) = read_actuals(window.store)
+    with window.store.snapshot() as conn:
+        (actual,) = read_actuals(conn)
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
     assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
 
@@ -648,7 +658,8 @@ def test_one_copied_cell_fills_the_selected_range_as_in_excel(
     window.paste.paste_clipboard()
     for code in ("7-1-1-K1", "7-1-1-K2", "7-1-1-K3"):
         assert cell(window, code).data() == "該当なし"
-    assert "7-1-2-A1" not in {a.indicator_code for a in read_actuals(window.store)}
+    with window.store.snapshot() as conn:
+        assert "7-1-2-A1" not in {a.indicator_code for a in read_actuals(conn)}
 
 
 def test_a_pasted_value_with_a_warning_asks_for_its_comment(
@@ -670,7 +681,8 @@ def test_a_pasted_value_with_a_warning_asks_for_its_comment(
     assert line_editor(editor).text() == "200"
     window.entry.discard_pending()
     window.paste.paste_clipboard()
-    (actual,) = read_actuals(window.store)
+    with window.store.snapshot() as conn:
+        (actual,) = read_actuals(conn)
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
     assert window.paste.paste_report is None
 
@@ -752,7 +764,8 @@ def test_each_warned_cell_of_a_pasted_block_is_offered_for_its_comment(
     window.paste.paste_clipboard()
     assert [code for code, _step in asked] == ["7-1-1-K2", "7-1-1-K3"]
     assert "1 / 2" in asked[0][1] and "2 / 2" in asked[1][1]
-    comments = {a.indicator_code: (a.value, a.comment) for a in read_actuals(window.store)}
+    with window.store.snapshot() as conn:
+        comments = {a.indicator_code: (a.value, a.comment) for a in read_actuals(conn)}
     assert comments == {
         "7-1-1-K1": (Decimal(2), None),
         "7-1-1-K2": (Decimal(200), "理由 1"),
@@ -760,7 +773,8 @@ def test_each_warned_cell_of_a_pasted_block_is_offered_for_its_comment(
     }
     assert window.paste.paste_report is None and window.paste.last_paste_problems == []
     window.undo_stack.undo()
-    assert read_actuals(window.store) == []
+    with window.store.snapshot() as conn:
+        assert read_actuals(conn) == []
 
 
 def test_esc_on_a_pasted_cells_comment_leaves_it_and_the_rest_pending_never_saved(

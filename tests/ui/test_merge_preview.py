@@ -40,7 +40,8 @@ YEAR = 2024
 
 def enter(store: Store, values: dict[str, str]) -> None:
     requests = [EntryRequest(code, YEAR, text, "確認済み") for code, text in values.items()]
-    write_actuals(store, requests, who="t", source="test")
+    with store.transaction() as conn:
+        write_actuals(conn, requests, who="t", source="test")
 
 
 @pytest.fixture
@@ -94,7 +95,8 @@ def test_problems_are_listed_first_within_each_file(
         ("7-1-1-K3", RowOutcome.UNCHANGED),
         ("7-1-2-K1", RowOutcome.REJECTED),
     ]
-    model = MergePreviewModel(files, read_catalog(planning), "ja")
+    with planning.snapshot() as conn:
+        model = MergePreviewModel(files, read_catalog(conn), "ja")
     proxy = PreviewFilter()
     proxy.setSourceModel(model)
 
@@ -120,9 +122,10 @@ def test_a_choice_in_the_sorted_table_reaches_the_right_row(
     planning: Store, workbook: Path, qtbot: Any
 ) -> None:
     plan = plan_merge(planning, workbook)
-    dialog = MergePreviewDialog(
-        [PlannedFile(workbook, plan)], catalog=read_catalog(planning), lang="ja"
-    )
+    with planning.snapshot() as conn:
+        dialog = MergePreviewDialog(
+            [PlannedFile(workbook, plan)], catalog=read_catalog(conn), lang="ja"
+        )
     qtbot.addWidget(dialog)
     # The conflict is the second row on screen, whatever its place in the sheet.
     dialog.table.selectRow(1)
@@ -152,7 +155,8 @@ def test_a_refused_file_beside_a_readable_one_is_counted(
 ) -> None:
     plan = plan_merge(planning, workbook)
     files = [PlannedFile(workbook, plan), refused(tmp_path / "壊れた.xlsx")]
-    dialog = MergePreviewDialog(files, catalog=read_catalog(planning), lang="ja")
+    with planning.snapshot() as conn:
+        dialog = MergePreviewDialog(files, catalog=read_catalog(conn), lang="ja")
     qtbot.addWidget(dialog)
     expected = f"2 ファイル（1 件は取り込めません）、{len(plan.rows)} 行"
     assert dialog.footer.text().startswith(expected)
@@ -184,9 +188,10 @@ def test_a_row_with_an_unexplained_warning_is_shown_and_held_until_accepted(
 
     path = pr_template_with_a_scale_slip(planning, tmp_path)
     plan = plan_merge(planning, path)
-    dialog = MergePreviewDialog(
-        [PlannedFile(path, plan)], catalog=read_catalog(planning), lang="ja"
-    )
+    with planning.snapshot() as conn:
+        dialog = MergePreviewDialog(
+            [PlannedFile(path, plan)], catalog=read_catalog(conn), lang="ja"
+        )
     qtbot.addWidget(dialog)
     (line,) = [
         r
@@ -200,13 +205,15 @@ def test_a_row_with_an_unexplained_warning_is_shown_and_held_until_accepted(
 
     held = apply_merge(planning, plan, who="t", accept_warnings=dialog.accept_warnings)
     assert held.held_for_warnings and not held.written
-    assert not [a for a in read_actuals(planning, department="pr") if a.fiscal_year == YEAR]
+    with planning.snapshot() as conn:
+        assert not [a for a in read_actuals(conn, department="pr") if a.fiscal_year == YEAR]
 
     dialog.accept_warnings_box.setChecked(True)
     assert "コメントのない警告がある行" not in dialog.footer.text()
     report = apply_merge(planning, plan, who="t", accept_warnings=dialog.accept_warnings)
     assert report.written and [line.indicator for line in report.warned] == ["7-4-1-K1"]
-    (stored,) = [a for a in read_actuals(planning, department="pr") if a.fiscal_year == YEAR]
+    with planning.snapshot() as conn:
+        (stored,) = [a for a in read_actuals(conn, department="pr") if a.fiscal_year == YEAR]
     assert (stored.indicator_code, stored.text, stored.comment) == ("7-4-1-K1", "2600000", None)
 
 
@@ -234,7 +241,8 @@ def test_the_preview_shows_the_stored_value_with_its_unit_and_every_files_notes(
         copy = tmp_path / f"記入票_{n}.xlsx"
         copy.write_bytes(path.read_bytes())
         copies.append(PlannedFile(copy, plan_merge(planning, copy)))
-    dialog = MergePreviewDialog(copies, catalog=read_catalog(planning), lang="ja")
+    with planning.snapshot() as conn:
+        dialog = MergePreviewDialog(copies, catalog=read_catalog(conn), lang="ja")
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -26,16 +26,17 @@ def model_for(db: Path, department: str | None, planning: bool = False) -> Indic
 
 def test_the_model_shows_the_departments_indicators_and_their_states(db: Path) -> None:
     store = Store.open(str(db))
-    write_actuals(
-        store,
-        [
-            EntryRequest("7-1-1-K2", 2024, "60"),
-            EntryRequest("7-1-1-K2", 2025, "200", "行事が増えたため"),
-            EntryRequest("7-1-1-K1", 2025, "未集計"),
-        ],
-        who="t",
-        source="test",
-    )
+    with store.transaction() as conn:
+        write_actuals(
+            conn,
+            [
+                EntryRequest("7-1-1-K2", 2024, "60"),
+                EntryRequest("7-1-1-K2", 2025, "200", "行事が増えたため"),
+                EntryRequest("7-1-1-K1", 2025, "未集計"),
+            ],
+            who="t",
+            source="test",
+        )
     model = model_for(db, "community")
     assert model.rowCount() == 6
     assert model.headerData(model.column_of_year(2025), Qt.Orientation.Horizontal, 0) == (
@@ -82,7 +83,10 @@ def test_setdata_never_writes(db: Path) -> None:
 
 def test_numbers_are_shown_with_thousands_separators_and_edited_plain(db: Path) -> None:
     store = Store.open(str(db))
-    write_actuals(store, [EntryRequest("7-1-1-K3", 2025, "１，２２５人")], who="t", source="test")
+    with store.transaction() as conn:
+        write_actuals(
+            conn, [EntryRequest("7-1-1-K3", 2025, "１，２２５人")], who="t", source="test"
+        )
     model = model_for(db, "community")
     k3 = model.row_of("7-1-1-K3")
     assert k3 is not None
@@ -130,7 +134,8 @@ def test_the_planning_grid_names_each_indicators_department_and_its_progress(
     from kplan_desktop.domain.achievement import TrackStatus
 
     store = Store.open(str(db))
-    write_actuals(store, [EntryRequest("7-1-1-K3", 2025, "1300")], who="t", source="test")
+    with store.transaction() as conn:
+        write_actuals(conn, [EntryRequest("7-1-1-K3", 2025, "1300")], who="t", source="test")
     store.dispose()
     window = open_window(department=None, planning=True)
     model = window.model

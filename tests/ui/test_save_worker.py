@@ -117,6 +117,7 @@ def test_a_save_waiting_on_another_clerks_lock_leaves_the_window_responsive(
         holder.rollback()
         holder.close()
     assert window.entry.submit(cell(window, COMMUNITY_CODE, 2024), "55", "c") is True
-    stored = read_actuals(store, indicator_codes=[COMMUNITY_CODE])
+    with store.snapshot() as conn:
+        stored = read_actuals(conn, indicator_codes=[COMMUNITY_CODE])
     assert [a.text for a in stored if a.fiscal_year == 2024] == ["55"]
     QApplication.processEvents()

@@ -25,7 +25,8 @@ def test_the_login_decides_the_department_and_a_contradiction_is_refused(
     assert decide_by_login(clerk, None) == ("department", "community")
     assert decide_by_login(clerk, "community") == ("department", "community")
     assert decide_by_login(planner, None) == ("planning", None)
-    assert login_role(Store.open(server["admin"])) is None  # the administrator: settings decide
+    with Store.open(server["admin"]).snapshot() as conn:
+        assert login_role(conn) is None  # the administrator: settings decide
     capsys.readouterr()
     for wanted in ("equality", "planning"):
         args = ["--db", server["clerk"], "--department", wanted, "--year", "2024"]

@@ -30,12 +30,14 @@ def window(open_window: Opener) -> MainWindow:
 
 def someone_else_saves(db: Path | str, text: str, code: str = CODE) -> None:
     other = Store.open(str(db))
-    write_actuals(other, [EntryRequest(code, YEAR, text, "c")], who="other", source="test")
+    with other.transaction() as conn:
+        write_actuals(conn, [EntryRequest(code, YEAR, text, "c")], who="other", source="test")
     other.dispose()
 
 
 def value_of(window: MainWindow, code: str = CODE) -> Decimal | None:
-    found = [a for a in read_actuals(window.store, indicator_codes=[code]) if a.fiscal_year == YEAR]
+    with window.store.snapshot() as conn:
+        found = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == YEAR]
     return found[0].value if found else None
 
 

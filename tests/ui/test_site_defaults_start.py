@@ -28,7 +28,8 @@ def department_names(db: Path) -> dict[str, str]:
     from kplan_desktop.store.catalog import read_catalog
     from kplan_desktop.store.engine import Store
 
-    catalog = read_catalog(Store.open(str(db)))
+    with Store.open(str(db)).snapshot() as conn:
+        catalog = read_catalog(conn)
     assert catalog is not None
     return {d.code: d.name for d in catalog.departments}
 
@@ -101,4 +102,5 @@ def test_a_catalog_that_cannot_be_read_is_said_and_no_seed_is_taken_instead(
     assert main(["--db", str(local), *START, str(tmp_path / "x.png")]) == 2
     err = capsys.readouterr().err
     assert str(missing) in err
-    assert indicator_count(Store.open(str(local))) == 0
+    with Store.open(str(local)).snapshot() as conn:
+        assert indicator_count(conn) == 0

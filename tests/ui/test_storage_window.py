@@ -41,9 +41,10 @@ def test_a_value_typed_on_a_full_disk_is_kept_and_saved_when_space_returns(
     filler.unlink()
     assert dump(db) == before
     assert window.entry.submit(cell(window, "7-1-1-K2"), "55", comment)
-    assert {a.indicator_code for a in read_actuals(window.store, fiscal_year=2025)} == {
-        "7-1-1-K1",
-        "7-1-1-K2",
-    }
+    with window.store.snapshot() as conn:
+        assert {a.indicator_code for a in read_actuals(conn, fiscal_year=2025)} == {
+            "7-1-1-K1",
+            "7-1-1-K2",
+        }
     window.undo_stack.undo()
     assert cell(window, "7-1-1-K2").data() in ("", None)

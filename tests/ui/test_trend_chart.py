@@ -35,11 +35,13 @@ def chart(qtbot: object) -> TrendChart:
 
 def enter(store: Store, code: str, *values: tuple[int, str]) -> None:
     requests = [EntryRequest(code, year, text, "確認済み") for year, text in values]
-    write_actuals(store, requests, who="t", source="test")
+    with store.transaction() as conn:
+        write_actuals(conn, requests, who="t", source="test")
 
 
 def row_of(store: Store, code: str) -> tuple[Catalog, IndicatorOverview]:
-    catalog, rows = overview(store)
+    with store.snapshot() as conn:
+        catalog, rows = overview(conn)
     return catalog, next(r for r in rows if r.indicator.code == code)
 
 

@@ -49,7 +49,8 @@ def catalog_command(store: Store, args: argparse.Namespace) -> Exit:
         return _catalog_import(store, args.file, args.dry_run)
     if args.catalog_command == "versions":
         return _catalog_versions(store)
-    current = read_catalog(store)
+    with store.snapshot() as conn:
+        current = read_catalog(conn)
     if current is None:
         raise no_catalog()
     if args.json is not None:
@@ -96,13 +97,14 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
         return Exit.OK
     if not preview.unchanged:
         backup_before(store, "catalog")
-    change = install_catalog(
-        store,
-        preview.issued,
-        who=current_user(),
-        source=EntrySource.CLI,
-        detail=f"import {path.name}",
-    )
+    with store.transaction() as conn:
+        change = install_catalog(
+            conn,
+            preview.issued,
+            who=current_user(),
+            source=EntrySource.CLI,
+            detail=f"import {path.name}",
+        )
     if change.cycles_opened:
         years = "、".join(str(y) for y, _ in preview.issued.cycles)
         print(f"入力受付中の年度を受け取りました（{years}） / Open fiscal years received")
@@ -122,7 +124,8 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
             f"kept): {retired}"
         )
 
-    broken = [f for f in stored_findings(store) if f.finding.severity is Severity.ERROR]
+    with store.snapshot() as conn:
+        broken = [f for f in stored_findings(conn) if f.finding.severity is Severity.ERROR]
     if broken:
         print(
             f"注意: 入力済みの値 {len(broken)} 件がこのカタログではエラーになります"
@@ -135,7 +138,9 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
 def _catalog_versions(store: Store) -> Exit:
 
     origins = {"seed": "初期カタログ", "edit": "この端末で編集", "import": "読み込み"}
-    for record in catalog_versions(store):
+    with store.snapshot() as conn:
+        records = catalog_versions(conn)
+    for record in records:
         v = record.version
         origin = origins.get(record.origin, record.origin)
         print(

@@ -82,19 +82,22 @@ def _due_date(text: str) -> date:
 
 def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
 
-    catalog = read_catalog(store)
+    with store.snapshot() as conn:
+        catalog = read_catalog(conn)
     if catalog is None:
         raise no_catalog()
     if args.cycle_command == "open":
-        opened = open_year(
-            store, catalog, args.year, args.due, who=current_user(), source=EntrySource.CLI
-        )
+        with store.transaction() as conn:
+            opened = open_year(
+                conn, catalog, args.year, args.due, who=current_user(), source=EntrySource.CLI
+            )
         due = "なし" if opened.due_date is None else opened.due_date.isoformat()
         print(f"{args.year}年度の入力受付を始めました（提出期限: {due}） / FY{args.year} opened")
         return Exit.OK
     catalog.check_choice(None, args.year)
-    rows = department_statuses(store, catalog, args.year)
-    cycle = year_cycle(store, args.year)
+    with store.snapshot() as conn:
+        rows = department_statuses(conn, catalog, args.year)
+        cycle = year_cycle(conn, args.year)
     if args.cycle_command == "pending":
         if args.output.suffix.lower() != ".xlsx":
             raise DomainError(
@@ -157,7 +160,8 @@ def _read_text(path: Path) -> str:
 
 def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
 
-    current = read_evaluation(store, args.measure, args.year)
+    with store.snapshot() as conn:
+        current = read_evaluation(conn, args.measure, args.year)
     base = (
         Evaluation(args.measure, args.year, None, "", None, "")
         if current is None
@@ -174,12 +178,15 @@ def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
         wanted = replace(wanted, next_step=parse_next_step(args.next))
     if args.next_text is not None:
         wanted = replace(wanted, next_text=args.next_text)
-    saved = save_evaluation(
-        store,
-        wanted,
-        who=current_user(),
-        source=EntrySource.CLI,
-        expected=None if current is None else current.revision,
+    saved = store.write(
+        lambda conn, key: save_evaluation(
+            conn,
+            wanted,
+            who=current_user(),
+            source=EntrySource.CLI,
+            expected=None if current is None else current.revision,
+            request_key=key,
+        )
     )
     if saved is None:
         print("変更はありません / Nothing changed")
@@ -190,16 +197,18 @@ def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
 
 def review_command(store: Store, args: argparse.Namespace) -> Exit:
 
-    changed = save_review_comment(
-        store, args.measure, args.year, args.comment, who=current_user(), source=EntrySource.CLI
-    )
+    with store.transaction() as conn:
+        changed = save_review_comment(
+            conn, args.measure, args.year, args.comment, who=current_user(), source=EntrySource.CLI
+        )
     print("保存しました / saved" if changed else "変更はありません / Nothing changed")
     return Exit.OK
 
 
 def evaluations_command(store: Store, args: argparse.Namespace) -> Exit:
 
-    rows = evaluation_overview(store, args.year, department=args.department)
+    with store.snapshot() as conn:
+        rows = evaluation_overview(conn, args.year, department=args.department)
     if args.json:
         json.dump([row.to_dict() for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -104,15 +104,21 @@ def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
 
     who = current_user()
     if args.withdraw:
-        done = withdraw_finalisation(
-            store, args.department, args.year, who=who, source=EntrySource.CLI
+        done = store.write(
+            lambda conn, key: withdraw_finalisation(
+                conn, args.department, args.year, who=who, source=EntrySource.CLI, request_key=key
+            )
         )
         if done:
             print(f"確定を取り消しました: {args.department} {_year(args.year)} / withdrawn")
         else:
             print(f"確定されていません（変更なし）: {_year(args.year)} / was not finalised")
         return Exit.OK
-    if finalise(store, args.department, args.year, who=who, source=EntrySource.CLI):
+    if store.write(
+        lambda conn, key: finalise(
+            conn, args.department, args.year, who=who, source=EntrySource.CLI, request_key=key
+        )
+    ):
         print(f"確定しました: {args.department} {_year(args.year)} / finalised")
     else:
         print(f"確定済みです（変更なし）: {_year(args.year)} / already finalised")

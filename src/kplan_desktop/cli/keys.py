@@ -39,9 +39,10 @@ def key_command(store: Store, args: argparse.Namespace) -> Exit:
     from kplan_desktop.store.keys import export_key, import_key, registered_keys
 
     if args.key_command == "export":
-        if not department_exists(store, args.department):
-            raise unknown_department(args.department)
-        key = export_key(store, args.department, args.output, who=current_user())
+        with store.transaction() as conn:
+            if not department_exists(conn, args.department):
+                raise unknown_department(args.department)
+            key = export_key(conn, args.department, args.output, who=current_user())
         print(
             f"公開鍵を書き出しました: {args.output}（指紋 {key.fingerprint}。秘密の情報は"
             f"含みません。企画担当課へ渡してください） / Public key written: {args.output} "
@@ -49,12 +50,15 @@ def key_command(store: Store, args: argparse.Namespace) -> Exit:
         )
         return Exit.OK
     if args.key_command == "list":
-        for known in registered_keys(store):
+        with store.snapshot() as conn:
+            keys = registered_keys(conn)
+        for known in keys:
             print(f"{known.department}\t{known.database_id}\t{known.fingerprint}")
         return Exit.OK
-    key = import_key(
-        store, args.file, who=current_user(), source=EntrySource.CLI, replace=args.replace
-    )
+    with store.transaction() as conn:
+        key = import_key(
+            conn, args.file, who=current_user(), source=EntrySource.CLI, replace=args.replace
+        )
     print(
         f"{key.department} の鍵を登録しました（指紋 {key.fingerprint}） / "
         f"Registered the key of {key.department} (fingerprint {key.fingerprint})"

@@ -84,9 +84,10 @@ def server_command(args: argparse.Namespace) -> Exit:
         password = _password(args.password_file)
         store = _open_as_admin(url, args.admin_password_file)
         try:
-            role = add_user(
-                store, args.name, password, department=None if args.planning else args.department
-            )
+            with store.transaction() as conn:
+                role = add_user(
+                    conn, args.name, password, department=None if args.planning else args.department
+                )
         finally:
             store.dispose()
         print(f"ユーザー {args.name} を作成しました（役割 {role}） / Created {args.name} in {role}")
@@ -94,7 +95,8 @@ def server_command(args: argparse.Namespace) -> Exit:
     store = _open_as_admin(url, args.admin_password_file)
     try:
         init_database(store, args)
-        roles = server_init(store)
+        with store.transaction() as conn:
+            roles = server_init(conn)
     finally:
         store.dispose()
     print(f"企画担当課の役割 / planning role: {roles.planning}")
@@ -114,14 +116,17 @@ def _sessions(args: argparse.Namespace) -> Exit:
     store = Store.open(database_url(args.db), migrate=False)
     try:
         if args.terminate is not None:
-            login = terminate_session(store, args.terminate)
+            with store.transaction() as conn:
+                login = terminate_session(conn, args.terminate)
             print(
                 f"PID {args.terminate}（{login}）のセッションを終了しました / "
                 f"Ended the session of PID {args.terminate} ({login})"
             )
             return Exit.OK
         print("PID\tlogin\tclient\tstate\ttransaction since (UTC)\twaits for\tholds up")
-        for found in sessions(store):
+        with store.snapshot() as conn:
+            found_sessions = sessions(conn)
+        for found in found_sessions:
             print(
                 f"{found.pid}\t{found.login}\t{found.client}\t{found.state}\t"
                 f"{found.transaction_since}\t{','.join(map(str, found.blocked_by))}\t"

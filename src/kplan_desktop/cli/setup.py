@@ -43,7 +43,8 @@ def init_database(store: Store, args: argparse.Namespace) -> Exit:
 
     catalog = getattr(args, "catalog", None)  # `server init` initialises with the seed
     if init_catalog(store, catalog, who=current_user(), source=EntrySource.CLI):
-        print(f"初期化しました（指標 {indicator_count(store)} 件） / Initialised: {store.url}")
+        with store.snapshot() as conn:
+            print(f"初期化しました（指標 {indicator_count(conn)} 件） / Initialised: {store.url}")
     else:
         print(f"初期化済みです（変更なし） / Already initialised, nothing changed: {store.url}")
     return Exit.OK

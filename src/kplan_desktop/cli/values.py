@@ -100,7 +100,11 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
         check_expected=check,
     )
     try:
-        result = write_actuals(store, [request], who=current_user(), source=EntrySource.CLI)[0]
+        result = store.write(
+            lambda conn, key: write_actuals(
+                conn, [request], who=current_user(), source=EntrySource.CLI, request_key=key
+            )
+        )[0]
     except EntryRefused as exc:
         refused = exc.results[0]
         if exc.only_warnings:
@@ -136,7 +140,8 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
 def _print_current(store: Store, code: str, year: int) -> None:
     """After a conflict: the value someone else saved, and its revision to start from again."""
 
-    found = [a for a in read_actuals(store, indicator_codes=[code]) if a.fiscal_year == year]
+    with store.snapshot() as conn:
+        found = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == year]
     if not found:
         print("現在の値: （なし） / current value: (none) revision=none", file=sys.stderr)
         return
@@ -155,10 +160,11 @@ def _print_current(store: Store, code: str, year: int) -> None:
 
 def show_command(store: Store, args: argparse.Namespace) -> Exit:
 
-    if args.department is not None and not department_exists(store, args.department):
-        raise unknown_department(args.department)
-    # With --year, the indicators the department reported that year (a merged 課's past).
-    catalog, rows = overview(store, department=args.department, fiscal_year=args.year)
+    with store.snapshot() as conn:
+        if args.department is not None and not department_exists(conn, args.department):
+            raise unknown_department(args.department)
+        # With --year, the indicators the department reported that year (a merged 課's past).
+        catalog, rows = overview(conn, department=args.department, fiscal_year=args.year)
     settings = catalog.plan.settings
     years = [args.year] if args.year is not None else settings.years
     grade_year = args.year if args.year is not None else settings.end_year
@@ -231,7 +237,8 @@ def _num(value: Decimal | None) -> str:
 
 def validate_command(store: Store, args: argparse.Namespace) -> Exit:
 
-    findings = stored_findings(store)
+    with store.snapshot() as conn:
+        findings = stored_findings(conn)
     errors = [f for f in findings if f.finding.severity is Severity.ERROR]
     open_warnings = [
         f for f in findings if f.finding.severity is Severity.WARNING and not f.explained
@@ -269,7 +276,8 @@ def validate_command(store: Store, args: argparse.Namespace) -> Exit:
 
 def audit_command(store: Store, args: argparse.Namespace) -> Exit:
 
-    entries = audit_log(store, args.indicator)
+    with store.snapshot() as conn:
+        entries = audit_log(conn, args.indicator)
     if args.json:
         print_json(
             [
@@ -327,7 +335,8 @@ def audit_command(store: Store, args: argparse.Namespace) -> Exit:
 
 def departments_command(store: Store, args: argparse.Namespace) -> Exit:
 
-    catalog = read_catalog(store)
+    with store.snapshot() as conn:
+        catalog = read_catalog(conn)
     for dep in catalog.departments if catalog else ():
         print(f"{dep.code}\t{dep.name}")
     return Exit.OK

@@ -31,17 +31,23 @@ def register(sub: SubParsers) -> None:
 def year_command(store: Store, args: argparse.Namespace) -> Exit:
 
     if args.year_command == "list":
-        for year in sorted(locked_years(store)):
+        with store.snapshot() as conn:
+            locked = locked_years(conn)
+        for year in sorted(locked):
             print(f"{year}\t{format_fiscal_year(year, FiscalYearStyle.ERA_WITH_WESTERN)}")
         return Exit.OK
     label = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
     if args.year_command == "lock":
-        if lock_year(store, args.year, current_user(), note=args.note):
+        with store.transaction() as conn:
+            done = lock_year(conn, args.year, current_user(), note=args.note)
+        if done:
             print(f"{label}をロックしました / FY{args.year} locked")
         else:
             print(f"{label}はロック済みです（変更なし） / FY{args.year} was locked already")
         return Exit.OK
-    if unlock_year(store, args.year, current_user(), args.reason):
+    with store.transaction() as conn:
+        done = unlock_year(conn, args.year, current_user(), args.reason)
+    if done:
         print(f"{label}のロックを解除しました / FY{args.year} unlocked")
     else:
         print(f"{label}はロックされていません（変更なし） / FY{args.year} was not locked")

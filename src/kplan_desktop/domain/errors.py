@@ -30,3 +30,13 @@ def no_catalog() -> DomainError:
         "カタログが読み込まれていません（kplan init を実行してください）",
         "No catalog is loaded (run kplan init)",
     )
+
+
+CONFLICT = "E_CONFLICT"
+
+
+class Conflict(DomainError):
+    """The stored row is no longer the one the change was based on: someone else changed it."""
+
+    def __init__(self, message_ja: str, message_en: str) -> None:
+        super().__init__(CONFLICT, message_ja, message_en)

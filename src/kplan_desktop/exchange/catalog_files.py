@@ -18,6 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.catalog_diff import CatalogDiff, CatalogVersion, catalog_diff, check_newer
 from kplan_desktop.domain.errors import DomainError, no_catalog
@@ -184,24 +186,26 @@ def _cycles_text(cycles: Iterable[tuple[int, date | None]]) -> str:
 def preview_import(store: Store, path: Path) -> ImportPreview:
     """Read a catalog file and compare it with the catalog in use; refuses an older one."""
     issued = read_catalog_file(path)
-    current = current_catalog_version(store)
+    with store.snapshot() as conn:
+        current = current_catalog_version(conn)
+        in_use = read_catalog(conn)
     if issued.version is not None:
         check_newer(current, issued.version)
-    in_use = read_catalog(store)
     diff = CatalogDiff() if in_use is None else catalog_diff(in_use, issued.catalog)
     unchanged = in_use is not None and catalog_json.catalog_hash(in_use) == issued.catalog_hash
     return ImportPreview(path, issued, current, diff, unchanged)
 
 
 def install_catalog(
-    store: Store, issued: IssuedCatalog, *, who: str, source: str, detail: str
+    conn: Connection, issued: IssuedCatalog, *, who: str, source: str, detail: str
 ) -> CatalogChange:
     """Make `issued` the catalog in use, keeping its version (or the next number), and open
-    the fiscal years the file opens, with their due dates."""
+    the fiscal years the file opens, with their due dates: inside the caller's transaction
+    (`store.transaction()`), so the catalog and its years commit together or not at all."""
     from kplan_desktop.store.cycle import receive_cycles
 
     change = replace_catalog(
-        store,
+        conn,
         issued.catalog,
         issued.catalog_hash,
         who=who,
@@ -211,7 +215,7 @@ def install_catalog(
         content=catalog_json.dumps(issued.catalog),
         origin="import" if issued.version is not None else "edit",
     )
-    change.cycles_opened = receive_cycles(store, list(issued.cycles), who=who)
+    change.cycles_opened = receive_cycles(conn, list(issued.cycles), who=who)
     return change
 
 
@@ -219,42 +223,43 @@ def save_catalog_edit(
     store: Store, catalog: Catalog, *, who: str, source: str, detail: str
 ) -> CatalogChange:
     """A catalog changed here (the planning division's editor): the next version number."""
-    return replace_catalog(
-        store,
-        catalog,
-        catalog_json.catalog_hash(catalog),
-        who=who,
-        source=source,
-        detail=detail,
-        content=catalog_json.dumps(catalog),
-        origin="edit",
-    )
+    with store.transaction() as conn:
+        return replace_catalog(
+            conn,
+            catalog,
+            catalog_json.catalog_hash(catalog),
+            who=who,
+            source=source,
+            detail=detail,
+            content=catalog_json.dumps(catalog),
+            origin="edit",
+        )
 
 
 def export_catalog(store: Store, path: Path) -> CatalogVersion:
     """Write the catalog in use with its version to .xlsx or .json; returns the version."""
-    catalog = read_catalog(store)
-    if catalog is None:
-        raise no_catalog()
-    version = current_catalog_version(store)
-    digest = catalog_json.catalog_hash(catalog)
-    if version is None or version.catalog_hash != digest:
-        # The recorded version is not of the catalog held (a database from before imports
-        # retired dropped departments): record this content as the next version, so that no
-        # department ever receives a catalog without one.
-        from kplan_desktop.store.catalog import restamp_catalog
-        from kplan_desktop.store.requests import current_user
-
-        version = restamp_catalog(
-            store,
-            digest,
-            who=current_user(),
-            source="catalog",
-            content=catalog_json.dumps(catalog),
-        )
+    from kplan_desktop.store.catalog import restamp_catalog
     from kplan_desktop.store.cycle import year_cycles
+    from kplan_desktop.store.requests import current_user
 
-    cycles = [(c.fiscal_year, c.due_date) for c in year_cycles(store).values()]
+    with store.transaction() as conn:
+        catalog = read_catalog(conn)
+        if catalog is None:
+            raise no_catalog()
+        version = current_catalog_version(conn)
+        digest = catalog_json.catalog_hash(catalog)
+        if version is None or version.catalog_hash != digest:
+            # The recorded version is not of the catalog held (a database from before imports
+            # retired dropped departments): record this content as the next version, so that
+            # no department ever receives a catalog without one.
+            version = restamp_catalog(
+                conn,
+                digest,
+                who=current_user(),
+                source="catalog",
+                content=catalog_json.dumps(catalog),
+            )
+        cycles = [(c.fiscal_year, c.due_date) for c in year_cycles(conn).values()]
     fields = {**version_fields(version), "cycle_text": _cycles_text(cycles)}
     if path.suffix.lower() == ".xlsx":
         from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx

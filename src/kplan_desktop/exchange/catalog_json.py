@@ -213,7 +213,8 @@ def stored_catalog_hash(store: Store) -> str:
     says): the hash of the catalog read back from them; "" when it holds none."""
     from kplan_desktop.store.catalog import read_catalog
 
-    catalog = read_catalog(store)
+    with store.snapshot() as conn:
+        catalog = read_catalog(conn)
     return "" if catalog is None else catalog_hash(catalog)
 
 

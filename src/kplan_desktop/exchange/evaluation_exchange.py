@@ -25,6 +25,7 @@ from kplan_desktop.domain.evaluation import (
     parse_grade,
     parse_next_step,
 )
+from kplan_desktop.domain.lineage import Incoming, Lineage, decide
 from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.exchange.payload import RowOutcome, escape_field, parse_utc, utc_text
@@ -295,29 +296,26 @@ def _decide(
         return PlannedEvaluation(row, RowOutcome.NEW)
     if here.evaluation.department_part == row.evaluation.department_part:
         return PlannedEvaluation(row, RowOutcome.UNCHANGED, stored=here)
-    if trusted and row.revision is not None:
-        if row.replaces == here.revision:
-            return PlannedEvaluation(row, RowOutcome.UPDATED, stored=here)
-        if here.revision is not None and here.revision.database == row.revision.database:
-            why = (
-                "より新しい評価がすでに取り込まれています（古いファイル）",
-                "a newer evaluation is already merged",
-            )
-        else:
-            why = (
-                "データベースの評価はほかで変更されています",
-                "changed elsewhere in the database",
-            )
-        return PlannedEvaluation(row, RowOutcome.CONFLICT, *why, stored=here)
-    if here.revision is not None and here.revision.database == origin:
-        return PlannedEvaluation(row, RowOutcome.UPDATED, stored=here)
-    return PlannedEvaluation(
-        row,
-        RowOutcome.CONFLICT,
-        "データベースの評価はこのファイル以外から入っています。どちらを採るか決めてください",
-        "the database's evaluation came from elsewhere; decide which to keep",
-        stored=here,
+    lineage = decide(
+        Incoming(row.revision if trusted else None, row.replaces),
+        here.revision,
+        origin=origin,
     )
+    if lineage.update:
+        return PlannedEvaluation(row, RowOutcome.UPDATED, stored=here)
+    if lineage is Lineage.OLDER_FILE:
+        why = (
+            "より新しい評価がすでに取り込まれています（古いファイル）",
+            "a newer evaluation is already merged",
+        )
+    elif trusted and row.revision is not None:
+        why = ("データベースの評価はほかで変更されています", "changed elsewhere in the database")
+    else:
+        why = (
+            "データベースの評価はこのファイル以外から入っています。どちらを採るか決めてください",
+            "the database's evaluation came from elsewhere; decide which to keep",
+        )
+    return PlannedEvaluation(row, RowOutcome.CONFLICT, *why, stored=here)
 
 
 def apply_evaluations(

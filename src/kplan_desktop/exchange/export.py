@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import Connection
+
 from kplan_desktop import __version__
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
@@ -17,7 +19,7 @@ from kplan_desktop.exchange.signing import sign, signed_message
 from kplan_desktop.progress import CancelCheck, Progress
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY
-from kplan_desktop.store.engine import Store
+from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.evaluations import read_evaluations
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
@@ -55,9 +57,9 @@ def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[Val
 
 
 def _department_rows(
-    store: Store, department: str, fiscal_year: int
+    conn: Connection, department: str, fiscal_year: int
 ) -> tuple[Catalog, list[IndicatorOverview]]:
-    catalog, rows = overview(store, department=department, fiscal_year=fiscal_year)
+    catalog, rows = overview(conn, department=department, fiscal_year=fiscal_year)
     catalog.check_choice(department, fiscal_year)
     for known in catalog.departments:
         merged = known.merged_into and known.until_year is not None
@@ -89,26 +91,31 @@ def export_submission(
     """
     from kplan_desktop.exchange.submission_xlsx import write_submission
 
-    catalog, rows = _department_rows(store, department, fiscal_year)
-    done = finalisation(store, department, fiscal_year)
-    if done is None and not draft:
-        year = format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)
-        raise DomainError(
-            "E_NOT_FINALISED",
-            f"{year}はまだ確定していません。確定してから書き出すか、下書きとして書き出して"
-            "ください（kplan finalise / export --draft）",
-            f"FY{fiscal_year} is not finalised: finalise it first, or export a draft "
-            "(kplan finalise / export --draft)",
-        )
+    # One transaction: what is signed is one moment of the database (the own key is made in
+    # it the first time); the file is written after.
+    with store.transaction() as conn:
+        catalog, rows = _department_rows(conn, department, fiscal_year)
+        done = finalisation(conn, department, fiscal_year)
+        if done is None and not draft:
+            year = format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)
+            raise DomainError(
+                "E_NOT_FINALISED",
+                f"{year}はまだ確定していません。確定してから書き出すか、下書きとして書き出して"
+                "ください（kplan finalise / export --draft）",
+                f"FY{fiscal_year} is not finalised: finalise it first, or export a draft "
+                "(kplan finalise / export --draft)",
+            )
+        stored_evaluations = read_evaluations(conn)
+        database = database_id(conn)
+        key = own_private_key(conn, who=done.finalised_by if done is not None else "export")
+        catalog_hash = meta_value(conn, CATALOG_HASH_KEY) or ""
     values = submission_rows(rows, fiscal_year)
-    evaluations = evaluation_rows(catalog, department, fiscal_year, read_evaluations(store))
+    evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations)
     digest = payload_sha256(values)
-    database = database_id(store)
-    key = own_private_key(store, who=done.finalised_by if done is not None else "export")
     unsigned = SubmissionHeader(
         department=department,
         fiscal_year=fiscal_year,
-        catalog_hash=store.meta(CATALOG_HASH_KEY) or "",
+        catalog_hash=catalog_hash,
         program_version=__version__,
         exported_at=moment or now(),
         database=database,
@@ -145,14 +152,16 @@ def export_template(
     """Write the fill-in template for a department without the program; False if cancelled."""
     from kplan_desktop.exchange.submission_template import write_template
 
-    catalog, rows = _department_rows(store, department, fiscal_year)
+    with store.snapshot() as conn:
+        catalog, rows = _department_rows(conn, department, fiscal_year)
+        catalog_hash = meta_value(conn, CATALOG_HASH_KEY) or ""
     return write_template(
         Path(path),
         catalog,
         rows,
         department=department,
         fiscal_year=fiscal_year,
-        catalog_hash=store.meta(CATALOG_HASH_KEY) or "",
+        catalog_hash=catalog_hash,
         program_version=__version__,
         progress=progress,
         cancelled=cancelled,

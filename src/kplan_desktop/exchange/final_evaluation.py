@@ -42,12 +42,14 @@ def no_such_generation(number: int) -> DomainError:
 def gather_final_evaluation(store: Store, generation: int | Generation = 1) -> FinalEvaluation:
     """The final evaluation of a generation (its number, or the Generation itself), from the
     values and the 施策評価 of its last year stored now."""
-    catalog, rows = overview(store)
-    current = plan_generation(catalog)
-    number = generation if isinstance(generation, int) else generation.number
+    with store.snapshot() as conn:
+        catalog, rows = overview(conn)
+        current = plan_generation(catalog)
+        number = generation if isinstance(generation, int) else generation.number
+        chosen = current if isinstance(generation, int) else generation
+        stored = read_evaluations(conn, fiscal_year=chosen.end_year)
     if number != current.number:
         raise no_such_generation(number)
-    chosen = current if isinstance(generation, int) else generation
     values: dict[str, dict[int, Decimal | None]] = {}
     reasons: dict[str, dict[int, MissingReason]] = {}
     for row in rows:
@@ -59,8 +61,7 @@ def gather_final_evaluation(store: Store, generation: int | Generation = 1) -> F
             if actual.missing_reason is not None
         }
     evaluations: dict[str, Evaluation] = {
-        view.evaluation.measure_code: view.evaluation
-        for view in read_evaluations(store, fiscal_year=chosen.end_year)
+        view.evaluation.measure_code: view.evaluation for view in stored
     }
     return final_evaluation(chosen, catalog, values, reasons, evaluations)
 

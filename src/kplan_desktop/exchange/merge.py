@@ -25,8 +25,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from sqlalchemy import Connection
+
 from kplan_desktop.domain.catalog import Indicator
-from kplan_desktop.domain.errors import DomainError, no_catalog
+from kplan_desktop.domain.errors import Conflict, DomainError, no_catalog
+from kplan_desktop.domain.lineage import Incoming, Lineage, decide
 from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.validation import EntryCheck
@@ -97,13 +100,19 @@ from kplan_desktop.store.submissions import (
 
 
 def merge_context(store: Store) -> MergeContext:
+    """The context of a merge session, read in one snapshot."""
+    with store.snapshot() as conn:
+        return _context(conn)
+
+
+def _context(conn: Connection) -> MergeContext:
     from kplan_desktop.store.catalog import catalog_versions
 
-    catalog = read_catalog_snapshot(store)
+    catalog = read_catalog_snapshot(conn)
     if catalog is None:
         raise no_catalog()
-    versions = {r.version.catalog_hash: r.version for r in catalog_versions(store)}
-    return MergeContext(catalog, database_id(store), versions)
+    versions = {r.version.catalog_hash: r.version for r in catalog_versions(conn)}
+    return MergeContext(catalog, database_id(conn), versions)
 
 
 _COLLECT_AFTER = 50_000
@@ -162,12 +171,23 @@ def _plan_merge(
     accept_unsigned: bool = False,
 ) -> MergePlan:
     workbook = read_exchange_workbook(source, limits=limits, progress=progress, cancelled=cancelled)
-    context = context or merge_context(store)
+    # Read: everything the decisions compare against, in one snapshot of the database.
+    with store.snapshot() as conn:
+        return _plan_read(conn, source, workbook, context or _context(conn), accept_unsigned)
+
+
+def _plan_read(
+    conn: Connection,
+    source: Path,
+    workbook: IncomingWorkbook,
+    context: MergeContext,
+    accept_unsigned: bool,
+) -> MergePlan:
     catalog = context.catalog
     _check_file(catalog.settings, catalog.departments, workbook, source.name)
     indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
     read_integrity = workbook.integrity  # the reader's verdict, before the signature's
-    workbook, trust = _check_signature(store, workbook, indicators, source.name, accept_unsigned)
+    workbook, trust = _check_signature(conn, workbook, indicators, source.name, accept_unsigned)
     workbook = _check_visible(workbook, trust, source.name)
     kind = KIND_OF.get(workbook.integrity, "template")
     plan = MergePlan(
@@ -176,7 +196,7 @@ def _plan_merge(
         workbook=workbook,
         kind=kind,
         rows=[],
-        already_received=is_received(store, workbook.sha256),
+        already_received=is_received(conn, workbook.sha256),
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
         units={code: indicator.unit or "" for code, indicator in indicators.items()},
@@ -194,7 +214,7 @@ def _plan_merge(
         )
     # Only the file's department's indicators can pass: one query by department, not a list of
     # hundreds of codes to bind.
-    stored = read_actuals(store, department=workbook.department)
+    stored = read_actuals(conn, department=workbook.department)
     current = {(a.indicator_code, a.fiscal_year): a for a in stored}
     seen: set[Key] = set()
     candidates: list[PlannedRow] = []
@@ -207,13 +227,13 @@ def _plan_merge(
         known = None
         if catalog.catalog_hash is not None:
             known = KnownCatalog(catalog.catalog_hash, indicators)
-        _decide(store, workbook, candidates, current, context.database, known)
+        _decide(conn, workbook, candidates, current, context.database, known)
     if (
         workbook.catalog_hash
         and catalog.catalog_hash
         and workbook.catalog_hash != catalog.catalog_hash
     ):
-        _explain_catalog_changes(store, plan, workbook.catalog_hash, indicators)
+        _explain_catalog_changes(conn, plan, workbook.catalog_hash, indicators)
     for planned in plan.rows:
         # What the reader saw beside the row (a value typed outside the input columns).
         incoming = planned.incoming
@@ -224,11 +244,11 @@ def _plan_merge(
         measures = {e.measure for e in workbook.evaluations}
         stored_evaluations = {
             (v.evaluation.measure_code, v.evaluation.fiscal_year): v
-            for v in read_evaluations(store, measure_codes=measures)
+            for v in read_evaluations(conn, measure_codes=measures)
         }
         plan.evaluations = plan_evaluations(
             catalog.settings,
-            measure_owners(store),
+            measure_owners(conn),
             workbook.department,
             workbook.fiscal_year,
             workbook.evaluations,
@@ -315,7 +335,7 @@ def _precheck(
 
 
 def _explain_catalog_changes(
-    store: Store, plan: MergePlan, file_hash: str, indicators: Mapping[str, Indicator]
+    conn: Connection, plan: MergePlan, file_hash: str, indicators: Mapping[str, Indicator]
 ) -> None:
     """A file made under an earlier catalog: say, on each row whose indicator changed since,
     what changed (a new target grades the same value differently). A catalog this database
@@ -324,7 +344,7 @@ def _explain_catalog_changes(
     from kplan_desktop.exchange.catalog_json import loads
     from kplan_desktop.store.catalog import catalog_content
 
-    content = catalog_content(store, file_hash)
+    content = catalog_content(conn, file_hash)
     if content is None:
         return
     try:
@@ -355,7 +375,7 @@ def _workbook_origin(department: str) -> str:
 
 
 def _decide(
-    store: Store,
+    conn: Connection,
     workbook: IncomingWorkbook,
     candidates: list[PlannedRow],
     current: dict[Key, ActualView],
@@ -364,7 +384,7 @@ def _decide(
 ) -> None:
     """Validate every candidate with the write path itself (a dry run), then compare revisions."""
     dry = write_actuals(
-        store,
+        conn,
         [p.request for p in candidates if p.request is not None],
         who="preview",
         source="merge",
@@ -426,33 +446,40 @@ def _classify(
         return
     request = planned.request
     assert request is not None
-    here = stored.revision
-    if request.revision is not None:
-        if request.replaces == here:
-            outcome(RowOutcome.UPDATED)
-            return
-        if here is not None and here.database == ours:
-            why = (
-                "企画担当課がデータベースで修正した値があります",
-                "corrected by the planning division",
-            )
-        elif here is not None and here.database == request.revision.database:
-            why = (
-                "より新しい値がすでに取り込まれています（古いファイル）",
-                "a newer value from this department is already merged (older file)",
-            )
-        else:
-            why = ("別の値がすでに取り込まれています", "another value is already merged")
-        outcome(RowOutcome.CONFLICT, *why)
-        return
-    if here is not None and here.database == _workbook_origin(workbook.department):
-        outcome(RowOutcome.UPDATED, edited, edited_en)
-        return
-    outcome(
-        RowOutcome.CONFLICT,
-        "データベースの値はこのファイル以外から入っています。どちらを採るか決めてください",
-        "the database's value came from elsewhere; decide which to keep",
+    lineage = decide(
+        Incoming(request.revision, request.replaces),
+        stored.revision,
+        origin=_workbook_origin(workbook.department),
+        here=ours,
     )
+    if lineage is Lineage.FOLLOWS:
+        outcome(RowOutcome.UPDATED)
+    elif lineage is Lineage.SAME_ORIGIN:
+        outcome(RowOutcome.UPDATED, edited, edited_en)
+    elif lineage is Lineage.CHANGED_HERE:
+        outcome(
+            RowOutcome.CONFLICT,
+            "企画担当課がデータベースで修正した値があります",
+            "corrected by the planning division",
+        )
+    elif lineage is Lineage.OLDER_FILE:
+        outcome(
+            RowOutcome.CONFLICT,
+            "より新しい値がすでに取り込まれています（古いファイル）",
+            "a newer value from this department is already merged (older file)",
+        )
+    elif request.revision is not None:
+        outcome(
+            RowOutcome.CONFLICT,
+            "別の値がすでに取り込まれています",
+            "another value is already merged",
+        )
+    else:
+        outcome(
+            RowOutcome.CONFLICT,
+            "データベースの値はこのファイル以外から入っています。どちらを採るか決めてください",
+            "the database's value came from elsewhere; decide which to keep",
+        )
 
 
 def apply_merge(
@@ -563,10 +590,18 @@ def apply_merge(
         catalog_hash=workbook.catalog_hash,
     )
 
-    def also(conn: object, _results: list[EntryResult]) -> None:
-        from sqlalchemy import Connection
-
-        assert isinstance(conn, Connection)
+    def write(conn: Connection, key: str) -> None:
+        # Every value was checked by the write path in plan_merge's dry run; this writes
+        # exactly that, unless a value changed since (then nothing). What is said about the
+        # values (evaluations, the file, the report) commits with them or not at all.
+        commit_checked(
+            conn,
+            writes,
+            who=who,
+            source="merge",
+            detail=f"{plan.path.name} sha256={workbook.sha256}",
+            request_key=key,
+        )
         apply_evaluations(
             conn,
             evaluations,
@@ -580,19 +615,8 @@ def apply_merge(
         save_report(conn, StoredReport(moment, who, plan.path.name, workbook.sha256, body))
 
     try:
-        # Every value was checked by the write path in plan_merge's dry run; this writes
-        # exactly that, unless a value changed since (then nothing).
-        commit_checked(
-            store,
-            writes,
-            who=who,
-            source="merge",
-            detail=f"{plan.path.name} sha256={workbook.sha256}",
-            also=also,
-        )
-    except DomainError as exc:
-        if not isinstance(exc, EntryRefused) and exc.code != "E_CONFLICT":
-            raise
+        store.write(write)
+    except (EntryRefused, Conflict) as exc:
         raise MergeChanged(
             "E_MERGE_CHANGED",
             f"{plan.path.name}: 確認のあとでデータベースが変わりました。何も書き込んでいません。"
@@ -698,10 +722,10 @@ def merge_files(
     return outcomes
 
 
-def stored_reports(store: Store, limit: int = 50) -> list[MergeReport]:
+def stored_reports(conn: Connection, limit: int = 50) -> list[MergeReport]:
     from kplan_desktop.store.submissions import latest_reports
 
-    return [report_from_json(saved.body) for saved in latest_reports(store, limit)]
+    return [report_from_json(saved.body) for saved in latest_reports(conn, limit)]
 
 
 __all__ = [

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from sqlalchemy import Connection
+
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason, PlanSettings
@@ -28,7 +30,6 @@ from kplan_desktop.exchange.workbook_reader import (
     Integrity,
     one_line,
 )
-from kplan_desktop.store.engine import Store
 from kplan_desktop.store.keys import departments_with_keys, legacy_secret, registered_key
 
 _DISTRUSTED = (
@@ -55,7 +56,7 @@ def _distrust(plan: MergePlan) -> None:
 
 
 def _check_signature(
-    store: Store,
+    conn: Connection,
     workbook: IncomingWorkbook,
     indicators: Mapping[str, Indicator],
     file: str,
@@ -72,7 +73,7 @@ def _check_signature(
     registered key, files pass as the reader judged them (and say that nothing was checked).
     """
     header = workbook.header
-    guarded = workbook.department in departments_with_keys(store)
+    guarded = workbook.department in departments_with_keys(conn)
 
     def untrusted(why_ja: str, why_en: str) -> tuple[IncomingWorkbook, Trust]:
         if not accept_unsigned:
@@ -99,7 +100,7 @@ def _check_signature(
             f"{workbook.department} は鍵が登録されている課ですが、署名のないテンプレートです",
             f"{workbook.department} has a registered key, but this is an unsigned template",
         )
-    key = registered_key(store, header.database)
+    key = registered_key(conn, header.database)
     if key is None:
         if guarded:
             return untrusted(
@@ -162,7 +163,7 @@ def _check_signature(
             f"以前の版の署名（HMAC）ですが、{key.department} には新しい鍵が登録済みです",
             f"a previous-release signature (HMAC), but {key.department} has its new key registered",
         )
-    secret = legacy_secret(store, header.database) if is_legacy(signature) else None
+    secret = legacy_secret(conn, header.database) if is_legacy(signature) else None
     message = legacy_signed_text(
         workbook.department, workbook.fiscal_year, header.database, header.payload_sha256
     )

@@ -18,19 +18,20 @@ from kplan_desktop.store.paths import seed_catalog_path
 
 def ensure_seed(store: Store, *, who: str, source: str) -> bool:
     """Load the seed catalog if the database holds none; True if it did."""
-    if indicator_count(store) > 0:
-        return False
-    seed = load(seed_catalog_path())
-    replace_catalog(
-        store,
-        seed,
-        catalog_hash(seed),
-        who=who,
-        source=source,
-        detail="init: seed",
-        content=dumps(seed),
-        origin="seed",
-    )
+    with store.transaction() as conn:
+        if indicator_count(conn) > 0:
+            return False
+        seed = load(seed_catalog_path())
+        replace_catalog(
+            conn,
+            seed,
+            catalog_hash(seed),
+            who=who,
+            source=source,
+            detail="init: seed",
+            content=dumps(seed),
+            origin="seed",
+        )
     return True
 
 
@@ -46,16 +47,17 @@ def init_catalog(store: Store, path: Path | None, *, who: str, source: str) -> b
     from kplan_desktop.exchange.catalog_files import install_catalog, read_catalog_file
 
     issued = read_catalog_file(path)
-    current = read_catalog(store)
-    if current is not None:
-        if catalog_hash(current) == issued.catalog_hash:
-            return False
-        raise DomainError(
-            "E_INIT_HAS_CATALOG",
-            f"このデータベースにはすでに別のカタログがあります。{path.name} に替えるときは "
-            "kplan catalog import を使ってください（違いを確かめてから読み込みます）",
-            f"This database already holds another catalog; to change it to {path.name}, use "
-            "kplan catalog import (it shows the differences first)",
-        )
-    install_catalog(store, issued, who=who, source=source, detail=f"init: {path.name}")
+    with store.transaction() as conn:
+        current = read_catalog(conn)
+        if current is not None:
+            if catalog_hash(current) == issued.catalog_hash:
+                return False
+            raise DomainError(
+                "E_INIT_HAS_CATALOG",
+                f"このデータベースにはすでに別のカタログがあります。{path.name} に替えるときは "
+                "kplan catalog import を使ってください（違いを確かめてから読み込みます）",
+                f"This database already holds another catalog; to change it to {path.name}, "
+                "use kplan catalog import (it shows the differences first)",
+            )
+        install_catalog(conn, issued, who=who, source=source, detail=f"init: {path.name}")
     return True

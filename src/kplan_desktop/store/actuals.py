@@ -7,30 +7,20 @@ one transaction; nothing else in the program writes the actual table.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from itertools import groupby
-from operator import itemgetter
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    DateTime,
     RowMapping,
-    Table,
-    bindparam,
-    delete,
-    func,
-    insert,
     select,
-    text,
-    update,
 )
 
 from kplan_desktop.domain.catalog import Indicator
-from kplan_desktop.domain.errors import no_catalog
+from kplan_desktop.domain.errors import CONFLICT, no_catalog
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.text import line_breaks
@@ -43,16 +33,16 @@ from kplan_desktop.domain.validation import (
     validate,
 )
 from kplan_desktop.domain.values import ParsedValue, canonical, to_decimal
+from kplan_desktop.store.actual_rows import Batch, flush, pending_change, shared
 from kplan_desktop.store.audit import SOURCES, as_utc, audit_row, now
 from kplan_desktop.store.catalog import (
     CATALOG_HASH_KEY,
     indicator_from_row,
     plan_settings_from_row,
 )
-from kplan_desktop.store.engine import DATABASE_ID_KEY, E_DB_DENIED, Store, StoreError, meta_value
+from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
 from kplan_desktop.store.models import (
     actual_table,
-    audit_table,
     department_table,
     finalisation_table,
     indicator_table,
@@ -123,7 +113,7 @@ def plan_settings(conn: Connection) -> PlanSettings:
 
 
 def write_actuals(
-    store: Store,
+    conn: Connection,
     requests: Iterable[EntryRequest],
     *,
     who: str,
@@ -132,8 +122,8 @@ def write_actuals(
     all_or_nothing: bool = True,
     dry_run: bool = False,
     require_comment: bool = True,
-    also: Callable[[Connection, list[EntryResult]], None] | None = None,
     known: KnownCatalog | None = None,
+    request_key: str | None = None,
 ) -> list[EntryResult]:
     """Validate and write values in one transaction; the audit log gets one row per change.
 
@@ -141,87 +131,82 @@ def write_actuals(
     Otherwise the valid values are written and the refused ones come back as REFUSED.
     dry_run: everything is checked and the outcomes computed, nothing is written.
     require_comment=False (merges): a warning without a comment is written, and stays an open
-    finding. `also` runs in the same transaction after the writes (a merge records the file
-    there), so the values and what is said about them commit together or not at all.
+    finding. Inside the caller's transaction: what the caller writes after (a merge records
+    the file) commits with the values or not at all.
     A finalised year refuses every change except a merge's. `known` saves reading the
-    indicators again (see KnownCatalog).
+    indicators again (see KnownCatalog). request_key: the write's idempotency key, kept with
+    its audit rows (see Store.write); a fresh one if not given.
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     batch = list(requests)
-    key = new_request_key()
-
-    def attempt(conn: Connection) -> list[EntryResult]:
-        results: list[EntryResult] = []
-        plan = plan_settings(conn)
-        codes = {r.indicator_code for r in batch}
-        indicators = _indicators(conn, codes, known)
-        a = actual_table.c
-        stored: dict[tuple[str, int], State] = {}
-        revisions: dict[tuple[str, int], Revision | None] = {}
-        seen: dict[tuple[str, int], tuple[str | None, int | None]] = {}
-        by_function = _by_function(conn, source)
-        query = (
-            select(
-                a.indicator_code,
-                a.fiscal_year,
-                a.value,
-                a.missing_reason,
-                a.comment,
-                a.revision_db,
-                a.revision_seq,
-            )
-            # Exactly these rows on a shared server (they are locked); by department on a
-            # file when there are many (see _among).
-            .where(a.indicator_code.in_(codes) if _shared(conn) else _among(codes, indicators))
-            .order_by(a.indicator_code, a.fiscal_year)
+    key = request_key or new_request_key()
+    results: list[EntryResult] = []
+    plan = plan_settings(conn)
+    codes = {r.indicator_code for r in batch}
+    indicators = _indicators(conn, codes, known)
+    a = actual_table.c
+    stored: dict[tuple[str, int], State] = {}
+    revisions: dict[tuple[str, int], Revision | None] = {}
+    seen: dict[tuple[str, int], tuple[str | None, int | None]] = {}
+    by_function = _by_function(conn, source)
+    query = (
+        select(
+            a.indicator_code,
+            a.fiscal_year,
+            a.value,
+            a.missing_reason,
+            a.comment,
+            a.revision_db,
+            a.revision_seq,
         )
-        if _shared(conn) and not dry_run and not by_function:
-            # Another writer of these values waits here until this one commits (rows locked
-            # in one order, so two writers never wait for each other): the revision checked
-            # below is still the stored one when the change is written. (The write functions
-            # lock the rows themselves and refuse a row that changed since this read.)
-            query = query.with_for_update()
-        for code, year, value, reason, comment, db, seq in conn.execute(query).all():
-            stored[(code, year)] = State(value, reason, comment)
-            revisions[(code, year)] = Revision.of(db, seq)
-            seen[(code, year)] = (db, seq)
-        history: dict[str, dict[int, Decimal]] = {}
-        for (code, year), (value, _, _) in stored.items():
-            if value is not None:
-                history.setdefault(code, {})[year] = to_decimal(value)
-        closed = _closed_years(conn, source)
-        context = _Batch(
-            conn=conn,
-            plan=plan,
-            indicators=indicators,
-            stored=stored,
-            revisions=revisions,
-            history=history,
-            closed=closed,
-            locked=locked_years_in(conn),
-            database=meta_value(conn, DATABASE_ID_KEY) or "",
-            who=who,
-            source=source,
-            detail=detail,
-            moment=now(),
-            write=not dry_run,
-            require_comment=require_comment,
-            request_key=key,
-            by_function=by_function,
-            seen=seen,
-        )
-        for request in batch:
-            results.append(_one(context, request))
-        refused = [r for r in results if r.outcome is Outcome.REFUSED]
-        if refused and all_or_nothing:
-            raise EntryRefused(results)
-        _flush(context)
-        if also is not None and not dry_run:
-            also(conn, results)
-        return results
-
-    return store.run(attempt, key=None if dry_run else key)
+        # Exactly these rows on a shared server (they are locked); by department on a
+        # file when there are many (see _among).
+        .where(a.indicator_code.in_(codes) if shared(conn) else _among(codes, indicators))
+        .order_by(a.indicator_code, a.fiscal_year)
+    )
+    if shared(conn) and not dry_run and not by_function:
+        # Another writer of these values waits here until this one commits (rows locked
+        # in one order, so two writers never wait for each other): the revision checked
+        # below is still the stored one when the change is written. (The write functions
+        # lock the rows themselves and refuse a row that changed since this read.)
+        query = query.with_for_update()
+    for code, year, value, reason, comment, db, seq in conn.execute(query).all():
+        stored[(code, year)] = State(value, reason, comment)
+        revisions[(code, year)] = Revision.of(db, seq)
+        seen[(code, year)] = (db, seq)
+    history: dict[str, dict[int, Decimal]] = {}
+    for (code, year), (value, _, _) in stored.items():
+        if value is not None:
+            history.setdefault(code, {})[year] = to_decimal(value)
+    closed = _closed_years(conn, source)
+    context = Batch(
+        conn=conn,
+        plan=plan,
+        indicators=indicators,
+        stored=stored,
+        revisions=revisions,
+        history=history,
+        closed=closed,
+        locked=locked_years_in(conn),
+        database=meta_value(conn, DATABASE_ID_KEY) or "",
+        who=who,
+        source=source,
+        detail=detail,
+        moment=now(),
+        write=not dry_run,
+        require_comment=require_comment,
+        request_key=key,
+        by_function=by_function,
+        seen=seen,
+    )
+    for request in batch:
+        results.append(_one(context, request))
+    refused = [r for r in results if r.outcome is Outcome.REFUSED]
+    if refused and all_or_nothing:
+        raise EntryRefused(results)
+    flush(context)
+    return results
 
 
 def new_request_key() -> str:
@@ -229,16 +214,11 @@ def new_request_key() -> str:
     return uuid.uuid4().hex
 
 
-def _shared(conn: Connection) -> bool:
-    """A server many people write at once (SQLite has one writer at a time anyway)."""
-    return conn.dialect.name == "postgresql"
-
-
 def _by_function(conn: Connection, source: str) -> bool:
     """Typed values on a server go through its write function (kplan_put_actual), which checks
     them again and writes the audit row with the login; a merge (the planning division's
     only) writes the tables directly, keeping the revisions its files carry."""
-    return _shared(conn) and source != "merge"
+    return shared(conn) and source != "merge"
 
 
 # Above this many codes, the stored values are selected by their departments: binding hundreds
@@ -268,13 +248,13 @@ def _indicators(
 
 
 def commit_checked(
-    store: Store,
+    conn: Connection,
     checked: Sequence[EntryResult],
     *,
     who: str,
     source: str,
     detail: str | None = None,
-    also: Callable[[Connection, list[EntryResult]], None] | None = None,
+    request_key: str | None = None,
 ) -> None:
     """Write what a dry run of write_actuals decided, without checking every value again.
 
@@ -291,82 +271,76 @@ def commit_checked(
         raise ValueError("commit_checked needs requests made with check_expected")
     if source != "merge":
         raise ValueError("commit_checked is the merge's")
-    request_key = new_request_key()
-
-    def attempt(conn: Connection) -> None:
-        a = actual_table.c
-        codes = {r.request.indicator_code for r in writes}
-        query = (
-            select(a.indicator_code, a.fiscal_year, a.revision_db, a.revision_seq)
-            .where(a.indicator_code.in_(codes))
-            .order_by(a.indicator_code, a.fiscal_year)
-        )
-        if _shared(conn):
-            query = query.with_for_update()
-        now_stored = {
-            (code, year): Revision.of(db, seq) for code, year, db, seq in conn.execute(query)
-        }
-        closed = _closed_years(conn, source)
-        locked = locked_years_in(conn)
-        owners: dict[str, str] = {}
-        if closed:
-            i = indicator_table.c
-            owned = select(i.code, i.department_code).where(i.code.in_(codes))
-            owners = {code: department for code, department in conn.execute(owned)}
-        batch = _Batch(
-            conn=conn,
-            plan=None,
-            indicators={},
-            stored={},
-            revisions={},
-            history={},
-            closed=closed,
-            locked=locked,
-            database=meta_value(conn, DATABASE_ID_KEY) or "",
-            who=who,
-            source=source,
-            detail=detail,
-            moment=now(),
-            write=True,
-            require_comment=False,
-            request_key=request_key,
-        )
-        refused: list[EntryResult] = []
-        for result in writes:
-            request = result.request
-            key = (request.indicator_code, request.fiscal_year)
-            if now_stored.get(key) != request.expected:
-                refused.append(_refused(result, _conflict(result.old)))
-                continue
-            if request.fiscal_year in locked:
-                refused.append(_refused(result, locked_finding(request.fiscal_year)))
-                continue
-            if (owners.get(request.indicator_code), request.fiscal_year) in closed:
-                refused.append(_refused(result, _finalised(request.fiscal_year)))
-                continue
-            batch.audits.append(
-                audit_row(
-                    who=who,
-                    source=source,
-                    action="clear" if result.outcome is Outcome.CLEARED else "enter",
-                    indicator_code=request.indicator_code,
-                    fiscal_year=request.fiscal_year,
-                    old=result.old,
-                    new=result.new,
-                    detail=detail,
-                    at=batch.moment,
-                    request_key=request_key,
-                )
+    request_key = request_key or new_request_key()
+    a = actual_table.c
+    codes = {r.request.indicator_code for r in writes}
+    query = (
+        select(a.indicator_code, a.fiscal_year, a.revision_db, a.revision_seq)
+        .where(a.indicator_code.in_(codes))
+        .order_by(a.indicator_code, a.fiscal_year)
+    )
+    if shared(conn):
+        query = query.with_for_update()
+    now_stored = {(code, year): Revision.of(db, seq) for code, year, db, seq in conn.execute(query)}
+    closed = _closed_years(conn, source)
+    locked = locked_years_in(conn)
+    owners: dict[str, str] = {}
+    if closed:
+        i = indicator_table.c
+        owned = select(i.code, i.department_code).where(i.code.in_(codes))
+        owners = {code: department for code, department in conn.execute(owned)}
+    batch = Batch(
+        conn=conn,
+        plan=None,
+        indicators={},
+        stored={},
+        revisions={},
+        history={},
+        closed=closed,
+        locked=locked,
+        database=meta_value(conn, DATABASE_ID_KEY) or "",
+        who=who,
+        source=source,
+        detail=detail,
+        moment=now(),
+        write=True,
+        require_comment=False,
+        request_key=request_key,
+    )
+    refused: list[EntryResult] = []
+    for result in writes:
+        request = result.request
+        key = (request.indicator_code, request.fiscal_year)
+        if now_stored.get(key) != request.expected:
+            refused.append(_refused(result, _conflict(result.old)))
+            continue
+        if request.fiscal_year in locked:
+            refused.append(_refused(result, locked_finding(request.fiscal_year)))
+            continue
+        if (owners.get(request.indicator_code), request.fiscal_year) in closed:
+            refused.append(_refused(result, _finalised(request.fiscal_year)))
+            continue
+        batch.audits.append(
+            audit_row(
+                who=who,
+                source=source,
+                action="clear" if result.outcome is Outcome.CLEARED else "enter",
+                indicator_code=request.indicator_code,
+                fiscal_year=request.fiscal_year,
+                old=result.old,
+                new=result.new,
+                detail=detail,
+                at=batch.moment,
+                request_key=request_key,
             )
-            replaces = request.replaces if request.revision is not None else request.expected
-            batch.changes.append(_change(batch, key, result.outcome, result.new, request, replaces))
-        if refused:
-            raise EntryRefused(refused)
-        _flush(batch)
-        if also is not None:
-            also(conn, list(checked))
-
-    store.run(attempt, key=request_key)
+        )
+        replaces = request.replaces if request.revision is not None else request.expected
+        batch.changes.append(
+            pending_change(batch, key, result.outcome, result.new, request, replaces)
+        )
+    if refused:
+        raise EntryRefused(refused)
+    flush(batch)
 
 
 def _refused(result: EntryResult, why: Finding) -> EntryResult:
@@ -382,49 +356,11 @@ def _closed_years(conn: Connection, source: str) -> set[tuple[str, int]]:
     return {(d, y) for d, y in conn.execute(select(f.department_code, f.fiscal_year))}
 
 
-@dataclass
-class _Batch:
-    """What every request of one write_actuals call shares."""
-
-    conn: Connection
-    plan: PlanSettings | None  # None when nothing is checked (commit_checked)
-    indicators: dict[str, Indicator]
-    stored: dict[tuple[str, int], State]
-    revisions: dict[tuple[str, int], Revision | None]
-    history: dict[str, dict[int, Decimal]]
-    closed: set[tuple[str, int]]
-    locked: set[int]
-    database: str
-    who: str
-    source: str
-    detail: str | None
-    moment: datetime
-    write: bool
-    require_comment: bool
-    request_key: str | None = None
-    by_function: bool = False
-    # The revision columns of each row as read (what a write function must still find there).
-    seen: dict[tuple[str, int], tuple[str | None, int | None]] = field(default_factory=dict)
-    # Changes wait here and go to the database together (executemany), in order.
-    audits: list[dict[str, object]] = field(default_factory=list)
-    changes: list[_Change] = field(default_factory=list)
-
-
-@dataclass
-class _Change:
-    """One pending write of the actual table; its revision's number is its audit row's id."""
-
-    outcome: Outcome
-    params: dict[str, object]
-    audit: int  # index into _Batch.audits
-    local: bool  # the revision is this write's own (numbered by its audit row)
-
-
 # Stands for a revision whose number the database has not given yet (same batch).
 _PENDING = Revision("", -1)
 
 
-def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
+def _one(batch: Batch, request: EntryRequest) -> EntryResult:
     indicator = batch.indicators.get(request.indicator_code)
     if indicator is None:
         return EntryResult(request, _unknown_indicator(request.indicator_code), Outcome.REFUSED)
@@ -493,7 +429,7 @@ def _one(batch: _Batch, request: EntryRequest) -> EntryResult:
             )
         )
         replaces = request.replaces if request.revision is not None else current
-        batch.changes.append(_change(batch, key, outcome, new, request, replaces))
+        batch.changes.append(pending_change(batch, key, outcome, new, request, replaces))
         # Later requests in the batch see this one's result, as they would in the database.
         if outcome is Outcome.CLEARED:
             del batch.stored[key]
@@ -547,217 +483,15 @@ def _finalised(fiscal_year: int) -> Finding:
 def _conflict(current: State) -> Finding:
     shown = current.value or current.missing_reason or "（なし）"
     return Finding(
-        "E_CONFLICT",
+        CONFLICT,
         Severity.ERROR,
         f"この値はほかで変更されています（現在の値: {shown}）。確認してからやり直してください",
         f"Someone else changed this value (now: {shown}); check it and try again",
     )
 
 
-# Built once and run with parameters: building a statement per request costs more than running it.
-_THIS_ROW = (
-    actual_table.c.indicator_code == bindparam("code"),
-    actual_table.c.fiscal_year == bindparam("year"),
-)
-_STAMP = (
-    "value",
-    "missing_reason",
-    "comment",
-    "entered_by",
-    "entered_at",
-    "source",
-    "revision_db",
-    "revision_seq",
-    "replaces_db",
-    "replaces_seq",
-)
-_UPDATE_ROW = (
-    update(actual_table).where(*_THIS_ROW).values(**{name: bindparam(name) for name in _STAMP})
-)
-_DELETE_ROW = delete(actual_table).where(*_THIS_ROW)
-
-
-def _change(
-    batch: _Batch,
-    key: tuple[str, int],
-    outcome: Outcome,
-    new: State,
-    request: EntryRequest,
-    replaces: Revision | None,
-) -> _Change:
-    """The pending write that makes the row of (indicator, year) hold `new`."""
-    code, year = key
-    params: dict[str, object] = {"code": code, "year": year}
-    if outcome is not Outcome.CLEARED:
-        value, reason, comment = new
-        revision = request.revision
-        made_by = (request.origin or batch.database) if revision is None else revision.database
-        params |= {
-            "value": value,
-            "missing_reason": reason,
-            "comment": comment,
-            "entered_by": request.entered_by or batch.who,
-            "entered_at": request.entered_at or batch.moment,
-            "source": batch.source,
-            "revision_db": made_by,
-            "revision_seq": None if revision is None else revision.sequence,
-            "replaces_db": None if replaces is None else replaces.database,
-            "replaces_seq": None if replaces is None else replaces.sequence,
-        }
-    return _Change(outcome, params, len(batch.audits) - 1, request.revision is None)
-
-
-_INSERT_ROW = insert(actual_table).values(
-    indicator_code=bindparam("code"),
-    fiscal_year=bindparam("year"),
-    **{name: bindparam(name) for name in _STAMP},
-)
-
-
-def _flush(batch: _Batch) -> None:
-    """Write the pending audit rows, then the actual rows, each kind in one executemany."""
-    if not batch.audits:
-        return
-    if batch.by_function:
-        _flush_by_function(batch)
-        return
-    numbers: Sequence[int]
-    if _shared(batch.conn):
-        # The server's sequence numbers them: concurrent writers never share a number and
-        # never wait for each other's max(); RETURNING gives them back in the rows' order.
-        numbers = (
-            batch.conn.execute(
-                insert(audit_table).returning(audit_table.c.id, sort_by_parameter_order=True),
-                batch.audits,
-            )
-            .scalars()
-            .all()
-        )
-    else:
-        # Numbered here, after the highest number in use: SQLite then writes them in one
-        # executemany (with RETURNING it would insert them one by one). A writer that got in
-        # between makes this transaction fail (a stale snapshot, or the primary key), so a
-        # number is never shared.
-        last = batch.conn.scalar(select(func.coalesce(func.max(audit_table.c.id), 0)))
-        numbers = range(int(last or 0) + 1, int(last or 0) + 1 + len(batch.audits))
-        for number, row in zip(numbers, batch.audits, strict=True):
-            row["id"] = number
-        _insert_many(batch.conn, audit_table, batch.audits)
-    for change in batch.changes:
-        if change.local and change.outcome is not Outcome.CLEARED:
-            change.params["revision_seq"] = numbers[change.audit]
-    statements = {
-        Outcome.NEW: _INSERT_ROW,
-        Outcome.UPDATED: _UPDATE_ROW,
-        Outcome.CLEARED: _DELETE_ROW,
-    }
-    # Runs of the same kind go together; the order between runs is kept (a value entered,
-    # cleared and entered again in one batch is an insert, a delete and an insert).
-    for outcome, run in groupby(batch.changes, key=lambda change: change.outcome):
-        params = [change.params for change in run]
-        if outcome is Outcome.NEW:
-            if _shared(batch.conn):
-                # Two writers adding the same new values wait on each other's unique keys: in
-                # one order, the second waits and then meets the conflict instead of a
-                # deadlock. (A run of inserts never holds the same value twice.)
-                params.sort(key=itemgetter("code", "year"))
-            _insert_many(batch.conn, actual_table, [_as_columns(p) for p in params])
-            continue
-        done = batch.conn.execute(statements[outcome], params)
-        if _shared(batch.conn) and done.rowcount != len(params):
-            # Row-level security hides a row this login may not change: the change did not
-            # happen, so none of the batch may (the audit rows are already in it).
-            raise StoreError(*E_DB_DENIED)
-    batch.audits.clear()
-    batch.changes.clear()
-
-
-_PUT_ACTUAL = text(
-    "SELECT kplan_put_actual(:code, :year, :value, :reason, :comment, :seen_row, :seen_db,"
-    " :seen_seq, :source, :detail, :request_key, :client_user)"
-)
-
-
-def _flush_by_function(batch: _Batch) -> None:
-    """The pending changes through the server's write function, one call each, in order.
-
-    The function checks the login's department, the year lock, 確定 and the value's shape
-    again, refuses a row that changed since it was read (a conflict: Store.run reads again),
-    and writes the audit row itself with the login and the server's clock.
-    """
-    seen = dict(batch.seen)
-    # Rows are locked in one order (a stable sort keeps one value's changes in their order),
-    # so two writers of the same values wait for each other instead of deadlocking.
-    ordered = sorted(batch.changes, key=lambda c: (str(c.params["code"]), c.params["year"]))
-    for change in ordered:
-        params = change.params
-        key = (str(params["code"]), int(str(params["year"])))
-        cleared = change.outcome is Outcome.CLEARED
-        before = seen.get(key)
-        number = batch.conn.scalar(
-            _PUT_ACTUAL,
-            {
-                "code": key[0],
-                "year": key[1],
-                "value": None if cleared else params["value"],
-                "reason": None if cleared else params["missing_reason"],
-                "comment": None if cleared else params["comment"],
-                "seen_row": before is not None,
-                "seen_db": None if before is None else before[0],
-                "seen_seq": None if before is None else before[1],
-                "source": batch.source,
-                # The audit row's own detail: the batch's, with a dropped comment's note.
-                "detail": batch.audits[change.audit]["detail"],
-                "request_key": batch.request_key,
-                "client_user": batch.who,
-            },
-        )
-        if cleared:
-            seen.pop(key, None)
-        elif number is not None:
-            database = batch.database
-            seen[key] = (database, int(number))
-    batch.audits.clear()
-    batch.changes.clear()
-
-
-def _as_columns(params: dict[str, object]) -> dict[str, object]:
-    row = dict(params)
-    row["indicator_code"] = row.pop("code")
-    row["fiscal_year"] = row.pop("year")
-    return row
-
-
-def _insert_many(conn: Connection, table: Table, rows: list[dict[str, object]]) -> None:
-    """Insert rows in one executemany.
-
-    On SQLite the rows go to the driver as they are, with times in the text form SQLAlchemy
-    stores: its per-row parameter processing would cost more than SQLite's own insert (see
-    the merge benchmark). Other databases take the ordinary Core insert.
-    """
-    if not rows:
-        return
-    if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), rows)
-        return
-    names = list(rows[0])
-    columns = ", ".join(f'"{name}"' for name in names)
-    marks = ", ".join("?" for _ in names)
-    pick = itemgetter(*names)
-    times = [i for i, name in enumerate(names) if isinstance(table.c[name].type, DateTime)]
-    values = []
-    for row in rows:
-        item = list(pick(row))
-        for i in times:
-            moment = item[i]
-            if isinstance(moment, datetime):
-                item[i] = moment.replace(tzinfo=None).isoformat(" ", "microseconds")
-        values.append(tuple(item))
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
-
-
 def enter_value(
-    store: Store,
+    conn: Connection,
     indicator_code: str,
     fiscal_year: int,
     text: str,
@@ -765,11 +499,11 @@ def enter_value(
     *,
     who: str,
     source: str,
+    request_key: str | None = None,
 ) -> EntryResult:
     """Write one value (the grid's and `kplan enter`'s way in); raises EntryRefused if refused."""
-    return write_actuals(
-        store, [EntryRequest(indicator_code, fiscal_year, text, comment)], who=who, source=source
-    )[0]
+    request = EntryRequest(indicator_code, fiscal_year, text, comment)
+    return write_actuals(conn, [request], who=who, source=source, request_key=request_key)[0]
 
 
 @dataclass(frozen=True)
@@ -807,7 +541,7 @@ def _view(row: RowMapping) -> ActualView:
 
 
 def read_actuals(
-    store: Store,
+    conn: Connection,
     *,
     department: str | None = None,
     fiscal_year: int | None = None,
@@ -821,14 +555,12 @@ def read_actuals(
         query = query.join(indicator_table).where(indicator_table.c.department_code == department)
     if fiscal_year is not None:
         query = query.where(a.fiscal_year == fiscal_year)
-    with store.connect() as conn:
-        return [_view(row) for row in conn.execute(query).mappings()]
+    return [_view(row) for row in conn.execute(query).mappings()]
 
 
-def department_exists(store: Store, code: str) -> bool:
+def department_exists(conn: Connection, code: str) -> bool:
     d = department_table.c
-    with store.connect() as conn:
-        return conn.scalar(select(d.code).where(d.code == code)) is not None
+    return conn.scalar(select(d.code).where(d.code == code)) is not None
 
 
 @dataclass(frozen=True)
@@ -841,21 +573,20 @@ class StoredFinding:
     explained: bool
 
 
-def stored_findings(store: Store) -> list[StoredFinding]:
+def stored_findings(conn: Connection) -> list[StoredFinding]:
     """Re-check every stored value (a catalog change can turn a good value bad)."""
     found: list[StoredFinding] = []
     a = actual_table.c
-    with store.connect() as conn:
-        plan = plan_settings(conn)
-        indicators = {
-            row["code"]: indicator_from_row(row)
-            for row in conn.execute(select(indicator_table)).mappings()
-        }
-        values: dict[str, dict[int, tuple[str | None, str | None]]] = {}
-        for code, year, value, comment in conn.execute(
-            select(a.indicator_code, a.fiscal_year, a.value, a.comment)
-        ):
-            values.setdefault(code, {})[year] = (value, comment)
+    plan = plan_settings(conn)
+    indicators = {
+        row["code"]: indicator_from_row(row)
+        for row in conn.execute(select(indicator_table)).mappings()
+    }
+    values: dict[str, dict[int, tuple[str | None, str | None]]] = {}
+    for code, year, value, comment in conn.execute(
+        select(a.indicator_code, a.fiscal_year, a.value, a.comment)
+    ):
+        values.setdefault(code, {})[year] = (value, comment)
     for code, by_year in sorted(values.items()):
         spec = indicators[code].spec()
         known = {y: to_decimal(v) for y, (v, _) in by_year.items() if v is not None}

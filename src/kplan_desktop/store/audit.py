@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from kplan_desktop.store.engine import Store
 from kplan_desktop.store.models import audit_table
 from kplan_desktop.store.requests import EntrySource, current_user
 
@@ -95,25 +94,21 @@ class AuditEntry:
     client_user: str | None = None
 
 
-def audit_log(store: Store, indicator_code: str | None = None) -> list[AuditEntry]:
+def audit_log(conn: Connection, indicator_code: str | None = None) -> list[AuditEntry]:
     query = select(audit_table).order_by(audit_table.c.id)
     if indicator_code is not None:
         query = query.where(audit_table.c.indicator_code == indicator_code)
-    with store.connect() as conn:
-        return [
-            AuditEntry(**{**row, "at": as_utc(row["at"])}) for row in conn.execute(query).mappings()
-        ]
+    return [
+        AuditEntry(**{**row, "at": as_utc(row["at"])}) for row in conn.execute(query).mappings()
+    ]
 
 
-def last_change(store: Store) -> tuple[int, int]:
+def last_change(conn: Connection) -> tuple[int, int]:
     """How many audit rows there are and the newest's number: changes whenever anyone saves.
 
     Both, because on a server a transaction that took a smaller number can commit later.
     """
-    with store.connect() as conn:
-        row = conn.execute(
-            select(func.count(), func.coalesce(func.max(audit_table.c.id), 0)).select_from(
-                audit_table
-            )
-        ).one()
+    row = conn.execute(
+        select(func.count(), func.coalesce(func.max(audit_table.c.id), 0)).select_from(audit_table)
+    ).one()
     return int(row[0]), int(row[1])

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
@@ -386,15 +386,14 @@ def _identity(conn: sqlite3.Connection) -> Identity:
     return Identity(str(values.get(DATABASE_ID_KEY) or ""), str(values.get(CATALOG_HASH_KEY) or ""))
 
 
-def this_identity(store: Store) -> tuple[Identity, frozenset[str]]:
+def this_identity(conn: Connection) -> tuple[Identity, frozenset[str]]:
     """This database's identity, and every catalog hash it has held."""
-    with store.connect() as conn:
-        identity = Identity(
-            meta_value(conn, DATABASE_ID_KEY) or "", meta_value(conn, CATALOG_HASH_KEY) or ""
-        )
-        held = frozenset(
-            str(h) for h in conn.execute(select(catalog_version_table.c.catalog_hash)).scalars()
-        )
+    identity = Identity(
+        meta_value(conn, DATABASE_ID_KEY) or "", meta_value(conn, CATALOG_HASH_KEY) or ""
+    )
+    held = frozenset(
+        str(h) for h in conn.execute(select(catalog_version_table.c.catalog_hash)).scalars()
+    )
     return identity, held | {identity.catalog_hash}
 
 
@@ -403,7 +402,8 @@ def inspect_backup(
 ) -> tuple[BackupCheck, OtherInstallation | None]:
     """check_backup, and whether the file is another installation's (or catalog's)."""
     checked = check_backup(path, shown=shown)
-    ours, held = this_identity(store)
+    with store.snapshot() as conn:
+        ours, held = this_identity(conn)
     theirs = checked.identity
     # A backup that does not say its catalog is treated as another catalog's (restore then
     # checks what its catalog tables actually hold).
@@ -436,7 +436,8 @@ def restore(
     says and one this database has held; otherwise the replaced database is put back.
     """
     live = database_path(store)
-    ours, held = this_identity(store)
+    with store.snapshot() as conn:
+        ours, held = this_identity(conn)
     # What is checked is what is restored: a private copy of the file's bytes (a -wal file
     # beside it cannot add anything after the check).
     check_backup(path)  # a missing, oversized or foreign file is refused before it is copied

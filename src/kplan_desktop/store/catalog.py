@@ -47,7 +47,7 @@ from kplan_desktop.domain.model import (
 )
 from kplan_desktop.domain.values import canonical, grading_to_dict
 from kplan_desktop.store.audit import as_utc, now, record
-from kplan_desktop.store.engine import Store, meta_value
+from kplan_desktop.store.engine import meta_value
 from kplan_desktop.store.models import (
     actual_table,
     catalog_version_table,
@@ -223,10 +223,9 @@ def _current_version(conn: Connection) -> CatalogVersion | None:
     return None if row is None else _version_from_row(row)
 
 
-def current_catalog_version(store: Store) -> CatalogVersion | None:
+def current_catalog_version(conn: Connection) -> CatalogVersion | None:
     """The version of the catalog in use (None before the first catalog)."""
-    with store.connect() as conn:
-        return _current_version(conn)
+    return _current_version(conn)
 
 
 @dataclass(frozen=True)
@@ -237,34 +236,30 @@ class VersionRecord:
     recorded_at: datetime
 
 
-def catalog_versions(store: Store) -> list[VersionRecord]:
+def catalog_versions(conn: Connection) -> list[VersionRecord]:
     """Every catalog version this database has held, newest first."""
     t = catalog_version_table.c
-    with store.connect() as conn:
-        rows = conn.execute(select(catalog_version_table).order_by(t.sequence.desc())).mappings()
-        return [
-            VersionRecord(
-                _version_from_row(r), r["issued_by"], r["origin"], as_utc(r["recorded_at"])
-            )
-            for r in rows
-        ]
+    rows = conn.execute(select(catalog_version_table).order_by(t.sequence.desc())).mappings()
+    return [
+        VersionRecord(_version_from_row(r), r["issued_by"], r["origin"], as_utc(r["recorded_at"]))
+        for r in rows
+    ]
 
 
-def catalog_content(store: Store, catalog_hash: str) -> str | None:
+def catalog_content(conn: Connection, catalog_hash: str) -> str | None:
     """The catalog (as catalog_json text) of an earlier version, if this database held it."""
     t = catalog_version_table.c
-    with store.connect() as conn:
-        query = (
-            select(t.content)
-            .where(t.catalog_hash == catalog_hash, t.content.is_not(None))
-            .order_by(t.sequence.desc())
-            .limit(1)
-        )
-        return conn.execute(query).scalar()
+    query = (
+        select(t.content)
+        .where(t.catalog_hash == catalog_hash, t.content.is_not(None))
+        .order_by(t.sequence.desc())
+        .limit(1)
+    )
+    return conn.execute(query).scalar()
 
 
 def replace_catalog(
-    store: Store,
+    conn: Connection,
     catalog: Catalog,
     catalog_hash: str,
     *,
@@ -287,165 +282,159 @@ def replace_catalog(
     here). `content` (the catalog as JSON) is kept with the version.
     """
     change = CatalogChange()
-    with store.transaction() as conn:
-        current = _current_version(conn)
-        if version is not None:
-            check_newer(current, version)
-        if meta_value(conn, CATALOG_HASH_KEY) == catalog_hash:
-            change.unchanged = True
-            if version is not None and current is not None and version.sequence > current.sequence:
-                # The same content under a newer number: take the number, change nothing else.
-                _add_version(conn, version, who, origin, content)
-            return change
-        if version is None:
-            version = CatalogVersion(
-                1 if current is None else current.sequence + 1, catalog_hash, now()
-            )
-        elif version.catalog_hash != catalog_hash:
-            raise ValueError("the version's hash is not the catalog's")
-        change.version = version
-        new_codes = [i.code for _, _, _, i in catalog.indicators()]
-        old_codes = set(conn.scalars(select(indicator_table.c.code)))
-        removed = sorted(old_codes - set(new_codes))
-        with_values = sorted(
-            set(
-                conn.scalars(
-                    select(actual_table.c.indicator_code).where(
-                        actual_table.c.indicator_code.in_(removed)
-                    )
+    current = _current_version(conn)
+    if version is not None:
+        check_newer(current, version)
+    if meta_value(conn, CATALOG_HASH_KEY) == catalog_hash:
+        change.unchanged = True
+        if version is not None and current is not None and version.sequence > current.sequence:
+            # The same content under a newer number: take the number, change nothing else.
+            _add_version(conn, version, who, origin, content)
+        return change
+    if version is None:
+        version = CatalogVersion(
+            1 if current is None else current.sequence + 1, catalog_hash, now()
+        )
+    elif version.catalog_hash != catalog_hash:
+        raise ValueError("the version's hash is not the catalog's")
+    change.version = version
+    new_codes = [i.code for _, _, _, i in catalog.indicators()]
+    old_codes = set(conn.scalars(select(indicator_table.c.code)))
+    removed = sorted(old_codes - set(new_codes))
+    with_values = sorted(
+        set(
+            conn.scalars(
+                select(actual_table.c.indicator_code).where(
+                    actual_table.c.indicator_code.in_(removed)
                 )
             )
         )
-        if with_values:
-            raise DomainError(
-                "E_CATALOG_REMOVES_VALUES",
-                "実績が入力済みの指標をカタログから削除することはできません: "
-                + ", ".join(with_values),
-                "Indicators that hold actuals cannot be removed from the catalog: "
-                + ", ".join(with_values),
-            )
-        s = catalog.plan.settings
-        conn.execute(delete(plan_table).where(plan_table.c.code != catalog.plan.code))
-        _upsert(
-            conn,
-            plan_table,
-            [
-                {
-                    "code": catalog.plan.code,
-                    "name": catalog.plan.name,
-                    "start_year": s.start_year,
-                    "end_year": s.end_year,
-                    "baseline_year": s.baseline_year,
-                    "grading": grading_to_dict(s),
-                }
-            ],
+    )
+    if with_values:
+        raise DomainError(
+            "E_CATALOG_REMOVES_VALUES",
+            "実績が入力済みの指標をカタログから削除することはできません: " + ", ".join(with_values),
+            "Indicators that hold actuals cannot be removed from the catalog: "
+            + ", ".join(with_values),
         )
-        d_ = department_table.c
-        listed = {d.code for d in catalog.departments}
-        known_departments = set(conn.scalars(select(d_.code).where(d_.retired.is_(False))))
-        change.departments_added = [
-            d.code for d in catalog.departments if d.code not in known_departments
-        ]
-        # A department the catalog drops is retired, not deleted: its finalisations, merged
-        # files, audit rows and indicators' former owners keep naming it. Retired, it is no
-        # longer part of the catalog (read_catalog), so the stored catalog hashes as imported.
-        change.departments_retired = sorted(known_departments - listed)
-        if change.departments_retired:
-            conn.execute(
-                update(department_table)
-                .where(d_.code.in_(change.departments_retired))
-                .values(active=False, retired=True)
-            )
-        _upsert(
-            conn,
-            department_table,
-            (
-                {
-                    "code": d.code,
-                    "name": d.name,
-                    "active": d.active,
-                    "contact": d.contact,
-                    "former_names": [list(item) for item in d.former_names] or None,
-                    "merged_into": d.merged_into,
-                    "until_year": d.until_year,
-                    "position": n,
-                    "retired": False,
-                }
-                for n, d in enumerate(catalog.departments)
-            ),
+    s = catalog.plan.settings
+    conn.execute(delete(plan_table).where(plan_table.c.code != catalog.plan.code))
+    _upsert(
+        conn,
+        plan_table,
+        [
+            {
+                "code": catalog.plan.code,
+                "name": catalog.plan.name,
+                "start_year": s.start_year,
+                "end_year": s.end_year,
+                "baseline_year": s.baseline_year,
+                "grading": grading_to_dict(s),
+            }
+        ],
+    )
+    d_ = department_table.c
+    listed = {d.code for d in catalog.departments}
+    known_departments = set(conn.scalars(select(d_.code).where(d_.retired.is_(False))))
+    change.departments_added = [
+        d.code for d in catalog.departments if d.code not in known_departments
+    ]
+    # A department the catalog drops is retired, not deleted: its finalisations, merged
+    # files, audit rows and indicators' former owners keep naming it. Retired, it is no
+    # longer part of the catalog (read_catalog), so the stored catalog hashes as imported.
+    change.departments_retired = sorted(known_departments - listed)
+    if change.departments_retired:
+        conn.execute(
+            update(department_table)
+            .where(d_.code.in_(change.departments_retired))
+            .values(active=False, retired=True)
         )
-        rows = _hierarchy_rows(catalog)
-        conn.execute(delete(measure_direction_table))
-        for level in (goal_table, policy_table, measure_table):
-            _upsert(conn, level, rows[level])
-        _insert(conn, measure_direction_table, rows[measure_direction_table])
-        updated = _upsert(conn, indicator_table, rows[indicator_table])
-        change.added = [code for code in new_codes if code not in old_codes]
-        change.changed = [code for code in new_codes if code in updated]
-        change.removed = removed
-        conn.execute(delete(indicator_table).where(indicator_table.c.code.in_(removed)))
-        measures = {m.code for g in catalog.goals for p in g.policies for m in p.measures}
-        policies = {p.code for g in catalog.goals for p in g.policies}
-        goals = {g.code for g in catalog.goals}
-        conn.execute(delete(measure_table).where(measure_table.c.code.not_in(measures)))
-        conn.execute(delete(policy_table).where(policy_table.c.code.not_in(policies)))
-        conn.execute(delete(goal_table).where(goal_table.c.code.not_in(goals)))
-        conn.execute(delete(reference_table_table))
-        _insert(
-            conn,
-            reference_table_table,
-            [
-                {
-                    "code": table.code,
-                    "title": table.title,
-                    "unit": table.unit,
-                    "source": table.source,
-                    "note": table.note,
-                    "columns": list(table.columns),
-                    "rows": [
-                        {"label": label, "values": [_dec(v) for v in values]}
-                        for label, values in table.rows
-                    ],
-                    "position": t_pos,
-                }
-                for t_pos, table in enumerate(catalog.reference_tables)
-            ],
-        )
-        _upsert(conn, meta_table, [{"key": CATALOG_HASH_KEY, "value": catalog_hash}])
-        _add_version(conn, version, who, origin, content)
-        record(
-            conn,
-            who=who,
-            source=source,
-            action="catalog",
-            detail=f"{detail}; {change.summary()}; version={version.sequence}; "
-            f"sha256={catalog_hash}",
-        )
+    _upsert(
+        conn,
+        department_table,
+        (
+            {
+                "code": d.code,
+                "name": d.name,
+                "active": d.active,
+                "contact": d.contact,
+                "former_names": [list(item) for item in d.former_names] or None,
+                "merged_into": d.merged_into,
+                "until_year": d.until_year,
+                "position": n,
+                "retired": False,
+            }
+            for n, d in enumerate(catalog.departments)
+        ),
+    )
+    rows = _hierarchy_rows(catalog)
+    conn.execute(delete(measure_direction_table))
+    for level in (goal_table, policy_table, measure_table):
+        _upsert(conn, level, rows[level])
+    _insert(conn, measure_direction_table, rows[measure_direction_table])
+    updated = _upsert(conn, indicator_table, rows[indicator_table])
+    change.added = [code for code in new_codes if code not in old_codes]
+    change.changed = [code for code in new_codes if code in updated]
+    change.removed = removed
+    conn.execute(delete(indicator_table).where(indicator_table.c.code.in_(removed)))
+    measures = {m.code for g in catalog.goals for p in g.policies for m in p.measures}
+    policies = {p.code for g in catalog.goals for p in g.policies}
+    goals = {g.code for g in catalog.goals}
+    conn.execute(delete(measure_table).where(measure_table.c.code.not_in(measures)))
+    conn.execute(delete(policy_table).where(policy_table.c.code.not_in(policies)))
+    conn.execute(delete(goal_table).where(goal_table.c.code.not_in(goals)))
+    conn.execute(delete(reference_table_table))
+    _insert(
+        conn,
+        reference_table_table,
+        [
+            {
+                "code": table.code,
+                "title": table.title,
+                "unit": table.unit,
+                "source": table.source,
+                "note": table.note,
+                "columns": list(table.columns),
+                "rows": [
+                    {"label": label, "values": [_dec(v) for v in values]}
+                    for label, values in table.rows
+                ],
+                "position": t_pos,
+            }
+            for t_pos, table in enumerate(catalog.reference_tables)
+        ],
+    )
+    _upsert(conn, meta_table, [{"key": CATALOG_HASH_KEY, "value": catalog_hash}])
+    _add_version(conn, version, who, origin, content)
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="catalog",
+        detail=f"{detail}; {change.summary()}; version={version.sequence}; sha256={catalog_hash}",
+    )
     return change
 
 
 def restamp_catalog(
-    store: Store, catalog_hash: str, *, who: str, source: str, content: str | None
+    conn: Connection, catalog_hash: str, *, who: str, source: str, content: str | None
 ) -> CatalogVersion:
     """Record the catalog the database holds as the next version, when its recorded version
     names other content (an earlier program kept the departments an import dropped, so the
     stored catalog no longer hashed as imported). A catalog is never handed out without one.
     """
-    with store.transaction() as conn:
-        current = _current_version(conn)
-        version = CatalogVersion(
-            1 if current is None else current.sequence + 1, catalog_hash, now()
-        )
-        _upsert(conn, meta_table, [{"key": CATALOG_HASH_KEY, "value": catalog_hash}])
-        _add_version(conn, version, who, "edit", content)
-        record(
-            conn,
-            who=who,
-            source=source,
-            action="catalog",
-            detail=f"version recorded for the catalog held; version={version.sequence}; "
-            f"sha256={catalog_hash}",
-        )
+    current = _current_version(conn)
+    version = CatalogVersion(1 if current is None else current.sequence + 1, catalog_hash, now())
+    _upsert(conn, meta_table, [{"key": CATALOG_HASH_KEY, "value": catalog_hash}])
+    _add_version(conn, version, who, "edit", content)
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="catalog",
+        detail=f"version recorded for the catalog held; version={version.sequence}; "
+        f"sha256={catalog_hash}",
+    )
     return version
 
 
@@ -614,111 +603,105 @@ class CatalogSnapshot:
     catalog_hash: str | None
 
 
-def read_catalog_snapshot(store: Store) -> CatalogSnapshot | None:
+def read_catalog_snapshot(conn: Connection) -> CatalogSnapshot | None:
     """The catalog's settings, department codes and indicators; None before one was loaded."""
-    with store.connect() as conn:
-        # The hash first: if the catalog is replaced while the rest is read, the hash is the
-        # older one, and write_actuals, seeing another version, reads indicators itself.
-        catalog_hash = meta_value(conn, CATALOG_HASH_KEY)
-        plan_row = conn.execute(select(plan_table)).mappings().first()
-        if plan_row is None:
-            return None
-        d_ = department_table.c
-        departments = frozenset(conn.scalars(select(d_.code).where(d_.retired.is_(False))))
-        query = select(*_INDICATOR_COLUMNS)
-        # all(): one fetchall, not a fetchone per row (24,000 rows in a large catalog)
-        rows = {row[0]: tuple(row) for row in conn.execute(query).all()}
-        return CatalogSnapshot(
-            plan_settings_from_row(plan_row), departments, StoredIndicators(rows), catalog_hash
-        )
+    # The hash first: if the catalog is replaced while the rest is read, the hash is the
+    # older one, and write_actuals, seeing another version, reads indicators itself.
+    catalog_hash = meta_value(conn, CATALOG_HASH_KEY)
+    plan_row = conn.execute(select(plan_table)).mappings().first()
+    if plan_row is None:
+        return None
+    d_ = department_table.c
+    departments = frozenset(conn.scalars(select(d_.code).where(d_.retired.is_(False))))
+    query = select(*_INDICATOR_COLUMNS)
+    # all(): one fetchall, not a fetchone per row (24,000 rows in a large catalog)
+    rows = {row[0]: tuple(row) for row in conn.execute(query).all()}
+    return CatalogSnapshot(
+        plan_settings_from_row(plan_row), departments, StoredIndicators(rows), catalog_hash
+    )
 
 
-def read_catalog(store: Store) -> Catalog | None:
+def read_catalog(conn: Connection) -> Catalog | None:
     """The catalog held by the database, or None before one was loaded."""
-    with store.connect() as conn:
-        plan_row = conn.execute(select(plan_table)).mappings().first()
-        if plan_row is None:
-            return None
-        plan = Plan(plan_row["code"], plan_row["name"], plan_settings_from_row(plan_row))
-        departments = tuple(
-            Department(
-                d["code"],
-                d["name"],
-                d["active"],
-                d["contact"],
-                tuple((int(y), str(n)) for y, n in d["former_names"] or ()),
-                d["merged_into"],
-                d["until_year"],
-            )
-            for d in conn.execute(
-                select(department_table)
-                .where(department_table.c.retired.is_(False))
-                .order_by(department_table.c.position)
-            ).mappings()
+    plan_row = conn.execute(select(plan_table)).mappings().first()
+    if plan_row is None:
+        return None
+    plan = Plan(plan_row["code"], plan_row["name"], plan_settings_from_row(plan_row))
+    departments = tuple(
+        Department(
+            d["code"],
+            d["name"],
+            d["active"],
+            d["contact"],
+            tuple((int(y), str(n)) for y, n in d["former_names"] or ()),
+            d["merged_into"],
+            d["until_year"],
         )
-        indicators: dict[str, list[Indicator]] = {}
-        query = select(indicator_table.c.measure_code, *_INDICATOR_COLUMNS).order_by(
-            indicator_table.c.position
-        )
-        for row in conn.execute(query):
-            indicators.setdefault(row[0], []).append(_indicator(row[1:]))
-        directions: dict[str, list[MeasureDirection]] = {}
         for d in conn.execute(
-            select(measure_direction_table).order_by(measure_direction_table.c.number)
-        ).mappings():
-            directions.setdefault(d["measure_code"], []).append(
-                MeasureDirection(
-                    number=d["number"],
-                    name=d["name"],
-                    text=d["text"],
-                    tags=tuple(d["tags"]),
-                    cross_references=tuple(
-                        CrossReference(x["plan"], x["code"], x["title"])
-                        for x in d["cross_references"]
-                    ),
-                )
-            )
-        measures: dict[str, list[Measure]] = {}
-        for m in conn.execute(select(measure_table).order_by(measure_table.c.position)).mappings():
-            measures.setdefault(m["policy_code"], []).append(
-                Measure(
-                    code=m["code"],
-                    name=m["name"],
-                    vision=m["vision"],
-                    directions=tuple(directions.get(m["code"], [])),
-                    related_plans=tuple(m["related_plans"]),
-                    indicators=tuple(indicators.get(m["code"], [])),
-                    links=_links_from(m["links"]),
-                )
-            )
-        policies: dict[str, list[Policy]] = {}
-        for p in conn.execute(select(policy_table).order_by(policy_table.c.position)).mappings():
-            policies.setdefault(p["goal_code"], []).append(
-                Policy(p["code"], p["name"], tuple(measures.get(p["code"], [])))
-            )
-        goals = tuple(
-            Goal(g["code"], g["name"], g["subtitle"], tuple(policies.get(g["code"], [])))
-            for g in conn.execute(select(goal_table).order_by(goal_table.c.position)).mappings()
-        )
-        tables = tuple(
-            ReferenceTable(
-                code=t["code"],
-                title=t["title"],
-                unit=t["unit"],
-                columns=tuple(t["columns"]),
-                rows=tuple(
-                    (r["label"], tuple(_opt_dec(v) for v in r["values"])) for r in t["rows"]
+            select(department_table)
+            .where(department_table.c.retired.is_(False))
+            .order_by(department_table.c.position)
+        ).mappings()
+    )
+    indicators: dict[str, list[Indicator]] = {}
+    query = select(indicator_table.c.measure_code, *_INDICATOR_COLUMNS).order_by(
+        indicator_table.c.position
+    )
+    for row in conn.execute(query):
+        indicators.setdefault(row[0], []).append(_indicator(row[1:]))
+    directions: dict[str, list[MeasureDirection]] = {}
+    for d in conn.execute(
+        select(measure_direction_table).order_by(measure_direction_table.c.number)
+    ).mappings():
+        directions.setdefault(d["measure_code"], []).append(
+            MeasureDirection(
+                number=d["number"],
+                name=d["name"],
+                text=d["text"],
+                tags=tuple(d["tags"]),
+                cross_references=tuple(
+                    CrossReference(x["plan"], x["code"], x["title"]) for x in d["cross_references"]
                 ),
-                source=t["source"],
-                note=t["note"],
             )
-            for t in conn.execute(
-                select(reference_table_table).order_by(reference_table_table.c.position)
-            ).mappings()
         )
-        return Catalog(plan, departments, goals, tables)
+    measures: dict[str, list[Measure]] = {}
+    for m in conn.execute(select(measure_table).order_by(measure_table.c.position)).mappings():
+        measures.setdefault(m["policy_code"], []).append(
+            Measure(
+                code=m["code"],
+                name=m["name"],
+                vision=m["vision"],
+                directions=tuple(directions.get(m["code"], [])),
+                related_plans=tuple(m["related_plans"]),
+                indicators=tuple(indicators.get(m["code"], [])),
+                links=_links_from(m["links"]),
+            )
+        )
+    policies: dict[str, list[Policy]] = {}
+    for p in conn.execute(select(policy_table).order_by(policy_table.c.position)).mappings():
+        policies.setdefault(p["goal_code"], []).append(
+            Policy(p["code"], p["name"], tuple(measures.get(p["code"], [])))
+        )
+    goals = tuple(
+        Goal(g["code"], g["name"], g["subtitle"], tuple(policies.get(g["code"], [])))
+        for g in conn.execute(select(goal_table).order_by(goal_table.c.position)).mappings()
+    )
+    tables = tuple(
+        ReferenceTable(
+            code=t["code"],
+            title=t["title"],
+            unit=t["unit"],
+            columns=tuple(t["columns"]),
+            rows=tuple((r["label"], tuple(_opt_dec(v) for v in r["values"])) for r in t["rows"]),
+            source=t["source"],
+            note=t["note"],
+        )
+        for t in conn.execute(
+            select(reference_table_table).order_by(reference_table_table.c.position)
+        ).mappings()
+    )
+    return Catalog(plan, departments, goals, tables)
 
 
-def indicator_count(store: Store) -> int:
-    with store.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(indicator_table)) or 0
+def indicator_count(conn: Connection) -> int:
+    return conn.scalar(select(func.count()).select_from(indicator_table)) or 0

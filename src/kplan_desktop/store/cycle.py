@@ -20,7 +20,6 @@ from sqlalchemy import Connection, func, select
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
-from kplan_desktop.store.engine import Store
 from kplan_desktop.store.models import (
     actual_table,
     finalisation_table,
@@ -80,17 +79,16 @@ def _cycle(year: int, opened_at: datetime, opened_by: str, due: date | None) -> 
     return YearCycle(year, as_utc(opened_at), opened_by, due)
 
 
-def year_cycles(store: Store) -> dict[int, YearCycle]:
+def year_cycles(conn: Connection) -> dict[int, YearCycle]:
     t = fiscal_year_cycle_table.c
-    with store.connect() as conn:
-        rows = conn.execute(
-            select(t.fiscal_year, t.opened_at, t.opened_by, t.due_date).order_by(t.fiscal_year)
-        ).all()
+    rows = conn.execute(
+        select(t.fiscal_year, t.opened_at, t.opened_by, t.due_date).order_by(t.fiscal_year)
+    ).all()
     return {row[0]: _cycle(*row) for row in rows}
 
 
-def year_cycle(store: Store, fiscal_year: int) -> YearCycle | None:
-    return year_cycles(store).get(fiscal_year)
+def year_cycle(conn: Connection, fiscal_year: int) -> YearCycle | None:
+    return year_cycles(conn).get(fiscal_year)
 
 
 def year_cycle_in(conn: Connection, fiscal_year: int) -> YearCycle | None:
@@ -104,7 +102,7 @@ def year_cycle_in(conn: Connection, fiscal_year: int) -> YearCycle | None:
 
 
 def open_year(
-    store: Store,
+    conn: Connection,
     catalog: Catalog,
     fiscal_year: int,
     due_date: date | None,
@@ -124,26 +122,25 @@ def open_year(
         )
     from kplan_desktop.store.years import locked_finding, locked_years_in
 
-    with store.transaction() as conn:
-        if fiscal_year in locked_years_in(conn):
-            finding = locked_finding(fiscal_year)
-            raise DomainError(finding.code, finding.message_ja, finding.message_en)
-        t = fiscal_year_cycle_table.c
-        same = conn.execute(select(t.due_date).where(t.fiscal_year == fiscal_year)).first()
-        if same is not None and same[0] == due_date:
-            found = year_cycle_in(conn, fiscal_year)
-            assert found is not None
-            return found
-        _put_cycle(conn, fiscal_year, due_date, who)
-        record(
-            conn,
-            who=who,
-            source=source,
-            action="open_year",
-            fiscal_year=fiscal_year,
-            detail=f"due={'' if due_date is None else due_date.isoformat()}",
-        )
-    found = year_cycle(store, fiscal_year)
+    if fiscal_year in locked_years_in(conn):
+        finding = locked_finding(fiscal_year)
+        raise DomainError(finding.code, finding.message_ja, finding.message_en)
+    t = fiscal_year_cycle_table.c
+    same = conn.execute(select(t.due_date).where(t.fiscal_year == fiscal_year)).first()
+    if same is not None and same[0] == due_date:
+        found = year_cycle_in(conn, fiscal_year)
+        assert found is not None
+        return found
+    _put_cycle(conn, fiscal_year, due_date, who)
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="open_year",
+        fiscal_year=fiscal_year,
+        detail=f"due={'' if due_date is None else due_date.isoformat()}",
+    )
+    found = year_cycle(conn, fiscal_year)
     assert found is not None
     return found
 
@@ -165,58 +162,58 @@ def _put_cycle(conn: Connection, fiscal_year: int, due_date: date | None, who: s
         )
 
 
-def receive_cycles(store: Store, cycles: list[tuple[int, date | None]], *, who: str) -> int:
+def receive_cycles(conn: Connection, cycles: list[tuple[int, date | None]], *, who: str) -> int:
     """Years opened by the planning division, as a catalog file carries them to a department:
     each is opened here with its due date (the number that changed)."""
     changed = 0
-    known = year_cycles(store)
-    with store.transaction() as conn:
-        for fiscal_year, due in cycles:
-            have = known.get(fiscal_year)
-            if have is not None and have.due_date == due:
-                continue
-            _put_cycle(conn, fiscal_year, due, who)
-            record(
-                conn,
-                who=who,
-                source="catalog",
-                action="open_year",
-                fiscal_year=fiscal_year,
-                detail=f"due={'' if due is None else due.isoformat()} (catalog file)",
-            )
-            changed += 1
+    known = year_cycles(conn)
+    for fiscal_year, due in cycles:
+        have = known.get(fiscal_year)
+        if have is not None and have.due_date == due:
+            continue
+        _put_cycle(conn, fiscal_year, due, who)
+        record(
+            conn,
+            who=who,
+            source="catalog",
+            action="open_year",
+            fiscal_year=fiscal_year,
+            detail=f"due={'' if due is None else due.isoformat()} (catalog file)",
+        )
+        changed += 1
     return changed
 
 
-def department_statuses(store: Store, catalog: Catalog, fiscal_year: int) -> list[DepartmentStatus]:
+def department_statuses(
+    conn: Connection, catalog: Catalog, fiscal_year: int
+) -> list[DepartmentStatus]:
     """Every department that owns indicators, in catalog order, with its status for the year."""
     i, a = indicator_table.c, actual_table.c
     f, s = finalisation_table.c, submission_table.c
-    with store.connect() as conn:
-        owned: dict[str, int] = dict(
-            conn.execute(select(i.department_code, func.count()).group_by(i.department_code)).all()
-        )
-        entered: dict[str, int] = dict(
-            conn.execute(
-                select(i.department_code, func.count())
-                .select_from(actual_table.join(indicator_table))
-                .where(a.fiscal_year == fiscal_year)
-                .group_by(i.department_code)
-            ).all()
-        )
-        finalised: dict[str, datetime] = dict(
-            conn.execute(
-                select(f.department_code, f.finalised_at).where(f.fiscal_year == fiscal_year)
-            ).all()
-        )
-        received: dict[str, tuple[datetime, bool]] = {}
-        for department, merged_at, final_at in conn.execute(
-            select(s.department_code, s.merged_at, s.finalised_at)
-            .where(s.fiscal_year == fiscal_year)
-            .order_by(s.merged_at)
-        ):
-            was_final = received.get(department, (merged_at, False))[1]
-            received[department] = (merged_at, was_final or final_at is not None)
+    owned: dict[str, int] = dict(
+        conn.execute(select(i.department_code, func.count()).group_by(i.department_code)).all()
+    )
+    entered: dict[str, int] = dict(
+        conn.execute(
+            select(i.department_code, func.count())
+            .select_from(actual_table.join(indicator_table))
+            .where(a.fiscal_year == fiscal_year)
+            .group_by(i.department_code)
+        ).all()
+    )
+    finalised: dict[str, datetime] = dict(
+        conn.execute(
+            select(f.department_code, f.finalised_at).where(f.fiscal_year == fiscal_year)
+        ).all()
+    )
+    received: dict[str, tuple[datetime, bool]] = {}
+    for department, merged_at, final_at in conn.execute(
+        select(s.department_code, s.merged_at, s.finalised_at)
+        .where(s.fiscal_year == fiscal_year)
+        .order_by(s.merged_at)
+    ):
+        was_final = received.get(department, (merged_at, False))[1]
+        received[department] = (merged_at, was_final or final_at is not None)
     out = []
     for department in catalog.departments:
         count = owned.get(department.code, 0)

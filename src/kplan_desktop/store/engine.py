@@ -11,7 +11,17 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    TextClause,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
@@ -413,6 +423,39 @@ class Store:
             raise known from None
 
     @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """One consistent read of the database: every query inside sees the same moment.
+
+        On SQLite a deferred read transaction (WAL: a writer may commit meanwhile, unseen here)
+        on a connection set query_only; on PostgreSQL a REPEATABLE READ READ ONLY transaction.
+        A write inside is refused by the database. A server that cannot be reached, or a
+        connection that breaks, raises StoreError.
+        """
+        try:
+            with self.engine.connect() as conn:
+                if self.is_server:
+                    conn = conn.execution_options(
+                        isolation_level="REPEATABLE READ", postgresql_readonly=True
+                    )
+                    conn.begin()
+                    yield conn
+                    return
+                # pysqlite starts a transaction only before a write: BEGIN by hand makes the
+                # reads one snapshot (the first read takes it); closing rolls it back.
+                conn.exec_driver_sql("PRAGMA query_only=ON")
+                try:
+                    conn.exec_driver_sql("BEGIN DEFERRED")
+                    yield conn
+                finally:
+                    conn.rollback()
+                    conn.exec_driver_sql("PRAGMA query_only=OFF")
+        except DBAPIError as exc:
+            known = server_error(exc) if self.is_server else None
+            if known is None:
+                raise
+            raise known from None
+
+    @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One unit of work: committed as a whole or rolled back as a whole.
 
@@ -459,6 +502,12 @@ class Store:
                         return finished[0]
                 self._raise_mapped(exc)
         raise AssertionError("unreachable")
+
+    def write(self, work: Callable[[Connection, str], T]) -> T:
+        """One write transaction with its own idempotency key: `work(conn, key)` passes the key
+        to the store's write function, which keeps it with the audit rows; see `run`."""
+        key = uuid.uuid4().hex
+        return self.run(lambda conn: work(conn, key), key=key)
 
     def committed(self, key: str, *, xid: str | None = None) -> bool:
         """Whether a write with this idempotency key is in the database (see `run`).
@@ -608,3 +657,10 @@ class Store:
 def meta_value(conn: Connection, key: str) -> str | None:
     """A fact from the meta table, read inside the caller's connection or transaction."""
     return conn.scalar(select(meta_table.c.value).where(meta_table.c.key == key))
+
+
+def aside(conn: Connection, query: TextClause, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """`query` on a second connection of `conn`'s database, in its own short read: what the
+    server says about `conn` while `conn` itself waits on a lock."""
+    with conn.engine.connect() as other:
+        return [tuple(row) for row in other.execute(query, params)]

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, insert, select, text, update
 
 from kplan_desktop.domain.catalog import Goal, Measure, Policy
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import Conflict, DomainError
 from kplan_desktop.domain.evaluation import (
     Evaluation,
     NextStep,
@@ -28,7 +28,7 @@ from kplan_desktop.domain.evaluation import (
 )
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
-from kplan_desktop.store.engine import DATABASE_ID_KEY, Store, meta_value
+from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
 from kplan_desktop.store.models import (
     finalisation_table,
     indicator_table,
@@ -81,7 +81,7 @@ def _view(row: RowMapping) -> EvaluationView:
 
 
 def read_evaluations(
-    store: Store,
+    conn: Connection,
     *,
     fiscal_year: int | None = None,
     measure_codes: Iterable[str] | None = None,
@@ -92,12 +92,11 @@ def read_evaluations(
         query = query.where(t.fiscal_year == fiscal_year)
     if measure_codes is not None:
         query = query.where(t.measure_code.in_(list(measure_codes)))
-    with store.connect() as conn:
-        return [_view(row) for row in conn.execute(query).mappings()]
+    return [_view(row) for row in conn.execute(query).mappings()]
 
 
-def read_evaluation(store: Store, measure_code: str, fiscal_year: int) -> EvaluationView | None:
-    found = read_evaluations(store, fiscal_year=fiscal_year, measure_codes=[measure_code])
+def read_evaluation(conn: Connection, measure_code: str, fiscal_year: int) -> EvaluationView | None:
+    found = read_evaluations(conn, fiscal_year=fiscal_year, measure_codes=[measure_code])
     return found[0] if found else None
 
 
@@ -137,21 +136,19 @@ def _finalised(conn: Connection, department: str | None, fiscal_year: int) -> bo
 
 
 def save_evaluation(
-    store: Store,
+    conn: Connection,
     evaluation: Evaluation,
     *,
     who: str,
     source: str,
     expected: Revision | None = ANY,
+    request_key: str | None = None,
 ) -> EvaluationView | None:
-    """Write the department's part of an evaluation (grade, results, next step and its text)
-    in its own transaction; see write_evaluation. None when nothing changed."""
-    key = uuid.uuid4().hex
-    return store.run(
-        lambda conn: write_evaluation(
-            conn, evaluation, who=who, source=source, expected=expected, request_key=key
-        ),
-        key=key,
+    """Write the department's part of an evaluation (grade, results, next step and its text);
+    see write_evaluation. None when nothing changed. request_key: see Store.write."""
+    key = request_key or uuid.uuid4().hex
+    return write_evaluation(
+        conn, evaluation, who=who, source=source, expected=expected, request_key=key
     )
 
 
@@ -271,40 +268,39 @@ def _refuse_locked(conn: Connection, fiscal_year: int) -> None:
 
 
 def save_review_comment(
-    store: Store, measure_code: str, fiscal_year: int, comment: str, *, who: str, source: str
+    conn: Connection, measure_code: str, fiscal_year: int, comment: str, *, who: str, source: str
 ) -> bool:
     """The planning division's reviewer comment (any time, finalised or not); True if changed."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     text = check_text(comment, "評価者のコメント", "reviewer comment")
-    with store.transaction() as conn:
-        _check_place(conn, measure_code, fiscal_year)
-        _refuse_locked(conn, fiscal_year)
-        current = _current(conn, measure_code, fiscal_year)
-        if (current.evaluation.reviewer_comment if current else "") == text:
-            return False
-        record(
-            conn,
-            who=who,
-            source=source,
-            action="review",
-            fiscal_year=fiscal_year,
-            detail=f"施策 {measure_code}: 評価者コメント {len(text)}文字",
-        )
-        if current is None:
-            values = {
-                "grade": None,
-                "results": "",
-                "next_step": None,
-                "next_text": "",
-                "reviewer_comment": text,
-                "entered_by": who,
-                "entered_at": now(),
-            }
-            _put(conn, measure_code, fiscal_year, values, exists=False)
-        else:
-            _put(conn, measure_code, fiscal_year, {"reviewer_comment": text}, exists=True)
-        return True
+    _check_place(conn, measure_code, fiscal_year)
+    _refuse_locked(conn, fiscal_year)
+    current = _current(conn, measure_code, fiscal_year)
+    if (current.evaluation.reviewer_comment if current else "") == text:
+        return False
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="review",
+        fiscal_year=fiscal_year,
+        detail=f"施策 {measure_code}: 評価者コメント {len(text)}文字",
+    )
+    if current is None:
+        values = {
+            "grade": None,
+            "results": "",
+            "next_step": None,
+            "next_text": "",
+            "reviewer_comment": text,
+            "entered_by": who,
+            "entered_at": now(),
+        }
+        _put(conn, measure_code, fiscal_year, values, exists=False)
+    else:
+        _put(conn, measure_code, fiscal_year, {"reviewer_comment": text}, exists=True)
+    return True
 
 
 def _current(conn: Connection, measure_code: str, fiscal_year: int) -> EvaluationView | None:
@@ -345,10 +341,9 @@ def _summary(evaluation: Evaluation) -> str:
     return f"評価 {grade} / {step or '－'} / 成果と課題 {len(evaluation.results)}文字"
 
 
-def _conflict(current: EvaluationView | None) -> DomainError:
+def _conflict(current: EvaluationView | None) -> Conflict:
     shown = "（なし）" if current is None else _summary(current.evaluation)
-    return _refuse(
-        "E_CONFLICT",
+    return Conflict(
         f"この施策評価はほかで変更されています（現在: {shown}）。確認してからやり直してください",
         f"Someone else changed this evaluation (now: {shown}); check it and try again",
     )
@@ -393,12 +388,12 @@ class MeasureEvaluationRow:
 
 
 def evaluation_overview(
-    store: Store, fiscal_year: int, *, department: str | None = None
+    conn: Connection, fiscal_year: int, *, department: str | None = None
 ) -> list[MeasureEvaluationRow]:
     """Every measure (of `department`, when given) with its evaluation for `fiscal_year`."""
     from kplan_desktop.store.overview import overview
 
-    catalog, rows = overview(store)
+    catalog, rows = overview(conn)
     catalog.check_choice(department, fiscal_year)
     grades: dict[str, list[str]] = {}
     graded: dict[str, list[tuple[str, str, str]]] = {}
@@ -408,9 +403,7 @@ def evaluation_overview(
             grades.setdefault(row.measure.code, []).append(grade.value)
             named = (row.indicator.code, row.indicator.display_name, grade.value)
             graded.setdefault(row.measure.code, []).append(named)
-    stored = {
-        v.evaluation.measure_code: v for v in read_evaluations(store, fiscal_year=fiscal_year)
-    }
+    stored = {v.evaluation.measure_code: v for v in read_evaluations(conn, fiscal_year=fiscal_year)}
     out = []
     for goal in catalog.goals:
         for policy in goal.policies:
@@ -434,14 +427,13 @@ def evaluation_overview(
     return out
 
 
-def measure_owners(store: Store) -> dict[str, str | None]:
+def measure_owners(conn: Connection) -> dict[str, str | None]:
     """Every measure's evaluating department (see owning_department)."""
     i = indicator_table.c
-    with store.connect() as conn:
-        measures = conn.scalars(select(measure_table.c.code)).all()
-        rows = conn.execute(
-            select(i.measure_code, i.department_code).order_by(i.measure_code, i.position)
-        ).all()
+    measures = conn.scalars(select(measure_table.c.code)).all()
+    rows = conn.execute(
+        select(i.measure_code, i.department_code).order_by(i.measure_code, i.position)
+    ).all()
     departments: dict[str, list[str]] = {code: [] for code in measures}
     for measure, department in rows:
         departments.setdefault(measure, []).append(department)

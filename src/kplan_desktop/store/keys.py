@@ -26,12 +26,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.public_key import is_sound_public_key
 from kplan_desktop.store.audit import now, record
-from kplan_desktop.store.engine import DATABASE_ID_KEY, Store, meta_value
+from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
 from kplan_desktop.store.models import department_table, signing_key_table
 from kplan_desktop.store.paths import key_dir
 
@@ -144,7 +144,7 @@ def _load_private(path: Path) -> Ed25519PrivateKey | None:
     return key
 
 
-def own_private_key(store: Store, *, who: str) -> Ed25519PrivateKey:
+def own_private_key(conn: Connection, *, who: str) -> Ed25519PrivateKey:
     """This installation's private key, made (and its public key recorded) when first needed.
 
     A database moved to another PC has no private key there: a new pair is made, its public key
@@ -152,53 +152,52 @@ def own_private_key(store: Store, *, who: str) -> Ed25519PrivateKey:
     key file.
     """
     k = signing_key_table.c
-    with store.transaction() as conn:
-        database = meta_value(conn, DATABASE_ID_KEY) or ""
-        path = private_key_path(database)
-        key = _load_private(path)
-        row = conn.execute(select(signing_key_table).where(k.own)).mappings().first()
-        if key is not None and row is not None and row["public_key"] == _public_hex(key):
-            return key
-        if key is None:
-            key = Ed25519PrivateKey.generate()
-            pem = key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-            try:
-                write_private_file(path, pem)
-            except OSError as exc:
-                raise _io_error(path, exc) from None
-        public = _public_hex(key)
-        values = {
-            "database_id": database,
-            "department_code": None,
-            "public_key": public,
-            "own": True,
-            "added_at": now(),
-            "added_by": who,
-        }
-        conn.execute(delete(signing_key_table).where(k.own))
-        conn.execute(insert(signing_key_table), values)
-        detail = "own signing key created" if row is None else "own signing key replaced"
-        record(conn, who=who, source="cli", action="key", detail=f"{detail} ({public[:16]})")
+    database = meta_value(conn, DATABASE_ID_KEY) or ""
+    path = private_key_path(database)
+    key = _load_private(path)
+    row = conn.execute(select(signing_key_table).where(k.own)).mappings().first()
+    if key is not None and row is not None and row["public_key"] == _public_hex(key):
         return key
+    if key is None:
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        try:
+            write_private_file(path, pem)
+        except OSError as exc:
+            raise _io_error(path, exc) from None
+    public = _public_hex(key)
+    values = {
+        "database_id": database,
+        "department_code": None,
+        "public_key": public,
+        "own": True,
+        "added_at": now(),
+        "added_by": who,
+    }
+    conn.execute(delete(signing_key_table).where(k.own))
+    conn.execute(insert(signing_key_table), values)
+    detail = "own signing key created" if row is None else "own signing key replaced"
+    record(conn, who=who, source="cli", action="key", detail=f"{detail} ({public[:16]})")
+    return key
 
 
-def own_key(store: Store, *, who: str) -> SigningKey:
+def own_key(conn: Connection, *, who: str) -> SigningKey:
     """This installation's public key (made with its private key when first needed)."""
-    key = own_private_key(store, who=who)
-    database = store.meta(DATABASE_ID_KEY) or ""
+    key = own_private_key(conn, who=who)
+    database = meta_value(conn, DATABASE_ID_KEY) or ""
     return SigningKey(database, None, _public_hex(key))
 
 
-def export_key(store: Store, department: str, path: Path, *, who: str) -> SigningKey:
+def export_key(conn: Connection, department: str, path: Path, *, who: str) -> SigningKey:
     """Write this installation's public key, bound to `department`, for the planning division.
 
     The file holds no secret (it is safe to mail); it is still written owner-only and atomically.
     """
-    key = own_key(store, who=who)
+    key = own_key(conn, who=who)
     data = {
         "format": KEY_FORMAT,
         "database": key.database_id,
@@ -257,7 +256,7 @@ def read_key_file(path: Path) -> SigningKey:
 
 
 def import_key(
-    store: Store, path: Path, *, who: str, source: str, replace: bool = False
+    conn: Connection, path: Path, *, who: str, source: str, replace: bool = False
 ) -> SigningKey:
     """Register a department's public key; refuses a file that is not one or contradicts one.
 
@@ -271,132 +270,126 @@ def import_key(
 
     key = read_key_file(path)
     k = signing_key_table.c
-    with store.transaction() as conn:
-        if key.database_id == meta_value(conn, DATABASE_ID_KEY):
-            raise refuse("E_KEY_OWN", "この端末自身の鍵です", "this is this installation's own key")
-        # Exactly a department code of the catalog, as stored: no trimming, no width or case
-        # folding, so a look-alike ("intl " or full-width letters) is refused, not matched.
-        codes = set(conn.scalars(select(department_table.c.code)))
-        if key.department == PLANNING_ROLE:
-            raise refuse(
-                "E_KEY_DEPARTMENT",
-                "企画担当課（planning）の鍵は課の鍵として登録できません",
-                "the planning division's key cannot be registered as a department's",
-            )
-        if key.department not in codes:
-            shown = ascii(key.department)[:70]
-            raise refuse(
-                "E_KEY_DEPARTMENT",
-                f"鍵ファイルの課 {shown} はカタログの課コードではありません",
-                f"the key file's department {shown} is not a department code of the catalog",
-            )
-        holder = conn.execute(
-            select(k.database_id, k.department_code, k.own).where(
-                k.public_key == key.public_key, k.database_id != key.database_id
-            )
-        ).first()
-        if holder is not None:
-            whose = (
-                "この端末" if holder.own else f"{holder.department_code}（{holder.database_id}）"
-            )
-            raise refuse(
-                "E_KEY_DUPLICATE",
-                f"同じ公開鍵がすでに {whose} の鍵として登録されています。"
-                "1つの鍵は1つの端末のものです",
-                f"the same public key is already registered for "
-                f"{'this installation' if holder.own else holder.department_code}; one key "
-                "belongs to one installation",
-            )
-        row = (
-            conn.execute(
-                select(signing_key_table).where(k.database_id == key.database_id, k.own.is_(False))
-            )
-            .mappings()
-            .first()
+    if key.database_id == meta_value(conn, DATABASE_ID_KEY):
+        raise refuse("E_KEY_OWN", "この端末自身の鍵です", "this is this installation's own key")
+    # Exactly a department code of the catalog, as stored: no trimming, no width or case
+    # folding, so a look-alike ("intl " or full-width letters) is refused, not matched.
+    codes = set(conn.scalars(select(department_table.c.code)))
+    if key.department == PLANNING_ROLE:
+        raise refuse(
+            "E_KEY_DEPARTMENT",
+            "企画担当課（planning）の鍵は課の鍵として登録できません",
+            "the planning division's key cannot be registered as a department's",
         )
-        if row is not None and row["department_code"] == key.department:
-            if row["public_key"] == key.public_key:
-                return key
-            if row["public_key"] is None or replace:
-                conn.execute(
-                    update(signing_key_table)
-                    .where(k.database_id == key.database_id)
-                    .values(public_key=key.public_key, added_at=now(), added_by=who)
-                )
-                record(
-                    conn,
-                    who=who,
-                    source=source,
-                    action="key",
-                    detail=f"registered the public key of {key.department} ({key.database_id}) "
-                    f"in place of its {'previous-release' if row['public_key'] is None else 'old'}"
-                    f" key",
-                )
-                return key
-        if row is not None:
-            raise refuse(
-                "E_KEY_CONFLICT",
-                f"この端末の鍵はすでに {row['department_code']} として登録済みで、内容が違います"
-                "（同じ課の鍵を作り直したときは --replace）",
-                f"a different key is already registered for that installation "
-                f"({row['department_code']}; a new key of the same department: --replace)",
-            )
+    if key.department not in codes:
+        shown = ascii(key.department)[:70]
+        raise refuse(
+            "E_KEY_DEPARTMENT",
+            f"鍵ファイルの課 {shown} はカタログの課コードではありません",
+            f"the key file's department {shown} is not a department code of the catalog",
+        )
+    holder = conn.execute(
+        select(k.database_id, k.department_code, k.own).where(
+            k.public_key == key.public_key, k.database_id != key.database_id
+        )
+    ).first()
+    if holder is not None:
+        whose = "この端末" if holder.own else f"{holder.department_code}（{holder.database_id}）"
+        raise refuse(
+            "E_KEY_DUPLICATE",
+            f"同じ公開鍵がすでに {whose} の鍵として登録されています。1つの鍵は1つの端末のものです",
+            f"the same public key is already registered for "
+            f"{'this installation' if holder.own else holder.department_code}; one key "
+            "belongs to one installation",
+        )
+    row = (
         conn.execute(
-            insert(signing_key_table),
-            {
-                "database_id": key.database_id,
-                "department_code": key.department,
-                "public_key": key.public_key,
-                "own": False,
-                "added_at": now(),
-                "added_by": who,
-            },
+            select(signing_key_table).where(k.database_id == key.database_id, k.own.is_(False))
         )
-        record(
-            conn,
-            who=who,
-            source=source,
-            action="key",
-            detail=f"registered the key of {key.department} ({key.database_id})",
+        .mappings()
+        .first()
+    )
+    if row is not None and row["department_code"] == key.department:
+        if row["public_key"] == key.public_key:
+            return key
+        if row["public_key"] is None or replace:
+            conn.execute(
+                update(signing_key_table)
+                .where(k.database_id == key.database_id)
+                .values(public_key=key.public_key, added_at=now(), added_by=who)
+            )
+            record(
+                conn,
+                who=who,
+                source=source,
+                action="key",
+                detail=f"registered the public key of {key.department} ({key.database_id}) "
+                f"in place of its {'previous-release' if row['public_key'] is None else 'old'}"
+                f" key",
+            )
+            return key
+    if row is not None:
+        raise refuse(
+            "E_KEY_CONFLICT",
+            f"この端末の鍵はすでに {row['department_code']} として登録済みで、内容が違います"
+            "（同じ課の鍵を作り直したときは --replace）",
+            f"a different key is already registered for that installation "
+            f"({row['department_code']}; a new key of the same department: --replace)",
         )
+    conn.execute(
+        insert(signing_key_table),
+        {
+            "database_id": key.database_id,
+            "department_code": key.department,
+            "public_key": key.public_key,
+            "own": False,
+            "added_at": now(),
+            "added_by": who,
+        },
+    )
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="key",
+        detail=f"registered the key of {key.department} ({key.database_id})",
+    )
     return key
 
 
-def registered_key(store: Store, database_id: str) -> SigningKey | None:
+def registered_key(conn: Connection, database_id: str) -> SigningKey | None:
     """The key a signature from that installation is checked with (None: not registered)."""
     k = signing_key_table.c
-    with store.connect() as conn:
-        row = (
-            conn.execute(
-                select(signing_key_table).where(k.database_id == database_id, k.own.is_(False))
-            )
-            .mappings()
-            .first()
+    row = (
+        conn.execute(
+            select(signing_key_table).where(k.database_id == database_id, k.own.is_(False))
         )
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     return SigningKey(row["database_id"], row["department_code"], row["public_key"])
 
 
-def registered_keys(store: Store) -> list[SigningKey]:
+def registered_keys(conn: Connection) -> list[SigningKey]:
     """Every registered department key, by department."""
     k = signing_key_table.c
-    with store.connect() as conn:
-        rows = (
-            conn.execute(
-                select(signing_key_table)
-                .where(k.own.is_(False))
-                .order_by(k.department_code, k.database_id)
-            )
-            .mappings()
-            .all()
+    rows = (
+        conn.execute(
+            select(signing_key_table)
+            .where(k.own.is_(False))
+            .order_by(k.department_code, k.database_id)
         )
+        .mappings()
+        .all()
+    )
     return [SigningKey(r["database_id"], r["department_code"], r["public_key"]) for r in rows]
 
 
-def departments_with_keys(store: Store) -> frozenset[str]:
+def departments_with_keys(conn: Connection) -> frozenset[str]:
     """The departments whose submissions must be signed (a key is registered for them)."""
-    return frozenset(k.department for k in registered_keys(store) if k.department)
+    return frozenset(k.department for k in registered_keys(conn) if k.department)
 
 
 # -- the transition from HMAC secrets --------------------------------------------------------
@@ -424,9 +417,9 @@ def save_legacy_secrets(database: str, secrets: Mapping[str, str]) -> Path | Non
     return path
 
 
-def legacy_secret(store: Store, database_id: str) -> str | None:
+def legacy_secret(conn: Connection, database_id: str) -> str | None:
     """The previous release's secret for that installation, if the migration kept it here."""
-    ours = store.meta(DATABASE_ID_KEY) or ""
+    ours = meta_value(conn, DATABASE_ID_KEY) or ""
     try:
         data = json.loads(legacy_file(ours).read_text(encoding="utf-8"))
         secret = data["secrets"][database_id]

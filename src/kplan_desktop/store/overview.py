@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import Connection
+
 from kplan_desktop.domain.achievement import Achievement, TrackResult, assess, on_track
 from kplan_desktop.domain.catalog import Catalog, Goal, Indicator, Measure, Policy
 from kplan_desktop.store.actuals import ActualView, read_actuals
 from kplan_desktop.store.catalog import read_catalog
-from kplan_desktop.store.engine import Store
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,16 @@ class IndicatorOverview:
 
 
 def overview(
-    store: Store, *, department: str | None = None, fiscal_year: int | None = None
+    conn: Connection, *, department: str | None = None, fiscal_year: int | None = None
 ) -> tuple[Catalog, list[IndicatorOverview]]:
     """The catalog and its indicators with their values: of `department` when given — the
     ones it owned in `fiscal_year` (a 課 merged into another still has its past years), else
     the ones it owns now."""
-    catalog = read_catalog(store)
+    catalog = read_catalog(conn)
     if catalog is None:
         from kplan_desktop.store.actuals import plan_settings
 
-        with store.connect() as conn:
-            plan_settings(conn)  # raises the "no catalog" error
+        plan_settings(conn)  # raises the "no catalog" error
         raise AssertionError("unreachable")
     chosen = [
         (goal, policy, measure, indicator)
@@ -60,9 +60,9 @@ def overview(
     ]
     if department is not None and any(i.department != department for *_, i in chosen):
         # Indicators it reported before they moved to another 課: read them by code.
-        stored = read_actuals(store, indicator_codes=[i.code for *_, i in chosen])
+        stored = read_actuals(conn, indicator_codes=[i.code for *_, i in chosen])
     else:
-        stored = read_actuals(store, department=department)
+        stored = read_actuals(conn, department=department)
     values: dict[str, dict[int, ActualView]] = {}
     for actual in stored:
         values.setdefault(actual.indicator_code, {})[actual.fiscal_year] = actual

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.errors import CONFLICT, DomainError
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.validation import EntryCheck, Finding, Severity
 
@@ -90,6 +90,16 @@ class EntryResult:
     new: State = EMPTY
 
     @property
+    def conflict(self) -> bool:
+        """Refused because the stored value changed since the change was based on it."""
+        return any(f.code == CONFLICT for f in self.check.errors)
+
+    @property
+    def only_conflict(self) -> bool:
+        """Refused for that reason alone: asking which value to keep settles it."""
+        return bool(self.check.errors) and all(f.code == CONFLICT for f in self.check.errors)
+
+    @property
     def refused_because(self) -> tuple[Finding, ...]:
         if self.outcome is not Outcome.REFUSED:
             return ()
@@ -118,3 +128,8 @@ class EntryRefused(DomainError):
         super().__init__(code, first.message_ja, first.message_en)
         self.results = list(results)
         self.only_warnings = only_warnings
+
+    @property
+    def conflict(self) -> bool:
+        """One of the values was changed by someone else since the batch was based on it."""
+        return any(r.conflict for r in self.results)

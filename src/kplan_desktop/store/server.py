@@ -29,7 +29,7 @@ from sqlalchemy import Connection, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.store.engine import Store, meta_value
+from kplan_desktop.store.engine import meta_value
 from kplan_desktop.store.models import department_table, meta_table
 from kplan_desktop.store.server_rules import rules_sql
 
@@ -162,8 +162,8 @@ def _refuse(code: str, ja: str, en: str) -> DomainError:
     return DomainError(code, ja, en)
 
 
-def _require_server(store: Store) -> None:
-    if not store.is_server:
+def _require_server(conn: Connection) -> None:
+    if conn.dialect.name != "postgresql":
         raise _refuse(
             "E_NOT_SERVER",
             "この操作は PostgreSQL サーバーのデータベース（postgresql+psycopg://…）でのみ使えます",
@@ -171,9 +171,9 @@ def _require_server(store: Store) -> None:
         )
 
 
-def role_prefix(store: Store) -> str:
+def role_prefix(conn: Connection) -> str:
     """The database's name, made into a role-name prefix (lower case, letters, digits, _)."""
-    name = (store.engine.url.database or "kplan").lower()
+    name = (conn.engine.url.database or "kplan").lower()
     prefix = re.sub(r"[^a-z0-9_]", "_", name)[:30]
     if not prefix or not (prefix[0].isalpha() or prefix[0] == "_"):
         prefix = f"k{prefix}"
@@ -200,64 +200,63 @@ def _ensure_role(conn: Connection, name: str, *, member_of: str | None = None) -
         conn.execute(text(f"GRANT {_ident(member_of)} TO {_ident(name)}"))
 
 
-def server_init(store: Store) -> ServerRoles:
+def server_init(conn: Connection) -> ServerRoles:
     """Roles, grants and policies for the store's (migrated, seeded) server database."""
-    _require_server(store)
-    prefix = role_prefix(store)
+    _require_server(conn)
+    prefix = role_prefix(conn)
     member, planning = f"{prefix}_member", f"{prefix}_planning"
-    with store.transaction() as conn:
-        # Two administrators running this at once would race on CREATE ROLE. An advisory
-        # lock could be taken and held by any login; this table no kplan role may touch.
-        conn.execute(text(f"CREATE TABLE IF NOT EXISTS {INIT_LOCK_TABLE} (x integer)"))
-        conn.execute(text(f"LOCK TABLE {INIT_LOCK_TABLE} IN EXCLUSIVE MODE"))
-        departments = {
-            code: department_role(prefix, code)
-            for code in conn.scalars(select(department_table.c.code).order_by("code"))
-        }
-        _ensure_role(conn, member)
-        _ensure_role(conn, planning, member_of=member)
-        for role in departments.values():
-            _ensure_role(conn, role, member_of=member)
-        conn.execute(
-            text(
-                f"CREATE TABLE IF NOT EXISTS {ROLE_TABLE} ("
-                " role_name text PRIMARY KEY, department_code text)"
-            )
+    # Two administrators running this at once would race on CREATE ROLE. An advisory
+    # lock could be taken and held by any login; this table no kplan role may touch.
+    conn.execute(text(f"CREATE TABLE IF NOT EXISTS {INIT_LOCK_TABLE} (x integer)"))
+    conn.execute(text(f"LOCK TABLE {INIT_LOCK_TABLE} IN EXCLUSIVE MODE"))
+    departments = {
+        code: department_role(prefix, code)
+        for code in conn.scalars(select(department_table.c.code).order_by("code"))
+    }
+    _ensure_role(conn, member)
+    _ensure_role(conn, planning, member_of=member)
+    for role in departments.values():
+        _ensure_role(conn, role, member_of=member)
+    conn.execute(
+        text(
+            f"CREATE TABLE IF NOT EXISTS {ROLE_TABLE} ("
+            " role_name text PRIMARY KEY, department_code text)"
         )
-        conn.execute(text(f"DELETE FROM {ROLE_TABLE}"))
-        conn.execute(
-            text(f"INSERT INTO {ROLE_TABLE} (role_name, department_code) VALUES (:r, :d)"),
-            [{"r": planning, "d": None}]
-            + [{"r": role, "d": code} for code, role in departments.items()],
-        )
-        schema = _quoted(str(conn.scalar(text("SELECT current_schema()")) or "public"))
-        conn.execute(text(_FUNCTIONS.format(s=schema)))
-        for statement in rules_sql(schema):  # the domain's rules of this version
-            conn.execute(text(statement))
-        database = _quoted(store.engine.url.database or "")
-        m, p = _ident(member), _ident(planning)
-        for statement in (
-            f"REVOKE TEMPORARY, CONNECT ON DATABASE {database} FROM PUBLIC",
-            f"REVOKE TEMPORARY ON DATABASE {database} FROM {m}, {p}",
-            f"GRANT CONNECT ON DATABASE {database} TO {m}",
-            f"GRANT USAGE ON SCHEMA {schema} TO {m}",
-            f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {m}, {p}",
-            f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {m}, {p}",
-            f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {m}",
-            f"REVOKE SELECT ON {', '.join(_SECRET)} FROM {m}",
-            f"REVOKE ALL ON {INIT_LOCK_TABLE} FROM {m}, {p}",
-            f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {p}",
-            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {p}",
-            f"REVOKE UPDATE, DELETE ON {', '.join(_APPEND_ONLY)} FROM {p}",
-            f"REVOKE INSERT, UPDATE, DELETE ON {', '.join(_BOOKKEEPING)} FROM {p}",
-            f"GRANT SELECT ON {', '.join(_SECRET)} TO {p}",
-            *(f"REVOKE ALL ON FUNCTION {schema}.{f} FROM PUBLIC" for f in _WRITE_FUNCTIONS),
-            *(f"GRANT EXECUTE ON FUNCTION {schema}.{f} TO {m}" for f in _WRITE_FUNCTIONS),
-        ):
-            conn.execute(text(statement))
-        _set_session_limits(conn, database)
-        _grant_predefined(conn, planning)
-        _put_policies(conn)
+    )
+    conn.execute(text(f"DELETE FROM {ROLE_TABLE}"))
+    conn.execute(
+        text(f"INSERT INTO {ROLE_TABLE} (role_name, department_code) VALUES (:r, :d)"),
+        [{"r": planning, "d": None}]
+        + [{"r": role, "d": code} for code, role in departments.items()],
+    )
+    schema = _quoted(str(conn.scalar(text("SELECT current_schema()")) or "public"))
+    conn.execute(text(_FUNCTIONS.format(s=schema)))
+    for statement in rules_sql(schema):  # the domain's rules of this version
+        conn.execute(text(statement))
+    database = _quoted(conn.engine.url.database or "")
+    m, p = _ident(member), _ident(planning)
+    for statement in (
+        f"REVOKE TEMPORARY, CONNECT ON DATABASE {database} FROM PUBLIC",
+        f"REVOKE TEMPORARY ON DATABASE {database} FROM {m}, {p}",
+        f"GRANT CONNECT ON DATABASE {database} TO {m}",
+        f"GRANT USAGE ON SCHEMA {schema} TO {m}",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {m}, {p}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {m}, {p}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {m}",
+        f"REVOKE SELECT ON {', '.join(_SECRET)} FROM {m}",
+        f"REVOKE ALL ON {INIT_LOCK_TABLE} FROM {m}, {p}",
+        f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {p}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {p}",
+        f"REVOKE UPDATE, DELETE ON {', '.join(_APPEND_ONLY)} FROM {p}",
+        f"REVOKE INSERT, UPDATE, DELETE ON {', '.join(_BOOKKEEPING)} FROM {p}",
+        f"GRANT SELECT ON {', '.join(_SECRET)} TO {p}",
+        *(f"REVOKE ALL ON FUNCTION {schema}.{f} FROM PUBLIC" for f in _WRITE_FUNCTIONS),
+        *(f"GRANT EXECUTE ON FUNCTION {schema}.{f} TO {m}" for f in _WRITE_FUNCTIONS),
+    ):
+        conn.execute(text(statement))
+    _set_session_limits(conn, database)
+    _grant_predefined(conn, planning)
+    _put_policies(conn)
     return ServerRoles(member, planning, departments)
 
 
@@ -274,33 +273,32 @@ class LoginRole:
     department: str | None
 
 
-def login_role(store: Store) -> LoginRole | None:
+def login_role(conn: Connection) -> LoginRole | None:
     """The login's kplan role on a server; None for the administrator (the database's owner or
     a superuser), a login in no kplan role, or a PC's own file."""
-    if not store.is_server:
+    if conn.dialect.name != "postgresql":
         return None
-    with store.connect() as conn:
-        if conn.scalar(text(f"SELECT to_regclass('{ROLE_TABLE}')")) is None:
-            return None
-        owner = conn.scalar(
+    if conn.scalar(text(f"SELECT to_regclass('{ROLE_TABLE}')")) is None:
+        return None
+    owner = conn.scalar(
+        text(
+            "SELECT r.rolsuper OR pg_has_role(session_user, d.datdba, 'USAGE')"
+            " FROM pg_roles r, pg_database d"
+            " WHERE r.rolname = session_user AND d.datname = current_database()"
+        )
+    )
+    if owner:
+        return None
+    found = [
+        (code,)
+        for (code,) in conn.execute(
             text(
-                "SELECT r.rolsuper OR pg_has_role(session_user, d.datdba, 'USAGE')"
-                " FROM pg_roles r, pg_database d"
-                " WHERE r.rolname = session_user AND d.datname = current_database()"
+                f"SELECT department_code FROM {ROLE_TABLE}"
+                " WHERE pg_has_role(session_user, role_name, 'MEMBER')"
+                " ORDER BY department_code NULLS FIRST"
             )
         )
-        if owner:
-            return None
-        found = [
-            (code,)
-            for (code,) in conn.execute(
-                text(
-                    f"SELECT department_code FROM {ROLE_TABLE}"
-                    " WHERE pg_has_role(session_user, role_name, 'MEMBER')"
-                    " ORDER BY department_code NULLS FIRST"
-                )
-            )
-        ]
+    ]
     if not found:
         return None
     if found[0][0] is None:
@@ -394,12 +392,11 @@ _SESSIONS = text(
 )
 
 
-def sessions(store: Store) -> list[Session]:
+def sessions(conn: Connection) -> list[Session]:
     """The other connections to the database: who, from where, in a transaction since when,
     and who waits for whom. The planning division sees every login's (pg_read_all_stats)."""
-    _require_server(store)
-    with store.connect() as conn:
-        rows = list(conn.execute(_SESSIONS))
+    _require_server(conn)
+    rows = list(conn.execute(_SESSIONS))
     blocks: dict[int, list[int]] = {}
     for row in rows:
         for blocker in row[6] or ():
@@ -420,11 +417,11 @@ def sessions(store: Store) -> list[Session]:
     ]
 
 
-def terminate_session(store: Store, pid: int) -> str:
+def terminate_session(conn: Connection, pid: int) -> str:
     """End a clerk's session on this database (its open transaction is rolled back). Refuses a
     superuser's, the administrator's and the planning division's sessions. Returns the login."""
-    _require_server(store)
-    found = {s.pid: s for s in sessions(store)}.get(pid)
+    _require_server(conn)
+    found = {s.pid: s for s in sessions(conn)}.get(pid)
     if found is None:
         raise _refuse(
             "E_NO_SUCH_SESSION",
@@ -438,8 +435,7 @@ def terminate_session(store: Store, pid: int) -> str:
             f"PID {pid} ({found.login[:40]}) is the administrator's or the planning "
             "division's session and is not ended",
         )
-    with store.connect() as conn:
-        ended = conn.scalar(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+    ended = conn.scalar(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
     if not ended:
         raise _refuse(
             "E_SESSION_NOT_ENDED",
@@ -471,13 +467,13 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def add_user(store: Store, name: str, password: str, *, department: str | None) -> str:
+def add_user(conn: Connection, name: str, password: str, *, department: str | None) -> str:
     """A login in a department's role (or the planning role when department is None).
 
     Returns the role it joined. The password travels only inside the connection (never on a
     command line); a login that exists already is refused.
     """
-    _require_server(store)
+    _require_server(conn)
     if not _USER.match(name):
         raise _refuse(
             "E_USER_NAME",
@@ -499,46 +495,43 @@ def add_user(store: Store, name: str, password: str, *, department: str | None) 
             "パスワードは8文字以上にしてください",
             "The password must be at least 8 characters",
         )
-    with store.transaction() as conn:
-        if conn.scalar(text(f"SELECT to_regclass('{ROLE_TABLE}')")) is None:
-            raise _refuse(
-                "E_SERVER_NOT_INITIALISED",
-                "サーバーの初期設定がされていません（kplan server init を先に実行してください）",
-                "The server is not set up (run kplan server init first)",
-            )
-        roles: dict[str, str] = {
-            str(code): str(role)
-            for code, role in conn.execute(
-                text(f"SELECT coalesce(department_code, ''), role_name FROM {ROLE_TABLE}")
-            )
-        }
-        role = roles.get(department if department is not None else "")
-        if role is None:
-            raise _refuse(
-                "E_UNKNOWN_DEPARTMENT",
-                f"課コード {(department or '')[:40]} の役割がありません"
-                "（カタログにない課か、kplan server init をやり直す必要があります）",
-                f"No role for department {(department or '')[:40]} (not in the catalog, or "
-                "run kplan server init again)",
-            )
-        if conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}):
-            raise _refuse(
-                "E_USER_EXISTS",
-                f"ユーザー {name} はすでにあります",
-                f"The user {name} exists already",
-            )
-        # CREATE ROLE takes no bind parameters: psycopg quotes the name and the password.
-        from psycopg import sql
-
-        statement = sql.SQL(
-            "CREATE ROLE {} LOGIN PASSWORD {} CONNECTION LIMIT {} IN ROLE {}"
-        ).format(
-            sql.Identifier(name),
-            sql.Literal(password),
-            sql.Literal(CONNECTION_LIMIT),
-            sql.Identifier(role),
+    if conn.scalar(text(f"SELECT to_regclass('{ROLE_TABLE}')")) is None:
+        raise _refuse(
+            "E_SERVER_NOT_INITIALISED",
+            "サーバーの初期設定がされていません（kplan server init を先に実行してください）",
+            "The server is not set up (run kplan server init first)",
         )
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        raw.execute(statement)
+    roles: dict[str, str] = {
+        str(code): str(role)
+        for code, role in conn.execute(
+            text(f"SELECT coalesce(department_code, ''), role_name FROM {ROLE_TABLE}")
+        )
+    }
+    role = roles.get(department if department is not None else "")
+    if role is None:
+        raise _refuse(
+            "E_UNKNOWN_DEPARTMENT",
+            f"課コード {(department or '')[:40]} の役割がありません"
+            "（カタログにない課か、kplan server init をやり直す必要があります）",
+            f"No role for department {(department or '')[:40]} (not in the catalog, or "
+            "run kplan server init again)",
+        )
+    if conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}):
+        raise _refuse(
+            "E_USER_EXISTS",
+            f"ユーザー {name} はすでにあります",
+            f"The user {name} exists already",
+        )
+    # CREATE ROLE takes no bind parameters: psycopg quotes the name and the password.
+    from psycopg import sql
+
+    statement = sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} CONNECTION LIMIT {} IN ROLE {}").format(
+        sql.Identifier(name),
+        sql.Literal(password),
+        sql.Literal(CONNECTION_LIMIT),
+        sql.Identifier(role),
+    )
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute(statement)
     return role

@@ -14,7 +14,7 @@ from kplan_desktop.domain.validation import Severity
 from kplan_desktop.store.actuals import department_exists, read_actuals, stored_findings
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
 from kplan_desktop.store.catalog import read_catalog
-from kplan_desktop.store.engine import DATABASE_ID_KEY, Store
+from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
 from kplan_desktop.store.models import finalisation_table, merge_report_table, submission_table
 
 
@@ -56,24 +56,23 @@ class StoredReport:
     body: str
 
 
-def database_id(store: Store) -> str:
-    found = store.meta(DATABASE_ID_KEY)
+def database_id(conn: Connection) -> str:
+    found = meta_value(conn, DATABASE_ID_KEY)
     assert found is not None, "every migrated database has an id"
     return found
 
 
-def finalisation(store: Store, department: str, fiscal_year: int) -> Finalisation | None:
+def finalisation(conn: Connection, department: str, fiscal_year: int) -> Finalisation | None:
     f = finalisation_table.c
-    with store.connect() as conn:
-        row = (
-            conn.execute(
-                select(finalisation_table).where(
-                    f.department_code == department, f.fiscal_year == fiscal_year
-                )
+    row = (
+        conn.execute(
+            select(finalisation_table).where(
+                f.department_code == department, f.fiscal_year == fiscal_year
             )
-            .mappings()
-            .first()
         )
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     return Finalisation(department, fiscal_year, row["finalised_by"], as_utc(row["finalised_at"]))
@@ -93,9 +92,9 @@ class OpenItem:
         return f"{self.indicator_code}: {message}"
 
 
-def open_items(store: Store, department: str, fiscal_year: int) -> list[OpenItem]:
+def open_items(conn: Connection, department: str, fiscal_year: int) -> list[OpenItem]:
     """What stands between a department's year and 確定, in the catalog's order."""
-    catalog = read_catalog(store)
+    catalog = read_catalog(conn)
     if catalog is None:
         return []
     catalog.check_choice(department, fiscal_year)
@@ -103,8 +102,7 @@ def open_items(store: Store, department: str, fiscal_year: int) -> list[OpenItem
     owned = [i.code for i in mine]
     no_unit = {i.code for i in mine if i.unit is None}
     entered = {
-        a.indicator_code
-        for a in read_actuals(store, department=department, fiscal_year=fiscal_year)
+        a.indicator_code for a in read_actuals(conn, department=department, fiscal_year=fiscal_year)
     }
     items = [
         OpenItem(
@@ -118,7 +116,7 @@ def open_items(store: Store, department: str, fiscal_year: int) -> list[OpenItem
         for code in owned
         if code not in entered
     ]
-    for found in stored_findings(store):
+    for found in stored_findings(conn):
         if found.indicator_code not in owned or found.fiscal_year != fiscal_year:
             continue
         finding = found.finding
@@ -136,12 +134,22 @@ def open_items(store: Store, department: str, fiscal_year: int) -> list[OpenItem
     return sorted(items, key=lambda item: order.get(item.indicator_code, len(order)))
 
 
-def finalise(store: Store, department: str, fiscal_year: int, *, who: str, source: str) -> bool:
-    """Mark the year 確定; False if it already was. Refused while anything is open."""
-    _check(store, department, source)
-    if finalisation(store, department, fiscal_year) is not None:
+def finalise(
+    conn: Connection,
+    department: str,
+    fiscal_year: int,
+    *,
+    who: str,
+    source: str,
+    request_key: str | None = None,
+) -> bool:
+    """Mark the year 確定; False if it already was. Refused while anything is open.
+
+    request_key: the write's idempotency key (see Store.write); a fresh one if not given."""
+    _check(conn, department, source)
+    if finalisation(conn, department, fiscal_year) is not None:
         return False
-    catalog = read_catalog(store)
+    catalog = read_catalog(conn)
     if catalog is not None and not any(
         i.owner_for(fiscal_year) == department for _, _, _, i in catalog.indicators()
     ):
@@ -150,7 +158,7 @@ def finalise(store: Store, department: str, fiscal_year: int, *, who: str, sourc
             f"課 {department} が担当する指標はありません。確定するものがありません",
             f"Department {department} owns no indicator; there is nothing to finalise",
         )
-    items = open_items(store, department, fiscal_year)
+    items = open_items(conn, department, fiscal_year)
     if items:
         more = "\n  …" if len(items) > 10 else ""
         shown_ja = "\n  ".join(item.text("ja") for item in items[:10]) + more
@@ -160,78 +168,76 @@ def finalise(store: Store, department: str, fiscal_year: int, *, who: str, sourc
             f"確定できません。残っている項目が {len(items)} 件あります:\n  {shown_ja}",
             f"Cannot finalise: {len(items)} item(s) still open:\n  {shown_en}",
         )
-    key = uuid.uuid4().hex
-    if store.is_server:
+    key = request_key or uuid.uuid4().hex
+    if conn.dialect.name == "postgresql":
         # The server's write function: the login's department, the year lock, the audit row.
-        done = store.run(
-            lambda conn: conn.scalar(
-                text("SELECT kplan_finalise(:d, :y, :s, :k, :c)"),
-                {"d": department, "y": fiscal_year, "s": source, "k": key, "c": who},
-            ),
-            key=key,
+        done = conn.scalar(
+            text("SELECT kplan_finalise(:d, :y, :s, :k, :c)"),
+            {"d": department, "y": fiscal_year, "s": source, "k": key, "c": who},
         )
         return bool(done)
     moment = now()
-    with store.transaction() as conn:
-        conn.execute(
-            insert(finalisation_table),
-            {
-                "department_code": department,
-                "fiscal_year": fiscal_year,
-                "finalised_by": who,
-                "finalised_at": moment,
-            },
-        )
-        record(
-            conn,
-            who=who,
-            source=source,
-            action="finalise",
-            fiscal_year=fiscal_year,
-            detail=f"department={department}",
-            at=moment,
-        )
+    conn.execute(
+        insert(finalisation_table),
+        {
+            "department_code": department,
+            "fiscal_year": fiscal_year,
+            "finalised_by": who,
+            "finalised_at": moment,
+        },
+    )
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="finalise",
+        fiscal_year=fiscal_year,
+        detail=f"department={department}",
+        at=moment,
+    )
     return True
 
 
 def withdraw_finalisation(
-    store: Store, department: str, fiscal_year: int, *, who: str, source: str
+    conn: Connection,
+    department: str,
+    fiscal_year: int,
+    *,
+    who: str,
+    source: str,
+    request_key: str | None = None,
 ) -> bool:
     """Withdraw 確定 so values can change again; False if the year was not finalised."""
-    _check(store, department, source)
-    if store.is_server:
-        key = uuid.uuid4().hex
-        done = store.run(
-            lambda conn: conn.scalar(
-                text("SELECT kplan_withdraw(:d, :y, :s, :k, :c)"),
-                {"d": department, "y": fiscal_year, "s": source, "k": key, "c": who},
-            ),
-            key=key,
+    _check(conn, department, source)
+    if conn.dialect.name == "postgresql":
+        key = request_key or uuid.uuid4().hex
+        done = conn.scalar(
+            text("SELECT kplan_withdraw(:d, :y, :s, :k, :c)"),
+            {"d": department, "y": fiscal_year, "s": source, "k": key, "c": who},
         )
         return bool(done)
     f = finalisation_table.c
-    with store.transaction() as conn:
-        gone = conn.execute(
-            delete(finalisation_table).where(
-                f.department_code == department, f.fiscal_year == fiscal_year
-            )
-        ).rowcount
-        if gone:
-            record(
-                conn,
-                who=who,
-                source=source,
-                action="withdraw",
-                fiscal_year=fiscal_year,
-                detail=f"department={department}",
-            )
+    gone = conn.execute(
+        delete(finalisation_table).where(
+            f.department_code == department, f.fiscal_year == fiscal_year
+        )
+    ).rowcount
+    if gone:
+        record(
+            conn,
+            who=who,
+            source=source,
+            action="withdraw",
+            fiscal_year=fiscal_year,
+            detail=f"department={department}",
+        )
     return bool(gone)
 
 
-def _check(store: Store, department: str, source: str) -> None:
+def _check(conn: Connection, department: str, source: str) -> None:
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    if not department_exists(store, department):
+    if not department_exists(conn, department):
         raise unknown_department(department)
 
 
@@ -260,36 +266,34 @@ def save_submission(conn: Connection, received: SubmissionRecord) -> None:
     )
 
 
-def is_received(store: Store, sha256: str) -> bool:
+def is_received(conn: Connection, sha256: str) -> bool:
     s = submission_table.c
-    with store.connect() as conn:
-        return conn.scalar(select(s.id).where(s.sha256 == sha256)) is not None
+    return conn.scalar(select(s.id).where(s.sha256 == sha256)) is not None
 
 
-def submissions(store: Store) -> list[SubmissionRecord]:
+def submissions(conn: Connection) -> list[SubmissionRecord]:
     s = submission_table.c
-    with store.connect() as conn:
-        rows = conn.execute(
-            select(submission_table).order_by(s.department_code, s.fiscal_year, s.merged_at)
-        ).mappings()
-        return [
-            SubmissionRecord(
-                department=row["department_code"],
-                fiscal_year=row["fiscal_year"],
-                file=row["file"],
-                sha256=row["sha256"],
-                kind=row["kind"],
-                exported_at=_utc(row["exported_at"]),
-                finalised_by=row["finalised_by"],
-                finalised_at=_utc(row["finalised_at"]),
-                merged_at=as_utc(row["merged_at"]),
-                merged_by=row["merged_by"],
-                rows=row["rows"],
-                origin_db=row["origin_db"],
-                catalog_hash=row["catalog_hash"],
-            )
-            for row in rows
-        ]
+    rows = conn.execute(
+        select(submission_table).order_by(s.department_code, s.fiscal_year, s.merged_at)
+    ).mappings()
+    return [
+        SubmissionRecord(
+            department=row["department_code"],
+            fiscal_year=row["fiscal_year"],
+            file=row["file"],
+            sha256=row["sha256"],
+            kind=row["kind"],
+            exported_at=_utc(row["exported_at"]),
+            finalised_by=row["finalised_by"],
+            finalised_at=_utc(row["finalised_at"]),
+            merged_at=as_utc(row["merged_at"]),
+            merged_by=row["merged_by"],
+            rows=row["rows"],
+            origin_db=row["origin_db"],
+            catalog_hash=row["catalog_hash"],
+        )
+        for row in rows
+    ]
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -309,13 +313,10 @@ def save_report(conn: Connection, report: StoredReport) -> None:
     )
 
 
-def latest_reports(store: Store, limit: int = 200) -> list[StoredReport]:
+def latest_reports(conn: Connection, limit: int = 200) -> list[StoredReport]:
     """The newest merge reports first."""
     m = merge_report_table.c
-    with store.connect() as conn:
-        rows = conn.execute(
-            select(merge_report_table).order_by(m.id.desc()).limit(limit)
-        ).mappings()
-        return [
-            StoredReport(as_utc(r["at"]), r["who"], r["file"], r["sha256"], r["body"]) for r in rows
-        ]
+    rows = conn.execute(select(merge_report_table).order_by(m.id.desc()).limit(limit)).mappings()
+    return [
+        StoredReport(as_utc(r["at"]), r["who"], r["file"], r["sha256"], r["body"]) for r in rows
+    ]

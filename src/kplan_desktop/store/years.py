@@ -13,7 +13,7 @@ from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.text import check_free_text
 from kplan_desktop.domain.validation import Finding, Severity
 from kplan_desktop.store.audit import SOURCES, now, record
-from kplan_desktop.store.engine import Store, StoreError
+from kplan_desktop.store.engine import StoreError, aside
 from kplan_desktop.store.models import year_lock_table
 
 __all__ = ["lock_year", "locked_finding", "locked_years", "locked_years_in", "unlock_year"]
@@ -44,9 +44,8 @@ def locked_years_in(conn: Connection) -> set[int]:
     return set(conn.scalars(select(year_lock_table.c.fiscal_year)))
 
 
-def locked_years(store: Store) -> set[int]:
-    with store.connect() as conn:
-        return locked_years_in(conn)
+def locked_years(conn: Connection) -> set[int]:
+    return locked_years_in(conn)
 
 
 def _check_year(fiscal_year: int) -> None:
@@ -89,10 +88,9 @@ def _meet_writers(conn: Connection, fiscal_year: int) -> str:
         if stop.wait(0.5):
             return
         try:
-            with conn.engine.connect() as other:
-                seen.extend((str(u), int(p)) for u, p in other.execute(_BLOCKERS, {"pid": me}))
+            seen.extend((str(row[0]), int(row[1])) for row in aside(conn, _BLOCKERS, {"pid": me}))
         except SQLAlchemyError:
-            pass
+            return
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -117,40 +115,39 @@ def _meet_writers(conn: Connection, fiscal_year: int) -> str:
 
 
 def lock_year(
-    store: Store, fiscal_year: int, who: str, *, note: str | None = None, source: str = "cli"
+    conn: Connection, fiscal_year: int, who: str, *, note: str | None = None, source: str = "cli"
 ) -> bool:
     """Close a year to every write; False if it already was. Audited."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     _check_year(fiscal_year)
     note = check_free_text(note or "", "メモ", "note").strip()[:2000] or None
-    with store.transaction() as conn:
-        # On a server the login locks the year (the PC's user goes to the audit as a note).
-        locked_by = _meet_writers(conn, fiscal_year) if store.is_server else who
-        if fiscal_year in locked_years_in(conn):
-            return False
-        conn.execute(
-            insert(year_lock_table),
-            {
-                "fiscal_year": fiscal_year,
-                "locked_at": now(),
-                "locked_by": locked_by,
-                "note": note,
-            },
-        )
-        record(
-            conn,
-            who=who,
-            source=source,
-            action="year_lock",
-            fiscal_year=fiscal_year,
-            detail=note,
-        )
+    # On a server the login locks the year (the PC's user goes to the audit as a note).
+    locked_by = _meet_writers(conn, fiscal_year) if conn.dialect.name == "postgresql" else who
+    if fiscal_year in locked_years_in(conn):
+        return False
+    conn.execute(
+        insert(year_lock_table),
+        {
+            "fiscal_year": fiscal_year,
+            "locked_at": now(),
+            "locked_by": locked_by,
+            "note": note,
+        },
+    )
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="year_lock",
+        fiscal_year=fiscal_year,
+        detail=note,
+    )
     return True
 
 
 def unlock_year(
-    store: Store, fiscal_year: int, who: str, reason: str, *, source: str = "cli"
+    conn: Connection, fiscal_year: int, who: str, reason: str, *, source: str = "cli"
 ) -> bool:
     """Open a locked year again, saying why; False if it was not locked. Audited."""
     if source not in SOURCES:
@@ -163,15 +160,10 @@ def unlock_year(
             "ロックを解除する理由を入力してください（--reason）",
             "Give the reason for unlocking the year (--reason)",
         )
-    with store.transaction() as conn:
-        if store.is_server:
-            _meet_writers(conn, fiscal_year)
-        done = conn.execute(
-            delete(year_lock_table).where(year_lock_table.c.fiscal_year == fiscal_year)
-        )
-        if not done.rowcount:
-            return False
-        record(
-            conn, who=who, source=source, action="year_unlock", fiscal_year=fiscal_year, detail=why
-        )
+    if conn.dialect.name == "postgresql":
+        _meet_writers(conn, fiscal_year)
+    done = conn.execute(delete(year_lock_table).where(year_lock_table.c.fiscal_year == fiscal_year))
+    if not done.rowcount:
+        return False
+    record(conn, who=who, source=source, action="year_unlock", fiscal_year=fiscal_year, detail=why)
     return True

@@ -242,7 +242,9 @@ def _open_store(
 
     logs.setup().info("kplan-desktop opens its database")
     store = Store.open(db)
-    if indicator_count(store) == 0:
+    with store.snapshot() as conn:
+        empty = indicator_count(conn) == 0
+    if empty:
         if catalog is not None:
             _install_site_catalog(store, catalog)
         else:
@@ -279,13 +281,14 @@ def _install_site_catalog(store: Store, catalog: Path) -> None:
             f"情報システム担当が指定したカタログを使えません: {catalog}（{ja}）",
             f"Cannot use the catalog IT named: {catalog} ({en})",
         ) from exc
-    install_catalog(
-        store,
-        preview.issued,
-        who=current_user(),
-        source=EntrySource.GUI,
-        detail=f"defaults: {catalog.name}",
-    )
+    with store.transaction() as conn:
+        install_catalog(
+            conn,
+            preview.issued,
+            who=current_user(),
+            source=EntrySource.GUI,
+            detail=f"defaults: {catalog.name}",
+        )
 
 
 def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lang: str) -> int:
@@ -349,7 +352,8 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
 
         chooser = None if args.screenshot else (lambda: choose_first_catalog(lang=lang))
         try:
-            source = _open_store(db, None if site_catalog else chooser, catalog=site_catalog)
+            first = _open_store(db, None if site_catalog else chooser, catalog=site_catalog)
+            source = first
         except CatalogChoiceCancelled:
             return 0
         except DomainError as exc:
@@ -360,7 +364,8 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
         from kplan_desktop.store.catalog import read_catalog
         from kplan_desktop.ui.first_run import FirstRunDialog
 
-        catalog = read_catalog(source)
+        with first.snapshot() as conn:
+            catalog = read_catalog(conn)
         assert catalog is not None
         if args.screenshot:
             role, department = role or "department", department or catalog.departments[1].code
@@ -555,7 +560,8 @@ def _step_window(workspace: Workspace, lang: str) -> str:
         index = window.proxy.mapFromSource(window.model.index(row, column))
 
         def stored() -> list[str | None]:
-            return [a.text for a in read_actuals(store) if a.indicator_code == code]
+            with store.snapshot() as conn:
+                return [a.text for a in read_actuals(conn) if a.indicator_code == code]
 
         checks = {
             "merged value shown": str(shown).startswith(self_test.STORED_VALUE),

@@ -120,7 +120,8 @@ class CatalogActions(QObject):
         if not self._ready() or not w.planning:
             return
         assert w.store is not None
-        catalog = read_catalog(w.store)
+        with w.store.snapshot() as conn:
+            catalog = read_catalog(conn)
         if catalog is None:
             return
         self.editor = CatalogEditor(
@@ -198,13 +199,14 @@ class CatalogActions(QObject):
             from kplan_desktop.store.backup import backup_before
 
             backup_before(w.store, "catalog")
-            change = install_catalog(
-                w.store,
-                preview.issued,
-                who=current_user(),
-                source=EntrySource.GUI,
-                detail=path.name,
-            )
+            with w.store.transaction() as conn:
+                change = install_catalog(
+                    conn,
+                    preview.issued,
+                    who=current_user(),
+                    source=EntrySource.GUI,
+                    detail=path.name,
+                )
         except DomainError as exc:
             self._error(self.tr("カタログを読み込めません"), exc.message(w.lang))
             return False
@@ -231,7 +233,9 @@ class CatalogActions(QObject):
             "import": self.tr("読み込み"),
         }
         lines = []
-        for record in catalog_versions(w.store):
+        with w.store.snapshot() as conn:
+            records = catalog_versions(conn)
+        for record in records:
             v = record.version
             label = v.label_en() if w.lang == "en" else v.label()
             lines.append(

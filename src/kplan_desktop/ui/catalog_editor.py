@@ -742,7 +742,9 @@ class CatalogEditor(QDialog):
         if selected is None or selected[0] != "indicator":
             return False
         code = selected[1]
-        if read_actuals(self.store, indicator_codes=[code]):
+        with self.store.snapshot() as conn:
+            held = read_actuals(conn, indicator_codes=[code])
+        if held:
             self._say(
                 self.tr(
                     "指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください"

@@ -180,7 +180,8 @@ class CycleActions(QObject):
         from kplan_desktop.store.years import locked_years
 
         w = self.window
-        return w.store is not None and w.fiscal_year in locked_years(w.store)
+        with w.store.snapshot() as conn:
+            return w.store is not None and w.fiscal_year in locked_years(conn)
 
     def lock_year(self, confirm: bool = True) -> bool:
         """年度ロック: the review is closed, every write to the year is refused (audited)."""
@@ -201,7 +202,8 @@ class CycleActions(QObject):
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:
-            done = lock_year(w.store, w.fiscal_year, current_user(), source=EntrySource.GUI)
+            with w.store.transaction() as conn:
+                done = lock_year(conn, w.fiscal_year, current_user(), source=EntrySource.GUI)
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
             QMessageBox.warning(w.widget, self.tr("ロックできません"), self.last_message)
@@ -232,9 +234,10 @@ class CycleActions(QObject):
             if not ok:
                 return False
         try:
-            done = unlock_year(
-                w.store, w.fiscal_year, current_user(), reason, source=EntrySource.GUI
-            )
+            with w.store.transaction() as conn:
+                done = unlock_year(
+                    conn, w.fiscal_year, current_user(), reason, source=EntrySource.GUI
+                )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
             QMessageBox.warning(w.widget, self.tr("ロックを解除できません"), self.last_message)
@@ -284,11 +287,13 @@ class CycleActions(QObject):
         if w.planning or w.department is None or w.store is None:
             self.banner.hide()
             return
-        cycle = year_cycle(w.store, w.fiscal_year)
+        with w.store.snapshot() as conn:
+            cycle = year_cycle(conn, w.fiscal_year)
         if cycle is None:
             self.banner.hide()
             return
-        items = open_items(w.store, w.department, w.fiscal_year)
+        with w.store.snapshot() as conn:
+            items = open_items(conn, w.department, w.fiscal_year)
         missing = sum(1 for item in items if item.missing)
         rest = len(items) - missing
         if items:
@@ -308,9 +313,10 @@ class CycleActions(QObject):
         w = self.window
         catalog = w.model.catalog
         assert w.store is not None and catalog is not None
-        return year_cycle(w.store, w.fiscal_year), department_statuses(
-            w.store, catalog, w.fiscal_year
-        )
+        with w.store.snapshot() as conn:
+            return year_cycle(conn, w.fiscal_year), department_statuses(
+                conn, catalog, w.fiscal_year
+            )
 
     def show_status(self) -> None:
         w = self.window
@@ -327,7 +333,8 @@ class CycleActions(QObject):
         w = self.window
         assert w.store is not None and w.model.catalog is not None
         if due is False:
-            current = year_cycle(w.store, w.fiscal_year)
+            with w.store.snapshot() as conn:
+                current = year_cycle(conn, w.fiscal_year)
             dialog = OpenYearDialog(
                 self.year_label(),
                 None if current is None else current.due_date,
@@ -340,14 +347,15 @@ class CycleActions(QObject):
             due = dialog.due_date()
         assert due is None or isinstance(due, date)
         try:
-            cycle = open_year(
-                w.store,
-                w.model.catalog,
-                w.fiscal_year,
-                due,
-                who=current_user(),
-                source=EntrySource.GUI,
-            )
+            with w.store.transaction() as conn:
+                cycle = open_year(
+                    conn,
+                    w.model.catalog,
+                    w.fiscal_year,
+                    due,
+                    who=current_user(),
+                    source=EntrySource.GUI,
+                )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
             QMessageBox.warning(w.widget, self.tr("受付を始められません"), self.last_message)

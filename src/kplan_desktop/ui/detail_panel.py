@@ -122,7 +122,9 @@ class DetailPanel(Part):
         from kplan_desktop.store.audit import audit_log
 
         entries = []
-        for entry in reversed(audit_log(self.store, ind.code)[-10:]):
+        with self.store.snapshot() as conn:
+            history = audit_log(conn, ind.code)
+        for entry in reversed(history[-10:]):
             old = self.entry.shown_state(entry.old_value, entry.old_reason) or "—"
             new = self.entry.shown_state(entry.new_value, entry.new_reason) or "—"
             when = "—"

@@ -91,11 +91,13 @@ class EntryCommand(QUndoCommand):
         from kplan_desktop.store.actuals import write_actuals
 
         try:
-            self._applied = write_actuals(
-                self._store, self._first, who=current_user(), source=EntrySource.GUI
+            self._applied = self._store.write(
+                lambda conn, key: write_actuals(
+                    conn, self._first, who=current_user(), source=EntrySource.GUI, request_key=key
+                )
             )
         except EntryRefused as exc:
-            if any(f.code == "E_CONFLICT" for r in exc.results for f in r.check.errors):
+            if exc.conflict:
                 raise
             self._applied = exc.results
 
@@ -113,7 +115,11 @@ class EntryCommand(QUndoCommand):
         from kplan_desktop.store.actuals import write_actuals
 
         try:
-            return write_actuals(self._store, requests, who=current_user(), source=EntrySource.GUI)
+            return self._store.write(
+                lambda conn, key: write_actuals(
+                    conn, requests, who=current_user(), source=EntrySource.GUI, request_key=key
+                )
+            )
         except EntryRefused as exc:
             # A state valid when written can be refused later (its history changed since).
             return exc.results

@@ -31,6 +31,7 @@ from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
     EntryResult,
+    EntrySource,
     Outcome,
     current_user,
 )
@@ -194,12 +195,13 @@ class EntryController(Part):
         from kplan_desktop.store.actuals import write_actuals
 
         try:
-            results = write_actuals(
-                self.store, [request], who=current_user(), source="gui", dry_run=True
-            )
+            with self.store.snapshot() as conn:
+                results = write_actuals(
+                    conn, [request], who=current_user(), source=EntrySource.GUI, dry_run=True
+                )
         except EntryRefused as exc:
             refused = exc.results[0]
-            if {f.code for f in refused.check.errors} == {"E_CONFLICT"}:
+            if refused.only_conflict:
                 return self._resolve_conflict(proxy_index, refused, comment)
             if exc.only_warnings and comment is None:
                 if not ask:
@@ -301,7 +303,8 @@ class EntryController(Part):
         if not self.is_loaded or self.store is None:
             return 0
         try:
-            fresh = read_actuals(self.store, indicator_codes=codes)
+            with self.store.snapshot() as conn:
+                fresh = read_actuals(conn, indicator_codes=codes)
         except DomainError as exc:
             self.status.setText("✖ " + exc.message(self.lang))
             return 0
@@ -470,7 +473,9 @@ class EntryController(Part):
 
         codes = {r.request.indicator_code for r in results}
         by_code: dict[str, list] = {code: [] for code in codes}  # type: ignore[type-arg]
-        for actual in read_actuals(self.store, indicator_codes=codes):
+        with self.store.snapshot() as conn:
+            fresh = read_actuals(conn, indicator_codes=codes)
+        for actual in fresh:
             by_code[actual.indicator_code].append(actual)
         for code, values in by_code.items():
             self.model.update_values(code, values)

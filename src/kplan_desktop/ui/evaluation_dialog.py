@@ -138,7 +138,8 @@ class EvaluationDialog(QDialog):
     def reload(self) -> None:
         selected = self.measures.currentRow()
         department = None if self.planning else self.department
-        self.rows = evaluation_overview(self.store, self.fiscal_year, department=department)
+        with self.store.snapshot() as conn:
+            self.rows = evaluation_overview(conn, self.fiscal_year, department=department)
         self.measures.blockSignals(True)
         self.measures.clear()
         for row in self.rows:
@@ -156,7 +157,8 @@ class EvaluationDialog(QDialog):
         """A locked year is read-only here, said at once (not only when 保存 is refused)."""
         from kplan_desktop.store.years import locked_years
 
-        locked = self.fiscal_year in locked_years(self.store)
+        with self.store.snapshot() as conn:
+            locked = self.fiscal_year in locked_years(conn)
         if locked:
             self.notice.setText(
                 self.tr(
@@ -226,23 +228,27 @@ class EvaluationDialog(QDialog):
             saved = None
             empty = wanted.department_part == (None, "", None, "")
             if row.stored is not None or not empty:
-                saved = save_evaluation(
-                    self.store,
-                    wanted,
-                    who=self.who,
-                    source=EntrySource.GUI,
-                    expected=self.started_from,
+                saved = self.store.write(
+                    lambda conn, key: save_evaluation(
+                        conn,
+                        wanted,
+                        who=self.who,
+                        source=EntrySource.GUI,
+                        expected=self.started_from,
+                        request_key=key,
+                    )
                 )
             reviewed = False
             if self.planning:
-                reviewed = save_review_comment(
-                    self.store,
-                    wanted.measure_code,
-                    self.fiscal_year,
-                    self.reviewer.toPlainText(),
-                    who=self.who,
-                    source=EntrySource.GUI,
-                )
+                with self.store.transaction() as conn:
+                    reviewed = save_review_comment(
+                        conn,
+                        wanted.measure_code,
+                        self.fiscal_year,
+                        self.reviewer.toPlainText(),
+                        who=self.who,
+                        source=EntrySource.GUI,
+                    )
         except DomainError as exc:
             self.last_message = exc.message(self.lang)
             QMessageBox.warning(self, self.tr("保存できません"), self.last_message)

@@ -264,7 +264,8 @@ class ExchangeActions(QObject):
         if not w.planning and w.department and w.store is not None:
             from kplan_desktop.store.submissions import finalisation
 
-            self.finalised = finalisation(w.store, w.department, w.fiscal_year)
+            with w.store.snapshot() as conn:
+                self.finalised = finalisation(conn, w.department, w.fiscal_year)
         done = self.finalised
         if done is None:
             self.banner.hide()
@@ -290,17 +291,26 @@ class ExchangeActions(QObject):
         from kplan_desktop.store.submissions import finalise, open_items
 
         w = self.window
-        if w.department is None or not self._ready():
+        department = w.department
+        if department is None or not self._ready():
             return False
         try:
-            finalise(
-                w.store, w.department, w.fiscal_year, who=current_user(), source=EntrySource.GUI
+            w.store.write(
+                lambda conn, key: finalise(
+                    conn,
+                    department,
+                    w.fiscal_year,
+                    who=current_user(),
+                    source=EntrySource.GUI,
+                    request_key=key,
+                )
             )
         except DomainError as exc:
             if exc.code == "E_NOT_COMPLETE":
-                self._show_open_items(
-                    [i.text(w.lang) for i in open_items(w.store, w.department, w.fiscal_year)]
-                )
+                with w.store.snapshot() as conn:
+                    self._show_open_items(
+                        [i.text(w.lang) for i in open_items(conn, department, w.fiscal_year)]
+                    )
             else:
                 self._error(self.tr("確定できません"), exc.message(w.lang))
             return False
@@ -315,7 +325,8 @@ class ExchangeActions(QObject):
         from kplan_desktop.store.submissions import withdraw_finalisation
 
         w = self.window
-        if w.department is None or not self._ready():
+        department = w.department
+        if department is None or not self._ready():
             return False
         answer = self.ask(
             self.tr("確定を取り消す"),
@@ -328,8 +339,15 @@ class ExchangeActions(QObject):
         )
         if answer != "withdraw":
             return False
-        withdraw_finalisation(
-            w.store, w.department, w.fiscal_year, who=current_user(), source=EntrySource.GUI
+        w.store.write(
+            lambda conn, key: withdraw_finalisation(
+                conn,
+                department,
+                w.fiscal_year,
+                who=current_user(),
+                source=EntrySource.GUI,
+                request_key=key,
+            )
         )
         self.refresh()
         w.status.setText(self.tr("{0}の確定を取り消しました").format(self._year_text()))

@@ -72,7 +72,8 @@ class KeyActions(QObject):
         if path.suffix.lower() != ".kplan-key":
             path = path.with_name(path.name + ".kplan-key")
         try:
-            key = export_key(w.store, department, path, who=current_user())
+            with w.store.transaction() as conn:
+                key = export_key(conn, department, path, who=current_user())
         except DomainError as exc:
             self._refused(exc)
             return None
@@ -105,7 +106,8 @@ class KeyActions(QObject):
         path = Path(chosen)
         try:
             key = read_key_file(path)
-            existing = registered_key(w.store, key.database_id)
+            with w.store.snapshot() as conn:
+                existing = registered_key(conn, key.database_id)
         except DomainError as exc:
             self._refused(exc)
             return None
@@ -148,9 +150,10 @@ class KeyActions(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return None
         try:
-            registered = import_key(
-                w.store, path, who=current_user(), source=EntrySource.GUI, replace=replace
-            )
+            with w.store.transaction() as conn:
+                registered = import_key(
+                    conn, path, who=current_user(), source=EntrySource.GUI, replace=replace
+                )
         except DomainError as exc:
             self._refused(exc)
             return None
@@ -164,9 +167,10 @@ class KeyActions(QObject):
     def show_keys(self) -> RegisteredKeysDialog:
         from kplan_desktop.store.keys import registered_keys
 
-        dialog = RegisteredKeysDialog(
-            registered_keys(self.window.store), self._department_label, self.window.widget
-        )
+        with self.window.store.snapshot() as conn:
+            dialog = RegisteredKeysDialog(
+                registered_keys(conn), self._department_label, self.window.widget
+            )
         self.list_dialog = dialog
         dialog.open()
         return dialog

@@ -20,6 +20,7 @@ from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.store.requests import (
     EntryRequest,
     EntryResult,
+    EntrySource,
     Outcome,
     current_user,
 )
@@ -93,14 +94,15 @@ class PasteController(Part):
             return []
         from kplan_desktop.store.actuals import write_actuals
 
-        results = write_actuals(
-            self.store,
-            requests,
-            who=current_user(),
-            source="gui",
-            dry_run=True,
-            all_or_nothing=False,
-        )
+        with self.store.snapshot() as conn:
+            results = write_actuals(
+                conn,
+                requests,
+                who=current_user(),
+                source=EntrySource.GUI,
+                dry_run=True,
+                all_or_nothing=False,
+            )
         good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
         if len(targets) == 1 and len(results) == 1:
             (only,) = results
@@ -118,14 +120,15 @@ class PasteController(Part):
         warned = [r for r in results if self._only_warned(r)]
         commented = self._ask_paste_comments(warned)
         if commented:
-            checked = write_actuals(
-                self.store,
-                commented,
-                who=current_user(),
-                source="gui",
-                dry_run=True,
-                all_or_nothing=False,
-            )
+            with self.store.snapshot() as conn:
+                checked = write_actuals(
+                    conn,
+                    commented,
+                    who=current_user(),
+                    source=EntrySource.GUI,
+                    dry_run=True,
+                    all_or_nothing=False,
+                )
             good += [r for r in checked if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
             done = {(r.request.indicator_code, r.request.fiscal_year) for r in good}
             results = [

@@ -55,10 +55,11 @@ class ChangePoller(Part):
             from kplan_desktop.store.actuals import read_actuals
             from kplan_desktop.store.audit import last_change
 
-            seen = last_change(store)
-            if seen == last:
-                return seen, None
-            return seen, read_actuals(store, department=department)
+            with store.snapshot() as conn:
+                seen = last_change(conn)
+                if seen == last:
+                    return seen, None
+                return seen, read_actuals(conn, department=department)
 
         job = Job(work)
         self.poll_job = job

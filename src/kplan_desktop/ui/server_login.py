@@ -23,7 +23,8 @@ def decide_by_login(store: Store, wanted: str | None) -> tuple[str, str | None] 
 
     Raises DomainError when `wanted` (--department) contradicts the login.
     """
-    login = login_role(store)
+    with store.snapshot() as conn:
+        login = login_role(conn)
     if login is None:
         return None
     decided = (ROLE_PLANNING, None) if login.planning else ("department", login.department)

@@ -17,26 +17,29 @@ from kplan_desktop.store.submissions import submissions
 
 
 def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportData:
-    """Everything the workbook shows; the year defaults to the latest one with values."""
-    catalog, rows = overview(store)
-    settings = catalog.plan.settings
-    if fiscal_year is None:
-        entered = [year for row in rows for year in row.values]
-        fiscal_year = max(entered, default=settings.start_year)
-    catalog.check_choice(None, fiscal_year)
-    return ReportData(
-        catalog=catalog,
-        rows=rows,
-        fiscal_year=fiscal_year,
-        submissions=submissions(store),
-        findings=[f for f in stored_findings(store) if not f.explained],
-        merge_reports=stored_reports(store),
-        generated_at=now(),
-        generated_by=who,
-        evaluations={
-            v.evaluation.measure_code: v for v in read_evaluations(store, fiscal_year=fiscal_year)
-        },
-    )
+    """Everything the workbook shows, read in one snapshot; the year defaults to the latest
+    one with values."""
+    with store.snapshot() as conn:
+        catalog, rows = overview(conn)
+        settings = catalog.plan.settings
+        if fiscal_year is None:
+            entered = [year for row in rows for year in row.values]
+            fiscal_year = max(entered, default=settings.start_year)
+        catalog.check_choice(None, fiscal_year)
+        return ReportData(
+            catalog=catalog,
+            rows=rows,
+            fiscal_year=fiscal_year,
+            submissions=submissions(conn),
+            findings=[f for f in stored_findings(conn) if not f.explained],
+            merge_reports=stored_reports(conn),
+            generated_at=now(),
+            generated_by=who,
+            evaluations={
+                v.evaluation.measure_code: v
+                for v in read_evaluations(conn, fiscal_year=fiscal_year)
+            },
+        )
 
 
 def write_consolidated(

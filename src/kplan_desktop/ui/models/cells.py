@@ -76,7 +76,8 @@ def load_grid(
     """Read the indicators and check this year's cells; None when cancelled."""
     from kplan_desktop.store.overview import overview
 
-    catalog, rows = overview(store, department=department, fiscal_year=fiscal_year)
+    with store.snapshot() as conn:
+        catalog, rows = overview(conn, department=department, fiscal_year=fiscal_year)
     catalog.check_choice(department, fiscal_year)
     cells: dict[tuple[str, int], CellInfo] = {}
     total = len(rows)
