@@ -154,6 +154,46 @@ def _edit_data_sheet(path: Path, out: Path, changes: dict[int, dict[str, str]]) 
     return out
 
 
+def test_a_bare_fraction_in_the_data_sheet_of_a_percent_indicator_is_refused(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 13, finding 1, in a submission: 70% pasted as a value over the data sheet's text
+    "70" leaves the number 0.7 there. 0.7% or 70%? Refused on its row, naming the cell."""
+    book = openpyxl.load_workbook(offices["b.xlsx"])
+    sheet = book["data"]
+    keys = [c.value for c in sheet[1]]
+    (cell,) = [
+        r[keys.index("value")]
+        for r in sheet.iter_rows(min_row=2)
+        if r[0].value == "7-2-1-A1" and str(r[1].value) == YEAR
+    ]
+    cell.value = 0.7
+    pasted = tmp_path / "pasted.xlsx"
+    book.save(pasted)
+
+    code, (report,) = merge_json(offices["planning"], capsys, "--dry-run", str(pasted))
+
+    assert code == 2
+    (row,) = [r for r in report["rows"] if r["indicator"] == "7-2-1-A1"]
+    assert row["outcome"] == "rejected", row
+    assert f"data シート {cell.coordinate} には数値 0.7 が入っています" in row["reason_ja"]
+    assert "「70」または「0.7%」" in row["reason_ja"]
+
+
+def test_a_rows_reason_is_printed_in_japanese_and_english(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 13, finding 8: the text report gives each row's reason in both languages."""
+    edited = _edit_data_sheet(
+        offices["a.xlsx"], tmp_path / "edited.xlsx", {4: {"fiscal_year": "2031"}}
+    )
+    capsys.readouterr()
+    assert main(["--db", str(offices["planning"]), "merge", "--dry-run", str(edited)]) == 2
+    out = capsys.readouterr().out
+    (line,) = [x for x in out.splitlines() if "計画期間" in x]
+    assert " / fiscal year 2031 is outside" in line
+
+
 def test_rows_for_another_department_or_outside_the_plan_are_rejected_all_or_nothing(
     offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

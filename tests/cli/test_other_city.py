@@ -203,3 +203,23 @@ def test_init_with_a_refused_catalog_leaves_no_database_behind(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and " / " in err
     assert sorted(p.name for p in folder.iterdir()) == ["other.json"]
+
+
+def test_init_with_the_indicator_listing_says_which_file_a_catalog_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 13, finding 4: the flat listing of `catalog export --json` is not a catalog: the
+    refusal says so and names the file that is (what `catalog export -o x.json` writes)."""
+    seeded = tmp_path / "seeded.sqlite3"
+    assert main(["--db", str(seeded), "init"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(seeded), "catalog", "export", "--json", "-"]) == 0
+    listing = tmp_path / "other.json"
+    listing.write_text(capsys.readouterr().out, encoding="utf-8")
+
+    assert main(["--db", str(tmp_path / "new.sqlite3"), "init", "--catalog", str(listing)]) == 2
+
+    err = capsys.readouterr().err
+    assert "指標の一覧（kplan catalog export --json の出力）のようです" in err
+    assert "kplan catalog export -o" in err and "indicator listing" in err
+    assert not (tmp_path / "new.sqlite3").exists()

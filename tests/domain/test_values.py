@@ -78,6 +78,33 @@ def test_clerk_types_a_head_count_with_or_without_commas_unit_and_full_width_dig
     assert value_of(text, PEOPLE) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [("'5", "5"), ("＇1,225人", "1225"), ("'▲3", "-3")])
+def test_a_leading_apostrophe_marks_text_in_a_spreadsheet_and_is_not_content(
+    text: str, expected: str
+) -> None:
+    """Trial 13, finding 10: '5 in a cell is Excel's and Calc's way to say "text"."""
+    assert value_of(text, PEOPLE) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["''5", "'", "'abc"])
+def test_an_apostrophe_that_is_not_one_mark_before_a_number_stays_unreadable(text: str) -> None:
+    assert error_code(text, PEOPLE) == "E_PARSE"
+
+
+@pytest.mark.parametrize(
+    ("text", "word"), [("90以上", "以上"), ("約90", "約"), ("90%程度", "程度")]
+)
+def test_a_word_beside_the_number_is_not_a_unit_and_the_message_says_number_alone(
+    text: str, word: str
+) -> None:
+    """Trial 13, finding 5: 90以上 was called a wrong unit (以上)."""
+    with pytest.raises(DomainError) as caught:
+        parse_value(text, PERCENT)
+    assert caught.value.code == "E_PARSE"
+    assert f"「{word}」のような言葉は付けず、数値だけを入力してください" in caught.value.message_ja
+    assert "number alone" in caught.value.message_en
+
+
 @pytest.mark.parametrize("text", ["98.7%", "98.7％", "98.7", "９８．７％", "98.70%"])
 def test_clerk_types_a_percentage_with_half_or_full_width_percent_sign(text: str) -> None:
     assert value_of(text, PERCENT) == Decimal("98.7")

@@ -93,6 +93,47 @@ def run(pipe: str, job: dict[str, Any]) -> list[dict[str, object]]:
                 dispatcher.executeDispatch(
                     frame, ".uno:EnterString", "", 0, (prop("StringName", op["text"]),)
                 )
+            elif kind == "paste_values":
+                # The clerk's own book: the text typed into A1, copied, then Paste Special >
+                # values only (text, numbers, dates: flags SVD) into `cell` of this sheet.
+                own = desktop.loadComponentFromURL(
+                    "private:factory/scalc", "_blank", 0, (prop("Hidden", True),)
+                )
+                try:
+                    own_frame = own.getCurrentController().getFrame()
+                    dispatcher.executeDispatch(
+                        own_frame, ".uno:GoToCell", "", 0, (prop("ToPoint", "A1"),)
+                    )
+                    dispatcher.executeDispatch(
+                        own_frame, ".uno:EnterString", "", 0, (prop("StringName", op["text"]),)
+                    )
+                    dispatcher.executeDispatch(
+                        own_frame, ".uno:GoToCell", "", 0, (prop("ToPoint", "A1"),)
+                    )
+                    dispatcher.executeDispatch(own_frame, ".uno:Copy", "", 0, ())
+                    controller.setActiveSheet(sheet)
+                    col, row = split_cell(op["cell"])
+                    controller.select(sheet.getCellByPosition(col, row))
+                    dispatcher.executeDispatch(
+                        frame,
+                        ".uno:InsertContents",
+                        "",
+                        0,
+                        (
+                            prop("Flags", "SVD"),
+                            prop("FormulaCommand", 0),
+                            prop("SkipEmptyCells", False),
+                            prop("Transpose", False),
+                            prop("AsLink", False),
+                            prop("MoveMode", 4),
+                        ),
+                    )
+                finally:
+                    own.close(True)
+            elif kind == "insert_columns":
+                sheet.getColumns().insertByIndex(column_index(op["column"]), op.get("count", 1))
+            elif kind == "delete_columns":
+                sheet.getColumns().removeByIndex(column_index(op["column"]), op.get("count", 1))
             elif kind == "set_string":
                 col, row = split_cell(op["cell"])
                 sheet.getCellByPosition(col, row).setString(op["text"])

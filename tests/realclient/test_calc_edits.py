@@ -168,3 +168,30 @@ def test_values_typed_into_a_copy_of_the_sheet_refuse_the_file(
     assert code == 2 and result["refused"]
     assert f"「{copy}」" in result["message_ja"] and copy in result["message_en"]
     assert dump(db) == before
+
+
+def test_a_column_inserted_left_of_the_value_column_is_said_as_a_column_change(
+    calc: Calc, base: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 13, finding 2: a column inserted at C (after unprotecting the sheet) moves the
+    headings the template wrote above the table; the refusal says that a column was inserted
+    and where a heading moved, not that the clerk typed into a cell never touched."""
+    db = fresh_db(base[0], tmp_path, "planning")
+    source = base[1]
+    ops = [
+        *UNPROTECT,
+        {"op": "insert_columns", "sheet": S, "column": "C"},
+        type_(S, "G6", "3"),
+    ]
+    filled = tmp_path / "column.xlsx"
+    calc.run(source, ops, filled)
+    before = dump(db)
+
+    code, (report,) = merge(db, capsys, str(filled))
+
+    assert code == 2
+    assert dump(db) == before
+    assert report["code"] == "E_WB_LAYOUT"
+    assert f"「{S}」シートで列が挿入されています" in report["message_ja"]
+    assert "列の挿入を元に戻してください" in report["message_ja"]
+    assert "columns were inserted" in report["message_en"]

@@ -3,6 +3,7 @@ edit of its data sheet (issue 13, item 6)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,12 @@ def test_a_submission_resaved_by_calc_merges_unchanged(
     assert code == 0, report
     assert report["kind"] == "resaved"
     assert stored(planning, capsys)[PERCENT][0] == "98.7"
+    # Trial 13, finding 9: said once, naming the program cleanly (never cut mid-word).
+    resaved_notes = [n for n in report["notes_ja"] if "保存し直されています" in n]
+    assert len(resaved_notes) == 1, report["notes_ja"]
+    assert re.search(
+        r"別のソフト（LibreOffice \d+(\.\d+)+）で保存し直されています", resaved_notes[0]
+    )
 
 
 def test_a_clerk_typing_90_percent_into_the_data_sheet_merges_90(

@@ -54,6 +54,38 @@ def test_a_percentage_typed_in_calc_merges_as_what_the_clerk_meant(
     assert stored(db, capsys)[PERCENT][0] == "90"
 
 
+def test_a_90_percent_pasted_as_a_value_is_refused_naming_the_cell_never_stored_as_0_9(
+    calc: Calc, base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 13, finding 1: 90% typed in the clerk's own book (shown 90.00 %), copied, then
+    Paste Special > values only into the template's value cell: Calc puts the number 0.9 into
+    the text-formatted cell. 0.9% or 90%? It cannot be told, so the row is refused, loudly."""
+    db = fresh_db(base, tmp_path, "planning")
+    source = template(db, "tax", tmp_path / "tax.xlsx")
+    cell = cell_of(source, PERCENT)
+    filled = tmp_path / "tax-pasted.xlsx"
+    (seen,) = calc.run(
+        source,
+        [
+            {"op": "paste_values", "sheet": SHEET_TEMPLATE, "cell": cell, "text": "90%"},
+            read(SHEET_TEMPLATE, cell),
+        ],
+        filled,
+    )
+    assert (seen["type"], seen["value"], seen["format"]) == ("VALUE", 0.9, "@")
+    before = dump(db)
+
+    code, (report,) = merge(db, capsys, str(filled))
+
+    assert code != 0
+    (line,) = [r for r in report["rows"] if r["indicator"] == PERCENT]
+    assert line["outcome"] == "rejected", line
+    assert f"{SHEET_TEMPLATE} シート {cell}" in line["reason_ja"]
+    assert "「90」または「0.9%」" in line["reason_ja"]
+    assert dump(db) == before
+    assert PERCENT not in stored(db, capsys)
+
+
 def test_a_number_under_a_real_percent_format_reads_times_100(
     calc: Calc, base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -118,7 +150,9 @@ def test_counts_typed_in_calc_merge_and_a_date_is_refused_with_its_cell(
     # in --json and in the report printed by `kplan merge`.
     (count,) = [r for r in report["rows"] if r["indicator"] == "7-1-1-K3"]
     assert (count["file_value"], count["stored_value"], count["unit"]) == ("1,234", "1234", "人")
-    assert count["file_text"] == "1234人（入力: 1,234）"
+    assert count["preview_text"] == "1234人（入力: 1,234）"
+    assert (count["file_text"], count["stored_text"]) == ("1,234", "1234人")
+    assert (count["sheet"], count["cell"]) == (SHEET_TEMPLATE, cell_of(source, "7-1-1-K3"))
     capsys.readouterr()
     assert kplan(db, "merge", "--dry-run", "--accept-valid", str(filled)) == 0
     printed = capsys.readouterr().out
@@ -146,9 +180,10 @@ COMBINATIONS = [
     ("0.0%", "90", None),
     ("@", "90%", "90"),  # text in both programs
     ("@", "90", "90"),
-    # The format templates had before: Calc stores 0.9, shown "0.9%" — only the warning that
-    # 0.9 % follows 98.7 % (W_SCALE_PERCENT) keeps it from being merged without a word.
-    ('General"%"', "90%", "held"),
+    # The format templates had before: Calc stores 0.9, shown "0.9%". A bare number from 0 to
+    # 1 in a % indicator's cell, under no percent format, may be 0.9% or 90%: refused on its row
+    # (trial 13, finding 1), not only held by the warning that 0.9 % follows 98.7 %.
+    ('General"%"', "90%", None),
 ]
 
 

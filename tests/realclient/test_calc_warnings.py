@@ -53,16 +53,20 @@ def test_unexplained_warnings_hold_the_file_and_are_listed(
     out = capsys.readouterr().out
     assert code == 1
     assert dump(db) == before
-    # One line each: file, row, indicator, code, the warning (both languages).
+    # One line each: file, row, sheet and cell, indicator, the value, code, the warning (both
+    # languages).
     lines = [line.split("\t") for line in out.splitlines() if line.startswith(path.name + "\t")]
     # (2,600,000万件 is also over three times the target.)
-    assert sorted((parts[2], parts[3]) for parts in lines) == [
+    assert sorted((parts[3], parts[5]) for parts in lines) == [
         ("7-4-1-K1", "W_OVER_3X_TARGET"),
         ("7-4-1-K1", "W_SCALE_UNIT"),
         ("7-4-1-K2", "W_YOY_CHANGE"),
     ]
     for parts in lines:
-        assert parts[1].startswith("行") and " / " in parts[4]
+        assert parts[1].startswith("行") and " / " in parts[6]
+        assert parts[2] == f"{SHEET_TEMPLATE} {cell_of(path, parts[3])}"
+    (slip,) = [p for p in lines if p[5] == "W_SCALE_UNIT"]
+    assert slip[4].startswith("2600000万件")
     assert "--accept-warnings" in out
 
     # The JSON says the same, per row.

@@ -246,7 +246,8 @@ def merge_command(store: Store, args: argparse.Namespace) -> Exit:
 def _print_warnings(
     paths: list[Path], results: list[MergeReport | DomainError], *, accepted: bool
 ) -> None:
-    """Every unexplained warning, one line each: file, row, code, the warning."""
+    """Every unexplained warning, one line each: file, row, sheet and cell, indicator, the value
+    (stored with its unit, the typed text beside, and the database's value), code, the warning."""
     lines = [
         (path, line, warning)
         for path, result in zip(paths, results, strict=True)
@@ -269,8 +270,12 @@ def _print_warnings(
         )
     for path, line, warning in lines:
         row = "-" if line.sheet_row is None else f"行{line.sheet_row}"
+        place = f"{line.sheet} {line.cell}" if line.sheet and line.cell else "-"
+        value = line.file_text or "-"
+        if line.db_value is not None:
+            value += f"（データベース / database {line.db_text}）"
         print(
-            f"{path.name}\t{row}\t{line.indicator}\t{warning.code}\t"
+            f"{path.name}\t{row}\t{place}\t{line.indicator}\t{value}\t{warning.code}\t"
             f"{warning.message_ja} / {warning.message_en}"
         )
 
@@ -306,7 +311,10 @@ def _print_report(path: Path, result: MergeReport | DomainError) -> None:
             values = f"  ファイル {shown} / データベース {line.db_text}"
         elif shown is not None:
             values = f"  {shown}"
-        reason = f"  {line.reason_ja}" if line.reason_ja else ""
+        reason = ""
+        if line.reason_ja:
+            both = f"{line.reason_ja} / {line.reason_en}" if line.reason_en else line.reason_ja
+            reason = f"  {both}"
         print(
             f"  {where:>6} {line.indicator:<12} {line.fiscal_year or '':<5} "
             f"{line.outcome.label_ja}{values}{reason}"

@@ -373,3 +373,11 @@ def check_comment(comment: str | None) -> Finding | None:
     except DomainError as exc:
         return _error(exc.code, exc.message_ja, exc.message_en)
     return None
+
+
+def pasted_fraction(kind: ValueKind | None, value: Decimal) -> bool:
+    """A percentage given as a bare number (no percent format, not typed text) between 0 and 1:
+    0.9 may be 0.9% or 90% pasted as a value (Calc and Excel store a typed 90% as 0.9 and a
+    Paste Special of values keeps that number). It cannot be told which, so it is never stored.
+    """
+    return kind is ValueKind.PERCENT and Decimal(0) < value <= Decimal(1)

@@ -108,6 +108,9 @@ _PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _SPACE_INSIDE_NUMBER = re.compile(r"(?<=[\d.,])\s+(?=[\d.,])")
 
 
+_TEXT_PREFIX = re.compile(r"'(?=[\d+\-.▲△−])")
+
+
 def _normalise(text: str) -> str:
     """NFKC and no spaces, except that a space inside a number ('12 3') keeps it unreadable."""
     folded = unicodedata.normalize("NFKC", text)
@@ -158,6 +161,10 @@ def _parse_typed(text: str, spec: IndicatorSpec) -> ParsedValue:
             f"Input too long (at most {MAX_INPUT_LENGTH} characters)",
         )
     norm = _normalise(text)
+    if _TEXT_PREFIX.match(norm):
+        # '5: Excel's and Calc's mark for "this cell is text", never content (＇ is ' after
+        # NFKC). One is taken off before a number; anything else keeps it and stays unreadable.
+        norm = norm[1:]
     if norm in NO_VALUE_MARKS:
         return ParsedValue()
     reason = MissingReason.from_label(norm)
@@ -219,6 +226,25 @@ def _shown(text: str) -> str:
     return head + ("…" if len(text) > 40 else "")
 
 
+# Words clerks write beside a figure that say how exact it is, not what it measures: never a
+# unit, and never stored (a value is a number alone; the comment can say the rest).
+_QUALIFIER = re.compile(r"以上|以下|未満|以内|超|程度|約|およそ|概ね|くらい|ぐらい|前後|見込み?")
+
+
+def _refuse_qualifier(body: str, original: str) -> None:
+    found = _QUALIFIER.search(body)
+    if found is None:
+        return
+    word = found.group(0)
+    raise DomainError(
+        "E_PARSE",
+        f"「{word}」のような言葉は付けず、数値だけを入力してください（入力: {_shown(original)}）。"
+        "補足はコメントに書けます",
+        f"Type the number alone, without words such as {word!r} (typed: {_shown(original)}); "
+        "the comment can say more",
+    )
+
+
 def _parse_number(norm: str, original: str, unit: str) -> ParsedValue:
     negative = False
     body = norm
@@ -228,6 +254,10 @@ def _parse_number(norm: str, original: str, unit: str) -> ParsedValue:
     elif body[:1] == "+":
         body = body[1:]
     match = _NUMBER.fullmatch(body)
+    if match is None or (
+        match.group("unit") and conversion_factor(match.group("unit"), unit) is None
+    ):
+        _refuse_qualifier(body, original)
     if match is None:
         raise DomainError(
             "E_PARSE",

@@ -366,10 +366,32 @@ def _each(r: _Reader, key: str, build: Callable[[_Reader], Any]) -> tuple[Any, .
     )
 
 
+_WANTED_JA = (
+    f"カタログファイルは「format」: {FORMAT} のオブジェクトです"
+    "（kplan catalog export -o カタログ.json が書くもの）"
+)
+_WANTED_EN = (
+    f"a catalog file is an object with 'format': {FORMAT} (what kplan catalog export "
+    "-o catalog.json writes)"
+)
+
+
 def catalog_from_dict(data: object, where: str = "JSON") -> Catalog:
+    if isinstance(data, list):
+        # The flat listing of `kplan catalog export --json` (one object per indicator) is a
+        # list to read, not a catalog to import.
+        raise _bad(
+            where,
+            f"指標の一覧（kplan catalog export --json の出力）のようです。{_WANTED_JA}",
+            f"this looks like the indicator listing (kplan catalog export --json); {_WANTED_EN}",
+        )
     root = _Reader(data, where)
     if root.opt_text("format") != FORMAT:
-        raise _bad(where, f"形式は {FORMAT} ではありません", f"format is not {FORMAT}")
+        raise _bad(
+            where,
+            f"形式は {FORMAT} ではありません。{_WANTED_JA}",
+            f"format is not {FORMAT}; {_WANTED_EN}",
+        )
     p = root.child("plan")
     g = p.child("grading")
     defaults = PlanSettings(0, 0, 0)

@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -32,7 +33,8 @@ from kplan_desktop.domain.errors import Conflict, DomainError, no_catalog
 from kplan_desktop.domain.lineage import Incoming, Lineage, decide
 from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
-from kplan_desktop.domain.validation import EntryCheck
+from kplan_desktop.domain.validation import EntryCheck, pasted_fraction
+from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.evaluation_exchange import (
     PlannedEvaluation,
     apply_evaluations,
@@ -314,6 +316,9 @@ def _precheck(
         )
     if (row.indicator, year) in seen:
         return _rejected(row, "同じ指標・年度の行がすでにあります", "duplicate indicator and year")
+    pasted = _pasted_fraction(indicator, row)
+    if pasted is not None:
+        return _rejected(row, *pasted)
     key = (row.indicator, year)
     seen.add(key)
     trusted = workbook.integrity in ("verified", "resaved") and row.revision is not None
@@ -332,6 +337,29 @@ def _precheck(
         entered_at=row.entered_at,
     )
     return PlannedRow(row, RowOutcome.NEW, request=request, file_value=text)
+
+
+def _pasted_fraction(indicator: Indicator, row: IncomingRow) -> tuple[str, str] | None:
+    """A % indicator's value cell holding a bare number from 0 to 1 (domain/validation): 0.9%
+    or a pasted 90%? Refused, naming the cell and what to type instead."""
+    if not row.bare_number or row.value_text is None:
+        return None
+    try:
+        number = Decimal(row.value_text)
+    except ArithmeticError:
+        return None
+    if not pasted_fraction(indicator.effective_value_kind, number):
+        return None
+    value = canonical(number)
+    meant = canonical(number * 100)
+    return (
+        f"{row.value_place_ja} には数値 {value} が入っています（値の貼り付けなど）。"
+        f"{value}% なのか {meant}%（{value} を%表示したもの）なのか決められないため取り込みません。"
+        f"文字で「{meant}」または「{value}%」と入力し直してください",
+        f"{row.value_place_en} holds the number {value} (pasted as a value?): it cannot be told "
+        f"whether {value}% or {meant}% ({value} shown as a percentage) was meant; not merged: "
+        f"type {meant} or {value}% again",
+    )
 
 
 def _explain_catalog_changes(
@@ -436,8 +464,13 @@ def _classify(
         outcome(RowOutcome.REJECTED, first.message_ja + where_ja, first.message_en + where_en)
         return
     edited_row = workbook.integrity == "edited" and planned.incoming.edited_outside is not False
-    edited = "プログラムの外で編集された行" if edited_row else ""
-    edited_en = "row edited outside the program" if edited else ""
+    edited = edited_en = ""
+    if edited_row and planned.incoming.edited_outside is None:
+        # The 提出 sheet shows what the data holds: which row was edited cannot be told.
+        edited = "プログラムの外で編集された可能性のある行（どの行かは特定できません）"
+        edited_en = "row possibly edited outside the program (which rows cannot be told)"
+    elif edited_row:
+        edited, edited_en = "プログラムの外で編集された行", "row edited outside the program"
     if result.outcome is Outcome.UNCHANGED:
         outcome(RowOutcome.UNCHANGED, edited, edited_en)
         return

@@ -147,10 +147,7 @@ def _check_signature(
                 "the signature does not match (changed after export, or another key's)",
             )
         if not (rows_intact and workbook.evaluations_verified):
-            return untrusted(
-                "署名のあとでデータまたは施策評価が書き換えられています",
-                "the data or the evaluations were changed after signing",
-            )
+            return untrusted(*_changed_after_signing(workbook))
         return _noted(
             workbook,
             f"署名を確認しました（{key.department} の端末から出力、変更なし）",
@@ -180,6 +177,48 @@ def _check_signature(
     return replace(noted, evaluations_verified=False), Trust.NO_EVALUATIONS
 
 
+def _changed_after_signing(workbook: IncomingWorkbook) -> tuple[str, str]:
+    """Why a signed file no longer matches its signature, naming the data cells that differ from
+    the printable 提出 sheet (data C3 80 where 提出 I6 shows 72) where they can be found."""
+    ja, en = "署名のあとで", "changed after signing: "
+    parts_ja: list[str] = []
+    parts_en: list[str] = []
+    if workbook.integrity == "edited":
+        places = workbook.edited_places
+        if places:
+            named = places[:_NAMED]
+            more = len(places) - len(named)
+            parts_ja.append(
+                f"データシートが書き換えられています（{len(places)}か所: "
+                + "、".join(p for p, _ in named)
+                + (f"、ほか{more}か所" if more else "")
+                + "）"
+            )
+            parts_en.append(
+                f"the data sheet ({_cells(len(places))}: "
+                + "; ".join(p for _, p in named)
+                + (f"; {more} more" if more else "")
+                + ")"
+            )
+        else:
+            parts_ja.append(
+                "データシートが書き換えられています（どのセルかは特定できません: 「提出」シートとの"
+                "比較では違いが見つかりません）"
+            )
+            parts_en.append(
+                "the data sheet (which cell cannot be told: comparing it with the 提出 sheet "
+                "finds no difference)"
+            )
+    if not workbook.evaluations_verified:
+        parts_ja.append("施策評価が書き換えられています")
+        parts_en.append("the measure evaluations")
+    if not parts_ja:
+        return "署名のあとでデータまたは施策評価が書き換えられています", (
+            "the data or the evaluations were changed after signing"
+        )
+    return ja + "、".join(parts_ja), en + " and ".join(parts_en)
+
+
 def _check_visible(workbook: IncomingWorkbook, trust: Trust, file: str) -> IncomingWorkbook:
     """The 提出 sheet people read must show what the data sheet (what is signed and merged)
     holds. The reader compared them once (printable_differences) and said each difference on
@@ -200,7 +239,7 @@ def _check_visible(workbook: IncomingWorkbook, trust: Trust, file: str) -> Incom
         + "）"
     )
     what_en = (
-        f"the 提出 sheet shows other values than its data ({len(differences)} cells: "
+        f"the 提出 sheet shows other values than its data ({_cells(len(differences))}: "
         + "; ".join(d.text_en for d in named)
         + (f"; {more} more" if more else "")
         + ")"
@@ -214,6 +253,10 @@ def _check_visible(workbook: IncomingWorkbook, trust: Trust, file: str) -> Incom
         f"{file}: {what_en}; the file was changed after export; refused (enter the values in "
         "kplan and export again)",
     )
+
+
+def _cells(count: int) -> str:
+    return f"{count} cell" if count == 1 else f"{count} cells"
 
 
 # A refusal names this many cells, then counts the rest.

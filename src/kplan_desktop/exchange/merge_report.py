@@ -39,7 +39,8 @@ def _file_notes(
     read_integrity: Integrity | None,
 ) -> None:
     """File-level notes; `read_integrity`: what the reader found, before an unverified file was
-    marked edited (so that the note names the real reason)."""
+    marked edited (so that the note names the real reason). A re-saved file is said once, by
+    the reader, naming the program that saved it."""
     workbook = plan.workbook
 
     def note(ja: str, en: str) -> None:
@@ -57,11 +58,6 @@ def _file_notes(
         note(
             "チェックサムが一致しません。プログラムの外で編集されたため、すべての行を検証しました",
             "Checksum mismatch: edited outside the program, so every row was validated",
-        )
-    elif workbook.integrity == "resaved":
-        note(
-            "別のソフトで保存し直されています（内容はチェックサムと一致）",
-            "Re-saved by another program (contents match the checksum)",
         )
     elif workbook.integrity == "template":
         note(
@@ -139,6 +135,8 @@ def _report(
                 ),
                 stored_value=None if row.result is None else row.result.new[0],
                 unit=plan.units.get(row.incoming.indicator) or None,
+                sheet=row.incoming.value_sheet,
+                cell=row.incoming.value_cell,
             )
             for row in rows
         ],

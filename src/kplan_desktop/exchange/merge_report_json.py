@@ -43,6 +43,8 @@ def report_to_dict(report: MergeReport) -> dict[str, object]:
         "rows": [
             {
                 "sheet_row": line.sheet_row,
+                "sheet": line.sheet,
+                "cell": line.cell,
                 "indicator": line.indicator,
                 "fiscal_year": line.fiscal_year,
                 "outcome": line.outcome.value,
@@ -54,7 +56,11 @@ def report_to_dict(report: MergeReport) -> dict[str, object]:
                 # beside the typed text: 341.2万人（入力: 3,412,000人）.
                 "stored_value": line.stored_value,
                 "unit": line.unit,
-                "file_text": line.file_text,
+                # The cell's value as it was in the file (3412000), the value stored with its
+                # unit (3412000万件), and both as the preview shows them.
+                "file_text": line.file_value,
+                "stored_text": line.stored_text,
+                "preview_text": line.file_text,
                 "warnings": [
                     {"code": w.code, "message_ja": w.message_ja, "message_en": w.message_en}
                     for w in line.warnings
@@ -77,6 +83,8 @@ _LINE_FIELDS = (
     "warnings",
     "stored_value",
     "unit",
+    "sheet",
+    "cell",
 )
 
 
@@ -108,6 +116,8 @@ def report_to_json(report: MergeReport) -> str:
                 [[w.code, w.message_ja, w.message_en] for w in line.warnings],
                 line.stored_value,
                 line.unit,
+                line.sheet,
+                line.cell,
             )
             for line in report.lines
         ],
@@ -140,6 +150,8 @@ def report_from_json(text: str) -> MergeReport:
             # Reports stored before the stored value was kept have neither column.
             stored_value=get("stored_value") if "stored_value" in index else None,
             unit=get("unit") if "unit" in index else None,
+            sheet=get("sheet") if "sheet" in index else None,
+            cell=get("cell") if "cell" in index else None,
         )
 
     return MergeReport(

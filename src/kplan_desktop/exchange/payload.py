@@ -114,6 +114,23 @@ class ReportLine:
     # typed 3,412,000人 is stored 341.2 (万人). None when the row stores nothing.
     stored_value: str | None = None
     unit: str | None = None
+    # Where the value is in the file, as a person finds it: the sheet's visible name and the
+    # cell (記入, F6). None where unknown (reports stored before they were kept).
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def place_ja(self) -> str:
+        """記入 シート F6, or 行6 where the cell is unknown; '' when neither is known."""
+        if self.sheet and self.cell:
+            return f"{self.sheet} シート {self.cell}"
+        return "" if self.sheet_row is None else f"行{self.sheet_row}"
+
+    @property
+    def place_en(self) -> str:
+        if self.sheet and self.cell:
+            return f"sheet {self.sheet}, cell {self.cell}"
+        return "" if self.sheet_row is None else f"row {self.sheet_row}"
 
     @property
     def stored_text(self) -> str | None:

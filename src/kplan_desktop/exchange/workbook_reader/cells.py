@@ -65,6 +65,9 @@ class IncomingRow:
     # In a file whose data sheet was edited: whether this row differs from the 提出 sheet
     # (None when that cannot be known: then every row counts as edited).
     edited_outside: bool | None = None
+    # The value cell held a number shown without a percent format (pasted as a value, or set by
+    # a macro, into the template's text cell): 0.9 there may be 0.9% or a pasted 90%.
+    bare_number: bool = False
 
     @property
     def value_place_ja(self) -> str:
@@ -149,6 +152,9 @@ class IncomingWorkbook:
     # Cells of the visible 提出 sheet that do not show what the data row holds. Nothing signs
     # what people read, so the merge refuses a file as exported where they differ.
     visible_differences: list[VisibleDifference] = field(default_factory=list)
+    # An edited data sheet: each data cell that differs from the 提出 sheet, (ja, en), to name
+    # them where the file is refused for it.
+    edited_places: list[tuple[str, str]] = field(default_factory=list)
 
 
 _META_ROWS = 200
@@ -236,6 +242,19 @@ def _cell_text(
 
 
 _FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def bare_number(cell: Any) -> bool:
+    """Whether a cell holds a number that no percent format scales: what the clerk saw may have
+    been 90% in the cell it was copied from while the number is 0.9 (Paste Special > values
+    keeps the number and takes the template's text format)."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    return percent_scale(str(getattr(cell, "number_format", "") or ""), number) == 0
 
 
 def percent_scale(number_format: str, value: Decimal) -> int:

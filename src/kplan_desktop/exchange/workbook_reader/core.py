@@ -49,6 +49,7 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _reason_code,
     _RowCells,
     _RowProblems,
+    bare_number,
 )
 from kplan_desktop.progress import CancelCheck, Progress
 
@@ -279,6 +280,10 @@ class BookCore:
             unit=unit,
             value_cell=cells_.where(columns["value"]) or None,
             value_sheet=SHEET_DATA,
+            # The program writes text there: a number came from a paste or a macro.
+            bare_number=bare_number(cells[columns["value"] - 1])
+            if columns["value"] <= len(cells)
+            else False,
         )
         if problems or fiscal_year is None or moment is None:
             return row, None

@@ -75,13 +75,14 @@ class SubmissionReader(BookCore):
             ours = ours and self.book.properties.lastModifiedBy == WRITER_MARK
             integrity = "verified" if ours else "resaved"
             if not ours:
-                app = application[:60] or "不明"
+                app = program_name(application)
                 notes_ja.append(
-                    f"プログラムの外で保存し直されています（{app}）。データは出力時と同じです"
+                    f"別のソフト（{app or '不明'}）で保存し直されています。"
+                    "データは出力時と同じです（チェックサムと一致）"
                 )
                 notes_en.append(
-                    f"saved again outside the program ({application[:60] or 'unknown'}); "
-                    "the data is as exported"
+                    f"saved again by another program ({app or 'unknown'}); the data is as "
+                    "exported (it matches the checksum)"
                 )
         else:
             integrity = "edited"
@@ -108,20 +109,19 @@ class SubmissionReader(BookCore):
         written_here = written_here and self.book.properties.lastModifiedBy == WRITER_MARK
         on_rows = bool(differences) and not written_here
         refused = 0
+        orphans: list[IncomingRow] = []
         if on_rows:
-            rows, refused = differences_on_rows(rows, differences, refuse=integrity != "edited")
-        if on_rows and integrity == "edited":
-            # Only the rows whose data disagrees with the printable sheet are marked edited.
-            differ = [f"{r.indicator} {r.fiscal_year}" for r in rows if r.edited_outside]
-            notes_ja.append(
-                f"データシートが「{SHEET_REPORT}」シートと違う行（{len(differ)}件）: "
-                + "、".join(differ)
+            rows, refused, orphans = differences_on_rows(
+                rows, differences, refuse=integrity != "edited"
             )
-            notes_en.append(
-                f"{len(differ)} row{'s' if len(differ) != 1 else ''} of the data sheet "
-                f"differ{'s' if len(differ) == 1 else ''} from the {SHEET_REPORT} sheet: "
-                + ", ".join(differ)
-            )
+        edited_places: list[tuple[str, str]] = []
+        if integrity == "edited":
+            edited_places = _edited_places(rows, differences, orphans)
+            for ja, en in _edited_notes(rows, orphans, bool(differences)):
+                notes_ja.append(ja)
+                notes_en.append(en)
+        else:
+            refused += len(orphans)
         if refused:
             notes_ja.append(
                 f"⚠「{SHEET_REPORT}」シートが変更されています（{refused}行）。"
@@ -156,6 +156,7 @@ class SubmissionReader(BookCore):
             evaluations=evaluations,
             evaluations_verified=verified,
             visible_differences=differences,
+            edited_places=edited_places,
         )
 
     def printable_differences(
@@ -255,7 +256,7 @@ class SubmissionReader(BookCore):
 
 def differences_on_rows(
     rows: list[IncomingRow], differences: Sequence[VisibleDifference], *, refuse: bool
-) -> tuple[list[IncomingRow], int]:
+) -> tuple[list[IncomingRow], int, list[IncomingRow]]:
     """Each difference of the printable sheet on the row it concerns.
 
     With the data as exported (`refuse`), what a clerk changed on the 提出 sheet is not in the
@@ -263,7 +264,8 @@ def differences_on_rows(
     holds. With the data edited, the data's value is taken and the difference said on the row
     (only those rows count as edited). Either way a value typed where the data holds none is a
     row of its own, refused, and the data of a row deleted from the sheet is refused: never
-    merged or dropped without a word. Returns the rows and how many were refused so.
+    merged or dropped without a word. Returns the rows, how many rows the sheet's changes
+    refused, and the rows the 提出 sheet shows but the data sheet lacks (among the rows too).
     """
     by_key: dict[tuple[str, int | None], list[VisibleDifference]] = {}
     for difference in differences:
@@ -320,7 +322,8 @@ def differences_on_rows(
                 notes_ja=(
                     *row.notes_ja,
                     *(
-                        f"{d.place_ja} は {d.shown or '空欄'}"
+                        f"{row.value_place_ja if d.what == 'value' else 'データ'} は "
+                        f"{d.data or '空欄'}、{d.place_ja} は {d.shown or '空欄'}"
                         f"（データの値 {d.data or '空欄'} を取り込みます）"
                         for d in said
                     ),
@@ -328,21 +331,23 @@ def differences_on_rows(
                 notes_en=(
                     *row.notes_en,
                     *(
-                        f"{d.place_en} shows {d.shown or 'nothing'} "
+                        f"{row.value_place_en if d.what == 'value' else 'the data'} holds "
+                        f"{d.data or 'nothing'}, {d.place_en} shows {d.shown or 'nothing'} "
                         f"(the data's {d.data or 'empty'} is merged)"
                         for d in said
                     ),
                 ),
             )
         )
-    # What is left was typed on the 提出 sheet where the data holds nothing.
+    # What is left was typed on the 提出 sheet where the data holds nothing (or the data sheet
+    # lost the row).
+    orphans: list[IncomingRow] = []
     for said in by_key.values():
         for d in said:
             if d.what != "value" or not d.shown:
                 continue
             row_number = int("".join(c for c in d.cell if c.isdigit()) or 0)
-            refused += 1
-            out.append(
+            orphans.append(
                 IncomingRow(
                     sheet_row=row_number,
                     indicator=d.indicator,
@@ -363,9 +368,104 @@ def differences_on_rows(
                     value_sheet=d.sheet,
                 )
             )
-    return out, refused
+    return [*out, *orphans], refused, orphans
+
+
+def _edited_places(
+    rows: Sequence[IncomingRow],
+    differences: Sequence[VisibleDifference],
+    orphans: Sequence[IncomingRow],
+) -> list[tuple[str, str]]:
+    """Where an edited data sheet differs from the printable 提出 sheet, cell by cell: the data
+    cell and what it holds beside the 提出 cell and what it shows (data C3 80, 提出 I6 72)."""
+    by_key: dict[tuple[str, int | None], list[VisibleDifference]] = {}
+    for d in differences:
+        if d.what in ("value", "comment"):
+            by_key.setdefault((d.indicator, d.fiscal_year), []).append(d)
+    shown_at = {d.cell: d.shown for d in differences if d.what == "value"}
+    places: list[tuple[str, str]] = []
+    for row in rows:
+        if not row.edited_outside:
+            continue
+        for d in by_key.get((row.indicator, row.fiscal_year), []):
+            if d.what == "value":
+                data_ja, data_en = row.value_place_ja, row.value_place_en
+            else:
+                data_ja = f"{SHEET_DATA} シート 行{row.sheet_row} のコメント"
+                data_en = f"sheet {SHEET_DATA}, row {row.sheet_row}, comment"
+            places.append(
+                (
+                    f"{data_ja}（{row.indicator} {row.fiscal_year}）: {d.data or '空'}、"
+                    f"{d.place_ja}: {d.shown or '空'}",
+                    f"{data_en} ({row.indicator} {row.fiscal_year}): {d.data or 'empty'}; "
+                    f"{d.place_en}: {d.shown or 'empty'}",
+                )
+            )
+    for orphan in orphans:
+        places.append(
+            (
+                f"{SHEET_DATA} シートに {orphan.indicator} {orphan.fiscal_year} の行がありません"
+                f"（削除?）、{orphan.value_place_ja}: {shown_at.get(orphan.value_cell or '', '')}",
+                f"sheet {SHEET_DATA} has no row for {orphan.indicator} {orphan.fiscal_year} "
+                f"(deleted?); {orphan.value_place_en}: {shown_at.get(orphan.value_cell or '', '')}",
+            )
+        )
+    return places
+
+
+def _edited_notes(
+    rows: Sequence[IncomingRow],
+    orphans: Sequence[IncomingRow],
+    compared: bool,
+) -> list[tuple[str, str]]:
+    """The file's notes on an edited data sheet: which rows differ from the 提出 sheet, which
+    data rows are gone, or that it cannot be told which row was edited."""
+    notes: list[tuple[str, str]] = []
+    differ = [f"{r.indicator} {r.fiscal_year}" for r in rows if r.edited_outside]
+    if differ:
+        notes.append(
+            (
+                f"データシートが「{SHEET_REPORT}」シートと違う行（{len(differ)}件）: "
+                + "、".join(differ),
+                f"{len(differ)} row{'s' if len(differ) != 1 else ''} of the data sheet "
+                f"differ{'s' if len(differ) == 1 else ''} from the {SHEET_REPORT} sheet: "
+                + ", ".join(differ),
+            )
+        )
+    if orphans:
+        gone = [f"{r.indicator} {r.fiscal_year}" for r in orphans]
+        notes.append(
+            (
+                f"⚠ データシートから行が削除されています（{len(gone)}件）: "
+                + "、".join(gone)
+                + "。その行は取り込みません",
+                f"⚠ {len(gone)} row{'s' if len(gone) != 1 else ''} deleted from the data "
+                "sheet: " + ", ".join(gone) + "; not merged",
+            )
+        )
+    if not compared:
+        notes.append(
+            (
+                f"どの行が書き換えられたかは分かりません（「{SHEET_REPORT}」シートはデータと同じ"
+                "内容です）。すべての行を編集された可能性のある行として扱います",
+                f"which rows were changed cannot be told (the {SHEET_REPORT} sheet shows the "
+                "same as the data): every row counts as possibly edited",
+            )
+        )
+    return notes
 
 
 def _squeezed(value: object) -> str:
     """A header as compared: text without any spacing or line break; '' for anything else."""
     return "".join(str(value).split()) if isinstance(value, str) else ""
+
+
+def program_name(application: str, limit: int = 60) -> str:
+    """The program docProps/app.xml names, as a person reads it: LibreOffice writes
+    'LibreOffice/7.4.7.2$Linux_X86_64 LibreOffice_project/…' → 'LibreOffice 7.4.7.2'; Excel
+    'Microsoft Excel'. Cut at a word, never mid-word."""
+    name = one_line(application.split("$", 1)[0]).replace("/", " ").strip()
+    if len(name) <= limit:
+        return name
+    cut = name[:limit].rsplit(" ", 1)[0]
+    return f"{cut}…"

@@ -35,6 +35,7 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _norm,
     _RowCells,
     _TemplateColumns,
+    bare_number,
     one_line,
 )
 from kplan_desktop.exchange.workbook_reader.core import BookCore
@@ -150,6 +151,7 @@ class TemplateReader(BookCore):
                     value_sheet=str(ws.title),
                     notes_ja=row_notes_ja,
                     notes_en=row_notes_en,
+                    bare_number=bare_number(cells[value_col - 1]),
                 )
             )
         steps.finish()
@@ -197,9 +199,13 @@ class TemplateReader(BookCore):
             if _blank_cell(cell):
                 continue
             where = str(getattr(cell, "coordinate", ""))
-            if written.top.get(where) != written_digest(cell.value):
+            digest = written_digest(cell.value)
+            if written.top.get(where) != digest:
                 text, _ = _cell_text(cell, 40)
                 shown = one_line((text or "?")[:40])
+                moved_from = _moved_from(written.top, where, digest)
+                if moved_from is not None:
+                    raise self.columns_moved(ws, moved_from, where, shown)
                 raise _layout(
                     self.file,
                     f"「{one_line(ws.title)}」シートのセル {where} に記入票が書いていない内容"
@@ -219,6 +225,23 @@ class TemplateReader(BookCore):
             for i, label in enumerate(written.labels)
             if label in where_label
         ]
+
+    def columns_moved(self, ws: Any, before: str, now: str, shown: str) -> Exception:
+        """A heading the template wrote found in another column of its row: columns were
+        inserted or deleted left of it (after the sheet was unprotected)."""
+        inserted = _column_number(now) > _column_number(before)
+        what_ja = "挿入" if inserted else "削除"
+        what_en = "inserted" if inserted else "deleted"
+        sheet = one_line(ws.title)
+        return _layout(
+            self.file,
+            f"「{sheet}」シートで列が{what_ja}されています（記入票が {before} に書いた"
+            f"「{shown}」が {now} に移っています）。列の{what_ja}を元に戻してください"
+            "（メモは表の右の空いた列に書けます）",
+            f"columns were {what_en} in the {sheet} sheet (the heading {shown!r} the template "
+            f"wrote in {before} is now in {now}): undo the column change (a memo can go in an "
+            "empty column right of the table)",
+        )
 
     @staticmethod
     def changed_cells(
@@ -415,3 +438,26 @@ class TemplateReader(BookCore):
         return _TemplateColumns(
             found["code"], found["value"], found["reason"], found["comment"], frozenset(known)
         )
+
+
+def _column_number(address: str) -> int:
+    number = 0
+    for letter in address:
+        if not letter.isalpha():
+            break
+        number = number * 26 + ord(letter.upper()) - 64
+    return number
+
+
+def _row_number(address: str) -> str:
+    return "".join(c for c in address if c.isdigit())
+
+
+def _moved_from(top: Mapping[str, str], where: str, digest: str) -> str | None:
+    """The address in the same row where the template wrote a cell that now reads as `digest`
+    at `where`: the cell moved sideways (a column inserted or deleted). None when none did."""
+    row = _row_number(where)
+    for address, written in top.items():
+        if written == digest and address != where and _row_number(address) == row:
+            return address
+    return None
