@@ -308,3 +308,94 @@ def test_the_code_and_name_stay_on_screen_when_the_years_scroll_right(
     read = x.run("tesseract", str(crop), "-", "--psm", "7", timeout=60)
     assert read.strip() == frozen["text"][0], read
     assert app.alive
+
+
+def click(x: XServer, rect: list[int]) -> None:
+    """A real mouse click in the middle of a rectangle (global, device-independent pixels)."""
+    cx, cy = rect[0] + rect[2] // 2, rect[1] + rect[3] // 2
+    x.run("xdotool", "mousemove", "--sync", str(cx), str(cy), "click", "1")
+
+
+@pytest.mark.parametrize(
+    ("menu", "item", "dialog"),
+    [
+        ("ファイル(F)", "バックアップから復元…", "復元するバックアップを選ぶ"),
+        ("ファイル(F)", "署名鍵を書き出す…", "署名鍵（公開鍵）の保存先"),
+        ("カタログ(C)", "カタログを読み込む…", "読み込むカタログを選ぶ"),
+    ],
+)
+def test_a_menu_item_clicked_with_the_mouse_opens_its_file_dialog(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    menu: str,
+    item: str,
+    dialog: str,
+) -> None:
+    """The menu's triggered(checked=False) once reached a slot's `path` parameter: the item did
+    nothing, or crashed with 'bool' object has no attribute 'suffix'."""
+    x = xservers(1366, 768)
+    app, state = open_window(start_app, x, history_db)
+    click(x, state["menus"][menu])
+    state = app.wait(lambda s: item in s["popup"])
+    click(x, state["popup"][item])
+    state = app.wait(lambda s: s["modal"] is not None)
+    assert state["modal"] == dialog, state
+    x.screenshot(SHOTS / f"menu-{dialog}.png")
+    x.key("Escape")
+    state = app.wait(lambda s: s["modal"] is None)
+    assert "予期しない" not in state["status"] and "Error" not in app.output(), app.output()
+    assert app.alive
+
+
+def choose_button(app: App, x: XServer, state: dict[str, Any], prefix: str) -> None:
+    """Tab to the modal's button whose text starts with `prefix`, then press it (space)."""
+    for _ in range(6):
+        if (state["focus_text"] or "").startswith(prefix):
+            break
+        before = state["focus_text"]
+        x.key("Tab")
+
+        def moved(s: dict[str, Any], before: str | None = before) -> bool:
+            return s["focus_text"] not in (None, before)
+
+        state = app.wait(moved)
+    assert (state["focus_text"] or "").startswith(prefix), state
+    x.key("space")
+
+
+@pytest.mark.parametrize(("code", "value"), [("7-1-1-K1", "4"), ("7-1-1-K2", "200")])
+def test_closing_with_a_typed_value_asks_once_and_saves_nothing(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    code: str,
+    value: str,
+) -> None:
+    """alt+F4 with a value in the cell's editor: the question says it is unsaved and it is (the
+    editor losing the focus to the question once saved it, or asked for a comment on top)."""
+    x = xservers(1366, 768)
+    app, _state = open_window(start_app, x, history_db)
+    if code != "7-1-1-K1":
+        x.key("Down")
+        app.wait(lambda s: s["current"]["code"] == code)
+    x.type(value)
+    app.wait(lambda s: s.get("editor_text") == value)
+    x.key("alt+F4")
+    state = app.wait(lambda s: s["modal"] == "終了の確認" and s["focus_text"])
+    assert f"「{value}」" in " ".join(state["modal_texts"]), state["modal_texts"]
+    time.sleep(1)  # a comment dialog opened by a save would show on top by now
+    state = app.wait(lambda s: s["modal"] is not None)
+    assert state["modal"] == "終了の確認" and "保存しました" not in state["status"], state
+    assert stored(app, code) == (None, None)
+    # No (the default): back in the editor with the typed text, still unsaved.
+    x.key("Escape")
+    state = app.wait(lambda s: s["modal"] is None and s.get("editor_text") is not None)
+    assert state["editor_text"] == value and state["current"]["code"] == code, state
+    assert stored(app, code) == (None, None)
+    # Again, and はい: the program ends without saving the value.
+    x.key("alt+F4")
+    state = app.wait(lambda s: s["modal"] == "終了の確認" and s["focus_text"])
+    choose_button(app, x, state, "はい")
+    app.process.wait(timeout=20)
+    assert stored(app, code) == (None, None)

@@ -226,7 +226,16 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
+
+        # triggered(bool) would hand `checked` to a slot's first optional parameter (a path, a
+        # chosen file): only a checkable action passes its state on.
+        def run(checked: bool = False) -> None:
+            if action.isCheckable():
+                slot(checked)
+            else:
+                slot()
+
+        action.triggered.connect(run)
         self.addAction(action)
         return action
 
@@ -387,11 +396,21 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         pending = self.entry.pending_value()
-        if pending is None and self.entry.comment_dialog is not None:
-            pending = self.entry.comment_dialog.property("pending_text") or ""
-        if pending is not None and not self.ask_quit(pending):
-            event.ignore()
-            return
+        where = self.grid.currentIndex()
+        if pending is not None:
+            # The question takes the focus, and an editor losing the focus saves its value (and
+            # may ask for a comment on top of the question): close it unsaved first, and give
+            # the text back to a new editor if the clerk stays.
+            self.entry.discard_pending()
+            if not self.ask_quit(pending):
+                self.entry.reopen_editor(where, pending)
+                event.ignore()
+                return
+        elif self.entry.comment_dialog is not None:
+            waiting = self.entry.comment_dialog.property("pending_text") or ""
+            if not self.ask_quit(waiting):
+                event.ignore()
+                return
         self.entry.discard_pending()
         self.save_state()
         super().closeEvent(event)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QLineEdit,
+    QMenu,
     QWidget,
 )
 
@@ -75,6 +76,23 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         "modal_texts": _texts(modal) if modal is not None else [],
         "status": window.status.text() if window.is_loaded else "",
     }
+    # The menu bar's titles and an open menu's items, where they are on the screen (so that a
+    # test can click them with the mouse).
+    menu_bar = window.menuBar()
+    report["menus"] = {
+        a.text().replace("&", ""): _global(menu_bar, menu_bar.actionGeometry(a))
+        for a in menu_bar.actions()
+    }
+    popup = app.activePopupWidget()
+    report["popup"] = (
+        {
+            a.text().replace("&", ""): _global(popup, popup.actionGeometry(a))
+            for a in popup.actions()
+            if a.isVisible() and not a.isSeparator()
+        }
+        if isinstance(popup, QMenu)
+        else {}
+    )
     if not window.is_loaded:
         return report
     grid = window.grid
