@@ -678,24 +678,33 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="54"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="55"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="65"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="66"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="77"/>
+        <source>取り消す前に入力していたコメントです。</source>
+        <translation>The comment you were typing before you cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="80"/>
         <source>前の値に書かれたコメントです。この値にも当てはまるか確認してください。</source>
         <translation>This comment was written for the previous value. Check that it also fits this value.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="85"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="92"/>
+        <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（値とコメントは残ります）</source>
+        <translation>Enter: save   Shift+Enter: new line   Esc: cancel (the typed value and comment stay)</translation>
+    </message>
+    <message>
         <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（入力した値は残ります）</source>
-        <translation>Enter: save   Shift+Enter: new line   Esc: cancel (the typed value stays)</translation>
+        <translation type="vanished">Enter: save   Shift+Enter: new line   Esc: cancel (the typed value stays)</translation>
     </message>
 </context>
 <context>
@@ -935,62 +944,67 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="50"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="54"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="64"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="68"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="66"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="70"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="98"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="134"/>
+        <source>コメントは入力済みのセルに付けられます</source>
+        <translation>A comment can be added to a cell that has a value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="146"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="154"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="154"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="155"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="113"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="161"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="117"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="165"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="117"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="165"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="138"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="186"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="147"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="198"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
@@ -998,123 +1012,123 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EntryController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="151"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="220"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="238"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="248"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="254"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="256"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="260"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="265"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="281"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="283"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="379"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="290"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="292"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="482"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="497"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="484"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="499"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="500"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="515"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="519"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="519"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="561"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="576"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="565"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="580"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="569"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="584"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="571"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="586"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="587"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="602"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -1754,14 +1768,19 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="212"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="217"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="375"/>
+        <source>入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？</source>
+        <translation>The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
     </message>
     <message>
         <source>計画体系</source>
@@ -1884,7 +1903,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="447"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -1893,7 +1912,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="503"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="525"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2038,7 +2057,7 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation type="vanished">not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="141"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="130"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
@@ -2121,12 +2140,12 @@ Database: {1}</translation>
         <translation type="vanished">Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="383"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="372"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
@@ -2143,7 +2162,7 @@ Database: {1}</translation>
         <translation type="vanished">Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="379"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
         <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>

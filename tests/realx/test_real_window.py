@@ -109,6 +109,8 @@ def test_start_focus_and_the_entry_columns_are_on_screen(
     assert (state["current"]["code"], state["current"]["year"]) == ("7-1-1-K1", 2025)
     assert inside(state["window"], [0, 0, *size]), state["window"]
     assert_columns_on_screen(x, state, SHOTS / f"start-{size[0]}x{size[1]}.png")
+    # 表示 › 詳細パネル is ticked exactly when the panel is open (it was ticked while folded).
+    assert state["panel_checked"] == state["panel_open"], state
     # The title names the department, not its code.
     assert "市民協働担当課" in state["title"] and "community" not in state["title"]
 
@@ -399,3 +401,36 @@ def test_closing_with_a_typed_value_asks_once_and_saves_nothing(
     choose_button(app, x, state, "はい")
     app.process.wait(timeout=20)
     assert stored(app, code) == (None, None)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)])
+def test_at_150_percent_the_window_fits_the_screen_with_the_panel_open(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    size: tuple[int, int],
+) -> None:
+    """At 150 % the window was 923 px tall on a 768 px screen: the status bar, 確定する and
+    コメントを保存 were off the screen, and maximising did not help."""
+    x = xservers(*size)
+    app, state = open_window(start_app, x, history_db, env={"QT_SCALE_FACTOR": "1.5"})
+    time.sleep(1)  # the window manager has placed (and maximised) the window
+    state = app.wait(lambda s: "bottom" in s)
+    screen = state["screen"]
+    # Folded away on this narrow window, and 表示 › 詳細パネル says so (F9 once opens it).
+    assert not state["panel_open"] and not state["panel_checked"], state
+    assert inside(state["window"], screen), (state["window"], screen)
+    assert inside(state["bottom"]["status"], screen), (state["bottom"], screen)
+    assert inside(state["bottom"]["finalise"], screen), (state["bottom"], screen)
+    # The current (entry-year) cell is in view; the columns right of it scroll at 150 %.
+    entry = state["cells"]["entry"]["rect"]
+    assert inside(entry, state["viewport"]) and inside(entry, screen), (entry, state)
+    x.screenshot(SHOTS / f"scale150-{size[0]}x{size[1]}.png")
+    x.key("F9")
+    state = app.wait(lambda s: s["panel_open"] and s["panel_checked"])
+    time.sleep(0.5)
+    state = app.wait(lambda s: s["panel_open"])
+    x.screenshot(SHOTS / f"scale150-panel-{size[0]}x{size[1]}.png")
+    assert inside(state["window"], screen), (state["window"], screen)
+    for name in ("status", "finalise", "comment_button", "comment"):
+        assert inside(state["bottom"][name], screen), (name, state["bottom"][name], screen)

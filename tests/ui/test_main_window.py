@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 from kplan_desktop.store.actuals import read_actuals
 from kplan_desktop.store.audit import audit_log
@@ -813,3 +813,95 @@ def test_the_code_and_name_columns_stay_in_view_when_the_years_scroll(
     assert frozen.verticalScrollBar().value() == grid.verticalScrollBar().value()
     assert frozen.selectionModel() is grid.selectionModel()
     assert not frozen.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_a_comment_typed_in_the_panel_is_saved_on_leaving_the_cell_and_on_closing(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """The panel's comment was dropped silently when the clerk clicked another cell or closed
+    the window: only コメントを保存 saved it."""
+    type_into(window, qtbot, "7-1-1-K1", "4")
+    qtbot.waitUntil(lambda: stored(window).get(("7-1-1-K1", YEAR)) == Decimal(4))
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    window.comment.setFocus()
+    qtbot.waitUntil(window.comment.hasFocus)
+    window.comment.setPlainText("地区の会議を数えた")
+    # Another cell becomes current (a click moves the focus to the grid first).
+    window.grid.setFocus()
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    (actual,) = read_actuals(window.store)
+    assert actual.comment == "地区の会議を数えた"
+    assert window.comment.toPlainText() == ""  # K2's (empty) comment now
+    # Back on K1, a changed comment, then the window closes with the focus still in the box.
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    assert window.comment.toPlainText() == "地区の会議を数えた"
+    window.comment.setPlainText("地区の会議と行事を数えた")
+    window.close()
+    (actual,) = read_actuals(window.store)
+    assert actual.comment == "地区の会議と行事を数えた"
+    assert [e.new_comment for e in audit_log(window.store, "7-1-1-K1")][-1] == actual.comment
+
+
+def test_a_comment_for_an_empty_cell_is_not_dropped_silently_on_closing(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def ask(self: MainWindow, pending: str | None = None, *, comment: bool = False) -> bool:
+        asked.append(f"{pending}:{comment}")
+        return False
+
+    monkeypatch.setattr(MainWindow, "ask_quit", ask)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    window.comment.setPlainText("まだ値がない")
+    window.close()
+    assert asked == ["まだ値がない:True"] and window.isVisible()
+    assert "コメントは入力済みのセルに付けられます" in window.status.text()
+    assert read_actuals(window.store) == []
+    window.comment.setPlainText("")
+
+
+def test_a_comment_typed_then_esc_comes_back_when_the_cell_asks_again(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comment dialog reopened empty after Esc: the typed comment was lost (the hint says
+    only that the value stays)."""
+    from kplan_desktop.ui.comment_dialog import CommentDialog
+
+    seen: list[str] = []
+
+    def run(dialog: CommentDialog) -> int:
+        seen.append(dialog.editor.toPlainText())
+        if len(seen) == 1:
+            qtbot.keyClicks(dialog.editor, "abc")
+            return int(QDialog.DialogCode.Rejected)  # Esc
+        qtbot.keyClicks(dialog.editor, "d")
+        dialog.confirm()
+        return int(dialog.result())
+
+    monkeypatch.setattr(CommentDialog, "exec", run)
+    # Return on 200 asks for the comment; Esc; Return again asks again (submit is what the
+    # cell editor's Return calls).
+    assert not window.entry.submit(cell(window, "7-1-1-K2"), "200")
+    assert read_actuals(window.store) == []
+    assert window.entry.submit(cell(window, "7-1-1-K2"), "200")
+    assert seen == ["", "abc"]
+    (actual,) = read_actuals(window.store)
+    assert actual.value == Decimal(200) and actual.comment == "abcd"
+    assert window.entry.comment_drafts == {}
+
+
+def test_the_panel_menu_item_is_ticked_only_while_the_panel_shows(
+    open_window: Opener, qtbot: Any
+) -> None:
+    """表示 › 詳細パネル stayed ticked with the panel folded away (F9 had to be pressed twice)."""
+    first = open_window()
+    assert first.side_action.isChecked() == (first.splitter.sizes()[2] > 0)
+    first.side_action.trigger()  # F9
+    assert first.splitter.sizes()[2] == 0 and not first.side_action.isChecked()
+    first.close()  # the folded panel is the clerk's own arrangement, saved
+    second = open_window()
+    qtbot.waitUntil(lambda: second.splitter.sizes()[2] == 0)
+    assert not second.side_action.isChecked()
+    second.side_action.trigger()  # one F9 opens it
+    assert second.splitter.sizes()[2] > 0 and second.side_action.isChecked()

@@ -118,6 +118,8 @@ class EntryController(Part):
         # A warned value waiting for its comment (see EntryDelegate), and the open dialog.
         self.comment_wanted: EntryResult | None = None
         self.comment_dialog: QDialog | None = None
+        # Comments typed in the comment dialog and cancelled (Esc), by (indicator, year).
+        self.comment_drafts: dict[tuple[str, int], str] = {}
 
     def attach(self) -> None:
         """Make the grid the entry grid: this delegate, this event filter, typing edits."""
@@ -438,12 +440,25 @@ class EntryController(Part):
         where = f"{request.indicator_code} {when}「{request.text[:40]}」"
         if step:
             where += "　" + step
-        dialog = CommentDialog(warnings, refused.old[2], self.widget, where=where)
+        key = (request.indicator_code, request.fiscal_year)
+        dialog = CommentDialog(
+            warnings,
+            refused.old[2],
+            self.widget,
+            where=where,
+            draft=self.comment_drafts.get(key, ""),
+        )
         dialog.setProperty("pending_text", refused.request.text)
         self.comment_dialog = dialog
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
+                # Esc keeps the typed comment for the next time this cell asks (as the value
+                # stays in the editor); the previous value's comment offered is no draft.
+                typed = dialog.editor.toPlainText()
+                if typed.strip() and typed != (refused.old[2] or ""):
+                    self.comment_drafts[key] = typed
                 return ""
+            self.comment_drafts.pop(key, None)
             return dialog.comment
         finally:
             self.comment_dialog = None

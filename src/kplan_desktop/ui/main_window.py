@@ -342,6 +342,8 @@ class MainWindow(QMainWindow):
                 state = self.settings.window_state(key)
                 if state is not None:
                     splitter.restoreState(state)
+            if self.side_action is not None:
+                self.side_action.setChecked(self.splitter.sizes()[2] > 0)
         self._splitter_restored = True
 
     def save_state(self) -> None:
@@ -366,10 +368,14 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    def ask_quit(self, pending: str | None = None) -> bool:
-        """Ask before quitting; `pending` is a typed value not saved yet (named in the question)."""
+    def ask_quit(self, pending: str | None = None, *, comment: bool = False) -> bool:
+        """Ask before quitting; `pending` is a typed value (or comment) not saved yet."""
         if pending is None:
             text = self.tr("kplan-desktop を終了しますか？（入力した値は保存済みです）")
+        elif comment:
+            text = self.tr(
+                "入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？"
+            ).format(pending[:40])
         else:
             text = self.tr(
                 "入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？"
@@ -395,6 +401,16 @@ class MainWindow(QMainWindow):
         if not self._built:
             super().closeEvent(event)
             return
+        # A comment typed in the detail panel is saved, as leaving its cell saves it; one that
+        # cannot be saved is asked about.
+        if not self.detail_panel.commit_comment():
+            comment = self.detail_panel.pending_comment() or ""
+            # The question takes the focus (and quitting hides the box): no second try.
+            self.detail_panel.holding = True
+            if not self.ask_quit(comment, comment=True):
+                self.detail_panel.holding = False
+                event.ignore()
+                return
         pending = self.entry.pending_value()
         where = self.grid.currentIndex()
         if pending is not None:

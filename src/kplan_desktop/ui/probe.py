@@ -97,6 +97,19 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         return report
     grid = window.grid
     current = grid.currentIndex()
+    report["panel_open"] = window.splitter.sizes()[2] > 0
+    report["panel_checked"] = window.side_action is not None and window.side_action.isChecked()
+    # Where the widgets along the window's bottom edge are (all must be on the screen).
+    bottom: dict[str, QWidget] = {
+        "status": window.status,
+        "finalise": window.exchange.finalise_button,
+        "comment_button": window.detail_panel.comment_button,
+        "comment": window.detail_panel.comment,
+    }
+    report["bottom"] = {
+        name: _global(widget, widget.rect()) if widget.isVisible() else [0, 0, 0, 0]
+        for name, widget in bottom.items()
+    }
     report["editing"] = grid.state() == QAbstractItemView.State.EditingState
     report["editor_text"] = (
         focus.text() if isinstance(focus, QLineEdit) and report["editing"] else None
