@@ -944,67 +944,67 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="54"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="56"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="68"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="70"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="72"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="146"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="146"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="158"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="166"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="166"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="155"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="173"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="198"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="210"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
@@ -1093,42 +1093,57 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="515"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="526"/>
+        <source>未設定</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="531"/>
+        <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
+        <translation>That was the last row: moved to the first cell still empty</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="534"/>
+        <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
+        <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="539"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="519"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="543"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="519"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="543"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="576"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="611"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="580"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="607"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="584"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="615"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="586"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="617"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="602"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="631"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -1590,7 +1605,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>GridFit</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="162"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -1778,7 +1793,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="375"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
         <source>入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？</source>
         <translation>The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
     </message>
@@ -1903,7 +1918,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -1912,7 +1927,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="525"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="527"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2140,12 +2155,12 @@ Database: {1}</translation>
         <translation type="vanished">Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="383"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="372"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="374"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
@@ -2162,7 +2177,7 @@ Database: {1}</translation>
         <translation type="vanished">Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="379"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
         <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
@@ -2583,52 +2598,61 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="85"/>
         <source>{0}「{1}」: 入力できないセルです</source>
-        <translation>{0} “{1}”: this cell cannot be entered</translation>
+        <translation type="vanished">{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="143"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="87"/>
+        <source>表の外です</source>
+        <translation>outside the table</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="90"/>
+        <source>{0}「{1}」: 入力できないセルです（{2}）</source>
+        <translation>{0} “{1}”: this cell cannot be entered ({2})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="148"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
         <translation>The pasted value “{0}” is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="146"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="151"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="168"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="173"/>
         <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
         <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="193"/>
         <source>表の外</source>
         <translation>Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="210"/>
         <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
         <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="224"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="229"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="234"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="289"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>
@@ -2914,134 +2938,163 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="77"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="85"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="86"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="87"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="87"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="88"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="89"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="90"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="96"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="97"/>
         <source>コピー</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="100"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="103"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="105"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="106"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="108"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="108"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="109"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="111"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="113"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="114"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="117"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="119"/>
         <source>詳細パネル</source>
         <translation>Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="128"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="130"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="139"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="131"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="140"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="141"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="135"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="144"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="136"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="145"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="140"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="149"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="141"/>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="150"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="179"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="142"/>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="151"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="208"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="148"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="157"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="185"/>
+        <source>文字を入力: 編集開始</source>
+        <translation>Type a character: start editing</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="186"/>
+        <source>Enter: 保存して下へ</source>
+        <translation>Enter: save and move down</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="187"/>
+        <source>Tab: 保存して右へ</source>
+        <translation>Tab: save and move right</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="188"/>
+        <source>Esc: 入力中の値を取り消す（入力中でなければ終了の確認）</source>
+        <translation>Esc: cancel the value being typed (otherwise: ask to quit)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="189"/>
+        <source>コメント欄: Enter で保存、Shift+Enter で改行</source>
+        <translation>Comment box: Enter saves, Shift+Enter starts a new line</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="202"/>
+        <source>提出ブックはウィンドウにドロップしても取り込めます</source>
+        <translation>Submission workbooks can also be dropped on the window to import them</translation>
+    </message>
+    <message>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -3051,7 +3104,7 @@ Ctrl+Z / Ctrl+Y: 元に戻す / やり直す
 Ctrl+F: 検索
 F5: 再読み込み
 Ctrl+Shift+H: 施策評価</source>
-        <translation>Type: start editing
+        <translation type="vanished">Type: start editing
 Enter: save and move down
 Tab: save and move right
 Ctrl+V: paste from Excel
@@ -3062,21 +3115,19 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="182"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
-        <translation>Ctrl+I: merge submission workbooks (or drop the files on the window)
+        <translation type="vanished">Ctrl+I: merge submission workbooks (or drop the files on the window)
 Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="186"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
-        <translation>Ctrl+E: export the submission workbook</translation>
+        <translation type="vanished">Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="209"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}

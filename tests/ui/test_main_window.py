@@ -905,3 +905,67 @@ def test_the_panel_menu_item_is_ticked_only_while_the_panel_shows(
     assert not second.side_action.isChecked()
     second.side_action.trigger()  # one F9 opens it
     assert second.splitter.sizes()[2] > 0 and second.side_action.isChecked()
+
+
+def test_enter_on_the_last_row_goes_to_the_first_empty_cell_not_the_same_one(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """Enter on the last row stayed on its cell: the next value typed replaced the one just
+    saved."""
+    last = window.proxy.index(window.proxy.rowCount() - 1, 0).data()
+    type_into(window, qtbot, last, "5")
+    assert stored(window) == {(last, YEAR): Decimal(5)}
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K1")
+    assert "最後の行でした" in window.status.text() and "保存しました" in window.status.text()
+    # Every cell filled: Enter on the last row stays and says the next value overwrites it.
+    for code in ("7-1-1-K1", "7-1-1-K2", "7-1-1-K3"):
+        type_into(window, qtbot, code, "1" if code != "7-1-1-K3" else "1300")
+    filled = {k for k, v in stored(window).items() if v is not None}
+    empty = [
+        window.proxy.index(r, 0).data()
+        for r in range(window.proxy.rowCount())
+        if cell(window, window.proxy.index(r, 0).data()).flags() & Qt.ItemFlag.ItemIsEditable
+        and window.proxy.index(r, 2).data() != "未設定"
+        and (window.proxy.index(r, 0).data(), YEAR) not in filled
+    ]
+    assert empty == [], empty
+    type_into(window, qtbot, last, "6")
+    assert window.grid.currentIndex() == cell(window, last)
+    assert "最後の行です" in window.status.text()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_language_menu_ticks_the_language_in_use(open_window: Opener, lang: str) -> None:
+    window = open_window(lang=lang)
+    other = "en" if lang == "ja" else "ja"
+    actions = window.menus.language_actions
+    assert actions[lang].isChecked() and not actions[other].isChecked()
+    actions[other].trigger()
+    assert actions[other].isChecked() and not actions[lang].isChecked()
+    assert window.settings.language == other
+    assert "次回の起動" in window.status.text()
+
+
+def test_the_paste_report_says_why_a_cell_cannot_be_entered(window: MainWindow, qtbot: Any) -> None:
+    """It said only 入力できないセルです, not that the column is a future year or a past one."""
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1", YEAR - 1))
+    window.paste.paste_text("3\t4\t5\n")
+    problems = "\n".join(window.paste.last_paste_problems)
+    assert "過去の年度は読み取り専用です" in problems, problems
+    assert "この年度はまだ入力できません" in problems, problems
+    assert stored(window) == {("7-1-1-K1", YEAR): Decimal(4)}
+
+
+@pytest.mark.parametrize("planning", [False, True])
+def test_f1_names_every_shortcut_of_the_window(open_window: Opener, planning: bool) -> None:
+    """F1 left out Esc, Ctrl+C, F9 and Ctrl+1/2."""
+    from PySide6.QtGui import QKeySequence
+
+    window = open_window(**({"planning": True, "department": None} if planning else {}))
+    text = window.menus.keys_text()
+    assert text.count("\n") > 10
+    for key in ("Esc", "Ctrl+C", "F9", "Ctrl+1", "Ctrl+2", "Ctrl+Z", "Ctrl+V", "F1"):
+        assert key in text, (key, text)
+    for command in window.actions():
+        for key in command.shortcuts():
+            assert key.toString(QKeySequence.SequenceFormat.NativeText) in text, command.text()
