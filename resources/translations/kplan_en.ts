@@ -113,83 +113,83 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="101"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="246"/>
         <source>カタログの版の履歴</source>
         <translation>Catalog versions</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="135"/>
         <source>カタログを保存しました（{0}）</source>
         <translation>Catalog saved ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="146"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="147"/>
         <source>カタログの保存先</source>
         <translation>Save the catalog as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="147"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="148"/>
         <source>カタログ.xlsx</source>
         <translation>catalog.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="148"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="149"/>
         <source>Excel ブック (*.xlsx);;JSON (*.json)</source>
         <translation>Excel workbook (*.xlsx);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="160"/>
         <source>カタログを書き出せません</source>
         <translation>Cannot export the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="164"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="165"/>
         <source>カタログ（{0}）を書き出しました: {1}</source>
         <translation>Catalog ({0}) exported: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="177"/>
         <source>読み込むカタログを選ぶ</source>
         <translation>Choose the catalog to import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="179"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="189"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="211"/>
         <source>カタログを読み込めません</source>
         <translation>Cannot import the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="219"/>
         <source>カタログ（{0}）を読み込みました</source>
         <translation>Catalog ({0}) imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="231"/>
         <source>初期カタログ</source>
         <translation>initial catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="232"/>
         <source>この端末で編集</source>
         <translation>edited here</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="233"/>
         <source>読み込み</source>
         <translation>imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="247"/>
         <source>版の記録はありません</source>
         <translation>No versions recorded</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="248"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -549,7 +549,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="554"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="765"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="767"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
@@ -599,22 +599,22 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="748"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="750"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="754"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="756"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="779"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="781"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="785"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="787"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -670,7 +670,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ChangePoller</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/poller.py" line="89"/>
+        <location filename="../../src/kplan_desktop/ui/poller.py" line="90"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
@@ -678,24 +678,33 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="54"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="55"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="65"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="66"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="77"/>
+        <source>取り消す前に入力していたコメントです。</source>
+        <translation>The comment you were typing before you cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="80"/>
         <source>前の値に書かれたコメントです。この値にも当てはまるか確認してください。</source>
         <translation>This comment was written for the previous value. Check that it also fits this value.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="85"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="92"/>
+        <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（値とコメントは残ります）</source>
+        <translation>Enter: save   Shift+Enter: new line   Esc: cancel (the typed value and comment stay)</translation>
+    </message>
+    <message>
         <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（入力した値は残ります）</source>
-        <translation>Enter: save   Shift+Enter: new line   Esc: cancel (the typed value stays)</translation>
+        <translation type="vanished">Enter: save   Shift+Enter: new line   Esc: cancel (the typed value stays)</translation>
     </message>
 </context>
 <context>
@@ -716,122 +725,122 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Unlock the year…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="196"/>
         <source>年度をロックする</source>
         <translation>Lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="197"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="198"/>
         <source>{0}をロックします。以後、この年度の値・施策評価の変更と取り込みはすべて拒否されます（解除は理由とともに記録されます）。よろしいですか？</source>
         <translation>Lock {0}? Every change to its values and evaluations, and every merge into it, will be refused (an unlock is recorded with its reason).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="209"/>
         <source>ロックできません</source>
         <translation>Cannot lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="214"/>
         <source>{0}をロックしました</source>
         <translation>{0} locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="216"/>
         <source>{0}はすでにロックされています</source>
         <translation>{0} is already locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="231"/>
         <source>年度のロックを解除する</source>
         <translation>Unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="232"/>
         <source>{0}のロックを解除する理由（記録されます）</source>
         <translation>Why unlock {0}? (recorded)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="243"/>
         <source>ロックを解除できません</source>
         <translation>Cannot unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="247"/>
         <source>{0}のロックを解除しました</source>
         <translation>{0} unlocked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="249"/>
         <source>{0}はロックされていません</source>
         <translation>{0} is not locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="260"/>
         <source>{0}の入力受付はまだ始まっていません</source>
         <translation>{0} is not open for entry yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="262"/>
         <source>{0}: 入力受付中（提出期限なし）</source>
         <translation>{0}: open for entry (no due date)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="266"/>
         <source>あと{0}日</source>
         <translation>{0} days left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="268"/>
         <source>{0}日過ぎています</source>
         <translation>{0} days overdue</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="269"/>
         <source>{0}の提出期限: {1}（{2}）</source>
         <translation>{0} due: {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="278"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="281"/>
         <source>{0}は締め切られています（年度ロック）。値・施策評価は変更できません</source>
         <translation>{0} is closed (locked): values and evaluations cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="295"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="300"/>
         <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
         <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="299"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="304"/>
         <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
         <translation>Everything is entered: finalise and export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="353"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="361"/>
         <source>受付を始められません</source>
         <translation>Cannot open the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="367"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="375"/>
         <source>未提出の課の一覧の保存先</source>
         <translation>Save the list of departments still to submit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="368"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="376"/>
         <source>未提出の課.xlsx</source>
         <translation>departments-to-submit.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="369"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="377"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="388"/>
         <source>書き出せません</source>
         <translation>Cannot write the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="382"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="390"/>
         <source>未提出の課 {0} 件を書き出しました: {1}</source>
         <translation>{0} departments still to submit written: {1}</translation>
     </message>
@@ -935,62 +944,67 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="50"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="56"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="64"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="70"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="66"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="72"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="98"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="146"/>
+        <source>コメントは入力済みのセルに付けられます</source>
+        <translation>A comment can be added to a cell that has a value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="158"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="166"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="166"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="113"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="173"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="117"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="117"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="138"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="200"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="147"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="212"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
@@ -998,123 +1012,138 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EntryController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="152"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="222"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="240"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="247"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="248"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="250"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="256"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="266"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="267"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="281"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="382"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="290"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="294"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="482"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="502"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="484"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="500"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="531"/>
+        <source>未設定</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="536"/>
+        <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
+        <translation>That was the last row: moved to the first cell still empty</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="539"/>
+        <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
+        <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="544"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="548"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="548"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="561"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="616"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="565"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="612"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="569"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="620"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="571"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="622"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="587"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="636"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -1188,22 +1217,22 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="163"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="165"/>
         <source>{0}は締め切られています（年度ロック）。施策評価は表示のみで、変更できません</source>
         <translation>{0} is closed (locked): the evaluations are shown but cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="185"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="187"/>
         <source>（計画に記載なし）</source>
         <translation>(not stated in the plan)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="190"/>
         <source>目指す姿: {0}</source>
         <translation>Aim: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="192"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="194"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
@@ -1212,22 +1241,22 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">{0} (suggests {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="254"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="258"/>
         <source>保存しました: {0}</source>
         <translation>Saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="260"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="195"/>
         <source>目安: {0}</source>
         <translation>Suggested: {0}</translation>
     </message>
@@ -1235,8 +1264,8 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ExchangeActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="326"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="380"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -1255,8 +1284,8 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     <message>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="213"/>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="253"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="321"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="326"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="332"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="337"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
@@ -1281,170 +1310,170 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Create consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="277"/>
         <source>{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。</source>
         <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="305"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="315"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="310"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="320"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="334"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="335"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="353"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="354"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="372"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="356"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="374"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="360"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="378"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="361"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="379"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="372"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="390"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="392"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="375"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="393"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="391"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="409"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="413"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="398"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="416"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="408"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="426"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="410"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="707"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="428"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="725"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="462"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="480"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="485"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="503"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="532"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="550"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="545"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="563"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="563"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="581"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="566"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="584"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="583"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="601"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="586"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="604"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="612"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="612"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="630"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="617"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="635"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="664"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="682"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="668"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="686"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="671"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="689"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="674"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="692"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1576,7 +1605,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>GridFit</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="162"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -1698,37 +1727,37 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/key_actions.py" line="67"/>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="101"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="102"/>
         <source>kplan の鍵ファイル (*.kplan-key)</source>
         <translation>kplan key files (*.kplan-key)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="81"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="82"/>
         <source>署名鍵（公開鍵）を書き出しました: {0}（指紋 {1}）。企画担当課へ渡してください</source>
         <translation>Signing key (public key) written: {0} (fingerprint {1}). Give it to the planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="100"/>
         <source>登録する署名鍵のファイルを選ぶ</source>
         <translation>Choose the signing key file to register</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="122"/>
         <source>課の署名鍵を置き換える</source>
         <translation>Replace a department&apos;s signing key</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="122"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="124"/>
         <source>{0} のこの端末には別の鍵が登録されています（指紋 {1}）。新しい鍵（指紋 {2}）に置き換えると、以前の鍵で署名されたファイルは取り込めなくなります。課が鍵を作り直したことを確かめましたか？置き換えますか？</source>
         <translation>Another key is registered for this installation of {0} (fingerprint {1}). If it is replaced with the new key (fingerprint {2}), files signed with the earlier key can no longer be merged. Have you confirmed that the department made a new key? Replace it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="137"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="139"/>
         <source>課の署名鍵を登録</source>
         <translation>Register a department&apos;s signing key</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="139"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="141"/>
         <source>{0} の署名鍵を登録します。
 端末（データベースID）: {1}
 指紋: {2}
@@ -1741,12 +1770,12 @@ Fingerprint: {2}
 Check that the fingerprint is the one the department told you. Once registered, this department&apos;s submissions can be merged only when signed with this key. Register it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="158"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="161"/>
         <source>{0} の署名鍵を登録しました（指紋 {1}）</source>
         <translation>Registered the signing key of {0} (fingerprint {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="185"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="189"/>
         <source>署名鍵</source>
         <translation>Signing keys</translation>
     </message>
@@ -1762,6 +1791,11 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <location filename="../../src/kplan_desktop/ui/main_window.py" line="217"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
+        <source>入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？</source>
+        <translation>The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
     </message>
     <message>
         <source>計画体系</source>
@@ -1884,7 +1918,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="436"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -1893,7 +1927,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="492"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="527"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2121,12 +2155,12 @@ Database: {1}</translation>
         <translation type="vanished">Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="370"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="363"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="374"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
@@ -2143,7 +2177,7 @@ Database: {1}</translation>
         <translation type="vanished">Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="366"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
         <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
@@ -2559,57 +2593,66 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PasteController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="77"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="85"/>
         <source>{0}「{1}」: 入力できないセルです</source>
-        <translation>{0} “{1}”: this cell cannot be entered</translation>
+        <translation type="vanished">{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="143"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="88"/>
+        <source>表の外です</source>
+        <translation>outside the table</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="91"/>
+        <source>{0}「{1}」: 入力できないセルです（{2}）</source>
+        <translation>{0} “{1}”: this cell cannot be entered ({2})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="151"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
         <translation>The pasted value “{0}” is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="146"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="154"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="168"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="176"/>
         <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
         <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="196"/>
         <source>表の外</source>
         <translation>Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="213"/>
         <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
         <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="227"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="232"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="237"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="284"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="292"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>
@@ -2693,52 +2736,52 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>RegisteredKeysDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="202"/>
         <source>登録済みの署名鍵</source>
         <translation>Registered signing keys</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="206"/>
         <source>課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="206"/>
         <source>端末（データベースID）</source>
         <translation>Installation (database ID)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="206"/>
         <source>指紋</source>
         <translation>Fingerprint</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="206"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="211"/>
         <source>新しい鍵の登録待ち（以前の版の鍵）</source>
         <translation>Waiting for its new key (previous release&apos;s key)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="213"/>
         <source>登録済み</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="223"/>
         <source>鍵が登録された課の提出ブックは、その鍵の署名があり、出力後に変更されていないときだけ取り込めます。鍵ファイルには秘密の情報は含まれません。</source>
         <translation>A department with a registered key can send submissions only signed with that key and unchanged since export. Key files hold no secret.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="228"/>
         <source>登録された鍵はありません</source>
         <translation>No key is registered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/key_actions.py" line="231"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -2895,134 +2938,163 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="77"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="85"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="86"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="87"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="87"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="88"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="89"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="90"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="96"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="97"/>
         <source>コピー</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="100"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="103"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="105"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="106"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="108"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="108"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="109"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="111"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="113"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="114"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="117"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="119"/>
         <source>詳細パネル</source>
         <translation>Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="128"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="130"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="139"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="131"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="140"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="141"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="135"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="144"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="136"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="145"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="140"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="149"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="141"/>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="150"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="179"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="142"/>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="151"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="207"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="148"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="157"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="185"/>
+        <source>文字を入力: 編集開始</source>
+        <translation>Type a character: start editing</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="186"/>
+        <source>Enter: 保存して下へ</source>
+        <translation>Enter: save and move down</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="187"/>
+        <source>Tab: 保存して右へ</source>
+        <translation>Tab: save and move right</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="188"/>
+        <source>Esc: 入力中の値を取り消す（入力中でなければ終了の確認）</source>
+        <translation>Esc: cancel the value being typed (otherwise: ask to quit)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="189"/>
+        <source>コメント欄: Enter で保存、Shift+Enter で改行</source>
+        <translation>Comment box: Enter saves, Shift+Enter starts a new line</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="201"/>
+        <source>提出ブックはウィンドウにドロップしても取り込めます</source>
+        <translation>Submission workbooks can also be dropped on the window to import them</translation>
+    </message>
+    <message>
         <source>文字を入力: 編集開始
 Enter: 保存して下へ
 Tab: 保存して右へ
@@ -3032,7 +3104,7 @@ Ctrl+Z / Ctrl+Y: 元に戻す / やり直す
 Ctrl+F: 検索
 F5: 再読み込み
 Ctrl+Shift+H: 施策評価</source>
-        <translation>Type: start editing
+        <translation type="vanished">Type: start editing
 Enter: save and move down
 Tab: save and move right
 Ctrl+V: paste from Excel
@@ -3043,21 +3115,19 @@ F5: reload
 Ctrl+Shift+H: Measure evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="182"/>
         <source>Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）
 Ctrl+T: 記入用テンプレートを書き出す
 Ctrl+Shift+E: 集約ブックを作成</source>
-        <translation>Ctrl+I: merge submission workbooks (or drop the files on the window)
+        <translation type="vanished">Ctrl+I: merge submission workbooks (or drop the files on the window)
 Ctrl+T: export a fill-in template
 Ctrl+Shift+E: create the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="186"/>
         <source>Ctrl+E: 提出用ブックを書き出す</source>
-        <translation>Ctrl+E: export the submission workbook</translation>
+        <translation type="vanished">Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="208"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}

@@ -109,6 +109,8 @@ def test_start_focus_and_the_entry_columns_are_on_screen(
     assert (state["current"]["code"], state["current"]["year"]) == ("7-1-1-K1", 2025)
     assert inside(state["window"], [0, 0, *size]), state["window"]
     assert_columns_on_screen(x, state, SHOTS / f"start-{size[0]}x{size[1]}.png")
+    # 表示 › 詳細パネル is ticked exactly when the panel is open (it was ticked while folded).
+    assert state["panel_checked"] == state["panel_open"], state
     # The title names the department, not its code.
     assert "市民協働担当課" in state["title"] and "community" not in state["title"]
 
@@ -312,3 +314,127 @@ def test_the_code_and_name_stay_on_screen_when_the_years_scroll_right(
     read = x.run("tesseract", str(crop), "-", "--psm", "7", timeout=60)
     assert read.strip() == frozen["text"][0], read
     assert app.alive
+
+
+def click(x: XServer, rect: list[int]) -> None:
+    """A real mouse click in the middle of a rectangle (global, device-independent pixels)."""
+    cx, cy = rect[0] + rect[2] // 2, rect[1] + rect[3] // 2
+    x.run("xdotool", "mousemove", "--sync", str(cx), str(cy), "click", "1")
+
+
+@pytest.mark.parametrize(
+    ("menu", "item", "dialog"),
+    [
+        ("ファイル(F)", "バックアップから復元…", "復元するバックアップを選ぶ"),
+        ("ファイル(F)", "署名鍵を書き出す…", "署名鍵（公開鍵）の保存先"),
+        ("カタログ(C)", "カタログを読み込む…", "読み込むカタログを選ぶ"),
+    ],
+)
+def test_a_menu_item_clicked_with_the_mouse_opens_its_file_dialog(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    menu: str,
+    item: str,
+    dialog: str,
+) -> None:
+    """The menu's triggered(checked=False) once reached a slot's `path` parameter: the item did
+    nothing, or crashed with 'bool' object has no attribute 'suffix'."""
+    x = xservers(1366, 768)
+    app, state = open_window(start_app, x, history_db)
+    click(x, state["menus"][menu])
+    state = app.wait(lambda s: item in s["popup"])
+    click(x, state["popup"][item])
+    state = app.wait(lambda s: s["modal"] is not None)
+    assert state["modal"] == dialog, state
+    x.screenshot(SHOTS / f"menu-{dialog}.png")
+    x.key("Escape")
+    state = app.wait(lambda s: s["modal"] is None)
+    assert "予期しない" not in state["status"] and "Error" not in app.output(), app.output()
+    assert app.alive
+
+
+def choose_button(app: App, x: XServer, state: dict[str, Any], prefix: str) -> None:
+    """Tab to the modal's button whose text starts with `prefix`, then press it (space)."""
+    for _ in range(6):
+        if (state["focus_text"] or "").startswith(prefix):
+            break
+        before = state["focus_text"]
+        x.key("Tab")
+
+        def moved(s: dict[str, Any], before: str | None = before) -> bool:
+            return s["focus_text"] not in (None, before)
+
+        state = app.wait(moved)
+    assert (state["focus_text"] or "").startswith(prefix), state
+    x.key("space")
+
+
+@pytest.mark.parametrize(("code", "value"), [("7-1-1-K1", "4"), ("7-1-1-K2", "200")])
+def test_closing_with_a_typed_value_asks_once_and_saves_nothing(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    code: str,
+    value: str,
+) -> None:
+    """alt+F4 with a value in the cell's editor: the question says it is unsaved and it is (the
+    editor losing the focus to the question once saved it, or asked for a comment on top)."""
+    x = xservers(1366, 768)
+    app, _state = open_window(start_app, x, history_db)
+    if code != "7-1-1-K1":
+        x.key("Down")
+        app.wait(lambda s: s["current"]["code"] == code)
+    x.type(value)
+    app.wait(lambda s: s.get("editor_text") == value)
+    x.key("alt+F4")
+    state = app.wait(lambda s: s["modal"] == "終了の確認" and s["focus_text"])
+    assert f"「{value}」" in " ".join(state["modal_texts"]), state["modal_texts"]
+    time.sleep(1)  # a comment dialog opened by a save would show on top by now
+    state = app.wait(lambda s: s["modal"] is not None)
+    assert state["modal"] == "終了の確認" and "保存しました" not in state["status"], state
+    assert stored(app, code) == (None, None)
+    # No (the default): back in the editor with the typed text, still unsaved.
+    x.key("Escape")
+    state = app.wait(lambda s: s["modal"] is None and s.get("editor_text") is not None)
+    assert state["editor_text"] == value and state["current"]["code"] == code, state
+    assert stored(app, code) == (None, None)
+    # Again, and はい: the program ends without saving the value.
+    x.key("alt+F4")
+    state = app.wait(lambda s: s["modal"] == "終了の確認" and s["focus_text"])
+    choose_button(app, x, state, "はい")
+    app.process.wait(timeout=20)
+    assert stored(app, code) == (None, None)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)])
+def test_at_150_percent_the_window_fits_the_screen_with_the_panel_open(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    size: tuple[int, int],
+) -> None:
+    """At 150 % the window was 923 px tall on a 768 px screen: the status bar, 確定する and
+    コメントを保存 were off the screen, and maximising did not help."""
+    x = xservers(*size)
+    app, state = open_window(start_app, x, history_db, env={"QT_SCALE_FACTOR": "1.5"})
+    time.sleep(1)  # the window manager has placed (and maximised) the window
+    state = app.wait(lambda s: "bottom" in s)
+    screen = state["screen"]
+    # Folded away on this narrow window, and 表示 › 詳細パネル says so (F9 once opens it).
+    assert not state["panel_open"] and not state["panel_checked"], state
+    assert inside(state["window"], screen), (state["window"], screen)
+    assert inside(state["bottom"]["status"], screen), (state["bottom"], screen)
+    assert inside(state["bottom"]["finalise"], screen), (state["bottom"], screen)
+    # The current (entry-year) cell is in view; the columns right of it scroll at 150 %.
+    entry = state["cells"]["entry"]["rect"]
+    assert inside(entry, state["viewport"]) and inside(entry, screen), (entry, state)
+    x.screenshot(SHOTS / f"scale150-{size[0]}x{size[1]}.png")
+    x.key("F9")
+    state = app.wait(lambda s: s["panel_open"] and s["panel_checked"])
+    time.sleep(0.5)
+    state = app.wait(lambda s: s["panel_open"])
+    x.screenshot(SHOTS / f"scale150-panel-{size[0]}x{size[1]}.png")
+    assert inside(state["window"], screen), (state["window"], screen)
+    for name in ("status", "finalise", "comment_button", "comment"):
+        assert inside(state["bottom"][name], screen), (name, state["bottom"][name], screen)

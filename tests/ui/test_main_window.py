@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
-from kplan_desktop.store.actuals import read_actuals
-from kplan_desktop.store.audit import audit_log
+from kplan_desktop.store.actuals import ActualView, read_actuals
+from kplan_desktop.store.audit import AuditEntry, audit_log
 from kplan_desktop.ui.main_window import MainWindow
 from tests.conftest import dump
 from tests.ui.qt import line_editor
@@ -838,3 +838,170 @@ def test_the_code_and_name_columns_stay_in_view_when_the_years_scroll(
     assert frozen.verticalScrollBar().value() == grid.verticalScrollBar().value()
     assert frozen.selectionModel() is grid.selectionModel()
     assert not frozen.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_a_comment_typed_in_the_panel_is_saved_on_leaving_the_cell_and_on_closing(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """The panel's comment was dropped silently when the clerk clicked another cell or closed
+    the window: only コメントを保存 saved it."""
+    type_into(window, qtbot, "7-1-1-K1", "4")
+    qtbot.waitUntil(lambda: stored(window).get(("7-1-1-K1", YEAR)) == Decimal(4))
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    window.comment.setFocus()
+    qtbot.waitUntil(window.comment.hasFocus)
+    window.comment.setPlainText("地区の会議を数えた")
+    # Another cell becomes current (a click moves the focus to the grid first).
+    window.grid.setFocus()
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    (actual,) = _stored(window)
+    assert actual.comment == "地区の会議を数えた"
+    assert window.comment.toPlainText() == ""  # K2's (empty) comment now
+    # Back on K1, a changed comment, then the window closes with the focus still in the box.
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    assert window.comment.toPlainText() == "地区の会議を数えた"
+    window.comment.setPlainText("地区の会議と行事を数えた")
+    window.close()
+    (actual,) = _stored(window)
+    assert actual.comment == "地区の会議と行事を数えた"
+    assert [e.new_comment for e in _audit(window, "7-1-1-K1")][-1] == actual.comment
+
+
+def test_a_comment_for_an_empty_cell_is_not_dropped_silently_on_closing(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def ask(self: MainWindow, pending: str | None = None, *, comment: bool = False) -> bool:
+        asked.append(f"{pending}:{comment}")
+        return False
+
+    monkeypatch.setattr(MainWindow, "ask_quit", ask)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    window.comment.setPlainText("まだ値がない")
+    window.close()
+    assert asked == ["まだ値がない:True"] and window.isVisible()
+    assert "コメントは入力済みのセルに付けられます" in window.status.text()
+    assert _stored(window) == []
+    window.comment.setPlainText("")
+
+
+def test_a_comment_typed_then_esc_comes_back_when_the_cell_asks_again(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comment dialog reopened empty after Esc: the typed comment was lost (the hint says
+    only that the value stays)."""
+    from kplan_desktop.ui.comment_dialog import CommentDialog
+
+    seen: list[str] = []
+
+    def run(dialog: CommentDialog) -> int:
+        seen.append(dialog.editor.toPlainText())
+        if len(seen) == 1:
+            qtbot.keyClicks(dialog.editor, "abc")
+            return int(QDialog.DialogCode.Rejected)  # Esc
+        qtbot.keyClicks(dialog.editor, "d")
+        dialog.confirm()
+        return int(dialog.result())
+
+    monkeypatch.setattr(CommentDialog, "exec", run)
+    # Return on 200 asks for the comment; Esc; Return again asks again (submit is what the
+    # cell editor's Return calls).
+    assert not window.entry.submit(cell(window, "7-1-1-K2"), "200")
+    assert _stored(window) == []
+    assert window.entry.submit(cell(window, "7-1-1-K2"), "200")
+    assert seen == ["", "abc"]
+    (actual,) = _stored(window)
+    assert actual.value == Decimal(200) and actual.comment == "abcd"
+    assert window.entry.comment_drafts == {}
+
+
+def test_the_panel_menu_item_is_ticked_only_while_the_panel_shows(
+    open_window: Opener, qtbot: Any
+) -> None:
+    """表示 › 詳細パネル stayed ticked with the panel folded away (F9 had to be pressed twice)."""
+    first = open_window()
+    assert first.side_action.isChecked() == (first.splitter.sizes()[2] > 0)
+    first.side_action.trigger()  # F9
+    assert first.splitter.sizes()[2] == 0 and not first.side_action.isChecked()
+    first.close()  # the folded panel is the clerk's own arrangement, saved
+    second = open_window()
+    qtbot.waitUntil(lambda: second.splitter.sizes()[2] == 0)
+    assert not second.side_action.isChecked()
+    second.side_action.trigger()  # one F9 opens it
+    assert second.splitter.sizes()[2] > 0 and second.side_action.isChecked()
+
+
+def test_enter_on_the_last_row_goes_to_the_first_empty_cell_not_the_same_one(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """Enter on the last row stayed on its cell: the next value typed replaced the one just
+    saved."""
+    last = window.proxy.index(window.proxy.rowCount() - 1, 0).data()
+    type_into(window, qtbot, last, "5")
+    assert stored(window) == {(last, YEAR): Decimal(5)}
+    assert window.grid.currentIndex() == cell(window, "7-1-1-K1")
+    assert "最後の行でした" in window.status.text() and "保存しました" in window.status.text()
+    # Every cell filled: Enter on the last row stays and says the next value overwrites it.
+    for code in ("7-1-1-K1", "7-1-1-K2", "7-1-1-K3"):
+        type_into(window, qtbot, code, "1" if code != "7-1-1-K3" else "1300")
+    filled = {k for k, v in stored(window).items() if v is not None}
+    empty = [
+        window.proxy.index(r, 0).data()
+        for r in range(window.proxy.rowCount())
+        if cell(window, window.proxy.index(r, 0).data()).flags() & Qt.ItemFlag.ItemIsEditable
+        and window.proxy.index(r, 2).data() != "未設定"
+        and (window.proxy.index(r, 0).data(), YEAR) not in filled
+    ]
+    assert empty == [], empty
+    type_into(window, qtbot, last, "6")
+    assert window.grid.currentIndex() == cell(window, last)
+    assert "最後の行です" in window.status.text()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_language_menu_ticks_the_language_in_use(open_window: Opener, lang: str) -> None:
+    window = open_window(lang=lang)
+    other = "en" if lang == "ja" else "ja"
+    actions = window.menus.language_actions
+    assert actions[lang].isChecked() and not actions[other].isChecked()
+    actions[other].trigger()
+    assert actions[other].isChecked() and not actions[lang].isChecked()
+    assert window.settings.language == other
+    assert "次回の起動" in window.status.text()
+
+
+def test_the_paste_report_says_why_a_cell_cannot_be_entered(window: MainWindow, qtbot: Any) -> None:
+    """It said only 入力できないセルです, not that the column is a future year or a past one."""
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1", YEAR - 1))
+    window.paste.paste_text("3\t4\t5\n")
+    problems = "\n".join(window.paste.last_paste_problems)
+    assert "過去の年度は読み取り専用です" in problems, problems
+    assert "この年度はまだ入力できません" in problems, problems
+    assert stored(window) == {("7-1-1-K1", YEAR): Decimal(4)}
+
+
+@pytest.mark.parametrize("planning", [False, True])
+def test_f1_names_every_shortcut_of_the_window(open_window: Opener, planning: bool) -> None:
+    """F1 left out Esc, Ctrl+C, F9 and Ctrl+1/2."""
+    from PySide6.QtGui import QKeySequence
+
+    window = open_window(**({"planning": True, "department": None} if planning else {}))
+    text = window.menus.keys_text()
+    assert text.count("\n") > 10
+    for key in ("Esc", "Ctrl+C", "F9", "Ctrl+1", "Ctrl+2", "Ctrl+Z", "Ctrl+V", "F1"):
+        assert key in text, (key, text)
+    for command in window.actions():
+        for key in command.shortcuts():
+            assert key.toString(QKeySequence.SequenceFormat.NativeText) in text, command.text()
+
+
+def _stored(window: MainWindow) -> list[ActualView]:
+    """Every stored value, read in one snapshot."""
+    with window.store.snapshot() as conn:
+        return read_actuals(conn)
+
+
+def _audit(window: MainWindow, code: str) -> list[AuditEntry]:
+    with window.store.snapshot() as conn:
+        return audit_log(conn, code)

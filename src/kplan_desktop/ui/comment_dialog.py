@@ -7,7 +7,7 @@ buttons, Esc cancels. A comment written for the value before is offered again fo
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -48,6 +48,7 @@ class CommentDialog(QDialog):
         parent: QWidget | None = None,
         *,
         where: str = "",
+        draft: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("comment_dialog")
@@ -70,19 +71,25 @@ class CommentDialog(QDialog):
         layout.addWidget(intro)
         self.previous_label = QLabel()
         self.previous_label.setWordWrap(True)
-        self.previous_label.setVisible(bool(previous))
-        if previous:
+        self.previous_label.setVisible(bool(previous or draft))
+        if draft:
+            # Written here before and cancelled with Esc: it comes back, as the value does.
+            self.previous_label.setText(self.tr("取り消す前に入力していたコメントです。"))
+        elif previous:
             self.previous_label.setText(
                 self.tr("前の値に書かれたコメントです。この値にも当てはまるか確認してください。")
             )
         layout.addWidget(self.previous_label)
         self.editor = CommentEdit(self)
         self.editor.setObjectName("comment_text")
-        self.editor.setPlainText(previous or "")
-        self.editor.selectAll()
+        self.editor.setPlainText(draft or previous or "")
+        if draft:
+            self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        else:
+            self.editor.selectAll()
         layout.addWidget(self.editor)
         hint = QLabel(
-            self.tr("Enter: 保存　Shift+Enter: 改行　Esc: 取り消し（入力した値は残ります）")
+            self.tr("Enter: 保存　Shift+Enter: 改行　Esc: 取り消し（値とコメントは残ります）")
         )
         hint.setStyleSheet("color: #555;")
         layout.addWidget(hint)

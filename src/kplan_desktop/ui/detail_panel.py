@@ -6,13 +6,19 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
+    QObject,
+    QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -64,6 +70,13 @@ class DetailPanel(Part):
         self.comment.setPlaceholderText(self.tr("コメント（警告がある値には理由が必要です）"))
         self.comment.setMaximumHeight(90)
         self.comment_button = QPushButton(self.tr("コメントを保存"))
+        # The cell the comment box speaks of and the comment it showed: a changed text is saved
+        # when the box loses the focus or the cell changes (never dropped silently).
+        self._comment_cell = QPersistentModelIndex()
+        self._comment_shown = ""
+        self._committing = False
+        self.holding = False  # True while the window asks about a comment it could not save
+        self.comment.installEventFilter(self)
         self.comment_hint = QLabel()
         self.comment_hint.setWordWrap(True)
         # Shown only with a hint: an empty label left a blank band under the chart.
@@ -76,10 +89,20 @@ class DetailPanel(Part):
         for position, stretch in enumerate((3, 2, 4)):
             self.side_splitter.setStretchFactor(position, stretch)
         self.side_splitter.setSizes([200, 150, 300])
+        # On a short screen (150 % on 1366×768) the description, history and chart scroll
+        # rather than making the window taller than the screen (its status bar and buttons were
+        # off the bottom edge); the comment box and its button always stay in view.
+        scroll = QScrollArea()
+        scroll.setObjectName("side_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.side_splitter)
         self.side = QWidget()
+        self.side.setObjectName("side_panel")
         side_layout = QVBoxLayout(self.side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.side_splitter, 1)
+        side_layout.addWidget(scroll, 1)
         side_layout.addWidget(self.comment_hint)
         side_layout.addWidget(self.comment)
         side_layout.addWidget(self.comment_button)
@@ -88,7 +111,44 @@ class DetailPanel(Part):
     def refresh(self) -> None:
         self.show_cell(self.grid.currentIndex(), QModelIndex())
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.comment and event.type() == QEvent.Type.FocusOut:
+            assert isinstance(event, QFocusEvent)
+            if event.reason() != Qt.FocusReason.PopupFocusReason:
+                self.commit_comment()
+        return super().eventFilter(watched, event)
+
+    def pending_comment(self) -> str | None:
+        """The comment box's text when it differs from the cell's saved comment."""
+        if not self._comment_cell.isValid():
+            return None
+        text = self.comment.toPlainText()
+        return None if text == self._comment_shown else text
+
+    def commit_comment(self) -> bool:
+        """Save a changed comment for the cell it was typed for; False when it could not be
+        saved (the status bar says why and the text stays in the box)."""
+        text = self.pending_comment()
+        if text is None or self._committing:
+            return True
+        if self.holding:
+            return False
+        index = self.proxy.index(self._comment_cell.row(), self._comment_cell.column())
+        value = index.data(Qt.ItemDataRole.EditRole)
+        self._committing = True
+        try:
+            saved = bool(value) and self.entry.submit(index, value, text)
+        finally:
+            self._committing = False
+        if saved:
+            self._comment_shown = text
+        elif not value:
+            self.status.setText(self.tr("コメントは入力済みのセルに付けられます"))
+        return saved
+
     def show_cell(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._comment_cell.isValid() and self._comment_cell != QPersistentModelIndex(current):
+            self.commit_comment()
         source = self.proxy.mapToSource(current)
         if not source.isValid() or self.model.catalog is None:
             return
@@ -142,7 +202,10 @@ class DetailPanel(Part):
         self.chart.show_indicator(self.model.catalog, item)
         year = self.model.year_of_column(source.column()) or self.fiscal_year
         actual = item.values.get(year)
-        self.comment.setPlainText(actual.comment or "" if actual else "")
+        if not self._committing:  # else the box keeps the text being saved
+            self._comment_shown = actual.comment or "" if actual else ""
+            self._comment_cell = QPersistentModelIndex(current)
+            self.comment.setPlainText(self._comment_shown)
         state = self.model.cell(source.row(), year).state
         if state is CellState.WARNING:
             self.comment_hint.setText(

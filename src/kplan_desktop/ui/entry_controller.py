@@ -119,6 +119,8 @@ class EntryController(Part):
         # A warned value waiting for its comment (see EntryDelegate), and the open dialog.
         self.comment_wanted: EntryResult | None = None
         self.comment_dialog: QDialog | None = None
+        # Comments typed in the comment dialog and cancelled (Esc), by (indicator, year).
+        self.comment_drafts: dict[tuple[str, int], str] = {}
 
     def attach(self) -> None:
         """Make the grid the entry grid: this delegate, this event filter, typing edits."""
@@ -441,12 +443,25 @@ class EntryController(Part):
         where = f"{request.indicator_code} {when}「{request.text[:40]}」"
         if step:
             where += "　" + step
-        dialog = CommentDialog(warnings, refused.old[2], self.widget, where=where)
+        key = (request.indicator_code, request.fiscal_year)
+        dialog = CommentDialog(
+            warnings,
+            refused.old[2],
+            self.widget,
+            where=where,
+            draft=self.comment_drafts.get(key, ""),
+        )
         dialog.setProperty("pending_text", refused.request.text)
         self.comment_dialog = dialog
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
+                # Esc keeps the typed comment for the next time this cell asks (as the value
+                # stays in the editor); the previous value's comment offered is no draft.
+                typed = dialog.editor.toPlainText()
+                if typed.strip() and typed != (refused.old[2] or ""):
+                    self.comment_drafts[key] = typed
                 return ""
+            self.comment_drafts.pop(key, None)
             return dialog.comment
         finally:
             self.comment_dialog = None
@@ -492,13 +507,37 @@ class EntryController(Part):
 
     def move_after_entry(self, *, down: bool) -> None:
         index = self.grid.currentIndex()
+        if down and index.row() >= self.proxy.rowCount() - 1:
+            self._after_last_row(index)
+            return
         if down:
-            row = min(index.row() + 1, self.proxy.rowCount() - 1)
-            target = self.proxy.index(row, index.column())
+            target = self.proxy.index(index.row() + 1, index.column())
         else:
             column = min(index.column() + 1, self.proxy.columnCount() - 1)
             target = self.proxy.index(index.row(), column)
         self.grid.setCurrentIndex(target)
+
+    def _after_last_row(self, index: QModelIndex) -> None:
+        """Enter on the last row: staying put let the next typed value replace the one just
+        saved. Go to the first cell of the column still empty, or say it is the last row."""
+        column = self.proxy.mapToSource(index).column()
+        year = self.model.year_of_column(column)
+        for row in range(self.proxy.rowCount()):
+            candidate = self.proxy.index(row, index.column())
+            source = self.proxy.mapToSource(candidate)
+            if (
+                year is not None
+                and candidate.flags() & Qt.ItemFlag.ItemIsEditable
+                and self.proxy.index(row, 2).data() != self.tr("未設定")
+                and self.model.cell(source.row(), year).state is CellState.EMPTY
+            ):
+                self.grid.setCurrentIndex(candidate)
+                self.grid.scrollTo(candidate)
+                note = self.tr("最後の行でした。まだ空いている最初のセルへ移りました")
+                break
+        else:
+            note = self.tr("最後の行です（次に入力するとこのセルの値を上書きします）")
+        self.status.setText(f"{self.status.text()}　{note}".strip("　"))
 
     def ask_missing_reason(self) -> str | None:
         """Delete: clear the value, or record why it is missing. None = cancelled."""
@@ -559,24 +598,29 @@ class EntryController(Part):
         index = self.grid.currentIndex()
         if not index.isValid() or index.flags() & Qt.ItemFlag.ItemIsEditable:
             return False
+        reason = self.read_only_reason(index)
+        self.last_message = reason
+        self.status.setText("🔒 " + reason)
+        return True
+
+    def read_only_reason(self, index: QModelIndex) -> str:
+        """Why a cell of the grid cannot be entered (typing, and a paste's report, say it)."""
         source = self.proxy.mapToSource(index)
         year = self.model.year_of_column(source.column())
         entry = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
-        if year is not None and year != self.fiscal_year and not self.planning:
-            reason = self.tr("過去の年度は読み取り専用です。入力できるのは {0} の列です").format(
+        if year is not None and year > self.fiscal_year:
+            reason = self.tr("この年度はまだ入力できません。入力できるのは {0} の列です").format(
                 entry
             )
-        elif year is not None and year > self.fiscal_year:
-            reason = self.tr("この年度はまだ入力できません。入力できるのは {0} の列です").format(
+        elif year is not None and year != self.fiscal_year and not self.planning:
+            reason = self.tr("過去の年度は読み取り専用です。入力できるのは {0} の列です").format(
                 entry
             )
         elif year is not None:
             reason = self.tr("この指標は他の課の担当です（読み取り専用）")
         else:
             reason = self.tr("この列は入力できません。値は {0} の列に入力します").format(entry)
-        self.last_message = reason
-        self.status.setText("🔒 " + reason)
-        return True
+        return reason
 
     def entry_column(self) -> int:
         if self.fiscal_year not in self.model.years:

@@ -121,11 +121,12 @@ class GridFit(Part):
         """On a narrow window the detail panel folds away (表示 › 詳細パネル, F9, opens it)."""
         settings = self.shared.settings
         saved = settings.window_state("splitter") if settings is not None else None
-        if saved is not None:
-            return  # the clerk's own arrangement
-        if self.widget.width() < WIDE[0] - 20:
+        # Without the clerk's own arrangement, a narrow window folds the panel away.
+        if saved is None and self.widget.width() < WIDE[0] - 20:
             sizes = self.splitter.sizes()
             self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+        # 表示 › 詳細パネル ticked only when the panel shows (a saved folded panel stayed
+        # ticked, so F9 had to be pressed twice).
         if self.side_action is not None:
             self.side_action.setChecked(self.splitter.sizes()[2] > 0)
 

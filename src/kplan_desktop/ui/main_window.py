@@ -226,7 +226,16 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
+
+        # triggered(bool) would hand `checked` to a slot's first optional parameter (a path, a
+        # chosen file): only a checkable action passes its state on.
+        def run(checked: bool = False) -> None:
+            if action.isCheckable():
+                slot(checked)
+            else:
+                slot()
+
+        action.triggered.connect(run)
         self.addAction(action)
         return action
 
@@ -333,6 +342,8 @@ class MainWindow(QMainWindow):
                 state = self.settings.window_state(key)
                 if state is not None:
                     splitter.restoreState(state)
+            if self.side_action is not None:
+                self.side_action.setChecked(self.splitter.sizes()[2] > 0)
         self._splitter_restored = True
 
     def save_state(self) -> None:
@@ -357,10 +368,14 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    def ask_quit(self, pending: str | None = None) -> bool:
-        """Ask before quitting; `pending` is a typed value not saved yet (named in the question)."""
+    def ask_quit(self, pending: str | None = None, *, comment: bool = False) -> bool:
+        """Ask before quitting; `pending` is a typed value (or comment) not saved yet."""
         if pending is None:
             text = self.tr("kplan-desktop を終了しますか？（入力した値は保存済みです）")
+        elif comment:
+            text = self.tr(
+                "入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？"
+            ).format(pending[:40])
         else:
             text = self.tr(
                 "入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？"
@@ -386,12 +401,32 @@ class MainWindow(QMainWindow):
         if not self._built:
             super().closeEvent(event)
             return
+        # A comment typed in the detail panel is saved, as leaving its cell saves it; one that
+        # cannot be saved is asked about.
+        if not self.detail_panel.commit_comment():
+            comment = self.detail_panel.pending_comment() or ""
+            # The question takes the focus (and quitting hides the box): no second try.
+            self.detail_panel.holding = True
+            if not self.ask_quit(comment, comment=True):
+                self.detail_panel.holding = False
+                event.ignore()
+                return
         pending = self.entry.pending_value()
-        if pending is None and self.entry.comment_dialog is not None:
-            pending = self.entry.comment_dialog.property("pending_text") or ""
-        if pending is not None and not self.ask_quit(pending):
-            event.ignore()
-            return
+        where = self.grid.currentIndex()
+        if pending is not None:
+            # The question takes the focus, and an editor losing the focus saves its value (and
+            # may ask for a comment on top of the question): close it unsaved first, and give
+            # the text back to a new editor if the clerk stays.
+            self.entry.discard_pending()
+            if not self.ask_quit(pending):
+                self.entry.reopen_editor(where, pending)
+                event.ignore()
+                return
+        elif self.entry.comment_dialog is not None:
+            waiting = self.entry.comment_dialog.property("pending_text") or ""
+            if not self.ask_quit(waiting):
+                event.ignore()
+                return
         self.entry.discard_pending()
         self.save_state()
         super().closeEvent(event)

@@ -82,9 +82,14 @@ class PasteController(Part):
         for target, cell in targets:
             request = self.entry.request_for(target, cell, None) if target.isValid() else None
             if request is None:
+                why = (
+                    self.entry.read_only_reason(target)
+                    if target.isValid()
+                    else self.tr("表の外です")
+                )
                 problems.append(
-                    self.tr("{0}「{1}」: 入力できないセルです").format(
-                        self._cell_name(target), cell[:20]
+                    self.tr("{0}「{1}」: 入力できないセルです（{2}）").format(
+                        self._cell_name(target), cell[:20], why
                     )
                 )
                 continue

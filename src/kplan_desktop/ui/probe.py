@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QLineEdit,
+    QMenu,
     QWidget,
 )
 
@@ -75,10 +76,40 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         "modal_texts": _texts(modal) if modal is not None else [],
         "status": window.status.text() if window.is_loaded else "",
     }
+    # The menu bar's titles and an open menu's items, where they are on the screen (so that a
+    # test can click them with the mouse).
+    menu_bar = window.menuBar()
+    report["menus"] = {
+        a.text().replace("&", ""): _global(menu_bar, menu_bar.actionGeometry(a))
+        for a in menu_bar.actions()
+    }
+    popup = app.activePopupWidget()
+    report["popup"] = (
+        {
+            a.text().replace("&", ""): _global(popup, popup.actionGeometry(a))
+            for a in popup.actions()
+            if a.isVisible() and not a.isSeparator()
+        }
+        if isinstance(popup, QMenu)
+        else {}
+    )
     if not window.is_loaded:
         return report
     grid = window.grid
     current = grid.currentIndex()
+    report["panel_open"] = window.splitter.sizes()[2] > 0
+    report["panel_checked"] = window.side_action is not None and window.side_action.isChecked()
+    # Where the widgets along the window's bottom edge are (all must be on the screen).
+    bottom: dict[str, QWidget] = {
+        "status": window.status,
+        "finalise": window.exchange.finalise_button,
+        "comment_button": window.detail_panel.comment_button,
+        "comment": window.detail_panel.comment,
+    }
+    report["bottom"] = {
+        name: _global(widget, widget.rect()) if widget.isVisible() else [0, 0, 0, 0]
+        for name, widget in bottom.items()
+    }
     report["editing"] = grid.state() == QAbstractItemView.State.EditingState
     report["editor_text"] = (
         focus.text() if isinstance(focus, QLineEdit) and report["editing"] else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLineEdit,
@@ -70,6 +70,7 @@ class WindowMenus(Part):
     def __init__(self, shared: Shared) -> None:
         super().__init__(shared)
         self.evaluation_dialog: QDialog | None = None
+        self.language_actions: dict[str, QAction] = {}
 
     def build(self, host: MenuHost, bar: QMenuBar) -> None:
         action = host.action
@@ -125,8 +126,16 @@ class WindowMenus(Part):
             lambda _pos, _index: side.setChecked(splitter.sizes()[2] > 0)
         )
         language_menu = view_menu.addMenu(self.tr("言語"))
-        language_menu.addAction(action("日本語", lambda: self.choose_language("ja")))
-        language_menu.addAction(action("English", lambda: self.choose_language("en")))
+        # The language in use is ticked; choosing the other ticks it (it applies next start).
+        languages = QActionGroup(language_menu)
+        languages.setExclusive(True)
+        for code, name in (("ja", "日本語"), ("en", "English")):
+            choice = action(name, lambda _on=True, code=code: self.choose_language(code))
+            choice.setCheckable(True)
+            choice.setChecked(code == ("en" if self.lang == "en" else "ja"))
+            languages.addAction(choice)
+            language_menu.addAction(choice)
+            self.language_actions[code] = choice
         review_menu = bar.addMenu(self.tr("評価(&R)"))
         review_menu.addAction(action(self.tr("施策評価…"), self.open_evaluations, "Ctrl+Shift+H"))
         catalog_menu = bar.addMenu(self.tr("カタログ(&C)"))
@@ -167,25 +176,30 @@ class WindowMenus(Part):
         self.evaluation_dialog = None
 
     def show_keys(self) -> None:
-        QMessageBox.information(
-            self.widget,
-            self.tr("キー操作"),
-            self.tr(
-                "文字を入力: 編集開始\nEnter: 保存して下へ\nTab: 保存して右へ\n"
-                "Ctrl+V: Excel から貼り付け\nDelete: 値を消去（欠測理由を選択）\n"
-                "Ctrl+Z / Ctrl+Y: 元に戻す / やり直す\nCtrl+F: 検索\nF5: 再読み込み\n"
-                "Ctrl+Shift+H: 施策評価"
+        QMessageBox.information(self.widget, self.tr("キー操作"), self.keys_text())
+
+    def keys_text(self) -> str:
+        """F1: the keys of the grid, then every menu command's shortcut (read from the
+        actions themselves, so none is left out)."""
+        lines = [
+            self.tr("文字を入力: 編集開始"),
+            self.tr("Enter: 保存して下へ"),
+            self.tr("Tab: 保存して右へ"),
+            self.tr("Esc: 入力中の値を取り消す（入力中でなければ終了の確認）"),
+            self.tr("コメント欄: Enter で保存、Shift+Enter で改行"),
+        ]
+        seen: set[str] = set()
+        for command in self.widget.actions():
+            keys = ", ".join(
+                key.toString(QKeySequence.SequenceFormat.NativeText) for key in command.shortcuts()
             )
-            + "\n"
-            + (
-                self.tr(
-                    "Ctrl+I: 提出ブックを取り込む（ファイルをウィンドウにドロップしても可）\n"
-                    "Ctrl+T: 記入用テンプレートを書き出す\nCtrl+Shift+E: 集約ブックを作成"
-                )
-                if self.planning
-                else self.tr("Ctrl+E: 提出用ブックを書き出す")
-            ),
-        )
+            text = command.text().replace("&", "").rstrip("…")
+            if keys and text and keys not in seen:
+                seen.add(keys)
+                lines.append(f"{keys}: {text}")
+        if self.planning:
+            lines.append(self.tr("提出ブックはウィンドウにドロップしても取り込めます"))
+        return "\n".join(lines)
 
     def about(self) -> None:
         QMessageBox.about(
