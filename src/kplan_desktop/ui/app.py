@@ -101,8 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.screenshot:
                 from PySide6.QtWidgets import QMessageBox
 
-                lang = choose_language(args.lang, None)
-                QMessageBox.critical(None, "kplan-desktop", problem.message(lang))
+                # IT reads this: both languages and the code, whatever the PC's language.
+                QMessageBox.critical(None, "kplan-desktop", f"[{problem.code}]\n{problem.both()}")
             return 2
     lang = choose_language(args.lang, settings.language)
     translator = install_translator(app, lang)
@@ -202,7 +202,7 @@ def _apply_site_defaults(settings: object) -> DomainError | None:
     try:
         defaults = find_defaults()
     except DomainError as exc:
-        logs.setup().warning("site defaults refused: %s", exc.code)
+        logs.setup().warning("site defaults refused: %s: %s", exc.code, exc.message_en)
         return exc
     if defaults is not None:
         seeded = settings.apply_defaults(defaults)
@@ -231,13 +231,21 @@ def _open_store(
     """Open (and migrate) the database and give an empty one its first catalog: `catalog` (the
     one IT named in its defaults), else the file `choose_catalog` names (the first-run choice),
     else the seed."""
-    from kplan_desktop import logs
+    from kplan_desktop import __version__, logs
+    from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.domain.text import mask_secrets
     from kplan_desktop.store.catalog import indicator_count
     from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.paths import database_url
     from kplan_desktop.store.requests import current_user
 
-    logs.setup().info("kplan-desktop opens its database")
-    store = Store.open(db)
+    log = logs.setup()
+    log.info("kplan-desktop %s opens its database: %s", __version__, mask_secrets(database_url(db)))
+    try:
+        store = Store.open(db)
+    except DomainError as exc:
+        log.warning("database not opened: %s: %s", exc.code, mask_secrets(exc.message_en))
+        raise
     if indicator_count(store) == 0:
         if catalog is not None:
             _install_site_catalog(store, catalog)
@@ -246,7 +254,6 @@ def _open_store(
 
             path = None if choose_catalog is None else choose_catalog()
             init_catalog(store, path, who=current_user(), source="gui")
-    from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.store.backup import backup_at_start
 
     try:
@@ -333,6 +340,7 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
                 return 2
         if login is not None:
             role, department = login
+    first_start = False
     if role is None or year is None:
         # The first run needs the catalog's departments before any window exists.
         from kplan_desktop.ui.first_run import CatalogChoiceCancelled, choose_first_catalog
@@ -363,6 +371,7 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
                 return 0
             role, department, year = dialog.role, dialog.department, dialog.fiscal_year
             settings.save_role(role, department, year)
+            first_start = True
     from kplan_desktop.ui.main_window import MainWindow
 
     if login is not None:
@@ -384,8 +393,17 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
         from kplan_desktop.ui.probe import install
 
         install(window)
+    from kplan_desktop.running import hold_running_mark
+
+    running = hold_running_mark()  # the installer waits while this lives (running.py)
     window.show()
-    return app.exec()
+    if first_start:  # the dialog had the keyboard: give it to the grid, so typing enters values
+        window.activateWindow()
+        window.grid.setFocus()
+    try:
+        return app.exec()
+    finally:
+        del running
 
 
 def _quit_after(app: object, window: object, moment: str) -> None:
