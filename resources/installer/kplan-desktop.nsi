@@ -40,6 +40,7 @@ ManifestDPIAware true
 !define APP "kplan-desktop"
 !define NAME_JA "総合計画 進行管理"
 !define EXE "kplan-desktop.exe"
+!define CLI_EXE "kplan.exe"  ; the command-line program, beside the window program
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP}"
 !ifndef PUBLISHER
   !define PUBLISHER "kplan-desktop project"
@@ -182,6 +183,7 @@ Section "kplan-desktop"
   ; The user's data is not under $INSTDIR.
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${EXE}"
+  Delete "$INSTDIR\${CLI_EXE}"
   SetOutPath "$INSTDIR"
   File /r "${BUNDLE}\*"
   WriteUninstaller "$INSTDIR\Uninstall.exe"
@@ -237,6 +239,7 @@ Section "Uninstall"
   ; Only what the installer put there: never a folder the user chose with their own files in it.
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${EXE}"
+  Delete "$INSTDIR\${CLI_EXE}"
   Delete "$INSTDIR\Uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey SHCTX "${UNINST_KEY}"

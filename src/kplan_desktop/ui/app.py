@@ -371,6 +371,7 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
                 return 0
             role, department, year = dialog.role, dialog.department, dialog.fiscal_year
             settings.save_role(role, department, year)
+            dialog.deleteLater()
             first_start = True
     from kplan_desktop.ui.main_window import MainWindow
 
@@ -397,9 +398,20 @@ def _run(app: object, args: argparse.Namespace, settings: object, lang: str) -> 
 
     running = hold_running_mark()  # the installer waits while this lives (running.py)
     window.show()
-    if first_start:  # the dialog had the keyboard: give it to the grid, so typing enters values
-        window.activateWindow()
-        window.grid.setFocus()
+    if first_start:
+        # The dialog had the keyboard: once the window is mapped, give it to the grid, so that
+        # typing enters values (the window manager may otherwise leave it nowhere).
+        from PySide6.QtCore import QTimer
+
+        def take_keyboard(tries: int = 50) -> None:
+            # Once the grid has its first cell (a focus-in before would pick the top-left one).
+            if window.grid.currentIndex().isValid():
+                window.activateWindow()
+                window.grid.setFocus()
+            elif tries > 0:
+                QTimer.singleShot(200, lambda: take_keyboard(tries - 1))
+
+        QTimer.singleShot(200, take_keyboard)
     try:
         return app.exec()
     finally:
