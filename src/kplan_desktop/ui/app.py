@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -59,19 +58,10 @@ def default_entry_year(today: date | None = None) -> int:
     return fiscal_year_of(today or date.today()) - 1
 
 
-def _tolerant_output() -> None:
-    """Japanese text must not crash the program where the output cannot take it.
-
-    A Windows program whose output goes to a pipe or file writes in the ANSI code page
-    (cp1252 on an English system); a windowed one may have no output at all (None).
-    """
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="backslashreplace")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    _tolerant_output()
+    from kplan_desktop.streams import tolerant_output
+
+    tolerant_output()
     args = _parser().parse_args(argv)
     if args.version:
         from kplan_desktop import __version__
