@@ -44,21 +44,22 @@ def test_every_key_is_optional(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "fragment"),
+    ("text", "fragment", "fragment_ja"),
     [
-        ("[kplan-desktop]\ndatabse = x.sqlite3\n", "databse"),
-        ("[kplan-desktop]\ndatabase = postgresql://tanaka:secret@db/kplan\n", "pgpass"),
-        ("[kplan-desktop]\ndatabase = mysql://db/kplan\n", "mysql"),
-        ("[kplan-desktop]\nlanguage = japanese\n", "japanese"),
-        ("[kplan-desktop]\ncatalog = catalog.csv\n", "catalog.csv"),
-        ("[kplan]\nlanguage = ja\n", "[kplan-desktop]"),
-        ("[kplan-desktop]\nlanguage = ja\n[other]\nx = 1\n", "other"),
-        ("[kplan-desktop]\nlanguage = ja\nlanguage = en\n", "language"),
-        ("language = ja\n", "INI"),
+        ("[kplan-desktop]\ndatabse = x.sqlite3\n", "databse", "知らない項目: databse"),
+        ("[kplan-desktop]\ndatabase = postgresql://tanaka:secret@db/kplan\n", "pgpass", "pgpass"),
+        ("[kplan-desktop]\ndatabase = mysql://db/kplan\n", "mysql", "mysql"),
+        ("[kplan-desktop]\nlanguage = japanese\n", "japanese", "japanese"),
+        ("[kplan-desktop]\ncatalog = catalog.csv\n", "catalog.csv", "catalog.csv"),
+        ("[kplan]\nlanguage = ja\n", "[kplan-desktop]", "あるもの: kplan"),
+        ("[kplan-desktop]\nlanguage = ja\n[other]\nx = 1\n", "other", "other"),
+        ("[kplan-desktop]\nlanguage = ja\nlanguage = en\n", "language", "2回"),
+        ("language = ja\n", "no section header", "節の見出し"),
+        ("[kplan-desktop\nlanguage = ja\n", "section header", "節の見出し"),
     ],
 )
 def test_a_wrong_file_is_refused_in_both_languages(
-    tmp_path: Path, text: str, fragment: str
+    tmp_path: Path, text: str, fragment: str, fragment_ja: str
 ) -> None:
     path = write(tmp_path / "defaults.ini", text)
     with pytest.raises(DomainError) as caught:
@@ -66,8 +67,20 @@ def test_a_wrong_file_is_refused_in_both_languages(
     error = caught.value
     assert error.code == "E_SITE_DEFAULTS"
     assert str(path) in error.message_ja and str(path) in error.message_en
-    assert "情報システム" in error.message_ja and "contact IT" in error.message_en
+    # IT wrote the file and reads the message: no "contact IT", no Python reprs.
+    assert "担当者に連絡" not in error.message_ja and "contact IT" not in error.message_en
+    assert "['" not in error.both() and "'" not in error.message_ja
     assert fragment in error.message_en
+    assert fragment_ja in error.message_ja
+    assert "File contains" not in error.message_ja  # configparser's English, not in Japanese
+
+
+def test_a_utf16_file_from_notepad_is_told_to_be_saved_as_utf8(tmp_path: Path) -> None:
+    path = write(tmp_path / "defaults.ini", FULL, "utf-16")  # Notepad's "Unicode"
+    with pytest.raises(DomainError) as caught:
+        read_defaults(path)
+    assert "UTF-8 で保存し直してください" in caught.value.message_ja
+    assert "UTF-16" in caught.value.message_en
 
 
 def test_undecodable_bytes_are_refused(tmp_path: Path) -> None:

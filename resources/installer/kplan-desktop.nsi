@@ -17,6 +17,8 @@
 ;   setup.exe /S /SETTINGS=X:\defaults.ini   also copies IT's defaults file (site_defaults.py)
 ;                                      to %APPDATA%\kplan-desktop (per user) or
 ;                                      %ProgramData%\kplan-desktop (with /ALLUSERS)
+;   -DPUBLISHER="name"                 the Publisher Apps & features shows (default: the name below;
+;                                      IT may name the city's division)
 ;   -DSIGN=command                     makensis runs `command file` on the uninstaller and the
 ;                                      installer it writes (scripts/sign-windows: Authenticode)
 
@@ -38,7 +40,14 @@ ManifestDPIAware true
 !define APP "kplan-desktop"
 !define NAME_JA "総合計画 進行管理"
 !define EXE "kplan-desktop.exe"
+!define CLI_EXE "kplan.exe"  ; the command-line program, beside the window program
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP}"
+!ifndef PUBLISHER
+  !define PUBLISHER "kplan-desktop project"
+!endif
+; The running program holds this named mutex (kplan_desktop/running.py): like Inno Setup's
+; AppMutex, the installer and the uninstaller refuse to replace or remove a program in use.
+!define MUTEX "kplan-desktop-running"
 
 Name "${NAME_JA} (${APP} ${VERSION})"
 OutFile "${OUTFILE}"
@@ -80,12 +89,49 @@ Var Settings
 LangString DataKept ${LANG_JAPANESE} "プログラムを削除しました。データベース・バックアップ・ログは削除していません:$\r$\n$LOCALAPPDATA\${APP}$\r$\n設定: $APPDATA\${APP}$\r$\n再インストールするとそのまま使えます。不要なら、このフォルダーを手で削除してください。"
 LangString DataKept ${LANG_ENGLISH} "The program was removed. The database, its backups and the log were kept:$\r$\n$LOCALAPPDATA\${APP}$\r$\nSettings: $APPDATA\${APP}$\r$\nA new installation uses them again. Delete these folders by hand if they are no longer needed."
 
+LangString DataKeptAll ${LANG_JAPANESE} "プログラムを削除しました。各ユーザーのデータベース・バックアップ・ログ（%LOCALAPPDATA%\${APP}）と設定（%APPDATA%\${APP}）は削除していません。再インストールするとそのまま使えます。不要なら、各ユーザーのこれらのフォルダーを手で削除してください。"
+LangString DataKeptAll ${LANG_ENGLISH} "The program was removed. Each user's database, backups and log (%LOCALAPPDATA%\${APP}) and settings (%APPDATA%\${APP}) were kept. A new installation uses them again. Delete these folders of each user by hand if they are no longer needed."
+LangString Running ${LANG_JAPANESE} "総合計画 進行管理 (kplan-desktop) が実行中です。プログラムを閉じてから「再試行」を押してください（どのユーザーが開いていても同じです）。"
+LangString Running ${LANG_ENGLISH} "kplan-desktop is running. Close the program, then press Retry (whichever user has it open)."
+LangString RunningSilent ${LANG_JAPANESE} "kplan-desktop が実行中のため、何も変更せずに終了しました（終了コード 32）。プログラムを閉じてから再実行してください。"
+LangString RunningSilent ${LANG_ENGLISH} "kplan-desktop is running: nothing was changed (exit code 32). Close the program and run this again."
+
 LangString NeedsAdmin ${LANG_JAPANESE} "/ALLUSERS（全ユーザーへのインストール）には管理者としての実行が必要です。"
 LangString NeedsAdmin ${LANG_ENGLISH} "/ALLUSERS (an installation for every user) must run as an administrator."
 LangString NoSettings ${LANG_JAPANESE} "/SETTINGS の設定ファイルが見つかりません: "
 LangString NoSettings ${LANG_ENGLISH} "The /SETTINGS file was not found: "
 
+; Waits while the program runs: interactive, the user closes it and retries (or cancels); silent,
+; exit code 32 (ERROR_SHARING_VIOLATION) before anything is touched. Both mutex namespaces: this
+; session's and every session's (another user of the PC, machine-wide).
+!macro REFUSE_WHILE_RUNNING
+  ${Do}
+    System::Call 'kernel32::OpenMutexW(i 0x00100000, i 0, w "${MUTEX}") p .r8'
+    ${If} $8 == 0
+      System::Call 'kernel32::OpenMutexW(i 0x00100000, i 0, w "Global\${MUTEX}") p .r8'
+    ${EndIf}
+    ${If} $8 == 0
+      ${Break}
+    ${EndIf}
+    System::Call 'kernel32::CloseHandle(p r8)'
+    ${If} ${Silent}
+      DetailPrint "$(RunningSilent)"
+      System::Call 'kernel32::AttachConsole(i -1) i .r9'
+      FileOpen $9 "CONOUT$$" w
+      FileWriteUTF16LE $9 "$(RunningSilent)$\r$\n"
+      FileClose $9
+      SetErrorLevel 32
+      Quit
+    ${EndIf}
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(Running)" IDRETRY running_retry
+    SetErrorLevel 32
+    Quit
+    running_retry:
+  ${Loop}
+!macroend
+
 Function .onInit
+  !insertmacro REFUSE_WHILE_RUNNING
   ${GetParameters} $R0
   StrCpy $AllUsers 0
   ClearErrors
@@ -137,6 +183,7 @@ Section "kplan-desktop"
   ; The user's data is not under $INSTDIR.
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${EXE}"
+  Delete "$INSTDIR\${CLI_EXE}"
   SetOutPath "$INSTDIR"
   File /r "${BUNDLE}\*"
   WriteUninstaller "$INSTDIR\Uninstall.exe"
@@ -144,7 +191,7 @@ Section "kplan-desktop"
   ; Apps & features (per user)
   WriteRegStr SHCTX "${UNINST_KEY}" "DisplayName" "${NAME_JA} (${APP})"
   WriteRegStr SHCTX "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
-  WriteRegStr SHCTX "${UNINST_KEY}" "Publisher" "${APP}"
+  WriteRegStr SHCTX "${UNINST_KEY}" "Publisher" "${PUBLISHER}"
   WriteRegStr SHCTX "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\${EXE}"
   WriteRegStr SHCTX "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
   WriteRegStr SHCTX "${UNINST_KEY}" "UninstallString" '"$INSTDIR\Uninstall.exe"'
@@ -165,7 +212,11 @@ Section "kplan-desktop"
   ${EndIf}
 SectionEnd
 
+Var UnAllUsers
+
 Function un.onInit
+  !insertmacro REFUSE_WHILE_RUNNING
+  StrCpy $UnAllUsers 0
   ; Machine-wide when this is the folder the all-users entry names.
   ReadRegStr $R0 HKLM "${UNINST_KEY}" "InstallLocation"
   ${If} $R0 == $INSTDIR
@@ -177,6 +228,7 @@ Function un.onInit
       Quit
     ${EndIf}
     SetShellVarContext all
+    StrCpy $UnAllUsers 1
   ${Else}
     SetShellVarContext current
   ${EndIf}
@@ -187,9 +239,16 @@ Section "Uninstall"
   ; Only what the installer put there: never a folder the user chose with their own files in it.
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${EXE}"
+  Delete "$INSTDIR\${CLI_EXE}"
   Delete "$INSTDIR\Uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey SHCTX "${UNINST_KEY}"
-  DetailPrint "$(DataKept)"
-  MessageBox MB_OK|MB_ICONINFORMATION "$(DataKept)" /SD IDOK
+  ; Machine-wide, $LOCALAPPDATA is now %ProgramData%: the message names each user's folders.
+  ${If} $UnAllUsers == 1
+    DetailPrint "$(DataKeptAll)"
+    MessageBox MB_OK|MB_ICONINFORMATION "$(DataKeptAll)" /SD IDOK
+  ${Else}
+    DetailPrint "$(DataKept)"
+    MessageBox MB_OK|MB_ICONINFORMATION "$(DataKept)" /SD IDOK
+  ${EndIf}
 SectionEnd

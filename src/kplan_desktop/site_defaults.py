@@ -78,16 +78,59 @@ def find_defaults() -> SiteDefaults | None:
 
 
 def _refuse(path: Path, detail_ja: str, detail_en: str) -> DomainError:
+    # Read by IT (who wrote the file): what is wrong and where, no advice to call IT.
     return DomainError(
         "E_SITE_DEFAULTS",
-        f"情報システム担当の設定ファイルを使えません: {path}（{detail_ja}）。"
-        "担当者に連絡してください",
-        f"Cannot use the settings file from IT: {path} ({detail_en}). Please contact IT",
+        f"設定ファイル (defaults.ini) を使えません: {path}。{detail_ja}。"
+        "ファイルを直すまでプログラムは起動しません",
+        f"The settings file (defaults.ini) cannot be used: {path}. "
+        f"{detail_en[:1].upper()}{detail_en[1:]}. "
+        "The program does not start until the file is corrected",
     )
+
+
+def _names(items: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(items) if items else "-"
+
+
+def _syntax(exc: configparser.Error) -> tuple[str, str]:
+    """configparser's complaint in both languages, with its line number where it has one."""
+    line = getattr(exc, "lineno", None)
+    at_ja = f"{line} 行目: " if line else ""
+    at_en = f"line {line}: " if line else ""
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return (
+            f"{at_ja}最初の項目の前に節の見出し [{SECTION}] がありません",
+            f"{at_en}no section header [{SECTION}] before the first setting",
+        )
+    if isinstance(exc, configparser.DuplicateSectionError):
+        return (f"{at_ja}節 [{exc.section}] が2回あります", f"{at_en}[{exc.section}] twice")
+    if isinstance(exc, configparser.DuplicateOptionError):
+        return (f"{at_ja}項目 {exc.option} が2回あります", f"{at_en}{exc.option} given twice")
+    if isinstance(exc, configparser.ParsingError):
+        return (
+            "「項目 = 値」の形でない行があります（" + _lines(exc) + "）",
+            "a line that is not `key = value` (" + _lines(exc, "line") + ")",
+        )
+    first = str(exc).splitlines()[0]
+    return (f"書式が正しくありません（{first}）", f"not a valid INI file ({first})")
+
+
+def _lines(exc: configparser.ParsingError, word: str = "") -> str:
+    numbers = [str(number) for number, _text in getattr(exc, "errors", [])]
+    if word:
+        return f"{word} " + ", ".join(numbers)
+    return ", ".join(numbers) + " 行目"
 
 
 def _decode(path: Path, data: bytes) -> str:
     """UTF-8 (with or without Notepad's BOM), else Shift_JIS (cp932: an older Notepad's ANSI)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and b"\x00" in data[:64]):
+        raise _refuse(
+            path,
+            "文字コードが UTF-16（メモ帳の「Unicode」）です。UTF-8 で保存し直してください",
+            'it is UTF-16 (Notepad\'s "Unicode"); save it again as UTF-8',
+        )
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding)
@@ -104,30 +147,27 @@ def read_defaults(path: Path) -> SiteDefaults:
         data = path.read_bytes()
     except OSError as exc:
         raise _refuse(
-            path, f"読めません: {exc.strerror}", f"cannot read it: {exc.strerror}"
+            path, f"読めません（{exc.strerror}）", f"it cannot be read ({exc.strerror})"
         ) from exc
     parser = configparser.ConfigParser(interpolation=None, strict=True)
     try:
         parser.read_string(_decode(path, data), source=str(path))
     except configparser.Error as exc:
-        first = str(exc).splitlines()[0]
-        raise _refuse(
-            path, f"書式が正しくありません: {first}", f"not a valid INI file: {first}"
-        ) from exc
+        raise _refuse(path, *_syntax(exc)) from exc
     unknown_sections = [s for s in parser.sections() if s != SECTION]
     if unknown_sections or not parser.has_section(SECTION):
         raise _refuse(
             path,
-            f"[{SECTION}] の節だけを書いてください（あるもの: {parser.sections()}）",
-            f"write a single [{SECTION}] section (found: {parser.sections()})",
+            f"節は [{SECTION}] ひとつだけにしてください（あるもの: {_names(parser.sections())}）",
+            f"write a single [{SECTION}] section (found: {_names(parser.sections())})",
         )
     values = {key: value.strip() for key, value in parser.items(SECTION)}
     unknown = sorted(set(values) - set(KEYS))
     if unknown:
         raise _refuse(
             path,
-            f"知らない項目 {unknown}（使える項目: {list(KEYS)}）",
-            f"unknown keys {unknown} (known: {list(KEYS)})",
+            f"知らない項目: {_names(unknown)}（使える項目: {_names(KEYS)}）",
+            f"unknown keys: {_names(unknown)} (known: {_names(KEYS)})",
         )
     return SiteDefaults(
         source=path,
@@ -144,8 +184,9 @@ def _database(path: Path, text: str | None) -> str | None:
     if parts.scheme not in URL_SCHEMES:
         raise _refuse(
             path,
-            f"database の URL の種類 {parts.scheme!r} は使えません（{', '.join(URL_SCHEMES)}）",
-            f"database URL scheme {parts.scheme!r} is not supported ({', '.join(URL_SCHEMES)})",
+            f"database の URL の種類 {parts.scheme} は使えません"
+            f"（使えるもの: {_names(URL_SCHEMES)}）",
+            f"database URL scheme {parts.scheme} is not supported ({_names(URL_SCHEMES)})",
         )
     if parts.password:
         raise _refuse(

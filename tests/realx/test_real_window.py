@@ -438,3 +438,33 @@ def test_at_150_percent_the_window_fits_the_screen_with_the_panel_open(
     assert inside(state["window"], screen), (state["window"], screen)
     for name in ("status", "finalise", "comment_button", "comment"):
         assert inside(state["bottom"][name], screen), (name, state["bottom"][name], screen)
+
+
+def test_after_the_first_start_dialog_typing_goes_into_the_grid(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path, tmp_path: Path
+) -> None:
+    """No role or year saved yet: the first-start dialog, accepted with Enter, hands the
+    keyboard to the grid (the IT trial's typing of 3 + Enter saved nothing until a click)."""
+    x = xservers(1366, 768)
+    app = start_app(x, history_db, "--lang", "ja")  # no --department/--year: the dialog asks
+    x.run("xdotool", "search", "--sync", "--onlyvisible", "--name", "はじめに", timeout=30)
+    x.key("Return")  # the dialog's defaults: a department, last fiscal year
+    state = app.loaded()
+    assert state["focus"] == "QTableView", state
+    first = state["current"]["code"]
+    x.type("4")
+    x.key("Return")
+    app.wait(lambda s: s["current"]["code"] != first and "保存しました" in s["status"])
+    exported = tmp_path / "catalog.json"
+    app.kplan("catalog", "export", "-o", str(exported))
+    codes = [d["code"] for d in json.loads(exported.read_text(encoding="utf-8"))["departments"]]
+    saved = []
+    for code in codes:
+        rows = json.loads(app.kplan("show", "--json", "--department", code))
+        saved += [
+            (r["code"], y)
+            for r in rows
+            for y, c in r["years"].items()
+            if c["value"] == "4" and y == "2025"
+        ]
+    assert saved == [(first, str(state["current"]["year"]))], saved

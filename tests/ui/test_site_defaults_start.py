@@ -84,8 +84,13 @@ def test_a_wrong_file_stops_the_start_and_changes_nothing(
     out = tmp_path / "x.png"
     assert main([*START, str(out)]) == 2
     err = capsys.readouterr().err
-    assert "databse" in err and "情報システム" in err and "contact IT" in err
+    assert "databse" in err and "defaults.ini" in err and "Unknown keys: databse" in err
+    assert "contact IT" not in err  # IT wrote the file: the message is for IT
     assert not target.exists() and not out.exists()
+    from kplan_desktop.logs import log_path
+
+    logged = log_path().read_text(encoding="utf-8")
+    assert "E_SITE_DEFAULTS" in logged and "Unknown keys: databse" in logged
     assert not settings_file.exists() or "defaults" not in settings_file.read_text()
 
 

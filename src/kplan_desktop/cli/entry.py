@@ -27,6 +27,7 @@ from kplan_desktop.cli import (
 from kplan_desktop.cli.base import Parser, visible_output
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.streams import tolerant_output
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerant_output()  # kplan.exe on a Windows whose code page has no Japanese: \u escapes
     args = build_parser().parse_args(argv)
     log = logs.setup()
     log.info("kplan %s", args.command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import time
@@ -27,6 +28,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.text import mask_secrets
 from kplan_desktop.store.models import audit_table, meta_table
+from kplan_desktop.store.netfs import on_network
 from kplan_desktop.store.paths import database_url, db_dir, private_file
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
@@ -155,6 +157,29 @@ E_DB_UNCONFIRMED = (
     "The connection to the database server broke during the save, and whether it was saved "
     "could not be confirmed. Once the connection is back, reload (F5) and check the value",
 )
+# Why a server could not be reached, by the client's words: the first that matches is told.
+_UNREACHABLE_CAUSES = (
+    (
+        ("could not translate host name", "name or service not known", "nodename nor servname"),
+        "サーバー名を引けません（名前解決に失敗。URL のサーバー名と DNS を確認してください）",
+        "the server's name could not be looked up (check the name in the URL and DNS)",
+    ),
+    (
+        ("connection refused",),
+        "接続を拒否されました（サーバーが停止しているか、ポート番号が違います）",
+        "the connection was refused (the server is down or the port is wrong)",
+    ),
+    (
+        ("timeout expired", "timed out"),
+        "応答がありません（ネットワークまたはファイアウォールを確認してください）",
+        "no answer in time (check the network or the firewall)",
+    ),
+    (
+        ("no route to host", "network is unreachable"),
+        "ネットワークがつながっていません",
+        "the network is unreachable",
+    ),
+)
 CONNECTION_CODES = frozenset({"E_DB_UNREACHABLE", "E_DB_CONNECTION_LOST", "E_DB_STARTING"})
 _UNREACHABLE_WORDS = (
     "connection refused",
@@ -225,6 +250,11 @@ def server_error(exc: DBAPIError) -> StoreError | None:
     if found is None:
         return None
     code, ja, en = found
+    if found is E_DB_UNREACHABLE:
+        for words, cause_ja, cause_en in _UNREACHABLE_CAUSES:
+            if any(w in said for w in words):
+                ja, en = f"{ja}。原因: {cause_ja}", f"{en}. Cause: {cause_en}"
+                break
     return StoreError(code, ja, en)
 
 
@@ -335,6 +365,18 @@ def _newer(current: str, url: str) -> StoreError:
     )
 
 
+def missing_folder(database: str) -> StoreError:
+    """A SQLite file whose folder does not exist (a mistyped path, a share not connected)."""
+    folder = os.path.dirname(os.path.abspath(database))
+    return StoreError(
+        "E_DB_FOLDER",
+        f"データベースを開けません: フォルダーがありません: {folder}（データベース: {database}。"
+        "パスの誤りか、共有フォルダーに接続していないかを確認してください）",
+        f"Cannot open the database: the folder does not exist: {folder} (database: {database}; "
+        "check the path, or whether the shared folder is connected)",
+    )
+
+
 def _create_private(database: str | None) -> None:
     """A new database file starts owner-only (SQLite gives its -wal and -shm the same mode)."""
     if not database or database == ":memory:" or database.startswith("file:"):
@@ -344,10 +386,18 @@ def _create_private(database: str | None) -> None:
         private_file(path)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def journal_mode(database: str | None) -> str:
+    """WAL for a file on this PC; the rollback journal (DELETE) for one on a network share,
+    where WAL's shared memory does not work (store/netfs.py, docs/packaging.md)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return "WAL"
+    return "DELETE" if on_network(database) else "WAL"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, journal: str = "WAL") -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA journal_mode={journal}")
     # FULL: an acknowledged entry survives a power cut, not only a crash of the program.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
@@ -391,7 +441,22 @@ class Store:
         if engine.dialect.name == "sqlite":
             # Before the first connection, whose pragmas (WAL) would already change the file.
             _refuse_foreign(engine.url.database, engine.url.render_as_string())
-            event.listen(engine, "connect", _sqlite_pragmas)
+            database = engine.url.database or ""
+            local_file = database not in ("", ":memory:") and not database.startswith("file:")
+            if local_file and not os.path.isdir(os.path.dirname(os.path.abspath(database))):
+                raise missing_folder(database)
+            journal = journal_mode(engine.url.database)
+            if journal != "WAL":
+                logging.getLogger("kplan").info(
+                    "database on a network share: rollback journal (%s), not WAL: %s",
+                    journal,
+                    engine.url.database,
+                )
+            event.listen(
+                engine,
+                "connect",
+                lambda conn, record: _sqlite_pragmas(conn, record, journal),
+            )
             _create_private(engine.url.database)
         store = cls(engine)
         if migrate:
@@ -401,6 +466,14 @@ class Store:
     @property
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def shown(self) -> str:
+        """What a message names: a SQLite file's plain path, else the URL without password."""
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database:
+            return database
+        return mask_secrets(self.url)
 
     @property
     def is_server(self) -> bool:
@@ -562,10 +635,11 @@ class Store:
                 known = server_error(exc)
             if known is not None:
                 raise known from None
+            shown = self.shown
             raise StoreError(
                 "E_DB_OPEN",
-                f"データベースを開けません: {self.url}（{type(exc).__name__}）",
-                f"Cannot open the database: {self.url} ({type(exc).__name__})",
+                f"データベースを開けません: {shown}（{type(exc).__name__}）",
+                f"Cannot open the database: {shown} ({type(exc).__name__})",
             ) from None
 
     def _storage_problem(self, exc: SQLAlchemyError) -> StoreError | None:

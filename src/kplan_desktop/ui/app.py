@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -69,19 +68,10 @@ def default_entry_year(today: date | None = None) -> int:
     return fiscal_year_of(today or date.today()) - 1
 
 
-def _tolerant_output() -> None:
-    """Japanese text must not crash the program where the output cannot take it.
-
-    A Windows program whose output goes to a pipe or file writes in the ANSI code page
-    (cp1252 on an English system); a windowed one may have no output at all (None).
-    """
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="backslashreplace")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    _tolerant_output()
+    from kplan_desktop.streams import tolerant_output
+
+    tolerant_output()
     args = _parser().parse_args(argv)
     if args.version:
         from kplan_desktop import __version__
@@ -111,8 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.screenshot:
                 from PySide6.QtWidgets import QMessageBox
 
-                lang = choose_language(args.lang, None)
-                QMessageBox.critical(None, "kplan-desktop", problem.message(lang))
+                # IT reads this: both languages and the code, whatever the PC's language.
+                QMessageBox.critical(None, "kplan-desktop", f"[{problem.code}]\n{problem.both()}")
             return 2
     lang = choose_language(args.lang, settings.language)
     translator = install_translator(app, lang)
@@ -208,7 +198,7 @@ def _apply_site_defaults(settings: AppSettings) -> DomainError | None:
     try:
         defaults = find_defaults()
     except DomainError as exc:
-        logs.setup().warning("site defaults refused: %s", exc.code)
+        logs.setup().warning("site defaults refused: %s: %s", exc.code, exc.message_en)
         return exc
     if defaults is not None:
         seeded = settings.apply_defaults(defaults)
@@ -235,13 +225,21 @@ def _open_store(
     """Open (and migrate) the database and give an empty one its first catalog: `catalog` (the
     one IT named in its defaults), else the file `choose_catalog` names (the first-run choice),
     else the seed."""
-    from kplan_desktop import logs
+    from kplan_desktop import __version__, logs
+    from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.domain.text import mask_secrets
     from kplan_desktop.store.catalog import indicator_count
     from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.paths import database_url
     from kplan_desktop.store.requests import EntrySource, current_user
 
-    logs.setup().info("kplan-desktop opens its database")
-    store = Store.open(db)
+    log = logs.setup()
+    log.info("kplan-desktop %s opens its database: %s", __version__, mask_secrets(database_url(db)))
+    try:
+        store = Store.open(db)
+    except DomainError as exc:
+        log.warning("database not opened: %s: %s", exc.code, mask_secrets(exc.message_en))
+        raise
     with store.snapshot() as conn:
         empty = indicator_count(conn) == 0
     if empty:
@@ -346,6 +344,7 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
                 return 2
         if login is not None:
             role, department = login
+    first_start = False
     if role is None or year is None:
         # The first run needs the catalog's departments before any window exists.
         from kplan_desktop.ui.first_run import CatalogChoiceCancelled, choose_first_catalog
@@ -376,6 +375,8 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
                 return 0
             role, department, year = dialog.role, dialog.department, dialog.fiscal_year
             settings.save_role(role, department, year)
+            dialog.deleteLater()
+            first_start = True
     from kplan_desktop.ui.main_window import MainWindow
 
     if login is not None:
@@ -397,8 +398,28 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
         from kplan_desktop.ui.probe import install
 
         install(window)
+    from kplan_desktop.running import hold_running_mark
+
+    running = hold_running_mark()  # the installer waits while this lives (running.py)
     window.show()
-    return app.exec()
+    if first_start:
+        # The dialog had the keyboard: once the window is mapped, give it to the grid, so that
+        # typing enters values (the window manager may otherwise leave it nowhere).
+        from PySide6.QtCore import QTimer
+
+        def take_keyboard(tries: int = 50) -> None:
+            # Once the grid has its first cell (a focus-in before would pick the top-left one).
+            if window.grid.currentIndex().isValid():
+                window.activateWindow()
+                window.grid.setFocus()
+            elif tries > 0:
+                QTimer.singleShot(200, lambda: take_keyboard(tries - 1))
+
+        QTimer.singleShot(200, take_keyboard)
+    try:
+        return app.exec()
+    finally:
+        del running
 
 
 def _quit_after(app: QApplication, window: MainWindow, moment: str) -> None:
