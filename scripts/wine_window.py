@@ -44,7 +44,7 @@ REASON = "xdotool check"
 GRID_WORDS = ["指標", "年度", "計画体系", "ファイル", "全課を表示", "エラー0件"]
 PANEL_WORDS = ["コメントを保存", "指標の説明"]
 WIDE_WINDOW = 1500
-DIALOG_WORDS = ["警告", "理由", "目標"]
+DIALOG_WORDS = ["警告", "理由", "変化"]
 DASHBOARD_WORDS = ["入力状況", "評価", "年度"]
 LOADED = "コメント待ち"
 

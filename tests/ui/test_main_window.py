@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 from kplan_desktop.store.actuals import ActualView, read_actuals
 from kplan_desktop.store.audit import AuditEntry, audit_log
+from kplan_desktop.ui.i18n import install_translator
 from kplan_desktop.ui.main_window import MainWindow
 from tests.conftest import dump
 from tests.ui.qt import line_editor
@@ -1005,3 +1006,36 @@ def _stored(window: MainWindow) -> list[ActualView]:
 def _audit(window: MainWindow, code: str) -> list[AuditEntry]:
     with window.store.snapshot() as conn:
         return audit_log(conn, code)
+
+
+def test_widths_saved_in_japanese_do_not_cut_the_english_headers(
+    open_window: Callable[..., MainWindow],
+) -> None:
+    """A trial of issue 15 saw 「aselin」 and 「chievemer」: the column widths a Japanese session
+    saved came back under the longer English headers. Widths are kept per language."""
+    ja = open_window()
+    model = ja.model
+    for column in range(model.columnCount()):
+        ja.grid.setColumnWidth(column, 24)
+    ja.close()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translator = install_translator(app, "en")
+    assert translator is not None
+    try:
+        en = open_window(lang="en")
+        header = en.grid.horizontalHeader()
+        labels = {
+            str(en.model.headerData(c, Qt.Orientation.Horizontal)): c
+            for c in range(en.model.columnCount())
+        }
+        for label in ("Baseline", "Target"):
+            column = labels[label]
+            assert en.grid.columnWidth(column) >= header.sectionSizeHint(column), label
+        en.close()
+    finally:
+        app.removeTranslator(translator)
+    # The Japanese widths are the clerk's own and come back in Japanese.
+    again = open_window()
+    least = again.grid.horizontalHeader().minimumSectionSize()
+    assert again.grid.columnWidth(labels["Baseline"]) == max(24, least)

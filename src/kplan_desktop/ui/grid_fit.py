@@ -62,7 +62,7 @@ class GridFit(Part):
             )
         # Saved widths come back, but never below what the labels need.
         settings = self.shared.settings
-        columns = settings.window_state("columns") if settings else None
+        columns = settings.window_state(f"columns-{self.lang}") if settings else None
         if columns is not None and not self.is_loaded:
             self.grid.horizontalHeader().restoreState(columns)
         for column, sample in samples:
