@@ -122,7 +122,8 @@ def _bomb(file: str, what_ja: str, what_en: str) -> FileRejected:
     )
 
 
-def _xml_entity(file: str) -> FileRejected:
+def xml_entity_rejection(file: str) -> FileRejected:
+    """The refusal of a DTD: found by the gate's scan, or by a reader's XML parser (defusedxml)."""
     return rejection(
         "E_WB_XML_ENTITY",
         file,
@@ -133,12 +134,8 @@ def _xml_entity(file: str) -> FileRejected:
     )
 
 
-def xml_entity_rejection(file: str) -> FileRejected:
-    """The refusal of a DTD, for a reader whose XML parser found one (defusedxml)."""
-    return _xml_entity(file)
-
-
-def _layout(file: str, what_ja: str, what_en: str) -> FileRejected:
+def layout_rejection(file: str, what_ja: str, what_en: str) -> FileRejected:
+    """E_WB_LAYOUT: the sheets are not as the program wrote them (the gate's and the readers')."""
     return rejection(
         "E_WB_LAYOUT",
         file,

@@ -13,10 +13,10 @@ from kplan_desktop.exchange.gate.limits import (
     SheetShape,
     _bomb,
     _corrupt,
-    _layout,
-    _xml_entity,
+    layout_rejection,
     rejection,
     too_many_rows,
+    xml_entity_rejection,
 )
 from kplan_desktop.progress import CancelCheck, Cancelled, check_cancel
 
@@ -74,7 +74,7 @@ class _Budget:
         """A merged range: openpyxl makes a cell for each cell it covers."""
         area = _range_area(ref)
         if area is None:
-            raise _layout(
+            raise layout_rejection(
                 self.file,
                 f"シート「{sheet.name}」の結合セルの範囲が正しくありません",
                 f"a merged range in the sheet {sheet.name} is not a cell range",
@@ -175,7 +175,7 @@ def _scan_part(
                 if _DECLARATION_MARK in window:
                     lowered = window.lower()
                     if any(pattern in lowered for pattern in _FORBIDDEN_XML):
-                        raise _xml_entity(file)
+                        raise xml_entity_rejection(file)
                 tail = window[-_OVERLAP:]
                 if counter is not None:
                     counter.feed(chunk)
@@ -233,7 +233,9 @@ class _Tags(_Counter):
             if cut != -1 and buffer.find(b">", cut) == -1:
                 scan, self.carry = buffer[:cut], buffer[cut:]
                 if len(self.carry) > _CHUNK:
-                    raise _layout(self.file, "XMLのタグが長すぎます", "an XML tag is too long")
+                    raise layout_rejection(
+                        self.file, "XMLのタグが長すぎます", "an XML tag is too long"
+                    )
             else:
                 scan, self.carry = buffer, b""
         if scan:
@@ -289,14 +291,14 @@ class _SheetCounter(_Tags):
         else:
             text = found.group(1).strip()
             if not text.isdigit() or len(text) > 12:
-                raise _layout(
+                raise layout_rejection(
                     self.file,
                     f"シート「{self.sheet.name}」の行番号が正しくありません",
                     f"a row number in the sheet {self.sheet.name} is not a positive whole number",
                 )
             number = int(text)
             if number <= self.row:
-                raise _layout(
+                raise layout_rejection(
                     self.file,
                     f"シート「{self.sheet.name}」の行番号が重複しているか、逆順です"
                     f"（{number}行目）",

@@ -189,15 +189,6 @@ def _not_kplan(file: str, why_ja: str, why_en: str) -> WorkbookRejected:
     )
 
 
-def _layout(file: str, what_ja: str, what_en: str) -> WorkbookRejected:
-    return _reject(
-        "E_WB_LAYOUT",
-        file,
-        f"シートの構成が正しくありません: {what_ja}",
-        f"the sheets are not as written by the program: {what_en}",
-    )
-
-
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 

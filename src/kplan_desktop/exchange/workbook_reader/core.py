@@ -20,6 +20,7 @@ from kplan_desktop.exchange.gate import (
     Limits,
     too_many_rows,
 )
+from kplan_desktop.exchange.gate.limits import layout_rejection
 from kplan_desktop.exchange.payload import (
     SUBMISSION_FORMAT,
     Revision,
@@ -44,7 +45,6 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _blank_cell,
     _cell_text,
     _fiscal_year,
-    _layout,
     _not_kplan,
     _reason_code,
     _RowCells,
@@ -79,7 +79,7 @@ class BookCore:
             raise missing
         ws = self.book[name]
         if not hasattr(ws, "iter_rows"):
-            raise _layout(
+            raise layout_rejection(
                 self.file, f"「{name}」は表のシートではありません", f"{name} is not a worksheet"
             )
         return ws
@@ -125,7 +125,7 @@ class BookCore:
             value, value_problem = _cell_text(value_cell, 32767 if long else _MAX_META_TEXT)
             problem = key_problem or value_problem
             if problem is not None:
-                raise _layout(
+                raise layout_rejection(
                     self.file,
                     f"「{SHEET_META}」シートの{number}行目: {problem[0]}",
                     f"{SHEET_META} sheet, row {number}: {problem[1]}",
@@ -135,7 +135,7 @@ class BookCore:
         return found
 
     def meta_error(self, key: str, value: str) -> WorkbookRejected:
-        return _layout(
+        return layout_rejection(
             self.file,
             f"「{SHEET_META}」シートの {key} が読めません（{value[:40] or '空'}）",
             f"the {SHEET_META} sheet's {key} cannot be read ({value[:40] or 'empty'})",
@@ -200,7 +200,7 @@ class BookCore:
             first, grid = sheet_texts(self.book, SHEET_EVALUATION, self.limits.max_rows)
             rows, texts = read_evaluation_rows(grid, first)
         except DomainError as exc:
-            raise _layout(self.file, exc.message_ja, exc.message_en) from None
+            raise layout_rejection(self.file, exc.message_ja, exc.message_en) from None
         verified = evaluations_sha256(texts) == header.evaluation_sha256
         return rows, verified
 
@@ -213,7 +213,7 @@ class BookCore:
                 columns[key] = index + 1
         absent = [key for key in DATA_KEYS if key not in columns]
         if absent:
-            raise _layout(
+            raise layout_rejection(
                 self.file,
                 f"「{SHEET_DATA}」シートの1行目に {', '.join(absent)} がありません",
                 f"row 1 of the {SHEET_DATA} sheet lacks {', '.join(absent)}",

@@ -9,6 +9,7 @@ from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 
 from kplan_desktop.domain.fiscal_year import MIN_FISCAL_YEAR
+from kplan_desktop.exchange.gate.limits import layout_rejection
 from kplan_desktop.exchange.payload import (
     lines_sha256,
 )
@@ -29,7 +30,6 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _blank_cell,
     _cell_text,
     _data_value,
-    _layout,
     _lines,
     _shown,
     _shows_value,
@@ -46,7 +46,7 @@ class SubmissionReader(BookCore):
         self, meta: Mapping[str, str], digest: str, application: str
     ) -> IncomingWorkbook:
         header = self.header(meta)
-        missing = _layout(
+        missing = layout_rejection(
             self.file, f"「{SHEET_DATA}」シートがありません", f"there is no {SHEET_DATA} sheet"
         )
         ws = self.sheet(SHEET_DATA, missing)

@@ -7,6 +7,7 @@ from typing import Any
 
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.values import DASH_PROBLEM, is_dash
+from kplan_desktop.exchange.gate.limits import layout_rejection
 from kplan_desktop.exchange.submission_layout import (
     SHEET_META,
     SHEET_TEMPLATE,
@@ -31,7 +32,6 @@ from kplan_desktop.exchange.workbook_reader.cells import (
     _blank_cell,
     _cell_text,
     _column_letter,
-    _layout,
     _norm,
     _RowCells,
     _TemplateColumns,
@@ -206,7 +206,7 @@ class TemplateReader(BookCore):
                 moved_from = _moved_from(written.top, where, digest)
                 if moved_from is not None:
                     raise self.columns_moved(ws, moved_from, where, shown)
-                raise _layout(
+                raise layout_rejection(
                     self.file,
                     f"「{one_line(ws.title)}」シートのセル {where} に記入票が書いていない内容"
                     f"（「{shown}」）があります。見出しの部分は取り込みません。"
@@ -233,7 +233,7 @@ class TemplateReader(BookCore):
         what_ja = "挿入" if inserted else "削除"
         what_en = "inserted" if inserted else "deleted"
         sheet = one_line(ws.title)
-        return _layout(
+        return layout_rejection(
             self.file,
             f"「{sheet}」シートで列が{what_ja}されています（記入票が {before} に書いた"
             f"「{shown}」が {now} に移っています）。列の{what_ja}を元に戻してください"
@@ -307,14 +307,14 @@ class TemplateReader(BookCore):
         if not main:
             if laid_out:
                 names = "」「".join(one_line(ws.title) for ws, _ in laid_out)
-                raise _layout(
+                raise layout_rejection(
                     self.file,
                     f"「{SHEET_TEMPLATE}」シートがなく、記入票の形のシートが複数あります"
                     f"（「{names}」）。どれに入力したか分からないため読み込みません",
                     f"there is no {SHEET_TEMPLATE} sheet, and several sheets are laid out as one "
                     f"({names}); which one holds the values is unclear",
                 )
-            raise _layout(
+            raise layout_rejection(
                 self.file,
                 f"「{SHEET_TEMPLATE}」シートがありません",
                 f"there is no {SHEET_TEMPLATE} sheet",
@@ -326,7 +326,7 @@ class TemplateReader(BookCore):
             name = one_line(other.title)
             filled = self.first_content(other, other_columns.inputs())
             if filled is not None:
-                raise _layout(
+                raise layout_rejection(
                     self.file,
                     f"シート「{name}」（記入シートの写し）にも入力があります（{filled}）。"
                     f"値は「{ws.title}」シートだけに入力してください。写しは読み取りません",
@@ -339,7 +339,7 @@ class TemplateReader(BookCore):
             filled = self.first_content(other, None)
             if filled is not None:
                 name = one_line(other.title)
-                raise _layout(
+                raise layout_rejection(
                     self.file,
                     f"シート「{name}」に内容があります（{filled}）。このシートは読み取らないため、"
                     f"値は「{ws.title}」シートに入力し、このシートは削除してください",
@@ -405,7 +405,7 @@ class TemplateReader(BookCore):
         if absent:
             if not strict or "code" not in found:
                 return None
-            raise _layout(
+            raise layout_rejection(
                 self.file,
                 f"「{sheet}」シートの{TEMPLATE_HEADER_ROW}行目に見出し"
                 f"「{'」「'.join(absent)}」がありません",
@@ -418,7 +418,7 @@ class TemplateReader(BookCore):
 
         if len(values) > 1:
             both = "、".join(named(c, label) for c, label in values)
-            raise _layout(
+            raise layout_rejection(
                 self.file,
                 f"「{sheet}」シートに実績値の列が{len(values)}つあります（{both}）。"
                 "どちらの値か分からないため読み込みません。使わない列を削除してください",
@@ -428,7 +428,7 @@ class TemplateReader(BookCore):
         column, label = values[0]
         era = format_fiscal_year(fiscal_year)
         if era not in label and f"{fiscal_year}年度" not in label:
-            raise _layout(
+            raise layout_rejection(
                 self.file,
                 f"「{sheet}」シートの実績値の列の見出し（{named(column, label)}）が"
                 f"このファイルの年度（{era}）になっていません",
