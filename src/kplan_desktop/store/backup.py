@@ -397,13 +397,20 @@ def inspect_backup(
     checked = check_backup(path, shown=shown)
     with store.snapshot() as conn:
         ours, held = this_identity(conn)
+    return checked, _other(checked, ours, held, shown or path)
+
+
+def _other(
+    checked: BackupCheck, ours: Identity, held: frozenset[str], shown: Path
+) -> OtherInstallation | None:
+    """Whether a checked backup is another installation's, or holds another catalog."""
     theirs = checked.identity
     # A backup that does not say its catalog is treated as another catalog's (restore then
     # checks what its catalog tables actually hold).
     other_catalog = not theirs.catalog_hash or theirs.catalog_hash not in held
     if theirs.database_id != ours.database_id or other_catalog:
-        return checked, OtherInstallation(shown or path, theirs, ours, other_catalog)
-    return checked, None
+        return OtherInstallation(shown, theirs, ours, other_catalog)
+    return None
 
 
 def restore(
@@ -412,7 +419,7 @@ def restore(
     *,
     who: str,
     source: str,
-    catalog_identity: Callable[[Store], str],
+    catalog_identity: Callable[[Connection], str],
     other_installation: bool = False,
 ) -> Path:
     """Put a backup's content in place of the database; returns the backup of what it replaced.
@@ -424,9 +431,13 @@ def restore(
     connections see the restored content, not a swapped file. An older schema is migrated; the
     result is checked once more against the current schema before the restore's own audit row
     is written. The backup's catalog is judged by what its catalog tables hold
-    (`catalog_identity`: the hash of the catalog read back from a store, from the exchange
+    (`catalog_identity`: the hash of the catalog read back in a transaction, from the exchange
     layer), not by its meta row: unless `other_installation`, it must be the catalog the file
     says and one this database has held; otherwise the replaced database is put back.
+
+    Two frames around the copy (the file is replaced under the engine, so no one frame can
+    hold both): one snapshot of whose database this is, and one transaction that judges the
+    restored catalog and writes the audit row (a refusal there puts the replaced file back).
     """
     live = database_path(store)
     with store.snapshot() as conn:
@@ -440,7 +451,8 @@ def restore(
             shutil.copyfile(path, staged)
         except OSError as exc:
             raise _failed(staged, exc) from None
-        checked, other = inspect_backup(store, staged, shown=path)
+        checked = check_backup(staged, shown=path)
+        other = _other(checked, ours, held, path)
         if other is not None and not other_installation:
             raise other
         replaced = take_backup(store, "restore")
@@ -458,22 +470,22 @@ def restore(
                 f"{path.name} は復元できません: 更新後のスキーマが正しくありません",
                 f"Cannot restore {path.name}: the schema is wrong after migrating",
             )
-        actual = catalog_identity(store)
-        if not other_installation and (
-            actual != checked.identity.catalog_hash or actual not in held
-        ):
-            theirs = Identity(checked.identity.database_id, actual)
-            raise OtherInstallation(path, theirs, ours, other_catalog=True)
+        detail = f"restored {path.name} (schema {checked.version}); the replaced database is "
+        detail += replaced.name
+        if other is not None:
+            detail += f"; another installation's: {other.theirs.describe()}"
+        with store.transaction() as conn:
+            actual = catalog_identity(conn)
+            if not other_installation and (
+                actual != checked.identity.catalog_hash or actual not in held
+            ):
+                theirs = Identity(checked.identity.database_id, actual)
+                raise OtherInstallation(path, theirs, ours, other_catalog=True)
+            record(conn, who=who, source=source, action="restore", detail=detail)
     except (sqlite3.Error, DomainError, SQLAlchemyError):
         store.engine.dispose()
         _copy_into(replaced, live)
         raise
-    detail = f"restored {path.name} (schema {checked.version}); the replaced database is "
-    detail += replaced.name
-    if other is not None:
-        detail += f"; another installation's: {other.theirs.describe()}"
-    with store.transaction() as conn:
-        record(conn, who=who, source=source, action="restore", detail=detail)
     return replaced
 
 
