@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex
 from sqlalchemy import event
 
+from kplan_desktop.cli import main as kplan
 from kplan_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import Opener
 from tests.ui.test_main_window import YEAR, cell, stored
@@ -75,4 +77,31 @@ def test_a_typed_value_is_saved_in_one_frame_and_undo_and_redo_in_one_each(
     with counting(window, monkeypatch) as counted:
         window.undo_stack.redo()
     assert stored(window) == {("7-1-1-K2", YEAR): Decimal(55)}
+    assert counted.entry == 1, (counted.all, counted.panel)
+
+
+def test_finalising_and_withdrawing_are_one_frame_each(
+    open_window: Opener, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """確定 and its withdrawal write and read the finalisation back in one transaction."""
+    values = {
+        "7-1-1-A1": "未集計",
+        "7-1-1-K1": "3",
+        "7-1-1-K2": "55",
+        "7-1-1-K3": "1,500人",
+        "7-1-2-A1": "該当なし",
+        "7-1-2-K1": "20",
+    }
+    for code, text in values.items():
+        argv = ["--db", str(db), "enter", "--indicator", code, "--year", str(YEAR)]
+        assert kplan([*argv, "--value", text, "--comment", "c"]) == 0
+    window = open_window()
+    with counting(window, monkeypatch) as counted:
+        assert window.exchange.finalise()
+    assert window.exchange.finalised is not None and window.exchange.banner.isVisibleTo(window)
+    assert counted.entry == 1, (counted.all, counted.panel)
+    monkeypatch.setattr(window.exchange, "ask", lambda *args, **kwargs: "withdraw")
+    with counting(window, monkeypatch) as counted:
+        assert window.exchange.withdraw()
+    assert window.exchange.finalised is None and not window.exchange.banner.isVisibleTo(window)
     assert counted.entry == 1, (counted.all, counted.panel)
