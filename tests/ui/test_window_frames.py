@@ -105,3 +105,16 @@ def test_finalising_and_withdrawing_are_one_frame_each(
         assert window.exchange.withdraw()
     assert window.exchange.finalised is None and not window.exchange.banner.isVisibleTo(window)
     assert counted.entry == 1, (counted.all, counted.panel)
+
+
+def test_the_year_banner_is_read_in_one_frame(
+    open_window: Opener, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The department's banner (year lock, due date, what is still owed) on every load."""
+    opened = ["--db", str(db), "cycle", "open", "--year", str(YEAR), "--due", "2026-06-30"]
+    assert kplan(opened) == 0
+    window = open_window()
+    with counting(window, monkeypatch) as counted:
+        window.cycle.refresh()
+    assert "提出期限" in window.cycle.banner.text()
+    assert counted.all == 1
