@@ -39,7 +39,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench_report import count_cells, read_back, write_reference
 from common import (
@@ -67,6 +67,10 @@ from workload import (
     submissions,
     tables,
 )
+
+if TYPE_CHECKING:
+    from kplan_desktop.exchange.merge import MergePlan
+    from kplan_desktop.store.engine import Store
 
 HERE = Path(__file__).resolve()
 FILES = int(os.environ.get("BENCH_DEPARTMENTS", "60"))
@@ -209,7 +213,7 @@ def lean_pipeline(files: list[Path], db: Path, out: Path, report: dict[str, Any]
     return timed(lambda: write_reference(report, out))
 
 
-def program_plans(store: Any, files: list[Path]) -> list[Any]:
+def program_plans(store: Store, files: list[Path]) -> list[MergePlan]:
     """What the window's 取り込み preview does: plan every file, keeping every plan."""
     from kplan_desktop.exchange.merge import merge_context, plan_merge, planning_batch
 
@@ -218,7 +222,7 @@ def program_plans(store: Any, files: list[Path]) -> list[Any]:
         return [plan_merge(store, path, context=context) for path in files]
 
 
-def program_apply(store: Any, plans: list[Any]) -> None:
+def program_apply(store: Store, plans: list[MergePlan]) -> None:
     from kplan_desktop.exchange.merge import apply_merge
 
     for plan in plans:
@@ -240,7 +244,7 @@ def one_round(
     took["bare"] = timed(lambda: bare_read(files))
     took["cal"] = timed(lambda: calamine_read(files))
     target = Store.open(str(copy_db(database, work / f"planning-{run}.sqlite3")))
-    plans: list[Any] = []
+    plans: list[MergePlan] = []
     took["plan"] = timed(lambda: plans.extend(program_plans(target, files)))
     took["apply"] = timed(lambda: program_apply(target, plans))
     target.dispose()

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -48,6 +48,9 @@ from workload import (
     last_rowids,
     rows_since,
 )
+
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
 
 HERE = Path(__file__).resolve()
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
@@ -252,7 +255,7 @@ def store_entry_child() -> None:
     )
 
 
-def _counting(store: Any) -> list[tuple[str, Any]]:
+def _counting(store: Store) -> list[tuple[str, Any]]:
     """Every SELECT the store's engine runs from now on, with its parameters."""
     from sqlalchemy import event
 

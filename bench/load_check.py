@@ -35,7 +35,10 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kplan_desktop.domain.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,7 +49,7 @@ COMMENT = "負荷試験"
 SHARED_START = 100
 
 
-def catalog_for(departments: int, indicators: int) -> Any:
+def catalog_for(departments: int, indicators: int) -> Catalog:
     """The seed's plan plus `departments` departments owning `indicators` indicators each."""
     from kplan_desktop.exchange.catalog_json import catalog_from_dict, dumps, load
     from kplan_desktop.store.paths import seed_catalog_path

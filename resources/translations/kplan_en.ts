@@ -676,6 +676,29 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
 </context>
 <context>
+    <name>Closing</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="40"/>
+        <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
+        <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="43"/>
+        <source>入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？</source>
+        <translation>The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="47"/>
+        <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
+        <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="51"/>
+        <source>終了の確認</source>
+        <translation>Quit?</translation>
+    </message>
+</context>
+<context>
     <name>CommentDialog</name>
     <message>
         <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="55"/>
@@ -1783,19 +1806,18 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="213"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="218"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
         <source>入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？</source>
-        <translation>The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
+        <translation type="vanished">The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
     </message>
     <message>
         <source>計画体系</source>
@@ -1918,7 +1940,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="415"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -1927,7 +1949,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="527"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2072,7 +2094,7 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation type="vanished">not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="130"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="131"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
@@ -2155,14 +2177,12 @@ Database: {1}</translation>
         <translation type="vanished">Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
         <source>終了の確認</source>
-        <translation>Quit?</translation>
+        <translation type="vanished">Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="374"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
-        <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
+        <translation type="vanished">Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
     <message>
         <source>（警告があるため、コメントを付けて入力してください）</source>
@@ -2177,9 +2197,8 @@ Database: {1}</translation>
         <translation type="vanished">Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
-        <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
+        <translation type="vanished">The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
     <message>
         <source>{0}「{1}」: 入力できないセルです</source>

@@ -120,13 +120,15 @@ def test_the_stored_hash_is_the_hash_of_what_the_database_holds(tmp_path: Path) 
     db = tmp_path / "plan.sqlite3"
     empty = Store.open(str(tmp_path / "empty.sqlite3"))
     try:
-        assert stored_catalog_hash(empty) == ""
+        with empty.snapshot() as conn:
+            assert stored_catalog_hash(conn) == ""
     finally:
         empty.dispose()
     assert main(["--db", str(db), "init"]) == 0
     store = Store.open(str(db))
     try:
-        assert stored_catalog_hash(store) == catalog_hash(load(SEED))
+        with store.snapshot() as conn:
+            assert stored_catalog_hash(conn) == catalog_hash(load(SEED))
     finally:
         store.dispose()
     assert catalog_to_dict(load(SEED))["plan"]["code"] == seed_data()["plan"]["code"]

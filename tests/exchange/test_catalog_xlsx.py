@@ -6,7 +6,7 @@ import dataclasses
 import os
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import openpyxl
 import pytest
@@ -42,6 +42,11 @@ from kplan_desktop.exchange.catalog_xlsx import (
     read_catalog_xlsx,
     write_catalog_xlsx,
 )
+
+if TYPE_CHECKING:
+    from openpyxl.cell import _CellSetValue
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SEED = Path("db/seed/catalog.json")
 
@@ -155,11 +160,11 @@ def written(catalog: Catalog, tmp_path: Path, name: str = "catalog.xlsx") -> Pat
     return path
 
 
-def key_columns(ws: Any) -> dict[str, int]:
-    return {cell.value: cell.column for cell in ws[1] if cell.value is not None}
+def key_columns(ws: Worksheet) -> dict[str, int]:
+    return {str(cell.value): cell.column for cell in ws[1] if cell.value is not None}
 
 
-def row_of(ws: Any, key: str, value: str) -> int:
+def row_of(ws: Worksheet, key: str, value: str) -> int:
     column = key_columns(ws)[key]
     for row in range(3, ws.max_row + 1):
         if ws.cell(row=row, column=column).value == value:
@@ -275,7 +280,7 @@ def test_numbers_typed_into_decimal_cells(seed: Catalog, tmp_path: Path) -> None
     path = written(seed, tmp_path)
     codes = [i.code for *_, i in seed.indicators() if i.target is not None][:2]
 
-    def type_numbers(book: Any) -> None:
+    def type_numbers(book: Workbook) -> None:
         ws = book["指標"]
         target = key_columns(ws)["target"]
         ws.cell(row=row_of(ws, "code", codes[0]), column=target).value = 8000
@@ -295,7 +300,7 @@ def test_numbers_typed_into_decimal_cells(seed: Catalog, tmp_path: Path) -> None
 def test_user_values_booleans_aliases_and_text(tmp_path: Path) -> None:
     path = written(tricky_catalog(), tmp_path)
 
-    def retype(book: Any) -> None:
+    def retype(book: Workbook) -> None:
         ws = book["指標"]
         cols = key_columns(ws)
         row = row_of(ws, "code", "1-1-1-K1")
@@ -327,7 +332,7 @@ def test_user_values_booleans_aliases_and_text(tmp_path: Path) -> None:
 def test_reordered_columns_still_read(seed: Catalog, tmp_path: Path) -> None:
     path = written(seed, tmp_path)
 
-    def reverse(book: Any) -> None:
+    def reverse(book: Workbook) -> None:
         for name in ("課", "体系", "施策の方向", "指標"):
             ws = book[name]
             rows = [[c.value for c in row] for row in ws.iter_rows()]
@@ -347,7 +352,7 @@ def test_reordered_columns_still_read(seed: Catalog, tmp_path: Path) -> None:
 def test_memo_column_without_a_key_is_ignored(seed: Catalog, tmp_path: Path) -> None:
     path = written(seed, tmp_path)
 
-    def add_memo(book: Any) -> None:
+    def add_memo(book: Workbook) -> None:
         ws = book["指標"]
         ws.cell(row=2, column=30).value = "メモ"
         ws.cell(row=3, column=30).value = "確認中"
@@ -376,7 +381,7 @@ def refused(path: Path, code: str = ERROR_CODE) -> DomainError:
 def test_missing_key_column_is_refused(seed: Catalog, tmp_path: Path) -> None:
     path = written(seed, tmp_path)
 
-    def drop(book: Any) -> None:
+    def drop(book: Workbook) -> None:
         ws = book["指標"]
         ws.delete_cols(key_columns(ws)["department"])
 
@@ -422,7 +427,7 @@ def test_duplicate_indicator_code_is_refused_by_the_shared_checks(
     path = written(seed, tmp_path)
     first, second = [i.code for *_, i in seed.indicators()][:2]
 
-    def duplicate(book: Any) -> None:
+    def duplicate(book: Workbook) -> None:
         ws = book["指標"]
         ws.cell(row=row_of(ws, "code", second), column=key_columns(ws)["code"]).value = first
 
@@ -436,7 +441,7 @@ def test_duplicate_indicator_code_is_refused_by_the_shared_checks(
 def test_unknown_department_names_the_row(seed: Catalog, tmp_path: Path) -> None:
     path = written(seed, tmp_path)
 
-    def rename(book: Any) -> None:
+    def rename(book: Workbook) -> None:
         ws = book["指標"]
         ws.cell(row=5, column=key_columns(ws)["department"]).value = "nowhere"
 
@@ -449,7 +454,7 @@ def test_unknown_department_names_the_row(seed: Catalog, tmp_path: Path) -> None
 def test_empty_required_name_names_the_structure_row(seed: Catalog, tmp_path: Path) -> None:
     path = written(seed, tmp_path)
 
-    def clear(book: Any) -> None:
+    def clear(book: Workbook) -> None:
         ws = book["体系"]
         ws.cell(row=4, column=key_columns(ws)["name"]).value = None
 
@@ -476,9 +481,9 @@ def test_bad_cells_name_sheet_and_row(
 ) -> None:
     path = written(seed, tmp_path)
 
-    def spoil(book: Any) -> None:
+    def spoil(book: Workbook) -> None:
         ws = book[sheet]
-        ws.cell(row=4, column=key_columns(ws)[key]).value = value
+        ws.cell(row=4, column=key_columns(ws)[key]).value = cast("_CellSetValue", value)
 
     edit(path, spoil)
     error = refused(path)
@@ -491,7 +496,7 @@ def test_date_typed_into_a_code_cell_is_refused(seed: Catalog, tmp_path: Path) -
 
     path = written(seed, tmp_path)
 
-    def to_date(book: Any) -> None:
+    def to_date(book: Workbook) -> None:
         ws = book["施策の方向"]
         ws.cell(row=3, column=key_columns(ws)["measure"]).value = datetime.datetime(2024, 7, 1)
 

@@ -8,7 +8,7 @@ import subprocess
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
@@ -30,6 +30,11 @@ from kplan_desktop.exchange.report.base import _page_starts
 from kplan_desktop.store.actuals import StoredFinding, stored_findings
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.overview import overview
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.chart._chart import ChartBase
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FY = 2024  # 令和6年度
 HYPERLINK = '=HYPERLINK("http://example.com/","click")'
@@ -150,11 +155,11 @@ def report(entered: Path, tmp_path: Path) -> Path:
     return path
 
 
-def rows_of(ws: Any) -> list[tuple[Any, ...]]:
+def rows_of(ws: Worksheet) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in ws.iter_rows(values_only=True)]
 
 
-def find_row(ws: Any, *prefix: object) -> tuple[Any, ...]:
+def find_row(ws: Worksheet, *prefix: object) -> tuple[Any, ...]:
     """The cells of the first row whose leading values are `prefix`."""
     for row in ws.iter_rows():
         if tuple(c.value for c in row[: len(prefix)]) == prefix:
@@ -162,7 +167,7 @@ def find_row(ws: Any, *prefix: object) -> tuple[Any, ...]:
     raise AssertionError(f"no row starting with {prefix!r} in {ws.title}")
 
 
-def chart_data_row(ws: Any, label: str) -> tuple[Any, ...]:
+def chart_data_row(ws: Worksheet, label: str) -> tuple[Any, ...]:
     """The cells of the chart-data row labelled `label`, from its label on (right of the report)."""
     for row in ws.iter_rows():
         for n, cell in enumerate(row):
@@ -171,12 +176,12 @@ def chart_data_row(ws: Any, label: str) -> tuple[Any, ...]:
     raise AssertionError(f"no chart data {label!r} in {ws.title}")
 
 
-def by_header(ws: Any, row: tuple[Any, ...], header_row: int = 1) -> dict[str, Any]:
+def by_header(ws: Worksheet, row: tuple[Any, ...], header_row: int = 1) -> dict[str, Any]:
     headers = [c.value for c in ws[header_row]]
-    return {h: cell for h, cell in zip(headers, row, strict=False) if h}
+    return {str(h): cell for h, cell in zip(headers, row, strict=False) if h}
 
 
-def fill_of(cell: Any) -> str:
+def fill_of(cell: Cell | MergedCell) -> str:
     return str(cell.fill.fgColor.rgb)[-6:] if cell.fill.fill_type == "solid" else ""
 
 
@@ -253,7 +258,7 @@ def test_entered_values_grades_and_comments_are_in_their_cells(report: Path) -> 
     assert nothing["評価"].value == "—"
 
 
-def _year_row(ws: Any, code: str, year: str) -> tuple[Any, ...]:
+def _year_row(ws: Worksheet, code: str, year: str) -> tuple[Any, ...]:
     for row in ws.iter_rows(min_row=2):
         if row[0].value == code and row[6].value == year:
             return tuple(row)
@@ -397,8 +402,10 @@ def test_summary_header_row_is_tall_enough_for_two_lines(report: Path) -> None:
     assert any(c.value == "データ未確定" for c in header)
 
 
-def _title(chart: Any) -> str:
-    return "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or []))
+def _title(chart: ChartBase) -> str:
+    title = chart.title
+    assert title is not None and title.tx is not None and title.tx.rich is not None
+    return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
 
 
 def test_cross_plan_sheet_lists_tagged_directions_with_their_codes(report: Path) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
@@ -51,6 +51,10 @@ from kplan_desktop.exchange.submission_xlsx import (
 from kplan_desktop.exchange.workbook_reader import IncomingRow, read_exchange_workbook
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.overview import IndicatorOverview, overview
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 YEAR = 2024  # 令和6年度: the plan runs 2022–2026, so R4 and R5 come before it
 EXPORTED = datetime(2025, 5, 31, 9, 15, tzinfo=UTC)
@@ -191,7 +195,7 @@ def write(dept: Department, department: str, path: Path, *, finalised: bool = Fa
     return path
 
 
-def report_row(ws: Any, code: str) -> dict[str, Any]:
+def report_row(ws: Worksheet, code: str) -> dict[str, Any]:
     """The 提出 sheet's row of one indicator, as {header label: cell}."""
     labels = [cell.value for cell in ws[5]]
     for row in ws.iter_rows(min_row=6):
@@ -200,7 +204,7 @@ def report_row(ws: Any, code: str) -> dict[str, Any]:
     raise AssertionError(f"no row for {code}")
 
 
-def sheet_texts(ws: Any) -> list[str]:
+def sheet_texts(ws: Worksheet) -> list[str]:
     return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
 
@@ -209,7 +213,7 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in text)
 
 
-def table_cells(ws: Any, header_row: int) -> list[Any]:
+def table_cells(ws: Worksheet, header_row: int) -> list[Cell | MergedCell]:
     """Every cell of the table: the header row and each indicator row, across every column."""
     width = sum(1 for cell in ws[header_row] if cell.value is not None)
     return [
@@ -219,7 +223,7 @@ def table_cells(ws: Any, header_row: int) -> list[Any]:
     ]
 
 
-def assert_thin_grid(cells: list[Any]) -> None:
+def assert_thin_grid(cells: list[Cell | MergedCell]) -> None:
     for cell in cells:
         border = cell.border
         sides = (border.left, border.right, border.top, border.bottom)
@@ -715,13 +719,13 @@ def make_template(dept: Department, department: str, path: Path) -> Path:
     return path
 
 
-def template_columns(ws: Any) -> dict[str, int]:
+def template_columns(ws: Worksheet) -> dict[str, int]:
     return {
         str(cell.value): cell.column for cell in ws[TEMPLATE_HEADER_ROW] if cell.value is not None
     }
 
 
-def template_rows(ws: Any) -> dict[str, int]:
+def template_rows(ws: Worksheet) -> dict[str, int]:
     return {
         str(ws.cell(row=r, column=1).value): r
         for r in range(TEMPLATE_HEADER_ROW + 1, ws.max_row + 1)
@@ -729,7 +733,7 @@ def template_rows(ws: Any) -> dict[str, int]:
     }
 
 
-def validations_of(ws: Any, coordinate: str) -> list[Any]:
+def validations_of(ws: Worksheet, coordinate: str) -> list[Any]:
     return [dv for dv in ws.data_validations.dataValidation if coordinate in dv.sqref]
 
 

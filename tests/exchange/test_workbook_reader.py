@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import openpyxl
 import pytest
@@ -56,6 +56,11 @@ from kplan_desktop.exchange.workbook_reader import (
     read_exchange_workbook,
 )
 from kplan_desktop.store.overview import IndicatorOverview
+
+if TYPE_CHECKING:
+    from openpyxl.cell import _CellSetValue
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.workbook.workbook import Workbook
 
 SEED = Path(__file__).resolve().parents[2] / "db" / "seed" / "catalog.json"
 YEAR = 2024
@@ -459,7 +464,7 @@ def test_a_missing_meta_sheet_and_an_unknown_format_are_refused(
     assert rejected(no_meta).code == "E_WB_NOT_KPLAN"
 
     def set_format(value: str) -> Callable[[Any], None]:
-        def change(book: Any) -> None:
+        def change(book: Workbook) -> None:
             book[SHEET_META]["B2"] = value
 
         return change
@@ -472,7 +477,7 @@ def test_a_missing_meta_sheet_and_an_unknown_format_are_refused(
 
 
 def test_a_damaged_meta_value_is_refused_by_name(submission: Path) -> None:
-    def change(book: Any) -> None:
+    def change(book: Workbook) -> None:
         ws = book[SHEET_META]
         for row in ws.iter_rows(min_row=2):
             if row[0].value == "exported_at":
@@ -484,7 +489,7 @@ def test_a_damaged_meta_value_is_refused_by_name(submission: Path) -> None:
 
 
 def test_a_formula_in_the_meta_sheet_is_refused(submission: Path) -> None:
-    def change(book: Any) -> None:
+    def change(book: Workbook) -> None:
         book[SHEET_META]["B3"] = '=HYPERLINK("x")'
 
     edit(submission, change)
@@ -493,7 +498,7 @@ def test_a_formula_in_the_meta_sheet_is_refused(submission: Path) -> None:
 
 
 def test_a_renamed_data_sheet_is_refused(submission: Path) -> None:
-    def rename(book: Any) -> None:
+    def rename(book: Workbook) -> None:
         book[SHEET_DATA].title = "データ"
 
     edit(submission, rename)
@@ -502,7 +507,7 @@ def test_a_renamed_data_sheet_is_refused(submission: Path) -> None:
 
 
 def test_swapped_sheet_names_are_refused(submission: Path) -> None:
-    def swap(book: Any) -> None:
+    def swap(book: Workbook) -> None:
         book[SHEET_REPORT].title = "tmp"
         book[SHEET_DATA].title = SHEET_REPORT
         book["tmp"].title = SHEET_DATA
@@ -523,14 +528,14 @@ def test_a_template_with_its_sheet_or_headings_changed_is_refused(
     assert incoming.rows == read_exchange_workbook(template).rows
     assert any("「入力」に変わっています" in note for note in incoming.notes_ja)
 
-    def unlaid(book: Any) -> None:
+    def unlaid(book: Workbook) -> None:
         ws = book["入力"]
         ws.cell(row=TEMPLATE_HEADER_ROW, column=1).value = "コード"
 
     edit(renamed, unlaid)
     assert "「記入」シートがありません" in rejected(renamed).message_ja
 
-    def heading(book: Any) -> None:
+    def heading(book: Workbook) -> None:
         ws = book[SHEET_TEMPLATE]
         for cell in ws[TEMPLATE_HEADER_ROW]:
             if cell.value == "未記入の理由":
@@ -572,11 +577,11 @@ def test_a_dimension_that_lies_does_not_hide_extra_rows(catalog: Catalog, tmp_pa
 
 
 def set_data_cell(path: Path, indicator: str, key: str, value: object) -> None:
-    def change(book: Any) -> None:
+    def change(book: Workbook) -> None:
         ws = book[SHEET_DATA]
         for r in range(2, ws.max_row + 1):
             if ws.cell(row=r, column=1).value == indicator:
-                ws.cell(row=r, column=DATA_KEYS.index(key) + 1).value = value
+                ws.cell(row=r, column=DATA_KEYS.index(key) + 1).value = cast("_CellSetValue", value)
                 return
         raise AssertionError(indicator)
 
@@ -667,7 +672,7 @@ def test_a_reason_given_by_its_label_is_read_as_its_code(submission: Path) -> No
 
 
 def test_rows_of_blank_strings_are_skipped(submission: Path) -> None:
-    def blanks(book: Any) -> None:
+    def blanks(book: Workbook) -> None:
         book[SHEET_DATA].append(["", " ", "\u3000"] + [""] * (len(DATA_KEYS) - 3))
 
     edit(submission, blanks)
@@ -676,7 +681,7 @@ def test_rows_of_blank_strings_are_skipped(submission: Path) -> None:
 
 
 def test_a_duplicated_row_is_flagged(submission: Path) -> None:
-    def duplicate(book: Any) -> None:
+    def duplicate(book: Workbook) -> None:
         ws = book[SHEET_DATA]
         ws.append([c.value for c in ws[2]][: len(DATA_KEYS)])
 
@@ -688,9 +693,13 @@ def test_a_duplicated_row_is_flagged(submission: Path) -> None:
     assert any("行数" in note for note in incoming.notes_ja)
 
 
-def template_cell(book: Any, code: str, heading: str) -> Any:
+def template_cell(book: Workbook, code: str, heading: str) -> Cell | MergedCell:
     ws = book[SHEET_TEMPLATE]
-    column = next(c.column for c in ws[TEMPLATE_HEADER_ROW] if str(c.value).startswith(heading))
+    column = next(
+        c.column
+        for c in ws[TEMPLATE_HEADER_ROW]
+        if c.column is not None and str(c.value).startswith(heading)
+    )
     row = next(
         r for r in range(TEMPLATE_HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value == code
     )
@@ -718,7 +727,7 @@ def test_template_value_cells_with_the_wrong_kind_are_row_problems(
 
 
 def test_template_unknown_reason_and_typed_text_values(template: Path) -> None:
-    def fill(book: Any) -> None:
+    def fill(book: Workbook) -> None:
         template_cell(book, "7-1-1-K2", "未記入の理由").value = "忘れた"
         template_cell(book, "7-1-1-K3", "実績値").value = "１，２２５人"
         template_cell(book, "7-1-1-K1", "コメント").value = 42
@@ -881,7 +890,7 @@ def test_damage_inside_the_xml_parts_raises_only_workbook_rejected(
 def test_rows_are_counted_by_content_and_the_sheet_is_named_as_shown(template: Path) -> None:
     # An empty row at the sheet's very end (LibreOffice Calc writes one after a deleted row)
     # is nothing to read; a value there is too many rows, named by the sheet's visible name.
-    def empty_last_row(book: Any) -> None:
+    def empty_last_row(book: Workbook) -> None:
         book[SHEET_TEMPLATE].row_dimensions[1_048_576].height = 12.8
 
     edit(template, empty_last_row)

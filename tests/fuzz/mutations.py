@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import openpyxl
@@ -44,6 +44,10 @@ from openpyxl.cell.cell import Cell
 
 from kplan_desktop.domain.model import IndicatorSpec
 from tests.fuzz.parser_fuzz import broken_value, clerk_value, random_text
+
+if TYPE_CHECKING:
+    from openpyxl.cell import _CellSetValue
+    from openpyxl.workbook.workbook import Workbook
 
 BOOK, XML, SIGN, ZIP, BYTES = 0, 1, 2, 3, 4
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -438,7 +442,7 @@ def _book_values(work: Work) -> str:
     """Cells set to dates, floats, booleans, formulas or huge strings, as openpyxl stores them."""
     rng = work.rng
 
-    def change(book: Any) -> str:
+    def change(book: Workbook) -> str:
         done = []
         for _ in range(rng.randint(1, 3)):
             _part, ref, role, _spec = work.pick_cell()
@@ -457,7 +461,7 @@ def _book_sheets(work: Work) -> str:
     rng = work.rng
     main = work.base.main_sheet
 
-    def change(book: Any) -> str:
+    def change(book: Workbook) -> str:
         action = rng.randrange(8)
         name = rng.choice(book.sheetnames)
         if action == 0:
@@ -472,7 +476,9 @@ def _book_sheets(work: Work) -> str:
             book["tmp"].title = "meta"
             return f"book swap names {main} and meta"
         if action == 3:
-            state = rng.choice(["visible", "hidden", "veryHidden"])
+            states: list[Literal["visible", "hidden", "veryHidden"]]
+            states = ["visible", "hidden", "veryHidden"]
+            state = rng.choice(states)
             book[name].sheet_state = state
             return f"book {name} {state}"
         if action == 4:
@@ -499,8 +505,9 @@ def _book_far_cell(work: Work) -> str:
     column = rng.choice([1, 3, 16384])
     sheet = rng.choice([work.base.main_sheet, "meta"])
 
-    def change(book: Any) -> str:
-        book[sheet].cell(row=MAX_ROW, column=column, value=rng.choice(["x", 1, "7-1-1-K1"]))
+    def change(book: Workbook) -> str:
+        values: list[str | int] = ["x", 1, "7-1-1-K1"]
+        book[sheet].cell(row=MAX_ROW, column=column, value=rng.choice(values))
         return f"book {sheet} cell at row {MAX_ROW}, column {column}"
 
     return _book_edit(work, change)
@@ -513,7 +520,7 @@ def _book_rows(work: Work) -> str:
     main = work.base.main_sheet
     header = work.base.header_row
 
-    def change(book: Any) -> str:
+    def change(book: Workbook) -> str:
         sheet = book[main]
         action = rng.randrange(6)
         if action == 0:
@@ -580,12 +587,12 @@ def _book_meta(work: Work) -> str:
     key = rng.choice(sorted(meta))
     value = _meta_value(rng, key)
 
-    def change(book: Any) -> str:
+    def change(book: Workbook) -> str:
         sheet = book["meta"]
         if rng.random() < 0.2:
             sheet.append([key, value])
             return f"book meta {key} again = {value!r:.40}"
-        sheet.cell(meta[key], 2).value = value
+        sheet.cell(meta[key], 2).value = cast("_CellSetValue", value)
         return f"book meta {key} = {value!r:.40}"
 
     return _book_edit(work, change)

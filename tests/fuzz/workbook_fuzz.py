@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, redirect_stderr, redirect_stdout, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from defusedxml.ElementTree import iterparse
 
@@ -71,6 +71,9 @@ from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
 from tests.fuzz.mutations import MAIN_NS, PKG_REL_NS, REL_NS, Base, describe_base, mutate
 from tests.fuzz.parser_fuzz import message_problem
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 CaseOutcome = Literal["accepted", "rejected", "crash", "partial"]
 Take = Literal["file", "db"] | None
@@ -496,7 +499,7 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return strings
 
 
-def _cell_content(cell: Any, shared: list[str]) -> str | None:
+def _cell_content(cell: Element, shared: list[str]) -> str | None:
     """A cell's content as text, None when the cell is blank (as the reader defines blank)."""
     kind = cell.get("t", "n")
     children = {_local(child.tag): child for child in cell}

@@ -62,7 +62,8 @@ from kplan_desktop.exchange.merge import report_from_json
 from kplan_desktop.exchange.workbook_reader import read_exchange_workbook
 from kplan_desktop.store.actuals import ActualView, EntryRequest, read_actuals, write_actuals
 from kplan_desktop.store.audit import AuditEntry, audit_log
-from kplan_desktop.store.backup import backups_in, check_backup
+from kplan_desktop.store.backup import check_backup
+from kplan_desktop.store.backup_files import backups_in
 from kplan_desktop.store.engine import DATABASE_ID_KEY, Store
 from kplan_desktop.store.paths import seed_catalog_path
 from kplan_desktop.store.submissions import SubmissionRecord, latest_reports, submissions

@@ -5,8 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 import pytest
+
+if TYPE_CHECKING:
+    from kplan_desktop.ui.main_window import MainWindow
+
+# open_window's maker: MainWindow's keyword arguments in, the loaded window out.
+Opener: TypeAlias = "Callable[..., MainWindow]"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -27,7 +34,7 @@ def defaults_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def open_window(db: Path, qtbot: object) -> Callable[..., object]:
+def open_window(db: Path, qtbot: object) -> Opener:
     """Open the main window on the test database and wait until its grid is loaded."""
     from kplan_desktop.store.engine import Store
     from kplan_desktop.ui.main_window import MainWindow

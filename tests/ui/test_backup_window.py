@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -13,6 +13,11 @@ from kplan_desktop.store.backup import backups
 from kplan_desktop.ui.main_window import MainWindow
 from tests.conftest import dump
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
+
+    from tests.ui.conftest import Opener
+
 
 def value(window: MainWindow, code: str) -> object:
     with window.store.snapshot() as conn:
@@ -20,7 +25,7 @@ def value(window: MainWindow, code: str) -> object:
     return found[0].text if found else None
 
 
-def cell(window: MainWindow, code: str) -> Any:
+def cell(window: MainWindow, code: str) -> QModelIndex:
     for row in range(window.proxy.rowCount()):
         if window.proxy.index(row, 0).data() == code:
             return window.proxy.index(row, window.model.column_of_year(2025))
@@ -28,7 +33,7 @@ def cell(window: MainWindow, code: str) -> Any:
 
 
 def test_backup_then_restore_brings_the_values_back_in_the_grid(
-    open_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path
+    open_window: Opener, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path
 ) -> None:
     window: MainWindow = open_window()
     assert window.entry.submit(cell(window, "7-1-1-K2"), "55")
@@ -55,7 +60,7 @@ def test_backup_then_restore_brings_the_values_back_in_the_grid(
 
 
 def test_restore_cancelled_at_the_question_changes_nothing(
-    open_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path, tmp_path: Path
+    open_window: Opener, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path, tmp_path: Path
 ) -> None:
     window: MainWindow = open_window()
     window.backups.backup()

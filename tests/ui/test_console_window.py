@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
@@ -23,6 +23,9 @@ from kplan_desktop.ui.settings import AppSettings
 from tests.conftest import dump, set_target
 from tests.ui.qt import children, item_text, top_level_item, top_level_text
 from tests.workbooks import sheet
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
 
 YEAR = 2024
 
@@ -350,7 +353,7 @@ def test_the_editor_sets_interim_targets_in_the_unit_and_a_department_contact(
 # -- the year lock in the window -------------------------------------------------------------
 
 
-def grid_cell(window: MainWindow, code: str, year: int = YEAR) -> Any:
+def grid_cell(window: MainWindow, code: str, year: int = YEAR) -> QModelIndex:
     for row in range(window.proxy.rowCount()):
         if window.proxy.index(row, 0).data() == code:
             return window.proxy.index(row, window.model.column_of_year(year))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
@@ -30,6 +30,9 @@ from kplan_desktop.ui.merge_preview_model import CHOICE, OUTCOME
 from kplan_desktop.ui.settings import AppSettings
 from tests.conftest import dump
 from tests.ui.qt import menus
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
 
 YEAR = 2024
 # Every community indicator of FY2024, with values that raise no warning.
@@ -126,7 +129,7 @@ def save_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
     return suggested
 
 
-def cell(window: MainWindow, code: str, year: int = YEAR) -> Any:
+def cell(window: MainWindow, code: str, year: int = YEAR) -> QModelIndex:
     for row in range(window.proxy.rowCount()):
         if window.proxy.index(row, 0).data() == code:
             return window.proxy.index(row, window.model.column_of_year(year))
@@ -734,7 +737,7 @@ def test_the_merge_preview_can_be_rendered_to_a_png(
 
 
 def test_return_on_the_unfinalised_export_question_does_not_finalise(
-    open_window: Any, monkeypatch: pytest.MonkeyPatch
+    open_window: Opener, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = open_window()
     seen: list[str] = []

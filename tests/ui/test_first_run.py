@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,6 +11,9 @@ from PySide6.QtCore import Qt
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.engine import Store
 from kplan_desktop.ui.first_run import FirstRunDialog
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import Opener
 
 
 def test_the_department_choice_defaults_to_a_department_that_owns_indicators(
@@ -31,7 +34,7 @@ def test_the_department_choice_defaults_to_a_department_that_owns_indicators(
 
 
 def test_esc_in_the_grid_asks_before_quitting(
-    open_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    open_window: Opener, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = open_window()
     asked: list[bool] = []

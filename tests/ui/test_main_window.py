@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -18,8 +18,12 @@ from kplan_desktop.ui.main_window import MainWindow
 from tests.conftest import dump
 from tests.ui.qt import line_editor
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
+
+    from tests.ui.conftest import Opener
+
 YEAR = 2025
-Opener = Callable[..., Any]
 
 
 @pytest.fixture
@@ -36,7 +40,7 @@ def row_of(window: MainWindow, code: str) -> int:
     raise AssertionError(code)
 
 
-def cell(window: MainWindow, code: str, year: int = YEAR) -> Any:
+def cell(window: MainWindow, code: str, year: int = YEAR) -> QModelIndex:
     return window.proxy.index(row_of(window, code), window.model.column_of_year(year))
 
 
@@ -922,15 +926,18 @@ def test_the_panel_menu_item_is_ticked_only_while_the_panel_shows(
 ) -> None:
     """表示 › 詳細パネル stayed ticked with the panel folded away (F9 had to be pressed twice)."""
     first = open_window()
-    assert first.side_action.isChecked() == (first.splitter.sizes()[2] > 0)
-    first.side_action.trigger()  # F9
-    assert first.splitter.sizes()[2] == 0 and not first.side_action.isChecked()
+    action = first.side_action
+    assert action is not None
+    assert action.isChecked() == (first.splitter.sizes()[2] > 0)
+    action.trigger()  # F9
+    assert first.splitter.sizes()[2] == 0 and not action.isChecked()
     first.close()  # the folded panel is the clerk's own arrangement, saved
     second = open_window()
     qtbot.waitUntil(lambda: second.splitter.sizes()[2] == 0)
-    assert not second.side_action.isChecked()
-    second.side_action.trigger()  # one F9 opens it
-    assert second.splitter.sizes()[2] > 0 and second.side_action.isChecked()
+    action = second.side_action
+    assert action is not None and not action.isChecked()
+    action.trigger()  # one F9 opens it
+    assert second.splitter.sizes()[2] > 0 and action.isChecked()
 
 
 def test_enter_on_the_last_row_goes_to_the_first_empty_cell_not_the_same_one(
@@ -968,7 +975,7 @@ def test_the_language_menu_ticks_the_language_in_use(open_window: Opener, lang: 
     assert actions[lang].isChecked() and not actions[other].isChecked()
     actions[other].trigger()
     assert actions[other].isChecked() and not actions[lang].isChecked()
-    assert window.settings.language == other
+    assert window.settings is not None and window.settings.language == other
     assert "次回の起動" in window.status.text()
 
 
@@ -993,8 +1000,9 @@ def test_f1_names_every_shortcut_of_the_window(open_window: Opener, planning: bo
     for key in ("Esc", "Ctrl+C", "F9", "Ctrl+1", "Ctrl+2", "Ctrl+Z", "Ctrl+V", "F1"):
         assert key in text, (key, text)
     for command in window.actions():
-        for key in command.shortcuts():
-            assert key.toString(QKeySequence.SequenceFormat.NativeText) in text, command.text()
+        for shortcut in command.shortcuts():
+            shown = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
+            assert shown in text, command.text()
 
 
 def _stored(window: MainWindow) -> list[ActualView]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,6 +13,9 @@ from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
 from kplan_desktop.ui.models.cells import CellState, load_grid
 from kplan_desktop.ui.models.indicator_table import STATE_ROLE, IndicatorTableModel, grouped
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import Opener
 
 
 def model_for(db: Path, department: str | None, planning: bool = False) -> IndicatorTableModel:
@@ -129,7 +132,7 @@ def test_every_grade_label_of_the_language_is_known_for_the_column_width(db: Pat
 
 
 def test_the_planning_grid_names_each_indicators_department_and_its_progress(
-    open_window: Any, db: Path
+    open_window: Opener, db: Path
 ) -> None:
     from kplan_desktop.domain.achievement import TrackStatus
 

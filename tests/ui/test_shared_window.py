@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,7 +16,11 @@ from tests.conftest import dump
 from tests.ui.qt import line_editor
 from tests.ui.test_main_window import YEAR, cell, type_into
 
-Opener = Callable[..., Any]
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from tests.ui.conftest import Opener
+
 CODE = "7-1-1-K2"
 
 
@@ -121,7 +124,7 @@ def test_a_server_that_does_not_answer_is_said_in_the_status_bar_not_a_frozen_wi
 ) -> None:
     import kplan_desktop.store.audit as audit
 
-    def down(store: Any) -> Any:
+    def down(conn: Connection) -> NoReturn:
         raise StoreError(*E_DB_CONNECTION_LOST)
 
     monkeypatch.setattr(audit, "last_change", down)
@@ -160,7 +163,7 @@ def test_a_dropped_connection_without_retry_keeps_the_typed_value(
 ) -> None:
     import kplan_desktop.store.actuals as actuals
 
-    def down(*args: Any, **kwargs: Any) -> Any:
+    def down(*args: object, **kwargs: object) -> NoReturn:
         raise StoreError(*E_DB_CONNECTION_LOST)
 
     monkeypatch.setattr(actuals, "write_actuals", down)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kplan_desktop.cli import main
 from kplan_desktop.store.actuals import read_actuals
@@ -12,8 +12,11 @@ from kplan_desktop.ui.main_window import MainWindow
 from kplan_desktop.ui.settings import AppSettings
 from tests.conftest import dump, fill
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
 
-def cell(window: MainWindow, code: str) -> Any:
+
+def cell(window: MainWindow, code: str) -> QModelIndex:
     for row in range(window.proxy.rowCount()):
         if window.proxy.index(row, 0).data() == code:
             return window.proxy.index(row, window.model.column_of_year(2025))

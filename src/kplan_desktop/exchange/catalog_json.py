@@ -39,7 +39,7 @@ from kplan_desktop.domain.values import canonical, grading_to_dict
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, loads_json, read_json
 
 if TYPE_CHECKING:
-    from kplan_desktop.store.engine import Store
+    from sqlalchemy import Connection
 
 FORMAT = "kplan-catalog/1"
 
@@ -208,13 +208,13 @@ def catalog_hash(catalog: Catalog) -> str:
     return hashlib.sha256(canonical_text.encode("utf-8")).hexdigest()
 
 
-def stored_catalog_hash(store: Store) -> str:
+def stored_catalog_hash(conn: Connection) -> str:
     """The identity of the catalog a database's tables actually hold (not what its meta row
-    says): the hash of the catalog read back from them; "" when it holds none."""
+    says): the hash of the catalog read back from them, in the caller's transaction; "" when
+    it holds none."""
     from kplan_desktop.store.catalog import read_catalog
 
-    with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+    catalog = read_catalog(conn)
     return "" if catalog is None else catalog_hash(catalog)
 
 

@@ -21,9 +21,12 @@ from __future__ import annotations
 import zipfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 __all__ = [
     "EXCEL_MAX_TEXT",
@@ -74,9 +77,11 @@ def clean_text(text: str) -> str:
     return text[:EXCEL_MAX_TEXT]
 
 
-def set_text(cell: Any, text: str) -> Any:
+def set_text(cell: Cell | MergedCell, text: str) -> Cell:
     """Put text a cell can hold (see text_problem) into `cell` as text, quote-prefixed when it
-    looks like a formula; returns the cell."""
+    looks like a formula; returns the cell. A merged cell's covered part holds nothing."""
+    if isinstance(cell, MergedCell):
+        raise TypeError(f"{cell.coordinate} is covered by a merged cell and holds no text")
     cell.value = text
     cell.data_type = "s"
     if needs_quote(text):
@@ -103,7 +108,7 @@ def format_decimals(value: Decimal) -> int:
     return min(-exponent, MAX_FORMAT_DECIMALS) if exponent < 0 else 0
 
 
-def save_book(book: Any, path: Path) -> None:
+def save_book(book: Workbook, path: Path) -> None:
     """Write an openpyxl workbook to `path`, the zip closed whatever happens.
 
     openpyxl's own save leaves its zip open when a write fails (a full disk): the zip's

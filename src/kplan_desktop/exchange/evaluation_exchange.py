@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
@@ -30,6 +30,9 @@ from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.exchange.payload import RowOutcome, escape_field, parse_utc, utc_text
 from kplan_desktop.store.evaluations import EvaluationView, write_evaluation
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 SHEET_EVALUATION = "evaluation"
 SHEET_EVALUATION_PRINT = "施策評価"
@@ -364,7 +367,7 @@ def shown(evaluation: Evaluation | None) -> str | None:
 
 
 def sheet_texts(
-    book: Any, name: str, limit: int
+    book: Workbook, name: str, limit: int
 ) -> tuple[list[str | None], list[tuple[int, list[str | None]]]]:
     """Header and rows of a simple text sheet, as text (numbers as written)."""
     ws = book[name]

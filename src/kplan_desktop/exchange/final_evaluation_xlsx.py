@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -44,6 +44,9 @@ from kplan_desktop.domain.model import Direction, GradeLabels, PlanSettings
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.cells import clean_text, save_book, set_text
 from kplan_desktop.exchange.files import unwritable
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell, MergedCell
 
 __all__ = ["SHEET_INDICATORS", "SHEET_SUMMARY", "write_final_evaluation"]
 
@@ -90,7 +93,7 @@ def _number_format(value: Decimal, decimals: int | None) -> str:
 class _Sheet:
     """One printable sheet: columns, a running row, text through the cell policy."""
 
-    def __init__(self, book: Any, title: str, widths: Sequence[float]) -> None:
+    def __init__(self, book: Workbook, title: str, widths: Sequence[float]) -> None:
         ws: Worksheet = book.create_sheet(title)
         self.ws = ws
         self.widths = widths
@@ -119,13 +122,13 @@ class _Sheet:
         self.row += 1
         return self.row
 
-    def _cell(self, column: int) -> Any:
+    def _cell(self, column: int) -> Cell | MergedCell:
         # Every cell inside the printed columns: one past them would fall off the print area.
         if not 1 <= column <= len(self.widths):
             raise ValueError(f"column {column} is outside the sheet's {len(self.widths)}")
         return self.ws.cell(row=self.row, column=column)
 
-    def text(self, column: int, text: str | None, **style: Any) -> Any:
+    def text(self, column: int, text: str | None, **style: Any) -> Cell | MergedCell:
         cell = self._cell(column)
         if text:
             set_text(cell, clean_text(text))
@@ -138,7 +141,9 @@ class _Sheet:
             setattr(cell, name, value)
         return cell
 
-    def number(self, column: int, value: Decimal | int | None, fmt: str, **style: Any) -> Any:
+    def number(
+        self, column: int, value: Decimal | int | None, fmt: str, **style: Any
+    ) -> Cell | MergedCell:
         cell = self._cell(column)
         if value is not None:
             cell.value = value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -69,8 +69,11 @@ from kplan_desktop.exchange.submission_xlsx import (
 from kplan_desktop.progress import CancelCheck, Progress, Steps, false_when_cancelled
 from kplan_desktop.store.overview import IndicatorOverview
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
-def _written_cells(ws: Any, width: int, value_column: int) -> WrittenCells:
+
+def _written_cells(ws: Worksheet, width: int, value_column: int) -> WrittenCells:
     top = {
         cell.coordinate: written_digest(cell.value)
         for row in ws.iter_rows(min_row=1, max_row=TEMPLATE_WRITTEN_ROWS, max_col=width)

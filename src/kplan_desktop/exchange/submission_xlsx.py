@@ -53,12 +53,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 from kplan_desktop.domain.achievement import Grade, TrackStatus, format_rate
 from kplan_desktop.domain.catalog import Catalog, Indicator
@@ -89,6 +94,7 @@ from kplan_desktop.exchange.payload import (
     payload_sha256,
     utc_text,
 )
+from kplan_desktop.exchange.sheet_types import odd_footer, odd_header, page_fit
 from kplan_desktop.exchange.submission_layout import (
     DATA_KEYS,
     DRAFT_MARK,
@@ -187,7 +193,7 @@ def _unwritable(where: str, what_ja: str, what_en: str) -> DomainError:
     )
 
 
-def _text(ws: Any, row: int, column: int, text: str, where: str = "") -> Any:
+def _text(ws: Worksheet, row: int, column: int, text: str, where: str = "") -> Cell:
     """A string cell that stays a string: never a formula, never an error value."""
     # A text that would not come back the same (a CR, a control character, too long) would
     # make the checksum call the file edited: refused with the cell policy's reason.
@@ -198,9 +204,9 @@ def _text(ws: Any, row: int, column: int, text: str, where: str = "") -> Any:
     return set_text(ws.cell(row=row, column=column), text)
 
 
-def _number(ws: Any, row: int, column: int, value: Decimal, number_format: str) -> Any:
-    cell = ws.cell(row=row, column=column)
-    cell.value = int(value) if value == value.to_integral_value() else float(value)
+def _number(ws: Worksheet, row: int, column: int, value: Decimal, number_format: str) -> Cell:
+    shown = int(value) if value == value.to_integral_value() else float(value)
+    cell = ws.cell(row=row, column=column, value=shown)
     cell.number_format = number_format
     return cell
 
@@ -236,29 +242,29 @@ def _clip(text: str, limit: int) -> str:
     return "".join(kept) + "…"
 
 
-def _print_setup(ws: Any, title_rows: str, left_header: str, draft: bool) -> None:
+def _print_setup(ws: Worksheet, title_rows: str, left_header: str, draft: bool) -> None:
     """A4 landscape, one page wide, header rows repeated, page numbers, draft in the header."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    page_fit(ws).fitToPage = True
     # Narrower side margins than Excel's default leave the table a larger print scale.
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3, footer=0.3)
     ws.print_options.horizontalCentered = True
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddHeader.left.text = left_header.replace("&", "&&")
-    ws.oddHeader.left.size = 9
+    odd_header(ws).left.text = left_header.replace("&", "&&")
+    odd_header(ws).left.size = 9
     if draft:
-        ws.oddHeader.center.text = DRAFT_MARK
-        ws.oddHeader.center.size = 14
-        ws.oddHeader.center.color = "C00000"
-    ws.oddFooter.center.text = "&P / &N"
-    ws.oddFooter.center.size = 9
+        odd_header(ws).center.text = DRAFT_MARK
+        odd_header(ws).center.size = 14
+        odd_header(ws).center.color = "C00000"
+    odd_footer(ws).center.text = "&P / &N"
+    odd_footer(ws).center.size = 9
 
 
-def _save(book: Any, path: Path, steps: Steps) -> bool:
+def _save(book: Workbook, path: Path, steps: Steps) -> bool:
     """Save under a temporary sibling name, then rename; nothing is left behind on cancel."""
     steps.check()
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
@@ -276,7 +282,7 @@ def _save(book: Any, path: Path, steps: Steps) -> bool:
     return True
 
 
-def _new_book() -> Any:
+def _new_book() -> Workbook:
     book = openpyxl.Workbook()
     book.remove(book.worksheets[0])
     book.properties.creator = WRITER_MARK
@@ -296,7 +302,7 @@ def _department_title(catalog: Catalog, code: str) -> str:
     return _department_name(catalog, code) or code
 
 
-def _code_note(ws: Any, row: int, column: int, code: str) -> None:
+def _code_note(ws: Worksheet, row: int, column: int, code: str) -> None:
     """The department code in small print at the right end of the title row, for the machine."""
     cell = _text(ws, row, column, f"課コード: {code}")
     cell.font = _KEY_FONT
@@ -313,7 +319,7 @@ def _earlier_years(catalog: Catalog, fiscal_year: int) -> list[int]:
 
 
 def _show_actual(
-    ws: Any, row: int, column: int, indicator: Indicator, actual: ActualView | None
+    ws: Worksheet, row: int, column: int, indicator: Indicator, actual: ActualView | None
 ) -> None:
     """A stored value as a number in the unit's format, or the reason it is missing."""
     if actual is None:
@@ -328,7 +334,7 @@ def _show_actual(
         )
 
 
-def _label_pairs(ws: Any, row: int, *pairs: tuple[str, str]) -> None:
+def _label_pairs(ws: Worksheet, row: int, *pairs: tuple[str, str]) -> None:
     """Label / value pairs side by side in one row: 担当課 | 市民協働担当課 | 年度 | 令和7年度 …"""
     for n, (label, value) in enumerate(pairs):
         _text(ws, row, 2 * n + 1, label).font = _BOLD
@@ -368,7 +374,7 @@ class _Column:
         return max(self.width, round(widest + 0.5, 1))
 
 
-def _header_row(ws: Any, row: int, columns: Sequence[_Column]) -> None:
+def _header_row(ws: Worksheet, row: int, columns: Sequence[_Column]) -> None:
     lines = 1
     for n, column in enumerate(columns, start=1):
         cell = _text(ws, row, n, column.label)
@@ -381,7 +387,7 @@ def _header_row(ws: Any, row: int, columns: Sequence[_Column]) -> None:
     ws.row_dimensions[row].height = max(lines, 2) * _LINE_HEIGHT + _ROW_PADDING
 
 
-def _table_row(ws: Any, row: int, columns: Sequence[_Column], least_lines: int = 1) -> None:
+def _table_row(ws: Worksheet, row: int, columns: Sequence[_Column], least_lines: int = 1) -> None:
     """Borders on every cell of a table row, text at the top, and room for every wrapped line."""
     lines = least_lines
     for n, column in enumerate(columns, start=1):
@@ -442,7 +448,7 @@ def write_submission(
 
 
 def _write_evaluations(
-    book: Any, header: SubmissionHeader, catalog: Catalog, rows: Sequence[EvaluationRow]
+    book: Workbook, header: SubmissionHeader, catalog: Catalog, rows: Sequence[EvaluationRow]
 ) -> None:
     """施策評価: a printable sheet, and the hidden machine sheet the merge reads."""
     if evaluations_sha256(row.texts() for row in rows) != header.evaluation_sha256:
@@ -525,7 +531,7 @@ def _report_columns(
 
 
 def _write_report(
-    book: Any,
+    book: Workbook,
     header: SubmissionHeader,
     catalog: Catalog,
     rows: Sequence[IndicatorOverview],
@@ -619,7 +625,7 @@ def _cell_texts(row: ValueRow) -> list[str]:
 
 
 def _write_data(
-    book: Any, header: SubmissionHeader, values: Sequence[ValueRow], steps: Steps
+    book: Workbook, header: SubmissionHeader, values: Sequence[ValueRow], steps: Steps
 ) -> None:
     ws = book.create_sheet(SHEET_DATA)
     ws.sheet_state = "hidden"
@@ -651,8 +657,8 @@ def _write_data(
     _print_setup(ws, "1:1", f"{SHEET_DATA}　{header.department}", header.draft)
 
 
-def _meta_sheet(book: Any, items: Sequence[tuple[str, str, str]], hidden: bool) -> Any:
-    ws = book.create_sheet(SHEET_META)
+def _meta_sheet(book: Workbook, items: Sequence[tuple[str, str, str]], hidden: bool) -> Worksheet:
+    ws: Worksheet = book.create_sheet(SHEET_META)
     for column, (label, width) in enumerate((("key", 18), ("value", 70), ("項目", 36)), start=1):
         _text(ws, 1, column, label).font = _BOLD
         ws.column_dimensions[get_column_letter(column)].width = width
@@ -666,7 +672,7 @@ def _meta_sheet(book: Any, items: Sequence[tuple[str, str, str]], hidden: bool) 
     return ws
 
 
-def _write_submission_meta(book: Any, header: SubmissionHeader, catalog: Catalog) -> None:
+def _write_submission_meta(book: Workbook, header: SubmissionHeader, catalog: Catalog) -> None:
     name = _department_name(catalog, header.department)
     draft_label = (
         f"{DRAFT_MARK} / {DRAFT_MARK_EN}" if header.draft else "確定済み（下書きではない）"

@@ -21,28 +21,36 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.audit import record
+from kplan_desktop.store.backup_files import (
+    BackupInfo,
+    backup_name,
+    backups_folder,
+    backups_in,
+)
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY
-from kplan_desktop.store.engine import DATABASE_ID_KEY, SCHEMA_HEAD, Store, StoreError, meta_value
+from kplan_desktop.store.engine import (
+    DATABASE_ID_KEY,
+    SCHEMA_HEAD,
+    Store,
+    StoreError,
+    meta_value,
+    migrations_config,
+    upgrade,
+)
 from kplan_desktop.store.models import catalog_version_table
-from kplan_desktop.store.paths import db_dir, private_dir, private_file
+from kplan_desktop.store.paths import private_dir, private_file
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
 
 KEEP = 14
-_NAME = re.compile(r"^kplan-(\d{8}-\d{6}-\d{6})-([a-z-]+)\.sqlite3$")
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    path: Path
-    taken_at: datetime  # UTC, from the file name
-    reason: str  # start, merge, catalog, restore, manual
-    size: int
 
 
 def database_path(store: Store) -> Path:
@@ -59,7 +67,7 @@ def database_path(store: Store) -> Path:
 
 
 def backup_folder(store: Store) -> Path:
-    return database_path(store).parent / "backups"
+    return backups_folder(database_path(store))
 
 
 def take_backup(store: Store, reason: str, *, target: Path | None = None, keep: int = KEEP) -> Path:
@@ -67,8 +75,7 @@ def take_backup(store: Store, reason: str, *, target: Path | None = None, keep: 
     source = database_path(store)
     if target is None:
         folder = backup_folder(store)
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-        target = folder / f"kplan-{stamp}-{reason}.sqlite3"
+        target = folder / backup_name(datetime.now(UTC), reason)
     private_dir(target.parent)  # a new backups folder is owner-only (0700 on POSIX)
     _remove_stale_partials(target.parent)
     partial = target.with_name(target.name + ".partial")
@@ -156,16 +163,6 @@ def _rotate(folder: Path, keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
-def backups_in(folder: Path) -> list[BackupInfo]:
-    found = []
-    for path in folder.iterdir() if folder.is_dir() else ():
-        match = _NAME.match(path.name)
-        if match is not None:
-            taken = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S-%f").replace(tzinfo=UTC)
-            found.append(BackupInfo(path, taken, match.group(2), path.stat().st_size))
-    return sorted(found, key=lambda b: b.taken_at, reverse=True)
-
-
 def backup_at_start(store: Store, *, today: datetime | None = None) -> Path | None:
     """The day's first start takes a backup; later starts that day do not. SQLite only."""
     try:
@@ -241,37 +238,33 @@ def known_schema_versions() -> tuple[str, ...]:
     return tuple(reversed([r.revision for r in _scripts().walk_revisions()]))
 
 
-def _scripts() -> Any:
-    from alembic.config import Config
+def _scripts() -> ScriptDirectory:
     from alembic.script import ScriptDirectory
 
-    config = Config()
-    config.set_main_option("script_location", str(db_dir() / "migrations"))
-    return ScriptDirectory.from_config(config)
+    return ScriptDirectory.from_config(migrations_config())
+
+
+def migrated_schema(conn: Connection, version: str) -> frozenset[SchemaObject]:
+    """The schema objects of the empty SQLite database behind `conn` once migrated to `version`,
+    in the caller's transaction."""
+    upgrade(conn, version)
+    raw = conn.connection.driver_connection
+    if not isinstance(raw, sqlite3.Connection):
+        raise TypeError("migrated_schema reads a SQLite database")
+    return schema_objects(raw)
 
 
 @functools.cache
 def expected_schema(version: str) -> frozenset[SchemaObject]:
     """The schema objects of a kplan database at `version`: a fresh temporary database migrated
     to it with the migrations themselves, so the expectation can never drift from them."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
     with tempfile.TemporaryDirectory(prefix="kplan-schema-") as folder:
-        path = Path(folder) / "schema.sqlite3"
-        engine = create_engine(f"sqlite:///{path}")
-        config = Config()
-        config.set_main_option("script_location", str(db_dir() / "migrations"))
-        config.set_main_option("sqlalchemy.url", f"sqlite:///{path}".replace("%", "%%"))
+        scratch = Store.open(str(Path(folder) / "schema.sqlite3"), migrate=False)
         try:
-            with engine.begin() as conn:
-                config.attributes["connection"] = conn
-                command.upgrade(config, version)
+            with scratch.transaction() as conn:
+                return migrated_schema(conn, version)
         finally:
-            engine.dispose()
-        with closing(sqlite3.connect(path)) as conn:
-            return schema_objects(conn)
+            scratch.dispose()
 
 
 @dataclass(frozen=True)
@@ -404,13 +397,20 @@ def inspect_backup(
     checked = check_backup(path, shown=shown)
     with store.snapshot() as conn:
         ours, held = this_identity(conn)
+    return checked, _other(checked, ours, held, shown or path)
+
+
+def _other(
+    checked: BackupCheck, ours: Identity, held: frozenset[str], shown: Path
+) -> OtherInstallation | None:
+    """Whether a checked backup is another installation's, or holds another catalog."""
     theirs = checked.identity
     # A backup that does not say its catalog is treated as another catalog's (restore then
     # checks what its catalog tables actually hold).
     other_catalog = not theirs.catalog_hash or theirs.catalog_hash not in held
     if theirs.database_id != ours.database_id or other_catalog:
-        return checked, OtherInstallation(shown or path, theirs, ours, other_catalog)
-    return checked, None
+        return OtherInstallation(shown, theirs, ours, other_catalog)
+    return None
 
 
 def restore(
@@ -419,7 +419,7 @@ def restore(
     *,
     who: str,
     source: str,
-    catalog_identity: Callable[[Store], str],
+    catalog_identity: Callable[[Connection], str],
     other_installation: bool = False,
 ) -> Path:
     """Put a backup's content in place of the database; returns the backup of what it replaced.
@@ -431,9 +431,13 @@ def restore(
     connections see the restored content, not a swapped file. An older schema is migrated; the
     result is checked once more against the current schema before the restore's own audit row
     is written. The backup's catalog is judged by what its catalog tables hold
-    (`catalog_identity`: the hash of the catalog read back from a store, from the exchange
+    (`catalog_identity`: the hash of the catalog read back in a transaction, from the exchange
     layer), not by its meta row: unless `other_installation`, it must be the catalog the file
     says and one this database has held; otherwise the replaced database is put back.
+
+    Two frames around the copy (the file is replaced under the engine, so no one frame can
+    hold both): one snapshot of whose database this is, and one transaction that judges the
+    restored catalog and writes the audit row (a refusal there puts the replaced file back).
     """
     live = database_path(store)
     with store.snapshot() as conn:
@@ -447,7 +451,8 @@ def restore(
             shutil.copyfile(path, staged)
         except OSError as exc:
             raise _failed(staged, exc) from None
-        checked, other = inspect_backup(store, staged, shown=path)
+        checked = check_backup(staged, shown=path)
+        other = _other(checked, ours, held, path)
         if other is not None and not other_installation:
             raise other
         replaced = take_backup(store, "restore")
@@ -465,22 +470,22 @@ def restore(
                 f"{path.name} は復元できません: 更新後のスキーマが正しくありません",
                 f"Cannot restore {path.name}: the schema is wrong after migrating",
             )
-        actual = catalog_identity(store)
-        if not other_installation and (
-            actual != checked.identity.catalog_hash or actual not in held
-        ):
-            theirs = Identity(checked.identity.database_id, actual)
-            raise OtherInstallation(path, theirs, ours, other_catalog=True)
+        detail = f"restored {path.name} (schema {checked.version}); the replaced database is "
+        detail += replaced.name
+        if other is not None:
+            detail += f"; another installation's: {other.theirs.describe()}"
+        with store.transaction() as conn:
+            actual = catalog_identity(conn)
+            if not other_installation and (
+                actual != checked.identity.catalog_hash or actual not in held
+            ):
+                theirs = Identity(checked.identity.database_id, actual)
+                raise OtherInstallation(path, theirs, ours, other_catalog=True)
+            record(conn, who=who, source=source, action="restore", detail=detail)
     except (sqlite3.Error, DomainError, SQLAlchemyError):
         store.engine.dispose()
         _copy_into(replaced, live)
         raise
-    detail = f"restored {path.name} (schema {checked.version}); the replaced database is "
-    detail += replaced.name
-    if other is not None:
-        detail += f"; another installation's: {other.theirs.describe()}"
-    with store.transaction() as conn:
-        record(conn, who=who, source=source, action="restore", detail=detail)
     return replaced
 
 
@@ -495,33 +500,6 @@ def _copy_into(source: Path, live: Path) -> None:
     finally:
         dst.close()
         src.close()
-
-
-def scrub_old_backups(store: Store) -> int:
-    """Blank the signing secrets the previous release kept in its backups (schema before
-    0010); each file is rewritten by VACUUM so that no copy of a secret stays in its free
-    space. A backup's secrets are never kept (the transition file holds only what the live
-    database's own upgrade moved out: a file in the backups folder is no source of trust).
-    Returns how many files were scrubbed; a file that cannot be opened is left as it is."""
-    try:
-        folder = backup_folder(store)
-    except StoreError:
-        return 0
-    scrubbed = 0
-    for info in backups_in(folder):
-        try:
-            with closing(sqlite3.connect(info.path)) as conn:
-                columns = {r[1] for r in conn.execute("PRAGMA table_info(signing_key)")}
-                if "secret" not in columns:
-                    continue
-                conn.execute("PRAGMA secure_delete = ON")
-                with conn:
-                    conn.execute("UPDATE signing_key SET secret = ''")
-                conn.execute("VACUUM")
-            scrubbed += 1
-        except (sqlite3.Error, OSError):
-            continue
-    return scrubbed
 
 
 def backup_before(store: Store, reason: str) -> Path | None:

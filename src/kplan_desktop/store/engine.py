@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -27,9 +27,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.text import mask_secrets
+from kplan_desktop.store.backup_files import backups_folder, scrub_old_backups
 from kplan_desktop.store.models import audit_table, meta_table
 from kplan_desktop.store.netfs import on_network
 from kplan_desktop.store.paths import database_url, db_dir, private_file
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
@@ -683,21 +687,12 @@ class Store:
             return
         if current is not None and current not in known_revisions():
             raise _newer(current, self.url)
-        from alembic import command
-        from alembic.config import Config
-
-        config = Config()
-        config.set_main_option("script_location", str(db_dir() / "migrations"))
-        # configparser reads % as interpolation: a Windows path's URL is full of %3A and %5C.
-        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         try:
             with self.engine.begin() as conn:
                 if self.is_server:
                     # Two PCs opening a new server database at once migrate it once.
                     conn.execute(text("SELECT pg_advisory_xact_lock(7301)"))
-                config.attributes["connection"] = conn
-                config.attributes["keep_legacy_secrets"] = keep_legacy_secrets
-                command.upgrade(config, "head")
+                upgrade(conn, "head", keep_legacy_secrets=keep_legacy_secrets)
         except SQLAlchemyError as exc:
             raise StoreError(
                 "E_DB_MIGRATE",
@@ -711,14 +706,14 @@ class Store:
         if was is not None and was < SECRETS_REMOVED and not self.is_server:
             # 0010 removed the signing secrets: none may linger in the write-ahead log or in
             # the backups the previous release took.
-            from kplan_desktop.store.backup import scrub_old_backups
-
             with self.engine.connect() as conn:
                 # Rebuilt whole: a page that held a secret can be reused with the old bytes
                 # still in its unused space, which secure_delete does not reach.
                 conn.exec_driver_sql("VACUUM")
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            scrub_old_backups(self)
+            database = self.engine.url.database
+            if database and database != ":memory:":
+                scrub_old_backups(backups_folder(Path(database)))
 
     def meta(self, key: str) -> str | None:
         with self.connect() as conn:
@@ -726,6 +721,29 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def migrations_config() -> Config:
+    """Alembic's configuration for the migrations in db/migrations (no URL: each run is given
+    its connection)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(db_dir() / "migrations"))
+    return config
+
+
+def upgrade(conn: Connection, version: str = "head", *, keep_legacy_secrets: bool = True) -> None:
+    """Migrate the database of `conn` to `version`, inside the caller's transaction.
+
+    `keep_legacy_secrets`: see `Store.migrate`.
+    """
+    from alembic import command
+
+    config = migrations_config()
+    config.attributes["connection"] = conn
+    config.attributes["keep_legacy_secrets"] = keep_legacy_secrets
+    command.upgrade(config, version)
 
 
 def meta_value(conn: Connection, key: str) -> str | None:

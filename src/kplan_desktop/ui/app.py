@@ -11,6 +11,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from kplan_desktop.exit_codes import Exit
+
 # The application's entry is the one place that imports lazily, for the first-paint figure
 # (bench/bench_window.py): Qt, the database layer and the window load only once they are needed.
 # Their types are here for the annotations only.
@@ -78,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if sys.stdout is not None:  # None in a windowed program on Windows
             print(f"kplan-desktop {__version__}")
-        return 0
+        return Exit.OK
     if args.screenshot or args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -103,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
                 # IT reads this: both languages and the code, whatever the PC's language.
                 QMessageBox.critical(None, "kplan-desktop", f"[{problem.code}]\n{problem.both()}")
-            return 2
+            return Exit.ERROR
     lang = choose_language(args.lang, settings.language)
     translator = install_translator(app, lang)
     previous_hook = sys.excepthook
@@ -114,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(app, args, settings, lang)
     except Exception as exc:  # before the window runs: one line, the traceback in the log
         _report_unexpected(exc, lang, quiet=bool(args.screenshot))
-        return 2
+        return Exit.ERROR
     finally:
         # Matters when main() runs inside a process that outlives it (the tests).
         sys.excepthook = previous_hook
@@ -328,7 +330,7 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
             except DomainError as exc:
                 print(exc.both(), file=sys.stderr)
                 if args.screenshot:
-                    return 2
+                    return Exit.ERROR
                 if isinstance(exc, StoreError) and exc.retryable:
                     # Down, unreachable or still starting: the clerk may try again.
                     answer = QMessageBox.warning(
@@ -339,9 +341,9 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
                     )
                     if answer == QMessageBox.StandardButton.Retry:
                         continue
-                    return 2
+                    return Exit.ERROR
                 QMessageBox.critical(None, "kplan-desktop", exc.message(lang))
-                return 2
+                return Exit.ERROR
         if login is not None:
             role, department = login
     first_start = False
@@ -354,12 +356,12 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
             first = _open_store(db, None if site_catalog else chooser, catalog=site_catalog)
             source = first
         except CatalogChoiceCancelled:
-            return 0
+            return Exit.OK
         except DomainError as exc:
             print(exc.both(), file=sys.stderr)
             if not args.screenshot:
                 QMessageBox.critical(None, "kplan-desktop", exc.message(lang))
-            return 2
+            return Exit.ERROR
         from kplan_desktop.store.catalog import read_catalog
         from kplan_desktop.ui.first_run import FirstRunDialog
 
@@ -372,7 +374,7 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
         else:
             dialog = FirstRunDialog(catalog, default_entry_year(), lang=lang)
             if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
-                return 0
+                return Exit.OK
             role, department, year = dialog.role, dialog.department, dialog.fiscal_year
             settings.save_role(role, department, year)
             dialog.deleteLater()
@@ -470,25 +472,25 @@ def _screenshot(
     _wait_loaded(app, window)
     if window.load_error:
         print(window.load_error, file=sys.stderr)
-        return 2
+        return Exit.ERROR
     if view == "dashboard":
         window.tabs.setCurrentIndex(1)
     shown: QWidget = window
     if merge:
         preview = _merge_preview(app, window, merge)
         if not isinstance(preview, QWidget):
-            return 2
+            return Exit.ERROR
         shown = preview
     app.processEvents()
     if shown.grab().save(str(path)):
-        return 0
+        return Exit.OK
     print(
         f"画像を保存できません: {path}（フォルダがあるか、拡張子が .png か .jpg か"
         "確認してください） / "
         f"Cannot save the image: {path} (check the folder exists and the suffix is .png or .jpg)",
         file=sys.stderr,
     )
-    return 2
+    return Exit.ERROR
 
 
 def _merge_preview(app: QApplication, window: MainWindow, files: list[Path]) -> QWidget | None:

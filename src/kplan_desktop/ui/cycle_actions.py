@@ -176,13 +176,6 @@ class CycleActions(QObject):
         menu.addAction(w.action(self.tr("年度をロックする（締め切り）…"), self.lock_year))
         menu.addAction(w.action(self.tr("年度のロックを解除する…"), self.unlock_year))
 
-    def _locked(self) -> bool:
-        from kplan_desktop.store.years import locked_years
-
-        w = self.window
-        with w.store.snapshot() as conn:
-            return w.store is not None and w.fiscal_year in locked_years(conn)
-
     def lock_year(self, confirm: bool = True) -> bool:
         """年度ロック: the review is closed, every write to the year is refused (audited)."""
         from kplan_desktop.store.years import lock_year
@@ -271,12 +264,26 @@ class CycleActions(QObject):
         )
 
     def refresh(self) -> None:
-        """A department's banner: the due date and what it still owes (on every load)."""
+        """A department's banner: the due date and what it still owes (on every load), read in
+        one snapshot."""
         from kplan_desktop.store.cycle import year_cycle
         from kplan_desktop.store.submissions import open_items
+        from kplan_desktop.store.years import locked_years
 
         w = self.window
-        if w.store is not None and self._locked():
+        if w.store is None:
+            self.banner.hide()
+            return
+        department = None if w.planning else w.department
+        with w.store.snapshot() as conn:
+            locked = w.fiscal_year in locked_years(conn)
+            cycle = None if locked or department is None else year_cycle(conn, w.fiscal_year)
+            items = (
+                []
+                if cycle is None or department is None
+                else open_items(conn, department, w.fiscal_year)
+            )
+        if locked:
             text = self.tr(
                 "{0}は締め切られています（年度ロック）。値・施策評価は変更できません"
             ).format(self.year_label())
@@ -284,16 +291,9 @@ class CycleActions(QObject):
             self.banner.setText("■ " + text)  # no emoji: the CJK fonts draw them as boxes
             self.banner.show()
             return
-        if w.planning or w.department is None or w.store is None:
-            self.banner.hide()
-            return
-        with w.store.snapshot() as conn:
-            cycle = year_cycle(conn, w.fiscal_year)
         if cycle is None:
             self.banner.hide()
             return
-        with w.store.snapshot() as conn:
-            items = open_items(conn, w.department, w.fiscal_year)
         missing = sum(1 for item in items if item.missing)
         rest = len(items) - missing
         if items:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtGui import QUndoCommand
 
@@ -19,7 +19,26 @@ from kplan_desktop.store.requests import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from kplan_desktop.store.actuals import ActualView
     from kplan_desktop.store.engine import Store
+
+# A write's results and the values of its indicators read back in the same transaction (None:
+# not read, the write was refused).
+Written: TypeAlias = "tuple[list[EntryResult], list[ActualView] | None]"
+
+
+def write_and_read(conn: Connection, requests: list[EntryRequest], key: str) -> Written:
+    """Write typed values and read their indicators back: one transaction, one frame (the
+    window's entry, an undo, a redo)."""
+    from kplan_desktop.store.actuals import read_actuals, write_actuals
+
+    results = write_actuals(
+        conn, requests, who=current_user(), source=EntrySource.GUI, request_key=key
+    )
+    codes = {r.request.indicator_code for r in results}
+    return results, read_actuals(conn, indicator_codes=codes)
 
 
 def state_text(state: State) -> str:
@@ -42,13 +61,16 @@ class EntryCommand(QUndoCommand):
         store: Store,
         results: Sequence[EntryResult],
         label: str,
-        on_done: Callable[[list[EntryResult]], None],
+        on_done: Callable[[list[EntryResult], list[ActualView] | None], None],
         on_error: Callable[[DomainError], None] | None = None,
+        *,
+        applied: Written | None = None,
     ) -> None:
         super().__init__(label)
         self._store = store
         self._on_error = on_error
-        self._applied: list[EntryResult] | None = None
+        # `applied`: the first write is done already (the window's entry writes at once).
+        self._applied: Written | None = applied
         # The first write names the revisions the clerk saw (a conflict refuses it); undo and
         # redo are deliberate steps over the clerk's own change and name none.
         self._first = [
@@ -88,42 +110,34 @@ class EntryCommand(QUndoCommand):
         A write the database could not take (disk full, read-only) must not leave a command on
         the undo stack that never happened.
         """
-        from kplan_desktop.store.actuals import write_actuals
-
+        if self._applied is not None:
+            return
         try:
             self._applied = self._store.write(
-                lambda conn, key: write_actuals(
-                    conn, self._first, who=current_user(), source=EntrySource.GUI, request_key=key
-                )
+                lambda conn, key: write_and_read(conn, self._first, key)
             )
         except EntryRefused as exc:
             if exc.conflict:
                 raise
-            self._applied = exc.results
+            self._applied = exc.results, None
 
     def redo(self) -> None:
         if self._applied is not None:
             applied, self._applied = self._applied, None
-            self._on_done(applied)
+            self._on_done(*applied)
             return
-        self._on_done(self._write(self._forward))
+        self._on_done(*self._write(self._forward))
 
     def undo(self) -> None:
-        self._on_done(self._write(self._backward))
+        self._on_done(*self._write(self._backward))
 
-    def _write(self, requests: list[EntryRequest]) -> list[EntryResult]:
-        from kplan_desktop.store.actuals import write_actuals
-
+    def _write(self, requests: list[EntryRequest]) -> Written:
         try:
-            return self._store.write(
-                lambda conn, key: write_actuals(
-                    conn, requests, who=current_user(), source=EntrySource.GUI, request_key=key
-                )
-            )
+            return self._store.write(lambda conn, key: write_and_read(conn, requests, key))
         except EntryRefused as exc:
             # A state valid when written can be refused later (its history changed since).
-            return exc.results
+            return exc.results, None
         except DomainError as exc:
             if self._on_error is not None:
                 self._on_error(exc)
-            return []
+            return [], []

@@ -31,17 +31,16 @@ from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
     EntryResult,
-    EntrySource,
     Outcome,
-    current_user,
 )
-from kplan_desktop.ui.entry import EntryCommand
+from kplan_desktop.ui.entry import EntryCommand, Written, write_and_read
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.store.actuals import ActualView
 
 
 class EntryDelegate(QStyledItemDelegate):
@@ -194,13 +193,11 @@ class EntryController(Part):
         if request is None:
             return False
         from kplan_desktop.domain.errors import DomainError
-        from kplan_desktop.store.actuals import write_actuals
 
         try:
-            with self.store.snapshot() as conn:
-                results = write_actuals(
-                    conn, [request], who=current_user(), source=EntrySource.GUI, dry_run=True
-                )
+            # Checked and written in one transaction with the value read back (one frame); a
+            # refusal (a warning without its comment, a conflict) writes nothing.
+            written = self.store.write(lambda conn, key: write_and_read(conn, [request], key))
         except EntryRefused as exc:
             refused = exc.results[0]
             if refused.only_conflict:
@@ -217,9 +214,11 @@ class EntryController(Part):
             if self._retry_after(exc):
                 return self.submit(proxy_index, text, comment)
             return False
+        results = written[0]
         if results[0].outcome is Outcome.UNCHANGED:
             return True
-        return self.push(results, self.tr("{0} の入力").format(request.indicator_code))
+        label = self.tr("{0} の入力").format(request.indicator_code)
+        return self.push(results, label, applied=written)
 
     def _resolve_conflict(
         self, proxy_index: QModelIndex, refused: EntryResult, comment: str | None
@@ -336,8 +335,9 @@ class EntryController(Part):
             self.values_changed.emit()
         return changed
 
-    def push(self, results: list[EntryResult], label: str) -> bool:
-        """Write, then put the change on the undo stack; False if the database refused it."""
+    def push(self, results: list[EntryResult], label: str, applied: Written | None = None) -> bool:
+        """Write, then put the change on the undo stack; False if the database refused it.
+        `applied`: the write is done already (the entry's one transaction)."""
         from kplan_desktop.domain.errors import DomainError
 
         command = EntryCommand(
@@ -346,6 +346,7 @@ class EntryController(Part):
             label,
             self._after_write,
             lambda exc: self._storage_failed(exc, history=True),
+            applied=applied,
         )
         try:
             command.apply()
@@ -483,13 +484,16 @@ class EntryController(Part):
         self.last_message = " / ".join(f.message(self.lang) for f in refused.refused_because)
         self.status.setText("✖ " + self.last_message)
 
-    def _after_write(self, results: list[EntryResult]) -> None:
+    def _after_write(self, results: list[EntryResult], fresh: list[ActualView] | None) -> None:
+        """Show what was written: `fresh`, read in the write's own transaction (None: a refused
+        write, whose indicators are read again here)."""
         from kplan_desktop.store.actuals import read_actuals
 
         codes = {r.request.indicator_code for r in results}
-        by_code: dict[str, list] = {code: [] for code in codes}  # type: ignore[type-arg]
-        with self.store.snapshot() as conn:
-            fresh = read_actuals(conn, indicator_codes=codes)
+        by_code: dict[str, list[ActualView]] = {code: [] for code in codes}
+        if fresh is None:
+            with self.store.snapshot() as conn:
+                fresh = read_actuals(conn, indicator_codes=codes)
         for actual in fresh:
             by_code[actual.indicator_code].append(actual)
         for code, values in by_code.items():

@@ -36,6 +36,8 @@ from kplan_desktop.ui.file_dialogs import open_files, save_file
 from kplan_desktop.ui.workers import Cancelled, Job, Work, run_job
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from kplan_desktop.domain.catalog import Catalog
     from kplan_desktop.store.submissions import Finalisation
     from kplan_desktop.ui.host import Host
@@ -259,13 +261,16 @@ class ExchangeActions(QObject):
         return format_fiscal_year(year or self.window.fiscal_year, style)
 
     def refresh(self) -> None:
-        """Re-read whether the department's year is finalised (after loading, 確定, 取り消し)."""
+        """Re-read whether the department's year is finalised (after loading)."""
         w = self.window
         if not w.planning and w.department and w.store is not None:
             from kplan_desktop.store.submissions import finalisation
 
             with w.store.snapshot() as conn:
                 self.finalised = finalisation(conn, w.department, w.fiscal_year)
+        self._show_finalised()
+
+    def _show_finalised(self) -> None:
         done = self.finalised
         if done is None:
             self.banner.hide()
@@ -288,23 +293,27 @@ class ExchangeActions(QObject):
 
     def finalise(self) -> bool:
         """確定: True when the year is (now) finalised; open items are listed in one dialog."""
-        from kplan_desktop.store.submissions import finalise, open_items
+        from kplan_desktop.store.submissions import finalisation, finalise, open_items
 
         w = self.window
         department = w.department
         if department is None or not self._ready():
             return False
-        try:
-            w.store.write(
-                lambda conn, key: finalise(
-                    conn,
-                    department,
-                    w.fiscal_year,
-                    who=current_user(),
-                    source=EntrySource.GUI,
-                    request_key=key,
-                )
+
+        def work(conn: Connection, key: str) -> Finalisation | None:
+            # Finalised and read back in one transaction: the banner shows what was written.
+            finalise(
+                conn,
+                department,
+                w.fiscal_year,
+                who=current_user(),
+                source=EntrySource.GUI,
+                request_key=key,
             )
+            return finalisation(conn, department, w.fiscal_year)
+
+        try:
+            self.finalised = w.store.write(work)
         except DomainError as exc:
             if exc.code == "E_NOT_COMPLETE":
                 with w.store.snapshot() as conn:
@@ -316,13 +325,13 @@ class ExchangeActions(QObject):
             return False
         # Undoing an edit would now be refused by the store: 確定 is where undo history ends.
         w.undo_stack.clear()
-        self.refresh()
+        self._show_finalised()
         w.status.setText(self.tr("{0}を確定しました").format(self._year_text()))
         return True
 
     def withdraw(self) -> bool:
         """確定を取り消す, after a confirmation; True when withdrawn."""
-        from kplan_desktop.store.submissions import withdraw_finalisation
+        from kplan_desktop.store.submissions import finalisation, withdraw_finalisation
 
         w = self.window
         department = w.department
@@ -339,8 +348,9 @@ class ExchangeActions(QObject):
         )
         if answer != "withdraw":
             return False
-        w.store.write(
-            lambda conn, key: withdraw_finalisation(
+
+        def work(conn: Connection, key: str) -> Finalisation | None:
+            withdraw_finalisation(
                 conn,
                 department,
                 w.fiscal_year,
@@ -348,8 +358,10 @@ class ExchangeActions(QObject):
                 source=EntrySource.GUI,
                 request_key=key,
             )
-        )
-        self.refresh()
+            return finalisation(conn, department, w.fiscal_year)
+
+        self.finalised = w.store.write(work)
+        self._show_finalised()
         w.status.setText(self.tr("{0}の確定を取り消しました").format(self._year_text()))
         return True
 

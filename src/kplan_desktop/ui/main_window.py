@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
+    from kplan_desktop.ui.closing import Closing
     from kplan_desktop.ui.cycle_actions import CycleActions
     from kplan_desktop.ui.detail_panel import DetailPanel
     from kplan_desktop.ui.entry_controller import EntryController
@@ -74,10 +75,11 @@ def _late_imports() -> None:
     global FiscalYearStyle, GridData, IndicatorTableModel, IndicatorFilter
     global ExchangeActions, BackupActions, CatalogActions, CycleActions, KeyActions
     global DetailPanel, EntryController, PasteController, PlanTree, ChangePoller
-    global GridFit, WindowMenus, WindowTabs
+    global Closing, GridFit, WindowMenus, WindowTabs
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
+    from kplan_desktop.ui.closing import Closing
     from kplan_desktop.ui.cycle_actions import CycleActions
     from kplan_desktop.ui.detail_panel import DetailPanel
     from kplan_desktop.ui.entry_controller import EntryController
@@ -122,7 +124,6 @@ class MainWindow(QMainWindow):
         self.load_error: str | None = None
         self._job: Job | None = None
         self._built = False
-        self._splitter_restored = False
         # The frame paints first; the body is built right after (see _start).
         self.setWindowTitle("kplan-desktop")
         # Submission workbooks dropped on the window are merged (the planning division only).
@@ -286,6 +287,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         # The side panel is wide enough for the trend chart's legend and its seven year ticks.
         self.splitter.setSizes([190, 960, 350])
+        self.closing = Closing(shared, entry, panel)
+        self.closing.splitters = {"splitter": self.splitter, "side": self.side_splitter}
         self.window_tabs = WindowTabs(shared, self.splitter)
         self.tabs = self.window_tabs.tabs
         self.setCentralWidget(self.tabs)
@@ -297,7 +300,7 @@ class MainWindow(QMainWindow):
         self.side_action: QAction | None = None
         self.menus = WindowMenus(shared)
         self.menus.build(self, self.menuBar())
-        self.fit.side_action = self.side_action
+        self.fit.side_action = self.closing.side_action = self.side_action
 
     def _centre(self) -> QWidget:
         """The banners, the search and filter row, and the grid."""
@@ -336,25 +339,11 @@ class MainWindow(QMainWindow):
     # -- settings ----------------------------------------------------------------------------
 
     def _restore_splitter(self) -> None:
-        # Splitter sizes only stick once the window has its real size.
-        if self.settings is not None and not self._splitter_restored:
-            for key, splitter in (("splitter", self.splitter), ("side", self.side_splitter)):
-                state = self.settings.window_state(key)
-                if state is not None:
-                    splitter.restoreState(state)
-            if self.side_action is not None:
-                self.side_action.setChecked(self.splitter.sizes()[2] > 0)
-        self._splitter_restored = True
+        self.closing.restore()
 
     def save_state(self) -> None:
-        if self.settings is None or not self._built:
-            return
-        self.settings.save_window_state("geometry", self.saveGeometry())
-        self.settings.save_window_state("splitter", self.splitter.saveState())
-        self.settings.save_window_state("side", self.side_splitter.saveState())
-        header = self.grid.horizontalHeader().saveState()  # per language: 基準値 < "Baseline"
-        self.settings.save_window_state(f"columns-{self.lang}", header)
-        self.settings.sync()
+        if self._built:
+            self.closing.save(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -371,24 +360,7 @@ class MainWindow(QMainWindow):
 
     def ask_quit(self, pending: str | None = None, *, comment: bool = False) -> bool:
         """Ask before quitting; `pending` is a typed value (or comment) not saved yet."""
-        if pending is None:
-            text = self.tr("kplan-desktop を終了しますか？（入力した値は保存済みです）")
-        elif comment:
-            text = self.tr(
-                "入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？"
-            ).format(pending[:40])
-        else:
-            text = self.tr(
-                "入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？"
-            ).format(pending[:40])
-        answer = QMessageBox.question(
-            self,
-            self.tr("終了の確認"),
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return self.closing.ask_quit(pending, comment=comment)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -396,39 +368,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.fit.fit_name_column)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """The title bar's close button asks, as Esc does, when a typed value is not saved
-        (an open editor, or the comment dialog waiting); otherwise everything is saved and
-        it closes at once."""
-        if not self._built:
-            super().closeEvent(event)
+        """Asks, as Esc does, when a typed value is not saved (ui/closing.py)."""
+        if self._built and not self.closing.may_close(self.ask_quit):
+            event.ignore()
             return
-        # A comment typed in the detail panel is saved, as leaving its cell saves it; one that
-        # cannot be saved is asked about.
-        if not self.detail_panel.commit_comment():
-            comment = self.detail_panel.pending_comment() or ""
-            # The question takes the focus (and quitting hides the box): no second try.
-            self.detail_panel.holding = True
-            if not self.ask_quit(comment, comment=True):
-                self.detail_panel.holding = False
-                event.ignore()
-                return
-        pending = self.entry.pending_value()
-        where = self.grid.currentIndex()
-        if pending is not None:
-            # The question takes the focus, and an editor losing the focus saves its value (and
-            # may ask for a comment on top of the question): close it unsaved first, and give
-            # the text back to a new editor if the clerk stays.
-            self.entry.discard_pending()
-            if not self.ask_quit(pending):
-                self.entry.reopen_editor(where, pending)
-                event.ignore()
-                return
-        elif self.entry.comment_dialog is not None:
-            waiting = self.entry.comment_dialog.property("pending_text") or ""
-            if not self.ask_quit(waiting):
-                event.ignore()
-                return
-        self.entry.discard_pending()
         self.save_state()
         super().closeEvent(event)
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import unicodedata
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -57,7 +54,10 @@ from kplan_desktop.exchange.catalog_xlsx.layout import (
     _place_ja,
 )
 from kplan_desktop.exchange.catalog_xlsx.write import _history
-from kplan_desktop.exchange.gate import CATALOG_LIMITS, GatedWorkbook, open_workbook
+from kplan_desktop.exchange.gate import CATALOG_LIMITS, GatedWorkbook, load_book, open_workbook
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 # -- reading cells ---------------------------------------------------------------------------
 
@@ -235,7 +235,7 @@ class _Row:
 class _OpenBook:
     """The workbook openpyxl read, and the gate's count of each sheet's rows with content."""
 
-    book: Any
+    book: Workbook
     gated: GatedWorkbook
 
 
@@ -243,23 +243,7 @@ def _open(path: Path) -> _OpenBook:
     # Every limit (size, zip bomb, cells, rows, shared strings) is the gate's, checked before
     # openpyxl, which reads a catalog whole: a 373 KB file compressed 480:1 took 6.9 GB there.
     gated = open_workbook(path, CATALOG_LIMITS)
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about Excel features it drops (extensions, styles); none matter here.
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(
-                io.BytesIO(gated.data), read_only=False, data_only=True, keep_links=False
-            )
-    except Exception as exc:  # openpyxl raises many kinds of error for a damaged workbook
-        raise _error(
-            path.name,
-            None,
-            (),
-            "",
-            "Excelブックとして読めません（壊れているか、別の形式です）",
-            f"cannot be read as an Excel workbook ({type(exc).__name__})",
-        ) from exc
-    return _OpenBook(book, gated)
+    return _OpenBook(load_book(gated.data, path.name, whole=True), gated)
 
 
 def _grid(opened: _OpenBook, sheet: str, file: str) -> list[tuple[object, ...]]:

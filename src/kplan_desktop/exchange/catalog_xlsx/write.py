@@ -9,11 +9,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 from kplan_desktop.domain.catalog import Catalog, CrossReference, Plan, ReferenceTable
 from kplan_desktop.domain.catalog_edit import INTERIM_SEPARATOR
@@ -55,6 +59,7 @@ from kplan_desktop.exchange.catalog_xlsx.layout import (
 )
 from kplan_desktop.exchange.cells import save_book, set_text, text_problem
 from kplan_desktop.exchange.files import unwritable
+from kplan_desktop.exchange.sheet_types import page_fit
 
 # -- writing ---------------------------------------------------------------------------------
 
@@ -246,7 +251,7 @@ def _history(text: str | None) -> list[dict[str, Any]]:
     return out
 
 
-def _put(ws: Any, row: int, column: int, value: object, spec: _Column, file: str) -> None:
+def _put(ws: Worksheet, row: int, column: int, value: object, spec: _Column, file: str) -> None:
     """One data cell: text stays text (never a formula), decimals are exact text."""
     cell = ws.cell(row=row, column=column)
     cell.alignment = _WRAP if spec.wrap else _TOP
@@ -272,7 +277,7 @@ def _put(ws: Any, row: int, column: int, value: object, spec: _Column, file: str
         raise TypeError(f"unexpected cell value {value!r}")
 
 
-def _header(ws: Any, columns: Sequence[_Column]) -> None:
+def _header(ws: Worksheet, columns: Sequence[_Column]) -> None:
     for n, spec in enumerate(columns, start=1):
         key = ws.cell(row=1, column=n, value=spec.key)
         key.font = _KEY_FONT
@@ -288,7 +293,7 @@ def _header(ws: Any, columns: Sequence[_Column]) -> None:
     ws.freeze_panes = "A3"
 
 
-def _choice_list(ws: Any, choices: Sequence[str], cells: str) -> None:
+def _choice_list(ws: Worksheet, choices: Sequence[str], cells: str) -> None:
     """A drop-down of allowed values; other entries (e.g. 以上 for >=) stay possible."""
     validation = DataValidation(
         type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True
@@ -299,14 +304,14 @@ def _choice_list(ws: Any, choices: Sequence[str], cells: str) -> None:
 
 
 def _write_table(
-    book: Any,
+    book: Workbook,
     title: str,
     columns: Sequence[_Column],
     rows: Sequence[Mapping[str, object]],
     file: str,
     freeze: str = "A3",
 ) -> None:
-    ws = book.create_sheet(title)
+    ws: Worksheet = book.create_sheet(title)
     _header(ws, columns)
     ws.freeze_panes = freeze
     for r, row in enumerate(rows, start=FIRST_DATA_ROW):
@@ -323,7 +328,7 @@ def _write_table(
 
 
 def _write_plan(
-    book: Any, plan: Plan, file: str, version: Mapping[str, object] | None = None
+    book: Workbook, plan: Plan, file: str, version: Mapping[str, object] | None = None
 ) -> None:
     s = plan.settings
     values: dict[str, object] = {
@@ -359,7 +364,7 @@ def _write_plan(
             _choice_list(ws, spec.choices, f"C{r}")
 
 
-def _write_reference(book: Any, tables: Sequence[ReferenceTable], file: str) -> None:
+def _write_reference(book: Workbook, tables: Sequence[ReferenceTable], file: str) -> None:
     ws = book.create_sheet(SHEET_REFERENCE)
     widest = max([len(t.columns) for t in tables], default=1)
     _header(ws, REFERENCE_COLUMNS)
@@ -398,7 +403,7 @@ def _write_reference(book: Any, tables: Sequence[ReferenceTable], file: str) -> 
         r += 1
 
 
-def _save(book: Any, path: Path) -> None:
+def _save(book: Workbook, path: Path) -> None:
     # A sibling temporary file (created by openpyxl, so with the usual permissions), then an
     # atomic rename: an existing catalog is never left half-written.
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
@@ -408,7 +413,7 @@ def _save(book: Any, path: Path) -> None:
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        page_fit(sheet).fitToPage = True
         if sheet.max_row > 2 and sheet.title != SHEET_REFERENCE:
             sheet.print_title_rows = "1:2"
     try:

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import io
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from kplan_desktop.exchange.gate.limits import FileRejected, rejection, xml_entity_rejection
 
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
 # The part that names the application that last saved the file (kept by open_workbook).
 APP_PART = "docProps/app.xml"
 
 
-def load_book(data: bytes, file: str) -> Any:
-    """The workbook, read-only and unevaluated; a refusal (E_WB_UNREADABLE) if it is damaged."""
+def load_book(data: bytes, file: str, *, whole: bool = False) -> Workbook:
+    """The workbook openpyxl reads from the gated bytes; a refusal (E_WB_UNREADABLE, or the DTD
+    refusal) if it is damaged. Read-only and unevaluated (a formula is seen as one), or with
+    `whole` loaded whole with the values Excel saved (the catalog reader's sheets)."""
     # Imported here: the gate also checks catalog JSON, and a command that reads no workbook
     # (kplan init, departments) starts without openpyxl (tests/architecture/test_cli_shape.py).
     import openpyxl
@@ -26,7 +31,7 @@ def load_book(data: bytes, file: str) -> Any:
             # openpyxl warns about features it drops (extensions, styles); none matter here.
             warnings.simplefilter("ignore")
             return openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+                io.BytesIO(data), read_only=not whole, data_only=whole, keep_links=False
             )
     except Exception as exc:  # openpyxl raises many kinds of error for a damaged workbook
         raise unreadable(file, exc) from None

@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart.text import RichText, Text
@@ -38,12 +38,21 @@ from kplan_desktop.domain.model import Direction, IndicatorSpec
 from kplan_desktop.domain.validation import Severity
 from kplan_desktop.exchange.cells import clean_text, format_literal, needs_quote
 from kplan_desktop.exchange.payload import MergeReport, SubmissionRecord
+from kplan_desktop.exchange.sheet_types import odd_footer
 from kplan_desktop.store.actuals import ActualView, StoredFinding
 from kplan_desktop.store.evaluations import EvaluationView
 from kplan_desktop.store.overview import IndicatorOverview
 
 if TYPE_CHECKING:
     from openpyxl.cell import _CellSetValue
+    from openpyxl.chart import BarChart, LineChart
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.workbook.workbook import Workbook
+
+    from kplan_desktop.exchange.sheet_types import StreamedSheet
+
+# What a report row holds in one column: nothing, plain text, or a styled cell.
+Written: TypeAlias = "str | Cell | None"
 
 ERROR_CODE = "E_REPORT_XLSX"
 
@@ -158,10 +167,10 @@ class _Style:
         self.number_format = number_format
         self.alignment = alignment
         self.border = border
-        self._book: Any = None
-        self._arrays: dict[bool, Any] = {}
+        self._book: Workbook | None = None
+        self._arrays: dict[bool, StyleArray] = {}
 
-    def cell(self, ws: Any, value: _CellSetValue, *, quote: bool = False) -> Any:
+    def cell(self, ws: StreamedSheet, value: _CellSetValue, *, quote: bool = False) -> Cell:
         """A write-only cell holding `value` in this style (quote-prefixed if asked)."""
         book = ws.parent
         if book is not self._book:
@@ -174,7 +183,7 @@ class _Style:
         # and copied into each new cell: a tenth of the time of a 60-department report.
         return Cell(ws, row=1, column=1, value=value, style_array=array)
 
-    def _array(self, ws: Any, quote: bool) -> Any:
+    def _array(self, ws: StreamedSheet, quote: bool) -> StyleArray:
         probe = WriteOnlyCell(ws)
         if self.font is not None:
             probe.font = self.font
@@ -189,14 +198,15 @@ class _Style:
         if quote:
             probe.quotePrefix = True
         # openpyxl's StyleArray: the indices of the objects set above (its stubs leave it out)
-        return probe._style  # type: ignore[attr-defined]
+        array: StyleArray = probe._style  # type: ignore[attr-defined]
+        return array
 
 
 # Unstyled text that looks like a formula still needs a cell of its own, for the quote prefix.
 _NO_STYLE = _Style()
 
 
-def text_cell(ws: Any, text: str | None, style: _Style | None = None) -> Any:
+def text_cell(ws: StreamedSheet, text: str | None, style: _Style | None = None) -> Written:
     """A text value for `ws.append`: never a formula, an error code or a number.
 
     Safe, unstyled text is returned as the plain string (openpyxl stores it as text and it costs
@@ -214,7 +224,7 @@ def text_cell(ws: Any, text: str | None, style: _Style | None = None) -> Any:
     return cell
 
 
-def _styled(ws: Any, value: _CellSetValue, style: _Style) -> Any:
+def _styled(ws: StreamedSheet, value: _CellSetValue, style: _Style) -> Cell:
     return style.cell(ws, value)
 
 
@@ -353,14 +363,14 @@ class _Sheet:
 
     def __init__(
         self,
-        book: Any,
+        book: Workbook,
         title: str,
         widths: Sequence[float],
         *,
         freeze: str | None = None,
         title_rows: str | None = None,
     ) -> None:
-        ws = book.create_sheet(title)
+        ws: StreamedSheet = book.create_sheet(title)
         self.ws = ws
         self.row = 0
         # Everything written before the first row (column widths, panes, sheet properties)
@@ -378,8 +388,8 @@ class _Sheet:
         ws.page_setup.fitToHeight = 0
         if title_rows is not None:
             ws.print_title_rows = title_rows
-        ws.oddFooter.left.text = "&A"
-        ws.oddFooter.right.text = "&P / &N"
+        odd_footer(ws).left.text = "&A"
+        odd_footer(ws).right.text = "&P / &N"
         self.widths = list(widths)
 
     def append(self, cells: Sequence[object]) -> int:
@@ -391,10 +401,10 @@ class _Sheet:
         for _ in range(rows):
             self.append(())
 
-    def text(self, value: str | None, style: _Style | None = None) -> Any:
+    def text(self, value: str | None, style: _Style | None = None) -> Written:
         return text_cell(self.ws, value, style)
 
-    def styled(self, value: _CellSetValue, style: _Style) -> Any:
+    def styled(self, value: _CellSetValue, style: _Style) -> Cell | None:
         if value is None:
             return None
         return _styled(self.ws, value, style)
@@ -496,7 +506,7 @@ def _page_starts(
     return starts
 
 
-def _chart_title(text: str) -> Any:
+def _chart_title(text: str) -> Title:
     """A chart title at 11 pt: the default 18 pt wraps an indicator's name over two lines."""
     font = CharacterProperties(sz=1100, b=True)
     paragraph = Paragraph(
@@ -505,21 +515,7 @@ def _chart_title(text: str) -> Any:
     return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
 
 
-def _show_axes(chart: Any) -> None:
+def _show_axes(chart: BarChart | LineChart) -> None:
     # openpyxl 3.1 leaves the axes' <c:delete> unset, which recent Excel reads as "hidden".
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-
-
-def _discard(book: Any) -> None:
-    """Close and remove the temporary files a write-only workbook streams its sheets into."""
-    for ws in book.worksheets:
-        writer = getattr(ws, "_writer", None)
-        if writer is None:
-            continue
-        try:
-            if not ws.closed:
-                ws.close()
-            writer.cleanup()
-        except (OSError, ValueError):  # already saved and removed
-            pass

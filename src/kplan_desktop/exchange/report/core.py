@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 
 from kplan_desktop.domain.achievement import Achievement, Grade, assess, on_track
 from kplan_desktop.domain.catalog import (
@@ -18,6 +18,7 @@ from kplan_desktop.exchange.cells import clean_text, format_decimals
 from kplan_desktop.exchange.report.base import (
     ReportData,
     ReportPart,
+    Written,
     _label,
     _rate_value,
     _Row,
@@ -146,21 +147,21 @@ class WriterCore:
             decimals = max(decimals, format_decimals(value))
         return self.styles.number(unit, decimals, suffix)
 
-    def value_cell(self, sheet: _Sheet, row: _Row, value: Decimal | None) -> Any:
+    def value_cell(self, sheet: _Sheet, row: _Row, value: Decimal | None) -> Cell | None:
         if value is None:
             return None
         style = self._number_style(row.indicator, row.unit, row.milestone, value)
         return _styled(sheet.ws, value, style)
 
-    def baseline_cell(self, sheet: _Sheet, row: _Row) -> Any:
+    def baseline_cell(self, sheet: _Sheet, row: _Row) -> Cell | None:
         baseline = row.indicator.baseline
         return None if baseline is None else _styled(sheet.ws, baseline, row.baseline_style)
 
-    def target_cell(self, sheet: _Sheet, row: _Row) -> Any:
+    def target_cell(self, sheet: _Sheet, row: _Row) -> Cell | None:
         target = row.indicator.target
         return None if target is None else _styled(sheet.ws, target, row.target_style)
 
-    def actual_cell(self, sheet: _Sheet, row: _Row, actual: ActualView | None) -> Any:
+    def actual_cell(self, sheet: _Sheet, row: _Row, actual: ActualView | None) -> Written:
         if actual is None:
             return None
         if actual.value is None:
@@ -168,7 +169,7 @@ class WriterCore:
             return sheet.text(reason.label_ja if reason is not None else "", self.styles.muted)
         return self.value_cell(sheet, row, actual.value)
 
-    def measured_cells(self, sheet: _Sheet, row: _Row) -> list[Any]:
+    def measured_cells(self, sheet: _Sheet, row: _Row) -> list[Written]:
         """Baseline, the actual of every plan year, target, achievement rate and grade."""
         return [
             self.baseline_cell(sheet, row),
@@ -178,9 +179,9 @@ class WriterCore:
             self.grade_cell(sheet, row.achievement.grade),
         ]
 
-    def grade_cell(self, sheet: _Sheet, grade: Grade) -> Any:
+    def grade_cell(self, sheet: _Sheet, grade: Grade) -> Written:
         label = grade.label(self.settings.grade_labels)
         return sheet.text(label, self.styles.for_grade(grade))
 
-    def rate_cell(self, sheet: _Sheet, achievement: Achievement) -> Any:
+    def rate_cell(self, sheet: _Sheet, achievement: Achievement) -> Cell | None:
         return sheet.styled(_rate_value(achievement.rate), self.styles.percent)

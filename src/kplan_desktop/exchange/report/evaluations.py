@@ -25,6 +25,7 @@ from kplan_desktop.exchange.report.base import (
     _unique_sheet_name,
 )
 from kplan_desktop.exchange.report.core import WriterCore
+from kplan_desktop.exchange.sheet_types import odd_header
 
 
 class EvaluationSheets(WriterCore):
@@ -57,7 +58,7 @@ class EvaluationSheets(WriterCore):
         sheet = self.sheet(name, widths)
         ws = sheet.ws
         ws.page_setup.orientation = "portrait"
-        ws.oddHeader.right.text = f"施策評価シート　{self.fy_label}"
+        odd_header(ws).right.text = f"施策評価シート　{self.fy_label}"
         evaluation = self.data.evaluations.get(measure.code)
         found = None if evaluation is None else evaluation.evaluation
         departments = [r.indicator.department for r in rows]

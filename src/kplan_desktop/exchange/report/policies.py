@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.marker import Marker
@@ -45,6 +45,9 @@ from kplan_desktop.exchange.report.base import (
     policy_sheet_name,
 )
 from kplan_desktop.exchange.report.core import WriterCore
+
+if TYPE_CHECKING:
+    from kplan_desktop.exchange.sheet_types import StreamedSheet
 
 
 class PolicySheets(WriterCore):
@@ -170,7 +173,7 @@ class PolicySheets(WriterCore):
         ]
         skipped = sum(1 for r in members if r.indicator.target is not None and not r.milestone)
         skipped -= len(charted)
-        charts: list[Any] = []
+        charts: list[BarChart | LineChart] = []
         if policy.measures:
             charts.append(self._grade_chart(ws, grade_header, grade_last, most))
         chart_rows = _CHART_ROWS
@@ -250,7 +253,9 @@ class PolicySheets(WriterCore):
         for first in _page_starts(blocks, _page_rows(scale), title_rows=1):
             ws.row_breaks.append(Break(id=first - 1))
 
-    def _grade_chart(self, ws: Any, header_row: int, last_row: int, most: int) -> Any:
+    def _grade_chart(
+        self, ws: StreamedSheet, header_row: int, last_row: int, most: int
+    ) -> BarChart:
         chart = BarChart()
         chart.type = "col"
         chart.grouping = "clustered"
@@ -280,8 +285,8 @@ class PolicySheets(WriterCore):
         return chart
 
     def _line_chart(
-        self, ws: Any, row: _Row, header_row: int, data_row: int, column: int, years: int
-    ) -> Any:
+        self, ws: StreamedSheet, row: _Row, header_row: int, data_row: int, column: int, years: int
+    ) -> LineChart:
         chart = LineChart()
         title = _label(row.indicator.code, row.name)
         chart.title = _chart_title(title if len(title) <= 40 else title[:39] + "…")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kplan_desktop.domain.achievement import Grade
 from kplan_desktop.domain.validation import Severity
@@ -18,12 +18,16 @@ from kplan_desktop.exchange.report.base import (
     SHEET_MERGES,
     SHEET_REFERENCE,
     SHEET_SUBMISSIONS,
+    Written,
     _local,
     _Sheet,
     _styled,
     _year_text,
 )
 from kplan_desktop.exchange.report.core import WriterCore
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
 
 
 class RecordSheets(WriterCore):
@@ -108,7 +112,7 @@ class RecordSheets(WriterCore):
         sheet.ws.auto_filter.ref = f"A1:M{max(rows + 1, 2)}"
         self.tick()
 
-    def _moment(self, sheet: _Sheet, moment: datetime | None) -> Any:
+    def _moment(self, sheet: _Sheet, moment: datetime | None) -> Cell | None:
         return None if moment is None else sheet.styled(_local(moment), self.styles.moment)
 
     # -- 検証結果 ------------------------------------------------------------------------------
@@ -237,7 +241,7 @@ class RecordSheets(WriterCore):
 
     def _merge_head(
         self, sheet: _Sheet, report: MergeReport, department: str, action: str
-    ) -> list[Any]:
+    ) -> list[Written]:
         # Every row names its file, so a filtered view still says where each line came from.
         return [
             sheet.text(report.file),

@@ -6,7 +6,7 @@ import os
 import secrets
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kplan_desktop.exchange.cells import save_book
 from kplan_desktop.exchange.files import unwritable
@@ -17,6 +17,9 @@ from kplan_desktop.exchange.report.policies import PolicySheets
 from kplan_desktop.exchange.report.records import RecordSheets
 from kplan_desktop.exchange.report.summary import SummarySheets
 from kplan_desktop.progress import Cancelled, check_cancel
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 
 class _Writer(SummarySheets, PolicySheets, CrossPlanSheet, EvaluationSheets, RecordSheets):
@@ -67,7 +70,7 @@ class _Writer(SummarySheets, PolicySheets, CrossPlanSheet, EvaluationSheets, Rec
         return True
 
 
-def _discard(book: Any) -> None:
+def _discard(book: Workbook) -> None:
     """Close and remove the temporary files a write-only workbook streams its sheets into."""
     for ws in book.worksheets:
         writer = getattr(ws, "_writer", None)

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from kplan_desktop.domain.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from kplan_desktop.domain.model import MissingReason
@@ -31,6 +31,10 @@ from kplan_desktop.exchange.submission_layout import (
     TEMPLATE_COMMENT_LABEL,
     TEMPLATE_REASON_LABEL,
 )
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
 
 Kind = Literal["submission", "template"]
 Integrity = Literal["verified", "edited", "resaved", "template"]
@@ -194,7 +198,7 @@ def _norm(text: str) -> str:
 
 
 def _cell_text(
-    cell: Any, limit: int, *, value_cell: bool = False
+    cell: ReadCell, limit: int, *, value_cell: bool = False
 ) -> tuple[str | None, _Problem | None]:
     """A cell as text: numbers exactly (98.7 → '98.7'), never a formula, date or boolean."""
     value = cell.value
@@ -235,7 +239,7 @@ def _cell_text(
 _FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 
 
-def bare_number(cell: Any) -> bool:
+def bare_number(cell: ReadCell) -> bool:
     """Whether a cell holds a number that no percent format scales: what the clerk saw may have
     been 90% in the cell it was copied from while the number is 0.9 (Paste Special > values
     keeps the number and takes the template's text format)."""
@@ -302,7 +306,7 @@ def _lines(text: str | None) -> str:
     return "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
 
 
-def _shown(cell: Any) -> str:
+def _shown(cell: ReadCell) -> str:
     if getattr(cell, "data_type", None) == "f":
         return str(cell.value)[:40]
     return "" if cell.value is None else str(cell.value)[:40]
@@ -324,7 +328,7 @@ def _decimal(text: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _shows_value(cell: Any, row: IncomingRow | None) -> bool:
+def _shows_value(cell: ReadCell, row: IncomingRow | None) -> bool:
     """Whether a 提出 sheet value cell shows the data row's value (or reason, or nothing)."""
     text, problem = _cell_text(cell, 200, value_cell=True)
     if problem is not None:
@@ -350,7 +354,7 @@ def _reason_label(code: str | None) -> str | None:
         return code
 
 
-def _blank_cell(cell: Any) -> bool:
+def _blank_cell(cell: ReadCell) -> bool:
     """Nothing in the cell: no value, or only spaces (LibreOffice may keep empty strings)."""
     if getattr(cell, "data_type", None) == "f":
         return False
@@ -451,7 +455,7 @@ class _TemplateColumns:
     def inputs(self) -> frozenset[int]:
         return frozenset((self.value, self.reason, self.comment))
 
-    def stray(self, cells: tuple[Any, ...]) -> list[tuple[str, str]]:
+    def stray(self, cells: tuple[ReadCell, ...]) -> list[tuple[str, str]]:
         """Non-empty cells of a row in columns the template did not write: (address, text)."""
         found: list[tuple[str, str]] = []
         for index, cell in enumerate(cells):
@@ -479,6 +483,12 @@ class _Empty:
     data_type = "n"
 
 
+# A cell as the readers get it: a ReadOnlyCell or EmptyCell of a read-only sheet (what openpyxl
+# gives), a Cell or MergedCell (what the stubs say a sheet's iter_rows yields), or _Empty (a row's
+# missing cells).
+ReadCell: TypeAlias = "Cell | MergedCell | ReadOnlyCell | EmptyCell | _Empty"
+
+
 _EMPTY = _Empty()
 
 
@@ -493,7 +503,7 @@ def _column_letter(column: int) -> str:
 class _RowCells:
     """The cells of one row, read as text; what cannot be read becomes a problem of the row."""
 
-    def __init__(self, cells: tuple[Any, ...], limit: int, sheet: str = "") -> None:
+    def __init__(self, cells: tuple[ReadCell, ...], limit: int, sheet: str = "") -> None:
         self.cells = cells
         self.limit = limit
         self.problems = _RowProblems(sheet)

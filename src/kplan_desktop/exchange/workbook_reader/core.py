@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason
@@ -53,13 +53,19 @@ from kplan_desktop.exchange.workbook_reader.cells import (
 )
 from kplan_desktop.progress import CancelCheck, Progress
 
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
+    from kplan_desktop.exchange.sheet_types import ReadSheet
+    from kplan_desktop.exchange.workbook_reader.cells import ReadCell
+
 
 class BookCore:
     """The reader's state, its sheets, the meta sheet and the data rows; families extend it."""
 
     def __init__(
         self,
-        book: Any,
+        book: Workbook,
         file: str,
         limits: Limits,
         progress: Progress | None,
@@ -74,7 +80,7 @@ class BookCore:
 
     # -- sheets ----------------------------------------------------------------------------
 
-    def sheet(self, name: str, missing: WorkbookRejected) -> Any:
+    def sheet(self, name: str, missing: WorkbookRejected) -> ReadSheet:
         if name not in self.book.sheetnames:
             raise missing
         ws = self.book[name]
@@ -82,11 +88,11 @@ class BookCore:
             raise layout_rejection(
                 self.file, f"「{name}」は表のシートではありません", f"{name} is not a worksheet"
             )
-        return ws
+        return cast("ReadSheet", ws)
 
     def header_and_rows(
-        self, ws: Any, header_row: int, *, max_col: int | None = _HEADER_COLUMNS
-    ) -> tuple[tuple[Any, ...], Iterator[tuple[Any, ...]]]:
+        self, ws: ReadSheet, header_row: int, *, max_col: int | None = _HEADER_COLUMNS
+    ) -> tuple[tuple[ReadCell, ...], Iterator[tuple[ReadCell, ...]]]:
         """The header row's cells and the rows under it, from one pass over the sheet.
 
         Every iter_rows call parses the sheet from its start, so the header is not read alone.
@@ -98,8 +104,8 @@ class BookCore:
         return next(rows, ()), rows
 
     def body(
-        self, ws: Any, rows: Iterator[tuple[Any, ...]], first_row: int, width: int | None
-    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        self, ws: ReadSheet, rows: Iterator[tuple[ReadCell, ...]], first_row: int, width: int | None
+    ) -> Iterator[tuple[int, tuple[ReadCell, ...]]]:
         """Non-empty rows from first_row, numbered, `width` cells each (None: every cell);
         at most Limits.max_rows."""
         last = first_row + self.limits.max_rows - 1
@@ -204,7 +210,7 @@ class BookCore:
         verified = evaluations_sha256(texts) == header.evaluation_sha256
         return rows, verified
 
-    def data_columns(self, first: tuple[Any, ...]) -> dict[str, int]:
+    def data_columns(self, first: tuple[ReadCell, ...]) -> dict[str, int]:
         columns: dict[str, int] = {}
         for index, cell in enumerate(first):
             text, _ = _cell_text(cell, _MAX_META_TEXT)
@@ -223,7 +229,7 @@ class BookCore:
     def data_row(
         self,
         number: int,
-        cells: tuple[Any, ...],
+        cells: tuple[ReadCell, ...],
         columns: Mapping[str, int],
         seen: set[tuple[str, int]],
     ) -> tuple[IncomingRow, tuple[tuple[str, int], str] | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
@@ -37,6 +38,9 @@ from kplan_desktop.exchange.workbook_reader.cells import (
 )
 from kplan_desktop.exchange.workbook_reader.core import BookCore
 from kplan_desktop.progress import Steps
+
+if TYPE_CHECKING:
+    from kplan_desktop.exchange.sheet_types import ReadSheet
 
 
 class SubmissionReader(BookCore):
@@ -174,7 +178,7 @@ class SubmissionReader(BookCore):
         """
         if SHEET_REPORT not in self.book.sheetnames:
             return []
-        ws = self.book[SHEET_REPORT]
+        ws = cast("ReadSheet", self.book[SHEET_REPORT])
         if not hasattr(ws, "iter_rows"):
             return [VisibleDifference(SHEET_REPORT, "", "", None, "layout", "", "")]
         # One row per indicator of the department, not per data row: not held to the data

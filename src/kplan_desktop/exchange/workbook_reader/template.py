@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.values import DASH_PROBLEM, is_dash
@@ -40,6 +40,10 @@ from kplan_desktop.exchange.workbook_reader.cells import (
 )
 from kplan_desktop.exchange.workbook_reader.core import BookCore
 from kplan_desktop.progress import Steps
+
+if TYPE_CHECKING:
+    from kplan_desktop.exchange.sheet_types import ReadSheet
+    from kplan_desktop.exchange.workbook_reader.cells import ReadCell
 
 
 class TemplateReader(BookCore):
@@ -188,7 +192,7 @@ class TemplateReader(BookCore):
             + ([] if rows else ["⚠ nothing was filled in (an empty template)"]),
         )
 
-    def checked_columns(self, ws: Any, written: WrittenCells | None) -> list[tuple[int, int]]:
+    def checked_columns(self, ws: ReadSheet, written: WrittenCells | None) -> list[tuple[int, int]]:
         """(index in written.labels, column) of the name, unit and earlier-year columns this
         file still has; first refuses the file when a cell above the header row holds content the
         template did not write (a value typed there would be lost)."""
@@ -226,7 +230,7 @@ class TemplateReader(BookCore):
             if label in where_label
         ]
 
-    def columns_moved(self, ws: Any, before: str, now: str, shown: str) -> Exception:
+    def columns_moved(self, ws: ReadSheet, before: str, now: str, shown: str) -> Exception:
         """A heading the template wrote found in another column of its row: columns were
         inserted or deleted left of it (after the sheet was unprotected)."""
         inserted = _column_number(now) > _column_number(before)
@@ -248,7 +252,7 @@ class TemplateReader(BookCore):
         written: WrittenCells | None,
         checked: list[tuple[int, int]],
         code: str,
-        cells: tuple[Any, ...],
+        cells: tuple[ReadCell, ...],
     ) -> list[tuple[str, str]]:
         """Cells of the row in the name, unit and earlier-year columns whose content is not
         what the template wrote there: (address, text). Emptied cells are not counted."""
@@ -268,7 +272,7 @@ class TemplateReader(BookCore):
 
     def template_sheet(
         self, fiscal_year: int
-    ) -> tuple[Any, _TemplateColumns, list[str], list[str]]:
+    ) -> tuple[ReadSheet, _TemplateColumns, list[str], list[str]]:
         """The sheet the values are typed in, and notes on the others.
 
         Normally 記入. A clerk may rename it (then the one sheet laid out as a template is read,
@@ -277,12 +281,12 @@ class TemplateReader(BookCore):
         """
         notes_ja: list[str] = []
         notes_en: list[str] = []
-        laid_out: list[tuple[Any, _TemplateColumns]] = []
-        others: list[Any] = []
+        laid_out: list[tuple[ReadSheet, _TemplateColumns]] = []
+        others: list[ReadSheet] = []
         for name in self.book.sheetnames:
             if name == SHEET_META:
                 continue
-            ws = self.book[name]
+            ws = cast("ReadSheet", self.book[name])
             if not hasattr(ws, "iter_rows"):
                 continue
             header = next(
@@ -348,7 +352,7 @@ class TemplateReader(BookCore):
                 )
         return ws, columns, notes_ja, notes_en
 
-    def first_content(self, ws: Any, columns: frozenset[int] | None) -> str | None:
+    def first_content(self, ws: ReadSheet, columns: frozenset[int] | None) -> str | None:
         """The first non-empty cell ('F6「90」') below the header rows of a template copy (in
         `columns`), or anywhere in another sheet (columns None); None when there is none."""
         first_row = TEMPLATE_HEADER_ROW + 1 if columns is not None else 1
@@ -365,7 +369,7 @@ class TemplateReader(BookCore):
         return None
 
     def template_columns(
-        self, header: tuple[Any, ...], fiscal_year: int, sheet: str, *, strict: bool = True
+        self, header: tuple[ReadCell, ...], fiscal_year: int, sheet: str, *, strict: bool = True
     ) -> _TemplateColumns | None:
         """The columns of a sheet laid out as a template, found by their headers.
 
