@@ -24,6 +24,7 @@ from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluations
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.overview import overview
 
 __all__ = ["FORMAT", "final_evaluation_json", "gather_final_evaluation", "no_such_generation"]
@@ -43,11 +44,11 @@ def gather_final_evaluation(store: Store, generation: int | Generation = 1) -> F
     """The final evaluation of a generation (its number, or the Generation itself), from the
     values and the 施策評価 of its last year stored now."""
     with store.snapshot() as conn:
-        catalog, rows = overview(conn)
+        catalog, rows = overview(conn, active_generation(conn))
         current = plan_generation(catalog)
         number = generation if isinstance(generation, int) else generation.number
         chosen = current if isinstance(generation, int) else generation
-        stored = read_evaluations(conn, fiscal_year=chosen.end_year)
+        stored = read_evaluations(conn, active_generation(conn), fiscal_year=chosen.end_year)
     if number != current.number:
         raise no_such_generation(number)
     values: dict[str, dict[int, Decimal | None]] = {}
