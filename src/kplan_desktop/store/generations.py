@@ -13,13 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, text, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
-from kplan_desktop.domain.generation import Generation, GenerationStatus, check_next_period
+from kplan_desktop.domain.generation import (
+    Generation,
+    GenerationStatus,
+    Succession,
+    check_next_period,
+)
 from kplan_desktop.store.audit import as_utc, now, record
-from kplan_desktop.store.models import generation_table
+from kplan_desktop.store.models import generation_table, indicator_link_table
 from kplan_desktop.store.requests import EntrySource
 
 __all__ = [
@@ -246,3 +251,65 @@ def sync_period(
         .where(generation_table.c.number == generation)
         .values(name=name, start_year=start, end_year=end, baseline_year=baseline)
     )
+
+
+def link_indicator(
+    conn: Connection,
+    generation: int,
+    code: str,
+    prior_generation: int,
+    prior_code: str,
+    kind: Succession,
+) -> None:
+    """Record that `code` of `generation` continues (or replaces) `prior_code` of the generation
+    before; a decision made again replaces the link it made."""
+    if kind is Succession.END:
+        raise ValueError("an ended indicator has no link")
+    link = indicator_link_table.c
+    conn.execute(
+        delete(indicator_link_table).where(
+            link.generation == generation,
+            link.prior_generation == prior_generation,
+            (link.code == code) | (link.prior_code == prior_code),
+        )
+    )
+    conn.execute(
+        insert(indicator_link_table).values(
+            generation=generation,
+            code=code,
+            prior_generation=prior_generation,
+            prior_code=prior_code,
+            kind=kind.value,
+        )
+    )
+
+
+def unlink_prior(conn: Connection, generation: int, prior_generation: int, prior_code: str) -> None:
+    """Forget the link a decision on `prior_code` made (it ends after all)."""
+    link = indicator_link_table.c
+    conn.execute(
+        delete(indicator_link_table).where(
+            link.generation == generation,
+            link.prior_generation == prior_generation,
+            link.prior_code == prior_code,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorLink:
+    code: str
+    prior_generation: int
+    prior_code: str
+    kind: Succession
+
+
+def indicator_links(conn: Connection, generation: int) -> list[IndicatorLink]:
+    """The generation's indicators that continue or replace one of an earlier generation."""
+    link = indicator_link_table.c
+    rows = conn.execute(
+        select(link.code, link.prior_generation, link.prior_code, link.kind)
+        .where(link.generation == generation)
+        .order_by(link.code)
+    )
+    return [IndicatorLink(c, int(g), p, Succession(k)) for c, g, p, k in rows]
