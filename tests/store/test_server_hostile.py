@@ -45,6 +45,11 @@ SHADOWS = {
         " UPDATE indicator SET department_code = 'community', value_kind = NULL, unit = NULL"
     ),
     "plan": "CREATE TEMP TABLE plan AS SELECT * FROM public.plan; UPDATE plan SET end_year = 2099",
+    # The period and the state the write functions read (migration 0014).
+    "generation": (
+        "CREATE TEMP TABLE generation AS SELECT * FROM public.generation;"
+        " UPDATE generation SET end_year = 2099, status = 'active'"
+    ),
     "meta": "CREATE TEMP TABLE meta (key text, value text)",
     "actual": "CREATE TEMP TABLE actual AS SELECT * FROM public.actual",
     "audit": "CREATE TEMP TABLE audit AS SELECT * FROM public.audit",
