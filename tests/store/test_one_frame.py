@@ -22,6 +22,7 @@ from kplan_desktop.exchange.merge import apply_merge, merge_context, plan_merge
 from kplan_desktop.exchange.report import write_consolidated
 from kplan_desktop.store.backup import restore, take_backup
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from tests.conftest import Database
 
 YEAR = 2024
@@ -125,7 +126,7 @@ def test_a_catalog_install_is_one_frame_to_preview_and_one_to_install(
                 conn,
                 preview.issued,  # type: ignore[attr-defined]
                 who="t",
-                source="test",
+                source=EntrySource.TEST,
                 detail="catalog.json",
             )
 
@@ -140,5 +141,7 @@ def test_a_restore_is_one_frame_before_the_copy_and_one_after(db: Database, tmp_
     store = Store.open(str(db))
     backup = take_backup(store, "manual", target=tmp_path / "copy.sqlite3")
     with frames(store) as counted:
-        restore(store, backup, who="t", source="test", catalog_identity=stored_catalog_hash)
+        restore(
+            store, backup, who="t", source=EntrySource.TEST, catalog_identity=stored_catalog_hash
+        )
     assert counted.count == 3

@@ -16,6 +16,7 @@ from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
 from kplan_desktop.progress import TerminalProgress
 from kplan_desktop.store.backup import backup_before
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.store.submissions import finalise, withdraw_finalisation
 
@@ -106,7 +107,13 @@ def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
     if args.withdraw:
         done = store.write(
             lambda conn, key: withdraw_finalisation(
-                conn, args.department, args.year, who=who, source=EntrySource.CLI, request_key=key
+                conn,
+                active_generation(conn),
+                args.department,
+                args.year,
+                who=who,
+                source=EntrySource.CLI,
+                request_key=key,
             )
         )
         if done:
@@ -116,7 +123,13 @@ def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
         return Exit.OK
     if store.write(
         lambda conn, key: finalise(
-            conn, args.department, args.year, who=who, source=EntrySource.CLI, request_key=key
+            conn,
+            active_generation(conn),
+            args.department,
+            args.year,
+            who=who,
+            source=EntrySource.CLI,
+            request_key=key,
         )
     ):
         print(f"確定しました: {args.department} {_year(args.year)} / finalised")

@@ -34,6 +34,8 @@ from kplan_desktop.store.catalog import (
     replace_catalog,
 )
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.requests import EntrySource
 
 
 @dataclass(frozen=True)
@@ -187,8 +189,8 @@ def preview_import(store: Store, path: Path) -> ImportPreview:
     """Read a catalog file and compare it with the catalog in use; refuses an older one."""
     issued = read_catalog_file(path)
     with store.snapshot() as conn:
-        current = current_catalog_version(conn)
-        in_use = read_catalog(conn)
+        current = current_catalog_version(conn, active_generation(conn))
+        in_use = read_catalog(conn, active_generation(conn))
     if issued.version is not None:
         check_newer(current, issued.version)
     diff = CatalogDiff() if in_use is None else catalog_diff(in_use, issued.catalog)
@@ -197,7 +199,7 @@ def preview_import(store: Store, path: Path) -> ImportPreview:
 
 
 def install_catalog(
-    conn: Connection, issued: IssuedCatalog, *, who: str, source: str, detail: str
+    conn: Connection, issued: IssuedCatalog, *, who: str, source: EntrySource, detail: str
 ) -> CatalogChange:
     """Make `issued` the catalog in use, keeping its version (or the next number), and open
     the fiscal years the file opens, with their due dates: inside the caller's transaction
@@ -206,6 +208,7 @@ def install_catalog(
 
     change = replace_catalog(
         conn,
+        active_generation(conn),
         issued.catalog,
         issued.catalog_hash,
         who=who,
@@ -215,17 +218,20 @@ def install_catalog(
         content=catalog_json.dumps(issued.catalog),
         origin="import" if issued.version is not None else "edit",
     )
-    change.cycles_opened = receive_cycles(conn, list(issued.cycles), who=who)
+    change.cycles_opened = receive_cycles(
+        conn, active_generation(conn), list(issued.cycles), who=who
+    )
     return change
 
 
 def save_catalog_edit(
-    store: Store, catalog: Catalog, *, who: str, source: str, detail: str
+    store: Store, catalog: Catalog, *, who: str, source: EntrySource, detail: str
 ) -> CatalogChange:
     """A catalog changed here (the planning division's editor): the next version number."""
     with store.transaction() as conn:
         return replace_catalog(
             conn,
+            active_generation(conn),
             catalog,
             catalog_json.catalog_hash(catalog),
             who=who,
@@ -243,10 +249,10 @@ def export_catalog(store: Store, path: Path) -> CatalogVersion:
     from kplan_desktop.store.requests import current_user
 
     with store.transaction() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, active_generation(conn))
         if catalog is None:
             raise no_catalog()
-        version = current_catalog_version(conn)
+        version = current_catalog_version(conn, active_generation(conn))
         digest = catalog_json.catalog_hash(catalog)
         if version is None or version.catalog_hash != digest:
             # The recorded version is not of the catalog held (a database from before imports
@@ -254,12 +260,15 @@ def export_catalog(store: Store, path: Path) -> CatalogVersion:
             # no department ever receives a catalog without one.
             version = restamp_catalog(
                 conn,
+                active_generation(conn),
                 digest,
                 who=current_user(),
-                source="catalog",
+                source=EntrySource.CATALOG,
                 content=catalog_json.dumps(catalog),
             )
-        cycles = [(c.fiscal_year, c.due_date) for c in year_cycles(conn).values()]
+        cycles = [
+            (c.fiscal_year, c.due_date) for c in year_cycles(conn, active_generation(conn)).values()
+        ]
     fields = {**version_fields(version), "cycle_text": _cycles_text(cycles)}
     if path.suffix.lower() == ".xlsx":
         from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx

@@ -30,6 +30,8 @@ from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.exchange.payload import RowOutcome, escape_field, parse_utc, utc_text
 from kplan_desktop.store.evaluations import EvaluationView, write_evaluation
+from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -344,9 +346,10 @@ def apply_evaluations(
         keep = trusted and row.revision is not None
         done = write_evaluation(
             conn,
+            active_generation(conn),
             row.evaluation,
             who=who,
-            source="merge",
+            source=EntrySource.MERGE,
             expected=None if plan.stored is None else plan.stored.revision,
             revision=row.revision if keep else None,
             replaces=row.replaces if keep else None,

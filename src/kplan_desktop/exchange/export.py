@@ -18,9 +18,10 @@ from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_s
 from kplan_desktop.exchange.signing import sign, signed_message
 from kplan_desktop.progress import CancelCheck, Progress
 from kplan_desktop.store.audit import now
-from kplan_desktop.store.catalog import CATALOG_HASH_KEY
+from kplan_desktop.store.catalog import catalog_hash_key
 from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.evaluations import read_evaluations
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.submissions import database_id, finalisation
@@ -59,7 +60,9 @@ def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[Val
 def _department_rows(
     conn: Connection, department: str, fiscal_year: int
 ) -> tuple[Catalog, list[IndicatorOverview]]:
-    catalog, rows = overview(conn, department=department, fiscal_year=fiscal_year)
+    catalog, rows = overview(
+        conn, active_generation(conn), department=department, fiscal_year=fiscal_year
+    )
     catalog.check_choice(department, fiscal_year)
     for known in catalog.departments:
         merged = known.merged_into and known.until_year is not None
@@ -95,7 +98,7 @@ def export_submission(
     # it the first time); the file is written after.
     with store.transaction() as conn:
         catalog, rows = _department_rows(conn, department, fiscal_year)
-        done = finalisation(conn, department, fiscal_year)
+        done = finalisation(conn, active_generation(conn), department, fiscal_year)
         if done is None and not draft:
             year = format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)
             raise DomainError(
@@ -105,10 +108,10 @@ def export_submission(
                 f"FY{fiscal_year} is not finalised: finalise it first, or export a draft "
                 "(kplan finalise / export --draft)",
             )
-        stored_evaluations = read_evaluations(conn)
+        stored_evaluations = read_evaluations(conn, active_generation(conn))
         database = database_id(conn)
         key = own_private_key(conn, who=done.finalised_by if done is not None else "export")
-        catalog_hash = meta_value(conn, CATALOG_HASH_KEY) or ""
+        catalog_hash = meta_value(conn, catalog_hash_key(active_generation(conn))) or ""
     values = submission_rows(rows, fiscal_year)
     evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations)
     digest = payload_sha256(values)
@@ -154,7 +157,7 @@ def export_template(
 
     with store.snapshot() as conn:
         catalog, rows = _department_rows(conn, department, fiscal_year)
-        catalog_hash = meta_value(conn, CATALOG_HASH_KEY) or ""
+        catalog_hash = meta_value(conn, catalog_hash_key(active_generation(conn))) or ""
     return write_template(
         Path(path),
         catalog,

@@ -91,6 +91,8 @@ from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import read_catalog_snapshot
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import measure_owners, read_evaluations
+from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import (
     StoredReport,
     SubmissionRecord,
@@ -110,10 +112,12 @@ def merge_context(store: Store) -> MergeContext:
 def _context(conn: Connection) -> MergeContext:
     from kplan_desktop.store.catalog import catalog_versions
 
-    catalog = read_catalog_snapshot(conn)
+    catalog = read_catalog_snapshot(conn, active_generation(conn))
     if catalog is None:
         raise no_catalog()
-    versions = {r.version.catalog_hash: r.version for r in catalog_versions(conn)}
+    versions = {
+        r.version.catalog_hash: r.version for r in catalog_versions(conn, active_generation(conn))
+    }
     return MergeContext(catalog, database_id(conn), versions)
 
 
@@ -216,7 +220,7 @@ def _plan_read(
         )
     # Only the file's department's indicators can pass: one query by department, not a list of
     # hundreds of codes to bind.
-    stored = read_actuals(conn, department=workbook.department)
+    stored = read_actuals(conn, active_generation(conn), department=workbook.department)
     current = {(a.indicator_code, a.fiscal_year): a for a in stored}
     seen: set[Key] = set()
     candidates: list[PlannedRow] = []
@@ -246,11 +250,11 @@ def _plan_read(
         measures = {e.measure for e in workbook.evaluations}
         stored_evaluations = {
             (v.evaluation.measure_code, v.evaluation.fiscal_year): v
-            for v in read_evaluations(conn, measure_codes=measures)
+            for v in read_evaluations(conn, active_generation(conn), measure_codes=measures)
         }
         plan.evaluations = plan_evaluations(
             catalog.settings,
-            measure_owners(conn),
+            measure_owners(conn, active_generation(conn)),
             workbook.department,
             workbook.fiscal_year,
             workbook.evaluations,
@@ -372,7 +376,7 @@ def _explain_catalog_changes(
     from kplan_desktop.exchange.catalog_json import loads
     from kplan_desktop.store.catalog import catalog_content
 
-    content = catalog_content(conn, file_hash)
+    content = catalog_content(conn, active_generation(conn), file_hash)
     if content is None:
         return
     try:
@@ -413,9 +417,10 @@ def _decide(
     """Validate every candidate with the write path itself (a dry run), then compare revisions."""
     dry = write_actuals(
         conn,
+        active_generation(conn),
         [p.request for p in candidates if p.request is not None],
         who="preview",
-        source="merge",
+        source=EntrySource.MERGE,
         dry_run=True,
         all_or_nothing=False,
         require_comment=False,
@@ -629,9 +634,10 @@ def apply_merge(
         # values (evaluations, the file, the report) commits with them or not at all.
         commit_checked(
             conn,
+            active_generation(conn),
             writes,
             who=who,
-            source="merge",
+            source=EntrySource.MERGE,
             detail=f"{plan.path.name} sha256={workbook.sha256}",
             request_key=key,
         )
@@ -643,7 +649,7 @@ def apply_merge(
             origin=_workbook_origin(workbook.department),
         )
         if record_file:
-            save_submission(conn, received)
+            save_submission(conn, active_generation(conn), received)
         body = report_to_json(report)
         save_report(conn, StoredReport(moment, who, plan.path.name, workbook.sha256, body))
 

@@ -46,6 +46,7 @@ from kplan_desktop.store.engine import (
 )
 from kplan_desktop.store.models import catalog_version_table
 from kplan_desktop.store.paths import private_dir, private_file
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -418,7 +419,7 @@ def restore(
     path: Path,
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     catalog_identity: Callable[[Connection], str],
     other_installation: bool = False,
 ) -> Path:

@@ -33,6 +33,7 @@ from kplan_desktop.domain.fiscal_year import (
     fiscal_year_of,
     parse_date,
 )
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import save_file
 from kplan_desktop.ui.i18n import year_text
@@ -196,7 +197,13 @@ class CycleActions(QObject):
                 return False
         try:
             with w.store.transaction() as conn:
-                done = lock_year(conn, w.fiscal_year, current_user(), source=EntrySource.GUI)
+                done = lock_year(
+                    conn,
+                    active_generation(conn),
+                    w.fiscal_year,
+                    current_user(),
+                    source=EntrySource.GUI,
+                )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
             QMessageBox.warning(w.widget, self.tr("ロックできません"), self.last_message)
@@ -229,7 +236,12 @@ class CycleActions(QObject):
         try:
             with w.store.transaction() as conn:
                 done = unlock_year(
-                    conn, w.fiscal_year, current_user(), reason, source=EntrySource.GUI
+                    conn,
+                    active_generation(conn),
+                    w.fiscal_year,
+                    current_user(),
+                    reason,
+                    source=EntrySource.GUI,
                 )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
@@ -276,12 +288,17 @@ class CycleActions(QObject):
             return
         department = None if w.planning else w.department
         with w.store.snapshot() as conn:
-            locked = w.fiscal_year in locked_years(conn)
-            cycle = None if locked or department is None else year_cycle(conn, w.fiscal_year)
+            generation = active_generation(conn)
+            locked = w.fiscal_year in locked_years(conn, generation)
+            cycle = (
+                None
+                if locked or department is None
+                else year_cycle(conn, generation, w.fiscal_year)
+            )
             items = (
                 []
                 if cycle is None or department is None
-                else open_items(conn, department, w.fiscal_year)
+                else open_items(conn, generation, department, w.fiscal_year)
             )
         if locked:
             text = self.tr(
@@ -314,8 +331,8 @@ class CycleActions(QObject):
         catalog = w.model.catalog
         assert w.store is not None and catalog is not None
         with w.store.snapshot() as conn:
-            return year_cycle(conn, w.fiscal_year), department_statuses(
-                conn, catalog, w.fiscal_year
+            return year_cycle(conn, active_generation(conn), w.fiscal_year), department_statuses(
+                conn, active_generation(conn), catalog, w.fiscal_year
             )
 
     def show_status(self) -> None:
@@ -334,7 +351,7 @@ class CycleActions(QObject):
         assert w.store is not None and w.model.catalog is not None
         if due is False:
             with w.store.snapshot() as conn:
-                current = year_cycle(conn, w.fiscal_year)
+                current = year_cycle(conn, active_generation(conn), w.fiscal_year)
             dialog = OpenYearDialog(
                 self.year_label(),
                 None if current is None else current.due_date,
@@ -350,6 +367,7 @@ class CycleActions(QObject):
             with w.store.transaction() as conn:
                 cycle = open_year(
                     conn,
+                    active_generation(conn),
                     w.model.catalog,
                     w.fiscal_year,
                     due,

@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoCommand
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
@@ -34,11 +35,12 @@ def write_and_read(conn: Connection, requests: list[EntryRequest], key: str) -> 
     window's entry, an undo, a redo)."""
     from kplan_desktop.store.actuals import read_actuals, write_actuals
 
+    generation = active_generation(conn)
     results = write_actuals(
-        conn, requests, who=current_user(), source=EntrySource.GUI, request_key=key
+        conn, generation, requests, who=current_user(), source=EntrySource.GUI, request_key=key
     )
     codes = {r.request.indicator_code for r in results}
-    return results, read_actuals(conn, indicator_codes=codes)
+    return results, read_actuals(conn, generation, indicator_codes=codes)
 
 
 def state_text(state: State) -> str:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
@@ -305,7 +306,7 @@ class EntryController(Part):
             return 0
         try:
             with self.store.snapshot() as conn:
-                fresh = read_actuals(conn, indicator_codes=codes)
+                fresh = read_actuals(conn, active_generation(conn), indicator_codes=codes)
         except DomainError as exc:
             self.status.setText("✖ " + exc.message(self.lang))
             return 0
@@ -493,7 +494,7 @@ class EntryController(Part):
         by_code: dict[str, list[ActualView]] = {code: [] for code in codes}
         if fresh is None:
             with self.store.snapshot() as conn:
-                fresh = read_actuals(conn, indicator_codes=codes)
+                fresh = read_actuals(conn, active_generation(conn), indicator_codes=codes)
         for actual in fresh:
             by_code[actual.indicator_code].append(actual)
         for code, values in by_code.items():

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import open_files, save_file
 from kplan_desktop.ui.workers import Cancelled, Job, Work, run_job
@@ -267,7 +268,9 @@ class ExchangeActions(QObject):
             from kplan_desktop.store.submissions import finalisation
 
             with w.store.snapshot() as conn:
-                self.finalised = finalisation(conn, w.department, w.fiscal_year)
+                self.finalised = finalisation(
+                    conn, active_generation(conn), w.department, w.fiscal_year
+                )
         self._show_finalised()
 
     def _show_finalised(self) -> None:
@@ -302,15 +305,17 @@ class ExchangeActions(QObject):
 
         def work(conn: Connection, key: str) -> Finalisation | None:
             # Finalised and read back in one transaction: the banner shows what was written.
+            generation = active_generation(conn)
             finalise(
                 conn,
+                generation,
                 department,
                 w.fiscal_year,
                 who=current_user(),
                 source=EntrySource.GUI,
                 request_key=key,
             )
-            return finalisation(conn, department, w.fiscal_year)
+            return finalisation(conn, generation, department, w.fiscal_year)
 
         try:
             self.finalised = w.store.write(work)
@@ -318,7 +323,12 @@ class ExchangeActions(QObject):
             if exc.code == "E_NOT_COMPLETE":
                 with w.store.snapshot() as conn:
                     self._show_open_items(
-                        [i.text(w.lang) for i in open_items(conn, department, w.fiscal_year)]
+                        [
+                            i.text(w.lang)
+                            for i in open_items(
+                                conn, active_generation(conn), department, w.fiscal_year
+                            )
+                        ]
                     )
             else:
                 self._error(self.tr("確定できません"), exc.message(w.lang))
@@ -350,15 +360,17 @@ class ExchangeActions(QObject):
             return False
 
         def work(conn: Connection, key: str) -> Finalisation | None:
+            generation = active_generation(conn)
             withdraw_finalisation(
                 conn,
+                generation,
                 department,
                 w.fiscal_year,
                 who=current_user(),
                 source=EntrySource.GUI,
                 request_key=key,
             )
-            return finalisation(conn, department, w.fiscal_year)
+            return finalisation(conn, generation, department, w.fiscal_year)
 
         self.finalised = w.store.write(work)
         self._show_finalised()

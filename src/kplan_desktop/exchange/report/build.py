@@ -12,6 +12,7 @@ from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluations
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.overview import overview
 from kplan_desktop.store.submissions import submissions
 
@@ -20,7 +21,7 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
     """Everything the workbook shows, read in one snapshot; the year defaults to the latest
     one with values."""
     with store.snapshot() as conn:
-        catalog, rows = overview(conn)
+        catalog, rows = overview(conn, active_generation(conn))
         settings = catalog.plan.settings
         if fiscal_year is None:
             entered = [year for row in rows for year in row.values]
@@ -30,14 +31,14 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
             catalog=catalog,
             rows=rows,
             fiscal_year=fiscal_year,
-            submissions=submissions(conn),
-            findings=[f for f in stored_findings(conn) if not f.explained],
+            submissions=submissions(conn, active_generation(conn)),
+            findings=[f for f in stored_findings(conn, active_generation(conn)) if not f.explained],
             merge_reports=stored_reports(conn),
             generated_at=now(),
             generated_by=who,
             evaluations={
                 v.evaluation.measure_code: v
-                for v in read_evaluations(conn, fiscal_year=fiscal_year)
+                for v in read_evaluations(conn, active_generation(conn), fiscal_year=fiscal_year)
             },
         )
 
