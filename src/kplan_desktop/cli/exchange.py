@@ -297,7 +297,8 @@ def _print_report(path: Path, result: MergeReport | DomainError) -> None:
     else:
         state = "書き込んでいません / nothing written"
     kind = _KIND_JA.get(result.kind, result.kind)
-    print(f"■ {path.name}  [{kind}] {result.department} {year}")
+    generation = "" if result.generation is None else f" 第{result.generation}期"
+    print(f"■ {path.name}  [{kind}] {result.department} {year}{generation}")
     print(f"  {counts}  — {state}")
     for ja, en in zip(result.notes_ja, result.notes_en, strict=True):
         print(f"  ※ {ja} / {en}")

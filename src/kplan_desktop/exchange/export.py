@@ -13,6 +13,7 @@ from kplan_desktop import __version__
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.generation import plan_generation
 from kplan_desktop.exchange.evaluation_exchange import evaluation_rows, evaluations_sha256
 from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_sha256
 from kplan_desktop.exchange.signing import sign, signed_message
@@ -24,6 +25,15 @@ from kplan_desktop.store.evaluations import read_evaluations
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.submissions import database_id, finalisation
+
+
+def file_generation(catalog: Catalog) -> int:
+    """The plan generation a file written from `catalog` names when its caller gives none.
+
+    The one place the exchange's use cases (submission, template, catalog file) take it from
+    until the store holds generations: the catalog's own (domain.generation.plan_generation).
+    At issue 17's merge this becomes the session's current generation."""
+    return plan_generation(catalog).number
 
 
 def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[ValueRow]:
@@ -84,10 +94,13 @@ def export_submission(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     moment: datetime | None = None,
+    generation: int | None = None,
 ) -> SubmissionHeader | None:
     """Write the submission workbook; None if cancelled (no file then).
 
     An unfinalised year is refused unless `draft`: a draft says so on every sheet.
+    `generation`: the plan generation the file names (None: the catalog's, see
+    file_generation).
     """
     from kplan_desktop.exchange.submission_xlsx import write_submission
 
@@ -111,7 +124,8 @@ def export_submission(
         catalog_hash = meta_value(conn, CATALOG_HASH_KEY) or ""
     values = submission_rows(rows, fiscal_year)
     evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations)
-    digest = payload_sha256(values)
+    number = file_generation(catalog) if generation is None else generation
+    digest = payload_sha256(values, number)
     unsigned = SubmissionHeader(
         department=department,
         fiscal_year=fiscal_year,
@@ -125,6 +139,7 @@ def export_submission(
         payload_sha256=digest,
         evaluation_sha256=evaluations_sha256(row.texts() for row in evaluations),
         draft_flag="no" if done is not None else "yes",
+        generation=number,
     )
     header = replace(unsigned, signature=sign(key, signed_message(unsigned)))
     written = write_submission(
@@ -148,8 +163,11 @@ def export_template(
     *,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
+    generation: int | None = None,
 ) -> bool:
-    """Write the fill-in template for a department without the program; False if cancelled."""
+    """Write the fill-in template for a department without the program; False if cancelled.
+
+    `generation`: the plan generation the file names (None: the catalog's, file_generation)."""
     from kplan_desktop.exchange.submission_template import write_template
 
     with store.snapshot() as conn:
@@ -163,6 +181,7 @@ def export_template(
         fiscal_year=fiscal_year,
         catalog_hash=catalog_hash,
         program_version=__version__,
+        generation=file_generation(catalog) if generation is None else generation,
         progress=progress,
         cancelled=cancelled,
     )

@@ -30,6 +30,7 @@ from sqlalchemy import Connection
 
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import Conflict, DomainError, no_catalog
+from kplan_desktop.domain.generation_number import E_GENERATION_UNKNOWN, unknown_generation_problem
 from kplan_desktop.domain.lineage import Incoming, Lineage, decide
 from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
@@ -40,6 +41,8 @@ from kplan_desktop.exchange.evaluation_exchange import (
     apply_evaluations,
     plan_evaluations,
 )
+from kplan_desktop.exchange.gate import rejection
+from kplan_desktop.exchange.generations import current_generation, held_generations
 from kplan_desktop.exchange.merge_checks import (
     _check_file,
     _check_signature,
@@ -88,7 +91,7 @@ from kplan_desktop.store.actuals import (
     write_actuals,
 )
 from kplan_desktop.store.audit import now
-from kplan_desktop.store.catalog import read_catalog_snapshot
+from kplan_desktop.store.catalog import CatalogSnapshot
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import measure_owners, read_evaluations
 from kplan_desktop.store.submissions import (
@@ -110,11 +113,29 @@ def merge_context(store: Store) -> MergeContext:
 def _context(conn: Connection) -> MergeContext:
     from kplan_desktop.store.catalog import catalog_versions
 
-    catalog = read_catalog_snapshot(conn)
-    if catalog is None:
+    held = held_generations(conn)
+    if not held:
         raise no_catalog()
+    generation = current_generation(held)
     versions = {r.version.catalog_hash: r.version for r in catalog_versions(conn)}
-    return MergeContext(catalog, database_id(conn), versions)
+    return MergeContext(
+        held[generation], database_id(conn), versions, generation=generation, catalogs=held
+    )
+
+
+def _route(context: MergeContext, workbook: IncomingWorkbook, file: str) -> CatalogSnapshot:
+    """The catalog of the generation the file names; a generation the database does not hold
+    refuses the whole file (nothing is read in), naming the file's generation cell."""
+    catalog = context.catalog_of(workbook.generation)
+    if catalog is None:
+        ja, en = unknown_generation_problem(
+            workbook.generation_place_ja,
+            workbook.generation_place_en,
+            workbook.generation,
+            context.held,
+        )
+        raise rejection(E_GENERATION_UNKNOWN, file, ja, en)
+    return catalog
 
 
 _COLLECT_AFTER = 50_000
@@ -185,7 +206,7 @@ def _plan_read(
     context: MergeContext,
     accept_unsigned: bool,
 ) -> MergePlan:
-    catalog = context.catalog
+    catalog = _route(context, workbook, source.name)
     _check_file(catalog.settings, catalog.departments, workbook, source.name)
     indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
     read_integrity = workbook.integrity  # the reader's verdict, before the signature's
@@ -202,6 +223,7 @@ def _plan_read(
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
         units={code: indicator.unit or "" for code, indicator in indicators.items()},
+        generation=workbook.generation,
     )
     _file_notes(plan, catalog.catalog_hash, context.versions, read_integrity)
     header = workbook.header

@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kplan_desktop.domain.catalog import Plan
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
+from kplan_desktop.domain.generation import Generation
 
 ERROR_CODE = "E_SUBMISSION_XLSX"
 
@@ -48,6 +50,7 @@ META_KEYS = (
     "payload_sha256",
     "signature",
     "evaluation_sha256",
+    "generation",
 )
 TEMPLATE_META_KEYS = (
     "format",
@@ -56,7 +59,14 @@ TEMPLATE_META_KEYS = (
     "catalog_hash",
     "program_version",
     "created_at",
+    "generation",
 )
+
+# The meta key naming the file's plan generation (計画期) by number. A submission's payload
+# checksum and signature cover it; a file without it (the release before generations) belongs
+# to the first generation (domain.generation_number). Last among the keys, so every other key
+# keeps the row it had.
+GENERATION_KEY = "generation"
 
 # The meta key that fingerprints every cell the template wrote outside its input columns (the
 # header area, and per indicator its name, unit and earlier years' values): the reader names any
@@ -135,6 +145,18 @@ VALUE_CELL_FORMAT = "@"
 
 REPORT_HEADER_ROW = 5
 REPORT_COMMENT_LABEL = "コメント"
+
+
+def generation_title(plan: Plan, number: int) -> str:
+    """The generation as people read it on a sheet: 第1期 後期基本計画（令和4年度〜令和8年度）,
+    the period left out when the plan's name already gives it.
+
+    `plan` is the generation's own catalog's plan: its name and period are the generation's."""
+    settings = plan.settings
+    generation = Generation(number, plan.name, settings.start_year, settings.end_year)
+    period = generation.label()[len(generation.name) :]
+    name = plan.name
+    return f"第{number}期 {name}" + ("" if period.strip("（）") in name else period)
 
 
 def report_value_label(year: int) -> str:

@@ -20,6 +20,7 @@ from kplan_desktop.exchange.payload import (
     utc_text,
 )
 from kplan_desktop.exchange.submission_layout import (
+    GENERATION_KEY,
     SHEET_TEMPLATE,
     TEMPLATE_CODE_LABEL,
     TEMPLATE_COMMENT_LABEL,
@@ -32,6 +33,7 @@ from kplan_desktop.exchange.submission_layout import (
     VALUE_CELL_FORMAT,
     WrittenCells,
     _year_label,
+    generation_title,
     written_digest,
     written_label,
 )
@@ -104,10 +106,14 @@ def write_template(
     fiscal_year: int,
     catalog_hash: str,
     program_version: str,
+    generation: int,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
 ) -> bool:
-    """Write the fill-in template for a department without the program; False if cancelled."""
+    """Write the fill-in template for a department without the program; False if cancelled.
+
+    `generation`: the plan generation `catalog` is of; the template names it (meta sheet and
+    title rows) and its rows are merged into that generation."""
     target = Path(path)
     steps = Steps(len(rows), progress, cancelled)
     created_at = datetime.now(UTC)
@@ -134,7 +140,14 @@ def write_template(
     ]
     _text(ws, 1, 1, f"総合計画 指標実績 記入票（{year_text}）").font = _TITLE_FONT
     _code_note(ws, 1, len(columns), department)
-    _label_pairs(ws, 2, ("担当課", name), ("年度", year_text), ("作成日", _local(created_at)))
+    _label_pairs(
+        ws,
+        2,
+        ("担当課", name),
+        ("年度", year_text),
+        ("作成日", _local(created_at)),
+        ("計画期", generation_title(catalog.plan, generation)),
+    )
     _text(
         ws,
         3,
@@ -211,6 +224,11 @@ def write_template(
         ("catalog_hash", catalog_hash, "カタログの版（ハッシュ）"),
         ("program_version", program_version, "プログラムの版"),
         ("created_at", utc_text(created_at), "作成日時（UTC）"),
+        (
+            GENERATION_KEY,
+            str(generation),
+            f"計画期（{generation_title(catalog.plan, generation)}。変更しないでください）",
+        ),
     ]
     assert tuple(key for key, _, _ in items) == TEMPLATE_META_KEYS
     written = _written_cells(ws, len(columns), value_column).to_text()

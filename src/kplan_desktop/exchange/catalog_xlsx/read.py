@@ -21,6 +21,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.catalog_edit import INTERIM_SEPARATOR
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.generation_number import (
+    E_GENERATION_CELL,
+    FIRST_GENERATION,
+    generation_cell_problem,
+    generation_number,
+)
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.catalog_json import catalog_from_dict
 from kplan_desktop.exchange.catalog_xlsx.layout import (
@@ -37,6 +43,7 @@ from kplan_desktop.exchange.catalog_xlsx.layout import (
     DEPARTMENT_OPTIONAL,
     DIRECTION_COLUMNS,
     FIRST_DATA_ROW,
+    GENERATION_KEY,
     INDICATOR_COLUMNS,
     INDICATOR_OPTIONAL,
     MAX_EXPONENT,
@@ -388,6 +395,11 @@ class _WorkbookReader:
             if item.key in seen:
                 raise row.error("key", f"キー「{item.key}」が2行あります", f"{item.key} is twice")
             seen[item.key] = row.number
+            if item.key == GENERATION_KEY.key:
+                # Kept raw with its place: judged by catalog_generation (a formula's value, a
+                # 1.5 or 第2期 is refused there, naming the cell).
+                data["generation"] = (row.number, row.cells.get("value"))
+                continue
             if item.key == "warn_grades":
                 value: object = row.items("value", _TAG_SPLIT)
             else:
@@ -727,6 +739,25 @@ def _relocate(exc: DomainError, places: Mapping[str, Place], file: str) -> Domai
     )
 
 
+def _generation(found: object, file: str) -> int:
+    """The generation the 計画 sheet names (its generation row), or the first generation for a
+    workbook without that row; a row whose value is not a plain positive whole number refuses
+    the file, naming its cell."""
+    if found is None:
+        return FIRST_GENERATION
+    assert isinstance(found, tuple)
+    number, value = found
+    parsed = generation_number(value)
+    if parsed is None:
+        ja, en = generation_cell_problem(
+            _place_ja(file, SHEET_PLAN, (number,), "「値」(value)"),
+            _place_en(file, SHEET_PLAN, (number,), "value"),
+            value,
+        )
+        raise DomainError(E_GENERATION_CELL, ja, en)
+    return parsed
+
+
 def read_catalog_xlsx(path: Path) -> Catalog:
     """Read a workbook written by write_catalog_xlsx (and edited in Excel) back to a Catalog.
 
@@ -740,9 +771,11 @@ def read_catalog_xlsx_with_version(path: Path) -> tuple[Catalog, dict[str, Any]]
     book = _open(path)
     reader = _WorkbookReader(book, path.name)
     data = reader.catalog_dict()
+    generation = _generation(data.pop("generation", None), path.name)
     try:
         fields = dict(data.get("version") or {})
         fields["cycle_text"] = data.get("cycle_text")
+        fields["generation"] = generation
         return catalog_from_dict(data, _ROOT), fields
     except DomainError as exc:
         raise _relocate(exc, reader.places, path.name) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from kplan_desktop.exchange.export import file_generation
 from kplan_desktop.exchange.merge import stored_reports
 from kplan_desktop.exchange.report.base import ReportData
 from kplan_desktop.exchange.report.writer import write_report
@@ -39,6 +40,7 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
                 v.evaluation.measure_code: v
                 for v in read_evaluations(conn, fiscal_year=fiscal_year)
             },
+            generation=file_generation(catalog),
         )
 
 

@@ -48,6 +48,7 @@ class TemplateReader(BookCore):
     def template(self, meta: Mapping[str, str], digest: str) -> IncomingWorkbook:
         department = self.meta_text(meta, "department")
         fiscal_year = self.meta_year(meta)
+        generation, generation_cell = self.generation()
         ws, columns, notes_ja, notes_en = self.template_sheet(fiscal_year)
         written_text = meta.get(TEMPLATE_WRITTEN_KEY)
         written = None if written_text is None else WrittenCells.from_text(written_text)
@@ -186,6 +187,8 @@ class TemplateReader(BookCore):
             + ([] if rows else ["⚠ 記入された値が1つもありません（空の記入票です）"]),
             notes_en=[*notes_en]
             + ([] if rows else ["⚠ nothing was filled in (an empty template)"]),
+            generation=generation,
+            generation_cell=generation_cell,
         )
 
     def checked_columns(self, ws: Any, written: WrittenCells | None) -> list[tuple[int, int]]:
