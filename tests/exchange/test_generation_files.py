@@ -224,23 +224,23 @@ BAD_CELLS: list[tuple[str, object]] = [
 ]
 
 
-@pytest.mark.parametrize(("why", "value"), BAD_CELLS, ids=[w for w, _ in BAD_CELLS])
 def test_a_submission_whose_generation_cell_is_not_a_whole_number_is_refused(
-    community: Database,
-    planning: Database,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    why: str,
-    value: object,
+    community: Database, planning: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    file = export(community, tmp_path / "c.xlsx")
-    set_meta(file, GENERATION_KEY, value)
+    exported = export(community, tmp_path / "c.xlsx")
+    files = []
+    for why, value in BAD_CELLS:
+        file = tmp_path / f"{why}.xlsx"
+        shutil.copyfile(exported, file)
+        set_meta(file, GENERATION_KEY, value)
+        files.append(file)
     before = dump(planning)
-    code, (result,) = merge_json(planning, capsys, file)
-    assert code == 2 and result["refused"]
-    assert result["code"] == "E_GENERATION_CELL"
-    assert f"meta シート B{SUBMISSION_META_ROW}" in result["message_ja"]
-    assert f"sheet meta, cell B{SUBMISSION_META_ROW}" in result["message_en"]
+    code, results = merge_json(planning, capsys, *files)
+    assert code == 2
+    for (why, _), result in zip(BAD_CELLS, results, strict=True):
+        assert result["refused"] and result["code"] == "E_GENERATION_CELL", why
+        assert f"meta シート B{SUBMISSION_META_ROW}" in result["message_ja"], why
+        assert f"sheet meta, cell B{SUBMISSION_META_ROW}" in result["message_en"], why
     assert dump(planning) == before
 
 
@@ -333,3 +333,86 @@ def test_a_catalog_file_of_another_generation_or_a_bad_cell_is_refused(
         assert where in refused.value.message_ja
         assert run(planning, "catalog", "import", str(file)) != 0
     assert dump(planning) == before
+
+
+# -- routing ---------------------------------------------------------------------------------
+
+
+def test_plan_merge_checks_each_file_against_the_catalog_of_its_own_generation(
+    community: Database,
+    planning: Database,
+    new_db: Callable[[str], Database],
+    tmp_path: Path,
+) -> None:
+    """Prepared for two generations: a merge context holding a second generation's catalog
+    (here: the seed plan with 7-1-1-K2 counted in 件 rather than 回) checks a file naming
+    generation 2 against that catalog and a file naming generation 1 against the first."""
+    from dataclasses import replace
+
+    from kplan_desktop.store.catalog import read_catalog_snapshot
+
+    catalog = tmp_path / "next.json"
+    assert run(planning, "catalog", "export", "-o", str(catalog)) == 0
+    data = json.loads(catalog.read_text(encoding="utf-8"))
+    for goal in data["goals"]:
+        for policy in goal["policies"]:
+            for measure in policy["measures"]:
+                for indicator in measure["indicators"]:
+                    if indicator["code"] == "7-1-1-K2":
+                        indicator["unit"] = "件"
+    del data["version"]
+    catalog.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    other = new_db("next")
+    assert run(other, "init", "--catalog", str(catalog)) == 0
+    store, next_store = Store.open(str(planning)), Store.open(str(other))
+    try:
+        with next_store.snapshot() as conn:
+            second = read_catalog_snapshot(conn)
+        assert second is not None
+        context = merge_context(store)
+        assert context.held == (1,)
+        routed = replace(context, catalogs={1: context.catalog, 2: second})
+        assert routed.held == (1, 2)
+        first_file = export(community, tmp_path / "r8.xlsx")
+        second_file = export(community, tmp_path / "r9.xlsx")
+        set_meta(second_file, GENERATION_KEY, "2")
+        first = plan_merge(store, first_file, context=routed)
+        later = plan_merge(store, second_file, context=routed)
+    finally:
+        store.dispose()
+        next_store.dispose()
+    assert (first.generation, later.generation) == (1, 2)
+    outcome = {r.incoming.indicator: r for r in first.rows if r.incoming.fiscal_year == 2024}
+    assert outcome["7-1-1-K2"].outcome.value == "new"
+    routed_rows = {r.incoming.indicator: r for r in later.rows if r.incoming.fiscal_year == 2024}
+    assert routed_rows["7-1-1-K2"].outcome.value == "rejected"
+    assert "件" in routed_rows["7-1-1-K2"].reason_ja  # the second generation's unit
+
+
+def test_one_merge_call_takes_the_generation_1_file_and_refuses_the_generation_2_file(
+    community: Database, planning: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    held = export(community, tmp_path / "r6-generation1.xlsx")
+    foreign = export(community, tmp_path / "r6-generation2.xlsx")
+    set_meta(foreign, GENERATION_KEY, 2)
+    code, (taken, refused) = merge_json(planning, capsys, held, foreign)
+    assert code == 2
+    assert (taken["refused"], taken["generation"], taken["written"]) == (False, 1, True)
+    assert taken["counts"]["new"] == len(COMMUNITY)
+    assert refused["refused"] and refused["code"] == "E_GENERATION_UNKNOWN"
+    capsys.readouterr()
+    assert run(planning, "show", "--json", "--year", YEAR) == 0
+    shown = {
+        row["code"]: row["years"][YEAR]["value"] or row["years"][YEAR]["missing_reason"]
+        for row in json.loads(capsys.readouterr().out)
+        if row["years"].get(YEAR)
+        and (row["years"][YEAR]["value"] or row["years"][YEAR]["missing_reason"])
+    }
+    assert shown == {
+        "7-1-1-A1": "not_compiled",
+        "7-1-1-K1": "3",
+        "7-1-1-K2": "55",
+        "7-1-1-K3": "1500",
+        "7-1-2-A1": "not_applicable",
+        "7-1-2-K1": "20",
+    }
