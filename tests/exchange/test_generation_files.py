@@ -382,6 +382,8 @@ def test_plan_merge_checks_each_file_against_the_catalog_of_its_own_generation(
         store.dispose()
         next_store.dispose()
     assert (first.generation, later.generation) == (1, 2)
+    assert "第2期の計画のファイルです（その計画期に取り込みます）" in later.notes_ja
+    assert "a file of plan generation 1 (merged into that generation)" in first.notes_en
     outcome = {r.incoming.indicator: r for r in first.rows if r.incoming.fiscal_year == 2024}
     assert outcome["7-1-1-K2"].outcome.value == "new"
     routed_rows = {r.incoming.indicator: r for r in later.rows if r.incoming.fiscal_year == 2024}

@@ -226,6 +226,14 @@ def _plan_read(
         generation=workbook.generation,
     )
     _file_notes(plan, catalog.catalog_hash, context.versions, read_integrity)
+    if len(context.held) > 1:
+        # The overlap year: the database holds more than one plan; say which one this file is of.
+        plan.notes_ja.append(
+            f"第{workbook.generation}期の計画のファイルです（その計画期に取り込みます）"
+        )
+        plan.notes_en.append(
+            f"a file of plan generation {workbook.generation} (merged into that generation)"
+        )
     header = workbook.header
     if trust is Trust.NONE and header is not None and header.finalised_by is not None:
         plan.notes_ja.append(
