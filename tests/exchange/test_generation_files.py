@@ -24,6 +24,7 @@ from tests.conftest import Database, dump
 from kplan_desktop.cli import main
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.exchange.catalog_files import preview_import, read_catalog_file
+from kplan_desktop.exchange.export import export_template
 from kplan_desktop.exchange.merge import merge_context, plan_merge
 from kplan_desktop.exchange.submission_layout import GENERATION_KEY, META_KEYS, TEMPLATE_META_KEYS
 from kplan_desktop.exchange.workbook_reader import WorkbookRejected, read_exchange_workbook
@@ -249,10 +250,14 @@ def test_a_file_of_a_generation_the_database_does_not_hold_is_refused_whole(
 ) -> None:
     submission = export(community, tmp_path / "c.xlsx")
     set_meta(submission, GENERATION_KEY, "2")
+    # A template made for generation 2 (by a database that holds it).
     template = tmp_path / "t.xlsx"
-    assert run(community, "template", "--department", "equality", "--year", YEAR,
-               "-o", str(template)) == 0  # fmt: skip
-    set_meta(template, GENERATION_KEY, 2)
+    maker = Store.open(str(community))
+    try:
+        assert export_template(maker, "equality", int(YEAR), template, generation=2)
+    finally:
+        maker.dispose()
+    assert meta_rows(template)[GENERATION_KEY] == (TEMPLATE_META_ROW, "2")
     before = dump(planning)
     code, results = merge_json(planning, capsys, submission, template)
     assert code == 2
@@ -269,6 +274,27 @@ def test_a_file_of_a_generation_the_database_does_not_hold_is_refused_whole(
         assert refused.value.code == "E_GENERATION_UNKNOWN"
     finally:
         store.dispose()
+
+
+def test_a_templates_generation_cell_changed_by_hand_is_refused(
+    community: Database, planning: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A template has no checksum: its fingerprint of what it wrote names the generation it was
+    made for, so a generation cell typed over is refused even where that generation is held."""
+    template = tmp_path / "t.xlsx"
+    maker = Store.open(str(community))
+    try:
+        assert export_template(maker, "equality", int(YEAR), template, generation=2)
+    finally:
+        maker.dispose()
+    set_meta(template, GENERATION_KEY, 1)
+    before = dump(planning)
+    code, (result,) = merge_json(planning, capsys, template)
+    assert code == 2 and result["refused"] and result["code"] == "E_GENERATION_CELL"
+    assert f"meta シート B{TEMPLATE_META_ROW}" in result["message_ja"]
+    assert "第2期" in result["message_ja"] and "書き換えられています" in result["message_ja"]
+    assert "was changed from the one the template was made for (2)" in result["message_en"]
+    assert dump(planning) == before
 
 
 def test_an_edited_generation_cell_breaks_the_checksum_and_the_signature(

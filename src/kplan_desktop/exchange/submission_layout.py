@@ -103,9 +103,14 @@ class WrittenCells:
     top: dict[str, str]  # address in rows 1-3 → digest
     labels: tuple[str, ...]  # written_label of the checked columns (name, unit, earlier years)
     rows: dict[str, tuple[str, ...]]  # indicator code → digests, in `labels` order
+    # The plan generation the template was written for: a template has no checksum, so the
+    # reader compares the meta sheet's generation cell with it (None in older templates).
+    generation: int | None = None
 
     def to_text(self) -> str:
-        data = {"top": self.top, "labels": list(self.labels), "rows": self.rows}
+        data: dict[str, object] = {"top": self.top, "labels": list(self.labels), "rows": self.rows}
+        if self.generation is not None:
+            data["generation"] = self.generation
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @staticmethod
@@ -115,11 +120,16 @@ class WrittenCells:
             top = {str(k): str(v) for k, v in dict(data["top"]).items()}
             labels = tuple(str(label) for label in data["labels"])
             rows = {str(k): tuple(str(d) for d in v) for k, v in dict(data["rows"]).items()}
+            generation = data.get("generation")
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
         if any(len(v) != len(labels) for v in rows.values()):
             return None
-        return WrittenCells(top, labels, rows)
+        if generation is not None and (
+            not isinstance(generation, int) or isinstance(generation, bool)
+        ):
+            return None
+        return WrittenCells(top, labels, rows, generation)
 
 
 # Written to the core properties (creator and lastModifiedBy). A reader compares it, and the

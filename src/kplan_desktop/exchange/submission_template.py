@@ -72,7 +72,7 @@ from kplan_desktop.progress import CancelCheck, Progress, Steps, false_when_canc
 from kplan_desktop.store.overview import IndicatorOverview
 
 
-def _written_cells(ws: Any, width: int, value_column: int) -> WrittenCells:
+def _written_cells(ws: Any, width: int, value_column: int, generation: int) -> WrittenCells:
     top = {
         cell.coordinate: written_digest(cell.value)
         for row in ws.iter_rows(min_row=1, max_row=TEMPLATE_WRITTEN_ROWS, max_col=width)
@@ -90,7 +90,7 @@ def _written_cells(ws: Any, width: int, value_column: int) -> WrittenCells:
         for r in range(TEMPLATE_HEADER_ROW + 1, ws.max_row + 1)
         if ws.cell(row=r, column=1).value
     }
-    return WrittenCells(top, labels, rows)
+    return WrittenCells(top, labels, rows, generation)
 
 
 # -- the template ----------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def write_template(
         ),
     ]
     assert tuple(key for key, _, _ in items) == TEMPLATE_META_KEYS
-    written = _written_cells(ws, len(columns), value_column).to_text()
+    written = _written_cells(ws, len(columns), value_column, generation).to_text()
     if len(written) <= EXCEL_MAX_TEXT:
         items.append((TEMPLATE_WRITTEN_KEY, written, "記入票が書いたセル（変更しないでください）"))
     _meta_sheet(book, items, hidden=True)
