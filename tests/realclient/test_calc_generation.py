@@ -110,3 +110,27 @@ def test_a_clerk_who_types_another_generation_into_the_meta_sheet_is_refused(
     assert f"meta シート {GENERATION_CELL}" in report["message_ja"]
     assert f"cell {GENERATION_CELL}" in report["message_en"]
     assert dump(planning) == before
+
+
+def test_a_formula_typed_into_the_catalogs_generation_cell_is_refused(
+    calc: Calc, planning: Path, tmp_path: Path
+) -> None:
+    """Calc saves a formula with its result (=1 shows 1); the catalog is read by its values,
+    yet the formula is named and refused, never taken for the number it shows."""
+    from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.exchange.catalog_files import read_catalog_file
+
+    exported = tmp_path / "catalog.xlsx"
+    assert kplan(planning, "catalog", "export", "-o", str(exported)) == 0
+    plan = openpyxl.load_workbook(exported)["計画"]
+    (row,) = [r[0].row for r in plan.iter_rows(min_row=3) if r[0].value == GENERATION_KEY]
+    edited = tmp_path / "catalog-formula.xlsx"
+    (seen,) = calc.run(exported, [type_("計画", f"C{row}", "=1"), read("計画", f"C{row}")], edited)
+    assert (seen["type"], seen["string"]) == ("FORMULA", "1")
+    before = dump(planning)
+    with pytest.raises(DomainError) as refused:
+        read_catalog_file(edited)
+    assert refused.value.code == "E_GENERATION_CELL"
+    assert f"シート「計画」{row}行目" in refused.value.message_ja
+    assert kplan(planning, "catalog", "import", str(edited)) != 0
+    assert dump(planning) == before

@@ -739,6 +739,18 @@ def _relocate(exc: DomainError, places: Mapping[str, Place], file: str) -> Domai
     )
 
 
+def _formula_in_row(opened: _OpenBook, sheet: str, row: int) -> bool:
+    """Whether a cell of one row holds a formula: the catalog is read with its values only
+    (data_only), so the sheet is read once more, lazily, for that row's cell types."""
+    book = openpyxl.load_workbook(io.BytesIO(opened.gated.data), read_only=True, data_only=False)
+    try:
+        for cells in book[sheet].iter_rows(min_row=row, max_row=row):
+            return any(getattr(cell, "data_type", None) == "f" for cell in cells)
+        return False
+    finally:
+        book.close()
+
+
 def _generation(found: object, file: str) -> int:
     """The generation the 計画 sheet names (its generation row), or the first generation for a
     workbook without that row; a row whose value is not a plain positive whole number refuses
@@ -771,7 +783,11 @@ def read_catalog_xlsx_with_version(path: Path) -> tuple[Catalog, dict[str, Any]]
     book = _open(path)
     reader = _WorkbookReader(book, path.name)
     data = reader.catalog_dict()
-    generation = _generation(data.pop("generation", None), path.name)
+    found = data.pop("generation", None)
+    if found is not None and _formula_in_row(book, SHEET_PLAN, found[0]):
+        # Read with data_only, a formula shows its cached result: named as the formula it is.
+        found = (found[0], "=…")
+    generation = _generation(found, path.name)
     try:
         fields = dict(data.get("version") or {})
         fields["cycle_text"] = data.get("cycle_text")
