@@ -49,6 +49,8 @@ from workload import (
     rows_since,
 )
 
+from kplan_desktop.store.requests import EntrySource
+
 HERE = Path(__file__).resolve()
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 BIG_RUNS = int(os.environ.get("BENCH_BIG_RUNS", "3"))
@@ -231,7 +233,7 @@ def store_entry_child() -> None:
         request = EntryRequest(code, ENTRY_YEAR, str(52 + n % 5), "生成")
         start, cpu = time.perf_counter(), time.process_time()
         with store.transaction() as conn2:
-            write_actuals(conn2, [request], who="bench", source="gui")
+            write_actuals(conn2, 1, [request], who="bench", source=EntrySource.GUI)
         took = (time.perf_counter() - start, time.process_time() - cpu)
         rows = rows_since(ours, before)
         assert sorted(rows) == ["actual", "audit"], sorted(rows)

@@ -37,6 +37,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from kplan_desktop.store.requests import EntrySource
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -142,7 +144,7 @@ def client(
         moment = time.perf_counter()
         try:
             with store.transaction() as conn:
-                write_actuals(conn, [request], who=f"clerk{n}", source="cli")
+                write_actuals(conn, 1, [request], who=f"clerk{n}", source=EntrySource.CLI)
             written += 1
         except DomainError as exc:
             failures.append(exc.code)
@@ -157,7 +159,9 @@ def client(
         while True:
             with store.snapshot() as conn:
                 now = [
-                    a for a in read_actuals(conn, indicator_codes=[shared]) if a.fiscal_year == year
+                    a
+                    for a in read_actuals(conn, 1, indicator_codes=[shared])
+                    if a.fiscal_year == year
                 ]
             text = str(int(now[0].text or 0) + 1)
             request = EntryRequest(
@@ -166,7 +170,7 @@ def client(
             moment = time.perf_counter()
             try:
                 with store.transaction() as conn:
-                    write_actuals(conn, [request], who=f"clerk{n}", source="cli")
+                    write_actuals(conn, 1, [request], who=f"clerk{n}", source=EntrySource.CLI)
             except EntryRefused as exc:
                 latencies.append(time.perf_counter() - moment)
                 codes = {f.code for r in exc.results for f in r.check.errors}
@@ -192,7 +196,7 @@ def client(
     with store.snapshot() as conn:
         mine = {
             (a.indicator_code, a.fiscal_year): a
-            for a in read_actuals(conn, department=f"d{department_of(n):02}")
+            for a in read_actuals(conn, 1, department=f"d{department_of(n):02}")
         }
     for code, year in cells:
         stored = mine[(code, year)]
@@ -277,19 +281,22 @@ def main() -> int:
         catalog = catalog_for(departments, 2 * indicators)
         with admin.transaction() as conn2:
             digest = catalog_hash(catalog)
-            replace_catalog(conn2, catalog, digest, who="admin", source="test", detail="load check")
+            replace_catalog(
+                conn2, 1, catalog, digest, who="admin", source=EntrySource.TEST, detail="load check"
+            )
         from kplan_desktop.store.actuals import EntryRequest, write_actuals
 
         with admin.transaction() as conn2:
             write_actuals(
                 conn2,
+                1,
                 [
                     EntryRequest(shared_code(d), year, str(SHARED_START), COMMENT)
                     for d in range(departments)
                     for year in YEARS
                 ],
                 who="admin",
-                source="test",
+                source=EntrySource.TEST,
             )
             server_init(conn2)
         for n in range(args.clients):

@@ -24,6 +24,8 @@ from typing import Any
 
 from common import cache_dir
 
+from kplan_desktop.store.requests import EntrySource
+
 GOALS, POLICIES, MEASURES = 10, 6, 5
 YEAR = 2024  # the year of the generated values and submissions
 ENTRY_YEAR = 2025  # the year the window benchmarks enter
@@ -131,7 +133,9 @@ def _new_database(path: Path, indicators: int, per_department: int) -> None:
     catalog = catalog_from_dict(catalog_data(indicators, per_department))
     store = Store.open(str(path))
     with store.transaction() as conn:
-        replace_catalog(conn, catalog, catalog_hash(catalog), who="bench", source="test", detail="")
+        replace_catalog(
+            conn, 1, catalog, catalog_hash(catalog), who="bench", source=EntrySource.TEST, detail=""
+        )
     store.dispose()
 
 
@@ -164,7 +168,7 @@ def filled_db(indicators: int, per_department: int) -> Path:
                 for n, (code, _) in enumerate(codes[start : start + 5000])
             ]
             with store.transaction() as conn:
-                write_actuals(conn, requests, who="bench", source="test")
+                write_actuals(conn, 1, requests, who="bench", source=EntrySource.TEST)
         store.dispose()
 
     return _built(f"filled-{indicators}-{per_department}.sqlite3", build)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from kplan_desktop.cli import main
+from kplan_desktop.store.requests import EntrySource
 from tests.pgcluster import Cluster, ClusterUnavailable, start_cluster
 
 BACKENDS = ("sqlite", "postgresql")
@@ -210,7 +211,7 @@ def set_target(path: Path, code: str, target: str) -> None:
     store = Store.open(str(path))
     try:
         with store.snapshot() as conn:
-            catalog = read_catalog(conn)
+            catalog = read_catalog(conn, 1)
         assert catalog is not None
         data = catalog_to_dict(catalog)
         for goal in data["goals"]:
@@ -219,6 +220,8 @@ def set_target(path: Path, code: str, target: str) -> None:
                     for indicator in measure["indicators"]:
                         if indicator["code"] == code:
                             indicator["target"]["value"] = target
-        save_catalog_edit(store, catalog_from_dict(data), who="企画", source="test", detail="t")
+        save_catalog_edit(
+            store, catalog_from_dict(data), who="企画", source=EntrySource.TEST, detail="t"
+        )
     finally:
         store.dispose()

@@ -50,3 +50,26 @@ def test_importing_the_session_loads_no_qt() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_session_works_in_the_active_generation_unless_one_is_chosen(tmp_path: Path) -> None:
+    from kplan_desktop.domain.generation import GenerationStatus
+    from kplan_desktop.exchange.seed import ensure_seed
+    from kplan_desktop.store.generations import add_generation, set_generation_status
+    from kplan_desktop.store.requests import EntrySource
+
+    store = Store.open(str(tmp_path / "kplan.sqlite3"))
+    ensure_seed(store, who="t", source=EntrySource.TEST)
+    session = Session.start(store, department="community", fiscal_year=2025)
+    assert session.generation is None and session.current_generation() == 1
+    with store.transaction() as conn:
+        number = add_generation(conn, "次期", 2027, 2031, who="t", source=EntrySource.TEST)
+    # A draft is not worked in until it is made active.
+    assert Session.start(store, department=None, fiscal_year=2027).current_generation() == 1
+    with store.transaction() as conn:
+        set_generation_status(
+            conn, number, GenerationStatus.ACTIVE, who="t", source=EntrySource.TEST
+        )
+    assert Session.start(store, department=None, fiscal_year=2027).current_generation() == 2
+    chosen = Session.start(store, department=None, fiscal_year=2025, generation=1)
+    assert chosen.current_generation() == 1 and session.current_generation() == 1

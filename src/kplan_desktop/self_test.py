@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kplan_desktop import __version__, logs
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
 
 # Each step imports the layer it checks when it runs, so that a bundle missing a module fails
@@ -91,7 +92,11 @@ def _store(workspace: Workspace, name: str) -> Store:
     workspace.stores[name] = store
     ensure_seed(store, who="self-test", source=SOURCE)
     with store.snapshot() as conn:
-        _check(indicator_count(conn) > 0, "シードが読み込まれていません", "the seed did not load")
+        _check(
+            indicator_count(conn, active_generation(conn)) > 0,
+            "シードが読み込まれていません",
+            "the seed did not load",
+        )
     return store
 
 
@@ -124,7 +129,7 @@ def step_seed(workspace: Workspace) -> str:
         "the seed was not loaded",
     )
     with store.snapshot() as conn:
-        count = indicator_count(conn)
+        count = indicator_count(conn, active_generation(conn))
     _check(count > 0, "指標がありません", "no indicator was loaded")
     return f"{count} indicators from {seed_catalog_path()}"
 
@@ -137,7 +142,15 @@ def step_entry(workspace: Workspace) -> str:
     store = workspace.store("a")
     try:
         with store.transaction() as conn:
-            enter_value(conn, INDICATOR, YEAR, BAD_VALUE, who="self-test", source=SOURCE)
+            enter_value(
+                conn,
+                active_generation(conn),
+                INDICATOR,
+                YEAR,
+                BAD_VALUE,
+                who="self-test",
+                source=SOURCE,
+            )
     except EntryRefused:
         pass
     else:
@@ -145,10 +158,22 @@ def step_entry(workspace: Workspace) -> str:
             f"不正な値 {BAD_VALUE!r} が保存されました", f"the invalid value {BAD_VALUE!r} was saved"
         )
     with store.transaction() as conn:
-        result = enter_value(conn, INDICATOR, YEAR, GOOD_VALUE, who="self-test", source=SOURCE)
+        result = enter_value(
+            conn,
+            active_generation(conn),
+            INDICATOR,
+            YEAR,
+            GOOD_VALUE,
+            who="self-test",
+            source=SOURCE,
+        )
     _check(result.outcome is Outcome.NEW, "値が保存されていません", "the value was not saved")
     with store.snapshot() as conn:
-        stored = [a.text for a in read_actuals(conn) if a.indicator_code == INDICATOR]
+        stored = [
+            a.text
+            for a in read_actuals(conn, active_generation(conn))
+            if a.indicator_code == INDICATOR
+        ]
     _check(
         stored == [STORED_VALUE],
         f"保存された値が違います: {stored}",
@@ -187,7 +212,10 @@ def step_merge(workspace: Workspace) -> str:
         raise SelfTestFailed(f"取り込めません: {outcome.both()}", f"merge refused: {outcome}")
     _check(outcome.written, "何も書き込まれていません", "the merge wrote nothing")
     with store.snapshot() as conn:
-        merged = [(a.indicator_code, a.fiscal_year, a.text) for a in read_actuals(conn)]
+        merged = [
+            (a.indicator_code, a.fiscal_year, a.text)
+            for a in read_actuals(conn, active_generation(conn))
+        ]
     _check(
         merged == [(INDICATOR, YEAR, STORED_VALUE)],
         f"取り込まれた値が違います: {merged}",

@@ -1,5 +1,5 @@
-"""One working session's state, without Qt: the database, the department, the fiscal year, the
-role, the acting user and the language.
+"""One working session's state, without Qt: the database, the plan generation, the department,
+the fiscal year, the role, the acting user and the language.
 
 The window holds one (and hands it to its parts); the command line can build one the same way.
 Opening the database is deferred to `open()`, so a window paints before SQLAlchemy is imported.
@@ -35,6 +35,9 @@ class Session:
     opener: Callable[[], Store] | None = None
     # The audit log's 'who' when given; else the OS user name, looked up on first use.
     user: str | None = None
+    # The plan generation (計画期) the session works in: every store call names it. None until
+    # `current_generation()` reads the database's active one (or one is chosen).
+    generation: int | None = None
 
     @classmethod
     def start(
@@ -46,12 +49,14 @@ class Session:
         planning: bool = False,
         lang: str = "ja",
         who: str | None = None,
+        generation: int | None = None,
     ) -> Session:
-        """A session on an open store, or on a factory called by `open()` (in a worker)."""
+        """A session on an open store, or on a factory called by `open()` (in a worker).
+        generation: the plan generation to work in (None: the database's active one)."""
         role = Role.PLANNING if planning else Role.DEPARTMENT
         opened = None if callable(store) else store
         opener = store if callable(store) else None
-        return cls(department, fiscal_year, role, lang, opened, opener, who)
+        return cls(department, fiscal_year, role, lang, opened, opener, who, generation)
 
     @property
     def who(self) -> str:
@@ -77,3 +82,14 @@ class Session:
                 raise RuntimeError("the session has neither a store nor a way to open one")
             self.store = self.opener()
         return self.store
+
+    def current_generation(self) -> int:
+        """The generation the session works in: the one chosen, else the database's active
+        one (read once, on the opened store)."""
+        if self.generation is None:
+            from kplan_desktop.store.generations import active_generation
+
+            store = self.store if self.store is not None else self.open()
+            with store.connect() as conn:
+                self.generation = active_generation(conn)
+        return self.generation

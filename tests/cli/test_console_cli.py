@@ -16,6 +16,7 @@ import pytest
 from kplan_desktop.cli import main
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from tests.conftest import dump, set_target
 from tests.workbooks import charts, sheet
 
@@ -462,7 +463,7 @@ def test_an_interim_target_grades_its_year_and_a_contact_travels_with_the_catalo
     store = Store.open(str(department))
     try:
         with store.snapshot() as conn:
-            catalog = read_catalog(conn)
+            catalog = read_catalog(conn, 1)
         assert catalog is not None
         contacts = {d.code: d.contact for d in catalog.departments}
     finally:
@@ -490,10 +491,10 @@ def merge_departments(db: Path, old: str, new: str, from_year: int) -> None:
     store = Store.open(str(db))
     try:
         with store.snapshot() as conn:
-            catalog = read_catalog(conn)
+            catalog = read_catalog(conn, 1)
         assert catalog is not None
         merged = merge_department(catalog, old, new, from_year)
-        save_catalog_edit(store, merged, who="企画", source="test", detail="統合")
+        save_catalog_edit(store, merged, who="企画", source=EntrySource.TEST, detail="統合")
     finally:
         store.dispose()
 

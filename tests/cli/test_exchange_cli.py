@@ -17,6 +17,7 @@ import pytest
 from kplan_desktop.cli import main
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from tests.conftest import dump
 
 COMMUNITY = {
@@ -228,7 +229,9 @@ def test_a_conflict_is_never_overwritten_and_take_decides(
     # The planning division corrects a value; the department sends a newer submission.
     store = Store.open(str(planning))
     with store.transaction() as conn:
-        write_actuals(conn, [EntryRequest("7-1-1-K2", 2024, "56")], who="planner", source="test")
+        write_actuals(
+            conn, 1, [EntryRequest("7-1-1-K2", 2024, "56")], who="planner", source=EntrySource.TEST
+        )
     store.dispose()
     assert (
         run(community, "finalise", "--department", "community", "--year", YEAR, "--withdraw") == 0

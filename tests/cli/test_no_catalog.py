@@ -14,6 +14,7 @@ from kplan_desktop.exchange.catalog_files import export_catalog
 from kplan_desktop.exchange.merge import merge_context
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from tests.conftest import dump
 
 
@@ -35,7 +36,7 @@ def test_every_use_case_refuses_with_the_one_no_catalog_error(empty: Path, tmp_p
             "catalog export": lambda: export_catalog(store, tmp_path / "out.json"),
             "entry": lambda: store.write(
                 lambda conn, key: write_actuals(
-                    conn, [EntryRequest("7-1-1-K1", 2024, "3")], who="t", source="test"
+                    conn, 1, [EntryRequest("7-1-1-K1", 2024, "3")], who="t", source=EntrySource.TEST
                 )
             ),
         }

@@ -124,3 +124,35 @@ def test_a_series_across_two_plans_is_graded_against_each_plans_target(seed: Cat
     r2026, r2027 = series.points[1].achievement, series.points[2].achievement
     assert (r2026.rate, r2026.grade) == (Decimal("0.8"), Grade.B)
     assert (r2027.rate, r2027.grade) == (Decimal("0.2"), Grade.D)
+
+
+def test_the_next_plans_draft_copies_the_structure_without_baselines(seed: Catalog) -> None:
+    from kplan_desktop.domain.generation import apply_decision, next_draft
+
+    draft = next_draft(seed, "next", "次期基本計画", 2027, 2031, 2026)
+    settings = draft.plan.settings
+    assert (draft.plan.name, settings.start_year, settings.end_year) == ("次期基本計画", 2027, 2031)
+    assert [i.code for *_, i in draft.indicators()] == [i.code for *_, i in seed.indicators()]
+    k3 = _indicator(draft, "7-1-1-K3")
+    assert k3.baseline is None and k3.target_year == 2031 and k3.interim_targets == ()
+    assert _indicator(seed, "7-1-1-K3").baseline == Decimal("1225")  # the current plan as it was
+    kept = apply_decision(
+        draft, SuccessionDecision("7-1-1-K3", Succession.CONTINUE, "7-1-1-K3", 2026), Decimal(1800)
+    )
+    assert (_indicator(kept, "7-1-1-K3").baseline, _indicator(kept, "7-1-1-K3").baseline_year) == (
+        Decimal(1800),
+        2026,
+    )
+    waiting = apply_decision(
+        draft, SuccessionDecision("7-1-1-K3", Succession.CONTINUE, "7-1-1-K3", 2026), None
+    )
+    assert _indicator(waiting, "7-1-1-K3").baseline_year is None  # "not set" until it arrives
+    ended = apply_decision(draft, SuccessionDecision("7-1-1-K2", Succession.END), None)
+    assert "7-1-1-K2" not in {i.code for *_, i in ended.indicators()}
+    for refused in (
+        SuccessionDecision("7-1-1-K2", Succession.CONTINUE, "7-1-1-K2", 2026),  # ended already
+        SuccessionDecision("7-1-1-K1", Succession.REPLACE, "7-1-1-K3"),  # a code in use
+    ):
+        with pytest.raises(DomainError) as caught:
+            apply_decision(ended, refused, None)
+        assert caught.value.code == "E_SUCCESSION"

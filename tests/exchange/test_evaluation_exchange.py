@@ -31,6 +31,7 @@ from kplan_desktop.store.evaluations import (
     read_evaluations,
     save_evaluation,
 )
+from kplan_desktop.store.requests import EntrySource
 
 YEAR = 2024
 MEASURE = "7-1-1"  # owned by community (市民協働担当課)
@@ -49,7 +50,10 @@ def exported(tmp_path: Path) -> Path:
     try:
         evaluation = Evaluation(MEASURE, YEAR, "B", "参加者が増えた", NextStep.IMPROVE, "周知")
         with store.transaction() as conn:
-            assert save_evaluation(conn, evaluation, who="山田", source="test") is not None
+            assert (
+                save_evaluation(conn, 1, evaluation, who="山田", source=EntrySource.TEST)
+                is not None
+            )
     finally:
         store.dispose()
     out = tmp_path / "提出.xlsx"
@@ -105,7 +109,7 @@ def test_each_incoming_evaluation_is_decided_like_a_value(exported: Path, tmp_pa
     store = Store.open(str(planning))
     try:
         with store.snapshot() as conn:
-            owners = measure_owners(conn)
+            owners = measure_owners(conn, 1)
         settings = _settings(store)
         (row,) = incoming_of(exported)[0]
 
@@ -113,7 +117,7 @@ def test_each_incoming_evaluation_is_decided_like_a_value(exported: Path, tmp_pa
             with store.snapshot() as conn:
                 stored = {
                     (v.evaluation.measure_code, v.evaluation.fiscal_year): v
-                    for v in read_evaluations(conn)
+                    for v in read_evaluations(conn, 1)
                 }
             planned = plan_evaluations(
                 settings, owners, "community", YEAR, rows, stored, trusted=trusted, origin="x"
@@ -138,7 +142,7 @@ def test_each_incoming_evaluation_is_decided_like_a_value(exported: Path, tmp_pa
     store = Store.open(str(planning))
     try:
         with store.snapshot() as conn:
-            (view,) = read_evaluations(conn, fiscal_year=YEAR)
+            (view,) = read_evaluations(conn, 1, fiscal_year=YEAR)
         assert row.evaluation is not None
         assert view.evaluation.department_part == row.evaluation.department_part
         assert view.revision == row.revision
@@ -158,6 +162,6 @@ def test_each_incoming_evaluation_is_decided_like_a_value(exported: Path, tmp_pa
 
 def _settings(store: Store) -> PlanSettings:
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, 1)
     assert catalog is not None
     return catalog.plan.settings

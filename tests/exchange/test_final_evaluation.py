@@ -24,7 +24,7 @@ from kplan_desktop.domain.evaluation import Evaluation, NextStep
 from kplan_desktop.store.actuals import write_actuals
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import save_evaluation
-from kplan_desktop.store.requests import EntryRequest
+from kplan_desktop.store.requests import EntryRequest, EntrySource
 
 # The seed leaves these blank; the planning division sets them before the plan runs.
 CATALOG_EDITS: dict[str, dict[str, Any]] = {
@@ -122,7 +122,7 @@ def _fill(db: Database) -> None:
     store = Store.open(str(db))
     try:
         with store.transaction() as conn:
-            write_actuals(conn, requests, who="tester", source="test")
+            write_actuals(conn, 1, requests, who="tester", source=EntrySource.TEST)
         for evaluation in (
             Evaluation("7-1-1", 2026, "B", "参加者が目標を超えた", NextStep.CONTINUE, ""),
             Evaluation("7-5-2", 2026, "A", "", NextStep.EXPAND, ""),
@@ -130,7 +130,7 @@ def _fill(db: Database) -> None:
             Evaluation("7-1-2", 2025, "A", "", NextStep.CONTINUE, ""),
         ):
             with store.transaction() as conn:
-                save_evaluation(conn, evaluation, who="tester", source="test")
+                save_evaluation(conn, 1, evaluation, who="tester", source=EntrySource.TEST)
     finally:
         store.dispose()
 

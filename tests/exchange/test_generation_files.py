@@ -24,7 +24,6 @@ from tests.conftest import Database, dump
 from kplan_desktop.cli import main
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.exchange.catalog_files import preview_import, read_catalog_file
-from kplan_desktop.exchange.export import export_template
 from kplan_desktop.exchange.merge import merge_context, plan_merge
 from kplan_desktop.exchange.submission_layout import GENERATION_KEY, META_KEYS, TEMPLATE_META_KEYS
 from kplan_desktop.exchange.workbook_reader import WorkbookRejected, read_exchange_workbook
@@ -104,6 +103,32 @@ def planning(new_db: Callable[[str], Database]) -> Database:
     db = new_db("planning")
     assert run(db, "init") == 0
     return db
+
+
+NEXT_PLAN = (
+    "--name",
+    "次期基本計画",
+    "--start",
+    "2027",
+    "--end",
+    "2031",
+    "--baseline-year",
+    "2026",
+)
+
+
+def next_generation(db: Database) -> None:
+    """The next plan (R9–R13) made from the seed plan and put in force: generation 2."""
+    assert run(db, "generation", "new", *NEXT_PLAN) == 0
+    assert run(db, "generation", "activate", "2") == 0
+
+
+def generation_2_template(db: Database, out: Path) -> Path:
+    """A template for R9 of the next plan, made by a database that holds it."""
+    next_generation(db)
+    assert run(db, "template", "--department", "equality", "--year", "2027",
+               "--generation", "2", "-o", str(out)) == 0  # fmt: skip
+    return out
 
 
 def export(db: Database, out: Path) -> Path:
@@ -191,6 +216,12 @@ def test_template_catalog_files_and_report_name_their_generation(
                "-o", str(template)) == 0  # fmt: skip
     assert meta_rows(template)[GENERATION_KEY] == (TEMPLATE_META_ROW, "1")
     assert read_exchange_workbook(template).generation_cell == f"B{TEMPLATE_META_ROW}"
+    # The first plan year has no earlier-year columns: the 計画期 pair of row 2 lies beyond
+    # the table and is still the template's own.
+    first = tmp_path / "t2022.xlsx"
+    assert run(community, "template", "--department", "equality", "--year", "2022",
+               "-o", str(first)) == 0  # fmt: skip
+    assert read_exchange_workbook(first).generation == 1
 
     workbook, document = tmp_path / "c.xlsx", tmp_path / "c.json"
     assert run(community, "catalog", "export", "-o", str(workbook)) == 0
@@ -251,12 +282,7 @@ def test_a_file_of_a_generation_the_database_does_not_hold_is_refused_whole(
     submission = export(community, tmp_path / "c.xlsx")
     set_meta(submission, GENERATION_KEY, "2")
     # A template made for generation 2 (by a database that holds it).
-    template = tmp_path / "t.xlsx"
-    maker = Store.open(str(community))
-    try:
-        assert export_template(maker, "equality", int(YEAR), template, generation=2)
-    finally:
-        maker.dispose()
+    template = generation_2_template(community, tmp_path / "t.xlsx")
     assert meta_rows(template)[GENERATION_KEY] == (TEMPLATE_META_ROW, "2")
     before = dump(planning)
     code, results = merge_json(planning, capsys, submission, template)
@@ -281,12 +307,7 @@ def test_a_templates_generation_cell_changed_by_hand_is_refused(
 ) -> None:
     """A template has no checksum: its fingerprint of what it wrote names the generation it was
     made for, so a generation cell typed over is refused even where that generation is held."""
-    template = tmp_path / "t.xlsx"
-    maker = Store.open(str(community))
-    try:
-        assert export_template(maker, "equality", int(YEAR), template, generation=2)
-    finally:
-        maker.dispose()
+    template = generation_2_template(community, tmp_path / "t.xlsx")
     set_meta(template, GENERATION_KEY, 1)
     before = dump(planning)
     code, (result,) = merge_json(planning, capsys, template)
@@ -364,57 +385,58 @@ def test_a_catalog_file_of_another_generation_or_a_bad_cell_is_refused(
 # -- routing ---------------------------------------------------------------------------------
 
 
-def test_plan_merge_checks_each_file_against_the_catalog_of_its_own_generation(
-    community: Database,
-    planning: Database,
-    new_db: Callable[[str], Database],
-    tmp_path: Path,
+def test_one_merge_call_routes_an_r8_file_and_an_r9_file_into_their_own_generations(
+    community: Database, planning: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Prepared for two generations: a merge context holding a second generation's catalog
-    (here: the seed plan with 7-1-1-K2 counted in 件 rather than 回) checks a file naming
-    generation 2 against that catalog and a file naming generation 1 against the first."""
-    from dataclasses import replace
+    """The overlap year (FY2027): a department's R8 submission of the old plan and its R9
+    submission of the next plan go into the planning database in one `kplan merge` call, each
+    into its own generation — the same code 7-1-1-K1 holds the R8 value in generation 1 and the
+    R9 value in generation 2, never one in the other's place."""
+    from kplan_desktop.store.actuals import read_actuals
 
-    from kplan_desktop.store.catalog import read_catalog_snapshot
+    r8_values = {"7-1-1-K1": "4", "7-1-1-K2": "60"}
+    for indicator, text in r8_values.items():
+        assert run(community, "enter", "--indicator", indicator, "--year", "2026", "--value", text,
+                   "--comment", "R8の実績") == 0  # fmt: skip
+    r8 = tmp_path / "r8.xlsx"
+    assert run(community, "export", "--department", "community", "--year", "2026", "--draft",
+               "-o", str(r8)) == 0  # fmt: skip
+    next_generation(community)
+    assert run(community, "enter", "--indicator", "7-1-1-K1", "--year", "2027", "--value", "5",
+               "--comment", "R9の実績") == 0  # fmt: skip
+    r9 = tmp_path / "r9.xlsx"
+    assert run(community, "export", "--department", "community", "--year", "2027", "--draft",
+               "-o", str(r9)) == 0  # fmt: skip
+    # After the next plan is in force, the old plan's file is still exported by naming it.
+    r8_again = tmp_path / "r8-again.xlsx"
+    assert run(community, "export", "--department", "community", "--year", "2026", "--draft",
+               "--generation", "1", "-o", str(r8_again)) == 0  # fmt: skip
+    assert [read_exchange_workbook(f).generation for f in (r8, r9, r8_again)] == [1, 2, 1]
 
-    catalog = tmp_path / "next.json"
-    assert run(planning, "catalog", "export", "-o", str(catalog)) == 0
-    data = json.loads(catalog.read_text(encoding="utf-8"))
-    for goal in data["goals"]:
-        for policy in goal["policies"]:
-            for measure in policy["measures"]:
-                for indicator in measure["indicators"]:
-                    if indicator["code"] == "7-1-1-K2":
-                        indicator["unit"] = "件"
-    del data["version"]
-    catalog.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    other = new_db("next")
-    assert run(other, "init", "--catalog", str(catalog)) == 0
-    store, next_store = Store.open(str(planning)), Store.open(str(other))
+    next_generation(planning)
+    code, reports = merge_json(planning, capsys, r8, r9)
+    assert code == 0, reports
+    assert [(r["generation"], r["fiscal_year"], r["written"]) for r in reports] == [
+        (1, 2026, True),
+        (2, 2027, True),
+    ]
+    store = Store.open(str(planning))
     try:
-        with next_store.snapshot() as conn:
-            second = read_catalog_snapshot(conn)
-        assert second is not None
-        context = merge_context(store)
-        assert context.held == (1,)
-        routed = replace(context, catalogs={1: context.catalog, 2: second})
-        assert routed.held == (1, 2)
-        first_file = export(community, tmp_path / "r8.xlsx")
-        second_file = export(community, tmp_path / "r9.xlsx")
-        set_meta(second_file, GENERATION_KEY, "2")
-        first = plan_merge(store, first_file, context=routed)
-        later = plan_merge(store, second_file, context=routed)
+        with store.snapshot() as conn:
+            old = {(a.indicator_code, a.fiscal_year): a.text for a in read_actuals(conn, 1)}
+            new = {(a.indicator_code, a.fiscal_year): a.text for a in read_actuals(conn, 2)}
     finally:
         store.dispose()
-        next_store.dispose()
-    assert (first.generation, later.generation) == (1, 2)
-    assert "第2期の計画のファイルです（その計画期に取り込みます）" in later.notes_ja
-    assert "a file of plan generation 1 (merged into that generation)" in first.notes_en
-    outcome = {r.incoming.indicator: r for r in first.rows if r.incoming.fiscal_year == 2024}
-    assert outcome["7-1-1-K2"].outcome.value == "new"
-    routed_rows = {r.incoming.indicator: r for r in later.rows if r.incoming.fiscal_year == 2024}
-    assert routed_rows["7-1-1-K2"].outcome.value == "rejected"
-    assert "件" in routed_rows["7-1-1-K2"].reason_ja  # the second generation's unit
+    assert {k: v for k, v in old.items() if k[1] == 2026} == {
+        ("7-1-1-K1", 2026): "4",
+        ("7-1-1-K2", 2026): "60",
+    }
+    assert new == {("7-1-1-K1", 2027): "5"}
+    # Merged again in one call: nothing changes in either generation.
+    code, again = merge_json(planning, capsys, r8_again, r9)
+    assert code == 0, again
+    assert [(r["counts"]["new"], r["counts"]["updated"]) for r in again] == [(0, 0), (0, 0)]
+    assert [r["counts"]["unchanged"] for r in again] == [len(COMMUNITY) + 2, 1]
 
 
 def test_one_merge_call_takes_the_generation_1_file_and_refuses_the_generation_2_file(

@@ -14,6 +14,7 @@ from kplan_desktop.exchange.merge import MergeChanged, apply_merge, merge_files,
 from kplan_desktop.exchange.payload import RowOutcome
 from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actuals
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import submissions
 
 YEAR = 2024
@@ -54,7 +55,7 @@ def department(new_db: Callable[[str], Database]) -> Database:
 
 def stored(store: Store) -> dict[str, str | None]:
     with store.snapshot() as conn:
-        return {a.indicator_code: a.text for a in read_actuals(conn, fiscal_year=YEAR)}
+        return {a.indicator_code: a.text for a in read_actuals(conn, 1, fiscal_year=YEAR)}
 
 
 def test_a_first_file_is_new_and_the_same_file_again_changes_nothing(
@@ -109,11 +110,13 @@ def test_a_value_changed_after_the_preview_refuses_the_whole_file(
     store = Store.open(str(db))
     plan = plan_merge(store, file)
     with store.transaction() as conn:
-        write_actuals(conn, [EntryRequest("7-1-1-K1", YEAR, "4")], who="planner", source="test")
+        write_actuals(
+            conn, 1, [EntryRequest("7-1-1-K1", YEAR, "4")], who="planner", source=EntrySource.TEST
+        )
     before = dump(db)
     with pytest.raises(MergeChanged) as changed:
         apply_merge(store, plan, who="planner")
     assert changed.value.code == "E_MERGE_CHANGED"
     assert dump(db) == before
     with store.snapshot() as conn:
-        assert submissions(conn) == []
+        assert submissions(conn, 1) == []

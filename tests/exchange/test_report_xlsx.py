@@ -120,8 +120,8 @@ def report_data(db: Path, **changes: Any) -> ReportData:
     store = Store.open(str(db))
     try:
         with store.snapshot() as conn:
-            catalog, rows = overview(conn)
-            found = stored_findings(conn)
+            catalog, rows = overview(conn, 1)
+            found = stored_findings(conn, 1)
     finally:
         store.dispose()
     unexplained = Finding("W_SAME_VALUE", Severity.WARNING, "同じ値が3年続いています", "same value")

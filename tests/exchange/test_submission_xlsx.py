@@ -104,7 +104,7 @@ def load(db: Path, department: str) -> Department:
     store = Store.open(str(db))
     try:
         with store.snapshot() as conn:
-            catalog, rows = overview(conn, department=department)
+            catalog, rows = overview(conn, 1, department=department)
         database = store.meta("database_id")
     finally:
         store.dispose()

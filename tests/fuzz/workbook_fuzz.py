@@ -69,6 +69,7 @@ from kplan_desktop.exchange.submission_xlsx import DATA_KEYS, TEMPLATE_HEADER_RO
 from kplan_desktop.exchange.workbook_reader import IncomingRow
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from tests.fuzz.mutations import MAIN_NS, PKG_REL_NS, REL_NS, Base, describe_base, mutate
 from tests.fuzz.parser_fuzz import message_problem
 
@@ -199,7 +200,7 @@ def build_bases(folder: Path) -> Bases:
             EntryRequest("7-1-1-K1", 2024, "—"),
         ]
         with store.transaction() as conn:
-            write_actuals(conn, corrections, who="planner", source="test")
+            write_actuals(conn, 1, corrections, who="planner", source=EntrySource.TEST)
     finally:
         store.dispose()
     for db in (empty, merged, corrected, community, equality):

@@ -65,6 +65,7 @@ from kplan_desktop.store.audit import AuditEntry, audit_log
 from kplan_desktop.store.backup import backups_in, check_backup
 from kplan_desktop.store.engine import DATABASE_ID_KEY, Store
 from kplan_desktop.store.paths import seed_catalog_path
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import SubmissionRecord, latest_reports, submissions
 from tests.reliability.crash_worker import (
     CLEAR_TEXT,
@@ -195,7 +196,7 @@ def department_files(
         else:
             store = Store.open(str(db))
             with store.transaction() as conn:
-                write_actuals(conn, version, who="setup", source="test")
+                write_actuals(conn, 1, version, who="setup", source=EntrySource.TEST)
             store.dispose()
         kplan(db, "finalise", "--department", department, "--year", year)
         path = out / f"{department}-v{n + 1}.xlsx"
@@ -426,9 +427,9 @@ class Checker:
         store = Store.open(str(db))
         try:
             with store.snapshot() as conn:
-                actuals = read_actuals(conn)
+                actuals = read_actuals(conn, 1)
                 audits = audit_log(conn)
-                received = submissions(conn)
+                received = submissions(conn, 1)
                 reports = latest_reports(conn, limit=1 << 30)
             database = store.meta(DATABASE_ID_KEY)
         finally:

@@ -32,6 +32,7 @@ from kplan_desktop.exchange.payload import RowOutcome
 from kplan_desktop.store.actuals import EntryRequest, Outcome, write_actuals
 from kplan_desktop.store.backup import backup_before
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 
 CHANGED = (Outcome.NEW, Outcome.UPDATED, Outcome.CLEARED)
 WRITTEN_LINES = (RowOutcome.NEW, RowOutcome.UPDATED)
@@ -135,9 +136,10 @@ class Worker:
         with self.store.transaction() as conn:
             results = write_actuals(
                 conn,
+                1,
                 [EntryRequest(code, year, text, comment) for code, year, text in requests],
                 who=WHO,
-                source="test",
+                source=EntrySource.TEST,
                 detail=op_detail(op),
             )
         say("ack", op)

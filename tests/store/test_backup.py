@@ -20,6 +20,7 @@ from kplan_desktop.store.backup import (
     take_backup,
 )
 from kplan_desktop.store.engine import SCHEMA_HEAD, Store
+from kplan_desktop.store.requests import EntrySource
 from tests.conftest import dump
 
 # Backups and full disks are about SQLite files; the server is backed up with pg_dump.
@@ -125,7 +126,7 @@ def test_restore_refuses_what_is_not_a_kplan_database_and_changes_nothing(
         assert "復元できません" in err and words in err
         assert dump(db) == before
     with pytest.raises(DomainError):
-        restore(store, text, who="t", source="test", catalog_identity=stored_catalog_hash)
+        restore(store, text, who="t", source=EntrySource.TEST, catalog_identity=stored_catalog_hash)
 
 
 def test_backups_are_refused_clearly_for_a_server_database() -> None:

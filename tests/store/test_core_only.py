@@ -40,9 +40,9 @@ def test_reading_and_writing_a_current_database_does_not_load_the_orm(db: Path) 
             "from kplan_desktop.store.overview import overview",
             f"store = Store.open({str(db)!r})",
             "with store.transaction() as conn:",
-            "    enter_value(conn, '7-1-1-K2', 2023, '50', who='t', source='test')",
+            "    enter_value(conn, 1, '7-1-1-K2', 2023, '50', who='t', source='test')",
             "with store.snapshot() as conn:",
-            "    overview(conn)",
+            "    overview(conn, 1)",
         ]
     )
     assert _orm_loaded(script) == "False"

@@ -22,6 +22,7 @@ from kplan_desktop.store.keys import (
     registered_key,
     registered_keys,
 )
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import database_id
 from tests.conftest import Database, dump
 
@@ -63,9 +64,11 @@ def test_a_department_key_file_registers_once_at_the_planning_division(
         sent = export_key(conn, "community", file, who="clerk")
     assert read_key_file(file) == sent and sent.department == "community"
     with planning.transaction() as conn:
-        assert import_key(conn, file, who="planner", source="cli") == sent
+        assert import_key(conn, file, who="planner", source=EntrySource.CLI) == sent
     with planning.transaction() as conn:
-        assert import_key(conn, file, who="planner", source="cli") == sent  # again: no change
+        assert (
+            import_key(conn, file, who="planner", source=EntrySource.CLI) == sent
+        )  # again: no change
     with planning.snapshot() as conn:
         assert registered_keys(conn) == [sent]
         assert registered_key(conn, sent.database_id) == sent
@@ -81,7 +84,7 @@ def test_a_key_file_for_another_department_or_a_lookalike_code_changes_nothing(
     with department.transaction() as conn:
         export_key(conn, "community", file, who="clerk")
     with planning.transaction() as conn:
-        import_key(conn, file, who="planner", source="cli")
+        import_key(conn, file, who="planner", source=EntrySource.CLI)
     before = dump(db)
     data = json.loads(file.read_text(encoding="utf-8"))
     refusals = (("equality", "E_KEY_CONFLICT"), ("ｃｏｍｍｕｎｉｔｙ", "E_KEY_DEPARTMENT"))
@@ -89,7 +92,7 @@ def test_a_key_file_for_another_department_or_a_lookalike_code_changes_nothing(
         forged = tmp_path / f"{code}.key.json"
         forged.write_text(json.dumps({**data, "department": department_code}), encoding="utf-8")
         with pytest.raises(DomainError) as refused, planning.transaction() as conn:
-            import_key(conn, forged, who="planner", source="cli")
+            import_key(conn, forged, who="planner", source=EntrySource.CLI)
         assert refused.value.code == code
         assert dump(db) == before
 
@@ -102,6 +105,6 @@ def test_the_planning_divisions_own_key_is_not_a_departments(
         export_key(conn, "community", file, who="planner")
     before = dump(db)
     with pytest.raises(DomainError) as refused, planning.transaction() as conn:
-        import_key(conn, file, who="planner", source="cli")
+        import_key(conn, file, who="planner", source=EntrySource.CLI)
     assert refused.value.code == "E_KEY_OWN"
     assert dump(db) == before

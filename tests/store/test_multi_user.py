@@ -12,6 +12,7 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.actuals import EntryRefused, EntryRequest, read_actuals, write_actuals
 from kplan_desktop.store.audit import audit_log
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.years import lock_year, locked_years, unlock_year
 from tests.conftest import dump
 
@@ -20,7 +21,7 @@ CODE, YEAR = "7-1-1-K2", 2024
 
 def stored(store: Store, code: str = CODE, year: int = YEAR) -> object:
     with store.snapshot() as conn:
-        found = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == year]
+        found = [a for a in read_actuals(conn, 1, indicator_codes=[code]) if a.fiscal_year == year]
     return found[0] if found else None
 
 
@@ -28,24 +29,26 @@ def test_two_sessions_edit_one_value_and_the_second_is_refused_with_both_values(
     db: Path,
 ) -> None:
     with Store.open(str(db)).transaction() as conn:
-        write_actuals(conn, [EntryRequest(CODE, YEAR, "50")], who="a", source="test")
+        write_actuals(conn, 1, [EntryRequest(CODE, YEAR, "50")], who="a", source=EntrySource.TEST)
     mine, theirs = Store.open(str(db)), Store.open(str(db))
     started = stored(mine).revision  # type: ignore[attr-defined]
     assert stored(theirs).revision == started  # type: ignore[attr-defined]
     with theirs.transaction() as conn:
         write_actuals(
             conn,
+            1,
             [EntryRequest(CODE, YEAR, "60", expected=started, check_expected=True)],
             who="them",
-            source="test",
+            source=EntrySource.TEST,
         )
     before = dump(db)
     with pytest.raises(EntryRefused) as refused, mine.transaction() as conn:
         write_actuals(
             conn,
+            1,
             [EntryRequest(CODE, YEAR, "70", expected=started, check_expected=True)],
             who="me",
-            source="test",
+            source=EntrySource.TEST,
         )
     result = refused.value.results[0]
     assert [f.code for f in result.check.errors] == ["E_CONFLICT"]
@@ -57,9 +60,10 @@ def test_two_sessions_edit_one_value_and_the_second_is_refused_with_both_values(
     with mine.transaction() as conn:
         write_actuals(
             conn,
+            1,
             [EntryRequest(CODE, YEAR, "70", expected=now, check_expected=True)],
             who="me",
-            source="test",
+            source=EntrySource.TEST,
         )
     assert stored(mine).text == "70"  # type: ignore[attr-defined]
     with mine.snapshot() as conn:
@@ -70,13 +74,14 @@ def test_a_first_value_entered_twice_at_once_is_a_conflict_not_an_overwrite(db: 
     one, two = Store.open(str(db)), Store.open(str(db))
     first = EntryRequest(CODE, YEAR, "55", expected=None, check_expected=True)
     with one.transaction() as conn:
-        write_actuals(conn, [first], who="one", source="test")
+        write_actuals(conn, 1, [first], who="one", source=EntrySource.TEST)
     with pytest.raises(EntryRefused) as refused, two.transaction() as conn:
         write_actuals(
             conn,
+            1,
             [EntryRequest(CODE, YEAR, "56", expected=None, check_expected=True)],
             who="two",
-            source="test",
+            source=EntrySource.TEST,
         )
     assert refused.value.code == "E_VALIDATION"
     assert refused.value.results[0].check.errors[0].code == "E_CONFLICT"
@@ -115,31 +120,31 @@ def test_a_locked_year_refuses_every_write_until_unlocked_with_a_reason(
 ) -> None:
     store = Store.open(str(db))
     with store.transaction() as conn:
-        write_actuals(conn, [EntryRequest(CODE, YEAR, "50")], who="a", source="test")
-        assert lock_year(conn, YEAR, "planner", note="R6 closed")
-        assert not lock_year(conn, YEAR, "planner")
-        assert locked_years(conn) == {YEAR}
+        write_actuals(conn, 1, [EntryRequest(CODE, YEAR, "50")], who="a", source=EntrySource.TEST)
+        assert lock_year(conn, 1, YEAR, "planner", note="R6 closed")
+        assert not lock_year(conn, 1, YEAR, "planner")
+        assert locked_years(conn, 1) == {YEAR}
     before = dump(db)
-    for source in ("gui", "cli", "merge"):
+    for source in (EntrySource.GUI, EntrySource.CLI, EntrySource.MERGE):
         with pytest.raises(EntryRefused) as refused, store.transaction() as conn:
-            write_actuals(conn, [EntryRequest(CODE, YEAR, "51")], who="a", source=source)
+            write_actuals(conn, 1, [EntryRequest(CODE, YEAR, "51")], who="a", source=source)
         assert refused.value.results[0].check.errors[0].code == "E_LOCKED_YEAR"
     # Clearing is a write too; other years are not locked.
     with pytest.raises(EntryRefused), store.transaction() as conn:
-        write_actuals(conn, [EntryRequest(CODE, YEAR, "")], who="a", source="test")
+        write_actuals(conn, 1, [EntryRequest(CODE, YEAR, "")], who="a", source=EntrySource.TEST)
     assert dump(db) == before
     assert main(["--db", str(db), "enter", "--indicator", CODE, "--year", str(YEAR),
                  "--value", "52"]) == 2  # fmt: skip
     assert "締め切られています" in capsys.readouterr().err
     assert dump(db) == before
     with store.transaction() as conn:
-        write_actuals(conn, [EntryRequest(CODE, 2023, "49")], who="a", source="test")
+        write_actuals(conn, 1, [EntryRequest(CODE, 2023, "49")], who="a", source=EntrySource.TEST)
     with pytest.raises(DomainError) as no_reason, store.transaction() as conn:
-        unlock_year(conn, YEAR, "planner", "  ")
+        unlock_year(conn, 1, YEAR, "planner", "  ")
     assert no_reason.value.code == "E_REASON_REQUIRED"
     with store.transaction() as conn:
-        assert unlock_year(conn, YEAR, "planner", "a correction from the department")
-        write_actuals(conn, [EntryRequest(CODE, YEAR, "51")], who="a", source="test")
+        assert unlock_year(conn, 1, YEAR, "planner", "a correction from the department")
+        write_actuals(conn, 1, [EntryRequest(CODE, YEAR, "51")], who="a", source=EntrySource.TEST)
         actions = [(e.action, e.fiscal_year, e.detail) for e in audit_log(conn)]
     assert ("year_lock", YEAR, "R6 closed") in actions
     assert ("year_unlock", YEAR, "a correction from the department") in actions
@@ -181,7 +186,7 @@ def test_a_merge_into_a_locked_year_is_refused_whole_even_if_locked_after_its_pr
     store = Store.open(str(planning))
     preview = plan_merge(store, out)  # checked while the year was open
     with store.transaction() as conn:
-        lock_year(conn, YEAR, "planner")
+        lock_year(conn, 1, YEAR, "planner")
     before = dump(planning)
     with pytest.raises(DomainError) as refused:
         apply_merge(store, preview, who="planner")

@@ -24,6 +24,7 @@ from kplan_desktop.store.backup import (
     take_backup,
 )
 from kplan_desktop.store.engine import SCHEMA_HEAD, Store
+from kplan_desktop.store.requests import EntrySource
 from tests.conftest import dump
 
 pytestmark = pytest.mark.sqlite_only
@@ -104,7 +105,7 @@ def test_a_padded_or_oversized_file_is_refused(db: Path, tmp_path: Path) -> None
             Store.open(str(db)),
             padded,
             who="t",
-            source="test",
+            source=EntrySource.TEST,
             catalog_identity=stored_catalog_hash,
         )
     assert "ページ数" in refused.value.message_ja
@@ -131,7 +132,7 @@ def test_a_file_padded_with_free_pages_is_refused(
             Store.open(str(db)),
             padded,
             who="t",
-            source="test",
+            source=EntrySource.TEST,
             catalog_identity=stored_catalog_hash,
         )
     assert "水増し" in refused.value.message_ja
@@ -159,7 +160,7 @@ def test_another_installations_backup_needs_confirmation_naming_both(
             Store.open(str(db)),
             theirs,
             who="t",
-            source="test",
+            source=EntrySource.TEST,
             catalog_identity=stored_catalog_hash,
         )
     assert run(db, "restore", "--other-installation", str(theirs)) == 0
@@ -235,7 +236,7 @@ def test_a_backup_of_the_previous_schema_is_restored_and_migrated_without_its_se
     transition.parent.mkdir(parents=True, exist_ok=True)
     kept = '{"format": "kplan-legacy-hmac/1", "secrets": {"own-upgrade": "' + "11" * 32 + '"}}'
     transition.write_text(kept, encoding="utf-8")
-    restore(store, old, who="t", source="test", catalog_identity=stored_catalog_hash)
+    restore(store, old, who="t", source=EntrySource.TEST, catalog_identity=stored_catalog_hash)
     assert ("5e" * 32).encode() not in earlier.read_bytes()
     assert check_backup(earlier).version == "0009"  # still restorable
     assert transition.read_text(encoding="utf-8") == kept  # not extended

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
@@ -22,6 +23,8 @@ from kplan_desktop.store.actuals import (
 from kplan_desktop.store.audit import audit_log
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.models import metadata
+from kplan_desktop.store.paths import db_dir
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import (
     database_id,
     finalisation,
@@ -44,12 +47,14 @@ COMMUNITY_YEAR = {
 def _enter(store: Store, values: dict[str, str], year: int = 2024) -> None:
     requests = [EntryRequest(code, year, text) for code, text in values.items()]
     with store.transaction() as conn:
-        write_actuals(conn, requests, who="clerk", source="test")
+        write_actuals(conn, 1, requests, who="clerk", source=EntrySource.TEST)
 
 
 def _stored(store: Store, code: str, year: int = 2024) -> object:
     with store.snapshot() as conn:
-        return next(a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == year)
+        return next(
+            a for a in read_actuals(conn, 1, indicator_codes=[code]) if a.fiscal_year == year
+        )
 
 
 def test_the_schema_the_models_declare_is_the_one_the_migrations_build(db: Path) -> None:
@@ -82,7 +87,7 @@ def test_a_write_that_names_a_stale_revision_is_refused_and_changes_nothing(db: 
     before = dump(db)
     stale = EntryRequest("7-1-1-K2", 2024, "58", expected=seen, check_expected=True)
     with pytest.raises(EntryRefused) as refused, store.transaction() as conn:
-        write_actuals(conn, [stale], who="clerk", source="test")
+        write_actuals(conn, 1, [stale], who="clerk", source=EntrySource.TEST)
     assert refused.value.code == "E_VALIDATION"
     assert "57" in refused.value.message_ja
     assert dump(db) == before
@@ -90,7 +95,8 @@ def test_a_write_that_names_a_stale_revision_is_refused_and_changes_nothing(db: 
     fresh = EntryRequest("7-1-1-K2", 2024, "58", expected=current, check_expected=True)
     with store.transaction() as conn:
         assert (
-            write_actuals(conn, [fresh], who="clerk", source="test")[0].outcome is Outcome.UPDATED
+            write_actuals(conn, 1, [fresh], who="clerk", source=EntrySource.TEST)[0].outcome
+            is Outcome.UPDATED
         )
 
 
@@ -106,7 +112,9 @@ def test_a_merged_value_keeps_its_revision_and_lineage(db: Path) -> None:
         entered_by="clerk-a",
     )
     with store.transaction() as conn:
-        write_actuals(conn, [request], who="planner", source="merge", require_comment=False)
+        write_actuals(
+            conn, 1, [request], who="planner", source=EntrySource.MERGE, require_comment=False
+        )
     stored = _stored(store, "7-1-1-K2")
     assert stored.revision == theirs  # type: ignore[attr-defined]
     assert stored.replaces == Revision("dept-db", 7)  # type: ignore[attr-defined]
@@ -121,21 +129,21 @@ def test_finalising_needs_every_value_explained_then_locks_the_year(db: Path) ->
     store = Store.open(str(db))
     _enter(store, {"7-1-1-K2": "55"})
     with pytest.raises(DomainError) as refused, store.transaction() as conn:
-        finalise(conn, "community", 2024, who="clerk", source="test")
+        finalise(conn, 1, "community", 2024, who="clerk", source=EntrySource.TEST)
     assert refused.value.code == "E_NOT_COMPLETE"
     assert "7-1-1-K3" in refused.value.message_ja
     with store.snapshot() as conn:
-        assert finalisation(conn, "community", 2024) is None
-        assert len(open_items(conn, "community", 2024)) == 5
+        assert finalisation(conn, 1, "community", 2024) is None
+        assert len(open_items(conn, 1, "community", 2024)) == 5
     _enter(store, COMMUNITY_YEAR)
     with store.transaction() as conn:
-        assert finalise(conn, "community", 2024, who="clerk", source="test")
-        done = finalisation(conn, "community", 2024)
+        assert finalise(conn, 1, "community", 2024, who="clerk", source=EntrySource.TEST)
+        done = finalisation(conn, 1, "community", 2024)
     # On a server, the login finalised it (the server knows who; the PC's name is a note).
     who = str(store.engine.url.username) if store.is_server else "clerk"
     assert done is not None and done.finalised_by == who
     with store.transaction() as conn:
-        assert not finalise(conn, "community", 2024, who="clerk", source="test")
+        assert not finalise(conn, 1, "community", 2024, who="clerk", source=EntrySource.TEST)
     before = dump(db)
     with pytest.raises(EntryRefused) as locked:
         _enter(store, {"7-1-1-K2": "56"})
@@ -145,11 +153,27 @@ def test_finalising_needs_every_value_explained_then_locks_the_year(db: Path) ->
     _enter(store, {"7-1-1-K2": "50"}, year=2023)
     _enter(store, {"7-2-1-K1": "1"})
     with store.transaction() as conn:
-        assert withdraw_finalisation(conn, "community", 2024, who="clerk", source="test")
+        assert withdraw_finalisation(
+            conn, 1, "community", 2024, who="clerk", source=EntrySource.TEST
+        )
     _enter(store, {"7-1-1-K2": "56"})
     with store.snapshot() as conn:
         actions = [e.action for e in audit_log(conn)]
     assert "finalise" in actions and "withdraw" in actions
+
+
+def _downgrade(path: Path, revision: str) -> None:
+    from alembic import command
+
+    config = Config()
+    config.set_main_option("script_location", str(db_dir() / "migrations"))
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, revision)
+    finally:
+        engine.dispose()
 
 
 def test_an_old_database_gets_revisions_for_the_values_it_already_holds(tmp_path: Path) -> None:
@@ -157,10 +181,12 @@ def test_an_old_database_gets_revisions_for_the_values_it_already_holds(tmp_path
     store = Store.open(str(path))
     from kplan_desktop.exchange.seed import ensure_seed
 
-    ensure_seed(store, who="t", source="test")
+    ensure_seed(store, who="t", source=EntrySource.TEST)
     _enter(store, {"7-1-1-K2": "55"})
     store.dispose()
-    # Make it look like a database written before revisions existed, then migrate it again.
+    # Before plan generations (0014's downgrade), then before revisions existed (by hand);
+    # then migrate it again.
+    _downgrade(path, "0013")
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE actual SET revision_db = NULL, revision_seq = NULL")
         for table in (

@@ -25,6 +25,7 @@ from kplan_desktop.store.actuals import (
 )
 from kplan_desktop.store.audit import audit_log
 from kplan_desktop.store.engine import Store, StoreError
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.years import lock_year
 from tests.conftest import dump
 from tests.pgcluster import Cluster
@@ -91,7 +92,9 @@ def test_a_department_login_cannot_touch_another_departments_value_or_the_catalo
 ) -> None:
     admin = Store.open(server["admin"])
     with admin.transaction() as conn:
-        write_actuals(conn, [EntryRequest(EQUALITY_CODE, 2024, "1")], who="eq", source="test")
+        write_actuals(
+            conn, 1, [EntryRequest(EQUALITY_CODE, 2024, "1")], who="eq", source=EntrySource.TEST
+        )
     before = dump(server["admin"])
     clerk = server["clerk"]
     refusals = {
@@ -129,7 +132,7 @@ def test_a_department_login_cannot_touch_another_departments_value_or_the_catalo
     own = psql(
         pg_cluster,
         clerk,
-        f"SELECT kplan_put_actual('{COMMUNITY_CODE}', 2023, '51', null, null, false, null,"
+        f"SELECT kplan_put_actual(1, '{COMMUNITY_CODE}', 2023, '51', null, null, false, null,"
         " null, 'cli', null, 'k1', 'somebody')",
     )
     assert own.returncode == 0, own.stderr
@@ -149,8 +152,8 @@ def test_the_program_as_a_department_login_is_refused_by_the_server_and_changes_
     # program refuses the change that did not happen (its audit row with it).
     with Store.open(server["admin"]).transaction() as conn:
         write_actuals(
-            conn, [EntryRequest(EQUALITY_CODE, 2024, "1")], who="eq",
-            source="test",
+            conn, 1, [EntryRequest(EQUALITY_CODE, 2024, "1")], who="eq",
+            source=EntrySource.TEST,
         )  # fmt: skip
     before = dump(server["admin"])
     capsys.readouterr()
@@ -175,7 +178,7 @@ def test_the_database_itself_refuses_a_write_to_a_locked_year(
 ) -> None:
     store = Store.open(server["admin"])
     with store.transaction() as conn:
-        lock_year(conn, 2024, "planner")
+        lock_year(conn, 1, 2024, "planner")
     before = dump(server["admin"])
     # Even the administrator's psql, which row-level security does not stop.
     done = psql(
@@ -193,7 +196,9 @@ def test_a_connection_killed_mid_transaction_leaves_no_partial_change(
 ) -> None:
     store = Store.open(db)
     with store.transaction() as conn2:
-        write_actuals(conn2, [EntryRequest(COMMUNITY_CODE, 2023, "50")], who="a", source="test")
+        write_actuals(
+            conn2, 1, [EntryRequest(COMMUNITY_CODE, 2023, "50")], who="a", source=EntrySource.TEST
+        )
     before = dump(db)
     admin = create_engine(pg_cluster.admin_url)
 
@@ -208,7 +213,7 @@ def test_a_connection_killed_mid_transaction_leaves_no_partial_change(
     requests = [EntryRequest(COMMUNITY_CODE, 2024, "55"), EntryRequest("7-1-1-K1", 2024, "3")]
 
     def write(conn: Connection, key: str) -> None:
-        write_actuals(conn, requests, who="a", source="test", request_key=key)
+        write_actuals(conn, 1, requests, who="a", source=EntrySource.TEST, request_key=key)
         kill_myself(conn)
 
     with pytest.raises(StoreError) as lost:
@@ -219,8 +224,8 @@ def test_a_connection_killed_mid_transaction_leaves_no_partial_change(
     assert dump(db) == before
     # The next write gets a fresh connection and goes through.
     with store.transaction() as conn2:
-        write_actuals(conn2, requests, who="a", source="test")
-        assert {a.text for a in read_actuals(conn2, fiscal_year=2024)} == {"55", "3"}
+        write_actuals(conn2, 1, requests, who="a", source=EntrySource.TEST)
+        assert {a.text for a in read_actuals(conn2, 1, fiscal_year=2024)} == {"55", "3"}
 
 
 def test_a_server_that_is_down_or_a_wrong_password_gives_one_clear_message(
@@ -254,9 +259,10 @@ def test_writers_racing_on_the_same_values_lose_nothing_and_share_no_audit_numbe
     with seed.transaction() as conn2:
         write_actuals(
             conn2,
+            1,
             [EntryRequest(c, 2024, "1000", comment="c") for c in codes],
             who="s",
-            source="test",
+            source=EntrySource.TEST,
         )
     rounds, workers = 15, 8
     conflicts = [0] * workers
@@ -267,7 +273,7 @@ def test_writers_racing_on_the_same_values_lose_nothing_and_share_no_audit_numbe
             for _ in range(rounds):
                 while True:
                     with store.snapshot() as conn:
-                        now = {a.indicator_code: a for a in read_actuals(conn, fiscal_year=2024)}
+                        now = {a.indicator_code: a for a in read_actuals(conn, 1, fiscal_year=2024)}
                     # Half of them ask in the opposite order: still no deadlock.
                     order = list(reversed(codes)) if n % 2 else codes
                     requests = [
@@ -300,7 +306,7 @@ def test_writers_racing_on_the_same_values_lose_nothing_and_share_no_audit_numbe
         thread.join(timeout=120)
     assert not errors, errors
     with seed.snapshot() as conn2:
-        final = {a.indicator_code: a.text for a in read_actuals(conn2, fiscal_year=2024)}
+        final = {a.indicator_code: a.text for a in read_actuals(conn2, 1, fiscal_year=2024)}
     assert final == {c: str(1000 + rounds * workers) for c in codes}  # no update lost
     with seed.snapshot() as conn2:
         entries = [e for e in audit_log(conn2) if e.fiscal_year == 2024 and e.action == "enter"]
@@ -364,7 +370,7 @@ def test_writers_adding_the_same_new_values_in_opposite_orders_never_deadlock(
             start.wait()
             stores[n].write(
                 lambda conn, key: write_actuals(
-                    conn, requests, who=f"w{n}", source="test", request_key=key
+                    conn, 1, requests, who=f"w{n}", source=EntrySource.TEST, request_key=key
                 )
             )
             outcomes.append("written")
@@ -381,7 +387,7 @@ def test_writers_adding_the_same_new_values_in_opposite_orders_never_deadlock(
     assert not errors, errors
     assert sorted(outcomes) == ["conflict"] * 5 + ["written"]
     with stores[0].snapshot() as conn2:
-        values = {a.text for a in read_actuals(conn2, fiscal_year=2024)}
+        values = {a.text for a in read_actuals(conn2, 1, fiscal_year=2024)}
     assert len(values) == 1  # one writer's batch, whole
     with admin.connect() as conn:
         assert conn.scalar(deadlocks_sql, {"d": name}) == before
@@ -499,4 +505,4 @@ def test_server_init_as_the_readme_says_an_admin_with_createrole_and_a_password_
 def _write_batch(
     conn: Connection, key: str, *, batch: list[EntryRequest], who: str
 ) -> list[EntryResult]:
-    return write_actuals(conn, batch, who=who, source="test", request_key=key)
+    return write_actuals(conn, 1, batch, who=who, source=EntrySource.TEST, request_key=key)

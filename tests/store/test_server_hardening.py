@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from kplan_desktop.store.actuals import EntryRefused, EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import finalise, withdraw_finalisation
 from kplan_desktop.store.years import lock_year
 from tests.conftest import dump
@@ -56,7 +57,7 @@ def session(url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
         conn.close()
 
 
-PUT = "SELECT kplan_put_actual(%s, %s, %s, NULL, %s, %s, %s, %s, 'cli', NULL, %s, 'sato')"
+PUT = "SELECT kplan_put_actual(1, %s, %s, %s, NULL, %s, %s, %s, %s, 'cli', NULL, %s, 'sato')"
 
 
 def backend_pid(conn: psycopg.Connection[tuple[object, ...]]) -> int:
@@ -84,7 +85,7 @@ def test_a_snapshot_older_than_the_year_lock_cannot_write_into_the_locked_year(
         clerk.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         clerk.execute("SELECT count(*) FROM actual").fetchone()
         with Store.open(attacked["planner"]).transaction() as conn:
-            assert lock_year(conn, 2023, "planner")
+            assert lock_year(conn, 1, 2023, "planner")
         before = dump(attacked["admin"])
         with pytest.raises(psycopg.Error):
             put(clerk, COMMUNITY_CODE, 2023, "999")
@@ -97,12 +98,12 @@ def test_a_snapshot_older_than_a_colleagues_finalisation_cannot_write(
 ) -> None:
     admin = Store.open(attacked["admin"])
     with admin.transaction() as conn:
-        write_actuals(conn, [EntryRequest(c, 2025, "未集計") for c in COMMUNITY_INDICATORS],
-                      who="seed", source="test")  # fmt: skip
+        write_actuals(conn, 1, [EntryRequest(c, 2025, "未集計") for c in COMMUNITY_INDICATORS],
+                      who="seed", source=EntrySource.TEST)  # fmt: skip
     with session(attacked["clerk"]) as clerk, session(attacked["planner"]) as colleague:
         clerk.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         clerk.execute("SELECT count(*) FROM finalisation").fetchone()
-        done = colleague.execute("SELECT kplan_finalise('community', 2025, 'cli', 'f', NULL)")
+        done = colleague.execute("SELECT kplan_finalise(1, 'community', 2025, 'cli', 'f', NULL)")
         assert done.fetchone() == (True,)
         before = dump(attacked["admin"])
         with pytest.raises(psycopg.Error):
@@ -121,7 +122,7 @@ def test_the_planning_divisions_direct_write_from_an_old_snapshot_meets_the_lock
         planner.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         planner.execute("SELECT count(*) FROM year_lock").fetchone()
         with Store.open(attacked["admin"]).transaction() as conn:
-            assert lock_year(conn, 2023, "other planner")
+            assert lock_year(conn, 1, 2023, "other planner")
         before = dump(attacked["admin"])
         with pytest.raises(psycopg.errors.SerializationFailure):
             planner.execute(
@@ -139,8 +140,10 @@ def test_a_write_waits_for_a_year_lock_in_flight_and_then_is_refused(
     with session(attacked["admin"]) as planner, session(attacked["clerk"]) as clerk:
         planner.execute("BEGIN")
         planner.execute(
-            "INSERT INTO kplan_write_gate VALUES ('', 2024, clock_timestamp())"
-            " ON CONFLICT (department_code, fiscal_year) DO UPDATE SET changed_at = now()"
+            "INSERT INTO kplan_write_gate (generation, department_code, fiscal_year, changed_at)"
+            " VALUES (1, '', 2024, clock_timestamp())"
+            " ON CONFLICT (generation, department_code, fiscal_year)"
+            " DO UPDATE SET changed_at = now()"
         )
         planner.execute("INSERT INTO year_lock VALUES (2024, now(), 'p', NULL)")
         failure: list[BaseException] = []
@@ -170,7 +173,7 @@ def test_an_idle_writer_holds_up_the_lock_of_its_own_year_only(
         put(clerk, COMMUNITY_CODE, 2024, "8")
         started = time.monotonic()
         with Store.open(attacked["planner"]).transaction() as conn2:
-            assert lock_year(conn2, 2025, "planner")
+            assert lock_year(conn2, 1, 2025, "planner")
         assert time.monotonic() - started < 3
         clerk.execute("COMMIT")
     stored = Store.open(attacked["admin"])
@@ -205,19 +208,19 @@ def test_withdrawing_a_finalisation_in_a_locked_year_is_refused(
 ) -> None:
     admin = Store.open(attacked["admin"])
     with admin.transaction() as conn2:
-        write_actuals(conn2, [EntryRequest(c, 2025, "未集計") for c in COMMUNITY_INDICATORS],
-                      who="seed", source="test")  # fmt: skip
+        write_actuals(conn2, 1, [EntryRequest(c, 2025, "未集計") for c in COMMUNITY_INDICATORS],
+                      who="seed", source=EntrySource.TEST)  # fmt: skip
     clerk = Store.open(attacked["clerk"])
     with clerk.transaction() as conn2:
-        assert finalise(conn2, "community", 2025, who="x", source="cli")
+        assert finalise(conn2, 1, "community", 2025, who="x", source=EntrySource.CLI)
     with admin.transaction() as conn2:
-        lock_year(conn2, 2025, "planner")
+        lock_year(conn2, 1, 2025, "planner")
     before = dump(attacked["admin"])
     with pytest.raises(Exception) as through_program, clerk.transaction() as conn2:
-        withdraw_finalisation(conn2, "community", 2025, who="x", source="cli")
+        withdraw_finalisation(conn2, 1, "community", 2025, who="x", source=EntrySource.CLI)
     assert "E_LOCKED_YEAR" in str(through_program.value) or "ロック" in str(through_program.value)
     with session(attacked["clerk"]) as conn, pytest.raises(psycopg.Error) as by_hand:
-        conn.execute("SELECT kplan_withdraw('community', 2025, 'cli', 'w', NULL)")
+        conn.execute("SELECT kplan_withdraw(1, 'community', 2025, 'cli', 'w', NULL)")
     assert "E_LOCKED_YEAR" in str(by_hand.value)
     # The planning division's direct DELETE meets the trigger.
     with session(attacked["planner"]) as conn, pytest.raises(psycopg.Error) as direct:
@@ -234,9 +237,9 @@ def test_the_server_refuses_the_finalisations_the_program_refuses(
     before = dump(attacked["admin"])
     for year in (2025, 1900):
         with pytest.raises(Exception) as program, clerk.transaction() as conn2:
-            finalise(conn2, "community", year, who="x", source="cli")
+            finalise(conn2, 1, "community", year, who="x", source=EntrySource.CLI)
         with session(attacked["clerk"]) as conn, pytest.raises(psycopg.Error) as server_said:
-            conn.execute("SELECT kplan_finalise('community', %s, 'cli', 'f', NULL)", (year,))
+            conn.execute("SELECT kplan_finalise(1, 'community', %s, 'cli', 'f', NULL)", (year,))
         code = "E_NOT_COMPLETE" if year == 2025 else "E_YEAR_OUT_OF_PLAN"
         assert code in str(server_said.value), str(server_said.value)
         assert getattr(program.value, "code", "").startswith("E_")
@@ -255,7 +258,9 @@ def test_no_value_for_an_indicator_without_a_unit_and_no_control_characters_in_a
     clerk = Store.open(attacked["clerk"])
     before = dump(attacked["admin"])
     with pytest.raises(EntryRefused) as program, clerk.transaction() as conn2:
-        write_actuals(conn2, [EntryRequest(COMMUNITY_CODE, 2024, "5")], who="x", source="cli")
+        write_actuals(
+            conn2, 1, [EntryRequest(COMMUNITY_CODE, 2024, "5")], who="x", source=EntrySource.CLI
+        )
     assert "E_UNIT_NOT_SET" in {f.code for f in program.value.results[0].refused_because}
     with session(attacked["clerk"]) as conn:
         with pytest.raises(psycopg.Error) as no_unit:
@@ -355,7 +360,7 @@ def test_a_clerk_idling_in_a_save_is_named_seen_and_ended_by_the_planning_divisi
         pid = backend_pid(clerk)
         planner = Store.open(attacked["planner"])
         with pytest.raises(StoreError) as blocked, planner.transaction() as conn:
-            lock_year(conn, 2024, "planner")
+            lock_year(conn, 1, 2024, "planner")
         assert blocked.value.code == "E_YEAR_LOCK_BLOCKED"
         assert clerk_login in str(blocked.value) and str(pid) in str(blocked.value)
         capsys.readouterr()
@@ -374,7 +379,7 @@ def test_a_clerk_idling_in_a_save_is_named_seen_and_ended_by_the_planning_divisi
         with pytest.raises(psycopg.OperationalError):
             clerk.execute("SELECT 1")
     with Store.open(attacked["planner"]).transaction() as conn:
-        assert lock_year(conn, 2024, "planner")
+        assert lock_year(conn, 1, 2024, "planner")
     # A clerk may not end anybody's session.
     with session(attacked["planner"]) as planner_conn:
         planner_pid = backend_pid(planner_conn)

@@ -18,6 +18,7 @@ from kplan_desktop.store.actuals import EntryRefused, EntryRequest, write_actual
 from kplan_desktop.store.audit import audit_log
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import save_review_comment
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import finalise
 from kplan_desktop.store.years import lock_year
 from tests.conftest import dump
@@ -63,7 +64,7 @@ def put(code: str, year: int, value: str | None, *, reason: str | None = None,
         return "null" if text is None else "'" + text.replace("'", "''") + "'"
 
     return (
-        f"SELECT kplan_put_actual({lit(code)}, {year}, {lit(value)}, {lit(reason)},"
+        f"SELECT kplan_put_actual(1, {lit(code)}, {year}, {lit(value)}, {lit(reason)},"
         f" {lit(comment)}, false, null, null, {lit(source)}, null, 'key', 'sato')"
     )
 
@@ -75,15 +76,16 @@ def attacked(server: dict[str, str]) -> dict[str, str]:
     with admin.transaction() as conn:
         write_actuals(
             conn,
+            1,
             [
                 EntryRequest(EQUALITY_CODE, 2023, "10", "c"),
                 EntryRequest(COMMUNITY_CODE, 2023, "40", "c"),
                 EntryRequest(COMMUNITY_CODE, 2022, "30", "c"),
             ],
             who="seed",
-            source="test",
+            source=EntrySource.TEST,
         )
-        lock_year(conn, 2022, "planner")
+        lock_year(conn, 1, 2022, "planner")
     return server
 
 
@@ -127,13 +129,13 @@ def test_shadowing_every_table_the_server_reads_changes_nothing_even_with_temp_g
         done = psql(
             pg_cluster,
             attacked["clerk"],
-            f"{shadow}; SELECT kplan_finalise('equality', 2024, 'cli', 'k', 'x')",
+            f"{shadow}; SELECT kplan_finalise(1, 'equality', 2024, 'cli', 'k', 'x')",
         )
         assert done.returncode != 0, table
         done = psql(
             pg_cluster,
             attacked["clerk"],
-            f"{shadow}; SELECT kplan_may_write('{EQUALITY_CODE}'), kplan_is_planning()",
+            f"{shadow}; SELECT kplan_may_write(1, '{EQUALITY_CODE}'), kplan_is_planning()",
         )
         assert done.stdout.strip() == "f|f", (table, done.stdout, done.stderr)
     assert dump(attacked["admin"]) == before
@@ -185,9 +187,11 @@ def test_direct_writes_rekeying_audit_forgery_reviewer_comment_locks_and_roles_a
         "the write function in a locked year": put(COMMUNITY_CODE, 2022, "1", comment="c"),
         "the write function with text": put(COMMUNITY_CODE, 2024, "abc"),
         "the write function over a value it did not see": put(COMMUNITY_CODE, 2023, "41"),
-        "finalise another department": ("SELECT kplan_finalise('equality', 2024, 'cli', 'k', 'x')"),
+        "finalise another department": (
+            "SELECT kplan_finalise(1, 'equality', 2024, 'cli', 'k', 'x')"
+        ),
         "evaluate another department's measure": (
-            "SELECT kplan_put_evaluation('7-2-1', 2024, 'A', 'x', null, '', false, null, null,"
+            "SELECT kplan_put_evaluation(1, '7-2-1', 2024, 'A', 'x', null, '', false, null, null,"
             " 'cli', null, 'k', 'x')"
         ),
     }
@@ -217,7 +221,7 @@ def test_the_program_as_a_clerk_may_not_review_and_records_its_login(
                  "--comment", "自分で良いと書く"]) == 2  # fmt: skip
     assert dump(attacked["admin"]) == before
     with pytest.raises(Exception) as review, Store.open(clerk).transaction() as conn:
-        save_review_comment(conn, "7-1-1", 2024, "x", who="x", source="cli")
+        save_review_comment(conn, 1, "7-1-1", 2024, "x", who="x", source=EntrySource.CLI)
     assert "権限" in str(review.value)
     monkeypatch.setenv("USER", "somebody")
     monkeypatch.setenv("LOGNAME", "somebody")
@@ -235,7 +239,7 @@ def test_the_program_as_a_clerk_may_not_review_and_records_its_login(
         assert main(["--db", clerk, "enter", "--indicator", code, "--year", "2025",
                      "--value", "未集計"]) == 0  # fmt: skip
     with Store.open(clerk).transaction() as conn:
-        assert finalise(conn, "community", 2025, who="somebody", source="cli")
+        assert finalise(conn, 1, "community", 2025, who="somebody", source=EntrySource.CLI)
     with Store.open(attacked["admin"]).snapshot() as conn:
         assert audit_log(conn)[-1].who == login
 
@@ -261,7 +265,7 @@ def test_both_write_paths_refuse_the_same_inputs(
     """The program's checks on SQLite; on the server, the write function by itself (psql)."""
     store = Store.open(str(db))
     with store.transaction() as conn2:
-        lock_year(conn2, 2022, "planner")
+        lock_year(conn2, 1, 2022, "planner")
     if store.is_server:
         from kplan_desktop.cli import main
 
@@ -274,11 +278,13 @@ def test_both_write_paths_refuse_the_same_inputs(
     before = dump(db)
     for code, year, typed, _ in [*BAD_INPUTS, (NO_UNIT, 2024, "5", "5")]:
         with pytest.raises(EntryRefused), store.transaction() as conn2:
-            write_actuals(conn2, [EntryRequest(code, year, typed, "c")], who="x", source="cli")
+            write_actuals(
+                conn2, 1, [EntryRequest(code, year, typed, "c")], who="x", source=EntrySource.CLI
+            )
     # 確定 of a year with values still missing, and of a year outside the plan.
     for year in (2024, 1900):
         with pytest.raises(DomainError), store.transaction() as conn2:
-            finalise(conn2, "community", year, who="x", source="cli")
+            finalise(conn2, 1, "community", year, who="x", source=EntrySource.CLI)
     if store.is_server:
         pg_cluster: Cluster = request.getfixturevalue("pg_cluster")
         for code, year, typed, sent in [*BAD_INPUTS, (NO_UNIT, 2024, "5", "5")]:
@@ -286,7 +292,9 @@ def test_both_write_paths_refuse_the_same_inputs(
             assert done.returncode != 0, (code, year, typed)
         for year, code in ((2024, "E_NOT_COMPLETE"), (1900, "E_YEAR_OUT_OF_PLAN")):
             done = psql(
-                pg_cluster, str(db), f"SELECT kplan_finalise('community', {year}, 'cli', 'k', 'x')"
+                pg_cluster,
+                str(db),
+                f"SELECT kplan_finalise(1, 'community', {year}, 'cli', 'k', 'x')",
             )
             assert done.returncode != 0 and code in done.stderr, (year, done.stderr)
         # Shapes the program never sends: not canonical, a value and a reason, a bad reason.

@@ -24,6 +24,7 @@ from kplan_desktop.cli import main
 from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actuals
 from kplan_desktop.store.audit import audit_log
 from kplan_desktop.store.engine import Store, StoreError
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.server import add_user
 from tests.conftest import dump
 from tests.pgcluster import Cluster
@@ -110,7 +111,7 @@ def test_a_commit_whose_reply_is_lost_is_found_saved_and_the_clerk_told_so(
     assert "保存しました" in out.out or "Saved" in out.out, out
     assert "保存されていません" not in out.err
     with Store.open(server["admin"]).snapshot() as conn:
-        stored = read_actuals(conn, indicator_codes=[COMMUNITY_CODE])
+        stored = read_actuals(conn, 1, indicator_codes=[COMMUNITY_CODE])
     assert [a.text for a in stored if a.fiscal_year == 2024] == ["55"]
     with Store.open(server["admin"]).snapshot() as conn:
         entries = [e for e in audit_log(conn) if e.new_value == "55"]
@@ -133,8 +134,8 @@ def test_a_connection_cut_before_the_commit_arrives_is_reported_not_saved(
     proxy.cut.clear()
     proxy.armed = "before"
     with pytest.raises(StoreError) as lost, Store.open(clerk).transaction() as conn:
-        write_actuals(conn, [EntryRequest(COMMUNITY_CODE, 2024, "56")],
-                      who="x", source="gui")  # fmt: skip
+        write_actuals(conn, 1, [EntryRequest(COMMUNITY_CODE, 2024, "56")],
+                      who="x", source=EntrySource.GUI)  # fmt: skip
     assert lost.value.code == "E_DB_CONNECTION_LOST" and lost.value.retryable
     assert dump(server["admin"]) == before
 
@@ -146,7 +147,7 @@ from kplan_desktop.store.engine import Store
 store = Store.open(sys.argv[1])
 with store.engine.begin() as conn:
     conn.execute(text(
-        "SELECT kplan_put_actual(:c, 2024, '1', null, null, false, null, null, 'cli', null,"
+        "SELECT kplan_put_actual(1, :c, 2024, '1', null, null, false, null, null, 'cli', null,"
         " 'holder', 'frozen')"), {"c": sys.argv[2]})
     print("holding", flush=True)
     time.sleep(120)
@@ -182,8 +183,8 @@ def test_a_frozen_pc_inside_its_transaction_stalls_nobody_beyond_the_timeouts(
         os.kill(holder.pid, signal.SIGSTOP)  # frozen, holding the row, inside its transaction
         began = time.monotonic()
         with pytest.raises(StoreError) as waited, other.transaction() as conn:
-            write_actuals(conn, [EntryRequest(COMMUNITY_CODE, 2024, "2", "c")], who="o",
-                          source="cli")  # fmt: skip
+            write_actuals(conn, 1, [EntryRequest(COMMUNITY_CODE, 2024, "2", "c")], who="o",
+                          source=EntrySource.CLI)  # fmt: skip
         took = time.monotonic() - began
         assert waited.value.code == "E_DB_TIMEOUT" and waited.value.retryable
         assert took < 4, took  # the lock timeout (1 s), not forever
@@ -193,8 +194,8 @@ def test_a_frozen_pc_inside_its_transaction_stalls_nobody_beyond_the_timeouts(
         while True:
             try:
                 with other.transaction() as conn:
-                    write_actuals(conn, [EntryRequest(COMMUNITY_CODE, 2024, "2", "c")], who="o",
-                                  source="cli")  # fmt: skip
+                    write_actuals(conn, 1, [EntryRequest(COMMUNITY_CODE, 2024, "2", "c")], who="o",
+                                  source=EntrySource.CLI)  # fmt: skip
                 break
             except StoreError as exc:
                 assert exc.code == "E_DB_TIMEOUT"
@@ -202,7 +203,7 @@ def test_a_frozen_pc_inside_its_transaction_stalls_nobody_beyond_the_timeouts(
                 time.sleep(0.5)
         assert time.monotonic() - began < 10
         with admin.snapshot() as conn:
-            stored = read_actuals(conn, indicator_codes=[COMMUNITY_CODE])
+            stored = read_actuals(conn, 1, indicator_codes=[COMMUNITY_CODE])
         assert [a.text for a in stored if a.fiscal_year == 2024] == ["2"]
         with admin.snapshot() as conn:
             assert not [e for e in audit_log(conn) if e.client_user == "frozen"]
@@ -281,10 +282,10 @@ def test_a_server_that_is_starting_says_so_for_reads_and_writes_and_offers_retry
             Store.open(url)
         store = Store.open(url, migrate=False)
         with pytest.raises(StoreError) as reading, store.snapshot() as conn:
-            read_actuals(conn)
+            read_actuals(conn, 1)
         with pytest.raises(StoreError) as writing, store.transaction() as conn:
-            write_actuals(conn, [EntryRequest(COMMUNITY_CODE, 2024, "1")], who="x",
-                          source="gui")  # fmt: skip
+            write_actuals(conn, 1, [EntryRequest(COMMUNITY_CODE, 2024, "1")], who="x",
+                          source=EntrySource.GUI)  # fmt: skip
         for refused in (opening.value, reading.value, writing.value):
             assert refused.code == "E_DB_STARTING" and refused.retryable
             assert "起動中" in refused.message_ja and "starting up" in refused.message_en

@@ -13,6 +13,7 @@ from kplan_desktop.cli import main
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actuals
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from tests.conftest import dump, fill
 
 # Backups and full disks are about SQLite files; the server is backed up with pg_dump.
@@ -44,14 +45,14 @@ def test_a_full_database_refuses_the_write_whole_and_takes_it_when_space_returns
         for year in range(2022, 2027)
     ]
     with pytest.raises(DomainError) as refused, store.transaction() as conn2:
-        write_actuals(conn2, big, who="clerk", source="test")
+        write_actuals(conn2, 1, big, who="clerk", source=EntrySource.TEST)
     assert refused.value.code == "E_DB_FULL"
     assert "ディスクの空き" in refused.value.message_ja
     assert dump(db) == before
     free = Store.open(str(db))
     with free.transaction() as conn2:
-        write_actuals(conn2, big, who="clerk", source="test")
-        assert len(read_actuals(conn2)) == len(big)
+        write_actuals(conn2, 1, big, who="clerk", source=EntrySource.TEST)
+        assert len(read_actuals(conn2, 1)) == len(big)
 
 
 def test_a_full_file_system_gives_one_clear_line_and_loses_nothing(

@@ -22,6 +22,7 @@ from kplan_desktop.store.audit import audit_log
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY, read_catalog, read_catalog_snapshot
 from kplan_desktop.store.engine import SCHEMA_HEAD, Store
 from kplan_desktop.store.paths import db_dir
+from kplan_desktop.store.requests import EntrySource
 from tests.conftest import dump
 
 
@@ -62,14 +63,16 @@ def test_a_batch_with_one_bad_value_writes_nothing(db: Path) -> None:
         EntryRequest("7-1-1-K3", 2023, "abc"),
     ]
     with pytest.raises(EntryRefused) as exc, store.transaction() as conn:
-        write_actuals(conn, batch, who="tester", source="test")
+        write_actuals(conn, 1, batch, who="tester", source=EntrySource.TEST)
     assert [r.outcome for r in exc.value.results] == [Outcome.NEW, Outcome.NEW, Outcome.REFUSED]
     assert dump(db) == before
     with store.transaction() as conn:
-        results = write_actuals(conn, batch, who="tester", source="test", all_or_nothing=False)
+        results = write_actuals(
+            conn, 1, batch, who="tester", source=EntrySource.TEST, all_or_nothing=False
+        )
     assert [r.outcome for r in results] == [Outcome.NEW, Outcome.NEW, Outcome.REFUSED]
     with store.snapshot() as conn:
-        stored = {(a.indicator_code, a.fiscal_year): a.value for a in read_actuals(conn)}
+        stored = {(a.indicator_code, a.fiscal_year): a.value for a in read_actuals(conn, 1)}
     assert stored == {("7-1-1-K1", 2023): Decimal(3), ("7-1-1-K2", 2023): Decimal(50)}
     with store.snapshot() as conn:
         assert len([e for e in audit_log(conn) if e.action == "enter"]) == 2
@@ -81,7 +84,12 @@ def test_a_dry_run_reports_outcomes_and_writes_nothing(db: Path) -> None:
     before = dump(db)
     with store.transaction() as conn:
         results = write_actuals(
-            conn, [EntryRequest("7-1-1-K1", 2023, "3")], who="t", source="test", dry_run=True
+            conn,
+            1,
+            [EntryRequest("7-1-1-K1", 2023, "3")],
+            who="t",
+            source=EntrySource.TEST,
+            dry_run=True,
         )
     assert results[0].outcome is Outcome.NEW
     assert dump(db) == before
@@ -94,12 +102,15 @@ def test_history_within_a_batch_feeds_the_checks(db: Path) -> None:
     with store.transaction() as conn:
         write_actuals(
             conn,
+            1,
             [EntryRequest("7-1-1-K2", 2022, "60"), EntryRequest("7-1-1-K2", 2023, "60")],
             who="t",
-            source="test",
+            source=EntrySource.TEST,
         )
     with pytest.raises(EntryRefused) as exc, store.transaction() as conn:
-        write_actuals(conn, [EntryRequest("7-1-1-K2", 2024, "60")], who="t", source="test")
+        write_actuals(
+            conn, 1, [EntryRequest("7-1-1-K2", 2024, "60")], who="t", source=EntrySource.TEST
+        )
     assert exc.value.only_warnings
     assert [f.code for f in exc.value.results[0].check.warnings] == ["W_SAME_3_YEARS"]
     store.dispose()
@@ -116,8 +127,8 @@ def test_a_url_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
 def test_the_catalog_snapshot_holds_what_the_catalog_holds(db: Path) -> None:
     store = Store.open(str(db))
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
-        snapshot = read_catalog_snapshot(conn)
+        catalog = read_catalog(conn, 1)
+        snapshot = read_catalog_snapshot(conn, 1)
     assert catalog is not None and snapshot is not None
     indicators = {i.code: i for _, _, _, i in catalog.indicators()}
     assert snapshot.indicators.select([*indicators, "no-such-code"]) == indicators
@@ -132,7 +143,7 @@ def test_indicators_read_by_the_caller_count_only_while_the_catalog_is_that_vers
 ) -> None:
     store = Store.open(str(db))
     with store.snapshot() as conn:
-        snapshot = read_catalog_snapshot(conn)
+        snapshot = read_catalog_snapshot(conn, 1)
     assert snapshot is not None and snapshot.catalog_hash is not None
     (counted,) = snapshot.indicators.select(["7-1-1-K2"]).values()
     # The caller's copy makes it a percentage, so that 150 is out of range.
@@ -143,9 +154,10 @@ def test_indicators_read_by_the_caller_count_only_while_the_catalog_is_that_vers
         with store.transaction() as conn:
             results = write_actuals(
                 conn,
+                1,
                 request,
                 who="t",
-                source="test",
+                source=EntrySource.TEST,
                 dry_run=True,
                 all_or_nothing=False,
                 require_comment=False,
@@ -164,7 +176,7 @@ def test_a_changed_value_does_not_keep_the_comment_written_for_the_old_one(db: P
 
     def enter(store: Store, requests: list[EntryRequest], **how: str) -> list[EntryResult]:
         with store.transaction() as conn:
-            return write_actuals(conn, requests, **how)  # type: ignore[arg-type]
+            return write_actuals(conn, 1, requests, **how)  # type: ignore[arg-type]
 
     # 51 (2020 baseline) → 150 in 2022 is a jump: it needs (and gets) a comment.
     enter(store, [EntryRequest("7-1-1-K2", 2022, "150", "abc")], who="t", source="test")
@@ -182,7 +194,7 @@ def test_a_changed_value_does_not_keep_the_comment_written_for_the_old_one(db: P
     (plain,) = enter(store, [EntryRequest("7-1-1-K2", 2022, "60")], who="t", source="test")
     assert plain.new == ("60", None, None)
     with store.snapshot() as conn:
-        (actual,) = read_actuals(conn)
+        (actual,) = read_actuals(conn, 1)
     assert actual.comment is None
     with store.snapshot() as conn:
         last = audit_log(conn, "7-1-1-K2")[-1]

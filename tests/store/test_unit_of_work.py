@@ -20,6 +20,7 @@ from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actual
 from kplan_desktop.store.catalog import indicator_count
 from kplan_desktop.store.cycle import year_cycles
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import submissions
 from tests.conftest import Database, dump
 from tests.store.uow_child import KILLED
@@ -78,15 +79,15 @@ def test_a_catalog_install_killed_between_the_catalog_and_its_years_leaves_neith
     assert dump(department) == before
     store = Store.open(str(department))
     with store.snapshot() as conn:
-        assert indicator_count(conn) == 0
-        assert year_cycles(conn) == {}
+        assert indicator_count(conn, 1) == 0
+        assert year_cycles(conn, 1) == {}
     store.dispose()
     # The same install, not killed: both.
     assert child(department, "catalog", catalog, die=False) == 0
     store = Store.open(str(department))
     with store.snapshot() as conn:
-        assert indicator_count(conn) > 0
-        cycle = year_cycles(conn)[YEAR]
+        assert indicator_count(conn, 1) > 0
+        cycle = year_cycles(conn, 1)[YEAR]
     assert cycle.due_date is not None and cycle.due_date.isoformat() == DUE
     store.dispose()
 
@@ -112,8 +113,8 @@ def test_a_merge_killed_inside_one_file_leaves_nothing_of_that_file(
     assert child(db, "merge", file, die=False) == 0
     store = Store.open(str(db))
     with store.snapshot() as conn:
-        merged = {a.indicator_code for a in read_actuals(conn, fiscal_year=YEAR)}
-        received = [s.file for s in submissions(conn)]
+        merged = {a.indicator_code for a in read_actuals(conn, 1, fiscal_year=YEAR)}
+        received = [s.file for s in submissions(conn, 1)]
     assert merged == set(COMMUNITY)
     assert received == ["community.xlsx"]
     store.dispose()
@@ -122,12 +123,14 @@ def test_a_merge_killed_inside_one_file_leaves_nothing_of_that_file(
 def test_a_snapshot_reads_one_moment_while_others_write(db: Database) -> None:
     store, other = Store.open(str(db)), Store.open(str(db))
     with store.snapshot() as conn:
-        before = read_actuals(conn)
+        before = read_actuals(conn, 1)
         with other.transaction() as writer:
-            write_actuals(writer, [EntryRequest("7-1-1-K1", YEAR, "3")], who="o", source="test")
-        assert read_actuals(conn) == before
+            write_actuals(
+                writer, 1, [EntryRequest("7-1-1-K1", YEAR, "3")], who="o", source=EntrySource.TEST
+            )
+        assert read_actuals(conn, 1) == before
     with store.snapshot() as conn:
-        assert [a.text for a in read_actuals(conn)] == ["3"]
+        assert [a.text for a in read_actuals(conn, 1)] == ["3"]
     store.dispose()
     other.dispose()
 
@@ -136,9 +139,13 @@ def test_nothing_is_written_inside_a_snapshot(db: Database) -> None:
     store = Store.open(str(db))
     before = dump(db)
     with pytest.raises(DBAPIError), store.snapshot() as conn:
-        write_actuals(conn, [EntryRequest("7-1-1-K1", YEAR, "3")], who="o", source="test")
+        write_actuals(
+            conn, 1, [EntryRequest("7-1-1-K1", YEAR, "3")], who="o", source=EntrySource.TEST
+        )
     assert dump(db) == before
     # The connection goes back to the pool writable: the next transaction writes.
     with store.transaction() as conn:
-        write_actuals(conn, [EntryRequest("7-1-1-K1", YEAR, "3")], who="o", source="test")
+        write_actuals(
+            conn, 1, [EntryRequest("7-1-1-K1", YEAR, "3")], who="o", source=EntrySource.TEST
+        )
     store.dispose()

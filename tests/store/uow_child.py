@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kplan_desktop.store.requests import EntrySource
+
 KILLED = 17
 
 
@@ -37,7 +39,7 @@ def main(argv: list[str]) -> int:
             kplan_desktop.store.cycle.receive_cycles = _die
         issued = read_catalog_file(Path(file))
         with store.transaction() as conn:
-            install_catalog(conn, issued, who="uow", source="catalog", detail="uow test")
+            install_catalog(conn, issued, who="uow", source=EntrySource.CATALOG, detail="uow test")
         return 0
     if use_case == "merge":
         import kplan_desktop.exchange.merge

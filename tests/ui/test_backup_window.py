@@ -16,7 +16,7 @@ from tests.conftest import dump
 
 def value(window: MainWindow, code: str) -> object:
     with window.store.snapshot() as conn:
-        found = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == 2025]
+        found = [a for a in read_actuals(conn, 1, indicator_codes=[code]) if a.fiscal_year == 2025]
     return found[0].text if found else None
 
 

@@ -66,7 +66,7 @@ def test_planning_exports_and_a_department_imports_after_seeing_the_differences(
     assert clerk.catalog_actions.import_catalog(catalog_file) is False
     assert any("目標値 7500 → 3500" in line for line in seen[0])
     with clerk.store.snapshot() as conn:
-        version = current_catalog_version(conn)
+        version = current_catalog_version(conn, 1)
     assert version is not None and version.sequence == 1  # cancelled: nothing changed
 
     monkeypatch.setattr(
@@ -74,7 +74,7 @@ def test_planning_exports_and_a_department_imports_after_seeing_the_differences(
     )
     assert clerk.catalog_actions.import_catalog(catalog_file) is True
     with clerk.store.snapshot() as conn:
-        version = current_catalog_version(conn)
+        version = current_catalog_version(conn, 1)
     assert version is not None and version.sequence == 2
     assert "第2版" in clerk.catalog_actions.last_message
     assert dump(db)["actual"] == values
@@ -113,7 +113,7 @@ def test_a_department_fills_an_evaluation_and_the_planning_division_reviews_it(
     dialog.next_text.setPlainText("講座を増やす")
     assert dialog.save() is True
     with clerk.store.snapshot() as conn:
-        stored = read_evaluation(conn, "7-1-1", YEAR)
+        stored = read_evaluation(conn, 1, "7-1-1", YEAR)
     assert stored is not None
     assert (stored.evaluation.grade, stored.evaluation.next_step) == ("B", NextStep.EXPAND)
     assert dialog.measures.item(0).text().startswith("✔")
@@ -127,7 +127,7 @@ def test_a_department_fills_an_evaluation_and_the_planning_division_reviews_it(
     planner.reviewer.setPlainText("次年度に報告を")
     assert planner.save() is True
     with clerk.store.snapshot() as conn:
-        stored = read_evaluation(conn, "7-1-1", YEAR)
+        stored = read_evaluation(conn, 1, "7-1-1", YEAR)
     assert stored is not None and stored.evaluation.reviewer_comment == "次年度に報告を"
     assert stored.evaluation.results == "参加者が増えた"
 
@@ -160,7 +160,7 @@ def editor_on(qtbot: Any, path: Path) -> Any:
 
     store = Store.open(str(path))
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, 1)
     assert catalog is not None
     editor = CatalogEditor(store, catalog, who="企画")
     qtbot.addWidget(editor)
@@ -184,10 +184,10 @@ def test_the_editor_changes_a_target_with_undo_and_saves_a_new_version(
     assert editor.save() is True and "第2版" in editor.last_message
     store = Store.open(str(planning_db))
     with store.snapshot() as conn:
-        version = current_catalog_version(conn)
+        version = current_catalog_version(conn, 1)
     assert version is not None and version.sequence == 2
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, 1)
     assert catalog is not None
     found = [i for _, _, _, i in catalog.indicators() if i.code == "7-1-1-K3"]
     assert str(found[0].target) == "3500"
@@ -229,7 +229,7 @@ def test_the_editor_refuses_a_target_in_another_unit_and_keeps_values(
     assert editor.save() is True
     store = Store.open(str(planning_db))
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, 1)
     assert catalog is not None
     statuses = {i.code: i.status.value for _, _, _, i in catalog.indicators()}
     assert statuses["7-1-1-K3"] == "discontinued" and "7-1-1-K4" not in statuses
@@ -340,7 +340,7 @@ def test_the_editor_sets_interim_targets_in_the_unit_and_a_department_contact(
     assert editor.save() is True
     store = Store.open(str(planning_db))
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, 1)
     assert catalog is not None
     (k3,) = [i for _, _, _, i in catalog.indicators() if i.code == "7-1-1-K3"]
     assert [(y, str(v)) for y, v in k3.interim_targets] == [(2024, "1500"), (2025, "3000")]
@@ -419,7 +419,7 @@ def test_an_evaluation_conflict_is_decided_in_the_merge_preview(
     qtbot.waitUntil(lambda: planner.exchange.summary is not None, timeout=15000)
     store = Store.open(str(planning_db))
     with store.snapshot() as conn:
-        stored = read_evaluation(conn, "7-1-1", YEAR)
+        stored = read_evaluation(conn, 1, "7-1-1", YEAR)
     assert stored is not None
     assert (stored.evaluation.grade, stored.evaluation.results) == ("B", "課の記入")
 
@@ -462,7 +462,7 @@ def test_the_editor_renames_and_merges_a_department_from_a_year(
     assert editor.save() is True
     store = Store.open(str(planning_db))
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, 1)
     assert catalog is not None
     intl = {d.code: d for d in catalog.departments}["intl"]
     assert (intl.active, intl.merged_into, intl.until_year) == (False, "equality", 2024)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QProgressBar, QScrollArea
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.overview import overview
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.ui.dashboard import GRADE_KEYS, Dashboard
 
 YEAR = 2025
@@ -36,12 +37,12 @@ def dashboard(qtbot: object) -> Dashboard:
 def enter(store: Store, *values: tuple[str, int, str]) -> None:
     requests = [EntryRequest(code, year, text, "確認済み") for code, year, text in values]
     with store.transaction() as conn:
-        write_actuals(conn, requests, who="t", source="test")
+        write_actuals(conn, 1, requests, who="t", source=EntrySource.TEST)
 
 
 def show(dashboard: Dashboard, store: Store, department: str | None = None) -> None:
     with store.snapshot() as conn:
-        catalog, rows = overview(conn, department=department)
+        catalog, rows = overview(conn, 1, department=department)
     dashboard.show_overview(catalog, rows, YEAR)
 
 
@@ -153,7 +154,7 @@ def test_showing_again_replaces_the_bars(dashboard: Dashboard, store: Store) -> 
 
 def test_a_percent_sign_in_a_name_is_shown_not_expanded(dashboard: Dashboard, store: Store) -> None:
     with store.snapshot() as conn:
-        catalog, rows = overview(conn)
+        catalog, rows = overview(conn, 1)
     renamed = tuple(
         dataclasses.replace(d, name="100%課") if d.code == "finance" else d
         for d in catalog.departments
@@ -164,7 +165,7 @@ def test_a_percent_sign_in_a_name_is_shown_not_expanded(dashboard: Dashboard, st
 
 def test_no_rows_shows_empty_sections(dashboard: Dashboard, store: Store) -> None:
     with store.snapshot() as conn:
-        catalog, _ = overview(conn)
+        catalog, _ = overview(conn, 1)
     dashboard.show_overview(catalog, [], YEAR)
     assert dashboard.department_progress() == {}
     assert dashboard.grade_counts() == {}

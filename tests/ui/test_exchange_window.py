@@ -20,7 +20,7 @@ from kplan_desktop.cli import main as kplan
 from kplan_desktop.exchange.payload import RowOutcome
 from kplan_desktop.store.actuals import read_actuals, write_actuals
 from kplan_desktop.store.engine import Store
-from kplan_desktop.store.requests import EntryRequest, current_user
+from kplan_desktop.store.requests import EntryRequest, EntrySource, current_user
 from kplan_desktop.store.submissions import finalisation, submissions
 from kplan_desktop.ui import file_dialogs
 from kplan_desktop.ui.file_dialogs import Mode
@@ -178,7 +178,9 @@ def outcomes(preview: MergePreviewDialog) -> dict[str, RowOutcome]:
 def planning_value(path: Path, code: str) -> Decimal | None:
     store = Store.open(str(path))
     with store.snapshot() as conn:
-        (actual,) = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == YEAR]
+        (actual,) = [
+            a for a in read_actuals(conn, 1, indicator_codes=[code]) if a.fiscal_year == YEAR
+        ]
     return actual.value
 
 
@@ -214,7 +216,7 @@ def test_finalise_is_refused_with_the_open_items_in_one_dialog(
     ]
     assert dump(db) == before
     with clerk.store.snapshot() as conn:
-        assert finalisation(conn, "community", YEAR) is None
+        assert finalisation(conn, 1, "community", YEAR) is None
     assert not clerk.exchange.banner.isVisible()
     # Double-clicking an item goes to that indicator's cell.
     dialog.items.itemActivated.emit(dialog.items.item(1))
@@ -231,7 +233,7 @@ def test_clerk_finalises_a_complete_year_and_the_window_shows_it(
     assert clerk.exchange.finalise_action is not None
     clerk.exchange.finalise_action.trigger()
     with clerk.store.snapshot() as conn:
-        done = finalisation(conn, "community", YEAR)
+        done = finalisation(conn, 1, "community", YEAR)
     assert done is not None and done.finalised_by == current_user()
     banner = clerk.exchange.banner
     assert banner.isVisible()
@@ -253,12 +255,12 @@ def test_clerk_finalises_a_complete_year_and_the_window_shows_it(
     answers.will_click("キャンセル")
     clerk.exchange.finalise_button.click()
     with clerk.store.snapshot() as conn:
-        assert finalisation(conn, "community", YEAR) is not None
+        assert finalisation(conn, 1, "community", YEAR) is not None
     answers.will_click("確定を取り消す")
     clerk.exchange.finalise_button.click()
     assert "確定を取り消します" in answers.asked[-1]
     with clerk.store.snapshot() as conn:
-        assert finalisation(conn, "community", YEAR) is None
+        assert finalisation(conn, 1, "community", YEAR) is None
     assert not banner.isVisible()
     assert clerk.exchange.finalise_button.text() == "確定する"
     assert clerk.entry.submit(cell(clerk, "7-1-1-K2"), "56")
@@ -393,7 +395,7 @@ def test_planning_merges_a_submission_through_the_preview(
     assert cell(planner, "7-1-1-K3").data() == "1,500"
     assert cell(planner, "7-1-1-K3").data(Qt.ItemDataRole.EditRole) == "1500"
     with planner.store.snapshot() as conn:
-        assert [s.file for s in submissions(conn)] == [submission.name]
+        assert [s.file for s in submissions(conn, 1)] == [submission.name]
 
 
 def test_a_conflict_is_offered_with_both_values_and_the_file_value_can_be_taken(
@@ -411,9 +413,10 @@ def test_a_conflict_is_offered_with_both_values_and_the_file_value_can_be_taken(
     with Store.open(str(planning_db)).transaction() as conn:
         write_actuals(
             conn,
+            1,
             [EntryRequest("7-1-1-K2", YEAR, "57")],
             who="planner",
-            source="test",
+            source=EntrySource.TEST,
         )
     # ... and the department sends a newer submission with another value.
     answers.will_click("確定を取り消す")
@@ -464,9 +467,10 @@ def test_an_undecided_conflict_keeps_the_database_value(
     with Store.open(str(planning_db)).transaction() as conn:
         write_actuals(
             conn,
+            1,
             [EntryRequest("7-1-1-K2", YEAR, "57")],
             who="planner",
-            source="test",
+            source=EntrySource.TEST,
         )
     answers.will_click("確定を取り消す")
     assert clerk.exchange.withdraw()
@@ -667,7 +671,7 @@ def test_finalise_then_export_in_one_go(
     clerk.exchange.export_action.trigger()
     finish_job(clerk, qtbot)
     with clerk.store.snapshot() as conn:
-        assert finalisation(conn, "community", YEAR) is not None
+        assert finalisation(conn, 1, "community", YEAR) is not None
     assert clerk.exchange.banner.isVisible()
     assert out.exists() and "下書き" not in Path(suggested[0]).name
 

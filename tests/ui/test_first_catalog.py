@@ -43,7 +43,7 @@ def test_choosing_a_catalog_file_starts_the_database_with_only_that_catalog(
     store = _open_store(str(tmp_path / "new.sqlite3"), lambda: chosen)
     assert isinstance(store, Store)
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, 1)
     assert catalog is not None
     assert [d.code for d in catalog.departments] == [
         "kikaku",
@@ -74,6 +74,6 @@ def test_the_seed_and_cancel(tmp_path: Path, qtbot: Any) -> None:
     again = _open_store(path, never)
     assert isinstance(again, Store)
     with again.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, 1)
     assert catalog is not None and "community" in {d.code for d in catalog.departments}
     again.dispose()

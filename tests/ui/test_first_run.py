@@ -18,7 +18,7 @@ def test_the_department_choice_defaults_to_a_department_that_owns_indicators(
 ) -> None:
     store = Store.open(str(db))
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, 1)
     assert catalog is not None
     owners = {indicator.department for *_path, indicator in catalog.indicators()}
     dialog = FirstRunDialog(catalog, 2025)

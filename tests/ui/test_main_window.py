@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 from kplan_desktop.store.actuals import ActualView, read_actuals
 from kplan_desktop.store.audit import AuditEntry, audit_log
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.ui.i18n import install_translator
 from kplan_desktop.ui.main_window import MainWindow
 from tests.conftest import dump
@@ -58,7 +59,7 @@ def type_into(window: MainWindow, qtbot: Any, code: str, text: str, key: Any = N
 
 def stored(window: MainWindow) -> dict[tuple[str, int], Decimal | None]:
     with window.store.snapshot() as conn:
-        return {(a.indicator_code, a.fiscal_year): a.value for a in read_actuals(conn)}
+        return {(a.indicator_code, a.fiscal_year): a.value for a in read_actuals(conn, 1)}
 
 
 def test_clerk_types_a_value_and_enter_saves_it_and_moves_down(
@@ -120,7 +121,7 @@ def test_a_warning_asks_for_a_comment(
     qtbot.waitUntil(lambda: asked == ["W_YOY_CHANGE"])
     assert window.grid.currentIndex().row() == row_of(window, "7-1-1-K3")
     with window.store.snapshot() as conn:
-        (actual,) = read_actuals(conn)
+        (actual,) = read_actuals(conn, 1)
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
 
 
@@ -163,7 +164,7 @@ def test_delete_clears_and_records_the_missing_reason(
     monkeypatch.setattr(window.entry, "ask_missing_reason", lambda: "該当なし")
     qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
     with window.store.snapshot() as conn:
-        (actual,) = read_actuals(conn)
+        (actual,) = read_actuals(conn, 1)
     assert actual.value is None and actual.missing_reason is not None
     assert actual.missing_reason.label_ja == "該当なし"
     assert cell(window, "7-1-1-K2").data() == "該当なし"
@@ -191,7 +192,7 @@ def test_planning_division_pastes_a_5x3_block_with_two_bad_cells(
     # Row 4 is blank except for its first cell, which cannot be entered; 'abc' and '-4' are bad.
     QApplication.clipboard().setText(block + "\n")
     with win.store.snapshot() as conn:
-        before_count = len(read_actuals(conn))
+        before_count = len(read_actuals(conn, 1))
     win.paste.paste_clipboard()
     written = stored(win)
     assert len(written) - before_count == 10
@@ -293,7 +294,7 @@ def test_comment_editor_explains_a_warning(
     window.comment.setPlainText("会議を地区別に分けて開催したため")
     window.entry.save_comment(window.comment.toPlainText())
     with window.store.snapshot() as conn:
-        (actual,) = read_actuals(conn)
+        (actual,) = read_actuals(conn, 1)
     assert actual.value == Decimal(200)
     assert actual.comment == "会議を地区別に分けて開催したため"
 
@@ -317,7 +318,9 @@ def test_a_grid_of_2000_generated_indicators_loads_and_filters(
     catalog = catalog_from_dict(data)
     store = Store.open(str(db))
     with store.transaction() as conn:
-        replace_catalog(conn, catalog, catalog_hash(catalog), who="t", source="test", detail="big")
+        replace_catalog(
+            conn, 1, catalog, catalog_hash(catalog), who="t", source=EntrySource.TEST, detail="big"
+        )
     win = open_window(department=None, planning=True)
     assert win.proxy.rowCount() == 2000
     win.search.setText("生成指標20")
@@ -576,7 +579,7 @@ def test_leaving_a_warned_value_after_esc_asks_again_never_drops_it(
     qtbot.keyClick(editor, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: asked == ["200", "200"])
     with window.store.snapshot() as conn:
-        (actual,) = read_actuals(conn)
+        (actual,) = read_actuals(conn, 1)
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
     assert window.grid.currentIndex() == cell(window, "7-1-1-K3")
 
@@ -660,7 +663,7 @@ def test_one_copied_cell_fills_the_selected_range_as_in_excel(
     for code in ("7-1-1-K1", "7-1-1-K2", "7-1-1-K3"):
         assert cell(window, code).data() == "該当なし"
     with window.store.snapshot() as conn:
-        assert "7-1-2-A1" not in {a.indicator_code for a in read_actuals(conn)}
+        assert "7-1-2-A1" not in {a.indicator_code for a in read_actuals(conn, 1)}
 
 
 def test_a_pasted_value_with_a_warning_asks_for_its_comment(
@@ -683,7 +686,7 @@ def test_a_pasted_value_with_a_warning_asks_for_its_comment(
     window.entry.discard_pending()
     window.paste.paste_clipboard()
     with window.store.snapshot() as conn:
-        (actual,) = read_actuals(conn)
+        (actual,) = read_actuals(conn, 1)
     assert actual.value == Decimal(200) and actual.comment == "地区の行事が増えたため"
     assert window.paste.paste_report is None
 
@@ -766,7 +769,7 @@ def test_each_warned_cell_of_a_pasted_block_is_offered_for_its_comment(
     assert [code for code, _step in asked] == ["7-1-1-K2", "7-1-1-K3"]
     assert "1 / 2" in asked[0][1] and "2 / 2" in asked[1][1]
     with window.store.snapshot() as conn:
-        comments = {a.indicator_code: (a.value, a.comment) for a in read_actuals(conn)}
+        comments = {a.indicator_code: (a.value, a.comment) for a in read_actuals(conn, 1)}
     assert comments == {
         "7-1-1-K1": (Decimal(2), None),
         "7-1-1-K2": (Decimal(200), "理由 1"),
@@ -775,7 +778,7 @@ def test_each_warned_cell_of_a_pasted_block_is_offered_for_its_comment(
     assert window.paste.paste_report is None and window.paste.last_paste_problems == []
     window.undo_stack.undo()
     with window.store.snapshot() as conn:
-        assert read_actuals(conn) == []
+        assert read_actuals(conn, 1) == []
 
 
 def test_esc_on_a_pasted_cells_comment_leaves_it_and_the_rest_pending_never_saved(
@@ -1000,7 +1003,7 @@ def test_f1_names_every_shortcut_of_the_window(open_window: Opener, planning: bo
 def _stored(window: MainWindow) -> list[ActualView]:
     """Every stored value, read in one snapshot."""
     with window.store.snapshot() as conn:
-        return read_actuals(conn)
+        return read_actuals(conn, 1)
 
 
 def _audit(window: MainWindow, code: str) -> list[AuditEntry]:

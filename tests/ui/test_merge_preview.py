@@ -22,7 +22,7 @@ from kplan_desktop.exchange.payload import RowOutcome
 from kplan_desktop.store.actuals import write_actuals
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.engine import Store
-from kplan_desktop.store.requests import EntryRequest
+from kplan_desktop.store.requests import EntryRequest, EntrySource
 from kplan_desktop.ui.merge_preview import MergePreviewDialog
 from kplan_desktop.ui.merge_preview_model import (
     FILE,
@@ -41,7 +41,7 @@ YEAR = 2024
 def enter(store: Store, values: dict[str, str]) -> None:
     requests = [EntryRequest(code, YEAR, text, "確認済み") for code, text in values.items()]
     with store.transaction() as conn:
-        write_actuals(conn, requests, who="t", source="test")
+        write_actuals(conn, 1, requests, who="t", source=EntrySource.TEST)
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_problems_are_listed_first_within_each_file(
         ("7-1-2-K1", RowOutcome.REJECTED),
     ]
     with planning.snapshot() as conn:
-        model = MergePreviewModel(files, read_catalog(conn), "ja")
+        model = MergePreviewModel(files, read_catalog(conn, 1), "ja")
     proxy = PreviewFilter()
     proxy.setSourceModel(model)
 
@@ -124,7 +124,7 @@ def test_a_choice_in_the_sorted_table_reaches_the_right_row(
     plan = plan_merge(planning, workbook)
     with planning.snapshot() as conn:
         dialog = MergePreviewDialog(
-            [PlannedFile(workbook, plan)], catalog=read_catalog(conn), lang="ja"
+            [PlannedFile(workbook, plan)], catalog=read_catalog(conn, 1), lang="ja"
         )
     qtbot.addWidget(dialog)
     # The conflict is the second row on screen, whatever its place in the sheet.
@@ -156,7 +156,7 @@ def test_a_refused_file_beside_a_readable_one_is_counted(
     plan = plan_merge(planning, workbook)
     files = [PlannedFile(workbook, plan), refused(tmp_path / "壊れた.xlsx")]
     with planning.snapshot() as conn:
-        dialog = MergePreviewDialog(files, catalog=read_catalog(conn), lang="ja")
+        dialog = MergePreviewDialog(files, catalog=read_catalog(conn, 1), lang="ja")
     qtbot.addWidget(dialog)
     expected = f"2 ファイル（1 件は取り込めません）、{len(plan.rows)} 行"
     assert dialog.footer.text().startswith(expected)
@@ -190,7 +190,7 @@ def test_a_row_with_an_unexplained_warning_is_shown_and_held_until_accepted(
     plan = plan_merge(planning, path)
     with planning.snapshot() as conn:
         dialog = MergePreviewDialog(
-            [PlannedFile(path, plan)], catalog=read_catalog(conn), lang="ja"
+            [PlannedFile(path, plan)], catalog=read_catalog(conn, 1), lang="ja"
         )
     qtbot.addWidget(dialog)
     (line,) = [
@@ -206,14 +206,14 @@ def test_a_row_with_an_unexplained_warning_is_shown_and_held_until_accepted(
     held = apply_merge(planning, plan, who="t", accept_warnings=dialog.accept_warnings)
     assert held.held_for_warnings and not held.written
     with planning.snapshot() as conn:
-        assert not [a for a in read_actuals(conn, department="pr") if a.fiscal_year == YEAR]
+        assert not [a for a in read_actuals(conn, 1, department="pr") if a.fiscal_year == YEAR]
 
     dialog.accept_warnings_box.setChecked(True)
     assert "コメントのない警告がある行" not in dialog.footer.text()
     report = apply_merge(planning, plan, who="t", accept_warnings=dialog.accept_warnings)
     assert report.written and [line.indicator for line in report.warned] == ["7-4-1-K1"]
     with planning.snapshot() as conn:
-        (stored,) = [a for a in read_actuals(conn, department="pr") if a.fiscal_year == YEAR]
+        (stored,) = [a for a in read_actuals(conn, 1, department="pr") if a.fiscal_year == YEAR]
     assert (stored.indicator_code, stored.text, stored.comment) == ("7-4-1-K1", "2600000", None)
 
 
@@ -242,7 +242,7 @@ def test_the_preview_shows_the_stored_value_with_its_unit_and_every_files_notes(
         copy.write_bytes(path.read_bytes())
         copies.append(PlannedFile(copy, plan_merge(planning, copy)))
     with planning.snapshot() as conn:
-        dialog = MergePreviewDialog(copies, catalog=read_catalog(conn), lang="ja")
+        dialog = MergePreviewDialog(copies, catalog=read_catalog(conn, 1), lang="ja")
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.ui.models.cells import CellState, load_grid
 from kplan_desktop.ui.models.indicator_table import STATE_ROLE, IndicatorTableModel, grouped
 
@@ -29,13 +30,14 @@ def test_the_model_shows_the_departments_indicators_and_their_states(db: Path) -
     with store.transaction() as conn:
         write_actuals(
             conn,
+            1,
             [
                 EntryRequest("7-1-1-K2", 2024, "60"),
                 EntryRequest("7-1-1-K2", 2025, "200", "行事が増えたため"),
                 EntryRequest("7-1-1-K1", 2025, "未集計"),
             ],
             who="t",
-            source="test",
+            source=EntrySource.TEST,
         )
     model = model_for(db, "community")
     assert model.rowCount() == 6
@@ -85,7 +87,11 @@ def test_numbers_are_shown_with_thousands_separators_and_edited_plain(db: Path) 
     store = Store.open(str(db))
     with store.transaction() as conn:
         write_actuals(
-            conn, [EntryRequest("7-1-1-K3", 2025, "１，２２５人")], who="t", source="test"
+            conn,
+            1,
+            [EntryRequest("7-1-1-K3", 2025, "１，２２５人")],
+            who="t",
+            source=EntrySource.TEST,
         )
     model = model_for(db, "community")
     k3 = model.row_of("7-1-1-K3")
@@ -135,7 +141,9 @@ def test_the_planning_grid_names_each_indicators_department_and_its_progress(
 
     store = Store.open(str(db))
     with store.transaction() as conn:
-        write_actuals(conn, [EntryRequest("7-1-1-K3", 2025, "1300")], who="t", source="test")
+        write_actuals(
+            conn, 1, [EntryRequest("7-1-1-K3", 2025, "1300")], who="t", source=EntrySource.TEST
+        )
     store.dispose()
     window = open_window(department=None, planning=True)
     model = window.model

@@ -95,7 +95,7 @@ def test_a_save_waiting_on_another_clerks_lock_leaves_the_window_responsive(
     )  # fmt: skip
     try:
         holder.execute(
-            "SELECT kplan_put_actual(%s, 2024, '1', null, null, false, null, null, 'cli',"
+            "SELECT kplan_put_actual(1, %s, 2024, '1', null, null, false, null, null, 'cli',"
             " null, 'holder', 'other pc')",
             (COMMUNITY_CODE,),
         )  # the other clerk's save holds the value, uncommitted
@@ -118,6 +118,6 @@ def test_a_save_waiting_on_another_clerks_lock_leaves_the_window_responsive(
         holder.close()
     assert window.entry.submit(cell(window, COMMUNITY_CODE, 2024), "55", "c") is True
     with store.snapshot() as conn:
-        stored = read_actuals(conn, indicator_codes=[COMMUNITY_CODE])
+        stored = read_actuals(conn, 1, indicator_codes=[COMMUNITY_CODE])
     assert [a.text for a in stored if a.fiscal_year == 2024] == ["55"]
     QApplication.processEvents()

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actuals
 from kplan_desktop.store.engine import E_DB_CONNECTION_LOST, Store, StoreError
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.ui.main_window import MainWindow
 from tests.conftest import dump
 from tests.ui.qt import line_editor
@@ -31,13 +32,15 @@ def window(open_window: Opener) -> MainWindow:
 def someone_else_saves(db: Path | str, text: str, code: str = CODE) -> None:
     other = Store.open(str(db))
     with other.transaction() as conn:
-        write_actuals(conn, [EntryRequest(code, YEAR, text, "c")], who="other", source="test")
+        write_actuals(
+            conn, 1, [EntryRequest(code, YEAR, text, "c")], who="other", source=EntrySource.TEST
+        )
     other.dispose()
 
 
 def value_of(window: MainWindow, code: str = CODE) -> Decimal | None:
     with window.store.snapshot() as conn:
-        found = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == YEAR]
+        found = [a for a in read_actuals(conn, 1, indicator_codes=[code]) if a.fiscal_year == YEAR]
     return found[0].value if found else None
 
 

@@ -29,7 +29,7 @@ def department_names(db: Path) -> dict[str, str]:
     from kplan_desktop.store.engine import Store
 
     with Store.open(str(db)).snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, 1)
     assert catalog is not None
     return {d.code: d.name for d in catalog.departments}
 
@@ -108,4 +108,4 @@ def test_a_catalog_that_cannot_be_read_is_said_and_no_seed_is_taken_instead(
     err = capsys.readouterr().err
     assert str(missing) in err
     with Store.open(str(local)).snapshot() as conn:
-        assert indicator_count(conn) == 0
+        assert indicator_count(conn, 1) == 0

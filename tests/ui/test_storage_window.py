@@ -42,7 +42,7 @@ def test_a_value_typed_on_a_full_disk_is_kept_and_saved_when_space_returns(
     assert dump(db) == before
     assert window.entry.submit(cell(window, "7-1-1-K2"), "55", comment)
     with window.store.snapshot() as conn:
-        assert {a.indicator_code for a in read_actuals(conn, fiscal_year=2025)} == {
+        assert {a.indicator_code for a in read_actuals(conn, 1, fiscal_year=2025)} == {
             "7-1-1-K1",
             "7-1-1-K2",
         }

@@ -17,6 +17,7 @@ from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.overview import IndicatorOverview, overview
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.ui.trend_chart import TrendChart
 
 
@@ -36,12 +37,12 @@ def chart(qtbot: object) -> TrendChart:
 def enter(store: Store, code: str, *values: tuple[int, str]) -> None:
     requests = [EntryRequest(code, year, text, "確認済み") for year, text in values]
     with store.transaction() as conn:
-        write_actuals(conn, requests, who="t", source="test")
+        write_actuals(conn, 1, requests, who="t", source=EntrySource.TEST)
 
 
 def row_of(store: Store, code: str) -> tuple[Catalog, IndicatorOverview]:
     with store.snapshot() as conn:
-        catalog, rows = overview(conn)
+        catalog, rows = overview(conn, 1)
     return catalog, next(r for r in rows if r.indicator.code == code)
 
 

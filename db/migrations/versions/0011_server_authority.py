@@ -375,7 +375,7 @@ def upgrade() -> None:
     )
     for body in (_MAY_WRITE, _REFUSE):
         op.execute(body.format(s=s, settings=settings))
-    for statement in rules_sql(s):
+    for statement in rules_sql(s, generations=False):
         op.execute(statement)
     for body in (_PUT_ACTUAL, _FINALISE, _WITHDRAW, _PUT_EVALUATION):
         op.execute(body.format(s=s, settings=settings))

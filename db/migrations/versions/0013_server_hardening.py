@@ -473,7 +473,7 @@ def upgrade() -> None:
         f"CREATE TRIGGER finalisation_year_lock BEFORE INSERT OR UPDATE OR DELETE"
         f" ON {s}.finalisation FOR EACH ROW EXECUTE FUNCTION {s}.kplan_refuse_locked_year()"
     )
-    for statement in rules_sql(s):
+    for statement in rules_sql(s, generations=False):
         op.execute(statement)
     for body in (_PUT_ACTUAL, _FINALISE, _WITHDRAW, _PUT_EVALUATION):
         op.execute(body.format(s=s, settings=settings))

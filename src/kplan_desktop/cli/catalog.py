@@ -17,6 +17,7 @@ from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import current_user
 from kplan_desktop.store.backup import backup_before
 from kplan_desktop.store.catalog import catalog_versions, read_catalog
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def catalog_command(store: Store, args: argparse.Namespace) -> Exit:
     if args.catalog_command == "versions":
         return _catalog_versions(store)
     with store.snapshot() as conn:
-        current = read_catalog(conn)
+        current = read_catalog(conn, active_generation(conn))
     if current is None:
         raise no_catalog()
     if args.json is not None:
@@ -125,7 +126,11 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
         )
 
     with store.snapshot() as conn:
-        broken = [f for f in stored_findings(conn) if f.finding.severity is Severity.ERROR]
+        broken = [
+            f
+            for f in stored_findings(conn, active_generation(conn))
+            if f.finding.severity is Severity.ERROR
+        ]
     if broken:
         print(
             f"注意: 入力済みの値 {len(broken)} 件がこのカタログではエラーになります"
@@ -139,7 +144,7 @@ def _catalog_versions(store: Store) -> Exit:
 
     origins = {"seed": "初期カタログ", "edit": "この端末で編集", "import": "読み込み"}
     with store.snapshot() as conn:
-        records = catalog_versions(conn)
+        records = catalog_versions(conn, active_generation(conn))
     for record in records:
         v = record.version
         origin = origins.get(record.origin, record.origin)

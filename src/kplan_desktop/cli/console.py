@@ -24,6 +24,7 @@ from kplan_desktop.store.evaluations import (
     save_evaluation,
     save_review_comment,
 )
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
@@ -83,21 +84,27 @@ def _due_date(text: str) -> date:
 def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
 
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, active_generation(conn))
     if catalog is None:
         raise no_catalog()
     if args.cycle_command == "open":
         with store.transaction() as conn:
             opened = open_year(
-                conn, catalog, args.year, args.due, who=current_user(), source=EntrySource.CLI
+                conn,
+                active_generation(conn),
+                catalog,
+                args.year,
+                args.due,
+                who=current_user(),
+                source=EntrySource.CLI,
             )
         due = "なし" if opened.due_date is None else opened.due_date.isoformat()
         print(f"{args.year}年度の入力受付を始めました（提出期限: {due}） / FY{args.year} opened")
         return Exit.OK
     catalog.check_choice(None, args.year)
     with store.snapshot() as conn:
-        rows = department_statuses(conn, catalog, args.year)
-        cycle = year_cycle(conn, args.year)
+        rows = department_statuses(conn, active_generation(conn), catalog, args.year)
+        cycle = year_cycle(conn, active_generation(conn), args.year)
     if args.cycle_command == "pending":
         if args.output.suffix.lower() != ".xlsx":
             raise DomainError(
@@ -161,7 +168,7 @@ def _read_text(path: Path) -> str:
 def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
 
     with store.snapshot() as conn:
-        current = read_evaluation(conn, args.measure, args.year)
+        current = read_evaluation(conn, active_generation(conn), args.measure, args.year)
     base = (
         Evaluation(args.measure, args.year, None, "", None, "")
         if current is None
@@ -181,6 +188,7 @@ def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
     saved = store.write(
         lambda conn, key: save_evaluation(
             conn,
+            active_generation(conn),
             wanted,
             who=current_user(),
             source=EntrySource.CLI,
@@ -199,7 +207,13 @@ def review_command(store: Store, args: argparse.Namespace) -> Exit:
 
     with store.transaction() as conn:
         changed = save_review_comment(
-            conn, args.measure, args.year, args.comment, who=current_user(), source=EntrySource.CLI
+            conn,
+            active_generation(conn),
+            args.measure,
+            args.year,
+            args.comment,
+            who=current_user(),
+            source=EntrySource.CLI,
         )
     print("保存しました / saved" if changed else "変更はありません / Nothing changed")
     return Exit.OK
@@ -208,7 +222,9 @@ def review_command(store: Store, args: argparse.Namespace) -> Exit:
 def evaluations_command(store: Store, args: argparse.Namespace) -> Exit:
 
     with store.snapshot() as conn:
-        rows = evaluation_overview(conn, args.year, department=args.department)
+        rows = evaluation_overview(
+            conn, active_generation(conn), args.year, department=args.department
+        )
     if args.json:
         json.dump([row.to_dict() for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

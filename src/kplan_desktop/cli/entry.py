@@ -18,6 +18,7 @@ from kplan_desktop.cli import (
     console,
     exchange,
     final,
+    generation,
     keys,
     server,
     setup,
@@ -44,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     # The order of `kplan --help`.
-    for family in (setup, catalog, values, years, server, exchange, console, final, backup, keys):
+    for family in (setup, catalog, values, years, generation, server, exchange, console, final,
+                   backup, keys):  # fmt: skip
         family.register(sub)
     return parser
 

@@ -16,6 +16,7 @@ from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
 from kplan_desktop.progress import TerminalProgress
 from kplan_desktop.store.backup import backup_before
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.store.submissions import finalise, withdraw_finalisation
 
@@ -41,12 +42,18 @@ def register(sub: SubParsers) -> None:
     export.add_argument(
         "--draft", action="store_true", help="未確定のまま下書きとして書き出す (export a draft)"
     )
+    export.add_argument(
+        "--generation", type=int, metavar="N", help="計画期 (既定: 実施中 / plan generation)"
+    )
     runs(export, export_command)
 
     template = sub.add_parser("template", help="記入用テンプレートを書き出す (fill-in template)")
     template.add_argument("--department", required=True, metavar="CODE", help="課コード")
     template.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     template.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
+    template.add_argument(
+        "--generation", type=int, metavar="N", help="計画期 (既定: 実施中 / plan generation)"
+    )
     runs(template, template_command)
 
     merge = sub.add_parser("merge", help="提出ブック・テンプレートを取り込む (merge)")
@@ -106,7 +113,13 @@ def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
     if args.withdraw:
         done = store.write(
             lambda conn, key: withdraw_finalisation(
-                conn, args.department, args.year, who=who, source=EntrySource.CLI, request_key=key
+                conn,
+                active_generation(conn),
+                args.department,
+                args.year,
+                who=who,
+                source=EntrySource.CLI,
+                request_key=key,
             )
         )
         if done:
@@ -116,7 +129,13 @@ def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
         return Exit.OK
     if store.write(
         lambda conn, key: finalise(
-            conn, args.department, args.year, who=who, source=EntrySource.CLI, request_key=key
+            conn,
+            active_generation(conn),
+            args.department,
+            args.year,
+            who=who,
+            source=EntrySource.CLI,
+            request_key=key,
         )
     ):
         print(f"確定しました: {args.department} {_year(args.year)} / finalised")
@@ -133,7 +152,13 @@ def export_command(store: Store, args: argparse.Namespace) -> Exit:
     bar = TerminalProgress("書き出し / export")
     try:
         header = export_submission(
-            store, args.department, args.year, out, draft=args.draft, progress=bar
+            store,
+            args.department,
+            args.year,
+            out,
+            draft=args.draft,
+            progress=bar,
+            generation=args.generation,
         )
     finally:
         bar.close()
@@ -153,7 +178,9 @@ def template_command(store: Store, args: argparse.Namespace) -> Exit:
     out = _xlsx(args.output)
     bar = TerminalProgress("書き出し / template")
     try:
-        export_template(store, args.department, args.year, out, progress=bar)
+        export_template(
+            store, args.department, args.year, out, progress=bar, generation=args.generation
+        )
     finally:
         bar.close()
     print(f"記入用テンプレートを書き出しました: {out} / Template written: {out}")

@@ -12,6 +12,7 @@ from kplan_desktop.exchange.catalog_files import read_catalog_file
 from kplan_desktop.exchange.seed import init_catalog
 from kplan_desktop.store.audit import current_user
 from kplan_desktop.store.catalog import indicator_count
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def init_database(store: Store, args: argparse.Namespace) -> Exit:
     catalog = getattr(args, "catalog", None)  # `server init` initialises with the seed
     if init_catalog(store, catalog, who=current_user(), source=EntrySource.CLI):
         with store.snapshot() as conn:
-            print(f"初期化しました（指標 {indicator_count(conn)} 件） / Initialised: {store.url}")
+            count = indicator_count(conn, active_generation(conn))
+        print(f"初期化しました（指標 {count} 件） / Initialised: {store.url}")
     else:
         print(f"初期化済みです（変更なし） / Already initialised, nothing changed: {store.url}")
     return Exit.OK

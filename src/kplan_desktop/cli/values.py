@@ -28,6 +28,7 @@ from kplan_desktop.store.actuals import (
 )
 from kplan_desktop.store.audit import audit_log, current_user
 from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.overview import overview
 from kplan_desktop.store.requests import EntrySource
 
@@ -102,7 +103,12 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
     try:
         result = store.write(
             lambda conn, key: write_actuals(
-                conn, [request], who=current_user(), source=EntrySource.CLI, request_key=key
+                conn,
+                active_generation(conn),
+                [request],
+                who=current_user(),
+                source=EntrySource.CLI,
+                request_key=key,
             )
         )[0]
     except EntryRefused as exc:
@@ -141,7 +147,11 @@ def _print_current(store: Store, code: str, year: int) -> None:
     """After a conflict: the value someone else saved, and its revision to start from again."""
 
     with store.snapshot() as conn:
-        found = [a for a in read_actuals(conn, indicator_codes=[code]) if a.fiscal_year == year]
+        found = [
+            a
+            for a in read_actuals(conn, active_generation(conn), indicator_codes=[code])
+            if a.fiscal_year == year
+        ]
     if not found:
         print("現在の値: （なし） / current value: (none) revision=none", file=sys.stderr)
         return
@@ -164,7 +174,9 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
         if args.department is not None and not department_exists(conn, args.department):
             raise unknown_department(args.department)
         # With --year, the indicators the department reported that year (a merged 課's past).
-        catalog, rows = overview(conn, department=args.department, fiscal_year=args.year)
+        catalog, rows = overview(
+            conn, active_generation(conn), department=args.department, fiscal_year=args.year
+        )
     settings = catalog.plan.settings
     years = [args.year] if args.year is not None else settings.years
     grade_year = args.year if args.year is not None else settings.end_year
@@ -238,7 +250,7 @@ def _num(value: Decimal | None) -> str:
 def validate_command(store: Store, args: argparse.Namespace) -> Exit:
 
     with store.snapshot() as conn:
-        findings = stored_findings(conn)
+        findings = stored_findings(conn, active_generation(conn))
     errors = [f for f in findings if f.finding.severity is Severity.ERROR]
     open_warnings = [
         f for f in findings if f.finding.severity is Severity.WARNING and not f.explained
@@ -336,7 +348,7 @@ def audit_command(store: Store, args: argparse.Namespace) -> Exit:
 def departments_command(store: Store, args: argparse.Namespace) -> Exit:
 
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, active_generation(conn))
     for dep in catalog.departments if catalog else ():
         print(f"{dep.code}\t{dep.name}")
     return Exit.OK

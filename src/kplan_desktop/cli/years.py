@@ -9,6 +9,7 @@ from kplan_desktop.cli.base import Parser, SubParsers, fiscal_year, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.store.audit import current_user
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.years import lock_year, locked_years, unlock_year
 
 if TYPE_CHECKING:
@@ -32,21 +33,23 @@ def year_command(store: Store, args: argparse.Namespace) -> Exit:
 
     if args.year_command == "list":
         with store.snapshot() as conn:
-            locked = locked_years(conn)
+            locked = locked_years(conn, active_generation(conn))
         for year in sorted(locked):
             print(f"{year}\t{format_fiscal_year(year, FiscalYearStyle.ERA_WITH_WESTERN)}")
         return Exit.OK
     label = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
     if args.year_command == "lock":
         with store.transaction() as conn:
-            done = lock_year(conn, args.year, current_user(), note=args.note)
+            done = lock_year(
+                conn, active_generation(conn), args.year, current_user(), note=args.note
+            )
         if done:
             print(f"{label}をロックしました / FY{args.year} locked")
         else:
             print(f"{label}はロック済みです（変更なし） / FY{args.year} was locked already")
         return Exit.OK
     with store.transaction() as conn:
-        done = unlock_year(conn, args.year, current_user(), args.reason)
+        done = unlock_year(conn, active_generation(conn), args.year, current_user(), args.reason)
     if done:
         print(f"{label}のロックを解除しました / FY{args.year} unlocked")
     else:

@@ -15,8 +15,8 @@ year by year against the plan it belonged to. The final evaluation (最終評価
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kplan_desktop.domain.achievement import Achievement, assess
@@ -226,3 +226,116 @@ def series_across(
                 )
             )
     return Series(tuple(points), tuple(boundaries))
+
+
+def _map_indicators(catalog: Catalog, change: Callable[[Indicator], Indicator | None]) -> Catalog:
+    """The catalog with `change` applied to every indicator (None: the indicator is left out)."""
+    goals = []
+    for goal in catalog.goals:
+        policies = []
+        for policy in goal.policies:
+            measures = []
+            for measure in policy.measures:
+                kept = tuple(i for i in (change(x) for x in measure.indicators) if i is not None)
+                measures.append(replace(measure, indicators=kept))
+            policies.append(replace(policy, measures=tuple(measures)))
+        goals.append(replace(goal, policies=tuple(policies)))
+    return replace(catalog, goals=tuple(goals))
+
+
+def next_draft(
+    current: Catalog, code: str, name: str, start_year: int, end_year: int, baseline_year: int
+) -> Catalog:
+    """The next plan's draft catalog: the current structure and indicators copied, under the
+    new plan's name and period. Every baseline is "not set" (a continuing indicator's is
+    proposed when it is decided), every target's year is the new plan's last; targets and
+    year-by-year targets are typed anew."""
+    if end_year < start_year:
+        check_next_period([], start_year, end_year)
+    settings = replace(
+        current.plan.settings, start_year=start_year, end_year=end_year, baseline_year=baseline_year
+    )
+    plan = replace(current.plan, code=code, name=name, settings=settings)
+
+    def copy(indicator: Indicator) -> Indicator:
+        return replace(
+            indicator,
+            baseline_year=None,
+            baseline=None,
+            target_year=None if indicator.target is None else end_year,
+            interim_targets=(),
+            former_owners=(),
+        )
+
+    return _map_indicators(replace(current, plan=plan), copy)
+
+
+def draft_codes(draft: Catalog) -> set[str]:
+    return {indicator.code for _, _, _, indicator in draft.indicators()}
+
+
+def apply_decision(
+    draft: Catalog, decision: SuccessionDecision, baseline: Decimal | None
+) -> Catalog:
+    """The draft with one indicator decided: continued (its code in the new plan, its baseline
+    proposed from the old plan), replaced (a new indicator under the new code, no baseline yet)
+    or ended (left out of the new plan)."""
+    codes = draft_codes(draft)
+    if decision.old_code not in codes:
+        raise DomainError(
+            "E_SUCCESSION",
+            f"{decision.old_code}: 新しい計画の下書きにこの指標はありません"
+            "（決定済みか、コードが違います）",
+            f"{decision.old_code}: the new plan's draft has no such indicator (decided already, "
+            "or a wrong code)",
+        )
+    new_code = decision.new_code
+    if new_code is not None and new_code != decision.old_code and new_code in codes:
+        raise DomainError(
+            "E_SUCCESSION",
+            f"{new_code}: 新しい計画にこのコードの指標がすでにあります",
+            f"{new_code}: the new plan has an indicator with this code already",
+        )
+
+    def decide(indicator: Indicator) -> Indicator | None:
+        if indicator.code != decision.old_code:
+            return indicator
+        if decision.succession is Succession.END:
+            return None
+        assert new_code is not None
+        if decision.succession is Succession.CONTINUE:
+            year = decision.base_year if baseline is not None else None
+            return replace(indicator, code=new_code, baseline_year=year, baseline=baseline)
+        return replace(indicator, code=new_code, baseline_year=None, baseline=None)
+
+    return _map_indicators(draft, decide)
+
+
+def add_to_draft(draft: Catalog, measure_code: str, indicator: Indicator) -> Catalog:
+    """A new indicator (no predecessor) in one of the draft's measures."""
+    if indicator.code in draft_codes(draft):
+        raise DomainError(
+            "E_SUCCESSION",
+            f"{indicator.code}: 新しい計画にこのコードの指標がすでにあります",
+            f"{indicator.code}: the new plan has an indicator with this code already",
+        )
+    found = False
+    goals = []
+    for goal in draft.goals:
+        policies = []
+        for policy in goal.policies:
+            measures = []
+            for measure in policy.measures:
+                if measure.code == measure_code:
+                    found = True
+                    measure = replace(measure, indicators=(*measure.indicators, indicator))
+                measures.append(measure)
+            policies.append(replace(policy, measures=tuple(measures)))
+        goals.append(replace(goal, policies=tuple(policies)))
+    if not found:
+        raise DomainError(
+            "E_UNKNOWN_MEASURE",
+            f"施策 {measure_code[:40]} は新しい計画にありません",
+            f"Measure {measure_code[:40]} is not in the new plan",
+        )
+    return replace(draft, goals=tuple(goals))

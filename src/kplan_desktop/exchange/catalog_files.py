@@ -32,7 +32,6 @@ from kplan_desktop.domain.generation_number import (
     unknown_generation_problem,
 )
 from kplan_desktop.exchange import catalog_json
-from kplan_desktop.exchange.export import file_generation
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, read_json
 from kplan_desktop.exchange.generations import held_generations
@@ -45,6 +44,8 @@ from kplan_desktop.store.catalog import (
     replace_catalog,
 )
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.requests import EntrySource
 
 
 @dataclass(frozen=True)
@@ -239,9 +240,11 @@ def preview_import(store: Store, path: Path) -> ImportPreview:
     """Read a catalog file and compare it with the catalog in use; refuses an older one."""
     issued = read_catalog_file(path)
     with store.snapshot() as conn:
+        # A catalog file goes into the generation it names (refused unless the database
+        # holds it), compared with that generation's catalog.
         check_generation(conn, issued, path.name)
-        current = current_catalog_version(conn)
-        in_use = read_catalog(conn)
+        current = current_catalog_version(conn, issued.generation)
+        in_use = read_catalog(conn, issued.generation)
     if issued.version is not None:
         check_newer(current, issued.version)
     diff = CatalogDiff() if in_use is None else catalog_diff(in_use, issued.catalog)
@@ -250,7 +253,7 @@ def preview_import(store: Store, path: Path) -> ImportPreview:
 
 
 def install_catalog(
-    conn: Connection, issued: IssuedCatalog, *, who: str, source: str, detail: str
+    conn: Connection, issued: IssuedCatalog, *, who: str, source: EntrySource, detail: str
 ) -> CatalogChange:
     """Make `issued` the catalog in use, keeping its version (or the next number), and open
     the fiscal years the file opens, with their due dates: inside the caller's transaction
@@ -260,6 +263,7 @@ def install_catalog(
     check_generation(conn, issued)
     change = replace_catalog(
         conn,
+        issued.generation,
         issued.catalog,
         issued.catalog_hash,
         who=who,
@@ -269,17 +273,18 @@ def install_catalog(
         content=catalog_json.dumps(issued.catalog),
         origin="import" if issued.version is not None else "edit",
     )
-    change.cycles_opened = receive_cycles(conn, list(issued.cycles), who=who)
+    change.cycles_opened = receive_cycles(conn, issued.generation, list(issued.cycles), who=who)
     return change
 
 
 def save_catalog_edit(
-    store: Store, catalog: Catalog, *, who: str, source: str, detail: str
+    store: Store, catalog: Catalog, *, who: str, source: EntrySource, detail: str
 ) -> CatalogChange:
     """A catalog changed here (the planning division's editor): the next version number."""
     with store.transaction() as conn:
         return replace_catalog(
             conn,
+            active_generation(conn),
             catalog,
             catalog_json.catalog_hash(catalog),
             who=who,
@@ -297,10 +302,11 @@ def export_catalog(store: Store, path: Path) -> CatalogVersion:
     from kplan_desktop.store.requests import current_user
 
     with store.transaction() as conn:
-        catalog = read_catalog(conn)
+        generation = active_generation(conn)
+        catalog = read_catalog(conn, generation)
         if catalog is None:
             raise no_catalog()
-        version = current_catalog_version(conn)
+        version = current_catalog_version(conn, generation)
         digest = catalog_json.catalog_hash(catalog)
         if version is None or version.catalog_hash != digest:
             # The recorded version is not of the catalog held (a database from before imports
@@ -308,14 +314,14 @@ def export_catalog(store: Store, path: Path) -> CatalogVersion:
             # no department ever receives a catalog without one.
             version = restamp_catalog(
                 conn,
+                generation,
                 digest,
                 who=current_user(),
-                source="catalog",
+                source=EntrySource.CATALOG,
                 content=catalog_json.dumps(catalog),
             )
-        cycles = [(c.fiscal_year, c.due_date) for c in year_cycles(conn).values()]
+        cycles = [(c.fiscal_year, c.due_date) for c in year_cycles(conn, generation).values()]
     fields = {**version_fields(version), "cycle_text": _cycles_text(cycles)}
-    generation = file_generation(catalog)
     if path.suffix.lower() == ".xlsx":
         from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx
 

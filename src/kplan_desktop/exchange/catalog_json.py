@@ -37,6 +37,7 @@ from kplan_desktop.domain.model import (
 from kplan_desktop.domain.text import control_characters, line_breaks
 from kplan_desktop.domain.values import canonical, grading_to_dict
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, loads_json, read_json
+from kplan_desktop.store.generations import active_generation
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -214,7 +215,7 @@ def stored_catalog_hash(store: Store) -> str:
     from kplan_desktop.store.catalog import read_catalog
 
     with store.snapshot() as conn:
-        catalog = read_catalog(conn)
+        catalog = read_catalog(conn, active_generation(conn))
     return "" if catalog is None else catalog_hash(catalog)
 
 

@@ -30,6 +30,8 @@ from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.exchange.payload import RowOutcome, escape_field, parse_utc, utc_text
 from kplan_desktop.store.evaluations import EvaluationView, write_evaluation
+from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.requests import EntrySource
 
 SHEET_EVALUATION = "evaluation"
 SHEET_EVALUATION_PRINT = "施策評価"
@@ -325,14 +327,18 @@ def apply_evaluations(
     who: str,
     trusted: bool,
     origin: str,
+    generation: int | None = None,
 ) -> int:
     """Write the planned evaluations in the merge's transaction; the number written.
+
+    `generation`: the plan generation the file is merged into (None: the active one).
 
     Each write names the revision the plan saw: a change meanwhile refuses the whole merge
     (E_CONFLICT). Without trustworthy revisions (a template, an edited file) the evaluation's
     revision is named after `origin`, so a later file of the department may update it.
     """
     written = 0
+    into = active_generation(conn) if generation is None else generation
     for plan in planned:
         if not plan.writes:
             continue
@@ -341,9 +347,10 @@ def apply_evaluations(
         keep = trusted and row.revision is not None
         done = write_evaluation(
             conn,
+            into,
             row.evaluation,
             who=who,
-            source="merge",
+            source=EntrySource.MERGE,
             expected=None if plan.stored is None else plan.stored.revision,
             revision=row.revision if keep else None,
             replaces=row.replaces if keep else None,

@@ -13,27 +13,18 @@ from kplan_desktop import __version__
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
-from kplan_desktop.domain.generation import plan_generation
 from kplan_desktop.exchange.evaluation_exchange import evaluation_rows, evaluations_sha256
 from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_sha256
 from kplan_desktop.exchange.signing import sign, signed_message
 from kplan_desktop.progress import CancelCheck, Progress
 from kplan_desktop.store.audit import now
-from kplan_desktop.store.catalog import CATALOG_HASH_KEY
+from kplan_desktop.store.catalog import catalog_hash_key
 from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.evaluations import read_evaluations
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.submissions import database_id, finalisation
-
-
-def file_generation(catalog: Catalog) -> int:
-    """The plan generation a file written from `catalog` names when its caller gives none.
-
-    The one place the exchange's use cases (submission, template, catalog file) take it from
-    until the store holds generations: the catalog's own (domain.generation.plan_generation).
-    At issue 17's merge this becomes the session's current generation."""
-    return plan_generation(catalog).number
 
 
 def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[ValueRow]:
@@ -67,9 +58,9 @@ def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[Val
 
 
 def _department_rows(
-    conn: Connection, department: str, fiscal_year: int
+    conn: Connection, generation: int, department: str, fiscal_year: int
 ) -> tuple[Catalog, list[IndicatorOverview]]:
-    catalog, rows = overview(conn, department=department, fiscal_year=fiscal_year)
+    catalog, rows = overview(conn, generation, department=department, fiscal_year=fiscal_year)
     catalog.check_choice(department, fiscal_year)
     for known in catalog.departments:
         merged = known.merged_into and known.until_year is not None
@@ -99,16 +90,16 @@ def export_submission(
     """Write the submission workbook; None if cancelled (no file then).
 
     An unfinalised year is refused unless `draft`: a draft says so on every sheet.
-    `generation`: the plan generation the file names (None: the catalog's, see
-    file_generation).
+    `generation`: the plan generation the file is of and names (None: the active one).
     """
     from kplan_desktop.exchange.submission_xlsx import write_submission
 
     # One transaction: what is signed is one moment of the database (the own key is made in
     # it the first time); the file is written after.
     with store.transaction() as conn:
-        catalog, rows = _department_rows(conn, department, fiscal_year)
-        done = finalisation(conn, department, fiscal_year)
+        number = active_generation(conn) if generation is None else generation
+        catalog, rows = _department_rows(conn, number, department, fiscal_year)
+        done = finalisation(conn, number, department, fiscal_year)
         if done is None and not draft:
             year = format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)
             raise DomainError(
@@ -118,13 +109,12 @@ def export_submission(
                 f"FY{fiscal_year} is not finalised: finalise it first, or export a draft "
                 "(kplan finalise / export --draft)",
             )
-        stored_evaluations = read_evaluations(conn)
+        stored_evaluations = read_evaluations(conn, number)
         database = database_id(conn)
         key = own_private_key(conn, who=done.finalised_by if done is not None else "export")
-        catalog_hash = meta_value(conn, CATALOG_HASH_KEY) or ""
+        catalog_hash = meta_value(conn, catalog_hash_key(number)) or ""
     values = submission_rows(rows, fiscal_year)
     evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations)
-    number = file_generation(catalog) if generation is None else generation
     digest = payload_sha256(values, number)
     unsigned = SubmissionHeader(
         department=department,
@@ -167,12 +157,13 @@ def export_template(
 ) -> bool:
     """Write the fill-in template for a department without the program; False if cancelled.
 
-    `generation`: the plan generation the file names (None: the catalog's, file_generation)."""
+    `generation`: the plan generation the file is of and names (None: the active one)."""
     from kplan_desktop.exchange.submission_template import write_template
 
     with store.snapshot() as conn:
-        catalog, rows = _department_rows(conn, department, fiscal_year)
-        catalog_hash = meta_value(conn, CATALOG_HASH_KEY) or ""
+        number = active_generation(conn) if generation is None else generation
+        catalog, rows = _department_rows(conn, number, department, fiscal_year)
+        catalog_hash = meta_value(conn, catalog_hash_key(number)) or ""
     return write_template(
         Path(path),
         catalog,
@@ -181,7 +172,7 @@ def export_template(
         fiscal_year=fiscal_year,
         catalog_hash=catalog_hash,
         program_version=__version__,
-        generation=file_generation(catalog) if generation is None else generation,
+        generation=number,
         progress=progress,
         cancelled=cancelled,
     )

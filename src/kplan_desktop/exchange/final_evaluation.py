@@ -1,12 +1,13 @@
 """最終評価 from the planning database: gather the figures of one plan generation, and the same
 figures as `kplan final-evaluation --json` prints them.
 
-The generation is an explicit argument wherever the figures are computed; today a database
-holds one plan, generation 1 (`plan_generation`), and any other is refused by name.
+The generation is an explicit argument wherever the figures are computed; a number the database
+does not hold is refused by name.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluations
+from kplan_desktop.store.generations import generation_record
 from kplan_desktop.store.overview import overview
 
 __all__ = ["FORMAT", "final_evaluation_json", "gather_final_evaluation", "no_such_generation"]
@@ -34,22 +36,22 @@ FORMAT = "kplan-final-evaluation/1"
 def no_such_generation(number: int) -> DomainError:
     return DomainError(
         "E_NO_GENERATION",
-        f"計画期 {number} はこのデータベースにありません（今は計画期 1 の計画だけです）",
-        f"Plan generation {number} is not in this database (it holds generation 1 only)",
+        f"計画期 {number} はこのデータベースにありません（kplan generation list で確認できます）",
+        f"Plan generation {number} is not in this database (see kplan generation list)",
     )
 
 
 def gather_final_evaluation(store: Store, generation: int | Generation = 1) -> FinalEvaluation:
     """The final evaluation of a generation (its number, or the Generation itself), from the
     values and the 施策評価 of its last year stored now."""
+    number = generation if isinstance(generation, int) else generation.number
     with store.snapshot() as conn:
-        catalog, rows = overview(conn)
-        current = plan_generation(catalog)
-        number = generation if isinstance(generation, int) else generation.number
+        if generation_record(conn, number) is None:
+            raise no_such_generation(number)
+        catalog, rows = overview(conn, number)
+        current = replace(plan_generation(catalog), number=number)
         chosen = current if isinstance(generation, int) else generation
-        stored = read_evaluations(conn, fiscal_year=chosen.end_year)
-    if number != current.number:
-        raise no_such_generation(number)
+        stored = read_evaluations(conn, number, fiscal_year=chosen.end_year)
     values: dict[str, dict[int, Decimal | None]] = {}
     reasons: dict[str, dict[int, MissingReason]] = {}
     for row in rows:

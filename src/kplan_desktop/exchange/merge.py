@@ -94,6 +94,7 @@ from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import CatalogSnapshot
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import measure_owners, read_evaluations
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import (
     StoredReport,
     SubmissionRecord,
@@ -116,8 +117,11 @@ def _context(conn: Connection) -> MergeContext:
     held = held_generations(conn)
     if not held:
         raise no_catalog()
-    generation = current_generation(held)
-    versions = {r.version.catalog_hash: r.version for r in catalog_versions(conn)}
+    generation = current_generation(conn, held)
+    # Every generation's versions: a file's catalog is named whichever plan it is of.
+    versions = {
+        r.version.catalog_hash: r.version for number in held for r in catalog_versions(conn, number)
+    }
     return MergeContext(
         held[generation], database_id(conn), versions, generation=generation, catalogs=held
     )
@@ -246,7 +250,7 @@ def _plan_read(
         )
     # Only the file's department's indicators can pass: one query by department, not a list of
     # hundreds of codes to bind.
-    stored = read_actuals(conn, department=workbook.department)
+    stored = read_actuals(conn, workbook.generation, department=workbook.department)
     current = {(a.indicator_code, a.fiscal_year): a for a in stored}
     seen: set[Key] = set()
     candidates: list[PlannedRow] = []
@@ -276,11 +280,11 @@ def _plan_read(
         measures = {e.measure for e in workbook.evaluations}
         stored_evaluations = {
             (v.evaluation.measure_code, v.evaluation.fiscal_year): v
-            for v in read_evaluations(conn, measure_codes=measures)
+            for v in read_evaluations(conn, workbook.generation, measure_codes=measures)
         }
         plan.evaluations = plan_evaluations(
             catalog.settings,
-            measure_owners(conn),
+            measure_owners(conn, workbook.generation),
             workbook.department,
             workbook.fiscal_year,
             workbook.evaluations,
@@ -402,7 +406,7 @@ def _explain_catalog_changes(
     from kplan_desktop.exchange.catalog_json import loads
     from kplan_desktop.store.catalog import catalog_content
 
-    content = catalog_content(conn, file_hash)
+    content = catalog_content(conn, plan.generation, file_hash)
     if content is None:
         return
     try:
@@ -443,9 +447,10 @@ def _decide(
     """Validate every candidate with the write path itself (a dry run), then compare revisions."""
     dry = write_actuals(
         conn,
+        workbook.generation,
         [p.request for p in candidates if p.request is not None],
         who="preview",
-        source="merge",
+        source=EntrySource.MERGE,
         dry_run=True,
         all_or_nothing=False,
         require_comment=False,
@@ -659,9 +664,10 @@ def apply_merge(
         # values (evaluations, the file, the report) commits with them or not at all.
         commit_checked(
             conn,
+            plan.generation,
             writes,
             who=who,
-            source="merge",
+            source=EntrySource.MERGE,
             detail=f"{plan.path.name} sha256={workbook.sha256}",
             request_key=key,
         )
@@ -671,9 +677,10 @@ def apply_merge(
             who=who,
             trusted=plan.evaluations_trusted,
             origin=_workbook_origin(workbook.department),
+            generation=plan.generation,
         )
         if record_file:
-            save_submission(conn, received)
+            save_submission(conn, plan.generation, received)
         body = report_to_json(report)
         save_report(conn, StoredReport(moment, who, plan.path.name, workbook.sha256, body))
 

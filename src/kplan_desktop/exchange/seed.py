@@ -13,17 +13,20 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.exchange.catalog_json import catalog_hash, dumps, load
 from kplan_desktop.store.catalog import indicator_count, read_catalog, replace_catalog
 from kplan_desktop.store.engine import Store
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.paths import seed_catalog_path
+from kplan_desktop.store.requests import EntrySource
 
 
-def ensure_seed(store: Store, *, who: str, source: str) -> bool:
+def ensure_seed(store: Store, *, who: str, source: EntrySource) -> bool:
     """Load the seed catalog if the database holds none; True if it did."""
     with store.transaction() as conn:
-        if indicator_count(conn) > 0:
+        if indicator_count(conn, active_generation(conn)) > 0:
             return False
         seed = load(seed_catalog_path())
         replace_catalog(
             conn,
+            active_generation(conn),
             seed,
             catalog_hash(seed),
             who=who,
@@ -35,7 +38,7 @@ def ensure_seed(store: Store, *, who: str, source: str) -> bool:
     return True
 
 
-def init_catalog(store: Store, path: Path | None, *, who: str, source: str) -> bool:
+def init_catalog(store: Store, path: Path | None, *, who: str, source: EntrySource) -> bool:
     """Give a new database its first catalog: the file at `path`, else the seed.
 
     True if a catalog was loaded; False if the database already holds this one. A database
@@ -48,7 +51,7 @@ def init_catalog(store: Store, path: Path | None, *, who: str, source: str) -> b
 
     issued = read_catalog_file(path)
     with store.transaction() as conn:
-        current = read_catalog(conn)
+        current = read_catalog(conn, active_generation(conn))
         if current is not None:
             if catalog_hash(current) == issued.catalog_hash:
                 return False

@@ -231,7 +231,9 @@ def write_template(
         ),
     ]
     assert tuple(key for key, _, _ in items) == TEMPLATE_META_KEYS
-    written = _written_cells(ws, len(columns), value_column, generation).to_text()
+    # Every column of the title rows: the 計画期 pair of row 2 lies beyond a narrow table.
+    width = max(len(columns), ws.max_column)
+    written = _written_cells(ws, width, value_column, generation).to_text()
     if len(written) <= EXCEL_MAX_TEXT:
         items.append((TEMPLATE_WRITTEN_KEY, written, "記入票が書いたセル（変更しないでください）"))
     _meta_sheet(book, items, hidden=True)

@@ -31,7 +31,7 @@ from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.store.engine import E_DB_DENIED, StoreError
 from kplan_desktop.store.models import actual_table, audit_table
-from kplan_desktop.store.requests import EntryRequest, Outcome, State
+from kplan_desktop.store.requests import EntryRequest, EntrySource, Outcome, State
 
 
 def shared(conn: Connection) -> bool:
@@ -44,6 +44,7 @@ class Batch:
     """What every request of one write_actuals call shares."""
 
     conn: Connection
+    generation: int
     plan: PlanSettings | None  # None when nothing is checked (commit_checked)
     indicators: dict[str, Indicator]
     stored: dict[tuple[str, int], State]
@@ -53,7 +54,7 @@ class Batch:
     locked: set[int]
     database: str
     who: str
-    source: str
+    source: EntrySource
     detail: str | None
     moment: datetime
     write: bool
@@ -79,6 +80,7 @@ class Change:
 
 # Built once and run with parameters: building a statement per request costs more than running it.
 _THIS_ROW = (
+    actual_table.c.generation == bindparam("gen"),
     actual_table.c.indicator_code == bindparam("code"),
     actual_table.c.fiscal_year == bindparam("year"),
 )
@@ -110,7 +112,7 @@ def pending_change(
 ) -> Change:
     """The pending write that makes the row of (indicator, year) hold `new`."""
     code, year = key
-    params: dict[str, object] = {"code": code, "year": year}
+    params: dict[str, object] = {"gen": batch.generation, "code": code, "year": year}
     if outcome is not Outcome.CLEARED:
         value, reason, comment = new
         revision = request.revision
@@ -131,6 +133,7 @@ def pending_change(
 
 
 _INSERT_ROW = insert(actual_table).values(
+    generation=bindparam("gen"),
     indicator_code=bindparam("code"),
     fiscal_year=bindparam("year"),
     **{name: bindparam(name) for name in _STAMP},
@@ -196,8 +199,8 @@ def flush(batch: Batch) -> None:
 
 
 _PUT_ACTUAL = text(
-    "SELECT kplan_put_actual(:code, :year, :value, :reason, :comment, :seen_row, :seen_db,"
-    " :seen_seq, :source, :detail, :request_key, :client_user)"
+    "SELECT kplan_put_actual(:generation, :code, :year, :value, :reason, :comment, :seen_row,"
+    " :seen_db, :seen_seq, :source, :detail, :request_key, :client_user)"
 )
 
 
@@ -220,6 +223,7 @@ def _through_function(batch: Batch) -> None:
         number = batch.conn.scalar(
             _PUT_ACTUAL,
             {
+                "generation": batch.generation,
                 "code": key[0],
                 "year": key[1],
                 "value": None if cleared else params["value"],
@@ -246,6 +250,7 @@ def _through_function(batch: Batch) -> None:
 
 def _as_columns(params: dict[str, object]) -> dict[str, object]:
     row = dict(params)
+    row["generation"] = row.pop("gen")
     row["indicator_code"] = row.pop("code")
     row["fiscal_year"] = row.pop("year")
     return row

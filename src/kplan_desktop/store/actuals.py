@@ -36,11 +36,12 @@ from kplan_desktop.domain.values import ParsedValue, canonical, to_decimal
 from kplan_desktop.store.actual_rows import Batch, flush, pending_change, shared
 from kplan_desktop.store.audit import SOURCES, as_utc, audit_row, now
 from kplan_desktop.store.catalog import (
-    CATALOG_HASH_KEY,
+    catalog_hash_key,
     indicator_from_row,
     plan_settings_from_row,
 )
 from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
+from kplan_desktop.store.generations import require_writable
 from kplan_desktop.store.models import (
     actual_table,
     department_table,
@@ -105,8 +106,9 @@ class KnownCatalog:
     indicators: Mapping[str, Indicator]
 
 
-def plan_settings(conn: Connection) -> PlanSettings:
-    row = conn.execute(select(plan_table)).mappings().first()
+def plan_settings(conn: Connection, generation: int) -> PlanSettings:
+    query = select(plan_table).where(plan_table.c.generation == generation)
+    row = conn.execute(query).mappings().first()
     if row is None:
         raise no_catalog()
     return plan_settings_from_row(row)
@@ -114,10 +116,11 @@ def plan_settings(conn: Connection) -> PlanSettings:
 
 def write_actuals(
     conn: Connection,
+    generation: int,
     requests: Iterable[EntryRequest],
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     detail: str | None = None,
     all_or_nothing: bool = True,
     dry_run: bool = False,
@@ -136,15 +139,18 @@ def write_actuals(
     A finalised year refuses every change except a merge's. `known` saves reading the
     indicators again (see KnownCatalog). request_key: the write's idempotency key, kept with
     its audit rows (see Store.write); a fresh one if not given.
+    Every request names an indicator of `generation`; a closed generation refuses the write
+    (E_GENERATION_CLOSED, nothing written), a dry run too.
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     batch = list(requests)
     key = request_key or new_request_key()
     results: list[EntryResult] = []
-    plan = plan_settings(conn)
+    require_writable(conn, generation)
+    plan = plan_settings(conn, generation)
     codes = {r.indicator_code for r in batch}
-    indicators = _indicators(conn, codes, known)
+    indicators = _indicators(conn, generation, codes, known)
     a = actual_table.c
     stored: dict[tuple[str, int], State] = {}
     revisions: dict[tuple[str, int], Revision | None] = {}
@@ -162,7 +168,10 @@ def write_actuals(
         )
         # Exactly these rows on a shared server (they are locked); by department on a
         # file when there are many (see _among).
-        .where(a.indicator_code.in_(codes) if shared(conn) else _among(codes, indicators))
+        .where(
+            a.generation == generation,
+            a.indicator_code.in_(codes) if shared(conn) else _among(generation, codes, indicators),
+        )
         .order_by(a.indicator_code, a.fiscal_year)
     )
     if shared(conn) and not dry_run and not by_function:
@@ -179,16 +188,17 @@ def write_actuals(
     for (code, year), (value, _, _) in stored.items():
         if value is not None:
             history.setdefault(code, {})[year] = to_decimal(value)
-    closed = _closed_years(conn, source)
+    closed = _closed_years(conn, generation, source)
     context = Batch(
         conn=conn,
+        generation=generation,
         plan=plan,
         indicators=indicators,
         stored=stored,
         revisions=revisions,
         history=history,
         closed=closed,
-        locked=locked_years_in(conn),
+        locked=locked_years_in(conn, generation),
         database=meta_value(conn, DATABASE_ID_KEY) or "",
         who=who,
         source=source,
@@ -214,7 +224,7 @@ def new_request_key() -> str:
     return uuid.uuid4().hex
 
 
-def _by_function(conn: Connection, source: str) -> bool:
+def _by_function(conn: Connection, source: EntrySource) -> bool:
     """Typed values on a server go through its write function (kplan_put_actual), which checks
     them again and writes the audit row with the login; a merge (the planning division's
     only) writes the tables directly, keeping the revisions its files carry."""
@@ -226,33 +236,37 @@ def _by_function(conn: Connection, source: str) -> bool:
 _CODES_INLINE = 50
 
 
-def _among(codes: set[str], indicators: Mapping[str, Indicator]) -> ColumnElement[bool]:
+def _among(
+    generation: int, codes: set[str], indicators: Mapping[str, Indicator]
+) -> ColumnElement[bool]:
     """The actual rows of `codes` (a superset when selected by department)."""
     a = actual_table.c
     if len(codes) <= _CODES_INLINE or len(indicators) != len(codes):
         return a.indicator_code.in_(codes)
     departments = {indicator.department for indicator in indicators.values()}
     i = indicator_table.c
-    owned = select(i.code).where(i.department_code.in_(departments))
+    owned = select(i.code).where(i.generation == generation, i.department_code.in_(departments))
     return a.indicator_code.in_(owned.scalar_subquery())
 
 
 def _indicators(
-    conn: Connection, codes: set[str], known: KnownCatalog | None
+    conn: Connection, generation: int, codes: set[str], known: KnownCatalog | None
 ) -> dict[str, Indicator]:
     """The catalog's indicators among `codes`: the caller's, if still the database's version."""
-    if known is not None and meta_value(conn, CATALOG_HASH_KEY) == known.catalog_hash:
+    if known is not None and meta_value(conn, catalog_hash_key(generation)) == known.catalog_hash:
         return {code: known.indicators[code] for code in codes if code in known.indicators}
-    query = select(indicator_table).where(indicator_table.c.code.in_(codes))
+    i = indicator_table.c
+    query = select(indicator_table).where(i.generation == generation, i.code.in_(codes))
     return {row["code"]: indicator_from_row(row) for row in conn.execute(query).mappings()}
 
 
 def commit_checked(
     conn: Connection,
+    generation: int,
     checked: Sequence[EntryResult],
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     detail: str | None = None,
     request_key: str | None = None,
 ) -> None:
@@ -272,25 +286,29 @@ def commit_checked(
     if source != "merge":
         raise ValueError("commit_checked is the merge's")
     request_key = request_key or new_request_key()
+    require_writable(conn, generation)
     a = actual_table.c
     codes = {r.request.indicator_code for r in writes}
     query = (
         select(a.indicator_code, a.fiscal_year, a.revision_db, a.revision_seq)
-        .where(a.indicator_code.in_(codes))
+        .where(a.generation == generation, a.indicator_code.in_(codes))
         .order_by(a.indicator_code, a.fiscal_year)
     )
     if shared(conn):
         query = query.with_for_update()
     now_stored = {(code, year): Revision.of(db, seq) for code, year, db, seq in conn.execute(query)}
-    closed = _closed_years(conn, source)
-    locked = locked_years_in(conn)
+    closed = _closed_years(conn, generation, source)
+    locked = locked_years_in(conn, generation)
     owners: dict[str, str] = {}
     if closed:
         i = indicator_table.c
-        owned = select(i.code, i.department_code).where(i.code.in_(codes))
+        owned = select(i.code, i.department_code).where(
+            i.generation == generation, i.code.in_(codes)
+        )
         owners = {code: department for code, department in conn.execute(owned)}
     batch = Batch(
         conn=conn,
+        generation=generation,
         plan=None,
         indicators={},
         stored={},
@@ -325,6 +343,7 @@ def commit_checked(
                 who=who,
                 source=source,
                 action="clear" if result.outcome is Outcome.CLEARED else "enter",
+                generation=generation,
                 indicator_code=request.indicator_code,
                 fiscal_year=request.fiscal_year,
                 old=result.old,
@@ -348,12 +367,13 @@ def _refused(result: EntryResult, why: Finding) -> EntryResult:
     return EntryResult(result.request, check, Outcome.REFUSED, result.old, result.old)
 
 
-def _closed_years(conn: Connection, source: str) -> set[tuple[str, int]]:
+def _closed_years(conn: Connection, generation: int, source: EntrySource) -> set[tuple[str, int]]:
     """The finalised (department, year) pairs that refuse a write; a merge is not refused."""
     if source == EntrySource.MERGE:
         return set()
     f = finalisation_table.c
-    return {(d, y) for d, y in conn.execute(select(f.department_code, f.fiscal_year))}
+    query = select(f.department_code, f.fiscal_year).where(f.generation == generation)
+    return {(d, y) for d, y in conn.execute(query)}
 
 
 # Stands for a revision whose number the database has not given yet (same batch).
@@ -419,6 +439,7 @@ def _one(batch: Batch, request: EntryRequest) -> EntryResult:
                 who=batch.who,
                 source=batch.source,
                 action="clear" if outcome is Outcome.CLEARED else "enter",
+                generation=batch.generation,
                 indicator_code=request.indicator_code,
                 fiscal_year=request.fiscal_year,
                 old=old,
@@ -492,18 +513,22 @@ def _conflict(current: State) -> Finding:
 
 def enter_value(
     conn: Connection,
+    generation: int,
     indicator_code: str,
     fiscal_year: int,
     text: str,
     comment: str | None = None,
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     request_key: str | None = None,
 ) -> EntryResult:
     """Write one value (the grid's and `kplan enter`'s way in); raises EntryRefused if refused."""
     request = EntryRequest(indicator_code, fiscal_year, text, comment)
-    return write_actuals(conn, [request], who=who, source=source, request_key=request_key)[0]
+    done = write_actuals(
+        conn, generation, [request], who=who, source=source, request_key=request_key
+    )
+    return done[0]
 
 
 @dataclass(frozen=True)
@@ -542,17 +567,26 @@ def _view(row: RowMapping) -> ActualView:
 
 def read_actuals(
     conn: Connection,
+    generation: int,
     *,
     department: str | None = None,
     fiscal_year: int | None = None,
     indicator_codes: Iterable[str] | None = None,
 ) -> list[ActualView]:
+    """The stored values of one generation (of a department's indicators, a year, codes)."""
     a = actual_table.c
-    query = select(actual_table).order_by(a.indicator_code, a.fiscal_year)
+    query = (
+        select(actual_table)
+        .where(a.generation == generation)
+        .order_by(a.indicator_code, a.fiscal_year)
+    )
     if indicator_codes is not None:
         query = query.where(a.indicator_code.in_(list(indicator_codes)))
     if department is not None:
-        query = query.join(indicator_table).where(indicator_table.c.department_code == department)
+        i = indicator_table.c
+        query = query.join(
+            indicator_table, (i.generation == a.generation) & (i.code == a.indicator_code)
+        ).where(i.department_code == department)
     if fiscal_year is not None:
         query = query.where(a.fiscal_year == fiscal_year)
     return [_view(row) for row in conn.execute(query).mappings()]
@@ -573,18 +607,23 @@ class StoredFinding:
     explained: bool
 
 
-def stored_findings(conn: Connection) -> list[StoredFinding]:
-    """Re-check every stored value (a catalog change can turn a good value bad)."""
+def stored_findings(conn: Connection, generation: int) -> list[StoredFinding]:
+    """Re-check every stored value of a generation (a catalog change can turn a good value
+    bad)."""
     found: list[StoredFinding] = []
     a = actual_table.c
-    plan = plan_settings(conn)
+    plan = plan_settings(conn, generation)
     indicators = {
         row["code"]: indicator_from_row(row)
-        for row in conn.execute(select(indicator_table)).mappings()
+        for row in conn.execute(
+            select(indicator_table).where(indicator_table.c.generation == generation)
+        ).mappings()
     }
     values: dict[str, dict[int, tuple[str | None, str | None]]] = {}
     for code, year, value, comment in conn.execute(
-        select(a.indicator_code, a.fiscal_year, a.value, a.comment)
+        select(a.indicator_code, a.fiscal_year, a.value, a.comment).where(
+            a.generation == generation
+        )
     ):
         values.setdefault(code, {})[year] = (value, comment)
     for code, by_year in sorted(values.items()):

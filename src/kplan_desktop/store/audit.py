@@ -28,8 +28,9 @@ def as_utc(moment: datetime) -> datetime:
 def audit_row(
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     action: str,
+    generation: int | None = None,
     indicator_code: str | None = None,
     fiscal_year: int | None = None,
     old: tuple[str | None, str | None, str | None] = (None, None, None),
@@ -42,8 +43,11 @@ def audit_row(
 
     request_key: the write's idempotency key (see Store.run); on a server the audit row's
     `who` and `at` are the login and the server's clock whatever is given here.
+    generation: the plan generation the change belongs to (None: a change of what every
+    generation shares — departments, keys — recorded under generation 1).
     """
     return {
+        "generation": 1 if generation is None else generation,
         "at": at or now(),
         "who": who,
         "source": source,
@@ -92,12 +96,19 @@ class AuditEntry:
     detail: str | None
     request_key: str | None = None
     client_user: str | None = None
+    generation: int = 1
 
 
-def audit_log(conn: Connection, indicator_code: str | None = None) -> list[AuditEntry]:
+def audit_log(
+    conn: Connection, indicator_code: str | None = None, *, generation: int | None = None
+) -> list[AuditEntry]:
+    """The audit rows, oldest first: of one indicator of `generation` (every generation's when
+    None), or all of them."""
     query = select(audit_table).order_by(audit_table.c.id)
     if indicator_code is not None:
         query = query.where(audit_table.c.indicator_code == indicator_code)
+    if generation is not None:
+        query = query.where(audit_table.c.generation == generation)
     return [
         AuditEntry(**{**row, "at": as_utc(row["at"])}) for row in conn.execute(query).mappings()
     ]

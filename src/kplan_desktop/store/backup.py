@@ -32,6 +32,7 @@ from kplan_desktop.store.catalog import CATALOG_HASH_KEY
 from kplan_desktop.store.engine import DATABASE_ID_KEY, SCHEMA_HEAD, Store, StoreError, meta_value
 from kplan_desktop.store.models import catalog_version_table
 from kplan_desktop.store.paths import db_dir, private_dir, private_file
+from kplan_desktop.store.requests import EntrySource
 
 KEEP = 14
 _NAME = re.compile(r"^kplan-(\d{8}-\d{6}-\d{6})-([a-z-]+)\.sqlite3$")
@@ -418,7 +419,7 @@ def restore(
     path: Path,
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     catalog_identity: Callable[[Store], str],
     other_installation: bool = False,
 ) -> Path:

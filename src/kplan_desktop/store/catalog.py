@@ -48,6 +48,7 @@ from kplan_desktop.domain.model import (
 from kplan_desktop.domain.values import canonical, grading_to_dict
 from kplan_desktop.store.audit import as_utc, now, record
 from kplan_desktop.store.engine import meta_value
+from kplan_desktop.store.generations import require_writable, sync_period
 from kplan_desktop.store.models import (
     actual_table,
     catalog_version_table,
@@ -61,8 +62,14 @@ from kplan_desktop.store.models import (
     policy_table,
     reference_table_table,
 )
+from kplan_desktop.store.requests import EntrySource
 
 CATALOG_HASH_KEY = "catalog_hash"
+
+
+def catalog_hash_key(generation: int) -> str:
+    """The meta key of a generation's catalog hash (generation 1 keeps the key it always had)."""
+    return CATALOG_HASH_KEY if generation == 1 else f"{CATALOG_HASH_KEY}:{generation}"
 
 
 @dataclass
@@ -133,14 +140,22 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         conn.execute(insert(table), rows)
 
 
-def _upsert(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> set[str]:
-    """Insert or update rows by their one-column primary key; the keys of the rows updated.
+def _upsert(
+    conn: Connection,
+    table: Table,
+    rows: Iterable[dict[str, Any]],
+    generation: int | None = None,
+) -> set[str]:
+    """Insert or update rows by their one-column primary key (within `generation`, for a table
+    keyed by generation and code); the keys of the rows updated.
 
     A key given twice ends with its last values, as one row. Rows already equal are left alone.
     """
-    (key,) = table.primary_key.columns
-    wanted = {row[key.name]: row for row in rows}
-    stored = {row[key.name]: row for row in conn.execute(select(table)).mappings()}
+    (key,) = [c for c in table.primary_key.columns if c.name != "generation"]
+    scope = [] if generation is None else [table.c.generation == generation]
+    extra = {} if generation is None else {"generation": generation}
+    wanted = {row[key.name]: {**row, **extra} for row in rows}
+    stored = {row[key.name]: row for row in conn.execute(select(table).where(*scope)).mappings()}
     changed = {
         code: {name: value for name, value in row.items() if name != key.name}
         for code, row in wanted.items()
@@ -149,7 +164,7 @@ def _upsert(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> s
     _insert(conn, table, [row for code, row in wanted.items() if code not in stored])
     if changed:
         conn.execute(
-            update(table).where(key == bindparam("_key")),
+            update(table).where(key == bindparam("_key"), *scope),
             [{"_key": code, **values} for code, values in changed.items()],
         )
     return set(changed)
@@ -213,19 +228,16 @@ def _version_from_row(row: RowMapping) -> CatalogVersion:
     return CatalogVersion(row["sequence"], row["catalog_hash"], as_utc(row["issued_at"]))
 
 
-def _current_version(conn: Connection) -> CatalogVersion | None:
+def _current_version(conn: Connection, generation: int) -> CatalogVersion | None:
     t = catalog_version_table.c
-    row = (
-        conn.execute(select(catalog_version_table).order_by(t.sequence.desc()).limit(1))
-        .mappings()
-        .first()
-    )
+    query = select(catalog_version_table).where(t.generation == generation)
+    row = conn.execute(query.order_by(t.sequence.desc()).limit(1)).mappings().first()
     return None if row is None else _version_from_row(row)
 
 
-def current_catalog_version(conn: Connection) -> CatalogVersion | None:
-    """The version of the catalog in use (None before the first catalog)."""
-    return _current_version(conn)
+def current_catalog_version(conn: Connection, generation: int) -> CatalogVersion | None:
+    """The version of the generation's catalog in use (None before the first catalog)."""
+    return _current_version(conn, generation)
 
 
 @dataclass(frozen=True)
@@ -236,22 +248,24 @@ class VersionRecord:
     recorded_at: datetime
 
 
-def catalog_versions(conn: Connection) -> list[VersionRecord]:
-    """Every catalog version this database has held, newest first."""
+def catalog_versions(conn: Connection, generation: int) -> list[VersionRecord]:
+    """Every catalog version this database has held for a generation, newest first."""
     t = catalog_version_table.c
-    rows = conn.execute(select(catalog_version_table).order_by(t.sequence.desc())).mappings()
+    query = select(catalog_version_table).where(t.generation == generation)
+    rows = conn.execute(query.order_by(t.sequence.desc())).mappings()
     return [
         VersionRecord(_version_from_row(r), r["issued_by"], r["origin"], as_utc(r["recorded_at"]))
         for r in rows
     ]
 
 
-def catalog_content(conn: Connection, catalog_hash: str) -> str | None:
-    """The catalog (as catalog_json text) of an earlier version, if this database held it."""
+def catalog_content(conn: Connection, generation: int, catalog_hash: str) -> str | None:
+    """The catalog (as catalog_json text) of an earlier version of a generation, if this
+    database held it."""
     t = catalog_version_table.c
     query = (
         select(t.content)
-        .where(t.catalog_hash == catalog_hash, t.content.is_not(None))
+        .where(t.generation == generation, t.catalog_hash == catalog_hash, t.content.is_not(None))
         .order_by(t.sequence.desc())
         .limit(1)
     )
@@ -260,11 +274,12 @@ def catalog_content(conn: Connection, catalog_hash: str) -> str | None:
 
 def replace_catalog(
     conn: Connection,
+    generation: int,
     catalog: Catalog,
     catalog_hash: str,
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     detail: str,
     version: CatalogVersion | None = None,
     content: str | None = None,
@@ -280,16 +295,19 @@ def replace_catalog(
     import keeps the planning division's number, and a catalog older than the one in use, or
     another catalog under the same number, is refused), otherwise the next number (an edit
     here). `content` (the catalog as JSON) is kept with the version.
+    Each generation has its own catalog; the departments are shared. A closed generation's
+    catalog does not change (E_GENERATION_CLOSED).
     """
     change = CatalogChange()
-    current = _current_version(conn)
+    require_writable(conn, generation)
+    current = _current_version(conn, generation)
     if version is not None:
         check_newer(current, version)
-    if meta_value(conn, CATALOG_HASH_KEY) == catalog_hash:
+    if meta_value(conn, catalog_hash_key(generation)) == catalog_hash:
         change.unchanged = True
         if version is not None and current is not None and version.sequence > current.sequence:
             # The same content under a newer number: take the number, change nothing else.
-            _add_version(conn, version, who, origin, content)
+            _add_version(conn, generation, version, who, origin, content)
         return change
     if version is None:
         version = CatalogVersion(
@@ -299,13 +317,15 @@ def replace_catalog(
         raise ValueError("the version's hash is not the catalog's")
     change.version = version
     new_codes = [i.code for _, _, _, i in catalog.indicators()]
-    old_codes = set(conn.scalars(select(indicator_table.c.code)))
+    i_ = indicator_table.c
+    old_codes = set(conn.scalars(select(i_.code).where(i_.generation == generation)))
     removed = sorted(old_codes - set(new_codes))
+    a_ = actual_table.c
     with_values = sorted(
         set(
             conn.scalars(
-                select(actual_table.c.indicator_code).where(
-                    actual_table.c.indicator_code.in_(removed)
+                select(a_.indicator_code).where(
+                    a_.generation == generation, a_.indicator_code.in_(removed)
                 )
             )
         )
@@ -318,21 +338,19 @@ def replace_catalog(
             + ", ".join(with_values),
         )
     s = catalog.plan.settings
-    conn.execute(delete(plan_table).where(plan_table.c.code != catalog.plan.code))
-    _upsert(
-        conn,
-        plan_table,
-        [
-            {
-                "code": catalog.plan.code,
-                "name": catalog.plan.name,
-                "start_year": s.start_year,
-                "end_year": s.end_year,
-                "baseline_year": s.baseline_year,
-                "grading": grading_to_dict(s),
-            }
-        ],
+    conn.execute(delete(plan_table).where(plan_table.c.generation == generation))
+    conn.execute(
+        insert(plan_table).values(
+            generation=generation,
+            code=catalog.plan.code,
+            name=catalog.plan.name,
+            start_year=s.start_year,
+            end_year=s.end_year,
+            baseline_year=s.baseline_year,
+            grading=grading_to_dict(s),
+        )
     )
+    sync_period(conn, generation, catalog.plan.name, s.start_year, s.end_year, s.baseline_year)
     d_ = department_table.c
     listed = {d.code for d in catalog.departments}
     known_departments = set(conn.scalars(select(d_.code).where(d_.retired.is_(False))))
@@ -368,27 +386,35 @@ def replace_catalog(
         ),
     )
     rows = _hierarchy_rows(catalog)
-    conn.execute(delete(measure_direction_table))
+    for row in rows[measure_direction_table]:
+        row["generation"] = generation
+    conn.execute(
+        delete(measure_direction_table).where(measure_direction_table.c.generation == generation)
+    )
     for level in (goal_table, policy_table, measure_table):
-        _upsert(conn, level, rows[level])
+        _upsert(conn, level, rows[level], generation)
     _insert(conn, measure_direction_table, rows[measure_direction_table])
-    updated = _upsert(conn, indicator_table, rows[indicator_table])
+    updated = _upsert(conn, indicator_table, rows[indicator_table], generation)
     change.added = [code for code in new_codes if code not in old_codes]
     change.changed = [code for code in new_codes if code in updated]
     change.removed = removed
-    conn.execute(delete(indicator_table).where(indicator_table.c.code.in_(removed)))
+    conn.execute(delete(indicator_table).where(i_.generation == generation, i_.code.in_(removed)))
     measures = {m.code for g in catalog.goals for p in g.policies for m in p.measures}
     policies = {p.code for g in catalog.goals for p in g.policies}
     goals = {g.code for g in catalog.goals}
-    conn.execute(delete(measure_table).where(measure_table.c.code.not_in(measures)))
-    conn.execute(delete(policy_table).where(policy_table.c.code.not_in(policies)))
-    conn.execute(delete(goal_table).where(goal_table.c.code.not_in(goals)))
-    conn.execute(delete(reference_table_table))
+    for level, keep in ((measure_table, measures), (policy_table, policies), (goal_table, goals)):
+        conn.execute(
+            delete(level).where(level.c.generation == generation, level.c.code.not_in(keep))
+        )
+    conn.execute(
+        delete(reference_table_table).where(reference_table_table.c.generation == generation)
+    )
     _insert(
         conn,
         reference_table_table,
         [
             {
+                "generation": generation,
                 "code": table.code,
                 "title": table.title,
                 "unit": table.unit,
@@ -404,34 +430,42 @@ def replace_catalog(
             for t_pos, table in enumerate(catalog.reference_tables)
         ],
     )
-    _upsert(conn, meta_table, [{"key": CATALOG_HASH_KEY, "value": catalog_hash}])
-    _add_version(conn, version, who, origin, content)
+    _upsert(conn, meta_table, [{"key": catalog_hash_key(generation), "value": catalog_hash}])
+    _add_version(conn, generation, version, who, origin, content)
     record(
         conn,
         who=who,
         source=source,
         action="catalog",
+        generation=generation,
         detail=f"{detail}; {change.summary()}; version={version.sequence}; sha256={catalog_hash}",
     )
     return change
 
 
 def restamp_catalog(
-    conn: Connection, catalog_hash: str, *, who: str, source: str, content: str | None
+    conn: Connection,
+    generation: int,
+    catalog_hash: str,
+    *,
+    who: str,
+    source: EntrySource,
+    content: str | None,
 ) -> CatalogVersion:
     """Record the catalog the database holds as the next version, when its recorded version
     names other content (an earlier program kept the departments an import dropped, so the
     stored catalog no longer hashed as imported). A catalog is never handed out without one.
     """
-    current = _current_version(conn)
+    current = _current_version(conn, generation)
     version = CatalogVersion(1 if current is None else current.sequence + 1, catalog_hash, now())
-    _upsert(conn, meta_table, [{"key": CATALOG_HASH_KEY, "value": catalog_hash}])
-    _add_version(conn, version, who, "edit", content)
+    _upsert(conn, meta_table, [{"key": catalog_hash_key(generation), "value": catalog_hash}])
+    _add_version(conn, generation, version, who, "edit", content)
     record(
         conn,
         who=who,
         source=source,
         action="catalog",
+        generation=generation,
         detail=f"version recorded for the catalog held; version={version.sequence}; "
         f"sha256={catalog_hash}",
     )
@@ -439,10 +473,16 @@ def restamp_catalog(
 
 
 def _add_version(
-    conn: Connection, version: CatalogVersion, who: str, origin: str, content: str | None
+    conn: Connection,
+    generation: int,
+    version: CatalogVersion,
+    who: str,
+    origin: str,
+    content: str | None,
 ) -> None:
     conn.execute(
         insert(catalog_version_table).values(
+            generation=generation,
             sequence=version.sequence,
             catalog_hash=version.catalog_hash,
             issued_at=version.issued_at,
@@ -603,17 +643,18 @@ class CatalogSnapshot:
     catalog_hash: str | None
 
 
-def read_catalog_snapshot(conn: Connection) -> CatalogSnapshot | None:
-    """The catalog's settings, department codes and indicators; None before one was loaded."""
+def read_catalog_snapshot(conn: Connection, generation: int) -> CatalogSnapshot | None:
+    """The generation catalog's settings, department codes and indicators; None before one
+    was loaded."""
     # The hash first: if the catalog is replaced while the rest is read, the hash is the
     # older one, and write_actuals, seeing another version, reads indicators itself.
-    catalog_hash = meta_value(conn, CATALOG_HASH_KEY)
-    plan_row = conn.execute(select(plan_table)).mappings().first()
+    catalog_hash = meta_value(conn, catalog_hash_key(generation))
+    plan_row = _plan_row(conn, generation)
     if plan_row is None:
         return None
     d_ = department_table.c
     departments = frozenset(conn.scalars(select(d_.code).where(d_.retired.is_(False))))
-    query = select(*_INDICATOR_COLUMNS)
+    query = select(*_INDICATOR_COLUMNS).where(indicator_table.c.generation == generation)
     # all(): one fetchall, not a fetchone per row (24,000 rows in a large catalog)
     rows = {row[0]: tuple(row) for row in conn.execute(query).all()}
     return CatalogSnapshot(
@@ -621,9 +662,14 @@ def read_catalog_snapshot(conn: Connection) -> CatalogSnapshot | None:
     )
 
 
-def read_catalog(conn: Connection) -> Catalog | None:
-    """The catalog held by the database, or None before one was loaded."""
-    plan_row = conn.execute(select(plan_table)).mappings().first()
+def _plan_row(conn: Connection, generation: int) -> RowMapping | None:
+    query = select(plan_table).where(plan_table.c.generation == generation)
+    return conn.execute(query).mappings().first()
+
+
+def read_catalog(conn: Connection, generation: int) -> Catalog | None:
+    """The catalog a generation holds, or None before one was loaded."""
+    plan_row = _plan_row(conn, generation)
     if plan_row is None:
         return None
     plan = Plan(plan_row["code"], plan_row["name"], plan_settings_from_row(plan_row))
@@ -644,14 +690,18 @@ def read_catalog(conn: Connection) -> Catalog | None:
         ).mappings()
     )
     indicators: dict[str, list[Indicator]] = {}
-    query = select(indicator_table.c.measure_code, *_INDICATOR_COLUMNS).order_by(
-        indicator_table.c.position
+    query = (
+        select(indicator_table.c.measure_code, *_INDICATOR_COLUMNS)
+        .where(indicator_table.c.generation == generation)
+        .order_by(indicator_table.c.position)
     )
     for row in conn.execute(query):
         indicators.setdefault(row[0], []).append(_indicator(row[1:]))
     directions: dict[str, list[MeasureDirection]] = {}
     for d in conn.execute(
-        select(measure_direction_table).order_by(measure_direction_table.c.number)
+        select(measure_direction_table)
+        .where(measure_direction_table.c.generation == generation)
+        .order_by(measure_direction_table.c.number)
     ).mappings():
         directions.setdefault(d["measure_code"], []).append(
             MeasureDirection(
@@ -665,7 +715,11 @@ def read_catalog(conn: Connection) -> Catalog | None:
             )
         )
     measures: dict[str, list[Measure]] = {}
-    for m in conn.execute(select(measure_table).order_by(measure_table.c.position)).mappings():
+    for m in conn.execute(
+        select(measure_table)
+        .where(measure_table.c.generation == generation)
+        .order_by(measure_table.c.position)
+    ).mappings():
         measures.setdefault(m["policy_code"], []).append(
             Measure(
                 code=m["code"],
@@ -678,13 +732,21 @@ def read_catalog(conn: Connection) -> Catalog | None:
             )
         )
     policies: dict[str, list[Policy]] = {}
-    for p in conn.execute(select(policy_table).order_by(policy_table.c.position)).mappings():
+    for p in conn.execute(
+        select(policy_table)
+        .where(policy_table.c.generation == generation)
+        .order_by(policy_table.c.position)
+    ).mappings():
         policies.setdefault(p["goal_code"], []).append(
             Policy(p["code"], p["name"], tuple(measures.get(p["code"], [])))
         )
     goals = tuple(
         Goal(g["code"], g["name"], g["subtitle"], tuple(policies.get(g["code"], [])))
-        for g in conn.execute(select(goal_table).order_by(goal_table.c.position)).mappings()
+        for g in conn.execute(
+            select(goal_table)
+            .where(goal_table.c.generation == generation)
+            .order_by(goal_table.c.position)
+        ).mappings()
     )
     tables = tuple(
         ReferenceTable(
@@ -697,11 +759,14 @@ def read_catalog(conn: Connection) -> Catalog | None:
             note=t["note"],
         )
         for t in conn.execute(
-            select(reference_table_table).order_by(reference_table_table.c.position)
+            select(reference_table_table)
+            .where(reference_table_table.c.generation == generation)
+            .order_by(reference_table_table.c.position)
         ).mappings()
     )
     return Catalog(plan, departments, goals, tables)
 
 
-def indicator_count(conn: Connection) -> int:
-    return conn.scalar(select(func.count()).select_from(indicator_table)) or 0
+def indicator_count(conn: Connection, generation: int) -> int:
+    query = select(func.count()).select_from(indicator_table)
+    return conn.scalar(query.where(indicator_table.c.generation == generation)) or 0

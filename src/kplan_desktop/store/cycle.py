@@ -20,6 +20,7 @@ from sqlalchemy import Connection, func, select
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
+from kplan_desktop.store.generations import require_writable
 from kplan_desktop.store.models import (
     actual_table,
     finalisation_table,
@@ -27,6 +28,7 @@ from kplan_desktop.store.models import (
     indicator_table,
     submission_table,
 )
+from kplan_desktop.store.requests import EntrySource
 
 
 class Status(enum.Enum):
@@ -79,23 +81,26 @@ def _cycle(year: int, opened_at: datetime, opened_by: str, due: date | None) -> 
     return YearCycle(year, as_utc(opened_at), opened_by, due)
 
 
-def year_cycles(conn: Connection) -> dict[int, YearCycle]:
+def year_cycles(conn: Connection, generation: int) -> dict[int, YearCycle]:
+    """The years a generation opened for entry, with their due dates."""
     t = fiscal_year_cycle_table.c
     rows = conn.execute(
-        select(t.fiscal_year, t.opened_at, t.opened_by, t.due_date).order_by(t.fiscal_year)
+        select(t.fiscal_year, t.opened_at, t.opened_by, t.due_date)
+        .where(t.generation == generation)
+        .order_by(t.fiscal_year)
     ).all()
     return {row[0]: _cycle(*row) for row in rows}
 
 
-def year_cycle(conn: Connection, fiscal_year: int) -> YearCycle | None:
-    return year_cycles(conn).get(fiscal_year)
+def year_cycle(conn: Connection, generation: int, fiscal_year: int) -> YearCycle | None:
+    return year_cycles(conn, generation).get(fiscal_year)
 
 
-def year_cycle_in(conn: Connection, fiscal_year: int) -> YearCycle | None:
+def year_cycle_in(conn: Connection, generation: int, fiscal_year: int) -> YearCycle | None:
     t = fiscal_year_cycle_table.c
     row = conn.execute(
         select(t.fiscal_year, t.opened_at, t.opened_by, t.due_date).where(
-            t.fiscal_year == fiscal_year
+            t.generation == generation, t.fiscal_year == fiscal_year
         )
     ).first()
     return None if row is None else _cycle(*row)
@@ -103,16 +108,19 @@ def year_cycle_in(conn: Connection, fiscal_year: int) -> YearCycle | None:
 
 def open_year(
     conn: Connection,
+    generation: int,
     catalog: Catalog,
     fiscal_year: int,
     due_date: date | None,
     *,
     who: str,
-    source: str,
+    source: EntrySource,
 ) -> YearCycle:
-    """Open a fiscal year for entry (or change its due date); audited."""
+    """Open a fiscal year of a generation (whose catalog `catalog` is) for entry, or change
+    its due date; audited."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
+    require_writable(conn, generation)
     catalog.check_choice(None, fiscal_year)
     if due_date is not None and due_date.year < fiscal_year:
         raise DomainError(
@@ -122,61 +130,70 @@ def open_year(
         )
     from kplan_desktop.store.years import locked_finding, locked_years_in
 
-    if fiscal_year in locked_years_in(conn):
+    if fiscal_year in locked_years_in(conn, generation):
         finding = locked_finding(fiscal_year)
         raise DomainError(finding.code, finding.message_ja, finding.message_en)
     t = fiscal_year_cycle_table.c
-    same = conn.execute(select(t.due_date).where(t.fiscal_year == fiscal_year)).first()
+    same = conn.execute(
+        select(t.due_date).where(t.generation == generation, t.fiscal_year == fiscal_year)
+    ).first()
     if same is not None and same[0] == due_date:
-        found = year_cycle_in(conn, fiscal_year)
+        found = year_cycle_in(conn, generation, fiscal_year)
         assert found is not None
         return found
-    _put_cycle(conn, fiscal_year, due_date, who)
+    _put_cycle(conn, generation, fiscal_year, due_date, who)
     record(
         conn,
         who=who,
         source=source,
         action="open_year",
+        generation=generation,
         fiscal_year=fiscal_year,
         detail=f"due={'' if due_date is None else due_date.isoformat()}",
     )
-    found = year_cycle(conn, fiscal_year)
+    found = year_cycle(conn, generation, fiscal_year)
     assert found is not None
     return found
 
 
-def _put_cycle(conn: Connection, fiscal_year: int, due_date: date | None, who: str) -> None:
+def _put_cycle(
+    conn: Connection, generation: int, fiscal_year: int, due_date: date | None, who: str
+) -> None:
     t = fiscal_year_cycle_table.c
-    exists = conn.scalar(select(t.fiscal_year).where(t.fiscal_year == fiscal_year))
+    this = (t.generation == generation, t.fiscal_year == fiscal_year)
+    exists = conn.scalar(select(t.fiscal_year).where(*this))
     if exists is None:
         conn.execute(
             fiscal_year_cycle_table.insert().values(
-                fiscal_year=fiscal_year, opened_at=now(), opened_by=who, due_date=due_date
+                generation=generation,
+                fiscal_year=fiscal_year,
+                opened_at=now(),
+                opened_by=who,
+                due_date=due_date,
             )
         )
     else:
-        conn.execute(
-            fiscal_year_cycle_table.update()
-            .where(t.fiscal_year == fiscal_year)
-            .values(due_date=due_date)
-        )
+        conn.execute(fiscal_year_cycle_table.update().where(*this).values(due_date=due_date))
 
 
-def receive_cycles(conn: Connection, cycles: list[tuple[int, date | None]], *, who: str) -> int:
+def receive_cycles(
+    conn: Connection, generation: int, cycles: list[tuple[int, date | None]], *, who: str
+) -> int:
     """Years opened by the planning division, as a catalog file carries them to a department:
     each is opened here with its due date (the number that changed)."""
     changed = 0
-    known = year_cycles(conn)
+    known = year_cycles(conn, generation)
     for fiscal_year, due in cycles:
         have = known.get(fiscal_year)
         if have is not None and have.due_date == due:
             continue
-        _put_cycle(conn, fiscal_year, due, who)
+        _put_cycle(conn, generation, fiscal_year, due, who)
         record(
             conn,
             who=who,
-            source="catalog",
+            source=EntrySource.CATALOG,
             action="open_year",
+            generation=generation,
             fiscal_year=fiscal_year,
             detail=f"due={'' if due is None else due.isoformat()} (catalog file)",
         )
@@ -185,31 +202,43 @@ def receive_cycles(conn: Connection, cycles: list[tuple[int, date | None]], *, w
 
 
 def department_statuses(
-    conn: Connection, catalog: Catalog, fiscal_year: int
+    conn: Connection, generation: int, catalog: Catalog, fiscal_year: int
 ) -> list[DepartmentStatus]:
-    """Every department that owns indicators, in catalog order, with its status for the year."""
+    """Every department that owns indicators of the generation, in catalog order, with its
+    status for the year."""
     i, a = indicator_table.c, actual_table.c
     f, s = finalisation_table.c, submission_table.c
     owned: dict[str, int] = dict(
-        conn.execute(select(i.department_code, func.count()).group_by(i.department_code)).all()
+        conn.execute(
+            select(i.department_code, func.count())
+            .where(i.generation == generation)
+            .group_by(i.department_code)
+        ).all()
     )
     entered: dict[str, int] = dict(
         conn.execute(
             select(i.department_code, func.count())
-            .select_from(actual_table.join(indicator_table))
-            .where(a.fiscal_year == fiscal_year)
+            .select_from(
+                actual_table.join(
+                    indicator_table,
+                    (i.generation == a.generation) & (i.code == a.indicator_code),
+                )
+            )
+            .where(a.generation == generation, a.fiscal_year == fiscal_year)
             .group_by(i.department_code)
         ).all()
     )
     finalised: dict[str, datetime] = dict(
         conn.execute(
-            select(f.department_code, f.finalised_at).where(f.fiscal_year == fiscal_year)
+            select(f.department_code, f.finalised_at).where(
+                f.generation == generation, f.fiscal_year == fiscal_year
+            )
         ).all()
     )
     received: dict[str, tuple[datetime, bool]] = {}
     for department, merged_at, final_at in conn.execute(
         select(s.department_code, s.merged_at, s.finalised_at)
-        .where(s.fiscal_year == fiscal_year)
+        .where(s.generation == generation, s.fiscal_year == fiscal_year)
         .order_by(s.merged_at)
     ):
         was_final = received.get(department, (merged_at, False))[1]

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -33,7 +33,7 @@ from kplan_desktop.store.paths import database_url, db_dir, private_file
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
-SCHEMA_HEAD = "0013"
+SCHEMA_HEAD = "0014"
 SECRETS_REMOVED = "0010"  # the first revision whose database holds no signing secret
 # Every database has its own id: the first half of the revisions it makes.
 DATABASE_ID_KEY = "database_id"
@@ -126,6 +126,12 @@ E_LOCKED_YEAR_SERVER = (
     "E_LOCKED_YEAR",
     "この年度は締め切られています（年度ロック）。変更できません",
     "This fiscal year is locked; it cannot change",
+)
+E_GENERATION_CLOSED_SERVER = (
+    "E_GENERATION_CLOSED",
+    "この計画期は終了しています（最終評価済み）。変更できません。何も保存していません",
+    "This plan generation is closed (final evaluation written) and cannot change; "
+    "nothing was saved",
 )
 E_DB_STARTING = (
     "E_DB_STARTING",
@@ -223,6 +229,8 @@ def server_error(exc: DBAPIError) -> StoreError | None:
         found = E_LOCKED_YEAR_SERVER
     elif state == "P0001" and "e_finalised" in said:
         found = E_FINALISED_SERVER
+    elif state == "P0001" and "e_generation_closed" in said:
+        found = E_GENERATION_CLOSED_SERVER
     elif state == "P0001" and said.startswith("e_"):
         # A write function's own refusal (the rules the program checks first; seen when
         # something else changed in between, or a client skipped the program's checks).
@@ -362,6 +370,18 @@ def _newer(current: str, url: str) -> StoreError:
         f"何も変更していません: {url}",
         f"This database was made by a newer version of the program (schema "
         f"{current[:20]}); update the program. Nothing was changed: {url}",
+    )
+
+
+def _broken_references(url: str, broken: Sequence[Any]) -> StoreError:
+    """A migration that would leave a row referring to nothing: rolled back, nothing changed."""
+    tables = ", ".join(sorted({str(row[0]) for row in broken}))[:200]
+    return StoreError(
+        "E_DB_MIGRATE",
+        f"データベースを更新できません（参照先のない行があります: {tables}）。"
+        f"何も変更していません: {url}",
+        f"Cannot migrate the database (rows refer to nothing: {tables}); nothing was changed: "
+        f"{url}",
     )
 
 
@@ -691,13 +711,31 @@ class Store:
         # configparser reads % as interpolation: a Windows path's URL is full of %3A and %5C.
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         try:
-            with self.engine.begin() as conn:
-                if self.is_server:
-                    # Two PCs opening a new server database at once migrate it once.
-                    conn.execute(text("SELECT pg_advisory_xact_lock(7301)"))
-                config.attributes["connection"] = conn
-                config.attributes["keep_legacy_secrets"] = keep_legacy_secrets
-                command.upgrade(config, "head")
+            with self.engine.connect() as conn:
+                if not self.is_server:
+                    # A table rebuild (0014) with foreign keys on would drop the rows that
+                    # refer to it: off around the migration, which SQLite allows only outside
+                    # a transaction, and checked before the commit.
+                    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                    conn.commit()
+                try:
+                    with conn.begin():
+                        if self.is_server:
+                            # Two PCs opening a new server database at once migrate it once.
+                            conn.execute(text("SELECT pg_advisory_xact_lock(7301)"))
+                        else:
+                            # pysqlite begins only before a DML statement: the DDL too.
+                            conn.exec_driver_sql("BEGIN IMMEDIATE")
+                        config.attributes["connection"] = conn
+                        config.attributes["keep_legacy_secrets"] = keep_legacy_secrets
+                        command.upgrade(config, "head")
+                        if not self.is_server:
+                            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                            if broken:
+                                raise _broken_references(self.url, broken)
+                finally:
+                    if not self.is_server:
+                        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
         except SQLAlchemyError as exc:
             raise StoreError(
                 "E_DB_MIGRATE",

@@ -29,6 +29,7 @@ from kplan_desktop.domain.evaluation import (
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
 from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
+from kplan_desktop.store.generations import require_writable
 from kplan_desktop.store.models import (
     finalisation_table,
     indicator_table,
@@ -36,6 +37,7 @@ from kplan_desktop.store.models import (
     measure_table,
     plan_table,
 )
+from kplan_desktop.store.requests import EntrySource
 
 _NEXT = {step.value: step for step in NextStep}
 # "Any stored revision will do": a write that does not check what it started from.
@@ -53,10 +55,12 @@ class EvaluationView:
     replaces: Revision | None
 
 
-def _owner(conn: Connection, measure_code: str) -> str | None:
+def _owner(conn: Connection, generation: int, measure_code: str) -> str | None:
     i = indicator_table.c
     rows = conn.execute(
-        select(i.department_code).where(i.measure_code == measure_code).order_by(i.position)
+        select(i.department_code)
+        .where(i.generation == generation, i.measure_code == measure_code)
+        .order_by(i.position)
     ).all()
     return owning_department([department for (department,) in rows])
 
@@ -82,12 +86,17 @@ def _view(row: RowMapping) -> EvaluationView:
 
 def read_evaluations(
     conn: Connection,
+    generation: int,
     *,
     fiscal_year: int | None = None,
     measure_codes: Iterable[str] | None = None,
 ) -> list[EvaluationView]:
     t = measure_evaluation_table.c
-    query = select(measure_evaluation_table).order_by(t.measure_code, t.fiscal_year)
+    query = (
+        select(measure_evaluation_table)
+        .where(t.generation == generation)
+        .order_by(t.measure_code, t.fiscal_year)
+    )
     if fiscal_year is not None:
         query = query.where(t.fiscal_year == fiscal_year)
     if measure_codes is not None:
@@ -95,8 +104,12 @@ def read_evaluations(
     return [_view(row) for row in conn.execute(query).mappings()]
 
 
-def read_evaluation(conn: Connection, measure_code: str, fiscal_year: int) -> EvaluationView | None:
-    found = read_evaluations(conn, fiscal_year=fiscal_year, measure_codes=[measure_code])
+def read_evaluation(
+    conn: Connection, generation: int, measure_code: str, fiscal_year: int
+) -> EvaluationView | None:
+    found = read_evaluations(
+        conn, generation, fiscal_year=fiscal_year, measure_codes=[measure_code]
+    )
     return found[0] if found else None
 
 
@@ -104,10 +117,15 @@ def _refuse(code: str, ja: str, en: str) -> DomainError:
     return DomainError(code, ja, en)
 
 
-def _check_place(conn: Connection, measure_code: str, fiscal_year: int) -> str | None:
-    """The measure exists and the year is in the plan; returns the measure's department."""
+def _check_place(
+    conn: Connection, generation: int, measure_code: str, fiscal_year: int
+) -> str | None:
+    """The generation is open, the measure exists in it and the year is in its plan; returns
+    the measure's department."""
+    require_writable(conn, generation)
+    m = measure_table.c
     if (
-        conn.scalar(select(measure_table.c.code).where(measure_table.c.code == measure_code))
+        conn.scalar(select(m.code).where(m.generation == generation, m.code == measure_code))
         is None
     ):
         raise _refuse(
@@ -115,32 +133,37 @@ def _check_place(conn: Connection, measure_code: str, fiscal_year: int) -> str |
             f"施策 {measure_code[:40]} はカタログにありません",
             f"Measure {measure_code[:40]} is not in the catalog",
         )
-    p = conn.execute(select(plan_table.c.start_year, plan_table.c.end_year)).first()
+    p = conn.execute(
+        select(plan_table.c.start_year, plan_table.c.end_year).where(
+            plan_table.c.generation == generation
+        )
+    ).first()
     if p is None or not p[0] <= fiscal_year <= p[1]:
         raise _refuse(
             "E_YEAR_OUT_OF_PLAN",
             f"{fiscal_year}年度は計画期間の外です",
             f"FY{fiscal_year} is outside the plan period",
         )
-    return _owner(conn, measure_code)
+    return _owner(conn, generation, measure_code)
 
 
-def _finalised(conn: Connection, department: str | None, fiscal_year: int) -> bool:
+def _finalised(conn: Connection, generation: int, department: str | None, fiscal_year: int) -> bool:
     if department is None:
         return False
     f = finalisation_table.c
     query = select(f.department_code).where(
-        f.department_code == department, f.fiscal_year == fiscal_year
+        f.generation == generation, f.department_code == department, f.fiscal_year == fiscal_year
     )
     return conn.scalar(query) is not None
 
 
 def save_evaluation(
     conn: Connection,
+    generation: int,
     evaluation: Evaluation,
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     expected: Revision | None = ANY,
     request_key: str | None = None,
 ) -> EvaluationView | None:
@@ -148,16 +171,17 @@ def save_evaluation(
     see write_evaluation. None when nothing changed. request_key: see Store.write."""
     key = request_key or uuid.uuid4().hex
     return write_evaluation(
-        conn, evaluation, who=who, source=source, expected=expected, request_key=key
+        conn, generation, evaluation, who=who, source=source, expected=expected, request_key=key
     )
 
 
 def write_evaluation(
     conn: Connection,
+    generation: int,
     evaluation: Evaluation,
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     expected: Revision | None = ANY,
     revision: Revision | None = None,
     replaces: Revision | None = None,
@@ -180,16 +204,16 @@ def write_evaluation(
     if evaluation.grade is not None and evaluation.grade not in ("A", "B", "C", "D"):
         raise ValueError("grade must be parsed with parse_grade")
     wanted = replace(evaluation, results=results, next_text=next_text)
-    department = _check_place(conn, wanted.measure_code, wanted.fiscal_year)
-    _refuse_locked(conn, wanted.fiscal_year)
-    if source != "merge" and _finalised(conn, department, wanted.fiscal_year):
+    department = _check_place(conn, generation, wanted.measure_code, wanted.fiscal_year)
+    _refuse_locked(conn, generation, wanted.fiscal_year)
+    if source != "merge" and _finalised(conn, generation, department, wanted.fiscal_year):
         raise _refuse(
             "E_FINALISED",
             f"{wanted.fiscal_year}年度は確定済みのため変更できません（確定を取り消すと変更できます）",
             f"FY{wanted.fiscal_year} is finalised and cannot change "
             "(withdraw the finalisation first)",
         )
-    current = _current(conn, wanted.measure_code, wanted.fiscal_year)
+    current = _current(conn, generation, wanted.measure_code, wanted.fiscal_year)
     here = None if current is None else current.revision
     if expected is not ANY and expected != here:
         raise _conflict(current)
@@ -204,15 +228,18 @@ def write_evaluation(
         t = measure_evaluation_table.c
         seen = conn.execute(
             select(t.revision_db, t.revision_seq).where(
-                t.measure_code == wanted.measure_code, t.fiscal_year == wanted.fiscal_year
+                t.generation == generation,
+                t.measure_code == wanted.measure_code,
+                t.fiscal_year == wanted.fiscal_year,
             )
         ).first()
         conn.execute(
             text(
-                "SELECT kplan_put_evaluation(:measure, :year, :grade, :results, :step, :next,"
-                " :seen_row, :seen_db, :seen_seq, :source, :detail, :key, :client)"
+                "SELECT kplan_put_evaluation(:generation, :measure, :year, :grade, :results,"
+                " :step, :next, :seen_row, :seen_db, :seen_seq, :source, :detail, :key, :client)"
             ),
             {
+                "generation": generation,
                 "measure": wanted.measure_code,
                 "year": wanted.fiscal_year,
                 "grade": wanted.grade,
@@ -228,12 +255,13 @@ def write_evaluation(
                 "client": who,
             },
         )
-        return _current(conn, wanted.measure_code, wanted.fiscal_year)
+        return _current(conn, generation, wanted.measure_code, wanted.fiscal_year)
     sequence = record(
         conn,
         who=who,
         source=source,
         action="evaluate",
+        generation=generation,
         fiscal_year=wanted.fiscal_year,
         detail=detail,
         request_key=request_key,
@@ -255,28 +283,42 @@ def write_evaluation(
     }
     if current is None:
         values["reviewer_comment"] = ""  # the planning division's column, never updated here
-    _put(conn, wanted.measure_code, wanted.fiscal_year, values, exists=current is not None)
-    return _current(conn, wanted.measure_code, wanted.fiscal_year)
+    _put(
+        conn,
+        generation,
+        wanted.measure_code,
+        wanted.fiscal_year,
+        values,
+        exists=current is not None,
+    )
+    return _current(conn, generation, wanted.measure_code, wanted.fiscal_year)
 
 
-def _refuse_locked(conn: Connection, fiscal_year: int) -> None:
+def _refuse_locked(conn: Connection, generation: int, fiscal_year: int) -> None:
     from kplan_desktop.store.years import locked_finding, locked_years_in
 
-    if fiscal_year in locked_years_in(conn):
+    if fiscal_year in locked_years_in(conn, generation):
         finding = locked_finding(fiscal_year)
         raise _refuse(finding.code, finding.message_ja, finding.message_en)
 
 
 def save_review_comment(
-    conn: Connection, measure_code: str, fiscal_year: int, comment: str, *, who: str, source: str
+    conn: Connection,
+    generation: int,
+    measure_code: str,
+    fiscal_year: int,
+    comment: str,
+    *,
+    who: str,
+    source: EntrySource,
 ) -> bool:
     """The planning division's reviewer comment (any time, finalised or not); True if changed."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     text = check_text(comment, "評価者のコメント", "reviewer comment")
-    _check_place(conn, measure_code, fiscal_year)
-    _refuse_locked(conn, fiscal_year)
-    current = _current(conn, measure_code, fiscal_year)
+    _check_place(conn, generation, measure_code, fiscal_year)
+    _refuse_locked(conn, generation, fiscal_year)
+    current = _current(conn, generation, measure_code, fiscal_year)
     if (current.evaluation.reviewer_comment if current else "") == text:
         return False
     record(
@@ -284,6 +326,7 @@ def save_review_comment(
         who=who,
         source=source,
         action="review",
+        generation=generation,
         fiscal_year=fiscal_year,
         detail=f"施策 {measure_code}: 評価者コメント {len(text)}文字",
     )
@@ -297,18 +340,22 @@ def save_review_comment(
             "entered_by": who,
             "entered_at": now(),
         }
-        _put(conn, measure_code, fiscal_year, values, exists=False)
+        _put(conn, generation, measure_code, fiscal_year, values, exists=False)
     else:
-        _put(conn, measure_code, fiscal_year, {"reviewer_comment": text}, exists=True)
+        _put(conn, generation, measure_code, fiscal_year, {"reviewer_comment": text}, exists=True)
     return True
 
 
-def _current(conn: Connection, measure_code: str, fiscal_year: int) -> EvaluationView | None:
+def _current(
+    conn: Connection, generation: int, measure_code: str, fiscal_year: int
+) -> EvaluationView | None:
     t = measure_evaluation_table.c
     row = (
         conn.execute(
             select(measure_evaluation_table).where(
-                t.measure_code == measure_code, t.fiscal_year == fiscal_year
+                t.generation == generation,
+                t.measure_code == measure_code,
+                t.fiscal_year == fiscal_year,
             )
         )
         .mappings()
@@ -318,19 +365,29 @@ def _current(conn: Connection, measure_code: str, fiscal_year: int) -> Evaluatio
 
 
 def _put(
-    conn: Connection, measure_code: str, fiscal_year: int, values: dict[str, Any], *, exists: bool
+    conn: Connection,
+    generation: int,
+    measure_code: str,
+    fiscal_year: int,
+    values: dict[str, Any],
+    *,
+    exists: bool,
 ) -> None:
     t = measure_evaluation_table.c
     if exists:
         conn.execute(
             update(measure_evaluation_table)
-            .where(t.measure_code == measure_code, t.fiscal_year == fiscal_year)
+            .where(
+                t.generation == generation,
+                t.measure_code == measure_code,
+                t.fiscal_year == fiscal_year,
+            )
             .values(**values)
         )
     else:
         conn.execute(
             insert(measure_evaluation_table).values(
-                measure_code=measure_code, fiscal_year=fiscal_year, **values
+                generation=generation, measure_code=measure_code, fiscal_year=fiscal_year, **values
             )
         )
 
@@ -388,12 +445,12 @@ class MeasureEvaluationRow:
 
 
 def evaluation_overview(
-    conn: Connection, fiscal_year: int, *, department: str | None = None
+    conn: Connection, generation: int, fiscal_year: int, *, department: str | None = None
 ) -> list[MeasureEvaluationRow]:
     """Every measure (of `department`, when given) with its evaluation for `fiscal_year`."""
     from kplan_desktop.store.overview import overview
 
-    catalog, rows = overview(conn)
+    catalog, rows = overview(conn, generation)
     catalog.check_choice(department, fiscal_year)
     grades: dict[str, list[str]] = {}
     graded: dict[str, list[tuple[str, str, str]]] = {}
@@ -403,7 +460,10 @@ def evaluation_overview(
             grades.setdefault(row.measure.code, []).append(grade.value)
             named = (row.indicator.code, row.indicator.display_name, grade.value)
             graded.setdefault(row.measure.code, []).append(named)
-    stored = {v.evaluation.measure_code: v for v in read_evaluations(conn, fiscal_year=fiscal_year)}
+    stored = {
+        v.evaluation.measure_code: v
+        for v in read_evaluations(conn, generation, fiscal_year=fiscal_year)
+    }
     out = []
     for goal in catalog.goals:
         for policy in goal.policies:
@@ -427,12 +487,14 @@ def evaluation_overview(
     return out
 
 
-def measure_owners(conn: Connection) -> dict[str, str | None]:
+def measure_owners(conn: Connection, generation: int) -> dict[str, str | None]:
     """Every measure's evaluating department (see owning_department)."""
-    i = indicator_table.c
-    measures = conn.scalars(select(measure_table.c.code)).all()
+    i, m = indicator_table.c, measure_table.c
+    measures = conn.scalars(select(m.code).where(m.generation == generation)).all()
     rows = conn.execute(
-        select(i.measure_code, i.department_code).order_by(i.measure_code, i.position)
+        select(i.measure_code, i.department_code)
+        .where(i.generation == generation)
+        .order_by(i.measure_code, i.position)
     ).all()
     departments: dict[str, list[str]] = {code: [] for code in measures}
     for measure, department in rows:

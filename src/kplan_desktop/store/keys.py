@@ -34,6 +34,7 @@ from kplan_desktop.store.audit import now, record
 from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
 from kplan_desktop.store.models import department_table, signing_key_table
 from kplan_desktop.store.paths import key_dir
+from kplan_desktop.store.requests import EntrySource
 
 KEY_FORMAT = "kplan-key/2"
 LEGACY_KEY_FORMAT = "kplan-key/1"
@@ -256,7 +257,7 @@ def read_key_file(path: Path) -> SigningKey:
 
 
 def import_key(
-    conn: Connection, path: Path, *, who: str, source: str, replace: bool = False
+    conn: Connection, path: Path, *, who: str, source: EntrySource, replace: bool = False
 ) -> SigningKey:
     """Register a department's public key; refuses a file that is not one or contradicts one.
 

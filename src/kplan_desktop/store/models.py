@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Integer,
     MetaData,
     String,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 # Named constraints keep Alembic's batch migrations on SQLite and PostgreSQL in step.
@@ -32,6 +34,40 @@ NAMING = {
 
 metadata = MetaData(naming_convention=NAMING)
 
+
+def generation_column(primary_key: bool = False) -> Column[int]:
+    """The plan generation a row belongs to (migration 0014): first in its table's keys."""
+    return Column(
+        "generation",
+        Integer,
+        ForeignKey("generation.number"),
+        primary_key=primary_key,
+        autoincrement=False,
+        nullable=False,
+        server_default=text("1"),
+    )
+
+
+# A plan generation (計画期): one basic plan, its period and state. Every catalog row, value,
+# finalisation, lock and cycle names its generation; departments, keys and meta are shared.
+generation_table = Table(
+    "generation",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    # Null until a catalog is loaded (a new database's generation 1).
+    Column("start_year", Integer),
+    Column("end_year", Integer),
+    Column("baseline_year", Integer),
+    # draft / active / closed (domain.generation.GenerationStatus)
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("closed_by", String(128)),
+    Column("predecessor", Integer, ForeignKey("generation.number")),
+)
+
 # Key/value facts about this database (its id, the catalog hash).
 meta_table = Table(
     "meta",
@@ -43,7 +79,8 @@ meta_table = Table(
 plan_table = Table(
     "plan",
     metadata,
-    Column("code", String(64), primary_key=True),
+    generation_column(primary_key=True),
+    Column("code", String(64), nullable=False),
     Column("name", Text, nullable=False),
     Column("start_year", Integer, nullable=False),
     Column("end_year", Integer, nullable=False),
@@ -71,6 +108,7 @@ department_table = Table(
 goal_table = Table(
     "goal",
     metadata,
+    generation_column(primary_key=True),
     Column("code", String(32), primary_key=True),
     Column("name", Text, nullable=False),
     Column("subtitle", Text),
@@ -80,23 +118,27 @@ goal_table = Table(
 policy_table = Table(
     "policy",
     metadata,
+    generation_column(primary_key=True),
     Column("code", String(32), primary_key=True),
-    Column("goal_code", String(32), ForeignKey("goal.code"), nullable=False),
+    Column("goal_code", String(32), nullable=False),
     Column("name", Text, nullable=False),
     Column("position", Integer, nullable=False, default=0),
+    ForeignKeyConstraint(["generation", "goal_code"], ["goal.generation", "goal.code"]),
 )
 
 measure_table = Table(
     "measure",
     metadata,
+    generation_column(primary_key=True),
     Column("code", String(32), primary_key=True),
-    Column("policy_code", String(32), ForeignKey("policy.code"), nullable=False),
+    Column("policy_code", String(32), nullable=False),
     Column("name", Text, nullable=False),
     Column("vision", Text),
     Column("related_plans", JSON, nullable=False),
     Column("position", Integer, nullable=False, default=0),
     # Items of other plans the whole measure serves: [[plan, code, title], …].
     Column("links", JSON),
+    ForeignKeyConstraint(["generation", "policy_code"], ["policy.generation", "policy.code"]),
 )
 
 # 施策の方向 with its tags (総合戦略, 行財政改革) and cross-references.
@@ -104,20 +146,23 @@ measure_direction_table = Table(
     "measure_direction",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("measure_code", String(32), ForeignKey("measure.code"), nullable=False),
+    generation_column(),
+    Column("measure_code", String(32), nullable=False),
     Column("number", Integer, nullable=False),
     Column("name", Text, nullable=False),
     Column("text", Text, nullable=False, default=""),
     Column("tags", JSON, nullable=False),
     Column("cross_references", JSON, nullable=False),
-    UniqueConstraint("measure_code", "number"),
+    UniqueConstraint("generation", "measure_code", "number"),
+    ForeignKeyConstraint(["generation", "measure_code"], ["measure.generation", "measure.code"]),
 )
 
 indicator_table = Table(
     "indicator",
     metadata,
+    generation_column(primary_key=True),
     Column("code", String(32), primary_key=True),
-    Column("measure_code", String(32), ForeignKey("measure.code"), nullable=False),
+    Column("measure_code", String(32), nullable=False),
     Column("position", Integer, nullable=False, default=0),
     Column("kind", String(16), nullable=False),
     Column("name", Text),
@@ -146,12 +191,14 @@ indicator_table = Table(
     Column("former_owners", JSON),
     # Items of other plans this indicator serves by itself: [[plan, code, title], …].
     Column("links", JSON),
+    ForeignKeyConstraint(["generation", "measure_code"], ["measure.generation", "measure.code"]),
 )
 
 # Reference statistics (歳入 / 歳出) from the plan, values as exact decimal text.
 reference_table_table = Table(
     "reference_table",
     metadata,
+    generation_column(primary_key=True),
     Column("code", String(32), primary_key=True),
     Column("title", Text, nullable=False),
     Column("unit", String(32), nullable=False),
@@ -167,7 +214,8 @@ actual_table = Table(
     "actual",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("indicator_code", String(32), ForeignKey("indicator.code"), nullable=False),
+    generation_column(),
+    Column("indicator_code", String(32), nullable=False),
     Column("fiscal_year", Integer, nullable=False, index=True),
     Column("value", String(40)),
     Column("missing_reason", String(32)),
@@ -181,7 +229,10 @@ actual_table = Table(
     Column("revision_seq", Integer),
     Column("replaces_db", String(64)),
     Column("replaces_seq", Integer),
-    UniqueConstraint("indicator_code", "fiscal_year"),
+    UniqueConstraint("generation", "indicator_code", "fiscal_year"),
+    ForeignKeyConstraint(
+        ["generation", "indicator_code"], ["indicator.generation", "indicator.code"]
+    ),
 )
 
 # An append-only record of one change: what it was, what it became, who, when, from where.
@@ -189,6 +240,7 @@ audit_table = Table(
     "audit",
     metadata,
     Column("id", Integer, primary_key=True),
+    generation_column(),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("who", String(128), nullable=False),
     Column("source", String(16), nullable=False),
@@ -213,6 +265,7 @@ audit_table = Table(
 finalisation_table = Table(
     "finalisation",
     metadata,
+    generation_column(primary_key=True),
     Column("department_code", String(64), ForeignKey("department.code"), primary_key=True),
     Column("fiscal_year", Integer, primary_key=True),
     Column("finalised_by", String(128), nullable=False),
@@ -224,6 +277,7 @@ submission_table = Table(
     "submission",
     metadata,
     Column("id", Integer, primary_key=True),
+    generation_column(),
     Column("department_code", String(64), nullable=False),
     Column("fiscal_year", Integer, nullable=False),
     Column("file", Text, nullable=False),
@@ -272,7 +326,8 @@ signing_key_table = Table(
 catalog_version_table = Table(
     "catalog_version",
     metadata,
-    Column("sequence", Integer, primary_key=True),
+    generation_column(primary_key=True),
+    Column("sequence", Integer, primary_key=True, autoincrement=False),
     Column("catalog_hash", String(64), nullable=False),
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("issued_by", String(128), nullable=False),
@@ -286,6 +341,7 @@ catalog_version_table = Table(
 measure_evaluation_table = Table(
     "measure_evaluation",
     metadata,
+    generation_column(primary_key=True),
     Column("measure_code", String(32), primary_key=True),
     Column("fiscal_year", Integer, primary_key=True),
     Column("grade", String(1)),
@@ -306,7 +362,8 @@ measure_evaluation_table = Table(
 fiscal_year_cycle_table = Table(
     "fiscal_year_cycle",
     metadata,
-    Column("fiscal_year", Integer, primary_key=True),
+    generation_column(primary_key=True),
+    Column("fiscal_year", Integer, primary_key=True, autoincrement=False),
     Column("opened_at", DateTime(timezone=True), nullable=False),
     Column("opened_by", String(128), nullable=False),
     Column("due_date", Date),
@@ -317,6 +374,7 @@ fiscal_year_cycle_table = Table(
 year_lock_table = Table(
     "year_lock",
     metadata,
+    generation_column(primary_key=True),
     Column("fiscal_year", Integer, primary_key=True, autoincrement=False),
     Column("locked_at", DateTime(timezone=True), nullable=False),
     Column("locked_by", String(128), nullable=False),
@@ -339,7 +397,26 @@ kplan_role_table = Table(
 kplan_write_gate_table = Table(
     "kplan_write_gate",
     metadata,
+    generation_column(primary_key=True),
     Column("department_code", Text, primary_key=True),
     Column("fiscal_year", Integer, primary_key=True, autoincrement=False),
     Column("changed_at", DateTime(timezone=True)),
+)
+
+
+# Which indicator of a later generation carries on one of an earlier one: `continue` (the same
+# series goes on) or `replace` (a new indicator takes an ended one's place). Ending is the old
+# indicator's status in its own generation, not a link.
+indicator_link_table = Table(
+    "indicator_link",
+    metadata,
+    Column("generation", Integer, primary_key=True, autoincrement=False),
+    Column("code", String(32), primary_key=True),
+    Column("prior_generation", Integer, primary_key=True, autoincrement=False),
+    Column("prior_code", String(32), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    ForeignKeyConstraint(["generation", "code"], ["indicator.generation", "indicator.code"]),
+    ForeignKeyConstraint(
+        ["prior_generation", "prior_code"], ["indicator.generation", "indicator.code"]
+    ),
 )

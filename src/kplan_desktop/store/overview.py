@@ -40,16 +40,20 @@ class IndicatorOverview:
 
 
 def overview(
-    conn: Connection, *, department: str | None = None, fiscal_year: int | None = None
+    conn: Connection,
+    generation: int,
+    *,
+    department: str | None = None,
+    fiscal_year: int | None = None,
 ) -> tuple[Catalog, list[IndicatorOverview]]:
     """The catalog and its indicators with their values: of `department` when given — the
     ones it owned in `fiscal_year` (a 課 merged into another still has its past years), else
     the ones it owns now."""
-    catalog = read_catalog(conn)
+    catalog = read_catalog(conn, generation)
     if catalog is None:
         from kplan_desktop.store.actuals import plan_settings
 
-        plan_settings(conn)  # raises the "no catalog" error
+        plan_settings(conn, generation)  # raises the "no catalog" error
         raise AssertionError("unreachable")
     chosen = [
         (goal, policy, measure, indicator)
@@ -60,9 +64,9 @@ def overview(
     ]
     if department is not None and any(i.department != department for *_, i in chosen):
         # Indicators it reported before they moved to another 課: read them by code.
-        stored = read_actuals(conn, indicator_codes=[i.code for *_, i in chosen])
+        stored = read_actuals(conn, generation, indicator_codes=[i.code for *_, i in chosen])
     else:
-        stored = read_actuals(conn, department=department)
+        stored = read_actuals(conn, generation, department=department)
     values: dict[str, dict[int, ActualView]] = {}
     for actual in stored:
         values.setdefault(actual.indicator_code, {})[actual.fiscal_year] = actual

@@ -64,33 +64,37 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, {s}, pg_temp AS $$
         WHERE department_code = department AND pg_has_role(current_user, role_name, 'MEMBER')
     )
 $$;
-CREATE OR REPLACE FUNCTION {s}.kplan_may_evaluate(measure text) RETURNS boolean
+CREATE OR REPLACE FUNCTION {s}.kplan_may_evaluate(generation integer, measure text)
+RETURNS boolean
 LANGUAGE sql STABLE SET search_path = pg_catalog, {s}, pg_temp AS $$
     SELECT {s}.kplan_is_planning() OR EXISTS (
         SELECT 1 FROM {s}.indicator i JOIN {s}.kplan_role r
             ON r.department_code = i.department_code
-        WHERE i.measure_code = measure AND pg_has_role(current_user, r.role_name, 'MEMBER')
+        WHERE i.generation = kplan_may_evaluate.generation AND i.measure_code = measure
+          AND pg_has_role(current_user, r.role_name, 'MEMBER')
     )
 $$;
-CREATE OR REPLACE FUNCTION {s}.kplan_may_write(indicator text) RETURNS boolean
+CREATE OR REPLACE FUNCTION {s}.kplan_may_write(generation integer, indicator text)
+RETURNS boolean
 LANGUAGE sql STABLE SET search_path = pg_catalog, {s}, pg_temp AS $$
     SELECT {s}.kplan_is_planning() OR EXISTS (
         SELECT 1 FROM {s}.indicator i JOIN {s}.kplan_role r
             ON r.department_code = i.department_code
-        WHERE i.code = indicator AND pg_has_role(current_user, r.role_name, 'MEMBER')
+        WHERE i.generation = kplan_may_write.generation AND i.code = indicator
+          AND pg_has_role(current_user, r.role_name, 'MEMBER')
     )
 $$;
 """
 
-# The write functions of migration 0011 that every member may call: the only way a department
-# login changes values, 確定 and evaluations (see that migration).
+# The write functions of migration 0011 (in 0014's shape: the generation first) that every
+# member may call: the only way a department login changes values, 確定 and evaluations.
 _WRITE_FUNCTIONS = (
-    "kplan_put_actual(text, integer, text, text, text, boolean, text, integer, text, text, text,"
-    " text)",
-    "kplan_finalise(text, integer, text, text, text)",
-    "kplan_withdraw(text, integer, text, text, text)",
-    "kplan_put_evaluation(text, integer, text, text, text, text, boolean, text, integer, text,"
+    "kplan_put_actual(integer, text, integer, text, text, text, boolean, text, integer, text,"
     " text, text, text)",
+    "kplan_finalise(integer, text, integer, text, text, text)",
+    "kplan_withdraw(integer, text, integer, text, text, text)",
+    "kplan_put_evaluation(integer, text, integer, text, text, text, text, boolean, text,"
+    " integer, text, text, text, text)",
 )
 
 # Every session on the database gets these unless IT staff set others (ALTER DATABASE … SET,
@@ -125,19 +129,20 @@ _POLICIES = {
     "actual": (
         "CREATE POLICY kplan_read ON actual FOR SELECT USING (true)",
         "CREATE POLICY kplan_insert ON actual FOR INSERT"
-        " WITH CHECK (kplan_may_write(indicator_code))",
+        " WITH CHECK (kplan_may_write(generation, indicator_code))",
         "CREATE POLICY kplan_update ON actual FOR UPDATE USING (true)"
-        " WITH CHECK (kplan_may_write(indicator_code))",
-        "CREATE POLICY kplan_delete ON actual FOR DELETE USING (kplan_may_write(indicator_code))",
+        " WITH CHECK (kplan_may_write(generation, indicator_code))",
+        "CREATE POLICY kplan_delete ON actual FOR DELETE"
+        " USING (kplan_may_write(generation, indicator_code))",
     ),
     # 施策評価: a department writes the evaluations of measures it has indicators in; the
     # reviewer comment column is the planning division's (column grants, see server_init).
     "measure_evaluation": (
         "CREATE POLICY kplan_read ON measure_evaluation FOR SELECT USING (true)",
         "CREATE POLICY kplan_insert ON measure_evaluation FOR INSERT"
-        " WITH CHECK (kplan_may_evaluate(measure_code))",
+        " WITH CHECK (kplan_may_evaluate(generation, measure_code))",
         "CREATE POLICY kplan_update ON measure_evaluation FOR UPDATE USING (true)"
-        " WITH CHECK (kplan_may_evaluate(measure_code))",
+        " WITH CHECK (kplan_may_evaluate(generation, measure_code))",
     ),
     "finalisation": (
         "CREATE POLICY kplan_read ON finalisation FOR SELECT USING (true)",

@@ -103,18 +103,24 @@ $$
 """
 
 
-def value_check_sql(schema: str) -> str:
-    """`kplan_check_value(indicator, value, reason, comment)`: raises the domain's error code
-    (validation._kind_errors, check_comment, the missing reasons) for a value of the wrong
-    shape; the value is canonical decimal text (values.canonical) or NULL."""
+def value_check_sql(schema: str, *, generations: bool = True) -> str:
+    """`kplan_check_value(generation, indicator, value, reason, comment)`: raises the domain's
+    error code (validation._kind_errors, check_comment, the missing reasons) for a value of the
+    wrong shape; the value is canonical decimal text (values.canonical) or NULL.
+
+    generations=False: the form before plan generations (no generation argument), which the
+    migrations 0011 and 0013 made; migration 0014 replaces it."""
     reasons = _array([reason.value for reason in MissingReason])
     whole = _array(
         [ValueKind.COUNT.value, ValueKind.PER_PERIOD.value, ValueKind.SCALED_COUNT.value]
     )
     fractional = _array([ValueKind.PERCENT.value, ValueKind.DECIMAL.value, ValueKind.AMOUNT.value])
+    head, where = "", ""
+    if generations:
+        head, where = "p_generation integer, ", "generation = p_generation AND "
     return f"""
 CREATE OR REPLACE FUNCTION {schema}.kplan_check_value(
-    p_indicator text, p_value text, p_reason text, p_comment text)
+    {head}p_indicator text, p_value text, p_reason text, p_comment text)
 RETURNS void LANGUAGE plpgsql STABLE SET search_path = pg_catalog, {schema}, pg_temp AS $$
 DECLARE
     ind record;
@@ -122,7 +128,7 @@ DECLARE
     v numeric;
 BEGIN
     SELECT unit, value_kind, direction, allow_negative, decimals INTO ind
-        FROM {schema}.indicator WHERE code = p_indicator;
+        FROM {schema}.indicator WHERE {where}code = p_indicator;
     IF NOT FOUND THEN
         PERFORM {schema}.kplan_refuse('E_UNKNOWN_INDICATOR', 'unknown indicator');
     END IF;
@@ -178,6 +184,7 @@ $$
 """
 
 
-def rules_sql(schema: str) -> list[str]:
-    """Every statement that (re)creates the rule functions."""
-    return [value_kind_sql(schema), value_check_sql(schema)]
+def rules_sql(schema: str, *, generations: bool = True) -> list[str]:
+    """Every statement that (re)creates the rule functions (generations=False: as before
+    migration 0014, for the migrations that made them then)."""
+    return [value_kind_sql(schema), value_check_sql(schema, generations=generations)]

@@ -15,7 +15,9 @@ from kplan_desktop.store.actuals import department_exists, read_actuals, stored_
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
+from kplan_desktop.store.generations import require_writable
 from kplan_desktop.store.models import finalisation_table, merge_report_table, submission_table
+from kplan_desktop.store.requests import EntrySource
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,16 @@ def database_id(conn: Connection) -> str:
     return found
 
 
-def finalisation(conn: Connection, department: str, fiscal_year: int) -> Finalisation | None:
+def finalisation(
+    conn: Connection, generation: int, department: str, fiscal_year: int
+) -> Finalisation | None:
     f = finalisation_table.c
     row = (
         conn.execute(
             select(finalisation_table).where(
-                f.department_code == department, f.fiscal_year == fiscal_year
+                f.generation == generation,
+                f.department_code == department,
+                f.fiscal_year == fiscal_year,
             )
         )
         .mappings()
@@ -92,9 +98,11 @@ class OpenItem:
         return f"{self.indicator_code}: {message}"
 
 
-def open_items(conn: Connection, department: str, fiscal_year: int) -> list[OpenItem]:
+def open_items(
+    conn: Connection, generation: int, department: str, fiscal_year: int
+) -> list[OpenItem]:
     """What stands between a department's year and 確定, in the catalog's order."""
-    catalog = read_catalog(conn)
+    catalog = read_catalog(conn, generation)
     if catalog is None:
         return []
     catalog.check_choice(department, fiscal_year)
@@ -102,7 +110,8 @@ def open_items(conn: Connection, department: str, fiscal_year: int) -> list[Open
     owned = [i.code for i in mine]
     no_unit = {i.code for i in mine if i.unit is None}
     entered = {
-        a.indicator_code for a in read_actuals(conn, department=department, fiscal_year=fiscal_year)
+        a.indicator_code
+        for a in read_actuals(conn, generation, department=department, fiscal_year=fiscal_year)
     }
     items = [
         OpenItem(
@@ -116,7 +125,7 @@ def open_items(conn: Connection, department: str, fiscal_year: int) -> list[Open
         for code in owned
         if code not in entered
     ]
-    for found in stored_findings(conn):
+    for found in stored_findings(conn, generation):
         if found.indicator_code not in owned or found.fiscal_year != fiscal_year:
             continue
         finding = found.finding
@@ -136,20 +145,23 @@ def open_items(conn: Connection, department: str, fiscal_year: int) -> list[Open
 
 def finalise(
     conn: Connection,
+    generation: int,
     department: str,
     fiscal_year: int,
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     request_key: str | None = None,
 ) -> bool:
-    """Mark the year 確定; False if it already was. Refused while anything is open.
+    """Mark the department's year of a generation 確定; False if it already was. Refused while
+    anything is open, and in a closed generation.
 
     request_key: the write's idempotency key (see Store.write); a fresh one if not given."""
     _check(conn, department, source)
-    if finalisation(conn, department, fiscal_year) is not None:
+    require_writable(conn, generation)
+    if finalisation(conn, generation, department, fiscal_year) is not None:
         return False
-    catalog = read_catalog(conn)
+    catalog = read_catalog(conn, generation)
     if catalog is not None and not any(
         i.owner_for(fiscal_year) == department for _, _, _, i in catalog.indicators()
     ):
@@ -158,7 +170,7 @@ def finalise(
             f"課 {department} が担当する指標はありません。確定するものがありません",
             f"Department {department} owns no indicator; there is nothing to finalise",
         )
-    items = open_items(conn, department, fiscal_year)
+    items = open_items(conn, generation, department, fiscal_year)
     if items:
         more = "\n  …" if len(items) > 10 else ""
         shown_ja = "\n  ".join(item.text("ja") for item in items[:10]) + more
@@ -172,14 +184,15 @@ def finalise(
     if conn.dialect.name == "postgresql":
         # The server's write function: the login's department, the year lock, the audit row.
         done = conn.scalar(
-            text("SELECT kplan_finalise(:d, :y, :s, :k, :c)"),
-            {"d": department, "y": fiscal_year, "s": source, "k": key, "c": who},
+            text("SELECT kplan_finalise(:g, :d, :y, :s, :k, :c)"),
+            {"g": generation, "d": department, "y": fiscal_year, "s": source, "k": key, "c": who},
         )
         return bool(done)
     moment = now()
     conn.execute(
         insert(finalisation_table),
         {
+            "generation": generation,
             "department_code": department,
             "fiscal_year": fiscal_year,
             "finalised_by": who,
@@ -191,6 +204,7 @@ def finalise(
         who=who,
         source=source,
         action="finalise",
+        generation=generation,
         fiscal_year=fiscal_year,
         detail=f"department={department}",
         at=moment,
@@ -200,26 +214,30 @@ def finalise(
 
 def withdraw_finalisation(
     conn: Connection,
+    generation: int,
     department: str,
     fiscal_year: int,
     *,
     who: str,
-    source: str,
+    source: EntrySource,
     request_key: str | None = None,
 ) -> bool:
     """Withdraw 確定 so values can change again; False if the year was not finalised."""
     _check(conn, department, source)
+    require_writable(conn, generation)
     if conn.dialect.name == "postgresql":
         key = request_key or uuid.uuid4().hex
         done = conn.scalar(
-            text("SELECT kplan_withdraw(:d, :y, :s, :k, :c)"),
-            {"d": department, "y": fiscal_year, "s": source, "k": key, "c": who},
+            text("SELECT kplan_withdraw(:g, :d, :y, :s, :k, :c)"),
+            {"g": generation, "d": department, "y": fiscal_year, "s": source, "k": key, "c": who},
         )
         return bool(done)
     f = finalisation_table.c
     gone = conn.execute(
         delete(finalisation_table).where(
-            f.department_code == department, f.fiscal_year == fiscal_year
+            f.generation == generation,
+            f.department_code == department,
+            f.fiscal_year == fiscal_year,
         )
     ).rowcount
     if gone:
@@ -228,27 +246,30 @@ def withdraw_finalisation(
             who=who,
             source=source,
             action="withdraw",
+            generation=generation,
             fiscal_year=fiscal_year,
             detail=f"department={department}",
         )
     return bool(gone)
 
 
-def _check(conn: Connection, department: str, source: str) -> None:
+def _check(conn: Connection, department: str, source: EntrySource) -> None:
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     if not department_exists(conn, department):
         raise unknown_department(department)
 
 
-def save_submission(conn: Connection, received: SubmissionRecord) -> None:
-    """Inside a merge's transaction: remember the file (once per content)."""
+def save_submission(conn: Connection, generation: int, received: SubmissionRecord) -> None:
+    """Inside a merge's transaction: remember the file (once per content) and the generation
+    it was merged into."""
     s = submission_table.c
     if conn.scalar(select(s.id).where(s.sha256 == received.sha256)) is not None:
         return
     conn.execute(
         insert(submission_table),
         {
+            "generation": generation,
             "department_code": received.department,
             "fiscal_year": received.fiscal_year,
             "file": received.file,
@@ -271,10 +292,13 @@ def is_received(conn: Connection, sha256: str) -> bool:
     return conn.scalar(select(s.id).where(s.sha256 == sha256)) is not None
 
 
-def submissions(conn: Connection) -> list[SubmissionRecord]:
+def submissions(conn: Connection, generation: int) -> list[SubmissionRecord]:
+    """The files merged into a generation."""
     s = submission_table.c
     rows = conn.execute(
-        select(submission_table).order_by(s.department_code, s.fiscal_year, s.merged_at)
+        select(submission_table)
+        .where(s.generation == generation)
+        .order_by(s.department_code, s.fiscal_year, s.merged_at)
     ).mappings()
     return [
         SubmissionRecord(

@@ -14,7 +14,9 @@ from kplan_desktop.domain.text import check_free_text
 from kplan_desktop.domain.validation import Finding, Severity
 from kplan_desktop.store.audit import SOURCES, now, record
 from kplan_desktop.store.engine import StoreError, aside
+from kplan_desktop.store.generations import require_writable
 from kplan_desktop.store.models import year_lock_table
+from kplan_desktop.store.requests import EntrySource
 
 __all__ = ["lock_year", "locked_finding", "locked_years", "locked_years_in", "unlock_year"]
 
@@ -39,13 +41,14 @@ def locked_finding(fiscal_year: int) -> Finding:
     )
 
 
-def locked_years_in(conn: Connection) -> set[int]:
-    """The locked years, read inside the caller's transaction."""
-    return set(conn.scalars(select(year_lock_table.c.fiscal_year)))
+def locked_years_in(conn: Connection, generation: int) -> set[int]:
+    """The generation's locked years, read inside the caller's transaction."""
+    y = year_lock_table.c
+    return set(conn.scalars(select(y.fiscal_year).where(y.generation == generation)))
 
 
-def locked_years(conn: Connection) -> set[int]:
-    return locked_years_in(conn)
+def locked_years(conn: Connection, generation: int) -> set[int]:
+    return locked_years_in(conn, generation)
 
 
 def _check_year(fiscal_year: int) -> None:
@@ -59,8 +62,9 @@ def _check_year(fiscal_year: int) -> None:
 
 # The year's row every write to it holds FOR SHARE until it commits (migration 0013).
 _GATE = text(
-    "INSERT INTO kplan_write_gate (department_code, fiscal_year, changed_at)"
-    " VALUES ('', :y, clock_timestamp()) ON CONFLICT (department_code, fiscal_year)"
+    "INSERT INTO kplan_write_gate (generation, department_code, fiscal_year, changed_at)"
+    " VALUES (:g, '', :y, clock_timestamp())"
+    " ON CONFLICT (generation, department_code, fiscal_year)"
     " DO UPDATE SET changed_at = EXCLUDED.changed_at"
 )
 
@@ -72,7 +76,7 @@ _BLOCKERS = text(
 )
 
 
-def _meet_writers(conn: Connection, fiscal_year: int) -> str:
+def _meet_writers(conn: Connection, generation: int, fiscal_year: int) -> str:
     """On a server: wait for the writes to the year in flight, and make every write whose
     snapshot is older than this change fail (it runs again and meets the lock). Only this
     year's writers are waited for. Returns the login, who the server knows made the change.
@@ -95,7 +99,7 @@ def _meet_writers(conn: Connection, fiscal_year: int) -> str:
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        conn.execute(_GATE, {"y": fiscal_year})
+        conn.execute(_GATE, {"g": generation, "y": fiscal_year})
     except OperationalError as exc:
         state = str(getattr(exc.orig, "sqlstate", None) or "")
         watcher.join(5)
@@ -115,20 +119,29 @@ def _meet_writers(conn: Connection, fiscal_year: int) -> str:
 
 
 def lock_year(
-    conn: Connection, fiscal_year: int, who: str, *, note: str | None = None, source: str = "cli"
+    conn: Connection,
+    generation: int,
+    fiscal_year: int,
+    who: str,
+    *,
+    note: str | None = None,
+    source: EntrySource = EntrySource.CLI,
 ) -> bool:
-    """Close a year to every write; False if it already was. Audited."""
+    """Close a year of a generation to every write; False if it already was. Audited."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     _check_year(fiscal_year)
+    require_writable(conn, generation)
     note = check_free_text(note or "", "メモ", "note").strip()[:2000] or None
     # On a server the login locks the year (the PC's user goes to the audit as a note).
-    locked_by = _meet_writers(conn, fiscal_year) if conn.dialect.name == "postgresql" else who
-    if fiscal_year in locked_years_in(conn):
+    on_server = conn.dialect.name == "postgresql"
+    locked_by = _meet_writers(conn, generation, fiscal_year) if on_server else who
+    if fiscal_year in locked_years_in(conn, generation):
         return False
     conn.execute(
         insert(year_lock_table),
         {
+            "generation": generation,
             "fiscal_year": fiscal_year,
             "locked_at": now(),
             "locked_by": locked_by,
@@ -140,6 +153,7 @@ def lock_year(
         who=who,
         source=source,
         action="year_lock",
+        generation=generation,
         fiscal_year=fiscal_year,
         detail=note,
     )
@@ -147,12 +161,20 @@ def lock_year(
 
 
 def unlock_year(
-    conn: Connection, fiscal_year: int, who: str, reason: str, *, source: str = "cli"
+    conn: Connection,
+    generation: int,
+    fiscal_year: int,
+    who: str,
+    reason: str,
+    *,
+    source: EntrySource = EntrySource.CLI,
 ) -> bool:
-    """Open a locked year again, saying why; False if it was not locked. Audited."""
+    """Open a locked year of a generation again, saying why; False if it was not locked.
+    Audited. A closed generation's years stay locked."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     _check_year(fiscal_year)
+    require_writable(conn, generation)
     why = check_free_text(reason, "解除の理由", "reason").strip()[:2000]
     if not why:
         raise DomainError(
@@ -161,9 +183,20 @@ def unlock_year(
             "Give the reason for unlocking the year (--reason)",
         )
     if conn.dialect.name == "postgresql":
-        _meet_writers(conn, fiscal_year)
-    done = conn.execute(delete(year_lock_table).where(year_lock_table.c.fiscal_year == fiscal_year))
+        _meet_writers(conn, generation, fiscal_year)
+    y = year_lock_table.c
+    done = conn.execute(
+        delete(year_lock_table).where(y.generation == generation, y.fiscal_year == fiscal_year)
+    )
     if not done.rowcount:
         return False
-    record(conn, who=who, source=source, action="year_unlock", fiscal_year=fiscal_year, detail=why)
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="year_unlock",
+        generation=generation,
+        fiscal_year=fiscal_year,
+        detail=why,
+    )
     return True

@@ -11,6 +11,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from kplan_desktop.store.generations import active_generation
+
 # The application's entry is the one place that imports lazily, for the first-paint figure
 # (bench/bench_window.py): Qt, the database layer and the window load only once they are needed.
 # Their types are here for the annotations only.
@@ -241,7 +243,7 @@ def _open_store(
         log.warning("database not opened: %s: %s", exc.code, mask_secrets(exc.message_en))
         raise
     with store.snapshot() as conn:
-        empty = indicator_count(conn) == 0
+        empty = indicator_count(conn, active_generation(conn)) == 0
     if empty:
         if catalog is not None:
             _install_site_catalog(store, catalog)
@@ -364,7 +366,7 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
         from kplan_desktop.ui.first_run import FirstRunDialog
 
         with first.snapshot() as conn:
-            catalog = read_catalog(conn)
+            catalog = read_catalog(conn, active_generation(conn))
         assert catalog is not None
         if args.screenshot:
             role, department = role or "department", department or catalog.departments[1].code
@@ -582,7 +584,11 @@ def _step_window(workspace: Workspace, lang: str) -> str:
 
         def stored() -> list[str | None]:
             with store.snapshot() as conn:
-                return [a.text for a in read_actuals(conn) if a.indicator_code == code]
+                return [
+                    a.text
+                    for a in read_actuals(conn, active_generation(conn))
+                    if a.indicator_code == code
+                ]
 
         checks = {
             "merged value shown": str(shown).startswith(self_test.STORED_VALUE),

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import open_file, save_file
 
@@ -121,7 +122,7 @@ class CatalogActions(QObject):
             return
         assert w.store is not None
         with w.store.snapshot() as conn:
-            catalog = read_catalog(conn)
+            catalog = read_catalog(conn, active_generation(conn))
         if catalog is None:
             return
         self.editor = CatalogEditor(
@@ -234,7 +235,7 @@ class CatalogActions(QObject):
         }
         lines = []
         with w.store.snapshot() as conn:
-            records = catalog_versions(conn)
+            records = catalog_versions(conn, active_generation(conn))
         for record in records:
             v = record.version
             label = v.label_en() if w.lang == "en" else v.label()

@@ -55,6 +55,7 @@ from kplan_desktop.domain.model import (
     IndicatorStatus,
     ValueKind,
 )
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.ui.catalog_widgets import KEY, Change, combo, dec, link_lines
 
@@ -743,7 +744,7 @@ class CatalogEditor(QDialog):
             return False
         code = selected[1]
         with self.store.snapshot() as conn:
-            held = read_actuals(conn, indicator_codes=[code])
+            held = read_actuals(conn, active_generation(conn), indicator_codes=[code])
         if held:
             self._say(
                 self.tr(

@@ -33,6 +33,7 @@ from kplan_desktop.domain.fiscal_year import (
     fiscal_year_of,
     parse_date,
 )
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import save_file
 from kplan_desktop.ui.i18n import year_text
@@ -181,7 +182,9 @@ class CycleActions(QObject):
 
         w = self.window
         with w.store.snapshot() as conn:
-            return w.store is not None and w.fiscal_year in locked_years(conn)
+            return w.store is not None and w.fiscal_year in locked_years(
+                conn, active_generation(conn)
+            )
 
     def lock_year(self, confirm: bool = True) -> bool:
         """年度ロック: the review is closed, every write to the year is refused (audited)."""
@@ -203,7 +206,13 @@ class CycleActions(QObject):
                 return False
         try:
             with w.store.transaction() as conn:
-                done = lock_year(conn, w.fiscal_year, current_user(), source=EntrySource.GUI)
+                done = lock_year(
+                    conn,
+                    active_generation(conn),
+                    w.fiscal_year,
+                    current_user(),
+                    source=EntrySource.GUI,
+                )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
             QMessageBox.warning(w.widget, self.tr("ロックできません"), self.last_message)
@@ -236,7 +245,12 @@ class CycleActions(QObject):
         try:
             with w.store.transaction() as conn:
                 done = unlock_year(
-                    conn, w.fiscal_year, current_user(), reason, source=EntrySource.GUI
+                    conn,
+                    active_generation(conn),
+                    w.fiscal_year,
+                    current_user(),
+                    reason,
+                    source=EntrySource.GUI,
                 )
         except DomainError as exc:
             self.last_message = exc.message(w.lang)
@@ -288,12 +302,12 @@ class CycleActions(QObject):
             self.banner.hide()
             return
         with w.store.snapshot() as conn:
-            cycle = year_cycle(conn, w.fiscal_year)
+            cycle = year_cycle(conn, active_generation(conn), w.fiscal_year)
         if cycle is None:
             self.banner.hide()
             return
         with w.store.snapshot() as conn:
-            items = open_items(conn, w.department, w.fiscal_year)
+            items = open_items(conn, active_generation(conn), w.department, w.fiscal_year)
         missing = sum(1 for item in items if item.missing)
         rest = len(items) - missing
         if items:
@@ -314,8 +328,8 @@ class CycleActions(QObject):
         catalog = w.model.catalog
         assert w.store is not None and catalog is not None
         with w.store.snapshot() as conn:
-            return year_cycle(conn, w.fiscal_year), department_statuses(
-                conn, catalog, w.fiscal_year
+            return year_cycle(conn, active_generation(conn), w.fiscal_year), department_statuses(
+                conn, active_generation(conn), catalog, w.fiscal_year
             )
 
     def show_status(self) -> None:
@@ -334,7 +348,7 @@ class CycleActions(QObject):
         assert w.store is not None and w.model.catalog is not None
         if due is False:
             with w.store.snapshot() as conn:
-                current = year_cycle(conn, w.fiscal_year)
+                current = year_cycle(conn, active_generation(conn), w.fiscal_year)
             dialog = OpenYearDialog(
                 self.year_label(),
                 None if current is None else current.due_date,
@@ -350,6 +364,7 @@ class CycleActions(QObject):
             with w.store.transaction() as conn:
                 cycle = open_year(
                     conn,
+                    active_generation(conn),
                     w.model.catalog,
                     w.fiscal_year,
                     due,

@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoCommand
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
@@ -93,7 +94,12 @@ class EntryCommand(QUndoCommand):
         try:
             self._applied = self._store.write(
                 lambda conn, key: write_actuals(
-                    conn, self._first, who=current_user(), source=EntrySource.GUI, request_key=key
+                    conn,
+                    active_generation(conn),
+                    self._first,
+                    who=current_user(),
+                    source=EntrySource.GUI,
+                    request_key=key,
                 )
             )
         except EntryRefused as exc:
@@ -117,7 +123,12 @@ class EntryCommand(QUndoCommand):
         try:
             return self._store.write(
                 lambda conn, key: write_actuals(
-                    conn, requests, who=current_user(), source=EntrySource.GUI, request_key=key
+                    conn,
+                    active_generation(conn),
+                    requests,
+                    who=current_user(),
+                    source=EntrySource.GUI,
+                    request_key=key,
                 )
             )
         except EntryRefused as exc:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
@@ -199,7 +200,12 @@ class EntryController(Part):
         try:
             with self.store.snapshot() as conn:
                 results = write_actuals(
-                    conn, [request], who=current_user(), source=EntrySource.GUI, dry_run=True
+                    conn,
+                    active_generation(conn),
+                    [request],
+                    who=current_user(),
+                    source=EntrySource.GUI,
+                    dry_run=True,
                 )
         except EntryRefused as exc:
             refused = exc.results[0]
@@ -306,7 +312,7 @@ class EntryController(Part):
             return 0
         try:
             with self.store.snapshot() as conn:
-                fresh = read_actuals(conn, indicator_codes=codes)
+                fresh = read_actuals(conn, active_generation(conn), indicator_codes=codes)
         except DomainError as exc:
             self.status.setText("✖ " + exc.message(self.lang))
             return 0
@@ -489,7 +495,7 @@ class EntryController(Part):
         codes = {r.request.indicator_code for r in results}
         by_code: dict[str, list] = {code: [] for code in codes}  # type: ignore[type-arg]
         with self.store.snapshot() as conn:
-            fresh = read_actuals(conn, indicator_codes=codes)
+            fresh = read_actuals(conn, active_generation(conn), indicator_codes=codes)
         for actual in fresh:
             by_code[actual.indicator_code].append(actual)
         for code, values in by_code.items():

@@ -32,6 +32,7 @@ from kplan_desktop.store.evaluations import (
     save_evaluation,
     save_review_comment,
 )
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
@@ -139,7 +140,9 @@ class EvaluationDialog(QDialog):
         selected = self.measures.currentRow()
         department = None if self.planning else self.department
         with self.store.snapshot() as conn:
-            self.rows = evaluation_overview(conn, self.fiscal_year, department=department)
+            self.rows = evaluation_overview(
+                conn, active_generation(conn), self.fiscal_year, department=department
+            )
         self.measures.blockSignals(True)
         self.measures.clear()
         for row in self.rows:
@@ -158,7 +161,7 @@ class EvaluationDialog(QDialog):
         from kplan_desktop.store.years import locked_years
 
         with self.store.snapshot() as conn:
-            locked = self.fiscal_year in locked_years(conn)
+            locked = self.fiscal_year in locked_years(conn, active_generation(conn))
         if locked:
             self.notice.setText(
                 self.tr(
@@ -231,6 +234,7 @@ class EvaluationDialog(QDialog):
                 saved = self.store.write(
                     lambda conn, key: save_evaluation(
                         conn,
+                        active_generation(conn),
                         wanted,
                         who=self.who,
                         source=EntrySource.GUI,
@@ -243,6 +247,7 @@ class EvaluationDialog(QDialog):
                 with self.store.transaction() as conn:
                     reviewed = save_review_comment(
                         conn,
+                        active_generation(conn),
                         wanted.measure_code,
                         self.fiscal_year,
                         self.reviewer.toPlainText(),

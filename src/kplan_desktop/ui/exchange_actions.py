@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import open_files, save_file
 from kplan_desktop.ui.workers import Cancelled, Job, Work, run_job
@@ -265,7 +266,9 @@ class ExchangeActions(QObject):
             from kplan_desktop.store.submissions import finalisation
 
             with w.store.snapshot() as conn:
-                self.finalised = finalisation(conn, w.department, w.fiscal_year)
+                self.finalised = finalisation(
+                    conn, active_generation(conn), w.department, w.fiscal_year
+                )
         done = self.finalised
         if done is None:
             self.banner.hide()
@@ -298,6 +301,7 @@ class ExchangeActions(QObject):
             w.store.write(
                 lambda conn, key: finalise(
                     conn,
+                    active_generation(conn),
                     department,
                     w.fiscal_year,
                     who=current_user(),
@@ -309,7 +313,12 @@ class ExchangeActions(QObject):
             if exc.code == "E_NOT_COMPLETE":
                 with w.store.snapshot() as conn:
                     self._show_open_items(
-                        [i.text(w.lang) for i in open_items(conn, department, w.fiscal_year)]
+                        [
+                            i.text(w.lang)
+                            for i in open_items(
+                                conn, active_generation(conn), department, w.fiscal_year
+                            )
+                        ]
                     )
             else:
                 self._error(self.tr("確定できません"), exc.message(w.lang))
@@ -342,6 +351,7 @@ class ExchangeActions(QObject):
         w.store.write(
             lambda conn, key: withdraw_finalisation(
                 conn,
+                active_generation(conn),
                 department,
                 w.fiscal_year,
                 who=current_user(),

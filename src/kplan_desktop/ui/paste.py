@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryRequest,
     EntryResult,
@@ -102,6 +103,7 @@ class PasteController(Part):
         with self.store.snapshot() as conn:
             results = write_actuals(
                 conn,
+                active_generation(conn),
                 requests,
                 who=current_user(),
                 source=EntrySource.GUI,
@@ -128,6 +130,7 @@ class PasteController(Part):
             with self.store.snapshot() as conn:
                 checked = write_actuals(
                     conn,
+                    active_generation(conn),
                     commented,
                     who=current_user(),
                     source=EntrySource.GUI,

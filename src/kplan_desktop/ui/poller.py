@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
 )
 
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.ui.parts import Part, Shared
 from kplan_desktop.ui.workers import Job
 
@@ -59,7 +60,7 @@ class ChangePoller(Part):
                 seen = last_change(conn)
                 if seen == last:
                     return seen, None
-                return seen, read_actuals(conn, department=department)
+                return seen, read_actuals(conn, active_generation(conn), department=department)
 
         job = Job(work)
         self.poll_job = job

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from kplan_desktop.exchange.export import file_generation
 from kplan_desktop.exchange.merge import stored_reports
 from kplan_desktop.exchange.report.base import ReportData
 from kplan_desktop.exchange.report.writer import write_report
@@ -13,6 +12,7 @@ from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluations
+from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.overview import overview
 from kplan_desktop.store.submissions import submissions
 
@@ -21,7 +21,8 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
     """Everything the workbook shows, read in one snapshot; the year defaults to the latest
     one with values."""
     with store.snapshot() as conn:
-        catalog, rows = overview(conn)
+        generation = active_generation(conn)
+        catalog, rows = overview(conn, generation)
         settings = catalog.plan.settings
         if fiscal_year is None:
             entered = [year for row in rows for year in row.values]
@@ -31,16 +32,16 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
             catalog=catalog,
             rows=rows,
             fiscal_year=fiscal_year,
-            submissions=submissions(conn),
-            findings=[f for f in stored_findings(conn) if not f.explained],
+            submissions=submissions(conn, active_generation(conn)),
+            findings=[f for f in stored_findings(conn, active_generation(conn)) if not f.explained],
             merge_reports=stored_reports(conn),
             generated_at=now(),
             generated_by=who,
             evaluations={
                 v.evaluation.measure_code: v
-                for v in read_evaluations(conn, fiscal_year=fiscal_year)
+                for v in read_evaluations(conn, active_generation(conn), fiscal_year=fiscal_year)
             },
-            generation=file_generation(catalog),
+            generation=generation,
         )
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.validation import Finding, Severity, validate
 from kplan_desktop.domain.values import ParsedValue
+from kplan_desktop.store.generations import active_generation
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -77,7 +78,9 @@ def load_grid(
     from kplan_desktop.store.overview import overview
 
     with store.snapshot() as conn:
-        catalog, rows = overview(conn, department=department, fiscal_year=fiscal_year)
+        catalog, rows = overview(
+            conn, active_generation(conn), department=department, fiscal_year=fiscal_year
+        )
     catalog.check_choice(department, fiscal_year)
     cells: dict[tuple[str, int], CellInfo] = {}
     total = len(rows)

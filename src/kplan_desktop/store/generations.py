@@ -1,0 +1,315 @@
+"""Plan generations (計画期) as the database holds them: which exist, which one is in use, and
+whether a generation may still change.
+
+Every store function that names an indicator, a catalog node or a year takes the generation as
+its second argument; callers pass the session's (`Session.generation`), which is the active one
+unless the user chose another. A write into a closed generation is refused here, on every
+backend, before anything is written; on a server the write functions and the year-lock trigger
+refuse it too (migration 0014).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, func, insert, select, text, update
+
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.fiscal_year import format_fiscal_year
+from kplan_desktop.domain.generation import (
+    Generation,
+    GenerationStatus,
+    Succession,
+    check_next_period,
+)
+from kplan_desktop.store.audit import as_utc, now, record
+from kplan_desktop.store.models import generation_table, indicator_link_table
+from kplan_desktop.store.requests import EntrySource
+
+__all__ = [
+    "FIRST",
+    "GenerationRecord",
+    "active_generation",
+    "add_generation",
+    "generation_closed",
+    "generation_record",
+    "generations",
+    "require_writable",
+    "set_generation_status",
+]
+
+# The generation every database made before generations holds (migration 0014).
+FIRST = 1
+
+
+@dataclass(frozen=True)
+class GenerationRecord:
+    """One stored generation: the domain's Generation and its bookkeeping."""
+
+    generation: Generation
+    baseline_year: int | None
+    created_at: datetime
+    created_by: str
+    closed_at: datetime | None
+    closed_by: str | None
+    predecessor: int | None
+
+    @property
+    def number(self) -> int:
+        return self.generation.number
+
+    @property
+    def status(self) -> GenerationStatus:
+        return self.generation.status
+
+
+def _record(row: object) -> GenerationRecord:
+    r = row._mapping  # type: ignore[attr-defined]
+    start, end = r["start_year"], r["end_year"]
+    return GenerationRecord(
+        Generation(
+            int(r["number"]),
+            str(r["name"]),
+            0 if start is None else int(start),
+            -1 if end is None else int(end),
+            GenerationStatus(r["status"]),
+        ),
+        r["baseline_year"],
+        as_utc(r["created_at"]),
+        str(r["created_by"]),
+        None if r["closed_at"] is None else as_utc(r["closed_at"]),
+        r["closed_by"],
+        r["predecessor"],
+    )
+
+
+def generations(conn: Connection) -> list[GenerationRecord]:
+    """Every generation, oldest first."""
+    g = generation_table.c
+    return [_record(row) for row in conn.execute(select(generation_table).order_by(g.number))]
+
+
+def generation_record(conn: Connection, generation: int) -> GenerationRecord | None:
+    g = generation_table.c
+    row = conn.execute(select(generation_table).where(g.number == generation)).first()
+    return None if row is None else _record(row)
+
+
+def active_generation(conn: Connection) -> int:
+    """The generation in use: the newest active one; else the newest that is not a draft
+    (a closed plan is still shown); else 1 (a database without generations yet)."""
+    g = generation_table.c
+    for where in (g.status == GenerationStatus.ACTIVE.value,
+                  g.status != GenerationStatus.DRAFT.value):  # fmt: skip
+        found = conn.scalar(select(func.max(g.number)).where(where))
+        if found is not None:
+            return int(found)
+    return FIRST
+
+
+def no_generation(generation: int) -> DomainError:
+    return DomainError(
+        "E_NO_GENERATION",
+        f"計画期 {generation} はありません",
+        f"There is no plan generation {generation}",
+    )
+
+
+def generation_closed(generation: int, name: str = "") -> DomainError:
+    """E_GENERATION_CLOSED: a closed generation (final evaluation written) is read-only."""
+    shown = f"{generation}（{name}）" if name else str(generation)
+    shown_en = f"{generation} ({name})" if name else str(generation)
+    return DomainError(
+        "E_GENERATION_CLOSED",
+        f"計画期 {shown} は終了しています（最終評価済み）。変更できません。何も保存していません",
+        f"Plan generation {shown_en} is closed (final evaluation written) and cannot change; "
+        "nothing was saved",
+    )
+
+
+def require_writable(conn: Connection, generation: int) -> GenerationRecord:
+    """The generation, if it exists and is not closed; else a DomainError (nothing written)."""
+    found = generation_record(conn, generation)
+    if found is None:
+        raise no_generation(generation)
+    if not found.generation.writable:
+        raise generation_closed(generation, found.generation.name)
+    return found
+
+
+def add_generation(
+    conn: Connection,
+    name: str,
+    start_year: int,
+    end_year: int,
+    *,
+    baseline_year: int | None = None,
+    predecessor: int | None = None,
+    who: str,
+    source: EntrySource,
+) -> int:
+    """A new generation after the last one (a draft until activated); returns its number.
+
+    Its period must start after every earlier generation's ends (a year belongs to one plan).
+    """
+    name = name.strip()
+    if not name:
+        raise DomainError(
+            "E_GENERATION_NAME",
+            "計画期の名前を入力してください",
+            "Give the plan generation a name",
+        )
+    known = generations(conn)
+    check_next_period([r.generation for r in known if r.generation.end_year >= 0],
+                      start_year, end_year)  # fmt: skip
+    if predecessor is not None and predecessor not in {r.number for r in known}:
+        raise no_generation(predecessor)
+    number = max((r.number for r in known), default=0) + 1
+    conn.execute(
+        insert(generation_table).values(
+            number=number,
+            name=name,
+            start_year=start_year,
+            end_year=end_year,
+            baseline_year=baseline_year,
+            status=GenerationStatus.DRAFT.value,
+            created_at=now(),
+            created_by=who,
+            predecessor=predecessor,
+        )
+    )
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="generation",
+        generation=number,
+        detail=f"new generation {number}: {name} "
+        f"({format_fiscal_year(start_year)}–{format_fiscal_year(end_year)})",
+    )
+    return number
+
+
+# A year's row of the write gate (migration 0013/0014), as a year lock updates it.
+_GATE = text(
+    "INSERT INTO kplan_write_gate (generation, department_code, fiscal_year, changed_at)"
+    " VALUES (:g, '', :y, clock_timestamp())"
+    " ON CONFLICT (generation, department_code, fiscal_year)"
+    " DO UPDATE SET changed_at = EXCLUDED.changed_at"
+)
+
+
+def set_generation_status(
+    conn: Connection,
+    generation: int,
+    status: GenerationStatus,
+    *,
+    who: str,
+    source: EntrySource,
+) -> bool:
+    """Make a generation active or closed (or a draft again); False when it already was.
+
+    On a server, closing meets every write in flight on the write gate's rows of the
+    generation's years (as a year lock does), so no write lands in it afterwards.
+    """
+    found = generation_record(conn, generation)
+    if found is None:
+        raise no_generation(generation)
+    if found.status is status:
+        return False
+    if conn.dialect.name == "postgresql":
+        for year in range(found.generation.start_year, found.generation.end_year + 1):
+            conn.execute(_GATE, {"g": generation, "y": year})
+    closing = status is GenerationStatus.CLOSED
+    conn.execute(
+        update(generation_table)
+        .where(generation_table.c.number == generation)
+        .values(
+            status=status.value,
+            closed_at=now() if closing else None,
+            closed_by=who if closing else None,
+        )
+    )
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="generation",
+        generation=generation,
+        detail=f"generation {generation}: {found.status.value} → {status.value}",
+    )
+    return True
+
+
+def sync_period(
+    conn: Connection, generation: int, name: str, start: int, end: int, baseline: int
+) -> None:
+    """The generation's name and period follow its catalog's plan (replace_catalog)."""
+    conn.execute(
+        update(generation_table)
+        .where(generation_table.c.number == generation)
+        .values(name=name, start_year=start, end_year=end, baseline_year=baseline)
+    )
+
+
+def link_indicator(
+    conn: Connection,
+    generation: int,
+    code: str,
+    prior_generation: int,
+    prior_code: str,
+    kind: Succession,
+) -> None:
+    """Record that `code` of `generation` continues (or replaces) `prior_code` of the generation
+    before; a decision made again replaces the link it made."""
+    if kind is Succession.END:
+        raise ValueError("an ended indicator has no link")
+    link = indicator_link_table.c
+    conn.execute(
+        delete(indicator_link_table).where(
+            link.generation == generation,
+            link.prior_generation == prior_generation,
+            (link.code == code) | (link.prior_code == prior_code),
+        )
+    )
+    conn.execute(
+        insert(indicator_link_table).values(
+            generation=generation,
+            code=code,
+            prior_generation=prior_generation,
+            prior_code=prior_code,
+            kind=kind.value,
+        )
+    )
+
+
+def unlink_prior(conn: Connection, generation: int, prior_generation: int, prior_code: str) -> None:
+    """Forget the link a decision on `prior_code` made (it ends after all)."""
+    link = indicator_link_table.c
+    conn.execute(
+        delete(indicator_link_table).where(
+            link.generation == generation,
+            link.prior_generation == prior_generation,
+            link.prior_code == prior_code,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorLink:
+    code: str
+    prior_generation: int
+    prior_code: str
+    kind: Succession
+
+
+def indicator_links(conn: Connection, generation: int) -> list[IndicatorLink]:
+    """The generation's indicators that continue or replace one of an earlier generation."""
+    link = indicator_link_table.c
+    rows = conn.execute(
+        select(link.code, link.prior_generation, link.prior_code, link.kind)
+        .where(link.generation == generation)
+        .order_by(link.code)
+    )
+    return [IndicatorLink(c, int(g), p, Succession(k)) for c, g, p, k in rows]
