@@ -42,11 +42,11 @@ def planning(tmp_path: Path) -> Path:
     return db
 
 
-def data_value_cell(path: Path, code: str) -> str:
+def data_value_cell(path: Path, code: str, year: str = YEAR) -> str:
     ws = openpyxl.load_workbook(path)[SHEET_DATA]
     column = [c.value for c in ws[1]].index("value")
     for row in ws.iter_rows(min_row=2):
-        if row[0].value == code and row[1].value == YEAR:
+        if row[0].value == code and row[1].value == year:
             return row[column].coordinate
     raise AssertionError(code)
 
@@ -134,3 +134,57 @@ def test_a_formula_typed_into_the_catalogs_generation_cell_is_refused(
     assert f"シート「計画」{row}行目" in refused.value.message_ja
     assert kplan(planning, "catalog", "import", str(edited)) != 0
     assert dump(planning) == before
+
+
+NEXT_PLAN = (
+    "--name",
+    "次期基本計画",
+    "--start",
+    "2027",
+    "--end",
+    "2031",
+    "--baseline-year",
+    "2026",
+)
+
+
+def test_a_next_plan_submission_edited_in_calc_merges_into_generation_2(
+    calc: Calc, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The overlap year: the department's R9 file of the next plan, a value typed in Calc,
+    merges into generation 2 of a planning database holding both plans — not into the old plan,
+    where the same code means the old indicator."""
+    from kplan_desktop.store.actuals import read_actuals
+    from kplan_desktop.store.engine import Store
+
+    department, planning = tmp_path / "community.sqlite3", tmp_path / "planning.sqlite3"
+    for db in (department, planning):
+        assert kplan(db, "init") == 0
+        assert kplan(db, "generation", "new", *NEXT_PLAN) == 0
+        assert kplan(db, "generation", "activate", "2") == 0
+    assert kplan(department, "enter", "--indicator", COUNT, "--year", "2027", "--value", "50") == 0
+    exported = tmp_path / "r9.xlsx"
+    assert kplan(department, "export", "--department", "community", "--year", "2027",
+                 "--draft", "-o", str(exported)) == 0  # fmt: skip
+    edited = tmp_path / "r9-edited.xlsx"
+    ops: list[dict[str, Any]] = [
+        {"op": "show_sheet", "sheet": SHEET_DATA},
+        type_(SHEET_DATA, data_value_cell(exported, COUNT, "2027"), "52"),
+        read(SHEET_META, GENERATION_CELL),
+    ]
+    (seen,) = calc.run(exported, ops, edited)
+    assert seen["string"] == "2"
+
+    code, (report,) = merge(planning, capsys, str(edited))
+
+    assert code == 0, report
+    assert (report["generation"], report["kind"]) == (2, "edited")
+    store = Store.open(str(planning))
+    try:
+        with store.snapshot() as conn:
+            new = {(a.indicator_code, a.fiscal_year): a.text for a in read_actuals(conn, 2)}
+            old = {(a.indicator_code, a.fiscal_year): a.text for a in read_actuals(conn, 1)}
+    finally:
+        store.dispose()
+    assert new == {(COUNT, 2027): "52"}
+    assert old == {}
