@@ -412,6 +412,11 @@ def test_one_merge_call_routes_an_r8_file_and_an_r9_file_into_their_own_generati
     assert run(community, "export", "--department", "community", "--year", "2026", "--draft",
                "--generation", "1", "-o", str(r8_again)) == 0  # fmt: skip
     assert [read_exchange_workbook(f).generation for f in (r8, r9, r8_again)] == [1, 2, 1]
+    capsys.readouterr()
+    assert run(community, "export", "--department", "community", "--year", "2027", "--draft",
+               "--generation", "9", "-o", str(tmp_path / "none.xlsx")) == 2  # fmt: skip
+    assert "計画期 9 はありません" in capsys.readouterr().err
+    assert not (tmp_path / "none.xlsx").exists()
 
     next_generation(planning)
     code, reports = merge_json(planning, capsys, r8, r9)

@@ -21,7 +21,7 @@ from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import catalog_hash_key
 from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.evaluations import read_evaluations
-from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.generations import active_generation, generation_record, no_generation
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.submissions import database_id, finalisation
@@ -55,6 +55,16 @@ def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[Val
                 )
             )
     return values
+
+
+def _chosen_generation(conn: Connection, generation: int | None) -> int:
+    """The generation a file is written of: the one named (refused when the database holds no
+    such generation), else the active one."""
+    if generation is None:
+        return active_generation(conn)
+    if generation_record(conn, generation) is None:
+        raise no_generation(generation)
+    return generation
 
 
 def _department_rows(
@@ -97,7 +107,7 @@ def export_submission(
     # One transaction: what is signed is one moment of the database (the own key is made in
     # it the first time); the file is written after.
     with store.transaction() as conn:
-        number = active_generation(conn) if generation is None else generation
+        number = _chosen_generation(conn, generation)
         catalog, rows = _department_rows(conn, number, department, fiscal_year)
         done = finalisation(conn, number, department, fiscal_year)
         if done is None and not draft:
@@ -161,7 +171,7 @@ def export_template(
     from kplan_desktop.exchange.submission_template import write_template
 
     with store.snapshot() as conn:
-        number = active_generation(conn) if generation is None else generation
+        number = _chosen_generation(conn, generation)
         catalog, rows = _department_rows(conn, number, department, fiscal_year)
         catalog_hash = meta_value(conn, catalog_hash_key(number)) or ""
     return write_template(
