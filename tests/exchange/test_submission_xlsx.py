@@ -129,8 +129,9 @@ def header_for(
         finalised_by="山田 花子" if finalised else None,
         finalised_at=datetime(2025, 6, 1, 1, 0, tzinfo=UTC) if finalised else None,
         row_count=len(values),
-        payload_sha256=payload_sha256(values),
+        payload_sha256=payload_sha256(values, 1),
         draft_flag="no" if finalised else "yes",
+        generation=1,
     )
 
 
@@ -315,7 +316,7 @@ def test_meta_sheet_lists_every_key_and_the_machine_sheet_is_hidden(
     assert meta["format"] == SUBMISSION_FORMAT
     assert meta["fiscal_year"] == "2024"
     assert meta["row_count"] == str(len(community.values))
-    assert meta["payload_sha256"] == payload_sha256(community.values)
+    assert meta["payload_sha256"] == payload_sha256(community.values, 1)
     assert meta["exported_at"] == "2025-05-31T09:15:00Z"
     assert meta["database"] == community.database
     keys = [cell.value for cell in book[SHEET_DATA][1]][: len(DATA_KEYS)]
@@ -601,6 +602,7 @@ def test_cancelled_export_leaves_no_file_behind(community: Department, tmp_path:
         fiscal_year=YEAR,
         catalog_hash="x",
         program_version=__version__,
+        generation=1,
         cancelled=lambda: True,
     )
     assert done is False
@@ -715,6 +717,7 @@ def make_template(dept: Department, department: str, path: Path) -> Path:
         fiscal_year=YEAR,
         catalog_hash=dept.catalog_hash,
         program_version=__version__,
+        generation=1,
     )
     return path
 
@@ -865,6 +868,7 @@ def test_template_prompt_is_cut_to_what_excel_accepts(
         fiscal_year=YEAR,
         catalog_hash="x",
         program_version=__version__,
+        generation=1,
     )
     ws = openpyxl.load_workbook(path)[SHEET_TEMPLATE]
     prompts = [dv.prompt for dv in ws.data_validations.dataValidation if dv.type is None]

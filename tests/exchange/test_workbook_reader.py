@@ -141,7 +141,8 @@ def header_for(values: list[ValueRow]) -> SubmissionHeader:
         finalised_by="山田",
         finalised_at=datetime(2025, 5, 31, 9, 0, tzinfo=UTC),
         row_count=len(values),
-        payload_sha256=payload_sha256(values),
+        payload_sha256=payload_sha256(values, 1),
+        generation=1,
     )
 
 
@@ -167,6 +168,7 @@ def template(catalog: Catalog, tmp_path: Path) -> Path:
         fiscal_year=YEAR,
         catalog_hash="c0ffee",
         program_version="0.1.0",
+        generation=1,
     )
     return path
 

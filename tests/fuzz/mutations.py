@@ -1252,7 +1252,8 @@ def _sign(work: Work) -> str:
     xml = work.text(part)
     if xml is None or "payload_sha256" not in work.base.meta:
         return "no meta to sign"
-    digest = payload_sha256(rows)
+    named = None if incoming.header is None else incoming.header.generation
+    digest = payload_sha256(rows, named)
     xml = set_cell(
         xml,
         f"B{work.base.meta['payload_sha256']}",

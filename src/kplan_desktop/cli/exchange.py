@@ -42,12 +42,18 @@ def register(sub: SubParsers) -> None:
     export.add_argument(
         "--draft", action="store_true", help="未確定のまま下書きとして書き出す (export a draft)"
     )
+    export.add_argument(
+        "--generation", type=int, metavar="N", help="計画期 (既定: 実施中 / plan generation)"
+    )
     runs(export, export_command)
 
     template = sub.add_parser("template", help="記入用テンプレートを書き出す (fill-in template)")
     template.add_argument("--department", required=True, metavar="CODE", help="課コード")
     template.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     template.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
+    template.add_argument(
+        "--generation", type=int, metavar="N", help="計画期 (既定: 実施中 / plan generation)"
+    )
     runs(template, template_command)
 
     merge = sub.add_parser("merge", help="提出ブック・テンプレートを取り込む (merge)")
@@ -146,7 +152,13 @@ def export_command(store: Store, args: argparse.Namespace) -> Exit:
     bar = TerminalProgress("書き出し / export")
     try:
         header = export_submission(
-            store, args.department, args.year, out, draft=args.draft, progress=bar
+            store,
+            args.department,
+            args.year,
+            out,
+            draft=args.draft,
+            progress=bar,
+            generation=args.generation,
         )
     finally:
         bar.close()
@@ -166,7 +178,9 @@ def template_command(store: Store, args: argparse.Namespace) -> Exit:
     out = _xlsx(args.output)
     bar = TerminalProgress("書き出し / template")
     try:
-        export_template(store, args.department, args.year, out, progress=bar)
+        export_template(
+            store, args.department, args.year, out, progress=bar, generation=args.generation
+        )
     finally:
         bar.close()
     print(f"記入用テンプレートを書き出しました: {out} / Template written: {out}")
@@ -310,7 +324,8 @@ def _print_report(path: Path, result: MergeReport | DomainError) -> None:
     else:
         state = "書き込んでいません / nothing written"
     kind = _KIND_JA.get(result.kind, result.kind)
-    print(f"■ {path.name}  [{kind}] {result.department} {year}")
+    generation = "" if result.generation is None else f" 第{result.generation}期"
+    print(f"■ {path.name}  [{kind}] {result.department} {year}{generation}")
     print(f"  {counts}  — {state}")
     for ja, en in zip(result.notes_ja, result.notes_en, strict=True):
         print(f"  ※ {ja} / {en}")

@@ -23,10 +23,20 @@ from sqlalchemy import Connection
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.catalog_diff import CatalogDiff, CatalogVersion, catalog_diff, check_newer
 from kplan_desktop.domain.errors import DomainError, no_catalog
+from kplan_desktop.domain.generation_number import (
+    E_GENERATION_CELL,
+    E_GENERATION_UNKNOWN,
+    FIRST_GENERATION,
+    generation_cell_problem,
+    generation_number,
+    unknown_generation_problem,
+)
 from kplan_desktop.exchange import catalog_json
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, read_json
+from kplan_desktop.exchange.generations import held_generations
 from kplan_desktop.exchange.payload import parse_utc, utc_text
+from kplan_desktop.exchange.submission_layout import generation_title
 from kplan_desktop.store.catalog import (
     CatalogChange,
     current_catalog_version,
@@ -48,6 +58,8 @@ class IssuedCatalog:
     edited: bool  # the file names a version, but its content is not that version's
     # Fiscal years the planning division opened for entry, with their due dates.
     cycles: tuple[tuple[int, date | None], ...] = ()
+    # The plan generation the file names (the first for a file made before generations).
+    generation: int = FIRST_GENERATION
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,7 @@ def read_catalog_file(path: Path) -> IssuedCatalog:
 
         catalog, fields = read_catalog_xlsx_with_version(path)
         cycles = _cycles_from_text(fields.pop("cycle_text", None), path.name)
+        generation = fields.pop("generation", FIRST_GENERATION)
     else:
         # Read once, through the gate (size, UTF-8, nesting depth before json.loads).
         raw = read_json(path, CATALOG_LIMITS)
@@ -131,10 +144,48 @@ def read_catalog_file(path: Path) -> IssuedCatalog:
         stated = raw.get("version")
         fields = stated if isinstance(stated, dict) else {}
         cycles = _cycles_from_json(raw.get("cycle"), path.name)
+        generation = _json_generation(raw, path.name)
     digest = catalog_json.catalog_hash(catalog)
     version = _version(fields, path.name)
     edited = version is not None and version.catalog_hash != digest
-    return IssuedCatalog(catalog, digest, None if edited else version, edited, cycles)
+    return IssuedCatalog(
+        catalog, digest, None if edited else version, edited, cycles, generation=generation
+    )
+
+
+# The catalog JSON's generation fields: the number (read), and the generation as people read it
+# (written for them, ignored when read).
+JSON_GENERATION = "generation"
+JSON_GENERATION_LABEL = "generation_label"
+
+
+def _json_generation(raw: dict[str, Any], file: str) -> int:
+    """The generation a catalog JSON names ("generation": 2); the first for a file without it.
+    Anything but a plain positive whole number is refused, naming the field."""
+    if JSON_GENERATION not in raw:
+        return FIRST_GENERATION
+    value = raw[JSON_GENERATION]
+    number = generation_number(value)
+    if number is None:
+        ja, en = generation_cell_problem(
+            f"{file} の {JSON_GENERATION}", f"{file}, field {JSON_GENERATION}", value
+        )
+        raise DomainError(E_GENERATION_CELL, ja, en)
+    return number
+
+
+def check_generation(conn: Connection, issued: IssuedCatalog, file: str | None = None) -> None:
+    """A catalog file goes only into a plan generation this database holds (a database without
+    a catalog yet takes the first generation's): anything else is refused, nothing changed."""
+    held = held_generations(conn)
+    if issued.generation in held or (not held and issued.generation == FIRST_GENERATION):
+        return
+    ja, en = unknown_generation_problem("", "", issued.generation, held or (FIRST_GENERATION,))
+    if file is None:
+        raise DomainError(E_GENERATION_UNKNOWN, f"カタログ: {ja}", f"Catalog: {en}")
+    raise DomainError(
+        E_GENERATION_UNKNOWN, f"「{file}」は読み込めません: {ja}", f"Cannot read {file}: {en}"
+    )
 
 
 def _bad_cycle(file: str, detail: str) -> DomainError:
@@ -189,8 +240,11 @@ def preview_import(store: Store, path: Path) -> ImportPreview:
     """Read a catalog file and compare it with the catalog in use; refuses an older one."""
     issued = read_catalog_file(path)
     with store.snapshot() as conn:
-        current = current_catalog_version(conn, active_generation(conn))
-        in_use = read_catalog(conn, active_generation(conn))
+        # A catalog file goes into the generation it names (refused unless the database
+        # holds it), compared with that generation's catalog.
+        check_generation(conn, issued, path.name)
+        current = current_catalog_version(conn, issued.generation)
+        in_use = read_catalog(conn, issued.generation)
     if issued.version is not None:
         check_newer(current, issued.version)
     diff = CatalogDiff() if in_use is None else catalog_diff(in_use, issued.catalog)
@@ -206,9 +260,10 @@ def install_catalog(
     (`store.transaction()`), so the catalog and its years commit together or not at all."""
     from kplan_desktop.store.cycle import receive_cycles
 
+    check_generation(conn, issued)
     change = replace_catalog(
         conn,
-        active_generation(conn),
+        issued.generation,
         issued.catalog,
         issued.catalog_hash,
         who=who,
@@ -218,9 +273,7 @@ def install_catalog(
         content=catalog_json.dumps(issued.catalog),
         origin="import" if issued.version is not None else "edit",
     )
-    change.cycles_opened = receive_cycles(
-        conn, active_generation(conn), list(issued.cycles), who=who
-    )
+    change.cycles_opened = receive_cycles(conn, issued.generation, list(issued.cycles), who=who)
     return change
 
 
@@ -249,10 +302,11 @@ def export_catalog(store: Store, path: Path) -> CatalogVersion:
     from kplan_desktop.store.requests import current_user
 
     with store.transaction() as conn:
-        catalog = read_catalog(conn, active_generation(conn))
+        generation = active_generation(conn)
+        catalog = read_catalog(conn, generation)
         if catalog is None:
             raise no_catalog()
-        version = current_catalog_version(conn, active_generation(conn))
+        version = current_catalog_version(conn, generation)
         digest = catalog_json.catalog_hash(catalog)
         if version is None or version.catalog_hash != digest:
             # The recorded version is not of the catalog held (a database from before imports
@@ -260,22 +314,22 @@ def export_catalog(store: Store, path: Path) -> CatalogVersion:
             # no department ever receives a catalog without one.
             version = restamp_catalog(
                 conn,
-                active_generation(conn),
+                generation,
                 digest,
                 who=current_user(),
                 source=EntrySource.CATALOG,
                 content=catalog_json.dumps(catalog),
             )
-        cycles = [
-            (c.fiscal_year, c.due_date) for c in year_cycles(conn, active_generation(conn)).values()
-        ]
+        cycles = [(c.fiscal_year, c.due_date) for c in year_cycles(conn, generation).values()]
     fields = {**version_fields(version), "cycle_text": _cycles_text(cycles)}
     if path.suffix.lower() == ".xlsx":
         from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx
 
-        write_catalog_xlsx(catalog, path, fields)
+        write_catalog_xlsx(catalog, path, fields, generation=generation)
     else:
         data = catalog_json.catalog_to_dict(catalog)
+        data[JSON_GENERATION] = generation
+        data[JSON_GENERATION_LABEL] = generation_title(catalog.plan, generation)
         data["version"] = version_fields(version)
         data["cycle"] = [
             {"fiscal_year": y, "due_date": None if d is None else d.isoformat()} for y, d in cycles

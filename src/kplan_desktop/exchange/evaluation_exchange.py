@@ -330,14 +330,18 @@ def apply_evaluations(
     who: str,
     trusted: bool,
     origin: str,
+    generation: int | None = None,
 ) -> int:
     """Write the planned evaluations in the merge's transaction; the number written.
+
+    `generation`: the plan generation the file is merged into (None: the active one).
 
     Each write names the revision the plan saw: a change meanwhile refuses the whole merge
     (E_CONFLICT). Without trustworthy revisions (a template, an edited file) the evaluation's
     revision is named after `origin`, so a later file of the department may update it.
     """
     written = 0
+    into = active_generation(conn) if generation is None else generation
     for plan in planned:
         if not plan.writes:
             continue
@@ -346,7 +350,7 @@ def apply_evaluations(
         keep = trusted and row.revision is not None
         done = write_evaluation(
             conn,
-            active_generation(conn),
+            into,
             row.evaluation,
             who=who,
             source=EntrySource.MERGE,

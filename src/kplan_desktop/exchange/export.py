@@ -21,7 +21,7 @@ from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import catalog_hash_key
 from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.evaluations import read_evaluations
-from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.generations import active_generation, generation_record, no_generation
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.submissions import database_id, finalisation
@@ -57,12 +57,20 @@ def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[Val
     return values
 
 
+def _chosen_generation(conn: Connection, generation: int | None) -> int:
+    """The generation a file is written of: the one named (refused when the database holds no
+    such generation), else the active one."""
+    if generation is None:
+        return active_generation(conn)
+    if generation_record(conn, generation) is None:
+        raise no_generation(generation)
+    return generation
+
+
 def _department_rows(
-    conn: Connection, department: str, fiscal_year: int
+    conn: Connection, generation: int, department: str, fiscal_year: int
 ) -> tuple[Catalog, list[IndicatorOverview]]:
-    catalog, rows = overview(
-        conn, active_generation(conn), department=department, fiscal_year=fiscal_year
-    )
+    catalog, rows = overview(conn, generation, department=department, fiscal_year=fiscal_year)
     catalog.check_choice(department, fiscal_year)
     for known in catalog.departments:
         merged = known.merged_into and known.until_year is not None
@@ -87,18 +95,21 @@ def export_submission(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     moment: datetime | None = None,
+    generation: int | None = None,
 ) -> SubmissionHeader | None:
     """Write the submission workbook; None if cancelled (no file then).
 
     An unfinalised year is refused unless `draft`: a draft says so on every sheet.
+    `generation`: the plan generation the file is of and names (None: the active one).
     """
     from kplan_desktop.exchange.submission_xlsx import write_submission
 
     # One transaction: what is signed is one moment of the database (the own key is made in
     # it the first time); the file is written after.
     with store.transaction() as conn:
-        catalog, rows = _department_rows(conn, department, fiscal_year)
-        done = finalisation(conn, active_generation(conn), department, fiscal_year)
+        number = _chosen_generation(conn, generation)
+        catalog, rows = _department_rows(conn, number, department, fiscal_year)
+        done = finalisation(conn, number, department, fiscal_year)
         if done is None and not draft:
             year = format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)
             raise DomainError(
@@ -108,13 +119,13 @@ def export_submission(
                 f"FY{fiscal_year} is not finalised: finalise it first, or export a draft "
                 "(kplan finalise / export --draft)",
             )
-        stored_evaluations = read_evaluations(conn, active_generation(conn))
+        stored_evaluations = read_evaluations(conn, number)
         database = database_id(conn)
         key = own_private_key(conn, who=done.finalised_by if done is not None else "export")
-        catalog_hash = meta_value(conn, catalog_hash_key(active_generation(conn))) or ""
+        catalog_hash = meta_value(conn, catalog_hash_key(number)) or ""
     values = submission_rows(rows, fiscal_year)
     evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations)
-    digest = payload_sha256(values)
+    digest = payload_sha256(values, number)
     unsigned = SubmissionHeader(
         department=department,
         fiscal_year=fiscal_year,
@@ -128,6 +139,7 @@ def export_submission(
         payload_sha256=digest,
         evaluation_sha256=evaluations_sha256(row.texts() for row in evaluations),
         draft_flag="no" if done is not None else "yes",
+        generation=number,
     )
     header = replace(unsigned, signature=sign(key, signed_message(unsigned)))
     written = write_submission(
@@ -151,13 +163,17 @@ def export_template(
     *,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
+    generation: int | None = None,
 ) -> bool:
-    """Write the fill-in template for a department without the program; False if cancelled."""
+    """Write the fill-in template for a department without the program; False if cancelled.
+
+    `generation`: the plan generation the file is of and names (None: the active one)."""
     from kplan_desktop.exchange.submission_template import write_template
 
     with store.snapshot() as conn:
-        catalog, rows = _department_rows(conn, department, fiscal_year)
-        catalog_hash = meta_value(conn, catalog_hash_key(active_generation(conn))) or ""
+        number = _chosen_generation(conn, generation)
+        catalog, rows = _department_rows(conn, number, department, fiscal_year)
+        catalog_hash = meta_value(conn, catalog_hash_key(number)) or ""
     return write_template(
         Path(path),
         catalog,
@@ -166,6 +182,7 @@ def export_template(
         fiscal_year=fiscal_year,
         catalog_hash=catalog_hash,
         program_version=__version__,
+        generation=number,
         progress=progress,
         cancelled=cancelled,
     )

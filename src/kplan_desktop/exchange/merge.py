@@ -30,6 +30,7 @@ from sqlalchemy import Connection
 
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import Conflict, DomainError, no_catalog
+from kplan_desktop.domain.generation_number import E_GENERATION_UNKNOWN, unknown_generation_problem
 from kplan_desktop.domain.lineage import Incoming, Lineage, decide
 from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
@@ -40,6 +41,8 @@ from kplan_desktop.exchange.evaluation_exchange import (
     apply_evaluations,
     plan_evaluations,
 )
+from kplan_desktop.exchange.gate import rejection
+from kplan_desktop.exchange.generations import current_generation, held_generations
 from kplan_desktop.exchange.merge_checks import (
     _check_file,
     _check_signature,
@@ -88,10 +91,9 @@ from kplan_desktop.store.actuals import (
     write_actuals,
 )
 from kplan_desktop.store.audit import now
-from kplan_desktop.store.catalog import read_catalog_snapshot
+from kplan_desktop.store.catalog import CatalogSnapshot
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import measure_owners, read_evaluations
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import (
     StoredReport,
@@ -112,13 +114,32 @@ def merge_context(store: Store) -> MergeContext:
 def _context(conn: Connection) -> MergeContext:
     from kplan_desktop.store.catalog import catalog_versions
 
-    catalog = read_catalog_snapshot(conn, active_generation(conn))
-    if catalog is None:
+    held = held_generations(conn)
+    if not held:
         raise no_catalog()
+    generation = current_generation(conn, held)
+    # Every generation's versions: a file's catalog is named whichever plan it is of.
     versions = {
-        r.version.catalog_hash: r.version for r in catalog_versions(conn, active_generation(conn))
+        r.version.catalog_hash: r.version for number in held for r in catalog_versions(conn, number)
     }
-    return MergeContext(catalog, database_id(conn), versions)
+    return MergeContext(
+        held[generation], database_id(conn), versions, generation=generation, catalogs=held
+    )
+
+
+def _route(context: MergeContext, workbook: IncomingWorkbook, file: str) -> CatalogSnapshot:
+    """The catalog of the generation the file names; a generation the database does not hold
+    refuses the whole file (nothing is read in), naming the file's generation cell."""
+    catalog = context.catalog_of(workbook.generation)
+    if catalog is None:
+        ja, en = unknown_generation_problem(
+            workbook.generation_place_ja,
+            workbook.generation_place_en,
+            workbook.generation,
+            context.held,
+        )
+        raise rejection(E_GENERATION_UNKNOWN, file, ja, en)
+    return catalog
 
 
 _COLLECT_AFTER = 50_000
@@ -189,7 +210,7 @@ def _plan_read(
     context: MergeContext,
     accept_unsigned: bool,
 ) -> MergePlan:
-    catalog = context.catalog
+    catalog = _route(context, workbook, source.name)
     _check_file(catalog.settings, catalog.departments, workbook, source.name)
     indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
     read_integrity = workbook.integrity  # the reader's verdict, before the signature's
@@ -206,8 +227,17 @@ def _plan_read(
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
         units={code: indicator.unit or "" for code, indicator in indicators.items()},
+        generation=workbook.generation,
     )
     _file_notes(plan, catalog.catalog_hash, context.versions, read_integrity)
+    if len(context.held) > 1:
+        # The overlap year: the database holds more than one plan; say which one this file is of.
+        plan.notes_ja.append(
+            f"第{workbook.generation}期の計画のファイルです（その計画期に取り込みます）"
+        )
+        plan.notes_en.append(
+            f"a file of plan generation {workbook.generation} (merged into that generation)"
+        )
     header = workbook.header
     if trust is Trust.NONE and header is not None and header.finalised_by is not None:
         plan.notes_ja.append(
@@ -220,7 +250,7 @@ def _plan_read(
         )
     # Only the file's department's indicators can pass: one query by department, not a list of
     # hundreds of codes to bind.
-    stored = read_actuals(conn, active_generation(conn), department=workbook.department)
+    stored = read_actuals(conn, workbook.generation, department=workbook.department)
     current = {(a.indicator_code, a.fiscal_year): a for a in stored}
     seen: set[Key] = set()
     candidates: list[PlannedRow] = []
@@ -250,11 +280,11 @@ def _plan_read(
         measures = {e.measure for e in workbook.evaluations}
         stored_evaluations = {
             (v.evaluation.measure_code, v.evaluation.fiscal_year): v
-            for v in read_evaluations(conn, active_generation(conn), measure_codes=measures)
+            for v in read_evaluations(conn, workbook.generation, measure_codes=measures)
         }
         plan.evaluations = plan_evaluations(
             catalog.settings,
-            measure_owners(conn, active_generation(conn)),
+            measure_owners(conn, workbook.generation),
             workbook.department,
             workbook.fiscal_year,
             workbook.evaluations,
@@ -376,7 +406,7 @@ def _explain_catalog_changes(
     from kplan_desktop.exchange.catalog_json import loads
     from kplan_desktop.store.catalog import catalog_content
 
-    content = catalog_content(conn, active_generation(conn), file_hash)
+    content = catalog_content(conn, plan.generation, file_hash)
     if content is None:
         return
     try:
@@ -417,7 +447,7 @@ def _decide(
     """Validate every candidate with the write path itself (a dry run), then compare revisions."""
     dry = write_actuals(
         conn,
-        active_generation(conn),
+        workbook.generation,
         [p.request for p in candidates if p.request is not None],
         who="preview",
         source=EntrySource.MERGE,
@@ -634,7 +664,7 @@ def apply_merge(
         # values (evaluations, the file, the report) commits with them or not at all.
         commit_checked(
             conn,
-            active_generation(conn),
+            plan.generation,
             writes,
             who=who,
             source=EntrySource.MERGE,
@@ -647,9 +677,10 @@ def apply_merge(
             who=who,
             trusted=plan.evaluations_trusted,
             origin=_workbook_origin(workbook.department),
+            generation=plan.generation,
         )
         if record_file:
-            save_submission(conn, active_generation(conn), received)
+            save_submission(conn, plan.generation, received)
         body = report_to_json(report)
         save_report(conn, StoredReport(moment, who, plan.path.name, workbook.sha256, body))
 

@@ -10,6 +10,7 @@ from typing import Literal
 
 from kplan_desktop.domain.catalog_diff import CatalogVersion
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.generation_number import FIRST_GENERATION
 from kplan_desktop.domain.validation import Finding
 from kplan_desktop.exchange.evaluation_exchange import (
     PlannedEvaluation,
@@ -90,6 +91,8 @@ class MergePlan:
     trust: Trust = Trust.AS_READ
     # Each row's indicator's unit, to show a stored value as the database keeps it (341.2万人).
     units: Mapping[str, str] = field(default_factory=dict)
+    # The plan generation the file was routed to (the one it names): its rows are written there.
+    generation: int = FIRST_GENERATION
 
     @property
     def evaluations_trusted(self) -> bool:
@@ -118,10 +121,26 @@ class MergeChanged(DomainError):
 
 @dataclass(frozen=True)
 class MergeContext:
-    """What every file of one merge session compares against; read once, not per file."""
+    """What every file of one merge session compares against; read once, not per file.
 
-    catalog: CatalogSnapshot
+    A file is checked against the catalog of the plan generation it names (catalog_of): one
+    merge routes a file of the old plan and a file of the new one each to its own."""
+
+    catalog: CatalogSnapshot  # the catalog of `generation`
     database: str
     # The catalog versions this database has held, by hash: a file's catalog is named by its
     # number and date (第3版（2026-04-01）), which people know, never by its hash.
     versions: Mapping[str, CatalogVersion] = field(default_factory=dict)
+    generation: int = FIRST_GENERATION
+    # Every generation the database holds, with its catalog (exchange.generations).
+    catalogs: Mapping[int, CatalogSnapshot] = field(default_factory=dict)
+
+    def catalog_of(self, generation: int) -> CatalogSnapshot | None:
+        """The catalog of a generation the database holds; None for any other."""
+        if generation == self.generation:
+            return self.catalog
+        return self.catalogs.get(generation)
+
+    @property
+    def held(self) -> tuple[int, ...]:
+        return tuple(sorted({self.generation, *self.catalogs}))

@@ -111,6 +111,7 @@ def _report(
     workbook = plan.workbook
     return MergeReport(
         held_for_warnings=held,
+        generation=plan.generation,
         file=plan.path.name,
         sha256=workbook.sha256,
         kind=plan.kind,

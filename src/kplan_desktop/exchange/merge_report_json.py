@@ -32,6 +32,7 @@ def report_to_dict(report: MergeReport) -> dict[str, object]:
         "fiscal_year_label": None
         if year is None
         else format_fiscal_year(year, FiscalYearStyle.ERA),
+        "generation": report.generation,
         "merged_at": utc_text(report.merged_at),
         "merged_by": report.merged_by,
         "dry_run": report.dry_run,
@@ -122,6 +123,7 @@ def report_to_json(report: MergeReport) -> str:
             for line in report.lines
         ],
         "held_for_warnings": report.held_for_warnings,
+        "generation": report.generation,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -168,4 +170,10 @@ def report_from_json(text: str) -> MergeReport:
         notes_ja=list(data["notes_ja"]),
         notes_en=list(data["notes_en"]),
         held_for_warnings=bool(data.get("held_for_warnings", False)),
+        generation=_generation(data.get("generation")),
     )
+
+
+def _generation(value: object) -> int | None:
+    """A stored report's generation (reports stored before generations have none)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -58,6 +58,10 @@ class SubmissionHeader:
     signature: str | None = None  # exchange/signing: Ed25519 over signed_message(this header)
     evaluation_sha256: str = ""  # of the 施策評価 rows (evaluation_exchange); "" in older files
     draft_flag: str = ""  # the meta sheet's draft cell as written ("yes"/"no") or read
+    # The plan generation the file names (its meta sheet's generation cell); None in a file of
+    # the release before generations, which belongs to the first generation. The payload
+    # checksum and the signature cover it whenever it is named.
+    generation: int | None = None
 
     @property
     def draft(self) -> bool:
@@ -177,6 +181,8 @@ class MergeReport:
     notes_en: list[str] = field(default_factory=list)
     # Nothing written because rows have warnings without a comment (and they were not accepted).
     held_for_warnings: bool = False
+    # The plan generation the file was merged into (None in reports stored before generations).
+    generation: int | None = None
 
     def count(self, outcome: RowOutcome) -> int:
         return sum(1 for line in self.lines if line.outcome is outcome)
@@ -202,11 +208,13 @@ def parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
-def canonical_payload(rows: Iterable[ValueRow]) -> bytes:
+def canonical_payload(rows: Iterable[ValueRow], generation: int | None = None) -> bytes:
     """The rows in one fixed serialisation: sorted by indicator and year, one line each.
 
     Fields are separated by tabs; a tab, newline or backslash inside a field is escaped, so
-    two different row sets never serialise alike.
+    two different row sets never serialise alike. A file that names its plan generation
+    starts with a `generation<TAB>N` line (two fields: never a row's ten), so its checksum
+    changes when the generation cell does; a file of the previous release names none.
     """
     moments: dict[datetime, str] = {}  # values entered together share their time
     lines = []
@@ -227,7 +235,7 @@ def canonical_payload(rows: Iterable[ValueRow]) -> bytes:
             row.unit,
         )
         lines.append((row.key(), line))
-    return _joined(lines)
+    return _joined(lines, generation)
 
 
 def payload_line(
@@ -263,18 +271,23 @@ def payload_line(
     return "\t".join(fields)
 
 
-def _joined(lines: Iterable[tuple[tuple[str, int], str]]) -> bytes:
+def _joined(lines: Iterable[tuple[tuple[str, int], str]], generation: int | None) -> bytes:
     ordered = sorted(lines, key=itemgetter(0))
-    return ("\n".join(line for _, line in ordered) + "\n").encode("utf-8")
+    text = "\n".join(line for _, line in ordered) + "\n"
+    if generation is not None:
+        text = f"generation\t{generation}\n{text}"
+    return text.encode("utf-8")
 
 
-def payload_sha256(rows: Iterable[ValueRow]) -> str:
-    return hashlib.sha256(canonical_payload(rows)).hexdigest()
+def payload_sha256(rows: Iterable[ValueRow], generation: int | None = None) -> str:
+    return hashlib.sha256(canonical_payload(rows, generation)).hexdigest()
 
 
-def lines_sha256(lines: Iterable[tuple[tuple[str, int], str]]) -> str:
+def lines_sha256(
+    lines: Iterable[tuple[tuple[str, int], str]], generation: int | None = None
+) -> str:
     """payload_sha256 of rows given as their keys and payload_line texts."""
-    return hashlib.sha256(_joined(lines)).hexdigest()
+    return hashlib.sha256(_joined(lines, generation)).hexdigest()
 
 
 _SPECIAL = re.compile(r"[\\\t\n\r]")

@@ -4,9 +4,10 @@ An installation signs with its own Ed25519 private key (kept in its data folder,
 planning division checks with the public key it registered for that installation. What is
 signed is one canonical text of the whole submission: every meta field that says what the file
 is (format, department, year, catalog, maker, export time, the draft flag, who finalised it and
-when, the row count) and the SHA-256 of the canonical serialisation of every data row and of
-every 施策評価 row. A reader recomputes both digests from the rows it read; a signature holds only
-if those digests are the ones signed, so no row, evaluation or meta field can change unseen.
+when, the row count, the plan generation) and the SHA-256 of the canonical serialisation of
+every data row and of every 施策評価 row. A reader recomputes both digests from the rows it
+read; a signature holds only if those digests are the ones signed, so no row, evaluation or
+meta field can change unseen.
 
 Files of the previous release carry an HMAC-SHA256 over department, year, database and data
 rows only (`legacy_*`): during one transition release they still verify, against the secrets
@@ -31,7 +32,7 @@ LEGACY_FORMAT = "kplan-signature/1"
 
 def signed_message(header: SubmissionHeader) -> bytes:
     """The canonical text a signature covers: one `name=value` line per field, in this order."""
-    fields = (
+    fields: list[tuple[str, str]] = [
         ("signature_format", SIGNATURE_FORMAT),
         ("format", header.format),
         ("department", header.department),
@@ -46,7 +47,12 @@ def signed_message(header: SubmissionHeader) -> bytes:
         ("row_count", str(header.row_count)),
         ("payload_sha256", header.payload_sha256),
         ("evaluation_sha256", header.evaluation_sha256),
-    )
+    ]
+    if header.generation is not None:
+        # Last, and only when the file names one: a previous release's file signed no such
+        # line and still verifies; a file that named its generation does not once the cell
+        # is changed or emptied.
+        fields.append(("generation", str(header.generation)))
     return "".join(f"{name}={escape_field(value)}\n" for name, value in fields).encode("utf-8")
 
 

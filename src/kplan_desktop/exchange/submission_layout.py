@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kplan_desktop.domain.catalog import Plan
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
+from kplan_desktop.domain.generation import Generation
 
 ERROR_CODE = "E_SUBMISSION_XLSX"
 
@@ -48,6 +50,7 @@ META_KEYS = (
     "payload_sha256",
     "signature",
     "evaluation_sha256",
+    "generation",
 )
 TEMPLATE_META_KEYS = (
     "format",
@@ -56,7 +59,14 @@ TEMPLATE_META_KEYS = (
     "catalog_hash",
     "program_version",
     "created_at",
+    "generation",
 )
+
+# The meta key naming the file's plan generation (計画期) by number. A submission's payload
+# checksum and signature cover it; a file without it (the release before generations) belongs
+# to the first generation (domain.generation_number). Last among the keys, so every other key
+# keeps the row it had.
+GENERATION_KEY = "generation"
 
 # The meta key that fingerprints every cell the template wrote outside its input columns (the
 # header area, and per indicator its name, unit and earlier years' values): the reader names any
@@ -93,9 +103,14 @@ class WrittenCells:
     top: dict[str, str]  # address in rows 1-3 → digest
     labels: tuple[str, ...]  # written_label of the checked columns (name, unit, earlier years)
     rows: dict[str, tuple[str, ...]]  # indicator code → digests, in `labels` order
+    # The plan generation the template was written for: a template has no checksum, so the
+    # reader compares the meta sheet's generation cell with it (None in older templates).
+    generation: int | None = None
 
     def to_text(self) -> str:
-        data = {"top": self.top, "labels": list(self.labels), "rows": self.rows}
+        data: dict[str, object] = {"top": self.top, "labels": list(self.labels), "rows": self.rows}
+        if self.generation is not None:
+            data["generation"] = self.generation
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @staticmethod
@@ -105,11 +120,16 @@ class WrittenCells:
             top = {str(k): str(v) for k, v in dict(data["top"]).items()}
             labels = tuple(str(label) for label in data["labels"])
             rows = {str(k): tuple(str(d) for d in v) for k, v in dict(data["rows"]).items()}
+            generation = data.get("generation")
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
         if any(len(v) != len(labels) for v in rows.values()):
             return None
-        return WrittenCells(top, labels, rows)
+        if generation is not None and (
+            not isinstance(generation, int) or isinstance(generation, bool)
+        ):
+            return None
+        return WrittenCells(top, labels, rows, generation)
 
 
 # Written to the core properties (creator and lastModifiedBy). A reader compares it, and the
@@ -135,6 +155,18 @@ VALUE_CELL_FORMAT = "@"
 
 REPORT_HEADER_ROW = 5
 REPORT_COMMENT_LABEL = "コメント"
+
+
+def generation_title(plan: Plan, number: int) -> str:
+    """The generation as people read it on a sheet: 第1期 後期基本計画（令和4年度〜令和8年度）,
+    the period left out when the plan's name already gives it.
+
+    `plan` is the generation's own catalog's plan: its name and period are the generation's."""
+    settings = plan.settings
+    generation = Generation(number, plan.name, settings.start_year, settings.end_year)
+    period = generation.label()[len(generation.name) :]
+    name = plan.name
+    return f"第{number}期 {name}" + ("" if period.strip("（）") in name else period)
 
 
 def report_value_label(year: int) -> str:

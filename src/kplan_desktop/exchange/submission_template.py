@@ -20,6 +20,7 @@ from kplan_desktop.exchange.payload import (
     utc_text,
 )
 from kplan_desktop.exchange.submission_layout import (
+    GENERATION_KEY,
     SHEET_TEMPLATE,
     TEMPLATE_CODE_LABEL,
     TEMPLATE_COMMENT_LABEL,
@@ -32,6 +33,7 @@ from kplan_desktop.exchange.submission_layout import (
     VALUE_CELL_FORMAT,
     WrittenCells,
     _year_label,
+    generation_title,
     written_digest,
     written_label,
 )
@@ -73,7 +75,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 
-def _written_cells(ws: Worksheet, width: int, value_column: int) -> WrittenCells:
+def _written_cells(ws: Worksheet, width: int, value_column: int, generation: int) -> WrittenCells:
     top = {
         cell.coordinate: written_digest(cell.value)
         for row in ws.iter_rows(min_row=1, max_row=TEMPLATE_WRITTEN_ROWS, max_col=width)
@@ -91,7 +93,7 @@ def _written_cells(ws: Worksheet, width: int, value_column: int) -> WrittenCells
         for r in range(TEMPLATE_HEADER_ROW + 1, ws.max_row + 1)
         if ws.cell(row=r, column=1).value
     }
-    return WrittenCells(top, labels, rows)
+    return WrittenCells(top, labels, rows, generation)
 
 
 # -- the template ----------------------------------------------------------------------------
@@ -107,10 +109,14 @@ def write_template(
     fiscal_year: int,
     catalog_hash: str,
     program_version: str,
+    generation: int,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
 ) -> bool:
-    """Write the fill-in template for a department without the program; False if cancelled."""
+    """Write the fill-in template for a department without the program; False if cancelled.
+
+    `generation`: the plan generation `catalog` is of; the template names it (meta sheet and
+    title rows) and its rows are merged into that generation."""
     target = Path(path)
     steps = Steps(len(rows), progress, cancelled)
     created_at = datetime.now(UTC)
@@ -137,7 +143,14 @@ def write_template(
     ]
     _text(ws, 1, 1, f"総合計画 指標実績 記入票（{year_text}）").font = _TITLE_FONT
     _code_note(ws, 1, len(columns), department)
-    _label_pairs(ws, 2, ("担当課", name), ("年度", year_text), ("作成日", _local(created_at)))
+    _label_pairs(
+        ws,
+        2,
+        ("担当課", name),
+        ("年度", year_text),
+        ("作成日", _local(created_at)),
+        ("計画期", generation_title(catalog.plan, generation)),
+    )
     _text(
         ws,
         3,
@@ -214,9 +227,16 @@ def write_template(
         ("catalog_hash", catalog_hash, "カタログの版（ハッシュ）"),
         ("program_version", program_version, "プログラムの版"),
         ("created_at", utc_text(created_at), "作成日時（UTC）"),
+        (
+            GENERATION_KEY,
+            str(generation),
+            f"計画期（{generation_title(catalog.plan, generation)}。変更しないでください）",
+        ),
     ]
     assert tuple(key for key, _, _ in items) == TEMPLATE_META_KEYS
-    written = _written_cells(ws, len(columns), value_column).to_text()
+    # Every column of the title rows: the 計画期 pair of row 2 lies beyond a narrow table.
+    width = max(len(columns), ws.max_column)
+    written = _written_cells(ws, width, value_column, generation).to_text()
     if len(written) <= EXCEL_MAX_TEXT:
         items.append((TEMPLATE_WRITTEN_KEY, written, "記入票が書いたセル（変更しないでください）"))
     _meta_sheet(book, items, hidden=True)

@@ -100,6 +100,7 @@ from kplan_desktop.exchange.submission_layout import (
     DRAFT_MARK,
     DRAFT_MARK_EN,
     ERROR_CODE,
+    GENERATION_KEY,
     META_KEYS,
     REPORT_COMMENT_LABEL,
     REPORT_HEADER_ROW,
@@ -118,6 +119,7 @@ from kplan_desktop.exchange.submission_layout import (
     WRITER_MARK,
     WrittenCells,
     _year_label,
+    generation_title,
     report_value_label,
     written_digest,
     written_label,
@@ -433,7 +435,9 @@ def write_submission(
         raise ValueError(f"not a submission header: {header.format!r}")
     if header.row_count != len(values):
         raise ValueError(f"row_count {header.row_count} but {len(values)} value rows")
-    if header.payload_sha256 != payload_sha256(values):
+    if header.generation is None:
+        raise ValueError("a submission names its plan generation")
+    if header.payload_sha256 != payload_sha256(values, header.generation):
         raise ValueError("payload_sha256 does not match the value rows")
     steps = Steps(len(rows) + len(values), progress, cancelled)
     book = _new_book()
@@ -543,8 +547,14 @@ def _write_report(
     columns = _report_columns(catalog, header.fiscal_year, rows)
     _text(ws, 1, 1, f"総合計画 指標実績 提出書（{year_text}）").font = _TITLE_FONT
     _code_note(ws, 1, len(columns), header.department)
+    assert header.generation is not None  # write_submission checked it
     _label_pairs(
-        ws, 2, ("担当課", department), ("年度", year_text), ("出力日", _local(header.exported_at))
+        ws,
+        2,
+        ("担当課", department),
+        ("年度", year_text),
+        ("出力日", _local(header.exported_at)),
+        ("計画期", generation_title(catalog.plan, header.generation)),
     )
     if header.draft:
         banner = _text(ws, 3, 1, f"{DRAFT_MARK}　この提出書は確定していません / {DRAFT_MARK_EN}")
@@ -700,6 +710,12 @@ def _write_submission_meta(book: Workbook, header: SubmissionHeader, catalog: Ca
         ("payload_sha256", header.payload_sha256, "データのチェックサム（SHA-256）"),
         ("signature", header.signature or "", "出力した端末の署名（Ed25519）"),
         ("evaluation_sha256", header.evaluation_sha256, "施策評価のチェックサム（SHA-256）"),
+        (
+            GENERATION_KEY,
+            str(header.generation),
+            f"計画期（{generation_title(catalog.plan, header.generation or 0)}。"
+            "変更しないでください）",
+        ),
     ]
     assert tuple(key for key, _, _ in items) == META_KEYS
     # Hidden so that it does not print as a page of checksums; not veryHidden, and the

@@ -241,7 +241,13 @@ VERSION_KEYS = (
         ("cycle_text",),
     ),
 )
-_PLAN_KEYS = {k.key: k for k in (*PLAN_KEYS, *VERSION_KEYS)}
+# The plan generation (計画期) the catalog is of, by number; a workbook without the row (made
+# before generations) is of the first generation (domain.generation_number). Written by the
+# program; its label names the generation for people.
+GENERATION_KEY = _plan_key(
+    "generation", "計画期（番号。変更しないでください）", _INT, ("generation",)
+)
+_PLAN_KEYS = {k.key: k for k in (*PLAN_KEYS, GENERATION_KEY, *VERSION_KEYS)}
 
 _KEY_FONT = Font(size=8, color="FF808080")
 _LABEL_FONT = Font(bold=True)

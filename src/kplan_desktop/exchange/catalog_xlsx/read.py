@@ -18,6 +18,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.catalog_edit import INTERIM_SEPARATOR
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.generation_number import (
+    E_GENERATION_CELL,
+    FIRST_GENERATION,
+    generation_cell_problem,
+    generation_number,
+)
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.catalog_json import catalog_from_dict
 from kplan_desktop.exchange.catalog_xlsx.layout import (
@@ -34,6 +40,7 @@ from kplan_desktop.exchange.catalog_xlsx.layout import (
     DEPARTMENT_OPTIONAL,
     DIRECTION_COLUMNS,
     FIRST_DATA_ROW,
+    GENERATION_KEY,
     INDICATOR_COLUMNS,
     INDICATOR_OPTIONAL,
     MAX_EXPONENT,
@@ -372,6 +379,11 @@ class _WorkbookReader:
             if item.key in seen:
                 raise row.error("key", f"キー「{item.key}」が2行あります", f"{item.key} is twice")
             seen[item.key] = row.number
+            if item.key == GENERATION_KEY.key:
+                # Kept raw with its place: judged by catalog_generation (a formula's value, a
+                # 1.5 or 第2期 is refused there, naming the cell).
+                data["generation"] = (row.number, row.cells.get("value"))
+                continue
             if item.key == "warn_grades":
                 value: object = row.items("value", _TAG_SPLIT)
             else:
@@ -711,6 +723,37 @@ def _relocate(exc: DomainError, places: Mapping[str, Place], file: str) -> Domai
     )
 
 
+def _formula_in_row(opened: _OpenBook, sheet: str, row: int) -> bool:
+    """Whether a cell of one row holds a formula: the catalog is read with its values only
+    (data_only), so the sheet is read once more, lazily, for that row's cell types."""
+    book = load_book(opened.gated.data, sheet)
+    try:
+        for cells in book[sheet].iter_rows(min_row=row, max_row=row):
+            return any(getattr(cell, "data_type", None) == "f" for cell in cells)
+        return False
+    finally:
+        book.close()
+
+
+def _generation(found: object, file: str) -> int:
+    """The generation the 計画 sheet names (its generation row), or the first generation for a
+    workbook without that row; a row whose value is not a plain positive whole number refuses
+    the file, naming its cell."""
+    if found is None:
+        return FIRST_GENERATION
+    assert isinstance(found, tuple)
+    number, value = found
+    parsed = generation_number(value)
+    if parsed is None:
+        ja, en = generation_cell_problem(
+            _place_ja(file, SHEET_PLAN, (number,), "「値」(value)"),
+            _place_en(file, SHEET_PLAN, (number,), "value"),
+            value,
+        )
+        raise DomainError(E_GENERATION_CELL, ja, en)
+    return parsed
+
+
 def read_catalog_xlsx(path: Path) -> Catalog:
     """Read a workbook written by write_catalog_xlsx (and edited in Excel) back to a Catalog.
 
@@ -724,9 +767,15 @@ def read_catalog_xlsx_with_version(path: Path) -> tuple[Catalog, dict[str, Any]]
     book = _open(path)
     reader = _WorkbookReader(book, path.name)
     data = reader.catalog_dict()
+    found = data.pop("generation", None)
+    if found is not None and _formula_in_row(book, SHEET_PLAN, found[0]):
+        # Read with data_only, a formula shows its cached result: named as the formula it is.
+        found = (found[0], "=…")
+    generation = _generation(found, path.name)
     try:
         fields = dict(data.get("version") or {})
         fields["cycle_text"] = data.get("cycle_text")
+        fields["generation"] = generation
         return catalog_from_dict(data, _ROOT), fields
     except DomainError as exc:
         raise _relocate(exc, reader.places, path.name) from None

@@ -40,6 +40,7 @@ from kplan_desktop.exchange.catalog_xlsx.layout import (
     DIRECTION_COLUMNS,
     ERROR_CODE,
     FIRST_DATA_ROW,
+    GENERATION_KEY,
     INDICATOR_COLUMNS,
     PLAN_COLUMNS,
     PLAN_KEYS,
@@ -60,22 +61,29 @@ from kplan_desktop.exchange.catalog_xlsx.layout import (
 from kplan_desktop.exchange.cells import save_book, set_text, text_problem
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.sheet_types import page_fit
+from kplan_desktop.exchange.submission_layout import generation_title
 
 # -- writing ---------------------------------------------------------------------------------
 
 
 def write_catalog_xlsx(
-    catalog: Catalog, path: Path, version: Mapping[str, object] | None = None
+    catalog: Catalog,
+    path: Path,
+    version: Mapping[str, object] | None = None,
+    *,
+    generation: int | None = None,
 ) -> None:
     """Write the catalog as a workbook (replacing `path` only once the whole file is written).
 
     `version`: the catalog version's sequence, catalog_hash and issued_at, on the 計画 sheet.
+    `generation`: the plan generation the catalog is of, on the 計画 sheet (its label names
+    it for people); None writes no generation row (a workbook for editing only).
     """
     file = path.name
     book = openpyxl.Workbook()
     book.remove(book.worksheets[0])
     book.properties.creator = "kplan-desktop"
-    _write_plan(book, catalog.plan, file, version)
+    _write_plan(book, catalog.plan, file, version, generation)
     _write_table(
         book,
         SHEET_DEPARTMENTS,
@@ -328,7 +336,11 @@ def _write_table(
 
 
 def _write_plan(
-    book: Workbook, plan: Plan, file: str, version: Mapping[str, object] | None = None
+    book: Workbook,
+    plan: Plan,
+    file: str,
+    version: Mapping[str, object] | None = None,
+    generation: int | None = None,
 ) -> None:
     s = plan.settings
     values: dict[str, object] = {
@@ -351,13 +363,19 @@ def _write_plan(
     _header(ws, PLAN_COLUMNS)
     key_spec, label_spec, _ = PLAN_COLUMNS
     keys: tuple[_PlanKey, ...] = PLAN_KEYS
+    labels = {item.key: item.label for item in PLAN_KEYS}
+    if generation is not None:
+        keys = (*keys, GENERATION_KEY)
+        values[GENERATION_KEY.key] = generation
+        labels[GENERATION_KEY.key] = f"{GENERATION_KEY.label}: {generation_title(plan, generation)}"
     if version is not None:
-        keys = (*PLAN_KEYS, *VERSION_KEYS)
+        keys = (*keys, *VERSION_KEYS)
         for item in VERSION_KEYS:
             values[item.key] = version.get(item.path[-1])
+            labels[item.key] = item.label
     for r, item in enumerate(keys, start=FIRST_DATA_ROW):
         _put(ws, r, 1, item.key, key_spec, file)
-        _put(ws, r, 2, item.label, label_spec, file)
+        _put(ws, r, 2, labels[item.key], label_spec, file)
         spec = item.column
         _put(ws, r, 3, values[item.key], _Column("value", "値", spec.kind, wrap=True), file)
         if spec.kind == _ENUM:

@@ -34,6 +34,7 @@ from kplan_desktop.domain.catalog import (
 )
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
+from kplan_desktop.domain.generation_number import FIRST_GENERATION
 from kplan_desktop.domain.model import Direction, IndicatorSpec
 from kplan_desktop.domain.validation import Severity
 from kplan_desktop.exchange.cells import clean_text, format_literal, needs_quote
@@ -143,6 +144,8 @@ class ReportData:
     evaluations: dict[str, EvaluationView] = field(default_factory=dict)
     # The other plan (総合戦略, 行財政改革) a per-plan workbook is for (ReportPart.LINKED_PLAN).
     linked_plan: str | None = None
+    # The plan generation (計画期) the workbook is of: its cover names it.
+    generation: int = FIRST_GENERATION
 
 
 # -- cells and styles ------------------------------------------------------------------------

@@ -21,7 +21,8 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
     """Everything the workbook shows, read in one snapshot; the year defaults to the latest
     one with values."""
     with store.snapshot() as conn:
-        catalog, rows = overview(conn, active_generation(conn))
+        generation = active_generation(conn)
+        catalog, rows = overview(conn, generation)
         settings = catalog.plan.settings
         if fiscal_year is None:
             entered = [year for row in rows for year in row.values]
@@ -40,6 +41,7 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
                 v.evaluation.measure_code: v
                 for v in read_evaluations(conn, active_generation(conn), fiscal_year=fiscal_year)
             },
+            generation=generation,
         )
 
 

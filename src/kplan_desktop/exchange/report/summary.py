@@ -22,6 +22,7 @@ from kplan_desktop.exchange.report.base import (
     text_cell,
 )
 from kplan_desktop.exchange.report.core import WriterCore
+from kplan_desktop.exchange.submission_layout import generation_title
 
 
 class SummarySheets(WriterCore):
@@ -41,7 +42,9 @@ class SummarySheets(WriterCore):
         )
         catalog = self.data.catalog
         sheet.append([sheet.text("総合計画 進行管理 集約ブック", styles.title)])
-        sheet.append([sheet.text(catalog.plan.name, styles.subtitle)])
+        # The plan generation the workbook is of, by number, name and period (計画期).
+        title = generation_title(catalog.plan, self.data.generation)
+        sheet.append([sheet.text(title, styles.subtitle)])
         sheet.skip()
         sheet.append([sheet.text("対象年度", styles.label), None, sheet.text(self.fy_label)])
         sheet.append(

@@ -27,6 +27,7 @@ from kplan_desktop.exchange.payload import (
     SubmissionHeader,
 )
 from kplan_desktop.exchange.submission_layout import (
+    SHEET_META,
     TEMPLATE_CODE_LABEL,
     TEMPLATE_COMMENT_LABEL,
     TEMPLATE_REASON_LABEL,
@@ -159,6 +160,18 @@ class IncomingWorkbook:
     # An edited data sheet: each data cell that differs from the 提出 sheet, (ja, en), to name
     # them where the file is refused for it.
     edited_places: list[tuple[str, str]] = field(default_factory=list)
+    # The plan generation the file names (1 for a file of the release before generations) and
+    # its cell on the meta sheet (B16; '' when the file names none).
+    generation: int = 1
+    generation_cell: str = ""
+
+    @property
+    def generation_place_ja(self) -> str:
+        return f"{SHEET_META} シート {self.generation_cell}" if self.generation_cell else ""
+
+    @property
+    def generation_place_en(self) -> str:
+        return f"sheet {SHEET_META}, cell {self.generation_cell}" if self.generation_cell else ""
 
 
 _META_ROWS = 200

@@ -7,6 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.generation_number import (
+    E_GENERATION_CELL,
+    FIRST_GENERATION,
+    generation_cell_problem,
+    generation_number,
+)
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.domain.values import DASH_PROBLEM, is_dash
 from kplan_desktop.exchange.evaluation_exchange import (
@@ -18,6 +24,7 @@ from kplan_desktop.exchange.evaluation_exchange import (
 )
 from kplan_desktop.exchange.gate import (
     Limits,
+    rejection,
     too_many_rows,
 )
 from kplan_desktop.exchange.gate.limits import layout_rejection
@@ -31,6 +38,7 @@ from kplan_desktop.exchange.payload import (
 )
 from kplan_desktop.exchange.submission_layout import (
     DATA_KEYS,
+    GENERATION_KEY,
     SHEET_DATA,
     SHEET_META,
     TEMPLATE_WRITTEN_KEY,
@@ -60,6 +68,11 @@ if TYPE_CHECKING:
     from kplan_desktop.exchange.workbook_reader.cells import ReadCell
 
 
+def _raw_value(cell: ReadCell) -> object:
+    """A cell's value as stored; a formula as its text (=…), an error value as its code."""
+    return getattr(cell, "value", None)
+
+
 class BookCore:
     """The reader's state, its sheets, the meta sheet and the data rows; families extend it."""
 
@@ -77,6 +90,8 @@ class BookCore:
         self.progress = progress
         self.cancelled = cancelled
         self.moments: dict[str, tuple[datetime, str]] = {}
+        # The meta sheet's generation cell as found: its address and raw value (meta()).
+        self.generation_cell: tuple[str, object] | None = None
 
     # -- sheets ----------------------------------------------------------------------------
 
@@ -127,6 +142,17 @@ class BookCore:
             ws.iter_rows(min_row=2, max_row=_META_ROWS, max_col=2), start=2
         ):
             key, key_problem = _cell_text(key_cell, _MAX_META_TEXT)
+            if key_problem is None and key is not None and key.strip() == GENERATION_KEY:
+                # Read raw and judged by generation(): a formula or a number there is named as
+                # the generation cell's problem, with its address.
+                if self.generation_cell is not None:
+                    raise layout_rejection(
+                        self.file,
+                        f"「{SHEET_META}」シートに {GENERATION_KEY} が2行あります",
+                        f"the {SHEET_META} sheet has {GENERATION_KEY} twice",
+                    )
+                self.generation_cell = (f"B{number}", _raw_value(value_cell))
+                continue
             long = key is not None and key.strip() == TEMPLATE_WRITTEN_KEY
             value, value_problem = _cell_text(value_cell, 32767 if long else _MAX_META_TEXT)
             problem = key_problem or value_problem
@@ -139,6 +165,23 @@ class BookCore:
             if key is not None and key.strip():
                 found[key.strip()] = "" if value is None else value.strip()
         return found
+
+    def generation(self) -> tuple[int, str]:
+        """The plan generation the file names, and its cell's address on the meta sheet ('' for
+        a file of the release before generations, which belongs to the first generation).
+
+        A cell that is there but not a plain positive whole number (text, 0, -1, 1.5, a formula,
+        an absurd number, nothing) refuses the file, naming the cell."""
+        if self.generation_cell is None:
+            return FIRST_GENERATION, ""
+        address, value = self.generation_cell
+        number = generation_number(value)
+        if number is None:
+            ja, en = generation_cell_problem(
+                f"{SHEET_META} シート {address}", f"sheet {SHEET_META}, cell {address}", value
+            )
+            raise rejection(E_GENERATION_CELL, self.file, ja, en)
+        return number, address
 
     def meta_error(self, key: str, value: str) -> WorkbookRejected:
         return layout_rejection(
@@ -179,6 +222,7 @@ class BookCore:
             raise self.meta_error("payload_sha256", checksum)
         exported_at = self.meta_time(meta, "exported_at", required=True)
         assert exported_at is not None
+        generation, address = self.generation()
         return SubmissionHeader(
             department=self.meta_text(meta, "department"),
             fiscal_year=self.meta_year(meta),
@@ -194,6 +238,7 @@ class BookCore:
             signature=meta.get("signature", "").strip().lower() or None,
             evaluation_sha256=meta.get("evaluation_sha256", "").strip().lower(),
             draft_flag=meta.get("draft", ""),
+            generation=generation if address else None,
         )
 
     def evaluations(self, header: SubmissionHeader) -> tuple[list[IncomingEvaluation], bool]:

@@ -10,6 +10,7 @@ from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 
 from kplan_desktop.domain.fiscal_year import MIN_FISCAL_YEAR
+from kplan_desktop.domain.generation_number import FIRST_GENERATION
 from kplan_desktop.exchange.gate.limits import layout_rejection
 from kplan_desktop.exchange.payload import (
     lines_sha256,
@@ -74,7 +75,7 @@ class SubmissionReader(BookCore):
         notes_ja: list[str] = []
         notes_en: list[str] = []
         integrity: Integrity
-        if complete and lines_sha256(rebuilt) == header.payload_sha256:
+        if complete and lines_sha256(rebuilt, header.generation) == header.payload_sha256:
             ours = "openpyxl" in application.lower()
             ours = ours and self.book.properties.lastModifiedBy == WRITER_MARK
             integrity = "verified" if ours else "resaved"
@@ -161,6 +162,8 @@ class SubmissionReader(BookCore):
             evaluations_verified=verified,
             visible_differences=differences,
             edited_places=edited_places,
+            generation=FIRST_GENERATION if header.generation is None else header.generation,
+            generation_cell=self.generation()[1],
         )
 
     def printable_differences(

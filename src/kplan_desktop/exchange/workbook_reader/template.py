@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
+from kplan_desktop.domain.generation_number import E_GENERATION_CELL
 from kplan_desktop.domain.values import DASH_PROBLEM, is_dash
-from kplan_desktop.exchange.gate.limits import layout_rejection
+from kplan_desktop.exchange.gate.limits import layout_rejection, rejection
 from kplan_desktop.exchange.submission_layout import (
     SHEET_META,
     SHEET_TEMPLATE,
@@ -52,11 +53,26 @@ class TemplateReader(BookCore):
     def template(self, meta: Mapping[str, str], digest: str) -> IncomingWorkbook:
         department = self.meta_text(meta, "department")
         fiscal_year = self.meta_year(meta)
+        generation, generation_cell = self.generation()
         ws, columns, notes_ja, notes_en = self.template_sheet(fiscal_year)
         written_text = meta.get(TEMPLATE_WRITTEN_KEY)
         written = None if written_text is None else WrittenCells.from_text(written_text)
         if written_text is not None and written is None:
             raise self.meta_error(TEMPLATE_WRITTEN_KEY, written_text)
+        if written is not None and written.generation not in (None, generation):
+            # No checksum covers a template: what it was written for is the fingerprint's.
+            place = f"{SHEET_META} シート {generation_cell or '（計画期の行がありません）'}"
+            place_en = f"sheet {SHEET_META}, " + (
+                f"cell {generation_cell}" if generation_cell else "no generation row"
+            )
+            raise rejection(
+                E_GENERATION_CELL,
+                self.file,
+                f"{place} の計画期（第{generation}期）が、記入票を作ったときの計画期"
+                f"（第{written.generation}期）から書き換えられています",
+                f"{place_en}: the plan generation ({generation}) was changed from the one the "
+                f"template was made for ({written.generation})",
+            )
         checked = self.checked_columns(ws, written)
         _, sheet_rows = self.header_and_rows(ws, TEMPLATE_HEADER_ROW, max_col=None)
         code_col, value_col = columns.code, columns.value
@@ -190,6 +206,8 @@ class TemplateReader(BookCore):
             + ([] if rows else ["⚠ 記入された値が1つもありません（空の記入票です）"]),
             notes_en=[*notes_en]
             + ([] if rows else ["⚠ nothing was filled in (an empty template)"]),
+            generation=generation,
+            generation_cell=generation_cell,
         )
 
     def checked_columns(self, ws: ReadSheet, written: WrittenCells | None) -> list[tuple[int, int]]:
