@@ -97,69 +97,69 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="99"/>
         <source>カタログを編集…</source>
         <translation>Edit the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="96"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="100"/>
         <source>カタログを書き出す…</source>
         <translation>Export the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="98"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="102"/>
         <source>カタログを読み込む…</source>
         <translation>Import a catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="101"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="105"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="255"/>
         <source>カタログの版の履歴</source>
         <translation>Catalog versions</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="135"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="139"/>
         <source>カタログを保存しました（{0}）</source>
         <translation>Catalog saved ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="147"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="151"/>
         <source>カタログの保存先</source>
         <translation>Save the catalog as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="148"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="152"/>
         <source>カタログ.xlsx</source>
         <translation>catalog.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="153"/>
         <source>Excel ブック (*.xlsx);;JSON (*.json)</source>
         <translation>Excel workbook (*.xlsx);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="160"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="164"/>
         <source>カタログを書き出せません</source>
         <translation>Cannot export the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="169"/>
         <source>カタログ（{0}）を書き出しました: {1}</source>
         <translation>Catalog ({0}) exported: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="181"/>
         <source>読み込むカタログを選ぶ</source>
         <translation>Choose the catalog to import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="179"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="183"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="190"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="207"/>
         <source>カタログを読み込めません</source>
         <translation>Cannot import the catalog</translation>
     </message>
@@ -169,27 +169,37 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Catalog ({0}) imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="222"/>
+        <source>{0}（提出期限 {1}）</source>
+        <translation>{0} (due {1})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="227"/>
+        <source>入力受付中の年度を受け取りました: {0}</source>
+        <translation>Open fiscal years received: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="240"/>
         <source>初期カタログ</source>
         <translation>initial catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="241"/>
         <source>この端末で編集</source>
         <translation>edited here</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="242"/>
         <source>読み込み</source>
         <translation>imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="256"/>
         <source>版の記録はありません</source>
         <translation>No versions recorded</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="257"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -622,47 +632,52 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogImportDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="38"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="39"/>
         <source>カタログを読み込む</source>
         <translation>Import a catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="44"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="45"/>
         <source>版なし</source>
         <translation>no version</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="47"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="48"/>
         <source>読み込むカタログ: {0}</source>
         <translation>Incoming catalog: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="50"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="51"/>
         <source>使用中のカタログ: {0}</source>
         <translation>Catalog in use: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="53"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="54"/>
         <source>カタログに変更はありません。</source>
         <translation>The catalog is unchanged.</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="56"/>
+        <source>読み込むと、入力受付中の年度と提出期限を受け取ります。</source>
+        <translation>Importing takes in the fiscal years open for entry and their due dates.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="59"/>
         <source>違い: {0}</source>
         <translation>Differences: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="58"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="61"/>
         <source>入力済みの値はすべてそのまま残ります。新しい目標値で評価し直します。</source>
         <translation>Every entered value stays as it is; grades are computed again with the new targets.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="74"/>
         <source>読み込む</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="73"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="77"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -710,137 +725,137 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CycleActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="175"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="203"/>
         <source>提出状況…</source>
         <translation>Submission status…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="204"/>
         <source>年度をロックする（締め切り）…</source>
         <translation>Lock the year (close the review)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="205"/>
         <source>年度のロックを解除する…</source>
         <translation>Unlock the year…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="224"/>
         <source>年度をロックする</source>
         <translation>Lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="226"/>
         <source>{0}をロックします。以後、この年度の値・施策評価の変更と取り込みはすべて拒否されます（解除は理由とともに記録されます）。よろしいですか？</source>
         <translation>Lock {0}? Every change to its values and evaluations, and every merge into it, will be refused (an unlock is recorded with its reason).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="237"/>
         <source>ロックできません</source>
         <translation>Cannot lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="242"/>
         <source>{0}をロックしました</source>
         <translation>{0} locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="244"/>
         <source>{0}はすでにロックされています</source>
         <translation>{0} is already locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="259"/>
         <source>年度のロックを解除する</source>
         <translation>Unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="260"/>
         <source>{0}のロックを解除する理由（記録されます）</source>
         <translation>Why unlock {0}? (recorded)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="271"/>
         <source>ロックを解除できません</source>
         <translation>Cannot unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="275"/>
         <source>{0}のロックを解除しました</source>
         <translation>{0} unlocked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="277"/>
         <source>{0}はロックされていません</source>
         <translation>{0} is not locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="288"/>
         <source>{0}の入力受付はまだ始まっていません</source>
         <translation>{0} is not open for entry yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="290"/>
         <source>{0}: 入力受付中（提出期限なし）</source>
         <translation>{0}: open for entry (no due date)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="294"/>
         <source>あと{0}日</source>
         <translation>{0} days left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="296"/>
         <source>{0}日過ぎています</source>
         <translation>{0} days overdue</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="297"/>
         <source>{0}の提出期限: {1}（{2}）</source>
         <translation>{0} due: {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="309"/>
         <source>{0}は締め切られています（年度ロック）。値・施策評価は変更できません</source>
         <translation>{0} is closed (locked): values and evaluations cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="328"/>
         <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
         <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="332"/>
         <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
         <translation>Everything is entered: finalise and export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="361"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="389"/>
         <source>受付を始められません</source>
         <translation>Cannot open the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="375"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="403"/>
         <source>未提出の課の一覧の保存先</source>
         <translation>Save the list of departments still to submit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="404"/>
         <source>未提出の課.xlsx</source>
         <translation>departments-to-submit.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="405"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="388"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="416"/>
         <source>書き出せません</source>
         <translation>Cannot write the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="390"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="418"/>
         <source>未提出の課 {0} 件を書き出しました: {1}</source>
         <translation>{0} departments still to submit written: {1}</translation>
     </message>
@@ -848,42 +863,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CycleStatusDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="138"/>
         <source>提出状況（{0}）</source>
         <translation>Submission status ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="144"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="144"/>
         <source>課名</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="144"/>
         <source>状況</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="144"/>
         <source>入力済み／指標数</source>
         <translation>Entered / indicators</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="148"/>
         <source>年度の入力受付を始める…</source>
         <translation>Open the year for entry…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="122"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="150"/>
         <source>未提出の課を書き出す…</source>
         <translation>Write the departments still to submit…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="155"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -1012,138 +1027,148 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EntryController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="152"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="155"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="222"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="225"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="240"/>
         <source>ほかの人が保存した値を使います: {0}</source>
-        <translation>Using the value someone else saved: {0}</translation>
+        <translation type="vanished">Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="286"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="256"/>
+        <source>{0} にはすでに {1} が保存されています</source>
+        <translation>{0} already holds {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
+        <source>ほかの人が保存した値を使います: {0} = {1}</source>
+        <translation>Using the value someone else saved: {0} = {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="287"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="289"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="295"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="297"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="301"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="303"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="305"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="306"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="285"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="382"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="421"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="333"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="502"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="541"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="543"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="531"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="570"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="536"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="575"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="578"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="544"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="583"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="587"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="587"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="616"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="655"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="651"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="659"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="622"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="661"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="636"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="675"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -1793,7 +1818,12 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="219"/>
+        <source>（読み取り専用）</source>
+        <translation> (read-only)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
         <source>入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？</source>
         <translation>The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
     </message>
@@ -1918,7 +1948,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="475"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -1927,7 +1957,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="527"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="531"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2155,12 +2185,12 @@ Database: {1}</translation>
         <translation type="vanished">Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="389"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="378"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
@@ -2177,7 +2207,7 @@ Database: {1}</translation>
         <translation type="vanished">Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
         <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
@@ -2560,32 +2590,47 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>OpenYearDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="60"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="64"/>
         <source>{0}の入力受付</source>
         <translation>Open {0} for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="61"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="66"/>
         <source>提出期限を設ける</source>
         <translation>Set a due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="80"/>
         <source>提出期限</source>
         <translation>Due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="79"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="83"/>
         <source>受付を始める</source>
         <translation>Open for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="80"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="84"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="68"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="103"/>
+        <source>提出期限 {0} はすでに{1}日過ぎています</source>
+        <translation>The due date {0} is already {1} days past</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="115"/>
+        <source>提出期限が過ぎています</source>
+        <translation>The due date is past</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="117"/>
+        <source>提出期限 {0} はすでに{1}日過ぎています（今日は {2}）。この日付で入力受付を始めますか？</source>
+        <translation>The due date {0} is already {1} days past (today is {2}). Open the year for entry with this date?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="72"/>
         <source>例: 2026-06-30 または 20260630</source>
         <translation>e.g. 2026-06-30 or 20260630</translation>
     </message>

@@ -23,14 +23,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.store.audit import record
+from kplan_desktop.store.audit import audit_row, last_change
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY
 from kplan_desktop.store.engine import DATABASE_ID_KEY, SCHEMA_HEAD, Store, StoreError, meta_value
-from kplan_desktop.store.models import catalog_version_table
+from kplan_desktop.store.models import audit_table, catalog_version_table
 from kplan_desktop.store.paths import db_dir, private_dir, private_file
 
 KEEP = 14
@@ -438,6 +438,7 @@ def restore(
     live = database_path(store)
     with store.snapshot() as conn:
         ours, held = this_identity(conn)
+        issued = last_change(conn)[1]
     # What is checked is what is restored: a private copy of the file's bytes (a -wal file
     # beside it cannot add anything after the check).
     check_backup(path)  # a missing, oversized or foreign file is refused before it is copied
@@ -480,7 +481,12 @@ def restore(
     if other is not None:
         detail += f"; another installation's: {other.theirs.describe()}"
     with store.transaction() as conn:
-        record(conn, who=who, source=source, action="restore", detail=detail)
+        row = audit_row(who=who, source=source, action="restore", detail=detail)
+        # A revision's sequence is its audit row's number: continue above every number this
+        # database had issued, so that its later changes never reuse one that a submission
+        # already carried, and a merge can order them (domain/lineage.py).
+        row["id"] = max(issued, last_change(conn)[1]) + 1
+        conn.execute(insert(audit_table), row)
     return replaced
 
 
