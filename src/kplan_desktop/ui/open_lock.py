@@ -55,7 +55,8 @@ class OpenLock:
 
 def ask_second_window(db: str | None, holder: int | None, lang: str) -> str:
     """READ_ONLY, ANYWAY or CANCEL: the database is already open in another window."""
-    shown = mask_secrets(database_url(db))
+    url = database_url(db)
+    shown = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else mask_secrets(url)
     english = lang == "en"
     who = (
         ("" if holder is None else f" (process {holder})")
