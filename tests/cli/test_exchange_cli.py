@@ -577,3 +577,36 @@ def test_a_reinitialised_department_database_is_another_database(
     row = {r["indicator"]: r for r in reports[0]["rows"]}["7-1-1-K1"]
     assert row["outcome"] == "conflict" and "古いファイル" not in row["reason_ja"]
     assert code == 1 and dump(planning)["actual"] == before
+
+
+def test_a_copied_department_database_used_in_two_places_is_a_conflict_not_an_update(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy keeps the database ID and its numbers: the copy's later value does not descend
+    from the one the original sent meanwhile, so it is a conflict (never silently newer)."""
+    planning, community = offices["planning"], offices["community"]
+    assert merge_json(planning, capsys, str(offices["a.xlsx"]))[0] == 0
+    copy = tmp_path / "copy.sqlite3"
+    assert run(community, "backup", "-o", str(copy)) == 0  # a consistent copy of the file
+    for db, values in ((community, ("5", "4")), (copy, ("56", "57", "58"))):
+        assert run(db, "finalise", "--department", "community", "--year", YEAR,
+                   "--withdraw") == 0  # fmt: skip
+        for text in values:  # the original changes K1; the copy changes K2 first, then K1
+            code = "7-1-1-K1" if db == community else "7-1-1-K2"
+            assert run(db, "enter", "--indicator", code, "--year", YEAR, "--value", text,
+                       "--comment", "c") == 0  # fmt: skip
+    assert run(copy, "enter", "--indicator", "7-1-1-K1", "--year", YEAR, "--value", "2",
+               "--comment", "c") == 0  # fmt: skip
+    original = submit(community, "community", tmp_path / "original.xlsx")
+    copied = submit(copy, "community", tmp_path / "copied.xlsx")
+    assert merge_json(planning, capsys, str(original))[0] == 0
+    code, reports = merge_json(planning, capsys, str(copied))
+    rows = {r["indicator"]: r for r in reports[0]["rows"]}
+    assert code == 1
+    assert rows["7-1-1-K1"]["outcome"] == "conflict"
+    assert "つながりません" in rows["7-1-1-K1"]["reason_ja"]
+    # K2 was changed only in the copy, from the value both share (merged before the copy was
+    # made): that one does descend, and updates.
+    assert rows["7-1-1-K2"]["outcome"] == "updated"
+    merged = values_of(planning, capsys)
+    assert (merged["7-1-1-K1"][0], merged["7-1-1-K2"][0]) == ("4", "58")
