@@ -592,8 +592,8 @@ def test_a_copied_department_database_used_in_two_places_is_a_conflict_not_an_up
         assert run(db, "finalise", "--department", "community", "--year", YEAR,
                    "--withdraw") == 0  # fmt: skip
         for text in values:  # the original changes K1; the copy changes K2 first, then K1
-            code = "7-1-1-K1" if db == community else "7-1-1-K2"
-            assert run(db, "enter", "--indicator", code, "--year", YEAR, "--value", text,
+            indicator = "7-1-1-K1" if db == community else "7-1-1-K2"
+            assert run(db, "enter", "--indicator", indicator, "--year", YEAR, "--value", text,
                        "--comment", "c") == 0  # fmt: skip
     assert run(copy, "enter", "--indicator", "7-1-1-K1", "--year", YEAR, "--value", "2",
                "--comment", "c") == 0  # fmt: skip
