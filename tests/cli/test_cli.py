@@ -327,8 +327,35 @@ def test_usage_errors_exit_2_with_japanese_first(
 def test_show_lists_a_department_with_grades(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(db, "enter", "--indicator", "7-5-2-K1", "--year", "2026", "--value", "99.1%") == 0
     capsys.readouterr()
-    assert run(db, "show", "--department", "tax") == 0
+    assert run(db, "show", "--department", "tax", "--year", "2026") == 0
     out = capsys.readouterr().out.splitlines()
     line = next(row for row in out if row.startswith("7-5-2-K1"))
     assert "99.1" in line and "\tA" in line
+    assert "令和8年度 (2026)の値 /" in out[0]
+
+
+def test_show_grades_the_year_being_entered_by_default(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 14 of trial 15b: `kplan show` graded the target year (all データ未確定) while the
+    window grades the year being entered — the fiscal year that just closed."""
+    from datetime import date
+
+    today = date.today()
+    closed = (today.year if today.month >= 4 else today.year - 1) - 1
+    entered = min(max(closed, 2022), 2026)  # the sample plan runs R4 to R8
+    assert run(db, "enter", "--indicator", "7-5-2-K1", "--year", str(entered),
+               "--value", "99.1%", "--comment", "確認済み") == 0  # fmt: skip
+    capsys.readouterr()
+    assert run(db, "show", "--department", "tax") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert f"({entered})の値（入力中の年度。--year で変更）" in out[0]
+    assert f"rates and grades for FY{entered}; --year to choose" in out[0]
+    line = next(row for row in out if row.startswith("7-5-2-K1"))
+    assert line.endswith("\tA"), line
+    # --year chooses another: the target year has no value, so no grade.
+    assert run(db, "show", "--department", "tax", "--year", "2026") == 0
+    out = capsys.readouterr().out.splitlines()
+    line = next(row for row in out if row.startswith("7-5-2-K1"))
+    assert not line.endswith("\tA") or entered == 2026
     assert run(db, "show", "--department", "nowhere") == 2

@@ -373,7 +373,7 @@ def test_the_yearly_cycle_follows_a_department_from_not_started_to_merged(
 ) -> None:
     planning = init(tmp_path / "planning.sqlite3")
     department = init(tmp_path / "equality.sqlite3")
-    assert run(planning, "cycle", "open", "--year", YEAR, "--due", "2025-06-30") == 0
+    assert run(planning, "cycle", "open", "--year", YEAR, "--due", "2025-06-30", "--past-due") == 0
     with pytest.raises(SystemExit) as refused:
         run(planning, "cycle", "open", "--year", YEAR, "--due", "30/06/2025")
     assert refused.value.code == 2
@@ -552,8 +552,8 @@ def test_a_locked_year_cannot_be_opened_and_the_listing_shows_the_review(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = init(tmp_path / "planning.sqlite3")
-    assert run(db, "cycle", "open", "--year", YEAR, "--due", "2025-06-30") == 0
-    assert run(db, "cycle", "open", "--year", YEAR, "--due", "2025-06-30") == 0
+    assert run(db, "cycle", "open", "--year", YEAR, "--due", "2025-06-30", "--past-due") == 0
+    assert run(db, "cycle", "open", "--year", YEAR, "--due", "2025-06-30", "--past-due") == 0
     opened = [r for r in dump(db)["audit"] if r[4] == "open_year"]
     assert len(opened) == 1  # the same due date again changes (and records) nothing
     assert run(db, "cycle", "pending", "--year", YEAR, "-o", str(tmp_path / "x.txt")) == 2
@@ -566,6 +566,24 @@ def test_a_locked_year_cannot_be_opened_and_the_listing_shows_the_review(
     assert run(db, "year", "lock", "--year", YEAR) == 0
     before = dump(db)
     capsys.readouterr()
-    assert run(db, "cycle", "open", "--year", YEAR, "--due", "2025-08-31") == 2
+    assert run(db, "cycle", "open", "--year", YEAR, "--due", "2025-08-31", "--past-due") == 2
     assert "年度ロック" in capsys.readouterr().err
     assert dump(db) == before
+
+
+def test_a_due_date_already_past_is_refused_unless_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 7 of trial 15b: a past due date was taken without a word (「156日過ぎています」)."""
+    db = init(tmp_path / "planning.sqlite3")
+    before = dump(db)
+    capsys.readouterr()
+    assert run(db, "cycle", "open", "--year", YEAR, "--due", "2020-06-30") == 2
+    err = capsys.readouterr().err
+    assert "E_PAST_DUE" in err or "過ぎています" in err
+    assert "--past-due" in err and "--due 20" in err  # it proposes a date ahead
+    assert dump(db) == before
+    # A future date (typed as digits) opens the year without a question.
+    assert run(db, "cycle", "open", "--year", YEAR, "--due", "20991231") == 0
+    opened = [r for r in dump(db)["audit"] if r[4] == "open_year"]
+    assert len(opened) == 1 and "2099-12-31" in str(opened[0])

@@ -496,3 +496,120 @@ def test_an_r7_submission_merges_after_r6_is_locked_its_r6_rows_unchanged(
     assert run(planning, "show", "--json", "--year", "2025") == 0
     shown = {r["code"]: r["years"]["2025"]["value"] for r in json.loads(capsys.readouterr().out)}
     assert shown["7-1-1-K1"] == "4"  # the file's other row merged
+
+
+def test_a_value_changed_three_times_between_two_submissions_merges_as_an_update(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 1 of trial 15b: the newest file was called older (D:31 replaces D:30, D:22 held)."""
+    planning, community = offices["planning"], offices["community"]
+    assert merge_json(planning, capsys, str(offices["a.xlsx"]))[0] == 0
+    assert run(community, "finalise", "--department", "community", "--year", YEAR,
+               "--withdraw") == 0  # fmt: skip
+    for text in ("5", "4", "6"):
+        assert run(community, "enter", "--indicator", "7-1-1-K1", "--year", YEAR,
+                   "--value", text) == 0  # fmt: skip
+    newer = submit(community, "community", tmp_path / "newer.xlsx")
+    code, reports = merge_json(planning, capsys, str(newer), "--dry-run")
+    row = {r["indicator"]: r for r in reports[0]["rows"]}["7-1-1-K1"]
+    assert code == 0
+    assert (row["outcome"], row["file_value"], row["db_value"]) == ("updated", "6", "3")
+    assert merge_json(planning, capsys, str(newer))[0] == 0
+    assert values_of(planning, capsys)["7-1-1-K1"][0] == "6"
+    # And the first file, arriving again, is older than what is merged.
+    late = merge_json(planning, capsys, str(offices["a.xlsx"]))[1][0]["rows"]
+    k1 = {r["indicator"]: r for r in late}["7-1-1-K1"]
+    assert k1["outcome"] == "conflict" and "古いファイル" in k1["reason_ja"]
+
+
+def test_a_restored_department_database_never_reuses_a_sequence_and_its_fork_is_a_conflict(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`kplan restore` puts back an older audit log: later changes continue above every number
+    the database had issued, so they neither pass for the merged revisions nor skip them."""
+    planning, community = offices["planning"], offices["community"]
+    backup = tmp_path / "before.sqlite3"
+    assert run(community, "backup", "-o", str(backup)) == 0
+    assert run(community, "finalise", "--department", "community", "--year", YEAR,
+               "--withdraw") == 0  # fmt: skip
+    for text in ("5", "4"):
+        assert run(community, "enter", "--indicator", "7-1-1-K1", "--year", YEAR,
+                   "--value", text) == 0  # fmt: skip
+    first = submit(community, "community", tmp_path / "first.xlsx")
+    assert merge_json(planning, capsys, str(first))[0] == 0
+    capsys.readouterr()
+    assert run(community, "audit", "--json") == 0
+    issued = max(r["id"] for r in json.loads(capsys.readouterr().out))
+
+    assert run(community, "restore", str(backup)) == 0
+    assert run(community, "finalise", "--department", "community", "--year", YEAR,
+               "--withdraw") == 0  # fmt: skip
+    assert run(community, "enter", "--indicator", "7-1-1-K1", "--year", YEAR,
+               "--value", "9", "--comment", "復元後") == 0  # fmt: skip
+    capsys.readouterr()
+    assert run(community, "audit", "--json") == 0
+    after = json.loads(capsys.readouterr().out)
+    restored_at = next(r["id"] for r in after if r["action"] == "restore")
+    assert restored_at == issued + 1
+    assert max(r["id"] for r in after) > issued + 1
+    forked = submit(community, "community", tmp_path / "forked.xlsx")
+    before = dump(planning)["actual"]
+    code, reports = merge_json(planning, capsys, str(forked))
+    row = {r["indicator"]: r for r in reports[0]["rows"]}["7-1-1-K1"]
+    # K1 "9" replaces the backup's "3", not the merged "4": which is newer is not known.
+    assert row["outcome"] == "conflict" and "つながりません" in row["reason_ja"]
+    assert code == 1 and dump(planning)["actual"] == before
+    assert values_of(planning, capsys)["7-1-1-K1"][0] == "4"
+
+
+def test_a_reinitialised_department_database_is_another_database(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database made anew (`kplan init` on a new file) has a new id: its counter starting
+    again never passes for the merged revisions — its values are a conflict to decide."""
+    planning = offices["planning"]
+    assert merge_json(planning, capsys, str(offices["a.xlsx"]))[0] == 0
+    fresh = init(tmp_path / "community-new.sqlite3")
+    enter_all(fresh, {**COMMUNITY, "7-1-1-K1": "8"}, note="新")
+    for n in range(30):  # its numbers run past the first database's
+        assert run(fresh, "enter", "--indicator", "7-1-2-K1", "--year", YEAR,
+                   "--value", str(20 + n % 2), "--comment", "x") == 0  # fmt: skip
+    again = submit(fresh, "community", tmp_path / "again.xlsx")
+    before = dump(planning)["actual"]
+    code, reports = merge_json(planning, capsys, str(again))
+    row = {r["indicator"]: r for r in reports[0]["rows"]}["7-1-1-K1"]
+    assert row["outcome"] == "conflict" and "古いファイル" not in row["reason_ja"]
+    assert code == 1 and dump(planning)["actual"] == before
+
+
+def test_a_copied_department_database_used_in_two_places_is_a_conflict_not_an_update(
+    offices: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy keeps the database ID and its numbers: the copy's later value does not descend
+    from the one the original sent meanwhile, so it is a conflict (never silently newer)."""
+    planning, community = offices["planning"], offices["community"]
+    assert merge_json(planning, capsys, str(offices["a.xlsx"]))[0] == 0
+    copy = tmp_path / "copy.sqlite3"
+    assert run(community, "backup", "-o", str(copy)) == 0  # a consistent copy of the file
+    for db, values in ((community, ("5", "4")), (copy, ("56", "57", "58"))):
+        assert run(db, "finalise", "--department", "community", "--year", YEAR,
+                   "--withdraw") == 0  # fmt: skip
+        for text in values:  # the original changes K1; the copy changes K2 first, then K1
+            indicator = "7-1-1-K1" if db == community else "7-1-1-K2"
+            assert run(db, "enter", "--indicator", indicator, "--year", YEAR, "--value", text,
+                       "--comment", "c") == 0  # fmt: skip
+    assert run(copy, "enter", "--indicator", "7-1-1-K1", "--year", YEAR, "--value", "2",
+               "--comment", "c") == 0  # fmt: skip
+    original = submit(community, "community", tmp_path / "original.xlsx")
+    copied = submit(copy, "community", tmp_path / "copied.xlsx")
+    assert merge_json(planning, capsys, str(original))[0] == 0
+    code, reports = merge_json(planning, capsys, str(copied))
+    rows = {r["indicator"]: r for r in reports[0]["rows"]}
+    assert code == 1
+    assert rows["7-1-1-K1"]["outcome"] == "conflict"
+    assert "つながりません" in rows["7-1-1-K1"]["reason_ja"]
+    # K2 was changed only in the copy, from the value both share (merged before the copy was
+    # made): that one does descend, and updates.
+    assert rows["7-1-1-K2"]["outcome"] == "updated"
+    merged = values_of(planning, capsys)
+    assert (merged["7-1-1-K1"][0], merged["7-1-1-K2"][0]) == ("4", "58")

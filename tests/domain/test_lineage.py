@@ -29,6 +29,32 @@ def test_an_older_file_of_the_same_database_is_a_conflict() -> None:
     assert not lineage.update
 
 
+def test_a_value_changed_twice_between_two_files_descends_from_the_merged_one() -> None:
+    """Finding 1 of the trial: D:22 merged, then D:30 and D:31 entered before the next file."""
+    stored = Revision("a" * 32, 22)
+    incoming = Incoming(Revision("a" * 32, 31), replaces=Revision("a" * 32, 30))
+    lineage = decide(incoming, stored, origin=DEPARTMENT, here=PLANNING)
+    assert lineage is Lineage.DESCENDS and lineage.update
+    # Evaluations (no `here`) decide the same.
+    assert decide(incoming, stored, origin=DEPARTMENT) is Lineage.DESCENDS
+
+
+def test_an_equal_but_different_revision_is_an_older_file() -> None:
+    stored = Revision("a" * 32, 31)
+    incoming = Incoming(Revision("a" * 32, 31), replaces=Revision("a" * 32, 20))
+    assert decide(incoming, stored, origin=DEPARTMENT, here=PLANNING) is Lineage.OLDER_FILE
+
+
+def test_a_later_revision_whose_line_skips_the_stored_one_is_a_fork() -> None:
+    """A copy of the database used in two places: a later number that replaces an earlier one
+    than the merged value cannot be in one line of history — descent unknown, a conflict."""
+    stored = Revision("a" * 32, 28)
+    for replaces in (Revision("a" * 32, 12), None, Revision(PLANNING, 40)):
+        incoming = Incoming(Revision("a" * 32, 35), replaces=replaces)
+        lineage = decide(incoming, stored, origin=DEPARTMENT, here=PLANNING)
+        assert lineage is Lineage.FORKED and not lineage.update
+
+
 def test_a_correction_made_here_is_told_apart_only_when_asked() -> None:
     stored = Revision(PLANNING, 9)
     incoming = Incoming(Revision("a" * 32, 4), replaces=Revision("a" * 32, 3))
@@ -68,9 +94,19 @@ def test_a_signed_row_updates_exactly_the_revision_it_replaces(
     origin: str,
     here: str | None,
 ) -> None:
-    """With a revision, the department's origin plays no part: only the lineage does."""
+    """With a revision, the department's origin plays no part: only the lineage does.
+
+    It updates the revision it replaces, or a revision of the same database that its own line
+    runs through (stored < replaces < revision, one database) — and nothing else."""
     lineage = decide(Incoming(revision, replaces), stored, origin=origin, here=here)
-    assert lineage.update == (replaces == stored)
+    descends = (
+        stored is not None
+        and replaces is not None
+        and stored.database == replaces.database == revision.database != here
+        and stored.sequence < replaces.sequence
+        and stored.sequence < revision.sequence
+    )
+    assert lineage.update == (replaces == stored or descends)
     assert lineage is not Lineage.SAME_ORIGIN
 
 
@@ -91,4 +127,7 @@ def test_telling_a_local_correction_apart_never_turns_a_conflict_into_an_update(
     incoming = Incoming(revision, replaces)
     with_here = decide(incoming, stored, origin=origin, here=PLANNING)
     without = decide(incoming, stored, origin=origin)
-    assert with_here.update == without.update
+    assert not with_here.update or without.update
+    # They differ only where this database's own change would otherwise count as a descent.
+    if stored is None or stored.database != PLANNING:
+        assert with_here.update == without.update

@@ -165,3 +165,54 @@ def _settings(store: Store) -> PlanSettings:
         catalog = read_catalog(conn, 1)
     assert catalog is not None
     return catalog.plan.settings
+
+
+def test_an_evaluation_changed_three_times_between_two_signed_files_merges_as_an_update(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 1 of trial 15b, for 施策評価: the newest signed file was called older."""
+    import json
+
+    community, planning = tmp_path / "community.sqlite3", tmp_path / "planning.sqlite3"
+    for db in (community, planning):
+        assert run(db, "init") == 0
+    key = tmp_path / "community.pub"
+    assert run(community, "key", "export", "--department", "community", "-o", str(key)) == 0
+    assert run(planning, "key", "import", str(key)) == 0
+
+    def evaluate(grade: str, results: str) -> None:
+        assert run(community, "evaluate", "--measure", MEASURE, "--year", str(YEAR),
+                   "--grade", grade, "--results", results) == 0  # fmt: skip
+
+    def export(name: str) -> Path:
+        out = tmp_path / name
+        assert run(community, "export", "--department", "community", "--year", str(YEAR),
+                   "--draft", "-o", str(out)) == 0  # fmt: skip
+        return out
+
+    evaluate("B", "初回")
+    first = export("first.xlsx")
+    assert run(planning, "merge", str(first)) == 0
+    for grade in ("A", "C", "B"):
+        evaluate(grade, f"見直し{grade}")
+    second = export("second.xlsx")
+    capsys.readouterr()
+    assert run(planning, "merge", "--json", str(second)) == 0
+    (row,) = [
+        r for r in json.loads(capsys.readouterr().out)[0]["rows"] if "施策評価" in r["indicator"]
+    ]
+    assert row["outcome"] == "updated", row
+    store = Store.open(str(planning))
+    try:
+        with store.snapshot() as conn:
+            (view,) = read_evaluations(conn, 1, fiscal_year=YEAR)
+    finally:
+        store.dispose()
+    assert view.evaluation.results == "見直しB"
+    # The first file again is older than what is merged: a conflict, nothing written.
+    capsys.readouterr()
+    assert run(planning, "merge", "--json", str(first)) == 1
+    (late,) = [
+        r for r in json.loads(capsys.readouterr().out)[0]["rows"] if "施策評価" in r["indicator"]
+    ]
+    assert late["outcome"] == "conflict" and "古いファイル" in late["reason_ja"]

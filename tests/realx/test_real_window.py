@@ -468,3 +468,47 @@ def test_after_the_first_start_dialog_typing_goes_into_the_grid(
             if c["value"] == "4" and y == "2025"
         ]
     assert saved == [(first, str(state["current"]["year"]))], saved
+
+
+def test_an_edit_conflict_asks_once_and_keeping_mine_stores_mine(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    """Finding 17 of trial 15b: the editor committed again when the conflict dialog took the
+    focus, and a second identical dialog stacked on the first."""
+    x = xservers(1366, 768)
+    app, _state = open_window(start_app, x, history_db)
+    # Someone else saves the current cell (7-1-1-K1, still empty here) meanwhile.
+    app.kplan("enter", "--indicator", "7-1-1-K1", "--year", YEAR, "--value", "5")
+    x.type("4")
+    x.key("Return")
+    state = app.wait(lambda s: s["modal"] == "ほかの人が変更しました" and s["focus_text"])
+    time.sleep(1.5)  # a second dialog, opened by the editor's commit, would be up by now
+    state = app.wait(lambda s: s["modal"] is not None)
+    assert state["modals"] == ["ほかの人が変更しました"], state["modals"]
+    x.screenshot(SHOTS / "conflict-once.png")
+    choose_button(app, x, state, "自分の値で保存")
+    state = app.wait(lambda s: s["modal"] is None)
+    time.sleep(1)
+    state = app.wait(lambda s: s["modal"] is None)
+    assert state["modals"] == [], state["modals"]
+    assert stored(app, "7-1-1-K1")[0] == "4"
+
+
+def test_a_second_window_on_the_same_database_warns_and_escape_opens_nothing(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    """Finding 17 of trial 15b: a second window on the same database opened without a word."""
+    x = xservers(1366, 768)
+    first, _state = open_window(start_app, x, history_db)
+    second = start_app(x, history_db, "--department", "community", "--year", YEAR, "--lang", "ja")
+    found = x.run(
+        "xdotool", "search", "--sync", "--onlyvisible", "--pid", str(second.process.pid),
+        timeout=30,
+    )  # fmt: skip
+    names = [x.run("xdotool", "getwindowname", w).strip() for w in found.split()]
+    assert names and all("総合計画" not in n for n in names), names  # the warning, no window
+    x.screenshot(SHOTS / "second-window.png")
+    x.run("xdotool", "windowactivate", "--sync", found.split()[-1])
+    x.key("Escape")
+    assert second.process.wait(timeout=20) == 0
+    assert first.alive

@@ -60,7 +60,7 @@ def child(db: Database, use_case: str, file: Path, *, die: bool) -> int:
 
 def issued_catalog(db: Database, folder: Path) -> Path:
     """The planning division's catalog file, opening FY2024 with a due date."""
-    assert run(db, "cycle", "open", "--year", str(YEAR), "--due", DUE) == 0
+    assert run(db, "cycle", "open", "--year", str(YEAR), "--due", DUE, "--past-due") == 0
     path = folder / "catalog.json"
     assert run(db, "catalog", "export", "-o", str(path)) == 0
     cycles = json.loads(path.read_text(encoding="utf-8"))["cycle"]

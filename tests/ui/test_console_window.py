@@ -84,6 +84,44 @@ def test_planning_exports_and_a_department_imports_after_seeing_the_differences(
     qtbot.waitUntil(lambda: clerk.is_loaded, timeout=10000)
 
 
+def test_an_unchanged_catalog_still_brings_the_open_year_and_its_due_date_to_the_window(
+    qtbot: Any, planning_db: Path, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 16 of trial 15b: 「カタログに変更はありません」 and 読み込む greyed out, so the
+    year opened for entry never reached the department's window (the CLI did take it)."""
+    assert kplan(["--db", str(planning_db), "cycle", "open", "--year", str(YEAR),
+                  "--due", "2099-06-30"]) == 0  # fmt: skip
+    catalog_file = tmp_path / "catalog_from_planning.xlsx"
+    assert kplan(["--db", str(planning_db), "catalog", "export", "-o", str(catalog_file)]) == 0
+    clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
+    assert clerk.cycle.banner.isHidden()
+    seen: list[tuple[bool, str, list[str]]] = []
+
+    def look(dialog: CatalogImportDialog) -> int:
+        lines = [dialog.changes.item(n).text() for n in range(dialog.changes.count())]
+        seen.append((dialog.import_button.isEnabled(), dialog.message.text(), lines))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(CatalogImportDialog, "exec", look)
+    assert clerk.catalog_actions.import_catalog(catalog_file) is True
+    ((enabled, message, lines),) = seen
+    assert enabled and "カタログに変更はありません" in message
+    assert lines == ["入力受付中の年度を受け取ります: 令和6年度 (2024)（提出期限 2099-06-30）"]
+    assert "入力受付中の年度を受け取りました" in clerk.catalog_actions.last_message
+    assert "2099-06-30" in clerk.catalog_actions.last_message
+    with clerk.store.snapshot() as conn:
+        version = current_catalog_version(conn, 1)
+    assert version is not None and version.sequence == 1  # the catalog itself unchanged
+    qtbot.waitUntil(lambda: clerk.is_loaded, timeout=10000)
+    qtbot.waitUntil(lambda: not clerk.cycle.banner.isHidden(), timeout=10000)
+    assert "2099-06-30" in clerk.cycle.banner.text()
+    # The same file again: nothing left to take in, 読み込む greyed out.
+    before = dump(db)
+    assert clerk.catalog_actions.import_catalog(catalog_file) is False
+    assert not seen[-1][0] and seen[-1][2] == []
+    assert dump(db) == before
+
+
 def test_an_older_catalog_is_refused_in_the_window_with_a_message(
     qtbot: Any, planning_db: Path, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -292,7 +330,7 @@ def test_a_department_window_shows_the_due_date_and_what_it_still_owes(
     clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
     assert clerk.cycle.banner.isHidden()  # the year is not opened yet
     assert kplan(["--db", str(db), "cycle", "open", "--year", str(YEAR), "--due",
-                  "2025-06-30"]) == 0  # fmt: skip
+                  "2025-06-30", "--past-due"]) == 0  # fmt: skip
     assert kplan(["--db", str(db), "enter", "--indicator", "7-1-1-K3", "--year", str(YEAR),
                   "--value", "1,500人", "--comment", "説明"]) == 0  # fmt: skip
     clerk.close()

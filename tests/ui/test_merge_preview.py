@@ -256,3 +256,42 @@ def test_the_preview_shows_the_stored_value_with_its_unit_and_every_files_notes(
     assert dialog.notes.verticalScrollBar().maximum() == 0
     assert dialog.table.height() >= 120
     assert not dialog.grab().isNull()
+
+
+def test_a_value_changed_three_times_between_two_files_is_previewed_as_an_update(
+    tmp_path: Path, qtbot: Any
+) -> None:
+    """Finding 1 of trial 15b in the window: the newest file was shown as 競合（古いファイル）."""
+    dept, plan_db = tmp_path / "community.sqlite3", tmp_path / "planning.sqlite3"
+    for path in (dept, plan_db):
+        assert kplan(["--db", str(path), "init"]) == 0
+
+    def submit(name: str) -> Path:
+        out = tmp_path / name
+        common = ["--department", "community", "--year", str(YEAR)]
+        assert kplan(["--db", str(dept), "finalise", *common]) == 0
+        assert kplan(["--db", str(dept), "export", *common, "-o", str(out)]) == 0
+        return out
+
+    store = Store.open(str(dept))
+    enter(store, {"7-1-1-K1": "3", "7-1-1-K2": "55", "7-1-1-K3": "1300", "7-1-2-K1": "20"})
+    enter(store, {"7-1-1-A1": "未集計", "7-1-2-A1": "該当なし"})
+    first = submit("first.xlsx")
+    assert kplan(["--db", str(plan_db), "merge", str(first)]) == 0
+    assert kplan(["--db", str(dept), "finalise", "--department", "community", "--year",
+                  str(YEAR), "--withdraw"]) == 0  # fmt: skip
+    for text in ("5", "4", "6"):
+        enter(store, {"7-1-1-K2": str(50 + int(text)), "7-1-1-K1": text})
+    store.dispose()
+    second = submit("second.xlsx")
+    planning = Store.open(str(plan_db))
+    files = [PlannedFile(second, plan_merge(planning, second))]
+    with planning.snapshot() as conn:
+        dialog = MergePreviewDialog(files, catalog=read_catalog(conn, 1), lang="ja")
+    qtbot.addWidget(dialog)
+    outcomes = {
+        dialog.proxy.index(r, INDICATOR).data(): dialog.proxy.index(r, OUTCOME).data()
+        for r in range(dialog.proxy.rowCount())
+    }
+    assert outcomes["7-1-1-K1"] == outcomes["7-1-1-K2"] == "更新"
+    planning.dispose()

@@ -188,3 +188,44 @@ def test_on_the_server_the_grid_polls_for_values_others_save(
     someone_else_saves(db, "61")
     qtbot.waitUntil(lambda: cell(win, CODE).data() == "61", timeout=15000)
     assert Qt.ItemFlag.ItemIsEditable & cell(win, CODE).flags()
+
+
+def test_a_conflict_is_asked_once_and_the_message_says_what_is_really_stored(
+    window: MainWindow, qtbot: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 17 of trial 15b: two identical dialogs for one conflict (the editor committed
+    again while the first was open); the second said it used the other person's value when
+    the first had already saved mine."""
+    type_into(window, qtbot, CODE, "55")
+    someone_else_saves(db, "60")
+    asked: list[str] = []
+    index = cell(window, CODE)
+
+    def choose(refused: Any) -> str:
+        asked.append(refused.request.text)
+        # What a real window system does meanwhile: the editor loses the focus to the dialog
+        # and commits its text once more.
+        window.entry.submit(index, "57", ask=False)
+        # And by the time the clerk answers, "57" was saved (the other dialog's 自分の値で保存).
+        someone_else_saves(db, "57")
+        return "theirs"
+
+    monkeypatch.setattr(window.entry, "ask_conflict", choose)
+    type_into(window, qtbot, CODE, "57")
+    assert asked == ["57"]  # one dialog for one conflict
+    assert value_of(window) == Decimal(57)
+    message = window.entry.last_message
+    assert "57" in message and "すでに" in message
+    assert "ほかの人が保存した値を使います" not in message
+    assert cell(window, CODE).data() == "57"
+
+
+def test_taking_theirs_names_their_value_as_stored(
+    window: MainWindow, qtbot: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    type_into(window, qtbot, CODE, "55")
+    someone_else_saves(db, "60")
+    monkeypatch.setattr(window.entry, "ask_conflict", lambda refused: "theirs")
+    type_into(window, qtbot, CODE, "57")
+    assert value_of(window) == Decimal(60)
+    assert window.entry.last_message == f"ほかの人が保存した値を使います: {CODE} = 60"

@@ -12,10 +12,9 @@ from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.validation import Severity
 from kplan_desktop.exchange import catalog_json
-from kplan_desktop.exchange.catalog_files import export_catalog, install_catalog, preview_import
+from kplan_desktop.exchange.catalog_files import export_catalog, import_catalog, preview_import
 from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import current_user
-from kplan_desktop.store.backup import backup_before
 from kplan_desktop.store.catalog import catalog_versions, read_catalog
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
@@ -93,19 +92,14 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
         print(f"違い: {preview.diff.summary_ja()} / Differences: {preview.diff.summary_en()}")
         for line in preview.diff.lines_ja():
             print(f"  {line}")
+    for ja, en in zip(preview.cycle_lines("ja"), preview.cycle_lines("en"), strict=True):
+        print(f"{ja} / {en}")
     if dry_run:
         print("--dry-run: 読み込んでいません / nothing imported")
         return Exit.OK
-    if not preview.unchanged:
-        backup_before(store, "catalog")
-    with store.transaction() as conn:
-        change = install_catalog(
-            conn,
-            preview.issued,
-            who=current_user(),
-            source=EntrySource.CLI,
-            detail=f"import {path.name}",
-        )
+    change = import_catalog(
+        store, preview, who=current_user(), source=EntrySource.CLI, detail=f"import {path.name}"
+    )
     if change.cycles_opened:
         years = "、".join(str(y) for y, _ in preview.issued.cycles)
         print(f"入力受付中の年度を受け取りました（{years}） / Open fiscal years received")

@@ -14,6 +14,7 @@ from kplan_desktop.cli.base import Parser, SubParsers, fiscal_year, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.evaluation import Evaluation, parse_grade, parse_next_step
+from kplan_desktop.domain.fiscal_year import days_past, parse_date, proposed_due_date
 from kplan_desktop.domain.text import visible
 from kplan_desktop.store.audit import current_user
 from kplan_desktop.store.catalog import read_catalog
@@ -60,7 +61,17 @@ def register(sub: SubParsers) -> None:
     cycle_sub = cycle.add_subparsers(dest="cycle_command", required=True, parser_class=Parser)
     open_parser = cycle_sub.add_parser("open", help="年度の入力受付を始める（提出期限つき）")
     open_parser.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
-    open_parser.add_argument("--due", type=_due_date, metavar="YYYY-MM-DD", help="提出期限")
+    open_parser.add_argument(
+        "--due",
+        type=_due_date,
+        metavar="YYYY-MM-DD",
+        help="提出期限 (2026-06-30, 20260630, 2026年6月30日)。省略すると期限なし",
+    )
+    open_parser.add_argument(
+        "--past-due",
+        action="store_true",
+        help="すでに過ぎた提出期限でも確認せずに受付を始める (accept a due date already past)",
+    )
     status = cycle_sub.add_parser("status", help="課ごとの提出状況")
     status.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     status.add_argument("--json", action="store_true", help="JSONで出力")
@@ -73,12 +84,33 @@ def register(sub: SubParsers) -> None:
 def _due_date(text: str) -> date:
 
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日付は 2025-06-30 の形で入力してください: {text[:20]} / "
-            f"write the date as 2025-06-30: {text[:20]}"
-        ) from None
+        return parse_date(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(f"{exc.message_ja} / {exc.message_en}") from None
+
+
+def _past_due_accepted(due: date, today: date, year: int) -> bool:
+    """A due date already past: asked on a terminal (default no); refused otherwise."""
+    late = days_past(due, today)
+    if not late:
+        return True
+    proposal = proposed_due_date(year, today).isoformat()
+    question = (
+        f"提出期限 {due.isoformat()} はすでに{late}日過ぎています（今日は {today.isoformat()}）。"
+        f"この日付で入力受付を始めますか？ [y/N] / The due date is {late} days past. Go on? "
+    )
+    if sys.stdin is not None and sys.stdin.isatty():
+        print(question, end="", flush=True)
+        answer = sys.stdin.readline().strip().lower()
+        if answer in ("y", "yes", "はい"):
+            return True
+    raise DomainError(
+        "E_PAST_DUE",
+        f"提出期限 {due.isoformat()} はすでに{late}日過ぎています。受付は始めていません"
+        f"（例: --due {proposal}。過ぎた日付のままなら --past-due）",
+        f"The due date {due.isoformat()} is {late} days past; nothing was opened "
+        f"(e.g. --due {proposal}; --past-due to keep a past date)",
+    )
 
 
 def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
@@ -88,6 +120,8 @@ def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
     if catalog is None:
         raise no_catalog()
     if args.cycle_command == "open":
+        if args.due is not None and not args.past_due:
+            _past_due_accepted(args.due, date.today(), args.year)
         with store.transaction() as conn:
             opened = open_year(
                 conn,

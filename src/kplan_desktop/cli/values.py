@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.catalog import unknown_department
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, entry_year, format_fiscal_year
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.text import visible
 from kplan_desktop.domain.validation import Severity
@@ -179,7 +180,13 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
         )
     settings = catalog.plan.settings
     years = [args.year] if args.year is not None else settings.years
-    grade_year = args.year if args.year is not None else settings.end_year
+    # The year being entered, which the window grades too (not the plan's target year, whose
+    # values do not exist yet): the year that just closed, within the plan.
+    grade_year = (
+        args.year
+        if args.year is not None
+        else min(max(entry_year(date.today()), settings.start_year), settings.end_year)
+    )
     if args.json:
         out = []
         for row in rows:
@@ -218,7 +225,10 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
         print_json(out)
         return Exit.OK
     grade_label = format_fiscal_year(grade_year, FiscalYearStyle.ERA_WITH_WESTERN)
-    print(f"（達成率・評価は{grade_label}の値 / rates and grades for FY{grade_year}）")
+    ja, en = ("（入力中の年度。--year で変更）", "; --year to choose")
+    if args.year is not None:
+        ja = en = ""
+    print(f"（達成率・評価は{grade_label}の値{ja} / rates and grades for FY{grade_year}{en}）")
     head = ["コード", "指標名", "単位", "基準値"]
     head += [format_fiscal_year(y, FiscalYearStyle.SHORT) for y in years]
     head += ["目標", "達成率", "評価"]

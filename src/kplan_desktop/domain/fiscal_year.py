@@ -265,6 +265,29 @@ def default_due_date(fiscal_year: int) -> datetime.date:
     return datetime.date(fiscal_year + 1, 6, 30)
 
 
+def entry_year(today: datetime.date) -> int:
+    """The year clerks enter: the one that just closed (in FY2026 they enter FY2025's actuals).
+
+    The window opens on it and grades it; `kplan show` grades it unless told --year."""
+    return fiscal_year_of(today) - 1
+
+
+def proposed_due_date(fiscal_year: int, today: datetime.date) -> datetime.date:
+    """The due date to propose when a year's intake starts on `today`: the usual one
+    (default_due_date) while it is still ahead, otherwise the end of the month after today's —
+    a near date in the future, never one already past."""
+    usual = default_due_date(fiscal_year)
+    if usual > today:
+        return usual
+    year, month = divmod(today.year * 12 + today.month + 1, 12)  # the month after next, 1-based
+    return datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
+
+
+def days_past(due: datetime.date, today: datetime.date) -> int:
+    """How many days `due` is already past on `today` (0 when it is today or ahead)."""
+    return max(0, (today - due).days)
+
+
 _DATE_PARTS = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.catalog_diff import CatalogDiff, CatalogVersion, catalog_diff, check_newer
 from kplan_desktop.domain.errors import DomainError, no_catalog
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.generation_number import (
     E_GENERATION_CELL,
     E_GENERATION_UNKNOWN,
@@ -71,6 +72,27 @@ class ImportPreview:
     current: CatalogVersion | None
     diff: CatalogDiff
     unchanged: bool
+    # The years the file opens for entry that this database does not hold so yet (a year not
+    # open here, or another due date): taken in even when the catalog itself is unchanged.
+    cycles: tuple[tuple[int, date | None], ...] = ()
+
+    @property
+    def nothing_to_do(self) -> bool:
+        """Neither the catalog nor an open year would change: 読み込む has nothing to do."""
+        return self.unchanged and not self.cycles
+
+    def cycle_lines(self, lang: str = "ja") -> list[str]:
+        """What the import takes in besides the catalog: each open year and its due date."""
+        lines = []
+        for year, due in self.cycles:
+            if lang == "en":
+                shown = "no due date" if due is None else f"due {due.isoformat()}"
+                lines.append(f"Opens FY{year} for entry ({shown})")
+            else:
+                label = format_fiscal_year(year, FiscalYearStyle.ERA_WITH_WESTERN)
+                shown = "提出期限なし" if due is None else f"提出期限 {due.isoformat()}"
+                lines.append(f"入力受付中の年度を受け取ります: {label}（{shown}）")
+        return lines
 
     def notes_ja(self) -> list[str]:
         notes = []
@@ -239,17 +261,37 @@ def _cycles_text(cycles: Iterable[tuple[int, date | None]]) -> str:
 def preview_import(store: Store, path: Path) -> ImportPreview:
     """Read a catalog file and compare it with the catalog in use; refuses an older one."""
     issued = read_catalog_file(path)
+    from kplan_desktop.store.cycle import year_cycles
+
     with store.snapshot() as conn:
         # A catalog file goes into the generation it names (refused unless the database
         # holds it), compared with that generation's catalog.
         check_generation(conn, issued, path.name)
         current = current_catalog_version(conn, issued.generation)
         in_use = read_catalog(conn, issued.generation)
+        held = year_cycles(conn, issued.generation)
     if issued.version is not None:
         check_newer(current, issued.version)
     diff = CatalogDiff() if in_use is None else catalog_diff(in_use, issued.catalog)
     unchanged = in_use is not None and catalog_json.catalog_hash(in_use) == issued.catalog_hash
-    return ImportPreview(path, issued, current, diff, unchanged)
+    cycles = tuple(
+        (year, due) for year, due in issued.cycles if year not in held or held[year].due_date != due
+    )
+    return ImportPreview(path, issued, current, diff, unchanged, cycles)
+
+
+def import_catalog(
+    store: Store, preview: ImportPreview, *, who: str, source: EntrySource, detail: str
+) -> CatalogChange:
+    """The one use case of importing a previewed catalog file, for the window and `kplan`:
+    a backup first when the catalog changes, then the catalog and the years it opens (with
+    their due dates) in one transaction — the years even when the catalog is unchanged."""
+    from kplan_desktop.store.backup import backup_before
+
+    if not preview.unchanged:
+        backup_before(store, "catalog")
+    with store.transaction() as conn:
+        return install_catalog(conn, preview.issued, who=who, source=source, detail=detail)
 
 
 def install_catalog(

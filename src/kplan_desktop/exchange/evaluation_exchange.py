@@ -313,6 +313,13 @@ def _decide(
             "より新しい評価がすでに取り込まれています（古いファイル）",
             "a newer evaluation is already merged",
         )
+    elif lineage is Lineage.FORKED:
+        why = (
+            "この担当課のデータベースの履歴が、取り込み済みの評価とつながりません"
+            "（データベースファイルを複製して使った可能性があります）。どちらを採るか決めてください",
+            "this department's database history does not join the merged evaluation's (a copied "
+            "database file?); decide which to keep",
+        )
     elif trusted and row.revision is not None:
         why = ("データベースの評価はほかで変更されています", "changed elsewhere in the database")
     else:

@@ -477,6 +477,16 @@ def _stored_text(actual: ActualView) -> str | None:
     return None if actual.missing_reason is None else actual.missing_reason.label_ja
 
 
+# A database whose history does not join the merged value's (a copied database file used in two
+# places): which value is newer cannot be told.
+FORKED_REASON = (
+    "この担当課のデータベースの履歴が、取り込み済みの値とつながりません"
+    "（データベースファイルを複製して使った可能性があります）。どちらを採るか決めてください",
+    "this department's database history does not join the merged value's (a copied database "
+    "file?); decide which to keep",
+)
+
+
 def _classify(
     planned: PlannedRow,
     result: EntryResult,
@@ -520,7 +530,7 @@ def _classify(
         origin=_workbook_origin(workbook.department),
         here=ours,
     )
-    if lineage is Lineage.FOLLOWS:
+    if lineage in (Lineage.FOLLOWS, Lineage.DESCENDS):
         outcome(RowOutcome.UPDATED)
     elif lineage is Lineage.SAME_ORIGIN:
         outcome(RowOutcome.UPDATED, edited, edited_en)
@@ -536,6 +546,8 @@ def _classify(
             "より新しい値がすでに取り込まれています（古いファイル）",
             "a newer value from this department is already merged (older file)",
         )
+    elif lineage is Lineage.FORKED:
+        outcome(RowOutcome.CONFLICT, *FORKED_REASON)
     elif request.revision is not None:
         outcome(
             RowOutcome.CONFLICT,

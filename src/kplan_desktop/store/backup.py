@@ -23,11 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.store.audit import record
+from kplan_desktop.store.audit import audit_row, last_change
 from kplan_desktop.store.backup_files import (
     BackupInfo,
     backup_name,
@@ -44,7 +44,7 @@ from kplan_desktop.store.engine import (
     migrations_config,
     upgrade,
 )
-from kplan_desktop.store.models import catalog_version_table
+from kplan_desktop.store.models import audit_table, catalog_version_table
 from kplan_desktop.store.paths import private_dir, private_file
 from kplan_desktop.store.requests import EntrySource
 
@@ -443,6 +443,7 @@ def restore(
     live = database_path(store)
     with store.snapshot() as conn:
         ours, held = this_identity(conn)
+        issued = last_change(conn)[1]
     # What is checked is what is restored: a private copy of the file's bytes (a -wal file
     # beside it cannot add anything after the check).
     check_backup(path)  # a missing, oversized or foreign file is refused before it is copied
@@ -482,7 +483,12 @@ def restore(
             ):
                 theirs = Identity(checked.identity.database_id, actual)
                 raise OtherInstallation(path, theirs, ours, other_catalog=True)
-            record(conn, who=who, source=source, action="restore", detail=detail)
+            row = audit_row(who=who, source=source, action="restore", detail=detail)
+            # A revision's sequence is its audit row's number: continue above every number this
+            # database had issued, so that its later changes never reuse one that a submission
+            # already carried, and a merge can order them (domain/lineage.py).
+            row["id"] = max(issued, last_change(conn)[1]) + 1
+            conn.execute(insert(audit_table), row)
     except (sqlite3.Error, DomainError, SQLAlchemyError):
         store.engine.dispose()
         _copy_into(replaced, live)

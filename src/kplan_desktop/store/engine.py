@@ -433,6 +433,9 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Opened to look only (the same database is already open in another window of this
+        # user): every write is refused before it starts, with E_READ_ONLY.
+        self.read_only = False
 
     @classmethod
     def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
@@ -560,6 +563,7 @@ class Store:
         program; a server that is down, refuses the login or the change, or a connection
         that breaks) raises StoreError with what to do; the transaction is rolled back.
         """
+        self._refuse_if_read_only()
         try:
             with self.engine.begin() as conn:
                 yield conn
@@ -579,6 +583,7 @@ class Store:
         the key is there: saved (the result is returned), not saved (E_DB_CONNECTION_LOST),
         or, if that cannot be told, E_DB_UNCONFIRMED; never a guess.
         """
+        self._refuse_if_read_only()
         for attempt in range(1, RERUNS + 1):
             finished: list[T] = []
             xid: str | None = None
@@ -631,6 +636,16 @@ class Store:
             except DBAPIError:
                 failures += 1
         raise StoreError(*E_DB_UNCONFIRMED)
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise StoreError(
+                "E_READ_ONLY",
+                "読み取り専用で開いています。保存はしていません"
+                "（保存するには、このデータベースを開いているもう一つのウィンドウで入力してください）",
+                "Opened read-only: nothing was saved (enter values in the other window that has "
+                "this database open)",
+            )
 
     def _raise_mapped(self, exc: DBAPIError) -> NoReturn:
         """A database error as the one clear StoreError the user is shown (or as it was)."""

@@ -66,9 +66,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def default_entry_year(today: date | None = None) -> int:
     """Clerks report the year that just closed: in FY2026 they enter FY2025's actuals."""
-    from kplan_desktop.domain.fiscal_year import fiscal_year_of
+    from kplan_desktop.domain.fiscal_year import entry_year
 
-    return fiscal_year_of(today or date.today()) - 1
+    return entry_year(today or date.today())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -309,10 +309,26 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
     if args.year:
         year = args.year
 
+    # A second window of this user on the same database: warn first (ui/open_lock.py).
+    open_lock = None
+    read_only = False
+    if not args.screenshot:
+        from kplan_desktop.ui.open_lock import CANCEL, READ_ONLY, OpenLock, ask_second_window
+
+        open_lock = OpenLock(db)
+        if not open_lock.acquire():
+            choice = ask_second_window(db, open_lock.holder(), lang)
+            if choice == CANCEL:
+                return 0
+            read_only = choice == READ_ONLY
+            open_lock = None  # the other window holds it
+
     def open_later() -> Store:
         """Called by the window's loading worker: the window paints before the database layer
         is even imported."""
-        return _open_store(db, catalog=site_catalog)
+        store = _open_store(db, catalog=site_catalog)
+        store.read_only = read_only
+        return store
 
     source: Store | Callable[[], Store] = open_later
     from kplan_desktop.ui.server_login import decide_by_login, on_server
@@ -385,6 +401,8 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
     if login is not None:
         role, department = login
     assert year is not None
+    if read_only and not callable(source):
+        source.read_only = True
     window = MainWindow(
         source,
         department=department,
@@ -423,6 +441,8 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
         return app.exec()
     finally:
         del running
+        if open_lock is not None:
+            open_lock.release()
 
 
 def _quit_after(app: QApplication, window: MainWindow, moment: str) -> None:

@@ -24,6 +24,7 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import open_file, save_file
+from kplan_desktop.ui.i18n import year_text
 
 if TYPE_CHECKING:
     from kplan_desktop.exchange.catalog_files import ImportPreview
@@ -52,6 +53,8 @@ class CatalogImportDialog(QDialog):
         lines += preview.notes_en() if english else preview.notes_ja()
         if preview.unchanged:
             lines.append(self.tr("カタログに変更はありません。"))
+            if preview.cycles:
+                lines.append(self.tr("読み込むと、入力受付中の年度と提出期限を受け取ります。"))
         else:
             summary = preview.diff.summary_en() if english else preview.diff.summary_ja()
             lines.append(self.tr("違い: {0}").format(summary))
@@ -64,13 +67,14 @@ class CatalogImportDialog(QDialog):
         layout.addWidget(self.message)
         self.changes = QListWidget()
         self.changes.setObjectName("catalog_changes")
+        self.changes.addItems(preview.cycle_lines(lang))
         self.changes.addItems(preview.diff.lines_en() if english else preview.diff.lines_ja())
         layout.addWidget(self.changes, 1)
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton(
             self.tr("読み込む"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.import_button.setEnabled(not preview.unchanged)
+        self.import_button.setEnabled(not preview.nothing_to_do)
         buttons.addButton(self.tr("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -167,7 +171,7 @@ class CatalogActions(QObject):
 
     def import_catalog(self, path: Path | None = None) -> bool:
         """Show the differences, then import on 読み込む; True when the catalog changed."""
-        from kplan_desktop.exchange.catalog_files import install_catalog, preview_import
+        from kplan_desktop.exchange.catalog_files import import_catalog, preview_import
 
         w = self.window
         if not self._ready():
@@ -194,30 +198,35 @@ class CatalogActions(QObject):
         self.dialog = CatalogImportDialog(preview, w.lang, w.widget)
         accepted = self.dialog.exec() == QDialog.DialogCode.Accepted
         self.dialog = None
-        if not accepted or preview.unchanged:
+        if not accepted or preview.nothing_to_do:
             return False
         try:
-            from kplan_desktop.store.backup import backup_before
-
-            backup_before(w.store, "catalog")
-            with w.store.transaction() as conn:
-                change = install_catalog(
-                    conn,
-                    preview.issued,
-                    who=current_user(),
-                    source=EntrySource.GUI,
-                    detail=path.name,
-                )
+            change = import_catalog(
+                w.store, preview, who=current_user(), source=EntrySource.GUI, detail=path.name
+            )
         except DomainError as exc:
             self._error(self.tr("カタログを読み込めません"), exc.message(w.lang))
             return False
-        # Undo history refers to the old catalog's rules: it ends here.
-        w.undo_stack.clear()
-        version = change.version
-        shown = (
-            "" if version is None else (version.label_en() if w.lang == "en" else version.label())
-        )
-        self._say(self.tr("カタログ（{0}）を読み込みました").format(shown))
+        said = []
+        if not change.unchanged:
+            # Undo history refers to the old catalog's rules: it ends here.
+            w.undo_stack.clear()
+            version = change.version
+            shown = (
+                ""
+                if version is None
+                else (version.label_en() if w.lang == "en" else version.label())
+            )
+            said.append(self.tr("カタログ（{0}）を読み込みました").format(shown))
+        if change.cycles_opened:
+            years = "、".join(
+                self.tr("{0}（提出期限 {1}）").format(
+                    year_text(year, w.lang), "—" if due is None else due.isoformat()
+                )
+                for year, due in preview.cycles
+            )
+            said.append(self.tr("入力受付中の年度を受け取りました: {0}").format(years))
+        self._say(" / ".join(said))
         w.reload()
         return True
 

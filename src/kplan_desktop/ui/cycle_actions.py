@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import (
     FiscalYearStyle,
-    default_due_date,
-    fiscal_year_of,
+    days_past,
+    entry_year,
     parse_date,
+    proposed_due_date,
 )
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
@@ -45,7 +46,8 @@ if TYPE_CHECKING:
 
 class OpenYearDialog(QDialog):
     """年度の入力受付を始める: the due date (or none), typed as digits or picked; it defaults to
-    the end of the first quarter after the fiscal year (domain.fiscal_year.default_due_date)."""
+    the end of the first quarter after the fiscal year while that is ahead, else a near date
+    (domain.fiscal_year.proposed_due_date). A date already past is asked about first."""
 
     def __init__(
         self,
@@ -55,15 +57,17 @@ class OpenYearDialog(QDialog):
         *,
         fiscal_year: int | None = None,
         lang: str = "ja",
+        today: date | None = None,
     ) -> None:
         super().__init__(parent)
         self.lang = lang
+        self.today = today or date.today()
         self.setWindowTitle(self.tr("{0}の入力受付").format(year_label))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.windowTitle()) + 160)
         self.has_due = QCheckBox(self.tr("提出期限を設ける"))
         self.has_due.setChecked(True)
-        start = due or default_due_date(
-            fiscal_year if fiscal_year is not None else fiscal_year_of(date.today()) - 1
-        )
+        year = fiscal_year if fiscal_year is not None else entry_year(self.today)
+        start = due or proposed_due_date(year, self.today)
         self.due = QLineEdit(start.isoformat())
         self.due.setObjectName("due_date")
         self.due.setPlaceholderText(self.tr("例: 2026-06-30 または 20260630"))
@@ -84,16 +88,40 @@ class OpenYearDialog(QDialog):
         form.addRow(buttons)
 
     def accept(self) -> None:
-        """Accepted only with a date that reads as one (the message says why not)."""
+        """Accepted only with a date that reads as one (the message says why not), and a date
+        already past only once the user said so."""
         if self.has_due.isChecked():
             try:
-                parse_date(self.due.text())
+                due = parse_date(self.due.text())
             except DomainError as exc:
                 self.message.setText(exc.message(self.lang))
                 self.message.setVisible(True)
                 self.due.setFocus()
                 return
+            late = days_past(due, self.today)
+            if late and not self.confirm_past(due, late):
+                self.message.setText(
+                    self.tr("提出期限 {0} はすでに{1}日過ぎています").format(due.isoformat(), late)
+                )
+                self.message.setVisible(True)
+                self.due.setFocus()
+                self.due.selectAll()
+                return
         super().accept()
+
+    def confirm_past(self, due: date, late: int) -> bool:
+        """Ask before a due date already past is set (No is the default)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("提出期限が過ぎています"),
+            self.tr(
+                "提出期限 {0} はすでに{1}日過ぎています（今日は {2}）。"
+                "この日付で入力受付を始めますか？"
+            ).format(due.isoformat(), late, self.today.isoformat()),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def due_date(self) -> date | None:
         if not self.has_due.isChecked():

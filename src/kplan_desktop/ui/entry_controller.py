@@ -41,6 +41,7 @@ from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.errors import DomainError
+    from kplan_desktop.domain.values import ParsedValue
     from kplan_desktop.store.actuals import ActualView
 
 
@@ -121,6 +122,8 @@ class EntryController(Part):
         self.comment_dialog: QDialog | None = None
         # Comments typed in the comment dialog and cancelled (Esc), by (indicator, year).
         self.comment_drafts: dict[tuple[str, int], str] = {}
+        # The conflicts whose dialog is open, by (indicator, year): each is asked once.
+        self.conflicts_open: set[tuple[str, int]] = set()
 
     def attach(self) -> None:
         """Make the grid the entry grid: this delegate, this event filter, typing edits."""
@@ -231,16 +234,52 @@ class EntryController(Part):
         in the editor (the row is not refreshed under it: that would overwrite the editor).
         """
         code = refused.request.indicator_code
-        choice = self.ask_conflict(refused)
+        key = (code, refused.request.fiscal_year)
+        if key in self.conflicts_open:
+            # The editor committed again while the dialog for this very conflict is open (a real
+            # window system moves the focus to the dialog): that dialog decides, once.
+            return True
+        self.conflicts_open.add(key)
+        try:
+            choice = self.ask_conflict(refused)
+        finally:
+            self.conflicts_open.discard(key)
         if choice == "mine":
             self.refresh_values({code})
             return self.submit(proxy_index, refused.request.text, comment)
         if choice == "theirs":
             self.refresh_values({code})
-            self.update_status(self.tr("ほかの人が保存した値を使います: {0}").format(code))
+            # Say what is stored now, read back: not what the dialog showed a moment ago.
+            year = refused.request.fiscal_year
+            now = self.stored_text(code, year) or self.tr("（なし）")
+            if self.stored_is(code, year, refused.check.parsed):
+                said = self.tr("{0} にはすでに {1} が保存されています")
+            else:
+                said = self.tr("ほかの人が保存した値を使います: {0} = {1}")
+            self.update_status(said.format(code, now))
+            self.last_message = said.format(code, now)
             return True
         self.show_refusal(refused)
         return False
+
+    def stored_is(self, code: str, year: int, typed: ParsedValue | None) -> bool:
+        """Whether the grid holds exactly what was typed (a number or a missing reason)."""
+        row = self.model.row_of(code)
+        actual = None if row is None else self.model.rows[row].values.get(year)
+        if typed is None or actual is None:
+            return False
+        return (actual.value, actual.missing_reason) == (typed.value, typed.missing_reason)
+
+    def stored_text(self, code: str, year: int) -> str:
+        """The value (or missing reason) the grid holds for one indicator and year."""
+        row = self.model.row_of(code)
+        if row is None:
+            return ""
+        actual = self.model.rows[row].values.get(year)
+        if actual is None:
+            return ""
+        reason = None if actual.missing_reason is None else actual.missing_reason.value
+        return self.shown_state(actual.text, reason)
 
     def ask_conflict(self, refused: EntryResult) -> str | None:
         """'mine', 'theirs' or None (cancel): the dialog that shows both values."""

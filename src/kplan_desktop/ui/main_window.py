@@ -215,7 +215,10 @@ class MainWindow(QMainWindow):
         if not self.planning and catalog is not None:
             names = {d.code: d.name for d in catalog.departments}
             who = names.get(who, who)
-        self.setWindowTitle(self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]")
+        title = self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]"
+        if self.store is not None and self.store.read_only:
+            title += self.tr("（読み取り専用）")
+        self.setWindowTitle(title)
 
     def action(
         self,

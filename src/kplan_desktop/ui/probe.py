@@ -74,6 +74,12 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         "focus_text": focus.text() if isinstance(focus, (QAbstractButton, QLineEdit)) else None,
         "modal": modal.windowTitle() if modal is not None else None,
         "modal_texts": _texts(modal) if modal is not None else [],
+        # Every modal dialog on screen: one conflict must ask once, not twice stacked.
+        "modals": [
+            w.windowTitle()
+            for w in app.topLevelWidgets()
+            if w.isVisible() and w.isModal() and w is not window
+        ],
         "status": window.status.text() if window.is_loaded else "",
     }
     # The menu bar's titles and an open menu's items, where they are on the screen (so that a
