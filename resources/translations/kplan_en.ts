@@ -1613,92 +1613,102 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="199"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="200"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="201"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="191"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="202"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="192"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="203"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="204"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="205"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="206"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="264"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="268"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="275"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="277"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="290"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="292"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="341"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="348"/>
+        <source>貼り付けた値「{0}」は保存していません: {1}</source>
+        <translation>The pasted value &quot;{0}&quot; is not saved: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="351"/>
+        <source>保存されている値: {0}</source>
+        <translation>Stored value: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="357"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="347"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="363"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="207"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="197"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="208"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
@@ -1793,7 +1803,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="378"/>
         <source>入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？</source>
         <translation>The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
     </message>
@@ -1918,7 +1928,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="472"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -1927,7 +1937,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="527"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="528"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2155,12 +2165,12 @@ Database: {1}</translation>
         <translation type="vanished">Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="385"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="386"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="375"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
@@ -2177,7 +2187,7 @@ Database: {1}</translation>
         <translation type="vanished">Copied {0} rows × {1} columns</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="382"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
         <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
@@ -2593,7 +2603,7 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PasteController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="77"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="79"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
@@ -2602,57 +2612,56 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation type="vanished">{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="88"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="90"/>
         <source>表の外です</source>
         <translation>outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="91"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="93"/>
         <source>{0}「{1}」: 入力できないセルです（{2}）</source>
         <translation>{0} “{1}”: this cell cannot be entered ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="151"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
-        <translation>The pasted value “{0}” is not saved: {1}</translation>
+        <translation type="vanished">The pasted value “{0}” is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="156"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="184"/>
         <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
         <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="204"/>
         <source>表の外</source>
         <translation>Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="221"/>
         <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
         <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="235"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="240"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="245"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="300"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>

@@ -468,3 +468,72 @@ def test_after_the_first_start_dialog_typing_goes_into_the_grid(
             if c["value"] == "4" and y == "2025"
         ]
     assert saved == [(first, str(state["current"]["year"]))], saved
+
+
+def _cell_colours(x: XServer, rect: list[int], shot: Path) -> tuple[QColor, int]:
+    """The background at a cell's right edge and how many dark red text pixels it holds."""
+    image = QImage(str(x.screenshot(shot)))
+    cx, cy, cw, ch = rect
+    background = QColor(image.pixel(cx + cw - 3, cy + 3))
+    red_text = 0
+    for px in range(cx + 2, cx + cw - 2):
+        for py in range(cy + 2, cy + ch - 2):
+            colour = QColor(image.pixel(px, py))
+            if colour.red() > 120 and colour.green() < 80 and colour.blue() < 80:
+                red_text += 1
+    return background, red_text
+
+
+def test_a_refused_pasted_cell_shows_its_text_in_red_and_a_saved_one_is_clear_at_once(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    """Issue 15's trial: saved cells stayed red until a repaint, and a refused cell showed the
+    old value with the pasted one only in a tooltip. Read back from the screen."""
+    x = xservers(1280, 720)
+    app, state = open_window(start_app, x, history_db)
+    assert state["current"]["code"] == "7-1-1-K1"
+    x.set_clipboard("2\n200\n20000\n")
+    x.key("ctrl+v")
+    app.wait(lambda s: s["modal"] == "コメントが必要です")
+    x.key("Escape")  # 200 and 20000 stay unsaved, marked
+    app.wait(lambda s: s["modal"] == "貼り付けできなかったセル")
+    x.key("Escape")
+    state = app.wait(lambda s: s["modal"] is None and s["current"]["code"] == "7-1-1-K2")
+    assert state["entry_column"]["7-1-1-K3"]["text"] == "✖ 20000"
+    assert state["entry_column"]["7-1-1-K2"]["text"] == "✖ 200"
+    # Off the current cell, K3 is drawn marked: red background, the refused text in red.
+    deadline = time.monotonic() + 10
+    while True:
+        background, red_text = _cell_colours(
+            x, state["entry_column"]["7-1-1-K3"]["rect"], SHOTS / "paste-marked.png"
+        )
+        if (background.name() == "#f8c8c8" and red_text > 10) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert background.name() == "#f8c8c8" and red_text > 10, (background.name(), red_text)
+    # The same block again from K2 with both comments: both saved, and K2 (no longer the
+    # current cell) is drawn as a saved, explained cell at once, without any other input.
+    x.set_clipboard("200\n20000\n")
+    x.key("ctrl+v")
+    for step in ("1 / 2", "2 / 2"):
+
+        def asked(s: dict[str, Any], step: str = step) -> bool:
+            return s["modal"] == "コメントが必要です" and step in " ".join(s["modal_texts"])
+
+        app.wait(asked)
+        x.type("more events")
+        x.key("ctrl+Return")
+    state = app.wait(lambda s: s["modal"] is None and "2 件を保存しました" in s["status"])
+    assert stored(app, "7-1-1-K2") == ("200", "more events")
+    assert stored(app, "7-1-1-K3") == ("20000", "more events")
+    assert state["entry_column"]["7-1-1-K2"]["text"] == "200"
+    deadline = time.monotonic() + 10
+    while True:
+        background, red_text = _cell_colours(
+            x, state["entry_column"]["7-1-1-K2"]["rect"], SHOTS / "paste-saved.png"
+        )
+        if background.name() != "#f8c8c8" or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert background.name() == "#e2efd4" and red_text == 0, (background.name(), red_text)
+    assert app.alive

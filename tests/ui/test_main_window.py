@@ -546,7 +546,13 @@ def test_the_paste_report_names_refused_cells_with_their_warnings_and_marks_them
     assert "7-1-1-K3 R7「20000」" in text and "コメントを付けて入力" in text
     assert "コメント待ち" in text and (("7-1-1-K3", YEAR) not in stored(window))
     tip = cell(window, "7-1-1-K3").data(Qt.ItemDataRole.ToolTipRole)
-    assert "貼り付けた値「20000」は保存していません" in tip
+    assert "貼り付けた値「20000」は保存していません" in tip and "保存されている値: —" in tip
+    # The refused values are shown in their cells, marked, not the old value with the pasted
+    # one hidden in a tooltip; the editor still starts from the stored value (none).
+    assert cell(window, "7-1-1-K3").data() == "✖ 20000"
+    assert cell(window, "7-1-1-K2").data() == "✖ abc"
+    assert cell(window, "7-1-1-K3").data(Qt.ItemDataRole.EditRole) == ""
+    assert cell(window, "7-1-1-K1").data() == "2"
     assert "Show Details" not in " ".join(w.text() for w in report.findChildren(QPushButton))
     for code in ("7-1-1-K2", "7-1-1-K3"):
         colour = cell(window, code).data(Qt.ItemDataRole.BackgroundRole).color().name()
@@ -804,7 +810,11 @@ def test_esc_on_a_pasted_cells_comment_leaves_it_and_the_rest_pending_never_save
     report = window.paste.paste_report
     assert report is not None and report.isVisible()
     tip = cell(window, "7-1-1-K3").data(Qt.ItemDataRole.ToolTipRole)
-    assert "貼り付けた値「20000」は保存していません" in tip
+    assert "貼り付けた値「20000」は保存していません" in tip and "保存されている値: —" in tip
+    # The refused values are shown in their cells, marked, not the old value with the pasted
+    # one hidden in a tooltip; the editor still starts from the stored value (none).
+    assert cell(window, "7-1-1-K3").data() == "✖ 20000"
+    assert cell(window, "7-1-1-K2").data() == "200"
 
 
 def test_the_code_and_name_columns_stay_in_view_when_the_years_scroll(

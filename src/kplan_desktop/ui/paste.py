@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QItemSelectionModel,
     QModelIndex,
     Qt,
 )
@@ -25,6 +26,7 @@ from kplan_desktop.store.requests import (
     current_user,
 )
 from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.models.indicator_table import MarkedCell
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
@@ -140,16 +142,16 @@ class PasteController(Part):
                 r for r in results if (r.request.indicator_code, r.request.fiscal_year) not in done
             ]
             results += [r for r in checked if r.outcome is Outcome.REFUSED]
-        marks: dict[tuple[str, int], str] = {}
+        marks: dict[tuple[str, int], MarkedCell] = {}
         for r in results:
             if r.outcome is Outcome.REFUSED:
                 reason = self._refusal_text(r)
                 when = year_text(r.request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
                 where = f"{r.request.indicator_code} {when}"
                 problems.append(f"{where}「{r.request.text[:20]}」: {reason}")
-                marks[(r.request.indicator_code, r.request.fiscal_year)] = self.tr(
-                    "貼り付けた値「{0}」は保存していません: {1}"
-                ).format(r.request.text[:20], reason)
+                marks[(r.request.indicator_code, r.request.fiscal_year)] = MarkedCell(
+                    r.request.text, reason
+                )
         if good:
             self.entry.push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
         self.model.mark(marks)
@@ -172,7 +174,13 @@ class PasteController(Part):
 
         commented: list[EntryRequest] = []
         for position, refused in enumerate(warned, start=1):
-            self.grid.setCurrentIndex(self._index_of(refused.request))
+            # The cell asked about becomes the selection too: Ctrl is still held from Ctrl+V,
+            # and setCurrentIndex would then add it to the selection, leaving the next paste
+            # to start at the old top-left cell rather than the one the clerk sees.
+            self.grid.selectionModel().setCurrentIndex(
+                self._index_of(refused.request),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect,
+            )
             step = self.tr("（{0} / {1} 件目。Esc で残りも保存せずに終わります）").format(
                 position, len(warned)
             )

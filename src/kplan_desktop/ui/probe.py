@@ -156,6 +156,18 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
                 ),
                 "text": [frozen.model().index(current.row(), column).data() for column in (0, 1)],
             }
+        # Every year cell of the entry column, where it is and what it shows (the marks a
+        # paste leaves are checked on the screen against these).
+        entry_column = model.column_of_year(window.fiscal_year)
+        column_cells = {}
+        for proxy_row in range(min(window.proxy.rowCount(), 200)):
+            index = window.proxy.index(proxy_row, entry_column)
+            code = model.rows[window.proxy.mapToSource(index).row()].indicator.code
+            column_cells[code] = {
+                "rect": _global(grid.viewport(), grid.visualRect(index)),
+                "text": index.data(),
+            }
+        report["entry_column"] = column_cells
         bar = grid.horizontalScrollBar()
         report["hscroll"] = [bar.value(), bar.maximum()]
     return report
