@@ -200,6 +200,25 @@ def test_audit_shows_every_change_with_who_when_old_and_new(
     assert "7-1-1-K1" in table and "catalog" in table
 
 
+def test_audit_text_shows_a_dropped_comment_as_old_to_new_and_line_breaks_as_marks(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The listing showed a dropped comment as an empty column (only --json had old → new),
+    and a line break in a comment as \\u000a."""
+    enter = ("enter", "--indicator", "7-1-1-K2", "--year", "2025")
+    assert run(db, *enter, "--value", "200", "--comment=行事が増えた\n二行目") == 0
+    assert run(db, *enter, "--value", "60") == 0  # no warning: the comment is dropped
+    capsys.readouterr()
+    assert run(db, "audit", "--indicator", "7-1-1-K2") == 0
+    lines = capsys.readouterr().out.splitlines()
+    header, first, second = lines[0].split("\t"), lines[1].split("\t"), lines[2].split("\t")
+    column = header.index("コメント")
+    assert first[column] == "（なし） → 「行事が増えた⏎二行目」", first
+    assert second[column] == "「行事が増えた⏎二行目」 → （なし）", second
+    assert "\\u000a" not in "\n".join(lines)
+    assert all(len(line.split("\t")) == len(header) for line in lines)
+
+
 def test_entering_the_same_value_again_is_not_a_change(db: Path) -> None:
     assert run(db, "enter", "--indicator", "7-1-1-K1", "--year", "2023", "--value", "3") == 0
     before = dump(db)

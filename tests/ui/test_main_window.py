@@ -144,7 +144,9 @@ def test_a_warning_without_a_comment_saves_nothing(
     assert window.grid.currentIndex() == cell(window, "7-1-1-K2")
 
 
-def test_undo_and_redo_are_recorded_changes(window: MainWindow, qtbot: Any) -> None:
+def test_undo_and_redo_are_recorded_changes(
+    window: MainWindow, qtbot: Any, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     type_into(window, qtbot, "7-1-1-K2", "55")
     window.undo_stack.undo()
     assert stored(window) == {}
@@ -153,6 +155,14 @@ def test_undo_and_redo_are_recorded_changes(window: MainWindow, qtbot: Any) -> N
     with window.store.snapshot() as conn:
         actions = [(e.old_value, e.new_value) for e in audit_log(conn, "7-1-1-K2")]
     assert actions == [(None, "55"), ("55", None), (None, "55")]
+    # The listing names them: the undo as 取り消し, the redo as やり直し (not plain entries).
+    from kplan_desktop.cli import main as kplan
+
+    capsys.readouterr()
+    assert kplan(["--db", str(db), "audit", "--indicator", "7-1-1-K2"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    column = rows[0].index("操作")
+    assert [row[column] for row in rows[1:]] == ["enter", "取り消し", "やり直し"], rows
 
 
 def test_delete_clears_and_records_the_missing_reason(

@@ -26,7 +26,7 @@ from kplan_desktop.store.actuals import (
     stored_findings,
     write_actuals,
 )
-from kplan_desktop.store.audit import audit_log, current_user
+from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL, audit_log, current_user
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.overview import overview
 from kplan_desktop.store.requests import EntrySource
@@ -310,27 +310,55 @@ def audit_command(store: Store, args: argparse.Namespace) -> Exit:
     for e in entries:
         old = e.old_value or reason_label(e.old_reason)
         new = e.new_value or reason_label(e.new_reason)
-        # One line per entry: a line break, a tab or an escape sequence someone stored in a
-        # comment is shown as \u000a, never obeyed (domain.text.visible).
+        # One line per entry: a line break or a tab in a comment is shown as ⏎ or ⇥, and any
+        # other control (an escape sequence someone stored) as \u001b, never obeyed.
         print(
             "\t".join(
-                visible(field)
+                visible(one_line(field))
                 for field in [
                     str(e.id),
                     e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                     e.who,
                     e.source,
-                    e.action,
+                    _action_label(e.action, e.detail),
                     e.indicator_code or "",
                     "" if e.fiscal_year is None else str(e.fiscal_year),
                     old,
                     new,
-                    e.new_comment or "",
+                    _comment_change(e.old_comment, e.new_comment, e.action),
                     e.detail or "",
                 ]
             )
         )
     return Exit.OK
+
+
+def one_line(text: str) -> str:
+    """A stored text on one line of a tab-separated listing: a line break shown as ⏎ and a tab
+    as ⇥ (readable marks; other controls are left to visible())."""
+    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", "⇥")
+
+
+# The window's undo and redo write ordinary entries; their detail says which.
+_DETAIL_ACTIONS = {UNDO_DETAIL: "取り消し", REDO_DETAIL: "やり直し"}
+
+
+def _action_label(action: str, detail: str | None) -> str:
+    """The 操作 column: 取り消し / やり直し for the window's undo and redo, else the action."""
+    first = (detail or "").split(";")[0].strip()
+    return _DETAIL_ACTIONS.get(first, action) if action in ("enter", "clear") else action
+
+
+def _comment_change(old: str | None, new: str | None, action: str) -> str:
+    """The コメント column: the comment, or old → new when a value's write changed it (a
+    dropped comment reads 「abc」 → （なし）, never an empty column)."""
+    if action not in ("enter", "clear") or (old or "") == (new or ""):
+        return new or ""
+    return f"{_quoted(old)} → {_quoted(new)}"
+
+
+def _quoted(comment: str | None) -> str:
+    return f"「{comment}」" if comment else "（なし）"
 
 
 def departments_command(store: Store, args: argparse.Namespace) -> Exit:

@@ -17,12 +17,13 @@ from kplan_desktop.exchange.evaluation_exchange import evaluation_rows, evaluati
 from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_sha256
 from kplan_desktop.exchange.signing import sign, signed_message
 from kplan_desktop.progress import CancelCheck, Progress
-from kplan_desktop.store.audit import now
+from kplan_desktop.store.audit import current_user, now
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY
 from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.evaluations import read_evaluations
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import database_id, finalisation
 
 
@@ -84,10 +85,14 @@ def export_submission(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     moment: datetime | None = None,
+    who: str | None = None,
+    source: str = EntrySource.CLI,
 ) -> SubmissionHeader | None:
     """Write the submission workbook; None if cancelled (no file then).
 
-    An unfinalised year is refused unless `draft`: a draft says so on every sheet.
+    An unfinalised year is refused unless `draft`: a draft says so on every sheet. `who` and
+    `source` (the acting user, the window or the command) are what the audit names if the
+    installation's signing key is made on the way.
     """
     from kplan_desktop.exchange.submission_xlsx import write_submission
 
@@ -107,7 +112,7 @@ def export_submission(
             )
         stored_evaluations = read_evaluations(conn)
         database = database_id(conn)
-        key = own_private_key(conn, who=done.finalised_by if done is not None else "export")
+        key = own_private_key(conn, who=who or current_user(), source=source)
         catalog_hash = meta_value(conn, CATALOG_HASH_KEY) or ""
     values = submission_rows(rows, fiscal_year)
     evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoCommand
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
 from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
@@ -106,18 +107,24 @@ class EntryCommand(QUndoCommand):
             applied, self._applied = self._applied, None
             self._on_done(applied)
             return
-        self._on_done(self._write(self._forward))
+        self._on_done(self._write(self._forward, REDO_DETAIL))
 
     def undo(self) -> None:
-        self._on_done(self._write(self._backward))
+        self._on_done(self._write(self._backward, UNDO_DETAIL))
 
-    def _write(self, requests: list[EntryRequest]) -> list[EntryResult]:
+    def _write(self, requests: list[EntryRequest], detail: str) -> list[EntryResult]:
+        """Write an undo or a redo; its audit rows say which (their detail)."""
         from kplan_desktop.store.actuals import write_actuals
 
         try:
             return self._store.write(
                 lambda conn, key: write_actuals(
-                    conn, requests, who=current_user(), source=EntrySource.GUI, request_key=key
+                    conn,
+                    requests,
+                    who=current_user(),
+                    source=EntrySource.GUI,
+                    request_key=key,
+                    detail=detail,
                 )
             )
         except EntryRefused as exc:

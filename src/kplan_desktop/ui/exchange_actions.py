@@ -399,7 +399,15 @@ class ExchangeActions(QObject):
             from kplan_desktop.exchange.export import export_submission
 
             return export_submission(
-                store, department, year, path, draft=draft, progress=progress, cancelled=cancelled
+                store,
+                department,
+                year,
+                path,
+                draft=draft,
+                progress=progress,
+                cancelled=cancelled,
+                who=current_user(),
+                source=EntrySource.GUI,
             )
 
         def done(header: Any) -> None:
