@@ -399,7 +399,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     <message>
         <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
         <source>年度別目標（年度=目標、「、」区切り）</source>
-        <translation>Interim targets (year=target, separated by 「、」)</translation>
+        <translation>Interim targets (year=target, separated by “、”)</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="248"/>
@@ -944,69 +944,109 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="56"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="57"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="71"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="72"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="73"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="146"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="147"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="158"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="159"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="166"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="166"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="168"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="174"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="178"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="178"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="199"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="211"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="231"/>
+        <source>（なし）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="235"/>
+        <source>コメントを削除（{0}）</source>
+        <translation>comment removed ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="237"/>
+        <source>コメントを追加: {0}</source>
+        <translation>comment added: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="239"/>
+        <source>コメントを変更: {0} → {1}</source>
+        <translation>comment changed: {0} → {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="240"/>
+        <source>{0}（値 {1} はそのまま）</source>
+        <translation>{0} (value {1} unchanged)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="244"/>
+        <source>（コメント: {0} → {1}）</source>
+        <translation> (comment: {0} → {1})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="247"/>
+        <source>取り消し: {0}</source>
+        <translation>undo: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="249"/>
+        <source>やり直し: {0}</source>
+        <translation>redo: {0}</translation>
     </message>
 </context>
 <context>
@@ -1370,110 +1410,110 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="409"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="417"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="413"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="421"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="424"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="434"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="428"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="725"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="436"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="733"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="480"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="488"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="503"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="511"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="550"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="558"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="563"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="571"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="581"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="589"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="584"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="592"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="601"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="609"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="604"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="612"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="620"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="620"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="630"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="638"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="635"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="643"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="682"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="690"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="686"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="694"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="689"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="697"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="692"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="700"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>

@@ -451,6 +451,15 @@ def test_english_shows_western_fiscal_years_everywhere(
             dashboard.chart.title(),
         ]
         assert not [text for text in shown if "令和" in text or "R7" in text]
+        # English quotes in English messages, never 「」 (a trial of issue 15).
+        window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+        QApplication.clipboard().setText("abc\t5\n")
+        window.paste.paste_clipboard()
+        problems = "\n".join(window.paste.last_paste_problems)
+        assert "7-1-1-K3 FY2025 “abc”: " in problems, problems
+        assert "FY2026 “5”: this cell cannot be entered" in problems, problems
+        tip = cell(window, "7-1-1-K3").data(Qt.ItemDataRole.ToolTipRole)
+        assert not [t for t in (problems, tip) if "「" in t or "」" in t], (problems, tip)
     finally:
         qapp.removeTranslator(translator)
 
@@ -485,6 +494,30 @@ def test_the_history_has_room_under_its_heading(window: MainWindow, qtbot: Any) 
     assert window.history.height() >= four_lines
     window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
     assert "まだありません" in window.history.toPlainText()
+
+
+def test_the_history_names_a_comment_only_change_never_66_to_66(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """The trial saw 「R7 66 → 66」 for a changed comment: it says what happened to it."""
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    assert window.entry.submit(cell(window, "7-1-1-K2"), "66", "地区の行事")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    window.entry.save_comment("地区の行事が増えた")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    lines = window.history.toPlainText().splitlines()
+    assert (
+        "R7 コメントを変更: 「地区の行事」 → 「地区の行事が増えた」（値 66 はそのまま）"
+        in (lines[0])
+    ), lines
+    assert "R7 — → 66（コメント: （なし） → 「地区の行事」）" in lines[1], lines
+    assert not any("66 → 66" in line for line in lines)
+    window.undo_stack.undo()
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    first = window.history.toPlainText().splitlines()[0]
+    assert "取り消し: コメントを変更: 「地区の行事が増えた」 → 「地区の行事」" in first, first
 
 
 def test_ctrl_c_copies_the_selected_block_as_tab_separated_lines(

@@ -36,7 +36,7 @@ from kplan_desktop.store.requests import (
     current_user,
 )
 from kplan_desktop.ui.entry import EntryCommand
-from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
 
@@ -440,7 +440,7 @@ class EntryController(Part):
         warnings = [f.message(self.lang) for f in refused.check.warnings]
         request = refused.request
         when = year_text(request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
-        where = f"{request.indicator_code} {when}「{request.text[:40]}」"
+        where = quoted(request.text[:40], self.lang, f"{request.indicator_code} {when}")
         if step:
             where += "　" + step
         key = (request.indicator_code, request.fiscal_year)

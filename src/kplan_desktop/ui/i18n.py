@@ -75,3 +75,11 @@ def year_text(fiscal_year: int, lang: str, japanese: FiscalYearStyle | None = No
     if lang == "en":
         return format_fiscal_year(fiscal_year, FiscalYearStyle.ENGLISH)
     return format_fiscal_year(fiscal_year, japanese or FiscalYearStyle.ERA)
+
+
+def quoted(text: str, lang: str, after: str = "") -> str:
+    """Text quoted as each language quotes: 「abc」 in Japanese, “abc” in English; `after`
+    (a cell's name) comes first, with a space in English only: R7「abc」, R7 “abc”."""
+    if lang == "en":
+        return f"{after} “{text}”" if after else f"“{text}”"
+    return f"{after}「{text}」"

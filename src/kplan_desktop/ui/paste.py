@@ -25,7 +25,7 @@ from kplan_desktop.store.requests import (
     Outcome,
     current_user,
 )
-from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.indicator_table import MarkedCell
 from kplan_desktop.ui.parts import Part, Shared
 
@@ -148,7 +148,7 @@ class PasteController(Part):
                 reason = self._refusal_text(r)
                 when = year_text(r.request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
                 where = f"{r.request.indicator_code} {when}"
-                problems.append(f"{where}「{r.request.text[:20]}」: {reason}")
+                problems.append(f"{quoted(r.request.text[:20], self.lang, where)}: {reason}")
                 marks[(r.request.indicator_code, r.request.fiscal_year)] = MarkedCell(
                     r.request.text, reason
                 )
