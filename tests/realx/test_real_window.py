@@ -470,6 +470,28 @@ def test_after_the_first_start_dialog_typing_goes_into_the_grid(
     assert saved == [(first, str(state["current"]["year"]))], saved
 
 
+@pytest.mark.parametrize(
+    ("department", "named"), [("community", "市民協働担当課"), ("planning", "企画担当課")]
+)
+def test_a_department_given_on_the_command_line_starts_without_the_first_start_dialog(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    department: str,
+    named: str,
+) -> None:
+    """A fresh HOME (no settings) with --department and no --year: the window opens for that
+    department (the trial saw the first-start dialog, preselecting 市民協働担当課 even for
+    --department planning); the year is the one being entered now."""
+    x = xservers(1366, 768)
+    app = start_app(x, history_db, "--department", department, "--lang", "ja")
+    state = app.loaded()
+    assert state["modal"] is None and named in state["title"], state
+    assert "はじめに" not in x.run(
+        "xdotool", "search", "--onlyvisible", "--name", ".", "getwindowname", "%@"
+    )
+
+
 def _cell_colours(x: XServer, rect: list[int], shot: Path) -> tuple[QColor, int]:
     """The background at a cell's right edge and how many dark red text pixels it holds."""
     image = QImage(str(x.screenshot(shot)))
