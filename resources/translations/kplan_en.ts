@@ -1163,27 +1163,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="616"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="611"/>
+        <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
+        <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="615"/>
+        <source>元に戻せる操作はありません</source>
+        <translation>Nothing to undo</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="617"/>
+        <source>やり直せる操作はありません</source>
+        <translation>Nothing to redo</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="650"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="646"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="654"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="622"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="656"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="636"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="670"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -1569,42 +1584,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>FirstRun</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="119"/>
         <source>はじめに — 総合計画のカタログ</source>
         <translation>Getting started — the plan catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="114"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="121"/>
         <source>このデータベースにはまだ総合計画のカタログ（指標の一覧）がありません。どのカタログで始めますか。</source>
         <translation>This database has no plan catalog (the list of indicators) yet. Which catalog do you start from?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="121"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="128"/>
         <source>別の市町村の計画で使うときは、企画担当課が作ったカタログファイルを選んでください。同梱のカタログは読み込まれません。</source>
         <translation>For another municipality&apos;s plan, choose the catalog file the planning division made. The shipped catalog is then not loaded.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="128"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="135"/>
         <source>同梱のカタログ（かすみがうら市）で始める</source>
         <translation>Start with the shipped catalog (Kasumigaura)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="139"/>
         <source>カタログファイルを選ぶ…</source>
         <translation>Choose a catalog file…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="136"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="143"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="150"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="157"/>
         <source>カタログファイルを選ぶ</source>
         <translation>Choose a catalog file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="152"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="159"/>
         <source>カタログ (*.json *.xlsx)</source>
         <translation>Catalog (*.json *.xlsx)</translation>
     </message>
@@ -1632,12 +1647,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Planning division (all departments)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="68"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="69"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="71"/>
         <source>入力する年度</source>
         <translation>Fiscal year to enter</translation>
     </message>

@@ -278,6 +278,29 @@ def test_a_finalised_year_shows_its_banner_when_the_window_opens(
     assert not other.exchange.banner.isVisible()
 
 
+def test_ctrl_z_after_finalising_says_why_nothing_is_undone(clerk: MainWindow, qtbot: Any) -> None:
+    """確定 ends the undo history: Ctrl+Z was refused silently (a trial of issue 15)."""
+    enter(clerk, COMMUNITY_YEAR)
+    assert clerk.undo_stack.canUndo()
+    assert clerk.exchange.finalise()
+    before = dump_values(clerk)
+    clerk.grid.setFocus()
+    qtbot.keyClick(clerk.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "確定済みのため" in clerk.status.text() and "確定を取り消す" in clerk.status.text()
+    assert dump_values(clerk) == before
+    # Ctrl+Y (nothing to redo either) says why as well.
+    clerk.status.setText("")
+    qtbot.keyClick(clerk.grid, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert "確定済みのため" in clerk.status.text()
+
+
+def dump_values(window: MainWindow) -> list[tuple[str, int, Decimal | None]]:
+    from kplan_desktop.store.actuals import read_actuals
+
+    with window.store.snapshot() as conn:
+        return sorted((a.indicator_code, a.fiscal_year, a.value) for a in read_actuals(conn))
+
+
 # -- the submission workbook -----------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -581,9 +581,42 @@ class EntryController(Part):
         """Typing into a read-only cell of the grid says why (the key goes nowhere)."""
         if watched is self.grid and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
+            if self.explain_no_undo(event):
+                return True
             if self.explain_read_only(event):
                 return True  # said why; the key does not jump the cursor to another row
         return super().eventFilter(watched, event)
+
+    def explain_no_undo(self, event: QKeyEvent) -> bool:
+        """Ctrl+Z (or Ctrl+Y) with nothing to undo (redo) reaches the grid, as the action is
+        off: say why in the status bar rather than nothing (after 確定 the history ends)."""
+        undo = event.matches(QKeySequence.StandardKey.Undo)
+        redo = event.matches(QKeySequence.StandardKey.Redo) or (
+            event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+        )
+        if not (undo and not self.undo_stack.canUndo()) and not (
+            redo and not self.undo_stack.canRedo()
+        ):
+            return False
+        from kplan_desktop.store.submissions import finalisation
+
+        done = None
+        if self.department is not None and not self.planning and self.is_loaded:
+            with self.store.snapshot() as conn:
+                done = finalisation(conn, self.department, self.fiscal_year)
+        year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA)
+        if done is not None:
+            text = self.tr(
+                "{0}は確定済みのため、確定より前の入力は元に戻せません。"
+                "値を直すときは「確定を取り消す」を押してから入力してください"
+            ).format(year)
+        elif undo:
+            text = self.tr("元に戻せる操作はありません")
+        else:
+            text = self.tr("やり直せる操作はありません")
+        self.last_message = text
+        self.status.setText("ℹ " + text)
+        return True
 
     def explain_read_only(self, event: QKeyEvent) -> bool:
         """Typing into a cell that cannot be entered says why in the status bar (True)."""
