@@ -959,9 +959,8 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="147"/>
         <source>コメントは入力済みのセルに付けられます</source>
-        <translation>A comment can be added to a cell that has a value</translation>
+        <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="159"/>
@@ -1004,47 +1003,47 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="219"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="239"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="243"/>
         <source>コメントを削除（{0}）</source>
         <translation>comment removed ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="245"/>
         <source>コメントを追加: {0}</source>
         <translation>comment added: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="247"/>
         <source>コメントを変更: {0} → {1}</source>
         <translation>comment changed: {0} → {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="248"/>
         <source>{0}（値 {1} はそのまま）</source>
         <translation>{0} (value {1} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="252"/>
         <source>（コメント: {0} → {1}）</source>
         <translation> (comment: {0} → {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="255"/>
         <source>取り消し: {0}</source>
         <translation>undo: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="257"/>
         <source>やり直し: {0}</source>
         <translation>redo: {0}</translation>
     </message>
@@ -1163,42 +1162,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="611"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="610"/>
         <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
         <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="615"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="614"/>
         <source>元に戻せる操作はありません</source>
         <translation>Nothing to undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="617"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="616"/>
         <source>やり直せる操作はありません</source>
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="650"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="649"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="646"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="645"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="654"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="653"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="656"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="655"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="670"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="678"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>

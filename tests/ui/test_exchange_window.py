@@ -292,6 +292,13 @@ def test_ctrl_z_after_finalising_says_why_nothing_is_undone(clerk: MainWindow, q
     clerk.status.setText("")
     qtbot.keyClick(clerk.grid, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert "確定済みのため" in clerk.status.text()
+    # A paste into the finalised year says why each cell was not saved.
+    clerk.grid.setCurrentIndex(cell(clerk, "7-1-1-K2"))
+    QApplication.clipboard().setText("57\n")
+    clerk.paste.paste_clipboard()
+    problems = "\n".join(clerk.paste.last_paste_problems)
+    assert "7-1-1-K2 R6「57」: " in problems and "確定" in problems, problems
+    assert dump_values(clerk) == before
 
 
 def dump_values(window: MainWindow) -> list[tuple[str, int, Decimal | None]]:

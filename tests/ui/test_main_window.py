@@ -940,6 +940,30 @@ def test_a_comment_for_an_empty_cell_is_not_dropped_silently_on_closing(
     window.comment.setPlainText("")
 
 
+def test_a_past_years_cell_with_a_value_says_why_it_takes_no_comment(
+    open_window: Opener, db: Path, qtbot: Any
+) -> None:
+    """R4 has a value, yet the panel said 「コメントは入力済みのセルに付けられます」: it is a
+    past year, read-only; the box is read-only and the hint and the button's refusal say so."""
+    from kplan_desktop.cli import main as kplan
+
+    assert kplan(["--db", str(db), "enter", "--indicator", "7-1-1-K2", "--year", "2022",
+                  "--value", "50", "--comment", "前の計画から"]) == 0  # fmt: skip
+    window = open_window()
+    before = dump(db)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2", 2022))
+    assert window.comment.toPlainText() == "前の計画から" and window.comment.isReadOnly()
+    assert not window.detail_panel.comment_button.isEnabled()
+    assert "過去の年度は読み取り専用です" in window.detail_panel.comment_hint.text()
+    window.entry.save_comment("書き換え")
+    assert "過去の年度は読み取り専用です" in window.status.text()
+    assert "入力済みのセル" not in window.status.text()
+    assert dump(db) == before
+    # The entry year's cell takes a comment again.
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    assert not window.comment.isReadOnly() and window.detail_panel.comment_button.isEnabled()
+
+
 def test_a_comment_typed_then_esc_comes_back_when_the_cell_asks_again(
     window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -143,8 +143,8 @@ class DetailPanel(Part):
             self._committing = False
         if saved:
             self._comment_shown = text
-        elif not value:
-            self.status.setText(self.tr("コメントは入力済みのセルに付けられます"))
+        elif not value or not index.flags() & Qt.ItemFlag.ItemIsEditable:
+            self.status.setText(self.entry.why_no_comment(index))
         return saved
 
     def show_cell(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -206,7 +206,15 @@ class DetailPanel(Part):
             self._comment_cell = QPersistentModelIndex(current)
             self.comment.setPlainText(self._comment_shown)
         state = self.model.cell(source.row(), year).state
-        if state is CellState.WARNING:
+        # A cell that cannot be entered (another year, another 課) takes no comment either:
+        # the box shows its comment read-only and the hint says why.
+        editable = bool(current.flags() & Qt.ItemFlag.ItemIsEditable)
+        self.comment.setReadOnly(not editable)
+        self.comment_button.setEnabled(editable)
+        if not editable and self.model.year_of_column(source.column()) is not None:
+            self.comment_hint.setText("🔒 " + self.entry.read_only_reason(current))
+            self.comment.setStyleSheet("background: #f4f4f4;")
+        elif state is CellState.WARNING:
             self.comment_hint.setText(
                 self.tr("⚠ 警告があります。理由をコメントに記入して保存してください。")
             )

@@ -666,6 +666,13 @@ class EntryController(Part):
         text = index.data(Qt.ItemDataRole.EditRole) if index.isValid() else None
         request = self.request_for(index, text or "", comment)
         if request is None or not text:
-            self.status.setText(self.tr("コメントは入力済みのセルに付けられます"))
+            self.status.setText(self.why_no_comment(index))
             return
         self.submit(index, request.text, request.comment)
+
+    def why_no_comment(self, index: QModelIndex) -> str:
+        """Why a comment cannot be saved for this cell: it cannot be entered (another year,
+        another 課: said as typing says it), or it has no value yet."""
+        if index.isValid() and not index.flags() & Qt.ItemFlag.ItemIsEditable:
+            return "🔒 " + self.read_only_reason(index)
+        return self.tr("コメントは入力済みのセルに付けられます")
