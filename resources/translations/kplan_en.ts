@@ -1535,47 +1535,47 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>FileDialogs</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="29"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="48"/>
         <source>保存(&amp;S)</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="31"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="50"/>
         <source>開く(&amp;O)</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="34"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="53"/>
         <source>場所(&amp;L):</source>
         <translation>&amp;Look in:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="35"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="54"/>
         <source>ファイル名(&amp;N):</source>
         <translation>File &amp;name:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="36"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="55"/>
         <source>ファイルの種類(&amp;T):</source>
         <translation>Files of &amp;type:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="38"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="57"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="48"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="67"/>
         <source>フォルダー</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="51"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="70"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="52"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="71"/>
         <source>{0} ファイル</source>
         <translation>{0} File</translation>
     </message>

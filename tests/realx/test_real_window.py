@@ -7,6 +7,7 @@ the program 8 times out of 8 here, never offscreen).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -172,6 +173,28 @@ def read_cells(path: Path) -> bytes:
         return book.read("xl/worksheets/sheet1.xml")
 
 
+def export_draft(app: App, x: XServer) -> dict[str, Any]:
+    """Ctrl+E, the draft chosen with the keyboard: the state once Qt's save dialog is open."""
+    x.key("ctrl+e")
+    # Wait for the question to have the keyboard (activation is asynchronous), then Tab to the
+    # draft button, each time waiting for the focus to move.
+    state = app.wait(lambda s: s["modal"] == "提出用ブックを書き出す" and s["focus_text"])
+    for _ in range(6):
+        if state["focus_text"] == "下書きとして書き出す":
+            break
+        before = state["focus_text"]
+        x.key("Tab")
+
+        def moved(s: dict[str, Any], before: object = before) -> bool:
+            return s["focus_text"] not in (None, before)
+
+        state = app.wait(moved)
+    assert state["focus_text"] == "下書きとして書き出す", state
+    x.key("space")
+    # Qt's own file dialog, in Japanese.
+    return app.wait(lambda s: s["modal"] == "提出用ブックの保存先")
+
+
 def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
     xservers: Callable[[int, int], XServer],
     start_app: Start,
@@ -195,24 +218,7 @@ def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
     app.wait(lambda s: stored(app, "7-1-1-K1") == (None, None))
     assert stored(app, "7-1-1-K2") == (None, None)
     # Export: not finalised yet, so the window asks; choose the draft with the keyboard.
-    x.key("ctrl+e")
-    # Wait for the question to have the keyboard (activation is asynchronous), then Tab to the
-    # draft button, each time waiting for the focus to move.
-    state = app.wait(lambda s: s["modal"] == "提出用ブックを書き出す" and s["focus_text"])
-    for _ in range(6):
-        if state["focus_text"] == "下書きとして書き出す":
-            break
-        before = state["focus_text"]
-        x.key("Tab")
-
-        def moved(s: dict[str, Any], before: object = before) -> bool:
-            return s["focus_text"] not in (None, before)
-
-        state = app.wait(moved)
-    assert state["focus_text"] == "下書きとして書き出す", state
-    x.key("space")
-    # Qt's own file dialog, in Japanese.
-    state = app.wait(lambda s: s["modal"] == "提出用ブックの保存先")
+    state = export_draft(app, x)
     texts = [t.replace("&", "") for t in state["modal_texts"]]
     x.screenshot(SHOTS / "file-dialog-ja.png")
     # Every label and button in Japanese (qtbase_ja alone left "Look in:" and "Files of type:").
@@ -558,4 +564,36 @@ def test_a_refused_pasted_cell_shows_its_text_in_red_and_a_saved_one_is_clear_at
             break
         time.sleep(0.5)
     assert background.name() == "#e2efd4" and red_text == 0, (background.name(), red_text)
+    assert app.alive
+
+
+def test_the_file_dialog_shows_sizes_dates_and_types_whole_in_japanese_under_lang_c(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path, tmp_path: Path
+) -> None:
+    """Under LANG=C.UTF-8 the Japanese file dialog cut 「コンピュータ」, 「10.…KiB」,
+    「xl…イル」 and wrote the date 「3 12 2026 16:35」 (a trial of issue 15)."""
+    for folder in (tmp_path, tmp_path / "Documents"):
+        folder.mkdir(exist_ok=True)
+        (folder / "提出_前年度.xlsx").write_bytes(b"\0" * 10752)
+    x = xservers(1280, 720)
+    app, _state = open_window(
+        start_app, x, history_db, env={"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    )
+
+    def listed(s: dict[str, Any]) -> bool:
+        rows = s.get("file_dialog", {}).get("rows", [])
+        return any(row and row[0] == "提出_前年度.xlsx" for row in rows)
+
+    export_draft(app, x)
+    state = app.wait(listed)
+    x.screenshot(SHOTS / "file-dialog-columns.png")
+    shown = state["file_dialog"]
+    (row,) = [r for r in shown["rows"] if r[0] == "提出_前年度.xlsx"]
+    _name, size, kind, date = row
+    assert (size, kind) == ("10.5 KB", "xlsx ファイル"), row
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", date), row
+    assert "コンピュータ" in shown["places"], shown
+    assert shown["cut"] == [], shown
+    x.key("Escape")
+    app.wait(lambda s: s["modal"] is None)
     assert app.alive

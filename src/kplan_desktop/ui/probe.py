@@ -19,9 +19,13 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QLineEdit,
+    QListView,
     QMenu,
+    QTreeView,
     QWidget,
 )
+
+from kplan_desktop.ui.file_dialogs import FileDialog
 
 if TYPE_CHECKING:
     from kplan_desktop.ui.main_window import MainWindow
@@ -93,6 +97,8 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         if isinstance(popup, QMenu)
         else {}
     )
+    if isinstance(modal, FileDialog):
+        report["file_dialog"] = _file_list(modal)
     if not window.is_loaded:
         return report
     grid = window.grid
@@ -171,6 +177,38 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         bar = grid.horizontalScrollBar()
         report["hscroll"] = [bar.value(), bar.maximum()]
     return report
+
+
+def _file_list(dialog: FileDialog) -> dict[str, Any]:
+    """The file dialog's list and places as shown: each row's texts, and the texts their
+    column is too narrow for (Qt then cuts them: 「フ…ー」, 「コンピュー」)."""
+    found: dict[str, Any] = {"rows": [], "cut": [], "places": []}
+    files = dialog.findChild(QTreeView, "treeView")
+    if files is not None:
+        metrics = files.fontMetrics()
+        model = files.model()
+        root = files.rootIndex()
+        for row in range(min(model.rowCount(root), 20)):
+            texts = []
+            for column in range(model.columnCount(root)):
+                if files.isColumnHidden(column):
+                    continue
+                index = model.index(row, column, root)
+                text = str(index.data() or "")
+                texts.append(text)
+                room = files.header().sectionSize(column) - 12 - (24 if column == 0 else 0)
+                if text and metrics.horizontalAdvance(text) > room:
+                    found["cut"].append(text)
+            found["rows"].append(texts)
+    places = dialog.findChild(QListView, "sidebar")
+    if places is not None:
+        metrics = places.fontMetrics()
+        for row in range(places.model().rowCount()):
+            text = str(places.model().index(row, 0).data() or "")
+            found["places"].append(text)
+            if metrics.horizontalAdvance(text) > places.viewport().width() - 36:
+                found["cut"].append(text)
+    return found
 
 
 def _horizontal() -> Any:
