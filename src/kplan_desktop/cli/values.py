@@ -350,9 +350,9 @@ def _action_label(action: str, detail: str | None) -> str:
 
 
 def _comment_change(old: str | None, new: str | None, action: str) -> str:
-    """The コメント column: the comment, or old → new when a value's write changed it (a
-    dropped comment reads 「abc」 → （なし）, never an empty column)."""
-    if action not in ("enter", "clear") or (old or "") == (new or ""):
+    """The コメント column: the comment, or old → new when a write changed or dropped an
+    earlier comment (「abc」 → （なし）, never an empty column)."""
+    if action not in ("enter", "clear") or not old or old == (new or ""):
         return new or ""
     return f"{_quoted(old)} → {_quoted(new)}"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QRect, Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -174,9 +175,43 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
                 "text": index.data(),
             }
         report["entry_column"] = column_cells
+        report["cut"] = _cut_texts(window)
         bar = grid.horizontalScrollBar()
         report["hscroll"] = [bar.value(), bar.maximum()]
     return report
+
+
+def _cut_texts(window: MainWindow) -> list[str]:
+    """Headings and cells of the grid narrower than their text (Qt then clips a heading, 令和4年度
+    showing as 「和4年月」, or elides a cell, 「該当…」); the name column, elided on purpose
+    with the full name in its tooltip and the panel, is left out."""
+    grid = window.grid
+    header = grid.horizontalHeader()
+    bold = header.font()
+    bold.setBold(True)
+    entry = window.proxy.mapFromSource(
+        window.model.index(0, window.model.column_of_year(window.fiscal_year))
+    ).column()
+    metrics = grid.fontMetrics()
+    pad = 2 * header.style().pixelMetric(header.style().PixelMetric.PM_HeaderMargin)
+    cut: list[str] = []
+    rows = range(min(window.proxy.rowCount(), 40))
+    for column in range(window.proxy.columnCount()):
+        if column == 1 or grid.isColumnHidden(column):
+            continue
+        width = header.sectionSize(column)
+        heading = str(window.proxy.headerData(column, Qt.Orientation.Horizontal) or "")
+        # The entry year's heading is bold.
+        heading_metrics = QFontMetrics(bold) if column == entry else header.fontMetrics()
+        if heading_metrics.horizontalAdvance(heading) + pad > width:
+            cut.append(f"heading {heading}")
+        for row in rows:
+            index = window.proxy.index(row, column)
+            text = str(index.data() or "")
+            icon = 20 if index.data(Qt.ItemDataRole.DecorationRole) is not None else 0
+            if text and metrics.horizontalAdvance(text) + 6 + icon > width:
+                cut.append(f"{heading}: {text}")
+    return cut
 
 
 def _file_list(dialog: FileDialog) -> dict[str, Any]:
