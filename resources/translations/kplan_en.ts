@@ -678,27 +678,32 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="55"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="56"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="66"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="67"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="77"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="78"/>
         <source>取り消す前に入力していたコメントです。</source>
         <translation>The comment you were typing before you cancelled.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="80"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="81"/>
         <source>前の値に書かれたコメントです。この値にも当てはまるか確認してください。</source>
         <translation>This comment was written for the previous value. Check that it also fits this value.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="92"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="94"/>
+        <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: ここで終わる（残りは保存しません）</source>
+        <translation>Enter: save   Shift+Enter: new line   Esc: stop here (the rest is not saved)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="96"/>
         <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（値とコメントは残ります）</source>
         <translation>Enter: save   Shift+Enter: new line   Esc: cancel (the typed value and comment stay)</translation>
     </message>
@@ -1051,153 +1056,153 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EntryController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="152"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="155"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="222"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="225"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="250"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="251"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="253"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="259"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="261"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="265"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="267"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="269"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="270"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="285"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="382"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="288"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="385"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="297"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="502"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="513"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="515"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="531"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="573"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="536"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="578"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="581"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="544"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="586"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="590"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="590"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="610"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="652"/>
         <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
         <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="614"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="656"/>
         <source>元に戻せる操作はありません</source>
         <translation>Nothing to undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="616"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="658"/>
         <source>やり直せる操作はありません</source>
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="649"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="691"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="645"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="687"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="653"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="695"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="655"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="697"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="678"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="720"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -1318,8 +1323,8 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ExchangeActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="337"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="339"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="382"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -1338,8 +1343,8 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     <message>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="213"/>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="253"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="332"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="334"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="339"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
@@ -1374,160 +1379,160 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="320"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="322"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="334"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="336"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="353"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="355"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="372"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="374"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="380"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="379"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="381"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="390"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="392"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="392"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="394"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="395"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="417"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="419"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="421"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="423"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="424"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="426"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="436"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="436"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="733"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="438"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="735"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="488"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="490"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="511"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="513"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="558"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="560"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="571"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="573"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="589"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="591"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="592"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="609"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="611"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="614"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="622"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="622"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="638"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="640"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="643"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="645"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="690"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="692"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="694"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="696"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="697"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="699"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="700"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="702"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1659,7 +1664,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>GridFit</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="162"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="204"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -2657,7 +2662,7 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PasteController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="79"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="81"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
@@ -2666,12 +2671,12 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation type="vanished">{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="90"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="101"/>
         <source>表の外です</source>
         <translation>outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="93"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="104"/>
         <source>{0}「{1}」: 入力できないセルです（{2}）</source>
         <translation>{0} “{1}”: this cell cannot be entered ({2})</translation>
     </message>
@@ -2680,42 +2685,47 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation type="vanished">The pasted value “{0}” is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="173"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="184"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="201"/>
         <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
         <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="231"/>
         <source>表の外</source>
         <translation>Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="248"/>
         <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
         <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="260"/>
+        <source>空欄のセルは貼り付けていません（値はそのまま。消すときは Delete）: {0}</source>
+        <translation>Blank cells were not pasted (the values stay; to clear one, press Delete): {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="272"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="277"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="282"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="337"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>

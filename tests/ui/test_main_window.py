@@ -520,6 +520,59 @@ def test_the_history_names_a_comment_only_change_never_66_to_66(
     assert "取り消し: コメントを変更: 「地区の行事が増えた」 → 「地区の行事」" in first, first
 
 
+def test_with_missing_only_on_enter_moves_to_the_next_missing_row_and_typing_goes_there(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """A trial of issue 15 (15b, 3): with 未入力のみ ticked, the saved row left the filter, no
+    cell was current and the next typed values vanished."""
+    window.plan_tree.missing_box.setChecked(True)
+    qtbot.waitUntil(lambda: row_of(window, "7-1-1-K1") is not None)
+    type_into(window, qtbot, "7-1-1-K1", "4")
+    assert stored(window)[("7-1-1-K1", YEAR)] == Decimal(4)
+    current = window.grid.currentIndex()
+    assert current.isValid()
+    source = window.proxy.mapToSource(current)
+    assert window.model.rows[source.row()].indicator.code == "7-1-1-K2"
+    assert window.model.year_of_column(source.column()) == YEAR
+    qtbot.keyClicks(window.grid, "6")
+    qtbot.keyClicks(window.grid.focusWidget(), "0")
+    qtbot.keyClick(window.grid.focusWidget(), Qt.Key.Key_Return)
+    assert stored(window)[("7-1-1-K2", YEAR)] == Decimal(60)
+
+
+def test_a_blank_pasted_cell_never_clears_a_stored_value_and_unenterable_cells_come_last(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial of issue 15 (15b, 2 and 9): a column copied with its first cell blank cleared
+    7-1-1-K1's 4 silently; blank cells over read-only cells were listed as failures before the
+    real ones, and the refused read-only cells were not marked though the report said so."""
+    from kplan_desktop.ui.models.indicator_table import MARKED_COLOUR
+
+    monkeypatch.setattr(window.entry, "ask_comment", lambda refused, step="": "")
+    type_into(window, qtbot, "7-1-1-K1", "4")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    QApplication.clipboard().setText("\t7\n55\t\nabc\t\n")
+    window.paste.paste_clipboard()
+    assert stored(window)[("7-1-1-K1", YEAR)] == Decimal(4)  # kept, not cleared
+    assert stored(window)[("7-1-1-K2", YEAR)] == Decimal(55)
+    problems = window.paste.last_paste_problems
+    assert "7-1-1-K3 R7「abc」" in problems[0], problems  # the real problem first
+    assert "7-1-1-K1 R8「7」: 入力できないセルです" in problems[1], problems
+    assert not [p for p in problems if "「」" in p], problems  # blanks are no failures
+    assert "空欄のセルは貼り付けていません" in problems[-1] and "7-1-1-K1 R7 (4)" in problems[-1]
+    r8 = cell(window, "7-1-1-K1", YEAR + 1)
+    assert r8.data() == "✖ 7"
+    assert r8.data(Qt.ItemDataRole.BackgroundRole).color().name() == MARKED_COLOUR
+    # A blank over a value without other problems: said in the status bar, no report.
+    window.paste.paste_report = None
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    QApplication.clipboard().setText("\n")
+    window.paste.paste_clipboard()
+    assert stored(window)[("7-1-1-K1", YEAR)] == Decimal(4)
+    assert "空欄のセルは貼り付けていません" in window.status.text()
+    assert window.paste.paste_report is None
+
+
 def test_ctrl_c_copies_the_selected_block_as_tab_separated_lines(
     window: MainWindow, qtbot: Any
 ) -> None:

@@ -60,9 +60,12 @@ class EntryDelegate(QStyledItemDelegate):
                 index = window.grid.currentIndex()
                 text = editor.text()
                 down = key != Qt.Key.Key_Tab
+                # Where Enter goes, fixed before the write: with 未入力のみ ticked the saved row
+                # leaves the grid, and the cell below it must still be the next one.
+                after = window.next_cell(index, down=down)
                 if window.submit(index, text, ask=False):
                     self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-                    window.move_after_entry(down=down)
+                    window.move_after_entry(down=down, after=after)
                 elif window.comment_wanted is not None:
                     # The comment dialog must not depend on this editor: a real window system
                     # moves the focus to the dialog, and the view deletes an editor that loses
@@ -397,14 +400,21 @@ class EntryController(Part):
         index = self.proxy.index(target.row(), target.column())
         self.grid.setCurrentIndex(index)
         reason = self.ask_comment(refused)
+        after = self.next_cell(index, down=down)
+        going = None
+        if go_to is not None and go_to.isValid() and go_to != target:
+            going = QPersistentModelIndex(
+                self.proxy.mapToSource(self.proxy.index(go_to.row(), go_to.column()))
+            )
         saved = bool(reason) and self.submit(index, text, reason)
         self.grid.setFocus()
         if saved:
-            self.grid.setCurrentIndex(index)
-            if go_to is not None and go_to.isValid() and go_to != target:
-                self.grid.setCurrentIndex(self.proxy.index(go_to.row(), go_to.column()))
+            if going is not None and self.shown(going).isValid():
+                self.grid.setCurrentIndex(self.shown(going))
             else:
-                self.move_after_entry(down=down)
+                if self.proxy.index(target.row(), target.column()).isValid():
+                    self.grid.setCurrentIndex(self.proxy.index(target.row(), target.column()))
+                self.move_after_entry(down=down, after=after)
         else:
             self.reopen_editor(index, text)
         return saved
@@ -450,6 +460,7 @@ class EntryController(Part):
             self.widget,
             where=where,
             draft=self.comment_drafts.get(key, ""),
+            pasting=bool(step),
         )
         dialog.setProperty("pending_text", refused.request.text)
         self.comment_dialog = dialog
@@ -505,8 +516,39 @@ class EntryController(Part):
         self.update_status(saved)
         self.values_changed.emit()
 
-    def move_after_entry(self, *, down: bool) -> None:
+    def next_cell(self, index: QModelIndex, *, down: bool) -> QPersistentModelIndex | None:
+        """The cell Enter (down) or Tab moves to after `index`, as a model cell that stays
+        right when the grid's filter drops the saved row; None on the last row."""
+        if not index.isValid():
+            return None
+        if down:
+            if index.row() >= self.proxy.rowCount() - 1:
+                return None
+            target = self.proxy.index(index.row() + 1, index.column())
+        else:
+            column = min(index.column() + 1, self.proxy.columnCount() - 1)
+            target = self.proxy.index(index.row(), column)
+        return QPersistentModelIndex(self.proxy.mapToSource(target))
+
+    def shown(self, cell: QPersistentModelIndex) -> QModelIndex:
+        """A model cell as the grid shows it (invalid when filtered out)."""
+        if not cell.isValid():
+            return QModelIndex()
+        return self.proxy.mapFromSource(self.model.index(cell.row(), cell.column()))
+
+    def move_after_entry(self, *, down: bool, after: QPersistentModelIndex | None = None) -> None:
+        if after is not None and self.shown(after).isValid():
+            self.grid.setCurrentIndex(self.shown(after))
+            return
         index = self.grid.currentIndex()
+        if not index.isValid() and self.fiscal_year in self.model.years:
+            # The saved row left the grid (未入力のみ) and it was the last: the first cell still
+            # needing a value, never nowhere (typed text went nowhere).
+            # (The filter hides rows, never columns.)
+            first = self.proxy.index(0, self.model.column_of_year(self.fiscal_year))
+            if first.isValid():
+                self._after_last_row(first)
+            return
         if down and index.row() >= self.proxy.rowCount() - 1:
             self._after_last_row(index)
             return

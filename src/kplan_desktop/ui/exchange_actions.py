@@ -316,6 +316,8 @@ class ExchangeActions(QObject):
             return False
         # Undoing an edit would now be refused by the store: 確定 is where undo history ends.
         w.undo_stack.clear()
+        # A paste's refusals are over with it: no red mark on a finalised year's cells.
+        w.model.mark({})
         self.refresh()
         w.status.setText(self.tr("{0}を確定しました").format(self._year_text()))
         return True
