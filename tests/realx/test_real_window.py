@@ -632,3 +632,23 @@ def test_headings_and_cells_are_whole_in_japanese_at_1280_and_1366(
     assert state["cut"] == [], state["cut"]
     texts = {cell["text"] for cell in state["entry_column"].values()}
     assert "64" in texts, texts
+
+
+def test_the_planning_dashboard_scrolls_and_the_window_keeps_to_the_screen(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    """Trial 15b (4): Ctrl+2 in the planning window made the window 1009 px tall on a 768 px
+    screen, and it stayed so after Ctrl+1 (the status bar out of reach)."""
+    x = xservers(1366, 768)
+    app = start_app(x, history_db, "--department", "planning", "--year", YEAR, "--lang", "ja")
+    state = app.loaded()
+    assert inside(state["window"], [0, 0, 1366, 768]), state["window"]
+    x.key("ctrl+2")
+    time.sleep(2)  # the dashboard is built and laid out
+    x.key("ctrl+1")
+    state = app.wait(lambda s: s["focus"] == "QTableView")
+    time.sleep(1)
+    state = app.state()
+    x.screenshot(SHOTS / "planning-after-dashboard.png")
+    assert inside(state["window"], [0, 0, 1366, 768]), state["window"]
+    assert inside(state["bottom"]["status"], [0, 0, 1366, 768]), state["bottom"]
