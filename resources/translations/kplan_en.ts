@@ -1056,153 +1056,173 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EntryController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="155"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="157"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="227"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="252"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="253"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="255"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="261"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="263"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="267"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="269"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="271"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="272"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="288"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="385"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="290"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="387"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="297"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="299"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="513"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="515"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="515"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="517"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="573"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="575"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="578"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="580"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="581"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="583"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="586"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="588"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="590"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="595"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="590"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="591"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="652"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="617"/>
+        <source>{0} を消去します。</source>
+        <translation>Clear {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="619"/>
+        <source>選んだ {0} 個のセル（{1}）を消去します。</source>
+        <translation>Clear the {0} selected cells ({1}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="644"/>
+        <source>消去（{0} 件）</source>
+        <translation>Clear ({0} cells)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="646"/>
+        <source>{0} 個のセルは消去できませんでした: {1}</source>
+        <translation>{0} cell(s) could not be cleared: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="707"/>
         <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
         <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="656"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="711"/>
         <source>元に戻せる操作はありません</source>
         <translation>Nothing to undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="658"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="713"/>
         <source>やり直せる操作はありません</source>
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="691"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="746"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="687"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="742"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="695"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="750"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="697"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="752"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="720"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="775"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -2763,7 +2783,7 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="113"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
@@ -3216,7 +3236,7 @@ Database: {1}</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="27"/>
-        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="66"/>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="74"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>

@@ -183,6 +183,40 @@ def test_delete_clears_and_records_the_missing_reason(
     assert "55 → 該当なし" in history and "not_applicable" not in history
 
 
+def test_delete_on_several_selected_cells_clears_each_and_names_them_first(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trial 15b (15): Delete with six cells selected cleared the current one only, and the
+    question named no cell."""
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    for code, value in (("7-1-1-K1", "4"), ("7-1-1-K2", "55"), ("7-1-1-K3", "1300")):
+        type_into(window, qtbot, code, value)
+    asked: list[str] = []
+
+    def ask() -> str:
+        asked.append(window.entry.clearing)
+        return "該当なし"
+
+    monkeypatch.setattr(window.entry, "ask_missing_reason", ask)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    window.grid.selectionModel().select(
+        QItemSelection(cell(window, "7-1-1-K1"), cell(window, "7-1-1-K3")),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect,
+    )
+    qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
+    assert asked and "選んだ 3 個のセル（7-1-1-K1 R7、7-1-1-K2 R7、7-1-1-K3 R7）" in asked[0]
+    with window.store.snapshot() as conn:
+        cleared = {a.indicator_code: a.missing_reason for a in read_actuals(conn)}
+    assert all(cleared[c] is not None for c in ("7-1-1-K1", "7-1-1-K2", "7-1-1-K3")), cleared
+    window.undo_stack.undo()  # one step brings all three back
+    assert stored(window) == {
+        ("7-1-1-K1", YEAR): Decimal(4),
+        ("7-1-1-K2", YEAR): Decimal(55),
+        ("7-1-1-K3", YEAR): Decimal(1300),
+    }
+
+
 def test_planning_division_pastes_a_5x3_block_with_two_bad_cells(
     open_window: Opener, db: Path
 ) -> None:

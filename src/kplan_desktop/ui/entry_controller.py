@@ -124,6 +124,8 @@ class EntryController(Part):
         self.comment_dialog: QDialog | None = None
         # Comments typed in the comment dialog and cancelled (Esc), by (indicator, year).
         self.comment_drafts: dict[tuple[str, int], str] = {}
+        # The cells Delete is about to clear, as the question names them.
+        self.clearing = ""
 
     def attach(self) -> None:
         """Make the grid the entry grid: this delegate, this event filter, typing edits."""
@@ -586,8 +588,11 @@ class EntryController(Part):
         choices = [self.tr("空欄にする")] + [
             reason.label_ja if self.lang != "en" else reason.label_en for reason in MissingReason
         ]
+        label = self.tr("消去した後の状態:")
+        if self.clearing:
+            label = self.clearing + "\n" + label
         choice, ok = QInputDialog.getItem(
-            self.widget, self.tr("値を消去"), self.tr("消去した後の状態:"), choices, 0, False
+            self.widget, self.tr("値を消去"), label, choices, 0, False
         )
         if not ok:
             return None
@@ -595,12 +600,62 @@ class EntryController(Part):
         return "" if position == 0 else list(MissingReason)[position - 1].label_ja
 
     def clear_current(self) -> None:
-        index = self.grid.currentIndex()
-        if self.request_for(index, "", None) is None:
+        """Delete: every selected cell that can be entered (not the current one only), after
+        the question that names them; several cells are one undo step."""
+        from kplan_desktop.store.actuals import write_actuals
+
+        current = self.grid.currentIndex()
+        chosen = self.grid.selectionModel().selectedIndexes() or [current]
+        cells = sorted(
+            (i for i in chosen if self.request_for(i, "", None) is not None),
+            key=lambda i: (i.row(), i.column()),
+        )
+        if not cells:
             return
-        replacement = self.ask_missing_reason()
-        if replacement is not None:
-            self.submit(index, replacement)
+        names = [self._cell_label(i) for i in cells]
+        if len(cells) == 1:
+            self.clearing = self.tr("{0} を消去します。").format(names[0])
+        else:
+            self.clearing = self.tr("選んだ {0} 個のセル（{1}）を消去します。").format(
+                len(cells), "、".join(names[:3]) + ("…" if len(names) > 3 else "")
+            )
+        try:
+            replacement = self.ask_missing_reason()
+        finally:
+            self.clearing = ""
+        if replacement is None:
+            return
+        if len(cells) == 1:
+            self.submit(cells[0], replacement)
+            return
+        requests = [r for r in (self.request_for(i, replacement, None) for i in cells) if r]
+        with self.store.snapshot() as conn:
+            results = write_actuals(
+                conn,
+                requests,
+                who=current_user(),
+                source=EntrySource.GUI,
+                dry_run=True,
+                all_or_nothing=False,
+            )
+        good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+        refused = [r for r in results if r.outcome is Outcome.REFUSED]
+        if good:
+            self.push(good, self.tr("消去（{0} 件）").format(len(good)))
+        if refused:
+            self.last_message = self.tr("{0} 個のセルは消去できませんでした: {1}").format(
+                len(refused), " / ".join(f.message(self.lang) for f in refused[0].refused_because)
+            )
+            self.status.setText(f"{self.status.text()}　✖ {self.last_message}".strip("　"))
+
+    def _cell_label(self, index: QModelIndex) -> str:
+        """A cell as people name it: 7-1-1-K1 R7."""
+        source = self.proxy.mapToSource(index)
+        year = self.model.year_of_column(source.column())
+        code = self.model.rows[source.row()].indicator.code
+        if year is None:
+            return code
+        return f"{code} {year_text(year, self.lang, FiscalYearStyle.SHORT)}"
 
     def discard_pending(self) -> None:
         """Close an open cell editor without the submit that leaving an editor makes."""
