@@ -1056,173 +1056,178 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EntryController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="157"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="158"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="171"/>
+        <source>（うち {0} 件は単位未設定で値を入力できません: Delete で未集計・該当なしなどを記録）</source>
+        <translation> ({0} of them have no unit and take no value: record not compiled, not applicable, … with Delete)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="239"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="257"/>
         <source>ほかの人が保存した値を使います: {0}</source>
         <translation>Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="265"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="255"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="267"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="273"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="275"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="279"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="281"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="283"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="284"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="290"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="387"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="302"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="399"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="299"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="311"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="515"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="527"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="517"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="529"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="575"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="587"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="580"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="592"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="583"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="595"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="588"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="600"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="595"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="607"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="591"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="603"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="617"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="629"/>
         <source>{0} を消去します。</source>
         <translation>Clear {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="619"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="631"/>
         <source>選んだ {0} 個のセル（{1}）を消去します。</source>
         <translation>Clear the {0} selected cells ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="644"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="656"/>
         <source>消去（{0} 件）</source>
         <translation>Clear ({0} cells)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="646"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="658"/>
         <source>{0} 個のセルは消去できませんでした: {1}</source>
         <translation>{0} cell(s) could not be cleared: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="707"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="719"/>
         <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
         <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="711"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="723"/>
         <source>元に戻せる操作はありません</source>
         <translation>Nothing to undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="713"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="725"/>
         <source>やり直せる操作はありません</source>
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="746"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="758"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="742"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="754"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="750"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="762"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="752"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="764"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="775"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="787"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>

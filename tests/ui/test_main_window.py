@@ -90,7 +90,9 @@ def test_a_whole_year_with_the_keyboard_alone(window: MainWindow, qtbot: Any) ->
         ("7-1-1-K2", YEAR): Decimal(60),
         ("7-1-1-K3", YEAR): Decimal(1800),
     }
-    assert "未入力 3 件" in window.status.text()
+    # Two of the three have no unit: the status bar says how they are filled (trial 15b, 13).
+    assert "未入力 3 件（うち 2 件は単位未設定" in window.status.text()
+    assert "Delete で未集計" in window.status.text()
 
 
 def test_an_invalid_value_stays_in_the_editor_with_its_message(

@@ -149,16 +149,28 @@ class EntryController(Part):
             if self.fiscal_year in self.model.years
             else -1
         )
-        states = [
-            self.model.cell(row, self.fiscal_year).state
+        rows = [
+            row
             for row in range(len(self.model.rows))
             if self.model.is_editable(row, editable_column)
         ]
+        states = [self.model.cell(row, self.fiscal_year).state for row in rows]
         text = self.tr("エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件").format(
             states.count(CellState.ERROR),
             states.count(CellState.WARNING),
             states.count(CellState.EMPTY),
         )
+        # An indicator without a unit takes no value: say how its cell is filled all the same.
+        unitless = sum(
+            1
+            for row, state in zip(rows, states, strict=True)
+            if state is CellState.EMPTY and not self.model.rows[row].indicator.unit
+        )
+        if unitless:
+            text += self.tr(
+                "（うち {0} 件は単位未設定で値を入力できません: "
+                "Delete で未集計・該当なしなどを記録）"
+            ).format(unitless)
         self.status.setText(f"{saved}　{text}".strip("　"))
 
     def request_for(
