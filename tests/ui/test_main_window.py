@@ -628,6 +628,17 @@ def test_ctrl_c_copies_the_selected_block_as_tab_separated_lines(
     # Stored numbers without separators, so a spreadsheet reads them in any locale.
     assert text == "\t\n\t\n\t1225\n"
     assert "3 行 × 2 列をコピーしました" in window.status.text()
+    # The baseline and target are numbers too (trial 15b, 10: 「1,225」 and 「7,500以上」).
+    k3 = cell(window, "7-1-1-K3").row()
+    model.select(
+        QItemSelection(
+            window.proxy.index(k3, 4), window.proxy.index(k3, window.model.target_column)
+        ),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect,
+    )
+    qtbot.keyClick(window.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    cells = QApplication.clipboard().text().rstrip("\n").split("\t")
+    assert (cells[0], cells[-1]) == ("1225", "7500"), cells
 
 
 def test_search_keys_and_a_cleared_search_keeps_the_current_cell(

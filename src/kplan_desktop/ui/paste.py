@@ -325,7 +325,11 @@ class PasteController(Part):
                     index = self.proxy.index(row, column)
                     source = self.proxy.mapToSource(index)
                     role = Qt.ItemDataRole.DisplayRole
-                    if self.model.year_of_column(source.column()) is not None:
+                    numbers = (4, self.model.target_column)  # baseline and target
+                    if (
+                        self.model.year_of_column(source.column()) is not None
+                        or source.column() in numbers
+                    ):
                         role = Qt.ItemDataRole.EditRole
                     value = index.data(role)
                     text = "" if value is None else str(value)

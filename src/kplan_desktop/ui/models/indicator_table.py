@@ -252,6 +252,10 @@ class IndicatorTableModel(QAbstractTableModel):
             return self._year_data(index.row(), year, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._fixed_text(overview, column)
+        if role == Qt.ItemDataRole.EditRole and column in (4, self.target_column):
+            # The baseline and target as numbers (Ctrl+C): 1225, not 1,225 or 7,500以上.
+            number = overview.indicator.baseline if column == 4 else overview.indicator.target
+            return "" if number is None else canonical(number)
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             # The name first: the column may be too narrow for it.
             indicator = overview.indicator
