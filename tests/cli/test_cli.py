@@ -197,7 +197,7 @@ def test_audit_shows_every_change_with_who_when_old_and_new(
     assert all(e["who"] and e["source"] == "cli" and e["at"].endswith("+00:00") for e in entries)
     assert run(db, "audit") == 0
     table = capsys.readouterr().out
-    assert "7-1-1-K1" in table and "catalog" in table
+    assert "7-1-1-K1" in table and "\tカタログ\t" in table  # the listing speaks words
 
 
 def test_audit_text_shows_a_dropped_comment_as_old_to_new_and_line_breaks_as_marks(

@@ -164,7 +164,8 @@ def test_undo_and_redo_are_recorded_changes(
     assert kplan(["--db", str(db), "audit", "--indicator", "7-1-1-K2"]) == 0
     rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
     column = rows[0].index("操作")
-    assert [row[column] for row in rows[1:]] == ["enter", "取り消し", "やり直し"], rows
+    assert [row[column] for row in rows[1:]] == ["入力", "取り消し", "やり直し"], rows
+    assert {row[rows[0].index("経路")] for row in rows[1:]} == {"画面"}, rows
 
 
 def test_delete_clears_and_records_the_missing_reason(

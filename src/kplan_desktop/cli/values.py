@@ -319,7 +319,7 @@ def audit_command(store: Store, args: argparse.Namespace) -> Exit:
                     str(e.id),
                     e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                     e.who,
-                    e.source,
+                    SOURCE_LABELS.get(e.source, e.source),
                     _action_label(e.action, e.detail),
                     e.indicator_code or "",
                     "" if e.fiscal_year is None else str(e.fiscal_year),
@@ -339,14 +339,38 @@ def one_line(text: str) -> str:
     return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", "⇥")
 
 
+# The listing's words for the stored codes (--json keeps the codes).
+SOURCE_LABELS = {
+    "gui": "画面",
+    "cli": "コマンド",
+    "merge": "取り込み",
+    "catalog": "カタログ",
+    "test": "テスト",
+}
+ACTION_LABELS = {
+    "enter": "入力",
+    "clear": "消去",
+    "finalise": "確定",
+    "withdraw": "確定の取り消し",
+    "key": "署名鍵",
+    "open_year": "入力受付の開始",
+    "evaluate": "施策評価",
+    "review": "評価者コメント",
+    "catalog": "カタログ",
+    "restore": "復元",
+    "year_lock": "年度のロック",
+    "year_unlock": "ロックの解除",
+}
 # The window's undo and redo write ordinary entries; their detail says which.
 _DETAIL_ACTIONS = {UNDO_DETAIL: "取り消し", REDO_DETAIL: "やり直し"}
 
 
 def _action_label(action: str, detail: str | None) -> str:
-    """The 操作 column: 取り消し / やり直し for the window's undo and redo, else the action."""
+    """The 操作 column in words: 取り消し / やり直し for the window's undo and redo."""
     first = (detail or "").split(";")[0].strip()
-    return _DETAIL_ACTIONS.get(first, action) if action in ("enter", "clear") else action
+    if action in ("enter", "clear") and first in _DETAIL_ACTIONS:
+        return _DETAIL_ACTIONS[first]
+    return ACTION_LABELS.get(action, action)
 
 
 def _comment_change(old: str | None, new: str | None, action: str) -> str:
