@@ -1207,27 +1207,32 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="758"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="755"/>
+        <source>{0}は確定済みです。値を変更するには「確定を取り消す」を押してください</source>
+        <translation>{0} is finalised. To change a value, press “Withdraw finalisation” first</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="762"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="754"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="758"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="762"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="766"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="764"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="768"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="787"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="791"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -1348,8 +1353,8 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ExchangeActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="339"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="382"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="342"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="385"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -1368,8 +1373,8 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     <message>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="213"/>
         <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="253"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="334"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="339"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="342"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
@@ -1394,170 +1399,170 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Create consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="280"/>
         <source>{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。</source>
         <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="315"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="318"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="322"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="325"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="336"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="339"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="358"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="377"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="379"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="383"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="381"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="384"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="392"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="395"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="394"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="397"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="398"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="419"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="422"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="423"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="426"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="429"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="436"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="439"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="438"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="735"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="441"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="738"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="490"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="493"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="513"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="516"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="560"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="563"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="573"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="576"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="591"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="594"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="597"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="611"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="614"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="614"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="617"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="622"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="625"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="622"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="625"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="640"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="643"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="645"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="648"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="692"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="695"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="696"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="699"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="699"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="702"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="702"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="705"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1697,102 +1702,102 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="211"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="212"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="201"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="213"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="214"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="215"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="216"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="217"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="218"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="281"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="285"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="292"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="294"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="290"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="307"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="309"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="348"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="365"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
         <translation>The pasted value &quot;{0}&quot; is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="351"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="368"/>
         <source>保存されている値: {0}</source>
         <translation>Stored value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="357"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="374"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="363"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="380"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="219"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="220"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
@@ -2750,7 +2755,7 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="341"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>

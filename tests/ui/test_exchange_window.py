@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 
 from kplan_desktop.cli import main as kplan
@@ -243,10 +244,15 @@ def test_clerk_finalises_a_complete_year_and_the_window_shows_it(
     assert clerk.exchange.withdraw_action.isEnabled()
     assert "確定しました" in clerk.status.text()
 
-    # The store refuses a change in the finalised year; the grid says why.
+    # The finalised year's cells are read-only: typing says why at once, in 令和 as the
+    # banner does (trial 15b, 12: the editor opened and only Enter refused, in 2024年度).
     before = dump(db)
+    clerk.grid.setCurrentIndex(cell(clerk, "7-1-1-K2"))
+    QTest.keyClick(clerk.grid, Qt.Key.Key_5)
+    assert clerk.grid.state() != clerk.grid.State.EditingState
+    assert "令和6年度は確定済みです" in clerk.status.text()
+    assert "確定を取り消す" in clerk.status.text()
     assert not clerk.entry.submit(cell(clerk, "7-1-1-K2"), "56")
-    assert "確定済みのため変更できません" in clerk.status.text()
     assert dump(db) == before
 
     # 確定を取り消す asks first; answered, the year is open again.

@@ -750,7 +750,11 @@ class EntryController(Part):
         source = self.proxy.mapToSource(index)
         year = self.model.year_of_column(source.column())
         entry = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
-        if year is not None and year > self.fiscal_year:
+        if year == self.fiscal_year and self.model.finalised and not self.planning:
+            reason = self.tr(
+                "{0}は確定済みです。値を変更するには「確定を取り消す」を押してください"
+            ).format(year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA))
+        elif year is not None and year > self.fiscal_year:
             reason = self.tr("この年度はまだ入力できません。入力できるのは {0} の列です").format(
                 entry
             )

@@ -267,6 +267,9 @@ class ExchangeActions(QObject):
             with w.store.snapshot() as conn:
                 self.finalised = finalisation(conn, w.department, w.fiscal_year)
         done = self.finalised
+        # A finalised year's cells are read-only in the grid: typing says so at once (it opened
+        # the editor and only Enter refused, in the western year).
+        w.model.set_finalised(done is not None)
         if done is None:
             self.banner.hide()
         else:

@@ -95,6 +95,8 @@ class IndicatorTableModel(QAbstractTableModel):
         self._department_names: dict[str, str] = {}
         # Years whose column the window narrowed: their header is written short (R4).
         self.short_years: set[int] = set()
+        # The department's entry year is finalised (確定): nothing in it can be entered.
+        self.finalised = False
 
     def reset(
         self,
@@ -150,6 +152,16 @@ class IndicatorTableModel(QAbstractTableModel):
             if row is not None and year in self.years:
                 index = self.index(row, self.column_of_year(year))
                 self.dataChanged.emit(index, index)
+
+    def set_finalised(self, finalised: bool) -> None:
+        """The entry year was finalised or withdrawn: its cells' editability and colour."""
+        if finalised == self.finalised:
+            return
+        self.finalised = finalised
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1)
+            )
 
     def update_values(self, code: str, values: list[ActualView]) -> None:
         """A write changed one indicator: swap its values in and repaint its row only."""
@@ -219,6 +231,7 @@ class IndicatorTableModel(QAbstractTableModel):
             return year <= self.current_year
         return (
             year == self.current_year
+            and not self.finalised
             and self.rows[row].indicator.owner_for(year) == self.own_department
         )
 
