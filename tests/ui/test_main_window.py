@@ -1217,3 +1217,8 @@ def test_widths_saved_in_japanese_do_not_cut_the_english_headers(
     again = open_window()
     least = again.grid.horizontalHeader().minimumSectionSize()
     assert again.grid.columnWidth(labels["Baseline"]) == max(24, least)
+    # ... on this screen at this scale only (trial 15b, 11: a 150 % session's widths cut the
+    # headers of the next session at 100 %).
+    screen = again.screen()
+    width, scale = screen.availableGeometry().width(), screen.devicePixelRatio()
+    assert again.fit.columns_key() == f"columns-ja-{width}-{scale:g}"

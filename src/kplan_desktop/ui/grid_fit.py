@@ -71,7 +71,7 @@ class GridFit(Part):
             )
         # Saved widths come back, but never below what the labels need.
         settings = self.shared.settings
-        columns = settings.window_state(f"columns-{self.lang}") if settings else None
+        columns = settings.window_state(self.columns_key()) if settings else None
         if columns is not None and not self.is_loaded:
             self.grid.horizontalHeader().restoreState(columns)
         for column, sample in samples:
@@ -79,6 +79,15 @@ class GridFit(Part):
             self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
         self.fold_side()
         self.fit_name_column()
+
+    def columns_key(self) -> str:
+        """Where the column widths are kept: per language (基準値 < "Baseline"), screen width
+        and scale (widths from a 150 % session cut the headers of the next one at 100 %)."""
+        screen = self.widget.screen()
+        if screen is None:
+            return f"columns-{self.lang}"
+        width = screen.availableGeometry().width()
+        return f"columns-{self.lang}-{width}-{screen.devicePixelRatio():g}"
 
     def fit_name_column(self) -> None:
         """Fit the grid to its pane so the entry year, target, rate and grade are in view.

@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         self.settings.save_window_state("splitter", self.splitter.saveState())
         self.settings.save_window_state("side", self.side_splitter.saveState())
         header = self.grid.horizontalHeader().saveState()  # per language: 基準値 < "Baseline"
-        self.settings.save_window_state(f"columns-{self.lang}", header)
+        self.settings.save_window_state(self.fit.columns_key(), header)
         self.settings.sync()
 
     def showEvent(self, event: QShowEvent) -> None:
