@@ -417,6 +417,9 @@ def test_planning_merges_a_submission_through_the_preview(
     assert "市民協働担当課" in preview.notes.toPlainText()
     assert "新規 6" in preview.notes.toPlainText()
     assert not preview.accept_valid
+    # Numbers grouped as the grid shows them, with the unit (trial 15b, 12: 「1300人」).
+    k3 = [r for r in range(model.rowCount()) if model.index(r, 2).data() == "7-1-1-K3"]
+    assert model.index(k3[0], 6).data() == "1,500人", model.index(k3[0], 6).data()
 
     merge_through_preview(planner, qtbot, preview)
     summary = planner.exchange.summary
