@@ -212,7 +212,7 @@ class DetailPanel(Part):
         self.comment.setReadOnly(not editable)
         self.comment_button.setEnabled(editable)
         if not editable and self.model.year_of_column(source.column()) is not None:
-            self.comment_hint.setText("🔒 " + self.entry.read_only_reason(current))
+            self.comment_hint.setText(self.entry.read_only_reason(current))
             self.comment.setStyleSheet("background: #f4f4f4;")
         elif state is CellState.WARNING:
             self.comment_hint.setText(

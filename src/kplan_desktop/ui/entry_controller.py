@@ -787,5 +787,5 @@ class EntryController(Part):
         """Why a comment cannot be saved for this cell: it cannot be entered (another year,
         another 課: said as typing says it), or it has no value yet."""
         if index.isValid() and not index.flags() & Qt.ItemFlag.ItemIsEditable:
-            return "🔒 " + self.read_only_reason(index)
+            return self.read_only_reason(index)
         return self.tr("コメントは入力済みのセルに付けられます")
