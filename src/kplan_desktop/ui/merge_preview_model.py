@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.validation import Finding
+from kplan_desktop.domain.values import grouped
 from kplan_desktop.exchange.evaluation_exchange import PlannedEvaluation
 from kplan_desktop.exchange.merge import Key, MergePlan, PlannedRow, Take
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.filtering import change_filter
-from kplan_desktop.ui.models.indicator_table import grouped
 
 Index = QModelIndex | QPersistentModelIndex
 

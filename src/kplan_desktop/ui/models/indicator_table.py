@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from kplan_desktop.domain.achievement import Grade, format_rate
 from kplan_desktop.domain.catalog import Catalog
-from kplan_desktop.domain.values import canonical
+from kplan_desktop.domain.values import canonical, grouped
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.cells import CellInfo, CellState, GridData, cell_info
 
@@ -59,20 +58,6 @@ class MarkedCell:
 
     text: str
     why: str
-
-
-def grouped(value: Decimal) -> str:
-    """The stored number with thousands separators, as the workbooks show it: 1225 → '1,225'.
-
-    Only the integer part is grouped; the decimals stay exactly as `canonical` writes them
-    (1234.50 → '1,234.5', never rounded). The editor gets the plain `canonical` text.
-    """
-    text = canonical(value)
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, point, fraction = digits.partition(".")
-    if len(whole) <= 3:
-        return text
-    return f"{sign}{int(whole):,}{point}{fraction}"
 
 
 class IndicatorTableModel(QAbstractTableModel):
