@@ -1240,88 +1240,88 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EvaluationDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="69"/>
         <source>施策評価（{0}）</source>
         <translation>Measure evaluation ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="86"/>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="94"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="88"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="99"/>
         <source>（未記入）</source>
         <translation>(not filled in)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="91"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="96"/>
         <source>この1年の成果と、見えてきた課題</source>
         <translation>This year&apos;s results and the issues that emerged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="104"/>
         <source>今後の方向性の説明</source>
         <translation>What the next step means in practice</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="107"/>
         <source>企画担当課が記入します</source>
         <translation>Written by the planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="108"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="116"/>
         <source>指標の評価</source>
         <translation>Indicator grades</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="109"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="117"/>
         <source>自己評価</source>
         <translation>Self-evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="118"/>
         <source>成果と課題</source>
         <translation>Results and issues</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="119"/>
         <source>今後の方向性</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="120"/>
         <source>方向性の説明</source>
         <translation>Next-step details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="113"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="121"/>
         <source>評価者のコメント</source>
         <translation>Reviewer&apos;s comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="128"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="131"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="173"/>
         <source>{0}は締め切られています（年度ロック）。施策評価は表示のみで、変更できません</source>
         <translation>{0} is closed (locked): the evaluations are shown but cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="195"/>
         <source>（計画に記載なし）</source>
         <translation>(not stated in the plan)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="198"/>
         <source>目指す姿: {0}</source>
         <translation>Aim: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="202"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
@@ -1330,22 +1330,22 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">{0} (suggests {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="262"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="266"/>
         <source>保存しました: {0}</source>
         <translation>Saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="268"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="203"/>
         <source>目安: {0}</source>
         <translation>Suggested: {0}</translation>
     </message>
@@ -1694,7 +1694,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>GridFit</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="213"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -1702,102 +1702,102 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="196"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="197"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="198"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="199"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="200"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="201"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="202"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="203"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="266"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="270"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="277"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="279"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="307"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="292"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="309"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="294"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="350"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
         <translation>The pasted value &quot;{0}&quot; is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="368"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="353"/>
         <source>保存されている値: {0}</source>
         <translation>Stored value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="359"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="365"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="204"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="220"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="205"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
@@ -2455,102 +2455,102 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="208"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="209"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="210"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="211"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="212"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="213"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="214"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="215"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="216"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="230"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="232"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="234"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="236"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="238"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="242"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="241"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="243"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="244"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="283"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="294"/>
         <source>⚠ 警告（コメントなし）</source>
         <translation>⚠ Warning (no comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="350"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="357"/>
         <source>{0}（入力: {1}）</source>
         <translation>{0} (typed: {1})</translation>
     </message>
