@@ -197,7 +197,26 @@ def test_audit_shows_every_change_with_who_when_old_and_new(
     assert all(e["who"] and e["source"] == "cli" and e["at"].endswith("+00:00") for e in entries)
     assert run(db, "audit") == 0
     table = capsys.readouterr().out
-    assert "7-1-1-K1" in table and "catalog" in table
+    assert "7-1-1-K1" in table and "\tカタログ\t" in table  # the listing speaks words
+
+
+def test_audit_text_shows_a_dropped_comment_as_old_to_new_and_line_breaks_as_marks(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The listing showed a dropped comment as an empty column (only --json had old → new),
+    and a line break in a comment as \\u000a."""
+    enter = ("enter", "--indicator", "7-1-1-K2", "--year", "2025")
+    assert run(db, *enter, "--value", "200", "--comment=行事が増えた\n二行目") == 0
+    assert run(db, *enter, "--value", "60") == 0  # no warning: the comment is dropped
+    capsys.readouterr()
+    assert run(db, "audit", "--indicator", "7-1-1-K2") == 0
+    lines = capsys.readouterr().out.splitlines()
+    header, first, second = lines[0].split("\t"), lines[1].split("\t"), lines[2].split("\t")
+    column = header.index("コメント")
+    assert first[column] == "行事が増えた⏎二行目", first
+    assert second[column] == "「行事が増えた⏎二行目」 → （なし）", second
+    assert "\\u000a" not in "\n".join(lines)
+    assert all(len(line.split("\t")) == len(header) for line in lines)
 
 
 def test_entering_the_same_value_again_is_not_a_change(db: Path) -> None:

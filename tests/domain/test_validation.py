@@ -216,6 +216,14 @@ def test_year_on_year_compares_with_the_nearest_earlier_known_year() -> None:
     assert "FY2021" in result.warnings[0].message_en
 
 
+def test_numbers_in_warnings_are_grouped_as_the_grid_shows_them() -> None:
+    """Trial 15b (12): 「令和2年度（1225人）」 beside the grid's 1,225."""
+    result = check("3000", PEOPLE, history={2022: Decimal(1225)})
+    assert codes(result) == ("W_YOY_CHANGE",)
+    assert "（1,225人）から" in result.warnings[0].message_ja
+    assert "1,225" in result.warnings[0].message_en
+
+
 def test_year_on_year_falls_back_to_the_baseline_scaled_by_the_years_between() -> None:
     spec = IndicatorSpec("B-12", "人", ValueKind.COUNT, baseline=Decimal(100))
     # No history: compared with the 2020 baseline of 100, two years before 2022.

@@ -7,6 +7,7 @@ the program 8 times out of 8 here, never offscreen).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -172,6 +173,28 @@ def read_cells(path: Path) -> bytes:
         return book.read("xl/worksheets/sheet1.xml")
 
 
+def export_draft(app: App, x: XServer) -> dict[str, Any]:
+    """Ctrl+E, the draft chosen with the keyboard: the state once Qt's save dialog is open."""
+    x.key("ctrl+e")
+    # Wait for the question to have the keyboard (activation is asynchronous), then Tab to the
+    # draft button, each time waiting for the focus to move.
+    state = app.wait(lambda s: s["modal"] == "提出用ブックを書き出す" and s["focus_text"])
+    for _ in range(6):
+        if state["focus_text"] == "下書きとして書き出す":
+            break
+        before = state["focus_text"]
+        x.key("Tab")
+
+        def moved(s: dict[str, Any], before: object = before) -> bool:
+            return s["focus_text"] not in (None, before)
+
+        state = app.wait(moved)
+    assert state["focus_text"] == "下書きとして書き出す", state
+    x.key("space")
+    # Qt's own file dialog, in Japanese.
+    return app.wait(lambda s: s["modal"] == "提出用ブックの保存先")
+
+
 def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
     xservers: Callable[[int, int], XServer],
     start_app: Start,
@@ -195,24 +218,7 @@ def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
     app.wait(lambda s: stored(app, "7-1-1-K1") == (None, None))
     assert stored(app, "7-1-1-K2") == (None, None)
     # Export: not finalised yet, so the window asks; choose the draft with the keyboard.
-    x.key("ctrl+e")
-    # Wait for the question to have the keyboard (activation is asynchronous), then Tab to the
-    # draft button, each time waiting for the focus to move.
-    state = app.wait(lambda s: s["modal"] == "提出用ブックを書き出す" and s["focus_text"])
-    for _ in range(6):
-        if state["focus_text"] == "下書きとして書き出す":
-            break
-        before = state["focus_text"]
-        x.key("Tab")
-
-        def moved(s: dict[str, Any], before: object = before) -> bool:
-            return s["focus_text"] not in (None, before)
-
-        state = app.wait(moved)
-    assert state["focus_text"] == "下書きとして書き出す", state
-    x.key("space")
-    # Qt's own file dialog, in Japanese.
-    state = app.wait(lambda s: s["modal"] == "提出用ブックの保存先")
+    state = export_draft(app, x)
     texts = [t.replace("&", "") for t in state["modal_texts"]]
     x.screenshot(SHOTS / "file-dialog-ja.png")
     # Every label and button in Japanese (qtbase_ja alone left "Look in:" and "Files of type:").
@@ -512,3 +518,181 @@ def test_a_second_window_on_the_same_database_warns_and_escape_opens_nothing(
     x.key("Escape")
     assert second.process.wait(timeout=20) == 0
     assert first.alive
+
+
+@pytest.mark.parametrize(
+    ("department", "named"), [("community", "市民協働担当課"), ("planning", "企画担当課")]
+)
+def test_a_department_given_on_the_command_line_starts_without_the_first_start_dialog(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    department: str,
+    named: str,
+) -> None:
+    """A fresh HOME (no settings) with --department and no --year: the window opens for that
+    department (the trial saw the first-start dialog, preselecting 市民協働担当課 even for
+    --department planning); the year is the one being entered now."""
+    x = xservers(1366, 768)
+    app = start_app(x, history_db, "--department", department, "--lang", "ja")
+    state = app.loaded()
+    assert state["modal"] is None and named in state["title"], state
+    assert "はじめに" not in x.run(
+        "xdotool", "search", "--onlyvisible", "--name", ".", "getwindowname", "%@"
+    )
+
+
+def _cell_colours(x: XServer, rect: list[int], shot: Path) -> tuple[QColor, int]:
+    """The background at a cell's right edge and how many dark red text pixels it holds."""
+    image = QImage(str(x.screenshot(shot)))
+    cx, cy, cw, ch = rect
+    background = QColor(image.pixel(cx + cw - 3, cy + 3))
+    red_text = 0
+    for px in range(cx + 2, cx + cw - 2):
+        for py in range(cy + 2, cy + ch - 2):
+            colour = QColor(image.pixel(px, py))
+            if colour.red() > 120 and colour.green() < 80 and colour.blue() < 80:
+                red_text += 1
+    return background, red_text
+
+
+def test_a_refused_pasted_cell_shows_its_text_in_red_and_a_saved_one_is_clear_at_once(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    """Issue 15's trial: saved cells stayed red until a repaint, and a refused cell showed the
+    old value with the pasted one only in a tooltip. Read back from the screen."""
+    x = xservers(1280, 720)
+    app, state = open_window(start_app, x, history_db)
+    assert state["current"]["code"] == "7-1-1-K1"
+    x.set_clipboard("2\n200\n20000\n")
+    x.key("ctrl+v")
+    app.wait(lambda s: s["modal"] == "コメントが必要です")
+    x.key("Escape")  # 200 and 20000 stay unsaved, marked
+    app.wait(lambda s: s["modal"] == "貼り付けできなかったセル")
+    x.key("Escape")
+    state = app.wait(lambda s: s["modal"] is None and s["current"]["code"] == "7-1-1-K2")
+    assert state["entry_column"]["7-1-1-K3"]["text"] == "✖ 20000"
+    assert state["entry_column"]["7-1-1-K2"]["text"] == "✖ 200"
+    # Off the current cell, K3 is drawn marked: red background, the refused text in red.
+    deadline = time.monotonic() + 10
+    while True:
+        background, red_text = _cell_colours(
+            x, state["entry_column"]["7-1-1-K3"]["rect"], SHOTS / "paste-marked.png"
+        )
+        if (background.name() == "#f8c8c8" and red_text > 10) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert background.name() == "#f8c8c8" and red_text > 10, (background.name(), red_text)
+    # The same block again from K2 with both comments: both saved, and K2 (no longer the
+    # current cell) is drawn as a saved, explained cell at once, without any other input.
+    x.set_clipboard("200\n20000\n")
+    x.key("ctrl+v")
+    for step in ("1 / 2", "2 / 2"):
+
+        def asked(s: dict[str, Any], step: str = step) -> bool:
+            return s["modal"] == "コメントが必要です" and step in " ".join(s["modal_texts"])
+
+        app.wait(asked)
+        x.type("more events")
+        x.key("ctrl+Return")
+    state = app.wait(lambda s: s["modal"] is None and "2 件を保存しました" in s["status"])
+    assert stored(app, "7-1-1-K2") == ("200", "more events")
+    assert stored(app, "7-1-1-K3") == ("20000", "more events")
+    assert state["entry_column"]["7-1-1-K2"]["text"] == "200"
+    deadline = time.monotonic() + 10
+    while True:
+        background, red_text = _cell_colours(
+            x, state["entry_column"]["7-1-1-K2"]["rect"], SHOTS / "paste-saved.png"
+        )
+        if background.name() != "#f8c8c8" or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert background.name() == "#e2efd4" and red_text == 0, (background.name(), red_text)
+    assert app.alive
+
+
+def test_the_file_dialog_shows_sizes_dates_and_types_whole_in_japanese_under_lang_c(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path, tmp_path: Path
+) -> None:
+    """Under LANG=C.UTF-8 the Japanese file dialog cut 「コンピュータ」, 「10.…KiB」,
+    「xl…イル」 and wrote the date 「3 12 2026 16:35」 (a trial of issue 15)."""
+    for folder in (tmp_path, tmp_path / "Documents"):
+        folder.mkdir(exist_ok=True)
+        (folder / "提出_前年度.xlsx").write_bytes(b"\0" * 10752)
+    x = xservers(1280, 720)
+    app, _state = open_window(
+        start_app, x, history_db, env={"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    )
+
+    def listed(s: dict[str, Any]) -> bool:
+        rows = s.get("file_dialog", {}).get("rows", [])
+        return any(row and row[0] == "提出_前年度.xlsx" for row in rows)
+
+    export_draft(app, x)
+    state = app.wait(listed)
+    x.screenshot(SHOTS / "file-dialog-columns.png")
+    shown = state["file_dialog"]
+    (row,) = [r for r in shown["rows"] if r[0] == "提出_前年度.xlsx"]
+    _name, size, kind, date = row
+    assert (size, kind) == ("10.5 KB", "xlsx ファイル"), row
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", date), row
+    assert "コンピュータ" in shown["places"], shown
+    assert shown["cut"] == [], shown
+    x.key("Escape")
+    app.wait(lambda s: s["modal"] is None)
+    assert app.alive
+
+
+@pytest.mark.parametrize(("size", "panel"), [((1280, 720), True), ((1366, 768), False)])
+def test_headings_and_cells_are_whole_in_japanese_at_1280_and_1366(
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    size: tuple[int, int],
+    panel: bool,
+) -> None:
+    """The trial read 「和4年月」 for a narrowed 令和4年度 and 「該当…」「やや…」 at 1280×720:
+    every heading and every cell but the (deliberately elided) name is whole, with the detail
+    panel open (F9) at 1280 and as the window starts at 1366."""
+    for code, year, value in (
+        ("7-1-1-K1", "2022", "該当なし"),
+        ("7-1-1-K3", "2023", "未集計"),
+        ("7-1-1-K2", "2025", "64"),  # 進捗状況 やや遅れ
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "kplan_desktop.cli", "--db", str(history_db), "enter",
+             "--indicator", code, "--year", year, "--value", value, "--comment", "x"],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+    x = xservers(*size)
+    app, state = open_window(start_app, x, history_db)
+    if panel and not state["panel_open"]:
+        x.key("F9")
+        state = app.wait(lambda s: s["panel_open"])
+    state = app.wait(lambda s: "cut" in s)
+    time.sleep(0.5)
+    state = app.state()
+    x.screenshot(SHOTS / f"headings-{size[0]}x{size[1]}.png")
+    assert state["cut"] == [], state["cut"]
+    texts = {cell["text"] for cell in state["entry_column"].values()}
+    assert "64" in texts, texts
+
+
+def test_the_planning_dashboard_scrolls_and_the_window_keeps_to_the_screen(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    """Trial 15b (4): Ctrl+2 in the planning window made the window 1009 px tall on a 768 px
+    screen, and it stayed so after Ctrl+1 (the status bar out of reach)."""
+    x = xservers(1366, 768)
+    app = start_app(x, history_db, "--department", "planning", "--year", YEAR, "--lang", "ja")
+    state = app.loaded()
+    assert inside(state["window"], [0, 0, 1366, 768]), state["window"]
+    x.key("ctrl+2")
+    time.sleep(2)  # the dashboard is built and laid out
+    x.key("ctrl+1")
+    state = app.wait(lambda s: s["focus"] == "QTableView")
+    time.sleep(1)
+    state = app.state()
+    x.screenshot(SHOTS / "planning-after-dashboard.png")
+    assert inside(state["window"], [0, 0, 1366, 768]), state["window"]
+    assert inside(state["bottom"]["status"], [0, 0, 1366, 768]), state["bottom"]

@@ -148,6 +148,10 @@ def test_a_department_fills_an_evaluation_and_the_planning_division_reviews_it(
     codes = [dialog.measures.item(n).text() for n in range(dialog.measures.count())]
     assert len(codes) == 2 and "7-1-1" in codes[0]  # only the department's measures
     assert dialog.reviewer.isReadOnly()
+    # Read-only looks read-only, and the grades say what they mean (trial 15b, 12).
+    assert "background" in dialog.reviewer.styleSheet()
+    grades = [dialog.grade.itemText(n) for n in range(1, dialog.grade.count())]
+    assert grades == ["A（順調）", "B（概ね順調）", "C（やや遅れ）", "D（遅れ）"], grades
     dialog.grade.setCurrentIndex(dialog.grade.findData("B"))
     dialog.results.setPlainText("参加者が増えた")
     dialog.next_step.setCurrentIndex(dialog.next_step.findData(NextStep.EXPAND.value))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 
 from kplan_desktop.cli import main as kplan
@@ -248,10 +249,15 @@ def test_clerk_finalises_a_complete_year_and_the_window_shows_it(
     assert clerk.exchange.withdraw_action.isEnabled()
     assert "確定しました" in clerk.status.text()
 
-    # The store refuses a change in the finalised year; the grid says why.
+    # The finalised year's cells are read-only: typing says why at once, in 令和 as the
+    # banner does (trial 15b, 12: the editor opened and only Enter refused, in 2024年度).
     before = dump(db)
+    clerk.grid.setCurrentIndex(cell(clerk, "7-1-1-K2"))
+    QTest.keyClick(clerk.grid, Qt.Key.Key_5)
+    assert clerk.grid.state() != clerk.grid.State.EditingState
+    assert "令和6年度は確定済みです" in clerk.status.text()
+    assert "確定を取り消す" in clerk.status.text()
     assert not clerk.entry.submit(cell(clerk, "7-1-1-K2"), "56")
-    assert "確定済みのため変更できません" in clerk.status.text()
     assert dump(db) == before
 
     # 確定を取り消す asks first; answered, the year is open again.
@@ -281,6 +287,36 @@ def test_a_finalised_year_shows_its_banner_when_the_window_opens(
     # Another year of the same department is not finalised.
     other = open_on(db, department="community", fiscal_year=YEAR + 1)
     assert not other.exchange.banner.isVisible()
+
+
+def test_ctrl_z_after_finalising_says_why_nothing_is_undone(clerk: MainWindow, qtbot: Any) -> None:
+    """確定 ends the undo history: Ctrl+Z was refused silently (a trial of issue 15)."""
+    enter(clerk, COMMUNITY_YEAR)
+    assert clerk.undo_stack.canUndo()
+    assert clerk.exchange.finalise()
+    before = dump_values(clerk)
+    clerk.grid.setFocus()
+    qtbot.keyClick(clerk.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "確定済みのため" in clerk.status.text() and "確定を取り消す" in clerk.status.text()
+    assert dump_values(clerk) == before
+    # Ctrl+Y (nothing to redo either) says why as well.
+    clerk.status.setText("")
+    qtbot.keyClick(clerk.grid, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert "確定済みのため" in clerk.status.text()
+    # A paste into the finalised year says why each cell was not saved.
+    clerk.grid.setCurrentIndex(cell(clerk, "7-1-1-K2"))
+    QApplication.clipboard().setText("57\n")
+    clerk.paste.paste_clipboard()
+    problems = "\n".join(clerk.paste.last_paste_problems)
+    assert "7-1-1-K2 R6「57」: " in problems and "確定" in problems, problems
+    assert dump_values(clerk) == before
+
+
+def dump_values(window: MainWindow) -> list[tuple[str, int, Decimal | None]]:
+    from kplan_desktop.store.actuals import read_actuals
+
+    with window.store.snapshot() as conn:
+        return sorted((a.indicator_code, a.fiscal_year, a.value) for a in read_actuals(conn, 1))
 
 
 # -- the submission workbook -----------------------------------------------------------------
@@ -386,6 +422,9 @@ def test_planning_merges_a_submission_through_the_preview(
     assert "市民協働担当課" in preview.notes.toPlainText()
     assert "新規 6" in preview.notes.toPlainText()
     assert not preview.accept_valid
+    # Numbers grouped as the grid shows them, with the unit (trial 15b, 12: 「1300人」).
+    k3 = [r for r in range(model.rowCount()) if model.index(r, 2).data() == "7-1-1-K3"]
+    assert model.index(k3[0], 6).data() == "1,500人", model.index(k3[0], 6).data()
 
     merge_through_preview(planner, qtbot, preview)
     summary = planner.exchange.summary

@@ -57,3 +57,19 @@ def test_esc_in_the_grid_asks_before_quitting(
     assert asked == [True] and window.isVisible()
     qtbot.keyClick(window.grid, Qt.Key.Key_Escape)
     assert asked == [True, True] and not window.isVisible()
+
+
+def test_esc_in_the_search_box_clears_it_then_goes_to_the_grid_never_asks_to_quit(
+    open_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trial 15b (6): Esc in the search box offered to quit the program."""
+    window = open_window()
+    asked: list[bool] = []
+    monkeypatch.setattr(window, "ask_quit", lambda *args, **kwargs: asked.append(True))
+    qtbot.waitUntil(lambda: window.grid.currentIndex().isValid())
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "K3")
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == "" and asked == [] and window.isVisible()
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.grid.hasFocus() and asked == []

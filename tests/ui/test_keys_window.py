@@ -204,3 +204,27 @@ def test_restoring_another_installations_backup_names_both_and_asks(
     window.backups.restore(str(theirs))
     qtbot.waitUntil(lambda: "復元しました" in window.status.text(), timeout=15000)
     assert window.store.meta("database_id") == theirs_id
+
+
+@pytest.mark.parametrize("first", ["key", "submission"])
+def test_the_key_made_from_the_window_is_audited_as_the_windows_and_the_clerks(
+    qtbot: Any, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    """A key made on the window's first key export or first draft export was logged
+    who=export source=cli (issue 15's trial): the window and its user are named."""
+    from kplan_desktop.store.audit import audit_log
+    from kplan_desktop.store.requests import current_user
+
+    clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
+    if first == "key":
+        assert clerk.keys.export_key(str(tmp_path / "community")) is not None
+    else:
+        book = tmp_path / "draft.xlsx"
+        monkeypatch.setattr(clerk.exchange, "ask", lambda *args, **kwargs: "draft")
+        monkeypatch.setattr(clerk.exchange, "save_path", lambda *args: book)
+        clerk.exchange.export_submission()
+        qtbot.waitUntil(lambda: "書き出しました" in clerk.status.text(), timeout=20000)
+        assert book.exists()
+    with clerk.store.snapshot() as conn:
+        made = [(e.who, e.source) for e in audit_log(conn) if e.action == "key"]
+    assert made == [(current_user(), "gui")]

@@ -95,7 +95,9 @@ def test_a_whole_year_with_the_keyboard_alone(window: MainWindow, qtbot: Any) ->
         ("7-1-1-K2", YEAR): Decimal(60),
         ("7-1-1-K3", YEAR): Decimal(1800),
     }
-    assert "未入力 3 件" in window.status.text()
+    # Two of the three have no unit: the status bar says how they are filled (trial 15b, 13).
+    assert "未入力 3 件（うち 2 件は単位未設定" in window.status.text()
+    assert "Delete で未集計" in window.status.text()
 
 
 def test_an_invalid_value_stays_in_the_editor_with_its_message(
@@ -149,7 +151,9 @@ def test_a_warning_without_a_comment_saves_nothing(
     assert window.grid.currentIndex() == cell(window, "7-1-1-K2")
 
 
-def test_undo_and_redo_are_recorded_changes(window: MainWindow, qtbot: Any) -> None:
+def test_undo_and_redo_are_recorded_changes(
+    window: MainWindow, qtbot: Any, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     type_into(window, qtbot, "7-1-1-K2", "55")
     window.undo_stack.undo()
     assert stored(window) == {}
@@ -158,6 +162,15 @@ def test_undo_and_redo_are_recorded_changes(window: MainWindow, qtbot: Any) -> N
     with window.store.snapshot() as conn:
         actions = [(e.old_value, e.new_value) for e in audit_log(conn, "7-1-1-K2")]
     assert actions == [(None, "55"), ("55", None), (None, "55")]
+    # The listing names them: the undo as 取り消し, the redo as やり直し (not plain entries).
+    from kplan_desktop.cli import main as kplan
+
+    capsys.readouterr()
+    assert kplan(["--db", str(db), "audit", "--indicator", "7-1-1-K2"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    column = rows[0].index("操作")
+    assert [row[column] for row in rows[1:]] == ["入力", "取り消し", "やり直し"], rows
+    assert {row[rows[0].index("経路")] for row in rows[1:]} == {"画面"}, rows
 
 
 def test_delete_clears_and_records_the_missing_reason(
@@ -176,6 +189,40 @@ def test_delete_clears_and_records_the_missing_reason(
     assert "7-1-1-K2 = 該当なし" in window.status.text()
     history = window.history.toPlainText()
     assert "55 → 該当なし" in history and "not_applicable" not in history
+
+
+def test_delete_on_several_selected_cells_clears_each_and_names_them_first(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trial 15b (15): Delete with six cells selected cleared the current one only, and the
+    question named no cell."""
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    for code, value in (("7-1-1-K1", "4"), ("7-1-1-K2", "55"), ("7-1-1-K3", "1300")):
+        type_into(window, qtbot, code, value)
+    asked: list[str] = []
+
+    def ask() -> str:
+        asked.append(window.entry.clearing)
+        return "該当なし"
+
+    monkeypatch.setattr(window.entry, "ask_missing_reason", ask)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    window.grid.selectionModel().select(
+        QItemSelection(cell(window, "7-1-1-K1"), cell(window, "7-1-1-K3")),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect,
+    )
+    qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
+    assert asked and "選んだ 3 個のセル（7-1-1-K1 R7、7-1-1-K2 R7、7-1-1-K3 R7）" in asked[0]
+    with window.store.snapshot() as conn:
+        cleared = {a.indicator_code: a.missing_reason for a in read_actuals(conn, 1)}
+    assert all(cleared[c] is not None for c in ("7-1-1-K1", "7-1-1-K2", "7-1-1-K3")), cleared
+    window.undo_stack.undo()  # one step brings all three back
+    assert stored(window) == {
+        ("7-1-1-K1", YEAR): Decimal(4),
+        ("7-1-1-K2", YEAR): Decimal(55),
+        ("7-1-1-K3", YEAR): Decimal(1300),
+    }
 
 
 def test_planning_division_pastes_a_5x3_block_with_two_bad_cells(
@@ -448,6 +495,15 @@ def test_english_shows_western_fiscal_years_everywhere(
             dashboard.chart.title(),
         ]
         assert not [text for text in shown if "令和" in text or "R7" in text]
+        # English quotes in English messages, never 「」 (a trial of issue 15).
+        window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+        QApplication.clipboard().setText("abc\t5\n")
+        window.paste.paste_clipboard()
+        problems = "\n".join(window.paste.last_paste_problems)
+        assert "7-1-1-K3 FY2025 “abc”: " in problems, problems
+        assert "FY2026 “5”: this cell cannot be entered" in problems, problems
+        tip = cell(window, "7-1-1-K3").data(Qt.ItemDataRole.ToolTipRole)
+        assert not [t for t in (problems, tip) if "「" in t or "」" in t], (problems, tip)
     finally:
         qapp.removeTranslator(translator)
 
@@ -484,6 +540,83 @@ def test_the_history_has_room_under_its_heading(window: MainWindow, qtbot: Any) 
     assert "まだありません" in window.history.toPlainText()
 
 
+def test_the_history_names_a_comment_only_change_never_66_to_66(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """The trial saw 「R7 66 → 66」 for a changed comment: it says what happened to it."""
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    assert window.entry.submit(cell(window, "7-1-1-K2"), "66", "地区の行事")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    window.entry.save_comment("地区の行事が増えた")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    lines = window.history.toPlainText().splitlines()
+    assert (
+        "R7 コメントを変更: 「地区の行事」 → 「地区の行事が増えた」（値 66 はそのまま）"
+        in (lines[0])
+    ), lines
+    assert "R7 — → 66（コメント: （なし） → 「地区の行事」）" in lines[1], lines
+    assert not any("66 → 66" in line for line in lines)
+    window.undo_stack.undo()
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    first = window.history.toPlainText().splitlines()[0]
+    assert "取り消し: コメントを変更: 「地区の行事が増えた」 → 「地区の行事」" in first, first
+
+
+def test_with_missing_only_on_enter_moves_to_the_next_missing_row_and_typing_goes_there(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """A trial of issue 15 (15b, 3): with 未入力のみ ticked, the saved row left the filter, no
+    cell was current and the next typed values vanished."""
+    window.plan_tree.missing_box.setChecked(True)
+    qtbot.waitUntil(lambda: row_of(window, "7-1-1-K1") is not None)
+    type_into(window, qtbot, "7-1-1-K1", "4")
+    assert stored(window)[("7-1-1-K1", YEAR)] == Decimal(4)
+    current = window.grid.currentIndex()
+    assert current.isValid()
+    source = window.proxy.mapToSource(current)
+    assert window.model.rows[source.row()].indicator.code == "7-1-1-K2"
+    assert window.model.year_of_column(source.column()) == YEAR
+    qtbot.keyClicks(window.grid, "6")
+    qtbot.keyClicks(window.grid.focusWidget(), "0")
+    qtbot.keyClick(window.grid.focusWidget(), Qt.Key.Key_Return)
+    assert stored(window)[("7-1-1-K2", YEAR)] == Decimal(60)
+
+
+def test_a_blank_pasted_cell_never_clears_a_stored_value_and_unenterable_cells_come_last(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trial of issue 15 (15b, 2 and 9): a column copied with its first cell blank cleared
+    7-1-1-K1's 4 silently; blank cells over read-only cells were listed as failures before the
+    real ones, and the refused read-only cells were not marked though the report said so."""
+    from kplan_desktop.ui.models.indicator_table import MARKED_COLOUR
+
+    monkeypatch.setattr(window.entry, "ask_comment", lambda refused, step="": "")
+    type_into(window, qtbot, "7-1-1-K1", "4")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    QApplication.clipboard().setText("\t7\n55\t\nabc\t\n")
+    window.paste.paste_clipboard()
+    assert stored(window)[("7-1-1-K1", YEAR)] == Decimal(4)  # kept, not cleared
+    assert stored(window)[("7-1-1-K2", YEAR)] == Decimal(55)
+    problems = window.paste.last_paste_problems
+    assert "7-1-1-K3 R7「abc」" in problems[0], problems  # the real problem first
+    assert "7-1-1-K1 R8「7」: 入力できないセルです" in problems[1], problems
+    assert not [p for p in problems if "「」" in p], problems  # blanks are no failures
+    assert "空欄のセルは貼り付けていません" in problems[-1] and "7-1-1-K1 R7 (4)" in problems[-1]
+    r8 = cell(window, "7-1-1-K1", YEAR + 1)
+    assert r8.data() == "✖ 7"
+    assert r8.data(Qt.ItemDataRole.BackgroundRole).color().name() == MARKED_COLOUR
+    # A blank over a value without other problems: said in the status bar, no report.
+    window.paste.paste_report = None
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    QApplication.clipboard().setText("\n")
+    window.paste.paste_clipboard()
+    assert stored(window)[("7-1-1-K1", YEAR)] == Decimal(4)
+    assert "空欄のセルは貼り付けていません" in window.status.text()
+    assert window.paste.paste_report is None
+
+
 def test_ctrl_c_copies_the_selected_block_as_tab_separated_lines(
     window: MainWindow, qtbot: Any
 ) -> None:
@@ -503,6 +636,17 @@ def test_ctrl_c_copies_the_selected_block_as_tab_separated_lines(
     # Stored numbers without separators, so a spreadsheet reads them in any locale.
     assert text == "\t\n\t\n\t1225\n"
     assert "3 行 × 2 列をコピーしました" in window.status.text()
+    # The baseline and target are numbers too (trial 15b, 10: 「1,225」 and 「7,500以上」).
+    k3 = cell(window, "7-1-1-K3").row()
+    model.select(
+        QItemSelection(
+            window.proxy.index(k3, 4), window.proxy.index(k3, window.model.target_column)
+        ),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect,
+    )
+    qtbot.keyClick(window.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    cells = QApplication.clipboard().text().rstrip("\n").split("\t")
+    assert (cells[0], cells[-1]) == ("1225", "7500"), cells
 
 
 def test_search_keys_and_a_cleared_search_keeps_the_current_cell(
@@ -553,7 +697,13 @@ def test_the_paste_report_names_refused_cells_with_their_warnings_and_marks_them
     assert "7-1-1-K3 R7「20000」" in text and "コメントを付けて入力" in text
     assert "コメント待ち" in text and (("7-1-1-K3", YEAR) not in stored(window))
     tip = cell(window, "7-1-1-K3").data(Qt.ItemDataRole.ToolTipRole)
-    assert "貼り付けた値「20000」は保存していません" in tip
+    assert "貼り付けた値「20000」は保存していません" in tip and "保存されている値: —" in tip
+    # The refused values are shown in their cells, marked, not the old value with the pasted
+    # one hidden in a tooltip; the editor still starts from the stored value (none).
+    assert cell(window, "7-1-1-K3").data() == "✖ 20000"
+    assert cell(window, "7-1-1-K2").data() == "✖ abc"
+    assert cell(window, "7-1-1-K3").data(Qt.ItemDataRole.EditRole) == ""
+    assert cell(window, "7-1-1-K1").data() == "2"
     assert "Show Details" not in " ".join(w.text() for w in report.findChildren(QPushButton))
     for code in ("7-1-1-K2", "7-1-1-K3"):
         colour = cell(window, code).data(Qt.ItemDataRole.BackgroundRole).color().name()
@@ -811,7 +961,11 @@ def test_esc_on_a_pasted_cells_comment_leaves_it_and_the_rest_pending_never_save
     report = window.paste.paste_report
     assert report is not None and report.isVisible()
     tip = cell(window, "7-1-1-K3").data(Qt.ItemDataRole.ToolTipRole)
-    assert "貼り付けた値「20000」は保存していません" in tip
+    assert "貼り付けた値「20000」は保存していません" in tip and "保存されている値: —" in tip
+    # The refused values are shown in their cells, marked, not the old value with the pasted
+    # one hidden in a tooltip; the editor still starts from the stored value (none).
+    assert cell(window, "7-1-1-K3").data() == "✖ 20000"
+    assert cell(window, "7-1-1-K2").data() == "200"
 
 
 def test_the_code_and_name_columns_stay_in_view_when_the_years_scroll(
@@ -892,6 +1046,30 @@ def test_a_comment_for_an_empty_cell_is_not_dropped_silently_on_closing(
     assert "コメントは入力済みのセルに付けられます" in window.status.text()
     assert _stored(window) == []
     window.comment.setPlainText("")
+
+
+def test_a_past_years_cell_with_a_value_says_why_it_takes_no_comment(
+    open_window: Opener, db: Path, qtbot: Any
+) -> None:
+    """R4 has a value, yet the panel said 「コメントは入力済みのセルに付けられます」: it is a
+    past year, read-only; the box is read-only and the hint and the button's refusal say so."""
+    from kplan_desktop.cli import main as kplan
+
+    assert kplan(["--db", str(db), "enter", "--indicator", "7-1-1-K2", "--year", "2022",
+                  "--value", "50", "--comment", "前の計画から"]) == 0  # fmt: skip
+    window = open_window()
+    before = dump(db)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2", 2022))
+    assert window.comment.toPlainText() == "前の計画から" and window.comment.isReadOnly()
+    assert not window.detail_panel.comment_button.isEnabled()
+    assert "過去の年度は読み取り専用です" in window.detail_panel.comment_hint.text()
+    window.entry.save_comment("書き換え")
+    assert "過去の年度は読み取り専用です" in window.status.text()
+    assert "入力済みのセル" not in window.status.text()
+    assert dump(db) == before
+    # The entry year's cell takes a comment again.
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K2"))
+    assert not window.comment.isReadOnly() and window.detail_panel.comment_button.isEnabled()
 
 
 def test_a_comment_typed_then_esc_comes_back_when_the_cell_asks_again(
@@ -1050,3 +1228,8 @@ def test_widths_saved_in_japanese_do_not_cut_the_english_headers(
     again = open_window()
     least = again.grid.horizontalHeader().minimumSectionSize()
     assert again.grid.columnWidth(labels["Baseline"]) == max(24, least)
+    # ... on this screen at this scale only (trial 15b, 11: a 150 % session's widths cut the
+    # headers of the next session at 100 %).
+    screen = again.screen()
+    width, scale = screen.availableGeometry().width(), screen.devicePixelRatio()
+    assert again.fit.columns_key() == f"columns-ja-{width}-{scale:g}"

@@ -252,7 +252,7 @@ def test_the_preview_shows_the_stored_value_with_its_unit_and_every_files_notes(
         for r in range(dialog.proxy.rowCount())
     }
     assert values["7-4-1-K1"] == "341.2万件（入力: 3,412,000件）"
-    assert values["7-4-1-K2"] == "4000件"  # typed as stored: no second text
+    assert values["7-4-1-K2"] == "4,000件"  # typed as stored: no second text, grouped as the grid
     assert dialog.notes.verticalScrollBar().maximum() == 0
     assert dialog.table.height() >= 120
     assert not dialog.grab().isNull()

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import Qt
 
+from kplan_desktop.domain.values import grouped
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.ui.models.cells import CellState, load_grid
-from kplan_desktop.ui.models.indicator_table import STATE_ROLE, IndicatorTableModel, grouped
+from kplan_desktop.ui.models.indicator_table import STATE_ROLE, IndicatorTableModel
 
 if TYPE_CHECKING:
     from tests.ui.conftest import Opener

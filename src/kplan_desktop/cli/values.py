@@ -27,7 +27,7 @@ from kplan_desktop.store.actuals import (
     stored_findings,
     write_actuals,
 )
-from kplan_desktop.store.audit import audit_log, current_user
+from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL, audit_log, current_user
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.overview import overview
@@ -332,27 +332,79 @@ def audit_command(store: Store, args: argparse.Namespace) -> Exit:
     for e in entries:
         old = e.old_value or reason_label(e.old_reason)
         new = e.new_value or reason_label(e.new_reason)
-        # One line per entry: a line break, a tab or an escape sequence someone stored in a
-        # comment is shown as \u000a, never obeyed (domain.text.visible).
+        # One line per entry: a line break or a tab in a comment is shown as ⏎ or ⇥, and any
+        # other control (an escape sequence someone stored) as \u001b, never obeyed.
         print(
             "\t".join(
-                visible(field)
+                visible(one_line(field))
                 for field in [
                     str(e.id),
                     e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                     e.who,
-                    e.source,
-                    e.action,
+                    SOURCE_LABELS.get(e.source, e.source),
+                    _action_label(e.action, e.detail),
                     e.indicator_code or "",
                     "" if e.fiscal_year is None else str(e.fiscal_year),
                     old,
                     new,
-                    e.new_comment or "",
+                    _comment_change(e.old_comment, e.new_comment, e.action),
                     e.detail or "",
                 ]
             )
         )
     return Exit.OK
+
+
+def one_line(text: str) -> str:
+    """A stored text on one line of a tab-separated listing: a line break shown as ⏎ and a tab
+    as ⇥ (readable marks; other controls are left to visible())."""
+    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", "⇥")
+
+
+# The listing's words for the stored codes (--json keeps the codes).
+SOURCE_LABELS = {
+    "gui": "画面",
+    "cli": "コマンド",
+    "merge": "取り込み",
+    "catalog": "カタログ",
+    "test": "テスト",
+}
+ACTION_LABELS = {
+    "enter": "入力",
+    "clear": "消去",
+    "finalise": "確定",
+    "withdraw": "確定の取り消し",
+    "key": "署名鍵",
+    "open_year": "入力受付の開始",
+    "evaluate": "施策評価",
+    "review": "評価者コメント",
+    "catalog": "カタログ",
+    "restore": "復元",
+    "year_lock": "年度のロック",
+    "year_unlock": "ロックの解除",
+}
+# The window's undo and redo write ordinary entries; their detail says which.
+_DETAIL_ACTIONS = {UNDO_DETAIL: "取り消し", REDO_DETAIL: "やり直し"}
+
+
+def _action_label(action: str, detail: str | None) -> str:
+    """The 操作 column in words: 取り消し / やり直し for the window's undo and redo."""
+    first = (detail or "").split(";")[0].strip()
+    if action in ("enter", "clear") and first in _DETAIL_ACTIONS:
+        return _DETAIL_ACTIONS[first]
+    return ACTION_LABELS.get(action, action)
+
+
+def _comment_change(old: str | None, new: str | None, action: str) -> str:
+    """The コメント column: the comment, or old → new when a write changed or dropped an
+    earlier comment (「abc」 → （なし）, never an empty column)."""
+    if action not in ("enter", "clear") or not old or old == (new or ""):
+        return new or ""
+    return f"{_quoted(old)} → {_quoted(new)}"
+
+
+def _quoted(comment: str | None) -> str:
+    return f"「{comment}」" if comment else "（なし）"
 
 
 def departments_command(store: Store, args: argparse.Namespace) -> Exit:

@@ -21,7 +21,7 @@ from kplan_desktop.domain.model import (
 )
 from kplan_desktop.domain.text import check_free_text
 from kplan_desktop.domain.units import split_unit
-from kplan_desktop.domain.values import ParsedValue, canonical, parse_value
+from kplan_desktop.domain.values import ParsedValue, canonical, grouped, parse_value
 
 
 class Severity(enum.Enum):
@@ -123,7 +123,8 @@ def validate(
 
 
 def _with_unit(value: Decimal, spec: IndicatorSpec) -> str:
-    return f"{canonical(value)}{spec.unit or ''}"
+    """A number in a message as the grid and workbooks show it: 1,225人 (not 1225人)."""
+    return f"{grouped(value)}{spec.unit or ''}"
 
 
 def _kind_errors(value: Decimal, spec: IndicatorSpec) -> list[Finding]:

@@ -74,6 +74,20 @@ def canonical(value: Decimal) -> str:
     return text
 
 
+def grouped(value: Decimal) -> str:
+    """The stored number with thousands separators, as the workbooks show it: 1225 → '1,225'.
+
+    Only the integer part is grouped; the decimals stay exactly as `canonical` writes them
+    (1234.50 → '1,234.5', never rounded). The editor gets the plain `canonical` text.
+    """
+    text = canonical(value)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, point, fraction = digits.partition(".")
+    if len(whole) <= 3:
+        return text
+    return f"{sign}{int(whole):,}{point}{fraction}"
+
+
 def grading_to_dict(settings: PlanSettings) -> dict[str, object]:
     """The plan's grading settings as plain data (the catalog file and the plan table share it)."""
     return {

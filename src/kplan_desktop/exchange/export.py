@@ -17,13 +17,14 @@ from kplan_desktop.exchange.evaluation_exchange import evaluation_rows, evaluati
 from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_sha256
 from kplan_desktop.exchange.signing import sign, signed_message
 from kplan_desktop.progress import CancelCheck, Progress
-from kplan_desktop.store.audit import now
+from kplan_desktop.store.audit import current_user, now
 from kplan_desktop.store.catalog import catalog_hash_key
 from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.evaluations import read_evaluations
 from kplan_desktop.store.generations import active_generation, generation_record, no_generation
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
+from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import database_id, finalisation
 
 
@@ -96,11 +97,15 @@ def export_submission(
     cancelled: CancelCheck | None = None,
     moment: datetime | None = None,
     generation: int | None = None,
+    who: str | None = None,
+    source: EntrySource = EntrySource.CLI,
 ) -> SubmissionHeader | None:
     """Write the submission workbook; None if cancelled (no file then).
 
     An unfinalised year is refused unless `draft`: a draft says so on every sheet.
-    `generation`: the plan generation the file is of and names (None: the active one).
+    `generation`: the plan generation the file is of and names (None: the active one). `who`
+    and `source` (the acting user, the window or the command) are what the audit names if the
+    installation's signing key is made on the way.
     """
     from kplan_desktop.exchange.submission_xlsx import write_submission
 
@@ -121,7 +126,7 @@ def export_submission(
             )
         stored_evaluations = read_evaluations(conn, number)
         database = database_id(conn)
-        key = own_private_key(conn, who=done.finalised_by if done is not None else "export")
+        key = own_private_key(conn, who=who or current_user(), source=source)
         catalog_hash = meta_value(conn, catalog_hash_key(number)) or ""
     values = submission_rows(rows, fiscal_year)
     evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations)

@@ -14,6 +14,10 @@ from kplan_desktop.store.requests import EntrySource, current_user
 __all__ = ["AuditEntry", "as_utc", "audit_log", "current_user", "last_change", "now", "record"]
 
 SOURCES = frozenset(EntrySource)
+# The detail of the rows an undo or a redo in the window writes (the listing names them
+# 取り消し / やり直し rather than as a plain entry).
+UNDO_DETAIL = "undo"
+REDO_DETAIL = "redo"
 
 
 def now() -> datetime:

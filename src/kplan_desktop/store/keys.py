@@ -145,7 +145,7 @@ def _load_private(path: Path) -> Ed25519PrivateKey | None:
     return key
 
 
-def own_private_key(conn: Connection, *, who: str) -> Ed25519PrivateKey:
+def own_private_key(conn: Connection, *, who: str, source: str) -> Ed25519PrivateKey:
     """This installation's private key, made (and its public key recorded) when first needed.
 
     A database moved to another PC has no private key there: a new pair is made, its public key
@@ -182,23 +182,25 @@ def own_private_key(conn: Connection, *, who: str) -> Ed25519PrivateKey:
     conn.execute(delete(signing_key_table).where(k.own))
     conn.execute(insert(signing_key_table), values)
     detail = "own signing key created" if row is None else "own signing key replaced"
-    record(conn, who=who, source="cli", action="key", detail=f"{detail} ({public[:16]})")
+    record(conn, who=who, source=source, action="key", detail=f"{detail} ({public[:16]})")
     return key
 
 
-def own_key(conn: Connection, *, who: str) -> SigningKey:
+def own_key(conn: Connection, *, who: str, source: str = EntrySource.CLI) -> SigningKey:
     """This installation's public key (made with its private key when first needed)."""
-    key = own_private_key(conn, who=who)
+    key = own_private_key(conn, who=who, source=source)
     database = meta_value(conn, DATABASE_ID_KEY) or ""
     return SigningKey(database, None, _public_hex(key))
 
 
-def export_key(conn: Connection, department: str, path: Path, *, who: str) -> SigningKey:
+def export_key(
+    conn: Connection, department: str, path: Path, *, who: str, source: str = EntrySource.CLI
+) -> SigningKey:
     """Write this installation's public key, bound to `department`, for the planning division.
 
     The file holds no secret (it is safe to mail); it is still written owner-only and atomically.
     """
-    key = own_key(conn, who=who)
+    key = own_key(conn, who=who, source=source)
     data = {
         "format": KEY_FORMAT,
         "database": key.database_id,

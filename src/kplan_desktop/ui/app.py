@@ -388,8 +388,14 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
         if args.screenshot:
             role, department = role or "department", department or catalog.departments[1].code
             year = year or default_entry_year()
+        elif args.department:
+            # The command line named the department (or the planning division): no question,
+            # and the year is the one being entered now, within the plan's years.
+            from kplan_desktop.ui.first_run import entry_year_within
+
+            year = year or entry_year_within(catalog, default_entry_year())
         else:
-            dialog = FirstRunDialog(catalog, default_entry_year(), lang=lang)
+            dialog = FirstRunDialog(catalog, year or default_entry_year(), lang=lang)
             if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
                 return Exit.OK
             role, department, year = dialog.role, dialog.department, dialog.fiscal_year

@@ -99,7 +99,9 @@ class Closing(Part):
                 self.side_action.setChecked(self.splitters["splitter"].sizes()[2] > 0)
         self._restored = True
 
-    def save(self, window: QMainWindow) -> None:
+    def save(self, window: QMainWindow, columns_key: str) -> None:
+        """The window's arrangement; the column widths under `columns_key` (per language,
+        screen width and scale: GridFit.columns_key)."""
         settings = self.shared.settings
         if settings is None:
             return
@@ -107,5 +109,5 @@ class Closing(Part):
         for key, splitter in self.splitters.items():
             settings.save_window_state(key, splitter.saveState())
         header = self.grid.horizontalHeader().saveState()  # per language: 基準値 < "Baseline"
-        settings.save_window_state(f"columns-{self.lang}", header)
+        settings.save_window_state(columns_key, header)
         settings.sync()

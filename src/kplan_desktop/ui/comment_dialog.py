@@ -49,6 +49,7 @@ class CommentDialog(QDialog):
         *,
         where: str = "",
         draft: str = "",
+        pasting: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("comment_dialog")
@@ -89,8 +90,12 @@ class CommentDialog(QDialog):
             self.editor.selectAll()
         layout.addWidget(self.editor)
         hint = QLabel(
-            self.tr("Enter: 保存　Shift+Enter: 改行　Esc: 取り消し（値とコメントは残ります）")
+            # In a paste's series Esc ends the series (the cells stay unsaved and marked).
+            self.tr("Enter: 保存　Shift+Enter: 改行　Esc: ここで終わる（残りは保存しません）")
+            if pasting
+            else self.tr("Enter: 保存　Shift+Enter: 改行　Esc: 取り消し（値とコメントは残ります）")
         )
+        hint.setObjectName("comment_keys")
         hint.setStyleSheet("color: #555;")
         layout.addWidget(hint)
         self.buttons = QDialogButtonBox(

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
-from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
+    from kplan_desktop.store.audit import AuditEntry
     from kplan_desktop.ui.entry_controller import EntryController
 
     pass
@@ -142,8 +143,8 @@ class DetailPanel(Part):
             self._committing = False
         if saved:
             self._comment_shown = text
-        elif not value:
-            self.status.setText(self.tr("コメントは入力済みのセルに付けられます"))
+        elif not value or not index.flags() & Qt.ItemFlag.ItemIsEditable:
+            self.status.setText(self.entry.why_no_comment(index))
         return saved
 
     def show_cell(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -185,14 +186,12 @@ class DetailPanel(Part):
         with self.store.snapshot() as conn:
             history = audit_log(conn, ind.code)
         for entry in reversed(history[-10:]):
-            old = self.entry.shown_state(entry.old_value, entry.old_reason) or "—"
-            new = self.entry.shown_state(entry.new_value, entry.new_reason) or "—"
             when = "—"
             if entry.fiscal_year is not None:
                 when = year_text(entry.fiscal_year, self.lang, FiscalYearStyle.SHORT)
             entries.append(
-                f"<li>{entry.at:%Y-%m-%d %H:%M} {e(entry.who)} ({e(entry.source)}): "
-                f"{when} {e(old)} → {e(new)}</li>"
+                f"<li>{entry.at.astimezone():%Y-%m-%d %H:%M} {e(entry.who)} "
+                f"({e(entry.source)}): {when} {e(self.history_text(entry))}</li>"
             )
         if entries:
             self.history.setHtml("<ul>" + "".join(entries) + "</ul>")
@@ -207,7 +206,15 @@ class DetailPanel(Part):
             self._comment_cell = QPersistentModelIndex(current)
             self.comment.setPlainText(self._comment_shown)
         state = self.model.cell(source.row(), year).state
-        if state is CellState.WARNING:
+        # A cell that cannot be entered (another year, another 課) takes no comment either:
+        # the box shows its comment read-only and the hint says why.
+        editable = bool(current.flags() & Qt.ItemFlag.ItemIsEditable)
+        self.comment.setReadOnly(not editable)
+        self.comment_button.setEnabled(editable)
+        if not editable and self.model.year_of_column(source.column()) is not None:
+            self.comment_hint.setText(self.entry.read_only_reason(current))
+            self.comment.setStyleSheet("background: #f4f4f4;")
+        elif state is CellState.WARNING:
             self.comment_hint.setText(
                 self.tr("⚠ 警告があります。理由をコメントに記入して保存してください。")
             )
@@ -216,3 +223,36 @@ class DetailPanel(Part):
             self.comment_hint.setText("")
             self.comment.setStyleSheet("")
         self.comment_hint.setVisible(bool(self.comment_hint.text()))
+
+    def history_text(self, entry: AuditEntry) -> str:
+        """One change as the history lists it: the value's old → new, or what happened to the
+        comment when only the comment changed (never 「66 → 66」), marked as an undo or redo."""
+        from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
+
+        old = self.entry.shown_state(entry.old_value, entry.old_reason) or "—"
+        new = self.entry.shown_state(entry.new_value, entry.new_reason) or "—"
+        before, after = entry.old_comment or "", entry.new_comment or ""
+
+        def comment(text: str) -> str:
+            short = " ".join(text.split())
+            short = short if len(short) <= 30 else short[:29] + "…"
+            return quoted(short, self.lang) if short else self.tr("（なし）")
+
+        if (entry.old_value, entry.old_reason) == (entry.new_value, entry.new_reason):
+            if before and not after:
+                text = self.tr("コメントを削除（{0}）").format(comment(before))
+            elif after and not before:
+                text = self.tr("コメントを追加: {0}").format(comment(after))
+            else:
+                text = self.tr("コメントを変更: {0} → {1}").format(comment(before), comment(after))
+            text = self.tr("{0}（値 {1} はそのまま）").format(text, new)
+        else:
+            text = f"{old} → {new}"
+            if before != after:
+                text += self.tr("（コメント: {0} → {1}）").format(comment(before), comment(after))
+        first = (entry.detail or "").split(";")[0].strip()
+        if first == UNDO_DETAIL:
+            text = self.tr("取り消し: {0}").format(text)
+        elif first == REDO_DETAIL:
+            text = self.tr("やり直し: {0}").format(text)
+        return text

@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoCommand
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryRefused,
@@ -30,14 +31,22 @@ if TYPE_CHECKING:
 Written: TypeAlias = "tuple[list[EntryResult], list[ActualView] | None]"
 
 
-def write_and_read(conn: Connection, requests: list[EntryRequest], key: str) -> Written:
+def write_and_read(
+    conn: Connection, requests: list[EntryRequest], key: str, *, detail: str | None = None
+) -> Written:
     """Write typed values and read their indicators back: one transaction, one frame (the
     window's entry, an undo, a redo)."""
     from kplan_desktop.store.actuals import read_actuals, write_actuals
 
     generation = active_generation(conn)
     results = write_actuals(
-        conn, generation, requests, who=current_user(), source=EntrySource.GUI, request_key=key
+        conn,
+        generation,
+        requests,
+        who=current_user(),
+        source=EntrySource.GUI,
+        request_key=key,
+        detail=detail,
     )
     codes = {r.request.indicator_code for r in results}
     return results, read_actuals(conn, generation, indicator_codes=codes)
@@ -128,14 +137,17 @@ class EntryCommand(QUndoCommand):
             applied, self._applied = self._applied, None
             self._on_done(*applied)
             return
-        self._on_done(*self._write(self._forward))
+        self._on_done(*self._write(self._forward, REDO_DETAIL))
 
     def undo(self) -> None:
-        self._on_done(*self._write(self._backward))
+        self._on_done(*self._write(self._backward, UNDO_DETAIL))
 
-    def _write(self, requests: list[EntryRequest]) -> Written:
+    def _write(self, requests: list[EntryRequest], detail: str) -> Written:
+        """Write an undo or a redo; its audit rows say which (their detail)."""
         try:
-            return self._store.write(lambda conn, key: write_and_read(conn, requests, key))
+            return self._store.write(
+                lambda conn, key: write_and_read(conn, requests, key, detail=detail)
+            )
         except EntryRefused as exc:
             # A state valid when written can be refused later (its history changed since).
             return exc.results, None

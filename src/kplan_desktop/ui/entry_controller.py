@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -32,10 +32,12 @@ from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
     EntryResult,
+    EntrySource,
     Outcome,
+    current_user,
 )
 from kplan_desktop.ui.entry import EntryCommand, Written, write_and_read
-from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
 
@@ -61,9 +63,12 @@ class EntryDelegate(QStyledItemDelegate):
                 index = window.grid.currentIndex()
                 text = editor.text()
                 down = key != Qt.Key.Key_Tab
+                # Where Enter goes, fixed before the write: with 未入力のみ ticked the saved row
+                # leaves the grid, and the cell below it must still be the next one.
+                after = window.next_cell(index, down=down)
                 if window.submit(index, text, ask=False):
                     self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-                    window.move_after_entry(down=down)
+                    window.move_after_entry(down=down, after=after)
                 elif window.comment_wanted is not None:
                     # The comment dialog must not depend on this editor: a real window system
                     # moves the focus to the dialog, and the view deletes an editor that loses
@@ -124,6 +129,8 @@ class EntryController(Part):
         self.comment_drafts: dict[tuple[str, int], str] = {}
         # The conflicts whose dialog is open, by (indicator, year): each is asked once.
         self.conflicts_open: set[tuple[str, int]] = set()
+        # The cells Delete is about to clear, as the question names them.
+        self.clearing = ""
 
     def attach(self) -> None:
         """Make the grid the entry grid: this delegate, this event filter, typing edits."""
@@ -147,16 +154,28 @@ class EntryController(Part):
             if self.fiscal_year in self.model.years
             else -1
         )
-        states = [
-            self.model.cell(row, self.fiscal_year).state
+        rows = [
+            row
             for row in range(len(self.model.rows))
             if self.model.is_editable(row, editable_column)
         ]
+        states = [self.model.cell(row, self.fiscal_year).state for row in rows]
         text = self.tr("エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件").format(
             states.count(CellState.ERROR),
             states.count(CellState.WARNING),
             states.count(CellState.EMPTY),
         )
+        # An indicator without a unit takes no value: say how its cell is filled all the same.
+        unitless = sum(
+            1
+            for row, state in zip(rows, states, strict=True)
+            if state is CellState.EMPTY and not self.model.rows[row].indicator.unit
+        )
+        if unitless:
+            text += self.tr(
+                "（うち {0} 件は単位未設定で値を入力できません: "
+                "Delete で未集計・該当なしなどを記録）"
+            ).format(unitless)
         self.status.setText(f"{saved}　{text}".strip("　"))
 
     def request_for(
@@ -438,14 +457,21 @@ class EntryController(Part):
         index = self.proxy.index(target.row(), target.column())
         self.grid.setCurrentIndex(index)
         reason = self.ask_comment(refused)
+        after = self.next_cell(index, down=down)
+        going = None
+        if go_to is not None and go_to.isValid() and go_to != target:
+            going = QPersistentModelIndex(
+                self.proxy.mapToSource(self.proxy.index(go_to.row(), go_to.column()))
+            )
         saved = bool(reason) and self.submit(index, text, reason)
         self.grid.setFocus()
         if saved:
-            self.grid.setCurrentIndex(index)
-            if go_to is not None and go_to.isValid() and go_to != target:
-                self.grid.setCurrentIndex(self.proxy.index(go_to.row(), go_to.column()))
+            if going is not None and self.shown(going).isValid():
+                self.grid.setCurrentIndex(self.shown(going))
             else:
-                self.move_after_entry(down=down)
+                if self.proxy.index(target.row(), target.column()).isValid():
+                    self.grid.setCurrentIndex(self.proxy.index(target.row(), target.column()))
+                self.move_after_entry(down=down, after=after)
         else:
             self.reopen_editor(index, text)
         return saved
@@ -481,7 +507,7 @@ class EntryController(Part):
         warnings = [f.message(self.lang) for f in refused.check.warnings]
         request = refused.request
         when = year_text(request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
-        where = f"{request.indicator_code} {when}「{request.text[:40]}」"
+        where = quoted(request.text[:40], self.lang, f"{request.indicator_code} {when}")
         if step:
             where += "　" + step
         key = (request.indicator_code, request.fiscal_year)
@@ -491,6 +517,7 @@ class EntryController(Part):
             self.widget,
             where=where,
             draft=self.comment_drafts.get(key, ""),
+            pasting=bool(step),
         )
         dialog.setProperty("pending_text", refused.request.text)
         self.comment_dialog = dialog
@@ -549,8 +576,39 @@ class EntryController(Part):
         self.update_status(saved)
         self.values_changed.emit()
 
-    def move_after_entry(self, *, down: bool) -> None:
+    def next_cell(self, index: QModelIndex, *, down: bool) -> QPersistentModelIndex | None:
+        """The cell Enter (down) or Tab moves to after `index`, as a model cell that stays
+        right when the grid's filter drops the saved row; None on the last row."""
+        if not index.isValid():
+            return None
+        if down:
+            if index.row() >= self.proxy.rowCount() - 1:
+                return None
+            target = self.proxy.index(index.row() + 1, index.column())
+        else:
+            column = min(index.column() + 1, self.proxy.columnCount() - 1)
+            target = self.proxy.index(index.row(), column)
+        return QPersistentModelIndex(self.proxy.mapToSource(target))
+
+    def shown(self, cell: QPersistentModelIndex) -> QModelIndex:
+        """A model cell as the grid shows it (invalid when filtered out)."""
+        if not cell.isValid():
+            return QModelIndex()
+        return self.proxy.mapFromSource(self.model.index(cell.row(), cell.column()))
+
+    def move_after_entry(self, *, down: bool, after: QPersistentModelIndex | None = None) -> None:
+        if after is not None and self.shown(after).isValid():
+            self.grid.setCurrentIndex(self.shown(after))
+            return
         index = self.grid.currentIndex()
+        if not index.isValid() and self.fiscal_year in self.model.years:
+            # The saved row left the grid (未入力のみ) and it was the last: the first cell still
+            # needing a value, never nowhere (typed text went nowhere).
+            # (The filter hides rows, never columns.)
+            first = self.proxy.index(0, self.model.column_of_year(self.fiscal_year))
+            if first.isValid():
+                self._after_last_row(first)
+            return
         if down and index.row() >= self.proxy.rowCount() - 1:
             self._after_last_row(index)
             return
@@ -588,8 +646,11 @@ class EntryController(Part):
         choices = [self.tr("空欄にする")] + [
             reason.label_ja if self.lang != "en" else reason.label_en for reason in MissingReason
         ]
+        label = self.tr("消去した後の状態:")
+        if self.clearing:
+            label = self.clearing + "\n" + label
         choice, ok = QInputDialog.getItem(
-            self.widget, self.tr("値を消去"), self.tr("消去した後の状態:"), choices, 0, False
+            self.widget, self.tr("値を消去"), label, choices, 0, False
         )
         if not ok:
             return None
@@ -597,12 +658,63 @@ class EntryController(Part):
         return "" if position == 0 else list(MissingReason)[position - 1].label_ja
 
     def clear_current(self) -> None:
-        index = self.grid.currentIndex()
-        if self.request_for(index, "", None) is None:
+        """Delete: every selected cell that can be entered (not the current one only), after
+        the question that names them; several cells are one undo step."""
+        from kplan_desktop.store.actuals import write_actuals
+
+        current = self.grid.currentIndex()
+        chosen = self.grid.selectionModel().selectedIndexes() or [current]
+        cells = sorted(
+            (i for i in chosen if self.request_for(i, "", None) is not None),
+            key=lambda i: (i.row(), i.column()),
+        )
+        if not cells:
             return
-        replacement = self.ask_missing_reason()
-        if replacement is not None:
-            self.submit(index, replacement)
+        names = [self._cell_label(i) for i in cells]
+        if len(cells) == 1:
+            self.clearing = self.tr("{0} を消去します。").format(names[0])
+        else:
+            self.clearing = self.tr("選んだ {0} 個のセル（{1}）を消去します。").format(
+                len(cells), "、".join(names[:3]) + ("…" if len(names) > 3 else "")
+            )
+        try:
+            replacement = self.ask_missing_reason()
+        finally:
+            self.clearing = ""
+        if replacement is None:
+            return
+        if len(cells) == 1:
+            self.submit(cells[0], replacement)
+            return
+        requests = [r for r in (self.request_for(i, replacement, None) for i in cells) if r]
+        with self.store.snapshot() as conn:
+            results = write_actuals(
+                conn,
+                active_generation(conn),
+                requests,
+                who=current_user(),
+                source=EntrySource.GUI,
+                dry_run=True,
+                all_or_nothing=False,
+            )
+        good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+        refused = [r for r in results if r.outcome is Outcome.REFUSED]
+        if good:
+            self.push(good, self.tr("消去（{0} 件）").format(len(good)))
+        if refused:
+            self.last_message = self.tr("{0} 個のセルは消去できませんでした: {1}").format(
+                len(refused), " / ".join(f.message(self.lang) for f in refused[0].refused_because)
+            )
+            self.status.setText(f"{self.status.text()}　✖ {self.last_message}".strip("　"))
+
+    def _cell_label(self, index: QModelIndex) -> str:
+        """A cell as people name it: 7-1-1-K1 R7."""
+        source = self.proxy.mapToSource(index)
+        year = self.model.year_of_column(source.column())
+        code = self.model.rows[source.row()].indicator.code
+        if year is None:
+            return code
+        return f"{code} {year_text(year, self.lang, FiscalYearStyle.SHORT)}"
 
     def discard_pending(self) -> None:
         """Close an open cell editor without the submit that leaving an editor makes."""
@@ -625,9 +737,44 @@ class EntryController(Part):
         """Typing into a read-only cell of the grid says why (the key goes nowhere)."""
         if watched is self.grid and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
+            if self.explain_no_undo(event):
+                return True
             if self.explain_read_only(event):
                 return True  # said why; the key does not jump the cursor to another row
         return super().eventFilter(watched, event)
+
+    def explain_no_undo(self, event: QKeyEvent) -> bool:
+        """Ctrl+Z (or Ctrl+Y) with nothing to undo (redo) reaches the grid, as the action is
+        off: say why in the status bar rather than nothing (after 確定 the history ends)."""
+        undo = event.matches(QKeySequence.StandardKey.Undo)
+        redo = event.matches(QKeySequence.StandardKey.Redo) or (
+            event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+        )
+        if not (undo and not self.undo_stack.canUndo()) and not (
+            redo and not self.undo_stack.canRedo()
+        ):
+            return False
+        from kplan_desktop.store.submissions import finalisation
+
+        done = None
+        if self.department is not None and not self.planning and self.is_loaded:
+            with self.store.snapshot() as conn:
+                done = finalisation(
+                    conn, active_generation(conn), self.department, self.fiscal_year
+                )
+        year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA)
+        if done is not None:
+            text = self.tr(
+                "{0}は確定済みのため、確定より前の入力は元に戻せません。"
+                "値を直すときは「確定を取り消す」を押してから入力してください"
+            ).format(year)
+        elif undo:
+            text = self.tr("元に戻せる操作はありません")
+        else:
+            text = self.tr("やり直せる操作はありません")
+        self.last_message = text
+        self.status.setText("ℹ " + text)
+        return True
 
     def explain_read_only(self, event: QKeyEvent) -> bool:
         """Typing into a cell that cannot be entered says why in the status bar (True)."""
@@ -652,7 +799,11 @@ class EntryController(Part):
         source = self.proxy.mapToSource(index)
         year = self.model.year_of_column(source.column())
         entry = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
-        if year is not None and year > self.fiscal_year:
+        if year == self.fiscal_year and self.model.finalised and not self.planning:
+            reason = self.tr(
+                "{0}は確定済みです。値を変更するには「確定を取り消す」を押してください"
+            ).format(year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA))
+        elif year is not None and year > self.fiscal_year:
             reason = self.tr("この年度はまだ入力できません。入力できるのは {0} の列です").format(
                 entry
             )
@@ -677,6 +828,13 @@ class EntryController(Part):
         text = index.data(Qt.ItemDataRole.EditRole) if index.isValid() else None
         request = self.request_for(index, text or "", comment)
         if request is None or not text:
-            self.status.setText(self.tr("コメントは入力済みのセルに付けられます"))
+            self.status.setText(self.why_no_comment(index))
             return
         self.submit(index, request.text, request.comment)
+
+    def why_no_comment(self, index: QModelIndex) -> str:
+        """Why a comment cannot be saved for this cell: it cannot be entered (another year,
+        another 課: said as typing says it), or it has no value yet."""
+        if index.isValid() and not index.flags() & Qt.ItemFlag.ItemIsEditable:
+            return self.read_only_reason(index)
+        return self.tr("コメントは入力済みのセルに付けられます")

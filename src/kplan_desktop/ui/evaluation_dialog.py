@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.domain.achievement import Grade
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.evaluation import Evaluation, NextStep
+from kplan_desktop.domain.model import GradeLabels
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.store.evaluations import (
     MeasureEvaluationRow,
@@ -85,8 +87,11 @@ class EvaluationDialog(QDialog):
         self.grade = QComboBox()
         self.grade.setObjectName("evaluation_grade")
         self.grade.addItem(self.tr("（未記入）"), None)
-        for grade in ("A", "B", "C", "D"):
-            self.grade.addItem(grade, grade)
+        for grade in (Grade.A, Grade.B, Grade.C, Grade.D):
+            # The letter with the grade's words (trial 15b: A–D had no description).
+            words = grade.label(GradeLabels.WORDS, lang)
+            self.grade.addItem(f"{grade.value}（{words}）" if lang != "en" else
+                               f"{grade.value} ({words})", grade.value)  # fmt: skip
         self.results = QPlainTextEdit()
         self.results.setObjectName("evaluation_results")
         self.results.setPlaceholderText(self.tr("この1年の成果と、見えてきた課題"))
@@ -102,6 +107,9 @@ class EvaluationDialog(QDialog):
         self.reviewer.setObjectName("evaluation_reviewer")
         self.reviewer.setPlaceholderText(self.tr("企画担当課が記入します"))
         self.reviewer.setReadOnly(not planning)
+        if not planning:
+            # Read-only for a department: it must not look like a field to type in.
+            self.reviewer.setStyleSheet("background: #f4f4f4;")
 
         form_widget = QWidget()
         form = QFormLayout(form_widget)

@@ -274,7 +274,11 @@ class ExchangeActions(QObject):
         self._show_finalised()
 
     def _show_finalised(self) -> None:
+        w = self.window
         done = self.finalised
+        # A finalised year's cells are read-only in the grid: typing says so at once (it opened
+        # the editor and only Enter refused, in the western year).
+        w.model.set_finalised(done is not None)
         if done is None:
             self.banner.hide()
         else:
@@ -335,6 +339,8 @@ class ExchangeActions(QObject):
             return False
         # Undoing an edit would now be refused by the store: 確定 is where undo history ends.
         w.undo_stack.clear()
+        # A paste's refusals are over with it: no red mark on a finalised year's cells.
+        w.model.mark({})
         self._show_finalised()
         w.status.setText(self.tr("{0}を確定しました").format(self._year_text()))
         return True
@@ -423,7 +429,15 @@ class ExchangeActions(QObject):
             from kplan_desktop.exchange.export import export_submission
 
             return export_submission(
-                store, department, year, path, draft=draft, progress=progress, cancelled=cancelled
+                store,
+                department,
+                year,
+                path,
+                draft=draft,
+                progress=progress,
+                cancelled=cancelled,
+                who=current_user(),
+                source=EntrySource.GUI,
             )
 
         def done(header: Any) -> None:

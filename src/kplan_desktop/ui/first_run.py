@@ -61,8 +61,9 @@ class FirstRunDialog(QDialog):
         settings = catalog.plan.settings
         for year in range(settings.start_year, settings.end_year + 1):
             self.year_combo.addItem(year_text(year, lang, FiscalYearStyle.ERA_WITH_WESTERN), year)
-        clamped = min(max(default_year, settings.start_year), settings.end_year)
-        self.year_combo.setCurrentIndex(self.year_combo.findData(clamped))
+        self.year_combo.setCurrentIndex(
+            self.year_combo.findData(entry_year_within(catalog, default_year))
+        )
         form = QFormLayout()
         form.addRow(self.department_button)
         form.addRow(self.tr("担当課"), self.department_combo)
@@ -88,6 +89,12 @@ class FirstRunDialog(QDialog):
     @property
     def fiscal_year(self) -> int:
         return int(self.year_combo.currentData())
+
+
+def entry_year_within(catalog: Catalog, year: int) -> int:
+    """The year to enter, kept within the plan's years (its first or last year outside)."""
+    settings = catalog.plan.settings
+    return min(max(year, settings.start_year), settings.end_year)
 
 
 class CatalogChoiceCancelled(Exception):

@@ -9,13 +9,14 @@ from PySide6.QtCore import (
     QModelIndex,
     Qt,
 )
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QSplitter,
     QStyle,
     QTabWidget,
 )
 
+from kplan_desktop.domain.achievement import TrackStatus
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import WIDE, Part, Shared
@@ -39,6 +40,8 @@ class GridFit(Part):
         self.splitter = QSplitter()
         self.side_action: QAction | None = None
         self.tabs: QTabWidget | None = None
+        # A column narrowed by hand is headed the short way too (see fit_headers).
+        self.grid.horizontalHeader().sectionResized.connect(self.fit_headers)
 
     def fit_columns(self) -> None:
         """Column widths once the grid is filled: every label whole, the entry year, target,
@@ -50,7 +53,13 @@ class GridFit(Part):
         metrics = self.grid.fontMetrics()
         grades = self.model.grade_labels() or ["—"]
         longest_grade = max(grades, key=metrics.horizontalAdvance)
-        samples = [(self.model.rate_column, "888.8%"), (self.model.grade_column, longest_grade)]
+        tracks = [status.label(self.lang) for status in TrackStatus]
+        samples = [
+            (self.model.rate_column, "888.8%"),
+            (self.model.grade_column, longest_grade),
+            # 進捗状況: やや遅れ (Slightly behind) whole, never 「やや…」.
+            (self.model.track_column, max(tracks, key=metrics.horizontalAdvance)),
+        ]
         if self.entry.entry_column() >= 0:
             # The entry year shows 該当なし / 未集計 (Not applicable in English) whole.
             labels = [self.entry.shown_state(None, reason.value) for reason in MissingReason]
@@ -62,7 +71,7 @@ class GridFit(Part):
             )
         # Saved widths come back, but never below what the labels need.
         settings = self.shared.settings
-        columns = settings.window_state(f"columns-{self.lang}") if settings else None
+        columns = settings.window_state(self.columns_key()) if settings else None
         if columns is not None and not self.is_loaded:
             self.grid.horizontalHeader().restoreState(columns)
         for column, sample in samples:
@@ -70,6 +79,15 @@ class GridFit(Part):
             self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
         self.fold_side()
         self.fit_name_column()
+
+    def columns_key(self) -> str:
+        """Where the column widths are kept: per language (基準値 < "Baseline"), screen width
+        and scale (widths from a 150 % session cut the headers of the next one at 100 %)."""
+        screen = self.widget.screen()
+        if screen is None:
+            return f"columns-{self.lang}"
+        width = screen.availableGeometry().width()
+        return f"columns-{self.lang}-{width}-{screen.devicePixelRatio():g}"
 
     def fit_name_column(self) -> None:
         """Fit the grid to its pane so the entry year, target, rate and grade are in view.
@@ -89,8 +107,10 @@ class GridFit(Part):
         if excess < 0:
             wanted = max(self.grid.sizeHintForColumn(1), width)
             self.grid.setColumnWidth(1, min(wanted, width - excess))
+            self.fit_headers()
             return
         if excess == 0:
+            self.fit_headers()
             return
         narrower = max(width - excess, min(width, NAME_MIN_WIDTH))
         self.grid.setColumnWidth(1, narrower)
@@ -100,22 +120,53 @@ class GridFit(Part):
             for year in self.model.years
             if year < self.fiscal_year - 1
         ]
-        narrow = self.grid.fontMetrics().horizontalAdvance("88,888") + 8
         for column in early:
             if excess <= 0:
                 break
             now = self.grid.columnWidth(column)
-            cut = min(excess, max(0, now - narrow))
-            if cut > 0:
-                # A narrowed year is headed R4 rather than a clipped 令和4年度.
-                year = self.model.year_of_column(column)
-                assert year is not None
-                self.model.short_years.add(year)
-                self.model.headerDataChanged.emit(
-                    Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
-                )
+            # Never narrower than what the year shows (該当なし was cut to 「該当…」).
+            cut = min(excess, max(0, now - self.narrowest(column)))
             self.grid.setColumnWidth(column, now - cut)
             excess -= cut
+        self.fit_headers()
+
+    def narrowest(self, column: int) -> int:
+        """The narrowest a year's column may be: its widest text among the first rows (a
+        number, 該当なし, 未集計), or 88,888 if narrower."""
+        metrics = self.grid.fontMetrics()
+        texts = ["88,888"] + [
+            str(self.model.index(row, column).data() or "")
+            for row in range(min(self.model.rowCount(), 200))
+        ]
+        # The state icon (該当なし's ⓘ) and the margins beside it and the text.
+        icon = self.grid.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        return max(metrics.horizontalAdvance(t) for t in texts) + icon + 20
+
+    def fit_headers(self, *_args: object) -> None:
+        """Years whose column is narrower than their long heading (令和4年度) are headed the
+        short way (R4 … R8, all of them alike), never clipped to 「和4年月」; wide enough
+        again, the long way."""
+        if self.model.catalog is None:
+            return
+
+        from kplan_desktop.ui.i18n import year_text
+
+        header = self.grid.horizontalHeader()
+        font = header.font()
+        font.setBold(True)  # the entry year's heading is bold
+        metrics = QFontMetrics(font)
+        pad = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 12
+        short = {
+            year
+            for year in self.model.years
+            if header.sectionSize(self.model.column_of_year(year))
+            < metrics.horizontalAdvance(year_text(year, self.lang)) + pad
+        }
+        if short != self.model.short_years:
+            self.model.short_years = short
+            self.model.headerDataChanged.emit(
+                Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+            )
 
     def fold_side(self) -> None:
         """On a narrow window the detail panel folds away (表示 › 詳細パネル, F9, opens it)."""

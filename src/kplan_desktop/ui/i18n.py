@@ -53,7 +53,9 @@ def qt_translations_dir() -> Path:
 def install_translator(app: QCoreApplication, language: str) -> QTranslator | None:
     """Japanese is the source language of our texts; Qt's own dialogs (file dialog, message-box
     buttons, 'Show Details…') speak it through qtbase_ja.qm. English comes from
-    resources/translations/kplan_en.qm."""
+    resources/translations/kplan_en.qm. Qt's own formatting (the file dialog's sizes and
+    dates) follows the UI's language, not the process locale (C under LANG=C.UTF-8)."""
+    QLocale.setDefault(ui_locale(language))
     translator = QTranslator(app)
     if language != "en":
         loaded = translator.load(str(qt_translations_dir() / "qtbase_ja.qm"))
@@ -63,6 +65,13 @@ def install_translator(app: QCoreApplication, language: str) -> QTranslator | No
         app.installTranslator(translator)
         return translator
     return None
+
+
+def ui_locale(language: str) -> QLocale:
+    """The locale of the UI's language: Japan's for Japanese, the UK's for English."""
+    if language == "en":
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    return QLocale(QLocale.Language.Japanese, QLocale.Country.Japan)
 
 
 def year_text(fiscal_year: int, lang: str, japanese: FiscalYearStyle | None = None) -> str:
@@ -75,3 +84,11 @@ def year_text(fiscal_year: int, lang: str, japanese: FiscalYearStyle | None = No
     if lang == "en":
         return format_fiscal_year(fiscal_year, FiscalYearStyle.ENGLISH)
     return format_fiscal_year(fiscal_year, japanese or FiscalYearStyle.ERA)
+
+
+def quoted(text: str, lang: str, after: str = "") -> str:
+    """Text quoted as each language quotes: 「abc」 in Japanese, “abc” in English; `after`
+    (a cell's name) comes first, with a space in English only: R7「abc」, R7 “abc”."""
+    if lang == "en":
+        return f"{after} “{text}”" if after else f"“{text}”"
+    return f"{after}「{text}」"

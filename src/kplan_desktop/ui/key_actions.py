@@ -73,7 +73,7 @@ class KeyActions(QObject):
             path = path.with_name(path.name + ".kplan-key")
         try:
             with w.store.transaction() as conn:
-                key = export_key(conn, department, path, who=current_user())
+                key = export_key(conn, department, path, who=current_user(), source=EntrySource.GUI)
         except DomainError as exc:
             self._refused(exc)
             return None

@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         if self._built:
-            self.closing.save(self)
+            self.closing.save(self, self.fit.columns_key())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.validation import Finding
+from kplan_desktop.domain.values import grouped
 from kplan_desktop.exchange.evaluation_exchange import PlannedEvaluation
 from kplan_desktop.exchange.merge import Key, MergePlan, PlannedRow, Take
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
@@ -343,9 +345,14 @@ class MergePreviewModel(QAbstractTableModel):
         typed = row.file_value
         value = self.stored_value(row)
         if value is None:
+            # Not planned to be stored (a conflict): a plain number reads as the database's
+            # column does, 4回 beside 4回 (it read 「4」 beside 「4回」).
+            if typed is not None and isinstance(row, PlannedRow):
+                return self._number_text(typed.strip(), row.incoming.indicator)
             return typed if typed is not None else "—"
-        stored = f"{value}{self.units.get(row.incoming.indicator, '')}"
-        if typed is None or typed.strip() in (stored, value):
+        stored = self._number_text(value, row.incoming.indicator)
+        plain = f"{value}{self.units.get(row.incoming.indicator, '')}"
+        if typed is None or typed.strip() in (stored, plain, value):
             return stored
         return self.tr("{0}（入力: {1}）").format(stored, typed)
 
@@ -354,9 +361,16 @@ class MergePreviewModel(QAbstractTableModel):
         value = row.db_value
         if value is None:
             return "—"
-        if isinstance(row, PlannedRow) and _NUMBER.fullmatch(value):
-            return f"{value}{self.units.get(row.incoming.indicator, '')}"
+        if isinstance(row, PlannedRow):
+            return self._number_text(value, row.incoming.indicator)
         return value
+
+    def _number_text(self, value: str, indicator: str) -> str:
+        """A stored number as the grid shows it, with its unit: 1,300人 (not 1300人); any
+        other text as it is."""
+        if not _NUMBER.fullmatch(value):
+            return value
+        return f"{grouped(Decimal(value))}{self.units.get(indicator, '')}"
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or index.column() != CHOICE or not self.is_conflict(index.row()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QItemSelectionModel,
     QModelIndex,
     Qt,
 )
@@ -25,7 +26,8 @@ from kplan_desktop.store.requests import (
     Outcome,
     current_user,
 )
-from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.i18n import quoted, year_text
+from kplan_desktop.ui.models.indicator_table import MarkedCell
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class PasteController(Part):
         super().__init__(shared)
         self.entry = entry
         self.last_paste_problems: list[str] = []
+        self.kept_blank: list[str] = []
         self.paste_report: QDialog | None = None
 
     def paste_clipboard(self) -> None:
@@ -54,6 +57,7 @@ class PasteController(Part):
         """Paste a tab-separated block at the top-left cell of the selection (as Excel and Calc
         do): valid cells written as one undo step, the others listed in one dialog. A single
         copied cell fills every selected cell, as in Excel."""
+        self.kept_blank = []
         lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
         block = [line.split("\t") for line in lines]
         selected = self.grid.selectionModel().selectedIndexes()
@@ -79,8 +83,17 @@ class PasteController(Part):
             )
             return []
         requests: list[EntryRequest] = []
-        problems: list[str] = []
+        # Cells that cannot be entered, listed after the values refused (the real problems).
+        unenterable: list[str] = []
+        unenterable_marks: dict[tuple[str, int], MarkedCell] = {}
+        # Stored values a blank pasted cell left alone (a paste never clears: Delete asks why).
+        kept: list[str] = []
         for target, cell in targets:
+            if not cell.strip():
+                shown = target.data(Qt.ItemDataRole.EditRole) if target.isValid() else ""
+                if shown and target.flags() & Qt.ItemFlag.ItemIsEditable:
+                    kept.append(f"{self._cell_name(target)} ({shown})")
+                continue
             request = self.entry.request_for(target, cell, None) if target.isValid() else None
             if request is None:
                 why = (
@@ -88,15 +101,21 @@ class PasteController(Part):
                     if target.isValid()
                     else self.tr("表の外です")
                 )
-                problems.append(
+                unenterable.append(
                     self.tr("{0}「{1}」: 入力できないセルです（{2}）").format(
                         self._cell_name(target), cell[:20], why
                     )
                 )
+                key = self._cell_key(target)
+                if key is not None:
+                    unenterable_marks[key] = MarkedCell(cell, why)
                 continue
             requests.append(request)
+        self.kept_blank = kept
+        problems: list[str] = []
         if not requests:
-            self._report_paste(problems)
+            self.model.mark(unenterable_marks)
+            self._report_paste(unenterable)
             return []
         from kplan_desktop.store.actuals import write_actuals
 
@@ -143,20 +162,20 @@ class PasteController(Part):
                 r for r in results if (r.request.indicator_code, r.request.fiscal_year) not in done
             ]
             results += [r for r in checked if r.outcome is Outcome.REFUSED]
-        marks: dict[tuple[str, int], str] = {}
+        marks: dict[tuple[str, int], MarkedCell] = {}
         for r in results:
             if r.outcome is Outcome.REFUSED:
                 reason = self._refusal_text(r)
                 when = year_text(r.request.fiscal_year, self.lang, FiscalYearStyle.SHORT)
                 where = f"{r.request.indicator_code} {when}"
-                problems.append(f"{where}「{r.request.text[:20]}」: {reason}")
-                marks[(r.request.indicator_code, r.request.fiscal_year)] = self.tr(
-                    "貼り付けた値「{0}」は保存していません: {1}"
-                ).format(r.request.text[:20], reason)
+                problems.append(f"{quoted(r.request.text[:20], self.lang, where)}: {reason}")
+                marks[(r.request.indicator_code, r.request.fiscal_year)] = MarkedCell(
+                    r.request.text, reason
+                )
         if good:
             self.entry.push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
-        self.model.mark(marks)
-        self._report_paste(problems, saved=len(good))
+        self.model.mark({**unenterable_marks, **marks})
+        self._report_paste(problems + unenterable, saved=len(good))
         return results
 
     @staticmethod
@@ -175,7 +194,13 @@ class PasteController(Part):
 
         commented: list[EntryRequest] = []
         for position, refused in enumerate(warned, start=1):
-            self.grid.setCurrentIndex(self._index_of(refused.request))
+            # The cell asked about becomes the selection too: Ctrl is still held from Ctrl+V,
+            # and setCurrentIndex would then add it to the selection, leaving the next paste
+            # to start at the old top-left cell rather than the one the clerk sees.
+            self.grid.selectionModel().setCurrentIndex(
+                self._index_of(refused.request),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect,
+            )
             step = self.tr("（{0} / {1} 件目。Esc で残りも保存せずに終わります）").format(
                 position, len(warned)
             )
@@ -192,6 +217,16 @@ class PasteController(Part):
             return QModelIndex()
         column = self.model.column_of_year(request.fiscal_year)
         return self.proxy.mapFromSource(self.model.index(row, column))
+
+    def _cell_key(self, index: QModelIndex) -> tuple[str, int] | None:
+        """(indicator, year) of a year cell of the grid; None for other columns."""
+        if not index.isValid():
+            return None
+        source = self.proxy.mapToSource(index)
+        year = self.model.year_of_column(source.column())
+        if year is None:
+            return None
+        return (self.model.rows[source.row()].indicator.code, year)
 
     def _cell_name(self, index: QModelIndex) -> str:
         """A cell as the paste report names it: indicator code and year (7-1-1-K2 R7)."""
@@ -219,8 +254,18 @@ class PasteController(Part):
         return " / ".join(f.message(self.lang) for f in refused.refused_because)
 
     def _report_paste(self, problems: list[str], saved: int = 0) -> None:
-        """One modal report naming every cell not saved, with why; it takes the focus."""
+        """One modal report naming every cell not saved, with why; it takes the focus. Blank
+        pasted cells over stored values are named too (in the status bar without a report)."""
         self.last_paste_problems = problems
+        unsaved = len(problems)
+        if self.kept_blank:
+            note = self.tr(
+                "空欄のセルは貼り付けていません（値はそのまま。消すときは Delete）: {0}"
+            ).format("、".join(self.kept_blank[:5]) + ("…" if len(self.kept_blank) > 5 else ""))
+            self.status.setText(f"{self.status.text()}　{note}".strip("　"))
+            if problems:
+                problems = [*problems, note]
+                self.last_paste_problems = problems
         if not problems:
             return
         from PySide6.QtWidgets import QDialogButtonBox
@@ -234,12 +279,12 @@ class PasteController(Part):
             summary = self.tr(
                 "{0} 個のセルは保存していません（表では赤で示しています）。"
                 "ほかの {1} 個のセルは保存しました。"
-            ).format(len(problems), saved)
+            ).format(unsaved, saved)
         else:
             summary = self.tr(
                 "{0} 個のセルは保存していません（表では赤で示しています）。"
                 "保存したセルはありません。"
-            ).format(len(problems))
+            ).format(unsaved)
         summary_label = QLabel(summary)
         summary_label.setObjectName("paste_summary")
         layout.addWidget(summary_label)
@@ -283,7 +328,11 @@ class PasteController(Part):
                     index = self.proxy.index(row, column)
                     source = self.proxy.mapToSource(index)
                     role = Qt.ItemDataRole.DisplayRole
-                    if self.model.year_of_column(source.column()) is not None:
+                    numbers = (4, self.model.target_column)  # baseline and target
+                    if (
+                        self.model.year_of_column(source.column()) is not None
+                        or source.column() in numbers
+                    ):
                         role = Qt.ItemDataRole.EditRole
                     value = index.data(role)
                     text = "" if value is None else str(value)

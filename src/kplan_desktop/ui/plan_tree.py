@@ -79,9 +79,16 @@ class PlanTree(Part):
         self.problems_box.setChecked(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Down or Enter in the search box moves into the grid."""
+        """Down or Enter in the search box moves into the grid; Esc clears the search, or in
+        an empty box goes back to the grid (it asked whether to quit the program)."""
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+                if self.search.text():
+                    self.search.clear()  # the clerk's current cell stays (see apply_filter)
+                else:
+                    self.grid.setFocus()
+                return True
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 # On the entry-year cell of the found row (the current row if it was found),
                 # never on the earlier year that was clicked before the search.

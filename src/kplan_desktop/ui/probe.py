@@ -13,15 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QRect, Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
     QLabel,
     QLineEdit,
+    QListView,
     QMenu,
+    QTreeView,
     QWidget,
 )
+
+from kplan_desktop.ui.file_dialogs import FileDialog
 
 if TYPE_CHECKING:
     from kplan_desktop.ui.main_window import MainWindow
@@ -99,6 +104,8 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         if isinstance(popup, QMenu)
         else {}
     )
+    if isinstance(modal, FileDialog):
+        report["file_dialog"] = _file_list(modal)
     if not window.is_loaded:
         return report
     grid = window.grid
@@ -162,9 +169,87 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
                 ),
                 "text": [frozen.model().index(current.row(), column).data() for column in (0, 1)],
             }
+        # Every year cell of the entry column, where it is and what it shows (the marks a
+        # paste leaves are checked on the screen against these).
+        entry_column = model.column_of_year(window.fiscal_year)
+        column_cells = {}
+        for proxy_row in range(min(window.proxy.rowCount(), 200)):
+            index = window.proxy.index(proxy_row, entry_column)
+            code = model.rows[window.proxy.mapToSource(index).row()].indicator.code
+            column_cells[code] = {
+                "rect": _global(grid.viewport(), grid.visualRect(index)),
+                "text": index.data(),
+            }
+        report["entry_column"] = column_cells
+        report["cut"] = _cut_texts(window)
         bar = grid.horizontalScrollBar()
         report["hscroll"] = [bar.value(), bar.maximum()]
     return report
+
+
+def _cut_texts(window: MainWindow) -> list[str]:
+    """Headings and cells of the grid narrower than their text (Qt then clips a heading, 令和4年度
+    showing as 「和4年月」, or elides a cell, 「該当…」); the name column, elided on purpose
+    with the full name in its tooltip and the panel, is left out."""
+    grid = window.grid
+    header = grid.horizontalHeader()
+    bold = header.font()
+    bold.setBold(True)
+    entry = window.proxy.mapFromSource(
+        window.model.index(0, window.model.column_of_year(window.fiscal_year))
+    ).column()
+    metrics = grid.fontMetrics()
+    pad = 2 * header.style().pixelMetric(header.style().PixelMetric.PM_HeaderMargin)
+    cut: list[str] = []
+    rows = range(min(window.proxy.rowCount(), 40))
+    for column in range(window.proxy.columnCount()):
+        if column == 1 or grid.isColumnHidden(column):
+            continue
+        width = header.sectionSize(column)
+        heading = str(window.proxy.headerData(column, Qt.Orientation.Horizontal) or "")
+        # The entry year's heading is bold.
+        heading_metrics = QFontMetrics(bold) if column == entry else header.fontMetrics()
+        if heading_metrics.horizontalAdvance(heading) + pad > width:
+            cut.append(f"heading {heading}")
+        for row in rows:
+            index = window.proxy.index(row, column)
+            text = str(index.data() or "")
+            icon = 20 if index.data(Qt.ItemDataRole.DecorationRole) is not None else 0
+            if text and metrics.horizontalAdvance(text) + 6 + icon > width:
+                cut.append(f"{heading}: {text}")
+    return cut
+
+
+def _file_list(dialog: FileDialog) -> dict[str, Any]:
+    """The file dialog's list and places as shown: each row's texts, and the texts their
+    column is too narrow for (Qt then cuts them: 「フ…ー」, 「コンピュー」)."""
+    found: dict[str, Any] = {"rows": [], "cut": [], "places": []}
+    files = dialog.findChild(QTreeView, "treeView")
+    if files is not None:
+        metrics = files.fontMetrics()
+        model = files.model()
+        root = files.rootIndex()
+        for row in range(min(model.rowCount(root), 20)):
+            texts = []
+            for column in range(model.columnCount(root)):
+                if files.isColumnHidden(column):
+                    continue
+                index = model.index(row, column, root)
+                text = str(index.data() or "")
+                texts.append(text)
+                room = files.header().sectionSize(column) - 12 - (24 if column == 0 else 0)
+                if text and metrics.horizontalAdvance(text) > room:
+                    found["cut"].append(text)
+            found["rows"].append(texts)
+    places = dialog.findChild(QListView, "sidebar")
+    if places is not None:
+        metrics = places.fontMetrics()
+        for row in range(places.model().rowCount()):
+            text = str(places.model().index(row, 0).data() or "")
+            found["places"].append(text)
+            if metrics.horizontalAdvance(text) > places.viewport().width() - 36:
+                found["cut"].append(text)
+    return found
 
 
 def _horizontal() -> Any:

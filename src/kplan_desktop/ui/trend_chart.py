@@ -27,8 +27,8 @@ from PySide6.QtWidgets import QWidget
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.model import Comparator, ValueKind
+from kplan_desktop.domain.values import grouped
 from kplan_desktop.ui.i18n import year_text
-from kplan_desktop.ui.models.indicator_table import grouped
 
 if TYPE_CHECKING:
     from kplan_desktop.store.overview import IndicatorOverview

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
 
 from kplan_desktop.ui.parts import Part, Shared
 
@@ -61,9 +61,17 @@ class WindowTabs(Part):
             from kplan_desktop.ui.dashboard import Dashboard
 
             self.dashboard = Dashboard(lang=self.lang)
+            # The planning division's dashboard (every 課 and 施策) is taller than a laptop's
+            # screen: it scrolls inside its tab, and the window keeps to the screen (it grew to
+            # 1009 px on a 768 px screen, its status bar out of reach).
+            scroll = QScrollArea()
+            scroll.setObjectName("dashboard_scroll")
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(self.dashboard)
             self.tabs.blockSignals(True)
             self.tabs.removeTab(1)
-            self.tabs.insertTab(1, self.dashboard, self.tr("ダッシュボード"))
+            self.tabs.insertTab(1, scroll, self.tr("ダッシュボード"))
             self.tabs.setCurrentIndex(1)
             self.tabs.blockSignals(False)
         data = self.data

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import replace
-from decimal import Decimal
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from kplan_desktop.domain.achievement import Grade, format_rate
 from kplan_desktop.domain.catalog import Catalog
-from kplan_desktop.domain.values import canonical
+from kplan_desktop.domain.values import canonical, grouped
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.cells import CellInfo, CellState, GridData, cell_info
 
@@ -46,22 +45,19 @@ STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 FIXED_COLUMNS = 5
 # 目標, 達成率, 評価, 進捗状況 (the on-track status, in the submission workbook's words).
 TAIL_COLUMNS = 4
-# A cell the last paste could not save: drawn in this colour until it is written.
+# A cell the last paste could not save: drawn in this colour, showing the refused text in
+# MARKED_TEXT_COLOUR after MARKED_SIGN, until it is written or pasted again.
 MARKED_COLOUR = "#f8c8c8"
+MARKED_TEXT_COLOUR = "#a00000"
+MARKED_SIGN = "✖ "
 
 
-def grouped(value: Decimal) -> str:
-    """The stored number with thousands separators, as the workbooks show it: 1225 → '1,225'.
+@dataclass(frozen=True)
+class MarkedCell:
+    """A pasted value the store refused: what was pasted, and why it was not saved."""
 
-    Only the integer part is grouped; the decimals stay exactly as `canonical` writes them
-    (1234.50 → '1,234.5', never rounded). The editor gets the plain `canonical` text.
-    """
-    text = canonical(value)
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, point, fraction = digits.partition(".")
-    if len(whole) <= 3:
-        return text
-    return f"{sign}{int(whole):,}{point}{fraction}"
+    text: str
+    why: str
 
 
 class IndicatorTableModel(QAbstractTableModel):
@@ -80,10 +76,12 @@ class IndicatorTableModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self._icons: dict[CellState, QIcon] = {}
         # Cells the last paste refused, with why (shown until the cell is written).
-        self.marked: dict[tuple[str, int], str] = {}
+        self.marked: dict[tuple[str, int], MarkedCell] = {}
         self._department_names: dict[str, str] = {}
         # Years whose column the window narrowed: their header is written short (R4).
         self.short_years: set[int] = set()
+        # The department's entry year is finalised (確定): nothing in it can be entered.
+        self.finalised = False
 
     def reset(
         self,
@@ -130,7 +128,7 @@ class IndicatorTableModel(QAbstractTableModel):
     def department_column(self) -> int | None:
         return self.target_column + 4 if self.planning else None
 
-    def mark(self, cells: dict[tuple[str, int], str]) -> None:
+    def mark(self, cells: dict[tuple[str, int], MarkedCell]) -> None:
         """Mark the cells a paste refused (replacing the previous marks); repaint them."""
         touched = set(self.marked) | set(cells)
         self.marked = dict(cells)
@@ -139,6 +137,16 @@ class IndicatorTableModel(QAbstractTableModel):
             if row is not None and year in self.years:
                 index = self.index(row, self.column_of_year(year))
                 self.dataChanged.emit(index, index)
+
+    def set_finalised(self, finalised: bool) -> None:
+        """The entry year was finalised or withdrawn: its cells' editability and colour."""
+        if finalised == self.finalised:
+            return
+        self.finalised = finalised
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1)
+            )
 
     def update_values(self, code: str, values: list[ActualView]) -> None:
         """A write changed one indicator: swap its values in and repaint its row only."""
@@ -208,6 +216,7 @@ class IndicatorTableModel(QAbstractTableModel):
             return year <= self.current_year
         return (
             year == self.current_year
+            and not self.finalised
             and self.rows[row].indicator.owner_for(year) == self.own_department
         )
 
@@ -241,6 +250,10 @@ class IndicatorTableModel(QAbstractTableModel):
             return self._year_data(index.row(), year, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._fixed_text(overview, column)
+        if role == Qt.ItemDataRole.EditRole and column in (4, self.target_column):
+            # The baseline and target as numbers (Ctrl+C): 1225, not 1,225 or 7,500以上.
+            number = overview.indicator.baseline if column == 4 else overview.indicator.target
+            return "" if number is None else canonical(number)
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             # The name first: the column may be too narrow for it.
             indicator = overview.indicator
@@ -310,23 +323,20 @@ class IndicatorTableModel(QAbstractTableModel):
 
     def _year_data(self, row: int, year: int, role: int) -> Any:
         actual = self.rows[row].values.get(year)
+        marked = self.marked.get((self.rows[row].indicator.code, year))
+        if marked is not None and role == Qt.ItemDataRole.DisplayRole:
+            # The refused pasted text, marked, where the clerk looks for it (the stored value
+            # is in the tooltip and in the editor; nothing of it was saved).
+            return MARKED_SIGN + " ".join(marked.text.split())[:40]
+        if marked is not None and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor(MARKED_TEXT_COLOUR))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if actual is None:
-                return ""
-            if actual.value is not None:
-                if role == Qt.ItemDataRole.DisplayRole:
-                    return grouped(actual.value)
-                return canonical(actual.value)
-            if actual.missing_reason is None:
-                return ""
-            reason = actual.missing_reason
-            return reason.label_en if self.lang == "en" else reason.label_ja
+            return self._value_text(actual, role)
         info = self.cell(row, year)
         if role == STATE_ROLE:
             return info.state
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._icon(info.state)
-        marked = self.marked.get((self.rows[row].indicator.code, year))
+            return self._icon(CellState.ERROR if marked is not None else info.state)
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = MARKED_COLOUR if marked is not None else STATE_COLOURS.get(info.state)
             if colour is None and self.is_editable(row, self.column_of_year(year)):
@@ -335,7 +345,15 @@ class IndicatorTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f.message(self.lang) for f in info.findings]
             if marked is not None:
-                lines.insert(0, marked)
+                stored = self._value_text(actual, Qt.ItemDataRole.DisplayRole) or "—"
+                lines[:0] = [
+                    QCoreApplication.translate(
+                        "IndicatorTableModel", "貼り付けた値「{0}」は保存していません: {1}"
+                    ).format(marked.text[:40], marked.why),
+                    QCoreApplication.translate(
+                        "IndicatorTableModel", "保存されている値: {0}"
+                    ).format(stored),
+                ]
             if actual is not None and actual.comment:
                 lines.append(
                     QCoreApplication.translate("IndicatorTableModel", "コメント: {0}").format(
@@ -354,6 +372,20 @@ class IndicatorTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _value_text(self, actual: ActualView | None, role: int) -> str:
+        """A stored value as the cell shows it (grouped) or edits it (plain), or its missing
+        reason; '' when there is none."""
+        if actual is None:
+            return ""
+        if actual.value is not None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return grouped(actual.value)
+            return canonical(actual.value)
+        if actual.missing_reason is None:
+            return ""
+        reason = actual.missing_reason
+        return reason.label_en if self.lang == "en" else reason.label_ja
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         # Writing is the window's job, through the store's one write function.
