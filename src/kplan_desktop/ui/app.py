@@ -479,7 +479,9 @@ def _screenshot(
         if not isinstance(preview, QWidget):
             return 2
         shown = preview
-    app.processEvents()
+    from kplan_desktop.ui.workers import settle
+
+    settle()  # the last paint events, before the grab
     if shown.grab().save(str(path)):
         return 0
     print(
@@ -599,11 +601,13 @@ def _step_window(workspace: Workspace, lang: str) -> str:
         )
     finally:
         # A write starts a reload in the thread pool: let it finish before the folder goes.
+        from kplan_desktop.ui.workers import settle
+
         QThreadPool.globalInstance().waitForDone(30000)
-        QApplication.processEvents()
+        settle()  # the finished jobs' signals
         window.close()
         window.deleteLater()
-        QApplication.processEvents()
+        settle()  # the deferred delete
 
 
 if __name__ == "__main__":

@@ -139,20 +139,9 @@ class EntryController(Part):
         grid.setAlternatingRowColors(False)
 
     def update_status(self, saved: str = "") -> None:
-        editable_column = (
-            self.model.column_of_year(self.fiscal_year)
-            if self.fiscal_year in self.model.years
-            else -1
-        )
-        states = [
-            self.model.cell(row, self.fiscal_year).state
-            for row in range(len(self.model.rows))
-            if self.model.is_editable(row, editable_column)
-        ]
+        states = self.model.editable_states  # kept by the model, never a walk over every row
         text = self.tr("エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件").format(
-            states.count(CellState.ERROR),
-            states.count(CellState.WARNING),
-            states.count(CellState.EMPTY),
+            states[CellState.ERROR], states[CellState.WARNING], states[CellState.EMPTY]
         )
         self.status.setText(f"{saved}　{text}".strip("　"))
 
