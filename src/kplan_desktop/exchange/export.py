@@ -20,7 +20,7 @@ from kplan_desktop.progress import CancelCheck, Progress
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import CATALOG_HASH_KEY
 from kplan_desktop.store.engine import Store, meta_value
-from kplan_desktop.store.evaluations import read_evaluations
+from kplan_desktop.store.evaluations import owned_measures, read_evaluations
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.submissions import database_id, finalisation
@@ -106,11 +106,12 @@ def export_submission(
                 "(kplan finalise / export --draft)",
             )
         stored_evaluations = read_evaluations(conn)
+        owned = owned_measures(conn, department)
         database = database_id(conn)
         key = own_private_key(conn, who=done.finalised_by if done is not None else "export")
         catalog_hash = meta_value(conn, CATALOG_HASH_KEY) or ""
     values = submission_rows(rows, fiscal_year)
-    evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations)
+    evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations, owned)
     digest = payload_sha256(values)
     unsigned = SubmissionHeader(
         department=department,

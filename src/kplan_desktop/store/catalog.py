@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -10,14 +11,18 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Connection,
     RowMapping,
     Table,
+    Text,
     bindparam,
+    cast,
     delete,
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
 
@@ -489,6 +494,24 @@ _INDICATOR_COLUMNS = tuple(
 )
 
 
+# The same columns with the JSON ones read as their stored text: _indicator decodes a list only
+# where there is one (most indicators hold none in all three), never 60,000 json.loads for a
+# catalog of 20,000 (issue 20). PostgreSQL's driver may hand back the decoded value already.
+_RAW_INDICATOR_COLUMNS = tuple(
+    type_coerce(column, Text).label(column.name) if isinstance(column.type, JSON) else column
+    for column in _INDICATOR_COLUMNS
+)
+
+
+def _decoded(stored: Any) -> Any:
+    """A JSON column's value, decoded if it came as text ('null' and '[]' without a parse)."""
+    if not isinstance(stored, str):
+        return stored
+    if stored in ("null", "[]", ""):
+        return None
+    return json.loads(stored)
+
+
 def indicator_from_row(row: RowMapping) -> Indicator:
     return _indicator(tuple(row[column.name] for column in _INDICATOR_COLUMNS))
 
@@ -520,6 +543,7 @@ def _indicator(values: Sequence[Any]) -> Indicator:
         former,
         links,
     ) = values
+    interim, former, links = _decoded(interim), _decoded(former), _decoded(links)
     return Indicator(
         code=code,
         kind=_KINDS[kind],
@@ -613,7 +637,7 @@ def read_catalog_snapshot(conn: Connection) -> CatalogSnapshot | None:
         return None
     d_ = department_table.c
     departments = frozenset(conn.scalars(select(d_.code).where(d_.retired.is_(False))))
-    query = select(*_INDICATOR_COLUMNS)
+    query = select(*_RAW_INDICATOR_COLUMNS)
     # all(): one fetchall, not a fetchone per row (24,000 rows in a large catalog)
     rows = {row[0]: tuple(row) for row in conn.execute(query).all()}
     return CatalogSnapshot(
@@ -621,8 +645,13 @@ def read_catalog_snapshot(conn: Connection) -> CatalogSnapshot | None:
     )
 
 
-def read_catalog(conn: Connection) -> Catalog | None:
-    """The catalog held by the database, or None before one was loaded."""
+def read_catalog(conn: Connection, *, department: str | None = None) -> Catalog | None:
+    """The catalog held by the database, or None before one was loaded.
+
+    With `department`: only the indicators it owns or owned (former owners), and the
+    measures, policies and goals above them — a 課 of 200 indicators in a catalog of 20,000
+    reads its own rows (issue 20). Everything else (plan, departments, tables) is whole.
+    """
     plan_row = conn.execute(select(plan_table)).mappings().first()
     if plan_row is None:
         return None
@@ -644,15 +673,45 @@ def read_catalog(conn: Connection) -> Catalog | None:
         ).mappings()
     )
     indicators: dict[str, list[Indicator]] = {}
-    query = select(indicator_table.c.measure_code, *_INDICATOR_COLUMNS).order_by(
+    query = select(indicator_table.c.measure_code, *_RAW_INDICATOR_COLUMNS).order_by(
         indicator_table.c.position
     )
-    for row in conn.execute(query):
-        indicators.setdefault(row[0], []).append(_indicator(row[1:]))
+    if department is not None:
+        i = indicator_table.c
+        moved = cast(i.former_owners, Text)  # PostgreSQL compares json with text only cast
+        query = query.where(
+            (i.department_code == department)
+            | (i.former_owners.is_not(None) & moved.not_in(["null", "[]"]))
+        )
+    for row in conn.execute(query).all():  # one fetchall, not a fetchone per row
+        indicator = _indicator(row[1:])
+        if department is None or department in (
+            indicator.department,
+            *(owner for _, owner in indicator.former_owners),
+        ):
+            indicators.setdefault(row[0], []).append(indicator)
+    measure_query = select(measure_table).order_by(measure_table.c.position)
+    direction_query = select(measure_direction_table).order_by(measure_direction_table.c.number)
+    policy_query = select(policy_table).order_by(policy_table.c.position)
+    goal_query = select(goal_table).order_by(goal_table.c.position)
+    if department is not None:
+        # Only the branches above its indicators: read in three small steps up the tree.
+        measure_query = measure_query.where(measure_table.c.code.in_(list(indicators)))
+        direction_query = direction_query.where(
+            measure_direction_table.c.measure_code.in_(list(indicators))
+        )
+    measure_rows = conn.execute(measure_query).mappings().all()
+    if department is not None:
+        policy_query = policy_query.where(
+            policy_table.c.code.in_(sorted({m["policy_code"] for m in measure_rows}))
+        )
+    policy_rows = conn.execute(policy_query).mappings().all()
+    if department is not None:
+        goal_query = goal_query.where(
+            goal_table.c.code.in_(sorted({p["goal_code"] for p in policy_rows}))
+        )
     directions: dict[str, list[MeasureDirection]] = {}
-    for d in conn.execute(
-        select(measure_direction_table).order_by(measure_direction_table.c.number)
-    ).mappings():
+    for d in conn.execute(direction_query).mappings():
         directions.setdefault(d["measure_code"], []).append(
             MeasureDirection(
                 number=d["number"],
@@ -665,7 +724,7 @@ def read_catalog(conn: Connection) -> Catalog | None:
             )
         )
     measures: dict[str, list[Measure]] = {}
-    for m in conn.execute(select(measure_table).order_by(measure_table.c.position)).mappings():
+    for m in measure_rows:
         measures.setdefault(m["policy_code"], []).append(
             Measure(
                 code=m["code"],
@@ -678,13 +737,13 @@ def read_catalog(conn: Connection) -> Catalog | None:
             )
         )
     policies: dict[str, list[Policy]] = {}
-    for p in conn.execute(select(policy_table).order_by(policy_table.c.position)).mappings():
+    for p in policy_rows:
         policies.setdefault(p["goal_code"], []).append(
             Policy(p["code"], p["name"], tuple(measures.get(p["code"], [])))
         )
     goals = tuple(
         Goal(g["code"], g["name"], g["subtitle"], tuple(policies.get(g["code"], [])))
-        for g in conn.execute(select(goal_table).order_by(goal_table.c.position)).mappings()
+        for g in conn.execute(goal_query).mappings()
     )
     tables = tuple(
         ReferenceTable(
