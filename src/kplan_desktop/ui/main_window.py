@@ -529,12 +529,18 @@ class MainWindow(QMainWindow):
         self.model.reset(
             data, self.fiscal_year, self.department, planning=self.planning, lang=self.lang
         )
+        # The rest in later turns of the event loop, so the UI thread never blocks for long
+        # (the grid, then the tree: each some 35 ms at 20,000 indicators). With the window as
+        # context: a load that ends after the window is gone does nothing.
+        QTimer.singleShot(0, self, lambda: self._fill_tree(data))
+
+    def _fill_tree(self, data: GridData) -> None:
+        if self.model.rows is not data.rows:
+            return  # a later load replaced this one; it fills the tree itself
         self._set_title()
         self.plan_tree.fill()
         self.plan_tree.apply_filter()
         self.update_status()
-        # The rest in a later turn of the event loop, so the UI thread never blocks for long.
-        # With the window as context: a load that ends after the window is gone does nothing.
         QTimer.singleShot(0, self, lambda: self._finish_load(data))
 
     def _finish_load(self, data: GridData) -> None:
