@@ -5,14 +5,16 @@ six policies × five measures; a department's indicators in many measures), one 
 of 400 value rows per department. Ratios of medians over alternating runs (A B A B …):
 
 (a) reading and checking the 60 files (the merge's preview, plan_merge) ÷ a bare openpyxl
-    read-only loop over the same sheets (data and meta, every cell);
+    read-only loop over the same sheets (data, meta and the printable 提出 sheet the merge
+    compares with the data; every cell);
 (b) writing the merged rows (apply_merge) ÷ sqlite3 inserting the same rows — the values, their
     audit rows, the submission record and the merge report, exactly the rows the merge added,
     read back from a first merge — into the same schema, one transaction per file as the merge;
 (d) the merge alone, 6 and 60 files (300 with --large), each side in a process of its own so
     that its peak memory (VmHWM) is its own: merge_files ÷ a script that, per file, reads the
-    same sheets with openpyxl read-only, reads the department's catalog rows and stored values
-    with sqlite3 and inserts the same rows as (b), one transaction per file;
+    same sheets with openpyxl read-only (data, meta, 提出), reads the department's catalog
+    rows and stored values with sqlite3 and inserts the same rows as (b), one transaction per
+    file;
 (e) the whole job, merge plus consolidated report (write_consolidated) ÷ a lean pipeline:
     openpyxl read-only of the 60 files → SQLAlchemy Core executemany of their rows → openpyxl
     write-only of the same workbook the program writes (bench_report.read_back: every sheet's
@@ -153,15 +155,23 @@ def department_reads(conn: sqlite3.Connection, department: str) -> None:
 # -- readers -----------------------------------------------------------------------------------
 
 
+# The sheets the merge reads of a submission: the signed data and meta, and the printable 提出
+# sheet it compares with the data (a clerk may have typed there). Before issue 20's second
+# round the references read only data and meta, so the program's ratios carried the whole
+# 提出 sheet (a third of the cells) as if it were overhead.
+SHEETS = ("data", "meta", "提出")
+
+
 def bare_read(files: list[Path]) -> list[list[tuple[object, ...]]]:
-    """A bare openpyxl read-only loop over the same sheets the merge reads (data and meta)."""
+    """A bare openpyxl read-only loop over the sheets the merge reads (SHEETS)."""
     import openpyxl
 
     out: list[list[tuple[object, ...]]] = []
     for path in files:
         book = openpyxl.load_workbook(path, read_only=True)
-        rows: list[tuple[object, ...]] = list(book["data"].iter_rows(values_only=True))
-        rows += list(book["meta"].iter_rows(values_only=True))
+        rows: list[tuple[object, ...]] = []
+        for name in SHEETS:
+            rows += list(book[name].iter_rows(values_only=True))
         out.append(rows)
         book.close()
     return out
@@ -173,8 +183,9 @@ def calamine_read(files: list[Path]) -> list[list[list[Any]]]:
     out: list[list[list[Any]]] = []
     for path in files:
         book = CalamineWorkbook.from_path(str(path))
-        rows = book.get_sheet_by_name("data").to_python()
-        rows += book.get_sheet_by_name("meta").to_python()
+        rows: list[list[Any]] = []
+        for name in SHEETS:
+            rows += book.get_sheet_by_name(name).to_python()
         out.append(rows)
     return out
 

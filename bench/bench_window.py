@@ -156,21 +156,15 @@ def startup_rows(seed: Path) -> list[Row]:
 
 def window_child(size: int) -> None:
     """Block, keystroke and entry in the planning division's window over `size` indicators."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kplan_desktop.store.engine import Store
     from kplan_desktop.ui.main_window import MainWindow
-    from kplan_desktop.ui.workers import wait_for
+    from kplan_desktop.ui.workers import settle, wait_for
 
     db = copy_db(filled_db(size, PER_DEPARTMENT), cache_dir() / f"window-{size}.sqlite3")
     _application = QApplication.instance() or QApplication([])
-
-    def settle(ms: int) -> None:
-        # Lets the posted events run once (what one processEvents() did), then ms more.
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
     # A zero-timer ticks at every turn of the event loop: the longest gap is the longest block.
     gaps, last = [0.0], [time.perf_counter()]

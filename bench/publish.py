@@ -68,6 +68,9 @@ def main() -> int:
         f"load average (1, 5, 15 min) {args.load_before} at the start, {args.load_after} at "
         "the end."
     )
+    note = os.environ.get("BENCH_NOTE", "").strip()
+    if note:
+        circumstances += f" {note}"
     goals = goal_rows(tables)
     met = sum(1 for row in goals[2:] if row.rstrip().endswith("| yes |"))
     _between(

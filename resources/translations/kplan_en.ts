@@ -97,99 +97,109 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="100"/>
         <source>カタログを編集…</source>
         <translation>Edit the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="96"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="101"/>
         <source>カタログを書き出す…</source>
         <translation>Export the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="98"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="103"/>
         <source>カタログを読み込む…</source>
         <translation>Import a catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="101"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="256"/>
         <source>カタログの版の履歴</source>
         <translation>Catalog versions</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="135"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="140"/>
         <source>カタログを保存しました（{0}）</source>
         <translation>Catalog saved ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="147"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="152"/>
         <source>カタログの保存先</source>
         <translation>Save the catalog as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="148"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="153"/>
         <source>カタログ.xlsx</source>
         <translation>catalog.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="154"/>
         <source>Excel ブック (*.xlsx);;JSON (*.json)</source>
         <translation>Excel workbook (*.xlsx);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="160"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="165"/>
         <source>カタログを書き出せません</source>
         <translation>Cannot export the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="170"/>
         <source>カタログ（{0}）を書き出しました: {1}</source>
         <translation>Catalog ({0}) exported: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="182"/>
         <source>読み込むカタログを選ぶ</source>
         <translation>Choose the catalog to import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="179"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="184"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="190"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="208"/>
         <source>カタログを読み込めません</source>
         <translation>Cannot import the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="220"/>
         <source>カタログ（{0}）を読み込みました</source>
         <translation>Catalog ({0}) imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="223"/>
+        <source>{0}（提出期限 {1}）</source>
+        <translation>{0} (due {1})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="228"/>
+        <source>入力受付中の年度を受け取りました: {0}</source>
+        <translation>Open fiscal years received: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="241"/>
         <source>初期カタログ</source>
         <translation>initial catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="242"/>
         <source>この端末で編集</source>
         <translation>edited here</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="243"/>
         <source>読み込み</source>
         <translation>imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="257"/>
         <source>版の記録はありません</source>
         <translation>No versions recorded</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="258"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -197,424 +207,424 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogEditor</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="85"/>
         <source>カタログの編集</source>
         <translation>Edit the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="88"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="89"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="88"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="299"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="89"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
         <source>名前</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="93"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="94"/>
         <source>左の一覧から項目を選んでください</source>
         <translation>Choose an item in the list on the left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="100"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="101"/>
         <source>指標を追加</source>
         <translation>Add indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="103"/>
         <source>課を追加</source>
         <translation>Add department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="104"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="105"/>
         <source>指標を廃止</source>
         <translation>Retire indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="107"/>
         <source>指標を削除</source>
         <translation>Delete indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="133"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="134"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="137"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="138"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="141"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="142"/>
         <source>保存（新しい版）</source>
         <translation>Save (new version)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="144"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="145"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="183"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="184"/>
         <source>件数・人数（整数）</source>
         <translation>Count (whole number)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="184"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="185"/>
         <source>千人・万円など（単位つきの数）</source>
         <translation>Scaled count (thousands, 10,000 yen, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="185"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="186"/>
         <source>割合（%）</source>
         <translation>Percentage (%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="187"/>
         <source>小数</source>
         <translation>Decimal</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="188"/>
         <source>金額</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="189"/>
         <source>期間あたりの数</source>
         <translation>Per period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="190"/>
         <source>達成／未達成</source>
         <translation>Achieved / not achieved</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="192"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="193"/>
         <source>（単位から判断）</source>
         <translation>(from the unit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="195"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="198"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="203"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="206"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="211"/>
         <source>（未設定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="201"/>
         <source>累計値</source>
         <translation>Cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="220"/>
         <source>実施中</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="220"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
         <source>未着手</source>
         <translation>Not started</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="222"/>
         <source>廃止</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="231"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="291"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="320"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="321"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
         <source>指標コード</source>
         <translation>Indicator code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="236"/>
         <source>指標名</source>
         <translation>Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="237"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
         <source>値の種類</source>
         <translation>Value kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="240"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="241"/>
         <source>目標の比較</source>
         <translation>Target comparator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
         <source>小数桁</source>
         <translation>Decimals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
         <source>基準年度</source>
         <translation>Baseline year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="245"/>
         <source>基準値（単位つきでも可）</source>
         <translation>Baseline (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
         <source>目標値（単位つきでも可）</source>
         <translation>Target (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="248"/>
         <source>年度別目標（年度=目標、「、」区切り）</source>
         <translation>Interim targets (year=target, separated by 「、」)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="249"/>
         <source>前年比の警告（0.5 = 50%）</source>
         <translation>Year-on-year warning (0.5 = 50%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
         <source>備考</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
         <source>他計画の項目（この指標・1行に1件）</source>
         <translation>Other plans&apos; items (this indicator; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
         <source>他計画の項目（施策全体・1行に1件）</source>
         <translation>Other plans&apos; items (the whole measure; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="299"/>
         <source>施策の方向</source>
         <translation>Measure direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="301"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="301"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="302"/>
         <source>タグ</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="302"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="303"/>
         <source>他計画の項目（1行に1件: 計画|コード|項目名）</source>
         <translation>Other plans&apos; items (one per line: plan|code|title)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="312"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="313"/>
         <source>有効（指標を担当できる）</source>
         <translation>Active (may own indicators)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="314"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="315"/>
         <source>担当者・内線・メール</source>
         <translation>Person, extension, mail</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="322"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="325"/>
         <source>連絡先</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="326"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="327"/>
         <source>名称変更・統合の年度（から）</source>
         <translation>Year of the rename or merge (from)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="327"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="328"/>
         <source>統合先（この課の指標が移る）</source>
         <translation>Merge into (its indicators move there)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="328"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="329"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="342"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="343"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="346"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="347"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="366"/>
         <source>方向: {0}</source>
         <translation>Direction: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="372"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="373"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="472"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="473"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="480"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="481"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="516"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="517"/>
         <source>施策の方向 {0} ({1}) を変更</source>
         <translation>Direction {0} ({1}) changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="530"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="531"/>
         <source>{0}年度まで「{1}」</source>
         <translation>“{1}” until FY{0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="533"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="534"/>
         <source>{0}年度まで報告、以後は {1} に統合</source>
         <translation>reported until FY{0}, then merged into {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="537"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="693"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="538"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="694"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="554"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="767"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="555"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="768"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="557"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="558"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="621"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="640"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="641"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="665"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="666"/>
         <source>課 {0} を {1} に統合（{2}年度から）</source>
         <translation>Department {0} merged into {1} (from FY{2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="667"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="668"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="670"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="671"/>
         <source>課コードと課名が必要です</source>
         <translation>A department needs a code and a name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="676"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="677"/>
         <source>（統合しない）</source>
         <translation>(no merge)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="717"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="718"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="733"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="734"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="750"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="751"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="756"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="757"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="781"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="782"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="787"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="788"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -622,47 +632,52 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogImportDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="38"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="40"/>
         <source>カタログを読み込む</source>
         <translation>Import a catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="44"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="46"/>
         <source>版なし</source>
         <translation>no version</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="47"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="49"/>
         <source>読み込むカタログ: {0}</source>
         <translation>Incoming catalog: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="50"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="52"/>
         <source>使用中のカタログ: {0}</source>
         <translation>Catalog in use: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="53"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="55"/>
         <source>カタログに変更はありません。</source>
         <translation>The catalog is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="56"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="57"/>
+        <source>読み込むと、入力受付中の年度と提出期限を受け取ります。</source>
+        <translation>Importing takes in the fiscal years open for entry and their due dates.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="60"/>
         <source>違い: {0}</source>
         <translation>Differences: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="58"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="62"/>
         <source>入力済みの値はすべてそのまま残ります。新しい目標値で評価し直します。</source>
         <translation>Every entered value stays as it is; grades are computed again with the new targets.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="75"/>
         <source>読み込む</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="73"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="78"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -670,7 +685,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ChangePoller</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/poller.py" line="90"/>
+        <location filename="../../src/kplan_desktop/ui/poller.py" line="91"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
@@ -701,27 +716,32 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="55"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="56"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="66"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="67"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="77"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="78"/>
         <source>取り消す前に入力していたコメントです。</source>
         <translation>The comment you were typing before you cancelled.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="80"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="81"/>
         <source>前の値に書かれたコメントです。この値にも当てはまるか確認してください。</source>
         <translation>This comment was written for the previous value. Check that it also fits this value.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="92"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="94"/>
+        <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: ここで終わる（残りは保存しません）</source>
+        <translation>Enter: save   Shift+Enter: new line   Esc: stop here (the rest is not saved)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="96"/>
         <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（値とコメントは残ります）</source>
         <translation>Enter: save   Shift+Enter: new line   Esc: cancel (the typed value and comment stay)</translation>
     </message>
@@ -733,137 +753,137 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CycleActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="175"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="204"/>
         <source>提出状況…</source>
         <translation>Submission status…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="205"/>
         <source>年度をロックする（締め切り）…</source>
         <translation>Lock the year (close the review)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="206"/>
         <source>年度のロックを解除する…</source>
         <translation>Unlock the year…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="218"/>
         <source>年度をロックする</source>
         <translation>Lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="220"/>
         <source>{0}をロックします。以後、この年度の値・施策評価の変更と取り込みはすべて拒否されます（解除は理由とともに記録されます）。よろしいですか？</source>
         <translation>Lock {0}? Every change to its values and evaluations, and every merge into it, will be refused (an unlock is recorded with its reason).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="237"/>
         <source>ロックできません</source>
         <translation>Cannot lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="242"/>
         <source>{0}をロックしました</source>
         <translation>{0} locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="244"/>
         <source>{0}はすでにロックされています</source>
         <translation>{0} is already locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="259"/>
         <source>年度のロックを解除する</source>
         <translation>Unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="260"/>
         <source>{0}のロックを解除する理由（記録されます）</source>
         <translation>Why unlock {0}? (recorded)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="276"/>
         <source>ロックを解除できません</source>
         <translation>Cannot unlock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="280"/>
         <source>{0}のロックを解除しました</source>
         <translation>{0} unlocked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="282"/>
         <source>{0}はロックされていません</source>
         <translation>{0} is not locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="293"/>
         <source>{0}の入力受付はまだ始まっていません</source>
         <translation>{0} is not open for entry yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="295"/>
         <source>{0}: 入力受付中（提出期限なし）</source>
         <translation>{0}: open for entry (no due date)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="299"/>
         <source>あと{0}日</source>
         <translation>{0} days left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="301"/>
         <source>{0}日過ぎています</source>
         <translation>{0} days overdue</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="302"/>
         <source>{0}の提出期限: {1}（{2}）</source>
         <translation>{0} due: {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="333"/>
         <source>{0}は締め切られています（年度ロック）。値・施策評価は変更できません</source>
         <translation>{0} is closed (locked): values and evaluations cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="345"/>
         <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
         <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="349"/>
         <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
         <translation>Everything is entered: finalise and export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="361"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="407"/>
         <source>受付を始められません</source>
         <translation>Cannot open the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="375"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="421"/>
         <source>未提出の課の一覧の保存先</source>
         <translation>Save the list of departments still to submit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="376"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="422"/>
         <source>未提出の課.xlsx</source>
         <translation>departments-to-submit.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="423"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="388"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="434"/>
         <source>書き出せません</source>
         <translation>Cannot write the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="390"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="436"/>
         <source>未提出の課 {0} 件を書き出しました: {1}</source>
         <translation>{0} departments still to submit written: {1}</translation>
     </message>
@@ -871,42 +891,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CycleStatusDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="139"/>
         <source>提出状況（{0}）</source>
         <translation>Submission status ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="145"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="145"/>
         <source>課名</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="145"/>
         <source>状況</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="145"/>
         <source>入力済み／指標数</source>
         <translation>Entered / indicators</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="149"/>
         <source>年度の入力受付を始める…</source>
         <translation>Open the year for entry…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="122"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="151"/>
         <source>未提出の課を書き出す…</source>
         <translation>Write the departments still to submit…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="156"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -967,206 +987,300 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="56"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="57"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="71"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="72"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="73"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="146"/>
         <source>コメントは入力済みのセルに付けられます</source>
-        <translation>A comment can be added to a cell that has a value</translation>
+        <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="158"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="159"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="166"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="166"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="168"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="174"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="178"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="178"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="199"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="219"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="239"/>
+        <source>（なし）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="243"/>
+        <source>コメントを削除（{0}）</source>
+        <translation>comment removed ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="245"/>
+        <source>コメントを追加: {0}</source>
+        <translation>comment added: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="247"/>
+        <source>コメントを変更: {0} → {1}</source>
+        <translation>comment changed: {0} → {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="248"/>
+        <source>{0}（値 {1} はそのまま）</source>
+        <translation>{0} (value {1} unchanged)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="252"/>
+        <source>（コメント: {0} → {1}）</source>
+        <translation> (comment: {0} → {1})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="255"/>
+        <source>取り消し: {0}</source>
+        <translation>undo: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="257"/>
+        <source>やり直し: {0}</source>
+        <translation>redo: {0}</translation>
     </message>
 </context>
 <context>
     <name>EntryController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="152"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="90"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="222"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="164"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="240"/>
         <source>ほかの人が保存した値を使います: {0}</source>
-        <translation>Using the value someone else saved: {0}</translation>
+        <translation type="vanished">Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="226"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="196"/>
+        <source>{0} にはすでに {1} が保存されています</source>
+        <translation>{0} already holds {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="198"/>
+        <source>ほかの人が保存した値を使います: {0} = {1}</source>
+        <translation>Using the value someone else saved: {0} = {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="227"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="229"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="235"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="237"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="241"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="285"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="382"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="363"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="273"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="502"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="494"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="496"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="531"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="554"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="536"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="559"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="562"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="544"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="567"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="574"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="570"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="616"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="732"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="728"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="97"/>
+        <source>（うち {0} 件は単位未設定で値を入力できません: Delete で未集計・該当なしなどを記録）</source>
+        <translation> ({0} of them have no unit and take no value: record not compiled, not applicable, … with Delete)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="596"/>
+        <source>{0} を消去します。</source>
+        <translation>Clear {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="598"/>
+        <source>選んだ {0} 個のセル（{1}）を消去します。</source>
+        <translation>Clear the {0} selected cells ({1}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="624"/>
+        <source>消去（{0} 件）</source>
+        <translation>Clear ({0} cells)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="626"/>
+        <source>{0} 個のセルは消去できませんでした: {1}</source>
+        <translation>{0} cell(s) could not be cleared: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="689"/>
+        <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
+        <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="693"/>
+        <source>元に戻せる操作はありません</source>
+        <translation>Nothing to undo</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="695"/>
+        <source>やり直せる操作はありません</source>
+        <translation>Nothing to redo</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="725"/>
+        <source>{0}は確定済みです。値を変更するには「確定を取り消す」を押してください</source>
+        <translation>{0} is finalised. To change a value, press “Withdraw finalisation” first</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="736"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="622"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="738"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="636"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="761"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -1174,88 +1288,88 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EvaluationDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="70"/>
         <source>施策評価（{0}）</source>
         <translation>Measure evaluation ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="86"/>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="94"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="89"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="100"/>
         <source>（未記入）</source>
         <translation>(not filled in)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="91"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="97"/>
         <source>この1年の成果と、見えてきた課題</source>
         <translation>This year&apos;s results and the issues that emerged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="105"/>
         <source>今後の方向性の説明</source>
         <translation>What the next step means in practice</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="108"/>
         <source>企画担当課が記入します</source>
         <translation>Written by the planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="108"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="117"/>
         <source>指標の評価</source>
         <translation>Indicator grades</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="109"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="118"/>
         <source>自己評価</source>
         <translation>Self-evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="119"/>
         <source>成果と課題</source>
         <translation>Results and issues</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="120"/>
         <source>今後の方向性</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="121"/>
         <source>方向性の説明</source>
         <translation>Next-step details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="113"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="122"/>
         <source>評価者のコメント</source>
         <translation>Reviewer&apos;s comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="129"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="132"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="176"/>
         <source>{0}は締め切られています（年度ロック）。施策評価は表示のみで、変更できません</source>
         <translation>{0} is closed (locked): the evaluations are shown but cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="198"/>
         <source>（計画に記載なし）</source>
         <translation>(not stated in the plan)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="201"/>
         <source>目指す姿: {0}</source>
         <translation>Aim: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="205"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
@@ -1264,22 +1378,22 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">{0} (suggests {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="267"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="271"/>
         <source>保存しました: {0}</source>
         <translation>Saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="273"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="206"/>
         <source>目安: {0}</source>
         <translation>Suggested: {0}</translation>
     </message>
@@ -1287,216 +1401,216 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ExchangeActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="337"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="410"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="170"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="212"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="256"/>
         <source>確定する</source>
         <translation>Finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="176"/>
         <source>この年度の値を確定します（確定後は値を変更できません）</source>
         <translation>Finalise this year&apos;s values (they cannot change once finalised)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="213"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="253"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="332"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="357"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="218"/>
         <source>提出用ブックを書き出す…</source>
         <translation>Export submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="228"/>
         <source>提出ブックを取り込む…</source>
         <translation>Merge submission workbooks…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="230"/>
         <source>記入用テンプレートを書き出す…</source>
         <translation>Export fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="233"/>
         <source>集約ブックを作成…</source>
         <translation>Create consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="289"/>
         <source>{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。</source>
         <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="315"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="338"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="320"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="345"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="334"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="359"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="353"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="383"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="372"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="402"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="404"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="408"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="379"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="409"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="390"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="420"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="392"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="422"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="423"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="409"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="447"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="413"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="451"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="454"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="464"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="428"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="725"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="466"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="763"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="480"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="518"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="503"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="541"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="550"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="588"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="563"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="601"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="581"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="619"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="584"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="622"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="601"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="639"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="604"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="642"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="650"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="650"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="630"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="668"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="635"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="673"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="682"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="720"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="686"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="724"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="689"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="727"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="692"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="730"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1504,47 +1618,47 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>FileDialogs</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="29"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="48"/>
         <source>保存(&amp;S)</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="31"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="50"/>
         <source>開く(&amp;O)</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="34"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="53"/>
         <source>場所(&amp;L):</source>
         <translation>&amp;Look in:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="35"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="54"/>
         <source>ファイル名(&amp;N):</source>
         <translation>File &amp;name:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="36"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="55"/>
         <source>ファイルの種類(&amp;T):</source>
         <translation>Files of &amp;type:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="38"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="57"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="48"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="67"/>
         <source>フォルダー</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="51"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="70"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="52"/>
+        <location filename="../../src/kplan_desktop/ui/file_dialogs.py" line="71"/>
         <source>{0} ファイル</source>
         <translation>{0} File</translation>
     </message>
@@ -1552,42 +1666,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>FirstRun</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="119"/>
         <source>はじめに — 総合計画のカタログ</source>
         <translation>Getting started — the plan catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="114"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="121"/>
         <source>このデータベースにはまだ総合計画のカタログ（指標の一覧）がありません。どのカタログで始めますか。</source>
         <translation>This database has no plan catalog (the list of indicators) yet. Which catalog do you start from?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="121"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="128"/>
         <source>別の市町村の計画で使うときは、企画担当課が作ったカタログファイルを選んでください。同梱のカタログは読み込まれません。</source>
         <translation>For another municipality&apos;s plan, choose the catalog file the planning division made. The shipped catalog is then not loaded.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="128"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="135"/>
         <source>同梱のカタログ（かすみがうら市）で始める</source>
         <translation>Start with the shipped catalog (Kasumigaura)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="139"/>
         <source>カタログファイルを選ぶ…</source>
         <translation>Choose a catalog file…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="136"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="143"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="150"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="157"/>
         <source>カタログファイルを選ぶ</source>
         <translation>Choose a catalog file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="152"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="159"/>
         <source>カタログ (*.json *.xlsx)</source>
         <translation>Catalog (*.json *.xlsx)</translation>
     </message>
@@ -1615,12 +1729,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Planning division (all departments)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="68"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="69"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/first_run.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/first_run.py" line="71"/>
         <source>入力する年度</source>
         <translation>Fiscal year to enter</translation>
     </message>
@@ -1628,7 +1742,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>GridFit</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="162"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="236"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -1636,92 +1750,102 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="250"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="251"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="252"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="191"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="253"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="192"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="254"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="255"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="194"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="256"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="257"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="323"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="327"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="334"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="336"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="349"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="351"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="341"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="407"/>
+        <source>貼り付けた値「{0}」は保存していません: {1}</source>
+        <translation>The pasted value &quot;{0}&quot; is not saved: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="410"/>
+        <source>保存されている値: {0}</source>
+        <translation>Stored value: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="416"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="347"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="422"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="258"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="197"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="259"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
@@ -1806,14 +1930,19 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="251"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="256"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="258"/>
+        <source>（読み取り専用）</source>
+        <translation> (read-only)</translation>
     </message>
     <message>
         <source>入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？</source>
@@ -1940,7 +2069,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="415"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="456"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -1949,7 +2078,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="520"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2094,7 +2223,7 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation type="vanished">not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="131"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="155"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
@@ -2375,102 +2504,102 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="208"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="209"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="210"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="211"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="212"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="213"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="214"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="215"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="216"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="230"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="232"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="234"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="236"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="238"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="242"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="241"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="243"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="244"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="283"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="294"/>
         <source>⚠ 警告（コメントなし）</source>
         <translation>⚠ Warning (no comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="350"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="357"/>
         <source>{0}（入力: {1}）</source>
         <translation>{0} (typed: {1})</translation>
     </message>
@@ -2556,22 +2685,22 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>OpenItemsDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="71"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="74"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="75"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="78"/>
         <source>{0}はまだ確定できません。残っている項目が {1} 件あります。値を入力するか、未記入の理由・警告へのコメントを付けてから確定してください。</source>
         <translation>{0} cannot be finalised yet: {1} item(s) are still open. Enter the values, or give a reason for a missing value or a comment on a warning, then finalise.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="87"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="90"/>
         <source>ダブルクリックでその指標へ移動します</source>
         <translation>Double-click an item to go to its indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="90"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="93"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -2579,32 +2708,47 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>OpenYearDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="60"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="65"/>
         <source>{0}の入力受付</source>
         <translation>Open {0} for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="61"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="67"/>
         <source>提出期限を設ける</source>
         <translation>Set a due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="81"/>
         <source>提出期限</source>
         <translation>Due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="79"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="84"/>
         <source>受付を始める</source>
         <translation>Open for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="80"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="85"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="68"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="104"/>
+        <source>提出期限 {0} はすでに{1}日過ぎています</source>
+        <translation>The due date {0} is already {1} days past</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <source>提出期限が過ぎています</source>
+        <translation>The due date is past</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="118"/>
+        <source>提出期限 {0} はすでに{1}日過ぎています（今日は {2}）。この日付で入力受付を始めますか？</source>
+        <translation>The due date {0} is already {1} days past (today is {2}). Open the year for entry with this date?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="73"/>
         <source>例: 2026-06-30 または 20260630</source>
         <translation>e.g. 2026-06-30 or 20260630</translation>
     </message>
@@ -2612,7 +2756,7 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PasteController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="77"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="82"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
@@ -2621,57 +2765,61 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation type="vanished">{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="88"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="102"/>
         <source>表の外です</source>
         <translation>outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="91"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="105"/>
         <source>{0}「{1}」: 入力できないセルです（{2}）</source>
         <translation>{0} “{1}”: this cell cannot be entered ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="151"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
-        <translation>The pasted value “{0}” is not saved: {1}</translation>
+        <translation type="vanished">The pasted value “{0}” is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="176"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="204"/>
         <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
         <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="234"/>
         <source>表の外</source>
         <translation>Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="251"/>
         <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
         <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="263"/>
+        <source>空欄のセルは貼り付けていません（値はそのまま。消すときは Delete）: {0}</source>
+        <translation>Blank cells were not pasted (the values stay; to clear one, press Delete): {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="275"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="280"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="285"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="344"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>
@@ -2679,37 +2827,37 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PlanTree</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="50"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="51"/>
         <source>計画体系</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="50"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="51"/>
         <source>未入力</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="58"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="59"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="62"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="63"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="63"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="64"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="64"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="65"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="124"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
@@ -2821,32 +2969,32 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TemplateDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="109"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="112"/>
         <source>記入用テンプレートを書き出す</source>
         <translation>Export fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="126"/>
         <source>このプログラムを使わない課に送る、記入用のブックを書き出します。</source>
         <translation>Writes a workbook to fill in, for a department that does not use this program.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="125"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="128"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="126"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="129"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="128"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="131"/>
         <source>保存先を選ぶ…</source>
         <translation>Choose where to save…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="129"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="132"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -3162,7 +3310,7 @@ Database: {1}</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="27"/>
-        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="66"/>
+        <location filename="../../src/kplan_desktop/ui/window_tabs.py" line="74"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>

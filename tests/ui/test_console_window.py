@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from kplan_desktop.cli import main as kplan
 from kplan_desktop.domain.evaluation import NextStep
-from kplan_desktop.store.catalog import current_catalog_version, read_catalog
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.catalog_versions import current_catalog_version
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluation
 from kplan_desktop.ui import file_dialogs

@@ -60,7 +60,7 @@ def test_esc_in_the_grid_asks_before_quitting(
 
 
 def test_esc_in_the_search_box_clears_it_then_goes_to_the_grid_never_asks_to_quit(
-    open_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    open_window: Opener, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Trial 15b (6): Esc in the search box offered to quit the program."""
     window = open_window()

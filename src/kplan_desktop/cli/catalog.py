@@ -15,7 +15,8 @@ from kplan_desktop.exchange import catalog_json
 from kplan_desktop.exchange.catalog_files import export_catalog, import_catalog, preview_import
 from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import current_user
-from kplan_desktop.store.catalog import catalog_versions, read_catalog
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.catalog_versions import catalog_versions
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
 

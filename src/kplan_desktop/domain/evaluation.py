@@ -126,8 +126,18 @@ def suggested_grade(indicator_grades: Iterable[str | None]) -> str | None:
 def owning_department(indicator_departments: Sequence[str]) -> str | None:
     """The department that evaluates a measure, from its indicators' departments in plan
     order: the one owning most of them (the first of those on a tie); None without any."""
-    counts = Counter(indicator_departments)
-    if not counts:
-        return None
-    top = max(counts.values())
-    return next(d for d in indicator_departments if counts[d] == top)
+    tally: dict[str, tuple[int, int]] = {}
+    for place, department in enumerate(indicator_departments):
+        count, first = tally.get(department, (0, place))
+        tally[department] = (count + 1, first)
+    return owner_from_tally((d, count, first) for d, (count, first) in tally.items())
+
+
+def owner_from_tally(tally: Iterable[tuple[str, int, int]]) -> str | None:
+    """owning_department from each department's (department, number of the measure's
+    indicators it owns, plan-order place of its first one), as a database can count them."""
+    best: tuple[str, int, int] | None = None
+    for department, count, first in tally:
+        if best is None or count > best[1] or (count == best[1] and first < best[2]):
+            best = (department, count, first)
+    return None if best is None else best[0]

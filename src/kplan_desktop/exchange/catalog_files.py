@@ -38,12 +38,8 @@ from kplan_desktop.exchange.gate import CATALOG_LIMITS, read_json
 from kplan_desktop.exchange.generations import held_generations
 from kplan_desktop.exchange.payload import parse_utc, utc_text
 from kplan_desktop.exchange.submission_layout import generation_title
-from kplan_desktop.store.catalog import (
-    CatalogChange,
-    current_catalog_version,
-    read_catalog,
-    replace_catalog,
-)
+from kplan_desktop.store.catalog import CatalogChange, read_catalog, replace_catalog
+from kplan_desktop.store.catalog_versions import current_catalog_version
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource

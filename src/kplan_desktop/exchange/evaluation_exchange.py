@@ -10,7 +10,7 @@ as a value; the reviewer comment is the planning division's own and never comes 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -90,16 +90,23 @@ def evaluations_sha256(rows: Iterable[Sequence[str]]) -> str:
 
 
 def evaluation_rows(
-    catalog: Catalog, department: str, fiscal_year: int, stored: Iterable[EvaluationView]
+    catalog: Catalog,
+    department: str,
+    fiscal_year: int,
+    stored: Iterable[EvaluationView],
+    owned: Collection[str] | None = None,
 ) -> list[EvaluationRow]:
-    """The department's evaluations up to `fiscal_year`, of the measures it owns."""
-    owned = {
-        m.code
-        for g in catalog.goals
-        for p in g.policies
-        for m in p.measures
-        if owning_department([i.department for i in m.indicators]) == department
-    }
+    """The department's evaluations up to `fiscal_year`, of the measures it owns: `owned`
+    when given (store.evaluations.owned_measures: a catalog read for one department holds
+    only its own indicators), else counted over the catalog's."""
+    if owned is None:
+        owned = {
+            m.code
+            for g in catalog.goals
+            for p in g.policies
+            for m in p.measures
+            if owning_department([i.department for i in m.indicators]) == department
+        }
     rows = []
     for view in stored:
         e = view.evaluation

@@ -20,7 +20,7 @@ from kplan_desktop.progress import CancelCheck, Progress
 from kplan_desktop.store.audit import current_user, now
 from kplan_desktop.store.catalog import catalog_hash_key
 from kplan_desktop.store.engine import Store, meta_value
-from kplan_desktop.store.evaluations import read_evaluations
+from kplan_desktop.store.evaluations import owned_measures, read_evaluations
 from kplan_desktop.store.generations import active_generation, generation_record, no_generation
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
@@ -125,11 +125,12 @@ def export_submission(
                 "(kplan finalise / export --draft)",
             )
         stored_evaluations = read_evaluations(conn, number)
+        owned = owned_measures(conn, number, department)
         database = database_id(conn)
         key = own_private_key(conn, who=who or current_user(), source=source)
         catalog_hash = meta_value(conn, catalog_hash_key(number)) or ""
     values = submission_rows(rows, fiscal_year)
-    evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations)
+    evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations, owned)
     digest = payload_sha256(values, number)
     unsigned = SubmissionHeader(
         department=department,

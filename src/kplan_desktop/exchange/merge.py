@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -34,8 +33,7 @@ from kplan_desktop.domain.generation_number import E_GENERATION_UNKNOWN, unknown
 from kplan_desktop.domain.lineage import Incoming, Lineage, decide
 from kplan_desktop.domain.model import PlanSettings
 from kplan_desktop.domain.revision import Revision
-from kplan_desktop.domain.validation import EntryCheck, pasted_fraction
-from kplan_desktop.domain.values import canonical
+from kplan_desktop.domain.validation import EntryCheck
 from kplan_desktop.exchange.evaluation_exchange import (
     PlannedEvaluation,
     apply_evaluations,
@@ -50,6 +48,8 @@ from kplan_desktop.exchange.merge_checks import (
     _distrust,
     _file_text,
     _rejected,
+    explain_catalog_changes,
+    pasted_fraction_refusal,
 )
 from kplan_desktop.exchange.merge_plan import (
     KIND_OF,
@@ -112,7 +112,7 @@ def merge_context(store: Store) -> MergeContext:
 
 
 def _context(conn: Connection) -> MergeContext:
-    from kplan_desktop.store.catalog import catalog_versions
+    from kplan_desktop.store.catalog_versions import catalog_versions
 
     held = held_generations(conn)
     if not held:
@@ -269,7 +269,7 @@ def _plan_read(
         and catalog.catalog_hash
         and workbook.catalog_hash != catalog.catalog_hash
     ):
-        _explain_catalog_changes(conn, plan, workbook.catalog_hash, indicators)
+        explain_catalog_changes(conn, plan, workbook.catalog_hash, indicators)
     for planned in plan.rows:
         # What the reader saw beside the row (a value typed outside the input columns).
         incoming = planned.incoming
@@ -350,7 +350,7 @@ def _precheck(
         )
     if (row.indicator, year) in seen:
         return _rejected(row, "同じ指標・年度の行がすでにあります", "duplicate indicator and year")
-    pasted = _pasted_fraction(indicator, row)
+    pasted = pasted_fraction_refusal(indicator, row)
     if pasted is not None:
         return _rejected(row, *pasted)
     key = (row.indicator, year)
@@ -371,64 +371,6 @@ def _precheck(
         entered_at=row.entered_at,
     )
     return PlannedRow(row, RowOutcome.NEW, request=request, file_value=text)
-
-
-def _pasted_fraction(indicator: Indicator, row: IncomingRow) -> tuple[str, str] | None:
-    """A % indicator's value cell holding a bare number from 0 to 1 (domain/validation): 0.9%
-    or a pasted 90%? Refused, naming the cell and what to type instead."""
-    if not row.bare_number or row.value_text is None:
-        return None
-    try:
-        number = Decimal(row.value_text)
-    except ArithmeticError:
-        return None
-    if not pasted_fraction(indicator.effective_value_kind, number):
-        return None
-    value = canonical(number)
-    meant = canonical(number * 100)
-    return (
-        f"{row.value_place_ja} には数値 {value} が入っています（値の貼り付けなど）。"
-        f"{value}% なのか {meant}%（{value} を%表示したもの）なのか決められないため取り込みません。"
-        f"文字で「{meant}」または「{value}%」と入力し直してください",
-        f"{row.value_place_en} holds the number {value} (pasted as a value?): it cannot be told "
-        f"whether {value}% or {meant}% ({value} shown as a percentage) was meant; not merged: "
-        f"type {meant} or {value}% again",
-    )
-
-
-def _explain_catalog_changes(
-    conn: Connection, plan: MergePlan, file_hash: str, indicators: Mapping[str, Indicator]
-) -> None:
-    """A file made under an earlier catalog: say, on each row whose indicator changed since,
-    what changed (a new target grades the same value differently). A catalog this database
-    never held is explained once, for the whole file (_file_notes)."""
-    from kplan_desktop.domain.catalog_diff import indicator_changes
-    from kplan_desktop.exchange.catalog_json import loads
-    from kplan_desktop.store.catalog import catalog_content
-
-    content = catalog_content(conn, plan.generation, file_hash)
-    if content is None:
-        return
-    try:
-        then = {i.code: i for _, _, _, i in loads(content).indicators()}
-    except DomainError:
-        return
-    for row in plan.rows:
-        code = row.incoming.indicator
-        before, now_ = then.get(code), indicators.get(code)
-        if before is None or now_ is None:
-            continue
-        changes = indicator_changes(before, now_)
-        if not changes:
-            continue
-        ja = "、".join(f"{c.label} {c.old or '未設定'}→{c.new or '未設定'}" for c in changes)
-        en = ", ".join(f"{c.field} {c.old or '-'}→{c.new or '-'}" for c in changes)
-        row.reason_ja = "；".join(
-            x for x in (row.reason_ja, f"ファイルの作成後にカタログが変更（{ja}）") if x
-        )
-        row.reason_en = "; ".join(
-            x for x in (row.reason_en, f"catalog changed since the file ({en})") if x
-        )
 
 
 def _workbook_origin(department: str) -> str:

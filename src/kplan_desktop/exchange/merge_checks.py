@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from decimal import Decimal
 
 from sqlalchemy import Connection
 
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason, PlanSettings
+from kplan_desktop.domain.validation import pasted_fraction
+from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.merge_plan import MergePlan, PlannedRow, Trust
 from kplan_desktop.exchange.payload import (
     RowOutcome,
@@ -311,3 +314,61 @@ def _file_text(row: IncomingRow) -> str | None:
         except ValueError:
             return row.missing_reason
     return None
+
+
+def pasted_fraction_refusal(indicator: Indicator, row: IncomingRow) -> tuple[str, str] | None:
+    """A % indicator's value cell holding a bare number from 0 to 1 (domain/validation): 0.9%
+    or a pasted 90%? Refused, naming the cell and what to type instead."""
+    if not row.bare_number or row.value_text is None:
+        return None
+    try:
+        number = Decimal(row.value_text)
+    except ArithmeticError:
+        return None
+    if not pasted_fraction(indicator.effective_value_kind, number):
+        return None
+    value = canonical(number)
+    meant = canonical(number * 100)
+    return (
+        f"{row.value_place_ja} には数値 {value} が入っています（値の貼り付けなど）。"
+        f"{value}% なのか {meant}%（{value} を%表示したもの）なのか決められないため取り込みません。"
+        f"文字で「{meant}」または「{value}%」と入力し直してください",
+        f"{row.value_place_en} holds the number {value} (pasted as a value?): it cannot be told "
+        f"whether {value}% or {meant}% ({value} shown as a percentage) was meant; not merged: "
+        f"type {meant} or {value}% again",
+    )
+
+
+def explain_catalog_changes(
+    conn: Connection, plan: MergePlan, file_hash: str, indicators: Mapping[str, Indicator]
+) -> None:
+    """A file made under an earlier catalog: say, on each row whose indicator changed since,
+    what changed (a new target grades the same value differently). A catalog this database
+    never held is explained once, for the whole file (_file_notes)."""
+    from kplan_desktop.domain.catalog_diff import indicator_changes
+    from kplan_desktop.exchange.catalog_json import loads
+    from kplan_desktop.store.catalog_versions import catalog_content
+
+    content = catalog_content(conn, plan.generation, file_hash)
+    if content is None:
+        return
+    try:
+        then = {i.code: i for _, _, _, i in loads(content).indicators()}
+    except DomainError:
+        return
+    for row in plan.rows:
+        code = row.incoming.indicator
+        before, now_ = then.get(code), indicators.get(code)
+        if before is None or now_ is None:
+            continue
+        changes = indicator_changes(before, now_)
+        if not changes:
+            continue
+        ja = "、".join(f"{c.label} {c.old or '未設定'}→{c.new or '未設定'}" for c in changes)
+        en = ", ".join(f"{c.field} {c.old or '-'}→{c.new or '-'}" for c in changes)
+        row.reason_ja = "；".join(
+            x for x in (row.reason_ja, f"ファイルの作成後にカタログが変更（{ja}）") if x
+        )
+        row.reason_en = "; ".join(
+            x for x in (row.reason_en, f"catalog changed since the file ({en})") if x
+        )

@@ -41,12 +41,11 @@ from kplan_desktop.store.engine import (
     Store,
     StoreError,
     meta_value,
-    migrations_config,
-    upgrade,
 )
 from kplan_desktop.store.models import audit_table, catalog_version_table
 from kplan_desktop.store.paths import private_dir, private_file
 from kplan_desktop.store.requests import EntrySource
+from kplan_desktop.store.schema_upgrade import migrations_config, upgrade
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory

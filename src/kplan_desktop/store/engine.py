@@ -30,10 +30,11 @@ from kplan_desktop.domain.text import mask_secrets
 from kplan_desktop.store.backup_files import backups_folder, scrub_old_backups
 from kplan_desktop.store.models import audit_table, meta_table
 from kplan_desktop.store.netfs import on_network
-from kplan_desktop.store.paths import database_url, db_dir, private_file
+from kplan_desktop.store.paths import database_url, private_file
+from kplan_desktop.store.schema_upgrade import known_revisions, upgrade
 
 if TYPE_CHECKING:
-    from alembic.config import Config
+    pass
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
@@ -310,12 +311,6 @@ def bad_url(url: str, exc: BaseException) -> StoreError:
         f"データベースのURLが正しくありません: {shown}（{why}）",
         f"Invalid database URL: {shown} ({why})",
     )
-
-
-def known_revisions() -> frozenset[str]:
-    """The schema revisions this program's migrations know (their file names' numbers)."""
-    versions = db_dir() / "migrations" / "versions"
-    return frozenset(p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py"))
 
 
 def _refuse_foreign(database: str | None, url: str) -> None:
@@ -774,29 +769,6 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def migrations_config() -> Config:
-    """Alembic's configuration for the migrations in db/migrations (no URL: each run is given
-    its connection)."""
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(db_dir() / "migrations"))
-    return config
-
-
-def upgrade(conn: Connection, version: str = "head", *, keep_legacy_secrets: bool = True) -> None:
-    """Migrate the database of `conn` to `version`, inside the caller's transaction.
-
-    `keep_legacy_secrets`: see `Store.migrate`.
-    """
-    from alembic import command
-
-    config = migrations_config()
-    config.attributes["connection"] = conn
-    config.attributes["keep_legacy_secrets"] = keep_legacy_secrets
-    command.upgrade(config, version)
 
 
 def meta_value(conn: Connection, key: str) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, text, update
+from sqlalchemy import Connection, RowMapping, func, insert, select, text, update
 
 from kplan_desktop.domain.catalog import Goal, Measure, Policy
 from kplan_desktop.domain.errors import Conflict, DomainError
@@ -23,6 +23,7 @@ from kplan_desktop.domain.evaluation import (
     Evaluation,
     NextStep,
     check_text,
+    owner_from_tally,
     owning_department,
     suggested_grade,
 )
@@ -500,3 +501,35 @@ def measure_owners(conn: Connection, generation: int) -> dict[str, str | None]:
     for measure, department in rows:
         departments.setdefault(measure, []).append(department)
     return {code: owning_department(found) for code, found in departments.items()}
+
+
+def owned_measures(conn: Connection, generation: int, department: str) -> set[str]:
+    """The measures `department` evaluates in `generation` (see owning_department), counted by
+    the database: one row per measure and leading department, not every indicator."""
+    i = indicator_table.c
+    mine = select(i.measure_code).where(
+        (i.generation == generation) & (i.department_code == department)
+    )
+    tally = (
+        select(
+            i.measure_code,
+            i.department_code,
+            func.count().label("n"),
+            func.min(i.position).label("first"),
+        )
+        .where((i.generation == generation) & i.measure_code.in_(mine))
+        .group_by(i.measure_code, i.department_code)
+        .subquery()
+    )
+    top = (
+        select(tally.c.measure_code, func.max(tally.c.n).label("top"))
+        .group_by(tally.c.measure_code)
+        .subquery()
+    )
+    leading = select(tally.c.measure_code, tally.c.department_code, tally.c.n, tally.c.first).join(
+        top, (top.c.measure_code == tally.c.measure_code) & (top.c.top == tally.c.n)
+    )
+    by_measure: dict[str, list[tuple[str, int, int]]] = {}
+    for measure, owner, count, first in conn.execute(leading).all():
+        by_measure.setdefault(measure, []).append((owner, count, first))
+    return {code for code, tally_ in by_measure.items() if owner_from_tally(tally_) == department}

@@ -49,7 +49,8 @@ def overview(
     """The catalog and its indicators with their values: of `department` when given — the
     ones it owned in `fiscal_year` (a 課 merged into another still has its past years), else
     the ones it owns now."""
-    catalog = read_catalog(conn, generation)
+    # A department's window and export read its own indicators and the tree above them.
+    catalog = read_catalog(conn, generation, department=department)
     if catalog is None:
         from kplan_desktop.store.actuals import plan_settings
 

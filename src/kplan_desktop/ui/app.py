@@ -319,7 +319,7 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
         if not open_lock.acquire():
             choice = ask_second_window(db, open_lock.holder(), lang)
             if choice == CANCEL:
-                return 0
+                return Exit.OK
             read_only = choice == READ_ONLY
             open_lock = None  # the other window holds it
 
@@ -508,7 +508,9 @@ def _screenshot(
         if not isinstance(preview, QWidget):
             return Exit.ERROR
         shown = preview
-    app.processEvents()
+    from kplan_desktop.ui.workers import settle
+
+    settle()  # the last paint events, before the grab
     if shown.grab().save(str(path)):
         return Exit.OK
     print(
@@ -632,11 +634,13 @@ def _step_window(workspace: Workspace, lang: str) -> str:
         )
     finally:
         # A write starts a reload in the thread pool: let it finish before the folder goes.
+        from kplan_desktop.ui.workers import settle
+
         QThreadPool.globalInstance().waitForDone(30000)
-        QApplication.processEvents()
+        settle()  # the finished jobs' signals
         window.close()
         window.deleteLater()
-        QApplication.processEvents()
+        settle()  # the deferred delete
 
 
 if __name__ == "__main__":

@@ -231,7 +231,7 @@ class CatalogActions(QObject):
         return True
 
     def show_versions(self) -> None:
-        from kplan_desktop.store.catalog import catalog_versions
+        from kplan_desktop.store.catalog_versions import catalog_versions
 
         w = self.window
         if not self._ready():

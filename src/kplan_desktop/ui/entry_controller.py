@@ -1,4 +1,5 @@
-"""Entering values in the grid: the cell editor's delegate and the entry controller."""
+"""Entering values in the grid: the entry controller (its cell editor's delegate is in
+entry_delegate)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLineEdit,
     QMessageBox,
-    QStyledItemDelegate,
-    QWidget,
 )
 
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
@@ -37,6 +36,7 @@ from kplan_desktop.store.requests import (
     current_user,
 )
 from kplan_desktop.ui.entry import EntryCommand, Written, write_and_read
+from kplan_desktop.ui.entry_delegate import EntryDelegate
 from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
@@ -45,69 +45,6 @@ if TYPE_CHECKING:
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.domain.values import ParsedValue
     from kplan_desktop.store.actuals import ActualView
-
-
-class EntryDelegate(QStyledItemDelegate):
-    """Enter/Tab submit the typed text; a refused value keeps the editor open with its message."""
-
-    def __init__(self, window: EntryController) -> None:
-        super().__init__(window.widget)
-        self._window = window
-
-    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(editor, QLineEdit):
-            assert isinstance(event, QKeyEvent)
-            key = event.key()
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
-                window = self._window
-                index = window.grid.currentIndex()
-                text = editor.text()
-                down = key != Qt.Key.Key_Tab
-                # Where Enter goes, fixed before the write: with 未入力のみ ticked the saved row
-                # leaves the grid, and the cell below it must still be the next one.
-                after = window.next_cell(index, down=down)
-                if window.submit(index, text, ask=False):
-                    self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-                    window.move_after_entry(down=down, after=after)
-                elif window.comment_wanted is not None:
-                    # The comment dialog must not depend on this editor: a real window system
-                    # moves the focus to the dialog, and the view deletes an editor that loses
-                    # it (a crash under xcb). Close it now; Cancel opens a new one with the text.
-                    refused, window.comment_wanted = window.comment_wanted, None
-                    self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-                    target = QPersistentModelIndex(index)
-                    QTimer.singleShot(
-                        0, lambda: window.comment_then_save(target, text, refused, down=down)
-                    )
-                else:
-                    editor.setToolTip(window.last_message)
-                    editor.setStyleSheet("background: #fdecec;")
-                return True
-        return super().eventFilter(editor, event)
-
-    def setModelData(self, editor: QWidget, model: object, index: object) -> None:
-        """Leaving an editor any other way than Esc (Down, a click elsewhere) submits its text
-        as Return does, as a spreadsheet does: a warned value asks for its comment again, a
-        refused one reopens its editor. Never a silent drop. Values are written by submit()
-        through the store, never by the model."""
-        if not isinstance(editor, QLineEdit) or not isinstance(index, QModelIndex):
-            return
-        window = self._window
-        proxy_index = window.proxy.index(index.row(), index.column())
-        text = editor.text()
-        if not proxy_index.isValid() or text == (proxy_index.data(Qt.ItemDataRole.EditRole) or ""):
-            return
-        if window.submit(proxy_index, text, ask=False):
-            return
-        target = QPersistentModelIndex(proxy_index)
-        going = QPersistentModelIndex(window.grid.currentIndex())
-        if window.comment_wanted is not None:
-            refused, window.comment_wanted = window.comment_wanted, None
-            QTimer.singleShot(
-                0, lambda: window.comment_then_save(target, text, refused, down=True, go_to=going)
-            )
-        else:
-            QTimer.singleShot(0, lambda: window.reopen_refused(target, text))
 
 
 class EntryController(Part):
@@ -149,28 +86,12 @@ class EntryController(Part):
         grid.setAlternatingRowColors(False)
 
     def update_status(self, saved: str = "") -> None:
-        editable_column = (
-            self.model.column_of_year(self.fiscal_year)
-            if self.fiscal_year in self.model.years
-            else -1
-        )
-        rows = [
-            row
-            for row in range(len(self.model.rows))
-            if self.model.is_editable(row, editable_column)
-        ]
-        states = [self.model.cell(row, self.fiscal_year).state for row in rows]
+        states = self.model.editable_states  # kept by the model, never a walk over every row
         text = self.tr("エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件").format(
-            states.count(CellState.ERROR),
-            states.count(CellState.WARNING),
-            states.count(CellState.EMPTY),
+            states[CellState.ERROR], states[CellState.WARNING], states[CellState.EMPTY]
         )
         # An indicator without a unit takes no value: say how its cell is filled all the same.
-        unitless = sum(
-            1
-            for row, state in zip(rows, states, strict=True)
-            if state is CellState.EMPTY and not self.model.rows[row].indicator.unit
-        )
+        unitless = self.model.unitless_missing
         if unitless:
             text += self.tr(
                 "（うち {0} 件は単位未設定で値を入力できません: "

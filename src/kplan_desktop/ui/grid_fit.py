@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
@@ -42,11 +43,33 @@ class GridFit(Part):
         self.tabs: QTabWidget | None = None
         # A column narrowed by hand is headed the short way too (see fit_headers).
         self.grid.horizontalHeader().sectionResized.connect(self.fit_headers)
+        self._fit_round = 0
 
-    def fit_columns(self) -> None:
+    def fit_columns(self, then: Callable[[], None]) -> None:
         """Column widths once the grid is filled: every label whole, the entry year, target,
-        rate and grade in view (the detail panel folds away on a narrow window)."""
-        self.grid.resizeColumnsToContents()
+        rate and grade in view (the detail panel folds away on a narrow window); then `then`.
+
+        One column is measured per turn of the event loop (each asks its sample of rows for
+        their text, font and icon: all of them at once blocked the window 0.15 s). A later
+        load's fitting replaces an unfinished one.
+        """
+        self._fit_round += 1
+        fitting = self._fit_round
+        columns = list(range(self.model.columnCount()))
+
+        def step() -> None:
+            if fitting != self._fit_round:
+                return  # a later load fits the columns again
+            if columns:
+                self.grid.resizeColumnToContents(columns.pop(0))
+                QTimer.singleShot(0, self.widget, step)
+                return
+            self._fit_measured()
+            then()
+
+        step()
+
+    def _fit_measured(self) -> None:
         self.grid.setColumnWidth(1, min(self.grid.columnWidth(1), 340))
         # Widths come from a sample of rows: leave room for any rate, and for the longest grade
         # label of this language ("Cannot be assessed" is twice as wide as データ未確定).

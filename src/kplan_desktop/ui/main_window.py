@@ -7,6 +7,8 @@ it as a ui.host.Host. The session's state is a Qt-free kplan_desktop.session.Ses
 
 from __future__ import annotations
 
+import importlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +66,28 @@ if TYPE_CHECKING:
     from kplan_desktop.ui.poller import ChangePoller
     from kplan_desktop.ui.window_menus import WindowMenus
     from kplan_desktop.ui.window_tabs import WindowTabs
+
+
+# What _late_imports binds, imported a few at a time after the first paint.
+_LATE_MODULES = (
+    "kplan_desktop.domain.fiscal_year",
+    "kplan_desktop.ui.models.cells",
+    "kplan_desktop.ui.models.indicator_table",
+    "kplan_desktop.ui.models.indicator_filter",
+    "kplan_desktop.ui.entry_controller",
+    "kplan_desktop.ui.detail_panel",
+    "kplan_desktop.ui.plan_tree",
+    "kplan_desktop.ui.paste",
+    "kplan_desktop.ui.grid_fit",
+    "kplan_desktop.ui.poller",
+    "kplan_desktop.ui.window_tabs",
+    "kplan_desktop.ui.exchange_actions",
+    "kplan_desktop.ui.backup_actions",
+    "kplan_desktop.ui.catalog_actions",
+    "kplan_desktop.ui.cycle_actions",
+    "kplan_desktop.ui.key_actions",
+    "kplan_desktop.ui.window_menus",
+)
 
 
 def _late_imports() -> None:
@@ -192,6 +216,20 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
+        self._import_step(list(_LATE_MODULES))
+
+    def _import_step(self, pending: list[str]) -> None:
+        """Import the body's modules a few per turn of the event loop (all at once blocked the
+        window 0.1 s while the worker imported SQLAlchemy beside it), then build the body."""
+        until = time.perf_counter() + 0.03
+        while pending and time.perf_counter() < until:
+            importlib.import_module(pending.pop(0))
+        if pending:
+            QTimer.singleShot(0, self, lambda: self._import_step(pending))
+            return
+        self._build_body()
+
+    def _build_body(self) -> None:
         _late_imports()
         self.undo_stack = QUndoStack(self)
         self.model = IndicatorTableModel()
@@ -437,16 +475,24 @@ class MainWindow(QMainWindow):
         self.model.reset(
             data, self.fiscal_year, self.department, planning=self.planning, lang=self.lang
         )
+        # The rest in later turns of the event loop, so the UI thread never blocks for long
+        # (the grid, then the tree: each some 35 ms at 20,000 indicators). With the window as
+        # context: a load that ends after the window is gone does nothing.
+        QTimer.singleShot(0, self, lambda: self._fill_tree(data))
+
+    def _fill_tree(self, data: GridData) -> None:
+        if self.model.rows is not data.rows:
+            return  # a later load replaced this one; it fills the tree itself
         self._set_title()
         self.plan_tree.fill()
         self.plan_tree.apply_filter()
         self.update_status()
-        # The rest in a later turn of the event loop, so the UI thread never blocks for long.
-        # With the window as context: a load that ends after the window is gone does nothing.
         QTimer.singleShot(0, self, lambda: self._finish_load(data))
 
     def _finish_load(self, data: GridData) -> None:
-        self.fit.fit_columns()
+        self.fit.fit_columns(lambda: self._fitted(data))
+
+    def _fitted(self, data: GridData) -> None:
         self.window_tabs.data = data
         self.window_tabs.refresh()
         self.is_loaded = True

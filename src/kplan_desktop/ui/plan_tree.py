@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem,
 )
 
-from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
@@ -43,6 +42,8 @@ class PlanTree(Part):
         super().__init__(shared)
         self.entry = entry
         self.nodes: dict[str, QTreeWidgetItem] = {}
+        # The count each node shows, by code (written only when it changes).
+        self._shown_counts: dict[str, str] = {}
         # The cell to make current again when a filter that hid it is cleared.
         self._kept_cell: QPersistentModelIndex | None = None
         self._filtering = False
@@ -104,39 +105,60 @@ class PlanTree(Part):
         return super().eventFilter(watched, event)
 
     def fill(self) -> None:
+        """Build the tree with its counts written into each item before it is shown and expanded:
+        a text set on an expanded tree is a layout pass over every shown item (the count column
+        fits its contents), 1.4 s at 20,000 indicators when it was done after expandAll()."""
         self.tree.blockSignals(True)
-        self.tree.clear()
-        self.nodes = {}
-        for item in self.model.rows:
-            parent: QTreeWidgetItem | None = None
-            for code, name in (
-                (item.goal.code, self.tr("基本目標{0} {1}").format(item.goal.code, item.goal.name)),
-                (item.policy.code, f"{item.policy.code} {item.policy.name}"),
-                (item.measure.code, f"{item.measure.code} {item.measure.name}"),
-            ):
-                node = self.nodes.get(code)
-                if node is None:
-                    node = QTreeWidgetItem([name, ""])
-                    node.setData(0, Qt.ItemDataRole.UserRole, code)
-                    node.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
-                    if parent is None:
-                        self.tree.addTopLevelItem(node)
-                    else:
-                        parent.addChild(node)
-                    self.nodes[code] = node
-                parent = node
-        self.tree.expandAll()
-        self.update_counts()
-        self.tree.blockSignals(False)
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.clear()
+            self.nodes = {}
+            missing = self._missing()
+            self._shown_counts = {}
+            tops: list[QTreeWidgetItem] = []
+            for item in self.model.rows:
+                parent: QTreeWidgetItem | None = None
+                for code, name in (
+                    (
+                        item.goal.code,
+                        self.tr("基本目標{0} {1}").format(item.goal.code, item.goal.name),
+                    ),
+                    (item.policy.code, f"{item.policy.code} {item.policy.name}"),
+                    (item.measure.code, f"{item.measure.code} {item.measure.name}"),
+                ):
+                    node = self.nodes.get(code)
+                    if node is None:
+                        count = str(missing[code])
+                        node = QTreeWidgetItem([name, count])
+                        node.setData(0, Qt.ItemDataRole.UserRole, code)
+                        node.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+                        if parent is None:
+                            tops.append(node)
+                        else:
+                            parent.addChild(node)
+                        self.nodes[code] = node
+                        self._shown_counts[code] = count
+                    parent = node
+            # The whole tree in one insertion, then opened: one layout, not one per item.
+            self.tree.addTopLevelItems(tops)
+            self.tree.expandAll()
+        finally:
+            self.tree.setUpdatesEnabled(True)
+            self.tree.blockSignals(False)
+
+    def _missing(self) -> Counter[str]:
+        """Empty cells of this year under each goal, policy and measure (kept by the model)."""
+        return self.model.missing_under
 
     def update_counts(self) -> None:
-        missing: Counter[str] = Counter()
-        for row, item in enumerate(self.model.rows):
-            if self.model.cell(row, self.fiscal_year).state is CellState.EMPTY:
-                for code in (item.goal.code, item.policy.code, item.measure.code):
-                    missing[code] += 1
+        """After a value is entered: only the counts that changed are written (each write is a
+        layout pass over the shown tree)."""
+        missing = self._missing()
         for code, node in self.nodes.items():
-            node.setText(1, str(missing[code]))
+            count = str(missing[code])
+            if self._shown_counts.get(code) != count:
+                node.setText(1, count)
+                self._shown_counts[code] = count
 
     def apply_filter(self) -> None:
         """Filter the grid; the clerk's current cell is current again whenever it is shown."""

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from kplan_desktop.progress import Cancelled
 
-__all__ = ["Cancelled", "Job", "JobSignals", "Work", "run_job"]
+__all__ = ["Cancelled", "Job", "JobSignals", "Work", "run_job", "settle", "wait_for"]
 
 # work(progress, cancelled) -> result, run off the UI thread.
 Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
@@ -140,3 +140,18 @@ def wait_for(signals: Sequence[SignalInstance], done: Callable[[], bool], second
         for signal in signals:
             signal.disconnect(check)
     return done()
+
+
+def settle(ms: int = 0) -> None:
+    """Run the event loop until the events posted so far are handled, then `ms` more.
+
+    For a screenshot, a clean-up or a bench: a timer object ends a local event loop, instead of
+    a call to processEvents() (see wait_for).
+    """
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    timer.start(max(ms, 0))
+    loop.exec()
+    timer.stop()

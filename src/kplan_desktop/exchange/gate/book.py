@@ -26,6 +26,9 @@ def load_book(data: bytes, file: str, *, whole: bool = False) -> Workbook:
     # (kplan init, departments) starts without openpyxl (tests/architecture/test_cli_shape.py).
     import openpyxl
 
+    from kplan_desktop.exchange.gate import inline_strings
+
+    inline_strings.install()
     try:
         with warnings.catch_warnings():
             # openpyxl warns about features it drops (extensions, styles); none matter here.

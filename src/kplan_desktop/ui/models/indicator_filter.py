@@ -19,8 +19,22 @@ class IndicatorFilter(QSortFilterProxyModel):
         self.missing_only = False
         self.problems_only = False
         self.branch = ""
+        self._pattern = ""
+
+    def setFilterFixedString(self, pattern: str) -> None:
+        """Filter again only when the search text changed (each pass asks every row)."""
+        if pattern != self._pattern:
+            self._pattern = pattern
+            super().setFilterFixedString(pattern)
 
     def set_flags(self, missing_only: bool, problems_only: bool, branch: str) -> None:
+        if (missing_only, problems_only, branch) == (
+            self.missing_only,
+            self.problems_only,
+            self.branch,
+        ):
+            return  # unchanged: a model reset or a changed row has filtered already
+
         def change() -> None:
             self.missing_only, self.problems_only = missing_only, problems_only
             self.branch = branch
@@ -30,6 +44,8 @@ class IndicatorFilter(QSortFilterProxyModel):
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
+        if not (self._pattern or self.missing_only or self.problems_only or self.branch):
+            return True  # nothing filters: no row needs to be read
         if not super().filterAcceptsRow(source_row, source_parent):
             return False
         model = self.sourceModel()
