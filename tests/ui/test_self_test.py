@@ -34,12 +34,12 @@ def test_self_test_names_the_failing_step_when_the_migrations_are_missing(
     log_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bundle that lost its db/ folder fails at step 2 (exit 12), saying so."""
-    from kplan_desktop.store import engine
+    from kplan_desktop.store import schema_upgrade
     from kplan_desktop.ui.app import main
 
     empty = tmp_path / "no-db"
     (empty / "migrations").mkdir(parents=True)
-    monkeypatch.setattr(engine, "db_dir", lambda: empty)
+    monkeypatch.setattr(schema_upgrade, "db_dir", lambda: empty)
     assert main(["--self-test"]) == 12
     report = (log_folder / "self-test.log").read_text(encoding="utf-8")
     assert "FAILED 2 database" in report

@@ -111,7 +111,17 @@ def test_the_year_banner_is_read_in_one_frame(
     open_window: Opener, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The department's banner (year lock, due date, what is still owed) on every load."""
-    opened = ["--db", str(db), "cycle", "open", "--year", str(YEAR), "--due", "2026-06-30"]
+    opened = [
+        "--db",
+        str(db),
+        "cycle",
+        "open",
+        "--year",
+        str(YEAR),
+        "--due",
+        "2026-06-30",
+        "--past-due",
+    ]
     assert kplan(opened) == 0
     window = open_window()
     with counting(window, monkeypatch) as counted:
