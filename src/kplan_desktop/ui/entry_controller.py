@@ -60,7 +60,7 @@ class EntryController(Part):
         super().__init__(shared)
         self.last_message = ""
         # A warned value waiting for its comment (see EntryDelegate), and the open dialog.
-        self.comment_wanted: EntryResult | None = None
+        self.asked_later: EntryResult | None = None
         self.comment_dialog: QDialog | None = None
         # Comments typed in the comment dialog and cancelled (Esc), by (indicator, year).
         self.comment_drafts: dict[tuple[str, int], str] = {}
@@ -130,8 +130,10 @@ class EntryController(Part):
     ) -> bool:
         """Check and write one typed value; False (nothing written) when it is refused.
 
-        A value that needs a comment asks for it at once, or with ask=False leaves the refusal
-        in `comment_wanted` for the caller to ask once its cell editor is closed.
+        A value that needs a comment, or meets someone else's change, asks at once; with
+        ask=False the refusal is left in `asked_later` for the caller to ask once its cell
+        editor is closed (a modal dialog over a live editor lets the view delete the editor
+        while its key press is still being handled: a crash under a real window system).
         """
         request = self.request_for(proxy_index, text, comment)
         if request is None:
@@ -145,10 +147,13 @@ class EntryController(Part):
         except EntryRefused as exc:
             refused = exc.results[0]
             if refused.only_conflict:
+                if not ask:
+                    self.asked_later = refused
+                    return False
                 return self._resolve_conflict(proxy_index, refused, comment)
             if exc.only_warnings and comment is None:
                 if not ask:
-                    self.comment_wanted = refused
+                    self.asked_later = refused
                     return False
                 reason = self.ask_comment(refused)
                 return bool(reason) and self.submit(proxy_index, text, reason)
@@ -371,20 +376,24 @@ class EntryController(Part):
         down: bool,
         go_to: QPersistentModelIndex | None = None,
     ) -> bool:
-        """Ask the comment a warned value needs, then save; Cancel reopens the cell's editor
-        with the typed text. True when the value was saved."""
+        """Ask what a refused value needs (the comment of a warned value, or mine-or-theirs
+        when someone else changed it), then save; Cancel reopens the cell's editor with the
+        typed text. True when the value was saved (or theirs was taken)."""
         if not target.isValid():
             return False
         index = self.proxy.index(target.row(), target.column())
         self.grid.setCurrentIndex(index)
-        reason = self.ask_comment(refused)
         after = self.next_cell(index, down=down)
         going = None
         if go_to is not None and go_to.isValid() and go_to != target:
             going = QPersistentModelIndex(
                 self.proxy.mapToSource(self.proxy.index(go_to.row(), go_to.column()))
             )
-        saved = bool(reason) and self.submit(index, text, reason)
+        if refused.only_conflict:
+            saved = self._resolve_conflict(index, refused, None)
+        else:
+            reason = self.ask_comment(refused)
+            saved = bool(reason) and self.submit(index, text, reason)
         self.grid.setFocus()
         if saved:
             if going is not None and self.shown(going).isValid():

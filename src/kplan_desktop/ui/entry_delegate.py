@@ -31,7 +31,7 @@ class EntryTarget(Protocol):
     """What the delegate asks of the entry controller (ui/entry_controller.EntryController;
     a protocol, so the two modules do not import each other)."""
 
-    comment_wanted: EntryResult | None
+    asked_later: EntryResult | None
     last_message: str
 
     @property
@@ -88,11 +88,12 @@ class EntryDelegate(QStyledItemDelegate):
                 if window.submit(index, text, ask=False):
                     self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
                     window.move_after_entry(down=down, after=after)
-                elif window.comment_wanted is not None:
-                    # The comment dialog must not depend on this editor: a real window system
-                    # moves the focus to the dialog, and the view deletes an editor that loses
-                    # it (a crash under xcb). Close it now; Cancel opens a new one with the text.
-                    refused, window.comment_wanted = window.comment_wanted, None
+                elif window.asked_later is not None:
+                    # The dialog (a comment, or mine-or-theirs) must not depend on this editor:
+                    # a real window system moves the focus to the dialog, and the view deletes
+                    # an editor that loses it (a crash under xcb). Close it now; Cancel opens a
+                    # new one with the text.
+                    refused, window.asked_later = window.asked_later, None
                     self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
                     target = QPersistentModelIndex(index)
                     QTimer.singleShot(
@@ -120,8 +121,8 @@ class EntryDelegate(QStyledItemDelegate):
             return
         target = QPersistentModelIndex(proxy_index)
         going = QPersistentModelIndex(window.grid.currentIndex())
-        if window.comment_wanted is not None:
-            refused, window.comment_wanted = window.comment_wanted, None
+        if window.asked_later is not None:
+            refused, window.asked_later = window.asked_later, None
             QTimer.singleShot(
                 0, lambda: window.comment_then_save(target, text, refused, down=True, go_to=going)
             )
