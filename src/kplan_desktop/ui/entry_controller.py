@@ -135,6 +135,7 @@ class EntryController(Part):
         editor is closed (a modal dialog over a live editor lets the view delete the editor
         while its key press is still being handled: a crash under a real window system).
         """
+        self.asked_later = None  # each call says for itself what is left to ask
         request = self.request_for(proxy_index, text, comment)
         if request is None:
             return False
@@ -147,7 +148,8 @@ class EntryController(Part):
         except EntryRefused as exc:
             refused = exc.results[0]
             if refused.only_conflict:
-                if not ask:
+                key = (refused.request.indicator_code, refused.request.fiscal_year)
+                if not ask and key not in self.conflicts_open:
                     self.asked_later = refused
                     return False
                 return self._resolve_conflict(proxy_index, refused, comment)
