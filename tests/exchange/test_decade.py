@@ -82,8 +82,8 @@ def _past_years(planning: Database) -> None:
         ]
         with store.transaction() as conn:
             write_actuals(conn, 1, requests, who="企画", source=T)
-            for department in sorted({o for o in owners.values() if o not in SUBMITTING}):
-                assert department is not None
+            others = {o for o in owners.values() if o is not None and o not in SUBMITTING}
+            for department in sorted(others):
                 finalise(conn, 1, department, R8, who="企画", source=T)
     finally:
         store.dispose()
