@@ -338,6 +338,9 @@ def test_the_server_keeps_a_closed_generations_catalog_cycle_and_status_to_plain
         assert finalise(conn, 1, "community", 2025, who="c", source=T)
         save_evaluation(conn, 1, replace(EVALUATION, fiscal_year=2026), who="c", source=T)
         assert lock_year(conn, 1, 2023, "企画", source=T)
+    # The planning division's own login closes it (its grants and the triggers allow that).
+    planner = Store.open(server["planner"])
+    with planner.transaction() as conn:
         assert set_generation_status(conn, 1, GenerationStatus.CLOSED, who="企画", source=T)
     before = dump(server["admin"])
     for who in ("clerk", "planner"):
@@ -351,10 +354,11 @@ def test_the_server_keeps_a_closed_generations_catalog_cycle_and_status_to_plain
     assert dump(server["admin"]) == before
     # The store refuses the re-opening too, in both languages; the next plan still changes.
     _refused_closed(
-        lambda: admin.run(
+        lambda: planner.run(
             lambda c: set_generation_status(c, 1, GenerationStatus.ACTIVE, who="企画", source=T)
         )
     )
+    planner.dispose()
     with _plain(server["planner"]) as conn:
         conn.execute("UPDATE goal SET name = name || '（改）' WHERE generation = 2")
     assert dump(server["admin"]) != before
