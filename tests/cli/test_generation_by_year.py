@@ -120,3 +120,14 @@ def test_each_command_works_in_the_generation_of_its_year(
     assert run(db, "template", "--department", "community", "--year", "R8", "-o", str(r8)) == 0
     assert run(db, "template", "--department", "community", "--year", "R9", "-o", str(r9)) == 0
     assert [read_exchange_workbook(f).generation for f in (r8, r9)] == [1, 2]
+    # The catalog of either plan, while the new one is in force.
+    g1, g2 = tmp_path / "g1.json", tmp_path / "g2.json"
+    assert run(db, "catalog", "export", "--generation", "1", "-o", str(g1)) == 0
+    assert run(db, "catalog", "export", "-o", str(g2)) == 0
+    first = json.loads(g1.read_text(encoding="utf-8"))
+    second = json.loads(g2.read_text(encoding="utf-8"))
+    assert (first["generation"], second["generation"]) == (1, 2)
+    assert (first["plan"]["start_year"], second["plan"]["start_year"]) == (2022, 2027)
+    capsys.readouterr()
+    assert run(db, "catalog", "versions", "--generation", NEXT) == 0
+    assert "第" in capsys.readouterr().out
