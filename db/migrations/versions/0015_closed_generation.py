@@ -1,10 +1,18 @@
-"""a closed plan generation is read-only on the server, by the database itself
+"""closing a plan generation: read-only on the server by the database itself, and the next
+plan's baselines that wait for the closing plan's actuals
 
 Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-03 22:30:00
 
-PostgreSQL only (on SQLite the store refuses, `generations.require_writable`). Migration 0014
+`indicator_link.pending_base_year` (every backend): set when the next plan continues an
+indicator whose base-year actual is not in yet (its baseline stays "not set"); the year whose
+actual fills the baseline in when it is merged, finalised or the old plan closes
+(exchange/next_generation.fill_pending_baselines), cleared then. NULL for every link made
+before and for a baseline set or typed by hand.
+
+The triggers are PostgreSQL's (on SQLite the store refuses, `generations.require_writable`).
+Migration 0014
 refuses a closed generation's values, 確定 and 施策評価 in the year-lock trigger; this one
 extends the refusal to every other table that belongs to a generation and that the planning
 division's login may write with plain SQL: the catalog (plan settings, goals, policies,
@@ -89,6 +97,8 @@ def _schema() -> str:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("indicator_link") as batch:
+        batch.add_column(sa.Column("pending_base_year", sa.Integer(), nullable=True))
     if op.get_bind().dialect.name != "postgresql":
         return
     s = _schema()
@@ -110,6 +120,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
+        _drop_pending()
         return
     s = _schema()
     op.execute(f"DROP TRIGGER IF EXISTS generation_stays_closed ON {s}.generation")
@@ -117,3 +128,9 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {table}_closed_generation ON {s}.{table}")
     op.execute(f"DROP FUNCTION IF EXISTS {s}.kplan_keep_generation_closed()")
     op.execute(f"DROP FUNCTION IF EXISTS {s}.kplan_refuse_closed_generation()")
+    _drop_pending()
+
+
+def _drop_pending() -> None:
+    with op.batch_alter_table("indicator_link") as batch:
+        batch.drop_column("pending_base_year")

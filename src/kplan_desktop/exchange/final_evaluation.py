@@ -34,6 +34,7 @@ from kplan_desktop.domain.generation import (
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.next_generation import fill_pending_baselines
+from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.closing import check_closable, mark_closed
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluations
@@ -94,7 +95,8 @@ def final_evaluation_in(conn: Connection, number: int) -> FinalEvaluation:
 
 def _successors(conn: Connection, number: int, catalog: Catalog) -> dict[str, SuccessionDecision]:
     """The next generation's decisions on this one's indicators: continued or replaced (linked),
-    else ended; none while no later generation names this one its predecessor."""
+    ended (not in the next plan), or none (still there, undecided); none at all while no later
+    generation names this one its predecessor."""
     following = [r for r in generations(conn) if r.predecessor == number]
     if not following:
         return {}
@@ -105,8 +107,17 @@ def _successors(conn: Connection, number: int, catalog: Catalog) -> dict[str, Su
             continue
         base = after.baseline_year if link.kind is Succession.CONTINUE else None
         decided[link.prior_code] = SuccessionDecision(link.prior_code, link.kind, link.code, base)
+    # Not linked: ended when the next plan has no indicator of that code any more; one it
+    # still holds under the same code is undecided yet (a draft copies every indicator).
+    following_catalog = read_catalog(conn, after.number)
+    kept = (
+        set()
+        if following_catalog is None
+        else {i.code for _, _, _, i in following_catalog.indicators()}
+    )
     for _, _, _, indicator in catalog.indicators():
-        decided.setdefault(indicator.code, SuccessionDecision(indicator.code, Succession.END))
+        if indicator.code not in decided and indicator.code not in kept:
+            decided[indicator.code] = SuccessionDecision(indicator.code, Succession.END)
     return decided
 
 
