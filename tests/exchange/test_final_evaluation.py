@@ -286,7 +286,7 @@ def test_libreoffice_prints_the_workbook_with_the_plans_figures(
     # Wrapped cells break lines where the page puts them: compare without white space.
     flat = "".join(text.split())
     for words in (
-        "総合計画 最終評価",
+        "後期基本計画（令和4年度〜令和8年度）　最終評価",
         "後期基本計画",
         "指標 25 件のうち、目標を達成 3 件",
         "市民活動の支援",

@@ -415,7 +415,7 @@ def test_one_merge_call_routes_an_r8_file_and_an_r9_file_into_their_own_generati
     capsys.readouterr()
     assert run(community, "export", "--department", "community", "--year", "2027", "--draft",
                "--generation", "9", "-o", str(tmp_path / "none.xlsx")) == 2  # fmt: skip
-    assert "計画期 9 はありません" in capsys.readouterr().err
+    assert "計画期 9 はこのデータベースにありません" in capsys.readouterr().err
     assert not (tmp_path / "none.xlsx").exists()
 
     next_generation(planning)

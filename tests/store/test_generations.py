@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -292,3 +293,72 @@ def test_the_server_refuses_a_closed_generation_to_plain_sql_and_keeps_departmen
     # Generation 2 is not closed: the planner writes it.
     with _plain(server["planner"]) as conn:
         conn.execute("UPDATE actual SET value = '5' WHERE generation = 2")
+
+
+# Every table of a closed generation a login could write with plain SQL (migration 0015), and
+# the generation row itself: (statement, what it attacks). Each UPDATE and DELETE matches rows.
+CLOSED_ATTACKS = (
+    "UPDATE plan SET name = 'x' WHERE generation = 1",
+    "UPDATE goal SET name = 'x' WHERE generation = 1",
+    "DELETE FROM measure_direction WHERE generation = 1",
+    "INSERT INTO goal (generation, code, name, position) VALUES (1, 'X9', 'x', 99)",
+    "UPDATE policy SET name = 'x' WHERE generation = 1",
+    "UPDATE measure SET name = 'x' WHERE generation = 1",
+    "UPDATE indicator SET target = '1' WHERE generation = 1 AND code = '7-1-1-K3'",
+    "UPDATE indicator SET name = 'x' WHERE generation = 1",
+    "DELETE FROM catalog_version WHERE generation = 1",
+    "UPDATE fiscal_year_cycle SET due_date = NULL WHERE generation = 1",
+    "DELETE FROM year_lock WHERE generation = 1",
+    "INSERT INTO year_lock (generation, fiscal_year, locked_at, locked_by)"
+    " VALUES (1, 2024, now(), 'x')",
+    # A row of the next plan moved into the closed one.
+    "UPDATE goal SET generation = 1, code = 'X8' WHERE generation = 2",
+    "UPDATE measure_evaluation SET reviewer_comment = 'x' WHERE generation = 1",
+    "DELETE FROM finalisation WHERE generation = 1",
+    # Re-opening the plan, or removing it.
+    "UPDATE generation SET status = 'active', closed_at = NULL WHERE number = 1",
+    "DELETE FROM generation WHERE number = 1",
+)
+
+
+@pytest.mark.postgresql_only
+def test_the_server_keeps_a_closed_generations_catalog_cycle_and_status_to_plain_sql(
+    server: dict[str, str],
+) -> None:
+    """The planning division's own login may write every table with plain SQL: once a plan is
+    closed, the database refuses every row of it (catalog, cycle, locks, evaluations, 確定)
+    and the re-opening of the plan; a clerk's login is refused by its grants first."""
+    admin = Store.open(server["admin"])
+    second_generation(admin)
+    _complete(admin, 1, 2025)
+    with admin.transaction() as conn:
+        first = read_catalog(conn, 1)
+        assert first is not None
+        open_year(conn, 1, first, 2025, date(2026, 6, 30), who="企画", source=T)
+        assert finalise(conn, 1, "community", 2025, who="c", source=T)
+        save_evaluation(conn, 1, replace(EVALUATION, fiscal_year=2026), who="c", source=T)
+        assert lock_year(conn, 1, 2023, "企画", source=T)
+    # The planning division's own login closes it (its grants and the triggers allow that).
+    planner = Store.open(server["planner"])
+    with planner.transaction() as conn:
+        assert set_generation_status(conn, 1, GenerationStatus.CLOSED, who="企画", source=T)
+    before = dump(server["admin"])
+    for who in ("clerk", "planner"):
+        with _plain(server[who]) as conn:
+            for statement in CLOSED_ATTACKS:
+                with pytest.raises(psycopg.Error) as refused:
+                    conn.execute(statement)
+                said = str(refused.value)
+                wanted = "E_GENERATION_CLOSED" if who == "planner" else "permission denied"
+                assert wanted in said, (who, statement, said)
+    assert dump(server["admin"]) == before
+    # The store refuses the re-opening too, in both languages; the next plan still changes.
+    _refused_closed(
+        lambda: planner.run(
+            lambda c: set_generation_status(c, 1, GenerationStatus.ACTIVE, who="企画", source=T)
+        )
+    )
+    planner.dispose()
+    with _plain(server["planner"]) as conn:
+        conn.execute("UPDATE goal SET name = name || '（改）' WHERE generation = 2")
+    assert dump(server["admin"]) != before

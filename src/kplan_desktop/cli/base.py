@@ -47,6 +47,17 @@ def fiscal_year(text: str) -> int:
         raise argparse.ArgumentTypeError(exc.both()) from None
 
 
+GENERATION_HELP = (
+    "計画期の番号か名前 (kplan generation list; 既定: 年度の属する計画期、なければ実施中) / "
+    "plan generation, number or name (default: the one whose period holds the year)"
+)
+
+
+def add_generation_option(parser: argparse.ArgumentParser, help: str = GENERATION_HELP) -> None:
+    """`--generation N|NAME` on a command that works in one plan generation."""
+    parser.add_argument("--generation", metavar="N|NAME", help=help)
+
+
 def _require_database(db: str | None) -> None:
     """Only `init` creates a database: a mistyped --db path must not make an empty one."""
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kplan_desktop.cli.base import Parser, SubParsers, runs, write_text
+from kplan_desktop.cli.base import Parser, SubParsers, add_generation_option, runs, write_text
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.validation import Severity
@@ -17,7 +17,7 @@ from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import current_user
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.catalog_versions import catalog_versions
-from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.generations import choose_generation
 from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
@@ -35,12 +35,18 @@ def register(sub: SubParsers) -> None:
     target.add_argument(
         "-o", "--output", metavar="FILE", help="カタログ全体を .xlsx または .json で"
     )
+    add_generation_option(
+        export, "計画期の番号か名前 (既定: 実施中) / plan generation (default: the one in use)"
+    )
     imp = catalog_sub.add_parser(
         "import", help="カタログを読み込む (.json / .xlsx): 違いを表示してから読み込む"
     )
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="違いを表示するだけで読み込まない")
-    catalog_sub.add_parser("versions", help="カタログの版の履歴 (version history)")
+    add_generation_option(
+        catalog_sub.add_parser("versions", help="カタログの版の履歴 (version history)"),
+        "計画期の番号か名前 (既定: 実施中) / plan generation (default: the one in use)",
+    )
     runs(catalog, catalog_command)
 
 
@@ -49,9 +55,10 @@ def catalog_command(store: Store, args: argparse.Namespace) -> Exit:
     if args.catalog_command == "import":
         return _catalog_import(store, args.file, args.dry_run)
     if args.catalog_command == "versions":
-        return _catalog_versions(store)
+        return _catalog_versions(store, args.generation)
     with store.snapshot() as conn:
-        current = read_catalog(conn, active_generation(conn))
+        number = choose_generation(conn, args.generation)
+        current = read_catalog(conn, number)
     if current is None:
         raise no_catalog()
     if args.json is not None:
@@ -68,7 +75,7 @@ def catalog_command(store: Store, args: argparse.Namespace) -> Exit:
             f"書き出し先は .xlsx か .json にしてください: {out.name}",
             f"Write the catalog to a .xlsx or .json file: {out.name}",
         )
-    version = export_catalog(store, out)
+    version = export_catalog(store, out, number)
     label = "" if version is None else f" {version.label()} / {version.label_en()}"
     print(f"書き出しました / Written: {out}{label}")
     return Exit.OK
@@ -123,7 +130,7 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
     with store.snapshot() as conn:
         broken = [
             f
-            for f in stored_findings(conn, active_generation(conn))
+            for f in stored_findings(conn, preview.issued.generation)
             if f.finding.severity is Severity.ERROR
         ]
     if broken:
@@ -135,11 +142,11 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
     return Exit.OK
 
 
-def _catalog_versions(store: Store) -> Exit:
+def _catalog_versions(store: Store, generation: str | None) -> Exit:
 
     origins = {"seed": "初期カタログ", "edit": "この端末で編集", "import": "読み込み"}
     with store.snapshot() as conn:
-        records = catalog_versions(conn, active_generation(conn))
+        records = catalog_versions(conn, choose_generation(conn, generation))
     for record in records:
         v = record.version
         origin = origins.get(record.origin, record.origin)

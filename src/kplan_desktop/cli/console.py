@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kplan_desktop.cli.base import Parser, SubParsers, fiscal_year, runs
+from kplan_desktop.cli.base import Parser, SubParsers, add_generation_option, fiscal_year, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.evaluation import Evaluation, parse_grade, parse_next_step
@@ -25,7 +25,7 @@ from kplan_desktop.store.evaluations import (
     save_evaluation,
     save_review_comment,
 )
-from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.generations import choose_generation
 from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ def register(sub: SubParsers) -> None:
     evaluate = sub.add_parser(
         "evaluate", help="施策評価を記入する (self-evaluation, results, next step)"
     )
+    add_generation_option(evaluate)
     evaluate.add_argument("--measure", required=True, metavar="CODE", help="施策コード (7-1-1)")
     evaluate.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     evaluate.add_argument("--grade", metavar="A-D", help="自己評価 (A・B・C・D)")
@@ -47,12 +48,14 @@ def register(sub: SubParsers) -> None:
     runs(evaluate, evaluate_command)
 
     listing = sub.add_parser("evaluations", help="施策評価の一覧 (with the indicator grades)")
+    add_generation_option(listing)
     listing.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     listing.add_argument("--department", metavar="CODE", help="課コード")
     listing.add_argument("--json", action="store_true", help="JSONで出力")
     runs(listing, evaluations_command)
 
     review = sub.add_parser("review", help="施策評価に評価者のコメントを付ける (planning)")
+    add_generation_option(review)
     review.add_argument("--measure", required=True, metavar="CODE", help="施策コード")
     review.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     review.add_argument("--comment", required=True, metavar="TEXT", help="評価者のコメント")
@@ -60,6 +63,7 @@ def register(sub: SubParsers) -> None:
     cycle = sub.add_parser("cycle", help="年度の進行 (open a year, submission status; 企画担当課)")
     cycle_sub = cycle.add_subparsers(dest="cycle_command", required=True, parser_class=Parser)
     open_parser = cycle_sub.add_parser("open", help="年度の入力受付を始める（提出期限つき）")
+    add_generation_option(open_parser)
     open_parser.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     open_parser.add_argument(
         "--due",
@@ -73,9 +77,11 @@ def register(sub: SubParsers) -> None:
         help="すでに過ぎた提出期限でも確認せずに受付を始める (accept a due date already past)",
     )
     status = cycle_sub.add_parser("status", help="課ごとの提出状況")
+    add_generation_option(status)
     status.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     status.add_argument("--json", action="store_true", help="JSONで出力")
     pending = cycle_sub.add_parser("pending", help="未提出の課の一覧を書き出す (.xlsx)")
+    add_generation_option(pending)
     pending.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     pending.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
     runs(cycle, cycle_command)
@@ -116,7 +122,8 @@ def _past_due_accepted(due: date, today: date, year: int) -> bool:
 def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
 
     with store.snapshot() as conn:
-        catalog = read_catalog(conn, active_generation(conn))
+        number = choose_generation(conn, args.generation, args.year)
+        catalog = read_catalog(conn, number)
     if catalog is None:
         raise no_catalog()
     if args.cycle_command == "open":
@@ -125,7 +132,7 @@ def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
         with store.transaction() as conn:
             opened = open_year(
                 conn,
-                active_generation(conn),
+                number,
                 catalog,
                 args.year,
                 args.due,
@@ -137,8 +144,8 @@ def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
         return Exit.OK
     catalog.check_choice(None, args.year)
     with store.snapshot() as conn:
-        rows = department_statuses(conn, active_generation(conn), catalog, args.year)
-        cycle = year_cycle(conn, active_generation(conn), args.year)
+        rows = department_statuses(conn, number, catalog, args.year)
+        cycle = year_cycle(conn, number, args.year)
     if args.cycle_command == "pending":
         if args.output.suffix.lower() != ".xlsx":
             raise DomainError(
@@ -202,7 +209,9 @@ def _read_text(path: Path) -> str:
 def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
 
     with store.snapshot() as conn:
-        current = read_evaluation(conn, active_generation(conn), args.measure, args.year)
+        current = read_evaluation(
+            conn, choose_generation(conn, args.generation, args.year), args.measure, args.year
+        )
     base = (
         Evaluation(args.measure, args.year, None, "", None, "")
         if current is None
@@ -222,7 +231,7 @@ def evaluate_command(store: Store, args: argparse.Namespace) -> Exit:
     saved = store.write(
         lambda conn, key: save_evaluation(
             conn,
-            active_generation(conn),
+            choose_generation(conn, args.generation, args.year),
             wanted,
             who=current_user(),
             source=EntrySource.CLI,
@@ -242,7 +251,7 @@ def review_command(store: Store, args: argparse.Namespace) -> Exit:
     with store.transaction() as conn:
         changed = save_review_comment(
             conn,
-            active_generation(conn),
+            choose_generation(conn, args.generation, args.year),
             args.measure,
             args.year,
             args.comment,
@@ -257,7 +266,10 @@ def evaluations_command(store: Store, args: argparse.Namespace) -> Exit:
 
     with store.snapshot() as conn:
         rows = evaluation_overview(
-            conn, active_generation(conn), args.year, department=args.department
+            conn,
+            choose_generation(conn, args.generation, args.year),
+            args.year,
+            department=args.department,
         )
     if args.json:
         json.dump([row.to_dict() for row in rows], sys.stdout, ensure_ascii=False, indent=2)

@@ -9,18 +9,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kplan_desktop import logs
-from kplan_desktop.cli.base import SubParsers, fiscal_year, runs
+from kplan_desktop.cli.base import SubParsers, add_generation_option, fiscal_year, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
 from kplan_desktop.progress import TerminalProgress
 from kplan_desktop.store.backup import backup_before
-from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.generations import choose_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.store.submissions import finalise, withdraw_finalisation
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from kplan_desktop.store.engine import Store
 
 
@@ -33,6 +35,7 @@ def register(sub: SubParsers) -> None:
     finalise_parser.add_argument(
         "--withdraw", action="store_true", help="確定を取り消す (withdraw the finalisation)"
     )
+    add_generation_option(finalise_parser)
     runs(finalise_parser, finalise_command)
 
     export = sub.add_parser("export", help="提出用ブックを書き出す (submission workbook)")
@@ -42,18 +45,14 @@ def register(sub: SubParsers) -> None:
     export.add_argument(
         "--draft", action="store_true", help="未確定のまま下書きとして書き出す (export a draft)"
     )
-    export.add_argument(
-        "--generation", type=int, metavar="N", help="計画期 (既定: 実施中 / plan generation)"
-    )
+    add_generation_option(export)
     runs(export, export_command)
 
     template = sub.add_parser("template", help="記入用テンプレートを書き出す (fill-in template)")
     template.add_argument("--department", required=True, metavar="CODE", help="課コード")
     template.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     template.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
-    template.add_argument(
-        "--generation", type=int, metavar="N", help="計画期 (既定: 実施中 / plan generation)"
-    )
+    add_generation_option(template)
     runs(template, template_command)
 
     merge = sub.add_parser("merge", help="提出ブック・テンプレートを取り込む (merge)")
@@ -114,7 +113,7 @@ def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
         done = store.write(
             lambda conn, key: withdraw_finalisation(
                 conn,
-                active_generation(conn),
+                choose_generation(conn, args.generation, args.year),
                 args.department,
                 args.year,
                 who=who,
@@ -127,17 +126,20 @@ def finalise_command(store: Store, args: argparse.Namespace) -> Exit:
         else:
             print(f"確定されていません（変更なし）: {_year(args.year)} / was not finalised")
         return Exit.OK
-    if store.write(
-        lambda conn, key: finalise(
-            conn,
-            active_generation(conn),
-            args.department,
-            args.year,
-            who=who,
-            source=EntrySource.CLI,
+    from kplan_desktop.exchange.next_generation import fill_pending_baselines
+
+    def finalise_and_fill(conn: Connection, key: str) -> bool:
+        number = choose_generation(conn, args.generation, args.year)
+        done = finalise(
+            conn, number, args.department, args.year, who=who, source=EntrySource.CLI,
             request_key=key,
-        )
-    ):
+        )  # fmt: skip
+        # The finalised actuals fill the next plan's pending baselines in (same transaction).
+        fill_pending_baselines(conn, number, who=who, source=EntrySource.CLI,
+                               origin=f"finalise {args.department} FY{args.year}")  # fmt: skip
+        return done
+
+    if store.write(finalise_and_fill):
         print(f"確定しました: {args.department} {_year(args.year)} / finalised")
     else:
         print(f"確定済みです（変更なし）: {_year(args.year)} / already finalised")

@@ -8,25 +8,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kplan_desktop.cli.base import SubParsers, runs
+from kplan_desktop.cli.base import SubParsers, add_generation_option, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.errors import DomainError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from kplan_desktop.domain.final_evaluation import FinalEvaluation
     from kplan_desktop.store.engine import Store
-
-
-def _generation(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(
-            f"計画期は 1 以上の番号で指定してください: {text[:20]} / "
-            f"give the plan generation as a number from 1: {text[:20]}"
-        )
-    return number
 
 
 def register(sub: SubParsers) -> None:
@@ -36,19 +26,25 @@ def register(sub: SubParsers) -> None:
         help="計画の最終評価 (final evaluation of a plan: workbook / JSON; 企画担当課)",
         description="計画期の最終評価: 指標ごとの最終の達成率と評価、政策・施策ごとの評価の分布と"
         "最終年度の施策評価、政策ごとの目標達成数。--out で印刷用のブック (.xlsx)、--json で同じ"
-        "数値を JSON で出力する。",
+        "数値を JSON で出力する。--close で書き出したうえで計画期を終了する"
+        "（以後は読み取り専用）。",
     )
-    command.add_argument(
-        "--generation",
-        type=_generation,
-        default=1,
-        metavar="N",
-        help="計画期の番号 (default 1: このデータベースの計画)",
+    add_generation_option(
+        command,
+        "計画期の番号か名前 (既定: 実施中のうち最も古い計画期) / plan generation, number or name "
+        "(default: the oldest in force)",
     )
     command.add_argument(
         "-o", "--out", type=Path, metavar="FILE.xlsx", help="最終評価ブックを書き出す"
     )
     command.add_argument("--json", action="store_true", help="同じ数値を JSON で出力する")
+    command.add_argument(
+        "--close",
+        action="store_true",
+        help="最終評価を書き出し、計画期を終了する（最終年度の実績がすべて確定・取り込み済みの"
+        "とき。以後この計画期は変更できない） / write the final evaluation and close the plan "
+        "generation (read-only afterwards)",
+    )
     runs(command, final_evaluation_command)
 
 
@@ -66,12 +62,17 @@ def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
             f"書き出し先は .xlsx にしてください: {out.name}",
             f"Write to a .xlsx file: {out.name}",
         )
-    result = gather_final_evaluation(store, args.generation)
-    if out is not None:
-        from kplan_desktop.exchange.final_evaluation_xlsx import write_final_evaluation
-        from kplan_desktop.store.audit import current_user
+    with store.snapshot() as conn:
+        number = _chosen(conn, args.generation)
+    if args.close:
+        result = _close(store, number, out)
+    else:
+        result = gather_final_evaluation(store, number)
+        if out is not None:
+            from kplan_desktop.exchange.final_evaluation_xlsx import write_final_evaluation
+            from kplan_desktop.store.audit import current_user
 
-        write_final_evaluation(out, result, who=current_user())
+            write_final_evaluation(out, result, who=current_user())
     if args.json:
         json.dump(final_evaluation_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -89,4 +90,38 @@ def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
         print("\t".join([code, name, *map(str, figures), share]))
     if out is not None:
         print(f"最終評価ブックを書き出しました: {out} / Written: {out}")
+    if args.close:
+        print(
+            f"計画期 {generation.number}（{generation.name}）を終了しました。以後は変更できません"
+            f" / Plan generation {generation.number} closed; it is read-only from now on"
+        )
     return Exit.OK
+
+
+def _chosen(conn: Connection, named: str | None) -> int:
+    """The generation named, else the oldest in force (the one the planning division closes
+    next), else the one in use."""
+    from kplan_desktop.domain.generation import GenerationStatus
+    from kplan_desktop.store.generations import choose_generation, generations
+
+    if named is not None:
+        return choose_generation(conn, named)
+    active = [r.number for r in generations(conn) if r.status is GenerationStatus.ACTIVE]
+    return min(active) if active else choose_generation(conn)
+
+
+def _close(store: Store, number: int, out: Path | None) -> FinalEvaluation:
+    """Close the generation: the workbook (when asked) written inside the closing's
+    transaction, so it shows exactly what was closed; a failed write leaves it open."""
+    from kplan_desktop.exchange.final_evaluation import close_generation
+    from kplan_desktop.exchange.final_evaluation_xlsx import write_final_evaluation
+    from kplan_desktop.store.audit import current_user
+    from kplan_desktop.store.requests import EntrySource
+
+    who = current_user()
+
+    def write(result: FinalEvaluation) -> None:
+        if out is not None:
+            write_final_evaluation(out, result, who=who)
+
+    return close_generation(store, number, write, who=who, source=EntrySource.CLI)

@@ -8,7 +8,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from kplan_desktop.cli.base import SubParsers, fiscal_year, print_json, reason_label, runs
+from kplan_desktop.cli.base import (
+    SubParsers,
+    add_generation_option,
+    fiscal_year,
+    print_json,
+    reason_label,
+    runs,
+)
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.catalog import unknown_department
@@ -29,7 +36,7 @@ from kplan_desktop.store.actuals import (
 )
 from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL, audit_log, current_user
 from kplan_desktop.store.catalog import read_catalog
-from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.generations import active_generation, choose_generation
 from kplan_desktop.store.overview import overview
 from kplan_desktop.store.requests import EntrySource
 
@@ -53,16 +60,19 @@ def register(sub: SubParsers) -> None:
         help="編集を始めたときの版 (show --json の revision; 未入力なら none)。"
         "ほかの人が先に変更していれば保存せず、現在の値を表示して終了コード2",
     )
+    add_generation_option(enter)
     runs(enter, enter_command)
 
     show = sub.add_parser("show", help="指標と実績を表示する")
     show.add_argument("--department", metavar="CODE", help="課コード")
     show.add_argument("--year", type=fiscal_year, metavar="FY", help="年度")
     show.add_argument("--json", action="store_true", help="JSONで出力")
+    add_generation_option(show)
     runs(show, show_command)
 
     validate = sub.add_parser("validate", help="保存済みの値を検証する")
     validate.add_argument("--json", action="store_true", help="JSONで出力")
+    add_generation_option(validate)
     runs(validate, validate_command)
 
     audit = sub.add_parser("audit", help="監査ログを表示する")
@@ -105,7 +115,7 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
         result = store.write(
             lambda conn, key: write_actuals(
                 conn,
-                active_generation(conn),
+                choose_generation(conn, args.generation, args.year),
                 [request],
                 who=current_user(),
                 source=EntrySource.CLI,
@@ -126,7 +136,7 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
         first = refused.check.errors[0]
         print(f"{first.message_ja} / {first.message_en}", file=sys.stderr)
         if any(f.code == "E_CONFLICT" for f in refused.check.errors):
-            _print_current(store, args.indicator, args.year)
+            _print_current(store, args.indicator, args.year, args.generation)
         return Exit.ERROR
     year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
     new = result.new
@@ -144,13 +154,15 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
-def _print_current(store: Store, code: str, year: int) -> None:
+def _print_current(store: Store, code: str, year: int, generation: str | None) -> None:
     """After a conflict: the value someone else saved, and its revision to start from again."""
 
     with store.snapshot() as conn:
         found = [
             a
-            for a in read_actuals(conn, active_generation(conn), indicator_codes=[code])
+            for a in read_actuals(
+                conn, choose_generation(conn, generation, year), indicator_codes=[code]
+            )
             if a.fiscal_year == year
         ]
     if not found:
@@ -176,7 +188,10 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
             raise unknown_department(args.department)
         # With --year, the indicators the department reported that year (a merged 課's past).
         catalog, rows = overview(
-            conn, active_generation(conn), department=args.department, fiscal_year=args.year
+            conn,
+            choose_generation(conn, args.generation, args.year),
+            department=args.department,
+            fiscal_year=args.year,
         )
     settings = catalog.plan.settings
     years = [args.year] if args.year is not None else settings.years
@@ -260,7 +275,7 @@ def _num(value: Decimal | None) -> str:
 def validate_command(store: Store, args: argparse.Namespace) -> Exit:
 
     with store.snapshot() as conn:
-        findings = stored_findings(conn, active_generation(conn))
+        findings = stored_findings(conn, choose_generation(conn, args.generation))
     errors = [f for f in findings if f.finding.severity is Severity.ERROR]
     open_warnings = [
         f for f in findings if f.finding.severity is Severity.WARNING and not f.explained

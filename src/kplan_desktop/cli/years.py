@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from kplan_desktop.cli.base import Parser, SubParsers, fiscal_year, runs
+from kplan_desktop.cli.base import Parser, SubParsers, add_generation_option, fiscal_year, runs
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.store.audit import current_user
-from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.generations import choose_generation
 from kplan_desktop.store.years import lock_year, locked_years, unlock_year
 
 if TYPE_CHECKING:
@@ -22,10 +22,12 @@ def register(sub: SubParsers) -> None:
     lock = year_sub.add_parser("lock", help="年度を締め切る（以後の変更をすべて拒否）")
     lock.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     lock.add_argument("--note", metavar="TEXT", help="メモ")
+    add_generation_option(lock)
     unlock = year_sub.add_parser("unlock", help="年度ロックを解除する（理由が必要）")
     unlock.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     unlock.add_argument("--reason", required=True, metavar="TEXT", help="解除の理由")
-    year_sub.add_parser("list", help="ロック中の年度")
+    add_generation_option(unlock)
+    add_generation_option(year_sub.add_parser("list", help="ロック中の年度"))
     runs(year, year_command)
 
 
@@ -33,7 +35,7 @@ def year_command(store: Store, args: argparse.Namespace) -> Exit:
 
     if args.year_command == "list":
         with store.snapshot() as conn:
-            locked = locked_years(conn, active_generation(conn))
+            locked = locked_years(conn, choose_generation(conn, args.generation))
         for year in sorted(locked):
             print(f"{year}\t{format_fiscal_year(year, FiscalYearStyle.ERA_WITH_WESTERN)}")
         return Exit.OK
@@ -41,7 +43,11 @@ def year_command(store: Store, args: argparse.Namespace) -> Exit:
     if args.year_command == "lock":
         with store.transaction() as conn:
             done = lock_year(
-                conn, active_generation(conn), args.year, current_user(), note=args.note
+                conn,
+                choose_generation(conn, args.generation, args.year),
+                args.year,
+                current_user(),
+                note=args.note,
             )
         if done:
             print(f"{label}をロックしました / FY{args.year} locked")
@@ -49,7 +55,8 @@ def year_command(store: Store, args: argparse.Namespace) -> Exit:
             print(f"{label}はロック済みです（変更なし） / FY{args.year} was locked already")
         return Exit.OK
     with store.transaction() as conn:
-        done = unlock_year(conn, active_generation(conn), args.year, current_user(), args.reason)
+        number = choose_generation(conn, args.generation, args.year)
+        done = unlock_year(conn, number, args.year, current_user(), args.reason)
     if done:
         print(f"{label}のロックを解除しました / FY{args.year} unlocked")
     else:

@@ -68,6 +68,16 @@ class Generation:
     def label(self) -> str:
         return f"{self.name}（{era_label(self.start_year)}〜{era_label(self.end_year)}）"
 
+    def title(self) -> str:
+        """The name with its period, as a cover names the plan: 後期基本計画（令和4〜8年度）;
+        a name that already says its years (…（令和4年度〜令和8年度）) is shown as it is."""
+        if "年度）" in self.name or "年度)" in self.name:
+            return self.name
+        start, end = era_label(self.start_year), era_label(self.end_year)
+        if start[:2] == end[:2] and start.endswith("年度") and end.endswith("年度"):
+            return f"{self.name}（{start[:-2]}〜{end[2:]}）"
+        return f"{self.name}（{start}〜{end}）"
+
     def label_en(self) -> str:
         return f"{self.name} (FY{self.start_year}–FY{self.end_year})"
 
@@ -86,7 +96,7 @@ def generation_of_year(generations: Iterable[Generation], fiscal_year: int) -> G
             return generation
     raise DomainError(
         "E_NO_GENERATION",
-        f"{era_label(fiscal_year)}はどの計画期の期間にも入っていません",
+        f"{era_label(fiscal_year)}はどの計画期の計画期間にも入っていません",
         f"FY{fiscal_year} is in no plan generation's period",
     )
 
@@ -309,6 +319,22 @@ def apply_decision(
         return replace(indicator, code=new_code, baseline_year=None, baseline=None)
 
     return _map_indicators(draft, succeed)
+
+
+def fill_baseline(catalog: Catalog, code: str, base_year: int, value: Decimal) -> Catalog | None:
+    """The catalog with a continuing indicator's pending baseline filled in from the old plan's
+    actual of `base_year`; None when there is nothing to fill: the indicator is gone, or its
+    baseline was set meanwhile (a baseline typed by hand is never overwritten)."""
+    found = [i for _, _, _, i in catalog.indicators() if i.code == code]
+    if not found or found[0].baseline is not None:
+        return None
+
+    def fill(indicator: Indicator) -> Indicator:
+        if indicator.code != code:
+            return indicator
+        return replace(indicator, baseline_year=base_year, baseline=value)
+
+    return _map_indicators(catalog, fill)
 
 
 def add_to_draft(draft: Catalog, measure_code: str, indicator: Indicator) -> Catalog:

@@ -333,14 +333,16 @@ def save_catalog_edit(
         )
 
 
-def export_catalog(store: Store, path: Path) -> CatalogVersion:
-    """Write the catalog in use with its version to .xlsx or .json; returns the version."""
+def export_catalog(store: Store, path: Path, generation: int | None = None) -> CatalogVersion:
+    """Write the catalog of `generation` (None: the one in use) with its version to .xlsx or
+    .json; returns the version."""
     from kplan_desktop.store.catalog import restamp_catalog
     from kplan_desktop.store.cycle import year_cycles
     from kplan_desktop.store.requests import current_user
 
     with store.transaction() as conn:
-        generation = active_generation(conn)
+        if generation is None:
+            generation = active_generation(conn)
         catalog = read_catalog(conn, generation)
         if catalog is None:
             raise no_catalog()

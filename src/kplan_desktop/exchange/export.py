@@ -21,7 +21,7 @@ from kplan_desktop.store.audit import current_user, now
 from kplan_desktop.store.catalog import catalog_hash_key
 from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.evaluations import owned_measures, read_evaluations
-from kplan_desktop.store.generations import active_generation, generation_record, no_generation
+from kplan_desktop.store.generations import choose_generation
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.requests import EntrySource
@@ -58,16 +58,6 @@ def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[Val
     return values
 
 
-def _chosen_generation(conn: Connection, generation: int | None) -> int:
-    """The generation a file is written of: the one named (refused when the database holds no
-    such generation), else the active one."""
-    if generation is None:
-        return active_generation(conn)
-    if generation_record(conn, generation) is None:
-        raise no_generation(generation)
-    return generation
-
-
 def _department_rows(
     conn: Connection, generation: int, department: str, fiscal_year: int
 ) -> tuple[Catalog, list[IndicatorOverview]]:
@@ -96,14 +86,15 @@ def export_submission(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     moment: datetime | None = None,
-    generation: int | None = None,
+    generation: int | str | None = None,
     who: str | None = None,
     source: EntrySource = EntrySource.CLI,
 ) -> SubmissionHeader | None:
     """Write the submission workbook; None if cancelled (no file then).
 
     An unfinalised year is refused unless `draft`: a draft says so on every sheet.
-    `generation`: the plan generation the file is of and names (None: the active one). `who`
+    `generation`: the plan generation the file is of and names (None: the one whose period
+    holds the year). `who`
     and `source` (the acting user, the window or the command) are what the audit names if the
     installation's signing key is made on the way.
     """
@@ -112,7 +103,7 @@ def export_submission(
     # One transaction: what is signed is one moment of the database (the own key is made in
     # it the first time); the file is written after.
     with store.transaction() as conn:
-        number = _chosen_generation(conn, generation)
+        number = choose_generation(conn, generation, fiscal_year)
         catalog, rows = _department_rows(conn, number, department, fiscal_year)
         done = finalisation(conn, number, department, fiscal_year)
         if done is None and not draft:
@@ -169,15 +160,16 @@ def export_template(
     *,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
-    generation: int | None = None,
+    generation: int | str | None = None,
 ) -> bool:
     """Write the fill-in template for a department without the program; False if cancelled.
 
-    `generation`: the plan generation the file is of and names (None: the active one)."""
+    `generation`: the plan generation the file is of and names (None: the one whose period
+    holds the year)."""
     from kplan_desktop.exchange.submission_template import write_template
 
     with store.snapshot() as conn:
-        number = _chosen_generation(conn, generation)
+        number = choose_generation(conn, generation, fiscal_year)
         catalog, rows = _department_rows(conn, number, department, fiscal_year)
         catalog_hash = meta_value(conn, catalog_hash_key(number)) or ""
     return write_template(

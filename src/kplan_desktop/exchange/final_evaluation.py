@@ -7,11 +7,15 @@ does not hold is refused by name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Connection
+
 from kplan_desktop.domain.achievement import Grade, rounded_rate
+from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.evaluation import Evaluation
 from kplan_desktop.domain.final_evaluation import (
@@ -20,15 +24,32 @@ from kplan_desktop.domain.final_evaluation import (
     GradeTally,
     final_evaluation,
 )
-from kplan_desktop.domain.generation import Generation, plan_generation
+from kplan_desktop.domain.generation import (
+    Generation,
+    GenerationStatus,
+    Succession,
+    SuccessionDecision,
+    plan_generation,
+)
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.domain.values import canonical
+from kplan_desktop.exchange.next_generation import fill_pending_baselines
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.closing import check_closable, mark_closed
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluations
-from kplan_desktop.store.generations import generation_record
+from kplan_desktop.store.generations import generation_record, generations, indicator_links
 from kplan_desktop.store.overview import overview
+from kplan_desktop.store.requests import EntrySource
 
-__all__ = ["FORMAT", "final_evaluation_json", "gather_final_evaluation", "no_such_generation"]
+__all__ = [
+    "FORMAT",
+    "close_generation",
+    "final_evaluation_in",
+    "final_evaluation_json",
+    "gather_final_evaluation",
+    "no_such_generation",
+]
 
 FORMAT = "kplan-final-evaluation/1"
 
@@ -41,17 +62,23 @@ def no_such_generation(number: int) -> DomainError:
     )
 
 
-def gather_final_evaluation(store: Store, generation: int | Generation = 1) -> FinalEvaluation:
-    """The final evaluation of a generation (its number, or the Generation itself), from the
-    values and the 施策評価 of its last year stored now."""
-    number = generation if isinstance(generation, int) else generation.number
-    with store.snapshot() as conn:
-        if generation_record(conn, number) is None:
-            raise no_such_generation(number)
-        catalog, rows = overview(conn, number)
-        current = replace(plan_generation(catalog), number=number)
-        chosen = current if isinstance(generation, int) else generation
-        stored = read_evaluations(conn, number, fiscal_year=chosen.end_year)
+def final_evaluation_in(conn: Connection, number: int) -> FinalEvaluation:
+    """The final evaluation of generation `number` as `conn` sees it: its values, the 施策評価
+    of its last year, and where the next plan (a generation whose predecessor it is) picks each
+    indicator up."""
+    found = generation_record(conn, number)
+    if found is None:
+        raise no_such_generation(number)
+    catalog, rows = overview(conn, number)
+    stored = found.generation
+    chosen = replace(
+        plan_generation(catalog), number=number, status=stored.status,
+        name=stored.name or catalog.plan.name,
+    )  # fmt: skip
+    evaluations: dict[str, Evaluation] = {
+        view.evaluation.measure_code: view.evaluation
+        for view in read_evaluations(conn, number, fiscal_year=chosen.end_year)
+    }
     values: dict[str, dict[int, Decimal | None]] = {}
     reasons: dict[str, dict[int, MissingReason]] = {}
     for row in rows:
@@ -62,10 +89,73 @@ def gather_final_evaluation(store: Store, generation: int | Generation = 1) -> F
             for year, actual in row.values.items()
             if actual.missing_reason is not None
         }
-    evaluations: dict[str, Evaluation] = {
-        view.evaluation.measure_code: view.evaluation for view in stored
-    }
-    return final_evaluation(chosen, catalog, values, reasons, evaluations)
+    successors = _successors(conn, number, catalog)
+    return final_evaluation(chosen, catalog, values, reasons, evaluations, successors)
+
+
+def _successors(conn: Connection, number: int, catalog: Catalog) -> dict[str, SuccessionDecision]:
+    """The next generation's decisions on this one's indicators: continued or replaced (linked),
+    ended (not in the next plan), or none (still there, undecided); none at all while no later
+    generation names this one its predecessor."""
+    following = [r for r in generations(conn) if r.predecessor == number]
+    if not following:
+        return {}
+    after = following[0]
+    decided: dict[str, SuccessionDecision] = {}
+    for link in indicator_links(conn, after.number):
+        if link.prior_generation != number:
+            continue
+        base = after.baseline_year if link.kind is Succession.CONTINUE else None
+        decided[link.prior_code] = SuccessionDecision(link.prior_code, link.kind, link.code, base)
+    # Not linked: ended when the next plan has no indicator of that code any more; one it
+    # still holds under the same code is undecided yet (a draft copies every indicator).
+    following_catalog = read_catalog(conn, after.number)
+    kept = (
+        set()
+        if following_catalog is None
+        else {i.code for _, _, _, i in following_catalog.indicators()}
+    )
+    for _, _, _, indicator in catalog.indicators():
+        if indicator.code not in decided and indicator.code not in kept:
+            decided[indicator.code] = SuccessionDecision(indicator.code, Succession.END)
+    return decided
+
+
+def gather_final_evaluation(store: Store, generation: int | Generation = 1) -> FinalEvaluation:
+    """The final evaluation of a generation (its number, or the Generation itself), from the
+    values and the 施策評価 of its last year stored now."""
+    number = generation if isinstance(generation, int) else generation.number
+    with store.snapshot() as conn:
+        result = final_evaluation_in(conn, number)
+    if isinstance(generation, Generation):
+        result = replace(result, generation=generation)
+    return result
+
+
+def close_generation(
+    store: Store,
+    number: int,
+    write: Callable[[FinalEvaluation], None],
+    *,
+    who: str,
+    source: EntrySource,
+) -> FinalEvaluation:
+    """Close generation `number`: in one transaction, check that its last year is in (every
+    department finalised or merged), compute the final evaluation, hand it to `write` (the
+    workbook, the JSON), and mark the generation closed with its audit row. Refused with
+    nothing changed when it may not close; when `write` fails, the generation stays open."""
+    with store.transaction() as conn:
+        check_closable(conn, number)
+        result = final_evaluation_in(conn, number)
+        result = replace(
+            result, generation=replace(result.generation, status=GenerationStatus.CLOSED)
+        )
+        write(result)
+        # The next plan's baselines still waiting for this plan's actuals take them now.
+        fill_pending_baselines(conn, number, who=who, source=source,
+                               origin=f"closing of generation {number}")  # fmt: skip
+        mark_closed(conn, number, who=who, source=source)
+    return result
 
 
 def _number(value: Decimal | None) -> str | None:

@@ -233,9 +233,14 @@ class _Writer:
         sheet = _Sheet(self.book, SHEET_SUMMARY, widths)
         _header(sheet.ws, f"最終評価　{clean_text(generation.name)}")
         sheet.next_row()
-        sheet.text(1, "総合計画 最終評価", font=Font(bold=True, size=16))
+        # The cover names the generation: 後期基本計画（令和4〜8年度）最終評価.
+        sheet.text(1, f"{clean_text(generation.title())}　最終評価", font=Font(bold=True, size=14))
         sheet.next_row()
-        sheet.text(1, result.plan_name, font=Font(bold=True, size=12))
+        sheet.text(
+            1,
+            f"計画期 {generation.number}　{generation.status.label('ja')}",
+            font=Font(bold=True, size=11),
+        )
         sheet.next_row()
         facts = [
             ("計画期間", f"{_year(generation.start_year)}〜{_year(generation.end_year)}"),

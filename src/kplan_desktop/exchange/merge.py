@@ -67,6 +67,7 @@ from kplan_desktop.exchange.merge_report_json import (
     report_to_dict,
     report_to_json,
 )
+from kplan_desktop.exchange.next_generation import fill_pending_baselines
 from kplan_desktop.exchange.payload import (
     MergeReport,
     RowOutcome,
@@ -625,6 +626,10 @@ def apply_merge(
             detail=f"{plan.path.name} sha256={workbook.sha256}",
             request_key=key,
         )
+        # The old plan's base-year actuals this file brings fill the next plan's pending
+        # baselines in, in the same transaction.
+        fill_pending_baselines(conn, plan.generation, who=who, source=EntrySource.MERGE,
+                               origin=f"merge {plan.path.name}")  # fmt: skip
         apply_evaluations(
             conn,
             evaluations,

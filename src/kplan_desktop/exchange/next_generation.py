@@ -13,29 +13,36 @@ from sqlalchemy import Connection
 
 from kplan_desktop.domain.catalog import Catalog, Indicator
 from kplan_desktop.domain.errors import DomainError, no_catalog
+from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.generation import (
     GenerationStatus,
     Succession,
     SuccessionDecision,
     add_to_draft,
     apply_decision,
+    fill_baseline,
     next_draft,
     proposed_baseline,
 )
+from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.catalog_json import catalog_hash, dumps
 from kplan_desktop.store.actuals import read_actuals
+from kplan_desktop.store.audit import record as audit_record
 from kplan_desktop.store.catalog import read_catalog, replace_catalog
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.generations import (
     GenerationRecord,
     add_generation,
+    clear_pending,
     generation_record,
     link_indicator,
     no_generation,
+    pending_baselines,
     set_generation_status,
     unlink_prior,
 )
 from kplan_desktop.store.requests import EntrySource
+from kplan_desktop.store.server import login_role
 
 
 def _draft(conn: Connection, generation: int) -> tuple[GenerationRecord, Catalog]:
@@ -164,7 +171,15 @@ def decide_succession(
             + ("" if new_code in (None, old_code) else f" as {new_code}"),
         )
         if new_code is not None:
-            link_indicator(conn, generation, new_code, prior, old_code, succession)
+            # A continuing indicator whose base-year actual is not in yet: its baseline waits
+            # for it (fill_pending_baselines).
+            waiting = (
+                decision.base_year
+                if succession is Succession.CONTINUE and baseline is None
+                else None
+            )
+            link_indicator(conn, generation, new_code, prior, old_code, succession,
+                           pending_base_year=waiting)  # fmt: skip
     return Decided(decision, baseline)
 
 
@@ -187,6 +202,89 @@ def add_indicator(
         added = add_to_draft(draft, measure_code, indicator)
         _save(conn, generation, added, who=who, source=source, detail=f"{indicator.code}: new")
         del record
+
+
+@dataclass(frozen=True)
+class FilledBaseline:
+    """A pending baseline filled in: the later generation's indicator, the value, and the old
+    plan's indicator and year it came from."""
+
+    generation: int
+    code: str
+    baseline: Decimal
+    prior_generation: int
+    prior_code: str
+    base_year: int
+
+
+def _may_change_catalog(conn: Connection) -> bool:
+    """A PC's own file, or on a server the planning division or the administrator (a
+    department's login writes no catalog; its values fill the baseline at the next merge or
+    the closing of the plan)."""
+    role = login_role(conn)
+    return role is None or role.planning
+
+
+def fill_pending_baselines(
+    conn: Connection,
+    prior_generation: int,
+    *,
+    who: str,
+    source: EntrySource,
+    origin: str,
+) -> list[FilledBaseline]:
+    """Inside the transaction that brought the old plan's actuals in (a merge, a 確定, the
+    closing of the plan): every later generation's continuing baseline that waits for an
+    actual of `prior_generation` that is now a value is filled in from it, as a new catalog
+    version of that generation with an audit row naming where the value came from (`origin`).
+    A baseline set by hand meanwhile is left as it is and waits no longer."""
+    pending = pending_baselines(conn, prior_generation)
+    if not pending or not _may_change_catalog(conn):
+        return []
+    codes = sorted({p.prior_code for p in pending})
+    old: dict[str, dict[int, Decimal | None]] = {}
+    for actual in read_actuals(conn, prior_generation, indicator_codes=codes):
+        old.setdefault(actual.indicator_code, {})[actual.fiscal_year] = actual.value
+    filled: list[FilledBaseline] = []
+    for generation in sorted({p.generation for p in pending}):
+        record = generation_record(conn, generation)
+        catalog = read_catalog(conn, generation)
+        if record is None or not record.generation.writable or catalog is None:
+            continue
+        done: list[FilledBaseline] = []
+        for item in (p for p in pending if p.generation == generation):
+            decision = SuccessionDecision(item.prior_code, Succession.CONTINUE, item.code,
+                                          item.base_year)  # fmt: skip
+            value = proposed_baseline(decision, old.get(item.prior_code, {}))
+            if value is None:
+                continue
+            changed = fill_baseline(catalog, item.code, item.base_year, value)
+            clear_pending(conn, generation, item.code)
+            if changed is None:
+                continue
+            catalog = changed
+            done.append(FilledBaseline(generation, item.code, value, prior_generation,
+                                       item.prior_code, item.base_year))  # fmt: skip
+        if not done:
+            continue
+        shown = ", ".join(f"{f.code}={canonical(f.baseline)}" for f in done)
+        _save(conn, generation, catalog, who=who, source=source,
+              detail=f"baseline filled in: {shown}")  # fmt: skip
+        for f in done:
+            audit_record(
+                conn,
+                who=who,
+                source=source,
+                action="baseline",
+                generation=generation,
+                fiscal_year=f.base_year,
+                detail=f"{f.code}: 基準値 {canonical(f.baseline)} を計画期 {f.prior_generation} の "
+                f"{f.prior_code}（{format_fiscal_year(f.base_year)}の実績）から設定"
+                f" / baseline filled in from generation {f.prior_generation} {f.prior_code} "
+                f"FY{f.base_year} ({origin})",
+            )
+        filled.extend(done)
+    return filled
 
 
 def activate(store: Store, generation: int, *, who: str, source: EntrySource) -> bool:

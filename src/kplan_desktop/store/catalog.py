@@ -413,6 +413,7 @@ def restamp_catalog(
     names other content (an earlier program kept the departments an import dropped, so the
     stored catalog no longer hashed as imported). A catalog is never handed out without one.
     """
+    require_writable(conn, generation)
     current = current_catalog_version(conn, generation)
     version = CatalogVersion(1 if current is None else current.sequence + 1, catalog_hash, now())
     _upsert(conn, meta_table, [{"key": catalog_hash_key(generation), "value": catalog_hash}])

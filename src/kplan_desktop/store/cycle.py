@@ -181,6 +181,7 @@ def receive_cycles(
 ) -> int:
     """Years opened by the planning division, as a catalog file carries them to a department:
     each is opened here with its due date (the number that changed)."""
+    require_writable(conn, generation)
     changed = 0
     known = year_cycles(conn, generation)
     for fiscal_year, due in cycles:

@@ -22,6 +22,7 @@ from kplan_desktop.domain.generation import (
     GenerationStatus,
     Succession,
     check_next_period,
+    generation_of_year,
 )
 from kplan_desktop.store.audit import as_utc, now, record
 from kplan_desktop.store.models import generation_table, indicator_link_table
@@ -32,9 +33,11 @@ __all__ = [
     "GenerationRecord",
     "active_generation",
     "add_generation",
+    "choose_generation",
     "generation_closed",
     "generation_record",
     "generations",
+    "meet_writers",
     "require_writable",
     "set_generation_status",
 ]
@@ -106,6 +109,45 @@ def active_generation(conn: Connection) -> int:
         if found is not None:
             return int(found)
     return FIRST
+
+
+def choose_generation(
+    conn: Connection, chosen: str | int | None = None, fiscal_year: int | None = None
+) -> int:
+    """The generation a command works in: the one named (its number, or its name or label as
+    `kplan generation list` prints them); else the one whose period holds `fiscal_year` (in
+    FY2027 an R8 year is the old plan's, R9 the new one's; a year outside every period is
+    refused); else the active one. A name that matches no generation is refused."""
+    known = generations(conn)
+    if chosen is not None and str(chosen).strip():
+        text_ = str(chosen).strip()
+        for r in known:
+            if text_ in (str(r.number), r.generation.name, r.generation.label()):
+                if fiscal_year is not None and not r.generation.covers(fiscal_year):
+                    raise _year_outside(r.generation, fiscal_year)
+                return r.number
+        shown = text_[:40]
+        raise DomainError(
+            "E_NO_GENERATION",
+            f"計画期 {shown} はこのデータベースにありません"
+            "（kplan generation list で番号と名前を確認できます）",
+            f"Plan generation {shown} is not in this database "
+            "(kplan generation list shows the numbers and names)",
+        )
+    if fiscal_year is not None:
+        dated = [r.generation for r in known if r.generation.end_year >= r.generation.start_year]
+        if dated:
+            return generation_of_year(dated, fiscal_year).number
+    return active_generation(conn)
+
+
+def _year_outside(generation: Generation, fiscal_year: int) -> DomainError:
+    return DomainError(
+        "E_YEAR_OUT_OF_GENERATION",
+        f"{format_fiscal_year(fiscal_year)}は計画期 {generation.number}（{generation.label()}）"
+        "の期間外です",
+        f"FY{fiscal_year} is outside plan generation {generation.number} ({generation.label_en()})",
+    )
 
 
 def no_generation(generation: int) -> DomainError:
@@ -200,6 +242,15 @@ _GATE = text(
 )
 
 
+def meet_writers(conn: Connection, found: GenerationRecord) -> None:
+    """On a server: meet every write in flight on the write gate's rows of the generation's
+    years (as a year lock does); what is written after sees the change this transaction makes."""
+    if conn.dialect.name != "postgresql":
+        return
+    for year in range(found.generation.start_year, found.generation.end_year + 1):
+        conn.execute(_GATE, {"g": found.number, "y": year})
+
+
 def set_generation_status(
     conn: Connection,
     generation: int,
@@ -208,7 +259,8 @@ def set_generation_status(
     who: str,
     source: EntrySource,
 ) -> bool:
-    """Make a generation active or closed (or a draft again); False when it already was.
+    """Make a generation active or closed (or a draft again); False when it already was. A
+    closed generation is never opened again (E_GENERATION_CLOSED).
 
     On a server, closing meets every write in flight on the write gate's rows of the
     generation's years (as a year lock does), so no write lands in it afterwards.
@@ -218,9 +270,10 @@ def set_generation_status(
         raise no_generation(generation)
     if found.status is status:
         return False
-    if conn.dialect.name == "postgresql":
-        for year in range(found.generation.start_year, found.generation.end_year + 1):
-            conn.execute(_GATE, {"g": generation, "y": year})
+    if found.status is GenerationStatus.CLOSED:
+        # A closed plan stays closed: its final evaluation has been published.
+        raise generation_closed(generation, found.generation.name)
+    meet_writers(conn, found)
     closing = status is GenerationStatus.CLOSED
     conn.execute(
         update(generation_table)
@@ -260,9 +313,12 @@ def link_indicator(
     prior_generation: int,
     prior_code: str,
     kind: Succession,
+    *,
+    pending_base_year: int | None = None,
 ) -> None:
     """Record that `code` of `generation` continues (or replaces) `prior_code` of the generation
-    before; a decision made again replaces the link it made."""
+    before; a decision made again replaces the link it made. `pending_base_year`: the new
+    baseline waits for the old plan's actual of that year (fill_pending_baselines)."""
     if kind is Succession.END:
         raise ValueError("an ended indicator has no link")
     link = indicator_link_table.c
@@ -280,6 +336,7 @@ def link_indicator(
             prior_generation=prior_generation,
             prior_code=prior_code,
             kind=kind.value,
+            pending_base_year=pending_base_year,
         )
     )
 
@@ -302,14 +359,48 @@ class IndicatorLink:
     prior_generation: int
     prior_code: str
     kind: Succession
+    # The base year whose actual the new baseline still waits for (None: nothing pending).
+    pending_base_year: int | None = None
 
 
 def indicator_links(conn: Connection, generation: int) -> list[IndicatorLink]:
     """The generation's indicators that continue or replace one of an earlier generation."""
     link = indicator_link_table.c
     rows = conn.execute(
-        select(link.code, link.prior_generation, link.prior_code, link.kind)
+        select(link.code, link.prior_generation, link.prior_code, link.kind, link.pending_base_year)
         .where(link.generation == generation)
         .order_by(link.code)
     )
-    return [IndicatorLink(c, int(g), p, Succession(k)) for c, g, p, k in rows]
+    return [IndicatorLink(c, int(g), p, Succession(k), y) for c, g, p, k, y in rows]
+
+
+@dataclass(frozen=True)
+class PendingBaseline:
+    """A later generation's continuing indicator whose baseline waits for an actual of this
+    one: the later generation and code, this generation's code and the base year."""
+
+    generation: int
+    code: str
+    prior_code: str
+    base_year: int
+
+
+def pending_baselines(conn: Connection, prior_generation: int) -> list[PendingBaseline]:
+    """The baselines of later generations that wait for an actual of `prior_generation`."""
+    link = indicator_link_table.c
+    rows = conn.execute(
+        select(link.generation, link.code, link.prior_code, link.pending_base_year)
+        .where(link.prior_generation == prior_generation, link.pending_base_year.is_not(None))
+        .order_by(link.generation, link.code)
+    )
+    return [PendingBaseline(int(g), c, p, int(y)) for g, c, p, y in rows]
+
+
+def clear_pending(conn: Connection, generation: int, code: str) -> None:
+    """The baseline of `code` (of `generation`) waits no longer: filled in, or set by hand."""
+    link = indicator_link_table.c
+    conn.execute(
+        update(indicator_link_table)
+        .where(link.generation == generation, link.code == code)
+        .values(pending_base_year=None)
+    )

@@ -415,6 +415,8 @@ indicator_link_table = Table(
     Column("prior_generation", Integer, primary_key=True, autoincrement=False),
     Column("prior_code", String(32), primary_key=True),
     Column("kind", String(16), nullable=False),
+    # A continuing indicator's baseline waiting for the old plan's actual of this year.
+    Column("pending_base_year", Integer),
     ForeignKeyConstraint(["generation", "code"], ["indicator.generation", "indicator.code"]),
     ForeignKeyConstraint(
         ["prior_generation", "prior_code"], ["indicator.generation", "indicator.code"]

@@ -263,6 +263,7 @@ def _check(conn: Connection, department: str, source: EntrySource) -> None:
 def save_submission(conn: Connection, generation: int, received: SubmissionRecord) -> None:
     """Inside a merge's transaction: remember the file (once per content) and the generation
     it was merged into."""
+    require_writable(conn, generation)
     s = submission_table.c
     if conn.scalar(select(s.id).where(s.sha256 == received.sha256)) is not None:
         return

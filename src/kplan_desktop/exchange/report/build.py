@@ -12,7 +12,7 @@ from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluations
-from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.generations import choose_generation
 from kplan_desktop.store.overview import overview
 from kplan_desktop.store.submissions import submissions
 
@@ -21,7 +21,9 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
     """Everything the workbook shows, read in one snapshot; the year defaults to the latest
     one with values."""
     with store.snapshot() as conn:
-        generation = active_generation(conn)
+        # The generation whose period holds the year (in FY2027 an R8 report is the old
+        # plan's), else the one in use.
+        generation = choose_generation(conn, None, fiscal_year)
         catalog, rows = overview(conn, generation)
         settings = catalog.plan.settings
         if fiscal_year is None:
@@ -32,14 +34,14 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
             catalog=catalog,
             rows=rows,
             fiscal_year=fiscal_year,
-            submissions=submissions(conn, active_generation(conn)),
-            findings=[f for f in stored_findings(conn, active_generation(conn)) if not f.explained],
+            submissions=submissions(conn, generation),
+            findings=[f for f in stored_findings(conn, generation) if not f.explained],
             merge_reports=stored_reports(conn),
             generated_at=now(),
             generated_by=who,
             evaluations={
                 v.evaluation.measure_code: v
-                for v in read_evaluations(conn, active_generation(conn), fiscal_year=fiscal_year)
+                for v in read_evaluations(conn, generation, fiscal_year=fiscal_year)
             },
             generation=generation,
         )
