@@ -59,6 +59,15 @@ def register(sub: SubParsers) -> None:
     show.add_argument("--department", metavar="CODE", help="課コード")
     show.add_argument("--year", type=fiscal_year, metavar="FY", help="年度")
     show.add_argument("--json", action="store_true", help="JSONで出力")
+    show.add_argument(
+        "--history",
+        action="store_true",
+        help="計画をまたぐ実績の推移（各年度をその年度の計画の目標で評価） / history across plans",
+    )
+    show.add_argument("--indicator", metavar="CODE", help="指標コード")
+    show.add_argument(
+        "--lang", choices=["ja", "en"], default="ja", help="表示の言語 (--history; ja / en)"
+    )
     runs(show, show_command)
 
     validate = sub.add_parser("validate", help="保存済みの値を検証する")
@@ -171,6 +180,10 @@ def _print_current(store: Store, code: str, year: int) -> None:
 
 def show_command(store: Store, args: argparse.Namespace) -> Exit:
 
+    if args.history:
+        from kplan_desktop.cli.history import history_command
+
+        return history_command(store, args)
     with store.snapshot() as conn:
         if args.department is not None and not department_exists(conn, args.department):
             raise unknown_department(args.department)
@@ -178,6 +191,12 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
         catalog, rows = overview(
             conn, active_generation(conn), department=args.department, fiscal_year=args.year
         )
+    if args.indicator is not None:
+        from kplan_desktop.cli.history import unknown_indicator
+
+        rows = [row for row in rows if row.indicator.code == args.indicator]
+        if not rows:
+            raise unknown_indicator(args.indicator)
     settings = catalog.plan.settings
     years = [args.year] if args.year is not None else settings.years
     # The year being entered, which the window grades too (not the plan's target year, whose
