@@ -10,12 +10,8 @@ from typing import Any
 
 import pytest
 
-from kplan_desktop.cli import main
 from tests.conftest import Database, dump
-
-
-def run(db: Database, *args: str) -> int:
-    return int(main(["--db", str(db), *args]))
+from tests.two_plans import OLD_PLAN, make_two_plans, run
 
 
 def out(db: Database, capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -24,45 +20,11 @@ def out(db: Database, capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return capsys.readouterr().out
 
 
-def set_new_target(db: Database, tmp_path: Path, code: str, target: str) -> None:
-    """The planning division types the new plan's target: the active generation's catalog
-    exported, edited as a clerk would, imported again (`kplan catalog export / import`)."""
-    path = tmp_path / "next.json"
-    assert run(db, "catalog", "export", "-o", str(path)) == 0
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for goal in data["goals"]:
-        for policy in goal["policies"]:
-            for measure in policy["measures"]:
-                for indicator in measure["indicators"]:
-                    if indicator["code"] == code:
-                        indicator["target"]["value"] = target
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    assert run(db, "catalog", "import", str(path)) == 0
-
-
 @pytest.fixture
 def two_plans(db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Database:
-    """The seed plan (R4–R8) with five years of 7-1-1-K3, the next plan (R9–R13) continuing it
-    with a new target of 9,000, and its first year entered; 7-1-1-K2 continues under a new code."""
-    old = {"R4": "2000", "R5": "3100", "R6": "4000", "R7": "6000", "R8": "7000"}
-    for year, value in old.items():
-        assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", year, "--value", value,
-                   "--comment", "確認済み") == 0  # fmt: skip
-    assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", "R7", "--value", "未集計") == 0
-    assert run(db, "generation", "new", "--name", "次期基本計画", "--start", "R9", "--end",
-               "R13", "--baseline-year", "R8") == 0  # fmt: skip
-    assert run(db, "generation", "decide", "7-1-1-K3", "continue") == 0
-    assert run(db, "generation", "decide", "7-1-1-K2", "continue", "--as", "1-1-1-K2") == 0
-    assert run(db, "generation", "activate", "2") == 0
-    set_new_target(db, tmp_path, "7-1-1-K3", "9000")
-    assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", "R9", "--value", "8000",
-               "--comment", "確認済み") == 0  # fmt: skip
-    assert run(db, "enter", "--indicator", "1-1-1-K2", "--year", "R9", "--value", "70") == 0
+    make_two_plans(db, tmp_path)
     capsys.readouterr()
     return db
-
-
-OLD_PLAN = "かすみがうら市総合計画 後期基本計画（令和4年度〜令和8年度）"
 
 
 def test_history_lists_every_year_of_both_plans_graded_by_its_own_plans_target(
