@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from kplan_desktop.cli.base import print_json
+from kplan_desktop.cli.base import SubParsers, print_json
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.catalog import unknown_department
@@ -22,6 +22,21 @@ from kplan_desktop.store.series import read_series
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
+
+
+def register(sub: SubParsers) -> None:
+    """`show`'s options for one indicator and for the history across plans (`show` itself is
+    the values family's)."""
+    show = sub.choices["show"]
+    show.add_argument(
+        "--history",
+        action="store_true",
+        help="計画をまたぐ実績の推移（各年度をその年度の計画の目標で評価） / history across plans",
+    )
+    show.add_argument("--indicator", metavar="CODE", help="指標コード")
+    show.add_argument(
+        "--lang", choices=["ja", "en"], default="ja", help="表示の言語 (--history; ja / en)"
+    )
 
 
 def unknown_indicator(code: str) -> DomainError:

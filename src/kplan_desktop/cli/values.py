@@ -59,15 +59,6 @@ def register(sub: SubParsers) -> None:
     show.add_argument("--department", metavar="CODE", help="課コード")
     show.add_argument("--year", type=fiscal_year, metavar="FY", help="年度")
     show.add_argument("--json", action="store_true", help="JSONで出力")
-    show.add_argument(
-        "--history",
-        action="store_true",
-        help="計画をまたぐ実績の推移（各年度をその年度の計画の目標で評価） / history across plans",
-    )
-    show.add_argument("--indicator", metavar="CODE", help="指標コード")
-    show.add_argument(
-        "--lang", choices=["ja", "en"], default="ja", help="表示の言語 (--history; ja / en)"
-    )
     runs(show, show_command)
 
     validate = sub.add_parser("validate", help="保存済みの値を検証する")
