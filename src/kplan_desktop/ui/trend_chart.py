@@ -278,11 +278,17 @@ class TrendChart(QChartView):
             line.setPen(pen)
             line.append(_qpoints(trend.target))
             # The word 目標 on the line itself, at its left end (the target-year star often
-            # sits at the right end).
+            # sits at the right end); after a plan boundary, in its middle (the boundary's
+            # plan name is at its left end).
+            labelled = 0
+            if trend.boundaries:
+                (start, _), (end, _) = trend.target
+                line.insert(1, QPointF((start + end) / 2, float(value)))
+                labelled = 1
             line.setPointLabelsFormat(self.tr("目標"))
             line.setPointLabelsColor(QColor(TARGET_COLOUR))
             line.setPointLabelsClipping(False)
-            line.setPointConfiguration(0, QXYSeries.PointConfiguration.LabelVisibility, True)
+            line.setPointConfiguration(labelled, QXYSeries.PointConfiguration.LabelVisibility, True)
             add(line, self.tr("目標"))
         if trend.target_marker is not None:
             year, value = trend.target_marker
@@ -396,7 +402,9 @@ class TrendChart(QChartView):
             pen.setStyle(Qt.PenStyle.DotLine)
             line.setPen(pen)
             x = year - 0.5
-            line.append([QPointF(x, low), QPointF(x, high)])
+            # The name sits above the line's top end: a tenth below the plot's top, so under
+            # xcb it is not cut by the title above the plot.
+            line.append([QPointF(x, low), QPointF(x, low + (high - low) * 0.9)])
             # The name as text at the line's top end (a point label, drawn with the chart's
             # font: Japanese renders as text, not boxes).
             line.setPointLabelsFormat(name.replace("@", "＠")[:24])
