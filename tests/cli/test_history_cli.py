@@ -115,3 +115,5 @@ def test_history_of_every_indicator_and_of_an_unknown_one(
     assert run(two_plans, "show", "--history", "--indicator", "7-1-1-K99") == 2
     err = capsys.readouterr().err
     assert "指標 7-1-1-K99 はこの計画にありません" in err and "not in this plan" in err
+    assert run(two_plans, "show", "--history", "--year", "R9") == 2
+    assert "--year とは一緒に使えません" in capsys.readouterr().err

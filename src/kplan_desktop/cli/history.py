@@ -91,6 +91,13 @@ def read_histories(
 
 def history_command(store: Store, args: argparse.Namespace) -> Exit:
     lang = args.lang
+    if args.year is not None:
+        # Never silently dropped: the history is every year of every plan.
+        raise DomainError(
+            "E_ARGUMENTS",
+            "--history は全年度を表示します。--year とは一緒に使えません。何も表示していません",
+            "--history lists every year; it does not take --year (nothing shown)",
+        )
     histories = read_histories(store, department=args.department, indicator=args.indicator)
     if args.json:
         print_json([_as_json(row, series) for row, series in histories])
