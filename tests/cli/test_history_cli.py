@@ -39,7 +39,7 @@ def test_history_lists_every_year_of_both_plans_graded_by_its_own_plans_target(
         "",
         "7-1-1-K3 地区公民館コミュニティ事業への参加者数 (人)",
         "年度\t計画\tコード\t実績\t目標\t達成率\t評価",
-        f"── {OLD_PLAN} ──",
+        f"── {OLD_PLAN} 基準値: 1225（令和2年度） ──",
         # By hand, against the old plan: (2000 − 1225) ÷ (7500 − 1225) = 12.4 % …
         f"令和4年度 (2022)\t{OLD_PLAN}\t7-1-1-K3\t2000\t7500以上\t12.4%\tD",
         f"令和5年度 (2023)\t{OLD_PLAN}\t7-1-1-K3\t3100\t7500以上\t29.9%\tD",
@@ -48,7 +48,9 @@ def test_history_lists_every_year_of_both_plans_graded_by_its_own_plans_target(
         # … R8, the old plan's last year: (7000 − 1225) ÷ (7500 − 1225) = 92.0 % → B (against
         # the new plan's 9,000 from the new baseline 7,000 it would be 0 %).
         f"令和8年度 (2026)\t{OLD_PLAN}\t7-1-1-K3\t7000\t7500以上\t92.0%\tB",
-        f"── 計画の切り替え: 令和9年度 (2027)から{new}（令和9年度〜令和13年度） ──",
+        # The new plan's baseline: the old plan's R8 actual, as decided.
+        f"── 計画の切り替え: 令和9年度 (2027)から{new}（令和9年度〜令和13年度） "
+        "基準値: 7000（令和8年度） ──",
         # R9 against the new plan: (8000 − 7000) ÷ (9000 − 7000) = 50 % → C (against the old
         # target of 7,500 it would be met: A).
         f"令和9年度 (2027)\t{new}\t7-1-1-K3\t8000\t9000以上\t50.0%\tC",
@@ -67,7 +69,10 @@ def test_history_in_english_and_as_json(
     assert lines[0] == "(each year is graded against the target of the plan it belonged to)"
     assert lines[3] == "year\tplan\tcode\tactual\ttarget\trate\tgrade"
     assert f"FY2026\t{OLD_PLAN}\t7-1-1-K3\t7000\t>= 7500\t92.0%\tB" in lines
-    assert "── plan boundary: from FY2027, 次期基本計画 (FY2027–FY2031) ──" in lines
+    assert (
+        "── plan boundary: from FY2027, 次期基本計画 (FY2027–FY2031) baseline: 7000 (FY2026) ──"
+        in lines
+    )
     assert "FY2027\t次期基本計画\t7-1-1-K3\t8000\t>= 9000\t50.0%\tC" in lines
 
     data: list[dict[str, Any]] = json.loads(

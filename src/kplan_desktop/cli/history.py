@@ -121,6 +121,20 @@ def _plan_label(link: SeriesLink, en: bool) -> str:
     return link.generation.label_en() if en else link.generation.label()
 
 
+def _baseline(link: SeriesLink, en: bool) -> str:
+    """The plan's baseline of the indicator: a continuing one's comes from the old plan."""
+    indicator = link.indicator
+    if indicator.baseline is None:
+        return "baseline: not set" if en else "基準値: 未設定"
+    value = canonical(indicator.baseline)
+    year = indicator.baseline_year
+    if year is None:
+        return f"baseline: {value}" if en else f"基準値: {value}"
+    if en:
+        return f"baseline: {value} ({_year(year, en)})"
+    return f"基準値: {value}（{format_fiscal_year(year)}）"
+
+
 def _shown_value(point: SeriesPoint, en: bool) -> str:
     if point.value is not None:
         return canonical(point.value)
@@ -142,7 +156,7 @@ def _print_series(row: IndicatorOverview, series: Series, en: bool) -> None:
     for point in series.points:
         link = series.link_of(point)
         if point.generation != generation:
-            label = _plan_label(link, en)
+            label = f"{_plan_label(link, en)} {_baseline(link, en)}"
             if generation is None:
                 print(f"── {label} ──")
             elif en:
