@@ -987,17 +987,17 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="57"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="59"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="71"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="73"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="73"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="75"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
@@ -1006,87 +1006,127 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="161"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="169"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="169"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="168"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="170"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="176"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="180"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="180"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="205"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="225"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="256"/>
+        <source>前の計画の実績</source>
+        <translation>Earlier plans&apos; actuals</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="257"/>
+        <source>各年度は、その年度が属した計画の目標で評価しています。</source>
+        <translation>Each year is graded against the target of the plan it belonged to.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="259"/>
+        <source>前の計画の実績はありません。</source>
+        <translation>No actuals under the earlier plans.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="264"/>
+        <source>年度</source>
+        <translation>Fiscal year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="265"/>
+        <source>計画</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="266"/>
+        <source>実績</source>
+        <translation>Actual</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="267"/>
+        <source>目標</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="268"/>
+        <source>評価</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="288"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="292"/>
         <source>コメントを削除（{0}）</source>
         <translation>comment removed ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="294"/>
         <source>コメントを追加: {0}</source>
         <translation>comment added: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="296"/>
         <source>コメントを変更: {0} → {1}</source>
         <translation>comment changed: {0} → {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="297"/>
         <source>{0}（値 {1} はそのまま）</source>
         <translation>{0} (value {1} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="301"/>
         <source>（コメント: {0} → {1}）</source>
         <translation> (comment: {0} → {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="255"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="304"/>
         <source>取り消し: {0}</source>
         <translation>undo: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="306"/>
         <source>やり直し: {0}</source>
         <translation>redo: {0}</translation>
     </message>
@@ -1099,7 +1139,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="164"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="169"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
@@ -1108,119 +1148,119 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="194"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="231"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="201"/>
         <source>{0} にはすでに {1} が保存されています</source>
         <translation>{0} already holds {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="203"/>
         <source>ほかの人が保存した値を使います: {0} = {1}</source>
         <translation>Using the value someone else saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="232"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="234"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="240"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="242"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="241"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="248"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="250"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="251"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="363"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="368"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="278"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="494"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="503"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="496"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="505"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="554"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="563"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="559"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="568"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="562"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="571"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="567"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="576"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="574"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="583"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="570"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="579"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="732"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="741"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="728"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="737"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
@@ -1230,57 +1270,57 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation> ({0} of them have no unit and take no value: record not compiled, not applicable, … with Delete)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="596"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="605"/>
         <source>{0} を消去します。</source>
         <translation>Clear {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="598"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="607"/>
         <source>選んだ {0} 個のセル（{1}）を消去します。</source>
         <translation>Clear the {0} selected cells ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="624"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="633"/>
         <source>消去（{0} 件）</source>
         <translation>Clear ({0} cells)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="626"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="635"/>
         <source>{0} 個のセルは消去できませんでした: {1}</source>
         <translation>{0} cell(s) could not be cleared: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="689"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="698"/>
         <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
         <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="693"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="702"/>
         <source>元に戻せる操作はありません</source>
         <translation>Nothing to undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="695"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="704"/>
         <source>やり直せる操作はありません</source>
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="725"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="734"/>
         <source>{0}は確定済みです。値を変更するには「確定を取り消す」を押してください</source>
         <translation>{0} is finalised. To change a value, press “Withdraw finalisation” first</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="736"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="745"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="738"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="747"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="761"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="770"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -3002,102 +3042,129 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="172"/>
         <source>指標を選ぶと推移を表示します</source>
         <translation>Select an indicator to see its trend</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="156"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="327"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="456"/>
         <source>達成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="156"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="326"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="455"/>
         <source>未達成</source>
         <translation>Not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="212"/>
         <source>達成／未達成</source>
         <translation>Done / not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="214"/>
         <source>単位: {0}</source>
         <translation>unit: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="169"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="216"/>
         <source>単位未設定</source>
         <translation>unit not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="218"/>
         <source>累計</source>
         <translation>cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="181"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="228"/>
         <source>&#x3000;— 実績・基準値・目標のいずれもありません</source>
         <translation> — no actual, baseline or target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="271"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="271"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="273"/>
         <source>目標 {0}</source>
         <translation>Target {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="235"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="282"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="286"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="291"/>
         <source>目標年度（{0}）{1}</source>
         <translation>Target year ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="300"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="305"/>
         <source>基準値（{0}）{1}</source>
         <translation>Baseline ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="314"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="278"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="284"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="326"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="332"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="414"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="306"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="357"/>
+        <source>前計画の目標</source>
+        <translation>Earlier plan&apos;s target</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="374"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="414"/>
+        <source>前計画の実績</source>
+        <translation>Earlier plan&apos;s actual</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="380"/>
+        <source>前計画</source>
+        <translation>Earlier plan</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="393"/>
+        <source>計画の切り替え: {0}</source>
+        <translation>Plan boundary: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="422"/>
+        <source>前計画の実績: {0}</source>
+        <translation>Earlier plans&apos; actuals: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="429"/>
         <source>実績: {0}</source>
         <translation>Actual: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="318"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="447"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>

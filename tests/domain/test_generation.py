@@ -156,3 +156,36 @@ def test_the_next_plans_draft_copies_the_structure_without_baselines(seed: Catal
         with pytest.raises(DomainError) as caught:
             apply_decision(ended, refused, None)
         assert caught.value.code == "E_SUCCESSION"
+
+
+def test_every_year_of_both_periods_once_with_its_own_plans_target(seed: Catalog) -> None:
+    from kplan_desktop.domain.model import MissingReason
+
+    old = _indicator(seed, "7-1-1-K3")
+    new = replace(old, baseline_year=2026, baseline=Decimal(7000), target=Decimal(9000))
+    settings = seed.plan.settings
+    next_settings = replace(settings, start_year=2027, end_year=2031, baseline_year=2026)
+    series = series_across(
+        [SeriesLink(LATE, old, settings), SeriesLink(NEXT, new, next_settings)],
+        # Generation 2 holding a value of 2026 (outside its period) must not double the year.
+        {(1, old.code): {2026: Decimal(7000)}, (2, new.code): {2026: Decimal(1), 2027: None}},
+        {(2, new.code): {2027: MissingReason.NOT_COMPILED}},
+        every_year=True,
+    )
+    assert [(p.fiscal_year, p.generation) for p in series.points] == [
+        *[(y, 1) for y in range(2022, 2027)],
+        *[(y, 2) for y in range(2027, 2032)],
+    ]
+    r8, r9 = series.points[4], series.points[5]
+    assert (r8.value, r8.target, r8.achievement.grade) == (Decimal(7000), Decimal(7500), Grade.B)
+    assert (r9.missing_reason, r9.target, r9.achievement.grade) == (
+        MissingReason.NOT_COMPILED,
+        Decimal(9000),
+        Grade.DATA_PENDING,
+    )
+    assert not series.points[0].entered and r9.entered
+    assert series.across_plans and series.current.generation is NEXT
+    assert [p.fiscal_year for p in series.earlier()] == list(range(2022, 2027))
+    assert series.link_of(r8).generation is LATE
+    assert LATE.label() == "後期基本計画（令和4年度〜令和8年度）"
+    assert replace(LATE, name="後期基本計画（令和4年度〜令和8年度）").label() == LATE.label()

@@ -19,6 +19,7 @@ from kplan_desktop.cli import (
     exchange,
     final,
     generation,
+    history,
     keys,
     server,
     setup,
@@ -45,8 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     # The order of `kplan --help`.
-    for family in (setup, catalog, values, years, generation, server, exchange, console, final,
-                   backup, keys):  # fmt: skip
+    for family in (setup, catalog, values, history, years, generation, server, exchange, console,
+                   final, backup, keys):  # fmt: skip
         family.register(sub)
     return parser
 

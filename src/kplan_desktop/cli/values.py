@@ -183,6 +183,10 @@ def _print_current(store: Store, code: str, year: int, generation: str | None) -
 
 def show_command(store: Store, args: argparse.Namespace) -> Exit:
 
+    if args.history:
+        from kplan_desktop.cli.history import history_command
+
+        return history_command(store, args)
     with store.snapshot() as conn:
         if args.department is not None and not department_exists(conn, args.department):
             raise unknown_department(args.department)
@@ -193,6 +197,12 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
             department=args.department,
             fiscal_year=args.year,
         )
+    if args.indicator is not None:
+        from kplan_desktop.cli.history import unknown_indicator
+
+        rows = [row for row in rows if row.indicator.code == args.indicator]
+        if not rows:
+            raise unknown_indicator(args.indicator)
     settings = catalog.plan.settings
     years = [args.year] if args.year is not None else settings.years
     # The year being entered, which the window grades too (not the plan's target year, whose

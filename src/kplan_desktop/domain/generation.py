@@ -66,7 +66,9 @@ class Generation:
         return self.status is not GenerationStatus.CLOSED
 
     def label(self) -> str:
-        return f"{self.name}（{era_label(self.start_year)}〜{era_label(self.end_year)}）"
+        period = f"{era_label(self.start_year)}〜{era_label(self.end_year)}"
+        # The seed plan's name says its period already: never 「…（令和4年度〜令和8年度）」 twice.
+        return self.name if period in self.name else f"{self.name}（{period}）"
 
     def title(self) -> str:
         """The name with its period, as a cover names the plan: 後期基本計画（令和4〜8年度）;
@@ -191,13 +193,21 @@ class SeriesLink:
 
 @dataclass(frozen=True)
 class SeriesPoint:
-    """One year of a series across plans, graded against the plan the year belonged to."""
+    """One year of a series across plans, graded against the plan the year belonged to (its
+    target is that plan's target for the year, never the later plan's)."""
 
     fiscal_year: int
     generation: int
     code: str
     value: Decimal | None
     achievement: Achievement
+    missing_reason: MissingReason | None = None
+    target: Decimal | None = None
+
+    @property
+    def entered(self) -> bool:
+        """A value or a reason it is missing is stored for the year."""
+        return self.value is not None or self.missing_reason is not None
 
 
 @dataclass(frozen=True)
@@ -205,26 +215,64 @@ class Series:
     points: tuple[SeriesPoint, ...]
     # The first fiscal year of each later generation: where the chart draws a plan boundary.
     boundaries: tuple[int, ...]
+    # Each generation's part, oldest first: its plan, its indicator (code, target) and settings.
+    links: tuple[SeriesLink, ...] = ()
+
+    def link_of(self, point: SeriesPoint) -> SeriesLink:
+        """The plan a point belongs to."""
+        for link in self.links:
+            if link.generation.number == point.generation:
+                return link
+        raise KeyError(point.generation)
+
+    @property
+    def across_plans(self) -> bool:
+        """More than one plan: the indicator continues one of an earlier plan."""
+        return len(self.links) > 1
+
+    @property
+    def current(self) -> SeriesLink:
+        """The newest plan's part (the indicator as the plan shown defines it)."""
+        return self.links[-1]
+
+    def earlier(self) -> tuple[SeriesPoint, ...]:
+        """The points of the plans before the newest."""
+        newest = self.current.generation.number
+        return tuple(p for p in self.points if p.generation != newest)
 
 
 def series_across(
     links: Sequence[SeriesLink],
     values: Mapping[tuple[int, str], Mapping[int, Decimal | None]],
     reasons: Mapping[tuple[int, str], Mapping[int, MissingReason]] | None = None,
+    *,
+    every_year: bool = False,
 ) -> Series:
     """A continuing indicator's whole history: each generation's years from its own values
-    (keyed by generation number and code), graded against that generation's target."""
+    (keyed by generation number and code), graded against that generation's target.
+
+    A year belongs to the one plan whose period holds it: a value a generation holds outside
+    its own period is not part of the series, so the old plan's R8 and the new plan's R9 stand
+    side by side and no year is counted twice. With `every_year`, every year of every period
+    is a point (an empty one where nothing is stored), so a gap shows as a gap.
+    """
     points: list[SeriesPoint] = []
     boundaries: list[int] = []
     ordered = sorted(links, key=lambda link: link.generation.start_year)
+    claimed: set[int] = set()
     for position, link in enumerate(ordered):
         key = (link.generation.number, link.indicator.code)
         years = values.get(key, {})
         missing = (reasons or {}).get(key, {})
         if position:
             boundaries.append(link.generation.start_year)
-        for year in sorted(y for y in set(years) | set(missing) if link.generation.covers(y)):
+        held = set(years) | set(missing)
+        if every_year:
+            held |= set(range(link.generation.start_year, link.generation.end_year + 1))
+        for year in sorted(y for y in held if link.generation.covers(y) and y not in claimed):
+            claimed.add(year)
             value = years.get(year)
+            reason = None if value is not None else missing.get(year)
             spec = link.indicator.spec_for(year)
             points.append(
                 SeriesPoint(
@@ -232,10 +280,12 @@ def series_across(
                     link.generation.number,
                     link.indicator.code,
                     value,
-                    assess(spec, link.settings, value, missing.get(year)),
+                    assess(spec, link.settings, value, reason),
+                    reason,
+                    spec.target,
                 )
             )
-    return Series(tuple(points), tuple(boundaries))
+    return Series(tuple(points), tuple(boundaries), tuple(ordered))
 
 
 def _map_indicators(catalog: Catalog, change: Callable[[Indicator], Indicator | None]) -> Catalog:

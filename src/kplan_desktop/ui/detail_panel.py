@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.domain.values import grouped
 from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
+    from kplan_desktop.domain.generation import Series
     from kplan_desktop.store.audit import AuditEntry
     from kplan_desktop.ui.entry_controller import EntryController
 
@@ -179,18 +181,22 @@ class DetailPanel(Part):
             )
             + "</p>",
         ]
-        self.detail.setHtml("".join(parts))
-        from kplan_desktop.store.audit import audit_log
+        from kplan_desktop.ui.series_view import read_indicator_series
 
+        generation = self.session.current_generation()
+        series, history = read_indicator_series(self.store, generation, ind.code)
+        if series is not None:
+            parts.append(self.earlier_html(series))
+        self.detail.setHtml("".join(parts))
         entries = []
-        with self.store.snapshot() as conn:
-            history = audit_log(conn, ind.code)
-        for entry in reversed(history[-10:]):
+        for plan, entry in reversed(history[-10:]):
             when = "—"
             if entry.fiscal_year is not None:
                 when = year_text(entry.fiscal_year, self.lang, FiscalYearStyle.SHORT)
+            # A change made under an earlier plan says which (its code may differ too).
+            where = "" if plan is None else f"［{e(plan)}］ "
             entries.append(
-                f"<li>{entry.at.astimezone():%Y-%m-%d %H:%M} {e(entry.who)} "
+                f"<li>{where}{entry.at.astimezone():%Y-%m-%d %H:%M} {e(entry.who)} "
                 f"({e(entry.source)}): {when} {e(self.history_text(entry))}</li>"
             )
         if entries:
@@ -198,7 +204,7 @@ class DetailPanel(Part):
         else:
             none_yet = self.tr("この指標の変更記録はまだありません")
             self.history.setHtml(f"<p>{e(none_yet)}</p>")
-        self.chart.show_indicator(self.model.catalog, item)
+        self.chart.show_indicator(self.model.catalog, item, series)
         year = self.model.year_of_column(source.column()) or self.fiscal_year
         actual = item.values.get(year)
         if not self._committing:  # else the box keeps the text being saved
@@ -223,6 +229,49 @@ class DetailPanel(Part):
             self.comment_hint.setText("")
             self.comment.setStyleSheet("")
         self.comment_hint.setVisible(bool(self.comment_hint.text()))
+
+    def earlier_html(self, series: Series) -> str:
+        """The earlier plans' actuals: each year with its plan, its value and its grade against
+        that plan's target."""
+        e = html.escape
+        en = self.lang == "en"
+        rows = []
+        for point in series.earlier():
+            if not point.entered:
+                continue
+            link = series.link_of(point)
+            if point.value is not None:
+                shown = grouped(point.value) + (link.indicator.unit or "")
+            else:
+                assert point.missing_reason is not None
+                reason = point.missing_reason
+                shown = reason.label_en if en else reason.label_ja
+            target = "—" if point.target is None else grouped(point.target)
+            grade = point.achievement.grade.label(link.settings.grade_labels, self.lang)
+            rows.append(
+                f"<tr><td>{e(year_text(point.fiscal_year, self.lang, FiscalYearStyle.SHORT))}"
+                f"</td><td>{e(link.generation.name)}</td><td align='right'>{e(shown)}</td>"
+                f"<td align='right'>{e(target)}</td><td>{e(grade)}</td></tr>"
+            )
+        title = self.tr("前の計画の実績")
+        note = self.tr("各年度は、その年度が属した計画の目標で評価しています。")
+        if not rows:
+            none = self.tr("前の計画の実績はありません。")
+            return f"<p><b>{e(title)}</b><br>{e(none)}</p>"
+        head = "".join(
+            f"<th align='left'>{e(h)}</th>"
+            for h in (
+                self.tr("年度"),
+                self.tr("計画"),
+                self.tr("実績"),
+                self.tr("目標"),
+                self.tr("評価"),
+            )
+        )
+        return (
+            f"<p><b>{e(title)}</b><br><small>{e(note)}</small></p>"
+            f"<table cellspacing='0' cellpadding='2'><tr>{head}</tr>{''.join(rows)}</table>"
+        )
 
     def history_text(self, entry: AuditEntry) -> str:
         """One change as the history lists it: the value's old → new, or what happened to the

@@ -123,6 +123,12 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         name: _global(widget, widget.rect()) if widget.isVisible() else [0, 0, 0, 0]
         for name, widget in bottom.items()
     }
+    # The detail panel's trend chart and texts (series across plans, issue 17).
+    chart = window.chart
+    report["chart"] = _global(chart, chart.rect()) if chart.isVisible() else [0, 0, 0, 0]
+    report["chart_series"] = [series.name() for series in chart.chart().series()]
+    report["detail_text"] = window.detail.toPlainText()
+    report["history_text"] = window.history.toPlainText()
     report["editing"] = grid.state() == QAbstractItemView.State.EditingState
     report["editor_text"] = (
         focus.text() if isinstance(focus, QLineEdit) and report["editing"] else None

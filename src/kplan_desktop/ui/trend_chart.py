@@ -1,11 +1,15 @@
 """One indicator's values over the plan years, with its baseline and target, as a line chart.
 
 The points are worked out once, as Decimals, in `trend_of` (plain Python, no Qt); the chart is
-drawn from those same points, converted to float only where they become QPointF.
+drawn from those same points, converted to float only where they become QPointF. An indicator
+that continues one of an earlier plan (issue 17) shows the earlier plans' actuals too, a
+vertical line at each plan boundary named with the plan that starts there, and each plan's
+target only over its own period.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -31,6 +35,7 @@ from kplan_desktop.domain.values import grouped
 from kplan_desktop.ui.i18n import year_text
 
 if TYPE_CHECKING:
+    from kplan_desktop.domain.generation import Series
     from kplan_desktop.store.overview import IndicatorOverview
 
 Point = tuple[int, Decimal]
@@ -38,6 +43,12 @@ Point = tuple[int, Decimal]
 ACTUAL_COLOUR = "#0072B2"
 BASELINE_COLOUR = "#555555"
 TARGET_COLOUR = "#D55E00"
+# The earlier plans' actuals and targets: the same hues, lighter (Okabe–Ito sky blue, orange).
+EARLIER_COLOUR = "#56B4E9"
+EARLIER_TARGET_COLOUR = "#E69F00"
+BOUNDARY_COLOUR = "#777777"
+# The year axis labels at most this many years (more are elided in the side panel).
+_MAX_YEAR_LABELS = 7
 # The value axis shows at most this many decimals, however fine the data.
 _MAX_DECIMALS = 4
 
@@ -52,11 +63,16 @@ class Trend:
     target: list[Point] = field(default_factory=list)
     target_marker: Point | None = None
     milestone: bool = False
+    # Earlier plans (a continuing indicator): their actuals, each plan's target line over its
+    # own period, and each boundary as (the first year of the plan that starts, its name).
+    earlier: list[Point] = field(default_factory=list)
+    earlier_targets: list[list[Point]] = field(default_factory=list)
+    boundaries: list[tuple[int, str]] = field(default_factory=list)
 
-    def runs(self) -> list[list[Point]]:
+    def runs(self, points: list[Point] | None = None) -> list[list[Point]]:
         """The actual points split where a year is missing, so a gap is never bridged."""
         runs: list[list[Point]] = []
-        for point in self.actual:
+        for point in self.actual if points is None else points:
             if runs and runs[-1][-1][0] == point[0] - 1:
                 runs[-1].append(point)
             else:
@@ -64,16 +80,40 @@ class Trend:
         return runs
 
 
-def trend_of(catalog: Catalog, row: IndicatorOverview) -> Trend:
-    """The points of one indicator: values as entered (running totals stay totals), no filling."""
+def trend_of(catalog: Catalog, row: IndicatorOverview, series: Series | None = None) -> Trend:
+    """The points of one indicator: values as entered (running totals stay totals), no filling.
+
+    With `series` (the indicator's series across plans), the earlier plans' actuals and targets
+    too; the plan shown keeps its own values from `row`."""
     settings = catalog.plan.settings
     indicator = row.indicator
     actual = sorted(
         (year, view.value) for year, view in row.values.items() if view.value is not None
     )
+    earlier: list[Point] = []
+    earlier_targets: list[list[Point]] = []
+    boundaries: list[tuple[int, str]] = []
+    if series is not None and series.across_plans:
+        earlier = [
+            (p.fiscal_year, p.value)
+            for p in series.earlier()
+            if p.value is not None and p.fiscal_year < settings.start_year
+        ]
+        for link in series.links[:-1]:
+            old = link.indicator.target
+            if old is not None:
+                period = link.generation
+                earlier_targets.append([(period.start_year, old), (period.end_year, old)])
+        boundaries = [
+            (link.generation.start_year, link.generation.name) for link in series.links[1:]
+        ]
     baseline_year = indicator.baseline_year or settings.baseline_year
     target_year = indicator.target_year or settings.end_year
-    first = min([baseline_year, settings.start_year] + [year for year, _ in actual])
+    first = min(
+        [baseline_year, settings.start_year]
+        + [year for year, _ in actual + earlier]
+        + [line[0][0] for line in earlier_targets]
+    )
     last = max(
         [settings.end_year]
         + ([target_year] if indicator.target is not None else [])
@@ -83,7 +123,9 @@ def trend_of(catalog: Catalog, row: IndicatorOverview) -> Trend:
     target: list[Point] = []
     marker: Point | None = None
     if indicator.target is not None:
-        target = [(first, indicator.target), (last, indicator.target)]
+        # Across plans, the plan's target is drawn over its own period only.
+        start = max(first, settings.start_year) if boundaries else first
+        target = [(start, indicator.target), (last, indicator.target)]
         marker = (target_year, indicator.target)
     return Trend(
         years=list(range(first, last + 1)),
@@ -92,6 +134,9 @@ def trend_of(catalog: Catalog, row: IndicatorOverview) -> Trend:
         target=target,
         target_marker=marker,
         milestone=indicator.effective_value_kind is ValueKind.MILESTONE,
+        earlier=earlier,
+        earlier_targets=earlier_targets,
+        boundaries=boundaries,
     )
 
 
@@ -129,8 +174,10 @@ class TrendChart(QChartView):
 
     # -- data --------------------------------------------------------------------------------
 
-    def show_indicator(self, catalog: Catalog, row: IndicatorOverview) -> None:
-        self.trend = trend_of(catalog, row)
+    def show_indicator(
+        self, catalog: Catalog, row: IndicatorOverview, series: Series | None = None
+    ) -> None:
+        self.trend = trend_of(catalog, row, series)
         self.indicator_code = row.indicator.code
         self._render(catalog, row, self.trend)
 
@@ -177,7 +224,7 @@ class TrendChart(QChartView):
     def _render(self, catalog: Catalog, row: IndicatorOverview, trend: Trend) -> None:
         chart = QChart()
         title = self._title(row, trend.milestone)
-        if not (trend.actual or trend.baseline or trend.target):
+        if not (trend.actual or trend.baseline or trend.target or trend.earlier):
             title += self.tr("　— 実績・基準値・目標のいずれもありません")
         chart.setTitle(title)
         title_font = QFont(chart.titleFont())
@@ -200,7 +247,7 @@ class TrendChart(QChartView):
         legend_font.setPointSizeF(max(legend_font.pointSizeF() * 0.9, 7))
         legend.setFont(legend_font)
 
-        x_axis = self._year_axis(trend.years)
+        x_axis = self._year_axis(trend.years, trend.boundaries[-1][0] if trend.boundaries else None)
         y_axis = self._value_axis(trend)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
@@ -231,11 +278,17 @@ class TrendChart(QChartView):
             line.setPen(pen)
             line.append(_qpoints(trend.target))
             # The word 目標 on the line itself, at its left end (the target-year star often
-            # sits at the right end).
+            # sits at the right end); after a plan boundary, in its middle (the boundary's
+            # plan name is at its left end).
+            labelled = 0
+            if trend.boundaries:
+                (start, _), (end, _) = trend.target
+                line.insert(1, QPointF((start + end) / 2, float(value)))
+                labelled = 1
             line.setPointLabelsFormat(self.tr("目標"))
             line.setPointLabelsColor(QColor(TARGET_COLOUR))
             line.setPointLabelsClipping(False)
-            line.setPointConfiguration(0, QXYSeries.PointConfiguration.LabelVisibility, True)
+            line.setPointConfiguration(labelled, QXYSeries.PointConfiguration.LabelVisibility, True)
             add(line, self.tr("目標"))
         if trend.target_marker is not None:
             year, value = trend.target_marker
@@ -265,6 +318,7 @@ class TrendChart(QChartView):
             base.setBorderColor(QColor(BASELINE_COLOUR))
             base.append(_qpoints(trend.baseline))
             add(base, self.tr("基準値"))
+        self._earlier(trend, add)
         for run in trend.runs():
             if len(run) < 2:
                 continue
@@ -282,6 +336,7 @@ class TrendChart(QChartView):
         points.setBorderColor(QColor(ACTUAL_COLOUR))
         points.append(_qpoints(trend.actual))
         add(points, self.tr("実績"))
+        self._boundaries(trend, y_axis, add)
         self.setToolTip(self._summary(title, chart, row, trend))
 
         old = self.chart()
@@ -289,14 +344,90 @@ class TrendChart(QChartView):
         if old is not None:
             old.deleteLater()
 
+    def _earlier(self, trend: Trend, add: Callable[[QXYSeries, str | None], None]) -> None:
+        """The earlier plans' targets (each over its own period) and actuals, lighter."""
+        for n, line_points in enumerate(trend.earlier_targets):
+            line = QLineSeries()
+            line.setName(self.tr("前計画の目標"))
+            pen = QPen(QColor(EARLIER_TARGET_COLOUR))
+            pen.setWidthF(1.5)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            line.setPen(pen)
+            (start, value), (end, _) = line_points
+            middle = (start + end) / 2
+            line.append([QPointF(start, float(value)), QPointF(middle, float(value))])
+            line.append(QPointF(end, float(value)))
+            # Named on the line itself, in its middle (its left end is under the value axis's
+            # labels): the side panel's legend has no room for a sixth entry.
+            if n == 0:
+                line.setPointLabelsFormat(self.tr("前計画の目標"))
+                line.setPointLabelsColor(QColor(EARLIER_TARGET_COLOUR))
+                line.setPointLabelsClipping(False)
+                line.setPointConfiguration(1, QXYSeries.PointConfiguration.LabelVisibility, True)
+            add(line, None)
+        if not trend.earlier:
+            return
+        for run in trend.runs(trend.earlier):
+            if len(run) < 2:
+                continue
+            segment = QLineSeries()
+            pen = QPen(QColor(EARLIER_COLOUR))
+            pen.setWidthF(2)
+            segment.setPen(pen)
+            segment.append(_qpoints(run))
+            add(segment, None)
+        points = QScatterSeries()
+        points.setName(self.tr("前計画の実績"))
+        points.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeTriangle)
+        points.setMarkerSize(10)
+        points.setColor(QColor(EARLIER_COLOUR))
+        points.setBorderColor(QColor(EARLIER_COLOUR))
+        points.append(_qpoints(trend.earlier))
+        add(points, self.tr("前計画"))
+
+    def _boundaries(
+        self,
+        trend: Trend,
+        y_axis: QValueAxis | QCategoryAxis,
+        add: Callable[[QXYSeries, str | None], None],
+    ) -> None:
+        """A vertical line between the last year of one plan and the first of the next, with
+        the name of the plan that starts there at its top."""
+        low, high = y_axis.min(), y_axis.max()
+        for year, name in trend.boundaries:
+            line = QLineSeries()
+            line.setName(self.tr("計画の切り替え: {0}").format(name))
+            pen = QPen(QColor(BOUNDARY_COLOUR))
+            pen.setWidthF(1.2)
+            pen.setStyle(Qt.PenStyle.DotLine)
+            line.setPen(pen)
+            x = year - 0.5
+            # The name sits above the line's top end: a tenth below the plot's top, so under
+            # xcb it is not cut by the title above the plot.
+            line.append([QPointF(x, low), QPointF(x, low + (high - low) * 0.9)])
+            # The name as text at the line's top end (a point label, drawn with the chart's
+            # font: Japanese renders as text, not boxes).
+            line.setPointLabelsFormat(name.replace("@", "＠")[:24])
+            line.setPointLabelsColor(QColor(BOUNDARY_COLOUR))
+            line.setPointLabelsClipping(False)
+            line.setPointConfiguration(1, QXYSeries.PointConfiguration.LabelVisibility, True)
+            add(line, None)
+
     def _summary(self, title: str, chart: QChart, row: IndicatorOverview, trend: Trend) -> str:
         """The tooltip: the title in full, each legend entry with its numbers, every actual."""
         lines = [title]
         lines += [
             series.name()
             for series in chart.series()
-            if series.name() and series.name() != self.tr("実績")
+            if series.name() and series.name() not in (self.tr("実績"), self.tr("前計画の実績"))
         ]
+        if trend.earlier:
+            earlier = [
+                f"{self._year(year)} {self._quantity(value, row, trend.milestone)}"
+                for year, value in trend.earlier
+            ]
+            separator = ", " if self.lang == "en" else "、"
+            lines.append(self.tr("前計画の実績: {0}").format(separator.join(earlier)))
         if trend.actual:
             values = [
                 f"{self._year(year)} {self._quantity(value, row, trend.milestone)}"
@@ -306,11 +437,17 @@ class TrendChart(QChartView):
             lines.append(self.tr("実績: {0}").format(separator.join(values)))
         return "\n".join(lines)
 
-    def _year_axis(self, years: list[int]) -> QCategoryAxis:
+    def _year_axis(self, years: list[int], anchor: int | None = None) -> QCategoryAxis:
         axis = QCategoryAxis()
         axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         axis.setStartValue(years[0] - 0.5)
+        # Ten years of two plans do not fit the side panel (R10 was elided to "…"): past seven
+        # years every other one is labelled, counted from the newest plan's first year.
+        step = -(-len(years) // _MAX_YEAR_LABELS)
+        anchor = years[0] if anchor is None else anchor
         for year in years:
+            if (year - anchor) % step:
+                continue
             # FY2026 is too wide for seven ticks in the side panel; the axis title says 年度.
             label = str(year) if self.lang == "en" else self._year(year)
             axis.append(label, year)
@@ -327,7 +464,8 @@ class TrendChart(QChartView):
             axis.append(self.tr("達成"), 1)
             axis.setRange(-0.25, 1.25)
             return axis
-        values = [v for _, v in trend.actual + trend.baseline + trend.target]
+        values = [v for _, v in trend.actual + trend.baseline + trend.target + trend.earlier]
+        values += [v for line in trend.earlier_targets for _, v in line]
         value_axis = QValueAxis()
         if values:
             low, high = min(values), max(values)

@@ -34,6 +34,7 @@ from kplan_desktop.domain.catalog import (
 )
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
+from kplan_desktop.domain.generation import Series
 from kplan_desktop.domain.generation_number import FIRST_GENERATION
 from kplan_desktop.domain.model import Direction, IndicatorSpec
 from kplan_desktop.domain.validation import Severity
@@ -65,6 +66,7 @@ SHEET_FINDINGS = "検証結果"
 SHEET_MERGES = "取込結果"
 SHEET_REFERENCE = "参考データ"
 EVALUATION_SHEET_PREFIX = "施策評価"
+SHEET_SERIES = "計画通算推移"
 
 # Past this many line charts a policy sheet becomes a scroll of charts nobody reads (and a
 # 2,000-indicator plan would write 2,000 drawings); the year table above still lists every one.
@@ -119,6 +121,7 @@ class ReportPart(enum.Enum):
     SUMMARY = "summary"
     INDICATORS = "indicators"
     POLICIES = "policies"
+    SERIES = "series"
     CROSS_PLAN = "cross_plan"
     LINKED_PLAN = "linked_plan"
     EVALUATIONS = "evaluations"
@@ -146,6 +149,9 @@ class ReportData:
     linked_plan: str | None = None
     # The plan generation (計画期) the workbook is of: its cover names it.
     generation: int = FIRST_GENERATION
+    # The continuing indicators' series across plans, by their code in `generation` (only
+    # those that continue an indicator of an earlier plan).
+    series: dict[str, Series] = field(default_factory=dict)
 
 
 # -- cells and styles ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import read_evaluations
 from kplan_desktop.store.generations import choose_generation
 from kplan_desktop.store.overview import overview
+from kplan_desktop.store.series import read_series
 from kplan_desktop.store.submissions import submissions
 
 
@@ -44,6 +45,7 @@ def report_data(store: Store, fiscal_year: int | None, *, who: str) -> ReportDat
                 for v in read_evaluations(conn, generation, fiscal_year=fiscal_year)
             },
             generation=generation,
+            series=read_series(conn, generation, every_year=True),
         )
 
 

@@ -101,6 +101,7 @@ class WriterCore:
             ReportPart.SUMMARY: 1,
             ReportPart.INDICATORS: len(self.rows) * len(self.years),
             ReportPart.POLICIES: len(self.rows),
+            ReportPart.SERIES: len(data.series),
             ReportPart.CROSS_PLAN: 1,
             ReportPart.LINKED_PLAN: 1,
             ReportPart.EVALUATIONS: len(self.rows),

@@ -30,6 +30,7 @@ from kplan_desktop.exchange.report.base import (
     SHEET_INDICATORS,
     SHEET_MERGES,
     SHEET_REFERENCE,
+    SHEET_SERIES,
     SHEET_SUBMISSIONS,
     SHEET_SUMMARY,
     _chart_title,
@@ -67,6 +68,7 @@ class PolicySheets(WriterCore):
             SHEET_FINDINGS,
             SHEET_MERGES,
             SHEET_REFERENCE,
+            SHEET_SERIES,
         ]
         for goal in self.data.catalog.goals:
             for policy in goal.policies:

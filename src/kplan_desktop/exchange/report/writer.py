@@ -15,6 +15,7 @@ from kplan_desktop.exchange.report.cross_plan import CrossPlanSheet
 from kplan_desktop.exchange.report.evaluations import EvaluationSheets
 from kplan_desktop.exchange.report.policies import PolicySheets
 from kplan_desktop.exchange.report.records import RecordSheets
+from kplan_desktop.exchange.report.series import SeriesSheet
 from kplan_desktop.exchange.report.summary import SummarySheets
 from kplan_desktop.progress import Cancelled, check_cancel
 
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
 
-class _Writer(SummarySheets, PolicySheets, CrossPlanSheet, EvaluationSheets, RecordSheets):
+class _Writer(
+    SummarySheets, PolicySheets, SeriesSheet, CrossPlanSheet, EvaluationSheets, RecordSheets
+):
     """Writes one report; sheets are methods, progress and cancel are checked as rows go."""
 
     # -- the whole --------------------------------------------------------------------------
@@ -32,6 +35,7 @@ class _Writer(SummarySheets, PolicySheets, CrossPlanSheet, EvaluationSheets, Rec
             (ReportPart.SUMMARY, self.summary),
             (ReportPart.INDICATORS, self.indicator_list),
             (ReportPart.POLICIES, self.policy_sheets),
+            (ReportPart.SERIES, self.series_sheet),
             (ReportPart.CROSS_PLAN, self.cross_plan),
             (ReportPart.LINKED_PLAN, self.linked_plan),
             (ReportPart.EVALUATIONS, self.evaluation_sheets),

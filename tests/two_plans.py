@@ -1,0 +1,59 @@
+"""Two plan generations made through the public surface (`kplan generation new / decide /
+activate`, `kplan catalog export / import`, `kplan enter`), shared by the tests of series
+across plans (issue 17 item 4)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kplan_desktop.cli import main
+from tests.conftest import Database
+
+OLD_PLAN = "かすみがうら市総合計画 後期基本計画（令和4年度〜令和8年度）"
+NEW_PLAN = "次期基本計画"
+# 7-1-1-K3 in the old plan (baseline 1,225, target 7,500) and in the new one (baseline 7,000
+# from the old plan's R8, target 9,000).
+OLD_K3 = {2022: "2000", 2023: "3100", 2024: "4000", 2025: "6000", 2026: "7000"}
+NEW_K3 = {2027: "8000"}
+
+
+def run(db: Database, *args: str) -> int:
+    return int(main(["--db", str(db), *args]))
+
+
+def set_target(db: Database, folder: Path, code: str, target: str) -> None:
+    """The planning division types the new plan's target: the active generation's catalog
+    exported, edited as a clerk would, imported again."""
+    path = folder / "next-plan.json"
+    assert run(db, "catalog", "export", "-o", str(path)) == 0
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for goal in data["goals"]:
+        for policy in goal["policies"]:
+            for measure in policy["measures"]:
+                for indicator in measure["indicators"]:
+                    if indicator["code"] == code:
+                        indicator["target"]["value"] = target
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert run(db, "catalog", "import", str(path)) == 0
+
+
+def make_two_plans(db: Database, folder: Path) -> Database:
+    """The seed plan (R4–R8) with five years of 7-1-1-K3 and R7 of 7-1-1-K2 not compiled; the
+    next plan (R9–R13) continuing both (7-1-1-K2 as 1-1-1-K2) with K3's target raised to
+    9,000; R9 entered for both."""
+    for year, value in OLD_K3.items():
+        assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", str(year), "--value", value,
+                   "--comment", "確認済み") == 0  # fmt: skip
+    assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", "R7", "--value", "未集計") == 0
+    assert run(db, "generation", "new", "--name", NEW_PLAN, "--start", "R9", "--end", "R13",
+               "--baseline-year", "R8") == 0  # fmt: skip
+    assert run(db, "generation", "decide", "7-1-1-K3", "continue") == 0
+    assert run(db, "generation", "decide", "7-1-1-K2", "continue", "--as", "1-1-1-K2") == 0
+    assert run(db, "generation", "activate", "2") == 0
+    set_target(db, folder, "7-1-1-K3", "9000")
+    for year, value in NEW_K3.items():
+        assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", str(year), "--value", value,
+                   "--comment", "確認済み") == 0  # fmt: skip
+    assert run(db, "enter", "--indicator", "1-1-1-K2", "--year", "R9", "--value", "70") == 0
+    return db

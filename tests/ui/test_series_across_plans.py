@@ -1,0 +1,109 @@
+"""The window's detail panel, history and trend chart of an indicator that continues one of
+the plan before (issue 17 item 4): two generations made through `kplan`, then the series read
+without widgets (trend_of, read_indicator_series) and in the offscreen window."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCharts import QLineSeries, QScatterSeries
+
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.overview import overview
+from kplan_desktop.store.series import read_series
+from kplan_desktop.ui.main_window import MainWindow
+from kplan_desktop.ui.series_view import read_indicator_series
+from kplan_desktop.ui.trend_chart import trend_of
+from tests.conftest import Database
+from tests.two_plans import NEW_PLAN, OLD_K3, OLD_PLAN, make_two_plans
+from tests.ui.conftest import Opener
+
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "series"
+
+
+@pytest.fixture
+def two_plans(db: Database, tmp_path: Path) -> Database:
+    return make_two_plans(db, tmp_path)
+
+
+def test_the_trend_has_the_old_plans_actuals_boundary_and_each_plans_target(
+    two_plans: Database,
+) -> None:
+    store = Store.open(str(two_plans))
+    with store.snapshot() as conn:
+        catalog, rows = overview(conn, 2)
+        series = read_series(conn, 2, ["7-1-1-K3"])["7-1-1-K3"]
+    row = next(r for r in rows if r.indicator.code == "7-1-1-K3")
+    trend = trend_of(catalog, row, series)
+    # The old plan's five years, each once; the new plan's own year from its own values.
+    assert trend.earlier == [(year, Decimal(v)) for year, v in OLD_K3.items()]
+    assert trend.actual == [(2027, Decimal(8000))]
+    assert trend.boundaries == [(2027, NEW_PLAN)]
+    # Each plan's target over its own period only.
+    assert trend.earlier_targets == [[(2022, Decimal(7500)), (2026, Decimal(7500))]]
+    assert trend.target == [(2027, Decimal(9000)), (2031, Decimal(9000))]
+    assert trend.baseline == [(2026, Decimal(7000))]
+    assert trend.years == list(range(2022, 2032))
+    # An indicator that continues nothing draws as before: no earlier plan, no boundary.
+    alone = next(r for r in rows if r.indicator.code == "7-1-1-A1")
+    plain = trend_of(catalog, alone, None)
+    assert (plain.earlier, plain.boundaries, plain.earlier_targets) == ([], [], [])
+    store.dispose()
+
+
+def test_the_history_reads_the_old_plans_changes_labelled_with_their_plan(
+    two_plans: Database,
+) -> None:
+    store = Store.open(str(two_plans))
+    series, history = read_indicator_series(store, 2, "7-1-1-K3")
+    assert series is not None and series.across_plans
+    old = [(e.fiscal_year, e.new_value) for plan, e in history if plan == OLD_PLAN]
+    assert old == [(year, value) for year, value in OLD_K3.items()]
+    assert [(e.fiscal_year, e.new_value) for plan, e in history if plan is None] == [(2027, "8000")]
+    # The code 7-1-1-A1 exists in both plans but is no continuation: only its own plan's changes.
+    alone, own = read_indicator_series(store, 2, "7-1-1-A1")
+    assert alone is None and own == []
+    store.dispose()
+
+
+def test_the_window_shows_the_old_plans_actuals_in_the_detail_history_and_chart(
+    two_plans: Database, open_window: Opener
+) -> None:
+    window = open_window(fiscal_year=2027)
+    assert isinstance(window, MainWindow)
+    row = next(r for r in range(window.proxy.rowCount())
+               if window.proxy.index(r, 0).data() == "7-1-1-K3")  # fmt: skip
+    window.grid.setCurrentIndex(window.proxy.index(row, window.model.column_of_year(2027)))
+    detail = window.detail.toPlainText()
+    assert "前の計画の実績" in detail
+    # R8 of the old plan: 7,000人 against the old target 7,500 → B (not the new plan's grade).
+    lines = [line for line in detail.splitlines() if line.strip()]
+    r8 = lines.index("R8")
+    assert lines[r8 : r8 + 5] == ["R8", OLD_PLAN, "7,000人", "7,500", "B"]
+    assert "R9" not in lines[lines.index("前の計画の実績") :]
+    history = window.history.toPlainText()
+    assert f"［{OLD_PLAN}］" in history and "R8 — → 7000" in history
+    trend = window.chart.trend
+    assert trend is not None and trend.boundaries == [(2027, NEW_PLAN)]
+    assert [year for year, _ in trend.earlier] == list(OLD_K3)
+    chart = window.chart.chart()
+    names = [s.name() for s in chart.series()]
+    assert "前計画の実績" in names and f"計画の切り替え: {NEW_PLAN}" in names
+    earlier = next(s for s in chart.series() if s.name() == "前計画の実績")
+    assert isinstance(earlier, QScatterSeries)
+    assert [(p.x(), p.y()) for p in earlier.points()] == [
+        (float(y), float(v)) for y, v in OLD_K3.items()
+    ]
+    boundary = next(s for s in chart.series() if s.name().startswith("計画の切り替え"))
+    assert isinstance(boundary, QLineSeries)
+    assert {p.x() for p in boundary.points()} == {2026.5}
+    assert "前計画" in window.chart.legend_labels()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "window-offscreen.png"))
+    window.chart.grab().save(str(SHOTS / "chart-offscreen.png"))
