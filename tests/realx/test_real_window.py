@@ -234,6 +234,25 @@ def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
     assert zipfile.is_zipfile(target)
     assert b"7-1-1-K1" in read_cells(target) or target.stat().st_size > 5000
     assert app.alive
+    # The audit a clerk reads: the undo named as such, the signing key the window made and the
+    # export recorded as the window's (経路 画面), the file by its name, not its folder.
+    rows = [line.split("\t") for line in app.kplan("audit").splitlines()]
+    header = rows[0]
+    via, action, detail = (header.index(n) for n in ("経路", "操作", "詳細"))
+    assert [r[action] for r in rows if r[via] == "画面"] == [
+        "入力",
+        "入力",
+        "取り消し",
+        "取り消し",
+        "署名鍵",
+        "提出用ブックの書き出し",
+    ], rows
+    assert re.fullmatch(
+        r"市民協働担当課（community） 令和7年度分を下書きとして「submission\.xlsx」に書き出し"
+        r"（\d+ 行）",
+        rows[-1][detail],
+    ), rows[-1]
+    assert str(tmp_path) not in app.kplan("audit", "--json")
 
 
 def test_the_paste_report_takes_the_focus_and_names_each_refused_cell(

@@ -189,6 +189,7 @@ def test_delete_clears_and_records_the_missing_reason(
     assert "7-1-1-K2 = 該当なし" in window.status.text()
     history = window.history.toPlainText()
     assert "55 → 該当なし" in history and "not_applicable" not in history
+    assert "(画面)" in history and "(gui)" not in history  # 経路 in words too
 
 
 def test_delete_on_several_selected_cells_clears_each_and_names_them_first(
@@ -478,7 +479,7 @@ def test_english_shows_western_fiscal_years_everywhere(
         ]
         assert years == ["FY2022", "FY2023", "FY2024", "FY2025", "FY2026"]
         history = window.history.toPlainText()
-        assert "FY2025 — → 55" in history
+        assert "FY2025 — → 55" in history and "(window)" in history
         chart_text = "\n".join([window.chart.toolTip(), *window.chart.legend_labels()])
         assert "FY2026" in chart_text and "Target year" in chart_text
         window.tabs.setCurrentIndex(1)

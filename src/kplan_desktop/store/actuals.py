@@ -21,6 +21,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from kplan_desktop.domain.audit_words import COMMENT_DROPPED_NOTE
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import CONFLICT, no_catalog
 from kplan_desktop.domain.model import MissingReason, PlanSettings
@@ -475,10 +476,9 @@ def _state(check: EntryCheck, comment: str | None) -> State | None:
 
 
 # The audit's detail when a value changed and the comment written for the old one was dropped.
-COMMENT_DROPPED = (
-    "値が変わったため前のコメントを外しました / the comment written for the previous value "
-    "was dropped"
-)
+# The note of a write that dropped the comment written for the previous value (the listing
+# says so in words: domain/audit_words.py).
+COMMENT_DROPPED = COMMENT_DROPPED_NOTE
 
 
 def _value_and_reason(parsed: ParsedValue) -> tuple[str | None, str | None]:

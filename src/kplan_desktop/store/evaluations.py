@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select, text, update
 
+from kplan_desktop.domain.audit_words import evaluation_detail, review_detail
 from kplan_desktop.domain.catalog import Goal, Measure, Policy
 from kplan_desktop.domain.errors import Conflict, DomainError
 from kplan_desktop.domain.evaluation import (
@@ -220,8 +221,8 @@ def write_evaluation(
         raise _conflict(current)
     if current is not None and current.evaluation.department_part == wanted.department_part:
         return None
-    old = "" if current is None else _summary(current.evaluation)
-    detail = f"施策 {wanted.measure_code}: {old} → {_summary(wanted)}"
+    old = None if current is None else _facts(current.evaluation)
+    detail = evaluation_detail(wanted.measure_code, old, _facts(wanted))
     if conn.dialect.name == "postgresql" and source != "merge":
         # On a server the write function checks the login's department, the lock, 確定 and
         # the texts again, and writes the audit row itself (a department login writes no
@@ -329,7 +330,7 @@ def save_review_comment(
         action="review",
         generation=generation,
         fiscal_year=fiscal_year,
-        detail=f"施策 {measure_code}: 評価者コメント {len(text)}文字",
+        detail=review_detail(measure_code, text),
     )
     if current is None:
         values = {
@@ -397,6 +398,12 @@ def _summary(evaluation: Evaluation) -> str:
     step = "" if evaluation.next_step is None else evaluation.next_step.label_ja
     grade = evaluation.grade or "－"
     return f"評価 {grade} / {step or '－'} / 成果と課題 {len(evaluation.results)}文字"
+
+
+def _facts(evaluation: Evaluation) -> dict[str, object]:
+    """An evaluation as its audit row records it (the results text by its length)."""
+    step = None if evaluation.next_step is None else evaluation.next_step.value
+    return {"grade": evaluation.grade, "next_step": step, "results": len(evaluation.results)}
 
 
 def _conflict(current: EvaluationView | None) -> Conflict:
