@@ -693,22 +693,36 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>Closing</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/closing.py" line="40"/>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="42"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/closing.py" line="43"/>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="45"/>
         <source>入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？</source>
         <translation>The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/closing.py" line="47"/>
-        <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
-        <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="50"/>
+        <source>{0}の入力中の値「{1}」はまだ保存していません。保存せずに終了しますか？</source>
+        <translation>The value “{1}” being typed in {0} is not saved yet. Quit without saving it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/closing.py" line="51"/>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="66"/>
+        <source>このセル</source>
+        <translation>this cell</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="73"/>
+        <source>{0} {1}（{2}）</source>
+        <translation>{0} {1} ({2})</translation>
+    </message>
+    <message>
+        <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
+        <translation type="vanished">The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="54"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
     </message>
@@ -843,47 +857,47 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>{0} due: {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="333"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="337"/>
         <source>{0}は締め切られています（年度ロック）。値・施策評価は変更できません</source>
         <translation>{0} is closed (locked): values and evaluations cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="349"/>
         <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
         <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="349"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="353"/>
         <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
         <translation>Everything is entered: finalise and export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="407"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="411"/>
         <source>受付を始められません</source>
         <translation>Cannot open the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="421"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="425"/>
         <source>未提出の課の一覧の保存先</source>
         <translation>Save the list of departments still to submit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="426"/>
         <source>未提出の課.xlsx</source>
         <translation>departments-to-submit.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="423"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="427"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="438"/>
         <source>書き出せません</source>
         <translation>Cannot write the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="436"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="440"/>
         <source>未提出の課 {0} 件を書き出しました: {1}</source>
         <translation>{0} departments still to submit written: {1}</translation>
     </message>
@@ -987,17 +1001,17 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="57"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="58"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="71"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="72"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="73"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="74"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
@@ -1006,87 +1020,87 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="160"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="168"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="167"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="168"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="168"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="169"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="175"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="179"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="179"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="201"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="219"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="221"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="241"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="245"/>
         <source>コメントを削除（{0}）</source>
         <translation>comment removed ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="247"/>
         <source>コメントを追加: {0}</source>
         <translation>comment added: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="249"/>
         <source>コメントを変更: {0} → {1}</source>
         <translation>comment changed: {0} → {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="250"/>
         <source>{0}（値 {1} はそのまま）</source>
         <translation>{0} (value {1} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="254"/>
         <source>（コメント: {0} → {1}）</source>
         <translation> (comment: {0} → {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="255"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="257"/>
         <source>取り消し: {0}</source>
         <translation>undo: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="259"/>
         <source>やり直し: {0}</source>
         <translation>redo: {0}</translation>
     </message>
@@ -1099,7 +1113,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="164"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="172"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
@@ -1108,119 +1122,119 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="194"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="234"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="204"/>
         <source>{0} にはすでに {1} が保存されています</source>
         <translation>{0} already holds {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="206"/>
         <source>ほかの人が保存した値を使います: {0} = {1}</source>
         <translation>Using the value someone else saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="235"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="237"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="241"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="249"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="251"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="253"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="254"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="264"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="363"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="371"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="281"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="494"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="506"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="496"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="508"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="554"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="566"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="559"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="571"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="562"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="574"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="567"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="579"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="574"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="586"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="570"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="582"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="732"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="754"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="728"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="750"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
@@ -1230,57 +1244,67 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation> ({0} of them have no unit and take no value: record not compiled, not applicable, … with Delete)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="596"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="608"/>
         <source>{0} を消去します。</source>
         <translation>Clear {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="598"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="610"/>
         <source>選んだ {0} 個のセル（{1}）を消去します。</source>
         <translation>Clear the {0} selected cells ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="624"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="636"/>
         <source>消去（{0} 件）</source>
         <translation>Clear ({0} cells)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="626"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="638"/>
         <source>{0} 個のセルは消去できませんでした: {1}</source>
         <translation>{0} cell(s) could not be cleared: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="689"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="701"/>
         <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
         <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="693"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="705"/>
         <source>元に戻せる操作はありません</source>
         <translation>Nothing to undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="695"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="707"/>
         <source>やり直せる操作はありません</source>
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="725"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="737"/>
+        <source>読み取り専用で開いています。入力は、このデータベースを開いているもう一つのウィンドウでしてください</source>
+        <translation>Opened read-only: enter values in the other window that has this database open</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="742"/>
+        <source>{0}は締め切られています（年度ロック）。入力できません。解除は企画担当課に依頼してください</source>
+        <translation>{0} is closed (year locked): nothing can be entered. Ask the planning division to unlock it</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="747"/>
         <source>{0}は確定済みです。値を変更するには「確定を取り消す」を押してください</source>
         <translation>{0} is finalised. To change a value, press “Withdraw finalisation” first</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="736"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="758"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="738"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="760"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="761"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="783"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
@@ -1750,102 +1774,102 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="264"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="265"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="266"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="267"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="268"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="255"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="269"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="270"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="271"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="339"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="327"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="343"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="334"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="350"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="336"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="352"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="349"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="365"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="351"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="367"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="407"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="423"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
         <translation>The pasted value &quot;{0}&quot; is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="410"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="426"/>
         <source>保存されている値: {0}</source>
         <translation>Stored value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="432"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="438"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="272"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="273"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>

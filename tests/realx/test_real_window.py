@@ -419,6 +419,9 @@ def test_closing_with_a_typed_value_asks_once_and_saves_nothing(
     x.key("alt+F4")
     state = app.wait(lambda s: s["modal"] == "終了の確認" and s["focus_text"])
     assert f"「{value}」" in " ".join(state["modal_texts"]), state["modal_texts"]
+    # It names the cell: which indicator, which year (trial 15b, 12).
+    assert f"{code} " in " ".join(state["modal_texts"]), state["modal_texts"]
+    assert "（令和7年度）の入力中の値" in " ".join(state["modal_texts"]), state["modal_texts"]
     time.sleep(1)  # a comment dialog opened by a save would show on top by now
     state = app.wait(lambda s: s["modal"] is not None)
     assert state["modal"] == "終了の確認" and "保存しました" not in state["status"], state
@@ -719,3 +722,58 @@ def test_the_planning_dashboard_scrolls_and_the_window_keeps_to_the_screen(
     x.screenshot(SHOTS / "planning-after-dashboard.png")
     assert inside(state["window"], [0, 0, 1366, 768]), state["window"]
     assert inside(state["bottom"]["status"], [0, 0, 1366, 768]), state["bottom"]
+
+
+def test_typing_into_a_read_only_window_says_why_and_opens_no_editor(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path, tmp_path: Path
+) -> None:
+    """Trial 15b (12): in a second window opened read-only the editor opened and only Enter
+    refused (E_READ_ONLY); typing now says why at once, with no editor."""
+    x = xservers(1366, 768)
+    first, _state = open_window(start_app, x, history_db)
+    folder = tmp_path / "second"
+    folder.mkdir()
+    # The same user (HOME) as the first window; its own probe file.
+    same_user = {
+        "HOME": str(tmp_path),
+        "XDG_RUNTIME_DIR": str(tmp_path),
+        "KPLAN_SETTINGS_FILE": str(tmp_path / "settings.ini"),
+    }
+    args = ("--department", "community", "--year", YEAR, "--lang", "ja")
+    second = App(x, history_db, folder, *args, env=same_user)
+    try:
+        found = x.run(
+            "xdotool", "search", "--sync", "--onlyvisible", "--pid", str(second.process.pid),
+            timeout=30,
+        )  # fmt: skip
+        x.run("xdotool", "windowactivate", "--sync", found.split()[-1])
+        x.key("Return")  # 読み取り専用で開く, the default of the warning
+        state = second.loaded()
+        assert "読み取り専用" in state["title"], state["title"]
+        x.type("5")
+        state = second.wait(lambda s: "読み取り専用で開いています" in s["status"])
+        time.sleep(0.5)
+        state = second.state()
+        assert not state["editing"] and state["editor_text"] is None, state
+        x.screenshot(SHOTS / "read-only-typing.png")
+    finally:
+        second.close()
+    assert first.alive and stored(first, "7-1-1-K1") == (None, None)
+
+
+def test_typing_into_a_locked_year_says_why_in_reiwa_and_opens_no_editor(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "kplan_desktop.cli", "--db", str(history_db), "year", "lock",
+         "--year", YEAR],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    x = xservers(1280, 720)
+    app, _state = open_window(start_app, x, history_db)
+    x.type("5")
+    state = app.wait(lambda s: "令和7年度は締め切られています（年度ロック）" in s["status"])
+    time.sleep(0.5)
+    state = app.state()
+    assert not state["editing"] and state["editor_text"] is None, state
+    assert stored(app, "7-1-1-K1") == (None, None)

@@ -106,6 +106,7 @@ def test_a_finalised_year_refuses_the_departments_change(store: Store, db: Datab
     with pytest.raises(DomainError) as refused, store.transaction() as conn:
         save_evaluation(conn, 1, evaluation(), who="clerk", source=EntrySource.CLI)
     assert refused.value.code == "E_FINALISED"
+    assert refused.value.message_ja.startswith("令和")  # as the banner says it (trial 15b, 12)
     assert dump(db) == before
 
 

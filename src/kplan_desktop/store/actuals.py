@@ -24,6 +24,7 @@ from sqlalchemy import (
 from kplan_desktop.domain.audit_words import COMMENT_DROPPED_NOTE
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import CONFLICT, no_catalog
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.text import line_breaks
@@ -498,7 +499,8 @@ def _finalised(fiscal_year: int) -> Finding:
     return Finding(
         "E_FINALISED",
         Severity.ERROR,
-        f"{fiscal_year}年度は確定済みのため変更できません（確定を取り消すと変更できます）",
+        f"{format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)}は確定済みのため変更できません"
+        "（確定を取り消すと変更できます）",
         f"FY{fiscal_year} is finalised and cannot change (withdraw the finalisation first)",
     )
 

@@ -28,6 +28,7 @@ from kplan_desktop.domain.evaluation import (
     owning_department,
     suggested_grade,
 )
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
 from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
@@ -211,7 +212,8 @@ def write_evaluation(
     if source != "merge" and _finalised(conn, generation, department, wanted.fiscal_year):
         raise _refuse(
             "E_FINALISED",
-            f"{wanted.fiscal_year}年度は確定済みのため変更できません（確定を取り消すと変更できます）",
+            f"{format_fiscal_year(wanted.fiscal_year, FiscalYearStyle.ERA)}は確定済みのため"
+            "変更できません（確定を取り消すと変更できます）",
             f"FY{wanted.fiscal_year} is finalised and cannot change "
             "(withdraw the finalisation first)",
         )

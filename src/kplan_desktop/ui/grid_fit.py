@@ -238,7 +238,11 @@ class GridFit(Part):
                 if self.model.cell(source.row(), self.fiscal_year).state is CellState.EMPTY:
                     return index
                 candidates.append(index)
-        return candidates[0] if candidates else QModelIndex()
+        if candidates:
+            return candidates[0]
+        # Nothing can be entered (finalised, locked, opened read-only): still the entry year's
+        # first cell, so the keyboard is in the grid and typing there says why.
+        return self.proxy.index(0, column) if self.proxy.rowCount() else QModelIndex()
 
     def go_to_indicator(self, code: str, clear_filters: Callable[[], None]) -> None:
         """Select the entry-year cell of an indicator, clearing filters that hide it."""
