@@ -1766,7 +1766,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>GridFit</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="279"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -2866,22 +2866,22 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="63"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="67"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="64"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="68"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="65"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="69"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="124"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="128"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>

@@ -466,10 +466,24 @@ def test_at_150_percent_the_window_fits_the_screen_with_the_panel_open(
     state = app.wait(lambda s: s["panel_open"] and s["panel_checked"])
     time.sleep(0.5)
     state = app.wait(lambda s: s["panel_open"])
+    time.sleep(0.5)  # the grid scrolls to the entry columns on the next turn
+    state = app.wait(lambda s: s["panel_open"])
     x.screenshot(SHOTS / f"scale150-panel-{size[0]}x{size[1]}.png")
     assert inside(state["window"], screen), (state["window"], screen)
     for name in ("status", "finalise", "comment_button", "comment"):
         assert inside(state["bottom"][name], screen), (name, state["bottom"][name], screen)
+    # Trial 15b (11): with the panel open only コード, 指標名 and two years showed. The current
+    # row's entry year, target, rate and grade are in view beside the frozen columns, without
+    # scrolling; no column shows half beside them; the search box's hint is readable; every
+    # heading is whole (令和…, or R7 alike, never 和4年度).
+    fx, _fy, fw, _fh = state["frozen"]["area"]
+    for name in ("entry", "target", "rate", "grade"):
+        rect = state["cells"][name]["rect"]
+        assert inside(rect, state["viewport"]) and inside(rect, screen), (name, rect, state)
+        assert rect[0] >= fx + fw, (name, rect, state["frozen"])
+    assert state["half_columns"] == [], state["half_columns"]
+    assert state["search"]["hint_fits"], state["search"]
+    assert state["cut"] == [], state["cut"]
 
 
 def test_after_the_first_start_dialog_typing_goes_into_the_grid(
