@@ -484,6 +484,11 @@ def test_at_150_percent_the_window_fits_the_screen_with_the_panel_open(
     assert state["half_columns"] == [], state["half_columns"]
     assert state["search"]["hint_fits"], state["search"]
     assert state["cut"] == [], state["cut"]
+    # F9 again: the panel folds and the plan tree it folded comes back.
+    tree = state["tree_width"]
+    x.key("F9")
+    state = app.wait(lambda s: not s["panel_open"])
+    assert state["tree_width"] > tree, (tree, state["tree_width"])
 
 
 def test_after_the_first_start_dialog_typing_goes_into_the_grid(
@@ -651,18 +656,24 @@ def test_a_refused_pasted_cell_shows_its_text_in_red_and_a_saved_one_is_clear_at
     assert app.alive
 
 
+@pytest.mark.parametrize(("size", "scale"), [((1280, 720), "1"), ((1366, 768), "1.5")])
 def test_the_file_dialog_shows_sizes_dates_and_types_whole_in_japanese_under_lang_c(
-    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path, tmp_path: Path
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    tmp_path: Path,
+    size: tuple[int, int],
+    scale: str,
 ) -> None:
     """Under LANG=C.UTF-8 the Japanese file dialog cut 「コンピュータ」, 「10.…KiB」,
-    「xl…イル」 and wrote the date 「3 12 2026 16:35」 (a trial of issue 15)."""
+    「xl…イル」 and wrote the date 「3 12 2026 16:35」 (a trial of issue 15); at 150 % it cut
+    タイプ to 「フ…ー」 and 更新日 to 「2026/1… 18:42」 (trial 15b, 11)."""
     for folder in (tmp_path, tmp_path / "Documents"):
         folder.mkdir(exist_ok=True)
         (folder / "提出_前年度.xlsx").write_bytes(b"\0" * 10752)
-    x = xservers(1280, 720)
-    app, _state = open_window(
-        start_app, x, history_db, env={"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-    )
+    x = xservers(*size)
+    env = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "QT_SCALE_FACTOR": scale}
+    app, _state = open_window(start_app, x, history_db, env=env)
 
     def listed(s: dict[str, Any]) -> bool:
         rows = s.get("file_dialog", {}).get("rows", [])
@@ -670,7 +681,7 @@ def test_the_file_dialog_shows_sizes_dates_and_types_whole_in_japanese_under_lan
 
     export_draft(app, x)
     state = app.wait(listed)
-    x.screenshot(SHOTS / "file-dialog-columns.png")
+    x.screenshot(SHOTS / f"file-dialog-columns-{size[0]}x{size[1]}.png")
     shown = state["file_dialog"]
     (row,) = [r for r in shown["rows"] if r[0] == "提出_前年度.xlsx"]
     _name, size, kind, date = row

@@ -111,6 +111,7 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
     grid = window.grid
     current = grid.currentIndex()
     report["panel_open"] = window.splitter.sizes()[2] > 0
+    report["tree_width"] = window.splitter.sizes()[0]
     report["panel_checked"] = window.side_action is not None and window.side_action.isChecked()
     # Where the widgets along the window's bottom edge are (all must be on the screen).
     bottom: dict[str, QWidget] = {
