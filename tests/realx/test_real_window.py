@@ -684,8 +684,8 @@ def test_the_file_dialog_shows_sizes_dates_and_types_whole_in_japanese_under_lan
     x.screenshot(SHOTS / f"file-dialog-columns-{size[0]}x{size[1]}.png")
     shown = state["file_dialog"]
     (row,) = [r for r in shown["rows"] if r[0] == "提出_前年度.xlsx"]
-    _name, size, kind, date = row
-    assert (size, kind) == ("10.5 KB", "xlsx ファイル"), row
+    _name, file_size, kind, date = row
+    assert (file_size, kind) == ("10.5 KB", "xlsx ファイル"), row
     assert re.fullmatch(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", date), row
     assert "コンピュータ" in shown["places"], shown
     assert shown["cut"] == [], shown
