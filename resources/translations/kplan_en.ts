@@ -693,24 +693,38 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>Closing</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/closing.py" line="40"/>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="42"/>
         <source>kplan-desktop を終了しますか？（入力した値は保存済みです）</source>
         <translation>Quit kplan-desktop? (the values you entered are saved)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/closing.py" line="43"/>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="45"/>
         <source>入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？</source>
         <translation>The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/closing.py" line="47"/>
         <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
-        <translation>The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
+        <translation type="vanished">The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/closing.py" line="51"/>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="54"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="50"/>
+        <source>{0}の入力中の値「{1}」はまだ保存していません。保存せずに終了しますか？</source>
+        <translation>The value “{1}” being typed in {0} is not saved yet. Quit without saving it?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="66"/>
+        <source>このセル</source>
+        <translation>this cell</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/closing.py" line="73"/>
+        <source>{0} {1}（{2}）</source>
+        <translation>{0} {1} ({2})</translation>
     </message>
 </context>
 <context>
@@ -843,47 +857,47 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>{0} due: {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="333"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="337"/>
         <source>{0}は締め切られています（年度ロック）。値・施策評価は変更できません</source>
         <translation>{0} is closed (locked): values and evaluations cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="349"/>
         <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
         <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="349"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="353"/>
         <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
         <translation>Everything is entered: finalise and export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="407"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="411"/>
         <source>受付を始められません</source>
         <translation>Cannot open the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="421"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="425"/>
         <source>未提出の課の一覧の保存先</source>
         <translation>Save the list of departments still to submit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="426"/>
         <source>未提出の課.xlsx</source>
         <translation>departments-to-submit.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="423"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="427"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="438"/>
         <source>書き出せません</source>
         <translation>Cannot write the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="436"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="440"/>
         <source>未提出の課 {0} 件を書き出しました: {1}</source>
         <translation>{0} departments still to submit written: {1}</translation>
     </message>
@@ -987,17 +1001,17 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="59"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="60"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="73"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="74"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="75"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="76"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
@@ -1006,127 +1020,127 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="161"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="162"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="169"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="170"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="169"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="170"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="170"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="171"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="180"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="181"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="180"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="181"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="207"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="227"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="258"/>
         <source>前の計画の実績</source>
         <translation>Earlier plans&apos; actuals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="259"/>
         <source>各年度は、その年度が属した計画の目標で評価しています。</source>
         <translation>Each year is graded against the target of the plan it belonged to.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="261"/>
         <source>前の計画の実績はありません。</source>
         <translation>No actuals under the earlier plans.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="266"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="267"/>
         <source>計画</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="268"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="269"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="270"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="288"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="290"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="294"/>
         <source>コメントを削除（{0}）</source>
         <translation>comment removed ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="296"/>
         <source>コメントを追加: {0}</source>
         <translation>comment added: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="296"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="298"/>
         <source>コメントを変更: {0} → {1}</source>
         <translation>comment changed: {0} → {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="297"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="299"/>
         <source>{0}（値 {1} はそのまま）</source>
         <translation>{0} (value {1} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="301"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="303"/>
         <source>（コメント: {0} → {1}）</source>
         <translation> (comment: {0} → {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="306"/>
         <source>取り消し: {0}</source>
         <translation>undo: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="306"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="308"/>
         <source>やり直し: {0}</source>
         <translation>redo: {0}</translation>
     </message>
@@ -1139,7 +1153,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="169"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="174"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
@@ -1148,119 +1162,119 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="199"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="236"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="201"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="206"/>
         <source>{0} にはすでに {1} が保存されています</source>
         <translation>{0} already holds {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="203"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="208"/>
         <source>ほかの人が保存した値を使います: {0} = {1}</source>
         <translation>Using the value someone else saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="237"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="239"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="247"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="251"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="253"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="255"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="256"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="269"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="368"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="373"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="278"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="283"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="503"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="508"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="505"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="510"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="563"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="568"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="568"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="573"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="571"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="576"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="576"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="581"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="583"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="588"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="579"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="584"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="741"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="756"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="737"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="752"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
@@ -1270,59 +1284,69 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation> ({0} of them have no unit and take no value: record not compiled, not applicable, … with Delete)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="605"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="610"/>
         <source>{0} を消去します。</source>
         <translation>Clear {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="607"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="612"/>
         <source>選んだ {0} 個のセル（{1}）を消去します。</source>
         <translation>Clear the {0} selected cells ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="633"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="638"/>
         <source>消去（{0} 件）</source>
         <translation>Clear ({0} cells)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="635"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="640"/>
         <source>{0} 個のセルは消去できませんでした: {1}</source>
         <translation>{0} cell(s) could not be cleared: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="698"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="703"/>
         <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
         <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="702"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="707"/>
         <source>元に戻せる操作はありません</source>
         <translation>Nothing to undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="704"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="709"/>
         <source>やり直せる操作はありません</source>
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="734"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="749"/>
         <source>{0}は確定済みです。値を変更するには「確定を取り消す」を押してください</source>
         <translation>{0} is finalised. To change a value, press “Withdraw finalisation” first</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="745"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="760"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="747"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="762"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="770"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="785"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="739"/>
+        <source>読み取り専用で開いています。入力は、このデータベースを開いているもう一つのウィンドウでしてください</source>
+        <translation>Opened read-only: enter values in the other window that has this database open</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="744"/>
+        <source>{0}は締め切られています（年度ロック）。入力できません。解除は企画担当課に依頼してください</source>
+        <translation>{0} is closed (year locked): nothing can be entered. Ask the planning division to unlock it</translation>
     </message>
 </context>
 <context>
@@ -1782,7 +1806,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>GridFit</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="279"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -1790,102 +1814,102 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="264"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="265"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="266"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="267"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="268"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="255"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="269"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="270"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="271"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="339"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="327"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="343"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="334"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="350"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="336"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="352"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="349"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="365"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="351"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="367"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="407"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="423"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
         <translation>The pasted value &quot;{0}&quot; is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="410"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="426"/>
         <source>保存されている値: {0}</source>
         <translation>Stored value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="432"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="438"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="272"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="273"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
@@ -2882,22 +2906,22 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="63"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="67"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="64"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="68"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="65"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="69"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="124"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="128"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
@@ -3048,13 +3072,13 @@ If accepted, their revision claims are not trusted and every value that differs 
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="203"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="456"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="464"/>
         <source>達成</source>
         <translation>Done</translation>
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="203"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="455"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="463"/>
         <source>未達成</source>
         <translation>Not done</translation>
     </message>
@@ -3099,72 +3123,72 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>Target {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="282"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="286"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="288"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="292"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="291"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="297"/>
         <source>目標年度（{0}）{1}</source>
         <translation>Target year ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="306"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="305"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="311"/>
         <source>基準値（{0}）{1}</source>
         <translation>Baseline ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="314"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="320"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="326"/>
         <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="332"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="414"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="338"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="422"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="345"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="357"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="351"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="363"/>
         <source>前計画の目標</source>
         <translation>Earlier plan&apos;s target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="374"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="414"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="422"/>
         <source>前計画の実績</source>
         <translation>Earlier plan&apos;s actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="386"/>
         <source>前計画</source>
         <translation>Earlier plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="399"/>
         <source>計画の切り替え: {0}</source>
         <translation>Plan boundary: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="430"/>
         <source>前計画の実績: {0}</source>
         <translation>Earlier plans&apos; actuals: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="429"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="437"/>
         <source>実績: {0}</source>
         <translation>Actual: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="447"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="455"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>

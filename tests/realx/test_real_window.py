@@ -234,6 +234,25 @@ def test_paste_copy_undo_and_export_through_qts_file_dialog_in_japanese(
     assert zipfile.is_zipfile(target)
     assert b"7-1-1-K1" in read_cells(target) or target.stat().st_size > 5000
     assert app.alive
+    # The audit a clerk reads: the undo named as such, the signing key the window made and the
+    # export recorded as the window's (経路 画面), the file by its name, not its folder.
+    rows = [line.split("\t") for line in app.kplan("audit").splitlines()]
+    header = rows[0]
+    via, action, detail = (header.index(n) for n in ("経路", "操作", "詳細"))
+    assert [r[action] for r in rows if r[via] == "画面"] == [
+        "入力",
+        "入力",
+        "取り消し",
+        "取り消し",
+        "署名鍵",
+        "提出用ブックの書き出し",
+    ], rows
+    assert re.fullmatch(
+        r"市民協働担当課（community） 令和7年度分を下書きとして「submission\.xlsx」に書き出し"
+        r"（\d+ 行）",
+        rows[-1][detail],
+    ), rows[-1]
+    assert str(tmp_path) not in app.kplan("audit", "--json")
 
 
 def test_the_paste_report_takes_the_focus_and_names_each_refused_cell(
@@ -400,6 +419,9 @@ def test_closing_with_a_typed_value_asks_once_and_saves_nothing(
     x.key("alt+F4")
     state = app.wait(lambda s: s["modal"] == "終了の確認" and s["focus_text"])
     assert f"「{value}」" in " ".join(state["modal_texts"]), state["modal_texts"]
+    # It names the cell: which indicator, which year (trial 15b, 12).
+    assert f"{code} " in " ".join(state["modal_texts"]), state["modal_texts"]
+    assert "（令和7年度）の入力中の値" in " ".join(state["modal_texts"]), state["modal_texts"]
     time.sleep(1)  # a comment dialog opened by a save would show on top by now
     state = app.wait(lambda s: s["modal"] is not None)
     assert state["modal"] == "終了の確認" and "保存しました" not in state["status"], state
@@ -444,10 +466,29 @@ def test_at_150_percent_the_window_fits_the_screen_with_the_panel_open(
     state = app.wait(lambda s: s["panel_open"] and s["panel_checked"])
     time.sleep(0.5)
     state = app.wait(lambda s: s["panel_open"])
+    time.sleep(0.5)  # the grid scrolls to the entry columns on the next turn
+    state = app.wait(lambda s: s["panel_open"])
     x.screenshot(SHOTS / f"scale150-panel-{size[0]}x{size[1]}.png")
     assert inside(state["window"], screen), (state["window"], screen)
     for name in ("status", "finalise", "comment_button", "comment"):
         assert inside(state["bottom"][name], screen), (name, state["bottom"][name], screen)
+    # Trial 15b (11): with the panel open only コード, 指標名 and two years showed. The current
+    # row's entry year, target, rate and grade are in view beside the frozen columns, without
+    # scrolling; no column shows half beside them; the search box's hint is readable; every
+    # heading is whole (令和…, or R7 alike, never 和4年度).
+    fx, _fy, fw, _fh = state["frozen"]["area"]
+    for name in ("entry", "target", "rate", "grade"):
+        rect = state["cells"][name]["rect"]
+        assert inside(rect, state["viewport"]) and inside(rect, screen), (name, rect, state)
+        assert rect[0] >= fx + fw, (name, rect, state["frozen"])
+    assert state["half_columns"] == [], state["half_columns"]
+    assert state["search"]["hint_fits"], state["search"]
+    assert state["cut"] == [], state["cut"]
+    # F9 again: the panel folds and the plan tree it folded comes back.
+    tree = state["tree_width"]
+    x.key("F9")
+    state = app.wait(lambda s: not s["panel_open"])
+    assert state["tree_width"] > tree, (tree, state["tree_width"])
 
 
 def test_after_the_first_start_dialog_typing_goes_into_the_grid(
@@ -615,18 +656,24 @@ def test_a_refused_pasted_cell_shows_its_text_in_red_and_a_saved_one_is_clear_at
     assert app.alive
 
 
+@pytest.mark.parametrize(("size", "scale"), [((1280, 720), "1"), ((1366, 768), "1.5")])
 def test_the_file_dialog_shows_sizes_dates_and_types_whole_in_japanese_under_lang_c(
-    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path, tmp_path: Path
+    xservers: Callable[[int, int], XServer],
+    start_app: Start,
+    history_db: Path,
+    tmp_path: Path,
+    size: tuple[int, int],
+    scale: str,
 ) -> None:
     """Under LANG=C.UTF-8 the Japanese file dialog cut 「コンピュータ」, 「10.…KiB」,
-    「xl…イル」 and wrote the date 「3 12 2026 16:35」 (a trial of issue 15)."""
+    「xl…イル」 and wrote the date 「3 12 2026 16:35」 (a trial of issue 15); at 150 % it cut
+    タイプ to 「フ…ー」 and 更新日 to 「2026/1… 18:42」 (trial 15b, 11)."""
     for folder in (tmp_path, tmp_path / "Documents"):
         folder.mkdir(exist_ok=True)
         (folder / "提出_前年度.xlsx").write_bytes(b"\0" * 10752)
-    x = xservers(1280, 720)
-    app, _state = open_window(
-        start_app, x, history_db, env={"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-    )
+    x = xservers(*size)
+    env = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "QT_SCALE_FACTOR": scale}
+    app, _state = open_window(start_app, x, history_db, env=env)
 
     def listed(s: dict[str, Any]) -> bool:
         rows = s.get("file_dialog", {}).get("rows", [])
@@ -634,11 +681,11 @@ def test_the_file_dialog_shows_sizes_dates_and_types_whole_in_japanese_under_lan
 
     export_draft(app, x)
     state = app.wait(listed)
-    x.screenshot(SHOTS / "file-dialog-columns.png")
+    x.screenshot(SHOTS / f"file-dialog-columns-{size[0]}x{size[1]}.png")
     shown = state["file_dialog"]
     (row,) = [r for r in shown["rows"] if r[0] == "提出_前年度.xlsx"]
-    _name, size, kind, date = row
-    assert (size, kind) == ("10.5 KB", "xlsx ファイル"), row
+    _name, file_size, kind, date = row
+    assert (file_size, kind) == ("10.5 KB", "xlsx ファイル"), row
     assert re.fullmatch(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", date), row
     assert "コンピュータ" in shown["places"], shown
     assert shown["cut"] == [], shown
@@ -700,3 +747,58 @@ def test_the_planning_dashboard_scrolls_and_the_window_keeps_to_the_screen(
     x.screenshot(SHOTS / "planning-after-dashboard.png")
     assert inside(state["window"], [0, 0, 1366, 768]), state["window"]
     assert inside(state["bottom"]["status"], [0, 0, 1366, 768]), state["bottom"]
+
+
+def test_typing_into_a_read_only_window_says_why_and_opens_no_editor(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path, tmp_path: Path
+) -> None:
+    """Trial 15b (12): in a second window opened read-only the editor opened and only Enter
+    refused (E_READ_ONLY); typing now says why at once, with no editor."""
+    x = xservers(1366, 768)
+    first, _state = open_window(start_app, x, history_db)
+    folder = tmp_path / "second"
+    folder.mkdir()
+    # The same user (HOME) as the first window; its own probe file.
+    same_user = {
+        "HOME": str(tmp_path),
+        "XDG_RUNTIME_DIR": str(tmp_path),
+        "KPLAN_SETTINGS_FILE": str(tmp_path / "settings.ini"),
+    }
+    args = ("--department", "community", "--year", YEAR, "--lang", "ja")
+    second = App(x, history_db, folder, *args, env=same_user)
+    try:
+        found = x.run(
+            "xdotool", "search", "--sync", "--onlyvisible", "--pid", str(second.process.pid),
+            timeout=30,
+        )  # fmt: skip
+        x.run("xdotool", "windowactivate", "--sync", found.split()[-1])
+        x.key("Return")  # 読み取り専用で開く, the default of the warning
+        state = second.loaded()
+        assert "読み取り専用" in state["title"], state["title"]
+        x.type("5")
+        state = second.wait(lambda s: "読み取り専用で開いています" in s["status"])
+        time.sleep(0.5)
+        state = second.state()
+        assert not state["editing"] and state["editor_text"] is None, state
+        x.screenshot(SHOTS / "read-only-typing.png")
+    finally:
+        second.close()
+    assert first.alive and stored(first, "7-1-1-K1") == (None, None)
+
+
+def test_typing_into_a_locked_year_says_why_in_reiwa_and_opens_no_editor(
+    xservers: Callable[[int, int], XServer], start_app: Start, history_db: Path
+) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "kplan_desktop.cli", "--db", str(history_db), "year", "lock",
+         "--year", YEAR],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    x = xservers(1280, 720)
+    app, _state = open_window(start_app, x, history_db)
+    x.type("5")
+    state = app.wait(lambda s: "令和7年度は締め切られています（年度ロック）" in s["status"])
+    time.sleep(0.5)
+    state = app.state()
+    assert not state["editing"] and state["editor_text"] is None, state
+    assert stored(app, "7-1-1-K1") == (None, None)

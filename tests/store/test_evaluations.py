@@ -47,7 +47,7 @@ def test_an_evaluation_is_saved_read_back_and_saving_it_again_changes_nothing(
         assert read_evaluation(conn, 1, MEASURE, YEAR) == saved
         assert read_evaluations(conn, 1, fiscal_year=YEAR) == [saved]
         assert read_evaluations(conn, 1, measure_codes=["7-1-2"]) == []
-        changes = [e for e in audit_log(conn) if (e.detail or "").startswith(f"施策 {MEASURE}")]
+        changes = [e for e in audit_log(conn) if e.action == "evaluate"]
     assert len(changes) == 1
 
 
@@ -106,6 +106,7 @@ def test_a_finalised_year_refuses_the_departments_change(store: Store, db: Datab
     with pytest.raises(DomainError) as refused, store.transaction() as conn:
         save_evaluation(conn, 1, evaluation(), who="clerk", source=EntrySource.CLI)
     assert refused.value.code == "E_FINALISED"
+    assert refused.value.message_ja.startswith("令和")  # as the banner says it (trial 15b, 12)
     assert dump(db) == before
 
 

@@ -148,6 +148,7 @@ def test_finalising_needs_every_value_explained_then_locks_the_year(db: Path) ->
     with pytest.raises(EntryRefused) as locked:
         _enter(store, {"7-1-1-K2": "56"})
     assert locked.value.results[0].check.errors[0].code == "E_FINALISED"
+    assert locked.value.results[0].check.errors[0].message_ja.startswith("令和6年度は確定済み")
     assert dump(db) == before
     # Another year and another department are not locked.
     _enter(store, {"7-1-1-K2": "50"}, year=2023)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kplan_desktop.domain.audit_words import detail_words
 from kplan_desktop.domain.model import ValueKind
 from kplan_desktop.store.actuals import (
     EntryRefused,
@@ -199,5 +200,5 @@ def test_a_changed_value_does_not_keep_the_comment_written_for_the_old_one(db: P
     with store.snapshot() as conn:
         last = audit_log(conn, "7-1-1-K2")[-1]
     assert (last.old_comment, last.new_comment) == ("abc", None)
-    assert last.detail is not None and "前のコメントを外しました" in last.detail
+    assert "前の値に書いたコメントを外しました" in detail_words(last.action, last.detail).ja
     store.dispose()

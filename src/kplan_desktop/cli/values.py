@@ -18,9 +18,11 @@ from kplan_desktop.cli.base import (
 )
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.achievement import format_rate
+from kplan_desktop.domain.audit_words import action_words, detail_words, source_words
 from kplan_desktop.domain.catalog import unknown_department
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, entry_year, format_fiscal_year
+from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.text import visible
 from kplan_desktop.domain.validation import Severity
@@ -34,7 +36,7 @@ from kplan_desktop.store.actuals import (
     stored_findings,
     write_actuals,
 )
-from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL, audit_log, current_user
+from kplan_desktop.store.audit import audit_log, current_user
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.generations import active_generation, choose_generation
 from kplan_desktop.store.overview import overview
@@ -78,6 +80,9 @@ def register(sub: SubParsers) -> None:
     audit = sub.add_parser("audit", help="監査ログを表示する")
     audit.add_argument("--indicator", metavar="CODE", help="指標コード")
     audit.add_argument("--json", action="store_true", help="JSONで出力")
+    audit.add_argument(
+        "--lang", choices=("ja", "en"), default="ja", help="一覧の言語 / language of the listing"
+    )
     runs(audit, audit_command)
 
     runs(sub.add_parser("departments", help="課の一覧"), departments_command)
@@ -352,11 +357,18 @@ def audit_command(store: Store, args: argparse.Namespace) -> Exit:
             ]
         )
         return Exit.OK
-    header = ["番号", "日時", "入力者", "経路", "操作", "指標", "年度", "変更前", "変更後"]
-    print("\t".join([*header, "コメント", "詳細"]))
+    en = args.lang == "en"
+    names = _department_names(store)
+    if en:
+        header = ["No.", "When", "Who", "Via", "Action", "Indicator", "Year", "Before", "After"]
+        header += ["Comment", "Detail"]
+    else:
+        header = ["番号", "日時", "入力者", "経路", "操作", "指標", "年度", "変更前", "変更後"]
+        header += ["コメント", "詳細"]
+    print("\t".join(header))
     for e in entries:
-        old = e.old_value or reason_label(e.old_reason)
-        new = e.new_value or reason_label(e.new_reason)
+        old = e.old_value or _reason(e.old_reason, en)
+        new = e.new_value or _reason(e.new_reason, en)
         # One line per entry: a line break or a tab in a comment is shown as ⏎ or ⇥, and any
         # other control (an escape sequence someone stored) as \u001b, never obeyed.
         print(
@@ -366,18 +378,31 @@ def audit_command(store: Store, args: argparse.Namespace) -> Exit:
                     str(e.id),
                     e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                     e.who,
-                    SOURCE_LABELS.get(e.source, e.source),
-                    _action_label(e.action, e.detail),
+                    source_words(e.source).pick(args.lang),
+                    action_words(e.action, e.detail).pick(args.lang),
                     e.indicator_code or "",
                     "" if e.fiscal_year is None else str(e.fiscal_year),
                     old,
                     new,
-                    _comment_change(e.old_comment, e.new_comment, e.action),
-                    e.detail or "",
+                    _comment_change(e.old_comment, e.new_comment, e.action, en),
+                    detail_words(e.action, e.detail, names).pick(args.lang),
                 ]
             )
         )
     return Exit.OK
+
+
+def _department_names(store: Store) -> dict[str, str]:
+    """Department code → name of every generation's catalog (the words of the 詳細 column)."""
+    with store.snapshot() as conn:
+        catalog = read_catalog(conn, active_generation(conn))
+    return {dep.code: dep.name for dep in catalog.departments} if catalog else {}
+
+
+def _reason(reason: str | None, en: bool) -> str:
+    if reason is None or not en:
+        return reason_label(reason)
+    return MissingReason(reason).label_en
 
 
 def one_line(text: str) -> str:
@@ -386,49 +411,17 @@ def one_line(text: str) -> str:
     return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", "⇥")
 
 
-# The listing's words for the stored codes (--json keeps the codes).
-SOURCE_LABELS = {
-    "gui": "画面",
-    "cli": "コマンド",
-    "merge": "取り込み",
-    "catalog": "カタログ",
-    "test": "テスト",
-}
-ACTION_LABELS = {
-    "enter": "入力",
-    "clear": "消去",
-    "finalise": "確定",
-    "withdraw": "確定の取り消し",
-    "key": "署名鍵",
-    "open_year": "入力受付の開始",
-    "evaluate": "施策評価",
-    "review": "評価者コメント",
-    "catalog": "カタログ",
-    "restore": "復元",
-    "year_lock": "年度のロック",
-    "year_unlock": "ロックの解除",
-}
-# The window's undo and redo write ordinary entries; their detail says which.
-_DETAIL_ACTIONS = {UNDO_DETAIL: "取り消し", REDO_DETAIL: "やり直し"}
-
-
-def _action_label(action: str, detail: str | None) -> str:
-    """The 操作 column in words: 取り消し / やり直し for the window's undo and redo."""
-    first = (detail or "").split(";")[0].strip()
-    if action in ("enter", "clear") and first in _DETAIL_ACTIONS:
-        return _DETAIL_ACTIONS[first]
-    return ACTION_LABELS.get(action, action)
-
-
-def _comment_change(old: str | None, new: str | None, action: str) -> str:
+def _comment_change(old: str | None, new: str | None, action: str, en: bool = False) -> str:
     """The コメント column: the comment, or old → new when a write changed or dropped an
     earlier comment (「abc」 → （なし）, never an empty column)."""
     if action not in ("enter", "clear") or not old or old == (new or ""):
         return new or ""
-    return f"{_quoted(old)} → {_quoted(new)}"
+    return f"{_quoted(old, en)} → {_quoted(new, en)}"
 
 
-def _quoted(comment: str | None) -> str:
+def _quoted(comment: str | None, en: bool = False) -> str:
+    if en:
+        return f"\u201c{comment}\u201d" if comment else "(none)"
     return f"「{comment}」" if comment else "（なし）"
 
 

@@ -25,7 +25,7 @@ from kplan_desktop.store.generations import choose_generation
 from kplan_desktop.store.keys import own_private_key
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.requests import EntrySource
-from kplan_desktop.store.submissions import database_id, finalisation
+from kplan_desktop.store.submissions import database_id, finalisation, record_export
 
 
 def submission_rows(rows: list[IndicatorOverview], fiscal_year: int) -> list[ValueRow]:
@@ -149,7 +149,23 @@ def export_submission(
         progress=progress,
         cancelled=cancelled,
     )
-    return header if written else None
+    if not written:
+        return None
+    # What was sent, for the department to see later: the file's name (never the folder, which
+    # names the machine), the department, the year and whether it was a draft.
+    with store.transaction() as conn:
+        record_export(
+            conn,
+            number,
+            department,
+            fiscal_year,
+            Path(path).name,
+            rows=len(values),
+            draft=done is None,
+            who=who or current_user(),
+            source=source,
+        )
+    return header
 
 
 def export_template(

@@ -21,8 +21,10 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from kplan_desktop.domain.audit_words import COMMENT_DROPPED_NOTE
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import CONFLICT, no_catalog
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.text import line_breaks
@@ -475,10 +477,9 @@ def _state(check: EntryCheck, comment: str | None) -> State | None:
 
 
 # The audit's detail when a value changed and the comment written for the old one was dropped.
-COMMENT_DROPPED = (
-    "値が変わったため前のコメントを外しました / the comment written for the previous value "
-    "was dropped"
-)
+# The note of a write that dropped the comment written for the previous value (the listing
+# says so in words: domain/audit_words.py).
+COMMENT_DROPPED = COMMENT_DROPPED_NOTE
 
 
 def _value_and_reason(parsed: ParsedValue) -> tuple[str | None, str | None]:
@@ -498,7 +499,8 @@ def _finalised(fiscal_year: int) -> Finding:
     return Finding(
         "E_FINALISED",
         Severity.ERROR,
-        f"{fiscal_year}年度は確定済みのため変更できません（確定を取り消すと変更できます）",
+        f"{format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)}は確定済みのため変更できません"
+        "（確定を取り消すと変更できます）",
         f"FY{fiscal_year} is finalised and cannot change (withdraw the finalisation first)",
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from kplan_desktop.domain.audit_words import REDO_NOTE, UNDO_NOTE
 from kplan_desktop.store.models import audit_table
 from kplan_desktop.store.requests import EntrySource, current_user
 
@@ -16,8 +17,8 @@ __all__ = ["AuditEntry", "as_utc", "audit_log", "current_user", "last_change", "
 SOURCES = frozenset(EntrySource)
 # The detail of the rows an undo or a redo in the window writes (the listing names them
 # 取り消し / やり直し rather than as a plain entry).
-UNDO_DETAIL = "undo"
-REDO_DETAIL = "redo"
+UNDO_DETAIL = UNDO_NOTE
+REDO_DETAIL = REDO_NOTE
 
 
 def now() -> datetime:

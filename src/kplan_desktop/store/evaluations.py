@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select, text, update
 
+from kplan_desktop.domain.audit_words import evaluation_detail, review_detail
 from kplan_desktop.domain.catalog import Goal, Measure, Policy
 from kplan_desktop.domain.errors import Conflict, DomainError
 from kplan_desktop.domain.evaluation import (
@@ -27,6 +28,7 @@ from kplan_desktop.domain.evaluation import (
     owning_department,
     suggested_grade,
 )
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.store.audit import SOURCES, as_utc, now, record
 from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
@@ -210,7 +212,8 @@ def write_evaluation(
     if source != "merge" and _finalised(conn, generation, department, wanted.fiscal_year):
         raise _refuse(
             "E_FINALISED",
-            f"{wanted.fiscal_year}年度は確定済みのため変更できません（確定を取り消すと変更できます）",
+            f"{format_fiscal_year(wanted.fiscal_year, FiscalYearStyle.ERA)}は確定済みのため"
+            "変更できません（確定を取り消すと変更できます）",
             f"FY{wanted.fiscal_year} is finalised and cannot change "
             "(withdraw the finalisation first)",
         )
@@ -220,8 +223,8 @@ def write_evaluation(
         raise _conflict(current)
     if current is not None and current.evaluation.department_part == wanted.department_part:
         return None
-    old = "" if current is None else _summary(current.evaluation)
-    detail = f"施策 {wanted.measure_code}: {old} → {_summary(wanted)}"
+    old = None if current is None else _facts(current.evaluation)
+    detail = evaluation_detail(wanted.measure_code, old, _facts(wanted))
     if conn.dialect.name == "postgresql" and source != "merge":
         # On a server the write function checks the login's department, the lock, 確定 and
         # the texts again, and writes the audit row itself (a department login writes no
@@ -329,7 +332,7 @@ def save_review_comment(
         action="review",
         generation=generation,
         fiscal_year=fiscal_year,
-        detail=f"施策 {measure_code}: 評価者コメント {len(text)}文字",
+        detail=review_detail(measure_code, text),
     )
     if current is None:
         values = {
@@ -397,6 +400,12 @@ def _summary(evaluation: Evaluation) -> str:
     step = "" if evaluation.next_step is None else evaluation.next_step.label_ja
     grade = evaluation.grade or "－"
     return f"評価 {grade} / {step or '－'} / 成果と課題 {len(evaluation.results)}文字"
+
+
+def _facts(evaluation: Evaluation) -> dict[str, object]:
+    """An evaluation as its audit row records it (the results text by its length)."""
+    step = None if evaluation.next_step is None else evaluation.next_step.value
+    return {"grade": evaluation.grade, "next_step": step, "results": len(evaluation.results)}
 
 
 def _conflict(current: EvaluationView | None) -> Conflict:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select, text
 
+from kplan_desktop.domain.audit_words import export_detail
 from kplan_desktop.domain.catalog import unknown_department
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.validation import Severity
@@ -345,3 +346,34 @@ def latest_reports(conn: Connection, limit: int = 200) -> list[StoredReport]:
     return [
         StoredReport(as_utc(r["at"]), r["who"], r["file"], r["sha256"], r["body"]) for r in rows
     ]
+
+
+def record_export(
+    conn: Connection,
+    generation: int,
+    department: str,
+    fiscal_year: int,
+    file_name: str,
+    *,
+    rows: int,
+    draft: bool,
+    who: str,
+    source: EntrySource,
+) -> None:
+    """The audit row of a written submission workbook: what was sent and when, by file name
+    (never its folder, which names the machine)."""
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="export",
+        generation=generation,
+        fiscal_year=fiscal_year,
+        detail=export_detail(
+            department=department,
+            fiscal_year=fiscal_year,
+            file_name=file_name,
+            rows=rows,
+            draft=draft,
+        ),
+    )

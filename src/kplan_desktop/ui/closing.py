@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
 
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
@@ -43,9 +45,10 @@ class Closing(Part):
                 "入力中のコメント「{0}」は保存できませんでした。保存せずに終了しますか？"
             ).format(pending[:40])
         else:
+            # Which cell it is: the value may not be where the clerk thinks (trial 15b, 12).
             text = self.tr(
-                "入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？"
-            ).format(pending[:40])
+                "{0}の入力中の値「{1}」はまだ保存していません。保存せずに終了しますか？"
+            ).format(self._place(), pending[:40])
         answer = QMessageBox.question(
             self.widget,
             self.tr("終了の確認"),
@@ -54,6 +57,20 @@ class Closing(Part):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def _place(self) -> str:
+        """The current cell as the question names it: 7-1-1-K1 地域…の紹介（令和7年度）."""
+        index = self.grid.currentIndex()
+        source = self.proxy.mapToSource(index) if index.isValid() else index
+        if not source.isValid():
+            return self.tr("このセル")
+        indicator = self.model.rows[source.row()].indicator
+        year = self.model.year_of_column(source.column())
+        name = indicator.display_name
+        if year is None:
+            return f"{indicator.code} {name}"
+        shown = year_text(year, self.lang, FiscalYearStyle.ERA)
+        return self.tr("{0} {1}（{2}）").format(indicator.code, name, shown)
 
     def may_close(self, ask: Ask) -> bool:
         """Whether the window may close now (`ask`: the window's ask_quit). A comment typed in

@@ -317,7 +317,8 @@ class CycleActions(QObject):
         department = None if w.planning else w.department
         with w.store.snapshot() as conn:
             generation = active_generation(conn)
-            locked = w.fiscal_year in locked_years(conn, generation)
+            every_locked = frozenset(locked_years(conn, generation))
+            locked = w.fiscal_year in every_locked
             cycle = (
                 None
                 if locked or department is None
@@ -328,6 +329,9 @@ class CycleActions(QObject):
                 if cycle is None or department is None
                 else open_items(conn, generation, department, w.fiscal_year)
             )
+        # Cells of a locked year, and every cell of a read-only window, cannot be entered:
+        # typing says why at once (the editor opened and only Enter refused).
+        w.model.set_closed(read_only=w.store.read_only, locked_years=every_locked)
         if locked:
             text = self.tr(
                 "{0}は締め切られています（年度ロック）。値・施策評価は変更できません"

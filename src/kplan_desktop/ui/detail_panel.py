@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kplan_desktop.domain.audit_words import detail_words, source_words
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.values import grouped
 from kplan_desktop.ui.i18n import quoted, year_text
@@ -195,9 +196,10 @@ class DetailPanel(Part):
                 when = year_text(entry.fiscal_year, self.lang, FiscalYearStyle.SHORT)
             # A change made under an earlier plan says which (its code may differ too).
             where = "" if plan is None else f"［{e(plan)}］ "
+            via = source_words(entry.source).pick(self.lang)
             entries.append(
                 f"<li>{where}{entry.at.astimezone():%Y-%m-%d %H:%M} {e(entry.who)} "
-                f"({e(entry.source)}): {when} {e(self.history_text(entry))}</li>"
+                f"({e(via)}): {when} {e(self.history_text(entry))}</li>"
             )
         if entries:
             self.history.setHtml("<ul>" + "".join(entries) + "</ul>")
@@ -304,4 +306,8 @@ class DetailPanel(Part):
             text = self.tr("取り消し: {0}").format(text)
         elif first == REDO_DETAIL:
             text = self.tr("やり直し: {0}").format(text)
-        return text
+        # What else the write's detail says, in words (a dropped comment, the merged file).
+        said = detail_words(entry.action, entry.detail).pick(self.lang)
+        if not said:
+            return text
+        return f"{text} ({said})" if self.lang == "en" else f"{text}（{said}）"

@@ -138,6 +138,9 @@ class EntryController(Part):
         self.asked_later = None  # each call says for itself what is left to ask
         request = self.request_for(proxy_index, text, comment)
         if request is None:
+            if proxy_index.isValid():  # a cell that cannot be entered: say why
+                self.last_message = self.read_only_reason(proxy_index)
+                self.status.setText("🔒 " + self.last_message)
             return False
         from kplan_desktop.domain.errors import DomainError
 
@@ -731,7 +734,17 @@ class EntryController(Part):
         source = self.proxy.mapToSource(index)
         year = self.model.year_of_column(source.column())
         entry = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
-        if year == self.fiscal_year and self.model.finalised and not self.planning:
+        if self.model.read_only and year is not None:
+            reason = self.tr(
+                "読み取り専用で開いています。入力は、このデータベースを開いている"
+                "もう一つのウィンドウでしてください"
+            )
+        elif year is not None and year in self.model.locked_years:
+            reason = self.tr(
+                "{0}は締め切られています（年度ロック）。入力できません。"
+                "解除は企画担当課に依頼してください"
+            ).format(year_text(year, self.lang, FiscalYearStyle.ERA))
+        elif year == self.fiscal_year and self.model.finalised and not self.planning:
             reason = self.tr(
                 "{0}は確定済みです。値を変更するには「確定を取り消す」を押してください"
             ).format(year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA))

@@ -44,6 +44,9 @@ class FrozenGrid(QTableView):
         self.verticalHeader().sectionResized.connect(self._row_resized)
         frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
         self.verticalScrollBar().valueChanged.connect(frozen.verticalScrollBar().setValue)
+        # A column half slid under the frozen ones shows a half glyph beside them (trial 15b:
+        # half of 単位 at 150 %): the overlay widens to cover what is left of it.
+        self.horizontalScrollBar().valueChanged.connect(self.update_frozen_geometry)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
@@ -71,14 +74,32 @@ class FrozenGrid(QTableView):
     def frozen_width(self) -> int:
         return sum(self.columnWidth(c) for c in range(FROZEN_COLUMNS))
 
-    def update_frozen_geometry(self) -> None:
+    def covered_width(self) -> int:
+        """The overlay's width: the frozen columns, and the visible rest of a scrolled column
+        partly under them (its half glyphs would show beside the name otherwise)."""
+        width = self.frozen_width()
+        model = self.model()
+        if model is None:
+            return width
+        header = self.horizontalHeader()
+        for column in range(FROZEN_COLUMNS, model.columnCount()):
+            left = header.sectionViewportPosition(column)
+            right = left + header.sectionSize(column)
+            if right <= width:
+                continue
+            if left < width:
+                return right  # partly under the frozen columns: covered whole
+            break
+        return width
+
+    def update_frozen_geometry(self, *_args: object) -> None:
         frame = self.frameWidth()
         header = self.verticalHeader()
         self.frozen.horizontalHeader().setFixedHeight(self.horizontalHeader().height())
         self.frozen.setGeometry(
             (header.width() if header.isVisible() else 0) + frame,
             frame,
-            self.frozen_width(),
+            self.covered_width(),
             self.viewport().height() + self.horizontalHeader().height(),
         )
 

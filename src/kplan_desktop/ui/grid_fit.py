@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 # The indicator-name column is never narrowed below this to fit the grid in its pane.
 NAME_MIN_WIDTH = 160
+# The detail panel's width when F9 opens it, and the least it is given on a narrow window.
+PANEL_WIDTH = 350
+PANEL_MIN_WIDTH = 240
 
 
 class GridFit(Part):
@@ -44,6 +47,8 @@ class GridFit(Part):
         # A column narrowed by hand is headed the short way too (see fit_headers).
         self.grid.horizontalHeader().sectionResized.connect(self.fit_headers)
         self._fit_round = 0
+        # The plan tree's width when opening the panel folded it away (0: not folded).
+        self._tree_width = 0
 
     def fit_columns(self, then: Callable[[], None]) -> None:
         """Column widths once the grid is filled: every label whole, the entry year, target,
@@ -205,12 +210,50 @@ class GridFit(Part):
             self.side_action.setChecked(self.splitter.sizes()[2] > 0)
 
     def toggle_side(self, show: bool) -> None:
+        """F9: the detail panel opened or folded. Opened on a narrow window (1366×768 at 150 %)
+        the entry year, target, rate and grade stay in view: the plan tree folds away first,
+        then the panel takes only the room left (the trial saw コード, 指標名 and two years)."""
         sizes = self.splitter.sizes()
         if show and sizes[2] == 0:
-            self.splitter.setSizes([sizes[0], max(sizes[1] - 350, 200), 350])
+            total = sum(sizes)
+            tree, panel = sizes[0], PANEL_WIDTH
+            need = self.grid_need()
+            if total - tree - panel < need and tree > 0:
+                self._tree_width, tree = tree, 0
+            if total - tree - panel < need:
+                panel = max(PANEL_MIN_WIDTH, total - tree - need)
+            self.splitter.setSizes([tree, max(total - tree - panel, 200), panel])
         elif not show and sizes[2] > 0:
-            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+            tree = sizes[0] or self._tree_width
+            self._tree_width = 0
+            self.splitter.setSizes([tree, max(sizes[1] + sizes[2] - (tree - sizes[0]), 200), 0])
         self.fit_name_column()
+        # The splitter lays its panes out now; the grid's own layout follows on the next turn.
+        QTimer.singleShot(0, self.widget, self.show_entry_columns)
+
+    def grid_need(self) -> int:
+        """The grid pane's width that shows the code, the name (at its narrowest) and the
+        entry year through the grade beside them."""
+        entry = self.entry.entry_column()
+        grade = self.model.grade_column
+        name = min(self.grid.columnWidth(1), NAME_MIN_WIDTH)
+        shown = range(entry, grade + 1) if 0 <= entry <= grade else range(0)
+        bar = self.grid.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        frame = 2 * self.grid.frameWidth() + 8
+        return (
+            self.grid.columnWidth(0) + name + sum(map(self.grid.columnWidth, shown)) + bar + frame
+        )
+
+    def show_entry_columns(self) -> None:
+        """The current row's entry year through its grade in view beside the frozen columns."""
+        self.fit_name_column()
+        current = self.grid.currentIndex()
+        entry = self.entry.entry_column()
+        if not current.isValid() or entry < 0:
+            return
+        self.grid.scrollTo(current.siblingAtColumn(self.model.grade_column))
+        self.grid.scrollTo(current.siblingAtColumn(entry))
+        self.grid.scrollTo(current)
 
     def select_first_cell(self) -> None:
         """Focus on the first entry-year cell that still needs a value, scrolled into view."""
@@ -238,7 +281,11 @@ class GridFit(Part):
                 if self.model.cell(source.row(), self.fiscal_year).state is CellState.EMPTY:
                     return index
                 candidates.append(index)
-        return candidates[0] if candidates else QModelIndex()
+        if candidates:
+            return candidates[0]
+        # Nothing can be entered (finalised, locked, opened read-only): still the entry year's
+        # first cell, so the keyboard is in the grid and typing there says why.
+        return self.proxy.index(0, column) if self.proxy.rowCount() else QModelIndex()
 
     def go_to_indicator(self, code: str, clear_filters: Callable[[], None]) -> None:
         """Select the entry-year cell of an indicator, clearing filters that hide it."""

@@ -58,6 +58,10 @@ class PlanTree(Part):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("指標名・コードで検索 (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
+        # Never squeezed to 「指標…」 by the filters beside it (trial 15b at 150 %): its hint
+        # stays readable; the clear button and the frame take the rest.
+        hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
+        self.search.setMinimumWidth(hint + 48)
         self.search.textChanged.connect(self.apply_filter)
         self.search.installEventFilter(self)
         self.missing_box = QCheckBox(self.tr("未入力のみ"))

@@ -111,6 +111,7 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
     grid = window.grid
     current = grid.currentIndex()
     report["panel_open"] = window.splitter.sizes()[2] > 0
+    report["tree_width"] = window.splitter.sizes()[0]
     report["panel_checked"] = window.side_action is not None and window.side_action.isChecked()
     # Where the widgets along the window's bottom edge are (all must be on the screen).
     bottom: dict[str, QWidget] = {
@@ -188,9 +189,34 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
             }
         report["entry_column"] = column_cells
         report["cut"] = _cut_texts(window)
+        report["half_columns"] = _half_columns(window)
+        search = window.search
+        report["search"] = {
+            "rect": _global(search, search.rect()),
+            # The hint's width against the room inside the box (frame, margins, clear button).
+            "hint_fits": search.fontMetrics().horizontalAdvance(search.placeholderText())
+            <= search.width() - 40,
+        }
         bar = grid.horizontalScrollBar()
         report["hscroll"] = [bar.value(), bar.maximum()]
     return report
+
+
+def _half_columns(window: MainWindow) -> list[str]:
+    """Headings of the scrolled columns whose visible part starts beside the frozen code and
+    name: part of the column is shown, part slid under them (a half glyph of 単位)."""
+    grid = window.grid
+    frozen = getattr(grid, "frozen", None)
+    if frozen is None:
+        return []
+    edge = frozen.geometry().right() + 1 - grid.viewport().geometry().left()
+    header = grid.horizontalHeader()
+    half = []
+    for column in range(2, window.proxy.columnCount()):
+        left = header.sectionViewportPosition(column)
+        if left < edge < left + header.sectionSize(column):
+            half.append(str(window.proxy.headerData(column, Qt.Orientation.Horizontal)))
+    return half
 
 
 def _cut_texts(window: MainWindow) -> list[str]:

@@ -83,6 +83,10 @@ class IndicatorTableModel(QAbstractTableModel):
         self.short_years: set[int] = set()
         # The department's entry year is finalised (確定): nothing in it can be entered.
         self.finalised = False
+        # Opened read-only (a second window: E_READ_ONLY), and the years the planning division
+        # locked: nothing in them can be entered either, so typing says why at once.
+        self.read_only = False
+        self.locked_years: frozenset[int] = frozenset()
         # This year's cells tallied once per load and kept up to date row by row, so the status
         # line and the tree's counts never walk every row after a value is entered: the states
         # of the editable cells, and the empty cells under each goal, policy and measure.
@@ -189,11 +193,21 @@ class IndicatorTableModel(QAbstractTableModel):
                 index = self.index(row, self.column_of_year(year))
                 self.dataChanged.emit(index, index)
 
+    def set_closed(self, *, read_only: bool, locked_years: frozenset[int]) -> None:
+        """Opened read-only, or years locked or opened again: the cells' editability."""
+        if (read_only, locked_years) == (self.read_only, self.locked_years):
+            return
+        self.read_only, self.locked_years = read_only, locked_years
+        self._changed_everywhere()
+
     def set_finalised(self, finalised: bool) -> None:
         """The entry year was finalised or withdrawn: its cells' editability and colour."""
         if finalised == self.finalised:
             return
         self.finalised = finalised
+        self._changed_everywhere()
+
+    def _changed_everywhere(self) -> None:
         if self.rows:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1)
@@ -269,6 +283,8 @@ class IndicatorTableModel(QAbstractTableModel):
         return self._editable_in(self.rows[row], year)
 
     def _editable_in(self, overview: IndicatorOverview, year: int) -> bool:
+        if self.read_only or year in self.locked_years:
+            return False
         if self.planning:
             return year <= self.current_year
         return (
