@@ -23,7 +23,7 @@ from kplan_desktop.exchange.report import write_consolidated
 from kplan_desktop.store.backup import restore, take_backup
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntrySource
-from tests.conftest import Database
+from tests.conftest import Database, dump
 
 YEAR = 2024
 VALUES = {
@@ -90,14 +90,28 @@ def test_the_counter_sees_each_frame(db: Database) -> None:
 
 def test_export_and_template_are_one_frame_each(department: Database, tmp_path: Path) -> None:
     store = Store.open(str(department))
-    # The values are read and signed in one frame; the audit row that records the written file
-    # (what was sent, when, its name) is a second, made only once the file exists.
-    one_frame(
-        store,
-        lambda: export_submission(store, "community", YEAR, tmp_path / "s.xlsx"),
-        expected=2,
-    )
+    # The values are read and signed, the file written and its audit row (what was sent, when,
+    # its name) made in one frame.
+    one_frame(store, lambda: export_submission(store, "community", YEAR, tmp_path / "s.xlsx"))
     one_frame(store, lambda: export_template(store, "community", YEAR, tmp_path / "t.xlsx"))
+
+
+def test_an_export_whose_audit_row_fails_leaves_no_file_and_no_row(
+    department: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kplan_desktop.exchange.export as export
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    store = Store.open(str(department))
+    before = dump(department)
+    monkeypatch.setattr(export, "record_export", broken)
+    file = tmp_path / "s.xlsx"
+    with pytest.raises(RuntimeError):
+        export_submission(store, "community", YEAR, file)
+    assert not file.exists()
+    assert dump(department) == before
 
 
 def test_each_file_of_a_merge_is_one_frame_to_plan_and_one_to_write(

@@ -101,71 +101,80 @@ def export_submission(
     from kplan_desktop.exchange.submission_xlsx import write_submission
 
     # One transaction: what is signed is one moment of the database (the own key is made in
-    # it the first time); the file is written after.
-    with store.transaction() as conn:
-        number = choose_generation(conn, generation, fiscal_year)
-        catalog, rows = _department_rows(conn, number, department, fiscal_year)
-        done = finalisation(conn, number, department, fiscal_year)
-        if done is None and not draft:
-            year = format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)
-            raise DomainError(
-                "E_NOT_FINALISED",
-                f"{year}はまだ確定していません。確定してから書き出すか、下書きとして書き出して"
-                "ください（kplan finalise / export --draft）",
-                f"FY{fiscal_year} is not finalised: finalise it first, or export a draft "
-                "(kplan finalise / export --draft)",
+    # it the first time); the file is written inside it and the export's audit row with it, so
+    # a failed write leaves neither key nor row, and a failed commit leaves no file.
+    target = Path(path)
+    written = False
+    try:
+        with store.transaction() as conn:
+            number = choose_generation(conn, generation, fiscal_year)
+            catalog, rows = _department_rows(conn, number, department, fiscal_year)
+            done = finalisation(conn, number, department, fiscal_year)
+            if done is None and not draft:
+                year = format_fiscal_year(fiscal_year, FiscalYearStyle.ERA)
+                raise DomainError(
+                    "E_NOT_FINALISED",
+                    f"{year}はまだ確定していません。確定してから書き出すか、下書きとして書き出して"
+                    "ください（kplan finalise / export --draft）",
+                    f"FY{fiscal_year} is not finalised: finalise it first, or export a draft "
+                    "(kplan finalise / export --draft)",
+                )
+            stored_evaluations = read_evaluations(conn, number)
+            owned = owned_measures(conn, number, department)
+            database = database_id(conn)
+            key = own_private_key(conn, who=who or current_user(), source=source)
+            catalog_hash = meta_value(conn, catalog_hash_key(number)) or ""
+            values = submission_rows(rows, fiscal_year)
+            evaluations = evaluation_rows(
+                catalog, department, fiscal_year, stored_evaluations, owned
             )
-        stored_evaluations = read_evaluations(conn, number)
-        owned = owned_measures(conn, number, department)
-        database = database_id(conn)
-        key = own_private_key(conn, who=who or current_user(), source=source)
-        catalog_hash = meta_value(conn, catalog_hash_key(number)) or ""
-    values = submission_rows(rows, fiscal_year)
-    evaluations = evaluation_rows(catalog, department, fiscal_year, stored_evaluations, owned)
-    digest = payload_sha256(values, number)
-    unsigned = SubmissionHeader(
-        department=department,
-        fiscal_year=fiscal_year,
-        catalog_hash=catalog_hash,
-        program_version=__version__,
-        exported_at=moment or now(),
-        database=database,
-        finalised_by=None if done is None else done.finalised_by,
-        finalised_at=None if done is None else done.finalised_at,
-        row_count=len(values),
-        payload_sha256=digest,
-        evaluation_sha256=evaluations_sha256(row.texts() for row in evaluations),
-        draft_flag="no" if done is not None else "yes",
-        generation=number,
-    )
-    header = replace(unsigned, signature=sign(key, signed_message(unsigned)))
-    written = write_submission(
-        Path(path),
-        header,
-        catalog,
-        rows,
-        values,
-        evaluations=evaluations,
-        progress=progress,
-        cancelled=cancelled,
-    )
-    if not written:
-        return None
-    # What was sent, for the department to see later: the file's name (never the folder, which
-    # names the machine), the department, the year and whether it was a draft.
-    with store.transaction() as conn:
-        record_export(
-            conn,
-            number,
-            department,
-            fiscal_year,
-            Path(path).name,
-            rows=len(values),
-            draft=done is None,
-            who=who or current_user(),
-            source=source,
-        )
-    return header
+            digest = payload_sha256(values, number)
+            unsigned = SubmissionHeader(
+                department=department,
+                fiscal_year=fiscal_year,
+                catalog_hash=catalog_hash,
+                program_version=__version__,
+                exported_at=moment or now(),
+                database=database,
+                finalised_by=None if done is None else done.finalised_by,
+                finalised_at=None if done is None else done.finalised_at,
+                row_count=len(values),
+                payload_sha256=digest,
+                evaluation_sha256=evaluations_sha256(row.texts() for row in evaluations),
+                draft_flag="no" if done is not None else "yes",
+                generation=number,
+            )
+            header = replace(unsigned, signature=sign(key, signed_message(unsigned)))
+            written = write_submission(
+                target,
+                header,
+                catalog,
+                rows,
+                values,
+                evaluations=evaluations,
+                progress=progress,
+                cancelled=cancelled,
+            )
+            if not written:
+                return None
+            # What was sent, for the department to see later: the file's name (never the
+            # folder, which names the machine), the department, the year, draft or not.
+            record_export(
+                conn,
+                number,
+                department,
+                fiscal_year,
+                target.name,
+                rows=len(values),
+                draft=done is None,
+                who=who or current_user(),
+                source=source,
+            )
+            return header
+    except BaseException:
+        if written:
+            target.unlink(missing_ok=True)  # the database did not record it: no file either
+        raise
 
 
 def export_template(
