@@ -125,7 +125,7 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
             return Exit.ATTENTION
         first = refused.check.errors[0]
         print(f"{first.message_ja} / {first.message_en}", file=sys.stderr)
-        if any(f.code == "E_CONFLICT" for f in refused.check.errors):
+        if refused.conflict:
             _print_current(store, args.indicator, args.year)
         return Exit.ERROR
     year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)

@@ -38,6 +38,7 @@ from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import save_file
 from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.models.cells import YearState, read_year_state
 
 if TYPE_CHECKING:
     from kplan_desktop.store.cycle import DepartmentStatus, YearCycle
@@ -303,31 +304,18 @@ class CycleActions(QObject):
             self.year_label(), cycle.due_date.isoformat(), when
         )
 
-    def refresh(self) -> None:
-        """A department's banner: the due date and what it still owes (on every load), read in
-        one snapshot."""
-        from kplan_desktop.store.cycle import year_cycle
-        from kplan_desktop.store.submissions import open_items
-        from kplan_desktop.store.years import locked_years
-
+    def refresh(self, state: YearState | None = None) -> None:
+        """A department's banner: the due date and what it still owes (on every load), from
+        `state` (read with the grid by the window's load), else read in one snapshot."""
         w = self.window
         if w.store is None:
             self.banner.hide()
             return
         department = None if w.planning else w.department
-        with w.store.snapshot() as conn:
-            generation = active_generation(conn)
-            locked = w.fiscal_year in locked_years(conn, generation)
-            cycle = (
-                None
-                if locked or department is None
-                else year_cycle(conn, generation, w.fiscal_year)
-            )
-            items = (
-                []
-                if cycle is None or department is None
-                else open_items(conn, generation, department, w.fiscal_year)
-            )
+        if state is None:
+            with w.store.snapshot() as conn:
+                state = read_year_state(conn, active_generation(conn), department, w.fiscal_year)
+        locked, cycle, items = state.locked, state.cycle, state.open_items
         if locked:
             text = self.tr(
                 "{0}は締め切られています（年度ロック）。値・施策評価は変更できません"

@@ -32,10 +32,16 @@ Written: TypeAlias = "tuple[list[EntryResult], list[ActualView] | None]"
 
 
 def write_and_read(
-    conn: Connection, requests: list[EntryRequest], key: str, *, detail: str | None = None
+    conn: Connection,
+    requests: list[EntryRequest],
+    key: str,
+    *,
+    detail: str | None = None,
+    all_or_nothing: bool = True,
 ) -> Written:
     """Write typed values and read their indicators back: one transaction, one frame (the
-    window's entry, an undo, a redo)."""
+    window's entry, an undo, a redo, a paste). all_or_nothing=False (a paste): the accepted
+    values are written and the refused ones come back REFUSED (see write_actuals)."""
     from kplan_desktop.store.actuals import read_actuals, write_actuals
 
     generation = active_generation(conn)
@@ -47,6 +53,7 @@ def write_and_read(
         source=EntrySource.GUI,
         request_key=key,
         detail=detail,
+        all_or_nothing=all_or_nothing,
     )
     codes = {r.request.indicator_code for r in results}
     return results, read_actuals(conn, generation, indicator_codes=codes)
