@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 
 from kplan_desktop.cli.base import SubParsers, runs
 from kplan_desktop.cli.exit_codes import Exit
+from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.exchange.final_evaluation import final_evaluation_json, gather_final_evaluation
+from kplan_desktop.store.audit import current_user
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -53,12 +56,6 @@ def register(sub: SubParsers) -> None:
 
 
 def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.domain.achievement import format_rate
-    from kplan_desktop.exchange.final_evaluation import (
-        final_evaluation_json,
-        gather_final_evaluation,
-    )
-
     out: Path | None = args.out
     if out is not None and out.suffix.lower() != ".xlsx":
         raise DomainError(
@@ -69,7 +66,6 @@ def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
     result = gather_final_evaluation(store, args.generation)
     if out is not None:
         from kplan_desktop.exchange.final_evaluation_xlsx import write_final_evaluation
-        from kplan_desktop.store.audit import current_user
 
         write_final_evaluation(out, result, who=current_user())
     if args.json:

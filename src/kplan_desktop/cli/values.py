@@ -31,7 +31,7 @@ from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL, audit_log, curre
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.overview import overview
-from kplan_desktop.store.requests import EntrySource
+from kplan_desktop.store.requests import EntryConflict, EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -125,7 +125,7 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
             return Exit.ATTENTION
         first = refused.check.errors[0]
         print(f"{first.message_ja} / {first.message_en}", file=sys.stderr)
-        if refused.conflict:
+        if isinstance(exc, EntryConflict):
             _print_current(store, args.indicator, args.year)
         return Exit.ERROR
     year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)

@@ -34,8 +34,10 @@ from kplan_desktop.domain.fiscal_year import (
     parse_date,
     proposed_due_date,
 )
+from kplan_desktop.store.cycle import PENDING, department_statuses, open_year, year_cycle
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.store.years import lock_year, unlock_year
 from kplan_desktop.ui.file_dialogs import save_file
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.cells import YearState, read_year_state
@@ -208,7 +210,6 @@ class CycleActions(QObject):
 
     def lock_year(self, confirm: bool = True) -> bool:
         """年度ロック: the review is closed, every write to the year is refused (audited)."""
-        from kplan_desktop.store.years import lock_year
 
         w = self.window
         if w.store is None or not w.is_loaded:
@@ -249,7 +250,6 @@ class CycleActions(QObject):
 
     def unlock_year(self, reason: str | None = None) -> bool:
         """Open a locked year again; the reason is required and audited."""
-        from kplan_desktop.store.years import unlock_year
 
         w = self.window
         if w.store is None or not w.is_loaded:
@@ -341,8 +341,6 @@ class CycleActions(QObject):
         self.banner.show()
 
     def statuses(self) -> tuple[YearCycle | None, list[DepartmentStatus]]:
-        from kplan_desktop.store.cycle import department_statuses, year_cycle
-
         w = self.window
         catalog = w.model.catalog
         assert w.store is not None and catalog is not None
@@ -361,7 +359,6 @@ class CycleActions(QObject):
 
     def open_year(self, due: date | bool | None = False) -> bool:
         """Open the window's year for entry; `due` given skips the dialog (False: ask)."""
-        from kplan_desktop.store.cycle import open_year, year_cycle
 
         w = self.window
         assert w.store is not None and w.model.catalog is not None
@@ -400,7 +397,6 @@ class CycleActions(QObject):
 
     def write_pending(self, path: Path | None = None) -> bool:
         from kplan_desktop.exchange.cycle_xlsx import write_pending
-        from kplan_desktop.store.cycle import PENDING
 
         w = self.window
         if path is None:

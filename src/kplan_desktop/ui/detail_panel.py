@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL, audit_log
 from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
+from kplan_desktop.ui.trend_chart import TrendChart
 
 if TYPE_CHECKING:
     from kplan_desktop.store.audit import AuditEntry
@@ -44,7 +46,6 @@ class DetailPanel(Part):
     def __init__(self, shared: Shared, entry: EntryController) -> None:
         super().__init__(shared)
         self.entry = entry
-        from kplan_desktop.ui.trend_chart import TrendChart
 
         self.detail = QTextBrowser()
         self.detail.setObjectName("detail")
@@ -180,7 +181,6 @@ class DetailPanel(Part):
             + "</p>",
         ]
         self.detail.setHtml("".join(parts))
-        from kplan_desktop.store.audit import audit_log
 
         entries = []
         with self.store.snapshot() as conn:
@@ -227,7 +227,6 @@ class DetailPanel(Part):
     def history_text(self, entry: AuditEntry) -> str:
         """One change as the history lists it: the value's old → new, or what happened to the
         comment when only the comment changed (never 「66 → 66」), marked as an undo or redo."""
-        from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
 
         old = self.entry.shown_state(entry.old_value, entry.old_reason) or "—"
         new = self.entry.shown_state(entry.new_value, entry.new_reason) or "—"

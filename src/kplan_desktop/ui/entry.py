@@ -9,9 +9,11 @@ from PySide6.QtGui import QUndoCommand
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.store.actuals import read_actuals, write_actuals
 from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
+    EntryConflict,
     EntryRefused,
     EntryRequest,
     EntryResult,
@@ -42,7 +44,6 @@ def write_and_read(
     """Write typed values and read their indicators back: one transaction, one frame (the
     window's entry, an undo, a redo, a paste). all_or_nothing=False (a paste): the accepted
     values are written and the refused ones come back REFUSED (see write_actuals)."""
-    from kplan_desktop.store.actuals import read_actuals, write_actuals
 
     generation = active_generation(conn)
     results = write_actuals(
@@ -134,9 +135,9 @@ class EntryCommand(QUndoCommand):
             self._applied = self._store.write(
                 lambda conn, key: write_and_read(conn, self._first, key)
             )
+        except EntryConflict:
+            raise
         except EntryRefused as exc:
-            if exc.conflict:
-                raise
             self._applied = exc.results, None
 
     def redo(self) -> None:

@@ -33,6 +33,12 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.store.submissions import (
+    finalisation,
+    finalise,
+    open_items,
+    withdraw_finalisation,
+)
 from kplan_desktop.ui.file_dialogs import open_files, save_file
 from kplan_desktop.ui.models.cells import YearState, read_year_state
 from kplan_desktop.ui.workers import Cancelled, Job, Work, run_job
@@ -302,8 +308,6 @@ class ExchangeActions(QObject):
 
     def finalise(self) -> bool:
         """確定: True when the year is (now) finalised; open items are listed in one dialog."""
-        from kplan_desktop.store.submissions import finalisation, finalise, open_items
-
         w = self.window
         department = w.department
         if department is None or not self._ready():
@@ -349,8 +353,6 @@ class ExchangeActions(QObject):
 
     def withdraw(self) -> bool:
         """確定を取り消す, after a confirmation; True when withdrawn."""
-        from kplan_desktop.store.submissions import finalisation, withdraw_finalisation
-
         w = self.window
         department = w.department
         if department is None or not self._ready():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -12,6 +13,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
@@ -212,7 +214,6 @@ class PasteController(Part):
     def _ask_paste_comments(self, warned: list[EntryResult]) -> list[EntryRequest]:
         """The comment dialog for each warned cell of a paste, in turn; the requests with
         their comments. Esc (or Cancel) ends the series: that cell and the rest stay unsaved."""
-        from dataclasses import replace
 
         commented: list[EntryRequest] = []
         for position, refused in enumerate(warned, start=1):
@@ -290,7 +291,6 @@ class PasteController(Part):
                 self.last_paste_problems = problems
         if not problems:
             return
-        from PySide6.QtWidgets import QDialogButtonBox
 
         box = QDialog(self.widget)
         box.setObjectName("paste_report")

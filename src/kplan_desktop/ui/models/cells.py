@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.validation import Finding, Severity, validate
 from kplan_desktop.domain.values import ParsedValue
+from kplan_desktop.store.cycle import year_cycle
 from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.overview import overview
+from kplan_desktop.store.submissions import finalisation, open_items
+from kplan_desktop.store.years import locked_years
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -79,9 +83,6 @@ def read_year_state(
 ) -> YearState:
     """The year's state, read inside the caller's snapshot (the window's load reads it with
     the grid: one moment of the database)."""
-    from kplan_desktop.store.cycle import year_cycle
-    from kplan_desktop.store.submissions import finalisation, open_items
-    from kplan_desktop.store.years import locked_years
 
     locked = fiscal_year in locked_years(conn, generation)
     if department is None:
@@ -114,7 +115,6 @@ def load_grid(
     """Read the indicators (of `department`; None: all) and the year's state (of
     `own_department`, the signed-in department; None for the planning division) in one
     snapshot, and check this year's cells; None when cancelled."""
-    from kplan_desktop.store.overview import overview
 
     with store.snapshot() as conn:
         generation = active_generation(conn)
