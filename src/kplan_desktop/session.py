@@ -59,6 +59,12 @@ class Session:
         return cls(department, fiscal_year, role, lang, opened, opener, who, generation)
 
     @property
+    def own_department(self) -> str | None:
+        """The department signed in: its year's banners (確定, due date) are its own. None for
+        the planning division, whatever department its tree shows."""
+        return None if self.role is Role.PLANNING else self.department
+
+    @property
     def who(self) -> str:
         """The acting user, as the audit log names them."""
         if self.user is None:

@@ -32,11 +32,13 @@ def main(argv: list[str]) -> int:
 
     store = Store.open(database)
     if use_case == "catalog":
-        import kplan_desktop.store.cycle
+        import kplan_desktop.exchange.catalog_files
         from kplan_desktop.exchange.catalog_files import install_catalog, read_catalog_file
 
         if die == "yes":
-            kplan_desktop.store.cycle.receive_cycles = _die
+            # catalog_files' own name for the store's function (what install_catalog calls
+            # after replacing the catalog).
+            vars(kplan_desktop.exchange.catalog_files)["receive_cycles"] = _die
         issued = read_catalog_file(Path(file))
         with store.transaction() as conn:
             install_catalog(conn, issued, who="uow", source=EntrySource.CATALOG, detail="uow test")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,6 +16,17 @@ from kplan_desktop.ui.i18n import choose_language, install_translator, resources
 TS = resources_dir() / "translations" / "kplan_en.ts"
 QM = resources_dir() / "translations" / "kplan_en.qm"
 REPO = Path(__file__).resolve().parents[2]
+
+
+def pyside_tool(name: str) -> Path:
+    """A PySide6 tool (pyside6-lupdate, pyside6-lrelease) of the interpreter running the tests:
+    installed beside it (a venv's bin/, a Windows Scripts folder), else the one on PATH."""
+    beside = Path(sys.executable).with_name(name)
+    if beside.exists():
+        return beside
+    found = shutil.which(name)
+    assert found is not None, f"{name} is not installed beside {sys.executable} nor on PATH"
+    return Path(found)
 
 
 def _translation_type(message: ET.Element) -> str | None:
@@ -36,7 +49,7 @@ def test_the_sources_cover_every_tr_string_in_the_code(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.ts"
     ui = REPO / "src" / "kplan_desktop" / "ui"
     files = [str(p) for p in sorted(ui.glob("*.py")) + sorted((ui / "models").glob("*.py"))]
-    lupdate = Path(REPO / ".venv" / "bin" / "pyside6-lupdate")
+    lupdate = pyside_tool("pyside6-lupdate")
     subprocess.run([str(lupdate), *files, "-ts", str(fresh)], check=True, capture_output=True)
     wanted = {m.findtext("source") for m in ET.parse(fresh).getroot().iter("message")}
     have = {m.findtext("source") for m in ET.parse(TS).getroot().iter("message")}
@@ -45,7 +58,7 @@ def test_the_sources_cover_every_tr_string_in_the_code(tmp_path: Path) -> None:
 
 def test_the_compiled_file_is_current(tmp_path: Path) -> None:
     compiled = tmp_path / "kplan_en.qm"
-    lrelease = REPO / ".venv" / "bin" / "pyside6-lrelease"
+    lrelease = pyside_tool("pyside6-lrelease")
     subprocess.run([str(lrelease), str(TS), "-qm", str(compiled)], check=True, capture_output=True)
     assert compiled.read_bytes() == QM.read_bytes(), "run scripts/translations"
 

@@ -5,6 +5,7 @@ cell is a read of its own (it follows every change of the current cell), counted
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -25,6 +26,9 @@ class Counted:
     def __init__(self) -> None:
         self.all = 0
         self.panel = 0
+        # The detail panel is reading (on the UI thread): its frames are counted apart. A frame
+        # the loading worker opens meanwhile (its own thread) is the load's.
+        self.in_panel = False
 
     @property
     def entry(self) -> int:
@@ -37,14 +41,18 @@ def counting(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> Iterator[Co
 
     def checkout(*_args: Any) -> None:
         counted.all += 1
+        if counted.in_panel and threading.current_thread() is threading.main_thread():
+            counted.panel += 1
 
     panel = window.detail_panel
     shown: Callable[[QModelIndex, QModelIndex], None] = panel.show_cell
 
     def show_cell(current: QModelIndex, previous: QModelIndex) -> None:
-        before = counted.all
-        shown(current, previous)
-        counted.panel += counted.all - before
+        counted.in_panel = True
+        try:
+            shown(current, previous)
+        finally:
+            counted.in_panel = False
 
     event.listen(window.store.engine, "checkout", checkout)
     with monkeypatch.context() as patch:
@@ -128,3 +136,63 @@ def test_the_year_banner_is_read_in_one_frame(
         window.cycle.refresh()
     assert "提出期限" in window.cycle.banner.text()
     assert counted.all == 1
+
+
+def test_a_pasted_block_is_checked_and_written_in_one_frame(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The accepted cells of a block are written and read back in one transaction; a refused
+    cell ('abc') writes nothing, and the paste is one undo step (one frame again)."""
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    with counting(window, monkeypatch) as counted:
+        window.paste.paste_text("2\nabc\n1500\n")
+    assert stored(window) == {("7-1-1-K1", YEAR): Decimal(2), ("7-1-1-K3", YEAR): Decimal(1500)}
+    assert len(window.paste.last_paste_problems) == 1
+    assert counted.entry == 1, (counted.all, counted.panel)
+    with counting(window, monkeypatch) as counted:
+        window.undo_stack.undo()
+    assert stored(window) == {}
+    assert counted.entry == 1, (counted.all, counted.panel)
+
+
+def test_a_block_with_a_warned_cell_is_one_frame_and_its_comment_one_more(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The block's accepted cells are written at once (one frame); the warned cell waits for the
+    clerk's comment, and the commented value is the clerk's second entry (one more frame), in
+    the same undo step. Esc on the comment: the one frame only."""
+    monkeypatch.setattr(window.entry, "ask_comment", lambda refused, step="": "")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    with counting(window, monkeypatch) as counted:
+        window.paste.paste_text("2\n55\n20000\n")
+    assert stored(window) == {("7-1-1-K1", YEAR): Decimal(2), ("7-1-1-K2", YEAR): Decimal(55)}
+    assert counted.entry == 1, (counted.all, counted.panel)
+    window.undo_stack.undo()
+    monkeypatch.setattr(window.entry, "ask_comment", lambda refused, step="": "行事が増えた")
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
+    with counting(window, monkeypatch) as counted:
+        window.paste.paste_text("2\n55\n20000\n")
+    assert stored(window) == {
+        ("7-1-1-K1", YEAR): Decimal(2),
+        ("7-1-1-K2", YEAR): Decimal(55),
+        ("7-1-1-K3", YEAR): Decimal(20000),
+    }
+    assert counted.entry == 2, (counted.all, counted.panel)
+    window.undo_stack.undo()
+    assert stored(window) == {}
+
+
+def test_the_window_load_is_one_snapshot(
+    open_window: Opener, db: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    """The grid, the finalisation banner and the year's banner (due date, what is still owed)
+    are read in one snapshot: one moment of the database."""
+    opened = ["--db", str(db), "cycle", "open", "--year", str(YEAR), "--due", "2026-06-30"]
+    assert kplan([*opened, "--past-due"]) == 0
+    window = open_window()
+    with counting(window, monkeypatch) as counted:
+        with qtbot.waitSignal(window.loaded, timeout=10000):
+            window.reload()
+        qtbot.wait(50)  # the detail panel of the first cell follows in the next turn
+    assert "提出期限" in window.cycle.banner.text()
+    assert counted.entry == 1, (counted.all, counted.panel)

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING
 
 from kplan_desktop.cli.base import SubParsers, add_generation_option, runs
 from kplan_desktop.cli.exit_codes import Exit
+from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.generation import GenerationStatus
+from kplan_desktop.exchange.final_evaluation import (
+    close_generation,
+    final_evaluation_json,
+    gather_final_evaluation,
+)
+from kplan_desktop.store.audit import current_user
+from kplan_desktop.store.generations import choose_generation, generations
+from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -49,12 +59,6 @@ def register(sub: SubParsers) -> None:
 
 
 def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.domain.achievement import format_rate
-    from kplan_desktop.exchange.final_evaluation import (
-        final_evaluation_json,
-        gather_final_evaluation,
-    )
-
     out: Path | None = args.out
     if out is not None and out.suffix.lower() != ".xlsx":
         raise DomainError(
@@ -70,7 +74,6 @@ def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
         result = gather_final_evaluation(store, number)
         if out is not None:
             from kplan_desktop.exchange.final_evaluation_xlsx import write_final_evaluation
-            from kplan_desktop.store.audit import current_user
 
             write_final_evaluation(out, result, who=current_user())
     if args.json:
@@ -101,9 +104,6 @@ def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
 def _chosen(conn: Connection, named: str | None) -> int:
     """The generation named, else the oldest in force (the one the planning division closes
     next), else the one in use."""
-    from kplan_desktop.domain.generation import GenerationStatus
-    from kplan_desktop.store.generations import choose_generation, generations
-
     if named is not None:
         return choose_generation(conn, named)
     active = [r.number for r in generations(conn) if r.status is GenerationStatus.ACTIVE]
@@ -113,10 +113,7 @@ def _chosen(conn: Connection, named: str | None) -> int:
 def _close(store: Store, number: int, out: Path | None) -> FinalEvaluation:
     """Close the generation: the workbook (when asked) written inside the closing's
     transaction, so it shows exactly what was closed; a failed write leaves it open."""
-    from kplan_desktop.exchange.final_evaluation import close_generation
     from kplan_desktop.exchange.final_evaluation_xlsx import write_final_evaluation
-    from kplan_desktop.store.audit import current_user
-    from kplan_desktop.store.requests import EntrySource
 
     who = current_user()
 

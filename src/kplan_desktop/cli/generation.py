@@ -98,7 +98,7 @@ def _target(text: str | None) -> Decimal | None:
 
 
 def generation_command(store: Store, args: argparse.Namespace) -> Exit:
-    from kplan_desktop.exchange import next_generation
+    from kplan_desktop.exchange import next_generation  # openpyxl: test_lazy_imports.py
 
     who, source = current_user(), EntrySource.CLI
     command = args.generation_command

@@ -17,6 +17,7 @@ from kplan_desktop.cli.base import (
     runs,
 )
 from kplan_desktop.cli.exit_codes import Exit
+from kplan_desktop.cli.history import history_command, unknown_indicator
 from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.audit_words import action_words, detail_words, source_words
 from kplan_desktop.domain.catalog import unknown_department
@@ -40,7 +41,7 @@ from kplan_desktop.store.audit import audit_log, current_user
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.generations import active_generation, choose_generation
 from kplan_desktop.store.overview import overview
-from kplan_desktop.store.requests import EntrySource
+from kplan_desktop.store.requests import EntryConflict, EntrySource
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -140,7 +141,7 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
             return Exit.ATTENTION
         first = refused.check.errors[0]
         print(f"{first.message_ja} / {first.message_en}", file=sys.stderr)
-        if any(f.code == "E_CONFLICT" for f in refused.check.errors):
+        if isinstance(exc, EntryConflict):
             _print_current(store, args.indicator, args.year, args.generation)
         return Exit.ERROR
     year = format_fiscal_year(args.year, FiscalYearStyle.ERA_WITH_WESTERN)
@@ -189,8 +190,6 @@ def _print_current(store: Store, code: str, year: int, generation: str | None) -
 def show_command(store: Store, args: argparse.Namespace) -> Exit:
 
     if args.history:
-        from kplan_desktop.cli.history import history_command
-
         return history_command(store, args)
     with store.snapshot() as conn:
         if args.department is not None and not department_exists(conn, args.department):
@@ -203,8 +202,6 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
             fiscal_year=args.year,
         )
     if args.indicator is not None:
-        from kplan_desktop.cli.history import unknown_indicator
-
         rows = [row for row in rows if row.indicator.code == args.indicator]
         if not rows:
             raise unknown_indicator(args.indicator)

@@ -38,11 +38,18 @@ from kplan_desktop.exchange.gate import CATALOG_LIMITS, read_json
 from kplan_desktop.exchange.generations import held_generations
 from kplan_desktop.exchange.payload import parse_utc, utc_text
 from kplan_desktop.exchange.submission_layout import generation_title
-from kplan_desktop.store.catalog import CatalogChange, read_catalog, replace_catalog
+from kplan_desktop.store.backup import backup_before
+from kplan_desktop.store.catalog import (
+    CatalogChange,
+    read_catalog,
+    replace_catalog,
+    restamp_catalog,
+)
 from kplan_desktop.store.catalog_versions import current_catalog_version
+from kplan_desktop.store.cycle import receive_cycles, year_cycles
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.generations import active_generation
-from kplan_desktop.store.requests import EntrySource
+from kplan_desktop.store.requests import EntrySource, current_user
 
 
 @dataclass(frozen=True)
@@ -257,7 +264,6 @@ def _cycles_text(cycles: Iterable[tuple[int, date | None]]) -> str:
 def preview_import(store: Store, path: Path) -> ImportPreview:
     """Read a catalog file and compare it with the catalog in use; refuses an older one."""
     issued = read_catalog_file(path)
-    from kplan_desktop.store.cycle import year_cycles
 
     with store.snapshot() as conn:
         # A catalog file goes into the generation it names (refused unless the database
@@ -282,7 +288,6 @@ def import_catalog(
     """The one use case of importing a previewed catalog file, for the window and `kplan`:
     a backup first when the catalog changes, then the catalog and the years it opens (with
     their due dates) in one transaction — the years even when the catalog is unchanged."""
-    from kplan_desktop.store.backup import backup_before
 
     if not preview.unchanged:
         backup_before(store, "catalog")
@@ -296,7 +301,6 @@ def install_catalog(
     """Make `issued` the catalog in use, keeping its version (or the next number), and open
     the fiscal years the file opens, with their due dates: inside the caller's transaction
     (`store.transaction()`), so the catalog and its years commit together or not at all."""
-    from kplan_desktop.store.cycle import receive_cycles
 
     check_generation(conn, issued)
     change = replace_catalog(
@@ -336,9 +340,6 @@ def save_catalog_edit(
 def export_catalog(store: Store, path: Path, generation: int | None = None) -> CatalogVersion:
     """Write the catalog of `generation` (None: the one in use) with its version to .xlsx or
     .json; returns the version."""
-    from kplan_desktop.store.catalog import restamp_catalog
-    from kplan_desktop.store.cycle import year_cycles
-    from kplan_desktop.store.requests import current_user
 
     with store.transaction() as conn:
         if generation is None:

@@ -37,6 +37,7 @@ from kplan_desktop.domain.model import (
 from kplan_desktop.domain.text import control_characters, line_breaks
 from kplan_desktop.domain.values import canonical, grading_to_dict
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, loads_json, read_json
+from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.generations import active_generation
 
 if TYPE_CHECKING:
@@ -213,7 +214,6 @@ def stored_catalog_hash(conn: Connection) -> str:
     """The identity of the catalog a database's tables actually hold (not what its meta row
     says): the hash of the catalog read back from them, in the caller's transaction; "" when
     it holds none."""
-    from kplan_desktop.store.catalog import read_catalog
 
     catalog = read_catalog(conn, active_generation(conn))
     return "" if catalog is None else catalog_hash(catalog)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.writer.excel import ExcelWriter
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -114,7 +115,6 @@ def save_book(book: Workbook, path: Path) -> None:
     openpyxl's own save leaves its zip open when a write fails (a full disk): the zip's
     finaliser then tries again and prints "Exception ignored … OSError" with a traceback.
     Here the OSError is raised once, to the caller, and the partial file is removed."""
-    from openpyxl.writer.excel import ExcelWriter
 
     if getattr(book, "write_only", False) and not book.worksheets:
         book.create_sheet()

@@ -16,6 +16,8 @@ from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.exchange.evaluation_exchange import evaluation_rows, evaluations_sha256
 from kplan_desktop.exchange.payload import SubmissionHeader, ValueRow, payload_sha256
 from kplan_desktop.exchange.signing import sign, signed_message
+from kplan_desktop.exchange.submission_template import write_template
+from kplan_desktop.exchange.submission_xlsx import write_submission
 from kplan_desktop.progress import CancelCheck, Progress
 from kplan_desktop.store.audit import current_user, now
 from kplan_desktop.store.catalog import catalog_hash_key
@@ -98,7 +100,6 @@ def export_submission(
     and `source` (the acting user, the window or the command) are what the audit names if the
     installation's signing key is made on the way.
     """
-    from kplan_desktop.exchange.submission_xlsx import write_submission
 
     # One transaction: what is signed is one moment of the database (the own key is made in
     # it the first time); the file is written inside it and the export's audit row with it, so
@@ -191,7 +192,6 @@ def export_template(
 
     `generation`: the plan generation the file is of and names (None: the one whose period
     holds the year)."""
-    from kplan_desktop.exchange.submission_template import write_template
 
     with store.snapshot() as conn:
         number = choose_generation(conn, generation, fiscal_year)

@@ -93,6 +93,7 @@ from kplan_desktop.store.actuals import (
 )
 from kplan_desktop.store.audit import now
 from kplan_desktop.store.catalog import CatalogSnapshot
+from kplan_desktop.store.catalog_versions import catalog_versions
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.evaluations import measure_owners, read_evaluations
 from kplan_desktop.store.requests import EntrySource
@@ -101,6 +102,7 @@ from kplan_desktop.store.submissions import (
     SubmissionRecord,
     database_id,
     is_received,
+    latest_reports,
     save_report,
     save_submission,
 )
@@ -113,8 +115,6 @@ def merge_context(store: Store) -> MergeContext:
 
 
 def _context(conn: Connection) -> MergeContext:
-    from kplan_desktop.store.catalog_versions import catalog_versions
-
     held = held_generations(conn)
     if not held:
         raise no_catalog()
@@ -752,8 +752,6 @@ def merge_files(
 
 
 def stored_reports(conn: Connection, limit: int = 50) -> list[MergeReport]:
-    from kplan_desktop.store.submissions import latest_reports
-
     return [report_from_json(saved.body) for saved in latest_reports(conn, limit)]
 
 

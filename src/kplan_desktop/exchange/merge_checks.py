@@ -11,10 +11,12 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from kplan_desktop.domain.catalog import Indicator
+from kplan_desktop.domain.catalog_diff import indicator_changes
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.validation import pasted_fraction
 from kplan_desktop.domain.values import canonical
+from kplan_desktop.exchange.catalog_json import loads
 from kplan_desktop.exchange.merge_plan import MergePlan, PlannedRow, Trust
 from kplan_desktop.exchange.payload import (
     RowOutcome,
@@ -33,6 +35,7 @@ from kplan_desktop.exchange.workbook_reader import (
     Integrity,
     one_line,
 )
+from kplan_desktop.store.catalog_versions import catalog_content
 from kplan_desktop.store.keys import departments_with_keys, legacy_secret, registered_key
 
 _DISTRUSTED = (
@@ -345,9 +348,6 @@ def explain_catalog_changes(
     """A file made under an earlier catalog: say, on each row whose indicator changed since,
     what changed (a new target grades the same value differently). A catalog this database
     never held is explained once, for the whole file (_file_notes)."""
-    from kplan_desktop.domain.catalog_diff import indicator_changes
-    from kplan_desktop.exchange.catalog_json import loads
-    from kplan_desktop.store.catalog_versions import catalog_content
 
     content = catalog_content(conn, plan.generation, file_hash)
     if content is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.exchange.catalog_files import install_catalog, read_catalog_file
 from kplan_desktop.exchange.catalog_json import catalog_hash, dumps, load
 from kplan_desktop.store.catalog import indicator_count, read_catalog, replace_catalog
 from kplan_desktop.store.engine import Store
@@ -47,7 +48,6 @@ def init_catalog(store: Store, path: Path | None, *, who: str, source: EntrySour
     """
     if path is None:
         return ensure_seed(store, who=who, source=source)
-    from kplan_desktop.exchange.catalog_files import install_catalog, read_catalog_file
 
     issued = read_catalog_file(path)
     with store.transaction() as conn:

@@ -61,6 +61,7 @@ from kplan_desktop.store.requests import (
     EntrySource,
     Outcome,
     State,
+    refusal,
 )
 from kplan_desktop.store.years import locked_finding, locked_years_in
 
@@ -218,7 +219,7 @@ def write_actuals(
         results.append(_one(context, request))
     refused = [r for r in results if r.outcome is Outcome.REFUSED]
     if refused and all_or_nothing:
-        raise EntryRefused(results)
+        raise refusal(results)
     flush(context)
     return results
 
@@ -362,7 +363,7 @@ def commit_checked(
             pending_change(batch, key, result.outcome, result.new, request, replaces)
         )
     if refused:
-        raise EntryRefused(refused)
+        raise refusal(refused)
     flush(batch)
 
 

@@ -29,6 +29,7 @@ from kplan_desktop.store.models import (
     submission_table,
 )
 from kplan_desktop.store.requests import EntrySource
+from kplan_desktop.store.years import locked_finding, locked_years_in
 
 
 class Status(enum.Enum):
@@ -128,7 +129,6 @@ def open_year(
             f"提出期限 {due_date:%Y-%m-%d} が年度の始まりより前です",
             f"The due date {due_date:%Y-%m-%d} is before the fiscal year begins",
         )
-    from kplan_desktop.store.years import locked_finding, locked_years_in
 
     if fiscal_year in locked_years_in(conn, generation):
         finding = locked_finding(fiscal_year)

@@ -40,7 +40,9 @@ from kplan_desktop.store.models import (
     measure_table,
     plan_table,
 )
+from kplan_desktop.store.overview import overview
 from kplan_desktop.store.requests import EntrySource
+from kplan_desktop.store.years import locked_finding, locked_years_in
 
 _NEXT = {step.value: step for step in NextStep}
 # "Any stored revision will do": a write that does not check what it started from.
@@ -299,8 +301,6 @@ def write_evaluation(
 
 
 def _refuse_locked(conn: Connection, generation: int, fiscal_year: int) -> None:
-    from kplan_desktop.store.years import locked_finding, locked_years_in
-
     if fiscal_year in locked_years_in(conn, generation):
         finding = locked_finding(fiscal_year)
         raise _refuse(finding.code, finding.message_ja, finding.message_en)
@@ -458,7 +458,6 @@ def evaluation_overview(
     conn: Connection, generation: int, fiscal_year: int, *, department: str | None = None
 ) -> list[MeasureEvaluationRow]:
     """Every measure (of `department`, when given) with its evaluation for `fiscal_year`."""
-    from kplan_desktop.store.overview import overview
 
     catalog, rows = overview(conn, generation)
     catalog.check_choice(department, fiscal_year)

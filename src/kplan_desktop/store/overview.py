@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from kplan_desktop.domain.achievement import Achievement, TrackResult, assess, on_track
 from kplan_desktop.domain.catalog import Catalog, Goal, Indicator, Measure, Policy
-from kplan_desktop.store.actuals import ActualView, read_actuals
+from kplan_desktop.store.actuals import ActualView, plan_settings, read_actuals
 from kplan_desktop.store.catalog import read_catalog
 
 
@@ -52,8 +52,6 @@ def overview(
     # A department's window and export read its own indicators and the tree above them.
     catalog = read_catalog(conn, generation, department=department)
     if catalog is None:
-        from kplan_desktop.store.actuals import plan_settings
-
         plan_settings(conn, generation)  # raises the "no catalog" error
         raise AssertionError("unreachable")
     chosen = [

@@ -133,3 +133,15 @@ class EntryRefused(DomainError):
     def conflict(self) -> bool:
         """One of the values was changed by someone else since the batch was based on it."""
         return any(r.conflict for r in self.results)
+
+
+class EntryConflict(EntryRefused):
+    """A batch refused because a value it was based on was changed by someone else since: the
+    conflict is its own type (a caller catches it to ask which value to keep), never a code
+    compared as a string. Still an EntryRefused: nothing of the batch was written."""
+
+
+def refusal(results: Sequence[EntryResult]) -> EntryRefused:
+    """What a refused batch raises: EntryConflict when one of its values met someone else's
+    change, else EntryRefused."""
+    return EntryConflict(results) if any(r.conflict for r in results) else EntryRefused(results)

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.catalog_versions import catalog_versions
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import open_file, save_file
@@ -118,7 +120,6 @@ class CatalogActions(QObject):
 
     def edit_catalog(self) -> None:
         """The catalog editor; a saved edit becomes the next version and the grid reloads."""
-        from kplan_desktop.store.catalog import read_catalog
         from kplan_desktop.ui.catalog_editor import CatalogEditor
 
         w = self.window
@@ -231,8 +232,6 @@ class CatalogActions(QObject):
         return True
 
     def show_versions(self) -> None:
-        from kplan_desktop.store.catalog_versions import catalog_versions
-
         w = self.window
         if not self._ready():
             return

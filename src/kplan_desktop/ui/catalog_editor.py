@@ -55,6 +55,9 @@ from kplan_desktop.domain.model import (
     IndicatorStatus,
     ValueKind,
 )
+from kplan_desktop.exchange.catalog_files import check_catalog, save_catalog_edit
+from kplan_desktop.store.actuals import read_actuals
+from kplan_desktop.store.backup import backup_before
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.ui.catalog_widgets import KEY, Change, combo, dec, link_lines
@@ -543,7 +546,6 @@ class CatalogEditor(QDialog):
 
     def _apply(self, label: str, change: Callable[[Catalog], Catalog]) -> bool:
         """Make one change, checked; refused changes are shown and change nothing."""
-        from kplan_desktop.exchange.catalog_files import check_catalog
 
         try:
             after = change(self.catalog)
@@ -737,7 +739,6 @@ class CatalogEditor(QDialog):
 
     def remove_indicator(self) -> bool:
         """Only an indicator without values; one with values is retired instead."""
-        from kplan_desktop.store.actuals import read_actuals
 
         selected = self._selected()
         if selected is None or selected[0] != "indicator":
@@ -761,8 +762,6 @@ class CatalogEditor(QDialog):
 
     def save(self) -> bool:
         """Write the edited catalog as the next version (after a backup); True when saved."""
-        from kplan_desktop.exchange.catalog_files import check_catalog, save_catalog_edit
-        from kplan_desktop.store.backup import backup_before
 
         if self.catalog == self.original:
             self._say(self.tr("変更はありません"))

@@ -34,10 +34,13 @@ from kplan_desktop.domain.fiscal_year import (
     parse_date,
     proposed_due_date,
 )
+from kplan_desktop.store.cycle import PENDING, department_statuses, open_year, year_cycle
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.store.years import lock_year, unlock_year
 from kplan_desktop.ui.file_dialogs import save_file
 from kplan_desktop.ui.i18n import year_text
+from kplan_desktop.ui.models.cells import YearState, read_year_state
 
 if TYPE_CHECKING:
     from kplan_desktop.store.cycle import DepartmentStatus, YearCycle
@@ -207,7 +210,6 @@ class CycleActions(QObject):
 
     def lock_year(self, confirm: bool = True) -> bool:
         """年度ロック: the review is closed, every write to the year is refused (audited)."""
-        from kplan_desktop.store.years import lock_year
 
         w = self.window
         if w.store is None or not w.is_loaded:
@@ -248,7 +250,6 @@ class CycleActions(QObject):
 
     def unlock_year(self, reason: str | None = None) -> bool:
         """Open a locked year again; the reason is required and audited."""
-        from kplan_desktop.store.years import unlock_year
 
         w = self.window
         if w.store is None or not w.is_loaded:
@@ -303,35 +304,21 @@ class CycleActions(QObject):
             self.year_label(), cycle.due_date.isoformat(), when
         )
 
-    def refresh(self) -> None:
-        """A department's banner: the due date and what it still owes (on every load), read in
-        one snapshot."""
-        from kplan_desktop.store.cycle import year_cycle
-        from kplan_desktop.store.submissions import open_items
-        from kplan_desktop.store.years import locked_years
-
+    def refresh(self, state: YearState | None = None) -> None:
+        """A department's banner: the due date and what it still owes (on every load), from
+        `state` (read with the grid by the window's load), else read in one snapshot."""
         w = self.window
         if w.store is None:
             self.banner.hide()
             return
         department = None if w.planning else w.department
-        with w.store.snapshot() as conn:
-            generation = active_generation(conn)
-            every_locked = frozenset(locked_years(conn, generation))
-            locked = w.fiscal_year in every_locked
-            cycle = (
-                None
-                if locked or department is None
-                else year_cycle(conn, generation, w.fiscal_year)
-            )
-            items = (
-                []
-                if cycle is None or department is None
-                else open_items(conn, generation, department, w.fiscal_year)
-            )
+        if state is None:
+            with w.store.snapshot() as conn:
+                state = read_year_state(conn, active_generation(conn), department, w.fiscal_year)
+        locked, cycle, items = state.locked, state.cycle, state.open_items
         # Cells of a locked year, and every cell of a read-only window, cannot be entered:
         # typing says why at once (the editor opened and only Enter refused).
-        w.model.set_closed(read_only=w.store.read_only, locked_years=every_locked)
+        w.model.set_closed(read_only=w.store.read_only, locked_years=state.locked_years)
         if locked:
             text = self.tr(
                 "{0}は締め切られています（年度ロック）。値・施策評価は変更できません"
@@ -357,8 +344,6 @@ class CycleActions(QObject):
         self.banner.show()
 
     def statuses(self) -> tuple[YearCycle | None, list[DepartmentStatus]]:
-        from kplan_desktop.store.cycle import department_statuses, year_cycle
-
         w = self.window
         catalog = w.model.catalog
         assert w.store is not None and catalog is not None
@@ -377,7 +362,6 @@ class CycleActions(QObject):
 
     def open_year(self, due: date | bool | None = False) -> bool:
         """Open the window's year for entry; `due` given skips the dialog (False: ask)."""
-        from kplan_desktop.store.cycle import open_year, year_cycle
 
         w = self.window
         assert w.store is not None and w.model.catalog is not None
@@ -416,7 +400,6 @@ class CycleActions(QObject):
 
     def write_pending(self, path: Path | None = None) -> bool:
         from kplan_desktop.exchange.cycle_xlsx import write_pending
-        from kplan_desktop.store.cycle import PENDING
 
         w = self.window
         if path is None:

@@ -28,9 +28,12 @@ from PySide6.QtWidgets import (
 from kplan_desktop.domain.audit_words import detail_words, source_words
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.values import grouped
+from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
 from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
+from kplan_desktop.ui.series_view import read_indicator_series
+from kplan_desktop.ui.trend_chart import TrendChart
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.generation import Series
@@ -47,7 +50,6 @@ class DetailPanel(Part):
     def __init__(self, shared: Shared, entry: EntryController) -> None:
         super().__init__(shared)
         self.entry = entry
-        from kplan_desktop.ui.trend_chart import TrendChart
 
         self.detail = QTextBrowser()
         self.detail.setObjectName("detail")
@@ -182,7 +184,6 @@ class DetailPanel(Part):
             )
             + "</p>",
         ]
-        from kplan_desktop.ui.series_view import read_indicator_series
 
         generation = self.session.current_generation()
         series, history = read_indicator_series(self.store, generation, ind.code)
@@ -278,7 +279,6 @@ class DetailPanel(Part):
     def history_text(self, entry: AuditEntry) -> str:
         """One change as the history lists it: the value's old → new, or what happened to the
         comment when only the comment changed (never 「66 → 66」), marked as an undo or redo."""
-        from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
 
         old = self.entry.shown_state(entry.old_value, entry.old_reason) or "—"
         new = self.entry.shown_state(entry.new_value, entry.new_reason) or "—"

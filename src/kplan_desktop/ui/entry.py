@@ -9,9 +9,11 @@ from PySide6.QtGui import QUndoCommand
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.store.actuals import read_actuals, write_actuals
 from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
+    EntryConflict,
     EntryRefused,
     EntryRequest,
     EntryResult,
@@ -32,11 +34,16 @@ Written: TypeAlias = "tuple[list[EntryResult], list[ActualView] | None]"
 
 
 def write_and_read(
-    conn: Connection, requests: list[EntryRequest], key: str, *, detail: str | None = None
+    conn: Connection,
+    requests: list[EntryRequest],
+    key: str,
+    *,
+    detail: str | None = None,
+    all_or_nothing: bool = True,
 ) -> Written:
     """Write typed values and read their indicators back: one transaction, one frame (the
-    window's entry, an undo, a redo)."""
-    from kplan_desktop.store.actuals import read_actuals, write_actuals
+    window's entry, an undo, a redo, a paste). all_or_nothing=False (a paste): the accepted
+    values are written and the refused ones come back REFUSED (see write_actuals)."""
 
     generation = active_generation(conn)
     results = write_actuals(
@@ -47,6 +54,7 @@ def write_and_read(
         source=EntrySource.GUI,
         request_key=key,
         detail=detail,
+        all_or_nothing=all_or_nothing,
     )
     codes = {r.request.indicator_code for r in results}
     return results, read_actuals(conn, generation, indicator_codes=codes)
@@ -127,9 +135,9 @@ class EntryCommand(QUndoCommand):
             self._applied = self._store.write(
                 lambda conn, key: write_and_read(conn, self._first, key)
             )
+        except EntryConflict:
+            raise
         except EntryRefused as exc:
-            if exc.conflict:
-                raise
             self._applied = exc.results, None
 
     def redo(self) -> None:

@@ -36,6 +36,7 @@ from kplan_desktop.store.evaluations import (
 )
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource
+from kplan_desktop.store.years import locked_years
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -166,7 +167,6 @@ class EvaluationDialog(QDialog):
 
     def _locked(self, year_label: str) -> bool:
         """A locked year is read-only here, said at once (not only when 保存 is refused)."""
-        from kplan_desktop.store.years import locked_years
 
         with self.store.snapshot() as conn:
             locked = self.fiscal_year in locked_years(conn, active_generation(conn))

@@ -33,7 +33,14 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
+from kplan_desktop.store.submissions import (
+    finalisation,
+    finalise,
+    open_items,
+    withdraw_finalisation,
+)
 from kplan_desktop.ui.file_dialogs import open_files, save_file
+from kplan_desktop.ui.models.cells import YearState, read_year_state
 from kplan_desktop.ui.workers import Cancelled, Job, Work, run_job
 
 if TYPE_CHECKING:
@@ -261,16 +268,17 @@ class ExchangeActions(QObject):
         style = FiscalYearStyle.ENGLISH if self.window.lang == "en" else FiscalYearStyle.ERA
         return format_fiscal_year(year or self.window.fiscal_year, style)
 
-    def refresh(self) -> None:
-        """Re-read whether the department's year is finalised (after loading)."""
+    def refresh(self, state: YearState | None = None) -> None:
+        """Whether the department's year is finalised: from `state` (read with the grid by the
+        window's load), else read again."""
         w = self.window
         if not w.planning and w.department and w.store is not None:
-            from kplan_desktop.store.submissions import finalisation
-
-            with w.store.snapshot() as conn:
-                self.finalised = finalisation(
-                    conn, active_generation(conn), w.department, w.fiscal_year
-                )
+            if state is None:
+                with w.store.snapshot() as conn:
+                    state = read_year_state(
+                        conn, active_generation(conn), w.department, w.fiscal_year
+                    )
+            self.finalised = state.finalised
         self._show_finalised()
 
     def _show_finalised(self) -> None:
@@ -300,8 +308,6 @@ class ExchangeActions(QObject):
 
     def finalise(self) -> bool:
         """確定: True when the year is (now) finalised; open items are listed in one dialog."""
-        from kplan_desktop.store.submissions import finalisation, finalise, open_items
-
         w = self.window
         department = w.department
         if department is None or not self._ready():
@@ -347,8 +353,6 @@ class ExchangeActions(QObject):
 
     def withdraw(self) -> bool:
         """確定を取り消す, after a confirmation; True when withdrawn."""
-        from kplan_desktop.store.submissions import finalisation, withdraw_finalisation
-
         w = self.window
         department = w.department
         if department is None or not self._ready():

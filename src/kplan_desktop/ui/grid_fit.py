@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.achievement import TrackStatus
 from kplan_desktop.domain.model import MissingReason
+from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import WIDE, Part, Shared
 
@@ -176,8 +177,6 @@ class GridFit(Part):
         again, the long way."""
         if self.model.catalog is None:
             return
-
-        from kplan_desktop.ui.i18n import year_text
 
         header = self.grid.horizontalHeader()
         font = header.font()

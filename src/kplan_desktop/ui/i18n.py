@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+import PySide6
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
@@ -40,12 +41,10 @@ def choose_language(requested: str | None, saved: str | None) -> str:
 
 def qt_translations_dir() -> Path:
     """Where Qt's own translations (qtbase_ja.qm …) are: Qt's path, else PySide6's folder."""
-    from PySide6.QtCore import QLibraryInfo
 
     folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     if (folder / "qtbase_ja.qm").is_file():
         return folder
-    import PySide6
 
     return Path(PySide6.__file__).resolve().parent / "Qt" / "translations"
 

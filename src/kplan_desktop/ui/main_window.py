@@ -436,13 +436,13 @@ class MainWindow(QMainWindow):
                 then()
 
             self.loaded.connect(once)
-        department, year = self.shown_department, self.fiscal_year
+        department, year, own = self.shown_department, self.fiscal_year, self.session.own_department
         session = self.session
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             from kplan_desktop.ui.models.cells import load_grid
 
-            return load_grid(session.open(), department, year, progress, cancelled)
+            return load_grid(session.open(), department, own, year, progress, cancelled)
 
         job: Job | None = None
 
@@ -498,8 +498,8 @@ class MainWindow(QMainWindow):
         self.is_loaded = True
         if self.store.is_server and not self.poller.timer.isActive():
             self.poller.timer.start()
-        self.exchange.refresh()
-        self.cycle.refresh()
+        self.exchange.refresh(data.year_state)  # read with the grid: one moment
+        self.cycle.refresh(data.year_state)
         self.loaded.emit()
         # The grid is filled; the detail panel of the first cell follows in the next turn.
         QTimer.singleShot(0, self.fit.select_first_cell)

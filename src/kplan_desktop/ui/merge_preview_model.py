@@ -31,8 +31,8 @@ from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.validation import Finding
 from kplan_desktop.domain.values import grouped
-from kplan_desktop.exchange.evaluation_exchange import PlannedEvaluation
-from kplan_desktop.exchange.merge import Key, MergePlan, PlannedRow, Take
+from kplan_desktop.exchange.evaluation_exchange import PlannedEvaluation, shown
+from kplan_desktop.exchange.merge import Key, MergePlan, PlannedRow, Take, evaluation_key
 from kplan_desktop.exchange.payload import MergeReport, RowOutcome
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.filtering import change_filter
@@ -158,9 +158,6 @@ class EvaluationLine:
 
     @classmethod
     def of(cls, planned: PlannedEvaluation) -> EvaluationLine:
-        from kplan_desktop.exchange.evaluation_exchange import shown
-        from kplan_desktop.exchange.merge import evaluation_key
-
         row = planned.incoming
         return cls(
             _EvaluationIncoming(row.sheet_row, planned.label, row.fiscal_year),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -12,28 +13,23 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
 )
 
+from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
-from kplan_desktop.store.generations import active_generation
-from kplan_desktop.store.requests import (
-    EntryRequest,
-    EntryResult,
-    EntrySource,
-    Outcome,
-    current_user,
-)
+from kplan_desktop.store.requests import EntryRequest, EntryResult, Outcome
+from kplan_desktop.ui.entry import Written, write_and_read
 from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.indicator_table import MarkedCell
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
+    from kplan_desktop.store.actuals import ActualView
     from kplan_desktop.ui.entry_controller import EntryController
-
-    pass
 
 
 # A pasted block larger than this is not a block of plan values (and would freeze the grid).
@@ -117,19 +113,14 @@ class PasteController(Part):
             self.model.mark(unenterable_marks)
             self._report_paste(unenterable)
             return []
-        from kplan_desktop.store.actuals import write_actuals
-
-        with self.store.snapshot() as conn:
-            results = write_actuals(
-                conn,
-                active_generation(conn),
-                requests,
-                who=current_user(),
-                source=EntrySource.GUI,
-                dry_run=True,
-                all_or_nothing=False,
-            )
-        good = [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+        # The block is checked and its accepted cells written in one transaction, read back in
+        # it (one frame); the refused cells write nothing and are reported below.
+        block_written = self._write(requests)
+        if block_written is None:
+            return []
+        results, read_back = block_written
+        fresh = read_back or []
+        good = self._good(results)
         if len(targets) == 1 and len(results) == 1:
             (only,) = results
             if only.outcome is Outcome.REFUSED and only.check.warnings and not only.check.errors:
@@ -141,27 +132,31 @@ class PasteController(Part):
                     self.entry.reopen_editor(target, cell)
                 self.last_paste_problems = []
                 return results
+        # The written cells show at once, before any comment is asked.
+        self._show(good, fresh)
         # Each warned cell is offered for its comment in turn; Esc ends the series, and the
         # cells not commented stay unsaved, marked and listed: nothing saved or dropped silently.
+        # The commented cells are the clerk's second entry: one more frame, and one undo step
+        # with the block.
         warned = [r for r in results if self._only_warned(r)]
         commented = self._ask_paste_comments(warned)
         if commented:
-            with self.store.snapshot() as conn:
-                checked = write_actuals(
-                    conn,
-                    active_generation(conn),
-                    commented,
-                    who=current_user(),
-                    source=EntrySource.GUI,
-                    dry_run=True,
-                    all_or_nothing=False,
-                )
-            good += [r for r in checked if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
-            done = {(r.request.indicator_code, r.request.fiscal_year) for r in good}
-            results = [
-                r for r in results if (r.request.indicator_code, r.request.fiscal_year) not in done
-            ]
-            results += [r for r in checked if r.outcome is Outcome.REFUSED]
+            comments_written = self._write(commented)
+            if comments_written is not None:
+                checked, read_again = comments_written
+                again = self._good(checked)
+                self._show(again, read_again)
+                codes = {r.request.indicator_code for r in again}
+                fresh = [a for a in fresh if a.indicator_code not in codes] + (read_again or [])
+                good += again
+                # A commented cell's result is its second check's (written, or refused again).
+                asked = {(r.request.indicator_code, r.request.fiscal_year) for r in checked}
+                results = [
+                    r
+                    for r in results
+                    if (r.request.indicator_code, r.request.fiscal_year) not in asked
+                ]
+                results += [r for r in checked if r.outcome is Outcome.REFUSED]
         marks: dict[tuple[str, int], MarkedCell] = {}
         for r in results:
             if r.outcome is Outcome.REFUSED:
@@ -173,10 +168,39 @@ class PasteController(Part):
                     r.request.text, reason
                 )
         if good:
-            self.entry.push(good, self.tr("貼り付け（{0} 件）").format(len(good)))
+            codes = {r.request.indicator_code for r in good}
+            shown = [a for a in fresh if a.indicator_code in codes]
+            label = self.tr("貼り付け（{0} 件）").format(len(good))
+            self.entry.push(good, label, applied=(good, shown))
         self.model.mark({**unenterable_marks, **marks})
         self._report_paste(problems + unenterable, saved=len(good))
         return results
+
+    def _write(self, requests: list[EntryRequest]) -> Written | None:
+        """Check the requests and write the accepted ones, read back: one transaction. None
+        when the database could not be written (said; nothing changed)."""
+        try:
+            return self.store.write(
+                lambda conn, key: write_and_read(conn, requests, key, all_or_nothing=False)
+            )
+        except DomainError as exc:
+            if self.entry._retry_after(exc):
+                return self._write(requests)
+            return None
+
+    @staticmethod
+    def _good(results: list[EntryResult]) -> list[EntryResult]:
+        return [r for r in results if r.outcome not in (Outcome.REFUSED, Outcome.UNCHANGED)]
+
+    def _show(self, written: list[EntryResult], fresh: list[ActualView] | None) -> None:
+        """Show the written cells' indicators as read back in their write's transaction."""
+        codes = {r.request.indicator_code for r in written}
+        by_code: dict[str, list[ActualView]] = {code: [] for code in codes}
+        for actual in fresh or []:
+            if actual.indicator_code in by_code:
+                by_code[actual.indicator_code].append(actual)
+        for code, values in by_code.items():
+            self.model.update_values(code, values)
 
     @staticmethod
     def _only_warned(result: EntryResult) -> bool:
@@ -190,7 +214,6 @@ class PasteController(Part):
     def _ask_paste_comments(self, warned: list[EntryResult]) -> list[EntryRequest]:
         """The comment dialog for each warned cell of a paste, in turn; the requests with
         their comments. Esc (or Cancel) ends the series: that cell and the rest stay unsaved."""
-        from dataclasses import replace
 
         commented: list[EntryRequest] = []
         for position, refused in enumerate(warned, start=1):
@@ -268,7 +291,6 @@ class PasteController(Part):
                 self.last_paste_problems = problems
         if not problems:
             return
-        from PySide6.QtWidgets import QDialogButtonBox
 
         box = QDialog(self.widget)
         box.setObjectName("paste_report")

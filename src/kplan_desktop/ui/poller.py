@@ -12,6 +12,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
 )
 
+from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.store.actuals import read_actuals
+from kplan_desktop.store.audit import last_change
 from kplan_desktop.store.generations import active_generation
 from kplan_desktop.ui.parts import Part, Shared
 from kplan_desktop.ui.workers import Job
@@ -53,9 +56,6 @@ class ChangePoller(Part):
         department = self.plan_tree.shown_department
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
-            from kplan_desktop.store.actuals import read_actuals
-            from kplan_desktop.store.audit import last_change
-
             with store.snapshot() as conn:
                 seen = last_change(conn)
                 if seen == last:
@@ -97,7 +97,6 @@ class ChangePoller(Part):
         if job is not self.poll_job:
             return
         self.poll_job = None
-        from kplan_desktop.domain.errors import DomainError
 
         message = exc.message(self.lang) if isinstance(exc, DomainError) else str(exc)
         self.status.setText("✖ " + message)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 
+from kplan_desktop.domain.catalog import linked_plans, unknown_plan
 from kplan_desktop.exchange.merge import stored_reports
-from kplan_desktop.exchange.report.base import ReportData
+from kplan_desktop.exchange.report.base import ReportData, ReportPart
 from kplan_desktop.exchange.report.writer import write_report
 from kplan_desktop.store.actuals import stored_findings
 from kplan_desktop.store.audit import now
@@ -77,10 +79,6 @@ def write_plan_report(
 ) -> int | None:
     """A workbook for one linked plan (総合戦略, 行財政改革): its items and the indicators that
     serve them; the fiscal year it grades, or None if cancelled."""
-    from dataclasses import replace
-
-    from kplan_desktop.domain.catalog import linked_plans, unknown_plan
-    from kplan_desktop.exchange.report.base import ReportPart
 
     data = report_data(store, fiscal_year, who=who)
     choices = linked_plans(data.catalog)

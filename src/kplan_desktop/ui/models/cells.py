@@ -11,11 +11,19 @@ from typing import TYPE_CHECKING
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.validation import Finding, Severity, validate
 from kplan_desktop.domain.values import ParsedValue
+from kplan_desktop.store.cycle import year_cycle
 from kplan_desktop.store.generations import active_generation
+from kplan_desktop.store.overview import overview
+from kplan_desktop.store.submissions import finalisation, open_items
+from kplan_desktop.store.years import locked_years
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from kplan_desktop.store.cycle import YearCycle
     from kplan_desktop.store.engine import Store
     from kplan_desktop.store.overview import IndicatorOverview
+    from kplan_desktop.store.submissions import Finalisation, OpenItem
 
 
 class CellState(enum.Enum):
@@ -59,28 +67,62 @@ def cell_info(catalog: Catalog, row: IndicatorOverview, year: int) -> CellInfo:
 
 
 @dataclass(frozen=True)
+class YearState:
+    """A department's year as the window's banners show it: finalised (確定), locked, opened
+    for entry with its due date, and what the department still owes. For the planning
+    division (no department) only whether the year is locked."""
+
+    finalised: Finalisation | None
+    locked: bool
+    cycle: YearCycle | None
+    open_items: list[OpenItem]
+    # Every locked year of the generation (the grid refuses to open an editor in them).
+    locked_years: frozenset[int] = frozenset()
+
+
+def read_year_state(
+    conn: Connection, generation: int, department: str | None, fiscal_year: int
+) -> YearState:
+    """The year's state, read inside the caller's snapshot (the window's load reads it with
+    the grid: one moment of the database)."""
+
+    every_locked = frozenset(locked_years(conn, generation))
+    locked = fiscal_year in every_locked
+    if department is None:
+        return YearState(None, locked, None, [], every_locked)
+    finalised = finalisation(conn, generation, department, fiscal_year)
+    cycle = None if locked else year_cycle(conn, generation, fiscal_year)
+    items = [] if cycle is None else open_items(conn, generation, department, fiscal_year)
+    return YearState(finalised, locked, cycle, items, every_locked)
+
+
+@dataclass(frozen=True)
 class GridData:
-    """Everything the grid shows, read and checked off the UI thread."""
+    """Everything the grid and its banners show, read in one snapshot and checked off the UI
+    thread."""
 
     catalog: Catalog
     rows: list[IndicatorOverview]
     cells: dict[tuple[str, int], CellInfo]
+    year_state: YearState
 
 
 def load_grid(
     store: Store,
     department: str | None,
+    own_department: str | None,
     fiscal_year: int,
     progress: Callable[[int, int], None],
     cancelled: Callable[[], bool],
 ) -> GridData | None:
-    """Read the indicators and check this year's cells; None when cancelled."""
-    from kplan_desktop.store.overview import overview
+    """Read the indicators (of `department`; None: all) and the year's state (of
+    `own_department`, the signed-in department; None for the planning division) in one
+    snapshot, and check this year's cells; None when cancelled."""
 
     with store.snapshot() as conn:
-        catalog, rows = overview(
-            conn, active_generation(conn), department=department, fiscal_year=fiscal_year
-        )
+        generation = active_generation(conn)
+        catalog, rows = overview(conn, generation, department=department, fiscal_year=fiscal_year)
+        year_state = read_year_state(conn, generation, own_department, fiscal_year)
     catalog.check_choice(department, fiscal_year)
     cells: dict[tuple[str, int], CellInfo] = {}
     total = len(rows)
@@ -91,4 +133,4 @@ def load_grid(
             progress(n, total)
         cells[(row.indicator.code, fiscal_year)] = cell_info(catalog, row, fiscal_year)
     progress(total, total)
-    return GridData(catalog, rows, cells)
+    return GridData(catalog, rows, cells, year_state)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from kplan_desktop.domain.achievement import Grade, format_rate
 from kplan_desktop.domain.catalog import Catalog
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.values import canonical, grouped
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.models.cells import CellInfo, CellState, GridData, cell_info
@@ -256,8 +257,6 @@ class IndicatorTableModel(QAbstractTableModel):
             if self.short_years:
                 # Once one year is narrowed, every year is named the same short way (R4 … R7),
                 # never R4 beside 令和6年度.
-                from kplan_desktop.domain.fiscal_year import FiscalYearStyle
-
                 return year_text(year, self.lang, FiscalYearStyle.SHORT)
             return year_text(year, self.lang)
         headers = [

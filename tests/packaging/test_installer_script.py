@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kplan_desktop.running import MUTEX, NAMES, hold_running_mark
 
-NSI = Path(__file__).resolve().parents[1] / "resources" / "installer" / "kplan-desktop.nsi"
+NSI = Path(__file__).resolve().parents[2] / "resources" / "installer" / "kplan-desktop.nsi"
 
 
 def nsi() -> str:
