@@ -130,12 +130,12 @@ def test_values_others_save_appear_without_losing_what_is_being_typed(
 def test_a_server_that_does_not_answer_is_said_in_the_status_bar_not_a_frozen_window(
     window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kplan_desktop.store.audit as audit
+    import kplan_desktop.ui.poller as poller
 
     def down(conn: Connection) -> NoReturn:
         raise StoreError(*E_DB_CONNECTION_LOST)
 
-    monkeypatch.setattr(audit, "last_change", down)
+    monkeypatch.setattr(poller, "last_change", down)  # its own name for it
     assert poll(window, qtbot) == 0
     assert "接続が切れました" in window.status.text()
 
@@ -143,9 +143,9 @@ def test_a_server_that_does_not_answer_is_said_in_the_status_bar_not_a_frozen_wi
 def test_a_dropped_connection_says_so_and_retry_saves(
     window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kplan_desktop.store.actuals as actuals
+    import kplan_desktop.ui.entry as entry
 
-    real = actuals.write_actuals
+    real = write_actuals  # the store's own, which the window's entry module imported
     failures = [StoreError(*E_DB_CONNECTION_LOST)]
 
     def flaky(*args: Any, **kwargs: Any) -> Any:
@@ -159,7 +159,7 @@ def test_a_dropped_connection_says_so_and_retry_saves(
         asked.append(message)
         return True
 
-    monkeypatch.setattr(actuals, "write_actuals", flaky)
+    monkeypatch.setattr(entry, "write_actuals", flaky)  # its own name for it
     monkeypatch.setattr(window.entry, "ask_retry", retry)
     type_into(window, qtbot, CODE, "55")
     assert len(asked) == 1 and "接続が切れました" in asked[0]
@@ -169,12 +169,12 @@ def test_a_dropped_connection_says_so_and_retry_saves(
 def test_a_dropped_connection_without_retry_keeps_the_typed_value(
     window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Path
 ) -> None:
-    import kplan_desktop.store.actuals as actuals
+    import kplan_desktop.ui.entry as entry
 
     def down(*args: object, **kwargs: object) -> NoReturn:
         raise StoreError(*E_DB_CONNECTION_LOST)
 
-    monkeypatch.setattr(actuals, "write_actuals", down)
+    monkeypatch.setattr(entry, "write_actuals", down)  # its own name for it
     monkeypatch.setattr(window.entry, "ask_retry", lambda message: False)
     before = dump(db)
     type_into(window, qtbot, CODE, "55")
