@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.validation import Finding, Severity, validate
 from kplan_desktop.domain.values import ParsedValue
-from kplan_desktop.store.generations import active_generation
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -75,6 +74,7 @@ def load_grid(
     cancelled: Callable[[], bool],
 ) -> GridData | None:
     """Read the indicators and check this year's cells; None when cancelled."""
+    from kplan_desktop.store.generations import active_generation
     from kplan_desktop.store.overview import overview
 
     with store.snapshot() as conn:
