@@ -442,7 +442,15 @@ class MainWindow(QMainWindow):
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             from kplan_desktop.ui.models.cells import load_grid
 
-            return load_grid(session.open(), department, year, progress, cancelled)
+            return load_grid(
+                session.open(),
+                department,
+                year,
+                progress,
+                cancelled,
+                planning=session.planning,
+                own=session.department,
+            )
 
         job: Job | None = None
 

@@ -21,7 +21,14 @@ from kplan_desktop.domain.achievement import Grade, format_rate
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.values import canonical, grouped
 from kplan_desktop.ui.i18n import year_text
-from kplan_desktop.ui.models.cells import CellInfo, CellState, GridData, cell_info
+from kplan_desktop.ui.models.cells import (
+    CellInfo,
+    CellState,
+    GridData,
+    cell_info,
+    counts_as_editable,
+    tally,
+)
 
 if TYPE_CHECKING:
     from kplan_desktop.store.actuals import ActualView
@@ -109,48 +116,40 @@ class IndicatorTableModel(QAbstractTableModel):
         self.planning = planning
         self.lang = lang
         self._cells = dict(data.cells)
-        self._row_of = {row.indicator.code: n for n, row in enumerate(self.rows)}
+        self._row_of = dict(data.row_of) or {
+            row.indicator.code: n for n, row in enumerate(self.rows)
+        }
         self.marked = {}
         self._department_names = {
             d.code: d.name_for(current_year) for d in data.catalog.departments
         }
-        self._tally_all()
+        # The loading worker tallied this year's cells for this window; else count them here.
+        tallies = data.tallies
+        if tallies is None or (tallies.year, tallies.planning, tallies.own) != (
+            current_year,
+            planning,
+            own_department,
+        ):
+            tallies = tally(
+                data.catalog,
+                self.rows,
+                self._cells,
+                current_year,
+                planning=planning,
+                own=own_department,
+            )
+        self.editable_states = Counter(tallies.editable_states)
+        self.missing_under = Counter(tallies.missing_under)
+        self.unitless_missing = tallies.unitless_missing
         self.endResetModel()
-
-    def _tally_all(self) -> None:
-        """The tallies of every row: _tally's rule in one tight loop (20,000 rows in the UI
-        thread; the cells of this year were checked off it)."""
-        year, cells = self.current_year, self._cells
-        states: list[CellState] = []
-        empty: Counter[str] = Counter()
-        editable: Counter[CellState] = Counter()
-        in_years = year in self.years
-        unitless = 0
-        for row, overview in enumerate(self.rows):
-            info = cells.get((overview.indicator.code, year))
-            state = (info if info is not None else self.cell(row, year)).state
-            if in_years and (
-                self.planning or overview.indicator.owner_for(year) == self.own_department
-            ):
-                states.append(state)
-                if state is CellState.EMPTY and not overview.indicator.unit:
-                    unitless += 1
-            if state is CellState.EMPTY:
-                empty[overview.goal.code] += 1
-                empty[overview.policy.code] += 1
-                empty[overview.measure.code] += 1
-        editable.update(states)
-        self.editable_states, self.missing_under = editable, empty
-        self.unitless_missing = unitless
 
     def _tally(self, row: int, sign: int) -> None:
         """Add (1) or take away (-1) the row's cell of this year from the tallies."""
         overview = self.rows[row]
         state = self.cell(row, self.current_year).state
-        # The same rule as _tally_all (a finalised year's cells still count: 確定 changes no
-        # cell, and the tallies must stay equal to a fresh count).
-        if self.current_year in self.years and (
-            self.planning or overview.indicator.owner_for(self.current_year) == self.own_department
+        # The same rule as cells.tally, so the tallies stay equal to a fresh count.
+        if counts_as_editable(
+            overview, self.current_year, self.years, self.planning, self.own_department
         ):
             self.editable_states[state] += sign
             if state is CellState.EMPTY and not overview.indicator.unit:
