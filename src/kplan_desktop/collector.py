@@ -22,8 +22,9 @@ def lasting_objects() -> Iterator[None]:
 
     gc.freeze() moves every object the collector tracks into its permanent generation, which
     later passes skip: no full pass over the grid at the end, nor at each later entry. A frozen
-    object is still freed by reference counting when the grid is read again. Nested or
-    concurrent uses leave the collector as the outermost one found it.
+    object is still freed by reference counting when the grid is read again; only cyclic
+    garbage not yet collected when a read ends stays (a window reads its grid a few times a
+    session). Nested or concurrent uses leave the collector as the outermost one found it.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -444,15 +445,8 @@ class MainWindow(QMainWindow):
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             from kplan_desktop.ui.models.cells import load_grid
 
-            return load_grid(
-                session.open(),
-                department,
-                year,
-                progress,
-                cancelled,
-                planning=session.planning,
-                own=session.department,
-            )
+            read = partial(load_grid, planning=session.planning, own=session.department)
+            return read(session.open(), department, year, progress, cancelled)
 
         job: Job | None = None
 
