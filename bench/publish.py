@@ -6,7 +6,9 @@ TABLES.md is what the bench scripts printed (Markdown tables). docs/performance.
 table with the run's circumstances (when, which commit, the machine's cores and load — other
 work on the machine slows both sides of a ratio, but not always alike); the README, between its
 markers, the figures that have a goal and a link to the rest. Only text between the markers
-changes, so the surrounding prose stays as written by hand.
+changes, so the surrounding prose stays as written by hand. With --window (scripts/bench
+--window) only the entry window's table is new; the other tables stay as the earlier run wrote
+them, and the run says so.
 """
 
 from __future__ import annotations
@@ -51,18 +53,38 @@ def goal_rows(tables: str) -> list[str]:
     return ["| figure | measured | goal | met |", "|---|---|---|---|", *rows]
 
 
+def _tables_of(text: str) -> list[str]:
+    """The Markdown tables of a text, each whole."""
+    return [block.strip() for block in text.split("\n\n") if block.strip().startswith("|")]
+
+
+def _kept(tables: str, path: Path) -> tuple[str, str]:
+    """`tables` with the earlier run's other tables (of `path`) after them, and that run's
+    circumstances: a run of one script (scripts/bench --window) replaces its own table only."""
+    text = path.read_text(encoding="utf-8")
+    earlier = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+    ran = {table.splitlines()[0] for table in _tables_of(tables)}
+    others = [table for table in _tables_of(earlier) if table.splitlines()[0] not in ran]
+    said = earlier.split("\n\n", 1)[0].strip()
+    return "\n\n".join([tables.strip(), *others]) + "\n", said
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tables", type=Path)
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--load-before", required=True)
     parser.add_argument("--load-after", required=True)
+    parser.add_argument(
+        "--window", action="store_true", help="only the entry window was run: keep the rest"
+    )
     args = parser.parse_args()
     tables = args.tables.read_text(encoding="utf-8")
     large = os.environ.get("BENCH_LARGE", "") == "1"
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    flags = (" --large" if large else "") + (" --window" if args.window else "")
     circumstances = (
-        f"Run of `scripts/bench{' --large' if large else ''}` finished {when} at commit "
+        f"Run of `scripts/bench{flags}` finished {when} at commit "
         f"{_commit()}, {args.seconds / 60:.0f} minutes, on {os.cpu_count()} cores "
         f"({platform.system()} {platform.machine()}, Python {platform.python_version()}); "
         f"load average (1, 5, 15 min) {args.load_before} at the start, {args.load_after} at "
@@ -71,6 +93,9 @@ def main() -> int:
     note = os.environ.get("BENCH_NOTE", "").strip()
     if note:
         circumstances += f" {note}"
+    if args.window:
+        tables, said = _kept(tables, ROOT / "docs" / "performance.md")
+        circumstances += f" The tables after the entry window's are the earlier run's: {said}"
     goals = goal_rows(tables)
     met = sum(1 for row in goals[2:] if row.rstrip().endswith("| yes |"))
     _between(

@@ -279,6 +279,13 @@ def test_search_and_filters(window: MainWindow, qtbot: Any) -> None:
     window.search.insert("７－１－２")
     assert window.proxy.rowCount() == 2
     window.search.clear()
+    # Letters in either case, half or full width: 7-1-2-a1 and ７－１－２－ａ１ find 7-1-2-A1.
+    for typed in ("7-1-2-a1", "７－１－２－ａ１"):
+        window.search.insert(typed)
+        assert [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())] == [
+            "7-1-2-A1"
+        ]
+        window.search.clear()
     type_into(window, qtbot, "7-1-1-K2", "55")
     window.plan_tree.missing_box.setChecked(True)
     assert window.proxy.rowCount() == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from kplan_desktop.domain.values import grouped
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntrySource
-from kplan_desktop.ui.models.cells import CellState, load_grid
+from kplan_desktop.ui.models.cells import CellState, GridData, load_grid
 from kplan_desktop.ui.models.indicator_table import STATE_ROLE, IndicatorTableModel
 
 if TYPE_CHECKING:
@@ -166,3 +167,47 @@ def test_the_planning_grid_names_each_indicators_department_and_its_progress(
     clerk = open_window()
     assert clerk.model.department_column is None
     assert clerk.model.columnCount() == model.columnCount() - 1
+
+
+@pytest.mark.parametrize(("department", "planning"), [("community", False), (None, True)])
+def test_the_tallies_read_with_the_grid_equal_a_count_over_the_model_rows(
+    db: Path, department: str | None, planning: bool
+) -> None:
+    """The loading worker counts this year's cells (issue 20: not the UI thread); the window's
+    tallies must be what counting its own rows gives, also when the worker counted for another
+    window (then the model counts again)."""
+    store = Store.open(str(db))
+    with store.transaction() as conn:
+        write_actuals(
+            conn,
+            1,
+            [
+                EntryRequest("7-1-1-K2", 2024, "60"),
+                EntryRequest("7-1-1-K2", 2025, "200", "行事が増えたため"),
+                EntryRequest("7-1-1-K1", 2025, "未集計"),
+            ],
+            who="t",
+            source=EntrySource.TEST,
+        )
+    data = load_grid(
+        store, department, department, 2025, lambda d, t: None, lambda: False, planning=planning
+    )
+    assert data is not None and data.tallies is not None
+    assert data.row_of == {row.indicator.code: n for n, row in enumerate(data.rows)}
+
+    def tallies(given: GridData, own: str | None, planning: bool) -> tuple[object, ...]:
+        model = IndicatorTableModel()
+        model.reset(given, 2025, own, planning=planning)
+        return (model.editable_states, model.missing_under, model.unitless_missing)
+
+    counted = replace(data, tallies=None, row_of={})
+    read = tallies(data, department, planning)
+    assert read == tallies(counted, department, planning)
+    assert sum(read[0].values()) > 0  # type: ignore[attr-defined]
+    # Tallied for another window (another role): counted again for this one.
+    other = load_grid(
+        store, department, department, 2025, lambda d, t: None, lambda: False, own="nobody"
+    )
+    assert other is not None
+    assert tallies(other, department, planning) == read
+    store.dispose()

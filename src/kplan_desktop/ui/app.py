@@ -12,7 +12,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from kplan_desktop.exit_codes import Exit
-from kplan_desktop.store.generations import active_generation
 
 # The application's entry is the one place that imports lazily, for the first-paint figure
 # (bench/bench_window.py): Qt, the database layer and the window load only once they are needed.
@@ -192,18 +191,23 @@ def _japanese_font(app: QApplication) -> None:
 
 def _apply_site_defaults(settings: AppSettings) -> DomainError | None:
     """Seed the user's settings once from IT's defaults file (kplan_desktop.site_defaults)."""
-    from kplan_desktop import logs
     from kplan_desktop.domain.errors import DomainError
     from kplan_desktop.site_defaults import find_defaults
 
     if settings.defaults_applied is not None:
         return None
+    # The log is imported only when there is something to write: logging's handlers (socket,
+    # pickle, queue) would cost every start's first paint some 10 ms.
     try:
         defaults = find_defaults()
     except DomainError as exc:
+        from kplan_desktop import logs
+
         logs.setup().warning("site defaults refused: %s: %s", exc.code, exc.message_en)
         return exc
     if defaults is not None:
+        from kplan_desktop import logs
+
         seeded = settings.apply_defaults(defaults)
         logs.setup().info("site defaults from %s: %s", defaults.source, ", ".join(seeded) or "-")
     return None
@@ -233,6 +237,7 @@ def _open_store(
     from kplan_desktop.domain.text import mask_secrets
     from kplan_desktop.store.catalog import indicator_count
     from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.generations import active_generation
     from kplan_desktop.store.paths import database_url
     from kplan_desktop.store.requests import EntrySource, current_user
 
@@ -380,6 +385,7 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
                 QMessageBox.critical(None, "kplan-desktop", exc.message(lang))
             return Exit.ERROR
         from kplan_desktop.store.catalog import read_catalog
+        from kplan_desktop.store.generations import active_generation
         from kplan_desktop.ui.first_run import FirstRunDialog
 
         with first.snapshot() as conn:
@@ -589,6 +595,7 @@ def _step_window(workspace: Workspace, lang: str) -> str:
     from kplan_desktop import self_test
     from kplan_desktop.self_test import SelfTestFailed
     from kplan_desktop.store.actuals import read_actuals
+    from kplan_desktop.store.generations import active_generation
     from kplan_desktop.ui.main_window import MainWindow
 
     store = workspace.store("b")

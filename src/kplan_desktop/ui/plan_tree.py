@@ -120,18 +120,19 @@ class PlanTree(Part):
             missing = self._missing()
             self._shown_counts = {}
             tops: list[QTreeWidgetItem] = []
+            goal_label = self.tr("基本目標{0} {1}")
             for item in self.model.rows:
+                if item.measure.code in self.nodes:
+                    continue  # the measure's branch is built (most rows: one dict look-up)
                 parent: QTreeWidgetItem | None = None
-                for code, name in (
-                    (
-                        item.goal.code,
-                        self.tr("基本目標{0} {1}").format(item.goal.code, item.goal.name),
-                    ),
-                    (item.policy.code, f"{item.policy.code} {item.policy.name}"),
-                    (item.measure.code, f"{item.measure.code} {item.measure.name}"),
-                ):
+                for node_of in (item.goal, item.policy, item.measure):
+                    code = node_of.code
                     node = self.nodes.get(code)
                     if node is None:
+                        if node_of is item.goal:
+                            name = goal_label.format(code, node_of.name)
+                        else:
+                            name = f"{code} {node_of.name}"
                         count = str(missing[code])
                         node = QTreeWidgetItem([name, count])
                         node.setData(0, Qt.ItemDataRole.UserRole, code)

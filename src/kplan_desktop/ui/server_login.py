@@ -7,11 +7,16 @@ save). The administrator's login and a PC's own file keep the settings and `--de
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.store.engine import Store
 from kplan_desktop.store.paths import database_url
-from kplan_desktop.store.server import login_role
 from kplan_desktop.ui.settings import ROLE_PLANNING
+
+# The window asks on_server() before its first paint: the database layer (SQLAlchemy) is
+# imported only where a server's login decides (see tests/architecture/test_first_paint_imports).
+if TYPE_CHECKING:
+    from kplan_desktop.store.engine import Store
 
 
 def on_server(db: str | None) -> bool:
@@ -23,6 +28,8 @@ def decide_by_login(store: Store, wanted: str | None) -> tuple[str, str | None] 
 
     Raises DomainError when `wanted` (--department) contradicts the login.
     """
+    from kplan_desktop.store.server import login_role
+
     with store.snapshot() as conn:
         login = login_role(conn)
     if login is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,14 @@ from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.values import canonical, grouped
 from kplan_desktop.ui.i18n import year_text
-from kplan_desktop.ui.models.cells import CellInfo, CellState, GridData, cell_info
+from kplan_desktop.ui.models.cells import (
+    CellInfo,
+    CellState,
+    GridData,
+    cell_info,
+    counts_as_editable,
+    tally,
+)
 
 if TYPE_CHECKING:
     from kplan_desktop.store.actuals import ActualView
@@ -42,7 +48,6 @@ STATE_ICONS = {
     CellState.EXPLAINED: QStyle.StandardPixmap.SP_DialogApplyButton,
     CellState.MISSING: QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
-FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 FIXED_COLUMNS = 5
 # 目標, 達成率, 評価, 進捗状況 (the on-track status, in the submission workbook's words).
@@ -52,6 +57,38 @@ TAIL_COLUMNS = 4
 MARKED_COLOUR = "#f8c8c8"
 MARKED_TEXT_COLOUR = "#a00000"
 MARKED_SIGN = "✖ "
+
+
+# The roles as plain numbers, compared in data() for every shown cell several times per paint.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+# The roles data() answers; any other is None at once.
+_ANSWERED = frozenset(
+    {
+        _DISPLAY,
+        _EDIT,
+        _DECORATION,
+        _BACKGROUND,
+        _FOREGROUND,
+        _ALIGNMENT,
+        int(Qt.ItemDataRole.ToolTipRole),
+        int(STATE_ROLE),
+    }
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_BRUSHES: dict[str, QBrush] = {}
+
+
+def _brush(colour: str) -> QBrush:
+    """One brush per colour, made once."""
+    brush = _BRUSHES.get(colour)
+    if brush is None:
+        brush = _BRUSHES[colour] = QBrush(QColor(colour))
+    return brush
 
 
 @dataclass(frozen=True)
@@ -114,48 +151,40 @@ class IndicatorTableModel(QAbstractTableModel):
         self.planning = planning
         self.lang = lang
         self._cells = dict(data.cells)
-        self._row_of = {row.indicator.code: n for n, row in enumerate(self.rows)}
+        self._row_of = dict(data.row_of) or {
+            row.indicator.code: n for n, row in enumerate(self.rows)
+        }
         self.marked = {}
         self._department_names = {
             d.code: d.name_for(current_year) for d in data.catalog.departments
         }
-        self._tally_all()
+        # The loading worker tallied this year's cells for this window; else count them here.
+        tallies = data.tallies
+        if tallies is None or (tallies.year, tallies.planning, tallies.own) != (
+            current_year,
+            planning,
+            own_department,
+        ):
+            tallies = tally(
+                data.catalog,
+                self.rows,
+                self._cells,
+                current_year,
+                planning=planning,
+                own=own_department,
+            )
+        self.editable_states = Counter(tallies.editable_states)
+        self.missing_under = Counter(tallies.missing_under)
+        self.unitless_missing = tallies.unitless_missing
         self.endResetModel()
-
-    def _tally_all(self) -> None:
-        """The tallies of every row: _tally's rule in one tight loop (20,000 rows in the UI
-        thread; the cells of this year were checked off it)."""
-        year, cells = self.current_year, self._cells
-        states: list[CellState] = []
-        empty: Counter[str] = Counter()
-        editable: Counter[CellState] = Counter()
-        in_years = year in self.years
-        unitless = 0
-        for row, overview in enumerate(self.rows):
-            info = cells.get((overview.indicator.code, year))
-            state = (info if info is not None else self.cell(row, year)).state
-            if in_years and (
-                self.planning or overview.indicator.owner_for(year) == self.own_department
-            ):
-                states.append(state)
-                if state is CellState.EMPTY and not overview.indicator.unit:
-                    unitless += 1
-            if state is CellState.EMPTY:
-                empty[overview.goal.code] += 1
-                empty[overview.policy.code] += 1
-                empty[overview.measure.code] += 1
-        editable.update(states)
-        self.editable_states, self.missing_under = editable, empty
-        self.unitless_missing = unitless
 
     def _tally(self, row: int, sign: int) -> None:
         """Add (1) or take away (-1) the row's cell of this year from the tallies."""
         overview = self.rows[row]
         state = self.cell(row, self.current_year).state
-        # The same rule as _tally_all (a finalised year's cells still count: 確定 changes no
-        # cell, and the tallies must stay equal to a fresh count).
-        if self.current_year in self.years and (
-            self.planning or overview.indicator.owner_for(self.current_year) == self.own_department
+        # The same rule as cells.tally, so the tallies stay equal to a fresh count.
+        if counts_as_editable(
+            overview, self.current_year, self.years, self.planning, self.own_department
         ):
             self.editable_states[state] += sign
             if state is CellState.EMPTY and not overview.indicator.unit:
@@ -310,16 +339,15 @@ class IndicatorTableModel(QAbstractTableModel):
         return info
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.catalog is None:
+        # Every shown cell is asked for some eight roles per paint, a few of which this model
+        # never answers (font, check state): those return at once (issue 20).
+        if role not in _ANSWERED or not index.isValid() or self.catalog is None:
             return None
-        overview = self.rows[index.row()]
-        column = index.column()
-        year = self.year_of_column(column)
-        if role == FILTER_ROLE:
-            text = f"{overview.indicator.code} {overview.indicator.display_name}"
-            return unicodedata.normalize("NFKC", text)
-        if year is not None:
-            return self._year_data(index.row(), year, role)
+        row, column = index.row(), index.column()
+        overview = self.rows[row]
+        offset = column - FIXED_COLUMNS
+        if 0 <= offset < len(self.years):
+            return self._year_data(row, self.years[offset], role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._fixed_text(overview, column)
         if role == Qt.ItemDataRole.EditRole and column in (4, self.target_column):
@@ -394,26 +422,31 @@ class IndicatorTableModel(QAbstractTableModel):
         return self._icons[state]
 
     def _year_data(self, row: int, year: int, role: int) -> Any:
-        actual = self.rows[row].values.get(year)
-        marked = self.marked.get((self.rows[row].indicator.code, year))
-        if marked is not None and role == Qt.ItemDataRole.DisplayRole:
+        overview = self.rows[row]
+        actual = overview.values.get(year)
+        marked = self.marked.get((overview.indicator.code, year)) if self.marked else None
+        if marked is not None and role == _DISPLAY:
             # The refused pasted text, marked, where the clerk looks for it (the stored value
             # is in the tooltip and in the editor; nothing of it was saved).
             return MARKED_SIGN + " ".join(marked.text.split())[:40]
-        if marked is not None and role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor(MARKED_TEXT_COLOUR))
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if marked is not None and role == _FOREGROUND:
+            return _brush(MARKED_TEXT_COLOUR)
+        if role in (_DISPLAY, _EDIT):
             return self._value_text(actual, role)
+        if role == _ALIGNMENT:
+            return _RIGHT
+        if role == _FOREGROUND:
+            return None
         info = self.cell(row, year)
         if role == STATE_ROLE:
             return info.state
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == _DECORATION:
             return self._icon(CellState.ERROR if marked is not None else info.state)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             colour = MARKED_COLOUR if marked is not None else STATE_COLOURS.get(info.state)
-            if colour is None and self.is_editable(row, self.column_of_year(year)):
+            if colour is None and self._editable_in(overview, year):
                 colour = "#ffffff"
-            return QBrush(QColor(colour)) if colour else QBrush(QColor("#f4f4f4"))
+            return _brush(colour or "#f4f4f4")
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f.message(self.lang) for f in info.findings]
             if marked is not None:
@@ -441,8 +474,6 @@ class IndicatorTableModel(QAbstractTableModel):
                     )
                 )
             return "\n".join(lines) or None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def _value_text(self, actual: ActualView | None, role: int) -> str:
