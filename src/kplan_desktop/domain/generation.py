@@ -228,7 +228,7 @@ def series_across(
     return Series(tuple(points), tuple(boundaries))
 
 
-def _map_indicators(catalog: Catalog, change: Callable[[Indicator], Indicator | None]) -> Catalog:
+def map_indicators(catalog: Catalog, change: Callable[[Indicator], Indicator | None]) -> Catalog:
     """The catalog with `change` applied to every indicator (None: the indicator is left out)."""
     goals = []
     for goal in catalog.goals:
@@ -267,7 +267,7 @@ def next_draft(
             former_owners=(),
         )
 
-    return _map_indicators(replace(current, plan=plan), copy)
+    return map_indicators(replace(current, plan=plan), copy)
 
 
 def draft_codes(draft: Catalog) -> set[str]:
@@ -308,7 +308,7 @@ def apply_decision(
             return replace(indicator, code=new_code, baseline_year=year, baseline=baseline)
         return replace(indicator, code=new_code, baseline_year=None, baseline=None)
 
-    return _map_indicators(draft, succeed)
+    return map_indicators(draft, succeed)
 
 
 def add_to_draft(draft: Catalog, measure_code: str, indicator: Indicator) -> Catalog:
