@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def model_for(db: Path, department: str | None, planning: bool = False) -> IndicatorTableModel:
     store = Store.open(str(db))
-    data = load_grid(store, department, 2025, lambda done, total: None, lambda: False)
+    data = load_grid(store, 1, department, 2025, lambda done, total: None, lambda: False)
     assert data is not None
     model = IndicatorTableModel()
     model.reset(data, 2025, department, planning=planning)

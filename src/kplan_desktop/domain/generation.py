@@ -60,6 +60,13 @@ class Generation:
     def covers(self, fiscal_year: int) -> bool:
         return self.start_year <= fiscal_year <= self.end_year
 
+    def nearest_year(self, fiscal_year: int) -> int:
+        """`fiscal_year` if the plan covers it, else the plan's nearest year (its last for a
+        later year: R8 of the plan before, entered in the overlap year R9)."""
+        if self.end_year < self.start_year:
+            return fiscal_year
+        return min(max(fiscal_year, self.start_year), self.end_year)
+
     @property
     def writable(self) -> bool:
         """A closed generation is read-only, as a locked year is."""

@@ -327,13 +327,20 @@ def install_catalog(
 
 
 def save_catalog_edit(
-    store: Store, catalog: Catalog, *, who: str, source: EntrySource, detail: str
+    store: Store,
+    catalog: Catalog,
+    *,
+    who: str,
+    source: EntrySource,
+    detail: str,
+    generation: int | None = None,
 ) -> CatalogChange:
-    """A catalog changed here (the planning division's editor): the next version number."""
+    """A catalog changed here (the planning division's editor): the next version number of
+    `generation`'s catalog (None: the active generation's)."""
     with store.transaction() as conn:
         return replace_catalog(
             conn,
-            active_generation(conn),
+            active_generation(conn) if generation is None else generation,
             catalog,
             catalog_json.catalog_hash(catalog),
             who=who,
@@ -344,14 +351,16 @@ def save_catalog_edit(
         )
 
 
-def export_catalog(store: Store, path: Path) -> CatalogVersion:
-    """Write the catalog in use with its version to .xlsx or .json; returns the version."""
+def export_catalog(store: Store, path: Path, generation: int | None = None) -> CatalogVersion:
+    """Write a generation's catalog (None: the active one's) with its version to .xlsx or
+    .json; returns the version."""
     from kplan_desktop.store.catalog import restamp_catalog
     from kplan_desktop.store.cycle import year_cycles
     from kplan_desktop.store.requests import current_user
 
     with store.transaction() as conn:
-        generation = active_generation(conn)
+        if generation is None:
+            generation = active_generation(conn)
         catalog = read_catalog(conn, generation)
         if catalog is None:
             raise no_catalog()

@@ -24,21 +24,32 @@ from kplan_desktop.domain.generation import (
     check_next_period,
 )
 from kplan_desktop.store.audit import as_utc, now, record
-from kplan_desktop.store.models import generation_table, indicator_link_table
+from kplan_desktop.store.models import generation_table, indicator_link_table, plan_table
 from kplan_desktop.store.requests import EntrySource
 
 __all__ = [
+    "CATALOG_HASH_KEY",
     "FIRST",
     "GenerationRecord",
     "active_generation",
     "add_generation",
+    "catalog_hash_key",
     "generation_closed",
     "generation_record",
     "generations",
     "require_writable",
     "set_generation_status",
+    "shown_generations",
     "withdraw_draft",
 ]
+
+CATALOG_HASH_KEY = "catalog_hash"
+
+
+def catalog_hash_key(generation: int) -> str:
+    """The meta key of a generation's catalog hash (generation 1 keeps the key it always had)."""
+    return CATALOG_HASH_KEY if generation == 1 else f"{CATALOG_HASH_KEY}:{generation}"
+
 
 # The generation every database made before generations holds (migration 0014).
 FIRST = 1
@@ -95,6 +106,16 @@ def generation_record(conn: Connection, generation: int) -> GenerationRecord | N
     g = generation_table.c
     row = conn.execute(select(generation_table).where(g.number == generation)).first()
     return None if row is None else _record(row)
+
+
+def shown_generations(conn: Connection) -> list[GenerationRecord]:
+    """The generations a window can show: those with a catalog (a withdrawn draft has none),
+    oldest first. One small query: the plan row is a generation's catalog root."""
+    g, p = generation_table.c, plan_table.c
+    rows = conn.execute(
+        select(generation_table).where(g.number.in_(select(p.generation))).order_by(g.number)
+    )
+    return [_record(row) for row in rows]
 
 
 def active_generation(conn: Connection) -> int:
@@ -224,7 +245,6 @@ def withdraw_draft(
     """Take back a draft next plan that holds no values: its catalog, versions, links, cycles
     and locks are removed and the row keeps only its audit history (the number is reused by
     the next `add_generation`). Anything else is refused and nothing changes."""
-    from kplan_desktop.store.catalog import catalog_hash_key
     from kplan_desktop.store.models import meta_table, metadata
 
     found = generation_record(conn, generation)

@@ -34,7 +34,6 @@ from kplan_desktop.domain.fiscal_year import (
     parse_date,
     proposed_due_date,
 )
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import save_file
 from kplan_desktop.ui.i18n import year_text
@@ -227,7 +226,7 @@ class CycleActions(QObject):
             with w.store.transaction() as conn:
                 done = lock_year(
                     conn,
-                    active_generation(conn),
+                    w.session.generation_in(conn),
                     w.fiscal_year,
                     current_user(),
                     source=EntrySource.GUI,
@@ -265,7 +264,7 @@ class CycleActions(QObject):
             with w.store.transaction() as conn:
                 done = unlock_year(
                     conn,
-                    active_generation(conn),
+                    w.session.generation_in(conn),
                     w.fiscal_year,
                     current_user(),
                     reason,
@@ -316,7 +315,7 @@ class CycleActions(QObject):
             return
         department = None if w.planning else w.department
         with w.store.snapshot() as conn:
-            generation = active_generation(conn)
+            generation = w.session.generation_in(conn)
             locked = w.fiscal_year in locked_years(conn, generation)
             cycle = (
                 None
@@ -359,9 +358,9 @@ class CycleActions(QObject):
         catalog = w.model.catalog
         assert w.store is not None and catalog is not None
         with w.store.snapshot() as conn:
-            return year_cycle(conn, active_generation(conn), w.fiscal_year), department_statuses(
-                conn, active_generation(conn), catalog, w.fiscal_year
-            )
+            return year_cycle(
+                conn, w.session.generation_in(conn), w.fiscal_year
+            ), department_statuses(conn, w.session.generation_in(conn), catalog, w.fiscal_year)
 
     def show_status(self) -> None:
         w = self.window
@@ -379,7 +378,7 @@ class CycleActions(QObject):
         assert w.store is not None and w.model.catalog is not None
         if due is False:
             with w.store.snapshot() as conn:
-                current = year_cycle(conn, active_generation(conn), w.fiscal_year)
+                current = year_cycle(conn, w.session.generation_in(conn), w.fiscal_year)
             dialog = OpenYearDialog(
                 self.year_label(),
                 None if current is None else current.due_date,
@@ -395,7 +394,7 @@ class CycleActions(QObject):
             with w.store.transaction() as conn:
                 cycle = open_year(
                     conn,
-                    active_generation(conn),
+                    w.session.generation_in(conn),
                     w.model.catalog,
                     w.fiscal_year,
                     due,

@@ -10,7 +10,6 @@ from PySide6.QtGui import QUndoCommand
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
@@ -32,13 +31,17 @@ Written: TypeAlias = "tuple[list[EntryResult], list[ActualView] | None]"
 
 
 def write_and_read(
-    conn: Connection, requests: list[EntryRequest], key: str, *, detail: str | None = None
+    conn: Connection,
+    generation: int,
+    requests: list[EntryRequest],
+    key: str,
+    *,
+    detail: str | None = None,
 ) -> Written:
-    """Write typed values and read their indicators back: one transaction, one frame (the
-    window's entry, an undo, a redo)."""
+    """Write typed values of one plan generation and read their indicators back: one
+    transaction, one frame (the window's entry, an undo, a redo)."""
     from kplan_desktop.store.actuals import read_actuals, write_actuals
 
-    generation = active_generation(conn)
     results = write_actuals(
         conn,
         generation,
@@ -70,6 +73,7 @@ class EntryCommand(QUndoCommand):
     def __init__(
         self,
         store: Store,
+        generation: int,
         results: Sequence[EntryResult],
         label: str,
         on_done: Callable[[list[EntryResult], list[ActualView] | None], None],
@@ -79,6 +83,8 @@ class EntryCommand(QUndoCommand):
     ) -> None:
         super().__init__(label)
         self._store = store
+        # The generation the edit was made in: undo and redo write there, whatever is shown.
+        self._generation = generation
         self._on_error = on_error
         # `applied`: the first write is done already (the window's entry writes at once).
         self._applied: Written | None = applied
@@ -125,7 +131,7 @@ class EntryCommand(QUndoCommand):
             return
         try:
             self._applied = self._store.write(
-                lambda conn, key: write_and_read(conn, self._first, key)
+                lambda conn, key: write_and_read(conn, self._generation, self._first, key)
             )
         except EntryRefused as exc:
             if exc.conflict:
@@ -146,7 +152,9 @@ class EntryCommand(QUndoCommand):
         """Write an undo or a redo; its audit rows say which (their detail)."""
         try:
             return self._store.write(
-                lambda conn, key: write_and_read(conn, requests, key, detail=detail)
+                lambda conn, key: write_and_read(
+                    conn, self._generation, requests, key, detail=detail
+                )
             )
         except EntryRefused as exc:
             # A state valid when written can be refused later (its history changed since).

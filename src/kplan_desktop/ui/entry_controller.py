@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.model import MissingReason
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
@@ -143,7 +142,11 @@ class EntryController(Part):
         try:
             # Checked and written in one transaction with the value read back (one frame); a
             # refusal (a warning without its comment, a conflict) writes nothing.
-            written = self.store.write(lambda conn, key: write_and_read(conn, [request], key))
+            written = self.store.write(
+                lambda conn, key: write_and_read(
+                    conn, self.session.generation_in(conn), [request], key
+                )
+            )
         except EntryRefused as exc:
             refused = exc.results[0]
             if refused.only_conflict:
@@ -290,7 +293,7 @@ class EntryController(Part):
             return 0
         try:
             with self.store.snapshot() as conn:
-                fresh = read_actuals(conn, active_generation(conn), indicator_codes=codes)
+                fresh = read_actuals(conn, self.session.generation_in(conn), indicator_codes=codes)
         except DomainError as exc:
             self.status.setText("✖ " + exc.message(self.lang))
             return 0
@@ -327,6 +330,7 @@ class EntryController(Part):
 
         command = EntryCommand(
             self.store,
+            self.session.current_generation(),
             results,
             label,
             self._after_write,
@@ -490,7 +494,7 @@ class EntryController(Part):
         by_code: dict[str, list[ActualView]] = {code: [] for code in codes}
         if fresh is None:
             with self.store.snapshot() as conn:
-                fresh = read_actuals(conn, active_generation(conn), indicator_codes=codes)
+                fresh = read_actuals(conn, self.session.generation_in(conn), indicator_codes=codes)
         for actual in fresh:
             by_code[actual.indicator_code].append(actual)
         for code, values in by_code.items():
@@ -620,7 +624,7 @@ class EntryController(Part):
         with self.store.snapshot() as conn:
             results = write_actuals(
                 conn,
-                active_generation(conn),
+                self.session.generation_in(conn),
                 requests,
                 who=current_user(),
                 source=EntrySource.GUI,
@@ -690,7 +694,7 @@ class EntryController(Part):
         if self.department is not None and not self.planning and self.is_loaded:
             with self.store.snapshot() as conn:
                 done = finalisation(
-                    conn, active_generation(conn), self.department, self.fiscal_year
+                    conn, self.session.generation_in(conn), self.department, self.fiscal_year
                 )
         year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA)
         if done is not None:
@@ -729,7 +733,11 @@ class EntryController(Part):
         source = self.proxy.mapToSource(index)
         year = self.model.year_of_column(source.column())
         entry = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
-        if year == self.fiscal_year and self.model.finalised and not self.planning:
+        if self.model.closed:
+            reason = self.tr(
+                "この計画期は終了しています（最終評価済み）。値は変更できません（読み取り専用）"
+            )
+        elif year == self.fiscal_year and self.model.finalised and not self.planning:
             reason = self.tr(
                 "{0}は確定済みです。値を変更するには「確定を取り消す」を押してください"
             ).format(year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA))

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import open_files, save_file
 from kplan_desktop.ui.workers import Cancelled, Job, Work, run_job
@@ -269,7 +268,7 @@ class ExchangeActions(QObject):
 
             with w.store.snapshot() as conn:
                 self.finalised = finalisation(
-                    conn, active_generation(conn), w.department, w.fiscal_year
+                    conn, w.session.generation_in(conn), w.department, w.fiscal_year
                 )
         self._show_finalised()
 
@@ -309,7 +308,7 @@ class ExchangeActions(QObject):
 
         def work(conn: Connection, key: str) -> Finalisation | None:
             # Finalised and read back in one transaction: the banner shows what was written.
-            generation = active_generation(conn)
+            generation = w.session.generation_in(conn)
             finalise(
                 conn,
                 generation,
@@ -330,7 +329,7 @@ class ExchangeActions(QObject):
                         [
                             i.text(w.lang)
                             for i in open_items(
-                                conn, active_generation(conn), department, w.fiscal_year
+                                conn, w.session.generation_in(conn), department, w.fiscal_year
                             )
                         ]
                     )
@@ -366,7 +365,7 @@ class ExchangeActions(QObject):
             return False
 
         def work(conn: Connection, key: str) -> Finalisation | None:
-            generation = active_generation(conn)
+            generation = w.session.generation_in(conn)
             withdraw_finalisation(
                 conn,
                 generation,
@@ -424,6 +423,7 @@ class ExchangeActions(QObject):
         if path is None:
             return
         store, department, year = w.store, w.department, w.fiscal_year
+        generation = w.session.current_generation()  # the plan shown: the file names it
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.exchange.export import export_submission
@@ -433,6 +433,7 @@ class ExchangeActions(QObject):
                 department,
                 year,
                 path,
+                generation=generation,
                 draft=draft,
                 progress=progress,
                 cancelled=cancelled,
@@ -623,12 +624,19 @@ class ExchangeActions(QObject):
         if path is None:
             return
         store = self.window.store
+        generation = self.window.session.current_generation()  # the plan shown
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.exchange.export import export_template
 
             return export_template(
-                store, department, fiscal_year, path, progress=progress, cancelled=cancelled
+                store,
+                department,
+                fiscal_year,
+                path,
+                generation=generation,
+                progress=progress,
+                cancelled=cancelled,
             )
 
         def done(written: Any) -> None:

@@ -49,6 +49,7 @@ from kplan_desktop.ui.workers import Job, Work, run_job
 if TYPE_CHECKING:
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.generations import GenerationRecord
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
     from kplan_desktop.ui.closing import Closing
@@ -56,11 +57,13 @@ if TYPE_CHECKING:
     from kplan_desktop.ui.detail_panel import DetailPanel
     from kplan_desktop.ui.entry_controller import EntryController
     from kplan_desktop.ui.exchange_actions import ExchangeActions
+    from kplan_desktop.ui.generation_choice import GenerationChoice
     from kplan_desktop.ui.grid_fit import GridFit
     from kplan_desktop.ui.key_actions import KeyActions
     from kplan_desktop.ui.models.cells import GridData
     from kplan_desktop.ui.models.indicator_filter import IndicatorFilter
     from kplan_desktop.ui.models.indicator_table import IndicatorTableModel
+    from kplan_desktop.ui.next_plan_wizard import NextPlanActions
     from kplan_desktop.ui.paste import PasteController
     from kplan_desktop.ui.plan_tree import PlanTree
     from kplan_desktop.ui.poller import ChangePoller
@@ -81,6 +84,8 @@ _LATE_MODULES = (
     "kplan_desktop.ui.grid_fit",
     "kplan_desktop.ui.poller",
     "kplan_desktop.ui.window_tabs",
+    "kplan_desktop.ui.generation_choice",
+    "kplan_desktop.ui.next_plan_wizard",
     "kplan_desktop.ui.exchange_actions",
     "kplan_desktop.ui.backup_actions",
     "kplan_desktop.ui.catalog_actions",
@@ -99,7 +104,7 @@ def _late_imports() -> None:
     global FiscalYearStyle, GridData, IndicatorTableModel, IndicatorFilter
     global ExchangeActions, BackupActions, CatalogActions, CycleActions, KeyActions
     global DetailPanel, EntryController, PasteController, PlanTree, ChangePoller
-    global Closing, GridFit, WindowMenus, WindowTabs
+    global Closing, GridFit, WindowMenus, WindowTabs, GenerationChoice, NextPlanActions
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
@@ -108,11 +113,13 @@ def _late_imports() -> None:
     from kplan_desktop.ui.detail_panel import DetailPanel
     from kplan_desktop.ui.entry_controller import EntryController
     from kplan_desktop.ui.exchange_actions import ExchangeActions
+    from kplan_desktop.ui.generation_choice import GenerationChoice
     from kplan_desktop.ui.grid_fit import GridFit
     from kplan_desktop.ui.key_actions import KeyActions
     from kplan_desktop.ui.models.cells import GridData
     from kplan_desktop.ui.models.indicator_filter import IndicatorFilter
     from kplan_desktop.ui.models.indicator_table import IndicatorTableModel
+    from kplan_desktop.ui.next_plan_wizard import NextPlanActions
     from kplan_desktop.ui.paste import PasteController
     from kplan_desktop.ui.plan_tree import PlanTree
     from kplan_desktop.ui.poller import ChangePoller
@@ -140,9 +147,17 @@ class MainWindow(QMainWindow):
         super().__init__()
         # A factory is called in the loading worker, so the window paints before the database
         # layer (SQLAlchemy) is even imported.
+        # The plan generation (計画期) this user chose last time, if any (checked on loading).
+        remembered = settings.generation if settings is not None else None
         self.session = Session.start(
-            store, department=department, fiscal_year=fiscal_year, planning=planning, lang=lang
+            store,
+            department=department,
+            fiscal_year=fiscal_year,
+            planning=planning,
+            lang=lang,
+            generation=remembered,
         )
+        self._generations: list[GenerationRecord] = []
         self.settings = settings
         self.is_loaded = False
         self.load_error: str | None = None
@@ -253,7 +268,14 @@ class MainWindow(QMainWindow):
         if not self.planning and catalog is not None:
             names = {d.code: d.name for d in catalog.departments}
             who = names.get(who, who)
-        title = self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]"
+        title = self.tr("kplan-desktop — 総合計画の進行管理")
+        # The plan shown (後期基本計画 / 次期基本計画): in the overlap year both can be.
+        plan = self.generation_choice.plan_name()
+        if plan:
+            title += f" — {plan}"
+            if self.generation_choice.closed:
+                title += self.tr("（終了・読み取り専用）")
+        title += f"  [{who}  {year}]"
         if self.store is not None and self.store.read_only:
             title += self.tr("（読み取り専用）")
         self.setWindowTitle(title)
@@ -318,6 +340,9 @@ class MainWindow(QMainWindow):
         self.backups = BackupActions(self)
         self.keys = KeyActions(self)
         self.catalog_actions = CatalogActions(self)
+        self.generation_choice = GenerationChoice(shared)
+        self.generation_choice.chosen.connect(lambda _number: self.reload())
+        self.next_plan = NextPlanActions(self, self.generation_choice)
         self.cycle = CycleActions(self)
         self._set_title()
         self.entry.attach()
@@ -353,6 +378,7 @@ class MainWindow(QMainWindow):
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.generation_choice.bar)
         column.addWidget(self.cycle.banner)
         column.addWidget(self.exchange.banner)
         column.addLayout(top)
@@ -436,17 +462,26 @@ class MainWindow(QMainWindow):
                 then()
 
             self.loaded.connect(once)
-        department, year = self.shown_department, self.fiscal_year
+        department = self.shown_department
         session = self.session
+        shown: list[GenerationRecord] = []
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             from kplan_desktop.ui.models.cells import load_grid
 
-            return load_grid(session.open(), department, year, progress, cancelled)
+            store = session.open()
+            # The generation chosen (or remembered) if the database shows it, the year in its
+            # period: then the grid of that generation.
+            shown.extend(session.settle())
+            generation = session.current_generation()
+            return load_grid(
+                store, generation, department, session.fiscal_year, progress, cancelled
+            )
 
         job: Job | None = None
 
         def loaded(data: Any) -> None:
+            self._generations = shown
             self._when_built(self._loaded, job, data)
 
         def failed(exc: Any) -> None:
@@ -475,6 +510,8 @@ class MainWindow(QMainWindow):
         self.model.reset(
             data, self.fiscal_year, self.department, planning=self.planning, lang=self.lang
         )
+        self.generation_choice.show_records(self._generations)
+        self.model.set_closed(self.generation_choice.closed)
         # The rest in later turns of the event loop, so the UI thread never blocks for long
         # (the grid, then the tree: each some 35 ms at 20,000 indicators). With the window as
         # context: a load that ends after the window is gone does nothing.

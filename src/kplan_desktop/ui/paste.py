@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryRequest,
     EntryResult,
@@ -122,7 +121,7 @@ class PasteController(Part):
         with self.store.snapshot() as conn:
             results = write_actuals(
                 conn,
-                active_generation(conn),
+                self.session.generation_in(conn),
                 requests,
                 who=current_user(),
                 source=EntrySource.GUI,
@@ -149,7 +148,7 @@ class PasteController(Part):
             with self.store.snapshot() as conn:
                 checked = write_actuals(
                     conn,
-                    active_generation(conn),
+                    self.session.generation_in(conn),
                     commented,
                     who=current_user(),
                     source=EntrySource.GUI,

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
 )
 
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.ui.parts import Part, Shared
 from kplan_desktop.ui.workers import Job
 
@@ -51,6 +50,7 @@ class ChangePoller(Part):
             return
         store, last = self.store, self._last_change
         department = self.plan_tree.shown_department
+        generation = self.session.current_generation()
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             from kplan_desktop.store.actuals import read_actuals
@@ -60,7 +60,7 @@ class ChangePoller(Part):
                 seen = last_change(conn)
                 if seen == last:
                     return seen, None
-                return seen, read_actuals(conn, active_generation(conn), department=department)
+                return seen, read_actuals(conn, generation, department=department)
 
         job = Job(work)
         self.poll_job = job

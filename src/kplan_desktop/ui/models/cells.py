@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.domain.validation import Finding, Severity, validate
 from kplan_desktop.domain.values import ParsedValue
-from kplan_desktop.store.generations import active_generation
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -69,18 +68,18 @@ class GridData:
 
 def load_grid(
     store: Store,
+    generation: int,
     department: str | None,
     fiscal_year: int,
     progress: Callable[[int, int], None],
     cancelled: Callable[[], bool],
 ) -> GridData | None:
-    """Read the indicators and check this year's cells; None when cancelled."""
+    """Read one plan generation's indicators and check this year's cells; None when
+    cancelled."""
     from kplan_desktop.store.overview import overview
 
     with store.snapshot() as conn:
-        catalog, rows = overview(
-            conn, active_generation(conn), department=department, fiscal_year=fiscal_year
-        )
+        catalog, rows = overview(conn, generation, department=department, fiscal_year=fiscal_year)
     catalog.check_choice(department, fiscal_year)
     cells: dict[tuple[str, int], CellInfo] = {}
     total = len(rows)
