@@ -180,3 +180,35 @@ def test_a_draft_with_values_is_not_withdrawn(store: Store, db: Database) -> Non
     with pytest.raises(DomainError) as caught:
         withdraw(store, 2, who="planner", source=T)
     assert caught.value.code == "E_NOT_DRAFT"
+
+
+def test_a_next_plan_made_elsewhere_is_imported_as_a_draft(
+    store: Store, db: Database, tmp_path: Path
+) -> None:
+    import json
+
+    from kplan_desktop.exchange.next_generation import import_next_plan
+
+    exported = tmp_path / "current.json"
+    assert main(["--db", str(db), "catalog", "export", "-o", str(exported)]) == 0
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    data["plan"].update(name="次期基本計画", start_year=2027, end_year=2031, baseline_year=2026)
+    for key in ("version", "cycle"):
+        data.pop(key, None)
+    overlapping = tmp_path / "overlap.json"
+    overlapping.write_text(json.dumps({**data, "plan": {**data["plan"], "start_year": 2026}}))
+    before = dump(db)
+    with pytest.raises(DomainError) as caught:
+        import_next_plan(store, overlapping, from_generation=1, who="planner", source=T)
+    assert caught.value.code == "E_GENERATION_PERIOD"
+    assert dump(db) == before
+    made = tmp_path / "next.json"
+    made.write_text(json.dumps(data), encoding="utf-8")
+    number = import_next_plan(store, made, from_generation=1, who="planner", source=T)
+    with store.snapshot() as conn:
+        record = generation_record(conn, number)
+        catalog = read_catalog(conn, number)
+        assert indicator_links(conn, number) == []
+    assert record is not None and record.status is GenerationStatus.DRAFT
+    assert (record.generation.start_year, record.generation.end_year) == (2027, 2031)
+    assert catalog is not None and catalog.plan.name == "次期基本計画"
