@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ class Session:
     # The plan generation (計画期) the session works in: every store call names it. None until
     # `current_generation()` reads the database's active one (or one is chosen).
     generation: int | None = None
+    # The generations this session may choose among, as `settle` last read them.
+    shown: list[GenerationRecord] = field(default_factory=list)
 
     @classmethod
     def start(
@@ -129,4 +131,5 @@ class Session:
         for record in shown:
             if chosen and record.number == self.generation:
                 self.fiscal_year = record.generation.nearest_year(self.fiscal_year)
+        self.shown = shown
         return shown

@@ -630,14 +630,9 @@ class ExchangeActions(QObject):
             from kplan_desktop.exchange.export import export_template
 
             return export_template(
-                store,
-                department,
-                fiscal_year,
-                path,
-                generation=generation,
-                progress=progress,
-                cancelled=cancelled,
-            )
+                store, department, fiscal_year, path, generation=generation,
+                progress=progress, cancelled=cancelled,
+            )  # fmt: skip
 
         def done(written: Any) -> None:
             if not written:

@@ -7,6 +7,7 @@ of the window follows the session's generation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -26,7 +27,7 @@ class GenerationChoice(Part):
     # A generation the user chose (its number); the window reloads.
     chosen = Signal(int)
 
-    def __init__(self, shared: Shared) -> None:
+    def __init__(self, shared: Shared, reload: Callable[[], None] | None = None) -> None:
         super().__init__(shared)
         self.records: list[GenerationRecord] = []
         self.bar = QWidget()
@@ -46,6 +47,8 @@ class GenerationChoice(Part):
         row.addWidget(self.state, 1)
         self.bar.hide()
         self.combo.activated.connect(self._activated)
+        if reload is not None:  # the window reads the grid of the plan chosen
+            self.chosen.connect(lambda _number: reload())
 
     @property
     def record(self) -> GenerationRecord | None:
@@ -66,6 +69,13 @@ class GenerationChoice(Part):
         if record is None:
             return ""
         return self._label(record)
+
+    def title_part(self) -> str:
+        """What the title bar adds: the plan shown, and that it is read-only when closed."""
+        plan = self.plan_name()
+        if not plan:
+            return ""
+        return f" — {plan}" + (self.tr("（終了・読み取り専用）") if self.closed else "")
 
     def _label(self, record: GenerationRecord) -> str:
         """Name and period (the name alone when it already says its period)."""
@@ -100,6 +110,7 @@ class GenerationChoice(Part):
             text = self.tr("準備中の計画です（実施中にするまで各課には表示されません）")
         self.state.setText(text)
         self.bar.setVisible(len(self.records) > 1 or bool(text))
+        self.model.set_closed(self.closed)
 
     def read_only_reason(self) -> str:
         record = self.record

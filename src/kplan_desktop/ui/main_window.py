@@ -49,7 +49,6 @@ from kplan_desktop.ui.workers import Job, Work, run_job
 if TYPE_CHECKING:
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.store.engine import Store
-    from kplan_desktop.store.generations import GenerationRecord
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
     from kplan_desktop.ui.closing import Closing
@@ -147,17 +146,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         # A factory is called in the loading worker, so the window paints before the database
         # layer (SQLAlchemy) is even imported.
-        # The plan generation (計画期) this user chose last time, if any (checked on loading).
-        remembered = settings.generation if settings is not None else None
-        self.session = Session.start(
-            store,
-            department=department,
-            fiscal_year=fiscal_year,
-            planning=planning,
-            lang=lang,
-            generation=remembered,
-        )
-        self._generations: list[GenerationRecord] = []
+        chosen = settings.generation if settings is not None else None  # the 計画期 seen last
+        self.session = Session.start(store, department=department, fiscal_year=fiscal_year,
+                                     planning=planning, lang=lang, generation=chosen)  # fmt: skip
         self.settings = settings
         self.is_loaded = False
         self.load_error: str | None = None
@@ -264,18 +255,10 @@ class MainWindow(QMainWindow):
         """The title names the department (its name once the catalog is read) and the year."""
         year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
         who = self.tr("企画担当課") if self.planning else (self.department or "")
-        catalog = self.model.catalog
-        if not self.planning and catalog is not None:
-            names = {d.code: d.name for d in catalog.departments}
-            who = names.get(who, who)
-        title = self.tr("kplan-desktop — 総合計画の進行管理")
-        # The plan shown (後期基本計画 / 次期基本計画): in the overlap year both can be.
-        plan = self.generation_choice.plan_name()
-        if plan:
-            title += f" — {plan}"
-            if self.generation_choice.closed:
-                title += self.tr("（終了・読み取り専用）")
-        title += f"  [{who}  {year}]"
+        if not self.planning and self.model.catalog is not None:
+            who = {d.code: d.name for d in self.model.catalog.departments}.get(who, who)
+        plan = self.generation_choice.title_part()  # the plan shown: 後期 or 次期基本計画
+        title = self.tr("kplan-desktop — 総合計画の進行管理") + plan + f"  [{who}  {year}]"
         if self.store is not None and self.store.read_only:
             title += self.tr("（読み取り専用）")
         self.setWindowTitle(title)
@@ -340,8 +323,7 @@ class MainWindow(QMainWindow):
         self.backups = BackupActions(self)
         self.keys = KeyActions(self)
         self.catalog_actions = CatalogActions(self)
-        self.generation_choice = GenerationChoice(shared)
-        self.generation_choice.chosen.connect(lambda _number: self.reload())
+        self.generation_choice = GenerationChoice(shared, lambda: self.reload())
         self.next_plan = NextPlanActions(self, self.generation_choice)
         self.cycle = CycleActions(self)
         self._set_title()
@@ -444,12 +426,6 @@ class MainWindow(QMainWindow):
 
     # -- loading (off the UI thread) ---------------------------------------------------------
 
-    @property
-    def shown_department(self) -> str | None:
-        if not self._built:
-            return None if self.planning else self.department
-        return self.plan_tree.shown_department
-
     def reload(self, then: Callable[[], None] | None = None) -> None:
         """Read the indicators in a worker; a progress dialog with Cancel shows if it is slow.
         `then` is called once the grid is filled again."""
@@ -462,26 +438,21 @@ class MainWindow(QMainWindow):
                 then()
 
             self.loaded.connect(once)
-        department = self.shown_department
+        # The department shown (before the tree exists: the window's own, or all of them).
+        department = self.plan_tree.shown_department if self._built else (
+            None if self.planning else self.department)  # fmt: skip
         session = self.session
-        shown: list[GenerationRecord] = []
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             from kplan_desktop.ui.models.cells import load_grid
 
-            store = session.open()
-            # The generation chosen (or remembered) if the database shows it, the year in its
-            # period: then the grid of that generation.
-            shown.extend(session.settle())
-            generation = session.current_generation()
-            return load_grid(
-                store, generation, department, session.fiscal_year, progress, cancelled
-            )
+            session.settle()  # the plan chosen (or remembered) if shown, the year in its period
+            return load_grid(session.open(), session.current_generation(), department,
+                             session.fiscal_year, progress, cancelled)  # fmt: skip
 
         job: Job | None = None
 
         def loaded(data: Any) -> None:
-            self._generations = shown
             self._when_built(self._loaded, job, data)
 
         def failed(exc: Any) -> None:
@@ -510,8 +481,7 @@ class MainWindow(QMainWindow):
         self.model.reset(
             data, self.fiscal_year, self.department, planning=self.planning, lang=self.lang
         )
-        self.generation_choice.show_records(self._generations)
-        self.model.set_closed(self.generation_choice.closed)
+        self.generation_choice.show_records(self.session.shown)
         # The rest in later turns of the event loop, so the UI thread never blocks for long
         # (the grid, then the tree: each some 35 ms at 20,000 indicators). With the window as
         # context: a load that ends after the window is gone does nothing.
@@ -555,7 +525,3 @@ class MainWindow(QMainWindow):
                 return
             if QGuiApplication.platformName() != "offscreen":
                 QMessageBox.critical(self, self.tr("読み込めません"), self.load_error)
-
-    # -- entry -------------------------------------------------------------------------------
-
-    # -- detail ------------------------------------------------------------------------------

@@ -184,7 +184,7 @@ class _DecisionKeys(QObject):
                 succession is not None
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             ):
-                self.page.decide(succession)
+                self.page.choose_rows(succession)
                 return True
         return False
 
@@ -222,7 +222,7 @@ class DecisionPage(_Page):
         self.choice_buttons: dict[Succession, QPushButton] = {}
         for key, succession in zip("123", Succession, strict=True):
             button = QPushButton(f"{key}: {succession_label(succession, self.lang)}")
-            button.clicked.connect(lambda _c=False, s=succession: self.decide(s))
+            button.clicked.connect(lambda _c=False, s=succession: self.choose_rows(s))
             button.setAutoDefault(False)
             self.choice_buttons[succession] = button
             buttons.addWidget(button)
@@ -300,7 +300,7 @@ class DecisionPage(_Page):
             rows = [self.table.currentRow()]
         return rows
 
-    def decide(self, succession: Succession) -> None:
+    def choose_rows(self, succession: Succession) -> None:
         rows = self.selected_rows()
         self.model.choose(rows, succession)
         for n in rows:
