@@ -2,6 +2,136 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="208"/>
+        <source>施策</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="355"/>
+        <source>コード</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="355"/>
+        <source>指標名</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="355"/>
+        <source>単位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="208"/>
+        <source>引き継ぎ</source>
+        <translation>Carried over</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="209"/>
+        <source>新しいコード</source>
+        <translation>New code</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="209"/>
+        <source>基準値</source>
+        <translation>Baseline</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="230"/>
+        <source>この施策をすべて選択(&amp;U)</source>
+        <translation>Select this meas&amp;ure</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="231"/>
+        <source>この政策をすべて選択(&amp;P)</source>
+        <translation>Select this &amp;policy</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="256"/>
+        <source>基準値（{0}）</source>
+        <translation>Baseline ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="269"/>
+        <source>「未設定」: {0}の実績がまだ入っていません。実績が入ると基準値は自動で入り、監査ログに記録されます。</source>
+        <translation>&quot;not set&quot;: the {0} actual is not in yet. When it arrives the baseline fills itself in, recorded in the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="355"/>
+        <source>前計画の目標値</source>
+        <translation>Target of the plan before</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="355"/>
+        <source>新しい目標値</source>
+        <translation>New target</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="366"/>
+        <source>指標を追加</source>
+        <translation>Add an indicator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="377"/>
+        <source>達成指標</source>
+        <translation>Outcome indicator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="378"/>
+        <source>活動指標</source>
+        <translation>Activity indicator</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="388"/>
+        <source>追加(&amp;A)</source>
+        <translation>&amp;Add</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
+        <source>施策(&amp;U)</source>
+        <translation>Meas&amp;ure</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
+        <source>コード(&amp;O)</source>
+        <translation>C&amp;ode</translation>
+    </message>
+    <message>
+        <source>指標名(&amp;N)</source>
+        <translation type="vanished">&amp;Name</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="394"/>
+        <source>単位(&amp;T)</source>
+        <translation>Uni&amp;t</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="394"/>
+        <source>指標名(&amp;I)</source>
+        <translation>&amp;Indicator name</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="395"/>
+        <source>担当課(&amp;D)</source>
+        <translation>&amp;Department</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="395"/>
+        <source>種類(&amp;K)</source>
+        <translation>&amp;Kind</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="396"/>
+        <source>目標値(&amp;G)</source>
+        <translation>Tar&amp;get</translation>
+    </message>
+</context>
+<context>
     <name>BackupActions</name>
     <message>
         <location filename="../../src/kplan_desktop/ui/backup_actions.py" line="29"/>
@@ -97,109 +227,109 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="100"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="101"/>
         <source>カタログを編集…</source>
         <translation>Edit the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="101"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="102"/>
         <source>カタログを書き出す…</source>
         <translation>Export the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="103"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="104"/>
         <source>カタログを読み込む…</source>
         <translation>Import a catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="106"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="259"/>
         <source>カタログの版の履歴</source>
         <translation>Catalog versions</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="140"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="145"/>
         <source>カタログを保存しました（{0}）</source>
         <translation>Catalog saved ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="152"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="157"/>
         <source>カタログの保存先</source>
         <translation>Save the catalog as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="153"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="158"/>
         <source>カタログ.xlsx</source>
         <translation>catalog.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="159"/>
         <source>Excel ブック (*.xlsx);;JSON (*.json)</source>
         <translation>Excel workbook (*.xlsx);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="170"/>
         <source>カタログを書き出せません</source>
         <translation>Cannot export the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="170"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="175"/>
         <source>カタログ（{0}）を書き出しました: {1}</source>
         <translation>Catalog ({0}) exported: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="182"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="187"/>
         <source>読み込むカタログを選ぶ</source>
         <translation>Choose the catalog to import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="184"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="189"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="195"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="213"/>
         <source>カタログを読み込めません</source>
         <translation>Cannot import the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="220"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="225"/>
         <source>カタログ（{0}）を読み込みました</source>
         <translation>Catalog ({0}) imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="223"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="228"/>
         <source>{0}（提出期限 {1}）</source>
         <translation>{0} (due {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="233"/>
         <source>入力受付中の年度を受け取りました: {0}</source>
         <translation>Open fiscal years received: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="241"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="244"/>
         <source>初期カタログ</source>
         <translation>initial catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="245"/>
         <source>この端末で編集</source>
         <translation>edited here</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="246"/>
         <source>読み込み</source>
         <translation>imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="260"/>
         <source>版の記録はありません</source>
         <translation>No versions recorded</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="261"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -207,424 +337,424 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogEditor</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="85"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="91"/>
         <source>カタログの編集</source>
         <translation>Edit the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="89"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="278"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="89"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="273"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="300"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="306"/>
         <source>名前</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="94"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="100"/>
         <source>左の一覧から項目を選んでください</source>
         <translation>Choose an item in the list on the left</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="101"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="107"/>
         <source>指標を追加</source>
         <translation>Add indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="103"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="109"/>
         <source>課を追加</source>
         <translation>Add department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="105"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="111"/>
         <source>指標を廃止</source>
         <translation>Retire indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="113"/>
         <source>指標を削除</source>
         <translation>Delete indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="140"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="138"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="144"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="142"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="148"/>
         <source>保存（新しい版）</source>
         <translation>Save (new version)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="145"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="151"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="184"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="190"/>
         <source>件数・人数（整数）</source>
         <translation>Count (whole number)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="185"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="191"/>
         <source>千人・万円など（単位つきの数）</source>
         <translation>Scaled count (thousands, 10,000 yen, …)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="192"/>
         <source>割合（%）</source>
         <translation>Percentage (%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="193"/>
         <source>小数</source>
         <translation>Decimal</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="194"/>
         <source>金額</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="195"/>
         <source>期間あたりの数</source>
         <translation>Per period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="190"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="196"/>
         <source>達成／未達成</source>
         <translation>Achieved / not achieved</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="193"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="199"/>
         <source>（単位から判断）</source>
         <translation>(from the unit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="196"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="199"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="204"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="207"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="202"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="217"/>
         <source>（未設定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="201"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="207"/>
         <source>累計値</source>
         <translation>Cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="220"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="226"/>
         <source>実施中</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="227"/>
         <source>未着手</source>
         <translation>Not started</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="222"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="228"/>
         <source>廃止</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="232"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="270"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="292"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="321"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="327"/>
         <source>適用</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="241"/>
         <source>指標コード</source>
         <translation>Indicator code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="242"/>
         <source>指標名</source>
         <translation>Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="245"/>
         <source>値の種類</source>
         <translation>Value kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
         <source>方向</source>
         <translation>Direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="241"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
         <source>目標の比較</source>
         <translation>Target comparator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="249"/>
         <source>小数桁</source>
         <translation>Decimals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
         <source>基準年度</source>
         <translation>Baseline year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
         <source>基準値（単位つきでも可）</source>
         <translation>Baseline (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
         <source>目標値（単位つきでも可）</source>
         <translation>Target (a unit may be typed)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
         <source>年度別目標（年度=目標、「、」区切り）</source>
         <translation>Interim targets (year=target, separated by 「、」)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="249"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="255"/>
         <source>前年比の警告（0.5 = 50%）</source>
         <translation>Year-on-year warning (0.5 = 50%)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="256"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="257"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="252"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="258"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="259"/>
         <source>備考</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="260"/>
         <source>他計画の項目（この指標・1行に1件）</source>
         <translation>Other plans&apos; items (this indicator; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="275"/>
         <source>他計画の項目（施策全体・1行に1件）</source>
         <translation>Other plans&apos; items (the whole measure; one per line)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="299"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="305"/>
         <source>施策の方向</source>
         <translation>Measure direction</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="301"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="307"/>
         <source>内容</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="302"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="308"/>
         <source>タグ</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="303"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="309"/>
         <source>他計画の項目（1行に1件: 計画|コード|項目名）</source>
         <translation>Other plans&apos; items (one per line: plan|code|title)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="313"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="319"/>
         <source>有効（指標を担当できる）</source>
         <translation>Active (may own indicators)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="315"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="321"/>
         <source>担当者・内線・メール</source>
         <translation>Person, extension, mail</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="323"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="329"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="324"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="330"/>
         <source>課名</source>
         <translation>Department name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="325"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="331"/>
         <source>連絡先</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="327"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="333"/>
         <source>名称変更・統合の年度（から）</source>
         <translation>Year of the rename or merge (from)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="328"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="334"/>
         <source>統合先（この課の指標が移る）</source>
         <translation>Merge into (its indicators move there)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="329"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="335"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="349"/>
         <source>課</source>
         <translation>Departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="347"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="353"/>
         <source>{0}（無効）</source>
         <translation>{0} (inactive)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="366"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="372"/>
         <source>方向: {0}</source>
         <translation>Direction: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="373"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="379"/>
         <source>{0}（廃止）</source>
         <translation>{0} (retired)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="473"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="479"/>
         <source>副題</source>
         <translation>Subtitle</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="481"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="487"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="517"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="523"/>
         <source>施策の方向 {0} ({1}) を変更</source>
         <translation>Direction {0} ({1}) changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="531"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="537"/>
         <source>{0}年度まで「{1}」</source>
         <translation>“{1}” until FY{0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="534"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="540"/>
         <source>{0}年度まで報告、以後は {1} に統合</source>
         <translation>reported until FY{0}, then merged into {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="538"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="694"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="544"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="699"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="555"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="768"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="560"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="771"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="558"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="563"/>
         <source>変更しました（保存するまで反映されません）: {0}</source>
         <translation>Changed (takes effect when saved): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="621"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="626"/>
         <source>指標 {0} を変更</source>
         <translation>Indicator {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="641"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="646"/>
         <source>{0} を変更</source>
         <translation>{0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="666"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="671"/>
         <source>課 {0} を {1} に統合（{2}年度から）</source>
         <translation>Department {0} merged into {1} (from FY{2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="668"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="673"/>
         <source>課 {0} を変更</source>
         <translation>Department {0} changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="671"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="676"/>
         <source>課コードと課名が必要です</source>
         <translation>A department needs a code and a name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="677"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="682"/>
         <source>（統合しない）</source>
         <translation>(no merge)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="718"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="723"/>
         <source>指標 {0} を追加</source>
         <translation>Indicator {0} added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="734"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="739"/>
         <source>指標 {0} を廃止</source>
         <translation>Indicator {0} retired</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="751"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="756"/>
         <source>指標 {0} には実績があるため削除できません。「指標を廃止」を使ってください</source>
         <translation>Indicator {0} holds values and cannot be deleted; use “Retire indicator”</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="757"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="762"/>
         <source>指標 {0} を削除</source>
         <translation>Indicator {0} deleted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="782"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="786"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="788"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_editor.py" line="792"/>
         <source>保存しました（{0}）</source>
         <translation>Saved ({0})</translation>
     </message>
@@ -632,52 +762,52 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogImportDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="40"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="41"/>
         <source>カタログを読み込む</source>
         <translation>Import a catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="46"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="47"/>
         <source>版なし</source>
         <translation>no version</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="49"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="50"/>
         <source>読み込むカタログ: {0}</source>
         <translation>Incoming catalog: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="52"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="53"/>
         <source>使用中のカタログ: {0}</source>
         <translation>Catalog in use: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="55"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="56"/>
         <source>カタログに変更はありません。</source>
         <translation>The catalog is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="57"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="58"/>
         <source>読み込むと、入力受付中の年度と提出期限を受け取ります。</source>
         <translation>Importing takes in the fiscal years open for entry and their due dates.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="60"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="61"/>
         <source>違い: {0}</source>
         <translation>Differences: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="62"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="63"/>
         <source>入力済みの値はすべてそのまま残ります。新しい目標値で評価し直します。</source>
         <translation>Every entered value stays as it is; grades are computed again with the new targets.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="75"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="76"/>
         <source>読み込む</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="79"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -703,10 +833,6 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>The comment being typed, &quot;{0}&quot;, could not be saved. Quit without saving it?</translation>
     </message>
     <message>
-        <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
-        <translation type="vanished">The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
-    </message>
-    <message>
         <location filename="../../src/kplan_desktop/ui/closing.py" line="54"/>
         <source>終了の確認</source>
         <translation>Quit?</translation>
@@ -725,6 +851,10 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <location filename="../../src/kplan_desktop/ui/closing.py" line="73"/>
         <source>{0} {1}（{2}）</source>
         <translation>{0} {1} ({2})</translation>
+    </message>
+    <message>
+        <source>入力中の値「{0}」はまだ保存していません。保存せずに終了しますか？</source>
+        <translation type="vanished">The value “{0}” you are typing is not saved yet. Quit without saving it?</translation>
     </message>
 </context>
 <context>
@@ -767,42 +897,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CycleActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="206"/>
         <source>提出状況…</source>
         <translation>Submission status…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="207"/>
         <source>年度をロックする（締め切り）…</source>
         <translation>Lock the year (close the review)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="208"/>
         <source>年度のロックを解除する…</source>
         <translation>Unlock the year…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="219"/>
         <source>年度をロックする</source>
         <translation>Lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="220"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="221"/>
         <source>{0}をロックします。以後、この年度の値・施策評価の変更と取り込みはすべて拒否されます（解除は理由とともに記録されます）。よろしいですか？</source>
         <translation>Lock {0}? Every change to its values and evaluations, and every merge into it, will be refused (an unlock is recorded with its reason).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="238"/>
         <source>ロックできません</source>
         <translation>Cannot lock the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="243"/>
         <source>{0}をロックしました</source>
         <translation>{0} locked</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="245"/>
         <source>{0}はすでにロックされています</source>
         <translation>{0} is already locked</translation>
     </message>
@@ -857,47 +987,47 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>{0} due: {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="337"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="324"/>
         <source>{0}は締め切られています（年度ロック）。値・施策評価は変更できません</source>
         <translation>{0} is closed (locked): values and evaluations cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="349"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="336"/>
         <source>残り: 未入力 {0} 件、エラー・説明のない警告 {1} 件</source>
         <translation>Still owed: {0} without a value, {1} errors or unexplained warnings</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="353"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="340"/>
         <source>すべて入力済みです。確定して提出用ブックを書き出してください</source>
         <translation>Everything is entered: finalise and export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="411"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="395"/>
         <source>受付を始められません</source>
         <translation>Cannot open the year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="425"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="408"/>
         <source>未提出の課の一覧の保存先</source>
         <translation>Save the list of departments still to submit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="409"/>
         <source>未提出の課.xlsx</source>
         <translation>departments-to-submit.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="427"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="410"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="438"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="421"/>
         <source>書き出せません</source>
         <translation>Cannot write the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="440"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="423"/>
         <source>未提出の課 {0} 件を書き出しました: {1}</source>
         <translation>{0} departments still to submit written: {1}</translation>
     </message>
@@ -905,42 +1035,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CycleStatusDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="139"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="141"/>
         <source>提出状況（{0}）</source>
         <translation>Submission status ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="145"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="147"/>
         <source>課コード</source>
         <translation>Department code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="145"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="147"/>
         <source>課名</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="145"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="147"/>
         <source>状況</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="145"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="147"/>
         <source>入力済み／指標数</source>
         <translation>Entered / indicators</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="151"/>
         <source>年度の入力受付を始める…</source>
         <translation>Open the year for entry…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="151"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="153"/>
         <source>未提出の課を書き出す…</source>
         <translation>Write the departments still to submit…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="156"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="158"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -999,19 +1129,32 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
 </context>
 <context>
+    <name>DecisionPage</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="197"/>
+        <source>2. 指標の引き継ぎ</source>
+        <translation>2. Carrying indicators over</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="200"/>
+        <source>行を選んで 1 = 継続、2 = 置換（新しい指標に置き換える）、3 = 終了。施策・政策ごとにまとめて選べます。</source>
+        <translation>Select rows, then 1 = continue, 2 = replace (a new indicator takes its place), 3 = end. A whole measure or policy can be selected at once.</translation>
+    </message>
+</context>
+<context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="60"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="62"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="74"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="76"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="78"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
@@ -1020,87 +1163,87 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="162"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="164"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="170"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="172"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="170"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="172"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="173"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="179"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="181"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="183"/>
         <source>はい</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="181"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="183"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="208"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="227"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="228"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="259"/>
         <source>前の計画の実績</source>
         <translation>Earlier plans&apos; actuals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="260"/>
         <source>各年度は、その年度が属した計画の目標で評価しています。</source>
         <translation>Each year is graded against the target of the plan it belonged to.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="262"/>
         <source>前の計画の実績はありません。</source>
         <translation>No actuals under the earlier plans.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="267"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="268"/>
         <source>計画</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="269"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="270"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="271"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
@@ -1148,12 +1291,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EntryController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="90"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="89"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="177"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
@@ -1162,278 +1305,283 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="204"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="239"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="209"/>
         <source>{0} にはすでに {1} が保存されています</source>
         <translation>{0} already holds {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="211"/>
         <source>ほかの人が保存した値を使います: {0} = {1}</source>
         <translation>Using the value someone else saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="240"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="242"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="248"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="250"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="254"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="256"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="255"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="259"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="274"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="373"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="377"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="283"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="286"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="508"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="512"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="510"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="514"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="568"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="572"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="573"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="577"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="576"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="580"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="581"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="585"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="588"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="592"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="584"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="588"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="756"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="764"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="752"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="760"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="97"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="96"/>
         <source>（うち {0} 件は単位未設定で値を入力できません: Delete で未集計・該当なしなどを記録）</source>
         <translation> ({0} of them have no unit and take no value: record not compiled, not applicable, … with Delete)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="610"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="614"/>
         <source>{0} を消去します。</source>
         <translation>Clear {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="612"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="616"/>
         <source>選んだ {0} 個のセル（{1}）を消去します。</source>
         <translation>Clear the {0} selected cells ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="638"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="642"/>
         <source>消去（{0} 件）</source>
         <translation>Clear ({0} cells)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="640"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="644"/>
         <source>{0} 個のセルは消去できませんでした: {1}</source>
         <translation>{0} cell(s) could not be cleared: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="703"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="707"/>
         <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
         <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="707"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="711"/>
         <source>元に戻せる操作はありません</source>
         <translation>Nothing to undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="709"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="713"/>
         <source>やり直せる操作はありません</source>
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="749"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="757"/>
         <source>{0}は確定済みです。値を変更するには「確定を取り消す」を押してください</source>
         <translation>{0} is finalised. To change a value, press “Withdraw finalisation” first</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="760"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="768"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="762"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="770"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="785"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="793"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="739"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="747"/>
         <source>読み取り専用で開いています。入力は、このデータベースを開いているもう一つのウィンドウでしてください</source>
         <translation>Opened read-only: enter values in the other window that has this database open</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="744"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="752"/>
         <source>{0}は締め切られています（年度ロック）。入力できません。解除は企画担当課に依頼してください</source>
         <translation>{0} is closed (year locked): nothing can be entered. Ask the planning division to unlock it</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="743"/>
+        <source>この計画期は終了しています（最終評価済み）。値は変更できません（読み取り専用）</source>
+        <translation>This plan generation is closed (final evaluation written). Values cannot change (read-only)</translation>
     </message>
 </context>
 <context>
     <name>EvaluationDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="70"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="76"/>
         <source>施策評価（{0}）</source>
         <translation>Measure evaluation ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="89"/>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="100"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="106"/>
         <source>（未記入）</source>
         <translation>(not filled in)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="97"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="103"/>
         <source>この1年の成果と、見えてきた課題</source>
         <translation>This year&apos;s results and the issues that emerged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="105"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="111"/>
         <source>今後の方向性の説明</source>
         <translation>What the next step means in practice</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="108"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="114"/>
         <source>企画担当課が記入します</source>
         <translation>Written by the planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="117"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="123"/>
         <source>指標の評価</source>
         <translation>Indicator grades</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="124"/>
         <source>自己評価</source>
         <translation>Self-evaluation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="119"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="125"/>
         <source>成果と課題</source>
         <translation>Results and issues</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="126"/>
         <source>今後の方向性</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="121"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="127"/>
         <source>方向性の説明</source>
         <translation>Next-step details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="122"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="128"/>
         <source>評価者のコメント</source>
         <translation>Reviewer&apos;s comment</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="129"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="135"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="138"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="184"/>
         <source>{0}は締め切られています（年度ロック）。施策評価は表示のみで、変更できません</source>
         <translation>{0} is closed (locked): the evaluations are shown but cannot change</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="206"/>
         <source>（計画に記載なし）</source>
         <translation>(not stated in the plan)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="201"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="209"/>
         <source>目指す姿: {0}</source>
         <translation>Aim: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="205"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="213"/>
         <source>なし</source>
         <translation>none</translation>
     </message>
@@ -1442,22 +1590,22 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">{0} (suggests {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="275"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="279"/>
         <source>保存しました: {0}</source>
         <translation>Saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="281"/>
         <source>変更はありません</source>
         <translation>Nothing changed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="206"/>
+        <location filename="../../src/kplan_desktop/ui/evaluation_dialog.py" line="214"/>
         <source>目安: {0}</source>
         <translation>Suggested: {0}</translation>
     </message>
@@ -1465,216 +1613,216 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ExchangeActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="410"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="413"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="173"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="215"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="179"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="221"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="262"/>
         <source>確定する</source>
         <translation>Finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="182"/>
         <source>この年度の値を確定します（確定後は値を変更できません）</source>
         <translation>Finalise this year&apos;s values (they cannot change once finalised)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="216"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="256"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="357"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="222"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="360"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="365"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="224"/>
         <source>提出用ブックを書き出す…</source>
         <translation>Export submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="234"/>
         <source>提出ブックを取り込む…</source>
         <translation>Merge submission workbooks…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="236"/>
         <source>記入用テンプレートを書き出す…</source>
         <translation>Export fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="239"/>
         <source>集約ブックを作成…</source>
         <translation>Create consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="289"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="296"/>
         <source>{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。</source>
         <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="338"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="343"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="345"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="350"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="359"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="383"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="386"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="402"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="405"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="404"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="407"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="408"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="411"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="409"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="412"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="420"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="423"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="425"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="423"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="426"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="447"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="452"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="451"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="456"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="454"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="459"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="469"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="466"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="763"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="471"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="770"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="518"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="523"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="541"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="546"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="588"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="593"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="601"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="606"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="619"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="624"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="622"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="627"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="639"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="646"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="642"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="649"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="650"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="657"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="650"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="657"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="668"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="675"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="673"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="680"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="720"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="727"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="724"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="731"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="727"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="734"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="730"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="737"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1804,9 +1952,37 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
 </context>
 <context>
+    <name>GenerationChoice</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="37"/>
+        <source>計画期(&amp;G):</source>
+        <translation>Plan &amp;generation:</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="78"/>
+        <source>（終了・読み取り専用）</source>
+        <translation> (closed, read-only)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="110"/>
+        <source>準備中の計画です（実施中にするまで各課には表示されません）</source>
+        <translation>A draft plan (departments do not see it until it is put in force)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="119"/>
+        <source>{0}は終了しています（最終評価済み）。値・評価・カタログは変更できません（読み取り専用）</source>
+        <translation>{0} is closed (final evaluation written). Values, evaluations and the catalog cannot change (read-only)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="141"/>
+        <source>切り替えられる計画期はありません</source>
+        <translation>There is no other plan generation to switch to</translation>
+    </message>
+</context>
+<context>
     <name>GridFit</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="279"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="288"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -1814,102 +1990,102 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="301"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="302"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="303"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="304"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="305"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="306"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="307"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="308"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="339"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="375"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="379"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="350"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="386"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="352"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="388"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="401"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="367"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="403"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="423"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="464"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
         <translation>The pasted value &quot;{0}&quot; is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="467"/>
         <source>保存されている値: {0}</source>
         <translation>Stored value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="473"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="438"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="479"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="272"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="309"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="310"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
@@ -1994,17 +2170,17 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="260"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="264"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="266"/>
         <source>（読み取り専用）</source>
         <translation> (read-only)</translation>
     </message>
@@ -2133,7 +2309,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="467"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -2142,7 +2318,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="520"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="532"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2287,7 +2463,7 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation type="vanished">not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="155"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="164"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
@@ -2424,6 +2600,10 @@ Database: {1}</translation>
     <message>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation type="vanished">This column cannot be entered. Values are entered in the {0} column</translation>
+    </message>
+    <message>
+        <source>（終了・読み取り専用）</source>
+        <translation type="vanished"> (closed, read-only)</translation>
     </message>
 </context>
 <context>
@@ -2568,102 +2748,102 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>MergePreviewModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="205"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="206"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="207"/>
         <source>指標</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="208"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="209"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="210"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="211"/>
         <source>ファイルの値</source>
         <translation>File value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="212"/>
         <source>データベースの値</source>
         <translation>Database value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="213"/>
         <source>競合の扱い</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="227"/>
         <source>新規</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="229"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="231"/>
         <source>変更なし</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="233"/>
         <source>競合</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="235"/>
         <source>却下</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="239"/>
         <source>未決定（書き込まない）</source>
         <translation>Undecided (not written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="240"/>
         <source>ファイルの値を採る</source>
         <translation>Take the file&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="241"/>
         <source>データベースの値を残す</source>
         <translation>Keep the database&apos;s value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="283"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="280"/>
         <source>クリックして、どちらの値を採るか選びます</source>
         <translation>Click to choose which value to keep</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="291"/>
         <source>⚠ 警告（コメントなし）</source>
         <translation>⚠ Warning (no comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="357"/>
+        <location filename="../../src/kplan_desktop/ui/merge_preview_model.py" line="354"/>
         <source>{0}（入力: {1}）</source>
         <translation>{0} (typed: {1})</translation>
     </message>
@@ -2747,24 +2927,160 @@ If accepted, their revision claims are not trusted and every value that differs 
     </message>
 </context>
 <context>
+    <name>NextPlanActions</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="638"/>
+        <source>次期計画の作成…</source>
+        <translation>Create the next plan…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="639"/>
+        <source>準備中の計画を実施中にする…</source>
+        <translation>Put the draft plan in force…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="640"/>
+        <source>準備中の計画を取り下げる…</source>
+        <translation>Withdraw the draft plan…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="665"/>
+        <source>次期計画の作成</source>
+        <translation>Create the next plan</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="676"/>
+        <source>次期計画（計画期 {0}）を準備中として作りました。取り消すには「カタログ › 準備中の計画を取り下げる」</source>
+        <translation>The next plan (generation {0}) was made as a draft. To take it back: Catalog › Withdraw the draft plan</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="682"/>
+        <source>次期計画（計画期 {0}）をファイルから読み込みました</source>
+        <translation>The next plan (generation {0}) was read from the file</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="684"/>
+        <source>次期計画の作成をやめました（何も書き込んでいません）</source>
+        <translation>The next plan was not created (nothing was written)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="692"/>
+        <source>準備中の計画期を表示してから選んでください（表示 › 計画期を切り替える）</source>
+        <translation>Show the draft plan generation first (View › Switch plan generation)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="716"/>
+        <source>準備中の計画を実施中にする</source>
+        <translation>Put the draft plan in force</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="717"/>
+        <source>{0}を実施中にします。各課の画面にも表示されます。よろしいですか？</source>
+        <translation>{0} will be put in force and shown to every department. Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="725"/>
+        <source>実施中にできません</source>
+        <translation>Cannot put it in force</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="727"/>
+        <source>{0}を実施中にしました</source>
+        <translation>{0} is in force</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="741"/>
+        <source>準備中の計画を取り下げる</source>
+        <translation>Withdraw the draft plan</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="743"/>
+        <source>{0}（準備中）を取り下げます。カタログと指標の引き継ぎを削除します（記録は監査ログに残ります）。よろしいですか？</source>
+        <translation>{0} (draft) will be withdrawn: its catalog and carried-over indicators are removed (the audit log keeps the record). Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="751"/>
+        <source>取り下げられません</source>
+        <translation>Cannot withdraw it</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="753"/>
+        <source>{0}を取り下げました</source>
+        <translation>{0} was withdrawn</translation>
+    </message>
+</context>
+<context>
+    <name>NextPlanWizard</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="535"/>
+        <source>次期計画の作成</source>
+        <translation>Create the next plan</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="538"/>
+        <source>&lt; 戻る(&amp;B)</source>
+        <translation>&lt; &amp;Back</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="539"/>
+        <source>次へ(&amp;N) &gt;</source>
+        <translation>&amp;Next &gt;</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="540"/>
+        <source>作成する(&amp;F)</source>
+        <translation>Create (&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="541"/>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="570"/>
+        <source>次期計画を作成しています…</source>
+        <translation>Creating the next plan…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="585"/>
+        <source>キャンセルしました（何も書き込んでいません）</source>
+        <translation>Cancelled (nothing was written)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="602"/>
+        <source>次期計画のカタログを選ぶ</source>
+        <translation>Choose the next plan’s catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="604"/>
+        <source>カタログ (*.xlsx *.json)</source>
+        <translation>Catalog (*.xlsx *.json)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="619"/>
+        <source>読み込めません</source>
+        <translation>Cannot read it</translation>
+    </message>
+</context>
+<context>
     <name>OpenItemsDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="74"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="80"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="84"/>
         <source>{0}はまだ確定できません。残っている項目が {1} 件あります。値を入力するか、未記入の理由・警告へのコメントを付けてから確定してください。</source>
         <translation>{0} cannot be finalised yet: {1} item(s) are still open. Enter the values, or give a reason for a missing value or a comment on a warning, then finalise.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="90"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="96"/>
         <source>ダブルクリックでその指標へ移動します</source>
         <translation>Double-click an item to go to its indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="93"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="99"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -2772,47 +3088,47 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>OpenYearDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="65"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="67"/>
         <source>{0}の入力受付</source>
         <translation>Open {0} for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="69"/>
         <source>提出期限を設ける</source>
         <translation>Set a due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="81"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="83"/>
         <source>提出期限</source>
         <translation>Due date</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="86"/>
         <source>受付を始める</source>
         <translation>Open for entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="85"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="87"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="104"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="106"/>
         <source>提出期限 {0} はすでに{1}日過ぎています</source>
         <translation>The due date {0} is already {1} days past</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="116"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="118"/>
         <source>提出期限が過ぎています</source>
         <translation>The due date is past</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="120"/>
         <source>提出期限 {0} はすでに{1}日過ぎています（今日は {2}）。この日付で入力受付を始めますか？</source>
         <translation>The due date {0} is already {1} days past (today is {2}). Open the year for entry with this date?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="73"/>
+        <location filename="../../src/kplan_desktop/ui/cycle_actions.py" line="75"/>
         <source>例: 2026-06-30 または 20260630</source>
         <translation>e.g. 2026-06-30 or 20260630</translation>
     </message>
@@ -2820,7 +3136,7 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PasteController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="82"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="78"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
@@ -2829,12 +3145,12 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation type="vanished">{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="98"/>
         <source>表の外です</source>
         <translation>outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="105"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="101"/>
         <source>{0}「{1}」: 入力できないセルです（{2}）</source>
         <translation>{0} “{1}”: this cell cannot be entered ({2})</translation>
     </message>
@@ -2843,49 +3159,92 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation type="vanished">The pasted value “{0}” is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="176"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="173"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="229"/>
         <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
         <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="259"/>
         <source>表の外</source>
         <translation>Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="276"/>
         <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
         <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="288"/>
         <source>空欄のセルは貼り付けていません（値はそのまま。消すときは Delete）: {0}</source>
         <translation>Blank cells were not pasted (the values stay; to clear one, press Delete): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="299"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="280"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="304"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="309"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="344"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="368"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodPage</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="102"/>
+        <source>1. 新しい計画の名前と期間</source>
+        <translation>1. The new plan’s name and period</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="104"/>
+        <source>{0}の次の計画を作ります。期間と基準年度を確かめてください。</source>
+        <translation>The plan after {0}. Check its period and base year.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="117"/>
+        <source>計画の名前(&amp;M)</source>
+        <translation>Na&amp;me of the plan</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="118"/>
+        <source>最初の年度(&amp;S)</source>
+        <translation>&amp;Start year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="119"/>
+        <source>最後の年度(&amp;E)</source>
+        <translation>&amp;End year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="120"/>
+        <source>基準年度(&amp;Y)</source>
+        <translation>Base &amp;year</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="122"/>
+        <source>別に作った計画をファイルから読み込む(&amp;I)…</source>
+        <translation>&amp;Import a plan made elsewhere from a file…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="127"/>
+        <source>基準年度の実績が継続する指標の基準値になります（まだ入っていなければ「未設定」のまま作り、実績が入った時に自動で入ります）。</source>
+        <translation>The base year’s actual becomes a continuing indicator’s baseline (if it is not in yet, the baseline is &quot;not set&quot; and fills itself in when the actual arrives).</translation>
     </message>
 </context>
 <context>
@@ -2921,7 +3280,7 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="128"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="123"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
@@ -3031,34 +3390,70 @@ If accepted, their revision claims are not trusted and every value that differs 
     </message>
 </context>
 <context>
+    <name>SummaryPage</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="488"/>
+        <source>4. 確認</source>
+        <translation>4. Summary</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="491"/>
+        <source>「作成する」で新しい計画を準備中の計画期として作ります（1回の書き込み）。実施中にするまで各課には表示されません。</source>
+        <translation>&quot;Create&quot; makes the new plan as a draft generation (one write). Departments do not see it until it is put in force.</translation>
+    </message>
+</context>
+<context>
+    <name>TargetPage</name>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="347"/>
+        <source>3. 目標値と新しい指標</source>
+        <translation>3. Targets and new indicators</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="349"/>
+        <source>新しい計画の目標値（最終年度）を単位つきでも入力できます。空欄は未設定です。</source>
+        <translation>Type the new plan’s targets (for its last year), with a unit if you like. Blank: not set.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="466"/>
+        <source>追加した指標はありません</source>
+        <translation>No indicator added</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="469"/>
+        <source>追加: {0}</source>
+        <translation>Added: {0}</translation>
+    </message>
+</context>
+<context>
     <name>TemplateDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="118"/>
         <source>記入用テンプレートを書き出す</source>
         <translation>Export fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="126"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="132"/>
         <source>このプログラムを使わない課に送る、記入用のブックを書き出します。</source>
         <translation>Writes a workbook to fill in, for a department that does not use this program.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="128"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="134"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="129"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="135"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="131"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="137"/>
         <source>保存先を選ぶ…</source>
         <translation>Choose where to save…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="138"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -3196,159 +3591,159 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="77"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="81"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="85"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="89"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="87"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="91"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="88"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="92"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="90"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="94"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="97"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="101"/>
         <source>コピー</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="100"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="104"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="103"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="107"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="110"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="108"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="112"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="109"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="113"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="115"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="114"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="118"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="117"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="121"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="119"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="126"/>
         <source>詳細パネル</source>
         <translation>Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="128"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="135"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="139"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="146"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="140"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="147"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="141"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="148"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="144"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="153"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="145"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="154"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="158"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="150"/>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="179"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="189"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="151"/>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="160"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="217"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="157"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="166"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="185"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="195"/>
         <source>文字を入力: 編集開始</source>
         <translation>Type a character: start editing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="196"/>
         <source>Enter: 保存して下へ</source>
         <translation>Enter: save and move down</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="197"/>
         <source>Tab: 保存して右へ</source>
         <translation>Tab: save and move right</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="188"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="198"/>
         <source>Esc: 入力中の値を取り消す（入力中でなければ終了の確認）</source>
         <translation>Esc: cancel the value being typed (otherwise: ask to quit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="199"/>
         <source>コメント欄: Enter で保存、Shift+Enter で改行</source>
         <translation>Comment box: Enter saves, Shift+Enter starts a new line</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="201"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="211"/>
         <source>提出ブックはウィンドウにドロップしても取り込めます</source>
         <translation>Submission workbooks can also be dropped on the window to import them</translation>
     </message>
@@ -3385,11 +3780,16 @@ Ctrl+Shift+E: create the consolidated workbook</translation>
         <translation type="vanished">Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="218"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
 Database: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="124"/>
+        <source>計画期を切り替える…</source>
+        <translation>Switch plan generation…</translation>
     </message>
 </context>
 <context>

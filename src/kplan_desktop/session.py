@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from kplan_desktop.store.engine import Store
+    from kplan_desktop.store.generations import GenerationRecord
 
 
 class Role(enum.StrEnum):
@@ -38,6 +41,8 @@ class Session:
     # The plan generation (計画期) the session works in: every store call names it. None until
     # `current_generation()` reads the database's active one (or one is chosen).
     generation: int | None = None
+    # The generations this session may choose among, as `settle` last read them.
+    shown: list[GenerationRecord] = field(default_factory=list)
 
     @classmethod
     def start(
@@ -99,3 +104,38 @@ class Session:
             with store.connect() as conn:
                 self.generation = active_generation(conn)
         return self.generation
+
+    def generation_in(self, conn: Connection) -> int:
+        """The generation the session works in, read with the caller's connection when none
+        is chosen yet (the database's active one, kept from then on)."""
+        if self.generation is None:
+            from kplan_desktop.store.generations import active_generation
+
+            self.generation = active_generation(conn)
+        return self.generation
+
+    def settle(self) -> list[GenerationRecord]:
+        """Make the chosen generation one the database shows this role (else the active one)
+        and, when one was chosen, move the fiscal year into its period (its nearest year): for
+        a start with a remembered choice, and for a switch. Returns the generations this role
+        may choose among, oldest first (none before the database holds a catalog); a
+        department never sees a draft plan."""
+        from kplan_desktop.domain.generation import GenerationStatus
+        from kplan_desktop.store.generations import active_generation, shown_generations
+
+        # A year given with no plan chosen is the user's: outside the plan it is refused (the
+        # grid says so), not moved.
+        chosen = self.generation is not None
+        with self.open().snapshot() as conn:
+            shown = [
+                r
+                for r in shown_generations(conn)
+                if self.planning or r.status is not GenerationStatus.DRAFT
+            ]
+            if self.generation not in {r.number for r in shown}:
+                self.generation = active_generation(conn)
+        for record in shown:
+            if chosen and record.number == self.generation:
+                self.fiscal_year = record.generation.nearest_year(self.fiscal_year)
+        self.shown = shown
+        return shown

@@ -66,7 +66,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("ui/main_window.py", "kplan_desktop.ui.save_worker"): "first-paint",
     ("ui/models/cells.py", "kplan_desktop.store.cycle"): "first-paint",
     ("ui/server_login.py", "kplan_desktop.store.server"): "first-paint",
-    ("ui/models/cells.py", "kplan_desktop.store.generations"): "first-paint",
+    ("session.py", "kplan_desktop.domain.generation"): "first-paint",
     ("ui/models/cells.py", "kplan_desktop.store.overview"): "first-paint",
     ("ui/models/cells.py", "kplan_desktop.store.submissions"): "first-paint",
     ("ui/models/cells.py", "kplan_desktop.store.years"): "first-paint",

@@ -60,6 +60,13 @@ class Generation:
     def covers(self, fiscal_year: int) -> bool:
         return self.start_year <= fiscal_year <= self.end_year
 
+    def nearest_year(self, fiscal_year: int) -> int:
+        """`fiscal_year` if the plan covers it, else the plan's nearest year (its last for a
+        later year: R8 of the plan before, entered in the overlap year R9)."""
+        if self.end_year < self.start_year:
+            return fiscal_year
+        return min(max(fiscal_year, self.start_year), self.end_year)
+
     @property
     def writable(self) -> bool:
         """A closed generation is read-only, as a locked year is."""
@@ -288,7 +295,7 @@ def series_across(
     return Series(tuple(points), tuple(boundaries), tuple(ordered))
 
 
-def _map_indicators(catalog: Catalog, change: Callable[[Indicator], Indicator | None]) -> Catalog:
+def map_indicators(catalog: Catalog, change: Callable[[Indicator], Indicator | None]) -> Catalog:
     """The catalog with `change` applied to every indicator (None: the indicator is left out)."""
     goals = []
     for goal in catalog.goals:
@@ -327,7 +334,7 @@ def next_draft(
             former_owners=(),
         )
 
-    return _map_indicators(replace(current, plan=plan), copy)
+    return map_indicators(replace(current, plan=plan), copy)
 
 
 def draft_codes(draft: Catalog) -> set[str]:
@@ -368,7 +375,7 @@ def apply_decision(
             return replace(indicator, code=new_code, baseline_year=year, baseline=baseline)
         return replace(indicator, code=new_code, baseline_year=None, baseline=None)
 
-    return _map_indicators(draft, succeed)
+    return map_indicators(draft, succeed)
 
 
 def fill_baseline(catalog: Catalog, code: str, base_year: int, value: Decimal) -> Catalog | None:
@@ -384,7 +391,7 @@ def fill_baseline(catalog: Catalog, code: str, base_year: int, value: Decimal) -
             return indicator
         return replace(indicator, baseline_year=base_year, baseline=value)
 
-    return _map_indicators(catalog, fill)
+    return map_indicators(catalog, fill)
 
 
 def add_to_draft(draft: Catalog, measure_code: str, indicator: Indicator) -> Catalog:

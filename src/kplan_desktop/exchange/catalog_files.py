@@ -296,16 +296,27 @@ def import_catalog(
 
 
 def install_catalog(
-    conn: Connection, issued: IssuedCatalog, *, who: str, source: EntrySource, detail: str
+    conn: Connection,
+    issued: IssuedCatalog,
+    *,
+    who: str,
+    source: EntrySource,
+    detail: str,
+    into: int | None = None,
 ) -> CatalogChange:
     """Make `issued` the catalog in use, keeping its version (or the next number), and open
     the fiscal years the file opens, with their due dates: inside the caller's transaction
-    (`store.transaction()`), so the catalog and its years commit together or not at all."""
+    (`store.transaction()`), so the catalog and its years commit together or not at all.
 
-    check_generation(conn, issued)
+    `into`: a generation just made for this file (a next plan prepared elsewhere,
+    exchange.next_generation.import_next_plan), whatever number the file names."""
+
+    if into is None:
+        check_generation(conn, issued)
+    generation = issued.generation if into is None else into
     change = replace_catalog(
         conn,
-        issued.generation,
+        generation,
         issued.catalog,
         issued.catalog_hash,
         who=who,
@@ -315,18 +326,25 @@ def install_catalog(
         content=catalog_json.dumps(issued.catalog),
         origin="import" if issued.version is not None else "edit",
     )
-    change.cycles_opened = receive_cycles(conn, issued.generation, list(issued.cycles), who=who)
+    change.cycles_opened = receive_cycles(conn, generation, list(issued.cycles), who=who)
     return change
 
 
 def save_catalog_edit(
-    store: Store, catalog: Catalog, *, who: str, source: EntrySource, detail: str
+    store: Store,
+    catalog: Catalog,
+    *,
+    who: str,
+    source: EntrySource,
+    detail: str,
+    generation: int | None = None,
 ) -> CatalogChange:
-    """A catalog changed here (the planning division's editor): the next version number."""
+    """A catalog changed here (the planning division's editor): the next version number of
+    `generation`'s catalog (None: the active generation's)."""
     with store.transaction() as conn:
         return replace_catalog(
             conn,
-            active_generation(conn),
+            active_generation(conn) if generation is None else generation,
             catalog,
             catalog_json.catalog_hash(catalog),
             who=who,

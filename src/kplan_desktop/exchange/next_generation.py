@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import Connection
 
@@ -21,11 +22,14 @@ from kplan_desktop.domain.generation import (
     add_to_draft,
     apply_decision,
     fill_baseline,
+    map_indicators,
     next_draft,
     proposed_baseline,
 )
 from kplan_desktop.domain.values import canonical
+from kplan_desktop.exchange.catalog_files import install_catalog, read_catalog_file
 from kplan_desktop.exchange.catalog_json import catalog_hash, dumps
+from kplan_desktop.progress import CancelCheck, Progress, check_cancel
 from kplan_desktop.store.actuals import read_actuals
 from kplan_desktop.store.audit import record as audit_record
 from kplan_desktop.store.catalog import read_catalog, replace_catalog
@@ -40,6 +44,7 @@ from kplan_desktop.store.generations import (
     pending_baselines,
     set_generation_status,
     unlink_prior,
+    withdraw_draft,
 )
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.server import login_role
@@ -305,3 +310,164 @@ def activate(store: Store, generation: int, *, who: str, source: EntrySource) ->
         return set_generation_status(
             conn, generation, GenerationStatus.ACTIVE, who=who, source=source
         )
+
+
+# -- the window's wizard: the whole next plan in one transaction -------------------------------
+
+
+@dataclass(frozen=True)
+class NextPlan:
+    """Everything the 次期計画 wizard decided: the new plan's name and period, every indicator
+    of the current plan decided (continue, replace, end), the targets typed (by code in the new
+    plan; None: not set) and new indicators (measure code, indicator)."""
+
+    from_generation: int
+    name: str
+    start_year: int
+    end_year: int
+    baseline_year: int
+    decisions: tuple[SuccessionDecision, ...]
+    targets: tuple[tuple[str, Decimal | None], ...] = ()
+    added: tuple[tuple[str, Indicator], ...] = ()
+
+
+@dataclass(frozen=True)
+class Created:
+    """The generation made, and each continuing indicator's baseline (None: not set yet)."""
+
+    number: int
+    baselines: tuple[tuple[str, Decimal | None], ...]
+
+
+def create_next_generation(
+    store: Store,
+    plan: NextPlan,
+    *,
+    who: str,
+    source: EntrySource,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> Created:
+    """The next generation as one use case and ONE transaction: the draft copied from the
+    current plan, every decision applied (the same domain rules as `decide_succession`), the
+    targets set, the new indicators added, one catalog version written, the links recorded.
+    A refusal or a cancel (Cancelled, at any step before the commit) leaves the database
+    exactly as it was."""
+    steps = len(plan.decisions) + len(plan.added) + 2
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        check_cancel(cancelled)
+        done += 1
+        if progress is not None:
+            progress(done, steps)
+
+    with store.transaction() as conn:
+        current = read_catalog(conn, plan.from_generation)
+        if current is None:
+            if generation_record(conn, plan.from_generation) is None:
+                raise no_generation(plan.from_generation)
+            raise no_catalog()
+        number = add_generation(
+            conn,
+            plan.name,
+            plan.start_year,
+            plan.end_year,
+            baseline_year=plan.baseline_year,
+            predecessor=plan.from_generation,
+            who=who,
+            source=source,
+        )
+        draft = next_draft(
+            current, f"{current.plan.code}-g{number}", plan.name.strip(), plan.start_year,
+            plan.end_year, plan.baseline_year,
+        )  # fmt: skip
+        continuing = [d.old_code for d in plan.decisions if d.succession is Succession.CONTINUE]
+        old: dict[str, dict[int, Decimal | None]] = {}
+        for a in read_actuals(conn, plan.from_generation, indicator_codes=continuing):
+            old.setdefault(a.indicator_code, {})[a.fiscal_year] = a.value
+        baselines: list[tuple[str, Decimal | None]] = []
+        for decision in plan.decisions:
+            baseline = proposed_baseline(decision, old.get(decision.old_code, {}))
+            if decision.succession is Succession.CONTINUE:
+                baselines.append((decision.old_code, baseline))
+            draft = apply_decision(draft, decision, baseline)
+            step()
+        draft = set_targets(draft, dict(plan.targets), plan.end_year)
+        for measure_code, indicator in plan.added:
+            if indicator.target is not None and indicator.target_year is None:
+                indicator = replace(indicator, target_year=plan.end_year)
+            draft = add_to_draft(draft, measure_code, indicator)
+            step()
+        _save(conn, number, draft, who=who, source=source, detail=f"generation {number}: draft")
+        for decision in plan.decisions:
+            if decision.new_code is not None:
+                link_indicator(
+                    conn, number, decision.new_code, plan.from_generation, decision.old_code,
+                    decision.succession,
+                )  # fmt: skip
+        step()
+        check_cancel(cancelled)  # the last point a cancel is taken: nothing is committed yet
+    if progress is not None:
+        progress(steps, steps)
+    return Created(number, tuple(baselines))
+
+
+def set_targets(draft: Catalog, targets: dict[str, Decimal | None], end_year: int) -> Catalog:
+    """The draft with the typed targets (by code; None clears one), each for the plan's last
+    year. Codes the draft does not hold are refused (a target must not go astray)."""
+    codes = {i.code for _, _, _, i in draft.indicators()}
+    stray = sorted(set(targets) - codes)
+    if stray:
+        raise DomainError(
+            "E_SUCCESSION",
+            f"新しい計画にない指標の目標値です: {', '.join(stray[:5])}",
+            f"Targets for indicators the new plan does not hold: {', '.join(stray[:5])}",
+        )
+
+    def typed(indicator: Indicator) -> Indicator:
+        if indicator.code not in targets:
+            return indicator
+        target = targets[indicator.code]
+        return replace(indicator, target=target, target_year=None if target is None else end_year)
+
+    return map_indicators(draft, typed)
+
+
+def withdraw(store: Store, generation: int, *, who: str, source: EntrySource) -> str:
+    """Take back a draft next plan that holds no values (the wizard's way back); returns its
+    name. Refused, with nothing changed, for anything but such a draft."""
+    with store.transaction() as conn:
+        return withdraw_draft(conn, generation, who=who, source=source).generation.name
+
+
+def import_next_plan(
+    store: Store,
+    path: Path,
+    *,
+    from_generation: int,
+    who: str,
+    source: EntrySource,
+) -> int:
+    """A next plan prepared elsewhere (a catalog workbook or JSON): a new draft generation after
+    `from_generation` with the file's plan, period and catalog, in one transaction; returns its
+    number. Its indicators are not linked to the plan before (the same code may mean another
+    indicator); the file's period must start after every plan's end."""
+    issued = read_catalog_file(path)
+    settings = issued.catalog.plan.settings
+    with store.transaction() as conn:
+        if generation_record(conn, from_generation) is None:
+            raise no_generation(from_generation)
+        number = add_generation(
+            conn,
+            issued.catalog.plan.name,
+            settings.start_year,
+            settings.end_year,
+            baseline_year=settings.baseline_year,
+            predecessor=from_generation,
+            who=who,
+            source=source,
+        )
+        install_catalog(conn, issued, who=who, source=source, detail=path.name, into=number)
+    return number

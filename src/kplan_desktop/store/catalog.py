@@ -53,7 +53,15 @@ from kplan_desktop.domain.values import canonical, grading_to_dict
 from kplan_desktop.store.audit import now, record
 from kplan_desktop.store.catalog_versions import current_catalog_version
 from kplan_desktop.store.engine import meta_value
-from kplan_desktop.store.generations import require_writable, sync_period
+
+# The meta key of a generation's catalog hash lives with the generations (a withdrawn draft
+# removes its own); re-exported here under its usual names.
+from kplan_desktop.store.generations import CATALOG_HASH_KEY as CATALOG_HASH_KEY
+from kplan_desktop.store.generations import catalog_hash_key as catalog_hash_key
+from kplan_desktop.store.generations import (
+    require_writable,
+    sync_period,
+)
 from kplan_desktop.store.models import (
     actual_table,
     catalog_version_table,
@@ -68,13 +76,6 @@ from kplan_desktop.store.models import (
     reference_table_table,
 )
 from kplan_desktop.store.requests import EntrySource
-
-CATALOG_HASH_KEY = "catalog_hash"
-
-
-def catalog_hash_key(generation: int) -> str:
-    """The meta key of a generation's catalog hash (generation 1 keeps the key it always had)."""
-    return CATALOG_HASH_KEY if generation == 1 else f"{CATALOG_HASH_KEY}:{generation}"
 
 
 @dataclass

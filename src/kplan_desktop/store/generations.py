@@ -25,14 +25,22 @@ from kplan_desktop.domain.generation import (
     generation_of_year,
 )
 from kplan_desktop.store.audit import as_utc, now, record
-from kplan_desktop.store.models import generation_table, indicator_link_table
+from kplan_desktop.store.models import (
+    generation_table,
+    indicator_link_table,
+    meta_table,
+    metadata,
+    plan_table,
+)
 from kplan_desktop.store.requests import EntrySource
 
 __all__ = [
+    "CATALOG_HASH_KEY",
     "FIRST",
     "GenerationRecord",
     "active_generation",
     "add_generation",
+    "catalog_hash_key",
     "choose_generation",
     "generation_closed",
     "generation_record",
@@ -40,7 +48,17 @@ __all__ = [
     "meet_writers",
     "require_writable",
     "set_generation_status",
+    "shown_generations",
+    "withdraw_draft",
 ]
+
+CATALOG_HASH_KEY = "catalog_hash"
+
+
+def catalog_hash_key(generation: int) -> str:
+    """The meta key of a generation's catalog hash (generation 1 keeps the key it always had)."""
+    return CATALOG_HASH_KEY if generation == 1 else f"{CATALOG_HASH_KEY}:{generation}"
+
 
 # The generation every database made before generations holds (migration 0014).
 FIRST = 1
@@ -97,6 +115,16 @@ def generation_record(conn: Connection, generation: int) -> GenerationRecord | N
     g = generation_table.c
     row = conn.execute(select(generation_table).where(g.number == generation)).first()
     return None if row is None else _record(row)
+
+
+def shown_generations(conn: Connection) -> list[GenerationRecord]:
+    """The generations a window can show: those with a catalog (a withdrawn draft has none),
+    oldest first. One small query: the plan row is a generation's catalog root."""
+    g, p = generation_table.c, plan_table.c
+    rows = conn.execute(
+        select(generation_table).where(g.number.in_(select(p.generation))).order_by(g.number)
+    )
+    return [_record(row) for row in rows]
 
 
 def active_generation(conn: Connection) -> int:
@@ -207,20 +235,27 @@ def add_generation(
                       start_year, end_year)  # fmt: skip
     if predecessor is not None and predecessor not in {r.number for r in known}:
         raise no_generation(predecessor)
-    number = max((r.number for r in known), default=0) + 1
-    conn.execute(
-        insert(generation_table).values(
-            number=number,
-            name=name,
-            start_year=start_year,
-            end_year=end_year,
-            baseline_year=baseline_year,
-            status=GenerationStatus.DRAFT.value,
-            created_at=now(),
-            created_by=who,
-            predecessor=predecessor,
+    values = {
+        "name": name,
+        "start_year": start_year,
+        "end_year": end_year,
+        "baseline_year": baseline_year,
+        "status": GenerationStatus.DRAFT.value,
+        "created_at": now(),
+        "created_by": who,
+        "predecessor": predecessor,
+    }
+    # A withdrawn draft's number is taken again (its audit rows keep the row alive), so
+    # numbers stay in order with no gap a clerk would ask about.
+    withdrawn = [r.number for r in known if _withdrawn(r)]
+    if withdrawn:
+        number = min(withdrawn)
+        conn.execute(
+            update(generation_table).where(generation_table.c.number == number).values(**values)
         )
-    )
+    else:
+        number = max((r.number for r in known), default=0) + 1
+        conn.execute(insert(generation_table).values(number=number, **values))
     record(
         conn,
         who=who,
@@ -231,6 +266,85 @@ def add_generation(
         f"({format_fiscal_year(start_year)}–{format_fiscal_year(end_year)})",
     )
     return number
+
+
+def _withdrawn(found: GenerationRecord) -> bool:
+    """A draft withdrawn by `withdraw_draft`: no period, no catalog, a predecessor."""
+    return (
+        found.status is GenerationStatus.DRAFT
+        and found.predecessor is not None
+        and found.generation.end_year < 0
+    )
+
+
+def withdrawn(found: GenerationRecord) -> bool:
+    """Whether a generation row is a withdrawn draft (listed nowhere, its number reused)."""
+    return _withdrawn(found)
+
+
+# Rows that make a draft more than a prepared catalog: values, finalisations, submissions,
+# evaluations. A draft holding any of them is not withdrawn (nothing entered is ever lost).
+_HELD = ("actual", "finalisation", "submission", "measure_evaluation")
+
+
+def withdraw_draft(
+    conn: Connection, generation: int, *, who: str, source: EntrySource
+) -> GenerationRecord:
+    """Take back a draft next plan that holds no values: its catalog, versions, links, cycles
+    and locks are removed and the row keeps only its audit history (the number is reused by
+    the next `add_generation`). Anything else is refused and nothing changes."""
+    found = generation_record(conn, generation)
+    if found is None or _withdrawn(found):
+        raise no_generation(generation)
+    if found.status is not GenerationStatus.DRAFT or found.predecessor is None:
+        raise DomainError(
+            "E_NOT_DRAFT",
+            f"計画期 {generation}（{found.generation.name}）は準備中ではないため取り下げられません",
+            f"Plan generation {generation} ({found.generation.name}) is not a draft and "
+            "cannot be withdrawn",
+        )
+    if any(r.predecessor == generation for r in generations(conn) if not _withdrawn(r)):
+        raise DomainError(
+            "E_NOT_DRAFT",
+            f"計画期 {generation} の次の計画期があるため取り下げられません",
+            f"Plan generation {generation} has a later generation and cannot be withdrawn",
+        )
+    keyed = [
+        t
+        for t in reversed(metadata.sorted_tables)
+        if "generation" in t.c and t.name not in ("audit", "generation")
+    ]
+    for table in keyed:
+        if table.name in _HELD and conn.scalar(
+            select(func.count()).select_from(table).where(table.c.generation == generation)
+        ):
+            raise DomainError(
+                "E_DRAFT_HAS_VALUES",
+                f"計画期 {generation}（{found.generation.name}）には入力済みの値や提出があるため"
+                "取り下げられません。何も変更していません",
+                f"Plan generation {generation} ({found.generation.name}) already holds values "
+                "or submissions and cannot be withdrawn; nothing was changed",
+            )
+    link = indicator_link_table.c
+    conn.execute(delete(indicator_link_table).where(link.generation == generation))
+    for table in keyed:
+        if table is not indicator_link_table:
+            conn.execute(delete(table).where(table.c.generation == generation))
+    conn.execute(delete(meta_table).where(meta_table.c.key == catalog_hash_key(generation)))
+    conn.execute(
+        update(generation_table)
+        .where(generation_table.c.number == generation)
+        .values(start_year=None, end_year=None, baseline_year=None)
+    )
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="generation",
+        generation=generation,
+        detail=f"generation {generation}: draft withdrawn ({found.generation.name})",
+    )
+    return found
 
 
 # A year's row of the write gate (migration 0013/0014), as a year lock updates it.

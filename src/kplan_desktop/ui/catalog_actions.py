@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.catalog_versions import catalog_versions
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import open_file, save_file
 from kplan_desktop.ui.i18n import year_text
@@ -127,11 +126,16 @@ class CatalogActions(QObject):
             return
         assert w.store is not None
         with w.store.snapshot() as conn:
-            catalog = read_catalog(conn, active_generation(conn))
+            catalog = read_catalog(conn, w.session.generation_in(conn))
         if catalog is None:
             return
         self.editor = CatalogEditor(
-            w.store, catalog, who=current_user(), lang=w.lang, parent=w.widget
+            w.store,
+            catalog,
+            who=current_user(),
+            lang=w.lang,
+            parent=w.widget,
+            generation=w.session.current_generation(),
         )
         self.editor.exec()
         saved = self.editor.saved_version
@@ -161,7 +165,7 @@ class CatalogActions(QObject):
                 path = path.with_name(path.name + ".xlsx")
         assert w.store is not None
         try:
-            version = export_catalog(w.store, path)
+            version = export_catalog(w.store, path, w.session.current_generation())
         except DomainError as exc:
             self._error(self.tr("カタログを書き出せません"), exc.message(w.lang))
             return
@@ -243,7 +247,7 @@ class CatalogActions(QObject):
         }
         lines = []
         with w.store.snapshot() as conn:
-            records = catalog_versions(conn, active_generation(conn))
+            records = catalog_versions(conn, w.session.generation_in(conn))
         for record in records:
             v = record.version
             label = v.label_en() if w.lang == "en" else v.label()

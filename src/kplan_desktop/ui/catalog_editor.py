@@ -75,10 +75,13 @@ class CatalogEditor(QDialog):
         who: str,
         lang: str = "ja",
         parent: QWidget | None = None,
+        generation: int | None = None,
     ):
         super().__init__(parent)
         self.lang = lang
         self.store = store
+        # The plan generation edited (None: the active one).
+        self.generation = generation
         self.who = who
         self.catalog = catalog
         self.original = catalog
@@ -745,7 +748,8 @@ class CatalogEditor(QDialog):
             return False
         code = selected[1]
         with self.store.snapshot() as conn:
-            held = read_actuals(conn, active_generation(conn), indicator_codes=[code])
+            generation = active_generation(conn) if self.generation is None else self.generation
+            held = read_actuals(conn, generation, indicator_codes=[code])
         if held:
             self._say(
                 self.tr(
@@ -775,6 +779,7 @@ class CatalogEditor(QDialog):
                 who=self.who,
                 source=EntrySource.GUI,
                 detail="カタログの編集",
+                generation=self.generation,
             )
         except DomainError as exc:
             self._say(exc.message(self.lang), error=True)

@@ -35,7 +35,6 @@ from kplan_desktop.domain.fiscal_year import (
     proposed_due_date,
 )
 from kplan_desktop.store.cycle import PENDING, department_statuses, open_year, year_cycle
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.store.years import lock_year, unlock_year
 from kplan_desktop.ui.file_dialogs import save_file
@@ -229,7 +228,7 @@ class CycleActions(QObject):
             with w.store.transaction() as conn:
                 done = lock_year(
                     conn,
-                    active_generation(conn),
+                    w.session.generation_in(conn),
                     w.fiscal_year,
                     current_user(),
                     source=EntrySource.GUI,
@@ -266,7 +265,7 @@ class CycleActions(QObject):
             with w.store.transaction() as conn:
                 done = unlock_year(
                     conn,
-                    active_generation(conn),
+                    w.session.generation_in(conn),
                     w.fiscal_year,
                     current_user(),
                     reason,
@@ -314,7 +313,8 @@ class CycleActions(QObject):
         department = None if w.planning else w.department
         if state is None:
             with w.store.snapshot() as conn:
-                state = read_year_state(conn, active_generation(conn), department, w.fiscal_year)
+                generation = w.session.generation_in(conn)
+                state = read_year_state(conn, generation, department, w.fiscal_year)
         locked, cycle, items = state.locked, state.cycle, state.open_items
         # Cells of a locked year, and every cell of a read-only window, cannot be entered:
         # typing says why at once (the editor opened and only Enter refused).
@@ -348,9 +348,9 @@ class CycleActions(QObject):
         catalog = w.model.catalog
         assert w.store is not None and catalog is not None
         with w.store.snapshot() as conn:
-            return year_cycle(conn, active_generation(conn), w.fiscal_year), department_statuses(
-                conn, active_generation(conn), catalog, w.fiscal_year
-            )
+            return year_cycle(
+                conn, w.session.generation_in(conn), w.fiscal_year
+            ), department_statuses(conn, w.session.generation_in(conn), catalog, w.fiscal_year)
 
     def show_status(self) -> None:
         w = self.window
@@ -367,7 +367,7 @@ class CycleActions(QObject):
         assert w.store is not None and w.model.catalog is not None
         if due is False:
             with w.store.snapshot() as conn:
-                current = year_cycle(conn, active_generation(conn), w.fiscal_year)
+                current = year_cycle(conn, w.session.generation_in(conn), w.fiscal_year)
             dialog = OpenYearDialog(
                 self.year_label(),
                 None if current is None else current.due_date,
@@ -383,7 +383,7 @@ class CycleActions(QObject):
             with w.store.transaction() as conn:
                 cycle = open_year(
                     conn,
-                    active_generation(conn),
+                    w.session.generation_in(conn),
                     w.model.catalog,
                     w.fiscal_year,
                     due,

@@ -11,7 +11,6 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.model import MissingReason
 from kplan_desktop.store.actuals import read_actuals, write_actuals
 from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryConflict,
     EntryRefused,
@@ -35,17 +34,18 @@ Written: TypeAlias = "tuple[list[EntryResult], list[ActualView] | None]"
 
 def write_and_read(
     conn: Connection,
+    generation: int,
     requests: list[EntryRequest],
     key: str,
     *,
     detail: str | None = None,
     all_or_nothing: bool = True,
 ) -> Written:
-    """Write typed values and read their indicators back: one transaction, one frame (the
-    window's entry, an undo, a redo, a paste). all_or_nothing=False (a paste): the accepted
-    values are written and the refused ones come back REFUSED (see write_actuals)."""
+    """Write typed values of one plan generation and read their indicators back: one
+    transaction, one frame (the window's entry, an undo, a redo, a paste).
+    all_or_nothing=False (a paste): the accepted values are written and the refused ones come
+    back REFUSED (see write_actuals)."""
 
-    generation = active_generation(conn)
     results = write_actuals(
         conn,
         generation,
@@ -78,6 +78,7 @@ class EntryCommand(QUndoCommand):
     def __init__(
         self,
         store: Store,
+        generation: int,
         results: Sequence[EntryResult],
         label: str,
         on_done: Callable[[list[EntryResult], list[ActualView] | None], None],
@@ -87,6 +88,8 @@ class EntryCommand(QUndoCommand):
     ) -> None:
         super().__init__(label)
         self._store = store
+        # The generation the edit was made in: undo and redo write there, whatever is shown.
+        self._generation = generation
         self._on_error = on_error
         # `applied`: the first write is done already (the window's entry writes at once).
         self._applied: Written | None = applied
@@ -133,7 +136,7 @@ class EntryCommand(QUndoCommand):
             return
         try:
             self._applied = self._store.write(
-                lambda conn, key: write_and_read(conn, self._first, key)
+                lambda conn, key: write_and_read(conn, self._generation, self._first, key)
             )
         except EntryConflict:
             raise
@@ -154,7 +157,9 @@ class EntryCommand(QUndoCommand):
         """Write an undo or a redo; its audit rows say which (their detail)."""
         try:
             return self._store.write(
-                lambda conn, key: write_and_read(conn, requests, key, detail=detail)
+                lambda conn, key: write_and_read(
+                    conn, self._generation, requests, key, detail=detail
+                )
             )
         except EntryRefused as exc:
             # A state valid when written can be refused later (its history changed since).

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.model import MissingReason
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import (
     EntryRefused,
     EntryRequest,
@@ -147,7 +146,11 @@ class EntryController(Part):
         try:
             # Checked and written in one transaction with the value read back (one frame); a
             # refusal (a warning without its comment, a conflict) writes nothing.
-            written = self.store.write(lambda conn, key: write_and_read(conn, [request], key))
+            written = self.store.write(
+                lambda conn, key: write_and_read(
+                    conn, self.session.generation_in(conn), [request], key
+                )
+            )
         except EntryRefused as exc:
             refused = exc.results[0]
             if refused.only_conflict:
@@ -295,7 +298,7 @@ class EntryController(Part):
             return 0
         try:
             with self.store.snapshot() as conn:
-                fresh = read_actuals(conn, active_generation(conn), indicator_codes=codes)
+                fresh = read_actuals(conn, self.session.generation_in(conn), indicator_codes=codes)
         except DomainError as exc:
             self.status.setText("✖ " + exc.message(self.lang))
             return 0
@@ -332,6 +335,7 @@ class EntryController(Part):
 
         command = EntryCommand(
             self.store,
+            self.session.current_generation(),
             results,
             label,
             self._after_write,
@@ -495,7 +499,7 @@ class EntryController(Part):
         by_code: dict[str, list[ActualView]] = {code: [] for code in codes}
         if fresh is None:
             with self.store.snapshot() as conn:
-                fresh = read_actuals(conn, active_generation(conn), indicator_codes=codes)
+                fresh = read_actuals(conn, self.session.generation_in(conn), indicator_codes=codes)
         for actual in fresh:
             by_code[actual.indicator_code].append(actual)
         for code, values in by_code.items():
@@ -625,7 +629,7 @@ class EntryController(Part):
         with self.store.snapshot() as conn:
             results = write_actuals(
                 conn,
-                active_generation(conn),
+                self.session.generation_in(conn),
                 requests,
                 who=current_user(),
                 source=EntrySource.GUI,
@@ -695,7 +699,7 @@ class EntryController(Part):
         if self.department is not None and not self.planning and self.is_loaded:
             with self.store.snapshot() as conn:
                 done = finalisation(
-                    conn, active_generation(conn), self.department, self.fiscal_year
+                    conn, self.session.generation_in(conn), self.department, self.fiscal_year
                 )
         year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA)
         if done is not None:
@@ -734,7 +738,11 @@ class EntryController(Part):
         source = self.proxy.mapToSource(index)
         year = self.model.year_of_column(source.column())
         entry = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
-        if self.model.read_only and year is not None:
+        if self.model.closed:
+            reason = self.tr(
+                "この計画期は終了しています（最終評価済み）。値は変更できません（読み取り専用）"
+            )
+        elif self.model.read_only and year is not None:
             reason = self.tr(
                 "読み取り専用で開いています。入力は、このデータベースを開いている"
                 "もう一つのウィンドウでしてください"

@@ -39,6 +39,8 @@ from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.years import locked_years
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from kplan_desktop.store.engine import Store
 
 
@@ -56,10 +58,13 @@ class EvaluationDialog(QDialog):
         year_label: str,
         lang: str = "ja",
         parent: QWidget | None = None,
+        generation: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.lang = lang
         self.store = store
+        # The plan generation evaluated (None: the active one).
+        self.generation = generation
         self.fiscal_year = fiscal_year
         self.department = department
         self.planning = planning
@@ -145,12 +150,15 @@ class EvaluationDialog(QDialog):
 
     # -- reading -------------------------------------------------------------------------
 
+    def _generation(self, conn: Connection) -> int:
+        return active_generation(conn) if self.generation is None else self.generation
+
     def reload(self) -> None:
         selected = self.measures.currentRow()
         department = None if self.planning else self.department
         with self.store.snapshot() as conn:
             self.rows = evaluation_overview(
-                conn, active_generation(conn), self.fiscal_year, department=department
+                conn, self._generation(conn), self.fiscal_year, department=department
             )
         self.measures.blockSignals(True)
         self.measures.clear()
@@ -169,7 +177,7 @@ class EvaluationDialog(QDialog):
         """A locked year is read-only here, said at once (not only when 保存 is refused)."""
 
         with self.store.snapshot() as conn:
-            locked = self.fiscal_year in locked_years(conn, active_generation(conn))
+            locked = self.fiscal_year in locked_years(conn, self._generation(conn))
         if locked:
             self.notice.setText(
                 self.tr(
@@ -242,7 +250,7 @@ class EvaluationDialog(QDialog):
                 saved = self.store.write(
                     lambda conn, key: save_evaluation(
                         conn,
-                        active_generation(conn),
+                        self._generation(conn),
                         wanted,
                         who=self.who,
                         source=EntrySource.GUI,
@@ -255,7 +263,7 @@ class EvaluationDialog(QDialog):
                 with self.store.transaction() as conn:
                     reviewed = save_review_comment(
                         conn,
-                        active_generation(conn),
+                        self._generation(conn),
                         wanted.measure_code,
                         self.fiscal_year,
                         self.reviewer.toPlainText(),

@@ -1,9 +1,7 @@
 """The window's workbook exchange: 確定, the submission workbook, and the planning division's
-merge, fill-in template and consolidated workbook.
-
-The library functions do the work; here they are started from menus, run in a Job with a
-progress dialog, and their outcome is shown. The exchange package is imported only when used.
-"""
+merge, fill-in template and consolidated workbook. The library functions do the work; here
+they are started from menus, run in a Job with a progress dialog, and their outcome is shown.
+The exchange package is imported only when used."""
 
 from __future__ import annotations
 
@@ -31,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.store.submissions import (
     finalisation,
@@ -276,7 +273,7 @@ class ExchangeActions(QObject):
             if state is None:
                 with w.store.snapshot() as conn:
                     state = read_year_state(
-                        conn, active_generation(conn), w.department, w.fiscal_year
+                        conn, w.session.generation_in(conn), w.department, w.fiscal_year
                     )
             self.finalised = state.finalised
         self._show_finalised()
@@ -315,7 +312,7 @@ class ExchangeActions(QObject):
 
         def work(conn: Connection, key: str) -> Finalisation | None:
             # Finalised and read back in one transaction: the banner shows what was written.
-            generation = active_generation(conn)
+            generation = w.session.generation_in(conn)
             finalise(
                 conn,
                 generation,
@@ -336,7 +333,7 @@ class ExchangeActions(QObject):
                         [
                             i.text(w.lang)
                             for i in open_items(
-                                conn, active_generation(conn), department, w.fiscal_year
+                                conn, w.session.generation_in(conn), department, w.fiscal_year
                             )
                         ]
                     )
@@ -370,7 +367,7 @@ class ExchangeActions(QObject):
             return False
 
         def work(conn: Connection, key: str) -> Finalisation | None:
-            generation = active_generation(conn)
+            generation = w.session.generation_in(conn)
             withdraw_finalisation(
                 conn,
                 generation,
@@ -428,6 +425,7 @@ class ExchangeActions(QObject):
         if path is None:
             return
         store, department, year = w.store, w.department, w.fiscal_year
+        generation = w.session.current_generation()  # the plan shown: the file names it
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.exchange.export import export_submission
@@ -437,6 +435,7 @@ class ExchangeActions(QObject):
                 department,
                 year,
                 path,
+                generation=generation,
                 draft=draft,
                 progress=progress,
                 cancelled=cancelled,
@@ -627,13 +626,15 @@ class ExchangeActions(QObject):
         if path is None:
             return
         store = self.window.store
+        generation = self.window.session.current_generation()  # the plan shown
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             from kplan_desktop.exchange.export import export_template
 
             return export_template(
-                store, department, fiscal_year, path, progress=progress, cancelled=cancelled
-            )
+                store, department, fiscal_year, path, generation=generation,
+                progress=progress, cancelled=cancelled,
+            )  # fmt: skip
 
         def done(written: Any) -> None:
             if not written:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,11 +56,13 @@ if TYPE_CHECKING:
     from kplan_desktop.ui.detail_panel import DetailPanel
     from kplan_desktop.ui.entry_controller import EntryController
     from kplan_desktop.ui.exchange_actions import ExchangeActions
+    from kplan_desktop.ui.generation_choice import GenerationChoice
     from kplan_desktop.ui.grid_fit import GridFit
     from kplan_desktop.ui.key_actions import KeyActions
     from kplan_desktop.ui.models.cells import GridData
     from kplan_desktop.ui.models.indicator_filter import IndicatorFilter
     from kplan_desktop.ui.models.indicator_table import IndicatorTableModel
+    from kplan_desktop.ui.next_plan_wizard import NextPlanActions
     from kplan_desktop.ui.paste import PasteController
     from kplan_desktop.ui.plan_tree import PlanTree
     from kplan_desktop.ui.poller import ChangePoller
@@ -84,6 +85,8 @@ _LATE_MODULES = (
     "kplan_desktop.ui.grid_fit",
     "kplan_desktop.ui.poller",
     "kplan_desktop.ui.window_tabs",
+    "kplan_desktop.ui.generation_choice",
+    "kplan_desktop.ui.next_plan_wizard",
     "kplan_desktop.ui.exchange_actions",
     "kplan_desktop.ui.backup_actions",
     "kplan_desktop.ui.catalog_actions",
@@ -102,7 +105,7 @@ def _late_imports() -> None:
     global FiscalYearStyle, GridData, IndicatorTableModel, IndicatorFilter
     global ExchangeActions, BackupActions, CatalogActions, CycleActions, KeyActions
     global DetailPanel, EntryController, PasteController, PlanTree, ChangePoller
-    global Closing, GridFit, WindowMenus, WindowTabs
+    global Closing, GridFit, WindowMenus, WindowTabs, GenerationChoice, NextPlanActions
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
@@ -111,11 +114,13 @@ def _late_imports() -> None:
     from kplan_desktop.ui.detail_panel import DetailPanel
     from kplan_desktop.ui.entry_controller import EntryController
     from kplan_desktop.ui.exchange_actions import ExchangeActions
+    from kplan_desktop.ui.generation_choice import GenerationChoice
     from kplan_desktop.ui.grid_fit import GridFit
     from kplan_desktop.ui.key_actions import KeyActions
     from kplan_desktop.ui.models.cells import GridData
     from kplan_desktop.ui.models.indicator_filter import IndicatorFilter
     from kplan_desktop.ui.models.indicator_table import IndicatorTableModel
+    from kplan_desktop.ui.next_plan_wizard import NextPlanActions
     from kplan_desktop.ui.paste import PasteController
     from kplan_desktop.ui.plan_tree import PlanTree
     from kplan_desktop.ui.poller import ChangePoller
@@ -143,9 +148,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         # A factory is called in the loading worker, so the window paints before the database
         # layer (SQLAlchemy) is even imported.
-        self.session = Session.start(
-            store, department=department, fiscal_year=fiscal_year, planning=planning, lang=lang
-        )
+        chosen = settings.generation if settings is not None else None  # the 計画期 seen last
+        self.session = Session.start(store, department=department, fiscal_year=fiscal_year,
+                                     planning=planning, lang=lang, generation=chosen)  # fmt: skip
         self.settings = settings
         self.is_loaded = False
         self.load_error: str | None = None
@@ -252,11 +257,10 @@ class MainWindow(QMainWindow):
         """The title names the department (its name once the catalog is read) and the year."""
         year = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
         who = self.tr("企画担当課") if self.planning else (self.department or "")
-        catalog = self.model.catalog
-        if not self.planning and catalog is not None:
-            names = {d.code: d.name for d in catalog.departments}
-            who = names.get(who, who)
-        title = self.tr("kplan-desktop — 総合計画の進行管理") + f"  [{who}  {year}]"
+        if not self.planning and self.model.catalog is not None:
+            who = {d.code: d.name for d in self.model.catalog.departments}.get(who, who)
+        plan = self.generation_choice.title_part()  # the plan shown: 後期 or 次期基本計画
+        title = self.tr("kplan-desktop — 総合計画の進行管理") + plan + f"  [{who}  {year}]"
         if self.store is not None and self.store.read_only:
             title += self.tr("（読み取り専用）")
         self.setWindowTitle(title)
@@ -321,6 +325,8 @@ class MainWindow(QMainWindow):
         self.backups = BackupActions(self)
         self.keys = KeyActions(self)
         self.catalog_actions = CatalogActions(self)
+        self.generation_choice = GenerationChoice(shared, lambda: self.reload())
+        self.next_plan = NextPlanActions(self, self.generation_choice)
         self.cycle = CycleActions(self)
         self._set_title()
         self.entry.attach()
@@ -356,6 +362,7 @@ class MainWindow(QMainWindow):
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.generation_choice.bar)
         column.addWidget(self.cycle.banner)
         column.addWidget(self.exchange.banner)
         column.addLayout(top)
@@ -421,12 +428,6 @@ class MainWindow(QMainWindow):
 
     # -- loading (off the UI thread) ---------------------------------------------------------
 
-    @property
-    def shown_department(self) -> str | None:
-        if not self._built:
-            return None if self.planning else self.department
-        return self.plan_tree.shown_department
-
     def reload(self, then: Callable[[], None] | None = None) -> None:
         """Read the indicators in a worker; a progress dialog with Cancel shows if it is slow.
         `then` is called once the grid is filled again."""
@@ -439,14 +440,17 @@ class MainWindow(QMainWindow):
                 then()
 
             self.loaded.connect(once)
-        department, year, own = self.shown_department, self.fiscal_year, self.session.own_department
+        department = self.plan_tree.shown_department if self._built else (
+            None if self.planning else self.department)  # before the tree: own, or all  # fmt: skip
         session = self.session
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             from kplan_desktop.ui.models.cells import load_grid
 
-            read = partial(load_grid, planning=session.planning, own=session.department)
-            return read(session.open(), department, own, year, progress, cancelled)
+            session.settle()  # the plan chosen (or remembered) if shown, the year in its period
+            return load_grid(session.open(), session.current_generation(), department,
+                             session.own_department, session.fiscal_year, progress, cancelled,
+                             planning=session.planning, own=session.department)  # fmt: skip
 
         job: Job | None = None
 
@@ -479,6 +483,7 @@ class MainWindow(QMainWindow):
         self.model.reset(
             data, self.fiscal_year, self.department, planning=self.planning, lang=self.lang
         )
+        self.generation_choice.show_records(self.session.shown)
         # The rest in later turns of the event loop, so the UI thread never blocks for long
         # (the grid, then the tree: each some 35 ms at 20,000 indicators). With the window as
         # context: a load that ends after the window is gone does nothing.
@@ -522,7 +527,3 @@ class MainWindow(QMainWindow):
                 return
             if QGuiApplication.platformName() != "offscreen":
                 QMessageBox.critical(self, self.tr("読み込めません"), self.load_error)
-
-    # -- entry -------------------------------------------------------------------------------
-
-    # -- detail ------------------------------------------------------------------------------

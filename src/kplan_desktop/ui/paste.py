@@ -181,7 +181,9 @@ class PasteController(Part):
         when the database could not be written (said; nothing changed)."""
         try:
             return self.store.write(
-                lambda conn, key: write_and_read(conn, requests, key, all_or_nothing=False)
+                lambda conn, key: write_and_read(
+                    conn, self.session.generation_in(conn), requests, key, all_or_nothing=False
+                )
             )
         except DomainError as exc:
             if self.entry._retry_after(exc):

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.actuals import read_actuals
 from kplan_desktop.store.audit import last_change
-from kplan_desktop.store.generations import active_generation
 from kplan_desktop.ui.parts import Part, Shared
 from kplan_desktop.ui.workers import Job
 
@@ -54,13 +53,14 @@ class ChangePoller(Part):
             return
         store, last = self.store, self._last_change
         department = self.plan_tree.shown_department
+        generation = self.session.current_generation()
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             with store.snapshot() as conn:
                 seen = last_change(conn)
                 if seen == last:
                     return seen, None
-                return seen, read_actuals(conn, active_generation(conn), department=department)
+                return seen, read_actuals(conn, generation, department=department)
 
         job = Job(work)
         self.poll_job = job

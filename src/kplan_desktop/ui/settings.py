@@ -103,6 +103,19 @@ class AppSettings:
         self.qsettings.setValue("fiscal_year", fiscal_year)
         self.qsettings.sync()
 
+    @property
+    def generation(self) -> int | None:
+        """The plan generation (計画期) the user last chose to see; None: the active one."""
+        value = self.qsettings.value("generation")
+        try:
+            return int(str(value)) if value is not None else None
+        except ValueError:
+            return None
+
+    def save_generation(self, number: int) -> None:
+        self.qsettings.setValue("generation", number)
+        self.qsettings.sync()
+
     def save_language(self, language: str) -> None:
         self.qsettings.setValue("language", language)
         self.qsettings.sync()

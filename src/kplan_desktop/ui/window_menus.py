@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from kplan_desktop.ui.cycle_actions import CycleActions
     from kplan_desktop.ui.entry_controller import EntryController
     from kplan_desktop.ui.exchange_actions import ExchangeActions
+    from kplan_desktop.ui.generation_choice import GenerationChoice
     from kplan_desktop.ui.key_actions import KeyActions
+    from kplan_desktop.ui.next_plan_wizard import NextPlanActions
     from kplan_desktop.ui.paste import PasteController
 
 
@@ -41,6 +43,8 @@ class MenuHost(Protocol):
     backups: BackupActions
     catalog_actions: CatalogActions
     cycle: CycleActions
+    generation_choice: GenerationChoice
+    next_plan: NextPlanActions
     entry: EntryController
     paste: PasteController
     search: QLineEdit
@@ -116,6 +120,9 @@ class WindowMenus(Part):
         view_menu.addAction(
             action(self.tr("再読み込み"), host.reload, QKeySequence.StandardKey.Refresh)
         )
+        view_menu.addAction(
+            action(self.tr("計画期を切り替える…"), host.generation_choice.focus, "Ctrl+Shift+G")
+        )
         side = action(self.tr("詳細パネル"), host.toggle_side, "F9")
         side.setCheckable(True)
         side.setChecked(True)
@@ -140,6 +147,8 @@ class WindowMenus(Part):
         review_menu.addAction(action(self.tr("施策評価…"), self.open_evaluations, "Ctrl+Shift+H"))
         catalog_menu = bar.addMenu(self.tr("カタログ(&C)"))
         host.catalog_actions.add_actions(catalog_menu)
+        if self.planning:
+            host.next_plan.add_actions(catalog_menu)
         if self.planning:
             merge_menu = bar.addMenu(self.tr("集約(&A)"))
             merge_menu.addAction(action(self.tr("全課の入力状況"), host.show_all_progress))
@@ -171,6 +180,7 @@ class WindowMenus(Part):
             year_label=year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN),
             lang=self.lang,
             parent=self.widget,
+            generation=self.session.current_generation(),
         )
         self.evaluation_dialog.exec()
         self.evaluation_dialog = None

@@ -163,6 +163,7 @@ class GridData:
 
 def load_grid(
     store: Store,
+    generation: int,
     department: str | None,
     own_department: str | None,
     fiscal_year: int,
@@ -172,17 +173,15 @@ def load_grid(
     planning: bool = False,
     own: str | None = None,
 ) -> GridData | None:
-    """Read the indicators (of `department`; None: all) and the year's state (of
-    `own_department`, the signed-in department; None for the planning division) in one
-    snapshot, and check this year's cells, tallied for the window of `planning` and `own` (its
-    department); None when cancelled."""
-    from kplan_desktop.store.generations import active_generation
+    """Read one plan generation's indicators (of `department`; None: all) and the year's
+    state (of `own_department`, the signed-in department; None for the planning division) in
+    one snapshot, and check this year's cells, tallied for the window of `planning` and `own`
+    (its department); None when cancelled."""
     from kplan_desktop.store.overview import overview
 
     # Without the collector's passes over the rows being read (kplan_desktop.collector).
     with lasting_objects():
         with store.snapshot() as conn:
-            generation = active_generation(conn)
             catalog, rows = overview(
                 conn, generation, department=department, fiscal_year=fiscal_year
             )

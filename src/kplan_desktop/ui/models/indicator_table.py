@@ -125,6 +125,8 @@ class IndicatorTableModel(QAbstractTableModel):
         # locked: nothing in them can be entered either, so typing says why at once.
         self.read_only = False
         self.locked_years: frozenset[int] = frozenset()
+        # The plan generation shown is closed (最終評価済み): nothing in it can be entered.
+        self.closed = False
         # This year's cells tallied once per load and kept up to date row by row, so the status
         # line and the tree's counts never walk every row after a value is entered: the states
         # of the editable cells, and the empty cells under each goal, policy and measure.
@@ -243,6 +245,13 @@ class IndicatorTableModel(QAbstractTableModel):
                 self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1)
             )
 
+    def set_plan_closed(self, closed: bool) -> None:
+        """The generation shown is closed (read-only) or not; its cells' editability."""
+        if closed == self.closed:
+            return
+        self.closed = closed
+        self._changed_everywhere()
+
     def update_values(self, code: str, values: list[ActualView]) -> None:
         """A write changed one indicator: swap its values in and repaint its row only."""
         row = self._row_of.get(code)
@@ -311,7 +320,7 @@ class IndicatorTableModel(QAbstractTableModel):
         return self._editable_in(self.rows[row], year)
 
     def _editable_in(self, overview: IndicatorOverview, year: int) -> bool:
-        if self.read_only or year in self.locked_years:
+        if self.closed or self.read_only or year in self.locked_years:
             return False
         if self.planning:
             return year <= self.current_year
