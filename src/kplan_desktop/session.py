@@ -114,26 +114,29 @@ class Session:
             self.generation = active_generation(conn)
         return self.generation
 
-    def settle(self) -> list[GenerationRecord]:
+    def settle(self, conn: Connection | None = None) -> list[GenerationRecord]:
         """Make the chosen generation one the database shows this role (else the active one)
         and, when one was chosen, move the fiscal year into its period (its nearest year): for
         a start with a remembered choice, and for a switch. Returns the generations this role
         may choose among, oldest first (none before the database holds a catalog); a
-        department never sees a draft plan."""
+        department never sees a draft plan. Read with `conn` when given (the window's load
+        reads the grid in the same snapshot), else in a snapshot of its own."""
         from kplan_desktop.domain.generation import GenerationStatus
         from kplan_desktop.store.generations import active_generation, shown_generations
 
         # A year given with no plan chosen is the user's: outside the plan it is refused (the
         # grid says so), not moved.
         chosen = self.generation is not None
-        with self.open().snapshot() as conn:
-            shown = [
-                r
-                for r in shown_generations(conn)
-                if self.planning or r.status is not GenerationStatus.DRAFT
-            ]
-            if self.generation not in {r.number for r in shown}:
-                self.generation = active_generation(conn)
+        if conn is None:
+            with self.open().snapshot() as own:
+                return self.settle(own)
+        shown = [
+            r
+            for r in shown_generations(conn)
+            if self.planning or r.status is not GenerationStatus.DRAFT
+        ]
+        if self.generation not in {r.number for r in shown}:
+            self.generation = active_generation(conn)
         for record in shown:
             if chosen and record.number == self.generation:
                 self.fiscal_year = record.generation.nearest_year(self.fiscal_year)

@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 
 def model_for(db: Path, department: str | None, planning: bool = False) -> IndicatorTableModel:
     store = Store.open(str(db))
-    data = load_grid(
-        store, 1, department, department, 2025, lambda done, total: None, lambda: False
-    )
+    with store.snapshot() as conn:
+        data = load_grid(
+            conn, 1, department, department, 2025, lambda done, total: None, lambda: False
+        )
     assert data is not None
     model = IndicatorTableModel()
     model.reset(data, 2025, department, planning=planning)
@@ -191,9 +192,17 @@ def test_the_tallies_read_with_the_grid_equal_a_count_over_the_model_rows(
             who="t",
             source=EntrySource.TEST,
         )
-    data = load_grid(
-        store, 1, department, department, 2025, lambda d, t: None, lambda: False, planning=planning
-    )
+    with store.snapshot() as conn:
+        data = load_grid(
+            conn,
+            1,
+            department,
+            department,
+            2025,
+            lambda d, t: None,
+            lambda: False,
+            planning=planning,
+        )
     assert data is not None and data.tallies is not None
     assert data.row_of == {row.indicator.code: n for n, row in enumerate(data.rows)}
 
@@ -207,9 +216,10 @@ def test_the_tallies_read_with_the_grid_equal_a_count_over_the_model_rows(
     assert read == tallies(counted, department, planning)
     assert sum(read[0].values()) > 0  # type: ignore[attr-defined]
     # Tallied for another window (another role): counted again for this one.
-    other = load_grid(
-        store, 1, department, department, 2025, lambda d, t: None, lambda: False, own="nobody"
-    )
+    with store.snapshot() as conn:
+        other = load_grid(
+            conn, 1, department, department, 2025, lambda d, t: None, lambda: False, own="nobody"
+        )
     assert other is not None
     assert tallies(other, department, planning) == read
     store.dispose()

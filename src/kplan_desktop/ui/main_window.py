@@ -445,12 +445,9 @@ class MainWindow(QMainWindow):
         session = self.session
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
-            from kplan_desktop.ui.models.cells import load_grid
+            from kplan_desktop.ui.models.cells import load_session_grid
 
-            session.settle()  # the plan chosen (or remembered) if shown, the year in its period
-            return load_grid(session.open(), session.current_generation(), department,
-                             session.own_department, session.fiscal_year, progress, cancelled,
-                             planning=session.planning, own=session.department)  # fmt: skip
+            return load_session_grid(session, department, progress, cancelled)
 
         job: Job | None = None
 

@@ -17,8 +17,8 @@ from kplan_desktop.domain.values import ParsedValue
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from kplan_desktop.session import Session
     from kplan_desktop.store.cycle import YearCycle
-    from kplan_desktop.store.engine import Store
     from kplan_desktop.store.overview import IndicatorOverview
     from kplan_desktop.store.submissions import Finalisation, OpenItem
 
@@ -161,8 +161,31 @@ class GridData:
     tallies: Tallies | None = None
 
 
+def load_session_grid(
+    session: Session,
+    department: str | None,
+    progress: Callable[[int, int], None],
+    cancelled: Callable[[], bool],
+) -> GridData | None:
+    """The window's load: the session's plan settled (the plan chosen or remembered, if this
+    role may see it; the year moved into its period) and its grid read, in one snapshot."""
+    with session.open().snapshot() as conn:
+        session.settle(conn)
+        return load_grid(
+            conn,
+            session.current_generation(),
+            department,
+            session.own_department,
+            session.fiscal_year,
+            progress,
+            cancelled,
+            planning=session.planning,
+            own=session.department,
+        )
+
+
 def load_grid(
-    store: Store,
+    conn: Connection,
     generation: int,
     department: str | None,
     own_department: str | None,
@@ -181,11 +204,8 @@ def load_grid(
 
     # Without the collector's passes over the rows being read (kplan_desktop.collector).
     with lasting_objects():
-        with store.snapshot() as conn:
-            catalog, rows = overview(
-                conn, generation, department=department, fiscal_year=fiscal_year
-            )
-            year_state = read_year_state(conn, generation, own_department, fiscal_year)
+        catalog, rows = overview(conn, generation, department=department, fiscal_year=fiscal_year)
+        year_state = read_year_state(conn, generation, own_department, fiscal_year)
         catalog.check_choice(department, fiscal_year)
         cells: dict[tuple[str, int], CellInfo] = {}
         total = len(rows)
