@@ -438,10 +438,15 @@ def child(mode: str, files: int, work: Path) -> None:
     report_child(result)
 
 
+# A child's time limit: a 300-file side takes about a minute on a quiet machine, but its
+# reference ran past 30 minutes on the shared 2-core machine (session 7) and the run was lost.
+CHILD_TIMEOUT = 4 * 3600.0 if LARGE else 1800.0
+
+
 def _side(mode: str, files: int) -> Callable[[], dict[str, float]]:
     work = cache_dir() / f"child-{mode}"
     work.mkdir(exist_ok=True)
-    return lambda: run_child(HERE, mode, str(files), str(work))
+    return lambda: run_child(HERE, mode, str(files), str(work), timeout=CHILD_TIMEOUT)
 
 
 def merge_rows() -> list[Row]:
@@ -485,7 +490,7 @@ def report_rows() -> list[Row]:
     files = REPORT_DEPARTMENTS
     work = cache_dir() / "child-spec"
     work.mkdir(exist_ok=True)
-    shape = run_child(HERE, "spec", str(files), str(work))
+    shape = run_child(HERE, "spec", str(files), str(work), timeout=CHILD_TIMEOUT)
     med = alternate({m: _side(m, files) for m in ("report", "ref-report")}, RUNS)
     program, ref = med["report"], med["ref-report"]
     extra = program["peak_mib"] - ref["peak_mib"]

@@ -120,3 +120,36 @@ def test_a_value_changed_after_the_preview_refuses_the_whole_file(
     assert dump(db) == before
     with store.snapshot() as conn:
         assert submissions(conn, 1) == []
+
+
+def test_a_forged_row_of_another_department_is_checked_against_that_indicator(
+    db: Database, department: Database, tmp_path: Path
+) -> None:
+    """The merge reads a file's own department's indicators by department and any other code it
+    names by code (issue 20): a hand-forged row of equality's indicator is refused as equality's,
+    and a code the catalog lacks as unknown; the other rows are planned as before."""
+    import openpyxl
+
+    file = export(department, tmp_path / "community.xlsx")
+    book = openpyxl.load_workbook(file)
+    data = book["data"]
+    header = [cell.value for cell in data[1]]
+    column = header.index("indicator") + 1
+    codes = {data.cell(row=r, column=column).value: r for r in range(2, data.max_row + 1)}
+    data.cell(row=codes["7-1-1-K1"], column=column).value = "7-2-1-K1"  # equality's
+    data.cell(row=codes["7-1-2-K1"], column=column).value = "9-9-9-K9"  # no such indicator
+    forged = tmp_path / "forged.xlsx"
+    book.save(forged)
+    store = Store.open(str(db))
+    before = dump(db)
+    plan = plan_merge(store, forged, accept_unsigned=True)
+    outcomes = {r.incoming.indicator: r for r in plan.rows}
+    assert outcomes["7-2-1-K1"].outcome is RowOutcome.REJECTED
+    assert "equality" in outcomes["7-2-1-K1"].reason_ja
+    assert "equality" in outcomes["7-2-1-K1"].reason_en
+    assert outcomes["9-9-9-K9"].outcome is RowOutcome.REJECTED
+    assert "equality" not in outcomes["9-9-9-K9"].reason_en
+    assert outcomes["7-1-1-K2"].outcome is RowOutcome.NEW
+    assert "7-2-1-K1" in plan.units and "9-9-9-K9" not in plan.units
+    assert dump(db) == before
+    store.dispose()

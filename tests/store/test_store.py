@@ -132,7 +132,15 @@ def test_the_catalog_snapshot_holds_what_the_catalog_holds(db: Path) -> None:
         snapshot = read_catalog_snapshot(conn, 1)
     assert catalog is not None and snapshot is not None
     indicators = {i.code: i for _, _, _, i in catalog.indicators()}
-    assert snapshot.indicators.select([*indicators, "no-such-code"]) == indicators
+    with store.snapshot() as conn:
+        assert snapshot.indicators.select(conn, [*indicators, "no-such-code"]) == indicators
+        # By department: its own rows in one query, any other code by code.
+        one = next(iter(indicators.values()))
+        others = [i for i in indicators.values() if i.department != one.department][:3]
+        asked = [o.code for o in others] + [one.code, "no-such-code"]
+        picked = snapshot.indicators.select(conn, asked, department=one.department)
+        assert picked == {code: indicators[code] for code in asked if code in indicators}
+        assert list(picked) == [code for code in asked if code in indicators]
     assert snapshot.settings == catalog.plan.settings
     assert snapshot.departments == {d.code for d in catalog.departments}
     assert snapshot.catalog_hash == store.meta(CATALOG_HASH_KEY)
@@ -146,7 +154,8 @@ def test_indicators_read_by_the_caller_count_only_while_the_catalog_is_that_vers
     with store.snapshot() as conn:
         snapshot = read_catalog_snapshot(conn, 1)
     assert snapshot is not None and snapshot.catalog_hash is not None
-    (counted,) = snapshot.indicators.select(["7-1-1-K2"]).values()
+    with store.snapshot() as conn:
+        (counted,) = snapshot.indicators.select(conn, ["7-1-1-K2"]).values()
     # The caller's copy makes it a percentage, so that 150 is out of range.
     percent = {counted.code: replace(counted, unit="%", value_kind=ValueKind.PERCENT)}
     request = [EntryRequest("7-1-1-K2", 2024, "150")]

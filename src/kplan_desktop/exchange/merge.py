@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -92,9 +93,9 @@ from kplan_desktop.store.actuals import (
     write_actuals,
 )
 from kplan_desktop.store.audit import now
-from kplan_desktop.store.catalog import CatalogSnapshot
+from kplan_desktop.store.catalog import CatalogSnapshot, catalog_hash_key, read_catalog_snapshot
 from kplan_desktop.store.catalog_versions import catalog_versions
-from kplan_desktop.store.engine import Store
+from kplan_desktop.store.engine import Store, meta_value
 from kplan_desktop.store.evaluations import measure_owners, read_evaluations
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import (
@@ -212,8 +213,14 @@ def _plan_read(
     accept_unsigned: bool,
 ) -> MergePlan:
     catalog = _route(context, workbook, source.name)
+    if meta_value(conn, catalog_hash_key(workbook.generation)) != catalog.catalog_hash:
+        # The catalog was replaced since the session's context was read: this file is checked
+        # against the one its indicators are now read from (they are read in this snapshot).
+        catalog = read_catalog_snapshot(conn, workbook.generation) or catalog
     _check_file(catalog.settings, catalog.departments, workbook, source.name)
-    indicators = catalog.indicators.select({row.indicator for row in workbook.rows})
+    indicators = catalog.indicators.select(
+        conn, (row.indicator for row in workbook.rows), department=workbook.department
+    )
     read_integrity = workbook.integrity  # the reader's verdict, before the signature's
     workbook, trust = _check_signature(conn, workbook, indicators, source.name, accept_unsigned)
     workbook = _check_visible(workbook, trust, source.name)
@@ -227,7 +234,8 @@ def _plan_read(
         already_received=is_received(conn, workbook.sha256),
         notes_ja=list(workbook.notes_ja),
         notes_en=list(workbook.notes_en),
-        units={code: indicator.unit or "" for code, indicator in indicators.items()},
+        # Interned: the report keeps a unit per row, and a catalog has a few dozen units.
+        units={code: sys.intern(indicator.unit or "") for code, indicator in indicators.items()},
         generation=workbook.generation,
     )
     _file_notes(plan, catalog.catalog_hash, context.versions, read_integrity)

@@ -134,7 +134,7 @@ def _report(
                 warnings=tuple(
                     ReportWarning(w.code, w.message_ja, w.message_en) for w in row.warnings
                 ),
-                stored_value=None if row.result is None else row.result.new[0],
+                stored_value=_stored_value(row),
                 unit=plan.units.get(row.incoming.indicator) or None,
                 sheet=row.incoming.value_sheet,
                 cell=row.incoming.value_cell,
@@ -144,6 +144,15 @@ def _report(
         notes_ja=list(plan.notes_ja),
         notes_en=list(plan.notes_en),
     )
+
+
+def _stored_value(row: PlannedRow) -> str | None:
+    """What the row stores, as text; the file's own text when the two are equal (most rows),
+    so that a report kept in memory holds one string for both (issue 20's memory)."""
+    if row.result is None:
+        return None
+    stored = row.result.new[0]
+    return row.file_value if stored is not None and stored == row.file_value else stored
 
 
 def _with_warnings(reason: str, warnings: tuple[Finding, ...], lang: str, accepted: bool) -> str:

@@ -100,9 +100,10 @@ class ReportWarning:
     message_en: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportLine:
-    """One row of an import report: where it came from, what happened, and why."""
+    """One row of an import report: where it came from, what happened, and why. (Slots: a
+    merge of 300 files keeps 120,000 of them.)"""
 
     sheet_row: int | None  # the row number in the file's sheet, for the clerk to find it
     indicator: str

@@ -595,20 +595,35 @@ def plan_settings_from_row(row: RowMapping) -> PlanSettings:
 
 
 class StoredIndicators:
-    """The catalog's indicators as the database holds them, each made an Indicator when asked.
+    """The catalog's indicators of one generation, read when asked in the caller's snapshot:
+    a merge reads each file's own, not the whole catalog (37 MiB at 24,000; issue 20)."""
 
-    A merge session holds the whole catalog while it reads file after file. Rows are plain
-    tuples, which the garbage collector stops scanning; Indicator objects it would scan at
-    every full collection (24,000 of them cost 0.2 s of collections in a 60-file merge).
-    """
+    _CHUNK = 500  # codes bound per query
 
-    def __init__(self, rows: dict[str, tuple[Any, ...]]) -> None:
-        self._rows = rows
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
 
-    def select(self, codes: Iterable[str]) -> dict[str, Indicator]:
-        """The Indicators of those `codes` that are in the catalog."""
-        rows = self._rows
-        return {code: _indicator(rows[code]) for code in codes if code in rows}
+    def select(
+        self, conn: Connection, codes: Iterable[str], *, department: str | None = None
+    ) -> dict[str, Indicator]:
+        """The Indicators of those `codes` that are in the catalog, in the order of `codes`;
+        with `department`, its own in one query and only the other codes by code."""
+        wanted = list(dict.fromkeys(codes))
+        remaining = set(wanted)
+        i = indicator_table.c
+        query = select(*_RAW_INDICATOR_COLUMNS).where(i.generation == self.generation)
+        rows: dict[str, Sequence[Any]] = {}
+        if department is not None:
+            for row in conn.execute(query.where(i.department_code == department)).all():
+                if row[0] in remaining:
+                    rows[row[0]] = row
+            remaining.difference_update(rows)
+        rest = sorted(remaining)
+        for start in range(0, len(rest), self._CHUNK):
+            chunk = rest[start : start + self._CHUNK]
+            for row in conn.execute(query.where(i.code.in_(chunk))).all():
+                rows[row[0]] = row
+        return {code: _indicator(rows[code]) for code in wanted if code in rows}
 
 
 @dataclass(frozen=True)
@@ -622,8 +637,8 @@ class CatalogSnapshot:
 
 
 def read_catalog_snapshot(conn: Connection, generation: int) -> CatalogSnapshot | None:
-    """The generation catalog's settings, department codes and indicators; None before one
-    was loaded."""
+    """The generation catalog's settings, department codes and hash, and the reader of its
+    indicators (read when asked, in the caller's snapshot); None before one was loaded."""
     # The hash first: if the catalog is replaced while the rest is read, the hash is the
     # older one, and write_actuals, seeing another version, reads indicators itself.
     catalog_hash = meta_value(conn, catalog_hash_key(generation))
@@ -632,11 +647,8 @@ def read_catalog_snapshot(conn: Connection, generation: int) -> CatalogSnapshot 
         return None
     d_ = department_table.c
     departments = frozenset(conn.scalars(select(d_.code).where(d_.retired.is_(False))))
-    query = select(*_RAW_INDICATOR_COLUMNS).where(indicator_table.c.generation == generation)
-    # all(): one fetchall, not a fetchone per row (24,000 rows in a large catalog)
-    rows = {row[0]: tuple(row) for row in conn.execute(query).all()}
     return CatalogSnapshot(
-        plan_settings_from_row(plan_row), departments, StoredIndicators(rows), catalog_hash
+        plan_settings_from_row(plan_row), departments, StoredIndicators(generation), catalog_hash
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -388,12 +389,13 @@ def _reason_code(text: str) -> str | None:
     return None
 
 
+# Every fiscal year a cell may name, by its four digits: one int object per year, shared by
+# every row of every file (a merge's reports keep a year per row; issue 20's memory).
+_FISCAL_YEARS = {f"{year:04}": year for year in range(MIN_FISCAL_YEAR, MAX_FISCAL_YEAR + 1)}
+
+
 def _fiscal_year(text: str) -> int | None:
-    norm = text.strip()
-    if not (norm.isascii() and norm.isdigit() and len(norm) == 4):
-        return None
-    year = int(norm)
-    return year if MIN_FISCAL_YEAR <= year <= MAX_FISCAL_YEAR else None
+    return _FISCAL_YEARS.get(text.strip())
 
 
 # The data sheet's column keys as a Japanese message names them (never the internal word).
@@ -541,9 +543,10 @@ class _RowCells:
         return text
 
     def where(self, column: int) -> str:
-        """The cell's address as the spreadsheet shows it (F6), or '' when unknown."""
+        """The cell's address as the spreadsheet shows it (F6), or '' when unknown; interned,
+        so that the rows of many files kept in their reports share one string per cell."""
         coordinate = getattr(self.cells[column - 1], "coordinate", None)
-        return coordinate if isinstance(coordinate, str) else ""
+        return sys.intern(coordinate) if isinstance(coordinate, str) else ""
 
     def blank(self, column: int) -> bool:
         return _blank_cell(self.cells[column - 1])
