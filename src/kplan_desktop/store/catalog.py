@@ -412,8 +412,7 @@ def restamp_catalog(
 ) -> CatalogVersion:
     """Record the catalog the database holds as the next version, when its recorded version
     names other content (an earlier program kept the departments an import dropped, so the
-    stored catalog no longer hashed as imported). A catalog is never handed out without one.
-    """
+    stored catalog no longer hashed as imported). A catalog is never handed out without one."""
     require_writable(conn, generation)
     current = current_catalog_version(conn, generation)
     version = CatalogVersion(1 if current is None else current.sequence + 1, catalog_hash, now())
