@@ -36,7 +36,10 @@ versions, links, submissions), the audit log and `meta`, and the `generation` ro
 plan (it stays closed). The store refuses first with its own message
 (generations.require_writable); these hold whatever path forgets to ask. A later migration that
 rebuilds one of these tables in batch mode must make its triggers again (SQLite drops a table's
-triggers with it): tests/store/test_closed_guards.py checks that every one is there at head.
+triggers with it): tests/store/test_closed_guards.py checks that every one is there at head. One
+that rebuilds `generation` must drop them all first (`sqlite_triggers()` names them): every
+trigger reads that table, and SQLite refuses to rename the rebuilt table into place while a
+trigger names a table that is gone ("error in trigger plan_closed_insert: no such table").
 
 The trigger texts are written out here, not imported: a backup's schema is compared with the
 migrations' own (store/backup.expected_schema), so they must never change once released.
