@@ -26,6 +26,7 @@ from kplan_desktop.store.backup import (
 from kplan_desktop.store.engine import SCHEMA_HEAD, Store
 from kplan_desktop.store.requests import EntrySource
 from tests.conftest import dump
+from tests.store.test_closed_guards import guards_migration
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -50,7 +51,10 @@ def test_the_expected_schemas_are_the_migrations_own(tmp_path: Path) -> None:
     schemas = [expected_schema(v) for v in versions]
     assert all(a != b for a, b in itertools.pairwise(schemas))
     kinds = {kind for kind, *_ in expected_schema(SCHEMA_HEAD)}
-    assert kinds == {"table", "index"}  # kplan's SQLite schema has no trigger and no view
+    assert kinds == {"table", "index", "trigger"}  # kplan's SQLite schema has no view
+    # Its only triggers: a closed plan generation's guards (migration 0016).
+    triggers = {name for kind, name, *_ in expected_schema(SCHEMA_HEAD) if kind == "trigger"}
+    assert triggers == set(guards_migration().sqlite_triggers())
 
 
 def _tampered(db: Path, out: Path, *statements: str) -> Path:

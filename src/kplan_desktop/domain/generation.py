@@ -131,6 +131,25 @@ def check_next_period(generations: Sequence[Generation], start_year: int, end_ye
         )
 
 
+def check_period_apart(others: Iterable[Generation], start_year: int, end_year: int) -> None:
+    """A generation's period shares no year with another generation's (a year belongs to one
+    plan): checked whenever a plan's period is set, by a new generation or by its catalog.
+    A generation without a period yet (a withdrawn draft, a new database) holds no year."""
+    for other in others:
+        if other.end_year < other.start_year:
+            continue
+        if start_year <= other.end_year and other.start_year <= end_year:
+            raise DomainError(
+                "E_GENERATION_PERIOD",
+                f"計画期間（{era_label(start_year)}〜{era_label(end_year)}）が計画期 {other.number}"
+                f"（{other.label()}）と重なっています。年度はひとつの計画期にだけ属します。"
+                "何も変更していません",
+                f"The period FY{start_year}–FY{end_year} overlaps plan generation {other.number} "
+                f"({other.label_en()}); a year belongs to one plan generation only. Nothing was "
+                "changed",
+            )
+
+
 class Succession(enum.Enum):
     """What the next plan does with an indicator of the current one."""
 

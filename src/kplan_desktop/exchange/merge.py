@@ -49,6 +49,7 @@ from kplan_desktop.exchange.merge_checks import (
     _distrust,
     _file_text,
     _rejected,
+    check_generation,
     explain_catalog_changes,
     pasted_fraction_refusal,
 )
@@ -217,6 +218,7 @@ def _plan_read(
         # The catalog was replaced since the session's context was read: this file is checked
         # against the one its indicators are now read from (they are read in this snapshot).
         catalog = read_catalog_snapshot(conn, workbook.generation) or catalog
+    check_generation(conn, workbook, source.name)
     _check_file(catalog.settings, catalog.departments, workbook, source.name)
     indicators = catalog.indicators.select(
         conn, (row.indicator for row in workbook.rows), department=workbook.department
@@ -552,7 +554,11 @@ def apply_merge(
         row for row in rows if row.outcome in (RowOutcome.NEW, RowOutcome.UPDATED) and row.warnings
     ]
     moment = now()
-    refused = rejected and not accept_valid
+    # --accept-valid takes the rows that pass; a file none of whose rows passes is refused all
+    # the same (recorded, it would count its department as merged on another plan's codes).
+    passed = any(r.outcome is not RowOutcome.REJECTED for r in rows) or not rows
+    passed = passed or any(e.outcome is not RowOutcome.REJECTED for e in evaluations)
+    refused = rejected and (not accept_valid or not passed)
     held = bool(warned) and not accept_warnings
     record_file = not plan.already_received
     evaluation_writes = any(e.writes for e in evaluations)

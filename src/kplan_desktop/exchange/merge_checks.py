@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.catalog_diff import indicator_changes
 from kplan_desktop.domain.errors import DomainError
+from kplan_desktop.domain.generation import GenerationStatus
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.validation import pasted_fraction
 from kplan_desktop.domain.values import canonical
@@ -35,7 +36,8 @@ from kplan_desktop.exchange.workbook_reader import (
     Integrity,
     one_line,
 )
-from kplan_desktop.store.catalog_versions import catalog_content
+from kplan_desktop.store.catalog_versions import catalog_content, generations_of_catalog
+from kplan_desktop.store.generations import generation_record
 from kplan_desktop.store.keys import departments_with_keys, legacy_secret, registered_key
 
 _DISTRUSTED = (
@@ -371,4 +373,43 @@ def explain_catalog_changes(
         )
         row.reason_en = "; ".join(
             x for x in (row.reason_en, f"catalog changed since the file ({en})") if x
+        )
+
+
+def check_generation(conn: Connection, workbook: IncomingWorkbook, file: str) -> None:
+    """The plan generation a file names must take values, and be the one it was made for.
+
+    Refused whole, nothing read in: a closed generation (its final evaluation written), a draft
+    not yet in force (its catalog may still change, and values would pin it), and a file whose
+    catalog is another generation's (the generation cell relabelled: the same code means
+    another indicator there)."""
+    number = workbook.generation
+    found = generation_record(conn, number)
+    name = "" if found is None else found.generation.name[:60]
+    if found is not None and found.status is GenerationStatus.CLOSED:
+        raise _one_line_error(
+            "E_GENERATION_CLOSED",
+            f"{file}: 第{number}期（{name}）は終了しています（最終評価済み）。"
+            "終了した計画期には取り込めません。何も取り込みません",
+            f"{file}: plan generation {number} ({name}) is closed (final evaluation written) "
+            "and takes no values; nothing was merged",
+        )
+    if found is not None and found.status is GenerationStatus.DRAFT:
+        raise _one_line_error(
+            "E_GENERATION_NOT_ACTIVE",
+            f"{file}: 第{number}期（{name}）はまだ準備中で、始まっていません。計画期を開始して"
+            f"から取り込んでください（kplan generation activate {number}）。何も取り込みません",
+            f"{file}: plan generation {number} ({name}) is a draft not yet in force; activate it "
+            f"first (kplan generation activate {number}); nothing was merged",
+        )
+    owners = generations_of_catalog(conn, workbook.catalog_hash) if workbook.catalog_hash else []
+    if owners and number not in owners:
+        raise _one_line_error(
+            "E_GENERATION_MISMATCH",
+            f"{file}: 第{number}期のファイルとなっていますが、作成に使われたカタログは"
+            f"第{owners[0]}期のものです（計画期が書き換えられた可能性があります。同じ指標コード"
+            "でも計画期が違えば別の指標です）。何も取り込みません",
+            f"{file}: the file says plan generation {number}, but the catalog it was made with is "
+            f"generation {owners[0]}'s (the generation was changed? the same code means another "
+            "indicator in another generation); nothing was merged",
         )

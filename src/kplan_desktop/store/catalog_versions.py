@@ -56,3 +56,11 @@ def catalog_content(conn: Connection, generation: int, catalog_hash: str) -> str
         .limit(1)
     )
     return conn.execute(query).scalar()
+
+
+def generations_of_catalog(conn: Connection, catalog_hash: str) -> list[int]:
+    """The generations that have held a catalog version of this hash (a file names the catalog
+    it was made with by its hash), in order; [] for a catalog this database never held."""
+    t = catalog_version_table.c
+    query = select(t.generation).where(t.catalog_hash == catalog_hash).distinct()
+    return sorted(int(g) for g in conn.execute(query).scalars())

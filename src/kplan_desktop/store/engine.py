@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
-SCHEMA_HEAD = "0015"
+SCHEMA_HEAD = "0016"
 SECRETS_REMOVED = "0010"  # the first revision whose database holds no signing secret
 # Every database has its own id: the first half of the revisions it makes.
 DATABASE_ID_KEY = "database_id"
@@ -655,6 +655,8 @@ class Store:
             ) from None
         if isinstance(exc, OperationalError):
             raise (self._storage_problem(exc) or storage_error(self.url, exc)) from None
+        if "E_GENERATION_CLOSED" in str(exc.orig):  # a trigger of the file (migration 0016)
+            raise StoreError(*E_GENERATION_CLOSED_SERVER) from None
         raise exc
 
     def current_revision(self) -> str | None:

@@ -22,6 +22,7 @@ from kplan_desktop.domain.generation import (
     GenerationStatus,
     Succession,
     check_next_period,
+    check_period_apart,
     generation_of_year,
 )
 from kplan_desktop.store.audit import as_utc, now, record
@@ -389,6 +390,16 @@ def set_generation_status(
         raise generation_closed(generation, found.generation.name)
     meet_writers(conn, found)
     closing = status is GenerationStatus.CLOSED
+    # The audit row first: once closed, the generation's audit log takes no row (migration
+    # 0016), so the closing is its last.
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="generation",
+        generation=generation,
+        detail=f"generation {generation}: {found.status.value} → {status.value}",
+    )
     conn.execute(
         update(generation_table)
         .where(generation_table.c.number == generation)
@@ -398,21 +409,17 @@ def set_generation_status(
             closed_by=who if closing else None,
         )
     )
-    record(
-        conn,
-        who=who,
-        source=source,
-        action="generation",
-        generation=generation,
-        detail=f"generation {generation}: {found.status.value} → {status.value}",
-    )
     return True
 
 
 def sync_period(
     conn: Connection, generation: int, name: str, start: int, end: int, baseline: int
 ) -> None:
-    """The generation's name and period follow its catalog's plan (replace_catalog)."""
+    """The generation's name and period follow its catalog's plan (replace_catalog); a period
+    that would share a year with another generation's is refused (nothing is kept: the caller's
+    transaction rolls back)."""
+    check_period_apart([r.generation for r in generations(conn) if r.number != generation],
+                       start, end)  # fmt: skip
     conn.execute(
         update(generation_table)
         .where(generation_table.c.number == generation)
