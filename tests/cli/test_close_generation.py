@@ -155,3 +155,42 @@ def test_a_failed_workbook_leaves_the_plan_open(
     assert dump(db) == before
     assert run(db, "generation", "list", "--json") == 0
     assert json.loads(capsys.readouterr().out)[0]["status"] == "active"
+
+
+def test_the_hand_over_column_shows_the_baseline_the_next_plan_holds(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 2 (s8 trial): the 最終評価's 次期計画への引継ぎ reads the baseline from the new
+    plan (here typed by hand, and one still pending), never recomputes it."""
+    from decimal import Decimal
+
+    from kplan_desktop.domain.generation import set_baseline
+    from kplan_desktop.exchange.catalog_json import catalog_hash
+    from kplan_desktop.store.catalog import replace_catalog
+
+    _last_year_in(db)  # R8 in and finalised: 未集計 everywhere
+    assert run(db, "generation", "new", "--name", "次期基本計画", "--start", "R9", "--end",
+               "R13", "--baseline-year", "R8") == 0  # fmt: skip
+    assert run(db, "generation", "decide", "7-1-1-K3", "continue") == 0
+    assert run(db, "generation", "decide", "7-1-1-K2", "continue") == 0
+    store = Store.open(str(db))
+    try:
+        with store.transaction() as conn:
+            draft = read_catalog(conn, 2)
+            assert draft is not None
+            typed = set_baseline(draft, "7-1-1-K3", 2025, Decimal(4321))
+            replace_catalog(conn, 2, typed, catalog_hash(typed), who="企画",
+                            source=EntrySource.TEST, detail="typed")  # fmt: skip
+    finally:
+        store.dispose()
+    out = tmp_path / "最終評価.xlsx"
+    capsys.readouterr()
+    assert run(db, "final-evaluation", "--generation", "1", "-o", str(out), "--json") == 0
+    figures = json.loads(capsys.readouterr().out)
+    rows = {i["code"]: i for i in figures["indicators"]}
+    assert rows["7-1-1-K3"]["next_plan"]["baseline"] == "4321"
+    assert rows["7-1-1-K2"]["next_plan"]["baseline"] is None
+    sheet = openpyxl.load_workbook(out)["指標別"]
+    cells = {str(row[0]): str(row[15]) for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert "基準値 4,321" in cells["7-1-1-K3"], cells["7-1-1-K3"]
+    assert "未設定（基準年の確定値を待っています）" in cells["7-1-1-K2"], cells["7-1-1-K2"]
