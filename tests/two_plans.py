@@ -8,6 +8,10 @@ import json
 from pathlib import Path
 
 from kplan_desktop.cli import main
+from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actuals
+from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.engine import Store
+from kplan_desktop.store.requests import EntrySource
 from tests.conftest import Database
 
 OLD_PLAN = "かすみがうら市総合計画 後期基本計画（令和4年度〜令和8年度）"
@@ -46,6 +50,23 @@ def make_two_plans(db: Database, folder: Path) -> Database:
         assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", str(year), "--value", value,
                    "--comment", "確認済み") == 0  # fmt: skip
     assert run(db, "enter", "--indicator", "7-1-1-K2", "--year", "R7", "--value", "未集計") == 0
+    # The base year's value is final (a baseline is taken from a final value only): the rest
+    # of the department's R8 is entered 未集計 and the year finalised.
+    store = Store.open(str(db))
+    try:
+        with store.transaction() as conn:
+            catalog = read_catalog(conn, 1)
+            assert catalog is not None
+            held = {a.indicator_code for a in read_actuals(conn, 1, fiscal_year=2026)}
+            rest = [
+                EntryRequest(i.code, 2026, "未集計", "確認")
+                for _, _, _, i in catalog.indicators()
+                if i.owner_for(2026) == "community" and i.code not in held
+            ]
+            write_actuals(conn, 1, rest, who="clerk", source=EntrySource.TEST)
+    finally:
+        store.dispose()
+    assert run(db, "finalise", "--department", "community", "--year", "R8") == 0
     assert run(db, "generation", "new", "--name", NEW_PLAN, "--start", "R9", "--end", "R13",
                "--baseline-year", "R8") == 0  # fmt: skip
     assert run(db, "generation", "decide", "7-1-1-K3", "continue") == 0

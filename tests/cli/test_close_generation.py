@@ -59,7 +59,7 @@ def test_close_is_refused_until_the_last_year_is_in_then_the_plan_is_read_only(
     # Nothing of R8 is in: refused, naming why in both languages; nothing written, no workbook.
     before = dump(db)
     capsys.readouterr()
-    assert run(db, "final-evaluation", "--close", "-o", str(out)) == 2
+    assert run(db, "final-evaluation", "--close", "--generation", "1", "-o", str(out)) == 2
     err = capsys.readouterr().err
     assert "確定・取り込みされていない課" in err and "not finalised or merged" in err
     assert "市民協働担当課" in err
@@ -68,7 +68,7 @@ def test_close_is_refused_until_the_last_year_is_in_then_the_plan_is_read_only(
     departments = _last_year_in(db, leave_out="community")
     assert "community" in departments
     before = dump(db)
-    assert run(db, "final-evaluation", "--close", "-o", str(out)) == 2
+    assert run(db, "final-evaluation", "--close", "--generation", "1", "-o", str(out)) == 2
     err = capsys.readouterr().err
     assert "市民協働担当課（未着手）" in err and "community (not started)" in err
     assert "企画担当課（" not in err
@@ -88,7 +88,9 @@ def test_close_is_refused_until_the_last_year_is_in_then_the_plan_is_read_only(
     finally:
         store.dispose()
     capsys.readouterr()
-    assert run(db, "final-evaluation", "--close", "-o", str(out), "--json") == 0
+    assert (
+        run(db, "final-evaluation", "--close", "--generation", "1", "-o", str(out), "--json") == 0
+    )
     figures = json.loads(capsys.readouterr().out)
     assert figures["generation"]["status"] == "closed"
     assert figures["plan"]["indicators"] == 25
@@ -119,7 +121,7 @@ def test_close_is_refused_until_the_last_year_is_in_then_the_plan_is_read_only(
         ("evaluate", "--measure", "7-1-1", "--year", "R8", "--grade", "B"),
         ("review", "--measure", "7-1-1", "--year", "R8", "--comment", "x"),
         ("catalog", "import", str(exported)),
-        ("final-evaluation", "--close", "--generation", "1"),
+        ("final-evaluation", "--close", "--generation", "1", "--generation", "1"),
     )
     for args in refused:
         capsys.readouterr()
@@ -150,8 +152,81 @@ def test_a_failed_workbook_leaves_the_plan_open(
     _last_year_in(db)
     before = dump(db)
     capsys.readouterr()
-    assert run(db, "final-evaluation", "--close", "-o", str(tmp_path / "none" / "a.xlsx")) == 2
+    assert (
+        run(
+            db,
+            "final-evaluation",
+            "--close",
+            "--generation",
+            "1",
+            "-o",
+            str(tmp_path / "none" / "a.xlsx"),
+        )
+        == 2
+    )
     assert "最終評価ブックを保存できません" in capsys.readouterr().err
     assert dump(db) == before
     assert run(db, "generation", "list", "--json") == 0
     assert json.loads(capsys.readouterr().out)[0]["status"] == "active"
+
+
+def test_the_hand_over_column_shows_the_baseline_the_next_plan_holds(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 2 (s8 trial): the 最終評価's 次期計画への引継ぎ reads the baseline from the new
+    plan (here typed by hand, and one still pending), never recomputes it."""
+    from decimal import Decimal
+
+    from kplan_desktop.domain.generation import set_baseline
+    from kplan_desktop.exchange.catalog_json import catalog_hash
+    from kplan_desktop.store.catalog import replace_catalog
+
+    _last_year_in(db)  # R8 in and finalised: 未集計 everywhere
+    assert run(db, "generation", "new", "--name", "次期基本計画", "--start", "R9", "--end",
+               "R13", "--baseline-year", "R8") == 0  # fmt: skip
+    assert run(db, "generation", "decide", "7-1-1-K3", "continue") == 0
+    assert run(db, "generation", "decide", "7-1-1-K2", "continue") == 0
+    store = Store.open(str(db))
+    try:
+        with store.transaction() as conn:
+            draft = read_catalog(conn, 2)
+            assert draft is not None
+            typed = set_baseline(draft, "7-1-1-K3", 2025, Decimal(4321))
+            replace_catalog(conn, 2, typed, catalog_hash(typed), who="企画",
+                            source=EntrySource.TEST, detail="typed")  # fmt: skip
+    finally:
+        store.dispose()
+    out = tmp_path / "最終評価.xlsx"
+    capsys.readouterr()
+    assert run(db, "final-evaluation", "--generation", "1", "-o", str(out), "--json") == 0
+    figures = json.loads(capsys.readouterr().out)
+    rows = {i["code"]: i for i in figures["indicators"]}
+    assert rows["7-1-1-K3"]["next_plan"]["baseline"] == "4321"
+    assert rows["7-1-1-K2"]["next_plan"]["baseline"] is None
+    sheet = openpyxl.load_workbook(out)["指標別"]
+    cells = {str(row[0]): str(row[15]) for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert "基準値 4,321" in cells["7-1-1-K3"], cells["7-1-1-K3"]
+    assert "未設定（基準年の確定値を待っています）" in cells["7-1-1-K2"], cells["7-1-1-K2"]
+
+
+def test_closing_names_its_plan_and_an_evaluation_says_which_plan_it_is(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 10 (s8 trial): `--close` without `--generation` is refused, nothing changed;
+    without `--close` the command says which plan it evaluates."""
+    _last_year_in(db)
+    before = dump(db)
+    capsys.readouterr()
+    out = tmp_path / "x.xlsx"
+    assert run(db, "final-evaluation", "--close", "-o", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "--generation" in err
+    assert "終了する計画期" in err and "Name the plan generation to close" in err
+    assert dump(db) == before and not out.exists()
+    assert run(db, "final-evaluation", "-o", str(out)) == 0
+    said = capsys.readouterr().out
+    assert (
+        "計画期 1（かすみがうら市総合計画 後期基本計画（令和4年度〜令和8年度））の最終評価です"
+        in said
+    )
+    assert dump(db) == before

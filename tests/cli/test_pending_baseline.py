@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from kplan_desktop.cli import main
-from kplan_desktop.domain.generation import Succession, fill_baseline
+from kplan_desktop.domain.generation import Succession, fill_baseline, set_baseline
 from kplan_desktop.exchange.catalog_json import catalog_hash
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.catalog import read_catalog, replace_catalog
@@ -94,3 +94,82 @@ def test_a_pending_baseline_fills_itself_in_when_the_base_year_is_finalised(
     assert _baselines(db, capsys) == baselines
     after = dump(db)
     assert after["indicator"] == before["indicator"]
+
+
+def _enter_r8(db: Database, k3: str) -> None:
+    store = Store.open(str(db))
+    try:
+        with store.transaction() as conn:
+            catalog = read_catalog(conn, 1)
+            assert catalog is not None
+            requests = [
+                EntryRequest(i.code, 2026, k3 if i.code == "7-1-1-K3" else "未集計", "確認")
+                for _, _, _, i in catalog.indicators()
+                if i.owner_for(2026) == "community"
+            ]
+            write_actuals(conn, 1, requests, who="clerk", source=T)
+    finally:
+        store.dispose()
+
+
+def test_a_baseline_is_taken_only_from_the_final_value_and_follows_its_correction(
+    db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 1 (s8 trial): a value merely entered before `generation decide` is not taken;
+    the baseline waits for the final value, and follows its later correction, audited."""
+    _enter_r8(db, "6100")  # entered, not finalised
+    assert run(db, "generation", "new", "--name", "次期基本計画", "--start", "R9", "--end",
+               "R13", "--baseline-year", "R8") == 0  # fmt: skip
+    capsys.readouterr()
+    assert run(db, "generation", "decide", "7-1-1-K3", "continue") == 0
+    assert "未設定" in capsys.readouterr().out
+    assert _baselines(db, capsys)["7-1-1-K3"][0] is None
+    _enter_r8(db, "6150")  # corrected before it is final
+    assert run(db, "finalise", "--department", "community", "--year", "R8") == 0
+    assert _baselines(db, capsys)["7-1-1-K3"][0] == "6150"
+    # The final value is corrected (withdrawn, entered anew, finalised again): it follows.
+    assert run(db, "finalise", "--department", "community", "--year", "R8", "--withdraw") == 0
+    _enter_r8(db, "6200")
+    assert _baselines(db, capsys)["7-1-1-K3"][0] == "6150"  # not final: nothing follows
+    assert run(db, "finalise", "--department", "community", "--year", "R8") == 0
+    assert _baselines(db, capsys)["7-1-1-K3"][0] == "6200"
+    audit = shown(db, capsys, "audit", "--json")
+    filled = [row["detail"] for row in audit if row.get("action") == "baseline"]
+    assert len(filled) == 2, filled
+    assert "6200" in filled[-1] and "corrected from 6150" in filled[-1]
+    # A baseline typed by hand afterwards stays through a later correction.
+    store = Store.open(str(db))
+    try:
+        with store.transaction() as conn:
+            draft = read_catalog(conn, 2)
+            assert draft is not None
+            edited = set_baseline(draft, "7-1-1-K3", 2026, Decimal(6000))
+            replace_catalog(conn, 2, edited, catalog_hash(edited), who="企画", source=T,
+                            detail="typed")  # fmt: skip
+    finally:
+        store.dispose()
+    assert run(db, "finalise", "--department", "community", "--year", "R8", "--withdraw") == 0
+    _enter_r8(db, "6300")
+    assert run(db, "finalise", "--department", "community", "--year", "R8") == 0
+    assert _baselines(db, capsys)["7-1-1-K3"][0] == "6000"
+
+
+def test_the_wizard_takes_the_same_final_value_rule(
+    db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The wizard's use case (create_next_generation) takes no merely entered value either, and
+    its pending baseline fills itself in when the value becomes final."""
+    from kplan_desktop.domain.generation import SuccessionDecision
+    from kplan_desktop.exchange.next_generation import NextPlan, create_next_generation
+
+    _enter_r8(db, "6100")
+    store = Store.open(str(db))
+    try:
+        decision = SuccessionDecision("7-1-1-K3", Succession.CONTINUE, "7-1-1-K3", 2026)
+        plan = NextPlan(1, "次期基本計画", 2027, 2031, 2026, (decision,))
+        made = create_next_generation(store, plan, who="企画", source=T)
+        assert dict(made.baselines)["7-1-1-K3"] is None
+    finally:
+        store.dispose()
+    assert run(db, "finalise", "--department", "community", "--year", "R8") == 0
+    assert _baselines(db, capsys)["7-1-1-K3"][0] == "6100"

@@ -87,11 +87,12 @@ def test_the_last_years_evaluation_counts_and_the_successor_is_carried(seed: Cat
         {"7-1-1-K3": {2025: _d("5900"), 2026: _d("6245")}},
         evaluations=evaluations,
         successors={"7-1-1-K3": successor},
+        next_baselines={"7-1-1-K3": _d("6200")},  # what the next plan holds (typed by hand)
     )
     assert result.measure("7-1-1").self_grade == "B"
     assert result.measure("7-1-1").next_step is NextStep.CONTINUE
     assert result.measure("7-1-2").evaluation is None
     assert result.policy("7-1").self_grades == {"A": 0, "B": 1, "C": 0, "D": 0, None: 1}
     k3 = result.indicator("7-1-1-K3")
-    assert (k3.successor, k3.next_baseline) == (successor, _d("6245"))
+    assert (k3.successor, k3.next_baseline) == (successor, _d("6200"))
     assert result.indicator("7-1-1-K1").successor is None

@@ -170,7 +170,7 @@ def test_two_plan_generations_end_to_end(
     assert json.loads(new_catalog.read_text(encoding="utf-8"))["generation"] == 2
     # Not closable yet: community and finance have not sent R8.
     before = dump(planning)
-    assert run(planning, "final-evaluation", "--close") == 2
+    assert run(planning, "final-evaluation", "--close", "--generation", "1") == 2
     assert dump(planning) == before
     # The new plan's continuing baselines wait for R8 (not in yet).
     new = {r["code"]: r for r in shown(planning, capsys, "show", "--year", "R9", "--json")}
@@ -217,7 +217,17 @@ def test_two_plan_generations_end_to_end(
 
     # 最終評価 and the closing.
     out = tmp_path / "最終評価.xlsx"
-    result = shown(planning, capsys, "final-evaluation", "--close", "-o", str(out), "--json")
+    result = shown(
+        planning,
+        capsys,
+        "final-evaluation",
+        "--close",
+        "--generation",
+        "1",
+        "-o",
+        str(out),
+        "--json",
+    )
     assert result["generation"]["status"] == "closed"
     by_code = {item["code"]: item for item in result["indicators"]}
     for code, (value, rate, rounded, grade, reached) in EXPECTED.items():

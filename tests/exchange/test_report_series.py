@@ -54,7 +54,7 @@ def test_the_series_sheet_holds_the_old_plans_years_marked_and_the_new_ones(
     # A code changed at the boundary: the row names the code each plan gave it.
     assert (k2_old[0], k2_old[4], k2_new[0], k2_new[4]) == ("1-1-1-K2", "7-1-1-K2", "1-1-1-K2",
                                                              "1-1-1-K2")  # fmt: skip
-    assert k2_old[6:] == [None, None, None, "未集計", None] + [None] * 5
+    assert k2_old[6:] == [None, None, None, "未集計", "未集計"] + [None] * 5
     assert k2_new[6:] == [None] * 5 + [70, None, None, None, None]
     # The old plan's year cells are grey (marked in colour as well as in words).
     fills = {ws.cell(8, c).fill.fgColor.rgb for c in range(7, 12)}

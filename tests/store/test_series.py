@@ -55,10 +55,11 @@ def test_the_old_plans_last_year_entered_after_the_new_plan_started(
 ) -> None:
     make_two_plans(db, tmp_path)
     store = Store.open(str(db))
-    # R8 of 1-1-1-K2's old indicator arrives in the overlap year, after generation 2 is active.
+    # R8 of 1-1-1-K2's old indicator arrives (merged) in the overlap year, after generation 2
+    # is active.
     with store.transaction() as conn:
         write_actuals(conn, 1, [EntryRequest("7-1-1-K2", 2026, "66", None)],
-                      who="t", source=EntrySource.TEST)  # fmt: skip
+                      who="t", source=EntrySource.MERGE)  # fmt: skip
     with store.snapshot() as conn:
         series = read_series(conn, 2, ["1-1-1-K2"], every_year=True)["1-1-1-K2"]
     years = [(p.fiscal_year, p.generation) for p in series.points]

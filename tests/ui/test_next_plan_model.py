@@ -14,7 +14,7 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.generation import GenerationStatus, Succession
 from kplan_desktop.exchange.next_generation import create_next_generation, withdraw
 from kplan_desktop.progress import Cancelled
-from kplan_desktop.store.actuals import read_actuals
+from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actuals
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.generations import generation_record, generations, indicator_links
@@ -35,8 +35,19 @@ def enter(db: Database, code: str, year: str, value: str) -> None:
 
 @pytest.fixture
 def store(db: Database) -> Store:
-    enter(db, "7-1-1-K3", "2026", "1,450")
-    return Store.open(str(db))
+    enter(db, "7-1-1-K2", "2026", "60")  # entered, not final: no baseline is taken from it
+    opened = Store.open(str(db))
+    with opened.transaction() as conn:  # merged: final
+        write_actuals(conn, 1, [EntryRequest("7-1-1-K3", 2026, "1,450", "確認済み")],
+                      who="merge", source=EntrySource.MERGE)  # fmt: skip
+    return opened
+
+
+def test_the_wizard_proposes_a_baseline_from_a_final_value_only(store: Store) -> None:
+    model = NextPlanModel.load(store, 1)
+    rows = {r.old_code: r for r in model.rows}
+    assert model.baseline(rows["7-1-1-K3"]) == Decimal("1450")
+    assert model.baseline(rows["7-1-1-K2"]) is None
 
 
 def test_the_defaults_are_the_next_five_years_after_the_plan(store: Store) -> None:

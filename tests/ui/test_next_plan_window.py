@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QWizard
 from kplan_desktop.cli import main
 from kplan_desktop.domain.generation import GenerationStatus, Succession
 from kplan_desktop.exchange.workbook_reader import read_exchange_workbook
+from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.catalog import read_catalog
+from kplan_desktop.store.engine import Store
 from kplan_desktop.store.generations import generation_record, set_generation_status
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.ui.main_window import MainWindow
@@ -37,8 +39,13 @@ SHOTS = Path(__file__).resolve().parents[2] / "out" / "next-plan"
 
 @pytest.fixture
 def planning(db: Database, open_window: Opener) -> MainWindow:
-    args = ["--db", str(db), "enter", "--indicator", "7-1-1-K3", "--year", "2026"]
-    assert main([*args, "--value", "1450", "--comment", "確認済み"]) == 0
+    store = Store.open(str(db))
+    try:  # R8 merged: a final value, the one a continuing baseline is taken from
+        with store.transaction() as conn:
+            write_actuals(conn, 1, [EntryRequest("7-1-1-K3", 2026, "1450", "確認済み")],
+                          who="merge", source=EntrySource.MERGE)  # fmt: skip
+    finally:
+        store.dispose()
     return open_window(department=None, planning=True)
 
 

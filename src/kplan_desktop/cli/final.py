@@ -19,7 +19,7 @@ from kplan_desktop.exchange.final_evaluation import (
     gather_final_evaluation,
 )
 from kplan_desktop.store.audit import current_user
-from kplan_desktop.store.generations import choose_generation, generations
+from kplan_desktop.store.generations import choose_generation, generation_record, generations
 from kplan_desktop.store.requests import EntrySource
 
 if TYPE_CHECKING:
@@ -66,8 +66,27 @@ def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
             f"書き出し先は .xlsx にしてください: {out.name}",
             f"Write to a .xlsx file: {out.name}",
         )
+    if args.close and args.generation is None:
+        # Closing is for good: the plan is named, never taken from a default that moves on
+        # once the old plan is closed (s8 trial finding 10).
+        raise DomainError(
+            "E_CLOSE_NEEDS_GENERATION",
+            "終了する計画期を --generation で指定してください（kplan generation list で番号と"
+            "名前を確認できます）。何も変更していません",
+            "Name the plan generation to close with --generation (kplan generation list shows "
+            "the numbers and names); nothing was changed",
+        )
     with store.snapshot() as conn:
         number = _chosen(conn, args.generation)
+        if not args.close:
+            found = generation_record(conn, number)
+            if found is not None:
+                name = found.generation.name
+                print(
+                    f"計画期 {number}（{name}）の最終評価です / Final evaluation of plan "
+                    f"generation {number} ({name})",
+                    file=sys.stderr if args.json else sys.stdout,
+                )
     if args.close:
         result = _close(store, number, out)
     else:

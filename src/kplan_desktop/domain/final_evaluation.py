@@ -24,7 +24,7 @@ from decimal import Decimal
 from kplan_desktop.domain.achievement import Achievement, Grade, assess
 from kplan_desktop.domain.catalog import Catalog, Indicator
 from kplan_desktop.domain.evaluation import GRADES, Evaluation, NextStep
-from kplan_desktop.domain.generation import Generation, SuccessionDecision, proposed_baseline
+from kplan_desktop.domain.generation import Generation, SuccessionDecision
 from kplan_desktop.domain.model import MissingReason
 
 __all__ = [
@@ -88,7 +88,7 @@ class FinalIndicator:
     # The latest actual before the final year, for reference only (shown when `value` is None).
     latest_year: int | None = None
     latest_value: Decimal | None = None
-    # Where the next plan picks the indicator up: the decision and the proposed baseline.
+    # Where the next plan picks the indicator up: the decision and the baseline it holds there.
     successor: SuccessionDecision | None = None
     next_baseline: Decimal | None = None
 
@@ -256,12 +256,15 @@ def final_evaluation(
     reasons: Mapping[str, Mapping[int, MissingReason]] | None = None,
     evaluations: Mapping[str, Evaluation] | None = None,
     successors: Mapping[str, SuccessionDecision] | None = None,
+    next_baselines: Mapping[str, Decimal | None] | None = None,
 ) -> FinalEvaluation:
     """The final evaluation of `generation`, whose catalog is `catalog`.
 
     `values` and `reasons` are keyed by indicator code, then fiscal year; `evaluations` holds
     the 施策評価 of the generation's last year by measure code (another year's is ignored);
-    `successors` the next plan's decisions by old indicator code (none before it exists).
+    `successors` the next plan's decisions by old indicator code (none before it exists);
+    `next_baselines` the baseline each continuing indicator holds in the next plan (None: not
+    set yet), by old code — what the next plan holds, never recomputed here.
     """
     items: list[FinalIndicator] = []
     for goal, policy, measure, indicator in catalog.indicators():
@@ -287,7 +290,9 @@ def final_evaluation(
                 latest_year=latest_year,
                 latest_value=latest_value,
                 successor=successor,
-                next_baseline=None if successor is None else proposed_baseline(successor, years),
+                next_baseline=None
+                if successor is None
+                else (next_baselines or {}).get(indicator.code),
             )
         )
     last_year = generation.end_year

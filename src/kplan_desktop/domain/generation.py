@@ -413,6 +413,18 @@ def fill_baseline(catalog: Catalog, code: str, base_year: int, value: Decimal) -
     return map_indicators(catalog, fill)
 
 
+def set_baseline(catalog: Catalog, code: str, base_year: int, value: Decimal) -> Catalog:
+    """The catalog with a continuing indicator's baseline taken from the old plan's final value
+    of `base_year` (filled in, or following that value's correction)."""
+
+    def take(indicator: Indicator) -> Indicator:
+        if indicator.code != code:
+            return indicator
+        return replace(indicator, baseline_year=base_year, baseline=value)
+
+    return map_indicators(catalog, take)
+
+
 def add_to_draft(draft: Catalog, measure_code: str, indicator: Indicator) -> Catalog:
     """A new indicator (no predecessor) in one of the draft's measures."""
     if indicator.code in draft_codes(draft):

@@ -89,36 +89,52 @@ def final_evaluation_in(conn: Connection, number: int) -> FinalEvaluation:
             for year, actual in row.values.items()
             if actual.missing_reason is not None
         }
-    successors = _successors(conn, number, catalog)
-    return final_evaluation(chosen, catalog, values, reasons, evaluations, successors)
+    successors, held = _successors(conn, number, catalog)
+    return final_evaluation(
+        chosen, catalog, values, reasons, evaluations, successors=successors, next_baselines=held
+    )
 
 
-def _successors(conn: Connection, number: int, catalog: Catalog) -> dict[str, SuccessionDecision]:
+def _successors(
+    conn: Connection, number: int, catalog: Catalog
+) -> tuple[dict[str, SuccessionDecision], dict[str, Decimal | None]]:
     """The next generation's decisions on this one's indicators: continued or replaced (linked),
     ended (not in the next plan), or none (still there, undecided); none at all while no later
-    generation names this one its predecessor."""
+    generation names this one its predecessor. With them, by old code, the baseline a
+    continuing indicator HOLDS in the next plan (read from its catalog, never recomputed;
+    None: not set yet)."""
     following = [r for r in generations(conn) if r.predecessor == number]
     if not following:
-        return {}
+        return {}, {}
     after = following[0]
+    following_catalog = read_catalog(conn, after.number)
+    new = (
+        {}
+        if following_catalog is None
+        else {i.code: i for _, _, _, i in following_catalog.indicators()}
+    )
     decided: dict[str, SuccessionDecision] = {}
+    held: dict[str, Decimal | None] = {}
     for link in indicator_links(conn, after.number):
         if link.prior_generation != number:
             continue
-        base = after.baseline_year if link.kind is Succession.CONTINUE else None
+        base = None
+        if link.kind is Succession.CONTINUE:
+            successor = new.get(link.code)
+            held[link.prior_code] = None if successor is None else successor.baseline
+            base = (
+                successor.baseline_year
+                if successor is not None and successor.baseline is not None
+                else link.pending_base_year or after.baseline_year
+            )
         decided[link.prior_code] = SuccessionDecision(link.prior_code, link.kind, link.code, base)
     # Not linked: ended when the next plan has no indicator of that code any more; one it
     # still holds under the same code is undecided yet (a draft copies every indicator).
-    following_catalog = read_catalog(conn, after.number)
-    kept = (
-        set()
-        if following_catalog is None
-        else {i.code for _, _, _, i in following_catalog.indicators()}
-    )
+    kept = set(new)
     for _, _, _, indicator in catalog.indicators():
         if indicator.code not in decided and indicator.code not in kept:
             decided[indicator.code] = SuccessionDecision(indicator.code, Succession.END)
-    return decided
+    return decided, held
 
 
 def gather_final_evaluation(store: Store, generation: int | Generation = 1) -> FinalEvaluation:
@@ -146,14 +162,15 @@ def close_generation(
     nothing changed when it may not close; when `write` fails, the generation stays open."""
     with store.transaction() as conn:
         check_closable(conn, number)
+        # The next plan's baselines still waiting for this plan's final values take them now
+        # (before the evaluation, whose hand-over column shows what the next plan holds).
+        fill_pending_baselines(conn, number, who=who, source=source,
+                               origin=f"closing of generation {number}")  # fmt: skip
         result = final_evaluation_in(conn, number)
         result = replace(
             result, generation=replace(result.generation, status=GenerationStatus.CLOSED)
         )
         write(result)
-        # The next plan's baselines still waiting for this plan's actuals take them now.
-        fill_pending_baselines(conn, number, who=who, source=source,
-                               origin=f"closing of generation {number}")  # fmt: skip
         mark_closed(conn, number, who=who, source=source)
     return result
 

@@ -40,6 +40,7 @@ from kplan_desktop.domain.final_evaluation import (
     GradeTally,
 )
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
+from kplan_desktop.domain.generation import Succession
 from kplan_desktop.domain.model import Direction, GradeLabels, PlanSettings
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.cells import clean_text, save_book, set_text
@@ -69,6 +70,8 @@ _THIN = Side(style="thin", color="808080")
 _HEADER = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 _POLICY = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
 _WRAP = Alignment(wrap_text=True, vertical="center")
+# A continuing indicator whose baseline in the next plan is not set yet.
+BASELINE_PENDING = "未設定（基準年の確定値を待っています）"
 _CENTER = Alignment(horizontal="center", vertical="center")
 _MIDDLE = Alignment(vertical="center")
 
@@ -481,6 +484,8 @@ class _Writer:
             text += f" → {successor.new_code}"
         if item.next_baseline is not None:
             text += f"（基準値 {_plain(item.next_baseline)}）"
+        elif successor.succession is Succession.CONTINUE:
+            text += f"（基準値 {BASELINE_PENDING}）"
         return text
 
     def write(self, path: Path) -> None:

@@ -21,16 +21,15 @@ from kplan_desktop.domain.generation import (
     SuccessionDecision,
     add_to_draft,
     apply_decision,
-    fill_baseline,
     map_indicators,
     next_draft,
     proposed_baseline,
+    set_baseline,
 )
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.catalog_files import install_catalog, read_catalog_file
 from kplan_desktop.exchange.catalog_json import catalog_hash, dumps
 from kplan_desktop.progress import CancelCheck, Progress, check_cancel
-from kplan_desktop.store.actuals import read_actuals
 from kplan_desktop.store.audit import record as audit_record
 from kplan_desktop.store.catalog import read_catalog, replace_catalog
 from kplan_desktop.store.engine import Store
@@ -38,11 +37,13 @@ from kplan_desktop.store.generations import (
     GenerationRecord,
     add_generation,
     clear_pending,
+    final_values,
     generation_record,
     link_indicator,
     no_generation,
     pending_baselines,
     set_generation_status,
+    set_linked,
     unlink_prior,
     withdraw_draft,
 )
@@ -161,8 +162,8 @@ def decide_succession(
         decision = SuccessionDecision(old_code, succession, new_code, base_year)
         baseline = None
         if succession is Succession.CONTINUE:
-            old = read_actuals(conn, prior, indicator_codes=[old_code])
-            baseline = proposed_baseline(decision, {a.fiscal_year: a.value for a in old})
+            old = final_values(conn, prior, [old_code]).get(old_code, {})
+            baseline = proposed_baseline(decision, old)
         decided = apply_decision(draft, decision, baseline)
         if succession is Succession.END:
             unlink_prior(conn, generation, prior, old_code)
@@ -176,15 +177,11 @@ def decide_succession(
             + ("" if new_code in (None, old_code) else f" as {new_code}"),
         )
         if new_code is not None:
-            # A continuing indicator whose base-year actual is not in yet: its baseline waits
-            # for it (fill_pending_baselines).
-            waiting = (
-                decision.base_year
-                if succession is Succession.CONTINUE and baseline is None
-                else None
-            )
+            # A continuing indicator's baseline follows the base year's final value: it waits
+            # for it while not final, and follows a later correction (fill_pending_baselines).
+            follows = decision.base_year if succession is Succession.CONTINUE else None
             link_indicator(conn, generation, new_code, prior, old_code, succession,
-                           pending_base_year=waiting)  # fmt: skip
+                           pending_base_year=follows, linked=baseline)  # fmt: skip
     return Decided(decision, baseline)
 
 
@@ -220,6 +217,7 @@ class FilledBaseline:
     prior_generation: int
     prior_code: str
     base_year: int
+    replaced: Decimal | None = None  # the baseline taken before (a correction followed)
 
 
 def _may_change_catalog(conn: Connection) -> bool:
@@ -238,44 +236,50 @@ def fill_pending_baselines(
     source: EntrySource,
     origin: str,
 ) -> list[FilledBaseline]:
-    """Inside the transaction that brought the old plan's actuals in (a merge, a 確定, the
-    closing of the plan): every later generation's continuing baseline that waits for an
-    actual of `prior_generation` that is now a value is filled in from it, as a new catalog
-    version of that generation with an audit row naming where the value came from (`origin`).
-    A baseline set by hand meanwhile is left as it is and waits no longer."""
+    """Inside the transaction that brought the old plan's final values in (a merge, a 確定, the
+    closing of the plan): every later generation's continuing baseline that follows a final
+    value of `prior_generation` is filled in from it — or, taken before, follows its correction
+    — as a new catalog version of that generation with an audit row naming where the value came
+    from (`origin`). A value merely entered counts for nothing; a baseline typed by hand (it is
+    no longer the one taken from the link) is left as it is and follows the link no longer."""
     pending = pending_baselines(conn, prior_generation)
     if not pending or not _may_change_catalog(conn):
         return []
-    codes = sorted({p.prior_code for p in pending})
-    old: dict[str, dict[int, Decimal | None]] = {}
-    for actual in read_actuals(conn, prior_generation, indicator_codes=codes):
-        old.setdefault(actual.indicator_code, {})[actual.fiscal_year] = actual.value
+    old = final_values(conn, prior_generation, sorted({p.prior_code for p in pending}))
     filled: list[FilledBaseline] = []
     for generation in sorted({p.generation for p in pending}):
         record = generation_record(conn, generation)
         catalog = read_catalog(conn, generation)
         if record is None or not record.generation.writable or catalog is None:
             continue
+        held = {i.code: i for _, _, _, i in catalog.indicators()}
         done: list[FilledBaseline] = []
         for item in (p for p in pending if p.generation == generation):
+            indicator = held.get(item.code)
+            if indicator is None:
+                continue
+            if indicator.baseline != item.linked or (
+                item.linked is not None and indicator.baseline_year != item.base_year
+            ):
+                clear_pending(conn, generation, item.code)  # typed by hand: it stays
+                continue
             decision = SuccessionDecision(item.prior_code, Succession.CONTINUE, item.code,
                                           item.base_year)  # fmt: skip
             value = proposed_baseline(decision, old.get(item.prior_code, {}))
-            if value is None:
+            if value is None or value == item.linked:
                 continue
-            changed = fill_baseline(catalog, item.code, item.base_year, value)
-            clear_pending(conn, generation, item.code)
-            if changed is None:
-                continue
-            catalog = changed
+            catalog = set_baseline(catalog, item.code, item.base_year, value)
+            set_linked(conn, generation, item.code, value)
             done.append(FilledBaseline(generation, item.code, value, prior_generation,
-                                       item.prior_code, item.base_year))  # fmt: skip
+                                       item.prior_code, item.base_year, item.linked))  # fmt: skip
         if not done:
             continue
         shown = ", ".join(f"{f.code}={canonical(f.baseline)}" for f in done)
         _save(conn, generation, catalog, who=who, source=source,
               detail=f"baseline filled in: {shown}")  # fmt: skip
         for f in done:
+            was = "" if f.replaced is None else f"（{canonical(f.replaced)} から訂正）"
+            was_en = "" if f.replaced is None else f", corrected from {canonical(f.replaced)}"
             audit_record(
                 conn,
                 who=who,
@@ -284,9 +288,9 @@ def fill_pending_baselines(
                 generation=generation,
                 fiscal_year=f.base_year,
                 detail=f"{f.code}: 基準値 {canonical(f.baseline)} を計画期 {f.prior_generation} の "
-                f"{f.prior_code}（{format_fiscal_year(f.base_year)}の実績）から設定"
+                f"{f.prior_code}（{format_fiscal_year(f.base_year)}の確定値）から設定{was}"
                 f" / baseline filled in from generation {f.prior_generation} {f.prior_code} "
-                f"FY{f.base_year} ({origin})",
+                f"FY{f.base_year} ({origin}{was_en})",
             )
         filled.extend(done)
     return filled
@@ -384,9 +388,7 @@ def create_next_generation(
             plan.end_year, plan.baseline_year,
         )  # fmt: skip
         continuing = [d.old_code for d in plan.decisions if d.succession is Succession.CONTINUE]
-        old: dict[str, dict[int, Decimal | None]] = {}
-        for a in read_actuals(conn, plan.from_generation, indicator_codes=continuing):
-            old.setdefault(a.indicator_code, {})[a.fiscal_year] = a.value
+        old = final_values(conn, plan.from_generation, continuing)
         baselines: list[tuple[str, Decimal | None]] = []
         for decision in plan.decisions:
             baseline = proposed_baseline(decision, old.get(decision.old_code, {}))
@@ -401,11 +403,15 @@ def create_next_generation(
             draft = add_to_draft(draft, measure_code, indicator)
             step()
         _save(conn, number, draft, who=who, source=source, detail=f"generation {number}: draft")
+        taken = dict(baselines)
         for decision in plan.decisions:
             if decision.new_code is not None:
+                continues = decision.succession is Succession.CONTINUE
                 link_indicator(
                     conn, number, decision.new_code, plan.from_generation, decision.old_code,
                     decision.succession,
+                    pending_base_year=decision.base_year if continues else None,
+                    linked=taken.get(decision.old_code) if continues else None,
                 )  # fmt: skip
         step()
         check_cancel(cancelled)  # the last point a cancel is taken: nothing is committed yet

@@ -10,8 +10,10 @@ refuse it too (migration 0014).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
@@ -25,10 +27,14 @@ from kplan_desktop.domain.generation import (
     check_period_apart,
     generation_of_year,
 )
+from kplan_desktop.domain.values import canonical, to_decimal
 from kplan_desktop.store.audit import as_utc, now, record
 from kplan_desktop.store.models import (
+    actual_table,
+    finalisation_table,
     generation_table,
     indicator_link_table,
+    indicator_table,
     meta_table,
     metadata,
     plan_table,
@@ -436,10 +442,12 @@ def link_indicator(
     kind: Succession,
     *,
     pending_base_year: int | None = None,
+    linked: Decimal | None = None,
 ) -> None:
     """Record that `code` of `generation` continues (or replaces) `prior_code` of the generation
     before; a decision made again replaces the link it made. `pending_base_year`: the new
-    baseline waits for the old plan's actual of that year (fill_pending_baselines)."""
+    baseline follows the old plan's final value of that year (fill_pending_baselines);
+    `linked`: the baseline taken from it already (None: pending)."""
     if kind is Succession.END:
         raise ValueError("an ended indicator has no link")
     link = indicator_link_table.c
@@ -458,6 +466,7 @@ def link_indicator(
             prior_code=prior_code,
             kind=kind.value,
             pending_base_year=pending_base_year,
+            linked_baseline=None if linked is None else canonical(linked),
         )
     )
 
@@ -497,31 +506,82 @@ def indicator_links(conn: Connection, generation: int) -> list[IndicatorLink]:
 
 @dataclass(frozen=True)
 class PendingBaseline:
-    """A later generation's continuing indicator whose baseline waits for an actual of this
-    one: the later generation and code, this generation's code and the base year."""
+    """A later generation's continuing indicator whose baseline follows the final value of an
+    actual of this one: the later generation and code, this generation's code, the base year
+    and the baseline last taken from it (None: still pending, "not set")."""
 
     generation: int
     code: str
     prior_code: str
     base_year: int
+    linked: Decimal | None = None
 
 
 def pending_baselines(conn: Connection, prior_generation: int) -> list[PendingBaseline]:
-    """The baselines of later generations that wait for an actual of `prior_generation`."""
+    """The baselines of later generations that wait for, or follow, a final value of
+    `prior_generation`."""
     link = indicator_link_table.c
     rows = conn.execute(
-        select(link.generation, link.code, link.prior_code, link.pending_base_year)
+        select(
+            link.generation,
+            link.code,
+            link.prior_code,
+            link.pending_base_year,
+            link.linked_baseline,
+        )
         .where(link.prior_generation == prior_generation, link.pending_base_year.is_not(None))
         .order_by(link.generation, link.code)
     )
-    return [PendingBaseline(int(g), c, p, int(y)) for g, c, p, y in rows]
+    return [
+        PendingBaseline(int(g), c, p, int(y), None if v is None else Decimal(v))
+        for g, c, p, y, v in rows
+    ]
 
 
 def clear_pending(conn: Connection, generation: int, code: str) -> None:
-    """The baseline of `code` (of `generation`) waits no longer: filled in, or set by hand."""
+    """The baseline of `code` (of `generation`) follows the link no longer: typed by hand."""
     link = indicator_link_table.c
     conn.execute(
         update(indicator_link_table)
         .where(link.generation == generation, link.code == code)
-        .values(pending_base_year=None)
+        .values(pending_base_year=None, linked_baseline=None)
     )
+
+
+def set_linked(conn: Connection, generation: int, code: str, value: Decimal) -> None:
+    """The baseline of `code` was taken from the link: `value` (it goes on following it)."""
+    link = indicator_link_table.c
+    conn.execute(
+        update(indicator_link_table)
+        .where(link.generation == generation, link.code == code)
+        .values(linked_baseline=canonical(value))
+    )
+
+
+def final_values(
+    conn: Connection, generation: int, codes: Iterable[str]
+) -> dict[str, dict[int, Decimal | None]]:
+    """The FINAL values of `generation`'s indicators `codes`, by code and year: a value is
+    final when it was merged (its source is a merge) or its department's year is finalised
+    (確定). A value merely entered is not (it may still change). The one rule a continuing
+    indicator's baseline is taken by (the CLI, the wizard, a merge, a 確定, the closing)."""
+    wanted = list(codes)
+    if not wanted:
+        return {}
+    a, i, f = actual_table.c, indicator_table.c, finalisation_table.c
+    finalised = {
+        (d, y)
+        for d, y in conn.execute(
+            select(f.department_code, f.fiscal_year).where(f.generation == generation)
+        )
+    }
+    rows = conn.execute(
+        select(a.indicator_code, a.fiscal_year, a.value, a.source, i.department_code)
+        .join(indicator_table, (i.generation == a.generation) & (i.code == a.indicator_code))
+        .where(a.generation == generation, a.indicator_code.in_(wanted))
+    )
+    found: dict[str, dict[int, Decimal | None]] = {}
+    for code, year, value, source, department in rows:
+        if source == EntrySource.MERGE.value or (department, year) in finalised:
+            found.setdefault(code, {})[int(year)] = None if value is None else to_decimal(value)
+    return found

@@ -417,6 +417,8 @@ indicator_link_table = Table(
     Column("kind", String(16), nullable=False),
     # A continuing indicator's baseline waiting for the old plan's actual of this year.
     Column("pending_base_year", Integer),
+    # The baseline last taken from the old plan's final value of that year (NULL: pending).
+    Column("linked_baseline", String(40)),
     ForeignKeyConstraint(["generation", "code"], ["indicator.generation", "indicator.code"]),
     ForeignKeyConstraint(
         ["prior_generation", "prior_code"], ["indicator.generation", "indicator.code"]

@@ -25,9 +25,8 @@ from kplan_desktop.domain.generation import (
 from kplan_desktop.domain.model import IndicatorKind
 from kplan_desktop.domain.values import grouped
 from kplan_desktop.exchange.next_generation import NextPlan
-from kplan_desktop.store.actuals import read_actuals
 from kplan_desktop.store.catalog import read_catalog
-from kplan_desktop.store.generations import generation_record, generations, withdrawn
+from kplan_desktop.store.generations import final_values, generation_record, generations, withdrawn
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -92,7 +91,7 @@ class NextPlanModel:
     from_generation: int
     current: Generation
     catalog: Catalog
-    # The old plan's actuals of every indicator, by code and year (for the proposed baselines).
+    # The old plan's final values of every indicator, by code and year (the proposed baselines).
     actuals: dict[str, dict[int, Decimal | None]]
     # Every generation the database holds: a new period must start after the last one ends.
     known: list[Generation]
@@ -116,9 +115,9 @@ class NextPlanModel:
                     f"Plan generation {from_generation} has no catalog",
                 )
             known = [r.generation for r in generations(conn) if not withdrawn(r)]
-            actuals: dict[str, dict[int, Decimal | None]] = {}
-            for a in read_actuals(conn, from_generation):
-                actuals.setdefault(a.indicator_code, {})[a.fiscal_year] = a.value
+            # Final values only (merged or 確定): the rule every baseline is taken by.
+            codes = [i.code for _, _, _, i in catalog.indicators()]
+            actuals = final_values(conn, from_generation, codes)
         model = cls(from_generation, record.generation, catalog, actuals, known)
         model.set_defaults()
         return model
