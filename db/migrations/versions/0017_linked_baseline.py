@@ -1,7 +1,7 @@
 """a continuing indicator's baseline follows the old plan's final value of its base year
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-04 05:00:00
 
 `indicator_link.linked_baseline` (every backend): the baseline last taken from the old plan's
@@ -17,15 +17,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("indicator_link") as batch:
-        batch.add_column(sa.Column("linked_baseline", sa.String(40), nullable=True))
+    # A plain ALTER TABLE ... ADD COLUMN on both backends: a batch rebuild of the table on SQLite
+    # would drop the closed-generation triggers migration 0016 put on it.
+    op.add_column("indicator_link", sa.Column("linked_baseline", sa.String(40), nullable=True))
 
 
 def downgrade() -> None:
