@@ -114,3 +114,46 @@ def test_libreoffice_prints_the_new_plans_workbook_with_the_old_years(
     ).stdout
     assert "計画をまたぐ指標の推移（継続指標）" in text
     assert "前計画" in text and "7,000人" in text
+
+
+def _chart_title(chart: LineChart) -> str:
+    title = chart.title
+    assert title is not None and title.tx is not None and title.tx.rich is not None
+    return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
+
+
+def _cells(ws: Worksheet, ref: str) -> list[object]:
+    where = ref.split("!")[1].replace("$", "")
+    return [c.value for c in next(iter(ws[where]))] if ":" in where else [ws[where].value]
+
+
+def test_a_continuing_indicators_policy_chart_draws_its_earlier_actuals_apart(
+    workbook: Path,
+) -> None:
+    """Issue 17: the new plan's policy sheet charts 7-1-1-K3 with the old plan's actuals as a
+    series of their own, over the old plan's years marked 前計画 on the axis, then the new
+    plan's actuals and target; an indicator that continues nothing keeps its plan's years."""
+    ws = load_workbook(workbook)["政策7-1"]
+    assert isinstance(ws, Worksheet)
+    lines = {_chart_title(c): c for c in charts(ws) if isinstance(c, LineChart)}
+    (k3,) = [c for t, c in lines.items() if t.startswith("7-1-1-K3")]
+    titles = [_cells(ws, s.tx.strRef.f)[0] for s in k3.series]
+    assert titles == ["7-1-1-K3 前計画の実績", "7-1-1-K3 実績", "7-1-1-K3 目標"]
+    values = [_cells(ws, s.val.numRef.f) for s in k3.series]
+    assert values[0] == [int(v) for v in OLD_K3.values()] + [None] * 5
+    assert values[1] == [None] * 5 + [8000, None, None, None, None]
+    assert values[2] == [None] * 5 + [9000] * 5
+    categories = k3.series[0].cat
+    assert categories is not None
+    ref = categories.numRef or categories.strRef
+    assert ref is not None
+    assert _cells(ws, ref.f) == [f"{y}（前計画）" for y in YEARS[:5]] + YEARS[5:]
+    assert k3.display_blanks == "gap"
+    # The code changed at the boundary (7-1-1-K2 → 1-1-1-K2): its old years are drawn too.
+    (k2,) = [c for t, c in lines.items() if t.startswith("1-1-1-K2")]
+    assert _cells(ws, k2.series[0].tx.strRef.f) == ["1-1-1-K2 前計画の実績"]
+    # 7-1-2-K1 continues nothing (it was not decided): its chart has this plan's years only.
+    (other,) = [c for t, c in lines.items() if t.startswith("7-1-2-K1")]
+    assert [_cells(ws, s.tx.strRef.f)[0] for s in other.series] == ["7-1-2-K1 実績",
+                                                                     "7-1-2-K1 目標"]  # fmt: skip
+    assert len(_cells(ws, other.series[0].val.numRef.f)) == 5

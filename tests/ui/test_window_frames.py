@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex
 from sqlalchemy import event
+from sqlalchemy import text as sql
 
 from kplan_desktop.cli import main as kplan
 from kplan_desktop.ui.main_window import MainWindow
@@ -155,19 +156,29 @@ def test_a_pasted_block_is_checked_and_written_in_one_frame(
     assert counted.entry == 1, (counted.all, counted.panel)
 
 
-def test_a_block_with_a_warned_cell_is_one_frame_and_its_comment_one_more(
+def test_a_block_with_a_warned_cell_is_one_frame_with_or_without_its_comment(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The block's accepted cells are written at once (one frame); the warned cell waits for the
-    clerk's comment, and the commented value is the clerk's second entry (one more frame), in
-    the same undo step. Esc on the comment: the one frame only."""
-    monkeypatch.setattr(window.entry, "ask_comment", lambda refused, step="": "")
+    """The block is checked first (nothing read or written), the warned cell's comment asked,
+    then the accepted cells and the commented one are written in one transaction (one frame)
+    and one undo step. Esc on the comment leaves that cell out, and the rest is still one
+    frame."""
+    asked: list[str] = []
+
+    def cancelled(refused: Any, step: str = "") -> str:
+        asked.append(refused.request.indicator_code)
+        return ""
+
+    monkeypatch.setattr(window.entry, "ask_comment", cancelled)
     window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
     with counting(window, monkeypatch) as counted:
         window.paste.paste_text("2\n55\n20000\n")
+    assert asked == ["7-1-1-K3"]
     assert stored(window) == {("7-1-1-K1", YEAR): Decimal(2), ("7-1-1-K2", YEAR): Decimal(55)}
     assert counted.entry == 1, (counted.all, counted.panel)
+    assert any("7-1-1-K3" in p and "コメント待ち" in p for p in window.paste.last_paste_problems)
     window.undo_stack.undo()
+    assert stored(window) == {}
     monkeypatch.setattr(window.entry, "ask_comment", lambda refused, step="": "行事が増えた")
     window.grid.setCurrentIndex(cell(window, "7-1-1-K1"))
     with counting(window, monkeypatch) as counted:
@@ -177,9 +188,36 @@ def test_a_block_with_a_warned_cell_is_one_frame_and_its_comment_one_more(
         ("7-1-1-K2", YEAR): Decimal(55),
         ("7-1-1-K3", YEAR): Decimal(20000),
     }
-    assert counted.entry == 2, (counted.all, counted.panel)
-    window.undo_stack.undo()
+    assert counted.entry == 1, (counted.all, counted.panel)
+    # One transaction: the three values share one write's request key in the audit log.
+    with window.store.snapshot() as conn:
+        keys = conn.execute(
+            sql("SELECT DISTINCT request_key FROM audit WHERE action = 'enter' AND detail IS NULL")
+        ).all()
+    assert len(keys) == 2, keys  # the first paste's write and this one's
+    with counting(window, monkeypatch) as counted:
+        window.undo_stack.undo()
     assert stored(window) == {}
+    assert counted.entry == 1, (counted.all, counted.panel)
+
+
+def test_a_warned_cell_alone_asks_before_anything_is_written(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A block whose only cell needs a comment: nothing is read or written before the clerk
+    answers; Esc writes nothing at all (no frame)."""
+    monkeypatch.setattr(window.entry, "ask_comment", lambda refused, step="": "")
+    monkeypatch.setattr(window.entry, "reopen_editor", lambda index, text: None)
+    window.grid.setCurrentIndex(cell(window, "7-1-1-K3"))
+    with counting(window, monkeypatch) as counted:
+        window.paste.paste_text("20000\n")
+    assert stored(window) == {}
+    assert counted.entry == 0, (counted.all, counted.panel)
+    monkeypatch.setattr(window.entry, "ask_comment", lambda refused, step="": "行事が増えた")
+    with counting(window, monkeypatch) as counted:
+        window.paste.paste_text("20000\n")
+    assert stored(window) == {("7-1-1-K3", YEAR): Decimal(20000)}
+    assert counted.entry == 1, (counted.all, counted.panel)
 
 
 def test_the_window_load_is_one_snapshot(

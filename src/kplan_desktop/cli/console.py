@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
 
 
+LANG_HELP = "表示の言語 (ja / en; JSON は同じ) / language of the listing"
+
+
 def register(sub: SubParsers) -> None:
     evaluate = sub.add_parser(
         "evaluate", help="施策評価を記入する (self-evaluation, results, next step)"
@@ -52,6 +55,7 @@ def register(sub: SubParsers) -> None:
     listing.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     listing.add_argument("--department", metavar="CODE", help="課コード")
     listing.add_argument("--json", action="store_true", help="JSONで出力")
+    listing.add_argument("--lang", choices=("ja", "en"), default="ja", help=LANG_HELP)
     runs(listing, evaluations_command)
 
     review = sub.add_parser("review", help="施策評価に評価者のコメントを付ける (planning)")
@@ -80,6 +84,7 @@ def register(sub: SubParsers) -> None:
     add_generation_option(status)
     status.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
     status.add_argument("--json", action="store_true", help="JSONで出力")
+    status.add_argument("--lang", choices=("ja", "en"), default="ja", help=LANG_HELP)
     pending = cycle_sub.add_parser("pending", help="未提出の課の一覧を書き出す (.xlsx)")
     add_generation_option(pending)
     pending.add_argument("--year", required=True, type=fiscal_year, metavar="FY", help="年度")
@@ -178,11 +183,17 @@ def cycle_command(store: Store, args: argparse.Namespace) -> Exit:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return Exit.OK
+    en = getattr(args, "lang", "ja") == "en"
     if cycle is not None:
-        due = "なし" if cycle.due_date is None else cycle.due_date.isoformat()
-        print(f"{args.year}年度 提出期限 / due: {due}")
+        if en:
+            due = "none" if cycle.due_date is None else cycle.due_date.isoformat()
+            print(f"FY{args.year} due: {due}")
+        else:
+            due = "なし" if cycle.due_date is None else cycle.due_date.isoformat()
+            print(f"{args.year}年度 提出期限 / due: {due}")
     for r in rows:
-        print(f"{r.code}\t{r.status.label()}\t{r.entered}/{r.indicators}\t{r.name}")
+        label = r.status.label("en" if en else "ja")
+        print(f"{r.code}\t{label}\t{r.entered}/{r.indicators}\t{r.name}")
     return Exit.OK
 
 
@@ -275,18 +286,30 @@ def evaluations_command(store: Store, args: argparse.Namespace) -> Exit:
         json.dump([row.to_dict() for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return Exit.OK
+    en = args.lang == "en"
     for row in rows:
         e = row.evaluation
-        step = "" if e is None or e.next_step is None else e.next_step.label_ja
+        step = ""
+        if e is not None and e.next_step is not None:
+            step = e.next_step.label_en if en else e.next_step.label_ja
         grade = "" if e is None or e.grade is None else e.grade
         guidance = " ".join(row.indicator_grades) or "－"
-        print(
-            f"{row.measure.code}\t{row.department or ''}\t自己評価 {grade or '－'}"
-            f"（指標の評価: {guidance}、目安 {row.suggested or '－'}）"
-            f"\t{step or '－'}\t{visible(row.measure.name)}"
-        )
+        if en:
+            print(
+                f"{row.measure.code}\t{row.department or ''}\tself-evaluation {grade or '-'}"
+                f" (indicator grades: {guidance}, suggested {row.suggested or '-'})"
+                f"\t{step or '-'}\t{visible(row.measure.name)}"
+            )
+        else:
+            print(
+                f"{row.measure.code}\t{row.department or ''}\t自己評価 {grade or '－'}"
+                f"（指標の評価: {guidance}、目安 {row.suggested or '－'}）"
+                f"\t{step or '－'}\t{visible(row.measure.name)}"
+            )
         if e is not None and e.results:
-            print(f"\t成果と課題: {_first_line(e.results)}")
+            said = "results and issues" if en else "成果と課題"
+            print(f"\t{said}: {_first_line(e.results)}")
         if e is not None and e.reviewer_comment:
-            print(f"\t評価者のコメント: {_first_line(e.reviewer_comment)}")
+            said = "reviewer's comment" if en else "評価者のコメント"
+            print(f"\t{said}: {_first_line(e.reviewer_comment)}")
     return Exit.OK

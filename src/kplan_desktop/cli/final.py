@@ -55,11 +55,27 @@ def register(sub: SubParsers) -> None:
         "とき。以後この計画期は変更できない） / write the final evaluation and close the plan "
         "generation (read-only afterwards)",
     )
+    command.add_argument(
+        "--lang",
+        choices=("ja", "en"),
+        default="ja",
+        help="ブックの見出しと表示の言語 (ja / en; JSON のキーは変わらない) / language of the "
+        "workbook's labels and of the printed summary",
+    )
     runs(command, final_evaluation_command)
+
+
+# The printed summary's columns and words, by language.
+_COLUMNS = {
+    "ja": ["政策", "名称", "指標数", "目標達成", "未達成", "判定できず", "達成割合"],
+    "en": ["policy", "name", "indicators", "reached", "not reached", "not judged", "share"],
+}
 
 
 def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
     out: Path | None = args.out
+    lang: str = args.lang
+    en = lang == "en"
     if out is not None and out.suffix.lower() != ".xlsx":
         raise DomainError(
             "E_FILE_TYPE",
@@ -88,13 +104,13 @@ def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
                     file=sys.stderr if args.json else sys.stdout,
                 )
     if args.close:
-        result = _close(store, number, out)
+        result = _close(store, number, out, lang)
     else:
         result = gather_final_evaluation(store, number)
         if out is not None:
             from kplan_desktop.exchange.final_evaluation_xlsx import write_final_evaluation
 
-            write_final_evaluation(out, result, who=current_user())
+            write_final_evaluation(out, result, who=current_user(), lang=lang)
     if args.json:
         json.dump(final_evaluation_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -102,21 +118,31 @@ def final_evaluation_command(store: Store, args: argparse.Namespace) -> Exit:
     plan = result.plan
     generation = result.generation
     period = f"{generation.start_year}〜{generation.end_year}"
-    print(f"最終評価 / Final evaluation: {result.plan_name} (FY{period})")
-    print("\t".join(["政策", "名称", "指標数", "目標達成", "未達成", "判定できず", "達成割合"]))
+    if en:
+        print(f"Final evaluation: {result.plan_name} (FY{generation.start_year}–FY"
+              f"{generation.end_year})")  # fmt: skip
+    else:
+        print(f"最終評価 / Final evaluation: {result.plan_name} (FY{period})")
+    print("\t".join(_COLUMNS[lang]))
     rows = [(p.code, p.name, p.tally) for p in result.policies]
-    rows.append(("全体", "計画全体", plan))
+    rows.append(("all", "whole plan", plan) if en else ("全体", "計画全体", plan))
     for code, name, tally in rows:
         share = "—" if tally.reached_share is None else format_rate(tally.reached_share)
         figures = [tally.total, tally.reached, tally.not_reached, tally.not_judged]
         print("\t".join([code, name, *map(str, figures), share]))
     if out is not None:
-        print(f"最終評価ブックを書き出しました: {out} / Written: {out}")
+        written = f"最終評価ブックを書き出しました: {out} / " if not en else ""
+        print(f"{written}Written: {out}")
     if args.close:
-        print(
-            f"計画期 {generation.number}（{generation.name}）を終了しました。以後は変更できません"
-            f" / Plan generation {generation.number} closed; it is read-only from now on"
-        )
+        if en:
+            print(f"Plan generation {generation.number} ({generation.name}) closed; it is"
+                  " read-only from now on")  # fmt: skip
+        else:
+            print(
+                f"計画期 {generation.number}（{generation.name}）を終了しました。"
+                "以後は変更できません"
+                f" / Plan generation {generation.number} closed; it is read-only from now on"
+            )
     return Exit.OK
 
 
@@ -129,7 +155,7 @@ def _chosen(conn: Connection, named: str | None) -> int:
     return min(active) if active else choose_generation(conn)
 
 
-def _close(store: Store, number: int, out: Path | None) -> FinalEvaluation:
+def _close(store: Store, number: int, out: Path | None, lang: str) -> FinalEvaluation:
     """Close the generation: the workbook (when asked) written inside the closing's
     transaction, so it shows exactly what was closed; a failed write leaves it open."""
     from kplan_desktop.exchange.final_evaluation_xlsx import write_final_evaluation
@@ -138,6 +164,6 @@ def _close(store: Store, number: int, out: Path | None) -> FinalEvaluation:
 
     def write(result: FinalEvaluation) -> None:
         if out is not None:
-            write_final_evaluation(out, result, who=who)
+            write_final_evaluation(out, result, who=who, lang=lang)
 
     return close_generation(store, number, write, who=who, source=EntrySource.CLI)

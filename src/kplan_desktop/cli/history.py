@@ -35,7 +35,7 @@ def register(sub: SubParsers) -> None:
     )
     show.add_argument("--indicator", metavar="CODE", help="指標コード")
     show.add_argument(
-        "--lang", choices=["ja", "en"], default="ja", help="表示の言語 (--history; ja / en)"
+        "--lang", choices=["ja", "en"], default="ja", help="表示の言語 (ja / en) / language"
     )
 
 

@@ -252,36 +252,53 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
         print_json(out)
         return Exit.OK
     grade_label = format_fiscal_year(grade_year, FiscalYearStyle.ERA_WITH_WESTERN)
-    ja, en = ("（入力中の年度。--year で変更）", "; --year to choose")
-    if args.year is not None:
-        ja = en = ""
-    print(f"（達成率・評価は{grade_label}の値{ja} / rates and grades for FY{grade_year}{en}）")
-    head = ["コード", "指標名", "単位", "基準値"]
-    head += [format_fiscal_year(y, FiscalYearStyle.SHORT) for y in years]
-    head += ["目標", "達成率", "評価"]
+    en = args.lang == "en"
+    if en:
+        chosen = "" if args.year is not None else " (the year being entered; --year to choose)"
+        print(f"(rates and grades for FY{grade_year}{chosen})")
+    else:
+        ja, also = ("（入力中の年度。--year で変更）", "; --year to choose")
+        if args.year is not None:
+            ja = also = ""
+        english = f"rates and grades for FY{grade_year}{also}"
+        print(f"（達成率・評価は{grade_label}の値{ja} / {english}）")
+    not_set = "not set" if en else "未設定"
+    if en:
+        head = ["code", "indicator", "unit", "baseline"]
+    else:
+        head = ["コード", "指標名", "単位", "基準値"]
+    style = FiscalYearStyle.ENGLISH if en else FiscalYearStyle.SHORT
+    head += [format_fiscal_year(y, style) for y in years]
+    head += ["target", "rate", "grade"] if en else ["目標", "達成率", "評価"]
     print("\t".join(head))
     for row in rows:
         ind = row.indicator
-        cells = [ind.code, ind.display_name, ind.unit or "未設定", _num(ind.baseline)]
+        name = (ind.name or "(name not set)") if en else ind.display_name
+        cells = [ind.code, name, ind.unit or not_set, _num(ind.baseline, not_set)]
         for year in years:
             actual = row.values.get(year)
             if actual is None:
                 cells.append("")
             elif actual.value is not None:
                 cells.append(canonical(actual.value))
+            elif actual.missing_reason is None:
+                cells.append("")
             else:
-                cells.append(actual.missing_reason.label_ja if actual.missing_reason else "")
-        target = _num(ind.target)
+                reason = actual.missing_reason
+                cells.append(reason.label_en if en else reason.label_ja)
+        target = _num(ind.target, not_set)
         if ind.comparator is not None and ind.target is not None:
-            target += ind.comparator.label_ja
+            words = ind.comparator.label_ja
+            target = f"{ind.comparator.value} {target}" if en else target + words
         ach = row.achievement(catalog, grade_year)
-        cells += [target, format_rate(ach.rate), ach.grade.label(settings.grade_labels)]
+        grade = ach.grade.label(settings.grade_labels, args.lang)
+        cells += [target, format_rate(ach.rate), grade]
         print("\t".join(cells))
     return Exit.OK
 
 
-def _num(value: Decimal | None) -> str:
-    return "未設定" if value is None else canonical(value)
+def _num(value: Decimal | None, not_set: str = "未設定") -> str:
+    return not_set if value is None else canonical(value)
 
 
 def validate_command(store: Store, args: argparse.Namespace) -> Exit:

@@ -41,7 +41,7 @@ from kplan_desktop.domain.final_evaluation import (
 )
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.generation import Succession
-from kplan_desktop.domain.model import Direction, GradeLabels, PlanSettings
+from kplan_desktop.domain.model import Comparator, Direction, GradeLabels, PlanSettings
 from kplan_desktop.domain.values import canonical
 from kplan_desktop.exchange.cells import clean_text, save_book, set_text
 from kplan_desktop.exchange.files import unwritable
@@ -49,11 +49,13 @@ from kplan_desktop.exchange.files import unwritable
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell, MergedCell
 
-__all__ = ["SHEET_INDICATORS", "SHEET_SUMMARY", "write_final_evaluation"]
+__all__ = ["SHEETS_EN", "SHEET_INDICATORS", "SHEET_SUMMARY", "write_final_evaluation"]
 
 ERROR_CODE = "E_FINAL_EVALUATION_XLSX"
 SHEET_SUMMARY = "最終評価"
 SHEET_INDICATORS = "指標別"
+# The sheets' names in an English workbook (--lang en).
+SHEETS_EN = {SHEET_SUMMARY: "Final evaluation", SHEET_INDICATORS: "By indicator"}
 
 _LETTERS = (Grade.A, Grade.B, Grade.C, Grade.D)
 # Grades that are not letters, in the columns of the summary: the two an indicator most often
@@ -66,12 +68,68 @@ _DIRECTION = {
     Direction.MAINTAIN: "維持",
     Direction.MILESTONE: "達成/未達成",
 }
+_METHOD = "各指標の目標年度（通常は計画の最終年度）の実績を目標値と比べた達成率と評価"
+_GRADING = "A ≥ {}、B ≥ {}、C ≥ {}、D それ未満"
+_GRADING_EN = "A ≥ {}, B ≥ {}, C ≥ {}, D below"
+# Every fixed word of the workbook in English (--lang en), by its Japanese.
+_EN = {
+    "増加": "increase",
+    "減少": "decrease",
+    "維持": "maintain",
+    "達成/未達成": "achieved or not",
+    "（累計）": " (cumulative)",
+    "達成": "achieved",
+    "未達成": "not achieved",
+    "計画期間": "Plan period",
+    "評価の方法": "Method",
+    _METHOD: (
+        "Each indicator's actual of its target year (usually the plan's last year) against its"
+        " target: the achievement rate and the grade"
+    ),
+    "評価基準": "Grading",
+    "施策評価": "Self-evaluation",
+    "作成日時": "Written at",
+    "作成者": "Written by",
+    "区分": "Level",
+    "コード": "Code",
+    "名称": "Name",
+    "指標数": "Indicators",
+    "目標達成": "Reached",
+    "判定できず": "Not judged",
+    "達成割合": "Share reached",
+    "目標未設定": "Target not set",
+    "未集計": "Not yet compiled",
+    "評価困難等": "Not assessable etc.",
+    "今後の方向性": "Next step",
+    "政策": "Policy",
+    "施策": "Measure",
+    "全体": "All",
+    "計画全体": "Whole plan",
+    "未記入": "not written",
+    "最終評価（指標別）": "Final evaluation by indicator",
+    "指標コード": "Indicator code",
+    "指標名": "Indicator",
+    "担当課": "Department",
+    "単位": "Unit",
+    "方向": "Direction",
+    "基準値": "Baseline",
+    "基準年度": "Baseline year",
+    "目標値": "Target",
+    "目標年度": "Target year",
+    "最終実績": "Final actual",
+    "達成率": "Rate",
+    "評価": "Grade",
+    "備考": "Remarks",
+    "次期計画への引継ぎ": "In the next plan",
+    "未設定": "not set",
+}
 _THIN = Side(style="thin", color="808080")
 _HEADER = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 _POLICY = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
 _WRAP = Alignment(wrap_text=True, vertical="center")
 # A continuing indicator whose baseline in the next plan is not set yet.
 BASELINE_PENDING = "未設定（基準年の確定値を待っています）"
+BASELINE_PENDING_EN = "not set (waiting for the base year's final value)"
 _CENTER = Alignment(horizontal="center", vertical="center")
 _MIDDLE = Alignment(vertical="center")
 
@@ -195,14 +253,14 @@ def _lines(text: str, width: float) -> int:
     return lines
 
 
-def _grade_text(grade: Grade, labels: GradeLabels) -> str:
+def _grade_text(grade: Grade, labels: GradeLabels, lang: str = "ja") -> str:
     """The grade as this workbook names it: the two states most indicators without a letter
     are in say what they are (目標未設定, 未集計)."""
     if grade is Grade.NO_TARGET:
-        return "目標未設定"
+        return "target not set" if lang == "en" else "目標未設定"
     if grade is Grade.DATA_PENDING:
-        return "未集計"
-    return grade.label(labels)
+        return "not yet compiled" if lang == "en" else "未集計"
+    return grade.label(labels, lang)
 
 
 def _grade_style(grade: Grade) -> dict[str, Any]:
@@ -214,118 +272,139 @@ def _grade_style(grade: Grade) -> dict[str, Any]:
 
 
 class _Writer:
-    def __init__(self, result: FinalEvaluation, generated_at: datetime, who: str) -> None:
+    def __init__(
+        self, result: FinalEvaluation, generated_at: datetime, who: str, lang: str = "ja"
+    ) -> None:
         self.result = result
         catalog = result.catalog
         self.settings: PlanSettings = catalog.plan.settings
         self.labels = self.settings.grade_labels
         self.generated_at = generated_at
         self.who = who
+        self.lang = lang
+        self.en = lang == "en"
         self.departments = {d.code: d.name for d in catalog.departments}
         self.book = Workbook()
         self.book.remove(self.book.worksheets[0])
+
+    def w(self, ja: str) -> str:
+        """A fixed word of the workbook in its language."""
+        return _EN[ja] if self.en else ja
+
+    def year(self, fiscal_year: int | None, style: FiscalYearStyle = FiscalYearStyle.ERA) -> str:
+        return _year(fiscal_year, FiscalYearStyle.ENGLISH if self.en else style)
+
+    def sheet_name(self, ja: str) -> str:
+        return SHEETS_EN[ja] if self.en else ja
 
     # -- 最終評価 -------------------------------------------------------------------------------
 
     def summary(self) -> None:
         result = self.result
         generation = result.generation
-        last = _year(result.evaluation_year)
+        en = self.en
+        last = self.year(result.evaluation_year)
         grading = self.settings
         widths = [6, 8, 24, 7, 7, 7, 9, 9, *[5] * 4, 10, 8, 10, 13, 11]
-        sheet = _Sheet(self.book, SHEET_SUMMARY, widths)
-        _header(sheet.ws, f"最終評価　{clean_text(generation.name)}")
+        if en:  # the English words are longer
+            widths = [9, 8, 24, 10, 9, 9, 9, 9, *[5] * 4, 10, 10, 11, 13, 11]
+        sheet = _Sheet(self.book, self.sheet_name(SHEET_SUMMARY), widths)
+        name = clean_text(generation.name)
+        _header(sheet.ws, f"Final evaluation  {name}" if en else f"最終評価　{name}")
         sheet.next_row()
         # The cover names the generation: 後期基本計画（令和4〜8年度）最終評価.
-        sheet.text(1, f"{clean_text(generation.title())}　最終評価", font=Font(bold=True, size=14))
+        if en:
+            # A name that says its years already (…（令和4年度〜令和8年度）) is shown as it is.
+            said = generation.name if "年度）" in generation.name else generation.label_en()
+            title = f"{clean_text(said)}: final evaluation"
+        else:
+            title = f"{clean_text(generation.title())}　最終評価"
+        sheet.text(1, title, font=Font(bold=True, size=14))
         sheet.next_row()
+        number = generation.number
         sheet.text(
             1,
-            f"計画期 {generation.number}　{generation.status.label('ja')}",
+            f"Plan generation {number}  {generation.status.label('en')}"
+            if en
+            else f"計画期 {number}　{generation.status.label('ja')}",
             font=Font(bold=True, size=11),
         )
         sheet.next_row()
+        shares = [format_rate(s) for s in (grading.grade_a, grading.grade_b, grading.grade_c)]
+        period = (generation.start_year, generation.end_year)
         facts = [
-            ("計画期間", f"{_year(generation.start_year)}〜{_year(generation.end_year)}"),
+            ("計画期間", ("–" if en else "〜").join(map(self.year, period))),
+            ("評価の方法", self.w(_METHOD)),
+            ("評価基準", (_GRADING_EN if en else _GRADING).format(*shares)),
             (
-                "評価の方法",
-                "各指標の目標年度（通常は計画の最終年度）の実績を目標値と比べた達成率と評価",
+                "施策評価",
+                f"Each department's self-evaluation and next step of {last}"
+                if en
+                else f"{last}の各課の自己評価と今後の方向性",
             ),
-            (
-                "評価基準",
-                "A ≥ {}、B ≥ {}、C ≥ {}、D それ未満".format(
-                    *(format_rate(s) for s in (grading.grade_a, grading.grade_b, grading.grade_c))
-                ),
-            ),
-            ("施策評価", f"{last}の各課の自己評価と今後の方向性"),
             ("作成日時", self.generated_at.strftime("%Y-%m-%d %H:%M")),
             ("作成者", self.who),
         ]
         for label, value in facts:
             row = sheet.next_row()
-            sheet.text(1, label, font=Font(bold=True))
+            sheet.text(1, self.w(label), font=Font(bold=True))
             sheet.text(3, value)
             sheet.ws.merge_cells(f"C{row}:{sheet.last_column}{row}")
         plan = result.plan
         sheet.next_row()
         sheet.next_row()
-        sheet.text(
-            1,
-            f"計画全体: 指標 {plan.total} 件のうち、目標を達成 {plan.reached} 件、"
-            f"未達成 {plan.not_reached} 件、判定できず {plan.not_judged} 件"
-            + (
-                ""
-                if plan.reached_share is None
-                else f"（判定できた指標の達成割合 {format_rate(plan.reached_share)}）"
-            ),
-            font=Font(bold=True, size=12),
-        )
+        share = None if plan.reached_share is None else format_rate(plan.reached_share)
+        if en:
+            whole = (
+                f"Whole plan: of {plan.total} indicators, {plan.reached} reached their target,"
+                f" {plan.not_reached} did not, {plan.not_judged} could not be judged"
+                + ("" if share is None else f" (share reached of those judged: {share})")
+            )
+        else:
+            whole = (
+                f"計画全体: 指標 {plan.total} 件のうち、目標を達成 {plan.reached} 件、"
+                f"未達成 {plan.not_reached} 件、判定できず {plan.not_judged} 件"
+                + ("" if share is None else f"（判定できた指標の達成割合 {share}）")
+            )
+        sheet.text(1, whole, font=Font(bold=True, size=12))
         sheet.next_row()
+        short = FiscalYearStyle.SHORT
         header = sheet.header(
             [
-                "区分",
-                "コード",
-                "名称",
-                "指標数",
-                "目標達成",
-                "未達成",
-                "判定できず",
-                "達成割合",
-                *[g.label(self.labels) for g in _LETTERS],
-                "目標未設定",
-                "未集計",
-                "評価困難等",
-                f"施策評価（{_year(result.evaluation_year, FiscalYearStyle.SHORT)}）",
-                "今後の方向性",
+                *map(self.w, ["区分", "コード", "名称", "指標数", "目標達成"]),
+                "Not reached" if en else "未達成",
+                *map(self.w, ["判定できず", "達成割合"]),
+                *[g.label(self.labels, self.lang) for g in _LETTERS],
+                *map(self.w, ["目標未設定", "未集計", "評価困難等"]),
+                f"Self-evaluation ({self.year(result.evaluation_year, short)})"
+                if en
+                else f"施策評価（{self.year(result.evaluation_year, short)}）",
+                self.w("今後の方向性"),
             ]
         )
         for column, grade in enumerate(_LETTERS, start=9):
             sheet.ws.cell(row=header, column=column).fill = PatternFill(
                 "solid", start_color=_FILLS[grade], end_color=_FILLS[grade]
             )
+        unwritten = self.w("未記入")
         for policy in result.policies:
             self._tally_row(sheet, "政策", policy.code, policy.name, policy.tally, bold=True)
             grades = policy.self_grades
             shown = " ".join(f"{g}{n}" for g, n in grades.items() if g is not None and n)
             if grades.get(None):
-                shown = (shown + " " if shown else "") + f"未記入{grades[None]}"
+                count = f"{unwritten} {grades[None]}" if en else f"{unwritten}{grades[None]}"
+                shown = (shown + " " if shown else "") + count
             sheet.text(16, shown, alignment=_CENTER, fill=_POLICY)
             sheet.text(17, None, fill=_POLICY)
             for measure in policy.measures:
                 self._tally_row(sheet, "施策", measure.code, measure.name, measure.tally)
-                sheet.text(16, measure.self_grade or "未記入", alignment=_CENTER)
+                sheet.text(16, measure.self_grade or unwritten, alignment=_CENTER)
                 step = measure.next_step
-                sheet.text(17, "" if step is None else step.label_ja, alignment=_CENTER)
-        self._tally_row(sheet, "全体", "", "計画全体", plan, bold=True)
+                label = "" if step is None else (step.label_en if en else step.label_ja)
+                sheet.text(17, label, alignment=_CENTER)
+        self._tally_row(sheet, "全体", "", self.w("計画全体"), plan, bold=True)
         sheet.next_row()
-        for text in (
-            "目標達成: 目標年度の実績が目標値に届いた指標（以下の目標は目標値以下）。"
-            "達成割合 = 目標達成 ÷（目標達成 + 未達成）。",
-            "判定できず: 目標値が設定されていない指標（目標未設定）、目標年度の実績がない指標"
-            "（未集計・該当なし・非公表）、未着手・中止の指標。",
-            f"評価の A〜D は目標年度の実績の達成率による。施策評価は{last}に各課が記入した自己評価"
-            "（未記入はその年度の記入がないもの）。",
-        ):
+        for text in _summary_notes_en(last) if en else _summary_notes(last):
             sheet.note(text)
         sheet.finish(header)
 
@@ -343,7 +422,7 @@ class _Writer:
         style: dict[str, Any] = {"alignment": _MIDDLE}
         if bold:
             style.update(font=Font(bold=True), fill=_POLICY)
-        sheet.text(1, level, **style)
+        sheet.text(1, self.w(level), **style)
         sheet.text(2, code, **style)
         sheet.text(3, name, **{**style, "alignment": _WRAP})
         figures: list[int] = [tally.total, tally.reached, tally.not_reached, tally.not_judged]
@@ -363,33 +442,26 @@ class _Writer:
 
     def indicators(self) -> None:
         result = self.result
+        en = self.en
         widths = [10, 5, 30, 17, 6, 11, 9, 5, 11, 5, 9, 8, 9, 7, 22, 16]
-        sheet = _Sheet(self.book, SHEET_INDICATORS, widths)
+        if en:  # the English words and years (FY2026) are longer
+            widths = [10, 8, 30, 17, 6, 11, 9, 8, 14, 8, 9, 8, 13, 11, 22, 16]
+        sheet = _Sheet(self.book, self.sheet_name(SHEET_INDICATORS), widths)
         name = clean_text(result.generation.name)
-        _header(sheet.ws, f"最終評価（指標別）　{name}")
+        title = self.w("最終評価（指標別）")
+        _header(sheet.ws, f"{title}  {name}" if en else f"{title}　{name}")
         sheet.next_row()
-        sheet.text(1, "最終評価（指標別）", font=Font(bold=True, size=14))
+        sheet.text(1, title, font=Font(bold=True, size=14))
         sheet.next_row()
         sheet.text(1, result.plan_name, font=Font(bold=True))
         sheet.next_row()
         header = sheet.header(
             [
-                "指標コード",
-                "区分",
-                "指標名",
-                "担当課",
-                "単位",
-                "方向",
-                "基準値",
-                "基準年度",
-                "目標値",
-                "目標年度",
-                "最終実績",
-                "達成率",
-                "評価",
-                "目標達成",
-                "備考",
-                "次期計画への引継ぎ",
+                self.w("指標コード"),
+                "Kind" if en else "区分",
+                *map(self.w, ["指標名", "担当課", "単位", "方向"]),
+                *map(self.w, ["基準値", "基準年度", "目標値", "目標年度", "最終実績"]),
+                *map(self.w, ["達成率", "評価", "目標達成", "備考", "次期計画への引継ぎ"]),
             ]
         )
         names = {m.code: m.name for p in result.policies for m in p.measures}
@@ -398,52 +470,64 @@ class _Writer:
             if item.measure != measure:
                 measure = item.measure
                 row = sheet.next_row()
-                label = f"施策 {measure} {names.get(measure, '')}".strip()
+                label = f"{self.w('施策')} {measure} {names.get(measure, '')}".strip()
                 sheet.text(1, label, font=Font(bold=True), fill=_POLICY, alignment=_MIDDLE)
                 sheet.ws.merge_cells(f"A{row}:{sheet.last_column}{row}")
             self._indicator_row(sheet, item)
         sheet.next_row()
         sheet.note(
-            "最終実績は目標年度の実績。目標年度の実績がない指標は評価せず、直近の実績を参考として"
-            "備考に示す。達成率は基準値からの進捗率（基準値がない・目標値と同じときは実績÷目標値、"
-            "以下の目標は目標値÷実績）。"
+            "The final actual is the target year's. An indicator without it is not graded; its"
+            " latest actual is shown in the remarks for reference. The rate is the progress from"
+            " the baseline (without a baseline, or one equal to the target: actual ÷ target; for"
+            " an at-most target: target ÷ actual)."
+            if en
+            else "最終実績は目標年度の実績。目標年度の実績がない指標は評価せず、直近の実績を参考"
+            "として備考に示す。達成率は基準値からの進捗率（基準値がない・目標値と同じときは"
+            "実績÷目標値、以下の目標は目標値÷実績）。"
         )
         sheet.finish(header)
 
     def _indicator_row(self, sheet: _Sheet, item: FinalIndicator) -> None:
         ind = item.indicator
+        en = self.en
         row = sheet.next_row()
         milestone = ind.direction is Direction.MILESTONE
         sheet.text(1, ind.code, alignment=_MIDDLE)
-        sheet.text(2, ind.kind.label_ja, alignment=_CENTER)
-        sheet.text(3, ind.display_name, alignment=_WRAP)
+        kind = ind.kind.value if en else ind.kind.label_ja
+        sheet.text(2, kind, alignment=_CENTER)
+        name = (ind.name or "(name not set)") if en else ind.display_name
+        sheet.text(3, name, alignment=_WRAP)
         sheet.text(4, self.departments.get(ind.department, ind.department), alignment=_WRAP)
-        sheet.text(5, ind.unit or ("" if milestone else "未設定"), alignment=_CENTER)
-        direction = "" if ind.direction is None else _DIRECTION[ind.direction]
+        sheet.text(5, ind.unit or ("" if milestone else self.w("未設定")), alignment=_CENTER)
+        direction = "" if ind.direction is None else self.w(_DIRECTION[ind.direction])
         if ind.cumulative:
-            direction += "（累計）"
+            direction += self.w("（累計）")
         sheet.text(6, direction, alignment=_WRAP)
         self._value(sheet, 7, ind.baseline, milestone, ind.decimals)
-        sheet.text(8, _year(ind.baseline_year, FiscalYearStyle.SHORT), alignment=_CENTER)
+        sheet.text(8, self.year(ind.baseline_year, FiscalYearStyle.SHORT), alignment=_CENTER)
         target = item.target
         if target is None:
-            sheet.text(9, "未設定", alignment=_CENTER)
+            sheet.text(9, self.w("未設定"), alignment=_CENTER)
         else:
             self._value(sheet, 9, target, milestone, ind.decimals)
             if ind.comparator is not None and not milestone:
                 cell = sheet.ws.cell(row=row, column=9)
-                cell.number_format += f'"{ind.comparator.label_ja}"'
-        sheet.text(10, _year(item.final_year, FiscalYearStyle.SHORT), alignment=_CENTER)
+                at_least = ind.comparator is Comparator.GE
+                words = (" or more" if at_least else " or less") if en else ind.comparator.label_ja
+                cell.number_format += f'"{words}"'
+        sheet.text(10, self.year(item.final_year, FiscalYearStyle.SHORT), alignment=_CENTER)
         self._value(sheet, 11, item.value, milestone, ind.decimals)
         rate = rounded_rate(item.achievement.rate)
         if rate is not None and item.state is FinalState.JUDGED:
             sheet.number(12, rate, "0.0%", alignment=_MIDDLE)
         grade = item.achievement.grade
-        sheet.text(13, _grade_text(grade, self.labels), **_grade_style(grade))
+        sheet.text(13, _grade_text(grade, self.labels, self.lang), **_grade_style(grade))
         reached = item.reached
-        sheet.text(
-            14, "—" if reached is None else ("達成" if reached else "未達成"), alignment=_CENTER
-        )
+        if en:
+            said = "—" if reached is None else ("reached" if reached else "not reached")
+        else:
+            said = "—" if reached is None else ("達成" if reached else "未達成")
+        sheet.text(14, said, alignment=_CENTER)
         sheet.text(15, self._remark(item), alignment=_WRAP)
         sheet.text(16, self._successor(item), alignment=_WRAP)
 
@@ -458,7 +542,7 @@ class _Writer:
         if value is None:
             return
         if milestone:
-            sheet.text(column, "達成" if value >= 1 else "未達成", alignment=_CENTER)
+            sheet.text(column, self.w("達成" if value >= 1 else "未達成"), alignment=_CENTER)
             return
         sheet.number(column, value, _number_format(value, decimals), alignment=_MIDDLE)
 
@@ -466,26 +550,32 @@ class _Writer:
         state = item.state
         if state is FinalState.JUDGED:
             return ""
-        text = item.state_text()
+        text = item.state_text(self.lang)
         if item.latest_year is not None and item.latest_value is not None:
             unit = item.indicator.unit or ""
             value = _plain(item.latest_value)
             if item.indicator.direction is Direction.MILESTONE:
-                value, unit = ("達成" if item.latest_value >= 1 else "未達成"), ""
-            text += f"（参考: {_year(item.latest_year)} {value}{unit}）"
+                value, unit = self.w("達成" if item.latest_value >= 1 else "未達成"), ""
+            when = self.year(item.latest_year)
+            text += (
+                f" (for reference: {when} {value}{unit})"
+                if self.en
+                else f"（参考: {when} {value}{unit}）"
+            )
         return text
 
     def _successor(self, item: FinalIndicator) -> str:
         successor = item.successor
         if successor is None:
             return ""
-        text = successor.succession.label()
+        text = successor.succession.label(self.lang)
         if successor.new_code:
             text += f" → {successor.new_code}"
         if item.next_baseline is not None:
-            text += f"（基準値 {_plain(item.next_baseline)}）"
+            baseline = _plain(item.next_baseline)
+            text += f" (baseline {baseline})" if self.en else f"（基準値 {baseline}）"
         elif successor.succession is Succession.CONTINUE:
-            text += f"（基準値 {BASELINE_PENDING}）"
+            text += f" (baseline {BASELINE_PENDING_EN})" if self.en else f"（基準値 {BASELINE_PENDING}）"
         return text
 
     def write(self, path: Path) -> None:
@@ -503,6 +593,29 @@ class _Writer:
             temp.unlink(missing_ok=True)
 
 
+def _summary_notes(last: str) -> tuple[str, ...]:
+    return (
+        "目標達成: 目標年度の実績が目標値に届いた指標（以下の目標は目標値以下）。"
+        "達成割合 = 目標達成 ÷（目標達成 + 未達成）。",
+        "判定できず: 目標値が設定されていない指標（目標未設定）、目標年度の実績がない指標"
+        "（未集計・該当なし・非公表）、未着手・中止の指標。",
+        f"評価の A〜D は目標年度の実績の達成率による。施策評価は{last}に各課が記入した自己評価"
+        "（未記入はその年度の記入がないもの）。",
+    )
+
+
+def _summary_notes_en(last: str) -> tuple[str, ...]:
+    return (
+        "Reached: the target year's actual met the target (at most the target for an at-most"
+        " target). Share reached = reached ÷ (reached + not reached).",
+        "Not judged: no target set, no actual of the target year (not yet compiled, not"
+        " applicable, not published), or not started or discontinued.",
+        f"Grades A–D follow the achievement rate of the target year's actual. The measure"
+        f" evaluations are each department's self-evaluation of {last} (not written: none for"
+        " that year).",
+    )
+
+
 def _plain(value: Decimal) -> str:
     text = canonical(value)
     whole, _, fraction = text.partition(".")
@@ -517,8 +630,10 @@ def write_final_evaluation(
     *,
     who: str,
     generated_at: datetime | None = None,
+    lang: str = "ja",
 ) -> None:
     """Write the 最終評価 workbook of `result` to `path`, replacing a file there whole or
-    not at all; DomainError when it cannot be saved."""
+    not at all; DomainError when it cannot be saved. lang="en": every label in English (the
+    plan's own names, as the catalog has them)."""
     moment = generated_at or datetime.now()
-    _Writer(result, moment, who).write(Path(path))
+    _Writer(result, moment, who, lang).write(Path(path))

@@ -23,11 +23,11 @@ from sqlalchemy import (
 
 from kplan_desktop.domain.audit_words import COMMENT_DROPPED_NOTE
 from kplan_desktop.domain.catalog import Indicator
+from kplan_desktop.domain.entry_block import carried_comment, stored_form
 from kplan_desktop.domain.errors import CONFLICT, no_catalog
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, PlanSettings
 from kplan_desktop.domain.revision import Revision
-from kplan_desktop.domain.text import line_breaks
 from kplan_desktop.domain.validation import (
     EntryCheck,
     Finding,
@@ -36,7 +36,7 @@ from kplan_desktop.domain.validation import (
     check_entry,
     validate,
 )
-from kplan_desktop.domain.values import ParsedValue, canonical, to_decimal
+from kplan_desktop.domain.values import ParsedValue, to_decimal
 from kplan_desktop.store.actual_rows import Batch, flush, pending_change, shared
 from kplan_desktop.store.audit import SOURCES, audit_row, now
 from kplan_desktop.store.catalog import (
@@ -404,16 +404,11 @@ def _one(batch: Batch, request: EntryRequest) -> EntryResult:
         extra.append(_conflict(batch.stored.get(key, EMPTY)))
     problems = tuple(p for p in extra if p is not None)
     old = batch.stored.get(key, EMPTY)
-    # CR LF and CR become LF (domain.text's rule for every free text; a cell cannot keep a CR)
-    given = request.comment
-    comment = old.comment if given is None else (line_breaks(given).strip() or None)
+    # CR LF and CR become LF (domain.text's rule for every free text; a cell cannot keep a CR).
     # A comment explains the value it was written for: when the value changes without a new
     # comment, the old one does not carry over (the window offers it again for reuse).
-    dropped = False
     parsed = check.parsed
-    if given is None and old.comment is not None and parsed is not None:
-        dropped = _value_and_reason(parsed) != (old.value, old.missing_reason)
-        comment = None if dropped else comment
+    comment, dropped = carried_comment(request.comment, parsed, old)
     if request.fiscal_year in batch.locked and _state(check, comment) == old:
         # A locked year's row exactly as stored (an R7 file carries its R6 rows): nothing
         # changes, so nothing is refused; only a change to a locked year is.
@@ -483,11 +478,8 @@ def _state(check: EntryCheck, comment: str | None) -> State | None:
 COMMENT_DROPPED = COMMENT_DROPPED_NOTE
 
 
-def _value_and_reason(parsed: ParsedValue) -> tuple[str | None, str | None]:
-    """The stored (value, missing_reason) of a parsed entry."""
-    value = None if parsed.value is None else canonical(parsed.value)
-    reason = None if parsed.missing_reason is None else parsed.missing_reason.value
-    return value, reason
+# The stored (value, missing_reason) of a parsed entry (one rule: domain.entry_block).
+_value_and_reason = stored_form
 
 
 def _with_note(detail: str | None, note: str | None) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -19,9 +20,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from kplan_desktop.domain.entry_block import BlockCheck, BlockEntry, check_block
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
-from kplan_desktop.store.requests import EntryRequest, EntryResult, Outcome
+from kplan_desktop.domain.model import IndicatorSpec
+from kplan_desktop.domain.validation import EntryCheck
+from kplan_desktop.store.requests import EMPTY, EntryRequest, EntryResult, Outcome, State
 from kplan_desktop.ui.entry import Written, write_and_read
 from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.indicator_table import MarkedCell
@@ -113,50 +117,47 @@ class PasteController(Part):
             self.model.mark(unenterable_marks)
             self._report_paste(unenterable)
             return []
-        # The block is checked and its accepted cells written in one transaction, read back in
-        # it (one frame); the refused cells write nothing and are reported below.
-        block_written = self._write(requests)
-        if block_written is None:
-            return []
-        results, read_back = block_written
-        fresh = read_back or []
-        good = self._good(results)
-        if len(targets) == 1 and len(results) == 1:
-            (only,) = results
-            if only.outcome is Outcome.REFUSED and only.check.warnings and not only.check.errors:
-                # One pasted cell with a warning is a typed value: it asks for its comment;
-                # Cancel leaves it in the cell's editor, never thrown away.
-                target, cell = targets[0]
-                reason = self.entry.ask_comment(only)
-                if not (reason and self.entry.submit(target, cell, reason)):
-                    self.entry.reopen_editor(target, cell)
-                self.last_paste_problems = []
-                return results
-        # The written cells show at once, before any comment is asked.
-        self._show(good, fresh)
+        # The block is checked first (pure: the grid holds the values it is checked against),
+        # the warned cells' comments are asked, and then every accepted and commented cell is
+        # written in one transaction, read back in it (one frame, one undo step); the refused
+        # cells write nothing and are reported below.
+        checked = self._check(requests)
+        warned = [r for r in checked if self._only_warned(r)]
+        if len(targets) == 1 and len(checked) == 1 and warned:
+            # One pasted cell with a warning is a typed value: it asks for its comment;
+            # Cancel leaves it in the cell's editor, never thrown away.
+            target, cell = targets[0]
+            reason = self.entry.ask_comment(warned[0])
+            if not (reason and self.entry.submit(target, cell, reason)):
+                self.entry.reopen_editor(target, cell)
+            self.last_paste_problems = []
+            return checked
         # Each warned cell is offered for its comment in turn; Esc ends the series, and the
         # cells not commented stay unsaved, marked and listed: nothing saved or dropped silently.
-        # The commented cells are the clerk's second entry: one more frame, and one undo step
-        # with the block.
-        warned = [r for r in results if self._only_warned(r)]
-        commented = self._ask_paste_comments(warned)
-        if commented:
-            comments_written = self._write(commented)
-            if comments_written is not None:
-                checked, read_again = comments_written
-                again = self._good(checked)
-                self._show(again, read_again)
-                codes = {r.request.indicator_code for r in again}
-                fresh = [a for a in fresh if a.indicator_code not in codes] + (read_again or [])
-                good += again
-                # A commented cell's result is its second check's (written, or refused again).
-                asked = {(r.request.indicator_code, r.request.fiscal_year) for r in checked}
-                results = [
-                    r
-                    for r in results
-                    if (r.request.indicator_code, r.request.fiscal_year) not in asked
-                ]
-                results += [r for r in checked if r.outcome is Outcome.REFUSED]
+        commented = {(r.indicator_code, r.fiscal_year): r for r in self._ask_paste_comments(warned)}
+        writing = [
+            commented.get(_cell_of(r), r.request)
+            for r in checked
+            if r.outcome is not Outcome.REFUSED or _cell_of(r) in commented
+        ]
+        results = [
+            r for r in checked if r.outcome is Outcome.REFUSED and _cell_of(r) not in commented
+        ]
+        good: list[EntryResult] = []
+        fresh: list[ActualView] = []
+        if writing:
+            block_written = self._write(writing)
+            if block_written is None:
+                return []
+            written, read_back = block_written
+            fresh = read_back or []
+            good = self._good(written)
+            self._show(good, fresh)
+            # The write checks every cell again: what it refused (someone else's change since
+            # the grid was read, a warning the grid could not foresee) is reported too, every
+            # cell in the block's order.
+            order = {_cell_of(r): n for n, r in enumerate(checked)}
+            results = sorted([*results, *written], key=lambda r: order.get(_cell_of(r), 0))
         marks: dict[tuple[str, int], MarkedCell] = {}
         for r in results:
             if r.outcome is Outcome.REFUSED:
@@ -174,6 +175,52 @@ class PasteController(Part):
             self.entry.push(good, label, applied=(good, shown))
         self.model.mark({**unenterable_marks, **marks})
         self._report_paste(problems + unenterable, saved=len(good))
+        return results
+
+    def _check(self, requests: list[EntryRequest]) -> list[EntryResult]:
+        """The block checked against the values the grid holds, nothing read or written: a
+        cell that cannot be saved as it is comes back REFUSED (its findings say why; warnings
+        alone: it waits for a comment), the others as NEW or UPDATED (the write decides)."""
+        catalog = self.model.catalog
+        entries: list[BlockEntry] = []
+        specs: dict[str, IndicatorSpec] = {}
+        history: dict[str, dict[int, Decimal]] = {}
+        stored: dict[tuple[str, int], State] = {}
+        for request in requests:
+            code, year = request.indicator_code, request.fiscal_year
+            row = self.model.row_of(code)
+            if row is None:
+                continue
+            overview = self.model.rows[row]
+            if code not in specs:
+                specs[code] = overview.indicator.spec()
+                history[code] = {
+                    y: a.value for y, a in overview.values.items() if a.value is not None
+                }
+            actual = overview.values.get(year)
+            state = EMPTY
+            if actual is not None:
+                reason = None if actual.missing_reason is None else actual.missing_reason.value
+                state = State(actual.text, reason, actual.comment)
+            stored[(code, year)] = state
+            entries.append(BlockEntry(code, year, request.text, request.comment, state))
+        checks: dict[tuple[str, int], BlockCheck] = {}
+        if catalog is not None:
+            block = check_block(entries, specs, catalog.plan.settings, history)
+            checks = {(c.entry.code, c.entry.fiscal_year): c for c in block}
+        results: list[EntryResult] = []
+        for request in requests:
+            key = (request.indicator_code, request.fiscal_year)
+            one = checks.get(key)
+            if one is None:
+                # Not in the grid's catalog: the write checks it (and refuses it).
+                results.append(EntryResult(request, EntryCheck(None, ()), Outcome.NEW))
+                continue
+            old = stored[key]
+            outcome = Outcome.UPDATED if old != EMPTY else Outcome.NEW
+            if not one.accepted:
+                outcome = Outcome.REFUSED
+            results.append(EntryResult(request, one.check, outcome, old, old))
         return results
 
     def _write(self, requests: list[EntryRequest]) -> Written | None:
@@ -368,3 +415,8 @@ class PasteController(Part):
             self.tr("{0} 行 × {1} 列をコピーしました").format(len(lines), len(columns))
         )
         return block
+
+
+def _cell_of(result: EntryResult) -> tuple[str, int]:
+    """The grid cell a result is about: (indicator, year)."""
+    return (result.request.indicator_code, result.request.fiscal_year)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -17,6 +18,7 @@ from kplan_desktop.domain.catalog import (
     Policy,
     plan_links,
 )
+from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.exchange.cells import clean_text
 from kplan_desktop.exchange.report.base import (
     _CHART_COLOURS,
@@ -33,6 +35,7 @@ from kplan_desktop.exchange.report.base import (
     SHEET_SERIES,
     SHEET_SUBMISSIONS,
     SHEET_SUMMARY,
+    Written,
     _chart_title,
     _column_at,
     _column_cm,
@@ -46,6 +49,7 @@ from kplan_desktop.exchange.report.base import (
     policy_sheet_name,
 )
 from kplan_desktop.exchange.report.core import WriterCore
+from kplan_desktop.exchange.report.series import EARLIER_MARK
 
 if TYPE_CHECKING:
     from kplan_desktop.exchange.sheet_types import StreamedSheet
@@ -85,7 +89,14 @@ class PolicySheets(WriterCore):
         # The numbers the line charts read sit right of the report (after a narrow gap), in
         # columns wide enough for them, outside the print area.
         data_column = report_columns + 2
-        widths += [3, 16, *[13] * len(years)]
+        charted = [r for r in members if r.indicator.target is not None and not r.milestone][
+            :MAX_LINE_CHARTS_PER_SHEET
+        ]
+        # A continuing indicator's chart draws the earlier plans' actuals too (issue 17).
+        earlier = {r.indicator.code: self._earlier(r) for r in charted}
+        earlier = {code: found for code, found in earlier.items() if found}
+        most_earlier = max((len(found) for found in earlier.values()), default=0)
+        widths += [3, 16, *[13] * (len(years) + most_earlier)]
         sheet = self.sheet(name, widths, freeze="A5", title_rows="4:4")
         ws = sheet.ws
         # Printed at a fixed scale with a page break before any chart that would not fit:
@@ -170,9 +181,6 @@ class PolicySheets(WriterCore):
         grade_last = sheet.row
         sheet.skip()
 
-        charted = [r for r in members if r.indicator.target is not None and not r.milestone][
-            :MAX_LINE_CHARTS_PER_SHEET
-        ]
         skipped = sum(1 for r in members if r.indicator.target is not None and not r.milestone)
         skipped -= len(charted)
         charts: list[BarChart | LineChart] = []
@@ -212,6 +220,49 @@ class PolicySheets(WriterCore):
             for y in years:
                 actual = row.actual(y)
                 values.append(None if actual is None else actual.value)
+            before = earlier.get(code)
+            if before:
+                # Its own categories: the earlier plans' years (marked) before this plan's.
+                header = sheet.append(
+                    [
+                        *gap,
+                        sheet.text(f"{code} 年度", styles.header),
+                        *[
+                            sheet.text(f"{format_fiscal_year(y)}"
+                                       f"（{EARLIER_MARK}）", styles.header)
+                            for y in before
+                        ],
+                        *[sheet.text(self.year_labels[y], styles.header) for y in years],
+                    ]
+                )  # fmt: skip
+                blank: list[Written] = [None] * len(before)
+                sheet.append(
+                    [
+                        *gap,
+                        sheet.text(f"{code} {EARLIER_MARK}の実績"),
+                        *[self.value_cell(sheet, row, v) for v in before.values()],
+                    ]
+                )
+                data_row = sheet.append(
+                    [
+                        *gap,
+                        sheet.text(f"{code} 実績"),
+                        *blank,
+                        *[self.value_cell(sheet, row, v) for v in values],
+                    ]
+                )
+                sheet.append(
+                    [
+                        *gap,
+                        sheet.text(f"{code} 目標"),
+                        *blank,
+                        *[self.target_cell(sheet, row) for _ in years],
+                    ]
+                )
+                charts.append(
+                    self._across_chart(ws, row, header, data_column, len(before) + len(years))
+                )
+                continue
             data_row = sheet.append(
                 [
                     *gap,
@@ -307,6 +358,58 @@ class PolicySheets(WriterCore):
         # Straight segments between the years: a smoothed curve invents values between them.
         actual.smooth = False
         target.smooth = False
+        actual.marker = Marker(symbol="circle", size=6)
+        actual.graphicalProperties.line.solidFill = "2F5597"
+        target.marker = Marker(symbol="none")
+        target.graphicalProperties.line.solidFill = "C00000"
+        target.graphicalProperties.line.dashStyle = "dash"
+        _show_axes(chart)
+        return chart
+
+    def _earlier(self, row: _Row) -> dict[int, Decimal | None]:
+        """A continuing indicator's actuals in the plans before this one, by year (every year
+        of those plans, None where no number is stored); empty for any other indicator."""
+        series = self.data.series.get(row.indicator.code)
+        if series is None or not series.across_plans:
+            return {}
+        values = {p.fiscal_year: p.value for p in series.earlier()}
+        years = [
+            year
+            for link in series.links[:-1]
+            for year in range(link.generation.start_year, link.generation.end_year + 1)
+        ]
+        return {year: values.get(year) for year in sorted(set(years))}
+
+    def _across_chart(
+        self, ws: StreamedSheet, row: _Row, header_row: int, column: int, years: int
+    ) -> LineChart:
+        """A continuing indicator's chart: the earlier plans' actuals as a series of their own
+        (grey-blue triangles) over their own years, marked 前計画 on the axis, then this plan's
+        actuals and target, as the 計画通算推移 sheet draws them."""
+        chart = LineChart()
+        title = _label(row.indicator.code, row.name)
+        chart.title = _chart_title(title if len(title) <= 40 else title[:39] + "…")
+        chart.y_axis.title = row.unit or None
+        chart.width, chart.height = 16, 7.5
+        chart.display_blanks = "gap"
+        if chart.legend is not None:  # a new chart has one
+            chart.legend.position = "b"
+        data = Reference(
+            ws,
+            min_col=column,
+            max_col=column + years,
+            min_row=header_row + 1,
+            max_row=header_row + 3,
+        )
+        chart.add_data(data, from_rows=True, titles_from_data=True)
+        chart.set_categories(
+            Reference(ws, min_col=column + 1, max_col=column + years, min_row=header_row)
+        )
+        before, actual, target = chart.series
+        for line in chart.series:
+            line.smooth = False
+        before.marker = Marker(symbol="triangle", size=6)
+        before.graphicalProperties.line.solidFill = "8FAADC"
         actual.marker = Marker(symbol="circle", size=6)
         actual.graphicalProperties.line.solidFill = "2F5597"
         target.marker = Marker(symbol="none")
