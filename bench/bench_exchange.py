@@ -78,7 +78,7 @@ HERE = Path(__file__).resolve()
 FILES = int(os.environ.get("BENCH_DEPARTMENTS", "60"))
 ROWS = int(os.environ.get("BENCH_ROWS_PER_FILE", "400"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-MERGE_SIZES = (6, 60, 300) if LARGE else (6, 60)
+MERGE_SIZES: tuple[int, ...] = (6, 60, 300) if LARGE else (6, 60)
 REPORT_DEPARTMENTS = 300 if LARGE else 60
 
 # The goals: the workbook-exchange issue's (a), (b), (e), and issue 20's (d) and report.
