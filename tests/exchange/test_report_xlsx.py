@@ -651,3 +651,45 @@ def test_libreoffice_opens_the_report_and_prints_it(report: Path, tmp_path: Path
     assert done.returncode == 0, output
     assert pdf.exists() and pdf.stat().st_size > 0, output
     assert "Error" not in output
+
+
+def test_report_rows_are_written_as_openpyxl_writes_them(tmp_path: Path) -> None:
+    """The report's sheets hand their cells to openpyxl's writer without its error path
+    (base._row_cells): the sheet's XML is the one openpyxl's own append writes, for styled
+    cells, plain text, numbers, dates, gaps and a formula-like text kept as text."""
+    from decimal import Decimal
+
+    from openpyxl.styles import Font
+
+    from kplan_desktop.exchange.report import text_cell
+    from kplan_desktop.exchange.report.base import _Sheet, _Style
+
+    bold = _Style(font=Font(bold=True), number_format="0.0%")
+
+    def write(ours: bool) -> bytes:
+        book = openpyxl.Workbook(write_only=True)
+        ws = _Sheet(book, "s", [10]).ws if ours else book.create_sheet("s")
+        for n in range(3):
+            ws.append(
+                [
+                    "指標",
+                    None,
+                    bold.cell(ws, Decimal("0.125") * n),
+                    Decimal(n),
+                    text_cell(ws, "=1+1"),
+                    datetime(2026, 4, 1, 9, n),
+                    bold.cell(ws, "太字"),
+                    n,
+                ]
+            )
+        path = tmp_path / f"{ours}.xlsx"
+        book.save(path)
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read("xl/worksheets/sheet1.xml")
+        return xml[xml.index(b"<sheetData") : xml.index(b"</sheetData>")]
+
+    ours, stock = write(True), write(False)
+    assert ours == stock
+    assert ours.count(b"<c ") == 3 * 7 and b"=1+1" in ours
+    with pytest.raises(ValueError):
+        _Sheet(openpyxl.Workbook(write_only=True), "s", [10]).append([object()])
