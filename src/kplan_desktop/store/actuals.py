@@ -27,6 +27,7 @@ from kplan_desktop.domain.entry_block import carried_comment, stored_form
 from kplan_desktop.domain.errors import CONFLICT, no_catalog
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, PlanSettings
+from kplan_desktop.domain.records import builder
 from kplan_desktop.domain.revision import Revision
 from kplan_desktop.domain.validation import (
     EntryCheck,
@@ -545,27 +546,38 @@ class ActualView:
     replaces: Revision | None = None
 
 
-_REASONS = {m.value: m for m in MissingReason}
+_REASONS: dict[str | None, MissingReason | None] = {
+    None: None,
+    **{m.value: m for m in MissingReason},
+}
+_new_view = builder(ActualView)
 
 
-def _view_of(row: tuple[Any, ...]) -> ActualView:
-    """_view from a row of _VIEW_COLUMNS: the grid reads 20,000 of them (issue 20)."""
-    code, year, text, reason, comment, by, at, source, r_db, r_seq, x_db, x_seq = row
+def _moment(at: datetime | str) -> datetime:
     if isinstance(at, str):  # SQLite: read as text and parsed here, much faster
         at = datetime.fromisoformat(at)
-    return ActualView(
-        code,
-        year,
-        None if text is None else to_decimal(text),
-        None if reason is None else _REASONS[reason],
-        comment,
-        by,
-        at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC),
-        source,
-        text,
-        None if r_db is None or r_seq is None else Revision(r_db, r_seq),
-        None if x_db is None or x_seq is None else Revision(x_db, x_seq),
-    )
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _views(rows: Iterable[Sequence[Any]]) -> list[ActualView]:
+    """ActualViews from rows of _VIEW_COLUMNS: the grid reads 20,000 of them (issue 20). A
+    moment or a value that repeats (the rows of one write share their time; small numbers
+    recur) is parsed once; each view is built without the dataclass's __init__."""
+    moments: dict[datetime | str, datetime] = {}
+    numbers: dict[str, Decimal] = {}
+    views = []
+    for code, year, text, reason, comment, by, at, source, r_db, r_seq, x_db, x_seq in rows:
+        moment = moments.get(at)
+        if moment is None:
+            moment = moments[at] = _moment(at)
+        value = None if text is None else numbers.get(text)
+        if value is None and text is not None:
+            value = numbers[text] = to_decimal(text)
+        revision = None if r_db is None or r_seq is None else Revision(r_db, r_seq)
+        replaces = None if x_db is None or x_seq is None else Revision(x_db, x_seq)
+        fields = (code, year, value, _REASONS[reason], comment, by, moment, source, text)
+        views.append(_new_view((*fields, revision, replaces)))
+    return views
 
 
 _VIEW_COLUMNS = (
@@ -608,7 +620,7 @@ def read_actuals(
         ).where(i.department_code == department)
     if fiscal_year is not None:
         query = query.where(a.fiscal_year == fiscal_year)
-    return [_view_of(tuple(row)) for row in conn.execute(query).all()]
+    return _views(conn.execute(query).all())
 
 
 def department_exists(conn: Connection, code: str) -> bool:

@@ -508,7 +508,7 @@ class MainWindow(QMainWindow):
         self.cycle.refresh(data.year_state)
         self.loaded.emit()
         # The grid is filled; the detail panel of the first cell follows in the next turn.
-        QTimer.singleShot(0, self.fit.select_first_cell)
+        QTimer.singleShot(0, self, self.fit.select_first_cell)  # not after the window is gone
 
     def _load_failed(self, job: Job | None, exc: object) -> None:
         if job is self._job:
