@@ -4,100 +4,100 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
         <source>施策</source>
         <translation>Measure</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="215"/>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="215"/>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="215"/>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
         <source>引き継ぎ</source>
         <translation>Carried over</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="247"/>
         <source>新しいコード</source>
         <translation>New code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="247"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="237"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="268"/>
         <source>この施策をすべて選択(&amp;U)</source>
         <translation>Select this meas&amp;ure</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="269"/>
         <source>この政策をすべて選択(&amp;P)</source>
         <translation>Select this &amp;policy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="294"/>
         <source>基準値（{0}）</source>
         <translation>Baseline ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="307"/>
         <source>「未設定」: {0}の実績がまだ入っていません。実績が入ると基準値は自動で入り、監査ログに記録されます。</source>
         <translation>&quot;not set&quot;: the {0} actual is not in yet. When it arrives the baseline fills itself in, recorded in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
         <source>前計画の目標値</source>
         <translation>Target of the plan before</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
         <source>新しい目標値</source>
         <translation>New target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="373"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="404"/>
         <source>指標を追加</source>
         <translation>Add an indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="384"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="415"/>
         <source>達成指標</source>
         <translation>Outcome indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="385"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="416"/>
         <source>活動指標</source>
         <translation>Activity indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="426"/>
         <source>追加(&amp;A)</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="400"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="431"/>
         <source>施策(&amp;U)</source>
         <translation>Meas&amp;ure</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="400"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="431"/>
         <source>コード(&amp;O)</source>
         <translation>C&amp;ode</translation>
     </message>
@@ -106,27 +106,27 @@
         <translation type="vanished">&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="401"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="432"/>
         <source>単位(&amp;T)</source>
         <translation>Uni&amp;t</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="401"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="432"/>
         <source>指標名(&amp;I)</source>
         <translation>&amp;Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="402"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="433"/>
         <source>担当課(&amp;D)</source>
         <translation>&amp;Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="402"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="433"/>
         <source>種類(&amp;K)</source>
         <translation>&amp;Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="403"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="434"/>
         <source>目標値(&amp;G)</source>
         <translation>Tar&amp;get</translation>
     </message>
@@ -1156,12 +1156,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DecisionPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="235"/>
         <source>2. 指標の引き継ぎ</source>
         <translation>2. Carrying indicators over</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="207"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="238"/>
         <source>行を選んで 1 = 継続、2 = 置換（新しい指標に置き換える）、3 = 終了。施策・政策ごとにまとめて選べます。</source>
         <translation>Select rows, then 1 = continue, 2 = replace (a new indicator takes its place), 3 = end. A whole measure or policy can be selected at once.</translation>
     </message>
@@ -2009,12 +2009,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Opened “{1}”, which contains {0} (last time: “{2}”)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="150"/>
         <source>{0}は終了しています（最終評価済み）。値・評価・カタログは変更できません（読み取り専用）</source>
         <translation>{0} is closed (final evaluation written). Values, evaluations and the catalog cannot change (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="171"/>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="172"/>
         <source>切り替えられる計画期はありません</source>
         <translation>There is no other plan generation to switch to</translation>
     </message>
@@ -2969,82 +2969,82 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>NextPlanActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="639"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="670"/>
         <source>次期計画の作成…</source>
         <translation>Create the next plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="640"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="671"/>
         <source>準備中の計画を実施中にする…</source>
         <translation>Put the draft plan in force…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="641"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="672"/>
         <source>準備中の計画を取り下げる…</source>
         <translation>Withdraw the draft plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="666"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="697"/>
         <source>次期計画の作成</source>
         <translation>Create the next plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="677"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="708"/>
         <source>次期計画（計画期 {0}）を準備中として作りました。取り消すには「カタログ › 準備中の計画を取り下げる」</source>
         <translation>The next plan (generation {0}) was made as a draft. To take it back: Catalog › Withdraw the draft plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="683"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="714"/>
         <source>次期計画（計画期 {0}）をファイルから読み込みました</source>
         <translation>The next plan (generation {0}) was read from the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="685"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="716"/>
         <source>次期計画の作成をやめました（何も書き込んでいません）</source>
         <translation>The next plan was not created (nothing was written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="693"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="724"/>
         <source>準備中の計画期を表示してから選んでください（表示 › 計画期を切り替える）</source>
         <translation>Show the draft plan generation first (View › Switch plan generation)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="715"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="746"/>
         <source>準備中の計画を実施中にする</source>
         <translation>Put the draft plan in force</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="716"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="747"/>
         <source>{0}を実施中にします。各課の画面にも表示されます。よろしいですか？</source>
         <translation>{0} will be put in force and shown to every department. Continue?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="724"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="755"/>
         <source>実施中にできません</source>
         <translation>Cannot put it in force</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="726"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="757"/>
         <source>{0}を実施中にしました</source>
         <translation>{0} is in force</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="738"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="769"/>
         <source>準備中の計画を取り下げる</source>
         <translation>Withdraw the draft plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="740"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="771"/>
         <source>{0}（準備中）を取り下げます。カタログと指標の引き継ぎを削除します（記録は監査ログに残ります）。よろしいですか？</source>
         <translation>{0} (draft) will be withdrawn: its catalog and carried-over indicators are removed (the audit log keeps the record). Continue?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="748"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="779"/>
         <source>取り下げられません</source>
         <translation>Cannot withdraw it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="750"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="781"/>
         <source>{0}を取り下げました</source>
         <translation>{0} was withdrawn</translation>
     </message>
@@ -3052,52 +3052,52 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>NextPlanWizard</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="542"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="573"/>
         <source>次期計画の作成</source>
         <translation>Create the next plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="545"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="576"/>
         <source>&lt; 戻る(&amp;B)</source>
         <translation>&lt; &amp;Back</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="546"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="577"/>
         <source>次へ(&amp;N) &gt;</source>
         <translation>&amp;Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="547"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="578"/>
         <source>作成する(&amp;F)</source>
         <translation>Create (&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="548"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="579"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="575"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="606"/>
         <source>次期計画を作成しています…</source>
         <translation>Creating the next plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="588"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="619"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing was written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="603"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="634"/>
         <source>次期計画のカタログを選ぶ</source>
         <translation>Choose the next plan’s catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="605"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="636"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="651"/>
         <source>読み込めません</source>
         <translation>Cannot read it</translation>
     </message>
@@ -3247,42 +3247,42 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PeriodPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="109"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="134"/>
         <source>1. 新しい計画の名前と期間</source>
         <translation>1. The new plan’s name and period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="136"/>
         <source>{0}の次の計画を作ります。期間と基準年度を確かめてください。</source>
         <translation>The plan after {0}. Check its period and base year.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="124"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="149"/>
         <source>計画の名前(&amp;M)</source>
         <translation>Na&amp;me of the plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="125"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="150"/>
         <source>最初の年度(&amp;S)</source>
         <translation>&amp;Start year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="126"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="151"/>
         <source>最後の年度(&amp;E)</source>
         <translation>&amp;End year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="152"/>
         <source>基準年度(&amp;Y)</source>
         <translation>Base &amp;year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="129"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="154"/>
         <source>別に作った計画をファイルから読み込む(&amp;I)…</source>
         <translation>&amp;Import a plan made elsewhere from a file…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="159"/>
         <source>基準年度の実績が継続する指標の基準値になります（まだ入っていなければ「未設定」のまま作り、実績が入った時に自動で入ります）。</source>
         <translation>The base year’s actual becomes a continuing indicator’s baseline (if it is not in yet, the baseline is &quot;not set&quot; and fills itself in when the actual arrives).</translation>
     </message>
@@ -3432,12 +3432,12 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="495"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="526"/>
         <source>4. 確認</source>
         <translation>4. Summary</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="498"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="529"/>
         <source>「作成する」で新しい計画を準備中の計画期として作ります（1回の書き込み）。実施中にするまで各課には表示されません。</source>
         <translation>&quot;Create&quot; makes the new plan as a draft generation (one write). Departments do not see it until it is put in force.</translation>
     </message>
@@ -3445,22 +3445,22 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TargetPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="354"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="385"/>
         <source>3. 目標値と新しい指標</source>
         <translation>3. Targets and new indicators</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="356"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="387"/>
         <source>新しい計画の目標値（最終年度）を単位つきでも入力できます。空欄は未設定です。</source>
         <translation>Type the new plan’s targets (for its last year), with a unit if you like. Blank: not set.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="473"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="504"/>
         <source>追加した指標はありません</source>
         <translation>No indicator added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="476"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="507"/>
         <source>追加: {0}</source>
         <translation>Added: {0}</translation>
     </message>
@@ -3501,129 +3501,129 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="186"/>
         <source>指標を選ぶと推移を表示します</source>
         <translation>Select an indicator to see its trend</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="203"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="482"/>
         <source>達成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="203"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="463"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="481"/>
         <source>未達成</source>
         <translation>Not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="226"/>
         <source>達成／未達成</source>
         <translation>Done / not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="228"/>
         <source>単位: {0}</source>
         <translation>unit: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="230"/>
         <source>単位未設定</source>
         <translation>unit not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="232"/>
         <source>累計</source>
         <translation>cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="242"/>
         <source>&#x3000;— 実績・基準値・目標のいずれもありません</source>
         <translation> — no actual, baseline or target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="285"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="285"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="287"/>
         <source>目標 {0}</source>
         <translation>Target {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="288"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="302"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="306"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="297"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="311"/>
         <source>目標年度（{0}）{1}</source>
         <translation>Target year ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="306"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="320"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="311"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="325"/>
         <source>基準値（{0}）{1}</source>
         <translation>Baseline ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="320"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="336"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="332"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="338"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="348"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="354"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="440"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="351"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="363"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="367"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="379"/>
         <source>前計画の目標</source>
         <translation>Earlier plan&apos;s target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="380"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="440"/>
         <source>前計画の実績</source>
         <translation>Earlier plan&apos;s actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="386"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="402"/>
         <source>前計画</source>
         <translation>Earlier plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="399"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="415"/>
         <source>計画の切り替え: {0}</source>
         <translation>Plan boundary: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="430"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="448"/>
         <source>前計画の実績: {0}</source>
         <translation>Earlier plans&apos; actuals: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="437"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="455"/>
         <source>実績: {0}</source>
         <translation>Actual: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="455"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="473"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
