@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QApplication, QTableWidgetItem, QWizard
 
 from kplan_desktop.cli import main
 from kplan_desktop.domain.generation import GenerationStatus, Succession
@@ -350,5 +350,48 @@ def test_step_one_speaks_reiwa_and_checks_a_year_as_soon_as_it_is_left(
         qtbot.keyClicks(page1.start, "2027")
         leave()
         assert page1.start.value() == 2027 and page1.error.text() == ""
+
+    drive_wizard(window, qtbot, steps)
+
+
+def test_step_three_marks_a_wrong_target_in_its_cell_at_once_and_lists_every_one(
+    planning: MainWindow, qtbot: Any
+) -> None:
+    """Issue 17's trial (finding 11): 「9000回」 for a 人 indicator was accepted in the cell and
+    refused only on 次へ, one error at a time."""
+    window = planning
+
+    def steps(wizard: NextPlanWizard) -> None:
+        wizard.next()
+        wizard.next()
+        page3 = wizard.target_page
+        assert wizard.currentPage() is page3
+        table = page3.table
+        k3 = row_of(table, "7-1-1-K3", T_CODE)
+        k2 = row_of(table, "7-1-1-K2", T_CODE)
+
+        def cell_at(line: int) -> QTableWidgetItem:
+            item = table.item(line, T_NEW)
+            assert item is not None
+            return item
+
+        cell_at(k3).setText("9000回")  # K3 counts 人
+        cell = cell_at(k3)
+        assert cell.background().color().name() == "#fdecec" and "7-1-1-K3" in cell.toolTip()
+        cell_at(k2).setText("abc")
+        assert cell_at(k2).background().color().name() == "#fdecec"
+        wizard.next()
+        assert wizard.currentPage() is page3
+        listed = page3.error.text().splitlines()
+        assert len(listed) == 2 and "7-1-1-K3" in listed[0] + listed[1], listed
+        assert "7-1-1-K2" in listed[0] + listed[1], listed
+        qtbot.wait(100)  # the layout gives the message its lines
+        shoot(wizard, "step3-errors.png")
+        # Put right: the mark goes at once, and 次へ goes on.
+        cell_at(k3).setText("9000")
+        cell_at(k2).setText("70")
+        assert cell_at(k3).toolTip() == ""
+        wizard.next()
+        assert wizard.currentPage() is not page3, page3.error.text()
 
     drive_wizard(window, qtbot, steps)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QValidator
+from PySide6.QtGui import QColor, QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -474,7 +474,13 @@ class TargetPage(_Page):
     def _edited(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != T_NEW:
             return
-        self.model.rows[self._rows[item.row()]].target_text = item.text()
+        row = self.model.rows[self._rows[item.row()]]
+        row.target_text = item.text()
+        # Marked in its cell at once (not only on 次へ): red, the reason as its tooltip.
+        error, self._filling = self.model.target_error(row, self.lang), True
+        item.setData(Qt.ItemDataRole.BackgroundRole, QColor("#fdecec") if error else None)
+        item.setToolTip(error)
+        self._filling = False
 
     def add(self) -> None:
         new = NewIndicator(
@@ -510,12 +516,11 @@ class TargetPage(_Page):
         )
 
     def validatePage(self) -> bool:
-        try:
-            self.model.targets()
-        except DomainError as exc:
-            return self.refuse(exc)
-        self.error.clear()
-        return True
+        errors = self.model.target_errors(self.lang)  # all of them at once, not the first
+        self.error.setText("\n".join(f"✖ {e}" for e in errors))
+        self.error.setMinimumHeight(self.error.sizeHint().height())  # every line shows
+        self.owner.last_message = self.error.text()
+        return not errors
 
 
 class SummaryPage(_Page):

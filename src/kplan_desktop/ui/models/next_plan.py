@@ -237,6 +237,19 @@ class NextPlanModel:
             for r in self.kept_rows()
         )
 
+    def target_error(self, row: Row, lang: str = "ja") -> str:
+        """Why the row's typed target is refused ('' when it is taken); the message names the
+        indicator."""
+        try:
+            self._target(row.indicator, row.target_text)
+        except DomainError as exc:
+            return exc.message(lang)
+        return ""
+
+    def target_errors(self, lang: str = "ja") -> list[str]:
+        """Every kept row's refused target at once (step 3 lists them all)."""
+        return [e for e in (self.target_error(r, lang) for r in self.kept_rows()) if e]
+
     # -- the summary and the plan ------------------------------------------------------------
 
     def plan(self) -> NextPlan:
