@@ -395,3 +395,20 @@ def test_step_three_marks_a_wrong_target_in_its_cell_at_once_and_lists_every_one
         assert wizard.currentPage() is not page3, page3.error.text()
 
     drive_wizard(window, qtbot, steps)
+
+
+def test_in_english_the_closed_plans_bar_names_it_with_fy_years_as_the_combo_does(
+    db: Database, open_window: Opener, qtbot: Any
+) -> None:
+    """Issue 17's trial (finding 14): the English banner named the plan with 令和 years."""
+    store_window = open_window(lang="en")
+    with store_window.store.transaction() as conn:
+        set_generation_status(
+            conn, 1, GenerationStatus.CLOSED, who="planner", source=EntrySource.TEST
+        )
+    store_window.reload()
+    qtbot.waitUntil(lambda: store_window.model.closed, timeout=15000)
+    choice = store_window.generation_choice
+    text = choice.state.text()
+    assert "FY2022–FY2026" in text and "令和" not in text, text
+    assert "FY2022–FY2026" in choice.combo.currentText()
