@@ -4,100 +4,100 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
         <source>施策</source>
         <translation>Measure</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="208"/>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="208"/>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="208"/>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
         <source>引き継ぎ</source>
         <translation>Carried over</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="247"/>
         <source>新しいコード</source>
         <translation>New code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="247"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="268"/>
         <source>この施策をすべて選択(&amp;U)</source>
         <translation>Select this meas&amp;ure</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="231"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="269"/>
         <source>この政策をすべて選択(&amp;P)</source>
         <translation>Select this &amp;policy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="294"/>
         <source>基準値（{0}）</source>
         <translation>Baseline ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="307"/>
         <source>「未設定」: {0}の実績がまだ入っていません。実績が入ると基準値は自動で入り、監査ログに記録されます。</source>
         <translation>&quot;not set&quot;: the {0} actual is not in yet. When it arrives the baseline fills itself in, recorded in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
         <source>前計画の目標値</source>
         <translation>Target of the plan before</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="355"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
         <source>新しい目標値</source>
         <translation>New target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="366"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="404"/>
         <source>指標を追加</source>
         <translation>Add an indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="415"/>
         <source>達成指標</source>
         <translation>Outcome indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="378"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="416"/>
         <source>活動指標</source>
         <translation>Activity indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="388"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="426"/>
         <source>追加(&amp;A)</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="431"/>
         <source>施策(&amp;U)</source>
         <translation>Meas&amp;ure</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="431"/>
         <source>コード(&amp;O)</source>
         <translation>C&amp;ode</translation>
     </message>
@@ -106,27 +106,27 @@
         <translation type="vanished">&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="394"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="432"/>
         <source>単位(&amp;T)</source>
         <translation>Uni&amp;t</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="394"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="432"/>
         <source>指標名(&amp;I)</source>
         <translation>&amp;Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="433"/>
         <source>担当課(&amp;D)</source>
         <translation>&amp;Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="395"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="433"/>
         <source>種類(&amp;K)</source>
         <translation>&amp;Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="434"/>
         <source>目標値(&amp;G)</source>
         <translation>Tar&amp;get</translation>
     </message>
@@ -860,34 +860,59 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="56"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="170"/>
         <source>コメントが必要です</source>
         <translation>A comment is needed</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="181"/>
         <source>次の警告があります。理由を入力してください:</source>
         <translation>This value has warnings. Please give the reason:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="192"/>
         <source>取り消す前に入力していたコメントです。</source>
         <translation>The comment you were typing before you cancelled.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="81"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="195"/>
         <source>前の値に書かれたコメントです。この値にも当てはまるか確認してください。</source>
         <translation>This comment was written for the previous value. Check that it also fits this value.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="94"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="208"/>
         <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: ここで終わる（残りは保存しません）</source>
         <translation>Enter: save   Shift+Enter: new line   Esc: stop here (the rest is not saved)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="96"/>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="210"/>
         <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（値とコメントは残ります）</source>
         <translation>Enter: save   Shift+Enter: new line   Esc: cancel (the typed value and comment stay)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="216"/>
+        <source>開いた直後のキー入力は使いません。</source>
+        <translation>Keys typed just as this opens are not used.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="320"/>
+        <source>キー「{keys}」</source>
+        <translation>the keys “{keys}”</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="322"/>
+        <source>とその前の {n} 回のキー入力</source>
+        <translation> and {n} key presses before them</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="324"/>
+        <source>{n} 回のキー入力</source>
+        <translation>{n} key presses</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/comment_dialog.py" line="327"/>
+        <source>この画面が開く前後に打たれた{keys}は使っていません（コメントにも次の行にも入っていません）。この値のコメントを入力してください。次の行の値は、この後で入力し直してください。</source>
+        <translation>Typed as this dialog opened, {keys} were not used (neither as the comment nor in the next row). Enter the comment for this value; type the next row&apos;s value again afterwards.</translation>
     </message>
     <message>
         <source>Enter: 保存&#x3000;Shift+Enter: 改行&#x3000;Esc: 取り消し（入力した値は残ります）</source>
@@ -1131,12 +1156,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DecisionPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="197"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="235"/>
         <source>2. 指標の引き継ぎ</source>
         <translation>2. Carrying indicators over</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="200"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="238"/>
         <source>行を選んで 1 = 継続、2 = 置換（新しい指標に置き換える）、3 = 終了。施策・政策ごとにまとめて選べます。</source>
         <translation>Select rows, then 1 = continue, 2 = replace (a new indicator takes its place), 3 = end. A whole measure or policy can be selected at once.</translation>
     </message>
@@ -1296,7 +1321,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="177"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="180"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
@@ -1305,119 +1330,119 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="207"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="210"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="242"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="209"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="212"/>
         <source>{0} にはすでに {1} が保存されています</source>
         <translation>{0} already holds {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="214"/>
         <source>ほかの人が保存した値を使います: {0} = {1}</source>
         <translation>Using the value someone else saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="248"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="251"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="250"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="253"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="254"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="257"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="256"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="259"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="261"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="277"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="377"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="280"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="380"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="286"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="289"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="512"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="518"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="514"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="520"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="572"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="578"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="577"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="583"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="580"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="586"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="585"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="591"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="592"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="598"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="588"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="594"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="764"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="770"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="760"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="766"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
@@ -1427,72 +1452,72 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation> ({0} of them have no unit and take no value: record not compiled, not applicable, … with Delete)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="614"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="620"/>
         <source>{0} を消去します。</source>
         <translation>Clear {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="616"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="622"/>
         <source>選んだ {0} 個のセル（{1}）を消去します。</source>
         <translation>Clear the {0} selected cells ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="642"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="648"/>
         <source>消去（{0} 件）</source>
         <translation>Clear ({0} cells)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="644"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="650"/>
         <source>{0} 個のセルは消去できませんでした: {1}</source>
         <translation>{0} cell(s) could not be cleared: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="707"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="713"/>
         <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
         <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="711"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="717"/>
         <source>元に戻せる操作はありません</source>
         <translation>Nothing to undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="713"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="719"/>
         <source>やり直せる操作はありません</source>
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="757"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="763"/>
         <source>{0}は確定済みです。値を変更するには「確定を取り消す」を押してください</source>
         <translation>{0} is finalised. To change a value, press “Withdraw finalisation” first</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="768"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="774"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="770"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="776"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="793"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="799"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="747"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="753"/>
         <source>読み取り専用で開いています。入力は、このデータベースを開いているもう一つのウィンドウでしてください</source>
         <translation>Opened read-only: enter values in the other window that has this database open</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="752"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="758"/>
         <source>{0}は締め切られています（年度ロック）。入力できません。解除は企画担当課に依頼してください</source>
         <translation>{0} is closed (year locked): nothing can be entered. Ask the planning division to unlock it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="743"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="749"/>
         <source>この計画期は終了しています（最終評価済み）。値は変更できません（読み取り専用）</source>
         <translation>This plan generation is closed (final evaluation written). Values cannot change (read-only)</translation>
     </message>
@@ -1613,216 +1638,216 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ExchangeActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="365"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="413"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="412"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="179"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="221"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="178"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="257"/>
         <source>確定する</source>
         <translation>Finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="182"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="258"/>
         <source>この年度の値を確定します（確定後は値を変更できません）</source>
         <translation>Finalise this year&apos;s values (they cannot change once finalised)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="222"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="262"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="360"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="365"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="357"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
         <source>確定を取り消す</source>
         <translation>Withdraw finalisation</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="224"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="220"/>
         <source>提出用ブックを書き出す…</source>
         <translation>Export submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="234"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="230"/>
         <source>提出ブックを取り込む…</source>
         <translation>Merge submission workbooks…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="236"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="232"/>
         <source>記入用テンプレートを書き出す…</source>
         <translation>Export fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="239"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="235"/>
         <source>集約ブックを作成…</source>
         <translation>Create consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="296"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="293"/>
         <source>{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。</source>
         <translation>{0} is finalised ({1}, {2}). To change values, press “Withdraw finalisation”.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="343"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="340"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="350"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="347"/>
         <source>{0}を確定しました</source>
         <translation>{0} finalised</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="362"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="359"/>
         <source>{0}の確定を取り消します。値を変更できるようになります。提出済みの場合は、変更後にもう一度確定して提出し直してください。</source>
         <translation>Withdraw the finalisation of {0}? Its values can then be changed. If it was already submitted, finalise and submit it again after the changes.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="386"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="383"/>
         <source>{0}の確定を取り消しました</source>
         <translation>Finalisation of {0} withdrawn</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="405"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="403"/>
         <source>提出用ブックを書き出す</source>
         <translation>Export submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="407"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="405"/>
         <source>{0}はまだ確定していません。確定してから書き出しますか、下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）</source>
         <translation>{0} is not finalised yet. Finalise it and export, or export a draft? (A draft is marked as such on every sheet.)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="411"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="410"/>
         <source>確定してから書き出す</source>
         <translation>Finalise, then export</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="412"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="411"/>
         <source>下書きとして書き出す</source>
         <translation>Export as draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="423"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="422"/>
         <source>提出_{0}_{1}.xlsx</source>
         <translation>submission_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="425"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="424"/>
         <source>_下書き</source>
         <translation>_draft</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="425"/>
         <source>提出用ブックの保存先</source>
         <translation>Save the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="452"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="451"/>
         <source>提出用ブックを書き出しました（{0} 行）: {1}</source>
         <translation>Submission workbook written ({0} rows): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="456"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="455"/>
         <source>下書きの</source>
         <translation>Draft: </translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="459"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="458"/>
         <source>提出用ブックを書き出しています…</source>
         <translation>Writing the submission workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="469"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="468"/>
         <source>取り込む提出ブックを選ぶ</source>
         <translation>Choose submission workbooks to merge</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="471"/>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="770"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="470"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="769"/>
         <source>Excel ブック (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="523"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="522"/>
         <source>提出ブックを読み込んでいます（{0} ファイル）…</source>
         <translation>Reading submission workbooks ({0} files)…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="546"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="545"/>
         <source>取り込みをやめました（何も書き込んでいません）</source>
         <translation>Merge cancelled (nothing written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="593"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="592"/>
         <source>取り込んでいます…</source>
         <translation>Merging…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="606"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="605"/>
         <source>{0} ファイルを取り込みました</source>
         <translation>{0} file(s) merged</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="624"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="623"/>
         <source>記入用_{0}_{1}.xlsx</source>
         <translation>template_{0}_{1}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="627"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="626"/>
         <source>記入用テンプレートの保存先</source>
         <translation>Save the fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="646"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="645"/>
         <source>記入用テンプレートを書き出しました: {0}</source>
         <translation>Fill-in template written: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="649"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="648"/>
         <source>記入用テンプレートを書き出しています…</source>
         <translation>Writing the fill-in template…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="657"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="656"/>
         <source>集約ブックの保存先</source>
         <translation>Save the consolidated workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="657"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="656"/>
         <source>集約_{0}.xlsx</source>
         <translation>consolidated_{0}.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="675"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="674"/>
         <source>集約ブックを作成しました（{0}）: {1}</source>
         <translation>Consolidated workbook written ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="680"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="679"/>
         <source>集約ブックを作成しています…</source>
         <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="727"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="726"/>
         <source>ファイルに書き込めません。Excel などで開いている場合は閉じてから、もう一度お試しください。
 {0}</source>
         <translation>Cannot write the file. If it is open in Excel or another program, close it and try again.
 {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="731"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="730"/>
         <source>ファイルを読み書きできません: {0}</source>
         <translation>Cannot read or write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="734"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="733"/>
         <source>処理できませんでした</source>
         <translation>Could not complete</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="737"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="736"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing written)</translation>
     </message>
@@ -1954,27 +1979,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>GenerationChoice</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="37"/>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="27"/>
+        <source>この計画期は終了しています（最終評価済み）。確定・確定の取り消しはできません。確定済みの値は書き出せます。</source>
+        <translation>This plan period has ended (final evaluation done). Years can no longer be finalised or un-finalised; finalised values can still be exported.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="48"/>
         <source>計画期(&amp;G):</source>
         <translation>Plan &amp;generation:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="89"/>
         <source>（終了・読み取り専用）</source>
         <translation> (closed, read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="121"/>
         <source>準備中の計画です（実施中にするまで各課には表示されません）</source>
         <translation>A draft plan (departments do not see it until it is put in force)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="119"/>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="138"/>
+        <source>{0}は二つの計画期にあります。前回選んだ「{1}」を開きました</source>
+        <translation>{0} belongs to two plan periods; opened “{1}”, the one chosen before</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="141"/>
+        <source>{0}を含む「{1}」を開きました（前回は「{2}」）</source>
+        <translation>Opened “{1}”, which contains {0} (last time: “{2}”)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="150"/>
         <source>{0}は終了しています（最終評価済み）。値・評価・カタログは変更できません（読み取り専用）</source>
         <translation>{0} is closed (final evaluation written). Values, evaluations and the catalog cannot change (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="141"/>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="172"/>
         <source>切り替えられる計画期はありません</source>
         <translation>There is no other plan generation to switch to</translation>
     </message>
@@ -2170,17 +2210,17 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="261"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="265"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="267"/>
         <source>（読み取り専用）</source>
         <translation> (read-only)</translation>
     </message>
@@ -2309,7 +2349,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="467"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="463"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -2318,7 +2358,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="532"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="528"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2463,7 +2503,7 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation type="vanished">not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="164"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="165"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
@@ -2929,82 +2969,82 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>NextPlanActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="638"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="670"/>
         <source>次期計画の作成…</source>
         <translation>Create the next plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="639"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="671"/>
         <source>準備中の計画を実施中にする…</source>
         <translation>Put the draft plan in force…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="640"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="672"/>
         <source>準備中の計画を取り下げる…</source>
         <translation>Withdraw the draft plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="665"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="697"/>
         <source>次期計画の作成</source>
         <translation>Create the next plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="676"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="708"/>
         <source>次期計画（計画期 {0}）を準備中として作りました。取り消すには「カタログ › 準備中の計画を取り下げる」</source>
         <translation>The next plan (generation {0}) was made as a draft. To take it back: Catalog › Withdraw the draft plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="682"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="714"/>
         <source>次期計画（計画期 {0}）をファイルから読み込みました</source>
         <translation>The next plan (generation {0}) was read from the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="684"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="716"/>
         <source>次期計画の作成をやめました（何も書き込んでいません）</source>
         <translation>The next plan was not created (nothing was written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="692"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="724"/>
         <source>準備中の計画期を表示してから選んでください（表示 › 計画期を切り替える）</source>
         <translation>Show the draft plan generation first (View › Switch plan generation)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="716"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="746"/>
         <source>準備中の計画を実施中にする</source>
         <translation>Put the draft plan in force</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="717"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="747"/>
         <source>{0}を実施中にします。各課の画面にも表示されます。よろしいですか？</source>
         <translation>{0} will be put in force and shown to every department. Continue?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="725"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="755"/>
         <source>実施中にできません</source>
         <translation>Cannot put it in force</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="727"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="757"/>
         <source>{0}を実施中にしました</source>
         <translation>{0} is in force</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="741"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="769"/>
         <source>準備中の計画を取り下げる</source>
         <translation>Withdraw the draft plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="743"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="771"/>
         <source>{0}（準備中）を取り下げます。カタログと指標の引き継ぎを削除します（記録は監査ログに残ります）。よろしいですか？</source>
         <translation>{0} (draft) will be withdrawn: its catalog and carried-over indicators are removed (the audit log keeps the record). Continue?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="751"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="779"/>
         <source>取り下げられません</source>
         <translation>Cannot withdraw it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="753"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="781"/>
         <source>{0}を取り下げました</source>
         <translation>{0} was withdrawn</translation>
     </message>
@@ -3012,52 +3052,52 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>NextPlanWizard</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="535"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="573"/>
         <source>次期計画の作成</source>
         <translation>Create the next plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="538"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="576"/>
         <source>&lt; 戻る(&amp;B)</source>
         <translation>&lt; &amp;Back</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="539"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="577"/>
         <source>次へ(&amp;N) &gt;</source>
         <translation>&amp;Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="540"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="578"/>
         <source>作成する(&amp;F)</source>
         <translation>Create (&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="541"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="579"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="570"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="606"/>
         <source>次期計画を作成しています…</source>
         <translation>Creating the next plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="585"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="619"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing was written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="602"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="634"/>
         <source>次期計画のカタログを選ぶ</source>
         <translation>Choose the next plan’s catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="604"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="636"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="619"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="651"/>
         <source>読み込めません</source>
         <translation>Cannot read it</translation>
     </message>
@@ -3065,22 +3105,22 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>OpenItemsDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="80"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="79"/>
         <source>確定できません</source>
         <translation>Cannot finalise</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="84"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="83"/>
         <source>{0}はまだ確定できません。残っている項目が {1} 件あります。値を入力するか、未記入の理由・警告へのコメントを付けてから確定してください。</source>
         <translation>{0} cannot be finalised yet: {1} item(s) are still open. Enter the values, or give a reason for a missing value or a comment on a warning, then finalise.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="96"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="95"/>
         <source>ダブルクリックでその指標へ移動します</source>
         <translation>Double-click an item to go to its indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="98"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -3207,42 +3247,42 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PeriodPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="134"/>
         <source>1. 新しい計画の名前と期間</source>
         <translation>1. The new plan’s name and period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="104"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="136"/>
         <source>{0}の次の計画を作ります。期間と基準年度を確かめてください。</source>
         <translation>The plan after {0}. Check its period and base year.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="117"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="149"/>
         <source>計画の名前(&amp;M)</source>
         <translation>Na&amp;me of the plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="150"/>
         <source>最初の年度(&amp;S)</source>
         <translation>&amp;Start year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="119"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="151"/>
         <source>最後の年度(&amp;E)</source>
         <translation>&amp;End year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="120"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="152"/>
         <source>基準年度(&amp;Y)</source>
         <translation>Base &amp;year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="122"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="154"/>
         <source>別に作った計画をファイルから読み込む(&amp;I)…</source>
         <translation>&amp;Import a plan made elsewhere from a file…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="127"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="159"/>
         <source>基準年度の実績が継続する指標の基準値になります（まだ入っていなければ「未設定」のまま作り、実績が入った時に自動で入ります）。</source>
         <translation>The base year’s actual becomes a continuing indicator’s baseline (if it is not in yet, the baseline is &quot;not set&quot; and fills itself in when the actual arrives).</translation>
     </message>
@@ -3392,12 +3432,12 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="488"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="526"/>
         <source>4. 確認</source>
         <translation>4. Summary</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="491"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="529"/>
         <source>「作成する」で新しい計画を準備中の計画期として作ります（1回の書き込み）。実施中にするまで各課には表示されません。</source>
         <translation>&quot;Create&quot; makes the new plan as a draft generation (one write). Departments do not see it until it is put in force.</translation>
     </message>
@@ -3405,22 +3445,22 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TargetPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="347"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="385"/>
         <source>3. 目標値と新しい指標</source>
         <translation>3. Targets and new indicators</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="349"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="387"/>
         <source>新しい計画の目標値（最終年度）を単位つきでも入力できます。空欄は未設定です。</source>
         <translation>Type the new plan’s targets (for its last year), with a unit if you like. Blank: not set.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="466"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="504"/>
         <source>追加した指標はありません</source>
         <translation>No indicator added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="469"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="507"/>
         <source>追加: {0}</source>
         <translation>Added: {0}</translation>
     </message>
@@ -3428,32 +3468,32 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TemplateDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="117"/>
         <source>記入用テンプレートを書き出す</source>
         <translation>Export fill-in template</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="132"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="131"/>
         <source>このプログラムを使わない課に送る、記入用のブックを書き出します。</source>
         <translation>Writes a workbook to fill in, for a department that does not use this program.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="133"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="135"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="134"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="137"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="136"/>
         <source>保存先を選ぶ…</source>
         <translation>Choose where to save…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="138"/>
+        <location filename="../../src/kplan_desktop/ui/exchange_actions.py" line="137"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -3461,129 +3501,129 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="186"/>
         <source>指標を選ぶと推移を表示します</source>
         <translation>Select an indicator to see its trend</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="203"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="482"/>
         <source>達成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="203"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="463"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="481"/>
         <source>未達成</source>
         <translation>Not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="226"/>
         <source>達成／未達成</source>
         <translation>Done / not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="228"/>
         <source>単位: {0}</source>
         <translation>unit: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="216"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="230"/>
         <source>単位未設定</source>
         <translation>unit not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="232"/>
         <source>累計</source>
         <translation>cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="242"/>
         <source>&#x3000;— 実績・基準値・目標のいずれもありません</source>
         <translation> — no actual, baseline or target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="285"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="285"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="273"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="287"/>
         <source>目標 {0}</source>
         <translation>Target {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="288"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="292"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="302"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="306"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="297"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="311"/>
         <source>目標年度（{0}）{1}</source>
         <translation>Target year ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="306"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="320"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="311"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="325"/>
         <source>基準値（{0}）{1}</source>
         <translation>Baseline ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="320"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="336"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="332"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="338"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="348"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="354"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="440"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="351"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="363"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="367"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="379"/>
         <source>前計画の目標</source>
         <translation>Earlier plan&apos;s target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="380"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="422"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="396"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="440"/>
         <source>前計画の実績</source>
         <translation>Earlier plan&apos;s actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="386"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="402"/>
         <source>前計画</source>
         <translation>Earlier plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="399"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="415"/>
         <source>計画の切り替え: {0}</source>
         <translation>Plan boundary: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="430"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="448"/>
         <source>前計画の実績: {0}</source>
         <translation>Earlier plans&apos; actuals: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="437"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="455"/>
         <source>実績: {0}</source>
         <translation>Actual: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="455"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="473"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>

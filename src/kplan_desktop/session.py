@@ -43,6 +43,11 @@ class Session:
     generation: int | None = None
     # The generations this session may choose among, as `settle` last read them.
     shown: list[GenerationRecord] = field(default_factory=list)
+    # The year was given on the command line (--year): the first `settle` opens the plan whose
+    # period holds it rather than the one remembered, and notes what it did in `year_note`:
+    # ("switched", the plan remembered) or ("shared", the plan kept) when two plans hold it.
+    year_given: bool = False
+    year_note: tuple[str, int] | None = None
 
     @classmethod
     def start(
@@ -135,6 +140,9 @@ class Session:
             for r in shown_generations(conn)
             if self.planning or r.status is not GenerationStatus.DRAFT
         ]
+        if self.year_given:
+            self.year_given = False  # the start only; a switch later moves the year
+            chosen = self._plan_of_the_year(shown)
         if self.generation not in {r.number for r in shown}:
             self.generation = active_generation(conn)
         for record in shown:
@@ -142,3 +150,21 @@ class Session:
                 self.fiscal_year = record.generation.nearest_year(self.fiscal_year)
         self.shown = shown
         return shown
+
+    def _plan_of_the_year(self, shown: list[GenerationRecord]) -> bool:
+        """Choose the plan whose period holds the year given; False: the year is not moved
+        (no plan holds it: the grid says it is outside the plan)."""
+        from kplan_desktop.domain.generation import GenerationStatus
+
+        year = self.fiscal_year
+        holding = [r for r in shown if r.generation.covers(year)]
+        numbers = [r.number for r in holding]
+        if len(holding) > 1 and self.generation in numbers:
+            self.year_note = ("shared", self.generation)
+        elif holding and self.generation not in numbers:
+            before = self.generation
+            active = [r for r in holding if r.status is GenerationStatus.ACTIVE]
+            self.generation = (active or holding)[-1].number
+            if before is not None:
+                self.year_note = ("switched", before)
+        return False

@@ -4,9 +4,54 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from kplan_desktop.ui.comment_dialog import CommentDialog
+
+
+@pytest.fixture(autouse=True)
+def no_typeahead_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests below type at once; the guard against typing ahead has its own tests."""
+    monkeypatch.setattr(CommentDialog, "TYPEAHEAD_MS", 0)
+
+
+def test_keys_typed_right_after_it_opens_are_not_the_comment_and_are_named(qtbot: Any) -> None:
+    dialog = CommentDialog(["warning"], None)
+    dialog.TYPEAHEAD_MS = 400
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.typeahead_label.isVisible()  # says so while it ignores typing
+    qtbot.keyClicks(dialog.editor, "60")
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.editor.toPlainText() == ""
+    assert "「60⏎」" in dialog.typeahead_label.text() and dialog.typeahead_label.isVisible()
+    qtbot.wait(500)
+    # The note stays (the clerk must see it); typing now is the comment.
+    assert dialog.typeahead_label.isVisible()
+    qtbot.keyClicks(dialog.editor, "reason")
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Return)
+    assert dialog.result() == CommentDialog.DialogCode.Accepted and dialog.comment == "reason"
+
+
+def test_without_typing_ahead_the_note_goes_once_the_moment_is_over(qtbot: Any) -> None:
+    dialog = CommentDialog(["warning"], "abc")
+    dialog.TYPEAHEAD_MS = 200
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.typeahead_label.isVisible()
+    qtbot.waitUntil(lambda: not dialog.typeahead_label.isVisible(), timeout=2000)
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Return)
+    assert dialog.comment == "abc"
+
+
+def test_esc_typed_ahead_still_cancels(qtbot: Any) -> None:
+    dialog = CommentDialog(["warning"], None)
+    dialog.TYPEAHEAD_MS = 2000
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Escape)
+    assert dialog.result() == CommentDialog.DialogCode.Rejected and not dialog.isVisible()
 
 
 def test_the_previous_comment_is_offered_and_enter_confirms_it(qtbot: Any) -> None:

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QWizard
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QApplication, QTableWidgetItem, QWizard
 
 from kplan_desktop.cli import main
 from kplan_desktop.domain.generation import GenerationStatus, Succession
@@ -216,7 +217,8 @@ def test_a_closed_plan_shows_read_only_with_the_reason(
     qtbot.waitUntil(lambda: window.model.closed, timeout=15000)
     assert "読み取り専用" in window.generation_choice.state.text()
     assert window.generation_choice.bar.isVisible()
-    assert "終了" in window.windowTitle()
+    # The title follows in the load's next turn (after the tree).
+    qtbot.waitUntil(lambda: "終了" in window.windowTitle(), timeout=15000)
     index = window.proxy.index(0, window.model.column_of_year(2025))
     assert not index.flags() & Qt.ItemFlag.ItemIsEditable
     window.grid.setCurrentIndex(index)
@@ -256,3 +258,171 @@ def test_a_departments_export_names_the_plan_shown(
     with window.store.snapshot() as conn:
         record = generation_record(conn, 2)
     assert record is not None and record.status is GenerationStatus.ACTIVE
+
+
+def test_a_closed_plan_offers_no_finalising_and_says_why_but_still_exports(
+    db: Database,
+    open_window: Opener,
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    answers: Answers,
+) -> None:
+    """Issue 17's trial (finding 8): in a closed plan Ctrl+E offered 「確定してから書き出す」 and
+    then refused, and 確定する stayed enabled."""
+    window = open_window()
+    exchange = window.exchange
+    assert exchange.finalise_button.isEnabled()
+    with window.store.transaction() as conn:
+        set_generation_status(
+            conn, 1, GenerationStatus.CLOSED, who="planner", source=EntrySource.TEST
+        )
+    window.reload()
+    qtbot.waitUntil(lambda: window.is_loaded and window._job is None, timeout=15000)
+    qtbot.waitUntil(lambda: window.model.closed, timeout=15000)
+    # The button follows the load's last step (the year's state read with the grid).
+    qtbot.waitUntil(lambda: not exchange.finalise_button.isEnabled(), timeout=15000)
+    # The bar's first glyph is one the bundled Noto CJK font has (🔒 drew a box): ※.
+    assert window.generation_choice.state.text().startswith("※ "), window.generation_choice.state
+    shoot(window, "closed-plan.png")
+    assert "終了しています" in exchange.finalise_button.toolTip()
+    assert exchange.finalise_action is not None and not exchange.finalise_action.isEnabled()
+    assert exchange.withdraw_action is not None and not exchange.withdraw_action.isEnabled()
+    # Exporting stays possible: the question offers the draft, not finalising, and says why.
+    answers.will_click("下書きとして書き出す")
+    path = tmp_path / "closed.xlsx"
+    export(window, qtbot, monkeypatch, path)
+    assert answers.buttons == [["下書きとして書き出す", "キャンセル"]], answers.buttons
+    assert "確定・確定の取り消しはできません" in answers.asked[0]
+    assert read_exchange_workbook(path).generation == 1
+
+
+def test_a_year_given_on_the_command_line_opens_the_plan_that_holds_it_and_says_so(
+    db: Database, open_window: Opener, qtbot: Any
+) -> None:
+    """Issue 17's trial (finding 9): `kplan-desktop --year R8` opened the plan remembered from
+    the last run (次期基本計画, R9) without a word."""
+    run = ["--db", str(db), "generation"]
+    new = ["new", "--name", "次期基本計画", "--start", "2027", "--end", "2031"]
+    assert main([*run, *new, "--baseline-year", "2026"]) == 0
+    assert main([*run, "activate", "2"]) == 0
+    AppSettings().save_generation(2)  # the clerk last looked at the new plan
+    window = open_window(fiscal_year=2026, year_given=True)
+    qtbot.waitUntil(lambda: window.generation_choice.record is not None, timeout=15000)
+    assert (window.session.generation, window.fiscal_year) == (1, 2026)
+    note = window.generation_choice.state.text()
+    assert "令和8年度" in note and "を開きました" in note and "前回" in note, note
+    assert "後期基本計画" in window.windowTitle()
+    # The other way: the old plan remembered, R9 given: the new plan, R9.
+    AppSettings().save_generation(1)
+    again = open_window(fiscal_year=2027, year_given=True)
+    qtbot.waitUntil(lambda: again.generation_choice.record is not None, timeout=15000)
+    assert (again.session.generation, again.fiscal_year) == (2, 2027)
+    assert "令和9年度" in again.generation_choice.state.text()
+    # Without --year the plan remembered is opened as before (its nearest year).
+    AppSettings().save_generation(1)
+    plain = open_window(fiscal_year=2027)
+    qtbot.waitUntil(lambda: plain.generation_choice.record is not None, timeout=15000)
+    assert (plain.session.generation, plain.fiscal_year) == (1, 2026)
+    assert "を開きました" not in plain.generation_choice.state.text()
+
+
+def test_step_one_speaks_reiwa_and_checks_a_year_as_soon_as_it_is_left(
+    planning: MainWindow, qtbot: Any
+) -> None:
+    """Issue 17's trial (finding 11): the first year 2026 (inside the plan in force) was
+    refused only on 次へ, and the spin boxes showed 2027 / 2026, not 令和."""
+    window = planning
+
+    def steps(wizard: NextPlanWizard) -> None:
+        page1 = wizard.period_page
+        assert page1.start.text() == "令和9年度 (2027)" and page1.base.text() == "令和8年度 (2026)"
+        shoot(wizard, "step1-reiwa.png")
+
+        # Typed as the clerk writes it (R8), and left: refused at once, on the page. (Offscreen
+        # a modal wizard gets no real focus; the focus-out it would get is sent to it.)
+        def leave() -> None:
+            QApplication.sendEvent(
+                page1.start, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason)
+            )
+
+        page1.start.selectAll()
+        qtbot.keyClicks(page1.start, "R8")
+        leave()
+        assert page1.start.value() == 2026
+        assert page1.error.text().startswith("✖"), page1.error.text()
+        assert wizard.currentPage() is page1
+        # Put right and left again: the message goes.
+        page1.start.setFocus()
+        page1.start.selectAll()
+        qtbot.keyClicks(page1.start, "2027")
+        leave()
+        assert page1.start.value() == 2027 and page1.error.text() == ""
+
+    drive_wizard(window, qtbot, steps)
+
+
+def test_step_three_marks_a_wrong_target_in_its_cell_at_once_and_lists_every_one(
+    planning: MainWindow, qtbot: Any
+) -> None:
+    """Issue 17's trial (finding 11): 「9000回」 for a 人 indicator was accepted in the cell and
+    refused only on 次へ, one error at a time."""
+    window = planning
+
+    def steps(wizard: NextPlanWizard) -> None:
+        wizard.next()
+        wizard.next()
+        page3 = wizard.target_page
+        assert wizard.currentPage() is page3
+        table = page3.table
+        k3 = row_of(table, "7-1-1-K3", T_CODE)
+        k2 = row_of(table, "7-1-1-K2", T_CODE)
+
+        def cell_at(line: int) -> QTableWidgetItem:
+            item = table.item(line, T_NEW)
+            assert item is not None
+            return item
+
+        cell_at(k3).setText("9000回")  # K3 counts 人
+        cell = cell_at(k3)
+        assert cell.background().color().name() == "#fdecec" and "7-1-1-K3" in cell.toolTip()
+        cell_at(k2).setText("abc")
+        assert cell_at(k2).background().color().name() == "#fdecec"
+        wizard.next()
+        assert wizard.currentPage() is page3
+        listed = page3.error.text().splitlines()
+        assert len(listed) == 2 and "7-1-1-K3" in listed[0] + listed[1], listed
+        assert "7-1-1-K2" in listed[0] + listed[1], listed
+        qtbot.wait(100)  # the layout gives the message its lines
+        shoot(wizard, "step3-errors.png")
+        # An indicator with no unit: the planning division is told how to set it, not to ask
+        # itself.
+        a1 = row_of(table, "7-1-1-A1", T_CODE)
+        cell_at(a1).setText("50")
+        assert "カタログを編集" in cell_at(a1).toolTip() and "依頼" not in cell_at(a1).toolTip()
+        cell_at(a1).setText("")
+        # Put right: the mark goes at once, and 次へ goes on.
+        cell_at(k3).setText("9000")
+        cell_at(k2).setText("70")
+        assert cell_at(k3).toolTip() == ""
+        wizard.next()
+        assert wizard.currentPage() is not page3, page3.error.text()
+
+    drive_wizard(window, qtbot, steps)
+
+
+def test_in_english_the_closed_plans_bar_names_it_with_fy_years_as_the_combo_does(
+    db: Database, open_window: Opener, qtbot: Any
+) -> None:
+    """Issue 17's trial (finding 14): the English banner named the plan with 令和 years."""
+    store_window = open_window(lang="en")
+    with store_window.store.transaction() as conn:
+        set_generation_status(
+            conn, 1, GenerationStatus.CLOSED, who="planner", source=EntrySource.TEST
+        )
+    store_window.reload()
+    qtbot.waitUntil(lambda: store_window.model.closed, timeout=15000)
+    choice = store_window.generation_choice
+    text = choice.state.text()
+    assert "FY2022–FY2026" in text and "令和" not in text, text
+    assert "FY2022–FY2026" in choice.combo.currentText()

@@ -13,6 +13,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCharts import QLineSeries, QScatterSeries
+from PySide6.QtCore import Qt
 
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.overview import overview
@@ -103,6 +104,17 @@ def test_the_window_shows_the_old_plans_actuals_in_the_detail_history_and_chart(
     boundary = next(s for s in chart.series() if s.name().startswith("計画の切り替え"))
     assert isinstance(boundary, QLineSeries)
     assert {p.x() for p in boundary.points()} == {2026.5}
+    # Issue 17's trial (finding 14): the plan's name (the labelled point) stays clear of the
+    # target lines' own labels (7,500 and 9,000) and of the values beside the line; the
+    # baseline's square is open, so the R8 actual at the same place shows through it.
+    (y_axis,) = chart.axes(Qt.Orientation.Vertical)
+    span = y_axis.max() - y_axis.min()  # type: ignore[attr-defined]
+    assert span > 1000, span
+    label_y = boundary.points()[1].y()
+    for taken in (7500, 9000, 7000, 8000):
+        assert abs(label_y - taken) > span * 0.15, (label_y, taken)
+    base = next(s for s in chart.series() if s.name().startswith("基準値"))
+    assert isinstance(base, QScatterSeries) and base.color().alpha() == 0
     assert "前計画" in window.chart.legend_labels()
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "window-offscreen.png"))

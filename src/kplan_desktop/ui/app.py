@@ -422,6 +422,7 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
         planning=role == ROLE_PLANNING,
         lang=lang,
         settings=None if args.screenshot else settings,
+        year_given=args.year is not None,
     )
     if args.screenshot:
         return _screenshot(app, window, args.screenshot, args.view, args.merge_preview)

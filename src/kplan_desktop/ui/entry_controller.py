@@ -139,7 +139,7 @@ class EntryController(Part):
         if request is None:
             if proxy_index.isValid():  # a cell that cannot be entered: say why
                 self.last_message = self.read_only_reason(proxy_index)
-                self.status.setText("🔒 " + self.last_message)
+                self.status.setText("※ " + self.last_message)
             return False
         from kplan_desktop.domain.errors import DomainError
 
@@ -161,7 +161,10 @@ class EntryController(Part):
                 return self._resolve_conflict(proxy_index, refused, comment)
             if exc.only_warnings and comment is None:
                 if not ask:
+                    from kplan_desktop.ui.comment_dialog import TypeAheadCatcher
+
                     self.asked_later = refused
+                    TypeAheadCatcher.start()  # keys typed before its dialog opens
                     return False
                 reason = self.ask_comment(refused)
                 return bool(reason) and self.submit(proxy_index, text, reason)
@@ -388,6 +391,9 @@ class EntryController(Part):
         """Ask what a refused value needs (the comment of a warned value, or mine-or-theirs
         when someone else changed it), then save; Cancel reopens the cell's editor with the
         typed text. True when the value was saved (or theirs was taken)."""
+        from kplan_desktop.ui.comment_dialog import TypeAheadCatcher
+
+        TypeAheadCatcher.stop_active()  # what it caught goes to the dialog (or nowhere: Esc)
         if not target.isValid():
             return False
         index = self.proxy.index(target.row(), target.column())
@@ -730,7 +736,7 @@ class EntryController(Part):
             return False
         reason = self.read_only_reason(index)
         self.last_message = reason
-        self.status.setText("🔒 " + reason)
+        self.status.setText("※ " + reason)
         return True
 
     def read_only_reason(self, index: QModelIndex) -> str:

@@ -37,6 +37,7 @@ from kplan_desktop.store.submissions import (
     withdraw_finalisation,
 )
 from kplan_desktop.ui.file_dialogs import open_files, save_file
+from kplan_desktop.ui.generation_choice import closed_note
 from kplan_desktop.ui.models.cells import YearState, read_year_state
 from kplan_desktop.ui.workers import Cancelled, Job, Work, run_job
 
@@ -176,9 +177,6 @@ class ExchangeActions(QObject):
         self.banner.hide()
         self.finalise_button = QPushButton(self.tr("確定する"))
         self.finalise_button.setObjectName("finalise_button")
-        self.finalise_button.setToolTip(
-            self.tr("この年度の値を確定します（確定後は値を変更できません）")
-        )
         self.finalise_button.clicked.connect(self.toggle_finalisation)
         self.finalise_button.setEnabled(False)
         self.finalise_action: QAction | None = None
@@ -247,17 +245,18 @@ class ExchangeActions(QObject):
     def _update_state(self) -> None:
         ready = self._ready()
         done = self.finalised is not None
-        for action in (self.export_action, self.merge_action, self.template_action):
+        exports = (self.export_action, self.merge_action, self.template_action, self.report_action)
+        for action in exports:  # a closed plan's finalised data is still exported
             if action is not None:
                 action.setEnabled(ready)
-        if self.report_action is not None:
-            self.report_action.setEnabled(ready)
-        if self.finalise_action is not None:
-            self.finalise_action.setEnabled(ready and not done)
-        if self.withdraw_action is not None:
-            self.withdraw_action.setEnabled(ready and done)
-        self.finalise_button.setEnabled(ready)
+        closed = self.window.model.closed  # a closed plan's years stay as they were closed
+        for action, can in ((self.finalise_action, not done), (self.withdraw_action, done)):
+            if action is not None:
+                action.setEnabled(ready and can and not closed)
+        self.finalise_button.setEnabled(ready and not closed)
         self.finalise_button.setText(self.tr("確定を取り消す") if done else self.tr("確定する"))
+        tip = self.tr("この年度の値を確定します（確定後は値を変更できません）")
+        self.finalise_button.setToolTip(closed_note() if closed else tip)
 
     # -- 確定 --------------------------------------------------------------------------------
 
@@ -289,7 +288,7 @@ class ExchangeActions(QObject):
         else:
             when = done.finalised_at.astimezone().strftime("%Y-%m-%d %H:%M")
             self.banner.setText(
-                "✔ "
+                "✓ "
                 + self.tr(
                     "{0}は確定済み（{1}、{2}）。値を変更するには「確定を取り消す」を押してください。"
                 ).format(self._year_text(), done.finalised_by, when)
@@ -399,18 +398,20 @@ class ExchangeActions(QObject):
             return
         draft = False
         if self.finalised is None:
+            closed = w.model.closed  # a closed plan cannot be finalised: not offered
             answer = self.ask(
                 self.tr("提出用ブックを書き出す"),
                 self.tr(
                     "{0}はまだ確定していません。確定してから書き出しますか、"
                     "下書きとして書き出しますか？（下書きは全シートに「下書き」と表示されます）"
-                ).format(self._year_text()),
+                ).format(self._year_text())
+                + ("\n" + closed_note() if closed else ""),
                 [
-                    ("finalise", self.tr("確定してから書き出す")),
+                    *([] if closed else [("finalise", self.tr("確定してから書き出す"))]),
                     ("draft", self.tr("下書きとして書き出す")),
                     ("cancel", self.tr("キャンセル")),
                 ],
-                default=1,  # Return never finalises: finalising is a deliberate click
+                default=0 if closed else 1,  # Return never finalises: a deliberate click
             )
             if answer == "cancel":
                 return

@@ -10,14 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.generation import GenerationStatus
+from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.parts import Part, Shared
 
 if TYPE_CHECKING:
     from kplan_desktop.store.generations import GenerationRecord
+
+
+def closed_note() -> str:
+    """Why a closed plan offers no 確定 (the button's tooltip, the export question)."""
+    return QCoreApplication.translate(
+        "GenerationChoice",
+        "この計画期は終了しています（最終評価済み）。確定・確定の取り消しはできません。"
+        "確定済みの値は書き出せます。",
+    )
 
 
 class GenerationChoice(Part):
@@ -105,16 +116,36 @@ class GenerationChoice(Part):
         shown = self.record
         text = ""
         if shown is not None and shown.status is GenerationStatus.CLOSED:
-            text = "🔒 " + self.read_only_reason()
+            text = "※ " + self.read_only_reason()
         elif shown is not None and shown.status is GenerationStatus.DRAFT:
             text = self.tr("準備中の計画です（実施中にするまで各課には表示されません）")
+        note = self.year_note()
+        if note:  # --year opened another plan than the one remembered: said, never silent
+            text = f"{text}　{note}" if text else note
+            self.status.setText(note)
         self.state.setText(text)
         self.bar.setVisible(len(self.records) > 1 or bool(text))
         self.model.set_plan_closed(self.closed)
 
+    def year_note(self) -> str:
+        """Once after a start with --year: which plan it opened, and why."""
+        note, self.session.year_note = self.session.year_note, None
+        before = next((r for r in self.records if note and r.number == note[1]), None)
+        if note is None or before is None or self.record is None:
+            return ""
+        year = year_text(self.session.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
+        if note[0] == "shared":
+            return self.tr("{0}は二つの計画期にあります。前回選んだ「{1}」を開きました").format(
+                year, self._label(before)
+            )
+        return self.tr("{0}を含む「{1}」を開きました（前回は「{2}」）").format(
+            year, self._label(self.record), self._label(before)
+        )
+
     def read_only_reason(self) -> str:
         record = self.record
-        name = "" if record is None else record.generation.name
+        # English names the plan with FY years, as the combo box does (not its 令和 name).
+        name = "" if record is None else self._label(record)
         return self.tr(
             "{0}は終了しています（最終評価済み）。値・評価・カタログは変更できません（読み取り専用）"
         ).format(name)

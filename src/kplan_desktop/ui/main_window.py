@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         planning: bool = False,
         lang: str = "ja",
         settings: AppSettings | None = None,
+        year_given: bool = False,
     ) -> None:
         super().__init__()
         # A factory is called in the loading worker, so the window paints before the database
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         chosen = settings.generation if settings is not None else None  # the 計画期 seen last
         self.session = Session.start(store, department=department, fiscal_year=fiscal_year,
                                      planning=planning, lang=lang, generation=chosen)  # fmt: skip
+        self.session.year_given = year_given  # --year: the plan holding it (Session.settle)
         self.settings = settings
         self.is_loaded = False
         self.load_error: str | None = None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.domain.fiscal_year import FiscalYearStyle
+from kplan_desktop.domain.fiscal_year import FiscalYearStyle, parse_fiscal_year
 from kplan_desktop.domain.generation import GenerationStatus, Succession
 from kplan_desktop.domain.model import IndicatorKind
 from kplan_desktop.exchange.next_generation import (
@@ -81,6 +81,31 @@ def _item(text: str, *, editable: bool = False) -> QTableWidgetItem:
         flags |= Qt.ItemFlag.ItemIsEditable
     item.setFlags(flags)
     return item
+
+
+class EraYearBox(QSpinBox):
+    """A fiscal year spin box that speaks as the rest of the UI: 令和9年度 (2027) (FY2027 in
+    English); typed as 2027, R9 or 令和9年度."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def textFromValue(self, value: int) -> str:
+        return year_text(value, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
+
+    def valueFromText(self, text: str) -> int:
+        try:
+            return parse_fiscal_year(text)
+        except DomainError:
+            return self.value()
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        try:
+            ok = self.minimum() <= parse_fiscal_year(text) <= self.maximum()
+        except DomainError:
+            ok = False
+        return QValidator.State.Acceptable if ok else QValidator.State.Intermediate, text, pos
 
 
 class _Page(QWizardPage):
@@ -144,10 +169,13 @@ class PeriodPage(_Page):
         layout.addWidget(self.import_button)
         for box in (self.start, self.end, self.base):
             box.valueChanged.connect(self._show_period)
+            # Checked as each field is left, as the docs say ("refused at once"), not on 次へ.
+            box.editingFinished.connect(self.check)
+        self.name.editingFinished.connect(self.check)
         self._show_period()
 
     def _year(self, value: int) -> QSpinBox:
-        box = QSpinBox()
+        box = EraYearBox(self.lang)
         box.setRange(1990, 2100)
         box.setValue(value)
         return box
@@ -165,6 +193,9 @@ class PeriodPage(_Page):
         QTimer.singleShot(0, self, self.name.setFocus)
 
     def validatePage(self) -> bool:
+        return self.check()
+
+    def check(self) -> bool:
         m = self.model
         m.name = self.name.text()
         m.start_year, m.end_year = self.start.value(), self.end.value()
@@ -443,7 +474,13 @@ class TargetPage(_Page):
     def _edited(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != T_NEW:
             return
-        self.model.rows[self._rows[item.row()]].target_text = item.text()
+        row = self.model.rows[self._rows[item.row()]]
+        row.target_text = item.text()
+        # Marked in its cell at once (not only on 次へ): red, the reason as its tooltip.
+        error, self._filling = self.model.target_error(row, self.lang), True
+        item.setData(Qt.ItemDataRole.BackgroundRole, QColor("#fdecec") if error else None)
+        item.setToolTip(error)
+        self._filling = False
 
     def add(self) -> None:
         new = NewIndicator(
@@ -479,12 +516,11 @@ class TargetPage(_Page):
         )
 
     def validatePage(self) -> bool:
-        try:
-            self.model.targets()
-        except DomainError as exc:
-            return self.refuse(exc)
-        self.error.clear()
-        return True
+        errors = self.model.target_errors(self.lang)  # all of them at once, not the first
+        self.error.setText("\n".join(f"✖ {e}" for e in errors))
+        self.error.setMinimumHeight(self.error.sizeHint().height())  # every line shows
+        self.owner.last_message = self.error.text()
+        return not errors
 
 
 class SummaryPage(_Page):

@@ -154,6 +154,20 @@ def _decimals_for(step: float) -> int:
     return _MAX_DECIMALS
 
 
+def _free_height(trend: Trend, year: int, low: float, high: float) -> float:
+    """Where a plan boundary's name goes: of three heights, the one farthest from the target
+    lines (labelled on themselves) and the values drawn in the years either side."""
+    taken = [float(v) for _, v in trend.target]
+    taken += [float(v) for line in trend.earlier_targets for _, v in line]
+    taken += [
+        float(v) for y, v in trend.actual + trend.earlier + trend.baseline if abs(y - year) <= 1
+    ]
+    heights = [low + (high - low) * f for f in (0.9, 0.55, 0.2)]
+    if not taken:
+        return heights[0]
+    return max(heights, key=lambda h: min(abs(h - t) for t in taken))
+
+
 def _qpoints(points: list[Point]) -> list[QPointF]:
     return [QPointF(float(year), float(value)) for year, value in points]
 
@@ -313,9 +327,11 @@ class TrendChart(QChartView):
                 )
             )
             base.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
-            base.setMarkerSize(11)
-            base.setColor(QColor(BASELINE_COLOUR))
+            base.setMarkerSize(15)
+            # An open square: the actual of the baseline year stays visible inside it.
+            base.setColor(QColor(0, 0, 0, 0))
             base.setBorderColor(QColor(BASELINE_COLOUR))
+            base.setPen(QPen(QColor(BASELINE_COLOUR), 2))
             base.append(_qpoints(trend.baseline))
             add(base, self.tr("基準値"))
         self._earlier(trend, add)
@@ -402,9 +418,11 @@ class TrendChart(QChartView):
             pen.setStyle(Qt.PenStyle.DotLine)
             line.setPen(pen)
             x = year - 0.5
-            # The name sits above the line's top end: a tenth below the plot's top, so under
-            # xcb it is not cut by the title above the plot.
-            line.append([QPointF(x, low), QPointF(x, low + (high - low) * 0.9)])
+            # The name sits at a point of the line (at most nine tenths up, so under xcb it
+            # is not cut by the title above the plot), at the height farthest from the target
+            # lines' own labels and the points next to the line: the names never overlap.
+            label_y = _free_height(trend, year, low, high)
+            line.append([QPointF(x, low), QPointF(x, label_y), QPointF(x, high)])
             # The name as text at the line's top end (a point label, drawn with the chart's
             # font: Japanese renders as text, not boxes).
             line.setPointLabelsFormat(name.replace("@", "＠")[:24])

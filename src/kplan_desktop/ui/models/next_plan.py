@@ -22,7 +22,7 @@ from kplan_desktop.domain.generation import (
     check_next_period,
     proposed_baseline,
 )
-from kplan_desktop.domain.model import IndicatorKind
+from kplan_desktop.domain.model import IndicatorKind, ValueKind
 from kplan_desktop.domain.values import grouped
 from kplan_desktop.exchange.next_generation import NextPlan
 from kplan_desktop.store.catalog import read_catalog
@@ -224,6 +224,19 @@ class NextPlanModel:
         self.added.append(new)
 
     def _target(self, indicator: Indicator, text: str) -> Decimal | None:
+        spec = indicator.spec()
+        no_unit = spec.value_kind is None or spec.unit is None
+        if text.strip() and spec.value_kind is not ValueKind.MILESTONE and no_unit:
+            # The wizard is the planning division's: it sets the unit itself, not asks.
+            raise DomainError(
+                "E_UNIT_NOT_SET",
+                f"{indicator.code} の目標値: この指標は単位が未設定です。空欄のまま作成し、"
+                "カタログ › カタログを編集…（Ctrl+Shift+K）で単位を設定してから"
+                "目標値を入力してください",
+                f"{indicator.code} target: this indicator has no unit yet. Leave it blank, create "
+                "the plan, then set the unit in Catalog › Edit catalog… (Ctrl+Shift+K) and enter "
+                "the target there",
+            )
         return decimal_in_unit(
             text, indicator, f"{indicator.code} の目標値", f"{indicator.code} target"
         )
@@ -235,6 +248,19 @@ class NextPlanModel:
             (r.new_code or r.old_code, self._target(r.indicator, r.target_text))
             for r in self.kept_rows()
         )
+
+    def target_error(self, row: Row, lang: str = "ja") -> str:
+        """Why the row's typed target is refused ('' when it is taken); the message names the
+        indicator."""
+        try:
+            self._target(row.indicator, row.target_text)
+        except DomainError as exc:
+            return exc.message(lang)
+        return ""
+
+    def target_errors(self, lang: str = "ja") -> list[str]:
+        """Every kept row's refused target at once (step 3 lists them all)."""
+        return [e for e in (self.target_error(r, lang) for r in self.kept_rows()) if e]
 
     # -- the summary and the plan ------------------------------------------------------------
 
