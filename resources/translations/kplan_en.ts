@@ -2969,82 +2969,82 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>NextPlanActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="670"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="675"/>
         <source>次期計画の作成…</source>
         <translation>Create the next plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="671"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="676"/>
         <source>準備中の計画を実施中にする…</source>
         <translation>Put the draft plan in force…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="672"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="677"/>
         <source>準備中の計画を取り下げる…</source>
         <translation>Withdraw the draft plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="697"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="702"/>
         <source>次期計画の作成</source>
         <translation>Create the next plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="708"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="713"/>
         <source>次期計画（計画期 {0}）を準備中として作りました。取り消すには「カタログ › 準備中の計画を取り下げる」</source>
         <translation>The next plan (generation {0}) was made as a draft. To take it back: Catalog › Withdraw the draft plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="714"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="719"/>
         <source>次期計画（計画期 {0}）をファイルから読み込みました</source>
         <translation>The next plan (generation {0}) was read from the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="716"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="721"/>
         <source>次期計画の作成をやめました（何も書き込んでいません）</source>
         <translation>The next plan was not created (nothing was written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="724"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="729"/>
         <source>準備中の計画期を表示してから選んでください（表示 › 計画期を切り替える）</source>
         <translation>Show the draft plan generation first (View › Switch plan generation)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="746"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="751"/>
         <source>準備中の計画を実施中にする</source>
         <translation>Put the draft plan in force</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="747"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="752"/>
         <source>{0}を実施中にします。各課の画面にも表示されます。よろしいですか？</source>
         <translation>{0} will be put in force and shown to every department. Continue?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="755"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="760"/>
         <source>実施中にできません</source>
         <translation>Cannot put it in force</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="757"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="762"/>
         <source>{0}を実施中にしました</source>
         <translation>{0} is in force</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="769"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="774"/>
         <source>準備中の計画を取り下げる</source>
         <translation>Withdraw the draft plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="771"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="776"/>
         <source>{0}（準備中）を取り下げます。カタログと指標の引き継ぎを削除します（記録は監査ログに残ります）。よろしいですか？</source>
         <translation>{0} (draft) will be withdrawn: its catalog and carried-over indicators are removed (the audit log keeps the record). Continue?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="779"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="784"/>
         <source>取り下げられません</source>
         <translation>Cannot withdraw it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="781"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="786"/>
         <source>{0}を取り下げました</source>
         <translation>{0} was withdrawn</translation>
     </message>
@@ -3052,52 +3052,52 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>NextPlanWizard</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="573"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="578"/>
         <source>次期計画の作成</source>
         <translation>Create the next plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="576"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="581"/>
         <source>&lt; 戻る(&amp;B)</source>
         <translation>&lt; &amp;Back</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="577"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="582"/>
         <source>次へ(&amp;N) &gt;</source>
         <translation>&amp;Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="578"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="583"/>
         <source>作成する(&amp;F)</source>
         <translation>Create (&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="579"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="584"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="606"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="611"/>
         <source>次期計画を作成しています…</source>
         <translation>Creating the next plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="619"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="624"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing was written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="634"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="639"/>
         <source>次期計画のカタログを選ぶ</source>
         <translation>Choose the next plan’s catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="636"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="641"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="651"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="656"/>
         <source>読み込めません</source>
         <translation>Cannot read it</translation>
     </message>
@@ -3176,7 +3176,7 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PasteController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="82"/>
         <source>貼り付けできません（セルを選ぶか、範囲を小さくしてください）</source>
         <translation>Cannot paste (select a cell, or paste a smaller block)</translation>
     </message>
@@ -3185,12 +3185,12 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation type="vanished">{0} “{1}”: this cell cannot be entered</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="98"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="102"/>
         <source>表の外です</source>
         <translation>outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="101"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="105"/>
         <source>{0}「{1}」: 入力できないセルです（{2}）</source>
         <translation>{0} “{1}”: this cell cannot be entered ({2})</translation>
     </message>
@@ -3199,47 +3199,47 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation type="vanished">The pasted value “{0}” is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="174"/>
         <source>貼り付け（{0} 件）</source>
         <translation>Paste ({0} values)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="229"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="276"/>
         <source>（{0} / {1} 件目。Esc で残りも保存せずに終わります）</source>
         <translation>({0} of {1}; Esc stops here and saves none of the rest)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="306"/>
         <source>表の外</source>
         <translation>Outside the table</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="323"/>
         <source>（コメント待ち: コメントがないため保存していません。コメントを付けて入力してください）</source>
         <translation> (awaiting a comment: not saved without one; enter it with a comment)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="288"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="335"/>
         <source>空欄のセルは貼り付けていません（値はそのまま。消すときは Delete）: {0}</source>
         <translation>Blank cells were not pasted (the values stay; to clear one, press Delete): {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="299"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="346"/>
         <source>貼り付けできなかったセル</source>
         <translation>Cells not pasted</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="351"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。ほかの {1} 個のセルは保存しました。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). The other {1} cell(s) were saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="309"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="356"/>
         <source>{0} 個のセルは保存していません（表では赤で示しています）。保存したセルはありません。</source>
         <translation>{0} cell(s) were not saved (marked red in the table). No cell was saved.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/paste.py" line="368"/>
+        <location filename="../../src/kplan_desktop/ui/paste.py" line="415"/>
         <source>{0} 行 × {1} 列をコピーしました</source>
         <translation>Copied {0} rows × {1} columns</translation>
     </message>
@@ -3432,12 +3432,12 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="526"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="531"/>
         <source>4. 確認</source>
         <translation>4. Summary</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="529"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="534"/>
         <source>「作成する」で新しい計画を準備中の計画期として作ります（1回の書き込み）。実施中にするまで各課には表示されません。</source>
         <translation>&quot;Create&quot; makes the new plan as a draft generation (one write). Departments do not see it until it is put in force.</translation>
     </message>
@@ -3455,12 +3455,12 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>Type the new plan’s targets (for its last year), with a unit if you like. Blank: not set.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="504"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="510"/>
         <source>追加した指標はありません</source>
         <translation>No indicator added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="507"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="513"/>
         <source>追加: {0}</source>
         <translation>Added: {0}</translation>
     </message>

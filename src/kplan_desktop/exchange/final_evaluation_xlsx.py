@@ -575,7 +575,8 @@ class _Writer:
             baseline = _plain(item.next_baseline)
             text += f" (baseline {baseline})" if self.en else f"（基準値 {baseline}）"
         elif successor.succession is Succession.CONTINUE:
-            text += f" (baseline {BASELINE_PENDING_EN})" if self.en else f"（基準値 {BASELINE_PENDING}）"
+            pending = BASELINE_PENDING_EN if self.en else BASELINE_PENDING
+            text += f" (baseline {pending})" if self.en else f"（基準値 {pending}）"
         return text
 
     def write(self, path: Path) -> None:
