@@ -88,9 +88,15 @@ def test_the_next_plan_continues_k3_ends_one_adds_one_and_show_gives_k3s_whole_h
     for year, value in K3.items():
         kplan(db, "enter", "--indicator", "7-1-1-K3", "--year", year, "--value", value,
               "--comment", "確認済み")  # fmt: skip
+    # R7 of the department finalised (確定): a baseline is taken only from a final value.
+    for code in ("7-1-1-A1", "7-1-1-K1", "7-1-1-K2", "7-1-2-A1", "7-1-2-K1"):
+        kplan(db, "enter", "--indicator", code, "--year", "R7", "--value", "未集計",
+              "--comment", "集計中")  # fmt: skip
+    kplan(db, "finalise", "--department", "community", "--year", "R7")
     kplan(db, "generation", "new", "--name", "次期基本計画", "--start", "R9", "--end", "R13",
           "--baseline-year", "R8")  # fmt: skip
-    # The base year chosen for K3 is R7 (not the generation's R8): its baseline is R7's 6,000.
+    # The base year chosen for K3 is R7 (not the generation's R8): its baseline is R7's final
+    # 6,000 (R8's 7,000 is merely entered).
     kplan(db, "generation", "decide", "7-1-1-K3", "continue", "--base-year", "R7")
     kplan(db, "generation", "decide", "7-1-2-K1", "end")
     kplan(db, "generation", "add", "--measure", "7-1-1", "--code", "7-1-1-K4", "--name",
