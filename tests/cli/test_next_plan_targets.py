@@ -173,6 +173,8 @@ def test_entering_an_indicator_that_ended_with_the_previous_plan_says_so(
     assert "E_INDICATOR" not in renamed  # words, not codes
     shown_ended = refused(db, capsys, "show", "--indicator", "7-1-1-K1", "--year", "R9")
     assert "7-1-1-K9" in shown_ended
+    history = refused(db, capsys, "show", "--history", "--indicator", "7-1-2-K1")
+    assert "指標 7-1-2-K1 は計画期 1（" in history and "で終了しました" in history
     # In the old plan's own year the indicator is there: R8 is entered as before.
     assert run(db, "enter", "--indicator", "7-1-1-K1", "--year", "R8", "--value", "3",
                "--comment", "確認済み") == 0  # fmt: skip

@@ -20,6 +20,7 @@ from kplan_desktop.store.actuals import department_exists
 from kplan_desktop.store.generations import active_generation, generation_record, no_generation
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.series import read_series
+from kplan_desktop.store.succession import explain_missing
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -64,7 +65,8 @@ def read_histories(
         if indicator is not None:
             rows = [row for row in rows if row.indicator.code == indicator]
             if not rows:
-                raise unknown_indicator(indicator)
+                # An indicator of an earlier plan: the plan it ended with, and its successor.
+                raise explain_missing(conn, generation, indicator) or unknown_indicator(indicator)
         codes = [row.indicator.code for row in rows]
         across = read_series(conn, generation, codes, every_year=True)
     settings = catalog.plan.settings
