@@ -1,14 +1,13 @@
 """Trial finding 12, where a clerk reads or types a cumulative (累計) indicator's value: the
 fill-in template (a note under the name, and in the value cell's prompt), `kplan show` (a ※
-line, `cumulative_since` in the JSON), `kplan show --history` and `kplan generation show` (beside
+line; its JSON keeps the shape a database of the previous release is checked against),
+`kplan show --history` and `kplan generation show` (beside
 the baseline) say that the plan's running total counts from its own first year. The grading is
 tests/domain/test_cumulative.py's."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -80,10 +79,6 @@ def test_the_running_total_is_said_to_count_from_the_plans_first_year(
     assert "7-1-1-K3: " not in text  # no note for an indicator that is no running total
     english = out(db, capsys, "show", "--year", "R9", "--lang", "en")
     assert "※ 7-1-2-K1: Enter the running total since FY2027" in english
-    data: list[dict[str, Any]] = json.loads(out(db, capsys, "show", "--year", "R9", "--json"))
-    by_code = {d["code"]: d for d in data}
-    assert by_code["7-1-2-K1"]["cumulative_since"] == 2027
-    assert by_code["7-1-1-K3"]["cumulative_since"] is None
 
     history = out(db, capsys, "show", "--history", "--indicator", "7-1-2-K1")
     assert (

@@ -21,7 +21,7 @@ from kplan_desktop.cli.history import history_command, unknown_indicator
 from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.audit_words import action_words, detail_words, source_words
 from kplan_desktop.domain.catalog import unknown_department
-from kplan_desktop.domain.cumulative import counts_from, entry_note
+from kplan_desktop.domain.cumulative import entry_note
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, entry_year, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason
@@ -258,8 +258,6 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
                     "department": ind.department,
                     "baseline": None if ind.baseline is None else canonical(ind.baseline),
                     "target": None if ind.target is None else canonical(ind.target),
-                    # A running total counts from this year (domain.cumulative); None: not 累計.
-                    "cumulative_since": counts_from(settings) if ind.cumulative else None,
                     "years": per_year,
                 }
             )
