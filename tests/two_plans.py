@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 from kplan_desktop.cli import main
+from kplan_desktop.domain.generation import Succession
+from kplan_desktop.exchange.next_generation import decide_succession
 from kplan_desktop.store.actuals import EntryRequest, read_actuals, write_actuals
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.engine import Store
@@ -42,10 +44,30 @@ def set_target(db: Database, folder: Path, code: str, target: str) -> None:
     assert run(db, "catalog", "import", str(path)) == 0
 
 
+def _replace_the_rest(db: Database) -> None:
+    """Every other indicator of the old plan replaced by one under the same code (no series
+    across the boundary): an undecided indicator continues (trial finding 3), and this fixture
+    once relied on the unlinked copy `generation new` made of them. Through the use case the
+    CLI calls, in one store, as `kplan generation decide X replace` would one by one."""
+    store = Store.open(str(db))
+    try:
+        with store.snapshot() as conn:
+            catalog = read_catalog(conn, 1)
+        assert catalog is not None
+        kept = {"7-1-1-K3", "7-1-1-K2", "7-1-1-A1"}
+        for _, _, _, indicator in catalog.indicators():
+            if indicator.code not in kept:
+                decide_succession(store, 2, indicator.code, Succession.REPLACE, who="企画",
+                                  source=EntrySource.TEST)  # fmt: skip
+    finally:
+        store.dispose()
+
+
 def make_two_plans(db: Database, folder: Path) -> Database:
     """The seed plan (R4–R8) with five years of 7-1-1-K3 and R7 of 7-1-1-K2 not compiled; the
-    next plan (R9–R13) continuing both (7-1-1-K2 as 1-1-1-K2) with K3's target raised to
-    9,000; R9 entered for both."""
+    next plan (R9–R13) continuing both (7-1-1-K2 as 1-1-1-K2) with K3's target 9,000, every
+    other indicator replaced by a new one under the same code; R9 entered for K3 and
+    1-1-1-K2."""
     for year, value in OLD_K3.items():
         assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", str(year), "--value", value,
                    "--comment", "確認済み") == 0  # fmt: skip
@@ -71,6 +93,9 @@ def make_two_plans(db: Database, folder: Path) -> Database:
                "--baseline-year", "R8") == 0  # fmt: skip
     assert run(db, "generation", "decide", "7-1-1-K3", "continue") == 0
     assert run(db, "generation", "decide", "7-1-1-K2", "continue", "--as", "1-1-1-K2") == 0
+    # The same code for another indicator, no continuation.
+    assert run(db, "generation", "decide", "7-1-1-A1", "replace") == 0
+    _replace_the_rest(db)
     assert run(db, "generation", "activate", "2") == 0
     set_target(db, folder, "7-1-1-K3", "9000")
     for year, value in NEW_K3.items():

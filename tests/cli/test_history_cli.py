@@ -100,10 +100,11 @@ def test_history_in_english_and_as_json(
         "not_compiled",
         "data_pending",
     )
-    # 70 against the old plan's target of 69 (carried into the new plan's draft): met; the new
-    # plan's baseline is not set (R8 was never entered), so only the simple rate exists.
-    assert (r9["value"], r9["target"], r9["progress_rate"]) == ("70", "69", None)
-    assert r9["simple_rate"] is not None and r9["grade"] == "A"
+    # The new plan sets no target for it (the old plan's 69 is not carried over: trial finding
+    # 5 — the test once read 70 against an invented 69 as met) and its baseline is not set (R8
+    # was never entered): R9 is listed, not graded.
+    assert (r9["value"], r9["target"], r9["progress_rate"]) == ("70", None, None)
+    assert r9["simple_rate"] is None and r9["grade"] == "no_target"
     assert years[0]["value"] is None and years[0]["grade"] is None
 
 
@@ -112,7 +113,8 @@ def test_history_of_every_indicator_and_of_an_unknown_one(
 ) -> None:
     data = json.loads(out(two_plans, capsys, "show", "--history", "--json"))
     by_code = {d["code"]: d for d in data}
-    # An indicator the new plan did not continue from anything has its own plan's years only.
+    # An indicator the new plan replaced (the same code, no continuation: the fixture decides
+    # so now — an undecided one continues, trial finding 3) has its own plan's years only.
     assert [p["generation"] for p in by_code["7-1-1-A1"]["plans"]] == [2]
     assert [y["fiscal_year"] for y in by_code["7-1-1-A1"]["years"]] == list(range(2027, 2032))
     assert len(by_code["7-1-1-K3"]["years"]) == 10

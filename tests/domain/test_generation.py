@@ -134,7 +134,12 @@ def test_the_next_plans_draft_copies_the_structure_without_baselines(seed: Catal
     assert (draft.plan.name, settings.start_year, settings.end_year) == ("次期基本計画", 2027, 2031)
     assert [i.code for *_, i in draft.indicators()] == [i.code for *_, i in seed.indicators()]
     k3 = _indicator(draft, "7-1-1-K3")
-    assert k3.baseline is None and k3.target_year == 2031 and k3.interim_targets == ()
+    # Nothing of the old plan's targets is carried over (trial finding 5): the new plan's
+    # targets are typed from its own text, 未設定 until then.
+    assert k3.baseline is None and k3.interim_targets == ()
+    assert (k3.target, k3.target_year) == (None, None)
+    assert all(i.target is None for *_, i in draft.indicators())
+    assert _indicator(seed, "7-1-1-K3").target == Decimal("7500")
     assert _indicator(seed, "7-1-1-K3").baseline == Decimal("1225")  # the current plan as it was
     kept = apply_decision(
         draft, SuccessionDecision("7-1-1-K3", Succession.CONTINUE, "7-1-1-K3", 2026), Decimal(1800)

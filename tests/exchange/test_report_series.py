@@ -25,6 +25,11 @@ YEARS = [f"令和{n}年度" for n in range(4, 14)]
 @pytest.fixture
 def workbook(db: Database, tmp_path: Path) -> Path:
     make_two_plans(db, tmp_path)
+    # The new plan's own targets of 7-1-2-K1 and 1-1-1-K2 (a new plan's targets start 未設定:
+    # trial finding 5; this fixture once drew the old plan's targets copied into the new one,
+    # and a policy sheet draws no chart for an indicator without a target).
+    assert run(db, "generation", "target", "7-1-2-K1", "30") == 0
+    assert run(db, "generation", "target", "1-1-1-K2", "75") == 0
     path = tmp_path / "集約R9.xlsx"
     assert run(db, "report", "-o", str(path), "--year", "R9") == 0
     return path
@@ -60,6 +65,12 @@ def test_the_series_sheet_holds_the_old_plans_years_marked_and_the_new_ones(
     fills = {ws.cell(8, c).fill.fgColor.rgb for c in range(7, 12)}
     assert fills == {"00E7E6E6"}
     assert ws.cell(9, 12).fill.fgColor.rgb != "00E7E6E6"
+    # The old plan's long name wraps inside the 計画 column, its row tall enough for every line
+    # (trial finding 14: it overflowed into the next columns).
+    assert ws.cell(8, 4).alignment.wrap_text and ws.cell(8, 2).alignment.wrap_text
+    width = ws.column_dimensions["D"].width
+    lines = -(-sum(2 if ord(c) > 0x2E7F else 1 for c in f"{OLD_PLAN}（前計画）") // int(width))
+    assert lines >= 2 and (ws.row_dimensions[8].height or 0) >= 15 * lines
     # Only continuing indicators: 7-1-1-A1 (no link) is not on the sheet.
     codes = {r[0] for r in ws.iter_rows(min_row=6, max_col=1, values_only=True)}
     assert "7-1-1-A1" not in codes
@@ -152,7 +163,7 @@ def test_a_continuing_indicators_policy_chart_draws_its_earlier_actuals_apart(
     # The code changed at the boundary (7-1-1-K2 → 1-1-1-K2): its old years are drawn too.
     (k2,) = [c for t, c in lines.items() if t.startswith("1-1-1-K2")]
     assert _cells(ws, k2.series[0].tx.strRef.f) == ["1-1-1-K2 前計画の実績"]
-    # 7-1-2-K1 continues nothing (it was not decided): its chart has this plan's years only.
+    # 7-1-2-K1 continues nothing (replaced under its code): its chart has this plan's years only.
     (other,) = [c for t, c in lines.items() if t.startswith("7-1-2-K1")]
     assert [_cells(ws, s.tx.strRef.f)[0] for s in other.series] == ["7-1-2-K1 実績",
                                                                      "7-1-2-K1 目標"]  # fmt: skip

@@ -30,9 +30,15 @@ def test_a_series_follows_continue_links_through_three_plans(db: Database, tmp_p
         write_actuals(conn, 3, [EntryRequest("3-1-1-K1", 2032, "9100", "確認済み")],
                       who="t", source=EntrySource.TEST)  # fmt: skip
     with store.snapshot() as conn:
-        assert earlier_codes(conn, 3) == {"3-1-1-K1": [(2, "7-1-1-K3"), (1, "7-1-1-K3")]}
+        chains = earlier_codes(conn, 3)
         found = read_series(conn, 3)
-    assert set(found) == {"3-1-1-K1"}  # 3-1-1-K2 replaces; it has no series across plans
+    assert chains["3-1-1-K1"] == [(2, "7-1-1-K3"), (1, "7-1-1-K3")]
+    # 3-1-1-K2 replaces; it has no series across plans. Every indicator the third plan did not
+    # decide on continues its plan-2 indicator (the default, trial finding 3; this test once
+    # counted them out), whose own chain ends where plan 2 replaced it.
+    assert "3-1-1-K2" not in chains and "3-1-1-K2" not in found
+    assert chains["7-1-1-A1"] == [(2, "7-1-1-A1")]
+    assert set(found) == set(chains) and len(found) == 24
     series = found["3-1-1-K1"]
     assert [link.generation.number for link in series.links] == [1, 2, 3]
     assert series.boundaries == (2027, 2032)
@@ -45,8 +51,9 @@ def test_a_series_follows_continue_links_through_three_plans(db: Database, tmp_p
         (2027, 2, "7-1-1-K3", Decimal(8000)),
         (2032, 3, "3-1-1-K1", Decimal(9100)),
     ]
-    # Each year against its own plan's target: 7,500 / 9,000 / the third plan's (copied 9,000).
-    assert [p.target for p in series.points] == [Decimal(7500)] * 5 + [Decimal(9000)] * 2
+    # Each year against its own plan's target: 7,500 / 9,000 / the third plan's, not set (no
+    # target is carried into a new plan: trial finding 5 — this test once read a copied 9,000).
+    assert [p.target for p in series.points] == [Decimal(7500)] * 5 + [Decimal(9000), None]
     store.dispose()
 
 

@@ -11,6 +11,7 @@ from kplan_desktop.cli.base import SubParsers, print_json
 from kplan_desktop.cli.exit_codes import Exit
 from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.catalog import unknown_department
+from kplan_desktop.domain.cumulative import baseline_note, since_words
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, format_fiscal_year
 from kplan_desktop.domain.generation import Series, SeriesLink, SeriesPoint, series_across
@@ -19,6 +20,7 @@ from kplan_desktop.store.actuals import department_exists
 from kplan_desktop.store.generations import active_generation, generation_record, no_generation
 from kplan_desktop.store.overview import IndicatorOverview, overview
 from kplan_desktop.store.series import read_series
+from kplan_desktop.store.succession import explain_missing
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -63,7 +65,8 @@ def read_histories(
         if indicator is not None:
             rows = [row for row in rows if row.indicator.code == indicator]
             if not rows:
-                raise unknown_indicator(indicator)
+                # An indicator of an earlier plan: the plan it ended with, and its successor.
+                raise explain_missing(conn, generation, indicator) or unknown_indicator(indicator)
         codes = [row.indicator.code for row in rows]
         across = read_series(conn, generation, codes, every_year=True)
     settings = catalog.plan.settings
@@ -122,7 +125,18 @@ def _plan_label(link: SeriesLink, en: bool) -> str:
 
 
 def _baseline(link: SeriesLink, en: bool) -> str:
-    """The plan's baseline of the indicator: a continuing one's comes from the old plan."""
+    """The plan's baseline of the indicator (a continuing one's comes from the old plan); for
+    a running total, what the plan's values count (domain.cumulative)."""
+    shown = _baseline_value(link, en)
+    if not link.indicator.cumulative:
+        return shown
+    lang = "en" if en else "ja"
+    note = baseline_note(link.indicator, lang)
+    since = since_words(link.settings, lang)
+    return f"{shown} {note}; {since}" if en else f"{shown}{note}　値は{since}"
+
+
+def _baseline_value(link: SeriesLink, en: bool) -> str:
     indicator = link.indicator
     if indicator.baseline is None:
         return "baseline: not set" if en else "基準値: 未設定"

@@ -21,6 +21,7 @@ from kplan_desktop.cli.history import history_command, unknown_indicator
 from kplan_desktop.domain.achievement import format_rate
 from kplan_desktop.domain.audit_words import action_words, detail_words, source_words
 from kplan_desktop.domain.catalog import unknown_department
+from kplan_desktop.domain.cumulative import entry_note
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, entry_year, format_fiscal_year
 from kplan_desktop.domain.model import MissingReason
@@ -42,6 +43,7 @@ from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.generations import active_generation, choose_generation
 from kplan_desktop.store.overview import overview
 from kplan_desktop.store.requests import EntryConflict, EntrySource
+from kplan_desktop.store.succession import explain_missing
 
 if TYPE_CHECKING:
     from kplan_desktop.store.engine import Store
@@ -140,6 +142,13 @@ def enter_command(store: Store, args: argparse.Namespace) -> Exit:
             )
             return Exit.ATTENTION
         first = refused.check.errors[0]
+        if first.code == "E_UNKNOWN_INDICATOR":
+            # An indicator of an earlier plan: say it ended (and what took its place).
+            with store.snapshot() as conn:
+                chosen = choose_generation(conn, args.generation, args.year)
+                why = explain_missing(conn, chosen, args.indicator)
+            if why is not None:
+                raise why from None
         print(f"{first.message_ja} / {first.message_en}", file=sys.stderr)
         if isinstance(exc, EntryConflict):
             _print_current(store, args.indicator, args.year, args.generation)
@@ -204,7 +213,10 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
     if args.indicator is not None:
         rows = [row for row in rows if row.indicator.code == args.indicator]
         if not rows:
-            raise unknown_indicator(args.indicator)
+            with store.snapshot() as conn:
+                number = choose_generation(conn, args.generation, args.year)
+                why = explain_missing(conn, number, args.indicator)
+            raise why or unknown_indicator(args.indicator)
     settings = catalog.plan.settings
     years = [args.year] if args.year is not None else settings.years
     # The year being entered, which the window grades too (not the plan's target year, whose
@@ -294,6 +306,11 @@ def show_command(store: Store, args: argparse.Namespace) -> Exit:
         grade = ach.grade.label(settings.grade_labels, args.lang)
         cells += [target, format_rate(ach.rate), grade]
         print("\t".join(cells))
+    for row in rows:
+        # Where a clerk reads a 累計 indicator: what its value counts (domain.cumulative).
+        note = entry_note(row.indicator, settings, args.lang)
+        if note:
+            print(f"※ {row.indicator.code}: {note}")
     return Exit.OK
 
 

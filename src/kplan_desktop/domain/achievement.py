@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from kplan_desktop.domain import cumulative
 from kplan_desktop.domain.model import (
     Comparator,
     Direction,
@@ -98,8 +99,9 @@ def lower_is_better(spec: IndicatorSpec) -> bool:
 
 
 def effective_baseline(spec: IndicatorSpec) -> Decimal | None:
-    """The starting point of progress; a cumulative (累計) total starts from zero."""
-    return Decimal(0) if spec.cumulative else spec.baseline
+    """The starting point of progress; a cumulative (累計) total counts from the plan's first
+    year, so it starts from zero (domain.cumulative: the baseline is for reference only)."""
+    return cumulative.ORIGIN if spec.cumulative else spec.baseline
 
 
 def simple_rate(spec: IndicatorSpec, value: Decimal) -> Decimal | None:
@@ -232,7 +234,7 @@ def on_track(
         status = TrackStatus.ON_TRACK if fiscal_year < target_year else TrackStatus.BEHIND
         return TrackResult(spec.target, None, status)
     if spec.cumulative:
-        origin_year, origin = plan.start_year - 1, Decimal(0)
+        origin_year, origin = cumulative.origin(plan)
     else:
         if spec.baseline is None:
             return _NOT_ASSESSABLE

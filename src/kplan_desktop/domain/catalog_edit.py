@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from kplan_desktop.domain.catalog import Catalog, CrossReference, Department, Indicator, Measure
 from kplan_desktop.domain.errors import DomainError
-from kplan_desktop.domain.model import IndicatorKind
+from kplan_desktop.domain.fiscal_year import format_fiscal_year as era
+from kplan_desktop.domain.model import IndicatorKind, PlanSettings, ValueKind
 from kplan_desktop.domain.values import parse_value
 
 
@@ -326,3 +327,69 @@ def merge_department(catalog: Catalog, old: str, new: str, from_year: int) -> Ca
     return replace(
         moved, departments=tuple(retired if d.code == old else d for d in moved.departments)
     )
+
+
+def typed_target(text: str, indicator: Indicator, *, hint_ja: str, hint_en: str) -> Decimal:
+    """A target typed as text for `indicator`, read in its unit exactly as the catalog editor
+    reads one (decimal_in_unit). An indicator whose unit is not set takes no target: the unit
+    comes first (`hint_*` says where the caller sets it). Blank is refused: 未設定 is said by
+    clearing, not by typing nothing."""
+    spec = indicator.spec()
+    if spec.value_kind is not ValueKind.MILESTONE and (spec.value_kind is None or not spec.unit):
+        raise DomainError(
+            "E_UNIT_NOT_SET",
+            f"{indicator.code} の目標値: この指標は単位が未設定です。先に単位を設定してください"
+            f"（{hint_ja}）。何も変更していません",
+            f"{indicator.code} target: this indicator has no unit yet; set the unit first "
+            f"({hint_en}). Nothing was changed",
+        )
+    value = decimal_in_unit(
+        text, indicator, f"{indicator.code} の目標値", f"{indicator.code} target"
+    )
+    if value is None:
+        raise DomainError(
+            "E_CATALOG_VALUE",
+            f"{indicator.code} の目標値が空です（未設定に戻すときは --clear）",
+            f"{indicator.code}: the target is blank (to make it not set, use --clear)",
+        )
+    return value
+
+
+def target_year_of(indicator: Indicator, settings: PlanSettings) -> int:
+    """The year the plan's target of `indicator` is for: its own target year, else the plan's
+    last."""
+    return indicator.target_year or settings.end_year
+
+
+def with_target(
+    indicator: Indicator, settings: PlanSettings, value: Decimal | None, year: int | None = None
+) -> Indicator:
+    """`indicator` with its target for `year` set (None: 未設定). The target year's (default)
+    is the plan's target; an earlier year of the period takes a year-by-year target (年度別目標).
+    A year outside the plan's period, or after the indicator's target year, is refused."""
+    final = target_year_of(indicator, settings)
+    year = final if year is None else year
+    if not settings.start_year <= year <= settings.end_year or year > final:
+        raise DomainError(
+            "E_CATALOG_VALUE",
+            f"{indicator.code}: {era(year)}の目標は設定できません（計画期間 "
+            f"{era(settings.start_year)}〜{era(settings.end_year)}、目標年度 {era(final)}）",
+            f"{indicator.code}: no target can be set for FY{year} (the plan runs FY"
+            f"{settings.start_year}–FY{settings.end_year}, target year FY{final})",
+        )
+    if year == final:
+        return replace(indicator, target=value, target_year=None if value is None else year)
+    interim = {y: v for y, v in indicator.interim_targets if y != year}
+    if value is not None:
+        interim[year] = value
+    return replace(indicator, interim_targets=tuple(sorted(interim.items())))
+
+
+def years_graded_by(indicator: Indicator, settings: PlanSettings, year: int) -> set[int]:
+    """The fiscal years graded against `indicator`'s target for `year`: a year-by-year target
+    grades its own year; the plan's target every year of the period that has none of its own
+    (a changed target regrades all of them — a locked one must not change)."""
+    if year != target_year_of(indicator, settings):
+        return {year}
+    own = {y for y, _ in indicator.interim_targets}
+    return {y for y in settings.years if y not in own}

@@ -194,6 +194,59 @@ class SuccessionDecision:
             )
 
 
+# What happens to an indicator of the current plan nobody has decided on (the CLI's `generation
+# new`, the wizard's rows): it continues, linked, under its code. Defined once, used by both.
+DEFAULT_SUCCESSION = Succession.CONTINUE
+
+
+def default_decision(code: str, base_year: int) -> SuccessionDecision:
+    """The decision an undecided indicator takes: continued under its code, its baseline the
+    old plan's final value of the plan's base year."""
+    return SuccessionDecision(code, DEFAULT_SUCCESSION, code, base_year)
+
+
+def not_in_this_plan(
+    code: str,
+    here: Generation,
+    ended_in: Generation,
+    succession: Succession,
+    successor: str | None = None,
+    next_plan: Generation | None = None,
+) -> DomainError:
+    """Why `code` is not in the plan `here` although an earlier plan had it: it ended with
+    `ended_in`, was replaced by `successor` in `next_plan`, or goes on there under another
+    code — a clearer word than 「カタログにありません」 (trial finding 14)."""
+    where = f"計画期 {ended_in.number}（{ended_in.label()}）"
+    where_en = f"plan generation {ended_in.number} ({ended_in.label_en()})"
+    nxt = "次の計画" if next_plan is None else next_plan.name
+    nxt_en = "the next plan" if next_plan is None else next_plan.name
+    if succession is Succession.CONTINUE and successor is not None:
+        return DomainError(
+            "E_INDICATOR_RENAMED",
+            f"指標 {code} は{nxt}では {successor} として続いています。{successor} で入力して"
+            "ください。何も保存していません",
+            f"Indicator {code} goes on in {nxt_en} as {successor}; enter it under {successor}. "
+            "Nothing was saved",
+        )
+    if succession is Succession.REPLACE and successor is not None:
+        return DomainError(
+            "E_INDICATOR_ENDED",
+            f"指標 {code} は{where}で終了し、{nxt}では {successor} に見直されました。"
+            f"{era_label(here.start_year)}以降の値は {successor} で入力してください。"
+            "何も保存していません",
+            f"Indicator {code} ended with {where_en} and was replaced by {successor} in "
+            f"{nxt_en}; enter values from FY{here.start_year} under {successor}. Nothing was "
+            "saved",
+        )
+    return DomainError(
+        "E_INDICATOR_ENDED",
+        f"指標 {code} は{where}で終了しました（{here.name}には引き継がれていません）。"
+        "何も保存していません",
+        f"Indicator {code} ended with {where_en} (not carried over into {here.name}). Nothing "
+        "was saved",
+    )
+
+
 def proposed_baseline(
     decision: SuccessionDecision, old_values: Mapping[int, Decimal | None]
 ) -> Decimal | None:
@@ -333,9 +386,10 @@ def next_draft(
     current: Catalog, code: str, name: str, start_year: int, end_year: int, baseline_year: int
 ) -> Catalog:
     """The next plan's draft catalog: the current structure and indicators copied, under the
-    new plan's name and period. Every baseline is "not set" (a continuing indicator's is
-    proposed when it is decided), every target's year is the new plan's last; targets and
-    year-by-year targets are typed anew."""
+    new plan's name and period. Every baseline and every target is "not set": a continuing
+    indicator's baseline is proposed from the old plan when it is decided, and targets (and
+    year-by-year targets) are typed from the new plan's text — the old plan's target for its
+    last year is no target of the new plan (trial finding 5: an invented value)."""
     if end_year < start_year:
         check_next_period([], start_year, end_year)
     settings = replace(
@@ -348,7 +402,8 @@ def next_draft(
             indicator,
             baseline_year=None,
             baseline=None,
-            target_year=None if indicator.target is None else end_year,
+            target_year=None,
+            target=None,
             interim_targets=(),
             former_owners=(),
         )

@@ -551,17 +551,21 @@ class _Writer:
         if state is FinalState.JUDGED:
             return ""
         text = item.state_text(self.lang)
+        if text == _grade_text(item.achievement.grade, self.labels, self.lang):
+            # The 評価 column says it already (目標未設定, 未集計): once on a row (trial 14).
+            text = ""
         if item.latest_year is not None and item.latest_value is not None:
             unit = item.indicator.unit or ""
             value = _plain(item.latest_value)
             if item.indicator.direction is Direction.MILESTONE:
                 value, unit = self.w("達成" if item.latest_value >= 1 else "未達成"), ""
             when = self.year(item.latest_year)
-            text += (
-                f" (for reference: {when} {value}{unit})"
-                if self.en
-                else f"（参考: {when} {value}{unit}）"
-            )
+            if self.en:
+                reference = f"for reference: {when} {value}{unit}"
+                text = f"{text} ({reference})" if text else reference.capitalize()
+            else:
+                reference = f"参考: {when} {value}{unit}"
+                text = f"{text}（{reference}）" if text else reference
         return text
 
     def _successor(self, item: FinalIndicator) -> str:

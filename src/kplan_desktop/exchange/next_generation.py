@@ -13,6 +13,12 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from kplan_desktop.domain.catalog import Catalog, Indicator
+from kplan_desktop.domain.catalog_edit import (
+    find_indicator,
+    replace_indicator,
+    typed_target,
+    with_target,
+)
 from kplan_desktop.domain.errors import DomainError, no_catalog
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.generation import (
@@ -21,6 +27,7 @@ from kplan_desktop.domain.generation import (
     SuccessionDecision,
     add_to_draft,
     apply_decision,
+    default_decision,
     map_indicators,
     next_draft,
     proposed_baseline,
@@ -101,31 +108,13 @@ def start_next_generation(
     baseline_year: int,
     who: str,
     source: EntrySource,
-) -> int:
-    """A new draft generation after `from_generation`, its catalog copied from that one's;
-    returns its number."""
-    with store.transaction() as conn:
-        current = read_catalog(conn, from_generation)
-        if current is None:
-            if generation_record(conn, from_generation) is None:
-                raise no_generation(from_generation)
-            raise no_catalog()
-        number = add_generation(
-            conn,
-            name,
-            start_year,
-            end_year,
-            baseline_year=baseline_year,
-            predecessor=from_generation,
-            who=who,
-            source=source,
-        )
-        draft = next_draft(
-            current, f"{current.plan.code}-g{number}", name.strip(), start_year, end_year,
-            baseline_year,
-        )  # fmt: skip
-        _save(conn, number, draft, who=who, source=source, detail=f"generation {number}: draft")
-    return number
+) -> Created:
+    """A new draft generation after `from_generation`, its catalog copied from that one's
+    (every target 未設定): the generation made and every indicator's baseline. Every indicator
+    takes the default decision (continued, linked, its baseline following the base year's
+    final value — as the wizard shows it) until decided otherwise (`decide_succession`)."""
+    plan = NextPlan(from_generation, name, start_year, end_year, baseline_year, ())
+    return create_next_generation(store, plan, who=who, source=source)
 
 
 @dataclass(frozen=True)
@@ -135,6 +124,12 @@ class Decided:
 
     decision: SuccessionDecision
     baseline: Decimal | None
+    target: Decimal | None = None  # the new plan's target typed with the decision
+
+
+# Where the planning division sets a unit before typing a target (the CLI's words).
+UNIT_HINT = ("カタログの編集、または kplan catalog export / import", "the catalog editor, or kplan "
+             "catalog export / import")  # fmt: skip
 
 
 def decide_succession(
@@ -145,12 +140,15 @@ def decide_succession(
     *,
     new_code: str | None = None,
     base_year: int | None = None,
+    target: str | None = None,
     who: str,
     source: EntrySource,
 ) -> Decided:
     """Decide one indicator of the plan before: continue (linked, its baseline proposed from the
     old plan's actual of the base year — the generation's base year unless given), replace
-    (a new indicator under `new_code`, linked as its successor) or end (left out)."""
+    (a new indicator under `new_code`, linked as its successor) or end (left out). `target`:
+    the new plan's target typed with it, read in the indicator's unit as the catalog editor
+    reads it (else the target stays 未設定)."""
     with store.transaction() as conn:
         record, draft = _draft(conn, generation)
         prior = record.predecessor
@@ -165,8 +163,23 @@ def decide_succession(
             old = final_values(conn, prior, [old_code]).get(old_code, {})
             baseline = proposed_baseline(decision, old)
         decided = apply_decision(draft, decision, baseline)
-        if succession is Succession.END:
-            unlink_prior(conn, generation, prior, old_code)
+        typed = None
+        if target is not None:
+            if new_code is None:
+                raise DomainError(
+                    "E_SUCCESSION",
+                    f"{old_code}: 終了する指標に目標値は設定できません",
+                    f"{old_code}: an indicator that ends takes no target",
+                )
+            found = find_indicator(decided, new_code)
+            assert found is not None
+            indicator = found[1]
+            typed = typed_target(target, indicator, hint_ja=UNIT_HINT[0], hint_en=UNIT_HINT[1])
+            settings = decided.plan.settings
+            decided = replace_indicator(decided, with_target(indicator, settings, typed))
+        # The link the default (or an earlier decision) made goes first: the decision may take
+        # its indicator out of the draft or rename it.
+        unlink_prior(conn, generation, prior, old_code)
         _save(
             conn,
             generation,
@@ -174,7 +187,8 @@ def decide_succession(
             who=who,
             source=source,
             detail=f"{old_code}: {succession.value}"
-            + ("" if new_code in (None, old_code) else f" as {new_code}"),
+            + ("" if new_code in (None, old_code) else f" as {new_code}")
+            + ("" if typed is None else f", target {canonical(typed)}"),
         )
         if new_code is not None:
             # A continuing indicator's baseline follows the base year's final value: it waits
@@ -182,7 +196,7 @@ def decide_succession(
             follows = decision.base_year if succession is Succession.CONTINUE else None
             link_indicator(conn, generation, new_code, prior, old_code, succession,
                            pending_base_year=follows, linked=baseline)  # fmt: skip
-    return Decided(decision, baseline)
+    return Decided(decision, baseline, typed)
 
 
 def add_indicator(
@@ -191,15 +205,19 @@ def add_indicator(
     measure_code: str,
     indicator: Indicator,
     *,
+    target: str | None = None,
     who: str,
     source: EntrySource,
 ) -> None:
-    """A new indicator (no predecessor) in one of the draft's measures; its targets are typed
-    as in the catalog editor."""
+    """A new indicator (no predecessor) in one of the draft's measures; its target (`target`,
+    for the plan's last year) is read in its unit as the catalog editor reads it."""
     with store.transaction() as conn:
         record, draft = _draft(conn, generation)
         settings = draft.plan.settings
-        if indicator.target is not None and indicator.target_year is None:
+        if target is not None:
+            value = typed_target(target, indicator, hint_ja=UNIT_HINT[0], hint_en=UNIT_HINT[1])
+            indicator = with_target(indicator, settings, value)
+        elif indicator.target is not None and indicator.target_year is None:
             indicator = replace(indicator, target_year=settings.end_year)
         added = add_to_draft(draft, measure_code, indicator)
         _save(conn, generation, added, who=who, source=source, detail=f"{indicator.code}: new")
@@ -387,10 +405,21 @@ def create_next_generation(
             current, f"{current.plan.code}-g{number}", plan.name.strip(), plan.start_year,
             plan.end_year, plan.baseline_year,
         )  # fmt: skip
-        continuing = [d.old_code for d in plan.decisions if d.succession is Succession.CONTINUE]
+        # An indicator the plan does not decide takes the default (continued, linked).
+        named = {d.old_code for d in plan.decisions}
+        decisions = (
+            *plan.decisions,
+            *(
+                default_decision(i.code, plan.baseline_year)
+                for _, _, _, i in current.indicators()
+                if i.code not in named
+            ),
+        )
+        steps = len(decisions) + len(plan.added) + 2
+        continuing = [d.old_code for d in decisions if d.succession is Succession.CONTINUE]
         old = final_values(conn, plan.from_generation, continuing)
         baselines: list[tuple[str, Decimal | None]] = []
-        for decision in plan.decisions:
+        for decision in decisions:
             baseline = proposed_baseline(decision, old.get(decision.old_code, {}))
             if decision.succession is Succession.CONTINUE:
                 baselines.append((decision.old_code, baseline))
@@ -404,7 +433,7 @@ def create_next_generation(
             step()
         _save(conn, number, draft, who=who, source=source, detail=f"generation {number}: draft")
         taken = dict(baselines)
-        for decision in plan.decisions:
+        for decision in decisions:
             if decision.new_code is not None:
                 continues = decision.succession is Succession.CONTINUE
                 link_indicator(

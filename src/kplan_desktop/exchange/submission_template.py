@@ -11,6 +11,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kplan_desktop.domain.catalog import Catalog, Indicator
+from kplan_desktop.domain.cumulative import entry_note, since_words
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.model import MissingReason, ValueKind
 from kplan_desktop.domain.units import split_unit
@@ -179,12 +180,16 @@ def write_template(
         indicator = item.indicator
         where = f"{SHEET_TEMPLATE} {indicator.code}"
         _text(ws, r, 1, indicator.code, where)
-        _text(ws, r, 2, indicator.display_name, where).alignment = _WRAP
+        name_text = indicator.display_name
+        if indicator.cumulative:
+            # What the running total counts, where the clerk types it (domain.cumulative).
+            name_text += f"\n※{since_words(catalog.plan.settings)}を入力"
+        _text(ws, r, 2, name_text, where).alignment = _WRAP
         _text(ws, r, 3, _unit_text(indicator), where).alignment = _WRAP
         for offset, year in enumerate(earlier):
             _show_actual(ws, r, 4 + offset, indicator, item.values.get(year))
         value_cell = ws.cell(row=r, column=value_column)
-        validation = _value_validation(indicator)
+        validation = _value_validation(indicator, entry_note(indicator, catalog.plan.settings))
         if validation is None:
             value_cell.fill = _LOCKED_FILL
         else:
@@ -245,8 +250,9 @@ def write_template(
     return _save(book, target, steps)
 
 
-def _value_validation(indicator: Indicator) -> DataValidation | None:
-    """Excel's check of a typed value, from what the domain knows; None when none can be typed."""
+def _value_validation(indicator: Indicator, note: str = "") -> DataValidation | None:
+    """Excel's check of a typed value, from what the domain knows; None when none can be typed.
+    `note`: what the value counts (a running total), said in the prompt."""
     kind = indicator.effective_value_kind
     unit = indicator.unit
     if kind is None or (unit is None and kind is not ValueKind.MILESTONE):
@@ -274,6 +280,8 @@ def _value_validation(indicator: Indicator) -> DataValidation | None:
     if indicator.decimals is not None and kind in _FRACTIONAL_KINDS:
         rule += f"。小数点以下{indicator.decimals}桁まで"
     lines = [f"単位: {unit_text}", rule]
+    if note:
+        lines.append(note)
     if indicator.description:
         lines.append(f"指標の説明: {indicator.description}")
     lines.append("値がないときは空欄のまま「未記入の理由」を選んでください。")

@@ -61,10 +61,7 @@ from kplan_desktop.store.engine import meta_value
 # removes its own); re-exported here under its usual names.
 from kplan_desktop.store.generations import CATALOG_HASH_KEY as CATALOG_HASH_KEY
 from kplan_desktop.store.generations import catalog_hash_key as catalog_hash_key
-from kplan_desktop.store.generations import (
-    require_writable,
-    sync_period,
-)
+from kplan_desktop.store.generations import require_writable, sync_period, unlink_removed
 from kplan_desktop.store.models import (
     actual_table,
     catalog_version_table,
@@ -359,6 +356,7 @@ def replace_catalog(
     change.added = [code for code in new_codes if code not in old_codes]
     change.changed = [code for code in new_codes if code in updated]
     change.removed = removed
+    unlink_removed(conn, generation, removed)  # a link to a plan's indicator goes with it
     conn.execute(delete(indicator_table).where(i_.generation == generation, i_.code.in_(removed)))
     measures = {m.code for g in catalog.goals for p in g.policies for m in p.measures}
     policies = {p.code for g in catalog.goals for p in g.policies}

@@ -483,6 +483,21 @@ def unlink_prior(conn: Connection, generation: int, prior_generation: int, prior
     )
 
 
+def unlink_removed(conn: Connection, generation: int, codes: list[str]) -> None:
+    """Indicators `codes` leave `generation`'s catalog (an edit, an import): the links that
+    name them, as a later plan's indicator or as the one it continued, go with them — the
+    series ends there, as an ended indicator's does."""
+    if not codes:
+        return
+    link = indicator_link_table.c
+    conn.execute(
+        delete(indicator_link_table).where(
+            ((link.generation == generation) & link.code.in_(codes))
+            | ((link.prior_generation == generation) & link.prior_code.in_(codes))
+        )
+    )
+
+
 @dataclass(frozen=True)
 class IndicatorLink:
     code: str

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.domain.audit_words import detail_words, source_words
+from kplan_desktop.domain.cumulative import entry_note, since_words
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle
 from kplan_desktop.domain.values import grouped
 from kplan_desktop.store.audit import REDO_DETAIL, UNDO_DETAIL
@@ -180,10 +181,16 @@ class DetailPanel(Part):
                 e(ind.unit or not_set),
                 direction,
                 comparator,
-                self.tr("はい") if ind.cumulative else self.tr("いいえ"),
+                e(since_words(self.model.catalog.plan.settings, self.lang))
+                if ind.cumulative
+                else self.tr("いいえ"),
             )
             + "</p>",
         ]
+        note = entry_note(ind, self.model.catalog.plan.settings, self.lang)
+        if note:
+            # What a running total counts, where the clerk types it (domain.cumulative).
+            parts.append(f"<p><b>※ {e(note)}</b></p>")
 
         generation = self.session.current_generation()
         series, history = read_indicator_series(self.store, generation, ind.code)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.marker import Marker
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
@@ -32,6 +32,7 @@ from kplan_desktop.exchange.report.base import (
     _Sheet,
     _show_axes,
     _Style,
+    _text_units,
 )
 from kplan_desktop.exchange.report.core import WriterCore
 
@@ -40,6 +41,17 @@ from kplan_desktop.exchange.report.core import WriterCore
 _EARLIER_FILL = PatternFill("solid", start_color="E7E6E6", end_color="E7E6E6")
 EARLIER_MARK = "前計画"
 CURRENT_MARK = "本計画"
+# Wrapped at the foot of the cell, as the numbers beside it sit.
+_WRAPPED = _Style(alignment=Alignment(wrap_text=True))
+# The indicator name's and the plan's columns (characters), and a wrapped line's height (pt).
+_NAME_WIDTH, _PLAN_WIDTH, _LINE_POINTS = 30, 34, 15
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide."""
+    return sum(
+        max(1, math.ceil(_text_units(part) / max(width - 1, 1))) for part in text.split("\n")
+    )
 
 
 class SeriesSheet(WriterCore):
@@ -60,7 +72,7 @@ class SeriesSheet(WriterCore):
             for year in range(link.generation.start_year, link.generation.end_year + 1)
         }
         styles = self.styles
-        widths = [11, 30, 6, 40, 11, 11, *[11] * len(years)]
+        widths = [11, _NAME_WIDTH, 6, _PLAN_WIDTH, 11, 11, *[11] * len(years)]
         report_columns = len(widths)
         data_column = report_columns + 2
         widths += [3, 22, *[13] * len(years)]
@@ -142,11 +154,17 @@ class SeriesSheet(WriterCore):
             earlier = link.generation.number != self.data.generation
             plan = clean_text(link.generation.name)
             target = link.indicator.target
+            plan_text = f"{plan}（{EARLIER_MARK}）" if earlier else plan
+            # A long plan name (…後期基本計画（令和4年度〜令和8年度）) wraps inside its column,
+            # the row as tall as its longest cell (trial finding 14: it overflowed).
+            lines = max(_lines(row.name, _NAME_WIDTH), _lines(plan_text, _PLAN_WIDTH))
+            if lines > 1:
+                sheet.ws.row_dimensions[sheet.row + 1].height = _LINE_POINTS * lines + 3
             cells: list[Written] = [
                 sheet.text(row.indicator.code),
-                sheet.text(row.name),
+                sheet.text(row.name, _WRAPPED),
                 sheet.text(row.unit),
-                sheet.text(f"{plan}（{EARLIER_MARK}）" if earlier else plan),
+                sheet.text(plan_text, _WRAPPED),
                 sheet.text(link.indicator.code),
                 None if target is None else self._number(sheet, row, target, earlier=False),
             ]

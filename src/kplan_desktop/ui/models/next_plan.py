@@ -16,6 +16,7 @@ from kplan_desktop.domain.catalog_edit import decimal_in_unit
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.generation import (
+    DEFAULT_SUCCESSION,
     Generation,
     Succession,
     SuccessionDecision,
@@ -46,7 +47,7 @@ class Row:
     measure: str
     measure_name: str
     indicator: Indicator
-    succession: Succession = Succession.CONTINUE
+    succession: Succession = DEFAULT_SUCCESSION
     # The code in the new plan (a replacement may take a new one); unused when it ends.
     new_code: str = ""
     # The target typed for the new plan (blank: not set), read in the indicator's unit.
