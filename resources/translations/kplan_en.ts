@@ -243,7 +243,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
     </message>
     <message>
         <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="107"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="265"/>
         <source>カタログの版の履歴</source>
         <translation>Catalog versions</translation>
     </message>
@@ -294,42 +294,47 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Cannot import the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="218"/>
+        <source>第{0}期「{1}」を作りました（企画担当課と同じ番号・指標の引継ぎ）</source>
+        <translation>Plan generation {0} &apos;{1}&apos; made here (the planning division&apos;s number and indicator links)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="231"/>
         <source>カタログ（{0}）を読み込みました</source>
         <translation>Catalog ({0}) imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="234"/>
         <source>{0}（提出期限 {1}）</source>
         <translation>{0} (due {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="239"/>
         <source>入力受付中の年度を受け取りました: {0}</source>
         <translation>Open fiscal years received: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="250"/>
         <source>初期カタログ</source>
         <translation>initial catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="251"/>
         <source>この端末で編集</source>
         <translation>edited here</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="252"/>
         <source>読み込み</source>
         <translation>imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="266"/>
         <source>版の記録はありません</source>
         <translation>No versions recorded</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="267"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -2891,7 +2896,7 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>MergeSummaryDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="48"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="50"/>
         <source>取り込みの結果</source>
         <translation>Merge result</translation>
     </message>
@@ -2901,67 +2906,72 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>Cannot be read</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="62"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="56"/>
+        <source>取り込めません: {0}</source>
+        <translation>Not merged: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="65"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="68"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="71"/>
         <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
         <translation>{1} of {0} file(s) written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="86"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="89"/>
         <source>書き込みました</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="88"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="91"/>
         <source>値の変更はありません（受け取ったことを記録しました）</source>
         <translation>No values changed (the file is recorded as received)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="91"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="94"/>
         <source>。未決定の競合 {0} 件は書き込んでいません</source>
         <translation>; {0} undecided conflict(s) not written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="93"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="96"/>
         <source>却下された行があるため、何も書き込んでいません</source>
         <translation>Rows were rejected, so nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="102"/>
         <source>書き込む変更はありません（取り込み済み）</source>
         <translation>Nothing to write (already merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="105"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="108"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="109"/>
         <source>書き込み</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="109"/>
         <source>説明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="113"/>
         <source>済み</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="113"/>
         <source>なし</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="98"/>
         <source>コメントのない警告がある行 {0} 件のため、何も書き込んでいません</source>
         <translation>{0} row(s) have warnings without a comment, so nothing was written</translation>
     </message>

@@ -213,6 +213,12 @@ class CatalogActions(QObject):
             self._error(self.tr("カタログを読み込めません"), exc.message(w.lang))
             return False
         said = []
+        if change.generation_made:
+            said.append(
+                self.tr("第{0}期「{1}」を作りました（企画担当課と同じ番号・指標の引継ぎ）").format(
+                    preview.issued.generation, preview.issued.catalog.plan.name
+                )
+            )
         if not change.unchanged:
             # Undo history refers to the old catalog's rules: it ends here.
             w.undo_stack.clear()
