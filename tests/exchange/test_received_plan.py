@@ -20,6 +20,8 @@ import pytest
 from tests.conftest import Database, dump
 
 from kplan_desktop.cli import main
+from kplan_desktop.exchange.catalog_files import preview_import
+from kplan_desktop.store.engine import Store
 
 
 def run(db: Database, *args: str) -> int:
@@ -198,3 +200,32 @@ def test_a_forged_file_another_citys_plan_or_a_used_number_is_refused_whole(
     said = out(community, capsys, "catalog", "import", str(changed))
     assert "指標の引継ぎは読み込みません" in said
     assert dump(community) == after
+
+
+def test_a_draft_received_follows_when_the_planning_division_puts_it_in_force(
+    db: Database, new_db: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db, "generation", "new", "--name", "次期基本計画", "--start", "R9", "--end",
+               "R13", "--baseline-year", "R8") == 0  # fmt: skip
+    assert run(db, "generation", "decide", "7-1-1-K3", "continue") == 0
+    draft = tmp_path / "draft.json"
+    assert run(db, "catalog", "export", "-o", str(draft), "--generation", "2") == 0
+    community = department(new_db, "community")
+    out(community, capsys, "catalog", "import", str(draft))
+    assert [g["status"] for g in generations(community, capsys)] == ["active", "draft"]
+    # Decided further and put in force: the same catalog content, new links and status.
+    assert run(db, "generation", "decide", "7-1-1-K2", "continue") == 0
+    assert run(db, "generation", "activate", "2") == 0
+    final = tmp_path / "final.xlsx"
+    assert run(db, "catalog", "export", "-o", str(final), "--generation", "2") == 0
+    store = Store.open(str(community))
+    try:
+        preview = preview_import(store, final)
+    finally:
+        store.dispose()
+    assert not preview.nothing_to_do  # the window's 読み込む stays enabled
+    said = out(community, capsys, "catalog", "import", str(final))
+    assert "指標の引継ぎ・状態を企画担当課のものに合わせます" in said
+    received = generations(community, capsys)
+    assert [g["status"] for g in received] == ["active", "active"]
+    assert sorted(k["code"] for k in received[1]["links"]) == ["7-1-1-K2", "7-1-1-K3"]

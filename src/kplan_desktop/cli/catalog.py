@@ -94,7 +94,10 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
         print(f"使用中のカタログ / In use: {in_use.label()} / {in_use.label_en()}")
     for ja, en in zip(preview.notes_ja(), preview.notes_en(), strict=True):
         print(f"注意: {ja} / Note: {en}")
-    if preview.unchanged:
+    if preview.creates is not None:
+        for ja, en in zip(preview.link_lines("ja"), preview.link_lines("en"), strict=True):
+            print(f"  {ja} / {en}")
+    elif preview.unchanged:
         print("カタログに変更はありません / The catalog is unchanged")
     else:
         print(f"違い: {preview.diff.summary_ja()} / Differences: {preview.diff.summary_en()}")

@@ -44,6 +44,7 @@ from kplan_desktop.exchange.received_plan import (
     forged,
     issued_plan_of,
     make_received,
+    news,
     take_links,
 )
 from kplan_desktop.exchange.submission_layout import generation_title
@@ -94,11 +95,13 @@ class ImportPreview:
     # The generation importing makes here (a department receiving the next plan); None: the
     # file goes into a generation this database holds.
     creates: IssuedPlan | None = None
+    # A held generation's links or status the file would change (a newer export of it).
+    lineage_news: bool = False
 
     @property
     def nothing_to_do(self) -> bool:
         """Neither the catalog nor an open year would change: 読み込む has nothing to do."""
-        return self.unchanged and not self.cycles
+        return self.unchanged and not self.cycles and not self.lineage_news
 
     def cycle_lines(self, lang: str = "ja") -> list[str]:
         """What the import takes in besides the catalog: each open year and its due date."""
@@ -111,6 +114,22 @@ class ImportPreview:
                 label = format_fiscal_year(year, FiscalYearStyle.ERA_WITH_WESTERN)
                 shown = "提出期限なし" if due is None else f"提出期限 {due.isoformat()}"
                 lines.append(f"入力受付中の年度を受け取ります: {label}（{shown}）")
+        return lines
+
+    def link_lines(self, lang: str = "ja") -> list[str]:
+        """The plan importing makes: its indicators and each link to the plan before."""
+        made = self.creates
+        if made is None or made.predecessor is None:
+            return []
+        prior = made.predecessor.number
+        count = sum(1 for _ in self.issued.catalog.indicators())
+        if lang == "en":
+            lines = [f"{count} indicators in the new plan"]
+            lines += [f"{x.kind.label('en')}: {x.code} ← generation {prior} {x.prior_code}"
+                      for x in made.links]  # fmt: skip
+            return lines
+        lines = [f"新しい計画の指標 {count} 件"]
+        lines += [f"{x.kind.label()}: {x.code} ← 第{prior}期 {x.prior_code}" for x in made.links]
         return lines
 
     def notes_ja(self) -> list[str]:
@@ -132,6 +151,10 @@ class ImportPreview:
             )
         elif self.issued.version is None:
             notes.append("版のないカタログです。この端末での変更として新しい版になります")
+        if self.lineage_news:
+            notes.append(
+                f"第{self.issued.generation}期の指標の引継ぎ・状態を企画担当課のものに合わせます"
+            )
         if not self.issued.lineage_intact:
             notes.append(
                 "計画期の引継ぎ情報が書き出しの後で変更されています。指標の引継ぎは読み込みません"
@@ -155,6 +178,11 @@ class ImportPreview:
             notes.append("edited after it was issued: it becomes a new local version here")
         elif self.issued.version is None:
             notes.append("a catalog without a version: it becomes a new local version here")
+        if self.lineage_news:
+            notes.append(
+                f"generation {self.issued.generation}'s indicator links and status follow the "
+                "planning division's"
+            )
         if not self.issued.lineage_intact:
             notes.append(
                 "the plan generation's hand-over data was changed after export: the indicator "
@@ -356,6 +384,8 @@ def preview_import(store: Store, path: Path) -> ImportPreview:
         creates = check_lineage(conn, issued, path.name)
         if creates is None:
             check_generation(conn, issued, path.name)
+        lineage = issued.lineage if creates is None and issued.lineage_intact else None
+        changes = lineage is not None and news(conn, lineage)
         current = current_catalog_version(conn, issued.generation)
         in_use = read_catalog(conn, issued.generation)
         held = year_cycles(conn, issued.generation)
@@ -366,7 +396,7 @@ def preview_import(store: Store, path: Path) -> ImportPreview:
     cycles = tuple(
         (year, due) for year, due in issued.cycles if year not in held or held[year].due_date != due
     )
-    return ImportPreview(path, issued, current, diff, unchanged, cycles, creates)
+    return ImportPreview(path, issued, current, diff, unchanged, cycles, creates, changes)
 
 
 def import_catalog(

@@ -182,6 +182,27 @@ def make_received(
                        status=status, who=who, source=source, detail=file)  # fmt: skip
 
 
+def news(conn: Connection, plan: IssuedPlan) -> bool:
+    """Whether importing the file would change the held generation's links or put it in force
+    (so that an unchanged catalog still has something to import)."""
+    if plan.predecessor is None:
+        return False
+    link = indicator_link_table.c
+    held = {
+        (str(c), str(p), str(k))
+        for c, p, k in conn.execute(
+            select(link.code, link.prior_code, link.kind).where(
+                link.generation == plan.number, link.prior_generation == plan.predecessor.number
+            )
+        )
+    }
+    found = generation_record(conn, plan.number)
+    drafted = found is not None and found.status is GenerationStatus.DRAFT
+    return held != {(x.code, x.prior_code, x.kind.value) for x in plan.links} or (
+        drafted and plan.status is not GenerationStatus.DRAFT
+    )
+
+
 def take_links(
     conn: Connection, plan: IssuedPlan, *, who: str, source: EntrySource, file: str
 ) -> int:
