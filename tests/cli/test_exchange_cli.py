@@ -247,7 +247,7 @@ def test_a_conflict_is_never_overwritten_and_take_decides(
     assert conflict["outcome"] == "conflict"
     assert (conflict["file_value"], conflict["db_value"]) == ("57", "56")
     # What differs and where the database's value came from (its audit row), not a guess.
-    assert "取り込んだ後にデータベースで値が変更されています" in conflict["reason_ja"]
+    assert "データベースの値はこのデータベースで入力・変更されたものです" in conflict["reason_ja"]
     assert "値 ファイル 57 / データベース 56" in conflict["reason_ja"]
     assert "データベースの値: テスト、planner" in conflict["reason_ja"]
     assert outcomes["7-1-1-K1"]["outcome"] == "updated"

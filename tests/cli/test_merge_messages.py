@@ -60,13 +60,14 @@ def test_a_conflict_shows_what_differs_and_where_the_database_value_came_from(
     assert "kplan enter などのコマンドで入力" in reason
     assert "comment: file" in line["reason_en"] and "kplan enter" in line["reason_en"]
     # Taken from the file, then changed here with `kplan enter`: the same file again says
-    # the value was changed after it was merged, the value and how.
+    # the value was changed in this database, what differs and how.
     assert run(db, "merge", "--take", "file", str(submission)) in (0, 1)
     assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", "R8", "--value", "6100",
                "--comment", "再集計") == 0  # fmt: skip
     again = conflict_line(db, capsys, submission)
     assert "値 ファイル 6150 / データベース 6100" in again["reason_ja"]
     assert "コマンドで入力" in again["reason_ja"]
+    assert "このデータベースで入力・変更" in again["reason_ja"]
     # A value merged from another file names that file.
     other: Database = new_db("other")
     assert run(other, "init") == 0

@@ -494,8 +494,8 @@ def _classify(
     elif lineage is Lineage.CHANGED_HERE:
         outcome(
             RowOutcome.CONFLICT,
-            "取り込んだ後にデータベースで値が変更されています",
-            "the database's value was changed after it was merged",
+            "データベースの値はこのデータベースで入力・変更されたものです",
+            "the database's value was entered or changed in this database",
         )
     elif lineage is Lineage.OLDER_FILE:
         outcome(
