@@ -6,6 +6,7 @@ and read back by the library; only the file dialogs and the question boxes are a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -581,6 +582,8 @@ def test_a_file_that_is_not_a_workbook_is_listed_as_refused(
     ]
     assert summary.lines[0].why.startswith("取り込めません: ")
     assert "■ memo.xlsx" in summary.view.toPlainText()
+    if shots := os.environ.get("KPLAN_SHOTS"):
+        summary.grab().save(str(Path(shots) / "merge-summary-refused.png"))
     assert dump(planning_db) != before
 
 
