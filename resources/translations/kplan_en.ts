@@ -227,109 +227,114 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>CatalogActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="101"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="105"/>
         <source>カタログを編集…</source>
         <translation>Edit the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="102"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="106"/>
         <source>カタログを書き出す…</source>
         <translation>Export the catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="104"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="108"/>
         <source>カタログを読み込む…</source>
         <translation>Import a catalog…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="107"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="111"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="269"/>
         <source>カタログの版の履歴</source>
         <translation>Catalog versions</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="145"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="149"/>
         <source>カタログを保存しました（{0}）</source>
         <translation>Catalog saved ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="157"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="161"/>
         <source>カタログの保存先</source>
         <translation>Save the catalog as</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="158"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="162"/>
         <source>カタログ.xlsx</source>
         <translation>catalog.xlsx</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="163"/>
         <source>Excel ブック (*.xlsx);;JSON (*.json)</source>
         <translation>Excel workbook (*.xlsx);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="170"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="174"/>
         <source>カタログを書き出せません</source>
         <translation>Cannot export the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="175"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="179"/>
         <source>カタログ（{0}）を書き出しました: {1}</source>
         <translation>Catalog ({0}) exported: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="191"/>
         <source>読み込むカタログを選ぶ</source>
         <translation>Choose the catalog to import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="193"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="200"/>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="213"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="204"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="217"/>
         <source>カタログを読み込めません</source>
         <translation>Cannot import the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="225"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="222"/>
+        <source>第{0}期「{1}」を作りました（企画担当課と同じ番号・指標の引継ぎ）</source>
+        <translation>Plan generation {0} &apos;{1}&apos; made here (the planning division&apos;s number and indicator links)</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="235"/>
         <source>カタログ（{0}）を読み込みました</source>
         <translation>Catalog ({0}) imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="238"/>
         <source>{0}（提出期限 {1}）</source>
         <translation>{0} (due {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="233"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="243"/>
         <source>入力受付中の年度を受け取りました: {0}</source>
         <translation>Open fiscal years received: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="244"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="254"/>
         <source>初期カタログ</source>
         <translation>initial catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="255"/>
         <source>この端末で編集</source>
         <translation>edited here</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="256"/>
         <source>読み込み</source>
         <translation>imported</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="270"/>
         <source>版の記録はありません</source>
         <translation>No versions recorded</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="271"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
@@ -782,32 +787,37 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Catalog in use: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="56"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="57"/>
+        <source>入力済みの値はすべてそのまま残ります。</source>
+        <translation>Every value entered stays as it is.</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="59"/>
         <source>カタログに変更はありません。</source>
         <translation>The catalog is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="58"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="61"/>
         <source>読み込むと、入力受付中の年度と提出期限を受け取ります。</source>
         <translation>Importing takes in the fiscal years open for entry and their due dates.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="61"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="64"/>
         <source>違い: {0}</source>
         <translation>Differences: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="63"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="66"/>
         <source>入力済みの値はすべてそのまま残ります。新しい目標値で評価し直します。</source>
         <translation>Every entered value stays as it is; grades are computed again with the new targets.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="80"/>
         <source>読み込む</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="79"/>
+        <location filename="../../src/kplan_desktop/ui/catalog_actions.py" line="83"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
@@ -2891,7 +2901,7 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>MergeSummaryDialog</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="48"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="50"/>
         <source>取り込みの結果</source>
         <translation>Merge result</translation>
     </message>
@@ -2901,67 +2911,72 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>Cannot be read</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="62"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="56"/>
+        <source>取り込めません: {0}</source>
+        <translation>Not merged: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="65"/>
         <source>閉じる</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="68"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="71"/>
         <source>{0} ファイルのうち {1} ファイルを書き込みました。</source>
         <translation>{1} of {0} file(s) written.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="86"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="89"/>
         <source>書き込みました</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="88"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="91"/>
         <source>値の変更はありません（受け取ったことを記録しました）</source>
         <translation>No values changed (the file is recorded as received)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="91"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="94"/>
         <source>。未決定の競合 {0} 件は書き込んでいません</source>
         <translation>; {0} undecided conflict(s) not written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="93"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="96"/>
         <source>却下された行があるため、何も書き込んでいません</source>
         <translation>Rows were rejected, so nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="99"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="102"/>
         <source>書き込む変更はありません（取り込み済み）</source>
         <translation>Nothing to write (already merged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="105"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="108"/>
         <source>ファイル</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="109"/>
         <source>書き込み</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="106"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="109"/>
         <source>説明</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="113"/>
         <source>済み</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="113"/>
         <source>なし</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="95"/>
+        <location filename="../../src/kplan_desktop/ui/merge_summary.py" line="98"/>
         <source>コメントのない警告がある行 {0} 件のため、何も書き込んでいません</source>
         <translation>{0} row(s) have warnings without a comment, so nothing was written</translation>
     </message>

@@ -246,7 +246,10 @@ def test_a_conflict_is_never_overwritten_and_take_decides(
     conflict = outcomes["7-1-1-K2"]
     assert conflict["outcome"] == "conflict"
     assert (conflict["file_value"], conflict["db_value"]) == ("57", "56")
-    assert "企画担当課" in conflict["reason_ja"]
+    # What differs and where the database's value came from (its audit row), not a guess.
+    assert "データベースの値はこのデータベースで入力・変更されたものです" in conflict["reason_ja"]
+    assert "値 ファイル 57 / データベース 56" in conflict["reason_ja"]
+    assert "データベースの値: テスト、planner" in conflict["reason_ja"]
     assert outcomes["7-1-1-K1"]["outcome"] == "updated"
     assert values_of(planning, capsys)["7-1-1-K2"][0] == "56"
     assert values_of(planning, capsys)["7-1-1-K1"][0] == "4"

@@ -8,6 +8,7 @@ file refused, naming the cell; the planning database stays as it was.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,41 @@ def test_a_next_plan_submission_edited_in_calc_merges_into_generation_2(
         store.dispose()
     assert new == {(COUNT, 2027): "52"}
     assert old == {}
+
+
+def test_the_next_plans_catalog_resaved_in_calc_makes_the_plan_and_a_typed_link_is_refused(
+    calc: Calc, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """S8 trial finding 4 through the real client: the planning division's catalog of generation
+    2, opened and saved again in Calc, still makes that plan on a department's database (its
+    引継ぎ sheet and 計画 rows survive the re-save); a link kind typed over in Calc makes the file
+    refused whole, the department's database exactly as it was."""
+    planning, department = tmp_path / "planning.sqlite3", tmp_path / "community.sqlite3"
+    for db in (planning, department):
+        assert kplan(db, "init") == 0
+    assert kplan(planning, "generation", "new", *NEXT_PLAN) == 0
+    assert kplan(planning, "generation", "decide", "7-1-1-K3", "continue") == 0
+    assert kplan(planning, "generation", "activate", "2") == 0
+    exported = tmp_path / "第2期カタログ.xlsx"
+    assert kplan(planning, "catalog", "export", "-o", str(exported), "--generation", "2") == 0
+    links = openpyxl.load_workbook(exported)["引継ぎ"]
+    (row,) = [r[0].row for r in links.iter_rows(min_row=3) if r[0].value == "7-1-1-K3"]
+    typed = tmp_path / "typed.xlsx"
+    (seen,) = calc.run(exported, [type_("引継ぎ", f"C{row}", "replace"), read("引継ぎ", "A1")],
+                       typed)  # fmt: skip
+    assert seen["string"] == "code"
+    before = dump(department)
+    capsys.readouterr()
+    assert kplan(department, "catalog", "import", str(typed)) == 2
+    assert "書き出しの後で変更" in capsys.readouterr().err
+    assert dump(department) == before
+    resaved = tmp_path / "resaved.xlsx"
+    calc.run(exported, [read("引継ぎ", f"C{row}")], resaved)
+    assert kplan(department, "catalog", "import", str(resaved)) == 0
+    capsys.readouterr()
+    assert kplan(department, "generation", "list", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(g["number"], g["status"]) for g in listed] == [(1, "active"), (2, "active")]
+    assert [(k["code"], k["prior_code"], k["kind"]) for k in listed[1]["links"]] == [
+        ("7-1-1-K3", "7-1-1-K3", "continue")
+    ]

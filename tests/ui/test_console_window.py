@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -588,3 +589,38 @@ def test_the_evaluation_dialog_names_which_indicator_has_which_grade(qtbot: Any,
     assert all(line[-1] in "ABCD" for line in named), text
     assert lines[-1].startswith("目安: ")
     store.dispose()
+
+
+def test_a_department_window_receives_the_next_plan_from_the_planning_catalog(
+    qtbot: Any, planning_db: Path, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """S8 trial finding 4: the planning division's catalog of generation 2 makes that plan in a
+    department's database (same number, links), through カタログ › カタログを読み込む…."""
+    for args in (
+        ["generation", "new", "--name", "次期基本計画", "--start", "R9", "--end", "R13",
+         "--baseline-year", "R8"],
+        ["generation", "decide", "7-1-1-K3", "continue"],
+        ["generation", "activate", "2"],
+    ):  # fmt: skip
+        assert kplan(["--db", str(planning_db), *args]) == 0
+    catalog_file = tmp_path / "第2期カタログ.xlsx"
+    assert kplan(["--db", str(planning_db), "catalog", "export", "-o", str(catalog_file),
+                  "--generation", "2"]) == 0  # fmt: skip
+    clerk = open_window(qtbot, db, department="community", fiscal_year=YEAR)
+    assert [r.number for r in clerk.session.shown] == [1]
+    seen: list[str] = []
+
+    def look(dialog: CatalogImportDialog) -> int:
+        seen.append(dialog.message.text())
+        if shots := os.environ.get("KPLAN_SHOTS"):
+            dialog.show()
+            qtbot.wait(100)
+            dialog.grab().save(str(Path(shots) / "catalog-import-next-plan.png"))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(CatalogImportDialog, "exec", look)
+    assert clerk.catalog_actions.import_catalog(catalog_file) is True
+    assert "このデータベースに第2期「次期基本計画」" in seen[0] and "継続 1・見直し 0" in seen[0]
+    assert "第2期「次期基本計画」を作りました" in clerk.catalog_actions.last_message
+    qtbot.waitUntil(lambda: clerk.is_loaded, timeout=10000)
+    qtbot.waitUntil(lambda: [r.number for r in clerk.session.shown] == [1, 2], timeout=10000)

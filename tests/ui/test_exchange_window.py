@@ -6,6 +6,7 @@ and read back by the library; only the file dialogs and the question boxes are a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -476,7 +477,9 @@ def test_a_conflict_is_offered_with_both_values_and_the_file_value_can_be_taken(
     assert model.index(row, 2).data() == "7-1-1-K2"
     # The values with their unit, as stored (issue 13, item 5).
     assert model.index(row, 6).data() == "58回" and model.index(row, 7).data() == "57回"
-    assert "企画担当課" in model.index(row, 5).data()
+    reason = model.index(row, 5).data()
+    assert "値 ファイル 58 / データベース 57" in reason
+    assert "データベースの値: テスト、planner" in reason
     assert model.index(row, CHOICE).data() == "未決定（書き込まない）"
     assert model.index(row, CHOICE).flags() & Qt.ItemFlag.ItemIsEditable
     assert not model.index(0, CHOICE).flags() & Qt.ItemFlag.ItemIsEditable
@@ -572,10 +575,15 @@ def test_a_file_that_is_not_a_workbook_is_listed_as_refused(
     merge_through_preview(planner, qtbot, preview)
     summary = planner.exchange.summary
     assert summary is not None
+    # Every file in the order chosen, the refused one named as the others are (finding 7).
     assert [(line.file, line.written) for line in summary.lines] == [
-        (submission.name, True),
         ("memo.xlsx", False),
+        (submission.name, True),
     ]
+    assert summary.lines[0].why.startswith("取り込めません: ")
+    assert "■ memo.xlsx" in summary.view.toPlainText()
+    if shots := os.environ.get("KPLAN_SHOTS"):
+        summary.grab().save(str(Path(shots) / "merge-summary-refused.png"))
     assert dump(planning_db) != before
 
 

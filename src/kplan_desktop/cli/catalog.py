@@ -94,7 +94,10 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
         print(f"使用中のカタログ / In use: {in_use.label()} / {in_use.label_en()}")
     for ja, en in zip(preview.notes_ja(), preview.notes_en(), strict=True):
         print(f"注意: {ja} / Note: {en}")
-    if preview.unchanged:
+    if preview.creates is not None:
+        for ja, en in zip(preview.link_lines("ja"), preview.link_lines("en"), strict=True):
+            print(f"  {ja} / {en}")
+    elif preview.unchanged:
         print("カタログに変更はありません / The catalog is unchanged")
     else:
         print(f"違い: {preview.diff.summary_ja()} / Differences: {preview.diff.summary_en()}")
@@ -108,6 +111,19 @@ def _catalog_import(store: Store, path: Path, dry_run: bool) -> Exit:
     change = import_catalog(
         store, preview, who=current_user(), source=EntrySource.CLI, detail=f"import {path.name}"
     )
+    if change.generation_made:
+        plan = preview.issued.catalog.plan
+        number = preview.issued.generation
+        print(
+            f"第{number}期「{plan.name}」をこのデータベースに作りました（企画担当課と同じ番号・"
+            f"指標の引継ぎ {change.links_received} 件） / Plan generation {number} made here as "
+            f"the planning division has it ({change.links_received} indicator links)"
+        )
+    elif change.links_received:
+        print(
+            f"指標の引継ぎを {change.links_received} 件更新しました / "
+            f"{change.links_received} indicator links updated"
+        )
     if change.cycles_opened:
         years = "、".join(str(y) for y, _ in preview.issued.cycles)
         print(f"入力受付中の年度を受け取りました（{years}） / Open fiscal years received")

@@ -312,7 +312,10 @@ def _print_warnings(
 def _print_report(path: Path, result: MergeReport | DomainError) -> None:
 
     if isinstance(result, DomainError):
-        print(f"✖ {result.both()}", file=sys.stderr)
+        # Under its own header like every other file (s8 trial finding 7); the header is
+        # flushed first so that the refusal (on standard error) follows it in a console.
+        print(f"■ {path.name}  [取り込めません / refused]", flush=True)
+        print(f"  ✖ {result.both()}", file=sys.stderr, flush=True)
         return
     counts = "  ".join(f"{o.label_ja} {result.count(o)}" for o in RowOutcome)
     year = "" if result.fiscal_year is None else _year(result.fiscal_year)

@@ -32,11 +32,21 @@ from kplan_desktop.domain.generation_number import (
     generation_number,
     unknown_generation_problem,
 )
+from kplan_desktop.domain.issued_plan import IssuedPlan, issued_plan_from_dict
 from kplan_desktop.exchange import catalog_json
 from kplan_desktop.exchange.files import unwritable
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, read_json
 from kplan_desktop.exchange.generations import held_generations
 from kplan_desktop.exchange.payload import parse_utc, utc_text
+from kplan_desktop.exchange.received_plan import (
+    check_receivable,
+    check_same_plan,
+    forged,
+    issued_plan_of,
+    make_received,
+    news,
+    take_links,
+)
 from kplan_desktop.exchange.submission_layout import generation_title
 from kplan_desktop.store.backup import backup_before
 from kplan_desktop.store.catalog import (
@@ -64,6 +74,10 @@ class IssuedCatalog:
     cycles: tuple[tuple[int, date | None], ...] = ()
     # The plan generation the file names (the first for a file made before generations).
     generation: int = FIRST_GENERATION
+    # The generation as the planning division issued it (a plan that follows another), and
+    # whether its stated digest is the one of what the file holds.
+    lineage: IssuedPlan | None = None
+    lineage_intact: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,11 +92,16 @@ class ImportPreview:
     # The years the file opens for entry that this database does not hold so yet (a year not
     # open here, or another due date): taken in even when the catalog itself is unchanged.
     cycles: tuple[tuple[int, date | None], ...] = ()
+    # The generation importing makes here (a department receiving the next plan); None: the
+    # file goes into a generation this database holds.
+    creates: IssuedPlan | None = None
+    # A held generation's links or status the file would change (a newer export of it).
+    lineage_news: bool = False
 
     @property
     def nothing_to_do(self) -> bool:
         """Neither the catalog nor an open year would change: 読み込む has nothing to do."""
-        return self.unchanged and not self.cycles
+        return self.unchanged and not self.cycles and not self.lineage_news
 
     def cycle_lines(self, lang: str = "ja") -> list[str]:
         """What the import takes in besides the catalog: each open year and its due date."""
@@ -97,22 +116,78 @@ class ImportPreview:
                 lines.append(f"入力受付中の年度を受け取ります: {label}（{shown}）")
         return lines
 
+    def link_lines(self, lang: str = "ja") -> list[str]:
+        """The plan importing makes: its indicators and each link to the plan before."""
+        made = self.creates
+        if made is None or made.predecessor is None:
+            return []
+        prior = made.predecessor.number
+        count = sum(1 for _ in self.issued.catalog.indicators())
+        if lang == "en":
+            lines = [f"{count} indicators in the new plan"]
+            lines += [f"{x.kind.label('en')}: {x.code} ← generation {prior} {x.prior_code}"
+                      for x in made.links]  # fmt: skip
+            return lines
+        lines = [f"新しい計画の指標 {count} 件"]
+        lines += [f"{x.kind.label()}: {x.code} ← 第{prior}期 {x.prior_code}" for x in made.links]
+        return lines
+
     def notes_ja(self) -> list[str]:
         notes = []
+        made = self.creates
+        if made is not None and made.predecessor is not None:
+            continuing, replacing = made.counts()
+            plan = self.issued.catalog.plan
+            notes.append(
+                f"このデータベースに第{made.number}期「{plan.name}」"
+                f"（{format_fiscal_year(plan.settings.start_year)}〜"
+                f"{format_fiscal_year(plan.settings.end_year)}）を作ります。前の計画期は第"
+                f"{made.predecessor.number}期、継続 {continuing}・見直し {replacing} 指標を"
+                "引き継ぎます"
+            )
         if self.issued.edited:
             notes.append(
                 "このファイルは発行後に編集されています。この端末での変更として新しい版になります"
             )
         elif self.issued.version is None:
             notes.append("版のないカタログです。この端末での変更として新しい版になります")
+        if self.lineage_news:
+            notes.append(
+                f"第{self.issued.generation}期の指標の引継ぎ・状態を企画担当課のものに合わせます"
+            )
+        if not self.issued.lineage_intact:
+            notes.append(
+                "計画期の引継ぎ情報が書き出しの後で変更されています。指標の引継ぎは読み込みません"
+                "（変わりません）"
+            )
         return notes
 
     def notes_en(self) -> list[str]:
         notes = []
+        made = self.creates
+        if made is not None and made.predecessor is not None:
+            continuing, replacing = made.counts()
+            plan = self.issued.catalog.plan
+            notes.append(
+                f"makes plan generation {made.number} '{plan.name}' (FY"
+                f"{plan.settings.start_year}–FY{plan.settings.end_year}) in this database, after "
+                f"generation {made.predecessor.number}; {continuing} indicators continue, "
+                f"{replacing} replace one"
+            )
         if self.issued.edited:
             notes.append("edited after it was issued: it becomes a new local version here")
         elif self.issued.version is None:
             notes.append("a catalog without a version: it becomes a new local version here")
+        if self.lineage_news:
+            notes.append(
+                f"generation {self.issued.generation}'s indicator links and status follow the "
+                "planning division's"
+            )
+        if not self.issued.lineage_intact:
+            notes.append(
+                "the plan generation's hand-over data was changed after export: the indicator "
+                "links are not taken (they stay as they are)"
+            )
         return notes
 
 
@@ -161,6 +236,7 @@ def read_catalog_file(path: Path) -> IssuedCatalog:
         catalog, fields = read_catalog_xlsx_with_version(path)
         cycles = _cycles_from_text(fields.pop("cycle_text", None), path.name)
         generation = fields.pop("generation", FIRST_GENERATION)
+        lineage_raw = fields.pop("lineage", None)
     else:
         # Read once, through the gate (size, UTF-8, nesting depth before json.loads).
         raw = read_json(path, CATALOG_LIMITS)
@@ -170,11 +246,27 @@ def read_catalog_file(path: Path) -> IssuedCatalog:
         fields = stated if isinstance(stated, dict) else {}
         cycles = _cycles_from_json(raw.get("cycle"), path.name)
         generation = _json_generation(raw, path.name)
+        lineage_raw = raw.get(JSON_LINEAGE)
     digest = catalog_json.catalog_hash(catalog)
     version = _version(fields, path.name)
     edited = version is not None and version.catalog_hash != digest
+    lineage = None
+    if lineage_raw is not None:
+        lineage = issued_plan_from_dict(
+            lineage_raw, generation, f"{path.name} の引継ぎ情報", f"{path.name}, lineage"
+        )
+    # The digest covers the catalog's hash as issued: a changed catalog is found by its version,
+    # a changed hand-over by this.
+    intact = lineage is None or lineage.intact(digest if version is None else version.catalog_hash)
     return IssuedCatalog(
-        catalog, digest, None if edited else version, edited, cycles, generation=generation
+        catalog,
+        digest,
+        None if edited else version,
+        edited,
+        cycles,
+        generation=generation,
+        lineage=lineage,
+        lineage_intact=intact,
     )
 
 
@@ -182,6 +274,8 @@ def read_catalog_file(path: Path) -> IssuedCatalog:
 # (written for them, ignored when read).
 JSON_GENERATION = "generation"
 JSON_GENERATION_LABEL = "generation_label"
+# The generation as the planning division issued it (domain.issued_plan's dict form).
+JSON_LINEAGE = "lineage"
 
 
 def _json_generation(raw: dict[str, Any], file: str) -> int:
@@ -197,6 +291,25 @@ def _json_generation(raw: dict[str, Any], file: str) -> int:
         )
         raise DomainError(E_GENERATION_CELL, ja, en)
     return number
+
+
+def check_lineage(conn: Connection, issued: IssuedCatalog, file: str) -> IssuedPlan | None:
+    """The generation a file carries (a plan that follows another): refused whole when it was
+    changed after export, when this database's generation of that number is another plan, or
+    when its plan does not follow this database's (exchange.received_plan). Returns the
+    generation to make here; None when the database holds it already or the file carries none."""
+    plan = issued.lineage
+    if plan is None:
+        return None
+    if issued.generation in held_generations(conn):
+        # Held already: the catalog imports as always (an edited one as a local edit); links
+        # changed after export are not taken (ImportPreview's note says so).
+        check_same_plan(conn, plan, issued.catalog.plan.code, file)
+        return None
+    if not issued.lineage_intact or issued.version is None:
+        raise forged(file)
+    check_receivable(conn, plan, file)
+    return plan
 
 
 def check_generation(conn: Connection, issued: IssuedCatalog, file: str | None = None) -> None:
@@ -268,7 +381,11 @@ def preview_import(store: Store, path: Path) -> ImportPreview:
     with store.snapshot() as conn:
         # A catalog file goes into the generation it names (refused unless the database
         # holds it), compared with that generation's catalog.
-        check_generation(conn, issued, path.name)
+        creates = check_lineage(conn, issued, path.name)
+        if creates is None:
+            check_generation(conn, issued, path.name)
+        lineage = issued.lineage if creates is None and issued.lineage_intact else None
+        changes = lineage is not None and news(conn, lineage)
         current = current_catalog_version(conn, issued.generation)
         in_use = read_catalog(conn, issued.generation)
         held = year_cycles(conn, issued.generation)
@@ -279,7 +396,7 @@ def preview_import(store: Store, path: Path) -> ImportPreview:
     cycles = tuple(
         (year, due) for year, due in issued.cycles if year not in held or held[year].due_date != due
     )
-    return ImportPreview(path, issued, current, diff, unchanged, cycles)
+    return ImportPreview(path, issued, current, diff, unchanged, cycles, creates, changes)
 
 
 def import_catalog(
@@ -309,10 +426,20 @@ def install_catalog(
     (`store.transaction()`), so the catalog and its years commit together or not at all.
 
     `into`: a generation just made for this file (a next plan prepared elsewhere,
-    exchange.next_generation.import_next_plan), whatever number the file names."""
+    exchange.next_generation.import_next_plan), whatever number the file names.
 
+    A file of a generation this database does not hold that carries the generation as the
+    planning division issued it makes it first (same number, status and links), audited."""
+
+    creates = None
     if into is None:
-        check_generation(conn, issued)
+        creates = check_lineage(conn, issued, detail)
+        if creates is None:
+            check_generation(conn, issued)
+        else:
+            s = issued.catalog.plan.settings
+            make_received(conn, creates, issued.catalog.plan.name, s.start_year, s.end_year,
+                          s.baseline_year, who=who, source=source, file=detail)  # fmt: skip
     generation = issued.generation if into is None else into
     change = replace_catalog(
         conn,
@@ -327,6 +454,10 @@ def install_catalog(
         origin="import" if issued.version is not None else "edit",
     )
     change.cycles_opened = receive_cycles(conn, generation, list(issued.cycles), who=who)
+    if into is None and issued.lineage is not None and issued.lineage_intact:
+        change.links_received = take_links(conn, issued.lineage, who=who, source=source,
+                                           file=detail)  # fmt: skip
+    change.generation_made = creates is not None
     return change
 
 
@@ -380,16 +511,20 @@ def export_catalog(store: Store, path: Path, generation: int | None = None) -> C
                 content=catalog_json.dumps(catalog),
             )
         cycles = [(c.fiscal_year, c.due_date) for c in year_cycles(conn, generation).values()]
+        issued_plan = issued_plan_of(conn, generation)
     fields = {**version_fields(version), "cycle_text": _cycles_text(cycles)}
+    lineage = None if issued_plan is None else issued_plan.to_dict(version.catalog_hash)
     if path.suffix.lower() == ".xlsx":
         from kplan_desktop.exchange.catalog_xlsx import write_catalog_xlsx
 
-        write_catalog_xlsx(catalog, path, fields, generation=generation)
+        write_catalog_xlsx(catalog, path, fields, generation=generation, lineage=lineage)
     else:
         data = catalog_json.catalog_to_dict(catalog)
         data[JSON_GENERATION] = generation
         data[JSON_GENERATION_LABEL] = generation_title(catalog.plan, generation)
         data["version"] = version_fields(version)
+        if lineage is not None:
+            data[JSON_LINEAGE] = lineage
         data["cycle"] = [
             {"fiscal_year": y, "due_date": None if d is None else d.isoformat()} for y, d in cycles
         ]

@@ -53,6 +53,7 @@ from kplan_desktop.exchange.merge_checks import (
     explain_catalog_changes,
     pasted_fraction_refusal,
 )
+from kplan_desktop.exchange.merge_conflict import explain_conflict
 from kplan_desktop.exchange.merge_plan import (
     KIND_OF,
     Key,
@@ -93,7 +94,7 @@ from kplan_desktop.store.actuals import (
     read_actuals,
     write_actuals,
 )
-from kplan_desktop.store.audit import now
+from kplan_desktop.store.audit import last_value_entry, now
 from kplan_desktop.store.catalog import CatalogSnapshot, catalog_hash_key, read_catalog_snapshot
 from kplan_desktop.store.catalog_versions import catalog_versions
 from kplan_desktop.store.engine import Store, meta_value
@@ -419,6 +420,9 @@ def _decide(
             result = replace(result, check=_NOTHING_FOUND)
         planned.result = result
         _classify(planned, result, stored, workbook, ours)
+        if planned.outcome is RowOutcome.CONFLICT and stored is not None:
+            entry = last_value_entry(conn, workbook.generation, *planned.key)
+            explain_conflict(planned, stored, entry)
 
 
 _NOTHING_FOUND = EntryCheck(None, ())
@@ -490,8 +494,8 @@ def _classify(
     elif lineage is Lineage.CHANGED_HERE:
         outcome(
             RowOutcome.CONFLICT,
-            "企画担当課がデータベースで修正した値があります",
-            "corrected by the planning division",
+            "データベースの値はこのデータベースで入力・変更されたものです",
+            "the database's value was entered or changed in this database",
         )
     elif lineage is Lineage.OLDER_FILE:
         outcome(

@@ -128,3 +128,26 @@ def last_change(conn: Connection) -> tuple[int, int]:
         select(func.count(), func.coalesce(func.max(audit_table.c.id), 0)).select_from(audit_table)
     ).one()
     return int(row[0]), int(row[1])
+
+
+def last_value_entry(
+    conn: Connection, generation: int, indicator_code: str, fiscal_year: int
+) -> AuditEntry | None:
+    """The audit row of the last write of one value (an entry, a clearing, a merge), or None."""
+    a = audit_table.c
+    row = (
+        conn.execute(
+            select(audit_table)
+            .where(
+                a.generation == generation,
+                a.indicator_code == indicator_code,
+                a.fiscal_year == fiscal_year,
+                a.action.in_(("enter", "clear")),
+            )
+            .order_by(a.id.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else AuditEntry(**{**row, "at": as_utc(row["at"])})

@@ -91,6 +91,8 @@ class CatalogChange:
     unchanged: bool = False
     version: CatalogVersion | None = None
     cycles_opened: int = 0  # fiscal years a catalog file opened here (exchange.catalog_files)
+    links_received: int = 0  # indicator links a received plan's file changed (received_plan)
+    generation_made: bool = False  # the file made its generation here (a department's PC)
 
     def summary(self) -> str:
         return (

@@ -275,6 +275,71 @@ def add_generation(
     return number
 
 
+def receive_generation(
+    conn: Connection,
+    number: int,
+    name: str,
+    start_year: int,
+    end_year: int,
+    *,
+    baseline_year: int | None,
+    predecessor: int,
+    status: GenerationStatus,
+    who: str,
+    source: EntrySource,
+    detail: str,
+) -> None:
+    """A generation made as the planning division has it (a department receiving the next
+    plan's catalog file): under the file's number, which must be the next one here (or a
+    withdrawn draft's), after `predecessor`. The caller installs its catalog and links in the
+    same transaction."""
+    known = generations(conn)
+    live = [r for r in known if not _withdrawn(r)]
+    expected = max((r.number for r in live), default=0) + 1
+    reusable = {r.number for r in known if _withdrawn(r)}
+    if number != expected and number not in reusable:
+        raise DomainError(
+            "E_GENERATION_COLLIDES",
+            f"このファイルは第{number}期の計画ですが、このデータベースの次の計画期は第{expected}期"
+            "です（番号が合わないため、企画担当課の計画と同じ番号で作れません）。何も変更していません",
+            f"The file is of plan generation {number}, but this database's next generation is "
+            f"{expected}: it cannot be made under the planning division's number. Nothing was "
+            "changed",
+        )
+    if predecessor not in {r.number for r in live}:
+        raise no_generation(predecessor)
+    check_next_period([r.generation for r in live if r.generation.end_year >= 0],
+                      start_year, end_year)  # fmt: skip
+    values = {
+        "name": name.strip(),
+        "start_year": start_year,
+        "end_year": end_year,
+        "baseline_year": baseline_year,
+        "status": status.value,
+        "created_at": now(),
+        "created_by": who,
+        "predecessor": predecessor,
+        "closed_at": None,
+        "closed_by": None,
+    }
+    if number in reusable:
+        conn.execute(
+            update(generation_table).where(generation_table.c.number == number).values(**values)
+        )
+    else:
+        conn.execute(insert(generation_table).values(number=number, **values))
+    record(
+        conn,
+        who=who,
+        source=source,
+        action="generation",
+        generation=number,
+        detail=f"generation {number} received: {name.strip()} "
+        f"({format_fiscal_year(start_year)}–{format_fiscal_year(end_year)}, "
+        f"after generation {predecessor}, {status.value}) from {detail}",
+    )
+
+
 def _withdrawn(found: GenerationRecord) -> bool:
     """A draft withdrawn by `withdraw_draft`: no period, no catalog, a predecessor."""
     return (

@@ -52,7 +52,10 @@ class CatalogImportDialog(QDialog):
             in_use_text = in_use.label_en() if english else in_use.label()
             lines.append(self.tr("使用中のカタログ: {0}").format(in_use_text))
         lines += preview.notes_en() if english else preview.notes_ja()
-        if preview.unchanged:
+        if preview.creates is not None:
+            # A new plan: its indicators and links are listed below, not differences.
+            lines.append(self.tr("入力済みの値はすべてそのまま残ります。"))
+        elif preview.unchanged:
             lines.append(self.tr("カタログに変更はありません。"))
             if preview.cycles:
                 lines.append(self.tr("読み込むと、入力受付中の年度と提出期限を受け取ります。"))
@@ -68,6 +71,7 @@ class CatalogImportDialog(QDialog):
         layout.addWidget(self.message)
         self.changes = QListWidget()
         self.changes.setObjectName("catalog_changes")
+        self.changes.addItems(preview.link_lines(lang))
         self.changes.addItems(preview.cycle_lines(lang))
         self.changes.addItems(preview.diff.lines_en() if english else preview.diff.lines_ja())
         layout.addWidget(self.changes, 1)
@@ -213,6 +217,12 @@ class CatalogActions(QObject):
             self._error(self.tr("カタログを読み込めません"), exc.message(w.lang))
             return False
         said = []
+        if change.generation_made:
+            said.append(
+                self.tr("第{0}期「{1}」を作りました（企画担当課と同じ番号・指標の引継ぎ）").format(
+                    preview.issued.generation, preview.issued.catalog.plan.name
+                )
+            )
         if not change.unchanged:
             # Undo history refers to the old catalog's rules: it ends here.
             w.undo_stack.clear()

@@ -558,7 +558,7 @@ class ExchangeActions(QObject):
         """取り込む: apply_merge per file, each in its own transaction."""
         w = self.window
         chosen = dialog.to_apply()
-        refused = [f for f in dialog.files if f.plan is None]
+        refused = list(dialog.files)  # the summary names every file, in this order
         accept_valid = dialog.accept_valid
         accept_warnings = dialog.accept_warnings
         store, who = w.store, current_user()
@@ -595,11 +595,11 @@ class ExchangeActions(QObject):
             cancellable=False,
         )
 
-    def _merged(self, merged: list[MergedFile], refused: list[PlannedFile]) -> None:
+    def _merged(self, merged: list[MergedFile], files: list[PlannedFile]) -> None:
         from kplan_desktop.ui.merge_summary import MergeSummaryDialog
 
         w = self.window
-        summary = MergeSummaryDialog(merged, refused, lang=w.lang, parent=w.widget)
+        summary = MergeSummaryDialog(merged, files, lang=w.lang, parent=w.widget)
         self.summary = summary
         written = sum(1 for m in merged if m.report is not None and m.report.written)
         message = self.tr("{0} ファイルを取り込みました").format(written)

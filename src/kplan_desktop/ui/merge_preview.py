@@ -306,8 +306,8 @@ class MergePreviewDialog(QDialog):
                 message = file.error.message(self.lang)
                 refused = self.tr("読み込めません（このファイルは取り込みません）")
                 parts.append(
-                    f"<p style='color:#b00020; {tight}'>✖ <b>{e(file.path.name)}</b> — "
-                    f"{e(refused)}<br>{e(message)}</p>"
+                    f"<p style='color:#b00020; {tight}'>■ <b>{e(file.path.name)}</b> — "
+                    f"✖ {e(refused)}<br>{e(message)}</p>"
                 )
                 continue
             book = plan.workbook

@@ -33,12 +33,14 @@ class SummaryLine:
 
 
 class MergeSummaryDialog(QDialog):
-    """What 取り込む did, per file: the counts, whether it was written, and why not."""
+    """What 取り込む did, per file, in the order the files were chosen (s8 trial finding 7: a
+    file refused whole is named as every other is): the counts, whether it was written, and
+    why not."""
 
     def __init__(
         self,
         merged: list[MergedFile],
-        refused: list[PlannedFile],
+        files: list[PlannedFile],
         *,
         lang: str,
         parent: QWidget | None = None,
@@ -46,15 +48,16 @@ class MergeSummaryDialog(QDialog):
         super().__init__(parent)
         self.lang = lang
         self.setWindowTitle(self.tr("取り込みの結果"))
-        self.lines = [self._line(m) for m in merged] + [
-            SummaryLine(
-                f.path.name,
-                {},
-                False,
-                f.error.message(lang) if f.error else self.tr("読み込めません"),
-            )
-            for f in refused
-        ]
+        lines = {m.path: self._line(m) for m in merged}
+        for f in files:
+            if f.plan is None:
+                why = f.error.message(lang) if f.error else self.tr("読み込めません")
+                lines[f.path] = SummaryLine(
+                    f.path.name, {}, False, self.tr("取り込めません: {0}").format(why)
+                )
+        order = {f.path: n for n, f in enumerate(files)}
+        chosen = sorted(lines, key=lambda path: order.get(path, len(order)))
+        self.lines = [lines[path] for path in chosen]
         self.view = QTextBrowser()
         self.view.setObjectName("merge_summary")
         self.view.setHtml(self._html())
@@ -108,7 +111,7 @@ class MergeSummaryDialog(QDialog):
         for line in self.lines:
             counts = [str(line.counts[o]) if line.counts else "—" for o in RowOutcome]
             mark = "✔ " + self.tr("済み") if line.written else "✖ " + self.tr("なし")
-            cells = [e(line.file), *counts, e(mark), e(line.why)]
+            cells = [f"■ {e(line.file)}", *counts, e(mark), e(line.why)]
             colour = "#e2efd4" if line.written else "#fdecec"
             rows.append(
                 f"<tr style='background:{colour}'>"

@@ -247,7 +247,53 @@ VERSION_KEYS = (
 GENERATION_KEY = _plan_key(
     "generation", "計画期（番号。変更しないでください）", _INT, ("generation",)
 )
-_PLAN_KEYS = {k.key: k for k in (*PLAN_KEYS, GENERATION_KEY, *VERSION_KEYS)}
+# The generation as the planning division issues it (domain.issued_plan): its status, the plan
+# before it and the digest of both with the links (sheet 引継ぎ). Written by the program for a
+# generation that follows another; a department's database makes the generation from them.
+LINEAGE_KEYS = (
+    _plan_key("generation_status", "計画期の状態（draft / active / closed。変更しないでください）",
+              _TEXT, ("lineage", "status")),
+    _plan_key("predecessor", "前の計画期（番号。変更しないでください）", _INT,
+              ("lineage", "predecessor", "number")),
+    _plan_key("predecessor_code", "前の計画期の計画コード（変更しないでください）", _TEXT,
+              ("lineage", "predecessor", "plan_code")),
+    _plan_key("predecessor_name", "前の計画期の名前（変更しないでください）", _TEXT,
+              ("lineage", "predecessor", "name")),
+    _plan_key("predecessor_start_year", "前の計画期の開始年度（変更しないでください）", _INT,
+              ("lineage", "predecessor", "start_year")),
+    _plan_key("predecessor_end_year", "前の計画期の終了年度（変更しないでください）", _INT,
+              ("lineage", "predecessor", "end_year")),
+    _plan_key("lineage_hash", "引継ぎ情報のハッシュ（変更しないでください）", _TEXT,
+              ("lineage", "lineage_hash")),
+)  # fmt: skip
+SHEET_LINKS = "引継ぎ"
+LINK_COLUMNS = (
+    _Column("code", "指標コード", width=12),
+    _Column("prior_code", "前の計画期の指標コード", width=16),
+    _Column(
+        "kind",
+        "引継ぎ（continue = 継続 / replace = 見直し）",
+        _ENUM,
+        14,
+        choices=("continue", "replace"),
+        aliases=(("継続", "continue"), ("見直し", "replace")),
+    ),
+    _Column("base_year", "基準値をとる年度", _INT, width=12),
+    _Column("linked_baseline", "前の計画期から引き継いだ基準値", _DEC, width=16),
+)
+
+
+def lineage_fields(found: dict[str, object]) -> dict[str, object] | None:
+    """The lineage as the workbook held it, in the dict form of domain.issued_plan; None for a
+    workbook without it (a first plan's, or one made before)."""
+    prior = found.get("predecessor")
+    empty = not any(v not in (None, "") for k, v in found.items() if k != "predecessor")
+    if empty and not (isinstance(prior, dict) and any(v is not None for v in prior.values())):
+        return None
+    return found
+
+
+_PLAN_KEYS = {k.key: k for k in (*PLAN_KEYS, GENERATION_KEY, *VERSION_KEYS, *LINEAGE_KEYS)}
 
 _KEY_FONT = Font(size=8, color="FF808080")
 _LABEL_FONT = Font(bold=True)

@@ -43,6 +43,7 @@ from kplan_desktop.exchange.catalog_xlsx.layout import (
     GENERATION_KEY,
     INDICATOR_COLUMNS,
     INDICATOR_OPTIONAL,
+    LINK_COLUMNS,
     MAX_EXPONENT,
     MAX_NUMBER_TEXT,
     PLAN_COLUMNS,
@@ -50,6 +51,7 @@ from kplan_desktop.exchange.catalog_xlsx.layout import (
     SHEET_DEPARTMENTS,
     SHEET_DIRECTIONS,
     SHEET_INDICATORS,
+    SHEET_LINKS,
     SHEET_PLAN,
     SHEET_REFERENCE,
     SHEET_STRUCTURE,
@@ -59,6 +61,7 @@ from kplan_desktop.exchange.catalog_xlsx.layout import (
     _error,
     _place_en,
     _place_ja,
+    lineage_fields,
 )
 from kplan_desktop.exchange.catalog_xlsx.write import _history
 from kplan_desktop.exchange.gate import CATALOG_LIMITS, GatedWorkbook, load_book, open_workbook
@@ -363,7 +366,8 @@ class _WorkbookReader:
         self.places[where] = located[id(part)]
 
     def plan(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"plan": {"grading": {}}, "version": {}, "cycle_text": None}
+        data: dict[str, Any] = {"plan": {"grading": {}}, "version": {}, "cycle_text": None,
+                                "lineage": {"predecessor": {}}}  # fmt: skip
         seen: dict[str, int] = {}
         for row in _table(self.book, SHEET_PLAN, PLAN_COLUMNS, self.file, optional=("label",)):
             key = row.text("key")
@@ -772,10 +776,15 @@ def read_catalog_xlsx_with_version(path: Path) -> tuple[Catalog, dict[str, Any]]
         # Read with data_only, a formula shows its cached result: named as the formula it is.
         found = (found[0], "=…")
     generation = _generation(found, path.name)
+    lineage = data.pop("lineage")
+    if SHEET_LINKS in book.book.sheetnames:
+        rows = _table(book, SHEET_LINKS, LINK_COLUMNS, path.name)
+        lineage["links"] = [{c.key: r.value(c.key) for c in LINK_COLUMNS} for r in rows]
     try:
         fields = dict(data.get("version") or {})
         fields["cycle_text"] = data.get("cycle_text")
         fields["generation"] = generation
+        fields["lineage"] = lineage_fields(lineage)
         return catalog_from_dict(data, _ROOT), fields
     except DomainError as exc:
         raise _relocate(exc, reader.places, path.name) from None

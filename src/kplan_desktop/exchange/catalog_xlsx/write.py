@@ -42,12 +42,15 @@ from kplan_desktop.exchange.catalog_xlsx.layout import (
     FIRST_DATA_ROW,
     GENERATION_KEY,
     INDICATOR_COLUMNS,
+    LINEAGE_KEYS,
+    LINK_COLUMNS,
     PLAN_COLUMNS,
     PLAN_KEYS,
     REFERENCE_COLUMNS,
     SHEET_DEPARTMENTS,
     SHEET_DIRECTIONS,
     SHEET_INDICATORS,
+    SHEET_LINKS,
     SHEET_PLAN,
     SHEET_REFERENCE,
     SHEET_STRUCTURE,
@@ -72,6 +75,7 @@ def write_catalog_xlsx(
     version: Mapping[str, object] | None = None,
     *,
     generation: int | None = None,
+    lineage: Mapping[str, Any] | None = None,
 ) -> None:
     """Write the catalog as a workbook (replacing `path` only once the whole file is written).
 
@@ -83,7 +87,7 @@ def write_catalog_xlsx(
     book = openpyxl.Workbook()
     book.remove(book.worksheets[0])
     book.properties.creator = "kplan-desktop"
-    _write_plan(book, catalog.plan, file, version, generation)
+    _write_plan(book, catalog.plan, file, version, generation, lineage)
     _write_table(
         book,
         SHEET_DEPARTMENTS,
@@ -108,6 +112,8 @@ def write_catalog_xlsx(
         book, SHEET_INDICATORS, INDICATOR_COLUMNS, _indicator_rows(catalog), file, freeze="C3"
     )
     _write_reference(book, catalog.reference_tables, file)
+    if lineage is not None:
+        _write_table(book, SHEET_LINKS, LINK_COLUMNS, list(lineage["links"]), file)
     _save(book, path)
 
 
@@ -341,6 +347,7 @@ def _write_plan(
     file: str,
     version: Mapping[str, object] | None = None,
     generation: int | None = None,
+    lineage: Mapping[str, Any] | None = None,
 ) -> None:
     s = plan.settings
     values: dict[str, object] = {
@@ -373,6 +380,13 @@ def _write_plan(
         for item in VERSION_KEYS:
             values[item.key] = version.get(item.path[-1])
             labels[item.key] = item.label
+    if lineage is not None:
+        keys = (*keys, *LINEAGE_KEYS)
+        for item in LINEAGE_KEYS:
+            found: Any = lineage
+            for part in item.path[1:]:
+                found = None if found is None else found.get(part)
+            values[item.key], labels[item.key] = found, item.label
     for r, item in enumerate(keys, start=FIRST_DATA_ROW):
         _put(ws, r, 1, item.key, key_spec, file)
         _put(ws, r, 2, labels[item.key], label_spec, file)
