@@ -6,6 +6,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+# QtCore.Qt is named where it is used: importing the Qt namespace builds some 90 enums, and
+# this module is imported before the window's first paint (bench/bench_window.py).
 from PySide6 import QtCore
 from PySide6.QtCore import (
     QCoreApplication,
@@ -79,60 +81,35 @@ def run_job(
     min_duration: int = 300,
 ) -> Job:
     """Run work(progress, cancelled) in the thread pool behind a progress dialog (shown when
-    the job takes longer than `min_duration` ms); `done` or `failed` gets its end.
-
-    The dialog is made only when the job is still running after `min_duration` ms: most jobs
-    end sooner, and the window's first load starts before its first paint, which a dialog
-    made then (and the Qt namespace its modality names) would delay (bench/bench_window.py).
-    """
+    the job takes longer than `min_duration` ms); `done` or `failed` gets its end."""
     job = Job(work)
-    # A child of `parent`: gone when the window is, so the job's end then tells nobody.
-    anchor = QObject(parent)
-    shown: list[QProgressDialog] = []
-    reported = [0, 0]  # the last progress (done, total), for a dialog made later
-
-    def show_dialog() -> None:
-        if shown or reported[0] < 0:
-            return
-        dialog = QProgressDialog(
-            label, QCoreApplication.translate("Workers", "キャンセル"), 0, 0, parent
-        )
-        dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        if cancellable:
-            dialog.canceled.connect(job.cancel)
-        else:
-            # Writing a merge is one short transaction per file: stopping half-way would leave
-            # some files written, which is harder to explain than waiting a moment.
-            dialog.setCancelButton(None)
-        dialog.setMaximum(reported[1])
-        dialog.setValue(reported[0])
-        dialog.show()
-        shown.append(dialog)
+    dialog = QProgressDialog(
+        label, QCoreApplication.translate("Workers", "キャンセル"), 0, 0, parent
+    )
+    dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(min_duration)
+    if cancellable:
+        dialog.canceled.connect(job.cancel)
+    else:
+        # Writing a merge is one short transaction per file: stopping half-way would leave some
+        # files written, which is harder to explain than waiting a moment.
+        dialog.setCancelButton(None)
 
     def finish(handler: Callable[[Any], None], value: Any) -> None:
-        reported[0] = -1  # ended: no dialog from now on
         try:
-            anchor.deleteLater()
+            dialog.reset()
         except RuntimeError:
             return  # the window closed while the job ran: nobody to tell
-        for dialog in shown:
-            dialog.reset()
-            dialog.deleteLater()
+        dialog.deleteLater()
         handler(value)
 
-    def progress(done_: int, total: int) -> None:
-        if reported[0] < 0:
-            return
-        reported[:] = [done_, total]
-        for dialog in shown:
-            dialog.setMaximum(total)
-            dialog.setValue(done_)
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
 
     job.signals.progress.connect(progress)
     job.signals.finished.connect(lambda value: finish(done, value))
     job.signals.failed.connect(lambda exc: finish(failed, exc))
-    QTimer.singleShot(max(min_duration, 0), anchor, show_dialog)
     job.start()
     return job
 
