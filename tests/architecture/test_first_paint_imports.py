@@ -30,3 +30,18 @@ def test_the_window_modules_up_to_the_first_paint_import_no_database_layer() -> 
     }
     late = {"kplan_desktop.ui.entry_controller", "kplan_desktop.ui.models.indicator_table"}
     assert not loaded & late
+
+
+def test_the_modules_up_to_the_first_paint_leave_the_qt_namespace_unbuilt() -> None:
+    # PySide6 builds a class when it is first taken from its module; the Qt namespace's some 90
+    # enums cost about 10 ms of the start, which the bare window of the first-paint figure never
+    # pays: the modules imported before the first paint name QtCore.Qt only inside functions.
+    script = (
+        "import PySide6.QtCore as core, kplan_desktop.ui.app, kplan_desktop.ui.open_lock,"
+        " kplan_desktop.ui.server_login, kplan_desktop.ui.main_window;"
+        " print('Qt' in vars(core))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["False"]

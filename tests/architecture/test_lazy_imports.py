@@ -102,6 +102,8 @@ LAZY: dict[tuple[str, str], str] = {
     ("ui/exchange_actions.py", "kplan_desktop.ui.merge_summary"): "window-action",
     ("ui/key_actions.py", "kplan_desktop.store.keys"): "window-action",
     ("ui/window_menus.py", "kplan_desktop.ui.evaluation_dialog"): "window-action",
+    ("ui/next_plan_wizard.py", "kplan_desktop.exchange.next_generation"): "window-action",
+    ("ui/models/next_plan.py", "kplan_desktop.exchange.next_generation"): "window-action",
     ("ui/window_tabs.py", "kplan_desktop.ui.dashboard"): "window-action",
     ("ui/window_tabs.py", "kplan_desktop.ui.plans_view"): "window-action",
     ("self_test.py", "kplan_desktop.exchange.export"): "self-test-step",

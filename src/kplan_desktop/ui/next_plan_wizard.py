@@ -43,12 +43,6 @@ from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import FiscalYearStyle, parse_fiscal_year
 from kplan_desktop.domain.generation import GenerationStatus, Succession
 from kplan_desktop.domain.model import IndicatorKind
-from kplan_desktop.exchange.next_generation import (
-    activate,
-    create_next_generation,
-    import_next_plan,
-    withdraw,
-)
 from kplan_desktop.progress import Cancelled
 from kplan_desktop.store.requests import EntrySource, current_user
 from kplan_desktop.ui.file_dialogs import open_file
@@ -602,6 +596,8 @@ class NextPlanWizard(QWizard):
         store, who = self.store, current_user()
 
         def work(progress: Any, cancelled: Any) -> Created:
+            from kplan_desktop.exchange.next_generation import create_next_generation
+
             return create_next_generation(
                 store, plan, who=who, source=EntrySource.GUI, progress=progress,
                 cancelled=cancelled,
@@ -643,6 +639,8 @@ class NextPlanWizard(QWizard):
             if not chosen:
                 return False
             path = Path(chosen)
+        from kplan_desktop.exchange.next_generation import import_next_plan
+
         try:
             self.imported = import_next_plan(
                 self.store,
@@ -754,6 +752,8 @@ class NextPlanActions(QObject):
             ),
         ):
             return False
+        from kplan_desktop.exchange.next_generation import activate
+
         try:
             activate(w.store, number, who=current_user(), source=EntrySource.GUI)
         except DomainError as exc:
@@ -778,6 +778,8 @@ class NextPlanActions(QObject):
             ).format(self.choice.plan_name()),
         ):
             return False
+        from kplan_desktop.exchange.next_generation import withdraw
+
         try:
             name = withdraw(w.store, number, who=current_user(), source=EntrySource.GUI)
         except DomainError as exc:

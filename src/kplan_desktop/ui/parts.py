@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def fit_screen(window: QMainWindow) -> None:
         window.resize(*WIDE)
         return
     window.resize(min(WIDE[0], room.width()), min(WIDE[1], room.height()))
-    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    window.setWindowState(window.windowState() | QtCore.Qt.WindowState.WindowMaximized)
 
 
 def _never() -> bool:

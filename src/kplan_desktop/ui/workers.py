@@ -6,12 +6,14 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+# QtCore.Qt is named where it is used: importing the Qt namespace builds some 90 enums, and
+# this module is imported before the window's first paint (bench/bench_window.py).
+from PySide6 import QtCore
 from PySide6.QtCore import (
     QCoreApplication,
     QEventLoop,
     QObject,
     QRunnable,
-    Qt,
     QThreadPool,
     QTimer,
     Signal,
@@ -84,7 +86,7 @@ def run_job(
     dialog = QProgressDialog(
         label, QCoreApplication.translate("Workers", "キャンセル"), 0, 0, parent
     )
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(min_duration)
     if cancellable:
         dialog.canceled.connect(job.cancel)

@@ -25,11 +25,11 @@ from kplan_desktop.domain.generation import (
 )
 from kplan_desktop.domain.model import IndicatorKind, ValueKind
 from kplan_desktop.domain.values import grouped
-from kplan_desktop.exchange.next_generation import NextPlan
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.generations import final_values, generation_record, generations, withdrawn
 
 if TYPE_CHECKING:
+    from kplan_desktop.exchange.next_generation import NextPlan
     from kplan_desktop.store.engine import Store
 
 # A basic plan runs five fiscal years (後期基本計画 R4–R8, 次期 R9–R13).
@@ -267,6 +267,8 @@ class NextPlanModel:
 
     def plan(self) -> NextPlan:
         """What create_next_generation writes (DomainError when anything typed is wrong)."""
+        from kplan_desktop.exchange.next_generation import NextPlan
+
         self.check_period()
         added = tuple(
             (a.measure, a.indicator(self._target(a.indicator(), a.target_text))) for a in self.added
