@@ -4,100 +4,100 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="240"/>
         <source>施策</source>
         <translation>Measure</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="387"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="387"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="240"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="387"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="246"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="240"/>
         <source>引き継ぎ</source>
         <translation>Carried over</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="241"/>
         <source>新しいコード</source>
         <translation>New code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="247"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="241"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="262"/>
         <source>この施策をすべて選択(&amp;U)</source>
         <translation>Select this meas&amp;ure</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="263"/>
         <source>この政策をすべて選択(&amp;P)</source>
         <translation>Select this &amp;policy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="288"/>
         <source>基準値（{0}）</source>
         <translation>Baseline ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="307"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="301"/>
         <source>「未設定」: {0}の実績がまだ入っていません。実績が入ると基準値は自動で入り、監査ログに記録されます。</source>
         <translation>&quot;not set&quot;: the {0} actual is not in yet. When it arrives the baseline fills itself in, recorded in the audit log.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="387"/>
         <source>前計画の目標値</source>
         <translation>Target of the plan before</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="393"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="387"/>
         <source>新しい目標値</source>
         <translation>New target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="404"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="398"/>
         <source>指標を追加</source>
         <translation>Add an indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="415"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="409"/>
         <source>達成指標</source>
         <translation>Outcome indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="416"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="410"/>
         <source>活動指標</source>
         <translation>Activity indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="426"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="420"/>
         <source>追加(&amp;A)</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="431"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="425"/>
         <source>施策(&amp;U)</source>
         <translation>Meas&amp;ure</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="431"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="425"/>
         <source>コード(&amp;O)</source>
         <translation>C&amp;ode</translation>
     </message>
@@ -106,27 +106,27 @@
         <translation type="vanished">&amp;Name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="426"/>
         <source>単位(&amp;T)</source>
         <translation>Uni&amp;t</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="432"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="426"/>
         <source>指標名(&amp;I)</source>
         <translation>&amp;Indicator name</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="433"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="427"/>
         <source>担当課(&amp;D)</source>
         <translation>&amp;Department</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="433"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="427"/>
         <source>種類(&amp;K)</source>
         <translation>&amp;Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="428"/>
         <source>目標値(&amp;G)</source>
         <translation>Tar&amp;get</translation>
     </message>
@@ -1166,12 +1166,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DecisionPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="229"/>
         <source>2. 指標の引き継ぎ</source>
         <translation>2. Carrying indicators over</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="238"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="232"/>
         <source>行を選んで 1 = 継続、2 = 置換（新しい指標に置き換える）、3 = 終了。施策・政策ごとにまとめて選べます。</source>
         <translation>Select rows, then 1 = continue, 2 = replace (a new indicator takes its place), 3 = end. A whole measure or policy can be selected at once.</translation>
     </message>
@@ -1179,17 +1179,17 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="62"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="63"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="76"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="77"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="78"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="79"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
@@ -1198,127 +1198,126 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="164"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="165"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="173"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="173"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="174"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="179"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="180"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="183"/>
         <source>はい</source>
-        <translation>yes</translation>
+        <translation type="vanished">yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="183"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="186"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="208"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="215"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="235"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="266"/>
         <source>前の計画の実績</source>
         <translation>Earlier plans&apos; actuals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="260"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="267"/>
         <source>各年度は、その年度が属した計画の目標で評価しています。</source>
         <translation>Each year is graded against the target of the plan it belonged to.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="269"/>
         <source>前の計画の実績はありません。</source>
         <translation>No actuals under the earlier plans.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="274"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="268"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="275"/>
         <source>計画</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="276"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="270"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="277"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="271"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="278"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="290"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="297"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="294"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="301"/>
         <source>コメントを削除（{0}）</source>
         <translation>comment removed ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="296"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="303"/>
         <source>コメントを追加: {0}</source>
         <translation>comment added: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="298"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="305"/>
         <source>コメントを変更: {0} → {1}</source>
         <translation>comment changed: {0} → {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="299"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="306"/>
         <source>{0}（値 {1} はそのまま）</source>
         <translation>{0} (value {1} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="303"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="310"/>
         <source>（コメント: {0} → {1}）</source>
         <translation> (comment: {0} → {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="306"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="313"/>
         <source>取り消し: {0}</source>
         <translation>undo: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="308"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="315"/>
         <source>やり直し: {0}</source>
         <translation>redo: {0}</translation>
     </message>
@@ -2220,17 +2219,17 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="259"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="263"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="265"/>
         <source>（読み取り専用）</source>
         <translation> (read-only)</translation>
     </message>
@@ -2359,7 +2358,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="463"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="461"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -2368,7 +2367,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="528"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2513,7 +2512,7 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation type="vanished">not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="163"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
@@ -2984,52 +2983,52 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>NextPlanActions</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="675"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="673"/>
         <source>次期計画の作成…</source>
         <translation>Create the next plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="676"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="674"/>
         <source>準備中の計画を実施中にする…</source>
         <translation>Put the draft plan in force…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="677"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="675"/>
         <source>準備中の計画を取り下げる…</source>
         <translation>Withdraw the draft plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="702"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="700"/>
         <source>次期計画の作成</source>
         <translation>Create the next plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="713"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="711"/>
         <source>次期計画（計画期 {0}）を準備中として作りました。取り消すには「カタログ › 準備中の計画を取り下げる」</source>
         <translation>The next plan (generation {0}) was made as a draft. To take it back: Catalog › Withdraw the draft plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="719"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="717"/>
         <source>次期計画（計画期 {0}）をファイルから読み込みました</source>
         <translation>The next plan (generation {0}) was read from the file</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="721"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="719"/>
         <source>次期計画の作成をやめました（何も書き込んでいません）</source>
         <translation>The next plan was not created (nothing was written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="729"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="727"/>
         <source>準備中の計画期を表示してから選んでください（表示 › 計画期を切り替える）</source>
         <translation>Show the draft plan generation first (View › Switch plan generation)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="751"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="749"/>
         <source>準備中の計画を実施中にする</source>
         <translation>Put the draft plan in force</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="752"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="750"/>
         <source>{0}を実施中にします。各課の画面にも表示されます。よろしいですか？</source>
         <translation>{0} will be put in force and shown to every department. Continue?</translation>
     </message>
@@ -3054,12 +3053,12 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>{0} (draft) will be withdrawn: its catalog and carried-over indicators are removed (the audit log keeps the record). Continue?</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="784"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="786"/>
         <source>取り下げられません</source>
         <translation>Cannot withdraw it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="786"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="788"/>
         <source>{0}を取り下げました</source>
         <translation>{0} was withdrawn</translation>
     </message>
@@ -3067,52 +3066,52 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>NextPlanWizard</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="578"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="572"/>
         <source>次期計画の作成</source>
         <translation>Create the next plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="581"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="575"/>
         <source>&lt; 戻る(&amp;B)</source>
         <translation>&lt; &amp;Back</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="582"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="576"/>
         <source>次へ(&amp;N) &gt;</source>
         <translation>&amp;Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="583"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="577"/>
         <source>作成する(&amp;F)</source>
         <translation>Create (&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="584"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="578"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="611"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="607"/>
         <source>次期計画を作成しています…</source>
         <translation>Creating the next plan…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="624"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="620"/>
         <source>キャンセルしました（何も書き込んでいません）</source>
         <translation>Cancelled (nothing was written)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="639"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="635"/>
         <source>次期計画のカタログを選ぶ</source>
         <translation>Choose the next plan’s catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="641"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="637"/>
         <source>カタログ (*.xlsx *.json)</source>
         <translation>Catalog (*.xlsx *.json)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="656"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="654"/>
         <source>読み込めません</source>
         <translation>Cannot read it</translation>
     </message>
@@ -3262,42 +3261,42 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>PeriodPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="134"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="128"/>
         <source>1. 新しい計画の名前と期間</source>
         <translation>1. The new plan’s name and period</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="136"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="130"/>
         <source>{0}の次の計画を作ります。期間と基準年度を確かめてください。</source>
         <translation>The plan after {0}. Check its period and base year.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="149"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="143"/>
         <source>計画の名前(&amp;M)</source>
         <translation>Na&amp;me of the plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="150"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="144"/>
         <source>最初の年度(&amp;S)</source>
         <translation>&amp;Start year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="151"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="145"/>
         <source>最後の年度(&amp;E)</source>
         <translation>&amp;End year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="152"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="146"/>
         <source>基準年度(&amp;Y)</source>
         <translation>Base &amp;year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="148"/>
         <source>別に作った計画をファイルから読み込む(&amp;I)…</source>
         <translation>&amp;Import a plan made elsewhere from a file…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="159"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="153"/>
         <source>基準年度の実績が継続する指標の基準値になります（まだ入っていなければ「未設定」のまま作り、実績が入った時に自動で入ります）。</source>
         <translation>The base year’s actual becomes a continuing indicator’s baseline (if it is not in yet, the baseline is &quot;not set&quot; and fills itself in when the actual arrives).</translation>
     </message>
@@ -3447,12 +3446,12 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="531"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="525"/>
         <source>4. 確認</source>
         <translation>4. Summary</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="534"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="528"/>
         <source>「作成する」で新しい計画を準備中の計画期として作ります（1回の書き込み）。実施中にするまで各課には表示されません。</source>
         <translation>&quot;Create&quot; makes the new plan as a draft generation (one write). Departments do not see it until it is put in force.</translation>
     </message>
@@ -3460,22 +3459,22 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TargetPage</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="385"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="379"/>
         <source>3. 目標値と新しい指標</source>
         <translation>3. Targets and new indicators</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="387"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="381"/>
         <source>新しい計画の目標値（最終年度）を単位つきでも入力できます。空欄は未設定です。</source>
         <translation>Type the new plan’s targets (for its last year), with a unit if you like. Blank: not set.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="510"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="504"/>
         <source>追加した指標はありません</source>
         <translation>No indicator added</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="513"/>
+        <location filename="../../src/kplan_desktop/ui/next_plan_wizard.py" line="507"/>
         <source>追加: {0}</source>
         <translation>Added: {0}</translation>
     </message>
@@ -3870,7 +3869,7 @@ Database: {1}</translation>
 <context>
     <name>Workers</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/workers.py" line="85"/>
+        <location filename="../../src/kplan_desktop/ui/workers.py" line="87"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>
