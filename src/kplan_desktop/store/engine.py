@@ -16,6 +16,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     TextClause,
+    bindparam,
     create_engine,
     event,
     insert,
@@ -773,9 +774,12 @@ class Store:
         self.engine.dispose()
 
 
+_META_VALUE = select(meta_table.c.value).where(meta_table.c.key == bindparam("key"))
+
+
 def meta_value(conn: Connection, key: str) -> str | None:
     """A fact from the meta table, read inside the caller's connection or transaction."""
-    return conn.scalar(select(meta_table.c.value).where(meta_table.c.key == key))
+    return conn.scalar(_META_VALUE, {"key": key})
 
 
 def aside(conn: Connection, query: TextClause, params: dict[str, Any]) -> list[tuple[Any, ...]]:
