@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
-SCHEMA_HEAD = "0017"
+SCHEMA_HEAD = "0018"
 SECRETS_REMOVED = "0010"  # the first revision whose database holds no signing secret
 # Every database has its own id: the first half of the revisions it makes.
 DATABASE_ID_KEY = "database_id"
