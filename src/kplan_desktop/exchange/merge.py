@@ -66,6 +66,7 @@ from kplan_desktop.exchange.merge_plan import (
 )
 from kplan_desktop.exchange.merge_report import _evaluation_lines, _file_notes, _report, _rows
 from kplan_desktop.exchange.merge_report_json import (
+    packed,
     report_from_json,
     report_to_dict,
     report_to_json,
@@ -581,8 +582,8 @@ def apply_merge(
         written=will_write,
         accepted=accept_warnings,
         held=held,
+        also=_evaluation_lines(evaluations),
     )
-    report.lines.extend(_evaluation_lines(evaluations))
     if refused and not dry_run:
         report.notes_ja.append("却下された行があるため、このファイルは何も書き込んでいません")
         report.notes_en.append("Rows were rejected, so nothing of this file was written")
@@ -611,7 +612,7 @@ def apply_merge(
         report.notes_ja.append(ja)
         report.notes_en.append(en)
     if not will_write:
-        return report
+        return packed(report)
     workbook = plan.workbook
     header = workbook.header
     received = SubmissionRecord(
@@ -671,7 +672,7 @@ def apply_merge(
             f"{plan.path.name}: the database changed after the preview; nothing was written. "
             "Merge again",
         ) from None
-    return report
+    return packed(report)
 
 
 def _resolve(row: PlannedRow, take: Take | dict[Key, Take] | None) -> PlannedRow:

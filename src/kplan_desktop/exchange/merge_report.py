@@ -107,7 +107,9 @@ def _report(
     written: bool,
     accepted: bool = False,
     held: bool = False,
+    also: list[ReportLine] | None = None,
 ) -> MergeReport:
+    """The report of a file's rows (and `also`: its evaluations' lines), its lines a list."""
     workbook = plan.workbook
     return MergeReport(
         held_for_warnings=held,
@@ -140,7 +142,8 @@ def _report(
                 cell=row.incoming.value_cell,
             )
             for row in rows
-        ],
+        ]
+        + (also or []),
         notes_ja=list(plan.notes_ja),
         notes_en=list(plan.notes_en),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -103,7 +103,7 @@ class ReportWarning:
 @dataclass(frozen=True, slots=True)
 class ReportLine:
     """One row of an import report: where it came from, what happened, and why. (Slots: a
-    merge of 300 files keeps 120,000 of them.)"""
+    preview of many files shows them all; a finished report keeps them packed.)"""
 
     sheet_row: int | None  # the row number in the file's sheet, for the clerk to find it
     indicator: str
@@ -177,7 +177,8 @@ class MergeReport:
     merged_by: str
     dry_run: bool
     written: bool  # False when nothing was written (dry run, refused, all unchanged)
-    lines: list[ReportLine] = field(default_factory=list)
+    # A list while the report is made; packed (merge_report_json.PackedLines) once made.
+    lines: Sequence[ReportLine] = field(default_factory=list)
     notes_ja: list[str] = field(default_factory=list)  # file-level: draft, catalog mismatch …
     notes_en: list[str] = field(default_factory=list)
     # Nothing written because rows have warnings without a comment (and they were not accepted).

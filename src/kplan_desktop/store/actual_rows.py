@@ -132,6 +132,7 @@ def pending_change(
     return Change(outcome, params, len(batch.audits) - 1, request.revision is None)
 
 
+_LAST_AUDIT = select(func.coalesce(func.max(audit_table.c.id), 0))
 _INSERT_ROW = insert(actual_table).values(
     generation=bindparam("gen"),
     indicator_code=bindparam("code"),
@@ -164,7 +165,7 @@ def flush(batch: Batch) -> None:
         # executemany (with RETURNING it would insert them one by one). A writer that got in
         # between makes this transaction fail (a stale snapshot, or the primary key), so a
         # number is never shared.
-        last = batch.conn.scalar(select(func.coalesce(func.max(audit_table.c.id), 0)))
+        last = batch.conn.scalar(_LAST_AUDIT)
         numbers = range(int(last or 0) + 1, int(last or 0) + 1 + len(batch.audits))
         for number, row in zip(numbers, batch.audits, strict=True):
             row["id"] = number

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     Text,
+    bindparam,
     select,
     type_coerce,
 )
@@ -112,9 +114,20 @@ class KnownCatalog:
     indicators: Mapping[str, Indicator]
 
 
+# The statements every write runs, built once: building a select costs more than running it
+# (issue 20: the store's single entry).
+_PLAN = select(plan_table).where(plan_table.c.generation == bindparam("generation"))
+_INDICATORS = select(indicator_table).where(
+    indicator_table.c.generation == bindparam("generation"),
+    indicator_table.c.code.in_(bindparam("codes", expanding=True)),
+)
+_CLOSED_YEARS = select(
+    finalisation_table.c.department_code, finalisation_table.c.fiscal_year
+).where(finalisation_table.c.generation == bindparam("generation"))
+
+
 def plan_settings(conn: Connection, generation: int) -> PlanSettings:
-    query = select(plan_table).where(plan_table.c.generation == generation)
-    row = conn.execute(query).mappings().first()
+    row = conn.execute(_PLAN, {"generation": generation}).mappings().first()
     if row is None:
         raise no_catalog()
     return plan_settings_from_row(row)
@@ -157,36 +170,20 @@ def write_actuals(
     plan = plan_settings(conn, generation)
     codes = {r.indicator_code for r in batch}
     indicators = _indicators(conn, generation, codes, known)
-    a = actual_table.c
     stored: dict[tuple[str, int], State] = {}
     revisions: dict[tuple[str, int], Revision | None] = {}
     seen: dict[tuple[str, int], tuple[str | None, int | None]] = {}
     by_function = _by_function(conn, source)
-    query = (
-        select(
-            a.indicator_code,
-            a.fiscal_year,
-            a.value,
-            a.missing_reason,
-            a.comment,
-            a.revision_db,
-            a.revision_seq,
-        )
-        # Exactly these rows on a shared server (they are locked); by department on a
-        # file when there are many (see _among).
-        .where(
-            a.generation == generation,
-            a.indicator_code.in_(codes) if shared(conn) else _among(generation, codes, indicators),
-        )
-        .order_by(a.indicator_code, a.fiscal_year)
-    )
+    # Exactly these rows on a shared server (they are locked); by department on a file when
+    # there are many (see _among).
+    query, params = _stored_rows(conn, generation, codes, indicators)
     if shared(conn) and not dry_run and not by_function:
         # Another writer of these values waits here until this one commits (rows locked
         # in one order, so two writers never wait for each other): the revision checked
         # below is still the stored one when the change is written. (The write functions
         # lock the rows themselves and refuse a row that changed since this read.)
         query = query.with_for_update()
-    for code, year, value, reason, comment, db, seq in conn.execute(query).all():
+    for code, year, value, reason, comment, db, seq in conn.execute(query, params).all():
         stored[(code, year)] = State(value, reason, comment)
         revisions[(code, year)] = Revision.of(db, seq)
         seen[(code, year)] = (db, seq)
@@ -242,17 +239,41 @@ def _by_function(conn: Connection, source: EntrySource) -> bool:
 _CODES_INLINE = 50
 
 
-def _among(
-    generation: int, codes: set[str], indicators: Mapping[str, Indicator]
-) -> ColumnElement[bool]:
-    """The actual rows of `codes` (a superset when selected by department)."""
+def _stored_select(among: ColumnElement[bool]) -> Select[Any]:
     a = actual_table.c
-    if len(codes) <= _CODES_INLINE or len(indicators) != len(codes):
-        return a.indicator_code.in_(codes)
-    departments = {indicator.department for indicator in indicators.values()}
-    i = indicator_table.c
-    owned = select(i.code).where(i.generation == generation, i.department_code.in_(departments))
-    return a.indicator_code.in_(owned.scalar_subquery())
+    columns = (a.indicator_code, a.fiscal_year, a.value, a.missing_reason, a.comment)
+    return (
+        select(*columns, a.revision_db, a.revision_seq)
+        .where(a.generation == bindparam("generation"), among)
+        .order_by(a.indicator_code, a.fiscal_year)
+    )
+
+
+_i = indicator_table.c
+_STORED_BY_CODE = _stored_select(
+    actual_table.c.indicator_code.in_(bindparam("codes", expanding=True))
+)
+_STORED_BY_DEPARTMENT = _stored_select(
+    actual_table.c.indicator_code.in_(
+        select(_i.code)
+        .where(
+            _i.generation == bindparam("generation"),
+            _i.department_code.in_(bindparam("departments", expanding=True)),
+        )
+        .scalar_subquery()
+    )
+)
+
+
+def _stored_rows(
+    conn: Connection, generation: int, codes: set[str], indicators: Mapping[str, Indicator]
+) -> tuple[Select[Any], dict[str, object]]:
+    """The query of the actual rows of `codes` (a superset when selected by department) and its
+    parameters."""
+    if shared(conn) or len(codes) <= _CODES_INLINE or len(indicators) != len(codes):
+        return _STORED_BY_CODE, {"generation": generation, "codes": list(codes)}
+    departments = sorted({indicator.department for indicator in indicators.values()})
+    return _STORED_BY_DEPARTMENT, {"generation": generation, "departments": departments}
 
 
 def _indicators(
@@ -261,9 +282,8 @@ def _indicators(
     """The catalog's indicators among `codes`: the caller's, if still the database's version."""
     if known is not None and meta_value(conn, catalog_hash_key(generation)) == known.catalog_hash:
         return {code: known.indicators[code] for code in codes if code in known.indicators}
-    i = indicator_table.c
-    query = select(indicator_table).where(i.generation == generation, i.code.in_(codes))
-    return {row["code"]: indicator_from_row(row) for row in conn.execute(query).mappings()}
+    rows = conn.execute(_INDICATORS, {"generation": generation, "codes": list(codes)})
+    return {row["code"]: indicator_from_row(row) for row in rows.mappings()}
 
 
 def commit_checked(
@@ -377,9 +397,7 @@ def _closed_years(conn: Connection, generation: int, source: EntrySource) -> set
     """The finalised (department, year) pairs that refuse a write; a merge is not refused."""
     if source == EntrySource.MERGE:
         return set()
-    f = finalisation_table.c
-    query = select(f.department_code, f.fiscal_year).where(f.generation == generation)
-    return {(d, y) for d, y in conn.execute(query)}
+    return {(d, y) for d, y in conn.execute(_CLOSED_YEARS, {"generation": generation})}
 
 
 # Stands for a revision whose number the database has not given yet (same batch).
@@ -614,10 +632,12 @@ def read_actuals(
     if indicator_codes is not None:
         query = query.where(a.indicator_code.in_(list(indicator_codes)))
     if department is not None:
+        # The department's codes as a list the values' key is searched with: joined instead,
+        # SQLite walked every value of the generation (the merge of the 300th file read the
+        # 119,600 values merged before it to find its own 400; issue 20).
         i = indicator_table.c
-        query = query.join(
-            indicator_table, (i.generation == a.generation) & (i.code == a.indicator_code)
-        ).where(i.department_code == department)
+        owned = select(i.code).where(i.generation == generation, i.department_code == department)
+        query = query.where(a.indicator_code.in_(owned.scalar_subquery()))
     if fiscal_year is not None:
         query = query.where(a.fiscal_year == fiscal_year)
     return _views(conn.execute(query).all())

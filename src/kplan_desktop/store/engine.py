@@ -16,6 +16,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     TextClause,
+    bindparam,
     create_engine,
     event,
     insert,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 # The newest migration in db/migrations/versions; a test keeps this equal to Alembic's head.
 # Knowing it here lets a database that is already current open without importing Alembic.
-SCHEMA_HEAD = "0017"
+SCHEMA_HEAD = "0018"
 SECRETS_REMOVED = "0010"  # the first revision whose database holds no signing secret
 # Every database has its own id: the first half of the revisions it makes.
 DATABASE_ID_KEY = "database_id"
@@ -773,9 +774,12 @@ class Store:
         self.engine.dispose()
 
 
+_META_VALUE = select(meta_table.c.value).where(meta_table.c.key == bindparam("key"))
+
+
 def meta_value(conn: Connection, key: str) -> str | None:
     """A fact from the meta table, read inside the caller's connection or transaction."""
-    return conn.scalar(select(meta_table.c.value).where(meta_table.c.key == key))
+    return conn.scalar(_META_VALUE, {"key": key})
 
 
 def aside(conn: Connection, query: TextClause, params: dict[str, Any]) -> list[tuple[Any, ...]]:

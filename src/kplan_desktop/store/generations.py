@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
@@ -118,9 +118,13 @@ def generations(conn: Connection) -> list[GenerationRecord]:
     return [_record(row) for row in conn.execute(select(generation_table).order_by(g.number))]
 
 
+# Built once: every write asks it (require_writable), and building a select costs more than
+# running it (issue 20's single entry).
+_ONE_GENERATION = select(generation_table).where(generation_table.c.number == bindparam("number"))
+
+
 def generation_record(conn: Connection, generation: int) -> GenerationRecord | None:
-    g = generation_table.c
-    row = conn.execute(select(generation_table).where(g.number == generation)).first()
+    row = conn.execute(_ONE_GENERATION, {"number": generation}).first()
     return None if row is None else _record(row)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -192,6 +193,9 @@ indicator_table = Table(
     # Items of other plans this indicator serves by itself: [[plan, code, title], …].
     Column("links", JSON),
     ForeignKeyConstraint(["generation", "measure_code"], ["measure.generation", "measure.code"]),
+    # A department's indicators of one generation (migration 0018): without it SQLite walked
+    # the generation's whole catalog for each (issue 20).
+    Index("ix_indicator_generation_department", "generation", "department_code"),
 )
 
 # Reference statistics (歳入 / 歳出) from the plan, values as exact decimal text.

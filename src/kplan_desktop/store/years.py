@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, insert, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from kplan_desktop.domain.errors import DomainError
@@ -41,10 +41,14 @@ def locked_finding(fiscal_year: int) -> Finding:
     )
 
 
+_LOCKED_YEARS = select(year_lock_table.c.fiscal_year).where(
+    year_lock_table.c.generation == bindparam("generation")
+)
+
+
 def locked_years_in(conn: Connection, generation: int) -> set[int]:
     """The generation's locked years, read inside the caller's transaction."""
-    y = year_lock_table.c
-    return set(conn.scalars(select(y.fiscal_year).where(y.generation == generation)))
+    return set(conn.scalars(_LOCKED_YEARS, {"generation": generation}))
 
 
 def locked_years(conn: Connection, generation: int) -> set[int]:
