@@ -78,9 +78,13 @@ def test_a_department_receives_the_next_plan_and_its_r9_file_merges_into_it(
     community = department(new_db, "community")
     printed = out(community, capsys, "catalog", "import", str(book))
     assert "第2期「次期基本計画」（令和9年度〜令和13年度）を作ります" in printed
-    assert "継続 2・見直し 1" in printed
     assert "Plan generation 2 made here" in printed
     planned, received = generations(db, capsys), generations(community, capsys)
+    kinds = [k["kind"] for k in received[1]["links"]]
+    # Every undecided indicator continues (generation new's default, as in the wizard): of the
+    # seed plan's 25, 7-1-1-K1 is replaced and 7-1-2-K1 ended.
+    assert (kinds.count("continue"), kinds.count("replace")) == (23, 1)
+    assert "継続 23・見直し 1" in printed
 
     def shape(listed: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         return [
@@ -91,11 +95,13 @@ def test_a_department_receives_the_next_plan_and_its_r9_file_merges_into_it(
         ]  # fmt: skip
 
     assert shape(received) == shape(planned)
-    assert sorted((k["code"], k["prior_code"], k["kind"]) for k in received[1]["links"]) == [
+    links = {(k["code"], k["prior_code"], k["kind"]) for k in received[1]["links"]}
+    assert {
         ("7-1-1-K2", "7-1-1-K2", "continue"),
         ("7-1-1-K3", "7-1-1-K3", "continue"),
         ("7-1-1-K9", "7-1-1-K1", "replace"),
-    ]
+    } <= links
+    assert not any(prior == "7-1-2-K1" for _, prior, _ in links)  # ended
     # The history of a continuing indicator crosses the boundary on the department's PC.
     history = out(community, capsys, "show", "--history", "--indicator", "7-1-1-K3")
     assert "計画の切り替え: 令和9年度 (2027)から次期基本計画" in history
@@ -214,7 +220,9 @@ def test_a_draft_received_follows_when_the_planning_division_puts_it_in_force(
     out(community, capsys, "catalog", "import", str(draft))
     assert [g["status"] for g in generations(community, capsys)] == ["active", "draft"]
     # Decided further and put in force: the same catalog content, new links and status.
-    assert run(db, "generation", "decide", "7-1-1-K2", "continue") == 0
+    # (7-1-1-K2 now takes its baseline from R7: the link changes, the catalog does not, as no
+    # final value of either year is in.)
+    assert run(db, "generation", "decide", "7-1-1-K2", "continue", "--base-year", "R7") == 0
     assert run(db, "generation", "activate", "2") == 0
     final = tmp_path / "final.xlsx"
     assert run(db, "catalog", "export", "-o", str(final), "--generation", "2") == 0
@@ -228,4 +236,16 @@ def test_a_draft_received_follows_when_the_planning_division_puts_it_in_force(
     assert "指標の引継ぎ・状態を企画担当課のものに合わせます" in said
     received = generations(community, capsys)
     assert [g["status"] for g in received] == ["active", "active"]
-    assert sorted(k["code"] for k in received[1]["links"]) == ["7-1-1-K2", "7-1-1-K3"]
+    assert received == generations(db, capsys)
+
+    def decisions(database: Database) -> list[dict[str, Any]]:
+        shown = json.loads(out(database, capsys, "generation", "show", "--json"))
+        return list(shown["indicators"])
+
+    # The same decisions, baselines and targets on both sides (a department's PC fills no
+    # baseline from its own values: it waits for the planning division's next catalog).
+    planned_decisions = decisions(db)
+    assert [{**d, "baseline_waits_for": None} for d in decisions(community)] == [
+        {**d, "baseline_waits_for": None} for d in planned_decisions
+    ]
+    assert [d["baseline_waits_for"] for d in planned_decisions if d["code"] == "7-1-1-K2"] == [2025]
