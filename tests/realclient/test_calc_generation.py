@@ -224,6 +224,10 @@ def test_the_next_plans_catalog_resaved_in_calc_makes_the_plan_and_a_typed_link_
     assert kplan(department, "generation", "list", "--json") == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(g["number"], g["status"]) for g in listed] == [(1, "active"), (2, "active")]
-    assert [(k["code"], k["prior_code"], k["kind"]) for k in listed[1]["links"]] == [
-        ("7-1-1-K3", "7-1-1-K3", "continue")
+    # Every indicator continued (generation new's default), 7-1-1-K3 among them, as planned.
+    assert kplan(planning, "generation", "list", "--json") == 0
+    planned = json.loads(capsys.readouterr().out)
+    assert listed[1]["links"] == planned[1]["links"]
+    assert ("7-1-1-K3", "7-1-1-K3", "continue") in [
+        (k["code"], k["prior_code"], k["kind"]) for k in listed[1]["links"]
     ]
