@@ -620,7 +620,9 @@ def test_a_department_window_receives_the_next_plan_from_the_planning_catalog(
 
     monkeypatch.setattr(CatalogImportDialog, "exec", look)
     assert clerk.catalog_actions.import_catalog(catalog_file) is True
-    assert "このデータベースに第2期「次期基本計画」" in seen[0] and "継続 1・見直し 0" in seen[0]
+    assert (
+        "このデータベースに第2期「次期基本計画」" in seen[0] and "継続 25・見直し 0" in seen[0]
+    )  # every indicator continued by default
     assert "第2期「次期基本計画」を作りました" in clerk.catalog_actions.last_message
     qtbot.waitUntil(lambda: clerk.is_loaded, timeout=10000)
     qtbot.waitUntil(lambda: [r.number for r in clerk.session.shown] == [1, 2], timeout=10000)
