@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QLineEdit,
@@ -74,6 +74,18 @@ class EntryDelegate(QStyledItemDelegate):
         self._window = window
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.FocusOut
+            and isinstance(editor, QLineEdit)
+            and isinstance(event, QFocusEvent)
+            and event.reason() == Qt.FocusReason.ActiveWindowFocusReason
+        ):
+            # The window lost its activation (another window, or the window manager still
+            # settling after the first-start dialog): keep the editor and its text, as a
+            # spreadsheet does. Qt's default commits and closes it here, so the Enter typed a
+            # moment later found no editor: the value was saved but the cursor stayed, and the
+            # next value typed replaced it. The editor has the focus again when the window does.
+            return True
         if event.type() == QEvent.Type.KeyPress and isinstance(editor, QLineEdit):
             assert isinstance(event, QKeyEvent)
             key = event.key()
