@@ -1,16 +1,17 @@
 """Issue 17, acceptance line 4: a database made before plan generations opens, migrates, and
 shows every value it had.
 
-The database is tests/fixtures/generation1/release-0013.sqlite3, made by the previous release
-(schema 0013), with that release's own output for it beside it. On SQLite the file is opened as
-it is; on PostgreSQL a throwaway database is brought to revision 0013 by Alembic, the fixture's
-rows are copied in with plain INSERTs, and the program upgrades it on open.
+The database was made by the previous release (schema 0013) and is kept as its SQL text,
+tests/fixtures/generation1/release-0013.sql (sqlite3's own dump of the file: every schema
+object's SQL as the file held it and every row), with that release's own output for it beside
+it. On SQLite the file is made again from that text and opened as it is; on PostgreSQL a
+throwaway database is brought to revision 0013 by Alembic, the fixture's rows are copied in with
+plain INSERTs, and the program upgrades it on open.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from contextlib import closing
 from datetime import date, datetime
@@ -31,7 +32,7 @@ from tests.conftest import Database, dump
 from tests.pgcluster import Cluster
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "generation1"
-OLD = FIXTURE / "release-0013.sqlite3"
+OLD_SQL = FIXTURE / "release-0013.sql"
 # The previous release's output for the fixture: (command, file).
 OUTPUTS = (
     (["show", "--json"], "show.json"),
@@ -60,8 +61,16 @@ OLD_FUNCTIONS = (*NEW, "kplan_may_write(text)")
 _NOT_COPIED = ("alembic_version", "kplan_role", "kplan_write_gate")
 
 
-def _old_rows() -> dict[str, list[dict[str, Any]]]:
-    with closing(sqlite3.connect(f"{OLD.as_uri()}?mode=ro", uri=True)) as conn:
+def _old_database(path: Path) -> Path:
+    """The previous release's database file, made again at `path` from its dump."""
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(OLD_SQL.read_text(encoding="utf-8"))
+        conn.commit()
+    return path
+
+
+def _old_rows(old: Path) -> dict[str, list[dict[str, Any]]]:
+    with closing(sqlite3.connect(f"{old.as_uri()}?mode=ro", uri=True)) as conn:
         conn.row_factory = sqlite3.Row
         tables = [
             str(r[0])
@@ -114,9 +123,8 @@ def _generation_one(db: Database) -> None:
 def test_an_old_database_file_migrates_and_shows_every_value(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "kplan.sqlite3"
-    shutil.copyfile(OLD, db)
-    before = _old_rows()
+    db = _old_database(tmp_path / "kplan.sqlite3")
+    before = _old_rows(db)  # read before the program opens (and migrates) it
     _same_output(db, capsys)  # the first command migrates it
     _generation_one(db)
     after = dump(db)
@@ -161,14 +169,14 @@ def _as_server_value(value: Any, column_type: Any) -> Any:
 
 @pytest.mark.postgresql_only
 def test_an_old_server_database_migrates_and_shows_every_value(
-    pg_cluster: Cluster, capsys: pytest.CaptureFixture[str]
+    pg_cluster: Cluster, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     name = pg_cluster.create_database()
     url = pg_cluster.url(name)
     try:
         _upgrade_to(url, "0013")
         engine = create_engine(url)
-        rows = _old_rows()
+        rows = _old_rows(_old_database(tmp_path / "release-0013.sqlite3"))
         try:
             with engine.begin() as conn:
                 # The copy keeps who and when: no trigger (the audit's identity) rewrites them.
