@@ -103,3 +103,20 @@ def make_two_plans(db: Database, folder: Path) -> Database:
                    "--comment", "確認済み") == 0  # fmt: skip
     assert run(db, "enter", "--indicator", "1-1-1-K2", "--year", "R9", "--value", "70") == 0
     return db
+
+
+def running_total_continued(db: Database, target: str) -> None:
+    """The old plan's R8 running total of 7-1-2-K1 (累計) final at 48, as a merge brings it;
+    the next plan made from it (7-1-2-K1 continued, the default) with `target` as its own
+    five-year target, and put in force."""
+    store = Store.open(str(db))
+    try:
+        with store.transaction() as conn:
+            write_actuals(conn, 1, [EntryRequest("7-1-2-K1", 2026, "48", "確認")], who="clerk",
+                          source=EntrySource.MERGE)  # fmt: skip
+    finally:
+        store.dispose()
+    assert run(db, "generation", "new", "--name", "次期基本計画", "--start", "R9", "--end", "R13",
+               "--baseline-year", "R8") == 0  # fmt: skip
+    assert run(db, "generation", "target", "7-1-2-K1", target) == 0
+    assert run(db, "generation", "activate", "2") == 0

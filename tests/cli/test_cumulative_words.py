@@ -12,16 +12,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kplan_desktop.cli import main
 from kplan_desktop.exchange.submission_layout import SHEET_TEMPLATE, TEMPLATE_HEADER_ROW
-from kplan_desktop.store.actuals import EntryRequest, write_actuals
-from kplan_desktop.store.engine import Store
-from kplan_desktop.store.requests import EntrySource
 from tests.conftest import Database
-
-
-def run(db: Database, *args: str) -> int:
-    return int(main(["--db", str(db), *args]))
+from tests.two_plans import run, running_total_continued
 
 
 def out(db: Database, capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -58,17 +51,7 @@ def test_the_running_total_is_said_to_count_from_the_plans_first_year(
     assert "累計" not in plain and "累計" not in plain_prompt
     # The old plan's R8 total (48), final (as a merge brings it), then the next plan continuing
     # 7-1-2-K1 from it (the default) with the new plan's own five-year target.
-    store = Store.open(str(db))
-    try:
-        with store.transaction() as conn:
-            write_actuals(conn, 1, [EntryRequest("7-1-2-K1", 2026, "48", "確認")], who="clerk",
-                          source=EntrySource.MERGE)  # fmt: skip
-    finally:
-        store.dispose()
-    assert run(db, "generation", "new", "--name", "次期基本計画", "--start", "R9", "--end", "R13",
-               "--baseline-year", "R8") == 0  # fmt: skip
-    assert run(db, "generation", "target", "7-1-2-K1", "60回") == 0
-    assert run(db, "generation", "activate", "2") == 0
+    running_total_continued(db, "60回")
     assert run(db, "enter", "--indicator", "7-1-2-K1", "--year", "R9", "--value", "12") == 0
 
     text = out(db, capsys, "show", "--year", "R9")

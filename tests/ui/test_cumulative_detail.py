@@ -9,35 +9,18 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from kplan_desktop.cli import main
-from kplan_desktop.store.actuals import EntryRequest, write_actuals
-from kplan_desktop.store.engine import Store
-from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.ui.main_window import MainWindow
 from tests.conftest import Database
+from tests.two_plans import running_total_continued
 from tests.ui.conftest import Opener
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "cumulative"
 
 
-def run(db: Database, *args: str) -> int:
-    return int(main(["--db", str(db), *args]))
-
-
 def test_the_detail_pane_says_the_running_total_counts_from_the_plans_first_year(
     db: Database, open_window: Opener
 ) -> None:
-    store = Store.open(str(db))
-    try:
-        with store.transaction() as conn:
-            write_actuals(conn, 1, [EntryRequest("7-1-2-K1", 2026, "48", "確認")], who="clerk",
-                          source=EntrySource.MERGE)  # fmt: skip
-    finally:
-        store.dispose()
-    assert run(db, "generation", "new", "--name", "次期基本計画", "--start", "R9", "--end", "R13",
-               "--baseline-year", "R8") == 0  # fmt: skip
-    assert run(db, "generation", "target", "7-1-2-K1", "60") == 0
-    assert run(db, "generation", "activate", "2") == 0
+    running_total_continued(db, "60")
     window = open_window(fiscal_year=2027)
     assert isinstance(window, MainWindow)
 
