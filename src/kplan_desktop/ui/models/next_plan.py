@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from kplan_desktop.domain.catalog import Catalog, Indicator
-from kplan_desktop.domain.catalog_edit import decimal_in_unit
+from kplan_desktop.domain.catalog_edit import typed_target
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.domain.fiscal_year import format_fiscal_year
 from kplan_desktop.domain.generation import (
@@ -23,7 +23,7 @@ from kplan_desktop.domain.generation import (
     check_next_period,
     proposed_baseline,
 )
-from kplan_desktop.domain.model import IndicatorKind, ValueKind
+from kplan_desktop.domain.model import IndicatorKind
 from kplan_desktop.domain.values import grouped
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.generations import final_values, generation_record, generations, withdrawn
@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 # A basic plan runs five fiscal years (後期基本計画 R4–R8, 次期 R9–R13).
 PLAN_YEARS = 5
 NOT_SET_JA, NOT_SET_EN = "未設定", "not set"
+# Where the planning division sets a unit before typing a target (the refusal's hint).
+_UNIT_HINT = (
+    "空欄のまま作成し、カタログ › カタログを編集…（Ctrl+Shift+K）で単位を設定してから目標値を入力",
+    "leave it blank, create the plan, then set the unit in Catalog › Edit catalog… "
+    "(Ctrl+Shift+K) and enter the target there",
+)
 
 
 @dataclass
@@ -225,22 +231,11 @@ class NextPlanModel:
         self.added.append(new)
 
     def _target(self, indicator: Indicator, text: str) -> Decimal | None:
-        spec = indicator.spec()
-        no_unit = spec.value_kind is None or spec.unit is None
-        if text.strip() and spec.value_kind is not ValueKind.MILESTONE and no_unit:
-            # The wizard is the planning division's: it sets the unit itself, not asks.
-            raise DomainError(
-                "E_UNIT_NOT_SET",
-                f"{indicator.code} の目標値: この指標は単位が未設定です。空欄のまま作成し、"
-                "カタログ › カタログを編集…（Ctrl+Shift+K）で単位を設定してから"
-                "目標値を入力してください",
-                f"{indicator.code} target: this indicator has no unit yet. Leave it blank, create "
-                "the plan, then set the unit in Catalog › Edit catalog… (Ctrl+Shift+K) and enter "
-                "the target there",
-            )
-        return decimal_in_unit(
-            text, indicator, f"{indicator.code} の目標値", f"{indicator.code} target"
-        )
+        if not text.strip():
+            return None  # blank: not set
+        # The catalog editor's and the CLI's rule; the wizard is the planning division's, so
+        # the hint says where it sets the unit itself (not whom to ask).
+        return typed_target(text, indicator, hint_ja=_UNIT_HINT[0], hint_en=_UNIT_HINT[1])
 
     def targets(self) -> tuple[tuple[str, Decimal | None], ...]:
         """Every kept indicator's target as typed (blank: not set), by its code in the new
