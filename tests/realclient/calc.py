@@ -81,7 +81,12 @@ class Calc:
             env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
         )
         if done.returncode != 0:
-            raise AssertionError(f"Calc driver failed: {done.stderr[-2000:]}")
+            # The exit code too: a driver that dies by a signal (seen twice, once in a full
+            # run) leaves no stderr, and only its code says how it ended.
+            raise AssertionError(
+                f"Calc driver failed (exit {done.returncode}): {done.stderr[-2000:]}"
+                f"{done.stdout[-500:]}"
+            )
         result: list[dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])
         return result
 
