@@ -538,7 +538,7 @@ def test_after_the_first_start_dialog_typing_goes_into_the_grid(
     x.run("xdotool", "search", "--sync", "--onlyvisible", "--name", "はじめに", timeout=30)
     x.key("Return")  # the dialog's defaults: a department, last fiscal year
     state = app.loaded()
-    assert state["focus"] == "QTableView", state
+    assert state["focus"] == "QTableView", (state["focus"], state["modal_texts"])
     first = state["current"]["code"]
     x.type("4")
     x.key("Return")

@@ -439,23 +439,40 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
     if first_start:
         # The dialog had the keyboard: once the window is mapped, give it to the grid, so that
         # typing enters values (the window manager may otherwise leave it nowhere).
-        from PySide6.QtCore import QTimer
-
-        def take_keyboard(tries: int = 50) -> None:
-            # Once the grid has its first cell (a focus-in before would pick the top-left one).
-            if window.grid.currentIndex().isValid():
-                window.activateWindow()
-                window.grid.setFocus()
-            elif tries > 0:
-                QTimer.singleShot(200, lambda: take_keyboard(tries - 1))
-
-        QTimer.singleShot(200, take_keyboard)
+        hand_keyboard_to_grid(window)
     try:
         return app.exec()
     finally:
         del running
         if open_lock is not None:
             open_lock.release()
+
+
+def hand_keyboard_to_grid(window: MainWindow, tries: int = 50) -> None:
+    """After the first-start dialog: once the grid has its first cell (a focus-in before would
+    pick the top-left one), give the keyboard to the grid, so that typing enters values (the
+    window manager may otherwise leave it nowhere). Tries every 200 ms while the grid loads."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def take(left: int) -> None:
+        # The grid itself is built only once the catalog is read (after the first paint): on a
+        # busy PC that is later than the first try.
+        if not window.is_loaded or not window.grid.currentIndex().isValid():
+            if left > 0:
+                QTimer.singleShot(200, lambda: take(left - 1))
+            return
+        grid = window.grid
+        focused = QApplication.focusWidget()
+        if focused is grid or (focused is not None and grid.isAncestorOf(focused)):
+            # The grid, or the cell editor the clerk's first keystroke opened, has it already:
+            # setFocus would take it from that editor, which then saves its text and closes, so
+            # the Enter typed next found no editor and the cursor stayed on the saved cell.
+            return
+        window.activateWindow()
+        grid.setFocus()
+
+    QTimer.singleShot(200, lambda: take(tries))
 
 
 def _quit_after(app: QApplication, window: MainWindow, moment: str) -> None:
