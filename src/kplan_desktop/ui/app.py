@@ -71,6 +71,16 @@ def default_entry_year(today: date | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from kplan_desktop import collector
+
+    collector.pause_for_start()  # until the window has loaded (kplan_desktop.collector)
+    try:
+        return _main(argv)
+    finally:
+        collector.started()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from kplan_desktop.streams import tolerant_output
 
     tolerant_output()
@@ -85,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from kplan_desktop.ui.import_scan import skip_source_scan
+
+    skip_source_scan()  # before the window imports SQLAlchemy and the store (ui/import_scan.py)
     from kplan_desktop.ui.i18n import choose_language, install_translator
     from kplan_desktop.ui.settings import AppSettings
 
@@ -424,6 +437,10 @@ def _run(app: QApplication, args: argparse.Namespace, settings: AppSettings, lan
         settings=None if args.screenshot else settings,
         year_given=args.year is not None,
     )
+    from kplan_desktop.collector import started
+
+    window.loaded.connect(started)
+    window.load_failed.connect(lambda _error: started())
     if args.screenshot:
         return _screenshot(app, window, args.screenshot, args.view, args.merge_preview)
     if args.quit_after:
