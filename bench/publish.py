@@ -34,6 +34,14 @@ def _between(path: Path, body: str, fresh: str) -> None:
     path.write_text(f"{head}{BEGIN}\n{body.strip()}\n{END}{tail}", encoding="utf-8")
 
 
+def _duration(seconds: float) -> str:
+    """How long the run took, in whole minutes ("1 minute", "10 minutes", "under a minute")."""
+    minutes = round(seconds / 60)
+    if minutes == 0:
+        return "under a minute"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
 def _commit() -> str:
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
@@ -85,7 +93,7 @@ def main() -> int:
     flags = (" --large" if large else "") + (" --window" if args.window else "")
     circumstances = (
         f"Run of `scripts/bench{flags}` finished {when} at commit "
-        f"{_commit()}, {args.seconds / 60:.0f} minutes, on {os.cpu_count()} cores "
+        f"{_commit()}, {_duration(args.seconds)}, on {os.cpu_count()} cores "
         f"({platform.system()} {platform.machine()}, Python {platform.python_version()}); "
         f"load average (1, 5, 15 min) {args.load_before} at the start, {args.load_after} at "
         "the end."
