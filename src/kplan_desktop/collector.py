@@ -45,7 +45,7 @@ _paused_for_start = False
 def pause_for_start() -> None:
     """Pause the collector from the program's first line until its window has loaded.
 
-    Starting, the program imports some 600 modules (Qt, SQLAlchemy, its own) whose classes,
+    Starting, the program imports the modules of Qt, SQLAlchemy and its own, whose classes,
     functions and tables live as long as the process: the collector's passes over them (about
     150, one of them full) cost 70–80 ms of the time to a filled grid on a 2-core machine and
     found 565 objects of garbage at the end. `started` freezes what the start made, so later
