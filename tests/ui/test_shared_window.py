@@ -237,3 +237,49 @@ def test_taking_theirs_names_their_value_as_stored(
     qtbot.waitUntil(lambda: window.entry.last_message.startswith("ほかの人"))
     assert value_of(window) == Decimal(60)
     assert window.entry.last_message == f"ほかの人が保存した値を使います: {CODE} = 60"
+
+
+@pytest.mark.parametrize("ending", ["closed", "deleted"])
+def test_a_look_that_ends_after_its_window_is_gone_is_dropped_quietly(
+    open_window: Opener, qtbot: Any, monkeypatch: pytest.MonkeyPatch, ending: str, db: Path
+) -> None:
+    # Seen in CI: a look at the server failed after the window had gone, and its answer wrote to
+    # the window's deleted status label (an error in the next test's event loop).
+    import threading
+
+    import shiboken6
+
+    from kplan_desktop.ui import poller
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow_then_failing(conn: Connection) -> NoReturn:
+        started.set()
+        release.wait(10)
+        raise StoreError("E_DB_CONNECTION_LOST", "接続が切れました", "connection lost")
+
+    monkeypatch.setattr(poller, "last_change", slow_then_failing)
+    if ending == "closed":
+        win = open_window()
+    else:  # not given to qtbot, which would close it at the end
+        from kplan_desktop.ui.settings import AppSettings
+
+        win = MainWindow(
+            Store.open(str(db)), settings=AppSettings(), department="community", fiscal_year=2025
+        )
+        win.show()
+        qtbot.waitUntil(lambda: win.is_loaded, timeout=10000)
+    win.poller.poll_changes()
+    job = win.poller.poll_job
+    assert job is not None and started.wait(10)
+    failed: list[object] = []
+    job.signals.failed.connect(failed.append)
+    if ending == "closed":
+        win.entry.discard_pending()
+        assert win.close()
+        assert win.poller.poll_job is None and not win.poller.timer.isActive()
+    else:
+        win.deleteLater()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(win), timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: bool(failed), timeout=10000)  # delivered, and nothing raised

@@ -423,6 +423,8 @@ class MainWindow(QMainWindow):
         if self._built and not self.closing.may_close(self.ask_quit):
             event.ignore()
             return
+        if self._built:
+            self.poller.stop()
         self.save_state()
         super().closeEvent(event)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import (
     QTimer,
 )
@@ -21,8 +22,6 @@ from kplan_desktop.ui.workers import Job
 if TYPE_CHECKING:
     from kplan_desktop.ui.entry_controller import EntryController
     from kplan_desktop.ui.plan_tree import PlanTree
-
-    pass
 
 
 # How often the grid asks a shared server whether someone else saved something (a cheap query).
@@ -68,8 +67,20 @@ class ChangePoller(Part):
         job.signals.failed.connect(lambda exc: self._poll_failed(job, exc))
         job.start()
 
+    def stop(self) -> None:
+        """The window closes: no more looks, and the one under way is forgotten (its answer
+        would arrive at widgets that are gone)."""
+        self.timer.stop()
+        if self.poll_job is not None:
+            self.poll_job.cancel()
+        self.poll_job = None
+
+    def _current(self, job: Job) -> bool:
+        """Whether `job` is the look to answer: the latest, with its window still there."""
+        return job is self.poll_job and shiboken6.isValid(self) and shiboken6.isValid(self.status)
+
     def _polled(self, job: Job, result: tuple[tuple[int, int], list[Any] | None]) -> None:
-        if job is not self.poll_job:
+        if not self._current(job):
             return
         self.poll_job = None
         seen, fresh = result
@@ -94,7 +105,7 @@ class ChangePoller(Part):
             )
 
     def _poll_failed(self, job: Job, exc: object) -> None:
-        if job is not self.poll_job:
+        if not self._current(job):
             return
         self.poll_job = None
 
