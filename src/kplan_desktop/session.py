@@ -119,6 +119,17 @@ class Session:
             self.generation = active_generation(conn)
         return self.generation
 
+    def adopt(self, settled: Session) -> None:
+        """Take what `settle` decided on a copy of this session (the window's load settles a
+        copy off the UI thread, and the window takes it with the grid it read)."""
+        if self.store is None:
+            self.store = settled.store
+        self.generation = settled.generation
+        self.fiscal_year = settled.fiscal_year
+        self.shown = settled.shown
+        self.year_given = settled.year_given
+        self.year_note = settled.year_note
+
     def settle(self, conn: Connection | None = None) -> list[GenerationRecord]:
         """Make the chosen generation one the database shows this role (else the active one)
         and, when one was chosen, move the fiscal year into its period (its nearest year): for

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,3 +120,38 @@ def test_the_window_shows_the_old_plans_actuals_in_the_detail_history_and_chart(
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "window-offscreen.png"))
     window.chart.grab().save(str(SHOTS / "chart-offscreen.png"))
+
+
+def test_switching_plans_moves_the_year_only_with_the_grid_it_belongs_to(
+    two_plans: Database, open_window: Opener, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen under load in the real window: while the next plan's grid was still being read, the
+    window's year had already moved to R9, which the old grid's columns do not hold; anything
+    asking for the entry column then (a key, the probe) ended in "2027 is not in list". Here
+    the other way: from the next plan back to the seed plan."""
+    import threading
+
+    from kplan_desktop.ui.models import cells
+
+    window = open_window(fiscal_year=2027)
+    assert isinstance(window, MainWindow)
+    assert window.session.current_generation() == 2 and window.fiscal_year == 2027
+    reading, release = threading.Event(), threading.Event()
+    real_load = cells.load_grid
+
+    def slow_load(*args: Any, **kwargs: Any) -> Any:
+        reading.set()
+        release.wait(10)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(cells, "load_grid", slow_load)
+    window.generation_choice.choose(1)  # back to the seed plan, R4–R8
+    assert reading.wait(10)
+    # Still the next plan's grid, and the year it holds: the entry column is there.
+    assert window.fiscal_year == 2027 and 2026 not in window.model.years
+    assert window.model.year_of_column(window.entry.entry_column()) == 2027
+    release.set()
+    qtbot.waitUntil(lambda: 2026 in window.model.years, timeout=10000)
+    # The seed plan's grid came with the year moved into its period (its last year).
+    assert window.fiscal_year == 2026 and window.session.current_generation() == 1
+    assert window.model.year_of_column(window.entry.entry_column()) == 2026

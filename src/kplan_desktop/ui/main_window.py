@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._built = True
         if self.isVisible():
-            self._restore_splitter()
+            self.closing.restore()
         if self._arrived is not None:
             arrived, self._arrived = self._arrived, None
             arrived()
@@ -389,9 +389,6 @@ class MainWindow(QMainWindow):
 
     # -- settings ----------------------------------------------------------------------------
 
-    def _restore_splitter(self) -> None:
-        self.closing.restore()
-
     def save_state(self) -> None:
         if self._built:
             self.closing.save(self, self.fit.columns_key())
@@ -399,7 +396,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._built:
-            self._restore_splitter()
+            self.closing.restore()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc that nothing else took (no editor, no dialog) asks before quitting."""
@@ -476,6 +473,8 @@ class MainWindow(QMainWindow):
         self._job = None
         if data is None:
             return
+        if data.settled is not None:
+            self.session.adopt(data.settled)
         from kplan_desktop.ui.save_worker import attach
 
         attach(self.store, self)  # saves to a server: off the UI thread, "waiting" shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -163,6 +163,9 @@ class GridData:
     year_state: YearState
     row_of: dict[str, int] = field(default_factory=dict)
     tallies: Tallies | None = None
+    # The session as the load settled it (its plan and year), for the window to take with the
+    # grid: see load_session_grid.
+    settled: Session | None = None
 
 
 def load_session_grid(
@@ -172,20 +175,27 @@ def load_session_grid(
     cancelled: Callable[[], bool],
 ) -> GridData | None:
     """The window's load: the session's plan settled (the plan chosen or remembered, if this
-    role may see it; the year moved into its period) and its grid read, in one snapshot."""
-    with session.open().snapshot() as conn:
-        session.settle(conn)
-        return load_grid(
+    role may see it; the year moved into its period) and its grid read, in one snapshot.
+
+    A copy of the session is settled, not the window's own: its year may move to the new plan's
+    period while the window still shows the old grid, whose columns do not hold that year (a
+    key pressed meanwhile ended in "2027 is not in list"). The window takes the settled session
+    with the grid it goes with (GridData.settled, Session.adopt)."""
+    settled = replace(session)
+    with settled.open().snapshot() as conn:
+        settled.settle(conn)
+        data = load_grid(
             conn,
-            session.current_generation(),
+            settled.current_generation(),
             department,
-            session.own_department,
-            session.fiscal_year,
+            settled.own_department,
+            settled.fiscal_year,
             progress,
             cancelled,
-            planning=session.planning,
-            own=session.department,
+            planning=settled.planning,
+            own=settled.department,
         )
+    return None if data is None else replace(data, settled=settled)
 
 
 def load_grid(
