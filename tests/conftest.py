@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from kplan_desktop.cli import main
 from kplan_desktop.store.requests import EntrySource
 from tests.pgcluster import Cluster, ClusterUnavailable, start_cluster
+from tests.seeded import Seeds, process_seeds
 
 BACKENDS = ("sqlite", "postgresql")
 # Only these run on both backends: the window and the fuzzers are about the program, not the
@@ -102,34 +102,57 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", "sqlite"))
 
 
+@pytest.fixture(scope="session")
+def seeds(session_key_folder: Path) -> Seeds:
+    """The seed database of this test process, made on first use and copied for each test."""
+    return process_seeds()
+
+
+class _Databases:
+    """A test's databases: SQLite files in its folder, or databases on the run's cluster."""
+
+    def __init__(self, tmp_path: Path, cluster: Cluster | None) -> None:
+        self.tmp_path = tmp_path
+        self.cluster = cluster
+        self.made: list[str] = []
+
+    def make(self, name: str, seeds: Seeds | None = None) -> Database:
+        if self.cluster is None:
+            path = self.tmp_path / f"{name}.sqlite3"
+            return seeds.sqlite(path) if seeds is not None else path
+        if seeds is not None:
+            database = seeds.server(self.cluster)
+        else:
+            database = self.cluster.create_database()
+        self.made.append(database)
+        return self.cluster.url(database)
+
+    def drop(self) -> None:
+        for database in self.made:
+            assert self.cluster is not None
+            self.cluster.drop_database(database)
+
+
 @pytest.fixture
-def new_db(
+def _databases(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[Callable[[str], Database]]:
-    """Makes a new, empty database of this test's backend: a file path or a server URL."""
-    made: list[str] = []
-    cluster: Cluster | None = None
-    if backend == "postgresql":
-        cluster = request.getfixturevalue("pg_cluster")
-
-    def make(name: str) -> Database:
-        if cluster is None:
-            return tmp_path / f"{name}.sqlite3"
-        database = cluster.create_database()
-        made.append(database)
-        return cluster.url(database)
-
-    yield make
-    for database in made:
-        assert cluster is not None
-        cluster.drop_database(database)
+) -> Iterator[_Databases]:
+    cluster = request.getfixturevalue("pg_cluster") if backend == "postgresql" else None
+    made = _Databases(tmp_path, cluster)
+    yield made
+    made.drop()
 
 
 @pytest.fixture
-def db(new_db: Callable[[str], Database]) -> Database:
-    path = new_db("kplan")
-    assert main(["--db", str(path), "init"]) == 0
-    return path
+def new_db(_databases: _Databases) -> Callable[[str], Database]:
+    """Makes a new, empty database of this test's backend: a file path or a server URL."""
+    return _databases.make
+
+
+@pytest.fixture
+def db(_databases: _Databases, seeds: Seeds) -> Database:
+    """A database of this test's backend as `kplan init` leaves it (a copy of the seeded one)."""
+    return _databases.make("kplan", seeds)
 
 
 def is_postgres(db: Database) -> bool:

@@ -104,10 +104,15 @@ class Cluster:
             raise RuntimeError(f"psql failed: {done.stderr.strip()}")
         return done.stdout
 
-    def create_database(self, prefix: str = "kplan") -> str:
-        """A new empty database; returns its name."""
+    def create_database(self, prefix: str = "kplan", *, template: str | None = None) -> str:
+        """A new database, empty or a copy of `template`; returns its name."""
         name = f"{prefix}_{os.getpid()}_{next(self._names)}"
-        self.psql(f'CREATE DATABASE "{name}"')
+        if template is None:
+            self.psql(f'CREATE DATABASE "{name}"')
+        else:
+            # FILE_COPY (PostgreSQL 15+) copies the small template's files: half the time of the
+            # default, which writes every block to the log.
+            self.psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
         return name
 
     def drop_database(self, name: str) -> None:

@@ -14,6 +14,7 @@ from kplan_desktop.store.actuals import write_actuals
 from kplan_desktop.store.audit import UNDO_DETAIL
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntryRequest, EntrySource
+from tests import seeded
 
 COMMENT = "地区ごとの差が大きいので、来年度は参加者数の内訳を記入してください。あわせて前年度比も"
 
@@ -35,7 +36,7 @@ def listing(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[di
 def history(tmp_path: Path) -> Path:
     db = tmp_path / "k.sqlite3"
     enter = ("enter", "--indicator", "7-1-1-K2", "--year", "2025")
-    assert run(db, "init") == 0
+    seeded.init(db)
     assert run(db, *enter, "--value", "200", "--comment=行事が増えた\n二行目") == 0
     assert run(db, *enter, "--value", "60") == 0  # no warning left: the comment is dropped
     key = ("key", "export", "--department", "community", "-o", str(tmp_path / "k.json"))

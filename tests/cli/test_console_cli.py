@@ -17,6 +17,7 @@ from kplan_desktop.cli import main
 from kplan_desktop.store.catalog import read_catalog
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntrySource
+from tests import seeded
 from tests.conftest import dump, set_target
 from tests.workbooks import charts, sheet
 
@@ -28,7 +29,7 @@ def run(db: Path, *args: str) -> int:
 
 
 def init(path: Path) -> Path:
-    assert run(path, "init") == 0
+    seeded.init(path)
     return path
 
 

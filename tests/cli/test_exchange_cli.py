@@ -18,6 +18,7 @@ from kplan_desktop.cli import main
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntrySource
+from tests import seeded
 from tests.conftest import dump
 
 COMMUNITY = {
@@ -37,7 +38,7 @@ def run(db: Path, *args: str) -> int:
 
 
 def init(path: Path) -> Path:
-    assert run(path, "init") == 0
+    seeded.init(path)
     return path
 
 

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kplan_desktop.cli import main
 from kplan_desktop.domain.public_key import is_sound_public_key
+from tests import seeded
 from tests.conftest import dump
 
 pytestmark = pytest.mark.sqlite_only
@@ -102,7 +103,7 @@ def test_degenerate_keys_are_refused_at_import_and_verify_nothing_when_planted(
 
     community, planning = tmp_path / "c.sqlite3", tmp_path / "p.sqlite3"
     for db in (community, planning):
-        assert run(db, "init") == 0
+        seeded.init(db)
     before = dump(planning)
     for raw in small + non_canonical:
         capsys.readouterr()

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from kplan_desktop.cli import main
+from tests import seeded
 from tests.conftest import Database
 
 
@@ -44,7 +45,7 @@ def test_a_conflict_shows_what_differs_and_where_the_database_value_came_from(
     db: Database, new_db: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     community: Database = new_db("community")
-    assert run(community, "init") == 0
+    seeded.init(community)
     assert run(community, "enter", "--indicator", "7-1-1-K3", "--year", "R8", "--value", "6150",
                "--comment", "地区ごとの集計を合算した値です（4月末時点）") == 0  # fmt: skip
     submission = department_file(community, tmp_path, "R8", "提出_市民協働_R8.xlsx")
@@ -70,13 +71,13 @@ def test_a_conflict_shows_what_differs_and_where_the_database_value_came_from(
     assert "このデータベースで入力・変更" in again["reason_ja"]
     # A value merged from another file names that file.
     other: Database = new_db("other")
-    assert run(other, "init") == 0
+    seeded.init(other)
     assert run(other, "enter", "--indicator", "7-1-1-K3", "--year", "R8", "--value", "6200",
                "--comment", "別の集計") == 0  # fmt: skip
     second = department_file(other, tmp_path, "R8", "提出_別端末_R8.xlsx")
     capsys.readouterr()
     fresh: Database = new_db("fresh")
-    assert run(fresh, "init") == 0
+    seeded.init(fresh)
     assert run(fresh, "merge", str(submission)) == 0
     merged = conflict_line(fresh, capsys, second)
     assert "以前の取り込み（提出_市民協働_R8.xlsx）" in merged["reason_ja"]
@@ -87,7 +88,7 @@ def test_a_file_refused_whole_is_named_under_its_own_header(
     db: Database, new_db: Any, tmp_path: Path
 ) -> None:
     community: Database = new_db("community")
-    assert run(community, "init") == 0
+    seeded.init(community)
     assert run(community, "enter", "--indicator", "7-1-1-K3", "--year", "R8", "--value", "6150",
                "--comment", "集計済み") == 0  # fmt: skip
     r8 = department_file(community, tmp_path, "R8", "提出_市民協働_R8.xlsx")

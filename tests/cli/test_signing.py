@@ -31,6 +31,7 @@ from kplan_desktop.exchange.evaluation_exchange import (
 from kplan_desktop.exchange.payload import ValueRow, payload_sha256
 from kplan_desktop.exchange.signing import signed_message
 from kplan_desktop.exchange.workbook_reader import read_exchange_workbook
+from tests import seeded
 from tests.conftest import dump
 from tests.workbooks import as_text
 
@@ -123,7 +124,7 @@ def setup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Path]
     submission; planning registers community's key and merges it."""
     community, planning = tmp_path / "c.sqlite3", tmp_path / "p.sqlite3"
     for db in (community, planning):
-        assert run(db, "init") == 0
+        seeded.init(db)
     assert run(community, "enter", "--indicator", INDICATOR, "--year", "2024",
                "--value", "55") == 0  # fmt: skip
     assert run(community, "evaluate", "--measure", "7-1-1", "--year", "2024", "--grade", "D",
@@ -471,7 +472,7 @@ def test_an_accepted_unverified_file_records_no_finalisation_and_names_the_real_
     with --accept-unsigned it is merged as a draft (its finalisation is not recorded, and the
     note says so), and the note names the signature, not a checksum that does match."""
     planning = tmp_path / "p2.sqlite3"
-    assert run(planning, "init") == 0
+    seeded.init(planning)
     assert run(planning, "key", "import", str(setup["key"])) == 0
     foreign = tmp_path / "foreign.xlsx"
     forge(setup["signed"], foreign, recompute=False)
@@ -526,7 +527,7 @@ def test_a_visible_cell_that_differs_from_the_signed_data_refuses_the_file(
     visible = _visible_edit(setup["signed"], tmp_path / "visible.xlsx", label, value)
     assert read_exchange_workbook(visible).integrity == "verified"
     planning = tmp_path / "p2.sqlite3"
-    assert run(planning, "init") == 0
+    seeded.init(planning)
     assert run(planning, "key", "import", str(setup["key"])) == 0
     before = dump(planning)
     capsys.readouterr()
@@ -559,7 +560,7 @@ def test_a_libreoffice_resave_without_edits_still_verifies(
     workbook = read_exchange_workbook(resaved)
     assert workbook.integrity == "resaved" and workbook.visible_differences == []
     planning = tmp_path / "p2.sqlite3"
-    assert run(planning, "init") == 0
+    seeded.init(planning)
     assert run(planning, "key", "import", str(setup["key"])) == 0
     code, reports = merge_json(planning, capsys, str(resaved))
     assert code == 0, reports

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests import seeded
 from tests.conftest import Database, dump
 from tests.exchange.test_final_evaluation import ACTUALS, BY_POLICY, EXPECTED, PLAN, YEARS
 from tests.exchange.test_final_evaluation import _edit_catalog as set_targets
@@ -114,7 +115,7 @@ def _department(
     its R8 actuals of the old plan and its R9 actuals of the new one, each finalised and
     exported: the two submissions of the overlap year."""
     db = tmp_path / f"{code}.sqlite3"
-    assert run(db, "init") == 0
+    seeded.init(db)
     assert run(db, "catalog", "import", str(catalogs[0])) == 0
     store = Store.open(str(db))
     try:

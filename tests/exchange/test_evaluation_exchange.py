@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests import seeded
 
 from kplan_desktop.cli import main
 from kplan_desktop.domain.evaluation import Evaluation, NextStep
@@ -45,7 +46,7 @@ def run(db: Path, *args: str) -> int:
 def exported(tmp_path: Path) -> Path:
     """A community submission carrying one evaluation of its measure."""
     db = tmp_path / "community.sqlite3"
-    assert run(db, "init") == 0
+    seeded.init(db)
     store = Store.open(str(db))
     try:
         evaluation = Evaluation(MEASURE, YEAR, "B", "参加者が増えた", NextStep.IMPROVE, "周知")
@@ -105,7 +106,7 @@ def test_an_evaluation_edited_in_the_file_no_longer_matches_its_checksum(
 
 def test_each_incoming_evaluation_is_decided_like_a_value(exported: Path, tmp_path: Path) -> None:
     planning = tmp_path / "planning.sqlite3"
-    assert run(planning, "init") == 0
+    seeded.init(planning)
     store = Store.open(str(planning))
     try:
         with store.snapshot() as conn:
@@ -175,7 +176,7 @@ def test_an_evaluation_changed_three_times_between_two_signed_files_merges_as_an
 
     community, planning = tmp_path / "community.sqlite3", tmp_path / "planning.sqlite3"
     for db in (community, planning):
-        assert run(db, "init") == 0
+        seeded.init(db)
     key = tmp_path / "community.pub"
     assert run(community, "key", "export", "--department", "community", "-o", str(key)) == 0
     assert run(planning, "key", "import", str(key)) == 0

@@ -18,6 +18,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from tests import seeded
 from tests.conftest import Database, dump
 
 from kplan_desktop.cli import main
@@ -132,7 +133,7 @@ def community_files(folder: Path, next_catalog: Path | None) -> tuple[Path, Path
     """community's PC: R8 of the old plan and R9 of the next plan (the planning division's
     catalog of it when given, else a draft made here from the old plan), both drafts."""
     db = folder / "community.sqlite3"
-    assert run(db, "init") == 0
+    seeded.init(db)
     for code, value in (("7-1-1-K2", "60"), ("7-1-1-K3", "1,500人")):
         assert run(db, "enter", "--indicator", code, "--year", "R8", "--value", value,
                    "--comment", "R8の実績") == 0  # fmt: skip

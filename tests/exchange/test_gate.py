@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests import seeded
 from tests.conftest import dump
 from tests.fuzz.hostile import (
     big_comments,
@@ -67,7 +68,7 @@ def bases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     os.environ.setdefault("KPLAN_LOG_DIR", str(folder / "logs"))
     department, planning = folder / "community.sqlite3", folder / "planning.sqlite3"
     for db in (department, planning):
-        assert run(db, "init") == 0
+        seeded.init(db)
     for code, value in (("7-1-1-K1", "3"), ("7-1-1-K2", "55")):
         assert run(department, "enter", "--indicator", code, "--year", YEAR, "--value", value) == 0
     submission = folder / "submission.xlsx"

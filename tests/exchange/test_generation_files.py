@@ -19,6 +19,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from tests import seeded
 from tests.conftest import Database, dump
 
 from kplan_desktop.cli import main
@@ -90,7 +91,7 @@ def set_meta(path: Path, key: str, value: object) -> None:
 def community(new_db: Callable[[str], Database]) -> Database:
     """A department's database with this year's values entered and finalised."""
     db = new_db("community")
-    assert run(db, "init") == 0
+    seeded.init(db)
     for code, text in COMMUNITY.items():
         assert run(db, "enter", "--indicator", code, "--year", YEAR, "--value", text,
                    "--comment", f"{code}の説明") == 0  # fmt: skip
@@ -101,7 +102,7 @@ def community(new_db: Callable[[str], Database]) -> Database:
 @pytest.fixture
 def planning(new_db: Callable[[str], Database]) -> Database:
     db = new_db("planning")
-    assert run(db, "init") == 0
+    seeded.init(db)
     return db
 
 

@@ -11,6 +11,7 @@ import openpyxl
 import openpyxl.xml
 import pytest
 from openpyxl.cell.cell import Cell, MergedCell
+from tests import seeded
 
 from kplan_desktop.cli import main
 
@@ -74,7 +75,7 @@ def test_a_formula_in_an_incoming_file_is_never_evaluated_or_trusted(
     data.cell(row=2, column=keys.index("value") + 1, value="=50+5")
     book.save(submission)
     planning = tmp_path / "p.sqlite3"
-    assert run(planning, "init") == 0
+    seeded.init(planning)
     capsys.readouterr()
     assert run(planning, "merge", "--json", str(submission)) == 2
     report = capsys.readouterr().out
@@ -99,7 +100,7 @@ def test_text_from_a_workbook_is_never_used_as_a_path(
             row[1].value = "../../escaped"
     book.save(submission)
     planning = tmp_path / "p.sqlite3"
-    assert run(planning, "init") == 0
+    seeded.init(planning)
     before = set(os.listdir(tmp_path)) | set(os.listdir(tmp_path.parent))
     assert run(planning, "merge", str(submission)) == 2
     after = set(os.listdir(tmp_path)) | set(os.listdir(tmp_path.parent))

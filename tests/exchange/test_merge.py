@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests import seeded
 from tests.conftest import Database, dump
 
 from kplan_desktop.cli import main
@@ -47,7 +48,7 @@ def export(db: Database, out: Path) -> Path:
 @pytest.fixture
 def department(new_db: Callable[[str], Database]) -> Database:
     path = new_db("department")
-    assert run(path, "init") == 0
+    seeded.init(path)
     for code, text in COMMUNITY.items():
         enter(path, code, text)
     return path

@@ -17,6 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from tests import seeded
 from tests.conftest import Database, dump
 
 from kplan_desktop.cli import main
@@ -58,7 +59,7 @@ def planning_generation_2(db: Database, tmp_path: Path) -> tuple[Path, Path]:
 def department(new_db: Any, name: str) -> Database:
     """A department's own database: the seed plan and 7-1-1-K3's actuals R4–R8."""
     db: Database = new_db(name)
-    assert run(db, "init") == 0
+    seeded.init(db)
     for year, value in (("R4", "5100"), ("R5", "5300"), ("R6", "5600"), ("R7", "5900"),
                         ("R8", "6150")):  # fmt: skip
         assert run(db, "enter", "--indicator", "7-1-1-K3", "--year", year, "--value", value,
@@ -183,7 +184,7 @@ def test_a_forged_file_another_citys_plan_or_a_used_number_is_refused_whole(
 
     # Another city's plan: its plan before has another plan code.
     other = new_db("other_city")
-    assert run(other, "init") == 0
+    seeded.init(other)
     first_plan = tmp_path / "other1.xlsx"
     assert run(other, "catalog", "export", "-o", str(first_plan), "--generation", "1") == 0
     _set_cell(first_plan, "計画", "code", "other-city-plan")

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from kplan_desktop.exchange.submission_xlsx import SHEET_TEMPLATE
+from tests import seeded
 from tests.conftest import dump
 from tests.realclient.calc import Calc, type_
-from tests.realclient.helpers import cell_of, fresh_db, kplan, merge, stored, template
+from tests.realclient.helpers import cell_of, fresh_db, merge, stored, template
 
 S = SHEET_TEMPLATE
 UNPROTECT: list[dict[str, Any]] = [{"op": "unprotect_book"}, {"op": "unprotect_sheet", "sheet": S}]
@@ -29,7 +30,7 @@ MEANT = {"7-1-1-K1": "3", "7-1-1-K2": "55", "7-1-1-K3": "1500"}
 def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("edits")
     db = folder / "base.sqlite3"
-    assert kplan(db, "init") == 0
+    seeded.init(db)
     return db, template(db, "community", folder / "community.xlsx")
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from kplan_desktop.exchange.submission_layout import GENERATION_KEY, META_KEYS, SHEET_META
 from kplan_desktop.exchange.submission_xlsx import SHEET_DATA
+from tests import seeded
 from tests.conftest import dump
 from tests.realclient.calc import Calc, read, type_
 from tests.realclient.helpers import YEAR, kplan, merge, stored
@@ -28,7 +29,7 @@ GENERATION_CELL = f"B{2 + META_KEYS.index(GENERATION_KEY)}"
 @pytest.fixture
 def submission(tmp_path: Path) -> Path:
     db = tmp_path / "community.sqlite3"
-    assert kplan(db, "init") == 0
+    seeded.init(db)
     assert kplan(db, "enter", "--indicator", COUNT, "--year", YEAR, "--value", "55") == 0
     out = tmp_path / "提出_市民協働担当課.xlsx"
     args = ("export", "--department", "community", "--year", YEAR, "--draft", "-o", str(out))
@@ -39,7 +40,7 @@ def submission(tmp_path: Path) -> Path:
 @pytest.fixture
 def planning(tmp_path: Path) -> Path:
     db = tmp_path / "planning.sqlite3"
-    assert kplan(db, "init") == 0
+    seeded.init(db)
     return db
 
 

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from kplan_desktop.exchange.submission_xlsx import SHEET_DATA
+from tests import seeded
 from tests.realclient.calc import Calc, read, type_
 from tests.realclient.helpers import YEAR, kplan, merge, stored
 
@@ -20,7 +21,7 @@ PERCENT = "7-5-2-K1"
 @pytest.fixture
 def submission(tmp_path: Path) -> Path:
     db = tmp_path / "tax.sqlite3"
-    assert kplan(db, "init") == 0
+    seeded.init(db)
     assert kplan(db, "enter", "--indicator", PERCENT, "--year", YEAR, "--value", "98.7%") == 0
     out = tmp_path / "提出_税務担当課.xlsx"
     args = ("export", "--department", "tax", "--year", YEAR, "--draft", "-o", str(out))
@@ -31,7 +32,7 @@ def submission(tmp_path: Path) -> Path:
 @pytest.fixture
 def planning(tmp_path: Path) -> Path:
     db = tmp_path / "planning.sqlite3"
-    assert kplan(db, "init") == 0
+    seeded.init(db)
     return db
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from kplan_desktop.exchange.submission_xlsx import SHEET_TEMPLATE
+from tests import seeded
 from tests.conftest import dump
 from tests.realclient.calc import Calc, type_
 from tests.realclient.helpers import cell_of, fresh_db, kplan, merge, stored, template
@@ -22,7 +23,7 @@ UNPROTECT: list[dict[str, Any]] = [{"op": "unprotect_book"}, {"op": "unprotect_s
 def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("trial")
     db = folder / "base.sqlite3"
-    assert kplan(db, "init") == 0
+    seeded.init(db)
     # Earlier years' values, so that the reference columns hold numbers (and a reason)
     # that Calc saves again in its own way.
     for code, year, value in (
@@ -171,7 +172,7 @@ def test_an_earlier_year_and_a_comment_edited_on_the_printable_sheet_refuse_the_
 
     code_ = "7-5-2-K1"
     db = tmp_path / "tax.sqlite3"
-    assert kplan(db, "init") == 0
+    seeded.init(db)
     assert kplan(db, "enter", "--indicator", code_, "--year", "2023", "--value", "95") == 0
     assert kplan(db, "enter", "--indicator", code_, "--year", "2024", "--value", "98.7") == 0
     submission = tmp_path / "提出.xlsx"
@@ -185,7 +186,7 @@ def test_an_earlier_year_and_a_comment_edited_on_the_printable_sheet_refuse_the_
     assert top is not None
     row = next(r[0].row for r in ws.iter_rows(min_row=top + 1) if r[0].value == code_)
     planning = tmp_path / "planning.sqlite3"
-    assert kplan(planning, "init") == 0
+    seeded.init(planning)
     before = dump(planning)
     edited = tmp_path / "edited.xlsx"
     ops = [
@@ -218,7 +219,7 @@ def test_an_edited_data_sheet_marks_only_the_rows_that_differ_from_the_printable
 
     percent = "7-5-2-K1"
     db = tmp_path / "tax.sqlite3"
-    assert kplan(db, "init") == 0
+    seeded.init(db)
     assert kplan(db, "enter", "--indicator", percent, "--year", "2024", "--value", "98.7") == 0
     assert kplan(db, "enter", "--indicator", percent, "--year", "2023", "--value", "95") == 0
     submission = tmp_path / "提出.xlsx"
@@ -232,7 +233,7 @@ def test_an_edited_data_sheet_marks_only_the_rows_that_differ_from_the_printable
         if r[0].value == percent and r[1].value == "2024"
     )
     planning = tmp_path / "planning.sqlite3"
-    assert kplan(planning, "init") == 0
+    seeded.init(planning)
     edited = tmp_path / "edited.xlsx"
     calc.run(
         submission,

@@ -17,6 +17,7 @@ from kplan_desktop.exchange.submission_layout import (
     SHEET_REPORT,
     report_value_label,
 )
+from tests import seeded
 from tests.realclient.calc import Calc, set_string
 from tests.realclient.helpers import YEAR, kplan, merge
 
@@ -31,7 +32,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("signed")
     community, planning = folder / "community.sqlite3", folder / "planning.sqlite3"
     for db in (community, planning):
-        assert kplan(db, "init") == 0
+        seeded.init(db)
     assert kplan(community, "enter", "--indicator", CODE, "--year", YEAR, "--value", "72") == 0
     for other in OTHERS:
         assert (

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kplan_desktop.exchange.submission_xlsx import SHEET_TEMPLATE
+from tests import seeded
 from tests.conftest import dump
 from tests.realclient.calc import Calc, read, type_
 from tests.realclient.helpers import cell_of, fresh_db, kplan, merge, stored, template
@@ -23,7 +24,7 @@ PERCENT = "7-5-2-K1"  # 税務担当課, %, one decimal, baseline 98.7 → targe
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("base") / "base.sqlite3"
-    assert kplan(db, "init") == 0
+    seeded.init(db)
     return db
 
 

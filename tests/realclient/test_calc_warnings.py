@@ -11,6 +11,7 @@ import pytest
 
 from kplan_desktop.exchange.report import SHEET_MERGES
 from kplan_desktop.exchange.submission_xlsx import SHEET_TEMPLATE
+from tests import seeded
 from tests.conftest import dump
 from tests.realclient.calc import Calc, type_
 from tests.realclient.helpers import cell_of, fresh_db, kplan, stored, template
@@ -31,7 +32,7 @@ COMMENT = "イベントを大幅に増やしたため"
 def filled(calc: Calc, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("warnings")
     db = folder / "base.sqlite3"
-    assert kplan(db, "init") == 0
+    seeded.init(db)
     source = template(db, "pr", folder / "pr.xlsx")
     ops = [type_(SHEET_TEMPLATE, cell_of(source, code), text) for code, text in TYPED.items()]
     ops.append(type_(SHEET_TEMPLATE, cell_of(source, "7-4-1-K3", "コメント"), COMMENT))

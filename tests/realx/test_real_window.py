@@ -7,6 +7,7 @@ the program 8 times out of 8 here, never offscreen).
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from tests.realx.conftest import App, XServer
+from tests.seeded import copy_sqlite
 
 YEAR = "2025"
 # The screenshots stay for a look after the run (out/ is not committed).
@@ -27,10 +29,12 @@ SHOTS = Path(__file__).resolve().parents[2] / "out" / "realx"
 SHOTS.mkdir(parents=True, exist_ok=True)
 
 
-@pytest.fixture
-def history_db(tmp_path: Path) -> Path:
-    """The seed catalog with earlier years' values, as a department has after a year or two."""
-    db = tmp_path / "kplan.sqlite"
+@pytest.fixture(scope="session")
+def history_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed catalog with earlier years' values, as a department has after a year or two:
+    made once by the command line, and copied for each test (history_db)."""
+    folder = tmp_path_factory.mktemp("history")
+    db = folder / "kplan.sqlite"
 
     def kplan(*args: str) -> None:
         subprocess.run(
@@ -38,6 +42,7 @@ def history_db(tmp_path: Path) -> Path:
             check=True,
             capture_output=True,
             timeout=60,
+            env={**os.environ, "KPLAN_LOG_DIR": str(folder / "logs")},
         )
 
     kplan("init")
@@ -49,6 +54,11 @@ def history_db(tmp_path: Path) -> Path:
     ):
         kplan("enter", "--indicator", code, "--year", year, "--value", value)
     return db
+
+
+@pytest.fixture
+def history_db(history_template: Path, tmp_path: Path) -> Path:
+    return copy_sqlite(history_template, tmp_path / "kplan.sqlite")
 
 
 Start = Callable[..., App]

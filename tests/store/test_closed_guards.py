@@ -32,6 +32,7 @@ from kplan_desktop.store.models import audit_table
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import finalise
 from kplan_desktop.store.years import lock_year
+from tests import seeded
 from tests.conftest import Database, dump
 from tests.store.test_generations import COMMUNITY_2, EVALUATION, _complete, second_generation
 
@@ -201,7 +202,7 @@ def test_the_database_refuses_what_the_store_forgot_and_the_store_says_so(
     # What every plan shares and a read are still recorded under generation 1: a department's
     # key registered, a submission of the closed plan written again (it changes nothing).
     department = tmp_path / "community.sqlite3"
-    assert main(["--db", str(department), "init"]) == 0
+    seeded.init(department)
     key = tmp_path / "community.pub"
     assert main(["--db", str(department), "key", "export", "--department", "community",
                  "-o", str(key)]) == 0  # fmt: skip

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from kplan_desktop.cli import main as kplan
 from kplan_desktop.domain.errors import DomainError
 from kplan_desktop.store.audit import audit_log
 from kplan_desktop.store.engine import Store
@@ -24,6 +23,7 @@ from kplan_desktop.store.keys import (
 )
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import database_id
+from tests import seeded
 from tests.conftest import Database, dump
 
 
@@ -35,7 +35,7 @@ def planning(db: Database) -> Store:
 @pytest.fixture
 def department(new_db: Callable[[str], Database]) -> Store:
     path = new_db("department")
-    assert kplan(["--db", str(path), "init"]) == 0
+    seeded.init(path)
     return Store.open(str(path))
 
 

@@ -14,6 +14,7 @@ from kplan_desktop.store.audit import audit_log
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.years import lock_year, locked_years, unlock_year
+from tests import seeded
 from tests.conftest import dump
 
 CODE, YEAR = "7-1-1-K2", 2024
@@ -176,7 +177,7 @@ def test_a_merge_into_a_locked_year_is_refused_whole_even_if_locked_after_its_pr
 
     department, planning = new_db("community"), new_db("planning")
     for db in (department, planning):
-        assert main(["--db", str(db), "init"]) == 0
+        seeded.init(db)
     for code, value in (("7-1-1-K1", "3"), ("7-1-1-K2", "55")):
         assert main(["--db", str(department), "enter", "--indicator", code, "--year", "2024",
                      "--value", value, "--comment", "c"]) == 0  # fmt: skip

@@ -23,6 +23,7 @@ from kplan_desktop.exchange.report import write_consolidated
 from kplan_desktop.store.backup import restore, take_backup
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntrySource
+from tests import seeded
 from tests.conftest import Database, dump
 
 YEAR = 2024
@@ -70,7 +71,7 @@ def one_frame(store: Store, use_case: Callable[[], object], *, expected: int = 1
 @pytest.fixture
 def department(new_db: Callable[[str], Database]) -> Database:
     path = new_db("department")
-    assert run(path, "init") == 0
+    seeded.init(path)
     for code, text in VALUES.items():
         assert run(path, "enter", "--indicator", code, "--year", str(YEAR), "--value", text,
                    "--comment", "c") == 0  # fmt: skip

@@ -25,6 +25,7 @@ from kplan_desktop.store.backup import (
 )
 from kplan_desktop.store.engine import SCHEMA_HEAD, Store
 from kplan_desktop.store.requests import EntrySource
+from tests import seeded
 from tests.conftest import dump
 from tests.store.test_closed_guards import guards_migration
 
@@ -147,7 +148,7 @@ def test_another_installations_backup_needs_confirmation_naming_both(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     other = tmp_path / "other.sqlite3"
-    assert run(other, "init") == 0
+    seeded.init(other)
     assert run(other, "enter", "--indicator", "7-1-1-K2", "--year", "2024", "--value", "60") == 0
     theirs = backup_of(other, tmp_path / "theirs.sqlite3")
     ours_id = Store.open(str(db)).meta("database_id") or ""

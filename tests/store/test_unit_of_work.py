@@ -22,6 +22,7 @@ from kplan_desktop.store.cycle import year_cycles
 from kplan_desktop.store.engine import Store
 from kplan_desktop.store.requests import EntrySource
 from kplan_desktop.store.submissions import submissions
+from tests import seeded
 from tests.conftest import Database, dump
 from tests.store.uow_child import KILLED
 
@@ -96,7 +97,7 @@ def test_a_merge_killed_inside_one_file_leaves_nothing_of_that_file(
     db: Database, new_db: Callable[[str], Database], tmp_path: Path
 ) -> None:
     department = new_db("department")
-    assert run(department, "init") == 0
+    seeded.init(department)
     for code, text in COMMUNITY.items():
         entered = ("--indicator", code, "--year", str(YEAR), "--value", text, "--comment", "c")
         assert run(department, "enter", *entered) == 0

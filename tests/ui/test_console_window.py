@@ -22,6 +22,7 @@ from kplan_desktop.ui.evaluation_dialog import EvaluationDialog
 from kplan_desktop.ui.main_window import MainWindow
 from kplan_desktop.ui.plans_view import PlansView
 from kplan_desktop.ui.settings import AppSettings
+from tests import seeded
 from tests.conftest import dump, set_target
 from tests.ui.qt import children, item_text, top_level_item, top_level_text
 from tests.workbooks import sheet
@@ -35,7 +36,7 @@ YEAR = 2024
 @pytest.fixture
 def planning_db(tmp_path: Path) -> Path:
     path = tmp_path / "planning.sqlite3"
-    assert kplan(["--db", str(path), "init"]) == 0
+    seeded.init(path)
     return path
 
 
@@ -538,7 +539,7 @@ def test_a_measure_or_a_single_indicator_serves_another_plans_item(
     catalog_file = tmp_path / "catalog.xlsx"
     other = tmp_path / "other.sqlite3"
     assert kplan(["--db", str(planning_db), "catalog", "export", "-o", str(catalog_file)]) == 0
-    assert kplan(["--db", str(other), "init"]) == 0
+    seeded.init(other)
     assert kplan(["--db", str(other), "catalog", "import", str(catalog_file)]) == 0
 
     def plan_rows(plan: str) -> dict[str, set[str]]:

@@ -18,7 +18,6 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 
-from kplan_desktop.cli import main as kplan
 from kplan_desktop.exchange.payload import RowOutcome
 from kplan_desktop.store.actuals import read_actuals, write_actuals
 from kplan_desktop.store.engine import Store
@@ -30,6 +29,7 @@ from kplan_desktop.ui.main_window import MainWindow
 from kplan_desktop.ui.merge_preview import MergePreviewDialog
 from kplan_desktop.ui.merge_preview_model import CHOICE, OUTCOME
 from kplan_desktop.ui.settings import AppSettings
+from tests import seeded
 from tests.conftest import dump
 from tests.ui.qt import menus
 
@@ -62,7 +62,7 @@ def no_unanswered_file_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def planning_db(tmp_path: Path) -> Path:
     path = tmp_path / "planning.sqlite3"
-    assert kplan(["--db", str(path), "init"]) == 0
+    seeded.init(path)
     return path
 
 

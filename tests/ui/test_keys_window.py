@@ -20,6 +20,7 @@ from kplan_desktop.store.engine import Store
 from kplan_desktop.store.keys import registered_keys
 from kplan_desktop.ui.main_window import MainWindow
 from kplan_desktop.ui.settings import AppSettings
+from tests import seeded
 from tests.conftest import dump
 from tests.ui.qt import item_text, menu_entries
 
@@ -37,7 +38,7 @@ def open_window(qtbot: Any, path: Path, **options: Any) -> MainWindow:
 @pytest.fixture
 def planning_db(tmp_path: Path) -> Path:
     path = tmp_path / "planning.sqlite3"
-    assert kplan(["--db", str(path), "init"]) == 0
+    seeded.init(path)
     return path
 
 

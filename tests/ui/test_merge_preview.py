@@ -34,6 +34,7 @@ from kplan_desktop.ui.merge_preview_model import (
     PlannedFile,
     PreviewFilter,
 )
+from tests import seeded
 
 YEAR = 2024
 
@@ -47,7 +48,7 @@ def enter(store: Store, values: dict[str, str]) -> None:
 @pytest.fixture
 def planning(tmp_path: Path) -> Store:
     path = tmp_path / "planning.sqlite3"
-    assert kplan(["--db", str(path), "init"]) == 0
+    seeded.init(path)
     store = Store.open(str(path))
     # K2 corrected by the planning division (a conflict), K3 already as submitted (unchanged).
     enter(store, {"7-1-1-K2": "60", "7-1-1-K3": "1300"})
