@@ -86,10 +86,13 @@ class Calc:
                 result: list[dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])
                 return result
             if attempt == 1 and self.process.poll() is not None:
-                # LibreOffice itself ended under the job (seen closing a document, about once
-                # in a few hundred jobs, more often with a second soffice on the machine). The
-                # job only reads `source` and writes `save`: start Calc again and repeat it,
-                # saying so, rather than failing every later test of this process.
+                # LibreOffice itself ended under the job: soffice aborts (signal 6, in a timer
+                # of its main loop; the stack is in soffice.log) closing a document when the
+                # machine is busy: in most runs of these tests beside a process using a whole
+                # core, in none on a quiet machine. scripts/test runs them alone for that
+                # reason. Should it happen anyway, the job only reads `source` and writes
+                # `save`: start Calc again and repeat it, saying so, rather than failing every
+                # later test.
                 warnings.warn(
                     f"LibreOffice ended during a job (exit {self.process.returncode}); started "
                     f"again and the job repeated. The driver said: {done.stderr[-600:]}",
@@ -134,19 +137,21 @@ def start_calc(folder: Path) -> Calc:
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
     pipe = f"kplan-test-{uuid.uuid4().hex}"
-    process = subprocess.Popen(
-        [
-            soffice,
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            f"-env:UserInstallation={profile.as_uri()}",
-            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        # Its own process group: stop() ends soffice and the helpers it starts, nothing else.
-        start_new_session=True,
-    )
+    # What soffice says (an abort's stack), kept beside the jobs; the child keeps its copy.
+    with (folder / "soffice.log").open("ab") as log:
+        process = subprocess.Popen(
+            [
+                soffice,
+                "--headless",
+                "--norestore",
+                "--nologo",
+                "--nodefault",
+                f"-env:UserInstallation={profile.as_uri()}",
+                f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+            ],
+            stdout=log,
+            stderr=log,
+            # Its own process group: stop() ends soffice and the helpers it starts, nothing else.
+            start_new_session=True,
+        )
     return Calc(process, pipe, folder)
