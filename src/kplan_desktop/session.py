@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,6 +48,9 @@ class Session:
     # ("switched", the plan remembered) or ("shared", the plan kept) when two plans hold it.
     year_given: bool = False
     year_note: tuple[str, int] | None = None
+    # A plan chosen in the window and not shown yet: the next load reads it, and the session
+    # takes it with that grid (Session.adopt), never before.
+    chosen: int | None = None
 
     @classmethod
     def start(
@@ -119,9 +122,19 @@ class Session:
             self.generation = active_generation(conn)
         return self.generation
 
-    def adopt(self, settled: Session) -> None:
+    def for_load(self) -> Session:
+        """A copy for the window's load to settle off the UI thread, in the plan chosen if one
+        was (see adopt)."""
+        if self.chosen is None:
+            return replace(self)
+        return replace(self, generation=self.chosen, chosen=None)
+
+    def adopt(self, settled: Session | None) -> None:
         """Take what `settle` decided on a copy of this session (the window's load settles a
         copy off the UI thread, and the window takes it with the grid it read)."""
+        if settled is None:
+            return
+        self.chosen = None
         if self.store is None:
             self.store = settled.store
         self.generation = settled.generation

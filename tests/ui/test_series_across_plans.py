@@ -147,11 +147,41 @@ def test_switching_plans_moves_the_year_only_with_the_grid_it_belongs_to(
     monkeypatch.setattr(cells, "load_grid", slow_load)
     window.generation_choice.choose(1)  # back to the seed plan, R4–R8
     assert reading.wait(10)
-    # Still the next plan's grid, and the year it holds: the entry column is there.
+    # Still the next plan's grid, its plan and the year it holds: the entry column is there.
     assert window.fiscal_year == 2027 and 2026 not in window.model.years
+    assert window.session.current_generation() == 2
     assert window.model.year_of_column(window.entry.entry_column()) == 2027
     release.set()
     qtbot.waitUntil(lambda: 2026 in window.model.years, timeout=10000)
     # The seed plan's grid came with the year moved into its period (its last year).
     assert window.fiscal_year == 2026 and window.session.current_generation() == 1
     assert window.model.year_of_column(window.entry.entry_column()) == 2026
+
+
+def test_a_cancelled_load_of_another_plan_keeps_the_plan_shown(
+    two_plans: Database, open_window: Opener, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk chooses the seed plan and cancels its load: the window keeps showing the next
+    plan, and its session, year and plan box say so too."""
+    from kplan_desktop.ui.models import cells
+
+    window = open_window(fiscal_year=2027)
+    assert isinstance(window, MainWindow)
+    real_load = cells.load_grid
+
+    def cancelled_load(*args: Any, **kwargs: Any) -> Any:
+        return None  # what load_grid returns when its Cancel was pressed
+
+    monkeypatch.setattr(cells, "load_grid", cancelled_load)
+    job = window._job
+    window.generation_choice.choose(1)
+    assert window._job is not job
+    qtbot.waitUntil(lambda: window._job is None, timeout=10000)
+    assert window.session.current_generation() == 2 and window.session.chosen is None
+    assert window.fiscal_year == 2027 and 2027 in window.model.years
+    assert window.generation_choice.combo.currentData() == 2
+    # Chosen again, and not cancelled: the seed plan is shown.
+    monkeypatch.setattr(cells, "load_grid", real_load)
+    window.generation_choice.choose(1)
+    qtbot.waitUntil(lambda: 2026 in window.model.years, timeout=10000)
+    assert window.session.current_generation() == 1 and window.fiscal_year == 2026

@@ -158,13 +158,23 @@ class GenerationChoice(Part):
     def choose(self, number: int) -> None:
         """Show another generation: remembered for this user, the undo history ends (its
         steps belong to the plan shown before), and the window reloads."""
-        if number == self.session.generation:
+        if number == (self.session.chosen or self.session.generation):
             return
-        self.session.generation = number
+        # Read by the load, taken by the session with the new grid (Session.chosen).
+        self.session.chosen = number
         if self.shared.settings is not None:
             self.shared.settings.save_generation(number)
         self.undo_stack.clear()
         self.chosen.emit(number)
+
+    def forget_choice(self) -> None:
+        """The load of a chosen plan was cancelled: the plan shown stays, and so does the box."""
+        if self.session.chosen is None:
+            return
+        self.session.chosen = None
+        if self.shared.settings is not None and self.session.generation is not None:
+            self.shared.settings.save_generation(self.session.generation)
+        self.show_records(self.records)
 
     def focus(self) -> None:
         """表示 › 計画期を切り替える: the combo box, opened (keyboard: arrows, Enter)."""

@@ -471,10 +471,10 @@ class MainWindow(QMainWindow):
         if job is not self._job:
             return
         self._job = None
-        if data is None:
+        if data is None:  # cancelled: a plan chosen for this load is not taken either
+            self.generation_choice.forget_choice()
             return
-        if data.settled is not None:
-            self.session.adopt(data.settled)
+        self.session.adopt(data.settled)
         from kplan_desktop.ui.save_worker import attach
 
         attach(self.store, self)  # saves to a server: off the UI thread, "waiting" shown

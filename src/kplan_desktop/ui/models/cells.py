@@ -179,9 +179,10 @@ def load_session_grid(
 
     A copy of the session is settled, not the window's own: its year may move to the new plan's
     period while the window still shows the old grid, whose columns do not hold that year (a
-    key pressed meanwhile ended in "2027 is not in list"). The window takes the settled session
-    with the grid it goes with (GridData.settled, Session.adopt)."""
-    settled = replace(session)
+    key pressed meanwhile ended in "2027 is not in list"). A plan chosen in the window is read
+    the same way (Session.chosen). The window takes the settled session with the grid it goes
+    with (GridData.settled, Session.adopt)."""
+    settled = session.for_load()
     with settled.open().snapshot() as conn:
         settled.settle(conn)
         data = load_grid(
