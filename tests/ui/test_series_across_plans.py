@@ -185,3 +185,27 @@ def test_a_cancelled_load_of_another_plan_keeps_the_plan_shown(
     window.generation_choice.choose(1)
     qtbot.waitUntil(lambda: 2026 in window.model.years, timeout=10000)
     assert window.session.current_generation() == 1 and window.fiscal_year == 2026
+
+
+def test_a_load_that_fails_and_is_tried_again_opens_the_database_once(
+    two_plans: Database, qtbot: Any
+) -> None:
+    """The window's session keeps the store its first load opened, also when that load ends in
+    an error (here a year outside the plan in force): trying again does not open another."""
+    from kplan_desktop.ui.settings import AppSettings
+
+    opened: list[Store] = []
+
+    def factory() -> Store:
+        opened.append(Store.open(str(two_plans)))
+        return opened[-1]
+
+    window = MainWindow(factory, settings=AppSettings(), department="community", fiscal_year=2026)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.load_error is not None, timeout=10000)
+    assert "2027" in (window.load_error or "") and not window.is_loaded
+    window.load_error = None
+    window.reload()
+    qtbot.waitUntil(lambda: window.load_error is not None, timeout=10000)
+    assert len(opened) == 1 and window.session.store is opened[0]

@@ -182,8 +182,9 @@ def load_session_grid(
     key pressed meanwhile ended in "2027 is not in list"). A plan chosen in the window is read
     the same way (Session.chosen). The window takes the settled session with the grid it goes
     with (GridData.settled, Session.adopt)."""
+    store = session.open()  # on the window's session: opened once, whatever this load's end
     settled = session.for_load()
-    with settled.open().snapshot() as conn:
+    with store.snapshot() as conn:
         settled.settle(conn)
         data = load_grid(
             conn,
