@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCharts import QCategoryAxis, QLineSeries, QScatterSeries
+from PySide6.QtCharts import QCategoryAxis, QLineSeries, QScatterSeries, QValueAxis
 
 from kplan_desktop.domain.catalog import Catalog
 from kplan_desktop.store.actuals import EntryRequest, write_actuals
@@ -189,3 +189,67 @@ def test_english_years_are_western(store: Store, qtbot: object) -> None:
     assert "FY2026" in tip and "FY2020" in tip and "FY2022" in tip
     assert "R8" not in tip and "令和" not in tip
     assert all("R8" not in s.name() and "R2" not in s.name() for s in view.chart().series())
+
+
+def drawn(view: TrendChart) -> list[object]:
+    """Everything an entry can change in the chart: each series' name and points, the axes'
+    ranges, ticks and label formats, the title and the tooltip."""
+    chart = view.chart()
+    axes = []
+    for axis in chart.axes():
+        shown: list[object] = [type(axis).__name__, axis.alignment().name]
+        if isinstance(axis, QCategoryAxis):
+            shown += [axis.categoriesLabels(), axis.min(), axis.max()]
+        else:
+            assert isinstance(axis, QValueAxis)
+            shown += [axis.min(), axis.max(), axis.tickCount(), axis.labelFormat()]
+        axes.append(shown)
+    series = [(type(s).__name__, s.name(), xy(s)) for s in chart.series()]  # type: ignore[arg-type]
+    return [chart.title(), view.toolTip(), axes, series]
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        # The next year: a line; then the line gets longer, the range shrinks.
+        [(2022, "2000"), (2023, "9000"), (2024, "300")],
+        # A year after a gap: a point of its own, no new line; the value range grows.
+        [(2022, "2000"), (2024, "20000")],
+        # A gap filled: two runs become one line.
+        [(2022, "2000"), (2024, "3500"), (2023, "2500")],
+        # Two lines joined into one: a line removed.
+        [(2022, "2000"), (2023, "2100"), (2025, "2500"), (2026, "2600"), (2024, "2300")],
+        # The first value of an indicator with none.
+        [(2023, "1500")],
+    ],
+)
+def test_a_value_entered_draws_what_a_whole_drawing_draws(
+    chart: TrendChart, store: Store, qtbot: object, entries: list[tuple[int, str]]
+) -> None:
+    """The chart shown again after an entry (changed in place where it can be) draws exactly
+    what a new chart drawn whole from the same values draws."""
+    code = "7-1-1-K3"
+    chart.show_indicator(*row_of(store, code))
+    for entry in entries:
+        enter(store, code, entry)
+        catalog, row = row_of(store, code)
+        chart.show_indicator(catalog, row)
+        whole = TrendChart()
+        qtbot.addWidget(whole)  # type: ignore[attr-defined]
+        whole.resize(800, 480)
+        whole.show_indicator(catalog, row)
+        assert drawn(chart) == drawn(whole)
+
+
+def test_a_value_entered_changes_the_chart_in_place(chart: TrendChart, store: Store) -> None:
+    """The same indicator with one more actual keeps its chart (not a new one drawn whole);
+    another indicator gets a new chart."""
+    enter(store, "7-1-1-K3", (2022, "2000"), (2023, "2100"))
+    chart.show_indicator(*row_of(store, "7-1-1-K3"))
+    first = chart.chart()
+    enter(store, "7-1-1-K3", (2024, "2300"))
+    chart.show_indicator(*row_of(store, "7-1-1-K3"))
+    assert chart.chart() is first
+    assert xy(named(chart, "実績")) == [(2022.0, 2000.0), (2023.0, 2100.0), (2024.0, 2300.0)]
+    chart.show_indicator(*row_of(store, "7-1-1-A1"))
+    assert chart.chart() is not first

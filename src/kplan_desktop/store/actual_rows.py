@@ -160,6 +160,10 @@ def flush(batch: Batch) -> None:
             .scalars()
             .all()
         )
+    elif len(batch.audits) == 1:
+        # One row (an entry in the window): SQLite numbers it, after the highest number in
+        # use, and says which; asking for the highest first was a statement more.
+        numbers = [_insert_one(batch.conn, audit_table, batch.audits[0])]
     else:
         # Numbered here, after the highest number in use: SQLite then writes them in one
         # executemany (with RETURNING it would insert them one by one). A writer that got in
@@ -269,6 +273,22 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, object]]) 
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), rows)
         return
+    statement, values = _driver_insert(table, rows)
+    conn.exec_driver_sql(statement, values)
+
+
+def _insert_one(conn: Connection, table: Table, row: dict[str, object]) -> int:
+    """Insert one row on SQLite (as _insert_many does) and return the row id SQLite gave it."""
+    statement, values = _driver_insert(table, [row])
+    rowid = conn.exec_driver_sql(statement, values[0]).lastrowid
+    assert rowid is not None
+    return int(rowid)
+
+
+def _driver_insert(
+    table: Table, rows: list[dict[str, object]]
+) -> tuple[str, list[tuple[object, ...]]]:
+    """The SQLite driver's INSERT of `rows` (all with the same keys) and its parameters."""
     names = list(rows[0])
     columns = ", ".join(f'"{name}"' for name in names)
     marks = ", ".join("?" for _ in names)
@@ -276,10 +296,10 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, object]]) 
     times = [i for i, name in enumerate(names) if isinstance(table.c[name].type, DateTime)]
     values = []
     for row in rows:
-        item = list(pick(row))
+        item = list(pick(row)) if len(names) > 1 else [pick(row)]
         for i in times:
             moment = item[i]
             if isinstance(moment, datetime):
                 item[i] = moment.replace(tzinfo=None).isoformat(" ", "microseconds")
         values.append(tuple(item))
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
+    return f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values

@@ -19,8 +19,11 @@ from sqlalchemy import (
     Select,
     Text,
     bindparam,
+    literal_column,
+    null,
     select,
     type_coerce,
+    union_all,
 )
 
 from kplan_desktop.domain.audit_words import COMMENT_DROPPED_NOTE
@@ -48,13 +51,16 @@ from kplan_desktop.store.catalog import (
     plan_settings_from_row,
 )
 from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
-from kplan_desktop.store.generations import require_writable
+from kplan_desktop.store.generations import require_writable, writable_record
 from kplan_desktop.store.models import (
     actual_table,
     department_table,
     finalisation_table,
+    generation_table,
     indicator_table,
+    meta_table,
     plan_table,
+    year_lock_table,
 )
 from kplan_desktop.store.requests import (
     EMPTY,
@@ -121,6 +127,12 @@ _INDICATORS = select(indicator_table).where(
     indicator_table.c.generation == bindparam("generation"),
     indicator_table.c.code.in_(bindparam("codes", expanding=True)),
 )
+# One code (an entry in the window): without the expanding IN, whose list is written into
+# the statement at every run.
+_INDICATOR = select(indicator_table).where(
+    indicator_table.c.generation == bindparam("generation"),
+    indicator_table.c.code == bindparam("code"),
+)
 _CLOSED_YEARS = select(
     finalisation_table.c.department_code, finalisation_table.c.fiscal_year
 ).where(finalisation_table.c.generation == bindparam("generation"))
@@ -131,6 +143,70 @@ def plan_settings(conn: Connection, generation: int) -> PlanSettings:
     if row is None:
         raise no_catalog()
     return plan_settings_from_row(row)
+
+
+# What every write reads before it checks a value, in two statements rather than six: on a
+# single entry each statement cost more than SQLite's own insert (issue 20).
+_p = plan_table.c
+_GENERATION_AND_PLAN = (
+    select(
+        generation_table,
+        _p.code.label("plan_code"),
+        _p.start_year.label("plan_start_year"),
+        _p.end_year.label("plan_end_year"),
+        _p.baseline_year.label("plan_baseline_year"),
+        _p.grading.label("plan_grading"),
+    )
+    .select_from(generation_table.outerjoin(plan_table, _p.generation == generation_table.c.number))
+    .where(generation_table.c.number == bindparam("generation"))
+)
+_f, _l, _m = finalisation_table.c, year_lock_table.c, meta_table.c
+_YEARS_AND_DATABASE = union_all(
+    select(
+        literal_column("'closed'").label("kind"),
+        _f.department_code.label("text"),
+        _f.fiscal_year.label("year"),
+    ).where(_f.generation == bindparam("generation")),
+    select(literal_column("'locked'"), null(), _l.fiscal_year).where(
+        _l.generation == bindparam("generation")
+    ),
+    select(literal_column("'database'"), _m.value, null()).where(_m.key == DATABASE_ID_KEY),
+)
+
+
+def _writable_plan(conn: Connection, generation: int) -> PlanSettings:
+    """require_writable, then the plan's settings (E_NO_CATALOG without a catalog)."""
+    row = conn.execute(_GENERATION_AND_PLAN, {"generation": generation}).first()
+    writable_record(generation, row)
+    assert row is not None
+    found = row._mapping
+    if found["plan_code"] is None:
+        raise no_catalog()
+    return plan_settings_from_row(
+        {
+            name: found[f"plan_{name}"]
+            for name in ("start_year", "end_year", "baseline_year", "grading")
+        }
+    )
+
+
+def _years_and_database(
+    conn: Connection, generation: int, source: EntrySource
+) -> tuple[set[tuple[str, int]], set[int], str]:
+    """The finalised (department, year) pairs that refuse a write (none for a merge), the
+    locked years, and this database's identity."""
+    closed: set[tuple[str, int]] = set()
+    locked: set[int] = set()
+    database = ""
+    for kind, text, year in conn.execute(_YEARS_AND_DATABASE, {"generation": generation}):
+        if kind == "closed":
+            if source != EntrySource.MERGE:
+                closed.add((text, year))
+        elif kind == "locked":
+            locked.add(year)
+        else:
+            database = text or ""
+    return closed, locked, database
 
 
 def write_actuals(
@@ -166,8 +242,7 @@ def write_actuals(
     batch = list(requests)
     key = request_key or new_request_key()
     results: list[EntryResult] = []
-    require_writable(conn, generation)
-    plan = plan_settings(conn, generation)
+    plan = _writable_plan(conn, generation)
     codes = {r.indicator_code for r in batch}
     indicators = _indicators(conn, generation, codes, known)
     stored: dict[tuple[str, int], State] = {}
@@ -191,7 +266,7 @@ def write_actuals(
     for (code, year), (value, _, _) in stored.items():
         if value is not None:
             history.setdefault(code, {})[year] = to_decimal(value)
-    closed = _closed_years(conn, generation, source)
+    closed, locked, database = _years_and_database(conn, generation, source)
     context = Batch(
         conn=conn,
         generation=generation,
@@ -201,8 +276,8 @@ def write_actuals(
         revisions=revisions,
         history=history,
         closed=closed,
-        locked=locked_years_in(conn, generation),
-        database=meta_value(conn, DATABASE_ID_KEY) or "",
+        locked=locked,
+        database=database,
         who=who,
         source=source,
         detail=detail,
@@ -253,6 +328,7 @@ _i = indicator_table.c
 _STORED_BY_CODE = _stored_select(
     actual_table.c.indicator_code.in_(bindparam("codes", expanding=True))
 )
+_STORED_OF_CODE = _stored_select(actual_table.c.indicator_code == bindparam("code"))
 _STORED_BY_DEPARTMENT = _stored_select(
     actual_table.c.indicator_code.in_(
         select(_i.code)
@@ -270,6 +346,9 @@ def _stored_rows(
 ) -> tuple[Select[Any], dict[str, object]]:
     """The query of the actual rows of `codes` (a superset when selected by department) and its
     parameters."""
+    if len(codes) == 1:
+        (code,) = codes
+        return _STORED_OF_CODE, {"generation": generation, "code": code}
     if shared(conn) or len(codes) <= _CODES_INLINE or len(indicators) != len(codes):
         return _STORED_BY_CODE, {"generation": generation, "codes": list(codes)}
     departments = sorted({indicator.department for indicator in indicators.values()})
@@ -282,7 +361,11 @@ def _indicators(
     """The catalog's indicators among `codes`: the caller's, if still the database's version."""
     if known is not None and meta_value(conn, catalog_hash_key(generation)) == known.catalog_hash:
         return {code: known.indicators[code] for code in codes if code in known.indicators}
-    rows = conn.execute(_INDICATORS, {"generation": generation, "codes": list(codes)})
+    if len(codes) == 1:
+        (code,) = codes
+        rows = conn.execute(_INDICATOR, {"generation": generation, "code": code})
+    else:
+        rows = conn.execute(_INDICATORS, {"generation": generation, "codes": list(codes)})
     return {row["code"]: indicator_from_row(row) for row in rows.mappings()}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -569,7 +569,7 @@ _new_indicator = builder(Indicator)
 _decimal = lru_cache(maxsize=1024, typed=True)(Decimal)
 
 
-def plan_settings_from_row(row: RowMapping) -> PlanSettings:
+def plan_settings_from_row(row: Mapping[Any, Any]) -> PlanSettings:
     g = row["grading"]
     return PlanSettings(
         start_year=row["start_year"],

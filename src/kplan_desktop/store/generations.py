@@ -211,9 +211,16 @@ def generation_closed(generation: int, name: str = "") -> DomainError:
 
 def require_writable(conn: Connection, generation: int) -> GenerationRecord:
     """The generation, if it exists and is not closed; else a DomainError (nothing written)."""
-    found = generation_record(conn, generation)
-    if found is None:
+    return writable_record(
+        generation, conn.execute(_ONE_GENERATION, {"number": generation}).first()
+    )
+
+
+def writable_record(generation: int, row: object | None) -> GenerationRecord:
+    """require_writable on a generation's row read already (None: no such generation)."""
+    if row is None:
         raise no_generation(generation)
+    found = _record(row)
     if not found.generation.writable:
         raise generation_closed(generation, found.generation.name)
     return found

@@ -10,7 +10,7 @@ target only over its own period.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -172,6 +172,19 @@ def _qpoints(points: list[Point]) -> list[QPointF]:
     return [QPointF(float(year), float(value)) for year, value in points]
 
 
+@dataclass
+class _Drawn:
+    """The last chart drawn whole, and what an entry changes in it in place."""
+
+    # The indicator, the language, the title and the trend without its actuals: the same key
+    # means only the actuals (and with them the value range) differ.
+    key: tuple[object, ...]
+    x_axis: QCategoryAxis
+    y_axis: QValueAxis | QCategoryAxis
+    segments: list[QLineSeries]
+    points: QScatterSeries
+
+
 class TrendChart(QChartView):
     """The actual per fiscal year against the baseline and the target line of one indicator."""
 
@@ -182,6 +195,7 @@ class TrendChart(QChartView):
         self.setMinimumSize(480, 320)
         self.trend: Trend | None = None
         self.indicator_code: str | None = None
+        self._drawn: _Drawn | None = None
         chart = QChart()
         chart.setTitle(self.tr("指標を選ぶと推移を表示します"))
         self.setChart(chart)
@@ -193,7 +207,8 @@ class TrendChart(QChartView):
     ) -> None:
         self.trend = trend_of(catalog, row, series)
         self.indicator_code = row.indicator.code
-        self._render(catalog, row, self.trend)
+        if not self._update_actuals(row, self.trend):
+            self._render(catalog, row, self.trend)
 
     def legend_labels(self) -> list[str]:
         """The legend's entries as drawn (short; the series' full names are in the tooltip)."""
@@ -235,11 +250,89 @@ class TrendChart(QChartView):
             return f"{indicator.code} ({', '.join(notes)}) {indicator.display_name}"
         return f"{indicator.code}（{'、'.join(notes)}）{indicator.display_name}"
 
-    def _render(self, catalog: Catalog, row: IndicatorOverview, trend: Trend) -> None:
-        chart = QChart()
+    def _full_title(self, row: IndicatorOverview, trend: Trend) -> str:
         title = self._title(row, trend.milestone)
         if not (trend.actual or trend.baseline or trend.target or trend.earlier):
             title += self.tr("　— 実績・基準値・目標のいずれもありません")
+        return title
+
+    def _key(self, row: IndicatorOverview, trend: Trend, title: str) -> tuple[object, ...]:
+        return (row.indicator, self.lang, title, replace(trend, actual=[]))
+
+    def _update_actuals(self, row: IndicatorOverview, trend: Trend) -> bool:
+        """The chart drawn already, with new actuals: their points, their lines and the value
+        range changed in place (a value entered redrew the whole chart, 5 ms of the entry's
+        20). False when more changed: the chart is drawn whole."""
+        drawn = self._drawn
+        if drawn is None or trend.boundaries:  # a boundary's label is placed by the actuals
+            return False
+        title = self._full_title(row, trend)
+        if drawn.key != self._key(row, trend, title):
+            return False
+        chart = self.chart()
+        fresh = self._value_axis(trend)
+        axis = drawn.y_axis
+        if isinstance(axis, QValueAxis) and isinstance(fresh, QValueAxis):
+            axis.setRange(fresh.min(), fresh.max())
+            axis.setTickCount(fresh.tickCount())
+            axis.setLabelFormat(fresh.labelFormat())
+        runs = [run for run in trend.runs() if len(run) >= 2]
+        for segment in drawn.segments[len(runs) :]:  # a gap filled joins two lines
+            chart.removeSeries(segment)
+            segment.deleteLater()
+        del drawn.segments[len(runs) :]
+        added = False
+        for n, run in enumerate(runs):
+            if n < len(drawn.segments):
+                drawn.segments[n].replace(_qpoints(run))
+            else:
+                drawn.segments.append(self._segment(chart, run, drawn.x_axis, axis))
+                added = True
+        drawn.points.replace(_qpoints(trend.actual))
+        if added:
+            # The points after the lines again, as a whole drawing adds them: the series are
+            # drawn in the order they were added (the dots above the lines).
+            chart.removeSeries(drawn.points)
+            self._attach(chart, drawn.points, drawn.x_axis, axis, self.tr("実績"))
+        self.setToolTip(self._summary(title, chart, row, trend))
+        return True
+
+    @staticmethod
+    def _attach(
+        chart: QChart,
+        series: QXYSeries,
+        x_axis: QCategoryAxis,
+        y_axis: QValueAxis | QCategoryAxis,
+        label: str | None,
+    ) -> None:
+        chart.addSeries(series)
+        series.attachAxis(x_axis)
+        series.attachAxis(y_axis)
+        for marker in chart.legend().markers(series):
+            if label is None:
+                marker.setVisible(False)
+            else:
+                marker.setLabel(label)
+
+    def _segment(
+        self,
+        chart: QChart,
+        run: list[Point],
+        x_axis: QCategoryAxis,
+        y_axis: QValueAxis | QCategoryAxis,
+    ) -> QLineSeries:
+        """The line through one run of consecutive years' actuals (no legend entry)."""
+        segment = QLineSeries()
+        pen = QPen(QColor(ACTUAL_COLOUR))
+        pen.setWidthF(2.5)
+        segment.setPen(pen)
+        segment.append(_qpoints(run))
+        self._attach(chart, segment, x_axis, y_axis, None)
+        return segment
+
+    def _render(self, catalog: Catalog, row: IndicatorOverview, trend: Trend) -> None:
+        chart = QChart()
+        title = self._full_title(row, trend)
         chart.setTitle(title)
         title_font = QFont(chart.titleFont())
         title_font.setPointSizeF(max(title_font.pointSizeF(), 9) * 1.2)
@@ -267,14 +360,7 @@ class TrendChart(QChartView):
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
 
         def add(series: QXYSeries, label: str | None = None) -> None:
-            chart.addSeries(series)
-            series.attachAxis(x_axis)
-            series.attachAxis(y_axis)
-            for marker in chart.legend().markers(series):
-                if label is None:
-                    marker.setVisible(False)
-                else:
-                    marker.setLabel(label)
+            self._attach(chart, series, x_axis, y_axis, label)
 
         if trend.target:
             line = QLineSeries()
@@ -335,15 +421,9 @@ class TrendChart(QChartView):
             base.append(_qpoints(trend.baseline))
             add(base, self.tr("基準値"))
         self._earlier(trend, add)
-        for run in trend.runs():
-            if len(run) < 2:
-                continue
-            segment = QLineSeries()
-            pen = QPen(QColor(ACTUAL_COLOUR))
-            pen.setWidthF(2.5)
-            segment.setPen(pen)
-            segment.append(_qpoints(run))
-            add(segment)
+        segments = [
+            self._segment(chart, run, x_axis, y_axis) for run in trend.runs() if len(run) >= 2
+        ]
         points = QScatterSeries()
         points.setName(self.tr("実績"))
         points.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeCircle)
@@ -355,6 +435,7 @@ class TrendChart(QChartView):
         self._boundaries(trend, y_axis, add)
         self.setToolTip(self._summary(title, chart, row, trend))
 
+        self._drawn = _Drawn(self._key(row, trend, title), x_axis, y_axis, segments, points)
         old = self.chart()
         self.setChart(chart)
         if old is not None:
