@@ -135,13 +135,15 @@ def test_the_count_column_fits_its_counts_before_and_after_an_entry(
     assert goal.text(1) == "9"
     tree = window.tree
     metrics = tree.fontMetrics()
-    header = tree.header().fontMetrics().horizontalAdvance(tree.headerItem().text(1))
+    header: int = tree.header().fontMetrics().horizontalAdvance(tree.headerItem().text(1))
 
     def fitted() -> bool:
-        widest = max(metrics.horizontalAdvance(n.text(1)) for n in window.plan_tree.nodes.values())
+        nodes = window.plan_tree.nodes.values()
+        widest: int = max(metrics.horizontalAdvance(n.text(1)) for n in nodes)
         # Fits its header and every count, with no more than the section's margins to spare
         # (Qt's default section is 100 px: wider than the header and a 5-digit count).
-        return max(header, widest) <= tree.columnWidth(1) <= max(header, widest) + 32
+        width: int = tree.columnWidth(1)
+        return max(header, widest) <= width <= max(header, widest) + 32
 
     assert fitted()
     row = window.proxy.mapFromSource(window.model.index(window.model.row_of(entered[0]) or 0, 0))
