@@ -35,6 +35,11 @@ PANEL_WIDTH = 350
 PANEL_MIN_WIDTH = 240
 # Columns are measured for at most this long per turn of the event loop (see fit_columns).
 FIT_TURN_SECONDS = 0.025
+# A turn that measured for longer than this leaves showing the grid to the next turn, on a
+# grid of more rows than this (a small one is shown at once: a turn between let the rest of
+# the window repaint first, for no long block to avoid).
+FIT_FINISH_SECONDS = 0.01
+FIT_FINISH_ROWS = 500
 
 
 class GridFit(Part):
@@ -73,11 +78,23 @@ class GridFit(Part):
         def step() -> None:
             if fitting != self._fit_round:
                 return  # a later load fits the columns again (and shows the grid then)
-            until = time.perf_counter() + FIT_TURN_SECONDS
-            while columns and time.perf_counter() < until:
+            started = time.perf_counter()
+            while columns and time.perf_counter() < started + FIT_TURN_SECONDS:
                 grid.resizeColumnToContents(columns.pop(0))
             if columns:
                 QTimer.singleShot(0, self.widget, step)
+            elif (
+                self.model.rowCount() > FIT_FINISH_ROWS
+                and time.perf_counter() - started > FIT_FINISH_SECONDS
+            ):
+                # The grid is painted whole when it is shown again (50 ms at 2,000 rows): in
+                # a turn of its own, not after a turn's worth of measuring.
+                QTimer.singleShot(0, self.widget, finish)
+            else:
+                finish()
+
+        def finish() -> None:
+            if fitting != self._fit_round:
                 return
             self._fit_measured()
             grid.setUpdatesEnabled(True)
