@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTextBrowser,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -54,6 +55,8 @@ class DetailPanel(Part):
 
         self.detail = QTextBrowser()
         self.detail.setObjectName("detail")
+        # The text last given to each box, by id (see _show_html).
+        self._html: dict[int, str] = {}
         self.history = QTextBrowser()
         self.history.setObjectName("history")
         # Room for four entries however the splitter is dragged: an empty-looking history
@@ -196,7 +199,7 @@ class DetailPanel(Part):
         series, history = read_indicator_series(self.store, generation, ind.code)
         if series is not None:
             parts.append(self.earlier_html(series))
-        self.detail.setHtml("".join(parts))
+        self._show_html(self.detail, "".join(parts))
         entries = []
         for plan, entry in reversed(history[-10:]):
             when = "—"
@@ -210,10 +213,10 @@ class DetailPanel(Part):
                 f"({e(via)}): {when} {e(self.history_text(entry))}</li>"
             )
         if entries:
-            self.history.setHtml("<ul>" + "".join(entries) + "</ul>")
+            self._show_html(self.history, "<ul>" + "".join(entries) + "</ul>")
         else:
             none_yet = self.tr("この指標の変更記録はまだありません")
-            self.history.setHtml(f"<p>{e(none_yet)}</p>")
+            self._show_html(self.history, f"<p>{e(none_yet)}</p>")
         self.chart.show_indicator(self.model.catalog, item, series)
         year = self.model.year_of_column(source.column()) or self.fiscal_year
         actual = item.values.get(year)
@@ -239,6 +242,13 @@ class DetailPanel(Part):
             self.comment_hint.setText("")
             self.comment.setStyleSheet("")
         self.comment_hint.setVisible(bool(self.comment_hint.text()))
+
+    def _show_html(self, view: QTextEdit, text: str) -> None:
+        """The text shown, unless it is shown already: after an entry the indicator's details
+        are the same, and setting them again laid out and repainted the box (issue 20)."""
+        if self._html.get(id(view)) != text:
+            view.setHtml(text)
+            self._html[id(view)] = text
 
     def earlier_html(self, series: Series) -> str:
         """The earlier plans' actuals: each year with its plan, its value and its grade against
