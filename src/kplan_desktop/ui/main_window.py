@@ -7,8 +7,6 @@ it as a ui.host.Host. The session's state is a Qt-free kplan_desktop.session.Ses
 
 from __future__ import annotations
 
-import importlib
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from kplan_desktop.session import Session
+from kplan_desktop.ui.body_imports import StoreImports, import_body
 from kplan_desktop.ui.frozen_grid import FrozenGrid
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.parts import Shared, fit_screen
@@ -66,32 +65,6 @@ if TYPE_CHECKING:
     from kplan_desktop.ui.poller import ChangePoller
     from kplan_desktop.ui.window_menus import WindowMenus
     from kplan_desktop.ui.window_tabs import WindowTabs
-
-
-# What _late_imports binds, imported a few at a time after the first paint.
-_LATE_MODULES = (
-    "kplan_desktop.domain.fiscal_year",
-    "kplan_desktop.ui.models.cells",
-    "kplan_desktop.ui.models.indicator_table",
-    "kplan_desktop.ui.models.indicator_filter",
-    "kplan_desktop.ui.entry_controller",
-    "kplan_desktop.ui.detail_panel",
-    # Qt Charts, some 40 ms: in a turn of its own, not inside the turn that builds the body.
-    "kplan_desktop.ui.trend_chart",
-    "kplan_desktop.ui.plan_tree",
-    "kplan_desktop.ui.paste",
-    "kplan_desktop.ui.grid_fit",
-    "kplan_desktop.ui.poller",
-    "kplan_desktop.ui.window_tabs",
-    "kplan_desktop.ui.generation_choice",
-    "kplan_desktop.ui.next_plan_wizard",
-    "kplan_desktop.ui.exchange_actions",
-    "kplan_desktop.ui.backup_actions",
-    "kplan_desktop.ui.catalog_actions",
-    "kplan_desktop.ui.cycle_actions",
-    "kplan_desktop.ui.key_actions",
-    "kplan_desktop.ui.window_menus",
-)
 
 
 def _late_imports() -> None:
@@ -179,6 +152,7 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             fit_screen(self)
         self._started = False
+        self._store_imports = StoreImports()
         self._arrived: Callable[[], None] | None = None
         # The loading worker starts at the first paint (_start): importing SQLAlchemy beside
         # the UI thread held the interpreter lock the frame's events wait for. A window that
@@ -238,18 +212,10 @@ class MainWindow(QMainWindow):
         self._started = True
         if self._job is None:  # the load (unless asked already), beside the body's imports
             self.reload()
-        self._import_step(list(_LATE_MODULES))
-
-    def _import_step(self, pending: list[str]) -> None:
-        """Import the body's modules a few per turn of the event loop (all at once blocked the
-        window 0.1 s while the worker imported SQLAlchemy beside it), then build the body."""
-        until = time.perf_counter() + 0.03
-        while pending and time.perf_counter() < until:
-            importlib.import_module(pending.pop(0))
-        if pending:
-            QTimer.singleShot(0, self, lambda: self._import_step(pending))
-            return
-        self._build_body()
+        # The body's modules from the next turn on (ui/body_imports.py), a few per turn.
+        loading = lambda: self._job is not None  # noqa: E731
+        QTimer.singleShot(0, self, lambda: import_body(self, self._store_imports, loading,
+                                                       self._build_body))  # fmt: skip
 
     def _build_body(self) -> None:
         _late_imports()
@@ -457,7 +423,10 @@ class MainWindow(QMainWindow):
             None if self.planning else self.department)  # before the tree: own, or all  # fmt: skip
         session = self.session
 
+        store_imports = self._store_imports
+
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
+            store_imports.import_here()  # first: the UI thread waits for these (body_imports)
             from kplan_desktop.ui.models.cells import load_session_grid
 
             return load_session_grid(session, department, progress, cancelled)
