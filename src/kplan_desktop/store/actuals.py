@@ -244,21 +244,27 @@ def write_actuals(
     results: list[EntryResult] = []
     plan = _writable_plan(conn, generation)
     codes = {r.indicator_code for r in batch}
-    indicators = _indicators(conn, generation, codes, known)
     stored: dict[tuple[str, int], State] = {}
     revisions: dict[tuple[str, int], Revision | None] = {}
     seen: dict[tuple[str, int], tuple[str | None, int | None]] = {}
     by_function = _by_function(conn, source)
-    # Exactly these rows on a shared server (they are locked); by department on a file when
-    # there are many (see _among).
-    query, params = _stored_rows(conn, generation, codes, indicators)
-    if shared(conn) and not dry_run and not by_function:
-        # Another writer of these values waits here until this one commits (rows locked
-        # in one order, so two writers never wait for each other): the revision checked
-        # below is still the stored one when the change is written. (The write functions
-        # lock the rows themselves and refuse a row that changed since this read.)
-        query = query.with_for_update()
-    for code, year, value, reason, comment, db, seq in conn.execute(query, params).all():
+    rows: Sequence[Sequence[Any]]
+    if len(codes) == 1 and known is None and not shared(conn):
+        # One value (the window's entry) on a file: its indicator and its values in one read.
+        indicators, rows = _one_indicator(conn, generation, next(iter(codes)))
+    else:
+        indicators = _indicators(conn, generation, codes, known)
+        # Exactly these rows on a shared server (they are locked); by department on a file
+        # when there are many (see _among).
+        query, params = _stored_rows(conn, generation, codes, indicators)
+        if shared(conn) and not dry_run and not by_function:
+            # Another writer of these values waits here until this one commits (rows locked
+            # in one order, so two writers never wait for each other): the revision checked
+            # below is still the stored one when the change is written. (The write functions
+            # lock the rows themselves and refuse a row that changed since this read.)
+            query = query.with_for_update()
+        rows = conn.execute(query, params).all()
+    for code, year, value, reason, comment, db, seq in rows:
         stored[(code, year)] = State(value, reason, comment)
         revisions[(code, year)] = Revision.of(db, seq)
         seen[(code, year)] = (db, seq)
@@ -353,6 +359,48 @@ def _stored_rows(
         return _STORED_BY_CODE, {"generation": generation, "codes": list(codes)}
     departments = sorted({indicator.department for indicator in indicators.values()})
     return _STORED_BY_DEPARTMENT, {"generation": generation, "departments": departments}
+
+
+_v = actual_table.c
+_INDICATOR_AND_VALUES = (
+    select(
+        indicator_table,
+        _v.fiscal_year.label("v_year"),
+        _v.value.label("v_value"),
+        _v.missing_reason.label("v_reason"),
+        _v.comment.label("v_comment"),
+        _v.revision_db.label("v_db"),
+        _v.revision_seq.label("v_seq"),
+    )
+    .select_from(
+        indicator_table.outerjoin(
+            actual_table,
+            (_v.generation == indicator_table.c.generation)
+            & (_v.indicator_code == indicator_table.c.code),
+        )
+    )
+    .where(
+        indicator_table.c.generation == bindparam("generation"),
+        indicator_table.c.code == bindparam("code"),
+    )
+    .order_by(_v.fiscal_year)
+)
+_VALUE_KEYS = ("v_year", "v_value", "v_reason", "v_comment", "v_db", "v_seq")
+
+
+def _one_indicator(
+    conn: Connection, generation: int, code: str
+) -> tuple[dict[str, Indicator], list[tuple[Any, ...]]]:
+    """One indicator of the catalog (none if it is not there) and its stored values, as the
+    stored-rows query gives them, in one statement (a file only: a server locks the values)."""
+    found = conn.execute(_INDICATOR_AND_VALUES, {"generation": generation, "code": code})
+    rows = found.mappings().all()
+    if not rows:
+        return {}, []
+    values = [
+        (code, *(row[key] for key in _VALUE_KEYS)) for row in rows if row["v_year"] is not None
+    ]
+    return {code: indicator_from_row(rows[0])}, values
 
 
 def _indicators(
