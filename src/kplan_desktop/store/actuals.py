@@ -19,11 +19,8 @@ from sqlalchemy import (
     Select,
     Text,
     bindparam,
-    literal_column,
-    null,
     select,
     type_coerce,
-    union_all,
 )
 
 from kplan_desktop.domain.audit_words import COMMENT_DROPPED_NOTE
@@ -51,16 +48,14 @@ from kplan_desktop.store.catalog import (
     plan_settings_from_row,
 )
 from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
-from kplan_desktop.store.generations import require_writable, writable_record
+from kplan_desktop.store.entry_reads import one_indicator, writable_plan, years_and_database
+from kplan_desktop.store.generations import require_writable
 from kplan_desktop.store.models import (
     actual_table,
     department_table,
     finalisation_table,
-    generation_table,
     indicator_table,
-    meta_table,
     plan_table,
-    year_lock_table,
 )
 from kplan_desktop.store.requests import (
     EMPTY,
@@ -145,70 +140,6 @@ def plan_settings(conn: Connection, generation: int) -> PlanSettings:
     return plan_settings_from_row(row)
 
 
-# What every write reads before it checks a value, in two statements rather than six: on a
-# single entry each statement cost more than SQLite's own insert (issue 20).
-_p = plan_table.c
-_GENERATION_AND_PLAN = (
-    select(
-        generation_table,
-        _p.code.label("plan_code"),
-        _p.start_year.label("plan_start_year"),
-        _p.end_year.label("plan_end_year"),
-        _p.baseline_year.label("plan_baseline_year"),
-        _p.grading.label("plan_grading"),
-    )
-    .select_from(generation_table.outerjoin(plan_table, _p.generation == generation_table.c.number))
-    .where(generation_table.c.number == bindparam("generation"))
-)
-_f, _l, _m = finalisation_table.c, year_lock_table.c, meta_table.c
-_YEARS_AND_DATABASE = union_all(
-    select(
-        literal_column("'closed'").label("kind"),
-        _f.department_code.label("text"),
-        _f.fiscal_year.label("year"),
-    ).where(_f.generation == bindparam("generation")),
-    select(literal_column("'locked'"), null(), _l.fiscal_year).where(
-        _l.generation == bindparam("generation")
-    ),
-    select(literal_column("'database'"), _m.value, null()).where(_m.key == DATABASE_ID_KEY),
-)
-
-
-def _writable_plan(conn: Connection, generation: int) -> PlanSettings:
-    """require_writable, then the plan's settings (E_NO_CATALOG without a catalog)."""
-    row = conn.execute(_GENERATION_AND_PLAN, {"generation": generation}).first()
-    writable_record(generation, row)
-    assert row is not None
-    found = row._mapping
-    if found["plan_code"] is None:
-        raise no_catalog()
-    return plan_settings_from_row(
-        {
-            name: found[f"plan_{name}"]
-            for name in ("start_year", "end_year", "baseline_year", "grading")
-        }
-    )
-
-
-def _years_and_database(
-    conn: Connection, generation: int, source: EntrySource
-) -> tuple[set[tuple[str, int]], set[int], str]:
-    """The finalised (department, year) pairs that refuse a write (none for a merge), the
-    locked years, and this database's identity."""
-    closed: set[tuple[str, int]] = set()
-    locked: set[int] = set()
-    database = ""
-    for kind, text, year in conn.execute(_YEARS_AND_DATABASE, {"generation": generation}):
-        if kind == "closed":
-            if source != EntrySource.MERGE:
-                closed.add((text, year))
-        elif kind == "locked":
-            locked.add(year)
-        else:
-            database = text or ""
-    return closed, locked, database
-
-
 def write_actuals(
     conn: Connection,
     generation: int,
@@ -242,7 +173,7 @@ def write_actuals(
     batch = list(requests)
     key = request_key or new_request_key()
     results: list[EntryResult] = []
-    plan = _writable_plan(conn, generation)
+    plan = writable_plan(conn, generation)
     codes = {r.indicator_code for r in batch}
     stored: dict[tuple[str, int], State] = {}
     revisions: dict[tuple[str, int], Revision | None] = {}
@@ -251,7 +182,7 @@ def write_actuals(
     rows: Sequence[Sequence[Any]]
     if len(codes) == 1 and known is None and not shared(conn):
         # One value (the window's entry) on a file: its indicator and its values in one read.
-        indicators, rows = _one_indicator(conn, generation, next(iter(codes)))
+        indicators, rows = one_indicator(conn, generation, next(iter(codes)))
     else:
         indicators = _indicators(conn, generation, codes, known)
         # Exactly these rows on a shared server (they are locked); by department on a file
@@ -272,7 +203,7 @@ def write_actuals(
     for (code, year), (value, _, _) in stored.items():
         if value is not None:
             history.setdefault(code, {})[year] = to_decimal(value)
-    closed, locked, database = _years_and_database(conn, generation, source)
+    closed, locked, database = years_and_database(conn, generation, source)
     context = Batch(
         conn=conn,
         generation=generation,
@@ -359,48 +290,6 @@ def _stored_rows(
         return _STORED_BY_CODE, {"generation": generation, "codes": list(codes)}
     departments = sorted({indicator.department for indicator in indicators.values()})
     return _STORED_BY_DEPARTMENT, {"generation": generation, "departments": departments}
-
-
-_v = actual_table.c
-_INDICATOR_AND_VALUES = (
-    select(
-        indicator_table,
-        _v.fiscal_year.label("v_year"),
-        _v.value.label("v_value"),
-        _v.missing_reason.label("v_reason"),
-        _v.comment.label("v_comment"),
-        _v.revision_db.label("v_db"),
-        _v.revision_seq.label("v_seq"),
-    )
-    .select_from(
-        indicator_table.outerjoin(
-            actual_table,
-            (_v.generation == indicator_table.c.generation)
-            & (_v.indicator_code == indicator_table.c.code),
-        )
-    )
-    .where(
-        indicator_table.c.generation == bindparam("generation"),
-        indicator_table.c.code == bindparam("code"),
-    )
-    .order_by(_v.fiscal_year)
-)
-_VALUE_KEYS = ("v_year", "v_value", "v_reason", "v_comment", "v_db", "v_seq")
-
-
-def _one_indicator(
-    conn: Connection, generation: int, code: str
-) -> tuple[dict[str, Indicator], list[tuple[Any, ...]]]:
-    """One indicator of the catalog (none if it is not there) and its stored values, as the
-    stored-rows query gives them, in one statement (a file only: a server locks the values)."""
-    found = conn.execute(_INDICATOR_AND_VALUES, {"generation": generation, "code": code})
-    rows = found.mappings().all()
-    if not rows:
-        return {}, []
-    values = [
-        (code, *(row[key] for key in _VALUE_KEYS)) for row in rows if row["v_year"] is not None
-    ]
-    return {code: indicator_from_row(rows[0])}, values
 
 
 def _indicators(
