@@ -47,13 +47,17 @@ from kplan_desktop.store.catalog import (
     indicator_from_row,
     plan_settings_from_row,
 )
-from kplan_desktop.store.engine import DATABASE_ID_KEY, meta_value
-from kplan_desktop.store.entry_reads import one_indicator, writable_plan, years_and_database
+from kplan_desktop.store.engine import meta_value
+from kplan_desktop.store.entry_reads import (
+    STORED_COLUMNS,
+    one_indicator,
+    writable_plan,
+    years_and_database,
+)
 from kplan_desktop.store.generations import require_writable
 from kplan_desktop.store.models import (
     actual_table,
     department_table,
-    finalisation_table,
     indicator_table,
     plan_table,
 )
@@ -67,7 +71,7 @@ from kplan_desktop.store.requests import (
     State,
     refusal,
 )
-from kplan_desktop.store.years import locked_finding, locked_years_in
+from kplan_desktop.store.years import locked_finding
 
 __all__ = [
     "EMPTY",
@@ -128,9 +132,6 @@ _INDICATOR = select(indicator_table).where(
     indicator_table.c.generation == bindparam("generation"),
     indicator_table.c.code == bindparam("code"),
 )
-_CLOSED_YEARS = select(
-    finalisation_table.c.department_code, finalisation_table.c.fiscal_year
-).where(finalisation_table.c.generation == bindparam("generation"))
 
 
 def plan_settings(conn: Connection, generation: int) -> PlanSettings:
@@ -253,9 +254,8 @@ _CODES_INLINE = 50
 
 def _stored_select(among: ColumnElement[bool]) -> Select[Any]:
     a = actual_table.c
-    columns = (a.indicator_code, a.fiscal_year, a.value, a.missing_reason, a.comment)
     return (
-        select(*columns, a.revision_db, a.revision_seq)
+        select(a.indicator_code, *(a[name] for name in STORED_COLUMNS))
         .where(a.generation == bindparam("generation"), among)
         .order_by(a.indicator_code, a.fiscal_year)
     )
@@ -343,8 +343,7 @@ def commit_checked(
     if shared(conn):
         query = query.with_for_update()
     now_stored = {(code, year): Revision.of(db, seq) for code, year, db, seq in conn.execute(query)}
-    closed = _closed_years(conn, generation, source)
-    locked = locked_years_in(conn, generation)
+    closed, locked, database = years_and_database(conn, generation, source)
     owners: dict[str, str] = {}
     if closed:
         i = indicator_table.c
@@ -362,7 +361,7 @@ def commit_checked(
         history={},
         closed=closed,
         locked=locked,
-        database=meta_value(conn, DATABASE_ID_KEY) or "",
+        database=database,
         who=who,
         source=source,
         detail=detail,
@@ -411,13 +410,6 @@ def commit_checked(
 def _refused(result: EntryResult, why: Finding) -> EntryResult:
     check = EntryCheck(result.check.parsed, (*result.check.findings, why))
     return EntryResult(result.request, check, Outcome.REFUSED, result.old, result.old)
-
-
-def _closed_years(conn: Connection, generation: int, source: EntrySource) -> set[tuple[str, int]]:
-    """The finalised (department, year) pairs that refuse a write; a merge is not refused."""
-    if source == EntrySource.MERGE:
-        return set()
-    return {(d, y) for d, y in conn.execute(_CLOSED_YEARS, {"generation": generation})}
 
 
 # Stands for a revision whose number the database has not given yet (same batch).

@@ -5,9 +5,10 @@ one indicator with its stored values in a third."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, literal_column, null, select, union_all
+from sqlalchemy import Connection, Label, Table, bindparam, literal_column, null, select, union_all
 
 from kplan_desktop.domain.catalog import Indicator
 from kplan_desktop.domain.errors import no_catalog
@@ -26,16 +27,17 @@ from kplan_desktop.store.models import (
 )
 from kplan_desktop.store.requests import EntrySource
 
+
+def _labelled(table: Table, names: Sequence[str], prefix: str) -> list[Label[Any]]:
+    """Columns of `table` under the names `prefix` + name, beside another table's columns."""
+    return [table.c[name].label(prefix + name) for name in names]
+
+
+# The plan's columns its settings are read from (plan_settings_from_row), and its code.
+_PLAN_SETTINGS = ("start_year", "end_year", "baseline_year", "grading")
 _p = plan_table.c
 _GENERATION_AND_PLAN = (
-    select(
-        generation_table,
-        _p.code.label("plan_code"),
-        _p.start_year.label("plan_start_year"),
-        _p.end_year.label("plan_end_year"),
-        _p.baseline_year.label("plan_baseline_year"),
-        _p.grading.label("plan_grading"),
-    )
+    select(generation_table, *_labelled(plan_table, ("code", *_PLAN_SETTINGS), "plan_"))
     .select_from(generation_table.outerjoin(plan_table, _p.generation == generation_table.c.number))
     .where(generation_table.c.number == bindparam("generation"))
 )
@@ -61,12 +63,7 @@ def writable_plan(conn: Connection, generation: int) -> PlanSettings:
     found = row._mapping
     if found["plan_code"] is None:
         raise no_catalog()
-    return plan_settings_from_row(
-        {
-            name: found[f"plan_{name}"]
-            for name in ("start_year", "end_year", "baseline_year", "grading")
-        }
-    )
+    return plan_settings_from_row({name: found[f"plan_{name}"] for name in _PLAN_SETTINGS})
 
 
 def years_and_database(
@@ -88,17 +85,20 @@ def years_and_database(
     return closed, locked, database
 
 
+# A stored value's columns, in the order write_actuals reads them after the indicator's code
+# (both reads of them: here, and actuals._stored_select).
+STORED_COLUMNS = (
+    "fiscal_year",
+    "value",
+    "missing_reason",
+    "comment",
+    "revision_db",
+    "revision_seq",
+)
+_VALUE_KEYS = tuple(f"v_{name}" for name in STORED_COLUMNS)
 _v = actual_table.c
 _INDICATOR_AND_VALUES = (
-    select(
-        indicator_table,
-        _v.fiscal_year.label("v_year"),
-        _v.value.label("v_value"),
-        _v.missing_reason.label("v_reason"),
-        _v.comment.label("v_comment"),
-        _v.revision_db.label("v_db"),
-        _v.revision_seq.label("v_seq"),
-    )
+    select(indicator_table, *_labelled(actual_table, STORED_COLUMNS, "v_"))
     .select_from(
         indicator_table.outerjoin(
             actual_table,
@@ -112,7 +112,6 @@ _INDICATOR_AND_VALUES = (
     )
     .order_by(_v.fiscal_year)
 )
-_VALUE_KEYS = ("v_year", "v_value", "v_reason", "v_comment", "v_db", "v_seq")
 
 
 def one_indicator(
@@ -125,6 +124,8 @@ def one_indicator(
     if not rows:
         return {}, []
     values = [
-        (code, *(row[key] for key in _VALUE_KEYS)) for row in rows if row["v_year"] is not None
+        (code, *(row[key] for key in _VALUE_KEYS))
+        for row in rows
+        if row["v_fiscal_year"] is not None
     ]
     return {code: indicator_from_row(rows[0])}, values
