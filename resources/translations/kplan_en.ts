@@ -825,7 +825,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>ChangePoller</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/poller.py" line="91"/>
+        <location filename="../../src/kplan_desktop/ui/poller.py" line="102"/>
         <source>ほかの人が変更した {0} 件の指標を表示しました</source>
         <translation>Showing {0} indicators someone else changed</translation>
     </message>
@@ -1179,17 +1179,17 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="63"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="66"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="77"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="80"/>
         <source>コメント（警告がある値には理由が必要です）</source>
         <translation>Comment (a value with warnings needs a reason)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="79"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="82"/>
         <source>コメントを保存</source>
         <translation>Save comment</translation>
     </message>
@@ -1198,27 +1198,27 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="165"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="168"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="176"/>
         <source>目指す姿</source>
         <translation>Aim</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="173"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="176"/>
         <source>指標の説明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="174"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="177"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="180"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="183"/>
         <source>単位: {0}&#x3000;方向: {1}&#x3000;比較: {2}&#x3000;累計: {3}</source>
         <translation>Unit: {0}  Direction: {1}  Comparator: {2}  Cumulative: {3}</translation>
     </message>
@@ -1227,97 +1227,97 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">yes</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="189"/>
         <source>いいえ</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="215"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="218"/>
         <source>この指標の変更記録はまだありません</source>
         <translation>No changes recorded for this indicator yet</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="235"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="238"/>
         <source>⚠ 警告があります。理由をコメントに記入して保存してください。</source>
         <translation>⚠ This value has warnings. Write the reason in the comment and save it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="266"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="276"/>
         <source>前の計画の実績</source>
         <translation>Earlier plans&apos; actuals</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="267"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="277"/>
         <source>各年度は、その年度が属した計画の目標で評価しています。</source>
         <translation>Each year is graded against the target of the plan it belonged to.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="269"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="279"/>
         <source>前の計画の実績はありません。</source>
         <translation>No actuals under the earlier plans.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="274"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="284"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="275"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="285"/>
         <source>計画</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="276"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="286"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="277"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="287"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="278"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="288"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="297"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="307"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="301"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="311"/>
         <source>コメントを削除（{0}）</source>
         <translation>comment removed ({0})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="303"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="313"/>
         <source>コメントを追加: {0}</source>
         <translation>comment added: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="305"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="315"/>
         <source>コメントを変更: {0} → {1}</source>
         <translation>comment changed: {0} → {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="306"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="316"/>
         <source>{0}（値 {1} はそのまま）</source>
         <translation>{0} (value {1} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="310"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="320"/>
         <source>（コメント: {0} → {1}）</source>
         <translation> (comment: {0} → {1})</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="313"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="323"/>
         <source>取り消し: {0}</source>
         <translation>undo: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="315"/>
+        <location filename="../../src/kplan_desktop/ui/detail_panel.py" line="325"/>
         <source>やり直し: {0}</source>
         <translation>redo: {0}</translation>
     </message>
@@ -2023,7 +2023,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>{0} is closed (final evaluation written). Values, evaluations and the catalog cannot change (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="172"/>
+        <location filename="../../src/kplan_desktop/ui/generation_choice.py" line="182"/>
         <source>切り替えられる計画期はありません</source>
         <translation>There is no other plan generation to switch to</translation>
     </message>
@@ -2031,7 +2031,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>GridFit</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="288"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="303"/>
+        <source>先頭の {0:,} 件を表示しています。全 {1:,} 件を読み込んでいます…</source>
+        <translation>Showing the first {0:,} indicators; reading all {1:,}…</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="353"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
@@ -2039,102 +2044,102 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>IndicatorTableModel</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="301"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="304"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="302"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="305"/>
         <source>指標名</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="303"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="306"/>
         <source>単位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="304"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="307"/>
         <source>区分</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="305"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="308"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="306"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="309"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="307"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="310"/>
         <source>達成率</source>
         <translation>Achievement</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="308"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="311"/>
         <source>評価</source>
         <translation>Grade</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="375"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="378"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="379"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="382"/>
         <source>（名称未設定）</source>
         <translation>(name not set)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="386"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="389"/>
         <source>達成</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="388"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="391"/>
         <source>活動</source>
         <translation>Activity</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="401"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="404"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="403"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="406"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="464"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="467"/>
         <source>貼り付けた値「{0}」は保存していません: {1}</source>
         <translation>The pasted value &quot;{0}&quot; is not saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="467"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="470"/>
         <source>保存されている値: {0}</source>
         <translation>Stored value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="473"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="476"/>
         <source>コメント: {0}</source>
         <translation>Comment: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="479"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="482"/>
         <source>欠測理由: {0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="309"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="312"/>
         <source>進捗状況</source>
         <translation>Progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="310"/>
+        <location filename="../../src/kplan_desktop/ui/models/indicator_table.py" line="313"/>
         <source>担当課</source>
         <translation>Department</translation>
     </message>
@@ -2219,17 +2224,17 @@ Check that the fingerprint is the one the department told you. Once registered, 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="242"/>
         <source>企画担当課</source>
         <translation>Planning division</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="263"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="246"/>
         <source>kplan-desktop — 総合計画の進行管理</source>
         <translation>kplan-desktop — comprehensive plan progress</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="265"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="248"/>
         <source>（読み取り専用）</source>
         <translation> (read-only)</translation>
     </message>
@@ -2358,7 +2363,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="461"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="439"/>
         <source>指標を読み込んでいます…</source>
         <translation>Loading indicators…</translation>
     </message>
@@ -2367,7 +2372,7 @@ Check that the fingerprint is the one the department told you. Once registered, 
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="515"/>
         <source>読み込めません</source>
         <translation>Cannot load</translation>
     </message>
@@ -2512,7 +2517,7 @@ Ctrl+Shift+H: Measure evaluation</translation>
         <translation type="vanished">not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/main_window.py" line="163"/>
+        <location filename="../../src/kplan_desktop/ui/main_window.py" line="153"/>
         <source>読み込んでいます…</source>
         <translation>Loading…</translation>
     </message>
@@ -3314,27 +3319,27 @@ If accepted, their revision claims are not trusted and every value that differs 
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="59"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="62"/>
         <source>指標名・コードで検索 (Ctrl+F)</source>
         <translation>Search name or code (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="67"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="70"/>
         <source>未入力のみ</source>
         <translation>Missing only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="68"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="71"/>
         <source>エラー・警告のみ</source>
         <translation>Errors and warnings only</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="69"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="72"/>
         <source>全課を表示</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="123"/>
+        <location filename="../../src/kplan_desktop/ui/plan_tree.py" line="126"/>
         <source>基本目標{0} {1}</source>
         <translation>Goal {0} {1}</translation>
     </message>
@@ -3515,129 +3520,130 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="200"/>
         <source>指標を選ぶと推移を表示します</source>
         <translation>Select an indicator to see its trend</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="217"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="482"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="563"/>
         <source>達成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="217"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="481"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="562"/>
         <source>未達成</source>
         <translation>Not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="226"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="241"/>
         <source>達成／未達成</source>
         <translation>Done / not done</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="228"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="243"/>
         <source>単位: {0}</source>
         <translation>unit: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="230"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="245"/>
         <source>単位未設定</source>
         <translation>unit not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="232"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="247"/>
         <source>累計</source>
         <translation>cumulative</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="256"/>
         <source>&#x3000;— 実績・基準値・目標のいずれもありません</source>
         <translation> — no actual, baseline or target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="371"/>
         <source>以上</source>
         <translation> or more</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="285"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="371"/>
         <source>以下</source>
         <translation> or less</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="287"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="373"/>
         <source>目標 {0}</source>
         <translation>Target {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="302"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="306"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="388"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="392"/>
         <source>目標</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="311"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="397"/>
         <source>目標年度（{0}）{1}</source>
         <translation>Target year ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="320"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="406"/>
         <source>目標年度</source>
         <translation>Target year</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="325"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="411"/>
         <source>基準値（{0}）{1}</source>
         <translation>Baseline ({0}) {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="336"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="422"/>
         <source>基準値</source>
         <translation>Baseline</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="348"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="354"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="440"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="296"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="428"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="434"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="521"/>
         <source>実績</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="367"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="379"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="448"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="460"/>
         <source>前計画の目標</source>
         <translation>Earlier plan&apos;s target</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="396"/>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="440"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="477"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="521"/>
         <source>前計画の実績</source>
         <translation>Earlier plan&apos;s actual</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="402"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="483"/>
         <source>前計画</source>
         <translation>Earlier plan</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="415"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="496"/>
         <source>計画の切り替え: {0}</source>
         <translation>Plan boundary: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="448"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="529"/>
         <source>前計画の実績: {0}</source>
         <translation>Earlier plans&apos; actuals: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="455"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="536"/>
         <source>実績: {0}</source>
         <translation>Actual: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="473"/>
+        <location filename="../../src/kplan_desktop/ui/trend_chart.py" line="554"/>
         <source>年度</source>
         <translation>Fiscal year</translation>
     </message>
@@ -3645,159 +3651,159 @@ If accepted, their revision claims are not trusted and every value that differs 
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="81"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="108"/>
         <source>ファイル(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="89"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="116"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="91"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="118"/>
         <source>編集(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="92"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="119"/>
         <source>元に戻す</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="94"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="121"/>
         <source>やり直す</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="101"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="128"/>
         <source>コピー</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="104"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="131"/>
         <source>貼り付け</source>
         <translation>Paste</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="107"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="134"/>
         <source>値を消去…</source>
         <translation>Clear value…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="110"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="137"/>
         <source>検索</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="112"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="139"/>
         <source>表示(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="113"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="140"/>
         <source>入力</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="115"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="142"/>
         <source>ダッシュボード</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="118"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="145"/>
         <source>計画横断</source>
         <translation>Plans</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="121"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="148"/>
         <source>再読み込み</source>
         <translation>Reload</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="126"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="153"/>
         <source>詳細パネル</source>
         <translation>Detail panel</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="135"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="162"/>
         <source>言語</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="146"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="173"/>
         <source>評価(&amp;R)</source>
         <translation>&amp;Review</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="147"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="174"/>
         <source>施策評価…</source>
         <translation>Measure evaluation…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="148"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="175"/>
         <source>カタログ(&amp;C)</source>
         <translation>&amp;Catalog</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="153"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="180"/>
         <source>集約(&amp;A)</source>
         <translation>&amp;Aggregate</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="154"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="181"/>
         <source>全課の入力状況</source>
         <translation>Progress of all departments</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="158"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="185"/>
         <source>ヘルプ(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="159"/>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="189"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="186"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="216"/>
         <source>キー操作</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="160"/>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="217"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="187"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="244"/>
         <source>バージョン情報</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="166"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="193"/>
         <source>表示言語は次回の起動から切り替わります</source>
         <translation>The language changes the next time the program starts</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="195"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="222"/>
         <source>文字を入力: 編集開始</source>
         <translation>Type a character: start editing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="196"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="223"/>
         <source>Enter: 保存して下へ</source>
         <translation>Enter: save and move down</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="197"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="224"/>
         <source>Tab: 保存して右へ</source>
         <translation>Tab: save and move right</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="198"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="225"/>
         <source>Esc: 入力中の値を取り消す（入力中でなければ終了の確認）</source>
         <translation>Esc: cancel the value being typed (otherwise: ask to quit)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="199"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="226"/>
         <source>コメント欄: Enter で保存、Shift+Enter で改行</source>
         <translation>Comment box: Enter saves, Shift+Enter starts a new line</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="238"/>
         <source>提出ブックはウィンドウにドロップしても取り込めます</source>
         <translation>Submission workbooks can also be dropped on the window to import them</translation>
     </message>
@@ -3834,14 +3840,14 @@ Ctrl+Shift+E: create the consolidated workbook</translation>
         <translation type="vanished">Ctrl+E: export the submission workbook</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="218"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="245"/>
         <source>kplan-desktop {0}
 データベース: {1}</source>
         <translation>kplan-desktop {0}
 Database: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="124"/>
+        <location filename="../../src/kplan_desktop/ui/window_menus.py" line="151"/>
         <source>計画期を切り替える…</source>
         <translation>Switch plan generation…</translation>
     </message>
@@ -3869,7 +3875,7 @@ Database: {1}</translation>
 <context>
     <name>Workers</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/workers.py" line="87"/>
+        <location filename="../../src/kplan_desktop/ui/workers.py" line="112"/>
         <source>キャンセル</source>
         <translation>Cancel</translation>
     </message>

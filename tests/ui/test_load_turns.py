@@ -53,3 +53,26 @@ def test_columns_measured_for_long_are_shown_in_the_next_turn_and_only_the_last_
     qtbot.wait(50)
     assert ended == ["second"] and window.grid.updatesEnabled()
     assert all(window.grid.columnWidth(c) > 20 for c in range(window.model.columnCount()))
+
+
+def test_the_widths_saved_at_the_last_close_come_back_without_measuring_the_rows(
+    open_window: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kplan_desktop.ui.frozen_grid import FrozenGrid
+
+    measured: list[int] = []
+    real = FrozenGrid.resizeColumnToContents
+
+    def counted(grid: FrozenGrid, column: int) -> None:
+        measured.append(column)
+        real(grid, column)
+
+    monkeypatch.setattr(FrozenGrid, "resizeColumnToContents", counted)
+    first = open_window(department=None, planning=True)
+    assert len(measured) == first.model.columnCount()  # nothing saved yet: every column
+    first.grid.setColumnWidth(0, 137)
+    first.save_state()
+    measured.clear()
+    second = open_window(department=None, planning=True)
+    # Measuring them was wasted: the saved widths replaced what it found (0.1 s at 20,000).
+    assert measured == [] and second.grid.columnWidth(0) == 137

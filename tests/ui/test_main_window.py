@@ -1242,4 +1242,5 @@ def test_widths_saved_in_japanese_do_not_cut_the_english_headers(
     # headers of the next session at 100 %).
     screen = again.screen()
     width, scale = screen.availableGeometry().width(), screen.devicePixelRatio()
-    assert again.fit.columns_key() == f"columns-ja-{width}-{scale:g}"
+    count = again.model.columnCount()
+    assert again.fit.columns_key() == f"columns-ja-{width}-{scale:g}-{count}"

@@ -649,13 +649,19 @@ def _plan_row(conn: Connection, generation: int) -> RowMapping | None:
 
 
 def read_catalog(
-    conn: Connection, generation: int, *, department: str | None = None
+    conn: Connection,
+    generation: int,
+    *,
+    department: str | None = None,
+    measures: Sequence[str] | None = None,
 ) -> Catalog | None:
     """The catalog a generation holds, or None before one was loaded.
 
     With `department`: only the indicators it owns or owned (former owners), and the
     measures, policies and goals above them — a 課 of 200 indicators in a catalog of 20,000
-    reads its own rows (issue 20). Everything else (plan, departments, tables) is whole.
+    reads its own rows (issue 20). With `measures`: only those measures' indicators and the
+    branches above them (the window's first rows, overview.first_rows). Everything else
+    (plan, departments, tables) is whole.
     """
     plan_row = _plan_row(conn, generation)
     if plan_row is None:
@@ -689,6 +695,8 @@ def read_catalog(
             (i.department_code == department)
             | (i.former_owners.is_not(None) & moved.not_in(["null", "[]"]))
         )
+    if measures is not None:
+        query = query.where(i.measure_code.in_(list(measures)))
     for row in sorted(conn.execute(query).all(), key=itemgetter(0)):  # one fetchall
         indicator = _indicator(row[2:])
         if department is None or department in (
@@ -716,19 +724,20 @@ def read_catalog(
         .where(goal_table.c.generation == generation)
         .order_by(goal_table.c.position)
     )
-    if department is not None:
+    narrowed = department is not None or measures is not None
+    if narrowed:
         # Only the branches above its indicators: read in three small steps up the tree.
         measure_query = measure_query.where(measure_table.c.code.in_(list(indicators)))
         direction_query = direction_query.where(
             measure_direction_table.c.measure_code.in_(list(indicators))
         )
     measure_rows = conn.execute(measure_query).mappings().all()
-    if department is not None:
+    if narrowed:
         policy_query = policy_query.where(
             policy_table.c.code.in_(sorted({m["policy_code"] for m in measure_rows}))
         )
     policy_rows = conn.execute(policy_query).mappings().all()
-    if department is not None:
+    if narrowed:
         goal_query = goal_query.where(
             goal_table.c.code.in_(sorted({p["goal_code"] for p in policy_rows}))
         )
@@ -745,9 +754,9 @@ def read_catalog(
                 ),
             )
         )
-    measures: dict[str, list[Measure]] = {}
+    under: dict[str, list[Measure]] = {}
     for m in measure_rows:
-        measures.setdefault(m["policy_code"], []).append(
+        under.setdefault(m["policy_code"], []).append(
             Measure(
                 code=m["code"],
                 name=m["name"],
@@ -761,7 +770,7 @@ def read_catalog(
     policies: dict[str, list[Policy]] = {}
     for p in policy_rows:
         policies.setdefault(p["goal_code"], []).append(
-            Policy(p["code"], p["name"], tuple(measures.get(p["code"], [])))
+            Policy(p["code"], p["name"], tuple(under.get(p["code"], [])))
         )
     goals = tuple(
         Goal(g["code"], g["name"], g["subtitle"], tuple(policies.get(g["code"], [])))

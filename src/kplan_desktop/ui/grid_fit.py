@@ -26,6 +26,7 @@ from kplan_desktop.ui.parts import WIDE, Part, Shared
 
 if TYPE_CHECKING:
     from kplan_desktop.ui.entry_controller import EntryController
+    from kplan_desktop.ui.models.cells import GridData
 
 
 # The indicator-name column is never narrowed below this to fit the grid in its pane.
@@ -56,6 +57,9 @@ class GridFit(Part):
         # A column narrowed by hand is headed the short way too (see fit_headers).
         self.grid.horizontalHeader().sectionResized.connect(self.fit_headers)
         self._fit_round = 0
+        # Where the clerk was in the first rows of a grid being read (keep_place).
+        self._kept: tuple[str, int] | None = None
+        self._first_measured = False
         # The plan tree's width when opening the panel folded it away (0: not folded).
         self._tree_width = 0
 
@@ -71,9 +75,18 @@ class GridFit(Part):
         """
         self._fit_round += 1
         fitting = self._fit_round
-        columns = list(range(self.model.columnCount()))
+        # The first rows of a big grid were measured when they were shown (show_first_rows):
+        # the whole grid keeps those widths rather than measure 20,000 rows' sample again.
+        measured, self._first_measured = self._first_measured, False
         grid = self.grid
         grid.setUpdatesEnabled(False)
+        # The widths saved at the last close come back on the first load, but never below what
+        # the labels need (_fit_measured): measuring what they replace was wasted.
+        settings = self.shared.settings
+        saved = settings.window_state(self.columns_key()) if settings else None
+        if saved is not None and not self.is_loaded:
+            measured = grid.horizontalHeader().restoreState(saved) or measured
+        columns = [] if measured else list(range(self.model.columnCount()))
 
         def step() -> None:
             if fitting != self._fit_round:
@@ -125,11 +138,6 @@ class GridFit(Part):
                     max([*labels, "88,888,888"], key=metrics.horizontalAdvance),
                 )
             )
-        # Saved widths come back, but never below what the labels need.
-        settings = self.shared.settings
-        columns = settings.window_state(self.columns_key()) if settings else None
-        if columns is not None and not self.is_loaded:
-            self.grid.horizontalHeader().restoreState(columns)
         for column, sample in samples:
             wanted = metrics.horizontalAdvance(sample) + 16
             self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), wanted))
@@ -138,12 +146,15 @@ class GridFit(Part):
 
     def columns_key(self) -> str:
         """Where the column widths are kept: per language (基準値 < "Baseline"), screen width
-        and scale (widths from a 150 % session cut the headers of the next one at 100 %)."""
+        and scale (widths from a 150 % session cut the headers of the next one at 100 %), and
+        number of columns (a plan of more years: widths saved for fewer columns come back as
+        they are, and the columns they leave out stood at Qt's 100 pixels, unmeasured)."""
+        count = self.model.columnCount()
         screen = self.widget.screen()
         if screen is None:
-            return f"columns-{self.lang}"
+            return f"columns-{self.lang}-{count}"
         width = screen.availableGeometry().width()
-        return f"columns-{self.lang}-{width}-{screen.devicePixelRatio():g}"
+        return f"columns-{self.lang}-{width}-{screen.devicePixelRatio():g}-{count}"
 
     def fit_name_column(self) -> None:
         """Fit the grid to its pane so the entry year, target, rate and grade are in view.
@@ -281,10 +292,47 @@ class GridFit(Part):
         self.grid.scrollTo(current.siblingAtColumn(entry))
         self.grid.scrollTo(current)
 
+    def show_first_rows(self, data: GridData, then: Callable[[], None]) -> None:
+        """The first rows of a big grid, shown while the rest is read (they take no value until
+        it is in: the grid's rows and tallies change then); `then` once they are painted."""
+        settled = data.settled or self.session
+        self.model.reset(
+            data, settled.fiscal_year, self.department, planning=self.planning, lang=self.lang
+        )
+        self.status.setText(
+            self.tr("先頭の {0:,} 件を表示しています。全 {1:,} 件を読み込んでいます…").format(
+                len(data.rows), data.first_of or len(data.rows)
+            )
+        )
+
+        def measured() -> None:
+            self._first_measured = True
+            self.widget.repaint()  # the window whole: its status line and headers too
+            then()
+
+        self.fit_columns(measured)
+
+    def keep_place(self) -> None:
+        """Remember the indicator and column the clerk went to in the first rows, for
+        select_first_cell once the whole grid is in."""
+        current = self.proxy.mapToSource(self.grid.currentIndex())
+        self._kept = None
+        if self.model.first_of is not None and current.isValid():
+            self._kept = (self.model.rows[current.row()].indicator.code, current.column())
+
     def select_first_cell(self) -> None:
-        """Focus on the first entry-year cell that still needs a value, scrolled into view."""
-        first = self.first_editable()
-        if first.isValid() and not self.grid.currentIndex().isValid():
+        """Focus on the first entry-year cell that still needs a value (or the cell the clerk
+        went to in the first rows, see keep_place), scrolled into view."""
+        kept, self._kept = self._kept, None
+        row = None if kept is None else self.model.row_of(kept[0])
+        if self.grid.currentIndex().isValid():
+            return
+        first = QModelIndex()
+        if row is not None and kept is not None:  # unless a filter hides it now
+            first = self.proxy.mapFromSource(self.model.index(row, kept[1]))
+        if not first.isValid():
+            first = self.first_editable()
+        if first.isValid():
             self.grid.setCurrentIndex(first)
             self.grid.scrollTo(first)
             on_entry = self.tabs is None or self.tabs.currentIndex() == 0

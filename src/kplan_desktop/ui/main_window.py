@@ -41,7 +41,7 @@ from kplan_desktop.ui.frozen_grid import FrozenGrid
 from kplan_desktop.ui.i18n import year_text
 from kplan_desktop.ui.parts import Shared, fit_screen
 from kplan_desktop.ui.settings import AppSettings
-from kplan_desktop.ui.workers import Job, Work, run_job
+from kplan_desktop.ui.workers import Job, Relay, Work, run_job
 
 if TYPE_CHECKING:
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from kplan_desktop.ui.paste import PasteController
     from kplan_desktop.ui.plan_tree import PlanTree
     from kplan_desktop.ui.poller import ChangePoller
-    from kplan_desktop.ui.window_menus import WindowMenus
+    from kplan_desktop.ui.window_menus import WindowMenus, window_action
     from kplan_desktop.ui.window_tabs import WindowTabs
 
 
@@ -77,6 +77,7 @@ def _late_imports() -> None:
     global ExchangeActions, BackupActions, CatalogActions, CycleActions, KeyActions
     global DetailPanel, EntryController, PasteController, PlanTree, ChangePoller
     global Closing, GridFit, WindowMenus, WindowTabs, GenerationChoice, NextPlanActions
+    global window_action
     from kplan_desktop.domain.fiscal_year import FiscalYearStyle
     from kplan_desktop.ui.backup_actions import BackupActions
     from kplan_desktop.ui.catalog_actions import CatalogActions
@@ -95,7 +96,7 @@ def _late_imports() -> None:
     from kplan_desktop.ui.paste import PasteController
     from kplan_desktop.ui.plan_tree import PlanTree
     from kplan_desktop.ui.poller import ChangePoller
-    from kplan_desktop.ui.window_menus import WindowMenus
+    from kplan_desktop.ui.window_menus import WindowMenus, window_action
     from kplan_desktop.ui.window_tabs import WindowTabs
 
 
@@ -117,6 +118,8 @@ class MainWindow(QMainWindow):
     """The clerk's window: find the department's indicators, type this year's values."""
 
     loaded = Signal()
+    # The first rows of a big grid are put in (and painted next), the rest still being read.
+    first_rows_shown = Signal()
     # Emitted with the message when a load fails, so callers wait on a signal, not a poll loop.
     load_failed = Signal(str)
 
@@ -251,22 +254,7 @@ class MainWindow(QMainWindow):
         slot: Callable[..., object],
         shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
     ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
-
-        # triggered(bool) would hand `checked` to a slot's first optional parameter (a path, a
-        # chosen file): only a checkable action passes its state on.
-        def run(checked: bool = False) -> None:
-            if action.isCheckable():
-                slot(checked)
-            else:
-                slot()
-
-        action.triggered.connect(run)
-        self.addAction(action)
-        return action
+        return window_action(self, text, slot, shortcut)
 
     def _build(self) -> None:
         self.status = QLabel()
@@ -424,14 +412,22 @@ class MainWindow(QMainWindow):
         session = self.session
 
         store_imports = self._store_imports
+        # The window's first load of a big grid shows its first rows while the rest is read.
+        first = None if self.is_loaded else Relay(self)
 
         def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             store_imports.import_here()  # first: the UI thread waits for these (body_imports)
             from kplan_desktop.ui.models.cells import load_session_grid
 
-            return load_session_grid(session, department, progress, cancelled)
+            shown = None if first is None else first.hand
+            return load_session_grid(session, department, progress, cancelled, shown)
 
         job: Job | None = None
+        if first is not None:
+            taken = first.taken
+            first.arrived.connect(
+                lambda data: self._when_built(self._first_rows, job, (data, taken))
+            )
 
         def loaded(data: Any) -> None:
             self._when_built(self._loaded, job, data)
@@ -450,10 +446,19 @@ class MainWindow(QMainWindow):
         else:
             self._arrived = lambda: handler(*args)
 
+    def _first_rows(self, job: Job | None, shown: tuple[GridData, Callable[[], None]]) -> None:
+        data, taken = shown  # taken: the worker goes on reading (workers.Relay)
+        if job is self._job and not self.is_loaded:
+            self.first_rows_shown.emit()
+            self.fit.show_first_rows(data, taken)
+        else:
+            taken()
+
     def _loaded(self, job: Job | None, data: GridData | None) -> None:
         if job is not self._job:
             return
         self._job = None
+        self.fit.keep_place()  # where the clerk went in the first rows, if they were shown
         if data is None:  # cancelled: a plan chosen for this load is not taken either
             self.generation_choice.forget_choice()
             return

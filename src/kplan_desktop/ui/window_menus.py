@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from PySide6 import QtCore
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTabWidget,
+    QWidget,
 )
 
 from kplan_desktop import __version__
@@ -33,6 +35,31 @@ if TYPE_CHECKING:
     from kplan_desktop.ui.key_actions import KeyActions
     from kplan_desktop.ui.next_plan_wizard import NextPlanActions
     from kplan_desktop.ui.paste import PasteController
+
+
+def window_action(
+    window: QWidget,
+    text: str,
+    slot: Callable[..., object],
+    shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+) -> QAction:
+    """An action of the window (its shortcut works wherever the focus is in it)."""
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+
+    # triggered(bool) would hand `checked` to a slot's first optional parameter (a path, a
+    # chosen file): only a checkable action passes its state on.
+    def run(checked: bool = False) -> None:
+        if action.isCheckable():
+            slot(checked)
+        else:
+            slot()
+
+    action.triggered.connect(run)
+    window.addAction(action)
+    return action
 
 
 class MenuHost(Protocol):

@@ -166,6 +166,19 @@ class GridData:
     # The session as the load settled it (its plan and year), for the window to take with the
     # grid: see load_session_grid.
     settled: Session | None = None
+    # The first screen of a bigger grid (see load_session_grid): how many rows the whole has.
+    # None: these are all the rows.
+    first_of: int | None = None
+
+
+# A grid of more rows than this shows its first rows while the rest is read: 20,000 take half
+# a second to read and check (issue 20). Whole measures are read, at least FIRST_ROWS rows.
+FIRST_SCREEN_FROM = 2500
+FIRST_ROWS = 100
+
+
+def _unreported(done: int, total: int) -> None:
+    """The first rows' read is not counted: the progress shown is the whole grid's."""
 
 
 def load_session_grid(
@@ -173,6 +186,7 @@ def load_session_grid(
     department: str | None,
     progress: Callable[[int, int], None],
     cancelled: Callable[[], bool],
+    first_screen: Callable[[GridData], None] | None = None,
 ) -> GridData | None:
     """The window's load: the session's plan settled (the plan chosen or remembered, if this
     role may see it; the year moved into its period) and its grid read, in one snapshot.
@@ -181,22 +195,40 @@ def load_session_grid(
     period while the window still shows the old grid, whose columns do not hold that year (a
     key pressed meanwhile ended in "2027 is not in list"). A plan chosen in the window is read
     the same way (Session.chosen). The window takes the settled session with the grid it goes
-    with (GridData.settled, Session.adopt)."""
+    with (GridData.settled, Session.adopt).
+
+    With `first_screen`, a grid of all departments' rows, more than FIRST_SCREEN_FROM, is given
+    to it first as its first rows (GridData.first_of), read in the same snapshot."""
+    from kplan_desktop.store.overview import first_rows
+
     store = session.open()  # on the window's session: opened once, whatever this load's end
     settled = session.for_load()
     with store.snapshot() as conn:
         settled.settle(conn)
-        data = load_grid(
-            conn,
-            settled.current_generation(),
-            department,
-            settled.own_department,
-            settled.fiscal_year,
-            progress,
-            cancelled,
-            planning=settled.planning,
-            own=settled.department,
-        )
+        generation = settled.current_generation()
+
+        def read(measures: tuple[str, ...] | None) -> GridData | None:
+            return load_grid(
+                conn,
+                generation,
+                department,
+                settled.own_department,
+                settled.fiscal_year,
+                progress if measures is None else _unreported,
+                cancelled,
+                planning=settled.planning,
+                own=settled.department,
+                measures=measures,
+            )
+
+        if first_screen is not None and department is None:
+            first = first_rows(conn, generation, FIRST_ROWS)
+            if first.total > FIRST_SCREEN_FROM:
+                shown = read(first.measures)
+                if shown is None:
+                    return None
+                first_screen(replace(shown, settled=settled, first_of=first.total))
+        data = read(None)
     return None if data is None else replace(data, settled=settled)
 
 
@@ -211,16 +243,19 @@ def load_grid(
     *,
     planning: bool = False,
     own: str | None = None,
+    measures: tuple[str, ...] | None = None,
 ) -> GridData | None:
-    """Read one plan generation's indicators (of `department`; None: all) and the year's
-    state (of `own_department`, the signed-in department; None for the planning division) in
-    one snapshot, and check this year's cells, tallied for the window of `planning` and `own`
-    (its department); None when cancelled."""
+    """Read one plan generation's indicators (of `department`; None: all; only those of
+    `measures` when given) and the year's state (of `own_department`, the signed-in
+    department; None for the planning division) in one snapshot, and check this year's cells,
+    tallied for the window of `planning` and `own` (its department); None when cancelled."""
     from kplan_desktop.store.overview import overview
 
     # Without the collector's passes over the rows being read (kplan_desktop.collector).
     with lasting_objects():
-        catalog, rows = overview(conn, generation, department=department, fiscal_year=fiscal_year)
+        catalog, rows = overview(
+            conn, generation, department=department, fiscal_year=fiscal_year, measures=measures
+        )
         year_state = read_year_state(conn, generation, own_department, fiscal_year)
         catalog.check_choice(department, fiscal_year)
         cells: dict[tuple[str, int], CellInfo] = {}

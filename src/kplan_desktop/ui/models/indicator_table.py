@@ -106,6 +106,7 @@ class IndicatorTableModel(QAbstractTableModel):
         super().__init__()
         self.catalog: Catalog | None = None
         self.rows: list[IndicatorOverview] = []
+        self.first_of: int | None = None
         self.years: list[int] = []
         self.current_year = 0
         self.own_department: str | None = None
@@ -147,6 +148,8 @@ class IndicatorTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.catalog = data.catalog
         self.rows = data.rows
+        # The first rows of a grid still being read: shown, not yet to be typed into.
+        self.first_of = data.first_of
         self.years = data.catalog.plan.settings.years
         self.current_year = current_year
         self.own_department = own_department
@@ -320,7 +323,7 @@ class IndicatorTableModel(QAbstractTableModel):
         return self._editable_in(self.rows[row], year)
 
     def _editable_in(self, overview: IndicatorOverview, year: int) -> bool:
-        if self.closed or self.read_only or year in self.locked_years:
+        if self.closed or self.read_only or year in self.locked_years or self.first_of is not None:
             return False
         if self.planning:
             return year <= self.current_year
