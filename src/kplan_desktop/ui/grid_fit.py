@@ -305,10 +305,15 @@ class GridFit(Part):
             )
         )
 
-        def measured() -> None:
-            self._first_measured = True
+        def painted() -> None:
             self.widget.repaint()  # the window whole: its status line and headers too
             then()
+
+        def measured() -> None:
+            self._first_measured = True
+            # In a turn of its own: after a turn of measuring, the window's whole paint (some
+            # 45 ms) made one block of over 100 ms.
+            QTimer.singleShot(0, self.widget, painted)
 
         self.fit_columns(measured)
 
