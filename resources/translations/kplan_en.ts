@@ -1446,12 +1446,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="770"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="775"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="766"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="771"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
@@ -1496,37 +1496,42 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="763"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="749"/>
+        <source>まだ読み込んでいます（全 {0:,} 件のうち先頭の {1:,} 件を表示中）。すべて読み込むと入力できます</source>
+        <translation>Still reading (showing the first {1:,} of {0:,} indicators). Values can be entered once all are in</translation>
+    </message>
+    <message>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="768"/>
         <source>{0}は確定済みです。値を変更するには「確定を取り消す」を押してください</source>
         <translation>{0} is finalised. To change a value, press “Withdraw finalisation” first</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="774"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="779"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="776"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="781"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="799"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="804"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="753"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="758"/>
         <source>読み取り専用で開いています。入力は、このデータベースを開いているもう一つのウィンドウでしてください</source>
         <translation>Opened read-only: enter values in the other window that has this database open</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="758"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="763"/>
         <source>{0}は締め切られています（年度ロック）。入力できません。解除は企画担当課に依頼してください</source>
         <translation>{0} is closed (year locked): nothing can be entered. Ask the planning division to unlock it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="749"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="754"/>
         <source>この計画期は終了しています（最終評価済み）。値は変更できません（読み取り専用）</source>
         <translation>This plan generation is closed (final evaluation written). Values cannot change (read-only)</translation>
     </message>
@@ -2036,7 +2041,7 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation>Showing the first {0:,} indicators; reading all {1:,}…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="353"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="358"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>

@@ -73,6 +73,7 @@ def test_the_first_rows_show_read_only_then_the_whole_grid_keeps_the_clerks_plac
     window.grid.setCurrentIndex(place)
     window.grid.setFocus()
     qtbot.keyClicks(window.grid, "5")
+    assert "まだ読み込んでいます" in window.status.text()  # says why, not "another 課's"
     qtbot.keyClick(window.grid, Qt.Key.Key_Return)
     assert window.grid.state() != window.grid.State.EditingState
     store = Store.open(str(db))

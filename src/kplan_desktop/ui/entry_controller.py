@@ -744,7 +744,12 @@ class EntryController(Part):
         source = self.proxy.mapToSource(index)
         year = self.model.year_of_column(source.column())
         entry = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
-        if self.model.closed:
+        if self.model.first_of is not None:
+            reason = self.tr(
+                "まだ読み込んでいます（全 {0:,} 件のうち先頭の {1:,} 件を表示中）。"
+                "すべて読み込むと入力できます"
+            ).format(self.model.first_of, len(self.model.rows))
+        elif self.model.closed:
             reason = self.tr(
                 "この計画期は終了しています（最終評価済み）。値は変更できません（読み取り専用）"
             )

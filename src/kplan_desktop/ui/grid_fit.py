@@ -59,7 +59,6 @@ class GridFit(Part):
         self._fit_round = 0
         # Where the clerk was in the first rows of a grid being read (keep_place).
         self._kept: tuple[str, int] | None = None
-        self._first_measured = False
         # The plan tree's width when opening the panel folded it away (0: not folded).
         self._tree_width = 0
 
@@ -75,18 +74,18 @@ class GridFit(Part):
         """
         self._fit_round += 1
         fitting = self._fit_round
-        # The first rows of a big grid were measured when they were shown (show_first_rows):
-        # the whole grid keeps those widths rather than measure 20,000 rows' sample again.
-        measured, self._first_measured = self._first_measured, False
         grid = self.grid
         grid.setUpdatesEnabled(False)
         # The widths saved at the last close come back on the first load, but never below what
         # the labels need (_fit_measured): measuring what they replace was wasted.
         settings = self.shared.settings
         saved = settings.window_state(self.columns_key()) if settings else None
-        if saved is not None and not self.is_loaded:
-            measured = grid.horizontalHeader().restoreState(saved) or measured
-        columns = [] if measured else list(range(self.model.columnCount()))
+        if saved is not None and not self.is_loaded and grid.horizontalHeader().restoreState(saved):
+            columns: list[int] = []
+        else:
+            # A big grid's first rows were measured too: the whole grid is measured again,
+            # for a text wider than theirs further down (a longer 課's name, elided).
+            columns = list(range(self.model.columnCount()))
 
         def step() -> None:
             if fitting != self._fit_round:
@@ -310,7 +309,6 @@ class GridFit(Part):
             then()
 
         def measured() -> None:
-            self._first_measured = True
             # In a turn of its own: after a turn of measuring, the window's whole paint (some
             # 45 ms) made one block of over 100 ms.
             QTimer.singleShot(0, self.widget, painted)

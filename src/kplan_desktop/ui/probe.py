@@ -87,6 +87,17 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         ],
         "status": window.status.text() if window.is_loaded else "",
     }
+    # The first rows of a big grid, shown while the rest is read (models/cells.py).
+    model = getattr(window, "model", None)  # once the window's body is built
+    if model is not None and model.first_of is not None:
+        report["first_rows"] = {"shown": len(model.rows), "of": model.first_of}
+        report["status"] = window.status.text()
+        current = window.grid.currentIndex()
+        report["current_row"] = current.row() if current.isValid() else None
+        grid = window.grid
+        if window.fiscal_year in model.years:  # the third row's entry-year cell, to click
+            third = window.proxy.index(2, model.column_of_year(window.fiscal_year))
+            report["first_rows"]["cell"] = _global(grid.viewport(), grid.visualRect(third))
     # The menu bar's titles and an open menu's items, where they are on the screen (so that a
     # test can click them with the mouse).
     menu_bar = window.menuBar()
