@@ -1325,12 +1325,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>EntryController</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="89"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="90"/>
         <source>エラー {0} 件、コメント待ちの警告 {1} 件、未入力 {2} 件</source>
         <translation>{0} errors, {1} warnings without a comment, {2} missing</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="180"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="181"/>
         <source>{0} の入力</source>
         <translation>Entry of {0}</translation>
     </message>
@@ -1339,199 +1339,199 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
         <translation type="vanished">Using the value someone else saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="210"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="242"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="211"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="212"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="213"/>
         <source>{0} にはすでに {1} が保存されています</source>
         <translation>{0} already holds {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="214"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="215"/>
         <source>ほかの人が保存した値を使います: {0} = {1}</source>
         <translation>Using the value someone else saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="243"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="244"/>
         <source>（空欄）</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="245"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="246"/>
         <source>この値はほかの人が変更しました。相手の値: {0} / あなたの値: {1}</source>
         <translation>Someone else changed this value. Theirs: {0} / yours: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="251"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="252"/>
         <source>ほかの人が変更しました</source>
         <translation>Changed by someone else</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="253"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="254"/>
         <source>{0} の値は、編集中にほかの人が変更しました。</source>
         <translation>Someone else changed the value of {0} while you were editing it.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="257"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="258"/>
         <source>相手の値: {0}</source>
         <translation>Their value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="259"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="260"/>
         <source>あなたの値: {0}</source>
         <translation>Your value: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="261"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
         <source>自分の値で保存</source>
         <translation>Keep mine</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="262"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="263"/>
         <source>相手の値を使う</source>
         <translation>Take theirs</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="280"/>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="380"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="281"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="381"/>
         <source>保存できません</source>
         <translation>Cannot save</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="289"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="290"/>
         <source>サーバーに接続できません</source>
         <translation>Cannot reach the server</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="518"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="519"/>
         <source>保存しました: {0} = {1}</source>
         <translation>Saved: {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="520"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="521"/>
         <source>{0} 件を保存しました</source>
         <translation>Saved {0} values</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="578"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="579"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="583"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="584"/>
         <source>最後の行でした。まだ空いている最初のセルへ移りました</source>
         <translation>That was the last row: moved to the first cell still empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="586"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="587"/>
         <source>最後の行です（次に入力するとこのセルの値を上書きします）</source>
         <translation>This is the last row (typing again replaces this cell&apos;s value)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="591"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="592"/>
         <source>空欄にする</source>
         <translation>Leave empty</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="598"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="599"/>
         <source>値を消去</source>
         <translation>Clear value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="594"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="595"/>
         <source>消去した後の状態:</source>
         <translation>After clearing:</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="775"/>
+        <location filename="../../src/kplan_desktop/ui/entry_reasons.py" line="56"/>
         <source>過去の年度は読み取り専用です。入力できるのは {0} の列です</source>
         <translation>Earlier years are read-only. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="771"/>
+        <location filename="../../src/kplan_desktop/ui/entry_reasons.py" line="52"/>
         <source>この年度はまだ入力できません。入力できるのは {0} の列です</source>
         <translation>This year cannot be entered yet. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="96"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="97"/>
         <source>（うち {0} 件は単位未設定で値を入力できません: Delete で未集計・該当なしなどを記録）</source>
         <translation> ({0} of them have no unit and take no value: record not compiled, not applicable, … with Delete)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="620"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="621"/>
         <source>{0} を消去します。</source>
         <translation>Clear {0}.</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="622"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="623"/>
         <source>選んだ {0} 個のセル（{1}）を消去します。</source>
         <translation>Clear the {0} selected cells ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="648"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="649"/>
         <source>消去（{0} 件）</source>
         <translation>Clear ({0} cells)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="650"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="651"/>
         <source>{0} 個のセルは消去できませんでした: {1}</source>
         <translation>{0} cell(s) could not be cleared: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="713"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="714"/>
         <source>{0}は確定済みのため、確定より前の入力は元に戻せません。値を直すときは「確定を取り消す」を押してから入力してください</source>
         <translation>{0} is finalised, so entries made before finalising cannot be undone. To change a value, press “Withdraw finalisation” first, then enter it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="717"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="718"/>
         <source>元に戻せる操作はありません</source>
         <translation>Nothing to undo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="719"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="720"/>
         <source>やり直せる操作はありません</source>
         <translation>Nothing to redo</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="749"/>
+        <location filename="../../src/kplan_desktop/ui/entry_reasons.py" line="24"/>
         <source>まだ読み込んでいます（全 {0:,} 件のうち先頭の {1:,} 件を表示中）。すべて読み込むと入力できます</source>
         <translation>Still reading (showing the first {1:,} of {0:,} indicators). Values can be entered once all are in</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="768"/>
+        <location filename="../../src/kplan_desktop/ui/entry_reasons.py" line="47"/>
         <source>{0}は確定済みです。値を変更するには「確定を取り消す」を押してください</source>
         <translation>{0} is finalised. To change a value, press “Withdraw finalisation” first</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="779"/>
+        <location filename="../../src/kplan_desktop/ui/entry_reasons.py" line="60"/>
         <source>この指標は他の課の担当です（読み取り専用）</source>
         <translation>This indicator belongs to another department (read-only)</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="781"/>
+        <location filename="../../src/kplan_desktop/ui/entry_reasons.py" line="63"/>
         <source>この列は入力できません。値は {0} の列に入力します</source>
         <translation>This column cannot be entered. Values are entered in the {0} column</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="804"/>
+        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="769"/>
         <source>コメントは入力済みのセルに付けられます</source>
         <translation>A comment can be added to a cell that has a value</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="758"/>
+        <location filename="../../src/kplan_desktop/ui/entry_reasons.py" line="35"/>
         <source>読み取り専用で開いています。入力は、このデータベースを開いているもう一つのウィンドウでしてください</source>
         <translation>Opened read-only: enter values in the other window that has this database open</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="763"/>
+        <location filename="../../src/kplan_desktop/ui/entry_reasons.py" line="41"/>
         <source>{0}は締め切られています（年度ロック）。入力できません。解除は企画担当課に依頼してください</source>
         <translation>{0} is closed (year locked): nothing can be entered. Ask the planning division to unlock it</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/entry_controller.py" line="754"/>
+        <location filename="../../src/kplan_desktop/ui/entry_reasons.py" line="30"/>
         <source>この計画期は終了しています（最終評価済み）。値は変更できません（読み取り専用）</source>
         <translation>This plan generation is closed (final evaluation written). Values cannot change (read-only)</translation>
     </message>
@@ -2036,12 +2036,12 @@ Restoring it replaces this installation&apos;s database ID, registered keys and 
 <context>
     <name>GridFit</name>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="303"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="302"/>
         <source>先頭の {0:,} 件を表示しています。全 {1:,} 件を読み込んでいます…</source>
         <translation>Showing the first {0:,} indicators; reading all {1:,}…</translation>
     </message>
     <message>
-        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="358"/>
+        <location filename="../../src/kplan_desktop/ui/grid_fit.py" line="356"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>

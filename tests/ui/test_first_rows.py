@@ -137,3 +137,23 @@ def test_a_relay_hands_a_value_to_the_ui_thread_and_waits_until_it_is_taken(qtbo
     qtbot.waitUntil(lambda: order == ["taken", "worker on"], timeout=5000)
     thread.join(5)
     assert seen == [("rows", True)]
+
+
+def test_a_load_asked_for_while_the_first_rows_show_replaces_the_one_under_way(
+    db: Path, qtbot: Any, held: threading.Event
+) -> None:
+    window = _window(db, qtbot)
+    shown: list[int] = []
+    window.first_rows_shown.connect(lambda: shown.append(len(window.model.rows)))
+    window.show()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    resets: list[int] = []
+    window.model.modelReset.connect(lambda: resets.append(len(window.model.rows)))
+    window.reload()  # the tree's scope, a plan chosen: the load under way is cancelled
+    held.set()
+    qtbot.waitUntil(lambda: window.is_loaded, timeout=10000)
+    qtbot.wait(200)
+    # The new load's rows (first rows again: the window has not loaded yet, then the whole);
+    # the cancelled load's whole grid never replaced them.
+    assert resets[-1] == 25 and len(window.model.rows) == 25
+    assert window.model.first_of is None and not window.load_error

@@ -36,6 +36,7 @@ from kplan_desktop.store.requests import (
 )
 from kplan_desktop.ui.entry import EntryCommand, Written, write_and_read
 from kplan_desktop.ui.entry_delegate import EntryDelegate
+from kplan_desktop.ui.entry_reasons import read_only_reason
 from kplan_desktop.ui.i18n import quoted, year_text
 from kplan_desktop.ui.models.cells import CellState
 from kplan_desktop.ui.parts import Part, Shared
@@ -742,44 +743,8 @@ class EntryController(Part):
     def read_only_reason(self, index: QModelIndex) -> str:
         """Why a cell of the grid cannot be entered (typing, and a paste's report, say it)."""
         source = self.proxy.mapToSource(index)
-        year = self.model.year_of_column(source.column())
-        entry = year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA_WITH_WESTERN)
-        if self.model.first_of is not None:
-            reason = self.tr(
-                "まだ読み込んでいます（全 {0:,} 件のうち先頭の {1:,} 件を表示中）。"
-                "すべて読み込むと入力できます"
-            ).format(self.model.first_of, len(self.model.rows))
-        elif self.model.closed:
-            reason = self.tr(
-                "この計画期は終了しています（最終評価済み）。値は変更できません（読み取り専用）"
-            )
-        elif self.model.read_only and year is not None:
-            reason = self.tr(
-                "読み取り専用で開いています。入力は、このデータベースを開いている"
-                "もう一つのウィンドウでしてください"
-            )
-        elif year is not None and year in self.model.locked_years:
-            reason = self.tr(
-                "{0}は締め切られています（年度ロック）。入力できません。"
-                "解除は企画担当課に依頼してください"
-            ).format(year_text(year, self.lang, FiscalYearStyle.ERA))
-        elif year == self.fiscal_year and self.model.finalised and not self.planning:
-            reason = self.tr(
-                "{0}は確定済みです。値を変更するには「確定を取り消す」を押してください"
-            ).format(year_text(self.fiscal_year, self.lang, FiscalYearStyle.ERA))
-        elif year is not None and year > self.fiscal_year:
-            reason = self.tr("この年度はまだ入力できません。入力できるのは {0} の列です").format(
-                entry
-            )
-        elif year is not None and year != self.fiscal_year and not self.planning:
-            reason = self.tr("過去の年度は読み取り専用です。入力できるのは {0} の列です").format(
-                entry
-            )
-        elif year is not None:
-            reason = self.tr("この指標は他の課の担当です（読み取り専用）")
-        else:
-            reason = self.tr("この列は入力できません。値は {0} の列に入力します").format(entry)
-        return reason
+        return read_only_reason(self.model, source.column(), self.fiscal_year, self.lang,
+                                planning=self.planning)  # fmt: skip
 
     def entry_column(self) -> int:
         if self.fiscal_year not in self.model.years:
