@@ -37,7 +37,8 @@ def held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return release
 
 
-def _window(db: Path, qtbot: Any) -> MainWindow:
+def _window(db: Path, qtbot: Any, shown: list[int]) -> MainWindow:
+    """The planning division's window, shown; `shown` gets the rows of each first rows shown."""
     window = MainWindow(
         Store.open(str(db)),
         settings=AppSettings(),
@@ -46,6 +47,8 @@ def _window(db: Path, qtbot: Any) -> MainWindow:
         planning=True,
     )
     qtbot.addWidget(window, before_close_func=lambda w: w.entry.discard_pending())
+    window.first_rows_shown.connect(lambda: shown.append(len(window.model.rows)))
+    window.show()
     return window
 
 
@@ -56,10 +59,8 @@ def _codes(window: MainWindow) -> list[str]:
 def test_the_first_rows_show_read_only_then_the_whole_grid_keeps_the_clerks_place(
     db: Path, qtbot: Any, held: threading.Event
 ) -> None:
-    window = _window(db, qtbot)
     shown: list[int] = []
-    window.first_rows_shown.connect(lambda: shown.append(len(window.model.rows)))
-    window.show()
+    window = _window(db, qtbot, shown)
     qtbot.waitUntil(lambda: bool(shown) and window.grid.updatesEnabled(), timeout=10000)
     first = _codes(window)
     assert not window.is_loaded
@@ -98,10 +99,8 @@ def test_a_later_load_of_the_window_shows_no_first_rows(
     db: Path, qtbot: Any, held: threading.Event
 ) -> None:
     held.set()
-    window = _window(db, qtbot)
     shown: list[int] = []
-    window.first_rows_shown.connect(lambda: shown.append(len(window.model.rows)))
-    window.show()
+    window = _window(db, qtbot, shown)
     qtbot.waitUntil(lambda: window.is_loaded, timeout=10000)
     assert len(shown) == 1  # the first load showed them
     sizes: list[int] = []
@@ -142,10 +141,8 @@ def test_a_relay_hands_a_value_to_the_ui_thread_and_waits_until_it_is_taken(qtbo
 def test_a_load_asked_for_while_the_first_rows_show_replaces_the_one_under_way(
     db: Path, qtbot: Any, held: threading.Event
 ) -> None:
-    window = _window(db, qtbot)
     shown: list[int] = []
-    window.first_rows_shown.connect(lambda: shown.append(len(window.model.rows)))
-    window.show()
+    window = _window(db, qtbot, shown)
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     resets: list[int] = []
     window.model.modelReset.connect(lambda: resets.append(len(window.model.rows)))
