@@ -94,7 +94,10 @@ def snapshot(window: MainWindow) -> dict[str, Any]:
         report["status"] = window.status.text()
         current = window.grid.currentIndex()
         report["current_row"] = current.row() if current.isValid() else None
+        column = window.proxy.mapToSource(current).column()
+        report["current_year"] = model.year_of_column(column) if current.isValid() else None
         grid = window.grid
+        report["first_rows"]["fitted"] = grid.updatesEnabled()  # columns measured, shown
         if window.fiscal_year in model.years:  # the third row's entry-year cell, to click
             third = window.proxy.index(2, model.column_of_year(window.fiscal_year))
             report["first_rows"]["cell"] = _global(grid.viewport(), grid.visualRect(third))
