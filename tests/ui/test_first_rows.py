@@ -77,6 +77,12 @@ def test_the_first_rows_show_read_only_then_the_whole_grid_keeps_the_clerks_plac
     assert "まだ読み込んでいます" in window.status.text()  # says why, not "another 課's"
     qtbot.keyClick(window.grid, Qt.Key.Key_Return)
     assert window.grid.state() != window.grid.State.EditingState
+    # Delete and a paste say the same, and mark nothing red (the whole grid replaces them).
+    for act in (window.entry.clear_current, lambda: window.paste.paste_text("77")):
+        window.status.setText("")
+        act()
+        assert "まだ読み込んでいます" in window.status.text()
+    assert window.model.marked == {}
     store = Store.open(str(db))
     with store.snapshot() as conn:
         assert read_actuals(conn, 1, fiscal_year=2025) == []
@@ -154,3 +160,22 @@ def test_a_load_asked_for_while_the_first_rows_show_replaces_the_one_under_way(
     # the cancelled load's whole grid never replaced them.
     assert resets[-1] == 25 and len(window.model.rows) == 25
     assert window.model.first_of is None and not window.load_error
+
+
+def test_the_widths_saved_come_back_on_the_first_rows_the_frozen_columns_too(
+    db: Path, qtbot: Any, held: threading.Event
+) -> None:
+    held.set()
+    first = _window(db, qtbot, [])
+    qtbot.waitUntil(lambda: first.is_loaded, timeout=10000)
+    first.grid.setColumnWidth(0, 137)
+    first.save_state()
+    held.clear()
+    shown: list[int] = []
+    second = _window(db, qtbot, shown)
+    qtbot.waitUntil(lambda: bool(shown) and second.grid.updatesEnabled(), timeout=10000)
+    # The code column over the grid's left edge is as wide as the grid's own (it kept Qt's
+    # width while the grid's came back, and the names beside it were cut without "…").
+    assert second.grid.columnWidth(0) == 137 == second.grid.frozen.columnWidth(0)
+    held.set()
+    qtbot.waitUntil(lambda: second.is_loaded, timeout=10000)

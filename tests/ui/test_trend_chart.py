@@ -239,6 +239,12 @@ def test_a_value_entered_draws_what_a_whole_drawing_draws(
         whole.resize(800, 480)
         whole.show_indicator(catalog, row)
         assert drawn(chart) == drawn(whole)
+        # And what is painted: the value axis's labels were "…" after a range grew in place
+        # (Qt Charts laid the axis out for the old labels' width).
+        # And what is painted, once laid out: a value axis changed in place kept the old
+        # labels' layout (other ticks; labels cut to "…" where they got wider).
+        qtbot.wait(50)  # type: ignore[attr-defined]
+        assert chart.grab().toImage() == whole.grab().toImage(), entry
 
 
 def test_a_value_entered_changes_the_chart_in_place(chart: TrendChart, store: Store) -> None:
@@ -252,4 +258,17 @@ def test_a_value_entered_changes_the_chart_in_place(chart: TrendChart, store: St
     assert chart.chart() is first
     assert xy(named(chart, "実績")) == [(2022.0, 2000.0), (2023.0, 2100.0), (2024.0, 2300.0)]
     chart.show_indicator(*row_of(store, "7-1-1-A1"))
+    assert chart.chart() is not first
+
+
+def test_a_value_that_changes_the_value_axis_draws_the_chart_whole(
+    chart: TrendChart, store: Store
+) -> None:
+    """The axis is never changed in place: in a real window its labels stayed laid out for the
+    old ones (cut to "…" once wider, issue 20's trial of session 13)."""
+    enter(store, "7-1-1-K3", (2022, "2000"), (2023, "2100"))
+    chart.show_indicator(*row_of(store, "7-1-1-K3"))
+    first = chart.chart()
+    enter(store, "7-1-1-K3", (2024, "90000"))
+    chart.show_indicator(*row_of(store, "7-1-1-K3"))
     assert chart.chart() is not first

@@ -615,6 +615,8 @@ class EntryController(Part):
             key=lambda i: (i.row(), i.column()),
         )
         if not cells:
+            if current.isValid():  # as typing into it does: say why it takes no value
+                self.status.setText("※ " + self.read_only_reason(current))
             return
         names = [self._cell_label(i) for i in cells]
         if len(cells) == 1:

@@ -82,6 +82,7 @@ class GridFit(Part):
         saved = settings.window_state(self.columns_key()) if settings else None
         if saved is not None and not self.is_loaded and grid.horizontalHeader().restoreState(saved):
             columns: list[int] = []
+            grid.sync_columns()  # restoreState tells no one: the frozen code and name too
         else:
             # A big grid's first rows were measured too: the whole grid is measured again,
             # for a text wider than theirs further down (a longer 課's name, elided).

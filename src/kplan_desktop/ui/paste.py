@@ -58,6 +58,12 @@ class PasteController(Part):
         do): valid cells written as one undo step, the others listed in one dialog. A single
         copied cell fills every selected cell, as in Excel."""
         self.kept_blank = []
+        current = self.grid.currentIndex()
+        if self.model.first_of is not None and current.isValid():
+            # The first rows of a grid still being read: said as typing says it, with no
+            # cells marked red (the whole grid's rows replace them in a moment).
+            self.status.setText("※ " + self.entry.read_only_reason(current))
+            return []
         lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
         block = [line.split("\t") for line in lines]
         selected = self.grid.selectionModel().selectedIndexes()

@@ -272,10 +272,17 @@ class TrendChart(QChartView):
         chart = self.chart()
         fresh = self._value_axis(trend)
         axis = drawn.y_axis
-        if isinstance(axis, QValueAxis) and isinstance(fresh, QValueAxis):
-            axis.setRange(fresh.min(), fresh.max())
-            axis.setTickCount(fresh.tickCount())
-            axis.setLabelFormat(fresh.labelFormat())
+        if not isinstance(axis, QValueAxis) or not isinstance(fresh, QValueAxis):
+            return False
+        if (axis.min(), axis.max(), axis.tickCount(), axis.labelFormat()) != (
+            fresh.min(),
+            fresh.max(),
+            fresh.tickCount(),
+            fresh.labelFormat(),
+        ):
+            # A value axis changed in place kept the old labels' layout: other ticks than a
+            # whole drawing's, or labels cut to "…" where they got wider. Drawn whole.
+            return False
         runs = [run for run in trend.runs() if len(run) >= 2]
         for segment in drawn.segments[len(runs) :]:  # a gap filled joins two lines
             chart.removeSeries(segment)
